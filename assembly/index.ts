@@ -1,0 +1,34 @@
+// The model's exported API: what the TypeScript host calls (src/wasm/engine.ts). Plain
+// i32 in and out; state is read through zero-copy views of memory (region_table).
+export { bind_memory } from "./kernel/platform";
+import { reserve_fixed, layout_machine, region_table, ag_get, ag_set, AG_RET, AG_STATE } from "./kernel/state";
+import { config_base, cfg_set } from "./kernel/config";
+import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end } from "./kernel/machine";
+import { set_tracing } from "./kernel/trace";
+import { sched_set_replay } from "./kernel/sched";
+import { push_frame } from "./kernel/frame";
+import { set_state } from "./kernel/locks";
+import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset } from "./kernel/state";
+
+/** Must be called once after instantiation: reserves the config block and region table. */
+export function init(): void { reserve_fixed(); }
+export function config_addr(): i32 { return config_base(); }
+export function regions_addr(): i32 { return region_table(); }
+export function config_set(key: i32, value: i32): void { cfg_set(key, value); }
+/** Lays out the machine for the current config; bytes used, or -1 if memory cannot grow. */
+export function layout(): i32 { return layout_machine(); }
+export function reset(): void { machine_reset(); }
+export function run(maxSteps: i32): i32 { return machine_run(maxSteps); }
+export function ops_added(cpu: i32, tail: i32): void { cpu_ops_added(cpu, tail); }
+export function ops_end(cpu: i32): void { cpu_ops_end(cpu); }
+export function tracing(on: i32): void { set_tracing(on != 0); }
+export function replay_len(len: i32): void { sched_set_replay(len); }
+
+/** Tests: start procedure `proc` on CPU `cpu` as if it were an op (the CPU must be idle). */
+export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i32): void {
+  push_frame(cpu, proc, a0, a1, a2, a3, 0, 0);
+  gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
+  set_state(cpu, ST_RUNNABLE);
+}
+export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
+export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }

@@ -1,0 +1,48 @@
+// In-model assertions: the kernel's BUG_ON, cheap enough to run on every step. The first
+// violation of an execution is recorded in the globals (G_VIOL*) and stops the run loop.
+// Violation ids are host ABI (src/invariants/ids.ts names them).
+import { gget, gset, G_VIOL, G_VIOL_AGENT, G_VIOL_PROC, G_VIOL_PC, G_VIOL_A, G_VIOL_B, G_VIOL_C, G } from "./state";
+import { ld } from "./platform";
+
+export const V_NONE: i32 = 0;
+export const V_SWAP_COUNT: i32 = 1;      // inv 1: swap_map count vs ptes + cache + temp refs
+export const V_SWAPCACHE_DUP: i32 = 2;   // inv 2: two swap-cache pages for one entry
+export const V_CACHE_PAGE: i32 = 3;      // inv 3: cache page key / count / slot state
+export const V_PAGE_LOCK: i32 = 4;       // inv 4: cache add/delete without the page lock
+export const V_FREE_SLOT: i32 = 5;       // inv 5: free slot referenced, or a used slot handed out
+export const V_NR_SWAP_PAGES: i32 = 6;   // inv 6: nr_swap_pages / free bracket
+export const V_BAD_SLOT: i32 = 7;        // inv 7: header/BAD slot allocated, MAX not sticky
+export const V_LOCK_ORDER: i32 = 8;      // inv 8: lock order, spinlock across sleep, alloc under PCL/LRU
+export const V_DATA_LOST: i32 = 9;       // inv 9: a read returned other than the last value written
+export const V_DEADLOCK: i32 = 10;       // no agent can run while work remains
+export const V_LOCK_LEAK: i32 = 11;      // a lock still held when the machine is quiescent
+export const V_BUG_ON: i32 = 12;         // other kernel BUG() conditions (page count underflow, ...)
+export const V_STACK_OVERFLOW: i32 = 13; // model bug: frame stack exhausted
+export const V_LIVELOCK: i32 = 14;       // an execution ran past its step bound
+
+let curAgentForBug: i32 = 0;
+let curProcForBug: i32 = 0;
+let curPcForBug: i32 = 0;
+/** Called by the run loop before each section so violations name where they happened. */
+export function bug_context(agent: i32, proc: i32, pc: i32): void {
+  curAgentForBug = agent; curProcForBug = proc; curPcForBug = pc;
+}
+
+/** Records violation id with three details (entry, page, ...) unless one is already recorded. */
+export function bug(id: i32, a: i32, b: i32, c: i32): void {
+  if (gget(G_VIOL) != 0) return;
+  gset(G_VIOL, id);
+  gset(G_VIOL_AGENT, curAgentForBug);
+  gset(G_VIOL_PROC, curProcForBug);
+  gset(G_VIOL_PC, curPcForBug);
+  gset(G_VIOL_A, a);
+  gset(G_VIOL_B, b);
+  gset(G_VIOL_C, c);
+}
+
+/** BUG_ON(cond): records id when cond holds. */
+@inline export function bug_on(cond: bool, id: i32, a: i32, b: i32, c: i32): void {
+  if (cond) bug(id, a, b, c);
+}
+
+@inline export function violated(): bool { return ld(G + (G_VIOL << 2)) != 0; }

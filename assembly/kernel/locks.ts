@@ -1,0 +1,202 @@
+// Locks of the 2.4 kernel as the simulated machine sees them.
+// - spinlocks (PTL, PCL, SLL, SDL, LRU): a CPU that cannot take one spins, i.e. is not
+//   runnable until the holder releases it; taking one is always the first action of a section.
+// - the BKL: held per task, recursive, dropped while its holder sleeps and retaken on
+//   wake-up (the run loop retakes it before the woken section runs).
+// - the page lock (PG_locked) and mmap_sem: sleeping locks.
+// Lock words hold owner agent + 1 (0 = free). Every lock also has a class for the lock-order
+// check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost.
+import { ld, st } from "./platform";
+import {
+  ag_get, ag_set, gget, gset, gadd, gaddr, nAgents, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
+  G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, page_flags,
+  set_page_flags, page_lock_addr,
+} from "./state";
+import { cur } from "./frame";
+import { bug, V_LOCK_ORDER } from "./check";
+import {
+  trace, EV_SPIN, EV_SLEEP_PAGE, EV_SLEEP_BKL, EV_LOCK_KERNEL, EV_UNLOCK_KERNEL, EV_BKL_DROPPED,
+  EV_BKL_RETAKEN,
+} from "./trace";
+
+// Lock classes, in the order they may be nested (outer first).
+export const LK_PTL: i32 = 0;
+export const LK_LRU: i32 = 1;
+export const LK_SLL: i32 = 2;
+export const LK_SDL: i32 = 3;
+export const LK_PCL: i32 = 4;
+
+export const AG_HELD: i32 = 12;       // agent word: bitmask of lock classes held
+export const AG_SPINS_HELD: i32 = 13; // agent word: spinlocks held (PTL may be held twice by fork)
+
+// ---- agent state and the runnable set ----------------------------------------------
+export function set_state(agent: i32, state: i32): void {
+  const was = ag_get(agent, AG_STATE);
+  if (was == state) return;
+  if (was == ST_SPIN || was == ST_SLEEP) gadd(G_SLEEPERS, -1);
+  if (state == ST_SPIN || state == ST_SLEEP) gadd(G_SLEEPERS, 1);
+  ag_set(agent, AG_STATE, state);
+  const bit = 1 << agent;
+  const mask = gget(G_RUNNABLE);
+  gset(G_RUNNABLE, state == ST_RUNNABLE ? (mask | bit) : (mask & ~bit));
+}
+
+/** Makes runnable every agent spinning or asleep on the lock word at addr. */
+export function wake_waiters(addr: i32): void {
+  if (gget(G_SLEEPERS) == 0) return;
+  for (let a = 0; a < nAgents; a++) {
+    const s = ag_get(a, AG_STATE);
+    if ((s == ST_SPIN || s == ST_SLEEP) && ag_get(a, AG_WAIT) == addr) {
+      ag_set(a, AG_WAIT, 0);
+      set_state(a, ST_RUNNABLE);
+    }
+  }
+}
+
+function block_on(addr: i32, state: i32): void {
+  ag_set(cur, AG_WAIT, addr);
+  set_state(cur, state);
+}
+
+// ---- spinlocks ---------------------------------------------------------------------
+function note_taken(cls: i32): void {
+  const held = ag_get(cur, AG_HELD);
+  // Taking a class at or inside one already held breaks the order (PTL twice is fork's
+  // parent+child pair and allowed).
+  if (cls != LK_PTL && (held >> cls) != 0) bug(V_LOCK_ORDER, cls, held, 0);
+  ag_set(cur, AG_HELD, held | (1 << cls));
+  ag_set(cur, AG_SPINS_HELD, ag_get(cur, AG_SPINS_HELD) + 1);
+}
+
+function note_released(cls: i32): void {
+  const n = ag_get(cur, AG_SPINS_HELD) - 1;
+  ag_set(cur, AG_SPINS_HELD, n);
+  // PTL may be held twice (fork); clear its bit only when no PTL remains — tracked by the
+  // caller releasing both; a cheap approximation: clear the class bit now.
+  ag_set(cur, AG_HELD, ag_get(cur, AG_HELD) & ~(1 << cls));
+}
+
+/** spin_lock: true when taken; false when the agent now spins (return BLOCK). */
+export function spin_lock(addr: i32, cls: i32): bool {
+  const owner = ld(addr);
+  if (owner == 0) {
+    st(addr, cur + 1);
+    note_taken(cls);
+    return true;
+  }
+  if (owner == cur + 1) bug(V_LOCK_ORDER, cls, -1, 0); // self-deadlock: recursive spinlock
+  trace(EV_SPIN, cls, owner - 1, 0);
+  block_on(addr, ST_SPIN);
+  return false;
+}
+
+export function spin_trylock(addr: i32, cls: i32): bool {
+  if (ld(addr) != 0) return false;
+  st(addr, cur + 1);
+  note_taken(cls);
+  return true;
+}
+
+export function spin_unlock(addr: i32, cls: i32): void {
+  st(addr, 0);
+  note_released(cls);
+  wake_waiters(addr);
+}
+
+@inline export function spin_is_locked(addr: i32): bool { return ld(addr) != 0; }
+
+// ---- sleeping ----------------------------------------------------------------------
+/** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */
+function sleep_on(addr: i32): void {
+  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, -2, ag_get(cur, AG_HELD), addr);
+  const depth = ag_get(cur, AG_BKL_DEPTH);
+  if (depth > 0) {
+    ag_set(cur, AG_BKL_SAVED, depth);
+    ag_set(cur, AG_BKL_DEPTH, 0);
+    gset(G_BKL, 0);
+    trace(EV_BKL_DROPPED, depth, 0, 0);
+    wake_waiters(gaddr(G_BKL));
+  }
+  block_on(addr, ST_SLEEP);
+}
+
+/** lock_page: true when taken; false when asleep until the page is unlocked (return BLOCK). */
+export function lock_page(f: i32): bool {
+  const fl = page_flags(f);
+  if ((fl & PG_LOCKED) == 0) { set_page_flags(f, fl | PG_LOCKED); return true; }
+  trace(EV_SLEEP_PAGE, f, 0, 0);
+  sleep_on(page_lock_addr(f));
+  return false;
+}
+
+/** TryLockPage succeeded (the kernel macro returns the old bit; this returns success). */
+export function trylock_page(f: i32): bool {
+  const fl = page_flags(f);
+  if ((fl & PG_LOCKED) != 0) return false;
+  set_page_flags(f, fl | PG_LOCKED);
+  return true;
+}
+
+export function unlock_page(f: i32): void {
+  set_page_flags(f, page_flags(f) & ~PG_LOCKED);
+  wake_waiters(page_lock_addr(f));
+}
+
+/** wait_on_page: true when the page is unlocked; false when asleep until it is. */
+export function wait_on_page(f: i32): bool {
+  if ((page_flags(f) & PG_LOCKED) == 0) return true;
+  trace(EV_SLEEP_PAGE, f, 0, 0);
+  sleep_on(page_lock_addr(f));
+  return false;
+}
+
+/** down() on a sleeping lock word (mmap_sem). */
+export function down(addr: i32): bool {
+  if (ld(addr) == 0) { st(addr, cur + 1); return true; }
+  sleep_on(addr);
+  return false;
+}
+export function up(addr: i32): void {
+  st(addr, 0);
+  wake_waiters(addr);
+}
+
+/** A point where the task may schedule() (alloc_page, try_to_free_pages): not blocking here,
+ *  but the spinlock-across-sleep rule applies. */
+export function might_sleep(): void {
+  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, -3, ag_get(cur, AG_HELD), 0);
+}
+
+// ---- the big kernel lock ---------------------------------------------------------------
+/** lock_kernel: true when held (recursively); false when spinning for it (return BLOCK). */
+export function lock_kernel(): bool {
+  const owner = gget(G_BKL);
+  if (owner == cur + 1) { ag_set(cur, AG_BKL_DEPTH, ag_get(cur, AG_BKL_DEPTH) + 1); return true; }
+  if (owner == 0) { gset(G_BKL, cur + 1); ag_set(cur, AG_BKL_DEPTH, 1); trace(EV_LOCK_KERNEL, 1, 0, 0); return true; }
+  trace(EV_SLEEP_BKL, owner - 1, 0, 0);
+  block_on(gaddr(G_BKL), ST_SPIN);
+  return false;
+}
+
+export function unlock_kernel(): void {
+  const depth = ag_get(cur, AG_BKL_DEPTH) - 1;
+  ag_set(cur, AG_BKL_DEPTH, depth);
+  if (depth == 0) { gset(G_BKL, 0); trace(EV_UNLOCK_KERNEL, 0, 0, 0); wake_waiters(gaddr(G_BKL)); }
+}
+
+/** Run loop hook: a task woken with the BKL saved retakes it first; false = spin for it. */
+export function reacquire_kernel_lock(agent: i32): bool {
+  const saved = ag_get(agent, AG_BKL_SAVED);
+  if (saved == 0) return true;
+  const owner = gget(G_BKL);
+  if (owner != 0 && owner != agent + 1) {
+    ag_set(agent, AG_WAIT, gaddr(G_BKL));
+    set_state(agent, ST_SPIN);
+    return false;
+  }
+  gset(G_BKL, agent + 1);
+  ag_set(agent, AG_BKL_DEPTH, saved);
+  ag_set(agent, AG_BKL_SAVED, 0);
+  trace(EV_BKL_RETAKEN, saved, 0, 0);
+  return true;
+}

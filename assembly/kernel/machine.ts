@@ -1,0 +1,174 @@
+// The machine: reset to a fresh boot state, and the run loop that asks the scheduler for an
+// agent and runs one section of it per step.
+import { ld } from "./platform";
+import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
+import {
+  nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, gadd, ag_get, ag_set, clear_state,
+  reload_flags, stat, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
+  AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OP_STEPS, AG_OPS_FINAL, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
+  ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
+  PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
+} from "./state";
+import { st } from "./platform";
+import { enter_agent, push_frame, frame_proc, frame_pc, OP_DONE, BLOCK } from "./frame";
+import { set_state, reacquire_kernel_lock } from "./locks";
+import { bug, bug_context, violated, V_DEADLOCK } from "./check";
+import { choose, sched_reset } from "./sched";
+import { rng_seed } from "./rng";
+import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_START, EV_OP_END } from "./trace";
+import { dispatch } from "./dispatch";
+import {
+  op_kind, op_mm, op_page, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON,
+} from "./ops";
+import {
+  P_ACCESS, P_DO_FORK, P_DO_EXIT, P_DO_MUNMAP, P_SYS_SWAPOFF, P_SYS_SWAPON, P_DISK, P_KSWAPD,
+} from "./procs";
+import { lru_init } from "../mm/swap";
+import { swapon_area } from "../mm/swapfile";
+
+// run() results (host ABI).
+export const RUN_DONE: i32 = 0;       // every CPU finished its ops and the disk is idle
+export const RUN_VIOLATION: i32 = 1;  // G_VIOL is set
+export const RUN_STARVED: i32 = 2;    // a CPU needs more ops from the host
+export const RUN_LIMIT: i32 = 3;      // the step budget of this call ran out
+export const RUN_DIVERGED: i32 = 4;   // a replayed choice named an agent that cannot run
+
+/** Boot state: all frames free but the zero page, every mm an empty process, the
+ *  configured swap areas swapped on, agents at rest. Op buffers are kept. */
+export function machine_reset(): void {
+  clear_state();
+  reload_flags();
+  // Frames: frame 0 is the reserved zero page; the rest on the free stack, lowest on top.
+  set_page_count(ZERO_PAGE, 1);
+  set_page_flags(ZERO_PAGE, PG_RESERVED | PG_UPTODATE | PG_INUSE);
+  let n = 0;
+  for (let f = nFrames - 1; f >= 1; f--) { st(FREE_STACK + (n << 2), f); n++; }
+  gset(G_NR_FREE, n);
+  lru_init();
+  for (let mm = 0; mm < nMm; mm++) mm_set(mm, MM_USERS, 1);
+  // Swap areas.
+  gset(G_SWAP_LIST_HEAD, -1);
+  gset(G_SWAP_LIST_NEXT, -1);
+  gset(G_SWAPOFF_AREA, -1);
+  const equal = cfg(CFG_AREA_PRIO_EQUAL) != 0;
+  for (let a = 0; a < cfg(CFG_NAREAS); a++) swapon_area(a, equal ? 0 : -a);
+  // Agents.
+  gset(G_RUNNABLE, 0);
+  for (let a = 0; a < nAgents; a++) {
+    ag_set(a, AG_SP, 0);
+    ag_set(a, AG_STATE, -1);
+  }
+  for (let c = 0; c < nCpu; c++) set_state(c, ST_RUNNABLE);
+  push_frame(DISK, P_DISK, 0, 0, 0, 0, 0, 0);
+  set_state(DISK, ST_IDLE);
+  if (KSWAPD >= 0) {
+    push_frame(KSWAPD, P_KSWAPD, 0, 0, 0, 0, 0, 0);
+    set_state(KSWAPD, ST_IDLE);
+  }
+  gset(G_STEP, 0);
+  rng_seed(cfg(CFG_SEED));
+  sched_reset();
+  for (let c = 0; c < nCpu; c++) park_if_no_ops(c);
+}
+
+/** Host wrote ops for cpu up to `tail` (a running count). */
+export function cpu_ops_added(cpu: i32, tail: i32): void {
+  ag_set(cpu, AG_OP_TAIL, tail);
+  if (ag_get(cpu, AG_STATE) == ST_STARVED) {
+    gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
+    set_state(cpu, ST_RUNNABLE);
+  }
+}
+
+/** Ends a CPU's op stream: once its buffer is empty it is done, not starved. */
+export function cpu_ops_end(cpu: i32): void {
+  ag_set(cpu, AG_OPS_FINAL, 1);
+  if (ag_get(cpu, AG_STATE) == ST_STARVED) {
+    gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
+    set_state(cpu, ST_RUNNABLE);
+    park_if_no_ops(cpu);
+  }
+}
+
+/** A CPU with an empty stack and no op waiting goes DONE (final stream) or STARVED. */
+function park_if_no_ops(cpu: i32): void {
+  if (ag_get(cpu, AG_SP) != 0) return;
+  if (ag_get(cpu, AG_OP_HEAD) != ag_get(cpu, AG_OP_TAIL)) return;
+  if (ag_get(cpu, AG_OPS_FINAL) != 0) {
+    set_state(cpu, ST_DONE);
+    gset(G_CPUS_DONE, gget(G_CPUS_DONE) | (1 << cpu));
+  } else {
+    set_state(cpu, ST_STARVED);
+    gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) | (1 << cpu));
+  }
+}
+
+/** Pushes the top-level procedure of the CPU's next op. */
+function start_op(cpu: i32): void {
+  const head = ag_get(cpu, AG_OP_HEAD);
+  const op = ld(cpu_op_addr(cpu, head));
+  ag_set(cpu, AG_OP_HEAD, head + 1);
+  ag_set(cpu, AG_OP, op);
+  ag_set(cpu, AG_OP_STEPS, 0);
+  const kind = op_kind(op);
+  const mm = op_mm(op);
+  const page = op_page(op);
+  const arg = op_arg(op);
+  if (kind == OP_READ || kind == OP_WRITE) push_frame(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
+  else if (kind == OP_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
+  else if (kind == OP_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);
+  else if (kind == OP_MUNMAP) push_frame(cpu, P_DO_MUNMAP, mm, page, arg, 0, 0, 0);
+  else if (kind == OP_SWAPOFF) push_frame(cpu, P_SYS_SWAPOFF, arg, 0, 0, 0, 0, 0);
+  else if (kind == OP_SWAPON) push_frame(cpu, P_SYS_SWAPON, arg, 0, 0, 0, 0, 0);
+  else push_frame(cpu, P_ACCESS, mm, page, 0, 0, 0, 0);
+  trace(EV_OP_START, op, 0, 0);
+}
+
+/** Runs one section of agent a. */
+function step_agent(a: i32): void {
+  if (!reacquire_kernel_lock(a)) return;
+  if (!enter_agent(a)) {
+    start_op(a);
+    enter_agent(a);
+  }
+  const proc = frame_proc();
+  const pc = frame_pc();
+  bug_context(a, proc, pc);
+  if (tracing) trace_context(gget(G_STEP), a, proc, pc);
+  const r = dispatch(proc, pc);
+  if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
+  if (a < nCpu) ag_set(a, AG_OP_STEPS, ag_get(a, AG_OP_STEPS) + 1);
+  if (r == OP_DONE) {
+    trace(EV_OP_END, ag_get(a, AG_OP), ag_get(a, AG_RET), 0);
+    ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
+    stat(S_OPS);
+    park_if_no_ops(a);
+  }
+}
+
+/** Runs up to maxSteps sections; returns a RUN_* code. */
+export function run(maxSteps: i32): i32 {
+  for (let i = 0; i < maxSteps; i++) {
+    const mask = gget(G_RUNNABLE);
+    if (mask == 0) return idle_result();
+    const a = choose(mask);
+    if (a < 0) return RUN_DIVERGED;
+    step_agent(a);
+    gadd(G_STEP, 1);
+    stat(S_STEPS);
+    if (violated()) return RUN_VIOLATION;
+  }
+  return RUN_LIMIT;
+}
+
+function idle_result(): i32 {
+  if (gget(G_CPUS_STARVED) != 0) return RUN_STARVED;
+  if (gget(G_CPUS_DONE) == (1 << nCpu) - 1) return RUN_DONE;
+  bug_context(-1, 0, 0);
+  bug(V_DEADLOCK, gget(G_CPUS_DONE), 0, 0);
+  return RUN_VIOLATION;
+}
+
+export function op_tail(cpu: i32): i32 { return ag_get(cpu, AG_OP_TAIL); }
+export function op_head(cpu: i32): i32 { return ag_get(cpu, AG_OP_HEAD); }

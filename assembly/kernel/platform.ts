@@ -1,0 +1,39 @@
+// Platform primitives: the only place the model touches memory or does arithmetic that
+// differs between WebAssembly and JavaScript. The JS build of the model (src/build/
+// make-js-model.mjs) swaps this file for src/build/platform-js.ts, which implements the
+// same functions over typed-array views, so one model source runs identically in both.
+//
+// Rules for model code (so both builds agree bit for bit): every value is an i32; use
+// imul/idiv/irem here instead of * / % where an operand may be large or negative;
+// no bool-to-int casts (write `c ? 1 : 0`); no allocation after init.
+
+@inline export function ld(addr: i32): i32 { return load<i32>(<usize>addr); }
+@inline export function st(addr: i32, v: i32): void { store<i32>(<usize>addr, v); }
+@inline export function ld16(addr: i32): i32 { return <i32>load<u16>(<usize>addr); }
+@inline export function st16(addr: i32, v: i32): void { store<u16>(<usize>addr, <u16>(v & 0xffff)); }
+@inline export function ld8(addr: i32): i32 { return <i32>load<u8>(<usize>addr); }
+@inline export function st8(addr: i32, v: i32): void { store<u8>(<usize>addr, <u8>(v & 0xff)); }
+@inline export function imul(a: i32, b: i32): i32 { return a * b; }
+@inline export function idiv(a: i32, b: i32): i32 { return a / b; }
+@inline export function irem(a: i32, b: i32): i32 { return a % b; }
+@inline export function clz32(a: i32): i32 { return clz<i32>(a); }
+@inline export function pop32(a: i32): i32 { return popcnt<i32>(a); }
+@inline export function ctz32(a: i32): i32 { return ctz<i32>(a); }
+
+/** First byte after the module's static data: the model lays out its state from here. */
+export function heap_start(): i32 { return <i32>__heap_base; }
+
+/** Grows linear memory so that [0, bytes) is addressable; false when it cannot. */
+export function ensure_memory(bytes: i32): bool {
+  const have = <i32>memory.size() << 16;
+  if (bytes <= have) return true;
+  const pages = ((bytes - have) + 0xffff) >>> 16;
+  return memory.grow(pages) >= 0;
+}
+
+export function mem_fill(addr: i32, value: i32, bytes: i32): void {
+  memory.fill(<usize>addr, <u8>value, <usize>bytes);
+}
+
+/** The JS twin binds its typed-array views here; Wasm already owns its memory. */
+export function bind_memory(memoryObject: i32, base: i32): void {}

@@ -1,0 +1,383 @@
+// The simulated machine's state: struct-of-arrays in linear memory, laid out once by
+// layout_machine() from the configuration. Every array's base address is published in the
+// region table so the host can build zero-copy typed-array views (src/wasm/views.ts).
+// Nothing here allocates after init.
+import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill } from "./platform";
+import {
+  cfg, set_config_base, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
+  CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS,
+} from "./config";
+
+// ---- fixed sizes -------------------------------------------------------------------
+export const MAX_AGENTS: i32 = 16;
+export const MAX_CPUS: i32 = 8;
+export const MAX_AREAS: i32 = 32;
+export const STACK_FRAMES: i32 = 24;   // deepest call chain: fault → read → alloc → reclaim → swap_out ...
+export const FRAME_WORDS: i32 = 12;    // [proc, pc, l0..l9]
+export const FRAME_BYTES: i32 = FRAME_WORDS * 4;
+export const AGENT_WORDS: i32 = 16;
+export const AREA_WORDS: i32 = 16;
+export const MM_WORDS: i32 = 8;
+export const GLOBAL_WORDS: i32 = 64;
+export const STAT_WORDS: i32 = 64;
+export const TRACE_WORDS: i32 = 8;     // [step, agent, proc, pc, event, a, b, c]
+
+// ---- region table (host ABI: index → base address) ---------------------------------
+export const R_CONFIG: i32 = 0;
+export const R_GLOBALS: i32 = 1;
+export const R_STATS: i32 = 2;
+export const R_AGENTS: i32 = 3;
+export const R_STACKS: i32 = 4;
+export const R_AREAS: i32 = 5;
+export const R_MMS: i32 = 6;
+export const R_PG_COUNT: i32 = 7;
+export const R_PG_FLAGS: i32 = 8;
+export const R_PG_INDEX: i32 = 9;
+export const R_PG_CONTENT: i32 = 10;
+export const R_PG_LRU_NEXT: i32 = 11;
+export const R_PG_LRU_PREV: i32 = 12;
+export const R_PG_HASH_NEXT: i32 = 13;
+export const R_FREE_STACK: i32 = 14;
+export const R_SWAP_MAP: i32 = 15;      // u16 per slot
+export const R_SLOT_CONTENT: i32 = 16;
+export const R_HASH_HEAD: i32 = 17;
+export const R_PTES: i32 = 18;
+export const R_SHADOW: i32 = 19;
+export const R_OPS: i32 = 20;           // per CPU op ring, CFG_OPCAP words each
+export const R_LOG: i32 = 21;           // choice log, one byte per step
+export const R_TRACE: i32 = 22;         // trace records
+export const R_IOQ: i32 = 23;           // disk queue ring: [frame, rw] pairs
+export const R_SWAP_TMP: i32 = 24;      // per slot: temporary swap_map refs held by running paths
+export const R_END: i32 = 25;           // first byte after the state
+export const REGION_COUNT: i32 = 32;
+
+let regionTable: i32 = 0;
+@inline export function region(r: i32): i32 { return ld(regionTable + (r << 2)); }
+export function region_table(): i32 { return regionTable; }
+
+// ---- cached bases and sizes (module globals: fast in Wasm and in JS) ----------------
+export let nCpu: i32 = 0;
+export let nAgents: i32 = 0;
+export let DISK: i32 = 0;             // agent id of the disk
+export let KSWAPD: i32 = -1;          // agent id of kswapd, -1 if none
+export let nFrames: i32 = 0;
+export let nMm: i32 = 0;
+export let nPages: i32 = 0;           // per mm
+export let pagesShift: i32 = 0;       // log2(nPages rounded up)
+export let nSlots: i32 = 0;           // per area
+export let slotsShift: i32 = 0;
+export let hashMask: i32 = 0;
+export let ioqMask: i32 = 0;
+export let opMask: i32 = 0;
+export let logMask: i32 = 0;
+export let traceMask: i32 = 0;
+export let flags: i32 = 0;
+
+export let G: i32 = 0;
+export let STATS: i32 = 0;
+export let AGENTS: i32 = 0;
+export let STACKS: i32 = 0;
+export let AREAS: i32 = 0;
+export let MMS: i32 = 0;
+export let PG_COUNT: i32 = 0;
+export let PG_FLAGS: i32 = 0;
+export let PG_INDEX: i32 = 0;
+export let PG_CONTENT: i32 = 0;
+export let PG_LRU_NEXT: i32 = 0;
+export let PG_LRU_PREV: i32 = 0;
+export let PG_HASH_NEXT: i32 = 0;
+export let FREE_STACK: i32 = 0;
+export let SWAP_MAP: i32 = 0;
+export let SLOT_CONTENT: i32 = 0;
+export let SWAP_TMP: i32 = 0;
+export let HASH_HEAD: i32 = 0;
+export let PTES: i32 = 0;
+export let SHADOW: i32 = 0;
+export let OPS: i32 = 0;
+export let LOG: i32 = 0;
+export let TRACE: i32 = 0;
+export let IOQ: i32 = 0;
+
+function log2ceil(n: i32): i32 {
+  let s = 0;
+  while ((1 << s) < n) s++;
+  return s;
+}
+
+let bump: i32 = 0;
+function take(r: i32, bytes: i32): i32 {
+  const base = bump;
+  st(regionTable + (r << 2), base);
+  bump = (bump + bytes + 15) & ~15;
+  return base;
+}
+
+/** Reserves the config block and region table at the heap start. Called once at load. */
+export function reserve_fixed(): void {
+  const base = (heap_start() + 15) & ~15;
+  ensure_memory(base + 65536);
+  set_config_base(base);
+  regionTable = base + CFG_COUNT * 4;
+  mem_fill(base, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
+}
+
+/** Lays out every array from the configuration; returns the bytes needed, or -1 if memory cannot grow. */
+export function layout_machine(): i32 {
+  nCpu = cfg(CFG_NCPU);
+  DISK = nCpu;
+  KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
+  nAgents = cfg(CFG_KSWAPD) != 0 ? nCpu + 2 : nCpu + 1;
+  nFrames = cfg(CFG_NFRAMES);
+  nMm = cfg(CFG_NMM);
+  nPages = cfg(CFG_PAGES);
+  pagesShift = log2ceil(nPages);
+  nSlots = cfg(CFG_SLOTS);
+  slotsShift = log2ceil(nSlots);
+  flags = cfg(CFG_FLAGS);
+  const hashSize = 1 << log2ceil(nFrames < 16 ? 16 : nFrames);
+  hashMask = hashSize - 1;
+  const ioqSize = 1 << log2ceil(nFrames + 1);
+  ioqMask = ioqSize - 1;
+  opMask = cfg(CFG_OPCAP) - 1;
+  logMask = cfg(CFG_LOGCAP) - 1;
+  traceMask = cfg(CFG_TRACECAP) - 1;
+  const totalSlots = MAX_AREAS << slotsShift;
+  const totalPtes = nMm << pagesShift;
+  const lruWords = nFrames + 2; // two list heads (active, inactive) after the frames
+
+  bump = regionTable + REGION_COUNT * 4;
+  G = take(R_GLOBALS, GLOBAL_WORDS * 4);
+  STATS = take(R_STATS, STAT_WORDS * 4);
+  AGENTS = take(R_AGENTS, MAX_AGENTS * AGENT_WORDS * 4);
+  STACKS = take(R_STACKS, MAX_AGENTS * STACK_FRAMES * FRAME_BYTES);
+  AREAS = take(R_AREAS, MAX_AREAS * AREA_WORDS * 4);
+  MMS = take(R_MMS, nMm * MM_WORDS * 4);
+  PG_COUNT = take(R_PG_COUNT, nFrames * 4);
+  PG_FLAGS = take(R_PG_FLAGS, nFrames * 4);
+  PG_INDEX = take(R_PG_INDEX, nFrames * 4);
+  PG_CONTENT = take(R_PG_CONTENT, nFrames * 4);
+  PG_LRU_NEXT = take(R_PG_LRU_NEXT, lruWords * 4);
+  PG_LRU_PREV = take(R_PG_LRU_PREV, lruWords * 4);
+  PG_HASH_NEXT = take(R_PG_HASH_NEXT, nFrames * 4);
+  FREE_STACK = take(R_FREE_STACK, nFrames * 4);
+  SWAP_MAP = take(R_SWAP_MAP, totalSlots * 2);
+  SLOT_CONTENT = take(R_SLOT_CONTENT, totalSlots * 4);
+  HASH_HEAD = take(R_HASH_HEAD, hashSize * 4);
+  PTES = take(R_PTES, totalPtes * 4);
+  SHADOW = take(R_SHADOW, totalPtes * 4);
+  OPS = take(R_OPS, MAX_CPUS * cfg(CFG_OPCAP) * 4);
+  LOG = take(R_LOG, cfg(CFG_LOGCAP));
+  TRACE = take(R_TRACE, (cfg(CFG_TRACECAP) > 0 ? cfg(CFG_TRACECAP) : 1) * TRACE_WORDS * 4);
+  IOQ = take(R_IOQ, ioqSize * 8);
+  SWAP_TMP = take(R_SWAP_TMP, totalSlots * 4);
+  take(R_END, 0);
+  if (!ensure_memory(bump)) return -1;
+  return bump;
+}
+
+/** Zeroes every state region (not config, not op buffers, not the choice log). */
+export function clear_state(): void {
+  mem_fill(G, 0, OPS - G);
+  mem_fill(IOQ, 0, region(R_END) - IOQ);
+}
+
+// ---- globals (G region) -----------------------------------------------------------
+export const G_NR_FREE: i32 = 0;          // free frames
+export const G_NR_SWAP_PAGES: i32 = 1;    // nr_swap_pages
+export const G_TOTAL_SWAP_PAGES: i32 = 2; // total_swap_pages
+export const G_PCL: i32 = 3;              // pagecache_lock word (owner agent + 1)
+export const G_SLL: i32 = 4;              // swaplock (swap_list_lock)
+export const G_LRU_LOCK: i32 = 5;         // pagemap_lru_lock
+export const G_BKL: i32 = 6;              // big kernel lock owner + 1
+export const G_SWAP_LIST_HEAD: i32 = 7;   // highest priority area, -1 none
+export const G_SWAP_LIST_NEXT: i32 = 8;   // next area to allocate from
+export const G_WRITE_SEQ: i32 = 9;        // last content value written
+export const G_IOQ_HEAD: i32 = 10;
+export const G_IOQ_TAIL: i32 = 11;
+export const G_NR_ACTIVE: i32 = 12;
+export const G_NR_INACTIVE: i32 = 13;
+export const G_KSWAPD_WAKE: i32 = 14;     // kswapd has been woken
+export const G_SWAP_MM: i32 = 15;         // swap_out's round-robin mm cursor
+export const G_VIOL: i32 = 16;            // violation id (check.ts), 0 = none
+export const G_VIOL_AGENT: i32 = 17;
+export const G_VIOL_PROC: i32 = 18;
+export const G_VIOL_PC: i32 = 19;
+export const G_VIOL_A: i32 = 20;
+export const G_VIOL_B: i32 = 21;
+export const G_VIOL_C: i32 = 22;
+export const G_STEP: i32 = 23;            // steps since machine_reset
+export const G_RUNNABLE: i32 = 24;        // bitmask of runnable agents
+export const G_LAST_AGENT: i32 = 25;      // agent that ran the last step
+export const G_LOG_LEN: i32 = 26;         // choices logged (saturates at LOGCAP unless ring)
+export const G_TRACE_LEN: i32 = 27;       // trace records written
+export const G_REPLAY_LEN: i32 = 28;      // replay: choices available in the log
+export const G_RNG_LO: i32 = 29;          // scheduler PRNG state
+export const G_RNG_HI: i32 = 30;
+export const G_PCT_NEXT_CP: i32 = 31;     // PCT: index of next change point
+export const G_PCT_SWITCHES: i32 = 32;    // context switches (agent differs from last step)
+export const G_SLEEPERS: i32 = 33;        // agents asleep or spinning (skip wake scans when 0)
+export const G_CPUS_DONE: i32 = 34;       // bitmask of CPUs whose op stream ended
+export const G_CPUS_STARVED: i32 = 35;    // bitmask of CPUs waiting for the host to add ops
+export const G_SWAPOFF_AREA: i32 = 36;    // area being swapped off, -1 none
+export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
+
+@inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
+@inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
+@inline export function gadd(k: i32, d: i32): void { st(G + (k << 2), ld(G + (k << 2)) + d); }
+@inline export function gaddr(k: i32): i32 { return G + (k << 2); }
+
+// ---- statistics (reset by the host after each read; i32 counters stay in range) -----
+export const S_ACCESSES: i32 = 0;
+export const S_MINOR_FAULTS: i32 = 1;
+export const S_MAJOR_FAULTS: i32 = 2;
+export const S_SWAPINS: i32 = 3;          // pages read from swap
+export const S_SWAPOUTS: i32 = 4;         // pages written to swap
+export const S_READAHEAD: i32 = 5;        // pages read by readahead
+export const S_READAHEAD_HITS: i32 = 6;   // faults that found a readahead page in the cache
+export const S_RECLAIM_SCANS: i32 = 7;    // pages looked at by shrink_cache
+export const S_PTE_SCANS: i32 = 8;        // ptes looked at by swap_out
+export const S_PAGES_FREED: i32 = 9;      // pages freed by reclaim
+export const S_DIRECT_RECLAIM: i32 = 10;  // alloc_page entered try_to_free_pages
+export const S_KSWAPD_RUNS: i32 = 11;
+export const S_OOM: i32 = 12;             // faults that failed for lack of memory
+export const S_COW: i32 = 13;             // do_wp_page copies
+export const S_COW_REUSE: i32 = 14;       // do_wp_page reused in place
+export const S_EEXIST: i32 = 15;          // add_to_swap_cache -EEXIST races
+export const S_ENOENT: i32 = 16;          // add_to_swap_cache -ENOENT races
+export const S_PTE_CHANGED: i32 = 17;     // pte_same recheck backed off
+export const S_FORKS: i32 = 18;
+export const S_EXITS: i32 = 19;
+export const S_MUNMAPS: i32 = 20;
+export const S_SWAPOFFS: i32 = 21;
+export const S_SWAPOFF_ENOMEM: i32 = 22;
+export const S_SWAPONS: i32 = 23;
+export const S_OPS: i32 = 24;             // ops completed
+export const S_STEPS: i32 = 25;           // sections run
+export const S_SWAP_FULL_DELETES: i32 = 26;
+export const S_DISK_IOS: i32 = 27;
+export const S_ALLOC_FAIL: i32 = 28;
+export const S_ZERO_MAPS: i32 = 29;       // read faults mapped to the zero page
+@inline export function stat(k: i32): void { st(STATS + (k << 2), ld(STATS + (k << 2)) + 1); }
+@inline export function stat_add(k: i32, d: i32): void { st(STATS + (k << 2), ld(STATS + (k << 2)) + d); }
+
+// ---- frames (struct page) ---------------------------------------------------------
+export const PG_LOCKED: i32 = 1;
+export const PG_REFERENCED: i32 = 2;
+export const PG_UPTODATE: i32 = 4;
+export const PG_DIRTY: i32 = 8;
+export const PG_LRU: i32 = 16;
+export const PG_ACTIVE: i32 = 32;
+export const PG_SWAPCACHE: i32 = 64;   // page->mapping == &swapper_space
+export const PG_RESERVED: i32 = 128;   // the zero page
+export const PG_INUSE: i32 = 256;      // allocated (not on the free stack)
+export const ZERO_PAGE: i32 = 0;       // frame 0
+
+@inline export function page_count(f: i32): i32 { return ld(PG_COUNT + (f << 2)); }
+@inline export function set_page_count(f: i32, v: i32): void { st(PG_COUNT + (f << 2), v); }
+@inline export function page_flags(f: i32): i32 { return ld(PG_FLAGS + (f << 2)); }
+@inline export function set_page_flags(f: i32, v: i32): void { st(PG_FLAGS + (f << 2), v); }
+@inline export function page_test(f: i32, bit: i32): bool { return (ld(PG_FLAGS + (f << 2)) & bit) != 0; }
+@inline export function page_set(f: i32, bit: i32): void { st(PG_FLAGS + (f << 2), ld(PG_FLAGS + (f << 2)) | bit); }
+@inline export function page_clear(f: i32, bit: i32): void { st(PG_FLAGS + (f << 2), ld(PG_FLAGS + (f << 2)) & ~bit); }
+/** Address of a page's flags word: the wait object of its page lock. */
+@inline export function page_lock_addr(f: i32): i32 { return PG_FLAGS + (f << 2); }
+@inline export function page_index(f: i32): i32 { return ld(PG_INDEX + (f << 2)); }
+@inline export function set_page_index(f: i32, v: i32): void { st(PG_INDEX + (f << 2), v); }
+@inline export function page_content(f: i32): i32 { return ld(PG_CONTENT + (f << 2)); }
+@inline export function set_page_content(f: i32, v: i32): void { st(PG_CONTENT + (f << 2), v); }
+@inline export function get_page(f: i32): void { st(PG_COUNT + (f << 2), ld(PG_COUNT + (f << 2)) + 1); }
+
+// ---- swap entries and slots --------------------------------------------------------
+// entry = area << 24 | offset; offset 0 is the header slot, so a valid entry is never 0.
+@inline export function swp_entry(area: i32, offset: i32): i32 { return (area << 24) | offset; }
+@inline export function swp_type(entry: i32): i32 { return entry >>> 24; }
+@inline export function swp_offset(entry: i32): i32 { return entry & 0xffffff; }
+/** Global slot index of an entry (areas are nSlots apart). */
+@inline export function slot_of(entry: i32): i32 { return ((entry >>> 24) << slotsShift) | (entry & 0xffffff); }
+@inline export function swap_count(slot: i32): i32 { return ld16(SWAP_MAP + (slot << 1)); }
+@inline export function set_swap_count(slot: i32, v: i32): void { st16(SWAP_MAP + (slot << 1), v); }
+@inline export function slot_content(slot: i32): i32 { return ld(SLOT_CONTENT + (slot << 2)); }
+@inline export function set_slot_content(slot: i32, v: i32): void { st(SLOT_CONTENT + (slot << 2), v); }
+/** Temporary swap_map references held by running paths (for the exact count invariant). */
+@inline export function swap_tmp_add(slot: i32, d: i32): void { st(SWAP_TMP + (slot << 2), ld(SWAP_TMP + (slot << 2)) + d); }
+export const SWAP_MAP_MAX: i32 = 0x7fff;
+export const SWAP_MAP_BAD: i32 = 0x8000;
+
+// ---- swap areas (swap_info_struct) ------------------------------------------------
+export const A_FLAGS: i32 = 0;        // SWP_USED | SWP_WRITEOK
+export const A_PRIO: i32 = 1;
+export const A_PAGES: i32 = 2;        // usable slots
+export const A_MAX: i32 = 3;          // slots including header
+export const A_LOWEST: i32 = 4;       // lowest_bit
+export const A_HIGHEST: i32 = 5;      // highest_bit
+export const A_CLUSTER_NEXT: i32 = 6;
+export const A_CLUSTER_NR: i32 = 7;
+export const A_SDL: i32 = 8;          // sdev_lock word
+export const A_NEXT: i32 = 9;         // swap_list next area, -1 end
+export const A_INUSE: i32 = 10;       // slots in use (for vm_swap_full and stats)
+export const SWP_USED: i32 = 1;
+export const SWP_WRITEOK: i32 = 3;
+@inline export function area_get(a: i32, k: i32): i32 { return ld(AREAS + (((a << 4) + k) << 2)); }
+@inline export function area_set(a: i32, k: i32, v: i32): void { st(AREAS + (((a << 4) + k) << 2), v); }
+@inline export function area_addr(a: i32, k: i32): i32 { return AREAS + (((a << 4) + k) << 2); }
+
+// ---- mms -------------------------------------------------------------------------
+export const MM_USERS: i32 = 0;       // 0 = slot unused (no process)
+export const MM_PTL: i32 = 1;         // page_table_lock word
+export const MM_RSS: i32 = 2;
+export const MM_SWAP_CURSOR: i32 = 3; // swap_out_mm's next address
+export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 faults take it)
+@inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 3) + k) << 2)); }
+@inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 3) + k) << 2), v); }
+@inline export function mm_addr(mm: i32, k: i32): i32 { return MMS + (((mm << 3) + k) << 2); }
+
+// ---- ptes --------------------------------------------------------------------------
+// 0 = none; bit 0 set = present: bit1 RW, bit2 DIRTY, bit3 YOUNG, frame = pte >>> 4;
+// bit 0 clear and nonzero = swap pte: entry = pte >>> 1.
+export const PTE_PRESENT: i32 = 1;
+export const PTE_RW: i32 = 2;
+export const PTE_DIRTY: i32 = 4;
+export const PTE_YOUNG: i32 = 8;
+@inline export function pte_addr(mm: i32, page: i32): i32 { return PTES + (((mm << pagesShift) + page) << 2); }
+@inline export function pte_get(mm: i32, page: i32): i32 { return ld(PTES + (((mm << pagesShift) + page) << 2)); }
+@inline export function pte_set(mm: i32, page: i32, v: i32): void { st(PTES + (((mm << pagesShift) + page) << 2), v); }
+@inline export function mk_pte(frame: i32, bits: i32): i32 { return (frame << 4) | bits | PTE_PRESENT; }
+@inline export function pte_present(pte: i32): bool { return (pte & PTE_PRESENT) != 0; }
+@inline export function pte_frame(pte: i32): i32 { return pte >>> 4; }
+@inline export function pte_is_swap(pte: i32): bool { return pte != 0 && (pte & PTE_PRESENT) == 0; }
+@inline export function swp_entry_to_pte(entry: i32): i32 { return entry << 1; }
+@inline export function pte_to_swp_entry(pte: i32): i32 { return pte >>> 1; }
+@inline export function shadow_get(mm: i32, page: i32): i32 { return ld(SHADOW + (((mm << pagesShift) + page) << 2)); }
+@inline export function shadow_set(mm: i32, page: i32, v: i32): void { st(SHADOW + (((mm << pagesShift) + page) << 2), v); }
+
+// ---- agents ------------------------------------------------------------------------
+export const AG_STATE: i32 = 0;
+export const AG_WAIT: i32 = 1;        // address of the lock word it waits on
+export const AG_SP: i32 = 2;          // frames on its stack
+export const AG_RET: i32 = 3;         // return value of the last procedure that returned
+export const AG_BKL_DEPTH: i32 = 4;   // lock_kernel depth held
+export const AG_BKL_SAVED: i32 = 5;   // depth to retake on wake-up (dropped while asleep)
+export const AG_OP: i32 = 6;          // op being run
+export const AG_OP_HEAD: i32 = 7;     // ops consumed
+export const AG_OP_TAIL: i32 = 8;     // ops written by the host
+export const AG_PRIO: i32 = 9;        // PCT priority
+export const AG_OPS_DONE: i32 = 10;
+export const AG_OP_STEPS: i32 = 11;   // steps into the current op
+// words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
+export const AG_OPS_FINAL: i32 = 14;  // 1: no ops will be added after the buffered ones
+export const ST_RUNNABLE: i32 = 0;
+export const ST_SPIN: i32 = 1;        // spinning on a spinlock (not runnable)
+export const ST_SLEEP: i32 = 2;       // asleep on a sleeping lock / page lock
+export const ST_IDLE: i32 = 3;        // disk with an empty queue, kswapd not woken
+export const ST_DONE: i32 = 4;        // CPU whose op stream ended
+export const ST_STARVED: i32 = 5;     // CPU waiting for the host to add ops
+@inline export function ag_get(a: i32, k: i32): i32 { return ld(AGENTS + (((a << 4) + k) << 2)); }
+@inline export function ag_set(a: i32, k: i32, v: i32): void { st(AGENTS + (((a << 4) + k) << 2), v); }
+
+export function cpu_op_addr(cpu: i32, i: i32): i32 { return OPS + ((imul32(cpu, opMask + 1) + (i & opMask)) << 2); }
+@inline function imul32(a: i32, b: i32): i32 { return a * b; }
+
+export function flags_now(): i32 { return flags; }
+export function set_flags(f: i32): void { flags = f; }
+/** Re-reads the feature flags from the config (the host may change them between executions). */
+export function reload_flags(): void { flags = cfg(CFG_FLAGS); }

@@ -1,0 +1,71 @@
+// mm/page_io.c and the disk. rw_swap_page queues a read or write of a locked swap-cache
+// page; the disk agent completes one request per step: a read copies the slot's content
+// into the page and marks it uptodate, a write copies the page into the slot; either way
+// the page is then unlocked, waking whoever waits on it.
+import { ld, st } from "../kernel/platform";
+import {
+  IOQ, ioqMask, gget, gset, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
+  page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
+  PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAPINS, S_SWAPOUTS, S_DISK_IOS,
+} from "../kernel/state";
+import { l, next, ret, YIELD, BLOCK } from "../kernel/frame";
+import { set_state, unlock_page, lock_page } from "../kernel/locks";
+import { bug, V_PAGE_LOCK } from "../kernel/check";
+import { trace } from "../kernel/trace";
+
+export const READ: i32 = 0;
+export const WRITE: i32 = 1;
+
+export const EV_IO_QUEUED: i32 = 550;    // (page, entry, rw)
+export const EV_IO_DONE: i32 = 551;      // (page, entry, rw)
+export const EV_IO_WAIT_DONE: i32 = 552; // (page, 0, 0): synchronous I/O finished
+
+/** rw_swap_page: queue I/O on a locked page for its swap entry (page->index). */
+export function rw_swap_page(page: i32, rw: i32): void {
+  if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, rw, 1);
+  const tail = gget(G_IOQ_TAIL);
+  const r = IOQ + ((tail & ioqMask) << 3);
+  st(r, page);
+  st(r + 4, rw);
+  gset(G_IOQ_TAIL, tail + 1);
+  trace(EV_IO_QUEUED, page, page_index(page), rw);
+  if (ag_get(DISK, AG_STATE) == ST_IDLE) set_state(DISK, ST_RUNNABLE);
+}
+
+/** The disk agent: one request per step; idle when the queue is empty. */
+export function disk(pc: i32): i32 {
+  const head = gget(G_IOQ_HEAD);
+  if (head == gget(G_IOQ_TAIL)) { set_state(DISK, ST_IDLE); return YIELD; }
+  const r = IOQ + ((head & ioqMask) << 3);
+  const page = ld(r);
+  const rw = ld(r + 4);
+  gset(G_IOQ_HEAD, head + 1);
+  const slot = slot_of(page_index(page));
+  if (rw == READ) {
+    set_page_content(page, slot_content(slot));
+    page_set(page, PG_UPTODATE);
+    stat(S_SWAPINS);
+  } else {
+    set_slot_content(slot, page_content(page));
+    stat(S_SWAPOUTS);
+  }
+  stat(S_DISK_IOS);
+  trace(EV_IO_DONE, page, page_index(page), rw);
+  unlock_page(page);
+  if (gget(G_IOQ_HEAD) == gget(G_IOQ_TAIL)) set_state(DISK, ST_IDLE);
+  return YIELD;
+}
+
+/** rw_swap_page_nolock + wait: (page, rw), page locked; returns with the page locked again. */
+export function rw_swap_page_sync(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      rw_swap_page(l(0), l(1));
+      return next(1);
+    case 1:
+      if (!lock_page(l(0))) return BLOCK;
+      trace(EV_IO_WAIT_DONE, l(0), 0, 0);
+      return ret(0);
+  }
+  return ret(0);
+}

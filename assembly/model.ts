@@ -1,0 +1,14 @@
+// Kernel variants as feature flags: each flag is one historic change, so a fix can be
+// switched off to watch its race come back. Names and model sets live in src/model/models.ts.
+import { flags } from "./kernel/state";
+
+export const F_BKL_SWAPIN: i32 = 1 << 0;        // do_swap_page holds the BKL around readahead + read (2.4.0–2.4.15)
+export const F_READAHEAD_REFS: i32 = 1 << 1;    // valid_swaphandles takes a swap_map ref per slot (2.4.0, 2.4.9)
+export const F_SWAP_FULL_DELETE: i32 = 1 << 2;  // do_swap_page deletes an exclusive page from the cache when vm_swap_full, no swap locks (2.4.10-pre)
+export const F_UNIQUE_ADD: i32 = 1 << 3;        // add_to_swap_cache checks and inserts under PCL; -EEXIST/-ENOENT retry loops (2.4.16)
+export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page rechecks the pte after lock_page (2.4.7+)
+export const F_EARLY_DUP: i32 = 1 << 5;         // read_swap_cache_async takes swap_duplicate before its lookup (2.4.0)
+export const F_FAULT_MMAP_SEM: i32 = 1 << 6;    // faults hold mmap_sem exclusively (2.4.0)
+export const F_REMOVE_EXCLUSIVE: i32 = 1 << 7;  // do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)
+
+@inline export function has(flag: i32): bool { return (flags & flag) != 0; }

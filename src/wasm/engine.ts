@@ -1,0 +1,257 @@
+// Loads the model (Wasm, or its JS twin built from the same sources), configures a machine
+// and gives zero-copy typed-array views of its state. Views are rebuilt whenever the memory
+// has grown (growth detaches old ArrayBuffers).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, SCHED } from "./abi.js";
+
+export type Backend = "wasm" | "js";
+
+/** The functions assembly/index.ts exports. */
+export interface ModelExports {
+  init(): void;
+  config_addr(): number;
+  regions_addr(): number;
+  config_set(key: number, value: number): void;
+  layout(): number;
+  reset(): void;
+  run(maxSteps: number): number;
+  ops_added(cpu: number, tail: number): void;
+  ops_end(cpu: number): void;
+  tracing(on: number): void;
+  replay_len(len: number): void;
+  start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
+  agent_ret(agent: number): number;
+  agent_state(agent: number): number;
+}
+
+/** Everything that sizes and drives a machine. Sizes are checked by validateConfig. */
+export interface MachineConfig {
+  cpus: number;
+  frames: number;
+  mms: number;
+  pagesPerMm: number;
+  areas: number;
+  slotsPerArea: number;
+  flags: number;
+  kswapd: boolean;
+  pageCluster: number;
+  seed: number;
+  sched: number;
+  pctDepth: number;
+  pctK: number;
+  opCap: number;
+  logCap: number;
+  traceCap: number;
+  freeMin: number;
+  freeLow: number;
+  freeHigh: number;
+  areaPrioEqual: boolean;
+  logRing: boolean;
+  swapCluster: number;
+}
+
+export const DEFAULT_CONFIG: MachineConfig = {
+  cpus: 2, frames: 64, mms: 2, pagesPerMm: 64, areas: 1, slotsPerArea: 128, flags: 0,
+  kswapd: false, pageCluster: 3, seed: 1, sched: SCHED.RANDOM, pctDepth: 3, pctK: 1000,
+  opCap: 4096, logCap: 1 << 16, traceCap: 0, freeMin: 2, freeLow: 4, freeHigh: 8,
+  areaPrioEqual: false, logRing: true, swapCluster: 32,
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Project root, from src/wasm (ts) or dist/src/wasm (built). */
+const root = here.includes(`${path.sep}dist${path.sep}`)
+  ? path.resolve(here, "../../..")
+  : path.resolve(here, "../..");
+
+let cachedModule: WebAssembly.Module | undefined;
+/** The compiled Wasm module (compiled once per process; pass it to workers). */
+export function wasmModule(): WebAssembly.Module {
+  if (!cachedModule) {
+    const file = path.join(root, "build/faultsim.wasm");
+    cachedModule = new WebAssembly.Module(readFileSync(file));
+  }
+  return cachedModule;
+}
+
+let jsFactory: (() => ModelExports & { bind_memory(m: WebAssembly.Memory, base: number): void }) | undefined;
+async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
+  if (!jsFactory) {
+    const url = new URL(`file://${path.join(root, "dist/jsmodel/model.js")}`);
+    const mod = (await import(url.href)) as { createModel: NonNullable<typeof jsFactory> };
+    jsFactory = mod.createModel;
+  }
+  return jsFactory;
+}
+
+const MAX_PAGES = 65536; // 4 GiB: wasm32's limit
+
+export class Engine {
+  readonly backend: Backend;
+  readonly memory: WebAssembly.Memory;
+  readonly m: ModelExports;
+  private buffer: ArrayBuffer | undefined;
+  private i32v!: Int32Array;
+  private u16v!: Uint16Array;
+  private u8v!: Uint8Array;
+  private regionTable = 0;
+  private configBase = 0;
+  config: MachineConfig = { ...DEFAULT_CONFIG };
+
+  private constructor(backend: Backend, memory: WebAssembly.Memory, m: ModelExports) {
+    this.backend = backend;
+    this.memory = memory;
+    this.m = m;
+    m.init();
+    this.regionTable = m.regions_addr();
+    this.configBase = m.config_addr();
+  }
+
+  /** A Wasm engine (synchronous; pass a module compiled elsewhere, e.g. in a worker). */
+  static wasm(module: WebAssembly.Module = wasmModule()): Engine {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("model abort"); } } });
+    return new Engine("wasm", memory, instance.exports as unknown as ModelExports);
+  }
+
+  /** The same model built to JavaScript. */
+  static async js(): Promise<Engine> {
+    const factory = await loadJsFactory();
+    const model = factory();
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
+    model.bind_memory(memory, 1024);
+    return new Engine("js", memory, model);
+  }
+
+  static async create(backend: Backend = "wasm"): Promise<Engine> {
+    return backend === "wasm" ? Engine.wasm() : Engine.js();
+  }
+
+  /** Current views (rebuilt after memory growth). */
+  private refresh(): void {
+    if (this.buffer !== this.memory.buffer) {
+      this.buffer = this.memory.buffer;
+      this.i32v = new Int32Array(this.buffer);
+      this.u16v = new Uint16Array(this.buffer);
+      this.u8v = new Uint8Array(this.buffer);
+    }
+  }
+  get I32(): Int32Array { this.refresh(); return this.i32v; }
+  get U16(): Uint16Array { this.refresh(); return this.u16v; }
+  get U8(): Uint8Array { this.refresh(); return this.u8v; }
+
+  /** Base byte address of a region (abi.ts R). */
+  region(r: number): number { return this.I32[(this.regionTable >> 2) + r]; }
+  /** An Int32Array view of `length` words of region r (valid until memory grows). */
+  view32(r: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.region(r), length);
+  }
+
+  /** Writes the config, lays out memory. Throws RangeError when the machine does not fit. */
+  configure(config: MachineConfig): void {
+    this.config = { ...config };
+    const c = this.config;
+    const set = (k: number, v: number) => this.m.config_set(k, v | 0);
+    set(CFG.NCPU, c.cpus); set(CFG.NFRAMES, c.frames); set(CFG.NMM, c.mms); set(CFG.PAGES, c.pagesPerMm);
+    set(CFG.NAREAS, c.areas); set(CFG.SLOTS, c.slotsPerArea); set(CFG.FLAGS, c.flags);
+    set(CFG.KSWAPD, c.kswapd ? 1 : 0); set(CFG.PAGE_CLUSTER, c.pageCluster); set(CFG.SEED, c.seed);
+    set(CFG.SCHED, c.sched); set(CFG.PCT_DEPTH, c.pctDepth); set(CFG.PCT_K, c.pctK);
+    set(CFG.OPCAP, c.opCap); set(CFG.LOGCAP, c.logCap); set(CFG.TRACECAP, c.traceCap);
+    set(CFG.FREE_MIN, c.freeMin); set(CFG.FREE_LOW, c.freeLow); set(CFG.FREE_HIGH, c.freeHigh);
+    set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0); set(CFG.LOG_RING, c.logRing ? 1 : 0);
+    set(CFG.SWAP_CLUSTER, c.swapCluster);
+    let bytes: number;
+    try {
+      bytes = this.m.layout();
+    } catch {
+      bytes = -1;
+    }
+    if (bytes < 0) throw new RangeError("the machine does not fit in memory (4 GiB Wasm limit)");
+    this.refresh();
+  }
+
+  /** Changes config words that may vary between executions without a new layout. */
+  setSeed(seed: number): void { this.m.config_set(CFG.SEED, seed | 0); this.config.seed = seed; }
+  setFlags(flags: number): void { this.m.config_set(CFG.FLAGS, flags | 0); this.config.flags = flags; }
+  setSched(sched: number): void { this.m.config_set(CFG.SCHED, sched | 0); this.config.sched = sched; }
+  setConfigWord(key: number, value: number): void { this.m.config_set(key, value | 0); }
+
+  reset(): void { this.m.reset(); }
+
+  /** Writes a whole finite op stream for each CPU (after reset). */
+  loadOps(perCpu: readonly (readonly number[])[]): void {
+    const base = this.region(R.OPS) >> 2;
+    const cap = this.config.opCap;
+    const I = this.I32;
+    for (let cpu = 0; cpu < this.config.cpus; cpu++) {
+      const ops = perCpu[cpu] ?? [];
+      if (ops.length > cap) throw new RangeError(`cpu ${cpu}: ${ops.length} ops exceed the op buffer (${cap})`);
+      for (let i = 0; i < ops.length; i++) I[base + cpu * cap + i] = ops[i];
+      this.m.ops_added(cpu, ops.length);
+      this.m.ops_end(cpu);
+    }
+  }
+
+  /** Appends ops to a CPU's ring (bulk mode); returns how many fitted. */
+  appendOps(cpu: number, ops: Int32Array, count: number): number {
+    const cap = this.config.opCap;
+    const head = this.agentWord(cpu, 7); // AG_OP_HEAD
+    let tail = this.agentWord(cpu, 8);   // AG_OP_TAIL
+    const room = cap - (tail - head);
+    const n = Math.min(room, count);
+    const base = this.region(R.OPS) >> 2;
+    const I = this.I32;
+    for (let i = 0; i < n; i++) { I[base + cpu * cap + (tail & (cap - 1))] = ops[i]; tail++; }
+    this.m.ops_added(cpu, tail | 0);
+    return n;
+  }
+
+  run(maxSteps: number): number { return this.m.run(maxSteps | 0); }
+
+  global(k: number): number { return this.I32[(this.region(R.GLOBALS) >> 2) + k]; }
+  agentWord(agent: number, k: number): number {
+    return this.I32[(this.region(R.AGENTS) >> 2) + agent * AGENT_WORDS + k];
+  }
+
+  /** Reads and zeroes the statistics counters (i32 in the model; summed here as numbers). */
+  takeStats(into?: Stats): Stats {
+    const out = into ?? (Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats);
+    const base = this.region(R.STATS) >> 2;
+    const I = this.I32;
+    for (let i = 0; i < STAT_NAMES.length; i++) {
+      out[STAT_NAMES[i]] += I[base + i] >>> 0;
+      I[base + i] = 0;
+    }
+    return out;
+  }
+
+  /** The recorded choice log of this execution (one agent id per step). */
+  choiceLog(): number[] {
+    const len = Math.min(this.global(G.LOG_LEN), this.config.logCap);
+    const base = this.region(R.LOG);
+    return Array.from(this.U8.subarray(base, base + len));
+  }
+
+  /** Puts a recorded choice log in place for SCHED.REPLAY (call reset first, then this). */
+  loadChoices(choices: readonly number[]): void {
+    if (choices.length > this.config.logCap) throw new RangeError("schedule longer than the choice log");
+    const base = this.region(R.LOG);
+    this.U8.set(choices, base);
+    this.m.replay_len(choices.length);
+  }
+
+  /** FNV-1a hash over the whole machine state (globals through the end of the state). */
+  stateHash(): string {
+    const from = this.region(R.GLOBALS);
+    const to = this.region(R.OPS);
+    const I = this.I32;
+    let h = 0x811c9dc5;
+    for (let i = from >> 2; i < to >> 2; i++) {
+      h = Math.imul(h ^ I[i], 0x01000193);
+    }
+    const from2 = this.region(R.IOQ), to2 = this.region(R.END);
+    for (let i = from2 >> 2; i < to2 >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
+    return (h >>> 0).toString(16).padStart(8, "0");
+  }
+}
