@@ -1,0 +1,62 @@
+// Small machines and hand-built states for tests of single kernel paths.
+import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engine.js";
+import {
+  R, G, AG, A, MM, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry,
+} from "../../src/wasm/abi.js";
+
+export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
+
+/** A booted Wasm machine (run-to-completion scheduler unless overridden), ops not loaded. */
+export function machine(over: Partial<MachineConfig> = {}): Engine {
+  const e = Engine.wasm();
+  e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over });
+  e.reset();
+  return e;
+}
+
+/** Views with named accessors over the machine's state (valid until memory grows). */
+export function state(e: Engine) {
+  const I = e.I32;
+  const U16 = e.U16;
+  const w = (r: number) => e.region(r) >> 2;
+  const slotsShift = Math.ceil(Math.log2(e.config.slotsPerArea));
+  const pagesShift = Math.ceil(Math.log2(e.config.pagesPerMm));
+  const slot = (entry: number) => ((entry >>> 24) << slotsShift) | (entry & 0xffffff);
+  return {
+    I,
+    g: (k: number) => I[w(R.GLOBALS) + k],
+    setG: (k: number, v: number) => { I[w(R.GLOBALS) + k] = v; },
+    count: (f: number) => I[w(R.PG_COUNT) + f],
+    setCount: (f: number, v: number) => { I[w(R.PG_COUNT) + f] = v; },
+    flags: (f: number) => I[w(R.PG_FLAGS) + f],
+    setFlags: (f: number, v: number) => { I[w(R.PG_FLAGS) + f] = v; },
+    index: (f: number) => I[w(R.PG_INDEX) + f],
+    setIndex: (f: number, v: number) => { I[w(R.PG_INDEX) + f] = v; },
+    content: (f: number) => I[w(R.PG_CONTENT) + f],
+    setContent: (f: number, v: number) => { I[w(R.PG_CONTENT) + f] = v; },
+    swapCount: (entry: number) => U16[(e.region(R.SWAP_MAP) >> 1) + slot(entry)],
+    setSwapCount: (entry: number, v: number) => { U16[(e.region(R.SWAP_MAP) >> 1) + slot(entry)] = v; },
+    slotContent: (entry: number) => I[w(R.SLOT_CONTENT) + slot(entry)],
+    setSlotContent: (entry: number, v: number) => { I[w(R.SLOT_CONTENT) + slot(entry)] = v; },
+    area: (a: number, k: number) => I[w(R.AREAS) + a * AREA_WORDS + k],
+    setArea: (a: number, k: number, v: number) => { I[w(R.AREAS) + a * AREA_WORDS + k] = v; },
+    mm: (m: number, k: number) => I[w(R.MMS) + m * MM_WORDS + k],
+    setMm: (m: number, k: number, v: number) => { I[w(R.MMS) + m * MM_WORDS + k] = v; },
+    pte: (m: number, p: number) => I[w(R.PTES) + (m << pagesShift) + p],
+    setPte: (m: number, p: number, v: number) => { I[w(R.PTES) + (m << pagesShift) + p] = v; },
+    shadow: (m: number, p: number) => I[w(R.SHADOW) + (m << pagesShift) + p],
+    setShadow: (m: number, p: number, v: number) => { I[w(R.SHADOW) + (m << pagesShift) + p] = v; },
+    agent: (a: number, k: number) => I[w(R.AGENTS) + a * AGENT_WORDS + k],
+    slot,
+  };
+}
+
+/** Runs procedure `proc` with args on CPU `cpu` of an otherwise idle machine, to completion. */
+export function runProc(e: Engine, cpu: number, proc: number, args: number[] = [], maxSteps = 100000) {
+  const a = [...args, 0, 0, 0, 0];
+  e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
+  for (let c = 0; c < e.config.cpus; c++) e.m.ops_end(c);
+  const code = e.run(maxSteps);
+  const viol = e.global(G.VIOL);
+  return { code, ret: e.m.agent_ret(cpu), violation: VIOLATION_IDS[viol] ?? String(viol) };
+}
