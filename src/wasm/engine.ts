@@ -69,7 +69,8 @@ let cachedModule: WebAssembly.Module | undefined;
 /** The compiled Wasm module (compiled once per process; pass it to workers). */
 export function wasmModule(): WebAssembly.Module {
   if (!cachedModule) {
-    const file = path.join(root, "build/faultsim.wasm");
+    // FAULTSIM_WASM lets a developer test a private build without touching build/.
+    const file = process.env.FAULTSIM_WASM ? path.resolve(process.env.FAULTSIM_WASM) : path.join(root, "build/faultsim.wasm");
     cachedModule = new WebAssembly.Module(readFileSync(file));
   }
   return cachedModule;
