@@ -39,6 +39,15 @@ export function swapon_area(a: i32, prio: i32): void {
   swap_list_insert(a);
 }
 
+/** vm_swap_full(): more than half of swap in use (2.4.10+). Plain: reads counters only. */
+export function vm_swap_full(): bool {
+  return gget(G_NR_SWAP_PAGES) * 2 < gget(G_TOTAL_SWAP_PAGES);
+}
+
+/** exclusive_swap_page(page) without the swap locks (2.4.10-pre's do_swap_page check):
+ *  the page is in the cache, mapped once (count == pte + cache) and the slot count is 1. */
+export function exclusive_swap_page_nolock(page: i32): bool { return false; } // STUB
+
 export function get_swap_page(pc: i32): i32 { return ret(0); }
 export function swap_free(pc: i32): i32 { return ret(0); }
 export function swap_duplicate(pc: i32): i32 { return ret(0); }
