@@ -28,7 +28,7 @@ export const P_SWAP_WRITEPAGE: i32 = 16;         // (page) page locked → 0; un
 export const P_GET_SWAP_PAGE: i32 = 17;          // () → entry or 0
 export const P_SWAP_FREE: i32 = 18;              // (entry) → 0
 export const P_SWAP_DUPLICATE: i32 = 19;         // (entry) → 1 ok, 0 failed (free or bad)
-export const P_VALID_SWAPHANDLES: i32 = 20;      // (entry) → (first offset << 8) | count; 0 = none
+export const P_VALID_SWAPHANDLES: i32 = 20;      // (entry) → count of readable slots from the aligned cluster start (slot 0 skipped)
 export const P_REMOVE_EXCLUSIVE_SWAP_PAGE: i32 = 21; // (page) page locked → 1 removed, 0 not
 export const P_CAN_SHARE_SWAP_PAGE: i32 = 22;    // (page) page locked → 1 / 0
 export const P_FREE_SWAP_AND_CACHE: i32 = 23;    // (entry) → 0
