@@ -1,4 +1,115 @@
-// kernel/fork.c + copy_page_range. STUB until written.
-import { ret } from "../kernel/frame";
-export function do_fork(pc: i32): i32 { return ret(0); }
-export function copy_page_range(pc: i32): i32 { return ret(0); }
+// kernel/fork.c (dup_mmap) and mm/memory.c's copy_page_range. A fork in the model replaces
+// whatever process ran in the child's mm slot: that one exits first (its ptes are zapped),
+// then the parent's ptes are copied: swap ptes take a swap_map reference, present pages a
+// page reference, and writable ones become copy-on-write in both mms.
+import {
+  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, pte_get, pte_set,
+  pte_frame, pte_is_swap, pte_to_swp_entry, shadow_get, shadow_set, get_page, ZERO_PAGE,
+  PTE_RW, PTE_YOUNG, stat, S_FORKS,
+} from "../kernel/state";
+import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
+import { trace } from "../kernel/trace";
+import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
+import { vpage } from "./memory";
+
+// Trace events (600-649). Wording: src/report/events/memory.ts.
+export const EV_FORK: i32 = 600;          // (parent, child, 0)
+export const EV_COPY_SWAP: i32 = 601;     // (entry, child vp, swap_duplicate result)
+export const EV_COPY_DONE: i32 = 602;     // (dst, src, ptes copied)
+export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protected in both
+
+/** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
+const COPY_CHUNK: i32 = 64;
+
+/** do_fork(parent, child). Both mms' mmap_sem are taken, lower mm first: the parent's
+ *  dup_mmap holds it for writing, and the child's old process must not run meanwhile. */
+export function do_fork(pc: i32): i32 {
+  const parent = l(0), child = l(1);
+  switch (pc) {
+    case 0:
+      if (child == parent || child < 0 || child >= nMm) return ret(0);
+      if (!down(mm_addr(child < parent ? child : parent, MM_SEM))) return BLOCK;
+      return next(1);
+    case 1:
+      if (!down(mm_addr(child < parent ? parent : child, MM_SEM))) return BLOCK;
+      trace(EV_FORK, parent, child, 0);
+      // Whatever ran in the child's slot exits.
+      return call(P_ZAP_PAGE_RANGE, 2, child, 0, nPages, 0);
+    case 2:
+      return call(P_COPY_PAGE_RANGE, 3, child, parent, 0, 0);
+    case 3:
+      up(mm_addr(child, MM_SEM));
+      up(mm_addr(parent, MM_SEM));
+      stat(S_FORKS);
+      return ret(0);
+  }
+  return ret(0);
+}
+
+/** copy_page_range(dst, src) → 0: src PTL then dst PTL, held to the end.
+ *  l6 = next pte, l7 = ptes copied. */
+export function copy_page_range(pc: i32): i32 {
+  const dst = l(0), src = l(1);
+  switch (pc) {
+    case 0:
+      if (!spin_lock(mm_addr(src, MM_PTL), LK_PTL)) return BLOCK;
+      return next(1);
+    case 1:
+      if (!spin_lock(mm_addr(dst, MM_PTL), LK_PTL)) return BLOCK;
+      set_l(6, 0);
+      set_l(7, 0);
+      return copy_chunk();
+    case 2: {
+      // Back from swap_duplicate: the kernel copies the swap pte whatever it returned.
+      const i = l(6);
+      const pte = pte_get(src, i);
+      pte_set(dst, i, pte);
+      shadow_set(dst, i, shadow_get(src, i));
+      trace(EV_COPY_SWAP, pte_to_swp_entry(pte), vpage(dst, i), ret_val());
+      set_l(6, i + 1);
+      set_l(7, l(7) + 1);
+      return copy_chunk();
+    }
+    case 3:
+      return copy_chunk();
+  }
+  return ret(0);
+}
+
+function copy_chunk(): i32 {
+  const dst = l(0), src = l(1);
+  let n = 0;
+  for (let i = l(6); i < nPages; i++) {
+    if (n >= COPY_CHUNK) {
+      set_l(6, i);
+      return next(3);
+    }
+    let pte = pte_get(src, i);
+    if (pte_is_swap(pte)) {
+      set_l(6, i);
+      return call(P_SWAP_DUPLICATE, 2, pte_to_swp_entry(pte), 0, 0, 0);
+    }
+    shadow_set(dst, i, shadow_get(src, i));
+    if (pte == 0) { pte_set(dst, i, 0); continue; }
+    const f = pte_frame(pte);
+    if (f != ZERO_PAGE) {
+      // The zero page is shared read-only without a reference; others get one per pte.
+      get_page(f);
+      mm_set(dst, MM_RSS, mm_get(dst, MM_RSS) + 1);
+      if ((pte & PTE_RW) != 0) {
+        pte = pte & ~PTE_RW; // copy-on-write in both
+        pte_set(src, i, pte);
+        trace(EV_COPY_COW, f, vpage(src, i), 0);
+      }
+    }
+    pte_set(dst, i, pte & ~PTE_YOUNG); // pte_mkold
+    n++;
+    set_l(7, l(7) + 1);
+  }
+  mm_set(dst, MM_SWAP_CURSOR, 0);
+  spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
+  spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
+  trace(EV_COPY_DONE, dst, src, l(7));
+  return ret(0);
+}

@@ -1,10 +1,490 @@
-// mm/memory.c: faults, zap. STUB until written.
-import { ret } from "../kernel/frame";
-export function access(pc: i32): i32 { return ret(0); }
-export function handle_mm_fault(pc: i32): i32 { return ret(0); }
-export function do_anonymous_page(pc: i32): i32 { return ret(0); }
-export function do_swap_page(pc: i32): i32 { return ret(0); }
-export function do_wp_page(pc: i32): i32 { return ret(0); }
-export function zap_page_range(pc: i32): i32 { return ret(0); }
-export function do_exit(pc: i32): i32 { return ret(0); }
-export function do_munmap(pc: i32): i32 { return ret(0); }
+// mm/memory.c (and the user access the MMU performs): the page-fault paths and the unmapping
+// paths of Linux 2.4. handle_mm_fault dispatches on the pte under page_table_lock (PTL);
+// do_anonymous_page, do_swap_page and do_wp_page enter with PTL held and drop it before
+// anything that may sleep. zap_page_range holds PTL across its calls into swapfile.c (those
+// never sleep). Variant flags (model.ts) select 2.4.0 / 2.4.10-pre / 2.4.16 behaviour.
+//
+// Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
+import {
+  gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
+  MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
+  swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
+  get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
+  PG_DIRTY, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
+  S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
+} from "../kernel/state";
+import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import {
+  spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
+  LK_PTL, LK_PCL,
+} from "../kernel/locks";
+import { bug, V_DATA_LOST } from "../kernel/check";
+import { trace } from "../kernel/trace";
+import { has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE } from "../model";
+import {
+  P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
+  P_LOOKUP_SWAP_CACHE, P_READ_SWAP_CACHE_ASYNC, P_SWAPIN_READAHEAD, P_SWAP_FREE,
+  P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_CAN_SHARE_SWAP_PAGE, P_FREE_SWAP_AND_CACHE,
+  P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE,
+} from "../kernel/procs";
+import { put_page } from "./page_alloc";
+import { lru_cache_add } from "./swap";
+import { swap_cache_remove } from "./swap_state";
+import { vm_swap_full, exclusive_swap_page_nolock } from "./swapfile";
+
+// Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
+export const EV_READ: i32 = 100;             // (vp, value, 0): a load hit
+export const EV_WRITE: i32 = 101;            // (vp, value, 0): a store hit
+export const EV_DATA_LOST: i32 = 102;        // (vp, value read, last value written)
+export const EV_FAULT: i32 = 103;            // (vp, write, pte)
+export const EV_FAULT_FIXED: i32 = 104;      // (vp, 0, 0): pte already fixed by someone else
+export const EV_FAULT_OOM: i32 = 105;        // (vp, faults, 0): the access gives up
+export const EV_ZERO_MAP: i32 = 106;         // (vp, 0, 0)
+export const EV_ANON_MAP: i32 = 107;         // (page, vp, 0)
+export const EV_ANON_RACE: i32 = 108;        // (page, vp, 0): pte no longer none, new page freed
+export const EV_SWAP_HIT: i32 = 109;         // (entry, page, 0): lookup_swap_cache found it
+export const EV_SWAP_MISS: i32 = 110;        // (entry, 0, 0)
+export const EV_SWAP_READ: i32 = 111;        // (entry, page, 0): read_swap_cache_async gave page
+export const EV_SWAP_READ_NONE: i32 = 112;   // (entry, pte changed, 0)
+export const EV_SWAP_LOCKED: i32 = 113;      // (entry, page, 0): lock_page done
+export const EV_SWAP_NOT_UPTODATE: i32 = 114;// (entry, page, 0): read failed
+export const EV_PTE_CHANGED: i32 = 115;      // (entry, page, vp): pte_same failed, backs off
+export const EV_SWAP_FREE: i32 = 116;        // (entry, 0, 0): do_swap_page drops the pte's swap ref
+export const EV_SWAP_FULL_DELETE: i32 = 117; // (page, entry, 0): 2.4.10-pre vm_swap_full delete
+export const EV_REMOVE_EXCLUSIVE: i32 = 118; // (page, entry, removed)
+export const EV_SWAP_MAP: i32 = 119;         // (page, vp, writable)
+export const EV_WP_REUSE: i32 = 120;         // (page, vp, 0)
+export const EV_WP_COPY: i32 = 121;          // (old, new, vp)
+export const EV_WP_RACE: i32 = 122;          // (old, new, vp): pte changed, copy freed
+export const EV_WP_OOM: i32 = 123;           // (old, vp, 0)
+export const EV_ZAP_PAGE: i32 = 124;         // (page, vp, 0)
+export const EV_ZAP_SWAP: i32 = 125;         // (entry, vp, 0)
+export const EV_EXIT: i32 = 126;             // (mm, 0, 0)
+export const EV_MUNMAP: i32 = 127;           // (mm, start, end)
+export const EV_ANON_OOM: i32 = 128;         // (vp, 0, 0)
+
+/** Packs (mm, page) into one trace word: mm << 16 | page. */
+@inline export function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
+
+/** Faults one access may take before it gives up (a livelock guard, counted as OOM). */
+const MAX_FAULTS: i32 = 8;
+
+// ---- the user access -------------------------------------------------------------------
+
+/** access(mm, page, write): l6 = faults taken so far. */
+export function access(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      if (mm_get(l(0), MM_USERS) == 0) return ret(0);
+      return try_access();
+    case 1:
+      // Back from handle_mm_fault: 0 = out of memory, the op ends; else retry the access.
+      if (ret_val() == 0) {
+        stat(S_OOM);
+        trace(EV_FAULT_OOM, vpage(l(0), l(1)), l(6), 0);
+        return ret(0);
+      }
+      return try_access();
+  }
+  return ret(0);
+}
+
+/** The MMU's view: a present pte that allows the access is a hit, anything else a fault. */
+function try_access(): i32 {
+  const mm = l(0), page = l(1), write = l(2);
+  const pte = pte_get(mm, page);
+  if (pte_present(pte) && (write == 0 || (pte & PTE_RW) != 0)) {
+    const f = pte_frame(pte);
+    if (write != 0) {
+      pte_set(mm, page, pte | PTE_YOUNG | PTE_DIRTY);
+      const v = gget(G_WRITE_SEQ) + 1;
+      gset(G_WRITE_SEQ, v);
+      set_page_content(f, v);
+      shadow_set(mm, page, v);
+      trace(EV_WRITE, vpage(mm, page), v, 0);
+    } else {
+      pte_set(mm, page, pte | PTE_YOUNG);
+      const v = page_content(f);
+      const want = shadow_get(mm, page);
+      trace(EV_READ, vpage(mm, page), v, 0);
+      if (v != want) {
+        // Invariant 9: the downstream damage of a duplicate swap-cache page.
+        trace(EV_DATA_LOST, vpage(mm, page), v, want);
+        bug(V_DATA_LOST, mm, page, v);
+      }
+    }
+    stat(S_ACCESSES);
+    return ret(0);
+  }
+  if (l(6) >= MAX_FAULTS) {
+    stat(S_OOM);
+    trace(EV_FAULT_OOM, vpage(mm, page), l(6), 0);
+    return ret(0);
+  }
+  set_l(6, l(6) + 1);
+  return call(P_HANDLE_MM_FAULT, 1, mm, page, write, 0);
+}
+
+// ---- handle_mm_fault ------------------------------------------------------------------------
+
+/** handle_mm_fault(mm, page, write) → 1 minor, 2 major, 0 OOM. l6 = result. */
+export function handle_mm_fault(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      // 2.4.0 faults hold mmap_sem exclusively, serialising every fault of one mm.
+      if (!has(F_FAULT_MMAP_SEM)) return handle_pte_fault();
+      if (!down(mm_addr(l(0), MM_SEM))) return BLOCK;
+      return next(1);
+    case 1:
+      return handle_pte_fault();
+    case 2:
+      set_l(6, ret_val());
+      return fault_done();
+  }
+  return ret(0);
+}
+
+/** Takes PTL (first action of the section) and dispatches on the pte. */
+function handle_pte_fault(): i32 {
+  const mm = l(0), page = l(1), write = l(2);
+  if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+  const pte = pte_get(mm, page);
+  trace(EV_FAULT, vpage(mm, page), write, pte);
+  if (pte == 0) return call(P_DO_ANONYMOUS_PAGE, 2, mm, page, write, 0);
+  if (pte_is_swap(pte)) return call(P_DO_SWAP_PAGE, 2, mm, page, pte_to_swp_entry(pte), write);
+  if (write != 0 && (pte & PTE_RW) == 0) return call(P_DO_WP_PAGE, 2, mm, page, pte, 0);
+  // Someone else resolved it while we came here: just mark it accessed.
+  pte_set(mm, page, pte | PTE_YOUNG | (write != 0 ? PTE_DIRTY : 0));
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  trace(EV_FAULT_FIXED, vpage(mm, page), 0, 0);
+  set_l(6, 1);
+  return fault_done();
+}
+
+function fault_done(): i32 {
+  const r = l(6);
+  if (r == 1) stat(S_MINOR_FAULTS);
+  else if (r == 2) stat(S_MAJOR_FAULTS);
+  if (has(F_FAULT_MMAP_SEM)) up(mm_addr(l(0), MM_SEM));
+  return ret(r);
+}
+
+// ---- do_anonymous_page ------------------------------------------------------------------------
+
+/** do_anonymous_page(mm, page, write), PTL held on entry, dropped on return → 1 / 0. */
+export function do_anonymous_page(pc: i32): i32 {
+  const mm = l(0), page = l(1);
+  switch (pc) {
+    case 0:
+      if (l(2) == 0) {
+        // Read: map the shared zero page read-only; no page ref, no rss (it is reserved).
+        pte_set(mm, page, mk_pte(ZERO_PAGE, PTE_YOUNG));
+        stat(S_ZERO_MAPS);
+        spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+        trace(EV_ZERO_MAP, vpage(mm, page), 0, 0);
+        return ret(1);
+      }
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+    case 1: {
+      if (ret_val() == 0) {
+        trace(EV_ANON_OOM, vpage(mm, page), 0, 0);
+        return ret(0);
+      }
+      // Retake PTL first; ret_val() stays put while this section blocks and re-runs.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      const f = ret_val();
+      if (pte_get(mm, page) != 0) {
+        // Another thread faulted it in while we slept in alloc_page.
+        spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+        put_page(f);
+        trace(EV_ANON_RACE, f, vpage(mm, page), 0);
+        return ret(1);
+      }
+      pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
+      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+      lru_cache_add(f);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      trace(EV_ANON_MAP, f, vpage(mm, page), 0);
+      return ret(1);
+    }
+  }
+  return ret(0);
+}
+
+// ---- do_swap_page --------------------------------------------------------------------------
+
+/** do_swap_page(mm, page, entry, write), PTL held on entry, dropped on return → 1 / 2 / 0.
+ *  l5 = the page, l6 = result (1 minor, 2 major), l7 = BKL taken, l8 = extra pte bits. */
+export function do_swap_page(pc: i32): i32 {
+  const mm = l(0), entry = l(2);
+  switch (pc) {
+    case 0:
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      return call(P_LOOKUP_SWAP_CACHE, 1, entry, 0, 0, 0);
+    case 1: {
+      const page = ret_val();
+      if (page != 0) {
+        stat(S_READAHEAD_HITS);
+        trace(EV_SWAP_HIT, entry, page, 0);
+        set_l(5, page);
+        set_l(6, 1);
+        return next(5);
+      }
+      trace(EV_SWAP_MISS, entry, 0, 0);
+      set_l(6, 2);
+      if (has(F_BKL_SWAPIN)) return next(2);
+      return call(P_SWAPIN_READAHEAD, 3, entry, 0, 0, 0);
+    }
+    case 2:
+      // 2.4.0-2.4.15: the BKL brackets readahead and the read; it is dropped while we sleep.
+      if (!lock_kernel()) return BLOCK;
+      set_l(7, 1);
+      return call(P_SWAPIN_READAHEAD, 3, entry, 0, 0, 0);
+    case 3:
+      return call(P_READ_SWAP_CACHE_ASYNC, 4, entry, 0, 0, 0);
+    case 4: {
+      const page = ret_val();
+      if (page != 0) trace(EV_SWAP_READ, entry, page, 0);
+      if (l(7) != 0) { unlock_kernel(); set_l(7, 0); }
+      if (page == 0) return next(11);
+      set_l(5, page);
+      return next(5);
+    }
+    case 5: {
+      // lock_page waits for the read I/O (the disk unlocks the page when it completes).
+      const page = l(5);
+      if (!lock_page(page)) return BLOCK;
+      page_set(page, PG_REFERENCED); // mark_page_accessed
+      if (!page_test(page, PG_UPTODATE)) {
+        unlock_page(page);
+        put_page(page);
+        trace(EV_SWAP_NOT_UPTODATE, entry, page, 0);
+        return ret(0);
+      }
+      trace(EV_SWAP_LOCKED, entry, page, 0);
+      return next(6);
+    }
+    case 6: {
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      const page = l(5);
+      // 2.4.7+: back out if somebody else resolved the pte while PTL was dropped. 2.4.0 maps
+      // anyway: mmap_sem kept other faults of this mm out.
+      if (has(F_PTE_SAME_RECHECK) && pte_get(mm, l(1)) != swp_entry_to_pte(entry)) {
+        stat(S_PTE_CHANGED);
+        spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+        unlock_page(page);
+        put_page(page);
+        trace(EV_PTE_CHANGED, entry, page, vpage(mm, l(1)));
+        return ret(1);
+      }
+      trace(EV_SWAP_FREE, entry, 0, 0);
+      return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
+    }
+    case 7: {
+      const page = l(5);
+      set_l(8, PTE_YOUNG);
+      if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) return next(8);
+      if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
+      return swapin_map_check_write();
+    }
+    case 8:
+      // 2.4.10-pre: delete the exclusive page from the swap cache under pagecache_lock only,
+      // no swaplock/sdev_lock (the seed mail's race 3), then free the slot; the page becomes
+      // plain anonymous memory, so the pte is made dirty to keep its data.
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      swap_cache_remove(l(5));
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      stat(S_SWAP_FULL_DELETES);
+      trace(EV_SWAP_FULL_DELETE, l(5), entry, 0);
+      set_l(8, l(8) | PTE_DIRTY);
+      return call(P_SWAP_FREE, 10, entry, 0, 0, 0);
+    case 9:
+      trace(EV_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
+      return swapin_map_check_write();
+    case 10:
+      put_page(l(5)); // the swap cache's reference
+      return swapin_map_check_write();
+    case 11: {
+      // read_swap_cache_async gave nothing: OOM only if nobody else resolved the pte.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      const changed = pte_get(mm, l(1)) != swp_entry_to_pte(entry);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      trace(EV_SWAP_READ_NONE, entry, changed ? 1 : 0, 0);
+      return ret(changed ? 1 : 0);
+    }
+    case 12:
+      return swapin_map(ret_val());
+  }
+  return ret(0);
+}
+
+/** A write fault maps writable only when the page can be shared (page lock and PTL held). */
+function swapin_map_check_write(): i32 {
+  if (l(3) != 0) return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
+  return swapin_map(0);
+}
+
+/** Installs the pte; the page ref from the lookup/read becomes the pte's. */
+function swapin_map(writable: i32): i32 {
+  const mm = l(0), vp = l(1), page = l(5);
+  const bits = l(8) | (writable != 0 ? PTE_RW | PTE_DIRTY : 0);
+  mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+  pte_set(mm, vp, mk_pte(page, bits));
+  unlock_page(page);
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  trace(EV_SWAP_MAP, page, vpage(mm, vp), writable);
+  return ret(l(6));
+}
+
+// ---- do_wp_page --------------------------------------------------------------------------
+
+/** do_wp_page(mm, page, pte), PTL held on entry, dropped on return → 1 / 0.
+ *  l5 = old page, l6 = new page. */
+export function do_wp_page(pc: i32): i32 {
+  const mm = l(0), vp = l(1);
+  switch (pc) {
+    case 0: {
+      const old = pte_frame(l(2));
+      set_l(5, old);
+      // The zero page is always copied; a page someone has locked is copied too.
+      if (old != ZERO_PAGE && trylock_page(old)) return call(P_CAN_SHARE_SWAP_PAGE, 1, old, 0, 0, 0);
+      return wp_copy();
+    }
+    case 1: {
+      const old = l(5);
+      const reuse = ret_val();
+      unlock_page(old);
+      if (reuse == 0) return wp_copy();
+      pte_set(mm, vp, l(2) | PTE_RW | PTE_DIRTY | PTE_YOUNG);
+      stat(S_COW_REUSE);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      trace(EV_WP_REUSE, old, vpage(mm, vp), 0);
+      return ret(1);
+    }
+    case 2: {
+      const old = l(5);
+      const f = ret_val();
+      if (f == 0) {
+        if (old != ZERO_PAGE) put_page(old);
+        trace(EV_WP_OOM, old, vpage(mm, vp), 0);
+        return ret(0);
+      }
+      set_l(6, f);
+      set_page_content(f, old == ZERO_PAGE ? 0 : page_content(old)); // copy_cow_page
+      return next(3);
+    }
+    case 3: {
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      const old = l(5), f = l(6);
+      if (pte_get(mm, vp) == l(2)) {
+        // break_cow: the new page takes the pte; the old page loses the pte's reference.
+        if (old == ZERO_PAGE) mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+        pte_set(mm, vp, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
+        lru_cache_add(f);
+        put_page(old);
+        stat(S_COW);
+        trace(EV_WP_COPY, old, f, vpage(mm, vp));
+      } else {
+        put_page(f);
+        trace(EV_WP_RACE, old, f, vpage(mm, vp));
+      }
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      put_page(old); // our temporary reference (a no-op for the reserved zero page)
+      return ret(1);
+    }
+  }
+  return ret(0);
+}
+
+/** Copy path: hold a ref on the old page, drop PTL, allocate (may sleep). */
+function wp_copy(): i32 {
+  const old = l(5);
+  if (old != ZERO_PAGE) get_page(old);
+  spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
+  return call(P_ALLOC_PAGE, 2, 0, 0, 0, 0);
+}
+
+// ---- zap_page_range, exit, munmap ---------------------------------------------------------
+
+/** zap_page_range(mm, start, end): l6 = next pte to look at. PTL is held from the first
+ *  section to the last, across the calls (free_page_and_swap_cache and free_swap_and_cache
+ *  never sleep). */
+export function zap_page_range(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      if (!spin_lock(mm_addr(l(0), MM_PTL), LK_PTL)) return BLOCK;
+      return zap_from(l(1));
+    case 1:
+      return zap_from(l(6));
+  }
+  return ret(0);
+}
+
+function zap_from(start: i32): i32 {
+  const mm = l(0), end = l(2);
+  for (let i = start; i < end; i++) {
+    const pte = pte_get(mm, i);
+    shadow_set(mm, i, 0); // a new mapping of this address reads zero
+    if (pte == 0) continue;
+    pte_set(mm, i, 0);
+    if (pte_present(pte)) {
+      const f = pte_frame(pte);
+      if (f == ZERO_PAGE) continue;
+      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+      if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY); // __free_pte: set_page_dirty
+      trace(EV_ZAP_PAGE, f, vpage(mm, i), 0);
+      set_l(6, i + 1);
+      return call(P_FREE_PAGE_AND_SWAP_CACHE, 1, f, 0, 0, 0);
+    }
+    const entry = pte_to_swp_entry(pte);
+    trace(EV_ZAP_SWAP, entry, vpage(mm, i), 0);
+    set_l(6, i + 1);
+    return call(P_FREE_SWAP_AND_CACHE, 1, entry, 0, 0, 0);
+  }
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  return ret(0);
+}
+
+/** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
+ *  mmap_sem keeps the mm's other users (2.4.0 faults, munmap, fork) out, as exit_mmap
+ *  runs only when no other user exists. */
+export function do_exit(pc: i32): i32 {
+  const mm = l(0);
+  switch (pc) {
+    case 0:
+      if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
+      return call(P_ZAP_PAGE_RANGE, 1, mm, 0, nPages, 0);
+    case 1:
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_RSS, 0);
+      mm_set(mm, MM_SWAP_CURSOR, 0);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      up(mm_addr(mm, MM_SEM));
+      stat(S_EXITS);
+      trace(EV_EXIT, mm, 0, 0);
+      return ret(0);
+  }
+  return ret(0);
+}
+
+/** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
+export function do_munmap(pc: i32): i32 {
+  const mm = l(0);
+  switch (pc) {
+    case 0: {
+      if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
+      const start = l(1) < nPages ? l(1) : nPages;
+      const end = l(2) < nPages - start ? start + l(2) : nPages;
+      set_l(6, start);
+      set_l(7, end);
+      return call(P_ZAP_PAGE_RANGE, 1, mm, start, end, 0);
+    }
+    case 1:
+      up(mm_addr(mm, MM_SEM));
+      stat(S_MUNMAPS);
+      trace(EV_MUNMAP, mm, l(6), l(7));
+      return ret(0);
+  }
+  return ret(0);
+}

@@ -1,13 +1,27 @@
-// mm/swap_state.c: the swap cache. STUB procedures until written; the hash helpers at the
-// top are final and shared by swapfile.ts, vmscan.ts and memory.ts.
+// mm/swap_state.c: the swap cache. The hash helpers at the top are shared by swapfile.ts,
+// vmscan.ts and memory.ts; the procedures below are the kernel paths, in three variants
+// selected by model.ts flags: 2.4.16 (F_UNIQUE_ADD), 2.4.0 (F_EARLY_DUP), 2.4.10-pre (neither).
 import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
-  get_page, PG_SWAPCACHE, PG_LOCKED,
+  get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
+  swp_entry, swp_type, swp_offset, G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY,
+  PG_REFERENCED, S_EEXIST, S_ENOENT, S_READAHEAD,
 } from "../kernel/state";
+import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { mix32 } from "../kernel/rng";
-import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK } from "../kernel/check";
-import { ret } from "../kernel/frame";
+import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
+import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { spin_lock, spin_unlock, lock_page, unlock_page, LK_PCL } from "../kernel/locks";
+import { trace, tracing } from "../kernel/trace";
+import {
+  P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
+  P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, ENOENT, EEXIST,
+} from "../kernel/procs";
+import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE } from "../model";
+import { put_page } from "./page_alloc";
+import { lru_cache_add } from "./swap";
+import { rw_swap_page, READ, WRITE } from "./page_io";
 
 @inline function bucket(entry: i32): i32 { return HASH_HEAD + ((mix32(entry) & hashMask) << 2); }
 @inline function hash_next(f: i32): i32 { return ld(PG_HASH_NEXT + (f << 2)); }
@@ -65,9 +79,372 @@ export function swap_cache_remove(page: i32): void {
   set_page_index(page, 0);
 }
 
-export function lookup_swap_cache(pc: i32): i32 { return ret(0); }
-export function read_swap_cache_async(pc: i32): i32 { return ret(0); }
-export function swapin_readahead(pc: i32): i32 { return ret(0); }
-export function add_to_swap_cache(pc: i32): i32 { return ret(0); }
-export function delete_from_swap_cache(pc: i32): i32 { return ret(0); }
-export function swap_writepage(pc: i32): i32 { return ret(0); }
+// ---- procedures ------------------------------------------------------------------------
+// Events 200-299 (wording: src/report/events/swap_state.ts).
+export const EV_LOOKUP_HIT: i32 = 200;     // (entry, page, page count after the get)
+export const EV_LOOKUP_MISS: i32 = 201;    // (entry, 0, 0)
+export const EV_ADD: i32 = 202;            // (page, entry, pages now cached for entry: 2 = the seed race)
+export const EV_ADD_EEXIST: i32 = 203;     // (page, entry, page already cached)
+export const EV_ADD_ENOENT: i32 = 204;     // (page, entry, 0): swap_duplicate failed, slot free
+export const EV_DELETE: i32 = 205;         // (page, entry, 0)
+export const EV_READAHEAD: i32 = 206;      // (entry faulted, first entry of the window, slots counted)
+export const EV_READ_BACKOFF: i32 = 207;   // (new page, entry, cached page): found after allocating, new page dropped
+export const EV_READ_NOSLOT: i32 = 208;    // (new page, entry, 0): swap_duplicate failed, new page dropped
+export const EV_WRITE_NOT_NEEDED: i32 = 209; // (page, entry, 0): remove_exclusive_swap_page freed it, no write
+export const EV_READAHEAD_STOP: i32 = 210; // (entry, 0, 0): read_swap_cache_async gave nothing, readahead stops
+
+// BUG() codes of this file, as the first value of V_BUG_ON.
+const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
+const BUG_DELETE_UNCACHED: i32 = 201; // delete_from_swap_cache: page not in the swap cache
+
+/** find_get_page(&swapper_space, entry) with PCL held: the page with a ref taken, or 0. */
+function find_get_page(entry: i32): i32 {
+  const page = swap_cache_find(entry);
+  if (page != 0) get_page(page);
+  return page;
+}
+
+/** One PCL section of a cache lookup: the page with a ref, 0 on a miss, -1 = BLOCK. */
+function lookup_section(entry: i32): i32 {
+  if (!spin_lock(gaddr(G_PCL), LK_PCL)) return -1;
+  const page = find_get_page(entry);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  if (page != 0) trace(EV_LOOKUP_HIT, entry, page, page_count(page));
+  else trace(EV_LOOKUP_MISS, entry, 0, 0);
+  return page;
+}
+
+/** A swap_map reference this path holds but has not handed to the cache yet (invariant 1). */
+@inline function hold_tmp_ref(entry: i32): void { swap_tmp_add(slot_of(entry), 1); }
+@inline function drop_tmp_ref(entry: i32): void { swap_tmp_add(slot_of(entry), -1); }
+
+/** lookup_swap_cache(entry) → page with a ref taken, or 0. Takes no page lock. */
+export function lookup_swap_cache(pc: i32): i32 {
+  const page = lookup_section(l(0));
+  if (page < 0) return BLOCK;
+  return ret(page);
+}
+
+// ---- read_swap_cache_async --------------------------------------------------------------
+// l0 = entry, l6 = the newly allocated page (0 until allocated), l7 = page to return.
+
+/** read_swap_cache_async(entry) → page with a ref taken (locked until its read completes), or 0. */
+export function read_swap_cache_async(pc: i32): i32 {
+  if (has(F_UNIQUE_ADD)) return read_swap_cache_async_2_4_16(pc);
+  if (has(F_EARLY_DUP)) return read_swap_cache_async_2_4_0(pc);
+  return read_swap_cache_async_2_4_10(pc);
+}
+
+/** 2.4.16: lookup / allocate once / add_to_swap_cache, looping on -EEXIST. */
+function read_swap_cache_async_2_4_16(pc: i32): i32 {
+  switch (pc) {
+    case 0: { // do { found_page = find_get_page(...)
+      const found = lookup_section(l(0));
+      if (found < 0) return BLOCK;
+      if (found != 0) {
+        if (l(6) != 0) drop_new_page(found);
+        return ret(found);
+      }
+      if (l(6) == 0) return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+      return call(P_ADD_TO_SWAP_CACHE, 2, l(6), l(0), 0, 0);
+    }
+    case 1: { // new_page = alloc_page(GFP_HIGHUSER)
+      const page = ret_val();
+      if (page == 0) return ret(0); // out of memory
+      set_l(6, page);
+      return call(P_ADD_TO_SWAP_CACHE, 2, page, l(0), 0, 0);
+    }
+    case 2: { // err = add_to_swap_cache(new_page, entry)
+      const err = ret_val();
+      if (err == 0) {
+        rw_swap_page(l(6), READ);
+        return ret(l(6));
+      }
+      if (err == EEXIST) return next(0); // someone else's page got in first: look it up
+      put_page(l(6)); // -ENOENT: the slot was freed meanwhile
+      return ret(0);
+    }
+  }
+  return ret(0);
+}
+
+/** 2.4.0: swap_duplicate first (the cache's ref), lookup, allocate, lookup again, unchecked add. */
+function read_swap_cache_async_2_4_0(pc: i32): i32 {
+  switch (pc) {
+    case 0: // make sure the swap entry is still in use
+      return call(P_SWAP_DUPLICATE, 1, l(0), 0, 0, 0);
+    case 1:
+      if (ret_val() == 0) return ret(0);
+      hold_tmp_ref(l(0));
+      return next(2);
+    case 2: {
+      const found = lookup_section(l(0));
+      if (found < 0) return BLOCK;
+      if (found != 0) return release_dup_and_return(found);
+      return call(P_ALLOC_PAGE, 3, 0, 0, 0, 0);
+    }
+    case 3: {
+      const page = ret_val();
+      if (page == 0) return release_dup_and_return(0); // out of memory
+      set_l(6, page);
+      return next(4);
+    }
+    case 4: { // check the swap cache again, in case we stalled above
+      const found = lookup_section(l(0));
+      if (found < 0) return BLOCK;
+      if (found != 0) {
+        drop_new_page(found);
+        return release_dup_and_return(found);
+      }
+      return next(5);
+    }
+    case 5:
+      if (!lock_page(l(6))) return BLOCK;
+      return call(P_ADD_TO_SWAP_CACHE, 6, l(6), l(0), 0, 0);
+    case 6: // our swap_duplicate is now the cache's reference
+      drop_tmp_ref(l(0));
+      rw_swap_page(l(6), READ);
+      return ret(l(6));
+    case 7: // back from swap_free of our duplicate
+      return ret(l(7));
+  }
+  return ret(0);
+}
+
+/** The entry got a cached page while this reader allocated: out_free_page. */
+function drop_new_page(found: i32): void {
+  trace(EV_READ_BACKOFF, l(6), l(0), found);
+  put_page(l(6));
+}
+
+/** out_free_swap: swap_free(entry), then return page (l7). */
+function release_dup_and_return(page: i32): i32 {
+  set_l(7, page);
+  drop_tmp_ref(l(0));
+  return call(P_SWAP_FREE, 7, l(0), 0, 0, 0);
+}
+
+/** 2.4.10-pre: lookup, allocate, lookup again, swap_duplicate, unchecked add. */
+function read_swap_cache_async_2_4_10(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      const found = lookup_section(l(0));
+      if (found < 0) return BLOCK;
+      if (found != 0) return ret(found);
+      return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+    }
+    case 1: {
+      const page = ret_val();
+      if (page == 0) return ret(0); // out of memory
+      set_l(6, page);
+      return next(2);
+    }
+    case 2: { // check the swap cache again, in case we stalled above
+      const found = lookup_section(l(0));
+      if (found < 0) return BLOCK;
+      if (found != 0) {
+        drop_new_page(found);
+        return ret(found);
+      }
+      // make sure the swap entry is still in use: it could have gone while we allocated
+      return call(P_SWAP_DUPLICATE, 3, l(0), 0, 0, 0);
+    }
+    case 3:
+      if (ret_val() == 0) {
+        put_page(l(6));
+        trace(EV_READ_NOSLOT, l(6), l(0), 0);
+        return ret(0);
+      }
+      hold_tmp_ref(l(0));
+      return next(4);
+    case 4:
+      if (!lock_page(l(6))) return BLOCK;
+      return call(P_ADD_TO_SWAP_CACHE, 5, l(6), l(0), 0, 0);
+    case 5: // our swap_duplicate is now the cache's reference
+      drop_tmp_ref(l(0));
+      rw_swap_page(l(6), READ);
+      return ret(l(6));
+  }
+  return ret(0);
+}
+
+// ---- add_to_swap_cache ------------------------------------------------------------------
+
+/** add_to_swap_cache(page, entry) → 0, -EEXIST, -ENOENT. Leaves the page locked in the cache. */
+export function add_to_swap_cache(pc: i32): i32 {
+  if (has(F_UNIQUE_ADD)) return add_to_swap_cache_unique(pc);
+  return add_to_swap_cache_unchecked(pc);
+}
+
+/** __add_to_page_cache's flag update: locked; uptodate, dirty, referenced cleared. */
+function add_page_flags(page: i32): void {
+  set_page_flags(page, (page_flags(page) & ~(PG_UPTODATE | PG_DIRTY | PG_REFERENCED)) | PG_LOCKED);
+}
+
+/** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
+@inline function cached_pages(entry: i32): i32 { return tracing ? swap_cache_count(entry) : 0; }
+
+/** 2.4.16: swap_duplicate (the cache's ref), then check-and-insert in one PCL section. */
+function add_to_swap_cache_unique(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
+      return call(P_SWAP_DUPLICATE, 1, l(1), 0, 0, 0);
+    case 1:
+      if (ret_val() == 0) {
+        stat(S_ENOENT);
+        trace(EV_ADD_ENOENT, l(0), l(1), 0);
+        return ret(ENOENT);
+      }
+      hold_tmp_ref(l(1));
+      return next(2);
+    case 2: { // add_to_page_cache_unique
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      const alias = swap_cache_find(l(1));
+      if (alias != 0) {
+        spin_unlock(gaddr(G_PCL), LK_PCL);
+        stat(S_EEXIST);
+        trace(EV_ADD_EEXIST, l(0), l(1), alias);
+        drop_tmp_ref(l(1));
+        return call(P_SWAP_FREE, 3, l(1), 0, 0, 0);
+      }
+      add_page_flags(l(0));
+      swap_cache_insert(l(0), l(1));
+      drop_tmp_ref(l(1)); // the duplicate is now the cache's reference
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
+      return next(4);
+    }
+    case 3:
+      return ret(EEXIST);
+    case 4:
+      lru_cache_add(l(0));
+      return ret(0);
+  }
+  return ret(0);
+}
+
+/** 2.4.0 / 2.4.10-pre: no swap_duplicate, no uniqueness check; the caller's ref becomes the
+ *  cache's. Two pages for one entry end up side by side in the hash (V_SWAPCACHE_DUP). */
+function add_to_swap_cache_unchecked(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
+      if (!page_test(l(0), PG_LOCKED)) page_set(l(0), PG_LOCKED);
+      swap_cache_insert(l(0), l(1));
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
+      return next(1);
+    case 1:
+      lru_cache_add(l(0));
+      return ret(0);
+  }
+  return ret(0);
+}
+
+// ---- swapin_readahead -------------------------------------------------------------------
+// l0 = entry, l6 = first entry of the window, l7 = slots counted, l8 = next slot index.
+
+/** Start of the readahead window: the aligned cluster of 1 << page_cluster slots around
+ *  entry, moved past the header slot 0 (valid_swaphandles' *offset). */
+function readahead_start(entry: i32): i32 {
+  const cluster = cfg(CFG_PAGE_CLUSTER);
+  let toff = (swp_offset(entry) >> cluster) << cluster;
+  if (toff == 0) toff = 1;
+  return swp_entry(swp_type(entry), toff);
+}
+
+/** swapin_readahead(entry) → 0: read the run of in-use slots valid_swaphandles counted. */
+export function swapin_readahead(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      return call(P_VALID_SWAPHANDLES, 1, l(0), 0, 0, 0);
+    case 1:
+      set_l(6, readahead_start(l(0)));
+      set_l(7, ret_val());
+      set_l(8, 0);
+      trace(EV_READAHEAD, l(0), l(6), l(7));
+      return readahead_next();
+    case 2: { // back from read_swap_cache_async of slot l8
+      const page = ret_val();
+      if (page == 0) {
+        trace(EV_READAHEAD_STOP, l(6) + l(8), 0, 0);
+        return readahead_release_rest();
+      }
+      put_page(page);
+      stat(S_READAHEAD);
+      if (has(F_READAHEAD_REFS)) { // 2.4.0: drop valid_swaphandles' ref once the slot is read
+        drop_tmp_ref(l(6) + l(8));
+        return call(P_SWAP_FREE, 3, l(6) + l(8), 0, 0, 0);
+      }
+      set_l(8, l(8) + 1);
+      return readahead_next();
+    }
+    case 3:
+      set_l(8, l(8) + 1);
+      return readahead_next();
+    case 4: // back from swap_free of a slot not read
+      set_l(8, l(8) + 1);
+      return readahead_release_rest();
+  }
+  return ret(0);
+}
+
+/** Reads slot l8 of the window, or returns when all are done. Entries of one area are
+ *  consecutive integers, so slot i of the window is entry l6 + i. */
+function readahead_next(): i32 {
+  if (l(8) >= l(7)) return ret(0);
+  return call(P_READ_SWAP_CACHE_ASYNC, 2, l(6) + l(8), 0, 0, 0);
+}
+
+/** Early stop: with F_READAHEAD_REFS the refs of the slots not read are dropped too. */
+function readahead_release_rest(): i32 {
+  if (!has(F_READAHEAD_REFS) || l(8) >= l(7)) return ret(0);
+  drop_tmp_ref(l(6) + l(8));
+  return call(P_SWAP_FREE, 4, l(6) + l(8), 0, 0, 0);
+}
+
+// ---- delete_from_swap_cache, swap_writepage ---------------------------------------------
+
+/** delete_from_swap_cache(page), page locked: unhash under PCL, swap_free, drop the cache's ref. */
+export function delete_from_swap_cache(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      const page = l(0);
+      const entry = page_index(page);
+      if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
+      page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
+      swap_cache_remove(page);
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      trace(EV_DELETE, page, entry, 0);
+      return call(P_SWAP_FREE, 1, entry, 0, 0, 0);
+    }
+    case 1:
+      put_page(l(0)); // the cache's reference
+      return ret(0);
+  }
+  return ret(0);
+}
+
+/** swap_writepage(page), page locked and its dirty bit cleared by the caller → 0. The page
+ *  is unlocked now (nothing to write) or by the disk when the write completes. */
+export function swap_writepage(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      set_l(6, page_index(l(0))); // for the trace: removal clears page->index
+      if (has(F_REMOVE_EXCLUSIVE)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, l(0), 0, 0, 0);
+      rw_swap_page(l(0), WRITE);
+      return ret(0);
+    case 1:
+      if (ret_val() == 1) { // no one else uses the slot: freed, no need to write
+        trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 0);
+        unlock_page(l(0));
+        return ret(0);
+      }
+      rw_swap_page(l(0), WRITE);
+      return ret(0);
+  }
+  return ret(0);
+}

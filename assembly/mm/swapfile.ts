@@ -1,14 +1,82 @@
-// mm/swapfile.c: swap areas, the swap map, allocation and freeing of slots, swapon/swapoff.
-// STUB: procedures below are placeholders until this file is written.
+// mm/swapfile.c (2.4.16): swap areas, the swap map, allocation and freeing of slots,
+// swapon/swapoff. swap_info_get's unlocked check, swaplock (SLL) and sdev_lock (SDL) are
+// separate sections, as every lock is taken first in a section of its own.
+//
+// Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
-  area_get, area_set, nSlots, slotsShift, set_swap_count, gget, gset, gadd, SWAP_MAP_BAD,
-  A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE, A_NEXT,
-  SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD, G_SWAP_LIST_NEXT, SWAP_TMP,
+  area_get, area_set, area_addr, nSlots, nPages, nMm, slotsShift, swap_count, set_swap_count,
+  slot_of, swap_tmp_add, swp_entry, swp_type, swp_offset, gget, gset, gadd, gaddr, stat,
+  page_count, page_index, page_test, page_set, get_page, mm_get, mm_set, mm_addr, pte_get, pte_set,
+  mk_pte, swp_entry_to_pte, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
+  A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
+  A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS,
 } from "../kernel/state";
+import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill } from "../kernel/platform";
-import { ret } from "../kernel/frame";
+import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import {
+  spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
+  unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
+} from "../kernel/locks";
+import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
+import { trace } from "../kernel/trace";
+import {
+  P_SWAP_FREE, P_READ_SWAP_CACHE_ASYNC, P_DELETE_FROM_SWAP_CACHE, P_REMOVE_EXCLUSIVE_SWAP_PAGE,
+  P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, ENOMEM, EINVAL, EBUSY,
+} from "../kernel/procs";
+import { has, F_READAHEAD_REFS } from "../model";
+import { put_page } from "./page_alloc";
+import { swap_cache_find, swap_cache_remove } from "./swap_state";
+import { WRITE } from "./page_io";
+import { vpage } from "./memory";
 
-/** Links area a into the swap list, which is kept in descending priority order. */
+// Trace events (300-399). Wording: src/report/events/swapfile.ts.
+export const EV_GET_SWAP_PAGE: i32 = 300;    // (entry or 0, nr_swap_pages after, 0)
+export const EV_SWAP_FREE: i32 = 301;        // (entry, count after, 0)
+export const EV_BAD_ENTRY: i32 = 302;        // (entry, BAD_* reason, count): the kernel's printk
+export const EV_SWAP_DUP: i32 = 303;         // (entry, count after, 1 ok / 0 failed)
+export const EV_SWAP_DUP_OVERFLOW: i32 = 304;// (entry, 0, 0): count pinned at SWAP_MAP_MAX
+export const EV_VALID_HANDLES: i32 = 305;    // (first entry, slots counted, 1 = refs taken)
+export const EV_REMOVE_EXCLUSIVE: i32 = 306; // (page, entry, 1 removed / 0 not)
+export const EV_CAN_SHARE: i32 = 307;        // (page, result, page count)
+export const EV_FREE_SWAP: i32 = 308;        // (entry, count after, 0): free_swap_and_cache
+export const EV_FREE_SWAP_DELETE: i32 = 309; // (page, entry, page count): last user deletes the cache page
+export const EV_SWAPOFF: i32 = 310;          // (area, slots in use, 0): area unlinked, not allocatable
+export const EV_SWAPOFF_DONE: i32 = 311;     // (area, 0, 0)
+export const EV_SWAPOFF_FAILED: i32 = 312;   // (area, err, 0): put back as WRITEOK
+export const EV_SWAPOFF_EINVAL: i32 = 313;   // (area, 0, 0): not an active swap area
+export const EV_UNUSE_READ: i32 = 314;       // (entry, count, 0): try_to_unuse reads the slot
+export const EV_UNUSE_NOMEM: i32 = 315;      // (entry, count, 0): nothing read, slot still used
+export const EV_UNUSE_PTE: i32 = 316;        // (page, vp, entry): swap pte replaced by the page
+export const EV_UNUSE_MAX_RESET: i32 = 317;  // (entry, 0, 0): SWAP_MAP_MAX reset to 1
+export const EV_UNUSE_DONE: i32 = 318;       // (entry, page, count): slot released, page kept dirty
+export const EV_SWAPON: i32 = 319;           // (area, pages, prio)
+export const EV_SWAPON_BUSY: i32 = 320;      // (area, err, 0)
+export const EV_UNUSE_SKIP: i32 = 321;       // (entry, 0, 0): freed independently meanwhile
+
+// swap_info_get's printk reasons (EV_BAD_ENTRY's second value, V_FREE_SLOT/V_BAD_SLOT's third).
+export const BAD_UNUSED_OFFSET: i32 = 0; // "Unused swap offset entry": the slot is free
+export const BAD_OFFSET: i32 = 1;        // "Bad swap offset entry": offset >= max
+export const BAD_UNUSED_FILE: i32 = 2;   // "Unused swap file entry": area not in use
+export const BAD_FILE: i32 = 3;          // "Bad swap file entry": no such area
+export const BAD_FREED_UNDER_US: i32 = 4;// count 0 by the time SDL is held (the kernel stores 0xffff)
+export const BAD_BAD_SLOT: i32 = 5;      // a reference to a SWAP_MAP_BAD slot dropped
+
+// BUG() codes of this file, as the first value of V_BUG_ON.
+const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
+
+/** SWAPFILE_CLUSTER: pages allocated sequentially before scan_swap_map looks for a new run. */
+const SWAPFILE_CLUSTER: i32 = 256;
+/** get_swap_page visits each area at most twice (before and after wrapping); a stale chain
+ *  through swapped-off areas cannot loop, but the model guards anyway. */
+const AREA_WALK_GUARD: i32 = 4 * MAX_AREAS;
+
+// ---- the swap list and swap map (plain helpers) -------------------------------------
+
+/** Links area a into the swap list, which is kept in descending priority order. Boot only:
+ *  an area goes after those of equal priority, so area 0 is allocated from first. */
 export function swap_list_insert(a: i32): void {
   const prio = area_get(a, A_PRIO);
   let prev = -1;
@@ -19,12 +87,37 @@ export function swap_list_insert(a: i32): void {
   gset(G_SWAP_LIST_NEXT, gget(G_SWAP_LIST_HEAD));
 }
 
-/** The body of sys_swapon for a fresh area of nSlots slots (slot 0 is the BAD header). */
-export function swapon_area(a: i32, prio: i32): void {
+/** sys_swapon's (and swapoff's re-insert) list insertion, SLL held: before the first area of
+ *  lower or equal priority; at the head it also becomes swap_list.next. */
+function swap_list_link(a: i32): void {
+  const prio = area_get(a, A_PRIO);
+  let prev = -1;
+  let i = gget(G_SWAP_LIST_HEAD);
+  while (i >= 0 && prio < area_get(i, A_PRIO)) { prev = i; i = area_get(i, A_NEXT); }
+  area_set(a, A_NEXT, i);
+  if (prev < 0) {
+    gset(G_SWAP_LIST_HEAD, a);
+    gset(G_SWAP_LIST_NEXT, a);
+  } else {
+    area_set(prev, A_NEXT, a);
+  }
+}
+
+/** A fresh swap map: all slots free, the header slot 0 BAD, no temporary refs. */
+function swap_map_init(a: i32): void {
   const base = a << slotsShift;
   for (let s = 0; s < nSlots; s++) set_swap_count(base + s, 0);
   set_swap_count(base, SWAP_MAP_BAD);
   mem_fill(SWAP_TMP + (base << 2), 0, nSlots << 2);
+}
+
+/** The priority an area gets when swapped on (boot and sys_swapon alike): all equal (round
+ *  robin) or descending by index, like successive swapons without a priority. */
+@inline function area_prio(a: i32): i32 { return cfg(CFG_AREA_PRIO_EQUAL) != 0 ? 0 : -a; }
+
+/** The body of sys_swapon for a fresh area of nSlots slots (slot 0 is the BAD header). */
+export function swapon_area(a: i32, prio: i32): void {
+  swap_map_init(a);
   area_set(a, A_FLAGS, SWP_WRITEOK);
   area_set(a, A_PRIO, prio);
   area_set(a, A_MAX, nSlots);
@@ -44,18 +137,758 @@ export function vm_swap_full(): bool {
   return gget(G_NR_SWAP_PAGES) * 2 < gget(G_TOTAL_SWAP_PAGES);
 }
 
+/** Slot count of entry when it names a slot below its area's max, else -1. No lock. */
+function count_of(entry: i32): i32 {
+  const a = swp_type(entry);
+  if (a >= MAX_AREAS || swp_offset(entry) >= area_get(a, A_MAX)) return -1;
+  return swap_count(slot_of(entry));
+}
+
 /** exclusive_swap_page(page) without the swap locks (2.4.10-pre's do_swap_page check):
  *  the page is in the cache, mapped once (count == pte + cache) and the slot count is 1. */
-export function exclusive_swap_page_nolock(page: i32): bool { return false; } // STUB
+export function exclusive_swap_page_nolock(page: i32): bool {
+  if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return false;
+  return count_of(page_index(page)) == 1;
+}
 
-export function get_swap_page(pc: i32): i32 { return ret(0); }
-export function swap_free(pc: i32): i32 { return ret(0); }
-export function swap_duplicate(pc: i32): i32 { return ret(0); }
-export function valid_swaphandles(pc: i32): i32 { return ret(0); }
-export function remove_exclusive_swap_page(pc: i32): i32 { return ret(0); }
-export function can_share_swap_page(pc: i32): i32 { return ret(0); }
-export function free_swap_and_cache(pc: i32): i32 { return ret(0); }
-export function free_page_and_swap_cache(pc: i32): i32 { return ret(0); }
-export function sys_swapoff(pc: i32): i32 { return ret(0); }
-export function try_to_unuse(pc: i32): i32 { return ret(0); }
-export function sys_swapon(pc: i32): i32 { return ret(0); }
+/** valid_swaphandles' *offset: the entry of the first slot of the aligned readahead window
+ *  around entry, moved past the header slot 0. */
+export function readahead_start(entry: i32): i32 {
+  const cluster = cfg(CFG_PAGE_CLUSTER);
+  let toff = (swp_offset(entry) >> cluster) << cluster;
+  if (toff == 0) toff = 1;
+  return swp_entry(swp_type(entry), toff);
+}
+
+/** G_SWAPOFF_AREA: an area whose swapoff is running (USED, not WRITEOK, map still live), so
+ *  nr_swap_pages does not count free slots until it ends; -1 when none. Recomputed at every
+ *  swapoff transition so two concurrent swapoffs keep it set until both end. */
+function swapoff_area_update(): void {
+  let found = -1;
+  for (let a = 0; a < MAX_AREAS && found < 0; a++) {
+    if (area_get(a, A_FLAGS) == SWP_USED && area_get(a, A_MAX) > 0) found = a;
+  }
+  gset(G_SWAPOFF_AREA, found);
+}
+
+// ---- swap_info_get / swap_info_put ---------------------------------------------------
+// swap_info_get validates the entry without a lock, takes SLL (moving swap_list.next to a
+// higher-priority area), then SDL: three sections. swap_info_put drops SDL and SLL.
+
+/** The kernel's "Bad swap entry" printk. A free or unused slot dropped is a reference
+ *  nobody held (V_FREE_SLOT); a bad/out-of-range one cannot have been handed out (V_BAD_SLOT). */
+function bad_entry(entry: i32, why: i32, count: i32): void {
+  trace(EV_BAD_ENTRY, entry, why, count);
+  if (why == BAD_OFFSET || why == BAD_FILE || why == BAD_BAD_SLOT) bug(V_BAD_SLOT, entry, count, why);
+  else bug(V_FREE_SLOT, entry, count, why);
+}
+
+/** swap_info_get's checks (no lock held, as in 2.4.16): true when entry names a slot in use. */
+function swap_info_check(entry: i32): bool {
+  if (entry == 0) return false; // swap_info_get(0) is a silent NULL
+  const a = swp_type(entry);
+  if (a >= MAX_AREAS) { bad_entry(entry, BAD_FILE, 0); return false; }
+  if ((area_get(a, A_FLAGS) & SWP_USED) == 0) { bad_entry(entry, BAD_UNUSED_FILE, 0); return false; }
+  if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_OFFSET, 0); return false; }
+  if (swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_UNUSED_OFFSET, 0); return false; }
+  return true;
+}
+
+/** swap_list_lock(), then prefer the freed area if it outranks swap_list.next. */
+function swap_info_lock_list(entry: i32): bool {
+  if (!spin_lock(gaddr(G_SLL), LK_SLL)) return false;
+  const a = swp_type(entry);
+  const nxt = gget(G_SWAP_LIST_NEXT);
+  if (nxt >= 0 && area_get(a, A_PRIO) > area_get(nxt, A_PRIO)) gset(G_SWAP_LIST_NEXT, a);
+  return true;
+}
+
+@inline function swap_info_lock_device(entry: i32): bool {
+  return spin_lock(area_addr(swp_type(entry), A_SDL), LK_SDL);
+}
+
+function swap_info_put(entry: i32): void {
+  spin_unlock(area_addr(swp_type(entry), A_SDL), LK_SDL);
+  spin_unlock(gaddr(G_SLL), LK_SLL);
+}
+
+/** swap_entry_free (SLL and SDL held): drop one reference unless pinned at MAX; the last one
+ *  frees the slot. Returns the count left. */
+function swap_entry_free(entry: i32): i32 {
+  const a = swp_type(entry), off = swp_offset(entry), slot = slot_of(entry);
+  let count = swap_count(slot);
+  if (count == 0) { bad_entry(entry, BAD_FREED_UNDER_US, 0); return 0; }
+  if (count >= SWAP_MAP_BAD) { bad_entry(entry, BAD_BAD_SLOT, count); return count; }
+  if (count < SWAP_MAP_MAX) {
+    count--;
+    set_swap_count(slot, count);
+    if (count == 0) {
+      if (off < area_get(a, A_LOWEST)) area_set(a, A_LOWEST, off);
+      if (off > area_get(a, A_HIGHEST)) area_set(a, A_HIGHEST, off);
+      gadd(G_NR_SWAP_PAGES, 1);
+      area_set(a, A_INUSE, area_get(a, A_INUSE) - 1);
+    }
+  }
+  return count;
+}
+
+// ---- get_swap_page -------------------------------------------------------------------
+
+/** scan_swap_map (SDL held): continue the current cluster, else start a new one at the first
+ *  run of SWAPFILE_CLUSTER free slots from lowest_bit, else take the first free slot (tiny
+ *  areas always end here). Returns the offset taken, 0 when the area is full. */
+function scan_swap_map(a: i32): i32 {
+  const base = a << slotsShift;
+  const highest = area_get(a, A_HIGHEST);
+  if (area_get(a, A_CLUSTER_NR) != 0) {
+    let off = area_get(a, A_CLUSTER_NEXT);
+    while (off <= highest) {
+      if (swap_count(base + off) == 0) {
+        area_set(a, A_CLUSTER_NR, area_get(a, A_CLUSTER_NR) - 1);
+        return got_page(a, off);
+      }
+      off++;
+    }
+    area_set(a, A_CLUSTER_NEXT, off);
+  }
+  area_set(a, A_CLUSTER_NR, SWAPFILE_CLUSTER);
+  // Try to find an empty (even not aligned) cluster.
+  let off = area_get(a, A_LOWEST);
+  while (off + SWAPFILE_CLUSTER - 1 <= highest) {
+    let nr = off;
+    while (nr < off + SWAPFILE_CLUSTER && swap_count(base + nr) == 0) nr++;
+    if (nr == off + SWAPFILE_CLUSTER) return got_page(a, off);
+    off = nr + 1;
+  }
+  // No luck, so now go fine-grained as usual.
+  for (off = area_get(a, A_LOWEST); off <= highest; off++) {
+    if (swap_count(base + off) != 0) continue;
+    area_set(a, A_LOWEST, off);
+    return got_page(a, off);
+  }
+  area_set(a, A_LOWEST, area_get(a, A_MAX));
+  area_set(a, A_HIGHEST, 0);
+  return 0;
+}
+
+/** scan_swap_map's got_page: take the free slot, shrink the free bracket. */
+function got_page(a: i32, off: i32): i32 {
+  if (off == area_get(a, A_LOWEST)) area_set(a, A_LOWEST, off + 1);
+  if (off == area_get(a, A_HIGHEST)) area_set(a, A_HIGHEST, off - 1);
+  if (area_get(a, A_LOWEST) > area_get(a, A_HIGHEST)) {
+    area_set(a, A_LOWEST, area_get(a, A_MAX));
+    area_set(a, A_HIGHEST, 0);
+  }
+  set_swap_count((a << slotsShift) + off, 1);
+  gadd(G_NR_SWAP_PAGES, -1);
+  area_set(a, A_INUSE, area_get(a, A_INUSE) + 1);
+  area_set(a, A_CLUSTER_NEXT, off + 1);
+  return off;
+}
+
+/** The area get_swap_page tries after p: the next of equal priority, else (once) back to the
+ *  list head. l7 = wrapped. -1 = out of swap space. */
+function gsp_next_area(p: i32): i32 {
+  const type = area_get(p, A_NEXT);
+  if (l(7) != 0) return type;
+  if (type < 0 || area_get(p, A_PRIO) != area_get(type, A_PRIO)) {
+    set_l(7, 1);
+    return gget(G_SWAP_LIST_HEAD);
+  }
+  return type;
+}
+
+/** From type on, the first WRITEOK area to scan (swapped-off ones are stepped over), or -1.
+ *  l8 counts areas visited. */
+function gsp_writeok_area(type: i32): i32 {
+  while (type >= 0) {
+    set_l(8, l(8) + 1);
+    if (l(8) > AREA_WALK_GUARD) return -1;
+    if ((area_get(type, A_FLAGS) & SWP_WRITEOK) == SWP_WRITEOK) return type;
+    type = gsp_next_area(type);
+  }
+  return -1;
+}
+
+function gsp_out(entry: i32): i32 {
+  spin_unlock(gaddr(G_SLL), LK_SLL);
+  trace(EV_GET_SWAP_PAGE, entry, gget(G_NR_SWAP_PAGES), 0);
+  return ret(entry);
+}
+
+/** get_swap_page() → entry (count 1) or 0. SLL held throughout; each area scanned under its
+ *  SDL. l6 = area being tried, l7 = wrapped, l8 = areas visited. */
+export function get_swap_page(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      const type = gget(G_SWAP_LIST_NEXT);
+      if (type < 0 || gget(G_NR_SWAP_PAGES) <= 0) return gsp_out(0);
+      set_l(7, 0);
+      set_l(8, 0);
+      const a = gsp_writeok_area(type);
+      if (a < 0) return gsp_out(0);
+      set_l(6, a);
+      return next(1);
+    }
+    case 1: {
+      const a = l(6);
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const off = scan_swap_map(a);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      if (off != 0) {
+        // Round robin: the next allocation starts at the next area of equal priority.
+        const nxt = area_get(a, A_NEXT);
+        if (nxt < 0 || area_get(a, A_PRIO) != area_get(nxt, A_PRIO)) gset(G_SWAP_LIST_NEXT, gget(G_SWAP_LIST_HEAD));
+        else gset(G_SWAP_LIST_NEXT, nxt);
+        return gsp_out(swp_entry(a, off));
+      }
+      const b = gsp_writeok_area(gsp_next_area(a));
+      if (b < 0) return gsp_out(0);
+      set_l(6, b);
+      return next(1);
+    }
+  }
+  return ret(0);
+}
+
+// ---- swap_free, swap_duplicate, valid_swaphandles ---------------------------------------
+
+/** swap_free(entry) → 0. */
+export function swap_free(pc: i32): i32 {
+  const entry = l(0);
+  switch (pc) {
+    case 0:
+      if (!swap_info_check(entry)) return ret(0);
+      return next(1);
+    case 1:
+      if (!swap_info_lock_list(entry)) return BLOCK;
+      return next(2);
+    case 2: {
+      if (!swap_info_lock_device(entry)) return BLOCK;
+      const count = swap_entry_free(entry);
+      swap_info_put(entry);
+      trace(EV_SWAP_FREE, entry, count, 0);
+      return ret(0);
+    }
+  }
+  return ret(0);
+}
+
+/** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
+ *  count reaching SWAP_MAP_MAX stays there (sticky until swapoff). */
+export function swap_duplicate(pc: i32): i32 {
+  const entry = l(0);
+  const a = swp_type(entry);
+  if (a >= MAX_AREAS) {
+    trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "swap_dup: Bad swap file entry"
+    return ret(0);
+  }
+  if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+  let ok = 0;
+  let count = 0;
+  if (swp_offset(entry) < area_get(a, A_MAX)) {
+    const slot = slot_of(entry);
+    count = swap_count(slot);
+    if (count != 0) {
+      if (count < SWAP_MAP_MAX - 1) {
+        count++;
+        set_swap_count(slot, count);
+        ok = 1;
+      } else if (count <= SWAP_MAP_MAX) {
+        count = SWAP_MAP_MAX;
+        set_swap_count(slot, count);
+        ok = 1;
+        trace(EV_SWAP_DUP_OVERFLOW, entry, 0, 0);
+      }
+    }
+  }
+  spin_unlock(area_addr(a, A_SDL), LK_SDL);
+  trace(EV_SWAP_DUP, entry, count, ok);
+  return ret(ok);
+}
+
+/** valid_swaphandles(entry) → slots to read from readahead_start(entry): the run of in-use,
+ *  non-BAD slots of the aligned window, under SDL. With F_READAHEAD_REFS (2.4.0, 2.4.9) each
+ *  counted slot gets a swap_map ref (held in SWAP_TMP; swapin_readahead drops both). */
+export function valid_swaphandles(pc: i32): i32 {
+  const entry = l(0);
+  const cluster = cfg(CFG_PAGE_CLUSTER);
+  const a = swp_type(entry);
+  if (cluster == 0 || a >= MAX_AREAS) return ret(0); // no readahead
+  if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+  const first = readahead_start(entry);
+  let toff = swp_offset(first);
+  let i = (swp_offset(entry) >> cluster) == 0 ? (1 << cluster) - 1 : 1 << cluster;
+  const max = area_get(a, A_MAX);
+  const refs = has(F_READAHEAD_REFS);
+  const base = a << slotsShift;
+  let n = 0;
+  while (i > 0 && toff < max) {
+    const count = swap_count(base + toff);
+    if (count == 0 || count == SWAP_MAP_BAD) break; // don't read in free or bad pages
+    if (refs) {
+      // 2.4.0 increments blindly; a count at MAX stays there (the kernel would reach BAD).
+      if (count < SWAP_MAP_MAX) set_swap_count(base + toff, count + 1);
+      swap_tmp_add(base + toff, 1);
+    }
+    toff++;
+    n++;
+    i--;
+  }
+  spin_unlock(area_addr(a, A_SDL), LK_SDL);
+  trace(EV_VALID_HANDLES, first, n, refs ? 1 : 0);
+  return ret(n);
+}
+
+// ---- exclusive pages: remove_exclusive_swap_page, can_share_swap_page ------------------------
+
+/** remove_exclusive_swap_page(page), page locked → 1 removed, 0 not. The caller's ref and the
+ *  cache's must be the only page refs and the cache the slot's only user. l6 = entry. */
+export function remove_exclusive_swap_page(pc: i32): i32 {
+  const page = l(0);
+  switch (pc) {
+    case 0: {
+      if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 2);
+      if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return ret(0); // 2: us + cache
+      const entry = page_index(page);
+      set_l(6, entry);
+      if (!swap_info_check(entry)) return ret(0);
+      return next(1);
+    }
+    case 1:
+      if (!swap_info_lock_list(l(6))) return BLOCK;
+      return next(2);
+    case 2:
+      if (!swap_info_lock_device(l(6))) return BLOCK;
+      // Is the only swap cache user the cache itself?
+      if (swap_count(slot_of(l(6))) == 1) return next(3);
+      swap_info_put(l(6));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(6), 0);
+      return ret(0);
+    case 3: {
+      // Recheck the page count with the pagecache lock held.
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      const removed = page_count(page) == 2;
+      if (removed) {
+        swap_cache_remove(page);
+        page_set(page, PG_DIRTY);
+      }
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      swap_info_put(l(6));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(6), removed ? 1 : 0);
+      if (!removed) return ret(0);
+      return call(P_SWAP_FREE, 4, l(6), 0, 0, 0);
+    }
+    case 4:
+      put_page(page); // the swap cache's reference
+      return ret(1);
+  }
+  return ret(0);
+}
+
+/** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
+ *  not reserved, or count 2 in the swap cache with exclusive_swap_page (swap_map == 1 under
+ *  SLL+SDL, page count 2 under PCL). l6 = entry. */
+export function can_share_swap_page(pc: i32): i32 {
+  const page = l(0);
+  switch (pc) {
+    case 0: {
+      if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 3);
+      const count = page_count(page);
+      if (count == 1) return can_share_done(page_test(page, PG_RESERVED) ? 0 : 1);
+      if (count != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
+      set_l(6, page_index(page));
+      if (!swap_info_check(l(6))) return can_share_done(0);
+      return next(1);
+    }
+    case 1:
+      if (!swap_info_lock_list(l(6))) return BLOCK;
+      return next(2);
+    case 2:
+      if (!swap_info_lock_device(l(6))) return BLOCK;
+      if (swap_count(slot_of(l(6))) == 1) return next(3);
+      swap_info_put(l(6));
+      return can_share_done(0);
+    case 3: {
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      const exclusive = page_count(page) == 2;
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      swap_info_put(l(6));
+      return can_share_done(exclusive ? 1 : 0);
+    }
+  }
+  return ret(0);
+}
+
+function can_share_done(r: i32): i32 {
+  trace(EV_CAN_SHARE, l(0), r, page_count(l(0)));
+  return ret(r);
+}
+
+// ---- zap's paths: free_swap_and_cache, free_page_and_swap_cache ------------------------------
+
+/** free_swap_and_cache(entry) → 0: drop a swap pte's reference; when only the cache is left,
+ *  trylock its page and delete it if nobody else holds it (or swap is full). Never sleeps.
+ *  l7 = the cache page. */
+export function free_swap_and_cache(pc: i32): i32 {
+  const entry = l(0);
+  switch (pc) {
+    case 0:
+      if (!swap_info_check(entry)) return ret(0);
+      return next(1);
+    case 1:
+      if (!swap_info_lock_list(entry)) return BLOCK;
+      return next(2);
+    case 2: {
+      if (!swap_info_lock_device(entry)) return BLOCK;
+      const count = swap_entry_free(entry);
+      trace(EV_FREE_SWAP, entry, count, 0);
+      if (count == 1) return next(3); // find_trylock_page, SLL and SDL still held
+      swap_info_put(entry);
+      return ret(0);
+    }
+    case 3: {
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      let page = swap_cache_find(entry);
+      if (page != 0 && !trylock_page(page)) page = 0;
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      swap_info_put(entry);
+      if (page == 0) return ret(0);
+      set_l(7, page);
+      return next(4);
+    }
+    case 4: {
+      // The page lock keeps it in the cache, so the cache's ref keeps it alive until this get.
+      const page = l(7);
+      get_page(page);
+      // Only cache user (+us), or swap space full? Free it!
+      if (page_count(page) == 2 || vm_swap_full()) {
+        trace(EV_FREE_SWAP_DELETE, page, entry, page_count(page));
+        return call(P_DELETE_FROM_SWAP_CACHE, 5, page, 0, 0, 0);
+      }
+      unlock_page(page);
+      put_page(page);
+      return ret(0);
+    }
+    case 5: {
+      const page = l(7);
+      page_set(page, PG_DIRTY);
+      unlock_page(page);
+      put_page(page);
+      return ret(0);
+    }
+  }
+  return ret(0);
+}
+
+/** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
+ *  swap cache copy if we are its only user. Called under PTL: trylock only, never sleeps. */
+export function free_page_and_swap_cache(pc: i32): i32 {
+  const page = l(0);
+  switch (pc) {
+    case 0:
+      if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
+        return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, page, 0, 0, 0);
+      }
+      put_page(page);
+      return ret(0);
+    case 1:
+      unlock_page(page);
+      put_page(page);
+      return ret(0);
+  }
+  return ret(0);
+}
+
+// ---- swapoff ----------------------------------------------------------------------------
+
+/** sys_swapoff(area) → 0, -ENOMEM, -EINVAL. BKL + SLL: unlink the area and make it not
+ *  allocatable; try_to_unuse without the BKL; on failure put it back as WRITEOK (its freed
+ *  slots become allocatable again), else retire its map. l6 = try_to_unuse's result. */
+export function sys_swapoff(pc: i32): i32 {
+  const a = l(0);
+  switch (pc) {
+    case 0:
+      if (a < 0 || a >= MAX_AREAS) {
+        trace(EV_SWAPOFF_EINVAL, a, 0, 0);
+        return ret(EINVAL);
+      }
+      if (!lock_kernel()) return BLOCK;
+      return next(1);
+    case 1: {
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      let prev = -1;
+      let type = gget(G_SWAP_LIST_HEAD);
+      while (type >= 0 && !(type == a && area_get(type, A_FLAGS) == SWP_WRITEOK)) {
+        prev = type;
+        type = area_get(type, A_NEXT);
+      }
+      if (type < 0) {
+        spin_unlock(gaddr(G_SLL), LK_SLL);
+        unlock_kernel();
+        trace(EV_SWAPOFF_EINVAL, a, 0, 0);
+        return ret(EINVAL);
+      }
+      if (prev < 0) gset(G_SWAP_LIST_HEAD, area_get(a, A_NEXT));
+      else area_set(prev, A_NEXT, area_get(a, A_NEXT));
+      // Just pick something that's safe.
+      if (gget(G_SWAP_LIST_NEXT) == a) gset(G_SWAP_LIST_NEXT, gget(G_SWAP_LIST_HEAD));
+      gadd(G_NR_SWAP_PAGES, -area_get(a, A_PAGES));
+      gadd(G_TOTAL_SWAP_PAGES, -area_get(a, A_PAGES));
+      area_set(a, A_FLAGS, SWP_USED);
+      swapoff_area_update();
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      unlock_kernel();
+      trace(EV_SWAPOFF, a, area_get(a, A_INUSE), 0);
+      return call(P_TRY_TO_UNUSE, 2, a, 0, 0, 0);
+    }
+    case 2:
+      if (!lock_kernel()) return BLOCK;
+      set_l(6, ret_val());
+      return next(l(6) != 0 ? 3 : 4);
+    case 3: {
+      // Re-insert the swap space back into swap_list.
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      swap_list_link(a);
+      gadd(G_NR_SWAP_PAGES, area_get(a, A_PAGES));
+      gadd(G_TOTAL_SWAP_PAGES, area_get(a, A_PAGES));
+      area_set(a, A_FLAGS, SWP_WRITEOK);
+      swapoff_area_update();
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      unlock_kernel();
+      stat(S_SWAPOFF_ENOMEM);
+      trace(EV_SWAPOFF_FAILED, a, l(6), 0);
+      return ret(l(6));
+    }
+    case 4:
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      return next(5);
+    case 5:
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      // The map is freed: with max 0 every later swap_duplicate/swap_free of it fails.
+      area_set(a, A_MAX, 0);
+      area_set(a, A_FLAGS, 0);
+      area_set(a, A_LOWEST, 0);
+      area_set(a, A_HIGHEST, 0);
+      swapoff_area_update();
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      unlock_kernel();
+      stat(S_SWAPOFFS);
+      trace(EV_SWAPOFF_DONE, a, 0, 0);
+      return ret(0);
+  }
+  return ret(0);
+}
+
+/** find_next_to_unuse: the next in-use, non-BAD slot after prev, wrapping once to recheck the
+ *  start; 0 when a whole pass finds none. No lock: false hits are fine, and the area is no
+ *  longer allocatable. */
+function find_next_to_unuse(a: i32, prev: i32): i32 {
+  let max = area_get(a, A_MAX);
+  const base = a << slotsShift;
+  let i = prev;
+  for (;;) {
+    if (++i >= max) {
+      if (prev == 0) return 0;
+      // No entries in use at the top of swap_map: loop back to the start and recheck there.
+      max = prev + 1;
+      prev = 0;
+      i = 1;
+    }
+    const count = swap_count(base + i);
+    if (count != 0 && count != SWAP_MAP_BAD) return i;
+  }
+  return 0;
+}
+
+/** try_to_unuse(area) → 0 / -ENOMEM. For each slot in use: read it into the swap cache, lock
+ *  the page, replace every pte holding the entry in every live mm (swap_free each), reset a
+ *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
+ *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
+export function try_to_unuse(pc: i32): i32 {
+  const a = l(0);
+  const entry = swp_entry(a, l(6));
+  switch (pc) {
+    case 0: {
+      const i = find_next_to_unuse(a, l(6));
+      if (i == 0) return ret(0);
+      set_l(6, i);
+      const e = swp_entry(a, i);
+      trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
+      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 0, 0, 0);
+    }
+    case 1: {
+      const page = ret_val();
+      if (page == 0) {
+        // Either the entry was freed independently (and stays free: no allocation from this
+        // area), or alloc_page failed.
+        if (swap_count(slot_of(entry)) == 0) {
+          trace(EV_UNUSE_SKIP, entry, 0, 0);
+          return next(0);
+        }
+        trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
+        return ret(ENOMEM);
+      }
+      set_l(7, page);
+      return next(2);
+    }
+    case 2:
+      // wait_on_page first lets a racing do_swap_page finish with the page.
+      if (!wait_on_page(l(7))) return BLOCK;
+      return next(3);
+    case 3:
+      if (!lock_page(l(7))) return BLOCK;
+      set_l(8, 0);
+      return unuse_next_mm();
+    case 4:
+      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process();
+    case 5: // back from swap_free, PTL still held
+      return unuse_process();
+    case 6: // PTL of the previous mm dropped
+      return unuse_next_mm();
+    case 7:
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      return next(8);
+    case 8:
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      // Only swapoff resets a pinned count; the cache's ref is what is left (no
+      // nr_swap_pages++ here: the delete below frees the slot and counts it).
+      set_swap_count(slot_of(entry), 1);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      trace(EV_UNUSE_MAX_RESET, entry, 0, 0);
+      return next(9);
+    case 9: {
+      const page = l(7);
+      const count = swap_count(slot_of(entry));
+      const cached = page_test(page, PG_SWAPCACHE);
+      if ((count > 0) != cached) bug(V_BUG_ON, BUG_UNUSE_CACHE, entry, page);
+      // A reference remains (rare): save the data before the page leaves the cache.
+      if (count > 1 && cached && page_test(page, PG_DIRTY)) {
+        return call(P_RW_SWAP_PAGE_SYNC, 10, page, WRITE, 0, 0);
+      }
+      return unuse_delete();
+    }
+    case 10:
+      return unuse_delete();
+    case 11:
+      return unuse_release();
+  }
+  return ret(0);
+}
+
+/** The next live mm (from l8) to search while others still hold the entry; once none is left,
+ *  on to the MAX reset check. */
+function unuse_next_mm(): i32 {
+  const slot = slot_of(swp_entry(l(0), l(6)));
+  for (let mm = l(8); mm < nMm; mm++) {
+    if (swap_count(slot) <= 1) break;
+    if (mm_get(mm, MM_USERS) == 0) continue;
+    set_l(8, mm);
+    set_l(9, 0);
+    return next(4);
+  }
+  if (swap_count(slot) == SWAP_MAP_MAX) return next(7);
+  return next(9);
+}
+
+/** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry is replaced
+ *  by the page, old and read-only like a COW pte; one swap_free per pte. */
+function unuse_process(): i32 {
+  const mm = l(8), page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  const swp_pte = swp_entry_to_pte(entry);
+  for (let p = l(9); p < nPages; p++) {
+    if (pte_get(mm, p) != swp_pte) continue;
+    get_page(page);
+    pte_set(mm, p, mk_pte(page, 0));
+    mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+    trace(EV_UNUSE_PTE, page, vpage(mm, p), entry);
+    set_l(9, p + 1);
+    return call(P_SWAP_FREE, 5, entry, 0, 0, 0);
+  }
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  set_l(8, mm + 1);
+  return next(6);
+}
+
+function unuse_delete(): i32 {
+  const page = l(7);
+  if (page_test(page, PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, 11, page, 0, 0, 0);
+  return unuse_release();
+}
+
+/** The ptes were not marked dirty: the page must be, so try_to_swap_out preserves it. */
+function unuse_release(): i32 {
+  const page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  page_set(page, PG_DIRTY);
+  unlock_page(page);
+  put_page(page);
+  trace(EV_UNUSE_DONE, entry, page, swap_count(slot_of(entry)));
+  return next(0);
+}
+
+// ---- swapon -------------------------------------------------------------------------------
+
+/** sys_swapon(area) → 0, -EBUSY (area in use), -EINVAL. Under the BKL: claim the area (USED,
+ *  max 0, so stale entries of it fail everywhere) and set up its map, then under SLL+SDL make
+ *  it WRITEOK, count its pages and link it into the swap list. */
+export function sys_swapon(pc: i32): i32 {
+  const a = l(0);
+  switch (pc) {
+    case 0:
+      if (a < 0 || a >= MAX_AREAS) {
+        trace(EV_SWAPON_BUSY, a, EINVAL, 0);
+        return ret(EINVAL);
+      }
+      if (!lock_kernel()) return BLOCK;
+      return next(1);
+    case 1:
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      if ((area_get(a, A_FLAGS) & SWP_USED) != 0) {
+        spin_unlock(gaddr(G_SLL), LK_SLL);
+        unlock_kernel();
+        trace(EV_SWAPON_BUSY, a, EBUSY, 0);
+        return ret(EBUSY);
+      }
+      area_set(a, A_FLAGS, SWP_USED);
+      area_set(a, A_MAX, 0);
+      area_set(a, A_LOWEST, 0);
+      area_set(a, A_HIGHEST, 0);
+      area_set(a, A_CLUSTER_NR, 0);
+      area_set(a, A_NEXT, -1);
+      area_set(a, A_PRIO, area_prio(a));
+      // The kernel reads the header and vmallocs the map after dropping SLL; nobody can
+      // reach a map of max 0, so building it here is equivalent.
+      swap_map_init(a);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      return next(2);
+    case 2:
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      return next(3);
+    case 3: {
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const pages = nSlots - 1;
+      area_set(a, A_LOWEST, 1);
+      area_set(a, A_HIGHEST, nSlots - 1);
+      area_set(a, A_INUSE, 0);
+      area_set(a, A_MAX, nSlots);
+      area_set(a, A_FLAGS, SWP_WRITEOK);
+      area_set(a, A_PAGES, pages);
+      gadd(G_NR_SWAP_PAGES, pages);
+      gadd(G_TOTAL_SWAP_PAGES, pages);
+      swap_list_link(a);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      unlock_kernel();
+      stat(S_SWAPONS);
+      trace(EV_SWAPON, a, pages, area_get(a, A_PRIO));
+      return ret(0);
+    }
+  }
+  return ret(0);
+}

@@ -1,10 +1,519 @@
-// mm/vmscan.c: reclaim. STUB until written.
-import { ret, YIELD } from "../kernel/frame";
-import { set_state } from "../kernel/locks";
-import { KSWAPD, ST_IDLE } from "../kernel/state";
-export function try_to_free_pages(pc: i32): i32 { return ret(0); }
-export function shrink_cache(pc: i32): i32 { return ret(0); }
-export function swap_out(pc: i32): i32 { return ret(0); }
-export function swap_out_mm(pc: i32): i32 { return ret(0); }
-export function try_to_swap_out(pc: i32): i32 { return ret(0); }
-export function kswapd(pc: i32): i32 { set_state(KSWAPD, ST_IDLE); return YIELD; }
+// mm/vmscan.c (2.4.16, with the 2.4.0 swap-out variant): page reclaim.
+//
+//   try_to_free_pages → shrink_cache (LRU held) ─ too many mapped pages → swap_out
+//                                                  → swap_out_mm (PTL held) → try_to_swap_out
+//   kswapd: the background agent running try_to_free_pages up to pages_high.
+//
+// try_to_swap_out only unmaps: it gives an anonymous page a swap entry and a swap-cache
+// page, installs the swap pte and leaves the page dirty in the cache. shrink_cache later
+// writes the dirty cache page (swap_writepage) and, once it is clean and only the cache
+// holds it, takes it out of the cache, frees its slot reference and frees the frame.
+// The content written to a virtual page stays in the frame until the disk copies it into
+// the slot (page_io.ts), so nothing here moves content.
+//
+// Lock order as the kernel has it: PTL is outermost (swap_out_mm holds it across
+// try_to_swap_out's calls into swapfile.ts and swap_state.ts, which take SLL/SDL/PCL inside
+// it); shrink_cache holds pagemap_lru_lock across its walk, takes PCL inside it and calls
+// swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock around
+// everything that may sleep (writepage, waiting for a page under I/O, swap_out).
+import { imul, idiv } from "../kernel/platform";
+import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
+import {
+  gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
+  G_SWAP_MM, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
+  S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
+  get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
+  swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
+} from "../kernel/state";
+import { l, set_l, call, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
+import {
+  spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, LK_PTL,
+  LK_LRU, LK_PCL,
+} from "../kernel/locks";
+import { trace } from "../kernel/trace";
+import {
+  P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
+  P_TRY_TO_FREE_PAGES, P_SHRINK_CACHE, P_SWAP_OUT, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
+} from "../kernel/procs";
+import { has, F_UNIQUE_ADD } from "../model";
+import { put_page } from "./page_alloc";
+import { swap_cache_remove } from "./swap_state";
+import {
+  lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, lru_cache_del, deactivate_page,
+} from "./swap";
+
+// PG_launder (2.4.16): shrink_cache started writing this page; meeting it locked again,
+// it waits for the write instead of skipping it. Not in state.ts's PG_* list: free_frame
+// clears all flags, rmqueue sets only PG_INUSE, so the bit needs no one else's help.
+export const PG_LAUNDER: i32 = 512;
+
+// Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed
+// as mm << 16 | page (vpage) so an event can carry it with a frame and an entry.
+export const EV_TSO_YOUNG: i32 = 400;       // (vpage, page, 0): young pte, only aged
+export const EV_TSO_SKIP: i32 = 401;        // (vpage, page, why): SKIP_*
+export const EV_TSO_GET_SWAP: i32 = 402;    // (vpage, page, entry): get_swap_page's entry (0 = none)
+export const EV_TSO_DUP: i32 = 404;         // (vpage, page, entry): page already cached: swap_duplicate
+export const EV_TSO_SWAP_PTE: i32 = 405;    // (vpage, page, entry): swap pte installed, page unmapped
+export const EV_TSO_RESTORE: i32 = 406;     // (vpage, page, 0): no swap space: pte restored
+export const EV_TSO_RETRY: i32 = 407;       // (page, entry, result): add failed: swap_free(entry), retry
+// (add_to_swap_cache's own success is traced by swap_state.ts, not repeated here.)
+export const EV_SWAP_OUT_MM: i32 = 410;     // (mm, cursor, count): scan starts, wants count freeable
+export const EV_SWAP_OUT_MM_END: i32 = 411; // (mm, cursor, pages made freeable)
+export const EV_SHRINK: i32 = 420;          // (nr_pages, priority, max_scan)
+export const EV_SHRINK_WRITE: i32 = 421;    // (page, entry, 0): dirty cache page written
+export const EV_SHRINK_FREE: i32 = 422;     // (page, entry, 0): removed from the cache, freed
+export const EV_SHRINK_BUSY: i32 = 423;     // (page, count, flags): recheck under PCL failed
+export const EV_SHRINK_SWAP_OUT: i32 = 424; // (priority, 0, 0): too many mapped pages
+export const EV_SHRINK_WAIT: i32 = 425;     // (page, entry, 0): waits for the page's write
+export const EV_SHRINK_END: i32 = 426;      // (nr_pages still wanted, 0, 0)
+export const EV_REFILL: i32 = 427;          // (moved to inactive, asked, 0)
+export const EV_TTFP: i32 = 430;            // (nr_pages, 0, 0): try_to_free_pages starts
+export const EV_TTFP_END: i32 = 431;        // (freed, priority reached, 0)
+export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, pages_high, 0)
+export const EV_KSWAPD_SLEEP: i32 = 441;    // (nr_free, 0, 0)
+
+export const SKIP_ACTIVE: i32 = 1;
+export const SKIP_LOCKED: i32 = 2;
+export const SKIP_RESERVED: i32 = 3;
+
+const DEF_PRIORITY: i32 = 6;
+
+@inline function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
+
+// ---- try_to_swap_out -------------------------------------------------------------------
+// (mm, page); the caller holds mm's PTL throughout and it never sleeps. Locals:
+// l6 = frame, l7 = the pte it cleared, l8 = the swap entry.
+
+const TSO_DUP_DONE: i32 = 1;    // back from swap_duplicate of a cached page's entry
+const TSO_GOT_ENTRY: i32 = 2;   // 2.4.16 loop: back from get_swap_page
+const TSO_ADDED: i32 = 3;       // 2.4.16 loop: back from add_to_swap_cache
+const TSO_FREED: i32 = 4;       // 2.4.16 loop: back from swap_free of a raced entry
+const TSO_OLD_ENTRY: i32 = 5;   // 2.4.0: back from get_swap_page
+const TSO_OLD_ADDED: i32 = 6;   // 2.4.0: back from the unconditional add
+const TSO_OLD_DUP: i32 = 7;     // 2.4.0: back from swap_duplicate for the pte
+
+export function try_to_swap_out(pc: i32): i32 {
+  switch (pc) {
+    case 0: return tso_unmap();
+    case TSO_DUP_DONE: return tso_set_swap_pte();
+    case TSO_GOT_ENTRY: {
+      const entry = ret_val();
+      trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
+      if (entry == 0) return tso_preserve();
+      set_l(8, entry);
+      return call(P_ADD_TO_SWAP_CACHE, TSO_ADDED, l(6), entry, 0, 0);
+    }
+    case TSO_ADDED: {
+      const r = ret_val();
+      if (r == 0) {
+        // The add cleared uptodate and dirty: the page is the only copy of the data.
+        // get_swap_page's count-1 reference becomes the pte's, the add took the cache's.
+        page_set(l(6), PG_UPTODATE | PG_DIRTY);
+        return tso_set_swap_pte();
+      }
+      // Raced with a "speculative" read_swap_cache_async (-EEXIST) or the slot went away.
+      trace(EV_TSO_RETRY, l(6), l(8), r);
+      return call(P_SWAP_FREE, TSO_FREED, l(8), 0, 0, 0);
+    }
+    case TSO_FREED:
+      return call(P_GET_SWAP_PAGE, TSO_GOT_ENTRY, 0, 0, 0, 0);
+    case TSO_OLD_ENTRY: {
+      const entry = ret_val();
+      trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
+      if (entry == 0) return tso_preserve();
+      set_l(8, entry);
+      // 2.4.0: no uniqueness check; get_swap_page's reference is the cache's.
+      return call(P_ADD_TO_SWAP_CACHE, TSO_OLD_ADDED, l(6), entry, 0, 0);
+    }
+    case TSO_OLD_ADDED:
+      page_set(l(6), PG_UPTODATE | PG_DIRTY);
+      // set_swap_pte: the pte's own reference.
+      return call(P_SWAP_DUPLICATE, TSO_OLD_DUP, l(8), 0, 0, 0);
+    case TSO_OLD_DUP:
+      return tso_set_swap_pte();
+  }
+  return ret(0);
+}
+
+/** Section 0: decide whether to unmap; if so clear the pte with the page locked. */
+function tso_unmap(): i32 {
+  const mm = l(0), page = l(1);
+  const pte = pte_get(mm, page);
+  if (!pte_present(pte)) return ret(0);
+  const f = pte_frame(pte);
+  if (f == ZERO_PAGE || page_test(f, PG_RESERVED)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_RESERVED); return ret(0); }
+  // Don't look at this pte if it's been accessed recently: age it, mark the page referenced.
+  if ((pte & PTE_YOUNG) != 0) {
+    pte_set(mm, page, pte & ~PTE_YOUNG);
+    page_set(f, PG_REFERENCED);
+    trace(EV_TSO_YOUNG, vpage(mm, page), f, 0);
+    return ret(0);
+  }
+  // Don't bother unmapping pages that are active.
+  if (page_test(f, PG_ACTIVE)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_ACTIVE); return ret(0); }
+  if (!trylock_page(f)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_LOCKED); return ret(0); }
+  // ptep_get_and_clear: from here the pte is nuked; its dirty bit moves to the page.
+  pte_set(mm, page, 0);
+  set_l(6, f);
+  set_l(7, pte);
+  if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY);
+  if (page_test(f, PG_SWAPCACHE)) {
+    // Already in the swap cache: up to date on disk unless dirty; the pte takes a slot ref.
+    const entry = page_index(f);
+    set_l(8, entry);
+    trace(EV_TSO_DUP, vpage(mm, page), f, entry);
+    return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
+  }
+  return call(P_GET_SWAP_PAGE, has(F_UNIQUE_ADD) ? TSO_GOT_ENTRY : TSO_OLD_ENTRY, 0, 0, 0, 0);
+}
+
+/** set_swap_pte + drop_pte: install the swap pte, drop the pte's page reference.
+ *  Returns whether the page is now freeable (only the cache would hold it). */
+function tso_set_swap_pte(): i32 {
+  const mm = l(0), f = l(6), entry = l(8);
+  pte_set(mm, l(1), swp_entry_to_pte(entry));
+  mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+  unlock_page(f);
+  const freeable = page_count(f) <= 2;
+  trace(EV_TSO_SWAP_PTE, vpage(mm, l(1)), f, entry);
+  put_page(f);
+  return ret(freeable ? 1 : 0);
+}
+
+/** preserve: no swap space left; put the pte back as it was. */
+function tso_preserve(): i32 {
+  pte_set(l(0), l(1), l(7));
+  unlock_page(l(6));
+  trace(EV_TSO_RESTORE, vpage(l(0), l(1)), l(6), 0);
+  return ret(0);
+}
+
+// ---- swap_out_mm -----------------------------------------------------------------------
+// (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
+// (wrapping), at most one sweep of the address space, until count pages became freeable
+// (2.4.16 counts down SWAP_CLUSTER_MAX the same way). l6 = cursor, l7 = ptes looked at,
+// l8 = pages made freeable.
+
+export function swap_out_mm(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      if (!spin_lock(mm_addr(l(0), MM_PTL), LK_PTL)) return BLOCK;
+      let cursor = mm_get(l(0), MM_SWAP_CURSOR);
+      if (cursor < 0 || cursor >= nPages) cursor = 0;
+      set_l(6, cursor);
+      set_l(7, 0);
+      set_l(8, 0);
+      trace(EV_SWAP_OUT_MM, l(0), cursor, l(1));
+      return swap_out_scan();
+    }
+    case 1: {
+      const found = l(8) + ret_val();
+      set_l(8, found);
+      if (found >= l(1)) return swap_out_mm_done();
+      return swap_out_scan();
+    }
+  }
+  return ret(0);
+}
+
+/** Walks ptes until one maps a swappable page; the walk itself is atomic under PTL. */
+function swap_out_scan(): i32 {
+  const mm = l(0);
+  let cursor = l(6), seen = l(7);
+  while (seen < nPages) {
+    const page = cursor;
+    cursor = cursor + 1 == nPages ? 0 : cursor + 1;
+    seen++;
+    stat(S_PTE_SCANS);
+    const pte = pte_get(mm, page);
+    if (pte_present(pte) && !page_test(pte_frame(pte), PG_RESERVED)) {
+      set_l(6, cursor);
+      set_l(7, seen);
+      return call(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0);
+    }
+  }
+  set_l(6, cursor);
+  return swap_out_mm_done();
+}
+
+function swap_out_mm_done(): i32 {
+  mm_set(l(0), MM_SWAP_CURSOR, l(6));
+  spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
+  trace(EV_SWAP_OUT_MM_END, l(0), l(6), l(8));
+  return ret(l(8));
+}
+
+// ---- swap_out --------------------------------------------------------------------------
+// (priority) → 1 when some page became freeable. Round-robin over the mms (G_SWAP_MM, as
+// 2.4's swap_mm under mmlist_lock), each mm at most once per call, skipping empty ones,
+// until SWAP_CLUSTER_MAX (scaled) pages became freeable. l6 = mms tried, l7 = pages still
+// wanted.
+
+export function swap_out(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      set_l(6, 0);
+      set_l(7, swap_cluster());
+      return swap_out_next_mm();
+    case 1:
+      set_l(7, l(7) - ret_val());
+      if (l(7) <= 0) return ret(1);
+      return swap_out_next_mm();
+  }
+  return ret(0);
+}
+
+function swap_out_next_mm(): i32 {
+  while (l(6) < nMm) {
+    let mm = gget(G_SWAP_MM);
+    if (mm < 0 || mm >= nMm) mm = 0;
+    gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
+    set_l(6, l(6) + 1);
+    // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL.
+    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) {
+      return call(P_SWAP_OUT_MM, 1, mm, l(7), 0, 0);
+    }
+  }
+  return ret(l(7) < swap_cluster() ? 1 : 0);
+}
+
+// ---- shrink_cache ----------------------------------------------------------------------
+// (nr_pages, priority) → pages still wanted. Locals: l6 = max_scan, l7 = max_mapped,
+// l8 = the page in hand, l9 = its swap entry.
+
+const SC_SCAN: i32 = 1;        // LRU held: look at the inactive tail
+const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
+const SC_PCL: i32 = 3;         // LRU held, page locked: take PCL for the freeable recheck
+const SC_RELOCK: i32 = 4;      // retake LRU, then scan
+const SC_SWAPPED: i32 = 5;     // back from swap_out: done
+const SC_SLOT_FREED: i32 = 6;  // LRU held, back from swap_free: free the frame
+const SC_WAIT: i32 = 7;        // LRU dropped: wait for a laundered page's write
+
+export function shrink_cache(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      refill_inactive(refill_ratio(l(0)));
+      const priority = l(1) > 0 ? l(1) : 1;
+      let max_scan = idiv(gget(G_NR_INACTIVE), priority);
+      if (max_scan < 1) max_scan = 1;
+      // 2.4.16: max_mapped = min(nr_pages << (10 - priority), max_scan / 10).
+      let max_mapped = idiv(max_scan, 10);
+      const shift = 10 - priority;
+      if (shift >= 0 && shift < 16 && l(0) < (1 << (30 - shift)) && (l(0) << shift) < max_mapped) max_mapped = l(0) << shift;
+      set_l(6, max_scan);
+      set_l(7, max_mapped);
+      trace(EV_SHRINK, l(0), l(1), max_scan);
+      return shrink_scan();
+    }
+    case SC_SCAN:
+      return shrink_scan();
+    case SC_WRITTEN:
+      put_page(l(8));
+      return next(SC_RELOCK);
+    case SC_PCL:
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      return shrink_recheck();
+    case SC_RELOCK:
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      return shrink_scan();
+    case SC_SWAPPED:
+      trace(EV_SHRINK_END, l(0), 0, 0);
+      return ret(l(0));
+    case SC_SLOT_FREED: {
+      const f = l(8);
+      lru_cache_del(f);
+      unlock_page(f);
+      put_page(f); // the cache's reference, now ours: frees the frame
+      stat(S_PAGES_FREED);
+      const nr = l(0) - 1;
+      set_l(0, nr);
+      if (nr <= 0) return shrink_done();
+      return next(SC_SCAN);
+    }
+    case SC_WAIT:
+      if (!wait_on_page(l(8))) return BLOCK;
+      page_clear(l(8), PG_LAUNDER);
+      put_page(l(8));
+      return next(SC_RELOCK);
+  }
+  return ret(l(0));
+}
+
+/** One page of the walk, LRU held. Every page it looks at goes to the list head first. */
+function shrink_scan(): i32 {
+  const max_scan = l(6) - 1;
+  set_l(6, max_scan);
+  const head = lru_inactive();
+  const f = lru_tail(head);
+  if (max_scan < 0 || f == head) return shrink_done();
+  lru_rotate(f);
+  stat(S_RECLAIM_SCANS);
+  const fl = page_flags(f);
+  // Second chance for a page used since it was last looked at.
+  if ((fl & PG_REFERENCED) != 0) { page_clear(f, PG_REFERENCED); return next(SC_SCAN); }
+  // Zero counts happen: pages are unlinked after their count drops.
+  if (page_count(f) == 0) return next(SC_SCAN);
+  // Racy check to avoid trylocking when not worthwhile: mapped, or not in the cache.
+  if ((fl & PG_SWAPCACHE) == 0 || page_count(f) != 1) return shrink_mapped();
+  if (!trylock_page(f)) {
+    // I/O in progress. A page we started writing is waited for (2.4.16 PageLaunder),
+    // which is also what lets the disk catch up with direct reclaim.
+    if ((fl & PG_LAUNDER) == 0) return next(SC_SCAN);
+    get_page(f);
+    set_l(8, f);
+    spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+    trace(EV_SHRINK_WAIT, f, page_index(f), 0);
+    return next(SC_WAIT);
+  }
+  set_l(8, f);
+  if (page_test(f, PG_DIRTY)) {
+    // Freeable but dirty: write it out with the LRU lock dropped; look at it again later.
+    page_clear(f, PG_DIRTY);
+    page_set(f, PG_LAUNDER);
+    get_page(f);
+    spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+    trace(EV_SHRINK_WRITE, f, page_index(f), 0);
+    return call(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
+  }
+  return next(SC_PCL);
+}
+
+/** Under PCL (and LRU), page locked: the non-racy freeable check, then the point of no return. */
+function shrink_recheck(): i32 {
+  const f = l(8);
+  if (!page_test(f, PG_SWAPCACHE) || page_count(f) != 1) {
+    spin_unlock(gaddr(G_PCL), LK_PCL);
+    unlock_page(f);
+    trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
+    return shrink_mapped();
+  }
+  // Checked only now that nobody else uses the page: redirtied meanwhile → keep it.
+  if (page_test(f, PG_DIRTY)) {
+    spin_unlock(gaddr(G_PCL), LK_PCL);
+    unlock_page(f);
+    trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
+    return next(SC_SCAN);
+  }
+  const entry = page_index(f);
+  set_l(9, entry);
+  swap_cache_remove(f);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  trace(EV_SHRINK_FREE, f, entry, 0);
+  return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
+}
+
+/** page_mapped: counts a page someone still maps; too many → swap_out with LRU dropped. */
+function shrink_mapped(): i32 {
+  const max_mapped = l(7) - 1;
+  set_l(7, max_mapped);
+  if (max_mapped >= 0) return next(SC_SCAN);
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  trace(EV_SHRINK_SWAP_OUT, l(1), 0, 0);
+  return call(P_SWAP_OUT, SC_SWAPPED, l(1), 0, 0, 0);
+}
+
+function shrink_done(): i32 {
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  trace(EV_SHRINK_END, l(0), 0, 0);
+  return ret(l(0));
+}
+
+/** shrink_caches' ratio: keep the active list about 2/3 of the cache. Nonzero only once the
+ *  active list is at least twice the inactive one (integer steps, no overflow). */
+function refill_ratio(nr_pages: i32): i32 {
+  const active = gget(G_NR_ACTIVE);
+  const per = idiv(active, (gget(G_NR_INACTIVE) + 1) * 2);
+  if (per == 0) return 0;
+  if (per >= idiv(active, nr_pages > 0 ? nr_pages : 1)) return active;
+  return imul(per, nr_pages);
+}
+
+/** refill_inactive (LRU held): move up to nr pages from the active tail to the inactive
+ *  list; a referenced one loses the bit and goes back to the active head instead. */
+function refill_inactive(nr: i32): void {
+  if (nr <= 0) return;
+  const head = lru_active();
+  let f = lru_tail(head);
+  let moved = 0;
+  for (let n = 0; n < nr && f != head; n++) {
+    const prev = lru_prev(f);
+    if (page_test(f, PG_REFERENCED)) {
+      page_clear(f, PG_REFERENCED);
+      lru_rotate(f);
+    } else {
+      deactivate_page(f);
+      moved++;
+    }
+    f = prev;
+  }
+  trace(EV_REFILL, moved, nr, 0);
+}
+
+// ---- try_to_free_pages -----------------------------------------------------------------
+// () → pages freed. Priority DEF_PRIORITY down to 1, carrying the pages still wanted.
+// l6 = wanted at the start, l7 = priority.
+
+export function try_to_free_pages(pc: i32): i32 {
+  switch (pc) {
+    case 0: {
+      might_sleep();
+      const nr = swap_cluster();
+      set_l(6, nr);
+      set_l(7, DEF_PRIORITY);
+      trace(EV_TTFP, nr, 0, 0);
+      return call(P_SHRINK_CACHE, 1, nr, DEF_PRIORITY, 0, 0);
+    }
+    case 1: {
+      const left = ret_val();
+      const priority = l(7);
+      if (left <= 0 || priority <= 1) {
+        const freed = l(6) - (left > 0 ? left : 0);
+        trace(EV_TTFP_END, freed, priority, 0);
+        return ret(freed);
+      }
+      set_l(7, priority - 1);
+      return call(P_SHRINK_CACHE, 1, left, priority - 1, 0, 0);
+    }
+  }
+  return ret(0);
+}
+
+/** SWAP_CLUSTER_MAX scaled to the machine: at most a quarter of the frames, at least 1. */
+function swap_cluster(): i32 {
+  let nr = cfg(CFG_SWAP_CLUSTER);
+  const quarter = nFrames >> 2;
+  if (nr > quarter) nr = quarter;
+  if (nr < 1) nr = 1;
+  return nr;
+}
+
+// ---- kswapd ----------------------------------------------------------------------------
+// The kswapd agent: woken by wakeup_kswapd (G_KSWAPD_WAKE), reclaims until pages_high,
+// then sleeps. It never holds the BKL. A pass that frees nothing also ends the run (the
+// kernel would sleep and be woken by the next allocation), so the machine can go quiet.
+
+export function kswapd(pc: i32): i32 {
+  switch (pc) {
+    case 0:
+      if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
+        stat(S_KSWAPD_RUNS);
+        trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
+        return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
+      }
+      return kswapd_sleep();
+    case 1:
+      if (ret_val() > 0) return next(0);
+      return kswapd_sleep();
+  }
+  return kswapd_sleep();
+}
+
+function kswapd_sleep(): i32 {
+  gset(G_KSWAPD_WAKE, 0);
+  trace(EV_KSWAPD_SLEEP, gget(G_NR_FREE), 0, 0);
+  next(0);
+  set_state(KSWAPD, ST_IDLE);
+  return YIELD;
+}

@@ -1,3 +1,207 @@
-// STUB: the hunt and replay commands are registered here (owned by the explore work).
-import type { Command } from "commander";
-export function registerExploreCommands(_program: Command): void {}
+// `faultsim hunt` and `faultsim replay`. Errors are thrown as UsageError / InputError /
+// InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
+// (or reproduced) sets process.exitCode = 1.
+import { Option, type Command } from "commander";
+import { UsageError } from "../errors.js";
+import { resolveModel } from "../model/models.js";
+import type { Backend } from "../wasm/engine.js";
+import { loadRepro, writeRepro, type ReproMachine } from "../report/repro.js";
+import { faultsimVersion } from "../report/version.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
+import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
+import { fmtPctBound } from "./pct.js";
+
+export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
+
+const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(",").filter(Boolean)];
+
+/** An integer option in [min, max] (1e6 notation allowed), else UsageError. */
+function intOpt(name: string, raw: string, min: number, max: number): number {
+  const v = raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
+  if (v < min || v > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+interface HuntCli {
+  model: string; with: string[]; without: string[]; sched: SchedKind; depth: string; seed: string;
+  budgetMs: string; executions?: string; ops: string; cpus: string; frames: string; pages: string;
+  slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
+  shrinkMs: string; keepGoing?: boolean; out: string; json?: boolean; backend: Backend;
+}
+
+function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
+  const model = resolveModel(o.model, o.with, o.without);
+  const cpus = intOpt("cpus", o.cpus, 1, 8);
+  const frames = intOpt("frames", o.frames, 4, 4096);
+  const machine: ReproMachine = {
+    ...HUNT_MACHINE,
+    cpus,
+    frames,
+    // Watermarks scale with the machine so a bigger one still reclaims.
+    freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
+    freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
+    freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
+    pagesPerMm: intOpt("pages", o.pages, 1, 4096),
+    slotsPerArea: intOpt("slots", o.slots, 2, 1 << 16),
+    pageCluster: intOpt("page-cluster", o.pageCluster, 0, 8),
+    kswapd: o.kswapd === true,
+    mms: o.threads ? 1 : cpus,
+  };
+  const writeRatio = Number(o.writeRatio);
+  if (!(writeRatio >= 0 && writeRatio <= 1)) throw new UsageError(`--write-ratio must be between 0 and 1, got '${o.writeRatio}'`);
+  const opts: HuntOptions = {
+    model, machine, sched: o.sched,
+    depth: intOpt("depth", o.depth, 1, 9),
+    seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1) | 0,
+    budgetMs: intOpt("budget-ms", o.budgetMs, 1, 2 ** 31),
+    executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOpt("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
+    opsPerCpu: intOpt("ops", o.ops, 1, HUNT_OPCAP),
+    shareMm: o.threads, writeRatio,
+    keepGoing: o.keepGoing === true,
+    backend: o.backend,
+    shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
+  };
+  return { opts, out: o.out };
+}
+
+const num = (n: number): string => Math.round(n).toLocaleString("en-US");
+const rate = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
+
+/** A live status line on stderr when it is a terminal. */
+function progressLine(): { update(executions: number, findings: number, ms: number): void; done(): void } | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return {
+    update(executions, findings, ms) {
+      process.stderr.write(`\rhunting: ${num(executions)} executions (${rate(executions / (ms / 1000))}), ${findings} found, ${(ms / 1000).toFixed(1)} s `);
+    },
+    done() { process.stderr.write("\r\x1b[K"); },
+  };
+}
+
+function writeFindings(findings: Finding[], dir: string): string[] {
+  return findings.map((f) => {
+    try {
+      return writeRepro(dir, f.repro);
+    } catch (err) {
+      throw new UsageError(`--out ${dir}: cannot write the repro file (${(err as { code?: string }).code ?? (err as Error).message})`);
+    }
+  });
+}
+
+function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
+  const m = o.machine;
+  const lines: string[] = [
+    `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
+      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
+      `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}`,
+    "",
+  ];
+  r.findings.forEach((f, i) => {
+    lines.push(f.diagram, "");
+    lines.push(`repro: ${files[i]}`);
+    lines.push(`  found by execution ${num(f.execution)}; shrunk from ${f.original.ops} ops, ${f.original.steps} steps, ` +
+      `${f.original.switches} switches to ${f.shrunk.ops} ops, ${f.shrunk.steps} steps, ${f.shrunk.switches} switches`);
+    lines.push(`  replay with: faultsim replay ${files[i]}`, "");
+  });
+  lines.push(`executions ${num(r.executions)} in ${(r.elapsedMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
+    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}`);
+  lines.push(`distinct signatures: ${r.findings.length}${r.findings.length ? "" : " (nothing found)"}`);
+  for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
+  if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
+  return lines.join("\n") + "\n";
+}
+
+function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
+  return {
+    command: "hunt",
+    version: faultsimVersion(),
+    model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
+    machine: o.machine,
+    sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
+    opsPerCpu: o.opsPerCpu,
+    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs,
+    executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
+    signatures: r.findings.map((f) => f.signature),
+    findings: r.findings.map((f, i) => ({
+      signature: f.signature, id: f.verdict.id, message: f.verdict.message, file: files[i],
+      execution: f.execution, original: f.original, shrunk: f.shrunk, diagram: f.diagram,
+    })),
+    pct: r.pct,
+  };
+}
+
+async function huntCommand(o: HuntCli): Promise<void> {
+  const { opts, out } = huntOptions(o);
+  const bar = o.json ? undefined : progressLine();
+  if (bar) opts.onProgress = (p) => bar.update(p.executions, p.findings, p.elapsedMs);
+  let r: HuntResult;
+  try {
+    r = await hunt(opts);
+  } finally {
+    bar?.done();
+  }
+  const files = writeFindings(r.findings, out);
+  process.stdout.write(o.json ? JSON.stringify(huntJson(opts, r, files)) + "\n" : huntText(opts, r, files));
+  if (r.findings.length > 0) process.exitCode = 1;
+}
+
+async function replayCommand(file: string, o: { json?: boolean; backend: Backend }): Promise<void> {
+  const repro = loadRepro(file);
+  const r = await diagramOf(repro, undefined, o.backend);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({
+      command: "replay", file, signature: repro.signature, reproduced: r.reproduced, diverged: r.diverged,
+      found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
+      diagram: r.diagram,
+    }) + "\n");
+  } else {
+    const verdict = r.reproduced
+      ? `reproduced: ${repro.signature}`
+      : r.verdict
+        ? `does not reproduce ${repro.signature}; found ${r.verdict.signature} instead`
+        : `does not reproduce: ${repro.signature} (the execution ran clean)`;
+    process.stdout.write(`${r.diagram}\n\n${verdict}\n`);
+  }
+  if (r.diverged) process.stderr.write(`faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim} wrote it); replayed with its remainder run to completion\n`);
+  if (r.reproduced) process.exitCode = 1;
+}
+
+export function registerExploreCommands(program: Command): void {
+  const d = HUNT_MACHINE;
+  program
+    .command("hunt")
+    .description("many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file")
+    .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", collect, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", collect, [] as string[])
+    .addOption(new Option("--sched <kind>", "scheduler").choices(["pct", "random"]).default(HUNT_DEFAULTS.sched))
+    .option("--depth <d>", "PCT bug depth (1..9)", String(HUNT_DEFAULTS.depth))
+    .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
+    .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
+    .option("--executions <n>", "stop after this many executions (default: only the budget)")
+    .option("--ops <n>", `ops per CPU in each execution (1..${HUNT_OPCAP})`, String(HUNT_DEFAULTS.opsPerCpu))
+    .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
+    .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
+    .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
+    .option("--slots <n>", "swap slots, slot 0 is the header (2..65536)", String(d.slotsPerArea))
+    .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
+    .option("--kswapd", "run kswapd beside direct reclaim (default: off)")
+    .option("--no-threads", "each CPU its own process (default: threads of one mm)")
+    .option("--write-ratio <p>", "fraction of ops that write", String(HUNT_DEFAULTS.writeRatio))
+    .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
+    .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
+    .option("--out <dir>", "directory for repro files (never overwritten)", ".")
+    .option("--json", "print one JSON object on stdout")
+    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .action(huntCommand);
+
+  program
+    .command("replay")
+    .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
+    .argument("<file>", "repro file written by hunt")
+    .option("--json", "print one JSON object on stdout")
+    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .action(replayCommand);
+}

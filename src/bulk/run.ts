@@ -1,0 +1,205 @@
+// Bulk mode: one large randomized run. Each CPU gets a fixed share of the requested ops from a
+// seeded workload generator, fed into its op ring in chunks; the model runs in chunks of
+// ~64K steps (V8 tiers Wasm up only between calls); the deep checker runs every
+// checkInterval steps and once more after the machine has drained. Nothing is allocated
+// inside the loop: one op buffer, one stats object, counters in locals.
+import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
+import { AG, G, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
+import { modelViolation as decodeModelViolation } from "../invariants/check.js";
+import { InternalError, UsageError } from "../errors.js";
+import type { Checker, OpSourceFactory, WorkloadOptions } from "./workload-contract.js";
+
+/** Steps per run() call. */
+export const CHUNK_STEPS = 1 << 16;
+/** Steps without any op completing after which bulk mode reports a livelock. */
+export const LIVELOCK_STEPS = 1 << 24;
+/** Violations kept from one deep check. */
+export const MAX_VIOLATIONS = 100;
+
+export interface BulkOptions {
+  backend: Backend;
+  machine: MachineConfig;
+  workload: WorkloadOptions;
+  /** Seeds the workload; the machine's scheduler is seeded by machine.seed. */
+  seed: number;
+  /** Total ops to run, shared out across the CPUs. */
+  ops: number;
+  /** Steps between deep checks (0: only at the end). */
+  checkInterval: number;
+  /** Op stream generator (src/workload). */
+  workloadFactory: OpSourceFactory;
+  /** Deep invariant checker (src/invariants); none: only the in-model checks. */
+  checker?: Checker;
+  /** Called after every chunk with the ops completed so far (the CLI's progress bar). */
+  onProgress?: (opsDone: number, opsTotal: number) => void;
+  /** Use this engine instead of creating one (tests; must be of `backend`). */
+  engine?: Engine;
+}
+
+export interface BulkViolation {
+  /** "model": an in-model BUG_ON (G.VIOL); "checker": the deep checker; "watchdog": no progress. */
+  source: "model" | "checker" | "watchdog";
+  /** Invariant id (abi.ts VIOLATION_IDS, or "livelock" from the watchdog). */
+  invariant: string;
+  /** Stable across runs: invariant + what broke; for deduplication. */
+  signature: string;
+  message: string;
+  /** Step (since reset) at which it was seen. */
+  step: number;
+}
+
+export interface BulkResult {
+  model: { flags: number };
+  backend: Backend;
+  seed: number;
+  stats: Stats;
+  steps: number;
+  ops: number;
+  /** minor + major faults. */
+  faults: number;
+  accesses: number;
+  seconds: number;
+  rates: { stepsPerSec: number; opsPerSec: number; faultsPerSec: number; accessesPerSec: number };
+  /** Virtual pages the accesses can touch vs physical frames (frame 0 is the zero page). */
+  pressure: { pages: number; frames: number; ratio: number };
+  checks: number;
+  violations: BulkViolation[];
+  /** engine.stateHash() at the end: the determinism fingerprint. */
+  stateHash: string;
+  /** How the run ended. */
+  outcome: "done" | "violation";
+}
+
+const zeroStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
+
+export async function runBulk(o: BulkOptions): Promise<BulkResult> {
+  const e = o.engine ?? (await Engine.create(o.backend));
+  try {
+    e.configure(o.machine);
+  } catch (err) {
+    // layout() could not grow the memory: the host has less than the machine needs.
+    if (err instanceof RangeError) throw new UsageError(`the machine does not fit in memory: ${err.message}`);
+    throw err;
+  }
+  e.reset();
+  return runConfigured(e, o);
+}
+
+function runConfigured(e: Engine, o: BulkOptions): BulkResult {
+  const cpus = o.machine.cpus;
+  const cap = o.machine.opCap;
+  const gen = o.workloadFactory(o.workload, o.seed);
+  const buf = new Int32Array(cap);
+  const stats = zeroStats();
+  e.takeStats(); // counters from reset() are not ours
+  const quota = new Float64Array(cpus); // ops still to hand each CPU
+  for (let c = 0; c < cpus; c++) quota[c] = Math.floor(o.ops / cpus) + (c < o.ops % cpus ? 1 : 0);
+  const ended = new Uint8Array(cpus);
+  const violations: BulkViolation[] = [];
+  let checks = 0;
+
+  /** Fills every CPU's ring to the brim (or to its quota), ending streams whose quota is spent. */
+  const topUp = (): void => {
+    for (let c = 0; c < cpus; c++) {
+      if (ended[c]) continue;
+      const room = cap - (e.agentWord(c, AG.OP_TAIL) - e.agentWord(c, AG.OP_HEAD));
+      const n = Math.min(room, quota[c]);
+      if (n > 0) {
+        gen.fill(c, buf, n);
+        e.appendOps(c, buf, n);
+        quota[c] -= n;
+      }
+      if (quota[c] === 0) {
+        e.m.ops_end(c);
+        ended[c] = 1;
+      }
+    }
+  };
+  const check = (quiescent: boolean): void => {
+    if (!o.checker) return;
+    checks++;
+    for (const v of o.checker(e, { quiescent })) {
+      // One broken state can break many words; the first ones say what happened.
+      if (violations.length >= MAX_VIOLATIONS) break;
+      violations.push({ source: "checker", invariant: v.id, signature: v.signature, message: v.message, step: stats.steps });
+    }
+  };
+
+  const t0 = performance.now();
+  const interval = o.checkInterval > 0 ? o.checkInterval : Infinity;
+  let nextCheck = interval;
+  let code: number = RUN.LIMIT;
+  let lastOps = 0;
+  let lastOpsStep = 0;
+  topUp();
+  for (;;) {
+    const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps));
+    code = runChunk(e, budget, stats.steps);
+    e.takeStats(stats);
+    if (code === RUN.VIOLATION || code === RUN.DONE) break;
+    if (code === RUN.DIVERGED) throw new InternalError("the random scheduler chose an agent that cannot run");
+    topUp();
+    if (stats.steps >= nextCheck) {
+      check(false);
+      nextCheck += interval;
+      if (violations.length > 0) break;
+    }
+    // Watchdog: CPUs that keep stepping without finishing an op are spinning in a retry loop.
+    // A running swapoff is exempt: try_to_unuse over a large area is legitimately that long.
+    if (stats.ops !== lastOps || e.global(G.SWAPOFF_AREA) !== -1) {
+      lastOps = stats.ops;
+      lastOpsStep = stats.steps;
+    } else if (stats.steps - lastOpsStep >= LIVELOCK_STEPS) {
+      violations.push({
+        source: "watchdog", invariant: "livelock", signature: "livelock@bulk", step: stats.steps,
+        message: `no operation completed in the last ${stats.steps - lastOpsStep} steps`,
+      });
+      break;
+    }
+    if (o.onProgress) o.onProgress(stats.ops, o.ops);
+  }
+  if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
+  // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
+  else if (code === RUN.DONE) check(true);
+  if (o.onProgress) o.onProgress(stats.ops, o.ops);
+  const seconds = (performance.now() - t0) / 1000;
+  const faults = stats.minorFaults + stats.majorFaults;
+  const per = (n: number) => (seconds > 0 ? n / seconds : 0);
+  // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU.
+  const pages = (o.workload.threads ? o.machine.mms : Math.min(o.machine.mms, cpus)) * o.machine.pagesPerMm;
+  return {
+    model: { flags: o.machine.flags },
+    backend: e.backend,
+    seed: o.seed,
+    stats,
+    steps: stats.steps,
+    ops: stats.ops,
+    faults,
+    accesses: stats.accesses,
+    seconds,
+    rates: {
+      stepsPerSec: per(stats.steps), opsPerSec: per(stats.ops), faultsPerSec: per(faults), accessesPerSec: per(stats.accesses),
+    },
+    pressure: { pages, frames: o.machine.frames - 1, ratio: pages / (o.machine.frames - 1) },
+    checks,
+    violations,
+    stateHash: e.stateHash(),
+    outcome: violations.length > 0 ? "violation" : "done",
+  };
+}
+
+/** e.run(budget); a trap (unreachable, out-of-bounds access) is a bug of the model, not of the kernel. */
+function runChunk(e: Engine, budget: number, stepsBefore: number): number {
+  try {
+    return e.run(budget);
+  } catch (err) {
+    throw new InternalError(`the model trapped after step ${stepsBefore}: ${(err as Error).message}`);
+  }
+}
+
+/** The in-model violation recorded in the globals (assembly/kernel/check.ts bug()). */
+function modelViolation(e: Engine, step: number): BulkViolation {
+  const v = decodeModelViolation(e);
+  if (!v) throw new InternalError("run() reported a violation but none is recorded");
+  return { source: "model", invariant: v.id, signature: v.signature, message: v.message, step };
+}

@@ -1,0 +1,34 @@
+// Where bulk mode gets its op streams (src/workload) and its deep checker (src/invariants).
+import type { Checker, OpSourceFactory, WorkloadOptions } from "./workload-contract.js";
+import { WorkloadGenerator, DEFAULT_WORKLOAD, validateWorkload, type WorkloadOptions as GeneratorOptions } from "../workload/index.js";
+import { checkInvariants } from "../invariants/check.js";
+
+export interface BulkSources {
+  workloadFactory: OpSourceFactory;
+  checker?: Checker;
+  /** Parts not available (shown by the CLI); empty now that both are in the tree. */
+  missing: string[];
+}
+
+/** Bulk mode's workload options in src/workload's terms. */
+export function generatorOptions(o: WorkloadOptions): GeneratorOptions {
+  return {
+    cpus: o.cpus, mms: o.mms, pagesPerMm: o.pagesPerMm, areas: o.areas, pattern: o.pattern,
+    writeRatio: o.writeRatio, threadsShareMm: o.threads,
+    hotFraction: o.hotFraction ?? DEFAULT_WORKLOAD.hotFraction,
+    hotProbability: o.hotProbability ?? DEFAULT_WORKLOAD.hotProbability,
+    forkRate: o.forkRate, exitRate: o.exitRate, munmapRate: o.munmapRate,
+    swapoffRate: o.swapoffRate, swaponRate: o.swaponRate,
+  };
+}
+
+/** Throws UsageError (one line) on workload options the generator cannot take. */
+export function checkWorkload(o: WorkloadOptions): void {
+  validateWorkload(generatorOptions(o));
+}
+
+export const workloadFactory: OpSourceFactory = (o, seed) => new WorkloadGenerator(generatorOptions(o), seed);
+
+export async function loadBulkSources(): Promise<BulkSources> {
+  return { workloadFactory, checker: checkInvariants, missing: [] };
+}

@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// The `faultsim` command line. Exit codes (design.md): 0 nothing found, 1 a violation found,
+// 2 bad usage or bad input (one line on stderr, never a stack trace), 3 internal error (the
+// model trapped: a bug of faultsim; we print what reproduces it).
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { UsageError, InputError, InternalError } from "./errors.js";
+import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
+import { bulkMachineConfig, checkSize } from "./bulk/config.js";
+import { runBulk, type BulkResult } from "./bulk/run.js";
+import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
+import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
+import { SCHED } from "./wasm/abi.js";
+import type { Backend } from "./wasm/engine.js";
+import { DEFAULT_WORKLOAD } from "./workload/index.js";
+import { registerExploreCommands } from "./explore/cli.js";
+
+/** package.json's version, from src/ (ts) or dist/src/ (built). */
+function version(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "faultsim" && pkg.version) return pkg.version;
+    } catch { /* not here: go up */ }
+    dir = path.dirname(dir);
+  }
+  return "0.0.0";
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** Parses a count option: an integer (1e6 notation allowed), checked against [min, max]. */
+function intOpt(name: string, raw: string | number, min: number, max: number): number {
+  const v = typeof raw === "number" ? raw : raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
+  checkSize(name, v, min, max);
+  return v;
+}
+/** A probability in [0, 1]. */
+function fracOpt(name: string, raw: string | number): number {
+  const v = typeof raw === "number" ? raw : raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`--${name} must be a number between 0 and 1, got '${raw}'`);
+  return v;
+}
+
+interface RunCliOptions {
+  model: string; with: string[]; without: string[]; seed: string; cpus: string; mms: string;
+  pages: string; frames: string; areas: string; slots: string; ops: string; pattern: Pattern;
+  writeRatio: string; hotFraction: string; hotProbability: string; threads?: boolean; forkRate: string; exitRate: string; munmapRate: string;
+  swapoffRate: string; swaponRate: string; checkInterval: string; kswapd?: boolean;
+  sched: "random" | "rtc"; backend: Backend; json?: boolean;
+}
+
+/** The validated settings of one `run`, also used to print a reproducing command line. */
+interface RunSettings {
+  model: ResolvedModel; with: string[]; without: string[]; seed: number; cpus: number; mms: number;
+  pages: number; frames: number; areas: number; slots: number; ops: number; pattern: Pattern;
+  writeRatio: number; hotFraction: number; hotProbability: number; threads: boolean; forkRate: number; exitRate: number; munmapRate: number;
+  swapoffRate: number; swaponRate: number; checkInterval: number; kswapd: boolean;
+  sched: "random" | "rtc"; backend: Backend;
+}
+
+function settingsOf(o: RunCliOptions): RunSettings {
+  const model = resolveModel(o.model, o.with, o.without);
+  return {
+    model, with: o.with, without: o.without,
+    seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1),
+    cpus: intOpt("cpus", o.cpus, 1, 8),
+    mms: intOpt("mms", o.mms, 1, 64),
+    pages: intOpt("pages", o.pages, 1, 65536),
+    frames: intOpt("frames", o.frames, 16, 1 << 24),
+    areas: intOpt("areas", o.areas, 1, 32),
+    slots: intOpt("slots", o.slots, 2, 1 << 24),
+    ops: intOpt("ops", o.ops, 1, Number.MAX_SAFE_INTEGER),
+    pattern: o.pattern,
+    writeRatio: fracOpt("write-ratio", o.writeRatio),
+    hotFraction: fracOpt("hot-fraction", o.hotFraction),
+    hotProbability: fracOpt("hot-probability", o.hotProbability),
+    threads: o.threads === true,
+    forkRate: fracOpt("fork-rate", o.forkRate),
+    exitRate: fracOpt("exit-rate", o.exitRate),
+    munmapRate: fracOpt("munmap-rate", o.munmapRate),
+    swapoffRate: fracOpt("swapoff-rate", o.swapoffRate),
+    swaponRate: fracOpt("swapon-rate", o.swaponRate),
+    checkInterval: intOpt("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
+    kswapd: o.kswapd !== false,
+    sched: o.sched,
+    backend: o.backend,
+  };
+}
+
+/** A command line that reruns these settings exactly. */
+function reproCommand(s: RunSettings): string {
+  const parts = [
+    "faultsim run", `--model ${s.model.name}`, ...s.with.map((f) => `--with ${f}`), ...s.without.map((f) => `--without ${f}`),
+    `--seed ${s.seed}`, `--cpus ${s.cpus}`, `--mms ${s.mms}`, `--pages ${s.pages}`, `--frames ${s.frames}`,
+    `--areas ${s.areas}`, `--slots ${s.slots}`, `--ops ${s.ops}`, `--pattern ${s.pattern}`,
+    `--write-ratio ${s.writeRatio}`, `--hot-fraction ${s.hotFraction}`, `--hot-probability ${s.hotProbability}`,
+    ...(s.threads ? ["--threads"] : []), `--fork-rate ${s.forkRate}`,
+    `--exit-rate ${s.exitRate}`, `--munmap-rate ${s.munmapRate}`, `--swapoff-rate ${s.swapoffRate}`,
+    `--swapon-rate ${s.swaponRate}`, `--check-interval ${s.checkInterval}`, s.kswapd ? "--kswapd" : "--no-kswapd",
+    `--sched ${s.sched}`, `--backend ${s.backend}`,
+  ];
+  return parts.join(" ");
+}
+
+async function runCommand(o: RunCliOptions): Promise<number> {
+  const s = settingsOf(o);
+  const machine = bulkMachineConfig(
+    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+    { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
+  );
+  const workload: WorkloadOptions = {
+    cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, areas: s.areas, pattern: s.pattern, writeRatio: s.writeRatio,
+    hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate, exitRate: s.exitRate, munmapRate: s.munmapRate,
+    swapoffRate: s.swapoffRate, swaponRate: s.swaponRate,
+  };
+  checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
+  const sources = await loadBulkSources();
+  const bar = await progressBar(s.ops);
+  let r: BulkResult;
+  try {
+    r = await runBulk({
+      backend: s.backend, machine, workload, seed: s.seed, ops: s.ops, checkInterval: s.checkInterval,
+      workloadFactory: sources.workloadFactory, checker: sources.checker,
+      onProgress: bar ? (done) => bar.update(done) : undefined,
+    });
+  } catch (err) {
+    bar?.stop();
+    if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
+    throw err;
+  }
+  bar?.stop();
+  if (o.json) {
+    process.stdout.write(JSON.stringify(runJson(s, r, sources.missing)) + "\n");
+  } else {
+    process.stdout.write(runText(s, r, sources.missing));
+  }
+  return r.violations.length > 0 ? 1 : 0;
+}
+
+async function progressBar(total: number): Promise<{ update(n: number): void; stop(): void } | undefined> {
+  if (!process.stderr.isTTY) return undefined;
+  const { default: cliProgress } = await import("cli-progress");
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: "running [{bar}] {percentage}% | {value}/{total} ops | {duration_formatted}", hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return bar;
+}
+
+function runJson(s: RunSettings, r: BulkResult, missing: string[]) {
+  const st = r.stats;
+  return {
+    command: "run",
+    version: version(),
+    model: { name: s.model.name, flags: s.model.flagNames, flagWord: s.model.flags },
+    machine: { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots, kswapd: s.kswapd, sched: s.sched },
+    workload: { pattern: s.pattern, writeRatio: s.writeRatio, hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate, exitRate: s.exitRate, munmapRate: s.munmapRate, swapoffRate: s.swapoffRate, swaponRate: s.swaponRate },
+    seed: s.seed,
+    backend: r.backend,
+    ops: r.ops,
+    steps: r.steps,
+    accesses: r.accesses,
+    faults: r.faults,
+    minorFaults: st.minorFaults,
+    majorFaults: st.majorFaults,
+    swapIns: st.swapIns,
+    swapOuts: st.swapOuts,
+    readahead: st.readahead,
+    readaheadHits: st.readaheadHits,
+    reclaimScans: st.reclaimScans,
+    seconds: r.seconds,
+    rates: r.rates,
+    pressure: r.pressure,
+    checks: r.checks,
+    stats: st,
+    violations: r.violations,
+    stateHash: r.stateHash,
+    missing,
+  };
+}
+
+const num = (n: number): string => Math.round(n).toLocaleString("en-US");
+const rate = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
+
+function runText(s: RunSettings, r: BulkResult, missing: string[]): string {
+  const st = r.stats;
+  const rows: [string, string, string][] = [
+    ["ops", num(r.ops), rate(r.rates.opsPerSec)],
+    ["steps", num(r.steps), rate(r.rates.stepsPerSec)],
+    ["faults", `${num(r.faults)} (minor ${num(st.minorFaults)}, major ${num(st.majorFaults)})`, rate(r.rates.faultsPerSec)],
+    ["swap", `in ${num(st.swapIns)}, out ${num(st.swapOuts)}`, ""],
+    ["readahead", `${num(st.readaheadHits)} hits of ${num(st.readahead)} pages read ahead`, ""],
+    ["reclaim", `${num(st.reclaimScans)} pages scanned, ${num(st.pteScans)} ptes scanned, ${num(st.pagesFreed)} pages freed`, ""],
+    ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
+    ["oom", num(st.oom), ""],
+  ];
+  const w = Math.max(...rows.map((x) => x[1].length));
+  const lines = [
+    `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
+    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages, ${num(s.frames)} frames ` +
+      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots; ${s.sched} scheduler, ${r.backend}`,
+    `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
+    "",
+    ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
+    "",
+  ];
+  for (const m of missing) lines.push(`note: not yet available: ${m}`);
+  if (r.violations.length === 0) lines.push("no violation");
+  const shown = r.violations.slice(0, 10);
+  for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
+  if (r.violations.length > shown.length) lines.push(`... and ${r.violations.length - shown.length} more (--json lists them)`);
+  if (r.violations.length > 0) lines.push(`reproduce with: ${reproCommand(s)}`);
+  return lines.join("\n") + "\n";
+}
+
+function modelsCommand(o: { json?: boolean }): number {
+  if (o.json) {
+    const out = {
+      models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
+      flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what })),
+    };
+    process.stdout.write(JSON.stringify(out) + "\n");
+    return 0;
+  }
+  const lines: string[] = ["models:"];
+  const mw = Math.max(...MODELS.map((m) => m.name.length));
+  for (const m of MODELS) {
+    lines.push(`  ${m.name.padEnd(mw)}  ${m.flags.join(" ")}${m.name === DEFAULT_MODEL ? "  (default for run)" : ""}`);
+    lines.push(`  ${"".padEnd(mw)}  ${m.what}`);
+  }
+  lines.push("", "flags (--with / --without on any model):");
+  const fw = Math.max(...FLAGS.map((f) => f.name.length));
+  for (const f of FLAGS) lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);
+  process.stdout.write(lines.join("\n") + "\n");
+  return 0;
+}
+
+/** Exit code of the last action (commander actions cannot return one). */
+let actionExit = 0;
+
+export function buildProgram(): Command {
+  const program = new Command("faultsim");
+  program
+    .description("executable model of the Linux 2.4 page-fault, reclaim and swap code that hunts swap-cache races")
+    .version(version(), "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors are turned into one line by main(); help still goes out.
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("run")
+    .description("one large randomized run (bulk mode): VM statistics, rates, and any violation")
+    .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(DEFAULT_MODEL))
+    .option("--with <flag>", "add a flag to the model (repeatable)", collect, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable)", collect, [] as string[])
+    .option("--seed <n>", "seed of the workload and the scheduler", "1")
+    .option("--cpus <n>", "simulated CPUs (1..8)", "4")
+    .option("--mms <n>", "address spaces (1..64)", "4")
+    .option("--pages <n>", "virtual pages per mm (1..65536)", "4096")
+    .option("--frames <n>", "physical page frames (16..16M)", "8192")
+    .option("--areas <n>", "swap areas (1..32)", "2")
+    .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16M)", "16384")
+    .option("--ops <n>", "operations to run, shared across the CPUs", "1000000")
+    .addOption(new Option("--pattern <kind>", "page access pattern").choices(["uniform", "hotcold", "sequential"]).default("hotcold"))
+    .option("--write-ratio <p>", "fraction of accesses that write", "0.3")
+    .option("--hot-fraction <p>", "hotcold: fraction of each mm's pages that are hot", String(DEFAULT_WORKLOAD.hotFraction))
+    .option("--hot-probability <p>", "hotcold: probability an access goes to a hot page", String(DEFAULT_WORKLOAD.hotProbability))
+    .option("--threads", "CPUs are threads sharing the mms (default: one process per CPU)")
+    .option("--fork-rate <p>", "probability an op is a fork", "0.0005")
+    .option("--exit-rate <p>", "probability an op is an exit", "0.0002")
+    .option("--munmap-rate <p>", "probability an op is an munmap", "0.001")
+    .option("--swapoff-rate <p>", "probability an op is a swapoff", "0.00001")
+    .option("--swapon-rate <p>", "probability an op is a swapon", "0.00001")
+    .option("--check-interval <steps>", "steps between deep invariant checks (0: only at the end)", "1e6")
+    .option("--kswapd", "run kswapd (default)")
+    .option("--no-kswapd", "no kswapd: only direct reclaim")
+    .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
+    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .option("--json", "print one JSON object on stdout")
+    .action(async (o: RunCliOptions) => { actionExit = await runCommand(o); });
+
+  program
+    .command("models")
+    .description("list the kernel models and their flags")
+    .option("--json", "print one JSON object on stdout")
+    .action((o: { json?: boolean }) => { actionExit = modelsCommand(o); });
+
+  registerExploreCommands(program);
+  return program;
+}
+
+/** Error → one line on stderr and an exit code. */
+function reportError(err: unknown): number {
+  const line = (msg: string) => process.stderr.write(`faultsim: ${msg}\n`);
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return 0; // --help, --version
+    if (err.code === "commander.help" || err.code === "commander.helpDisplayed") return 2; // help shown for a missing command
+    line(err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim());
+    return 2;
+  }
+  if (err instanceof UsageError || err instanceof InputError) {
+    line(err.message.split("\n")[0]);
+    return 2;
+  }
+  if (err instanceof InternalError) {
+    line(`internal error (a bug of faultsim, please report it): ${err.message}`);
+    return 3;
+  }
+  const e = err as Error;
+  line(`internal error (a bug of faultsim, please report it): ${e?.message ?? String(err)}`);
+  if (process.env.FAULTSIM_DEBUG && e?.stack) process.stderr.write(e.stack + "\n");
+  return 3;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  actionExit = 0;
+  try {
+    await buildProgram().parseAsync(argv);
+    return actionExit;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // An explore command may have set process.exitCode itself (e.g. 1 for a violation found).
+  main().then((code) => { process.exitCode = code !== 0 ? code : (process.exitCode ?? 0); });
+}

@@ -1,0 +1,237 @@
+// The race hunter: many short executions of a small machine, each a fresh seeded op list per
+// CPU run to the end under PCT or the uniform random scheduler, checked in the model on
+// every step and by the deep checker at rest. A failure is replayed from its choice log to
+// prove it deterministic, shrunk, drawn as a CPU-column diagram and written as a repro file.
+//
+// The loop is the hot path (hundreds of thousands of executions a second): one engine, its
+// memory views taken once, ops written straight into the model's op buffer, nothing
+// allocated per execution unless it failed.
+import { Engine, type Backend } from "../wasm/engine.js";
+import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
+import { InternalError } from "../errors.js";
+import type { ResolvedModel } from "../model/models.js";
+import { renderDiagram } from "../report/diagram.js";
+import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
+import { faultsimVersion } from "../report/version.js";
+import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
+import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
+import { pctBound, type PctBound } from "./pct.js";
+import { shrink } from "./shrink.js";
+import { executionSeed, fillHuntOps, huntOps, type HuntWorkload } from "./workload.js";
+
+export type SchedKind = "pct" | "random";
+
+export interface HuntOptions {
+  model: ResolvedModel;
+  machine: ReproMachine;
+  sched: SchedKind;
+  /** PCT bug depth d (change points d - 1). */
+  depth: number;
+  seed: number;
+  /** Stop after this long (ms) ... */
+  budgetMs: number;
+  /** ... or after this many executions, whichever comes first. */
+  executions: number;
+  opsPerCpu: number;
+  shareMm: boolean;
+  writeRatio: number;
+  /** Collect distinct signatures until the budget instead of stopping at the first. */
+  keepGoing: boolean;
+  backend: Backend;
+  /** Wall-clock budget for shrinking each finding. */
+  shrinkMs: number;
+  /** Called about every 250 ms. */
+  onProgress?: (p: HuntProgress) => void;
+}
+
+export interface HuntProgress {
+  executions: number;
+  steps: number;
+  elapsedMs: number;
+  findings: number;
+}
+
+/** One distinct failure, shrunk. */
+export interface Finding {
+  signature: string;
+  verdict: Verdict;
+  /** Which execution of the hunt found it. */
+  execution: number;
+  repro: Repro;
+  diagram: string;
+  /** Size before and after shrinking. */
+  original: { ops: number; steps: number; switches: number };
+  shrunk: { ops: number; steps: number; switches: number };
+}
+
+export interface HuntResult {
+  executions: number;
+  steps: number;
+  elapsedMs: number;
+  executionsPerSec: number;
+  stepsPerSec: number;
+  findings: Finding[];
+  /** PCT only: the guarantee from the n and k observed. */
+  pct?: PctBound;
+}
+
+export const HUNT_DEFAULTS = {
+  sched: "pct" as SchedKind,
+  depth: 3,
+  seed: 1,
+  budgetMs: 10_000,
+  executions: Number.POSITIVE_INFINITY,
+  opsPerCpu: 6,
+  shareMm: true,
+  writeRatio: 0.5,
+  keepGoing: false,
+  backend: "wasm" as Backend,
+  shrinkMs: 5_000,
+};
+
+/** First guess of k, before any execution was observed. */
+const INITIAL_PCT_K = 64;
+
+const sizeOf = (ops: number[][], schedule: ArrayLike<number>) => ({
+  ops: ops.reduce((n, o) => n + o.length, 0), steps: schedule.length, switches: switchesOf(schedule),
+});
+
+export async function hunt(o: HuntOptions): Promise<HuntResult> {
+  const schedCode = o.sched === "pct" ? SCHED.PCT : SCHED.RANDOM;
+  const e = await Engine.create(o.backend);
+  e.configure(huntConfig(o.machine, o.model.flags, schedCode, o.depth, INITIAL_PCT_K));
+  const w: HuntWorkload = {
+    cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,
+    mms: o.machine.mms, shareMm: o.shareMm, writeRatio: o.writeRatio,
+  };
+  const m = e.m;
+  const I = e.I32; // the layout is fixed from here on: memory does not grow
+  const U8 = e.U8;
+  const opsBase = e.region(R.OPS) >> 2;
+  const g = e.region(R.GLOBALS) >> 2;
+  const logBase = e.region(R.LOG);
+  const cpus = o.machine.cpus;
+
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let replayer: Replayer | undefined;
+  let k = 0;           // most steps of one execution
+  let ranMask = 0;     // agents seen in a choice log
+  let steps = 0;
+  let n = 0;
+  const start = performance.now();
+  let lastProgress = start;
+  let now = start;
+  const deadline = start + o.budgetMs;
+
+  for (; n < o.executions; n++) {
+    if ((n & 255) === 0) {
+      now = performance.now();
+      if (now >= deadline) break;
+      if (o.onProgress && now - lastProgress >= 250) {
+        lastProgress = now;
+        o.onProgress({ executions: n, steps, elapsedMs: now - start, findings: findings.length });
+      }
+    }
+    const s = executionSeed(o.seed, n);
+    m.config_set(CFG.SEED, s);
+    m.reset();
+    fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
+    for (let c = 0; c < cpus; c++) { m.ops_added(c, w.opsPerCpu); m.ops_end(c); }
+    const code = m.run(HUNT_LOGCAP);
+    const len = I[g + G.STEP];
+    steps += len;
+    if (len > k || (n & 1023) === 0) {
+      // PCT's k is the longest execution seen; n the agents that ran (read from the log).
+      for (let i = 0; i < len; i++) ranMask |= 1 << U8[logBase + i];
+      if (len > k) {
+        k = len;
+        if (schedCode === SCHED.PCT) m.config_set(CFG.PCT_K, k);
+      }
+    }
+    if (code === RUN.DONE && I[g + G.VIOL] === 0 && !deepCheckFails(e)) continue;
+    const verdict = verdictOf(e, code);
+    if (!verdict || seen.has(verdict.signature)) continue;
+    seen.add(verdict.signature);
+    replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
+    const f = await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict);
+    findings.push(f);
+    if (!o.keepGoing) { n++; break; }
+  }
+  const elapsedMs = performance.now() - start;
+  const secs = Math.max(elapsedMs, 1e-3) / 1000;
+  const result: HuntResult = {
+    executions: n, steps, elapsedMs, executionsPerSec: n / secs, stepsPerSec: steps / secs, findings,
+  };
+  if (schedCode === SCHED.PCT) result.pct = pctBound(popcount(ranMask), k, o.depth);
+  return result;
+}
+
+/** The deep checker at rest; only called for executions that ended cleanly. */
+function deepCheckFails(e: Engine): boolean {
+  return verdictOf(e, RUN.DONE) !== undefined;
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x !== 0; x &= x - 1) c++;
+  return c;
+}
+
+/** Proves a failure deterministic, shrinks it, draws it, and packs the repro. */
+async function investigate(
+  rep: Replayer, o: HuntOptions, execution: number, seed: number, ops: number[][], schedule: number[], verdict: Verdict,
+): Promise<Finding> {
+  const again = rep.run({ ops, seed, schedule }, { repair: false });
+  if (again.verdict?.signature !== verdict.signature) {
+    throw new InternalError(
+      `execution ${execution} (seed ${seed}) found ${verdict.signature} but its replay ` +
+        (again.verdict ? `found ${again.verdict.signature}` : again.diverged ? "diverged" : "found nothing") +
+        ": the model is not deterministic",
+    );
+  }
+  const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, { budgetMs: o.shrinkMs });
+  const repro: Repro = {
+    format: REPRO_FORMAT,
+    formatVersion: REPRO_FORMAT_VERSION,
+    faultsim: faultsimVersion(),
+    model: o.model.name,
+    flags: o.model.flags,
+    flagNames: o.model.flagNames,
+    machine: shrunk.machine,
+    sched: o.sched === "pct" ? { kind: "pct", depth: o.depth } : { kind: "random" },
+    seed,
+    ops: shrunk.ops,
+    schedule: encodeSchedule(shrunk.schedule),
+    signature: shrunk.verdict.signature,
+    violation: { id: shrunk.verdict.id, message: shrunk.verdict.message },
+  };
+  const diagram = (await diagramOf(repro, rep)).diagram;
+  return {
+    signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
+    original: sizeOf(ops, schedule), shrunk: sizeOf(shrunk.ops, shrunk.schedule),
+  };
+}
+
+export interface ReplayResult {
+  /** The violation the replay ran into, if any. */
+  verdict: Verdict | undefined;
+  /** Same signature as the repro's. */
+  reproduced: boolean;
+  /** The recorded schedule no longer fits the model (repaired run-to-completion). */
+  diverged: boolean;
+  diagram: string;
+}
+
+/** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
+export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm"): Promise<ReplayResult> {
+  const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
+  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
+  const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
+  const diagram = renderDiagram({
+    records: out.records ?? [], cpus: r.machine.cpus, kswapd: r.machine.kswapd, ops: r.ops,
+    violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
+    racingProcs: out.racing,
+  });
+  return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram };
+}

@@ -1,0 +1,46 @@
+// The small machine of a hunt: sized so the seed races are reachable in a handful of ops.
+// Few frames and high watermarks make nearly every allocation enter direct reclaim
+// (alloc_page → try_to_free_pages on the faulting CPU, the seed race's route); few swap slots
+// make get_swap_page hand a just-freed entry straight back out; the CPUs are threads of one
+// mm so they fault on the same ptes.
+import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
+import { SCHED } from "../wasm/abi.js";
+import type { ReproMachine } from "../report/repro.js";
+
+export const HUNT_MACHINE: ReproMachine = {
+  cpus: 2,
+  frames: 8,          // the zero page + 7: two CPUs' in-flight pages and a few mapped ones
+  mms: 1,             // one process, its CPUs are threads sharing the mm
+  pagesPerMm: 4,
+  areas: 1,
+  slotsPerArea: 16,   // slot 0 is the header: 15 usable, so freed slots come back soon
+  kswapd: false,
+  pageCluster: 1,     // readahead windows of 2 slots: slot 1's window starts at BAD slot 0
+  freeMin: 3,         // ≤ 3 free frames: alloc_page goes to try_to_free_pages
+  freeLow: 4,
+  freeHigh: 5,
+  swapCluster: 2,     // one reclaim pass frees a couple of pages, not the whole machine
+  areaPrioEqual: false,
+};
+
+/** Op buffer per CPU (power of two, ≥ the longest op list a hunt writes). */
+export const HUNT_OPCAP = 32;
+/** Choice log bytes = the step bound of one execution (kept whole: replay needs it all). */
+export const HUNT_LOGCAP = 1 << 14;
+/** Trace records kept when a failing execution is replayed for its diagram. */
+export const HUNT_TRACECAP = 1 << 14;
+
+/** The engine config of a hunt machine. */
+export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDepth = 3, pctK = 64): MachineConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    cpus: m.cpus, frames: m.frames, mms: m.mms, pagesPerMm: m.pagesPerMm, areas: m.areas,
+    slotsPerArea: m.slotsPerArea, kswapd: m.kswapd, pageCluster: m.pageCluster,
+    freeMin: m.freeMin, freeLow: m.freeLow, freeHigh: m.freeHigh, swapCluster: m.swapCluster,
+    areaPrioEqual: m.areaPrioEqual, flags, sched, pctDepth, pctK,
+    opCap: HUNT_OPCAP, logCap: HUNT_LOGCAP, traceCap: HUNT_TRACECAP, logRing: false, seed: 1,
+  };
+}
+
+/** The replay machine: same sizes, schedule from the choice log. */
+export const replayConfig = (m: ReproMachine, flags: number): MachineConfig => huntConfig(m, flags, SCHED.REPLAY);

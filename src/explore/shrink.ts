@@ -1,0 +1,195 @@
+// Shrinking a failing execution: fewer ops, fewer CPUs, fewer context switches, always with
+// the same violation signature. Every candidate is run by the Replayer (its schedule repaired
+// run-to-completion where an edit left it short or inconsistent), and only a candidate that
+// reproduces the signature and is smaller — (ops, switches, steps) compared in that order —
+// replaces the current one. So the result is never longer than the input.
+import { EV } from "../report/trace.js";
+import type { ReproMachine } from "../report/repro.js";
+import { Replayer, switchesOf, type Execution, type Verdict } from "./execute.js";
+
+export interface ShrinkCase {
+  machine: ReproMachine;
+  ops: number[][];
+  seed: number;
+  schedule: Uint8Array;
+}
+
+export interface ShrinkResult extends ShrinkCase {
+  verdict: Verdict;
+  /** Candidates run, and how many were kept. */
+  tried: number;
+  kept: number;
+}
+
+export interface ShrinkOptions {
+  /** Wall-clock budget (the result so far is returned when it runs out). */
+  budgetMs?: number;
+  /** Upper bound on candidates run. */
+  maxCandidates?: number;
+}
+
+type Size = [ops: number, switches: number, steps: number];
+const sizeOf = (c: ShrinkCase): Size => [c.ops.reduce((n, o) => n + o.length, 0), switchesOf(c.schedule), c.schedule.length];
+function smaller(a: Size, b: Size): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+class Shrinker {
+  tried = 0;
+  kept = 0;
+  private readonly deadline: number;
+  private readonly maxCandidates: number;
+
+  constructor(
+    public rep: Replayer,
+    public cur: ShrinkCase,
+    public verdict: Verdict,
+    opts: ShrinkOptions,
+  ) {
+    this.deadline = Date.now() + (opts.budgetMs ?? 5000);
+    this.maxCandidates = opts.maxCandidates ?? 20000;
+  }
+
+  get exhausted(): boolean {
+    return this.tried >= this.maxCandidates || Date.now() > this.deadline;
+  }
+
+  /** Runs a candidate; keeps it (with its executed schedule) when it reproduces and is smaller. */
+  attempt(ops: number[][], schedule: ArrayLike<number>): boolean {
+    if (this.exhausted) return false;
+    this.tried++;
+    const x: Execution = { ops, seed: this.cur.seed, schedule };
+    const out = this.rep.run(x);
+    if (!out.verdict || out.verdict.signature !== this.verdict.signature) return false;
+    const next: ShrinkCase = { machine: this.cur.machine, ops, seed: this.cur.seed, schedule: out.schedule };
+    if (!smaller(sizeOf(next), sizeOf(this.cur))) return false;
+    this.cur = next;
+    this.verdict = out.verdict;
+    this.kept++;
+    return true;
+  }
+
+  /** For each step of the current schedule, the index of the op its CPU was running (-1: not a CPU). */
+  stepOps(): Int32Array {
+    const c = this.cur;
+    const out = this.rep.run({ ops: c.ops, seed: c.seed, schedule: c.schedule }, { trace: true, repair: false });
+    const starts: number[][] = c.ops.map(() => []);
+    for (const r of out.records ?? []) if (r.event === EV.OP_START && r.agent < c.machine.cpus) starts[r.agent].push(r.step);
+    const map = new Int32Array(c.schedule.length).fill(-1);
+    const seen = new Int32Array(c.machine.cpus);
+    for (let s = 0; s < c.schedule.length; s++) {
+      const a = c.schedule[s];
+      if (a >= c.machine.cpus) continue;
+      while (seen[a] < starts[a].length && starts[a][seen[a]] <= s) seen[a]++;
+      map[s] = seen[a] - 1;
+    }
+    return map;
+  }
+
+  /** Deletes ops, last first; the deleted op's steps leave the schedule with it. */
+  dropOps(): boolean {
+    let progress = false;
+    for (let cpu = 0; cpu < this.cur.ops.length; cpu++) {
+      // The whole CPU at once first: often the quickest win.
+      if (this.cur.ops[cpu].length > 0) {
+        const ops = this.cur.ops.map((o, c) => (c === cpu ? [] : o));
+        if (this.attempt(ops, this.cur.schedule.filter((a) => a !== cpu))) { progress = true; continue; }
+      }
+      for (let j = this.cur.ops[cpu].length - 1; j >= 0 && !this.exhausted; j--) {
+        const map = this.stepOps();
+        const ops = this.cur.ops.map((o, c) => (c === cpu ? o.filter((_, k) => k !== j) : o));
+        const sched = this.cur.schedule.filter((a, s) => !(a === cpu && map[s] === j));
+        if (this.attempt(ops, sched) || this.attempt(ops, this.cur.schedule)) progress = true;
+      }
+    }
+    return progress;
+  }
+
+  /** Fewer context switches: run to completion after an early switch point, then move single
+   *  segments to join the agent's next (or previous) segment. */
+  fewerSwitches(): boolean {
+    let progress = false;
+    const s = this.cur.schedule;
+    for (let i = 1; i < s.length && !this.exhausted; i++) {
+      if (s[i] === s[i - 1]) continue;
+      if (this.attempt(this.cur.ops, s.slice(0, i))) { progress = true; break; }
+    }
+    for (let again = true; again && !this.exhausted;) {
+      again = false;
+      const segs = segments(this.cur.schedule);
+      for (let j = 0; j < segs.length && !again && !this.exhausted; j++) {
+        for (const to of [nextOf(segs, j), prevOf(segs, j)]) {
+          if (to < 0) continue;
+          if (this.attempt(this.cur.ops, moveSegment(segs, j, to))) { again = progress = true; break; }
+        }
+      }
+    }
+    return progress;
+  }
+}
+
+interface Segment { agent: number; from: number; len: number; steps: Uint8Array }
+function segments(s: Uint8Array): Segment[] {
+  const out: Segment[] = [];
+  for (let i = 0; i < s.length;) {
+    let j = i + 1;
+    while (j < s.length && s[j] === s[i]) j++;
+    out.push({ agent: s[i], from: i, len: j - i, steps: s.subarray(i, j) });
+    i = j;
+  }
+  return out;
+}
+const nextOf = (segs: Segment[], j: number): number => segs.findIndex((g, k) => k > j + 1 && g.agent === segs[j].agent);
+function prevOf(segs: Segment[], j: number): number {
+  for (let k = j - 2; k >= 0; k--) if (segs[k].agent === segs[j].agent) return k;
+  return -1;
+}
+
+/** The schedule with segment j moved to sit beside segment `to` of the same agent. */
+function moveSegment(segs: Segment[], j: number, to: number): Uint8Array {
+  const order = segs.map((_, k) => k).filter((k) => k !== j);
+  const at = order.indexOf(to);
+  // Later: before the agent's next segment; earlier: after its previous one.
+  order.splice(to > j ? at : at + 1, 0, j);
+  const out = new Uint8Array(segs.reduce((n, g) => n + g.len, 0));
+  let p = 0;
+  for (const k of order) { out.set(segs[k].steps, p); p += segs[k].len; }
+  return out;
+}
+
+/** Drops CPUs left without ops, renumbering the agents above them in the schedule. */
+function dropIdleCpus(c: ShrinkCase): ShrinkCase | undefined {
+  const idle = c.ops.map((o, cpu) => (o.length === 0 ? cpu : -1)).filter((cpu) => cpu >= 0);
+  if (idle.length === 0 || idle.length === c.machine.cpus) return undefined;
+  const remap = (a: number) => a - idle.filter((cpu) => cpu < a).length;
+  return {
+    machine: { ...c.machine, cpus: c.machine.cpus - idle.length },
+    ops: c.ops.filter((o) => o.length > 0),
+    seed: c.seed,
+    schedule: Uint8Array.from(Array.from(c.schedule).filter((a) => !idle.includes(a)).map(remap)),
+  };
+}
+
+/** Shrinks a failing execution; `verdict` is its violation as first found. */
+export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict, opts: ShrinkOptions = {}): Promise<ShrinkResult> {
+  const sh = new Shrinker(rep, { ...input, ops: input.ops.map((o) => [...o]) }, verdict, opts);
+  for (let round = 0; round < 20 && !sh.exhausted; round++) {
+    let progress = sh.dropOps();
+    const fewer = dropIdleCpus(sh.cur);
+    if (fewer) {
+      // A smaller machine: keep it only if the violation survives the renumbering.
+      const small = await sh.rep.resized(fewer.machine);
+      const out = small.run(fewer);
+      if (out.verdict?.signature === sh.verdict.signature) {
+        sh.rep = small;
+        sh.cur = { ...fewer, schedule: out.schedule };
+        sh.verdict = out.verdict;
+        progress = true;
+      }
+    }
+    if (sh.fewerSwitches()) progress = true;
+    if (!progress) break;
+  }
+  return { ...sh.cur, verdict: sh.verdict, tried: sh.tried, kept: sh.kept };
+}

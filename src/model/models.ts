@@ -1,0 +1,86 @@
+// Kernel variants as named sets of feature flags. Each flag is one historic change to the
+// swap-in / swap-cache code (the bits are assembly/model.ts F_*); a model is the set a given
+// kernel release shipped, so `--without unique-add` on linux-2.4.16 brings the 2.4.0 insert back.
+import { UsageError } from "../errors.js";
+
+export interface FlagInfo {
+  /** Name used on the command line (--with / --without). */
+  readonly name: string;
+  /** Bit in the model's CFG_FLAGS word (assembly/model.ts). */
+  readonly bit: number;
+  /** What the flag changes in the kernel paths, in one line. */
+  readonly what: string;
+}
+
+/** Keep in the order and with the bits of assembly/model.ts. */
+export const FLAGS: readonly FlagInfo[] = [
+  { name: "bkl-swapin", bit: 1 << 0, what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0-2.4.15)" },
+  { name: "readahead-refs", bit: 1 << 1, what: "valid_swaphandles takes a swap_map reference on every slot it counts (2.4.0, 2.4.9)" },
+  { name: "swap-full-delete", bit: 1 << 2, what: "do_swap_page deletes an exclusive page from the swap cache when vm_swap_full, without swap locks (2.4.10-pre)" },
+  { name: "unique-add", bit: 1 << 3, what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)" },
+  { name: "pte-same-recheck", bit: 1 << 4, what: "do_swap_page rechecks the pte (pte_same) after lock_page (2.4.7+)" },
+  { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)" },
+  { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)" },
+  { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)" },
+];
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly flags: readonly string[];
+  /** One line on what the release is about. */
+  readonly what: string;
+}
+
+export const MODELS: readonly ModelInfo[] = [
+  {
+    name: "linux-2.4.0",
+    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem"],
+    what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
+  },
+  {
+    name: "linux-2.4.10-pre",
+    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+    what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
+  },
+  {
+    name: "linux-2.4.16",
+    flags: ["unique-add", "pte-same-recheck", "remove-exclusive"],
+    what: "the shipped fix: atomic check-and-insert under pagecache_lock, no BKL in do_swap_page",
+  },
+];
+
+export const DEFAULT_MODEL = "linux-2.4.16";
+
+export interface ResolvedModel {
+  /** Model name, as given. */
+  readonly name: string;
+  /** The CFG_FLAGS word. */
+  readonly flags: number;
+  /** Names of the flags set, in FLAGS order. */
+  readonly flagNames: string[];
+}
+
+const flagByName = new Map(FLAGS.map((f) => [f.name, f]));
+const modelByName = new Map(MODELS.map((m) => [m.name, m]));
+
+function flagBit(name: string): number {
+  const f = flagByName.get(name);
+  if (!f) throw new UsageError(`unknown flag '${name}' (known: ${FLAGS.map((x) => x.name).join(", ")})`);
+  return f.bit;
+}
+
+/** The model's flag word with `withFlags` added and `withoutFlags` removed (without wins). */
+export function resolveModel(name: string, withFlags: readonly string[] = [], withoutFlags: readonly string[] = []): ResolvedModel {
+  const m = modelByName.get(name);
+  if (!m) throw new UsageError(`unknown model '${name}' (known: ${MODELS.map((x) => x.name).join(", ")})`);
+  let flags = 0;
+  for (const f of m.flags) flags |= flagBit(f);
+  for (const f of withFlags) flags |= flagBit(f);
+  for (const f of withoutFlags) flags &= ~flagBit(f);
+  return { name, flags, flagNames: flagNamesOf(flags) };
+}
+
+/** Names of the flags set in a flag word, in FLAGS order. */
+export function flagNamesOf(flags: number): string[] {
+  return FLAGS.filter((f) => (flags & f.bit) !== 0).map((f) => f.name);
+}

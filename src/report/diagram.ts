@@ -1,0 +1,171 @@
+// CPU-column diagrams of a traced execution, in the style of the seed mail:
+//
+//   CPU0                               | CPU1
+//   -----------------------------------+-----------------------------------
+//   do_swap_page: lookup E0:1 misses   |
+//                                      | do_swap_page: maps page 3
+//   ...
+//   *** swapcache-unique: ...
+//
+// One column per CPU (plus disk / kswapd only when they did something worth a line), time
+// flowing down, one line per atomic section that ran, named by its kernel function and what
+// it traced. Sections that traced nothing are dropped unless their procedure is one of the
+// racing ones; a section repeated back to back (spinning on a lock) is shown once with ×N.
+import { PROC_NAMES, opKind, opMm, opPage, opArg, OP } from "../wasm/abi.js";
+import { describeEvent } from "./events/index.js";
+import { fmtVpage } from "./events/types.js";
+import { EV, type TraceRecord } from "./trace.js";
+
+export interface DiagramViolation {
+  /** Invariant id (kernel-notes) or deadlock/lock-leak/bug-on. */
+  id: string;
+  message: string;
+  /** Agent that was running when it broke, -1 when found by the deep checker at rest. */
+  agent: number;
+}
+
+export interface DiagramInput {
+  records: readonly TraceRecord[];
+  cpus: number;
+  kswapd: boolean;
+  /** Each CPU's op list, shown above the columns. */
+  ops?: readonly (readonly number[])[];
+  violation?: DiagramViolation;
+  /** Procedures whose every section is kept, even silent ones. */
+  racingProcs?: ReadonlySet<number>;
+  /** Maximum characters per column (text wraps). */
+  columnWidth?: number;
+}
+
+/** An op word as a developer reads it: "write mm0[3]". */
+export function fmtOp(op: number): string {
+  const k = opKind(op);
+  const mm = opMm(op);
+  switch (k) {
+    case OP.READ: return `read ${fmtVpage(mm, opPage(op))}`;
+    case OP.WRITE: return `write ${fmtVpage(mm, opPage(op))}`;
+    case OP.FORK: return `fork mm${mm} → mm${opArg(op)}`;
+    case OP.EXIT: return `exit mm${mm}`;
+    case OP.MUNMAP: return `munmap ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
+    case OP.SWAPOFF: return `swapoff area ${opArg(op)}`;
+    case OP.SWAPON: return `swapon area ${opArg(op)}`;
+  }
+  return `op ${op}`;
+}
+
+export const procName = (p: number): string => PROC_NAMES[p] ?? `proc${p}`;
+
+/** One line of the diagram: what one agent's section did. */
+interface Line {
+  agent: number;
+  text: string;
+  repeat: number;
+}
+
+/** The text of one section (all records of one step), or "" when it is noise. */
+function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>): string {
+  const parts: string[] = [];
+  let opStart = "";
+  for (const r of recs) {
+    if (r.event === EV.OP_START) opStart = `${fmtOp(r.a)}:`;
+    else if (r.event === EV.OP_END || r.event === EV.SECTION) continue;
+    else {
+      const t = describeEvent(r.event, r.a, r.b, r.c);
+      if (t) parts.push(t);
+    }
+  }
+  const proc = recs[0].proc;
+  let body = "";
+  if (parts.length > 0) body = `${procName(proc)}: ${parts.join("; ")}`;
+  else if (racing.has(proc)) body = `${procName(proc)} (section ${recs[0].pc})`;
+  if (opStart) return body ? `${opStart}\n${body}` : opStart;
+  return body;
+}
+
+/** Groups records by step, in order, and turns each group into a line. */
+function linesOf(records: readonly TraceRecord[], racing: ReadonlySet<number>): Line[] {
+  const lines: Line[] = [];
+  let i = 0;
+  while (i < records.length) {
+    let j = i + 1;
+    while (j < records.length && records[j].step === records[i].step && records[j].agent === records[i].agent) j++;
+    const text = sectionText(records.slice(i, j), racing);
+    if (text) {
+      const last = lines[lines.length - 1];
+      if (last && last.agent === records[i].agent && last.text === text) last.repeat++;
+      else lines.push({ agent: records[i].agent, text, repeat: 1 });
+    }
+    i = j;
+  }
+  return lines;
+}
+
+/** Breaks text into pieces of at most width characters, at spaces where possible. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split("\n")) {
+    let line = "";
+    for (const word of para.split(" ")) {
+      let w = word;
+      while (w.length > width) {
+        if (line) { out.push(line); line = ""; }
+        out.push(w.slice(0, width));
+        w = w.slice(width);
+      }
+      if (!line) line = w;
+      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
+      else { out.push(line); line = w; }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function columnName(agent: number, cpus: number): string {
+  if (agent < cpus) return `CPU${agent}`;
+  return agent === cpus ? "disk" : "kswapd";
+}
+
+/** Renders the diagram as text (no trailing newline). */
+export function renderDiagram(input: DiagramInput): string {
+  const racing = input.racingProcs ?? new Set<number>();
+  const lines = linesOf(input.records, racing);
+  // Columns: every CPU, then disk and kswapd only if they kept a line.
+  const agents: number[] = [];
+  for (let c = 0; c < input.cpus; c++) agents.push(c);
+  for (const extra of [input.cpus, input.cpus + 1]) {
+    if (extra === input.cpus + 1 && !input.kswapd) continue;
+    if (lines.some((l) => l.agent === extra)) agents.push(extra);
+  }
+  const col = new Map(agents.map((a, i) => [a, i]));
+  const maxWidth = input.columnWidth ?? 40;
+  const texts = lines.map((l) => (l.repeat > 1 ? `${l.text} (×${l.repeat})` : l.text));
+  let width = 12;
+  for (const t of texts) for (const piece of t.split("\n")) width = Math.max(width, Math.min(maxWidth, piece.length));
+
+  const out: string[] = [];
+  if (input.ops) {
+    input.ops.forEach((ops, cpu) => {
+      if (cpu < input.cpus) out.push(`CPU${cpu} runs: ${ops.length ? ops.map(fmtOp).join(", ") : "(nothing)"}`);
+    });
+    out.push("");
+  }
+  const row = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c.trimEnd() : c.padEnd(width))).join(" | ").trimEnd();
+  out.push(row(agents.map((a) => columnName(a, input.cpus))));
+  out.push(agents.map(() => "-".repeat(width)).join("-+-"));
+  lines.forEach((l, i) => {
+    const c = col.get(l.agent);
+    if (c === undefined) return;
+    for (const piece of wrap(texts[i], width)) {
+      const cells = agents.map(() => "");
+      cells[c] = piece;
+      out.push(row(cells));
+    }
+  });
+  if (input.violation) {
+    const v = input.violation;
+    const where = v.agent >= 0 ? ` (on ${columnName(v.agent, input.cpus)})` : " (found at rest)";
+    out.push(`*** ${v.id}: ${v.message}${where}`);
+  }
+  return out.join("\n");
+}

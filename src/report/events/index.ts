@@ -1,0 +1,26 @@
+// All event wording tables merged into one lookup, keyed by event id. Each kernel file's
+// table (ids in the ranges of assembly/kernel/trace.ts) is written beside its model file;
+// this file only merges them. An id no table knows is shown as "event <id>(a, b, c)".
+// swapfile.ts (swapfileEvents) joins the list when it lands.
+import type { EventFormatter, EventTable } from "./types.js";
+import { kernelEvents } from "./kernel.js";
+import { memoryEvents } from "./memory.js";
+import { swapStateEvents } from "./swap_state.js";
+import { vmscanEvents } from "./vmscan.js";
+
+export type { EventFormatter, EventTable } from "./types.js";
+
+const TABLES: readonly EventTable[] = [kernelEvents, memoryEvents, swapStateEvents, vmscanEvents];
+
+export const EVENTS: EventTable = Object.assign({}, ...TABLES);
+
+/** The text of one trace record's event, never throwing: a diagram must always print. */
+export function describeEvent(ev: number, a: number, b: number, c: number): string {
+  const f: EventFormatter | undefined = EVENTS[ev];
+  if (!f) return `event ${ev}(${a}, ${b}, ${c})`;
+  try {
+    return f(a, b, c);
+  } catch {
+    return `event ${ev}(${a}, ${b}, ${c})`;
+  }
+}

@@ -1,0 +1,152 @@
+// Repro files: everything needed to re-run one failing execution exactly — the model's flags,
+// the machine, the seed, each CPU's ops and the scheduler's choice log — as JSON, validated
+// with zod on load so a truncated, corrupt or foreign file is one clear InputError.
+import { readFileSync, openSync, writeSync, closeSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import { MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
+import { fmtOp } from "./diagram.js";
+
+export const REPRO_FORMAT = "faultsim-repro";
+export const REPRO_FORMAT_VERSION = 1;
+
+const int = z.number().int();
+
+/** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour). */
+export const ReproMachineSchema = z.object({
+  cpus: int.min(1).max(MAX_CPUS),
+  frames: int.min(2).max(1 << 24),
+  mms: int.min(1).max(64),
+  pagesPerMm: int.min(1).max(65536),
+  areas: int.min(1).max(MAX_AREAS),
+  slotsPerArea: int.min(2).max(1 << 24),
+  kswapd: z.boolean(),
+  pageCluster: int.min(0).max(16),
+  freeMin: int.min(0),
+  freeLow: int.min(0),
+  freeHigh: int.min(0),
+  swapCluster: int.min(1),
+  areaPrioEqual: z.boolean(),
+});
+export type ReproMachine = z.infer<typeof ReproMachineSchema>;
+
+export const ReproSchema = z
+  .object({
+    format: z.literal(REPRO_FORMAT),
+    formatVersion: z.literal(REPRO_FORMAT_VERSION),
+    faultsim: z.string(),
+    model: z.string().min(1),
+    flags: int.min(0),
+    flagNames: z.array(z.string()),
+    machine: ReproMachineSchema,
+    /** How the execution was found (informational: replay follows `schedule`). */
+    sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(1).optional() }),
+    seed: int,
+    ops: z.array(z.array(int)),
+    /** The same ops in words, for the reader; ignored on load. */
+    opsText: z.array(z.string()).optional(),
+    /** The choice log: the agent that ran each step, one hex digit per step. */
+    schedule: z.string().regex(/^[0-9a-f]*$/, "schedule must be hex digits, one agent per step"),
+    signature: z.string().min(1),
+    violation: z.object({ id: z.string(), message: z.string() }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.ops.length !== r.machine.cpus) {
+      ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
+    }
+    const agents = agentCount(r.machine);
+    for (let i = 0; i < r.schedule.length; i++) {
+      if (parseInt(r.schedule[i], 16) >= agents) {
+        ctx.addIssue({ code: "custom", path: ["schedule"], message: `step ${i} names agent ${r.schedule[i]}, the machine has ${agents}` });
+        break;
+      }
+    }
+  });
+export type Repro = z.infer<typeof ReproSchema>;
+
+/** CPUs, the disk, and kswapd if configured (assembly/kernel/state.ts layout_machine). */
+export function agentCount(m: Pick<ReproMachine, "cpus" | "kswapd">): number {
+  return m.cpus + 1 + (m.kswapd ? 1 : 0);
+}
+
+export const encodeSchedule = (choices: ArrayLike<number>): string => {
+  let s = "";
+  for (let i = 0; i < choices.length; i++) s += choices[i].toString(16);
+  return s;
+};
+export const decodeSchedule = (s: string): number[] => Array.from(s, (ch) => parseInt(ch, 16));
+
+/** Fills in the derived fields (opsText) of a repro about to be written. */
+export function withText(r: Repro): Repro {
+  return { ...r, opsText: r.ops.map((ops, cpu) => `CPU${cpu}: ${ops.map(fmtOp).join(", ")}`) };
+}
+
+/** Parses and validates repro text; InputError naming the file when it is not a good repro. */
+export function parseRepro(text: string, file = "repro file"): Repro {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new InputError(`${file}: not valid JSON (truncated or corrupt)`, file);
+  }
+  if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== REPRO_FORMAT) {
+    throw new InputError(`${file}: not a faultsim repro file`, file);
+  }
+  const v = (raw as { formatVersion?: unknown }).formatVersion;
+  if (v !== REPRO_FORMAT_VERSION) {
+    throw new InputError(`${file}: repro format version ${String(v)} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`, file);
+  }
+  const parsed = ReproSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length ? issue.path.join(".") : "(top level)";
+    throw new InputError(`${file}: corrupt repro file: ${where}: ${issue.message}`, file);
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a repro file. */
+export function loadRepro(file: string): Repro {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? "unreadable";
+    throw new InputError(`${file}: cannot read (${code})`, file);
+  }
+  return parseRepro(text, file);
+}
+
+/** A file name from the signature and seed: "repro-swapcache-unique@add_to_swap_cache-1a2b.json". */
+export function reproFileName(r: Pick<Repro, "signature" | "seed">): string {
+  const slug = r.signature.replace(/[^A-Za-z0-9@_.-]+/g, "_").slice(0, 80);
+  return `repro-${slug}-${(r.seed >>> 0).toString(16)}.json`;
+}
+
+/** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...
+ *  Returns the path written. */
+export function writeRepro(dir: string, r: Repro): string {
+  mkdirSync(dir, { recursive: true });
+  const text = JSON.stringify(withText(r), null, 2) + "\n";
+  const name = reproFileName(r);
+  const ext = path.extname(name);
+  const stem = name.slice(0, -ext.length);
+  for (let n = 0; n < 10000; n++) {
+    const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
+    let fd: number;
+    try {
+      fd = openSync(file, "wx"); // fails if the file exists: never overwrite
+    } catch (err) {
+      if ((err as { code?: string }).code === "EEXIST") continue;
+      throw err;
+    }
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    return file;
+  }
+  throw new Error(`no free file name for ${name} in ${dir}`);
+}

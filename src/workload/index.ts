@@ -1,0 +1,2 @@
+export * from "./generator.js";
+export { mix32, streamSeed } from "./rng.js";

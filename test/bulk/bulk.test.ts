@@ -1,0 +1,167 @@
+// Bulk mode: determinism (same seed → same stats and state, across engines and backends),
+// op accounting, deep-check cadence, and how violations and traps are reported.
+import { describe, it, expect } from "vitest";
+import { Engine } from "../../src/wasm/engine.js";
+import { G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
+import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
+import { bulkMachineConfig, estimateBytes } from "../../src/bulk/config.js";
+import { loadBulkSources } from "../../src/bulk/sources.js";
+import { resolveModel } from "../../src/model/models.js";
+import type { WorkloadOptions, Checker } from "../../src/bulk/workload-contract.js";
+import { InternalError, UsageError } from "../../src/errors.js";
+
+const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
+const workload = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
+  cpus: sizes.cpus, mms: sizes.mms, pagesPerMm: sizes.pagesPerMm, areas: sizes.areas, pattern: "hotcold",
+  writeRatio: 0.4, threads: true, forkRate: 0.01, exitRate: 0.005, munmapRate: 0.01, swapoffRate: 0.001,
+  swaponRate: 0.001, ...over,
+});
+
+async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkOptions> {
+  const src = await loadBulkSources();
+  const machine = bulkMachineConfig(sizes, {
+    flags: resolveModel("linux-2.4.10-pre", [], []).flags, kswapd: true, seed, sched: SCHED.RANDOM,
+  });
+  return {
+    backend: "wasm", machine, workload: workload(), seed, ops: 20000, checkInterval: 5000,
+    workloadFactory: src.workloadFactory, checker: src.checker, ...over,
+  };
+}
+
+describe("bulk run determinism", () => {
+  it("same seed twice in one engine gives identical stats and state hash", async () => {
+    const e = Engine.wasm();
+    const a = await runBulk(await options({ engine: e }));
+    const b = await runBulk(await options({ engine: e }));
+    expect(a.outcome).toBe(b.outcome);
+    expect(b.stats).toEqual(a.stats);
+    expect(b.stateHash).toBe(a.stateHash);
+    expect(b.steps).toBe(a.steps);
+  });
+
+  it("same seed in two separate engines gives identical results", async () => {
+    const a = await runBulk(await options({ engine: Engine.wasm() }));
+    const b = await runBulk(await options({ engine: Engine.wasm() }));
+    expect(b.stats).toEqual(a.stats);
+    expect(b.stateHash).toBe(a.stateHash);
+  });
+
+  it("the Wasm and JS backends agree bit for bit", async () => {
+    const w = await runBulk(await options({ backend: "wasm" }));
+    const j = await runBulk(await options({ backend: "js", engine: await Engine.js() }));
+    expect(j.backend).toBe("js");
+    expect(w.backend).toBe("wasm");
+    expect(j.stats).toEqual(w.stats);
+    expect(j.stateHash).toBe(w.stateHash);
+  });
+
+  it("a different seed gives a different execution", async () => {
+    const a = await runBulk(await options({}, 7));
+    const b = await runBulk(await options({}, 8));
+    expect(b.stateHash).not.toBe(a.stateHash);
+  });
+});
+
+// Reads only, plenty of frames: the zero page everywhere, so the model's own checks stay quiet
+// while these tests look at bulk mode's plumbing.
+const quiet = workload({ writeRatio: 0, forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0 });
+
+describe("bulk run accounting", () => {
+  it("runs exactly the requested ops, shared across the CPUs, and reports rates", async () => {
+    const r = await runBulk(await options({ ops: 12345 }));
+    if (r.outcome === "done") expect(r.ops).toBe(12345);
+    else expect(r.ops).toBeLessThanOrEqual(12345);
+    expect(r.steps).toBeGreaterThanOrEqual(r.ops);
+    expect(r.faults).toBe(r.stats.minorFaults + r.stats.majorFaults);
+    expect(r.accesses).toBe(r.stats.accesses);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.rates.opsPerSec).toBeCloseTo(r.ops / r.seconds, 0);
+    expect(r.pressure.pages).toBe(sizes.mms * sizes.pagesPerMm); // threads: every mm
+    expect(r.pressure.frames).toBe(sizes.frames - 1);
+  });
+
+  it("deep-checks every checkInterval steps while running and once, quiescent, at the end", async () => {
+    const calls: { quiescent: boolean; step: number }[] = [];
+    const checker: Checker = (e, { quiescent }) => { calls.push({ quiescent, step: e.global(G.STEP) }); return []; };
+    const r = await runBulk(await options({ checker, checkInterval: 3000, workload: quiet }));
+    expect(r.outcome).toBe("done");
+    expect(calls.length).toBe(Math.ceil(r.steps / 3000));
+    expect(r.checks).toBe(calls.length);
+    expect(calls.at(-1)!.quiescent).toBe(true);
+    for (const [i, c] of calls.slice(0, -1).entries()) {
+      expect(c.quiescent).toBe(false);
+      expect(c.step).toBe(3000 * (i + 1)); // on the exact step, whatever the chunking
+    }
+  });
+
+  it("stops at the first deep-checker violation and reports it", async () => {
+    let n = 0;
+    const bad = { id: "swapcache-unique", signature: "swapcache-unique@E0:5", message: "two pages for E0:5" };
+    const checker: Checker = () => (++n === 2 ? [bad] : []);
+    const r = await runBulk(await options({ checker, checkInterval: 1000, workload: quiet }));
+    expect(r.outcome).toBe("violation");
+    expect(r.violations).toEqual([{ source: "checker", invariant: bad.id, signature: bad.signature, message: bad.message, step: 2000 }]);
+    expect(r.ops).toBeLessThan(20000);
+  });
+
+  it("reports an in-model violation (G.VIOL) with its invariant name", async () => {
+    const o = await options();
+    const e = Engine.wasm();
+    let fills = 0;
+    // Plant a BUG_ON record as the ops are loaded (after reset): the run loop must stop at its
+    // first step and the result must name the invariant.
+    const factory = o.workloadFactory;
+    const r = await runBulk({
+      ...o, engine: e, checker: undefined,
+      workloadFactory: (w, seed) => {
+        const inner = factory(w, seed);
+        return {
+          fill(cpu, out, count) {
+            inner.fill(cpu, out, count);
+            if (++fills === 1) e.I32[(e.region(R.GLOBALS) >> 2) + G.VIOL] = VIOLATION_IDS.indexOf("bug-on");
+          },
+        };
+      },
+    });
+    expect(r.outcome).toBe("violation");
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0].source).toBe("model");
+    expect(r.violations[0].invariant).toBe("bug-on");
+    expect(r.steps).toBe(1);
+  });
+
+  it("turns a model trap into an InternalError naming the step", async () => {
+    const e = Engine.wasm();
+    const o = await options({ engine: e });
+    // The first chunk traps, as the model does on an out-of-bounds access or `unreachable`.
+    e.run = () => { throw new WebAssembly.RuntimeError("unreachable"); };
+    const err = await runBulk(o).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(InternalError);
+    expect((err as Error).message).toMatch(/trapped after step 0: unreachable/);
+  });
+});
+
+describe("bulk machine sizing", () => {
+  const rest = { flags: 0, kswapd: true, seed: 1, sched: SCHED.RANDOM };
+  it.each([
+    ["negative frames", { frames: -1 }],
+    ["zero cpus", { cpus: 0 }],
+    ["fractional pages", { pagesPerMm: 1.5 }],
+    ["too many cpus", { cpus: 9 }],
+    ["too many mms", { mms: 65 }],
+    ["too many pages", { pagesPerMm: 65537 }],
+    ["frames below the watermarks", { frames: 16, cpus: 8 }],
+    ["more than 4 GiB", { slotsPerArea: 1 << 24 }],
+  ])("refuses %s with a UsageError", (_name, over) => {
+    expect(() => bulkMachineConfig({ ...sizes, ...over }, rest)).toThrow(UsageError);
+  });
+
+  it("estimates at least what the model's layout really uses", () => {
+    const c = bulkMachineConfig({ ...sizes, frames: 5000, pagesPerMm: 3000, slotsPerArea: 7000 }, rest);
+    const e = Engine.wasm();
+    e.configure(c);
+    const used = e.region(R.END);
+    expect(estimateBytes(c)).toBeGreaterThanOrEqual(used);
+    expect(estimateBytes(c)).toBeLessThan(used * 1.1 + 128 * 1024);
+  });
+});

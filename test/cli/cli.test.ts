@@ -1,0 +1,127 @@
+// The built command line: exit codes, one-line errors, `models`, `run --json`.
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { MODELS, FLAGS } from "../../src/model/models.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const cli = path.join(root, "dist/src/cli.js");
+
+function faultsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", env: process.env, timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const small = ["--cpus", "2", "--mms", "2", "--pages", "64", "--frames", "48", "--areas", "1", "--slots", "128"];
+
+beforeAll(() => {
+  // The CLI is tested as users run it; build it once if nobody has (npm ci runs the build).
+  if (!existsSync(cli)) {
+    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
+    spawnSync(process.execPath, ["src/build/chmod-bin.mjs"], { cwd: root });
+  }
+}, 120000);
+
+describe("bad usage exits 2 with one line on stderr", () => {
+  it.each([
+    ["a negative size", ["run", "--frames", "-5"], /--frames/],
+    ["a zero size", ["run", "--cpus", "0"], /--cpus/],
+    ["a non-integer size", ["run", "--pages", "2.5"], /--pages/],
+    ["a size that is not a number", ["run", "--ops", "many"], /--ops/],
+    ["too many CPUs", ["run", "--cpus", "9"], /--cpus/],
+    ["too many pages per mm", ["run", "--pages", "65537"], /--pages/],
+    ["sizes that cannot fit in memory", ["run", "--slots", "16000000", "--pages", "65536", "--mms", "64"], /4 GiB/],
+    ["an unknown model", ["run", "--model", "linux-9.9"], /unknown model 'linux-9\.9'/],
+    ["an unknown flag", ["run", "--with", "no-such-flag"], /unknown flag 'no-such-flag'/],
+    ["an unknown --without flag", ["run", "--without", "nope"], /unknown flag 'nope'/],
+    ["a rate above 1", ["run", "--fork-rate", "1.5"], /--fork-rate/],
+    ["a bad choice", ["run", "--pattern", "zigzag"], /zigzag/],
+    ["op rates adding up to more than 1", ["run", "--fork-rate", "0.6", "--exit-rate", "0.6"], /more than 1/],
+    ["an unknown option (commander)", ["run", "--frobnicate"], /unknown option '--frobnicate'/],
+    ["an unknown command (commander)", ["frobnicate"], /unknown command 'frobnicate'/],
+  ])("%s", (_what, args, pattern) => {
+    const r = faultsim(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+});
+
+describe("models", () => {
+  it("lists the three models with their flags, and every flag", () => {
+    const r = faultsim("models");
+    expect(r.code).toBe(0);
+    for (const m of ["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]) {
+      const line = r.stdout.split("\n").find((l) => l.trim().startsWith(m + " "));
+      expect(line, m).toBeDefined();
+      for (const f of MODELS.find((x) => x.name === m)!.flags) expect(line).toContain(f);
+    }
+    for (const f of FLAGS) expect(r.stdout).toMatch(new RegExp(`^\\s+${f.name}\\s+\\S`, "m"));
+  });
+
+  it("--json prints one object with models and flags", () => {
+    const r = faultsim("models", "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
+    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive"]);
+    expect(j.flags).toHaveLength(8);
+  });
+});
+
+describe("run", () => {
+  it("--json prints one parseable object with the statistics and rates", () => {
+    const r = faultsim("run", ...small, "--ops", "3000", "--seed", "11", "--json");
+    expect([0, 1]).toContain(r.code);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    const j = JSON.parse(r.stdout);
+    for (const k of ["ops", "steps", "faults", "minorFaults", "majorFaults", "swapIns", "swapOuts", "readaheadHits", "reclaimScans", "seconds"]) {
+      expect(typeof j[k], k).toBe("number");
+    }
+    expect(j.faults).toBe(j.minorFaults + j.majorFaults);
+    for (const k of ["stepsPerSec", "opsPerSec", "faultsPerSec"]) expect(typeof j.rates[k], k).toBe("number");
+    expect(j.model).toEqual({ name: "linux-2.4.16", flags: ["unique-add", "pte-same-recheck", "remove-exclusive"], flagWord: 0b10011000 });
+    expect(j.machine.cpus).toBe(2);
+    expect(j.seed).toBe(11);
+    expect(Array.isArray(j.violations)).toBe(true);
+    expect(r.code).toBe(j.violations.length > 0 ? 1 : 0);
+    if (j.violations.length === 0) expect(j.ops).toBe(3000);
+  });
+
+  it("--with/--without change the flags, and the same seed reproduces the run", () => {
+    const args = ["run", ...small, "--ops", "2000", "--json", "--model", "linux-2.4.16", "--without", "unique-add", "--with", "early-dup"];
+    const a = JSON.parse(faultsim(...args).stdout);
+    const b = JSON.parse(faultsim(...args).stdout);
+    expect(a.model.flags).toEqual(["pte-same-recheck", "early-dup", "remove-exclusive"]);
+    expect(b.stats).toEqual(a.stats);
+    expect(b.stateHash).toBe(a.stateHash);
+  });
+
+  it("prints the statistics in text form", () => {
+    const r = faultsim("run", ...small, "--ops", "1000", "--no-kswapd", "--sched", "rtc", "--backend", "js");
+    expect([0, 1]).toContain(r.code);
+    for (const w of ["minor", "major", "swap", "in", "out", "readahead", "reclaim", "steps", "/s"]) expect(r.stdout).toContain(w);
+    expect(r.stdout).toMatch(/linux-2\.4\.16/);
+    expect(r.stderr).toBe(""); // no progress bar when stderr is not a TTY
+  });
+
+  it("--version prints the package version", () => {
+    const r = faultsim("--version");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("a broken model file is an internal error (exit 3, one line)", () => {
+    const r = spawnSync(process.execPath, [cli, "run", ...small, "--ops", "10"], {
+      cwd: root, encoding: "utf8", env: { ...process.env, FAULTSIM_WASM: path.join(root, "package.json") },
+    });
+    expect(r.status).toBe(3);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/internal error/);
+  });
+});

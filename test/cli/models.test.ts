@@ -1,0 +1,42 @@
+// Kernel variants: model flag sets, --with/--without, unknown names.
+import { describe, it, expect } from "vitest";
+import { resolveModel, FLAGS, MODELS, flagNamesOf } from "../../src/model/models.js";
+import { UsageError } from "../../src/errors.js";
+import { readFileSync } from "node:fs";
+
+describe("resolveModel", () => {
+  it("gives each model its documented flags", () => {
+    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["bkl-swapin", "early-dup", "fault-mmap-sem", "readahead-refs"]);
+    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "pte-same-recheck", "swap-full-delete"]);
+    expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["pte-same-recheck", "remove-exclusive", "unique-add"]);
+  });
+
+  it("uses the bits of assembly/model.ts", () => {
+    // Read the F_* constants from the model source so the two cannot drift apart.
+    const src = readFileSync(new URL("../../assembly/model.ts", import.meta.url), "utf8");
+    const bits = new Map<string, number>();
+    for (const m of src.matchAll(/export const F_(\w+): i32 = 1 << (\d+);/g)) bits.set(m[1].toLowerCase().replace(/_/g, "-"), 1 << Number(m[2]));
+    expect(bits.size).toBe(FLAGS.length);
+    for (const f of FLAGS) expect(bits.get(f.name), f.name).toBe(f.bit);
+  });
+
+  it("adds --with and removes --without flags", () => {
+    const base = resolveModel("linux-2.4.16", [], []);
+    const r = resolveModel("linux-2.4.16", ["early-dup"], ["unique-add"]);
+    const bit = (n: string) => FLAGS.find((f) => f.name === n)!.bit;
+    expect(r.flags).toBe((base.flags | bit("early-dup")) & ~bit("unique-add"));
+    expect(r.flagNames).toEqual(flagNamesOf(r.flags));
+    expect(resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"]).flagNames).not.toContain("unique-add");
+  });
+
+  it("refuses an unknown model or flag with one line naming the known ones", () => {
+    const err = (f: () => unknown) => { try { f(); } catch (e) { return e as Error; } throw new Error("no error"); };
+    const m = err(() => resolveModel("linux-2.6.99", [], []));
+    expect(m).toBeInstanceOf(UsageError);
+    expect(m.message).toBe(`unknown model 'linux-2.6.99' (known: ${MODELS.map((x) => x.name).join(", ")})`);
+    const f = err(() => resolveModel("linux-2.4.0", [], ["no-bkl"]));
+    expect(f).toBeInstanceOf(UsageError);
+    expect(f.message).toMatch(/^unknown flag 'no-bkl' \(known: bkl-swapin, .*remove-exclusive\)$/);
+    expect(f.message).not.toContain("\n");
+  });
+});

@@ -1,0 +1,282 @@
+// mm/swap_state.c: the swap cache paths of assembly/mm/swap_state.ts, on small machines.
+// Every test drives the model through the Director (SCHED.REPLAY, one chosen agent per
+// step), so set-up, single procedures and two-CPU races all use the model's own paths:
+// slots come from get_swap_page (each such ref stands for a pte holding the entry).
+import { describe, it, expect } from "vitest";
+import { machine, state, G, SCHED, AG } from "../helpers/machine.js";
+import { Director } from "../helpers/directed.js";
+import { P, PG, R, SWAP_MAP_BAD } from "../../src/wasm/abi.js";
+import { resolveModel } from "../../src/model/models.js";
+import type { MachineConfig } from "../../src/wasm/engine.js";
+
+const V2416 = resolveModel("linux-2.4.16").flags;
+const V2410 = resolveModel("linux-2.4.10-pre").flags;
+const V240 = resolveModel("linux-2.4.0").flags;
+const VARIANTS = [["2.4.16", V2416], ["2.4.10-pre", V2410], ["2.4.0", V240]] as const;
+const F_READAHEAD_REFS = 1 << 1; // assembly/model.ts
+
+// Trace events (assembly/mm/swap_state.ts, page_alloc.ts).
+const EV_LOOKUP_MISS = 201;
+const EV_ADD = 202;
+const EV_ADD_EEXIST = 203;
+const EV_READAHEAD = 206;
+const EV_READ_BACKOFF = 207;
+const EV_ALLOC = 500;
+// Statistics (state.ts S_*).
+const S_READAHEAD = 5;
+const S_EEXIST = 15;
+const S_ENOENT = 16;
+
+/** A directed machine: cpus CPUs + the disk, nothing running. */
+function rig(flags: number, over: Partial<MachineConfig> = {}) {
+  const e = machine({
+    cpus: 2, frames: 32, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 3,
+    sched: SCHED.REPLAY, traceCap: 1 << 14, ...over,
+  });
+  const s = state(e);
+  const d = new Director(e);
+  const disk = e.config.cpus;
+  /** Pushes proc on an idle CPU (not run yet). */
+  const start = (cpu: number, proc: number, args: number[] = []) => {
+    const a = [...args, 0, 0, 0, 0];
+    e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
+    e.m.ops_end(cpu);
+  };
+  /** Runs proc on cpu to its return, then lets the disk finish; returns its result. */
+  const call = (cpu: number, proc: number, args: number[] = []) => {
+    start(cpu, proc, args);
+    d.drain(cpu);
+    expect(s.agent(cpu, AG.SP)).toBe(0); // returned, not blocked
+    d.drain(disk);
+    return e.m.agent_ret(cpu);
+  };
+  const stat = (k: number) => e.I32[(e.region(R.STATS) >> 2) + k];
+  const tmpRefs = (entry: number) => e.I32[(e.region(R.SWAP_TMP) >> 2) + s.slot(entry)];
+  /** Takes a slot with get_swap_page and gives it content, as a swapped-out pte would. */
+  const useSlot = (content: number) => {
+    const entry = call(0, P.get_swap_page);
+    expect(entry).not.toBe(0);
+    s.setSlotContent(entry, content);
+    return entry;
+  };
+  /** Puts an uptodate, unlocked page for entry in the cache; keepRef: we keep the alloc ref. */
+  const cachePage = (entry: number, keepRef = false) => {
+    const page = call(0, P.alloc_page);
+    expect(page).not.toBe(0);
+    expect(call(0, P.add_to_swap_cache, [page, entry])).toBe(0);
+    s.setFlags(page, (s.flags(page) | PG.UPTODATE) & ~PG.LOCKED);
+    s.setContent(page, s.slotContent(entry));
+    if (!keepRef) s.setCount(page, s.count(page) - 1);
+    return page;
+  };
+  /** Entries among `entries` with a page in the swap cache. */
+  const cached = (entries: number[]) =>
+    entries.filter((en) => {
+      for (let f = 1; f < e.config.frames; f++) if (s.flags(f) & PG.SWAPCACHE && s.index(f) === en) return true;
+      return false;
+    });
+  return { e, s, d, disk, start, call, stat, tmpRefs, useSlot, cachePage, cached };
+}
+
+describe("lookup_swap_cache", () => {
+  it("a hit returns the cached page with a ref taken and no page lock; a miss returns 0", () => {
+    const { s, d, call, useSlot, cachePage } = rig(V2416);
+    const entry = useSlot(41);
+    const other = useSlot(42);
+    const page = cachePage(entry);
+    const before = s.count(page);
+    expect(call(0, P.lookup_swap_cache, [entry])).toBe(page);
+    expect(s.count(page)).toBe(before + 1);
+    expect(s.flags(page) & PG.LOCKED).toBe(0);
+    expect(call(0, P.lookup_swap_cache, [other])).toBe(0);
+    expect(s.count(page)).toBe(before + 1);
+    expect(d.violation()).toBe("none");
+  });
+});
+
+describe.each(VARIANTS)("read_swap_cache_async (%s)", (_name, flags) => {
+  it("returns the cached page of a cached entry, allocating nothing", () => {
+    const { s, d, call, tmpRefs, useSlot, cachePage } = rig(flags);
+    const entry = useSlot(7);
+    const page = cachePage(entry);
+    const free = s.g(G.NR_FREE);
+    const slotCount = s.swapCount(entry);
+    expect(call(0, P.read_swap_cache_async, [entry])).toBe(page);
+    expect(d.violation()).toBe("none");
+    expect(s.count(page)).toBe(2); // the cache's + ours
+    expect(s.g(G.NR_FREE)).toBe(free);
+    expect(s.swapCount(entry)).toBe(slotCount); // 2.4.0's early swap_duplicate was given back
+    expect(tmpRefs(entry)).toBe(0);
+  });
+
+  it("reads an uncached in-use entry: adds a new locked page, queues the read; after the disk it holds the slot's content", () => {
+    const { s, d, disk, start, tmpRefs, useSlot } = rig(flags);
+    const entry = useSlot(0x5eed);
+    start(0, P.read_swap_cache_async, [entry]);
+    d.drain(0); // CPU0 returns; the disk has not run yet
+    const page = d.e.m.agent_ret(0);
+    expect(page).not.toBe(0);
+    expect(s.flags(page) & (PG.LOCKED | PG.SWAPCACHE | PG.UPTODATE)).toBe(PG.LOCKED | PG.SWAPCACHE);
+    expect(s.index(page)).toBe(entry);
+    expect(s.count(page)).toBe(2); // the caller's ref + the cache's
+    expect(s.swapCount(entry)).toBe(2); // the "pte" + the cache
+    expect(tmpRefs(entry)).toBe(0);
+    expect(d.trace.some((r) => r.event === EV_ADD && r.a === page && r.b === entry)).toBe(true);
+    d.drain(disk);
+    expect(s.flags(page) & (PG.LOCKED | PG.UPTODATE)).toBe(PG.UPTODATE);
+    expect(s.content(page)).toBe(0x5eed);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("returns 0 for a free slot and leaks neither page nor slot", () => {
+    const { s, d, call, stat, useSlot } = rig(flags);
+    const entry = useSlot(3);
+    call(0, P.swap_free, [entry]);
+    expect(s.swapCount(entry)).toBe(0);
+    const free = s.g(G.NR_FREE);
+    expect(call(0, P.read_swap_cache_async, [entry])).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(s.g(G.NR_FREE)).toBe(free);
+    expect(s.swapCount(entry)).toBe(0);
+    expect(stat(S_ENOENT)).toBe(flags === V2416 ? 1 : 0);
+  });
+});
+
+/** CPU0 and CPU1 both read one in-use entry: CPU0 runs until stopAt says, then CPU1 runs to
+ *  its return, then CPU0 does. */
+function twoReaders(flags: number, stopAt: (d: Director) => void) {
+  const r = rig(flags);
+  const entry = r.useSlot(99);
+  r.start(0, P.read_swap_cache_async, [entry]);
+  r.start(1, P.read_swap_cache_async, [entry]);
+  stopAt(r.d);
+  r.d.drain(1);
+  r.d.drain(0);
+  return { ...r, entry, r0: r.e.m.agent_ret(0), r1: r.e.m.agent_ret(1) };
+}
+const allocOf = (d: Director, cpu: number) => d.trace.find((t) => t.agent === cpu && t.event === EV_ALLOC)!.a;
+const lookupMisses = (d: Director, cpu: number) => d.trace.filter((t) => t.agent === cpu && t.event === EV_LOOKUP_MISS).length;
+
+describe("two readers of one entry", () => {
+  it("2.4.16: a page added while this reader allocated sends it round the -EEXIST loop to that page", () => {
+    const { s, d, stat, tmpRefs, entry, r0, r1 } = twoReaders(V2416, (d) => d.untilEvent(0, EV_ALLOC));
+    expect(d.violation()).toBe("none");
+    const mine = allocOf(d, 0);
+    expect(r1).not.toBe(0);
+    expect(r0).toBe(r1); // CPU0 ends up with CPU1's page
+    expect(stat(S_EEXIST)).toBe(1);
+    const eexist = d.trace.find((t) => t.event === EV_ADD_EEXIST)!;
+    expect([eexist.agent, eexist.a, eexist.b, eexist.c]).toEqual([0, mine, entry, r1]);
+    expect(s.flags(mine) & PG.INUSE).toBe(0); // its own new page went back
+    expect(s.count(r1)).toBe(3); // two readers + the cache
+    expect(s.swapCount(entry)).toBe(2); // the -EEXIST path gave back its swap_duplicate
+    expect(tmpRefs(entry)).toBe(0);
+  });
+
+  it("2.4.10-pre: a page added while this reader allocated is found by its second lookup", () => {
+    const { s, d, stat, entry, r0, r1 } = twoReaders(V2410, (d) => d.untilEvent(0, EV_ALLOC));
+    expect(d.violation()).toBe("none");
+    expect(r0).toBe(r1);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV_READ_BACKOFF && t.c === r1)).toBe(true);
+    expect(s.flags(allocOf(d, 0)) & PG.INUSE).toBe(0);
+    expect(s.swapCount(entry)).toBe(2);
+    expect(stat(S_EEXIST)).toBe(0);
+  });
+
+  it.each([["2.4.10-pre", V2410], ["2.4.0", V240]] as const)(
+    "%s: an add after this reader's second lookup puts a second page in the cache (swapcache-unique)",
+    (_n, flags) => {
+      const { e, d, entry, r1 } = twoReaders(flags, (d) => {
+        while (lookupMisses(d, 0) < 2) d.untilEvent(0, EV_LOOKUP_MISS);
+      });
+      expect(d.violation()).toBe("swapcache-unique");
+      expect(e.global(G.VIOL_AGENT)).toBe(0);
+      // (entry, page already cached, page being added)
+      expect([e.global(G.VIOL_A), e.global(G.VIOL_B), e.global(G.VIOL_C)]).toEqual([entry, r1, allocOf(d, 0)]);
+    },
+  );
+});
+
+describe("swapin_readahead", () => {
+  /** n consecutive slots from offset 1, in use, contents 100 + i. */
+  function slots(r: ReturnType<typeof rig>, n: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(r.useSlot(100 + i));
+    out.sort((a, b) => a - b);
+    expect(out[0] & 0xffffff).toBe(1); // a fresh area hands out its lowest slots first
+    expect(out[n - 1] - out[0]).toBe(n - 1);
+    return out;
+  }
+
+  it.each(VARIANTS)("%s: reads the run of in-use slots up to a BAD slot, not past it", (_n, flags) => {
+    const r = rig(flags);
+    const { s, d, call, stat, tmpRefs, cached } = r;
+    const en = slots(r, 6);
+    s.setSwapCount(en[3], SWAP_MAP_BAD);
+    expect(call(0, P.swapin_readahead, [en[1]])).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(cached(en)).toEqual(en.slice(0, 3));
+    expect(stat(S_READAHEAD)).toBe(3);
+    for (const x of en.slice(0, 3)) {
+      expect(s.swapCount(x)).toBe(2); // the "pte" + the cache: readahead refs all given back
+      expect(tmpRefs(x)).toBe(0);
+    }
+    expect(s.swapCount(en[4])).toBe(1);
+    const w = d.trace.find((t) => t.event === EV_READAHEAD)!;
+    expect([w.a, w.b, w.c]).toEqual([en[1], en[0], 3]);
+  });
+
+  it.each(VARIANTS)("%s: stops at the first slot read_swap_cache_async cannot read", (_n, flags) => {
+    // CPU0 counts slots 1..6, then CPU1 frees slot 3. Without readahead refs the read of slot 3
+    // fails and the readahead stops there; with them (2.4.0) the slot stays in use and is read.
+    const r = rig(flags);
+    const { s, d, disk, start, tmpRefs, cached } = r;
+    const en = slots(r, 6);
+    start(0, P.swapin_readahead, [en[0]]);
+    start(1, P.swap_free, [en[2]]);
+    d.untilEvent(0, EV_READAHEAD);
+    d.drain(1);
+    d.drain(0);
+    d.drain(disk);
+    expect(d.violation()).toBe("none");
+    const refs = (flags & F_READAHEAD_REFS) !== 0;
+    expect(cached(en)).toEqual(refs ? en : en.slice(0, 2));
+    expect(s.swapCount(en[2])).toBe(refs ? 1 : 0); // then only 2.4.0's readahead page holds it
+    expect(s.swapCount(en[3])).toBe(refs ? 2 : 1);
+    for (const x of en) expect(tmpRefs(x)).toBe(0);
+  });
+});
+
+describe("delete_from_swap_cache", () => {
+  it("unhashes the page, frees the slot and drops the cache's ref", () => {
+    const { s, d, call, useSlot, cachePage } = rig(V2416);
+    const entry = useSlot(5);
+    const page = cachePage(entry, true); // held by us and by the cache
+    call(0, P.swap_free, [entry]); // the "pte" is gone: the cache holds the slot's last ref
+    expect(s.swapCount(entry)).toBe(1);
+    const nrSwap = s.g(G.NR_SWAP_PAGES);
+    s.setFlags(page, s.flags(page) | PG.LOCKED);
+    expect(call(0, P.delete_from_swap_cache, [page])).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(s.flags(page) & PG.SWAPCACHE).toBe(0);
+    expect(s.count(page)).toBe(1); // ours
+    expect(s.swapCount(entry)).toBe(0);
+    expect(s.g(G.NR_SWAP_PAGES)).toBe(nrSwap + 1);
+    expect(call(0, P.lookup_swap_cache, [entry])).toBe(0);
+  });
+});
+
+describe("swap_writepage", () => {
+  it("writes a shared page to its slot; the disk unlocks it", () => {
+    const { s, d, call, useSlot, cachePage } = rig(V2416);
+    const entry = useSlot(1);
+    expect(call(0, P.swap_duplicate, [entry])).toBe(1); // a second user: not exclusive
+    const page = cachePage(entry, true);
+    s.setContent(page, 777);
+    s.setFlags(page, s.flags(page) | PG.LOCKED);
+    expect(call(0, P.swap_writepage, [page])).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(s.slotContent(entry)).toBe(777);
+    expect(s.flags(page) & (PG.LOCKED | PG.SWAPCACHE)).toBe(PG.SWAPCACHE);
+  });
+});

@@ -1,0 +1,471 @@
+// mm/vmscan.c: try_to_swap_out, shrink_cache and direct reclaim on small hand-built machines.
+// Pages are mapped by writing ptes, counts and the LRU lists directly (no fault path needed);
+// the swap side (get_swap_page, add_to_swap_cache, swap_writepage, ...) is the real one.
+import { describe, it, expect } from "vitest";
+import { machine, state, runProc, R, G, MM, swpEntry } from "../helpers/machine.js";
+import { PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
+import { checkInvariants } from "../../src/invariants/index.js";
+import type { Engine } from "../../src/wasm/engine.js";
+import { resolveModel } from "../../src/model/models.js";
+import { vmscanEvents } from "../../src/report/events/vmscan.js";
+import { Director } from "../helpers/directed.js";
+
+// assembly/mm/vmscan.ts event ids
+const EV_TSO_GET_SWAP = 402;
+const EV_TSO_RETRY = 407;
+
+const LINUX_2_4_16 = resolveModel("linux-2.4.16").flags;
+const LINUX_2_4_0 = resolveModel("linux-2.4.0").flags;
+
+const SMALL = { cpus: 1, frames: 16, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 16, kswapd: false };
+
+/** A machine plus helpers that build process state by hand. */
+function world(over: Record<string, unknown> = {}) {
+  const e = machine({ ...SMALL, flags: LINUX_2_4_16, ...over });
+  const s = state(e);
+  const nFrames = e.config.frames;
+  const w = (r: number) => e.region(r) >> 2;
+
+  /** rmqueue: pops the free stack top, as the kernel would hand the frame out. */
+  const allocFrame = (): number => {
+    const n = s.g(G.NR_FREE);
+    const f = s.I[w(R.FREE_STACK) + n - 1];
+    s.setG(G.NR_FREE, n - 1);
+    s.setCount(f, 0);
+    s.setFlags(f, PG.INUSE);
+    return f;
+  };
+
+  /** lru_cache_add: head of the inactive list (head index nFrames + 1). */
+  const lruAdd = (f: number) => {
+    const head = nFrames + 1;
+    const next = w(R.PG_LRU_NEXT), prev = w(R.PG_LRU_PREV);
+    const first = s.I[next + head];
+    s.I[next + f] = first; s.I[prev + f] = head;
+    s.I[prev + first] = f; s.I[next + head] = f;
+    s.setFlags(f, s.flags(f) | PG.LRU);
+    s.setG(G.NR_INACTIVE, s.g(G.NR_INACTIVE) + 1);
+  };
+
+  /** An anonymous page written with `value`, mapped at mm[page] by a present pte. */
+  const mapAnon = (mm: number, page: number, value: number, bits = PTE.RW | PTE.DIRTY): number => {
+    const f = allocFrame();
+    s.setCount(f, 1);
+    s.setContent(f, value);
+    s.setShadow(mm, page, value);
+    s.setPte(mm, page, (f << 4) | bits | PTE.PRESENT);
+    s.setMm(mm, MM.RSS, s.mm(mm, MM.RSS) + 1);
+    lruAdd(f);
+    return f;
+  };
+
+  /** Maps an existing frame at mm[page] too (a second pte, one more reference). */
+  const mapAgain = (mm: number, page: number, f: number, bits = PTE.RW) => {
+    s.setPte(mm, page, (f << 4) | bits | PTE.PRESENT);
+    s.setCount(f, s.count(f) + 1);
+    s.setMm(mm, MM.RSS, s.mm(mm, MM.RSS) + 1);
+  };
+
+  const stats = () => e.takeStats();
+  return { e, s, allocFrame, mapAnon, mapAgain, lruAdd, stats };
+}
+
+const inCache = (s: ReturnType<typeof state>, f: number) => (s.flags(f) & PG.SWAPCACHE) !== 0;
+
+/** Every swap pte's slot has the last value written; every present pte's frame too. */
+function expectNoDataLost(e: Engine, mms: number, pages: number) {
+  const s = state(e);
+  for (let mm = 0; mm < mms; mm++) {
+    for (let p = 0; p < pages; p++) {
+      const pte = s.pte(mm, p);
+      if (pte === 0) continue;
+      const where = `mm${mm}[${p}]`;
+      if (pteIsSwap(pte)) {
+        const entry = pteEntry(pte);
+        // Either the slot holds the data, or a cache page for the entry still does.
+        const cached = cachePageFor(e, entry);
+        const value = cached ? s.content(cached) : s.slotContent(entry);
+        expect(value, where).toBe(s.shadow(mm, p));
+      } else {
+        expect(s.content(pteFrame(pte)), where).toBe(s.shadow(mm, p));
+      }
+    }
+  }
+}
+
+/** The frame the swap cache holds for entry (scanning frames; tests only), or 0. */
+function cachePageFor(e: Engine, entry: number): number {
+  const s = state(e);
+  for (let f = 1; f < e.config.frames; f++) {
+    if ((s.flags(f) & PG.SWAPCACHE) !== 0 && s.index(f) === entry) return f;
+  }
+  return 0;
+}
+
+/** Invariant 1 without temporary refs: swap_map == ptes holding E + 1 if E has a cache page. */
+function expectSwapCountsExact(e: Engine, mms: number, pages: number) {
+  const s = state(e);
+  const users = new Map<number, number>();
+  for (let mm = 0; mm < mms; mm++) {
+    for (let p = 0; p < pages; p++) {
+      const pte = s.pte(mm, p);
+      if (pteIsSwap(pte)) users.set(pteEntry(pte), (users.get(pteEntry(pte)) ?? 0) + 1);
+    }
+  }
+  for (let f = 1; f < e.config.frames; f++) {
+    if (inCache(s, f)) users.set(s.index(f), (users.get(s.index(f)) ?? 0) + 1);
+  }
+  for (const [entry, n] of users) expect(s.swapCount(entry), `swap_map of ${entry.toString(16)}`).toBe(n);
+}
+
+describe("try_to_swap_out", () => {
+  it("only ages a young pte: clears young, marks the page referenced", () => {
+    const { e, s, mapAnon } = world();
+    const f = mapAnon(0, 3, 77, PTE.RW | PTE.DIRTY | PTE.YOUNG);
+    const pteBefore = s.pte(0, 3);
+    const r = runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(0);
+    expect(s.pte(0, 3)).toBe(pteBefore & ~PTE.YOUNG);
+    expect(s.flags(f) & PG.REFERENCED).toBe(PG.REFERENCED);
+    expect(s.count(f)).toBe(1);
+    expect(inCache(s, f)).toBe(false);
+    expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
+    expect(s.mm(0, MM.RSS)).toBe(1);
+  });
+
+  it("leaves an active page and a locked page mapped", () => {
+    const { e, s, mapAnon } = world();
+    const a = mapAnon(0, 1, 5);
+    s.setFlags(a, s.flags(a) | PG.ACTIVE);
+    const b = mapAnon(0, 2, 6);
+    s.setFlags(b, s.flags(b) | PG.LOCKED);
+    const ptes = [s.pte(0, 1), s.pte(0, 2)];
+    expect(runProc(e, 0, P.try_to_swap_out, [0, 1]).ret).toBe(0);
+    expect(runProc(e, 0, P.try_to_swap_out, [0, 2]).ret).toBe(0);
+    expect([s.pte(0, 1), s.pte(0, 2)]).toEqual(ptes);
+    expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
+  });
+
+  for (const [model, flags] of [["linux-2.4.16", LINUX_2_4_16], ["linux-2.4.0", LINUX_2_4_0]] as const) {
+    it(`${model}: gives an old anonymous page a fresh entry in the swap cache and a swap pte`, () => {
+      const { e, s, mapAnon } = world({ flags });
+      const f = mapAnon(0, 3, 1234);
+      const freeSlots = s.g(G.NR_SWAP_PAGES);
+      const r = runProc(e, 0, P.try_to_swap_out, [0, 3]);
+      expect(r.violation).toBe("none");
+      const pte = s.pte(0, 3);
+      expect(pteIsSwap(pte)).toBe(true);
+      const entry = pteEntry(pte);
+      expect(inCache(s, f)).toBe(true);
+      expect(s.index(f)).toBe(entry);
+      expect(s.g(G.NR_SWAP_PAGES)).toBe(freeSlots - 1);
+      // swap_map: the pte's reference + the cache's.
+      expect(s.swapCount(entry)).toBe(2);
+      // The page: only the cache's reference is left; dirty (never written), unlocked.
+      expect(s.count(f)).toBe(1);
+      expect(s.flags(f) & (PG.DIRTY | PG.LOCKED | PG.UPTODATE)).toBe(PG.DIRTY | PG.UPTODATE);
+      expect(s.content(f)).toBe(1234);
+      expect(s.mm(0, MM.RSS)).toBe(0);
+      expect(r.ret).toBe(1); // freeable: nobody but the cache holds it
+    });
+  }
+
+  it("takes a swap_duplicate for a page already in the swap cache", () => {
+    const { e, s, mapAnon, mapAgain } = world();
+    const f = mapAnon(0, 3, 99);
+    mapAgain(1, 5, f); // shared (as after fork): a second pte
+    runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    const entry = pteEntry(s.pte(0, 3));
+    expect(inCache(s, f)).toBe(true);
+    expect(s.swapCount(entry)).toBe(2);
+    const freeSlots = s.g(G.NR_SWAP_PAGES);
+    const r = runProc(e, 0, P.try_to_swap_out, [1, 5]);
+    expect(r.violation).toBe("none");
+    expect(s.pte(1, 5)).toBe(s.pte(0, 3)); // the same swap pte
+    expect(s.swapCount(entry)).toBe(3);
+    expect(s.g(G.NR_SWAP_PAGES)).toBe(freeSlots); // no new slot
+    expect(s.count(f)).toBe(1);
+    expect(s.mm(1, MM.RSS)).toBe(0);
+    expectSwapCountsExact(e, 2, 8);
+  });
+
+  it("restores the pte when swap is full", () => {
+    const { e, s, mapAnon } = world({ slotsPerArea: 2 });
+    const f1 = mapAnon(0, 0, 1);
+    const f2 = mapAnon(0, 1, 2);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]); // takes the only usable slot
+    expect(pteIsSwap(s.pte(0, 0))).toBe(true);
+    const before = s.pte(0, 1);
+    const r = runProc(e, 0, P.try_to_swap_out, [0, 1]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(0);
+    expect(s.pte(0, 1)).toBe(before);
+    expect(s.flags(f2) & (PG.LOCKED | PG.SWAPCACHE)).toBe(0);
+    expect(s.count(f2)).toBe(1);
+    expect(inCache(s, f1)).toBe(true);
+  });
+});
+
+describe("swap_out_mm", () => {
+  it("walks from the mm's cursor under PTL and stops once count pages are freeable", () => {
+    const { e, s, mapAnon } = world();
+    mapAnon(0, 2, 20, PTE.RW | PTE.DIRTY | PTE.YOUNG);
+    mapAnon(0, 5, 50);
+    mapAnon(0, 6, 60);
+    s.setMm(0, MM.SWAP_CURSOR, 1);
+    e.takeStats();
+    const r = runProc(e, 0, P.swap_out_mm, [0, 1]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(1);
+    expect(s.pte(0, 2) & (PTE.PRESENT | PTE.YOUNG)).toBe(PTE.PRESENT); // aged, kept
+    expect(pteIsSwap(s.pte(0, 5))).toBe(true);
+    expect(pteIsSwap(s.pte(0, 6))).toBe(false);
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(6);
+    expect(s.mm(0, MM.PTL)).toBe(0); // released
+    expect(e.takeStats().pteScans).toBe(5); // [1] .. [5]
+  });
+
+  it("sweeps the address space at most once, wrapping, when fewer pages qualify", () => {
+    const { e, s, mapAnon } = world();
+    mapAnon(0, 0, 10);
+    mapAnon(0, 2, 20, PTE.RW | PTE.DIRTY | PTE.YOUNG);
+    mapAnon(0, 6, 60);
+    s.setMm(0, MM.SWAP_CURSOR, 4);
+    e.takeStats();
+    const r = runProc(e, 0, P.swap_out_mm, [0, 8]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(2);
+    expect(pteIsSwap(s.pte(0, 0))).toBe(true);
+    expect(pteIsSwap(s.pte(0, 6))).toBe(true);
+    expect(s.pte(0, 2) & PTE.YOUNG).toBe(0); // aged on this sweep, swapped on a later one
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(4);
+    expect(s.mm(0, MM.RSS)).toBe(1);
+    expect(e.takeStats().pteScans).toBe(8);
+    expectSwapCountsExact(e, 2, 8);
+  });
+});
+
+describe("shrink_cache", () => {
+  it("writes a dirty swap-cache page, and frees it on a later pass", () => {
+    const { e, s, mapAnon } = world();
+    const f = mapAnon(0, 3, 4242);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    const entry = pteEntry(s.pte(0, 3));
+    e.takeStats();
+
+    // First pass: the page is dirty → swap_writepage; the disk runs once the CPU is done.
+    const r1 = runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(r1.violation).toBe("none");
+    expect(r1.code).toBe(RUN.DONE);
+    expect(r1.ret).toBe(1); // nothing freed yet
+    expect(s.slotContent(entry)).toBe(4242);
+    expect(inCache(s, f)).toBe(true);
+    expect(s.flags(f) & (PG.DIRTY | PG.LOCKED)).toBe(0);
+    expect(s.count(f)).toBe(1);
+    expect(s.g(G.LRU_LOCK)).toBe(0);
+    const st1 = e.takeStats();
+    expect(st1.swapOuts).toBe(1);
+    expect(st1.pagesFreed).toBe(0);
+
+    // Second pass: clean, only the cache holds it → out of the cache, slot ref dropped, freed.
+    const free = s.g(G.NR_FREE);
+    const r2 = runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(r2.violation).toBe("none");
+    expect(r2.ret).toBe(0);
+    expect(s.g(G.NR_FREE)).toBe(free + 1);
+    expect(s.flags(f)).toBe(0);
+    expect(s.count(f)).toBe(0);
+    expect(s.swapCount(entry)).toBe(1); // the pte's
+    expect(s.slotContent(entry)).toBe(4242);
+    expect(s.slotContent(entry)).toBe(s.shadow(0, 3));
+    expect(s.g(G.NR_INACTIVE)).toBe(0);
+    expect(s.g(G.LRU_LOCK)).toBe(0);
+    expect(s.g(G.PCL)).toBe(0);
+    expect(e.takeStats().pagesFreed).toBe(1);
+  });
+
+  it("keeps a swap-cache page that a pte still maps and swaps out instead", () => {
+    const { e, s, mapAnon, mapAgain } = world();
+    const f = mapAnon(0, 3, 7);
+    mapAgain(1, 0, f);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]); // cache + mm1's pte: count 2
+    const before = s.count(f);
+    expect(before).toBe(2);
+    const r = runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(1);
+    // max_mapped ran out on this page: swap_out unmapped mm1[0], nothing was freed.
+    expect(pteIsSwap(s.pte(1, 0))).toBe(true);
+    expect(s.count(f)).toBe(1);
+    expect(inCache(s, f)).toBe(true);
+    expectSwapCountsExact(e, 2, 8);
+  });
+});
+
+describe("direct reclaim", () => {
+  it("alloc_page below pages_min frees a page through try_to_free_pages", () => {
+    const frames = 8;
+    const { e, s, mapAnon } = world({ frames, freeMin: 1, freeLow: 2, freeHigh: 3, swapCluster: 32 });
+    for (let p = 0; p < frames - 1; p++) mapAnon(0, p, 100 + p);
+    expect(s.g(G.NR_FREE)).toBe(0);
+    const r = runProc(e, 0, P.alloc_page, []);
+    expect(r.violation).toBe("none");
+    expect(r.code).toBe(RUN.DONE);
+    expect(r.ret).toBeGreaterThan(0);
+    const st = e.takeStats();
+    expect(st.directReclaim).toBeGreaterThan(0);
+    expect(st.pagesFreed).toBeGreaterThan(0);
+    // The page alloc_page returned is no longer mapped anywhere; its old owner's pte is a swap pte.
+    const got = r.ret;
+    for (let p = 0; p < frames - 1; p++) {
+      const pte = s.pte(0, p);
+      if (!pteIsSwap(pte)) expect(pteFrame(pte)).not.toBe(got);
+    }
+    expectNoDataLost(e, 1, 8);
+    expectSwapCountsExact(e, 1, 8);
+    expect(s.g(G.LRU_LOCK)).toBe(0);
+    expect(s.mm(0, MM.PTL)).toBe(0);
+  });
+
+  it("kswapd reclaims up to pages_high once woken", () => {
+    const frames = 8;
+    const { e, s, mapAnon } = world({ frames, freeMin: 0, freeLow: 1, freeHigh: 3, kswapd: true });
+    for (let p = 0; p < frames - 2; p++) mapAnon(0, p, 200 + p);
+    expect(s.g(G.NR_FREE)).toBe(1);
+    // alloc_page takes the last frame (above pages_min) and wakes kswapd.
+    const r = runProc(e, 0, P.alloc_page, []);
+    expect(r.violation).toBe("none");
+    expect(r.code).toBe(RUN.DONE);
+    expect(r.ret).toBeGreaterThan(0);
+    const st = e.takeStats();
+    expect(st.directReclaim).toBe(0);
+    expect(st.kswapdRuns).toBeGreaterThan(0);
+    expect(s.g(G.NR_FREE)).toBeGreaterThanOrEqual(3);
+    expect(s.g(G.KSWAPD_WAKE)).toBe(0);
+    expectNoDataLost(e, 1, 8);
+    expectSwapCountsExact(e, 1, 8);
+  });
+});
+
+describe("try_to_swap_out against a racing add_to_swap_cache (seed race 2)", () => {
+  /** CPU0 unmaps mm0[3] and gets E from get_swap_page; before it adds its page, CPU1 adds
+   *  another page for E (what swapin readahead's read_swap_cache_async does). */
+  function race(flags: number) {
+    const { e, s, allocFrame, mapAnon } = world({ cpus: 2, flags, sched: SCHED.REPLAY, traceCap: 1 << 12 });
+    const mine = mapAnon(0, 3, 333);
+    const theirs = allocFrame();
+    s.setCount(theirs, 1);
+    s.setFlags(theirs, PG.INUSE | PG.LOCKED);
+    const d = new Director(e);
+    e.m.start_proc(0, P.try_to_swap_out, 0, 3, 0, 0);
+    const got = d.untilEvent(0, EV_TSO_GET_SWAP);
+    const entry = got.c;
+    expect(entry).not.toBe(0);
+    e.m.start_proc(1, P.add_to_swap_cache, theirs, entry, 0, 0);
+    d.drain(1);
+    expect(cachePageFor(e, entry)).toBe(theirs);
+    d.drain(0);
+    return { e, s, d, mine, theirs, entry };
+  }
+
+  it("linux-2.4.16: -EEXIST, swap_free and retry with a fresh entry", () => {
+    const { e, s, d, mine, theirs, entry } = race(LINUX_2_4_16);
+    expect(d.violation()).toBe("none");
+    const now = pteEntry(s.pte(0, 3));
+    expect(pteIsSwap(s.pte(0, 3))).toBe(true);
+    expect(now).not.toBe(entry);
+    expect(cachePageFor(e, now)).toBe(mine);
+    expect(cachePageFor(e, entry)).toBe(theirs);
+    expect(s.swapCount(now)).toBe(2);    // pte + cache
+    expect(s.swapCount(entry)).toBe(1);  // their cache page only: our get_swap_page ref was freed
+    expect(d.trace.some((r) => r.event === EV_TSO_RETRY && r.b === entry && r.c === -17)).toBe(true);
+    expect(e.takeStats().eexistRaces).toBe(1);
+  });
+
+  it("linux-2.4.0: the unchecked add puts a second page in the cache for the entry", () => {
+    const { d } = race(LINUX_2_4_0);
+    expect(d.violation()).toBe("swapcache-unique");
+  });
+});
+
+describe("concurrent reclaim", () => {
+  it("two CPUs in direct reclaim and kswapd, random interleavings: counts exact, no data lost", () => {
+    const frames = 10;
+    let freedTotal = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const { e, s, mapAnon, mapAgain } = world({
+        cpus: 2, frames, kswapd: true, sched: SCHED.RANDOM, seed, freeMin: 1, freeLow: 2, freeHigh: 3,
+      });
+      for (let p = 0; p < 5; p++) mapAnon(0, p, 1000 + p);
+      for (let p = 0; p < 4; p++) mapAnon(1, p, 2000 + p);
+      mapAgain(1, 7, pteFrame(s.pte(0, 0)), PTE.RW); // one page shared by both mms
+      s.setShadow(1, 7, s.shadow(0, 0));
+      expect(s.g(G.NR_FREE)).toBe(0);
+      e.m.start_proc(0, P.alloc_page, 0, 0, 0, 0);
+      e.m.start_proc(1, P.alloc_page, 0, 0, 0, 0);
+      for (let c = 0; c < 2; c++) e.m.ops_end(c);
+      const code = e.run(200000);
+      const where = `seed ${seed}`;
+      expect(VIOLATION_IDS[e.global(G.VIOL)], where).toBe("none");
+      expect(code, where).toBe(RUN.DONE);
+      for (const lock of [G.LRU_LOCK, G.PCL, G.SLL]) expect(s.g(lock), where).toBe(0);
+      for (let mm = 0; mm < 2; mm++) expect(s.mm(mm, MM.PTL), where).toBe(0);
+      expectNoDataLost(e, 2, 8);
+      expectSwapCountsExact(e, 2, 8);
+      freedTotal += e.takeStats().pagesFreed;
+    }
+    expect(freedTotal).toBeGreaterThan(0);
+  });
+});
+
+describe("reclaim under fault load (with mm/memory.c)", () => {
+  it("linux-2.4.16: 2 CPUs faulting on 8 frames, kswapd on/off, PCT and random: no violation", () => {
+    const flags = LINUX_2_4_16;
+    const e = machine({ ...SMALL, cpus: 2, frames: 8, flags, pageCluster: 2, freeMin: 1, freeLow: 2, freeHigh: 3 });
+    let freed = 0, swapOuts = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      e.configure({
+        ...e.config, kswapd: seed % 2 === 0, sched: seed % 3 === 0 ? SCHED.RANDOM : SCHED.PCT, pctDepth: 3, pctK: 400, seed,
+      });
+      e.reset();
+      const next = xorshift(seed);
+      const stream = () => Array.from({ length: 12 }, () =>
+        makeOp(next() % 10 < 6 ? OP.WRITE : OP.READ, next() % 2, next() % 8));
+      e.loadOps([stream(), stream()]);
+      const code = e.run(200000);
+      const where = `seed ${seed}`;
+      expect(VIOLATION_IDS[e.global(G.VIOL)], where).toBe("none");
+      expect(code, where).toBe(RUN.DONE);
+      expect(checkInvariants(e, { quiescent: true }).map((v) => v.message), where).toEqual([]);
+      const st = e.takeStats();
+      freed += st.pagesFreed;
+      swapOuts += st.swapOuts;
+    }
+    expect(freed).toBeGreaterThan(0);
+    expect(swapOuts).toBeGreaterThan(0);
+  });
+});
+
+/** A small deterministic op-stream generator for the test (not the model's RNG). */
+function xorshift(seed: number): () => number {
+  let x = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+describe("vmscan event wording", () => {
+  it("names the virtual page, the frame and the entry", () => {
+    const v = (0 << 16) | 3;
+    expect(vmscanEvents[402](v, 5, swpEntry(0, 1))).toBe("try_to_swap_out mm0[3] page 5: get_swap_page → E0:1");
+    expect(vmscanEvents[407](5, swpEntry(0, 1), -17)).toBe(
+      "add_to_swap_cache(page 5, E0:1) = -EEXIST: swap_free(E0:1), retry",
+    );
+    expect(vmscanEvents[422](5, swpEntry(0, 1), 0)).toBe("shrink_cache frees page 5 (E0:1)");
+  });
+});
+

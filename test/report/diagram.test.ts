@@ -1,0 +1,98 @@
+// CPU-column diagrams from a synthetic trace: columns, time order, noise dropped, racing
+// procedures kept, repeats folded, the violation last.
+import { describe, it, expect } from "vitest";
+import { renderDiagram, wrap, fmtOp } from "../../src/report/diagram.js";
+import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { P, OP, makeOp } from "../../src/wasm/abi.js";
+import { describeEvent } from "../../src/report/events/index.js";
+
+const ALLOC = 500;      // page_alloc.ts EV_ALLOC (page, nr_free)
+const SLEEP_PAGE = 5;   // kernel EV_SLEEP_PAGE (page)
+const SPIN = EV.SPIN;   // (lock class, owner)
+const DISK_DONE = 551;  // page_io.ts: (page, entry, rw)
+
+let step = 0;
+const rec = (agent: number, proc: number, event: number, a = 0, b = 0, c = 0, pc = 0): TraceRecord =>
+  ({ step: step++, agent, proc, pc, event, a, b, c });
+
+function synthetic(): TraceRecord[] {
+  step = 0;
+  return [
+    { ...rec(0, P.access, EV.OP_START, makeOp(OP.WRITE, 0, 1)), step: 0 },
+    { ...rec(0, P.alloc_page, ALLOC, 3, 4), step: 0 },
+    rec(1, P.do_swap_page, EV.SECTION, 0, 0, 0, 2),        // racing procedure: kept though silent
+    rec(0, P.zap_page_range, EV.SECTION),                  // noise: dropped
+    rec(1, P.add_to_swap_cache, SPIN, 4, 0),
+    rec(1, P.add_to_swap_cache, SPIN, 4, 0),
+    rec(1, P.add_to_swap_cache, SPIN, 4, 0),
+    rec(2, P.disk, DISK_DONE, 3, (0 << 24) | 1, 0),
+    rec(0, P.add_to_swap_cache, SLEEP_PAGE, 3),
+  ];
+}
+
+describe("renderDiagram", () => {
+  const text = renderDiagram({
+    records: synthetic(), cpus: 2, kswapd: false,
+    ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]],
+    violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1", agent: 0 },
+    racingProcs: new Set([P.do_swap_page]),
+  });
+  const lines = text.split("\n");
+  const header = lines.findIndex((l) => /^CPU0\s+\|/.test(l));
+
+  it("names the columns CPU0 | CPU1 and a disk column only because the disk traced something", () => {
+    expect(lines[header].split("|").map((s) => s.trim())).toEqual(["CPU0", "CPU1", "disk"]);
+    const noDisk = renderDiagram({ records: synthetic().filter((r) => r.agent !== 2), cpus: 2, kswapd: false });
+    expect(noDisk.split("\n")[0].split("|").map((s) => s.trim())).toEqual(["CPU0", "CPU1"]);
+  });
+
+  it("lists each CPU's ops above the columns", () => {
+    expect(lines[0]).toBe(`CPU0 runs: ${fmtOp(makeOp(OP.WRITE, 0, 1))}`);
+    expect(lines[1]).toBe("CPU1 runs: read mm0[1]");
+  });
+
+  it("puts each section in its agent's column, in time order", () => {
+    const body = lines.slice(header + 2);
+    const col = (needle: string) => {
+      const l = body.find((x) => x.includes(needle));
+      expect(l, needle).toBeDefined();
+      return l!.split("|").findIndex((cell) => cell.includes(needle));
+    };
+    const row = (needle: string) => body.findIndex((x) => x.includes(needle));
+    const alloc = describeEvent(ALLOC, 3, 4, 0);
+    expect(col(alloc.slice(0, 20))).toBe(0);
+    expect(col("do_swap_page")).toBe(1);
+    expect(col("disk:")).toBe(2);
+    expect(row(alloc.slice(0, 20))).toBeLessThan(row("do_swap_page"));
+    expect(row("do_swap_page")).toBeLessThan(row("spins on"));
+    expect(row("spins on")).toBeLessThan(row("sleeps on"));
+  });
+
+  it("keeps silent sections of racing procedures and drops other silent ones", () => {
+    expect(text).toContain("do_swap_page (section 2)");
+    expect(text).not.toContain("zap_page_range");
+  });
+
+  it("folds a section repeated back to back into one line with a count", () => {
+    expect(text.match(/spins on/g)).toHaveLength(1);
+    expect(text).toContain("(×3)");
+  });
+
+  it("ends with the line where the invariant broke", () => {
+    expect(lines[lines.length - 1]).toBe("*** swapcache-unique: two swap-cache pages for E0:1 (on CPU0)");
+  });
+
+  it("wraps long cells within the column width", () => {
+    const narrow = renderDiagram({ records: synthetic(), cpus: 2, kswapd: false, columnWidth: 16 });
+    const rows = narrow.split("\n").filter((l) => !/^-+\+/.test(l)); // all but the rule under the header
+    expect(rows.length).toBeGreaterThan(5);
+    for (const l of rows) for (const cell of l.split("|")) expect(cell.trim().length, l).toBeLessThanOrEqual(16);
+  });
+});
+
+describe("wrap", () => {
+  it("breaks at spaces and splits words longer than the width", () => {
+    expect(wrap("alpha beta gamma", 10)).toEqual(["alpha beta", "gamma"]);
+    expect(wrap("abcdefghij", 4)).toEqual(["abcd", "efgh", "ij"]);
+  });
+});

@@ -1,0 +1,117 @@
+// Determinism "in a worker and in a shard": a campaign split over W workers merges to exactly
+// the single-worker result (stats and state hashes, byte for byte), and to the in-thread run.
+// The workers are dist/src/workers/worker.js: build with `npx tsc -p tsconfig.json` first.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { existsSync, statSync, readdirSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { WorkerPool, defaultWorkerFile } from "../../src/workers/pool.js";
+import { runCampaignInline } from "../../src/workers/campaign.js";
+import { wasmModule } from "../../src/wasm/engine.js";
+import { SCHED } from "../../src/wasm/abi.js";
+import { bulkMachineConfig } from "../../src/bulk/config.js";
+import type { WorkloadOptions } from "../../src/bulk/workload-contract.js";
+import type { CampaignSpec, CampaignResult } from "../../src/workers/protocol.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const workerFile = defaultWorkerFile();
+
+/** A stale worker build would test old code: refuse to run against it. */
+function assertWorkerBuildFresh(): void {
+  if (!existsSync(workerFile)) throw new Error(`${workerFile} missing: run \`npx tsc -p tsconfig.json\` first`);
+  const srcDir = path.join(root, "src/workers");
+  for (const f of readdirSync(srcDir).filter((f) => f.endsWith(".ts"))) {
+    const built = path.join(root, "dist/src/workers", f.replace(/\.ts$/, ".js"));
+    if (!existsSync(built) || statSync(built).mtimeMs < statSync(path.join(srcDir, f)).mtimeMs) {
+      throw new Error(`${built} is older than src/workers/${f}: run \`npx tsc -p tsconfig.json\``);
+    }
+  }
+}
+
+// A small machine under memory pressure (4 x 128 pages over 96 frames), two CPUs interleaved
+// at every section, one swap area.
+const sizes = { cpus: 2, mms: 4, pagesPerMm: 128, frames: 96, areas: 1, slotsPerArea: 1024 };
+const machine = bulkMachineConfig(sizes, { flags: 0, kswapd: false, seed: 1, sched: SCHED.RANDOM });
+const workload: WorkloadOptions = {
+  cpus: 2, mms: 4, pagesPerMm: 128, areas: 1, pattern: "hotcold", writeRatio: 0.5, threads: true,
+  forkRate: 0.01, exitRate: 0.002, munmapRate: 0.005, swapoffRate: 0, swaponRate: 0,
+};
+const bulk = (backend: "wasm" | "js", firstSeed: number, executions: number, chunk?: number): CampaignSpec => ({
+  job: { kind: "bulk", params: { backend, machine, workload, ops: 3000, checkInterval: 1000 } },
+  firstSeed, executions, chunk, keepRecords: true,
+});
+const bytes = (r: CampaignResult) => JSON.stringify(r);
+
+describe("worker pool", () => {
+  let one: WorkerPool;
+  let three: WorkerPool;
+  beforeAll(async () => {
+    assertWorkerBuildFresh();
+    [one, three] = await Promise.all([WorkerPool.start({ workers: 1 }), WorkerPool.start({ workers: 3 })]);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all([one?.close(), three?.close()]);
+  });
+
+  it("sharded over 3 workers equals one worker and the in-thread run, byte for byte", async () => {
+    const spec = bulk("wasm", 1000, 9);
+    const single = await one.run(spec);
+    const inline = await runCampaignInline(spec);
+    expect(single.executions).toBe(9);
+    expect(single.records?.map((r) => r.seed)).toEqual(Array.from({ length: 9 }, (_, i) => 1000 + i));
+    // The comparison means something only if executions differ from one another.
+    expect(new Set(single.records?.map((r) => r.stateHash)).size).toBeGreaterThan(1);
+    expect(bytes(inline)).toBe(bytes(single));
+    for (const chunk of [1, 2, 4, undefined]) {
+      expect(bytes(await three.run({ ...bulk("wasm", 1000, 9), chunk }))).toBe(bytes(single));
+    }
+  }, 60_000);
+
+  it("the campaign hash and stats follow the seeds", async () => {
+    const a = await three.run(bulk("wasm", 1000, 6));
+    const b = await three.run(bulk("wasm", 1001, 6));
+    expect(a.hash).not.toBe(b.hash);
+    // Seeds 1001..1005 are shared: the same executions, shifted by one.
+    expect(b.records?.slice(0, 5)).toEqual(a.records?.slice(1));
+    const sum = (r: CampaignResult) => r.records!.reduce((s, x) => s + x.stats.steps, 0);
+    expect(a.stats.steps).toBe(sum(a));
+  }, 60_000);
+
+  it("the JS build in workers gives the Wasm build's executions", async () => {
+    const w = await three.run(bulk("wasm", 7, 4));
+    const j = await three.run(bulk("js", 7, 4));
+    expect(j.records).toEqual(w.records);
+    expect(j.hash).toBe(w.hash);
+  }, 60_000);
+
+  it("a chunk that throws in a worker rejects the campaign and leaves the pool usable", async () => {
+    const bad = { ...bulk("wasm", 1, 3), job: { kind: "nonsense" } } as unknown as CampaignSpec;
+    await expect(three.run(bad)).rejects.toThrow(/unknown job kind nonsense/);
+    expect((await three.run(bulk("wasm", 1, 3))).executions).toBe(3);
+  }, 60_000);
+});
+
+describe("workers get the compiled module through workerData", () => {
+  it("run without ever reading a .wasm file", async () => {
+    assertWorkerBuildFresh();
+    const spec = bulk("wasm", 50, 4);
+    const expected = await runCampaignInline(spec);
+    // A worker that compiled the model itself would fail on this path.
+    const pool = await WorkerPool.start({ workers: 2, module: wasmModule(), env: { ...process.env, FAULTSIM_WASM: "/nonexistent/faultsim.wasm" } });
+    try {
+      expect(pool.modulesFromWorkerData).toBe(true);
+      expect(bytes(await pool.run(spec))).toBe(bytes(expected));
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it("a worker started without a module refuses to start", async () => {
+    assertWorkerBuildFresh();
+    const w = new Worker(workerFile, { workerData: {} });
+    const err = await new Promise<Error>((resolve) => w.once("error", resolve));
+    expect(err.message).toMatch(/without a compiled WebAssembly.Module/);
+    await w.terminate();
+  });
+});
