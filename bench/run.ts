@@ -7,7 +7,9 @@
 //             pressure, deep host check every 10^6 steps)
 //   workers   one worker vs two on the same campaign of bulk runs
 //   rss       resident memory of a 1M-frame, 4x1M-slot, 64x64K-page machine (child process)
-//   hunt      executions/s, time to first swap-cache duplicate, PCT hits vs bound (src/explore)
+//   hunt      executions/s on linux-2.4.16 (hunt() and the worker campaign path); time to the
+//             first swap-cache duplicate on linux-2.4.10-pre from random seeds, PCT and random;
+//             PCT's observed duplicate hits per execution beside its bound, depth 1, 2, 3
 import { Bench, type Task } from "tinybench";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -19,7 +21,14 @@ import { loadBulkSources } from "../src/bulk/sources.js";
 import type { WorkloadOptions } from "../src/bulk/workload-contract.js";
 import { resolveModel } from "../src/model/models.js";
 import { WorkerPool } from "../src/workers/pool.js";
-import type { CampaignSpec } from "../src/workers/protocol.js";
+import type { CampaignSpec, HuntParams } from "../src/workers/protocol.js";
+import { runCampaignInline } from "../src/workers/campaign.js";
+import { huntRange } from "../src/workers/hunt-range.js";
+import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
+import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
+import { HUNT_MACHINE } from "../src/explore/machine.js";
+import { pctBound } from "../src/explore/pct.js";
+import type { HuntWorkload } from "../src/explore/workload.js";
 
 type Row = { measure: string; value: string; note?: string };
 const rows: Row[] = [];
@@ -54,7 +63,7 @@ function meanMs(t: Task): number {
 // ---- Wasm vs JS ----
 
 async function benchBulk(short: boolean): Promise<void> {
-  const ops = short ? 100_000 : 2_000_000;
+  const ops = short ? 30_000 : 2_000_000;
   const sources = await loadBulkSources();
   const engines: Record<Backend, Engine> = { wasm: Engine.wasm(), js: await Engine.js() };
   const last: Partial<Record<Backend, BulkResult>> = {};
@@ -64,7 +73,7 @@ async function benchBulk(short: boolean): Promise<void> {
       workloadFactory: sources.workloadFactory, checker: sources.checker, engine: engines[backend],
     });
   };
-  const bench = new Bench({ time: 0, iterations: short ? 2 : 5, warmupIterations: 1, warmupTime: 0, throws: true });
+  const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
   bench.add("bulk wasm", () => once("wasm")).add("bulk js", () => once("js"));
   await bench.run();
   const out: Record<string, unknown> = { ops, model: BULK_MODEL, sizes: BULK_SIZES, checkEvery: CHECK_EVERY, missing: sources.missing };
@@ -92,7 +101,7 @@ async function benchBulk(short: boolean): Promise<void> {
 
 async function benchWorkers(short: boolean): Promise<void> {
   const executions = short ? 4 : 8;
-  const ops = short ? 50_000 : 500_000;
+  const ops = short ? 15_000 : 500_000;
   const spec: CampaignSpec = {
     job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(1), workload: bulkWorkload, ops, checkInterval: CHECK_EVERY } },
     firstSeed: 1, executions, chunk: 1,
@@ -145,22 +154,119 @@ async function benchRss(): Promise<void> {
   json.rss = { sizes: RSS_SIZES, ...p };
 }
 
-// ---- hunting (src/explore, written concurrently) ----
+// ---- hunting ----
 
-async function benchHunt(): Promise<void> {
-  let hunt: Record<string, unknown> | undefined;
+const huntWorkload = (): HuntWorkload => ({
+  cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_DEFAULTS.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
+  shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio,
+});
+const huntParams = (model: string, sched: "pct" | "random", depth: number, pctK: number, huntSeed: number): HuntParams => ({
+  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth, pctK, huntSeed, workload: huntWorkload(),
+});
+const isDuplicate = (signature: string) => signature.startsWith("swapcache-unique");
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+
+/** PCT's k for a campaign: the longest execution of a calibration run (hunt() adapts it). */
+async function calibrateK(model: string): Promise<number> {
+  const r = await runCampaignInline({ job: { kind: "hunt", params: huntParams(model, "random", 1, 1, 0xca11) }, firstSeed: 0, executions: 2000 });
+  return Math.max(1, r.maxSteps);
+}
+
+/** hunt()'s own rate on linux-2.4.16 (the fixed model: nothing to find), and the campaign path's. */
+async function benchHuntRate(short: boolean): Promise<void> {
+  const budgetMs = short ? 400 : 3000;
+  const r = await hunt({
+    ...HUNT_DEFAULTS, model: resolveModel("linux-2.4.16"), machine: HUNT_MACHINE, budgetMs, executions: Number.POSITIVE_INFINITY,
+  });
+  row("hunt linux-2.4.16 executions/s", fmt(r.executionsPerSec), `hunt(), ${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}, ${r.executions} executions, ${r.findings.length} findings`);
+  const executions = short ? 10_000 : 200_000;
+  const k = await calibrateK("linux-2.4.16");
+  const spec: CampaignSpec = { job: { kind: "hunt", params: huntParams("linux-2.4.16", "pct", HUNT_DEFAULTS.depth, k, 1) }, firstSeed: 0, executions };
+  const t0 = performance.now();
+  await runCampaignInline(spec);
+  const t1 = performance.now();
+  const pool = await WorkerPool.start({ workers: 2 });
+  let t2 = 0, t3 = 0;
   try {
-    hunt = (await import(new URL("../src/explore/hunt.js", import.meta.url).href)) as Record<string, unknown>;
-  } catch (err) {
-    if ((err as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw err;
+    t2 = performance.now();
+    await pool.run(spec);
+    t3 = performance.now();
+  } finally {
+    await pool.close();
   }
-  if (!hunt) {
-    row("hunt", "pending", "src/explore/hunt not in the tree yet");
-    json.hunt = { pending: true };
-    return;
+  const inline = executions / ((t1 - t0) / 1000), two = executions / ((t3 - t2) / 1000);
+  row("hunt campaign, 1 thread", fmt(inline) + "/s", `${executions} executions (src/workers huntRange, k = ${k})`);
+  row("hunt campaign, 2 workers", fmt(two) + "/s", `${(two / inline).toFixed(2)}x`);
+  json.huntRate = { model: "linux-2.4.16", huntPerSec: r.executionsPerSec, huntExecutions: r.executions, findings: r.findings.length, campaignInlinePerSec: inline, campaign2WorkersPerSec: two, k };
+}
+
+/** Executions and ms until the first swap-cache duplicate of a hunt seed (search only, no shrinking). */
+function timeToDuplicate(e: Engine, p: HuntParams, cap: number): { executions: number; ms: number } | undefined {
+  const t = emptyTally();
+  const hash = emptySeqHash();
+  const t0 = performance.now();
+  let first = 0;
+  while (first < cap) {
+    const found = huntRange(e, p, { index: 0, first, count: cap - first }, { stopOnViolation: true, keepRecords: false }, t, hash);
+    if (!found) return undefined;
+    if (isDuplicate(found.signature)) return { executions: found.seed + 1, ms: performance.now() - t0 };
+    first = found.seed + 1; // another violation first: keep looking
   }
-  row("hunt", "pending", `src/explore/hunt exports ${Object.keys(hunt).join(", ")}: not wired into the bench yet`);
-  json.hunt = { pending: true, exports: Object.keys(hunt) };
+  return undefined;
+}
+
+async function benchTimeToDuplicate(short: boolean): Promise<void> {
+  const model = "linux-2.4.10-pre";
+  const seeds = short ? 3 : 20;
+  const cap = short ? 10_000 : 100_000;
+  const k = await calibrateK(model);
+  const e = Engine.wasm();
+  const out: Record<string, unknown> = { model, seeds, cap, k };
+  for (const sched of ["pct", "random"] as const) {
+    const ms: number[] = [], execs: number[] = [];
+    let missed = 0;
+    for (let s = 1; s <= seeds; s++) {
+      const r = timeToDuplicate(e, huntParams(model, sched, HUNT_DEFAULTS.depth, k, s), cap);
+      if (r) { ms.push(r.ms); execs.push(r.executions); } else missed++;
+    }
+    const note = `${seeds} seeds, executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}` + (missed ? `, ${missed} not found in ${cap}` : "");
+    row(`first duplicate ${sched} median`, ms.length ? `${quantile(ms, 0.5).toFixed(1)} ms` : "none", note);
+    row(`first duplicate ${sched} p95`, ms.length ? `${quantile(ms, 0.95).toFixed(1)} ms` : "none");
+    out[sched] = { ms, executions: execs, missed, medianMs: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95) };
+  }
+  json.firstDuplicate = out;
+}
+
+/** PCT's observed rate of duplicate hits per execution beside 1/(n·k^(d-1)). */
+async function benchPctBound(short: boolean): Promise<void> {
+  const model = "linux-2.4.10-pre";
+  const executions = short ? 10_000 : 300_000;
+  const k = await calibrateK(model);
+  const pool = await WorkerPool.start({ workers: 2 });
+  const out: Record<string, unknown>[] = [];
+  try {
+    for (const depth of [1, 2, 3]) {
+      const r = await pool.run({ job: { kind: "hunt", params: huntParams(model, "pct", depth, k, 7) }, firstSeed: 0, executions });
+      const hits = Object.entries(r.hits).filter(([sig]) => isDuplicate(sig)).reduce((n, [, v]) => n + v, 0);
+      const b = pctBound(popcount(r.agentMask), r.maxSteps, depth);
+      const observed = hits / r.executions;
+      const mean = r.steps / Math.max(1, r.executions);
+      row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}, mean ${mean.toFixed(0)} steps`);
+      out.push({ depth, executions: r.executions, hits, observed, bound: b.perExecution, n: b.n, k: b.k, pctK: k, meanSteps: mean, allHits: r.hits });
+    }
+  } finally {
+    await pool.close();
+  }
+  json.pct = { model, runs: out };
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x !== 0; x &= x - 1) c++;
+  return c;
 }
 
 // ---- main ----
@@ -181,7 +287,9 @@ async function main(): Promise<void> {
   await benchBulk(short);
   await benchWorkers(short);
   await benchRss();
-  await benchHunt();
+  await benchHuntRate(short);
+  await benchTimeToDuplicate(short);
+  await benchPctBound(short);
   json.seconds = (performance.now() - t0) / 1000;
   const w = Math.max(...rows.map((r) => r.measure.length));
   const v = Math.max(...rows.map((r) => r.value.length));

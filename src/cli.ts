@@ -115,8 +115,8 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   );
   const workload: WorkloadOptions = {
     cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, areas: s.areas, pattern: s.pattern, writeRatio: s.writeRatio,
-    hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate, exitRate: s.exitRate, munmapRate: s.munmapRate,
-    swapoffRate: s.swapoffRate, swaponRate: s.swaponRate,
+    hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate,
+    exitRate: s.exitRate, munmapRate: s.munmapRate, swapoffRate: s.swapoffRate, swaponRate: s.swaponRate,
   };
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
@@ -135,9 +135,9 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   }
   bar?.stop();
   if (o.json) {
-    process.stdout.write(JSON.stringify(runJson(s, r, sources.missing)) + "\n");
+    process.stdout.write(JSON.stringify(runJson(s, r)) + "\n");
   } else {
-    process.stdout.write(runText(s, r, sources.missing));
+    process.stdout.write(runText(s, r));
   }
   return r.violations.length > 0 ? 1 : 0;
 }
@@ -153,7 +153,7 @@ async function progressBar(total: number): Promise<{ update(n: number): void; st
   return bar;
 }
 
-function runJson(s: RunSettings, r: BulkResult, missing: string[]) {
+function runJson(s: RunSettings, r: BulkResult) {
   const st = r.stats;
   return {
     command: "run",
@@ -181,7 +181,6 @@ function runJson(s: RunSettings, r: BulkResult, missing: string[]) {
     stats: st,
     violations: r.violations,
     stateHash: r.stateHash,
-    missing,
   };
 }
 
@@ -189,7 +188,7 @@ const num = (n: number): string => Math.round(n).toLocaleString("en-US");
 const rate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 
-function runText(s: RunSettings, r: BulkResult, missing: string[]): string {
+function runText(s: RunSettings, r: BulkResult): string {
   const st = r.stats;
   const rows: [string, string, string][] = [
     ["ops", num(r.ops), rate(r.rates.opsPerSec)],
@@ -211,7 +210,6 @@ function runText(s: RunSettings, r: BulkResult, missing: string[]): string {
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
     "",
   ];
-  for (const m of missing) lines.push(`note: not yet available: ${m}`);
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);

@@ -122,20 +122,24 @@ function start_op(cpu: i32): void {
   else if (kind == OP_SWAPOFF) push_frame(cpu, P_SYS_SWAPOFF, arg, 0, 0, 0, 0, 0);
   else if (kind == OP_SWAPON) push_frame(cpu, P_SYS_SWAPON, arg, 0, 0, 0, 0, 0);
   else push_frame(cpu, P_ACCESS, mm, page, 0, 0, 0, 0);
-  trace(EV_OP_START, op, 0, 0);
 }
 
 /** Runs one section of agent a. */
 function step_agent(a: i32): void {
   if (!reacquire_kernel_lock(a)) return;
+  let started = false;
   if (!enter_agent(a)) {
     start_op(a);
     enter_agent(a);
+    started = true;
   }
   const proc = frame_proc();
   const pc = frame_pc();
   bug_context(a, proc, pc);
-  if (tracing) trace_context(gget(G_STEP), a, proc, pc);
+  if (tracing) {
+    trace_context(gget(G_STEP), a, proc, pc);
+    if (started) trace(EV_OP_START, ag_get(a, AG_OP), 0, 0);
+  }
   const r = dispatch(proc, pc);
   if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
   if (a < nCpu) ag_set(a, AG_OP_STEPS, ag_get(a, AG_OP_STEPS) + 1);

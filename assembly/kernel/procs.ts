@@ -42,7 +42,7 @@ export const P_ALLOC_PAGE: i32 = 28;             // () → page (count 1) or 0; 
 export const P_TRY_TO_FREE_PAGES: i32 = 29;      // () → pages freed
 export const P_SHRINK_CACHE: i32 = 30;           // (nr_pages, priority) → pages still wanted
 export const P_SWAP_OUT: i32 = 31;               // (priority) → 1 made progress
-export const P_SWAP_OUT_MM: i32 = 32;            // (mm, count) → 1 made progress
+export const P_SWAP_OUT_MM: i32 = 32;            // (mm, count) → pages made freeable (at most one pass over the mm)
 export const P_TRY_TO_SWAP_OUT: i32 = 33;        // (mm, page) PTL held → 1 page freeable
 export const P_KSWAPD: i32 = 34;                 // () never returns: the kswapd agent's loop
 // assembly/mm/page_io.ts

@@ -66,6 +66,9 @@ export let nPages: i32 = 0;           // per mm
 export let pagesShift: i32 = 0;       // log2(nPages rounded up)
 export let nSlots: i32 = 0;           // per area
 export let slotsShift: i32 = 0;
+/** Areas the slot arrays are sized for: the ones swapped on at boot. swapon/swapoff ops
+ *  address only these (an area swapped off can be swapped on again). */
+export let nAreaSlots: i32 = 0;
 export let hashMask: i32 = 0;
 export let ioqMask: i32 = 0;
 export let opMask: i32 = 0;
@@ -141,7 +144,8 @@ export function layout_machine(): i32 {
   opMask = cfg(CFG_OPCAP) - 1;
   logMask = cfg(CFG_LOGCAP) - 1;
   traceMask = cfg(CFG_TRACECAP) - 1;
-  const totalSlots = MAX_AREAS << slotsShift;
+  nAreaSlots = cfg(CFG_NAREAS);
+  const totalSlots = nAreaSlots << slotsShift;
   const totalPtes = nMm << pagesShift;
   const lruWords = nFrames + 2; // two list heads (active, inactive) after the frames
 
@@ -270,6 +274,9 @@ export const PG_ACTIVE: i32 = 32;
 export const PG_SWAPCACHE: i32 = 64;   // page->mapping == &swapper_space
 export const PG_RESERVED: i32 = 128;   // the zero page
 export const PG_INUSE: i32 = 256;      // allocated (not on the free stack)
+// PG_launder (2.4.16): shrink_cache started writing this page; meeting it locked again, it
+// waits for the write instead of skipping it.
+export const PG_LAUNDER: i32 = 512;
 export const ZERO_PAGE: i32 = 0;       // frame 0
 
 @inline export function page_count(f: i32): i32 { return ld(PG_COUNT + (f << 2)); }

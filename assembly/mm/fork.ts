@@ -22,8 +22,10 @@ export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protect
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
 
-/** do_fork(parent, child). Both mms' mmap_sem are taken, lower mm first: the parent's
- *  dup_mmap holds it for writing, and the child's old process must not run meanwhile. */
+/** do_fork(parent, child). Both mms' mmap_sem are taken for writing, lower mm first: the
+ *  parent's as dup_mmap does, the child's because the model reuses its slot and threads of
+ *  its old process must not fault into the new page tables (the kernel copies into fresh
+ *  ones nobody else can see). */
 export function do_fork(pc: i32): i32 {
   const parent = l(0), child = l(1);
   switch (pc) {

@@ -13,10 +13,11 @@ import {
   PG_DIRTY, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
+import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
-  LK_PTL, LK_PCL,
+  wake_waiters, LK_PTL, LK_PCL,
 } from "../kernel/locks";
 import { bug, V_DATA_LOST } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -131,9 +132,12 @@ function try_access(): i32 {
 export function handle_mm_fault(pc: i32): i32 {
   switch (pc) {
     case 0:
-      // 2.4.0 faults hold mmap_sem exclusively, serialising every fault of one mm.
-      if (!has(F_FAULT_MMAP_SEM)) return handle_pte_fault();
-      if (!down(mm_addr(l(0), MM_SEM))) return BLOCK;
+      // do_page_fault's mmap_sem: 2.4.0 takes it exclusively, serialising every fault of one
+      // mm; later kernels share it among faults. Either way munmap, exit and fork (writers)
+      // never run inside a fault of the same mm.
+      if (has(F_FAULT_MMAP_SEM)) {
+        if (!down(mm_addr(l(0), MM_SEM))) return BLOCK;
+      } else if (!down_read(mm_addr(l(0), MM_SEM))) return BLOCK;
       return next(1);
     case 1:
       return handle_pte_fault();
@@ -166,7 +170,26 @@ function fault_done(): i32 {
   if (r == 1) stat(S_MINOR_FAULTS);
   else if (r == 2) stat(S_MAJOR_FAULTS);
   if (has(F_FAULT_MMAP_SEM)) up(mm_addr(l(0), MM_SEM));
+  else up_read(mm_addr(l(0), MM_SEM));
   return ret(r);
+}
+
+// ---- mmap_sem as the rw_semaphore of 2.4.3+ ------------------------------------------------
+// The lock word is owner + 1 while held for writing (locks.ts down/up) and minus the number
+// of readers while held for reading. A reader that finds a writer, and a writer that finds
+// readers, sleeps in locks.ts down() until the word drops to 0 and wakes it.
+
+/** down_read: true when taken; false when asleep behind a writer (return BLOCK). */
+export function down_read(addr: i32): bool {
+  const w = ld(addr);
+  if (w <= 0) { st(addr, w - 1); return true; }
+  return down(addr);
+}
+
+export function up_read(addr: i32): void {
+  const w = ld(addr) + 1;
+  st(addr, w);
+  if (w == 0) wake_waiters(addr);
 }
 
 // ---- do_anonymous_page ------------------------------------------------------------------------
@@ -447,8 +470,8 @@ function zap_from(start: i32): i32 {
 }
 
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
- *  mmap_sem keeps the mm's other users (2.4.0 faults, munmap, fork) out, as exit_mmap
- *  runs only when no other user exists. */
+ *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
+ *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
 export function do_exit(pc: i32): i32 {
   const mm = l(0);
   switch (pc) {
@@ -456,8 +479,8 @@ export function do_exit(pc: i32): i32 {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       return call(P_ZAP_PAGE_RANGE, 1, mm, 0, nPages, 0);
     case 1:
+      // rss is 0 again: zap_page_range counted every page out.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      mm_set(mm, MM_RSS, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));

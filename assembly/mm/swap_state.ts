@@ -5,10 +5,9 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
-  swp_entry, swp_type, swp_offset, G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY,
+  G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY,
   PG_REFERENCED, S_EEXIST, S_ENOENT, S_READAHEAD,
 } from "../kernel/state";
-import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
 import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
@@ -22,6 +21,7 @@ import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE } 
 import { put_page } from "./page_alloc";
 import { lru_cache_add } from "./swap";
 import { rw_swap_page, READ, WRITE } from "./page_io";
+import { readahead_start } from "./swapfile";
 
 @inline function bucket(entry: i32): i32 { return HASH_HEAD + ((mix32(entry) & hashMask) << 2); }
 @inline function hash_next(f: i32): i32 { return ld(PG_HASH_NEXT + (f << 2)); }
@@ -345,15 +345,6 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
 
 // ---- swapin_readahead -------------------------------------------------------------------
 // l0 = entry, l6 = first entry of the window, l7 = slots counted, l8 = next slot index.
-
-/** Start of the readahead window: the aligned cluster of 1 << page_cluster slots around
- *  entry, moved past the header slot 0 (valid_swaphandles' *offset). */
-function readahead_start(entry: i32): i32 {
-  const cluster = cfg(CFG_PAGE_CLUSTER);
-  let toff = (swp_offset(entry) >> cluster) << cluster;
-  if (toff == 0) toff = 1;
-  return swp_entry(swp_type(entry), toff);
-}
 
 /** swapin_readahead(entry) → 0: read the run of in-use slots valid_swaphandles counted. */
 export function swapin_readahead(pc: i32): i32 {

@@ -19,7 +19,7 @@
 import { imul, idiv } from "../kernel/platform";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
-  gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
+  PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
   G_SWAP_MM, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
@@ -43,11 +43,6 @@ import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, lru_cache_del, deactivate_page,
 } from "./swap";
 
-// PG_launder (2.4.16): shrink_cache started writing this page; meeting it locked again,
-// it waits for the write instead of skipping it. Not in state.ts's PG_* list: free_frame
-// clears all flags, rmqueue sets only PG_INUSE, so the bit needs no one else's help.
-export const PG_LAUNDER: i32 = 512;
-
 // Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed
 // as mm << 16 | page (vpage) so an event can carry it with a frame and an entry.
 export const EV_TSO_YOUNG: i32 = 400;       // (vpage, page, 0): young pte, only aged
@@ -61,7 +56,7 @@ export const EV_TSO_RETRY: i32 = 407;       // (page, entry, result): add failed
 export const EV_SWAP_OUT_MM: i32 = 410;     // (mm, cursor, count): scan starts, wants count freeable
 export const EV_SWAP_OUT_MM_END: i32 = 411; // (mm, cursor, pages made freeable)
 export const EV_SHRINK: i32 = 420;          // (nr_pages, priority, max_scan)
-export const EV_SHRINK_WRITE: i32 = 421;    // (page, entry, 0): dirty cache page written
+export const EV_SHRINK_WRITE: i32 = 421;    // (page, entry, 0): dirty cache page handed to swap_writepage
 export const EV_SHRINK_FREE: i32 = 422;     // (page, entry, 0): removed from the cache, freed
 export const EV_SHRINK_BUSY: i32 = 423;     // (page, count, flags): recheck under PCL failed
 export const EV_SHRINK_SWAP_OUT: i32 = 424; // (priority, 0, 0): too many mapped pages

@@ -49,7 +49,7 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Bytes layout_machine will ask for (an upper bound within a few KiB). */
 export function estimateBytes(c: MachineConfig): number {
-  const totalSlots = MAX_AREAS * 2 ** log2ceil(c.slotsPerArea);
+  const totalSlots = c.areas * 2 ** log2ceil(c.slotsPerArea); // state.ts: nAreaSlots areas
   const totalPtes = c.mms * 2 ** log2ceil(c.pagesPerMm);
   const hashSize = 2 ** log2ceil(Math.max(16, c.frames));
   const ioqSize = 2 ** log2ceil(c.frames + 1);

@@ -32,6 +32,8 @@ export interface BulkOptions {
   checker?: Checker;
   /** Called after every chunk with the ops completed so far (the CLI's progress bar). */
   onProgress?: (opsDone: number, opsTotal: number) => void;
+  /** Steps without an op completing before the watchdog reports a livelock (LIVELOCK_STEPS). */
+  livelockSteps?: number;
   /** Use this engine instead of creating one (tests; must be of `backend`). */
   engine?: Engine;
 }
@@ -127,6 +129,7 @@ function runConfigured(e: Engine, o: BulkOptions): BulkResult {
 
   const t0 = performance.now();
   const interval = o.checkInterval > 0 ? o.checkInterval : Infinity;
+  const livelockSteps = o.livelockSteps ?? LIVELOCK_STEPS;
   let nextCheck = interval;
   let code: number = RUN.LIMIT;
   let lastOps = 0;
@@ -149,7 +152,7 @@ function runConfigured(e: Engine, o: BulkOptions): BulkResult {
     if (stats.ops !== lastOps || e.global(G.SWAPOFF_AREA) !== -1) {
       lastOps = stats.ops;
       lastOpsStep = stats.steps;
-    } else if (stats.steps - lastOpsStep >= LIVELOCK_STEPS) {
+    } else if (stats.steps - lastOpsStep >= livelockSteps) {
       violations.push({
         source: "watchdog", invariant: "livelock", signature: "livelock@bulk", step: stats.steps,
         message: `no operation completed in the last ${stats.steps - lastOpsStep} steps`,

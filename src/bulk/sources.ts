@@ -6,7 +6,7 @@ import { checkInvariants } from "../invariants/check.js";
 export interface BulkSources {
   workloadFactory: OpSourceFactory;
   checker?: Checker;
-  /** Parts not available (shown by the CLI); empty now that both are in the tree. */
+  /** Parts not in the tree (bench/ reports them); empty since src/workload and src/invariants landed. */
   missing: string[];
 }
 

@@ -45,7 +45,7 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
     pagesPerMm: intOpt("pages", o.pages, 1, 4096),
     slotsPerArea: intOpt("slots", o.slots, 2, 1 << 16),
     pageCluster: intOpt("page-cluster", o.pageCluster, 0, 8),
-    kswapd: o.kswapd === true,
+    kswapd: o.kswapd !== false,
     mms: o.threads ? 1 : cpus,
   };
   const writeRatio = Number(o.writeRatio);
@@ -187,7 +187,8 @@ export function registerExploreCommands(program: Command): void {
     .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
     .option("--slots <n>", "swap slots, slot 0 is the header (2..65536)", String(d.slotsPerArea))
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
-    .option("--kswapd", "run kswapd beside direct reclaim (default: off)")
+    .option("--kswapd", "run kswapd beside direct reclaim (default)")
+    .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
     .option("--no-threads", "each CPU its own process (default: threads of one mm)")
     .option("--write-ratio <p>", "fraction of ops that write", String(HUNT_DEFAULTS.writeRatio))
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))

@@ -7,7 +7,7 @@ import { G, R, RUN, VIOLATION_IDS } from "../wasm/abi.js";
 import { checkInvariants, modelViolation } from "../invariants/check.js";
 import { InternalError } from "../errors.js";
 import type { ReproMachine } from "../report/repro.js";
-import { readTrace, procsInFlight, type TraceRecord } from "../report/trace.js";
+import { readTrace, type TraceRecord } from "../report/trace.js";
 import { replayConfig, HUNT_LOGCAP } from "./machine.js";
 
 /** What broke in an execution. */
@@ -60,9 +60,8 @@ export interface ReplayOutcome {
   schedule: Uint8Array;
   /** The given schedule named an agent that could not run (not merely ran out). */
   diverged: boolean;
-  /** Trace records and the procedures in flight at the end (trace option only). */
+  /** Trace records (trace option only). */
   records?: TraceRecord[];
-  racing?: Set<number>;
 }
 
 /** Number of context switches in a schedule. */
@@ -123,10 +122,7 @@ export class Replayer {
       }
       const verdict = verdictOf(e, code);
       const out: ReplayOutcome = { code, verdict, schedule: this.executed(), diverged };
-      if (opts.trace) {
-        out.records = readTrace(e);
-        out.racing = procsInFlight(e, e.config.cpus + 1 + (e.config.kswapd ? 1 : 0));
-      }
+      if (opts.trace) out.records = readTrace(e);
       return out;
     } finally {
       e.m.tracing(0);

@@ -231,7 +231,6 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
   const diagram = renderDiagram({
     records: out.records ?? [], cpus: r.machine.cpus, kswapd: r.machine.kswapd, ops: r.ops,
     violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
-    racingProcs: out.racing,
   });
   return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram };
 }

@@ -9,15 +9,15 @@ import type { ReproMachine } from "../report/repro.js";
 
 export const HUNT_MACHINE: ReproMachine = {
   cpus: 2,
-  frames: 8,          // the zero page + 7: two CPUs' in-flight pages and a few mapped ones
+  frames: 6,          // the zero page + 5: each CPU's page in flight and a few mapped ones
   mms: 1,             // one process, its CPUs are threads sharing the mm
   pagesPerMm: 4,
   areas: 1,
-  slotsPerArea: 16,   // slot 0 is the header: 15 usable, so freed slots come back soon
-  kswapd: false,
+  slotsPerArea: 5,    // slot 0 is the header: 4 usable, so vm_swap_full holds and freed slots come back at once
+  kswapd: true,       // reclaim beside the faulting CPUs, holding no BKL (the seed race's other CPU)
   pageCluster: 1,     // readahead windows of 2 slots: slot 1's window starts at BAD slot 0
-  freeMin: 3,         // ≤ 3 free frames: alloc_page goes to try_to_free_pages
-  freeLow: 4,
+  freeMin: 2,         // ≤ 2 free frames: alloc_page goes to try_to_free_pages
+  freeLow: 4,         // ≤ 4: kswapd is woken
   freeHigh: 5,
   swapCluster: 2,     // one reclaim pass frees a couple of pages, not the whole machine
   areaPrioEqual: false,

@@ -549,12 +549,23 @@ export function modelViolation(e: Engine): Violation | undefined {
 
 const LOCK_CLASS = ["page_table_lock", "pagemap_lru_lock", "swaplock", "sdev_lock", "pagecache_lock"];
 
+// swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
+const BAD_ENTRY_REASONS = [
+  "Unused swap offset entry (the slot is free)", "Bad swap offset entry", "Unused swap file entry",
+  "Bad swap file entry", "slot freed under us (count 0 once sdev_lock was held)", "reference to a SWAP_MAP_BAD slot",
+];
+
 function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
   switch (id) {
     case "swapcache-unique":
       return `two swap-cache pages for ${fmtEntry(a)}: ${fmtPage(b)} and ${fmtPage(c)}`;
     case "page-lock":
       return `swap cache or I/O touched ${fmtPage(a)} without holding its page lock`;
+    case "free-slot":
+    case "bad-slot":
+      return `${BAD_ENTRY_REASONS[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
+    case "data-lost":
+      return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
     case "lock-order":
       if (b === -1) return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
       if (a === -2) return `went to sleep holding a spinlock (held classes 0x${b.toString(16)})`;
@@ -563,6 +574,9 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
     case "bug-on":
       if (a === 1) return `freeing ${fmtPage(b)} while it is locked, in the swap cache or reserved (flags 0x${(c >>> 0).toString(16)})`;
       if (a === 2) return `put_page underflow on ${fmtPage(b)}`;
+      if (a === 200) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
+      if (a === 201) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === 300) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
       return `BUG() (${a}, ${b}, ${c})`;
     case "deadlock":
       return "no agent can run while work remains";

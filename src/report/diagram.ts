@@ -9,8 +9,9 @@
 //
 // One column per CPU (plus disk / kswapd only when they did something worth a line), time
 // flowing down, one line per atomic section that ran, named by its kernel function and what
-// it traced. Sections that traced nothing are dropped unless their procedure is one of the
-// racing ones; a section repeated back to back (spinning on a lock) is shown once with ×N.
+// it traced. Sections that traced nothing are noise and dropped; every section that traced
+// something is kept, so every step of the racing procedures that did something shows. A
+// section repeated back to back (spinning on a lock) is shown once with ×N.
 import { PROC_NAMES, opKind, opMm, opPage, opArg, OP } from "../wasm/abi.js";
 import { describeEvent } from "./events/index.js";
 import { fmtVpage } from "./events/types.js";
@@ -31,8 +32,6 @@ export interface DiagramInput {
   /** Each CPU's op list, shown above the columns. */
   ops?: readonly (readonly number[])[];
   violation?: DiagramViolation;
-  /** Procedures whose every section is kept, even silent ones. */
-  racingProcs?: ReadonlySet<number>;
   /** Maximum characters per column (text wraps). */
   columnWidth?: number;
 }
@@ -63,7 +62,7 @@ interface Line {
 }
 
 /** The text of one section (all records of one step), or "" when it is noise. */
-function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>): string {
+function sectionText(recs: readonly TraceRecord[]): string {
   const parts: string[] = [];
   let opStart = "";
   for (const r of recs) {
@@ -74,22 +73,19 @@ function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>):
       if (t) parts.push(t);
     }
   }
-  const proc = recs[0].proc;
-  let body = "";
-  if (parts.length > 0) body = `${procName(proc)}: ${parts.join("; ")}`;
-  else if (racing.has(proc)) body = `${procName(proc)} (section ${recs[0].pc})`;
+  const body = parts.length > 0 ? `${procName(recs[0].proc)}: ${parts.join("; ")}` : "";
   if (opStart) return body ? `${opStart}\n${body}` : opStart;
   return body;
 }
 
 /** Groups records by step, in order, and turns each group into a line. */
-function linesOf(records: readonly TraceRecord[], racing: ReadonlySet<number>): Line[] {
+function linesOf(records: readonly TraceRecord[]): Line[] {
   const lines: Line[] = [];
   let i = 0;
   while (i < records.length) {
     let j = i + 1;
     while (j < records.length && records[j].step === records[i].step && records[j].agent === records[i].agent) j++;
-    const text = sectionText(records.slice(i, j), racing);
+    const text = sectionText(records.slice(i, j));
     if (text) {
       const last = lines[lines.length - 1];
       if (last && last.agent === records[i].agent && last.text === text) last.repeat++;
@@ -128,8 +124,7 @@ function columnName(agent: number, cpus: number): string {
 
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
-  const racing = input.racingProcs ?? new Set<number>();
-  const lines = linesOf(input.records, racing);
+  const lines = linesOf(input.records);
   // Columns: every CPU, then disk and kswapd only if they kept a line.
   const agents: number[] = [];
   for (let c = 0; c < input.cpus; c++) agents.push(c);
@@ -164,8 +159,7 @@ export function renderDiagram(input: DiagramInput): string {
   });
   if (input.violation) {
     const v = input.violation;
-    const where = v.agent >= 0 ? ` (on ${columnName(v.agent, input.cpus)})` : " (found at rest)";
-    out.push(`*** ${v.id}: ${v.message}${where}`);
+    out.push(`*** ${v.id}: ${v.message}${v.agent >= 0 ? "" : " (found by the deep check at rest)"}`);
   }
   return out.join("\n");
 }

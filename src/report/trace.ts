@@ -1,7 +1,7 @@
-// Reading what the model recorded: trace records (assembly/kernel/trace.ts) and the call
-// stacks of the agents, for diagrams and for the shrinker's map of steps to ops.
+// Reading what the model recorded: trace records (assembly/kernel/trace.ts), for diagrams
+// and for the shrinker's map of steps to ops.
 import type { Engine } from "../wasm/engine.js";
-import { G, R, AG, TRACE_WORDS, STACK_FRAMES, FRAME_WORDS, P } from "../wasm/abi.js";
+import { G, R, TRACE_WORDS } from "../wasm/abi.js";
 
 /** One trace record: agent ran section pc of procedure proc at step and it traced event(a, b, c). */
 export interface TraceRecord {
@@ -41,28 +41,4 @@ function fixOpStarts(recs: TraceRecord[]): void {
     recs[i].step = recs[i + 1].step;
     recs[i].agent = recs[i + 1].agent;
   }
-}
-
-/** Procedure ids on each agent's call stack, outermost first. */
-export function agentStacks(e: Engine, agents: number): number[][] {
-  const I = e.I32;
-  const base = e.region(R.STACKS) >> 2;
-  const out: number[][] = [];
-  for (let a = 0; a < agents; a++) {
-    const sp = e.agentWord(a, AG.SP);
-    const procs: number[] = [];
-    for (let f = 0; f < sp && f < STACK_FRAMES; f++) procs.push(I[base + (a * STACK_FRAMES + f) * FRAME_WORDS]);
-    out.push(procs);
-  }
-  return out;
-}
-
-/** Procedures that frame every operation or never stop: never "racing" by themselves. */
-const FRAMING = new Set<number>([P.access, P.handle_mm_fault, P.kswapd, P.disk]);
-
-/** The procedures caught in flight at the end of a run (the racing ones when it stopped on a violation). */
-export function procsInFlight(e: Engine, agents: number): Set<number> {
-  const out = new Set<number>();
-  for (const stack of agentStacks(e, agents)) for (const p of stack) if (!FRAMING.has(p)) out.add(p);
-  return out;
 }

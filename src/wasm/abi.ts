@@ -50,7 +50,7 @@ export type Stats = Record<StatName, number>;
 /** assembly/kernel/state.ts PG_* page flags */
 export const PG = {
   LOCKED: 1, REFERENCED: 2, UPTODATE: 4, DIRTY: 8, LRU: 16, ACTIVE: 32, SWAPCACHE: 64,
-  RESERVED: 128, INUSE: 256,
+  RESERVED: 128, INUSE: 256, LAUNDER: 512,
 } as const;
 
 /** assembly/kernel/state.ts A_* swap area words, SWP_* flags */

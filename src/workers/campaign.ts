@@ -1,7 +1,7 @@
 // A campaign's chunks merged in seed order, and the single-thread way to run one (the
 // reference a sharded run must reproduce byte for byte).
-import type { CampaignResult, CampaignSpec, ChunkOptions, ChunkResult } from "./protocol.js";
-import { addStats, emptySeqHash, seqConcat, seedRanges, zeroStats, type SeedRange } from "./shard.js";
+import type { CampaignResult, CampaignSpec, ChunkOptions, ChunkResult, Execution, Found } from "./protocol.js";
+import { addTally, emptySeqHash, emptyTally, seqConcat, seedRanges, sortedHits, type SeedRange } from "./shard.js";
 import { EngineCache, runChunk } from "./jobs.js";
 
 export function chunkOptions(spec: CampaignSpec): ChunkOptions {
@@ -19,16 +19,14 @@ export function campaignRanges(spec: CampaignSpec, defaultChunk: number): SeedRa
  * single worker would never have run, are ignored even if they ran).
  */
 export function mergeChunks(spec: CampaignSpec, chunks: readonly (ChunkResult | undefined)[]): CampaignResult {
-  const stats = zeroStats();
+  const t = emptyTally();
   let hash = emptySeqHash();
-  const records = spec.keepRecords ? [] as NonNullable<CampaignResult["records"]> : undefined;
-  let executions = 0;
-  let found: CampaignResult["found"];
+  const records = spec.keepRecords && spec.job.kind === "bulk" ? ([] as Execution[]) : undefined;
+  let found: Found | undefined;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
     if (!c) throw new Error(`internal: chunk ${i} missing from the merge`);
-    executions += c.executions;
-    addStats(stats, c.stats);
+    addTally(t, c);
     hash = seqConcat(hash, c.hash);
     if (records && c.records) records.push(...c.records);
     if (c.found && !found) {
@@ -39,8 +37,8 @@ export function mergeChunks(spec: CampaignSpec, chunks: readonly (ChunkResult | 
   return {
     kind: spec.job.kind,
     firstSeed: spec.firstSeed >>> 0,
-    executions,
-    stats,
+    ...t,
+    hits: sortedHits(t.hits),
     hash: hash.h.toString(16).padStart(8, "0"),
     found,
     records,

@@ -3,8 +3,9 @@
 // must equal), so both go through the same code.
 import { Engine, wasmModule } from "../wasm/engine.js";
 import type { Backend } from "../wasm/engine.js";
-import type { BulkParams, ChunkOptions, ChunkResult, Execution, JobSpec } from "./protocol.js";
-import { addStats, emptySeqHash, seqPush, zeroStats, type SeedRange } from "./shard.js";
+import type { BulkParams, ChunkOptions, ChunkResult, Execution, Found, JobSpec } from "./protocol.js";
+import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+import { huntRange } from "./hunt-range.js";
 import { runBulk } from "../bulk/run.js";
 import { loadBulkSources, type BulkSources } from "../bulk/sources.js";
 
@@ -35,32 +36,42 @@ async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number):
   return { seed, outcome: r.outcome, violation: v ? v.invariant : "none", steps: r.steps, stats: r.stats, stateHash: r.stateHash };
 }
 
-/** One execution of a job for one seed. */
-export async function runExecution(engines: EngineCache, job: JobSpec, seed: number): Promise<Execution> {
-  switch (job.kind) {
-    case "bulk":
-      return bulkExecution(engines, job.params, seed);
+/** Bulk: one large run per seed, each kept whole when asked. */
+async function bulkRange(engines: EngineCache, p: BulkParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash, records: Execution[]): Promise<Found | undefined> {
+  let found: Found | undefined;
+  for (let i = 0; i < range.count; i++) {
+    const x = await bulkExecution(engines, p, (range.first + i) >>> 0);
+    t.executions++;
+    t.steps += x.steps;
+    t.maxSteps = Math.max(t.maxSteps, x.steps);
+    addStats(t.stats, x.stats);
+    seqPush(hash, parseInt(x.stateHash, 16));
+    if (opts.keepRecords) records.push(x);
+    if (x.violation === "none") continue;
+    t.hits[x.violation] = (t.hits[x.violation] ?? 0) + 1;
+    if (!found) {
+      found = { seed: x.seed, violation: x.violation, signature: x.violation, message: `${x.violation} in bulk run ${x.seed}`, steps: x.steps };
+      if (opts.stopOnViolation) break;
+    }
   }
-  throw new Error(`unknown job kind ${(job as { kind: string }).kind}`);
+  return found;
 }
 
 /** Runs the seeds of `range` in order; stops after the first violation when asked. */
 export async function runChunk(engines: EngineCache, job: JobSpec, range: SeedRange, opts: ChunkOptions): Promise<ChunkResult> {
-  const stats = zeroStats();
+  const t = emptyTally();
   const hash = emptySeqHash();
   const records: Execution[] = [];
-  let found: Execution | undefined;
-  let executions = 0;
-  for (let i = 0; i < range.count; i++) {
-    const x = await runExecution(engines, job, (range.first + i) >>> 0);
-    executions++;
-    addStats(stats, x.stats);
-    seqPush(hash, parseInt(x.stateHash, 16));
-    if (opts.keepRecords) records.push(x);
-    if (x.violation !== "none" && !found) {
-      found = x;
-      if (opts.stopOnViolation) break;
-    }
+  let found: Found | undefined;
+  switch (job.kind) {
+    case "bulk":
+      found = await bulkRange(engines, job.params, range, opts, t, hash, records);
+      break;
+    case "hunt":
+      found = huntRange(await engines.get(job.params.backend), job.params, range, opts, t, hash);
+      break;
+    default:
+      throw new Error(`unknown job kind ${(job as { kind: string }).kind}`);
   }
-  return { range, executions, stats, hash, found, records: opts.keepRecords ? records : undefined };
+  return { ...t, hits: sortedHits(t.hits), range, hash, found, records: opts.keepRecords && job.kind === "bulk" ? records : undefined };
 }

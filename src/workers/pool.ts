@@ -9,6 +9,7 @@ import { wasmModule } from "../wasm/engine.js";
 import type { CampaignResult, CampaignSpec, ChunkResult, FromWorker, ToWorker } from "./protocol.js";
 import { campaignRanges, chunkOptions, mergeChunks } from "./campaign.js";
 import { defaultChunk } from "./shard.js";
+import { InputError, InternalError, UsageError } from "../errors.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,6 +38,18 @@ export interface CampaignProgress {
   executions: number;
   chunksDone: number;
   chunks: number;
+}
+
+/** The worker's error as the class the host maps to an exit code (errors.ts), message intact. */
+function rebuildError(e: { name: string; message: string; stack?: string }): Error {
+  const err =
+    e.name === "UsageError" ? new UsageError(e.message)
+    : e.name === "InputError" ? new InputError(e.message)
+    : e.name === "InternalError" ? new InternalError(e.message)
+    : e.name === "RangeError" ? new RangeError(e.message)
+    : new Error(`worker: ${e.name}: ${e.message}`);
+  if (e.stack) err.stack = e.stack;
+  return err;
 }
 
 export class WorkerPool {
@@ -97,7 +110,12 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error("pool is closed"));
     if (this.failure) return Promise.reject(this.failure);
     if (this.onMessage) return Promise.reject(new Error("a campaign is already running on this pool"));
-    const ranges = campaignRanges(spec, defaultChunk(spec.executions, this.slots.length));
+    let ranges: ReturnType<typeof campaignRanges>;
+    try {
+      ranges = campaignRanges(spec, defaultChunk(spec.executions, this.slots.length));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const opts = chunkOptions(spec);
     const results: (ChunkResult | undefined)[] = new Array(ranges.length);
     let next = 0;
@@ -134,9 +152,7 @@ export class WorkerPool {
         slot.busy = false;
         inFlight--;
         if (m.type === "failed") {
-          const err = new Error(`worker: ${m.error.name}: ${m.error.message}`);
-          if (m.error.stack) err.stack = m.error.stack;
-          chunkError ??= err;
+          chunkError ??= rebuildError(m.error);
         } else if (m.type === "done") {
           results[m.id] = m.result;
           done++;

@@ -4,6 +4,8 @@ import type { Backend, MachineConfig } from "../wasm/engine.js";
 import type { Stats } from "../wasm/abi.js";
 import type { SeedRange, SeqHash } from "./shard.js";
 import type { WorkloadOptions } from "../bulk/workload-contract.js";
+import type { ReproMachine } from "../report/repro.js";
+import type { HuntWorkload } from "../explore/workload.js";
 
 /** One large randomized run per seed (design.md "bulk mode", src/bulk/run.ts runBulk). */
 export interface BulkParams {
@@ -18,12 +20,30 @@ export interface BulkParams {
   checkInterval: number;
 }
 
-export type JobSpec = { kind: "bulk"; params: BulkParams };
+/**
+ * Short executions of a small machine (src/explore's hunt). Campaign "seeds" are execution
+ * indices: execution i runs with scheduler/op seed executionSeed(huntSeed, i), as hunt() does.
+ */
+export interface HuntParams {
+  backend: Backend;
+  /** The model's CFG_FLAGS word (src/model resolveModel). */
+  flags: number;
+  machine: ReproMachine;
+  sched: "pct" | "random";
+  /** PCT bug depth d. */
+  depth: number;
+  /** PCT's k, FIXED for the campaign: an execution must not depend on earlier ones, or a
+   *  shard would behave differently from the same seeds run in one worker. */
+  pctK: number;
+  huntSeed: number;
+  workload: HuntWorkload;
+}
 
-/** What one execution (one seed) produced. */
+export type JobSpec = { kind: "bulk"; params: BulkParams } | { kind: "hunt"; params: HuntParams };
+
+/** What one bulk execution (one seed) produced (deterministic parts only). */
 export interface Execution {
   seed: number;
-  /** How it ended. */
   outcome: "done" | "violation";
   /** Invariant id of the first violation, "none" when clean. */
   violation: string;
@@ -31,6 +51,20 @@ export interface Execution {
   stats: Stats;
   /** FNV-1a of the whole machine state at the end (Engine.stateHash). */
   stateHash: string;
+}
+
+/** The first violating execution of a chunk or campaign. */
+export interface Found {
+  /** Campaign seed (bulk: the run's seed; hunt: the execution index). */
+  seed: number;
+  /** Invariant id. */
+  violation: string;
+  /** Stable signature (invariant id + procedures; bulk: the invariant id). */
+  signature: string;
+  message: string;
+  steps: number;
+  /** Hunt: what replays it (Replayer / repro): the execution's seed, ops and choice log. */
+  replay?: { seed: number; ops: number[][]; schedule: number[] };
 }
 
 /** A campaign: one execution per seed in [firstSeed, firstSeed + executions). */
@@ -42,7 +76,7 @@ export interface CampaignSpec {
   chunk?: number;
   /** Stop at the first execution (in seed order) that finds a violation. */
   stopOnViolation?: boolean;
-  /** Keep every execution's record in the result (bulk: few, large executions). */
+  /** Keep every execution's record in the result (bulk only: few, large executions). */
   keepRecords?: boolean;
 }
 
@@ -51,27 +85,36 @@ export interface ChunkOptions {
   keepRecords: boolean;
 }
 
-/** The result of a consecutive run of seeds. */
-export interface ChunkResult {
-  range: SeedRange;
-  /** Executions actually run (fewer than range.count when stopped at a violation). */
+/** Order-independent tallies of a run of executions. */
+export interface Tally {
   executions: number;
+  steps: number;
+  /** Most steps of one execution (PCT's k). */
+  maxSteps: number;
+  /** Agents seen running (bit per agent; hunts only: PCT's n). */
+  agentMask: number;
+  /** Violating executions by signature. */
+  hits: Record<string, number>;
   stats: Stats;
+}
+
+/** The result of a consecutive run of seeds. */
+export interface ChunkResult extends Tally {
+  range: SeedRange;
+  /** Order-respecting hash of the executions' fingerprints. */
   hash: SeqHash;
-  found?: Execution;
+  found?: Found;
   records?: Execution[];
 }
 
 /** The merged result of a campaign, identical for any number of workers. */
-export interface CampaignResult {
+export interface CampaignResult extends Tally {
   kind: JobSpec["kind"];
   firstSeed: number;
-  executions: number;
-  stats: Stats;
-  /** Order-respecting hash of every execution's state hash, in seed order. */
+  /** Order-respecting hash of every execution's fingerprint, in seed order. */
   hash: string;
   /** The first violating execution in seed order. */
-  found?: Execution;
+  found?: Found;
   records?: Execution[];
 }
 

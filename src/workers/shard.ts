@@ -74,3 +74,34 @@ export function addStats(into: Stats, from: Readonly<Stats>): Stats {
   for (const n of STAT_NAMES) into[n] += from[n];
   return into;
 }
+
+// ---- order-independent tallies ----
+
+/** Counts of a run of executions (protocol.ts Tally; repeated here to keep this file pure). */
+export interface TallyLike {
+  executions: number;
+  steps: number;
+  maxSteps: number;
+  agentMask: number;
+  hits: Record<string, number>;
+  stats: Stats;
+}
+
+export function emptyTally(): TallyLike {
+  return { executions: 0, steps: 0, maxSteps: 0, agentMask: 0, hits: {}, stats: zeroStats() };
+}
+
+/** Adds `from` into `into`; the result is the same in any order, so chunks merge freely. */
+export function addTally(into: TallyLike, from: Readonly<TallyLike>): void {
+  into.executions += from.executions;
+  into.steps += from.steps;
+  into.maxSteps = Math.max(into.maxSteps, from.maxSteps);
+  into.agentMask |= from.agentMask;
+  for (const [k, v] of Object.entries(from.hits)) into.hits[k] = (into.hits[k] ?? 0) + v;
+  addStats(into.stats, from.stats);
+}
+
+/** Hits with keys in sorted order, so equal tallies serialize to equal bytes. */
+export function sortedHits(h: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(h).sort().map((k) => [k, h[k]]));
+}

@@ -130,6 +130,19 @@ describe("bulk run accounting", () => {
     expect(r.steps).toBe(1);
   });
 
+  it("reports a livelock when no op completes for livelockSteps steps", async () => {
+    // Checking after every step makes every run() call one step long, so the watchdog sees
+    // each step; a write fault takes more than 3 sections, so 3 steps without an op ending come.
+    const r = await runBulk(await options({ checker: () => [], checkInterval: 1, livelockSteps: 3, workload: workload({ writeRatio: 1 }) }));
+    expect(r.outcome).toBe("violation");
+    const v = r.violations[0];
+    expect(v.source).toBe("watchdog");
+    expect(v.invariant).toBe("livelock");
+    expect(v.message).toMatch(/no operation completed in the last 3 steps/);
+    const calm = await runBulk(await options({ checker: () => [], workload: quiet }));
+    expect(calm.violations.filter((x) => x.source === "watchdog")).toEqual([]);
+  });
+
   it("turns a model trap into an InternalError naming the step", async () => {
     const e = Engine.wasm();
     const o = await options({ engine: e });

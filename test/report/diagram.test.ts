@@ -20,8 +20,9 @@ function synthetic(): TraceRecord[] {
   return [
     { ...rec(0, P.access, EV.OP_START, makeOp(OP.WRITE, 0, 1)), step: 0 },
     { ...rec(0, P.alloc_page, ALLOC, 3, 4), step: 0 },
-    rec(1, P.do_swap_page, EV.SECTION, 0, 0, 0, 2),        // racing procedure: kept though silent
-    rec(0, P.zap_page_range, EV.SECTION),                  // noise: dropped
+    rec(1, P.do_swap_page, EV.SECTION, 0, 0, 0, 2),        // silent: noise, dropped
+    rec(1, P.do_swap_page, 201, 1, 0, 0, 3),               // swap_state.ts EV_LOOKUP_MISS (entry)
+    rec(0, P.zap_page_range, EV.SECTION),                  // silent: dropped
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
@@ -35,7 +36,6 @@ describe("renderDiagram", () => {
     records: synthetic(), cpus: 2, kswapd: false,
     ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]],
     violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1", agent: 0 },
-    racingProcs: new Set([P.do_swap_page]),
   });
   const lines = text.split("\n");
   const header = lines.findIndex((l) => /^CPU0\s+\|/.test(l));
@@ -68,8 +68,8 @@ describe("renderDiagram", () => {
     expect(row("spins on")).toBeLessThan(row("sleeps on"));
   });
 
-  it("keeps silent sections of racing procedures and drops other silent ones", () => {
-    expect(text).toContain("do_swap_page (section 2)");
+  it("drops sections that traced nothing", () => {
+    expect(text.match(/do_swap_page/g)).toHaveLength(1);
     expect(text).not.toContain("zap_page_range");
   });
 
@@ -79,7 +79,9 @@ describe("renderDiagram", () => {
   });
 
   it("ends with the line where the invariant broke", () => {
-    expect(lines[lines.length - 1]).toBe("*** swapcache-unique: two swap-cache pages for E0:1 (on CPU0)");
+    expect(lines[lines.length - 1]).toBe("*** swapcache-unique: two swap-cache pages for E0:1");
+    const atRest = renderDiagram({ records: synthetic(), cpus: 2, kswapd: false, violation: { id: "swap-count", message: "E0:2 counts 2, 1 pte", agent: -1 } });
+    expect(atRest.split("\n").pop()).toBe("*** swap-count: E0:2 counts 2, 1 pte (found by the deep check at rest)");
   });
 
   it("wraps long cells within the column width", () => {

@@ -12,7 +12,10 @@ import { wasmModule } from "../../src/wasm/engine.js";
 import { SCHED } from "../../src/wasm/abi.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
 import type { WorkloadOptions } from "../../src/bulk/workload-contract.js";
-import type { CampaignSpec, CampaignResult } from "../../src/workers/protocol.js";
+import type { CampaignSpec, CampaignResult, HuntParams } from "../../src/workers/protocol.js";
+import { resolveModel } from "../../src/model/models.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { Replayer } from "../../src/explore/execute.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const workerFile = defaultWorkerFile();
@@ -42,6 +45,15 @@ const bulk = (backend: "wasm" | "js", firstSeed: number, executions: number, chu
   firstSeed, executions, chunk, keepRecords: true,
 });
 const bytes = (r: CampaignResult) => JSON.stringify(r);
+
+// The hunt's small machine; PCT's k fixed for the campaign.
+const hunt = (model: string, sched: "pct" | "random", firstSeed: number, executions: number, extra: Partial<CampaignSpec> = {}): CampaignSpec => {
+  const params: HuntParams = {
+    backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth: 2, pctK: 120, huntSeed: 9,
+    workload: { cpus: HUNT_MACHINE.cpus, opsPerCpu: 6, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms, shareMm: true, writeRatio: 0.5 },
+  };
+  return { job: { kind: "hunt", params }, firstSeed, executions, ...extra };
+};
 
 describe("worker pool", () => {
   let one: WorkerPool;
@@ -85,9 +97,44 @@ describe("worker pool", () => {
     expect(j.hash).toBe(w.hash);
   }, 60_000);
 
+  it("a hunt campaign sharded over 3 workers equals one worker, for PCT and random", async () => {
+    for (const sched of ["pct", "random"] as const) {
+      const single = await one.run(hunt("linux-2.4.16", sched, 0, 3000));
+      expect(single.executions).toBe(3000);
+      expect(single.steps).toBeGreaterThan(3000);
+      expect(bytes(await runCampaignInline(hunt("linux-2.4.16", sched, 0, 3000)))).toBe(bytes(single));
+      for (const chunk of [1, 97, undefined]) {
+        expect(bytes(await three.run(hunt("linux-2.4.16", sched, 0, chunk === 1 ? 300 : 3000, { chunk })))).toBe(
+          bytes(chunk === 1 ? await one.run(hunt("linux-2.4.16", sched, 0, 300)) : single),
+        );
+      }
+    }
+  }, 60_000);
+
+  it("a sharded hunt stops at the same first violation as one worker", async () => {
+    const spec = hunt("linux-2.4.10-pre", "random", 0, 20000, { stopOnViolation: true, chunk: 50 });
+    const single = await one.run(spec);
+    expect(single.found, "linux-2.4.10-pre should fail within 20000 random executions").toBeDefined();
+    expect(single.executions).toBe(single.found!.seed + 1);
+    const sharded = await three.run(spec);
+    expect(bytes(sharded)).toBe(bytes(single));
+    // What the finding carries replays it: the same execution index gives the same seed and schedule.
+    const again = await runCampaignInline(hunt("linux-2.4.10-pre", "random", single.found!.seed, 1));
+    expect(again.found).toEqual(single.found);
+    // ... and src/explore's Replayer, fed the finding's seed, ops and choice log, hits it again.
+    const rep = await Replayer.create(HUNT_MACHINE, resolveModel("linux-2.4.10-pre").flags);
+    const out = rep.run(single.found!.replay!, { repair: false });
+    expect(out.verdict?.signature).toBe(single.found!.signature);
+  }, 60_000);
+
   it("a chunk that throws in a worker rejects the campaign and leaves the pool usable", async () => {
     const bad = { ...bulk("wasm", 1, 3), job: { kind: "nonsense" } } as unknown as CampaignSpec;
     await expect(three.run(bad)).rejects.toThrow(/unknown job kind nonsense/);
+    // Host error classes survive the trip (the CLI maps them to exit codes).
+    const noK = hunt("linux-2.4.16", "pct", 0, 10);
+    (noK.job.params as HuntParams).pctK = 0;
+    await expect(three.run(noK)).rejects.toThrow(RangeError);
+    await expect(three.run({ ...noK, chunk: 0 })).rejects.toThrow(/chunk must be/);
     expect((await three.run(bulk("wasm", 1, 3))).executions).toBe(3);
   }, 60_000);
 });

@@ -1,8 +1,8 @@
 // Pure parts of sharding: seed ranges, the order-respecting campaign hash, the seed-order merge.
 import { describe, it, expect } from "vitest";
-import { seedRanges, defaultChunk, emptySeqHash, seqPush, seqConcat, zeroStats } from "../../src/workers/shard.js";
+import { seedRanges, defaultChunk, emptySeqHash, seqPush, seqConcat, zeroStats, emptyTally, addTally } from "../../src/workers/shard.js";
 import { mergeChunks } from "../../src/workers/campaign.js";
-import type { CampaignSpec, ChunkResult, Execution } from "../../src/workers/protocol.js";
+import type { CampaignSpec, ChunkResult } from "../../src/workers/protocol.js";
 
 describe("seedRanges", () => {
   it("covers every seed once, in order, whatever the chunk size", () => {
@@ -43,36 +43,46 @@ describe("sequence hash", () => {
 });
 
 describe("mergeChunks", () => {
-  const exec = (seed: number, violation = "none"): Execution => ({
-    seed, outcome: violation === "none" ? "done" : "violation", violation, steps: seed, stats: { ...zeroStats(), ops: 1 }, stateHash: "0000000" + (seed % 10),
-  });
-  const chunk = (index: number, first: number, execs: Execution[], count = execs.length): ChunkResult => {
+  const u = undefined;
+  // Synthetic chunks: execution s has fingerprint s, s steps, and a violation where given.
+  const chunk = (index: number, first: number, viol: (string | undefined)[], count = viol.length): ChunkResult => {
+    const t = emptyTally();
     const hash = emptySeqHash();
-    execs.forEach((x) => seqPush(hash, parseInt(x.stateHash, 16)));
-    return {
-      range: { index, first, count }, executions: execs.length, stats: { ...zeroStats(), ops: execs.length }, hash,
-      found: execs.find((x) => x.violation !== "none"), records: execs,
-    };
+    let found: ChunkResult["found"];
+    viol.forEach((v, i) => {
+      const seed = first + i;
+      seqPush(hash, seed);
+      addTally(t, { executions: 1, steps: seed, maxSteps: seed, agentMask: 1 << (seed % 3), hits: v ? { [v]: 1 } : {}, stats: { ...zeroStats(), ops: 1 } });
+      if (v && !found) found = { seed, violation: v, signature: v, message: v, steps: seed };
+    });
+    return { ...t, range: { index, first, count }, hash, found };
   };
   const spec = (stop: boolean): CampaignSpec => ({
-    job: { kind: "bulk", params: {} as never }, firstSeed: 0, executions: 6, stopOnViolation: stop, keepRecords: true,
+    job: { kind: "hunt", params: {} as never }, firstSeed: 0, executions: 6, stopOnViolation: stop,
   });
 
   it("with stopOnViolation ends at the first chunk (in seed order) that found one", () => {
-    const chunks = [chunk(0, 0, [exec(0), exec(1)]), chunk(1, 2, [exec(2), exec(3, "swapcache-unique")], 2), chunk(2, 4, [exec(4, "data-lost")], 2)];
-    const m = mergeChunks(spec(true), chunks);
+    const m = mergeChunks(spec(true), [chunk(0, 0, [u, u]), chunk(1, 2, [u, "swapcache-unique"], 2), chunk(2, 4, ["data-lost"], 2)]);
     expect(m.found?.seed).toBe(3);
     expect(m.executions).toBe(4);
     expect(m.stats.ops).toBe(4);
-    expect(m.records?.map((r) => r.seed)).toEqual([0, 1, 2, 3]);
+    expect(m.steps).toBe(0 + 1 + 2 + 3);
+    expect(m.hits).toEqual({ "swapcache-unique": 1 });
   });
-  it("without it folds every chunk and still reports the first violation in seed order", () => {
-    const chunks = [chunk(0, 0, [exec(0), exec(1, "data-lost")]), chunk(1, 2, [exec(2, "swap-count"), exec(3)])];
-    const m = mergeChunks(spec(false), chunks);
+  it("without it folds every chunk, tallies every hit, reports the first in seed order", () => {
+    const m = mergeChunks(spec(false), [chunk(0, 0, [u, "data-lost"]), chunk(1, 2, ["swap-count", "data-lost"]), chunk(2, 4, [u, u])]);
     expect(m.found?.seed).toBe(1);
-    expect(m.executions).toBe(4);
+    expect(m.executions).toBe(6);
+    expect(m.maxSteps).toBe(5);
+    expect(m.agentMask).toBe(7);
+    expect(Object.entries(m.hits)).toEqual([["data-lost", 2], ["swap-count", 1]]);
+  });
+  it("gives the same hash however the seeds were chunked", () => {
+    const whole = mergeChunks(spec(false), [chunk(0, 0, [u, u, u, u, u, u])]);
+    const parts = mergeChunks(spec(false), [chunk(0, 0, [u, u]), chunk(1, 2, [u]), chunk(2, 3, [u, u, u])]);
+    expect(parts).toEqual(whole);
   });
   it("refuses a hole in the chunks", () => {
-    expect(() => mergeChunks(spec(false), [chunk(0, 0, [exec(0)]), undefined])).toThrow(/chunk 1 missing/);
+    expect(() => mergeChunks(spec(false), [chunk(0, 0, [u]), undefined])).toThrow(/chunk 1 missing/);
   });
 });

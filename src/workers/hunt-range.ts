@@ -1,0 +1,63 @@
+// A range of a hunt's executions, for a worker: the search loop of src/explore/hunt.ts
+// (same machine, same per-execution seeds and op lists, same verdicts) over execution
+// indices [first, first + count), with PCT's k fixed by the caller so that no execution
+// depends on the ones before it. Finding, not investigating: a failure comes back with what
+// replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
+import type { Engine } from "../wasm/engine.js";
+import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
+import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
+import { executionSeed, fillHuntOps, huntOps } from "../explore/workload.js";
+import { verdictOf } from "../explore/execute.js";
+import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
+import { seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+
+/** Runs the executions of `range`; tallies into t, fingerprints into hash; the first failure. */
+export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash): Found | undefined {
+  if (!Number.isInteger(p.pctK) || p.pctK < 1) throw new RangeError(`hunt campaign needs a fixed pctK >= 1 (got ${p.pctK})`);
+  e.configure(huntConfig(p.machine, p.flags, p.sched === "pct" ? SCHED.PCT : SCHED.RANDOM, p.depth, p.pctK));
+  const w = { ...p.workload, opsPerCpu: Math.min(p.workload.opsPerCpu, HUNT_OPCAP) };
+  const m = e.m;
+  const I = e.I32; // fixed layout from here: memory does not grow
+  const U8 = e.U8;
+  const opsBase = e.region(R.OPS) >> 2;
+  const g = e.region(R.GLOBALS) >> 2;
+  const logBase = e.region(R.LOG);
+  const cpus = p.machine.cpus;
+  let found: Found | undefined;
+  for (let i = 0; i < range.count; i++) {
+    const index = (range.first + i) >>> 0;
+    const s = executionSeed(p.huntSeed, index);
+    m.config_set(CFG.SEED, s);
+    m.reset();
+    fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
+    for (let c = 0; c < cpus; c++) { m.ops_added(c, w.opsPerCpu); m.ops_end(c); }
+    const code = m.run(HUNT_LOGCAP);
+    const len = I[g + G.STEP];
+    // Fingerprint = the choice log (it determines the whole execution) and its length.
+    let h = 0x811c9dc5;
+    let mask = 0;
+    for (let j = 0; j < len; j++) {
+      const a = U8[logBase + j];
+      mask |= 1 << a;
+      h = Math.imul(h ^ a, 0x01000193);
+    }
+    seqPush(hash, h ^ len);
+    t.executions++;
+    t.steps += len;
+    if (len > t.maxSteps) t.maxSteps = len;
+    t.agentMask |= mask;
+    e.takeStats(t.stats);
+    if (code === RUN.DONE && I[g + G.VIOL] === 0 && verdictOf(e, RUN.DONE) === undefined) continue;
+    const v = verdictOf(e, code);
+    if (!v) continue;
+    t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
+    if (!found) {
+      found = {
+        seed: index, violation: v.id, signature: v.signature, message: v.message, steps: len,
+        replay: { seed: s, ops: huntOps(w, s), schedule: e.choiceLog() },
+      };
+      if (opts.stopOnViolation) break;
+    }
+  }
+  return found;
+}

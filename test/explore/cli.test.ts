@@ -1,0 +1,77 @@
+// `faultsim hunt` and `faultsim replay` through the command line's main(): exit codes, one-line
+// errors, JSON output, and linux-2.4.16 (the shipped fix) finding nothing in a stated budget.
+import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { mkdtempSync, rmSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { main } from "../../src/cli.js";
+
+let out: string;
+let err: string;
+const spies: { mockRestore(): void }[] = [];
+let dir: string;
+beforeEach(() => {
+  out = "";
+  err = "";
+  spies.push(vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; }));
+  spies.push(vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; }));
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-hunt-"));
+});
+afterEach(() => {
+  while (spies.length) spies.pop()!.mockRestore();
+  process.exitCode = undefined; // a finding sets it; vitest must not inherit it
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs faultsim with args; the exit code is main's, or the one an action set. */
+async function faultsim(...args: string[]): Promise<number> {
+  process.exitCode = undefined;
+  const code = await main(["node", "faultsim", ...args]);
+  return code !== 0 ? code : Number(process.exitCode ?? 0);
+}
+
+describe("hunt: bad usage exits 2 with one line on stderr", () => {
+  it.each([
+    ["an unknown model", ["--model", "linux-9.9"], /unknown model/],
+    ["an unknown flag", ["--with", "no-such-flag"], /unknown flag/],
+    ["an unknown scheduler", ["--sched", "fifo"], /fifo/],
+    ["a PCT depth of 0", ["--depth", "0"], /--depth/],
+    ["a budget that is not a number", ["--budget-ms", "soon"], /--budget-ms/],
+    ["too many ops per CPU", ["--ops", "1000"], /--ops/],
+    ["a write ratio above 1", ["--write-ratio", "2"], /--write-ratio/],
+  ])("%s", async (_what, args, msg) => {
+    expect(await faultsim("hunt", ...args, "--out", dir)).toBe(2);
+    expect(err.trimEnd().split("\n")).toHaveLength(1);
+    expect(err).toMatch(msg);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("hunt on linux-2.4.16", () => {
+  // The shipped fix: 20,000 executions of the default hunt machine (PCT depth 3) find nothing.
+  it("finds nothing in 20,000 executions and reports rates and the PCT bound", async () => {
+    const code = await faultsim("hunt", "--model", "linux-2.4.16", "--executions", "20000", "--budget-ms", "60000",
+      "--seed", "11", "--json", "--out", dir);
+    const r = JSON.parse(out);
+    expect(r.signatures).toEqual([]);
+    expect(code).toBe(0);
+    expect(r.executions).toBe(20000);
+    expect(r.steps).toBeGreaterThan(r.executions);
+    expect(r.executionsPerSec).toBeGreaterThan(0);
+    expect(r.stepsPerSec).toBeGreaterThan(r.executionsPerSec);
+    // PCT's k is the longest execution: at least the average one.
+    expect(r.pct.depth).toBe(3);
+    expect(r.pct.k).toBeGreaterThanOrEqual(r.steps / r.executions);
+    expect(r.pct.n).toBeGreaterThanOrEqual(2);
+    expect(r.pct.perExecution).toBeCloseTo(1 / (r.pct.n * r.pct.k ** 2), 15);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60000);
+
+  it("prints a text summary with the uniform random scheduler (no PCT bound)", async () => {
+    const code = await faultsim("hunt", "--model", "linux-2.4.16", "--sched", "random", "--executions", "2000", "--out", dir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/executions 2,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
+    expect(out).toContain("distinct signatures: 0");
+    expect(out).not.toContain("PCT guarantee");
+  });
+});

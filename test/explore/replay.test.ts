@@ -1,0 +1,87 @@
+// The Replayer: an execution's choice log replays it exactly; a truncated or edited log is
+// repaired run-to-completion; PCT's bound is the formula of the paper.
+import { describe, it, expect } from "vitest";
+import { Engine } from "../../src/wasm/engine.js";
+import { SCHED, RUN, G, R } from "../../src/wasm/abi.js";
+import { resolveModel } from "../../src/model/models.js";
+import { Replayer, switchesOf } from "../../src/explore/execute.js";
+import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
+import { huntOps, executionSeed } from "../../src/explore/workload.js";
+import { pctBound, fmtPctBound } from "../../src/explore/pct.js";
+
+const model = resolveModel("linux-2.4.16");
+const machine = { ...HUNT_MACHINE };
+const workload = { cpus: 2, opsPerCpu: 6, pagesPerMm: machine.pagesPerMm, mms: 1, shareMm: true, writeRatio: 0.5 };
+
+/** The kernel's state: areas, mms, frames, swap map, ptes, shadows, and the globals before the
+ *  scheduler's words (which differ between a scheduler and its replay by design). */
+function kernelState(e: Engine): number[] {
+  const I = e.I32;
+  const g = e.region(R.GLOBALS) >> 2;
+  return [...I.subarray(g, g + G.VIOL), ...I.subarray(e.region(R.AREAS) >> 2, e.region(R.OPS) >> 2)];
+}
+
+/** Runs execution i of a random hunt; returns its ops, seed, choice log and final state hash. */
+function recorded(i: number) {
+  const e = Engine.wasm();
+  e.configure(huntConfig(machine, model.flags, SCHED.RANDOM));
+  const seed = executionSeed(7, i);
+  const ops = huntOps(workload, seed);
+  e.setSeed(seed);
+  e.reset();
+  e.loadOps(ops);
+  const code = e.run(HUNT_LOGCAP);
+  return { ops, seed, code, schedule: e.choiceLog(), state: kernelState(e) };
+}
+
+describe("Replayer", () => {
+  it("replays a recorded execution exactly: same choices, same final state", async () => {
+    const rep = await Replayer.create(machine, model.flags);
+    let switched = 0;
+    for (let i = 0; i < 20; i++) {
+      const x = recorded(i);
+      expect(x.code).toBe(RUN.DONE);
+      const out = rep.run(x, { repair: false });
+      expect(out.code).toBe(RUN.DONE);
+      expect(out.diverged).toBe(false);
+      expect(Array.from(out.schedule)).toEqual(x.schedule);
+      expect(kernelState(rep.e)).toEqual(x.state);
+      if (switchesOf(x.schedule) > 2) switched++;
+    }
+    expect(switched).toBeGreaterThan(0); // the random scheduler did interleave the CPUs
+  });
+
+  it("runs a truncated schedule to completion from where it stops", async () => {
+    const rep = await Replayer.create(machine, model.flags);
+    const x = recorded(3);
+    const cut = x.schedule.slice(0, x.schedule.length >> 2);
+    const out = rep.run({ ...x, schedule: cut });
+    expect(out.code).toBe(RUN.DONE);
+    expect(Array.from(out.schedule.subarray(0, cut.length))).toEqual(cut);
+    // After the cut: an agent keeps running while it can (run to completion).
+    const tail = out.schedule.subarray(cut.length);
+    expect(switchesOf(tail)).toBeLessThanOrEqual(switchesOf(x.schedule.slice(cut.length)));
+    expect(rep.e.global(G.VIOL)).toBe(0);
+  });
+
+  it("without repair, reports a schedule naming an agent that cannot run as diverged", async () => {
+    const rep = await Replayer.create(machine, model.flags);
+    const x = recorded(5);
+    // CPU0 has finished all its ops at the end; give it more steps than it can take.
+    const bad = [...x.schedule.filter((a) => a !== 1), ...Array(50).fill(0)];
+    const out = rep.run({ ...x, schedule: bad }, { repair: false });
+    expect(out.code).toBe(RUN.DIVERGED);
+    const fixed = rep.run({ ...x, schedule: bad });
+    expect(fixed.code).toBe(RUN.DONE);
+    expect(fixed.diverged).toBe(true);
+  });
+});
+
+describe("PCT bound", () => {
+  it("is 1/(n·k^(d-1))", () => {
+    expect(pctBound(3, 100, 3).perExecution).toBeCloseTo(1 / 30000, 12);
+    expect(pctBound(2, 50, 1).perExecution).toBe(1 / 2);
+    expect(pctBound(4, 10, 2).executionsFor63).toBe(40);
+    expect(fmtPctBound(pctBound(3, 120, 3))).toMatch(/^1\/\(3·120\^2\) = 2\.31e-5 per execution/);
+  });
+});
