@@ -33,7 +33,10 @@ import type { HuntWorkload } from "../src/explore/workload.js";
 type Row = { measure: string; value: string; note?: string };
 const rows: Row[] = [];
 const json: Record<string, unknown> = { bench: "faultsim" };
-const row = (measure: string, value: string, note = "") => rows.push({ measure, value, note });
+const row = (measure: string, value: string, note = "") => {
+  rows.push({ measure, value, note });
+  process.stderr.write(`  ${measure}: ${value}\n`); // progress while the rest runs
+};
 const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : n.toFixed(n < 10 ? 2 : 0));
 
 // ---- the bulk configuration ----

@@ -80,13 +80,15 @@ export function access(pc: i32): i32 {
       return try_access();
     case 1:
       // Back from handle_mm_fault: 0 = out of memory, the op ends; else retry the access.
-      if (ret_val() == 0) {
-        stat(S_OOM);
-        trace(EV_FAULT_OOM, vpage(l(0), l(1)), l(6), 0);
-        return ret(0);
-      }
+      if (ret_val() == 0) return access_oom();
       return try_access();
   }
+  return ret(0);
+}
+
+function access_oom(): i32 {
+  stat(S_OOM);
+  trace(EV_FAULT_OOM, vpage(l(0), l(1)), l(6), 0);
   return ret(0);
 }
 
@@ -117,11 +119,7 @@ function try_access(): i32 {
     stat(S_ACCESSES);
     return ret(0);
   }
-  if (l(6) >= MAX_FAULTS) {
-    stat(S_OOM);
-    trace(EV_FAULT_OOM, vpage(mm, page), l(6), 0);
-    return ret(0);
-  }
+  if (l(6) >= MAX_FAULTS) return access_oom();
   set_l(6, l(6) + 1);
   return call(P_HANDLE_MM_FAULT, 1, mm, page, write, 0);
 }

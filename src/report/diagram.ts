@@ -32,6 +32,8 @@ export interface DiagramInput {
   /** Each CPU's op list, shown above the columns. */
   ops?: readonly (readonly number[])[];
   violation?: DiagramViolation;
+  /** Sections before this step are the set-up of the race: summarised in one line. */
+  fromStep?: number;
   /** Maximum characters per column (text wraps). */
   columnWidth?: number;
 }
@@ -56,6 +58,7 @@ export const procName = (p: number): string => PROC_NAMES[p] ?? `proc${p}`;
 
 /** One line of the diagram: what one agent's section did. */
 interface Line {
+  step: number;
   agent: number;
   text: string;
   repeat: number;
@@ -89,7 +92,7 @@ function linesOf(records: readonly TraceRecord[]): Line[] {
     if (text) {
       const last = lines[lines.length - 1];
       if (last && last.agent === records[i].agent && last.text === text) last.repeat++;
-      else lines.push({ agent: records[i].agent, text, repeat: 1 });
+      else lines.push({ step: records[i].step, agent: records[i].agent, text, repeat: 1 });
     }
     i = j;
   }
@@ -124,7 +127,10 @@ function columnName(agent: number, cpus: number): string {
 
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
-  const lines = linesOf(input.records);
+  const all = linesOf(input.records);
+  const from = input.fromStep ?? 0;
+  const lines = all.filter((l) => l.step >= from);
+  const elided = all.length - lines.length;
   // Columns: every CPU, then disk and kswapd only if they kept a line.
   const agents: number[] = [];
   for (let c = 0; c < input.cpus; c++) agents.push(c);
@@ -133,7 +139,7 @@ export function renderDiagram(input: DiagramInput): string {
     if (lines.some((l) => l.agent === extra)) agents.push(extra);
   }
   const col = new Map(agents.map((a, i) => [a, i]));
-  const maxWidth = input.columnWidth ?? 40;
+  const maxWidth = input.columnWidth ?? 34;
   const texts = lines.map((l) => (l.repeat > 1 ? `${l.text} (×${l.repeat})` : l.text));
   let width = 12;
   for (const t of texts) for (const piece of t.split("\n")) width = Math.max(width, Math.min(maxWidth, piece.length));
@@ -148,6 +154,7 @@ export function renderDiagram(input: DiagramInput): string {
   const row = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c.trimEnd() : c.padEnd(width))).join(" | ").trimEnd();
   out.push(row(agents.map((a) => columnName(a, input.cpus))));
   out.push(agents.map(() => "-".repeat(width)).join("-+-"));
+  if (elided > 0) out.push(`(${elided} earlier lines of set-up not shown: the ops above ran up to step ${from})`);
   lines.forEach((l, i) => {
     const c = col.get(l.agent);
     if (c === undefined) return;

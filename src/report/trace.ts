@@ -42,3 +42,24 @@ function fixOpStarts(recs: TraceRecord[]): void {
     recs[i].agent = recs[i + 1].agent;
   }
 }
+
+/** Where the race begins: the start of the earliest op still running on a CPU at the end of
+ *  the trace (a violation stops the run mid-op), or of any op that ended after that one began
+ *  (the other CPU's part of the race may be over by then). 0 when no op was running (a
+ *  violation found at rest): then the whole execution is the story. */
+export function raceStart(records: readonly TraceRecord[], cpus: number): number {
+  const started = new Array<number>(cpus).fill(-1);
+  const ops: { from: number; to: number }[] = [];
+  for (const r of records) {
+    if (r.agent >= cpus) continue;
+    if (r.event === EV.OP_START) started[r.agent] = r.step;
+    else if (r.event === EV.OP_END && started[r.agent] >= 0) {
+      ops.push({ from: started[r.agent], to: r.step });
+      started[r.agent] = -1;
+    }
+  }
+  const running = started.filter((s) => s >= 0);
+  if (running.length === 0) return 0;
+  const from = Math.min(...running);
+  return Math.min(from, ...ops.filter((o) => o.to >= from).map((o) => o.from));
+}

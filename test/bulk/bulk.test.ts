@@ -164,7 +164,7 @@ describe("bulk machine sizing", () => {
     ["too many mms", { mms: 65 }],
     ["too many pages", { pagesPerMm: 65537 }],
     ["frames below the watermarks", { frames: 16, cpus: 8 }],
-    ["more than 4 GiB", { slotsPerArea: 1 << 24 }],
+    ["more than 4 GiB", { slotsPerArea: 1 << 24, areas: 32 }],
   ])("refuses %s with a UsageError", (_name, over) => {
     expect(() => bulkMachineConfig({ ...sizes, ...over }, rest)).toThrow(UsageError);
   });

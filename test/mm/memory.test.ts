@@ -7,7 +7,7 @@
 import { describe, it, expect } from "vitest";
 import { machine, state, G, SCHED, AG } from "../helpers/machine.js";
 import { Director } from "../helpers/directed.js";
-import { P, PG, PTE, R, pteFrame, swpEntry } from "../../src/wasm/abi.js";
+import { P, PG, PTE, R, ST, pteFrame, swpEntry } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { memoryEvents } from "../../src/report/events/memory.js";
@@ -461,6 +461,48 @@ describe("event wording", () => {
     expect(memoryEvents[119](3, (0 << 16) | 2, 0)).toBe("maps page 3 at mm0[2]");
     expect(memoryEvents[116](swpEntry(0, 1), 0, 0)).toBe("swap_free(E0:1)");
     for (const id of ids) expect(memoryEvents[id](1, 2, 3).length).toBeGreaterThan(0);
+  });
+});
+
+describe("mmap_sem", () => {
+  /** CPU0 faults on swapped-out mm0[2] and sleeps on the page lock while the disk reads it. */
+  const faultInFlight = (flags: number) => {
+    const r = rig(flags);
+    const entry = r.swappedOut(0, 2, 321);
+    r.start(0, P.access, [0, 2, 0]);
+    r.d.untilEvent(0, EV_SWAP_MISS);
+    r.d.drain(0);
+    expect(r.s.agent(0, AG.STATE)).toBe(ST.SLEEP);
+    return { ...r, entry };
+  };
+
+  it("munmap of the mm waits until a fault in flight there is done", () => {
+    const { s, d, disk, start, read, lastRead, entry } = faultInFlight(V2416);
+    start(1, P.do_munmap, [0, 0, 4]);
+    d.step(1);
+    expect(s.agent(1, AG.STATE)).toBe(ST.SLEEP); // down_write behind the fault's down_read
+    expect(s.pte(0, 2)).toBe(swapPte(entry));
+    d.drain(disk);
+    d.drain(0);
+    expect(lastRead()).toBe(321);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(s.pte(0, 2)).toBe(0);
+    expect(s.swapCount(entry)).toBe(0);
+    expect(s.mm(0, 4)).toBe(0); // the semaphore is free again
+    read(0, 2);
+    expect(lastRead()).toBe(0);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("2.4.0 serialises the faults of one mm; 2.4.16 lets another thread fault meanwhile", () => {
+    for (const [flags, serial] of [[V240, true], [V2416, false]] as const) {
+      const { s, d, start } = faultInFlight(flags);
+      start(1, P.access, [0, 5, 1]);
+      d.drain(1);
+      expect(s.agent(1, AG.SP) !== 0).toBe(serial);
+      expect(s.pte(0, 5) !== 0).toBe(!serial);
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // procedures kept, repeats folded, the violation last.
 import { describe, it, expect } from "vitest";
 import { renderDiagram, wrap, fmtOp } from "../../src/report/diagram.js";
-import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { EV, raceStart, type TraceRecord } from "../../src/report/trace.js";
 import { P, OP, makeOp } from "../../src/wasm/abi.js";
 import { describeEvent } from "../../src/report/events/index.js";
 
@@ -89,6 +89,32 @@ describe("renderDiagram", () => {
     const rows = narrow.split("\n").filter((l) => !/^-+\+/.test(l)); // all but the rule under the header
     expect(rows.length).toBeGreaterThan(5);
     for (const l of rows) for (const cell of l.split("|")) expect(cell.trim().length, l).toBeLessThanOrEqual(16);
+  });
+});
+
+describe("the race window", () => {
+  const op = (step: number, agent: number, event: number) => ({ step, agent, proc: P.access, pc: 0, event, a: 0, b: 0, c: 0 });
+
+  it("starts at the earliest op still running, or an op that ended after it began", () => {
+    // CPU0: op [0, 4], op [10, running); CPU1: op [2, 12], op [13, running).
+    const recs = [op(0, 0, EV.OP_START), op(2, 1, EV.OP_START), op(4, 0, EV.OP_END), op(10, 0, EV.OP_START),
+      op(12, 1, EV.OP_END), op(13, 1, EV.OP_START)];
+    expect(raceStart(recs, 2)).toBe(2); // CPU1's op [2, 12] overlaps CPU0's running one from 10
+    // Cut at step 10: CPU1's op from 2 is running, and CPU0's op [0, 4] ended after it began.
+    expect(raceStart(recs.slice(0, 4), 2)).toBe(0);
+    expect(raceStart([op(0, 0, EV.OP_START), op(3, 0, EV.OP_END), op(5, 1, EV.OP_START)], 2)).toBe(5);
+    // Every op finished (a violation found at rest): the whole execution.
+    expect(raceStart([op(0, 0, EV.OP_START), op(3, 0, EV.OP_END)], 2)).toBe(0);
+  });
+
+  it("shows lines from that step on and says how many were left out", () => {
+    const recs = synthetic();
+    const text = renderDiagram({ records: recs, cpus: 2, kswapd: false, fromStep: 4 });
+    // Before step 4: CPU0's op start with its alloc_page (one line), CPU1's lookup.
+    expect(text).toContain("(2 earlier lines of set-up not shown: the ops above ran up to step 4)");
+    expect(text).not.toContain("alloc_page");
+    expect(text).not.toContain("do_swap_page");
+    expect(text).toContain("spins on");
   });
 });
 

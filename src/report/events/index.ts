@@ -1,16 +1,16 @@
 // All event wording tables merged into one lookup, keyed by event id. Each kernel file's
 // table (ids in the ranges of assembly/kernel/trace.ts) is written beside its model file;
 // this file only merges them. An id no table knows is shown as "event <id>(a, b, c)".
-// swapfile.ts (swapfileEvents) joins the list when it lands.
 import type { EventFormatter, EventTable } from "./types.js";
 import { kernelEvents } from "./kernel.js";
 import { memoryEvents } from "./memory.js";
 import { swapStateEvents } from "./swap_state.js";
+import { swapfileEvents } from "./swapfile.js";
 import { vmscanEvents } from "./vmscan.js";
 
 export type { EventFormatter, EventTable } from "./types.js";
 
-const TABLES: readonly EventTable[] = [kernelEvents, memoryEvents, swapStateEvents, vmscanEvents];
+const TABLES: readonly EventTable[] = [kernelEvents, memoryEvents, swapStateEvents, swapfileEvents, vmscanEvents];
 
 export const EVENTS: EventTable = Object.assign({}, ...TABLES);
 

@@ -1,0 +1,92 @@
+// The race hunter on linux-2.4.10-pre finds the seed's swap-cache duplicate (Hugh's
+// multithreaded vm_swap_full deletion, kswapd handing the freed entry back out), proves it by
+// replay, shrinks it without losing the signature, draws it and writes a repro that replays.
+import { describe, it, expect, beforeAll } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Engine } from "../../src/wasm/engine.js";
+import { SCHED, RUN } from "../../src/wasm/abi.js";
+import { resolveModel } from "../../src/model/models.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
+import { Replayer, switchesOf, verdictOf } from "../../src/explore/execute.js";
+import { shrink } from "../../src/explore/shrink.js";
+import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
+import { executionSeed, huntOps } from "../../src/explore/workload.js";
+import { writeRepro, loadRepro, decodeSchedule } from "../../src/report/repro.js";
+
+const model = resolveModel("linux-2.4.10-pre");
+const SEED = 1;
+const opts = {
+  ...HUNT_DEFAULTS, model, machine: HUNT_MACHINE, seed: SEED, executions: 50_000, budgetMs: 30_000, shrinkMs: 3_000,
+};
+
+let result: HuntResult;
+beforeAll(async () => { result = await hunt(opts); }, 60_000);
+
+describe("hunt on linux-2.4.10-pre", () => {
+  it("finds the swap-cache duplicate", () => {
+    expect(result.findings).toHaveLength(1);
+    const f = result.findings[0];
+    expect(f.verdict.id).toBe("swapcache-unique");
+    expect(f.signature).toBe("swapcache-unique@add_to_swap_cache");
+    expect(result.executions).toBe(f.execution + 1); // stops at the first finding
+  });
+
+  it("is deterministic: the same seed finds it at the same execution", async () => {
+    const again = await hunt({ ...opts, shrinkMs: 0 });
+    expect(again.findings.map((f) => [f.execution, f.signature])).toEqual(result.findings.map((f) => [f.execution, f.signature]));
+  }, 60_000);
+
+  it("shrinks to no more ops and no more context switches, and the repro replays to the same violation", async () => {
+    const f = result.findings[0];
+    expect(f.shrunk.ops).toBeLessThanOrEqual(f.original.ops);
+    expect(f.shrunk.ops * 1000 + f.shrunk.switches).toBeLessThan(f.original.ops * 1000 + f.original.switches);
+    expect(f.repro.signature).toBe(f.signature);
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-hunt-"));
+    try {
+      const back = loadRepro(writeRepro(dir, f.repro));
+      const r = await diagramOf(back);
+      expect(r.reproduced).toBe(true);
+      expect(r.diverged).toBe(false);
+      expect(r.diagram).toBe(f.diagram);
+      expect(r.diagram.split("\n").pop()).toMatch(/^\*\*\* swapcache-unique: .*two swap-cache pages for E0:\d+/);
+      expect(r.diagram).toMatch(/^CPU0\s+\| CPU1\s+\|/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("shrink", () => {
+  it("returns a case no longer than its input with the same signature, which replays", async () => {
+    const f = result.findings[0];
+    // The failing execution as the hunt ran it: its ops and the random scheduler's choices.
+    const seed = executionSeed(SEED, f.execution);
+    const w = { cpus: 2, opsPerCpu: opts.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: 1, shareMm: true, writeRatio: opts.writeRatio };
+    const ops = huntOps(w, seed);
+    const e = Engine.wasm();
+    e.configure(huntConfig(HUNT_MACHINE, model.flags, SCHED.RANDOM));
+    e.setSeed(seed);
+    e.reset();
+    e.loadOps(ops);
+    const code = e.run(HUNT_LOGCAP);
+    expect(code).toBe(RUN.VIOLATION);
+    const verdict = verdictOf(e, code)!;
+    const schedule = Uint8Array.from(e.choiceLog());
+
+    const rep = await Replayer.create(HUNT_MACHINE, model.flags);
+    const s = await shrink(rep, { machine: HUNT_MACHINE, ops, seed, schedule }, verdict, { budgetMs: 3000 });
+    expect(s.verdict.signature).toBe(verdict.signature);
+    const opsIn = ops.flat().length;
+    const opsOut = s.ops.flat().length;
+    expect(opsOut).toBeLessThanOrEqual(opsIn);
+    if (opsOut === opsIn) expect(switchesOf(s.schedule)).toBeLessThanOrEqual(switchesOf(schedule));
+    expect(s.kept).toBeGreaterThan(0);
+    const out = rep.run({ ops: s.ops, seed, schedule: s.schedule }, { repair: false });
+    expect(out.verdict?.signature).toBe(verdict.signature);
+    expect(Array.from(out.schedule)).toEqual(Array.from(s.schedule));
+    // The repro's schedule is the shrunk one.
+    expect(decodeSchedule(f.repro.schedule).length).toBeGreaterThan(0);
+  }, 30_000);
+});
