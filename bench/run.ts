@@ -184,16 +184,19 @@ async function benchHuntRate(short: boolean): Promise<void> {
   const r = await hunt({
     ...HUNT_DEFAULTS, model: resolveModel("linux-2.4.16"), machine: HUNT_MACHINE, budgetMs, executions: Number.POSITIVE_INFINITY,
   });
-  row("hunt linux-2.4.16 executions/s", fmt(r.executionsPerSec), `hunt(), ${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}, ${r.executions} executions, ${r.findings.length} findings`);
+  const sched = HUNT_DEFAULTS.sched;
+  const how = sched === "pct" ? `pct depth ${HUNT_DEFAULTS.depth}` : sched;
+  row("hunt linux-2.4.16 executions/s", fmt(r.executionsPerSec), `hunt() defaults (${how}), ${r.executions} executions, ${r.findings.length} findings`);
   const executions = short ? 10_000 : 200_000;
   const k = await calibrateK("linux-2.4.16");
-  const spec: CampaignSpec = { job: { kind: "hunt", params: huntParams("linux-2.4.16", "pct", HUNT_DEFAULTS.depth, k, 1) }, firstSeed: 0, executions };
+  const spec: CampaignSpec = { job: { kind: "hunt", params: huntParams("linux-2.4.16", sched, HUNT_DEFAULTS.depth, k, 1) }, firstSeed: 0, executions };
   const t0 = performance.now();
   await runCampaignInline(spec);
   const t1 = performance.now();
   const pool = await WorkerPool.start({ workers: 2 });
   let t2 = 0, t3 = 0;
   try {
+    await pool.run({ ...spec, executions: Math.min(executions, 4000) }); // warm the workers' JIT
     t2 = performance.now();
     await pool.run(spec);
     t3 = performance.now();
@@ -201,9 +204,9 @@ async function benchHuntRate(short: boolean): Promise<void> {
     await pool.close();
   }
   const inline = executions / ((t1 - t0) / 1000), two = executions / ((t3 - t2) / 1000);
-  row("hunt campaign, 1 thread", fmt(inline) + "/s", `${executions} executions (src/workers huntRange, k = ${k})`);
+  row("hunt campaign, 1 thread", fmt(inline) + "/s", `${executions} executions (src/workers huntRange, ${how}${sched === "pct" ? `, k = ${k}` : ""})`);
   row("hunt campaign, 2 workers", fmt(two) + "/s", `${(two / inline).toFixed(2)}x`);
-  json.huntRate = { model: "linux-2.4.16", huntPerSec: r.executionsPerSec, huntExecutions: r.executions, findings: r.findings.length, campaignInlinePerSec: inline, campaign2WorkersPerSec: two, k };
+  json.huntRate = { model: "linux-2.4.16", sched, huntPerSec: r.executionsPerSec, huntExecutions: r.executions, findings: r.findings.length, campaignInlinePerSec: inline, campaign2WorkersPerSec: two, k };
 }
 
 /** Executions and ms until the first swap-cache duplicate of a hunt seed (search only, no shrinking). */
@@ -235,7 +238,8 @@ async function benchTimeToDuplicate(short: boolean): Promise<void> {
       const r = timeToDuplicate(e, huntParams(model, sched, HUNT_DEFAULTS.depth, k, s), cap);
       if (r) { ms.push(r.ms); execs.push(r.executions); } else missed++;
     }
-    const note = `${seeds} seeds, executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}` + (missed ? `, ${missed} not found in ${cap}` : "");
+    const note = `${seeds} seeds` + (execs.length ? `, executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}` : "") +
+      (missed ? `, ${missed} not found in ${cap} executions` : "") + (sched === "pct" ? `, depth ${HUNT_DEFAULTS.depth}, k = ${k}` : "");
     row(`first duplicate ${sched} median`, ms.length ? `${quantile(ms, 0.5).toFixed(1)} ms` : "none", note);
     row(`first duplicate ${sched} p95`, ms.length ? `${quantile(ms, 0.95).toFixed(1)} ms` : "none");
     out[sched] = { ms, executions: execs, missed, medianMs: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95) };

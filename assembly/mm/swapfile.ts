@@ -4,7 +4,7 @@
 //
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
-  area_get, area_set, area_addr, nSlots, nPages, nMm, slotsShift, swap_count, set_swap_count,
+  area_get, area_set, area_addr, nSlots, nPages, nMm, slotsShift, nAreaSlots, swap_count, set_swap_count,
   slot_of, swap_tmp_add, swp_entry, swp_type, swp_offset, gget, gset, gadd, gaddr, stat,
   page_count, page_index, page_test, page_set, get_page, mm_get, mm_set, mm_addr, pte_get, pte_set,
   mk_pte, swp_entry_to_pte, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
@@ -610,7 +610,7 @@ export function sys_swapoff(pc: i32): i32 {
   const a = l(0);
   switch (pc) {
     case 0:
-      if (a < 0 || a >= MAX_AREAS) {
+      if (a < 0 || a >= nAreaSlots) {
         trace(EV_SWAPOFF_EINVAL, a, 0, 0);
         return ret(EINVAL);
       }
@@ -834,14 +834,16 @@ function unuse_release(): i32 {
 
 // ---- swapon -------------------------------------------------------------------------------
 
-/** sys_swapon(area) → 0, -EBUSY (area in use), -EINVAL. Under the BKL: claim the area (USED,
+/** sys_swapon(area) → 0, -EBUSY (area in use), -EINVAL (not one of the configured areas,
+ *  whose slot arrays exist: an area swapped off can be swapped on again). Under the BKL: claim the area (USED,
  *  max 0, so stale entries of it fail everywhere) and set up its map, then under SLL+SDL make
  *  it WRITEOK, count its pages and link it into the swap list. */
 export function sys_swapon(pc: i32): i32 {
   const a = l(0);
   switch (pc) {
     case 0:
-      if (a < 0 || a >= MAX_AREAS) {
+      // Only the areas the slot arrays are sized for (state.ts nAreaSlots) can be swapped on.
+      if (a < 0 || a >= nAreaSlots) {
         trace(EV_SWAPON_BUSY, a, EINVAL, 0);
         return ret(EINVAL);
       }

@@ -176,13 +176,18 @@ function tso_set_swap_pte(): i32 {
   return ret(freeable ? 1 : 0);
 }
 
-/** preserve: no swap space left; put the pte back as it was. */
+/** preserve: no swap space left; put the pte back as it was. Returns -1 so the walk above
+ *  stops: the kernel keeps walking and fails the same way on every later pte, which changes
+ *  nothing but costs steps (a full swap would otherwise make every reclaim sweep all mms). */
 function tso_preserve(): i32 {
   pte_set(l(0), l(1), l(7));
   unlock_page(l(6));
   trace(EV_TSO_RESTORE, vpage(l(0), l(1)), l(6), 0);
-  return ret(0);
+  return ret(NO_SWAP);
 }
+
+/** try_to_swap_out / swap_out_mm result: get_swap_page found no free slot. */
+const NO_SWAP: i32 = -1;
 
 // ---- swap_out_mm -----------------------------------------------------------------------
 // (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
@@ -203,6 +208,7 @@ export function swap_out_mm(pc: i32): i32 {
       return swap_out_scan();
     }
     case 1: {
+      if (ret_val() == NO_SWAP) { set_l(9, 1); return swap_out_mm_done(); }
       const found = l(8) + ret_val();
       set_l(8, found);
       if (found >= l(1)) return swap_out_mm_done();
@@ -222,11 +228,21 @@ function swap_out_scan(): i32 {
     seen++;
     stat(S_PTE_SCANS);
     const pte = pte_get(mm, page);
-    if (pte_present(pte) && !page_test(pte_frame(pte), PG_RESERVED)) {
-      set_l(6, cursor);
-      set_l(7, seen);
-      return call(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0);
+    if (!pte_present(pte)) continue;
+    const f = pte_frame(pte);
+    if (page_test(f, PG_RESERVED)) continue;
+    // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
+    // pte and the page's flags, so a call per pte would add steps but no interleaving that
+    // matters (the user's MMU may set the young bit again either way).
+    if ((pte & PTE_YOUNG) != 0) {
+      pte_set(mm, page, pte & ~PTE_YOUNG);
+      page_set(f, PG_REFERENCED);
+      continue;
     }
+    if (page_test(f, PG_ACTIVE)) continue;
+    set_l(6, cursor);
+    set_l(7, seen);
+    return call(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0);
   }
   set_l(6, cursor);
   return swap_out_mm_done();
@@ -236,7 +252,7 @@ function swap_out_mm_done(): i32 {
   mm_set(l(0), MM_SWAP_CURSOR, l(6));
   spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(0), l(6), l(8));
-  return ret(l(8));
+  return ret(l(9) != 0 && l(8) == 0 ? NO_SWAP : l(8));
 }
 
 // ---- swap_out --------------------------------------------------------------------------
@@ -252,6 +268,7 @@ export function swap_out(pc: i32): i32 {
       set_l(7, swap_cluster());
       return swap_out_next_mm();
     case 1:
+      if (ret_val() == NO_SWAP) return ret(l(7) < swap_cluster() ? 1 : 0); // swap is full
       set_l(7, l(7) - ret_val());
       if (l(7) <= 0) return ret(1);
       return swap_out_next_mm();

@@ -80,14 +80,18 @@ function progressLine(): { update(executions: number, findings: number, ms: numb
   };
 }
 
-function writeFindings(findings: Finding[], dir: string): string[] {
-  return findings.map((f) => {
+/** Writes each finding's repro; a file that cannot be written is "" and the error is kept. */
+function writeFindings(findings: Finding[], dir: string): { files: string[]; error?: UsageError } {
+  let error: UsageError | undefined;
+  const files = findings.map((f) => {
     try {
       return writeRepro(dir, f.repro);
     } catch (err) {
-      throw new UsageError(`--out ${dir}: cannot write the repro file (${(err as { code?: string }).code ?? (err as Error).message})`);
+      error ??= new UsageError(`--out ${dir}: cannot write the repro file (${(err as { code?: string }).code ?? (err as Error).message})`);
+      return "";
     }
   });
+  return { files, error };
 }
 
 function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
@@ -100,13 +104,15 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
   ];
   r.findings.forEach((f, i) => {
     lines.push(f.diagram, "");
-    lines.push(`repro: ${files[i]}`);
+    lines.push(`repro: ${files[i] || "(not written)"}`);
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${f.original.ops} ops, ${f.original.steps} steps, ` +
       `${f.original.switches} switches to ${f.shrunk.ops} ops, ${f.shrunk.steps} steps, ${f.shrunk.switches} switches`);
-    lines.push(`  replay with: faultsim replay ${files[i]}`, "");
+    if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
+    lines.push("");
   });
-  lines.push(`executions ${num(r.executions)} in ${(r.elapsedMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
-    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}`);
+  const shrinking = r.elapsedMs - r.huntingMs;
+  lines.push(`executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
+    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : ""));
   lines.push(`distinct signatures: ${r.findings.length}${r.findings.length ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
   if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
@@ -121,7 +127,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     machine: o.machine,
     sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
     opsPerCpu: o.opsPerCpu,
-    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs,
+    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs,
     executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
     signatures: r.findings.map((f) => f.signature),
     findings: r.findings.map((f, i) => ({
@@ -142,8 +148,10 @@ async function huntCommand(o: HuntCli): Promise<void> {
   } finally {
     bar?.done();
   }
-  const files = writeFindings(r.findings, out);
+  // The findings are printed even when their files cannot be written, then the error.
+  const { files, error } = writeFindings(r.findings, out);
   process.stdout.write(o.json ? JSON.stringify(huntJson(opts, r, files)) + "\n" : huntText(opts, r, files));
+  if (error) throw error;
   if (r.findings.length > 0) process.exitCode = 1;
 }
 

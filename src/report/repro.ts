@@ -5,7 +5,7 @@ import { readFileSync, openSync, writeSync, closeSync, mkdirSync } from "node:fs
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
+import { MAX_CPUS, MAX_AREAS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
 import { fmtOp } from "./diagram.js";
 
 export const REPRO_FORMAT = "faultsim-repro";
@@ -55,6 +55,10 @@ export const ReproSchema = z
     if (r.ops.length !== r.machine.cpus) {
       ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
     }
+    r.ops.forEach((ops, cpu) => ops.forEach((op, j) => {
+      const bad = badOp(op, r.machine);
+      if (bad) ctx.addIssue({ code: "custom", path: ["ops", cpu, j], message: bad });
+    }));
     const agents = agentCount(r.machine);
     for (let i = 0; i < r.schedule.length; i++) {
       if (parseInt(r.schedule[i], 16) >= agents) {
@@ -64,6 +68,17 @@ export const ReproSchema = z
     }
   });
 export type Repro = z.infer<typeof ReproSchema>;
+
+/** Why an op word cannot run on the machine (the model trusts its ops), or "". */
+function badOp(op: number, m: ReproMachine): string {
+  const k = opKind(op);
+  if (k < OP.READ || k > OP.SWAPON) return `op kind ${k} is unknown`;
+  if (opMm(op) >= m.mms) return `op names mm${opMm(op)}, the machine has ${m.mms}`;
+  if ((k === OP.READ || k === OP.WRITE) && opPage(op) >= m.pagesPerMm) return `op names page ${opPage(op)}, an mm has ${m.pagesPerMm}`;
+  if (k === OP.FORK && opArg(op) >= m.mms) return `fork into mm${opArg(op)}, the machine has ${m.mms}`;
+  if ((k === OP.SWAPOFF || k === OP.SWAPON) && opArg(op) >= m.areas) return `op names swap area ${opArg(op)}, the machine has ${m.areas}`;
+  return "";
+}
 
 /** CPUs, the disk, and kswapd if configured (assembly/kernel/state.ts layout_machine). */
 export function agentCount(m: Pick<ReproMachine, "cpus" | "kswapd">): number {

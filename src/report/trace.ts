@@ -28,19 +28,7 @@ export function readTrace(e: Engine): TraceRecord[] {
     const r = base + i * TRACE_WORDS;
     out[i] = { step: I[r], agent: I[r + 1], proc: I[r + 2], pc: I[r + 3], event: I[r + 4], a: I[r + 5], b: I[r + 6], c: I[r + 7] };
   }
-  fixOpStarts(out);
   return out;
-}
-
-/** The run loop traces EV_OP_START before it sets the trace context of the step that starts
- *  the op, so the record carries the previous step's step and agent. It belongs to the step
- *  of the record that follows it. */
-function fixOpStarts(recs: TraceRecord[]): void {
-  for (let i = recs.length - 2; i >= 0; i--) {
-    if (recs[i].event !== EV.OP_START) continue;
-    recs[i].step = recs[i + 1].step;
-    recs[i].agent = recs[i + 1].agent;
-  }
 }
 
 /** Where the race begins: the start of the earliest op still running on a CPU at the end of

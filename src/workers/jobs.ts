@@ -33,7 +33,9 @@ async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number):
     ops: p.ops, checkInterval: p.checkInterval, workloadFactory, checker, engine: await engines.get(p.backend),
   });
   const v = r.violations[0];
-  return { seed, outcome: r.outcome, violation: v ? v.invariant : "none", steps: r.steps, stats: r.stats, stateHash: r.stateHash };
+  return {
+    seed, outcome: r.outcome, violation: v ? v.invariant : "none", message: v ? v.message : "", steps: r.steps, stats: r.stats, stateHash: r.stateHash,
+  };
 }
 
 /** Bulk: one large run per seed, each kept whole when asked. */
@@ -50,7 +52,7 @@ async function bulkRange(engines: EngineCache, p: BulkParams, range: SeedRange, 
     if (x.violation === "none") continue;
     t.hits[x.violation] = (t.hits[x.violation] ?? 0) + 1;
     if (!found) {
-      found = { seed: x.seed, violation: x.violation, signature: x.violation, message: `${x.violation} in bulk run ${x.seed}`, steps: x.steps };
+      found = { seed: x.seed, violation: x.violation, signature: x.violation, message: x.message, steps: x.steps };
       if (opts.stopOnViolation) break;
     }
   }

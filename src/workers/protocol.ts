@@ -47,6 +47,8 @@ export interface Execution {
   outcome: "done" | "violation";
   /** Invariant id of the first violation, "none" when clean. */
   violation: string;
+  /** What the model or the deep checker said about it ("" when clean). */
+  message: string;
   steps: number;
   stats: Stats;
   /** FNV-1a of the whole machine state at the end (Engine.stateHash). */

@@ -1,7 +1,7 @@
 // The race hunter on linux-2.4.10-pre finds the seed's swap-cache duplicate (Hugh's
 // multithreaded vm_swap_full deletion, kswapd handing the freed entry back out), proves it by
 // replay, shrinks it without losing the signature, draws it and writes a repro that replays.
-import { describe, it, expect, beforeAll } from "vitest";
+import { describe, it, expect, beforeAll, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { executionSeed, huntOps } from "../../src/explore/workload.js";
 import { writeRepro, loadRepro, decodeSchedule } from "../../src/report/repro.js";
+import { main } from "../../src/cli.js";
 
 const model = resolveModel("linux-2.4.10-pre");
 const SEED = 1;
@@ -89,4 +90,39 @@ describe("shrink", () => {
     // The repro's schedule is the shrunk one.
     expect(decodeSchedule(f.repro.schedule).length).toBeGreaterThan(0);
   }, 30_000);
+});
+
+describe("faultsim replay", () => {
+  /** main() with stdout captured; the exit code is main's or the one the action set. */
+  async function replay(file: string): Promise<{ code: number; out: string }> {
+    let out = "";
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      process.exitCode = undefined;
+      const code = await main(["node", "faultsim", "replay", file]);
+      return { code: code !== 0 ? code : Number(process.exitCode ?? 0), out };
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+      process.exitCode = undefined;
+    }
+  }
+
+  it("prints the hunt's diagram and exits 1 when the violation reproduces, 0 on the fixed kernel", async () => {
+    const f = result.findings[0];
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-"));
+    try {
+      const r = await replay(writeRepro(dir, f.repro));
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(f.diagram);
+      expect(r.out).toContain(`reproduced: ${f.signature}`);
+      // The same ops and schedule on linux-2.4.16's flags: the race is gone.
+      const fixed = await replay(writeRepro(dir, { ...f.repro, model: "linux-2.4.16", flags: resolveModel("linux-2.4.16").flags }));
+      expect(fixed.code).toBe(0);
+      expect(fixed.out).toMatch(/does not reproduce/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

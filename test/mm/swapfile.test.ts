@@ -402,26 +402,38 @@ describe("swapoff", () => {
   });
 
   it("refuses an area that is not active", () => {
-    const r = rig({ areas: 1 });
+    const r = rig({ areas: 2 });
+    expect(r.run(P.sys_swapoff, [1])).toBe(0);
+    expect(r.run(P.sys_swapoff, [1])).toBe(-22);
     expect(r.run(P.sys_swapoff, [3])).toBe(-22);
     expect(r.run(P.sys_swapoff, [40])).toBe(-22);
   });
 });
 
 describe("swapon", () => {
-  it("adds an area beyond the configured ones, below the existing priorities", () => {
-    const r = rig({ areas: 1, slotsPerArea: 8 });
+  it("swaps an empty area off and on again: its pages count again, below the higher priority", () => {
+    const r = rig({ areas: 2, slotsPerArea: 8, areaPrioEqual: false });
     const { s } = r;
-    const nr = r.nr();
-    expect(r.run(P.sys_swapon, [4])).toBe(0);
-    expect(s.area(4, A.FLAGS)).toBe(SWP_WRITEOK);
-    expect(r.nr()).toBe(nr + 7);
+    expect(r.run(P.sys_swapoff, [1])).toBe(0); // no slot in use: try_to_unuse reads nothing
+    expect(s.area(1, A.FLAGS)).toBe(0);
+    expect(r.nr()).toBe(7);
+    expect(s.g(G.TOTAL_SWAP_PAGES)).toBe(7);
+    expect(r.run(P.sys_swapon, [1])).toBe(0);
+    expect(s.area(1, A.FLAGS)).toBe(SWP_WRITEOK);
+    expect(r.nr()).toBe(14);
     expect(s.g(G.TOTAL_SWAP_PAGES)).toBe(14);
-    expect(s.swapCount(swpEntry(4, 0))).toBe(SWAP_MAP_BAD);
+    expect(s.swapCount(swpEntry(1, 0))).toBe(SWAP_MAP_BAD);
     expect(r.stat(S_SWAPONS)).toBe(1);
+    expect(r.stat(S_SWAPOFFS)).toBe(1);
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
     const areas = Array.from({ length: 8 }, () => area(r.get()));
-    expect(areas).toEqual([0, 0, 0, 0, 0, 0, 0, 4]);
-    expect(r.run(P.sys_swapon, [4])).toBe(-16); // busy
+    expect(areas).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it("refuses an area in use and one beyond the configured areas", () => {
+    const r = rig({ areas: 2 });
+    expect(r.run(P.sys_swapon, [1])).toBe(-16);
+    expect(r.run(P.sys_swapon, [2])).toBe(-22);
     expect(r.run(P.sys_swapon, [32])).toBe(-22);
   });
 

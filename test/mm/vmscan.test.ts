@@ -199,7 +199,7 @@ describe("try_to_swap_out", () => {
     const before = s.pte(0, 1);
     const r = runProc(e, 0, P.try_to_swap_out, [0, 1]);
     expect(r.violation).toBe("none");
-    expect(r.ret).toBe(0);
+    expect(r.ret).toBe(-1); // NO_SWAP: swap_out_mm stops its walk
     expect(s.pte(0, 1)).toBe(before);
     expect(s.flags(f2) & (PG.LOCKED | PG.SWAPCACHE)).toBe(0);
     expect(s.count(f2)).toBe(1);

@@ -139,6 +139,37 @@ describe("worker pool", () => {
   }, 60_000);
 });
 
+describe("worker pool failures and progress", () => {
+  it("reports progress chunk by chunk up to the whole campaign", async () => {
+    assertWorkerBuildFresh();
+    const pool = await WorkerPool.start({ workers: 2 });
+    try {
+      const seen: number[] = [];
+      const r = await pool.run(hunt("linux-2.4.16", "random", 0, 1000, { chunk: 100 }), (p) => seen.push(p.executions));
+      expect(seen).toHaveLength(10);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect(seen.at(-1)).toBe(r.executions);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
+  it("a worker that dies mid-campaign fails the campaign and the pool", async () => {
+    assertWorkerBuildFresh();
+    const pool = await WorkerPool.start({ workers: 2 });
+    try {
+      const running = pool.run(hunt("linux-2.4.16", "random", 0, 200_000, { chunk: 1000 }));
+      // Reach into the pool to kill one worker, as a crash (or an OOM kill) would.
+      const slots = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+      setTimeout(() => void slots[1].worker.terminate(), 50);
+      await expect(running).rejects.toThrow(/worker 1 exited/);
+      await expect(pool.run(hunt("linux-2.4.16", "random", 0, 10))).rejects.toThrow(/worker 1 exited/);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+});
+
 describe("workers get the compiled module through workerData", () => {
   it("run without ever reading a .wasm file", async () => {
     assertWorkerBuildFresh();
