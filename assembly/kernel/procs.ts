@@ -35,7 +35,7 @@ export const P_FREE_SWAP_AND_CACHE: i32 = 23;    // (entry) → 0
 export const P_FREE_PAGE_AND_SWAP_CACHE: i32 = 24; // (page) → 0; never sleeps (trylock)
 export const P_SYS_SWAPOFF: i32 = 25;            // (area) → 0, -ENOMEM, -EINVAL
 export const P_TRY_TO_UNUSE: i32 = 26;           // (area) → 0 / -ENOMEM
-export const P_SYS_SWAPON: i32 = 27;             // (area) → 0 / -EBUSY
+export const P_SYS_SWAPON: i32 = 27;             // (area) → 0 / -EBUSY / -EINVAL (area beyond the configured ones)
 // assembly/mm/page_alloc.ts
 export const P_ALLOC_PAGE: i32 = 28;             // () → page (count 1) or 0; may enter direct reclaim
 // assembly/mm/vmscan.ts

@@ -12,6 +12,7 @@ import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
 import { raceStart } from "../report/trace.js";
+import { PROC_NAMES } from "../wasm/abi.js";
 import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
 import { faultsimVersion } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
@@ -228,6 +229,12 @@ async function investigate(
   };
 }
 
+/** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
+function procsNamedIn(signature: string): Set<number> {
+  const words = new Set(signature.split(/[^A-Za-z0-9_]+/));
+  return new Set(PROC_NAMES.flatMap((name, id) => (words.has(name) ? [id] : [])));
+}
+
 export interface ReplayResult {
   /** The violation the replay ran into, if any. */
   verdict: Verdict | undefined;
@@ -246,6 +253,7 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
   const records = out.records ?? [];
   const diagram = renderDiagram({
     records, cpus: r.machine.cpus, kswapd: r.machine.kswapd, ops: r.ops, fromStep: raceStart(records, r.machine.cpus),
+    racingProcs: procsNamedIn(r.signature),
     violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
   });
   return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram };

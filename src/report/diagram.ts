@@ -9,9 +9,10 @@
 //
 // One column per CPU (plus disk / kswapd only when they did something worth a line), time
 // flowing down, one line per atomic section that ran, named by its kernel function and what
-// it traced. Sections that traced nothing are noise and dropped; every section that traced
-// something is kept, so every step of the racing procedures that did something shows. A
-// section repeated back to back (spinning on a lock) is shown once with ×N.
+// it traced. Noise is dropped: sections that traced nothing, and sections that only narrated
+// a scan's progress (NARRATION below: reclaim priorities, scan cursors) — unless they belong
+// to one of the racing procedures, whose every line is kept. A section repeated back to back
+// (spinning on a lock) is shown once with ×N.
 import { PROC_NAMES, opKind, opMm, opPage, opArg, OP } from "../wasm/abi.js";
 import { describeEvent } from "./events/index.js";
 import { fmtVpage } from "./events/types.js";
@@ -32,6 +33,8 @@ export interface DiagramInput {
   /** Each CPU's op list, shown above the columns. */
   ops?: readonly (readonly number[])[];
   violation?: DiagramViolation;
+  /** Procedures whose every traced section is kept (e.g. those named in the signature). */
+  racingProcs?: ReadonlySet<number>;
   /** Sections before this step are the set-up of the race: summarised in one line. */
   fromStep?: number;
   /** Maximum characters per column (text wraps). */
@@ -64,10 +67,24 @@ interface Line {
   repeat: number;
 }
 
+/** Events that narrate reclaim's progress without changing any state (vmscan.ts): a section
+ *  that traced only these is noise. */
+export const NARRATION = new Set<number>([
+  410, // swap_out_mm: from [cursor], wants n
+  411, // swap_out_mm stops at [cursor]
+  420, // shrink_cache(nr, priority): scans up to n
+  424, // shrink_cache: too many mapped pages, swap_out(priority)
+  426, // shrink_cache done, n still wanted
+  430, // try_to_free_pages: wants n
+  431, // try_to_free_pages freed n (priority)
+]);
+
 /** The text of one section (all records of one step), or "" when it is noise. */
-function sectionText(recs: readonly TraceRecord[]): string {
+function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>): string {
   const parts: string[] = [];
   let opStart = "";
+  const keepAll = racing.has(recs[0].proc);
+  if (!keepAll && recs.every((r) => r.event === EV.SECTION || NARRATION.has(r.event))) return "";
   for (const r of recs) {
     if (r.event === EV.OP_START) opStart = `${fmtOp(r.a)}:`;
     else if (r.event === EV.OP_END || r.event === EV.SECTION) continue;
@@ -76,19 +93,22 @@ function sectionText(recs: readonly TraceRecord[]): string {
       if (t) parts.push(t);
     }
   }
-  const body = parts.length > 0 ? `${procName(recs[0].proc)}: ${parts.join("; ")}` : "";
+  // "<function>: <what it did>", unless the wording already starts with the function's name.
+  const name = procName(recs[0].proc);
+  const text = parts.join("; ");
+  const body = !text ? "" : text.startsWith(name) ? text : `${name}: ${text}`;
   if (opStart) return body ? `${opStart}\n${body}` : opStart;
   return body;
 }
 
 /** Groups records by step, in order, and turns each group into a line. */
-function linesOf(records: readonly TraceRecord[]): Line[] {
+function linesOf(records: readonly TraceRecord[], racing: ReadonlySet<number>): Line[] {
   const lines: Line[] = [];
   let i = 0;
   while (i < records.length) {
     let j = i + 1;
     while (j < records.length && records[j].step === records[i].step && records[j].agent === records[i].agent) j++;
-    const text = sectionText(records.slice(i, j));
+    const text = sectionText(records.slice(i, j), racing);
     if (text) {
       const last = lines[lines.length - 1];
       if (last && last.agent === records[i].agent && last.text === text) last.repeat++;
@@ -127,7 +147,7 @@ function columnName(agent: number, cpus: number): string {
 
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
-  const all = linesOf(input.records);
+  const all = linesOf(input.records, input.racingProcs ?? new Set());
   const from = input.fromStep ?? 0;
   const lines = all.filter((l) => l.step >= from);
   const elided = all.length - lines.length;
