@@ -161,6 +161,24 @@ export function up(addr: i32): void {
   wake_waiters(addr);
 }
 
+// ---- mmap_sem as the rw_semaphore of 2.4.3+ ------------------------------------------------
+// The lock word is owner + 1 while held for writing (down/up above) and minus the number
+// of readers while held for reading. A reader that finds a writer, and a writer that finds
+// readers, sleeps in down() until the word drops to 0 and wakes it.
+
+/** down_read: true when taken; false when asleep behind a writer (return BLOCK). */
+export function down_read(addr: i32): bool {
+  const w = ld(addr);
+  if (w <= 0) { st(addr, w - 1); return true; }
+  return down(addr);
+}
+
+export function up_read(addr: i32): void {
+  const w = ld(addr) + 1;
+  st(addr, w);
+  if (w == 0) wake_waiters(addr);
+}
+
 /** A point where the task may schedule() (alloc_page, try_to_free_pages): not blocking here,
  *  but the spinlock-across-sleep rule applies. */
 export function might_sleep(): void {

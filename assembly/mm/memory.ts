@@ -17,7 +17,7 @@ import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
-  wake_waiters, LK_PTL, LK_PCL,
+  wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
 } from "../kernel/locks";
 import { bug, V_DATA_LOST } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -170,24 +170,6 @@ function fault_done(): i32 {
   if (has(F_FAULT_MMAP_SEM)) up(mm_addr(l(0), MM_SEM));
   else up_read(mm_addr(l(0), MM_SEM));
   return ret(r);
-}
-
-// ---- mmap_sem as the rw_semaphore of 2.4.3+ ------------------------------------------------
-// The lock word is owner + 1 while held for writing (locks.ts down/up) and minus the number
-// of readers while held for reading. A reader that finds a writer, and a writer that finds
-// readers, sleeps in locks.ts down() until the word drops to 0 and wakes it.
-
-/** down_read: true when taken; false when asleep behind a writer (return BLOCK). */
-export function down_read(addr: i32): bool {
-  const w = ld(addr);
-  if (w <= 0) { st(addr, w - 1); return true; }
-  return down(addr);
-}
-
-export function up_read(addr: i32): void {
-  const w = ld(addr) + 1;
-  st(addr, w);
-  if (w == 0) wake_waiters(addr);
 }
 
 // ---- do_anonymous_page ------------------------------------------------------------------------

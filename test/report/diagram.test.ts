@@ -73,6 +73,16 @@ describe("renderDiagram", () => {
     expect(text).not.toContain("zap_page_range");
   });
 
+  it("drops sections that only narrate a scan, unless their procedure is a racing one", () => {
+    const scan = [rec(1, P.shrink_cache, 420, 1, 6, 1), rec(1, P.shrink_cache, 426, 1), rec(0, P.get_swap_page, 300, 2, 3)];
+    const quiet = renderDiagram({ records: scan, cpus: 2, kswapd: false });
+    expect(quiet).not.toContain("shrink_cache");
+    expect(quiet).toContain("get_swap_page");
+    const racing = renderDiagram({ records: scan, cpus: 2, kswapd: false, racingProcs: new Set([P.shrink_cache]), columnWidth: 80 });
+    expect(racing).toContain(describeEvent(420, 1, 6, 1));
+    expect(racing).toContain(describeEvent(426, 1, 0, 0));
+  });
+
   it("folds a section repeated back to back into one line with a count", () => {
     expect(text.match(/spins on/g)).toHaveLength(1);
     expect(text).toContain("(×3)");
