@@ -3,7 +3,7 @@
 export { bind_memory } from "./kernel/platform";
 import { reserve_fixed, layout_machine, region_table, ag_get, ag_set, AG_RET, AG_STATE } from "./kernel/state";
 import { config_base, cfg_set } from "./kernel/config";
-import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end } from "./kernel/machine";
+import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";
 import { set_tracing } from "./kernel/trace";
 import { sched_set_replay } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
@@ -22,6 +22,8 @@ export function run(maxSteps: i32): i32 { return machine_run(maxSteps); }
 export function ops_added(cpu: i32, tail: i32): void { cpu_ops_added(cpu, tail); }
 export function ops_end(cpu: i32): void { cpu_ops_end(cpu); }
 export function tracing(on: i32): void { set_tracing(on != 0); }
+/** 1: run() returns RUN_OP_END (5) after every completed op (deep checks per operation). */
+export function stop_at_op_end(on: i32): void { set_stop_at_op_end(on != 0); }
 export function replay_len(len: i32): void { sched_set_replay(len); }
 
 /** Tests: start procedure `proc` on CPU `cpu` as if it were an op (the CPU must be idle). */

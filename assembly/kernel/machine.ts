@@ -33,6 +33,13 @@ export const RUN_VIOLATION: i32 = 1;  // G_VIOL is set
 export const RUN_STARVED: i32 = 2;    // a CPU needs more ops from the host
 export const RUN_LIMIT: i32 = 3;      // the step budget of this call ran out
 export const RUN_DIVERGED: i32 = 4;   // a replayed choice named an agent that cannot run
+export const RUN_OP_END: i32 = 5;     // an op just completed (only when stopping at op ends)
+
+/** When set, run() returns RUN_OP_END after every step that completes an op, so the host
+ *  can run its deep checks at the end of every operation. */
+let stopAtOpEnd: bool = false;
+let opEnded: bool = false;
+export function set_stop_at_op_end(on: bool): void { stopAtOpEnd = on; }
 
 /** Boot state: all frames free but the zero page, every mm an empty process, the
  *  configured swap areas swapped on, agents at rest. Op buffers are kept. */
@@ -147,6 +154,7 @@ function step_agent(a: i32): void {
     trace(EV_OP_END, ag_get(a, AG_OP), ag_get(a, AG_RET), 0);
     ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
     stat(S_OPS);
+    opEnded = true;
     park_if_no_ops(a);
   }
 }
@@ -162,6 +170,10 @@ export function run(maxSteps: i32): i32 {
     gadd(G_STEP, 1);
     stat(S_STEPS);
     if (violated()) return RUN_VIOLATION;
+    if (opEnded) {
+      opEnded = false;
+      if (stopAtOpEnd) return RUN_OP_END;
+    }
   }
   return RUN_LIMIT;
 }

@@ -105,8 +105,8 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
   r.findings.forEach((f, i) => {
     lines.push(f.diagram, "");
     lines.push(`repro: ${files[i] || "(not written)"}`);
-    lines.push(`  found by execution ${num(f.execution)}; shrunk from ${f.original.ops} ops, ${f.original.steps} steps, ` +
-      `${f.original.switches} switches to ${f.shrunk.ops} ops, ${f.shrunk.steps} steps, ${f.shrunk.switches} switches`);
+    const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
+    lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
   });

@@ -129,10 +129,71 @@ export class Replayer {
     }
   }
 
+  /** Runs with a schedule given as switch decisions: after agent a's n-th step, switch to
+   *  agent decisions.get(decisionKey(a, n)) if it can run; everywhere else run to completion
+   *  (the last agent while it can run, else the lowest runnable). Keyed by the agent's own
+   *  progress, a decision survives the removal of an earlier one that shifts the others. */
+  runDecisions(ops: readonly (readonly number[])[], seed: number, decisions: ReadonlyMap<number, number>): ReplayOutcome {
+    const e = this.e;
+    e.setSeed(seed);
+    e.reset();
+    e.loadOps(ops);
+    const logBase = e.region(R.LOG);
+    const ran = new Int32Array(32);
+    let code: number = RUN.LIMIT;
+    for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; i++) {
+      const mask = e.global(G.RUNNABLE);
+      const last = e.global(G.LAST_AGENT);
+      const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
+      const pick = d !== undefined && ((mask >>> d) & 1) !== 0 ? d : rtcPick(mask, last);
+      e.U8[logBase + i] = pick;
+      e.m.replay_len(i + 1);
+      code = e.run(1);
+      ran[pick]++;
+    }
+    if (code === RUN.DIVERGED) throw new InternalError("a decision schedule named an agent that cannot run");
+    return { code, verdict: verdictOf(e, code), schedule: this.executed(), diverged: false };
+  }
+
+  /** Steps of a (valid) schedule where it preempts: the agent that ran the step before could
+   *  have run on but another was chosen. Switches forced by blocking are not counted: these
+   *  are the context switches a shrunk schedule should have few of. */
+  preemptions(x: Execution): number[] {
+    const e = this.e;
+    e.setSeed(x.seed);
+    e.reset();
+    e.loadChoices(Array.from(x.schedule));
+    e.loadOps(x.ops);
+    const out: number[] = [];
+    for (let i = 0; i < x.schedule.length; i++) {
+      const mask = e.global(G.RUNNABLE);
+      const last = e.global(G.LAST_AGENT);
+      if (last >= 0 && x.schedule[i] !== last && ((mask >>> last) & 1) !== 0) out.push(i);
+      if (e.run(1) !== RUN.LIMIT) break; // the run ended (or diverged) with this step
+    }
+    return out;
+  }
+
   private executed(): Uint8Array {
     const base = this.e.region(R.LOG);
     return this.e.U8.slice(base, base + this.e.global(G.STEP));
   }
+}
+
+/** Key of a switch decision: after `agent` (-1: none yet) ran `steps` steps. */
+export const decisionKey = (agent: number, steps: number): number => (agent + 1) * 0x1000000 + steps;
+
+/** A schedule's switches as decisions for Replayer.runDecisions, each with the step it is at. */
+export function decisionsOf(s: ArrayLike<number>): { key: number; agent: number; step: number }[] {
+  const ran = new Int32Array(32);
+  const out: { key: number; agent: number; step: number }[] = [];
+  let last = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== last) out.push({ key: decisionKey(last, last >= 0 ? ran[last] : 0), agent: s[i], step: i });
+    ran[s[i]]++;
+    last = s[i];
+  }
+  return out;
 }
 
 /** The run-to-completion choice: the last agent while it can run, else the lowest runnable. */

@@ -62,8 +62,8 @@ export interface Finding {
   repro: Repro;
   diagram: string;
   /** Size before and after shrinking. */
-  original: { ops: number; steps: number; switches: number };
-  shrunk: { ops: number; steps: number; switches: number };
+  original: ExecutionSize;
+  shrunk: ExecutionSize;
 }
 
 export interface HuntResult {
@@ -102,8 +102,11 @@ export const HUNT_DEFAULTS = {
 /** First guess of k, before any execution was observed. */
 const INITIAL_PCT_K = 64;
 
-const sizeOf = (ops: number[][], schedule: ArrayLike<number>) => ({
+/** A failing execution's size: ops, steps, context switches and, of those, preemptions. */
+export interface ExecutionSize { ops: number; steps: number; switches: number; preemptions: number }
+const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLike<number>): ExecutionSize => ({
   ops: ops.reduce((n, o) => n + o.length, 0), steps: schedule.length, switches: switchesOf(schedule),
+  preemptions: rep.preemptions({ ops, seed, schedule }).length,
 });
 
 export async function hunt(o: HuntOptions): Promise<HuntResult> {
@@ -225,7 +228,8 @@ async function investigate(
   const diagram = (await diagramOf(repro, rep)).diagram;
   return {
     signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
-    original: sizeOf(ops, schedule), shrunk: sizeOf(shrunk.ops, shrunk.schedule),
+    original: sizeOf(rep, ops, seed, schedule),
+    shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
   };
 }
 

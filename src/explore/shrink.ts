@@ -1,11 +1,12 @@
 // Shrinking a failing execution: fewer ops, fewer CPUs, fewer context switches, always with
 // the same violation signature. Every candidate is run by the Replayer (its schedule repaired
 // run-to-completion where an edit left it short or inconsistent), and only a candidate that
-// reproduces the signature and is smaller — (ops, switches, steps) compared in that order —
-// replaces the current one. So the result is never longer than the input.
+// reproduces the signature and is smaller — (ops, preemptions, steps) compared in that order;
+// a preemption is a switch away from an agent that could have run on — replaces the current
+// one. So the result is never longer than the input.
 import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
-import { Replayer, switchesOf, type Execution, type Verdict } from "./execute.js";
+import { Replayer, decisionsOf, type Execution, type Verdict } from "./execute.js";
 
 export interface ShrinkCase {
   machine: ReproMachine;
@@ -28,8 +29,7 @@ export interface ShrinkOptions {
   maxCandidates?: number;
 }
 
-type Size = [ops: number, switches: number, steps: number];
-const sizeOf = (c: ShrinkCase): Size => [c.ops.reduce((n, o) => n + o.length, 0), switchesOf(c.schedule), c.schedule.length];
+type Size = [ops: number, preemptions: number, steps: number];
 function smaller(a: Size, b: Size): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
   return false;
@@ -41,6 +41,8 @@ class Shrinker {
   private readonly deadline: number;
   private readonly maxCandidates: number;
 
+  size: Size;
+
   constructor(
     public rep: Replayer,
     public cur: ShrinkCase,
@@ -49,6 +51,7 @@ class Shrinker {
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 5000);
     this.maxCandidates = opts.maxCandidates ?? 20000;
+    this.size = this.sizeOf(cur);
   }
 
   get exhausted(): boolean {
@@ -63,11 +66,21 @@ class Shrinker {
     const out = this.rep.run(x);
     if (!out.verdict || out.verdict.signature !== this.verdict.signature) return false;
     const next: ShrinkCase = { machine: this.cur.machine, ops, seed: this.cur.seed, schedule: out.schedule };
-    if (!smaller(sizeOf(next), sizeOf(this.cur))) return false;
-    this.cur = next;
-    this.verdict = out.verdict;
-    this.kept++;
+    const size = this.sizeOf(next);
+    if (!smaller(size, this.size)) return false;
+    this.accept(next, out.verdict, size);
     return true;
+  }
+
+  accept(c: ShrinkCase, v: Verdict, size = this.sizeOf(c)): void {
+    this.cur = c;
+    this.verdict = v;
+    this.size = size;
+    this.kept++;
+  }
+
+  sizeOf(c: ShrinkCase): Size {
+    return [c.ops.reduce((n, o) => n + o.length, 0), this.rep.preemptions(c).length, c.schedule.length];
   }
 
   /** For each step of the current schedule, the index of the op its CPU was running (-1: not a CPU). */
@@ -106,13 +119,40 @@ class Shrinker {
     return progress;
   }
 
-  /** Fewer context switches: run to completion after an early switch point, then move single
+  /** Fewer preemptions, one at a time: the schedule as its switch decisions ("after CPU0's
+   *  12th step, CPU1 runs"), less one preemption, the other decisions kept. */
+  dropPreemptions(): boolean {
+    let progress = false;
+    for (let again = true; again && !this.exhausted;) {
+      again = false;
+      const all = decisionsOf(this.cur.schedule);
+      const decisions = new Map(all.map((d) => [d.key, d.agent]));
+      const pre = new Set(this.rep.preemptions(this.cur));
+      const candidates = all.filter((d) => pre.has(d.step));
+      for (let k = candidates.length - 1; k >= 0 && !this.exhausted; k--) {
+        const without = new Map(decisions);
+        without.delete(candidates[k].key);
+        this.tried++;
+        const out = this.rep.runDecisions(this.cur.ops, this.cur.seed, without);
+        if (out.verdict?.signature !== this.verdict.signature) continue;
+        const next: ShrinkCase = { ...this.cur, schedule: out.schedule };
+        const size = this.sizeOf(next);
+        if (!smaller(size, this.size)) continue;
+        this.accept(next, out.verdict, size);
+        again = progress = true;
+        break;
+      }
+    }
+    return progress;
+  }
+
+  /** Fewer preemptions: run to completion from an early preemption on, then move single
    *  segments to join the agent's next (or previous) segment. */
   fewerSwitches(): boolean {
     let progress = false;
     const s = this.cur.schedule;
-    for (let i = 1; i < s.length && !this.exhausted; i++) {
-      if (s[i] === s[i - 1]) continue;
+    for (const i of this.rep.preemptions(this.cur)) {
+      if (this.exhausted) break;
       if (this.attempt(this.cur.ops, s.slice(0, i))) { progress = true; break; }
     }
     for (let again = true; again && !this.exhausted;) {
@@ -183,11 +223,11 @@ export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict,
       const out = small.run(fewer);
       if (out.verdict?.signature === sh.verdict.signature) {
         sh.rep = small;
-        sh.cur = { ...fewer, schedule: out.schedule };
-        sh.verdict = out.verdict;
+        sh.accept({ ...fewer, schedule: out.schedule }, out.verdict);
         progress = true;
       }
     }
+    if (sh.dropPreemptions()) progress = true;
     if (sh.fewerSwitches()) progress = true;
     if (!progress) break;
   }

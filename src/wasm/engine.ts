@@ -20,6 +20,7 @@ export interface ModelExports {
   ops_added(cpu: number, tail: number): void;
   ops_end(cpu: number): void;
   tracing(on: number): void;
+  stop_at_op_end(on: number): void;
   replay_len(len: number): void;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   agent_ret(agent: number): number;

@@ -9,7 +9,7 @@ import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
-import { Replayer, switchesOf, verdictOf } from "../../src/explore/execute.js";
+import { Replayer, verdictOf } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { executionSeed, huntOps } from "../../src/explore/workload.js";
@@ -42,7 +42,8 @@ describe("hunt on linux-2.4.10-pre", () => {
   it("shrinks to no more ops and no more context switches, and the repro replays to the same violation", async () => {
     const f = result.findings[0];
     expect(f.shrunk.ops).toBeLessThanOrEqual(f.original.ops);
-    expect(f.shrunk.ops * 1000 + f.shrunk.switches).toBeLessThan(f.original.ops * 1000 + f.original.switches);
+    if (f.shrunk.ops === f.original.ops) expect(f.shrunk.preemptions).toBeLessThan(f.original.preemptions);
+    expect(f.shrunk.preemptions).toBeLessThanOrEqual(f.shrunk.switches);
     expect(f.repro.signature).toBe(f.signature);
     const dir = mkdtempSync(path.join(tmpdir(), "faultsim-hunt-"));
     try {
@@ -82,7 +83,8 @@ describe("shrink", () => {
     const opsIn = ops.flat().length;
     const opsOut = s.ops.flat().length;
     expect(opsOut).toBeLessThanOrEqual(opsIn);
-    if (opsOut === opsIn) expect(switchesOf(s.schedule)).toBeLessThanOrEqual(switchesOf(schedule));
+    const preemptions = (c: { ops: number[][]; schedule: ArrayLike<number> }) => rep.preemptions({ ...c, seed }).length;
+    if (opsOut === opsIn) expect(preemptions(s)).toBeLessThanOrEqual(preemptions({ ops, schedule }));
     expect(s.kept).toBeGreaterThan(0);
     const out = rep.run({ ops: s.ops, seed, schedule: s.schedule }, { repair: false });
     expect(out.verdict?.signature).toBe(verdict.signature);

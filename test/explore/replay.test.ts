@@ -64,6 +64,22 @@ describe("Replayer", () => {
     expect(rep.e.global(G.VIOL)).toBe(0);
   });
 
+  it("counts preemptions: switches away from an agent that could have run on", async () => {
+    const rep = await Replayer.create(machine, model.flags);
+    let some = 0;
+    for (let i = 0; i < 10; i++) {
+      const x = recorded(i);
+      const p = rep.preemptions(x);
+      for (const at of p) expect(x.schedule[at]).not.toBe(x.schedule[at - 1]); // each is a switch
+      expect(p.length).toBeLessThanOrEqual(switchesOf(x.schedule));
+      some += p.length;
+      // Run to completion from the start: switches only where an agent blocked or finished.
+      const rtc = rep.run({ ...x, schedule: [] });
+      expect(rep.preemptions({ ...x, schedule: rtc.schedule })).toEqual([]);
+    }
+    expect(some).toBeGreaterThan(0);
+  });
+
   it("without repair, reports a schedule naming an agent that cannot run as diverged", async () => {
     const rep = await Replayer.create(machine, model.flags);
     const x = recorded(5);
