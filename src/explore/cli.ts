@@ -38,7 +38,7 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
     ...HUNT_MACHINE,
     cpus,
     frames,
-    // Watermarks scale with the machine so a bigger one still reclaims.
+    // The hunt machine's watermarks, clipped so a smaller machine can still allocate.
     freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
     freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
     freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
@@ -112,7 +112,8 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
   });
   const shrinking = r.elapsedMs - r.huntingMs;
   lines.push(`executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
-    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : ""));
+    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
+    (r.interrupted ? " (interrupted)" : ""));
   lines.push(`distinct signatures: ${r.findings.length}${r.findings.length ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
   if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
@@ -127,7 +128,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     machine: o.machine,
     sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
     opsPerCpu: o.opsPerCpu,
-    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs,
+    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, interrupted: r.interrupted,
     executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
     signatures: r.findings.map((f) => f.signature),
     findings: r.findings.map((f, i) => ({
@@ -142,10 +143,16 @@ async function huntCommand(o: HuntCli): Promise<void> {
   const { opts, out } = huntOptions(o);
   const bar = o.json ? undefined : progressLine();
   if (bar) opts.onProgress = (p) => bar.update(p.executions, p.findings, p.elapsedMs);
+  // Ctrl-C ends the hunt early; the summary and any findings are still printed.
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once("SIGINT", onInterrupt);
+  opts.signal = stop.signal;
   let r: HuntResult;
   try {
     r = await hunt(opts);
   } finally {
+    process.off("SIGINT", onInterrupt);
     bar?.done();
   }
   // The findings are printed even when their files cannot be written, then the error.

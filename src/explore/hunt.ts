@@ -7,12 +7,11 @@
 // memory views taken once, ops written straight into the model's op buffer, nothing
 // allocated per execution unless it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, SCHED } from "../wasm/abi.js";
+import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
 import { raceStart } from "../report/trace.js";
-import { PROC_NAMES } from "../wasm/abi.js";
 import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
 import { faultsimVersion } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
@@ -44,6 +43,8 @@ export interface HuntOptions {
   shrinkMs: number;
   /** Called about every 250 ms. */
   onProgress?: (p: HuntProgress) => void;
+  /** Stops the hunt early (Ctrl-C): what was found so far is still reported. */
+  signal?: AbortSignal;
 }
 
 export interface HuntProgress {
@@ -76,6 +77,8 @@ export interface HuntResult {
   executionsPerSec: number;
   stepsPerSec: number;
   findings: Finding[];
+  /** Stopped by o.signal before its budget. */
+  interrupted: boolean;
   /** PCT only: the guarantee from the n and k observed. */
   pct?: PctBound;
 }
@@ -141,10 +144,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   for (; n < o.executions; n++) {
     if ((n & 255) === 0) {
       now = performance.now();
-      if (now >= deadline) break;
-      if (o.onProgress && now - lastProgress >= 250) {
+      if (now >= deadline || o.signal?.aborted) break;
+      if (now - lastProgress >= 250) {
         lastProgress = now;
-        o.onProgress({ executions: n, steps, elapsedMs: now - start, findings: findings.length });
+        o.onProgress?.({ executions: n, steps, elapsedMs: now - start, findings: findings.length });
+        // Let the event loop run (a Ctrl-C handler aborting o.signal, a progress write).
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     const s = executionSeed(o.seed, n);
@@ -186,6 +191,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const result: HuntResult = {
     executions: n, steps, elapsedMs, huntingMs, executionsPerSec: n / secs, stepsPerSec: steps / secs, findings,
+    interrupted: o.signal?.aborted === true,
   };
   if (schedCode === SCHED.PCT) result.pct = pctBound(popcount(ranMask), k, o.depth);
   return result;

@@ -94,7 +94,7 @@ export const decodeSchedule = (s: string): number[] => Array.from(s, (ch) => par
 
 /** Fills in the derived fields (opsText) of a repro about to be written. */
 export function withText(r: Repro): Repro {
-  return { ...r, opsText: r.ops.map((ops, cpu) => `CPU${cpu}: ${ops.map(fmtOp).join(", ")}`) };
+  return { ...r, opsText: r.ops.map((ops, cpu) => `CPU${cpu}: ${ops.length ? ops.map(fmtOp).join(", ") : "(nothing)"}`) };
 }
 
 /** Parses and validates repro text; InputError naming the file when it is not a good repro. */
@@ -143,7 +143,9 @@ export function reproFileName(r: Pick<Repro, "signature" | "seed">): string {
  *  Returns the path written. */
 export function writeRepro(dir: string, r: Repro): string {
   mkdirSync(dir, { recursive: true });
-  const text = JSON.stringify(withText(r), null, 2) + "\n";
+  // Indented, but each list of numbers (an op list) on one line.
+  const text = JSON.stringify(withText(r), null, 2)
+    .replace(/\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]/g, (_m, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`) + "\n";
   const name = reproFileName(r);
   const ext = path.extname(name);
   const stem = name.slice(0, -ext.length);

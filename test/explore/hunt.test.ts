@@ -39,6 +39,15 @@ describe("hunt on linux-2.4.10-pre", () => {
     expect(again.findings.map((f) => [f.execution, f.signature])).toEqual(result.findings.map((f) => [f.execution, f.signature]));
   }, 60_000);
 
+  it("finds the same execution, ops and schedule with the JS build of the model", async () => {
+    const [w, j] = await Promise.all([hunt({ ...opts, shrinkMs: 0 }), hunt({ ...opts, shrinkMs: 0, backend: "js" })]);
+    expect(j.findings).toHaveLength(1);
+    expect(j.findings[0].execution).toBe(w.findings[0].execution);
+    // Unshrunk (shrinking stops on a wall clock): same ops and choice log, so the same sizes.
+    expect(j.findings[0].original).toEqual(w.findings[0].original);
+    expect(j.steps).toBe(w.steps);
+  }, 60_000);
+
   it("shrinks to no more ops and no more context switches, and the repro replays to the same violation", async () => {
     const f = result.findings[0];
     expect(f.shrunk.ops).toBeLessThanOrEqual(f.original.ops);
@@ -91,6 +100,25 @@ describe("shrink", () => {
     expect(Array.from(out.schedule)).toEqual(Array.from(s.schedule));
     // The repro's schedule is the shrunk one.
     expect(decodeSchedule(f.repro.schedule).length).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe("shrink on a machine with an idle CPU", () => {
+  it("drops the CPU that has no ops and renumbers the disk and kswapd in the schedule", async () => {
+    const r = result.findings[0].repro;
+    // The same failure on a 3-CPU machine whose CPU2 does nothing: disk 2 → 3, kswapd 3 → 4.
+    const machine3 = { ...r.machine, cpus: 3 };
+    const schedule3 = Uint8Array.from(decodeSchedule(r.schedule), (a) => (a >= 2 ? a + 1 : a));
+    const rep3 = await Replayer.create(machine3, r.flags);
+    const x3 = { machine: machine3, ops: [...r.ops, []], seed: r.seed, schedule: schedule3 };
+    const v3 = rep3.run(x3, { repair: false }).verdict!;
+    expect(v3.signature).toBe(r.signature);
+    const s = await shrink(rep3, x3, v3, { budgetMs: 3000 });
+    expect(s.machine.cpus).toBe(2);
+    expect(s.ops).toHaveLength(2);
+    expect(s.verdict.signature).toBe(r.signature);
+    const rep2 = await Replayer.create(s.machine, r.flags);
+    expect(rep2.run({ ops: s.ops, seed: r.seed, schedule: s.schedule }, { repair: false }).verdict?.signature).toBe(r.signature);
   }, 30_000);
 });
 
