@@ -104,7 +104,7 @@ async function benchBulk(short: boolean): Promise<void> {
 
 async function benchWorkers(short: boolean): Promise<void> {
   const executions = short ? 4 : 8;
-  const ops = short ? 15_000 : 500_000;
+  const ops = short ? 40_000 : 500_000;
   const spec: CampaignSpec = {
     job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(1), workload: bulkWorkload, ops, checkInterval: CHECK_EVERY } },
     firstSeed: 1, executions, chunk: 1,
@@ -113,7 +113,7 @@ async function benchWorkers(short: boolean): Promise<void> {
   const pools = { 1: await WorkerPool.start({ workers: 1, module }), 2: await WorkerPool.start({ workers: 2, module }) };
   const hashes: Record<number, string> = {};
   try {
-    const bench = new Bench({ time: 0, iterations: short ? 1 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
+    const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
     for (const w of [1, 2] as const) bench.add(`${w} worker(s)`, async () => { hashes[w] = (await pools[w].run(spec)).hash; });
     await bench.run();
     const t1 = meanMs(bench.getTask("1 worker(s)")!), t2 = meanMs(bench.getTask("2 worker(s)")!);

@@ -4,13 +4,15 @@
 //   SCHED_RANDOM  uniform among runnable agents
 //   SCHED_PCT     probabilistic concurrency testing (Burckhardt et al. 2010): random distinct
 //                 priorities, the highest runnable runs; at d-1 random change points in
-//                 [1, k] the running agent drops below every initial priority
+//                 [1, k] the running agent drops below every initial priority. Steps are
+//                 counted only where more than one agent could run (a change point anywhere
+//                 else changes nothing), so k is the number of real scheduling decisions.
 //   SCHED_REPLAY  the choice log, as recorded
 import { ld8, st8, pop32, ctz32 } from "./platform";
 import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING } from "./config";
 import {
   gget, gset, nAgents, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
-  G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES,
+  G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS,
 } from "./state";
 import { rng_below } from "./rng";
 
@@ -59,6 +61,7 @@ export function sched_reset(): void {
   gset(G_LOG_LEN, 0);
   gset(G_LAST_AGENT, -1);
   gset(G_PCT_SWITCHES, 0);
+  gset(G_PCT_DECISIONS, 0);
   if (sched == SCHED_PCT) pct_setup();
 }
 
@@ -66,7 +69,9 @@ export function sched_reset(): void {
 export function sched_set_replay(len: i32): void { gset(G_REPLAY_LEN, len); }
 
 function pct_choose(mask: i32): i32 {
-  const step = gget(G_STEP);
+  if ((mask & (mask - 1)) == 0) return ctz32(mask); // one agent can run: no decision
+  const step = gget(G_PCT_DECISIONS) + 1;
+  gset(G_PCT_DECISIONS, step);
   let j = gget(G_PCT_NEXT_CP);
   // At a change point the agent that ran the last step drops to priority j + 1 (< d).
   while (j < MAX_PCT_DEPTH && gget(G_PCT_CP0 + j) >= 0 && gget(G_PCT_CP0 + j) <= step) {

@@ -132,6 +132,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const seen = new Set<string>();
   let replayer: Replayer | undefined;
   let k = 0;           // most steps of one execution
+  let decisionSum = 0; // scheduling decisions of all executions (PCT: k for the change points)
   let ranMask = 0;     // agents seen in a choice log
   let steps = 0;
   let n = 0;
@@ -167,13 +168,17 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     }
     const len = I[g + G.STEP];
     steps += len;
-    if (len > k || (n & 1023) === 0) {
-      // PCT's k is the longest execution seen; n the agents that ran (read from the log).
+    // PCT's k is the most scheduling decisions (steps where more than one agent could run)
+    // of any execution so far; n the agents that ran (read from the log).
+    const decisions = schedCode === SCHED.PCT ? I[g + G.PCT_DECISIONS] : len;
+    decisionSum += decisions;
+    if (decisions > k || (n & 1023) === 0) {
       for (let i = 0; i < len; i++) ranMask |= 1 << U8[logBase + i];
-      if (len > k) {
-        k = len;
-        if (schedCode === SCHED.PCT) m.config_set(CFG.PCT_K, k);
-      }
+      if (decisions > k) k = decisions;
+      // Change points are drawn over the mean execution, not the longest: a rare long
+      // execution (a reclaim storm) would otherwise push most change points past the end
+      // of a typical one. The bound below is stated for that k.
+      if (schedCode === SCHED.PCT) m.config_set(CFG.PCT_K, Math.max(1, Math.round(decisionSum / (n + 1))));
     }
     // In-model violation, else the deep check at rest (allocates nothing when clean).
     const verdict = verdictOf(e, code);

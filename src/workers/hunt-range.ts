@@ -4,7 +4,7 @@
 // depends on the ones before it. Finding, not investigating: a failure comes back with what
 // replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
 import type { Engine } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { executionSeed, fillHuntOps, huntOps } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
@@ -22,6 +22,9 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   const opsBase = e.region(R.OPS) >> 2;
   const g = e.region(R.GLOBALS) >> 2;
   const logBase = e.region(R.LOG);
+  const statsBase = e.region(R.STATS) >> 2;
+  const nStats = STAT_NAMES.length;
+  const acc = new Float64Array(nStats); // counters summed per index: no keyed access per execution
   const cpus = p.machine.cpus;
   let found: Found | undefined;
   for (let i = 0; i < range.count; i++) {
@@ -46,7 +49,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     t.steps += len;
     if (len > t.maxSteps) t.maxSteps = len;
     t.agentMask |= mask;
-    e.takeStats(t.stats);
+    for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
     if (code === RUN.DONE && I[g + G.VIOL] === 0 && verdictOf(e, RUN.DONE) === undefined) continue;
     const v = verdictOf(e, code);
     if (!v) continue;
@@ -59,5 +62,6 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
       if (opts.stopOnViolation) break;
     }
   }
+  for (let j = 0; j < nStats; j++) t.stats[STAT_NAMES[j]] += acc[j];
   return found;
 }
