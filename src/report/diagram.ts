@@ -39,6 +39,27 @@ export interface DiagramInput {
   fromStep?: number;
   /** Maximum characters per column (text wraps). */
   columnWidth?: number;
+  /** Show every line. By default, when the violation names swap entries or pages, only the
+   *  lines that mention one of them (and BKL hand-overs) are drawn: the race, not the set-up. */
+  full?: boolean;
+}
+
+/** Lines that are always part of the story: the BKL changing hands (kernel events 6-10). */
+const BKL_WORDING = /BKL|lock_kernel/;
+
+/** The swap entries ("E0:3") and pages ("page 5") a violation message names. */
+export function focusTokens(message: string): string[] {
+  const tokens = new Set<string>();
+  for (const m of message.matchAll(/\bE\d+:\d+|\bpages? \d+(?: and \d+)?/g)) {
+    if (m[0].startsWith("E")) tokens.add(m[0]);
+    else for (const n of m[0].matchAll(/\d+/g)) tokens.add(`page ${n[0]}`);
+  }
+  return [...tokens];
+}
+
+/** A pattern matching a token in event wording and nothing longer ("E0:3" not "E0:31"). */
+export function tokenPattern(token: string): RegExp {
+  return new RegExp(`(^|[^\\w:])${token}(?![\\w:])`);
 }
 
 /** An op word as a developer reads it: "write mm0[3]". */
@@ -145,12 +166,28 @@ function columnName(agent: number, cpus: number): string {
   return agent === cpus ? "disk" : "kswapd";
 }
 
+/** Which lines tell the story of a violation naming these entries and pages: a line naming
+ *  one of the entries; a line naming one of the pages while it served no other entry (the
+ *  same frame earlier held other swap entries' data: that is set-up); the BKL changing hands. */
+function focusFilter(tokens: readonly string[]): (l: Line) => boolean {
+  const entries = tokens.filter((t) => t.startsWith("E")).map(tokenPattern);
+  const pages = tokens.filter((t) => t.startsWith("page")).map(tokenPattern);
+  const anyEntry = /(^|[^\w:])E\d+:\d+(?![\w:])/;
+  return (l) => {
+    if (BKL_WORDING.test(l.text) || entries.some((re) => re.test(l.text))) return true;
+    return pages.some((re) => re.test(l.text)) && (entries.length === 0 || !anyEntry.test(l.text));
+  };
+}
+
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
   const all = linesOf(input.records, input.racingProcs ?? new Set());
   const from = input.fromStep ?? 0;
-  const lines = all.filter((l) => l.step >= from);
-  const elided = all.length - lines.length;
+  const inRace = all.filter((l) => l.step >= from);
+  const elided = all.length - inRace.length;
+  const tokens = input.full || !input.violation ? [] : focusTokens(input.violation.message);
+  const lines = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
+  const unfocused = inRace.length - lines.length;
   // Columns: every CPU, then disk and kswapd only if they kept a line.
   const agents: number[] = [];
   for (let c = 0; c < input.cpus; c++) agents.push(c);
@@ -175,6 +212,9 @@ export function renderDiagram(input: DiagramInput): string {
   out.push(row(agents.map((a) => columnName(a, input.cpus))));
   out.push(agents.map(() => "-".repeat(width)).join("-+-"));
   if (elided > 0) out.push(`(${elided} earlier lines of set-up not shown: the ops above ran up to step ${from})`);
+  if (unfocused > 0) {
+    out.push(`(only lines naming ${tokens.join(", ")} or the BKL: ${unfocused} others not shown; --full shows all)`);
+  }
   lines.forEach((l, i) => {
     const c = col.get(l.agent);
     if (c === undefined) return;
