@@ -33,7 +33,7 @@ function synthetic(): TraceRecord[] {
 
 describe("renderDiagram", () => {
   const text = renderDiagram({
-    records: synthetic(), cpus: 2, kswapd: false,
+    records: synthetic(), cpus: 2, kswapd: false, full: true,
     ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]],
     violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1", agent: 0 },
   });
@@ -81,6 +81,17 @@ describe("renderDiagram", () => {
     const racing = renderDiagram({ records: scan, cpus: 2, kswapd: false, racingProcs: new Set([P.shrink_cache]), columnWidth: 80 });
     expect(racing).toContain(describeEvent(420, 1, 6, 1));
     expect(racing).toContain(describeEvent(426, 1, 0, 0));
+  });
+
+  it("by default draws only the lines naming the violation's entries and pages, and says so", () => {
+    const focused = renderDiagram({
+      records: synthetic(), cpus: 2, kswapd: false, columnWidth: 80,
+      violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1: page 3 and page 7", agent: 0 },
+    });
+    expect(focused).toContain(describeEvent(201, 1, 0, 0));      // names E0:1
+    expect(focused).toContain("sleeps on page 3");               // names page 3, no other entry
+    expect(focused).not.toContain("spins on");                   // names neither
+    expect(focused).toMatch(/only lines naming E0:1, page 3, page 7 or the BKL: \d+ others not shown/);
   });
 
   it("folds a section repeated back to back into one line with a count", () => {
