@@ -202,9 +202,14 @@ export class Engine {
     let tail = this.agentWord(cpu, 8);   // AG_OP_TAIL
     const room = cap - (tail - head);
     const n = Math.min(room, count);
-    const base = this.region(R.OPS) >> 2;
+    const ring = (this.region(R.OPS) >> 2) + cpu * cap;
     const I = this.I32;
-    for (let i = 0; i < n; i++) { I[base + cpu * cap + (tail & (cap - 1))] = ops[i]; tail++; }
+    // At most two block copies: up to the end of the ring, then from its start.
+    const at = tail & (cap - 1);
+    const first = Math.min(n, cap - at);
+    I.set(ops.subarray(0, first), ring + at);
+    if (n > first) I.set(ops.subarray(first, n), ring);
+    tail += n;
     this.m.ops_added(cpu, tail | 0);
     return n;
   }
