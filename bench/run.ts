@@ -1,5 +1,6 @@
 // faultsim benchmarks (tinybench): `npm run bench`, or `npm run bench:short` for CI (a few
-// seconds). Prints a readable table and one JSON line (prefix "BENCH_JSON ") for notes.
+// seconds); `--only workers,hunt` runs some sections. Prints a readable table and one JSON
+// line (prefix "BENCH_JSON ") for notes.
 // Timings are reported, never asserted.
 //
 //   bulk      faults/s and accesses/s of the Wasm model vs the JS build of the same sources,
@@ -12,6 +13,7 @@
 //             PCT's observed duplicate hits per execution beside its bound, depth 1, 2, 3
 import { Bench, type Task } from "tinybench";
 import { fork } from "node:child_process";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Engine, wasmModule, type Backend } from "../src/wasm/engine.js";
 import { SCHED } from "../src/wasm/abi.js";
@@ -23,7 +25,7 @@ import { resolveModel } from "../src/model/models.js";
 import { WorkerPool } from "../src/workers/pool.js";
 import type { CampaignSpec, HuntParams } from "../src/workers/protocol.js";
 import { runCampaignInline } from "../src/workers/campaign.js";
-import { huntRange } from "../src/workers/hunt-range.js";
+import { calibratePctK, huntRange } from "../src/workers/hunt-range.js";
 import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
 import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
@@ -172,10 +174,9 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
 
-/** PCT's k for a campaign: the longest execution of a calibration run (hunt() adapts it). */
+/** PCT's k for a campaign (src/workers calibratePctK). */
 async function calibrateK(model: string): Promise<number> {
-  const r = await runCampaignInline({ job: { kind: "hunt", params: huntParams(model, "random", 1, 1, 0xca11) }, firstSeed: 0, executions: 2000 });
-  return Math.max(1, r.maxSteps);
+  return calibratePctK(Engine.wasm(), huntParams(model, "pct", HUNT_DEFAULTS.depth, 1, 1));
 }
 
 /** hunt()'s own rate on linux-2.4.16 (the fixed model: nothing to find), and the campaign path's. */
@@ -258,11 +259,12 @@ async function benchPctBound(short: boolean): Promise<void> {
     for (const depth of [1, 2, 3]) {
       const r = await pool.run({ job: { kind: "hunt", params: huntParams(model, "pct", depth, k, 7) }, firstSeed: 0, executions });
       const hits = Object.entries(r.hits).filter(([sig]) => isDuplicate(sig)).reduce((n, [, v]) => n + v, 0);
-      const b = pctBound(popcount(r.agentMask), r.maxSteps, depth);
+      // The bound is stated for k = the most decisions of one execution (PCT's k).
+      const b = pctBound(popcount(r.agentMask), r.maxDecisions, depth);
       const observed = hits / r.executions;
-      const mean = r.steps / Math.max(1, r.executions);
-      row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}, mean ${mean.toFixed(0)} steps`);
-      out.push({ depth, executions: r.executions, hits, observed, bound: b.perExecution, n: b.n, k: b.k, pctK: k, meanSteps: mean, allHits: r.hits });
+      const mean = r.decisions / Math.max(1, r.executions);
+      row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}; change points over k = ${k}, mean ${mean.toFixed(0)} decisions`);
+      out.push({ depth, executions: r.executions, hits, observed, bound: b.perExecution, n: b.n, k: b.k, pctK: k, meanDecisions: mean, allHits: r.hits });
     }
   } finally {
     await pool.close();
@@ -278,29 +280,54 @@ function popcount(x: number): number {
 
 // ---- main ----
 
+const SECTIONS: Record<string, (short: boolean) => Promise<void>> = {
+  bulk: benchBulk,
+  workers: benchWorkers,
+  rss: () => benchRss(),
+  hunt: benchHuntRate,
+  duplicate: benchTimeToDuplicate,
+  pct: benchPctBound,
+};
+const USAGE = `usage: node dist/bench/run.js [--short] [--only ${Object.keys(SECTIONS).join(",")}]`;
+
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg} (usage: node dist/bench/run.js [--short])\n`);
+  process.stderr.write(`bench: ${msg} (${USAGE})\n`);
   process.exit(2);
+}
+
+/** The sections to run: all, or those named by --only (comma-separated). */
+function parseArgs(args: string[]): { short: boolean; sections: string[] } {
+  let short = false;
+  let sections = Object.keys(SECTIONS);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--short") short = true;
+    else if (a === "--only" || a.startsWith("--only=")) {
+      const list = a === "--only" ? args[++i] : a.slice("--only=".length);
+      if (!list) usage("--only needs a list of sections");
+      sections = list.split(",").filter(Boolean);
+      for (const s of sections) if (!(s in SECTIONS)) usage(`unknown section '${s}'`);
+    } else usage(`unknown argument '${a}'`);
+  }
+  return { short, sections };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--rss-probe") return rssProbe();
-  for (const a of args) if (a !== "--short") usage(`unknown argument '${a}'`);
-  const short = args.includes("--short");
+  const { short, sections } = parseArgs(args);
   json.short = short;
   json.node = process.version;
   const t0 = performance.now();
-  await benchBulk(short);
-  await benchWorkers(short);
-  await benchRss();
-  await benchHuntRate(short);
-  await benchTimeToDuplicate(short);
-  await benchPctBound(short);
+  for (const s of sections) await SECTIONS[s](short);
   json.seconds = (performance.now() - t0) / 1000;
   const w = Math.max(...rows.map((r) => r.measure.length));
   const v = Math.max(...rows.map((r) => r.value.length));
-  console.log(`faultsim bench${short ? " --short" : ""} (node ${process.version})`);
+  // Other processes on the machine skew the worker ratios most: say how busy it was.
+  const load = os.loadavg()[0];
+  json.loadavg1 = load;
+  json.cpus = os.availableParallelism();
+  console.log(`faultsim bench${short ? " --short" : ""} (node ${process.version}, ${json.cpus} CPUs, load average ${load.toFixed(2)} at the end)`);
   for (const r of rows) console.log(`  ${r.measure.padEnd(w)}  ${r.value.padStart(v)}  ${r.note ?? ""}`);
   console.log("BENCH_JSON " + JSON.stringify(json));
 }

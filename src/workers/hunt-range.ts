@@ -9,12 +9,13 @@ import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { executionSeed, fillHuntOps, huntOps } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
-import { seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
 
 /** Runs the executions of `range`; tallies into t, fingerprints into hash; the first failure. */
 export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash): Found | undefined {
   if (!Number.isInteger(p.pctK) || p.pctK < 1) throw new RangeError(`hunt campaign needs a fixed pctK >= 1 (got ${p.pctK})`);
-  e.configure(huntConfig(p.machine, p.flags, p.sched === "pct" ? SCHED.PCT : SCHED.RANDOM, p.depth, p.pctK));
+  const pct = p.sched === "pct";
+  e.configure(huntConfig(p.machine, p.flags, pct ? SCHED.PCT : SCHED.RANDOM, p.depth, p.pctK));
   const w = { ...p.workload, opsPerCpu: Math.min(p.workload.opsPerCpu, HUNT_OPCAP) };
   const m = e.m;
   const I = e.I32; // fixed layout from here: memory does not grow
@@ -48,6 +49,9 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     t.executions++;
     t.steps += len;
     if (len > t.maxSteps) t.maxSteps = len;
+    const decisions = pct ? I[g + G.PCT_DECISIONS] : len;
+    t.decisions += decisions;
+    if (decisions > t.maxDecisions) t.maxDecisions = decisions;
     t.agentMask |= mask;
     for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
     if (code === RUN.DONE && I[g + G.VIOL] === 0 && verdictOf(e, RUN.DONE) === undefined) continue;
@@ -64,4 +68,23 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   }
   for (let j = 0; j < nStats; j++) t.stats[STAT_NAMES[j]] += acc[j];
   return found;
+}
+
+/**
+ * A fixed PCT k for a hunt campaign, chosen as hunt() chooses it: change points are drawn
+ * over the mean number of scheduling decisions of an execution (not the longest: a rare
+ * reclaim storm would push most change points past the end of a typical execution). hunt()
+ * grows it as it goes, which ties each execution to the ones before it; a campaign fixes it
+ * from PCT probe executions instead (first at k = 64, then at the mean that gave).
+ * Deterministic: its own hunt seed, the same every call.
+ */
+export function calibratePctK(e: Engine, p: HuntParams, executions = 2000): number {
+  let k = 64;
+  for (let round = 0; round < 2; round++) {
+    const t = emptyTally();
+    const probe: HuntParams = { ...p, sched: "pct", pctK: k, huntSeed: 0x6b63616c };
+    huntRange(e, probe, { index: 0, first: 0, count: executions }, { stopOnViolation: false, keepRecords: false }, t, emptySeqHash());
+    k = Math.max(1, Math.round(t.decisions / Math.max(1, t.executions)));
+  }
+  return k;
 }

@@ -46,6 +46,8 @@ async function bulkRange(engines: EngineCache, p: BulkParams, range: SeedRange, 
     t.executions++;
     t.steps += x.steps;
     t.maxSteps = Math.max(t.maxSteps, x.steps);
+    t.decisions += x.steps;
+    t.maxDecisions = Math.max(t.maxDecisions, x.steps);
     addStats(t.stats, x.stats);
     seqPush(hash, parseInt(x.stateHash, 16));
     if (opts.keepRecords) records.push(x);

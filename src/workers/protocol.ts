@@ -91,8 +91,13 @@ export interface ChunkOptions {
 export interface Tally {
   executions: number;
   steps: number;
-  /** Most steps of one execution (PCT's k). */
+  /** Most steps of one execution. */
   maxSteps: number;
+  /** Scheduling decisions (steps where more than one agent could run; PCT's k counts these,
+   *  G.PCT_DECISIONS), summed; under other schedulers every step counts. */
+  decisions: number;
+  /** Most decisions of one execution (PCT's k in its bound). */
+  maxDecisions: number;
   /** Agents seen running (bit per agent; hunts only: PCT's n). */
   agentMask: number;
   /** Violating executions by signature. */

@@ -82,13 +82,15 @@ export interface TallyLike {
   executions: number;
   steps: number;
   maxSteps: number;
+  decisions: number;
+  maxDecisions: number;
   agentMask: number;
   hits: Record<string, number>;
   stats: Stats;
 }
 
 export function emptyTally(): TallyLike {
-  return { executions: 0, steps: 0, maxSteps: 0, agentMask: 0, hits: {}, stats: zeroStats() };
+  return { executions: 0, steps: 0, maxSteps: 0, decisions: 0, maxDecisions: 0, agentMask: 0, hits: {}, stats: zeroStats() };
 }
 
 /** Adds `from` into `into`; the result is the same in any order, so chunks merge freely. */
@@ -96,6 +98,8 @@ export function addTally(into: TallyLike, from: Readonly<TallyLike>): void {
   into.executions += from.executions;
   into.steps += from.steps;
   into.maxSteps = Math.max(into.maxSteps, from.maxSteps);
+  into.decisions += from.decisions;
+  into.maxDecisions = Math.max(into.maxDecisions, from.maxDecisions);
   into.agentMask |= from.agentMask;
   for (const [k, v] of Object.entries(from.hits)) into.hits[k] = (into.hits[k] ?? 0) + v;
   addStats(into.stats, from.stats);

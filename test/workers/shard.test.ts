@@ -52,7 +52,7 @@ describe("mergeChunks", () => {
     viol.forEach((v, i) => {
       const seed = first + i;
       seqPush(hash, seed);
-      addTally(t, { executions: 1, steps: seed, maxSteps: seed, agentMask: 1 << (seed % 3), hits: v ? { [v]: 1 } : {}, stats: { ...zeroStats(), ops: 1 } });
+      addTally(t, { executions: 1, steps: seed, maxSteps: seed, decisions: seed, maxDecisions: seed, agentMask: 1 << (seed % 3), hits: v ? { [v]: 1 } : {}, stats: { ...zeroStats(), ops: 1 } });
       if (v && !found) found = { seed, violation: v, signature: v, message: v, steps: seed };
     });
     return { ...t, range: { index, first, count }, hash, found };

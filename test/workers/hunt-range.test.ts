@@ -1,0 +1,54 @@
+// The workers' hunt loop runs the same executions as src/explore's hunt(): same seeds, same
+// op lists, same machine, so the same steps; and PCT's campaign k is reproducible.
+import { describe, it, expect } from "vitest";
+import { Engine } from "../../src/wasm/engine.js";
+import { resolveModel } from "../../src/model/models.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import { runCampaignInline } from "../../src/workers/campaign.js";
+import { calibratePctK } from "../../src/workers/hunt-range.js";
+import type { HuntParams } from "../../src/workers/protocol.js";
+
+const params = (model: string, sched: "pct" | "random", huntSeed: number): HuntParams => ({
+  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth: 3, pctK: 200, huntSeed,
+  workload: {
+    cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_DEFAULTS.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
+    shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio,
+  },
+});
+
+describe("huntRange", () => {
+  it("runs hunt()'s executions: same count, same steps (linux-2.4.16, random, nothing to find)", async () => {
+    const n = 3000;
+    const theirs = await hunt({
+      ...HUNT_DEFAULTS, sched: "random", seed: 5, model: resolveModel("linux-2.4.16"), machine: HUNT_MACHINE,
+      budgetMs: 1e9, executions: n,
+    });
+    expect(theirs.findings).toHaveLength(0);
+    const ours = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) }, firstSeed: 0, executions: n });
+    expect(ours.executions).toBe(theirs.executions);
+    expect(ours.steps).toBe(theirs.steps);
+    expect(ours.hits).toEqual({});
+  }, 60_000);
+
+  it("a different hunt seed runs different executions", async () => {
+    const a = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) }, firstSeed: 0, executions: 500 });
+    const b = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 6) }, firstSeed: 0, executions: 500 });
+    expect(a.hash).not.toBe(b.hash);
+  });
+
+  it("calibratePctK is the mean decisions of PCT executions at that k, the same every time", async () => {
+    const e = Engine.wasm();
+    const p = params("linux-2.4.10-pre", "pct", 1);
+    const k = calibratePctK(e, p, 1000);
+    expect(calibratePctK(Engine.wasm(), p, 1000)).toBe(k);
+    // A campaign at the calibrated k averages about k decisions per execution, more than one
+    // per op, and fewer than its steps (steps where one agent alone could run are no decision).
+    const r = await runCampaignInline({ job: { kind: "hunt", params: { ...p, pctK: k } }, firstSeed: 0, executions: 1000 });
+    const mean = r.decisions / r.executions;
+    expect(mean).toBeGreaterThan(2 * HUNT_DEFAULTS.opsPerCpu);
+    expect(mean).toBeLessThan(r.steps / r.executions);
+    expect(Math.abs(mean - k) / k).toBeLessThan(0.25);
+    expect(r.maxDecisions).toBeGreaterThanOrEqual(Math.round(mean));
+  });
+});
