@@ -5,7 +5,7 @@ import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
 import {
   nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, gadd, ag_get, ag_set, clear_state,
   reload_flags, stat, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
-  AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OP_STEPS, AG_OPS_FINAL, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
+  AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
@@ -25,6 +25,7 @@ import {
   P_ACCESS, P_DO_FORK, P_DO_EXIT, P_DO_MUNMAP, P_SYS_SWAPOFF, P_SYS_SWAPON, P_DISK, P_KSWAPD,
 } from "./procs";
 import { lru_init } from "../mm/swap";
+import { mmu_access } from "../mm/memory";
 import { swapon_area } from "../mm/swapfile";
 
 // run() results (host ABI).
@@ -111,52 +112,83 @@ function park_if_no_ops(cpu: i32): void {
   }
 }
 
-/** Pushes the top-level procedure of the CPU's next op. */
-function start_op(cpu: i32): void {
+/** Takes the CPU's next op from its buffer. */
+function take_op(cpu: i32): i32 {
   const head = ag_get(cpu, AG_OP_HEAD);
   const op = ld(cpu_op_addr(cpu, head));
   ag_set(cpu, AG_OP_HEAD, head + 1);
   ag_set(cpu, AG_OP, op);
-  ag_set(cpu, AG_OP_STEPS, 0);
+  return op;
+}
+
+/** The procedure that runs an op. */
+function op_proc(kind: i32): i32 {
+  if (kind == OP_FORK) return P_DO_FORK;
+  if (kind == OP_EXIT) return P_DO_EXIT;
+  if (kind == OP_MUNMAP) return P_DO_MUNMAP;
+  if (kind == OP_SWAPOFF) return P_SYS_SWAPOFF;
+  if (kind == OP_SWAPON) return P_SYS_SWAPON;
+  return P_ACCESS;
+}
+
+/** Pushes the top-level procedure of op. */
+function push_op_frame(cpu: i32, op: i32): void {
   const kind = op_kind(op);
   const mm = op_mm(op);
   const page = op_page(op);
   const arg = op_arg(op);
-  if (kind == OP_READ || kind == OP_WRITE) push_frame(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
-  else if (kind == OP_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
-  else if (kind == OP_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);
-  else if (kind == OP_MUNMAP) push_frame(cpu, P_DO_MUNMAP, mm, page, arg, 0, 0, 0);
-  else if (kind == OP_SWAPOFF) push_frame(cpu, P_SYS_SWAPOFF, arg, 0, 0, 0, 0, 0);
-  else if (kind == OP_SWAPON) push_frame(cpu, P_SYS_SWAPON, arg, 0, 0, 0, 0, 0);
-  else push_frame(cpu, P_ACCESS, mm, page, 0, 0, 0, 0);
+  const proc = op_proc(kind);
+  if (proc == P_ACCESS) push_frame(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
+  else if (proc == P_DO_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
+  else if (proc == P_DO_MUNMAP) push_frame(cpu, P_DO_MUNMAP, mm, page, arg, 0, 0, 0);
+  else if (proc == P_DO_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);
+  else push_frame(cpu, proc, arg, 0, 0, 0, 0, 0); // swapoff / swapon (area)
+}
+
+/** The MMU's fast path: an access whose pte allows it completes in access's first section,
+ *  so it runs here without a frame (same step, same effects as P_ACCESS section 0). */
+function access_hit(cpu: i32, op: i32): bool {
+  const kind = op_kind(op);
+  if (kind != OP_READ && kind != OP_WRITE) return false;
+  const mm = op_mm(op);
+  if (mm_get(mm, MM_USERS) == 0) return false;
+  return mmu_access(mm, op_page(op), kind == OP_WRITE ? 1 : 0);
+}
+
+function op_done(a: i32, result: i32): void {
+  trace(EV_OP_END, ag_get(a, AG_OP), result, 0);
+  ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
+  stat(S_OPS);
+  opEnded = true;
+  park_if_no_ops(a);
 }
 
 /** Runs one section of agent a. */
 function step_agent(a: i32): void {
   if (!reacquire_kernel_lock(a)) return;
-  let started = false;
   if (!enter_agent(a)) {
-    start_op(a);
+    // A CPU between ops starts its next one in this step.
+    const op = take_op(a);
+    const top = op_proc(op_kind(op));
+    bug_context(a, top, 0);
+    if (tracing) {
+      trace_context(gget(G_STEP), a, top, 0);
+      trace(EV_OP_START, op, 0, 0);
+    }
+    if (access_hit(a, op)) {
+      ag_set(a, AG_RET, 0);
+      op_done(a, 0);
+      return;
+    }
+    push_op_frame(a, op);
     enter_agent(a);
-    started = true;
+  } else {
+    bug_context(a, frame_proc(), frame_pc());
+    if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
   }
-  const proc = frame_proc();
-  const pc = frame_pc();
-  bug_context(a, proc, pc);
-  if (tracing) {
-    trace_context(gget(G_STEP), a, proc, pc);
-    if (started) trace(EV_OP_START, ag_get(a, AG_OP), 0, 0);
-  }
-  const r = dispatch(proc, pc);
+  const r = dispatch(frame_proc(), frame_pc());
   if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
-  if (a < nCpu) ag_set(a, AG_OP_STEPS, ag_get(a, AG_OP_STEPS) + 1);
-  if (r == OP_DONE) {
-    trace(EV_OP_END, ag_get(a, AG_OP), ag_get(a, AG_RET), 0);
-    ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
-    stat(S_OPS);
-    opEnded = true;
-    park_if_no_ops(a);
-  }
+  if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
 }
 
 /** Runs up to maxSteps sections; returns a RUN_* code. */

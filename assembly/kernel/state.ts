@@ -370,7 +370,6 @@ export const AG_OP_HEAD: i32 = 7;     // ops consumed
 export const AG_OP_TAIL: i32 = 8;     // ops written by the host
 export const AG_PRIO: i32 = 9;        // PCT priority
 export const AG_OPS_DONE: i32 = 10;
-export const AG_OP_STEPS: i32 = 11;   // steps into the current op
 // words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
 export const AG_OPS_FINAL: i32 = 14;  // 1: no ops will be added after the buffered ones
 export const ST_RUNNABLE: i32 = 0;

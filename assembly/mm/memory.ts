@@ -95,6 +95,16 @@ function access_oom(): i32 {
 /** The MMU's view: a present pte that allows the access is a hit, anything else a fault. */
 function try_access(): i32 {
   const mm = l(0), page = l(1), write = l(2);
+  if (mmu_access(mm, page, write)) return ret(0);
+  if (l(6) >= MAX_FAULTS) return access_oom();
+  set_l(6, l(6) + 1);
+  return call(P_HANDLE_MM_FAULT, 1, mm, page, write, 0);
+}
+
+/** A load or store through a pte that allows it: sets the accessed/dirty bits, stores a fresh
+ *  value or checks the value read (invariant 9). False when the access must fault. Also the
+ *  run loop's fast path for an op that hits (machine.ts). */
+export function mmu_access(mm: i32, page: i32, write: i32): bool {
   const pte = pte_get(mm, page);
   if (pte_present(pte) && (write == 0 || (pte & PTE_RW) != 0)) {
     const f = pte_frame(pte);
@@ -117,11 +127,9 @@ function try_access(): i32 {
       }
     }
     stat(S_ACCESSES);
-    return ret(0);
+    return true;
   }
-  if (l(6) >= MAX_FAULTS) return access_oom();
-  set_l(6, l(6) + 1);
-  return call(P_HANDLE_MM_FAULT, 1, mm, page, write, 0);
+  return false;
 }
 
 // ---- handle_mm_fault ------------------------------------------------------------------------

@@ -69,7 +69,7 @@ export const MM = { USERS: 0, PTL: 1, RSS: 2, SWAP_CURSOR: 3, SEM: 4 } as const;
 /** assembly/kernel/state.ts AG_* and ST_* */
 export const AG = {
   STATE: 0, WAIT: 1, SP: 2, RET: 3, BKL_DEPTH: 4, BKL_SAVED: 5, OP: 6, OP_HEAD: 7, OP_TAIL: 8,
-  PRIO: 9, OPS_DONE: 10, OP_STEPS: 11, HELD: 12, SPINS_HELD: 13, OPS_FINAL: 14,
+  PRIO: 9, OPS_DONE: 10, HELD: 12, SPINS_HELD: 13, OPS_FINAL: 14,
 } as const;
 export const ST = { RUNNABLE: 0, SPIN: 1, SLEEP: 2, IDLE: 3, DONE: 4, STARVED: 5 } as const;
 
