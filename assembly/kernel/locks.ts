@@ -202,6 +202,19 @@ export function unlock_kernel(): void {
   if (depth == 0) { gset(G_BKL, 0); trace(EV_UNLOCK_KERNEL, 0, 0, 0); wake_waiters(gaddr(G_BKL)); }
 }
 
+/** schedule() at a voluntary point (direct reclaim): 2.4's schedule() releases the BKL of
+ *  the task leaving the CPU and retakes it when the task runs again, so another task may
+ *  take the BKL in between. The run loop retakes it before this agent's next section. */
+export function schedule_point(): void {
+  const depth = ag_get(cur, AG_BKL_DEPTH);
+  if (depth == 0) return;
+  ag_set(cur, AG_BKL_SAVED, depth);
+  ag_set(cur, AG_BKL_DEPTH, 0);
+  gset(G_BKL, 0);
+  trace(EV_BKL_DROPPED, depth, 0, 0);
+  wake_waiters(gaddr(G_BKL));
+}
+
 /** Run loop hook: a task woken with the BKL saved retakes it first; false = spin for it. */
 export function reacquire_kernel_lock(agent: i32): bool {
   const saved = ag_get(agent, AG_BKL_SAVED);

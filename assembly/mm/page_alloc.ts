@@ -9,7 +9,7 @@ import {
   PG_INUSE, PG_LOCKED, PG_SWAPCACHE, PG_RESERVED, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
 import { l, set_l, call, ret, next } from "../kernel/frame";
-import { set_state, might_sleep } from "../kernel/locks";
+import { set_state, might_sleep, schedule_point } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
@@ -87,6 +87,8 @@ export function alloc_page(pc: i32): i32 {
 }
 
 function reclaim(): i32 {
+  // Direct reclaim may schedule(): a BKL holder (2.4.0/2.4.10-pre swap-in) lets it go here.
+  schedule_point();
   set_l(0, l(0) + 1);
   stat(S_DIRECT_RECLAIM);
   trace(EV_ALLOC_RECLAIM, gget(G_NR_FREE), l(0), 0);
