@@ -83,7 +83,8 @@ export function machine_reset(): void {
 /** Host wrote ops for cpu up to `tail` (a running count). */
 export function cpu_ops_added(cpu: i32, tail: i32): void {
   ag_set(cpu, AG_OP_TAIL, tail);
-  if (ag_get(cpu, AG_STATE) == ST_STARVED) {
+  // Nothing new (an empty op list): a starved CPU stays parked, or it would run stale ops.
+  if (ag_get(cpu, AG_STATE) == ST_STARVED && tail != ag_get(cpu, AG_OP_HEAD)) {
     gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
     set_state(cpu, ST_RUNNABLE);
   }
@@ -92,11 +93,12 @@ export function cpu_ops_added(cpu: i32, tail: i32): void {
 /** Ends a CPU's op stream: once its buffer is empty it is done, not starved. */
 export function cpu_ops_end(cpu: i32): void {
   ag_set(cpu, AG_OPS_FINAL, 1);
-  if (ag_get(cpu, AG_STATE) == ST_STARVED) {
+  const state = ag_get(cpu, AG_STATE);
+  if (state == ST_STARVED) {
     gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
     set_state(cpu, ST_RUNNABLE);
-    park_if_no_ops(cpu);
   }
+  if (state == ST_STARVED || state == ST_RUNNABLE) park_if_no_ops(cpu);
 }
 
 /** A CPU with an empty stack and no op waiting goes DONE (final stream) or STARVED. */
