@@ -55,7 +55,7 @@ class Shrinker {
   }
 
   get exhausted(): boolean {
-    return this.tried >= this.maxCandidates || Date.now() > this.deadline;
+    return this.tried >= this.maxCandidates || Date.now() >= this.deadline;
   }
 
   /** Runs a candidate; keeps it (with its executed schedule) when it reproduces and is smaller. */
