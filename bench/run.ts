@@ -259,8 +259,8 @@ async function benchPctBound(short: boolean): Promise<void> {
     for (const depth of [1, 2, 3]) {
       const r = await pool.run({ job: { kind: "hunt", params: huntParams(model, "pct", depth, k, 7) }, firstSeed: 0, executions });
       const hits = Object.entries(r.hits).filter(([sig]) => isDuplicate(sig)).reduce((n, [, v]) => n + v, 0);
-      // The bound is stated for k = the most decisions of one execution (PCT's k).
-      const b = pctBound(popcount(r.agentMask), r.maxDecisions, depth);
+      // The bound is stated for the k the change points are drawn over (the calibrated one).
+      const b = pctBound(popcount(r.agentMask), k, depth, HUNT_MACHINE.cpus);
       const observed = hits / r.executions;
       const mean = r.decisions / Math.max(1, r.executions);
       row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}; change points over k = ${k}, mean ${mean.toFixed(0)} decisions`);

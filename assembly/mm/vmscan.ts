@@ -34,7 +34,7 @@ import {
 import { trace } from "../kernel/trace";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
-  P_TRY_TO_FREE_PAGES, P_SHRINK_CACHE, P_SWAP_OUT, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
+  P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
 } from "../kernel/procs";
 import { has, F_UNIQUE_ADD } from "../model";
 import { put_page } from "./page_alloc";
@@ -277,22 +277,35 @@ export function swap_out(pc: i32): i32 {
 }
 
 function swap_out_next_mm(): i32 {
+  const mm = swap_out_pick();
+  if (mm >= 0) return call(P_SWAP_OUT_MM, 1, mm, l(7), 0, 0);
+  return ret(l(7) < swap_cluster() ? 1 : 0);
+}
+
+/** The next mm worth scanning (l6 = mms tried so far), or -1 when every mm was tried. */
+function swap_out_pick(): i32 {
   while (l(6) < nMm) {
     let mm = gget(G_SWAP_MM);
     if (mm < 0 || mm >= nMm) mm = 0;
     gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
     set_l(6, l(6) + 1);
     // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL.
-    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) {
-      return call(P_SWAP_OUT_MM, 1, mm, l(7), 0, 0);
-    }
+    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) return mm;
   }
-  return ret(l(7) < swap_cluster() ? 1 : 0);
+  return -1;
 }
 
 // ---- shrink_cache ----------------------------------------------------------------------
-// (nr_pages, priority) → pages still wanted. Locals: l6 = max_scan, l7 = max_mapped,
-// l8 = the page in hand, l9 = its swap entry.
+// (nr_pages, priority) → pages still wanted: one pass, as the kernel's shrink_cache.
+// Locals: l6 = max_scan, l7 = max_mapped, l8 = the page in hand, l9 = its swap entry; when
+// the pass ends in swap_out, l6 = mms tried and l7 = pages still wanted (swap_out's own).
+//
+// try_to_free_pages runs these same sections in its own frame (l2 = 1): a pass that leaves
+// pages wanted starts the next at priority - 1, down to 1. And a pass runs swap_out's mm walk
+// in its own frame too. Why: between those calls the kernel only calls, returns and loops,
+// touching no shared state, so a frame per function would cost a step per call and per
+// return (about 15 of the ~200 steps of a hunt execution) and add no interleaving that
+// could change anything.
 
 const SC_SCAN: i32 = 1;        // LRU held: look at the inactive tail
 const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
@@ -301,24 +314,26 @@ const SC_RELOCK: i32 = 4;      // retake LRU, then scan
 const SC_SWAPPED: i32 = 5;     // back from swap_out: done
 const SC_SLOT_FREED: i32 = 6;  // LRU held, back from swap_free: free the frame
 const SC_WAIT: i32 = 7;        // LRU dropped: wait for a laundered page's write
+const SC_NEXT_PASS: i32 = 8;   // LRU dropped after a pass: the next priority's pass
+const SC_SWAP_OUT: i32 = 9;    // LRU dropped: swap_out picks an mm
+const SC_SWAP_OUT_MM: i32 = 10; // back from swap_out_mm: the next mm, or the pass is over
+
+/** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
+@inline function another_pass(): bool { return l(2) > 0 && l(0) > 0 && l(1) > 1; }
+
+/** The frame's value: shrink_cache's pages still wanted, or try_to_free_pages' pages freed. */
+function shrink_ret(): i32 {
+  const left = l(0) > 0 ? l(0) : 0;
+  if (l(2) == 0) return ret(left);
+  const freed = swap_cluster() - left;
+  trace(EV_TTFP_END, freed, l(1), 0);
+  return ret(freed);
+}
 
 export function shrink_cache(pc: i32): i32 {
   switch (pc) {
-    case 0: {
-      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
-      refill_inactive(refill_ratio(l(0)));
-      const priority = l(1) > 0 ? l(1) : 1;
-      let max_scan = idiv(gget(G_NR_INACTIVE), priority);
-      if (max_scan < 1) max_scan = 1;
-      // 2.4.16: max_mapped = min(nr_pages << (10 - priority), max_scan / 10).
-      let max_mapped = idiv(max_scan, 10);
-      const shift = 10 - priority;
-      if (shift >= 0 && shift < 16 && l(0) < (1 << (30 - shift)) && (l(0) << shift) < max_mapped) max_mapped = l(0) << shift;
-      set_l(6, max_scan);
-      set_l(7, max_mapped);
-      trace(EV_SHRINK, l(0), l(1), max_scan);
-      return shrink_scan();
-    }
+    case 0:
+      return shrink_pass(l(1), false);
     case SC_SCAN:
       return shrink_scan();
     case SC_WRITTEN:
@@ -331,8 +346,29 @@ export function shrink_cache(pc: i32): i32 {
       if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
       return shrink_scan();
     case SC_SWAPPED:
-      trace(EV_SHRINK_END, l(0), 0, 0);
-      return ret(l(0));
+      return swap_out_over();
+    case SC_NEXT_PASS:
+      return shrink_pass(l(1) - 1, false);
+    case SC_SWAP_OUT: {
+      // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
+      set_l(6, 0);
+      set_l(7, swap_cluster());
+      const mm = swap_out_pick();
+      if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
+      return next(SC_SWAPPED);
+    }
+    case SC_SWAP_OUT_MM: {
+      // Nothing written before the walk goes on: swap_out_over may block on the LRU lock
+      // and re-run this section.
+      const r = ret_val();
+      if (r != NO_SWAP && l(7) - r > 0 && l(6) < nMm) {
+        set_l(7, l(7) - r);
+        const mm = swap_out_pick();
+        if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
+        return next(SC_SWAPPED);
+      }
+      return swap_out_over();
+    }
     case SC_SLOT_FREED: {
       const f = l(8);
       lru_cache_del(f);
@@ -350,7 +386,36 @@ export function shrink_cache(pc: i32): i32 {
       put_page(l(8));
       return next(SC_RELOCK);
   }
-  return ret(l(0));
+  return shrink_ret();
+}
+
+/** swap_out is done (the LRU lock is not held): the pass is over. The next one, if any,
+ *  starts in this same step by taking the LRU lock first. */
+function swap_out_over(): i32 {
+  if (another_pass()) return shrink_pass(l(1) - 1, false);
+  trace(EV_SHRINK_END, l(0), 0, 0);
+  return shrink_ret();
+}
+
+/** Starts a pass at priority: takes the LRU lock (first: a BLOCK re-runs the section with
+ *  the locals untouched), refills the inactive list, sizes the scan. `first`: the first
+ *  pass of try_to_free_pages, which it announces. */
+function shrink_pass(priority: i32, first: bool): i32 {
+  if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+  if (first) trace(EV_TTFP, l(0), 0, 0);
+  set_l(1, priority);
+  refill_inactive(refill_ratio(l(0)));
+  const p = priority > 0 ? priority : 1;
+  let max_scan = idiv(gget(G_NR_INACTIVE), p);
+  if (max_scan < 1) max_scan = 1;
+  // 2.4.16: max_mapped = min(nr_pages << (10 - priority), max_scan / 10).
+  let max_mapped = idiv(max_scan, 10);
+  const shift = 10 - p;
+  if (shift >= 0 && shift < 16 && l(0) < (1 << (30 - shift)) && (l(0) << shift) < max_mapped) max_mapped = l(0) << shift;
+  set_l(6, max_scan);
+  set_l(7, max_mapped);
+  trace(EV_SHRINK, l(0), priority, max_scan);
+  return shrink_scan();
 }
 
 /** One page of the walk, LRU held. Every page it looks at goes to the list head first. */
@@ -423,13 +488,16 @@ function shrink_mapped(): i32 {
   if (max_mapped >= 0) return next(SC_SCAN);
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   trace(EV_SHRINK_SWAP_OUT, l(1), 0, 0);
-  return call(P_SWAP_OUT, SC_SWAPPED, l(1), 0, 0, 0);
+  return next(SC_SWAP_OUT);
 }
 
 function shrink_done(): i32 {
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   trace(EV_SHRINK_END, l(0), 0, 0);
-  return ret(l(0));
+  // The LRU lock was just dropped: the next pass retakes it in a later step, as the kernel's
+  // next shrink_caches call does.
+  if (another_pass()) return next(SC_NEXT_PASS);
+  return shrink_ret();
 }
 
 /** shrink_caches' ratio: keep the active list about 2/3 of the cache. Nonzero only once the
@@ -464,32 +532,17 @@ function refill_inactive(nr: i32): void {
 }
 
 // ---- try_to_free_pages -----------------------------------------------------------------
-// () → pages freed. Priority DEF_PRIORITY down to 1, carrying the pages still wanted.
-// l6 = wanted at the start, l7 = priority.
+// () → pages freed. Passes of shrink_cache from DEF_PRIORITY down to 1, carrying the pages
+// still wanted (l0), run in this frame: l1 = priority, l2 = 1 marks the loop (see
+// shrink_cache).
 
 export function try_to_free_pages(pc: i32): i32 {
-  switch (pc) {
-    case 0: {
-      might_sleep();
-      const nr = swap_cluster();
-      set_l(6, nr);
-      set_l(7, DEF_PRIORITY);
-      trace(EV_TTFP, nr, 0, 0);
-      return call(P_SHRINK_CACHE, 1, nr, DEF_PRIORITY, 0, 0);
-    }
-    case 1: {
-      const left = ret_val();
-      const priority = l(7);
-      if (left <= 0 || priority <= 1) {
-        const freed = l(6) - (left > 0 ? left : 0);
-        trace(EV_TTFP_END, freed, priority, 0);
-        return ret(freed);
-      }
-      set_l(7, priority - 1);
-      return call(P_SHRINK_CACHE, 1, left, priority - 1, 0, 0);
-    }
-  }
-  return ret(0);
+  if (pc != 0) return shrink_cache(pc);
+  might_sleep();
+  // Idempotent before the lock: a BLOCK re-runs this section with the same locals.
+  set_l(0, swap_cluster());
+  set_l(2, 1);
+  return shrink_pass(DEF_PRIORITY, true);
 }
 
 /** SWAP_CLUSTER_MAX scaled to the machine: at most a quarter of the frames, at least 1. */
@@ -509,15 +562,21 @@ function swap_cluster(): i32 {
 export function kswapd(pc: i32): i32 {
   switch (pc) {
     case 0:
-      if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
-        stat(S_KSWAPD_RUNS);
-        trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
-        return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
-      }
-      return kswapd_sleep();
+      return kswapd_balance();
     case 1:
-      if (ret_val() > 0) return next(0);
+      // Back from try_to_free_pages (nothing shared touched since): loop in this step.
+      if (ret_val() > 0) return kswapd_balance();
       return kswapd_sleep();
+  }
+  return kswapd_sleep();
+}
+
+/** Below pages_high: another try_to_free_pages; else sleep. */
+function kswapd_balance(): i32 {
+  if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
+    stat(S_KSWAPD_RUNS);
+    trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
+    return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
   }
   return kswapd_sleep();
 }

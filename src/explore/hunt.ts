@@ -79,22 +79,29 @@ export interface HuntResult {
   findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
-  /** PCT only: the guarantee from the n and k observed. */
-  pct?: PctBound;
+  /** PCT only: the guarantee for the n observed and the k used (the mean decisions per
+   *  execution), and the most decisions one execution took. */
+  pct?: PctBound & { maxDecisions: number };
 }
 
 export const HUNT_DEFAULTS = {
-  // Uniform random, not PCT: the seed races need several unforced switches in a set order
-  // (the BKL hand-over, then kswapd stopped between get_swap_page and add_to_swap_cache),
-  // and PCT's later change points always rank the later-demoted agent above the earlier one.
-  // Measured on linux-2.4.10-pre: random finds the swap-cache duplicate within a few thousand
-  // executions; PCT depth 2 and 3 found nothing in 1.9M and 2.6M executions.
-  sched: "random" as SchedKind,
-  depth: 3,
+  // PCT, with its bound. The seed's duplicate needs about three ordered preemptions (e.g. the
+  // faulting CPU stopped after it read the swap pte, so the disk and kswapd drop the old
+  // page from the cache first; kswapd stopped between get_swap_page and add_to_swap_cache
+  // while the CPU's readahead reads that entry into a page of its own). Measured on
+  // linux-2.4.10-pre with this machine and workload, duplicates per 100K executions (300K
+  // each): PCT depth 1 and 2: none; depth 3: 7; depth 4: 18; depth 5: 19; uniform random:
+  // 50 (but PCT's executions are longer: kswapd ranks above the CPUs). Depth 4: the first
+  // duplicate in ~30 ms (median), and a bound one can still state.
+  sched: "pct" as SchedKind,
+  depth: 4,
   seed: 1,
   budgetMs: 10_000,
   executions: Number.POSITIVE_INFINITY,
-  opsPerCpu: 6,
+  // Five ops per CPU: enough for a page to be written, swapped out, dropped from the cache
+  // and faulted back (random needs that much), few enough that PCT's k (decisions per
+  // execution, ~150) stays small: the bound falls as k^(d-1).
+  opsPerCpu: 5,
   shareMm: true,
   writeRatio: 0.5,
   keepGoing: false,
@@ -104,6 +111,9 @@ export const HUNT_DEFAULTS = {
 
 /** First guess of k, before any execution was observed. */
 const INITIAL_PCT_K = 64;
+
+/** Whether PCT's k is recomputed after execution n: at 16, 32, ..., 1024, then every 1024. */
+const refreshK = (n: number): boolean => (n >= 16 && n <= 1024 && (n & (n - 1)) === 0) || (n & 1023) === 0;
 
 /** A failing execution's size: ops, steps, context switches and, of those, preemptions. */
 export interface ExecutionSize { ops: number; steps: number; switches: number; preemptions: number }
@@ -131,8 +141,9 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let replayer: Replayer | undefined;
-  let k = 0;           // most steps of one execution
-  let decisionSum = 0; // scheduling decisions of all executions (PCT: k for the change points)
+  let maxDecisions = 0; // most scheduling decisions of one execution
+  let decisionSum = 0;  // scheduling decisions of all executions
+  let pctK = INITIAL_PCT_K; // the k change points are drawn over (the mean decisions so far)
   let ranMask = 0;     // agents seen in a choice log
   let steps = 0;
   let n = 0;
@@ -168,17 +179,20 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     }
     const len = I[g + G.STEP];
     steps += len;
-    // PCT's k is the most scheduling decisions (steps where more than one agent could run)
-    // of any execution so far; n the agents that ran (read from the log).
+    // PCT's decisions: steps where a change point would be a preemption. n of the bound is
+    // the agents that ran (read from the log now and then, and from the longest executions).
     const decisions = schedCode === SCHED.PCT ? I[g + G.PCT_DECISIONS] : len;
     decisionSum += decisions;
-    if (decisions > k || (n & 1023) === 0) {
+    if (decisions > maxDecisions || (n & 1023) === 0) {
       for (let i = 0; i < len; i++) ranMask |= 1 << U8[logBase + i];
-      if (decisions > k) k = decisions;
-      // Change points are drawn over the mean execution, not the longest: a rare long
-      // execution (a reclaim storm) would otherwise push most change points past the end
-      // of a typical one. The bound below is stated for that k.
-      if (schedCode === SCHED.PCT) m.config_set(CFG.PCT_K, Math.max(1, Math.round(decisionSum / (n + 1))));
+      if (decisions > maxDecisions) maxDecisions = decisions;
+    }
+    // Change points are drawn over the mean execution, not the longest: a rare long one (a
+    // reclaim storm) would push most change points past the end of a typical execution.
+    // The bound is stated for this k (bugs within an execution's first k decisions).
+    if (schedCode === SCHED.PCT && refreshK(n + 1)) {
+      pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
+      m.config_set(CFG.PCT_K, pctK);
     }
     // In-model violation, else the deep check at rest (allocates nothing when clean).
     const verdict = verdictOf(e, code);
@@ -198,7 +212,9 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     executions: n, steps, elapsedMs, huntingMs, executionsPerSec: n / secs, stepsPerSec: steps / secs, findings,
     interrupted: o.signal?.aborted === true,
   };
-  if (schedCode === SCHED.PCT) result.pct = pctBound(popcount(ranMask), k, o.depth);
+  if (schedCode === SCHED.PCT) {
+    result.pct = { ...pctBound(popcount(ranMask), pctK, o.depth, popcount(ranMask & ((1 << cpus) - 1))), maxDecisions };
+  }
   return result;
 }
 

@@ -1,0 +1,76 @@
+// The hunt's figures, measured the way a user meets them (hunt(), the CLI's code path):
+//   first     time to the first swap-cache duplicate on linux-2.4.10-pre, hunt seeds 1..N,
+//             PCT (the default) and uniform random: median, p95, max (hunting time only:
+//             replaying and shrinking the finding is not part of it)
+//   rate      executions/s of the default hunt on linux-2.4.16 (nothing to find)
+//   depths    PCT's observed duplicates per execution beside its bound 1/(orders·k^(d-1)),
+//             depth 1..5, one hunt seed, a fixed number of executions, keep-going
+//
+//   npx tsc -p tsconfig.json --outDir build/p1/dist
+//   FAULTSIM_WASM=build/p1.wasm node build/p1/dist/bench/hunt-figures.js [first|rate|depths] [--seeds 40]
+// Timings are printed, never asserted.
+import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../src/explore/hunt.js";
+import { HUNT_MACHINE } from "../src/explore/machine.js";
+import { resolveModel } from "../src/model/models.js";
+import { fmtPctBound } from "../src/explore/pct.js";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const sections = args.filter((a) => !a.startsWith("--") && !/^\d+$/.test(a));
+const want = (s: string) => sections.length === 0 || sections.includes(s);
+
+const base = (model: string): HuntOptions => ({
+  ...HUNT_DEFAULTS, model: resolveModel(model), machine: HUNT_MACHINE, shrinkMs: 0,
+});
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+
+async function first(seeds: number): Promise<void> {
+  for (const sched of ["pct", "random"] as const) {
+    const ms: number[] = [];
+    const execs: number[] = [];
+    let missed = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = await hunt({ ...base("linux-2.4.10-pre"), sched, seed, budgetMs: 10_000 });
+      if (!r.findings.some((f) => f.signature === "swapcache-unique@add_to_swap_cache")) { missed++; continue; }
+      ms.push(r.huntingMs);
+      execs.push(r.executions);
+    }
+    console.log(`first duplicate, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}, ${seeds} seeds` +
+      `${missed ? `, ${missed} not found in 10 s` : ""}: ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
+      ` max ${Math.max(...ms).toFixed(1)}; executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}`);
+  }
+}
+
+async function rate(): Promise<void> {
+  const r = await hunt({ ...base("linux-2.4.16"), seed: 1, budgetMs: 3000 });
+  console.log(`linux-2.4.16, default hunt (${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}): ` +
+    `${Math.round(r.executionsPerSec)} executions/s, ${(r.steps / r.executions).toFixed(0)} steps/execution, ` +
+    `${(r.stepsPerSec / 1e6).toFixed(1)}M steps/s, ${r.findings.length} findings`);
+}
+
+async function depths(executions: number): Promise<void> {
+  for (const depth of [1, 2, 3, 4, 5]) {
+    // Consecutive hunt seeds, each hunting until its first finding: hits over executions
+    // estimates the per-execution rate (each hunt restarts PCT's k from its first guess).
+    let hits = 0;
+    let done = 0;
+    let bound = "";
+    for (let seed = 1; done < executions; seed++) {
+      const r = await hunt({ ...base("linux-2.4.10-pre"), sched: "pct", depth, seed, executions: executions - done, budgetMs: Number.POSITIVE_INFINITY });
+      done += r.executions;
+      if (r.findings.some((f) => f.signature === "swapcache-unique@add_to_swap_cache")) hits++;
+      if (r.pct) bound = fmtPctBound(r.pct);
+    }
+    console.log(`pct depth ${depth}: ${hits} duplicates in ${done} executions = ${(hits / done).toExponential(2)} per execution; bound ${bound}`);
+  }
+}
+
+if (want("first")) await first(opt("seeds", 40));
+if (want("rate")) await rate();
+if (want("depths")) await depths(opt("executions", 300_000));

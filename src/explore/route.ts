@@ -1,0 +1,222 @@
+// Which of the seed mail's routes a swap-cache duplicate took, read from the traced replay of
+// the failing execution (/work/shared/kernel-notes.md, "The seed's races"):
+//
+//   "14 Sep"        Marcelo, confirmed by Hugh ("has been there forever"): try_to_swap_out's
+//                   get_swap_page hands out E; a reader under swapin_readahead counts E in
+//                   use (valid_swaphandles) and reads it; both add a page for E. E is never
+//                   freed in between.
+//   "11 Sep"        Marcelo: the reader's valid_swaphandles counts E, E's last user frees it,
+//                   try_to_swap_out's get_swap_page hands E out again, both add.
+//   "vm_swap_full"  Hugh (the seed mail): do_swap_page's swap-full delete frees E, then
+//                   get_swap_page hands it out again to try_to_swap_out while a reader reads E.
+//   "swapoff"       the seed mail: try_to_unuse frees E, the area becomes allocatable again
+//                   (-ENOMEM or swapon) and get_swap_page hands E out again.
+//
+// The trace has no call or return records, only the section each step ran (proc, pc) and
+// what it traced; each agent's call stack is rebuilt from that: a procedure's section 0 that
+// is not the running procedure is a call, any other section of a procedure already on the
+// stack is a return to it (no procedure continues at section 0 after a call it made).
+import type { Backend } from "../wasm/engine.js";
+import { PROC_NAMES, P } from "../wasm/abi.js";
+import { decodeSchedule, type Repro } from "../report/repro.js";
+import { EV, type TraceRecord } from "../report/trace.js";
+import { Replayer } from "./execute.js";
+
+export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "swapoff", "unknown"] as const;
+export type SeedRoute = (typeof SEED_ROUTES)[number];
+
+/** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
+const EVT = {
+  SWAP_MISS: 110,        // memory.ts do_swap_page's lookup missed (entry, 0, 0)
+  SWAP_FULL_DELETE: 117, // memory.ts (page, entry, 0)
+  ADD: 202,              // swap_state.ts (page, entry, pages now cached for entry)
+  GET_SWAP_PAGE: 300,    // swapfile.ts (entry or 0, nr_swap_pages after, 0)
+  SWAP_FREE: 301,        // swapfile.ts (entry, count after, 0)
+  FREE_SWAP: 308,        // swapfile.ts free_swap_and_cache (entry, count after, 0)
+  VALID_HANDLES: 305,    // swapfile.ts (first entry of the window, slots counted, refs taken)
+  TSO_GET_SWAP: 402,     // vmscan.ts (vpage, page, entry)
+} as const;
+
+/** One add_to_swap_cache of a page for E, with who called it. */
+export interface AddSite {
+  step: number;
+  agent: number;
+  page: number;
+  /** The procedures below add_to_swap_cache on the agent's stack, outermost first. */
+  callers: string[];
+}
+
+/** A step of the trace that mattered, and the agent that ran it. */
+export interface RouteStep { step: number; agent: number }
+
+export interface RouteVerdict {
+  route: SeedRoute;
+  /** The entry with two cache pages. */
+  entry: number;
+  /** The add of the page that was in the cache first, and the add that made it two. */
+  first: AddSite;
+  second: AddSite;
+  /** try_to_swap_out's get_swap_page that returned E for its add. */
+  handedOut?: RouteStep;
+  /** The reader's valid_swaphandles whose window counted E (slots from `from`). */
+  counted?: RouteStep & { from: number; slots: number };
+  /** E's count reaching 0 before it was handed out, and the procedures that freed it. */
+  freed?: RouteStep & { callers: string[] };
+  /** One line a kernel developer can check against the diagram. */
+  why: string;
+}
+
+// ---- call stacks ------------------------------------------------------------------------
+
+/** For each record, the call stack (procedure ids, outermost first) of its agent when its
+ *  section ran. Records of one step share one array. An op (or a procedure started on an idle
+ *  CPU) begins on an empty stack and its outermost return ends it (EV_OP_START / EV_OP_END). */
+export function callStacks(records: readonly TraceRecord[]): (readonly number[])[] {
+  const stacks = new Map<number, readonly number[]>();
+  const out: (readonly number[])[] = new Array(records.length);
+  let lastStep = -1, lastAgent = -1;
+  let cur: readonly number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r.step !== lastStep || r.agent !== lastAgent) {
+      lastStep = r.step;
+      lastAgent = r.agent;
+      const s = r.event === EV.OP_START ? [] : stacks.get(r.agent) ?? [];
+      cur = enter(s, r.proc, r.pc);
+      stacks.set(r.agent, cur);
+    }
+    out[i] = cur;
+    if (r.event === EV.OP_END) stacks.set(r.agent, []);
+  }
+  return out;
+}
+
+/** The stack after the section (proc, pc) starts running on stack s. */
+function enter(s: readonly number[], proc: number, pc: number): readonly number[] {
+  const top = s.length > 0 ? s[s.length - 1] : -1;
+  if (proc === top) return s;
+  if (pc === 0) return [...s, proc]; // called
+  const at = s.lastIndexOf(proc);
+  if (at >= 0) return s.slice(0, at + 1); // returned to it
+  return [proc]; // the trace began inside this procedure: callers unknown
+}
+
+const names = (ids: readonly number[]): string[] => ids.map((p) => PROC_NAMES[p] ?? `proc${p}`);
+
+// ---- the classifier ---------------------------------------------------------------------
+
+/** The route of the first swap-cache duplicate in a trace (replayed with tracing on, so
+ *  add_to_swap_cache records how many pages E has); undefined when the trace has none. */
+export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | undefined {
+  const dupAt = records.findIndex((r) => r.event === EVT.ADD && r.c >= 2);
+  if (dupAt < 0) return undefined;
+  const E = records[dupAt].b;
+  const firstAt = findLast(records, dupAt, (r) => r.event === EVT.ADD && r.b === E && r.a !== records[dupAt].a);
+  if (firstAt < 0) return undefined;
+  const stacks = callStacks(records);
+  const site = (i: number): AddSite => {
+    const s = stacks[i];
+    const callers = s[s.length - 1] === P.add_to_swap_cache ? s.slice(0, -1) : s;
+    return { step: records[i].step, agent: records[i].agent, page: records[i].a, callers: names(callers) };
+  };
+  const first = site(firstAt), second = site(dupAt);
+  const base = { entry: E, first, second };
+
+  const caller = (a: AddSite) => a.callers[a.callers.length - 1];
+  const adds = [{ at: firstAt, site: first }, { at: dupAt, site: second }];
+  const swapper = adds.find((a) => caller(a.site) === "try_to_swap_out");
+  const reader = adds.find((a) => caller(a.site) === "read_swap_cache_async");
+  if (!swapper || !reader) {
+    return { ...base, route: "unknown", why: `E added by ${caller(first) ?? "?"} and ${caller(second) ?? "?"}, not by try_to_swap_out and a reader` };
+  }
+
+  // try_to_swap_out's get_swap_page → E on the swapper's CPU before its add. The moment E
+  // left the free pool is get_swap_page's own record (its last section), not try_to_swap_out's
+  // note of the result, which comes a scheduling point later.
+  const tsoAt = findLast(records, swapper.at, (r) => r.agent === swapper.site.agent && r.event === EVT.TSO_GET_SWAP && r.c === E);
+  const gotAt = tsoAt < 0 ? -1 : findLast(records, tsoAt, (r) => r.agent === swapper.site.agent && r.event === EVT.GET_SWAP_PAGE && r.a === E);
+  if (gotAt < 0) {
+    return { ...base, route: "unknown", why: "try_to_swap_out added E without a get_swap_page of its own (a page already cached?)" };
+  }
+  const handedOut = { step: records[gotAt].step, agent: records[gotAt].agent };
+
+  // What the reader knew of E, and since when: the entry its do_swap_page missed on, and the
+  // valid_swaphandles window (before its add) whose run covered E.
+  const readerAgent = reader.site.agent;
+  const missAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.SWAP_MISS);
+  const faultedOnE = missAt >= 0 && records[missAt].a === E;
+  const underReadahead = reader.site.callers.includes("swapin_readahead");
+  const countAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b);
+  const counted = countAt >= 0
+    ? { step: records[countAt].step, agent: records[countAt].agent, from: records[countAt].a, slots: records[countAt].b }
+    : undefined;
+  const common = { ...base, handedOut, counted };
+
+  // E's count reaching 0 before the duplicate add.
+  const freeAts = records.flatMap((r, i) =>
+    i < dupAt && (r.event === EVT.SWAP_FREE || r.event === EVT.FREE_SWAP) && r.a === E && r.b === 0 ? [i] : []);
+  const afterHandout = freeAts.find((i) => i > gotAt);
+  if (afterHandout !== undefined) {
+    return { ...common, route: "unknown", why: `E was freed at step ${records[afterHandout].step}, after get_swap_page handed it out` };
+  }
+  // Freed while the reader already wanted E (it faulted on E, or counted it), then handed out
+  // again: one of the "E came back" routes, told apart by who freed it.
+  const since = faultedOnE ? missAt : countAt >= 0 ? countAt : Number.POSITIVE_INFINITY;
+  const freeAt = freeAts.filter((i) => i > since && i < gotAt).pop();
+  if (freeAt !== undefined) return cameBack(records, freeAt, stacks[freeAt], { ...common, countAt });
+
+  if (countAt >= 0 && gotAt < countAt && underReadahead && !faultedOnE) {
+    return {
+      ...common, route: "14 Sep",
+      why: `get_swap_page → E (step ${handedOut.step}) before valid_swaphandles counted it (step ${counted!.step}); ` +
+        "E never freed; try_to_swap_out and swapin_readahead's read_swap_cache_async both added",
+    };
+  }
+  return { ...common, route: "unknown", why: "no free of E the reader could have seen, and no readahead count of E after get_swap_page" };
+}
+
+/** E was freed while a reader wanted it and get_swap_page handed it out again: by whom. */
+function cameBack(
+  records: readonly TraceRecord[], freeAt: number, stack: readonly number[],
+  v: Omit<RouteVerdict, "route" | "why"> & { countAt: number },
+): RouteVerdict {
+  const { countAt, ...common } = v;
+  const f = records[freeAt];
+  const by = names(stack);
+  const freed = { step: f.step, agent: f.agent, callers: by };
+  const E = common.entry;
+  const out = `get_swap_page handed it out again (step ${common.handedOut!.step})`;
+  if (by.includes("try_to_unuse") || by.includes("sys_swapoff")) {
+    return { ...common, freed, route: "swapoff", why: `try_to_unuse freed E (step ${f.step}), ${out}` };
+  }
+  const swapFullDelete = records.some((r, i) => i < freeAt && r.agent === f.agent && r.event === EVT.SWAP_FULL_DELETE && r.b === E);
+  if (by.includes("do_swap_page") && (swapFullDelete || by.includes("remove_exclusive_swap_page"))) {
+    return { ...common, freed, route: "vm_swap_full", why: `do_swap_page's vm_swap_full delete freed E (step ${f.step}), ${out}` };
+  }
+  if (countAt >= 0 && countAt < freeAt) {
+    return {
+      ...common, freed, route: "11 Sep",
+      why: `valid_swaphandles counted E (step ${records[countAt].step}), ${by.slice(-3).join(" → ")} freed it (step ${f.step}), ${out}`,
+    };
+  }
+  return { ...common, freed, route: "unknown", why: `${by.join(" → ")} freed E (step ${f.step}) while the reader wanted it, ${out}` };
+}
+
+/** Index of the last record before `before` that pred accepts, or -1. */
+function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord) => boolean): number {
+  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i])) return i;
+  return -1;
+}
+
+export interface ReproRoute {
+  /** The replay reached the repro's signature again. */
+  reproduced: boolean;
+  route: RouteVerdict | undefined;
+}
+
+/** Replays a repro with tracing on a fresh machine and classifies its duplicate. */
+export async function routeOfRepro(r: Repro, backend: Backend = "wasm"): Promise<ReproRoute> {
+  const rep = await Replayer.create(r.machine, r.flags, backend);
+  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
+  return { reproduced: out.verdict?.signature === r.signature, route: classifyRoute(out.records ?? []) };
+}
