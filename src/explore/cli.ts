@@ -27,7 +27,7 @@ interface HuntCli {
   model: string; with: string[]; without: string[]; sched: SchedKind; depth: string; seed: string;
   budgetMs: string; executions?: string; ops: string; cpus: string; frames: string; pages: string;
   slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
-  shrinkMs: string; keepGoing?: boolean; out: string; json?: boolean; backend: Backend;
+  shrinkMs: string; keepGoing?: boolean; full?: boolean; out: string; json?: boolean; backend: Backend;
 }
 
 function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
@@ -141,6 +141,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
 
 async function huntCommand(o: HuntCli): Promise<void> {
   const { opts, out } = huntOptions(o);
+  opts.fullDiagram = o.full === true;
   const bar = o.json ? undefined : progressLine();
   if (bar) opts.onProgress = (p) => bar.update(p.executions, p.findings, p.elapsedMs);
   // Ctrl-C ends the hunt early; the summary and any findings are still printed.
@@ -162,14 +163,14 @@ async function huntCommand(o: HuntCli): Promise<void> {
   if (r.findings.length > 0) process.exitCode = 1;
 }
 
-async function replayCommand(file: string, o: { json?: boolean; backend: Backend }): Promise<void> {
+async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
   const repro = loadRepro(file);
-  const r = await diagramOf(repro, undefined, o.backend);
+  const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
   if (o.json) {
     process.stdout.write(JSON.stringify({
       command: "replay", file, signature: repro.signature, reproduced: r.reproduced, diverged: r.diverged,
       found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
-      diagram: r.diagram,
+      route: r.route ?? null, diagram: r.diagram,
     }) + "\n");
   } else {
     const verdict = r.reproduced
@@ -208,6 +209,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--write-ratio <p>", "fraction of ops that write", String(HUNT_DEFAULTS.writeRatio))
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
+    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
     .option("--out <dir>", "directory for repro files (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
@@ -217,6 +219,7 @@ export function registerExploreCommands(program: Command): void {
     .command("replay")
     .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
     .argument("<file>", "repro file written by hunt")
+    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .action(replayCommand);

@@ -11,6 +11,7 @@ import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
+import { classifyRoute, type SeedRoute } from "./route.js";
 import { raceStart } from "../report/trace.js";
 import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
 import { faultsimVersion } from "../report/version.js";
@@ -43,6 +44,8 @@ export interface HuntOptions {
   shrinkMs: number;
   /** Called about every 250 ms. */
   onProgress?: (p: HuntProgress) => void;
+  /** Draw every line of a finding's diagram, not only those naming its entries and pages. */
+  fullDiagram?: boolean;
   /** Stops the hunt early (Ctrl-C): what was found so far is still reported. */
   signal?: AbortSignal;
 }
@@ -252,7 +255,7 @@ async function investigate(
     signature: shrunk.verdict.signature,
     violation: { id: shrunk.verdict.id, message: shrunk.verdict.message },
   };
-  const diagram = (await diagramOf(repro, rep)).diagram;
+  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
   return {
     signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
     original: sizeOf(rep, ops, seed, schedule),
@@ -274,18 +277,34 @@ export interface ReplayResult {
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
   diagram: string;
+  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts). */
+  route?: SeedRoute;
 }
 
 /** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm"): Promise<ReplayResult> {
+export async function diagramOf(
+  r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {},
+): Promise<ReplayResult> {
   const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
-  const diagram = renderDiagram({
+  let diagram = renderDiagram({
     records, cpus: r.machine.cpus, kswapd: r.machine.kswapd, ops: r.ops, fromStep: raceStart(records, r.machine.cpus),
-    racingProcs: procsNamedIn(r.signature),
+    racingProcs: procsNamedIn(r.signature), full: opts.full,
     violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
   });
-  return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram };
+  // A swap-cache duplicate: name the seed mail's route it took.
+  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
+  if (route) diagram += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
+  return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram, route: route?.route };
 }
+
+/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
+const ROUTE_TITLES: Record<SeedRoute, string> = {
+  "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
+  "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
+  "vm_swap_full": "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
+  "swapoff": "via swapoff (entry freed by try_to_unuse, allocatable again)",
+  "unknown": "none of the seed mail's routes",
+};
