@@ -62,7 +62,10 @@ describe("hunt on linux-2.4.10-pre", () => {
       expect(r.reproduced).toBe(true);
       expect(r.diverged).toBe(false);
       expect(r.diagram).toBe(f.diagram);
-      expect(r.diagram.split("\n").pop()).toMatch(/^\*\*\* swapcache-unique: .*two swap-cache pages for E0:\d+/);
+      // It ends with the line where the invariant broke, then the seed mail's route it took.
+      const tail = r.diagram.split("\n").slice(-2);
+      expect(tail[0]).toMatch(/^\*\*\* swapcache-unique: .*two swap-cache pages for E0:\d+/);
+      expect(tail[1]).toMatch(/^route: (Marcelo|Hugh|via swapoff)/);
       expect(r.diagram).toMatch(/^CPU0\s+\| CPU1\s+\|/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
