@@ -8,6 +8,7 @@
 // in seed order. Hashes are combined with a polynomial hash (H(A‖B) = H(A)·P^|B| + H(B)
 // mod 2^32), so even a different chunk size gives the same campaign hash.
 import { STAT_NAMES, type Stats } from "../wasm/abi.js";
+import type { Tally } from "./protocol.js";
 
 /** One seed range: seeds first .. first + count - 1. */
 export interface SeedRange {
@@ -77,17 +78,8 @@ export function addStats(into: Stats, from: Readonly<Stats>): Stats {
 
 // ---- order-independent tallies ----
 
-/** Counts of a run of executions (protocol.ts Tally; repeated here to keep this file pure). */
-export interface TallyLike {
-  executions: number;
-  steps: number;
-  maxSteps: number;
-  decisions: number;
-  maxDecisions: number;
-  agentMask: number;
-  hits: Record<string, number>;
-  stats: Stats;
-}
+/** Counts of a run of executions (protocol.ts Tally; a type-only import keeps this file pure). */
+export type TallyLike = Tally;
 
 export function emptyTally(): TallyLike {
   return { executions: 0, steps: 0, maxSteps: 0, decisions: 0, maxDecisions: 0, agentMask: 0, hits: {}, stats: zeroStats() };
