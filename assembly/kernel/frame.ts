@@ -10,7 +10,7 @@
 //   return BLOCK                a lock could not be taken: the agent is not runnable now and
 //                               re-runs this same section once woken (locks.ts sets its state)
 import { ld, st } from "./platform";
-import { STACKS, STACK_FRAMES, FRAME_BYTES, AGENTS, AG_SP, AG_RET, ag_get, ag_set } from "./state";
+import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set } from "./state";
 import { bug, V_STACK_OVERFLOW } from "./check";
 
 export const YIELD: i32 = 0;   // section ended; agent stays runnable
@@ -62,11 +62,6 @@ export function call(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): 
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return YIELD;
 }
-export function call6(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32): i32 {
-  st(fp + 4, then);
-  push_frame(cur, proc, a0, a1, a2, a3, a4, a5);
-  return YIELD;
-}
 
 /** Return v from the running procedure. */
 export function ret(v: i32): i32 {
@@ -78,5 +73,3 @@ export function ret(v: i32): i32 {
 
 /** The value returned by the procedure this frame last called. */
 @inline export function ret_val(): i32 { return ag_get(cur, AG_RET); }
-
-export function agents_base(): i32 { return AGENTS; }

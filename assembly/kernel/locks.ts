@@ -103,8 +103,6 @@ export function spin_unlock(addr: i32, cls: i32): void {
   wake_waiters(addr);
 }
 
-@inline export function spin_is_locked(addr: i32): bool { return ld(addr) != 0; }
-
 // ---- sleeping ----------------------------------------------------------------------
 /** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */
 function sleep_on(addr: i32): void {

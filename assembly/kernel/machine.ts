@@ -219,6 +219,3 @@ function idle_result(): i32 {
   bug(V_DEADLOCK, gget(G_CPUS_DONE), 0, 0);
   return RUN_VIOLATION;
 }
-
-export function op_tail(cpu: i32): i32 { return ag_get(cpu, AG_OP_TAIL); }
-export function op_head(cpu: i32): i32 { return ag_get(cpu, AG_OP_HEAD); }

@@ -384,7 +384,5 @@ export const ST_STARVED: i32 = 5;     // CPU waiting for the host to add ops
 export function cpu_op_addr(cpu: i32, i: i32): i32 { return OPS + ((imul32(cpu, opMask + 1) + (i & opMask)) << 2); }
 @inline function imul32(a: i32, b: i32): i32 { return a * b; }
 
-export function flags_now(): i32 { return flags; }
-export function set_flags(f: i32): void { flags = f; }
 /** Re-reads the feature flags from the config (the host may change them between executions). */
 export function reload_flags(): void { flags = cfg(CFG_FLAGS); }

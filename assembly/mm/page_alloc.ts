@@ -99,5 +99,3 @@ function got(f: i32): i32 {
   trace(EV_ALLOC, f, gget(G_NR_FREE), 0);
   return ret(f);
 }
-
-export function nr_free_pages(): i32 { return gget(G_NR_FREE); }
