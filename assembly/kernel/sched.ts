@@ -33,10 +33,18 @@ let logRing: bool = false;
 // ones walk AG_PRIO), and the decision at which the next change point falls.
 let pctOrder: i32 = 0;
 let pctOrdered: bool = false;
+// Machines of up to 4 agents (the hunt's: 2 CPUs, the disk, kswapd): the highest runnable
+// agent for every runnable mask, 2 bits per mask, so a choice is one shift and no loop.
+let pctTable: i32 = 0;
+let pctTabled: bool = false;
 let pctNextAt: i32 = 0x7fffffff;
-// G_LAST_AGENT and G_LOG_LEN as well (written through: the host reads them).
+// G_LAST_AGENT, G_LOG_LEN, G_PCT_SWITCHES and G_PCT_DECISIONS as well: only the scheduler
+// reads them during run(), so they live here and sched_flush() writes them back whenever
+// run() returns (the host reads them between runs; nothing else in the model does).
 let lastAgent: i32 = -1;
 let logLen: i32 = 0;
+let switches: i32 = 0;
+let decisions: i32 = 0;
 
 /** nth (0-based) set bit of mask. */
 function nth_bit(mask: i32, n: i32): i32 {
@@ -101,6 +109,22 @@ function pct_order(): void {
     order |= best << (i << 2);
   }
   pctOrder = order;
+  pctTabled = nAgents <= 4;
+  if (!pctTabled) return;
+  let table = 0;
+  for (let m = 1; m < (1 << nAgents); m++) table |= pct_first_in_order(m) << (m << 1);
+  pctTable = table;
+}
+
+/** The first agent of pctOrder whose bit is set in mask (nonzero). */
+function pct_first_in_order(mask: i32): i32 {
+  let order = pctOrder;
+  for (let i = 0; i < nAgents; i++) {
+    const a = order & 15;
+    if (((mask >> a) & 1) != 0) return a;
+    order >>>= 4;
+  }
+  return -1;
 }
 
 export function sched_reset(): void {
@@ -112,7 +136,17 @@ export function sched_reset(): void {
   lastAgent = -1;
   gset(G_PCT_SWITCHES, 0);
   gset(G_PCT_DECISIONS, 0);
+  switches = 0;
+  decisions = 0;
   if (sched == SCHED_PCT) pct_setup();
+}
+
+/** Writes the scheduler's counters back to the globals (run() calls this on every return). */
+export function sched_flush(): void {
+  gset(G_LOG_LEN, logLen);
+  gset(G_LAST_AGENT, lastAgent);
+  gset(G_PCT_SWITCHES, switches);
+  gset(G_PCT_DECISIONS, decisions);
 }
 
 /** Replay: the host wrote `len` choices into the log before reset. */
@@ -125,8 +159,8 @@ function pct_choose(mask: i32): i32 {
   // forced: no decision is counted and no change point falls there.
   const last = lastAgent;
   if (last < 0 || ((mask >> last) & 1) == 0) return pct_highest(mask);
-  const step = gget(G_PCT_DECISIONS) + 1;
-  gset(G_PCT_DECISIONS, step);
+  const step = decisions + 1;
+  decisions = step;
   if (step >= pctNextAt) change_points(last, step);
   return pct_highest(mask);
 }
@@ -144,14 +178,14 @@ function change_points(last: i32, step: i32): void {
 }
 
 /** The runnable agent of highest priority. */
-function pct_highest(mask: i32): i32 {
+@inline function pct_highest(mask: i32): i32 {
+  return pctTabled ? (pctTable >>> (mask << 1)) & 3 : pct_highest_walk(mask);
+}
+
+function pct_highest_walk(mask: i32): i32 {
   if (pctOrdered) {
-    let order = pctOrder;
-    for (let i = 0; i < nAgents; i++) {
-      const a = order & 15;
-      if (((mask >> a) & 1) != 0) return a;
-      order >>>= 4;
-    }
+    const a = pct_first_in_order(mask);
+    if (a >= 0) return a;
   }
   let best = -1;
   let bestPrio = -1;
@@ -188,14 +222,12 @@ export function choose(mask: i32): i32 {
 
 function record(a: i32): void {
   if (lastAgent != a) {
-    if (lastAgent >= 0) gset(G_PCT_SWITCHES, gget(G_PCT_SWITCHES) + 1);
+    if (lastAgent >= 0) switches++;
     lastAgent = a;
-    gset(G_LAST_AGENT, a);
   }
   if (sched == SCHED_REPLAY) return;
   const n = logLen;
   if (n > logMask && !logRing) return;
   st8(LOG + (n & logMask), a);
   logLen = n + 1;
-  gset(G_LOG_LEN, n + 1);
 }

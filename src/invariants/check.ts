@@ -72,8 +72,13 @@ class Layout {
   readonly frameMaps: Int32Array;   // ptes mapping the frame
   readonly frameMark: Uint8Array;   // visited (hash walk, free stack walk)
   readonly usedAreas: Int32Array;   // areas with SWP_USED this check
+  // The engine's views, kept: memory grows only in configure (a new layout), and a grown
+  // memory detaches the old buffer (length 0), which checkInvariants notices.
+  I32: Int32Array;
+  U16: Uint16Array;
   nUsed = 0;
   dupSeen = false;                  // some entry has two cache pages (this check)
+  sdlHeld = 0;                      // areas (bit a) whose sdev_lock word is nonzero (this check)
 
   constructor(e: Engine) {
     const c = e.config;
@@ -102,6 +107,8 @@ class Layout {
     this.frameMaps = new Int32Array(this.nFrames);
     this.frameMark = new Uint8Array(this.nFrames);
     this.usedAreas = new Int32Array(MAX_AREAS);
+    this.I32 = e.I32;
+    this.U16 = e.U16;
   }
 
   agentName(a: number): string {
@@ -129,10 +136,18 @@ class Collector {
 
   result(): Violation[] {
     const out = this.out;
-    if (!out) return [];
+    if (!out) return NO_VIOLATIONS;
     // Stable order by invariant number so the first one is the same on every run.
     return out.sort((a, b) => violationRank(a.id) - violationRank(b.id));
   }
+}
+
+/** The clean result, shared (frozen: a caller that pushes onto it fails loudly). */
+const NO_VIOLATIONS = Object.freeze([]) as unknown as Violation[];
+
+/** Zeroes a small scratch array: a plain loop beats fill() on these few words. */
+function zero(a: Int32Array | Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) a[i] = 0;
 }
 
 const layouts = new WeakMap<Engine, Layout>();
@@ -151,8 +166,9 @@ function layoutOf(e: Engine): Layout {
 /** Checks every invariant of the whole state; [] when clean. */
 export function checkInvariants(e: Engine, opts: CheckOptions): Violation[] {
   const L = layoutOf(e);
-  const I = e.I32;
-  const U16 = e.U16;
+  if (L.I32.length === 0) { L.I32 = e.I32; L.U16 = e.U16; }
+  const I = L.I32;
+  const U16 = L.U16;
   const v = collector;
   v.reset();
   collectAreas(L, I, U16, v, opts.quiescent);
@@ -174,9 +190,12 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
   let freeUsable = 0;
   // A running path holding swaplock or an sdev_lock may be between the two updates.
   let locked = !quiescent && I[L.G + G.SLL] !== 0;
+  let sdlHeld = 0; // for checkLocksFree: one pass over the areas instead of two
+  const areas = L.AREAS;
   for (let a = 0; a < MAX_AREAS; a++) {
-    const ab = L.AREAS + a * AREA_WORDS;
+    const ab = areas + a * AREA_WORDS;
     const flags = I[ab + A.FLAGS];
+    if (I[ab + A.SDL] !== 0) sdlHeld |= 1 << a;
     if ((flags & SWP_USED) === 0) continue;
     L.usedAreas[L.nUsed++] = a;
     const base = a << L.slotsShift;
@@ -200,6 +219,7 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
       }
     }
   }
+  L.sdlHeld = sdlHeld;
   // sys_swapoff subtracts the area's pages up front; the counter only matches again after.
   if (I[L.G + G.SWAPOFF_AREA] >= 0 || locked) return;
   const nr = I[L.G + G.NR_SWAP_PAGES];
@@ -233,7 +253,7 @@ function badEntryReport(L: Layout, v: Collector, entry: number, holder: string, 
 /** Walks the hash buckets in order, as lookups do: per entry, the page a lookup returns. */
 function scanSwapCacheHash(L: Layout, I: Int32Array, v: Collector): void {
   const mark = L.frameMark;
-  mark.fill(0);
+  zero(mark, L.nFrames);
   const mask = L.hashSize - 1;
   for (let b = 0; b < L.hashSize; b++) {
     let f = I[L.HASH_HEAD + b];
@@ -318,7 +338,7 @@ function otherCachePage(L: Layout, I: Int32Array, entry: number, not: number): n
 // ---- ptes: references and data (inv 5, 7, 9) ----------------------------------------------
 
 function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, quiescent: boolean): void {
-  L.frameMaps.fill(0);
+  zero(L.frameMaps, L.nFrames);
   for (let mm = 0; mm < L.nMm; mm++) {
     const mb = L.MMS + mm * MM_WORDS;
     if (I[mb + MM.USERS] === 0) continue; // no process in this mm
@@ -459,7 +479,7 @@ function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: bool
 /** The free stack holds exactly the frames without PG_inuse, each once (no double free). */
 function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
   const mark = L.frameMark;
-  mark.fill(0);
+  zero(mark, L.nFrames);
   const n = I[L.G + G.NR_FREE];
   if (n < 0 || n > L.nFrames) {
     v.add("bug-on", "free-list", `nr_free_pages is ${n} on a machine of ${L.nFrames} frames`, { nrFree: n });
@@ -497,9 +517,10 @@ function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
     if (I[mb + MM.PTL] !== 0) leak(L, v, "page_table_lock", I[mb + MM.PTL], ` of mm ${mm}`);
     if (I[mb + MM.SEM] !== 0) leak(L, v, "mmap_sem", I[mb + MM.SEM], ` of mm ${mm}`);
   }
-  for (let a = 0; a < MAX_AREAS; a++) {
-    const owner = I[L.AREAS + a * AREA_WORDS + A.SDL];
-    if (owner !== 0) leak(L, v, "sdev_lock", owner, ` of swap area ${a}`);
+  // Held sdev_locks, in area order (collectAreas noted them).
+  for (let m = L.sdlHeld; m !== 0; m &= m - 1) {
+    const a = 31 - Math.clz32(m & -m);
+    leak(L, v, "sdev_lock", I[L.AREAS + a * AREA_WORDS + A.SDL], ` of swap area ${a}`);
   }
   for (let f = 0; f < L.nFrames; f++) {
     if ((I[L.PG_FLAGS + f] & PG.LOCKED) !== 0) {
