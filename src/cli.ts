@@ -14,7 +14,7 @@ import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
 import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
-import { DEFAULT_WORKLOAD } from "./workload/index.js";
+import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
@@ -269,7 +269,7 @@ export function buildProgram(): Command {
     .option("--areas <n>", "swap areas (1..32)", "2")
     .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16M)", "16384")
     .option("--ops <n>", "operations to run, shared across the CPUs", "1000000")
-    .addOption(new Option("--pattern <kind>", "page access pattern").choices(["uniform", "hotcold", "sequential"]).default("hotcold"))
+    .addOption(new Option("--pattern <kind>", "page access pattern").choices(PATTERNS).default("hotcold"))
     .option("--write-ratio <p>", "fraction of accesses that write", "0.3")
     .option("--hot-fraction <p>", "hotcold: fraction of each mm's pages that are hot", String(DEFAULT_WORKLOAD.hotFraction))
     .option("--hot-probability <p>", "hotcold: probability an access goes to a hot page", String(DEFAULT_WORKLOAD.hotProbability))

@@ -3,31 +3,19 @@
 // so a test can also pass its own.
 import type { Engine } from "../wasm/engine.js";
 
-export type Pattern = "uniform" | "hotcold" | "sequential";
+import type { Pattern, WorkloadOptions as GeneratorOptions } from "../workload/generator.js";
 
-/** The options of a randomized op stream (one i32 op per entry, abi.ts makeOp), as bulk mode,
- *  the workers and the benchmarks give them; sources.ts maps them onto src/workload. */
-export interface WorkloadOptions {
-  cpus: number;
-  mms: number;
-  pagesPerMm: number;
-  areas: number;
-  pattern: Pattern;
-  /** Fraction of accesses that are writes, 0..1. */
-  writeRatio: number;
+export type { Pattern };
+
+/** The options of a randomized op stream as bulk mode, the workers and the benchmarks give
+ *  them: src/workload's options (documented there), with `threads` for `threadsShareMm` and
+ *  the hot/cold shape optional (default src/workload DEFAULT_WORKLOAD); sources.ts maps them. */
+export type WorkloadOptions = Omit<GeneratorOptions, "threadsShareMm" | "hotFraction" | "hotProbability"> & {
   /** CPUs are threads sharing the mms instead of one process (mm) each. */
   threads: boolean;
-  /** hotcold: fraction of each mm's pages that are hot (default src/workload DEFAULT_WORKLOAD). */
   hotFraction?: number;
-  /** hotcold: probability an access goes to a hot page (default src/workload DEFAULT_WORKLOAD). */
   hotProbability?: number;
-  /** Per-op probabilities of the non-access ops, 0..1. */
-  forkRate: number;
-  exitRate: number;
-  munmapRate: number;
-  swapoffRate: number;
-  swaponRate: number;
-}
+};
 
 /** `new WorkloadGenerator(opts, seed).fill(cpu, out, count)`: writes count ops for cpu. */
 export interface OpSource {
