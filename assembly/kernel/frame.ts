@@ -9,6 +9,22 @@
 //   return ret(v)               return v to the caller (its continuation runs in a later step)
 //   return BLOCK                a lock could not be taken: the agent is not runnable now and
 //                               re-runs this same section once woken (locks.ts sets its state)
+//
+// A call or a return is not itself a scheduling point of the kernel. Where nothing between
+// two sections needs one, they run in ONE step:
+//   return call_now(P_X, 4, a, b)  X's section 0 runs in this same step: only where X's
+//                               section 0 touches nothing shared (it only calls on), or the
+//                               caller holds a lock across both that X's section 0 keeps
+//   return call(P_X, now(4), ...)  when X returns, section 4 runs in the step of X's return:
+//                               only where section 4 touches nothing shared (it picks where
+//                               to go, calls, returns; a lock taken first still needs a step)
+// Both only drop steps that touch nothing another agent could see, or that run under a lock
+// held across both: no interleaving the kernel could show is lost, only the no-op points
+// between a function and its caller. Never merge so that a lock is taken and dropped in one
+// step where before it was held across a point: an agent stopped while it holds a lock is
+// a schedule PCT reaches cheaply (whoever wants the lock waits, and runs the moment it is
+// dropped). handle_pte_fault's PTL section into do_swap_page's, which drops PTL, made the
+// 14 Sep race on linux-2.4.0 need PCT depth 4 instead of 3.
 import { ld, st } from "./platform";
 import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set } from "./state";
 import { bug, V_STACK_OVERFLOW } from "./check";
@@ -16,6 +32,11 @@ import { bug, V_STACK_OVERFLOW } from "./check";
 export const YIELD: i32 = 0;   // section ended; agent stays runnable
 export const BLOCK: i32 = 1;   // agent blocked; re-run the same section when woken
 export const OP_DONE: i32 = 2; // the agent's outermost procedure returned
+export const CONT: i32 = 3;    // run the agent's (new) top frame in this same step
+
+/** Marks a caller's continuation pc: run it in the step of the callee's return. */
+const RESUME_NOW: i32 = 0x10000;
+@inline export function now(pc: i32): i32 { return pc | RESUME_NOW; }
 
 /** The agent whose section is running, and the address of its top frame. */
 export let cur: i32 = 0;
@@ -56,11 +77,18 @@ export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3:
 /** Continue at section pc of the running procedure in a later step. */
 @inline export function next(pc: i32): i32 { st(fp + 4, pc); return YIELD; }
 
-/** Call proc; the caller resumes at section `then` once it returns. */
+/** Call proc; the caller resumes at section `then` (or now(then)) once it returns. */
 export function call(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
   st(fp + 4, then);
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return YIELD;
+}
+
+/** Call proc and run its section 0 in this same step (see the header for when). */
+export function call_now(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
+  st(fp + 4, then);
+  push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
+  return CONT;
 }
 
 /** Return v from the running procedure. */
@@ -68,7 +96,13 @@ export function ret(v: i32): i32 {
   ag_set(cur, AG_RET, v);
   const sp = ag_get(cur, AG_SP) - 1;
   ag_set(cur, AG_SP, sp);
-  return sp == 0 ? OP_DONE : YIELD;
+  if (sp == 0) return OP_DONE;
+  // The caller asked to resume in this step: clear the mark, run it now.
+  const caller = frame_addr(cur, sp - 1);
+  const pc = ld(caller + 4);
+  if ((pc & RESUME_NOW) == 0) return YIELD;
+  st(caller + 4, pc & ~RESUME_NOW);
+  return CONT;
 }
 
 /** The value returned by the procedure this frame last called. */

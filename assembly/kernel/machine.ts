@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, push_frame, frame_proc, frame_pc, OP_DONE, BLOCK } from "./frame";
+import { enter_agent, push_frame, frame_proc, frame_pc, OP_DONE, BLOCK, CONT } from "./frame";
 import { set_state, reacquire_kernel_lock } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -188,7 +188,17 @@ function op_done(a: i32, result: i32): void {
     bug_context(a, frame_proc(), frame_pc());
     if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
   }
-  const r = dispatch(frame_proc(), frame_pc());
+  let r = dispatch(frame_proc(), frame_pc());
+  // A call or return merged into this step (frame.ts CONT): run the new top frame now.
+  while (r == CONT) {
+    enter_agent(a);
+    bug_context(a, frame_proc(), frame_pc());
+    if (tracing) {
+      if (trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
+      trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
+    }
+    r = dispatch(frame_proc(), frame_pc());
+  }
   if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
   if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
 }

@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
-import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
   wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
@@ -160,6 +160,8 @@ function handle_pte_fault(): i32 {
   if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
   const pte = pte_get(mm, page);
   trace(EV_FAULT, vpage(mm, page), write, pte);
+  // The handlers start under this same PTL hold, but most drop it in their first section:
+  // merged, the PTL hold would shrink to no step at all (see frame.ts on call_now).
   if (pte == 0) return call(P_DO_ANONYMOUS_PAGE, 2, mm, page, write, 0);
   if (pte_is_swap(pte)) return call(P_DO_SWAP_PAGE, 2, mm, page, pte_to_swp_entry(pte), write);
   if (write != 0 && (pte & PTE_RW) == 0) return call(P_DO_WP_PAGE, 2, mm, page, pte, 0);
@@ -232,7 +234,8 @@ export function do_swap_page(pc: i32): i32 {
   switch (pc) {
     case 0:
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      return call(P_LOOKUP_SWAP_CACHE, 1, entry, 0, 0, 0);
+      // Section 1 only decides where to go next: it runs in the step of the lookup's return.
+      return call(P_LOOKUP_SWAP_CACHE, now(1), entry, 0, 0, 0);
     case 1: {
       const page = ret_val();
       if (page != 0) {
@@ -245,13 +248,14 @@ export function do_swap_page(pc: i32): i32 {
       trace(EV_SWAP_MISS, entry, 0, 0);
       set_l(6, 2);
       if (has(F_BKL_SWAPIN)) return next(2);
-      return call(P_SWAPIN_READAHEAD, 3, entry, 0, 0, 0);
+      // swapin_readahead's first section only calls; section 3 only calls.
+      return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
     }
     case 2:
       // 2.4.0-2.4.15: the BKL brackets readahead and the read; it is dropped while we sleep.
       if (!lock_kernel()) return BLOCK;
       set_l(7, 1);
-      return call(P_SWAPIN_READAHEAD, 3, entry, 0, 0, 0);
+      return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
     case 3:
       return call(P_READ_SWAP_CACHE_ASYNC, 4, entry, 0, 0, 0);
     case 4: {

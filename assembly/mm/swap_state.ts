@@ -10,7 +10,7 @@ import {
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
-import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, LK_PCL } from "../kernel/locks";
 import { trace, tracing } from "../kernel/trace";
 import {
@@ -145,14 +145,16 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
         if (l(6) != 0) drop_new_page(found);
         return ret(found);
       }
-      if (l(6) == 0) return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
-      return call(P_ADD_TO_SWAP_CACHE, 2, l(6), l(0), 0, 0);
+      // Section 1 and the (2.4.16) add's first section only call on: one step with the
+      // allocation's return.
+      if (l(6) == 0) return call(P_ALLOC_PAGE, now(1), 0, 0, 0, 0);
+      return call_now(P_ADD_TO_SWAP_CACHE, 2, l(6), l(0), 0, 0);
     }
     case 1: { // new_page = alloc_page(GFP_HIGHUSER)
       const page = ret_val();
       if (page == 0) return ret(0); // out of memory
       set_l(6, page);
-      return call(P_ADD_TO_SWAP_CACHE, 2, page, l(0), 0, 0);
+      return call_now(P_ADD_TO_SWAP_CACHE, 2, page, l(0), 0, 0);
     }
     case 2: { // err = add_to_swap_cache(new_page, entry)
       const err = ret_val();
@@ -172,7 +174,8 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
 function read_swap_cache_async_2_4_0(pc: i32): i32 {
   switch (pc) {
     case 0: // make sure the swap entry is still in use
-      return call(P_SWAP_DUPLICATE, 1, l(0), 0, 0, 0);
+      // Sections 1, 3 and 7 touch nothing shared before their next point.
+      return call(P_SWAP_DUPLICATE, now(1), l(0), 0, 0, 0);
     case 1:
       if (ret_val() == 0) return ret(0);
       hold_tmp_ref(l(0));
@@ -181,7 +184,7 @@ function read_swap_cache_async_2_4_0(pc: i32): i32 {
       const found = lookup_section(l(0));
       if (found < 0) return BLOCK;
       if (found != 0) return release_dup_and_return(found);
-      return call(P_ALLOC_PAGE, 3, 0, 0, 0, 0);
+      return call(P_ALLOC_PAGE, now(3), 0, 0, 0, 0);
     }
     case 3: {
       const page = ret_val();
@@ -221,7 +224,7 @@ function drop_new_page(found: i32): void {
 function release_dup_and_return(page: i32): i32 {
   set_l(7, page);
   drop_tmp_ref(l(0));
-  return call(P_SWAP_FREE, 7, l(0), 0, 0, 0);
+  return call(P_SWAP_FREE, now(7), l(0), 0, 0, 0);
 }
 
 /** 2.4.10-pre: lookup, allocate, lookup again, swap_duplicate, unchecked add. */
@@ -231,7 +234,7 @@ function read_swap_cache_async_2_4_10(pc: i32): i32 {
       const found = lookup_section(l(0));
       if (found < 0) return BLOCK;
       if (found != 0) return ret(found);
-      return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+      return call(P_ALLOC_PAGE, now(1), 0, 0, 0, 0); // section 1 touches nothing shared
     }
     case 1: {
       const page = ret_val();
@@ -289,7 +292,8 @@ function add_to_swap_cache_unique(pc: i32): i32 {
   switch (pc) {
     case 0:
       if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
-      return call(P_SWAP_DUPLICATE, 1, l(1), 0, 0, 0);
+      // Sections 1 and 3 touch only this path's own bookkeeping before their next point.
+      return call(P_SWAP_DUPLICATE, now(1), l(1), 0, 0, 0);
     case 1:
       if (ret_val() == 0) {
         stat(S_ENOENT);
@@ -306,7 +310,7 @@ function add_to_swap_cache_unique(pc: i32): i32 {
         stat(S_EEXIST);
         trace(EV_ADD_EEXIST, l(0), l(1), alias);
         drop_tmp_ref(l(1));
-        return call(P_SWAP_FREE, 3, l(1), 0, 0, 0);
+        return call(P_SWAP_FREE, now(3), l(1), 0, 0, 0);
       }
       add_page_flags(l(0));
       swap_cache_insert(l(0), l(1));
@@ -350,7 +354,8 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
 export function swapin_readahead(pc: i32): i32 {
   switch (pc) {
     case 0:
-      return call(P_VALID_SWAPHANDLES, 1, l(0), 0, 0, 0);
+      // Sections 1, 3 and 4 only pick the next slot: they run in their callee's return step.
+      return call(P_VALID_SWAPHANDLES, now(1), l(0), 0, 0, 0);
     case 1:
       set_l(6, readahead_start(l(0)));
       set_l(7, ret_val());
@@ -367,7 +372,7 @@ export function swapin_readahead(pc: i32): i32 {
       stat(S_READAHEAD);
       if (has(F_READAHEAD_REFS)) { // 2.4.0: drop valid_swaphandles' ref once the slot is read
         drop_tmp_ref(l(6) + l(8));
-        return call(P_SWAP_FREE, 3, l(6) + l(8), 0, 0, 0);
+        return call(P_SWAP_FREE, now(3), l(6) + l(8), 0, 0, 0);
       }
       set_l(8, l(8) + 1);
       return readahead_next();
@@ -393,7 +398,7 @@ function readahead_next(): i32 {
 function readahead_release_rest(): i32 {
   if (!has(F_READAHEAD_REFS) || l(8) >= l(7)) return ret(0);
   drop_tmp_ref(l(6) + l(8));
-  return call(P_SWAP_FREE, 4, l(6) + l(8), 0, 0, 0);
+  return call(P_SWAP_FREE, now(4), l(6) + l(8), 0, 0, 0);
 }
 
 // ---- delete_from_swap_cache, swap_writepage ---------------------------------------------

@@ -26,7 +26,7 @@ import {
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
-import { l, set_l, call, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
+import { l, set_l, call, call_now, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, LK_PTL,
   LK_LRU, LK_PCL,
@@ -242,7 +242,7 @@ function swap_out_scan(): i32 {
     if (page_test(f, PG_ACTIVE)) continue;
     set_l(6, cursor);
     set_l(7, seen);
-    return call(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0);
+    return call_now(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0); // under this same PTL hold
   }
   set_l(6, cursor);
   return swap_out_mm_done();

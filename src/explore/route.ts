@@ -69,18 +69,21 @@ export interface RouteVerdict {
 // ---- call stacks ------------------------------------------------------------------------
 
 /** For each record, the call stack (procedure ids, outermost first) of its agent when its
- *  section ran. Records of one step share one array. An op (or a procedure started on an idle
+ *  section ran. Records of one section share one array. An op (or a procedure started on an idle
  *  CPU) begins on an empty stack and its outermost return ends it (EV_OP_START / EV_OP_END). */
 export function callStacks(records: readonly TraceRecord[]): (readonly number[])[] {
   const stacks = new Map<number, readonly number[]>();
   const out: (readonly number[])[] = new Array(records.length);
-  let lastStep = -1, lastAgent = -1;
+  let lastStep = -1, lastAgent = -1, lastProc = -1, lastPc = -1;
   let cur: readonly number[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    if (r.step !== lastStep || r.agent !== lastAgent) {
+    // A step can run several sections (a call or return merged into it: frame.ts CONT).
+    if (r.step !== lastStep || r.agent !== lastAgent || r.proc !== lastProc || r.pc !== lastPc) {
       lastStep = r.step;
       lastAgent = r.agent;
+      lastProc = r.proc;
+      lastPc = r.pc;
       const s = r.event === EV.OP_START ? [] : stacks.get(r.agent) ?? [];
       cur = enter(s, r.proc, r.pc);
       stacks.set(r.agent, cur);

@@ -104,20 +104,23 @@ export const NARRATION = new Set<number>([
 function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>): string {
   const parts: string[] = [];
   let opStart = "";
-  const keepAll = racing.has(recs[0].proc);
+  const keepAll = recs.some((r) => racing.has(r.proc));
   if (!keepAll && recs.every((r) => r.event === EV.SECTION || NARRATION.has(r.event))) return "";
+  // "<function>: <what it did>", unless the wording already starts with the function's name;
+  // a step that ran on into a callee or back into its caller names each function it ran.
+  let proc = -1;
   for (const r of recs) {
     if (r.event === EV.OP_START) opStart = `${fmtOp(r.a)}:`;
     else if (r.event === EV.OP_END || r.event === EV.SECTION) continue;
     else {
       const t = describeEvent(r.event, r.a, r.b, r.c);
-      if (t) parts.push(t);
+      if (!t) continue;
+      const name = procName(r.proc);
+      parts.push(r.proc === proc || t.startsWith(name) ? t : `${name}: ${t}`);
+      proc = r.proc;
     }
   }
-  // "<function>: <what it did>", unless the wording already starts with the function's name.
-  const name = procName(recs[0].proc);
-  const text = parts.join("; ");
-  const body = !text ? "" : text.startsWith(name) ? text : `${name}: ${text}`;
+  const body = parts.join("; ");
   if (opStart) return body ? `${opStart}\n${body}` : opStart;
   return body;
 }
