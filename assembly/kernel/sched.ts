@@ -92,28 +92,53 @@ function pct_setup(): void {
   pct_order();
 }
 
-/** Recomputes pctOrder from AG_PRIO (after the draw and after each change point). */
+/** Recomputes pctOrder from AG_PRIO (after the draw and after each change point): an
+ *  insertion sort, highest priority first (priorities are distinct). */
 function pct_order(): void {
   pctOrdered = nAgents <= 8;
   if (!pctOrdered) return;
   let order = 0;
-  let taken = 0;
-  for (let i = 0; i < nAgents; i++) {
-    let best = -1;
-    let bestPrio = -1;
-    for (let a = 0; a < nAgents; a++) {
-      const p = ag_get(a, AG_PRIO);
-      if (((taken >> a) & 1) == 0 && p > bestPrio) { bestPrio = p; best = a; }
-    }
-    taken |= 1 << best;
-    order |= best << (i << 2);
+  for (let a = 0; a < nAgents; a++) {
+    const p = ag_get(a, AG_PRIO);
+    let i = 0;
+    while (i < a && ag_get((order >>> (i << 2)) & 15, AG_PRIO) >= p) i++;
+    order = insert_nibble(order, i, a);
   }
   pctOrder = order;
+  pct_table();
+}
+
+/** order with a inserted as its i-th nibble (i < 8), the nibbles from i up moved one up. */
+@inline function insert_nibble(order: i32, i: i32, a: i32): i32 {
+  const shift = i << 2;
+  const low = shift == 0 ? 0 : order & (-1 >>> (32 - shift));
+  const high = shift >= 28 ? 0 : (order >>> shift) << (shift + 4);
+  return low | (a << shift) | high;
+}
+
+/** Machines of up to 4 agents: the highest runnable agent of every mask (pctTable). From
+ *  the highest agent down, each takes the masks that contain it and no higher agent. */
+function pct_table(): void {
   pctTabled = nAgents <= 4;
   if (!pctTabled) return;
   let table = 0;
-  for (let m = 1; m < (1 << nAgents); m++) table |= pct_first_in_order(m) << (m << 1);
+  let taken = 1; // mask 0 has no agent
+  let order = pctOrder;
+  for (let i = 0; i < nAgents; i++) {
+    const a = order & 15;
+    order >>>= 4;
+    let masks = masks_with(a) & ~taken;
+    taken |= masks;
+    while (masks != 0) {
+      table |= a << (ctz32(masks) << 1);
+      masks &= masks - 1;
+    }
+  }
   pctTable = table;
+}
+/** For agent a < 4, the 4-bit masks that contain a, as the bits of a 16-bit word. */
+@inline function masks_with(a: i32): i32 {
+  return a == 0 ? 0xaaaa : a == 1 ? 0xcccc : a == 2 ? 0xf0f0 : 0xff00;
 }
 
 /** The first agent of pctOrder whose bit is set in mask (nonzero). */

@@ -176,12 +176,15 @@ export function layout_machine(): i32 {
   SWAP_TMP = take(R_SWAP_TMP, totalSlots * 4);
   take(R_END, 0);
   if (!ensure_memory(bump)) return -1;
+  mem_fill(STACKS, 0, MAX_AGENTS * STACK_FRAMES * FRAME_BYTES); // see clear_state
   return bump;
 }
 
 /** Zeroes every state region (not config, not op buffers, not the choice log). */
 export function clear_state(): void {
-  mem_fill(G, 0, OPS - G);
+  // The stacks of agents this machine does not have stay as layout_machine zeroed them.
+  mem_fill(G, 0, STACKS + nAgents * STACK_FRAMES * FRAME_BYTES - G);
+  mem_fill(AREAS, 0, OPS - AREAS);
   mem_fill(IOQ, 0, region(R_END) - IOQ);
 }
 
