@@ -36,7 +36,7 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD } from "../model";
+import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
@@ -97,7 +97,8 @@ export function try_to_swap_out(pc: i32): i32 {
       trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
       if (entry == 0) return tso_preserve();
       set_l(8, entry);
-      return call(P_ADD_TO_SWAP_CACHE, TSO_ADDED, l(6), entry, 0, 0);
+      // 2.4.16's add_to_swap_cache starts by calling swap_duplicate: one step with this.
+      return call_now(P_ADD_TO_SWAP_CACHE, TSO_ADDED, l(6), entry, 0, 0);
     }
     case TSO_ADDED: {
       const r = ret_val();
@@ -452,6 +453,9 @@ function shrink_scan(): i32 {
     get_page(f);
     spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
     trace(EV_SHRINK_WRITE, f, page_index(f), 0);
+    // 2.4.16's swap_writepage starts by calling remove_exclusive_swap_page: one step with
+    // this; without that flag it queues the write at once, which needs its own step.
+    if (has(F_REMOVE_EXCLUSIVE)) return call_now(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
     return call(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
   }
   return next(SC_PCL);
