@@ -5,6 +5,7 @@ import { reserve_fixed, layout_machine, region_table, ag_get, ag_set, AG_RET, AG
 import { config_base, cfg_set } from "./kernel/config";
 import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";
 import { set_tracing } from "./kernel/trace";
+import { workload_draw } from "./kernel/workload";
 import { sched_set_replay } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
@@ -25,6 +26,10 @@ export function tracing(on: i32): void { set_tracing(on != 0); }
 /** 1: run() returns RUN_OP_END (5) after every completed op (deep checks per operation). */
 export function stop_at_op_end(on: i32): void { set_stop_at_op_end(on != 0); }
 export function replay_len(len: i32): void { sched_set_replay(len); }
+/** Tests: the next n ops of cpu's generated stream (kernel/workload.ts, configured by the
+ *  CFG_GEN_* words, seeded at reset) in its op ring's slots 0..n-1; returns how many fitted.
+ *  Leaves the ring's head and tail alone: for a CPU that is not running ops. */
+export function workload_ops(cpu: i32, n: i32): i32 { return workload_draw(cpu, n); }
 
 /** Tests: start procedure `proc` on CPU `cpu` as if it were an op (the CPU must be idle). */
 export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i32): void {

@@ -75,7 +75,7 @@ async function benchBulk(short: boolean): Promise<void> {
   const once = async (backend: Backend) => {
     last[backend] = await runBulk({
       backend, machine: bulkMachine(1), workload: bulkWorkload, seed: 1, ops, checkInterval: CHECK_EVERY,
-      workloadFactory: sources.workloadFactory, checker: sources.checker, engine: engines[backend],
+      checker: sources.checker, engine: engines[backend],
     });
   };
   const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });

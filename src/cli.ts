@@ -125,7 +125,7 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   try {
     r = await runBulk({
       backend: s.backend, machine, workload, seed: s.seed, ops: s.ops, checkInterval: s.checkInterval,
-      workloadFactory: sources.workloadFactory, checker: sources.checker,
+      checker: sources.checker,
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
   } catch (err) {

@@ -24,7 +24,32 @@ export const CFG_FREE_HIGH: i32 = 18;    // pages_high: kswapd reclaims up to it
 export const CFG_AREA_PRIO_EQUAL: i32 = 19; // 1: all areas one priority (round robin), 0: descending
 export const CFG_LOG_RING: i32 = 20;     // 1: choice log is a ring (bulk), 0: stop logging when full
 export const CFG_SWAP_CLUSTER: i32 = 21; // SWAP_CLUSTER_MAX: pages one reclaim pass tries to free
-export const CFG_COUNT: i32 = 32;
+// The in-model workload generator (workload.ts; bulk mode), set before reset by the host
+// (src/workload/generator.ts configureGenerator); the streams' seeds and quotas are taken at
+// the first refill after reset.
+export const CFG_GEN: i32 = 22;          // 1: a CPU whose op ring runs dry is refilled by the model
+export const CFG_GEN_SEED: i32 = 23;     // workload seed (each CPU's stream is seeded from it)
+export const CFG_GEN_PATTERN: i32 = 24;  // workload.ts PAT_*: uniform, hot/cold, sequential
+export const CFG_GEN_SHARE: i32 = 25;    // 1: CPUs are threads, every CPU draws its mm from all
+export const CFG_GEN_MMS: i32 = 26;      // mms the ops address (<= CFG_NMM)
+export const CFG_GEN_PAGES: i32 = 27;    // pages per mm the ops address (<= CFG_PAGES)
+export const CFG_GEN_AREAS: i32 = 28;    // areas swapoff/swapon address (<= CFG_NAREAS)
+export const CFG_GEN_HOT: i32 = 29;      // hot/cold: the lowest CFG_GEN_HOT pages are hot
+// Thresholds on one u32 draw (the draw is below: that kind), as u32 bits saturated at
+// 0xffffffff; a threshold of 2^32 (every draw is below) has its bit in CFG_GEN_T_FULL.
+export const CFG_GEN_T_FORK: i32 = 30;
+export const CFG_GEN_T_EXIT: i32 = 31;   // cumulative: fork + exit
+export const CFG_GEN_T_MUNMAP: i32 = 32; // ... + munmap
+export const CFG_GEN_T_SWAPOFF: i32 = 33;// ... + swapoff
+export const CFG_GEN_T_RARE: i32 = 34;   // ... + swapon: draws at or above it are page accesses
+export const CFG_GEN_T_WRITE: i32 = 35;  // write ratio (on a draw's low 16 bits, shifted up)
+export const CFG_GEN_T_HOT: i32 = 36;    // hot/cold: probability that an access goes to a hot page
+export const CFG_GEN_T_FULL: i32 = 37;   // workload.ts TF_* bits
+// Ops each CPU's stream has: QUOTA_HI * 2^30 + QUOTA_LO, plus one for CPUs below QUOTA_EXTRA.
+export const CFG_GEN_QUOTA_HI: i32 = 38;
+export const CFG_GEN_QUOTA_LO: i32 = 39;
+export const CFG_GEN_QUOTA_EXTRA: i32 = 40;
+export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at address CONFIG_BASE (below the heap).
 let configBase: i32 = 0;

@@ -24,6 +24,7 @@ import {
 import {
   P_ACCESS, P_DO_FORK, P_DO_EXIT, P_DO_MUNMAP, P_SYS_SWAPOFF, P_SYS_SWAPON, P_DISK, P_KSWAPD,
 } from "./procs";
+import { workload_on, workload_refill, workload_stop } from "./workload";
 import { lru_init } from "../mm/swap";
 import { mmu_access } from "../mm/memory";
 import { swapon_area } from "../mm/swapfile";
@@ -90,8 +91,10 @@ export function cpu_ops_added(cpu: i32, tail: i32): void {
   }
 }
 
-/** Ends a CPU's op stream: once its buffer is empty it is done, not starved. */
+/** Ends a CPU's op stream: once its buffer is empty it is done, not starved. With the
+ *  in-model generator on, it generates no more ops either. */
 export function cpu_ops_end(cpu: i32): void {
+  if (workload_on()) workload_stop(cpu);
   ag_set(cpu, AG_OPS_FINAL, 1);
   const state = ag_get(cpu, AG_STATE);
   if (state == ST_STARVED) {
@@ -101,10 +104,12 @@ export function cpu_ops_end(cpu: i32): void {
   if (state == ST_STARVED || state == ST_RUNNABLE) park_if_no_ops(cpu);
 }
 
-/** A CPU with an empty stack and no op waiting goes DONE (final stream) or STARVED. */
+/** A CPU with an empty stack and no op waiting goes DONE (final stream) or STARVED; with
+ *  the in-model generator on (bulk mode), its ring is refilled instead while ops are left. */
 function park_if_no_ops(cpu: i32): void {
   if (ag_get(cpu, AG_SP) != 0) return;
   if (ag_get(cpu, AG_OP_HEAD) != ag_get(cpu, AG_OP_TAIL)) return;
+  if (workload_on() && workload_refill(cpu)) return;
   if (ag_get(cpu, AG_OPS_FINAL) != 0) {
     set_state(cpu, ST_DONE);
     gset(G_CPUS_DONE, gget(G_CPUS_DONE) | (1 << cpu));

@@ -49,6 +49,7 @@ export const R_TRACE: i32 = 22;         // trace records
 export const R_IOQ: i32 = 23;           // disk queue ring: [frame, rw] pairs
 export const R_SWAP_TMP: i32 = 24;      // per slot: temporary swap_map refs held by running paths
 export const R_END: i32 = 25;           // first byte after the state
+export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU stream state (workload.ts)
 export const REGION_COUNT: i32 = 32;
 
 let regionTable: i32 = 0;
@@ -100,6 +101,8 @@ export let OPS: i32 = 0;
 export let LOG: i32 = 0;
 export let TRACE: i32 = 0;
 export let IOQ: i32 = 0;
+export let WORKLOAD: i32 = 0;
+export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
   let s = 0;
@@ -169,6 +172,7 @@ export function layout_machine(): i32 {
   HASH_HEAD = take(R_HASH_HEAD, hashSize * 4);
   PTES = take(R_PTES, totalPtes * 4);
   SHADOW = take(R_SHADOW, totalPtes * 4);
+  WORKLOAD = take(R_WORKLOAD, WORKLOAD_WORDS * 4); // before OPS: cleared by reset, in the state hash
   OPS = take(R_OPS, MAX_CPUS * cfg(CFG_OPCAP) * 4);
   LOG = take(R_LOG, cfg(CFG_LOGCAP));
   TRACE = take(R_TRACE, (cfg(CFG_TRACECAP) > 0 ? cfg(CFG_TRACECAP) : 1) * TRACE_WORDS * 4);

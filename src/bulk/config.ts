@@ -5,6 +5,7 @@
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import {
   SCHED, MAX_CPUS, MAX_AREAS, MAX_AGENTS, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, AREA_WORDS, MM_WORDS, TRACE_WORDS,
+  WORKLOAD_WORDS,
 } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
 
@@ -21,9 +22,10 @@ export const LIMITS = {
 /** Wasm32 memory ends at 4 GiB. */
 export const WASM_MEMORY_LIMIT = 4 * 1024 * 1024 * 1024;
 
-/** Op ring per CPU in bulk mode: ≥ the steps of one run() chunk, so a topped-up CPU never
- *  starves mid-chunk (starving would change the runnable set and so the schedule). */
-export const BULK_OPCAP = 1 << 16;
+/** Op ring per CPU in bulk mode. The model refills a ring in the step that empties it
+ *  (assembly/kernel/workload.ts), so a CPU never starves whatever the size: this only sets
+ *  how many ops one refill generates (and the ring's memory, kept small for the caches). */
+export const BULK_OPCAP = 1 << 12;
 
 export interface MachineSizes {
   cpus: number;
@@ -66,6 +68,7 @@ export function estimateBytes(c: MachineConfig): number {
     totalSlots * 4, // slot content
     hashSize * 4,
     totalPtes * 4 * 2, // ptes + shadow
+    WORKLOAD_WORDS * 4, // the generator's streams
     MAX_CPUS * c.opCap * 4,
     c.logCap,
     Math.max(1, c.traceCap) * TRACE_WORDS * 4,

@@ -1,13 +1,16 @@
-// Bulk mode: one large randomized run. Each CPU gets a fixed share of the requested ops from a
-// seeded workload generator, fed into its op ring in chunks; the model runs in chunks of
-// ~64K steps (V8 tiers Wasm up only between calls); the deep checker runs every
-// checkInterval steps and once more after the machine has drained. Nothing is allocated
-// inside the loop: one op buffer, one stats object, counters in locals.
+// Bulk mode: one large randomized run. Each CPU gets a fixed share of the requested ops from
+// the model's own seeded workload generator (assembly/kernel/workload.ts, configured through
+// src/workload): a CPU whose op ring runs dry is refilled inside run(), so the host never
+// writes ops; the model runs in chunks of ~64K steps (V8 tiers Wasm up only between calls);
+// the deep checker runs every checkInterval steps and once more after the machine has
+// drained. Nothing is allocated inside the loop: one stats object, counters in locals.
 import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
-import { AG, G, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
+import { G, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";
 import { InternalError, UsageError } from "../errors.js";
-import type { Checker, OpSourceFactory, WorkloadOptions } from "./workload-contract.js";
+import { configureGenerator } from "../workload/generator.js";
+import { generatorOptions } from "./sources.js";
+import type { Checker, WorkloadOptions } from "./workload-contract.js";
 
 /** Steps per run() call. */
 export const CHUNK_STEPS = 1 << 16;
@@ -26,8 +29,6 @@ export interface BulkOptions {
   ops: number;
   /** Steps between deep checks (0: only at the end). */
   checkInterval: number;
-  /** Op stream generator (src/workload). */
-  workloadFactory: OpSourceFactory;
   /** Deep invariant checker (src/invariants); none: only the in-model checks. */
   checker?: Checker;
   /** Called after every chunk with the ops completed so far (the CLI's progress bar). */
@@ -83,40 +84,20 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     if (err instanceof RangeError) throw new UsageError(`the machine does not fit in memory: ${err.message}`);
     throw err;
   }
+  // The model generates every CPU's ops from the next reset on (UsageError on bad options).
+  configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
+  // Timed from the reset on: it already generates each CPU's first ring of ops.
+  const t0 = performance.now();
   e.reset();
-  return runConfigured(e, o);
+  return runConfigured(e, o, t0);
 }
 
-function runConfigured(e: Engine, o: BulkOptions): BulkResult {
+function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
   const cpus = o.machine.cpus;
-  const cap = o.machine.opCap;
-  const gen = o.workloadFactory(o.workload, o.seed);
-  const buf = new Int32Array(cap);
   const stats = zeroStats();
   e.takeStats(); // counters from reset() are not ours
-  const quota = new Float64Array(cpus); // ops still to hand each CPU
-  for (let c = 0; c < cpus; c++) quota[c] = Math.floor(o.ops / cpus) + (c < o.ops % cpus ? 1 : 0);
-  const ended = new Uint8Array(cpus);
   const violations: BulkViolation[] = [];
   let checks = 0;
-
-  /** Fills every CPU's ring to the brim (or to its quota), ending streams whose quota is spent. */
-  const topUp = (): void => {
-    for (let c = 0; c < cpus; c++) {
-      if (ended[c]) continue;
-      const room = cap - (e.agentWord(c, AG.OP_TAIL) - e.agentWord(c, AG.OP_HEAD));
-      const n = Math.min(room, quota[c]);
-      if (n > 0) {
-        gen.fill(c, buf, n);
-        e.appendOps(c, buf, n);
-        quota[c] -= n;
-      }
-      if (quota[c] === 0) {
-        e.m.ops_end(c);
-        ended[c] = 1;
-      }
-    }
-  };
   const check = (quiescent: boolean): void => {
     if (!o.checker) return;
     checks++;
@@ -127,21 +108,19 @@ function runConfigured(e: Engine, o: BulkOptions): BulkResult {
     }
   };
 
-  const t0 = performance.now();
   const interval = o.checkInterval > 0 ? o.checkInterval : Infinity;
   const livelockSteps = o.livelockSteps ?? LIVELOCK_STEPS;
   let nextCheck = interval;
   let code: number = RUN.LIMIT;
   let lastOps = 0;
   let lastOpsStep = 0;
-  topUp();
   for (;;) {
     const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps));
     code = runChunk(e, budget, stats.steps);
     e.takeStats(stats);
     if (code === RUN.VIOLATION || code === RUN.DONE) break;
     if (code === RUN.DIVERGED) throw new InternalError("the random scheduler chose an agent that cannot run");
-    topUp();
+    if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
     if (stats.steps >= nextCheck) {
       check(false);
       nextCheck += interval;

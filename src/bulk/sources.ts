@@ -1,10 +1,10 @@
-// Where bulk mode gets its op streams (src/workload) and its deep checker (src/invariants).
-import type { Checker, OpSourceFactory, WorkloadOptions } from "./workload-contract.js";
-import { WorkloadGenerator, DEFAULT_WORKLOAD, validateWorkload, type WorkloadOptions as GeneratorOptions } from "../workload/index.js";
+// Where bulk mode gets its op streams (the model's generator, configured by src/workload)
+// and its deep checker (src/invariants).
+import type { Checker, WorkloadOptions } from "./workload-contract.js";
+import { DEFAULT_WORKLOAD, validateWorkload, type WorkloadOptions as GeneratorOptions } from "../workload/index.js";
 import { checkInvariants } from "../invariants/check.js";
 
 export interface BulkSources {
-  workloadFactory: OpSourceFactory;
   checker?: Checker;
   /** Parts not in the tree (bench/ reports them); empty since src/workload and src/invariants landed. */
   missing: string[];
@@ -27,8 +27,6 @@ export function checkWorkload(o: WorkloadOptions): void {
   validateWorkload(generatorOptions(o));
 }
 
-export const workloadFactory: OpSourceFactory = (o, seed) => new WorkloadGenerator(generatorOptions(o), seed);
-
 export async function loadBulkSources(): Promise<BulkSources> {
-  return { workloadFactory, checker: checkInvariants, missing: [] };
+  return { checker: checkInvariants, missing: [] };
 }

@@ -1,6 +1,6 @@
-// What bulk mode needs from a workload generator and an invariant checker. src/workload/ and
-// src/invariants/ (written concurrently) implement these; bulk mode only depends on the shape,
-// so a test can also pass its own.
+// What bulk mode takes as its workload (the options of the model's op generator, src/workload)
+// and needs from an invariant checker (src/invariants); bulk mode only depends on the
+// checker's shape, so a test can also pass its own.
 import type { Engine } from "../wasm/engine.js";
 
 import type { Pattern, WorkloadOptions as GeneratorOptions } from "../workload/generator.js";
@@ -16,12 +16,6 @@ export type WorkloadOptions = Omit<GeneratorOptions, "threadsShareMm" | "hotFrac
   hotFraction?: number;
   hotProbability?: number;
 };
-
-/** `new WorkloadGenerator(opts, seed).fill(cpu, out, count)`: writes count ops for cpu. */
-export interface OpSource {
-  fill(cpu: number, out: Int32Array, count: number): void;
-}
-export type OpSourceFactory = (opts: WorkloadOptions, seed: number) => OpSource;
 
 /** One broken invariant found by the deep checker (src/invariants/check.ts Violation). */
 export interface CheckerViolation {

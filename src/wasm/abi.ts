@@ -7,6 +7,9 @@ export const CFG = {
   PAGE_CLUSTER: 8, SEED: 9, SCHED: 10, PCT_DEPTH: 11, PCT_K: 12, OPCAP: 13, LOGCAP: 14,
   TRACECAP: 15, FREE_MIN: 16, FREE_LOW: 17, FREE_HIGH: 18, AREA_PRIO_EQUAL: 19, LOG_RING: 20,
   SWAP_CLUSTER: 21,
+  GEN: 22, GEN_SEED: 23, GEN_PATTERN: 24, GEN_SHARE: 25, GEN_MMS: 26, GEN_PAGES: 27, GEN_AREAS: 28,
+  GEN_HOT: 29, GEN_T_FORK: 30, GEN_T_EXIT: 31, GEN_T_MUNMAP: 32, GEN_T_SWAPOFF: 33, GEN_T_RARE: 34,
+  GEN_T_WRITE: 35, GEN_T_HOT: 36, GEN_T_FULL: 37, GEN_QUOTA_HI: 38, GEN_QUOTA_LO: 39, GEN_QUOTA_EXTRA: 40,
 } as const;
 
 /** assembly/kernel/state.ts R_* */
@@ -14,8 +17,12 @@ export const R = {
   CONFIG: 0, GLOBALS: 1, STATS: 2, AGENTS: 3, STACKS: 4, AREAS: 5, MMS: 6, PG_COUNT: 7,
   PG_FLAGS: 8, PG_INDEX: 9, PG_CONTENT: 10, PG_LRU_NEXT: 11, PG_LRU_PREV: 12, PG_HASH_NEXT: 13,
   FREE_STACK: 14, SWAP_MAP: 15, SLOT_CONTENT: 16, HASH_HEAD: 17, PTES: 18, SHADOW: 19, OPS: 20,
-  LOG: 21, TRACE: 22, IOQ: 23, SWAP_TMP: 24, END: 25,
+  LOG: 21, TRACE: 22, IOQ: 23, SWAP_TMP: 24, END: 25, WORKLOAD: 26,
 } as const;
+
+/** assembly/kernel/workload.ts PAT_* (CFG.GEN_PATTERN) and TF_* (CFG.GEN_T_FULL bits). */
+export const GEN_PATTERN = { uniform: 0, hotcold: 1, sequential: 2 } as const;
+export const TF = { FORK: 1, EXIT: 2, MUNMAP: 4, SWAPOFF: 8, RARE: 16, HOT: 32 } as const;
 
 export const MAX_AGENTS = 16;
 export const MAX_CPUS = 8;
@@ -26,6 +33,7 @@ export const AGENT_WORDS = 16;
 export const AREA_WORDS = 16;
 export const MM_WORDS = 8;
 export const TRACE_WORDS = 8;
+export const WORKLOAD_WORDS = (MAX_CPUS + 1) * 4;
 
 /** assembly/kernel/state.ts G_* */
 export const G = {

@@ -22,6 +22,7 @@ export interface ModelExports {
   tracing(on: number): void;
   stop_at_op_end(on: number): void;
   replay_len(len: number): void;
+  workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   agent_ret(agent: number): number;
   agent_state(agent: number): number;
@@ -163,6 +164,7 @@ export class Engine {
     set(CFG.FREE_MIN, c.freeMin); set(CFG.FREE_LOW, c.freeLow); set(CFG.FREE_HIGH, c.freeHigh);
     set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0); set(CFG.LOG_RING, c.logRing ? 1 : 0);
     set(CFG.SWAP_CLUSTER, c.swapCluster);
+    set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
     let bytes: number;
     try {
       bytes = this.m.layout();

@@ -27,10 +27,10 @@ let sources: Promise<BulkSources> | undefined;
 
 /** One bulk run; only its deterministic parts are kept (no wall time, no rates). */
 async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number): Promise<Execution> {
-  const { workloadFactory, checker } = await (sources ??= loadBulkSources());
+  const { checker } = await (sources ??= loadBulkSources());
   const r = await runBulk({
     backend: p.backend, machine: { ...p.machine, seed: seed | 0 }, workload: p.workload, seed: seed | 0,
-    ops: p.ops, checkInterval: p.checkInterval, workloadFactory, checker, engine: await engines.get(p.backend),
+    ops: p.ops, checkInterval: p.checkInterval, checker, engine: await engines.get(p.backend),
   });
   const v = r.violations[0];
   return {

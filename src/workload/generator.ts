@@ -1,14 +1,19 @@
-// Seeded workload generators: each CPU's op stream (faults on (mm, page), fork, exit, munmap,
-// swapoff, swapon) drawn from its own PRNG stream, so the same seed gives the same ops on
-// every run, in every worker, and one CPU's stream does not depend on how far another's went.
+// Workload options of the seeded op streams and their host side. The generator itself runs
+// inside the model (assembly/kernel/workload.ts): each CPU's op stream (faults on (mm, page),
+// fork, exit, munmap, swapoff, swapon) is drawn from its own PRNG stream, so the same seed
+// gives the same ops on every run, in every worker, in Wasm and in JS, and one CPU's stream
+// does not depend on how far another's went; a CPU whose op ring runs dry is refilled in the
+// model, with no host round trip. Here: the options, their validation (one clear line), and
+// the config words (thresholds, quota) the host computes for the model.
 //
 // Access patterns: uniform over the mm's pages; hot/cold (a hotFraction of the pages gets
 // hotProbability of the accesses); sequential (each CPU walks the pages in order, wrapping).
 // Op rates are probabilities per op; what is left over is page accesses, of which writeRatio
-// are writes. fill() is the bulk path (no allocation per op, >= 20M ops/s).
-import { OP, makeOp, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
+// are writes.
+import { CFG, GEN_PATTERN, TF, R, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
+import type { Engine } from "../wasm/engine.js";
 import { UsageError } from "../errors.js";
-import { mix32, streamSeed, probabilityThreshold, GOLDEN } from "./rng.js";
+import { probabilityThreshold } from "./rng.js";
 
 export type Pattern = "uniform" | "hotcold" | "sequential";
 export const PATTERNS: readonly Pattern[] = ["uniform", "hotcold", "sequential"];
@@ -40,11 +45,10 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   exitRate: 0.001, munmapRate: 0.002, swapoffRate: 0, swaponRate: 0,
 };
 
-/** Longest munmap range, in pages. */
+/** Longest munmap range, in pages (assembly/kernel/workload.ts MUNMAP_MAX). */
 export const MUNMAP_MAX = 8;
 const MAX_MMS = 64;       // the op encoding's mm field
 const MAX_PAGES = 65536;  // the op encoding's page field
-
 
 function bad(msg: string): never {
   throw new UsageError(`workload: ${msg}`);
@@ -75,176 +79,74 @@ export function validateWorkload(o: WorkloadOptions): void {
   if (sum > 1) bad(`fork, exit, munmap, swapoff and swapon rates add up to ${sum}, more than 1`);
 }
 
-const P_UNIFORM = 0, P_HOTCOLD = 1, P_SEQUENTIAL = 2;
+const TWO32 = 4294967296;
+const QUOTA_UNIT = 2 ** 30;
 
-export class WorkloadGenerator {
-  readonly opts: Readonly<WorkloadOptions>;
-  /** Per CPU: the PRNG counter (splitmix32 state). */
-  private readonly rng: Int32Array;
-  /** Per CPU: the next page of the sequential walk. */
-  private readonly cursor: Int32Array;
-  private readonly pattern: number;
-  private readonly pages: number;
-  private readonly mms: number;
-  private readonly areas: number;
-  private readonly share: boolean;
-  private readonly hotPages: number;
-  // Cumulative op thresholds on one u32 draw (as doubles in [0, 2^32]).
-  private readonly tFork: number;
-  private readonly tExit: number;
-  private readonly tMunmap: number;
-  private readonly tSwapoff: number;
-  private readonly tSwapon: number;
-  private readonly tWrite: number;
-  private readonly tHot: number;
-
-  constructor(opts: WorkloadOptions, seed: number) {
-    validateWorkload(opts);
-    this.opts = { ...opts };
-    const n = opts.cpus;
-    this.rng = new Int32Array(n);
-    this.cursor = new Int32Array(n);
-    for (let c = 0; c < n; c++) this.rng[c] = streamSeed(seed | 0, c);
-    this.pattern = opts.pattern === "hotcold" ? P_HOTCOLD : opts.pattern === "sequential" ? P_SEQUENTIAL : P_UNIFORM;
-    this.pages = opts.pagesPerMm;
-    this.mms = opts.mms;
-    this.areas = opts.areas;
-    this.share = opts.threadsShareMm;
-    // At least one hot page, and at least one cold page when there are two or more.
-    const hot = Math.round(opts.hotFraction * opts.pagesPerMm);
-    this.hotPages = Math.max(1, Math.min(opts.pagesPerMm - 1, hot));
-    // A fork needs a second mm for the child; with one mm its share goes to accesses.
-    const fork = opts.mms > 1 ? opts.forkRate : 0;
-    this.tFork = probabilityThreshold(fork);
-    this.tExit = this.tFork + probabilityThreshold(opts.exitRate);
-    this.tMunmap = this.tExit + probabilityThreshold(opts.munmapRate);
-    this.tSwapoff = this.tMunmap + probabilityThreshold(opts.swapoffRate);
-    this.tSwapon = this.tSwapoff + probabilityThreshold(opts.swaponRate);
-    this.tWrite = probabilityThreshold(opts.writeRatio);
-    this.tHot = probabilityThreshold(opts.hotProbability);
-  }
-
-  /** Next u32 of cpu's stream (slow path; fill() inlines it). */
-  private next(cpu: number): number {
-    const s = (this.rng[cpu] + GOLDEN) | 0;
-    this.rng[cpu] = s;
-    return mix32(s) >>> 0;
-  }
-
-  /** Uniform integer in [0, n) for n <= 65536: multiply-shift on the high 16 bits. */
-  private below(cpu: number, n: number): number {
-    return ((this.next(cpu) >>> 16) * n) >>> 16;
-  }
-
-  /** The mm of cpu's next op: its own (c % mms), or any of them when threads share. */
-  private mmOf(cpu: number): number {
-    return this.share ? this.below(cpu, this.mms) : cpu % this.mms;
-  }
-
-  /**
-   * Writes the next `count` ops of cpu's stream into out[0..count). The access path (almost
-   * every op) runs inline on locals; the rare ops go through op() with the state written back.
-   */
-  fill(cpu: number, out: Int32Array, count: number): void {
-    if (!(cpu >= 0 && cpu < this.opts.cpus)) throw new RangeError(`workload: no CPU ${cpu}`);
-    if (count > out.length) throw new RangeError(`workload: ${count} ops do not fit in ${out.length}`);
-    const tAccess = this.tSwapon, tWrite = this.tWrite, tHot = this.tHot;
-    const pattern = this.pattern, n = this.pages, hot = this.hotPages, cold = n - hot;
-    const share = this.share, mms = this.mms, ownMm = (cpu % mms) << 16;
-    const READ = OP.READ << 28, WRITE = OP.WRITE << 28;
-    const step = GOLDEN; // a local: imported bindings can be property loads under some loaders
-    let s = this.rng[cpu];
-    let cur = this.cursor[cpu];
-    for (let i = 0; i < count; i++) {
-      // splitmix32 step + murmur3 finalizer, inline (same as next()).
-      s = (s + step) | 0;
-      let x = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
-      x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-      const r = (x ^ (x >>> 16)) >>> 0;
-      if (r < tAccess) {
-        this.rng[cpu] = s;
-        this.cursor[cpu] = cur;
-        out[i] = this.rareOp(cpu, r);
-        s = this.rng[cpu];
-        continue;
-      }
-      // One more draw: its low half decides write/read and hot/cold, its high half the page.
-      s = (s + step) | 0;
-      x = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
-      x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-      const d = x ^ (x >>> 16);
-      const kind = ((d & 0xffff) << 16) >>> 0 < tWrite ? WRITE : READ;
-      let mm = ownMm;
-      if (share) {
-        s = (s + step) | 0;
-        x = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
-        x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-        mm = ((((x ^ (x >>> 16)) >>> 16) * mms) >>> 16) << 16;
-      }
-      let page: number;
-      if (pattern === P_SEQUENTIAL) {
-        page = cur;
-        cur = cur + 1 === n ? 0 : cur + 1;
-      } else if (pattern === P_HOTCOLD && n > 1) {
-        // A third draw for hot/cold, so the write decision stays independent of it.
-        s = (s + step) | 0;
-        x = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
-        x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-        const h = (x ^ (x >>> 16)) >>> 0;
-        page = h < tHot ? (((d >>> 16) * hot) >>> 16) : hot + (((d >>> 16) * cold) >>> 16);
-      } else {
-        page = ((d >>> 16) * n) >>> 16;
-      }
-      out[i] = kind | mm | page;
-    }
-    this.rng[cpu] = s;
-    this.cursor[cpu] = cur;
-  }
-
-  /** One op of cpu's stream (slow path, for callers that want ops one at a time). */
-  op(cpu: number): number {
-    const buf = this.one;
-    this.fill(cpu, buf, 1);
-    return buf[0];
-  }
-  private readonly one = new Int32Array(1);
-
-  /** A fork, exit, munmap, swapoff or swapon, chosen by the op draw r (r < tSwapon). */
-  private rareOp(cpu: number, r: number): number {
-    if (r < this.tFork) {
-      const parent = this.mmOf(cpu);
-      // The child takes any mm but the parent's.
-      let child = this.below(cpu, this.mms - 1);
-      if (child >= parent) child++;
-      return makeOp(OP.FORK, parent, 0, child);
-    }
-    if (r < this.tExit) return makeOp(OP.EXIT, this.mmOf(cpu), 0, 0);
-    if (r < this.tMunmap) {
-      const mm = this.mmOf(cpu);
-      const start = this.below(cpu, this.pages);
-      const len = 1 + this.below(cpu, Math.min(MUNMAP_MAX, this.pages - start));
-      return makeOp(OP.MUNMAP, mm, start, len);
-    }
-    if (r < this.tSwapoff) return makeOp(OP.SWAPOFF, 0, 0, this.below(cpu, this.areas));
-    return makeOp(OP.SWAPON, 0, 0, this.below(cpu, this.areas));
-  }
+/**
+ * Turns the model's generator on for the next reset of `e` (configure e first, then this,
+ * then reset): CPU c of the machine gets floor(ops / cpus) ops (one more for c < ops % cpus)
+ * drawn from stream c of `seed`. Throws UsageError (one line) on options the generator or
+ * the machine cannot take.
+ */
+export function configureGenerator(e: Engine, opts: WorkloadOptions, seed: number, ops: number): void {
+  validateWorkload(opts);
+  const m = e.config;
+  if (!Number.isSafeInteger(ops) || ops < 0) bad(`ops must be a non-negative integer, got ${ops}`);
+  if (opts.cpus !== m.cpus) bad(`${opts.cpus} CPUs, but the machine has ${m.cpus}`);
+  if (opts.mms > m.mms) bad(`${opts.mms} mms, but the machine has ${m.mms}`);
+  if (opts.pagesPerMm > m.pagesPerMm) bad(`${opts.pagesPerMm} pages per mm, but the machine has ${m.pagesPerMm}`);
+  if (opts.areas > m.areas) bad(`${opts.areas} swap areas, but the machine has ${m.areas}`);
+  const set = (k: number, v: number) => e.setConfigWord(k, v);
+  // At least one hot page, and at least one cold page when there are two or more.
+  const hot = Math.max(1, Math.min(opts.pagesPerMm - 1, Math.round(opts.hotFraction * opts.pagesPerMm)));
+  // A fork needs a second mm for the child; with one mm its share goes to accesses.
+  const tFork = probabilityThreshold(opts.mms > 1 ? opts.forkRate : 0);
+  const tExit = tFork + probabilityThreshold(opts.exitRate);
+  const tMunmap = tExit + probabilityThreshold(opts.munmapRate);
+  const tSwapoff = tMunmap + probabilityThreshold(opts.swapoffRate);
+  const tRare = tSwapoff + probabilityThreshold(opts.swaponRate);
+  // Thresholds as u32 bits, saturated; 2^32 (every draw below) is a bit in GEN_T_FULL.
+  let full = 0;
+  const threshold = (k: number, t: number, bit: number) => {
+    if (t >= TWO32) full |= bit;
+    set(k, t >= TWO32 ? -1 : t);
+  };
+  threshold(CFG.GEN_T_FORK, tFork, TF.FORK);
+  threshold(CFG.GEN_T_EXIT, tExit, TF.EXIT);
+  threshold(CFG.GEN_T_MUNMAP, tMunmap, TF.MUNMAP);
+  threshold(CFG.GEN_T_SWAPOFF, tSwapoff, TF.SWAPOFF);
+  threshold(CFG.GEN_T_RARE, tRare, TF.RARE);
+  threshold(CFG.GEN_T_HOT, probabilityThreshold(opts.hotProbability), TF.HOT);
+  threshold(CFG.GEN_T_WRITE, probabilityThreshold(opts.writeRatio), 0); // compared with 16-bit << 16: saturation is exact
+  set(CFG.GEN_T_FULL, full);
+  set(CFG.GEN_SEED, seed);
+  set(CFG.GEN_PATTERN, GEN_PATTERN[opts.pattern]);
+  set(CFG.GEN_SHARE, opts.threadsShareMm ? 1 : 0);
+  set(CFG.GEN_MMS, opts.mms);
+  set(CFG.GEN_PAGES, opts.pagesPerMm);
+  set(CFG.GEN_AREAS, opts.areas);
+  set(CFG.GEN_HOT, hot);
+  const base = Math.floor(ops / m.cpus);
+  set(CFG.GEN_QUOTA_HI, Math.floor(base / QUOTA_UNIT));
+  set(CFG.GEN_QUOTA_LO, base % QUOTA_UNIT);
+  set(CFG.GEN_QUOTA_EXTRA, ops % m.cpus);
+  set(CFG.GEN, 1);
 }
 
-/** Finite op streams: opsPerCpu ops for each CPU (hunt mode, repro files). */
-export function generateOps(opts: WorkloadOptions, seed: number, opsPerCpu: number): number[][] {
-  if (!Number.isInteger(opsPerCpu) || opsPerCpu < 0) bad(`ops per CPU must be a non-negative integer, got ${opsPerCpu}`);
-  const g = new WorkloadGenerator(opts, seed);
-  const buf = new Int32Array(opsPerCpu);
-  const out: number[][] = [];
-  for (let c = 0; c < opts.cpus; c++) {
-    g.fill(c, buf, opsPerCpu);
-    out.push(Array.from(buf));
+/**
+ * The next `count` ops of cpu's generated stream (tests, tools): the model writes them into
+ * the CPU's op ring, read back from there in pieces of at most the ring's size. For an engine
+ * set up by configureGenerator and reset, on CPUs that are not running ops (e.g. ops = 0).
+ */
+export function drawOps(e: Engine, cpu: number, count: number): Int32Array {
+  if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < e.config.cpus)) throw new RangeError(`workload: no CPU ${cpu}`);
+  const out = new Int32Array(count);
+  const cap = e.config.opCap;
+  for (let done = 0; done < count;) {
+    const n = e.m.workload_ops(cpu, Math.min(cap, count - done));
+    const ring = (e.region(R.OPS) >> 2) + cpu * cap;
+    out.set(e.I32.subarray(ring, ring + n), done);
+    done += n;
   }
   return out;
-}
-
-/** The workload seed of execution number `execution` of a campaign: distinct for distinct
- *  executions (a bijection of the execution number for a given campaign seed). */
-export function executionSeed(seed: number, execution: number): number {
-  return mix32((seed ^ Math.imul(execution, GOLDEN)) | 0);
 }

@@ -1,2 +1,2 @@
 export * from "./generator.js";
-export { mix32, streamSeed } from "./rng.js";
+export { mix32 } from "./rng.js";

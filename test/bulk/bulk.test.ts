@@ -2,7 +2,7 @@
 // op accounting, deep-check cadence, and how violations and traps are reported.
 import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
-import { G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
+import { AG, G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
 import { bulkMachineConfig, estimateBytes } from "../../src/bulk/config.js";
 import { loadBulkSources } from "../../src/bulk/sources.js";
@@ -24,7 +24,7 @@ async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkO
   });
   return {
     backend: "wasm", machine, workload: workload(), seed, ops: 20000, checkInterval: 5000,
-    workloadFactory: src.workloadFactory, checker: src.checker, ...over,
+    checker: src.checker, ...over,
   };
 }
 
@@ -67,6 +67,18 @@ describe("bulk run determinism", () => {
 const quiet = workload({ writeRatio: 0, forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0 });
 
 describe("bulk run accounting", () => {
+  it("refuses a workload that does not fit the machine with a UsageError", async () => {
+    await expect(runBulk(await options({ workload: workload({ mms: sizes.mms + 1 }) }))).rejects.toThrow(UsageError);
+    await expect(runBulk(await options({ workload: workload({ forkRate: 0.7, exitRate: 0.7 }) }))).rejects.toThrow(/add up to/);
+  });
+
+  it("the model generates the ops: each CPU runs its share, no host refill", async () => {
+    const e = Engine.wasm();
+    const r = await runBulk(await options({ engine: e, ops: 3 * 7000 + 1, workload: quiet }));
+    expect(r.outcome).toBe("done");
+    expect([0, 1, 2].map((c) => e.agentWord(c, AG.OPS_DONE))).toEqual([7001, 7000, 7000]);
+  });
+
   it("runs exactly the requested ops, shared across the CPUs, and reports rates", async () => {
     const r = await runBulk(await options({ ops: 12345 }));
     if (r.outcome === "done") expect(r.ops).toBe(12345);
@@ -107,22 +119,14 @@ describe("bulk run accounting", () => {
   it("reports an in-model violation (G.VIOL) with its invariant name", async () => {
     const o = await options();
     const e = Engine.wasm();
-    let fills = 0;
-    // Plant a BUG_ON record as the ops are loaded (after reset): the run loop must stop at its
-    // first step and the result must name the invariant.
-    const factory = o.workloadFactory;
-    const r = await runBulk({
-      ...o, engine: e, checker: undefined,
-      workloadFactory: (w, seed) => {
-        const inner = factory(w, seed);
-        return {
-          fill(cpu, out, count) {
-            inner.fill(cpu, out, count);
-            if (++fills === 1) e.I32[(e.region(R.GLOBALS) >> 2) + G.VIOL] = VIOLATION_IDS.indexOf("bug-on");
-          },
-        };
-      },
-    });
+    // Plant a BUG_ON record right after reset: the run loop must stop at its first step and
+    // the result must name the invariant.
+    const reset = e.reset.bind(e);
+    e.reset = () => {
+      reset();
+      e.I32[(e.region(R.GLOBALS) >> 2) + G.VIOL] = VIOLATION_IDS.indexOf("bug-on");
+    };
+    const r = await runBulk({ ...o, engine: e, checker: undefined });
     expect(r.outcome).toBe("violation");
     expect(r.violations).toHaveLength(1);
     expect(r.violations[0].source).toBe("model");

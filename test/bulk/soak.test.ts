@@ -9,7 +9,7 @@ import { describe, it, expect } from "vitest";
 import { Engine, DEFAULT_CONFIG } from "../../src/wasm/engine.js";
 import { RUN, SCHED, G } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
-import { WorkloadGenerator, DEFAULT_WORKLOAD } from "../../src/workload/index.js";
+import { configureGenerator, DEFAULT_WORKLOAD } from "../../src/workload/index.js";
 import { checkInvariants, modelViolation, type Violation } from "../../src/invariants/index.js";
 
 const FAULTS = 1_000_000;
@@ -24,20 +24,13 @@ function soak(modelName: string) {
       flags: model.flags, kswapd: true, sched: SCHED.RANDOM, seed: 2416, opCap: 1 << 12,
       freeMin: 2, freeLow: 4, freeHigh: 6, logRing: true,
     });
-    e.reset();
-    e.m.stop_at_op_end(1);
-    const gen = new WorkloadGenerator({
+    // The model generates the ops (bulk mode's generator), with no end until ops_end below.
+    configureGenerator(e, {
       ...DEFAULT_WORKLOAD, cpus, mms, pagesPerMm: pages, areas: 2, threadsShareMm: true, writeRatio: 0.5,
       forkRate: 0.001, exitRate: 0.0005, munmapRate: 0.002, swapoffRate: 0.0002, swaponRate: 0.0002,
-    }, 2416);
-    const buf = new Int32Array(1024);
-    const refill = () => {
-      for (let c = 0; c < cpus; c++) {
-        gen.fill(c, buf, buf.length);
-        e.appendOps(c, buf, buf.length);
-      }
-    };
-    refill();
+    }, 2416, Number.MAX_SAFE_INTEGER);
+    e.reset();
+    e.m.stop_at_op_end(1);
     let faults = 0, ops = 0, checks = 0;
     const found: Violation[] = [];
     const stats = e.takeStats();
@@ -47,8 +40,6 @@ function soak(modelName: string) {
         ops++;
         checks++;
         found.push(...checkInvariants(e, { quiescent: false }));
-      } else if (code === RUN.STARVED) {
-        refill();
       } else if (code === RUN.VIOLATION) {
         found.push(modelViolation(e)!);
       } else if (code !== RUN.LIMIT) {

@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { Engine, DEFAULT_CONFIG } from "../../src/wasm/engine.js";
 import { SCHED, RUN, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { checkInvariants, modelViolation } from "../../src/invariants/check.js";
-import { generateOps, DEFAULT_WORKLOAD, type WorkloadOptions } from "../../src/workload/generator.js";
+import { configureGenerator, DEFAULT_WORKLOAD, type WorkloadOptions } from "../../src/workload/generator.js";
 import { MODELS, resolveModel } from "../../src/model/models.js";
 
 const WORKLOAD: WorkloadOptions = {
@@ -26,8 +26,8 @@ function hunt(model: string, executions: number, workload = WORKLOAD) {
   const disagreements: string[] = [];
   for (let seed = 1; seed <= executions; seed++) {
     e.setSeed(seed);
+    configureGenerator(e, workload, seed, 12 * workload.cpus); // 12 generated ops per CPU
     e.reset();
-    e.loadOps(generateOps(workload, seed, 12));
     const code = e.run(1 << 14);
     if (code === RUN.DONE) {
       for (const v of checkInvariants(e, { quiescent: true })) atRest.push(`seed ${seed}: ${v.signature}: ${v.message}`);

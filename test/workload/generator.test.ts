@@ -1,10 +1,12 @@
-// Workload generators: determinism per (seed, CPU), the access patterns' shapes, op rates.
+// The workload generator (assembly/kernel/workload.ts, configured by src/workload): determinism
+// per (seed, CPU), the access patterns' shapes, op rates, the Wasm and JS builds drawing the
+// same streams, and the refill of bulk mode (a CPU's ring refilled by the model, its quota).
 import { describe, it, expect } from "vitest";
 import {
-  WorkloadGenerator, generateOps, validateWorkload, executionSeed, DEFAULT_WORKLOAD, MUNMAP_MAX,
-  type WorkloadOptions,
+  configureGenerator, drawOps, validateWorkload, DEFAULT_WORKLOAD, MUNMAP_MAX, type WorkloadOptions,
 } from "../../src/workload/generator.js";
-import { OP, opKind, opMm, opPage, opArg } from "../../src/wasm/abi.js";
+import { Engine, DEFAULT_CONFIG } from "../../src/wasm/engine.js";
+import { OP, AG, G, R, RUN, opKind, opMm, opPage, opArg } from "../../src/wasm/abi.js";
 import { UsageError } from "../../src/errors.js";
 
 const base: WorkloadOptions = {
@@ -12,10 +14,21 @@ const base: WorkloadOptions = {
   forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
 };
 
-function stream(o: WorkloadOptions, seed: number, cpu: number, n: number): Int32Array {
-  const out = new Int32Array(n);
-  new WorkloadGenerator(o, seed).fill(cpu, out, n);
-  return out;
+const wasm = Engine.wasm();
+
+/** A machine just large enough for o's ops (nothing runs: ops = 0), the generator seeded. */
+function ready(e: Engine, o: WorkloadOptions, seed: number, opCap = 1 << 12): Engine {
+  e.configure({
+    ...DEFAULT_CONFIG, cpus: o.cpus, mms: o.mms, pagesPerMm: o.pagesPerMm, areas: o.areas,
+    frames: 64, slotsPerArea: 16, opCap,
+  });
+  configureGenerator(e, o, seed, 0);
+  e.reset();
+  return e;
+}
+
+function stream(o: WorkloadOptions, seed: number, cpu: number, n: number, e: Engine = wasm): Int32Array {
+  return drawOps(ready(e, o, seed), cpu, n);
 }
 
 function sameCount(a: Int32Array, b: Int32Array): number {
@@ -27,22 +40,19 @@ function sameCount(a: Int32Array, b: Int32Array): number {
 describe("determinism", () => {
   it("the same seed gives the same ops, in one call or in chunks", () => {
     const o = { ...base, pattern: "hotcold" as const, forkRate: 0.05, munmapRate: 0.05, swapoffRate: 0.01, swaponRate: 0.01 };
-    expect(generateOps(o, 42, 1000)).toEqual(generateOps(o, 42, 1000));
-    const whole = stream(o, 42, 1, 1000);
-    const g = new WorkloadGenerator(o, 42);
-    const chunk = new Int32Array(1000);
-    g.fill(1, chunk, 300);
-    g.fill(1, chunk.subarray(300), 700);
+    const whole = stream(o, 42, 1, 10000);
+    expect(stream(o, 42, 1, 10000)).toEqual(whole);
+    const e = ready(wasm, o, 42, 256); // a small ring: the draws come in many pieces
+    const chunk = new Int32Array(10000);
+    chunk.set(drawOps(e, 1, 300));
+    chunk.set(drawOps(e, 1, 9700), 300);
     expect(chunk).toEqual(whole);
   });
 
   it("one CPU's stream does not depend on how far the others went", () => {
-    const g = new WorkloadGenerator(base, 7);
-    const junk = new Int32Array(5000);
-    g.fill(0, junk, 5000);
-    const cpu1 = new Int32Array(100);
-    g.fill(1, cpu1, 100);
-    expect(cpu1).toEqual(stream(base, 7, 1, 100));
+    const e = ready(wasm, base, 7);
+    drawOps(e, 0, 5000);
+    expect(drawOps(e, 1, 100)).toEqual(stream(base, 7, 1, 100));
   });
 
   it("different seeds and different CPUs give unrelated streams", () => {
@@ -60,10 +70,19 @@ describe("determinism", () => {
     }
   });
 
-  it("execution seeds are distinct for distinct executions", () => {
-    const seen = new Set<number>();
-    for (let i = 0; i < 10000; i++) seen.add(executionSeed(99, i));
-    expect(seen.size).toBe(10000);
+  it("the Wasm and JS builds of the model draw the same streams", async () => {
+    const js = await Engine.js();
+    const mixes: WorkloadOptions[] = [
+      { ...base, pattern: "hotcold", threadsShareMm: true, forkRate: 0.05, exitRate: 0.02, munmapRate: 0.1, swapoffRate: 0.01, swaponRate: 0.03 },
+      { ...base, pattern: "sequential", pagesPerMm: 10, munmapRate: 0.2, writeRatio: 1 },
+      { ...base, cpus: 8, mms: 64, pagesPerMm: 65536, areas: 32, forkRate: 0.2, exitRate: 0.2, munmapRate: 0.2, swapoffRate: 0.2, swaponRate: 0.2 },
+      { ...base, pattern: "hotcold", hotProbability: 1, forkRate: 1 },
+    ];
+    for (const o of mixes) {
+      for (const seed of [1, -7, 0x80000001]) {
+        for (let cpu = 0; cpu < o.cpus; cpu++) expect(stream(o, seed, cpu, 3000, js)).toEqual(stream(o, seed, cpu, 3000));
+      }
+    }
   });
 });
 
@@ -86,6 +105,12 @@ describe("patterns", () => {
     expect(hot / n).toBeGreaterThan(0.88);
     expect(hot / n).toBeLessThan(0.92);
     expect(pages.size).toBe(64); // cold pages are still touched
+  });
+
+  it("hot/cold with probability 1 never leaves the hot pages; with 0 never enters them", () => {
+    const o = { ...base, pattern: "hotcold" as const, hotFraction: 0.25 };
+    expect(Array.from(stream({ ...o, hotProbability: 1 }, 5, 0, 20000)).every((op) => opPage(op) < 16)).toBe(true);
+    expect(Array.from(stream({ ...o, hotProbability: 0 }, 5, 0, 20000)).every((op) => opPage(op) >= 16)).toBe(true);
   });
 
   it("sequential: each CPU walks its pages in order, wrapping", () => {
@@ -163,9 +188,98 @@ describe("op rates", () => {
     expect(areas).toEqual(new Set([0, 1]));
   });
 
+  it("rare ops keep the encoding kind << 28 | arg << 22 | mm << 16 | page", () => {
+    const bad = Array.from(ops).filter((op) => {
+      const k = opKind(op);
+      if (k === OP.FORK) return opPage(op) !== 0;
+      if (k === OP.EXIT) return (op & 0x0fc0ffff) !== 0; // mm only
+      if (k === OP.SWAPOFF || k === OP.SWAPON) return (op & 0x3fffff) !== 0; // area in arg, no mm, no page
+      if (k === OP.READ || k === OP.WRITE) return opArg(op) !== 0;
+      return k !== OP.MUNMAP;
+    });
+    expect(bad.map((op) => (op >>> 0).toString(16))).toEqual([]);
+  });
+
+  it("a rate of 1 makes every op that kind", () => {
+    for (const [rate, kind] of [["forkRate", OP.FORK], ["munmapRate", OP.MUNMAP], ["swaponRate", OP.SWAPON]] as const) {
+      const all = stream({ ...base, [rate]: 1 }, 9, 0, 20000);
+      expect(Array.from(all).every((op) => opKind(op) === kind)).toBe(true);
+    }
+    // Writes only: a write ratio of 1 (and reads only at 0).
+    expect(Array.from(stream({ ...base, writeRatio: 1 }, 9, 0, 20000)).every((op) => opKind(op) === OP.WRITE)).toBe(true);
+    expect(Array.from(stream({ ...base, writeRatio: 0 }, 9, 0, 20000)).every((op) => opKind(op) === OP.READ)).toBe(true);
+  });
+
   it("with one mm there is nowhere to fork to: no forks", () => {
     const one = stream({ ...o, mms: 1 }, 3, 0, 10000);
     expect(Array.from(one).some((op) => opKind(op) === OP.FORK)).toBe(false);
+  });
+});
+
+describe("bulk mode's refill", () => {
+  const o: WorkloadOptions = { ...base, cpus: 3, writeRatio: 0, munmapRate: 0.05 };
+  const machine = { ...DEFAULT_CONFIG, cpus: 3, mms: 4, pagesPerMm: 64, areas: 2, frames: 512, slotsPerArea: 64, opCap: 64 };
+
+  it("each CPU runs its share of the ops, drawn from its stream, refilled by the model", () => {
+    const e = Engine.wasm();
+    e.configure(machine);
+    const ops = 3 * 1000 + 2; // CPUs 0 and 1 get one more
+    configureGenerator(e, o, 5, ops);
+    e.reset();
+    e.takeStats();
+    expect(e.run(1 << 20)).toBe(RUN.DONE); // never STARVED: the host wrote nothing
+    expect(e.takeStats().ops).toBe(ops);
+    const cap = machine.opCap;
+    for (let c = 0; c < 3; c++) {
+      const mine = 1000 + (c < 2 ? 1 : 0);
+      expect(e.agentWord(c, AG.OPS_DONE)).toBe(mine);
+      expect(e.agentWord(c, AG.OP_TAIL)).toBe(mine);
+      expect(e.agentWord(c, AG.OPS_FINAL)).toBe(1);
+      // The ring holds the last ops the CPU ran: its stream's, in order.
+      const want = stream(o, 5, c, mine);
+      const ring = (e.region(R.OPS) >> 2) + c * cap;
+      for (let i = mine - cap; i < mine; i++) expect(e.I32[ring + (i & (cap - 1))]).toBe(want[i]);
+    }
+    expect(e.global(G.CPUS_DONE)).toBe(0b111);
+  });
+
+  it("quotas beyond 2^31 ops count down in two words", () => {
+    const e = Engine.wasm();
+    e.configure(machine);
+    const ops = 3 * (2 ** 31 + 5); // 2^31 + 5 = 2 * 2^30 + 5 each
+    configureGenerator(e, o, 5, ops);
+    e.reset(); // each CPU's ring is filled once (64 ops): 2 * 2^30 + 5 - 64 = 1 * 2^30 + (2^30 - 59) left
+    const w = e.region(R.WORKLOAD) >> 2;
+    for (let c = 0; c < 3; c++) {
+      const at = w + 4 * (c + 1);
+      expect([e.I32[at + 2], e.I32[at + 3]]).toEqual([2 ** 30 - 59, 1]);
+    }
+  });
+
+  it("ops_end ends a generated stream: the CPU runs what its ring holds and goes DONE", () => {
+    const e = Engine.wasm();
+    e.configure(machine);
+    configureGenerator(e, o, 5, Number.MAX_SAFE_INTEGER);
+    e.reset();
+    e.takeStats();
+    expect(e.run(5000)).toBe(RUN.LIMIT);
+    for (let c = 0; c < 3; c++) e.m.ops_end(c);
+    expect(e.run(1 << 20)).toBe(RUN.DONE);
+    for (let c = 0; c < 3; c++) expect(e.agentWord(c, AG.OPS_DONE)).toBe(e.agentWord(c, AG.OP_TAIL));
+    expect(e.takeStats().ops).toBeLessThan(5000 + 3 * machine.opCap);
+  });
+
+  it("with the generator off (configure's default) the host's ops run as before", () => {
+    const e = Engine.wasm();
+    e.configure(machine);
+    configureGenerator(e, o, 5, 100);
+    e.configure(machine); // turns it off again
+    e.reset();
+    expect(e.run(100)).toBe(RUN.STARVED);
+    e.loadOps([[0x10000000], [0x10000001], []]); // one read each on CPUs 0 and 1
+    e.takeStats();
+    expect(e.run(1 << 16)).toBe(RUN.DONE);
+    expect(e.takeStats().ops).toBe(2);
   });
 });
 
@@ -178,24 +292,18 @@ describe("options", () => {
     expect(() => validateWorkload({ ...base, mms: 65 })).toThrow(UsageError);
   });
 
-  it("fill rejects a CPU the workload does not have", () => {
-    expect(() => new WorkloadGenerator(base, 1).fill(4, new Int32Array(1), 1)).toThrow(RangeError);
+  it("the workload must fit the machine it is configured on", () => {
+    const e = Engine.wasm();
+    e.configure({ ...DEFAULT_CONFIG, cpus: 4, mms: 4, pagesPerMm: 64, areas: 2 });
+    expect(() => configureGenerator(e, base, 1, 10)).not.toThrow();
+    expect(() => configureGenerator(e, { ...base, cpus: 3 }, 1, 10)).toThrow(/3 CPUs, but the machine has 4/);
+    expect(() => configureGenerator(e, { ...base, mms: 5 }, 1, 10)).toThrow(UsageError);
+    expect(() => configureGenerator(e, { ...base, pagesPerMm: 65 }, 1, 10)).toThrow(UsageError);
+    expect(() => configureGenerator(e, { ...base, areas: 3 }, 1, 10)).toThrow(UsageError);
+    expect(() => configureGenerator(e, base, 1, -1)).toThrow(/ops must be a non-negative integer/);
   });
-});
 
-describe("speed", () => {
-  it("fill produces at least 20M ops/s (per CPU second, so other load on the machine does not count)", () => {
-    const o = { ...DEFAULT_WORKLOAD, cpus: 4, mms: 4, pagesPerMm: 1024, forkRate: 0.01, munmapRate: 0.01 };
-    const g = new WorkloadGenerator(o, 1);
-    const buf = new Int32Array(1 << 16);
-    for (let i = 0; i < 50; i++) g.fill(i & 3, buf, buf.length); // warm up
-    let best = 0;
-    for (let r = 0; r < 5; r++) {
-      const t = process.cpuUsage();
-      for (let i = 0; i < 64; i++) g.fill(i & 3, buf, buf.length);
-      const used = process.cpuUsage(t);
-      best = Math.max(best, (64 * buf.length) / ((used.user + used.system) / 1e6));
-    }
-    expect(best).toBeGreaterThan(20e6);
+  it("drawOps rejects a CPU the machine does not have", () => {
+    expect(() => drawOps(ready(wasm, base, 1), 4, 1)).toThrow(RangeError);
   });
 });
