@@ -4,8 +4,9 @@
 // Timings are reported, never asserted.
 //
 //   bulk      faults/s and accesses/s of the Wasm model vs the JS build of the same sources,
-//             side by side on the same work (2 CPUs switching at every section, memory
-//             pressure, deep host check every 10^6 steps)
+//             side by side on the same work (2 CPUs switching at every section, deep host
+//             check every 10^6 steps), in two workloads: "thrash" (4x overcommit: reclaim and
+//             swap) and "faults" (fits in memory: faults without reclaim)
 //   workers   one worker vs two on the same campaign of bulk runs
 //   rss       resident memory of a 1M-frame, 4x1M-slot, 64x64K-page machine (child process)
 //   hunt      executions/s on linux-2.4.16 (hunt() and the worker campaign path); time to the
@@ -41,22 +42,49 @@ const row = (measure: string, value: string, note = "") => {
 };
 const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : n.toFixed(n < 10 ? 2 : 0));
 
-// ---- the bulk configuration ----
+// ---- the bulk configurations ----
 
-/** Memory pressure: 8 x 4096 pages touched over 8192 frames (4x overcommit), one swap area. */
-const BULK_SIZES: MachineSizes = { cpus: 2, mms: 8, pagesPerMm: 4096, frames: 8192, areas: 1, slotsPerArea: 1 << 16 };
 const BULK_MODEL = "linux-2.4.16";
 const CHECK_EVERY = 1_000_000;
 
-function bulkMachine(seed: number) {
-  const flags = resolveModel(BULK_MODEL).flags;
-  return bulkMachineConfig(BULK_SIZES, { flags, kswapd: false, seed, sched: SCHED.RANDOM });
+/** A bulk workload measured Wasm against JS: 2 CPUs switching at every section (random
+ *  scheduler), the deep check every 10^6 steps. */
+interface BulkCase {
+  name: string;
+  /** What the case stresses, for the table. */
+  about: string;
+  sizes: MachineSizes;
+  workload: WorkloadOptions;
+  ops: { full: number; short: number };
 }
-const bulkWorkload: WorkloadOptions = {
-  cpus: BULK_SIZES.cpus, mms: BULK_SIZES.mms, pagesPerMm: BULK_SIZES.pagesPerMm, areas: BULK_SIZES.areas,
-  pattern: "hotcold", writeRatio: 0.5, threads: true,
-  forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
+
+/** Reclaim: 8 x 4096 pages touched over 8192 frames (4x overcommit), one swap area; about
+ *  half the accesses fault, most of them through swap-out and swap-in. */
+const THRASH_SIZES: MachineSizes = { cpus: 2, mms: 8, pagesPerMm: 4096, frames: 8192, areas: 1, slotsPerArea: 1 << 16 };
+const THRASH: BulkCase = {
+  name: "thrash", about: "4x overcommit, reclaim and swap on every other access", sizes: THRASH_SIZES,
+  workload: {
+    cpus: 2, mms: 8, pagesPerMm: 4096, areas: 1, pattern: "hotcold", writeRatio: 0.5, threads: true,
+    forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
+  },
+  ops: { full: 2_000_000, short: 30_000 },
 };
+/** Faults without reclaim: 4 x 4096 pages in 65536 frames; 2% munmaps keep pages going away,
+ *  so about one access in eight faults (zero-page maps, anonymous pages, copy-on-write). */
+const FAULTS_SIZES: MachineSizes = { cpus: 2, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 };
+const FAULTS: BulkCase = {
+  name: "faults", about: "fits in memory, 2% munmap: one access in eight faults", sizes: FAULTS_SIZES,
+  workload: {
+    cpus: 2, mms: 4, pagesPerMm: 4096, areas: 1, pattern: "uniform", writeRatio: 0.3, threads: true,
+    forkRate: 0, exitRate: 0, munmapRate: 0.02, swapoffRate: 0, swaponRate: 0,
+  },
+  ops: { full: 10_000_000, short: 50_000 },
+};
+
+function bulkMachine(c: BulkCase, seed: number) {
+  const flags = resolveModel(BULK_MODEL).flags;
+  return bulkMachineConfig(c.sizes, { flags, kswapd: false, seed, sched: SCHED.RANDOM });
+}
 
 /** Mean ms per iteration of a finished tinybench task. */
 function meanMs(t: Task): number {
@@ -68,38 +96,44 @@ function meanMs(t: Task): number {
 // ---- Wasm vs JS ----
 
 async function benchBulk(short: boolean): Promise<void> {
-  const ops = short ? 30_000 : 2_000_000;
   const sources = await loadBulkSources();
   const engines: Record<Backend, Engine> = { wasm: Engine.wasm(), js: await Engine.js() };
+  for (const c of [THRASH, FAULTS]) json[c === THRASH ? "bulk" : `bulk_${c.name}`] = await benchBulkCase(c, short, sources, engines);
+}
+
+async function benchBulkCase(
+  c: BulkCase, short: boolean, sources: Awaited<ReturnType<typeof loadBulkSources>>, engines: Record<Backend, Engine>,
+): Promise<Record<string, unknown>> {
+  const ops = short ? c.ops.short : c.ops.full;
   const last: Partial<Record<Backend, BulkResult>> = {};
   const once = async (backend: Backend) => {
     last[backend] = await runBulk({
-      backend, machine: bulkMachine(1), workload: bulkWorkload, seed: 1, ops, checkInterval: CHECK_EVERY,
+      backend, machine: bulkMachine(c, 1), workload: c.workload, seed: 1, ops, checkInterval: CHECK_EVERY,
       checker: sources.checker, engine: engines[backend],
     });
   };
   const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
   bench.add("bulk wasm", () => once("wasm")).add("bulk js", () => once("js"));
   await bench.run();
-  const out: Record<string, unknown> = { ops, model: BULK_MODEL, sizes: BULK_SIZES, checkEvery: CHECK_EVERY, missing: sources.missing };
+  const out: Record<string, unknown> = { case: c.name, ops, model: BULK_MODEL, sizes: c.sizes, workload: c.workload, checkEvery: CHECK_EVERY, missing: sources.missing };
   const rate: Record<Backend, { faults: number; accesses: number; steps: number }> = {} as never;
   for (const b of ["wasm", "js"] as const) {
     const r = last[b]!;
     const s = meanMs(bench.getTask(`bulk ${b}`)!) / 1000;
     rate[b] = { faults: r.faults / s, accesses: r.accesses / s, steps: r.steps / s };
     out[b] = { msPerRun: s * 1000, faults: r.faults, accesses: r.accesses, steps: r.steps, faultsPerSec: rate[b].faults, accessesPerSec: rate[b].accesses, stepsPerSec: rate[b].steps, outcome: r.outcome, stateHash: r.stateHash };
-    row(`bulk ${b} faults/s`, fmt(rate[b].faults), `${r.faults} faults, ${r.accesses} accesses, ${r.steps} steps in ${(s * 1000).toFixed(0)} ms`);
-    row(`bulk ${b} accesses/s`, fmt(rate[b].accesses));
-    row(`bulk ${b} sections/s`, fmt(rate[b].steps));
+    const note = b === "wasm" ? `${c.about}: ` : "";
+    row(`bulk ${c.name} ${b} faults/s`, fmt(rate[b].faults), `${note}${r.faults} faults, ${r.accesses} accesses, ${r.steps} steps in ${(s * 1000).toFixed(0)} ms`);
+    row(`bulk ${c.name} ${b} accesses/s`, fmt(rate[b].accesses));
+    row(`bulk ${c.name} ${b} sections/s`, fmt(rate[b].steps));
   }
   const same = last.wasm!.stateHash === last.js!.stateHash;
   const ratio = rate.wasm.steps / rate.js.steps;
   out.sameResult = same;
   out.ratioWasmOverJs = ratio;
-  row("bulk wasm / js", `${ratio.toFixed(2)}x`, `same work, same end state: ${same ? "yes" : "NO"}`);
-  if (last.wasm!.faults === 0) row("bulk note", "no faults", "kernel paths are stubs in this build: rates are of the engine only");
+  row(`bulk ${c.name} wasm / js`, `${ratio.toFixed(2)}x`, `same work, same end state: ${same ? "yes" : "NO"}`);
   if (sources.missing.length) row("bulk note", "missing", sources.missing.join("; "));
-  json.bulk = out;
+  return out;
 }
 
 // ---- one worker vs two ----
@@ -108,7 +142,7 @@ async function benchWorkers(short: boolean): Promise<void> {
   const executions = short ? 4 : 8;
   const ops = short ? 40_000 : 500_000;
   const spec: CampaignSpec = {
-    job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(1), workload: bulkWorkload, ops, checkInterval: CHECK_EVERY } },
+    job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(THRASH, 1), workload: THRASH.workload, ops, checkInterval: CHECK_EVERY } },
     firstSeed: 1, executions, chunk: 1,
   };
   const module = wasmModule();
