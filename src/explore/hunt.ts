@@ -7,7 +7,7 @@
 // memory views taken once, ops written straight into the model's op buffer, nothing
 // allocated per execution unless it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
@@ -19,7 +19,8 @@ import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBound, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
-import { executionSeed, fillHuntOps, huntOps, type HuntWorkload } from "./workload.js";
+import { executionSeedFrom, fillHuntOps, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
+import { quiescentClean } from "../invariants/check.js";
 
 export type SchedKind = "pct" | "random";
 
@@ -140,6 +141,13 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const g = e.region(R.GLOBALS) >> 2;
   const logBase = e.region(R.LOG);
   const cpus = o.machine.cpus;
+  // Everything the loop reads that no execution changes, in locals.
+  const pct = schedCode === SCHED.PCT;
+  const executions = o.executions;
+  const seedBase = huntSeedBase(o.seed);
+  const opsPerCpu = w.opsPerCpu;
+  const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
+  const CFG_SEED = CFG.SEED, DONE = RUN.DONE;
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -156,7 +164,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   let now = start;
   const deadline = start + o.budgetMs;
 
-  for (; n < o.executions; n++) {
+  for (; n < executions; n++) {
     if ((n & 255) === 0) {
       now = performance.now();
       if (now >= deadline || o.signal?.aborted) break;
@@ -167,11 +175,11 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    const s = executionSeed(o.seed, n);
-    m.config_set(CFG.SEED, s);
+    const s = executionSeedFrom(seedBase, n);
+    m.config_set(CFG_SEED, s);
     m.reset();
     fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
-    for (let c = 0; c < cpus; c++) { m.ops_added(c, w.opsPerCpu); m.ops_end(c); }
+    for (let c = 0; c < cpus; c++) { m.ops_added(c, opsPerCpu); m.ops_end(c); }
     let code: number;
     try {
       code = m.run(HUNT_LOGCAP);
@@ -180,11 +188,11 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       throw new InternalError(`the model trapped (${(err as Error).message}) in execution ${n} of seed ${o.seed} ` +
         `(execution seed ${s}, ops ${JSON.stringify(huntOps(w, s))})`);
     }
-    const len = I[g + G.STEP];
+    const len = I[stepAt];
     steps += len;
     // PCT's decisions: steps where a change point would be a preemption. n of the bound is
     // the agents that ran (read from the log now and then, and from the longest executions).
-    const decisions = schedCode === SCHED.PCT ? I[g + G.PCT_DECISIONS] : len;
+    const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;
     if (decisions > maxDecisions || (n & 1023) === 0) {
       for (let i = 0; i < len; i++) ranMask |= 1 << U8[logBase + i];
@@ -193,11 +201,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     // Change points are drawn over the mean execution, not the longest: a rare long one (a
     // reclaim storm) would push most change points past the end of a typical execution.
     // The bound is stated for this k (bugs within an execution's first k decisions).
-    if (schedCode === SCHED.PCT && refreshK(n + 1)) {
+    if (pct && refreshK(n + 1)) {
       pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
       m.config_set(CFG.PCT_K, pctK);
     }
-    // In-model violation, else the deep check at rest (allocates nothing when clean).
+    // In-model violation, else the deep check at rest (one fused pass when clean).
+    if (code === DONE && quiescentClean(e)) continue;
     const verdict = verdictOf(e, code);
     if (!verdict || seen.has(verdict.signature)) continue;
     seen.add(verdict.signature);

@@ -23,7 +23,17 @@ export function mix32(x: number): number {
 
 /** The seed of execution i of a hunt: nearby hunts and executions get unrelated streams. */
 export function executionSeed(huntSeed: number, i: number): number {
-  return mix32(mix32(huntSeed ^ 0x68756e74) + Math.imul(i, 0x9e3779b9));
+  return executionSeedFrom(huntSeedBase(huntSeed), i);
+}
+
+/** The part of executionSeed that depends on the hunt seed alone (for loops to hoist). */
+export function huntSeedBase(huntSeed: number): number {
+  return mix32(huntSeed ^ 0x68756e74);
+}
+
+/** executionSeed(huntSeed, i), given huntSeedBase(huntSeed). */
+export function executionSeedFrom(base: number, i: number): number {
+  return mix32(base + Math.imul(i, 0x9e3779b9));
 }
 
 /** Op j of cpu in the execution with seed s. */
@@ -35,11 +45,27 @@ export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): numb
   return makeOp(write ? OP.WRITE : OP.READ, mm, page);
 }
 
-/** Writes each CPU's ops for seed s into the op buffer words I[base + cpu*cap + j]. */
+const GOLDEN = 0x9e3779b9 | 0;
+const READ_OP = makeOp(OP.READ, 0, 0), WRITE_OP = makeOp(OP.WRITE, 0, 0);
+
+/** Writes each CPU's ops for seed s into the op buffer words I[base + cpu*cap + j]: the ops
+ *  huntOp gives (test/explore/workload.test.ts holds them equal), computed the cheap way as
+ *  this runs once per hunt execution: the multiplier stepped instead of multiplied, the page
+ *  masked when the page count is a power of two, the op assembled from its parts. */
 export function fillHuntOps(w: HuntWorkload, s: number, I: Int32Array, base: number, cap: number): void {
-  for (let cpu = 0; cpu < w.cpus; cpu++) {
-    const at = base + cpu * cap;
-    for (let j = 0; j < w.opsPerCpu; j++) I[at + j] = huntOp(w, s, cpu, j);
+  const cpus = w.cpus, n = w.opsPerCpu, pages = w.pagesPerMm, mms = w.mms, shareMm = w.shareMm;
+  const writeBelow = w.writeRatio * 256;
+  const pageMask = (pages & (pages - 1)) === 0 && pages <= 0x10000 ? pages - 1 : -1;
+  for (let cpu = 0, at = base; cpu < cpus; cpu++, at += cap) {
+    const mmBits = ((shareMm ? 0 : cpu % mms) & 63) << 16;
+    // k = imul((cpu << 8) + j + 1, GOLDEN), stepped by GOLDEN per op (all mod 2^32).
+    let k = Math.imul((cpu << 8) + 1, GOLDEN);
+    for (let j = 0; j < n; j++, k = (k + GOLDEN) | 0) {
+      const r = mix32((s + k) | 0);
+      const low = r & 0xffff;
+      const page = pageMask >= 0 ? low & pageMask : low % pages;
+      I[at + j] = ((r >>> 24) < writeBelow ? WRITE_OP : READ_OP) | mmBits | (page & 0xffff);
+    }
   }
 }
 

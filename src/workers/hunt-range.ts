@@ -6,8 +6,9 @@
 import type { Engine } from "../wasm/engine.js";
 import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
-import { executionSeed, fillHuntOps, huntOps } from "../explore/workload.js";
+import { executionSeedFrom, fillHuntOps, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
+import { quiescentClean } from "../invariants/check.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
 import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
 
@@ -27,16 +28,21 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   const nStats = STAT_NAMES.length;
   const acc = new Float64Array(nStats); // counters summed per index: no keyed access per execution
   const cpus = p.machine.cpus;
+  // What no execution changes, in locals.
+  const seedBase = huntSeedBase(p.huntSeed);
+  const opsPerCpu = w.opsPerCpu, count = range.count, first = range.first;
+  const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
+  const CFG_SEED = CFG.SEED, DONE = RUN.DONE;
   let found: Found | undefined;
-  for (let i = 0; i < range.count; i++) {
-    const index = (range.first + i) >>> 0;
-    const s = executionSeed(p.huntSeed, index);
-    m.config_set(CFG.SEED, s);
+  for (let i = 0; i < count; i++) {
+    const index = (first + i) >>> 0;
+    const s = executionSeedFrom(seedBase, index);
+    m.config_set(CFG_SEED, s);
     m.reset();
     fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
-    for (let c = 0; c < cpus; c++) { m.ops_added(c, w.opsPerCpu); m.ops_end(c); }
+    for (let c = 0; c < cpus; c++) { m.ops_added(c, opsPerCpu); m.ops_end(c); }
     const code = m.run(HUNT_LOGCAP);
-    const len = I[g + G.STEP];
+    const len = I[stepAt];
     // Fingerprint = the choice log (it determines the whole execution) and its length.
     let h = 0x811c9dc5;
     let mask = 0;
@@ -49,12 +55,12 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     t.executions++;
     t.steps += len;
     if (len > t.maxSteps) t.maxSteps = len;
-    const decisions = pct ? I[g + G.PCT_DECISIONS] : len;
+    const decisions = pct ? I[decisionsAt] : len;
     t.decisions += decisions;
     if (decisions > t.maxDecisions) t.maxDecisions = decisions;
     t.agentMask |= mask;
     for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
-    if (code === RUN.DONE && I[g + G.VIOL] === 0 && verdictOf(e, RUN.DONE) === undefined) continue;
+    if (code === DONE && quiescentClean(e)) continue;
     const v = verdictOf(e, code);
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;

@@ -1,0 +1,222 @@
+// The fused check at rest (cleanAtRest in src/invariants/check.ts) answers "clean?" for every
+// hunt execution in one pass; the full passes say what is wrong. The two must agree: on the
+// states the model leaves at the end of hunt executions (clean and not), and on those states
+// broken one word at a time, the quiescent check gives exactly what the full passes give,
+// and the fused pass calls a state clean exactly when the full passes find nothing.
+import { describe, it, expect } from "vitest";
+import { Engine } from "../../src/wasm/engine.js";
+import { R, G, PG, PTE, RUN, SCHED, MAX_AREAS, AREA_WORDS, MM_WORDS, AGENT_WORDS, SWAP_MAP_BAD, SWAP_MAP_MAX } from "../../src/wasm/abi.js";
+import { checkInvariants, fusedCleanAtRest, quiescentClean, swapCacheBucket } from "../../src/invariants/check.js";
+import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP, HUNT_OPCAP } from "../../src/explore/machine.js";
+import { executionSeed, fillHuntOps, type HuntWorkload } from "../../src/explore/workload.js";
+import { resolveModel } from "../../src/model/models.js";
+import type { ReproMachine } from "../../src/report/repro.js";
+import { cleanState } from "./build.js";
+
+const Q = { quiescent: true };
+const FULL = { quiescent: true, full: true };
+
+const log2ceil = (n: number): number => Math.ceil(Math.log2(n));
+
+/** A small deterministic PRNG for the mutations. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x % n;
+  };
+}
+
+/** A word the checker reads: where it is, and whether it is 16-bit (the swap map). */
+interface Word { at: number; u16: boolean; stray: boolean; what: string }
+
+/** Every word of the state the checker reads (and a few areas beyond the machine's own). */
+function checkedWords(e: Engine): Word[] {
+  const c = e.config;
+  const out: Word[] = [];
+  const w32 = (r: number, n: number, what: string, stray = false) => {
+    const base = e.region(r) >> 2;
+    for (let i = 0; i < n; i++) out.push({ at: base + i, u16: false, stray, what: `${what}[${i}]` });
+  };
+  const g = e.region(R.GLOBALS) >> 2;
+  for (const k of [G.NR_FREE, G.NR_SWAP_PAGES, G.PCL, G.SLL, G.LRU_LOCK, G.BKL, G.SWAPOFF_AREA]) {
+    out.push({ at: g + k, u16: false, stray: false, what: `G${k}` });
+  }
+  const nAgents = c.cpus + (c.kswapd ? 2 : 1);
+  w32(R.AGENTS, nAgents * AGENT_WORDS, "agents");
+  w32(R.AREAS, c.areas * AREA_WORDS, "areas");
+  const beyond = e.region(R.AREAS) >> 2;
+  for (const a of [c.areas, MAX_AREAS - 1]) {
+    for (const k of [0, 8]) out.push({ at: beyond + a * AREA_WORDS + k, u16: false, stray: true, what: `area ${a} word ${k}` });
+  }
+  w32(R.MMS, c.mms * MM_WORDS, "mms");
+  for (const [r, what] of [[R.PG_COUNT, "count"], [R.PG_FLAGS, "flags"], [R.PG_INDEX, "index"], [R.PG_CONTENT, "content"],
+    [R.PG_HASH_NEXT, "hash next"], [R.FREE_STACK, "free stack"]] as const) w32(r, c.frames, what);
+  w32(R.HASH_HEAD, 1 << log2ceil(Math.max(16, c.frames)), "hash head");
+  const slots = c.areas << log2ceil(c.slotsPerArea);
+  w32(R.SLOT_CONTENT, slots, "slot content");
+  const sm = e.region(R.SWAP_MAP) >> 1;
+  for (let i = 0; i < slots; i++) out.push({ at: sm + i, u16: true, stray: false, what: `swap map[${i}]` });
+  const ptes = c.mms << log2ceil(c.pagesPerMm);
+  w32(R.PTES, ptes, "pte");
+  w32(R.SHADOW, ptes, "shadow");
+  return out;
+}
+
+/** A plausible wrong value for a word: off by one, a bit flipped, a frame, a pte, a special. */
+function mutate(x: number, u16: boolean, frames: number, r: (n: number) => number): number {
+  let v: number;
+  switch (r(8)) {
+    case 0: v = x + 1; break;
+    case 1: v = x - 1; break;
+    case 2: v = 0; break;
+    case 3: v = x ^ (1 << r(10)); break;
+    case 4: v = x ^ (1 << r(32)); break;
+    case 5: v = r(frames + 2) - 1; break;
+    case 6: v = u16 ? [SWAP_MAP_BAD, SWAP_MAP_MAX, 1][r(3)] : ((r(frames + 1) << 4) | 1); break; // a present pte
+    default: v = u16 ? r(4) : ((r(6) << 1) | (r(2) << 25)); break;                            // a swap pte
+  }
+  return u16 ? v & 0xffff : v | 0;
+}
+
+/** Compares the fused pass with the full passes on e's current state; a line per disagreement. */
+function compare(e: Engine, where: string, exact = true): string[] {
+  const full = checkInvariants(e, FULL);
+  const quick = checkInvariants(e, Q);
+  const out: string[] = [];
+  if (JSON.stringify(quick) !== JSON.stringify(full)) out.push(`${where}: quiescent ${JSON.stringify(quick)} / full ${JSON.stringify(full)}`);
+  const fused = fusedCleanAtRest(e);
+  if (fused === true && full.length > 0) out.push(`${where}: fused pass says clean, full passes found ${full.map((v) => v.signature)}`);
+  if (exact && fused === false && full.length === 0) out.push(`${where}: fused pass says not clean, full passes found nothing`);
+  if (quiescentClean(e) !== (full.length === 0)) out.push(`${where}: quiescentClean ${quiescentClean(e)}, full ${full.length}`);
+  return out;
+}
+
+/** Breaks the state word by word (restoring each), comparing both checkers each time. */
+function mutations(e: Engine, words: Word[], r: (n: number) => number, n: number, where: string): string[] {
+  const out: string[] = [];
+  const I = e.I32, U16 = e.U16;
+  for (let i = 0; i < n; i++) {
+    const word = words[r(words.length)];
+    const view = word.u16 ? U16 : I;
+    const was = view[word.at];
+    view[word.at] = mutate(was, word.u16, e.config.frames, r);
+    out.push(...compare(e, `${where}, ${word.what} ${was} -> ${view[word.at]}`, !word.stray));
+    view[word.at] = was;
+  }
+  return out;
+}
+
+/** Hunt executions of a model on a machine; each end state compared, then broken and compared. */
+function huntStates(model: string, machine: ReproMachine, sched: number, executions: number, perState: number) {
+  const e = Engine.wasm();
+  e.configure(huntConfig(machine, resolveModel(model).flags, sched, 4, 150));
+  const w: HuntWorkload = {
+    cpus: machine.cpus, opsPerCpu: 5, pagesPerMm: machine.pagesPerMm, mms: machine.mms, shareMm: true, writeRatio: 0.5,
+  };
+  const words = checkedWords(e);
+  const r = rng(12345);
+  const opsBase = e.region(R.OPS) >> 2;
+  const wrong: string[] = [];
+  const codes = new Map<number, number>();
+  let clean = 0;
+  for (let n = 0; n < executions; n++) {
+    const s = executionSeed(3, n);
+    e.setSeed(s);
+    e.reset();
+    fillHuntOps(w, s, e.I32, opsBase, HUNT_OPCAP);
+    for (let c = 0; c < machine.cpus; c++) { e.m.ops_added(c, w.opsPerCpu); e.m.ops_end(c); }
+    const code = e.run(HUNT_LOGCAP);
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+    const where = `${model} execution ${n} (code ${code})`;
+    wrong.push(...compare(e, where));
+    if (code === RUN.DONE && checkInvariants(e, FULL).length === 0) clean++;
+    wrong.push(...mutations(e, words, r, perState, where));
+  }
+  return { wrong, clean, codes };
+}
+
+describe("the fused check at rest agrees with the full passes", () => {
+  it("on linux-2.4.16's hunt executions (clean at rest) and on them broken word by word", () => {
+    const { wrong, clean } = huntStates("linux-2.4.16", HUNT_MACHINE, SCHED.PCT, 400, 60);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(clean).toBeGreaterThan(390);
+  });
+
+  it("on linux-2.4.10-pre's (the seed race: some stop on a violation mid-run)", () => {
+    const { wrong } = huntStates("linux-2.4.10-pre", HUNT_MACHINE, SCHED.RANDOM, 400, 60);
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("on a larger hunt machine: more frames, two mms, two areas", () => {
+    const machine: ReproMachine = { ...HUNT_MACHINE, cpus: 3, frames: 12, mms: 2, pagesPerMm: 6, areas: 2, slotsPerArea: 9 };
+    const { wrong } = huntStates("linux-2.4.16", machine, SCHED.RANDOM, 200, 80);
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("on the hand-built state touching every invariant, broken word by word", () => {
+    const { e } = cleanState();
+    expect(fusedCleanAtRest(e)).toBe(true);
+    const words = checkedWords(e);
+    const wrong = mutations(e, words, rng(99), 5000, "hand-built state");
+    // Every word once more, each way it can break.
+    const r = rng(7);
+    for (const word of words) wrong.push(...mutations(e, [word], r, 8, "hand-built state"));
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("a swap pte whose cache page is not uptodate reads the slot, not the page", () => {
+    const { e, s, cached, e2 } = cleanState();
+    s.setFlags(cached, s.flags(cached) & ~PG.UPTODATE);
+    s.setContent(cached, 0); // read in flight: the page holds nothing yet
+    expect(compare(e, "not uptodate")).toEqual([]);
+    expect(fusedCleanAtRest(e)).toBe(true);
+    s.setContent(cached, 103);
+    s.setSlotContent(e2, 999); // the page would be right: the slot is what is read
+    expect(compare(e, "not uptodate, slot wrong")).toEqual([]);
+    expect(checkInvariants(e, Q).map((v) => v.signature)).toEqual(["data-lost:swap-slot"]);
+  });
+
+  it("a hashed page moved to another bucket (its key's lookups miss it)", () => {
+    const { e, s, cached, mappedCached } = cleanState();
+    const next = e.region(R.PG_HASH_NEXT) >> 2;
+    const I = e.I32;
+    for (const page of [cached, mappedCached]) {
+      const home = swapCacheBucket(e, s.index(page));
+      expect(I[home]).toBe(page); // alone in its bucket (the hand-built state's entries differ)
+      const heads = e.region(R.HASH_HEAD) >> 2;
+      for (let b = 0; b < 16; b++) { // 16 buckets: the hash of a 16-frame machine
+        const other = heads + b;
+        if (other === home || I[other] !== 0) continue;
+        I[home] = 0;
+        I[other] = page;
+        expect(compare(e, `page ${page} moved to bucket ${b}`)).toEqual([]);
+        expect(checkInvariants(e, Q).map((v) => v.signature)).toContain("cache-page:index");
+        I[other] = 0;
+        I[home] = page;
+        expect(I[next + page]).toBe(0);
+      }
+    }
+    expect(checkInvariants(e, Q)).toEqual([]);
+  });
+
+  it("a present pte beyond the machine's frames, whatever the words past the frame arrays hold", () => {
+    const { e, s } = cleanState();
+    const frames = e.config.frames;
+    // What the pte's frame would read past PG_FLAGS and PG_CONTENT, made to look mapped.
+    s.setFlags(frames, s.flags(frames) | PG.INUSE);
+    s.setPte(1, 5, (frames << 4) | PTE.PRESENT);
+    s.setShadow(1, 5, s.content(frames));
+    expect(compare(e, "pte beyond the frames")).toEqual([]);
+    expect(checkInvariants(e, Q).map((v) => v.signature)).toEqual(["data-lost:bad-frame"]);
+  });
+
+  it("a machine too large for it is left to the full passes", () => {
+    const e = Engine.wasm();
+    e.configure(huntConfig({ ...HUNT_MACHINE, frames: 40 }, resolveModel("linux-2.4.16").flags, SCHED.RANDOM));
+    e.reset();
+    expect(fusedCleanAtRest(e)).toBeUndefined();
+    expect(checkInvariants(e, Q)).toEqual([]);
+    expect(quiescentClean(e)).toBe(true);
+  });
+});
