@@ -97,8 +97,9 @@ export function ret(v: i32): i32 {
   const sp = ag_get(cur, AG_SP) - 1;
   ag_set(cur, AG_SP, sp);
   if (sp == 0) return OP_DONE;
-  // The caller asked to resume in this step: clear the mark, run it now.
-  const caller = frame_addr(cur, sp - 1);
+  // The caller asked to resume in this step: clear the mark, run it now. (Its frame is the
+  // one below the running one.)
+  const caller = fp - FRAME_BYTES;
   const pc = ld(caller + 4);
   if ((pc & RESUME_NOW) == 0) return YIELD;
   st(caller + 4, pc & ~RESUME_NOW);

@@ -194,7 +194,15 @@ function op_done(a: i32, result: i32): void {
     if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
   }
   let r = dispatch(frame_proc(), frame_pc());
-  // A call or return merged into this step (frame.ts CONT): run the new top frame now.
+  if (r == CONT) r = run_merged(a);
+  if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
+  if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
+}
+
+/** A call or return merged into this step (frame.ts CONT): runs the new top frame now, and
+ *  so on while they merge; the step's result. */
+function run_merged(a: i32): i32 {
+  let r = CONT;
   while (r == CONT) {
     enter_agent(a);
     bug_context(a, frame_proc(), frame_pc());
@@ -204,8 +212,7 @@ function op_done(a: i32, result: i32): void {
     }
     r = dispatch(frame_proc(), frame_pc());
   }
-  if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
-  if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
+  return r;
 }
 
 /** Runs up to maxSteps sections; returns a RUN_* code. */
