@@ -167,7 +167,8 @@ function op_done(a: i32, result: i32): void {
   ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
   stat(S_OPS);
   opEnded = true;
-  park_if_no_ops(a);
+  // Most ops end with the next one waiting in the ring: nothing to park or refill.
+  if (ag_get(a, AG_OP_HEAD) == ag_get(a, AG_OP_TAIL)) park_if_no_ops(a);
 }
 
 /** Runs one section of agent a (inlined: once per step). */

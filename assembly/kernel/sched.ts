@@ -17,7 +17,7 @@ import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS,
 } from "./state";
-import { rng_below } from "./rng";
+import { rng_below, rng_next } from "./rng";
 
 export const SCHED_RTC: i32 = 0;
 export const SCHED_RANDOM: i32 = 1;
@@ -43,6 +43,9 @@ let pctNextAt: i32 = 0x7fffffff;
 // run() returns (the host reads them between runs; nothing else in the model does).
 let lastAgent: i32 = -1;
 let logLen: i32 = 0;
+// SCHED_RANDOM between two agents (most steps of a 2-CPU run) takes one bit of a 32-bit draw.
+let coinBits: i32 = 0;
+let coinLeft: i32 = 0;
 let switches: i32 = 0;
 let decisions: i32 = 0;
 
@@ -163,6 +166,7 @@ export function sched_reset(): void {
   gset(G_PCT_DECISIONS, 0);
   switches = 0;
   decisions = 0;
+  coinLeft = 0;
   if (sched == SCHED_PCT) pct_setup();
 }
 
@@ -229,7 +233,7 @@ function pct_highest_walk(mask: i32): i32 {
 export function choose(mask: i32): i32 {
   let a: i32;
   if (sched == SCHED_RANDOM) {
-    a = nth_bit(mask, rng_below(pop32(mask)));
+    a = random_choose(mask);
   } else if (sched == SCHED_PCT) {
     a = pct_choose(mask);
   } else if (sched == SCHED_REPLAY) {
@@ -243,6 +247,21 @@ export function choose(mask: i32): i32 {
   }
   record(a);
   return a;
+}
+
+/** Uniform among the runnable agents. One runnable: no draw. Two: one bit of a 32-bit draw
+ *  (a draw's mixing costs more than the rest of a step's choice). More: a draw each. */
+function random_choose(mask: i32): i32 {
+  const rest = mask & (mask - 1);
+  if (rest == 0) return ctz32(mask);
+  if ((rest & (rest - 1)) == 0) {
+    if (coinLeft == 0) { coinBits = rng_next(); coinLeft = 32; }
+    const bit = coinBits & 1;
+    coinBits >>>= 1;
+    coinLeft--;
+    return bit != 0 ? ctz32(rest) : ctz32(mask);
+  }
+  return nth_bit(mask, rng_below(pop32(mask)));
 }
 
 function record(a: i32): void {
