@@ -162,7 +162,8 @@ function access_hit(cpu: i32, op: i32): bool {
   return mmu_access(mm, op_page(op), kind == OP_WRITE ? 1 : 0);
 }
 
-function op_done(a: i32, result: i32): void {
+/** An op finished on CPU a (inlined: bulk runs end an op every other step). */
+@inline function op_done(a: i32, result: i32): void {
   trace(EV_OP_END, ag_get(a, AG_OP), result, 0);
   ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
   stat(S_OPS);
