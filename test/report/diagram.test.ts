@@ -51,6 +51,23 @@ describe("renderDiagram", () => {
     expect(lines[1]).toBe("CPU1 runs: read mm0[1]");
   });
 
+  it("names a lock's holder by its column", () => {
+    expect(text).toContain("(held by CPU0)");
+    expect(describeEvent(SPIN, 4, 3, 0)).toBe("spins on pagecache_lock (held by agent 3)");
+  });
+
+  it("names each function a merged step ran (a call or return that ran on in the same step)", () => {
+    step = 0;
+    const merged = [
+      { ...rec(0, P.valid_swaphandles, 305, (0 << 24) | 1, 2, 0), step: 7 },  // swapfile.ts EV_VALID_HANDLES
+      { ...rec(0, P.swapin_readahead, 206, (0 << 24) | 1, (0 << 24) | 1, 2, 1), step: 7 }, // swap_state.ts EV_READAHEAD
+    ];
+    const out = renderDiagram({ records: merged, cpus: 1, kswapd: false, full: true });
+    const rows = out.split("\n");
+    const cell = rows.slice(rows.findIndex((l) => l.startsWith("---")) + 1).join(" ").replace(/\s+/g, " ");
+    expect(cell).toContain(`${describeEvent(305, 1, 2, 0)}; swapin_readahead: ${describeEvent(206, 1, 1, 2)}`);
+  });
+
   it("puts each section in its agent's column, in time order", () => {
     const body = lines.slice(header + 2);
     const col = (needle: string) => {
