@@ -16,6 +16,7 @@ import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
+import { modelId } from "./report/version.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -28,6 +29,12 @@ function version(): string {
     dir = path.dirname(dir);
   }
   return "0.0.0";
+}
+
+/** `faultsim --version`: the package version and the model build's id. */
+function versionLine(): string {
+  const id = modelId();
+  return id ? `${version()} (model build ${id})` : version();
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -163,6 +170,7 @@ function runJson(s: RunSettings, r: BulkResult) {
     workload: { pattern: s.pattern, writeRatio: s.writeRatio, hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate, exitRate: s.exitRate, munmapRate: s.munmapRate, swapoffRate: s.swapoffRate, swaponRate: s.swaponRate },
     seed: s.seed,
     backend: r.backend,
+    modelId: modelId(r.backend) ?? null,
     ops: r.ops,
     steps: r.steps,
     accesses: r.accesses,
@@ -223,6 +231,7 @@ function modelsCommand(o: { json?: boolean }): number {
     const out = {
       models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
       flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what })),
+      modelId: modelId() ?? null,
     };
     process.stdout.write(JSON.stringify(out) + "\n");
     return 0;
@@ -236,6 +245,10 @@ function modelsCommand(o: { json?: boolean }): number {
   lines.push("", "flags (--with / --without on any model):");
   const fw = Math.max(...FLAGS.map((f) => f.name.length));
   for (const f of FLAGS) lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);
+  const id = modelId();
+  lines.push("", id
+    ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`
+    : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)");
   process.stdout.write(lines.join("\n") + "\n");
   return 0;
 }
@@ -247,7 +260,7 @@ export function buildProgram(): Command {
   const program = new Command("faultsim");
   program
     .description("executable model of the Linux 2.4 page-fault, reclaim and swap code that hunts swap-cache races")
-    .version(version(), "-V, --version")
+    .version(versionLine(), "-V, --version")
     .exitOverride()
     .configureOutput({
       // Commander's own errors are turned into one line by main(); help still goes out.

@@ -1,12 +1,13 @@
 // `faultsim hunt` and `faultsim replay`. Errors are thrown as UsageError / InputError /
 // InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
 // (or reproduced) sets process.exitCode = 1.
+import path from "node:path";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { resolveModel } from "../model/models.js";
-import type { Backend } from "../wasm/engine.js";
-import { loadRepro, writeRepro, type ReproMachine } from "../report/repro.js";
-import { faultsimVersion } from "../report/version.js";
+import { BUILD_WASM, type Backend } from "../wasm/engine.js";
+import { loadRepro, writeRepro, type Repro, type ReproMachine } from "../report/repro.js";
+import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
@@ -124,6 +125,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
   return {
     command: "hunt",
     version: faultsimVersion(),
+    modelId: modelId(o.backend) ?? null,
     model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
     machine: o.machine,
     sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
@@ -163,14 +165,38 @@ async function huntCommand(o: HuntCli): Promise<void> {
   if (r.findings.length > 0) process.exitCode = 1;
 }
 
+/** Why a build has no id, and what writes it. */
+function noIdFile(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+  return file === modelIdFileFor(BUILD_WASM)
+    ? `no ${shown}: \`npm run build\` writes it`
+    : `no ${shown}: \`node src/build/model-id.mjs ${file.replace(/\.model-id\.json$/, ".wasm")}\` writes it`;
+}
+
+/** The one-line note replay prints when the repro's model build is not known to be this one,
+ *  or undefined when both ids are known and equal. */
+export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here: ModelBuild): string | undefined {
+  if (repro.modelId !== undefined && repro.modelId === here.id) return undefined;
+  const recorded = repro.modelId !== undefined
+    ? `recorded by model build ${repro.modelId}`
+    : `recorded by a model build that did not note its id (faultsim ${repro.faultsim})`;
+  const current = here.id !== undefined ? `this is ${here.id}` : `this build's id is unknown (${noIdFile(here.file)})`;
+  return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
+}
+
 async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
   const repro = loadRepro(file);
+  const here = modelBuild(o.backend);
+  const note = modelBuildNote(repro, here);
+  if (note) process.stderr.write(`faultsim: note: ${note}\n`);
   const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
   if (o.json) {
     process.stdout.write(JSON.stringify({
       command: "replay", file, signature: repro.signature, reproduced: r.reproduced, diverged: r.diverged,
       found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
       route: r.route ?? null, diagram: r.diagram,
+      modelId: here.id ?? null, recordedModelId: repro.modelId ?? null, sameModel: note === undefined,
     }) + "\n");
   } else {
     const verdict = r.reproduced
@@ -180,7 +206,12 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
         : `does not reproduce: ${repro.signature} (the execution ran clean)`;
     process.stdout.write(`${r.diagram}\n\n${verdict}\n`);
   }
-  if (r.diverged) process.stderr.write(`faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim} wrote it); replayed with its remainder run to completion\n`);
+  if (r.diverged) {
+    process.stderr.write(note === undefined
+      // Same sections, same ops, same seed: the log must fit. Not fitting is our bug.
+      ? `faultsim: the schedule in ${file} does not fit the model although this is the model build that recorded it (${here.id}): a bug of faultsim unless the file was edited; replayed with its remainder run to completion\n`
+      : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`);
+  }
   if (r.reproduced) process.exitCode = 1;
 }
 

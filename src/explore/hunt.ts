@@ -14,7 +14,7 @@ import { renderDiagram } from "../report/diagram.js";
 import { classifyRoute, type SeedRoute } from "./route.js";
 import { raceStart } from "../report/trace.js";
 import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
-import { faultsimVersion } from "../report/version.js";
+import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBound, type PctBound } from "./pct.js";
@@ -236,6 +236,12 @@ function popcount(x: number): number {
   return c;
 }
 
+/** The repro's record of the model build that ran it; none when the build has no id. */
+function modelIdField(backend: Backend): { modelId?: string } {
+  const id = modelId(backend);
+  return id ? { modelId: id } : {};
+}
+
 /** Proves a failure deterministic, shrinks it, draws it, and packs the repro. */
 async function investigate(
   rep: Replayer, o: HuntOptions, execution: number, seed: number, ops: number[][], schedule: number[], verdict: Verdict,
@@ -253,6 +259,7 @@ async function investigate(
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
     faultsim: faultsimVersion(),
+    ...modelIdField(rep.e.backend),
     model: o.model.name,
     flags: o.model.flags,
     flagNames: o.model.flagNames,

@@ -1,6 +1,7 @@
 // Repro files: everything needed to re-run one failing execution exactly — the model's flags,
-// the machine, the seed, each CPU's ops and the scheduler's choice log — as JSON, validated
-// with zod on load so a truncated, corrupt or foreign file is one clear InputError.
+// the machine, the seed, each CPU's ops, the scheduler's choice log and the model build that
+// recorded it — as JSON, validated with zod on load so a truncated, corrupt or foreign file is
+// one clear InputError.
 import { readFileSync, openSync, writeSync, closeSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -36,6 +37,10 @@ export const ReproSchema = z
     format: z.literal(REPRO_FORMAT),
     formatVersion: z.literal(REPRO_FORMAT_VERSION),
     faultsim: z.string(),
+    /** The model build that recorded the schedule (src/build/model-id.mjs: a hash of assembly/'s
+     *  sources). A choice log replays step for step only on a model with the same atomic
+     *  sections; replay says when the ids differ. Absent in files written before model ids. */
+    modelId: z.string().regex(/^[0-9a-f]{1,64}$/, "modelId must be hex digits").optional(),
     model: z.string().min(1),
     flags: int.min(0),
     flagNames: z.array(z.string()),

@@ -1,8 +1,9 @@
-// faultsim's version (package.json), written into repro files so a reader knows which model
-// produced a schedule.
+// faultsim's version (package.json) and the model build's id, written into repro files so a
+// reader knows which model produced a schedule.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { BUILD_WASM, wasmFile, type Backend } from "../wasm/engine.js";
 
 let cached: string | undefined;
 
@@ -19,3 +20,38 @@ export function faultsimVersion(): string {
   }
   return (cached ??= "0.0.0");
 }
+
+/** The model build: the id src/build/model-id.mjs wrote next to the Wasm when it was built (a
+ *  short hash of assembly/'s sources), and where it was looked for. The id is undefined when
+ *  the build has none (a build older than model ids, or a private FAULTSIM_WASM build without
+ *  its .model-id.json). */
+export interface ModelBuild {
+  id: string | undefined;
+  file: string;
+}
+
+const modelBuilds = new Map<string, ModelBuild>();
+
+/** The model build of a backend. The Wasm backend's is the id file of the Wasm it loads
+ *  (FAULTSIM_WASM=x/mine.wasm → x/mine.model-id.json); the JS twin is built from the same sources
+ *  by the same `npm run build` as build/faultsim.wasm and shares that id. */
+export function modelBuild(backend: Backend = "wasm"): ModelBuild {
+  const file = modelIdFileFor(backend === "wasm" ? wasmFile() : BUILD_WASM);
+  let b = modelBuilds.get(file);
+  if (!b) {
+    let id: string | undefined;
+    try {
+      const j = JSON.parse(readFileSync(file, "utf8")) as { modelId?: unknown };
+      if (typeof j.modelId === "string" && /^[0-9a-f]{4,64}$/.test(j.modelId)) id = j.modelId;
+    } catch { /* no id file: an unknown build */ }
+    b = { id, file };
+    modelBuilds.set(file, b);
+  }
+  return b;
+}
+
+/** The model id of a backend's build, or undefined (see modelBuild). */
+export const modelId = (backend: Backend = "wasm"): string | undefined => modelBuild(backend).id;
+
+/** x/name.wasm → x/name.model-id.json (as src/build/model-id.mjs names it). */
+export const modelIdFileFor = (wasm: string): string => wasm.replace(/\.wasm$/, "") + ".model-id.json";

@@ -67,14 +67,19 @@ const root = here.includes(`${path.sep}dist${path.sep}`)
   ? path.resolve(here, "../../..")
   : path.resolve(here, "../..");
 
+/** The Wasm file `npm run build` writes (the JS twin in dist/jsmodel is built beside it). */
+export const BUILD_WASM = path.join(root, "build/faultsim.wasm");
+
+/** The Wasm file the wasm backend loads: build/faultsim.wasm, or a private build named by
+ *  FAULTSIM_WASM (which lets a developer test it without touching build/). */
+export function wasmFile(): string {
+  return process.env.FAULTSIM_WASM ? path.resolve(process.env.FAULTSIM_WASM) : BUILD_WASM;
+}
+
 let cachedModule: WebAssembly.Module | undefined;
 /** The compiled Wasm module (compiled once per process; pass it to workers). */
 export function wasmModule(): WebAssembly.Module {
-  if (!cachedModule) {
-    // FAULTSIM_WASM lets a developer test a private build without touching build/.
-    const file = process.env.FAULTSIM_WASM ? path.resolve(process.env.FAULTSIM_WASM) : path.join(root, "build/faultsim.wasm");
-    cachedModule = new WebAssembly.Module(readFileSync(file));
-  }
+  if (!cachedModule) cachedModule = new WebAssembly.Module(readFileSync(wasmFile()));
   return cachedModule;
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODELS, FLAGS } from "../../src/model/models.js";
+import { modelId } from "../../src/report/version.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "dist/src/cli.js");
@@ -71,6 +72,7 @@ describe("models", () => {
     expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
     expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive"]);
     expect(j.flags).toHaveLength(8);
+    expect(j.modelId).toBe(modelId() ?? null);
   });
 });
 
@@ -110,10 +112,12 @@ describe("run", () => {
     expect(r.stderr).toBe(""); // no progress bar when stderr is not a TTY
   });
 
-  it("--version prints the package version", () => {
+  it("--version prints the package version and the model build", () => {
     const r = faultsim("--version");
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const id = modelId();
+    if (id) expect(r.stdout.trim()).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(model build ${id}\\)$`));
   });
 
   it("a broken model file is an internal error (exit 3, one line)", () => {

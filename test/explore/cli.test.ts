@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../src/cli.js";
+import { modelId } from "../../src/report/version.js";
 
 let out: string;
 let err: string;
@@ -57,6 +58,7 @@ describe("hunt on linux-2.4.16", () => {
     const r = JSON.parse(out);
     expect(r.signatures).toEqual([]);
     expect(code).toBe(0);
+    expect(r.modelId).toBe(modelId() ?? null);
     expect(r.executions).toBe(20000);
     expect(r.steps).toBeGreaterThan(r.executions);
     expect(r.executionsPerSec).toBeGreaterThan(0);

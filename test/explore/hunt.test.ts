@@ -2,7 +2,7 @@
 // out an entry that a CPU's readahead or a racing fault also brings into the cache), under its
 // default PCT scheduler and under uniform random; proves it by replay, shrinks it without
 // losing the signature, draws it and writes a repro that replays.
-import { describe, it, expect, beforeAll, vi } from "vitest";
+import { describe, it, expect, beforeAll, beforeEach, afterEach, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine
 import { executionSeed, huntOps } from "../../src/explore/workload.js";
 import { writeRepro, loadRepro, decodeSchedule } from "../../src/report/repro.js";
 import { main } from "../../src/cli.js";
+import { modelId } from "../../src/report/version.js";
 
 const model = resolveModel("linux-2.4.10-pre");
 const SEED = 1;
@@ -47,6 +48,8 @@ describe("hunt on linux-2.4.10-pre", () => {
     // Unshrunk (shrinking stops on a wall clock): same ops and choice log, so the same sizes.
     expect(j.findings[0].original).toEqual(w.findings[0].original);
     expect(j.steps).toBe(w.steps);
+    // Built from the same sources by the same `npm run build`: the same model id.
+    expect(j.findings[0].repro.modelId).toBe(modelId("js"));
   }, 60_000);
 
   it("shrinks to no more ops and no more context switches, and the repro replays to the same violation", async () => {
@@ -203,14 +206,15 @@ describe("shrink on a machine with an idle CPU", () => {
 
 describe("faultsim replay", () => {
   /** main() with stdout captured; the exit code is main's or the one the action set. */
-  async function replay(file: string): Promise<{ code: number; out: string }> {
+  async function replay(file: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
+    let stderr = "";
     const spy = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
     try {
       process.exitCode = undefined;
-      const code = await main(["node", "faultsim", "replay", file]);
-      return { code: code !== 0 ? code : Number(process.exitCode ?? 0), out };
+      const code = await main(["node", "faultsim", "replay", file, ...args]);
+      return { code: code !== 0 ? code : Number(process.exitCode ?? 0), out, err: stderr };
     } finally {
       spy.mockRestore();
       err.mockRestore();
@@ -233,5 +237,73 @@ describe("faultsim replay", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("model builds", () => {
+    let dir: string;
+    beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-")); });
+    afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+    const NOTE = /^faultsim: note: recorded by (.*), this (.*): sections may differ, so the schedule may not replay step for step$/;
+
+    it("hunt's repro carries this model build's id, in the file too", () => {
+      const f = result.findings[0];
+      // A private FAULTSIM_WASM build without its .model-id.json has no id: nothing is recorded.
+      if (!process.env.FAULTSIM_WASM) expect(modelId()).toMatch(/^[0-9a-f]{12}$/);
+      expect(f.repro.modelId).toBe(modelId());
+      expect(loadRepro(writeRepro(dir, f.repro)).modelId).toBe(modelId());
+    });
+
+    it.skipIf(!modelId())("the same build: no note", async () => {
+      const r = await replay(writeRepro(dir, result.findings[0].repro));
+      expect(r.code).toBe(1);
+      expect(r.err).toBe("");
+    });
+
+    it("another build: one note on stderr naming both ids, and the replay still reproduces (exit 1)", async () => {
+      const f = result.findings[0];
+      const other = modelId() === "0123456789ab" ? "ba9876543210" : "0123456789ab";
+      const r = await replay(writeRepro(dir, { ...f.repro, modelId: other }));
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`reproduced: ${f.signature}`);
+      const lines = r.err.trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(NOTE);
+      expect(lines[0]).toContain(`recorded by model build ${other}, this ${modelId() ? `is ${modelId()}` : "build's id is unknown"}`);
+      const j = await replay(writeRepro(dir, { ...f.repro, modelId: other }), "--json");
+      expect(j.code).toBe(1);
+      expect(JSON.parse(j.out)).toMatchObject({ reproduced: true, recordedModelId: other, modelId: modelId() ?? null, sameModel: false });
+    });
+
+    it("a repro from before model ids: loads, notes that its build is unknown, still reproduces", async () => {
+      const { modelId: _id, ...old } = result.findings[0].repro;
+      const r = await replay(writeRepro(dir, old));
+      expect(r.code).toBe(1);
+      const lines = r.err.trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(NOTE);
+      expect(lines[0]).toContain(`recorded by a model build that did not note its id (faultsim ${old.faultsim})`);
+    });
+
+    it.skipIf(!modelId())("a schedule that does not fit the build that recorded it: the message says it is the same build", async () => {
+      const f = result.findings[0];
+      // The disk (agent `cpus`) has nothing to do at step 0: the log no longer fits.
+      const bad = { ...f.repro, schedule: f.repro.machine.cpus.toString(16) + f.repro.schedule };
+      const file = writeRepro(dir, bad);
+      const j = await replay(file, "--json");
+      const out = JSON.parse(j.out);
+      expect(out.diverged).toBe(true);
+      expect(out.sameModel).toBe(true);
+      expect(j.code).toBe(out.reproduced ? 1 : 0); // as for any replay
+      const lines = j.err.trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`although this is the model build that recorded it (${modelId()})`);
+      expect(lines[0]).not.toMatch(NOTE);
+      // From another build the same divergence is the expected kind: the note, then "no longer fits".
+      const other = await replay(writeRepro(dir, { ...bad, modelId: "0123456789ab" }));
+      const two = other.err.trimEnd().split("\n");
+      expect(two).toHaveLength(2);
+      expect(two[0]).toMatch(NOTE);
+      expect(two[1]).toMatch(/no longer fits the model \(faultsim .*, model build 0123456789ab wrote it\)/);
+    });
   });
 });

@@ -52,6 +52,18 @@ describe("repro files", () => {
     expect(readdirSync(dir)).toHaveLength(2);
   });
 
+  it("carry the model build that recorded them; a file from before model ids still loads", () => {
+    const r = { ...sample(), modelId: "1a2b3c4d5e6f" };
+    const file = writeRepro(dir, r);
+    expect(JSON.parse(readFileSync(file, "utf8")).modelId).toBe("1a2b3c4d5e6f");
+    expect(loadRepro(file).modelId).toBe("1a2b3c4d5e6f");
+    const old = sample();
+    expect("modelId" in old).toBe(false);
+    const back = parseRepro(JSON.stringify(old), "old.json");
+    expect(back.modelId).toBeUndefined();
+    expect(back.signature).toBe(old.signature);
+  });
+
   const good = () => JSON.stringify(sample());
   it.each([
     ["a truncated file", () => good().slice(0, good().length >> 1), /not valid JSON/],
@@ -67,6 +79,8 @@ describe("repro files", () => {
     ["an op on a page past the mm", () => JSON.stringify({ ...sample(), ops: [[], [makeOp(OP.WRITE, 0, 99)]] }), /ops\.1\.0: op names page 99/],
     ["an unknown op kind", () => JSON.stringify({ ...sample(), ops: [[0], []] }), /op kind 0 is unknown/],
     ["a missing field", () => JSON.stringify({ ...sample(), seed: undefined }), /seed/],
+    ["a model id that is not hex", () => JSON.stringify({ ...sample(), modelId: "not-an-id" }), /modelId/],
+    ["a model id that is not a string", () => JSON.stringify({ ...sample(), modelId: 12 }), /modelId/],
   ])("reject %s with an InputError", (_what, text, msg) => {
     const file = path.join(dir, "bad.json");
     writeFileSync(file, text());
