@@ -1,7 +1,7 @@
 // Small machines and hand-built states for tests of single kernel paths.
 import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engine.js";
 import {
-  R, G, AG, A, MM, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry,
+  R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry,
 } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
@@ -22,6 +22,11 @@ export function state(e: Engine) {
   const slotsShift = Math.ceil(Math.log2(e.config.slotsPerArea));
   const pagesShift = Math.ceil(Math.log2(e.config.pagesPerMm));
   const slot = (entry: number) => ((entry >>> 24) << slotsShift) | (entry & 0xffffff);
+  const swapCache = () => {
+    const out: number[] = [];
+    for (let f = 1; f < e.config.frames; f++) if (I[w(R.PG_FLAGS) + f] & PG.SWAPCACHE) out.push(f);
+    return out;
+  };
   return {
     I,
     g: (k: number) => I[w(R.GLOBALS) + k],
@@ -47,16 +52,35 @@ export function state(e: Engine) {
     shadow: (m: number, p: number) => I[w(R.SHADOW) + (m << pagesShift) + p],
     setShadow: (m: number, p: number, v: number) => { I[w(R.SHADOW) + (m << pagesShift) + p] = v; },
     agent: (a: number, k: number) => I[w(R.AGENTS) + a * AGENT_WORDS + k],
+    /** Statistic k (state.ts S_*; named indices: S in test/helpers/rig.ts). */
+    stat: (k: number) => I[w(R.STATS) + k],
+    /** The temporary swap_map references held on entry's slot (readahead refs). */
+    tmpRefs: (entry: number) => I[w(R.SWAP_TMP) + slot(entry)],
+    /** Every page in the swap cache (frames 1.., ascending). */
+    swapCache,
+    /** The pages the swap cache holds for entry (more than one is a swapcache-unique break). */
+    cacheOf: (entry: number) => swapCache().filter((f) => I[w(R.PG_INDEX) + f] === entry),
+    /** The lowest page the swap cache holds for entry, 0 if none. */
+    cachedPageOf: (entry: number) => swapCache().find((f) => I[w(R.PG_INDEX) + f] === entry) ?? 0,
     slot,
   };
 }
 
-/** Runs procedure `proc` with args on CPU `cpu` of an otherwise idle machine, to completion. */
-export function runProc(e: Engine, cpu: number, proc: number, args: number[] = [], maxSteps = 100000) {
-  const a = [...args, 0, 0, 0, 0];
-  e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
+/** Starts procedures on idle CPUs of a machine (run-to-completion or random scheduler),
+ *  ends every CPU's op stream and runs until all are done; returns the run code and violation. */
+export function runProcs(e: Engine, starts: { cpu: number; proc: number; args?: number[] }[], maxSteps = 100000) {
+  for (const { cpu, proc, args = [] } of starts) {
+    const a = [...args, 0, 0, 0, 0];
+    e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
+  }
   for (let c = 0; c < e.config.cpus; c++) e.m.ops_end(c);
   const code = e.run(maxSteps);
   const viol = e.global(G.VIOL);
-  return { code, ret: e.m.agent_ret(cpu), violation: VIOLATION_IDS[viol] ?? String(viol) };
+  return { code, violation: VIOLATION_IDS[viol] ?? String(viol) };
+}
+
+/** Runs procedure `proc` with args on CPU `cpu` of an otherwise idle machine, to completion. */
+export function runProc(e: Engine, cpu: number, proc: number, args: number[] = [], maxSteps = 100000) {
+  const { code, violation } = runProcs(e, [{ cpu, proc, args }], maxSteps);
+  return { code, ret: e.m.agent_ret(cpu), violation };
 }

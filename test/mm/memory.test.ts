@@ -5,96 +5,42 @@
 // through the model's own paths (get_swap_page, alloc_page, add_to_swap_cache), so the
 // swap-in, fork-of-swap-pte and exit tests also need swapfile.ts and swap_state.ts.
 import { describe, it, expect } from "vitest";
-import { machine, state, G, SCHED, AG } from "../helpers/machine.js";
-import { Director } from "../helpers/directed.js";
-import { P, PG, PTE, R, ST, pteFrame, swpEntry } from "../../src/wasm/abi.js";
-import { resolveModel } from "../../src/model/models.js";
+import { G, AG } from "../helpers/machine.js";
+import {
+  directedRig, swappedOut, cachePage, swapPte, EV, S, VARIANTS,
+  LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
+} from "../helpers/rig.js";
+import { P, PG, PTE, ST, pteFrame, swpEntry } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { memoryEvents } from "../../src/report/events/memory.js";
 
-const V2416 = resolveModel("linux-2.4.16").flags;
-const V2410 = resolveModel("linux-2.4.10-pre").flags;
-const V240 = resolveModel("linux-2.4.0").flags;
-const VARIANTS = [["2.4.16", V2416], ["2.4.10-pre", V2410], ["2.4.0", V240]] as const;
-
-// Trace events (assembly/mm/memory.ts, page_alloc.ts, page_io.ts).
-const EV_SWAP_MISS = 110;
-const EV_ANON_RACE = 108;
-const EV_WP_RACE = 122;
-const EV_COPY_DONE = 602;
-const EV_ALLOC = 500;
-const EV_IO_QUEUED = 550;
-// Statistics (state.ts S_*).
-const S = {
-  ACCESSES: 0, MINOR: 1, MAJOR: 2, READAHEAD_HITS: 6, OOM: 12, COW: 13, COW_REUSE: 14, PTE_CHANGED: 17,
-  FORKS: 18, EXITS: 19, MUNMAPS: 20, SWAP_FULL_DELETES: 26, DISK_IOS: 27, ZERO_MAPS: 29,
-} as const;
-
-const swapPte = (entry: number) => (entry << 1) | 0;
-
-/** A directed machine: cpus CPUs + the disk, nothing running. */
+/** A directed machine: cpus CPUs + the disk, nothing running. call() lets the disk complete
+ *  the I/O a procedure sleeps on (up to 100 rounds); cachePage() gives the cache its own
+ *  swap_map reference on every version. */
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const e = machine({
-    cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0,
-    pageCluster: 0, sched: SCHED.REPLAY, traceCap: 1 << 14, ...over,
-  });
-  const s = state(e);
-  const d = new Director(e);
-  const disk = e.config.cpus;
-  const start = (cpu: number, proc: number, args: number[] = []) => {
-    const a = [...args, 0, 0, 0, 0];
-    e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
-    e.m.ops_end(cpu);
-  };
-  /** Runs proc on cpu to its return, letting the disk complete I/O it waits for. */
-  const call = (cpu: number, proc: number, args: number[] = []) => {
-    start(cpu, proc, args);
-    for (let i = 0; i < 100 && s.agent(cpu, AG.SP) !== 0; i++) {
-      d.drain(cpu);
-      d.drain(disk);
-    }
-    expect(s.agent(cpu, AG.SP)).toBe(0); // returned, not stuck
-    d.drain(disk);
-    return e.m.agent_ret(cpu);
-  };
+  const r = directedRig(
+    {
+      cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0,
+      pageCluster: 0, ...over,
+    },
+    { rounds: 100, disk: true, noViolation: false },
+  );
+  const { s, d, call } = r;
   const read = (mm: number, page: number, cpu = 0) => call(cpu, P.access, [mm, page, 0]);
   const write = (mm: number, page: number, cpu = 0) => {
     call(cpu, P.access, [mm, page, 1]);
     return s.g(G.WRITE_SEQ);
   };
-  const stat = (k: number) => e.I32[(e.region(R.STATS) >> 2) + k];
   /** The value the last access on cpu saw (its trace record: reads/writes mm[page] = v). */
   const lastRead = () => {
-    const r = [...d.trace].reverse().find((t) => t.event === 100);
-    return r ? r.b : undefined;
+    const t = [...d.trace].reverse().find((x) => x.event === EV.READ);
+    return t ? t.b : undefined;
   };
-  /** A swapped-out page: a slot from get_swap_page with content, held by mm[page]'s pte. */
-  const swappedOut = (mm: number, page: number, content: number) => {
-    const entry = call(0, P.get_swap_page);
-    expect(entry).not.toBe(0);
-    s.setSlotContent(entry, content);
-    s.setPte(mm, page, swapPte(entry));
-    s.setShadow(mm, page, content);
-    return entry;
+  return {
+    ...r, read, write, stat: s.stat, lastRead, inCache: s.cachedPageOf,
+    swappedOut: (mm: number, page: number, content: number) => swappedOut(r, mm, page, content),
+    cachePage: (entry: number) => cachePage(r, entry, { keepRef: false, swapRef: true }),
   };
-  /** Puts an uptodate, unlocked page for entry in the swap cache holding the slot's content. */
-  const cachePage = (entry: number) => {
-    const page = call(0, P.alloc_page);
-    expect(page).not.toBe(0);
-    const before = s.swapCount(entry);
-    expect(call(0, P.add_to_swap_cache, [page, entry])).toBe(0);
-    // 2.4.16's add takes the cache's swap_map reference itself; before, the caller did.
-    if (s.swapCount(entry) === before) expect(call(0, P.swap_duplicate, [entry])).toBe(1);
-    s.setFlags(page, (s.flags(page) | PG.UPTODATE) & ~PG.LOCKED);
-    s.setContent(page, s.slotContent(entry));
-    s.setCount(page, s.count(page) - 1); // only the cache's ref remains
-    return page;
-  };
-  const inCache = (entry: number) => {
-    for (let f = 1; f < e.config.frames; f++) if (s.flags(f) & PG.SWAPCACHE && s.index(f) === entry) return f;
-    return 0;
-  };
-  return { e, s, d, disk, start, call, read, write, stat, lastRead, swappedOut, cachePage, inCache };
 }
 
 describe.each(VARIANTS)("anonymous faults (%s)", (_name, flags) => {
@@ -114,8 +60,8 @@ describe.each(VARIANTS)("anonymous faults (%s)", (_name, flags) => {
     expect(s.g(G.NR_FREE)).toBe(free - 1);
     read(0, 3);
     expect(lastRead()).toBe(v);
-    expect(stat(S.MINOR)).toBe(1);
-    expect(stat(S.ACCESSES)).toBe(2);
+    expect(stat(S.minorFaults)).toBe(1);
+    expect(stat(S.accesses)).toBe(2);
     expect(d.violation()).toBe("none");
   });
 
@@ -125,7 +71,7 @@ describe.each(VARIANTS)("anonymous faults (%s)", (_name, flags) => {
     expect(s.pte(1, 5) & (PTE.PRESENT | PTE.RW)).toBe(PTE.PRESENT);
     expect(pteFrame(s.pte(1, 5))).toBe(0);
     expect(lastRead()).toBe(0);
-    expect(stat(S.ZERO_MAPS)).toBe(1);
+    expect(stat(S.zeroMaps)).toBe(1);
     expect(s.mm(1, 2)).toBe(0); // the zero page is not counted in rss
     const zeroCount = s.count(0);
     const v = write(1, 5);
@@ -135,7 +81,7 @@ describe.each(VARIANTS)("anonymous faults (%s)", (_name, flags) => {
     expect(s.content(f)).toBe(v);
     expect(s.content(0)).toBe(0); // the zero page stays zero
     expect(s.count(0)).toBe(zeroCount);
-    expect(stat(S.COW)).toBe(1);
+    expect(stat(S.cow)).toBe(1);
     expect(s.mm(1, 2)).toBe(1);
     read(1, 5);
     expect(lastRead()).toBe(v);
@@ -156,16 +102,16 @@ describe("do_anonymous_page races", () => {
     const { s, d, start, stat } = rig(V2416);
     const free = s.g(G.NR_FREE);
     start(0, P.access, [0, 2, 1]);
-    d.untilEvent(0, EV_ALLOC); // CPU0 has its page, PTL dropped
+    d.untilEvent(0, EV.ALLOC); // CPU0 has its page, PTL dropped
     start(1, P.access, [0, 2, 1]);
     d.drain(1);
     const page = pteFrame(s.pte(0, 2));
     d.drain(0);
-    expect(d.trace.some((r) => r.event === EV_ANON_RACE && r.agent === 0)).toBe(true);
+    expect(d.trace.some((r) => r.event === EV.ANON_RACE && r.agent === 0)).toBe(true);
     expect(pteFrame(s.pte(0, 2))).toBe(page);
     expect(s.content(page)).toBe(s.g(G.WRITE_SEQ)); // CPU0's write, retried on the winner's page
     expect(s.g(G.NR_FREE)).toBe(free - 1);
-    expect(stat(S.ACCESSES)).toBe(2);
+    expect(stat(S.accesses)).toBe(2);
     expect(d.violation()).toBe("none");
   });
 
@@ -174,12 +120,12 @@ describe("do_anonymous_page races", () => {
     read(0, 4); // zero page
     const free = s.g(G.NR_FREE);
     start(0, P.access, [0, 4, 1]);
-    d.untilEvent(0, EV_ALLOC); // CPU0 allocated its copy of the zero page
+    d.untilEvent(0, EV.ALLOC); // CPU0 allocated its copy of the zero page
     start(1, P.access, [0, 4, 1]);
     d.drain(1); // CPU1 copies first
     const page = pteFrame(s.pte(0, 4));
     d.drain(0);
-    expect(d.trace.some((r) => r.event === EV_WP_RACE && r.agent === 0)).toBe(true);
+    expect(d.trace.some((r) => r.event === EV.WP_RACE && r.agent === 0)).toBe(true);
     expect(pteFrame(s.pte(0, 4))).toBe(page);
     expect(s.g(G.NR_FREE)).toBe(free - 1);
     expect(d.violation()).toBe("none");
@@ -193,7 +139,7 @@ describe("out of memory", () => {
     expect(s.g(G.NR_FREE)).toBe(0);
     write(0, 1);
     expect(s.pte(0, 1)).toBe(0);
-    expect(stat(S.OOM)).toBe(1);
+    expect(stat(S.oom)).toBe(1);
     expect(d.violation()).toBe("none");
   });
 });
@@ -207,10 +153,10 @@ describe.each(VARIANTS)("do_swap_page (%s)", (_name, flags) => {
     read(0, 6);
     expect(pteFrame(s.pte(0, 6))).toBe(page);
     expect(lastRead()).toBe(0x1234);
-    expect(stat(S.DISK_IOS)).toBe(0);
-    expect(stat(S.READAHEAD_HITS)).toBe(1);
-    expect(stat(S.MINOR)).toBe(1);
-    expect(stat(S.MAJOR)).toBe(0);
+    expect(stat(S.diskIos)).toBe(0);
+    expect(stat(S.readaheadHits)).toBe(1);
+    expect(stat(S.minorFaults)).toBe(1);
+    expect(stat(S.majorFaults)).toBe(0);
     expect(s.swapCount(entry)).toBe(1); // the pte's ref was dropped, the cache keeps its own
     expect(inCache(entry)).toBe(page);
     expect(s.count(page)).toBe(2); // cache + pte
@@ -223,10 +169,10 @@ describe.each(VARIANTS)("do_swap_page (%s)", (_name, flags) => {
     const { s, d, disk, start, stat, lastRead, swappedOut, inCache } = rig(flags);
     const entry = swappedOut(1, 2, 0xbeef);
     start(0, P.access, [1, 2, 0]);
-    d.untilEvent(0, EV_SWAP_MISS);
+    d.untilEvent(0, EV.SWAP_MISS);
     d.drain(0); // runs until it sleeps on the page lock (the read is in flight)
     expect(s.agent(0, AG.SP)).not.toBe(0);
-    expect(d.trace.some((r) => r.event === EV_IO_QUEUED && r.b === entry)).toBe(true);
+    expect(d.trace.some((r) => r.event === EV.IO_QUEUED && r.b === entry)).toBe(true);
     const page = inCache(entry);
     expect(page).not.toBe(0);
     expect(s.swapCount(entry)).toBe(2); // pte + cache while the read runs
@@ -236,7 +182,7 @@ describe.each(VARIANTS)("do_swap_page (%s)", (_name, flags) => {
     expect(pteFrame(s.pte(1, 2))).toBe(page);
     expect(s.content(page)).toBe(0xbeef);
     expect(lastRead()).toBe(0xbeef);
-    expect(stat(S.MAJOR)).toBe(1);
+    expect(stat(S.majorFaults)).toBe(1);
     expect(s.swapCount(entry)).toBe(1); // swap_free dropped the pte's reference
     expect(d.violation()).toBe("none");
   });
@@ -279,7 +225,7 @@ describe("do_swap_page when swap is more than half full", () => {
     const { s, d, read, stat, lastRead, entry, inCache } = full(V2410);
     read(0, 1);
     expect(lastRead()).toBe(555);
-    expect(stat(S.SWAP_FULL_DELETES)).toBe(1);
+    expect(stat(S.swapFullDeletes)).toBe(1);
     expect(s.swapCount(entry)).toBe(0);
     expect(inCache(entry)).toBe(0);
     expect(s.pte(0, 1) & PTE.DIRTY).toBe(PTE.DIRTY);
@@ -290,22 +236,18 @@ describe("do_swap_page when swap is more than half full", () => {
 
 describe("do_swap_page: two threads fault on one swap pte", () => {
   it("2.4.16: the second backs off at the pte_same recheck and both read the slot's value", () => {
-    const { s, d, disk, start, stat, swappedOut } = rig(V2416);
+    const { s, d, disk, start, finish, stat, swappedOut } = rig(V2416);
     const entry = swappedOut(0, 3, 4242);
     start(0, P.access, [0, 3, 0]);
-    d.untilEvent(0, EV_SWAP_MISS);
+    d.untilEvent(0, EV.SWAP_MISS);
     start(1, P.access, [0, 3, 0]);
-    d.untilEvent(1, EV_SWAP_MISS);
-    for (let i = 0; i < 50 && (s.agent(0, AG.SP) || s.agent(1, AG.SP)); i++) {
-      d.drain(0);
-      d.drain(disk);
-      d.drain(1);
-    }
+    d.untilEvent(1, EV.SWAP_MISS);
+    finish([0, disk, 1], 50);
     expect(s.agent(0, AG.SP)).toBe(0);
     expect(s.agent(1, AG.SP)).toBe(0);
-    const reads = d.trace.filter((r) => r.event === 100).map((r) => r.b);
+    const reads = d.trace.filter((r) => r.event === EV.READ).map((r) => r.b);
     expect(reads).toEqual([4242, 4242]);
-    expect(stat(S.PTE_CHANGED)).toBe(1); // CPU0, whose page CPU1 mapped first
+    expect(stat(S.pteChanged)).toBe(1); // CPU0, whose page CPU1 mapped first
     expect(s.swapCount(entry)).toBe(1); // cache only: exactly one swap_free for the one pte
     expect(d.violation()).toBe("none");
   });
@@ -317,7 +259,7 @@ describe.each(VARIANTS)("fork (%s)", (_name, flags) => {
     const v = write(0, 7);
     const f = pteFrame(s.pte(0, 7));
     call(0, P.do_fork, [0, 1]);
-    expect(stat(S.FORKS)).toBe(1);
+    expect(stat(S.forks)).toBe(1);
     expect(pteFrame(s.pte(1, 7))).toBe(f);
     expect(s.count(f)).toBe(2);
     expect(s.pte(0, 7) & PTE.RW).toBe(0); // COW in both
@@ -331,7 +273,7 @@ describe.each(VARIANTS)("fork (%s)", (_name, flags) => {
     expect(pteFrame(s.pte(1, 7))).not.toBe(f);
     expect(pteFrame(s.pte(0, 7))).toBe(f);
     expect(s.count(f)).toBe(1);
-    expect(stat(S.COW)).toBe(1);
+    expect(stat(S.cow)).toBe(1);
     read(0, 7);
     expect(lastRead()).toBe(v);
     read(1, 7);
@@ -347,7 +289,7 @@ describe.each(VARIANTS)("fork (%s)", (_name, flags) => {
     write(1, 7, 1); // the child copies
     write(0, 7); // the parent is the only user left: can_share_swap_page
     expect(pteFrame(s.pte(0, 7))).toBe(f);
-    expect(stat(S.COW_REUSE)).toBe(1);
+    expect(stat(S.cowReuse)).toBe(1);
     expect(d.violation()).toBe("none");
   });
 
@@ -373,7 +315,7 @@ describe.each(VARIANTS)("fork (%s)", (_name, flags) => {
     const pte = s.pte(0, 1);
     call(0, P.do_fork, [0, 0]);
     expect(s.pte(0, 1)).toBe(pte);
-    expect(stat(S.FORKS)).toBe(0);
+    expect(stat(S.forks)).toBe(0);
     expect(d.violation()).toBe("none");
   });
 });
@@ -392,7 +334,7 @@ describe("fork of a large mm", () => {
       if (!recs.every((r) => r.proc === "copy_page_range")) continue;
       sections++;
       // Between its first and last section, copy_page_range holds both page table locks.
-      if (!recs.some((r) => r.event === EV_COPY_DONE) && s.mm(1, 1) !== 0) {
+      if (!recs.some((r) => r.event === EV.COPY_DONE) && s.mm(1, 1) !== 0) {
         expect(s.mm(0, 1)).toBe(1); // owner agent 0 + 1
         expect(s.mm(1, 1)).toBe(1);
       }
@@ -414,7 +356,7 @@ describe.each(VARIANTS)("exit and munmap (%s)", (_name, flags) => {
     read(0, 2);
     const entry = swappedOut(0, 5, 11);
     call(0, P.do_exit, [0]);
-    expect(stat(S.EXITS)).toBe(1);
+    expect(stat(S.exits)).toBe(1);
     for (let p = 0; p < 16; p++) {
       expect(s.pte(0, p)).toBe(0);
       expect(s.shadow(0, p)).toBe(0);
@@ -437,7 +379,7 @@ describe.each(VARIANTS)("exit and munmap (%s)", (_name, flags) => {
     const cached = cachePage(entry);
     const free = s.g(G.NR_FREE);
     call(0, P.do_munmap, [0, 1, 2]); // [1, 3)
-    expect(stat(S.MUNMAPS)).toBe(1);
+    expect(stat(S.munmaps)).toBe(1);
     expect(s.pte(0, 1)).toBe(0);
     expect(s.pte(0, 2)).toBe(0);
     expect(s.pte(0, 0)).not.toBe(0);
@@ -470,7 +412,7 @@ describe("mmap_sem", () => {
     const r = rig(flags);
     const entry = r.swappedOut(0, 2, 321);
     r.start(0, P.access, [0, 2, 0]);
-    r.d.untilEvent(0, EV_SWAP_MISS);
+    r.d.untilEvent(0, EV.SWAP_MISS);
     r.d.drain(0);
     expect(r.s.agent(0, AG.STATE)).toBe(ST.SLEEP);
     return { ...r, entry };
@@ -507,8 +449,6 @@ describe("mmap_sem", () => {
 });
 
 describe("the seed mail's race 3 (Hugh Dickins, 14 Sep 2001): multithreaded vm_swap_full deletion", () => {
-  const EV_SWAP_FULL_DELETE = 117;
-  const EV_TSO_GET_SWAP = 402; // vmscan.ts: (vpage, page, entry)
 
   /** Swap full but for nothing: E = slot 1 (its readahead cluster starts at the BAD slot 0)
    *  held by mm0[1]; mm1[0] a clean, old page reclaim can take. */
@@ -524,21 +464,21 @@ describe("the seed mail's race 3 (Hugh Dickins, 14 Sep 2001): multithreaded vm_s
   }
 
   it("2.4.10-pre: CPU0's read and CPU2's swap-out both add a page for the freed entry", () => {
-    const { s, d, disk, start, entry } = setup(V2410);
+    const { s, d, disk, start, finish, entry } = setup(V2410);
     // CPU0: do_swap_page's lookup misses; it drops PTL and goes for the BKL.
     start(0, P.access, [0, 1, 0]);
-    d.untilEvent(0, EV_SWAP_MISS);
+    d.untilEvent(0, EV.SWAP_MISS);
     // CPU1, another thread faulting on the same page, wins: reads E, maps it, sees it
     // exclusive with vm_swap_full, deletes it from the swap cache and frees E.
     start(1, P.access, [0, 1, 0]);
-    for (let i = 0; i < 20 && s.agent(1, AG.SP) !== 0; i++) { d.drain(1); d.drain(disk); }
-    expect(d.trace.some((t) => t.agent === 1 && t.event === EV_SWAP_FULL_DELETE)).toBe(true);
+    finish([1, disk], 20);
+    expect(d.trace.some((t) => t.agent === 1 && t.event === EV.SWAP_FULL_DELETE)).toBe(true);
     expect(s.swapCount(entry)).toBe(0);
     // CPU0 gets the BKL; readahead does nothing; the bare read_swap_cache_async allocates.
-    d.untilEvent(0, EV_ALLOC);
+    d.untilEvent(0, EV.ALLOC);
     // CPU2 reclaims: try_to_swap_out's get_swap_page hands back E.
     start(2, P.swap_out_mm, [1, 1]);
-    const got = d.untilEvent(2, EV_TSO_GET_SWAP);
+    const got = d.untilEvent(2, EV.TSO_GET_SWAP);
     expect(got.c).toBe(entry);
     // CPU0: swap_duplicate(E) succeeds, add_to_swap_cache; then CPU2's add_to_swap_cache.
     d.drain(0);
@@ -547,15 +487,15 @@ describe("the seed mail's race 3 (Hugh Dickins, 14 Sep 2001): multithreaded vm_s
   });
 
   it("2.4.16: the same threads end with one cache page and both reads see the slot's value", () => {
-    const { s, d, disk, start, entry } = setup(V2416);
+    const { s, d, disk, start, finish, entry } = setup(V2416);
     start(0, P.access, [0, 1, 0]);
-    d.untilEvent(0, EV_SWAP_MISS);
+    d.untilEvent(0, EV.SWAP_MISS);
     start(1, P.access, [0, 1, 0]);
-    for (let i = 0; i < 20 && s.agent(1, AG.SP) !== 0; i++) { d.drain(1); d.drain(disk); }
+    finish([1, disk], 20);
     expect(s.swapCount(entry)).toBe(0); // remove_exclusive_swap_page freed E
     start(2, P.swap_out_mm, [1, 1]);
-    for (let i = 0; i < 50 && (s.agent(0, AG.SP) || s.agent(2, AG.SP)); i++) { d.drain(0); d.drain(2); d.drain(disk); }
-    expect(d.trace.filter((t) => t.event === 100).map((t) => t.b)).toEqual([0x5eed, 0x5eed]);
+    finish([0, 2, disk], 50);
+    expect(d.trace.filter((t) => t.event === EV.READ).map((t) => t.b)).toEqual([0x5eed, 0x5eed]);
     expect(d.violation()).toBe("none");
   });
 });

@@ -3,79 +3,32 @@
 // step), so set-up, single procedures and two-CPU races all use the model's own paths:
 // slots come from get_swap_page (each such ref stands for a pte holding the entry).
 import { describe, it, expect } from "vitest";
-import { machine, state, G, SCHED, AG } from "../helpers/machine.js";
-import { Director } from "../helpers/directed.js";
-import { P, PG, R, SWAP_MAP_BAD } from "../../src/wasm/abi.js";
-import { resolveModel } from "../../src/model/models.js";
+import { G } from "../helpers/machine.js";
+import type { Director } from "../helpers/directed.js";
+import {
+  directedRig, useSlot, cachePage, EV, S, F_READAHEAD_REFS, VARIANTS,
+  LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
+} from "../helpers/rig.js";
+import { P, PG, SWAP_MAP_BAD } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 
-const V2416 = resolveModel("linux-2.4.16").flags;
-const V2410 = resolveModel("linux-2.4.10-pre").flags;
-const V240 = resolveModel("linux-2.4.0").flags;
-const VARIANTS = [["2.4.16", V2416], ["2.4.10-pre", V2410], ["2.4.0", V240]] as const;
-const F_READAHEAD_REFS = 1 << 1; // assembly/model.ts
-
-// Trace events (assembly/mm/swap_state.ts, page_alloc.ts).
-const EV_LOOKUP_MISS = 201;
-const EV_ADD = 202;
-const EV_ADD_EEXIST = 203;
-const EV_READAHEAD = 206;
-const EV_READ_BACKOFF = 207;
-const EV_ALLOC = 500;
-// Statistics (state.ts S_*).
-const S_READAHEAD = 5;
-const S_EEXIST = 15;
-const S_ENOENT = 16;
-
-/** A directed machine: cpus CPUs + the disk, nothing running. */
+/** A directed machine: cpus CPUs + the disk, nothing running. call() runs a procedure that
+ *  must return without waiting for I/O, then lets the disk finish what it queued;
+ *  cachePage() leaves the swap_map references to add_to_swap_cache as the version has it. */
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const e = machine({
-    cpus: 2, frames: 32, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 3,
-    sched: SCHED.REPLAY, traceCap: 1 << 14, ...over,
-  });
-  const s = state(e);
-  const d = new Director(e);
-  const disk = e.config.cpus;
-  /** Pushes proc on an idle CPU (not run yet). */
-  const start = (cpu: number, proc: number, args: number[] = []) => {
-    const a = [...args, 0, 0, 0, 0];
-    e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
-    e.m.ops_end(cpu);
-  };
-  /** Runs proc on cpu to its return, then lets the disk finish; returns its result. */
-  const call = (cpu: number, proc: number, args: number[] = []) => {
-    start(cpu, proc, args);
-    d.drain(cpu);
-    expect(s.agent(cpu, AG.SP)).toBe(0); // returned, not blocked
-    d.drain(disk);
-    return e.m.agent_ret(cpu);
-  };
-  const stat = (k: number) => e.I32[(e.region(R.STATS) >> 2) + k];
-  const tmpRefs = (entry: number) => e.I32[(e.region(R.SWAP_TMP) >> 2) + s.slot(entry)];
-  /** Takes a slot with get_swap_page and gives it content, as a swapped-out pte would. */
-  const useSlot = (content: number) => {
-    const entry = call(0, P.get_swap_page);
-    expect(entry).not.toBe(0);
-    s.setSlotContent(entry, content);
-    return entry;
-  };
-  /** Puts an uptodate, unlocked page for entry in the cache; keepRef: we keep the alloc ref. */
-  const cachePage = (entry: number, keepRef = false) => {
-    const page = call(0, P.alloc_page);
-    expect(page).not.toBe(0);
-    expect(call(0, P.add_to_swap_cache, [page, entry])).toBe(0);
-    s.setFlags(page, (s.flags(page) | PG.UPTODATE) & ~PG.LOCKED);
-    s.setContent(page, s.slotContent(entry));
-    if (!keepRef) s.setCount(page, s.count(page) - 1);
-    return page;
-  };
+  const r = directedRig(
+    { cpus: 2, frames: 32, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 3, ...over },
+    { rounds: 1, disk: true, noViolation: false },
+  );
   /** Entries among `entries` with a page in the swap cache. */
-  const cached = (entries: number[]) =>
-    entries.filter((en) => {
-      for (let f = 1; f < e.config.frames; f++) if (s.flags(f) & PG.SWAPCACHE && s.index(f) === en) return true;
-      return false;
-    });
-  return { e, s, d, disk, start, call, stat, tmpRefs, useSlot, cachePage, cached };
+  const cached = (entries: number[]) => entries.filter((en) => r.s.cachedPageOf(en) !== 0);
+  return {
+    ...r, stat: r.s.stat, tmpRefs: r.s.tmpRefs, cached,
+    /** Takes a slot with get_swap_page and gives it content, as a swapped-out pte would. */
+    useSlot: (content: number) => useSlot(r, content),
+    /** Puts an uptodate, unlocked page for entry in the cache; keepRef: we keep the alloc ref. */
+    cachePage: (entry: number, keepRef = false) => cachePage(r, entry, { keepRef, swapRef: false }),
+  };
 }
 
 describe("lookup_swap_cache", () => {
@@ -121,7 +74,7 @@ describe.each(VARIANTS)("read_swap_cache_async (%s)", (_name, flags) => {
     expect(s.count(page)).toBe(2); // the caller's ref + the cache's
     expect(s.swapCount(entry)).toBe(2); // the "pte" + the cache
     expect(tmpRefs(entry)).toBe(0);
-    expect(d.trace.some((r) => r.event === EV_ADD && r.a === page && r.b === entry)).toBe(true);
+    expect(d.trace.some((r) => r.event === EV.ADD && r.a === page && r.b === entry)).toBe(true);
     d.drain(disk);
     expect(s.flags(page) & (PG.LOCKED | PG.UPTODATE)).toBe(PG.UPTODATE);
     expect(s.content(page)).toBe(0x5eed);
@@ -138,7 +91,7 @@ describe.each(VARIANTS)("read_swap_cache_async (%s)", (_name, flags) => {
     expect(d.violation()).toBe("none");
     expect(s.g(G.NR_FREE)).toBe(free);
     expect(s.swapCount(entry)).toBe(0);
-    expect(stat(S_ENOENT)).toBe(flags === V2416 ? 1 : 0);
+    expect(stat(S.enoentRaces)).toBe(flags === V2416 ? 1 : 0);
   });
 });
 
@@ -154,18 +107,18 @@ function twoReaders(flags: number, stopAt: (d: Director) => void) {
   r.d.drain(0);
   return { ...r, entry, r0: r.e.m.agent_ret(0), r1: r.e.m.agent_ret(1) };
 }
-const allocOf = (d: Director, cpu: number) => d.trace.find((t) => t.agent === cpu && t.event === EV_ALLOC)!.a;
-const lookupMisses = (d: Director, cpu: number) => d.trace.filter((t) => t.agent === cpu && t.event === EV_LOOKUP_MISS).length;
+const allocOf = (d: Director, cpu: number) => d.trace.find((t) => t.agent === cpu && t.event === EV.ALLOC)!.a;
+const lookupMisses = (d: Director, cpu: number) => d.trace.filter((t) => t.agent === cpu && t.event === EV.LOOKUP_MISS).length;
 
 describe("two readers of one entry", () => {
   it("2.4.16: a page added while this reader allocated sends it round the -EEXIST loop to that page", () => {
-    const { s, d, stat, tmpRefs, entry, r0, r1 } = twoReaders(V2416, (d) => d.untilEvent(0, EV_ALLOC));
+    const { s, d, stat, tmpRefs, entry, r0, r1 } = twoReaders(V2416, (d) => d.untilEvent(0, EV.ALLOC));
     expect(d.violation()).toBe("none");
     const mine = allocOf(d, 0);
     expect(r1).not.toBe(0);
     expect(r0).toBe(r1); // CPU0 ends up with CPU1's page
-    expect(stat(S_EEXIST)).toBe(1);
-    const eexist = d.trace.find((t) => t.event === EV_ADD_EEXIST)!;
+    expect(stat(S.eexistRaces)).toBe(1);
+    const eexist = d.trace.find((t) => t.event === EV.ADD_EEXIST)!;
     expect([eexist.agent, eexist.a, eexist.b, eexist.c]).toEqual([0, mine, entry, r1]);
     expect(s.flags(mine) & PG.INUSE).toBe(0); // its own new page went back
     expect(s.count(r1)).toBe(3); // two readers + the cache
@@ -174,20 +127,20 @@ describe("two readers of one entry", () => {
   });
 
   it("2.4.10-pre: a page added while this reader allocated is found by its second lookup", () => {
-    const { s, d, stat, entry, r0, r1 } = twoReaders(V2410, (d) => d.untilEvent(0, EV_ALLOC));
+    const { s, d, stat, entry, r0, r1 } = twoReaders(V2410, (d) => d.untilEvent(0, EV.ALLOC));
     expect(d.violation()).toBe("none");
     expect(r0).toBe(r1);
-    expect(d.trace.some((t) => t.agent === 0 && t.event === EV_READ_BACKOFF && t.c === r1)).toBe(true);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.READ_BACKOFF && t.c === r1)).toBe(true);
     expect(s.flags(allocOf(d, 0)) & PG.INUSE).toBe(0);
     expect(s.swapCount(entry)).toBe(2);
-    expect(stat(S_EEXIST)).toBe(0);
+    expect(stat(S.eexistRaces)).toBe(0);
   });
 
   it.each([["2.4.10-pre", V2410], ["2.4.0", V240]] as const)(
     "%s: an add after this reader's second lookup puts a second page in the cache (swapcache-unique)",
     (_n, flags) => {
       const { e, d, entry, r1 } = twoReaders(flags, (d) => {
-        while (lookupMisses(d, 0) < 2) d.untilEvent(0, EV_LOOKUP_MISS);
+        while (lookupMisses(d, 0) < 2) d.untilEvent(0, EV.LOOKUP_MISS);
       });
       expect(d.violation()).toBe("swapcache-unique");
       expect(e.global(G.VIOL_AGENT)).toBe(0);
@@ -216,13 +169,13 @@ describe("swapin_readahead", () => {
     expect(call(0, P.swapin_readahead, [en[1]])).toBe(0);
     expect(d.violation()).toBe("none");
     expect(cached(en)).toEqual(en.slice(0, 3));
-    expect(stat(S_READAHEAD)).toBe(3);
+    expect(stat(S.readahead)).toBe(3);
     for (const x of en.slice(0, 3)) {
       expect(s.swapCount(x)).toBe(2); // the "pte" + the cache: readahead refs all given back
       expect(tmpRefs(x)).toBe(0);
     }
     expect(s.swapCount(en[4])).toBe(1);
-    const w = d.trace.find((t) => t.event === EV_READAHEAD)!;
+    const w = d.trace.find((t) => t.event === EV.READAHEAD)!;
     expect([w.a, w.b, w.c]).toEqual([en[1], en[0], 3]);
   });
 
@@ -234,7 +187,7 @@ describe("swapin_readahead", () => {
     const en = slots(r, 6);
     start(0, P.swapin_readahead, [en[0]]);
     start(1, P.swap_free, [en[2]]);
-    d.untilEvent(0, EV_READAHEAD);
+    d.untilEvent(0, EV.READAHEAD);
     d.drain(1);
     d.drain(0);
     d.drain(disk);

@@ -1,39 +1,22 @@
 // mm/swapfile.c: slot allocation and freeing, swap_duplicate, valid_swaphandles, the
 // exclusive-page paths and swapon/swapoff of assembly/mm/swapfile.ts, on small machines.
-// Single procedures run to completion with runProc; the swapoff race uses the Director.
+// Single procedures run to completion (rtcRig, test/helpers/rig.ts); the swapoff race is directed.
 import { describe, it, expect } from "vitest";
-import { machine, state, runProc, swpEntry, G, A, AG, MM, SCHED, RUN } from "../helpers/machine.js";
-import { Director } from "../helpers/directed.js";
-import { P, PG, R, PTE, SWAP_MAP_MAX, SWAP_MAP_BAD, SWP_WRITEOK } from "../../src/wasm/abi.js";
+import { runProc, swpEntry, G, A, MM } from "../helpers/machine.js";
+import {
+  rtcRig, directedRig, addCachePage, setSwapPte, swapPte, EV, S, F_READAHEAD_REFS, LINUX_2_4_16 as V2416,
+} from "../helpers/rig.js";
+import { P, PG, PTE, SWAP_MAP_MAX, SWAP_MAP_BAD, SWP_WRITEOK } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
-import { resolveModel } from "../../src/model/models.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 
-const V2416 = resolveModel("linux-2.4.16").flags;
-const F_READAHEAD_REFS = 1 << 1; // assembly/model.ts
-// Trace events (assembly/mm/swapfile.ts).
-const EV_SWAPOFF = 310;
-// Statistics (state.ts S_*).
-const S_SWAPOFFS = 21;
-const S_SWAPOFF_ENOMEM = 22;
-const S_SWAPONS = 23;
-
-/** A booted machine plus shorthands; run-to-completion scheduler, 2.4.16 unless told. */
+/** A booted machine plus shorthands; run-to-completion scheduler, 2.4.16 unless told. run()
+ *  runs a procedure on CPU0 to completion and fails the test on a violation. */
 function rig(over: Partial<MachineConfig> = {}) {
-  const e = machine({ cpus: 2, frames: 32, slotsPerArea: 8, flags: V2416, freeMin: 0, freeLow: 0, ...over });
-  const s = state(e);
-  /** Runs proc on CPU0 to completion; fails the test on a violation. */
-  const run = (proc: number, args: number[] = []) => {
-    const r = runProc(e, 0, proc, args);
-    expect(r.violation).toBe("none");
-    expect(r.code).toBe(RUN.DONE);
-    return r.ret;
-  };
-  const get = () => run(P.get_swap_page);
-  const nr = () => s.g(G.NR_SWAP_PAGES);
-  const stat = (k: number) => e.I32[(e.region(R.STATS) >> 2) + k];
-  const tmpRefs = (entry: number) => e.I32[(e.region(R.SWAP_TMP) >> 2) + s.slot(entry)];
-  return { e, s, run, get, nr, stat, tmpRefs };
+  const r = rtcRig({ cpus: 2, frames: 32, slotsPerArea: 8, flags: V2416, freeMin: 0, freeLow: 0, ...over });
+  const get = () => r.run(P.get_swap_page);
+  const nr = () => r.s.g(G.NR_SWAP_PAGES);
+  return { ...r, get, nr, stat: r.s.stat, tmpRefs: r.s.tmpRefs };
 }
 
 const off = (entry: number) => entry & 0xffffff;
@@ -219,9 +202,7 @@ describe("valid_swaphandles", () => {
  *  cache), with `ptes` extra swap_map refs standing for swap ptes. */
 function cachedPage(r: ReturnType<typeof rig>, ptes: number) {
   const entry = r.get(); // count 1: the first "pte"
-  const page = r.run(P.alloc_page);
-  expect(page).not.toBe(0);
-  expect(r.run(P.add_to_swap_cache, [page, entry])).toBe(0); // + the cache's ref
+  const page = addCachePage(r, entry); // + the cache's ref
   for (let i = 1; i < ptes; i++) expect(r.run(P.swap_duplicate, [entry])).toBe(1);
   if (ptes === 0) r.run(P.swap_free, [entry]);
   expect(r.s.flags(page) & (PG.LOCKED | PG.SWAPCACHE)).toBe(PG.LOCKED | PG.SWAPCACHE);
@@ -291,22 +272,18 @@ describe("free_swap_and_cache", () => {
 /** Swap ptes in area 0: mm0 pages 0..2 hold one entry each, mm0[3] and mm1[5] share one. */
 function swappedOut(r: ReturnType<typeof rig>) {
   const { s } = r;
-  const setPte = (mm: number, p: number, entry: number, v: number) => {
-    s.setPte(mm, p, entry << 1);
-    s.setShadow(mm, p, v);
-  };
   const entries: number[] = [];
   for (let p = 0; p < 3; p++) {
     const entry = r.get();
     s.setSlotContent(entry, 100 + p);
-    setPte(0, p, entry, 100 + p);
+    setSwapPte(s, 0, p, entry, 100 + p);
     entries.push(entry);
   }
   const shared = r.get();
   expect(r.run(P.swap_duplicate, [shared])).toBe(1);
   s.setSlotContent(shared, 777);
-  setPte(0, 3, shared, 777);
-  setPte(1, 5, shared, 777);
+  setSwapPte(s, 0, 3, shared, 777);
+  setSwapPte(s, 1, 5, shared, 777);
   entries.push(shared);
   return entries;
 }
@@ -351,7 +328,7 @@ describe("swapoff", () => {
     expect(s.area(0, A.MAX)).toBe(0);
     expect(s.g(G.TOTAL_SWAP_PAGES)).toBe(total - 7);
     expect(s.g(G.SWAPOFF_AREA)).toBe(-1);
-    expect(r.stat(S_SWAPOFFS)).toBe(1);
+    expect(r.stat(S.swapoffs)).toBe(1);
     // The whole machine is consistent once swapoff is done.
     expect(checkInvariants(e, { quiescent: true })).toEqual([]);
     // Nothing is allocated from the area any more; area 1 serves.
@@ -359,32 +336,20 @@ describe("swapoff", () => {
   });
 
   it("-ENOMEM puts the area back as WRITEOK, and slots freed meanwhile become allocatable again", () => {
-    const e = machine({
-      cpus: 2, frames: 32, slotsPerArea: 8, flags: V2416, freeMin: 0, freeLow: 0,
-      sched: SCHED.REPLAY, traceCap: 1 << 14,
-    });
-    const s = state(e);
-    const d = new Director(e);
-    const start = (cpu: number, proc: number, args: number[] = []) => {
-      const a = [...args, 0, 0, 0, 0];
-      e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
-      e.m.ops_end(cpu);
-    };
-    const call = (cpu: number, proc: number, args: number[] = []) => {
-      start(cpu, proc, args);
-      d.drain(cpu);
-      expect(s.agent(cpu, AG.SP)).toBe(0);
-      return e.m.agent_ret(cpu);
-    };
+    // Directed: CPU1's procedures must return in one turn; the disk does not run.
+    const { e, s, d, start, call } = directedRig(
+      { cpus: 2, frames: 32, slotsPerArea: 8, flags: V2416, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: false },
+    );
     // The area is full: e1 is held by a swap pte, e2 .. e7 by whatever.
     const all = Array.from({ length: 7 }, () => call(1, P.get_swap_page));
     const [e1, e2] = all;
     expect(s.g(G.NR_SWAP_PAGES)).toBe(0);
-    s.setPte(0, 0, e1 << 1);
+    s.setPte(0, 0, swapPte(e1));
     const nr = s.g(G.NR_SWAP_PAGES);
     s.setG(G.NR_FREE, 0); // no page to read e1 into
     start(0, P.sys_swapoff, [0]);
-    d.untilEvent(0, EV_SWAPOFF);
+    d.untilEvent(0, EV.SWAPOFF);
     expect(s.g(G.SWAPOFF_AREA)).toBe(0);
     // While swapoff runs, the area's freed slots are not allocatable.
     call(1, P.swap_free, [e2]);
@@ -395,9 +360,9 @@ describe("swapoff", () => {
     expect(s.area(0, A.FLAGS)).toBe(SWP_WRITEOK);
     expect(s.g(G.SWAPOFF_AREA)).toBe(-1);
     expect(s.g(G.NR_SWAP_PAGES)).toBe(nr + 1);
-    expect(e.I32[(e.region(R.STATS) >> 2) + S_SWAPOFF_ENOMEM]).toBe(1);
+    expect(s.stat(S.swapoffEnomem)).toBe(1);
     expect(s.swapCount(e1)).toBe(1);
-    expect(s.pte(0, 0)).toBe(e1 << 1);
+    expect(s.pte(0, 0)).toBe(swapPte(e1));
     expect(call(1, P.get_swap_page)).toBe(e2);
   });
 
@@ -423,8 +388,8 @@ describe("swapon", () => {
     expect(r.nr()).toBe(14);
     expect(s.g(G.TOTAL_SWAP_PAGES)).toBe(14);
     expect(s.swapCount(swpEntry(1, 0))).toBe(SWAP_MAP_BAD);
-    expect(r.stat(S_SWAPONS)).toBe(1);
-    expect(r.stat(S_SWAPOFFS)).toBe(1);
+    expect(r.stat(S.swapons)).toBe(1);
+    expect(r.stat(S.swapoffs)).toBe(1);
     expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
     const areas = Array.from({ length: 8 }, () => area(r.get()));
     expect(areas).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);

@@ -2,20 +2,13 @@
 // Pages are mapped by writing ptes, counts and the LRU lists directly (no fault path needed);
 // the swap side (get_swap_page, add_to_swap_cache, swap_writepage, ...) is the real one.
 import { describe, it, expect } from "vitest";
-import { machine, state, runProc, R, G, MM, swpEntry } from "../helpers/machine.js";
+import { machine, state, runProc, runProcs, R, G, MM, swpEntry } from "../helpers/machine.js";
 import { PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/index.js";
 import type { Engine } from "../../src/wasm/engine.js";
-import { resolveModel } from "../../src/model/models.js";
 import { vmscanEvents } from "../../src/report/events/vmscan.js";
 import { Director } from "../helpers/directed.js";
-
-// assembly/mm/vmscan.ts event ids
-const EV_TSO_GET_SWAP = 402;
-const EV_TSO_RETRY = 407;
-
-const LINUX_2_4_16 = resolveModel("linux-2.4.16").flags;
-const LINUX_2_4_0 = resolveModel("linux-2.4.0").flags;
+import { EV, LINUX_2_4_0, LINUX_2_4_16 } from "../helpers/rig.js";
 
 const SMALL = { cpus: 1, frames: 16, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 16, kswapd: false };
 
@@ -94,13 +87,7 @@ function expectNoDataLost(e: Engine, mms: number, pages: number) {
 }
 
 /** The frame the swap cache holds for entry (scanning frames; tests only), or 0. */
-function cachePageFor(e: Engine, entry: number): number {
-  const s = state(e);
-  for (let f = 1; f < e.config.frames; f++) {
-    if ((s.flags(f) & PG.SWAPCACHE) !== 0 && s.index(f) === entry) return f;
-  }
-  return 0;
-}
+const cachePageFor = (e: Engine, entry: number): number => state(e).cachedPageOf(entry);
 
 /** Invariant 1 without temporary refs: swap_map == ptes holding E + 1 if E has a cache page. */
 function expectSwapCountsExact(e: Engine, mms: number, pages: number) {
@@ -359,7 +346,7 @@ describe("try_to_swap_out against a racing add_to_swap_cache (seed race 2)", () 
     s.setFlags(theirs, PG.INUSE | PG.LOCKED);
     const d = new Director(e);
     e.m.start_proc(0, P.try_to_swap_out, 0, 3, 0, 0);
-    const got = d.untilEvent(0, EV_TSO_GET_SWAP);
+    const got = d.untilEvent(0, EV.TSO_GET_SWAP);
     const entry = got.c;
     expect(entry).not.toBe(0);
     e.m.start_proc(1, P.add_to_swap_cache, theirs, entry, 0, 0);
@@ -379,7 +366,7 @@ describe("try_to_swap_out against a racing add_to_swap_cache (seed race 2)", () 
     expect(cachePageFor(e, entry)).toBe(theirs);
     expect(s.swapCount(now)).toBe(2);    // pte + cache
     expect(s.swapCount(entry)).toBe(1);  // their cache page only: our get_swap_page ref was freed
-    expect(d.trace.some((r) => r.event === EV_TSO_RETRY && r.b === entry && r.c === -17)).toBe(true);
+    expect(d.trace.some((r) => r.event === EV.TSO_RETRY && r.b === entry && r.c === -17)).toBe(true);
     expect(e.takeStats().eexistRaces).toBe(1);
   });
 
@@ -402,12 +389,10 @@ describe("concurrent reclaim", () => {
       mapAgain(1, 7, pteFrame(s.pte(0, 0)), PTE.RW); // one page shared by both mms
       s.setShadow(1, 7, s.shadow(0, 0));
       expect(s.g(G.NR_FREE)).toBe(0);
-      e.m.start_proc(0, P.alloc_page, 0, 0, 0, 0);
-      e.m.start_proc(1, P.alloc_page, 0, 0, 0, 0);
-      for (let c = 0; c < 2; c++) e.m.ops_end(c);
-      const code = e.run(200000);
+      const both = [{ cpu: 0, proc: P.alloc_page }, { cpu: 1, proc: P.alloc_page }];
+      const { code, violation } = runProcs(e, both, 200000);
       const where = `seed ${seed}`;
-      expect(VIOLATION_IDS[e.global(G.VIOL)], where).toBe("none");
+      expect(violation, where).toBe("none");
       expect(code, where).toBe(RUN.DONE);
       for (const lock of [G.LRU_LOCK, G.PCL, G.SLL]) expect(s.g(lock), where).toBe(0);
       for (let mm = 0; mm < 2; mm++) expect(s.mm(mm, MM.PTL), where).toBe(0);

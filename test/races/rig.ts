@@ -10,38 +10,20 @@
 // start a procedure half-way). A fresh machine built the same way, given all of d.choices,
 // replays set-up and race with one plain run().
 import { expect } from "vitest";
-import { machine, state, SCHED, AG } from "../helpers/machine.js";
-import { Director, type TraceRecord } from "../helpers/directed.js";
-import { P, PG, G, pteIsSwap, pteEntry, RUN } from "../../src/wasm/abi.js";
+import { AG } from "../helpers/machine.js";
+import type { TraceRecord } from "../helpers/directed.js";
+import { directedRig, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16, EV } from "../helpers/rig.js";
+import { P, G, pteIsSwap, pteEntry, RUN } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { resolveModel } from "../../src/model/models.js";
 import { modelViolation } from "../../src/invariants/index.js";
 import { describeEvent } from "../../src/report/events/index.js";
 
-export const LINUX_2_4_0 = resolveModel("linux-2.4.0").flags;
-export const LINUX_2_4_10 = resolveModel("linux-2.4.10-pre").flags;
-export const LINUX_2_4_16 = resolveModel("linux-2.4.16").flags;
+export { LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16, EV };
 /** 2.4.16 with the check-and-insert fix switched off. */
 export const LINUX_2_4_16_NO_UNIQUE = resolveModel("linux-2.4.16", [], ["unique-add"]).flags;
 /** 2.4.10-pre with fix (a): valid_swaphandles takes a swap_map ref per slot again. */
 export const LINUX_2_4_10_RA_REFS = resolveModel("linux-2.4.10-pre", ["readahead-refs"]).flags;
-
-/** Trace event ids (assembly/mm/*.ts EV_*). */
-export const EV = {
-  // memory.ts
-  READ: 100, SWAP_MISS: 110, SWAP_READ_NONE: 112, PTE_CHANGED: 115, SWAP_FULL_DELETE: 117, SWAP_MAP: 119,
-  // swap_state.ts
-  LOOKUP_HIT: 200, LOOKUP_MISS: 201, ADD: 202, ADD_EEXIST: 203, DELETE: 205, READAHEAD: 206,
-  READ_BACKOFF: 207,
-  // swapfile.ts
-  GET_SWAP_PAGE: 300, SWAP_FREE: 301, SWAP_DUP: 303, VALID_HANDLES: 305, REMOVE_EXCLUSIVE: 306,
-  FREE_SWAP: 308, SWAPOFF: 310, SWAPOFF_DONE: 311, SWAPOFF_FAILED: 312, UNUSE_READ: 314,
-  UNUSE_NOMEM: 315, UNUSE_PTE: 316, SWAPON: 319,
-  // vmscan.ts
-  TSO_GET_SWAP: 402, TSO_RETRY: 407,
-  // page_alloc.ts
-  ALLOC: 500, ALLOC_FAIL: 502,
-} as const;
 
 export const EEXIST = -17;
 export const ENOMEM = -12;
@@ -50,52 +32,23 @@ export const ENOMEM = -12;
  *  an 8-slot readahead window (page_cluster 3), no kswapd, reclaim only when memory is out. */
 const RACE_MACHINE: Partial<MachineConfig> = {
   cpus: 3, frames: 24, mms: 4, pagesPerMm: 8, areas: 1, slotsPerArea: 8, pageCluster: 3,
-  kswapd: false, freeMin: 0, freeLow: 0, freeHigh: 0, sched: SCHED.REPLAY, traceCap: 1 << 15,
+  kswapd: false, freeMin: 0, freeLow: 0, freeHigh: 0, traceCap: 1 << 15,
 };
 
 export type Rig = ReturnType<typeof rig>;
 
+/** The race machine under the Director (test/helpers/rig.ts directedRig). Its call() lets the
+ *  disk complete the I/O a procedure waits for (up to 200 rounds) and fails on a violation. */
 export function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const e = machine({ ...RACE_MACHINE, flags, ...over });
-  const s = state(e);
-  const d = new Director(e);
-  const disk = e.config.cpus;
+  const { e, s, d, disk, start, ops, call } = directedRig(
+    { ...RACE_MACHINE, flags, ...over }, { rounds: 200, disk: true, noViolation: true },
+  );
 
-  /** Puts proc on an idle CPU; it runs when the director chooses that CPU. */
-  const start = (cpu: number, proc: number, args: number[] = []) => {
-    const a = [...args, 0, 0, 0, 0];
-    e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
-    e.m.ops_end(cpu);
-  };
-  /** Gives an idle CPU an op stream (OP_* words from makeOp) to run after anything started. */
-  const ops = (cpu: number, list: number[]) => {
-    expect(e.appendOps(cpu, Int32Array.from(list), list.length)).toBe(list.length);
-    e.m.ops_end(cpu);
-  };
-  /** Runs proc on cpu to its return, letting the disk complete the I/O it waits for. */
-  const call = (cpu: number, proc: number, args: number[] = []) => {
-    start(cpu, proc, args);
-    for (let i = 0; i < 200 && s.agent(cpu, AG.SP) !== 0; i++) {
-      d.drain(cpu);
-      d.drain(disk);
-    }
-    expect(s.agent(cpu, AG.SP), `${proc} returned`).toBe(0);
-    d.drain(disk);
-    expect(d.violation()).toBe("none");
-    return e.m.agent_ret(cpu);
-  };
   /** A store to mm[page] by the user (faulting the page in); returns the value written. */
   const write = (mm: number, page: number) => {
     call(0, P.access, [mm, page, 1]);
     return s.shadow(mm, page);
   };
-  const cachedPages = () => {
-    const out: number[] = [];
-    for (let f = 1; f < e.config.frames; f++) if (s.flags(f) & PG.SWAPCACHE) out.push(f);
-    return out;
-  };
-  /** The pages the swap cache holds for entry. */
-  const cacheOf = (entry: number) => cachedPages().filter((f) => s.index(f) === entry);
 
   /** Writes mm[pages] and swaps them out the way reclaim does: swap_out_mm ages the ptes,
    *  a second swap_out_mm unmaps them into the swap cache (slots in page order), then
@@ -105,8 +58,8 @@ export function rig(flags: number, over: Partial<MachineConfig> = {}) {
     const values = pages.map((p) => write(mm, p));
     call(0, P.swap_out_mm, [mm, pages.length]); // young ptes are only aged
     call(0, P.swap_out_mm, [mm, pages.length]); // now unmapped: swap pte + cache page
-    for (let i = 0; i < 20 && cachedPages().length > 0; i++) call(0, P.shrink_cache, [pages.length, 1]);
-    expect(cachedPages()).toEqual([]);
+    for (let i = 0; i < 20 && s.swapCache().length > 0; i++) call(0, P.shrink_cache, [pages.length, 1]);
+    expect(s.swapCache()).toEqual([]);
     return pages.map((p, i) => {
       const pte = s.pte(mm, p);
       expect(pteIsSwap(pte), `mm${mm}[${p}] swapped out`).toBe(true);
@@ -166,7 +119,8 @@ export function rig(flags: number, over: Partial<MachineConfig> = {}) {
   };
 
   return {
-    e, s, d, disk, start, ops, call, write, swapOut, victim, cacheOf, until, untilIO, tryUntil, drainAll, quiet,
+    e, s, d, disk, start, ops, call, write, swapOut, victim, cacheOf: s.cacheOf, until, untilIO, tryUntil, drainAll,
+    quiet,
   };
 }
 

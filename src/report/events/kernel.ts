@@ -1,14 +1,14 @@
 // Events of assembly/kernel/ (1-99), mm/page_alloc.ts (500-549), mm/page_io.ts (550-599).
-import { type EventTable, fmtPage, fmtEntry, LOCK_NAMES } from "./types.js";
+import { type EventTable, fmtPage, fmtEntry, LOCK_NAMES, plainAgentName } from "./types.js";
 
 const RW = ["read", "write"];
 export const kernelEvents: EventTable = {
   1: () => "",
   2: (op) => `starts op ${op}`,
   3: (op, r) => `op ${op} done (${r})`,
-  4: (cls, owner, _c, agent) => `spins on ${LOCK_NAMES[cls] ?? "lock"} (held by ${agent(owner)})`,
+  4: (cls, owner, _c, agent = plainAgentName) => `spins on ${LOCK_NAMES[cls] ?? "lock"} (held by ${agent(owner)})`,
   5: (f) => `sleeps on ${fmtPage(f)} lock`,
-  6: (owner, _b, _c, agent) => `waits for BKL (held by ${agent(owner)})`,
+  6: (owner, _b, _c, agent = plainAgentName) => `waits for BKL (held by ${agent(owner)})`,
   7: () => "lock_kernel",
   8: () => "unlock_kernel",
   9: () => "sleeps: BKL dropped",

@@ -2,7 +2,7 @@
 // lists the id ranges) have a table here, src/report/events/<file>.ts, mapping the event id
 // to a function of the record's three values. Keep wording short and in kernel terms:
 // the diagram's cell is "<function>: <text>".
-export type EventFormatter = (a: number, b: number, c: number, agent: AgentName) => string;
+export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName) => string;
 /** How an event names an agent (a lock's owner): the diagram's column names when it has them. */
 export type AgentName = (agent: number) => string;
 export const plainAgentName: AgentName = (agent) => `agent ${agent}`;
