@@ -108,6 +108,7 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
+    if (f.shrinkCutByClock) lines.push(`  shrinking stopped at --shrink-ms ${o.shrinkMs}: a faster machine may shrink it further`);
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
   });

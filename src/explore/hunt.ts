@@ -69,6 +69,9 @@ export interface Finding {
   /** Size before and after shrinking. */
   original: ExecutionSize;
   shrunk: ExecutionSize;
+  /** Shrinking ran out of its time budget (--shrink-ms): a faster machine may shrink the
+   *  same finding further, so only then does the repro depend on more than seed and options. */
+  shrinkCutByClock: boolean;
 }
 
 export interface HuntResult {
@@ -276,6 +279,7 @@ async function investigate(
     signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
     original: sizeOf(rep, ops, seed, schedule),
     shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
+    shrinkCutByClock: shrunk.stoppedBy === "clock",
   };
 }
 

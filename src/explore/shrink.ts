@@ -20,6 +20,9 @@ export interface ShrinkResult extends ShrinkCase {
   /** Candidates run, and how many were kept. */
   tried: number;
   kept: number;
+  /** What ended it: nothing smaller left to try, the candidate bound, or the clock. Only
+   *  "clock" makes the result depend on the machine's speed (the hunt says so). */
+  stoppedBy: "fixpoint" | "candidates" | "clock";
 }
 
 export interface ShrinkOptions {
@@ -54,8 +57,14 @@ class Shrinker {
     this.size = this.sizeOf(cur);
   }
 
+  /** Set when a bound ended the search (the clock only when the candidates had not). */
+  stoppedBy: ShrinkResult["stoppedBy"] = "fixpoint";
+
   get exhausted(): boolean {
-    return this.tried >= this.maxCandidates || Date.now() >= this.deadline;
+    if (this.tried >= this.maxCandidates) this.stoppedBy = "candidates";
+    else if (Date.now() >= this.deadline) this.stoppedBy = "clock";
+    else return false;
+    return true;
   }
 
   /** Runs a candidate; keeps it (with its executed schedule) when it reproduces and is smaller. */
@@ -231,5 +240,5 @@ export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict,
     if (sh.fewerSwitches()) progress = true;
     if (!progress) break;
   }
-  return { ...sh.cur, verdict: sh.verdict, tried: sh.tried, kept: sh.kept };
+  return { ...sh.cur, verdict: sh.verdict, tried: sh.tried, kept: sh.kept, stoppedBy: sh.stoppedBy };
 }

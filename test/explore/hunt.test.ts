@@ -177,6 +177,11 @@ describe("shrink", () => {
     const preemptions = (c: { ops: number[][]; schedule: ArrayLike<number> }) => rep.preemptions({ ...c, seed }).length;
     if (opsOut === opsIn) expect(preemptions(s)).toBeLessThanOrEqual(preemptions({ ops, schedule }));
     expect(s.kept).toBeGreaterThan(0);
+    // It ends at a fixpoint well inside the budget, so the result depends on no clock ...
+    expect(s.stoppedBy).toBe("fixpoint");
+    // ... and one cut by the clock says so (the hunt then prints a note).
+    expect((await shrink(rep, { machine: HUNT_MACHINE, ops, seed, schedule }, verdict, { budgetMs: 0 })).stoppedBy).toBe("clock");
+    expect((await shrink(rep, { machine: HUNT_MACHINE, ops, seed, schedule }, verdict, { maxCandidates: 1 })).stoppedBy).toBe("candidates");
     const out = rep.run({ ops: s.ops, seed, schedule: s.schedule }, { repair: false });
     expect(out.verdict?.signature).toBe(verdict.signature);
     expect(Array.from(out.schedule)).toEqual(Array.from(s.schedule));
