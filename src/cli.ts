@@ -203,7 +203,7 @@ function runText(s: RunSettings, r: BulkResult): string {
     ["steps", num(r.steps), rate(r.rates.stepsPerSec)],
     ["faults", `${num(r.faults)} (minor ${num(st.minorFaults)}, major ${num(st.majorFaults)})`, rate(r.rates.faultsPerSec)],
     ["swap", `in ${num(st.swapIns)}, out ${num(st.swapOuts)}`, ""],
-    ["readahead", `${num(st.readaheadHits)} hits of ${num(st.readahead)} pages read ahead`, ""],
+    ["readahead", `${num(st.readahead)} pages read ahead; ${num(st.readaheadHits)} faults found their page in the swap cache`, ""],
     ["reclaim", `${num(st.reclaimScans)} pages scanned, ${num(st.pteScans)} ptes scanned, ${num(st.pagesFreed)} pages freed`, ""],
     ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
     ["oom", num(st.oom), ""],
@@ -287,8 +287,8 @@ export function buildProgram(): Command {
     .option("--hot-fraction <p>", "hotcold: fraction of each mm's pages that are hot", String(DEFAULT_WORKLOAD.hotFraction))
     .option("--hot-probability <p>", "hotcold: probability an access goes to a hot page", String(DEFAULT_WORKLOAD.hotProbability))
     .option("--threads", "CPUs are threads sharing the mms (default: one process per CPU)")
-    .option("--fork-rate <p>", "probability an op is a fork", "0.0005")
-    .option("--exit-rate <p>", "probability an op is an exit", "0.0002")
+    .option("--fork-rate <p>", "probability an op is a fork", "0.0001")
+    .option("--exit-rate <p>", "probability an op is an exit", "0.00002")
     .option("--munmap-rate <p>", "probability an op is an munmap", "0.001")
     .option("--swapoff-rate <p>", "probability an op is a swapoff", "0.00001")
     .option("--swapon-rate <p>", "probability an op is a swapon", "0.00001")

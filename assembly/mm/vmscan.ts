@@ -504,14 +504,15 @@ function shrink_done(): i32 {
   return shrink_ret();
 }
 
-/** shrink_caches' ratio: keep the active list about 2/3 of the cache. Nonzero only once the
- *  active list is at least twice the inactive one (integer steps, no overflow). */
+/** shrink_caches' ratio, "try to keep the active list 2/3 of the size of the cache":
+ *  nr_pages * nr_active_pages / ((nr_inactive_pages + 1) * 2), product first as 2.4.16 does
+ *  it. The product fits an i32 for any real SWAP_CLUSTER_MAX (32 x 16M frames); past that
+ *  (a hand-made config) the whole active list is asked for. */
 function refill_ratio(nr_pages: i32): i32 {
   const active = gget(G_NR_ACTIVE);
-  const per = idiv(active, (gget(G_NR_INACTIVE) + 1) * 2);
-  if (per == 0) return 0;
-  if (per >= idiv(active, nr_pages > 0 ? nr_pages : 1)) return active;
-  return imul(per, nr_pages);
+  if (nr_pages <= 0 || active <= 0) return 0;
+  if (active > idiv(0x7fffffff, nr_pages)) return active;
+  return idiv(imul(nr_pages, active), (gget(G_NR_INACTIVE) + 1) * 2);
 }
 
 /** refill_inactive (LRU held): move up to nr pages from the active tail to the inactive
