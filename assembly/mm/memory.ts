@@ -29,7 +29,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { lru_cache_add } from "./swap";
+import { lru_cache_add, mark_page_accessed } from "./swap";
 import { swap_cache_remove } from "./swap_state";
 import { vm_swap_full, exclusive_swap_page_nolock } from "./swapfile";
 
@@ -270,7 +270,7 @@ export function do_swap_page(pc: i32): i32 {
       // lock_page waits for the read I/O (the disk unlocks the page when it completes).
       const page = l(5);
       if (!lock_page(page)) return BLOCK;
-      page_set(page, PG_REFERENCED); // mark_page_accessed
+      mark_page_accessed(page);
       if (!page_test(page, PG_UPTODATE)) {
         unlock_page(page);
         put_page(page);

@@ -5,7 +5,7 @@
 // the list tail after every drop, as 2.4's shrink_cache does).
 import { ld, st } from "../kernel/platform";
 import {
-  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, page_flags, set_page_flags, gadd,
+  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, page_flags, set_page_flags, gadd,
   G_NR_ACTIVE, G_NR_INACTIVE,
 } from "../kernel/state";
 
@@ -64,6 +64,18 @@ export function activate_page(f: i32): void {
   set_page_flags(f, fl | PG_ACTIVE);
   list_add_head(lru_active(), f);
   gadd(G_NR_ACTIVE, 1);
+}
+
+/** mark_page_accessed (2.4.16 mm/filemap.c): a second reference to an inactive page since
+ *  its last look activates it (and clears the bit); otherwise the page is marked referenced. */
+export function mark_page_accessed(f: i32): void {
+  const fl = page_flags(f);
+  if ((fl & (PG_ACTIVE | PG_REFERENCED)) == PG_REFERENCED) {
+    activate_page(f);
+    set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
+  } else {
+    set_page_flags(f, fl | PG_REFERENCED);
+  }
 }
 
 /** deactivate_page: to the head of the inactive list. */

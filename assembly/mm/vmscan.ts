@@ -41,6 +41,7 @@ import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, lru_cache_del, deactivate_page,
+  mark_page_accessed,
 } from "./swap";
 
 // Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed
@@ -139,10 +140,10 @@ function tso_unmap(): i32 {
   if (!pte_present(pte)) return ret(0);
   const f = pte_frame(pte);
   if (f == ZERO_PAGE || page_test(f, PG_RESERVED)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_RESERVED); return ret(0); }
-  // Don't look at this pte if it's been accessed recently: age it, mark the page referenced.
+  // Don't look at this pte if it's been accessed recently: age it, mark_page_accessed.
   if ((pte & PTE_YOUNG) != 0) {
     pte_set(mm, page, pte & ~PTE_YOUNG);
-    page_set(f, PG_REFERENCED);
+    mark_page_accessed(f);
     trace(EV_TSO_YOUNG, vpage(mm, page), f, 0);
     return ret(0);
   }
@@ -237,7 +238,7 @@ function swap_out_scan(): i32 {
     // matters (the user's MMU may set the young bit again either way).
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
-      page_set(f, PG_REFERENCED);
+      mark_page_accessed(f);
       continue;
     }
     if (page_test(f, PG_ACTIVE)) continue;
@@ -515,20 +516,22 @@ function refill_ratio(nr_pages: i32): i32 {
   return idiv(imul(nr_pages, active), (gget(G_NR_INACTIVE) + 1) * 2);
 }
 
-/** refill_inactive (LRU held): move up to nr pages from the active tail to the inactive
- *  list; a referenced one loses the bit and goes back to the active head instead. */
+/** refill_inactive (LRU held), as 2.4.16: walk the active list from its tail until nr pages
+ *  moved; a referenced page loses the bit and goes back to the active head (the walk may meet
+ *  it again before the head), an unreferenced one moves to the inactive list, referenced. */
 function refill_inactive(nr: i32): void {
   if (nr <= 0) return;
   const head = lru_active();
   let f = lru_tail(head);
   let moved = 0;
-  for (let n = 0; n < nr && f != head; n++) {
+  while (moved < nr && f != head) {
     const prev = lru_prev(f);
     if (page_test(f, PG_REFERENCED)) {
       page_clear(f, PG_REFERENCED);
       lru_rotate(f);
     } else {
       deactivate_page(f);
+      page_set(f, PG_REFERENCED);
       moved++;
     }
     f = prev;

@@ -121,6 +121,22 @@ describe("try_to_swap_out", () => {
     expect(s.mm(0, MM.RSS)).toBe(1);
   });
 
+  it("a second young pte activates the page (mark_page_accessed); refill_inactive moves it back referenced", () => {
+    const { e, s, mapAnon } = world();
+    const f = mapAnon(0, 3, 77, PTE.RW | PTE.DIRTY | PTE.YOUNG);
+    expect(runProc(e, 0, P.try_to_swap_out, [0, 3]).ret).toBe(0);      // referenced, still inactive
+    expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED);
+    s.setPte(0, 3, s.pte(0, 3) | PTE.YOUNG);                              // the user touches it again
+    expect(runProc(e, 0, P.try_to_swap_out, [0, 3]).ret).toBe(0);
+    expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.ACTIVE);     // activated, bit cleared
+    expect([s.g(G.NR_ACTIVE), s.g(G.NR_INACTIVE)]).toEqual([1, 0]);
+    expect(s.pte(0, 3) & PTE.PRESENT).toBe(PTE.PRESENT);                  // an active page stays mapped
+    // Reclaim: shrink_caches' ratio (32 * 1 active / ((0 + 1) * 2)) asks refill_inactive for it.
+    runProc(e, 0, P.try_to_free_pages, []);
+    expect(s.flags(f) & PG.ACTIVE).toBe(0);
+    expect(s.g(G.NR_ACTIVE)).toBe(0);
+  });
+
   it("leaves an active page and a locked page mapped", () => {
     const { e, s, mapAnon } = world();
     const a = mapAnon(0, 1, 5);
