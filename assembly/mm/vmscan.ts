@@ -430,7 +430,8 @@ function shrink_scan(): i32 {
   lru_rotate(f);
   stat(S_RECLAIM_SCANS);
   const fl = page_flags(f);
-  // Second chance for a page used since it was last looked at.
+  // Second chance for a page used since it was last looked at. (The model's: 2.4.16's
+  // shrink_cache may not have this test; its aging is mark_page_accessed and the active list.)
   if ((fl & PG_REFERENCED) != 0) { page_clear(f, PG_REFERENCED); return next(SC_SCAN); }
   // Zero counts happen: pages are unlinked after their count drops.
   if (page_count(f) == 0) return next(SC_SCAN);
