@@ -183,15 +183,6 @@ function layoutOf(e: Engine): Layout {
   return L;
 }
 
-const AT_REST: CheckOptions = { quiescent: true };
-
-/** checkInvariants(e, {quiescent: true}) reports nothing: the hunt's test of every
- *  execution that ended, answered by the fused pass alone when the state is clean. */
-export function quiescentClean(e: Engine): boolean {
-  const L = layoutOf(e);
-  return (L.small && cleanAtRest(L)) || checkInvariants(e, AT_REST).length === 0;
-}
-
 /** The fused pass alone (tests): true when it finds the state clean at rest, undefined when
  *  the machine is too large for it. */
 export function fusedCleanAtRest(e: Engine): boolean | undefined {

@@ -1,2 +1,2 @@
-export { checkInvariants, quiescentClean, modelViolation, swapCacheBucket, type Violation, type CheckOptions } from "./check.js";
+export { checkInvariants, modelViolation, swapCacheBucket, type Violation, type CheckOptions } from "./check.js";
 export { violationName, violationRank, VIOLATION_IDS, type ViolationId } from "./ids.js";

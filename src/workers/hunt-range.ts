@@ -4,11 +4,10 @@
 // depends on the ones before it. Finding, not investigating: a failure comes back with what
 // replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
 import type { Engine } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { executionSeedFrom, fillHuntOps, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
-import { quiescentClean } from "../invariants/check.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
 import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
 
@@ -32,7 +31,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   const seedBase = huntSeedBase(p.huntSeed);
   const opsPerCpu = w.opsPerCpu, count = range.count, first = range.first;
   const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
-  const CFG_SEED = CFG.SEED, DONE = RUN.DONE;
+  const CFG_SEED = CFG.SEED;
   let found: Found | undefined;
   for (let i = 0; i < count; i++) {
     const index = (first + i) >>> 0;
@@ -60,7 +59,6 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     if (decisions > t.maxDecisions) t.maxDecisions = decisions;
     t.agentMask |= mask;
     for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
-    if (code === DONE && quiescentClean(e)) continue;
     const v = verdictOf(e, code);
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
