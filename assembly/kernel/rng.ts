@@ -4,7 +4,8 @@
 import { imul, irem } from "./platform";
 import { gget, gset, G_RNG_LO } from "./state";
 
-export function mix32(x: i32): i32 {
+/** The murmur3 finalizer; inlined (the generator's loop and the swap-cache hash use it too). */
+@inline export function mix32(x: i32): i32 {
   x = imul(x ^ (x >>> 16), 0x85ebca6b);
   x = imul(x ^ (x >>> 13), 0xc2b2ae35);
   return x ^ (x >>> 16);

@@ -17,6 +17,7 @@
 // Per CPU the model keeps [rng counter, sequential cursor, ops left (lo, hi)] in R_WORKLOAD;
 // when a CPU's quota is spent its stream is final and it goes DONE once idle.
 import { ld, st, imul, irem } from "./platform";
+import { mix32 } from "./rng";
 import {
   cfg, CFG_GEN, CFG_GEN_SEED, CFG_GEN_PATTERN, CFG_GEN_SHARE, CFG_GEN_MMS, CFG_GEN_PAGES, CFG_GEN_AREAS,
   CFG_GEN_HOT, CFG_GEN_T_FORK, CFG_GEN_T_EXIT, CFG_GEN_T_MUNMAP, CFG_GEN_T_SWAPOFF, CFG_GEN_T_RARE,
@@ -56,12 +57,6 @@ const SIGN: i32 = 1 << 31;
 @inline function w_get(cpu: i32, k: i32): i32 { return ld(w_addr(cpu, k)); }
 @inline function w_set(cpu: i32, k: i32, v: i32): void { st(w_addr(cpu, k), v); }
 
-/** The murmur3 finalizer (rng.ts mix32), inlined for the generator's loop. */
-@inline function mix(x: i32): i32 {
-  x = imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return x ^ (x >>> 16);
-}
 
 /** u32 r < threshold t, given tx = t ^ SIGN (t saturated at 0xffffffff) and t's full bit. */
 @inline function below(r: i32, tx: i32, full: bool): bool {
@@ -79,10 +74,10 @@ function workload_ready(): void {
   const hi = cfg(CFG_GEN_QUOTA_HI);
   const lo = cfg(CFG_GEN_QUOTA_LO);
   const extra = cfg(CFG_GEN_QUOTA_EXTRA);
-  const s0 = mix(seed ^ 0x2545f491);
+  const s0 = mix32(seed ^ 0x2545f491);
   for (let c = 0; c < nCpu; c++) {
     // src/workload/rng.ts streamSeed(seed, c).
-    w_set(c, W_RNG, mix((s0 + imul(c + 1, GOLDEN)) | 0));
+    w_set(c, W_RNG, mix32((s0 + imul(c + 1, GOLDEN)) | 0));
     w_set(c, W_CURSOR, 0);
     let l = lo;
     let h = hi;
@@ -160,7 +155,7 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
   for (let i = 0; i < n; i++) {
     const addr = ring + (((at + i) & mask) << 2);
     s = (s + GOLDEN) | 0;
-    const r = mix(s);
+    const r = mix32(s);
     if (below(r, tRare, fullRare)) {
       w_set(cpu, W_RNG, s);
       st(addr, rare_op(cpu, r, full));
@@ -169,12 +164,12 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
     }
     // One more draw: its low half decides write/read, its high half the page.
     s = (s + GOLDEN) | 0;
-    const d = mix(s);
+    const d = mix32(s);
     const kind = ((((d & 0xffff) << 16) ^ SIGN) < tWrite) ? WRITE : READ;
     let mm = ownMm;
     if (share) {
       s = (s + GOLDEN) | 0;
-      mm = (imul(mix(s) >>> 16, mms) >>> 16) << 16;
+      mm = (imul(mix32(s) >>> 16, mms) >>> 16) << 16;
     }
     let page = 0;
     if (sequential) {
@@ -183,7 +178,7 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
     } else if (hotcold) {
       // A third draw for hot/cold, so the write decision stays independent of it.
       s = (s + GOLDEN) | 0;
-      page = below(mix(s), tHot, fullHot) ? (imul(d >>> 16, hot) >>> 16) : hot + (imul(d >>> 16, cold) >>> 16);
+      page = below(mix32(s), tHot, fullHot) ? (imul(d >>> 16, hot) >>> 16) : hot + (imul(d >>> 16, cold) >>> 16);
     } else {
       page = imul(d >>> 16, pages) >>> 16;
     }
@@ -197,7 +192,7 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
 function draw(cpu: i32): i32 {
   const s = (w_get(cpu, W_RNG) + GOLDEN) | 0;
   w_set(cpu, W_RNG, s);
-  return mix(s);
+  return mix32(s);
 }
 
 /** Uniform in [0, n) for 0 < n <= 65536: multiply-shift on a draw's high 16 bits. */
