@@ -172,6 +172,12 @@ function access_hit(cpu: i32, op: i32): bool {
   if (ag_get(a, AG_OP_HEAD) == ag_get(a, AG_OP_TAIL)) park_if_no_ops(a);
 }
 
+/** The section at a's top frame is about to run: violations and trace records name it. */
+@inline function section_context(a: i32): void {
+  bug_context(a, frame_proc(), frame_pc());
+  if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
+}
+
 /** Runs one section of agent a (inlined: once per step). */
 @inline function step_agent(a: i32): void {
   if (!reacquire_kernel_lock(a)) return;
@@ -192,8 +198,7 @@ function access_hit(cpu: i32, op: i32): bool {
     push_op_frame(a, op);
     enter_agent(a);
   } else {
-    bug_context(a, frame_proc(), frame_pc());
-    if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
+    section_context(a);
   }
   let r = dispatch(frame_proc(), frame_pc());
   if (r == CONT) r = run_merged(a);
@@ -207,11 +212,9 @@ function run_merged(a: i32): i32 {
   let r = CONT;
   while (r == CONT) {
     enter_agent(a);
-    bug_context(a, frame_proc(), frame_pc());
-    if (tracing) {
-      if (trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
-      trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
-    }
+    // The section before traced nothing: still give it its own record.
+    if (tracing && trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
+    section_context(a);
     r = dispatch(frame_proc(), frame_pc());
   }
   return r;
