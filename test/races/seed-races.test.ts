@@ -67,6 +67,23 @@ function expectFixed(r: Rig) {
 const traced = (r: Rig, agent: number, ev: number, f: (t: { a: number; b: number; c: number }) => boolean) =>
   r.d.trace.some((t) => t.agent === agent && t.event === ev && f(t));
 
+/** (b) for a route, and its control: the recorded schedule replays into the same duplicate,
+ *  and the same agents run one after another (no interleaving) end clean. `raceBeats` drives
+ *  the route on a built machine and returns the beats its story must show. */
+function itReplaysAndNeedsItsInterleaving<X extends Rig>(build: () => X, raceBeats: (x: X) => Beat[]) {
+  it("replay: the recorded schedule turns a fresh machine into the same duplicate", () => {
+    const x = build();
+    const beats = raceBeats(x);
+    expectReplays(build, x, beats);
+  });
+
+  it("the interleaving is the bug: the same agents, each run until it blocks (CPU order), end clean", () => {
+    const x = build();
+    x.drainAll();
+    expectFixed(x);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("Marcelo Tosatti, 11 Sep 2001: readahead without swap_map refs — valid_swaphandles counts E, E is freed, try_to_swap_out gets E back (linux-2.4.10-pre)", () => {
@@ -125,17 +142,7 @@ describe("Marcelo Tosatti, 11 Sep 2001: readahead without swap_map refs — vali
     expect(addB.a).toBe(x.old);
   });
 
-  it("replay: the recorded schedule turns a fresh machine into the same duplicate", () => {
-    const x = build(LINUX_2_4_10);
-    race(x);
-    expectReplays(() => build(LINUX_2_4_10), x, beats(x));
-  });
-
-  it("the interleaving is the bug: the same agents, each run until it blocks (CPU order), end clean", () => {
-    const x = build(LINUX_2_4_10);
-    x.drainAll();
-    expectFixed(x);
-  });
+  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x); return beats(x); });
 
   it("linux-2.4.16: the same interleaving ends with one cache page: B's add_to_swap_cache gets -EEXIST", () => {
     const x = build(LINUX_2_4_16);
@@ -221,17 +228,7 @@ describe("Marcelo Tosatti, 14 Sep 2001, confirmed by Hugh Dickins: get_swap_page
     expect(x.d.trace.some((t) => (t.event === EV.SWAP_FREE || t.event === EV.FREE_SWAP) && t.a === E && t.b === 0)).toBe(false);
   });
 
-  it("replay: the recorded schedule turns a fresh machine into the same duplicate", () => {
-    const x = build(LINUX_2_4_0);
-    const E = race(x);
-    expectReplays(() => build(LINUX_2_4_0), x, beats(x, E));
-  });
-
-  it("the interleaving is the bug: the same agents, each run until it blocks (CPU order), end clean", () => {
-    const x = build(LINUX_2_4_0);
-    x.drainAll();
-    expectFixed(x);
-  });
+  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_0), (x) => beats(x, race(x)));
 
   it("linux-2.4.16: CPU1's add_to_swap_cache finds CPU0's page (-EEXIST) and its lookup returns that page", () => {
     const x = build(LINUX_2_4_16);
@@ -314,17 +311,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
     expectStory(x.d.trace, beats(x));
   });
 
-  it("replay: the recorded schedule turns a fresh machine into the same duplicate", () => {
-    const x = build(LINUX_2_4_10);
-    race(x);
-    expectReplays(() => build(LINUX_2_4_10), x, beats(x));
-  });
-
-  it("the interleaving is the bug: the same agents, each run until it blocks (CPU order), end clean", () => {
-    const x = build(LINUX_2_4_10);
-    x.drainAll();
-    expectFixed(x);
-  });
+  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x); return beats(x); });
 
   it("linux-2.4.16: one cache page for E, both threads read the value, CPU2 retries elsewhere", () => {
     const x = build(LINUX_2_4_16);
@@ -436,17 +423,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
       expectStory(x.d.trace, beats(x, enomem));
     });
 
-    it("replay: the recorded schedule turns a fresh machine into the same duplicate", () => {
-      const x = build(LINUX_2_4_10);
-      race(x, enomem);
-      expectReplays(() => build(LINUX_2_4_10), x, beats(x, enomem));
-    });
-
-    it("the interleaving is the bug: the same agents, each run until it blocks (CPU order), end clean", () => {
-      const x = build(LINUX_2_4_10);
-      x.drainAll();
-      expectFixed(x);
-    });
+    itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x, enomem); return beats(x, enomem); });
 
     it("linux-2.4.16: A's add_to_swap_cache wins, B's gets -EEXIST; A finds its pte resolved by try_to_unuse", () => {
       const x = build(LINUX_2_4_16);
