@@ -20,7 +20,7 @@ import { Engine, wasmModule, type Backend } from "../src/wasm/engine.js";
 import { SCHED } from "../src/wasm/abi.js";
 import { bulkMachineConfig, type MachineSizes } from "../src/bulk/config.js";
 import { runBulk, type BulkResult } from "../src/bulk/run.js";
-import { loadBulkSources } from "../src/bulk/sources.js";
+import { loadBulkSources, type BulkSources } from "../src/bulk/sources.js";
 import type { WorkloadOptions } from "../src/bulk/workload-contract.js";
 import { resolveModel } from "../src/model/models.js";
 import { WorkerPool } from "../src/workers/pool.js";
@@ -102,7 +102,7 @@ async function benchBulk(short: boolean): Promise<void> {
 }
 
 async function benchBulkCase(
-  c: BulkCase, short: boolean, sources: Awaited<ReturnType<typeof loadBulkSources>>, engines: Record<Backend, Engine>,
+  c: BulkCase, short: boolean, sources: BulkSources, engines: Record<Backend, Engine>,
 ): Promise<Record<string, unknown>> {
   const ops = short ? c.ops.short : c.ops.full;
   const last: Partial<Record<Backend, BulkResult>> = {};
