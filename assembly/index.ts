@@ -9,6 +9,7 @@ import { workload_draw } from "./kernel/workload";
 import { sched_set_replay } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
+import { hunt_workload as set_hunt_workload, hunt_execution as run_hunt_execution } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset } from "./kernel/state";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
@@ -37,5 +38,10 @@ export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i
   gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
   set_state(cpu, ST_RUNNABLE);
 }
+/** A hunt: its workload once (kernel/hunt.ts), then one call per execution. */
+export function hunt_workload(ops: i32, writeBelow: i32, pages: i32, mms: i32, shareMm: i32): void {
+  set_hunt_workload(ops, writeBelow, pages, mms, shareMm != 0);
+}
+export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
 export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }

@@ -4,8 +4,9 @@
 // prove it deterministic, shrunk, drawn as a CPU-column diagram and written as a repro file.
 //
 // The loop is the hot path (hundreds of thousands of executions a second): one engine, its
-// memory views taken once, ops written straight into the model's op buffer, nothing
-// allocated per execution unless it failed.
+// memory views taken once, one call into the model per execution (it makes the execution's
+// seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
+// it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
 import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
@@ -19,7 +20,7 @@ import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBound, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
-import { executionSeedFrom, fillHuntOps, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
+import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 
 export type SchedKind = "pct" | "random";
 
@@ -139,7 +140,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const m = e.m;
   const I = e.I32; // the layout is fixed from here on: memory does not grow
   const U8 = e.U8;
-  const opsBase = e.region(R.OPS) >> 2;
+  configureHuntWorkload(m, w);
   const g = e.region(R.GLOBALS) >> 2;
   const logBase = e.region(R.LOG);
   const cpus = o.machine.cpus;
@@ -147,9 +148,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const pct = schedCode === SCHED.PCT;
   const executions = o.executions;
   const seedBase = huntSeedBase(o.seed);
-  const opsPerCpu = w.opsPerCpu;
   const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
-  const CFG_SEED = CFG.SEED;
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -177,16 +176,13 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    const s = executionSeedFrom(seedBase, n);
-    m.config_set(CFG_SEED, s);
-    m.reset();
-    fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
-    for (let c = 0; c < cpus; c++) { m.ops_added(c, opsPerCpu); m.ops_end(c); }
+    // Execution n on a fresh machine: its seed, its ops (huntOps), the run, in one call.
     let code: number;
     try {
-      code = m.run(HUNT_LOGCAP);
+      code = m.hunt_execution(seedBase, n, HUNT_LOGCAP);
     } catch (err) {
       // A trap in the model is a bug of ours: say how to get back to it.
+      const s = executionSeedFrom(seedBase, n);
       throw new InternalError(`the model trapped (${(err as Error).message}) in execution ${n} of seed ${o.seed} ` +
         `(execution seed ${s}, ops ${JSON.stringify(huntOps(w, s))})`);
     }
@@ -212,6 +208,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     if (!verdict || seen.has(verdict.signature)) continue;
     seen.add(verdict.signature);
     const t0 = performance.now();
+    const s = executionSeedFrom(seedBase, n);
     replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
     findings.push(await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict));
     investigating += performance.now() - t0;

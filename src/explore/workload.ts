@@ -1,7 +1,9 @@
 // The hunt's op lists: per CPU a few reads and writes on few pages of the mm the CPUs share,
 // so pages get written, swapped out under pressure and faulted back in while the other CPU
-// does the same. Written straight into the model's op buffer: no allocation per execution.
+// does the same. The model generates them itself on the hunt's hot path (configureHuntWorkload);
+// huntOp defines them and gives them to repros and messages.
 import { OP, makeOp } from "../wasm/abi.js";
+import type { ModelExports } from "../wasm/engine.js";
 
 export interface HuntWorkload {
   cpus: number;
@@ -45,28 +47,12 @@ export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): numb
   return makeOp(write ? OP.WRITE : OP.READ, mm, page);
 }
 
-const GOLDEN = 0x9e3779b9 | 0;
-const READ_OP = makeOp(OP.READ, 0, 0), WRITE_OP = makeOp(OP.WRITE, 0, 0);
-
-/** Writes each CPU's ops for seed s into the op buffer words I[base + cpu*cap + j]: the ops
- *  huntOp gives (test/explore/workload.test.ts holds them equal), computed the cheap way as
- *  this runs once per hunt execution: the multiplier stepped instead of multiplied, the page
- *  masked when the page count is a power of two, the op assembled from its parts. */
-export function fillHuntOps(w: HuntWorkload, s: number, I: Int32Array, base: number, cap: number): void {
-  const cpus = w.cpus, n = w.opsPerCpu, pages = w.pagesPerMm, mms = w.mms, shareMm = w.shareMm;
-  const writeBelow = w.writeRatio * 256;
-  const pageMask = (pages & (pages - 1)) === 0 && pages <= 0x10000 ? pages - 1 : -1;
-  for (let cpu = 0, at = base; cpu < cpus; cpu++, at += cap) {
-    const mmBits = ((shareMm ? 0 : cpu % mms) & 63) << 16;
-    // k = imul((cpu << 8) + j + 1, GOLDEN), stepped by GOLDEN per op (all mod 2^32).
-    let k = Math.imul((cpu << 8) + 1, GOLDEN);
-    for (let j = 0; j < n; j++, k = (k + GOLDEN) | 0) {
-      const r = mix32((s + k) | 0);
-      const low = r & 0xffff;
-      const page = pageMask >= 0 ? low & pageMask : low % pages;
-      I[at + j] = ((r >>> 24) < writeBelow ? WRITE_OP : READ_OP) | mmBits | (page & 0xffff);
-    }
-  }
+/** Sets the model's hunt workload (assembly/kernel/hunt.ts): from here on each
+ *  m.hunt_execution(huntSeedBase(seed), n, steps) runs execution n with huntOps' op lists,
+ *  generated inside the model (test/explore/workload.test.ts holds the two equal). */
+export function configureHuntWorkload(m: ModelExports, w: HuntWorkload): void {
+  // huntOp's `top byte < writeRatio * 256` in integers: x < r  <=>  x < ceil(r) for integer x.
+  m.hunt_workload(w.opsPerCpu, Math.ceil(w.writeRatio * 256), w.pagesPerMm, w.mms, w.shareMm ? 1 : 0);
 }
 
 /** The same ops as lists (for a repro). */

@@ -24,6 +24,8 @@ export interface ModelExports {
   replay_len(len: number): void;
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
+  hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;
+  hunt_execution(seedBase: number, n: number, maxSteps: number): number;
   agent_ret(agent: number): number;
   agent_state(agent: number): number;
 }

@@ -4,9 +4,9 @@
 // depends on the ones before it. Finding, not investigating: a failure comes back with what
 // replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
 import type { Engine } from "../wasm/engine.js";
-import { CFG, G, R, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { G, R, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
-import { executionSeedFrom, fillHuntOps, huntOps, huntSeedBase } from "../explore/workload.js";
+import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
 import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
@@ -20,27 +20,20 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   const m = e.m;
   const I = e.I32; // fixed layout from here: memory does not grow
   const U8 = e.U8;
-  const opsBase = e.region(R.OPS) >> 2;
+  configureHuntWorkload(m, w);
   const g = e.region(R.GLOBALS) >> 2;
   const logBase = e.region(R.LOG);
   const statsBase = e.region(R.STATS) >> 2;
   const nStats = STAT_NAMES.length;
   const acc = new Float64Array(nStats); // counters summed per index: no keyed access per execution
-  const cpus = p.machine.cpus;
   // What no execution changes, in locals.
   const seedBase = huntSeedBase(p.huntSeed);
-  const opsPerCpu = w.opsPerCpu, count = range.count, first = range.first;
+  const count = range.count, first = range.first;
   const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
-  const CFG_SEED = CFG.SEED;
   let found: Found | undefined;
   for (let i = 0; i < count; i++) {
     const index = (first + i) >>> 0;
-    const s = executionSeedFrom(seedBase, index);
-    m.config_set(CFG_SEED, s);
-    m.reset();
-    fillHuntOps(w, s, I, opsBase, HUNT_OPCAP);
-    for (let c = 0; c < cpus; c++) { m.ops_added(c, opsPerCpu); m.ops_end(c); }
-    const code = m.run(HUNT_LOGCAP);
+    const code = m.hunt_execution(seedBase, index, HUNT_LOGCAP);
     const len = I[stepAt];
     // Fingerprint = the choice log (it determines the whole execution) and its length.
     let h = 0x811c9dc5;
@@ -63,6 +56,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
     if (!found) {
+      const s = executionSeedFrom(seedBase, index);
       found = {
         seed: index, violation: v.id, signature: v.signature, message: v.message, steps: len,
         replay: { seed: s, ops: huntOps(w, s), schedule: e.choiceLog() },

@@ -7,8 +7,8 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { R, G, PG, PTE, RUN, SCHED, MAX_AREAS, AREA_WORDS, MM_WORDS, AGENT_WORDS, SWAP_MAP_BAD, SWAP_MAP_MAX } from "../../src/wasm/abi.js";
 import { checkInvariants, fusedCleanAtRest, swapCacheBucket } from "../../src/invariants/check.js";
-import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP, HUNT_OPCAP } from "../../src/explore/machine.js";
-import { executionSeed, fillHuntOps, type HuntWorkload } from "../../src/explore/workload.js";
+import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
+import { configureHuntWorkload, huntSeedBase, type HuntWorkload } from "../../src/explore/workload.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { ReproMachine } from "../../src/report/repro.js";
 import { cleanState } from "./build.js";
@@ -115,17 +115,13 @@ function huntStates(model: string, machine: ReproMachine, sched: number, executi
   };
   const words = checkedWords(e);
   const r = rng(12345);
-  const opsBase = e.region(R.OPS) >> 2;
+  configureHuntWorkload(e.m, w);
+  const seedBase = huntSeedBase(3);
   const wrong: string[] = [];
   const codes = new Map<number, number>();
   let clean = 0;
   for (let n = 0; n < executions; n++) {
-    const s = executionSeed(3, n);
-    e.setSeed(s);
-    e.reset();
-    fillHuntOps(w, s, e.I32, opsBase, HUNT_OPCAP);
-    for (let c = 0; c < machine.cpus; c++) { e.m.ops_added(c, w.opsPerCpu); e.m.ops_end(c); }
-    const code = e.run(HUNT_LOGCAP);
+    const code = e.m.hunt_execution(seedBase, n, HUNT_LOGCAP);
     codes.set(code, (codes.get(code) ?? 0) + 1);
     const where = `${model} execution ${n} (code ${code})`;
     wrong.push(...compare(e, where));
