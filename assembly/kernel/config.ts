@@ -51,10 +51,12 @@ export const CFG_GEN_QUOTA_LO: i32 = 39;
 export const CFG_GEN_QUOTA_EXTRA: i32 = 40;
 export const CFG_COUNT: i32 = 64;
 
-// Config words live in a fixed block at address CONFIG_BASE (below the heap).
-let configBase: i32 = 0;
-export function config_base(): i32 { return configBase; }
-export function set_config_base(addr: i32): void { configBase = addr; }
+// Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address
+// blocks (state.ts): a constant address, so a cfg() read is one load. It lies above the
+// module's static data (state.ts reserve_fixed checks) and is the same in both builds, so
+// the two lay out, and hash, the same bytes.
+export const CONFIG_BASE: i32 = 4096;
+export function config_base(): i32 { return CONFIG_BASE; }
 
-@inline export function cfg(key: i32): i32 { return ld(configBase + (key << 2)); }
-export function cfg_set(key: i32, value: i32): void { st(configBase + (key << 2), value); }
+@inline export function cfg(key: i32): i32 { return ld(CONFIG_BASE + (key << 2)); }
+export function cfg_set(key: i32, value: i32): void { st(CONFIG_BASE + (key << 2), value); }

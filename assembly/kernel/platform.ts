@@ -20,7 +20,10 @@
 @inline export function pop32(a: i32): i32 { return popcnt<i32>(a); }
 @inline export function ctz32(a: i32): i32 { return ctz<i32>(a); }
 
-/** First byte after the module's static data: the model lays out its state from here. */
+/** Stops the model: a broken build invariant (not a simulated kernel's bug). */
+export function trap(): void { unreachable(); }
+
+/** First byte after the module's static data: the model's fixed layout starts above it. */
 export function heap_start(): i32 { return <i32>__heap_base; }
 
 /** Grows linear memory so that [0, bytes) is addressable; false when it cannot. */

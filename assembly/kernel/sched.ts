@@ -11,7 +11,7 @@
 //                 one agent could run and the last one could run on. Initial priorities: the
 //                 CPUs in a random order, below the agents they wake (see pct_setup).
 //   SCHED_REPLAY  the choice log, as recorded
-import { ld8, st8, pop32, ctz32 } from "./platform";
+import { ld8, st8, pop32, ctz32, imul } from "./platform";
 import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING } from "./config";
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
@@ -95,11 +95,15 @@ function pct_setup(): void {
   pct_order();
 }
 
-/** Recomputes pctOrder from AG_PRIO (after the draw and after each change point): an
- *  insertion sort, highest priority first (priorities are distinct). */
+/** Recomputes the priority order from AG_PRIO (after the draw and after each change point):
+ *  the table for machines of up to 4 agents, else pctOrder. */
 function pct_order(): void {
+  pctTabled = nAgents <= 4;
+  pctOrdered = false;
+  if (pctTabled) { pct_table(); return; }
   pctOrdered = nAgents <= 8;
   if (!pctOrdered) return;
+  // An insertion sort, highest priority first (priorities are distinct).
   let order = 0;
   for (let a = 0; a < nAgents; a++) {
     const p = ag_get(a, AG_PRIO);
@@ -108,7 +112,6 @@ function pct_order(): void {
     order = insert_nibble(order, i, a);
   }
   pctOrder = order;
-  pct_table();
 }
 
 /** order with a inserted as its i-th nibble (i < 8), the nibbles from i up moved one up. */
@@ -119,29 +122,25 @@ function pct_order(): void {
   return low | (a << shift) | high;
 }
 
-/** Machines of up to 4 agents: the highest runnable agent of every mask (pctTable). From
- *  the highest agent down, each takes the masks that contain it and no higher agent. */
+/** Machines of up to 4 agents: the highest runnable agent of every mask (pctTable, 2 bits
+ *  per mask). Agent a owns the masks that contain it and no agent of higher priority; no
+ *  sort, no loop over masks: this runs at every reset and change point. */
 function pct_table(): void {
-  pctTabled = nAgents <= 4;
-  if (!pctTabled) return;
   let table = 0;
-  let taken = 1; // mask 0 has no agent
-  let order = pctOrder;
-  for (let i = 0; i < nAgents; i++) {
-    const a = order & 15;
-    order >>>= 4;
-    let masks = masks_with(a) & ~taken;
-    taken |= masks;
-    while (masks != 0) {
-      table |= a << (ctz32(masks) << 1);
-      masks &= masks - 1;
+  for (let a = 0; a < nAgents; a++) {
+    const p = ag_get(a, AG_PRIO);
+    let fields = mask_fields_with(a);
+    for (let b = 0; b < nAgents; b++) {
+      if (ag_get(b, AG_PRIO) > p) fields &= ~mask_fields_with(b);
     }
+    table |= fields & imul(a, 0x55555555);
   }
   pctTable = table;
 }
-/** For agent a < 4, the 4-bit masks that contain a, as the bits of a 16-bit word. */
-@inline function masks_with(a: i32): i32 {
-  return a == 0 ? 0xaaaa : a == 1 ? 0xcccc : a == 2 ? 0xf0f0 : 0xff00;
+/** For agent a < 4, the 2-bit fields of pctTable whose mask contains a (field m = bits
+ *  2m, 2m+1: odd masks for agent 0, masks 2,3,6,7,... for agent 1, and so on). */
+@inline function mask_fields_with(a: i32): i32 {
+  return a == 0 ? 0xcccccccc : a == 1 ? 0xf0f0f0f0 : a == 2 ? 0xff00ff00 : 0xffff0000;
 }
 
 /** The first agent of pctOrder whose bit is set in mask (nonzero). */

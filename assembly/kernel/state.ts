@@ -2,9 +2,9 @@
 // layout_machine() from the configuration. Every array's base address is published in the
 // region table so the host can build zero-copy typed-array views (src/wasm/views.ts).
 // Nothing here allocates after init.
-import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill } from "./platform";
+import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
 import {
-  cfg, set_config_base, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
+  cfg, CONFIG_BASE, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
   CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS,
 } from "./config";
 
@@ -52,9 +52,8 @@ export const R_END: i32 = 25;           // first byte after the state
 export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU stream state (workload.ts)
 export const REGION_COUNT: i32 = 32;
 
-let regionTable: i32 = 0;
-@inline export function region(r: i32): i32 { return ld(regionTable + (r << 2)); }
-export function region_table(): i32 { return regionTable; }
+@inline export function region(r: i32): i32 { return ld(REGION_TABLE + (r << 2)); }
+export function region_table(): i32 { return REGION_TABLE; }
 
 // ---- cached bases and sizes (module globals: fast in Wasm and in JS) ----------------
 export let nCpu: i32 = 0;
@@ -77,11 +76,17 @@ export let logMask: i32 = 0;
 export let traceMask: i32 = 0;
 export let flags: i32 = 0;
 
-export let G: i32 = 0;
-export let STATS: i32 = 0;
-export let AGENTS: i32 = 0;
-export let STACKS: i32 = 0;
-export let AREAS: i32 = 0;
+// The fixed-size blocks (config, region table, globals, stats, agents, stacks, areas) sit
+// at constant addresses from CONFIG_BASE: V8 keeps a module `let` in memory, so a base
+// held in one costs a load of its own on every access, on the critical path of every step
+// (measured: 5% of a hunt execution). The config-sized arrays follow from FIXED_END.
+const REGION_TABLE: i32 = CONFIG_BASE + CFG_COUNT * 4;
+export const G: i32 = REGION_TABLE + REGION_COUNT * 4;
+export const STATS: i32 = G + GLOBAL_WORDS * 4;
+export const AGENTS: i32 = STATS + STAT_WORDS * 4;
+export const STACKS: i32 = AGENTS + MAX_AGENTS * AGENT_WORDS * 4;
+export const AREAS: i32 = STACKS + MAX_AGENTS * STACK_FRAMES * FRAME_BYTES;
+const FIXED_END: i32 = AREAS + MAX_AREAS * AREA_WORDS * 4;
 export let MMS: i32 = 0;
 export let PG_COUNT: i32 = 0;
 export let PG_FLAGS: i32 = 0;
@@ -113,18 +118,21 @@ function log2ceil(n: i32): i32 {
 let bump: i32 = 0;
 function take(r: i32, bytes: i32): i32 {
   const base = bump;
-  st(regionTable + (r << 2), base);
+  st(REGION_TABLE + (r << 2), base);
   bump = (bump + bytes + 15) & ~15;
   return base;
 }
 
-/** Reserves the config block and region table at the heap start. Called once at load. */
+/** A fixed block: its region table entry (the host finds every array there). */
+function fixed(r: i32, base: i32): void { st(REGION_TABLE + (r << 2), base); }
+
+/** Makes the fixed blocks addressable and zeroes the config block and region table. Called
+ *  once at load. Traps when the module's static data reaches CONFIG_BASE (a build that
+ *  outgrew the fixed layout: raise CONFIG_BASE). */
 export function reserve_fixed(): void {
-  const base = (heap_start() + 15) & ~15;
-  ensure_memory(base + 65536);
-  set_config_base(base);
-  regionTable = base + CFG_COUNT * 4;
-  mem_fill(base, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
+  if (heap_start() > CONFIG_BASE) trap();
+  ensure_memory(FIXED_END + 65536);
+  mem_fill(CONFIG_BASE, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
 }
 
 /** Lays out every array from the configuration; returns the bytes needed, or -1 if memory cannot grow. */
@@ -152,12 +160,12 @@ export function layout_machine(): i32 {
   const totalPtes = nMm << pagesShift;
   const lruWords = nFrames + 2; // two list heads (active, inactive) after the frames
 
-  bump = regionTable + REGION_COUNT * 4;
-  G = take(R_GLOBALS, GLOBAL_WORDS * 4);
-  STATS = take(R_STATS, STAT_WORDS * 4);
-  AGENTS = take(R_AGENTS, MAX_AGENTS * AGENT_WORDS * 4);
-  STACKS = take(R_STACKS, MAX_AGENTS * STACK_FRAMES * FRAME_BYTES);
-  AREAS = take(R_AREAS, MAX_AREAS * AREA_WORDS * 4);
+  fixed(R_GLOBALS, G);
+  fixed(R_STATS, STATS);
+  fixed(R_AGENTS, AGENTS);
+  fixed(R_STACKS, STACKS);
+  fixed(R_AREAS, AREAS);
+  bump = FIXED_END;
   MMS = take(R_MMS, nMm * MM_WORDS * 4);
   PG_COUNT = take(R_PG_COUNT, nFrames * 4);
   PG_FLAGS = take(R_PG_FLAGS, nFrames * 4);
@@ -181,14 +189,28 @@ export function layout_machine(): i32 {
   take(R_END, 0);
   if (!ensure_memory(bump)) return -1;
   mem_fill(STACKS, 0, MAX_AGENTS * STACK_FRAMES * FRAME_BYTES); // see clear_state
+  mem_fill(AREAS, 0, MAX_AREAS * AREA_WORDS * 4);
+  stackHigh = 0;
   return bump;
+}
+
+/** Frames deep the deepest stack has been since the stacks were last zeroed: frames above
+ *  it are still zero, so clear_state zeroes only below it (most of a stack is never used:
+ *  a hunt execution reaches ~8 of STACK_FRAMES). push_frame notes each new depth. */
+let stackHigh: i32 = 0;
+@inline export function note_stack_depth(frames: i32): void {
+  if (frames > stackHigh) stackHigh = frames;
 }
 
 /** Zeroes every state region (not config, not op buffers, not the choice log). */
 export function clear_state(): void {
+  mem_fill(G, 0, STACKS - G);
   // The stacks of agents this machine does not have stay as layout_machine zeroed them.
-  mem_fill(G, 0, STACKS + nAgents * STACK_FRAMES * FRAME_BYTES - G);
-  mem_fill(AREAS, 0, OPS - AREAS);
+  for (let a = 0; a < nAgents; a++) mem_fill(STACKS + a * STACK_FRAMES * FRAME_BYTES, 0, stackHigh * FRAME_BYTES);
+  stackHigh = 0;
+  // Areas swapon could use (the ones of the boot config), then the rest of the state.
+  mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
+  mem_fill(MMS, 0, OPS - MMS);
   mem_fill(IOQ, 0, region(R_END) - IOQ);
 }
 

@@ -35,6 +35,7 @@ export function pop32(a: number): number {
   return Math.imul((a + (a >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 export function ctz32(a: number): number { return a === 0 ? 32 : 31 - Math.clz32(a & -a); }
+export function trap(): void { throw new Error("faultsim model: trap"); }
 export function heap_start(): number { return heapBase; }
 export function ensure_memory(bytes: number): boolean {
   const have = memory.buffer.byteLength;
