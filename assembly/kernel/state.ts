@@ -87,7 +87,8 @@ export const AGENTS: i32 = STATS + STAT_WORDS * 4;
 export const STACKS: i32 = AGENTS + MAX_AGENTS * AGENT_WORDS * 4;
 export const AREAS: i32 = STACKS + MAX_AGENTS * STACK_FRAMES * FRAME_BYTES;
 const FIXED_END: i32 = AREAS + MAX_AREAS * AREA_WORDS * 4;
-export let MMS: i32 = 0;
+// The first config-sized array starts at the constant FIXED_END: its base is a constant too.
+export const MMS: i32 = FIXED_END;
 export let PG_COUNT: i32 = 0;
 export let PG_FLAGS: i32 = 0;
 export let PG_INDEX: i32 = 0;
@@ -166,7 +167,7 @@ export function layout_machine(): i32 {
   fixed(R_STACKS, STACKS);
   fixed(R_AREAS, AREAS);
   bump = FIXED_END;
-  MMS = take(R_MMS, nMm * MM_WORDS * 4);
+  take(R_MMS, nMm * MM_WORDS * 4); // at MMS
   PG_COUNT = take(R_PG_COUNT, nFrames * 4);
   PG_FLAGS = take(R_PG_FLAGS, nFrames * 4);
   PG_INDEX = take(R_PG_INDEX, nFrames * 4);
@@ -188,8 +189,7 @@ export function layout_machine(): i32 {
   SWAP_TMP = take(R_SWAP_TMP, totalSlots * 4);
   take(R_END, 0);
   if (!ensure_memory(bump)) return -1;
-  mem_fill(STACKS, 0, MAX_AGENTS * STACK_FRAMES * FRAME_BYTES); // see clear_state
-  mem_fill(AREAS, 0, MAX_AREAS * AREA_WORDS * 4);
+  mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
   stackHigh = 0;
   return bump;
 }
@@ -204,8 +204,8 @@ let stackHigh: i32 = 0;
 
 /** Zeroes every state region (not config, not op buffers, not the choice log). */
 export function clear_state(): void {
-  mem_fill(G, 0, STACKS - G);
-  // The stacks of agents this machine does not have stay as layout_machine zeroed them.
+  // The words and stacks of agents this machine does not have stay as layout_machine zeroed them.
+  mem_fill(G, 0, AGENTS + nAgents * AGENT_WORDS * 4 - G);
   for (let a = 0; a < nAgents; a++) mem_fill(STACKS + a * STACK_FRAMES * FRAME_BYTES, 0, stackHigh * FRAME_BYTES);
   stackHigh = 0;
   // Areas swapon could use (the ones of the boot config), then the rest of the state.
