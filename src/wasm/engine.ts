@@ -26,6 +26,8 @@ export interface ModelExports {
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;
   hunt_execution(seedBase: number, n: number, maxSteps: number): number;
+  /** The fused check at rest (assembly/kernel/rest.ts): 1 clean, 0 not clean or not applicable. */
+  clean_at_rest(): number;
   agent_ret(agent: number): number;
   agent_state(agent: number): number;
 }
