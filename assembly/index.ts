@@ -43,6 +43,7 @@ export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i
 export function hunt_workload(ops: i32, writeBelow: i32, pages: i32, mms: i32, shareMm: i32): void {
   set_hunt_workload(ops, writeBelow, pages, mms, shareMm != 0);
 }
+/** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
 /** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a
  *  machine too large for it (the host's full passes decide). Call only with the machine at rest. */

@@ -1,7 +1,7 @@
 // The fused check at rest: is the machine clean, now that every CPU is between operations,
 // the disk idle and kswapd asleep? One pass over the state that only answers yes or no, run
-// at the end of every hunt execution by the host's checkInvariants (src/invariants/check.ts)
-// before its full passes. Those passes find and describe each
+// at the end of every hunt execution (hunt.ts, RUN_CLEAN) and by the host's checkInvariants
+// (src/invariants/check.ts) before its full passes. Those passes find and describe each
 // violation; this pass must call a state clean exactly when they find nothing, and "not
 // clean" sends the state to them. Each test below names what they report for it (e.g.
 // `cache-page:hash-chain`); test/invariants/fused.test.ts holds the two to the same answers

@@ -9,8 +9,9 @@
 // without allocating or building anything, and only a state it does not call clean goes
 // through the passes here that find and describe each violation; scratch arrays are
 // preallocated per machine layout, and strings are built only for violations. The fused pass
-// lives in the model (assembly/kernel/rest.ts, m.clean_at_rest()). A new invariant goes
-// into both: test/invariants/fused.test.ts fails until the two agree.
+// lives in the model (assembly/kernel/rest.ts, m.clean_at_rest()): hunt_execution runs it
+// itself and answers RUN.CLEAN, so a clean hunt execution never comes here. A new invariant
+// goes into both: test/invariants/fused.test.ts fails until the two agree.
 //
 // `quiescent` = every CPU between operations, the disk idle, kswapd idle: no running path
 // holds a temporary reference or a lock, so counts must be exact and every lock free.

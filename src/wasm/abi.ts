@@ -91,7 +91,7 @@ export const swpOffset = (entry: number): number => entry & 0xffffff;
 export const swpEntry = (area: number, offset: number): number => (area << 24) | offset;
 
 /** assembly/kernel/machine.ts RUN_* */
-export const RUN = { DONE: 0, VIOLATION: 1, STARVED: 2, LIMIT: 3, DIVERGED: 4, OP_END: 5 } as const;
+export const RUN = { DONE: 0, VIOLATION: 1, STARVED: 2, LIMIT: 3, DIVERGED: 4, OP_END: 5, CLEAN: 6 } as const;
 
 /** assembly/kernel/sched.ts SCHED_* */
 export const SCHED = { RTC: 0, RANDOM: 1, PCT: 2, REPLAY: 3 } as const;
