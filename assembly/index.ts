@@ -11,6 +11,7 @@ import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_execution as run_hunt_execution } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset } from "./kernel/state";
+import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
 export function init(): void { reserve_fixed(); }
@@ -42,6 +43,10 @@ export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i
 export function hunt_workload(ops: i32, writeBelow: i32, pages: i32, mms: i32, shareMm: i32): void {
   set_hunt_workload(ops, writeBelow, pages, mms, shareMm != 0);
 }
+/** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
+/** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a
+ *  machine too large for it (the host's full passes decide). Call only with the machine at rest. */
+export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }
 export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }

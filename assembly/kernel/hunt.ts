@@ -6,12 +6,17 @@
 // The op lists are src/explore/workload.ts's huntOp, op for op (test/explore/workload.test.ts
 // holds the two equal): huntOp stays the reference, and what a repro records. The `| 0`s
 // keep the JS twin's sums in i32 as Wasm's are.
+//
+// An execution that ends at rest is checked here too (rest.ts, the host's fused pass) and
+// answered RUN_CLEAN when clean: the host then has nothing to check. RUN_DONE from here means
+// "not clean by the fused pass": the host's full passes say what is wrong.
 import { imul, irem, st } from "./platform";
 import { cfg_set, CFG_SEED } from "./config";
 import { nCpu, cpu_op_addr } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE } from "./ops";
-import { machine_reset, cpu_ops_added, cpu_ops_end, run } from "./machine";
+import { machine_reset, cpu_ops_added, cpu_ops_end, run, RUN_DONE, RUN_CLEAN } from "./machine";
+import { clean_at_rest } from "./rest";
 
 const GOLDEN: i32 = 0x9e3779b9;
 
@@ -53,7 +58,8 @@ function fill_ops(s: i32): void {
   }
 }
 
-/** Runs execution n of a hunt on a fresh machine, up to maxSteps; returns run()'s code. */
+/** Runs execution n of a hunt on a fresh machine, up to maxSteps; returns run()'s code, or
+ *  RUN_CLEAN for a RUN_DONE whose end state the fused check at rest finds clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   const s = execution_seed(seedBase, n);
   cfg_set(CFG_SEED, s);
@@ -63,5 +69,6 @@ export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
     cpu_ops_added(cpu, opsPerCpu);
     cpu_ops_end(cpu);
   }
-  return run(maxSteps);
+  const r = run(maxSteps);
+  return r == RUN_DONE && clean_at_rest() ? RUN_CLEAN : r;
 }

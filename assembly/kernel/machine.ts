@@ -36,6 +36,8 @@ export const RUN_STARVED: i32 = 2;    // a CPU needs more ops from the host
 export const RUN_LIMIT: i32 = 3;      // the step budget of this call ran out
 export const RUN_DIVERGED: i32 = 4;   // a replayed choice named an agent that cannot run
 export const RUN_OP_END: i32 = 5;     // an op just completed (only when stopping at op ends)
+// hunt_execution only: done, and the fused check at rest found the state clean (kernel/rest.ts).
+export const RUN_CLEAN: i32 = 6;
 
 /** When set, run() returns RUN_OP_END after every step that completes an op, so the host
  *  can run its deep checks at the end of every operation. */

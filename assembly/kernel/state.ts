@@ -50,6 +50,7 @@ export const R_IOQ: i32 = 23;           // disk queue ring: [frame, rw] pairs
 export const R_SWAP_TMP: i32 = 24;      // per slot: temporary swap_map refs held by running paths
 export const R_END: i32 = 25;           // first byte after the state
 export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU stream state (workload.ts)
+export const R_REST_SCRATCH: i32 = 27;  // rest.ts's scratch, after R_END: not state (not reset, not hashed)
 export const REGION_COUNT: i32 = 32;
 
 @inline export function region(r: i32): i32 { return ld(REGION_TABLE + (r << 2)); }
@@ -108,6 +109,12 @@ export let LOG: i32 = 0;
 export let TRACE: i32 = 0;
 export let IOQ: i32 = 0;
 export let WORKLOAD: i32 = 0;
+// The fused check at rest's scratch (rest.ts), per slot and per frame; laid out only for
+// machines of at most REST_MAX_FRAMES frames (its frame sets are 32-bit masks).
+export let REST_SLOT_PTES: i32 = 0;   // per slot: swap ptes holding its entry
+export let REST_SLOT_CACHE: i32 = 0;  // per slot: the page a cache lookup of its entry returns, 0 none
+export let REST_FRAME_MAPS: i32 = 0;  // per frame: present ptes mapping it
+export const REST_MAX_FRAMES: i32 = 32;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
@@ -188,6 +195,13 @@ export function layout_machine(): i32 {
   IOQ = take(R_IOQ, ioqSize * 8);
   SWAP_TMP = take(R_SWAP_TMP, totalSlots * 4);
   take(R_END, 0);
+  // Past the end of the state: reset leaves it alone and the host's state hash does not read
+  // it (rest.ts writes it during a check, so it must not count as state).
+  const restSlots = nFrames <= REST_MAX_FRAMES ? totalSlots : 0;
+  const restFrames = nFrames <= REST_MAX_FRAMES ? nFrames : 0;
+  REST_SLOT_PTES = take(R_REST_SCRATCH, (restSlots * 2 + restFrames) * 4);
+  REST_SLOT_CACHE = REST_SLOT_PTES + restSlots * 4;
+  REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
   if (!ensure_memory(bump)) return -1;
   mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
   stackHigh = 0;

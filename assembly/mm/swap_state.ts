@@ -23,8 +23,9 @@ import { lru_cache_add } from "./swap";
 import { rw_swap_page, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
 
-@inline function bucket(entry: i32): i32 { return HASH_HEAD + ((mix32(entry) & hashMask) << 2); }
-@inline function hash_next(f: i32): i32 { return ld(PG_HASH_NEXT + (f << 2)); }
+/** Address of the hash bucket of entry's swap-cache pages (kernel/rest.ts checks by it too). */
+@inline export function bucket(entry: i32): i32 { return HASH_HEAD + ((mix32(entry) & hashMask) << 2); }
+@inline export function hash_next(f: i32): i32 { return ld(PG_HASH_NEXT + (f << 2)); }
 @inline function set_hash_next(f: i32, v: i32): void { st(PG_HASH_NEXT + (f << 2), v); }
 
 /** __find_page_nolock(&swapper_space, entry): the first cached page for entry, or 0. No ref, no lock. */

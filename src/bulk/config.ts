@@ -74,6 +74,7 @@ export function estimateBytes(c: MachineConfig): number {
     Math.max(1, c.traceCap) * TRACE_WORDS * 4,
     ioqSize * 8,
     totalSlots * 4, // swap tmp refs
+    c.frames <= 32 ? (totalSlots * 2 + c.frames) * 4 : 0, // rest.ts's scratch (small machines only)
   ];
   return parts.reduce((s, p) => s + align16(p), 0);
 }

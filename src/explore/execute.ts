@@ -20,8 +20,11 @@ export interface Verdict {
   agent: number;
 }
 
-/** The verdict of a finished run() with result code `code`, or undefined when all is well. */
+/** The verdict of a finished run() with result code `code`, or undefined when all is well.
+ *  RUN.CLEAN (hunt_execution: done, and the model's check at rest found it clean) is well;
+ *  RUN.DONE gets the deep check at rest. */
 export function verdictOf(e: Engine, code: number): Verdict | undefined {
+  if (code === RUN.CLEAN) return undefined;
   if (code === RUN.VIOLATION) {
     const v = modelViolation(e);
     if (!v) throw new InternalError("run() reported a violation but none is recorded");

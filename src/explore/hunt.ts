@@ -1,6 +1,7 @@
 // The race hunter: many short executions of a small machine, each a fresh seeded op list per
 // CPU run to the end under PCT or the uniform random scheduler, checked in the model on
-// every step and by the deep checker at rest. A failure is replayed from its choice log to
+// every step and at rest (RUN.CLEAN), and by the deep checker when the model's check at rest
+// does not call it clean. A failure is replayed from its choice log to
 // prove it deterministic, shrunk, drawn as a CPU-column diagram and written as a repro file.
 //
 // The loop is the hot path (hundreds of thousands of executions a second): one engine, its
@@ -8,7 +9,7 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
@@ -203,7 +204,9 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
       m.config_set(CFG.PCT_K, pctK);
     }
-    // In-model violation, else the deep check at rest (one fused pass when clean).
+    // Clean at rest by the model's own check (the common case), else the in-model violation
+    // or the deep check at rest.
+    if (code === RUN.CLEAN) continue;
     const verdict = verdictOf(e, code);
     if (!verdict || seen.has(verdict.signature)) continue;
     seen.add(verdict.signature);

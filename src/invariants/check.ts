@@ -5,11 +5,13 @@
 // freed under a pte, a pte whose data is gone.
 //
 // It runs at the end of every hunt execution on tiny machines, hundreds of thousands of times
-// a second, so: at rest on a machine of at most 32 frames one fused pass (cleanAtRest)
-// answers "clean?" without allocating or building anything, and only a state it does not
-// call clean goes through the passes that find and describe each violation; scratch arrays
-// are preallocated per machine layout, and strings are built only for violations. A new
-// invariant goes into both: test/invariants/fused.test.ts fails until the two agree.
+// a second, so: at rest on a machine of at most 32 frames one fused pass answers "clean?"
+// without allocating or building anything, and only a state it does not call clean goes
+// through the passes here that find and describe each violation; scratch arrays are
+// preallocated per machine layout, and strings are built only for violations. The fused pass
+// lives in the model (assembly/kernel/rest.ts, m.clean_at_rest()): hunt_execution runs it
+// itself and answers RUN.CLEAN, so a clean hunt execution never comes here. A new invariant
+// goes into both: test/invariants/fused.test.ts fails until the two agree.
 //
 // `quiescent` = every CPU between operations, the disk idle, kswapd idle: no running path
 // holds a temporary reference or a lock, so counts must be exact and every lock free.
@@ -67,7 +69,7 @@ class Layout {
   /** Areas the machine has (a swap map each); MAX_AREAS areas are checked. */
   readonly nAreas: number;
   readonly hashSize: number;
-  /** Frames fit a 32-bit mask: the fused check at rest (cleanAtRest) applies. */
+  /** Frames fit a 32-bit mask: the model's fused check at rest (clean_at_rest) applies. */
   readonly small: boolean;
   // word indices into I32 (halfword index for the swap map)
   readonly G: number; readonly AGENTS: number; readonly AREAS: number; readonly MMS: number;
@@ -183,19 +185,19 @@ function layoutOf(e: Engine): Layout {
   return L;
 }
 
-/** The fused pass alone (tests): true when it finds the state clean at rest, undefined when
- *  the machine is too large for it. */
+/** The model's fused pass alone (tests): true when it finds the state clean at rest,
+ *  undefined when the machine is too large for it. */
 export function fusedCleanAtRest(e: Engine): boolean | undefined {
   const L = layoutOf(e);
-  return L.small ? cleanAtRest(L) : undefined;
+  return L.small ? e.m.clean_at_rest() !== 0 : undefined;
 }
 
 /** Checks every invariant of the whole state; [] when clean. */
 export function checkInvariants(e: Engine, opts: CheckOptions): Violation[] {
   const L = layoutOf(e);
-  // At rest on a small machine (every hunt execution): one fused pass that only answers
-  // "clean?"; when it is not, the passes below find out what and say so.
-  if (opts.quiescent && L.small && opts.full !== true && cleanAtRest(L)) return NO_VIOLATIONS;
+  // At rest on a small machine: the model's fused pass, which only answers "clean?"; when it
+  // is not, the passes below find out what and say so.
+  if (opts.quiescent && L.small && opts.full !== true && e.m.clean_at_rest() !== 0) return NO_VIOLATIONS;
   const I = L.I32;
   const U16 = L.U16;
   const v = collector;
@@ -209,180 +211,6 @@ export function checkInvariants(e: Engine, opts: CheckOptions): Violation[] {
   checkFreeList(L, I, v);
   if (opts.quiescent) checkLocksFree(L, I, v);
   return v.result();
-}
-
-// ---- the fused check at rest ----------------------------------------------------------------
-
-// abi.ts's word offsets and flags as plain constants for the hot path (no property loads).
-const A_FLAGS = A.FLAGS, A_SDL = A.SDL, A_LOWEST = A.LOWEST, A_HIGHEST = A.HIGHEST;
-const MM_USERS = MM.USERS, MM_PTL = MM.PTL, MM_SEM = MM.SEM;
-const AG_HELD = AG.HELD, AG_SPINS = AG.SPINS_HELD, AG_BKL_DEPTH = AG.BKL_DEPTH, AG_BKL_SAVED = AG.BKL_SAVED;
-const G_PCL = G.PCL, G_SLL = G.SLL, G_LRU = G.LRU_LOCK, G_BKL = G.BKL, G_NR_FREE = G.NR_FREE;
-const G_NR_SWAP = G.NR_SWAP_PAGES, G_SWAPOFF = G.SWAPOFF_AREA;
-const PG_LOCKED = PG.LOCKED, PG_UPTODATE = PG.UPTODATE, PG_SWAPCACHE = PG.SWAPCACHE;
-const PG_RESERVED = PG.RESERVED, PG_INUSE = PG.INUSE, PTE_PRESENT = PTE.PRESENT;
-
-/**
- * Whether the quiescent check finds nothing, in one pass over the state that allocates
- * nothing and builds no string. True only when the passes below would report no violation;
- * false when they would, and in the one case of doubt (an area beyond the machine's own in
- * use or locked), where they then decide. Frames are tracked in 32-bit masks (L.small).
- * Each test names what the passes report for it. test/invariants/fused.test.ts holds the
- * two to the same answers on model executions and on states broken word by word.
- */
-function cleanAtRest(L: Layout): boolean {
-  const I = L.I32, U16 = L.U16;
-  const g = L.G;
-  const nFrames = L.nFrames, ns = L.nSlots, sh = L.slotsShift;
-  const FLAGS = L.PG_FLAGS, INDEX = L.PG_INDEX, CONTENT = L.PG_CONTENT, SMAP = L.SWAP_MAP16;
-  const slotPtes = L.slotPtes, slotCache = L.slotCache, frameMaps = L.frameMaps;
-
-  // Locks (checkLocksFree): the global lock words, every mm's page_table_lock and mmap_sem.
-  if ((I[g + G_PCL] | I[g + G_SLL] | I[g + G_LRU] | I[g + G_BKL]) !== 0) return false;
-  const nMm = L.nMm;
-  for (let mb = L.MMS, end = L.MMS + nMm * MM_WORDS; mb < end; mb += MM_WORDS) {
-    if ((I[mb + MM_PTL] | I[mb + MM_SEM]) !== 0) return false;
-  }
-
-  // Areas (collectAreas): no sdev_lock held, header slots BAD, free slots in the bracket and
-  // counted by nr_swap_pages; the per-slot scratch of the used areas zeroed. The machine's
-  // own areas first; the others (no swap map: never swapped on) must be all quiet.
-  let freeUsable = 0;
-  const areas = L.AREAS, nAreas = L.nAreas;
-  for (let a = 0, ab = areas; a < nAreas; a++, ab += AREA_WORDS) {
-    if (I[ab + A_SDL] !== 0) return false;                      // lock-leak:sdev_lock
-    const flags = I[ab + A_FLAGS];
-    if ((flags & SWP_USED) === 0) continue;
-    const base = a << sh;
-    for (let s = base; s < base + ns; s++) { slotPtes[s] = 0; slotCache[s] = EMPTY_SLOT; }
-    const sm = SMAP + base;
-    if (U16[sm] !== SWAP_MAP_BAD) return false;                 // bad-slot:header
-    if ((flags & SWP_WRITEOK) !== SWP_WRITEOK) continue;
-    const lowest = I[ab + A_LOWEST], highest = I[ab + A_HIGHEST];
-    for (let s = 1; s < ns; s++) {
-      if (U16[sm + s] !== 0) continue;
-      if (s < lowest || s > highest) return false;              // nr-swap-pages:bracket
-      freeUsable++;
-    }
-  }
-  let stray = 0;
-  for (let ab = areas + nAreas * AREA_WORDS, end = areas + MAX_AREAS * AREA_WORDS; ab < end; ab += AREA_WORDS) {
-    stray |= I[ab + A_SDL] | (I[ab + A_FLAGS] & SWP_USED);
-  }
-  if (stray !== 0) return false;                                 // (the passes judge it)
-  if (I[g + G_SWAPOFF] < 0 && I[g + G_NR_SWAP] !== freeUsable) return false; // nr-swap-pages:counter
-
-  // The swap-cache hash (scanSwapCacheHash): chains sound, every hashed page PG_swapcache in
-  // its key's bucket; slotCache = the page a lookup of the slot's entry returns.
-  const mask = L.hashSize - 1;
-  const next = L.PG_HASH_NEXT;
-  let hashed = 0; // frames met in the chains
-  for (let b = 0, hh = L.HASH_HEAD; b <= mask; b++) {
-    for (let f = I[hh + b]; f !== 0; f = I[next + f]) {
-      if (f < 0 || f >= nFrames || ((hashed >>> f) & 1) !== 0) return false; // cache-page:hash-chain
-      hashed |= 1 << f;
-      if ((I[FLAGS + f] & PG_SWAPCACHE) === 0) return false;  // cache-page:hashed-not-cached
-      const entry = I[INDEX + f];
-      if ((mix32(entry) & mask) !== b) return false;             // cache-page:index
-      const s = slotOf(L, I, entry);
-      if (s < 0) return false;                                   // scanFrames: a bad entry
-      if (slotCache[s] === EMPTY_SLOT) slotCache[s] = f;
-    }
-  }
-
-  // The free stack (checkFreeList): n distinct frames, none the zero page, none in use.
-  const nFree = I[g + G_NR_FREE];
-  if (nFree < 0 || nFree > nFrames) return false;                // bug-on:free-list
-  let onFreeList = 0;
-  for (let i = L.FREE_STACK, end = L.FREE_STACK + nFree; i < end; i++) {
-    const f = I[i];
-    if (f <= 0 || f >= nFrames || ((onFreeList >>> f) & 1) !== 0 || (I[FLAGS + f] & PG_INUSE) !== 0) return false;
-    onFreeList |= 1 << f;
-  }
-
-  // Ptes (scanPtes): each reads the last value written to it; references counted.
-  for (let f = 0; f < nFrames; f++) frameMaps[f] = 0;
-  const nPages = L.nPages;
-  for (let mm = 0, mb = L.MMS; mm < nMm; mm++, mb += MM_WORDS) {
-    if (I[mb + MM_USERS] === 0) continue;
-    const row = mm << L.pagesShift;
-    const ptes = L.PTES + row, shadows = L.SHADOW + row;
-    for (let p = 0; p < nPages; p++) {
-      const pte = I[ptes + p];
-      const shadow = I[shadows + p];
-      if (pte === 0) {
-        if (shadow !== 0) return false;                          // data-lost:none
-      } else if ((pte & PTE_PRESENT) !== 0) {
-        const f = pte >>> 4;
-        if (f >= nFrames) return false;                          // data-lost:bad-frame
-        frameMaps[f]++;
-        const content = I[CONTENT + f];
-        if (f === 0) {
-          if ((shadow | content) !== 0) return false;            // data-lost:zero-page
-        } else if ((I[FLAGS + f] & PG_INUSE) === 0 || content !== shadow) {
-          return false;                                          // data-lost:free-frame, present
-        }
-      } else {
-        const entry = pte >>> 1;
-        const s = slotOf(L, I, entry);
-        if (s < 0) return false;                                 // bad-slot / free-slot:unused-area
-        slotPtes[s]++;
-        const count = U16[SMAP + s];
-        if ((entry & 0xffffff) === 0 || count === SWAP_MAP_BAD || count === 0) return false; // bad-slot:pte, free-slot:pte
-        const f = slotCache[s];
-        const content = f !== EMPTY_SLOT && (I[FLAGS + f] & PG_UPTODATE) !== 0 ? I[CONTENT + f] : I[L.SLOT_CONTENT + s];
-        if (content !== shadow) return false;                    // data-lost:swap-cache, swap-slot
-      }
-    }
-  }
-
-  // Frames (scanFrames, checkPageCounts, checkFreeList, checkLocksFree's page locks).
-  const zf = I[FLAGS];
-  if ((zf & (PG_SWAPCACHE | PG_LOCKED)) !== 0 || (zf & PG_RESERVED) === 0) return false; // cache-page:zero-page, lock-leak:page-lock
-  let nFreeFrames = 0;
-  for (let f = 1, counts = L.PG_COUNT; f < nFrames; f++) {
-    const fl = I[FLAGS + f];
-    if ((fl & PG_LOCKED) !== 0) return false;                    // lock-leak:page-lock
-    const count = I[counts + f];
-    if ((fl & PG_INUSE) === 0) {
-      // cache-page:free-page, bug-on:free-page-count
-      if ((fl & PG_SWAPCACHE) !== 0 || count !== 0) return false;
-      nFreeFrames++;
-      continue;
-    }
-    let need = frameMaps[f];
-    if ((fl & PG_SWAPCACHE) !== 0) {
-      const entry = I[INDEX + f];
-      const s = slotOf(L, I, entry);
-      // A lookup of its entry must return this page: else it is unhashed, hashed under
-      // another key, or one of two for the entry (swapcache-unique).
-      if (s < 0 || slotCache[s] !== f) return false;
-      const c = U16[SMAP + s];
-      if ((entry & 0xffffff) === 0 || c === SWAP_MAP_BAD || c === 0) return false; // bad-slot:cache, free-slot:cached
-      need++;
-    }
-    if (count !== need) return false;                            // cache-page:count, bug-on:page-count/page-leak
-  }
-  // The stack's frames are distinct free ones: every free frame is on it iff as many.
-  if (nFreeFrames !== nFree) return false;                       // bug-on:free-list (lost)
-
-  // swap_map counts (checkSlots): exact, but for free, bad and sticky-MAX slots. Every cached
-  // slot has its one page in slotCache (the frame pass made sure).
-  for (let a = 0, ab = areas; a < nAreas; a++, ab += AREA_WORDS) {
-    if ((I[ab + A_FLAGS] & SWP_USED) === 0) continue;
-    const base = a << sh;
-    for (let s = base + 1; s < base + ns; s++) {
-      const count = U16[SMAP + s];
-      if (count === 0 || count >= SWAP_MAP_MAX) continue;
-      if (count !== slotPtes[s] + (slotCache[s] !== EMPTY_SLOT ? 1 : 0)) return false; // swap-count:short, leak
-    }
-  }
-
-  // Agents at rest hold nothing (checkLocksFree).
-  for (let ab = L.AGENTS, end = L.AGENTS + L.nAgents * AGENT_WORDS; ab < end; ab += AGENT_WORDS) {
-    if ((I[ab + AG_HELD] | I[ab + AG_SPINS]) !== 0 || I[ab + AG_BKL_DEPTH] + I[ab + AG_BKL_SAVED] !== 0) return false;
-  }
-  return true;
 }
 
 // ---- swap areas: used areas, header slot, free counter and bracket (inv 6, 7) ----------

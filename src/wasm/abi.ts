@@ -17,7 +17,7 @@ export const R = {
   CONFIG: 0, GLOBALS: 1, STATS: 2, AGENTS: 3, STACKS: 4, AREAS: 5, MMS: 6, PG_COUNT: 7,
   PG_FLAGS: 8, PG_INDEX: 9, PG_CONTENT: 10, PG_LRU_NEXT: 11, PG_LRU_PREV: 12, PG_HASH_NEXT: 13,
   FREE_STACK: 14, SWAP_MAP: 15, SLOT_CONTENT: 16, HASH_HEAD: 17, PTES: 18, SHADOW: 19, OPS: 20,
-  LOG: 21, TRACE: 22, IOQ: 23, SWAP_TMP: 24, END: 25, WORKLOAD: 26,
+  LOG: 21, TRACE: 22, IOQ: 23, SWAP_TMP: 24, END: 25, WORKLOAD: 26, REST_SCRATCH: 27,
 } as const;
 
 /** assembly/kernel/workload.ts PAT_* (CFG.GEN_PATTERN) and TF_* (CFG.GEN_T_FULL bits). */
@@ -91,7 +91,7 @@ export const swpOffset = (entry: number): number => entry & 0xffffff;
 export const swpEntry = (area: number, offset: number): number => (area << 24) | offset;
 
 /** assembly/kernel/machine.ts RUN_* */
-export const RUN = { DONE: 0, VIOLATION: 1, STARVED: 2, LIMIT: 3, DIVERGED: 4, OP_END: 5 } as const;
+export const RUN = { DONE: 0, VIOLATION: 1, STARVED: 2, LIMIT: 3, DIVERGED: 4, OP_END: 5, CLEAN: 6 } as const;
 
 /** assembly/kernel/sched.ts SCHED_* */
 export const SCHED = { RTC: 0, RANDOM: 1, PCT: 2, REPLAY: 3 } as const;

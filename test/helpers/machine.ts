@@ -6,9 +6,9 @@ import {
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
 
-/** A booted Wasm machine (run-to-completion scheduler unless overridden), ops not loaded. */
-export function machine(over: Partial<MachineConfig> = {}): Engine {
-  const e = Engine.wasm();
+/** A booted machine (run-to-completion scheduler unless overridden), ops not loaded: on a new
+ *  Wasm engine, or on `e` (a JS one, say). */
+export function machine(over: Partial<MachineConfig> = {}, e: Engine = Engine.wasm()): Engine {
   e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over });
   e.reset();
   return e;

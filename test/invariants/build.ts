@@ -8,9 +8,9 @@ import { machine, state } from "../helpers/machine.js";
 
 export type State = ReturnType<typeof state>;
 
-/** Small machine: 2 CPUs, 16 frames, 2 mms of 8 pages, 2 areas of 16 slots. */
-export function tinyMachine(): Engine {
-  return machine({ cpus: 2, frames: 16, mms: 2, pagesPerMm: 8, areas: 2, slotsPerArea: 16 });
+/** Small machine: 2 CPUs, 16 frames, 2 mms of 8 pages, 2 areas of 16 slots (on e, if given). */
+export function tinyMachine(e?: Engine): Engine {
+  return machine({ cpus: 2, frames: 16, mms: 2, pagesPerMm: 8, areas: 2, slotsPerArea: 16 }, e);
 }
 
 /** Pops the top of the free stack like rmqueue: count 1, in use, content zeroed. */
@@ -61,13 +61,13 @@ export interface Clean {
 }
 
 /**
- * A consistent quiescent state touching every invariant:
+ * A consistent quiescent state touching every invariant (on engine `on`, else a new Wasm one):
  *   mm0[0] present anon page, mm0[1] swap pte E0:1 (on disk only), mm0[2] swap pte E0:2
  *   (page in the swap cache, uptodate), mm0[3] the zero page, mm0[4] and mm1[1] share a page
  *   (fork), mm1[0] maps the swap-cache page of E0:3 (swapped in, slot still held by the cache).
  */
-export function cleanState(): Clean {
-  const e = tinyMachine();
+export function cleanState(on?: Engine): Clean {
+  const e = tinyMachine(on);
   const s = state(e);
   const e1 = swpEntry(0, 1), e2 = swpEntry(0, 2), e3 = swpEntry(0, 3);
 

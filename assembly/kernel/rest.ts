@@ -1,0 +1,255 @@
+// The fused check at rest: is the machine clean, now that every CPU is between operations,
+// the disk idle and kswapd asleep? One pass over the state that only answers yes or no, run
+// at the end of every hunt execution (hunt.ts, RUN_CLEAN) and by the host's checkInvariants
+// (src/invariants/check.ts) before its full passes. Those passes find and describe each
+// violation; this pass must call a state clean exactly when they find nothing, and "not
+// clean" sends the state to them. Each test below names what they report for it (e.g.
+// `cache-page:hash-chain`); test/invariants/fused.test.ts holds the two to the same answers
+// on hunt end states and on those states broken word by word, in both builds. A new
+// invariant goes into both.
+//
+// At rest nothing holds a temporary reference or a lock, so every count must be exact and
+// every lock free. Frame sets are 32-bit masks, so the pass applies only to machines of at
+// most REST_MAX_FRAMES frames; on larger ones it answers false ("don't know"). Its per-slot
+// and per-frame counts live in the R_REST_SCRATCH region, past the end of the state.
+import { ld, st } from "./platform";
+import {
+  nFrames, nMm, nPages, nAgents, nSlots, slotsShift, nAreaSlots, hashMask, MAX_AREAS, HASH_HEAD, FREE_STACK,
+  REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_MAX_FRAMES,
+  gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
+  mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
+  swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
+  page_flags, page_count, page_index, page_content, ZERO_PAGE,
+  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE,
+  pte_get, shadow_get, pte_present, pte_frame, pte_to_swp_entry,
+  ag_get, AG_BKL_DEPTH, AG_BKL_SAVED,
+} from "./state";
+import { AG_HELD, AG_SPINS_HELD } from "./locks";
+import { bucket, hash_next } from "../mm/swap_state";
+
+/** No cache page for a slot: frame 0, the zero page, is never in the swap cache. */
+const NO_PAGE: i32 = 0;
+
+@inline function slot_ptes(s: i32): i32 { return ld(REST_SLOT_PTES + (s << 2)); }
+@inline function set_slot_ptes(s: i32, v: i32): void { st(REST_SLOT_PTES + (s << 2), v); }
+@inline function slot_cache(s: i32): i32 { return ld(REST_SLOT_CACHE + (s << 2)); }
+@inline function set_slot_cache(s: i32, f: i32): void { st(REST_SLOT_CACHE + (s << 2), f); }
+@inline function frame_maps(f: i32): i32 { return ld(REST_FRAME_MAPS + (f << 2)); }
+@inline function set_frame_maps(f: i32, v: i32): void { st(REST_FRAME_MAPS + (f << 2), v); }
+
+/** The machine's own areas: those with a swap map (and scratch). The others never swapped on. */
+@inline function own_areas(): i32 { return nAreaSlots < MAX_AREAS ? nAreaSlots : MAX_AREAS; }
+
+/** Whether the quiescent state is clean (see the header); false also when the machine is too
+ *  large for the pass, or in the one case of doubt (an area beyond the machine's own in use
+ *  or locked), where the full passes decide. Allocates nothing. */
+export function clean_at_rest(): bool {
+  if (nFrames > REST_MAX_FRAMES) return false;
+  if (!locks_free()) return false;
+  const freeSlots = usable_free_slots();
+  if (freeSlots < 0) return false;
+  if (!stray_areas_quiet()) return false;                         // (the passes judge it)
+  // sys_swapoff subtracts the area's pages up front; the counter only matches again after.
+  if (gget(G_SWAPOFF_AREA) < 0 && gget(G_NR_SWAP_PAGES) != freeSlots) return false; // nr-swap-pages:counter
+  if (!swap_cache_hash_sound()) return false;
+  const nFree = gget(G_NR_FREE);
+  if (!free_stack_sound(nFree)) return false;
+  if (!ptes_read_last_writes()) return false;
+  if (!frames_counted(nFree)) return false;
+  if (!swap_counts_exact()) return false;
+  return agents_hold_nothing();
+}
+
+/** The global lock words, every mm's page_table_lock and mmap_sem (checkLocksFree). */
+function locks_free(): bool {
+  if ((gget(G_PCL) | gget(G_SLL) | gget(G_LRU_LOCK) | gget(G_BKL)) != 0) return false; // lock-leak
+  for (let mm = 0; mm < nMm; mm++) {
+    if ((mm_get(mm, MM_PTL) | mm_get(mm, MM_SEM)) != 0) return false;              // lock-leak
+  }
+  return true;
+}
+
+/**
+ * The machine's own areas (collectAreas): no sdev_lock held, the header slot BAD, every free
+ * slot of a writable area inside its [lowest_bit, highest_bit] bracket. Zeroes the scratch of
+ * the areas in use. Returns the free usable slots (what nr_swap_pages must be), -1 when not clean.
+ */
+function usable_free_slots(): i32 {
+  let free = 0;
+  for (let a = 0; a < own_areas(); a++) {
+    if (area_get(a, A_SDL) != 0) return -1;                       // lock-leak:sdev_lock
+    const fl = area_get(a, A_FLAGS);
+    if ((fl & SWP_USED) == 0) continue;
+    const base = a << slotsShift;
+    for (let s = base; s < base + nSlots; s++) { set_slot_ptes(s, 0); set_slot_cache(s, NO_PAGE); }
+    if (swap_count(base) != SWAP_MAP_BAD) return -1;              // bad-slot:header
+    if ((fl & SWP_WRITEOK) != SWP_WRITEOK) continue;
+    const lowest = area_get(a, A_LOWEST), highest = area_get(a, A_HIGHEST);
+    for (let off = 1; off < nSlots; off++) {
+      if (swap_count(base + off) != 0) continue;
+      if (off < lowest || off > highest) return -1;               // nr-swap-pages:bracket
+      free++;
+    }
+  }
+  return free;
+}
+
+/** The areas beyond the machine's own (no swap map) neither in use nor locked. When one is,
+ *  the full passes judge it: this pass has no scratch for its slots. */
+function stray_areas_quiet(): bool {
+  let stray = 0;
+  for (let a = own_areas(); a < MAX_AREAS; a++) stray |= area_get(a, A_SDL) | (area_get(a, A_FLAGS) & SWP_USED);
+  return stray == 0;
+}
+
+/** Global slot of an entry of an area in use, or -1 (the full passes' slotOf: they admit any
+ *  area below MAX_AREAS, but one in use beyond the machine's own has already ended this pass). */
+function rest_slot(entry: i32): i32 {
+  const a = swp_type(entry);
+  if (a >= own_areas() || swp_offset(entry) >= nSlots) return -1;
+  if ((area_get(a, A_FLAGS) & SWP_USED) == 0) return -1;
+  return slot_of(entry);
+}
+
+/**
+ * The swap-cache hash, bucket by bucket as lookups walk it (scanSwapCacheHash): chains end,
+ * every hashed page is PG_swapcache and sits in its key's bucket (swap_state.ts bucket).
+ * Notes per slot the page a lookup of its entry returns: the first in its chain.
+ */
+function swap_cache_hash_sound(): bool {
+  let hashed = 0; // frames met in the chains
+  for (let b = 0; b <= hashMask; b++) {
+    const head = HASH_HEAD + (b << 2);
+    for (let f = ld(head); f != 0; f = hash_next(f)) {
+      if (f < 0 || f >= nFrames || ((hashed >>> f) & 1) != 0) return false; // cache-page:hash-chain
+      hashed |= 1 << f;
+      if ((page_flags(f) & PG_SWAPCACHE) == 0) return false;      // cache-page:hashed-not-cached
+      const entry = page_index(f);
+      if (bucket(entry) != head) return false;                    // cache-page:index
+      const s = rest_slot(entry);
+      if (s < 0) return false;                                    // scanFrames: a bad entry
+      if (slot_cache(s) == NO_PAGE) set_slot_cache(s, f);
+    }
+  }
+  return true;
+}
+
+/** The free stack (checkFreeList): nFree distinct frames, none the zero page, none in use. */
+function free_stack_sound(nFree: i32): bool {
+  if (nFree < 0 || nFree > nFrames) return false;                 // bug-on:free-list
+  let onStack = 0;
+  for (let i = 0; i < nFree; i++) {
+    const f = ld(FREE_STACK + (i << 2));
+    if (f <= 0 || f >= nFrames || ((onStack >>> f) & 1) != 0 || (page_flags(f) & PG_INUSE) != 0) {
+      return false;                                               // bug-on:free-list
+    }
+    onStack |= 1 << f;
+  }
+  return true;
+}
+
+/** Every pte of a live mm reads the last value written to it (scanPtes); counts the present
+ *  ptes per frame and the swap ptes per slot. */
+function ptes_read_last_writes(): bool {
+  for (let f = 0; f < nFrames; f++) set_frame_maps(f, 0);
+  for (let mm = 0; mm < nMm; mm++) {
+    if (mm_get(mm, MM_USERS) == 0) continue;                      // no process in this mm
+    for (let p = 0; p < nPages; p++) {
+      const pte = pte_get(mm, p);
+      const shadow = shadow_get(mm, p);
+      if (pte == 0) {
+        if (shadow != 0) return false;                            // data-lost:none
+      } else if (pte_present(pte)) {
+        if (!present_pte_reads(pte_frame(pte), shadow)) return false;
+      } else if (!swap_pte_reads(pte_to_swp_entry(pte), shadow)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function present_pte_reads(f: i32, shadow: i32): bool {
+  if (f >= nFrames) return false;                                 // data-lost:bad-frame
+  set_frame_maps(f, frame_maps(f) + 1);
+  const content = page_content(f);
+  if (f == ZERO_PAGE) return (shadow | content) == 0;             // data-lost:zero-page
+  return (page_flags(f) & PG_INUSE) != 0 && content == shadow;    // data-lost:free-frame, present
+}
+
+function swap_pte_reads(entry: i32, shadow: i32): bool {
+  const s = rest_slot(entry);
+  if (s < 0) return false;                                        // bad-slot:invalid-entry, free-slot:unused-area
+  set_slot_ptes(s, slot_ptes(s) + 1);
+  const count = swap_count(s);
+  if (swp_offset(entry) == 0 || count == SWAP_MAP_BAD || count == 0) return false; // bad-slot:pte, free-slot:pte
+  // A fault reads the page a cache lookup returns once it is uptodate, else the slot.
+  const f = slot_cache(s);
+  const content = f != NO_PAGE && (page_flags(f) & PG_UPTODATE) != 0 ? page_content(f) : slot_content(s);
+  return content == shadow;                                       // data-lost:swap-cache, swap-slot
+}
+
+/**
+ * Frames (scanFrames, checkPageCounts, checkFreeList, checkLocksFree's page locks): the zero
+ * page reserved and uncached, no page locked, free pages uncounted and uncached, each page's
+ * count exactly its ptes plus the swap cache, and as many free frames as the free stack holds
+ * (its frames being distinct free ones, every free frame is on it).
+ */
+function frames_counted(nFree: i32): bool {
+  const zf = page_flags(ZERO_PAGE);
+  if ((zf & (PG_SWAPCACHE | PG_LOCKED)) != 0 || (zf & PG_RESERVED) == 0) return false; // cache-page:zero-page, lock-leak:page-lock
+  let nFreeFrames = 0;
+  for (let f = 1; f < nFrames; f++) {
+    const fl = page_flags(f);
+    if ((fl & PG_LOCKED) != 0) return false;                      // lock-leak:page-lock
+    const count = page_count(f);
+    if ((fl & PG_INUSE) == 0) {
+      if ((fl & PG_SWAPCACHE) != 0 || count != 0) return false;   // cache-page:free-page, bug-on:free-page-count
+      nFreeFrames++;
+      continue;
+    }
+    let need = frame_maps(f);
+    if ((fl & PG_SWAPCACHE) != 0) {
+      if (!cache_page_found(f)) return false;
+      need++;
+    }
+    if (count != need) return false;                              // cache-page:count, bug-on:page-count/page-leak
+  }
+  return nFreeFrames == nFree;                                    // bug-on:free-list (lost)
+}
+
+/** A lookup of a cache page's entry returns it: else it is unhashed, hashed under another
+ *  key, or one of two for the entry (swapcache-unique). And its slot is live. */
+function cache_page_found(f: i32): bool {
+  const entry = page_index(f);
+  const s = rest_slot(entry);
+  if (s < 0 || slot_cache(s) != f) return false;                  // cache-page:unhashed, swapcache-unique, ...
+  const c = swap_count(s);
+  return swp_offset(entry) != 0 && c != SWAP_MAP_BAD && c != 0;   // bad-slot:cache, free-slot:cached
+}
+
+/** swap_map counts (checkSlots): exactly the swap ptes plus the cache page, but for free, bad
+ *  and sticky-MAX slots. Every cached slot has its one page noted (frames_counted made sure). */
+function swap_counts_exact(): bool {
+  for (let a = 0; a < own_areas(); a++) {
+    if ((area_get(a, A_FLAGS) & SWP_USED) == 0) continue;
+    const base = a << slotsShift;
+    for (let s = base + 1; s < base + nSlots; s++) {
+      const count = swap_count(s);
+      if (count == 0 || count >= SWAP_MAP_MAX) continue;
+      const users = slot_ptes(s) + (slot_cache(s) != NO_PAGE ? 1 : 0);
+      if (count != users) return false;                           // swap-count:short, leak
+    }
+  }
+  return true;
+}
+
+/** No agent at rest still counts a lock as held (checkLocksFree: lock-leak:agent). */
+function agents_hold_nothing(): bool {
+  for (let a = 0; a < nAgents; a++) {
+    if ((ag_get(a, AG_HELD) | ag_get(a, AG_SPINS_HELD)) != 0) return false; // lock-leak:agent
+    // `| 0`: the JS twin's sum wraps as Wasm's does.
+    if (((ag_get(a, AG_BKL_DEPTH) + ag_get(a, AG_BKL_SAVED)) | 0) != 0) return false; // lock-leak:agent
+  }
+  return true;
+}
