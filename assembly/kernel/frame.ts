@@ -46,13 +46,14 @@ export let fp: i32 = 0;
   return STACKS + ((agent * STACK_FRAMES + depth) * FRAME_BYTES);
 }
 
-/** Points cur/fp at the agent's top frame; returns false when its stack is empty. */
-export function enter_agent(agent: i32): bool {
+/** Points cur/fp at the agent's top frame and returns fp; 0 when its stack is empty (no
+ *  frame is at address 0). Inlined into the run loop, which keeps fp in a local. */
+@inline export function enter_agent(agent: i32): i32 {
   cur = agent;
   const sp = ag_get(agent, AG_SP);
-  if (sp == 0) { fp = 0; return false; }
-  fp = frame_addr(agent, sp - 1);
-  return true;
+  const f = sp == 0 ? 0 : frame_addr(agent, sp - 1);
+  fp = f;
+  return f;
 }
 
 @inline export function frame_proc(): i32 { return ld(fp); }

@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, push_frame, frame_proc, frame_pc, OP_DONE, BLOCK, CONT } from "./frame";
+import { enter_agent, push_frame, OP_DONE, BLOCK, CONT } from "./frame";
 import { set_state, reacquire_kernel_lock } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -174,16 +174,22 @@ function access_hit(cpu: i32, op: i32): bool {
   if (ag_get(a, AG_OP_HEAD) == ag_get(a, AG_OP_TAIL)) park_if_no_ops(a);
 }
 
-/** The section at a's top frame is about to run: violations and trace records name it. */
-@inline function section_context(a: i32): void {
-  bug_context(a, frame_proc(), frame_pc());
-  if (tracing) trace_context(gget(G_STEP), a, frame_proc(), frame_pc());
+/** Runs the section at the top of agent a's stack, whose frame is at f; the section's step
+ *  code. Violations and trace records name it first. (Inlined, with f in a local: the model's
+ *  fp is a module global, which V8 reloads from memory at every use.) */
+@inline function run_section(a: i32, f: i32): i32 {
+  const proc = ld(f), pc = ld(f + 4);
+  bug_context(a, proc, pc);
+  if (tracing) trace_context(gget(G_STEP), a, proc, pc);
+  return dispatch(proc, pc);
 }
 
 /** Runs one section of agent a (inlined: once per step). */
 @inline function step_agent(a: i32): void {
   if (!reacquire_kernel_lock(a)) return;
-  if (!enter_agent(a)) {
+  let f = enter_agent(a);
+  let r: i32;
+  if (f == 0) {
     // A CPU between ops starts its next one in this step.
     const op = take_op(a);
     const top = op_proc(op_kind(op));
@@ -198,11 +204,12 @@ function access_hit(cpu: i32, op: i32): bool {
       return;
     }
     push_op_frame(a, op);
-    enter_agent(a);
+    f = enter_agent(a);
+    // Its first section: named as the op start named it, and traced under that context.
+    r = dispatch(ld(f), ld(f + 4));
   } else {
-    section_context(a);
+    r = run_section(a, f);
   }
-  let r = dispatch(frame_proc(), frame_pc());
   if (r == CONT) r = run_merged(a);
   if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
   if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
@@ -213,11 +220,10 @@ function access_hit(cpu: i32, op: i32): bool {
 function run_merged(a: i32): i32 {
   let r = CONT;
   while (r == CONT) {
-    enter_agent(a);
+    const f = enter_agent(a);
     // The section before traced nothing: still give it its own record.
     if (tracing && trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
-    section_context(a);
-    r = dispatch(frame_proc(), frame_pc());
+    r = run_section(a, f);
   }
   return r;
 }

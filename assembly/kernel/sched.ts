@@ -123,19 +123,23 @@ function pct_order(): void {
 }
 
 /** Machines of up to 4 agents: the highest runnable agent of every mask (pctTable, 2 bits
- *  per mask). Agent a owns the masks that contain it and no agent of higher priority; no
- *  sort, no loop over masks: this runs at every reset and change point. */
+ *  per mask). Agent a owns the masks that contain it and no agent of higher priority: no
+ *  sort, no loop over masks (this runs at every reset and change point). An agent the
+ *  machine lacks ranks lowest; no mask contains it. */
 function pct_table(): void {
-  let table = 0;
-  for (let a = 0; a < nAgents; a++) {
-    const p = ag_get(a, AG_PRIO);
-    let fields = mask_fields_with(a);
-    for (let b = 0; b < nAgents; b++) {
-      if (ag_get(b, AG_PRIO) > p) fields &= ~mask_fields_with(b);
-    }
-    table |= fields & imul(a, 0x55555555);
-  }
-  pctTable = table;
+  const p0 = prio_or_lowest(0), p1 = prio_or_lowest(1), p2 = prio_or_lowest(2), p3 = prio_or_lowest(3);
+  pctTable = owned(0, p0, p0, p1, p2, p3) | owned(1, p1, p0, p1, p2, p3) |
+    owned(2, p2, p0, p1, p2, p3) | owned(3, p3, p0, p1, p2, p3);
+}
+@inline function prio_or_lowest(a: i32): i32 { return a < nAgents ? ag_get(a, AG_PRIO) : -1; }
+/** Agent a's fields of the table (a in each): the masks with a, less those with a higher agent. */
+@inline function owned(a: i32, pa: i32, p0: i32, p1: i32, p2: i32, p3: i32): i32 {
+  let fields = mask_fields_with(a);
+  if (p0 > pa) fields &= ~mask_fields_with(0);
+  if (p1 > pa) fields &= ~mask_fields_with(1);
+  if (p2 > pa) fields &= ~mask_fields_with(2);
+  if (p3 > pa) fields &= ~mask_fields_with(3);
+  return fields & imul(a, 0x55555555);
 }
 /** For agent a < 4, the 2-bit fields of pctTable whose mask contains a (field m = bits
  *  2m, 2m+1: odd masks for agent 0, masks 2,3,6,7,... for agent 1, and so on). */

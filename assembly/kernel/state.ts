@@ -2,7 +2,7 @@
 // layout_machine() from the configuration. Every array's base address is published in the
 // region table so the host can build zero-copy typed-array views (src/wasm/views.ts).
 // Nothing here allocates after init.
-import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
+import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, mem_zero, trap } from "./platform";
 import {
   cfg, CONFIG_BASE, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
   CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS,
@@ -219,13 +219,13 @@ let stackHigh: i32 = 0;
 /** Zeroes every state region (not config, not op buffers, not the choice log). */
 export function clear_state(): void {
   // The words and stacks of agents this machine does not have stay as layout_machine zeroed them.
-  mem_fill(G, 0, AGENTS + nAgents * AGENT_WORDS * 4 - G);
-  for (let a = 0; a < nAgents; a++) mem_fill(STACKS + a * STACK_FRAMES * FRAME_BYTES, 0, stackHigh * FRAME_BYTES);
+  mem_zero(G, AGENTS + nAgents * AGENT_WORDS * 4 - G);
+  for (let a = 0; a < nAgents; a++) mem_zero(STACKS + a * STACK_FRAMES * FRAME_BYTES, stackHigh * FRAME_BYTES);
   stackHigh = 0;
   // Areas swapon could use (the ones of the boot config), then the rest of the state.
-  mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
-  mem_fill(MMS, 0, OPS - MMS);
-  mem_fill(IOQ, 0, region(R_END) - IOQ);
+  mem_zero(AREAS, nAreaSlots * AREA_WORDS * 4);
+  mem_zero(MMS, OPS - MMS);
+  mem_zero(IOQ, region(R_END) - IOQ);
 }
 
 // ---- globals (G region) -----------------------------------------------------------
