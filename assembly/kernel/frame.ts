@@ -79,15 +79,16 @@ export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3:
 /** Continue at section pc of the running procedure in a later step. */
 @inline export function next(pc: i32): i32 { st(fp + 4, pc); return YIELD; }
 
-/** Call proc; the caller resumes at section `then` (or now(then)) once it returns. */
-export function call(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
+/** Call proc; the caller resumes at section `then` (or now(then)) once it returns. (Inlined,
+ *  as call_now: one call, to push_frame, instead of two.) */
+@inline export function call(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
   st(fp + 4, then);
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return YIELD;
 }
 
 /** Call proc and run its section 0 in this same step (see the header for when). */
-export function call_now(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
+@inline export function call_now(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
   st(fp + 4, then);
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return CONT;

@@ -63,7 +63,7 @@ function block_on(addr: i32, state: i32): void {
 }
 
 // ---- spinlocks ---------------------------------------------------------------------
-function note_taken(cls: i32): void {
+@inline function note_taken(cls: i32): void {
   const held = ag_get(cur, AG_HELD);
   // Taking a class at or inside one already held breaks the order (PTL twice is fork's
   // parent+child pair and allowed).
@@ -72,7 +72,7 @@ function note_taken(cls: i32): void {
   ag_set(cur, AG_SPINS_HELD, ag_get(cur, AG_SPINS_HELD) + 1);
 }
 
-function note_released(cls: i32): void {
+@inline function note_released(cls: i32): void {
   const n = ag_get(cur, AG_SPINS_HELD) - 1;
   ag_set(cur, AG_SPINS_HELD, n);
   // PTL may be held twice (fork); clear its bit only when no PTL remains — tracked by the
@@ -80,14 +80,20 @@ function note_released(cls: i32): void {
   ag_set(cur, AG_HELD, ag_get(cur, AG_HELD) & ~(1 << cls));
 }
 
-/** spin_lock: true when taken; false when the agent now spins (return BLOCK). */
-export function spin_lock(addr: i32, cls: i32): bool {
-  const owner = ld(addr);
-  if (owner == 0) {
+/** spin_lock: true when taken; false when the agent now spins (return BLOCK). The free
+ *  lock is inlined at every call site (a section takes one in most steps); a held one is
+ *  spin_contended's. */
+@inline export function spin_lock(addr: i32, cls: i32): bool {
+  if (ld(addr) == 0) {
     st(addr, cur + 1);
     note_taken(cls);
     return true;
   }
+  return spin_contended(addr, cls);
+}
+
+function spin_contended(addr: i32, cls: i32): bool {
+  const owner = ld(addr);
   if (owner == cur + 1) bug(V_LOCK_ORDER, cls, -1, 0); // self-deadlock: recursive spinlock
   trace(EV_SPIN, cls, owner - 1, 0);
   block_on(addr, ST_SPIN);
@@ -101,7 +107,7 @@ export function spin_trylock(addr: i32, cls: i32): bool {
   return true;
 }
 
-export function spin_unlock(addr: i32, cls: i32): void {
+@inline export function spin_unlock(addr: i32, cls: i32): void {
   st(addr, 0);
   note_released(cls);
   wake_waiters(addr);
