@@ -26,7 +26,7 @@
 // dropped). handle_pte_fault's PTL section into do_swap_page's, which drops PTL, made the
 // 14 Sep race on linux-2.4.0 need PCT depth 4 instead of 3.
 import { ld, st } from "./platform";
-import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set, note_stack_depth } from "./state";
+import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set } from "./state";
 import { bug, V_STACK_OVERFLOW } from "./check";
 
 export const YIELD: i32 = 0;   // section ended; agent stays runnable
@@ -63,7 +63,9 @@ export let fp: i32 = 0;
 @inline export function l(i: i32): i32 { return ld(fp + 8 + (i << 2)); }
 @inline export function set_l(i: i32, v: i32): void { st(fp + 8 + (i << 2), v); }
 
-/** Pushes a frame for proc with up to six arguments onto agent's stack (no section runs). */
+/** Pushes a frame for proc with up to six arguments onto agent's stack (no section runs).
+ *  Writes every word of it: frames above a stack pointer keep what they held (a reset does
+ *  not zero them, state.ts clear_state). */
 export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32): bool {
   const sp = ag_get(agent, AG_SP);
   if (sp >= STACK_FRAMES) { bug(V_STACK_OVERFLOW, proc, sp, 0); return false; }
@@ -72,7 +74,6 @@ export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3:
   st(f + 8, a0); st(f + 12, a1); st(f + 16, a2); st(f + 20, a3); st(f + 24, a4); st(f + 28, a5);
   st(f + 32, 0); st(f + 36, 0); st(f + 40, 0); st(f + 44, 0);
   ag_set(agent, AG_SP, sp + 1);
-  note_stack_depth(sp + 1);
   return true;
 }
 

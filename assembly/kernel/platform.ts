@@ -38,16 +38,5 @@ export function mem_fill(addr: i32, value: i32, bytes: i32): void {
   memory.fill(<usize>addr, <u8>value, <usize>bytes);
 }
 
-/** Zeroes `bytes` bytes at addr (both multiples of 4). Short ranges with plain stores:
- *  memory.fill leaves Wasm for the engine's memset (~20 ns however few the bytes), and a
- *  hunt's reset zeroes about ten ranges of a few hundred bytes. */
-export function mem_zero(addr: i32, bytes: i32): void {
-  if (bytes > 512) { memory.fill(<usize>addr, 0, <usize>bytes); return; }
-  let at = addr;
-  const end = addr + bytes;
-  while (at + 8 <= end) { store<u64>(<usize>at, 0); at += 8; }
-  if (at < end) store<u32>(<usize>at, 0);
-}
-
 /** The JS twin binds its typed-array views here; Wasm already owns its memory. */
 export function bind_memory(memoryObject: i32, base: i32): void {}

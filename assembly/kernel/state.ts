@@ -2,7 +2,7 @@
 // layout_machine() from the configuration. Every array's base address is published in the
 // region table so the host can build zero-copy typed-array views (src/wasm/views.ts).
 // Nothing here allocates after init.
-import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, mem_zero, trap } from "./platform";
+import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
 import {
   cfg, CONFIG_BASE, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
   CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS,
@@ -204,28 +204,20 @@ export function layout_machine(): i32 {
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
   if (!ensure_memory(bump)) return -1;
   mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
-  stackHigh = 0;
   return bump;
 }
 
-/** Frames deep the deepest stack has been since the stacks were last zeroed: frames above
- *  it are still zero, so clear_state zeroes only below it (most of a stack is never used:
- *  a hunt execution reaches ~8 of STACK_FRAMES). push_frame notes each new depth. */
-let stackHigh: i32 = 0;
-@inline export function note_stack_depth(frames: i32): void {
-  if (frames > stackHigh) stackHigh = frames;
-}
-
-/** Zeroes every state region (not config, not op buffers, not the choice log). */
+/** Zeroes every state region (not config, not op buffers, not the choice log, not the
+ *  stack frames). */
 export function clear_state(): void {
-  // The words and stacks of agents this machine does not have stay as layout_machine zeroed them.
-  mem_zero(G, AGENTS + nAgents * AGENT_WORDS * 4 - G);
-  for (let a = 0; a < nAgents; a++) mem_zero(STACKS + a * STACK_FRAMES * FRAME_BYTES, stackHigh * FRAME_BYTES);
-  stackHigh = 0;
+  // The words of agents this machine does not have stay as layout_machine zeroed them. The
+  // stacks are not state: a frame is written whole when pushed (frame.ts push_frame) and
+  // nothing reads above an agent's stack pointer (nor does engine.ts stateHash).
+  mem_fill(G, 0, AGENTS + nAgents * AGENT_WORDS * 4 - G);
   // Areas swapon could use (the ones of the boot config), then the rest of the state.
-  mem_zero(AREAS, nAreaSlots * AREA_WORDS * 4);
-  mem_zero(MMS, OPS - MMS);
-  mem_zero(IOQ, region(R_END) - IOQ);
+  mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
+  mem_fill(MMS, 0, OPS - MMS);
+  mem_fill(IOQ, 0, region(R_END) - IOQ);
 }
 
 // ---- globals (G region) -----------------------------------------------------------

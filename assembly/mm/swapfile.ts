@@ -14,7 +14,7 @@ import {
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS,
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
-import { mem_zero } from "../kernel/platform";
+import { mem_fill } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
@@ -108,7 +108,7 @@ function swap_map_init(a: i32): void {
   const base = a << slotsShift;
   for (let s = 0; s < nSlots; s++) set_swap_count(base + s, 0);
   set_swap_count(base, SWAP_MAP_BAD);
-  mem_zero(SWAP_TMP + (base << 2), nSlots << 2);
+  mem_fill(SWAP_TMP + (base << 2), 0, nSlots << 2);
 }
 
 /** The priority an area gets when swapped on (boot and sys_swapon alike): all equal (round

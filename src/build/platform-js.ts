@@ -51,6 +51,3 @@ export function ensure_memory(bytes: number): boolean {
 export function mem_fill(addr: number, value: number, bytes: number): void {
   H8.fill(value & 0xff, addr, addr + bytes);
 }
-export function mem_zero(addr: number, bytes: number): void {
-  H32.fill(0, addr >> 2, (addr + bytes) >> 2);
-}

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, SCHED } from "./abi.js";
+import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
 
@@ -260,17 +260,25 @@ export class Engine {
     this.m.replay_len(choices.length);
   }
 
-  /** FNV-1a hash over the whole machine state (globals through the end of the state). */
+  /** FNV-1a hash over the whole machine state: globals through the end of the state, of
+   *  each agent's stack only its live frames (the model never reads above a stack pointer,
+   *  and a reset leaves those words as they were). */
   stateHash(): string {
-    const from = this.region(R.GLOBALS);
-    const to = this.region(R.OPS);
     const I = this.I32;
     let h = 0x811c9dc5;
-    for (let i = from >> 2; i < to >> 2; i++) {
-      h = Math.imul(h ^ I[i], 0x01000193);
+    const words = (from: number, to: number) => {
+      for (let i = from >> 2; i < to >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
+    };
+    const stacks = this.region(R.STACKS), agents = this.region(R.AGENTS) >> 2;
+    words(this.region(R.GLOBALS), stacks);
+    const nAgents = this.config.cpus + (this.config.kswapd ? 2 : 1);
+    for (let a = 0; a < nAgents; a++) {
+      const sp = I[agents + a * AGENT_WORDS + AG.SP];
+      const base = stacks + a * STACK_FRAMES * FRAME_WORDS * 4;
+      words(base, base + sp * FRAME_WORDS * 4);
     }
-    const from2 = this.region(R.IOQ), to2 = this.region(R.END);
-    for (let i = from2 >> 2; i < to2 >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
+    words(this.region(R.AREAS), this.region(R.OPS));
+    words(this.region(R.IOQ), this.region(R.END));
     return (h >>> 0).toString(16).padStart(8, "0");
   }
 }
