@@ -9,7 +9,7 @@
 //   npx tsc -p tsconfig.json --outDir build/p1/dist
 //   FAULTSIM_WASM=build/p1.wasm node build/p1/dist/bench/hunt-figures.js [first|rate|depths] [--seeds 40]
 // Timings are printed, never asserted.
-import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
 import { resolveModel } from "../src/model/models.js";
 import { fmtPctBound } from "../src/explore/pct.js";
@@ -36,7 +36,7 @@ async function first(seeds: number): Promise<void> {
     const execs: number[] = [];
     let missed = 0;
     for (let seed = 1; seed <= seeds; seed++) {
-      const r = await hunt({ ...base("linux-2.4.10-pre"), sched, seed, budgetMs: 10_000 });
+      const r = await hunt({ ...base("linux-2.4.10-pre"), sched, opsPerCpu: HUNT_OPS_PER_CPU[sched], seed, budgetMs: 10_000 });
       if (!r.findings.some((f) => f.signature === "swapcache-unique@add_to_swap_cache")) { missed++; continue; }
       ms.push(r.huntingMs);
       execs.push(r.executions);

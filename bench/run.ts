@@ -28,7 +28,7 @@ import type { CampaignSpec, HuntParams } from "../src/workers/protocol.js";
 import { runCampaignInline } from "../src/workers/campaign.js";
 import { calibratePctK, huntRange } from "../src/workers/hunt-range.js";
 import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
-import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
 import { pctBound } from "../src/explore/pct.js";
 import type { HuntWorkload } from "../src/explore/workload.js";
@@ -195,12 +195,12 @@ async function benchRss(): Promise<void> {
 
 // ---- hunting ----
 
-const huntWorkload = (): HuntWorkload => ({
-  cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_DEFAULTS.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
+const huntWorkload = (sched: "pct" | "random"): HuntWorkload => ({
+  cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_OPS_PER_CPU[sched], pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
   shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio,
 });
 const huntParams = (model: string, sched: "pct" | "random", depth: number, pctK: number, huntSeed: number): HuntParams => ({
-  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth, pctK, huntSeed, workload: huntWorkload(),
+  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth, pctK, huntSeed, workload: huntWorkload(sched),
 });
 const isDuplicate = (signature: string) => signature.startsWith("swapcache-unique");
 const quantile = (xs: number[], q: number) => {

@@ -8,7 +8,7 @@ import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, writeRepro, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
 
@@ -57,7 +57,7 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
     seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1) | 0,
     budgetMs: intOpt("budget-ms", o.budgetMs, 1, 2 ** 31),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOpt("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
-    opsPerCpu: intOpt("ops", o.ops, 1, HUNT_OPCAP),
+    opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOpt("ops", o.ops, 1, HUNT_OPCAP),
     shareMm: o.threads, writeRatio,
     keepGoing: o.keepGoing === true,
     backend: o.backend,
@@ -229,7 +229,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
     .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
     .option("--executions <n>", "stop after this many executions (default: only the budget)")
-    .option("--ops <n>", `ops per CPU in each execution (1..${HUNT_OPCAP})`, String(HUNT_DEFAULTS.opsPerCpu))
+    .option("--ops <n>", `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`)
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
     .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))

@@ -53,6 +53,7 @@ const SEEDS = [1, 2, 3];
 const MAX_EXECUTIONS = 300_000;
 const opts = {
   ...HUNT_DEFAULTS, model, machine, sched: "pct" as const, depth: 3, shareMm: false,
+  opsPerCpu: 5, // the executions measured above (the default is 4 since)
   executions: MAX_EXECUTIONS, budgetMs: 30_000, // the execution bound decides; the clock only guards
   // No shrinking: the repro is the execution as hunted, the same on every run. (A budget of
   // 0 ms still tries candidates until the clock ticks, and the shrinker's first candidate,

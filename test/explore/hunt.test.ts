@@ -9,7 +9,7 @@ import path from "node:path";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN, G, AG } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntResult } from "../../src/explore/hunt.js";
 import { Replayer, verdictOf } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
@@ -97,7 +97,7 @@ describe("PCT (the default scheduler)", () => {
   it("the default hunt is PCT, and it and random find the duplicate from the same hunt seed", async () => {
     expect(HUNT_DEFAULTS.sched).toBe("pct");
     expect(result.pct).toBeDefined();
-    const r = await hunt({ ...opts, sched: "random", shrinkMs: 0 });
+    const r = await hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 });
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     expect(r.pct).toBeUndefined();
   }, 60_000);
@@ -153,10 +153,10 @@ describe("the PCT scheduler's draw (assembly/kernel/sched.ts)", () => {
 describe("shrink", () => {
   it("returns a case no longer than its input with the same signature, which replays", async () => {
     // A failing execution of the random scheduler, rebuilt from its ops and seed.
-    const random = await hunt({ ...opts, sched: "random", shrinkMs: 0 });
+    const random = await hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 });
     const f = random.findings[0];
     const seed = executionSeed(SEED, f.execution);
-    const w = { cpus: 2, opsPerCpu: opts.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: 1, shareMm: true, writeRatio: opts.writeRatio };
+    const w = { cpus: 2, opsPerCpu: HUNT_OPS_PER_CPU.random, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: 1, shareMm: true, writeRatio: opts.writeRatio };
     const ops = huntOps(w, seed);
     const e = Engine.wasm();
     e.configure(huntConfig(HUNT_MACHINE, model.flags, SCHED.RANDOM));
