@@ -15,7 +15,7 @@ import { cfg_set, CFG_SEED } from "./config";
 import { nCpu, cpu_op_addr } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE } from "./ops";
-import { machine_reset, cpu_ops_added, cpu_ops_end, run, RUN_DONE, RUN_CLEAN } from "./machine";
+import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
 import { clean_at_rest } from "./rest";
 
 const GOLDEN: i32 = 0x9e3779b9;
@@ -63,12 +63,9 @@ function fill_ops(s: i32): void {
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   const s = execution_seed(seedBase, n);
   cfg_set(CFG_SEED, s);
-  machine_reset();
+  machine_boot();
   fill_ops(s);
-  for (let cpu = 0; cpu < nCpu; cpu++) {
-    cpu_ops_added(cpu, opsPerCpu);
-    cpu_ops_end(cpu);
-  }
+  for (let cpu = 0; cpu < nCpu; cpu++) cpu_ops_final(cpu, opsPerCpu);
   const r = run(maxSteps);
   return r == RUN_DONE && clean_at_rest() ? RUN_CLEAN : r;
 }

@@ -46,8 +46,15 @@ let opEnded: bool = false;
 export function set_stop_at_op_end(on: bool): void { stopAtOpEnd = on; }
 
 /** Boot state: all frames free but the zero page, every mm an empty process, the
- *  configured swap areas swapped on, agents at rest. Op buffers are kept. */
+ *  configured swap areas swapped on, agents at rest. Op buffers are kept; a CPU with no op
+ *  waiting is parked until the host adds some. */
 export function machine_reset(): void {
+  machine_boot();
+  for (let c = 0; c < nCpu; c++) park_if_no_ops(c);
+}
+
+/** machine_reset but the parking: every CPU runnable, its op ring empty. */
+export function machine_boot(): void {
   clear_state();
   reload_flags();
   // Frames: frame 0 is the reserved zero page; the rest on the free stack, lowest on top.
@@ -80,7 +87,6 @@ export function machine_reset(): void {
   gset(G_STEP, 0);
   rng_seed(cfg(CFG_SEED));
   sched_reset();
-  for (let c = 0; c < nCpu; c++) park_if_no_ops(c);
 }
 
 /** Host wrote ops for cpu up to `tail` (a running count). */
@@ -91,6 +97,16 @@ export function cpu_ops_added(cpu: i32, tail: i32): void {
     gset(G_CPUS_STARVED, gget(G_CPUS_STARVED) & ~(1 << cpu));
     set_state(cpu, ST_RUNNABLE);
   }
+}
+
+/** A booted CPU's whole op list (the first n ops of its ring): nothing is added after.
+ *  What cpu_ops_added(cpu, n) and cpu_ops_end(cpu) do after a reset, without parking the
+ *  CPU in between (hunt.ts: once per execution). */
+export function cpu_ops_final(cpu: i32, n: i32): void {
+  if (workload_on()) workload_stop(cpu);
+  ag_set(cpu, AG_OP_TAIL, n);
+  ag_set(cpu, AG_OPS_FINAL, 1);
+  park_if_no_ops(cpu);
 }
 
 /** Ends a CPU's op stream: once its buffer is empty it is done, not starved. With the
