@@ -24,7 +24,8 @@ export function reset(): void { machine_reset(); }
 export function run(maxSteps: i32): i32 { return machine_run(maxSteps); }
 export function ops_added(cpu: i32, tail: i32): void { cpu_ops_added(cpu, tail); }
 export function ops_end(cpu: i32): void { cpu_ops_end(cpu); }
-export function tracing(on: i32): void { set_tracing(on != 0); }
+/** 1 = trace the next runs (for a diagram); returns 0 when asked of the untraced build. */
+export function tracing(on: i32): i32 { return set_tracing(on != 0) ? 1 : 0; }
 /** 1: run() returns RUN_OP_END (5) after every completed op (deep checks per operation). */
 export function stop_at_op_end(on: i32): void { set_stop_at_op_end(on != 0); }
 export function replay_len(len: i32): void { sched_set_replay(len); }

@@ -97,7 +97,7 @@ function meanMs(t: Task): number {
 
 async function benchBulk(short: boolean): Promise<void> {
   const sources = await loadBulkSources();
-  const engines: Record<Backend, Engine> = { wasm: Engine.wasm(), js: await Engine.js() };
+  const engines: Record<Backend, Engine> = { wasm: Engine.wasm(wasmModule("untraced")), js: await Engine.js() };
   for (const c of [THRASH, FAULTS]) json[c === THRASH ? "bulk" : `bulk_${c.name}`] = await benchBulkCase(c, short, sources, engines);
 }
 
@@ -145,7 +145,7 @@ async function benchWorkers(short: boolean): Promise<void> {
     job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(THRASH, 1), workload: THRASH.workload, ops, checkInterval: CHECK_EVERY } },
     firstSeed: 1, executions, chunk: 1,
   };
-  const module = wasmModule();
+  const module = wasmModule("untraced");
   const pools = { 1: await WorkerPool.start({ workers: 1, module }), 2: await WorkerPool.start({ workers: 2, module }) };
   const hashes: Record<number, string> = {};
   try {
@@ -210,7 +210,7 @@ const quantile = (xs: number[], q: number) => {
 
 /** PCT's k for a campaign (src/workers calibratePctK). */
 async function calibrateK(model: string): Promise<number> {
-  return calibratePctK(Engine.wasm(), huntParams(model, "pct", HUNT_DEFAULTS.depth, 1, 1));
+  return calibratePctK(Engine.wasm(wasmModule("untraced")), huntParams(model, "pct", HUNT_DEFAULTS.depth, 1, 1));
 }
 
 /** hunt()'s own rate on linux-2.4.16 (the fixed model: nothing to find), and the campaign path's. */
@@ -264,7 +264,7 @@ async function benchTimeToDuplicate(short: boolean): Promise<void> {
   const seeds = short ? 3 : 20;
   const cap = short ? 10_000 : 100_000;
   const k = await calibrateK(model);
-  const e = Engine.wasm();
+  const e = Engine.wasm(wasmModule("untraced"));
   const out: Record<string, unknown> = { model, seeds, cap, k };
   for (const sched of ["pct", "random"] as const) {
     const ms: number[] = [], execs: number[] = [];

@@ -196,7 +196,7 @@ function access_hit(cpu: i32, op: i32): bool {
 @inline function run_section(a: i32, f: i32): i32 {
   const proc = ld(f), pc = ld(f + 4);
   bug_context(a, proc, pc);
-  if (tracing) trace_context(gget(G_STEP), a, proc, pc);
+  if (tracing()) trace_context(gget(G_STEP), a, proc, pc);
   return dispatch(proc, pc);
 }
 
@@ -210,7 +210,7 @@ function access_hit(cpu: i32, op: i32): bool {
     const op = take_op(a);
     const top = op_proc(op_kind(op));
     bug_context(a, top, 0);
-    if (tracing) {
+    if (tracing()) {
       trace_context(gget(G_STEP), a, top, 0);
       trace(EV_OP_START, op, 0, 0);
     }
@@ -227,7 +227,7 @@ function access_hit(cpu: i32, op: i32): bool {
     r = run_section(a, f);
   }
   if (r == CONT) r = run_merged(a);
-  if (tracing && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
+  if (tracing() && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
   if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
 }
 
@@ -238,7 +238,7 @@ function run_merged(a: i32): i32 {
   while (r == CONT) {
     const f = enter_agent(a);
     // The section before traced nothing: still give it its own record.
-    if (tracing && trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
+    if (tracing() && trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);
     r = run_section(a, f);
   }
   return r;

@@ -20,6 +20,14 @@
 @inline export function pop32(a: i32): i32 { return popcnt<i32>(a); }
 @inline export function ctz32(a: i32): i32 { return ctz<i32>(a); }
 
+/** Whether this build can trace (trace.ts). `npm run build` makes two Wasm builds of the same
+ *  sources: build/faultsim.wasm, which can, for replays that draw diagrams, and
+ *  build/faultsim-untraced.wasm (asc --use FAULTSIM_UNTRACED=1), where tracing is a constant
+ *  false and every trace() folds away (~7% of a hunt execution), for the hunt's search, campaign
+ *  workers and bulk runs. The two run the same executions (test/engine/untraced.test.ts). */
+// @ts-ignore: FAULTSIM_UNTRACED exists only when asc defines it (--use)
+export const TRACE_BUILT: bool = !isDefined(FAULTSIM_UNTRACED);
+
 /** Stops the model: a broken build invariant (not a simulated kernel's bug). */
 export function trap(): void { unreachable(); }
 

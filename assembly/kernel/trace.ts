@@ -3,13 +3,20 @@
 // [step, agent, proc, pc, event, a, b, c]; event ids and their wording live per kernel file
 // (ranges below) and in src/report/events.ts. The run loop adds an EV_SECTION record for
 // a step whose section traced nothing, so every step appears at least once.
-import { st } from "./platform";
+import { st, TRACE_BUILT } from "./platform";
 import { TRACE, traceMask, gget, gset, G_TRACE_LEN, TRACE_WORDS } from "./state";
 
 // Event id ranges, one per file: kernel 1-99, memory 100-199, swap_state 200-299,
 // swapfile 300-399, vmscan 400-499, page_alloc 500-549, page_io 550-599, fork 600-649.
-export let tracing: bool = false;
-export function set_tracing(on: bool): void { tracing = on; }
+let tracingOn: bool = false;
+/** Tracing is on: the host asked for a trace (set_tracing) and this build can trace
+ *  (platform.ts TRACE_BUILT; in the untraced build a constant false). */
+@inline export function tracing(): bool { return TRACE_BUILT && tracingOn; }
+/** Turns tracing on or off; false when on was asked of a build that cannot trace. */
+export function set_tracing(on: bool): bool {
+  tracingOn = on;
+  return TRACE_BUILT || !on;
+}
 
 let ctxStep: i32 = 0;
 let ctxAgent: i32 = 0;
@@ -23,7 +30,7 @@ export function trace_context(step: i32, agent: i32, proc: i32, pc: i32): void {
 export function trace_events_in_step(): i32 { return ctxEvents; }
 
 export function trace(ev: i32, a: i32, b: i32, c: i32): void {
-  if (!tracing) return;
+  if (!tracing()) return;
   const n = gget(G_TRACE_LEN);
   if (n > traceMask) return; // full: keep the beginning
   const r = TRACE + ((n * TRACE_WORDS) << 2);

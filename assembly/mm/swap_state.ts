@@ -286,7 +286,7 @@ function add_page_flags(page: i32): void {
 }
 
 /** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
-@inline function cached_pages(entry: i32): i32 { return tracing ? swap_cache_count(entry) : 0; }
+@inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }
 
 /** 2.4.16: swap_duplicate (the cache's ref), then check-and-insert in one PCL section. */
 function add_to_swap_cache_unique(pc: i32): i32 {

@@ -35,6 +35,8 @@ export function pop32(a: number): number {
   return Math.imul((a + (a >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 export function ctz32(a: number): number { return a === 0 ? 32 : 31 - Math.clz32(a & -a); }
+/** The JS twin can trace (platform.ts TRACE_BUILT). */
+export const TRACE_BUILT = true;
 export function trap(): void { throw new Error("faultsim model: trap"); }
 export function heap_start(): number { return heapBase; }
 export function ensure_memory(bytes: number): boolean {

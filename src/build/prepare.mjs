@@ -10,7 +10,7 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SOURCES = ["assembly", "src", "bench", "package.json", "package-lock.json", "asconfig.json", "tsconfig.json"];
-const OUTPUTS = ["build/faultsim.wasm", "build/faultsim.model-id.json", "dist/jsmodel/model.js", "dist/src/cli.js"];
+const OUTPUTS = ["build/faultsim.wasm", "build/faultsim-untraced.wasm", "build/faultsim.model-id.json", "dist/jsmodel/model.js", "dist/src/cli.js"];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */
 function newest(p) {

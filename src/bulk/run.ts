@@ -76,7 +76,8 @@ export interface BulkResult {
 const zeroStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
 
 export async function runBulk(o: BulkOptions): Promise<BulkResult> {
-  const e = o.engine ?? (await Engine.create(o.backend));
+  // The untraced build: a bulk run never draws a diagram.
+  const e = o.engine ?? (await Engine.create(o.backend, "untraced"));
   try {
     e.configure(o.machine);
   } catch (err) {

@@ -78,7 +78,7 @@ export class Replayer {
   private constructor(readonly e: Engine, readonly machine: ReproMachine, readonly flags: number) {}
 
   static async create(machine: ReproMachine, flags: number, backend: Backend = "wasm"): Promise<Replayer> {
-    const e = await Engine.create(backend);
+    const e = await Engine.create(backend, "traced"); // it draws diagrams
     e.configure(replayConfig(machine, flags));
     return new Replayer(e, machine, flags);
   }
@@ -97,7 +97,9 @@ export class Replayer {
     e.reset();
     e.loadChoices(Array.from(x.schedule));
     e.loadOps(x.ops);
-    e.m.tracing(opts.trace ? 1 : 0);
+    if (e.m.tracing(opts.trace ? 1 : 0) === 0) {
+      throw new InternalError("a replay asked for a trace of a model build that cannot trace (build/faultsim-untraced.wasm)");
+    }
     const given = x.schedule.length;
     const logBase = e.region(R.LOG);
     let diverged = false;

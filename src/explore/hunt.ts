@@ -145,7 +145,9 @@ const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLik
 
 export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const schedCode = o.sched === "pct" ? SCHED.PCT : SCHED.RANDOM;
-  const e = await Engine.create(o.backend);
+  // The search runs on the untraced build; findings are replayed, shrunk and drawn on the
+  // traced one (Replayer), built from the same sources: the same executions.
+  const e = await Engine.create(o.backend, "untraced");
   e.configure(huntConfig(o.machine, o.model.flags, schedCode, o.depth, INITIAL_PCT_K));
   const w: HuntWorkload = {
     cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,

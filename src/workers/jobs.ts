@@ -19,7 +19,7 @@ export class EngineCache {
 
   async get(backend: Backend): Promise<Engine> {
     if (backend === "js") return (this.jsEngine ??= Engine.js());
-    return (this.wasmEngine ??= Engine.wasm(this.module ?? wasmModule()));
+    return (this.wasmEngine ??= Engine.wasm(this.module ?? wasmModule("untraced")));
   }
 }
 

@@ -21,7 +21,8 @@ export function defaultWorkerFile(): string {
 
 export interface PoolOptions {
   workers: number;
-  /** The compiled model handed to every worker (default: wasmModule(), compiled once here). */
+  /** The compiled model handed to every worker (default: the untraced build, compiled once
+   *  here: campaign jobs never trace). */
   module?: WebAssembly.Module;
   workerFile?: string;
   /** Environment of the workers (default: this process's). */
@@ -68,7 +69,7 @@ export class WorkerPool {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError(`workers must be a whole number >= 1 (got ${opts.workers})`);
     const file = opts.workerFile ?? defaultWorkerFile();
     if (!existsSync(file)) throw new Error(`worker entry ${file} not found: build it with \`npx tsc -p tsconfig.json\``);
-    const module = opts.module ?? wasmModule();
+    const module = opts.module ?? wasmModule("untraced");
     const slots: Slot[] = [];
     const pool = new WorkerPool(slots);
     const ready: Promise<void>[] = [];
