@@ -8,6 +8,7 @@ import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, writeRepro, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
+import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
@@ -29,9 +30,10 @@ interface HuntCli {
   budgetMs: string; executions?: string; ops: string; cpus: string; frames: string; pages: string;
   slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
   shrinkMs: string; keepGoing?: boolean; full?: boolean; out: string; json?: boolean; backend: Backend;
+  workers: string;
 }
 
-function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
+function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = intOpt("cpus", o.cpus, 1, 8);
   const frames = intOpt("frames", o.frames, 4, 4096);
@@ -63,7 +65,7 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string } {
     backend: o.backend,
     shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
   };
-  return { opts, out: o.out };
+  return { opts, out: o.out, workers: intOpt("workers", o.workers, 1, 64) };
 }
 
 const num = (n: number): string => Math.round(n).toLocaleString("en-US");
@@ -95,12 +97,13 @@ function writeFindings(findings: Finding[], dir: string): { files: string[]; err
   return { files, error };
 }
 
-function huntText(o: HuntOptions, r: HuntResult, files: string[]): string {
+function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: number): string {
   const m = o.machine;
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
       `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
-      `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}`,
+      `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
+      (workers > 1 ? `; ${workers} worker threads` : ""),
     "",
   ];
   r.findings.forEach((f, i) => {
@@ -143,7 +146,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
 }
 
 async function huntCommand(o: HuntCli): Promise<void> {
-  const { opts, out } = huntOptions(o);
+  const { opts, out, workers } = huntOptions(o);
   opts.fullDiagram = o.full === true;
   const bar = o.json ? undefined : progressLine();
   if (bar) opts.onProgress = (p) => bar.update(p.executions, p.findings, p.elapsedMs);
@@ -154,14 +157,14 @@ async function huntCommand(o: HuntCli): Promise<void> {
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
-    r = await hunt(opts);
+    r = workers > 1 ? await huntInWorkers(opts, workers) : await hunt(opts);
   } finally {
     process.off("SIGINT", onInterrupt);
     bar?.done();
   }
   // The findings are printed even when their files cannot be written, then the error.
   const { files, error } = writeFindings(r.findings, out);
-  process.stdout.write(o.json ? JSON.stringify(huntJson(opts, r, files)) + "\n" : huntText(opts, r, files));
+  process.stdout.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
   if (error) throw error;
   if (r.findings.length > 0) process.exitCode = 1;
 }
@@ -245,6 +248,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--out <dir>", "directory for repro files (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .option("--workers <n>", "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)", "1")
     .action(huntCommand);
 
   program

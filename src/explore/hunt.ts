@@ -258,8 +258,9 @@ function modelIdField(backend: Backend): { modelId?: string } {
   return id ? { modelId: id } : {};
 }
 
-/** Proves a failure deterministic, shrinks it, draws it, and packs the repro. */
-async function investigate(
+/** Proves a failure deterministic, shrinks it, draws it, and packs the repro (hunt() and
+ *  huntInWorkers() alike). */
+export async function investigate(
   rep: Replayer, o: HuntOptions, execution: number, seed: number, ops: number[][], schedule: number[], verdict: Verdict,
 ): Promise<Finding> {
   const again = rep.run({ ops, seed, schedule }, { repair: false });

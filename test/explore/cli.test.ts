@@ -41,6 +41,8 @@ describe("hunt: bad usage exits 2 with one line on stderr", () => {
     ["a budget that is not a number", ["--budget-ms", "soon"], /--budget-ms/],
     ["too many ops per CPU", ["--ops", "1000"], /--ops/],
     ["a write ratio above 1", ["--write-ratio", "2"], /--write-ratio/],
+    ["no worker threads", ["--workers", "0"], /--workers/],
+    ["a fractional number of workers", ["--workers", "1.5"], /--workers/],
   ])("%s", async (_what, args, msg) => {
     expect(await faultsim("hunt", ...args, "--out", dir)).toBe(2);
     expect(err.trimEnd().split("\n")).toHaveLength(1);
@@ -81,4 +83,16 @@ describe("hunt on linux-2.4.16", () => {
     expect(out).toContain("distinct signatures: 0");
     expect(out).not.toContain("PCT guarantee");
   });
+});
+
+describe("hunt --workers", () => {
+  it("hunts on worker threads: finds 2.4.10-pre's duplicate, says so in the JSON, writes the repro", async () => {
+    const code = await faultsim("hunt", "--workers", "2", "--executions", "200000", "--budget-ms", "60000",
+      "--shrink-ms", "0", "--json", "--out", dir);
+    const r = JSON.parse(out);
+    expect(code).toBe(1);
+    expect(r.workers).toBe(2);
+    expect(r.signatures).toEqual(["swapcache-unique@add_to_swap_cache"]);
+    expect(readdirSync(dir)).toEqual([path.basename(r.findings[0].file)]);
+  }, 60000);
 });

@@ -1,0 +1,47 @@
+// `faultsim hunt --workers N` (src/explore/hunt-workers.ts): the hunt as a campaign over worker
+// threads finds the seed's duplicate on linux-2.4.10-pre, the same execution for any number
+// of workers, investigates it as hunt() does (its repro replays), keeps going past a finding
+// when asked, and on linux-2.4.16 runs its whole budget clean.
+// The workers are dist/src/workers/worker.js (`npm run build`, or `npx tsc -p tsconfig.json`).
+import { describe, it, expect } from "vitest";
+import { huntInWorkers, ROUND } from "../../src/explore/hunt-workers.js";
+import { HUNT_DEFAULTS, diagramOf } from "../../src/explore/hunt.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { resolveModel } from "../../src/model/models.js";
+
+const opts = (model: string, over: Partial<typeof HUNT_DEFAULTS> = {}) => ({
+  ...HUNT_DEFAULTS, model: resolveModel(model), machine: HUNT_MACHINE, seed: 3, shrinkMs: 0,
+  budgetMs: 120_000, ...over, // the execution counts decide; the clock only guards
+});
+
+describe("hunt with worker threads", () => {
+  it("finds the swap-cache duplicate on linux-2.4.10-pre, at the same execution with 2 and 3 workers, and its repro replays", async () => {
+    const [two, three] = [await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 2),
+      await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 3)];
+    expect(two.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
+    const f = two.findings[0];
+    expect(three.findings.map((g) => [g.execution, g.signature])).toEqual([[f.execution, f.signature]]);
+    expect(two.executions).toBe(f.execution + 1); // stops at the first finding
+    expect(two.pct?.k).toBe(three.pct?.k);
+    const again = await diagramOf(f.repro);
+    expect(again.reproduced).toBe(true);
+    expect(again.diagram).toBe(f.diagram);
+  }, 120_000);
+
+  it("keeps going past a finding when asked: runs its whole budget and reports each signature once", async () => {
+    const executions = 2 * ROUND + 1000;
+    const r = await huntInWorkers(opts("linux-2.4.10-pre", { executions, keepGoing: true }), 2);
+    expect(r.executions).toBe(executions);
+    expect(r.findings.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(r.findings.map((f) => f.signature)).size).toBe(r.findings.length);
+  }, 120_000);
+
+  it("finds nothing on linux-2.4.16 in 300,000 executions, and states PCT's bound for its fixed k", async () => {
+    const r = await huntInWorkers(opts("linux-2.4.16", { executions: 300_000 }), 2);
+    expect(r.findings).toEqual([]);
+    expect(r.executions).toBe(300_000);
+    expect(r.steps).toBeGreaterThan(100 * r.executions);
+    expect(r.pct?.n).toBe(4);
+    expect(r.pct?.k).toBeGreaterThan(50);
+  }, 120_000);
+});
