@@ -56,9 +56,6 @@ export let fp: i32 = 0;
   return f;
 }
 
-@inline export function frame_proc(): i32 { return ld(fp); }
-@inline export function frame_pc(): i32 { return ld(fp + 4); }
-
 // Locals of the running frame.
 @inline export function l(i: i32): i32 { return ld(fp + 8 + (i << 2)); }
 @inline export function set_l(i: i32, v: i32): void { st(fp + 8 + (i << 2), v); }
