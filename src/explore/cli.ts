@@ -27,7 +27,7 @@ function intOpt(name: string, raw: string, min: number, max: number): number {
 
 interface HuntCli {
   model: string; with: string[]; without: string[]; sched: SchedKind; depth: string; seed: string;
-  budgetMs: string; executions?: string; ops: string; cpus: string; frames: string; pages: string;
+  budgetMs: string; executions?: string; ops?: string; cpus: string; frames: string; pages: string;
   slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
   shrinkMs: string; keepGoing?: boolean; full?: boolean; out: string; json?: boolean; backend: Backend;
   workers: string;
