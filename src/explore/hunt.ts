@@ -102,7 +102,7 @@ export interface HuntResult {
  *   pct depth 4, 2.4.16 -unique-add  1,881 (7,999) / 594 (1,987) / 242 (1,141)
  *   random, linux-2.4.10-pre         221,535, 8 of 60 none in 10^6 / 8,351 (45,458) / 1,552 (5,867)
  * An execution of 4 ops is ~137 steps, of 5 ~181: PCT finds the 2.4.10-pre duplicate sooner
- * in time at 4 (a third sooner at p95) and the 2.4.0 one ~4x sooner; at 3 ops depth 3 finds
+ * in time at 4 (~20% sooner at the median, ~40% at p95) and the 2.4.0 one ~4x sooner; at 3 ops depth 3 finds
  * neither. Uniform random needs the longer executions.
  */
 export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 4, random: 5 };
