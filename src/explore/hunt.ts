@@ -101,9 +101,9 @@ export interface HuntResult {
  *   pct depth 4, linux-2.4.0         8,496 (29,827) / 14,825 (49,710) / 41,406 (127,726)
  *   pct depth 4, 2.4.16 -unique-add  1,881 (7,999) / 594 (1,987) / 242 (1,141)
  *   random, linux-2.4.10-pre         221,535, 8 of 60 none in 10^6 / 8,351 (45,458) / 1,552 (5,867)
- * An execution of 4 ops is ~137 steps, of 5 ~181: PCT finds the 2.4.10-pre duplicate sooner
- * in time at 4 (~20% sooner at the median, ~40% at p95) and the 2.4.0 one ~4x sooner; at 3 ops depth 3 finds
- * neither. Uniform random needs the longer executions.
+ * An execution of 4 ops is ~137 steps, of 5 ~181: in time, PCT finds the 2.4.10-pre
+ * duplicate ~20% sooner at 4 at the median and ~40% at p95, and the 2.4.0 one ~4x sooner; at
+ * 3 ops depth 3 finds neither. Uniform random needs the longer executions.
  */
 export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 4, random: 5 };
 
