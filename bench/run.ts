@@ -30,7 +30,7 @@ import { calibratePctK, huntRange } from "../src/workers/hunt-range.js";
 import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
-import { pctBound } from "../src/explore/pct.js";
+import { pctBoundOfAgents } from "../src/explore/pct.js";
 import type { HuntWorkload } from "../src/explore/workload.js";
 
 type Row = { measure: string; value: string; note?: string };
@@ -58,28 +58,31 @@ interface BulkCase {
   ops: { full: number; short: number };
 }
 
+/** A case whose workload addresses exactly its machine's CPUs, mms, pages and areas. */
+function bulkCase(
+  name: string, about: string, sizes: MachineSizes,
+  access: Omit<WorkloadOptions, "cpus" | "mms" | "pagesPerMm" | "areas">, ops: BulkCase["ops"],
+): BulkCase {
+  const { cpus, mms, pagesPerMm, areas } = sizes;
+  return { name, about, sizes, workload: { cpus, mms, pagesPerMm, areas, ...access }, ops };
+}
+
 /** Reclaim: 8 x 4096 pages touched over 8192 frames (4x overcommit), one swap area; about
  *  half the accesses fault, most of them through swap-out and swap-in. */
-const THRASH_SIZES: MachineSizes = { cpus: 2, mms: 8, pagesPerMm: 4096, frames: 8192, areas: 1, slotsPerArea: 1 << 16 };
-const THRASH: BulkCase = {
-  name: "thrash", about: "4x overcommit, reclaim and swap on every other access", sizes: THRASH_SIZES,
-  workload: {
-    cpus: 2, mms: 8, pagesPerMm: 4096, areas: 1, pattern: "hotcold", writeRatio: 0.5, threads: true,
-    forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
-  },
-  ops: { full: 2_000_000, short: 30_000 },
-};
+const THRASH = bulkCase(
+  "thrash", "4x overcommit, reclaim and swap on every other access",
+  { cpus: 2, mms: 8, pagesPerMm: 4096, frames: 8192, areas: 1, slotsPerArea: 1 << 16 },
+  { pattern: "hotcold", writeRatio: 0.5, threads: true, forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0 },
+  { full: 2_000_000, short: 30_000 },
+);
 /** Faults without reclaim: 4 x 4096 pages in 65536 frames; 2% munmaps keep pages going away,
  *  so about one access in eight faults (zero-page maps, anonymous pages, copy-on-write). */
-const FAULTS_SIZES: MachineSizes = { cpus: 2, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 };
-const FAULTS: BulkCase = {
-  name: "faults", about: "fits in memory, 2% munmap: one access in eight faults", sizes: FAULTS_SIZES,
-  workload: {
-    cpus: 2, mms: 4, pagesPerMm: 4096, areas: 1, pattern: "uniform", writeRatio: 0.3, threads: true,
-    forkRate: 0, exitRate: 0, munmapRate: 0.02, swapoffRate: 0, swaponRate: 0,
-  },
-  ops: { full: 10_000_000, short: 50_000 },
-};
+const FAULTS = bulkCase(
+  "faults", "fits in memory, 2% munmap: one access in eight faults",
+  { cpus: 2, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 },
+  { pattern: "uniform", writeRatio: 0.3, threads: true, forkRate: 0, exitRate: 0, munmapRate: 0.02, swapoffRate: 0, swaponRate: 0 },
+  { full: 10_000_000, short: 50_000 },
+);
 
 function bulkMachine(c: BulkCase, seed: number) {
   const flags = resolveModel(BULK_MODEL).flags;
@@ -294,7 +297,7 @@ async function benchPctBound(short: boolean): Promise<void> {
       const r = await pool.run({ job: { kind: "hunt", params: huntParams(model, "pct", depth, k, 7) }, firstSeed: 0, executions });
       const hits = Object.entries(r.hits).filter(([sig]) => isDuplicate(sig)).reduce((n, [, v]) => n + v, 0);
       // The bound is stated for the k the change points are drawn over (the calibrated one).
-      const b = pctBound(popcount(r.agentMask), k, depth, HUNT_MACHINE.cpus);
+      const b = pctBoundOfAgents(r.agentMask, HUNT_MACHINE.cpus, k, depth);
       const observed = hits / r.executions;
       const mean = r.decisions / Math.max(1, r.executions);
       row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}; change points over k = ${k}, mean ${mean.toFixed(0)} decisions`);
@@ -304,12 +307,6 @@ async function benchPctBound(short: boolean): Promise<void> {
     await pool.close();
   }
   json.pct = { model, runs: out };
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (; x !== 0; x &= x - 1) c++;
-  return c;
 }
 
 // ---- main ----

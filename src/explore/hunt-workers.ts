@@ -12,10 +12,9 @@ import { Engine } from "../wasm/engine.js";
 import { WorkerPool } from "../workers/pool.js";
 import { calibratePctK } from "../workers/hunt-range.js";
 import type { CampaignResult, HuntParams } from "../workers/protocol.js";
-import { HUNT_OPCAP } from "./machine.js";
-import { pctBound } from "./pct.js";
+import { pctBoundOfAgents } from "./pct.js";
 import { Replayer, type Verdict } from "./execute.js";
-import { investigate, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
+import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
 
 /** Executions per round: between two rounds the hunt looks at its clock, its budget and
  *  Ctrl-C, and reports progress (~0.1 s a round on two cores). The result does not depend on
@@ -26,10 +25,7 @@ export const ROUND = 1 << 16;
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
   return {
     backend: o.backend, flags: o.model.flags, machine: o.machine, sched: o.sched, depth: o.depth, pctK, huntSeed: o.seed,
-    workload: {
-      cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,
-      mms: o.machine.mms, shareMm: o.shareMm, writeRatio: o.writeRatio,
-    },
+    workload: huntWorkloadOf(o),
   };
 }
 
@@ -41,12 +37,6 @@ function add(t: Totals, r: CampaignResult): void {
   t.steps += r.steps;
   t.maxDecisions = Math.max(t.maxDecisions, r.maxDecisions);
   t.agentMask |= r.agentMask;
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (; x !== 0; x &= x - 1) c++;
-  return c;
 }
 
 /** hunt() over `workers` worker threads (see the header for what differs). */
@@ -92,9 +82,6 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
     executions: t.executions, steps: t.steps, elapsedMs, huntingMs, executionsPerSec: t.executions / secs,
     stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true,
   };
-  if (pct) {
-    const cpuMask = (1 << o.machine.cpus) - 1;
-    result.pct = { ...pctBound(popcount(t.agentMask), pctK, o.depth, popcount(t.agentMask & cpuMask)), maxDecisions: t.maxDecisions };
-  }
+  if (pct) result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
   return result;
 }

@@ -19,7 +19,7 @@ import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FO
 import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
-import { pctBound, type PctBound } from "./pct.js";
+import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 
@@ -143,16 +143,21 @@ const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLik
   preemptions: rep.preemptions({ ops, seed, schedule }).length,
 });
 
+/** The op lists a hunt's executions run (workload.ts huntOp): its machine's CPUs and pages. */
+export function huntWorkloadOf(o: HuntOptions): HuntWorkload {
+  return {
+    cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,
+    mms: o.machine.mms, shareMm: o.shareMm, writeRatio: o.writeRatio,
+  };
+}
+
 export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const schedCode = o.sched === "pct" ? SCHED.PCT : SCHED.RANDOM;
   // The search runs on the untraced build; findings are replayed, shrunk and drawn on the
   // traced one (Replayer), built from the same sources: the same executions.
   const e = await Engine.create(o.backend, "untraced");
   e.configure(huntConfig(o.machine, o.model.flags, schedCode, o.depth, INITIAL_PCT_K));
-  const w: HuntWorkload = {
-    cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,
-    mms: o.machine.mms, shareMm: o.shareMm, writeRatio: o.writeRatio,
-  };
+  const w = huntWorkloadOf(o);
   const m = e.m;
   const I = e.I32; // the layout is fixed from here on: memory does not grow
   const U8 = e.U8;
@@ -241,15 +246,9 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     interrupted: o.signal?.aborted === true,
   };
   if (schedCode === SCHED.PCT) {
-    result.pct = { ...pctBound(popcount(ranMask), pctK, o.depth, popcount(ranMask & ((1 << cpus) - 1))), maxDecisions };
+    result.pct = { ...pctBoundOfAgents(ranMask, cpus, pctK, o.depth), maxDecisions };
   }
   return result;
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (; x !== 0; x &= x - 1) c++;
-  return c;
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */

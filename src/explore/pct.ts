@@ -41,6 +41,18 @@ export function pctBound(n: number, k: number, depth: number, cpus?: number): Pc
   return { depth, n: nn, k: kk, orders, perExecution: p, executionsFor63: Math.ceil(1 / p) };
 }
 
+/** The bound for the agents seen running (agentMask: a bit per agent, the CPUs being agents
+ *  0 .. cpus-1), k decisions and depth d: n agents, of them the CPUs seen below the helpers. */
+export function pctBoundOfAgents(agentMask: number, cpus: number, k: number, depth: number): PctBound {
+  return pctBound(popcount(agentMask), k, depth, popcount(agentMask & ((1 << cpus) - 1)));
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x !== 0; x &= x - 1) c++;
+  return c;
+}
+
 /** "1/(3·120^2) = 2.31e-5 per execution" */
 export function fmtPctBound(b: PctBound): string {
   const pow = b.depth - 1 === 0 ? "" : b.depth - 1 === 1 ? `·${b.k}` : `·${b.k}^${b.depth - 1}`;
