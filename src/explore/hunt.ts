@@ -9,7 +9,7 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
@@ -224,9 +224,8 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
       m.config_set(CFG.PCT_K, pctK);
     }
-    // Clean at rest by the model's own check (the common case), else the in-model violation
-    // or the deep check at rest.
-    if (code === RUN.CLEAN) continue;
+    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
+    // violation or the deep check at rest.
     const verdict = verdictOf(e, code);
     if (!verdict || seen.has(verdict.signature)) continue;
     seen.add(verdict.signature);

@@ -4,7 +4,7 @@
 // depends on the ones before it. Finding, not investigating: a failure comes back with what
 // replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
 import type { Engine } from "../wasm/engine.js";
-import { G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { G, R, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
@@ -52,8 +52,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     if (decisions > t.maxDecisions) t.maxDecisions = decisions;
     t.agentMask |= mask;
     for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
-    if (code === RUN.CLEAN) continue; // the model's check at rest found it clean
-    const v = verdictOf(e, code);
+    const v = verdictOf(e, code); // RUN.CLEAN: the model's check at rest found it clean
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
     if (!found) {
