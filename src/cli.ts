@@ -230,7 +230,7 @@ function modelsCommand(o: { json?: boolean }): number {
   if (o.json) {
     const out = {
       models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
-      flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what })),
+      flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
       modelId: modelId() ?? null,
     };
     process.stdout.write(JSON.stringify(out) + "\n");
@@ -244,7 +244,11 @@ function modelsCommand(o: { json?: boolean }): number {
   }
   lines.push("", "flags (--with / --without on any model):");
   const fw = Math.max(...FLAGS.map((f) => f.name.length));
-  for (const f of FLAGS) lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);
+  for (const f of FLAGS) {
+    lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);
+    lines.push(`  ${"".padEnd(fw)}  shipped in: ${f.shipped}`);
+    lines.push(`  ${"".padEnd(fw)}  change: ${f.patch}`);
+  }
   const id = modelId();
   lines.push("", id
     ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`

@@ -1,6 +1,6 @@
 // Kernel variants: model flag sets, --with/--without, unknown names.
 import { describe, it, expect } from "vitest";
-import { resolveModel, FLAGS, MODELS, flagNamesOf } from "../../src/model/models.js";
+import { resolveModel, FLAGS, MODELS, MODEL_RELEASE, flagNamesOf } from "../../src/model/models.js";
 import { UsageError } from "../../src/errors.js";
 import { readFileSync } from "node:fs";
 
@@ -9,6 +9,17 @@ describe("resolveModel", () => {
     expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["bkl-swapin", "early-dup", "fault-mmap-sem", "readahead-refs"]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "pte-same-recheck", "swap-full-delete"]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["pte-same-recheck", "remove-exclusive", "unique-add"]);
+  });
+
+  it("sets each flag on exactly the models of the releases its citation says shipped it", () => {
+    for (const f of FLAGS) {
+      expect(f.patch.length, f.name).toBeGreaterThan(20);
+      const releases = f.shipped.split(/,\s*/);
+      const models = MODELS.filter((m) => releases.includes(MODEL_RELEASE[m.name])).map((m) => m.name).sort();
+      const setOn = MODELS.filter((m) => m.flags.includes(f.name)).map((m) => m.name).sort();
+      expect(setOn, f.name).toEqual(models);
+    }
+    for (const m of MODELS) expect(MODEL_RELEASE[m.name], m.name).toBeDefined();
   });
 
   it("uses the bits of assembly/model.ts", () => {
