@@ -17,7 +17,7 @@
 // is not the running procedure is a call, any other section of a procedure already on the
 // stack is a return to it (no procedure continues at section 0 after a call it made).
 import type { Backend } from "../wasm/engine.js";
-import { PROC_NAMES, P } from "../wasm/abi.js";
+import { PROC_NAMES, P, pteEntry } from "../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { Replayer } from "./execute.js";
@@ -27,6 +27,7 @@ export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
 const EVT = {
+  FAULT: 103,            // memory.ts handle_pte_fault read the pte (vp, write, pte)
   SWAP_MISS: 110,        // memory.ts do_swap_page's lookup missed (entry, 0, 0)
   SWAP_FULL_DELETE: 117, // memory.ts (page, entry, 0)
   ADD: 202,              // swap_state.ts (page, entry, pages now cached for entry)
@@ -143,11 +144,15 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   }
   const handedOut = { step: records[gotAt].step, agent: records[gotAt].agent };
 
-  // What the reader knew of E, and since when: the entry its do_swap_page missed on, and the
+  // What the reader knew of E, and since when: the swap pte of E its fault read (under the
+  // page-table lock, before do_swap_page dropped it to look E up: from that read on, E is the
+  // entry it will read in, whatever happens to E before its cache lookup misses), and the
   // valid_swaphandles window (before its add) whose run covered E.
   const readerAgent = reader.site.agent;
   const missAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.SWAP_MISS);
+  const pteReadAt = missAt < 0 ? -1 : findLast(records, missAt, (r) => r.agent === readerAgent && r.event === EVT.FAULT);
   const faultedOnE = missAt >= 0 && records[missAt].a === E;
+  const wantedFrom = faultedOnE && pteReadAt >= 0 && isSwapPteOf(records[pteReadAt].c, E) ? pteReadAt : missAt;
   const underReadahead = reader.site.callers.includes("swapin_readahead");
   const countAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b);
   const counted = countAt >= 0
@@ -164,7 +169,7 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   }
   // Freed while the reader already wanted E (it faulted on E, or counted it), then handed out
   // again: one of the "E came back" routes, told apart by who freed it.
-  const since = faultedOnE ? missAt : countAt >= 0 ? countAt : Number.POSITIVE_INFINITY;
+  const since = faultedOnE ? wantedFrom : countAt >= 0 ? countAt : Number.POSITIVE_INFINITY;
   const freeAt = freeAts.filter((i) => i > since && i < gotAt).pop();
   if (freeAt !== undefined) return cameBack(records, freeAt, stacks[freeAt], { ...common, countAt });
 
@@ -203,6 +208,11 @@ function cameBack(
     };
   }
   return { ...common, freed, route: "unknown", why: `${by.join(" → ")} freed E (step ${f.step}) while the reader wanted it, ${out}` };
+}
+
+/** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */
+function isSwapPteOf(pte: number, E: number): boolean {
+  return pte !== 0 && (pte & 1) === 0 && pteEntry(pte) === E;
 }
 
 /** Index of the last record before `before` that pred accepts, or -1. */

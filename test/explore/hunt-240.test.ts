@@ -188,6 +188,31 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     expect(reader.callers).not.toContain("swapin_readahead");
   });
 
+  it("vm_swap_full when E is freed between the reader's pte read and its cache miss: the reader wanted E from its pte read", () => {
+    const A = 0, T = 1, B = 2;
+    const r = rig(LINUX_2_4_10);
+    const [E] = r.swapOut(0, [1]);
+    r.swapOut(3, [0, 1, 2, 3, 4, 5]);
+    r.victim(1, 0);
+    r.start(A, P.access, [0, 1, 0]);
+    r.start(T, P.access, [0, 1, 0]);
+    r.start(B, P.swap_out_mm, [1, 1]);
+    r.until(A, EV.FAULT);      // A read the swap pte of E under the page-table lock
+    r.d.step(A);               // do_swap_page drops it; the lookup has not run yet
+    r.untilIO(T, EV.READ);     // T faults on the same pte, maps E's page, deletes it, frees E
+    const missed = r.until(A, EV.SWAP_MISS);
+    expect(missed.a).toBe(E);
+    r.until(A, EV.ALLOC);
+    r.until(B, EV.TSO_GET_SWAP);
+    r.until(A, EV.ADD, { b: E });
+    r.d.drain(B);
+    expect(r.d.violation()).toBe("swapcache-unique");
+    const v = routeOf(r)!;
+    expect(v.route, v.why).toBe("vm_swap_full");
+    expect(v.freed).toMatchObject({ agent: T });
+    expect(v.freed!.step).toBeLessThan(missed.step); // the free came after the pte read, before the miss
+  });
+
   it("swapoff (linux-2.4.10-pre): try_to_unuse frees E, swapon makes it allocatable, get_swap_page hands it out again", () => {
     const A = 0, S = 1, B = 2;
     const r = rig(LINUX_2_4_10);
