@@ -1,5 +1,5 @@
 // Which of the seed mail's routes a swap-cache duplicate took, read from the traced replay of
-// the failing execution (/work/shared/kernel-notes.md, "The seed's races"):
+// the failing execution (docs/kernel-notes.md, "The seed's races"):
 //
 //   "14 Sep"        Marcelo, confirmed by Hugh ("has been there forever"): try_to_swap_out's
 //                   get_swap_page hands out E; a reader under swapin_readahead counts E in

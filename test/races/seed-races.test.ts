@@ -1,5 +1,5 @@
 // The four routes to the swap-cache duplicate of the September 2001 thread
-// (/work/shared/kernel-notes.md, "The seed's races"; seed mail 000_7c293cf58bcd9bf3), each as
+// (docs/kernel-notes.md, "The seed's races"; docs/seed-mail-000_7c293cf58bcd9bf3.txt), each as
 // a hand-written schedule on the model. For every route:
 //   (a) the directed run reaches swapcache-unique and its trace tells the route's story;
 //   (b) replay: a fresh machine with the same set-up, given the recorded choices, reaches the
