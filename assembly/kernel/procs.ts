@@ -1,5 +1,5 @@
 // Procedure ids: every resumable kernel path of the model. Dense, so dispatch.ts's switch
-// compiles to a jump table. The host names them in diagrams (src/report/names.ts keeps
+// compiles to a jump table. The host names them in diagrams (src/wasm/abi.ts PROC_NAMES keeps
 // the same list). Arguments arrive in locals l(0).. in the order given; the value a
 // procedure returns with ret(v) is what its caller reads with ret_val().
 //

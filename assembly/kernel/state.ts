@@ -1,6 +1,6 @@
 // The simulated machine's state: struct-of-arrays in linear memory, laid out once by
 // layout_machine() from the configuration. Every array's base address is published in the
-// region table so the host can build zero-copy typed-array views (src/wasm/views.ts).
+// region table so the host can build zero-copy typed-array views (src/wasm/engine.ts).
 // Nothing here allocates after init.
 import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
 import {

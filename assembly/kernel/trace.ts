@@ -1,7 +1,7 @@
 // Trace of what each section did, for the CPU-column diagrams. Off in bulk runs (one
 // branch per event); on when the host replays a failing execution. A record is
 // [step, agent, proc, pc, event, a, b, c]; event ids and their wording live per kernel file
-// (ranges below) and in src/report/events.ts. The run loop adds an EV_SECTION record for
+// (ranges below) and in src/report/events/. The run loop adds an EV_SECTION record for
 // a step whose section traced nothing, so every step appears at least once.
 import { st, TRACE_BUILT } from "./platform";
 import { TRACE, traceMask, gget, gset, G_TRACE_LEN, TRACE_WORDS } from "./state";
