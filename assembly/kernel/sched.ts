@@ -38,6 +38,9 @@ let pctOrdered: bool = false;
 let pctTable: i32 = 0;
 let pctTabled: bool = false;
 let pctNextAt: i32 = 0x7fffffff;
+// sched_yield's next priority: below every priority PCT hands out (those are >= 1), and
+// below the agents that yielded before.
+let yieldPrio: i32 = 0;
 // G_LAST_AGENT, G_LOG_LEN, G_PCT_SWITCHES and G_PCT_DECISIONS as well: only the scheduler
 // reads them during run(), so they live here and sched_flush() writes them back whenever
 // run() returns (the host reads them between runs; nothing else in the model does).
@@ -131,7 +134,7 @@ function pct_table(): void {
   pctTable = owned(0, p0, p0, p1, p2, p3) | owned(1, p1, p0, p1, p2, p3) |
     owned(2, p2, p0, p1, p2, p3) | owned(3, p3, p0, p1, p2, p3);
 }
-@inline function prio_or_lowest(a: i32): i32 { return a < nAgents ? ag_get(a, AG_PRIO) : -1; }
+@inline function prio_or_lowest(a: i32): i32 { return a < nAgents ? ag_get(a, AG_PRIO) : -0x7fffffff; }
 /** Agent a's fields of the table (a in each): the masks with a, less those with a higher agent. */
 @inline function owned(a: i32, pa: i32, p0: i32, p1: i32, p2: i32, p3: i32): i32 {
   let fields = mask_fields_with(a);
@@ -170,7 +173,21 @@ export function sched_reset(): void {
   switches = 0;
   decisions = 0;
   coinLeft = 0;
+  yieldPrio = 0;
   if (sched == SCHED_PCT) pct_setup();
+}
+
+/** The running agent yields the CPU in a loop that waits for others (2.4.16 __alloc_pages:
+ *  SCHED_YIELD, schedule(), try again). Under PCT the highest runnable agent runs on, so an
+ *  agent that loops until another makes progress would starve that other forever: a yield
+ *  drops it below every agent (as a change point would, but at no cost of the budget d).
+ *  The random scheduler needs nothing; run-to-completion (replay repair) keeps it, as it keeps
+ *  any agent that can run. Deterministic: replays follow the log. */
+export function sched_yield(agent: i32): void {
+  if (sched != SCHED_PCT) return;
+  ag_set(agent, AG_PRIO, yieldPrio);
+  yieldPrio--;
+  pct_order();
 }
 
 /** Writes the scheduler's counters back to the globals (run() calls this on every return). */
@@ -220,7 +237,7 @@ function pct_highest_walk(mask: i32): i32 {
     if (a >= 0) return a;
   }
   let best = -1;
-  let bestPrio = -1;
+  let bestPrio: i32 = -0x7fffffff - 1;
   let m = mask;
   while (m != 0) {
     const a = ctz32(m);
