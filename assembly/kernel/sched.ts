@@ -24,6 +24,11 @@ export const SCHED_RANDOM: i32 = 1;
 export const SCHED_PCT: i32 = 2;
 export const SCHED_REPLAY: i32 = 3;
 export const MAX_PCT_DEPTH: i32 = 8;
+/** A choice-log byte: the agent in the low 4 bits; the high 4 bits, when nonzero, a choice the
+ *  step itself made among n alternatives (sched_pick: which queued request the disk completes). */
+export const CHOICE_AGENT: i32 = 15;
+export const CHOICE_PICK_SHIFT: i32 = 4;
+export const CHOICE_PICK_MAX: i32 = 15;
 
 let sched: i32 = 0;
 let logRing: bool = false;
@@ -260,7 +265,7 @@ function pct_highest_walk(mask: i32): i32 {
   } else if (sched == SCHED_REPLAY) {
     const i = gget(G_STEP);
     if (i >= gget(G_REPLAY_LEN)) return -1;
-    a = ld8(LOG + (i & logMask));
+    a = ld8(LOG + (i & logMask)) & CHOICE_AGENT;
     if (((mask >> a) & 1) == 0) return -1;
   } else {
     const last = lastAgent;
@@ -268,6 +273,29 @@ function pct_highest_walk(mask: i32): i32 {
   }
   record(a);
   return a;
+}
+
+/** A choice the running step makes among n alternatives (0 .. n-1; n > 15 picks among the
+ *  first 16), recorded beside the agent in this step's log byte so that replays and the
+ *  shrinker follow it like any scheduling choice. Run to completion picks 0; random and PCT
+ *  draw it uniformly (PCT's priorities order agents, not the data of a step); a replay reads
+ *  it back, clamped to n - 1 so that an edited log still runs. */
+export function sched_pick(n: i32): i32 {
+  if (n <= 1) return 0;
+  const m = n <= CHOICE_PICK_MAX + 1 ? n : CHOICE_PICK_MAX + 1;
+  if (sched == SCHED_REPLAY) {
+    const k = ld8(LOG + (gget(G_STEP) & logMask)) >> CHOICE_PICK_SHIFT;
+    return k < m ? k : m - 1;
+  }
+  if (sched != SCHED_RANDOM && sched != SCHED_PCT) return 0;
+  const k = rng_below(m);
+  // record() wrote this step's agent (unless the log is full): add the pick beside it.
+  const i = gget(G_STEP);
+  if (k != 0 && i < logLen) {
+    const at = LOG + (i & logMask);
+    st8(at, (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT));
+  }
+  return k;
 }
 
 /** Uniform among the runnable agents. One runnable: no draw. Two: one bit of a 32-bit draw

@@ -42,7 +42,7 @@ export const G = {
   NR_INACTIVE: 13, KSWAPD_WAKE: 14, SWAP_MM: 15, VIOL: 16, VIOL_AGENT: 17, VIOL_PROC: 18,
   VIOL_PC: 19, VIOL_A: 20, VIOL_B: 21, VIOL_C: 22, STEP: 23, RUNNABLE: 24, LAST_AGENT: 25,
   LOG_LEN: 26, TRACE_LEN: 27, REPLAY_LEN: 28, RNG_LO: 29, RNG_HI: 30, PCT_NEXT_CP: 31,
-  PCT_SWITCHES: 32, SLEEPERS: 33, CPUS_DONE: 34, CPUS_STARVED: 35, SWAPOFF_AREA: 36, PCT_DECISIONS: 37, PCT_CP0: 40,
+  PCT_SWITCHES: 32, SLEEPERS: 33, CPUS_DONE: 34, CPUS_STARVED: 35, SWAPOFF_AREA: 36, PCT_DECISIONS: 37, LRU_PENDING: 38, PCT_CP0: 40,
 } as const;
 
 /** assembly/kernel/state.ts S_*: statistics counters, in order. */
@@ -104,6 +104,12 @@ export const opKind = (op: number): number => op >>> 28;
 export const opArg = (op: number): number => (op >>> 22) & 63;
 export const opMm = (op: number): number => (op >>> 16) & 63;
 export const opPage = (op: number): number => op & 0xffff;
+
+/** A choice-log byte (assembly/kernel/sched.ts CHOICE_*): the agent that ran the step in the
+ *  low 4 bits; the high 4 bits a choice the step made itself (0 = the first alternative; the
+ *  disk's pick among queued requests). */
+export const choiceAgent = (b: number): number => b & 15;
+export const choicePick = (b: number): number => (b >>> 4) & 15;
 
 /** assembly/kernel/procs.ts P_*: index = procedure id. */
 export const PROC_NAMES = [
