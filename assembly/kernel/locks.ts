@@ -10,8 +10,9 @@ import { ld, st } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, nAgents, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
   G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, page_flags,
-  set_page_flags, page_lock_addr,
+  set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
+import { lru_release_pending } from "../mm/page_alloc";
 import { cur } from "./frame";
 import { bug, V_LOCK_ORDER } from "./check";
 import {
@@ -111,6 +112,9 @@ export function spin_trylock(addr: i32, cls: i32): bool {
   st(addr, 0);
   note_released(cls);
   wake_waiters(addr);
+  // Pages whose last reference went while another agent held the LRU lock leave the list now
+  // (page_alloc.ts put_page). cls is a constant at every call site: this folds away elsewhere.
+  if (cls == LK_LRU && gget(G_LRU_PENDING) != 0) lru_release_pending();
 }
 
 // ---- sleeping ----------------------------------------------------------------------

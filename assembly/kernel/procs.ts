@@ -48,7 +48,10 @@ export const P_KSWAPD: i32 = 34;                 // () never returns: the kswapd
 // assembly/mm/page_io.ts
 export const P_DISK: i32 = 35;                   // () never returns: the disk agent's loop
 export const P_RW_SWAP_PAGE_SYNC: i32 = 36;      // (page, rw) page locked → 0; waits for the I/O
-export const P_COUNT: i32 = 37;
+// assembly/mm/swap.ts
+export const P_LRU_CACHE_ADD: i32 = 37;          // (page) → 0; takes pagemap_lru_lock (section 0: TestSetPageLRU only, for call_now)
+export const P_LRU_CACHE_DEL: i32 = 38;          // (page) → 0; takes pagemap_lru_lock
+export const P_COUNT: i32 = 39;
 
 // Errors returned by procedures (kernel values).
 export const ENOENT: i32 = -2;

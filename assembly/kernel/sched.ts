@@ -24,6 +24,11 @@ export const SCHED_RANDOM: i32 = 1;
 export const SCHED_PCT: i32 = 2;
 export const SCHED_REPLAY: i32 = 3;
 export const MAX_PCT_DEPTH: i32 = 8;
+/** A choice-log byte: the agent in the low 4 bits; the high 4 bits, when nonzero, a choice the
+ *  step itself made among n alternatives (sched_pick: which queued request the disk completes). */
+export const CHOICE_AGENT: i32 = 15;
+export const CHOICE_PICK_SHIFT: i32 = 4;
+export const CHOICE_PICK_MAX: i32 = 15;
 
 let sched: i32 = 0;
 let logRing: bool = false;
@@ -38,6 +43,9 @@ let pctOrdered: bool = false;
 let pctTable: i32 = 0;
 let pctTabled: bool = false;
 let pctNextAt: i32 = 0x7fffffff;
+// sched_yield's next priority: below every priority PCT hands out (those are >= 1), and
+// below the agents that yielded before.
+let yieldPrio: i32 = 0;
 // G_LAST_AGENT, G_LOG_LEN, G_PCT_SWITCHES and G_PCT_DECISIONS as well: only the scheduler
 // reads them during run(), so they live here and sched_flush() writes them back whenever
 // run() returns (the host reads them between runs; nothing else in the model does).
@@ -131,7 +139,7 @@ function pct_table(): void {
   pctTable = owned(0, p0, p0, p1, p2, p3) | owned(1, p1, p0, p1, p2, p3) |
     owned(2, p2, p0, p1, p2, p3) | owned(3, p3, p0, p1, p2, p3);
 }
-@inline function prio_or_lowest(a: i32): i32 { return a < nAgents ? ag_get(a, AG_PRIO) : -1; }
+@inline function prio_or_lowest(a: i32): i32 { return a < nAgents ? ag_get(a, AG_PRIO) : -0x7fffffff; }
 /** Agent a's fields of the table (a in each): the masks with a, less those with a higher agent. */
 @inline function owned(a: i32, pa: i32, p0: i32, p1: i32, p2: i32, p3: i32): i32 {
   let fields = mask_fields_with(a);
@@ -170,7 +178,21 @@ export function sched_reset(): void {
   switches = 0;
   decisions = 0;
   coinLeft = 0;
+  yieldPrio = 0;
   if (sched == SCHED_PCT) pct_setup();
+}
+
+/** The running agent yields the CPU in a loop that waits for others (2.4.16 __alloc_pages:
+ *  SCHED_YIELD, schedule(), try again). Under PCT the highest runnable agent runs on, so an
+ *  agent that loops until another makes progress would starve that other forever: a yield
+ *  drops it below every agent (as a change point would, but at no cost of the budget d).
+ *  The random scheduler needs nothing; run-to-completion (replay repair) keeps it, as it keeps
+ *  any agent that can run. Deterministic: replays follow the log. */
+export function sched_yield(agent: i32): void {
+  if (sched != SCHED_PCT) return;
+  ag_set(agent, AG_PRIO, yieldPrio);
+  yieldPrio--;
+  pct_order();
 }
 
 /** Writes the scheduler's counters back to the globals (run() calls this on every return). */
@@ -220,7 +242,7 @@ function pct_highest_walk(mask: i32): i32 {
     if (a >= 0) return a;
   }
   let best = -1;
-  let bestPrio = -1;
+  let bestPrio: i32 = -0x7fffffff - 1;
   let m = mask;
   while (m != 0) {
     const a = ctz32(m);
@@ -243,7 +265,7 @@ function pct_highest_walk(mask: i32): i32 {
   } else if (sched == SCHED_REPLAY) {
     const i = gget(G_STEP);
     if (i >= gget(G_REPLAY_LEN)) return -1;
-    a = ld8(LOG + (i & logMask));
+    a = ld8(LOG + (i & logMask)) & CHOICE_AGENT;
     if (((mask >> a) & 1) == 0) return -1;
   } else {
     const last = lastAgent;
@@ -251,6 +273,29 @@ function pct_highest_walk(mask: i32): i32 {
   }
   record(a);
   return a;
+}
+
+/** A choice the running step makes among n alternatives (0 .. n-1; n > 15 picks among the
+ *  first 16), recorded beside the agent in this step's log byte so that replays and the
+ *  shrinker follow it like any scheduling choice. Run to completion picks 0; random and PCT
+ *  draw it uniformly (PCT's priorities order agents, not the data of a step); a replay reads
+ *  it back, clamped to n - 1 so that an edited log still runs. */
+export function sched_pick(n: i32): i32 {
+  if (n <= 1) return 0;
+  const m = n <= CHOICE_PICK_MAX + 1 ? n : CHOICE_PICK_MAX + 1;
+  if (sched == SCHED_REPLAY) {
+    const k = ld8(LOG + (gget(G_STEP) & logMask)) >> CHOICE_PICK_SHIFT;
+    return k < m ? k : m - 1;
+  }
+  if (sched != SCHED_RANDOM && sched != SCHED_PCT) return 0;
+  const k = rng_below(m);
+  // record() wrote this step's agent (unless the log is full): add the pick beside it.
+  const i = gget(G_STEP);
+  if (k != 0 && i < logLen) {
+    const at = LOG + (i & logMask);
+    st8(at, (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT));
+  }
+  return k;
 }
 
 /** Uniform among the runnable agents. One runnable: no draw. Two: one bit of a 32-bit draw

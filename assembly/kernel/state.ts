@@ -259,6 +259,7 @@ export const G_CPUS_DONE: i32 = 34;       // bitmask of CPUs whose op stream end
 export const G_CPUS_STARVED: i32 = 35;    // bitmask of CPUs waiting for the host to add ops
 export const G_SWAPOFF_AREA: i32 = 36;    // area being swapped off, -1 none
 export const G_PCT_DECISIONS: i32 = 37;   // PCT: steps at which more than one agent could run
+export const G_LRU_PENDING: i32 = 38;     // pages at count 0 still on the LRU: their freer waits for the LRU lock
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
@@ -405,7 +406,7 @@ export const AG_OP_HEAD: i32 = 7;     // ops consumed
 export const AG_OP_TAIL: i32 = 8;     // ops written by the host
 export const AG_PRIO: i32 = 9;        // PCT priority
 export const AG_OPS_DONE: i32 = 10;
-// words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
+// word 11: page_alloc.ts AG_PF_MEMALLOC; words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
 export const AG_OPS_FINAL: i32 = 14;  // 1: no ops will be added after the buffered ones
 export const ST_RUNNABLE: i32 = 0;
 export const ST_SPIN: i32 = 1;        // spinning on a spinlock (not runnable)

@@ -49,16 +49,24 @@ export function do_fork(pc: i32): i32 {
   return ret(0);
 }
 
-/** copy_page_range(dst, src) → 0: src PTL then dst PTL, held to the end.
- *  l6 = next pte, l7 = ptes copied. */
+/** dup_mmap's copy of the one vma: copy_page_range(dst, src) → 0. The order is 2.4.16's
+ *  (kernel/fork.c dup_mmap, mm/memory.c copy_page_range): dup_mmap has already put the child
+ *  on the mmlist ("add it first so that swapoff can see any swap entries": the model's child
+ *  slot is always on it), takes the CHILD's page_table_lock around copy_page_range, which
+ *  takes the PARENT's per page table (the model's ptes are one table) inside it. So swap_out
+ *  and try_to_unuse can pick the child while the copy runs and spin on its PTL until the
+ *  copy is done; they never see it half copied. l6 = next pte, l7 = ptes copied. */
 export function copy_page_range(pc: i32): i32 {
   const dst = l(0), src = l(1);
   switch (pc) {
     case 0:
-      if (!spin_lock(mm_addr(src, MM_PTL), LK_PTL)) return BLOCK;
+      // dup_mmap: spin_lock(&mm->page_table_lock) of the child.
+      if (!spin_lock(mm_addr(dst, MM_PTL), LK_PTL)) return BLOCK;
       return next(1);
     case 1:
-      if (!spin_lock(mm_addr(dst, MM_PTL), LK_PTL)) return BLOCK;
+      // copy_page_range: spin_lock(&src->page_table_lock) (pte_alloc of the child's table
+      // before it may drop the child's PTL to allocate: the model has no page-table pages).
+      if (!spin_lock(mm_addr(src, MM_PTL), LK_PTL)) return BLOCK;
       set_l(6, 0);
       set_l(7, 0);
       return copy_chunk();
@@ -75,6 +83,11 @@ export function copy_page_range(pc: i32): i32 {
     }
     case 3:
       return copy_chunk();
+    case 4:
+      // Back in dup_mmap: the child's PTL goes after the parent's.
+      spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
+      trace(EV_COPY_DONE, dst, src, l(7));
+      return ret(0);
   }
   return ret(0);
 }
@@ -110,8 +123,7 @@ function copy_chunk(): i32 {
     set_l(7, l(7) + 1);
   }
   mm_set(dst, MM_SWAP_CURSOR, 0);
-  spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
+  // copy_page_range's spin_unlock(&src->page_table_lock); dup_mmap drops the child's next.
   spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
-  trace(EV_COPY_DONE, dst, src, l(7));
-  return ret(0);
+  return next(4);
 }

@@ -26,10 +26,10 @@ import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
   P_LOOKUP_SWAP_CACHE, P_READ_SWAP_CACHE_ASYNC, P_SWAPIN_READAHEAD, P_SWAP_FREE,
   P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_CAN_SHARE_SWAP_PAGE, P_FREE_SWAP_AND_CACHE,
-  P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE,
+  P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { lru_cache_add, mark_page_accessed } from "./swap";
+import { mark_page_accessed } from "./swap";
 import { swap_cache_remove } from "./swap_state";
 import { vm_swap_full, exclusive_swap_page_nolock } from "./swapfile";
 
@@ -216,11 +216,14 @@ export function do_anonymous_page(pc: i32): i32 {
       }
       pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
-      lru_cache_add(f);
-      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      trace(EV_ANON_MAP, f, vpage(mm, page), 0);
-      return ret(1);
+      set_l(6, f);
+      // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
+      return call_now(P_LRU_CACHE_ADD, 2, f, 0, 0, 0);
     }
+    case 2:
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
+      return ret(1);
   }
   return ret(0);
 }
@@ -396,14 +399,22 @@ export function do_wp_page(pc: i32): i32 {
         // break_cow: the new page takes the pte; the old page loses the pte's reference.
         if (old == ZERO_PAGE) mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
         pte_set(mm, vp, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
-        lru_cache_add(f);
-        put_page(old);
-        stat(S_COW);
-        trace(EV_WP_COPY, old, f, vpage(mm, vp));
+        // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
+        return call_now(P_LRU_CACHE_ADD, 4, f, 0, 0, 0);
       } else {
         put_page(f);
         trace(EV_WP_RACE, old, f, vpage(mm, vp));
       }
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      put_page(old); // our temporary reference (a no-op for the reserved zero page)
+      return ret(1);
+    }
+    case 4: {
+      // Back from lru_cache_add, PTL still held: the old page loses the pte's reference.
+      const old = l(5), f = l(6);
+      put_page(old);
+      stat(S_COW);
+      trace(EV_WP_COPY, old, f, vpage(mm, vp));
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       put_page(old); // our temporary reference (a no-op for the reserved zero page)
       return ret(1);

@@ -1,28 +1,39 @@
 // mm/page_alloc.c: frames come from a free stack. alloc_page below pages_low wakes kswapd;
-// below pages_min the caller enters direct reclaim (try_to_free_pages) on its own CPU —
-// the route of the seed race — and retries a few times before failing.
+// below pages_min the caller enters direct reclaim (try_to_free_pages) on its own CPU and,
+// for GFP_HIGHUSER (__GFP_WAIT, __GFP_IO, __GFP_FS), loops until it gets a page: every
+// release of the model retries an order-0 user allocation for as long as it takes
+// (2.4.16 __alloc_pages: "goto rebalance" after a yield; 2.4.9/2.4.10-pre: "if (progress ||
+// (gfp_mask & __GFP_IO)) goto try_again"; 2.4.0: wakeup_kswapd(1) then "goto try_again").
+// Only a PF_MEMALLOC allocation (reclaim's own) and one whose task the OOM killer chose
+// return NULL. A loop that never ends is a livelock: every round is a scheduling point, and
+// the hunt's step bound (or bulk mode's watchdog) reports it.
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
-  gget, gset, gadd, FREE_STACK, G_NR_FREE, G_KSWAPD_WAKE, KSWAPD, page_count, set_page_count,
-  set_page_flags, page_flags, set_page_index, set_page_content, stat, S_DIRECT_RECLAIM, S_ALLOC_FAIL,
-  PG_INUSE, PG_LOCKED, PG_SWAPCACHE, PG_RESERVED, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
+  gget, gset, gadd, FREE_STACK, G_NR_FREE, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
+  S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
+  AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
-import { l, set_l, call, ret, next } from "../kernel/frame";
+import { l, set_l, call, ret, ret_val, next, cur } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
-import { lru_cache_del } from "./swap";
+import { sched_yield } from "../kernel/sched";
+import { __lru_cache_del } from "./swap";
 
 export const EV_ALLOC: i32 = 500;          // (page, nr_free, 0)
 export const EV_ALLOC_RECLAIM: i32 = 501;  // (nr_free, attempt, 0): entering direct reclaim
 export const EV_ALLOC_FAIL: i32 = 502;     // (0, 0, 0)
 export const EV_FREE_PAGE: i32 = 503;      // (page, 0, 0)
+export const EV_ALLOC_OOM: i32 = 504;      // (attempt, 0, 0): out_of_memory chose this task
+export const EV_ALLOC_YIELD: i32 = 505;    // (nr_free, freed, attempt): nothing to take, yield and retry
+export const EV_FREE_DEFERRED: i32 = 506;  // (page, LRU holder, 0): count 0, still on the LRU
 
-const ALLOC_RETRIES: i32 = 3;
+/** Agent word: PF_MEMALLOC, set while the agent runs direct reclaim (balance_classzone). */
+export const AG_PF_MEMALLOC: i32 = 11;
 
-/** Pops a free frame: count 1, no flags but in-use, content zeroed; 0 when none. */
 export function rmqueue(): i32 {
   const n = gget(G_NR_FREE);
   if (n == 0) return 0;
@@ -41,11 +52,10 @@ export function wakeup_kswapd(): void {
   if (ag_get(KSWAPD, AG_STATE) == ST_IDLE) set_state(KSWAPD, ST_RUNNABLE);
 }
 
-/** __free_pages_ok: back on the free stack. A locked or still-cached page here is a BUG. */
+/** __free_pages_ok: back on the free stack. A locked, still-cached or still-listed page is a BUG. */
 function free_frame(f: i32): void {
   const fl = page_flags(f);
-  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, 1, f, fl);
-  lru_cache_del(f);
+  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, 1, f, fl);
   set_page_flags(f, 0);
   set_page_index(f, 0);
   const n = gget(G_NR_FREE);
@@ -54,16 +64,55 @@ function free_frame(f: i32): void {
   trace(EV_FREE_PAGE, f, 0, 0);
 }
 
-/** page_cache_release / put_page / __free_page: drops a reference, freeing at zero. */
+/** page_cache_release / put_page: drops a reference, freeing at zero. A page still on the LRU
+ *  leaves it first under pagemap_lru_lock (2.4.16 mm/page_alloc.c page_cache_release ->
+ *  lru_cache_del). With the lock free that is done here, in the caller's step: an uncontended
+ *  spin_lock/spin_unlock pair around two list writes. With another agent holding it (shrink_cache
+ *  walking the list), the kernel's freer would spin: here the page stays on the list at count 0
+ *  (what 2.4.16 shrink_cache's "!page_count(page)" skip is for) and leaves it, freed, at the
+ *  holder's spin_unlock (lru_release_pending), as if the spinner took the lock next. The freer
+ *  itself goes on at once: put_page is a plain function at dozens of call sites, so its spin is
+ *  not a scheduling point of the model (a known approximation). */
 export function put_page(f: i32): void {
-  if ((page_flags(f) & PG_RESERVED) != 0) return; // the zero page is never freed
+  const fl = page_flags(f);
+  if ((fl & PG_RESERVED) != 0) return; // the zero page is never freed
   const c = page_count(f) - 1;
   if (c < 0) { bug(V_BUG_ON, 2, f, c); return; }
   set_page_count(f, c);
-  if (c == 0) free_frame(f);
+  if (c != 0) return;
+  if ((fl & PG_LRU) != 0) {
+    const holder = gget(G_LRU_LOCK);
+    if (holder != 0 && holder != cur + 1) {
+      gadd(G_LRU_PENDING, 1);
+      trace(EV_FREE_DEFERRED, f, holder - 1, 0);
+      return;
+    }
+    __lru_cache_del(f);
+  }
+  free_frame(f);
 }
 
-/** alloc_page(GFP_HIGHUSER): l0 = attempts. */
+/** The LRU lock was just released: the count-0 pages left on the list leave it and are freed. */
+export function lru_release_pending(): void {
+  for (let f = 1; f < nFrames; f++) {
+    const fl = page_flags(f);
+    if ((fl & (PG_INUSE | PG_LRU)) == (PG_INUSE | PG_LRU) && (fl & PG_RESERVED) == 0 && page_count(f) == 0) {
+      __lru_cache_del(f);
+      free_frame(f);
+    }
+  }
+  gset(G_LRU_PENDING, 0);
+}
+
+/** alloc_page(GFP_HIGHUSER) → page or 0. l6 = reclaim rounds.
+ *  The slow path is 2.4.16 __alloc_pages' "rebalance" loop: PF_MEMALLOC takes whatever is free
+ *  (NULL when nothing is); otherwise balance_classzone → try_to_free_pages, then any free page
+ *  (see case 1); else yield and again.
+ *  What counts as progress: nothing stops the loop but a page. try_to_free_pages calls
+ *  out_of_memory when it falls short, which kills nothing while swap is left (nr_swap_pages >
+ *  0); the model lets it choose the allocating task once reclaim freed nothing and no swap is
+ *  left (its clock conditions, a second of failures and ten of them, are not modelled): that
+ *  task, PF_MEMDIE, takes any free page or fails. */
 export function alloc_page(pc: i32): i32 {
   switch (pc) {
     case 0: {
@@ -72,27 +121,52 @@ export function alloc_page(pc: i32): i32 {
       if (free > cfg(CFG_FREE_LOW)) return got(rmqueue());
       wakeup_kswapd();
       if (free > cfg(CFG_FREE_MIN)) return got(rmqueue());
-      return reclaim();
+      return rebalance();
     }
     case 1: {
-      // Back from try_to_free_pages.
-      if (gget(G_NR_FREE) > 0) return got(rmqueue());
-      if (l(0) < ALLOC_RETRIES) return reclaim();
-      stat(S_ALLOC_FAIL);
-      trace(EV_ALLOC_FAIL, 0, 0, 0);
-      return ret(0);
+      // Back from try_to_free_pages (balance_classzone): PF_MEMALLOC off again.
+      ag_set(cur, AG_PF_MEMALLOC, 0);
+      const freed = ret_val();
+      const free = gget(G_NR_FREE);
+      // Any free page now: the model does not hold back pages_min from a task that has just
+      // reclaimed (2.4.16 gives it the page it freed itself, balance_classzone's local_pages;
+      // 2.4.0 and 2.4.9 end in a "final phase" that dips below the watermarks). On the hunt's
+      // machine pages_min is 2 of 5 frames: keeping them back livelocks the user tasks.
+      if (free > 0) return got(rmqueue());
+      if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0) {
+        trace(EV_ALLOC_OOM, l(6), 0, 0);
+        return take_any();
+      }
+      // "Yield for kswapd, and try again": a scheduling point before the next round.
+      trace(EV_ALLOC_YIELD, free, freed, l(6));
+      sched_yield(cur);
+      return next(2);
     }
+    case 2:
+      return rebalance();
   }
   return ret(0);
 }
 
-function reclaim(): i32 {
+/** rebalance: PF_MEMALLOC (kswapd, or reclaim allocating) takes any free page or fails;
+ *  everyone else reclaims. */
+function rebalance(): i32 {
+  if (cur == KSWAPD || ag_get(cur, AG_PF_MEMALLOC) != 0) return take_any();
   // Direct reclaim may schedule(): a BKL holder (2.4.0/2.4.10-pre swap-in) lets it go here.
   schedule_point();
-  set_l(0, l(0) + 1);
+  set_l(6, l(6) + 1);
   stat(S_DIRECT_RECLAIM);
-  trace(EV_ALLOC_RECLAIM, gget(G_NR_FREE), l(0), 0);
+  trace(EV_ALLOC_RECLAIM, gget(G_NR_FREE), l(6), 0);
+  ag_set(cur, AG_PF_MEMALLOC, 1);
   return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
+}
+
+function take_any(): i32 {
+  const f = rmqueue();
+  if (f != 0) return got(f);
+  stat(S_ALLOC_FAIL);
+  trace(EV_ALLOC_FAIL, 0, 0, 0);
+  return ret(0);
 }
 
 function got(f: i32): i32 {

@@ -1,5 +1,5 @@
 // mm/page_io.c and the disk. rw_swap_page queues a read or write of a locked swap-cache
-// page; the disk agent completes one request per step: a read copies the slot's content
+// page; the disk agent completes one request per step, any queued one (the scheduler picks): a read copies the slot's content
 // into the page and marks it uptodate, a write copies the page into the slot; either way
 // the page is then unlocked, waking whoever waits on it.
 import { ld, st } from "../kernel/platform";
@@ -12,6 +12,7 @@ import { l, next, ret, YIELD, BLOCK } from "../kernel/frame";
 import { set_state, unlock_page, lock_page } from "../kernel/locks";
 import { bug, V_PAGE_LOCK } from "../kernel/check";
 import { trace } from "../kernel/trace";
+import { sched_pick } from "../kernel/sched";
 
 export const READ: i32 = 0;
 export const WRITE: i32 = 1;
@@ -32,11 +33,25 @@ export function rw_swap_page(page: i32, rw: i32): void {
   if (ag_get(DISK, AG_STATE) == ST_IDLE) set_state(DISK, ST_RUNNABLE);
 }
 
-/** The disk agent: one request per step; idle when the queue is empty. */
+/** The disk agent: one request per step; idle when the queue is empty. Which queued request
+ *  completes is the scheduler's choice (sched_pick, recorded in the choice log): a real disk
+ *  and its elevator finish requests in any order (drivers/block/ll_rw_blk.c merges and sorts
+ *  by sector; completions come back as the device delivers them). The chosen request trades
+ *  places with the head, then the head completes. */
 export function disk(pc: i32): i32 {
   const head = gget(G_IOQ_HEAD);
-  if (head == gget(G_IOQ_TAIL)) { set_state(DISK, ST_IDLE); return YIELD; }
+  const queued = gget(G_IOQ_TAIL) - head;
+  if (queued == 0) { set_state(DISK, ST_IDLE); return YIELD; }
   const r = IOQ + ((head & ioqMask) << 3);
+  if (queued > 1) {
+    const k = sched_pick(queued);
+    if (k != 0) {
+      const q = IOQ + (((head + k) & ioqMask) << 3);
+      const p0 = ld(r), w0 = ld(r + 4);
+      st(r, ld(q)); st(r + 4, ld(q + 4));
+      st(q, p0); st(q + 4, w0);
+    }
+  }
   const page = ld(r);
   const rw = ld(r + 4);
   gset(G_IOQ_HEAD, head + 1);

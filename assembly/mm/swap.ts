@@ -1,13 +1,17 @@
 // mm/swap.c: the LRU lists. Two circular doubly linked lists threaded through the frames'
 // lru_next/lru_prev words, with their heads at indices nFrames (active) and nFrames + 1
-// (inactive). Adding and removing are atomic within the calling section: the model does
-// not take pagemap_lru_lock for them (reclaim takes it for its own walks and restarts from
-// the list tail after every drop, as 2.4's shrink_cache does).
+// (inactive), guarded by pagemap_lru_lock (LRU). lru_cache_add and lru_cache_del take the
+// lock themselves, so they are procedures (P_LRU_CACHE_ADD, P_LRU_CACHE_DEL) whose lock is
+// taken at the start of a section of their own; __lru_cache_del and the list helpers below
+// are for callers that already hold the LRU lock (shrink_cache, refill_inactive). The same
+// in 2.4.0 and 2.4.16 (mm/swap.c lru_cache_add, lru_cache_del: spin_lock(&pagemap_lru_lock)).
 import { ld, st } from "../kernel/platform";
 import {
   nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, page_flags, set_page_flags, gadd,
-  G_NR_ACTIVE, G_NR_INACTIVE,
+  gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK,
 } from "../kernel/state";
+import { l, next, ret, BLOCK } from "../kernel/frame";
+import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 
 @inline export function lru_active(): i32 { return nFrames; }
 @inline export function lru_inactive(): i32 { return nFrames + 1; }
@@ -37,17 +41,40 @@ function list_del(f: i32): void {
 /** The list's tail (oldest page), or the head itself when the list is empty. */
 @inline export function lru_tail(head: i32): i32 { return lru_prev(head); }
 
-/** lru_cache_add: a new page goes to the head of the inactive list. */
-export function lru_cache_add(f: i32): void {
-  const fl = page_flags(f);
-  if ((fl & PG_LRU) != 0) return;
-  set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
-  list_add_head(lru_inactive(), f);
-  gadd(G_NR_INACTIVE, 1);
+/** lru_cache_add(page) → 0 (2.4.16 mm/swap.c lru_cache_add): TestSetPageLRU first, without
+ *  the lock; only a page that was not yet marked is added, under pagemap_lru_lock, to the head
+ *  of the inactive list. Section 0 touches only the page's own flag word and is meant to be
+ *  entered with call_now from the caller's section (the kernel's test_and_set_bit follows the
+ *  caller's code with no point between); section 1 takes the lock first. */
+export function lru_cache_add(pc: i32): i32 {
+  const f = l(0);
+  switch (pc) {
+    case 0: {
+      const fl = page_flags(f);
+      if ((fl & PG_LRU) != 0) return ret(0);
+      set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
+      return next(1);
+    }
+    case 1:
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      list_add_head(lru_inactive(), f);
+      gadd(G_NR_INACTIVE, 1);
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      return ret(0);
+  }
+  return ret(0);
 }
 
-/** lru_cache_del: off whichever list holds it. */
-export function lru_cache_del(f: i32): void {
+/** lru_cache_del(page) → 0 (mm/swap.c lru_cache_del): __lru_cache_del under pagemap_lru_lock. */
+export function lru_cache_del(pc: i32): i32 {
+  if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+  __lru_cache_del(l(0));
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  return ret(0);
+}
+
+/** __lru_cache_del (LRU held): TestClearPageLRU, then off whichever list holds it. */
+export function __lru_cache_del(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) == 0) return;
   list_del(f);

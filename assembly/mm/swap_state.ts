@@ -15,11 +15,10 @@ import { spin_lock, spin_unlock, lock_page, unlock_page, LK_PCL } from "../kerne
 import { trace, tracing } from "../kernel/trace";
 import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
-  P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, ENOENT, EEXIST,
+  P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_LRU_CACHE_ADD, ENOENT, EEXIST,
 } from "../kernel/procs";
 import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE } from "../model";
 import { put_page } from "./page_alloc";
-import { lru_cache_add } from "./swap";
 import { rw_swap_page, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
 
@@ -323,7 +322,9 @@ function add_to_swap_cache_unique(pc: i32): i32 {
     case 3:
       return ret(EEXIST);
     case 4:
-      lru_cache_add(l(0));
+      // lru_cache_add after pagecache_lock is dropped; it takes pagemap_lru_lock itself.
+      return call_now(P_LRU_CACHE_ADD, now(5), l(0), 0, 0, 0);
+    case 5:
       return ret(0);
   }
   return ret(0);
@@ -342,7 +343,9 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
       trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
       return next(1);
     case 1:
-      lru_cache_add(l(0));
+      // lru_cache_add after pagecache_lock is dropped; it takes pagemap_lru_lock itself.
+      return call_now(P_LRU_CACHE_ADD, now(2), l(0), 0, 0, 0);
+    case 2:
       return ret(0);
   }
   return ret(0);

@@ -40,7 +40,7 @@ import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
-  lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, lru_cache_del, deactivate_page,
+  lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page,
   mark_page_accessed,
 } from "./swap";
 
@@ -373,7 +373,7 @@ export function shrink_cache(pc: i32): i32 {
     }
     case SC_SLOT_FREED: {
       const f = l(8);
-      lru_cache_del(f);
+      __lru_cache_del(f);
       unlock_page(f);
       put_page(f); // the cache's reference, now ours: frees the frame
       stat(S_PAGES_FREED);

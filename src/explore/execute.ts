@@ -3,7 +3,7 @@
 // run, it can repair it the run-to-completion way (keep the last agent while it can run, else
 // the lowest runnable one), so the shrinker may hand it truncated or edited schedules.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { G, R, RUN, VIOLATION_IDS } from "../wasm/abi.js";
+import { G, R, RUN, VIOLATION_IDS, choiceAgent, choicePick } from "../wasm/abi.js";
 import { checkInvariants, modelViolation } from "../invariants/check.js";
 import { InternalError } from "../errors.js";
 import type { ReproMachine } from "../report/repro.js";
@@ -70,7 +70,7 @@ export interface ReplayOutcome {
 /** Number of context switches in a schedule. */
 export function switchesOf(s: ArrayLike<number>): number {
   let n = 0;
-  for (let i = 1; i < s.length; i++) if (s[i] !== s[i - 1]) n++;
+  for (let i = 1; i < s.length; i++) if ((s[i] & 15) !== (s[i - 1] & 15)) n++;
   return n;
 }
 
@@ -138,7 +138,8 @@ export class Replayer {
    *  agent decisions.get(decisionKey(a, n)) if it can run; everywhere else run to completion
    *  (the last agent while it can run, else the lowest runnable). Keyed by the agent's own
    *  progress, a decision survives the removal of an earlier one that shifts the others. */
-  runDecisions(ops: readonly (readonly number[])[], seed: number, decisions: ReadonlyMap<number, number>): ReplayOutcome {
+  runDecisions(ops: readonly (readonly number[])[], seed: number, decisions: ReadonlyMap<number, number>,
+    picks: ReadonlyMap<number, number> = new Map()): ReplayOutcome {
     const e = this.e;
     e.setSeed(seed);
     e.reset();
@@ -151,7 +152,8 @@ export class Replayer {
       const last = e.global(G.LAST_AGENT);
       const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
       const pick = d !== undefined && ((mask >>> d) & 1) !== 0 ? d : rtcPick(mask, last);
-      e.U8[logBase + i] = pick;
+      // A step's own pick (the disk's request) follows the agent's progress as decisions do.
+      e.U8[logBase + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
       e.m.replay_len(i + 1);
       code = e.run(1);
       ran[pick]++;
@@ -173,7 +175,7 @@ export class Replayer {
     for (let i = 0; i < x.schedule.length; i++) {
       const mask = e.global(G.RUNNABLE);
       const last = e.global(G.LAST_AGENT);
-      if (last >= 0 && x.schedule[i] !== last && ((mask >>> last) & 1) !== 0) out.push(i);
+      if (last >= 0 && choiceAgent(x.schedule[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
       if (e.run(1) !== RUN.LIMIT) break; // the run ended (or diverged) with this step
     }
     return out;
@@ -194,9 +196,23 @@ export function decisionsOf(s: ArrayLike<number>): { key: number; agent: number;
   const out: { key: number; agent: number; step: number }[] = [];
   let last = -1;
   for (let i = 0; i < s.length; i++) {
-    if (s[i] !== last) out.push({ key: decisionKey(last, last >= 0 ? ran[last] : 0), agent: s[i], step: i });
-    ran[s[i]]++;
-    last = s[i];
+    const a = choiceAgent(s[i]);
+    if (a !== last) out.push({ key: decisionKey(last, last >= 0 ? ran[last] : 0), agent: a, step: i });
+    ran[a]++;
+    last = a;
+  }
+  return out;
+}
+
+/** A schedule's own picks of its steps (choicePick), keyed by the agent's progress at the step
+ *  (decisionKey(agent, steps before it)), for Replayer.runDecisions. */
+export function picksOf(s: ArrayLike<number>): Map<number, number> {
+  const ran = new Int32Array(32);
+  const out = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const a = choiceAgent(s[i]);
+    if (choicePick(s[i]) !== 0) out.set(decisionKey(a, ran[a]), choicePick(s[i]));
+    ran[a]++;
   }
   return out;
 }

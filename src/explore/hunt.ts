@@ -214,7 +214,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;
     if (decisions > maxDecisions || (n & 1023) === 0) {
-      for (let i = 0; i < len; i++) ranMask |= 1 << U8[logBase + i];
+      for (let i = 0; i < len; i++) ranMask |= 1 << (U8[logBase + i] & 15); // choiceAgent
       if (decisions > maxDecisions) maxDecisions = decisions;
     }
     // Change points are drawn over the mean execution, not the longest: a rare long one (a

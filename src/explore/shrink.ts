@@ -6,7 +6,8 @@
 // one. So the result is never longer than the input.
 import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
-import { Replayer, decisionsOf, type Execution, type Verdict } from "./execute.js";
+import { Replayer, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
+import { choiceAgent } from "../wasm/abi.js";
 
 export interface ShrinkCase {
   machine: ReproMachine;
@@ -101,7 +102,7 @@ class Shrinker {
     const map = new Int32Array(c.schedule.length).fill(-1);
     const seen = new Int32Array(c.machine.cpus);
     for (let s = 0; s < c.schedule.length; s++) {
-      const a = c.schedule[s];
+      const a = choiceAgent(c.schedule[s]);
       if (a >= c.machine.cpus) continue;
       while (seen[a] < starts[a].length && starts[a][seen[a]] <= s) seen[a]++;
       map[s] = seen[a] - 1;
@@ -116,12 +117,12 @@ class Shrinker {
       // The whole CPU at once first: often the quickest win.
       if (this.cur.ops[cpu].length > 0) {
         const ops = this.cur.ops.map((o, c) => (c === cpu ? [] : o));
-        if (this.attempt(ops, this.cur.schedule.filter((a) => a !== cpu))) { progress = true; continue; }
+        if (this.attempt(ops, this.cur.schedule.filter((a) => choiceAgent(a) !== cpu))) { progress = true; continue; }
       }
       for (let j = this.cur.ops[cpu].length - 1; j >= 0 && !this.exhausted; j--) {
         const map = this.stepOps();
         const ops = this.cur.ops.map((o, c) => (c === cpu ? o.filter((_, k) => k !== j) : o));
-        const sched = this.cur.schedule.filter((a, s) => !(a === cpu && map[s] === j));
+        const sched = this.cur.schedule.filter((a, s) => !(choiceAgent(a) === cpu && map[s] === j));
         if (this.attempt(ops, sched) || this.attempt(ops, this.cur.schedule)) progress = true;
       }
     }
@@ -135,6 +136,7 @@ class Shrinker {
     for (let again = true; again && !this.exhausted;) {
       again = false;
       const all = decisionsOf(this.cur.schedule);
+      const picks = picksOf(this.cur.schedule);
       const decisions = new Map(all.map((d) => [d.key, d.agent]));
       const pre = new Set(this.rep.preemptions(this.cur));
       const candidates = all.filter((d) => pre.has(d.step));
@@ -142,7 +144,7 @@ class Shrinker {
         const without = new Map(decisions);
         without.delete(candidates[k].key);
         this.tried++;
-        const out = this.rep.runDecisions(this.cur.ops, this.cur.seed, without);
+        const out = this.rep.runDecisions(this.cur.ops, this.cur.seed, without, picks);
         if (out.verdict?.signature !== this.verdict.signature) continue;
         const next: ShrinkCase = { ...this.cur, schedule: out.schedule };
         const size = this.sizeOf(next);
@@ -183,8 +185,8 @@ function segments(s: Uint8Array): Segment[] {
   const out: Segment[] = [];
   for (let i = 0; i < s.length;) {
     let j = i + 1;
-    while (j < s.length && s[j] === s[i]) j++;
-    out.push({ agent: s[i], from: i, len: j - i, steps: s.subarray(i, j) });
+    while (j < s.length && choiceAgent(s[j]) === choiceAgent(s[i])) j++;
+    out.push({ agent: choiceAgent(s[i]), from: i, len: j - i, steps: s.subarray(i, j) });
     i = j;
   }
   return out;
@@ -211,12 +213,13 @@ function moveSegment(segs: Segment[], j: number, to: number): Uint8Array {
 function dropIdleCpus(c: ShrinkCase): ShrinkCase | undefined {
   const idle = c.ops.map((o, cpu) => (o.length === 0 ? cpu : -1)).filter((cpu) => cpu >= 0);
   if (idle.length === 0 || idle.length === c.machine.cpus) return undefined;
-  const remap = (a: number) => a - idle.filter((cpu) => cpu < a).length;
+  // Agents above a dropped CPU move down; a step's own pick (high bits) stays with its step.
+  const remap = (b: number) => b - idle.filter((cpu) => cpu < choiceAgent(b)).length;
   return {
     machine: { ...c.machine, cpus: c.machine.cpus - idle.length },
     ops: c.ops.filter((o) => o.length > 0),
     seed: c.seed,
-    schedule: Uint8Array.from(Array.from(c.schedule).filter((a) => !idle.includes(a)).map(remap)),
+    schedule: Uint8Array.from(Array.from(c.schedule).filter((b) => !idle.includes(choiceAgent(b))).map(remap)),
   };
 }
 

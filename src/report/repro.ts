@@ -52,7 +52,7 @@ export const ReproSchema = z
     /** The same ops in words, for the reader; ignored on load. */
     opsText: z.array(z.string()).optional(),
     /** The choice log: the agent that ran each step, one hex digit per step. */
-    schedule: z.string().regex(/^[0-9a-f]*$/, "schedule must be hex digits, one agent per step"),
+    schedule: z.string().regex(/^(?:[g-u]?[0-9a-f])*$/, "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)"),
     signature: z.string().min(1),
     violation: z.object({ id: z.string(), message: z.string() }),
   })
@@ -65,9 +65,10 @@ export const ReproSchema = z
       if (bad) ctx.addIssue({ code: "custom", path: ["ops", cpu, j], message: bad });
     }));
     const agents = agentCount(r.machine);
-    for (let i = 0; i < r.schedule.length; i++) {
-      if (parseInt(r.schedule[i], 16) >= agents) {
-        ctx.addIssue({ code: "custom", path: ["schedule"], message: `step ${i} names agent ${r.schedule[i]}, the machine has ${agents}` });
+    const steps = decodeSchedule(r.schedule);
+    for (let i = 0; i < steps.length; i++) {
+      if ((steps[i] & 15) >= agents) {
+        ctx.addIssue({ code: "custom", path: ["schedule"], message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}` });
         break;
       }
     }
@@ -90,12 +91,28 @@ export function agentCount(m: Pick<ReproMachine, "cpus" | "kswapd">): number {
   return m.cpus + 1 + (m.kswapd ? 1 : 0);
 }
 
+/** One hex digit per step, the agent; a step that made a choice of its own (the disk's pick k
+ *  among queued requests, k = 1..15) has the letter "g".."u" (k) before its digit. */
 export const encodeSchedule = (choices: ArrayLike<number>): string => {
   let s = "";
-  for (let i = 0; i < choices.length; i++) s += choices[i].toString(16);
+  for (let i = 0; i < choices.length; i++) {
+    const pick = (choices[i] >>> 4) & 15;
+    if (pick !== 0) s += String.fromCharCode(0x66 + pick);
+    s += (choices[i] & 15).toString(16);
+  }
   return s;
 };
-export const decodeSchedule = (s: string): number[] => Array.from(s, (ch) => parseInt(ch, 16));
+export const decodeSchedule = (s: string): number[] => {
+  const out: number[] = [];
+  let pick = 0;
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c >= 0x67 && c <= 0x75) { pick = c - 0x66; continue; }
+    out.push((pick << 4) | parseInt(ch, 16));
+    pick = 0;
+  }
+  return out;
+};
 
 /** Fills in the derived fields (opsText) of a repro about to be written. */
 export function withText(r: Repro): Repro {

@@ -42,7 +42,7 @@ export const G = {
   NR_INACTIVE: 13, KSWAPD_WAKE: 14, SWAP_MM: 15, VIOL: 16, VIOL_AGENT: 17, VIOL_PROC: 18,
   VIOL_PC: 19, VIOL_A: 20, VIOL_B: 21, VIOL_C: 22, STEP: 23, RUNNABLE: 24, LAST_AGENT: 25,
   LOG_LEN: 26, TRACE_LEN: 27, REPLAY_LEN: 28, RNG_LO: 29, RNG_HI: 30, PCT_NEXT_CP: 31,
-  PCT_SWITCHES: 32, SLEEPERS: 33, CPUS_DONE: 34, CPUS_STARVED: 35, SWAPOFF_AREA: 36, PCT_DECISIONS: 37, PCT_CP0: 40,
+  PCT_SWITCHES: 32, SLEEPERS: 33, CPUS_DONE: 34, CPUS_STARVED: 35, SWAPOFF_AREA: 36, PCT_DECISIONS: 37, LRU_PENDING: 38, PCT_CP0: 40,
 } as const;
 
 /** assembly/kernel/state.ts S_*: statistics counters, in order. */
@@ -105,6 +105,12 @@ export const opArg = (op: number): number => (op >>> 22) & 63;
 export const opMm = (op: number): number => (op >>> 16) & 63;
 export const opPage = (op: number): number => op & 0xffff;
 
+/** A choice-log byte (assembly/kernel/sched.ts CHOICE_*): the agent that ran the step in the
+ *  low 4 bits; the high 4 bits a choice the step made itself (0 = the first alternative; the
+ *  disk's pick among queued requests). */
+export const choiceAgent = (b: number): number => b & 15;
+export const choicePick = (b: number): number => (b >>> 4) & 15;
+
 /** assembly/kernel/procs.ts P_*: index = procedure id. */
 export const PROC_NAMES = [
   "(none)", "access", "handle_mm_fault", "do_anonymous_page", "do_swap_page", "do_wp_page",
@@ -114,7 +120,7 @@ export const PROC_NAMES = [
   "remove_exclusive_swap_page", "can_share_swap_page", "free_swap_and_cache",
   "free_page_and_swap_cache", "sys_swapoff", "try_to_unuse", "sys_swapon", "alloc_page",
   "try_to_free_pages", "shrink_cache", "swap_out", "swap_out_mm", "try_to_swap_out", "kswapd",
-  "disk", "rw_swap_page_sync",
+  "disk", "rw_swap_page_sync", "lru_cache_add", "lru_cache_del",
 ] as const;
 export const P = Object.fromEntries(PROC_NAMES.map((n, i) => [n, i])) as Record<(typeof PROC_NAMES)[number], number>;
 

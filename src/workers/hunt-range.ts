@@ -40,7 +40,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     let mask = 0;
     for (let j = 0; j < len; j++) {
       const a = U8[logBase + j];
-      mask |= 1 << a;
+      mask |= 1 << (a & 15); // choiceAgent (the high bits: the step's own pick)
       h = Math.imul(h ^ a, 0x01000193);
     }
     seqPush(hash, h ^ len);

@@ -18,15 +18,18 @@ export class Director {
     e.m.tracing(1);
   }
 
-  /** Runs one section of agent; false when it cannot run now (blocked, done) or the run ended. */
-  step(agent: number): boolean {
+  /** Runs one section of agent; false when it cannot run now (blocked, done) or the run ended.
+   *  pick: the step's own choice where it makes one (the disk: which queued request, 0 = the
+   *  oldest), recorded beside the agent in the choice log. */
+  step(agent: number, pick = 0): boolean {
     const e = this.e;
     const i = e.global(G.STEP);
-    e.U8[e.region(R.LOG) + i] = agent;
+    const choice = agent | (pick << 4);
+    e.U8[e.region(R.LOG) + i] = choice;
     e.m.replay_len(i + 1);
     const code = e.run(1);
     if (code === RUN.DIVERGED || e.global(G.STEP) === i) return false;
-    this.choices.push(agent);
+    this.choices.push(choice);
     this.collect();
     return true;
   }

@@ -333,8 +333,9 @@ describe("fork of a large mm", () => {
       before = d.trace.length;
       if (!recs.every((r) => r.proc === "copy_page_range")) continue;
       sections++;
-      // Between its first and last section, copy_page_range holds both page table locks.
-      if (!recs.some((r) => r.event === EV.COPY_DONE) && s.mm(1, 1) !== 0) {
+      // While the copy runs, copy_page_range holds both page table locks: the child's from
+      // its first section (dup_mmap's), the parent's (taken second, dropped first) inside it.
+      if (!recs.some((r) => r.event === EV.COPY_DONE) && s.mm(0, 1) !== 0) {
         expect(s.mm(0, 1)).toBe(1); // owner agent 0 + 1
         expect(s.mm(1, 1)).toBe(1);
       }
