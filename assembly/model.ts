@@ -10,5 +10,8 @@ export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page rechecks the pte
 export const F_EARLY_DUP: i32 = 1 << 5;         // read_swap_cache_async takes swap_duplicate before its lookup (2.4.0)
 export const F_FAULT_MMAP_SEM: i32 = 1 << 6;    // faults hold mmap_sem exclusively (2.4.0)
 export const F_REMOVE_EXCLUSIVE: i32 = 1 << 7;  // do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)
+export const F_ANON_NOLOCK: i32 = 1 << 26;      // do_anonymous_page maps without page_table_lock and without the pte_none recheck (2.4.0)
+export const F_SHARE_COUNT_NOLOCK: i32 = 1 << 27; // do_wp_page / do_swap_page judge sharing from page_count + swap_count read with no swap lock (2.4.0, 2.4.10-pre9)
+export const F_WP_COPY_NOREF: i32 = 1 << 28;    // do_wp_page holds no ref on the old page while allocating and copies it under PTL after the recheck (2.4.0)
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }

@@ -10,7 +10,7 @@ import {
   MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
-  PG_DIRTY, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
+  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
@@ -21,7 +21,10 @@ import {
 } from "../kernel/locks";
 import { bug, V_DATA_LOST } from "../kernel/check";
 import { trace } from "../kernel/trace";
-import { has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE } from "../model";
+import {
+  has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
+  F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF,
+} from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
   P_LOOKUP_SWAP_CACHE, P_READ_SWAP_CACHE_ASYNC, P_SWAPIN_READAHEAD, P_SWAP_FREE,
@@ -31,7 +34,7 @@ import {
 import { put_page } from "./page_alloc";
 import { mark_page_accessed } from "./swap";
 import { swap_cache_remove } from "./swap_state";
-import { vm_swap_full, exclusive_swap_page_nolock } from "./swapfile";
+import { vm_swap_full, exclusive_swap_page_nolock, swap_count_nolock } from "./swapfile";
 
 // Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
 export const EV_READ: i32 = 100;             // (vp, value, 0): a load hit
@@ -154,7 +157,11 @@ export function handle_mm_fault(pc: i32): i32 {
   return ret(0);
 }
 
-/** Takes PTL (first action of the section) and dispatches on the pte. */
+/** mm/memory.c handle_pte_fault: takes PTL (first action of the section) and dispatches on
+ *  the pte. 2.4.16 hands the PTL to every handler; 2.4.0 (F_ANON_NOLOCK) drops it here for a
+ *  pte that is not present. For a swap pte the model still hands it over: do_swap_page's
+ *  first section only drops it and calls on, so no step runs under the lock that 2.4.0 would
+ *  run without it, and the lookup comes after the drop in both. */
 function handle_pte_fault(): i32 {
   const mm = l(0), page = l(1), write = l(2);
   if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
@@ -162,7 +169,11 @@ function handle_pte_fault(): i32 {
   trace(EV_FAULT, vpage(mm, page), write, pte);
   // The handlers start under this same PTL hold, but most drop it in their first section:
   // merged, the PTL hold would shrink to no step at all (see frame.ts on call_now).
-  if (pte == 0) return call(P_DO_ANONYMOUS_PAGE, 2, mm, page, write, 0);
+  if (pte == 0) {
+    // 2.4.0 drops the lock once it has seen the pte is not present, before do_no_page.
+    if (has(F_ANON_NOLOCK)) spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+    return call(P_DO_ANONYMOUS_PAGE, 2, mm, page, write, 0);
+  }
   if (pte_is_swap(pte)) return call(P_DO_SWAP_PAGE, 2, mm, page, pte_to_swp_entry(pte), write);
   if (write != 0 && (pte & PTE_RW) == 0) return call(P_DO_WP_PAGE, 2, mm, page, pte, 0);
   // Someone else resolved it while we came here: just mark it accessed.
@@ -184,11 +195,16 @@ function fault_done(): i32 {
 
 // ---- do_anonymous_page ------------------------------------------------------------------------
 
-/** do_anonymous_page(mm, page, write), PTL held on entry, dropped on return → 1 / 0. */
+/** mm/memory.c do_anonymous_page(mm, page, write), PTL held on entry, dropped on return
+ *  → 1 / 0. With F_ANON_NOLOCK (2.4.0) it runs without PTL: the fault's exclusive mmap_sem
+ *  was all that kept another fault of the mm off this pte, so it neither retakes the lock
+ *  after alloc_page nor rechecks pte_none. The new page goes on the LRU in every model: the
+ *  LRU policy is kept as 2.4.16's (2.4.0's anonymous pages reached it via the swap cache). */
 export function do_anonymous_page(pc: i32): i32 {
   const mm = l(0), page = l(1);
   switch (pc) {
     case 0:
+      if (has(F_ANON_NOLOCK)) return anon_nolock_first();
       if (l(2) == 0) {
         // Read: map the shared zero page read-only; no page ref, no rss (it is reserved).
         pte_set(mm, page, mk_pte(ZERO_PAGE, PTE_YOUNG));
@@ -204,6 +220,7 @@ export function do_anonymous_page(pc: i32): i32 {
         trace(EV_ANON_OOM, vpage(mm, page), 0, 0);
         return ret(0);
       }
+      if (has(F_ANON_NOLOCK)) return anon_nolock_map(ret_val());
       // Retake PTL first; ret_val() stays put while this section blocks and re-runs.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       const f = ret_val();
@@ -224,8 +241,36 @@ export function do_anonymous_page(pc: i32): i32 {
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
       return ret(1);
+    case 3: // F_ANON_NOLOCK, back from lru_cache_add
+      trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
+      return ret(1);
   }
   return ret(0);
+}
+
+/** 2.4.0 do_anonymous_page, first section (no PTL): a read maps the zero page at once; a
+ *  write allocates (may sleep). */
+function anon_nolock_first(): i32 {
+  const mm = l(0), page = l(1);
+  if (l(2) == 0) {
+    pte_set(mm, page, mk_pte(ZERO_PAGE, PTE_YOUNG));
+    stat(S_ZERO_MAPS);
+    trace(EV_ZERO_MAP, vpage(mm, page), 0, 0);
+    return ret(1);
+  }
+  return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+}
+
+/** 2.4.0 do_anonymous_page after alloc_page: rss++ and set_pte with no lock and no pte_none
+ *  recheck (whatever another path put in the pte meanwhile is overwritten, as in 2.4.0). */
+function anon_nolock_map(f: i32): i32 {
+  const mm = l(0), page = l(1);
+  mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+  pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
+  set_l(6, f);
+  // 2.4.16's LRU policy kept (2.4.0 lists anonymous pages only through the swap cache); no
+  // PTL held here, so section 3 only traces.
+  return call_now(P_LRU_CACHE_ADD, 3, f, 0, 0, 0);
 }
 
 // ---- do_swap_page --------------------------------------------------------------------------
@@ -337,10 +382,22 @@ export function do_swap_page(pc: i32): i32 {
   return ret(0);
 }
 
-/** A write fault maps writable only when the page can be shared (page lock and PTL held). */
+/** do_swap_page's write decision (page lock held): a write fault maps the page writable only
+ *  when nobody else uses it. 2.4.16 asks can_share_swap_page (swaplock, sdev_lock,
+ *  pagecache_lock). F_SHARE_COUNT_NOLOCK: 2.4.0's !is_page_shared and pre9's
+ *  exclusive_swap_page add page_count and swap_count with no lock at all, in this section of
+ *  the caller (pre9's vm_swap_full check reads the same two counts in it). The two formulas
+ *  differ only on a page that left the swap cache with a page count of 1, which cannot reach
+ *  here: it leaves (swapoff, another thread's swap-full delete) only with a pte change, which
+ *  pre9's pte_same recheck backs out of and which in 2.4.0 is a pte mapping it (count >= 2).
+ *  Pre9 decides before its swap-full delete: the delete's PTE_DIRTY in l8 means "exclusive". */
 function swapin_map_check_write(): i32 {
-  if (l(3) != 0) return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
-  return swapin_map(0);
+  if (l(3) == 0) return swapin_map(0);
+  if (has(F_SHARE_COUNT_NOLOCK)) {
+    if ((l(8) & PTE_DIRTY) != 0) return swapin_map(1);
+    return swapin_map(exclusive_swap_page_nolock(l(5)) ? 1 : 0);
+  }
+  return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
 }
 
 /** Installs the pte; the page ref from the lookup/read becomes the pte's. */
@@ -357,56 +414,61 @@ function swapin_map(writable: i32): i32 {
 
 // ---- do_wp_page --------------------------------------------------------------------------
 
-/** do_wp_page(mm, page, pte), PTL held on entry, dropped on return → 1 / 0.
- *  l5 = old page, l6 = new page. */
+/** mm/memory.c do_wp_page(mm, page, pte), PTL held on entry, dropped on return → 1 / 0.
+ *  l5 = old page, l6 = new page, l7 = the old page's count (F_SHARE_COUNT_NOLOCK).
+ *  2.4.16: trylock the old page and ask can_share_swap_page; the zero page is never reused
+ *  (the kernel trylocks it too, and can_share_swap_page refuses a reserved page). Otherwise
+ *  copy: a ref on the old page across alloc_page, the copy before PTL is retaken.
+ *  F_SHARE_COUNT_NOLOCK (2.4.0, pre9): the decision is a switch on page_count with unlocked
+ *  counts (sections 0, 4, 5). F_WP_COPY_NOREF (2.4.0): the copy path takes no ref on the old
+ *  page and copies it in break_cow, under PTL after the pte_same recheck. */
 export function do_wp_page(pc: i32): i32 {
   const mm = l(0), vp = l(1);
   switch (pc) {
     case 0: {
       const old = pte_frame(l(2));
       set_l(5, old);
-      // The zero page is always copied; a page someone has locked is copied too.
+      if (has(F_SHARE_COUNT_NOLOCK)) return wp_count_gate(old);
       if (old != ZERO_PAGE && trylock_page(old)) return call(P_CAN_SHARE_SWAP_PAGE, 1, old, 0, 0, 0);
       return wp_copy();
     }
     case 1: {
-      const old = l(5);
       const reuse = ret_val();
-      unlock_page(old);
+      unlock_page(l(5));
       if (reuse == 0) return wp_copy();
-      pte_set(mm, vp, l(2) | PTE_RW | PTE_DIRTY | PTE_YOUNG);
-      stat(S_COW_REUSE);
-      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      trace(EV_WP_REUSE, old, vpage(mm, vp), 0);
-      return ret(1);
+      return wp_reuse();
     }
     case 2: {
       const old = l(5);
       const f = ret_val();
       if (f == 0) {
-        if (old != ZERO_PAGE) put_page(old);
+        if (!has(F_WP_COPY_NOREF) && old != ZERO_PAGE) put_page(old);
         trace(EV_WP_OOM, old, vpage(mm, vp), 0);
         return ret(0);
       }
       set_l(6, f);
-      set_page_content(f, old == ZERO_PAGE ? 0 : page_content(old)); // copy_cow_page
+      if (!has(F_WP_COPY_NOREF)) copy_cow_page(old, f);
       return next(3);
     }
     case 3: {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       const old = l(5), f = l(6);
       if (pte_get(mm, vp) == l(2)) {
+        // 2.4.0's break_cow copies here: the pte still maps the old page, so it is alive.
+        if (has(F_WP_COPY_NOREF)) copy_cow_page(old, f);
         // break_cow: the new page takes the pte; the old page loses the pte's reference.
         if (old == ZERO_PAGE) mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
         pte_set(mm, vp, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
         // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
+        // (2.4.16's LRU policy, kept in every model: 2.4.0/pre9 add none here.)
         return call_now(P_LRU_CACHE_ADD, 4, f, 0, 0, 0);
       } else {
         put_page(f);
         trace(EV_WP_RACE, old, f, vpage(mm, vp));
       }
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      put_page(old); // our temporary reference (a no-op for the reserved zero page)
+      // Our temporary reference (a no-op for the reserved zero page); 2.4.0 took none.
+      if (!has(F_WP_COPY_NOREF)) put_page(old);
       return ret(1);
     }
     case 4: {
@@ -416,17 +478,67 @@ export function do_wp_page(pc: i32): i32 {
       stat(S_COW);
       trace(EV_WP_COPY, old, f, vpage(mm, vp));
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      put_page(old); // our temporary reference (a no-op for the reserved zero page)
+      // Our temporary reference (a no-op for the reserved zero page); 2.4.0 took none.
+      if (!has(F_WP_COPY_NOREF)) put_page(old);
       return ret(1);
+    }
+    case 6: {
+      // F_SHARE_COUNT_NOLOCK, "case 2:" of the switch, PTL held: TryLockPage, then the count
+      // is_page_shared / exclusive_swap_page start from. One section: nothing that changes
+      // between the trylock and the read depends on the page lock we now hold (the swap
+      // cache's add and delete need it), so it could as well change before the trylock.
+      const old = l(5);
+      if (!trylock_page(old)) return wp_copy();
+      set_l(7, page_count(old));
+      return next(7);
+    }
+    case 7: {
+      // The slot count, read with no swap lock (2.4.0 and pre9 swap_count()), in a section of
+      // its own: a swap_free or swap_duplicate of another mm can fall between the two reads.
+      // A page that left the swap cache between section 0 and the trylock (swapoff's delete)
+      // is copied, as pre9's exclusive_swap_page says; 2.4.0's is_page_shared would reuse it
+      // when its count is 1 (a copy either way keeps the data: see docs/faithfulness.md).
+      const old = l(5);
+      const exclusive = page_test(old, PG_SWAPCACHE) && l(7) + swap_count_nolock(page_index(old)) == 3;
+      unlock_page(old);
+      if (!exclusive) return wp_copy();
+      return wp_reuse();
     }
   }
   return ret(0);
 }
 
-/** Copy path: hold a ref on the old page, drop PTL, allocate (may sleep). */
+/** F_SHARE_COUNT_NOLOCK: 2.4.0 / pre9's switch (page_count(old_page)), PTL held. The reserved
+ *  zero page is copied (2.4.0: its count is 0, no case matches; pre9: case 1 checks
+ *  PageReserved). Count 1: reuse. Count 2 and in the swap cache: sections 6-7. pre9's case 3
+ *  needs page->buffers, which the model's pages never have. */
+function wp_count_gate(old: i32): i32 {
+  if (old == ZERO_PAGE) return wp_copy();
+  const count = page_count(old);
+  if (count == 1) return wp_reuse();
+  if (count == 2 && page_test(old, PG_SWAPCACHE)) return next(6);
+  return wp_copy();
+}
+
+/** Reuse in place: the pte becomes writable, dirty and young; PTL dropped. */
+function wp_reuse(): i32 {
+  const mm = l(0), vp = l(1);
+  pte_set(mm, vp, l(2) | PTE_RW | PTE_DIRTY | PTE_YOUNG);
+  stat(S_COW_REUSE);
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  trace(EV_WP_REUSE, l(5), vpage(mm, vp), 0);
+  return ret(1);
+}
+
+/** copy_cow_page: the zero page copies as zeroes. */
+function copy_cow_page(old: i32, f: i32): void {
+  set_page_content(f, old == ZERO_PAGE ? 0 : page_content(old));
+}
+
+/** Copy path: hold a ref on the old page (not in 2.4.0), drop PTL, allocate (may sleep). */
 function wp_copy(): i32 {
   const old = l(5);
-  if (old != ZERO_PAGE) get_page(old);
+  if (!has(F_WP_COPY_NOREF) && old != ZERO_PAGE) get_page(old);
   spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
   return call(P_ALLOC_PAGE, 2, 0, 0, 0, 0);
 }

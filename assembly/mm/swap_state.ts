@@ -330,22 +330,27 @@ function add_to_swap_cache_unique(pc: i32): i32 {
   return ret(0);
 }
 
-/** 2.4.0 / 2.4.10-pre: no swap_duplicate, no uniqueness check; the caller's ref becomes the
- *  cache's. Two pages for one entry end up side by side in the hash (V_SWAPCACHE_DUP). */
+/** 2.4.0 / 2.4.10-pre mm/swap_state.c add_to_swap_cache: no swap_duplicate, no uniqueness
+ *  check; the caller's slot reference becomes the cache's. Two pages for one entry end up side
+ *  by side in the hash (V_SWAPCACHE_DUP). The caller has locked the page (the kernel BUGs
+ *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0 also sets PG_uptodate here, which
+ *  no model path can see: a swap-out page is uptodate already, and a read's rw_swap_page_base
+ *  clears it again before anyone can lock the page. 2.4.0's add_to_page_cache_locked puts the
+ *  page on the LRU inside the same pagecache_lock hold (pre9's is not in Hugh Dickins' patch:
+ *  2.4.0's is kept). */
 function add_to_swap_cache_unchecked(pc: i32): i32 {
   switch (pc) {
     case 0:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
-      if (!page_test(l(0), PG_LOCKED)) page_set(l(0), PG_LOCKED);
       swap_cache_insert(l(0), l(1));
+      // lru_cache_add inside the same pagecache_lock hold (2.4.0 mm/filemap.c
+      // add_to_page_cache_locked): it spins for pagemap_lru_lock with PCL held, a scheduling
+      // point of its own (mm/swap.c lru_cache_add); PCL is dropped once it returns.
+      return call_now(P_LRU_CACHE_ADD, 1, l(0), 0, 0, 0);
+    case 1:
       spin_unlock(gaddr(G_PCL), LK_PCL);
       trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
-      return next(1);
-    case 1:
-      // lru_cache_add after pagecache_lock is dropped; it takes pagemap_lru_lock itself.
-      return call_now(P_LRU_CACHE_ADD, now(2), l(0), 0, 0, 0);
-    case 2:
       return ret(0);
   }
   return ret(0);

@@ -144,6 +144,13 @@ function count_of(entry: i32): i32 {
   return swap_count(slot_of(entry));
 }
 
+/** swap_count(page) of 2.4.0-2.4.9 (mm/swapfile.c): the slot count of entry read with no
+ *  lock; 0 for an entry out of range (the kernel printks and returns 0). */
+export function swap_count_nolock(entry: i32): i32 {
+  const c = count_of(entry);
+  return c < 0 ? 0 : c;
+}
+
 /** exclusive_swap_page(page) without the swap locks (2.4.10-pre's do_swap_page check):
  *  the page is in the cache, mapped once (count == pte + cache) and the slot count is 1. */
 export function exclusive_swap_page_nolock(page: i32): bool {

@@ -28,6 +28,9 @@ export const FLAGS: readonly FlagInfo[] = [
   { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup" },
   { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only" },
   { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete" },
+  { name: "anon-nolock", bit: 1 << 26, what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_pte_fault / do_anonymous_page rely on the fault's exclusive mmap_sem; once faults shared mmap_sem (2.4.8-pre2's do_wp_page comment: 'We hold the mm semaphore for reading'), do_anonymous_page entered with page_table_lock, retook it after alloc_page and backed off unless pte_none (2.4.16 mm/memory.c do_anonymous_page)" },
+  { name: "share-count-nolock", bit: 1 << 27, what: "do_wp_page reuses the page, and do_swap_page maps it writable, when page_count + swap_count say nobody else uses it, counted without any swap lock (2.4.0 is_page_shared, 2.4.4-2.4.9 exclusive_swap_page)", shipped: "2.4.0, 2.4.10-pre9", patch: "2.4.0 include/linux/swap.h is_page_shared; 5 Apr 2001, Linus Torvalds, \"Re: [PATCH] swap_state.c thinko\": exclusive_swap_page (mm/memory.c do_wp_page, do_swap_page), same unlocked count; 2.4.16 mm/swapfile.c can_share_swap_page/exclusive_swap_page recheck under swaplock, sdev_lock and pagecache_lock" },
+  { name: "wp-copy-noref", bit: 1 << 28, what: "do_wp_page takes no reference on the old page while alloc_page sleeps, and copies it only after retaking page_table_lock and the pte_same recheck (2.4.0)", shipped: "2.4.0", patch: "29 Jul 2001, Hugh Dickins, \"Re: [PATCH] hold cow while breaking\" (mm/memory.c do_wp_page: copy_cow_page moved before the relock in 2.4.8-pre, page_cache_get(old_page) across it); 2.4.16 takes the ref and copies before spin_lock" },
 ];
 
 export interface ModelInfo {
@@ -40,12 +43,12 @@ export interface ModelInfo {
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",
-    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem"],
+    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem", "anon-nolock", "share-count-nolock", "wp-copy-noref"],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
   {
     name: "linux-2.4.10-pre",
-    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck", "share-count-nolock"],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {

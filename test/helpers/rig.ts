@@ -152,6 +152,8 @@ export function swappedOut(r: Runner, mm: number, page: number, content: number)
 export function addCachePage(r: Runner, entry: number): number {
   const page = r.run(P.alloc_page);
   expect(page).not.toBe(0);
+  // Every kernel's callers lock the page first (2.4.0's add BUGs on an unlocked one).
+  r.s.setFlags(page, r.s.flags(page) | PG.LOCKED);
   expect(r.run(P.add_to_swap_cache, [page, entry])).toBe(0);
   return page;
 }
