@@ -10,5 +10,10 @@ export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page rechecks the pte
 export const F_EARLY_DUP: i32 = 1 << 5;         // read_swap_cache_async takes swap_duplicate before its lookup (2.4.0)
 export const F_FAULT_MMAP_SEM: i32 = 1 << 6;    // faults hold mmap_sem exclusively (2.4.0)
 export const F_REMOVE_EXCLUSIVE: i32 = 1 << 7;  // do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)
+export const F_UNLOCKED_DUP_CHECK: i32 = 1 << 13; // swap_duplicate tests the count before taking sdev_lock, increments without a recheck (2.4.0, 2.4.10-pre9)
+export const F_SWAPOFF_BKL: i32 = 1 << 14;       // sys_swapoff keeps the BKL across try_to_unuse (2.4.0, 2.4.10-pre9)
+export const F_FREE_UNDER_PCL: i32 = 1 << 15;    // __delete_from_swap_cache frees the slot itself, pagecache_lock held; lock order PCL -> SLL -> SDL (2.4.0, 2.4.10-pre9)
+export const F_EXCLUSIVE_NOLOCK: i32 = 1 << 16;   // exclusivity read with no swap lock (can_share_swap_page, free_page_and_swap_cache); zap frees a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9)
+export const F_UNUSE_DELETE_FIRST: i32 = 1 << 17; // try_to_unuse pins the slot, deletes the page from the cache before searching the mms (2.4.0, 2.4.10-pre9)
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }

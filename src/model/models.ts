@@ -28,6 +28,11 @@ export const FLAGS: readonly FlagInfo[] = [
   { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup" },
   { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only" },
   { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete" },
+  { name: "unlocked-dup-check", bit: 1 << 13, what: "swap_duplicate tests the slot count before taking sdev_lock and then increments without a recheck, so it can revive a slot freed in between (2.4.0, 2.4.10-pre9)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"swap_duplicate checks within swap_device_lock (+ avoid SWAP_MAP_BAD)\" (mm/swapfile.c swap_duplicate); 2.4.16 tests and increments under sdev_lock" },
+  { name: "swapoff-bkl", bit: 1 << 14, what: "sys_swapoff keeps the BKL across try_to_unuse (pre9's try_to_unuse yields it once per entry); off, it drops the BKL around try_to_unuse (2.4.16)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": BKL kept in sys_swapoff but dropped around try_to_unuse, the per-entry unlock_kernel/lock_kernel removed (mm/swapfile.c sys_swapoff, try_to_unuse)" },
+  { name: "free-under-pcl", bit: 1 << 15, what: "__delete_from_swap_cache frees the slot itself with pagecache_lock held (lock order PCL -> SLL -> SDL); off, callers free it after dropping PCL (2.4.16, order SLL -> SDL -> PCL)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"lock ordering now prohibits __delete_from_swap_cache from doing its own swap_free inside pagecache_lock\" (mm/swap_state.c __delete_from_swap_cache, delete_from_swap_cache; mm/vmscan.c reclaim_page)" },
+  { name: "exclusive-nolock", bit: 1 << 16, what: "whether a swap-cache page is exclusive is read with no swap lock (2.4.0 is_page_shared, pre9 exclusive_swap_page: page count 2, slot count 1) in can_share_swap_page and free_page_and_swap_cache, which then deletes the page; zap_pte_range drops a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9); off, 2.4.16's exclusive_swap_page under SLL+SDL+PCL, remove_exclusive_swap_page and free_swap_and_cache", shipped: "2.4.0, 2.4.10-pre9", patch: "after 2.4.10-pre9 (pre9's include/linux/swap.h, shown whole in Hugh Dickins' 15 Sep 2001 patch, declares no free_swap_and_cache, and its exclusive_swap_page is an unlocked inline in include/linux/mm.h); 2.4.16 mm/swapfile.c has exclusive_swap_page under swap_info_get, can_share_swap_page, remove_exclusive_swap_page and free_swap_and_cache, called from mm/memory.c do_wp_page, do_swap_page, zap_pte_range; the patch that brought them is not identified here" },
+  { name: "unuse-delete-first", bit: 1 << 17, what: "try_to_unuse takes its own swap_map reference on the slot and deletes the page from the swap cache (marking it dirty) before searching the mms; a leftover count is cleared only at SWAP_MAP_MAX (pre9; 2.4.0 cleared every leftover, not modelled); off, 2.4.16 searches first and deletes last", shipped: "2.4.0, 2.4.10-pre9", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9) kept the delete before the mm search; pre9's try_to_unuse still deletes first (the 15 Sep 2001 patch's mm/swapfile.c try_to_unuse hunk); 2.4.16 searches first and deletes after, without a slot reference" },
 ];
 
 export interface ModelInfo {
@@ -40,12 +45,12 @@ export interface ModelInfo {
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",
-    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem"],
+    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem", "unlocked-dup-check", "swapoff-bkl", "free-under-pcl", "exclusive-nolock", "unuse-delete-first"],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
   {
     name: "linux-2.4.10-pre",
-    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck", "unlocked-dup-check", "swapoff-bkl", "free-under-pcl", "exclusive-nolock", "unuse-delete-first"],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {
