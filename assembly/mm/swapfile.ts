@@ -1107,7 +1107,10 @@ export function sys_swapon(pc: i32): i32 {
       area_set(a, A_NEXT, -1);
       area_set(a, A_PRIO, area_prio(a));
       // The kernel reads the header and vmallocs the map after dropping SLL; nobody can
-      // reach a map of max 0, so building it here is equivalent.
+      // reach a map of max 0, so building it here is equivalent. 2.4.0 and pre9 claim the area
+      // under the BKL alone and set max, flags and pages before taking SLL (the 15 Sep 2001
+      // patch moved them under SLL + SDL): the area is not on the swap list yet and every slot
+      // is free, so no path can tell the difference and no flag models it.
       swap_map_init(a);
       spin_unlock(gaddr(G_SLL), LK_SLL);
       return next(2);
