@@ -5,7 +5,8 @@
 //   wake-up (the run loop retakes it before the woken section runs).
 // - the page lock (PG_locked) and mmap_sem: sleeping locks.
 // Lock words hold owner agent + 1 (0 = free). Every lock also has a class for the lock-order
-// check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost.
+// check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost (2.4.0 and
+// 2.4.10-pre9: PCL → SLL → SDL, see lk_rank).
 import { ld, st } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, nAgents, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
@@ -15,6 +16,7 @@ import {
 import { lru_release_pending } from "../mm/page_alloc";
 import { cur } from "./frame";
 import { bug, V_LOCK_ORDER } from "./check";
+import { has, F_FREE_UNDER_PCL } from "../model";
 import {
   trace, EV_SPIN, EV_SLEEP_PAGE, EV_SLEEP_BKL, EV_LOCK_KERNEL, EV_UNLOCK_KERNEL, EV_BKL_DROPPED,
   EV_BKL_RETAKEN,
@@ -64,12 +66,23 @@ function block_on(addr: i32, state: i32): void {
 }
 
 // ---- spinlocks ---------------------------------------------------------------------
+/** The nesting rank of a lock class. 2.4.16 nests SLL -> SDL -> PCL (remove_exclusive_swap_page,
+ *  free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL -> SLL -> SDL instead, because their
+ *  __delete_from_swap_cache calls swap_free with pagecache_lock held (F_FREE_UNDER_PCL; Hugh
+ *  Dickins' 15 Sep 2001 patch reversed the order when it put get_swap_page + add_to_swap_cache
+ *  under swap_list_lock). AG_HELD holds ranks, not classes. */
+@inline function lk_rank(cls: i32): i32 {
+  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls;
+  return cls == LK_PCL ? LK_SLL : cls + 1;
+}
+
 @inline function note_taken(cls: i32): void {
   const held = ag_get(cur, AG_HELD);
+  const rank = lk_rank(cls);
   // Taking a class at or inside one already held breaks the order (PTL twice is fork's
   // parent+child pair and allowed).
-  if (cls != LK_PTL && (held >> cls) != 0) bug(V_LOCK_ORDER, cls, held, 0);
-  ag_set(cur, AG_HELD, held | (1 << cls));
+  if (cls != LK_PTL && (held >> rank) != 0) bug(V_LOCK_ORDER, cls, held, 0);
+  ag_set(cur, AG_HELD, held | (1 << rank));
   ag_set(cur, AG_SPINS_HELD, ag_get(cur, AG_SPINS_HELD) + 1);
 }
 
@@ -78,7 +91,7 @@ function block_on(addr: i32, state: i32): void {
   ag_set(cur, AG_SPINS_HELD, n);
   // PTL may be held twice (fork); clear its bit only when no PTL remains — tracked by the
   // caller releasing both; a cheap approximation: clear the class bit now.
-  ag_set(cur, AG_HELD, ag_get(cur, AG_HELD) & ~(1 << cls));
+  ag_set(cur, AG_HELD, ag_get(cur, AG_HELD) & ~(1 << lk_rank(cls)));
 }
 
 /** spin_lock: true when taken; false when the agent now spins (return BLOCK). The free

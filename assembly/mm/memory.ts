@@ -23,7 +23,7 @@ import { bug, V_DATA_LOST } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
-  F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF,
+  F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -357,7 +357,9 @@ export function do_swap_page(pc: i32): i32 {
       // plain anonymous memory, so the pte is made dirty to keep its data.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       swap_cache_remove(l(5));
-      spin_unlock(gaddr(G_PCL), LK_PCL);
+      // F_FREE_UNDER_PCL (2.4.0, pre9): delete_from_swap_cache_nolock frees the slot with
+      // pagecache_lock held; case 10 drops it.
+      if (!has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       stat(S_SWAP_FULL_DELETES);
       trace(EV_SWAP_FULL_DELETE, l(5), entry, 0);
       set_l(8, l(8) | PTE_DIRTY);
@@ -366,6 +368,7 @@ export function do_swap_page(pc: i32): i32 {
       trace(EV_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
       return swapin_map_check_write();
     case 10:
+      if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       put_page(l(5)); // the swap cache's reference
       return swapin_map_check_write();
     case 11: {
@@ -547,7 +550,8 @@ function wp_copy(): i32 {
 
 /** zap_page_range(mm, start, end): l6 = next pte to look at. PTL is held from the first
  *  section to the last, across the calls (free_page_and_swap_cache and free_swap_and_cache
- *  never sleep). */
+ *  never sleep). mm/memory.c zap_pte_range (2.4.16), or 2.4.0's / 2.4.10-pre9's free_pte
+ *  with F_EXCLUSIVE_NOLOCK. */
 export function zap_page_range(pc: i32): i32 {
   switch (pc) {
     case 0:
@@ -578,6 +582,9 @@ function zap_from(start: i32): i32 {
     const entry = pte_to_swp_entry(pte);
     trace(EV_ZAP_SWAP, entry, vpage(mm, i), 0);
     set_l(6, i + 1);
+    // 2.4.0 / 2.4.10-pre9 (F_EXCLUSIVE_NOLOCK): free_pte drops the swap pte's reference with a
+    // bare swap_free; a cache page left as the slot's only user stays for reclaim to find.
+    if (has(F_EXCLUSIVE_NOLOCK)) return call(P_SWAP_FREE, 1, entry, 0, 0, 0);
     return call(P_FREE_SWAP_AND_CACHE, 1, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);

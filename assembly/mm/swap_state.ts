@@ -17,7 +17,7 @@ import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
   P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_LRU_CACHE_ADD, ENOENT, EEXIST,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE } from "../model";
+import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL } from "../model";
 import { put_page } from "./page_alloc";
 import { rw_swap_page, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
@@ -412,7 +412,11 @@ function readahead_release_rest(): i32 {
 
 // ---- delete_from_swap_cache, swap_writepage ---------------------------------------------
 
-/** delete_from_swap_cache(page), page locked: unhash under PCL, swap_free, drop the cache's ref. */
+/** delete_from_swap_cache(page), page locked: unhash under PCL, swap_free, drop the cache's
+ *  ref (mm/swap_state.c delete_from_swap_cache, 2.4.16: the slot is freed after PCL is
+ *  dropped). With F_FREE_UNDER_PCL it is 2.4.0's / 2.4.10-pre9's delete_from_swap_cache_nolock,
+ *  whose __delete_from_swap_cache calls swap_free itself: PCL is held across swap_free (its
+ *  unlocked check, SLL, SDL) and dropped only after it returns (section 2). */
 export function delete_from_swap_cache(pc: i32): i32 {
   switch (pc) {
     case 0: {
@@ -422,11 +426,16 @@ export function delete_from_swap_cache(pc: i32): i32 {
       if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
       page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
       swap_cache_remove(page);
-      spin_unlock(gaddr(G_PCL), LK_PCL);
       trace(EV_DELETE, page, entry, 0);
+      if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, 2, entry, 0, 0, 0);
+      spin_unlock(gaddr(G_PCL), LK_PCL);
       return call(P_SWAP_FREE, 1, entry, 0, 0, 0);
     }
     case 1:
+      put_page(l(0)); // the cache's reference
+      return ret(0);
+    case 2: // back from swap_free, PCL still held
+      spin_unlock(gaddr(G_PCL), LK_PCL);
       put_page(l(0)); // the cache's reference
       return ret(0);
   }

@@ -11,11 +11,11 @@ import {
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
-  PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS,
+  PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill } from "../kernel/platform";
-import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
   unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
@@ -26,7 +26,7 @@ import {
   P_SWAP_FREE, P_READ_SWAP_CACHE_ASYNC, P_DELETE_FROM_SWAP_CACHE, P_REMOVE_EXCLUSIVE_SWAP_PAGE,
   P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
-import { has, F_READAHEAD_REFS } from "../model";
+import { has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
 import { WRITE } from "./page_io";
@@ -55,6 +55,8 @@ export const EV_UNUSE_DONE: i32 = 318;       // (entry, page, count): slot relea
 export const EV_SWAPON: i32 = 319;           // (area, pages, prio)
 export const EV_SWAPON_BUSY: i32 = 320;      // (area, err, 0)
 export const EV_UNUSE_SKIP: i32 = 321;       // (entry, 0, 0): freed independently meanwhile
+export const EV_SWAP_DUP_CHECKED: i32 = 322; // (entry, count seen, 0): 2.4.0/pre9 unlocked "in use" test passed
+export const EV_UNUSE_UNDEAD: i32 = 323;     // (entry, count, 0): pre9's "VM: Undead swap entry"
 
 // swap_info_get's printk reasons (EV_BAD_ENTRY's second value, V_FREE_SLOT/V_BAD_SLOT's third).
 export const BAD_UNUSED_OFFSET: i32 = 0; // "Unused swap offset entry": the slot is free
@@ -383,8 +385,10 @@ export function swap_free(pc: i32): i32 {
 }
 
 /** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
- *  count reaching SWAP_MAP_MAX stays there (sticky until swapoff). */
+ *  count reaching SWAP_MAP_MAX stays there (sticky until swapoff). With F_UNLOCKED_DUP_CHECK
+ *  the 2.4.0 / 2.4.10-pre9 form instead (swap_duplicate_unlocked_check). */
 export function swap_duplicate(pc: i32): i32 {
+  if (has(F_UNLOCKED_DUP_CHECK)) return swap_duplicate_unlocked_check(pc);
   const entry = l(0);
   const a = swp_type(entry);
   if (a >= MAX_AREAS) {
@@ -413,6 +417,57 @@ export function swap_duplicate(pc: i32): i32 {
   spin_unlock(area_addr(a, A_SDL), LK_SDL);
   trace(EV_SWAP_DUP, entry, count, ok);
   return ret(ok);
+}
+
+/** mm/swapfile.c swap_duplicate of 2.4.0 and 2.4.10-pre9: the offset and "slot in use" tests
+ *  read the map with no lock (section 0); sdev_lock is taken only for the increment, which
+ *  does not look again (section 1). A swap_free of the last reference in between leaves the
+ *  slot free, counted in nr_swap_pages and inside the free bracket, and the increment then
+ *  takes it from 0 to 1 without nr_swap_pages-- : the slot is in use while still counted free.
+ *  A count at or above SWAP_MAP_MAX (SWAP_MAP_BAD included: neither release excludes it) is
+ *  set to SWAP_MAP_MAX. The map itself outlives the call here: swapoff freeing it under an
+ *  unlocked reader is the swap-map lifetime issue, not modelled (A_MAX 0 makes stale entries
+ *  fail instead). */
+function swap_duplicate_unlocked_check(pc: i32): i32 {
+  const entry = l(0);
+  const a = swp_type(entry);
+  switch (pc) {
+    case 0: {
+      if (a >= MAX_AREAS) {
+        trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "Bad swap file entry"
+        return ret(0);
+      }
+      // 2.4.0 prints "Bad swap offset entry" / "Unused swap offset entry in swap_dup" here;
+      // pre9 keeps quiet (both can happen in read_swap_cache_async after swapoff or a sleep).
+      if (swp_offset(entry) >= area_get(a, A_MAX)) return ret(0);
+      const count = swap_count(slot_of(entry));
+      if (count == 0) {
+        trace(EV_SWAP_DUP, entry, 0, 0);
+        return ret(0);
+      }
+      trace(EV_SWAP_DUP_CHECKED, entry, count, 0);
+      return next(1);
+    }
+    case 1: {
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const slot = slot_of(entry);
+      let count = swap_count(slot);
+      if (count < SWAP_MAP_MAX) {
+        count++;
+      } else {
+        count = SWAP_MAP_MAX;
+        trace(EV_SWAP_DUP_OVERFLOW, entry, 0, 0);
+      }
+      set_swap_count(slot, count);
+      // Model bookkeeping only: a slot taken from 0 is in use again (A_INUSE mirrors what
+      // got_page counts; nr_swap_pages is the kernel's and stays as it was).
+      if (count == 1) area_set(a, A_INUSE, area_get(a, A_INUSE) + 1);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      trace(EV_SWAP_DUP, entry, count, 1);
+      return ret(1);
+    }
+  }
+  return ret(0);
 }
 
 /** valid_swaphandles(entry) → slots to read from readahead_start(entry): the run of in-use,
@@ -496,7 +551,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
 
 /** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
  *  not reserved, or count 2 in the swap cache with exclusive_swap_page (swap_map == 1 under
- *  SLL+SDL, page count 2 under PCL). l6 = entry. */
+ *  SLL+SDL, page count 2 under PCL; with F_EXCLUSIVE_NOLOCK read unlocked). l6 = entry. */
 export function can_share_swap_page(pc: i32): i32 {
   const page = l(0);
   switch (pc) {
@@ -505,6 +560,9 @@ export function can_share_swap_page(pc: i32): i32 {
       const count = page_count(page);
       if (count == 1) return can_share_done(page_test(page, PG_RESERVED) ? 0 : 1);
       if (count != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
+      // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
+      // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
+      if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_swap_page_nolock(page) ? 1 : 0);
       set_l(6, page_index(page));
       if (!swap_info_check(l(6))) return can_share_done(0);
       return next(1);
@@ -590,13 +648,22 @@ export function free_swap_and_cache(pc: i32): i32 {
 }
 
 /** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
- *  swap cache copy if we are its only user. Called under PTL: trylock only, never sleeps. */
+ *  swap cache copy if we are its only user. Called under PTL: trylock only, never sleeps.
+ *  mm/swap_state.c free_page_and_swap_cache: 2.4.16 asks remove_exclusive_swap_page (SLL, SDL,
+ *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock (2.4.0
+ *  !is_page_shared, pre9 exclusive_swap_page: page count 2 and slot count 1 either way, read
+ *  unlocked) and the page goes through delete_from_swap_cache_nolock. */
 export function free_page_and_swap_cache(pc: i32): i32 {
   const page = l(0);
   switch (pc) {
     case 0:
       if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
-        return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, page, 0, 0, 0);
+        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, page, 0, 0, 0);
+        if (exclusive_swap_page_nolock(page)) {
+          trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
+          return call(P_DELETE_FROM_SWAP_CACHE, 1, page, 0, 0, 0);
+        }
+        unlock_page(page);
       }
       put_page(page);
       return ret(0);
@@ -646,12 +713,16 @@ export function sys_swapoff(pc: i32): i32 {
       area_set(a, A_FLAGS, SWP_USED);
       swapoff_area_update();
       spin_unlock(gaddr(G_SLL), LK_SLL);
-      unlock_kernel();
+      // 2.4.0 sets flags = SWP_USED just after dropping SLL, under the BKL only: nobody
+      // looks at the flags of an area off the list meanwhile, so it is done above.
+      // F_SWAPOFF_BKL (2.4.0, pre9): the BKL stays held across try_to_unuse (dropped only
+      // while it sleeps, and by pre9's per-entry yield); 2.4.16 drops it around the call.
+      if (!has(F_SWAPOFF_BKL)) unlock_kernel();
       trace(EV_SWAPOFF, a, area_get(a, A_INUSE), 0);
       return call(P_TRY_TO_UNUSE, 2, a, 0, 0, 0);
     }
     case 2:
-      if (!lock_kernel()) return BLOCK;
+      if (!has(F_SWAPOFF_BKL) && !lock_kernel()) return BLOCK;
       set_l(6, ret_val());
       return next(l(6) != 0 ? 3 : 4);
     case 3: {
@@ -674,6 +745,12 @@ export function sys_swapoff(pc: i32): i32 {
     case 5:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // The map is freed: with max 0 every later swap_duplicate/swap_free of it fails.
+      // 2.4.0 and pre9 retire the map under the BKL only, without SLL and SDL (the 15 Sep 2001
+      // patch added both, and p->max = 0 came with Hugh's 16 Aug 2001 swapoff fixes): an
+      // unlocked reader (swap_info_get's check, swap_duplicate's test, valid_swaphandles) can
+      // then meet a vfreed map. That swap-map lifetime race is a later issue: it would go here
+      // (a release without these locks, and readers of a retired map reporting a use after
+      // free); until then every model retires the map under SLL + SDL.
       area_set(a, A_MAX, 0);
       area_set(a, A_FLAGS, 0);
       area_set(a, A_LOWEST, 0);
@@ -715,6 +792,7 @@ function find_next_to_unuse(a: i32, prev: i32): i32 {
  *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
  *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
 export function try_to_unuse(pc: i32): i32 {
+  if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
   const a = l(0);
   const entry = swp_entry(a, l(6));
   switch (pc) {
@@ -839,6 +917,170 @@ function unuse_release(): i32 {
   return next(0);
 }
 
+// ---- try_to_unuse, 2.4.0 / 2.4.10-pre9 order (F_UNUSE_DELETE_FIRST) ------------------------
+// mm/swapfile.c try_to_unuse as Hugh Dickins' 16 Aug 2001 "more swapoff fixes" left it and
+// 2.4.10-pre9 still had it (pre9's hunks in the 15 Sep 2001 patch: lock_page, delete from the
+// cache, SetPageDirty, UnlockPage, then the mm search from start_mm; per entry, schedule() or
+// unlock_kernel()/lock_kernel()). pre9's full text is not at hand: the slot reference taken
+// under sdev_lock by find_next_to_unuse, the fresh sweep until one finds nothing, and the
+// clearing of a count stuck at SWAP_MAP_MAX are the 16 Aug 2001 code; its readahead of the
+// next entry while this one is handled is left out. 2.4.0 shares the shape (its own reference,
+// delete before the search) but differs in two ways not modelled, for want of a flag bit: it
+// clears EVERY count left after the search ("VM: Undead swap entry", nr_swap_pages++), and it
+// marks the ptes it fills dirty instead of the page, with no per-entry BKL yield.
+// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
+
+/** find_next_to_unuse of 16 Aug 2001, sdev_lock held: the next in-use, non-BAD slot after
+ *  prev, pinned with a reference of ours (not when at SWAP_MAP_MAX); 0 at the end of the map. */
+function find_next_pinned(a: i32, prev: i32): i32 {
+  const max = area_get(a, A_MAX);
+  const base = a << slotsShift;
+  for (let i = prev + 1; i < max; i++) {
+    const count = swap_count(base + i);
+    if (count == 0 || count == SWAP_MAP_BAD) continue;
+    if (count != SWAP_MAP_MAX) set_swap_count(base + i, count + 1);
+    swap_tmp_add(base + i, 1);
+    return i;
+  }
+  return 0;
+}
+
+function try_to_unuse_delete_first(pc: i32): i32 {
+  const a = l(0);
+  const entry = swp_entry(a, l(6));
+  switch (pc) {
+    case 0: {
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const i = find_next_pinned(a, l(6));
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      if (i == 0) {
+        if (l(6) == 0) return ret(0); // a whole sweep found nothing in use
+        set_l(6, 0);
+        return next(0); // start a fresh sweep of the map
+      }
+      set_l(6, i);
+      const e = swp_entry(a, i);
+      trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
+      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 0, 0, 0);
+    }
+    case 1: {
+      const page = ret_val();
+      if (page == 0) { // out of memory: our reference goes, swapoff fails
+        trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
+        swap_tmp_add(slot_of(entry), -1);
+        return call(P_SWAP_FREE, 9, entry, 0, 0, 0);
+      }
+      set_l(7, page);
+      return next(2);
+    }
+    case 2:
+      // Wait for the read and lock the page; take it out of the swap cache so that
+      // try_to_swap_out cannot duplicate the entry while the ptes are being replaced.
+      if (!lock_page(l(7))) return BLOCK;
+      if (page_test(l(7), PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, 3, l(7), 0, 0, 0);
+      return unuse_df_drop_ref();
+    case 3:
+      return unuse_df_drop_ref();
+    case 4: // back from swap_free of our reference: search the mms while the slot is used
+      set_l(8, 0);
+      return unuse_df_next_mm();
+    case 5:
+      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_df_process();
+    case 6: // back from swap_free, PTL still held
+      return unuse_df_process();
+    case 7: // PTL of the previous mm dropped
+      return unuse_df_next_mm();
+    case 8:
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      return next(10);
+    case 9:
+      return ret(ENOMEM);
+    case 10: {
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      // A count stuck at SWAP_MAP_MAX is cleared outright: the slot is free.
+      set_swap_count(slot_of(entry), 0);
+      gadd(G_NR_SWAP_PAGES, 1);
+      area_set(a, A_INUSE, area_get(a, A_INUSE) - 1);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      trace(EV_UNUSE_MAX_RESET, entry, 0, 0);
+      return unuse_df_yield();
+    }
+    case 11: // pre9: lock_kernel() again after the per-entry unlock_kernel()
+      if (!lock_kernel()) return BLOCK;
+      return next(0);
+  }
+  return ret(0);
+}
+
+/** SetPageDirty (so try_to_swap_out keeps the data without the ptes being dirty), UnlockPage,
+ *  then swap_free of the reference find_next_pinned took. */
+function unuse_df_drop_ref(): i32 {
+  const page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  page_set(page, PG_DIRTY);
+  unlock_page(page);
+  swap_tmp_add(slot_of(entry), -1);
+  return call(P_SWAP_FREE, 4, entry, 0, 0, 0);
+}
+
+/** The next live mm (from l8) to search while any reference to the slot is left. */
+function unuse_df_next_mm(): i32 {
+  const slot = slot_of(swp_entry(l(0), l(6)));
+  for (let mm = l(8); mm < nMm; mm++) {
+    if (swap_count(slot) == 0) break;
+    if (mm_get(mm, MM_USERS) == 0) continue;
+    set_l(8, mm);
+    set_l(9, 0);
+    return next(5);
+  }
+  return unuse_df_release();
+}
+
+/** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry becomes an
+ *  old, read-only pte of the page; one swap_free per pte. */
+function unuse_df_process(): i32 {
+  const mm = l(8), page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  const swp_pte = swp_entry_to_pte(entry);
+  for (let p = l(9); p < nPages; p++) {
+    if (pte_get(mm, p) != swp_pte) continue;
+    get_page(page);
+    pte_set(mm, p, mk_pte(page, 0));
+    mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+    trace(EV_UNUSE_PTE, page, vpage(mm, p), entry);
+    set_l(9, p + 1);
+    return call(P_SWAP_FREE, 6, entry, 0, 0, 0);
+  }
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  set_l(8, mm + 1);
+  return next(7);
+}
+
+/** page_cache_release of our page; a count at SWAP_MAP_MAX is cleared (section 8), any other
+ *  leftover is pre9's "Undead swap entry", found again by a later sweep. */
+function unuse_df_release(): i32 {
+  const page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  const count = swap_count(slot_of(entry));
+  trace(EV_UNUSE_DONE, entry, page, count);
+  put_page(page);
+  if (count == SWAP_MAP_MAX) return next(8);
+  if (count != 0) trace(EV_UNUSE_UNDEAD, entry, count, 0);
+  return unuse_df_yield();
+}
+
+/** End of an entry. With the BKL held (F_SWAPOFF_BKL), pre9 lets it go once per entry
+ *  (schedule(), or unlock_kernel() + lock_kernel()): another CPU may take it in between. */
+function unuse_df_yield(): i32 {
+  if (has(F_SWAPOFF_BKL) && ag_get(cur, AG_BKL_DEPTH) > 0) {
+    unlock_kernel();
+    return next(11);
+  }
+  return next(0);
+}
+
 // ---- swapon -------------------------------------------------------------------------------
 
 /** sys_swapon(area) → 0, -EBUSY (area in use), -EINVAL (not one of the configured areas,
@@ -872,7 +1114,10 @@ export function sys_swapon(pc: i32): i32 {
       area_set(a, A_NEXT, -1);
       area_set(a, A_PRIO, area_prio(a));
       // The kernel reads the header and vmallocs the map after dropping SLL; nobody can
-      // reach a map of max 0, so building it here is equivalent.
+      // reach a map of max 0, so building it here is equivalent. 2.4.0 and pre9 claim the area
+      // under the BKL alone and set max, flags and pages before taking SLL (the 15 Sep 2001
+      // patch moved them under SLL + SDL): the area is not on the swap list yet and every slot
+      // is free, so no path can tell the difference and no flag models it.
       swap_map_init(a);
       spin_unlock(gaddr(G_SLL), LK_SLL);
       return next(2);

@@ -36,7 +36,7 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE } from "../model";
+import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
@@ -373,6 +373,7 @@ export function shrink_cache(pc: i32): i32 {
     }
     case SC_SLOT_FREED: {
       const f = l(8);
+      if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       __lru_cache_del(f);
       unlock_page(f);
       put_page(f); // the cache's reference, now ours: frees the frame
@@ -482,8 +483,11 @@ function shrink_recheck(): i32 {
   const entry = page_index(f);
   set_l(9, entry);
   swap_cache_remove(f);
-  spin_unlock(gaddr(G_PCL), LK_PCL);
   trace(EV_SHRINK_FREE, f, entry, 0);
+  // 2.4.0 / 2.4.10-pre9 (F_FREE_UNDER_PCL): __delete_from_swap_cache frees the slot itself,
+  // pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c, mm/vmscan.c reclaim_page).
+  if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
   return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
 }
 

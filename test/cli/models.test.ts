@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
-    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["anon-nolock", "bkl-swapin", "early-dup", "fault-mmap-sem", "readahead-refs", "share-count-nolock", "wp-copy-noref"]);
-    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "pte-same-recheck", "share-count-nolock", "swap-full-delete"]);
+    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["anon-nolock", "bkl-swapin", "early-dup", "exclusive-nolock", "fault-mmap-sem", "free-under-pcl", "readahead-refs", "share-count-nolock", "swapoff-bkl", "unlocked-dup-check", "unuse-delete-first", "wp-copy-noref"]);
+    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "exclusive-nolock", "free-under-pcl", "pte-same-recheck", "share-count-nolock", "swap-full-delete", "swapoff-bkl", "unlocked-dup-check", "unuse-delete-first"]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["pte-same-recheck", "remove-exclusive", "unique-add"]);
   });
 
@@ -47,7 +47,7 @@ describe("resolveModel", () => {
     expect(m.message).toBe(`unknown model 'linux-2.6.99' (known: ${MODELS.map((x) => x.name).join(", ")})`);
     const f = err(() => resolveModel("linux-2.4.0", [], ["no-bkl"]));
     expect(f).toBeInstanceOf(UsageError);
-    expect(f.message).toMatch(/^unknown flag 'no-bkl' \(known: bkl-swapin, .*remove-exclusive, anon-nolock, share-count-nolock, wp-copy-noref\)$/);
+    expect(f.message).toMatch(/^unknown flag 'no-bkl' \(known: bkl-swapin, .*remove-exclusive, .*\)$/);
     expect(f.message).not.toContain("\n");
   });
 });

@@ -46,4 +46,6 @@ export const swapfileEvents: EventTable = {
   319: (a, pages, prio) => `Adding Swap: area ${a}, ${pages} pages (priority ${prio})`,
   320: (a, err) => `swap area ${a} → ${errno(err)}`,
   321: (e) => `${fmtEntry(e)} freed meanwhile`,
+  322: (e, count) => `${fmtEntry(e)} in use (count ${count}), no lock held`,
+  323: (e, count) => `VM: Undead swap entry ${fmtEntry(e)} (count ${count})`,
 };
