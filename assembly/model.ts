@@ -10,5 +10,7 @@ export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page rechecks the pte
 export const F_EARLY_DUP: i32 = 1 << 5;         // read_swap_cache_async takes swap_duplicate before its lookup (2.4.0)
 export const F_FAULT_MMAP_SEM: i32 = 1 << 6;    // faults hold mmap_sem exclusively (2.4.0)
 export const F_REMOVE_EXCLUSIVE: i32 = 1 << 7;  // do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)
+export const F_WRITEPAGE_DELETE: i32 = 1 << 18; // swap_writepage deletes an exclusive page from the swap cache, no swap locks (2.4.10-pre9)
+export const F_UNSCALED_SHRINK_CACHE: i32 = 1 << 19; // shrink_cache sizes its pass with 2.4.16's own max_scan and max_mapped, unscaled (no model)
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }

@@ -28,6 +28,8 @@ export const FLAGS: readonly FlagInfo[] = [
   { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup" },
   { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only" },
   { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete" },
+  { name: "writepage-delete", bit: 1 << 18, what: "swap_writepage deletes a page only the cache and its caller hold, with swap count 1, from the swap cache instead of writing it, reading both counts with no lock (2.4.10-pre9)", shipped: "2.4.10-pre9", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9, in 2.4.10-pre): mm/swap_state.c swap_writepage calls delete_from_swap_cache_nolock where 2.4.3-2.4.9 only skipped the write (\"page_launder will do it anyway\"); 2.4.0 always writes; 2.4.16 asks remove_exclusive_swap_page under the swap locks" },
+  { name: "unscaled-shrink-cache", bit: 1 << 19, what: "shrink_cache sizes its pass with 2.4.16's own numbers, max_scan = nr_inactive_pages / priority and max_mapped = nr_pages << (9 - priority): on the model's small machines swap_out is then never reached from it (the default: max_scan at least 1, 2.4.17's max_mapped = min(nr_pages << (10 - priority), max_scan / 10))", shipped: "none", patch: "2.4.16 mm/vmscan.c shrink_cache: max_scan = nr_inactive_pages / priority, max_mapped = nr_pages << (9 - priority); 2.4.17 made max_mapped min(nr_pages << (10 - priority), max_scan / 10). Set in no model: sized for inactive lists of thousands of pages, the model's have a few" },
 ];
 
 export interface ModelInfo {
@@ -45,7 +47,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     name: "linux-2.4.10-pre",
-    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck", "writepage-delete"],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {
