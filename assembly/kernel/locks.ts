@@ -10,7 +10,7 @@
 import { ld, st } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, nAgents, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
-  G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, page_flags,
+  G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, PG_LAUNDER, page_flags,
   set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
 import { lru_release_pending } from "../mm/page_alloc";
@@ -162,8 +162,10 @@ export function trylock_page(f: i32): bool {
   return true;
 }
 
+/** UnlockPage. 2.4.16's (mm/filemap.c unlock_page) also clears PG_launder, so only a write
+ *  still in flight makes shrink_cache wait; the older releases have no PG_launder. */
 export function unlock_page(f: i32): void {
-  set_page_flags(f, page_flags(f) & ~PG_LOCKED);
+  set_page_flags(f, page_flags(f) & ~(PG_LOCKED | PG_LAUNDER));
   wake_waiters(page_lock_addr(f));
 }
 

@@ -5,7 +5,7 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
-  G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY,
+  G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
   PG_REFERENCED, S_EEXIST, S_ENOENT, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
@@ -15,9 +15,12 @@ import { spin_lock, spin_unlock, lock_page, unlock_page, LK_PCL } from "../kerne
 import { trace, tracing } from "../kernel/trace";
 import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
-  P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_LRU_CACHE_ADD, ENOENT, EEXIST,
+  P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_LRU_CACHE_ADD, P_LRU_CACHE_DEL,
+  P_DELETE_FROM_SWAP_CACHE, ENOENT, EEXIST,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL } from "../model";
+import {
+  has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
+} from "../model";
 import { put_page } from "./page_alloc";
 import { rw_swap_page, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
@@ -90,7 +93,7 @@ export const EV_DELETE: i32 = 205;         // (page, entry, 0)
 export const EV_READAHEAD: i32 = 206;      // (entry faulted, first entry of the window, slots counted)
 export const EV_READ_BACKOFF: i32 = 207;   // (new page, entry, cached page): found after allocating, new page dropped
 export const EV_READ_NOSLOT: i32 = 208;    // (new page, entry, 0): swap_duplicate failed, new page dropped
-export const EV_WRITE_NOT_NEEDED: i32 = 209; // (page, entry, 0): remove_exclusive_swap_page freed it, no write
+export const EV_WRITE_NOT_NEEDED: i32 = 209; // (page, entry, how): no write: remove_exclusive_swap_page freed it (0), or pre9 deletes it (1)
 export const EV_READAHEAD_STOP: i32 = 210; // (entry, 0, 0): read_swap_cache_async gave nothing, readahead stops
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
@@ -344,13 +347,16 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
       swap_cache_insert(l(0), l(1));
-      // lru_cache_add inside the same pagecache_lock hold (2.4.0 mm/filemap.c
-      // add_to_page_cache_locked): it spins for pagemap_lru_lock with PCL held, a scheduling
-      // point of its own (mm/swap.c lru_cache_add); PCL is dropped once it returns.
-      return call_now(P_LRU_CACHE_ADD, 1, l(0), 0, 0, 0);
-    case 1:
       spin_unlock(gaddr(G_PCL), LK_PCL);
       trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
+      // Deviation (docs/faithfulness.md): 2.4.0's add_to_page_cache_locked calls lru_cache_add
+      // inside this pagecache_lock hold (PCL -> pagemap_lru_lock, as its reclaim_page nests
+      // them). The model's reclaim is 2.4.16's, which nests pagemap_lru_lock -> PCL, so the
+      // page goes on the LRU just after PCL is dropped: nesting it inside would be an ABBA
+      // deadlock no release had. Lost: a lookup may find the page before it is listed, and
+      // an unlisted page is only invisible to reclaim for that step.
+      return call_now(P_LRU_CACHE_ADD, now(1), l(0), 0, 0, 0);
+    case 1:
       return ret(0);
   }
   return ret(0);
@@ -443,12 +449,21 @@ export function delete_from_swap_cache(pc: i32): i32 {
 }
 
 /** swap_writepage(page), page locked and its dirty bit cleared by the caller → 0. The page
- *  is unlocked now (nothing to write) or by the disk when the write completes. */
+ *  is unlocked now (nothing to write) or by the disk when the write completes.
+ *  mm/swap_state.c swap_writepage: 2.4.0 writes at once; 2.4.10-pre9 (flag writepage-delete)
+ *  first deletes a page nobody else uses from the cache, reading the counts with no lock;
+ *  2.4.16 (flag remove-exclusive) asks remove_exclusive_swap_page, under the swap locks. */
 export function swap_writepage(pc: i32): i32 {
   switch (pc) {
     case 0:
       set_l(6, page_index(l(0))); // for the trace: removal clears page->index
       if (has(F_REMOVE_EXCLUSIVE)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, l(0), 0, 0, 0);
+      if (has(F_WRITEPAGE_DELETE) && writepage_exclusive_nolock(l(0))) {
+        // delete_from_swap_cache_nolock: block_flushpage (no buffers) → lru_cache_del, which
+        // takes pagemap_lru_lock (a scheduling point after the unlocked counts), then the
+        // cache removal under pagecache_lock (delete_from_swap_cache's sections).
+        return call(P_LRU_CACHE_DEL, 3, l(0), 0, 0, 0);
+      }
       rw_swap_page(l(0), WRITE);
       return ret(0);
     case 1:
@@ -459,6 +474,20 @@ export function swap_writepage(pc: i32): i32 {
       }
       rw_swap_page(l(0), WRITE);
       return ret(0);
+    case 2:
+      unlock_page(l(0)); // deleted (2.4.10-pre9): UnlockPage, nothing written
+      return ret(0);
+    case 3: // back from lru_cache_del (F_WRITEPAGE_DELETE)
+      trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 1);
+      return call(P_DELETE_FROM_SWAP_CACHE, 2, l(0), 0, 0, 0);
   }
   return ret(0);
+}
+
+/** 2.4.10-pre9 swap_writepage's test, no lock held: only the cache and the caller hold the
+ *  page (page_count <= 2: the model's pages have no buffers) and swap_count(page), the slot's
+ *  count read straight from swap_map, is 1 (the cache's own reference). */
+function writepage_exclusive_nolock(page: i32): bool {
+  if (page_count(page) > 2) return false;
+  return swap_count(slot_of(page_index(page))) <= 1;
 }

@@ -1,4 +1,5 @@
-// mm/vmscan.c (2.4.16, with the 2.4.0 swap-out variant): page reclaim.
+// mm/vmscan.c: page reclaim, 2.4.16's (/tmp/k2416/mm/vmscan.c), with the older releases'
+// own steps wherever reclaim touches the swap cache or the swap map.
 //
 //   try_to_free_pages → shrink_cache (LRU held) ─ too many mapped pages → swap_out
 //                                                  → swap_out_mm (PTL held) → try_to_swap_out
@@ -11,11 +12,39 @@
 // The content written to a virtual page stays in the frame until the disk copies it into
 // the slot (page_io.ts), so nothing here moves content.
 //
+// What is each release's own and what is 2.4.16's for every model:
+// - 2.4.0 and 2.4.10-pre9 reclaimed with another VM (page_launder, reclaim_page/kreclaimd,
+//   refill_inactive_scan with page ages, the inactive_dirty/inactive_clean lists, swap_out
+//   picking the mm with the largest swap_cnt). That POLICY (which page, when, how many) is
+//   2.4.16's in every model: shrink_cache's one inactive list, refill_inactive's referenced
+//   bit, swap_out's round-robin, kswapd up to pages_high, the need_resched points.
+// - Every step that touches the swap cache or the swap map is the release's own:
+//   try_to_swap_out's entry (2.4.0/pre9: get_swap_page with count 1, an unconditional
+//   add_to_swap_cache, set_page_dirty, then swap_duplicate for the pte at set_swap_pte;
+//   2.4.16: the get/add loop that swap_frees and retries on -EEXIST/-ENOENT, flag
+//   unique-add); the write-out of a dirty swap-cache page (swap_state.ts swap_writepage:
+//   2.4.0 writes; pre9 first deletes an exclusive page from the cache without swap locks,
+//   flag writepage-delete; 2.4.16 calls remove_exclusive_swap_page, flag remove-exclusive);
+//   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
+//   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
+//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck).
+//
 // Lock order as the kernel has it: PTL is outermost (swap_out_mm holds it across
 // try_to_swap_out's calls into swapfile.ts and swap_state.ts, which take SLL/SDL/PCL inside
-// it); shrink_cache holds pagemap_lru_lock across its walk, takes PCL inside it and calls
-// swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock around
-// everything that may sleep (writepage, waiting for a page under I/O, swap_out).
+// it); shrink_cache holds pagemap_lru_lock across each page it looks at, takes PCL inside it
+// and calls swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock
+// around everything that may sleep (writepage, waiting for a page under I/O, swap_out).
+//
+// Scheduling points (2.4.16's need_resched checks, where schedule() drops the BKL of a task
+// that holds it and retakes it when the task runs again: kernel-notes, locks.ts
+// schedule_point): shrink_cache's loop top (it drops pagemap_lru_lock around schedule()),
+// swap_out's loop over the mms, kswapd_balance_pgdat before each try_to_free_pages. The
+// model takes each of them as a point where the BKL and (in shrink_cache) the LRU lock are
+// dropped and retaken: need_resched may be set at any of them, and an execution in which
+// nobody takes either lock meanwhile is the one where it was not. kswapd never holds the BKL
+// (2.4's do_fork starts every thread with lock_depth -1 and neither kswapd nor 2.4.16's
+// daemonize takes it); a direct reclaimer does when its caller did (2.4.0/pre9's
+// do_swap_page around read_swap_cache_async's allocation).
 import { imul, idiv } from "../kernel/platform";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
@@ -28,15 +57,15 @@ import {
 } from "../kernel/state";
 import { l, set_l, call, call_now, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
 import {
-  spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, LK_PTL,
-  LK_LRU, LK_PCL,
+  spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
+  LK_PTL, LK_LRU, LK_PCL,
 } from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL } from "../model";
+import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
@@ -44,8 +73,8 @@ import {
   mark_page_accessed,
 } from "./swap";
 
-// Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed
-// as mm << 16 | page (vpage) so an event can carry it with a frame and an entry.
+// Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed as
+// mm << 16 | page (vpage) so an event can carry it with a frame and an entry.
 export const EV_TSO_YOUNG: i32 = 400;       // (vpage, page, 0): young pte, only aged
 export const EV_TSO_SKIP: i32 = 401;        // (vpage, page, why): SKIP_*
 export const EV_TSO_GET_SWAP: i32 = 402;    // (vpage, page, entry): get_swap_page's entry (0 = none)
@@ -53,6 +82,7 @@ export const EV_TSO_DUP: i32 = 404;         // (vpage, page, entry): page alread
 export const EV_TSO_SWAP_PTE: i32 = 405;    // (vpage, page, entry): swap pte installed, page unmapped
 export const EV_TSO_RESTORE: i32 = 406;     // (vpage, page, 0): no swap space: pte restored
 export const EV_TSO_RETRY: i32 = 407;       // (page, entry, result): add failed: swap_free(entry), retry
+export const EV_TSO_DROP: i32 = 408;        // (vpage, page, 0): clean page not in the cache: pte dropped
 // (add_to_swap_cache's own success is traced by swap_state.ts, not repeated here.)
 export const EV_SWAP_OUT_MM: i32 = 410;     // (mm, cursor, count): scan starts, wants count freeable
 export const EV_SWAP_OUT_MM_END: i32 = 411; // (mm, cursor, pages made freeable)
@@ -78,16 +108,16 @@ const DEF_PRIORITY: i32 = 6;
 @inline function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
 
 // ---- try_to_swap_out -------------------------------------------------------------------
+// mm/vmscan.c try_to_swap_out (2.4.16; 2.4.0 and 2.4.10-pre9 where unique-add is off).
 // (mm, page); the caller holds mm's PTL throughout and it never sleeps. Locals:
 // l6 = frame, l7 = the pte it cleared, l8 = the swap entry.
 
-const TSO_DUP_DONE: i32 = 1;    // back from swap_duplicate of a cached page's entry
+const TSO_DUP_DONE: i32 = 1;    // back from swap_duplicate: install the swap pte
 const TSO_GOT_ENTRY: i32 = 2;   // 2.4.16 loop: back from get_swap_page
 const TSO_ADDED: i32 = 3;       // 2.4.16 loop: back from add_to_swap_cache
 const TSO_FREED: i32 = 4;       // 2.4.16 loop: back from swap_free of a raced entry
-const TSO_OLD_ENTRY: i32 = 5;   // 2.4.0: back from get_swap_page
-const TSO_OLD_ADDED: i32 = 6;   // 2.4.0: back from the unconditional add
-const TSO_OLD_DUP: i32 = 7;     // 2.4.0: back from swap_duplicate for the pte
+const TSO_OLD_ENTRY: i32 = 5;   // 2.4.0/pre9: back from get_swap_page
+const TSO_OLD_ADDED: i32 = 6;   // 2.4.0/pre9: back from the unconditional add
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
@@ -116,19 +146,21 @@ export function try_to_swap_out(pc: i32): i32 {
     case TSO_FREED:
       return call(P_GET_SWAP_PAGE, TSO_GOT_ENTRY, 0, 0, 0, 0);
     case TSO_OLD_ENTRY: {
+      // 2.4.0 and pre9: get_swap_page() is __get_swap_page(1), a count of 1 (the cache's);
+      // the add checks nothing and cannot fail (2.4.0 /tmp/k240/mm/vmscan.c; pre9 the "-"
+      // side of Hugh Dickins' 15 Sep 2001 patch, same code).
       const entry = ret_val();
       trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
       if (entry == 0) return tso_preserve();
       set_l(8, entry);
-      // 2.4.0: no uniqueness check; get_swap_page's reference is the cache's.
       return call(P_ADD_TO_SWAP_CACHE, TSO_OLD_ADDED, l(6), entry, 0, 0);
     }
     case TSO_OLD_ADDED:
+      // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
+      // swap_duplicate: the pte's own reference, taken in its own step (SDL), count 2.
+      // (Hugh's 15 Sep patch moved the label below it and made get_swap_page count 2.)
       page_set(l(6), PG_UPTODATE | PG_DIRTY);
-      // set_swap_pte: the pte's own reference.
-      return call(P_SWAP_DUPLICATE, TSO_OLD_DUP, l(8), 0, 0, 0);
-    case TSO_OLD_DUP:
-      return tso_set_swap_pte();
+      return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(8), 0, 0, 0);
   }
   return ret(0);
 }
@@ -156,42 +188,57 @@ function tso_unmap(): i32 {
   set_l(7, pte);
   if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY);
   if (page_test(f, PG_SWAPCACHE)) {
-    // Already in the swap cache: up to date on disk unless dirty; the pte takes a slot ref.
+    // Already in the swap cache: up to date on disk unless dirty; the pte takes a slot ref
+    // (swap_duplicate, then set_swap_pte: the same in every release).
     const entry = page_index(f);
     set_l(8, entry);
     trace(EV_TSO_DUP, vpage(mm, page), f, entry);
     return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
   }
+  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty;
+  // 2.4.0/pre9: !pte_dirty. The same here: the pte's dirty bit was just folded into the
+  // page, and no path of the model leaves an uncached mapped page dirty with a clean pte
+  // in those releases).
+  if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
   return call(P_GET_SWAP_PAGE, has(F_UNIQUE_ADD) ? TSO_GOT_ENTRY : TSO_OLD_ENTRY, 0, 0, 0, 0);
 }
 
-/** set_swap_pte + drop_pte: install the swap pte, drop the pte's page reference.
- *  Returns whether the page is now freeable (only the cache would hold it). */
+/** set_swap_pte: install the swap pte, then drop_pte. */
 function tso_set_swap_pte(): i32 {
-  const mm = l(0), f = l(6), entry = l(8);
-  pte_set(mm, l(1), swp_entry_to_pte(entry));
+  pte_set(l(0), l(1), swp_entry_to_pte(l(8)));
+  trace(EV_TSO_SWAP_PTE, vpage(l(0), l(1)), l(6), l(8));
+  return tso_release();
+}
+
+/** drop_pte without a swap pte: a clean page that needs no slot. */
+function tso_drop_pte(): i32 {
+  trace(EV_TSO_DROP, vpage(l(0), l(1)), l(6), 0);
+  return tso_release();
+}
+
+/** drop_pte: rss--, unlock, drop the pte's page reference. Returns whether the page is now
+ *  freeable (only the cache would hold it). */
+function tso_release(): i32 {
+  const mm = l(0), f = l(6);
   mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
   unlock_page(f);
   const freeable = page_count(f) <= 2;
-  trace(EV_TSO_SWAP_PTE, vpage(mm, l(1)), f, entry);
   put_page(f);
   return ret(freeable ? 1 : 0);
 }
 
-/** preserve: no swap space left; put the pte back as it was. Returns -1 so the walk above
- *  stops: the kernel keeps walking and fails the same way on every later pte, which changes
- *  nothing but costs steps (a full swap would otherwise make every reclaim sweep all mms). */
+/** preserve: no swap space left; put the pte back as it was. Returns 0 and the walk above
+ *  goes on, as the kernel's does: later ptes of pages already in the swap cache need no new
+ *  slot and are still unmapped. */
 function tso_preserve(): i32 {
   pte_set(l(0), l(1), l(7));
   unlock_page(l(6));
   trace(EV_TSO_RESTORE, vpage(l(0), l(1)), l(6), 0);
-  return ret(NO_SWAP);
+  return ret(0);
 }
 
-/** try_to_swap_out / swap_out_mm result: get_swap_page found no free slot. */
-const NO_SWAP: i32 = -1;
-
 // ---- swap_out_mm -----------------------------------------------------------------------
+// mm/vmscan.c swap_out_mm → swap_out_vma/pgd/pmd (2.4.16).
 // (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
 // (wrapping), at most one sweep of the address space, until count pages became freeable
 // (2.4.16 counts down SWAP_CLUSTER_MAX the same way). l6 = cursor, l7 = ptes looked at,
@@ -210,7 +257,6 @@ export function swap_out_mm(pc: i32): i32 {
       return swap_out_scan();
     }
     case 1: {
-      if (ret_val() == NO_SWAP) { set_l(9, 1); return swap_out_mm_done(); }
       const found = l(8) + ret_val();
       set_l(8, found);
       if (found >= l(1)) return swap_out_mm_done();
@@ -254,14 +300,15 @@ function swap_out_mm_done(): i32 {
   mm_set(l(0), MM_SWAP_CURSOR, l(6));
   spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(0), l(6), l(8));
-  return ret(l(9) != 0 && l(8) == 0 ? NO_SWAP : l(8));
+  return ret(l(8));
 }
 
 // ---- swap_out --------------------------------------------------------------------------
-// (priority) → 1 when some page became freeable. Round-robin over the mms (G_SWAP_MM, as
-// 2.4's swap_mm under mmlist_lock), each mm at most once per call, skipping empty ones,
-// until SWAP_CLUSTER_MAX (scaled) pages became freeable. l6 = mms tried, l7 = pages still
-// wanted.
+// mm/vmscan.c swap_out (2.4.16). (priority) → 1 when SWAP_CLUSTER_MAX (scaled) pages became
+// freeable. Round-robin over the mms (G_SWAP_MM, as 2.4's swap_mm under mmlist_lock), each
+// mm at most once per call, skipping empty ones. Each turn of the loop starts at a
+// need_resched point (schedule_point) before it picks the mm. l6 = mms tried, l7 = pages
+// still wanted. (shrink_cache runs the same walk in its own frame: SC_SWAP_OUT.)
 
 export function swap_out(pc: i32): i32 {
   switch (pc) {
@@ -270,9 +317,11 @@ export function swap_out(pc: i32): i32 {
       set_l(7, swap_cluster());
       return swap_out_next_mm();
     case 1:
-      if (ret_val() == NO_SWAP) return ret(l(7) < swap_cluster() ? 1 : 0); // swap is full
       set_l(7, l(7) - ret_val());
       if (l(7) <= 0) return ret(1);
+      schedule_point();
+      return next(2);
+    case 2:
       return swap_out_next_mm();
   }
   return ret(0);
@@ -281,7 +330,7 @@ export function swap_out(pc: i32): i32 {
 function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
   if (mm >= 0) return call(P_SWAP_OUT_MM, 1, mm, l(7), 0, 0);
-  return ret(l(7) < swap_cluster() ? 1 : 0);
+  return ret(0);
 }
 
 /** The next mm worth scanning (l6 = mms tried so far), or -1 when every mm was tried. */
@@ -298,6 +347,7 @@ function swap_out_pick(): i32 {
 }
 
 // ---- shrink_cache ----------------------------------------------------------------------
+// mm/vmscan.c shrink_caches → refill_inactive + shrink_cache (2.4.16).
 // (nr_pages, priority) → pages still wanted: one pass, as the kernel's shrink_cache.
 // Locals: l6 = max_scan, l7 = max_mapped, l8 = the page in hand, l9 = its swap entry; when
 // the pass ends in swap_out, l6 = mms tried and l7 = pages still wanted (swap_out's own).
@@ -308,17 +358,21 @@ function swap_out_pick(): i32 {
 // touching no shared state, so a frame per function would cost a step per call and per
 // return (about 15 of the ~200 steps of a hunt execution) and add no interleaving that
 // could change anything.
+//
+// Every turn of the scan loop starts at the kernel's need_resched point: the LRU lock is
+// dropped (with the BKL, schedule_point) at the end of a page and retaken at the start of
+// the next section (SC_RELOCK), so no extra step is spent on it.
 
-const SC_SCAN: i32 = 1;        // LRU held: look at the inactive tail
 const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
 const SC_PCL: i32 = 3;         // LRU held, page locked: take PCL for the freeable recheck
-const SC_RELOCK: i32 = 4;      // retake LRU, then scan
+const SC_RELOCK: i32 = 4;      // the loop top: take LRU, look at the inactive tail
 const SC_SWAPPED: i32 = 5;     // back from swap_out: done
 const SC_SLOT_FREED: i32 = 6;  // LRU held, back from swap_free: free the frame
 const SC_WAIT: i32 = 7;        // LRU dropped: wait for a laundered page's write
 const SC_NEXT_PASS: i32 = 8;   // LRU dropped after a pass: the next priority's pass
-const SC_SWAP_OUT: i32 = 9;    // LRU dropped: swap_out picks an mm
+const SC_SWAP_OUT: i32 = 9;    // LRU dropped: swap_out picks its first mm
 const SC_SWAP_OUT_MM: i32 = 10; // back from swap_out_mm: the next mm, or the pass is over
+const SC_SWAP_OUT_NEXT: i32 = 11; // after swap_out's need_resched point: pick the next mm
 
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
 @inline function another_pass(): bool { return l(2) > 0 && l(0) > 0 && l(1) > 1; }
@@ -336,11 +390,9 @@ export function shrink_cache(pc: i32): i32 {
   switch (pc) {
     case 0:
       return shrink_pass(l(1), false);
-    case SC_SCAN:
-      return shrink_scan();
     case SC_WRITTEN:
       put_page(l(8));
-      return next(SC_RELOCK);
+      return shrink_relock();
     case SC_PCL:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       return shrink_recheck();
@@ -351,26 +403,24 @@ export function shrink_cache(pc: i32): i32 {
       return swap_out_over();
     case SC_NEXT_PASS:
       return shrink_pass(l(1) - 1, false);
-    case SC_SWAP_OUT: {
+    case SC_SWAP_OUT:
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
       set_l(6, 0);
       set_l(7, swap_cluster());
-      const mm = swap_out_pick();
-      if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
-      return next(SC_SWAPPED);
-    }
+      return shrink_swap_out_pick();
     case SC_SWAP_OUT_MM: {
       // Nothing written before the walk goes on: swap_out_over may block on the LRU lock
       // and re-run this section.
       const r = ret_val();
-      if (r != NO_SWAP && l(7) - r > 0 && l(6) < nMm) {
+      if (l(7) - r > 0 && l(6) < nMm) {
         set_l(7, l(7) - r);
-        const mm = swap_out_pick();
-        if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
-        return next(SC_SWAPPED);
+        schedule_point(); // swap_out's need_resched point, before the next mm is picked
+        return next(SC_SWAP_OUT_NEXT);
       }
       return swap_out_over();
     }
+    case SC_SWAP_OUT_NEXT:
+      return shrink_swap_out_pick();
     case SC_SLOT_FREED: {
       const f = l(8);
       if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
@@ -381,15 +431,23 @@ export function shrink_cache(pc: i32): i32 {
       const nr = l(0) - 1;
       set_l(0, nr);
       if (nr <= 0) return shrink_done();
-      return next(SC_SCAN);
+      return shrink_continue();
     }
     case SC_WAIT:
+      // (2.4.16's unlock_page clears PG_launder: locks.ts unlock_page does too.)
       if (!wait_on_page(l(8))) return BLOCK;
-      page_clear(l(8), PG_LAUNDER);
       put_page(l(8));
-      return next(SC_RELOCK);
+      return shrink_relock();
   }
   return shrink_ret();
+}
+
+/** swap_out picks an mm and walks it (the pick moves G_SWAP_MM, so the section ends with
+ *  the call or a plain point, never with a lock that could make it re-run). */
+function shrink_swap_out_pick(): i32 {
+  const mm = swap_out_pick();
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
+  return next(SC_SWAPPED);
 }
 
 /** swap_out is done (the LRU lock is not held): the pass is over. The next one, if any,
@@ -400,25 +458,73 @@ function swap_out_over(): i32 {
   return shrink_ret();
 }
 
-/** Starts a pass at priority: takes the LRU lock (first: a BLOCK re-runs the section with
- *  the locals untouched), refills the inactive list, sizes the scan. `first`: the first
- *  pass of try_to_free_pages, which it announces. */
+/** Starts a pass at priority, as shrink_caches does: refill_inactive under the LRU lock
+ *  (taken first: a BLOCK re-runs the section with the locals untouched), which it drops;
+ *  then shrink_cache sizes its scan from nr_inactive_pages read without the lock, and takes
+ *  the lock again at its loop top (SC_RELOCK, a later step). `first`: the first pass of
+ *  try_to_free_pages, which it announces. (shrink_caches reads its ratio before
+ *  refill_inactive takes the lock; read here just after: the ratio only sizes the walk.) */
 function shrink_pass(priority: i32, first: bool): i32 {
   if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
   if (first) trace(EV_TTFP, l(0), 0, 0);
   set_l(1, priority);
   refill_inactive(refill_ratio(l(0)));
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   const p = priority > 0 ? priority : 1;
+  // 2.4.16: max_scan = nr_inactive_pages / priority. On the model's inactive lists of a few
+  // pages that is 0 at the first priorities, so the model looks at one page at least (see
+  // max_mapped_of; flag unscaled-shrink-cache gives 2.4.16's own number).
   let max_scan = idiv(gget(G_NR_INACTIVE), p);
-  if (max_scan < 1) max_scan = 1;
-  // 2.4.16: max_mapped = min(nr_pages << (10 - priority), max_scan / 10).
+  if (max_scan < 1 && !has(F_UNSCALED_SHRINK_CACHE)) max_scan = 1;
+  set_l(6, max_scan);
+  set_l(7, max_mapped_of(l(0), p, max_scan));
+  trace(EV_SHRINK, l(0), priority, max_scan);
+  if (max_scan <= 0) {
+    // (Only with unscaled-shrink-cache.) The kernel takes the LRU lock, finds the loop over
+    // at once and drops it: nothing between the two, so the pair is left out.
+    trace(EV_SHRINK_END, l(0), 0, 0);
+    if (another_pass()) return next(SC_NEXT_PASS);
+    return shrink_ret();
+  }
+  // The loop top's need_resched point comes before its first look: BKL dropped here.
+  schedule_point();
+  return next(SC_RELOCK);
+}
+
+/** How many mapped pages the pass passes over before it calls swap_out.
+ *  2.4.16 (shrink_cache): nr_pages << (9 - priority), and max_scan = nr_inactive_pages /
+ *  priority. Both are sized for inactive lists of thousands of pages: on the model's
+ *  machines (a hunt's has 6 frames, an inactive list of at most 4 pages) max_scan never
+ *  exceeds max_mapped, so swap_out would never run from here. Closing this is impossible at
+ *  the model's scale, so the default keeps a scaled sizing: max_scan at least 1 and 2.4.17's
+ *  max_mapped = min(nr_pages << (10 - priority), max_scan / 10), which shrinks with the list
+ *  (on a large machine it is min'd by the same kind of number as 2.4.16's). Flag
+ *  unscaled-shrink-cache (off in every model) gives 2.4.16's own numbers. Measured on
+ *  linux-2.4.10-pre and linux-2.4.0, seeds 1-5, 20 s each: with it no hunt finds the
+ *  seed race; without it every one does within 25,000 executions. */
+function max_mapped_of(nr_pages: i32, p: i32, max_scan: i32): i32 {
+  if (has(F_UNSCALED_SHRINK_CACHE)) {
+    const shift = 9 - p;
+    if (nr_pages >= (1 << (30 - shift))) return 0x7fffffff;
+    return nr_pages << shift;
+  }
   let max_mapped = idiv(max_scan, 10);
   const shift = 10 - p;
-  if (shift >= 0 && shift < 16 && l(0) < (1 << (30 - shift)) && (l(0) << shift) < max_mapped) max_mapped = l(0) << shift;
-  set_l(6, max_scan);
-  set_l(7, max_mapped);
-  trace(EV_SHRINK, l(0), priority, max_scan);
-  return shrink_scan();
+  if (shift >= 0 && shift < 16 && nr_pages < (1 << (30 - shift)) && (nr_pages << shift) < max_mapped) max_mapped = nr_pages << shift;
+  return max_mapped;
+}
+
+/** The loop's `continue` with the LRU lock held: drop it at the need_resched point (with the
+ *  BKL), retake it at the next section. */
+function shrink_continue(): i32 {
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  return shrink_relock();
+}
+
+/** Back to the loop top with the LRU lock not held (after a write, a wait, a free). */
+function shrink_relock(): i32 {
+  schedule_point();
+  return next(SC_RELOCK);
 }
 
 /** One page of the walk, LRU held. Every page it looks at goes to the list head first. */
@@ -431,17 +537,14 @@ function shrink_scan(): i32 {
   lru_rotate(f);
   stat(S_RECLAIM_SCANS);
   const fl = page_flags(f);
-  // Second chance for a page used since it was last looked at. (The model's: 2.4.16's
-  // shrink_cache may not have this test; its aging is mark_page_accessed and the active list.)
-  if ((fl & PG_REFERENCED) != 0) { page_clear(f, PG_REFERENCED); return next(SC_SCAN); }
   // Zero counts happen: pages are unlinked after their count drops.
-  if (page_count(f) == 0) return next(SC_SCAN);
+  if (page_count(f) == 0) return shrink_continue();
   // Racy check to avoid trylocking when not worthwhile: mapped, or not in the cache.
   if ((fl & PG_SWAPCACHE) == 0 || page_count(f) != 1) return shrink_mapped();
   if (!trylock_page(f)) {
     // I/O in progress. A page we started writing is waited for (2.4.16 PageLaunder),
     // which is also what lets the disk catch up with direct reclaim.
-    if ((fl & PG_LAUNDER) == 0) return next(SC_SCAN);
+    if ((fl & PG_LAUNDER) == 0) return shrink_continue();
     get_page(f);
     set_l(8, f);
     spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
@@ -457,7 +560,8 @@ function shrink_scan(): i32 {
     spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
     trace(EV_SHRINK_WRITE, f, page_index(f), 0);
     // 2.4.16's swap_writepage starts by calling remove_exclusive_swap_page: one step with
-    // this; without that flag it queues the write at once, which needs its own step.
+    // this; otherwise it queues the write at once (2.4.0) or first reads the counts and may
+    // delete the page (pre9), which needs its own step.
     if (has(F_REMOVE_EXCLUSIVE)) return call_now(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
     return call(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
   }
@@ -478,8 +582,9 @@ function shrink_recheck(): i32 {
     spin_unlock(gaddr(G_PCL), LK_PCL);
     unlock_page(f);
     trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
-    return next(SC_SCAN);
+    return shrink_continue();
   }
+  // The removal (2.4.16's shrink_cache; 2.4.0/pre9's reclaim_page with both locks held too).
   const entry = page_index(f);
   set_l(9, entry);
   swap_cache_remove(f);
@@ -495,9 +600,11 @@ function shrink_recheck(): i32 {
 function shrink_mapped(): i32 {
   const max_mapped = l(7) - 1;
   set_l(7, max_mapped);
-  if (max_mapped >= 0) return next(SC_SCAN);
+  if (max_mapped >= 0) return shrink_continue();
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   trace(EV_SHRINK_SWAP_OUT, l(1), 0, 0);
+  // swap_out's loop starts at its need_resched point, before it picks the first mm.
+  schedule_point();
   return next(SC_SWAP_OUT);
 }
 
@@ -522,15 +629,17 @@ function refill_ratio(nr_pages: i32): i32 {
 }
 
 /** refill_inactive (LRU held), as 2.4.16: walk the active list from its tail until nr pages
- *  moved; a referenced page loses the bit and goes back to the active head (the walk may meet
- *  it again before the head), an unreferenced one moves to the inactive list, referenced. */
+ *  were looked at (`while (nr_pages-- && ...)`: a page sent back counts too); a referenced
+ *  page loses the bit and goes back to the active head, an unreferenced one moves to the
+ *  inactive list, referenced. */
 function refill_inactive(nr: i32): void {
   if (nr <= 0) return;
   const head = lru_active();
   let f = lru_tail(head);
-  let moved = 0;
-  while (moved < nr && f != head) {
+  let moved = 0, looked = 0;
+  while (looked < nr && f != head) {
     const prev = lru_prev(f);
+    looked++;
     if (page_test(f, PG_REFERENCED)) {
       page_clear(f, PG_REFERENCED);
       lru_rotate(f);
@@ -545,9 +654,9 @@ function refill_inactive(nr: i32): void {
 }
 
 // ---- try_to_free_pages -----------------------------------------------------------------
-// () → pages freed. Passes of shrink_cache from DEF_PRIORITY down to 1, carrying the pages
-// still wanted (l0), run in this frame: l1 = priority, l2 = 1 marks the loop (see
-// shrink_cache).
+// mm/vmscan.c try_to_free_pages (2.4.16). () → pages freed. Passes of shrink_cache from
+// DEF_PRIORITY down to 1, carrying the pages still wanted (l0), run in this frame: l1 =
+// priority, l2 = 1 marks the loop (see shrink_cache).
 
 export function try_to_free_pages(pc: i32): i32 {
   if (pc != 0) return shrink_cache(pc);
@@ -568,9 +677,12 @@ function swap_cluster(): i32 {
 }
 
 // ---- kswapd ----------------------------------------------------------------------------
-// The kswapd agent: woken by wakeup_kswapd (G_KSWAPD_WAKE), reclaims until pages_high,
-// then sleeps. It never holds the BKL. A pass that frees nothing also ends the run (the
-// kernel would sleep and be woken by the next allocation), so the machine can go quiet.
+// mm/vmscan.c kswapd → kswapd_balance → kswapd_balance_pgdat (2.4.16). The kswapd agent:
+// woken by wakeup_kswapd (G_KSWAPD_WAKE), reclaims until pages_high, then sleeps. It never
+// holds the BKL (see the top of this file), so its need_resched point before each
+// try_to_free_pages is a plain scheduling point. A pass that frees nothing ends the run
+// (the kernel sleeps HZ in schedule_timeout and is woken by the next allocation), so the
+// machine can go quiet.
 
 export function kswapd(pc: i32): i32 {
   switch (pc) {
@@ -589,6 +701,7 @@ function kswapd_balance(): i32 {
   if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
     stat(S_KSWAPD_RUNS);
     trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
+    schedule_point(); // need_resched → schedule(): a no-op for the BKL, kswapd holds none
     return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
   }
   return kswapd_sleep();

@@ -8,7 +8,9 @@ import { checkInvariants } from "../../src/invariants/index.js";
 import type { Engine } from "../../src/wasm/engine.js";
 import { vmscanEvents } from "../../src/report/events/vmscan.js";
 import { Director } from "../helpers/directed.js";
-import { EV, LINUX_2_4_0, LINUX_2_4_16 } from "../helpers/rig.js";
+import { EV, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16 } from "../helpers/rig.js";
+import { resolveModel } from "../../src/model/models.js";
+import { AGENT_WORDS, AG } from "../../src/wasm/abi.js";
 
 const SMALL = { cpus: 1, frames: 16, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 16, kswapd: false };
 
@@ -202,7 +204,7 @@ describe("try_to_swap_out", () => {
     const before = s.pte(0, 1);
     const r = runProc(e, 0, P.try_to_swap_out, [0, 1]);
     expect(r.violation).toBe("none");
-    expect(r.ret).toBe(-1); // NO_SWAP: swap_out_mm stops its walk
+    expect(r.ret).toBe(0); // preserve: nothing freeable; swap_out_mm's walk goes on
     expect(s.pte(0, 1)).toBe(before);
     expect(s.flags(f2) & (PG.LOCKED | PG.SWAPCACHE)).toBe(0);
     expect(s.count(f2)).toBe(1);
@@ -470,3 +472,146 @@ describe("vmscan event wording", () => {
   });
 });
 
+
+// Issue 14: 2.4.16's own reclaim steps, and the older releases' swap-cache steps.
+describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache steps)", () => {
+  const bit = (n: string) => resolveModel("linux-2.4.16", [n]).flags & ~resolveModel("linux-2.4.16").flags;
+
+  it("swap full: try_to_swap_out restores the pte and swap_out_mm walks on to a cached page", () => {
+    const { e, s, mapAnon } = world({ slotsPerArea: 2 });
+    mapAnon(0, 0, 1);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]);           // takes the only usable slot
+    const entry = pteEntry(s.pte(0, 0));
+    const f1 = pteFrame(s.pte(0, 0)) || 0;
+    // Fault the cached page back in by hand: mapped again at mm0[2] (pte + cache refs).
+    const cached = s.cachedPageOf(entry);
+    s.setPte(0, 2, (cached << 4) | PTE.RW | PTE.PRESENT);
+    s.setCount(cached, s.count(cached) + 1);
+    s.setMm(0, MM.RSS, s.mm(0, MM.RSS) + 1);
+    const f2 = mapAnon(0, 1, 2);                          // needs a new slot: none left
+    s.setMm(0, MM.SWAP_CURSOR, 1);
+    const r = runProc(e, 0, P.swap_out_mm, [0, 2]);
+    expect(r.violation).toBe("none");
+    expect(f1).toBe(0);
+    expect(pteFrame(s.pte(0, 1))).toBe(f2);              // restored
+    expect(pteIsSwap(s.pte(0, 2))).toBe(true);           // the walk went on: unmapped by swap_duplicate
+    expect(pteEntry(s.pte(0, 2))).toBe(entry);
+    expect(s.swapCount(entry)).toBe(3);                   // two ptes + the cache
+  });
+
+  it("a clean page outside the swap cache loses its pte and gets no slot (drop_pte)", () => {
+    const { e, s, mapAnon } = world();
+    const f = mapAnon(0, 3, 0, PTE.RW);                   // clean pte, page not dirty
+    const r = runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBe(1);
+    expect(s.pte(0, 3)).toBe(0);
+    expect(s.count(f)).toBe(0);
+    expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
+  });
+
+  for (const [name, flags] of [["linux-2.4.0", LINUX_2_4_0], ["linux-2.4.10-pre", LINUX_2_4_10]] as const) {
+    it(`${name}: try_to_swap_out takes get_swap_page's count 1, adds unchecked, then swap_duplicate for the pte`, () => {
+      const { e, s, mapAnon } = world({ flags, traceCap: 1 << 12, sched: SCHED.REPLAY });
+      const f = mapAnon(0, 3, 9);
+      const d = new Director(e);
+      e.m.start_proc(0, P.try_to_swap_out, 0, 3, 0, 0);
+      const got = d.untilEvent(0, EV.TSO_GET_SWAP);
+      expect(s.swapCount(got.c)).toBe(1);
+      d.untilEvent(0, EV.ADD);
+      expect(s.swapCount(got.c)).toBe(1);                 // the add takes no reference
+      const dup = d.untilEvent(0, EV.SWAP_DUP);
+      expect(dup.a).toBe(got.c);
+      d.drain(0);
+      expect(d.violation()).toBe("none");
+      expect(pteEntry(s.pte(0, 3))).toBe(got.c);
+      expect(s.swapCount(got.c)).toBe(2);
+      expect(s.flags(f) & PG.DIRTY).toBe(PG.DIRTY);
+    });
+  }
+
+  /** A dirty swap-cache page only the cache holds, its slot count 1, on the inactive list. */
+  function exclusiveDirty(flags: number) {
+    const w = world({ flags, kswapd: false });
+    const { e, s, mapAnon } = w;
+    const f = mapAnon(0, 3, 4242);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    const entry = pteEntry(s.pte(0, 3));
+    // The pte goes away (as by munmap's free_swap_and_cache leaving the cache page): count 1.
+    s.setPte(0, 3, 0);
+    s.setSwapCount(entry, 1);
+    e.takeStats();
+    return { ...w, f, entry };
+  }
+
+  it("writepage-delete (2.4.10-pre9): swap_writepage deletes an exclusive page instead of writing it", () => {
+    const { e, s, f, entry } = exclusiveDirty(LINUX_2_4_10);
+    const free = s.g(G.NR_FREE);
+    const r = runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(r.violation).toBe("none");
+    expect(e.takeStats().swapOuts).toBe(0);               // nothing written
+    expect(s.flags(f)).toBe(0);                           // out of the cache, freed
+    expect(s.count(f)).toBe(0);
+    expect(s.g(G.NR_FREE)).toBe(free + 1);
+    expect(s.swapCount(entry)).toBe(0);                   // the cache's slot ref dropped
+  });
+
+  it("without writepage-delete (2.4.0, and pre9 --without) the same page is written", () => {
+    for (const flags of [LINUX_2_4_0, LINUX_2_4_10 & ~bit("writepage-delete")]) {
+      const { e, s, f, entry } = exclusiveDirty(flags);
+      const r = runProc(e, 0, P.shrink_cache, [1, 6]);
+      expect(r.violation).toBe("none");
+      expect(e.takeStats().swapOuts).toBe(1);
+      expect(s.flags(f) & PG.SWAPCACHE).toBe(PG.SWAPCACHE);
+      expect(s.swapCount(entry)).toBe(1);
+      expect(s.slotContent(entry)).toBe(4242);
+    }
+  });
+
+  it("writepage-delete writes a page whose slot a pte still holds (swap_count > 1)", () => {
+    const { e, s, mapAnon } = world({ flags: LINUX_2_4_10 | bit("writepage-delete"), kswapd: false });
+    const f = mapAnon(0, 3, 77);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    const entry = pteEntry(s.pte(0, 3));
+    e.takeStats();
+    runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(e.takeStats().swapOuts).toBe(1);
+    expect(s.flags(f) & PG.SWAPCACHE).toBe(PG.SWAPCACHE);
+    expect(s.slotContent(entry)).toBe(77);
+  });
+
+  it("unscaled-shrink-cache: 2.4.16's max_scan (nr_inactive / priority) looks at no page of a short list", () => {
+    for (const [flags, scans] of [[LINUX_2_4_16 | bit("unscaled-shrink-cache"), 0], [LINUX_2_4_16, 1]] as const) {
+      const { e, mapAnon } = world({ flags });
+      mapAnon(0, 3, 5);
+      e.takeStats();
+      const r = runProc(e, 0, P.shrink_cache, [1, 6]);
+      expect(r.violation).toBe("none");
+      expect(e.takeStats().reclaimScans, `flags ${flags}`).toBe(scans);
+    }
+  });
+
+  it("a direct reclaimer holding the BKL drops it at every need_resched point of shrink_cache", () => {
+    for (const flags of [LINUX_2_4_16, LINUX_2_4_10]) {
+      const { e, s, mapAnon } = world({ flags, cpus: 2, traceCap: 1 << 12, sched: SCHED.REPLAY });
+      for (let p = 0; p < 4; p++) mapAnon(0, p, 10 + p);
+      // CPU0 holds the BKL, as 2.4.0/pre9's do_swap_page does around its allocation.
+      s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.BKL_DEPTH] = 1;
+      s.setG(G.BKL, 1);
+      const d = new Director(e);
+      e.m.start_proc(0, P.try_to_free_pages, 0, 0, 0, 0);
+      let freeSteps = 0;
+      for (let n = 0; n < 200 && d.step(0); n++) if (s.g(G.BKL) === 0) freeSteps++;
+      expect(d.violation()).toBe("none");
+      const dropped = d.trace.filter((r) => r.agent === 0 && r.event === 9).length;   // EV_BKL_DROPPED
+      const retaken = d.trace.filter((r) => r.agent === 0 && r.event === 10).length;  // EV_BKL_RETAKEN
+      expect(dropped).toBeGreaterThan(1);                 // the pass's loop top, each page, swap_out
+      // Each drop is retaken before CPU0's next section (the last one, if the procedure
+      // returned right after it, when the task would run again).
+      expect(retaken).toBeGreaterThanOrEqual(dropped - 1);
+      expect(freeSteps).toBeGreaterThan(1);               // free between two of CPU0's sections
+      const saved = s.I[(e.region(R.AGENTS) >> 2) + AG.BKL_SAVED];
+      expect(s.g(G.BKL) === 1 || saved === 1).toBe(true); // held, or saved to be retaken
+    }
+  });
+});

@@ -16,6 +16,7 @@ export const vmscanEvents: EventTable = {
   406: (v, f) => `try_to_swap_out ${vp(v)}: no swap space, pte restored to ${fmtPage(f)}`,
   407: (f, e, r) =>
     `add_to_swap_cache(${fmtPage(f)}, ${fmtEntry(e)}) = ${addResult(r)}: swap_free(${fmtEntry(e)}), retry`,
+  408: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: clean, not in the swap cache: pte dropped`,
   410: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], wants ${n} freeable`,
   411: (mm, cur, n) => `swap_out_mm mm${mm} stops at [${cur}]: ${n} freeable`,
   420: (nr, prio, scan) => `shrink_cache(${nr}, priority ${prio}): scans up to ${scan}`,
