@@ -6,9 +6,14 @@ export const F_BKL_SWAPIN: i32 = 1 << 0;        // do_swap_page holds the BKL ar
 export const F_READAHEAD_REFS: i32 = 1 << 1;    // valid_swaphandles takes a swap_map ref per slot (2.4.0, 2.4.9)
 export const F_SWAP_FULL_DELETE: i32 = 1 << 2;  // do_swap_page deletes an exclusive page from the cache when vm_swap_full, no swap locks (2.4.10-pre)
 export const F_UNIQUE_ADD: i32 = 1 << 3;        // add_to_swap_cache checks and inserts under PCL; -EEXIST/-ENOENT retry loops (2.4.16)
-export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page rechecks the pte after lock_page (2.4.7+)
+export const F_PTE_SAME_RECHECK: i32 = 1 << 4;  // do_swap_page retakes PTL after lock_page and rechecks pte_same (2.4.8+); off: 2.4.0's PTL-less tail
 export const F_EARLY_DUP: i32 = 1 << 5;         // read_swap_cache_async takes swap_duplicate before its lookup (2.4.0)
 export const F_FAULT_MMAP_SEM: i32 = 1 << 6;    // faults hold mmap_sem exclusively (2.4.0)
 export const F_REMOVE_EXCLUSIVE: i32 = 1 << 7;  // do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)
+export const F_READAHEAD_SKIP_HEADER: i32 = 1 << 8;    // valid_swaphandles: no readahead at page_cluster 0; a window at slot 0 starts at 1 (2.4.16)
+export const F_READAHEAD_SDL: i32 = 1 << 9;            // valid_swaphandles scans swap_map under swap_device_lock (2.4.0, 2.4.16)
+export const F_SYNC_SWAPIN: i32 = 1 << 10;      // lookup_swap_cache locks the page (find_lock_page); do_swap_page's read waits inside read_swap_cache_async (2.4.0)
+export const F_READAHEAD_THROTTLE: i32 = 1 << 11; // swapin_readahead stops at nr_async_pages >= swap_cluster << page_cluster (2.4.0, 2.4.10-pre9)
+export const F_OOM_RECHECK: i32 = 1 << 12;      // do_swap_page reports OOM only if pte_same after a failed read (2.4.8+)
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }

@@ -259,6 +259,7 @@ export const G_CPUS_DONE: i32 = 34;       // bitmask of CPUs whose op stream end
 export const G_CPUS_STARVED: i32 = 35;    // bitmask of CPUs waiting for the host to add ops
 export const G_SWAPOFF_AREA: i32 = 36;    // area being swapped off, -1 none
 export const G_PCT_DECISIONS: i32 = 37;   // PCT: steps at which more than one agent could run
+export const G_NR_ASYNC_PAGES: i32 = 38;  // nr_async_pages: async swap I/O queued, not yet done (kept with F_READAHEAD_THROTTLE)
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }

@@ -21,13 +21,18 @@ export interface FlagInfo {
 /** Keep in the order and with the bits of assembly/model.ts. */
 export const FLAGS: readonly FlagInfo[] = [
   { name: "bkl-swapin", bit: 1 << 0, what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0-2.4.15)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": removed lock_kernel() around swapin_readahead + read_swap_cache_async (mm/memory.c do_swap_page); 2.4.16 has no BKL there" },
-  { name: "readahead-refs", bit: 1 << 1, what: "valid_swaphandles takes a swap_map reference on every slot it counts (2.4.0, 2.4.9)", shipped: "2.4.0", patch: "dropped during 2.4.10-pre (pre9 mm/swapfile.c valid_swaphandles: \"Don't grab an extra reference on the swaphandle\"); Marcelo Tosatti's 14 Sep 2001 patch proposed it back; 2.4.16 takes none" },
+  { name: "readahead-refs", bit: 1 << 1, what: "valid_swaphandles takes a swap_map reference on every slot it counts; swapin_readahead drops each after that slot's read and does not stop at a failed read (2.4.0)", shipped: "2.4.0", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9; mm/swapfile.c valid_swaphandles: \"Don't grab an extra reference on the swaphandle\"; mm/memory.c swapin_readahead breaks at the first failed read_swap_cache_async); Marcelo Tosatti's 14 Sep 2001 patch proposed the refs back; 2.4.16 takes none" },
   { name: "swap-full-delete", bit: 1 << 2, what: "do_swap_page deletes an exclusive page from the swap cache when vm_swap_full, without swap locks (2.4.10-pre)", shipped: "2.4.10-pre9", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: exclusive_swap_page + vm_swap_full -> delete_from_swap_cache_nolock); replaced by remove_exclusive_swap_page in 2.4.16" },
   { name: "unique-add", bit: 1 << 3, what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' swap-cache race fixes after the September 2001 thread (mm/swap_state.c add_to_swap_cache -> add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT); 2.4.0 and 2.4.10-pre9 add unchecked" },
-  { name: "pte-same-recheck", bit: 1 << 4, what: "do_swap_page rechecks the pte (pte_same) after lock_page (2.4.7+)", shipped: "2.4.10-pre9, 2.4.16", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: pte_same(*page_table, orig_pte) after lock_page replaces pte_present); 2.4.0 has no recheck" },
+  { name: "pte-same-recheck", bit: 1 << 4, what: "do_swap_page retakes page_table_lock after lock_page and backs out unless pte_same (2.4.8+); off: 2.4.0's tail, which maps the page under no page_table_lock and without any recheck", shipped: "2.4.10-pre9, 2.4.16", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: pte_same(*page_table, orig_pte) after lock_page replaces 2.4.4-2.4.7's pte_present test); 2.4.0 has no recheck and no page_table_lock there" },
   { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup" },
   { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only" },
   { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete" },
+  { name: "readahead-skip-header", bit: 1 << 8, what: "valid_swaphandles does no readahead when page_cluster is 0 and starts a window that begins at the header slot 0 at slot 1 (2.4.16); off: the scan starts at slot 0, whose SWAP_MAP_BAD stops it at once", shipped: "2.4.16", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\" (mm/swapfile.c valid_swaphandles: return 0 when !page_cluster; toff++, i-- when toff is 0: \"don't give up at offset 0 which is always SWAP_MAP_BAD\")" },
+  { name: "readahead-sdl", bit: 1 << 9, what: "valid_swaphandles scans swap_map under the area's swap_device_lock (2.4.0, 2.4.16); off: each slot is read unlocked in a step of its own while other CPUs allocate and free slots", shipped: "2.4.0, 2.4.16", patch: "2.4.0 mm/swapfile.c valid_swaphandles scans under swap_device_lock; 2.4.10-pre9 relies on the BKL alone; 15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"valid_swaphandles needs swap_device_lock again\"" },
+  { name: "sync-swapin", bit: 1 << 10, what: "lookup_swap_cache sleeps for the page lock and retries if the page left the swap cache meanwhile (find_lock_page), and do_swap_page's own read waits for its I/O inside read_swap_cache_async under the BKL (2.4.0)", shipped: "2.4.0", patch: "24 Apr 2001, Marcelo Tosatti, \"[patch] swap-speedup-2.4.3-B3\" (2.4.4-pre): mm/swap_state.c lookup_swap_cache uses Ingo Molnar's find_get_swapcache_page instead of find_lock_page, read_swap_cache_async loses its wait argument (mm/memory.c do_swap_page waits after unlock_kernel)" },
+  { name: "readahead-throttle", bit: 1 << 11, what: "swapin_readahead stops once nr_async_pages (async swap I/O in flight, counted by rw_swap_page until the disk completes it) reaches pager_daemon.swap_cluster << page_cluster (2.4.0, 2.4.10-pre9)", shipped: "2.4.0, 2.4.10-pre9", patch: "2.4.0 mm/memory.c swapin_readahead (\"Don't block on I/O for read-ahead\") and mm/page_io.c rw_swap_page_base (nr_async_pages); Hugh Dickins' 16 Aug 2001 patch against 2.4.9 still kept it; pre9's swapin_readahead is not in the sources (kept, the reading closer to 2.4.0); gone by 2.4.16" },
+  { name: "oom-recheck", bit: 1 << 12, what: "when read_swap_cache_async gives nothing, do_swap_page retakes page_table_lock and reports OOM only if the pte is unchanged (2.4.8+); off: OOM at once", shipped: "2.4.10-pre9, 2.4.16", patch: "10 Aug 2001, Linus Torvalds, 2.4.8, after Jeremy Linton's swapoff report (mm/memory.c do_swap_page: return pte_same(*page_table, orig_pte) ? -1 : 1)" },
 ];
 
 export interface ModelInfo {
@@ -40,17 +45,17 @@ export interface ModelInfo {
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",
-    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem"],
+    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem", "readahead-sdl", "sync-swapin", "readahead-throttle"],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
   {
     name: "linux-2.4.10-pre",
-    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck", "readahead-throttle", "oom-recheck"],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {
     name: "linux-2.4.16",
-    flags: ["unique-add", "pte-same-recheck", "remove-exclusive"],
+    flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"],
     what: "the shipped fix: atomic check-and-insert under pagecache_lock, no BKL in do_swap_page",
   },
 ];

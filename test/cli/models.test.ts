@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
-    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["bkl-swapin", "early-dup", "fault-mmap-sem", "readahead-refs"]);
-    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "pte-same-recheck", "swap-full-delete"]);
-    expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["pte-same-recheck", "remove-exclusive", "unique-add"]);
+    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["bkl-swapin", "early-dup", "fault-mmap-sem", "readahead-refs", "readahead-sdl", "readahead-throttle", "sync-swapin"]);
+    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "oom-recheck", "pte-same-recheck", "readahead-throttle", "swap-full-delete"]);
+    expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["oom-recheck", "pte-same-recheck", "readahead-sdl", "readahead-skip-header", "remove-exclusive", "unique-add"]);
   });
 
   it("sets each flag on exactly the models of the releases its citation says shipped it", () => {
@@ -47,7 +47,7 @@ describe("resolveModel", () => {
     expect(m.message).toBe(`unknown model 'linux-2.6.99' (known: ${MODELS.map((x) => x.name).join(", ")})`);
     const f = err(() => resolveModel("linux-2.4.0", [], ["no-bkl"]));
     expect(f).toBeInstanceOf(UsageError);
-    expect(f.message).toMatch(/^unknown flag 'no-bkl' \(known: bkl-swapin, .*remove-exclusive\)$/);
+    expect(f.message).toMatch(/^unknown flag 'no-bkl' \(known: bkl-swapin, .*oom-recheck\)$/);
     expect(f.message).not.toContain("\n");
   });
 });
