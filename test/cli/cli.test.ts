@@ -71,7 +71,7 @@ describe("models", () => {
     const j = JSON.parse(r.stdout);
     expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
     expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"]);
-    expect(j.flags).toHaveLength(8);
+    expect(j.flags).toHaveLength(13);
     expect(j.modelId).toBe(modelId() ?? null);
   });
 });
