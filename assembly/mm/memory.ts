@@ -9,7 +9,7 @@ import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
   MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
-  get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
+  get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG,
   PG_DIRTY, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   page_clear, page_count, page_index, swap_count, slot_of, swp_type, swp_offset, area_get, A_MAX,
@@ -34,7 +34,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { lru_cache_add, mark_page_accessed } from "./swap";
+import { lru_cache_add } from "./swap";
 import { swap_cache_remove } from "./swap_state";
 import { vm_swap_full } from "./swapfile";
 
@@ -248,6 +248,9 @@ export function do_anonymous_page(pc: i32): i32 {
  *    F_SYNC_SWAPIN), nothing → OOM; rss++; lock_page; swap_free; writable if write and
  *    !is_page_shared; UnlockPage; set_pte, all without PTL (mmap_sem, F_FAULT_MMAP_SEM, keeps
  *    the mm's other faults out; swap_out and swapoff are not kept out).
+ *  None of the three marks the page accessed or tests PageUptodate in do_swap_page, so
+ *  neither does the model (2.4.0's lookup ages the page in __find_page_nolock; the model has
+ *  no page age).
  *  l5 = the page, l6 = result (1 minor, 2 major), l7 = BKL taken, l8 = extra pte bits,
  *  l9 = writable (2.4.0, 2.4.10-pre9). */
 export function do_swap_page(pc: i32): i32 {
