@@ -19,7 +19,7 @@ export const P_DO_FORK: i32 = 9;                 // (parent mm, child mm) → 0
 export const P_COPY_PAGE_RANGE: i32 = 10;        // (dst mm, src mm) → 0 / -ENOMEM
 // assembly/mm/swap_state.ts
 export const P_LOOKUP_SWAP_CACHE: i32 = 11;      // (entry) → page with a ref taken, or 0
-export const P_READ_SWAP_CACHE_ASYNC: i32 = 12;  // (entry) → page with a ref taken (locked while reading), or 0
+export const P_READ_SWAP_CACHE_ASYNC: i32 = 12;  // (entry, wait) → page with a ref taken (locked while reading), or 0; wait (2.4.0 only): return after the read
 export const P_SWAPIN_READAHEAD: i32 = 13;       // (entry) → 0
 export const P_ADD_TO_SWAP_CACHE: i32 = 14;      // (page, entry) → 0, -EEXIST, -ENOENT
 export const P_DELETE_FROM_SWAP_CACHE: i32 = 15; // (page) page locked → 0
@@ -28,7 +28,7 @@ export const P_SWAP_WRITEPAGE: i32 = 16;         // (page) page locked → 0; un
 export const P_GET_SWAP_PAGE: i32 = 17;          // () → entry or 0
 export const P_SWAP_FREE: i32 = 18;              // (entry) → 0
 export const P_SWAP_DUPLICATE: i32 = 19;         // (entry) → 1 ok, 0 failed (free or bad)
-export const P_VALID_SWAPHANDLES: i32 = 20;      // (entry) → count of readable slots from the aligned cluster start (slot 0 skipped)
+export const P_VALID_SWAPHANDLES: i32 = 20;      // (entry) → count of readable slots from readahead_start(entry)
 export const P_REMOVE_EXCLUSIVE_SWAP_PAGE: i32 = 21; // (page) page locked → 1 removed, 0 not
 export const P_CAN_SHARE_SWAP_PAGE: i32 = 22;    // (page) page locked → 1 / 0
 export const P_FREE_SWAP_AND_CACHE: i32 = 23;    // (entry) → 0

@@ -260,6 +260,7 @@ export const G_CPUS_STARVED: i32 = 35;    // bitmask of CPUs waiting for the hos
 export const G_SWAPOFF_AREA: i32 = 36;    // area being swapped off, -1 none
 export const G_PCT_DECISIONS: i32 = 37;   // PCT: steps at which more than one agent could run
 export const G_LRU_PENDING: i32 = 38;     // pages at count 0 still on the LRU: their freer waits for the LRU lock
+export const G_NR_ASYNC_PAGES: i32 = 39;  // nr_async_pages: async swap I/O queued, not yet done (kept with F_READAHEAD_THROTTLE)
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }

@@ -10,7 +10,7 @@ import {
   MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
-  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE,
+  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear, PG_RESERVED,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
@@ -24,6 +24,7 @@ import { trace } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
+  F_SYNC_SWAPIN, F_OOM_RECHECK,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -32,9 +33,8 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { mark_page_accessed } from "./swap";
 import { swap_cache_remove } from "./swap_state";
-import { vm_swap_full, exclusive_swap_page_nolock, swap_count_nolock } from "./swapfile";
+import { vm_swap_full, swap_count_nolock } from "./swapfile";
 
 // Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
 export const EV_READ: i32 = 100;             // (vp, value, 0): a load hit
@@ -276,7 +276,26 @@ function anon_nolock_map(f: i32): i32 {
 // ---- do_swap_page --------------------------------------------------------------------------
 
 /** do_swap_page(mm, page, entry, write), PTL held on entry, dropped on return → 1 / 2 / 0.
- *  l5 = the page, l6 = result (1 minor, 2 major), l7 = BKL taken, l8 = extra pte bits. */
+ *  mm/memory.c do_swap_page in three releases:
+ *  - 2.4.16: drop PTL; lookup_swap_cache; on a miss swapin_readahead + read_swap_cache_async
+ *    (nothing → retake PTL, OOM only if pte_same); lock_page; retake PTL, back out unless
+ *    pte_same; swap_free; vm_swap_full → remove_exclusive_swap_page; writable if write and
+ *    can_share_swap_page; set_pte; drop PTL.
+ *  - 2.4.10-pre9 (2.4.8's code): the same, with the BKL around readahead + read
+ *    (F_BKL_SWAPIN), and after swap_free one unlocked exclusive_swap_page test deciding both
+ *    the writable pte and, when vm_swap_full, delete_from_swap_cache_nolock (F_SWAP_FULL_DELETE).
+ *    Whether pre9 waited (wait_on_page) between the read and lock_page as 2.4.4 did is not in
+ *    the sources; lock_page waits for the read either way, so the model has only lock_page.
+ *  - 2.4.0 (F_PTE_SAME_RECHECK off): handle_pte_fault has dropped PTL before the call and
+ *    do_swap_page never takes it: BKL, readahead, read_swap_cache(entry) (waits for the read,
+ *    F_SYNC_SWAPIN), nothing → OOM; rss++; lock_page; swap_free; writable if write and
+ *    !is_page_shared; UnlockPage; set_pte, all without PTL (mmap_sem, F_FAULT_MMAP_SEM, keeps
+ *    the mm's other faults out; swap_out and swapoff are not kept out).
+ *  None of the three marks the page accessed or tests PageUptodate in do_swap_page, so
+ *  neither does the model (2.4.0's lookup ages the page in __find_page_nolock; the model has
+ *  no page age).
+ *  l5 = the page, l6 = result (1 minor, 2 major), l7 = BKL taken, l8 = extra pte bits,
+ *  l9 = writable (2.4.0, 2.4.10-pre9). */
 export function do_swap_page(pc: i32): i32 {
   const mm = l(0), entry = l(2);
   switch (pc) {
@@ -291,7 +310,7 @@ export function do_swap_page(pc: i32): i32 {
         trace(EV_SWAP_HIT, entry, page, 0);
         set_l(5, page);
         set_l(6, 1);
-        return next(5);
+        return swapin_got_page();
       }
       trace(EV_SWAP_MISS, entry, 0, 0);
       set_l(6, 2);
@@ -305,35 +324,34 @@ export function do_swap_page(pc: i32): i32 {
       set_l(7, 1);
       return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
     case 3:
-      return call(P_READ_SWAP_CACHE_ASYNC, 4, entry, 0, 0, 0);
+      // 2.4.0's read_swap_cache(entry) is read_swap_cache_async(entry, wait 1): it returns
+      // when the read is done. Later kernels have no wait argument.
+      return call(P_READ_SWAP_CACHE_ASYNC, 4, entry, has(F_SYNC_SWAPIN) ? 1 : 0, 0, 0);
     case 4: {
       const page = ret_val();
       if (page != 0) trace(EV_SWAP_READ, entry, page, 0);
       if (l(7) != 0) { unlock_kernel(); set_l(7, 0); }
-      if (page == 0) return next(11);
+      if (page == 0) {
+        // 2.4.8+: OOM only if nobody else resolved the pte; before, OOM at once.
+        if (has(F_OOM_RECHECK)) return next(11);
+        trace(EV_SWAP_READ_NONE, entry, 0, 0);
+        return ret(0);
+      }
       set_l(5, page);
-      return next(5);
+      return swapin_got_page();
     }
     case 5: {
       // lock_page waits for the read I/O (the disk unlocks the page when it completes).
       const page = l(5);
       if (!lock_page(page)) return BLOCK;
-      mark_page_accessed(page);
-      if (!page_test(page, PG_UPTODATE)) {
-        unlock_page(page);
-        put_page(page);
-        trace(EV_SWAP_NOT_UPTODATE, entry, page, 0);
-        return ret(0);
-      }
       trace(EV_SWAP_LOCKED, entry, page, 0);
       return next(6);
     }
     case 6: {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       const page = l(5);
-      // 2.4.7+: back out if somebody else resolved the pte while PTL was dropped. 2.4.0 maps
-      // anyway: mmap_sem kept other faults of this mm out.
-      if (has(F_PTE_SAME_RECHECK) && pte_get(mm, l(1)) != swp_entry_to_pte(entry)) {
+      // 2.4.8+: back out if somebody else resolved the pte while PTL was dropped.
+      if (pte_get(mm, l(1)) != swp_entry_to_pte(entry)) {
         stat(S_PTE_CHANGED);
         spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
         unlock_page(page);
@@ -344,21 +362,38 @@ export function do_swap_page(pc: i32): i32 {
       trace(EV_SWAP_FREE, entry, 0, 0);
       return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
     }
-    case 7: {
+    case 7: { // PTL and the page lock held; the pte's swap ref is gone
       const page = l(5);
       set_l(8, PTE_YOUNG);
-      if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) return next(8);
+      if (has(F_SHARE_COUNT_NOLOCK)) {
+        // 2.4.8 (pre9): one exclusive_swap_page test (no swap locks, this section) decides
+        // both the writable pte and, when vm_swap_full, the delete.
+        const exclusive = exclusive_swap_page_2_4_4(page);
+        set_l(9, l(3) != 0 && exclusive ? 1 : 0);
+        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(8);
+        if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
+        return swapin_map(l(9));
+      }
+      // 2.4.16: remove_exclusive_swap_page when swap is full; can_share_swap_page decides.
       if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
+      if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_2_4_4(page)) {
+        set_l(9, l(3));
+        return next(8);
+      }
       return swapin_map_check_write();
     }
     case 8:
-      // 2.4.10-pre: delete the exclusive page from the swap cache under pagecache_lock only,
-      // no swaplock/sdev_lock (the seed mail's race 3), then free the slot; the page becomes
-      // plain anonymous memory, so the pte is made dirty to keep its data.
+      // 2.4.10-pre: delete_from_swap_cache_nolock: under pagecache_lock only, no swaplock or
+      // sdev_lock (the seed mail's race 3), the page leaves the cache (ClearPageDirty) and its
+      // slot is freed; the page becomes plain anonymous memory, so the pte is made dirty to
+      // keep its data. pre9's __delete_from_swap_cache calls swap_free inside pagecache_lock
+      // (F_FREE_UNDER_PCL, with that release's lock order PCL -> SLL -> SDL). The lru_cache_del
+      // of a page without buffers is not modelled.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      page_clear(l(5), PG_DIRTY);
       swap_cache_remove(l(5));
-      // F_FREE_UNDER_PCL (2.4.0, pre9): delete_from_swap_cache_nolock frees the slot with
-      // pagecache_lock held; case 10 drops it.
+      // F_FREE_UNDER_PCL (2.4.0, pre9): the slot is freed with pagecache_lock still held;
+      // case 10 drops it.
       if (!has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       stat(S_SWAP_FULL_DELETES);
       trace(EV_SWAP_FULL_DELETE, l(5), entry, 0);
@@ -366,11 +401,12 @@ export function do_swap_page(pc: i32): i32 {
       return call(P_SWAP_FREE, 10, entry, 0, 0, 0);
     case 9:
       trace(EV_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
+      if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(9));
       return swapin_map_check_write();
     case 10:
       if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       put_page(l(5)); // the swap cache's reference
-      return swapin_map_check_write();
+      return swapin_map(l(9));
     case 11: {
       // read_swap_cache_async gave nothing: OOM only if nobody else resolved the pte.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
@@ -381,29 +417,64 @@ export function do_swap_page(pc: i32): i32 {
     }
     case 12:
       return swapin_map(ret_val());
+    // ---- 2.4.0's tail: no PTL, no recheck ----
+    case 13:
+      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1); // unlocked in 2.4.0; atomic here
+      return next(14);
+    case 14: { // freeze the sharedness: lock the page before giving up our swap count
+      const page = l(5);
+      if (!lock_page(page)) return BLOCK;
+      trace(EV_SWAP_LOCKED, entry, page, 0);
+      trace(EV_SWAP_FREE, entry, 0, 0);
+      return call(P_SWAP_FREE, 15, entry, 0, 0, 0);
+    }
+    case 15: {
+      const page = l(5);
+      set_l(9, l(3) != 0 && !is_page_shared_2_4_0(page) ? 1 : 0);
+      unlock_page(page);
+      return next(16);
+    }
+    case 16: {
+      const page = l(5), vp = l(1);
+      const writable = l(9);
+      pte_set(mm, vp, mk_pte(page, PTE_YOUNG | (writable != 0 ? PTE_RW | PTE_DIRTY : 0)));
+      trace(EV_SWAP_MAP, page, vpage(mm, vp), writable);
+      return ret(l(6));
+    }
   }
   return ret(0);
 }
 
-/** do_swap_page's write decision (page lock held): a write fault maps the page writable only
- *  when nobody else uses it. 2.4.16 asks can_share_swap_page (swaplock, sdev_lock,
- *  pagecache_lock). F_SHARE_COUNT_NOLOCK: 2.4.0's !is_page_shared and pre9's
- *  exclusive_swap_page add page_count and swap_count with no lock at all, in this section of
- *  the caller (pre9's vm_swap_full check reads the same two counts in it). The two formulas
- *  differ only on a page that left the swap cache with a page count of 1, which cannot reach
- *  here: it leaves (swapoff, another thread's swap-full delete) only with a pte change, which
- *  pre9's pte_same recheck backs out of and which in 2.4.0 is a pte mapping it (count >= 2).
- *  Pre9 decides before its swap-full delete: the delete's PTE_DIRTY in l8 means "exclusive". */
-function swapin_map_check_write(): i32 {
-  if (l(3) == 0) return swapin_map(0);
-  if (has(F_SHARE_COUNT_NOLOCK)) {
-    if ((l(8) & PTE_DIRTY) != 0) return swapin_map(1);
-    return swapin_map(exclusive_swap_page_nolock(l(5)) ? 1 : 0);
-  }
-  return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
+/** The page is found or read: lock it and go on, as the release does. */
+function swapin_got_page(): i32 {
+  if (has(F_PTE_SAME_RECHECK)) return next(5);
+  return next(13);
 }
 
-/** Installs the pte; the page ref from the lookup/read becomes the pte's. */
+/** 2.4.4-2.4.13 mm/memory.c exclusive_swap_page(page), page locked: a swap-cache page that
+ *  only we and the cache hold, whose slot only the cache holds: page_count + swap_count == 3.
+ *  No lock: swap_count reads swap_map bare (0 for a free slot). No buffers in the model. */
+function exclusive_swap_page_2_4_4(page: i32): bool {
+  if (!page_test(page, PG_SWAPCACHE)) return false;
+  return page_count(page) + swap_count_nolock(page_index(page)) == 3;
+}
+
+/** 2.4.0 include/linux/swap.h is_page_shared(page): other users than us, the swap cache and
+ *  (not in the model) buffers. count is unsigned in the kernel: a negative sum reads as huge. */
+function is_page_shared_2_4_0(page: i32): bool {
+  if (page_test(page, PG_RESERVED)) return true;
+  let count = page_count(page);
+  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2;
+  return count < 0 || count > 1;
+}
+
+/** A write fault maps writable only when the page can be shared (page lock and PTL held). */
+function swapin_map_check_write(): i32 {
+  if (l(3) != 0) return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
+  return swapin_map(0);
+}
+
+/** Installs the pte under PTL; the page ref from the lookup/read becomes the pte's. */
 function swapin_map(writable: i32): i32 {
   const mm = l(0), vp = l(1), page = l(5);
   const bits = l(8) | (writable != 0 ? PTE_RW | PTE_DIRTY : 0);

@@ -4,7 +4,7 @@
 // the page is then unlocked, waking whoever waits on it.
 import { ld, st } from "../kernel/platform";
 import {
-  IOQ, ioqMask, gget, gset, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
+  IOQ, ioqMask, gget, gset, gadd, G_NR_ASYNC_PAGES, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
   page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
   PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAPINS, S_SWAPOUTS, S_DISK_IOS,
 } from "../kernel/state";
@@ -13,6 +13,7 @@ import { set_state, unlock_page, lock_page } from "../kernel/locks";
 import { bug, V_PAGE_LOCK } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { sched_pick } from "../kernel/sched";
+import { has, F_READAHEAD_THROTTLE } from "../model";
 
 export const READ: i32 = 0;
 export const WRITE: i32 = 1;
@@ -21,15 +22,32 @@ export const EV_IO_QUEUED: i32 = 550;    // (page, entry, rw)
 export const EV_IO_DONE: i32 = 551;      // (page, entry, rw)
 export const EV_IO_WAIT_DONE: i32 = 552; // (page, 0, 0): synchronous I/O finished
 
-/** rw_swap_page: queue I/O on a locked page for its swap entry (page->index). */
+/** A request's rw word: READ or WRITE, plus IO_DECR_AFTER when it counts in nr_async_pages. */
+const IO_DECR_AFTER: i32 = 2;
+
+/** rw_swap_page: queue async I/O on a locked page for its swap entry (page->index). With
+ *  F_READAHEAD_THROTTLE (2.4.0 mm/page_io.c rw_swap_page_base, !wait) the request counts in
+ *  nr_async_pages until the disk completes it (PageDecrAfter). */
 export function rw_swap_page(page: i32, rw: i32): void {
-  if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, rw, 1);
+  if (has(F_READAHEAD_THROTTLE)) {
+    gadd(G_NR_ASYNC_PAGES, 1);
+    queue_io(page, rw | IO_DECR_AFTER);
+  } else queue_io(page, rw);
+}
+
+/** rw_swap_page with wait = 1 (2.4.0): queued uncounted; the caller waits on the page. */
+export function rw_swap_page_wait(page: i32, rw: i32): void {
+  queue_io(page, rw);
+}
+
+function queue_io(page: i32, rw: i32): void {
+  if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, rw & 1, 1);
   const tail = gget(G_IOQ_TAIL);
   const r = IOQ + ((tail & ioqMask) << 3);
   st(r, page);
   st(r + 4, rw);
   gset(G_IOQ_TAIL, tail + 1);
-  trace(EV_IO_QUEUED, page, page_index(page), rw);
+  trace(EV_IO_QUEUED, page, page_index(page), rw & 1);
   if (ag_get(DISK, AG_STATE) == ST_IDLE) set_state(DISK, ST_RUNNABLE);
 }
 
@@ -53,8 +71,10 @@ export function disk(pc: i32): i32 {
     }
   }
   const page = ld(r);
-  const rw = ld(r + 4);
+  const word = ld(r + 4);
+  const rw = word & 1;
   gset(G_IOQ_HEAD, head + 1);
+  if ((word & IO_DECR_AFTER) != 0) gadd(G_NR_ASYNC_PAGES, -1); // end_buffer_io_async
   const slot = slot_of(page_index(page));
   if (rw == READ) {
     set_page_content(page, slot_content(slot));
@@ -75,7 +95,7 @@ export function disk(pc: i32): i32 {
 export function rw_swap_page_sync(pc: i32): i32 {
   switch (pc) {
     case 0:
-      rw_swap_page(l(0), l(1));
+      rw_swap_page_wait(l(0), l(1)); // waited for: not in nr_async_pages
       return next(1);
     case 1:
       if (!lock_page(l(0))) return BLOCK;

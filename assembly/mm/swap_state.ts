@@ -5,24 +5,26 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
-  G_PCL, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
+  G_PCL, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
   PG_REFERENCED, S_EEXIST, S_ENOENT, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
-import { spin_lock, spin_unlock, lock_page, unlock_page, LK_PCL } from "../kernel/locks";
+import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL } from "../kernel/locks";
 import { trace, tracing } from "../kernel/trace";
 import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
   P_READ_SWAP_CACHE_ASYNC, P_REMOVE_EXCLUSIVE_SWAP_PAGE, P_LRU_CACHE_ADD, P_LRU_CACHE_DEL,
-  P_DELETE_FROM_SWAP_CACHE, ENOENT, EEXIST,
+  P_DELETE_FROM_SWAP_CACHE, P_LOOKUP_SWAP_CACHE, ENOENT, EEXIST,
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE,
 } from "../model";
+import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
-import { rw_swap_page, READ, WRITE } from "./page_io";
+import { rw_swap_page, rw_swap_page_wait, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
 
 /** Address of the hash bucket of entry's swap-cache pages (kernel/rest.ts checks by it too). */
@@ -95,10 +97,14 @@ export const EV_READ_BACKOFF: i32 = 207;   // (new page, entry, cached page): fo
 export const EV_READ_NOSLOT: i32 = 208;    // (new page, entry, 0): swap_duplicate failed, new page dropped
 export const EV_WRITE_NOT_NEEDED: i32 = 209; // (page, entry, how): no write: remove_exclusive_swap_page freed it (0), or pre9 deletes it (1)
 export const EV_READAHEAD_STOP: i32 = 210; // (entry, 0, 0): read_swap_cache_async gave nothing, readahead stops
+export const EV_LOOKUP_RACED: i32 = 211;   // (entry, page, 0): 2.4.0: the page left the cache while we slept for its lock; retry
+export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit): readahead stops before entry
+export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
 const BUG_DELETE_UNCACHED: i32 = 201; // delete_from_swap_cache: page not in the swap cache
+const BUG_NEW_PAGE_LOCKED: i32 = 202; // read_swap_cache_async (2.4.10-pre9): TryLockPage of the new page failed
 
 /** find_get_page(&swapper_space, entry) with PCL held: the page with a ref taken, or 0. */
 function find_get_page(entry: i32): i32 {
@@ -121,11 +127,48 @@ function lookup_section(entry: i32): i32 {
 @inline function hold_tmp_ref(entry: i32): void { swap_tmp_add(slot_of(entry), 1); }
 @inline function drop_tmp_ref(entry: i32): void { swap_tmp_add(slot_of(entry), -1); }
 
-/** lookup_swap_cache(entry) → page with a ref taken, or 0. Takes no page lock. */
+/** lookup_swap_cache(entry) → page with a ref taken, or 0; the page is returned unlocked.
+ *  2.4.16 and 2.4.10-pre9 (mm/swap_state.c lookup_swap_cache: find_get_page): one PCL section.
+ *  2.4.0 (F_SYNC_SWAPIN; mm/swap_state.c lookup_swap_cache over mm/filemap.c
+ *  __find_lock_page): find and get the page under PCL, sleep for its page lock, and if it is
+ *  no longer in the swap cache drop it and search again. Like the kernel, it checks only that
+ *  the page is still cached (page->mapping, PageSwapCache), not that its key is still entry.
+ *  The two checks and the UnlockPage are one section: every path that takes a page out of the
+ *  swap cache holds its page lock (swap_cache_remove checks), so while we hold it those reads
+ *  cannot change. l6 = the page found. */
 export function lookup_swap_cache(pc: i32): i32 {
-  const page = lookup_section(l(0));
-  if (page < 0) return BLOCK;
-  return ret(page);
+  if (!has(F_SYNC_SWAPIN)) {
+    const page = lookup_section(l(0));
+    if (page < 0) return BLOCK;
+    return ret(page);
+  }
+  switch (pc) {
+    case 0: { // __find_lock_page: repeat:
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      const page = find_get_page(l(0));
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      if (page == 0) {
+        trace(EV_LOOKUP_MISS, l(0), 0, 0);
+        return ret(0);
+      }
+      set_l(6, page);
+      return next(1);
+    }
+    case 1: { // lock_page(page) [S]
+      const page = l(6);
+      if (!lock_page(page)) return BLOCK;
+      if (!page_test(page, PG_SWAPCACHE)) { // we raced: release and try again
+        unlock_page(page);
+        put_page(page);
+        trace(EV_LOOKUP_RACED, l(0), page, 0);
+        return next(0);
+      }
+      unlock_page(page);
+      trace(EV_LOOKUP_HIT, l(0), page, page_count(page));
+      return ret(page);
+    }
+  }
+  return ret(0);
 }
 
 // ---- read_swap_cache_async --------------------------------------------------------------
@@ -173,48 +216,77 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
   return ret(0);
 }
 
-/** 2.4.0: swap_duplicate first (the cache's ref), lookup, allocate, lookup again, unchecked add. */
+/** 2.4.0 (mm/swap_state.c read_swap_cache_async(entry, wait)): swap_duplicate first (the
+ *  cache's ref), lookup_swap_cache, allocate [S], lookup_swap_cache again, lock_page, unchecked
+ *  add, rw_swap_page(READ, page, wait). With F_SYNC_SWAPIN both lookups are 2.4.0's locking
+ *  lookup_swap_cache (each may sleep on a page lock), and l1 = wait: do_swap_page's
+ *  read_swap_cache(entry) passes 1 and sleeps here until the disk has read the page (uncounted
+ *  in nr_async_pages, mm/page_io.c rw_swap_page_base); readahead passes 0. */
 function read_swap_cache_async_2_4_0(pc: i32): i32 {
   switch (pc) {
     case 0: // make sure the swap entry is still in use
-      // Sections 1, 3 and 7 touch nothing shared before their next point.
+      // Sections 1, 3, 7 and 8 touch nothing shared before their next point (tmp-ref
+      // bookkeeping is this path's own).
       return call(P_SWAP_DUPLICATE, now(1), l(0), 0, 0, 0);
     case 1:
       if (ret_val() == 0) return ret(0);
       hold_tmp_ref(l(0));
+      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, now(8), l(0), 0, 0, 0);
       return next(2);
     case 2: {
       const found = lookup_section(l(0));
       if (found < 0) return BLOCK;
-      if (found != 0) return release_dup_and_return(found);
-      return call(P_ALLOC_PAGE, now(3), 0, 0, 0, 0);
+      return first_lookup_done(found);
     }
+    case 8:
+      return first_lookup_done(ret_val());
     case 3: {
       const page = ret_val();
       if (page == 0) return release_dup_and_return(0); // out of memory
       set_l(6, page);
+      // check the swap cache again, in case we stalled above
+      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, 9, l(0), 0, 0, 0);
       return next(4);
     }
-    case 4: { // check the swap cache again, in case we stalled above
+    case 4: {
       const found = lookup_section(l(0));
       if (found < 0) return BLOCK;
-      if (found != 0) {
-        drop_new_page(found);
-        return release_dup_and_return(found);
-      }
-      return next(5);
+      return second_lookup_done(found);
     }
+    case 9:
+      return second_lookup_done(ret_val());
     case 5:
       if (!lock_page(l(6))) return BLOCK;
       return call(P_ADD_TO_SWAP_CACHE, 6, l(6), l(0), 0, 0);
     case 6: // our swap_duplicate is now the cache's reference
       drop_tmp_ref(l(0));
-      rw_swap_page(l(6), READ);
+      if (l(1) == 0) {
+        rw_swap_page(l(6), READ);
+        return ret(l(6));
+      }
+      rw_swap_page_wait(l(6), READ);
+      return next(10);
+    case 10: // rw_swap_page_base: wait_on_page [S]
+      if (!wait_on_page(l(6))) return BLOCK;
+      trace(EV_READ_WAIT_DONE, l(6), l(0), 0);
       return ret(l(6));
     case 7: // back from swap_free of our duplicate
       return ret(l(7));
   }
   return ret(0);
+}
+
+function first_lookup_done(found: i32): i32 {
+  if (found != 0) return release_dup_and_return(found);
+  return call(P_ALLOC_PAGE, now(3), 0, 0, 0, 0);
+}
+
+function second_lookup_done(found: i32): i32 {
+  if (found != 0) {
+    drop_new_page(found);
+    return release_dup_and_return(found);
+  }
+  return next(5);
 }
 
 /** The entry got a cached page while this reader allocated: out_free_page. */
@@ -230,7 +302,11 @@ function release_dup_and_return(page: i32): i32 {
   return call(P_SWAP_FREE, now(7), l(0), 0, 0, 0);
 }
 
-/** 2.4.10-pre: lookup, allocate, lookup again, swap_duplicate, unchecked add. */
+/** 2.4.10-pre9 (mm/swap_state.c read_swap_cache_async, the "-" side of Hugh Dickins' 15 Sep
+ *  2001 patch): __find_get_page, alloc_page [S], __find_get_page again, swap_duplicate,
+ *  TryLockPage (a BUG if the new page were locked: nobody else can know it), unchecked add,
+ *  rw_swap_page(READ). The BKL (held by the caller, dropped while alloc_page sleeps) is all
+ *  that guards the second lookup against the add. */
 function read_swap_cache_async_2_4_10(pc: i32): i32 {
   switch (pc) {
     case 0: {
@@ -264,7 +340,7 @@ function read_swap_cache_async_2_4_10(pc: i32): i32 {
       hold_tmp_ref(l(0));
       return next(4);
     case 4:
-      if (!lock_page(l(6))) return BLOCK;
+      if (!trylock_page(l(6))) bug(V_BUG_ON, BUG_NEW_PAGE_LOCKED, l(6), l(0));
       return call(P_ADD_TO_SWAP_CACHE, 5, l(6), l(0), 0, 0);
     case 5: // our swap_duplicate is now the cache's reference
       drop_tmp_ref(l(0));
@@ -365,11 +441,25 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
 // ---- swapin_readahead -------------------------------------------------------------------
 // l0 = entry, l6 = first entry of the window, l7 = slots counted, l8 = next slot index.
 
-/** swapin_readahead(entry) → 0: read the run of in-use slots valid_swaphandles counted. */
+/** pager_daemon.swap_cluster (2.4.0 mm/swap.c): with page_cluster, the readahead throttle. */
+const SWAP_CLUSTER: i32 = 8;
+
+/** swapin_readahead(entry) → 0 (mm/memory.c; mm/swap_state.c in 2.4.16): read the run of
+ *  in-use slots valid_swaphandles counted, each with read_swap_cache_async(entry, wait 0).
+ *  - 2.4.16: stops at the first read that gives nothing.
+ *  - F_READAHEAD_REFS (2.4.0): valid_swaphandles took a ref on every slot; each is dropped
+ *    (swap_free) after its slot's read, a read that gives nothing does not stop the loop, and
+ *    an early stop drops the refs of the slots not read.
+ *  - F_READAHEAD_THROTTLE (2.4.0, 2.4.10-pre9): before each read, stop when nr_async_pages
+ *    >= pager_daemon.swap_cluster << page_cluster ("don't block on I/O for read-ahead"). */
 export function swapin_readahead(pc: i32): i32 {
   switch (pc) {
     case 0:
-      // Sections 1, 3 and 4 only pick the next slot: they run in their callee's return step.
+      // Sections 1, 3 and 4 run in their callee's return step. They only pick the next slot,
+      // except that with F_READAHEAD_THROTTLE the next slot's turn reads nr_async_pages: the
+      // callee's last section (swap_free's under SDL, valid_swaphandles' scan) touches nothing
+      // the disk's completions touch and vice versa, so a completion between the two commutes
+      // with that section and no interleaving is lost.
       return call(P_VALID_SWAPHANDLES, now(1), l(0), 0, 0, 0);
     case 1:
       set_l(6, readahead_start(l(0)));
@@ -379,15 +469,17 @@ export function swapin_readahead(pc: i32): i32 {
       return readahead_next();
     case 2: { // back from read_swap_cache_async of slot l8
       const page = ret_val();
-      if (page == 0) {
-        trace(EV_READAHEAD_STOP, l(6) + l(8), 0, 0);
-        return readahead_release_rest();
+      if (page != 0) {
+        put_page(page);
+        stat(S_READAHEAD);
       }
-      put_page(page);
-      stat(S_READAHEAD);
       if (has(F_READAHEAD_REFS)) { // 2.4.0: drop valid_swaphandles' ref once the slot is read
         drop_tmp_ref(l(6) + l(8));
         return call(P_SWAP_FREE, now(3), l(6) + l(8), 0, 0, 0);
+      }
+      if (page == 0) {
+        trace(EV_READAHEAD_STOP, l(6) + l(8), 0, 0);
+        return ret(0);
       }
       set_l(8, l(8) + 1);
       return readahead_next();
@@ -406,6 +498,14 @@ export function swapin_readahead(pc: i32): i32 {
  *  consecutive integers, so slot i of the window is entry l6 + i. */
 function readahead_next(): i32 {
   if (l(8) >= l(7)) return ret(0);
+  if (has(F_READAHEAD_THROTTLE)) {
+    const limit = SWAP_CLUSTER << cfg(CFG_PAGE_CLUSTER);
+    const inflight = gget(G_NR_ASYNC_PAGES);
+    if (inflight >= limit) {
+      trace(EV_READAHEAD_THROTTLED, l(6) + l(8), inflight, limit);
+      return readahead_release_rest();
+    }
+  }
   return call(P_READ_SWAP_CACHE_ASYNC, 2, l(6) + l(8), 0, 0, 0);
 }
 

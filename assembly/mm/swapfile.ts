@@ -26,7 +26,10 @@ import {
   P_SWAP_FREE, P_READ_SWAP_CACHE_ASYNC, P_DELETE_FROM_SWAP_CACHE, P_REMOVE_EXCLUSIVE_SWAP_PAGE,
   P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
-import { has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST } from "../model";
+import {
+  has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST,
+  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL,
+} from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
 import { WRITE } from "./page_io";
@@ -161,11 +164,13 @@ export function exclusive_swap_page_nolock(page: i32): bool {
 }
 
 /** valid_swaphandles' *offset: the entry of the first slot of the aligned readahead window
- *  around entry, moved past the header slot 0. */
+ *  around entry; with F_READAHEAD_SKIP_HEADER (2.4.16) moved past the header slot 0. Without it
+ *  (2.4.0, 2.4.10-pre9) a window that begins at slot 0 begins there, and the scan stops at
+ *  once on slot 0's SWAP_MAP_BAD. */
 export function readahead_start(entry: i32): i32 {
   const cluster = cfg(CFG_PAGE_CLUSTER);
   let toff = (swp_offset(entry) >> cluster) << cluster;
-  if (toff == 0) toff = 1;
+  if (toff == 0 && has(F_READAHEAD_SKIP_HEADER)) toff = 1;
   return swp_entry(swp_type(entry), toff);
 }
 
@@ -471,35 +476,87 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
 }
 
 /** valid_swaphandles(entry) → slots to read from readahead_start(entry): the run of in-use,
- *  non-BAD slots of the aligned window, under SDL. With F_READAHEAD_REFS (2.4.0, 2.4.9) each
- *  counted slot gets a swap_map ref (held in SWAP_TMP; swapin_readahead drops both). */
+ *  non-BAD slots of the aligned window of 1 << page_cluster slots. With F_READAHEAD_REFS
+ *  (2.4.0) each counted slot gets a swap_map ref (held in SWAP_TMP; swapin_readahead drops
+ *  both). mm/swapfile.c valid_swaphandles, three ways:
+ *  - 2.4.16 (F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL): no readahead when page_cluster is 0; a window at
+ *    slot 0 starts at slot 1 with one slot fewer; the scan runs under the area's SDL.
+ *  - 2.4.0 (F_READAHEAD_SDL, F_READAHEAD_REFS): the scan starts at the aligned slot even when that
+ *    is the header slot 0 (whose BAD count stops it at once), under SDL, taking refs.
+ *  - 2.4.10-pre9 (neither): as 2.4.0 but no refs and no lock: do_swap_page's BKL is all it
+ *    holds, and get_swap_page, swap_free and swap_duplicate never take the BKL, so the other
+ *    CPUs change swap_map while the scan reads it. Each slot is then read in a section of its
+ *    own (l6 = next slot offset, l7 = slots left in the window, l8 = slots counted). The
+ *    kernel loads swap_map[toff] twice per slot (the free test, then the BAD test); one load
+ *    stands for both because no running path ever makes a slot BAD or un-BAD, so the BAD
+ *    test gives the same answer on either load. The BKL keeps swapoff and swapon (the
+ *    writers of max) out while the scan does not sleep. */
 export function valid_swaphandles(pc: i32): i32 {
   const entry = l(0);
-  const cluster = cfg(CFG_PAGE_CLUSTER);
   const a = swp_type(entry);
-  if (cluster == 0 || a >= MAX_AREAS) return ret(0); // no readahead
-  if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
-  const first = readahead_start(entry);
-  let toff = swp_offset(first);
-  let i = (swp_offset(entry) >> cluster) == 0 ? (1 << cluster) - 1 : 1 << cluster;
-  const max = area_get(a, A_MAX);
-  const refs = has(F_READAHEAD_REFS);
-  const base = a << slotsShift;
-  let n = 0;
-  while (i > 0 && toff < max) {
-    const count = swap_count(base + toff);
-    if (count == 0 || count == SWAP_MAP_BAD) break; // don't read in free or bad pages
-    if (refs) {
-      // 2.4.0 increments blindly; a count at MAX stays there (the kernel would reach BAD).
-      if (count < SWAP_MAP_MAX) set_swap_count(base + toff, count + 1);
-      swap_tmp_add(base + toff, 1);
+  switch (pc) {
+    case 0: {
+      const cluster = cfg(CFG_PAGE_CLUSTER);
+      if (a >= MAX_AREAS) return ret(0);
+      if (cluster == 0 && has(F_READAHEAD_SKIP_HEADER)) return ret(0); // no readahead
+      if (has(F_READAHEAD_SDL) && !spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const toff = swp_offset(readahead_start(entry));
+      // 2.4.16 skips the header slot and counts one slot fewer (toff++, i--).
+      const i = toff != (swp_offset(entry) >> cluster) << cluster ? (1 << cluster) - 1 : 1 << cluster;
+      if (has(F_READAHEAD_SDL)) {
+        let off = toff, left = i, n = 0;
+        while (left > 0) {
+          const counted = handle_slot(a, off);
+          if (!counted) break;
+          off++;
+          n++;
+          left--;
+        }
+        spin_unlock(area_addr(a, A_SDL), LK_SDL);
+        return valid_handles_done(n);
+      }
+      set_l(6, toff);
+      set_l(7, i);
+      set_l(8, 0);
+      return valid_handles_unlocked();
     }
-    toff++;
-    n++;
-    i--;
+    case 1:
+      return valid_handles_unlocked();
   }
-  spin_unlock(area_addr(a, A_SDL), LK_SDL);
-  trace(EV_VALID_HANDLES, first, n, refs ? 1 : 0);
+  return ret(0);
+}
+
+/** One slot of the scan: false when it ends the run (past max, free or BAD). With
+ *  F_READAHEAD_REFS the slot's count is raised (2.4.0 increments blindly; a count at MAX stays
+ *  there here, where the kernel would carry it into the BAD bit). Without F_READAHEAD_SDL that
+ *  increment is an unlocked read-modify-write in the kernel; no release shipped refs without
+ *  the lock, and the model makes it atomic. */
+function handle_slot(a: i32, off: i32): bool {
+  if (off >= area_get(a, A_MAX)) return false; // don't read-ahead past the end of the area
+  const slot = (a << slotsShift) + off;
+  const count = swap_count(slot);
+  if (count == 0 || count == SWAP_MAP_BAD) return false; // don't read in free or bad pages
+  if (has(F_READAHEAD_REFS)) {
+    if (count < SWAP_MAP_MAX) set_swap_count(slot, count + 1);
+    swap_tmp_add(slot, 1);
+  }
+  return true;
+}
+
+/** 2.4.10-pre9's unlocked scan: reads slot l6, then ends the section (or returns). */
+function valid_handles_unlocked(): i32 {
+  const a = swp_type(l(0));
+  if (l(7) > 0 && handle_slot(a, l(6))) {
+    set_l(6, l(6) + 1);
+    set_l(7, l(7) - 1);
+    set_l(8, l(8) + 1);
+    if (l(7) > 0) return next(1);
+  }
+  return valid_handles_done(l(8));
+}
+
+function valid_handles_done(n: i32): i32 {
+  trace(EV_VALID_HANDLES, readahead_start(l(0)), n, has(F_READAHEAD_REFS) ? 1 : 0);
   return ret(n);
 }
 

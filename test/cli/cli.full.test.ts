@@ -70,7 +70,7 @@ describe("models", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
-    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive"]);
+    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"]);
     expect(j.flags).toHaveLength(FLAGS.length);
     expect(j.modelId).toBe(modelId() ?? null);
   });
@@ -87,7 +87,7 @@ describe("run", () => {
     }
     expect(j.faults).toBe(j.minorFaults + j.majorFaults);
     for (const k of ["stepsPerSec", "opsPerSec", "faultsPerSec"]) expect(typeof j.rates[k], k).toBe("number");
-    expect(j.model).toEqual({ name: "linux-2.4.16", flags: ["unique-add", "pte-same-recheck", "remove-exclusive"], flagWord: 0b10011000 });
+    expect(j.model).toEqual({ name: "linux-2.4.16", flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"], flagWord: 0b1001110011000 });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
     expect(Array.isArray(j.violations)).toBe(true);
@@ -99,7 +99,7 @@ describe("run", () => {
     const args = ["run", ...small, "--ops", "2000", "--json", "--model", "linux-2.4.16", "--without", "unique-add", "--with", "early-dup"];
     const a = JSON.parse(faultsim(...args).stdout);
     const b = JSON.parse(faultsim(...args).stdout);
-    expect(a.model.flags).toEqual(["pte-same-recheck", "early-dup", "remove-exclusive"]);
+    expect(a.model.flags).toEqual(["pte-same-recheck", "early-dup", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);
   });

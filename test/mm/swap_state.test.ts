@@ -161,41 +161,43 @@ describe("swapin_readahead", () => {
     return out;
   }
 
+  // pageCluster 3: windows of 8 slots, 8..15 clear of the header slot 0 in every release.
   it.each(VARIANTS)("%s: reads the run of in-use slots up to a BAD slot, not past it", (_n, flags) => {
     const r = rig(flags);
     const { s, d, call, stat, tmpRefs, cached } = r;
-    const en = slots(r, 6);
-    s.setSwapCount(en[3], SWAP_MAP_BAD);
-    expect(call(0, P.swapin_readahead, [en[1]])).toBe(0);
+    const en = slots(r, 14); // offsets 1..14
+    s.setSwapCount(en[10], SWAP_MAP_BAD); // offset 11
+    expect(call(0, P.swapin_readahead, [en[8]])).toBe(0); // offset 9: window 8..15
     expect(d.violation()).toBe("none");
-    expect(cached(en)).toEqual(en.slice(0, 3));
+    expect(cached(en)).toEqual(en.slice(7, 10));
     expect(stat(S.readahead)).toBe(3);
-    for (const x of en.slice(0, 3)) {
+    for (const x of en.slice(7, 10)) {
       expect(s.swapCount(x)).toBe(2); // the "pte" + the cache: readahead refs all given back
       expect(tmpRefs(x)).toBe(0);
     }
-    expect(s.swapCount(en[4])).toBe(1);
+    expect(s.swapCount(en[11])).toBe(1);
     const w = d.trace.find((t) => t.event === EV.READAHEAD)!;
-    expect([w.a, w.b, w.c]).toEqual([en[1], en[0], 3]);
+    expect([w.a, w.b, w.c]).toEqual([en[8], en[7], 3]);
   });
 
   it.each(VARIANTS)("%s: stops at the first slot read_swap_cache_async cannot read", (_n, flags) => {
-    // CPU0 counts slots 1..6, then CPU1 frees slot 3. Without readahead refs the read of slot 3
-    // fails and the readahead stops there; with them (2.4.0) the slot stays in use and is read.
+    // CPU0 counts slots 8..14, then CPU1 frees slot 10. Without readahead refs the read of
+    // slot 10 fails and the readahead stops there; with them (2.4.0) the slot stays in use and
+    // is read.
     const r = rig(flags);
     const { s, d, disk, start, tmpRefs, cached } = r;
-    const en = slots(r, 6);
-    start(0, P.swapin_readahead, [en[0]]);
-    start(1, P.swap_free, [en[2]]);
+    const en = slots(r, 14);
+    start(0, P.swapin_readahead, [en[8]]);
+    start(1, P.swap_free, [en[9]]);
     d.untilEvent(0, EV.READAHEAD);
     d.drain(1);
     d.drain(0);
     d.drain(disk);
     expect(d.violation()).toBe("none");
     const refs = (flags & F_READAHEAD_REFS) !== 0;
-    expect(cached(en)).toEqual(refs ? en : en.slice(0, 2));
-    expect(s.swapCount(en[2])).toBe(refs ? 1 : 0); // then only 2.4.0's readahead page holds it
-    expect(s.swapCount(en[3])).toBe(refs ? 2 : 1);
+    expect(cached(en)).toEqual(refs ? en.slice(7) : en.slice(7, 9));
+    expect(s.swapCount(en[9])).toBe(refs ? 1 : 0); // then only 2.4.0's readahead page holds it
+    expect(s.swapCount(en[10])).toBe(refs ? 2 : 1);
     for (const x of en) expect(tmpRefs(x)).toBe(0);
   });
 });

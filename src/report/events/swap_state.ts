@@ -22,4 +22,7 @@ export const swapStateEvents: EventTable = {
   208: (f, e) => `swap_duplicate(${fmtEntry(e)}) failed: drops new ${fmtPage(f)}`,
   209: (f, e) => `${fmtEntry(e)} exclusive: freed from cache, no write of ${fmtPage(f)}`,
   210: (e) => `stops at ${fmtEntry(e)}`,
+  211: (e, f) => `${fmtPage(f)} left the cache while we waited for its lock: looks up ${fmtEntry(e)} again`,
+  212: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
+  213: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
 };
