@@ -241,9 +241,13 @@ export function do_anonymous_page(pc: i32): i32 {
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
       return ret(1);
-    case 3: // F_ANON_NOLOCK, back from lru_cache_add
-      trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
+    case 3: { // F_ANON_NOLOCK, back from lru_cache_add: rss++ and set_pte, no lock, no recheck
+      const f = l(6);
+      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+      pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
+      trace(EV_ANON_MAP, f, vpage(mm, page), 0);
       return ret(1);
+    }
   }
   return ret(0);
 }
@@ -265,11 +269,11 @@ function anon_nolock_first(): i32 {
  *  recheck (whatever another path put in the pte meanwhile is overwritten, as in 2.4.0). */
 function anon_nolock_map(f: i32): i32 {
   const mm = l(0), page = l(1);
-  mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
-  pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
   set_l(6, f);
-  // 2.4.16's LRU policy kept (2.4.0 lists anonymous pages only through the swap cache); no
-  // PTL held here, so section 3 only traces.
+  // 2.4.16's LRU policy kept (2.4.0 lists anonymous pages only through the swap cache). The
+  // page is listed before its pte is set, as 2.4.16 orders them: with no PTL held here, a pte
+  // set first would let swap_out see and activate a page whose lru_cache_add is still
+  // waiting for pagemap_lru_lock (PG_LRU set, not yet on a list), a state 2.4.0 never had.
   return call_now(P_LRU_CACHE_ADD, 3, f, 0, 0, 0);
 }
 

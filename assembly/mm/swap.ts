@@ -12,6 +12,10 @@ import {
 } from "../kernel/state";
 import { l, next, ret, BLOCK } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
+import { bug, V_BUG_ON } from "../kernel/check";
+
+// BUG() codes of this file, as the first value of V_BUG_ON.
+const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
 
 @inline export function lru_active(): i32 { return nFrames; }
 @inline export function lru_inactive(): i32 { return nFrames + 1; }
@@ -77,6 +81,9 @@ export function lru_cache_del(pc: i32): i32 {
 export function __lru_cache_del(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) == 0) return;
+  // The kernel would list_del an entry that was never linked (lru_cache_add's TestSetPageLRU
+  // done, its list_add still waiting for the lock): list corruption, and the count drifts.
+  if (lru_next(f) == f) { bug(V_BUG_ON, BUG_LRU_UNLINKED, f, fl); return; }
   list_del(f);
   gadd((fl & PG_ACTIVE) != 0 ? G_NR_ACTIVE : G_NR_INACTIVE, -1);
   set_page_flags(f, fl & ~(PG_LRU | PG_ACTIVE));
@@ -86,6 +93,7 @@ export function __lru_cache_del(f: i32): void {
 export function activate_page(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) == 0 || (fl & PG_ACTIVE) != 0) return;
+  if (lru_next(f) == f) { bug(V_BUG_ON, BUG_LRU_UNLINKED, f, fl); return; } // as in __lru_cache_del
   list_del(f);
   gadd(G_NR_INACTIVE, -1);
   set_page_flags(f, fl | PG_ACTIVE);

@@ -95,17 +95,15 @@ export interface HuntResult {
 /**
  * Ops per CPU in an execution, by scheduler (`--ops` overrides): enough for a page to be
  * written, swapped out, dropped from the cache and faulted back; few enough that PCT's k
- * (decisions per execution) stays small, as its bound falls as k^(d-1). Measured on the hunt
- * machine, 60 hunt seeds each, median (p95) executions to the first finding at 3 / 4 / 5 ops:
- *   pct depth 4, linux-2.4.10-pre    12,209 (45,703) / 5,477 (26,239) / 5,106 (33,802)
- *   pct depth 4, linux-2.4.0         8,496 (29,827) / 14,825 (49,710) / 41,406 (127,726)
- *   pct depth 4, 2.4.16 -unique-add  1,881 (7,999) / 594 (1,987) / 242 (1,141)
- *   random, linux-2.4.10-pre         221,535, 8 of 60 none in 10^6 / 8,351 (45,458) / 1,552 (5,867)
- * An execution of 4 ops is ~137 steps, of 5 ~181: in time, PCT finds the 2.4.10-pre
- * duplicate ~20% sooner at 4 at the median and ~40% at p95, and the 2.4.0 one ~4x sooner; at
- * 3 ops depth 3 finds neither. Uniform random needs the longer executions.
+ * (decisions per execution) stays small, as its bound falls as k^(d-1). Measured on the
+ * faithful models and the hunt machine (3 CPUs, page_cluster 1, pages_min 1), 10 hunt seeds
+ * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
+ * (`node shape-style runs, see bench/hunt-figures.ts first`):
+ *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
+ *   random:      5 ops 123 / 183, 6 ops 41 / 86, 8 ops 27 / 84 (mostly Hugh's vm_swap_full
+ *                route; 8-op executions run at a third of the 6-op rate)
  */
-export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 4, random: 5 };
+export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
 
 export const HUNT_DEFAULTS = {
   // PCT, with its bound. The seed's duplicate needs about three ordered preemptions (e.g. the

@@ -628,6 +628,7 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
       if (a === 2) return `put_page underflow on ${fmtPage(b)}`;
       if (a === 200) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
       if (a === 201) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === 500) return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
       if (a === 300) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
       return `BUG() (${a}, ${b}, ${c})`;
     case "deadlock":
