@@ -1,30 +1,14 @@
-// The hunter on linux-2.4.0 finds Marcelo's 14 Sep race ("has been there forever"): CPU0's
-// try_to_swap_out gets E from get_swap_page; CPU1's swapin readahead counts E in use
+// The hunter on linux-2.4.0 finds Marcelo's 14 Sep race ("has been there forever"): kswapd's
+// try_to_swap_out gets E from get_swap_page; a CPU's swapin readahead counts E in use
 // (valid_swaphandles) and swap_duplicate(E)s it; both add a page for E. No slot is freed.
 //
-// Why the default hunt misses it, and the options that find it (kernel-notes, "The seed's
-// races", route 2):
-//   --page-cluster 3  valid_swaphandles counts the run of in-use slots from the aligned window
-//                     start. With the hunt's 2-slot windows on 5 slots ({1}, {2,3}, {4}) E and
-//                     the faulting entry must be exactly slots 2 and 3; with 8-slot windows all
-//                     usable slots share the window from slot 1, and the slot get_swap_page
-//                     hands out (the lowest free one once the area wraps) extends the run the
-//                     reader counts. In 20,000 random executions a reader's count covered
-//                     another CPU's just-allocated entry 8 times at page_cluster 1, 83 at 3.
-//   --sched pct --depth 3
-//                     CPU0 must stop between get_swap_page and add_to_swap_cache while CPU1
-//                     counts, duplicates, looks up, allocates and looks up E again (6+ sections,
-//                     more when a slot before E is read first): uniform random found nothing
-//                     in 5 s (320K-600K executions) with any option set tried. PCT with two
-//                     change points does, when the later-demoted CPU0 ranks below the earlier
-//                     one: it needs change points that carry random priority values (PCT as
-//                     in the paper); with "a later change point always ranks higher" it found
-//                     nothing in ~350K executions on each of 10 seeds. Depth 2 found nothing.
-//   --no-threads      2.4.0 faults hold mmap_sem exclusively: with threads of one mm the
-//                     reader's fault shuts the other CPU's faults out and only kswapd can be
-//                     the swapper; with two processes CPU0's own direct reclaim can be too.
-//                     Mean first find 36K executions (10 seeds) against 93K with threads.
-// CLI: faultsim hunt --model linux-2.4.0 --sched pct --depth 3 --page-cluster 3 --no-threads
+// On the faithful 2.4.0 (issue 14) valid_swaphandles starts each window at its aligned slot,
+// the header slot 0 included, and stops there: only windows clear of slot 0 read ahead. The
+// hunt machine's 2-slot windows ({0,1}, {2,3}, {4}) leave one such window of two usable
+// slots; its three threads give the reader, the swapper's victim and a third fault (2.4.0's
+// exclusive mmap_sem keeps the threads' faults apart, so kswapd is the swapper). The default
+// hunt (PCT depth 4, 5 ops per CPU) finds it: measured seeds 1-10 at executions 643-204,744
+// (median 57K). CLI: faultsim hunt --model linux-2.4.0
 //
 // The route classifier (src/explore/route.ts) reads the replayed trace of a finding; it is
 // checked here against directed runs of all four of the seed mail's routes (test/races/rig.ts)
@@ -39,25 +23,21 @@ import { P, PROC_NAMES, OP, makeOp } from "../../src/wasm/abi.js";
 import { rig, EV, LINUX_2_4_0, LINUX_2_4_10 } from "../races/rig.js";
 
 const model = resolveModel("linux-2.4.0");
-/** `--no-threads --page-cluster 3` on the hunt machine (src/explore/machine.ts), written out
- *  so a change of the hunt's defaults does not move this test's machine. */
+/** The hunt machine (src/explore/machine.ts), written out so a change of the hunt's defaults
+ *  does not move this test's machine. */
 const machine: ReproMachine = {
-  cpus: 2, frames: 6, mms: 2, pagesPerMm: 4, areas: 1, slotsPerArea: 5, kswapd: true, pageCluster: 3,
-  freeMin: 2, freeLow: 4, freeHigh: 5, swapCluster: 2, areaPrioEqual: false,
+  cpus: 3, frames: 6, mms: 1, pagesPerMm: 4, areas: 1, slotsPerArea: 5, kswapd: true, pageCluster: 1,
+  freeMin: 1, freeLow: 4, freeHigh: 5, swapCluster: 2, areaPrioEqual: false,
 };
-/** Measured (working tree of this session, Wasm): first finds at executions 5,320 / 19,855 /
- *  25,136 for seeds 1-3, 0.1-0.3 s each; seeds 1-10 range 4,688-167,679, mean 36K. Since
- *  2.4.0's swap_duplicate tests the slot before it takes sdev_lock (its own section, flag
- *  unlocked-dup-check) and zap/can_share_swap_page read exclusivity unlocked (exclusive-nolock),
- *  the same seeds first find at 27,673 / 191,840 / 311,314, seeds 1-6 at 26,595-311,314, mean
- *  138K. The bound leaves room for model changes that move these numbers (at a mean of 140K, a
- *  seed misses 1M executions with probability e^-7). */
+/** Measured (faithful models, Wasm): seeds 1-3 first find at executions 7,856 / 169,894 /
+ *  204,744. The bound leaves room for model changes that move these numbers (at a mean of
+ *  60K, a seed misses 1M executions with probability e^-16). */
 const SEEDS = [1, 2, 3];
 const MAX_EXECUTIONS = 1_000_000;
 const opts = {
-  ...HUNT_DEFAULTS, model, machine, sched: "pct" as const, depth: 3, shareMm: false,
-  opsPerCpu: 5, // the executions measured above (the default is 4 since)
-  executions: MAX_EXECUTIONS, budgetMs: 30_000, // the execution bound decides; the clock only guards
+  ...HUNT_DEFAULTS, model, machine, sched: "pct" as const, depth: 4, shareMm: true,
+  opsPerCpu: 5, // the executions measured above
+  executions: MAX_EXECUTIONS, budgetMs: 60_000, // the execution bound decides; the clock only guards
   // No shrinking: the repro is the execution as hunted, the same on every run. (A budget of
   // 0 ms still tries candidates until the clock ticks, and the shrinker's first candidate,
   // a CPU with no ops, can pass on a replayer that ran the full ops before: an empty op list
@@ -74,7 +54,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-describe("hunt --model linux-2.4.0 --sched pct --depth 3 --page-cluster 3 --no-threads", () => {
+describe("hunt --model linux-2.4.0 (the default PCT hunt and machine)", () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}: finds swapcache-unique within ${MAX_EXECUTIONS.toLocaleString("en-US")} executions, by the 14 Sep route`, () => {
       const { hunt: r, replay } = results.get(seed)!;
@@ -83,7 +63,7 @@ describe("hunt --model linux-2.4.0 --sched pct --depth 3 --page-cluster 3 --no-t
       expect(r.executions).toBe(f.execution + 1); // stopped at its first finding
       expect(f.shrunk).toEqual(f.original);
       expect(f.repro.model).toBe("linux-2.4.0");
-      expect(f.repro.machine).toMatchObject({ mms: 2, pageCluster: 3 });
+      expect(f.repro.machine).toMatchObject({ cpus: 3, pageCluster: 1 });
       // A fresh machine replays the repro into the same duplicate, and its trace tells the
       // 14 Sep story.
       expect(replay.reproduced).toBe(true);

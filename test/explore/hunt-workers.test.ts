@@ -41,7 +41,7 @@ describe("hunt with worker threads", () => {
     expect(r.findings).toEqual([]);
     expect(r.executions).toBe(300_000);
     expect(r.steps).toBeGreaterThan(100 * r.executions);
-    expect(r.pct?.n).toBe(4);
+    expect(r.pct?.n).toBe(HUNT_MACHINE.cpus + 2); // the CPUs, the disk and kswapd
     expect(r.pct?.k).toBeGreaterThan(50);
   }, 120_000);
 });

@@ -19,7 +19,7 @@ const sample = (): Repro => ({
   model: "linux-2.4.10-pre",
   flags: 0b10101,
   flagNames: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
-  machine: { ...HUNT_MACHINE },
+  machine: { ...HUNT_MACHINE, cpus: 2 },
   sched: { kind: "pct", depth: 3 },
   seed: -123456789,
   ops: [[makeOp(OP.WRITE, 0, 1), makeOp(OP.READ, 0, 2)], [makeOp(OP.READ, 0, 1)]],
