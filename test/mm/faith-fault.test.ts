@@ -32,6 +32,31 @@ function rig(flags: number) {
 }
 
 describe("anon-nolock (2.4.0 do_anonymous_page: no page_table_lock, no pte_none recheck)", () => {
+  it("lists the new page on the LRU before its pte is set: a mapped page is never one whose lru_cache_add still waits", () => {
+    // With no PTL, a pte set first would let swap_out see the page and activate it while its
+    // lru_cache_add waits for pagemap_lru_lock (PG_lru set, on no list): the LRU count then
+    // drifts, which once divided refill_ratio by zero.
+    for (const flags of [model(["anon-nolock"]), resolveModel("linux-2.4.0").flags]) {
+      const r = rig(flags);
+      const { s, d, start } = r;
+      const listed = () => s.g(G.NR_ACTIVE) + s.g(G.NR_INACTIVE);
+      const before = listed();
+      start(0, P.access, [0, 3, 1]);
+      let mappedAt = -1;
+      for (let n = 0; n < 200 && !r.done(0); n++) {
+        d.step(0);
+        const pte = s.pte(0, 3);
+        if ((pte & PTE.PRESENT) !== 0 && mappedAt < 0) {
+          mappedAt = n;
+          expect(listed(), `step ${n}`).toBe(before + 1);
+          expect(s.flags(pteFrame(pte)) & PG.LRU).not.toBe(0);
+        }
+      }
+      expect(mappedAt).toBeGreaterThanOrEqual(0);
+      expect(d.violation()).toBe("none");
+    }
+  });
+
   /** Two threads of mm0 write-fault the same none pte; CPU0 sleeps in alloc_page while CPU1
    *  maps its own page. Shared mmap_sem (fault-mmap-sem off) lets them overlap on both sides. */
   function race(flags: number) {
