@@ -127,7 +127,6 @@ export class Engine {
   private u16v!: Uint16Array;
   private u8v!: Uint8Array;
   private regionTable = 0;
-  private configBase = 0;
   config: MachineConfig = { ...DEFAULT_CONFIG };
 
   private constructor(backend: Backend, memory: WebAssembly.Memory, m: ModelExports) {
@@ -136,7 +135,6 @@ export class Engine {
     this.m = m;
     m.init();
     this.regionTable = m.regions_addr();
-    this.configBase = m.config_addr();
   }
 
   /** A Wasm engine (synchronous; pass a module compiled elsewhere, e.g. in a worker). */

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
 import { directedRig, useSlot, cachePage, swappedOut, EV, S } from "../helpers/rig.js";
-import { P, PG, SWAP_MAP_BAD, swpEntry } from "../../src/wasm/abi.js";
+import { P, PG, swpEntry } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { resolveModel } from "../../src/model/models.js";
 

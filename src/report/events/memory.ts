@@ -46,8 +46,8 @@ export const memoryEvents: EventTable = {
   // do_wp_page
   120: (f, w) => `reuses ${fmtPage(f)} at ${vp(w)} in place`,
   121: (old, f, w) => `copies ${old === 0 ? "the zero page" : fmtPage(old)} to ${fmtPage(f)} at ${vp(w)}`,
-  122: (old, f, w) => `pte at ${vp(w)} changed meanwhile: frees copy ${fmtPage(f)}`,
-  123: (old, w) => `no page for the copy of ${vp(w)}: OOM`,
+  122: (_old, f, w) => `pte at ${vp(w)} changed meanwhile: frees copy ${fmtPage(f)}`,
+  123: (_old, w) => `no page for the copy of ${vp(w)}: OOM`,
   // zap_page_range, do_exit, do_munmap
   124: (f, w) => `unmaps ${fmtPage(f)} from ${vp(w)}`,
   125: (e, w) => `clears ${fmtEntry(e)} from ${vp(w)}`,
