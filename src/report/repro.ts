@@ -60,10 +60,12 @@ export const ReproSchema = z
     if (r.ops.length !== r.machine.cpus) {
       ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
     }
-    r.ops.forEach((ops, cpu) => ops.forEach((op, j) => {
-      const bad = badOp(op, r.machine);
-      if (bad) ctx.addIssue({ code: "custom", path: ["ops", cpu, j], message: bad });
-    }));
+    r.ops.forEach((ops, cpu) => {
+      ops.forEach((op, j) => {
+        const bad = badOp(op, r.machine);
+        if (bad) ctx.addIssue({ code: "custom", path: ["ops", cpu, j], message: bad });
+      });
+    });
     const agents = agentCount(r.machine);
     const steps = decodeSchedule(r.schedule);
     for (let i = 0; i < steps.length; i++) {

@@ -30,8 +30,8 @@ describe("sequence hash", () => {
   it("hash of a concatenation equals the hash of the whole, at every split", () => {
     for (let cut = 0; cut <= words.length; cut++) {
       const a = emptySeqHash(), b = emptySeqHash();
-      words.slice(0, cut).forEach((w) => seqPush(a, w));
-      words.slice(cut).forEach((w) => seqPush(b, w));
+      for (const w of words.slice(0, cut)) seqPush(a, w);
+      for (const w of words.slice(cut)) seqPush(b, w);
       expect(seqConcat(a, b)).toEqual(whole);
     }
   });
