@@ -261,6 +261,11 @@ async function huntRun(
       shrinkInterrupted: f.shrinkInterrupted, repro: f.repro,
     });
   };
+  opts.onWorkerRetry = (w) => {
+    process.stderr.write(`faultsim: note: worker ${w.worker} died (${w.reason})` +
+      (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"));
+    events.write({ event: "retry", ...w });
+  };
   // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
   const stop = new AbortController();
   const onSignal = () => stop.abort();

@@ -58,7 +58,7 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const deadline = start + o.budgetMs;
   const pct = o.sched === "pct";
   // The workers start up in their threads while this one probes PCT's k.
-  const starting = WorkerPool.start({ workers });
+  const starting = WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
   starting.catch(() => {}); // awaited below
   let pctK = 1;
   // Executions per ms of the whole pool: first guessed from the probe (one thread, 2 x 2,000

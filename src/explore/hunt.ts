@@ -21,6 +21,7 @@ import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
+import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 
 export type SchedKind = "pct" | "random";
@@ -57,6 +58,8 @@ export interface HuntOptions {
   out?: string;
   /** Each finding once investigated (its file written), before the hunt goes on. */
   onFinding?: (f: Finding) => void;
+  /** --workers: a worker died and was replaced, its chunk run again. */
+  onWorkerRetry?: (r: WorkerRetry) => void;
 }
 
 export interface HuntProgress {
