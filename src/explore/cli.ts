@@ -171,7 +171,7 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: numbe
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
   });
-  const shrinking = r.elapsedMs - r.huntingMs;
+  const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
   lines.push(`executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
     `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
     (r.interrupted ? " (interrupted)" : ""));
@@ -190,7 +190,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     machine: o.machine,
     sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
     opsPerCpu: o.opsPerCpu,
-    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, interrupted: r.interrupted,
+    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, setupMs: r.setupMs, interrupted: r.interrupted,
     executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
     signatures: r.findings.map((f) => f.signature),
     findings: r.findings.map((f, i) => ({

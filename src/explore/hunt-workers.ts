@@ -121,7 +121,7 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const result: HuntResult = {
     executions: t.executions, steps: t.steps, elapsedMs, huntingMs, executionsPerSec: t.executions / secs,
-    stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true,
+    stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true, setupMs,
   };
   if (pct) result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
   return result;

@@ -103,6 +103,9 @@ export interface HuntResult {
   findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
+  /** --workers: the PCT probe and the workers' start-up, part of elapsedMs (not of
+   *  huntingMs) and of the budget. */
+  setupMs?: number;
   /** PCT only: the guarantee for the n observed and the k used (the mean decisions per
    *  execution), and the most decisions one execution took. */
   pct?: PctBound & { maxDecisions: number };
