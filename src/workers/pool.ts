@@ -147,6 +147,7 @@ export class WorkerPool {
 
   /** A worker died: replace it and rerun its chunk, or fail when no retries are left. */
   private died(slot: Slot, code: number): void {
+    if (this.failure) return; // the pool failed already (e.g. a replacement that could not start)
     const reason = slot.error ? slot.error.message : `exited (code ${code})`;
     if (this.retriesLeft <= 0) {
       this.fail(slot.error ?? new Error(`worker ${slot.index} exited (code ${code})`));
