@@ -2,11 +2,12 @@
 // InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
 // (or reproduced) sets process.exitCode = 1.
 import path from "node:path";
+import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
-import { loadRepro, writeRepro, type Repro, type ReproMachine } from "../report/repro.js";
+import { loadRepro, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
@@ -30,7 +31,7 @@ interface HuntCli {
   budgetMs: string; executions?: string; ops?: string; cpus: string; frames: string; pages: string;
   slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
   shrinkMs: string; keepGoing?: boolean; full?: boolean; out: string; json?: boolean; backend: Backend;
-  workers: string;
+  workers: string; jsonl?: string;
 }
 
 function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
@@ -83,18 +84,73 @@ function progressLine(): { update(executions: number, findings: number, ms: numb
   };
 }
 
-/** Writes each finding's repro; a file that cannot be written is "" and the error is kept. */
-function writeFindings(findings: Finding[], dir: string): { files: string[]; error?: UsageError } {
-  let error: UsageError | undefined;
-  const files = findings.map((f) => {
+/** --out must be a writable directory, checked before the first execution. */
+export function checkOutDir(dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(`--out ${dir}: ${code === "ENOENT" ? "no such directory" : `cannot use it (${code ?? (err as Error).message})`}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`--out ${dir}: not a directory`);
+  try {
+    accessSync(dir, fsc.W_OK | fsc.X_OK);
+  } catch {
+    throw new UsageError(`--out ${dir}: directory not writable`);
+  }
+}
+
+/** The --jsonl event stream: one JSON object a line, each written at once with a blocking
+ *  write (nothing buffered in this process). A reader that went away ends the stream, not
+ *  the hunt. */
+export class EventStream {
+  private constructor(private fd: number | undefined, private readonly own: boolean) {}
+
+  /** `-` is stdout; a file must not exist yet (never overwritten). */
+  static open(target: string | undefined): EventStream {
+    if (target === undefined) return new EventStream(undefined, false);
+    if (target === "-") return new EventStream(1, false);
+    let fd: number;
     try {
-      return writeRepro(dir, f.repro);
+      fd = openSync(target, "wx");
     } catch (err) {
-      error ??= new UsageError(`--out ${dir}: cannot write the repro file (${(err as { code?: string }).code ?? (err as Error).message})`);
-      return "";
+      const code = (err as { code?: string }).code;
+      throw new UsageError(code === "EEXIST"
+        ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
+        : `--jsonl ${target}: cannot create it (${code ?? (err as Error).message})`);
     }
-  });
-  return { files, error };
+    return new EventStream(fd, true);
+  }
+
+  get active(): boolean { return this.fd !== undefined; }
+
+  write(event: Record<string, unknown>): void {
+    if (this.fd === undefined) return;
+    const buf = Buffer.from(JSON.stringify(event) + "\n", "utf8");
+    try {
+      for (let off = 0; off < buf.length;) {
+        try {
+          off += writeSync(this.fd, buf, off, buf.length - off);
+        } catch (err) {
+          if ((err as { code?: string }).code !== "EAGAIN") throw err;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a full pipe: wait 1 ms
+        }
+      }
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "EPIPE") { this.close(); return; } // the reader is gone
+      this.close();
+      throw new UsageError(`--jsonl: cannot write the event stream (${code ?? (err as Error).message})`);
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined && this.own) {
+      try { closeSync(this.fd); } catch { /* already closed */ }
+    }
+    this.fd = undefined;
+  }
 }
 
 function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: number): string {
@@ -115,7 +171,7 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: numbe
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
   });
-  const shrinking = r.elapsedMs - r.huntingMs;
+  const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
   lines.push(`executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
     `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
     (r.interrupted ? " (interrupted)" : ""));
@@ -134,7 +190,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     machine: o.machine,
     sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
     opsPerCpu: o.opsPerCpu,
-    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, interrupted: r.interrupted,
+    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, setupMs: r.setupMs, interrupted: r.interrupted,
     executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
     signatures: r.findings.map((f) => f.signature),
     findings: r.findings.map((f, i) => ({
@@ -145,28 +201,98 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
   };
 }
 
+/** Signals that end a hunt early, as Ctrl-C does: a CI timeout or Kubernetes sends SIGTERM,
+ *  a closed terminal SIGHUP. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** Progress events on the --jsonl stream: every ~2 s. */
+const PROGRESS_EVENT_MS = 2000;
+
 async function huntCommand(o: HuntCli): Promise<void> {
   const { opts, out, workers } = huntOptions(o);
+  // Before the first execution: the repro directory, then the event stream (created last,
+  // so that a bad --out leaves no stream file behind).
+  checkOutDir(out);
+  const events = EventStream.open(o.jsonl);
+  // With --jsonl -, stdout is the event stream: the summary goes to stderr.
+  const summary = o.jsonl === "-" ? process.stderr : process.stdout;
+  try {
+    await huntRun(o, opts, out, workers, events, summary);
+  } finally {
+    events.close();
+  }
+}
+
+async function huntRun(
+  o: HuntCli, opts: HuntOptions, out: string, workers: number, events: EventStream, summary: NodeJS.WriteStream,
+): Promise<void> {
   opts.fullDiagram = o.full === true;
+  opts.out = out;
+  const started = performance.now();
+  events.write({
+    event: "start", time: new Date().toISOString(), pid: process.pid, version: faultsimVersion(), modelId: modelId(opts.backend) ?? null,
+    model: { name: opts.model.name, flags: opts.model.flagNames, flagWord: opts.model.flags },
+    options: {
+      machine: opts.machine, sched: opts.sched, depth: opts.sched === "pct" ? opts.depth : undefined, seed: opts.seed,
+      budgetMs: opts.budgetMs, executions: Number.isFinite(opts.executions) ? opts.executions : null, opsPerCpu: opts.opsPerCpu,
+      shareMm: opts.shareMm, writeRatio: opts.writeRatio, keepGoing: opts.keepGoing, backend: opts.backend,
+      shrinkMs: opts.shrinkMs, workers, out,
+    },
+  });
   const bar = o.json ? undefined : progressLine();
-  if (bar) opts.onProgress = (p) => bar.update(p.executions, p.findings, p.elapsedMs);
-  // Ctrl-C ends the hunt early; the summary and any findings are still printed.
+  const signatures: string[] = [];
+  let lastEvent = started;
+  opts.onProgress = (p) => {
+    bar?.update(p.executions, p.findings, p.elapsedMs);
+    const now = performance.now();
+    if (events.active && now - lastEvent >= PROGRESS_EVENT_MS) {
+      lastEvent = now;
+      events.write({
+        event: "progress", executions: p.executions, elapsedMs: Math.round(p.elapsedMs),
+        executionsPerSec: Math.round(p.executions / Math.max(p.elapsedMs / 1000, 1e-3)), signatures: [...signatures],
+      });
+    }
+  };
+  opts.onFinding = (f) => {
+    signatures.push(f.signature);
+    events.write({
+      event: "finding", signature: f.signature, execution: f.execution, elapsedMs: Math.round(performance.now() - started),
+      file: f.file || null, ...(f.fileError ? { fileError: f.fileError } : {}),
+      shrinkInterrupted: f.shrinkInterrupted, repro: f.repro,
+    });
+  };
+  opts.onWorkerRetry = (w) => {
+    process.stderr.write(`faultsim: note: worker ${w.worker} died (${w.reason})` +
+      (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"));
+    events.write({ event: "retry", ...w });
+  };
+  // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
   const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  process.once("SIGINT", onInterrupt);
+  const onSignal = () => stop.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
     r = workers > 1 ? await huntInWorkers(opts, workers) : await hunt(opts);
   } finally {
-    process.off("SIGINT", onInterrupt);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
   }
-  // The findings are printed even when their files cannot be written, then the error.
-  const { files, error } = writeFindings(r.findings, out);
-  process.stdout.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
-  if (error) throw error;
-  if (r.findings.length > 0) process.exitCode = 1;
+  const files = r.findings.map((f) => f.file ?? "");
+  const code = r.findings.length > 0 ? 1 : 0;
+  events.write({
+    event: "end", executions: r.executions, elapsedMs: Math.round(r.elapsedMs), huntingMs: Math.round(r.huntingMs),
+    findings: r.findings.length, signatures: r.findings.map((f) => f.signature), interrupted: r.interrupted, exitCode: code,
+  });
+  summary.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
+  // A repro that could not be written (a full disk): one line, and the repro itself on
+  // stderr so that nothing is lost; the exit code stays the violation's.
+  for (const f of r.findings) {
+    if (!f.fileError) continue;
+    process.stderr.write(`faultsim: --out ${out}: cannot write the repro file of ${f.signature} (${f.fileError}); the repro follows\n`);
+    process.stderr.write(JSON.stringify(f.repro) + "\n");
+  }
+  if (code) process.exitCode = code;
 }
 
 /** Why a build has no id, and what writes it. */
@@ -245,8 +371,9 @@ export function registerExploreCommands(program: Command): void {
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
-    .option("--out <dir>", "directory for repro files (never overwritten)", ".")
+    .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
+    .option("--jsonl <file>", "write one JSON line per event (start, progress, finding, end) to a new file, or - for stdout (the summary then goes to stderr)")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .option("--workers <n>", "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)", "1")
     .action(huntCommand);

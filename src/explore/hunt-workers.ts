@@ -10,16 +10,28 @@
 // workers runs different schedules than one without, from the same seed.
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool } from "../workers/pool.js";
-import { calibratePctK } from "../workers/hunt-range.js";
+import { calibratePctK, CALIBRATION_EXECUTIONS } from "../workers/hunt-range.js";
 import type { CampaignResult, HuntParams } from "../workers/protocol.js";
 import { pctBoundOfAgents } from "./pct.js";
 import { Replayer, type Verdict } from "./execute.js";
 import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
 
-/** Executions per round: between two rounds the hunt looks at its clock, its budget and
- *  Ctrl-C, and reports progress (~0.1 s a round on two cores). The result does not depend on
- *  the number of workers, only on this. */
+/** The most executions in one round. Between two rounds the hunt looks at its clock, its
+ *  budget and its signal (Ctrl-C, SIGTERM), and reports progress. */
 export const ROUND = 1 << 16;
+
+/** A round's target length: rounds are sized from the rate measured so far to last about
+ *  this long, or what is left of the budget, whichever is shorter. So a hunt ends within a
+ *  few ms of its budget and answers a signal within about this long.
+ *
+ *  What a hunt finds does not depend on the rounds (nor on the number of workers): a round
+ *  stops at its first failure in execution order and the next starts right after it, so
+ *  every failing execution is looked at in order whatever the cuts. Only where the budget
+ *  ends depends on the clock. */
+export const ROUND_MS = 200;
+
+/** The first round without a rate to size it from (random: no PCT probe was timed). */
+const FIRST_ROUND_PER_WORKER = 512;
 
 /** The campaign job of a hunt: its machine, model, scheduler and workload, PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
@@ -41,22 +53,51 @@ function add(t: Totals, r: CampaignResult): void {
 
 /** hunt() over `workers` worker threads (see the header for what differs). */
 export async function huntInWorkers(o: HuntOptions, workers: number): Promise<HuntResult> {
+  // The budget counts from here: the probe and the workers' start-up are part of it.
+  const start = performance.now();
+  const deadline = start + o.budgetMs;
   const pct = o.sched === "pct";
-  const pctK = pct ? calibratePctK(await Engine.create(o.backend, "untraced"), huntParams(o, 1)) : 1;
+  // The workers start up in their threads while this one probes PCT's k.
+  const starting = WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
+  starting.catch(() => {}); // awaited below
+  let pctK = 1;
+  // Executions per ms of the whole pool: first guessed from the probe (one thread, 2 x 2,000
+  // executions), then measured round by round.
+  let rate = 0;
+  try {
+    if (pct) {
+      const engine = await Engine.create(o.backend, "untraced");
+      const probeStart = performance.now();
+      pctK = calibratePctK(engine, huntParams(o, 1));
+      rate = (0.8 * workers * 2 * CALIBRATION_EXECUTIONS) / Math.max(performance.now() - probeStart, 1);
+    }
+  } catch (err) {
+    await (await starting.catch(() => undefined))?.close();
+    throw err;
+  }
   const job = { kind: "hunt" as const, params: huntParams(o, pctK) };
-  const pool = await WorkerPool.start({ workers });
+  const pool = await starting;
+  const setupMs = performance.now() - start;
   const t: Totals = { executions: 0, steps: 0, maxDecisions: 0, agentMask: 0 };
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let replayer: Replayer | undefined;
   let investigating = 0;
-  const start = performance.now();
-  const deadline = start + o.budgetMs;
   try {
     let next = 0; // the next execution index
-    while (next < o.executions && performance.now() < deadline && !o.signal?.aborted) {
-      const count = Math.min(ROUND, o.executions - next);
+    while (next < o.executions && !o.signal?.aborted) {
+      const t0 = performance.now();
+      const left = deadline - t0;
+      // The first round runs even when the start-up took the budget (a few executions).
+      if (left <= 0 && t.executions > 0) break;
+      let sized = rate > 0 ? Math.floor(rate * Math.min(ROUND_MS, left)) : FIRST_ROUND_PER_WORKER * workers;
+      if (t.executions === 0) sized = Math.max(sized, workers);
+      if (sized < 1) break; // less than one execution's time left
+      const count = Math.min(ROUND, sized, o.executions - next);
       const r = await pool.run({ job, firstSeed: next, executions: count, stopOnViolation: true });
+      const ms = performance.now() - t0;
+      // A round cut short by a failure ran chunks past it that it does not count: no rate.
+      if (!r.found && ms >= 5) rate = r.executions / ms;
       add(t, r);
       next += r.executions; // up to and including a finding: the round stops there
       o.onProgress?.({ executions: t.executions, steps: t.steps, elapsedMs: performance.now() - start, findings: findings.length });
@@ -76,11 +117,11 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
     await pool.close();
   }
   const elapsedMs = performance.now() - start;
-  const huntingMs = elapsedMs - investigating;
+  const huntingMs = elapsedMs - investigating - setupMs;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const result: HuntResult = {
     executions: t.executions, steps: t.steps, elapsedMs, huntingMs, executionsPerSec: t.executions / secs,
-    stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true,
+    stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true, setupMs,
   };
   if (pct) result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
   return result;

@@ -15,12 +15,13 @@ import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
 import { classifyRoute, type SeedRoute } from "./route.js";
 import { raceStart } from "../report/trace.js";
-import { encodeSchedule, decodeSchedule, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
+import { encodeSchedule, decodeSchedule, replaceRepro, writeRepro, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
+import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 
 export type SchedKind = "pct" | "random";
@@ -48,8 +49,17 @@ export interface HuntOptions {
   onProgress?: (p: HuntProgress) => void;
   /** Draw every line of a finding's diagram, not only those naming its entries and pages. */
   fullDiagram?: boolean;
-  /** Stops the hunt early (Ctrl-C): what was found so far is still reported. */
+  /** Stops the hunt early (Ctrl-C, SIGTERM): what was found so far is still reported; a
+   *  shrink under way stops and keeps what it has. */
   signal?: AbortSignal;
+  /** Directory the repro files go to, each written the moment its failure is proven
+   *  deterministic (unshrunk), then replaced atomically by the shrunk one: a kill at any
+   *  moment leaves every finding so far on disk, each file complete. None: not written. */
+  out?: string;
+  /** Each finding once investigated (its file written), before the hunt goes on. */
+  onFinding?: (f: Finding) => void;
+  /** --workers: a worker died and was replaced, its chunk run again. */
+  onWorkerRetry?: (r: WorkerRetry) => void;
 }
 
 export interface HuntProgress {
@@ -73,6 +83,12 @@ export interface Finding {
   /** Shrinking ran out of its time budget (--shrink-ms): a faster machine may shrink the
    *  same finding further, so only then does the repro depend on more than seed and options. */
   shrinkCutByClock: boolean;
+  /** A signal stopped the shrink: the repro is the finding as far as it was shrunk. */
+  shrinkInterrupted: boolean;
+  /** The repro file written under o.out ("" when it could not be written: see fileError). */
+  file?: string;
+  /** Why the repro file could not be written (e.g. ENOSPC). */
+  fileError?: string;
 }
 
 export interface HuntResult {
@@ -87,6 +103,9 @@ export interface HuntResult {
   findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
+  /** --workers: the PCT probe and the workers' start-up, part of elapsedMs (not of
+   *  huntingMs) and of the budget. */
+  setupMs?: number;
   /** PCT only: the guarantee for the n observed and the k used (the mean decisions per
    *  execution), and the most decisions one execution took. */
   pct?: PctBound & { maxDecisions: number };
@@ -267,8 +286,48 @@ export async function investigate(
         ": the model is not deterministic",
     );
   }
-  const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, { budgetMs: o.shrinkMs });
-  const repro: Repro = {
+  // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
+  const out = o.out !== undefined ? writeFinding(o.out, reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict })) : undefined;
+  const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict,
+    { budgetMs: o.shrinkMs, signal: o.signal });
+  const repro = reproOf(rep, o, shrunk);
+  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
+  if (out?.file) {
+    try {
+      replaceRepro(out.file, repro);
+    } catch (err) {
+      out.error = errCode(err); // the unshrunk repro stays
+    }
+  }
+  const finding: Finding = {
+    signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
+    original: sizeOf(rep, ops, seed, schedule),
+    shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
+    shrinkCutByClock: shrunk.stoppedBy === "clock",
+    shrinkInterrupted: shrunk.stoppedBy === "signal",
+    ...(out ? { file: out.file, ...(out.error ? { fileError: out.error } : {}) } : {}),
+  };
+  o.onFinding?.(finding);
+  return finding;
+}
+
+const errCode = (err: unknown): string => (err as { code?: string }).code ?? (err as Error).message;
+
+/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). */
+function writeFinding(dir: string, r: Repro): { file: string; error?: string } {
+  try {
+    return { file: writeRepro(dir, r) };
+  } catch (err) {
+    return { file: "", error: errCode(err) };
+  }
+}
+
+/** The repro of a failing execution (shrunk or not). */
+function reproOf(
+  rep: Replayer, o: HuntOptions,
+  x: { machine: ReproMachine; ops: number[][]; seed: number; schedule: ArrayLike<number>; verdict: Verdict },
+): Repro {
+  return {
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
     faultsim: faultsimVersion(),
@@ -276,20 +335,13 @@ export async function investigate(
     model: o.model.name,
     flags: o.model.flags,
     flagNames: o.model.flagNames,
-    machine: shrunk.machine,
+    machine: x.machine,
     sched: o.sched === "pct" ? { kind: "pct", depth: o.depth } : { kind: "random" },
-    seed,
-    ops: shrunk.ops,
-    schedule: encodeSchedule(shrunk.schedule),
-    signature: shrunk.verdict.signature,
-    violation: { id: shrunk.verdict.id, message: shrunk.verdict.message },
-  };
-  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
-  return {
-    signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
-    original: sizeOf(rep, ops, seed, schedule),
-    shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
-    shrinkCutByClock: shrunk.stoppedBy === "clock",
+    seed: x.seed,
+    ops: x.ops,
+    schedule: encodeSchedule(x.schedule),
+    signature: x.verdict.signature,
+    violation: { id: x.verdict.id, message: x.verdict.message },
   };
 }
 

@@ -23,7 +23,7 @@ export interface ShrinkResult extends ShrinkCase {
   kept: number;
   /** What ended it: nothing smaller left to try, the candidate bound, or the clock. Only
    *  "clock" makes the result depend on the machine's speed (the hunt says so). */
-  stoppedBy: "fixpoint" | "candidates" | "clock";
+  stoppedBy: "fixpoint" | "candidates" | "clock" | "signal";
 }
 
 export interface ShrinkOptions {
@@ -31,6 +31,9 @@ export interface ShrinkOptions {
   budgetMs?: number;
   /** Upper bound on candidates run. */
   maxCandidates?: number;
+  /** Stops the shrink (SIGINT, SIGTERM): the smallest case so far is returned. The shrink
+   *  lets the event loop run every few ms so that a signal handler can abort it. */
+  signal?: AbortSignal;
 }
 
 type Size = [ops: number, preemptions: number, steps: number];
@@ -55,14 +58,26 @@ class Shrinker {
   ) {
     this.deadline = Date.now() + (opts.budgetMs ?? 5000);
     this.maxCandidates = opts.maxCandidates ?? 20000;
+    this.signal = opts.signal;
     this.size = this.sizeOf(cur);
   }
 
   /** Set when a bound ended the search (the clock only when the candidates had not). */
   stoppedBy: ShrinkResult["stoppedBy"] = "fixpoint";
 
+  private readonly signal: AbortSignal | undefined;
+  private lastYield = Date.now();
+
+  /** Lets the event loop run (a signal handler) when 20 ms passed since it last did. */
+  async tick(): Promise<void> {
+    if (!this.signal || Date.now() - this.lastYield < 20) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = Date.now();
+  }
+
   get exhausted(): boolean {
-    if (this.tried >= this.maxCandidates) this.stoppedBy = "candidates";
+    if (this.signal?.aborted) this.stoppedBy = "signal";
+    else if (this.tried >= this.maxCandidates) this.stoppedBy = "candidates";
     else if (Date.now() >= this.deadline) this.stoppedBy = "clock";
     else return false;
     return true;
@@ -111,15 +126,18 @@ class Shrinker {
   }
 
   /** Deletes ops, last first; the deleted op's steps leave the schedule with it. */
-  dropOps(): boolean {
+  async dropOps(): Promise<boolean> {
     let progress = false;
-    for (let cpu = 0; cpu < this.cur.ops.length; cpu++) {
+    for (let cpu = 0; cpu < this.cur.ops.length && !this.exhausted; cpu++) {
+      await this.tick();
       // The whole CPU at once first: often the quickest win.
       if (this.cur.ops[cpu].length > 0) {
         const ops = this.cur.ops.map((o, c) => (c === cpu ? [] : o));
         if (this.attempt(ops, this.cur.schedule.filter((a) => choiceAgent(a) !== cpu))) { progress = true; continue; }
       }
       for (let j = this.cur.ops[cpu].length - 1; j >= 0 && !this.exhausted; j--) {
+        await this.tick();
+        if (this.exhausted) break;
         const map = this.stepOps();
         const ops = this.cur.ops.map((o, c) => (c === cpu ? o.filter((_, k) => k !== j) : o));
         const sched = this.cur.schedule.filter((a, s) => !(choiceAgent(a) === cpu && map[s] === j));
@@ -131,7 +149,7 @@ class Shrinker {
 
   /** Fewer preemptions, one at a time: the schedule as its switch decisions ("after CPU0's
    *  12th step, CPU1 runs"), less one preemption, the other decisions kept. */
-  dropPreemptions(): boolean {
+  async dropPreemptions(): Promise<boolean> {
     let progress = false;
     for (let again = true; again && !this.exhausted;) {
       again = false;
@@ -141,6 +159,8 @@ class Shrinker {
       const pre = new Set(this.rep.preemptions(this.cur));
       const candidates = all.filter((d) => pre.has(d.step));
       for (let k = candidates.length - 1; k >= 0 && !this.exhausted; k--) {
+        await this.tick();
+        if (this.exhausted) break;
         const without = new Map(decisions);
         without.delete(candidates[k].key);
         this.tried++;
@@ -159,10 +179,11 @@ class Shrinker {
 
   /** Fewer preemptions: run to completion from an early preemption on, then move single
    *  segments to join the agent's next (or previous) segment. */
-  fewerSwitches(): boolean {
+  async fewerSwitches(): Promise<boolean> {
     let progress = false;
     const s = this.cur.schedule;
     for (const i of this.rep.preemptions(this.cur)) {
+      await this.tick();
       if (this.exhausted) break;
       if (this.attempt(this.cur.ops, s.slice(0, i))) { progress = true; break; }
     }
@@ -170,6 +191,8 @@ class Shrinker {
       again = false;
       const segs = segments(this.cur.schedule);
       for (let j = 0; j < segs.length && !again && !this.exhausted; j++) {
+        await this.tick();
+        if (this.exhausted) break;
         for (const to of [nextOf(segs, j), prevOf(segs, j)]) {
           if (to < 0) continue;
           if (this.attempt(this.cur.ops, moveSegment(segs, j, to))) { again = progress = true; break; }
@@ -227,7 +250,7 @@ function dropIdleCpus(c: ShrinkCase): ShrinkCase | undefined {
 export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict, opts: ShrinkOptions = {}): Promise<ShrinkResult> {
   const sh = new Shrinker(rep, { ...input, ops: input.ops.map((o) => [...o]) }, verdict, opts);
   for (let round = 0; round < 20 && !sh.exhausted; round++) {
-    let progress = sh.dropOps();
+    let progress = await sh.dropOps();
     const fewer = dropIdleCpus(sh.cur);
     if (fewer) {
       // A smaller machine: keep it only if the violation survives the renumbering.
@@ -239,8 +262,8 @@ export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict,
         progress = true;
       }
     }
-    if (sh.dropPreemptions()) progress = true;
-    if (sh.fewerSwitches()) progress = true;
+    if (await sh.dropPreemptions()) progress = true;
+    if (await sh.fewerSwitches()) progress = true;
     if (!progress) break;
   }
   return { ...sh.cur, verdict: sh.verdict, tried: sh.tried, kept: sh.kept, stoppedBy: sh.stoppedBy };

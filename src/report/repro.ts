@@ -2,7 +2,7 @@
 // the machine, the seed, each CPU's ops, the scheduler's choice log and the model build that
 // recorded it — as JSON, validated with zod on load so a truncated, corrupt or foreign file is
 // one clear InputError.
-import { readFileSync, openSync, writeSync, closeSync, mkdirSync } from "node:fs";
+import { readFileSync, openSync, writeSync, closeSync, mkdirSync, fsyncSync, linkSync, renameSync, unlinkSync, existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
@@ -163,31 +163,86 @@ export function reproFileName(r: Pick<Repro, "signature" | "seed">): string {
   return `repro-${slug}-${(r.seed >>> 0).toString(16)}.json`;
 }
 
+/** A repro as written: indented, but each list of numbers (an op list) on one line. */
+function reproText(r: Repro): string {
+  return JSON.stringify(withText(r), null, 2)
+    .replace(/\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]/g, (_m, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`) + "\n";
+}
+
+let tmpSeq = 0;
+
+/** Writes text to a new temporary file beside `file` (a dot name, never a repro's name),
+ *  flushed to disk; returns its path. Removed again if the write fails. */
+function writeTemp(dir: string, text: string): string {
+  const tmp = path.join(dir, `.faultsim-${process.pid}-${Date.now().toString(36)}-${tmpSeq++}.tmp`);
+  const fd = openSync(tmp, "wx");
+  try {
+    const buf = Buffer.from(text, "utf8");
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
+  }
+  closeSync(fd);
+  return tmp;
+}
+
+/** Makes the directory entry of a rename or link durable (best effort: not every file
+ *  system lets a directory be opened and synced). */
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch { /* best effort */ }
+}
+
 /** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...
- *  Returns the path written. */
+ *  Atomic: the text goes to a temporary file in dir first, which is then linked under the
+ *  repro's name (a link fails rather than replace a file), so a repro's name never holds a
+ *  partial or empty file, even after a kill -9 or a full disk. Returns the path written. */
 export function writeRepro(dir: string, r: Repro): string {
   mkdirSync(dir, { recursive: true });
-  // Indented, but each list of numbers (an op list) on one line.
-  const text = JSON.stringify(withText(r), null, 2)
-    .replace(/\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]/g, (_m, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`) + "\n";
   const name = reproFileName(r);
   const ext = path.extname(name);
   const stem = name.slice(0, -ext.length);
-  for (let n = 0; n < 10000; n++) {
-    const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
-    let fd: number;
-    try {
-      fd = openSync(file, "wx"); // fails if the file exists: never overwrite
-    } catch (err) {
-      if ((err as { code?: string }).code === "EEXIST") continue;
-      throw err;
+  const tmp = writeTemp(dir, reproText(r));
+  try {
+    for (let n = 0; n < 10000; n++) {
+      const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
+      try {
+        linkSync(tmp, file); // fails if the name is taken: never overwrite
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === "EEXIST") continue;
+        // A file system without hard links: a rename, after checking the name is free.
+        if ((code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") && !existsSync(file)) {
+          renameSync(tmp, file);
+          syncDir(dir);
+          return file;
+        }
+        throw err;
+      }
+      syncDir(dir);
+      return file;
     }
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    return file;
+    throw new Error(`no free file name for ${name} in ${dir}`);
+  } finally {
+    try { unlinkSync(tmp); } catch { /* renamed, or already gone */ }
   }
-  throw new Error(`no free file name for ${name} in ${dir}`);
+}
+
+/** Replaces a repro file this process wrote (writeRepro) with a newer version of the same
+ *  finding (shrunk), atomically: a temporary file renamed over it. */
+export function replaceRepro(file: string, r: Repro): void {
+  const dir = path.dirname(file);
+  const tmp = writeTemp(dir, reproText(r));
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
+  }
+  syncDir(dir);
 }

@@ -76,7 +76,10 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
  * from PCT probe executions instead (first at k = 64, then at the mean that gave).
  * Deterministic: its own hunt seed, the same every call.
  */
-export function calibratePctK(e: Engine, p: HuntParams, executions = 2000): number {
+/** Executions of each of calibratePctK's two probe rounds. */
+export const CALIBRATION_EXECUTIONS = 2000;
+
+export function calibratePctK(e: Engine, p: HuntParams, executions = CALIBRATION_EXECUTIONS): number {
   let k = 64;
   for (let round = 0; round < 2; round++) {
     const t = emptyTally();

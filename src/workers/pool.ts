@@ -27,12 +27,37 @@ export interface PoolOptions {
   workerFile?: string;
   /** Environment of the workers (default: this process's). */
   env?: Record<string, string | undefined>;
+  /** Workers that may die (a crash, an OOM kill) and be replaced, over the pool's life; the
+   *  chunk a dead worker was running goes to its replacement. One more death fails the
+   *  campaign. Default DEFAULT_RETRIES. */
+  retries?: number;
+  /** Told of each replaced worker. */
+  onRetry?: (r: WorkerRetry) => void;
+}
+
+/** Dead workers replaced over a pool's life, by default. */
+export const DEFAULT_RETRIES = 3;
+
+/** A worker that died and was replaced. */
+export interface WorkerRetry {
+  worker: number;
+  /** Why it died. */
+  reason: string;
+  /** The chunk it was running, run again on its replacement (none: it was idle). */
+  chunk?: { first: number; count: number };
+  /** Replacements still allowed. */
+  retriesLeft: number;
 }
 
 interface Slot {
+  index: number;
   worker: Worker;
   busy: boolean;
   moduleFromWorkerData: boolean;
+  /** The chunk it is running. */
+  chunk?: ToWorker;
+  /** Its worker's uncaught error, reported with its exit. */
+  error?: Error;
 }
 
 export interface CampaignProgress {
@@ -58,8 +83,17 @@ export class WorkerPool {
   private failure: Error | undefined;
   private onFailure: ((e: Error) => void) | undefined;
   private onMessage: ((slot: Slot, m: FromWorker) => void) | undefined;
+  /** The running campaign's dispatch: hands chunks to idle workers. */
+  private onIdle: (() => void) | undefined;
+  private retriesLeft: number;
 
-  private constructor(private readonly slots: Slot[]) {}
+  private constructor(
+    private readonly slots: Slot[],
+    private readonly spawnOpts: { file: string; module: WebAssembly.Module; env: Record<string, string | undefined> | typeof process.env },
+    private readonly opts: PoolOptions,
+  ) {
+    this.retriesLeft = opts.retries ?? DEFAULT_RETRIES;
+  }
 
   get size(): number { return this.slots.length; }
   /** Whether every worker reported that it got the module through workerData. */
@@ -71,26 +105,12 @@ export class WorkerPool {
     if (!existsSync(file)) throw new Error(`worker entry ${file} not found: build it with \`npx tsc -p tsconfig.json\``);
     const module = opts.module ?? wasmModule("untraced");
     const slots: Slot[] = [];
-    const pool = new WorkerPool(slots);
+    const pool = new WorkerPool(slots, { file, module, env: opts.env ?? process.env }, opts);
     const ready: Promise<void>[] = [];
     for (let i = 0; i < opts.workers; i++) {
-      const worker = new Worker(file, { workerData: { module }, env: opts.env ?? process.env });
-      const slot: Slot = { worker, busy: false, moduleFromWorkerData: false };
+      const slot = { index: i, busy: false, moduleFromWorkerData: false } as Slot;
       slots.push(slot);
-      ready.push(new Promise<void>((resolve, reject) => {
-        const first = (m: FromWorker) => {
-          if (m.type !== "ready") return;
-          slot.moduleFromWorkerData = m.moduleFromWorkerData;
-          worker.off("error", early);
-          resolve();
-        };
-        const early = (e: Error) => reject(e);
-        worker.once("message", first);
-        worker.once("error", early);
-      }));
-      worker.on("message", (m: FromWorker) => { if (m.type !== "ready") pool.onMessage?.(slot, m); });
-      worker.on("error", (e) => pool.fail(e));
-      worker.on("exit", (code) => { if (!pool.closed) pool.fail(new Error(`worker ${i} exited (code ${code})`)); });
+      ready.push(pool.spawn(slot));
     }
     try {
       await Promise.all(ready);
@@ -99,6 +119,55 @@ export class WorkerPool {
       throw e;
     }
     return pool;
+  }
+
+  /** Starts a worker in the slot; resolves when it is ready. */
+  private spawn(slot: Slot): Promise<void> {
+    const { file, module, env } = this.spawnOpts;
+    const worker = new Worker(file, { workerData: { module }, env });
+    slot.worker = worker;
+    slot.error = undefined;
+    const current = () => slot.worker === worker && !this.closed;
+    const ready = new Promise<void>((resolve, reject) => {
+      const first = (m: FromWorker) => {
+        if (m.type !== "ready") return;
+        slot.moduleFromWorkerData = m.moduleFromWorkerData;
+        worker.off("error", early);
+        resolve();
+      };
+      const early = (e: Error) => reject(e);
+      worker.once("message", first);
+      worker.once("error", early);
+    });
+    worker.on("message", (m: FromWorker) => { if (m.type !== "ready" && current()) this.onMessage?.(slot, m); });
+    worker.on("error", (e) => { if (current()) slot.error ??= e; });
+    worker.on("exit", (code) => { if (current()) this.died(slot, code); });
+    return ready;
+  }
+
+  /** A worker died: replace it and rerun its chunk, or fail when no retries are left. */
+  private died(slot: Slot, code: number): void {
+    if (this.failure) return; // the pool failed already (e.g. a replacement that could not start)
+    const reason = slot.error ? slot.error.message : `exited (code ${code})`;
+    if (this.retriesLeft <= 0) {
+      this.fail(slot.error ?? new Error(`worker ${slot.index} exited (code ${code})`));
+      return;
+    }
+    this.retriesLeft--;
+    const chunk = slot.chunk;
+    slot.busy = true; // until its replacement is ready
+    this.opts.onRetry?.({
+      worker: slot.index, reason, retriesLeft: this.retriesLeft,
+      ...(chunk ? { chunk: { first: chunk.range.first, count: chunk.range.count } } : {}),
+    });
+    this.spawn(slot).then(
+      () => {
+        if (this.closed) return;
+        if (chunk && slot.chunk === chunk) slot.worker.postMessage(chunk);
+        else { slot.busy = false; this.onIdle?.(); }
+      },
+      (e: Error) => this.fail(e),
+    );
   }
 
   private fail(e: Error): void {
@@ -129,6 +198,7 @@ export class WorkerPool {
       const finish = (err?: Error) => {
         this.onMessage = undefined;
         this.onFailure = undefined;
+        this.onIdle = undefined;
         if (err) reject(err);
         else {
           try { resolve(mergeChunks(spec, results.slice(0, stopAt))); } catch (e) { reject(e as Error); }
@@ -141,6 +211,7 @@ export class WorkerPool {
           slot.busy = true;
           inFlight++;
           const msg: ToWorker = { type: "chunk", id: range.index, job: spec.job, range, opts };
+          slot.chunk = msg;
           slot.worker.postMessage(msg);
         }
         if (inFlight === 0 && next >= stopAt) finish();
@@ -151,6 +222,7 @@ export class WorkerPool {
       this.onFailure = (e) => finish(e);
       this.onMessage = (slot, m) => {
         slot.busy = false;
+        slot.chunk = undefined;
         inFlight--;
         if (m.type === "failed") {
           chunkError ??= rebuildError(m.error);
@@ -167,6 +239,7 @@ export class WorkerPool {
         }
         dispatch();
       };
+      this.onIdle = () => { if (!chunkError) dispatch(); };
       dispatch();
     });
   }

@@ -36,6 +36,17 @@ describe("hunt with worker threads", () => {
     expect(new Set(r.findings.map((f) => f.signature)).size).toBe(r.findings.length);
   }, 120_000);
 
+  it("keeps going to the same findings whatever the rounds: they are sized from the clock, the findings are not", async () => {
+    // Rounds last ~ROUND_MS at the measured rate, so two runs cut them differently; every
+    // failure is still looked at in execution order, so the findings are the same.
+    const o = opts("linux-2.4.10-pre", { executions: 120_000, keepGoing: true, sched: "random" as const, opsPerCpu: 6 });
+    const [two, three] = [await huntInWorkers(o, 2), await huntInWorkers(o, 3)];
+    expect(two.findings.length).toBeGreaterThanOrEqual(1);
+    expect(three.findings.map((f) => [f.execution, f.signature])).toEqual(two.findings.map((f) => [f.execution, f.signature]));
+    expect(three.executions).toBe(two.executions);
+    expect(two.executions).toBe(120_000);
+  }, 120_000);
+
   it("finds nothing on linux-2.4.16 in 300,000 executions, and states PCT's bound for its fixed k", async () => {
     const r = await huntInWorkers(opts("linux-2.4.16", { executions: 300_000 }), 2);
     expect(r.findings).toEqual([]);

@@ -6,7 +6,7 @@ import { existsSync, statSync, readdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { WorkerPool, defaultWorkerFile } from "../../src/workers/pool.js";
+import { WorkerPool, defaultWorkerFile, type WorkerRetry } from "../../src/workers/pool.js";
 import { runCampaignInline } from "../../src/workers/campaign.js";
 import { wasmModule } from "../../src/wasm/engine.js";
 import { SCHED } from "../../src/wasm/abi.js";
@@ -154,9 +154,9 @@ describe("worker pool failures and progress", () => {
     }
   }, 30_000);
 
-  it("a worker that dies mid-campaign fails the campaign and the pool", async () => {
+  it("a worker that dies mid-campaign, with no retries left, fails the campaign and the pool", async () => {
     assertWorkerBuildFresh();
-    const pool = await WorkerPool.start({ workers: 2 });
+    const pool = await WorkerPool.start({ workers: 2, retries: 0 });
     try {
       const running = pool.run(hunt("linux-2.4.16", "random", 0, 200_000, { chunk: 1000 }));
       // Reach into the pool to kill one worker, as a crash (or an OOM kill) would.
@@ -168,6 +168,34 @@ describe("worker pool failures and progress", () => {
       await pool.close();
     }
   }, 30_000);
+});
+
+describe("a worker that dies is replaced", () => {
+  it("its chunk runs again on a new worker, the retry is reported, and the campaign gives what one worker gives", async () => {
+    assertWorkerBuildFresh();
+    const retries: WorkerRetry[] = [];
+    const [pool, single] = await Promise.all([
+      WorkerPool.start({ workers: 2, retries: 2, onRetry: (r) => retries.push(r) }), WorkerPool.start({ workers: 1 }),
+    ]);
+    try {
+      const spec = hunt("linux-2.4.10-pre", "random", 0, 20000, { stopOnViolation: true, chunk: 500 });
+      const expected = await single.run(spec);
+      expect(expected.found).toBeDefined();
+      const running = pool.run(spec);
+      // run() hands out the first chunks at once: worker 1 is running executions 500..999.
+      // Kill it, as a crash or an OOM kill would.
+      const slots = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+      void slots[1].worker.terminate();
+      expect(bytes(await running)).toBe(bytes(expected));
+      expect(retries).toEqual([{ worker: 1, reason: "exited (code 1)", chunk: { first: 500, count: 500 }, retriesLeft: 1 }]);
+      // The pool stays usable, and a second death is retried too.
+      void slots[0].worker.terminate();
+      expect(bytes(await pool.run(spec))).toBe(bytes(expected));
+      expect(retries.map((r) => r.worker)).toEqual([1, 0]);
+    } finally {
+      await Promise.all([pool.close(), single.close()]);
+    }
+  }, 60_000);
 });
 
 describe("workers get the compiled module through workerData", () => {
