@@ -10,7 +10,7 @@ import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers } from "./hunt-workers.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind, type Finding } from "./hunt.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
 
@@ -86,7 +86,7 @@ function progressLine(): { update(executions: number, findings: number, ms: numb
 
 /** --out must be a writable directory, checked before the first execution. */
 export function checkOutDir(dir: string): void {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(dir);
   } catch (err) {
