@@ -14,7 +14,7 @@ import {
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
-import { mem_fill } from "../kernel/platform";
+import { mem_fill, imul } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
@@ -28,7 +28,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST,
-  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL,
+  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -137,9 +137,16 @@ export function swapon_area(a: i32, prio: i32): void {
   swap_list_insert(a);
 }
 
-/** vm_swap_full(): more than half of swap in use (2.4.10+). Plain: reads counters only. */
+/** vm_swap_full(): is swap nearly full? Plain: reads two counters, no lock (the kernel's
+ *  reads them unlocked too). 2.4.16 (include/linux/swap.h, the vm_swap_full macro): more than
+ *  half of swap in use, nr_swap_pages * 2 < total_swap_pages. F_SWAP_FULL_80 (2.4.8, 10 Aug
+ *  2001, mm/swapfile.c vm_swap_full, Rik van Riel's swap-full patch as Linus Torvalds merged
+ *  it; still an extern function in 2.4.10-pre9's swap.h): more than 80% in use,
+ *  (total - nr) * 100 > total * 80. 2.4.0 has no vm_swap_full and nothing calls it there. */
 export function vm_swap_full(): bool {
-  return gget(G_NR_SWAP_PAGES) * 2 < gget(G_TOTAL_SWAP_PAGES);
+  const nr = gget(G_NR_SWAP_PAGES), total = gget(G_TOTAL_SWAP_PAGES);
+  if (has(F_SWAP_FULL_80)) return imul(total - nr, 100) > imul(total, 80);
+  return nr * 2 < total;
 }
 
 /** Slot count of entry when it names a slot below its area's max, else -1. No lock. */
