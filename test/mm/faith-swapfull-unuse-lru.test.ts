@@ -7,7 +7,7 @@ import { G, AG } from "../helpers/machine.js";
 import {
   directedRig, swappedOut, setSwapPte, S, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
 } from "../helpers/rig.js";
-import { P, PG, PTE, pteFrame } from "../../src/wasm/abi.js";
+import { P, PG, PTE, MM, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
@@ -213,5 +213,76 @@ describe("unuse-clear-undead: 2.4.0's own try_to_unuse loop", () => {
     const first = owners.indexOf(0);
     const last = owners.lastIndexOf(0);
     expect(owners.slice(first, last + 1).some((o) => o === -1)).toBe(true);
+  });
+});
+
+describe("activate_page takes pagemap_lru_lock (mm/swap.c activate_page, from mark_page_accessed)", () => {
+  const EV_SPIN = 4; // kernel/trace.ts
+  const LK_LRU = 1; // kernel/locks.ts
+  const EV_TSO_YOUNG = 400;
+
+  /** mm0[3] maps a listed, inactive page whose PG_referenced is set, through a young pte;
+   *  CPU1 holds pagemap_lru_lock in reclaim (the technique of test/mm/machine.test.ts). */
+  function setup(flags: number) {
+    const r = directedRig({ cpus: 2, frames: 16, slotsPerArea: 16, mms: 2, pagesPerMm: 4, flags, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true });
+    const { s } = r;
+    const f = r.run(P.alloc_page);
+    r.run(P.lru_cache_add, [f]);
+    s.setContent(f, 9);
+    s.setShadow(0, 3, 9);
+    s.setPte(0, 3, mkPte(f, PTE.RW | PTE.DIRTY)); // alloc_page's reference
+    s.setMm(0, MM.RSS, 1);
+    // A clean swap-cache page only the cache holds, at the inactive list's tail, for CPU1's
+    // reclaim to hold the LRU lock over from one section to the next.
+    const E = r.run(P.get_swap_page);
+    s.setSlotContent(E, 1);
+    const c = r.run(P.alloc_page);
+    s.setFlags(c, s.flags(c) | PG.LOCKED);
+    expect(r.run(P.add_to_swap_cache, [c, E])).toBe(0);
+    s.setFlags(c, (s.flags(c) | PG.UPTODATE) & ~PG.LOCKED);
+    s.setCount(c, s.count(c) - 1);
+    // f is locked meanwhile (as by an I/O in flight), so that CPU1's reclaim passes it by.
+    s.setFlags(f, s.flags(f) | PG.LOCKED);
+    r.start(1, P.try_to_free_pages);
+    for (let n = 0; n < 50 && s.g(G.LRU_LOCK) !== 2; n++) expect(r.d.step(1)).toBe(true);
+    expect(s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
+    s.setFlags(f, s.flags(f) & ~PG.LOCKED);
+    // Then the user touches mm0[3] again: young pte, page referenced and inactive.
+    expect(pteFrame(s.pte(0, 3))).toBe(f);
+    expect(s.flags(f) & (PG.LRU | PG.ACTIVE)).toBe(PG.LRU);
+    s.setPte(0, 3, s.pte(0, 3) | PTE.YOUNG);
+    s.setFlags(f, s.flags(f) | PG.REFERENCED);
+    return { ...r, f };
+  }
+
+  for (const [model, flags] of [["linux-2.4.16", V2416], ["linux-2.4.0", resolveModel("linux-2.4.0").flags]] as const) {
+    it(`${model}: swap_out_mm's young pte of a referenced inactive page spins for the LRU lock with the mm's PTL held, then activates it`, () => {
+      const { s, d, start, f } = setup(flags);
+      start(0, P.swap_out_mm, [0, 1]);
+      d.drain(0);
+      expect(d.trace.some((t) => t.agent === 0 && t.event === EV_SPIN && t.a === LK_LRU)).toBe(true);
+      expect(s.agent(0, AG.SP)).not.toBe(0); // spinning ...
+      expect(s.mm(0, MM.PTL)).toBe(1); // ... with mm0's page_table_lock (CPU0 + 1) held
+      expect(s.pte(0, 3) & PTE.YOUNG).toBe(0); // the young bit already cleared
+      expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED); // not moved yet
+      d.drain(1); // reclaim lets the LRU lock go
+      d.drain(0);
+      expect(s.agent(0, AG.SP)).toBe(0);
+      expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED | PG.LRU)).toBe(PG.ACTIVE | PG.LRU); // activated, bit cleared after
+      expect(s.pte(0, 3) & PTE.PRESENT).toBe(PTE.PRESENT);
+      expect(d.violation()).toBe("none"); // PTL -> LRU is a legal nesting
+    });
+  }
+
+  it("a young pte of a page not yet referenced only marks it, in the walk's own step (no lock)", () => {
+    const { s, d, start, f } = setup(V2416);
+    s.setFlags(f, s.flags(f) & ~PG.REFERENCED);
+    start(0, P.swap_out_mm, [0, 1]);
+    d.drain(0);
+    expect(s.agent(0, AG.SP)).toBe(0); // never waited for CPU1's LRU lock
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV_SPIN)).toBe(false);
+    expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED);
+    expect(d.trace.some((t) => t.event === EV_TSO_YOUNG)).toBe(false); // the walk's own test, not try_to_swap_out's
   });
 });
