@@ -16,7 +16,7 @@ import {
 import { alloc_page } from "../mm/page_alloc";
 import { try_to_free_pages, shrink_cache, swap_out, swap_out_mm, try_to_swap_out, kswapd } from "../mm/vmscan";
 import { disk, rw_swap_page_sync } from "../mm/page_io";
-import { lru_cache_add, lru_cache_del } from "../mm/swap";
+import { lru_cache_add, lru_cache_del, mark_page_accessed } from "../mm/swap";
 
 export function dispatch(proc: i32, pc: i32): i32 {
   switch (proc) {
@@ -58,6 +58,7 @@ export function dispatch(proc: i32, pc: i32): i32 {
     case P.P_RW_SWAP_PAGE_SYNC: return rw_swap_page_sync(pc);
     case P.P_LRU_CACHE_ADD: return lru_cache_add(pc);
     case P.P_LRU_CACHE_DEL: return lru_cache_del(pc);
+    case P.P_MARK_PAGE_ACCESSED: return mark_page_accessed(pc);
   }
   return 0;
 }

@@ -51,7 +51,8 @@ export const P_RW_SWAP_PAGE_SYNC: i32 = 36;      // (page, rw) page locked → 0
 // assembly/mm/swap.ts
 export const P_LRU_CACHE_ADD: i32 = 37;          // (page) → 0; takes pagemap_lru_lock (section 0: TestSetPageLRU only, for call_now)
 export const P_LRU_CACHE_DEL: i32 = 38;          // (page) → 0; takes pagemap_lru_lock
-export const P_COUNT: i32 = 39;
+export const P_MARK_PAGE_ACCESSED: i32 = 39;     // (page) → 0; activate_page takes pagemap_lru_lock (section 0: the flag test only, for call_now)
+export const P_COUNT: i32 = 40;
 
 // Errors returned by procedures (kernel values).
 export const ENOENT: i32 = -2;

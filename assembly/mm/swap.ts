@@ -1,8 +1,9 @@
 // mm/swap.c: the LRU lists. Two circular doubly linked lists threaded through the frames'
 // lru_next/lru_prev words, with their heads at indices nFrames (active) and nFrames + 1
-// (inactive), guarded by pagemap_lru_lock (LRU). lru_cache_add and lru_cache_del take the
-// lock themselves, so they are procedures (P_LRU_CACHE_ADD, P_LRU_CACHE_DEL) whose lock is
-// taken at the start of a section of their own; __lru_cache_del and the list helpers below
+// (inactive), guarded by pagemap_lru_lock (LRU). lru_cache_add, lru_cache_del and
+// mark_page_accessed (through activate_page) take the lock themselves, so they are procedures
+// (P_LRU_CACHE_ADD, P_LRU_CACHE_DEL, P_MARK_PAGE_ACCESSED) whose lock is taken at the start of
+// a section of their own; __lru_cache_del and the list helpers below
 // are for callers that already hold the LRU lock (shrink_cache, refill_inactive). The same
 // in 2.4.0 and 2.4.16 (mm/swap.c lru_cache_add, lru_cache_del: spin_lock(&pagemap_lru_lock)).
 import { ld, st } from "../kernel/platform";
@@ -89,8 +90,9 @@ export function __lru_cache_del(f: i32): void {
   set_page_flags(f, fl & ~(PG_LRU | PG_ACTIVE));
 }
 
-/** activate_page: to the head of the active list. */
-export function activate_page(f: i32): void {
+/** activate_page_nolock (pagemap_lru_lock held; 2.4.16 mm/swap.c): a page on the inactive
+ *  list moves to the head of the active list; any other page is left alone. */
+function activate_page_nolock(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) == 0 || (fl & PG_ACTIVE) != 0) return;
   if (lru_next(f) == f) { bug(V_BUG_ON, BUG_LRU_UNLINKED, f, fl); return; } // as in __lru_cache_del
@@ -101,16 +103,37 @@ export function activate_page(f: i32): void {
   gadd(G_NR_ACTIVE, 1);
 }
 
-/** mark_page_accessed (2.4.16 mm/filemap.c): a second reference to an inactive page since
- *  its last look activates it (and clears the bit); otherwise the page is marked referenced. */
-export function mark_page_accessed(f: i32): void {
-  const fl = page_flags(f);
-  if ((fl & (PG_ACTIVE | PG_REFERENCED)) == PG_REFERENCED) {
-    activate_page(f);
-    set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
-  } else {
-    set_page_flags(f, fl | PG_REFERENCED);
+/** mark_page_accessed(page) → 0 (2.4.16 mm/filemap.c mark_page_accessed, mm/swap.c
+ *  activate_page). Section 0, the unlocked test of PG_active and PG_referenced, is meant to be
+ *  entered with call_now from the caller's section (try_to_swap_out's young-pte test: the
+ *  kernel runs it right after ptep_test_and_clear_young, no point between): a page not yet
+ *  referenced, or already active, is only marked referenced. An inactive referenced page is
+ *  activated: activate_page takes pagemap_lru_lock first in a section of its own (the caller
+ *  still holds the swapped mm's page_table_lock: PTL -> LRU, 2.4.16's nesting too), rechecks
+ *  under it that the page is on the inactive list and moves it; ClearPageReferenced follows
+ *  the unlock in the next section. 2.4.0 ages pages instead (age_page_up: activate_page when
+ *  the age is 0), but its activate_page takes pagemap_lru_lock the same way; the model's
+ *  policy is 2.4.16's in every release (docs/faithfulness.md). */
+export function mark_page_accessed(pc: i32): i32 {
+  const f = l(0);
+  switch (pc) {
+    case 0: {
+      const fl = page_flags(f);
+      if ((fl & (PG_ACTIVE | PG_REFERENCED)) == PG_REFERENCED) return next(1);
+      // Mark the page referenced, after checking for previous usage.
+      set_page_flags(f, fl | PG_REFERENCED);
+      return ret(0);
+    }
+    case 1: // activate_page
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      activate_page_nolock(f);
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      return next(2);
+    case 2:
+      set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
+      return ret(0);
   }
+  return ret(0);
 }
 
 /** deactivate_page: to the head of the inactive list. */

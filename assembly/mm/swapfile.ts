@@ -7,14 +7,14 @@ import {
   area_get, area_set, area_addr, nSlots, nPages, nMm, slotsShift, nAreaSlots, swap_count, set_swap_count,
   slot_of, swap_tmp_add, swp_entry, swp_type, swp_offset, gget, gset, gadd, gaddr, stat,
   page_count, page_index, page_test, page_set, get_page, mm_get, mm_set, mm_addr, pte_get, pte_set,
-  mk_pte, swp_entry_to_pte, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
+  mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
-import { mem_fill } from "../kernel/platform";
+import { mem_fill, imul } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
@@ -28,7 +28,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST,
-  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL,
+  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -60,6 +60,9 @@ export const EV_SWAPON_BUSY: i32 = 320;      // (area, err, 0)
 export const EV_UNUSE_SKIP: i32 = 321;       // (entry, 0, 0): freed independently meanwhile
 export const EV_SWAP_DUP_CHECKED: i32 = 322; // (entry, count seen, 0): 2.4.0/pre9 unlocked "in use" test passed
 export const EV_UNUSE_UNDEAD: i32 = 323;     // (entry, count, 0): pre9's "VM: Undead swap entry"
+export const EV_UNUSE_CLEARED: i32 = 324;    // (entry, count, 0): 2.4.0 forces a leftover count to 0, nr_swap_pages++
+export const EV_UNUSE_PTE_DIRTY: i32 = 325;  // (page, vp, entry): 2.4.0 marks a pte already mapping the page dirty
+export const EV_UNUSE_RELEASED: i32 = 326;   // (entry, page, count): 2.4.0: every mm searched, the page released (not dirtied)
 
 // swap_info_get's printk reasons (EV_BAD_ENTRY's second value, V_FREE_SLOT/V_BAD_SLOT's third).
 export const BAD_UNUSED_OFFSET: i32 = 0; // "Unused swap offset entry": the slot is free
@@ -137,9 +140,16 @@ export function swapon_area(a: i32, prio: i32): void {
   swap_list_insert(a);
 }
 
-/** vm_swap_full(): more than half of swap in use (2.4.10+). Plain: reads counters only. */
+/** vm_swap_full(): is swap nearly full? Plain: reads two counters, no lock (the kernel's
+ *  reads them unlocked too). 2.4.16 (include/linux/swap.h, the vm_swap_full macro): more than
+ *  half of swap in use, nr_swap_pages * 2 < total_swap_pages. F_SWAP_FULL_80 (2.4.8, 10 Aug
+ *  2001, mm/swapfile.c vm_swap_full, Rik van Riel's swap-full patch as Linus Torvalds merged
+ *  it; still an extern function in 2.4.10-pre9's swap.h): more than 80% in use,
+ *  (total - nr) * 100 > total * 80. 2.4.0 has no vm_swap_full and nothing calls it there. */
 export function vm_swap_full(): bool {
-  return gget(G_NR_SWAP_PAGES) * 2 < gget(G_TOTAL_SWAP_PAGES);
+  const nr = gget(G_NR_SWAP_PAGES), total = gget(G_TOTAL_SWAP_PAGES);
+  if (has(F_SWAP_FULL_80)) return imul(total - nr, 100) > imul(total, 80);
+  return nr * 2 < total;
 }
 
 /** Slot count of entry when it names a slot below its area's max, else -1. No lock. */
@@ -849,6 +859,7 @@ function find_next_to_unuse(a: i32, prev: i32): i32 {
  *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
  *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
 export function try_to_unuse(pc: i32): i32 {
+  if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
   const a = l(0);
   const entry = swp_entry(a, l(6));
@@ -982,9 +993,8 @@ function unuse_release(): i32 {
 // under sdev_lock by find_next_to_unuse, the fresh sweep until one finds nothing, and the
 // clearing of a count stuck at SWAP_MAP_MAX are the 16 Aug 2001 code; its readahead of the
 // next entry while this one is handled is left out. 2.4.0 shares the shape (its own reference,
-// delete before the search) but differs in two ways not modelled, for want of a flag bit: it
-// clears EVERY count left after the search ("VM: Undead swap entry", nr_swap_pages++), and it
-// marks the ptes it fills dirty instead of the page, with no per-entry BKL yield.
+// delete before the search) but has its own loop: see try_to_unuse_2_4_0 below
+// (F_UNUSE_CLEAR_UNDEAD), which takes precedence over this one.
 // l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
 
 /** find_next_to_unuse of 16 Aug 2001, sdev_lock held: the next in-use, non-BAD slot after
@@ -1136,6 +1146,140 @@ function unuse_df_yield(): i32 {
     return next(11);
   }
   return next(0);
+}
+
+// ---- try_to_unuse, 2.4.0's own loop (F_UNUSE_CLEAR_UNDEAD) ---------------------------------
+// /tmp/k240/mm/swapfile.c try_to_unuse, unuse_process, unuse_pte. Each turn of the loop:
+// under sdev_lock, the first in-use, non-BAD slot from slot 1 (a fresh scan every turn), pinned
+// with a reference of ours unless at SWAP_MAP_MAX; read_swap_cache(entry), which waits for its
+// read; if the page is in the swap cache, delete_from_swap_cache (lock_page, the delete,
+// UnlockPage); every live mm's ptes under its page_table_lock: a swap pte of the entry becomes
+// a read-only, DIRTY pte of the page (swap_free, get_page, rss++), and a pte already mapping
+// the page is made dirty ("we will be removing the swap cache in a moment"); the page is not
+// marked dirty (the delete cleared PG_dirty). Then page_cache_release, swap_free of our
+// reference, and under swap_list_lock + sdev_lock ANY count still left is forced to 0 and
+// counted back into nr_swap_pages (the kernel printks "VM: Undead swap entry" unless the count
+// was SWAP_MAP_MAX): whoever still held the slot now holds a free one. No need_resched point
+// and no BKL yield anywhere in the loop: sys_swapoff's BKL is let go only while the loop
+// sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem).
+// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
+
+function try_to_unuse_2_4_0(pc: i32): i32 {
+  const a = l(0);
+  const entry = swp_entry(a, l(6));
+  switch (pc) {
+    case 0: { // swap_device_lock; find a swap page in use, pin it
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const i = find_next_pinned(a, 0);
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      if (i == 0) return ret(0);
+      set_l(6, i);
+      const e = swp_entry(a, i);
+      trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
+      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 1, 0, 0); // read_swap_cache: wait = 1
+    }
+    case 1: {
+      const page = ret_val();
+      if (page == 0) { // swap_free(entry); return -ENOMEM
+        trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
+        swap_tmp_add(slot_of(entry), -1);
+        return call(P_SWAP_FREE, 9, entry, 0, 0, 0);
+      }
+      set_l(7, page);
+      // if (PageSwapCache(page)): read with no lock; delete_from_swap_cache's lock_page
+      // follows in a section of its own, and its delete BUGs if the page left meanwhile.
+      if (page_test(page, PG_SWAPCACHE)) return next(2);
+      return unuse_240_search();
+    }
+    case 2: // delete_from_swap_cache: lock_page [S]
+      if (!lock_page(l(7))) return BLOCK;
+      return call(P_DELETE_FROM_SWAP_CACHE, 3, l(7), 0, 0, 0);
+    case 3: // ... UnlockPage
+      unlock_page(l(7));
+      return unuse_240_search();
+    case 4: // the previous mm's page_table_lock dropped
+      return unuse_240_next_mm();
+    case 5: // unuse_process: spin_lock(&mm->page_table_lock)
+      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_240_process();
+    case 6: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
+      const mm = l(8), page = l(7);
+      get_page(page);
+      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
+      trace(EV_UNUSE_PTE, page, vpage(mm, l(9) - 1), entry);
+      return unuse_240_process();
+    }
+    case 7: // back from swap_free of our reference: swap_list_lock
+      if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
+      return next(8);
+    case 8: { // swap_device_lock: clear whatever count is left
+      if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      const slot = slot_of(entry);
+      const count = swap_count(slot);
+      if (count > 0) {
+        if (count != SWAP_MAP_MAX) trace(EV_UNUSE_UNDEAD, entry, count, 0);
+        gadd(G_NR_SWAP_PAGES, 1);
+        set_swap_count(slot, 0);
+        area_set(a, A_INUSE, area_get(a, A_INUSE) - 1);
+        trace(EV_UNUSE_CLEARED, entry, count, 0);
+      }
+      spin_unlock(area_addr(a, A_SDL), LK_SDL);
+      spin_unlock(gaddr(G_SLL), LK_SLL);
+      return next(0);
+    }
+    case 9:
+      return ret(ENOMEM);
+  }
+  return ret(0);
+}
+
+/** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
+function unuse_240_search(): i32 {
+  set_l(8, 0);
+  return unuse_240_next_mm();
+}
+
+/** The next live mm from l8 (2.4.0 searches every task, whatever the count); once none is
+ *  left, page_cache_release of our page and swap_free of our reference. */
+function unuse_240_next_mm(): i32 {
+  for (let mm = l(8); mm < nMm; mm++) {
+    if (mm_get(mm, MM_USERS) == 0) continue;
+    set_l(8, mm);
+    set_l(9, 0);
+    return next(5);
+  }
+  const page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  trace(EV_UNUSE_RELEASED, entry, page, swap_count(slot_of(entry)));
+  put_page(page);
+  swap_tmp_add(slot_of(entry), -1);
+  return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
+}
+
+/** unuse_process → unuse_pte (PTL of mm l8 held), from pte l9. A pte mapping the page is made
+ *  dirty; a swap pte of the entry becomes a read-only dirty pte of the page, then swap_free
+ *  (PTL held: PTL → SLL → SDL) and, back in section 6, get_page and ++rss, in 2.4.0's order. */
+function unuse_240_process(): i32 {
+  const mm = l(8), page = l(7);
+  const entry = swp_entry(l(0), l(6));
+  const swp_pte = swp_entry_to_pte(entry);
+  for (let p = l(9); p < nPages; p++) {
+    const pte = pte_get(mm, p);
+    if (pte_present(pte)) {
+      if (pte_frame(pte) == page && (pte & PTE_DIRTY) == 0) {
+        pte_set(mm, p, pte | PTE_DIRTY); // ptep_mkdirty
+        trace(EV_UNUSE_PTE_DIRTY, page, vpage(mm, p), entry);
+      }
+      continue;
+    }
+    if (pte != swp_pte) continue;
+    pte_set(mm, p, mk_pte(page, PTE_DIRTY));
+    set_l(9, p + 1);
+    return call(P_SWAP_FREE, 6, entry, 0, 0, 0);
+  }
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  set_l(8, mm + 1);
+  return next(4);
 }
 
 // ---- swapon -------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ import {
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
-import { l, set_l, call, call_now, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
+import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
   LK_PTL, LK_LRU, LK_PCL,
@@ -63,14 +63,13 @@ import {
 import { trace } from "../kernel/trace";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
-  P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT,
+  P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
 } from "../kernel/procs";
 import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page,
-  mark_page_accessed,
 } from "./swap";
 
 // Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed as
@@ -118,6 +117,7 @@ const TSO_ADDED: i32 = 3;       // 2.4.16 loop: back from add_to_swap_cache
 const TSO_FREED: i32 = 4;       // 2.4.16 loop: back from swap_free of a raced entry
 const TSO_OLD_ENTRY: i32 = 5;   // 2.4.0/pre9: back from get_swap_page
 const TSO_OLD_ADDED: i32 = 6;   // 2.4.0/pre9: back from the unconditional add
+const TSO_ACCESSED: i32 = 7;    // back from mark_page_accessed of a young pte's page
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
@@ -155,6 +155,8 @@ export function try_to_swap_out(pc: i32): i32 {
       set_l(8, entry);
       return call(P_ADD_TO_SWAP_CACHE, TSO_OLD_ADDED, l(6), entry, 0, 0);
     }
+    case TSO_ACCESSED:
+      return ret(0);
     case TSO_OLD_ADDED:
       // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
       // swap_duplicate: the pte's own reference, taken in its own step (SDL), count 2.
@@ -175,9 +177,10 @@ function tso_unmap(): i32 {
   // Don't look at this pte if it's been accessed recently: age it, mark_page_accessed.
   if ((pte & PTE_YOUNG) != 0) {
     pte_set(mm, page, pte & ~PTE_YOUNG);
-    mark_page_accessed(f);
     trace(EV_TSO_YOUNG, vpage(mm, page), f, 0);
-    return ret(0);
+    // mark_page_accessed, in this step unless it activates the page (activate_page takes
+    // pagemap_lru_lock in a section of its own, this mm's PTL still held); then return 0.
+    return call_now(P_MARK_PAGE_ACCESSED, now(TSO_ACCESSED), f, 0, 0, 0);
   }
   // Don't bother unmapping pages that are active.
   if (page_test(f, PG_ACTIVE)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_ACTIVE); return ret(0); }
@@ -262,6 +265,8 @@ export function swap_out_mm(pc: i32): i32 {
       if (found >= l(1)) return swap_out_mm_done();
       return swap_out_scan();
     }
+    case 2: // back from mark_page_accessed of a young pte's page, PTL still held
+      return swap_out_scan();
   }
   return ret(0);
 }
@@ -284,8 +289,11 @@ function swap_out_scan(): i32 {
     // matters (the user's MMU may set the young bit again either way).
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
-      mark_page_accessed(f);
-      continue;
+      set_l(6, cursor);
+      set_l(7, seen);
+      // mark_page_accessed: the walk goes on in this step unless the page is activated
+      // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
+      return call_now(P_MARK_PAGE_ACCESSED, now(2), f, 0, 0, 0);
     }
     if (page_test(f, PG_ACTIVE)) continue;
     set_l(6, cursor);

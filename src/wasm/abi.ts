@@ -120,7 +120,7 @@ export const PROC_NAMES = [
   "remove_exclusive_swap_page", "can_share_swap_page", "free_swap_and_cache",
   "free_page_and_swap_cache", "sys_swapoff", "try_to_unuse", "sys_swapon", "alloc_page",
   "try_to_free_pages", "shrink_cache", "swap_out", "swap_out_mm", "try_to_swap_out", "kswapd",
-  "disk", "rw_swap_page_sync", "lru_cache_add", "lru_cache_del",
+  "disk", "rw_swap_page_sync", "lru_cache_add", "lru_cache_del", "mark_page_accessed",
 ] as const;
 export const P = Object.fromEntries(PROC_NAMES.map((n, i) => [n, i])) as Record<(typeof PROC_NAMES)[number], number>;
 

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
-    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["anon-nolock", "bkl-swapin", "early-dup", "exclusive-nolock", "fault-mmap-sem", "free-under-pcl", "readahead-refs", "readahead-sdl", "readahead-throttle", "share-count-nolock", "swapoff-bkl", "sync-swapin", "unlocked-dup-check", "unuse-delete-first", "wp-copy-noref"]);
-    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "exclusive-nolock", "free-under-pcl", "oom-recheck", "pte-same-recheck", "readahead-throttle", "share-count-nolock", "swap-full-delete", "swapoff-bkl", "unlocked-dup-check", "unuse-delete-first", "writepage-delete"]);
+    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["anon-nolock", "bkl-swapin", "early-dup", "exclusive-nolock", "fault-mmap-sem", "free-under-pcl", "readahead-refs", "readahead-sdl", "readahead-throttle", "share-count-nolock", "swapoff-bkl", "sync-swapin", "unlocked-dup-check", "unuse-clear-undead", "unuse-delete-first", "wp-copy-noref"]);
+    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "exclusive-nolock", "free-under-pcl", "oom-recheck", "pte-same-recheck", "readahead-throttle", "share-count-nolock", "swap-full-80", "swap-full-delete", "swapoff-bkl", "unlocked-dup-check", "unuse-delete-first", "writepage-delete"]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["oom-recheck", "pte-same-recheck", "readahead-sdl", "readahead-skip-header", "remove-exclusive", "unique-add"]);
   });
 

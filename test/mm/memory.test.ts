@@ -204,18 +204,19 @@ describe.each(VARIANTS)("do_swap_page (%s)", (_name, flags) => {
   });
 });
 
-describe("do_swap_page when swap is more than half full", () => {
-  /** Fills 20 of 31 slots (vm_swap_full), one of them held by mm0[1]'s pte. */
-  const full = (flags: number) => {
+describe("do_swap_page when swap is full (vm_swap_full)", () => {
+  /** Fills `used` of 31 slots, one of them held by mm0[1]'s pte: 20 is more than half
+   *  (2.4.16's vm_swap_full), 25 more than 80% (2.4.10-pre9's, flag swap-full-80). */
+  const full = (flags: number, used: number) => {
     const r = rig(flags);
-    for (let i = 0; i < 19; i++) r.call(0, P.get_swap_page);
+    for (let i = 0; i < used - 1; i++) r.call(0, P.get_swap_page);
     const entry = r.swappedOut(0, 1, 555);
     expect(r.s.g(G.NR_SWAP_PAGES) * 2).toBeLessThan(r.s.g(G.TOTAL_SWAP_PAGES));
     return { ...r, entry };
   };
 
   it("2.4.16: remove_exclusive_swap_page frees the slot of the page just read", () => {
-    const { s, d, read, lastRead, entry, inCache } = full(V2416);
+    const { s, d, read, lastRead, entry, inCache } = full(V2416, 20);
     read(0, 1);
     expect(lastRead()).toBe(555);
     expect(s.swapCount(entry)).toBe(0);
@@ -225,7 +226,7 @@ describe("do_swap_page when swap is more than half full", () => {
   });
 
   it("2.4.10-pre: the exclusive page is deleted from the cache and the pte made dirty", () => {
-    const { s, d, read, stat, lastRead, entry, inCache } = full(V2410);
+    const { s, d, read, stat, lastRead, entry, inCache } = full(V2410, 25);
     read(0, 1);
     expect(lastRead()).toBe(555);
     expect(stat(S.swapFullDeletes)).toBe(1);

@@ -48,4 +48,7 @@ export const swapfileEvents: EventTable = {
   321: (e) => `${fmtEntry(e)} freed meanwhile`,
   322: (e, count) => `${fmtEntry(e)} in use (count ${count}), no lock held`,
   323: (e, count) => `VM: Undead swap entry ${fmtEntry(e)} (count ${count})`,
+  324: (e, count) => `forces ${fmtEntry(e)}'s count ${count} to 0, slot free`,
+  325: (f, w) => `${vp(w)} already maps ${fmtPage(f)}: pte made dirty`,
+  326: (e, f, count) => `${fmtEntry(e)} searched, ${fmtPage(f)} released (count ${count})`,
 };
