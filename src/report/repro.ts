@@ -4,7 +4,7 @@
 // oversized file is one clear InputError (exit 2). The schema's bounds are the bounds a hunt
 // can write (src/explore/machine.ts HUNT_LIMITS, HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of
 // 16M frames is refused here, before the model lays out any memory.
-import { openSync, writeSync, closeSync, mkdirSync, fstatSync, readSync, constants as fsc } from "node:fs";
+import { openSync, writeSync, closeSync, mkdirSync, fstatSync, readSync, fsyncSync, linkSync, unlinkSync, renameSync, existsSync, constants as fsc } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
@@ -252,7 +252,9 @@ export function reproFileName(r: Pick<Repro, "signature" | "seed">): string {
 }
 
 /** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...
- *  Returns the path written. */
+ *  Atomic: the text goes to a temporary file that is linked to its name only once it is whole
+ *  (link fails on a taken name, where rename would replace it), so a full disk or a crash never
+ *  leaves a 0-byte or truncated repro. Returns the path written. */
 export function writeRepro(dir: string, r: Repro): string {
   mkdirSync(dir, { recursive: true });
   // Indented, but each list of numbers (an op list) on one line.
@@ -261,21 +263,58 @@ export function writeRepro(dir: string, r: Repro): string {
   const name = reproFileName(r);
   const ext = path.extname(name);
   const stem = name.slice(0, -ext.length);
-  for (let n = 0; n < 10000; n++) {
-    const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
-    let fd: number;
-    try {
-      fd = openSync(file, "wx"); // fails if the file exists: never overwrite
-    } catch (err) {
-      if ((err as { code?: string }).code === "EEXIST") continue;
-      throw err;
+  const tmp = path.join(dir, `.${stem}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  writeWhole(tmp, text);
+  try {
+    for (let n = 0; n < 10000; n++) {
+      const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
+      if (placeNoClobber(tmp, file)) return file;
     }
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    return file;
+  } finally {
+    try { unlinkSync(tmp); } catch { /* renamed into place, or already gone */ }
   }
   throw new Error(`no free file name for ${name} in ${dir}`);
+}
+
+/** Writes text to a new file and flushes it to the disk; removes the file on any error. */
+function writeWhole(file: string, text: string): void {
+  const fd = openSync(file, "wx", 0o644);
+  try {
+    const buf = Buffer.from(text, "utf8");
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+    // fsync is what reports a full disk on some file systems (NFS, delayed allocation).
+    fsyncQuiet(fd);
+    closeSync(fd);
+  } catch (err) {
+    try { closeSync(fd); } catch { /* closed */ }
+    try { unlinkSync(file); } catch { /* gone */ }
+    throw err;
+  }
+}
+
+function fsyncQuiet(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    // Not every file (a pipe, some FUSE mounts) can be synced; a lost write still throws.
+    if (!["EINVAL", "ENOTSUP", "EROFS"].includes((err as { code?: string }).code ?? "")) throw err;
+  }
+}
+
+/** Gives tmp the name file unless file exists; false when it does. */
+function placeNoClobber(tmp: string, file: string): boolean {
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "EEXIST") return false;
+    // A file system without hard links (FAT, some FUSE): rename, checking the name first.
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "EXDEV" || code === "ENOSYS") {
+      if (existsSync(file)) return false;
+      renameSync(tmp, file);
+      return true;
+    }
+    throw err;
+  }
 }
