@@ -76,6 +76,12 @@ describe("a closed stdout ends quietly (EPIPE)", () => {
     expect(r.code).toBe(0);
   });
 
+  it("hunt that finds nothing: exit 0, nothing on stderr", async () => {
+    const r = await withClosedStdout(["hunt", "--model", "linux-2.4.16", "--executions", "2000", "--out", dir]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
   it("replay: the command's own code (1: reproduced), nothing on stderr", async () => {
     const r = await withClosedStdout(["replay", repro]);
     expect(r.stderr).not.toMatch(trace);
@@ -91,6 +97,12 @@ describe("a full disk is one line and exit 2, or 1 when a violation was found", 
     ["models --json", ["models", "--json"]],
   ])("%s > /dev/full: exit 2, one line", (_what, args) => {
     const r = toFullDisk(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toEqual(["faultsim: cannot write the output: ENOSPC (no space left on device)"]);
+  });
+
+  it("hunt > /dev/full that finds nothing: exit 2, one line", () => {
+    const r = toFullDisk(["hunt", "--model", "linux-2.4.16", "--executions", "2000", "--out", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toEqual(["faultsim: cannot write the output: ENOSPC (no space left on device)"]);
   });
