@@ -7,8 +7,11 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
+import { intOption, fractionOption, seedOption } from "./options.js";
+import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
+import { safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
-import { bulkMachineConfig, checkSize } from "./bulk/config.js";
+import { bulkMachineConfig } from "./bulk/config.js";
 import { runBulk, type BulkResult } from "./bulk/run.js";
 import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
 import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
@@ -39,19 +42,8 @@ function versionLine(): string {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-/** Parses a count option: an integer (1e6 notation allowed), checked against [min, max]. */
-function intOpt(name: string, raw: string | number, min: number, max: number): number {
-  const v = typeof raw === "number" ? raw : raw.trim() === "" ? NaN : Number(raw);
-  if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
-  checkSize(name, v, min, max);
-  return v;
-}
-/** A probability in [0, 1]. */
-function fracOpt(name: string, raw: string | number): number {
-  const v = typeof raw === "number" ? raw : raw.trim() === "" ? NaN : Number(raw);
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`--${name} must be a number between 0 and 1, got '${raw}'`);
-  return v;
-}
+const intOpt = intOption;
+const fracOpt = fractionOption;
 
 interface RunCliOptions {
   model: string; with: string[]; without: string[]; seed: string; cpus: string; mms: string;
@@ -74,7 +66,7 @@ function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
   return {
     model, with: o.with, without: o.without,
-    seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1),
+    seed: seedOption(o.seed),
     cpus: intOpt("cpus", o.cpus, 1, 8),
     mms: intOpt("mms", o.mms, 1, 64),
     pages: intOpt("pages", o.pages, 1, 65536),
@@ -141,10 +133,13 @@ async function runCommand(o: RunCliOptions): Promise<number> {
     throw err;
   }
   bar?.stop();
-  if (o.json) {
-    process.stdout.write(JSON.stringify(runJson(s, r)) + "\n");
-  } else {
-    process.stdout.write(runText(s, r));
+  const written = await writeOut(o.json ? JSON.stringify(runJson(s, r)) + "\n" : runText(s, r));
+  const failed = outputFailure();
+  if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
+    // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
+    const v = r.violations[0];
+    process.stderr.write(`faultsim: VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}\n` +
+      `faultsim: reproduce with: ${reproCommand(s)}\n`);
   }
   return r.violations.length > 0 ? 1 : 0;
 }
@@ -226,14 +221,14 @@ function runText(s: RunSettings, r: BulkResult): string {
   return lines.join("\n") + "\n";
 }
 
-function modelsCommand(o: { json?: boolean }): number {
+async function modelsCommand(o: { json?: boolean }): Promise<number> {
   if (o.json) {
     const out = {
       models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
       flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
       modelId: modelId() ?? null,
     };
-    process.stdout.write(JSON.stringify(out) + "\n");
+    await writeOut(JSON.stringify(out) + "\n");
     return 0;
   }
   const lines: string[] = ["models:"];
@@ -253,7 +248,7 @@ function modelsCommand(o: { json?: boolean }): number {
   lines.push("", id
     ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`
     : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)");
-  process.stdout.write(lines.join("\n") + "\n");
+  await writeOut(lines.join("\n") + "\n");
   return 0;
 }
 
@@ -308,7 +303,7 @@ export function buildProgram(): Command {
     .command("models")
     .description("list the kernel models and their flags")
     .option("--json", "print one JSON object on stdout")
-    .action((o: { json?: boolean }) => { actionExit = modelsCommand(o); });
+    .action(async (o: { json?: boolean }) => { actionExit = await modelsCommand(o); });
 
   registerExploreCommands(program);
   return program;
@@ -316,7 +311,8 @@ export function buildProgram(): Command {
 
 /** Error → one line on stderr and an exit code. */
 function reportError(err: unknown): number {
-  const line = (msg: string) => process.stderr.write(`faultsim: ${msg}\n`);
+  // One line, with any control character from a file or an argument made visible.
+  const line = (msg: string) => process.stderr.write(`faultsim: ${msg.split("\n").map(safeText).join("\n")}\n`);
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0; // --help, --version
     if (err.code === "commander.help" || err.code === "commander.helpDisplayed") return 2; // help shown for a missing command
@@ -357,6 +353,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // A closed or full stdout (src/output.ts) may be reported before or after main() ends: the
+  // exit code is settled from both, whichever comes last.
+  let done: number | undefined;
+  guardOutput(() => { if (done !== undefined) process.exitCode = exitCodeWith(done); });
   // An explore command may have set process.exitCode itself (e.g. 1 for a violation found).
-  main().then((code) => { process.exitCode = code !== 0 ? code : (process.exitCode ?? 0); });
+  main().then((code) => {
+    done = code !== 0 ? code : Number(process.exitCode ?? 0);
+    process.exitCode = exitCodeWith(done);
+  });
 }

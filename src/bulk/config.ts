@@ -19,8 +19,10 @@ export const LIMITS = {
   slots: { min: 2, max: 1 << 24 },      // slot 0 is the BAD header; 24-bit swap offset
 } as const;
 
-/** Wasm32 memory ends at 4 GiB. */
-export const WASM_MEMORY_LIMIT = 4 * 1024 * 1024 * 1024;
+/** The model's memory ends at 2 GiB: layout_machine (assembly/kernel/state.ts) lays it out with
+ *  an i32 bump pointer, so past 2^31 bytes the addresses turn negative (wasm32 itself would
+ *  allow 4 GiB). */
+export const WASM_MEMORY_LIMIT = 2 * 1024 * 1024 * 1024;
 
 /** Op ring per CPU in bulk mode. The model refills a ring in the step that empties it
  *  (assembly/kernel/workload.ts), so a CPU never starves whatever the size: this only sets
@@ -106,7 +108,7 @@ export function bulkMachineConfig(
   const bytes = estimateBytes(c);
   if (bytes >= WASM_MEMORY_LIMIT) {
     const gib = (bytes / 2 ** 30).toFixed(1);
-    throw new UsageError(`this machine needs ${gib} GiB of model memory, more than Wasm's 4 GiB: reduce --frames, --pages x --mms or --slots`);
+    throw new UsageError(`this machine needs ${gib} GiB of model memory, more than the model's 2 GiB (it addresses its memory with an i32): reduce --frames, --pages x --mms or --slots`);
   }
   return c;
 }

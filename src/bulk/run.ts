@@ -82,7 +82,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     e.configure(o.machine);
   } catch (err) {
     // layout() could not grow the memory: the host has less than the machine needs.
-    if (err instanceof RangeError) throw new UsageError(`the machine does not fit in memory: ${err.message}`);
+    if (err instanceof RangeError) throw new UsageError(`${err.message}: reduce --frames, --pages x --mms or --slots`);
     throw err;
   }
   // The model generates every CPU's ops from the next reset on (UsageError on bad options).

@@ -4,7 +4,7 @@
 // make get_swap_page hand a just-freed entry straight back out; the CPUs are threads of one
 // mm so they fault on the same ptes.
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
-import { SCHED } from "../wasm/abi.js";
+import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
 
 export const HUNT_MACHINE: ReproMachine = {
@@ -31,6 +31,20 @@ export const HUNT_MACHINE: ReproMachine = {
   swapCluster: 2,     // one reclaim pass frees a couple of pages, not the whole machine
   areaPrioEqual: false,
 };
+
+/** The sizes a hunt can be given (`faultsim hunt --cpus` etc., inclusive), and so the sizes a
+ *  repro file can hold: the repro schema (src/report/repro.ts) refuses a machine outside them
+ *  on load, before any memory is laid out. mms is 1 (threads) or cpus (processes). */
+export const HUNT_LIMITS = {
+  cpus: { min: 1, max: MAX_CPUS },
+  frames: { min: 4, max: 4096 },
+  pages: { min: 1, max: 4096 },
+  slots: { min: 2, max: 1 << 16 },
+  pageCluster: { min: 0, max: 8 },
+  depth: { min: 1, max: 9 },
+  /** No option sets it: HUNT_MACHINE's one area. */
+  areas: { min: 1, max: 1 },
+} as const;
 
 /** Op buffer per CPU (power of two, ≥ the longest op list a hunt writes). */
 export const HUNT_OPCAP = 32;

@@ -99,10 +99,13 @@ function flagBit(name: string): number {
   return f.bit;
 }
 
-/** The model's flag word with `withFlags` added and `withoutFlags` removed (without wins). */
+/** The model's flag word with `withFlags` added and `withoutFlags` removed; a flag named on
+ *  both sides is a UsageError (one of the two is a typo, and neither can win silently). */
 export function resolveModel(name: string, withFlags: readonly string[] = [], withoutFlags: readonly string[] = []): ResolvedModel {
   const m = modelByName.get(name);
   if (!m) throw new UsageError(`unknown model '${name}' (known: ${MODELS.map((x) => x.name).join(", ")})`);
+  const both = withFlags.find((f) => withoutFlags.includes(f));
+  if (both !== undefined) throw new UsageError(`--with ${both} and --without ${both} contradict each other: give one`);
   let flags = 0;
   for (const f of m.flags) flags |= flagBit(f);
   for (const f of withFlags) flags |= flagBit(f);

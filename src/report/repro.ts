@@ -1,34 +1,51 @@
 // Repro files: everything needed to re-run one failing execution exactly — the model's flags,
 // the machine, the seed, each CPU's ops, the scheduler's choice log and the model build that
-// recorded it — as JSON, validated with zod on load so a truncated, corrupt or foreign file is
-// one clear InputError.
-import { readFileSync, openSync, writeSync, closeSync, mkdirSync, fsyncSync, linkSync, renameSync, unlinkSync, existsSync } from "node:fs";
+// recorded it — as JSON, validated with zod on load so a truncated, corrupt, foreign or
+// oversized file is one clear InputError (exit 2). The schema's bounds are the bounds a hunt
+// can write (src/explore/machine.ts HUNT_LIMITS, HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of
+// 16M frames is refused here, before the model lays out any memory.
+import { openSync, writeSync, closeSync, mkdirSync, fstatSync, readSync, fsyncSync, linkSync, unlinkSync, renameSync, existsSync, constants as fsc } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { MAX_CPUS, MAX_AREAS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
+import { MAX_CPUS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
+import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
+import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
+import { safeText } from "./text.js";
 import { fmtOp } from "./diagram.js";
 
 export const REPRO_FORMAT = "faultsim-repro";
 export const REPRO_FORMAT_VERSION = 1;
 
-const int = z.number().int();
+/** The largest repro file replay reads. A hunt writes at most 8 CPUs x HUNT_OPCAP ops and a
+ *  HUNT_LOGCAP-step schedule: under 64 KiB (test/report/repro.test.ts measures the largest). */
+export const REPRO_MAX_BYTES = 1 << 20;
 
-/** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour). */
+const int = z.number().int();
+const L = HUNT_LIMITS;
+const known = new Set(MODELS.map((m) => m.name));
+const allFlagBits = FLAGS.reduce((w, f) => w | f.bit, 0);
+
+/** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour),
+ *  within what a hunt can be given. */
 export const ReproMachineSchema = z.object({
-  cpus: int.min(1).max(MAX_CPUS),
-  frames: int.min(2).max(1 << 24),
-  mms: int.min(1).max(64),
-  pagesPerMm: int.min(1).max(65536),
-  areas: int.min(1).max(MAX_AREAS),
-  slotsPerArea: int.min(2).max(1 << 24),
+  cpus: int.min(L.cpus.min).max(L.cpus.max),
+  frames: int.min(L.frames.min).max(L.frames.max),
+  mms: int.min(1).max(MAX_CPUS), // 1 (threads) or one per CPU
+  pagesPerMm: int.min(L.pages.min).max(L.pages.max),
+  areas: int.min(L.areas.min).max(L.areas.max),
+  slotsPerArea: int.min(L.slots.min).max(L.slots.max),
   kswapd: z.boolean(),
-  pageCluster: int.min(0).max(16),
-  freeMin: int.min(0),
-  freeLow: int.min(0),
-  freeHigh: int.min(0),
-  swapCluster: int.min(1),
+  pageCluster: int.min(L.pageCluster.min).max(L.pageCluster.max),
+  freeMin: int.min(0).max(L.frames.max),
+  freeLow: int.min(0).max(L.frames.max),
+  freeHigh: int.min(0).max(L.frames.max),
+  swapCluster: int.min(1).max(L.frames.max),
   areaPrioEqual: z.boolean(),
+}).superRefine((m, ctx) => {
+  for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
+    if (m[k] >= m.frames) ctx.addIssue({ code: "custom", path: [k], message: `${m[k]} is not below the machine's ${m.frames} frames` });
+  }
 });
 export type ReproMachine = z.infer<typeof ReproMachineSchema>;
 
@@ -36,27 +53,33 @@ export const ReproSchema = z
   .object({
     format: z.literal(REPRO_FORMAT),
     formatVersion: z.literal(REPRO_FORMAT_VERSION),
-    faultsim: z.string(),
+    faultsim: z.string().max(64),
     /** The model build that recorded the schedule (src/build/model-id.mjs: a hash of assembly/'s
      *  sources). A choice log replays step for step only on a model with the same atomic
      *  sections; replay says when the ids differ. Absent in files written before model ids. */
     modelId: z.string().regex(/^[0-9a-f]{1,64}$/, "modelId must be hex digits").optional(),
-    model: z.string().min(1),
-    flags: int.min(0),
-    flagNames: z.array(z.string()),
+    model: z.string().min(1).max(64),
+    flags: int.min(0).max(0x7fffffff),
+    flagNames: z.array(z.string().max(64)).max(FLAGS.length),
     machine: ReproMachineSchema,
     /** How the execution was found (informational: replay follows `schedule`). */
-    sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(1).optional() }),
-    seed: int,
-    ops: z.array(z.array(int)),
+    sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(L.depth.min).max(L.depth.max).optional() }),
+    /** The execution's seed (an i32; its unsigned spelling is accepted too). */
+    seed: int.min(-(2 ** 31)).max(2 ** 32 - 1),
+    ops: z.array(z.array(int).max(HUNT_OPCAP, `more than ${HUNT_OPCAP} ops on one CPU (a hunt's op buffer)`)).max(MAX_CPUS),
     /** The same ops in words, for the reader; ignored on load. */
     opsText: z.array(z.string()).optional(),
     /** The choice log: the agent that ran each step, one hex digit per step. */
-    schedule: z.string().regex(/^(?:[g-u]?[0-9a-f])*$/, "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)"),
-    signature: z.string().min(1),
-    violation: z.object({ id: z.string(), message: z.string() }),
+    schedule: z.string().max(2 * HUNT_LOGCAP, `longer than a hunt's ${HUNT_LOGCAP}-step choice log`).regex(/^(?:[g-u]?[0-9a-f])*$/, "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)"),
+    signature: z.string().min(1).max(256),
+    violation: z.object({ id: z.string().max(256), message: z.string().max(4096) }),
   })
   .superRefine((r, ctx) => {
+    if (!known.has(r.model)) {
+      ctx.addIssue({ code: "custom", path: ["model"], message: `unknown model '${r.model}' (known: ${[...known].join(", ")})` });
+    }
+    const flagsBad = flagsDisagree(r.flags, r.flagNames);
+    if (flagsBad) ctx.addIssue({ code: "custom", path: ["flags"], message: flagsBad });
     if (r.ops.length !== r.machine.cpus) {
       ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
     }
@@ -68,6 +91,9 @@ export const ReproSchema = z
     });
     const agents = agentCount(r.machine);
     const steps = decodeSchedule(r.schedule);
+    if (steps.length > HUNT_LOGCAP) {
+      ctx.addIssue({ code: "custom", path: ["schedule"], message: `${steps.length} steps, more than a hunt's ${HUNT_LOGCAP}-step choice log` });
+    }
     for (let i = 0; i < steps.length; i++) {
       if ((steps[i] & 15) >= agents) {
         ctx.addIssue({ code: "custom", path: ["schedule"], message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}` });
@@ -76,6 +102,22 @@ export const ReproSchema = z
     }
   });
 export type Repro = z.infer<typeof ReproSchema>;
+
+/** Why a flag word and its names disagree, or "". */
+function flagsDisagree(flags: number, names: readonly string[]): string {
+  if ((flags & ~allFlagBits) !== 0) return `flag word ${flags} sets bits no flag has (${(flags & ~allFlagBits) >>> 0})`;
+  const unknown = names.find((n) => !FLAGS.some((f) => f.name === n));
+  if (unknown !== undefined) return `flagNames names an unknown flag '${unknown}'`;
+  const set = flagNamesOf(flags);
+  const extra = names.filter((n) => !set.includes(n));
+  const missing = set.filter((n) => !names.includes(n));
+  if (extra.length || missing.length) {
+    return `flag word ${flags} does not agree with flagNames` +
+      (extra.length ? `: it does not set ${extra.join(", ")}` : "") +
+      (missing.length ? `${extra.length ? ";" : ":"} it sets ${missing.join(", ")}, which flagNames omits` : "");
+  }
+  return "";
+}
 
 /** Why an op word cannot run on the machine (the model trusts its ops), or "". */
 function badOp(op: number, m: ReproMachine): string {
@@ -121,38 +163,86 @@ export function withText(r: Repro): Repro {
   return { ...r, opsText: r.ops.map((ops, cpu) => `CPU${cpu}: ${ops.length ? ops.map(fmtOp).join(", ") : "(nothing)"}`) };
 }
 
-/** Parses and validates repro text; InputError naming the file when it is not a good repro. */
+/** Parses and validates repro text (a leading BOM is allowed); InputError naming the file when
+ *  it is not a good repro. Free text from the file comes back with its control characters made
+ *  visible (text.ts). */
 export function parseRepro(text: string, file = "repro file"): Repro {
+  const where = safeText(file);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
-    throw new InputError(`${file}: not valid JSON (truncated or corrupt)`, file);
+    throw new InputError(`${where}: not valid JSON (truncated or corrupt)`, file);
   }
   if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== REPRO_FORMAT) {
-    throw new InputError(`${file}: not a faultsim repro file`, file);
+    throw new InputError(`${where}: not a faultsim repro file`, file);
   }
   const v = (raw as { formatVersion?: unknown }).formatVersion;
+  if (typeof v !== "number") {
+    const got = v === undefined ? "it is missing" : `got ${typeof v === "string" ? `the string ${safeText(JSON.stringify(v.slice(0, 20)))}` : `a ${v === null ? "null" : typeof v}`}`;
+    throw new InputError(`${where}: formatVersion must be a number (this faultsim reads ${REPRO_FORMAT_VERSION}); ${got}`, file);
+  }
   if (v !== REPRO_FORMAT_VERSION) {
-    throw new InputError(`${file}: repro format version ${String(v)} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`, file);
+    throw new InputError(`${where}: repro format version ${v} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`, file);
   }
   const parsed = ReproSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.length ? issue.path.join(".") : "(top level)";
-    throw new InputError(`${file}: corrupt repro file: ${where}: ${issue.message}`, file);
+    const at = issue.path.length ? issue.path.join(".") : "(top level)";
+    throw new InputError(`${where}: corrupt repro file: ${safeText(at)}: ${safeText(issue.message)}`, file);
   }
-  return parsed.data;
+  const r = parsed.data;
+  return {
+    ...r,
+    faultsim: safeText(r.faultsim),
+    signature: safeText(r.signature),
+    violation: { id: safeText(r.violation.id), message: safeText(r.violation.message) },
+    ...(r.opsText ? { opsText: r.opsText.map(safeText) } : {}),
+  };
 }
 
-/** Reads and validates a repro file. */
+/** Reads and validates a repro file. Only a regular file of at most REPRO_MAX_BYTES is read:
+ *  a FIFO would block, a device (/dev/zero) never ends. */
 export function loadRepro(file: string): Repro {
+  const where = safeText(file);
+  const cannot = (err: unknown) => new InputError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file);
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  } catch (err) {
+    throw cannot(err);
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+      throw new InputError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
+    }
+    const tooBig = () => new InputError(`${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`, file);
+    if (st.size > REPRO_MAX_BYTES) throw tooBig();
+    // Read at most one byte past the limit: the file may have grown since fstat.
+    bytes = Buffer.alloc(REPRO_MAX_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, bytes, n, bytes.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n > REPRO_MAX_BYTES) throw tooBig();
+    }
+    bytes = bytes.subarray(0, n);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw cannot(err);
+  } finally {
+    closeSync(fd);
+  }
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? "unreadable";
-    throw new InputError(`${file}: cannot read (${code})`, file);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${where}: not valid UTF-8 text (corrupt, or not a repro file)`, file);
   }
   return parseRepro(text, file);
 }
@@ -179,7 +269,7 @@ function writeTemp(dir: string, text: string): string {
   try {
     const buf = Buffer.from(text, "utf8");
     for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    fsyncQuiet(fd); // fsync is what reports a full disk on some file systems
   } catch (err) {
     closeSync(fd);
     try { unlinkSync(tmp); } catch { /* already gone */ }
@@ -246,3 +336,13 @@ export function replaceRepro(file: string, r: Repro): void {
   }
   syncDir(dir);
 }
+
+function fsyncQuiet(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    // Not every file (a pipe, some FUSE mounts) can be synced; a lost write still throws.
+    if (!["EINVAL", "ENOTSUP", "EROFS"].includes((err as { code?: string }).code ?? "")) throw err;
+  }
+}
+

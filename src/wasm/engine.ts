@@ -198,7 +198,7 @@ export class Engine {
     } catch {
       bytes = -1;
     }
-    if (bytes < 0) throw new RangeError("the machine does not fit in memory (4 GiB Wasm limit)");
+    if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory (2 GiB at most: the model addresses it with an i32, and the host must be able to grow it)");
     this.refresh();
   }
 

@@ -169,6 +169,7 @@ describe("bulk machine sizing", () => {
     ["too many pages", { pagesPerMm: 65537 }],
     ["frames below the watermarks", { frames: 16, cpus: 8 }],
     ["more than 4 GiB", { slotsPerArea: 1 << 24, areas: 32 }],
+    ["between 2 and 4 GiB (the model's i32 bump pointer)", { slotsPerArea: 16000000, areas: 16 }],
   ])("refuses %s with a UsageError", (_name, over) => {
     expect(() => bulkMachineConfig({ ...sizes, ...over }, rest)).toThrow(UsageError);
   });

@@ -37,7 +37,8 @@ describe("resolveModel", () => {
     const bit = (n: string) => FLAGS.find((f) => f.name === n)!.bit;
     expect(r.flags).toBe((base.flags | bit("early-dup")) & ~bit("unique-add"));
     expect(r.flagNames).toEqual(flagNamesOf(r.flags));
-    expect(resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"]).flagNames).not.toContain("unique-add");
+    expect(() => resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"])).toThrow(UsageError);
+    expect(() => resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"])).toThrow(/--with unique-add and --without unique-add/);
   });
 
   it("refuses an unknown model or flag with one line naming the known ones", () => {

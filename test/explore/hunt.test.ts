@@ -240,7 +240,7 @@ describe("faultsim replay", () => {
       expect(r.out).toContain(f.diagram);
       expect(r.out).toContain(`reproduced: ${f.signature}`);
       // The same ops and schedule on linux-2.4.16's flags: the race is gone.
-      const fixed = await replay(writeRepro(dir, { ...f.repro, model: "linux-2.4.16", flags: resolveModel("linux-2.4.16").flags }));
+      const fixed = await replay(writeRepro(dir, { ...f.repro, model: "linux-2.4.16", flags: resolveModel("linux-2.4.16").flags, flagNames: resolveModel("linux-2.4.16").flagNames }));
       expect(fixed.code).toBe(0);
       expect(fixed.out).toMatch(/does not reproduce/);
     } finally {
