@@ -24,7 +24,10 @@ const sections = args.filter((a) => !a.startsWith("--") && !/^\d+$/.test(a));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 
 const base = (model: string): HuntOptions => ({
-  ...HUNT_DEFAULTS, model: resolveModel(model), machine: HUNT_MACHINE, shrinkMs: 0,
+  ...HUNT_DEFAULTS,
+  model: resolveModel(model),
+  machine: HUNT_MACHINE,
+  shrinkMs: 0,
 });
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,26 +49,36 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
       const r = await hunt({ ...base(model), sched, opsPerCpu: HUNT_OPS_PER_CPU[sched], seed, budgetMs: 10_000, executions: 3_000_000 });
       const cpu = process.cpuUsage(cpu0);
       const f = r.findings.find((x) => x.signature === "swapcache-unique@add_to_swap_cache");
-      if (!f) { missed++; continue; }
+      if (!f) {
+        missed++;
+        continue;
+      }
       const found = (await routeOfRepro(f.repro)).route?.route ?? "unknown";
       routes.set(found, (routes.get(found) ?? 0) + 1);
-      if (route !== undefined && found !== route) { missed++; continue; }
+      if (route !== undefined && found !== route) {
+        missed++;
+        continue;
+      }
       // The hunt's share of this process's CPU time (replay and shrink excluded by wall ratio).
       ms.push(((cpu.user + cpu.system) / 1000) * (r.huntingMs / Math.max(r.elapsedMs, 1e-9)));
       execs.push(f.execution);
     }
     const rs = [...routes].map(([k, v]) => `${k} ${v}`).join(", ");
-    console.log(`first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}, ${seeds} seeds` +
-      `${missed ? `, ${missed} not found in 10 s / 3M executions` : ""}: CPU ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
-      ` max ${Math.max(...ms).toFixed(1)}; executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}; routes: ${rs || "none"}`);
+    console.log(
+      `first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}, ${seeds} seeds` +
+        `${missed ? `, ${missed} not found in 10 s / 3M executions` : ""}: CPU ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
+        ` max ${Math.max(...ms).toFixed(1)}; executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}; routes: ${rs || "none"}`,
+    );
   }
 }
 
 async function rate(): Promise<void> {
   const r = await hunt({ ...base("linux-2.4.16"), seed: 1, budgetMs: 3000 });
-  console.log(`linux-2.4.16, default hunt (${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}): ` +
-    `${Math.round(r.executionsPerSec)} executions/s, ${(r.steps / r.executions).toFixed(0)} steps/execution, ` +
-    `${(r.stepsPerSec / 1e6).toFixed(1)}M steps/s, ${r.findings.length} findings`);
+  console.log(
+    `linux-2.4.16, default hunt (${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}): ` +
+      `${Math.round(r.executionsPerSec)} executions/s, ${(r.steps / r.executions).toFixed(0)} steps/execution, ` +
+      `${(r.stepsPerSec / 1e6).toFixed(1)}M steps/s, ${r.findings.length} findings`,
+  );
 }
 
 async function depths(executions: number): Promise<void> {
@@ -76,12 +89,21 @@ async function depths(executions: number): Promise<void> {
     let done = 0;
     let bound = "";
     for (let seed = 1; done < executions; seed++) {
-      const r = await hunt({ ...base("linux-2.4.10-pre"), sched: "pct", depth, seed, executions: executions - done, budgetMs: Number.POSITIVE_INFINITY });
+      const r = await hunt({
+        ...base("linux-2.4.10-pre"),
+        sched: "pct",
+        depth,
+        seed,
+        executions: executions - done,
+        budgetMs: Number.POSITIVE_INFINITY,
+      });
       done += r.executions;
       if (r.findings.some((f) => f.signature === "swapcache-unique@add_to_swap_cache")) hits++;
       if (r.pct) bound = fmtPctBound(r.pct);
     }
-    console.log(`pct depth ${depth}: ${hits} duplicates in ${done} executions = ${(hits / done).toExponential(2)} per execution; bound ${bound}`);
+    console.log(
+      `pct depth ${depth}: ${hits} duplicates in ${done} executions = ${(hits / done).toExponential(2)} per execution; bound ${bound}`,
+    );
   }
 }
 

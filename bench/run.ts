@@ -60,8 +60,11 @@ interface BulkCase {
 
 /** A case whose workload addresses exactly its machine's CPUs, mms, pages and areas. */
 function bulkCase(
-  name: string, about: string, sizes: MachineSizes,
-  access: Omit<WorkloadOptions, "cpus" | "mms" | "pagesPerMm" | "areas">, ops: BulkCase["ops"],
+  name: string,
+  about: string,
+  sizes: MachineSizes,
+  access: Omit<WorkloadOptions, "cpus" | "mms" | "pagesPerMm" | "areas">,
+  ops: BulkCase["ops"],
 ): BulkCase {
   const { cpus, mms, pagesPerMm, areas } = sizes;
   return { name, about, sizes, workload: { cpus, mms, pagesPerMm, areas, ...access }, ops };
@@ -70,7 +73,8 @@ function bulkCase(
 /** Reclaim: 8 x 4096 pages touched over 8192 frames (4x overcommit), one swap area; about
  *  half the accesses fault, most of them through swap-out and swap-in. */
 const THRASH = bulkCase(
-  "thrash", "4x overcommit, reclaim and swap on every other access",
+  "thrash",
+  "4x overcommit, reclaim and swap on every other access",
   { cpus: 2, mms: 8, pagesPerMm: 4096, frames: 8192, areas: 1, slotsPerArea: 1 << 16 },
   { pattern: "hotcold", writeRatio: 0.5, threads: true, forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0 },
   { full: 2_000_000, short: 30_000 },
@@ -78,7 +82,8 @@ const THRASH = bulkCase(
 /** Faults without reclaim: 4 x 4096 pages in 65536 frames; 2% munmaps keep pages going away,
  *  so about one access in eight faults (zero-page maps, anonymous pages, copy-on-write). */
 const FAULTS = bulkCase(
-  "faults", "fits in memory, 2% munmap: one access in eight faults",
+  "faults",
+  "fits in memory, 2% munmap: one access in eight faults",
   { cpus: 2, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 },
   { pattern: "uniform", writeRatio: 0.3, threads: true, forkRate: 0, exitRate: 0, munmapRate: 0.02, swapoffRate: 0, swaponRate: 0 },
   { full: 10_000_000, short: 50_000 },
@@ -92,7 +97,8 @@ function bulkMachine(c: BulkCase, seed: number) {
 /** Mean ms per iteration of a finished tinybench task. */
 function meanMs(t: Task): number {
   const r = t.result;
-  if (r.state !== "completed") throw new Error(`benchmark task ${t.name} did not complete (${r.state}${"error" in r ? `: ${String(r.error)}` : ""})`);
+  if (r.state !== "completed")
+    throw new Error(`benchmark task ${t.name} did not complete (${r.state}${"error" in r ? `: ${String(r.error)}` : ""})`);
   return r.latency.mean;
 }
 
@@ -105,28 +111,59 @@ async function benchBulk(short: boolean): Promise<void> {
 }
 
 async function benchBulkCase(
-  c: BulkCase, short: boolean, sources: BulkSources, engines: Record<Backend, Engine>,
+  c: BulkCase,
+  short: boolean,
+  sources: BulkSources,
+  engines: Record<Backend, Engine>,
 ): Promise<Record<string, unknown>> {
   const ops = short ? c.ops.short : c.ops.full;
   const last: Partial<Record<Backend, BulkResult>> = {};
   const once = async (backend: Backend) => {
     last[backend] = await runBulk({
-      backend, machine: bulkMachine(c, 1), workload: c.workload, seed: 1, ops, checkInterval: CHECK_EVERY,
-      checker: sources.checker, engine: engines[backend],
+      backend,
+      machine: bulkMachine(c, 1),
+      workload: c.workload,
+      seed: 1,
+      ops,
+      checkInterval: CHECK_EVERY,
+      checker: sources.checker,
+      engine: engines[backend],
     });
   };
   const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
   bench.add("bulk wasm", () => once("wasm")).add("bulk js", () => once("js"));
   await bench.run();
-  const out: Record<string, unknown> = { case: c.name, ops, model: BULK_MODEL, sizes: c.sizes, workload: c.workload, checkEvery: CHECK_EVERY, missing: sources.missing };
+  const out: Record<string, unknown> = {
+    case: c.name,
+    ops,
+    model: BULK_MODEL,
+    sizes: c.sizes,
+    workload: c.workload,
+    checkEvery: CHECK_EVERY,
+    missing: sources.missing,
+  };
   const rate: Record<Backend, { faults: number; accesses: number; steps: number }> = {} as never;
   for (const b of ["wasm", "js"] as const) {
     const r = last[b]!;
     const s = meanMs(bench.getTask(`bulk ${b}`)!) / 1000;
     rate[b] = { faults: r.faults / s, accesses: r.accesses / s, steps: r.steps / s };
-    out[b] = { msPerRun: s * 1000, faults: r.faults, accesses: r.accesses, steps: r.steps, faultsPerSec: rate[b].faults, accessesPerSec: rate[b].accesses, stepsPerSec: rate[b].steps, outcome: r.outcome, stateHash: r.stateHash };
+    out[b] = {
+      msPerRun: s * 1000,
+      faults: r.faults,
+      accesses: r.accesses,
+      steps: r.steps,
+      faultsPerSec: rate[b].faults,
+      accessesPerSec: rate[b].accesses,
+      stepsPerSec: rate[b].steps,
+      outcome: r.outcome,
+      stateHash: r.stateHash,
+    };
     const note = b === "wasm" ? `${c.about}: ` : "";
-    row(`bulk ${c.name} ${b} faults/s`, fmt(rate[b].faults), `${note}${r.faults} faults, ${r.accesses} accesses, ${r.steps} steps in ${(s * 1000).toFixed(0)} ms`);
+    row(
+      `bulk ${c.name} ${b} faults/s`,
+      fmt(rate[b].faults),
+      `${note}${r.faults} faults, ${r.accesses} accesses, ${r.steps} steps in ${(s * 1000).toFixed(0)} ms`,
+    );
     row(`bulk ${c.name} ${b} accesses/s`, fmt(rate[b].accesses));
     row(`bulk ${c.name} ${b} sections/s`, fmt(rate[b].steps));
   }
@@ -145,17 +182,26 @@ async function benchWorkers(short: boolean): Promise<void> {
   const executions = short ? 4 : 8;
   const ops = short ? 40_000 : 500_000;
   const spec: CampaignSpec = {
-    job: { kind: "bulk", params: { backend: "wasm", machine: bulkMachine(THRASH, 1), workload: THRASH.workload, ops, checkInterval: CHECK_EVERY } },
-    firstSeed: 1, executions, chunk: 1,
+    job: {
+      kind: "bulk",
+      params: { backend: "wasm", machine: bulkMachine(THRASH, 1), workload: THRASH.workload, ops, checkInterval: CHECK_EVERY },
+    },
+    firstSeed: 1,
+    executions,
+    chunk: 1,
   };
   const module = wasmModule("untraced");
   const pools = { 1: await WorkerPool.start({ workers: 1, module }), 2: await WorkerPool.start({ workers: 2, module }) };
   const hashes: Record<number, string> = {};
   try {
     const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
-    for (const w of [1, 2] as const) bench.add(`${w} worker(s)`, async () => { hashes[w] = (await pools[w].run(spec)).hash; });
+    for (const w of [1, 2] as const)
+      bench.add(`${w} worker(s)`, async () => {
+        hashes[w] = (await pools[w].run(spec)).hash;
+      });
     await bench.run();
-    const t1 = meanMs(bench.getTask("1 worker(s)")!), t2 = meanMs(bench.getTask("2 worker(s)")!);
+    const t1 = meanMs(bench.getTask("1 worker(s)")!),
+      t2 = meanMs(bench.getTask("2 worker(s)")!);
     const speedup = t1 / t2;
     row("1 worker", `${t1.toFixed(0)} ms`, `${executions} bulk runs x ${ops} ops`);
     row("2 workers", `${t2.toFixed(0)} ms`, `same campaign, identical result: ${hashes[1] === hashes[2] ? "yes" : "NO"}`);
@@ -192,18 +238,33 @@ async function benchRss(): Promise<void> {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const what = `${RSS_SIZES.frames} frames, ${RSS_SIZES.areas}x${RSS_SIZES.slotsPerArea} slots, ${RSS_SIZES.mms}x${RSS_SIZES.pagesPerMm} pages`;
   row("rss after configure+reset", mib(p.rssAfter), what);
-  row("rss of the machine", mib(p.rssAfter - p.rssBefore), `Wasm memory ${mib(p.wasmBytes)}; configure+reset ${p.configureResetMs.toFixed(0)} ms`);
+  row(
+    "rss of the machine",
+    mib(p.rssAfter - p.rssBefore),
+    `Wasm memory ${mib(p.wasmBytes)}; configure+reset ${p.configureResetMs.toFixed(0)} ms`,
+  );
   json.rss = { sizes: RSS_SIZES, ...p };
 }
 
 // ---- hunting ----
 
 const huntWorkload = (sched: "pct" | "random"): HuntWorkload => ({
-  cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_OPS_PER_CPU[sched], pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
-  shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio,
+  cpus: HUNT_MACHINE.cpus,
+  opsPerCpu: HUNT_OPS_PER_CPU[sched],
+  pagesPerMm: HUNT_MACHINE.pagesPerMm,
+  mms: HUNT_MACHINE.mms,
+  shareMm: HUNT_DEFAULTS.shareMm,
+  writeRatio: HUNT_DEFAULTS.writeRatio,
 });
 const huntParams = (model: string, sched: "pct" | "random", depth: number, pctK: number, huntSeed: number): HuntParams => ({
-  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth, pctK, huntSeed, workload: huntWorkload(sched),
+  backend: "wasm",
+  flags: resolveModel(model).flags,
+  machine: HUNT_MACHINE,
+  sched,
+  depth,
+  pctK,
+  huntSeed,
+  workload: huntWorkload(sched),
 });
 const isDuplicate = (signature: string) => signature.startsWith("swapcache-unique");
 const quantile = (xs: number[], q: number) => {
@@ -220,19 +281,32 @@ async function calibrateK(model: string): Promise<number> {
 async function benchHuntRate(short: boolean): Promise<void> {
   const budgetMs = short ? 400 : 3000;
   const r = await hunt({
-    ...HUNT_DEFAULTS, model: resolveModel("linux-2.4.16"), machine: HUNT_MACHINE, budgetMs, executions: Number.POSITIVE_INFINITY,
+    ...HUNT_DEFAULTS,
+    model: resolveModel("linux-2.4.16"),
+    machine: HUNT_MACHINE,
+    budgetMs,
+    executions: Number.POSITIVE_INFINITY,
   });
   const sched = HUNT_DEFAULTS.sched;
   const how = sched === "pct" ? `pct depth ${HUNT_DEFAULTS.depth}` : sched;
-  row("hunt linux-2.4.16 executions/s", fmt(r.executionsPerSec), `hunt() defaults (${how}), ${r.executions} executions, ${r.findings.length} findings`);
+  row(
+    "hunt linux-2.4.16 executions/s",
+    fmt(r.executionsPerSec),
+    `hunt() defaults (${how}), ${r.executions} executions, ${r.findings.length} findings`,
+  );
   const executions = short ? 10_000 : 200_000;
   const k = await calibrateK("linux-2.4.16");
-  const spec: CampaignSpec = { job: { kind: "hunt", params: huntParams("linux-2.4.16", sched, HUNT_DEFAULTS.depth, k, 1) }, firstSeed: 0, executions };
+  const spec: CampaignSpec = {
+    job: { kind: "hunt", params: huntParams("linux-2.4.16", sched, HUNT_DEFAULTS.depth, k, 1) },
+    firstSeed: 0,
+    executions,
+  };
   const t0 = performance.now();
   await runCampaignInline(spec);
   const t1 = performance.now();
   const pool = await WorkerPool.start({ workers: 2 });
-  let t2 = 0, t3 = 0;
+  let t2 = 0,
+    t3 = 0;
   try {
     await pool.run({ ...spec, executions: Math.min(executions, 4000) }); // warm the workers' JIT
     t2 = performance.now();
@@ -241,10 +315,24 @@ async function benchHuntRate(short: boolean): Promise<void> {
   } finally {
     await pool.close();
   }
-  const inline = executions / ((t1 - t0) / 1000), two = executions / ((t3 - t2) / 1000);
-  row("hunt campaign, 1 thread", fmt(inline) + "/s", `${executions} executions (src/workers huntRange, ${how}${sched === "pct" ? `, k = ${k}` : ""})`);
+  const inline = executions / ((t1 - t0) / 1000),
+    two = executions / ((t3 - t2) / 1000);
+  row(
+    "hunt campaign, 1 thread",
+    fmt(inline) + "/s",
+    `${executions} executions (src/workers huntRange, ${how}${sched === "pct" ? `, k = ${k}` : ""})`,
+  );
   row("hunt campaign, 2 workers", fmt(two) + "/s", `${(two / inline).toFixed(2)}x`);
-  json.huntRate = { model: "linux-2.4.16", sched, huntPerSec: r.executionsPerSec, huntExecutions: r.executions, findings: r.findings.length, campaignInlinePerSec: inline, campaign2WorkersPerSec: two, k };
+  json.huntRate = {
+    model: "linux-2.4.16",
+    sched,
+    huntPerSec: r.executionsPerSec,
+    huntExecutions: r.executions,
+    findings: r.findings.length,
+    campaignInlinePerSec: inline,
+    campaign2WorkersPerSec: two,
+    k,
+  };
 }
 
 /** Executions and ms until the first swap-cache duplicate of a hunt seed (search only, no shrinking). */
@@ -270,14 +358,21 @@ async function benchTimeToDuplicate(short: boolean): Promise<void> {
   const e = Engine.wasm(wasmModule("untraced"));
   const out: Record<string, unknown> = { model, seeds, cap, k };
   for (const sched of ["pct", "random"] as const) {
-    const ms: number[] = [], execs: number[] = [];
+    const ms: number[] = [],
+      execs: number[] = [];
     let missed = 0;
     for (let s = 1; s <= seeds; s++) {
       const r = timeToDuplicate(e, huntParams(model, sched, HUNT_DEFAULTS.depth, k, s), cap);
-      if (r) { ms.push(r.ms); execs.push(r.executions); } else missed++;
+      if (r) {
+        ms.push(r.ms);
+        execs.push(r.executions);
+      } else missed++;
     }
-    const note = `${seeds} seeds` + (execs.length ? `, executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}` : "") +
-      (missed ? `, ${missed} not found in ${cap} executions` : "") + (sched === "pct" ? `, depth ${HUNT_DEFAULTS.depth}, k = ${k}` : "");
+    const note =
+      `${seeds} seeds` +
+      (execs.length ? `, executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}` : "") +
+      (missed ? `, ${missed} not found in ${cap} executions` : "") +
+      (sched === "pct" ? `, depth ${HUNT_DEFAULTS.depth}, k = ${k}` : "");
     row(`first duplicate ${sched} median`, ms.length ? `${quantile(ms, 0.5).toFixed(1)} ms` : "none", note);
     row(`first duplicate ${sched} p95`, ms.length ? `${quantile(ms, 0.95).toFixed(1)} ms` : "none");
     out[sched] = { ms, executions: execs, missed, medianMs: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95) };
@@ -295,13 +390,30 @@ async function benchPctBound(short: boolean): Promise<void> {
   try {
     for (const depth of [1, 2, 3]) {
       const r = await pool.run({ job: { kind: "hunt", params: huntParams(model, "pct", depth, k, 7) }, firstSeed: 0, executions });
-      const hits = Object.entries(r.hits).filter(([sig]) => isDuplicate(sig)).reduce((n, [, v]) => n + v, 0);
+      const hits = Object.entries(r.hits)
+        .filter(([sig]) => isDuplicate(sig))
+        .reduce((n, [, v]) => n + v, 0);
       // The bound is stated for the k the change points are drawn over (the calibrated one).
       const b = pctBoundOfAgents(r.agentMask, HUNT_MACHINE.cpus, k, depth);
       const observed = hits / r.executions;
       const mean = r.decisions / Math.max(1, r.executions);
-      row(`pct depth ${depth} hits/execution`, observed.toExponential(2), `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}; change points over k = ${k}, mean ${mean.toFixed(0)} decisions`);
-      out.push({ depth, executions: r.executions, hits, observed, bound: b.perExecution, n: b.n, k: b.k, pctK: k, meanDecisions: mean, allHits: r.hits });
+      row(
+        `pct depth ${depth} hits/execution`,
+        observed.toExponential(2),
+        `bound ${b.perExecution.toExponential(2)} = 1/(${b.n}·${b.k}^${depth - 1}); ${hits} duplicates in ${r.executions}; change points over k = ${k}, mean ${mean.toFixed(0)} decisions`,
+      );
+      out.push({
+        depth,
+        executions: r.executions,
+        hits,
+        observed,
+        bound: b.perExecution,
+        n: b.n,
+        k: b.k,
+        pctK: k,
+        meanDecisions: mean,
+        allHits: r.hits,
+      });
     }
   } finally {
     await pool.close();
@@ -358,12 +470,14 @@ async function main(): Promise<void> {
   const load = os.loadavg()[0];
   json.loadavg1 = load;
   json.cpus = os.availableParallelism();
-  console.log(`faultsim bench${short ? " --short" : ""} (node ${process.version}, ${json.cpus} CPUs, load average ${load.toFixed(2)} at the end)`);
+  console.log(
+    `faultsim bench${short ? " --short" : ""} (node ${process.version}, ${json.cpus} CPUs, load average ${load.toFixed(2)} at the end)`,
+  );
   for (const r of rows) console.log(`  ${r.measure.padEnd(w)}  ${r.value.padStart(v)}  ${r.note ?? ""}`);
   console.log("BENCH_JSON " + JSON.stringify(json));
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(3);
 });

@@ -28,7 +28,9 @@ function version(): string {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "faultsim" && pkg.version) return pkg.version;
-    } catch { /* not here: go up */ }
+    } catch {
+      /* not here: go up */
+    }
     dir = path.dirname(dir);
   }
   return "0.0.0";
@@ -46,26 +48,69 @@ const intOpt = intOption;
 const fracOpt = fractionOption;
 
 interface RunCliOptions {
-  model: string; with: string[]; without: string[]; seed: string; cpus: string; mms: string;
-  pages: string; frames: string; areas: string; slots: string; ops: string; pattern: Pattern;
-  writeRatio: string; hotFraction: string; hotProbability: string; threads?: boolean; forkRate: string; exitRate: string; munmapRate: string;
-  swapoffRate: string; swaponRate: string; checkInterval: string; kswapd?: boolean;
-  sched: "random" | "rtc"; backend: Backend; json?: boolean;
+  model: string;
+  with: string[];
+  without: string[];
+  seed: string;
+  cpus: string;
+  mms: string;
+  pages: string;
+  frames: string;
+  areas: string;
+  slots: string;
+  ops: string;
+  pattern: Pattern;
+  writeRatio: string;
+  hotFraction: string;
+  hotProbability: string;
+  threads?: boolean;
+  forkRate: string;
+  exitRate: string;
+  munmapRate: string;
+  swapoffRate: string;
+  swaponRate: string;
+  checkInterval: string;
+  kswapd?: boolean;
+  sched: "random" | "rtc";
+  backend: Backend;
+  json?: boolean;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
 interface RunSettings {
-  model: ResolvedModel; with: string[]; without: string[]; seed: number; cpus: number; mms: number;
-  pages: number; frames: number; areas: number; slots: number; ops: number; pattern: Pattern;
-  writeRatio: number; hotFraction: number; hotProbability: number; threads: boolean; forkRate: number; exitRate: number; munmapRate: number;
-  swapoffRate: number; swaponRate: number; checkInterval: number; kswapd: boolean;
-  sched: "random" | "rtc"; backend: Backend;
+  model: ResolvedModel;
+  with: string[];
+  without: string[];
+  seed: number;
+  cpus: number;
+  mms: number;
+  pages: number;
+  frames: number;
+  areas: number;
+  slots: number;
+  ops: number;
+  pattern: Pattern;
+  writeRatio: number;
+  hotFraction: number;
+  hotProbability: number;
+  threads: boolean;
+  forkRate: number;
+  exitRate: number;
+  munmapRate: number;
+  swapoffRate: number;
+  swaponRate: number;
+  checkInterval: number;
+  kswapd: boolean;
+  sched: "random" | "rtc";
+  backend: Backend;
 }
 
 function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
   return {
-    model, with: o.with, without: o.without,
+    model,
+    with: o.with,
+    without: o.without,
     seed: seedOption(o.seed),
     cpus: intOpt("cpus", o.cpus, 1, 8),
     mms: intOpt("mms", o.mms, 1, 64),
@@ -94,14 +139,32 @@ function settingsOf(o: RunCliOptions): RunSettings {
 /** A command line that reruns these settings exactly. */
 function reproCommand(s: RunSettings): string {
   const parts = [
-    "faultsim run", `--model ${s.model.name}`, ...s.with.map((f) => `--with ${f}`), ...s.without.map((f) => `--without ${f}`),
-    `--seed ${s.seed}`, `--cpus ${s.cpus}`, `--mms ${s.mms}`, `--pages ${s.pages}`, `--frames ${s.frames}`,
-    `--areas ${s.areas}`, `--slots ${s.slots}`, `--ops ${s.ops}`, `--pattern ${s.pattern}`,
-    `--write-ratio ${s.writeRatio}`, `--hot-fraction ${s.hotFraction}`, `--hot-probability ${s.hotProbability}`,
-    ...(s.threads ? ["--threads"] : []), `--fork-rate ${s.forkRate}`,
-    `--exit-rate ${s.exitRate}`, `--munmap-rate ${s.munmapRate}`, `--swapoff-rate ${s.swapoffRate}`,
-    `--swapon-rate ${s.swaponRate}`, `--check-interval ${s.checkInterval}`, s.kswapd ? "--kswapd" : "--no-kswapd",
-    `--sched ${s.sched}`, `--backend ${s.backend}`,
+    "faultsim run",
+    `--model ${s.model.name}`,
+    ...s.with.map((f) => `--with ${f}`),
+    ...s.without.map((f) => `--without ${f}`),
+    `--seed ${s.seed}`,
+    `--cpus ${s.cpus}`,
+    `--mms ${s.mms}`,
+    `--pages ${s.pages}`,
+    `--frames ${s.frames}`,
+    `--areas ${s.areas}`,
+    `--slots ${s.slots}`,
+    `--ops ${s.ops}`,
+    `--pattern ${s.pattern}`,
+    `--write-ratio ${s.writeRatio}`,
+    `--hot-fraction ${s.hotFraction}`,
+    `--hot-probability ${s.hotProbability}`,
+    ...(s.threads ? ["--threads"] : []),
+    `--fork-rate ${s.forkRate}`,
+    `--exit-rate ${s.exitRate}`,
+    `--munmap-rate ${s.munmapRate}`,
+    `--swapoff-rate ${s.swapoffRate}`,
+    `--swapon-rate ${s.swaponRate}`,
+    `--check-interval ${s.checkInterval}`,
+    s.kswapd ? "--kswapd" : "--no-kswapd",
+    `--sched ${s.sched}`,
+    `--backend ${s.backend}`,
   ];
   return parts.join(" ");
 }
@@ -113,9 +176,20 @@ async function runCommand(o: RunCliOptions): Promise<number> {
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
   );
   const workload: WorkloadOptions = {
-    cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, areas: s.areas, pattern: s.pattern, writeRatio: s.writeRatio,
-    hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate,
-    exitRate: s.exitRate, munmapRate: s.munmapRate, swapoffRate: s.swapoffRate, swaponRate: s.swaponRate,
+    cpus: s.cpus,
+    mms: s.mms,
+    pagesPerMm: s.pages,
+    areas: s.areas,
+    pattern: s.pattern,
+    writeRatio: s.writeRatio,
+    hotFraction: s.hotFraction,
+    hotProbability: s.hotProbability,
+    threads: s.threads,
+    forkRate: s.forkRate,
+    exitRate: s.exitRate,
+    munmapRate: s.munmapRate,
+    swapoffRate: s.swapoffRate,
+    swaponRate: s.swaponRate,
   };
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
@@ -123,7 +197,12 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   let r: BulkResult;
   try {
     r = await runBulk({
-      backend: s.backend, machine, workload, seed: s.seed, ops: s.ops, checkInterval: s.checkInterval,
+      backend: s.backend,
+      machine,
+      workload,
+      seed: s.seed,
+      ops: s.ops,
+      checkInterval: s.checkInterval,
       checker: sources.checker,
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
@@ -138,8 +217,10 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
     // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
     const v = r.violations[0];
-    process.stderr.write(`faultsim: VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}\n` +
-      `faultsim: reproduce with: ${reproCommand(s)}\n`);
+    process.stderr.write(
+      `faultsim: VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}\n` +
+        `faultsim: reproduce with: ${reproCommand(s)}\n`,
+    );
   }
   return r.violations.length > 0 ? 1 : 0;
 }
@@ -148,7 +229,12 @@ async function progressBar(total: number): Promise<{ update(n: number): void; st
   if (!process.stderr.isTTY) return undefined;
   const { default: cliProgress } = await import("cli-progress");
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: "running [{bar}] {percentage}% | {value}/{total} ops | {duration_formatted}", hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: "running [{bar}] {percentage}% | {value}/{total} ops | {duration_formatted}",
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -161,8 +247,28 @@ function runJson(s: RunSettings, r: BulkResult) {
     command: "run",
     version: version(),
     model: { name: s.model.name, flags: s.model.flagNames, flagWord: s.model.flags },
-    machine: { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots, kswapd: s.kswapd, sched: s.sched },
-    workload: { pattern: s.pattern, writeRatio: s.writeRatio, hotFraction: s.hotFraction, hotProbability: s.hotProbability, threads: s.threads, forkRate: s.forkRate, exitRate: s.exitRate, munmapRate: s.munmapRate, swapoffRate: s.swapoffRate, swaponRate: s.swaponRate },
+    machine: {
+      cpus: s.cpus,
+      mms: s.mms,
+      pagesPerMm: s.pages,
+      frames: s.frames,
+      areas: s.areas,
+      slotsPerArea: s.slots,
+      kswapd: s.kswapd,
+      sched: s.sched,
+    },
+    workload: {
+      pattern: s.pattern,
+      writeRatio: s.writeRatio,
+      hotFraction: s.hotFraction,
+      hotProbability: s.hotProbability,
+      threads: s.threads,
+      forkRate: s.forkRate,
+      exitRate: s.exitRate,
+      munmapRate: s.munmapRate,
+      swapoffRate: s.swapoffRate,
+      swaponRate: s.swaponRate,
+    },
     seed: s.seed,
     backend: r.backend,
     modelId: modelId(r.backend) ?? null,
@@ -245,9 +351,12 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
     lines.push(`  ${"".padEnd(fw)}  change: ${f.patch}`);
   }
   const id = modelId();
-  lines.push("", id
-    ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`
-    : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)");
+  lines.push(
+    "",
+    id
+      ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`
+      : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)",
+  );
   await writeOut(lines.join("\n") + "\n");
   return 0;
 }
@@ -297,13 +406,17 @@ export function buildProgram(): Command {
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .option("--json", "print one JSON object on stdout")
-    .action(async (o: RunCliOptions) => { actionExit = await runCommand(o); });
+    .action(async (o: RunCliOptions) => {
+      actionExit = await runCommand(o);
+    });
 
   program
     .command("models")
     .description("list the kernel models and their flags")
     .option("--json", "print one JSON object on stdout")
-    .action(async (o: { json?: boolean }) => { actionExit = await modelsCommand(o); });
+    .action(async (o: { json?: boolean }) => {
+      actionExit = await modelsCommand(o);
+    });
 
   registerExploreCommands(program);
   return program;
@@ -316,7 +429,12 @@ function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0; // --help, --version
     if (err.code === "commander.help" || err.code === "commander.helpDisplayed") return 2; // help shown for a missing command
-    line(err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim());
+    line(
+      err.message
+        .replace(/^error: /, "")
+        .replace(/\s*\n\s*/g, " ")
+        .trim(),
+    );
     return 2;
   }
   if (err instanceof UsageError || err instanceof InputError) {
@@ -356,7 +474,9 @@ if (isEntryPoint()) {
   // A closed or full stdout (src/output.ts) may be reported before or after main() ends: the
   // exit code is settled from both, whichever comes last.
   let done: number | undefined;
-  guardOutput(() => { if (done !== undefined) process.exitCode = exitCodeWith(done); });
+  guardOutput(() => {
+    if (done !== undefined) process.exitCode = exitCodeWith(done);
+  });
   // An explore command may have set process.exitCode itself (e.g. 1 for a violation found).
   main().then((code) => {
     done = code !== 0 ? code : Number(process.exitCode ?? 0);

@@ -9,7 +9,10 @@ export class UsageError extends Error {
 /** A file the user gave us is unreadable, truncated, corrupt or foreign. */
 export class InputError extends Error {
   override readonly name = "InputError";
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(message);
   }
 }

@@ -35,9 +35,11 @@ const builds = [
   { out: "build/faultsim-untraced.wasm", use: ["--use", "FAULTSIM_UNTRACED=1"] },
 ];
 // The two builds side by side (a machine has two cores or more).
-await Promise.all(builds.map(async (b) => {
-  await node(asc, ["assembly/index.ts", "--target", "release", ...b.use, "-o", b.out]);
-  await node(wasmOpt, [b.out, "-O3", ...FEATURES, "-o", b.out]);
-}));
+await Promise.all(
+  builds.map(async (b) => {
+    await node(asc, ["assembly/index.ts", "--target", "release", ...b.use, "-o", b.out]);
+    await node(wasmOpt, [b.out, "-O3", ...FEATURES, "-o", b.out]);
+  }),
+);
 await node(path.join(root, "src/build/model-id.mjs"), []);
 console.log(`built ${builds.map((b) => b.out).join(", ")}`);

@@ -19,26 +19,52 @@ export function bind_memory(m: WebAssembly.Memory, base: number): void {
   rebind();
 }
 
-export function ld(addr: number): number { return H32[addr >> 2]; }
-export function st(addr: number, v: number): void { H32[addr >> 2] = v; }
-export function ld16(addr: number): number { return H16[addr >> 1]; }
-export function st16(addr: number, v: number): void { H16[addr >> 1] = v & 0xffff; }
-export function ld8(addr: number): number { return H8[addr]; }
-export function st8(addr: number, v: number): void { H8[addr] = v & 0xff; }
-export function imul(a: number, b: number): number { return Math.imul(a, b); }
-export function idiv(a: number, b: number): number { return (a / b) | 0; }
-export function irem(a: number, b: number): number { return (a % b) | 0; }
-export function clz32(a: number): number { return Math.clz32(a); }
+export function ld(addr: number): number {
+  return H32[addr >> 2];
+}
+export function st(addr: number, v: number): void {
+  H32[addr >> 2] = v;
+}
+export function ld16(addr: number): number {
+  return H16[addr >> 1];
+}
+export function st16(addr: number, v: number): void {
+  H16[addr >> 1] = v & 0xffff;
+}
+export function ld8(addr: number): number {
+  return H8[addr];
+}
+export function st8(addr: number, v: number): void {
+  H8[addr] = v & 0xff;
+}
+export function imul(a: number, b: number): number {
+  return Math.imul(a, b);
+}
+export function idiv(a: number, b: number): number {
+  return (a / b) | 0;
+}
+export function irem(a: number, b: number): number {
+  return (a % b) | 0;
+}
+export function clz32(a: number): number {
+  return Math.clz32(a);
+}
 export function pop32(a: number): number {
   a = a - ((a >>> 1) & 0x55555555);
   a = (a & 0x33333333) + ((a >>> 2) & 0x33333333);
   return Math.imul((a + (a >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
-export function ctz32(a: number): number { return a === 0 ? 32 : 31 - Math.clz32(a & -a); }
+export function ctz32(a: number): number {
+  return a === 0 ? 32 : 31 - Math.clz32(a & -a);
+}
 /** The JS twin can trace (platform.ts TRACE_BUILT). */
 export const TRACE_BUILT = true;
-export function trap(): void { throw new Error("faultsim model: trap"); }
-export function heap_start(): number { return heapBase; }
+export function trap(): void {
+  throw new Error("faultsim model: trap");
+}
+export function heap_start(): number {
+  return heapBase;
+}
 export function ensure_memory(bytes: number): boolean {
   const have = memory.buffer.byteLength;
   if (bytes <= have) return true;

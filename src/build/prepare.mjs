@@ -10,12 +10,22 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SOURCES = ["assembly", "src", "bench", "package.json", "package-lock.json", "asconfig.json", "tsconfig.json"];
-const OUTPUTS = ["build/faultsim.wasm", "build/faultsim-untraced.wasm", "build/faultsim.model-id.json", "dist/jsmodel/model.js", "dist/src/cli.js"];
+const OUTPUTS = [
+  "build/faultsim.wasm",
+  "build/faultsim-untraced.wasm",
+  "build/faultsim.model-id.json",
+  "dist/jsmodel/model.js",
+  "dist/src/cli.js",
+];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */
 function newest(p) {
   let st;
-  try { st = statSync(p); } catch { return 0; }
+  try {
+    st = statSync(p);
+  } catch {
+    return 0;
+  }
   if (!st.isDirectory()) return st.mtimeMs;
   let t = st.mtimeMs;
   for (const name of readdirSync(p)) t = Math.max(t, newest(path.join(p, name)));

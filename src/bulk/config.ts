@@ -4,7 +4,16 @@
 // before the model tries to grow its memory.
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import {
-  SCHED, MAX_CPUS, MAX_AREAS, MAX_AGENTS, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, AREA_WORDS, MM_WORDS, TRACE_WORDS,
+  SCHED,
+  MAX_CPUS,
+  MAX_AREAS,
+  MAX_AGENTS,
+  AGENT_WORDS,
+  STACK_FRAMES,
+  FRAME_WORDS,
+  AREA_WORDS,
+  MM_WORDS,
+  TRACE_WORDS,
   WORKLOAD_WORDS,
 } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
@@ -12,11 +21,11 @@ import { UsageError } from "../errors.js";
 /** Inclusive bounds of each size option (op encoding and swap entry limits in brackets). */
 export const LIMITS = {
   cpus: { min: 1, max: MAX_CPUS },
-  mms: { min: 1, max: 64 },             // 6 bits of mm in an op
-  pages: { min: 1, max: 65536 },        // 16 bits of page in an op
-  frames: { min: 16, max: 1 << 24 },    // a zero page plus the watermarks, and room to run
+  mms: { min: 1, max: 64 }, // 6 bits of mm in an op
+  pages: { min: 1, max: 65536 }, // 16 bits of page in an op
+  frames: { min: 16, max: 1 << 24 }, // a zero page plus the watermarks, and room to run
   areas: { min: 1, max: MAX_AREAS },
-  slots: { min: 2, max: 1 << 24 },      // slot 0 is the BAD header; 24-bit swap offset
+  slots: { min: 2, max: 1 << 24 }, // slot 0 is the BAD header; 24-bit swap offset
 } as const;
 
 /** The model's memory ends at 2 GiB: layout_machine (assembly/kernel/state.ts) lays it out with
@@ -82,10 +91,7 @@ export function estimateBytes(c: MachineConfig): number {
 }
 
 /** Validates the sizes and builds the machine; throws UsageError with one line. */
-export function bulkMachineConfig(
-  s: MachineSizes,
-  rest: { flags: number; kswapd: boolean; seed: number; sched: number },
-): MachineConfig {
+export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd: boolean; seed: number; sched: number }): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
   checkSize("mms", s.mms, LIMITS.mms.min, LIMITS.mms.max);
   checkSize("pages", s.pagesPerMm, LIMITS.pages.min, LIMITS.pages.max);
@@ -96,11 +102,23 @@ export function bulkMachineConfig(
   const freeMin = Math.min(255, Math.max(2, s.frames >> 7));
   const c: MachineConfig = {
     ...DEFAULT_CONFIG,
-    cpus: s.cpus, frames: s.frames, mms: s.mms, pagesPerMm: s.pagesPerMm, areas: s.areas,
+    cpus: s.cpus,
+    frames: s.frames,
+    mms: s.mms,
+    pagesPerMm: s.pagesPerMm,
+    areas: s.areas,
     slotsPerArea: s.slotsPerArea,
-    flags: rest.flags, kswapd: rest.kswapd, seed: rest.seed | 0, sched: rest.sched,
-    opCap: BULK_OPCAP, logCap: 1 << 16, logRing: true, traceCap: 0,
-    freeMin, freeLow: freeMin * 2, freeHigh: freeMin * 3,
+    flags: rest.flags,
+    kswapd: rest.kswapd,
+    seed: rest.seed | 0,
+    sched: rest.sched,
+    opCap: BULK_OPCAP,
+    logCap: 1 << 16,
+    logRing: true,
+    traceCap: 0,
+    freeMin,
+    freeLow: freeMin * 2,
+    freeHigh: freeMin * 3,
   };
   if (c.freeHigh + 2 * s.cpus >= s.frames) {
     throw new UsageError(`--frames ${s.frames} leaves no room above the reclaim watermark (${c.freeHigh}) for ${s.cpus} CPUs`);
@@ -108,7 +126,9 @@ export function bulkMachineConfig(
   const bytes = estimateBytes(c);
   if (bytes >= WASM_MEMORY_LIMIT) {
     const gib = (bytes / 2 ** 30).toFixed(1);
-    throw new UsageError(`this machine needs ${gib} GiB of model memory, more than the model's 2 GiB (it addresses its memory with an i32): reduce --frames, --pages x --mms or --slots`);
+    throw new UsageError(
+      `this machine needs ${gib} GiB of model memory, more than the model's 2 GiB (it addresses its memory with an i32): reduce --frames, --pages x --mms or --slots`,
+    );
   }
   return c;
 }

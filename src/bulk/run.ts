@@ -134,7 +134,10 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
       lastOpsStep = stats.steps;
     } else if (stats.steps - lastOpsStep >= livelockSteps) {
       violations.push({
-        source: "watchdog", invariant: "livelock", signature: "livelock@bulk", step: stats.steps,
+        source: "watchdog",
+        invariant: "livelock",
+        signature: "livelock@bulk",
+        step: stats.steps,
         message: `no operation completed in the last ${stats.steps - lastOpsStep} steps`,
       });
       break;
@@ -161,7 +164,10 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
     accesses: stats.accesses,
     seconds,
     rates: {
-      stepsPerSec: per(stats.steps), opsPerSec: per(stats.ops), faultsPerSec: per(faults), accessesPerSec: per(stats.accesses),
+      stepsPerSec: per(stats.steps),
+      opsPerSec: per(stats.ops),
+      faultsPerSec: per(faults),
+      accessesPerSec: per(stats.accesses),
     },
     pressure: { pages, frames: o.machine.frames - 1, ratio: pages / (o.machine.frames - 1) },
     checks,

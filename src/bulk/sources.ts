@@ -13,12 +13,20 @@ export interface BulkSources {
 /** Bulk mode's workload options in src/workload's terms. */
 export function generatorOptions(o: WorkloadOptions): GeneratorOptions {
   return {
-    cpus: o.cpus, mms: o.mms, pagesPerMm: o.pagesPerMm, areas: o.areas, pattern: o.pattern,
-    writeRatio: o.writeRatio, threadsShareMm: o.threads,
+    cpus: o.cpus,
+    mms: o.mms,
+    pagesPerMm: o.pagesPerMm,
+    areas: o.areas,
+    pattern: o.pattern,
+    writeRatio: o.writeRatio,
+    threadsShareMm: o.threads,
     hotFraction: o.hotFraction ?? DEFAULT_WORKLOAD.hotFraction,
     hotProbability: o.hotProbability ?? DEFAULT_WORKLOAD.hotProbability,
-    forkRate: o.forkRate, exitRate: o.exitRate, munmapRate: o.munmapRate,
-    swapoffRate: o.swapoffRate, swaponRate: o.swaponRate,
+    forkRate: o.forkRate,
+    exitRate: o.exitRate,
+    munmapRate: o.munmapRate,
+    swapoffRate: o.swapoffRate,
+    swaponRate: o.swaponRate,
   };
 }
 

@@ -27,11 +27,31 @@ function intOpt(name: string, raw: string, min: number, max: number): number {
 }
 
 interface HuntCli {
-  model: string; with: string[]; without: string[]; sched: SchedKind; depth: string; seed: string;
-  budgetMs: string; executions?: string; ops?: string; cpus: string; frames: string; pages: string;
-  slots: string; pageCluster: string; kswapd?: boolean; threads: boolean; writeRatio: string;
-  shrinkMs: string; keepGoing?: boolean; full?: boolean; out: string; json?: boolean; backend: Backend;
-  workers: string; jsonl?: string;
+  model: string;
+  with: string[];
+  without: string[];
+  sched: SchedKind;
+  depth: string;
+  seed: string;
+  budgetMs: string;
+  executions?: string;
+  ops?: string;
+  cpus: string;
+  frames: string;
+  pages: string;
+  slots: string;
+  pageCluster: string;
+  kswapd?: boolean;
+  threads: boolean;
+  writeRatio: string;
+  shrinkMs: string;
+  keepGoing?: boolean;
+  full?: boolean;
+  out: string;
+  json?: boolean;
+  backend: Backend;
+  workers: string;
+  jsonl?: string;
 }
 
 function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
@@ -55,13 +75,16 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: num
   const writeRatio = Number(o.writeRatio);
   if (!(writeRatio >= 0 && writeRatio <= 1)) throw new UsageError(`--write-ratio must be between 0 and 1, got '${o.writeRatio}'`);
   const opts: HuntOptions = {
-    model, machine, sched: o.sched,
+    model,
+    machine,
+    sched: o.sched,
     depth: intOpt("depth", o.depth, 1, 9),
     seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1) | 0,
     budgetMs: intOpt("budget-ms", o.budgetMs, 1, 2 ** 31),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOpt("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
     opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOpt("ops", o.ops, 1, HUNT_OPCAP),
-    shareMm: o.threads, writeRatio,
+    shareMm: o.threads,
+    writeRatio,
     keepGoing: o.keepGoing === true,
     backend: o.backend,
     shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
@@ -78,9 +101,13 @@ function progressLine(): { update(executions: number, findings: number, ms: numb
   if (!process.stderr.isTTY) return undefined;
   return {
     update(executions, findings, ms) {
-      process.stderr.write(`\rhunting: ${num(executions)} executions (${rate(executions / (ms / 1000))}), ${findings} found, ${(ms / 1000).toFixed(1)} s `);
+      process.stderr.write(
+        `\rhunting: ${num(executions)} executions (${rate(executions / (ms / 1000))}), ${findings} found, ${(ms / 1000).toFixed(1)} s `,
+      );
     },
-    done() { process.stderr.write("\r\x1b[K"); },
+    done() {
+      process.stderr.write("\r\x1b[K");
+    },
   };
 }
 
@@ -105,7 +132,10 @@ export function checkOutDir(dir: string): void {
  *  write (nothing buffered in this process). A reader that went away ends the stream, not
  *  the hunt. */
 export class EventStream {
-  private constructor(private fd: number | undefined, private readonly own: boolean) {}
+  private constructor(
+    private fd: number | undefined,
+    private readonly own: boolean,
+  ) {}
 
   /** `-` is stdout; a file must not exist yet (never overwritten). */
   static open(target: string | undefined): EventStream {
@@ -116,20 +146,24 @@ export class EventStream {
       fd = openSync(target, "wx");
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw new UsageError(code === "EEXIST"
-        ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
-        : `--jsonl ${target}: cannot create it (${code ?? (err as Error).message})`);
+      throw new UsageError(
+        code === "EEXIST"
+          ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
+          : `--jsonl ${target}: cannot create it (${code ?? (err as Error).message})`,
+      );
     }
     return new EventStream(fd, true);
   }
 
-  get active(): boolean { return this.fd !== undefined; }
+  get active(): boolean {
+    return this.fd !== undefined;
+  }
 
   write(event: Record<string, unknown>): void {
     if (this.fd === undefined) return;
     const buf = Buffer.from(JSON.stringify(event) + "\n", "utf8");
     try {
-      for (let off = 0; off < buf.length;) {
+      for (let off = 0; off < buf.length; ) {
         try {
           off += writeSync(this.fd, buf, off, buf.length - off);
         } catch (err) {
@@ -139,7 +173,10 @@ export class EventStream {
       }
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === "EPIPE") { this.close(); return; } // the reader is gone
+      if (code === "EPIPE") {
+        this.close();
+        return;
+      } // the reader is gone
       this.close();
       throw new UsageError(`--jsonl: cannot write the event stream (${code ?? (err as Error).message})`);
     }
@@ -147,7 +184,11 @@ export class EventStream {
 
   close(): void {
     if (this.fd !== undefined && this.own) {
-      try { closeSync(this.fd); } catch { /* already closed */ }
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
     }
     this.fd = undefined;
   }
@@ -172,9 +213,12 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: numbe
     lines.push("");
   });
   const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
-  lines.push(`executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
-    `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` + (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
-    (r.interrupted ? " (interrupted)" : ""));
+  lines.push(
+    `executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
+      `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` +
+      (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
+      (r.interrupted ? " (interrupted)" : ""),
+  );
   lines.push(`distinct signatures: ${r.findings.length}${r.findings.length ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
   if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
@@ -188,14 +232,28 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     modelId: modelId(o.backend) ?? null,
     model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
     machine: o.machine,
-    sched: o.sched, depth: o.sched === "pct" ? o.depth : undefined, seed: o.seed,
+    sched: o.sched,
+    depth: o.sched === "pct" ? o.depth : undefined,
+    seed: o.seed,
     opsPerCpu: o.opsPerCpu,
-    executions: r.executions, steps: r.steps, elapsedMs: r.elapsedMs, huntingMs: r.huntingMs, setupMs: r.setupMs, interrupted: r.interrupted,
-    executionsPerSec: r.executionsPerSec, stepsPerSec: r.stepsPerSec,
+    executions: r.executions,
+    steps: r.steps,
+    elapsedMs: r.elapsedMs,
+    huntingMs: r.huntingMs,
+    setupMs: r.setupMs,
+    interrupted: r.interrupted,
+    executionsPerSec: r.executionsPerSec,
+    stepsPerSec: r.stepsPerSec,
     signatures: r.findings.map((f) => f.signature),
     findings: r.findings.map((f, i) => ({
-      signature: f.signature, id: f.verdict.id, message: f.verdict.message, file: files[i],
-      execution: f.execution, original: f.original, shrunk: f.shrunk, diagram: f.diagram,
+      signature: f.signature,
+      id: f.verdict.id,
+      message: f.verdict.message,
+      file: files[i],
+      execution: f.execution,
+      original: f.original,
+      shrunk: f.shrunk,
+      diagram: f.diagram,
     })),
     pct: r.pct,
   };
@@ -224,19 +282,38 @@ async function huntCommand(o: HuntCli): Promise<void> {
 }
 
 async function huntRun(
-  o: HuntCli, opts: HuntOptions, out: string, workers: number, events: EventStream, summary: NodeJS.WriteStream,
+  o: HuntCli,
+  opts: HuntOptions,
+  out: string,
+  workers: number,
+  events: EventStream,
+  summary: NodeJS.WriteStream,
 ): Promise<void> {
   opts.fullDiagram = o.full === true;
   opts.out = out;
   const started = performance.now();
   events.write({
-    event: "start", time: new Date().toISOString(), pid: process.pid, version: faultsimVersion(), modelId: modelId(opts.backend) ?? null,
+    event: "start",
+    time: new Date().toISOString(),
+    pid: process.pid,
+    version: faultsimVersion(),
+    modelId: modelId(opts.backend) ?? null,
     model: { name: opts.model.name, flags: opts.model.flagNames, flagWord: opts.model.flags },
     options: {
-      machine: opts.machine, sched: opts.sched, depth: opts.sched === "pct" ? opts.depth : undefined, seed: opts.seed,
-      budgetMs: opts.budgetMs, executions: Number.isFinite(opts.executions) ? opts.executions : null, opsPerCpu: opts.opsPerCpu,
-      shareMm: opts.shareMm, writeRatio: opts.writeRatio, keepGoing: opts.keepGoing, backend: opts.backend,
-      shrinkMs: opts.shrinkMs, workers, out,
+      machine: opts.machine,
+      sched: opts.sched,
+      depth: opts.sched === "pct" ? opts.depth : undefined,
+      seed: opts.seed,
+      budgetMs: opts.budgetMs,
+      executions: Number.isFinite(opts.executions) ? opts.executions : null,
+      opsPerCpu: opts.opsPerCpu,
+      shareMm: opts.shareMm,
+      writeRatio: opts.writeRatio,
+      keepGoing: opts.keepGoing,
+      backend: opts.backend,
+      shrinkMs: opts.shrinkMs,
+      workers,
+      out,
     },
   });
   const bar = o.json ? undefined : progressLine();
@@ -248,22 +325,32 @@ async function huntRun(
     if (events.active && now - lastEvent >= PROGRESS_EVENT_MS) {
       lastEvent = now;
       events.write({
-        event: "progress", executions: p.executions, elapsedMs: Math.round(p.elapsedMs),
-        executionsPerSec: Math.round(p.executions / Math.max(p.elapsedMs / 1000, 1e-3)), signatures: [...signatures],
+        event: "progress",
+        executions: p.executions,
+        elapsedMs: Math.round(p.elapsedMs),
+        executionsPerSec: Math.round(p.executions / Math.max(p.elapsedMs / 1000, 1e-3)),
+        signatures: [...signatures],
       });
     }
   };
   opts.onFinding = (f) => {
     signatures.push(f.signature);
     events.write({
-      event: "finding", signature: f.signature, execution: f.execution, elapsedMs: Math.round(performance.now() - started),
-      file: f.file || null, ...(f.fileError ? { fileError: f.fileError } : {}),
-      shrinkInterrupted: f.shrinkInterrupted, repro: f.repro,
+      event: "finding",
+      signature: f.signature,
+      execution: f.execution,
+      elapsedMs: Math.round(performance.now() - started),
+      file: f.file || null,
+      ...(f.fileError ? { fileError: f.fileError } : {}),
+      shrinkInterrupted: f.shrinkInterrupted,
+      repro: f.repro,
     });
   };
   opts.onWorkerRetry = (w) => {
-    process.stderr.write(`faultsim: note: worker ${w.worker} died (${w.reason})` +
-      (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"));
+    process.stderr.write(
+      `faultsim: note: worker ${w.worker} died (${w.reason})` +
+        (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"),
+    );
     events.write({ event: "retry", ...w });
   };
   // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
@@ -281,8 +368,14 @@ async function huntRun(
   const files = r.findings.map((f) => f.file ?? "");
   const code = r.findings.length > 0 ? 1 : 0;
   events.write({
-    event: "end", executions: r.executions, elapsedMs: Math.round(r.elapsedMs), huntingMs: Math.round(r.huntingMs),
-    findings: r.findings.length, signatures: r.findings.map((f) => f.signature), interrupted: r.interrupted, exitCode: code,
+    event: "end",
+    executions: r.executions,
+    elapsedMs: Math.round(r.elapsedMs),
+    huntingMs: Math.round(r.huntingMs),
+    findings: r.findings.length,
+    signatures: r.findings.map((f) => f.signature),
+    interrupted: r.interrupted,
+    exitCode: code,
   });
   summary.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
   // A repro that could not be written (a full disk): one line, and the repro itself on
@@ -308,9 +401,10 @@ function noIdFile(file: string): string {
  *  or undefined when both ids are known and equal. */
 export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here: ModelBuild): string | undefined {
   if (repro.modelId !== undefined && repro.modelId === here.id) return undefined;
-  const recorded = repro.modelId !== undefined
-    ? `recorded by model build ${repro.modelId}`
-    : `recorded by a model build that did not note its id (faultsim ${repro.faultsim})`;
+  const recorded =
+    repro.modelId !== undefined
+      ? `recorded by model build ${repro.modelId}`
+      : `recorded by a model build that did not note its id (faultsim ${repro.faultsim})`;
   const current = here.id !== undefined ? `this is ${here.id}` : `this build's id is unknown (${noIdFile(here.file)})`;
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
@@ -322,12 +416,21 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
   const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
   if (o.json) {
-    process.stdout.write(JSON.stringify({
-      command: "replay", file, signature: repro.signature, reproduced: r.reproduced, diverged: r.diverged,
-      found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
-      route: r.route ?? null, diagram: r.diagram,
-      modelId: here.id ?? null, recordedModelId: repro.modelId ?? null, sameModel: note === undefined,
-    }) + "\n");
+    process.stdout.write(
+      JSON.stringify({
+        command: "replay",
+        file,
+        signature: repro.signature,
+        reproduced: r.reproduced,
+        diverged: r.diverged,
+        found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
+        route: r.route ?? null,
+        diagram: r.diagram,
+        modelId: here.id ?? null,
+        recordedModelId: repro.modelId ?? null,
+        sameModel: note === undefined,
+      }) + "\n",
+    );
   } else {
     const verdict = r.reproduced
       ? `reproduced: ${repro.signature}`
@@ -337,10 +440,12 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
     process.stdout.write(`${r.diagram}\n\n${verdict}\n`);
   }
   if (r.diverged) {
-    process.stderr.write(note === undefined
-      // Same sections, same ops, same seed: the log must fit. Not fitting is our bug.
-      ? `faultsim: the schedule in ${file} does not fit the model although this is the model build that recorded it (${here.id}): a bug of faultsim unless the file was edited; replayed with its remainder run to completion\n`
-      : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`);
+    process.stderr.write(
+      note === undefined
+        ? // Same sections, same ops, same seed: the log must fit. Not fitting is our bug.
+          `faultsim: the schedule in ${file} does not fit the model although this is the model build that recorded it (${here.id}): a bug of faultsim unless the file was edited; replayed with its remainder run to completion\n`
+        : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`,
+    );
   }
   if (r.reproduced) process.exitCode = 1;
 }
@@ -349,7 +454,9 @@ export function registerExploreCommands(program: Command): void {
   const d = HUNT_MACHINE;
   program
     .command("hunt")
-    .description("many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file")
+    .description(
+      "many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file",
+    )
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
     .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", collect, [] as string[])
     .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", collect, [] as string[])
@@ -358,7 +465,10 @@ export function registerExploreCommands(program: Command): void {
     .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
     .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
     .option("--executions <n>", "stop after this many executions (default: only the budget)")
-    .option("--ops <n>", `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`)
+    .option(
+      "--ops <n>",
+      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`,
+    )
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
     .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
@@ -373,9 +483,16 @@ export function registerExploreCommands(program: Command): void {
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
     .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
-    .option("--jsonl <file>", "write one JSON line per event (start, progress, finding, end) to a new file, or - for stdout (the summary then goes to stderr)")
+    .option(
+      "--jsonl <file>",
+      "write one JSON line per event (start, progress, finding, end) to a new file, or - for stdout (the summary then goes to stderr)",
+    )
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
-    .option("--workers <n>", "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)", "1")
+    .option(
+      "--workers <n>",
+      "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)",
+      "1",
+    )
     .action(huntCommand);
 
   program

@@ -75,7 +75,11 @@ export function switchesOf(s: ArrayLike<number>): number {
 }
 
 export class Replayer {
-  private constructor(readonly e: Engine, readonly machine: ReproMachine, readonly flags: number) {}
+  private constructor(
+    readonly e: Engine,
+    readonly machine: ReproMachine,
+    readonly flags: number,
+  ) {}
 
   static async create(machine: ReproMachine, flags: number, backend: Backend = "wasm"): Promise<Replayer> {
     const e = await Engine.create(backend, "traced"); // it draws diagrams
@@ -110,7 +114,10 @@ export class Replayer {
         code = left > 0 ? e.run(left) : RUN.LIMIT;
         if (code !== RUN.DIVERGED || !repair) break;
         const i = e.global(G.STEP);
-        if (i >= cap) { code = RUN.LIMIT; break; }
+        if (i >= cap) {
+          code = RUN.LIMIT;
+          break;
+        }
         const pick = rtcPick(e.global(G.RUNNABLE), e.global(G.LAST_AGENT));
         if (i < given) {
           diverged = true;
@@ -138,8 +145,12 @@ export class Replayer {
    *  agent decisions.get(decisionKey(a, n)) if it can run; everywhere else run to completion
    *  (the last agent while it can run, else the lowest runnable). Keyed by the agent's own
    *  progress, a decision survives the removal of an earlier one that shifts the others. */
-  runDecisions(ops: readonly (readonly number[])[], seed: number, decisions: ReadonlyMap<number, number>,
-    picks: ReadonlyMap<number, number> = new Map()): ReplayOutcome {
+  runDecisions(
+    ops: readonly (readonly number[])[],
+    seed: number,
+    decisions: ReadonlyMap<number, number>,
+    picks: ReadonlyMap<number, number> = new Map(),
+  ): ReplayOutcome {
     const e = this.e;
     e.setSeed(seed);
     e.reset();

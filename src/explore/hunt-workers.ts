@@ -36,13 +36,24 @@ const FIRST_ROUND_PER_WORKER = 512;
 /** The campaign job of a hunt: its machine, model, scheduler and workload, PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
   return {
-    backend: o.backend, flags: o.model.flags, machine: o.machine, sched: o.sched, depth: o.depth, pctK, huntSeed: o.seed,
+    backend: o.backend,
+    flags: o.model.flags,
+    machine: o.machine,
+    sched: o.sched,
+    depth: o.depth,
+    pctK,
+    huntSeed: o.seed,
     workload: huntWorkloadOf(o),
   };
 }
 
 /** Executions, steps and PCT's n and k of the rounds run so far. */
-interface Totals { executions: number; steps: number; maxDecisions: number; agentMask: number }
+interface Totals {
+  executions: number;
+  steps: number;
+  maxDecisions: number;
+  agentMask: number;
+}
 
 function add(t: Totals, r: CampaignResult): void {
   t.executions += r.executions;
@@ -120,8 +131,15 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const huntingMs = elapsedMs - investigating - setupMs;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const result: HuntResult = {
-    executions: t.executions, steps: t.steps, elapsedMs, huntingMs, executionsPerSec: t.executions / secs,
-    stepsPerSec: t.steps / secs, findings, interrupted: o.signal?.aborted === true, setupMs,
+    executions: t.executions,
+    steps: t.steps,
+    elapsedMs,
+    huntingMs,
+    executionsPerSec: t.executions / secs,
+    stepsPerSec: t.steps / secs,
+    findings,
+    interrupted: o.signal?.aborted === true,
+    setupMs,
   };
   if (pct) result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
   return result;

@@ -15,7 +15,16 @@ import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
 import { classifyRoute, type SeedRoute } from "./route.js";
 import { raceStart } from "../report/trace.js";
-import { encodeSchedule, decodeSchedule, replaceRepro, writeRepro, type Repro, type ReproMachine, REPRO_FORMAT, REPRO_FORMAT_VERSION } from "../report/repro.js";
+import {
+  encodeSchedule,
+  decodeSchedule,
+  replaceRepro,
+  writeRepro,
+  type Repro,
+  type ReproMachine,
+  REPRO_FORMAT,
+  REPRO_FORMAT_VERSION,
+} from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
@@ -154,17 +163,28 @@ const INITIAL_PCT_K = 64;
 const refreshK = (n: number): boolean => (n >= 16 && n <= 1024 && (n & (n - 1)) === 0) || (n & 1023) === 0;
 
 /** A failing execution's size: ops, steps, context switches and, of those, preemptions. */
-export interface ExecutionSize { ops: number; steps: number; switches: number; preemptions: number }
+export interface ExecutionSize {
+  ops: number;
+  steps: number;
+  switches: number;
+  preemptions: number;
+}
 const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLike<number>): ExecutionSize => ({
-  ops: ops.reduce((n, o) => n + o.length, 0), steps: schedule.length, switches: switchesOf(schedule),
+  ops: ops.reduce((n, o) => n + o.length, 0),
+  steps: schedule.length,
+  switches: switchesOf(schedule),
   preemptions: rep.preemptions({ ops, seed, schedule }).length,
 });
 
 /** The op lists a hunt's executions run (workload.ts huntOp): its machine's CPUs and pages. */
 export function huntWorkloadOf(o: HuntOptions): HuntWorkload {
   return {
-    cpus: o.machine.cpus, opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP), pagesPerMm: o.machine.pagesPerMm,
-    mms: o.machine.mms, shareMm: o.shareMm, writeRatio: o.writeRatio,
+    cpus: o.machine.cpus,
+    opsPerCpu: Math.min(o.opsPerCpu, HUNT_OPCAP),
+    pagesPerMm: o.machine.pagesPerMm,
+    mms: o.machine.mms,
+    shareMm: o.shareMm,
+    writeRatio: o.writeRatio,
   };
 }
 
@@ -186,15 +206,16 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const pct = schedCode === SCHED.PCT;
   const executions = o.executions;
   const seedBase = huntSeedBase(o.seed);
-  const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
+  const stepAt = g + G.STEP,
+    decisionsAt = g + G.PCT_DECISIONS;
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let replayer: Replayer | undefined;
   let maxDecisions = 0; // most scheduling decisions of one execution
-  let decisionSum = 0;  // scheduling decisions of all executions
+  let decisionSum = 0; // scheduling decisions of all executions
   let pctK = INITIAL_PCT_K; // the k change points are drawn over (the mean decisions so far)
-  let ranMask = 0;     // agents seen in a choice log
+  let ranMask = 0; // agents seen in a choice log
   let steps = 0;
   let n = 0;
   let investigating = 0; // ms spent replaying and shrinking findings
@@ -221,8 +242,10 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     } catch (err) {
       // A trap in the model is a bug of ours: say how to get back to it.
       const s = executionSeedFrom(seedBase, n);
-      throw new InternalError(`the model trapped (${(err as Error).message}) in execution ${n} of seed ${o.seed} ` +
-        `(execution seed ${s}, ops ${JSON.stringify(huntOps(w, s))})`);
+      throw new InternalError(
+        `the model trapped (${(err as Error).message}) in execution ${n} of seed ${o.seed} ` +
+          `(execution seed ${s}, ops ${JSON.stringify(huntOps(w, s))})`,
+      );
     }
     const len = I[stepAt];
     steps += len;
@@ -251,14 +274,23 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
     findings.push(await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict));
     investigating += performance.now() - t0;
-    if (!o.keepGoing) { n++; break; }
+    if (!o.keepGoing) {
+      n++;
+      break;
+    }
   }
   const elapsedMs = performance.now() - start;
   // Rates are of the hunting alone: replaying and shrinking findings is not part of it.
   const huntingMs = elapsedMs - investigating;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const result: HuntResult = {
-    executions: n, steps, elapsedMs, huntingMs, executionsPerSec: n / secs, stepsPerSec: steps / secs, findings,
+    executions: n,
+    steps,
+    elapsedMs,
+    huntingMs,
+    executionsPerSec: n / secs,
+    stepsPerSec: steps / secs,
+    findings,
     interrupted: o.signal?.aborted === true,
   };
   if (schedCode === SCHED.PCT) {
@@ -276,7 +308,13 @@ function modelIdField(backend: Backend): { modelId?: string } {
 /** Proves a failure deterministic, shrinks it, draws it, and packs the repro (hunt() and
  *  huntInWorkers() alike). */
 export async function investigate(
-  rep: Replayer, o: HuntOptions, execution: number, seed: number, ops: number[][], schedule: number[], verdict: Verdict,
+  rep: Replayer,
+  o: HuntOptions,
+  execution: number,
+  seed: number,
+  ops: number[][],
+  schedule: number[],
+  verdict: Verdict,
 ): Promise<Finding> {
   const again = rep.run({ ops, seed, schedule }, { repair: false });
   if (again.verdict?.signature !== verdict.signature) {
@@ -287,9 +325,14 @@ export async function investigate(
     );
   }
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
-  const out = o.out !== undefined ? writeFinding(o.out, reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict })) : undefined;
-  const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict,
-    { budgetMs: o.shrinkMs, signal: o.signal });
+  const out =
+    o.out !== undefined
+      ? writeFinding(o.out, reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }))
+      : undefined;
+  const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
+    budgetMs: o.shrinkMs,
+    signal: o.signal,
+  });
   const repro = reproOf(rep, o, shrunk);
   const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
   if (out?.file) {
@@ -300,7 +343,11 @@ export async function investigate(
     }
   }
   const finding: Finding = {
-    signature: verdict.signature, verdict: shrunk.verdict, execution, repro, diagram,
+    signature: verdict.signature,
+    verdict: shrunk.verdict,
+    execution,
+    repro,
+    diagram,
     original: sizeOf(rep, ops, seed, schedule),
     shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
     shrinkCutByClock: shrunk.stoppedBy === "clock",
@@ -324,7 +371,8 @@ function writeFinding(dir: string, r: Repro): { file: string; error?: string } {
 
 /** The repro of a failing execution (shrunk or not). */
 function reproOf(
-  rep: Replayer, o: HuntOptions,
+  rep: Replayer,
+  o: HuntOptions,
   x: { machine: ReproMachine; ops: number[][]; seed: number; schedule: ArrayLike<number>; verdict: Verdict },
 ): Repro {
   return {
@@ -364,16 +412,19 @@ export interface ReplayResult {
 }
 
 /** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(
-  r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {},
-): Promise<ReplayResult> {
+export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {}): Promise<ReplayResult> {
   const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
   let diagram = renderDiagram({
-    records, cpus: r.machine.cpus, kswapd: r.machine.kswapd, ops: r.ops, fromStep: raceStart(records, r.machine.cpus),
-    racingProcs: procsNamedIn(r.signature), full: opts.full,
+    records,
+    cpus: r.machine.cpus,
+    kswapd: r.machine.kswapd,
+    ops: r.ops,
+    fromStep: raceStart(records, r.machine.cpus),
+    racingProcs: procsNamedIn(r.signature),
+    full: opts.full,
     violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
   });
   // A swap-cache duplicate: name the seed mail's route it took.
@@ -386,7 +437,7 @@ export async function diagramOf(
 const ROUTE_TITLES: Record<SeedRoute, string> = {
   "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
   "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
-  "vm_swap_full": "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
-  "swapoff": "via swapoff (entry freed by try_to_unuse, allocatable again)",
-  "unknown": "none of the seed mail's routes",
+  vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
+  swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
+  unknown: "none of the seed mail's routes",
 };

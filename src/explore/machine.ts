@@ -13,22 +13,22 @@ export const HUNT_MACHINE: ReproMachine = {
   // pte. Measured on the faithful linux-2.4.10-pre (10 seeds, PCT depth 4, 5 ops): 3 CPUs find
   // the first duplicate in a median of 47 ms of hunting, 2 CPUs (6 ops) in 110 ms.
   cpus: 3,
-  frames: 6,          // the zero page + 5: each CPU's page in flight and a few mapped ones
-  mms: 1,             // one process, its CPUs are threads sharing the mm
+  frames: 6, // the zero page + 5: each CPU's page in flight and a few mapped ones
+  mms: 1, // one process, its CPUs are threads sharing the mm
   pagesPerMm: 4,
   areas: 1,
-  slotsPerArea: 5,    // slot 0 is the header: 4 usable, so vm_swap_full holds and freed slots come back at once
-  kswapd: true,       // reclaim beside the faulting CPUs, holding no BKL (the seed race's other CPU)
+  slotsPerArea: 5, // slot 0 is the header: 4 usable, so vm_swap_full holds and freed slots come back at once
+  kswapd: true, // reclaim beside the faulting CPUs, holding no BKL (the seed race's other CPU)
   // Readahead windows of 2 slots: 0-1, 2-3, 4. 2.4.0's and 2.4.10-pre9's valid_swaphandles
   // start a window at its aligned slot even when that is the header slot 0 and stop there at
   // once (the seed mail's "entry is for page 1 of swap"), so only windows clear of slot 0 read
   // ahead: with 2-slot windows, 3 of the 4 usable slots lie in one (windows of 4 left only
   // slot 4, and no old-model hunt found the 14 Sep race in 10^6 executions per seed).
   pageCluster: 1,
-  freeMin: 1,         // ≤ 1 free frame: alloc_page goes to try_to_free_pages (pct: 134 -> 47 ms median against 2)
-  freeLow: 4,         // ≤ 4: kswapd is woken
+  freeMin: 1, // ≤ 1 free frame: alloc_page goes to try_to_free_pages (pct: 134 -> 47 ms median against 2)
+  freeLow: 4, // ≤ 4: kswapd is woken
   freeHigh: 5,
-  swapCluster: 2,     // one reclaim pass frees a couple of pages, not the whole machine
+  swapCluster: 2, // one reclaim pass frees a couple of pages, not the whole machine
   areaPrioEqual: false,
 };
 
@@ -57,11 +57,28 @@ export const HUNT_TRACECAP = 1 << 14;
 export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDepth = 3, pctK = 64): MachineConfig {
   return {
     ...DEFAULT_CONFIG,
-    cpus: m.cpus, frames: m.frames, mms: m.mms, pagesPerMm: m.pagesPerMm, areas: m.areas,
-    slotsPerArea: m.slotsPerArea, kswapd: m.kswapd, pageCluster: m.pageCluster,
-    freeMin: m.freeMin, freeLow: m.freeLow, freeHigh: m.freeHigh, swapCluster: m.swapCluster,
-    areaPrioEqual: m.areaPrioEqual, flags, sched, pctDepth, pctK,
-    opCap: HUNT_OPCAP, logCap: HUNT_LOGCAP, traceCap: HUNT_TRACECAP, logRing: false, seed: 1,
+    cpus: m.cpus,
+    frames: m.frames,
+    mms: m.mms,
+    pagesPerMm: m.pagesPerMm,
+    areas: m.areas,
+    slotsPerArea: m.slotsPerArea,
+    kswapd: m.kswapd,
+    pageCluster: m.pageCluster,
+    freeMin: m.freeMin,
+    freeLow: m.freeLow,
+    freeHigh: m.freeHigh,
+    swapCluster: m.swapCluster,
+    areaPrioEqual: m.areaPrioEqual,
+    flags,
+    sched,
+    pctDepth,
+    pctK,
+    opCap: HUNT_OPCAP,
+    logCap: HUNT_LOGCAP,
+    traceCap: HUNT_TRACECAP,
+    logRing: false,
+    seed: 1,
   };
 }
 

@@ -57,6 +57,8 @@ function popcount(x: number): number {
 export function fmtPctBound(b: PctBound): string {
   const pow = b.depth - 1 === 0 ? "" : b.depth - 1 === 1 ? `·${b.k}` : `·${b.k}^${b.depth - 1}`;
   const orders = b.orders === b.n ? `n = ${b.n} agents` : `${b.orders} priority orders of ${b.n} agents`;
-  return `1/(${b.orders}${pow}) = ${b.perExecution.toExponential(2)} per execution for a bug of depth ${b.depth}` +
-    ` (${orders}, k = ${b.k} decisions)`;
+  return (
+    `1/(${b.orders}${pow}) = ${b.perExecution.toExponential(2)} per execution for a bug of depth ${b.depth}` +
+    ` (${orders}, k = ${b.k} decisions)`
+  );
 }

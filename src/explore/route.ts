@@ -27,15 +27,15 @@ export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
 const EVT = {
-  FAULT: 103,            // memory.ts handle_pte_fault read the pte (vp, write, pte)
-  SWAP_MISS: 110,        // memory.ts do_swap_page's lookup missed (entry, 0, 0)
+  FAULT: 103, // memory.ts handle_pte_fault read the pte (vp, write, pte)
+  SWAP_MISS: 110, // memory.ts do_swap_page's lookup missed (entry, 0, 0)
   SWAP_FULL_DELETE: 117, // memory.ts (page, entry, 0)
-  ADD: 202,              // swap_state.ts (page, entry, pages now cached for entry)
-  GET_SWAP_PAGE: 300,    // swapfile.ts (entry or 0, nr_swap_pages after, 0)
-  SWAP_FREE: 301,        // swapfile.ts (entry, count after, 0)
-  FREE_SWAP: 308,        // swapfile.ts free_swap_and_cache (entry, count after, 0)
-  VALID_HANDLES: 305,    // swapfile.ts (first entry of the window, slots counted, refs taken)
-  TSO_GET_SWAP: 402,     // vmscan.ts (vpage, page, entry)
+  ADD: 202, // swap_state.ts (page, entry, pages now cached for entry)
+  GET_SWAP_PAGE: 300, // swapfile.ts (entry or 0, nr_swap_pages after, 0)
+  SWAP_FREE: 301, // swapfile.ts (entry, count after, 0)
+  FREE_SWAP: 308, // swapfile.ts free_swap_and_cache (entry, count after, 0)
+  VALID_HANDLES: 305, // swapfile.ts (first entry of the window, slots counted, refs taken)
+  TSO_GET_SWAP: 402, // vmscan.ts (vpage, page, entry)
 } as const;
 
 /** One add_to_swap_cache of a page for E, with who called it. */
@@ -48,7 +48,10 @@ export interface AddSite {
 }
 
 /** A step of the trace that mattered, and the agent that ran it. */
-export interface RouteStep { step: number; agent: number }
+export interface RouteStep {
+  step: number;
+  agent: number;
+}
 
 export interface RouteVerdict {
   route: SeedRoute;
@@ -75,7 +78,10 @@ export interface RouteVerdict {
 export function callStacks(records: readonly TraceRecord[]): (readonly number[])[] {
   const stacks = new Map<number, readonly number[]>();
   const out: (readonly number[])[] = new Array(records.length);
-  let lastStep = -1, lastAgent = -1, lastProc = -1, lastPc = -1;
+  let lastStep = -1,
+    lastAgent = -1,
+    lastProc = -1,
+    lastPc = -1;
   let cur: readonly number[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
@@ -85,7 +91,7 @@ export function callStacks(records: readonly TraceRecord[]): (readonly number[])
       lastAgent = r.agent;
       lastProc = r.proc;
       lastPc = r.pc;
-      const s = r.event === EV.OP_START ? [] : stacks.get(r.agent) ?? [];
+      const s = r.event === EV.OP_START ? [] : (stacks.get(r.agent) ?? []);
       cur = enter(s, r.proc, r.pc);
       stacks.set(r.agent, cur);
     }
@@ -123,22 +129,31 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
     const callers = s[s.length - 1] === P.add_to_swap_cache ? s.slice(0, -1) : s;
     return { step: records[i].step, agent: records[i].agent, page: records[i].a, callers: names(callers) };
   };
-  const first = site(firstAt), second = site(dupAt);
+  const first = site(firstAt),
+    second = site(dupAt);
   const base = { entry: E, first, second };
 
   const caller = (a: AddSite) => a.callers[a.callers.length - 1];
-  const adds = [{ at: firstAt, site: first }, { at: dupAt, site: second }];
+  const adds = [
+    { at: firstAt, site: first },
+    { at: dupAt, site: second },
+  ];
   const swapper = adds.find((a) => caller(a.site) === "try_to_swap_out");
   const reader = adds.find((a) => caller(a.site) === "read_swap_cache_async");
   if (!swapper || !reader) {
-    return { ...base, route: "unknown", why: `E added by ${caller(first) ?? "?"} and ${caller(second) ?? "?"}, not by try_to_swap_out and a reader` };
+    return {
+      ...base,
+      route: "unknown",
+      why: `E added by ${caller(first) ?? "?"} and ${caller(second) ?? "?"}, not by try_to_swap_out and a reader`,
+    };
   }
 
   // try_to_swap_out's get_swap_page → E on the swapper's CPU before its add. The moment E
   // left the free pool is get_swap_page's own record (its last section), not try_to_swap_out's
   // note of the result, which comes a scheduling point later.
   const tsoAt = findLast(records, swapper.at, (r) => r.agent === swapper.site.agent && r.event === EVT.TSO_GET_SWAP && r.c === E);
-  const gotAt = tsoAt < 0 ? -1 : findLast(records, tsoAt, (r) => r.agent === swapper.site.agent && r.event === EVT.GET_SWAP_PAGE && r.a === E);
+  const gotAt =
+    tsoAt < 0 ? -1 : findLast(records, tsoAt, (r) => r.agent === swapper.site.agent && r.event === EVT.GET_SWAP_PAGE && r.a === E);
   if (gotAt < 0) {
     return { ...base, route: "unknown", why: "try_to_swap_out added E without a get_swap_page of its own (a page already cached?)" };
   }
@@ -154,15 +169,21 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   const faultedOnE = missAt >= 0 && records[missAt].a === E;
   const wantedFrom = faultedOnE && pteReadAt >= 0 && isSwapPteOf(records[pteReadAt].c, E) ? pteReadAt : missAt;
   const underReadahead = reader.site.callers.includes("swapin_readahead");
-  const countAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b);
-  const counted = countAt >= 0
-    ? { step: records[countAt].step, agent: records[countAt].agent, from: records[countAt].a, slots: records[countAt].b }
-    : undefined;
+  const countAt = findLast(
+    records,
+    reader.at,
+    (r) => r.agent === readerAgent && r.event === EVT.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b,
+  );
+  const counted =
+    countAt >= 0
+      ? { step: records[countAt].step, agent: records[countAt].agent, from: records[countAt].a, slots: records[countAt].b }
+      : undefined;
   const common = { ...base, handedOut, counted };
 
   // E's count reaching 0 before the duplicate add.
   const freeAts = records.flatMap((r, i) =>
-    i < dupAt && (r.event === EVT.SWAP_FREE || r.event === EVT.FREE_SWAP) && r.a === E && r.b === 0 ? [i] : []);
+    i < dupAt && (r.event === EVT.SWAP_FREE || r.event === EVT.FREE_SWAP) && r.a === E && r.b === 0 ? [i] : [],
+  );
   const afterHandout = freeAts.find((i) => i > gotAt);
   if (afterHandout !== undefined) {
     return { ...common, route: "unknown", why: `E was freed at step ${records[afterHandout].step}, after get_swap_page handed it out` };
@@ -175,8 +196,10 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
 
   if (countAt >= 0 && gotAt < countAt && underReadahead && !faultedOnE) {
     return {
-      ...common, route: "14 Sep",
-      why: `get_swap_page → E (step ${handedOut.step}) before valid_swaphandles counted it (step ${counted!.step}); ` +
+      ...common,
+      route: "14 Sep",
+      why:
+        `get_swap_page → E (step ${handedOut.step}) before valid_swaphandles counted it (step ${counted!.step}); ` +
         "E never freed; try_to_swap_out and swapin_readahead's read_swap_cache_async both added",
     };
   }
@@ -185,7 +208,9 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
 
 /** E was freed while a reader wanted it and get_swap_page handed it out again: by whom. */
 function cameBack(
-  records: readonly TraceRecord[], freeAt: number, stack: readonly number[],
+  records: readonly TraceRecord[],
+  freeAt: number,
+  stack: readonly number[],
   v: Omit<RouteVerdict, "route" | "why"> & { countAt: number },
 ): RouteVerdict {
   const { countAt, ...common } = v;
@@ -203,7 +228,9 @@ function cameBack(
   }
   if (countAt >= 0 && countAt < freeAt) {
     return {
-      ...common, freed, route: "11 Sep",
+      ...common,
+      freed,
+      route: "11 Sep",
       why: `valid_swaphandles counted E (step ${records[countAt].step}), ${by.slice(-3).join(" → ")} freed it (step ${f.step}), ${out}`,
     };
   }

@@ -133,7 +133,15 @@ class Shrinker {
       // The whole CPU at once first: often the quickest win.
       if (this.cur.ops[cpu].length > 0) {
         const ops = this.cur.ops.map((o, c) => (c === cpu ? [] : o));
-        if (this.attempt(ops, this.cur.schedule.filter((a) => choiceAgent(a) !== cpu))) { progress = true; continue; }
+        if (
+          this.attempt(
+            ops,
+            this.cur.schedule.filter((a) => choiceAgent(a) !== cpu),
+          )
+        ) {
+          progress = true;
+          continue;
+        }
       }
       for (let j = this.cur.ops[cpu].length - 1; j >= 0 && !this.exhausted; j--) {
         await this.tick();
@@ -151,7 +159,7 @@ class Shrinker {
    *  12th step, CPU1 runs"), less one preemption, the other decisions kept. */
   async dropPreemptions(): Promise<boolean> {
     let progress = false;
-    for (let again = true; again && !this.exhausted;) {
+    for (let again = true; again && !this.exhausted; ) {
       again = false;
       const all = decisionsOf(this.cur.schedule);
       const picks = picksOf(this.cur.schedule);
@@ -185,9 +193,12 @@ class Shrinker {
     for (const i of this.rep.preemptions(this.cur)) {
       await this.tick();
       if (this.exhausted) break;
-      if (this.attempt(this.cur.ops, s.slice(0, i))) { progress = true; break; }
+      if (this.attempt(this.cur.ops, s.slice(0, i))) {
+        progress = true;
+        break;
+      }
     }
-    for (let again = true; again && !this.exhausted;) {
+    for (let again = true; again && !this.exhausted; ) {
       again = false;
       const segs = segments(this.cur.schedule);
       for (let j = 0; j < segs.length && !again && !this.exhausted; j++) {
@@ -195,7 +206,10 @@ class Shrinker {
         if (this.exhausted) break;
         for (const to of [nextOf(segs, j), prevOf(segs, j)]) {
           if (to < 0) continue;
-          if (this.attempt(this.cur.ops, moveSegment(segs, j, to))) { again = progress = true; break; }
+          if (this.attempt(this.cur.ops, moveSegment(segs, j, to))) {
+            again = progress = true;
+            break;
+          }
         }
       }
     }
@@ -203,10 +217,15 @@ class Shrinker {
   }
 }
 
-interface Segment { agent: number; from: number; len: number; steps: Uint8Array }
+interface Segment {
+  agent: number;
+  from: number;
+  len: number;
+  steps: Uint8Array;
+}
 function segments(s: Uint8Array): Segment[] {
   const out: Segment[] = [];
-  for (let i = 0; i < s.length;) {
+  for (let i = 0; i < s.length; ) {
     let j = i + 1;
     while (j < s.length && choiceAgent(s[j]) === choiceAgent(s[i])) j++;
     out.push({ agent: choiceAgent(s[i]), from: i, len: j - i, steps: s.subarray(i, j) });
@@ -228,7 +247,10 @@ function moveSegment(segs: Segment[], j: number, to: number): Uint8Array {
   order.splice(to > j ? at : at + 1, 0, j);
   const out = new Uint8Array(segs.reduce((n, g) => n + g.len, 0));
   let p = 0;
-  for (const k of order) { out.set(segs[k].steps, p); p += segs[k].len; }
+  for (const k of order) {
+    out.set(segs[k].steps, p);
+    p += segs[k].len;
+  }
   return out;
 }
 
@@ -242,7 +264,11 @@ function dropIdleCpus(c: ShrinkCase): ShrinkCase | undefined {
     machine: { ...c.machine, cpus: c.machine.cpus - idle.length },
     ops: c.ops.filter((o) => o.length > 0),
     seed: c.seed,
-    schedule: Uint8Array.from(Array.from(c.schedule).filter((b) => !idle.includes(choiceAgent(b))).map(remap)),
+    schedule: Uint8Array.from(
+      Array.from(c.schedule)
+        .filter((b) => !idle.includes(choiceAgent(b)))
+        .map(remap),
+    ),
   };
 }
 

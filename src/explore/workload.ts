@@ -41,7 +41,7 @@ export function executionSeedFrom(base: number, i: number): number {
 /** Op j of cpu in the execution with seed s. */
 export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): number {
   const r = mix32(s + Math.imul((cpu << 8) + j + 1, 0x9e3779b9)) >>> 0;
-  const write = (r >>> 24) < w.writeRatio * 256;
+  const write = r >>> 24 < w.writeRatio * 256;
   const page = (r & 0xffff) % w.pagesPerMm;
   const mm = w.shareMm ? 0 : cpu % w.mms;
   return makeOp(write ? OP.WRITE : OP.READ, mm, page);

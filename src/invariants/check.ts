@@ -21,8 +21,22 @@
 // swaplock or an sdev_lock is held.
 import type { Engine } from "../wasm/engine.js";
 import {
-  R, G, A, MM, PG, AG, PTE, AREA_WORDS, MM_WORDS, AGENT_WORDS, MAX_AREAS, SWP_USED, SWP_WRITEOK,
-  SWAP_MAP_MAX, SWAP_MAP_BAD, PROC_NAMES,
+  R,
+  G,
+  A,
+  MM,
+  PG,
+  AG,
+  PTE,
+  AREA_WORDS,
+  MM_WORDS,
+  AGENT_WORDS,
+  MAX_AREAS,
+  SWP_USED,
+  SWP_WRITEOK,
+  SWAP_MAP_MAX,
+  SWAP_MAP_BAD,
+  PROC_NAMES,
 } from "../wasm/abi.js";
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
@@ -50,7 +64,7 @@ const EMPTY_SLOT = 0;
 
 function log2ceil(n: number): number {
   let s = 0;
-  while ((1 << s) < n) s++;
+  while (1 << s < n) s++;
   return s;
 }
 
@@ -72,25 +86,35 @@ class Layout {
   /** Frames fit a 32-bit mask: the model's fused check at rest (clean_at_rest) applies. */
   readonly small: boolean;
   // word indices into I32 (halfword index for the swap map)
-  readonly G: number; readonly AGENTS: number; readonly AREAS: number; readonly MMS: number;
-  readonly PG_COUNT: number; readonly PG_FLAGS: number; readonly PG_INDEX: number;
-  readonly PG_CONTENT: number; readonly PG_HASH_NEXT: number; readonly FREE_STACK: number;
-  readonly SWAP_MAP16: number; readonly SLOT_CONTENT: number; readonly HASH_HEAD: number;
-  readonly PTES: number; readonly SHADOW: number;
+  readonly G: number;
+  readonly AGENTS: number;
+  readonly AREAS: number;
+  readonly MMS: number;
+  readonly PG_COUNT: number;
+  readonly PG_FLAGS: number;
+  readonly PG_INDEX: number;
+  readonly PG_CONTENT: number;
+  readonly PG_HASH_NEXT: number;
+  readonly FREE_STACK: number;
+  readonly SWAP_MAP16: number;
+  readonly SLOT_CONTENT: number;
+  readonly HASH_HEAD: number;
+  readonly PTES: number;
+  readonly SHADOW: number;
   // scratch, indexed by global slot or frame
-  readonly slotPtes: Int32Array;    // live ptes holding the slot's entry
-  readonly slotCacheN: Int32Array;  // swap-cache pages keyed by the slot's entry
-  readonly slotCache: Int32Array;   // the page a cache lookup returns (first in its chain)
-  readonly frameMaps: Int32Array;   // ptes mapping the frame
-  readonly frameMark: Uint8Array;   // visited (hash walk, free stack walk)
-  readonly usedAreas: Int32Array;   // areas with SWP_USED this check
+  readonly slotPtes: Int32Array; // live ptes holding the slot's entry
+  readonly slotCacheN: Int32Array; // swap-cache pages keyed by the slot's entry
+  readonly slotCache: Int32Array; // the page a cache lookup returns (first in its chain)
+  readonly frameMaps: Int32Array; // ptes mapping the frame
+  readonly frameMark: Uint8Array; // visited (hash walk, free stack walk)
+  readonly usedAreas: Int32Array; // areas with SWP_USED this check
   // The engine's views, kept: memory grows only in configure (a new layout), and a grown
   // memory detaches the old buffer (length 0), which checkInvariants notices.
   I32: Int32Array;
   U16: Uint16Array;
   nUsed = 0;
-  dupSeen = false;                  // some entry has two cache pages (this check)
-  sdlHeld = 0;                      // areas (bit a) whose sdev_lock word is nonzero (this check)
+  dupSeen = false; // some entry has two cache pages (this check)
+  sdlHeld = 0; // areas (bit a) whose sdev_lock word is nonzero (this check)
 
   constructor(e: Engine) {
     const c = e.config;
@@ -108,12 +132,21 @@ class Layout {
     this.hashSize = 1 << log2ceil(c.frames < 16 ? 16 : c.frames);
     this.small = c.frames <= 32;
     const w = (r: number) => e.region(r) >> 2;
-    this.G = w(R.GLOBALS); this.AGENTS = w(R.AGENTS); this.AREAS = w(R.AREAS); this.MMS = w(R.MMS);
-    this.PG_COUNT = w(R.PG_COUNT); this.PG_FLAGS = w(R.PG_FLAGS); this.PG_INDEX = w(R.PG_INDEX);
-    this.PG_CONTENT = w(R.PG_CONTENT); this.PG_HASH_NEXT = w(R.PG_HASH_NEXT);
-    this.FREE_STACK = w(R.FREE_STACK); this.SWAP_MAP16 = e.region(R.SWAP_MAP) >> 1;
-    this.SLOT_CONTENT = w(R.SLOT_CONTENT); this.HASH_HEAD = w(R.HASH_HEAD);
-    this.PTES = w(R.PTES); this.SHADOW = w(R.SHADOW);
+    this.G = w(R.GLOBALS);
+    this.AGENTS = w(R.AGENTS);
+    this.AREAS = w(R.AREAS);
+    this.MMS = w(R.MMS);
+    this.PG_COUNT = w(R.PG_COUNT);
+    this.PG_FLAGS = w(R.PG_FLAGS);
+    this.PG_INDEX = w(R.PG_INDEX);
+    this.PG_CONTENT = w(R.PG_CONTENT);
+    this.PG_HASH_NEXT = w(R.PG_HASH_NEXT);
+    this.FREE_STACK = w(R.FREE_STACK);
+    this.SWAP_MAP16 = e.region(R.SWAP_MAP) >> 1;
+    this.SLOT_CONTENT = w(R.SLOT_CONTENT);
+    this.HASH_HEAD = w(R.HASH_HEAD);
+    this.PTES = w(R.PTES);
+    this.SHADOW = w(R.SHADOW);
     const totalSlots = MAX_AREAS << this.slotsShift;
     this.slotPtes = new Int32Array(totalSlots);
     this.slotCacheN = new Int32Array(totalSlots);
@@ -136,13 +169,18 @@ class Layout {
 class Collector {
   out: Violation[] | undefined;
 
-  reset(): void { this.out = undefined; }
+  reset(): void {
+    this.out = undefined;
+  }
 
   add(id: ViolationId, what: string, message: string, details: Record<string, number | string>): void {
     const signature = `${id}:${what}`;
     if (!this.out) this.out = [];
     for (const v of this.out) {
-      if (v.signature === signature) { v.details.occurrences = (v.details.occurrences as number) + 1; return; }
+      if (v.signature === signature) {
+        v.details.occurrences = (v.details.occurrences as number) + 1;
+        return;
+      }
     }
     details.occurrences = 1;
     this.out.push({ id, signature, message, details });
@@ -181,7 +219,10 @@ function layoutOf(e: Engine): Layout {
   lastEngine = e;
   lastLayout = L;
   // A grown memory detached the kept views (only configure grows it).
-  if (L.I32.length === 0) { L.I32 = e.I32; L.U16 = e.U16; }
+  if (L.I32.length === 0) {
+    L.I32 = e.I32;
+    L.U16 = e.U16;
+  }
   return L;
 }
 
@@ -231,22 +272,32 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
     L.usedAreas[L.nUsed++] = a;
     const base = a << L.slotsShift;
     // Plain loops: ranged fill() costs more than these few words.
-    for (let s = base; s < base + ns; s++) { L.slotPtes[s] = 0; L.slotCacheN[s] = 0; L.slotCache[s] = EMPTY_SLOT; }
+    for (let s = base; s < base + ns; s++) {
+      L.slotPtes[s] = 0;
+      L.slotCacheN[s] = 0;
+      L.slotCache[s] = EMPTY_SLOT;
+    }
     const sm = L.SWAP_MAP16 + base;
     if (U16[sm] !== SWAP_MAP_BAD) {
-      v.add("bad-slot", "header", `swap area ${a}: header slot 0 has count ${U16[sm]}, not SWAP_MAP_BAD`,
-        { area: a, count: U16[sm] });
+      v.add("bad-slot", "header", `swap area ${a}: header slot 0 has count ${U16[sm]}, not SWAP_MAP_BAD`, { area: a, count: U16[sm] });
     }
     if ((flags & SWP_WRITEOK) !== SWP_WRITEOK) continue;
-    if (!quiescent && I[ab + A.SDL] !== 0) { locked = true; continue; }
-    const lowest = I[ab + A.LOWEST], highest = I[ab + A.HIGHEST];
+    if (!quiescent && I[ab + A.SDL] !== 0) {
+      locked = true;
+      continue;
+    }
+    const lowest = I[ab + A.LOWEST],
+      highest = I[ab + A.HIGHEST];
     for (let s = 1; s < ns; s++) {
       if (U16[sm + s] !== 0) continue;
       freeUsable++;
       if (s < lowest || s > highest) {
-        v.add("nr-swap-pages", "bracket",
+        v.add(
+          "nr-swap-pages",
+          "bracket",
           `free slot ${fmtEntry((a << 24) | s)} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
-          { area: a, offset: s, lowest, highest });
+          { area: a, offset: s, lowest, highest },
+        );
       }
     }
   }
@@ -255,15 +306,17 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
   if (I[L.G + G.SWAPOFF_AREA] >= 0 || locked) return;
   const nr = I[L.G + G.NR_SWAP_PAGES];
   if (nr !== freeUsable) {
-    v.add("nr-swap-pages", "counter",
-      `nr_swap_pages is ${nr} but ${freeUsable} usable swap slots are free`,
-      { nrSwapPages: nr, freeSlots: freeUsable });
+    v.add("nr-swap-pages", "counter", `nr_swap_pages is ${nr} but ${freeUsable} usable swap slots are free`, {
+      nrSwapPages: nr,
+      freeSlots: freeUsable,
+    });
   }
 }
 
 /** Global slot index of a valid entry of a used area, or -1 (reported by the caller). */
 function slotOf(L: Layout, I: Int32Array, entry: number): number {
-  const a = entry >>> 24, off = entry & 0xffffff;
+  const a = entry >>> 24,
+    off = entry & 0xffffff;
   if (a >= MAX_AREAS || off >= L.nSlots) return -1;
   if ((I[L.AREAS + a * AREA_WORDS + A.FLAGS] & SWP_USED) === 0) return -1;
   return (a << L.slotsShift) | off;
@@ -271,7 +324,8 @@ function slotOf(L: Layout, I: Int32Array, entry: number): number {
 
 /** Why an entry has no slot: "invalid" (out of range) or "unused-area". */
 function badEntryReport(L: Layout, v: Collector, entry: number, holder: string, details: Record<string, number | string>): void {
-  const a = entry >>> 24, off = entry & 0xffffff;
+  const a = entry >>> 24,
+    off = entry & 0xffffff;
   if (a >= MAX_AREAS || off >= L.nSlots) {
     v.add("bad-slot", "invalid-entry", `${holder} holds ${fmtEntry(entry)}, which is no valid swap entry`, details);
   } else {
@@ -290,19 +344,23 @@ function scanSwapCacheHash(L: Layout, I: Int32Array, v: Collector): void {
     let f = I[L.HASH_HEAD + b];
     while (f !== 0) {
       if (f < 0 || f >= L.nFrames || mark[f] !== 0) {
-        v.add("cache-page", "hash-chain", `swap-cache hash bucket ${b} is corrupt at ${fmtPage(f)} (out of range or a loop)`,
-          { bucket: b, page: f });
+        v.add("cache-page", "hash-chain", `swap-cache hash bucket ${b} is corrupt at ${fmtPage(f)} (out of range or a loop)`, {
+          bucket: b,
+          page: f,
+        });
         break;
       }
       mark[f] = 1;
       const entry = I[L.PG_INDEX + f];
       if ((I[L.PG_FLAGS + f] & PG.SWAPCACHE) === 0) {
-        v.add("cache-page", "hashed-not-cached", `${fmtPage(f)} is in the swap-cache hash but not PG_swapcache`,
-          { page: f, entry });
+        v.add("cache-page", "hashed-not-cached", `${fmtPage(f)} is in the swap-cache hash but not PG_swapcache`, { page: f, entry });
       } else if ((mix32(entry) & mask) !== b) {
-        v.add("cache-page", "index",
+        v.add(
+          "cache-page",
+          "index",
           `${fmtPage(f)} sits in the swap-cache hash chain of another key: its index changed to ${fmtEntry(entry)} while hashed`,
-          { page: f, entry, bucket: b });
+          { page: f, entry, bucket: b },
+        );
       } else {
         const s = slotOf(L, I, entry);
         if (s >= 0 && L.slotCache[s] === EMPTY_SLOT) L.slotCache[s] = f;
@@ -317,8 +375,9 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
   L.dupSeen = false;
   const zf = I[L.PG_FLAGS];
   if ((zf & PG.SWAPCACHE) !== 0 || (zf & PG.RESERVED) === 0) {
-    v.add("cache-page", "zero-page", `the zero page (page 0) lost PG_reserved or entered the swap cache (flags 0x${zf.toString(16)})`,
-      { flags: zf });
+    v.add("cache-page", "zero-page", `the zero page (page 0) lost PG_reserved or entered the swap cache (flags 0x${zf.toString(16)})`, {
+      flags: zf,
+    });
   }
   for (let f = 1; f < L.nFrames; f++) {
     const fl = I[L.PG_FLAGS + f];
@@ -328,15 +387,26 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
       v.add("cache-page", "free-page", `free ${fmtPage(f)} is still in the swap cache for ${fmtEntry(entry)}`, { page: f, entry });
     }
     if (L.frameMark[f] === 0) {
-      v.add("cache-page", "unhashed", `${fmtPage(f)} is PG_swapcache for ${fmtEntry(entry)} but not in the swap-cache hash: lookups miss it`,
-        { page: f, entry });
+      v.add(
+        "cache-page",
+        "unhashed",
+        `${fmtPage(f)} is PG_swapcache for ${fmtEntry(entry)} but not in the swap-cache hash: lookups miss it`,
+        { page: f, entry },
+      );
     }
     const s = slotOf(L, I, entry);
-    if (s < 0) { badEntryReport(L, v, entry, `swap-cache ${fmtPage(f)}`, { page: f, entry }); continue; }
+    if (s < 0) {
+      badEntryReport(L, v, entry, `swap-cache ${fmtPage(f)}`, { page: f, entry });
+      continue;
+    }
     if (++L.slotCacheN[s] === 2) L.dupSeen = true;
     const count = U16[L.SWAP_MAP16 + s];
     if ((entry & 0xffffff) === 0 || count === SWAP_MAP_BAD) {
-      v.add("bad-slot", "cache", `swap-cache ${fmtPage(f)} is keyed by ${fmtEntry(entry)}, a bad or header slot`, { page: f, entry, count });
+      v.add("bad-slot", "cache", `swap-cache ${fmtPage(f)} is keyed by ${fmtEntry(entry)}, a bad or header slot`, {
+        page: f,
+        entry,
+        count,
+      });
     } else if (count === 0) {
       v.add("free-slot", "cached", `swap-cache ${fmtPage(f)} is keyed by ${fmtEntry(entry)}, whose slot is free`, { page: f, entry });
     }
@@ -351,9 +421,12 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
       const entry = ((s >> L.slotsShift) << 24) | (s & ((1 << L.slotsShift) - 1));
       const first = L.slotCache[s] !== EMPTY_SLOT ? L.slotCache[s] : otherCachePage(L, I, entry, 0);
       const other = otherCachePage(L, I, entry, first);
-      v.add("swapcache-unique", "dup",
+      v.add(
+        "swapcache-unique",
+        "dup",
         `${n === 2 ? "two" : n} swap-cache pages for ${fmtEntry(entry)}: ${fmtPage(first)} and ${fmtPage(other)}`,
-        { entry: fmtEntry(entry), page: first, other, pages: n });
+        { entry: fmtEntry(entry), page: first, other, pages: n },
+      );
     }
   }
 }
@@ -425,7 +498,12 @@ function swapPte(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, mm: n
   L.slotPtes[s]++;
   const count = U16[L.SWAP_MAP16 + s];
   if ((entry & 0xffffff) === 0 || count === SWAP_MAP_BAD) {
-    v.add("bad-slot", "pte", `the swap pte of ${fmtVpage(mm, p)} holds ${fmtEntry(entry)}, a bad or header slot`, { mm, page: p, entry, count });
+    v.add("bad-slot", "pte", `the swap pte of ${fmtVpage(mm, p)} holds ${fmtEntry(entry)}, a bad or header slot`, {
+      mm,
+      page: p,
+      entry,
+      count,
+    });
     return;
   }
   if (count === 0) {
@@ -436,13 +514,29 @@ function swapPte(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, mm: n
   if (f !== EMPTY_SLOT && (I[L.PG_FLAGS + f] & PG.UPTODATE) !== 0) {
     const content = I[L.PG_CONTENT + f];
     if (content !== shadow) {
-      lost(v, "swap-cache", mm, p, `swap pte ${fmtEntry(entry)} finds swap-cache ${fmtPage(f)} holding ${content}, but the last write was ${shadow}`, shadow, content);
+      lost(
+        v,
+        "swap-cache",
+        mm,
+        p,
+        `swap pte ${fmtEntry(entry)} finds swap-cache ${fmtPage(f)} holding ${content}, but the last write was ${shadow}`,
+        shadow,
+        content,
+      );
     }
   } else {
     const content = I[L.SLOT_CONTENT + s];
     if (content !== shadow) {
       const where = f !== EMPTY_SLOT ? ` (cache ${fmtPage(f)} not yet uptodate)` : "";
-      lost(v, "swap-slot", mm, p, `swap slot ${fmtEntry(entry)} holds ${content}${where}, but the last write was ${shadow}`, shadow, content);
+      lost(
+        v,
+        "swap-slot",
+        mm,
+        p,
+        `swap slot ${fmtEntry(entry)} holds ${content}${where}, but the last write was ${shadow}`,
+        shadow,
+        content,
+      );
     }
   }
 }
@@ -463,8 +557,16 @@ function checkSlots(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, qu
       const nCache = L.slotCacheN[s];
       const users = L.slotPtes[s] + (nCache > 0 ? 1 : 0);
       if (count < users) {
-        swapCountReport(v, "short", a, off, count, L.slotPtes[s], nCache,
-          "a swap_free ran while it is still referenced: the slot will be freed and reused under them");
+        swapCountReport(
+          v,
+          "short",
+          a,
+          off,
+          count,
+          L.slotPtes[s],
+          nCache,
+          "a swap_free ran while it is still referenced: the slot will be freed and reused under them",
+        );
       } else if (quiescent && count > users && nCache < 2) {
         swapCountReport(v, "leak", a, off, count, L.slotPtes[s], nCache, "a reference leaked: the slot can never be freed");
       }
@@ -472,11 +574,24 @@ function checkSlots(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, qu
   }
 }
 
-function swapCountReport(v: Collector, what: string, a: number, off: number, count: number, ptes: number, nCache: number, why: string): void {
+function swapCountReport(
+  v: Collector,
+  what: string,
+  a: number,
+  off: number,
+  count: number,
+  ptes: number,
+  nCache: number,
+  why: string,
+): void {
   const entry = (a << 24) | off;
   const holders = `${ptes} pte${ptes === 1 ? "" : "s"}${nCache > 0 ? " + the swap cache" : ""}`;
-  v.add("swap-count", what, `swap_map[${fmtEntry(entry)}] = ${count} but ${holders} hold it: ${why}`,
-    { entry: fmtEntry(entry), count, ptes, cached: nCache > 0 ? 1 : 0 });
+  v.add("swap-count", what, `swap_map[${fmtEntry(entry)}] = ${count} but ${holders} hold it: ${why}`, {
+    entry: fmtEntry(entry),
+    count,
+    ptes,
+    cached: nCache > 0 ? 1 : 0,
+  });
 }
 
 // ---- page references (inv 3 and page counts) ---------------------------------------------
@@ -498,11 +613,18 @@ function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: bool
     const holders = `${maps} pte${maps === 1 ? "" : "s"}${cached ? " + the swap cache" : ""}`;
     const why = count < need ? "put_page will free it while still in use" : "a reference leaked";
     if (cached) {
-      v.add("cache-page", "count", `swap-cache ${fmtPage(f)} (${fmtEntry(I[L.PG_INDEX + f])}) has count ${count} but ${holders} hold it: ${why}`,
-        { page: f, entry: fmtEntry(I[L.PG_INDEX + f]), count, ptes: maps });
+      v.add(
+        "cache-page",
+        "count",
+        `swap-cache ${fmtPage(f)} (${fmtEntry(I[L.PG_INDEX + f])}) has count ${count} but ${holders} hold it: ${why}`,
+        { page: f, entry: fmtEntry(I[L.PG_INDEX + f]), count, ptes: maps },
+      );
     } else {
-      v.add("bug-on", count < need ? "page-count" : "page-leak", `${fmtPage(f)} has count ${count} but ${holders} hold it: ${why}`,
-        { page: f, count, ptes: maps });
+      v.add("bug-on", count < need ? "page-count" : "page-leak", `${fmtPage(f)} has count ${count} but ${holders} hold it: ${why}`, {
+        page: f,
+        count,
+        ptes: maps,
+      });
     }
   }
 }
@@ -555,25 +677,35 @@ function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
   }
   for (let f = 0; f < L.nFrames; f++) {
     if ((I[L.PG_FLAGS + f] & PG.LOCKED) !== 0) {
-      v.add("lock-leak", "page-lock", `${fmtPage(f)} is still locked (PG_locked) with every CPU between operations`,
-        { page: f, entry: fmtEntry(I[L.PG_INDEX + f]) });
+      v.add("lock-leak", "page-lock", `${fmtPage(f)} is still locked (PG_locked) with every CPU between operations`, {
+        page: f,
+        entry: fmtEntry(I[L.PG_INDEX + f]),
+      });
     }
   }
   if ((v.out ? v.out.length : 0) !== before) return;
   // Lock words all free, yet an agent believes it holds one: its bookkeeping leaked.
   for (let a = 0; a < L.nAgents; a++) {
     const ab = L.AGENTS + a * AGENT_WORDS;
-    const held = I[ab + AG.HELD], spins = I[ab + AG.SPINS_HELD], bkl = I[ab + AG.BKL_DEPTH] + I[ab + AG.BKL_SAVED];
+    const held = I[ab + AG.HELD],
+      spins = I[ab + AG.SPINS_HELD],
+      bkl = I[ab + AG.BKL_DEPTH] + I[ab + AG.BKL_SAVED];
     if (held !== 0 || spins !== 0 || bkl !== 0) {
-      v.add("lock-leak", "agent", `${L.agentName(a)} is at rest but still counts locks as held (classes 0x${held.toString(16)}, ${spins} spinlocks, BKL depth ${bkl})`,
-        { agent: a, held, spins, bkl });
+      v.add(
+        "lock-leak",
+        "agent",
+        `${L.agentName(a)} is at rest but still counts locks as held (classes 0x${held.toString(16)}, ${spins} spinlocks, BKL depth ${bkl})`,
+        { agent: a, held, spins, bkl },
+      );
     }
   }
 }
 
 function leak(L: Layout, v: Collector, name: string, owner: number, of: string): void {
-  v.add("lock-leak", name.split(" ")[0], `${name}${of} is still held by ${L.agentName(owner - 1)} with every CPU between operations`,
-    { lock: name, owner: owner - 1 });
+  v.add("lock-leak", name.split(" ")[0], `${name}${of} is still held by ${L.agentName(owner - 1)} with every CPU between operations`, {
+    lock: name,
+    owner: owner - 1,
+  });
 }
 
 // ---- the in-model violation ----------------------------------------------------------------
@@ -585,15 +717,20 @@ export function modelViolation(e: Engine): Violation | undefined {
   const v = I[g + G.VIOL];
   if (v === 0) return undefined;
   const id = violationName(v);
-  const agent = I[g + G.VIOL_AGENT], proc = I[g + G.VIOL_PROC], pc = I[g + G.VIOL_PC];
-  const a = I[g + G.VIOL_A], b = I[g + G.VIOL_B], c = I[g + G.VIOL_C];
+  const agent = I[g + G.VIOL_AGENT],
+    proc = I[g + G.VIOL_PROC],
+    pc = I[g + G.VIOL_PC];
+  const a = I[g + G.VIOL_A],
+    b = I[g + G.VIOL_B],
+    c = I[g + G.VIOL_C];
   const procName = PROC_NAMES[proc] ?? `proc${proc}`;
   const signature = proc > 0 ? `${id}@${procName}` : id;
   const cpus = e.config.cpus;
   const who = agent < 0 ? "the machine" : agent < cpus ? `CPU${agent}` : agent === cpus ? "disk" : "kswapd";
   const where = proc > 0 ? `${who} in ${procName}` : who;
   return {
-    id, signature,
+    id,
+    signature,
     message: `${where}: ${describeModelViolation(id, a, b, c)}`,
     details: { agent, proc: procName, pc, a, b, c },
   };
@@ -603,8 +740,12 @@ const LOCK_CLASS = ["page_table_lock", "pagemap_lru_lock", "swaplock", "sdev_loc
 
 // swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
 const BAD_ENTRY_REASONS = [
-  "Unused swap offset entry (the slot is free)", "Bad swap offset entry", "Unused swap file entry",
-  "Bad swap file entry", "slot freed under us (count 0 once sdev_lock was held)", "reference to a SWAP_MAP_BAD slot",
+  "Unused swap offset entry (the slot is free)",
+  "Bad swap offset entry",
+  "Unused swap file entry",
+  "Bad swap file entry",
+  "slot freed under us (count 0 once sdev_lock was held)",
+  "reference to a SWAP_MAP_BAD slot",
 ];
 
 function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
@@ -628,7 +769,8 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
       if (a === 2) return `put_page underflow on ${fmtPage(b)}`;
       if (a === 200) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
       if (a === 201) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
-      if (a === 500) return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
+      if (a === 500)
+        return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
       if (a === 300) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
       return `BUG() (${a}, ${b}, ${c})`;
     case "deadlock":

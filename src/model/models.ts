@@ -20,31 +20,206 @@ export interface FlagInfo {
 
 /** Keep in the order and with the bits of assembly/model.ts. */
 export const FLAGS: readonly FlagInfo[] = [
-  { name: "bkl-swapin", bit: 1 << 0, what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0-2.4.15)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": removed lock_kernel() around swapin_readahead + read_swap_cache_async (mm/memory.c do_swap_page); 2.4.16 has no BKL there" },
-  { name: "readahead-refs", bit: 1 << 1, what: "valid_swaphandles takes a swap_map reference on every slot it counts; swapin_readahead drops each after that slot's read and does not stop at a failed read (2.4.0)", shipped: "2.4.0", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9; mm/swapfile.c valid_swaphandles: \"Don't grab an extra reference on the swaphandle\"; mm/memory.c swapin_readahead breaks at the first failed read_swap_cache_async); Marcelo Tosatti's 14 Sep 2001 patch proposed the refs back; 2.4.16 takes none" },
-  { name: "swap-full-delete", bit: 1 << 2, what: "do_swap_page deletes an exclusive page from the swap cache when vm_swap_full, without swap locks (2.4.10-pre)", shipped: "2.4.10-pre9", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: exclusive_swap_page + vm_swap_full -> delete_from_swap_cache_nolock); replaced by remove_exclusive_swap_page in 2.4.16" },
-  { name: "unique-add", bit: 1 << 3, what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' swap-cache race fixes after the September 2001 thread (mm/swap_state.c add_to_swap_cache -> add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT); 2.4.0 and 2.4.10-pre9 add unchecked" },
-  { name: "pte-same-recheck", bit: 1 << 4, what: "do_swap_page retakes page_table_lock after lock_page and backs out unless pte_same (2.4.8+); off: 2.4.0's tail, which maps the page under no page_table_lock and without any recheck", shipped: "2.4.10-pre9, 2.4.16", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: pte_same(*page_table, orig_pte) after lock_page replaces 2.4.4-2.4.7's pte_present test); 2.4.0 has no recheck and no page_table_lock there" },
-  { name: "early-dup", bit: 1 << 5, what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup" },
-  { name: "fault-mmap-sem", bit: 1 << 6, what: "page faults hold mmap_sem exclusively (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only" },
-  { name: "remove-exclusive", bit: 1 << 7, what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)", shipped: "2.4.16", patch: "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete" },
-  { name: "readahead-skip-header", bit: 1 << 8, what: "valid_swaphandles does no readahead when page_cluster is 0 and starts a window that begins at the header slot 0 at slot 1 (2.4.16); off: the scan starts at slot 0, whose SWAP_MAP_BAD stops it at once", shipped: "2.4.16", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\" (mm/swapfile.c valid_swaphandles: return 0 when !page_cluster; toff++, i-- when toff is 0: \"don't give up at offset 0 which is always SWAP_MAP_BAD\")" },
-  { name: "readahead-sdl", bit: 1 << 9, what: "valid_swaphandles scans swap_map under the area's swap_device_lock (2.4.0, 2.4.16); off: each slot is read unlocked in a step of its own while other CPUs allocate and free slots", shipped: "2.4.0, 2.4.16", patch: "2.4.0 mm/swapfile.c valid_swaphandles scans under swap_device_lock; 2.4.10-pre9 relies on the BKL alone; 15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"valid_swaphandles needs swap_device_lock again\"" },
-  { name: "sync-swapin", bit: 1 << 10, what: "lookup_swap_cache sleeps for the page lock and retries if the page left the swap cache meanwhile (find_lock_page), and do_swap_page's own read waits for its I/O inside read_swap_cache_async under the BKL (2.4.0)", shipped: "2.4.0", patch: "24 Apr 2001, Marcelo Tosatti, \"[patch] swap-speedup-2.4.3-B3\" (2.4.4-pre): mm/swap_state.c lookup_swap_cache uses Ingo Molnar's find_get_swapcache_page instead of find_lock_page, read_swap_cache_async loses its wait argument (mm/memory.c do_swap_page waits after unlock_kernel)" },
-  { name: "readahead-throttle", bit: 1 << 11, what: "swapin_readahead stops once nr_async_pages (async swap I/O in flight, counted by rw_swap_page until the disk completes it) reaches pager_daemon.swap_cluster << page_cluster (2.4.0, 2.4.10-pre9)", shipped: "2.4.0, 2.4.10-pre9", patch: "2.4.0 mm/memory.c swapin_readahead (\"Don't block on I/O for read-ahead\") and mm/page_io.c rw_swap_page_base (nr_async_pages); Hugh Dickins' 16 Aug 2001 patch against 2.4.9 still kept it; pre9's swapin_readahead is not in the sources (kept, the reading closer to 2.4.0); gone by 2.4.16" },
-  { name: "oom-recheck", bit: 1 << 12, what: "when read_swap_cache_async gives nothing, do_swap_page retakes page_table_lock and reports OOM only if the pte is unchanged (2.4.8+); off: OOM at once", shipped: "2.4.10-pre9, 2.4.16", patch: "10 Aug 2001, Linus Torvalds, 2.4.8, after Jeremy Linton's swapoff report (mm/memory.c do_swap_page: return pte_same(*page_table, orig_pte) ? -1 : 1)" },
-  { name: "unlocked-dup-check", bit: 1 << 13, what: "swap_duplicate tests the slot count before taking sdev_lock and then increments without a recheck, so it can revive a slot freed in between (2.4.0, 2.4.10-pre9)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"swap_duplicate checks within swap_device_lock (+ avoid SWAP_MAP_BAD)\" (mm/swapfile.c swap_duplicate); 2.4.16 tests and increments under sdev_lock" },
-  { name: "swapoff-bkl", bit: 1 << 14, what: "sys_swapoff keeps the BKL across try_to_unuse (pre9's try_to_unuse yields it once per entry); off, it drops the BKL around try_to_unuse (2.4.16)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": BKL kept in sys_swapoff but dropped around try_to_unuse, the per-entry unlock_kernel/lock_kernel removed (mm/swapfile.c sys_swapoff, try_to_unuse)" },
-  { name: "free-under-pcl", bit: 1 << 15, what: "__delete_from_swap_cache frees the slot itself with pagecache_lock held (lock order PCL -> SLL -> SDL); off, callers free it after dropping PCL (2.4.16, order SLL -> SDL -> PCL)", shipped: "2.4.0, 2.4.10-pre9", patch: "15 Sep 2001, Hugh Dickins, \"[PATCH] Re: 2.4.10pre VM changes: Potential race\": \"lock ordering now prohibits __delete_from_swap_cache from doing its own swap_free inside pagecache_lock\" (mm/swap_state.c __delete_from_swap_cache, delete_from_swap_cache; mm/vmscan.c reclaim_page)" },
-  { name: "exclusive-nolock", bit: 1 << 16, what: "whether a swap-cache page is exclusive is read with no swap lock (2.4.0 is_page_shared, pre9 exclusive_swap_page: page count 2, slot count 1) in can_share_swap_page and free_page_and_swap_cache, which then deletes the page; zap_pte_range drops a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9); off, 2.4.16's exclusive_swap_page under SLL+SDL+PCL, remove_exclusive_swap_page and free_swap_and_cache", shipped: "2.4.0, 2.4.10-pre9", patch: "after 2.4.10-pre9 (pre9's include/linux/swap.h, shown whole in Hugh Dickins' 15 Sep 2001 patch, declares no free_swap_and_cache, and its exclusive_swap_page is an unlocked inline in include/linux/mm.h); 2.4.16 mm/swapfile.c has exclusive_swap_page under swap_info_get, can_share_swap_page, remove_exclusive_swap_page and free_swap_and_cache, called from mm/memory.c do_wp_page, do_swap_page, zap_pte_range; the patch that brought them is not identified here" },
-  { name: "unuse-delete-first", bit: 1 << 17, what: "try_to_unuse takes its own swap_map reference on the slot and deletes the page from the swap cache (marking it dirty) before searching the mms; a leftover count is cleared only at SWAP_MAP_MAX, sweeps until a sweep finds nothing, and yields the BKL once per entry (pre9; 2.4.0 runs its own loop, flag unuse-clear-undead); off, 2.4.16 searches first and deletes last", shipped: "2.4.0, 2.4.10-pre9", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9) kept the delete before the mm search; pre9's try_to_unuse still deletes first (the 15 Sep 2001 patch's mm/swapfile.c try_to_unuse hunk); 2.4.16 searches first and deletes after, without a slot reference" },
-  { name: "writepage-delete", bit: 1 << 18, what: "swap_writepage deletes a page only the cache and its caller hold, with swap count 1, from the swap cache instead of writing it, reading both counts with no lock (2.4.10-pre9)", shipped: "2.4.10-pre9", patch: "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9, in 2.4.10-pre): mm/swap_state.c swap_writepage calls delete_from_swap_cache_nolock where 2.4.3-2.4.9 only skipped the write (\"page_launder will do it anyway\"); 2.4.0 always writes; 2.4.16 asks remove_exclusive_swap_page under the swap locks" },
-  { name: "unscaled-shrink-cache", bit: 1 << 19, what: "shrink_cache sizes its pass with 2.4.16's own numbers, max_scan = nr_inactive_pages / priority and max_mapped = nr_pages << (9 - priority): on the model's small machines swap_out is then never reached from it (the default: max_scan at least 1, 2.4.17's max_mapped = min(nr_pages << (10 - priority), max_scan / 10))", shipped: "none", patch: "2.4.16 mm/vmscan.c shrink_cache: max_scan = nr_inactive_pages / priority, max_mapped = nr_pages << (9 - priority); 2.4.17 made max_mapped min(nr_pages << (10 - priority), max_scan / 10). Set in no model: sized for inactive lists of thousands of pages, the model's have a few" },
-  { name: "swap-full-80", bit: 1 << 20, what: "vm_swap_full (asked by do_swap_page before its swap-full delete) is true once more than 80% of swap is in use, (total_swap_pages - nr_swap_pages) * 100 > total_swap_pages * 80 (2.4.10-pre9); off, once more than half is, nr_swap_pages * 2 < total_swap_pages (2.4.16)", shipped: "2.4.10-pre9", patch: "10 Aug 2001, Linus Torvalds, 2.4.8 (\"Re: [BUG][PATCH] in sys_swapoff() path\", with Rik van Riel's swap-space-full patch): mm/swapfile.c vm_swap_full, SWAP_FULL_PCT 80, and total_swap_pages; 2.4.10-pre9's include/linux/swap.h still declares the function (Hugh Dickins' 15 Sep 2001 patch, context); 2.4.16 include/linux/swap.h has the 50% macro (the patch that made it one is not identified here); 2.4.0 has no vm_swap_full" },
-  { name: "unuse-clear-undead", bit: 1 << 21, what: "try_to_unuse runs 2.4.0's own loop (over unuse-delete-first's): each turn rescans the map from slot 1, pins the slot, reads it with read_swap_cache (waiting), deletes the page from the swap cache, marks dirty the ptes it fills and those already mapping the page (not the page), then forces ANY count left to 0 and adds it back to nr_swap_pages (\"VM: Undead swap entry\"), with no need_resched point or BKL yield in the loop (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/swapfile.c try_to_unuse and unuse_pte; 10 Aug 2001, Linus Torvalds, 2.4.8 (\"Re: [BUG][PATCH] in sys_swapoff() path\", Jeremy Linton's fix: mm/swapfile.c try_to_unuse clears only a SWAP_MAP_MAX count and leaves an undead one for the next pass, free_found_swap_entry); 16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (SetPageDirty on the page, the per-entry BKL yield)" },
-  { name: "anon-nolock", bit: 1 << 26, what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)", shipped: "2.4.0", patch: "2.4.0 mm/memory.c handle_pte_fault / do_anonymous_page rely on the fault's exclusive mmap_sem; once faults shared mmap_sem (2.4.8-pre2's do_wp_page comment: 'We hold the mm semaphore for reading'), do_anonymous_page entered with page_table_lock, retook it after alloc_page and backed off unless pte_none (2.4.16 mm/memory.c do_anonymous_page)" },
-  { name: "share-count-nolock", bit: 1 << 27, what: "do_wp_page reuses the page, and do_swap_page maps it writable, when page_count + swap_count say nobody else uses it, counted without any swap lock (2.4.0 is_page_shared, 2.4.4-2.4.9 exclusive_swap_page)", shipped: "2.4.0, 2.4.10-pre9", patch: "2.4.0 include/linux/swap.h is_page_shared; 5 Apr 2001, Linus Torvalds, \"Re: [PATCH] swap_state.c thinko\": exclusive_swap_page (mm/memory.c do_wp_page, do_swap_page), same unlocked count; 2.4.16 mm/swapfile.c can_share_swap_page/exclusive_swap_page recheck under swaplock, sdev_lock and pagecache_lock" },
-  { name: "wp-copy-noref", bit: 1 << 28, what: "do_wp_page takes no reference on the old page while alloc_page sleeps, and copies it only after retaking page_table_lock and the pte_same recheck (2.4.0)", shipped: "2.4.0", patch: "29 Jul 2001, Hugh Dickins, \"Re: [PATCH] hold cow while breaking\" (mm/memory.c do_wp_page: copy_cow_page moved before the relock in 2.4.8-pre, page_cache_get(old_page) across it); 2.4.16 takes the ref and copies before spin_lock" },
+  {
+    name: "bkl-swapin",
+    bit: 1 << 0,
+    what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0-2.4.15)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": removed lock_kernel() around swapin_readahead + read_swap_cache_async (mm/memory.c do_swap_page); 2.4.16 has no BKL there',
+  },
+  {
+    name: "readahead-refs",
+    bit: 1 << 1,
+    what: "valid_swaphandles takes a swap_map reference on every slot it counts; swapin_readahead drops each after that slot's read and does not stop at a failed read (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      '16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9; mm/swapfile.c valid_swaphandles: "Don\'t grab an extra reference on the swaphandle"; mm/memory.c swapin_readahead breaks at the first failed read_swap_cache_async); Marcelo Tosatti\'s 14 Sep 2001 patch proposed the refs back; 2.4.16 takes none',
+  },
+  {
+    name: "swap-full-delete",
+    bit: 1 << 2,
+    what: "do_swap_page deletes an exclusive page from the swap cache when vm_swap_full, without swap locks (2.4.10-pre)",
+    shipped: "2.4.10-pre9",
+    patch:
+      "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: exclusive_swap_page + vm_swap_full -> delete_from_swap_cache_nolock); replaced by remove_exclusive_swap_page in 2.4.16",
+  },
+  {
+    name: "unique-add",
+    bit: 1 << 3,
+    what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)",
+    shipped: "2.4.16",
+    patch:
+      "Hugh Dickins' swap-cache race fixes after the September 2001 thread (mm/swap_state.c add_to_swap_cache -> add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT); 2.4.0 and 2.4.10-pre9 add unchecked",
+  },
+  {
+    name: "pte-same-recheck",
+    bit: 1 << 4,
+    what: "do_swap_page retakes page_table_lock after lock_page and backs out unless pte_same (2.4.8+); off: 2.4.0's tail, which maps the page under no page_table_lock and without any recheck",
+    shipped: "2.4.10-pre9, 2.4.16",
+    patch:
+      "10 Aug 2001, Linus Torvalds, 2.4.8 (mm/memory.c do_swap_page: pte_same(*page_table, orig_pte) after lock_page replaces 2.4.4-2.4.7's pte_present test); 2.4.0 has no recheck and no page_table_lock there",
+  },
+  {
+    name: "early-dup",
+    bit: 1 << 5,
+    what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/swap_state.c read_swap_cache_async: swap_duplicate before the cache lookup; by 2.4.10-pre9 the duplicate moved after the second lookup",
+  },
+  {
+    name: "fault-mmap-sem",
+    bit: 1 << 6,
+    what: "page faults hold mmap_sem exclusively (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/memory.c handle_mm_fault runs the fault under mmap_sem (this model: exclusively); later 2.4 faults take it for reading only",
+  },
+  {
+    name: "remove-exclusive",
+    bit: 1 << 7,
+    what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)",
+    shipped: "2.4.16",
+    patch:
+      "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete",
+  },
+  {
+    name: "readahead-skip-header",
+    bit: 1 << 8,
+    what: "valid_swaphandles does no readahead when page_cluster is 0 and starts a window that begins at the header slot 0 at slot 1 (2.4.16); off: the scan starts at slot 0, whose SWAP_MAP_BAD stops it at once",
+    shipped: "2.4.16",
+    patch:
+      '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race" (mm/swapfile.c valid_swaphandles: return 0 when !page_cluster; toff++, i-- when toff is 0: "don\'t give up at offset 0 which is always SWAP_MAP_BAD")',
+  },
+  {
+    name: "readahead-sdl",
+    bit: 1 << 9,
+    what: "valid_swaphandles scans swap_map under the area's swap_device_lock (2.4.0, 2.4.16); off: each slot is read unlocked in a step of its own while other CPUs allocate and free slots",
+    shipped: "2.4.0, 2.4.16",
+    patch:
+      '2.4.0 mm/swapfile.c valid_swaphandles scans under swap_device_lock; 2.4.10-pre9 relies on the BKL alone; 15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": "valid_swaphandles needs swap_device_lock again"',
+  },
+  {
+    name: "sync-swapin",
+    bit: 1 << 10,
+    what: "lookup_swap_cache sleeps for the page lock and retries if the page left the swap cache meanwhile (find_lock_page), and do_swap_page's own read waits for its I/O inside read_swap_cache_async under the BKL (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      '24 Apr 2001, Marcelo Tosatti, "[patch] swap-speedup-2.4.3-B3" (2.4.4-pre): mm/swap_state.c lookup_swap_cache uses Ingo Molnar\'s find_get_swapcache_page instead of find_lock_page, read_swap_cache_async loses its wait argument (mm/memory.c do_swap_page waits after unlock_kernel)',
+  },
+  {
+    name: "readahead-throttle",
+    bit: 1 << 11,
+    what: "swapin_readahead stops once nr_async_pages (async swap I/O in flight, counted by rw_swap_page until the disk completes it) reaches pager_daemon.swap_cluster << page_cluster (2.4.0, 2.4.10-pre9)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      "2.4.0 mm/memory.c swapin_readahead (\"Don't block on I/O for read-ahead\") and mm/page_io.c rw_swap_page_base (nr_async_pages); Hugh Dickins' 16 Aug 2001 patch against 2.4.9 still kept it; pre9's swapin_readahead is not in the sources (kept, the reading closer to 2.4.0); gone by 2.4.16",
+  },
+  {
+    name: "oom-recheck",
+    bit: 1 << 12,
+    what: "when read_swap_cache_async gives nothing, do_swap_page retakes page_table_lock and reports OOM only if the pte is unchanged (2.4.8+); off: OOM at once",
+    shipped: "2.4.10-pre9, 2.4.16",
+    patch:
+      "10 Aug 2001, Linus Torvalds, 2.4.8, after Jeremy Linton's swapoff report (mm/memory.c do_swap_page: return pte_same(*page_table, orig_pte) ? -1 : 1)",
+  },
+  {
+    name: "unlocked-dup-check",
+    bit: 1 << 13,
+    what: "swap_duplicate tests the slot count before taking sdev_lock and then increments without a recheck, so it can revive a slot freed in between (2.4.0, 2.4.10-pre9)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": "swap_duplicate checks within swap_device_lock (+ avoid SWAP_MAP_BAD)" (mm/swapfile.c swap_duplicate); 2.4.16 tests and increments under sdev_lock',
+  },
+  {
+    name: "swapoff-bkl",
+    bit: 1 << 14,
+    what: "sys_swapoff keeps the BKL across try_to_unuse (pre9's try_to_unuse yields it once per entry); off, it drops the BKL around try_to_unuse (2.4.16)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": BKL kept in sys_swapoff but dropped around try_to_unuse, the per-entry unlock_kernel/lock_kernel removed (mm/swapfile.c sys_swapoff, try_to_unuse)',
+  },
+  {
+    name: "free-under-pcl",
+    bit: 1 << 15,
+    what: "__delete_from_swap_cache frees the slot itself with pagecache_lock held (lock order PCL -> SLL -> SDL); off, callers free it after dropping PCL (2.4.16, order SLL -> SDL -> PCL)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": "lock ordering now prohibits __delete_from_swap_cache from doing its own swap_free inside pagecache_lock" (mm/swap_state.c __delete_from_swap_cache, delete_from_swap_cache; mm/vmscan.c reclaim_page)',
+  },
+  {
+    name: "exclusive-nolock",
+    bit: 1 << 16,
+    what: "whether a swap-cache page is exclusive is read with no swap lock (2.4.0 is_page_shared, pre9 exclusive_swap_page: page count 2, slot count 1) in can_share_swap_page and free_page_and_swap_cache, which then deletes the page; zap_pte_range drops a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9); off, 2.4.16's exclusive_swap_page under SLL+SDL+PCL, remove_exclusive_swap_page and free_swap_and_cache",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      "after 2.4.10-pre9 (pre9's include/linux/swap.h, shown whole in Hugh Dickins' 15 Sep 2001 patch, declares no free_swap_and_cache, and its exclusive_swap_page is an unlocked inline in include/linux/mm.h); 2.4.16 mm/swapfile.c has exclusive_swap_page under swap_info_get, can_share_swap_page, remove_exclusive_swap_page and free_swap_and_cache, called from mm/memory.c do_wp_page, do_swap_page, zap_pte_range; the patch that brought them is not identified here",
+  },
+  {
+    name: "unuse-delete-first",
+    bit: 1 << 17,
+    what: "try_to_unuse takes its own swap_map reference on the slot and deletes the page from the swap cache (marking it dirty) before searching the mms; a leftover count is cleared only at SWAP_MAP_MAX, sweeps until a sweep finds nothing, and yields the BKL once per entry (pre9; 2.4.0 runs its own loop, flag unuse-clear-undead); off, 2.4.16 searches first and deletes last",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      "16 Aug 2001, Hugh Dickins, \"[PATCH] more swapoff fixes\" (against 2.4.9) kept the delete before the mm search; pre9's try_to_unuse still deletes first (the 15 Sep 2001 patch's mm/swapfile.c try_to_unuse hunk); 2.4.16 searches first and deletes after, without a slot reference",
+  },
+  {
+    name: "writepage-delete",
+    bit: 1 << 18,
+    what: "swap_writepage deletes a page only the cache and its caller hold, with swap count 1, from the swap cache instead of writing it, reading both counts with no lock (2.4.10-pre9)",
+    shipped: "2.4.10-pre9",
+    patch:
+      '16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9, in 2.4.10-pre): mm/swap_state.c swap_writepage calls delete_from_swap_cache_nolock where 2.4.3-2.4.9 only skipped the write ("page_launder will do it anyway"); 2.4.0 always writes; 2.4.16 asks remove_exclusive_swap_page under the swap locks',
+  },
+  {
+    name: "unscaled-shrink-cache",
+    bit: 1 << 19,
+    what: "shrink_cache sizes its pass with 2.4.16's own numbers, max_scan = nr_inactive_pages / priority and max_mapped = nr_pages << (9 - priority): on the model's small machines swap_out is then never reached from it (the default: max_scan at least 1, 2.4.17's max_mapped = min(nr_pages << (10 - priority), max_scan / 10))",
+    shipped: "none",
+    patch:
+      "2.4.16 mm/vmscan.c shrink_cache: max_scan = nr_inactive_pages / priority, max_mapped = nr_pages << (9 - priority); 2.4.17 made max_mapped min(nr_pages << (10 - priority), max_scan / 10). Set in no model: sized for inactive lists of thousands of pages, the model's have a few",
+  },
+  {
+    name: "swap-full-80",
+    bit: 1 << 20,
+    what: "vm_swap_full (asked by do_swap_page before its swap-full delete) is true once more than 80% of swap is in use, (total_swap_pages - nr_swap_pages) * 100 > total_swap_pages * 80 (2.4.10-pre9); off, once more than half is, nr_swap_pages * 2 < total_swap_pages (2.4.16)",
+    shipped: "2.4.10-pre9",
+    patch:
+      "10 Aug 2001, Linus Torvalds, 2.4.8 (\"Re: [BUG][PATCH] in sys_swapoff() path\", with Rik van Riel's swap-space-full patch): mm/swapfile.c vm_swap_full, SWAP_FULL_PCT 80, and total_swap_pages; 2.4.10-pre9's include/linux/swap.h still declares the function (Hugh Dickins' 15 Sep 2001 patch, context); 2.4.16 include/linux/swap.h has the 50% macro (the patch that made it one is not identified here); 2.4.0 has no vm_swap_full",
+  },
+  {
+    name: "unuse-clear-undead",
+    bit: 1 << 21,
+    what: "try_to_unuse runs 2.4.0's own loop (over unuse-delete-first's): each turn rescans the map from slot 1, pins the slot, reads it with read_swap_cache (waiting), deletes the page from the swap cache, marks dirty the ptes it fills and those already mapping the page (not the page), then forces ANY count left to 0 and adds it back to nr_swap_pages (\"VM: Undead swap entry\"), with no need_resched point or BKL yield in the loop (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      '2.4.0 mm/swapfile.c try_to_unuse and unuse_pte; 10 Aug 2001, Linus Torvalds, 2.4.8 ("Re: [BUG][PATCH] in sys_swapoff() path", Jeremy Linton\'s fix: mm/swapfile.c try_to_unuse clears only a SWAP_MAP_MAX count and leaves an undead one for the next pass, free_found_swap_entry); 16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (SetPageDirty on the page, the per-entry BKL yield)',
+  },
+  {
+    name: "anon-nolock",
+    bit: 1 << 26,
+    what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/memory.c handle_pte_fault / do_anonymous_page rely on the fault's exclusive mmap_sem; once faults shared mmap_sem (2.4.8-pre2's do_wp_page comment: 'We hold the mm semaphore for reading'), do_anonymous_page entered with page_table_lock, retook it after alloc_page and backed off unless pte_none (2.4.16 mm/memory.c do_anonymous_page)",
+  },
+  {
+    name: "share-count-nolock",
+    bit: 1 << 27,
+    what: "do_wp_page reuses the page, and do_swap_page maps it writable, when page_count + swap_count say nobody else uses it, counted without any swap lock (2.4.0 is_page_shared, 2.4.4-2.4.9 exclusive_swap_page)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 include/linux/swap.h is_page_shared; 5 Apr 2001, Linus Torvalds, "Re: [PATCH] swap_state.c thinko": exclusive_swap_page (mm/memory.c do_wp_page, do_swap_page), same unlocked count; 2.4.16 mm/swapfile.c can_share_swap_page/exclusive_swap_page recheck under swaplock, sdev_lock and pagecache_lock',
+  },
+  {
+    name: "wp-copy-noref",
+    bit: 1 << 28,
+    what: "do_wp_page takes no reference on the old page while alloc_page sleeps, and copies it only after retaking page_table_lock and the pte_same recheck (2.4.0)",
+    shipped: "2.4.0",
+    patch:
+      '29 Jul 2001, Hugh Dickins, "Re: [PATCH] hold cow while breaking" (mm/memory.c do_wp_page: copy_cow_page moved before the relock in 2.4.8-pre, page_cache_get(old_page) across it); 2.4.16 takes the ref and copies before spin_lock',
+  },
 ];
 
 export interface ModelInfo {
@@ -57,12 +232,43 @@ export interface ModelInfo {
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",
-    flags: ["bkl-swapin", "readahead-refs", "early-dup", "fault-mmap-sem", "anon-nolock", "share-count-nolock", "wp-copy-noref", "unlocked-dup-check", "swapoff-bkl", "free-under-pcl", "exclusive-nolock", "unuse-delete-first", "readahead-sdl", "sync-swapin", "readahead-throttle", "unuse-clear-undead"],
+    flags: [
+      "bkl-swapin",
+      "readahead-refs",
+      "early-dup",
+      "fault-mmap-sem",
+      "anon-nolock",
+      "share-count-nolock",
+      "wp-copy-noref",
+      "unlocked-dup-check",
+      "swapoff-bkl",
+      "free-under-pcl",
+      "exclusive-nolock",
+      "unuse-delete-first",
+      "readahead-sdl",
+      "sync-swapin",
+      "readahead-throttle",
+      "unuse-clear-undead",
+    ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
   {
     name: "linux-2.4.10-pre",
-    flags: ["bkl-swapin", "swap-full-delete", "pte-same-recheck", "share-count-nolock", "unlocked-dup-check", "swapoff-bkl", "free-under-pcl", "exclusive-nolock", "unuse-delete-first", "writepage-delete", "readahead-throttle", "oom-recheck", "swap-full-80"],
+    flags: [
+      "bkl-swapin",
+      "swap-full-delete",
+      "pte-same-recheck",
+      "share-count-nolock",
+      "unlocked-dup-check",
+      "swapoff-bkl",
+      "free-under-pcl",
+      "exclusive-nolock",
+      "unuse-delete-first",
+      "writepage-delete",
+      "readahead-throttle",
+      "oom-recheck",
+      "swap-full-80",
+    ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {

@@ -67,13 +67,20 @@ export function fmtOp(op: number): string {
   const k = opKind(op);
   const mm = opMm(op);
   switch (k) {
-    case OP.READ: return `read ${fmtVpage(mm, opPage(op))}`;
-    case OP.WRITE: return `write ${fmtVpage(mm, opPage(op))}`;
-    case OP.FORK: return `fork mm${mm} → mm${opArg(op)}`;
-    case OP.EXIT: return `exit mm${mm}`;
-    case OP.MUNMAP: return `munmap ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
-    case OP.SWAPOFF: return `swapoff area ${opArg(op)}`;
-    case OP.SWAPON: return `swapon area ${opArg(op)}`;
+    case OP.READ:
+      return `read ${fmtVpage(mm, opPage(op))}`;
+    case OP.WRITE:
+      return `write ${fmtVpage(mm, opPage(op))}`;
+    case OP.FORK:
+      return `fork mm${mm} → mm${opArg(op)}`;
+    case OP.EXIT:
+      return `exit mm${mm}`;
+    case OP.MUNMAP:
+      return `munmap ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
+    case OP.SWAPOFF:
+      return `swapoff area ${opArg(op)}`;
+    case OP.SWAPON:
+      return `swapon area ${opArg(op)}`;
   }
   return `op ${op}`;
 }
@@ -151,13 +158,19 @@ export function wrap(text: string, width: number): string[] {
     for (const word of para.split(" ")) {
       let w = word;
       while (w.length > width) {
-        if (line) { out.push(line); line = ""; }
+        if (line) {
+          out.push(line);
+          line = "";
+        }
         out.push(w.slice(0, width));
         w = w.slice(width);
       }
       if (!line) line = w;
       else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-      else { out.push(line); line = w; }
+      else {
+        out.push(line);
+        line = w;
+      }
     }
     out.push(line);
   }
@@ -211,7 +224,11 @@ export function renderDiagram(input: DiagramInput): string {
     });
     out.push("");
   }
-  const row = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c.trimEnd() : c.padEnd(width))).join(" | ").trimEnd();
+  const row = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c.trimEnd() : c.padEnd(width)))
+      .join(" | ")
+      .trimEnd();
   out.push(row(agents.map((a) => columnName(a, input.cpus))));
   out.push(agents.map(() => "-".repeat(width)).join("-+-"));
   if (elided > 0) out.push(`(${elided} earlier lines of set-up not shown: the ops above ran up to step ${from})`);

@@ -4,7 +4,20 @@
 // oversized file is one clear InputError (exit 2). The schema's bounds are the bounds a hunt
 // can write (src/explore/machine.ts HUNT_LIMITS, HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of
 // 16M frames is refused here, before the model lays out any memory.
-import { openSync, writeSync, closeSync, mkdirSync, fstatSync, readSync, fsyncSync, linkSync, unlinkSync, renameSync, existsSync, constants as fsc } from "node:fs";
+import {
+  openSync,
+  writeSync,
+  closeSync,
+  mkdirSync,
+  fstatSync,
+  readSync,
+  fsyncSync,
+  linkSync,
+  unlinkSync,
+  renameSync,
+  existsSync,
+  constants as fsc,
+} from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.js";
@@ -28,25 +41,27 @@ const allFlagBits = FLAGS.reduce((w, f) => w | f.bit, 0);
 
 /** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour),
  *  within what a hunt can be given. */
-export const ReproMachineSchema = z.object({
-  cpus: int.min(L.cpus.min).max(L.cpus.max),
-  frames: int.min(L.frames.min).max(L.frames.max),
-  mms: int.min(1).max(MAX_CPUS), // 1 (threads) or one per CPU
-  pagesPerMm: int.min(L.pages.min).max(L.pages.max),
-  areas: int.min(L.areas.min).max(L.areas.max),
-  slotsPerArea: int.min(L.slots.min).max(L.slots.max),
-  kswapd: z.boolean(),
-  pageCluster: int.min(L.pageCluster.min).max(L.pageCluster.max),
-  freeMin: int.min(0).max(L.frames.max),
-  freeLow: int.min(0).max(L.frames.max),
-  freeHigh: int.min(0).max(L.frames.max),
-  swapCluster: int.min(1).max(L.frames.max),
-  areaPrioEqual: z.boolean(),
-}).superRefine((m, ctx) => {
-  for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
-    if (m[k] >= m.frames) ctx.addIssue({ code: "custom", path: [k], message: `${m[k]} is not below the machine's ${m.frames} frames` });
-  }
-});
+export const ReproMachineSchema = z
+  .object({
+    cpus: int.min(L.cpus.min).max(L.cpus.max),
+    frames: int.min(L.frames.min).max(L.frames.max),
+    mms: int.min(1).max(MAX_CPUS), // 1 (threads) or one per CPU
+    pagesPerMm: int.min(L.pages.min).max(L.pages.max),
+    areas: int.min(L.areas.min).max(L.areas.max),
+    slotsPerArea: int.min(L.slots.min).max(L.slots.max),
+    kswapd: z.boolean(),
+    pageCluster: int.min(L.pageCluster.min).max(L.pageCluster.max),
+    freeMin: int.min(0).max(L.frames.max),
+    freeLow: int.min(0).max(L.frames.max),
+    freeHigh: int.min(0).max(L.frames.max),
+    swapCluster: int.min(1).max(L.frames.max),
+    areaPrioEqual: z.boolean(),
+  })
+  .superRefine((m, ctx) => {
+    for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
+      if (m[k] >= m.frames) ctx.addIssue({ code: "custom", path: [k], message: `${m[k]} is not below the machine's ${m.frames} frames` });
+    }
+  });
 export type ReproMachine = z.infer<typeof ReproMachineSchema>;
 
 export const ReproSchema = z
@@ -57,7 +72,10 @@ export const ReproSchema = z
     /** The model build that recorded the schedule (src/build/model-id.mjs: a hash of assembly/'s
      *  sources). A choice log replays step for step only on a model with the same atomic
      *  sections; replay says when the ids differ. Absent in files written before model ids. */
-    modelId: z.string().regex(/^[0-9a-f]{1,64}$/, "modelId must be hex digits").optional(),
+    modelId: z
+      .string()
+      .regex(/^[0-9a-f]{1,64}$/, "modelId must be hex digits")
+      .optional(),
     model: z.string().min(1).max(64),
     flags: int.min(0).max(0x7fffffff),
     flagNames: z.array(z.string().max(64)).max(FLAGS.length),
@@ -70,7 +88,13 @@ export const ReproSchema = z
     /** The same ops in words, for the reader; ignored on load. */
     opsText: z.array(z.string()).optional(),
     /** The choice log: the agent that ran each step, one hex digit per step. */
-    schedule: z.string().max(2 * HUNT_LOGCAP, `longer than a hunt's ${HUNT_LOGCAP}-step choice log`).regex(/^(?:[g-u]?[0-9a-f])*$/, "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)"),
+    schedule: z
+      .string()
+      .max(2 * HUNT_LOGCAP, `longer than a hunt's ${HUNT_LOGCAP}-step choice log`)
+      .regex(
+        /^(?:[g-u]?[0-9a-f])*$/,
+        "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)",
+      ),
     signature: z.string().min(1).max(256),
     violation: z.object({ id: z.string().max(256), message: z.string().max(4096) }),
   })
@@ -92,11 +116,19 @@ export const ReproSchema = z
     const agents = agentCount(r.machine);
     const steps = decodeSchedule(r.schedule);
     if (steps.length > HUNT_LOGCAP) {
-      ctx.addIssue({ code: "custom", path: ["schedule"], message: `${steps.length} steps, more than a hunt's ${HUNT_LOGCAP}-step choice log` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule"],
+        message: `${steps.length} steps, more than a hunt's ${HUNT_LOGCAP}-step choice log`,
+      });
     }
     for (let i = 0; i < steps.length; i++) {
       if ((steps[i] & 15) >= agents) {
-        ctx.addIssue({ code: "custom", path: ["schedule"], message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["schedule"],
+          message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}`,
+        });
         break;
       }
     }
@@ -112,9 +144,11 @@ function flagsDisagree(flags: number, names: readonly string[]): string {
   const extra = names.filter((n) => !set.includes(n));
   const missing = set.filter((n) => !names.includes(n));
   if (extra.length || missing.length) {
-    return `flag word ${flags} does not agree with flagNames` +
+    return (
+      `flag word ${flags} does not agree with flagNames` +
       (extra.length ? `: it does not set ${extra.join(", ")}` : "") +
-      (missing.length ? `${extra.length ? ";" : ":"} it sets ${missing.join(", ")}, which flagNames omits` : "");
+      (missing.length ? `${extra.length ? ";" : ":"} it sets ${missing.join(", ")}, which flagNames omits` : "")
+    );
   }
   return "";
 }
@@ -151,7 +185,10 @@ export const decodeSchedule = (s: string): number[] => {
   let pick = 0;
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (c >= 0x67 && c <= 0x75) { pick = c - 0x66; continue; }
+    if (c >= 0x67 && c <= 0x75) {
+      pick = c - 0x66;
+      continue;
+    }
     out.push((pick << 4) | parseInt(ch, 16));
     pick = 0;
   }
@@ -179,7 +216,10 @@ export function parseRepro(text: string, file = "repro file"): Repro {
   }
   const v = (raw as { formatVersion?: unknown }).formatVersion;
   if (typeof v !== "number") {
-    const got = v === undefined ? "it is missing" : `got ${typeof v === "string" ? `the string ${safeText(JSON.stringify(v.slice(0, 20)))}` : `a ${v === null ? "null" : typeof v}`}`;
+    const got =
+      v === undefined
+        ? "it is missing"
+        : `got ${typeof v === "string" ? `the string ${safeText(JSON.stringify(v.slice(0, 20)))}` : `a ${v === null ? "null" : typeof v}`}`;
     throw new InputError(`${where}: formatVersion must be a number (this faultsim reads ${REPRO_FORMAT_VERSION}); ${got}`, file);
   }
   if (v !== REPRO_FORMAT_VERSION) {
@@ -217,10 +257,22 @@ export function loadRepro(file: string): Repro {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      const kind = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+      const kind = st.isDirectory()
+        ? "a directory"
+        : st.isFIFO()
+          ? "a FIFO"
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? "a device"
+            : st.isSocket()
+              ? "a socket"
+              : "not a regular file";
       throw new InputError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
     }
-    const tooBig = () => new InputError(`${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`, file);
+    const tooBig = () =>
+      new InputError(
+        `${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`,
+        file,
+      );
     if (st.size > REPRO_MAX_BYTES) throw tooBig();
     // Read at most one byte past the limit: the file may have grown since fstat.
     bytes = Buffer.alloc(REPRO_MAX_BYTES + 1);
@@ -255,8 +307,12 @@ export function reproFileName(r: Pick<Repro, "signature" | "seed">): string {
 
 /** A repro as written: indented, but each list of numbers (an op list) on one line. */
 function reproText(r: Repro): string {
-  return JSON.stringify(withText(r), null, 2)
-    .replace(/\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]/g, (_m, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`) + "\n";
+  return (
+    JSON.stringify(withText(r), null, 2).replace(
+      /\[\s+(-?\d+(?:,\s+-?\d+)*)\s+\]/g,
+      (_m, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`,
+    ) + "\n"
+  );
 }
 
 let tmpSeq = 0;
@@ -268,11 +324,15 @@ function writeTemp(dir: string, text: string): string {
   const fd = openSync(tmp, "wx");
   try {
     const buf = Buffer.from(text, "utf8");
-    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
     fsyncQuiet(fd); // fsync is what reports a full disk on some file systems
   } catch (err) {
     closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
   closeSync(fd);
@@ -284,8 +344,14 @@ function writeTemp(dir: string, text: string): string {
 function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, "r");
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-  } catch { /* best effort */ }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
 }
 
 /** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...
@@ -319,7 +385,11 @@ export function writeRepro(dir: string, r: Repro): string {
     }
     throw new Error(`no free file name for ${name} in ${dir}`);
   } finally {
-    try { unlinkSync(tmp); } catch { /* renamed, or already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* renamed, or already gone */
+    }
   }
 }
 
@@ -331,7 +401,11 @@ export function replaceRepro(file: string, r: Repro): void {
   try {
     renameSync(tmp, file);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
   syncDir(dir);
@@ -345,4 +419,3 @@ function fsyncQuiet(fd: number): void {
     if (!["EINVAL", "ENOTSUP", "EROFS"].includes((err as { code?: string }).code ?? "")) throw err;
   }
 }
-

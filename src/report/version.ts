@@ -15,7 +15,9 @@ export function faultsimVersion(): string {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "faultsim" && pkg.version) cached = pkg.version;
-    } catch { /* not here: go up */ }
+    } catch {
+      /* not here: go up */
+    }
     dir = path.dirname(dir);
   }
   return (cached ??= "0.0.0");
@@ -43,7 +45,9 @@ export function modelBuild(backend: Backend = "wasm"): ModelBuild {
     try {
       const j = JSON.parse(readFileSync(file, "utf8")) as { modelId?: unknown };
       if (typeof j.modelId === "string" && /^[0-9a-f]{4,64}$/.test(j.modelId)) id = j.modelId;
-    } catch { /* no id file: an unknown build */ }
+    } catch {
+      /* no id file: an unknown build */
+    }
     b = { id, file };
     modelBuilds.set(file, b);
   }

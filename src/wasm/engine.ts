@@ -61,17 +61,33 @@ export interface MachineConfig {
 }
 
 export const DEFAULT_CONFIG: MachineConfig = {
-  cpus: 2, frames: 64, mms: 2, pagesPerMm: 64, areas: 1, slotsPerArea: 128, flags: 0,
-  kswapd: false, pageCluster: 3, seed: 1, sched: SCHED.RANDOM, pctDepth: 3, pctK: 1000,
-  opCap: 4096, logCap: 1 << 16, traceCap: 0, freeMin: 2, freeLow: 4, freeHigh: 8,
-  areaPrioEqual: false, logRing: true, swapCluster: 32,
+  cpus: 2,
+  frames: 64,
+  mms: 2,
+  pagesPerMm: 64,
+  areas: 1,
+  slotsPerArea: 128,
+  flags: 0,
+  kswapd: false,
+  pageCluster: 3,
+  seed: 1,
+  sched: SCHED.RANDOM,
+  pctDepth: 3,
+  pctK: 1000,
+  opCap: 4096,
+  logCap: 1 << 16,
+  traceCap: 0,
+  freeMin: 2,
+  freeLow: 4,
+  freeHigh: 8,
+  areaPrioEqual: false,
+  logRing: true,
+  swapCluster: 32,
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Project root, from src/wasm (ts) or dist/src/wasm (built). */
-const root = here.includes(`${path.sep}dist${path.sep}`)
-  ? path.resolve(here, "../../..")
-  : path.resolve(here, "../..");
+const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
 
 /** The Wasm file `npm run build` writes (the JS twin in dist/jsmodel is built beside it). */
 export const BUILD_WASM = path.join(root, "build/faultsim.wasm");
@@ -87,7 +103,8 @@ export type WasmBuild = "traced" | "untraced";
  *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
  *  must search and replay on builds of the same sources. */
 export function wasmFile(build: WasmBuild = "traced"): string {
-  const own = process.env.FAULTSIM_WASM, ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
+  const own = process.env.FAULTSIM_WASM,
+    ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
   if (build === "untraced") {
     if (ownUntraced) return path.resolve(ownUntraced);
     return own ? path.resolve(own) : BUILD_WASM_UNTRACED;
@@ -140,7 +157,14 @@ export class Engine {
   /** A Wasm engine (synchronous; pass a module compiled elsewhere, e.g. in a worker). */
   static wasm(module: WebAssembly.Module = wasmModule()): Engine {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("model abort"); } } });
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error("model abort");
+        },
+      },
+    });
     return new Engine("wasm", memory, instance.exports as unknown as ModelExports);
   }
 
@@ -167,12 +191,23 @@ export class Engine {
       this.u8v = new Uint8Array(this.buffer);
     }
   }
-  get I32(): Int32Array { this.refresh(); return this.i32v; }
-  get U16(): Uint16Array { this.refresh(); return this.u16v; }
-  get U8(): Uint8Array { this.refresh(); return this.u8v; }
+  get I32(): Int32Array {
+    this.refresh();
+    return this.i32v;
+  }
+  get U16(): Uint16Array {
+    this.refresh();
+    return this.u16v;
+  }
+  get U8(): Uint8Array {
+    this.refresh();
+    return this.u8v;
+  }
 
   /** Base byte address of a region (abi.ts R). */
-  region(r: number): number { return this.I32[(this.regionTable >> 2) + r]; }
+  region(r: number): number {
+    return this.I32[(this.regionTable >> 2) + r];
+  }
   /** An Int32Array view of `length` words of region r (valid until memory grows). */
   view32(r: number, length: number): Int32Array {
     return new Int32Array(this.memory.buffer, this.region(r), length);
@@ -183,13 +218,27 @@ export class Engine {
     this.config = { ...config };
     const c = this.config;
     const set = (k: number, v: number) => this.m.config_set(k, v | 0);
-    set(CFG.NCPU, c.cpus); set(CFG.NFRAMES, c.frames); set(CFG.NMM, c.mms); set(CFG.PAGES, c.pagesPerMm);
-    set(CFG.NAREAS, c.areas); set(CFG.SLOTS, c.slotsPerArea); set(CFG.FLAGS, c.flags);
-    set(CFG.KSWAPD, c.kswapd ? 1 : 0); set(CFG.PAGE_CLUSTER, c.pageCluster); set(CFG.SEED, c.seed);
-    set(CFG.SCHED, c.sched); set(CFG.PCT_DEPTH, c.pctDepth); set(CFG.PCT_K, c.pctK);
-    set(CFG.OPCAP, c.opCap); set(CFG.LOGCAP, c.logCap); set(CFG.TRACECAP, c.traceCap);
-    set(CFG.FREE_MIN, c.freeMin); set(CFG.FREE_LOW, c.freeLow); set(CFG.FREE_HIGH, c.freeHigh);
-    set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0); set(CFG.LOG_RING, c.logRing ? 1 : 0);
+    set(CFG.NCPU, c.cpus);
+    set(CFG.NFRAMES, c.frames);
+    set(CFG.NMM, c.mms);
+    set(CFG.PAGES, c.pagesPerMm);
+    set(CFG.NAREAS, c.areas);
+    set(CFG.SLOTS, c.slotsPerArea);
+    set(CFG.FLAGS, c.flags);
+    set(CFG.KSWAPD, c.kswapd ? 1 : 0);
+    set(CFG.PAGE_CLUSTER, c.pageCluster);
+    set(CFG.SEED, c.seed);
+    set(CFG.SCHED, c.sched);
+    set(CFG.PCT_DEPTH, c.pctDepth);
+    set(CFG.PCT_K, c.pctK);
+    set(CFG.OPCAP, c.opCap);
+    set(CFG.LOGCAP, c.logCap);
+    set(CFG.TRACECAP, c.traceCap);
+    set(CFG.FREE_MIN, c.freeMin);
+    set(CFG.FREE_LOW, c.freeLow);
+    set(CFG.FREE_HIGH, c.freeHigh);
+    set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0);
+    set(CFG.LOG_RING, c.logRing ? 1 : 0);
     set(CFG.SWAP_CLUSTER, c.swapCluster);
     set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
     let bytes: number;
@@ -198,17 +247,33 @@ export class Engine {
     } catch {
       bytes = -1;
     }
-    if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory (2 GiB at most: the model addresses it with an i32, and the host must be able to grow it)");
+    if (bytes < 0)
+      throw new RangeError(
+        "the machine does not fit in the model's memory (2 GiB at most: the model addresses it with an i32, and the host must be able to grow it)",
+      );
     this.refresh();
   }
 
   /** Changes config words that may vary between executions without a new layout. */
-  setSeed(seed: number): void { this.m.config_set(CFG.SEED, seed | 0); this.config.seed = seed; }
-  setFlags(flags: number): void { this.m.config_set(CFG.FLAGS, flags | 0); this.config.flags = flags; }
-  setSched(sched: number): void { this.m.config_set(CFG.SCHED, sched | 0); this.config.sched = sched; }
-  setConfigWord(key: number, value: number): void { this.m.config_set(key, value | 0); }
+  setSeed(seed: number): void {
+    this.m.config_set(CFG.SEED, seed | 0);
+    this.config.seed = seed;
+  }
+  setFlags(flags: number): void {
+    this.m.config_set(CFG.FLAGS, flags | 0);
+    this.config.flags = flags;
+  }
+  setSched(sched: number): void {
+    this.m.config_set(CFG.SCHED, sched | 0);
+    this.config.sched = sched;
+  }
+  setConfigWord(key: number, value: number): void {
+    this.m.config_set(key, value | 0);
+  }
 
-  reset(): void { this.m.reset(); }
+  reset(): void {
+    this.m.reset();
+  }
 
   /** Writes a whole finite op stream for each CPU (after reset). */
   loadOps(perCpu: readonly (readonly number[])[]): void {
@@ -228,7 +293,7 @@ export class Engine {
   appendOps(cpu: number, ops: Int32Array, count: number): number {
     const cap = this.config.opCap;
     const head = this.agentWord(cpu, 7); // AG_OP_HEAD
-    let tail = this.agentWord(cpu, 8);   // AG_OP_TAIL
+    let tail = this.agentWord(cpu, 8); // AG_OP_TAIL
     const room = cap - (tail - head);
     const n = Math.min(room, count);
     const ring = (this.region(R.OPS) >> 2) + cpu * cap;
@@ -243,9 +308,13 @@ export class Engine {
     return n;
   }
 
-  run(maxSteps: number): number { return this.m.run(maxSteps | 0); }
+  run(maxSteps: number): number {
+    return this.m.run(maxSteps | 0);
+  }
 
-  global(k: number): number { return this.I32[(this.region(R.GLOBALS) >> 2) + k]; }
+  global(k: number): number {
+    return this.I32[(this.region(R.GLOBALS) >> 2) + k];
+  }
   agentWord(agent: number, k: number): number {
     return this.I32[(this.region(R.AGENTS) >> 2) + agent * AGENT_WORDS + k];
   }
@@ -286,7 +355,8 @@ export class Engine {
     const words = (from: number, to: number) => {
       for (let i = from >> 2; i < to >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
     };
-    const stacks = this.region(R.STACKS), agents = this.region(R.AGENTS) >> 2;
+    const stacks = this.region(R.STACKS),
+      agents = this.region(R.AGENTS) >> 2;
     words(this.region(R.GLOBALS), stacks);
     const nAgents = this.config.cpus + (this.config.kswapd ? 2 : 1);
     for (let a = 0; a < nAgents; a++) {

@@ -28,8 +28,10 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
   const acc = new Float64Array(nStats); // counters summed per index: no keyed access per execution
   // What no execution changes, in locals.
   const seedBase = huntSeedBase(p.huntSeed);
-  const count = range.count, first = range.first;
-  const stepAt = g + G.STEP, decisionsAt = g + G.PCT_DECISIONS;
+  const count = range.count,
+    first = range.first;
+  const stepAt = g + G.STEP,
+    decisionsAt = g + G.PCT_DECISIONS;
   let found: Found | undefined;
   for (let i = 0; i < count; i++) {
     const index = (first + i) >>> 0;
@@ -51,14 +53,21 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     t.decisions += decisions;
     if (decisions > t.maxDecisions) t.maxDecisions = decisions;
     t.agentMask |= mask;
-    for (let j = 0; j < nStats; j++) { acc[j] += I[statsBase + j] >>> 0; I[statsBase + j] = 0; }
+    for (let j = 0; j < nStats; j++) {
+      acc[j] += I[statsBase + j] >>> 0;
+      I[statsBase + j] = 0;
+    }
     const v = verdictOf(e, code); // RUN.CLEAN: the model's check at rest found it clean
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
     if (!found) {
       const s = executionSeedFrom(seedBase, index);
       found = {
-        seed: index, violation: v.id, signature: v.signature, message: v.message, steps: len,
+        seed: index,
+        violation: v.id,
+        signature: v.signature,
+        message: v.message,
+        steps: len,
         replay: { seed: s, ops: huntOps(w, s), schedule: e.choiceLog() },
       };
       if (opts.stopOnViolation) break;

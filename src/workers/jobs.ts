@@ -29,17 +29,37 @@ let sources: Promise<BulkSources> | undefined;
 async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number): Promise<Execution> {
   const { checker } = await (sources ??= loadBulkSources());
   const r = await runBulk({
-    backend: p.backend, machine: { ...p.machine, seed: seed | 0 }, workload: p.workload, seed: seed | 0,
-    ops: p.ops, checkInterval: p.checkInterval, checker, engine: await engines.get(p.backend),
+    backend: p.backend,
+    machine: { ...p.machine, seed: seed | 0 },
+    workload: p.workload,
+    seed: seed | 0,
+    ops: p.ops,
+    checkInterval: p.checkInterval,
+    checker,
+    engine: await engines.get(p.backend),
   });
   const v = r.violations[0];
   return {
-    seed, outcome: r.outcome, violation: v ? v.invariant : "none", message: v ? v.message : "", steps: r.steps, stats: r.stats, stateHash: r.stateHash,
+    seed,
+    outcome: r.outcome,
+    violation: v ? v.invariant : "none",
+    message: v ? v.message : "",
+    steps: r.steps,
+    stats: r.stats,
+    stateHash: r.stateHash,
   };
 }
 
 /** Bulk: one large run per seed, each kept whole when asked. */
-async function bulkRange(engines: EngineCache, p: BulkParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash, records: Execution[]): Promise<Found | undefined> {
+async function bulkRange(
+  engines: EngineCache,
+  p: BulkParams,
+  range: SeedRange,
+  opts: ChunkOptions,
+  t: TallyLike,
+  hash: SeqHash,
+  records: Execution[],
+): Promise<Found | undefined> {
   let found: Found | undefined;
   for (let i = 0; i < range.count; i++) {
     const x = await bulkExecution(engines, p, (range.first + i) >>> 0);

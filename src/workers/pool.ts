@@ -69,11 +69,15 @@ export interface CampaignProgress {
 /** The worker's error as the class the host maps to an exit code (errors.ts), message intact. */
 function rebuildError(e: { name: string; message: string; stack?: string }): Error {
   const err =
-    e.name === "UsageError" ? new UsageError(e.message)
-    : e.name === "InputError" ? new InputError(e.message)
-    : e.name === "InternalError" ? new InternalError(e.message)
-    : e.name === "RangeError" ? new RangeError(e.message)
-    : new Error(`worker: ${e.name}: ${e.message}`);
+    e.name === "UsageError"
+      ? new UsageError(e.message)
+      : e.name === "InputError"
+        ? new InputError(e.message)
+        : e.name === "InternalError"
+          ? new InternalError(e.message)
+          : e.name === "RangeError"
+            ? new RangeError(e.message)
+            : new Error(`worker: ${e.name}: ${e.message}`);
   if (e.stack) err.stack = e.stack;
   return err;
 }
@@ -95,12 +99,17 @@ export class WorkerPool {
     this.retriesLeft = opts.retries ?? DEFAULT_RETRIES;
   }
 
-  get size(): number { return this.slots.length; }
+  get size(): number {
+    return this.slots.length;
+  }
   /** Whether every worker reported that it got the module through workerData. */
-  get modulesFromWorkerData(): boolean { return this.slots.every((s) => s.moduleFromWorkerData); }
+  get modulesFromWorkerData(): boolean {
+    return this.slots.every((s) => s.moduleFromWorkerData);
+  }
 
   static async start(opts: PoolOptions): Promise<WorkerPool> {
-    if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError(`workers must be a whole number >= 1 (got ${opts.workers})`);
+    if (!Number.isInteger(opts.workers) || opts.workers < 1)
+      throw new RangeError(`workers must be a whole number >= 1 (got ${opts.workers})`);
     const file = opts.workerFile ?? defaultWorkerFile();
     if (!existsSync(file)) throw new Error(`worker entry ${file} not found: build it with \`npx tsc -p tsconfig.json\``);
     const module = opts.module ?? wasmModule("untraced");
@@ -139,9 +148,15 @@ export class WorkerPool {
       worker.once("message", first);
       worker.once("error", early);
     });
-    worker.on("message", (m: FromWorker) => { if (m.type !== "ready" && current()) this.onMessage?.(slot, m); });
-    worker.on("error", (e) => { if (current()) slot.error ??= e; });
-    worker.on("exit", (code) => { if (current()) this.died(slot, code); });
+    worker.on("message", (m: FromWorker) => {
+      if (m.type !== "ready" && current()) this.onMessage?.(slot, m);
+    });
+    worker.on("error", (e) => {
+      if (current()) slot.error ??= e;
+    });
+    worker.on("exit", (code) => {
+      if (current()) this.died(slot, code);
+    });
     return ready;
   }
 
@@ -157,14 +172,19 @@ export class WorkerPool {
     const chunk = slot.chunk;
     slot.busy = true; // until its replacement is ready
     this.opts.onRetry?.({
-      worker: slot.index, reason, retriesLeft: this.retriesLeft,
+      worker: slot.index,
+      reason,
+      retriesLeft: this.retriesLeft,
       ...(chunk ? { chunk: { first: chunk.range.first, count: chunk.range.count } } : {}),
     });
     this.spawn(slot).then(
       () => {
         if (this.closed) return;
         if (chunk && slot.chunk === chunk) slot.worker.postMessage(chunk);
-        else { slot.busy = false; this.onIdle?.(); }
+        else {
+          slot.busy = false;
+          this.onIdle?.();
+        }
       },
       (e: Error) => this.fail(e),
     );
@@ -201,7 +221,11 @@ export class WorkerPool {
         this.onIdle = undefined;
         if (err) reject(err);
         else {
-          try { resolve(mergeChunks(spec, results.slice(0, stopAt))); } catch (e) { reject(e as Error); }
+          try {
+            resolve(mergeChunks(spec, results.slice(0, stopAt)));
+          } catch (e) {
+            reject(e as Error);
+          }
         }
       };
       const dispatch = () => {
@@ -239,7 +263,9 @@ export class WorkerPool {
         }
         dispatch();
       };
-      this.onIdle = () => { if (!chunkError) dispatch(); };
+      this.onIdle = () => {
+        if (!chunkError) dispatch();
+      };
       dispatch();
     });
   }

@@ -39,7 +39,9 @@ const P = 0x01000193; // FNV prime: odd, so powers never collapse to 0 mod 2^32
 
 /** P^n mod 2^32. */
 function powP(n: number): number {
-  let r = 1, b = P, e = n;
+  let r = 1,
+    b = P,
+    e = n;
   while (e > 0) {
     if (e & 1) r = Math.imul(r, b);
     b = Math.imul(b, b);
@@ -50,8 +52,8 @@ function powP(n: number): number {
 
 /** A running hash of a sequence of 32-bit words. */
 export interface SeqHash {
-  h: number;  // uint32
-  n: number;  // words folded in
+  h: number; // uint32
+  n: number; // words folded in
 }
 
 export const emptySeqHash = (): SeqHash => ({ h: 0, n: 0 });
@@ -99,5 +101,9 @@ export function addTally(into: TallyLike, from: Readonly<TallyLike>): void {
 
 /** Hits with keys in sorted order, so equal tallies serialize to equal bytes. */
 export function sortedHits(h: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(h).sort().map((k) => [k, h[k]]));
+  return Object.fromEntries(
+    Object.keys(h)
+      .sort()
+      .map((k) => [k, h[k]]),
+  );
 }

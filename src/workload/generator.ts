@@ -40,15 +40,26 @@ export interface WorkloadOptions {
 }
 
 export const DEFAULT_WORKLOAD: WorkloadOptions = {
-  cpus: 2, mms: 2, pagesPerMm: 64, areas: 1, pattern: "hotcold", writeRatio: 0.5,
-  hotFraction: 0.2, hotProbability: 0.8, threadsShareMm: false, forkRate: 0.002,
-  exitRate: 0.001, munmapRate: 0.002, swapoffRate: 0, swaponRate: 0,
+  cpus: 2,
+  mms: 2,
+  pagesPerMm: 64,
+  areas: 1,
+  pattern: "hotcold",
+  writeRatio: 0.5,
+  hotFraction: 0.2,
+  hotProbability: 0.8,
+  threadsShareMm: false,
+  forkRate: 0.002,
+  exitRate: 0.001,
+  munmapRate: 0.002,
+  swapoffRate: 0,
+  swaponRate: 0,
 };
 
 /** Longest munmap range, in pages (assembly/kernel/workload.ts MUNMAP_MAX). */
 export const MUNMAP_MAX = 8;
-const MAX_MMS = 64;       // the op encoding's mm field
-const MAX_PAGES = 65536;  // the op encoding's page field
+const MAX_MMS = 64; // the op encoding's mm field
+const MAX_PAGES = 65536; // the op encoding's page field
 
 function bad(msg: string): never {
   throw new UsageError(`workload: ${msg}`);
@@ -142,7 +153,7 @@ export function drawOps(e: Engine, cpu: number, count: number): Int32Array {
   if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < e.config.cpus)) throw new RangeError(`workload: no CPU ${cpu}`);
   const out = new Int32Array(count);
   const cap = e.config.opCap;
-  for (let done = 0; done < count;) {
+  for (let done = 0; done < count; ) {
     const n = e.m.workload_ops(cpu, Math.min(cap, count - done));
     const ring = (e.region(R.OPS) >> 2) + cpu * cap;
     out.set(e.I32.subarray(ring, ring + n), done);

@@ -12,19 +12,38 @@ import { InternalError, UsageError } from "../../src/errors.js";
 
 const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
 const workload = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
-  cpus: sizes.cpus, mms: sizes.mms, pagesPerMm: sizes.pagesPerMm, areas: sizes.areas, pattern: "hotcold",
-  writeRatio: 0.4, threads: true, forkRate: 0.01, exitRate: 0.005, munmapRate: 0.01, swapoffRate: 0.001,
-  swaponRate: 0.001, ...over,
+  cpus: sizes.cpus,
+  mms: sizes.mms,
+  pagesPerMm: sizes.pagesPerMm,
+  areas: sizes.areas,
+  pattern: "hotcold",
+  writeRatio: 0.4,
+  threads: true,
+  forkRate: 0.01,
+  exitRate: 0.005,
+  munmapRate: 0.01,
+  swapoffRate: 0.001,
+  swaponRate: 0.001,
+  ...over,
 });
 
 async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkOptions> {
   const src = await loadBulkSources();
   const machine = bulkMachineConfig(sizes, {
-    flags: resolveModel("linux-2.4.10-pre", [], []).flags, kswapd: true, seed, sched: SCHED.RANDOM,
+    flags: resolveModel("linux-2.4.10-pre", [], []).flags,
+    kswapd: true,
+    seed,
+    sched: SCHED.RANDOM,
   });
   return {
-    backend: "wasm", machine, workload: workload(), seed, ops: 20000, checkInterval: 5000,
-    checker: src.checker, ...over,
+    backend: "wasm",
+    machine,
+    workload: workload(),
+    seed,
+    ops: 20000,
+    checkInterval: 5000,
+    checker: src.checker,
+    ...over,
   };
 }
 
@@ -94,7 +113,10 @@ describe("bulk run accounting", () => {
 
   it("deep-checks every checkInterval steps while running and once, quiescent, at the end", async () => {
     const calls: { quiescent: boolean; step: number }[] = [];
-    const checker: Checker = (e, { quiescent }) => { calls.push({ quiescent, step: e.global(G.STEP) }); return []; };
+    const checker: Checker = (e, { quiescent }) => {
+      calls.push({ quiescent, step: e.global(G.STEP) });
+      return [];
+    };
     const r = await runBulk(await options({ checker, checkInterval: 3000, workload: quiet }));
     expect(r.outcome).toBe("done");
     expect(calls.length).toBe(Math.ceil(r.steps / 3000));
@@ -137,7 +159,9 @@ describe("bulk run accounting", () => {
   it("reports a livelock when no op completes for livelockSteps steps", async () => {
     // Checking after every step makes every run() call one step long, so the watchdog sees
     // each step; a write fault takes more than 3 sections, so 3 steps without an op ending come.
-    const r = await runBulk(await options({ checker: () => [], checkInterval: 1, livelockSteps: 3, workload: workload({ writeRatio: 1 }) }));
+    const r = await runBulk(
+      await options({ checker: () => [], checkInterval: 1, livelockSteps: 3, workload: workload({ writeRatio: 1 }) }),
+    );
     expect(r.outcome).toBe("violation");
     const v = r.violations[0];
     expect(v.source).toBe("watchdog");
@@ -151,7 +175,9 @@ describe("bulk run accounting", () => {
     const e = Engine.wasm();
     const o = await options({ engine: e });
     // The first chunk traps, as the model does on an out-of-bounds access or `unreachable`.
-    e.run = () => { throw new WebAssembly.RuntimeError("unreachable"); };
+    e.run = () => {
+      throw new WebAssembly.RuntimeError("unreachable");
+    };
     const err = await runBulk(o).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(InternalError);
     expect((err as Error).message).toMatch(/trapped after step 0: unreachable/);

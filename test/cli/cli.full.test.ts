@@ -70,7 +70,14 @@ describe("models", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
-    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"]);
+    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual([
+      "unique-add",
+      "pte-same-recheck",
+      "remove-exclusive",
+      "readahead-skip-header",
+      "readahead-sdl",
+      "oom-recheck",
+    ]);
     expect(j.flags).toHaveLength(FLAGS.length);
     expect(j.modelId).toBe(modelId() ?? null);
   });
@@ -82,12 +89,27 @@ describe("run", () => {
     expect([0, 1]).toContain(r.code);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     const j = JSON.parse(r.stdout);
-    for (const k of ["ops", "steps", "faults", "minorFaults", "majorFaults", "swapIns", "swapOuts", "readaheadHits", "reclaimScans", "seconds"]) {
+    for (const k of [
+      "ops",
+      "steps",
+      "faults",
+      "minorFaults",
+      "majorFaults",
+      "swapIns",
+      "swapOuts",
+      "readaheadHits",
+      "reclaimScans",
+      "seconds",
+    ]) {
       expect(typeof j[k], k).toBe("number");
     }
     expect(j.faults).toBe(j.minorFaults + j.majorFaults);
     for (const k of ["stepsPerSec", "opsPerSec", "faultsPerSec"]) expect(typeof j.rates[k], k).toBe("number");
-    expect(j.model).toEqual({ name: "linux-2.4.16", flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"], flagWord: 0b1001110011000 });
+    expect(j.model).toEqual({
+      name: "linux-2.4.16",
+      flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"],
+      flagWord: 0b1001110011000,
+    });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
     expect(Array.isArray(j.violations)).toBe(true);
@@ -99,7 +121,14 @@ describe("run", () => {
     const args = ["run", ...small, "--ops", "2000", "--json", "--model", "linux-2.4.16", "--without", "unique-add", "--with", "early-dup"];
     const a = JSON.parse(faultsim(...args).stdout);
     const b = JSON.parse(faultsim(...args).stdout);
-    expect(a.model.flags).toEqual(["pte-same-recheck", "early-dup", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"]);
+    expect(a.model.flags).toEqual([
+      "pte-same-recheck",
+      "early-dup",
+      "remove-exclusive",
+      "readahead-skip-header",
+      "readahead-sdl",
+      "oom-recheck",
+    ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);
   });
@@ -122,7 +151,9 @@ describe("run", () => {
 
   it("a broken model file is an internal error (exit 3, one line)", () => {
     const r = spawnSync(process.execPath, [cli, "run", ...small, "--ops", "10"], {
-      cwd: root, encoding: "utf8", env: { ...process.env, FAULTSIM_WASM: path.join(root, "package.json") },
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, FAULTSIM_WASM: path.join(root, "package.json") },
     });
     expect(r.status).toBe(3);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);

@@ -23,7 +23,9 @@ function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy();
     let stderr = "";
-    child.stderr.on("data", (d) => { stderr += String(d); });
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
     child.on("close", (code) => resolve({ code, stderr }));
   });
 }
@@ -40,8 +42,30 @@ function toFullDisk(args: string[]) {
 
 const small = ["--cpus", "2", "--mms", "2", "--pages", "64", "--frames", "48", "--areas", "1", "--slots", "128"];
 // A run that finds a violation in a moment (the swap-cache duplicate of 2.4.10-pre, at step 57,123).
-const violating = ["run", "--model", "linux-2.4.10-pre", "--seed", "3", "--cpus", "4", "--mms", "1", "--threads", "--pages", "32",
-  "--frames", "24", "--areas", "1", "--slots", "16", "--ops", "200000", "--check-interval", "1000"];
+const violating = [
+  "run",
+  "--model",
+  "linux-2.4.10-pre",
+  "--seed",
+  "3",
+  "--cpus",
+  "4",
+  "--mms",
+  "1",
+  "--threads",
+  "--pages",
+  "32",
+  "--frames",
+  "24",
+  "--areas",
+  "1",
+  "--slots",
+  "16",
+  "--ops",
+  "200000",
+  "--check-interval",
+  "1000",
+];
 
 let dir: string;
 let repro: string;
@@ -54,7 +78,9 @@ beforeAll(() => {
   repro = path.join(dir, readdirSync(dir).find((f) => f.endsWith(".json"))!);
   reproJson = JSON.parse(readFileSync(repro, "utf8"));
 }, 60000);
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const edited = (name: string, change: (r: Record<string, unknown>) => unknown): string => {
   const file = path.join(dir, name);
@@ -125,16 +151,40 @@ describe("a full disk is one line and exit 2, or 1 when a violation was found", 
 });
 
 describe("every bad repro is exit 2 with one line", () => {
-  const ops = () => (reproJson.ops as number[][]);
+  const ops = () => reproJson.ops as number[][];
   it.each([
-    ["33 ops on one CPU", () => edited("ops33.json", (r) => ({ ...r, ops: [Array(33).fill(ops()[0][0]), ...ops().slice(1)] })), /ops\.0: more than 32 ops/],
+    [
+      "33 ops on one CPU",
+      () => edited("ops33.json", (r) => ({ ...r, ops: [Array(33).fill(ops()[0][0]), ...ops().slice(1)] })),
+      /ops\.0: more than 32 ops/,
+    ],
     ["a 16385-step schedule", () => edited("log.json", (r) => ({ ...r, schedule: "0".repeat(16385) })), /schedule/],
-    ["a 16M-frame machine", () => edited("huge.json", (r) => ({ ...r, machine: { ...(r.machine as object), frames: 1 << 24, mms: 64, pagesPerMm: 65536 } })), /machine\.frames/],
-    ["64 mms of 64K pages", () => edited("mms.json", (r) => ({ ...r, machine: { ...(r.machine as object), mms: 64, pagesPerMm: 65536 } })), /machine\.(mms|pagesPerMm)/],
-    ["formatVersion as a string", () => edited("fv.json", (r) => ({ ...r, formatVersion: "1" })), /formatVersion must be a number \(this faultsim reads 1\); got the string "1"/],
+    [
+      "a 16M-frame machine",
+      () => edited("huge.json", (r) => ({ ...r, machine: { ...(r.machine as object), frames: 1 << 24, mms: 64, pagesPerMm: 65536 } })),
+      /machine\.frames/,
+    ],
+    [
+      "64 mms of 64K pages",
+      () => edited("mms.json", (r) => ({ ...r, machine: { ...(r.machine as object), mms: 64, pagesPerMm: 65536 } })),
+      /machine\.(mms|pagesPerMm)/,
+    ],
+    [
+      "formatVersion as a string",
+      () => edited("fv.json", (r) => ({ ...r, formatVersion: "1" })),
+      /formatVersion must be a number \(this faultsim reads 1\); got the string "1"/,
+    ],
     ["an unknown model", () => edited("model.json", (r) => ({ ...r, model: "linux-9.9" })), /model: unknown model 'linux-9\.9'/],
-    ["flags that disagree with flagNames", () => edited("flags.json", (r) => ({ ...r, flagNames: (r.flagNames as string[]).slice(1) })), /flags: flag word \d+ does not agree with flagNames/],
-    ["a flag name that is unknown", () => edited("flagname.json", (r) => ({ ...r, flagNames: [...(r.flagNames as string[]), "no-such-flag"] })), /unknown flag 'no-such-flag'/],
+    [
+      "flags that disagree with flagNames",
+      () => edited("flags.json", (r) => ({ ...r, flagNames: (r.flagNames as string[]).slice(1) })),
+      /flags: flag word \d+ does not agree with flagNames/,
+    ],
+    [
+      "a flag name that is unknown",
+      () => edited("flagname.json", (r) => ({ ...r, flagNames: [...(r.flagNames as string[]), "no-such-flag"] })),
+      /unknown flag 'no-such-flag'/,
+    ],
     ["a file that is not UTF-8", () => edited("latin1.json", () => Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString("latin1")), /not valid/],
     ["a file above the size limit", () => edited("big.json", () => " ".repeat((1 << 20) + 1)), /larger than 1 MiB/],
   ])("%s", (_what, make, msg) => {
@@ -164,7 +214,10 @@ describe("replay reads regular files only", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd()).toMatch(/fifo: is a FIFO, not a repro file/);
   });
-  it.each([["/dev/zero", /is a device/], ["/tmp", /is a directory/]])("%s is refused at once", (file, msg) => {
+  it.each([
+    ["/dev/zero", /is a device/],
+    ["/tmp", /is a directory/],
+  ])("%s is refused at once", (file, msg) => {
     const r = faultsim(["replay", file], "pipe", 10000);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -175,10 +228,14 @@ describe("replay reads regular files only", () => {
 describe("text from a repro file reaches the terminal with its escapes neutralised", () => {
   it("signature and message", () => {
     const file = edited("esc.json", (r) => ({
-      ...r, signature: "\u001b]0;owned\u0007\u001b[2J" + String(r.signature) + "\u202e",
+      ...r,
+      signature: "\u001b]0;owned\u0007\u001b[2J" + String(r.signature) + "\u202e",
       violation: { ...(r.violation as object), message: "\u001b[31mred\u009b" },
     }));
-    for (const args of [["replay", file], ["replay", file, "--json"]]) {
+    for (const args of [
+      ["replay", file],
+      ["replay", file, "--json"],
+    ]) {
       const r = faultsim(args);
       expect([0, 1]).toContain(r.code);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
@@ -202,10 +259,26 @@ describe("the smaller gaps", () => {
     ["an octal --cpus", ["run", "--cpus", "0o3"], /--cpus must be a decimal integer/],
     ["a hex rate", ["run", "--fork-rate", "0x0"], /--fork-rate must be a decimal number/],
     ["Infinity", ["run", "--ops", "Infinity"], /--ops must be a decimal integer/],
-    ["--with X --without X (run)", ["run", "--with", "early-dup", "--without", "early-dup"], /--with early-dup and --without early-dup contradict each other/],
-    ["--with X --without X (hunt)", ["hunt", "--with", "early-dup", "--without", "early-dup"], /--with early-dup and --without early-dup contradict each other/],
-    ["a machine between 2 and 4 GiB", ["run", "--areas", "16", "--slots", "16000000"], /2\.5 GiB of model memory, more than the model's 2 GiB/],
-    ["a machine above 4 GiB", ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "64"], /more than the model's 2 GiB/],
+    [
+      "--with X --without X (run)",
+      ["run", "--with", "early-dup", "--without", "early-dup"],
+      /--with early-dup and --without early-dup contradict each other/,
+    ],
+    [
+      "--with X --without X (hunt)",
+      ["hunt", "--with", "early-dup", "--without", "early-dup"],
+      /--with early-dup and --without early-dup contradict each other/,
+    ],
+    [
+      "a machine between 2 and 4 GiB",
+      ["run", "--areas", "16", "--slots", "16000000"],
+      /2\.5 GiB of model memory, more than the model's 2 GiB/,
+    ],
+    [
+      "a machine above 4 GiB",
+      ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "64"],
+      /more than the model's 2 GiB/,
+    ],
   ])("%s: exit 2, one line", (_what, args, msg) => {
     const r = faultsim(args);
     expect(r.code).toBe(2);

@@ -6,17 +6,59 @@ import { readFileSync } from "node:fs";
 
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
-    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual(["anon-nolock", "bkl-swapin", "early-dup", "exclusive-nolock", "fault-mmap-sem", "free-under-pcl", "readahead-refs", "readahead-sdl", "readahead-throttle", "share-count-nolock", "swapoff-bkl", "sync-swapin", "unlocked-dup-check", "unuse-clear-undead", "unuse-delete-first", "wp-copy-noref"]);
-    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual(["bkl-swapin", "exclusive-nolock", "free-under-pcl", "oom-recheck", "pte-same-recheck", "readahead-throttle", "share-count-nolock", "swap-full-80", "swap-full-delete", "swapoff-bkl", "unlocked-dup-check", "unuse-delete-first", "writepage-delete"]);
-    expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual(["oom-recheck", "pte-same-recheck", "readahead-sdl", "readahead-skip-header", "remove-exclusive", "unique-add"]);
+    expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual([
+      "anon-nolock",
+      "bkl-swapin",
+      "early-dup",
+      "exclusive-nolock",
+      "fault-mmap-sem",
+      "free-under-pcl",
+      "readahead-refs",
+      "readahead-sdl",
+      "readahead-throttle",
+      "share-count-nolock",
+      "swapoff-bkl",
+      "sync-swapin",
+      "unlocked-dup-check",
+      "unuse-clear-undead",
+      "unuse-delete-first",
+      "wp-copy-noref",
+    ]);
+    expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
+      "bkl-swapin",
+      "exclusive-nolock",
+      "free-under-pcl",
+      "oom-recheck",
+      "pte-same-recheck",
+      "readahead-throttle",
+      "share-count-nolock",
+      "swap-full-80",
+      "swap-full-delete",
+      "swapoff-bkl",
+      "unlocked-dup-check",
+      "unuse-delete-first",
+      "writepage-delete",
+    ]);
+    expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual([
+      "oom-recheck",
+      "pte-same-recheck",
+      "readahead-sdl",
+      "readahead-skip-header",
+      "remove-exclusive",
+      "unique-add",
+    ]);
   });
 
   it("sets each flag on exactly the models of the releases its citation says shipped it", () => {
     for (const f of FLAGS) {
       expect(f.patch.length, f.name).toBeGreaterThan(20);
       const releases = f.shipped.split(/,\s*/);
-      const models = MODELS.filter((m) => releases.includes(MODEL_RELEASE[m.name])).map((m) => m.name).sort();
-      const setOn = MODELS.filter((m) => m.flags.includes(f.name)).map((m) => m.name).sort();
+      const models = MODELS.filter((m) => releases.includes(MODEL_RELEASE[m.name]))
+        .map((m) => m.name)
+        .sort();
+      const setOn = MODELS.filter((m) => m.flags.includes(f.name))
+        .map((m) => m.name)
+        .sort();
       expect(setOn, f.name).toEqual(models);
     }
     for (const m of MODELS) expect(MODEL_RELEASE[m.name], m.name).toBeDefined();
@@ -26,7 +68,8 @@ describe("resolveModel", () => {
     // Read the F_* constants from the model source so the two cannot drift apart.
     const src = readFileSync(new URL("../../assembly/model.ts", import.meta.url), "utf8");
     const bits = new Map<string, number>();
-    for (const m of src.matchAll(/export const F_(\w+): i32 = 1 << (\d+);/g)) bits.set(m[1].toLowerCase().replace(/_/g, "-"), 1 << Number(m[2]));
+    for (const m of src.matchAll(/export const F_(\w+): i32 = 1 << (\d+);/g))
+      bits.set(m[1].toLowerCase().replace(/_/g, "-"), 1 << Number(m[2]));
     expect(bits.size).toBe(FLAGS.length);
     for (const f of FLAGS) expect(bits.get(f.name), f.name).toBe(f.bit);
   });
@@ -42,7 +85,14 @@ describe("resolveModel", () => {
   });
 
   it("refuses an unknown model or flag with one line naming the known ones", () => {
-    const err = (f: () => unknown) => { try { f(); } catch (e) { return e as Error; } throw new Error("no error"); };
+    const err = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("no error");
+    };
     const m = err(() => resolveModel("linux-2.6.99", [], []));
     expect(m).toBeInstanceOf(UsageError);
     expect(m.message).toBe(`unknown model 'linux-2.6.99' (known: ${MODELS.map((x) => x.name).join(", ")})`);

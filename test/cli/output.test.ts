@@ -9,8 +9,17 @@ const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`
 /** A stdout that fails every write with `code`, and a stderr that records what it is told. */
 function streams(code?: string) {
   const said: string[] = [];
-  const stdout = new Writable({ write(_c, _e, cb) { cb(code ? errno(code) : null); } });
-  const stderr = new Writable({ write(c, _e, cb) { said.push(String(c)); cb(); } });
+  const stdout = new Writable({
+    write(_c, _e, cb) {
+      cb(code ? errno(code) : null);
+    },
+  });
+  const stderr = new Writable({
+    write(c, _e, cb) {
+      said.push(String(c));
+      cb();
+    },
+  });
   return { stdout, stderr, said };
 }
 

@@ -40,14 +40,19 @@ describe("paths named in comments and docs", () => {
     const missing = found.filter(({ file, named }) => {
       // A path relative to the naming file (a markdown link, an import), or to the root.
       const rel = path.join(path.dirname(path.join(root, file)), named);
-      return !existsSync(path.join(root, named)) && !existsSync(rel) && !existsSync(rel.replace(/\.js$/, ".ts"))
-        && !existsSync(path.join(root, named.replace(/\.js$/, ".ts")));
+      return (
+        !existsSync(path.join(root, named)) &&
+        !existsSync(rel) &&
+        !existsSync(rel.replace(/\.js$/, ".ts")) &&
+        !existsSync(path.join(root, named.replace(/\.js$/, ".ts")))
+      );
     });
     expect(missing).toEqual([]);
   });
 
   it("never point outside the repo", () => {
-    const outside = SCANNED.flatMap(files).filter((f) => /\.(ts|mts|mjs|md)$/.test(f) && f !== "test/docs/paths.test.ts")
+    const outside = SCANNED.flatMap(files)
+      .filter((f) => /\.(ts|mts|mjs|md)$/.test(f) && f !== "test/docs/paths.test.ts")
       .filter((f) => /\.\.\/shared\/|\/work\/shared/.test(readFileSync(path.join(root, f), "utf8")));
     expect(outside).toEqual([]);
   });

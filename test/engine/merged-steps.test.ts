@@ -30,7 +30,10 @@ async function stepsOf(modelName: string, n: number): Promise<Set<number>[]> {
     let key = "";
     for (const r of records) {
       const k = `${r.step}/${r.agent}`;
-      if (k !== key) { out.push(new Set()); key = k; }
+      if (k !== key) {
+        out.push(new Set());
+        key = k;
+      }
       out[out.length - 1].add(r.proc);
     }
   }

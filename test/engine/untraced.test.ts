@@ -19,7 +19,11 @@ const untraced = () => Engine.wasm(wasmModule("untraced"));
 describe("the untraced build", () => {
   it("is not the traced build, and refuses to trace where the traced build and the JS twin do", async () => {
     expect(wasmModule("untraced")).not.toBe(wasmModule("traced"));
-    for (const [e, can] of [[traced(), 1], [untraced(), 0], [await Engine.js(), 1]] as const) {
+    for (const [e, can] of [
+      [traced(), 1],
+      [untraced(), 0],
+      [await Engine.js(), 1],
+    ] as const) {
       expect(e.m.tracing(1)).toBe(can);
       expect(e.m.tracing(0)).toBe(1); // off is always possible
     }
@@ -50,11 +54,24 @@ describe("the untraced build", () => {
     const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
     const machine = bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.10-pre").flags, kswapd: true, seed: 3, sched: SCHED.RANDOM });
     const workload = {
-      cpus: 3, mms: 4, pagesPerMm: 256, areas: 2, pattern: "hotcold" as const, writeRatio: 0.4, threads: true,
-      forkRate: 0.01, exitRate: 0.005, munmapRate: 0.01, swapoffRate: 0.001, swaponRate: 0.001,
+      cpus: 3,
+      mms: 4,
+      pagesPerMm: 256,
+      areas: 2,
+      pattern: "hotcold" as const,
+      writeRatio: 0.4,
+      threads: true,
+      forkRate: 0.01,
+      exitRate: 0.005,
+      munmapRate: 0.01,
+      swapoffRate: 0.001,
+      swaponRate: 0.001,
     };
-    const [a, b] = await Promise.all([traced(), untraced()].map((engine) =>
-      runBulk({ backend: "wasm", machine, workload, seed: 3, ops: 30_000, checkInterval: 5000, checker, engine })));
+    const [a, b] = await Promise.all(
+      [traced(), untraced()].map((engine) =>
+        runBulk({ backend: "wasm", machine, workload, seed: 3, ops: 30_000, checkInterval: 5000, checker, engine }),
+      ),
+    );
     expect(b.stateHash).toBe(a.stateHash);
     expect(b.stats).toEqual(a.stats);
     expect(a.stats.swapOuts).toBeGreaterThan(0);

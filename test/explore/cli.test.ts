@@ -15,8 +15,18 @@ let dir: string;
 beforeEach(() => {
   out = "";
   err = "";
-  spies.push(vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; }));
-  spies.push(vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; }));
+  spies.push(
+    vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+      out += String(s);
+      return true;
+    }),
+  );
+  spies.push(
+    vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+      err += String(s);
+      return true;
+    }),
+  );
   dir = mkdtempSync(path.join(tmpdir(), "faultsim-hunt-"));
 });
 afterEach(() => {
@@ -55,8 +65,22 @@ describe("hunt on linux-2.4.16", () => {
   // The shipped fix: 20,000 executions of the default hunt machine find nothing, under PCT
   // (depth 3) and under the uniform random scheduler that finds 2.4.10-pre's race in ~3,000.
   it("finds nothing in 20,000 executions and reports rates and the PCT bound", async () => {
-    const code = await faultsim("hunt", "--model", "linux-2.4.16", "--sched", "pct", "--executions", "20000",
-      "--budget-ms", "60000", "--seed", "11", "--json", "--out", dir);
+    const code = await faultsim(
+      "hunt",
+      "--model",
+      "linux-2.4.16",
+      "--sched",
+      "pct",
+      "--executions",
+      "20000",
+      "--budget-ms",
+      "60000",
+      "--seed",
+      "11",
+      "--json",
+      "--out",
+      dir,
+    );
     const r = JSON.parse(out);
     expect(r.signatures).toEqual([]);
     expect(code).toBe(0);
@@ -76,8 +100,19 @@ describe("hunt on linux-2.4.16", () => {
   }, 60000);
 
   it("finds nothing with the uniform random scheduler either, and prints a text summary (no PCT bound)", async () => {
-    const code = await faultsim("hunt", "--model", "linux-2.4.16", "--sched", "random", "--executions", "20000",
-      "--budget-ms", "60000", "--out", dir);
+    const code = await faultsim(
+      "hunt",
+      "--model",
+      "linux-2.4.16",
+      "--sched",
+      "random",
+      "--executions",
+      "20000",
+      "--budget-ms",
+      "60000",
+      "--out",
+      dir,
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/executions 20,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
     expect(out).toContain("distinct signatures: 0");
@@ -87,8 +122,20 @@ describe("hunt on linux-2.4.16", () => {
 
 describe("hunt --workers", () => {
   it("hunts on worker threads: finds 2.4.10-pre's duplicate, says so in the JSON, writes the repro", async () => {
-    const code = await faultsim("hunt", "--workers", "2", "--executions", "200000", "--budget-ms", "60000",
-      "--shrink-ms", "0", "--json", "--out", dir);
+    const code = await faultsim(
+      "hunt",
+      "--workers",
+      "2",
+      "--executions",
+      "200000",
+      "--budget-ms",
+      "60000",
+      "--shrink-ms",
+      "0",
+      "--json",
+      "--out",
+      dir,
+    );
     const r = JSON.parse(out);
     expect(code).toBe(1);
     expect(r.workers).toBe(2);

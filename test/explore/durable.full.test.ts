@@ -22,22 +22,43 @@ beforeAll(() => {
 }, 120_000);
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-signals-")); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-signals-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
-interface Run { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 function start(...args: string[]): Run {
   const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "", err = "";
-  child.stdout!.on("data", (b) => { out += b; });
-  child.stderr!.on("data", (b) => { err += b; });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  let out = "",
+    err = "";
+  child.stdout!.on("data", (b) => {
+    out += b;
+  });
+  child.stderr!.on("data", (b) => {
+    err += b;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
 /** The stream's complete lines, parsed. */
 const eventsOf = (file: string): { event: string; [k: string]: unknown }[] =>
-  existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.endsWith("}")).map((l) => JSON.parse(l)) : [];
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.endsWith("}"))
+        .map((l) => JSON.parse(l))
+    : [];
 
 async function waitFor<T>(what: string, f: () => T | undefined, ms = 30_000): Promise<T> {
   const until = Date.now() + ms;
@@ -72,23 +93,31 @@ describe("hunt killed at any moment keeps what it found", () => {
     expect(eventsOf(events)[0].event).toBe("start");
   }, 60_000);
 
-  it.each([["SIGTERM", "1"], ["SIGHUP", "1"], ["SIGTERM", "2"]] as const)("%s after a finding (%s worker threads): the summary, the stream's end, exit 1", async (sig, workers) => {
-    const events = path.join(dir, "events.jsonl");
-    const run = start("hunt", "--keep-going", "--budget-ms", "60000", "--workers", workers, "--out", dir, "--jsonl", events);
-    const first = await waitFor("a finding event", () => eventsOf(events).find((e) => e.event === "finding"));
-    const t0 = Date.now();
-    run.child.kill(sig);
-    const { code } = await run.exit;
-    expect(code).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(run.stdout()).toMatch(/executions [\d,]+ in .*\(interrupted\)/);
-    expect(run.stdout()).toContain(`repro: ${first.file}`);
-    expect(run.stdout()).toMatch(/distinct signatures: [1-9]/);
-    const end = eventsOf(events).at(-1)!;
-    expect(end).toMatchObject({ event: "end", interrupted: true, exitCode: 1 });
-    expect(end.findings).toBeGreaterThanOrEqual(1);
-    expect(withoutText(loadRepro(first.file as string))).toEqual(withoutText(first.repro as Repro));
-  }, 60_000);
+  it.each([
+    ["SIGTERM", "1"],
+    ["SIGHUP", "1"],
+    ["SIGTERM", "2"],
+  ] as const)(
+    "%s after a finding (%s worker threads): the summary, the stream's end, exit 1",
+    async (sig, workers) => {
+      const events = path.join(dir, "events.jsonl");
+      const run = start("hunt", "--keep-going", "--budget-ms", "60000", "--workers", workers, "--out", dir, "--jsonl", events);
+      const first = await waitFor("a finding event", () => eventsOf(events).find((e) => e.event === "finding"));
+      const t0 = Date.now();
+      run.child.kill(sig);
+      const { code } = await run.exit;
+      expect(code).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(run.stdout()).toMatch(/executions [\d,]+ in .*\(interrupted\)/);
+      expect(run.stdout()).toContain(`repro: ${first.file}`);
+      expect(run.stdout()).toMatch(/distinct signatures: [1-9]/);
+      const end = eventsOf(events).at(-1)!;
+      expect(end).toMatchObject({ event: "end", interrupted: true, exitCode: 1 });
+      expect(end.findings).toBeGreaterThanOrEqual(1);
+      expect(withoutText(loadRepro(first.file as string))).toEqual(withoutText(first.repro as Repro));
+    },
+    60_000,
+  );
 
   it("SIGTERM with nothing found: the summary and exit 0", async () => {
     const run = start("hunt", "--model", "linux-2.4.16", "--budget-ms", "60000", "--out", dir);
@@ -103,8 +132,11 @@ describe("hunt killed at any moment keeps what it found", () => {
 describe("hunt --workers honours its budget", () => {
   it("--budget-ms 500 --workers 2 ends within about 1 s of wall time", () => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, "hunt", "--model", "linux-2.4.16", "--workers", "2", "--budget-ms", "500", "--json", "--out", dir],
-      { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(
+      process.execPath,
+      [cli, "hunt", "--model", "linux-2.4.16", "--workers", "2", "--budget-ms", "500", "--json", "--out", dir],
+      { cwd: dir, encoding: "utf8", timeout: 30_000 },
+    );
     const wall = performance.now() - t0;
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -122,7 +154,11 @@ describe("hunt --out is checked before the first execution", () => {
   it("--out naming a file: one line, exit 2, at once (not after the 60 s budget)", () => {
     writeFileSync(path.join(dir, "afile"), "");
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, "hunt", "--budget-ms", "60000", "--out", "afile"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, [cli, "hunt", "--budget-ms", "60000", "--out", "afile"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(r.status).toBe(2);
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(r.stderr).toBe("faultsim: --out afile: not a directory\n");

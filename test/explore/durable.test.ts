@@ -19,18 +19,35 @@ import { main } from "../../src/cli.js";
 
 const model = resolveModel("linux-2.4.10-pre");
 const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
-  ...HUNT_DEFAULTS, model, machine: HUNT_MACHINE, seed: 1, executions: 50_000, budgetMs: 30_000, shrinkMs: 3_000, ...over,
+  ...HUNT_DEFAULTS,
+  model,
+  machine: HUNT_MACHINE,
+  seed: 1,
+  executions: 50_000,
+  budgetMs: 30_000,
+  shrinkMs: 3_000,
+  ...over,
 });
 const withoutText = (r: Repro) => ({ ...r, opsText: undefined });
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-durable-")); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-durable-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The first failing execution of a PCT hunt campaign (what a worker hands back). */
 async function firstFailure(o: HuntOptions) {
   const params = {
-    backend: o.backend, flags: o.model.flags, machine: o.machine, sched: o.sched, depth: o.depth, pctK: 200, huntSeed: o.seed,
+    backend: o.backend,
+    flags: o.model.flags,
+    machine: o.machine,
+    sched: o.sched,
+    depth: o.depth,
+    pctK: 200,
+    huntSeed: o.seed,
     workload: huntWorkloadOf(o),
   };
   const r = await runCampaignInline({ job: { kind: "hunt", params }, firstSeed: 0, executions: 200_000, stopOnViolation: true });
@@ -75,7 +92,12 @@ describe("a finding's repro file", () => {
     const found = await firstFailure(o);
     const rep = await Replayer.create(o.machine, o.model.flags, o.backend);
     const verdict = { id: found.violation as Finding["verdict"]["id"], signature: found.signature, message: found.message, agent: -1 };
-    const input = { machine: o.machine, ops: found.replay!.ops, seed: found.replay!.seed, schedule: Uint8Array.from(found.replay!.schedule) };
+    const input = {
+      machine: o.machine,
+      ops: found.replay!.ops,
+      seed: found.replay!.seed,
+      schedule: Uint8Array.from(found.replay!.schedule),
+    };
     const s = await shrink(rep, input, verdict, { signal: AbortSignal.abort() });
     expect(s.stoppedBy).toBe("signal");
     expect(s.tried).toBe(0);
@@ -85,8 +107,18 @@ describe("a finding's repro file", () => {
 
 describe("writeRepro and replaceRepro", () => {
   const sample = (): Repro => ({
-    format: "faultsim-repro", formatVersion: 1, faultsim: "0.0.0", model: "linux-2.4.10-pre", flags: 0, flagNames: [],
-    machine: HUNT_MACHINE, sched: { kind: "random" }, seed: 7, ops: [[], [], []], schedule: "0", signature: "x@y",
+    format: "faultsim-repro",
+    formatVersion: 1,
+    faultsim: "0.0.0",
+    model: "linux-2.4.10-pre",
+    flags: 0,
+    flagNames: [],
+    machine: HUNT_MACHINE,
+    sched: { kind: "random" },
+    seed: 7,
+    ops: [[], [], []],
+    schedule: "0",
+    signature: "x@y",
     violation: { id: "x", message: "m" },
   });
 
@@ -112,8 +144,18 @@ describe("faultsim hunt --out and --jsonl", () => {
   beforeEach(() => {
     out = "";
     err = "";
-    spies.push(vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; }));
-    spies.push(vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { err += String(s); return true; }));
+    spies.push(
+      vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+        out += String(s);
+        return true;
+      }),
+    );
+    spies.push(
+      vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+        err += String(s);
+        return true;
+      }),
+    );
   });
   afterEach(() => {
     while (spies.length) spies.pop()!.mockRestore();
@@ -126,7 +168,14 @@ describe("faultsim hunt --out and --jsonl", () => {
   }
 
   it.each([
-    ["a file", (d: string) => { writeFileSync(path.join(d, "afile"), ""); return path.join(d, "afile"); }, /not a directory/],
+    [
+      "a file",
+      (d: string) => {
+        writeFileSync(path.join(d, "afile"), "");
+        return path.join(d, "afile");
+      },
+      /not a directory/,
+    ],
     ["a missing directory", (d: string) => path.join(d, "missing"), /no such directory/],
   ])("--out naming %s: one line, exit 2, before the first execution (no stream written)", async (_what, make, msg) => {
     const target = make(dir);
@@ -154,7 +203,10 @@ describe("faultsim hunt --out and --jsonl", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(repros);
     expect(await faultsim("hunt", "--executions", "50000", "--shrink-ms", "0", "--out", repros, "--jsonl", events)).toBe(1);
-    const lines = readFileSync(events, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(events, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const kinds = lines.map((l) => l.event).filter((k) => k !== "progress");
     expect(kinds).toEqual(["start", "finding", "end"]);
     const [start, finding, end] = ["start", "finding", "end"].map((k) => lines.find((l) => l.event === k));

@@ -13,7 +13,10 @@ const base = { ...HUNT_DEFAULTS, machine: HUNT_MACHINE, seed: 7, shrinkMs: 0 };
 describe("linux-2.4.16", () => {
   it("finds nothing in 1,000,000 hunt executions (stated budget: 1e6 executions, no time limit)", async () => {
     const r = await hunt({
-      ...base, model: resolveModel("linux-2.4.16"), executions: 1_000_000, budgetMs: Number.POSITIVE_INFINITY,
+      ...base,
+      model: resolveModel("linux-2.4.16"),
+      executions: 1_000_000,
+      budgetMs: Number.POSITIVE_INFINITY,
     });
     expect(r.executions).toBe(1_000_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
@@ -21,7 +24,9 @@ describe("linux-2.4.16", () => {
 
   it("without unique-add finds the swap-cache duplicate again", async () => {
     const r = await hunt({
-      ...base, model: resolveModel("linux-2.4.16", [], ["unique-add"]), executions: 1_000_000,
+      ...base,
+      model: resolveModel("linux-2.4.16", [], ["unique-add"]),
+      executions: 1_000_000,
       budgetMs: Number.POSITIVE_INFINITY,
     });
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
@@ -32,8 +37,12 @@ describe("linux-2.4.16", () => {
 describe("linux-2.4.16 under uniform random", () => {
   it("finds nothing in 1,000,000 hunt executions (stated budget: 1e6 executions, no time limit)", async () => {
     const r = await hunt({
-      ...base, model: resolveModel("linux-2.4.16"), sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random,
-      executions: 1_000_000, budgetMs: Number.POSITIVE_INFINITY,
+      ...base,
+      model: resolveModel("linux-2.4.16"),
+      sched: "random",
+      opsPerCpu: HUNT_OPS_PER_CPU.random,
+      executions: 1_000_000,
+      budgetMs: Number.POSITIVE_INFINITY,
     });
     expect(r.executions).toBe(1_000_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
@@ -52,8 +61,12 @@ describe("linux-2.4.10-pre: the swapin ABA, kernel history rediscovered", () => 
   // execution 731,668.
   it("a keep-going hunt (vm_swap_full at half) finds data-lost@access within 1,500,000 executions, and its repro replays", async () => {
     const r = await hunt({
-      ...base, seed: 1, model: resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]), keepGoing: true,
-      executions: 1_500_000, budgetMs: Number.POSITIVE_INFINITY,
+      ...base,
+      seed: 1,
+      model: resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]),
+      keepGoing: true,
+      executions: 1_500_000,
+      budgetMs: Number.POSITIVE_INFINITY,
     });
     const f = r.findings.find((x) => x.signature === "data-lost@access");
     expect(f, r.findings.map((x) => x.signature).join(", ")).toBeDefined();

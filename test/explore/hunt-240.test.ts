@@ -26,8 +26,19 @@ const model = resolveModel("linux-2.4.0");
 /** The hunt machine (src/explore/machine.ts), written out so a change of the hunt's defaults
  *  does not move this test's machine. */
 const machine: ReproMachine = {
-  cpus: 3, frames: 6, mms: 1, pagesPerMm: 4, areas: 1, slotsPerArea: 5, kswapd: true, pageCluster: 1,
-  freeMin: 1, freeLow: 4, freeHigh: 5, swapCluster: 2, areaPrioEqual: false,
+  cpus: 3,
+  frames: 6,
+  mms: 1,
+  pagesPerMm: 4,
+  areas: 1,
+  slotsPerArea: 5,
+  kswapd: true,
+  pageCluster: 1,
+  freeMin: 1,
+  freeLow: 4,
+  freeHigh: 5,
+  swapCluster: 2,
+  areaPrioEqual: false,
 };
 /** Measured (faithful models, Wasm): seeds 1-3 first find at executions 7,856 / 169,894 /
  *  204,744. The bound leaves room for model changes that move these numbers (at a mean of
@@ -35,9 +46,15 @@ const machine: ReproMachine = {
 const SEEDS = [1, 2, 3];
 const MAX_EXECUTIONS = 1_000_000;
 const opts = {
-  ...HUNT_DEFAULTS, model, machine, sched: "pct" as const, depth: 4, shareMm: true,
+  ...HUNT_DEFAULTS,
+  model,
+  machine,
+  sched: "pct" as const,
+  depth: 4,
+  shareMm: true,
   opsPerCpu: 5, // the executions measured above
-  executions: MAX_EXECUTIONS, budgetMs: 60_000, // the execution bound decides; the clock only guards
+  executions: MAX_EXECUTIONS,
+  budgetMs: 60_000, // the execution bound decides; the clock only guards
   // No shrinking: the repro is the execution as hunted, the same on every run. (A budget of
   // 0 ms still tries candidates until the clock ticks, and the shrinker's first candidate,
   // a CPU with no ops, can pass on a replayer that ran the full ops before: an empty op list
@@ -97,7 +114,8 @@ const routeOf = (e: { e: Parameters<typeof readTrace>[0] }) => classifyRoute(rea
 
 describe("classifyRoute tells the seed mail's routes apart", () => {
   it("14 Sep (linux-2.4.0): get_swap_page → E, readahead counts E, two adds, nothing freed", () => {
-    const B = 0, A = 1;
+    const B = 0,
+      A = 1;
     // page_cluster 2 and X at E0:4: a window clear of the header slot 0, which 2.4.0's
     // valid_swaphandles does not skip (its scan stops there at once).
     const r = rig(LINUX_2_4_0, { cpus: 2, pageCluster: 2 });
@@ -124,7 +142,9 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
   });
 
   it("11 Sep (linux-2.4.10-pre): valid_swaphandles counts E, its last user frees it, get_swap_page hands it out again", () => {
-    const A = 0, C = 1, B = 2;
+    const A = 0,
+      C = 1,
+      B = 2;
     const r = rig(LINUX_2_4_10, { pageCluster: 2 }); // E0:4..E0:7: clear of the header slot
     r.swapOut(3, [0, 1, 2]);
     const [E] = r.swapOut(1, [1]);
@@ -151,7 +171,9 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
   });
 
   it("vm_swap_full (linux-2.4.10-pre, the seed mail): another thread's do_swap_page deletes E's page and frees E", () => {
-    const A = 0, T = 1, B = 2;
+    const A = 0,
+      T = 1,
+      B = 2;
     const r = rig(LINUX_2_4_10);
     const [E] = r.swapOut(0, [1]);
     r.swapOut(3, [0, 1, 2, 3, 4, 5]);
@@ -176,7 +198,9 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
   });
 
   it("vm_swap_full when E is freed between the reader's pte read and its cache miss: the reader wanted E from its pte read", () => {
-    const A = 0, T = 1, B = 2;
+    const A = 0,
+      T = 1,
+      B = 2;
     const r = rig(LINUX_2_4_10);
     const [E] = r.swapOut(0, [1]);
     r.swapOut(3, [0, 1, 2, 3, 4, 5]);
@@ -184,9 +208,9 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.start(A, P.access, [0, 1, 0]);
     r.start(T, P.access, [0, 1, 0]);
     r.start(B, P.swap_out_mm, [1, 1]);
-    r.until(A, EV.FAULT);      // A read the swap pte of E under the page-table lock
-    r.d.step(A);               // do_swap_page drops it; the lookup has not run yet
-    r.untilIO(T, EV.READ);     // T faults on the same pte, maps E's page, deletes it, frees E
+    r.until(A, EV.FAULT); // A read the swap pte of E under the page-table lock
+    r.d.step(A); // do_swap_page drops it; the lookup has not run yet
+    r.untilIO(T, EV.READ); // T faults on the same pte, maps E's page, deletes it, frees E
     const missed = r.until(A, EV.SWAP_MISS);
     expect(missed.a).toBe(E);
     r.until(A, EV.ALLOC);
@@ -201,7 +225,9 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
   });
 
   it("swapoff (linux-2.4.10-pre): try_to_unuse frees E, swapon makes it allocatable, get_swap_page hands it out again", () => {
-    const A = 0, S = 1, B = 2;
+    const A = 0,
+      S = 1,
+      B = 2;
     const r = rig(LINUX_2_4_10);
     const [E] = r.swapOut(0, [1]);
     r.victim(2, 0);
@@ -232,31 +258,46 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
 
 describe("callStacks", () => {
   it("rebuilds callers from sections alone: calls at section 0, returns to a procedure on the stack, ops on an empty stack", () => {
-    const rec = (step: number, agent: number, proc: string, pc: number, event = 1): TraceRecord =>
-      ({ step, agent, proc: PROC_NAMES.indexOf(proc as never), pc, event, a: 0, b: 0, c: 0 });
-    const OP_START = 2, OP_END = 3;
+    const rec = (step: number, agent: number, proc: string, pc: number, event = 1): TraceRecord => ({
+      step,
+      agent,
+      proc: PROC_NAMES.indexOf(proc as never),
+      pc,
+      event,
+      a: 0,
+      b: 0,
+      c: 0,
+    });
+    const OP_START = 2,
+      OP_END = 3;
     const trace = [
       rec(0, 0, "access", 0, OP_START),
       rec(1, 0, "handle_mm_fault", 0),
       rec(2, 1, "kswapd", 0),
       rec(3, 0, "do_swap_page", 0),
-      rec(4, 0, "do_swap_page", 2),             // a later section: still do_swap_page
+      rec(4, 0, "do_swap_page", 2), // a later section: still do_swap_page
       rec(5, 0, "swapin_readahead", 0),
       rec(6, 0, "read_swap_cache_async", 0),
-      rec(7, 0, "swapin_readahead", 2),         // read_swap_cache_async returned
-      rec(8, 0, "read_swap_cache_async", 0),    // and is called again
-      rec(9, 0, "handle_mm_fault", 2),          // everything below the fault returned
+      rec(7, 0, "swapin_readahead", 2), // read_swap_cache_async returned
+      rec(8, 0, "read_swap_cache_async", 0), // and is called again
+      rec(9, 0, "handle_mm_fault", 2), // everything below the fault returned
       rec(10, 0, "access", 1, OP_END),
-      rec(11, 0, "access", 0, OP_START),        // the next op starts afresh
+      rec(11, 0, "access", 0, OP_START), // the next op starts afresh
     ];
     const names = callStacks(trace).map((s) => s.map((p) => PROC_NAMES[p]).join(">"));
     expect(names).toEqual([
-      "access", "access>handle_mm_fault", "kswapd", "access>handle_mm_fault>do_swap_page",
-      "access>handle_mm_fault>do_swap_page", "access>handle_mm_fault>do_swap_page>swapin_readahead",
+      "access",
+      "access>handle_mm_fault",
+      "kswapd",
+      "access>handle_mm_fault>do_swap_page",
+      "access>handle_mm_fault>do_swap_page",
+      "access>handle_mm_fault>do_swap_page>swapin_readahead",
       "access>handle_mm_fault>do_swap_page>swapin_readahead>read_swap_cache_async",
       "access>handle_mm_fault>do_swap_page>swapin_readahead",
       "access>handle_mm_fault>do_swap_page>swapin_readahead>read_swap_cache_async",
-      "access>handle_mm_fault", "access", "access",
+      "access>handle_mm_fault",
+      "access",
+      "access",
     ]);
   });
 });

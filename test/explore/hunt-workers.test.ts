@@ -10,14 +10,21 @@ import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { resolveModel } from "../../src/model/models.js";
 
 const opts = (model: string, over: Partial<typeof HUNT_DEFAULTS> = {}) => ({
-  ...HUNT_DEFAULTS, model: resolveModel(model), machine: HUNT_MACHINE, seed: 3, shrinkMs: 0,
-  budgetMs: 120_000, ...over, // the execution counts decide; the clock only guards
+  ...HUNT_DEFAULTS,
+  model: resolveModel(model),
+  machine: HUNT_MACHINE,
+  seed: 3,
+  shrinkMs: 0,
+  budgetMs: 120_000,
+  ...over, // the execution counts decide; the clock only guards
 });
 
 describe("hunt with worker threads", () => {
   it("finds the swap-cache duplicate on linux-2.4.10-pre, at the same execution with 2 and 3 workers, and its repro replays", async () => {
-    const [two, three] = [await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 2),
-      await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 3)];
+    const [two, three] = [
+      await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 2),
+      await huntInWorkers(opts("linux-2.4.10-pre", { executions: 400_000 }), 3),
+    ];
     expect(two.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     const f = two.findings[0];
     expect(three.findings.map((g) => [g.execution, g.signature])).toEqual([[f.execution, f.signature]]);

@@ -21,11 +21,19 @@ import { modelId } from "../../src/report/version.js";
 const model = resolveModel("linux-2.4.10-pre");
 const SEED = 1;
 const opts = {
-  ...HUNT_DEFAULTS, model, machine: HUNT_MACHINE, seed: SEED, executions: 50_000, budgetMs: 30_000, shrinkMs: 3_000,
+  ...HUNT_DEFAULTS,
+  model,
+  machine: HUNT_MACHINE,
+  seed: SEED,
+  executions: 50_000,
+  budgetMs: 30_000,
+  shrinkMs: 3_000,
 };
 
 let result: HuntResult;
-beforeAll(async () => { result = await hunt(opts); }, 60_000);
+beforeAll(async () => {
+  result = await hunt(opts);
+}, 60_000);
 
 describe("hunt on linux-2.4.10-pre", () => {
   it("finds the swap-cache duplicate", () => {
@@ -80,19 +88,23 @@ describe("PCT (the default scheduler)", () => {
   // Stated budget: 200,000 executions per hunt seed (about 2 s each). Measured on the faithful
   // linux-2.4.10-pre and the hunt machine: seeds 1-10 find it within 461-29,616 executions
   // (a hunt seed always runs the same executions).
-  it.each([1, 2, 3, 4])("finds the duplicate from hunt seed %i within 200,000 executions", async (seed) => {
-    const r = await hunt({ ...opts, sched: "pct", seed, executions: 200_000, budgetMs: Number.POSITIVE_INFINITY, shrinkMs: 0 });
-    expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
-    expect(r.executions).toBeLessThan(200_000);
-    // The bound is stated for the k the change points were drawn over: the mean decisions
-    // per execution, below the longest execution and the mean steps.
-    const b = r.pct!;
-    expect(b.depth).toBe(HUNT_DEFAULTS.depth);
-    expect(b.n).toBe(HUNT_MACHINE.cpus + 2); // the CPUs, the disk and kswapd
-    expect(b.k).toBeLessThanOrEqual(b.maxDecisions);
-    expect(b.k).toBeLessThan(r.steps / r.executions);
-    expect(b.perExecution).toBeCloseTo(1 / (b.orders * b.k ** (b.depth - 1)), 20);
-  }, 60_000);
+  it.each([1, 2, 3, 4])(
+    "finds the duplicate from hunt seed %i within 200,000 executions",
+    async (seed) => {
+      const r = await hunt({ ...opts, sched: "pct", seed, executions: 200_000, budgetMs: Number.POSITIVE_INFINITY, shrinkMs: 0 });
+      expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
+      expect(r.executions).toBeLessThan(200_000);
+      // The bound is stated for the k the change points were drawn over: the mean decisions
+      // per execution, below the longest execution and the mean steps.
+      const b = r.pct!;
+      expect(b.depth).toBe(HUNT_DEFAULTS.depth);
+      expect(b.n).toBe(HUNT_MACHINE.cpus + 2); // the CPUs, the disk and kswapd
+      expect(b.k).toBeLessThanOrEqual(b.maxDecisions);
+      expect(b.k).toBeLessThan(r.steps / r.executions);
+      expect(b.perExecution).toBeCloseTo(1 / (b.orders * b.k ** (b.depth - 1)), 20);
+    },
+    60_000,
+  );
 
   it("the default hunt is PCT, and it and random find the duplicate from the same hunt seed", async () => {
     expect(HUNT_DEFAULTS.sched).toBe("pct");
@@ -157,7 +169,14 @@ describe("shrink", () => {
     const random = await hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 });
     const f = random.findings[0];
     const seed = executionSeed(SEED, f.execution);
-    const w = { cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_OPS_PER_CPU.random, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: 1, shareMm: true, writeRatio: opts.writeRatio };
+    const w = {
+      cpus: HUNT_MACHINE.cpus,
+      opsPerCpu: HUNT_OPS_PER_CPU.random,
+      pagesPerMm: HUNT_MACHINE.pagesPerMm,
+      mms: 1,
+      shareMm: true,
+      writeRatio: opts.writeRatio,
+    };
     const ops = huntOps(w, seed);
     const e = Engine.wasm();
     e.configure(huntConfig(HUNT_MACHINE, model.flags, SCHED.RANDOM));
@@ -218,8 +237,14 @@ describe("faultsim replay", () => {
   async function replay(file: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let stderr = "";
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+      out += String(s);
+      return true;
+    });
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
     try {
       process.exitCode = undefined;
       const code = await main(["node", "faultsim", "replay", file, ...args]);
@@ -240,7 +265,14 @@ describe("faultsim replay", () => {
       expect(r.out).toContain(f.diagram);
       expect(r.out).toContain(`reproduced: ${f.signature}`);
       // The same ops and schedule on linux-2.4.16's flags: the race is gone.
-      const fixed = await replay(writeRepro(dir, { ...f.repro, model: "linux-2.4.16", flags: resolveModel("linux-2.4.16").flags, flagNames: resolveModel("linux-2.4.16").flagNames }));
+      const fixed = await replay(
+        writeRepro(dir, {
+          ...f.repro,
+          model: "linux-2.4.16",
+          flags: resolveModel("linux-2.4.16").flags,
+          flagNames: resolveModel("linux-2.4.16").flagNames,
+        }),
+      );
       expect(fixed.code).toBe(0);
       expect(fixed.out).toMatch(/does not reproduce/);
     } finally {
@@ -250,8 +282,12 @@ describe("faultsim replay", () => {
 
   describe("model builds", () => {
     let dir: string;
-    beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-")); });
-    afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-"));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     const NOTE = /^faultsim: note: recorded by (.*), this (.*): sections may differ, so the schedule may not replay step for step$/;
 
     it("hunt's repro carries this model build's id, in the file too", () => {

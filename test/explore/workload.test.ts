@@ -2,9 +2,7 @@
 // runs exactly the ops huntOp defines (what repros and error messages list), for any
 // workload shape, in both builds of the model.
 import { describe, it, expect } from "vitest";
-import {
-  configureHuntWorkload, executionSeed, huntOp, huntOps, huntSeedBase, type HuntWorkload,
-} from "../../src/explore/workload.js";
+import { configureHuntWorkload, executionSeed, huntOp, huntOps, huntSeedBase, type HuntWorkload } from "../../src/explore/workload.js";
 import { CFG, OP, R, RUN, SCHED, opKind, opMm, opPage, opArg } from "../../src/wasm/abi.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_MACHINE, HUNT_OPCAP } from "../../src/explore/machine.js";
@@ -14,7 +12,7 @@ const BASE: HuntWorkload = { cpus: 2, opsPerCpu: 5, pagesPerMm: 4, mms: 1, share
 const SHAPES: HuntWorkload[] = [
   BASE,
   { ...BASE, cpus: 8, opsPerCpu: 32, pagesPerMm: 4096 },
-  { ...BASE, pagesPerMm: 7, writeRatio: 0.3 },          // not a power of two: the modulo path
+  { ...BASE, pagesPerMm: 7, writeRatio: 0.3 }, // not a power of two: the modulo path
   { ...BASE, pagesPerMm: 1, writeRatio: 0 },
   { ...BASE, cpus: 3, mms: 2, shareMm: false, writeRatio: 1 },
   { ...BASE, cpus: 5, mms: 3, shareMm: false, pagesPerMm: 100, writeRatio: 0.77 },
@@ -32,16 +30,19 @@ describe.each(["wasm", "js"] as const)("the model's hunt executions (%s)", (back
     const wrong: string[] = [];
     for (const w of SHAPES) {
       engineFor(e, w);
-      const opsBase = e.region(R.OPS) >> 2, seedAt = (e.m.config_addr() >> 2) + CFG.SEED;
+      const opsBase = e.region(R.OPS) >> 2,
+        seedAt = (e.m.config_addr() >> 2) + CFG.SEED;
       for (let n = 0; n < 300; n++) {
-        const huntSeed = n % 7, index = n * 131;
+        const huntSeed = n % 7,
+          index = n * 131;
         // No steps: the ops are in the rings as the execution starts.
         e.m.hunt_execution(huntSeedBase(huntSeed), index, 0);
         const s = executionSeed(huntSeed, index);
         if (e.I32[seedAt] !== s) wrong.push(`${JSON.stringify(w)} execution ${index}: seed ${e.I32[seedAt]}, not ${s}`);
         for (let cpu = 0; cpu < w.cpus; cpu++) {
           for (let j = 0; j < w.opsPerCpu; j++) {
-            const got = e.I32[opsBase + cpu * HUNT_OPCAP + j], want = huntOp(w, s, cpu, j);
+            const got = e.I32[opsBase + cpu * HUNT_OPCAP + j],
+              want = huntOp(w, s, cpu, j);
             if (got !== want) wrong.push(`${JSON.stringify(w)} seed ${s} cpu ${cpu} op ${j}: ${got}, not ${want}`);
           }
         }
@@ -54,8 +55,12 @@ describe.each(["wasm", "js"] as const)("the model's hunt executions (%s)", (back
     const e = await Engine.create(backend);
     const w = { ...BASE, cpus: HUNT_MACHINE.cpus, pagesPerMm: HUNT_MACHINE.pagesPerMm };
     const flags = resolveModel("linux-2.4.10-pre").flags;
-    const byHost: string[] = [], byModel: string[] = [];
-    for (const [into, inModel] of [[byHost, false], [byModel, true]] as const) {
+    const byHost: string[] = [],
+      byModel: string[] = [];
+    for (const [into, inModel] of [
+      [byHost, false],
+      [byModel, true],
+    ] as const) {
       e.configure(huntConfig(HUNT_MACHINE, flags, SCHED.PCT, 4, 100));
       configureHuntWorkload(e.m, w);
       for (let n = 0; n < 40; n++) {
@@ -82,7 +87,8 @@ describe.each(["wasm", "js"] as const)("the model's hunt executions (%s)", (back
 describe("huntOps", () => {
   it("ops are reads and writes of the workload's pages and mms, in the write ratio", () => {
     const w = { ...BASE, cpus: 3, mms: 2, shareMm: false, pagesPerMm: 6, opsPerCpu: 32 };
-    let writes = 0, total = 0;
+    let writes = 0,
+      total = 0;
     const wrong: string[] = [];
     for (let n = 0; n < 200; n++) {
       huntOps(w, executionSeed(1, n)).forEach((list, cpu) => {

@@ -5,7 +5,14 @@ import type { Engine } from "../../src/wasm/engine.js";
 import { G, R, RUN, TRACE_WORDS, PROC_NAMES, VIOLATION_IDS } from "../../src/wasm/abi.js";
 
 export interface TraceRecord {
-  step: number; agent: number; proc: string; pc: number; event: number; a: number; b: number; c: number;
+  step: number;
+  agent: number;
+  proc: string;
+  pc: number;
+  event: number;
+  a: number;
+  b: number;
+  c: number;
 }
 
 export class Director {
@@ -70,8 +77,14 @@ export class Director {
     for (; this.seen < n; this.seen++) {
       const r = base + this.seen * TRACE_WORDS;
       this.trace.push({
-        step: I[r], agent: I[r + 1], proc: PROC_NAMES[I[r + 2]] ?? String(I[r + 2]), pc: I[r + 3],
-        event: I[r + 4], a: I[r + 5], b: I[r + 6], c: I[r + 7],
+        step: I[r],
+        agent: I[r + 1],
+        proc: PROC_NAMES[I[r + 2]] ?? String(I[r + 2]),
+        pc: I[r + 3],
+        event: I[r + 4],
+        a: I[r + 5],
+        b: I[r + 6],
+        c: I[r + 7],
       });
     }
   }

@@ -1,8 +1,6 @@
 // Small machines and hand-built states for tests of single kernel paths.
 import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engine.js";
-import {
-  R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry,
-} from "../../src/wasm/abi.js";
+import { R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
 
@@ -30,27 +28,49 @@ export function state(e: Engine) {
   return {
     I,
     g: (k: number) => I[w(R.GLOBALS) + k],
-    setG: (k: number, v: number) => { I[w(R.GLOBALS) + k] = v; },
+    setG: (k: number, v: number) => {
+      I[w(R.GLOBALS) + k] = v;
+    },
     count: (f: number) => I[w(R.PG_COUNT) + f],
-    setCount: (f: number, v: number) => { I[w(R.PG_COUNT) + f] = v; },
+    setCount: (f: number, v: number) => {
+      I[w(R.PG_COUNT) + f] = v;
+    },
     flags: (f: number) => I[w(R.PG_FLAGS) + f],
-    setFlags: (f: number, v: number) => { I[w(R.PG_FLAGS) + f] = v; },
+    setFlags: (f: number, v: number) => {
+      I[w(R.PG_FLAGS) + f] = v;
+    },
     index: (f: number) => I[w(R.PG_INDEX) + f],
-    setIndex: (f: number, v: number) => { I[w(R.PG_INDEX) + f] = v; },
+    setIndex: (f: number, v: number) => {
+      I[w(R.PG_INDEX) + f] = v;
+    },
     content: (f: number) => I[w(R.PG_CONTENT) + f],
-    setContent: (f: number, v: number) => { I[w(R.PG_CONTENT) + f] = v; },
+    setContent: (f: number, v: number) => {
+      I[w(R.PG_CONTENT) + f] = v;
+    },
     swapCount: (entry: number) => U16[(e.region(R.SWAP_MAP) >> 1) + slot(entry)],
-    setSwapCount: (entry: number, v: number) => { U16[(e.region(R.SWAP_MAP) >> 1) + slot(entry)] = v; },
+    setSwapCount: (entry: number, v: number) => {
+      U16[(e.region(R.SWAP_MAP) >> 1) + slot(entry)] = v;
+    },
     slotContent: (entry: number) => I[w(R.SLOT_CONTENT) + slot(entry)],
-    setSlotContent: (entry: number, v: number) => { I[w(R.SLOT_CONTENT) + slot(entry)] = v; },
+    setSlotContent: (entry: number, v: number) => {
+      I[w(R.SLOT_CONTENT) + slot(entry)] = v;
+    },
     area: (a: number, k: number) => I[w(R.AREAS) + a * AREA_WORDS + k],
-    setArea: (a: number, k: number, v: number) => { I[w(R.AREAS) + a * AREA_WORDS + k] = v; },
+    setArea: (a: number, k: number, v: number) => {
+      I[w(R.AREAS) + a * AREA_WORDS + k] = v;
+    },
     mm: (m: number, k: number) => I[w(R.MMS) + m * MM_WORDS + k],
-    setMm: (m: number, k: number, v: number) => { I[w(R.MMS) + m * MM_WORDS + k] = v; },
+    setMm: (m: number, k: number, v: number) => {
+      I[w(R.MMS) + m * MM_WORDS + k] = v;
+    },
     pte: (m: number, p: number) => I[w(R.PTES) + (m << pagesShift) + p],
-    setPte: (m: number, p: number, v: number) => { I[w(R.PTES) + (m << pagesShift) + p] = v; },
+    setPte: (m: number, p: number, v: number) => {
+      I[w(R.PTES) + (m << pagesShift) + p] = v;
+    },
     shadow: (m: number, p: number) => I[w(R.SHADOW) + (m << pagesShift) + p],
-    setShadow: (m: number, p: number, v: number) => { I[w(R.SHADOW) + (m << pagesShift) + p] = v; },
+    setShadow: (m: number, p: number, v: number) => {
+      I[w(R.SHADOW) + (m << pagesShift) + p] = v;
+    },
     agent: (a: number, k: number) => I[w(R.AGENTS) + a * AGENT_WORDS + k],
     /** Statistic k (state.ts S_*; named indices: S in test/helpers/rig.ts). */
     stat: (k: number) => I[w(R.STATS) + k],

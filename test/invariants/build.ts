@@ -57,7 +57,9 @@ export interface Clean {
   /** swap-cache page of E0:2 (not mapped; mm0[2] holds the swap pte) */ cached: number;
   /** swap-cache page of E0:3, mapped by mm1[0] */ mappedCached: number;
   /** E0:1 swapped out, held by mm0[1]; E0:2 cached + mm0[2]; E0:3 cached + mapped */
-  e1: number; e2: number; e3: number;
+  e1: number;
+  e2: number;
+  e3: number;
 }
 
 /**
@@ -69,7 +71,9 @@ export interface Clean {
 export function cleanState(on?: Engine): Clean {
   const e = tinyMachine(on);
   const s = state(e);
-  const e1 = swpEntry(0, 1), e2 = swpEntry(0, 2), e3 = swpEntry(0, 3);
+  const e1 = swpEntry(0, 1),
+    e2 = swpEntry(0, 2),
+    e3 = swpEntry(0, 3);
 
   const anon = allocPage(e, s);
   mapPage(s, 0, 0, anon, 101);

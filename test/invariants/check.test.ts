@@ -346,9 +346,9 @@ describe("signatures and reporting", () => {
 
   it("violations are listed in invariant order", () => {
     const { e, s, anon, e1 } = cleanState();
-    s.setContent(anon, 1);      // data-lost (9)
-    s.setSwapCount(e1, 2);      // swap-count (1)
-    s.setG(G.PCL, 1);           // lock-leak (11)
+    s.setContent(anon, 1); // data-lost (9)
+    s.setSwapCount(e1, 2); // swap-count (1)
+    s.setG(G.PCL, 1); // lock-leak (11)
     expect(ids(checkInvariants(e, Q))).toEqual(["data-lost", "lock-leak", "swap-count"]);
     expect(checkInvariants(e, Q).map((v) => v.id)).toEqual(["swap-count", "data-lost", "lock-leak"]);
   });

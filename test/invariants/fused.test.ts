@@ -24,13 +24,22 @@ const log2ceil = (n: number): number => Math.ceil(Math.log2(n));
 function rng(seed: number): (n: number) => number {
   let x = seed >>> 0 || 1;
   return (n) => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x % n;
   };
 }
 
 /** A word the checker reads: where it is, and whether it is 16-bit (the swap map). */
-interface Word { at: number; u16: boolean; stray: boolean; what: string }
+interface Word {
+  at: number;
+  u16: boolean;
+  stray: boolean;
+  what: string;
+}
 
 /** Every word of the state the checker reads (and a few areas beyond the machine's own). */
 function checkedWords(e: Engine): Word[] {
@@ -52,8 +61,15 @@ function checkedWords(e: Engine): Word[] {
     for (const k of [0, 8]) out.push({ at: beyond + a * AREA_WORDS + k, u16: false, stray: true, what: `area ${a} word ${k}` });
   }
   w32(R.MMS, c.mms * MM_WORDS, "mms");
-  for (const [r, what] of [[R.PG_COUNT, "count"], [R.PG_FLAGS, "flags"], [R.PG_INDEX, "index"], [R.PG_CONTENT, "content"],
-    [R.PG_HASH_NEXT, "hash next"], [R.FREE_STACK, "free stack"]] as const) w32(r, c.frames, what);
+  for (const [r, what] of [
+    [R.PG_COUNT, "count"],
+    [R.PG_FLAGS, "flags"],
+    [R.PG_INDEX, "index"],
+    [R.PG_CONTENT, "content"],
+    [R.PG_HASH_NEXT, "hash next"],
+    [R.FREE_STACK, "free stack"],
+  ] as const)
+    w32(r, c.frames, what);
   w32(R.HASH_HEAD, 1 << log2ceil(Math.max(16, c.frames)), "hash head");
   const slots = c.areas << log2ceil(c.slotsPerArea);
   w32(R.SLOT_CONTENT, slots, "slot content");
@@ -69,14 +85,30 @@ function checkedWords(e: Engine): Word[] {
 function mutate(x: number, u16: boolean, frames: number, r: (n: number) => number): number {
   let v: number;
   switch (r(8)) {
-    case 0: v = x + 1; break;
-    case 1: v = x - 1; break;
-    case 2: v = 0; break;
-    case 3: v = x ^ (1 << r(10)); break;
-    case 4: v = x ^ (1 << r(32)); break;
-    case 5: v = r(frames + 2) - 1; break;
-    case 6: v = u16 ? [SWAP_MAP_BAD, SWAP_MAP_MAX, 1][r(3)] : ((r(frames + 1) << 4) | 1); break; // a present pte
-    default: v = u16 ? r(4) : ((r(6) << 1) | (r(2) << 25)); break;                            // a swap pte
+    case 0:
+      v = x + 1;
+      break;
+    case 1:
+      v = x - 1;
+      break;
+    case 2:
+      v = 0;
+      break;
+    case 3:
+      v = x ^ (1 << r(10));
+      break;
+    case 4:
+      v = x ^ (1 << r(32));
+      break;
+    case 5:
+      v = r(frames + 2) - 1;
+      break;
+    case 6:
+      v = u16 ? [SWAP_MAP_BAD, SWAP_MAP_MAX, 1][r(3)] : (r(frames + 1) << 4) | 1;
+      break; // a present pte
+    default:
+      v = u16 ? r(4) : (r(6) << 1) | (r(2) << 25);
+      break; // a swap pte
   }
   return u16 ? v & 0xffff : v | 0;
 }
@@ -86,7 +118,8 @@ function compare(e: Engine, where: string, exact = true): string[] {
   const full = checkInvariants(e, FULL);
   const quick = checkInvariants(e, Q);
   const out: string[] = [];
-  if (JSON.stringify(quick) !== JSON.stringify(full)) out.push(`${where}: quiescent ${JSON.stringify(quick)} / full ${JSON.stringify(full)}`);
+  if (JSON.stringify(quick) !== JSON.stringify(full))
+    out.push(`${where}: quiescent ${JSON.stringify(quick)} / full ${JSON.stringify(full)}`);
   const fused = fusedCleanAtRest(e);
   if (fused === true && full.length > 0) out.push(`${where}: fused pass says clean, full passes found ${full.map((v) => v.signature)}`);
   if (exact && fused === false && full.length === 0) out.push(`${where}: fused pass says not clean, full passes found nothing`);
@@ -96,7 +129,8 @@ function compare(e: Engine, where: string, exact = true): string[] {
 /** Breaks the state word by word (restoring each), comparing both checkers each time. */
 function mutations(e: Engine, words: Word[], r: (n: number) => number, n: number, where: string): string[] {
   const out: string[] = [];
-  const I = e.I32, U16 = e.U16;
+  const I = e.I32,
+    U16 = e.U16;
   for (let i = 0; i < n; i++) {
     const word = words[r(words.length)];
     const view = word.u16 ? U16 : I;
@@ -113,7 +147,12 @@ async function huntEngine(backend: Backend, flags: number, machine: ReproMachine
   const e = await Engine.create(backend);
   e.configure(huntConfig(machine, flags, sched, 4, 150));
   const w: HuntWorkload = {
-    cpus: machine.cpus, opsPerCpu, pagesPerMm: machine.pagesPerMm, mms: machine.mms, shareMm: true, writeRatio: 0.5,
+    cpus: machine.cpus,
+    opsPerCpu,
+    pagesPerMm: machine.pagesPerMm,
+    mms: machine.mms,
+    shareMm: true,
+    writeRatio: 0.5,
   };
   configureHuntWorkload(e.m, w);
   return { e, w };
@@ -160,9 +199,14 @@ describe.each(["wasm", "js"] as const)("the model's fused check at rest agrees w
   it.each([
     ["linux-2.4.16", resolveModel("linux-2.4.16").flags, SCHED.PCT, { clean: 600 }],
     ["linux-2.4.10-pre: some stop on a violation", resolveModel("linux-2.4.10-pre").flags, SCHED.RANDOM, { clean: 550, stopped: 1 }],
-    ["linux-2.4.10-pre without pte-same-recheck: some end broken at rest",
-      resolveModel("linux-2.4.10-pre", [], ["pte-same-recheck"]).flags, SCHED.RANDOM, { clean: 300, atRest: 5 }],
-  ] as const)("hunt_execution answers RUN.CLEAN exactly when run() is done and the full passes find nothing: %s",
+    [
+      "linux-2.4.10-pre without pte-same-recheck: some end broken at rest",
+      resolveModel("linux-2.4.10-pre", [], ["pte-same-recheck"]).flags,
+      SCHED.RANDOM,
+      { clean: 300, atRest: 5 },
+    ],
+  ] as const)(
+    "hunt_execution answers RUN.CLEAN exactly when run() is done and the full passes find nothing: %s",
     async (_name, flags, sched, atLeast) => {
       const { e, w } = await huntEngine(backend, flags, HUNT_MACHINE, sched, 8);
       // 5 until reclaim became 2.4.16's own (issue 14): 0 stops in its 600; 7 until 2.4.10-pre9's
@@ -185,8 +229,10 @@ describe.each(["wasm", "js"] as const)("the model's fused check at rest agrees w
         }
       }
       expect(wrong.slice(0, 5)).toEqual([]);
-      for (const [k, min] of Object.entries(atLeast)) expect(seen[k as keyof typeof seen], `${k} ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(min);
-    });
+      for (const [k, min] of Object.entries(atLeast))
+        expect(seen[k as keyof typeof seen], `${k} ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(min);
+    },
+  );
 
   it("on the hand-built state touching every invariant, broken word by word", async () => {
     const { e } = cleanState(await Engine.create(backend));
@@ -219,7 +265,8 @@ describe.each(["wasm", "js"] as const)("the model's fused check at rest agrees w
       const home = swapCacheBucket(e, s.index(page));
       expect(I[home]).toBe(page); // alone in its bucket (the hand-built state's entries differ)
       const heads = e.region(R.HASH_HEAD) >> 2;
-      for (let b = 0; b < 16; b++) { // 16 buckets: the hash of a 16-frame machine
+      for (let b = 0; b < 16; b++) {
+        // 16 buckets: the hash of a 16-frame machine
         const other = heads + b;
         if (other === home || I[other] !== 0) continue;
         I[home] = 0;

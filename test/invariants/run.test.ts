@@ -10,16 +10,38 @@ import { configureGenerator, DEFAULT_WORKLOAD, type WorkloadOptions } from "../.
 import { MODELS, resolveModel } from "../../src/model/models.js";
 
 const WORKLOAD: WorkloadOptions = {
-  ...DEFAULT_WORKLOAD, cpus: 2, mms: 1, pagesPerMm: 4, threadsShareMm: true, pattern: "uniform",
-  writeRatio: 0.6, forkRate: 0, exitRate: 0, munmapRate: 0,
+  ...DEFAULT_WORKLOAD,
+  cpus: 2,
+  mms: 1,
+  pagesPerMm: 4,
+  threadsShareMm: true,
+  pattern: "uniform",
+  writeRatio: 0.6,
+  forkRate: 0,
+  exitRate: 0,
+  munmapRate: 0,
 };
 
 function hunt(model: string, executions: number, workload = WORKLOAD) {
   const e = Engine.wasm();
   e.configure({
-    ...DEFAULT_CONFIG, cpus: workload.cpus, frames: 8, mms: workload.mms, pagesPerMm: workload.pagesPerMm,
-    areas: workload.areas, slotsPerArea: 16, pageCluster: 1, freeMin: 3, freeLow: 4, freeHigh: 5, swapCluster: 2,
-    flags: resolveModel(model).flags, sched: SCHED.RANDOM, opCap: 64, logCap: 1 << 14, logRing: false,
+    ...DEFAULT_CONFIG,
+    cpus: workload.cpus,
+    frames: 8,
+    mms: workload.mms,
+    pagesPerMm: workload.pagesPerMm,
+    areas: workload.areas,
+    slotsPerArea: 16,
+    pageCluster: 1,
+    freeMin: 3,
+    freeLow: 4,
+    freeHigh: 5,
+    swapCluster: 2,
+    flags: resolveModel(model).flags,
+    sched: SCHED.RANDOM,
+    opCap: 64,
+    logCap: 1 << 14,
+    logRing: false,
   });
   const atRest: string[] = [];
   const inModel: string[] = [];
@@ -55,7 +77,14 @@ describe("the checker over model executions", () => {
     // More pages than frames; threads of three mms. (Fork and exit are left out: the model's
     // fork replaces the child mm while other CPUs' threads may still fault in it.)
     const r = hunt("linux-2.4.16", 1500, {
-      ...WORKLOAD, mms: 3, pagesPerMm: 6, areas: 2, pattern: "hotcold", munmapRate: 0.05, swapoffRate: 0.02, swaponRate: 0.02,
+      ...WORKLOAD,
+      mms: 3,
+      pagesPerMm: 6,
+      areas: 2,
+      pattern: "hotcold",
+      munmapRate: 0.05,
+      swapoffRate: 0.02,
+      swaponRate: 0.02,
     });
     expect(r.atRest.slice(0, 5)).toEqual([]);
     expect(r.inModel.slice(0, 5)).toEqual([]);

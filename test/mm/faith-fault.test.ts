@@ -104,7 +104,10 @@ describe("anon-nolock (2.4.0 do_anonymous_page: no page_table_lock, no pte_none 
   });
 
   it("on: handle_pte_fault drops PTL for a none pte; off: do_anonymous_page starts with it held", () => {
-    for (const [flags, held] of [[model(["anon-nolock"]), 0], [model([]), 1]] as const) {
+    for (const [flags, held] of [
+      [model(["anon-nolock"]), 0],
+      [model([]), 1],
+    ] as const) {
       const { s, d, start } = rig(flags);
       start(0, P.access, [0, 5, 0]);
       d.untilEvent(0, EV.FAULT); // handle_pte_fault's section: PTL taken, pte read

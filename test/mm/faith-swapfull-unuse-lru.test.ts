@@ -4,9 +4,7 @@
 // (test/helpers/directed.ts).
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
-import {
-  directedRig, swappedOut, setSwapPte, S, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
-} from "../helpers/rig.js";
+import { directedRig, swappedOut, setSwapPte, S, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, PG, PTE, MM, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -19,8 +17,16 @@ const without = (model: string, flag: string) => resolveModel(model, [], [flag])
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
   const r = directedRig(
     {
-      cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0,
-      pageCluster: 0, ...over,
+      cpus: 2,
+      frames: 32,
+      mms: 2,
+      pagesPerMm: 16,
+      slotsPerArea: 32,
+      flags,
+      freeMin: 0,
+      freeLow: 0,
+      pageCluster: 0,
+      ...over,
     },
     { rounds: 100, disk: true, noViolation: true },
   );
@@ -224,8 +230,10 @@ describe("activate_page takes pagemap_lru_lock (mm/swap.c activate_page, from ma
   /** mm0[3] maps a listed, inactive page whose PG_referenced is set, through a young pte;
    *  CPU1 holds pagemap_lru_lock in reclaim (the technique of test/mm/machine.test.ts). */
   function setup(flags: number) {
-    const r = directedRig({ cpus: 2, frames: 16, slotsPerArea: 16, mms: 2, pagesPerMm: 4, flags, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true });
+    const r = directedRig(
+      { cpus: 2, frames: 16, slotsPerArea: 16, mms: 2, pagesPerMm: 4, flags, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
     const { s } = r;
     const f = r.run(P.alloc_page);
     r.run(P.lru_cache_add, [f]);
@@ -256,7 +264,10 @@ describe("activate_page takes pagemap_lru_lock (mm/swap.c activate_page, from ma
     return { ...r, f };
   }
 
-  for (const [model, flags] of [["linux-2.4.16", V2416], ["linux-2.4.0", resolveModel("linux-2.4.0").flags]] as const) {
+  for (const [model, flags] of [
+    ["linux-2.4.16", V2416],
+    ["linux-2.4.0", resolveModel("linux-2.4.0").flags],
+  ] as const) {
     it(`${model}: swap_out_mm's young pte of a referenced inactive page spins for the LRU lock with the mm's PTL held, then activates it`, () => {
       const { s, d, start, f } = setup(flags);
       start(0, P.swap_out_mm, [0, 1]);

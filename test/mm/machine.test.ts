@@ -20,15 +20,18 @@ const LK_LRU = 1;
 describe("the disk completes queued requests in the order the scheduler picks", () => {
   /** Two reads queued, CPU0's (entry a) first, then CPU1's (entry b). */
   function twoReads() {
-    const r = directedRig({ cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true });
+    const r = directedRig(
+      { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
     const a = useSlot(r, 11);
     const b = useSlot(r, 22);
     r.start(0, P.read_swap_cache_async, [a]);
     r.d.drain(0);
     r.start(1, P.read_swap_cache_async, [b]);
     r.d.drain(1);
-    const pa = r.e.m.agent_ret(0), pb = r.e.m.agent_ret(1);
+    const pa = r.e.m.agent_ret(0),
+      pb = r.e.m.agent_ret(1);
     expect(pa).not.toBe(0);
     expect(pb).not.toBe(0);
     expect(r.s.g(G.IOQ_TAIL) - r.s.g(G.IOQ_HEAD)).toBe(2);
@@ -64,7 +67,18 @@ describe("the disk completes queued requests in the order the scheduler picks", 
   });
 
   it("a random run reorders some completions, and its choice log replays to the same state", () => {
-    const cfg = { cpus: 2, frames: 6, mms: 1, pagesPerMm: 8, slotsPerArea: 16, flags: V2416, freeMin: 1, freeLow: 2, seed: 7, logRing: false };
+    const cfg = {
+      cpus: 2,
+      frames: 6,
+      mms: 1,
+      pagesPerMm: 8,
+      slotsPerArea: 16,
+      flags: V2416,
+      freeMin: 1,
+      freeLow: 2,
+      seed: 7,
+      logRing: false,
+    };
     const ops = (cpu: number) => Array.from({ length: 40 }, (_, i) => makeOp(i % 3 === 0 ? OP.READ : OP.WRITE, 0, (i * 5 + cpu * 3) % 8));
     let picks = 0;
     for (let seed = 1; seed <= 40 && picks === 0; seed++) {
@@ -76,8 +90,14 @@ describe("the disk completes queued requests in the order the scheduler picks", 
       if (picks === 0) continue;
       const snap = (x: typeof e) => {
         const v = state(x);
-        return { step: v.g(G.STEP), seq: v.g(G.WRITE_SEQ), free: v.g(G.NR_FREE), swap: v.g(G.NR_SWAP_PAGES),
-          ptes: Array.from({ length: 8 }, (_, p) => v.pte(0, p)), contents: Array.from({ length: 6 }, (_, f) => v.content(f)) };
+        return {
+          step: v.g(G.STEP),
+          seq: v.g(G.WRITE_SEQ),
+          free: v.g(G.NR_FREE),
+          swap: v.g(G.NR_SWAP_PAGES),
+          ptes: Array.from({ length: 8 }, (_, p) => v.pte(0, p)),
+          contents: Array.from({ length: 6 }, (_, f) => v.content(f)),
+        };
       };
       const before = snap(e);
       const r = machine({ ...cfg, seed, sched: SCHED.REPLAY });
@@ -99,8 +119,10 @@ describe("alloc_page(GFP_HIGHUSER) loops until it gets a page", () => {
   /** A machine whose frames are all held by CPU0's earlier allocations (not on the LRU, not
    *  mapped: nothing reclaim could free), watermarks 0, `slots` swap slots free. */
   function exhausted(slotsPerArea: number) {
-    const r = directedRig({ cpus: 2, frames: 6, slotsPerArea, flags: V2416, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true });
+    const r = directedRig(
+      { cpus: 2, frames: 6, slotsPerArea, flags: V2416, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
     while (r.s.g(G.NR_FREE) > 0) expect(r.run(P.alloc_page)).not.toBe(0);
     return r;
   }
@@ -150,8 +172,10 @@ describe("alloc_page(GFP_HIGHUSER) loops until it gets a page", () => {
 describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
   /** CPU1 holds the LRU lock in shrink_cache's walk over a referenced inactive page. */
   function lruHeld() {
-    const r = directedRig({ cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true });
+    const r = directedRig(
+      { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
     const listed = r.run(P.alloc_page);
     r.run(P.lru_cache_add, [listed]);
     expect(r.s.flags(listed) & PG.LRU).not.toBe(0);
@@ -175,7 +199,8 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
     expect(s.agent(0, AG.SP)).not.toBe(0); // spinning
     expect(d.trace.some((t) => t.agent === 0 && t.event === EV_SPIN && t.a === LK_LRU)).toBe(true);
     expect(s.flags(page) & PG.LRU).not.toBe(0); // TestSetPageLRU ran before the lock
-    const inactive = s.g(G.NR_INACTIVE), freed = s.stat(S.pagesFreed);
+    const inactive = s.g(G.NR_INACTIVE),
+      freed = s.stat(S.pagesFreed);
     d.drain(1); // shrink_cache ends, drops the lock
     d.drain(0);
     expect(s.agent(0, AG.SP)).toBe(0);
@@ -202,8 +227,10 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
 
 describe("fork: copy_page_range under the child's PTL, then the parent's", () => {
   it("swap_out reaching the child while the parent's copy is in flight spins on the child's PTL until the copy is done", () => {
-    const r = directedRig({ cpus: 2, frames: 16, slotsPerArea: 16, mms: 2, pagesPerMm: 4, flags: V2416, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true });
+    const r = directedRig(
+      { cpus: 2, frames: 16, slotsPerArea: 16, mms: 2, pagesPerMm: 4, flags: V2416, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
     const { d, s, start } = r;
     const entry = swappedOut(r, 0, 1, 5);
     start(0, P.copy_page_range, [1, 0]);

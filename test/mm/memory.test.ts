@@ -7,8 +7,16 @@
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
 import {
-  directedRig, swappedOut, cachePage, swapPte, EV, S, VARIANTS,
-  LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
+  directedRig,
+  swappedOut,
+  cachePage,
+  swapPte,
+  EV,
+  S,
+  VARIANTS,
+  LINUX_2_4_0 as V240,
+  LINUX_2_4_10 as V2410,
+  LINUX_2_4_16 as V2416,
 } from "../helpers/rig.js";
 import { P, PG, PTE, ST, pteFrame, swpEntry } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
@@ -20,8 +28,16 @@ import { memoryEvents } from "../../src/report/events/memory.js";
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
   const r = directedRig(
     {
-      cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0,
-      pageCluster: 0, ...over,
+      cpus: 2,
+      frames: 32,
+      mms: 2,
+      pagesPerMm: 16,
+      slotsPerArea: 32,
+      flags,
+      freeMin: 0,
+      freeLow: 0,
+      pageCluster: 0,
+      ...over,
     },
     { rounds: 100, disk: true, noViolation: false },
   );
@@ -37,7 +53,12 @@ function rig(flags: number, over: Partial<MachineConfig> = {}) {
     return t ? t.b : undefined;
   };
   return {
-    ...r, read, write, stat: s.stat, lastRead, inCache: s.cachedPageOf,
+    ...r,
+    read,
+    write,
+    stat: s.stat,
+    lastRead,
+    inCache: s.cachedPageOf,
     swappedOut: (mm: number, page: number, content: number) => swappedOut(r, mm, page, content),
     cachePage: (entry: number) => cachePage(r, entry, { keepRef: false, swapRef: true }),
   };
@@ -452,7 +473,10 @@ describe("mmap_sem", () => {
   });
 
   it("2.4.0 serialises the faults of one mm; 2.4.16 lets another thread fault meanwhile", () => {
-    for (const [flags, serial] of [[V240, true], [V2416, false]] as const) {
+    for (const [flags, serial] of [
+      [V240, true],
+      [V2416, false],
+    ] as const) {
       const { s, d, start } = faultInFlight(flags);
       start(1, P.access, [0, 5, 1]);
       d.drain(1);
@@ -463,7 +487,6 @@ describe("mmap_sem", () => {
 });
 
 describe("the seed mail's race 3 (Hugh Dickins, 14 Sep 2001): multithreaded vm_swap_full deletion", () => {
-
   /** Swap full but for nothing: E = slot 1 (its readahead cluster starts at the BAD slot 0)
    *  held by mm0[1]; mm1[0] a clean, old page reclaim can take. */
   function setup(flags: number) {

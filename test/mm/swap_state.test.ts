@@ -6,8 +6,16 @@ import { describe, it, expect } from "vitest";
 import { G } from "../helpers/machine.js";
 import type { Director } from "../helpers/directed.js";
 import {
-  directedRig, useSlot, cachePage, EV, S, F_READAHEAD_REFS, VARIANTS,
-  LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416,
+  directedRig,
+  useSlot,
+  cachePage,
+  EV,
+  S,
+  F_READAHEAD_REFS,
+  VARIANTS,
+  LINUX_2_4_0 as V240,
+  LINUX_2_4_10 as V2410,
+  LINUX_2_4_16 as V2416,
 } from "../helpers/rig.js";
 import { P, PG, SWAP_MAP_BAD } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
@@ -23,7 +31,10 @@ function rig(flags: number, over: Partial<MachineConfig> = {}) {
   /** Entries among `entries` with a page in the swap cache. */
   const cached = (entries: number[]) => entries.filter((en) => r.s.cachedPageOf(en) !== 0);
   return {
-    ...r, stat: r.s.stat, tmpRefs: r.s.tmpRefs, cached,
+    ...r,
+    stat: r.s.stat,
+    tmpRefs: r.s.tmpRefs,
+    cached,
     /** Takes a slot with get_swap_page and gives it content, as a swapped-out pte would. */
     useSlot: (content: number) => useSlot(r, content),
     /** Puts an uptodate, unlocked page for entry in the cache; keepRef: we keep the alloc ref. */
@@ -136,18 +147,18 @@ describe("two readers of one entry", () => {
     expect(stat(S.eexistRaces)).toBe(0);
   });
 
-  it.each([["2.4.10-pre", V2410], ["2.4.0", V240]] as const)(
-    "%s: an add after this reader's second lookup puts a second page in the cache (swapcache-unique)",
-    (_n, flags) => {
-      const { e, d, entry, r1 } = twoReaders(flags, (d) => {
-        while (lookupMisses(d, 0) < 2) d.untilEvent(0, EV.LOOKUP_MISS);
-      });
-      expect(d.violation()).toBe("swapcache-unique");
-      expect(e.global(G.VIOL_AGENT)).toBe(0);
-      // (entry, page already cached, page being added)
-      expect([e.global(G.VIOL_A), e.global(G.VIOL_B), e.global(G.VIOL_C)]).toEqual([entry, r1, allocOf(d, 0)]);
-    },
-  );
+  it.each([
+    ["2.4.10-pre", V2410],
+    ["2.4.0", V240],
+  ] as const)("%s: an add after this reader's second lookup puts a second page in the cache (swapcache-unique)", (_n, flags) => {
+    const { e, d, entry, r1 } = twoReaders(flags, (d) => {
+      while (lookupMisses(d, 0) < 2) d.untilEvent(0, EV.LOOKUP_MISS);
+    });
+    expect(d.violation()).toBe("swapcache-unique");
+    expect(e.global(G.VIOL_AGENT)).toBe(0);
+    // (entry, page already cached, page being added)
+    expect([e.global(G.VIOL_A), e.global(G.VIOL_B), e.global(G.VIOL_C)]).toEqual([entry, r1, allocOf(d, 0)]);
+  });
 });
 
 describe("swapin_readahead", () => {

@@ -5,7 +5,13 @@
 import { describe, it, expect } from "vitest";
 import { runProc, G, AG } from "../helpers/machine.js";
 import {
-  rtcRig, directedRig, addCachePage, setSwapPte, EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410,
+  rtcRig,
+  directedRig,
+  addCachePage,
+  setSwapPte,
+  EV,
+  LINUX_2_4_0 as V240,
+  LINUX_2_4_10 as V2410,
   LINUX_2_4_16 as V2416,
 } from "../helpers/rig.js";
 import { P, PG, PTE } from "../../src/wasm/abi.js";
@@ -217,7 +223,11 @@ describe("exclusive-nolock: unlocked exclusive tests, bare swap_free in zap (2.4
   });
 
   it("zap of a present cached page: 2.4.10-pre9 deletes it on the unlocked test", () => {
-    for (const [flags, deleted] of [[V2410, true], [V2416, true], [V2416, false]] as const) {
+    for (const [flags, deleted] of [
+      [V2410, true],
+      [V2416, true],
+      [V2416, false],
+    ] as const) {
       const r = rtcRig({ cpus: 1, frames: 32, slotsPerArea: 8, flags, freeMin: 0, freeLow: 0 });
       const E = r.run(P.get_swap_page);
       const page = addCachePage(r, E);
@@ -232,7 +242,12 @@ describe("exclusive-nolock: unlocked exclusive tests, bare swap_free in zap (2.4
   });
 
   it("zap of a swap pte: 2.4.10-pre9 leaves the only-cache page in the cache, 2.4.16 deletes it", () => {
-    for (const [flags, kept] of [[V2410, true], [V240, true], [V2416, false], [with2416("exclusive-nolock"), true]] as const) {
+    for (const [flags, kept] of [
+      [V2410, true],
+      [V240, true],
+      [V2416, false],
+      [with2416("exclusive-nolock"), true],
+    ] as const) {
       const r = rtcRig({ cpus: 1, frames: 32, slotsPerArea: 8, flags, freeMin: 0, freeLow: 0 });
       const E = r.run(P.get_swap_page);
       const page = addCachePage(r, E);

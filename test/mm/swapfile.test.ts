@@ -3,9 +3,7 @@
 // Single procedures run to completion (rtcRig, test/helpers/rig.ts); the swapoff race is directed.
 import { describe, it, expect } from "vitest";
 import { runProc, swpEntry, G, A, MM } from "../helpers/machine.js";
-import {
-  rtcRig, directedRig, addCachePage, setSwapPte, swapPte, EV, S, F_READAHEAD_REFS, LINUX_2_4_16 as V2416,
-} from "../helpers/rig.js";
+import { rtcRig, directedRig, addCachePage, setSwapPte, swapPte, EV, S, F_READAHEAD_REFS, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, PG, PTE, SWAP_MAP_MAX, SWAP_MAP_BAD, SWP_WRITEOK } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
@@ -195,7 +193,6 @@ describe("valid_swaphandles", () => {
     for (let i = 8; i < 12; i++) expect(r.tmpRefs(swpEntry(0, i))).toBe(1);
     expect(r.tmpRefs(swpEntry(0, 13))).toBe(0);
   });
-
 });
 
 /** A page in the swap cache for a fresh entry, locked, held by the caller (count 2: us +

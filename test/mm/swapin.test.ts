@@ -10,10 +10,10 @@ import { resolveModel } from "../../src/model/models.js";
 
 const flagsOf = (model: string, w: string[] = [], wo: string[] = []) => resolveModel(model, w, wo).flags;
 
-const EV_LOOKUP_RACED = 211;       // swap_state.ts
+const EV_LOOKUP_RACED = 211; // swap_state.ts
 const EV_READAHEAD_THROTTLED = 212;
 const EV_READ_WAIT_DONE = 213;
-const EV_SWAP_READ = 111;          // memory.ts
+const EV_SWAP_READ = 111; // memory.ts
 const EV_FAULT_OOM = 105;
 
 /** A directed machine: 2 CPUs + the disk; call() must return within one turn of the CPU
@@ -40,7 +40,10 @@ describe("readahead-skip-header (2.4.16): valid_swaphandles and the header slot 
   const off = flagsOf("linux-2.4.16", [], ["readahead-skip-header"]);
 
   it("on: a window at slot 0 starts at slot 1 and reads the in-use run; off: slot 0's BAD stops it at once", () => {
-    for (const [flags, want] of [[on, 5], [off, 0]] as const) {
+    for (const [flags, want] of [
+      [on, 5],
+      [off, 0],
+    ] as const) {
       const r = rig(flags);
       const en = r.slots(5); // offsets 1..5 of the window 0..7
       expect(r.call(0, P.swapin_readahead, [en[1]])).toBe(0);
@@ -52,7 +55,10 @@ describe("readahead-skip-header (2.4.16): valid_swaphandles and the header slot 
   });
 
   it("on: page_cluster 0 means no readahead; off: the window is the entry itself", () => {
-    for (const [flags, want] of [[on, 0], [off, 1]] as const) {
+    for (const [flags, want] of [
+      [on, 0],
+      [off, 1],
+    ] as const) {
       const r = rig(flags, { pageCluster: 0 });
       const en = r.slots(3);
       expect(r.call(0, P.valid_swaphandles, [en[1]])).toBe(want);
@@ -65,7 +71,10 @@ describe("readahead-sdl (2.4.0, 2.4.16): valid_swaphandles under swap_device_loc
   const off = flagsOf("linux-2.4.10-pre");
 
   it("off (2.4.10-pre9): a slot freed by another CPU mid-scan ends the run there; on: the scan is one locked step", () => {
-    for (const [flags, want] of [[off, 2], [on, 7]] as const) {
+    for (const [flags, want] of [
+      [off, 2],
+      [on, 7],
+    ] as const) {
       const r = rig(flags);
       const en = r.slots(14); // offsets 1..14; the window of offset 9 is 8..15
       r.start(0, P.valid_swaphandles, [en[8]]);
@@ -230,7 +239,10 @@ describe("oom-recheck (2.4.8+): a failed read is OOM only if the pte is unchange
       r.start(0, P.access, [0, 1, 0]);
       r.d.until(0, (t) => t.event === EV.SWAP_MISS && t.a === entry);
       r.start(1, P.access, [0, 1, 0]); // another thread: its whole fault, I/O included
-      for (let n = 0; n < 100 && r.s.agent(1, AG.SP) !== 0; n++) { r.d.drain(1); r.d.drain(r.disk); }
+      for (let n = 0; n < 100 && r.s.agent(1, AG.SP) !== 0; n++) {
+        r.d.drain(1);
+        r.d.drain(r.disk);
+      }
       expect(r.s.agent(1, AG.SP)).toBe(0);
       expect(r.s.swapCount(entry)).toBe(0); // remove_exclusive_swap_page freed E
       r.d.drain(0); // CPU0's read: -ENOENT, nothing

@@ -34,10 +34,13 @@ function world(over: Record<string, unknown> = {}) {
   /** lru_cache_add: head of the inactive list (head index nFrames + 1). */
   const lruAdd = (f: number) => {
     const head = nFrames + 1;
-    const next = w(R.PG_LRU_NEXT), prev = w(R.PG_LRU_PREV);
+    const next = w(R.PG_LRU_NEXT),
+      prev = w(R.PG_LRU_PREV);
     const first = s.I[next + head];
-    s.I[next + f] = first; s.I[prev + f] = head;
-    s.I[prev + first] = f; s.I[next + head] = f;
+    s.I[next + f] = first;
+    s.I[prev + f] = head;
+    s.I[prev + first] = f;
+    s.I[next + head] = f;
     s.setFlags(f, s.flags(f) | PG.LRU);
     s.setG(G.NR_INACTIVE, s.g(G.NR_INACTIVE) + 1);
   };
@@ -126,13 +129,13 @@ describe("try_to_swap_out", () => {
   it("a second young pte activates the page (mark_page_accessed); refill_inactive moves it back referenced", () => {
     const { e, s, mapAnon } = world();
     const f = mapAnon(0, 3, 77, PTE.RW | PTE.DIRTY | PTE.YOUNG);
-    expect(runProc(e, 0, P.try_to_swap_out, [0, 3]).ret).toBe(0);      // referenced, still inactive
+    expect(runProc(e, 0, P.try_to_swap_out, [0, 3]).ret).toBe(0); // referenced, still inactive
     expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED);
-    s.setPte(0, 3, s.pte(0, 3) | PTE.YOUNG);                              // the user touches it again
+    s.setPte(0, 3, s.pte(0, 3) | PTE.YOUNG); // the user touches it again
     expect(runProc(e, 0, P.try_to_swap_out, [0, 3]).ret).toBe(0);
-    expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.ACTIVE);     // activated, bit cleared
+    expect(s.flags(f) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.ACTIVE); // activated, bit cleared
     expect([s.g(G.NR_ACTIVE), s.g(G.NR_INACTIVE)]).toEqual([1, 0]);
-    expect(s.pte(0, 3) & PTE.PRESENT).toBe(PTE.PRESENT);                  // an active page stays mapped
+    expect(s.pte(0, 3) & PTE.PRESENT).toBe(PTE.PRESENT); // an active page stays mapped
     // Reclaim: shrink_caches' ratio (32 * 1 active / ((0 + 1) * 2)) asks refill_inactive for it.
     runProc(e, 0, P.try_to_free_pages, []);
     expect(s.flags(f) & PG.ACTIVE).toBe(0);
@@ -152,7 +155,10 @@ describe("try_to_swap_out", () => {
     expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
   });
 
-  for (const [model, flags] of [["linux-2.4.16", LINUX_2_4_16], ["linux-2.4.0", LINUX_2_4_0]] as const) {
+  for (const [model, flags] of [
+    ["linux-2.4.16", LINUX_2_4_16],
+    ["linux-2.4.0", LINUX_2_4_0],
+  ] as const) {
     it(`${model}: gives an old anonymous page a fresh entry in the swap cache and a swap pte`, () => {
       const { e, s, mapAnon } = world({ flags });
       const f = mapAnon(0, 3, 1234);
@@ -382,8 +388,8 @@ describe("try_to_swap_out against a racing add_to_swap_cache (seed race 2)", () 
     expect(now).not.toBe(entry);
     expect(cachePageFor(e, now)).toBe(mine);
     expect(cachePageFor(e, entry)).toBe(theirs);
-    expect(s.swapCount(now)).toBe(2);    // pte + cache
-    expect(s.swapCount(entry)).toBe(1);  // their cache page only: our get_swap_page ref was freed
+    expect(s.swapCount(now)).toBe(2); // pte + cache
+    expect(s.swapCount(entry)).toBe(1); // their cache page only: our get_swap_page ref was freed
     expect(d.trace.some((r) => r.event === EV.TSO_RETRY && r.b === entry && r.c === -17)).toBe(true);
     expect(e.takeStats().eexistRaces).toBe(1);
   });
@@ -400,14 +406,24 @@ describe("concurrent reclaim", () => {
     let freedTotal = 0;
     for (let seed = 1; seed <= 150; seed++) {
       const { e, s, mapAnon, mapAgain } = world({
-        cpus: 2, frames, kswapd: true, sched: SCHED.RANDOM, seed, freeMin: 1, freeLow: 2, freeHigh: 3,
+        cpus: 2,
+        frames,
+        kswapd: true,
+        sched: SCHED.RANDOM,
+        seed,
+        freeMin: 1,
+        freeLow: 2,
+        freeHigh: 3,
       });
       for (let p = 0; p < 5; p++) mapAnon(0, p, 1000 + p);
       for (let p = 0; p < 4; p++) mapAnon(1, p, 2000 + p);
       mapAgain(1, 7, pteFrame(s.pte(0, 0)), PTE.RW); // one page shared by both mms
       s.setShadow(1, 7, s.shadow(0, 0));
       expect(s.g(G.NR_FREE)).toBe(0);
-      const both = [{ cpu: 0, proc: P.alloc_page }, { cpu: 1, proc: P.alloc_page }];
+      const both = [
+        { cpu: 0, proc: P.alloc_page },
+        { cpu: 1, proc: P.alloc_page },
+      ];
       const { code, violation } = runProcs(e, both, 200000);
       const where = `seed ${seed}`;
       expect(violation, where).toBe("none");
@@ -426,21 +442,29 @@ describe("reclaim under fault load (with mm/memory.c)", () => {
   it("linux-2.4.16: 2 CPUs faulting on 8 frames, kswapd on/off, PCT and random: no violation", () => {
     const flags = LINUX_2_4_16;
     const e = machine({ ...SMALL, cpus: 2, frames: 8, flags, pageCluster: 2, freeMin: 1, freeLow: 2, freeHigh: 3 });
-    let freed = 0, swapOuts = 0;
+    let freed = 0,
+      swapOuts = 0;
     for (let seed = 1; seed <= 600; seed++) {
       e.configure({
-        ...e.config, kswapd: seed % 2 === 0, sched: seed % 3 === 0 ? SCHED.RANDOM : SCHED.PCT, pctDepth: 3, pctK: 400, seed,
+        ...e.config,
+        kswapd: seed % 2 === 0,
+        sched: seed % 3 === 0 ? SCHED.RANDOM : SCHED.PCT,
+        pctDepth: 3,
+        pctK: 400,
+        seed,
       });
       e.reset();
       const next = xorshift(seed);
-      const stream = () => Array.from({ length: 12 }, () =>
-        makeOp(next() % 10 < 6 ? OP.WRITE : OP.READ, next() % 2, next() % 8));
+      const stream = () => Array.from({ length: 12 }, () => makeOp(next() % 10 < 6 ? OP.WRITE : OP.READ, next() % 2, next() % 8));
       e.loadOps([stream(), stream()]);
       const code = e.run(200000);
       const where = `seed ${seed}`;
       expect(VIOLATION_IDS[e.global(G.VIOL)], where).toBe("none");
       expect(code, where).toBe(RUN.DONE);
-      expect(checkInvariants(e, { quiescent: true }).map((v) => v.message), where).toEqual([]);
+      expect(
+        checkInvariants(e, { quiescent: true }).map((v) => v.message),
+        where,
+      ).toEqual([]);
       const st = e.takeStats();
       freed += st.pagesFreed;
       swapOuts += st.swapOuts;
@@ -454,9 +478,11 @@ describe("reclaim under fault load (with mm/memory.c)", () => {
 function xorshift(seed: number): () => number {
   let x = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
   return () => {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     return x;
   };
 }
@@ -465,13 +491,10 @@ describe("vmscan event wording", () => {
   it("names the virtual page, the frame and the entry", () => {
     const v = (0 << 16) | 3;
     expect(vmscanEvents[402](v, 5, swpEntry(0, 1))).toBe("try_to_swap_out mm0[3] page 5: get_swap_page → E0:1");
-    expect(vmscanEvents[407](5, swpEntry(0, 1), -17)).toBe(
-      "add_to_swap_cache(page 5, E0:1) = -EEXIST: swap_free(E0:1), retry",
-    );
+    expect(vmscanEvents[407](5, swpEntry(0, 1), -17)).toBe("add_to_swap_cache(page 5, E0:1) = -EEXIST: swap_free(E0:1), retry");
     expect(vmscanEvents[422](5, swpEntry(0, 1), 0)).toBe("shrink_cache frees page 5 (E0:1)");
   });
 });
-
 
 // Issue 14: 2.4.16's own reclaim steps, and the older releases' swap-cache steps.
 describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache steps)", () => {
@@ -480,7 +503,7 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
   it("swap full: try_to_swap_out restores the pte and swap_out_mm walks on to a cached page", () => {
     const { e, s, mapAnon } = world({ slotsPerArea: 2 });
     mapAnon(0, 0, 1);
-    runProc(e, 0, P.try_to_swap_out, [0, 0]);           // takes the only usable slot
+    runProc(e, 0, P.try_to_swap_out, [0, 0]); // takes the only usable slot
     const entry = pteEntry(s.pte(0, 0));
     const f1 = pteFrame(s.pte(0, 0)) || 0;
     // Fault the cached page back in by hand: mapped again at mm0[2] (pte + cache refs).
@@ -488,20 +511,20 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
     s.setPte(0, 2, (cached << 4) | PTE.RW | PTE.PRESENT);
     s.setCount(cached, s.count(cached) + 1);
     s.setMm(0, MM.RSS, s.mm(0, MM.RSS) + 1);
-    const f2 = mapAnon(0, 1, 2);                          // needs a new slot: none left
+    const f2 = mapAnon(0, 1, 2); // needs a new slot: none left
     s.setMm(0, MM.SWAP_CURSOR, 1);
     const r = runProc(e, 0, P.swap_out_mm, [0, 2]);
     expect(r.violation).toBe("none");
     expect(f1).toBe(0);
-    expect(pteFrame(s.pte(0, 1))).toBe(f2);              // restored
-    expect(pteIsSwap(s.pte(0, 2))).toBe(true);           // the walk went on: unmapped by swap_duplicate
+    expect(pteFrame(s.pte(0, 1))).toBe(f2); // restored
+    expect(pteIsSwap(s.pte(0, 2))).toBe(true); // the walk went on: unmapped by swap_duplicate
     expect(pteEntry(s.pte(0, 2))).toBe(entry);
-    expect(s.swapCount(entry)).toBe(3);                   // two ptes + the cache
+    expect(s.swapCount(entry)).toBe(3); // two ptes + the cache
   });
 
   it("a clean page outside the swap cache loses its pte and gets no slot (drop_pte)", () => {
     const { e, s, mapAnon } = world();
-    const f = mapAnon(0, 3, 0, PTE.RW);                   // clean pte, page not dirty
+    const f = mapAnon(0, 3, 0, PTE.RW); // clean pte, page not dirty
     const r = runProc(e, 0, P.try_to_swap_out, [0, 3]);
     expect(r.violation).toBe("none");
     expect(r.ret).toBe(1);
@@ -510,7 +533,10 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
     expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
   });
 
-  for (const [name, flags] of [["linux-2.4.0", LINUX_2_4_0], ["linux-2.4.10-pre", LINUX_2_4_10]] as const) {
+  for (const [name, flags] of [
+    ["linux-2.4.0", LINUX_2_4_0],
+    ["linux-2.4.10-pre", LINUX_2_4_10],
+  ] as const) {
     it(`${name}: try_to_swap_out takes get_swap_page's count 1, adds unchecked, then swap_duplicate for the pte`, () => {
       const { e, s, mapAnon } = world({ flags, traceCap: 1 << 12, sched: SCHED.REPLAY });
       const f = mapAnon(0, 3, 9);
@@ -519,7 +545,7 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       const got = d.untilEvent(0, EV.TSO_GET_SWAP);
       expect(s.swapCount(got.c)).toBe(1);
       d.untilEvent(0, EV.ADD);
-      expect(s.swapCount(got.c)).toBe(1);                 // the add takes no reference
+      expect(s.swapCount(got.c)).toBe(1); // the add takes no reference
       const dup = d.untilEvent(0, EV.SWAP_DUP);
       expect(dup.a).toBe(got.c);
       d.drain(0);
@@ -549,11 +575,11 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
     const free = s.g(G.NR_FREE);
     const r = runProc(e, 0, P.shrink_cache, [1, 6]);
     expect(r.violation).toBe("none");
-    expect(e.takeStats().swapOuts).toBe(0);               // nothing written
-    expect(s.flags(f)).toBe(0);                           // out of the cache, freed
+    expect(e.takeStats().swapOuts).toBe(0); // nothing written
+    expect(s.flags(f)).toBe(0); // out of the cache, freed
     expect(s.count(f)).toBe(0);
     expect(s.g(G.NR_FREE)).toBe(free + 1);
-    expect(s.swapCount(entry)).toBe(0);                   // the cache's slot ref dropped
+    expect(s.swapCount(entry)).toBe(0); // the cache's slot ref dropped
   });
 
   it("without writepage-delete (2.4.0, and pre9 --without) the same page is written", () => {
@@ -581,7 +607,10 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
   });
 
   it("unscaled-shrink-cache: 2.4.16's max_scan (nr_inactive / priority) looks at no page of a short list", () => {
-    for (const [flags, scans] of [[LINUX_2_4_16 | bit("unscaled-shrink-cache"), 0], [LINUX_2_4_16, 1]] as const) {
+    for (const [flags, scans] of [
+      [LINUX_2_4_16 | bit("unscaled-shrink-cache"), 0],
+      [LINUX_2_4_16, 1],
+    ] as const) {
       const { e, mapAnon } = world({ flags });
       mapAnon(0, 3, 5);
       e.takeStats();
@@ -603,13 +632,13 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       let freeSteps = 0;
       for (let n = 0; n < 200 && d.step(0); n++) if (s.g(G.BKL) === 0) freeSteps++;
       expect(d.violation()).toBe("none");
-      const dropped = d.trace.filter((r) => r.agent === 0 && r.event === 9).length;   // EV_BKL_DROPPED
-      const retaken = d.trace.filter((r) => r.agent === 0 && r.event === 10).length;  // EV_BKL_RETAKEN
-      expect(dropped).toBeGreaterThan(1);                 // the pass's loop top, each page, swap_out
+      const dropped = d.trace.filter((r) => r.agent === 0 && r.event === 9).length; // EV_BKL_DROPPED
+      const retaken = d.trace.filter((r) => r.agent === 0 && r.event === 10).length; // EV_BKL_RETAKEN
+      expect(dropped).toBeGreaterThan(1); // the pass's loop top, each page, swap_out
       // Each drop is retaken before CPU0's next section (the last one, if the procedure
       // returned right after it, when the task would run again).
       expect(retaken).toBeGreaterThanOrEqual(dropped - 1);
-      expect(freeSteps).toBeGreaterThan(1);               // free between two of CPU0's sections
+      expect(freeSteps).toBeGreaterThan(1); // free between two of CPU0's sections
       const saved = s.I[(e.region(R.AGENTS) >> 2) + AG.BKL_SAVED];
       expect(s.g(G.BKL) === 1 || saved === 1).toBe(true); // held, or saved to be retaken
     }

@@ -31,8 +31,18 @@ export const ENOMEM = -12;
 /** The race machine: 3 CPUs + the disk, 4 processes of 8 pages, one area of 7 usable slots,
  *  an 8-slot readahead window (page_cluster 3), no kswapd, reclaim only when memory is out. */
 const RACE_MACHINE: Partial<MachineConfig> = {
-  cpus: 3, frames: 24, mms: 4, pagesPerMm: 8, areas: 1, slotsPerArea: 8, pageCluster: 3,
-  kswapd: false, freeMin: 0, freeLow: 0, freeHigh: 0, traceCap: 1 << 15,
+  cpus: 3,
+  frames: 24,
+  mms: 4,
+  pagesPerMm: 8,
+  areas: 1,
+  slotsPerArea: 8,
+  pageCluster: 3,
+  kswapd: false,
+  freeMin: 0,
+  freeLow: 0,
+  freeHigh: 0,
+  traceCap: 1 << 15,
 };
 
 export type Rig = ReturnType<typeof rig>;
@@ -41,7 +51,8 @@ export type Rig = ReturnType<typeof rig>;
  *  disk complete the I/O a procedure waits for (up to 200 rounds) and fails on a violation. */
 export function rig(flags: number, over: Partial<MachineConfig> = {}) {
   const { e, s, d, disk, start, ops, call } = directedRig(
-    { ...RACE_MACHINE, flags, ...over }, { rounds: 200, disk: true, noViolation: true },
+    { ...RACE_MACHINE, flags, ...over },
+    { rounds: 200, disk: true, noViolation: true },
   );
 
   /** A store to mm[page] by the user (faulting the page in); returns the value written. */
@@ -119,13 +130,34 @@ export function rig(flags: number, over: Partial<MachineConfig> = {}) {
   };
 
   return {
-    e, s, d, disk, start, ops, call, write, swapOut, victim, cacheOf: s.cacheOf, until, untilIO, tryUntil, drainAll,
+    e,
+    s,
+    d,
+    disk,
+    start,
+    ops,
+    call,
+    write,
+    swapOut,
+    victim,
+    cacheOf: s.cacheOf,
+    until,
+    untilIO,
+    tryUntil,
+    drainAll,
     quiet,
   };
 }
 
 /** What a story beat looks at in a trace record (Director's or src/report/trace.ts's). */
-export interface Rec { agent: number; event: number; a: number; b: number; c: number; step: number }
+export interface Rec {
+  agent: number;
+  event: number;
+  a: number;
+  b: number;
+  c: number;
+  step: number;
+}
 
 function matches(r: Rec, v: { a?: number; b?: number; c?: number }): boolean {
   return (v.a === undefined || r.a === v.a) && (v.b === undefined || r.b === v.b) && (v.c === undefined || r.c === v.c);
@@ -136,7 +168,9 @@ export interface Beat {
   what: string;
   agent: number;
   ev: number;
-  a?: number; b?: number; c?: number;
+  a?: number;
+  b?: number;
+  c?: number;
 }
 
 /** Asserts that the trace tells the story in order (other records may come between beats);
@@ -171,5 +205,3 @@ export function story(trace: readonly TraceRecord[], cpus: number, from = 0): st
     .map((r) => `${r.step}\t${r.agent === cpus ? "disk" : `CPU${r.agent}`}\t${r.proc}: ${describeEvent(r.event, r.a, r.b, r.c)}`)
     .join("\n");
 }
-
-

@@ -11,8 +11,19 @@
 // written, unmapped by try_to_swap_out, written to their slots and dropped by shrink_cache.
 import { describe, it, expect } from "vitest";
 import {
-  rig, replay, expectStory, EV, EEXIST, ENOMEM, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16,
-  LINUX_2_4_16_NO_UNIQUE, LINUX_2_4_10_RA_REFS, type Rig, type Beat,
+  rig,
+  replay,
+  expectStory,
+  EV,
+  EEXIST,
+  ENOMEM,
+  LINUX_2_4_0,
+  LINUX_2_4_10,
+  LINUX_2_4_16,
+  LINUX_2_4_16_NO_UNIQUE,
+  LINUX_2_4_10_RA_REFS,
+  type Rig,
+  type Beat,
 } from "./rig.js";
 import { P, G, OP, RUN, makeOp, pteFrame, swpOffset } from "../../src/wasm/abi.js";
 import { FLAGS } from "../../src/model/models.js";
@@ -58,7 +69,10 @@ function expectReplays(build: () => Rig, r: Rig, beats: Beat[]) {
   expect(rep.violation?.signature).toBe(want.signature);
   expect(rep.violation?.message).toBe(want.message);
   expect(rep.violation?.details).toEqual(want.details);
-  expectStory(readTrace(rep.e).filter((t) => t.step >= rep.setupSteps), beats);
+  expectStory(
+    readTrace(rep.e).filter((t) => t.step >= rep.setupSteps),
+    beats,
+  );
   return rep;
 }
 
@@ -151,7 +165,13 @@ describe("Marcelo Tosatti, 11 Sep 2001: readahead without swap_map refs — vali
     expect(addB.a).toBe(x.old);
   });
 
-  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x); return beats(x); });
+  itReplaysAndNeedsItsInterleaving(
+    () => build(LINUX_2_4_10),
+    (x) => {
+      race(x);
+      return beats(x);
+    },
+  );
 
   it("linux-2.4.16: the same interleaving ends with one cache page: B's add_to_swap_cache gets -EEXIST", () => {
     const x = build(LINUX_2_4_16);
@@ -190,7 +210,7 @@ describe("Marcelo Tosatti, 11 Sep 2001: readahead without swap_map refs — vali
 
 // ---------------------------------------------------------------------------------------------
 
-describe("Marcelo Tosatti, 14 Sep 2001, confirmed by Hugh Dickins: get_swap_page → E, readahead's valid_swaphandles + swap_duplicate(E), add_to_swap_cache twice — \"has been there forever\" (linux-2.4.0)", () => {
+describe('Marcelo Tosatti, 14 Sep 2001, confirmed by Hugh Dickins: get_swap_page → E, readahead\'s valid_swaphandles + swap_duplicate(E), add_to_swap_cache twice — "has been there forever" (linux-2.4.0)', () => {
   const B = 0; // CPU0 in the mail: try_to_swap_out of mm2[0]
   const A = 1; // CPU1: faults on mm0[1] (X = E0:4), swapin readahead over X's window
 
@@ -241,7 +261,10 @@ describe("Marcelo Tosatti, 14 Sep 2001, confirmed by Hugh Dickins: get_swap_page
     expect(x.d.trace.some((t) => (t.event === EV.SWAP_FREE || t.event === EV.FREE_SWAP) && t.a === E && t.b === 0)).toBe(false);
   });
 
-  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_0), (x) => beats(x, race(x)));
+  itReplaysAndNeedsItsInterleaving(
+    () => build(LINUX_2_4_0),
+    (x) => beats(x, race(x)),
+  );
 
   it("linux-2.4.16: CPU1's add_to_swap_cache finds CPU0's page (-EEXIST) and its lookup returns that page", () => {
     const x = build(LINUX_2_4_16);
@@ -324,7 +347,13 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
     expectStory(x.d.trace, beats(x));
   });
 
-  itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x); return beats(x); });
+  itReplaysAndNeedsItsInterleaving(
+    () => build(LINUX_2_4_10),
+    (x) => {
+      race(x);
+      return beats(x);
+    },
+  );
 
   it("linux-2.4.16: one cache page for E, both threads read the value, CPU2 retries elsewhere", () => {
     const x = build(LINUX_2_4_16);
@@ -336,7 +365,10 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
     x.until(A, EV.ADD, { b: x.E });
     x.drainAll();
     expect(traced(x, B, EV.TSO_RETRY, (t) => t.b === x.E && t.c === EEXIST)).toBe(true);
-    expect(x.d.trace.filter((t) => t.event === EV.READ).map((t) => [t.agent, t.b])).toEqual([[T, x.value], [A, x.value]]);
+    expect(x.d.trace.filter((t) => t.event === EV.READ).map((t) => [t.agent, t.b])).toEqual([
+      [T, x.value],
+      [A, x.value],
+    ]);
     expectFixed(x);
   });
 
@@ -404,17 +436,17 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
     { what: "try_to_unuse reads E", agent: S, ev: EV.UNUSE_READ, a: x.E },
     { what: "try_to_unuse replaces A's swap pte by the page", agent: S, ev: EV.UNUSE_PTE, b: vpage(0, 1), c: x.E },
     { what: "try_to_unuse frees E", agent: S, ev: EV.SWAP_FREE, a: x.E, b: 0 },
-    ...(enomem
+    ...((enomem
       ? [
-        { what: "try_to_unuse reads F", agent: S, ev: EV.UNUSE_READ, a: x.F },
-        { what: "no page for F", agent: S, ev: EV.ALLOC_FAIL },
-        { what: "try_to_unuse gives up", agent: S, ev: EV.UNUSE_NOMEM, a: x.F },
-        { what: "swapoff fails: area 0 WRITEOK again", agent: S, ev: EV.SWAPOFF_FAILED, a: 0, b: ENOMEM },
-      ]
+          { what: "try_to_unuse reads F", agent: S, ev: EV.UNUSE_READ, a: x.F },
+          { what: "no page for F", agent: S, ev: EV.ALLOC_FAIL },
+          { what: "try_to_unuse gives up", agent: S, ev: EV.UNUSE_NOMEM, a: x.F },
+          { what: "swapoff fails: area 0 WRITEOK again", agent: S, ev: EV.SWAPOFF_FAILED, a: 0, b: ENOMEM },
+        ]
       : [
-        { what: "swapoff completes", agent: S, ev: EV.SWAPOFF_DONE, a: 0 },
-        { what: "swapon straight after", agent: S, ev: EV.SWAPON, a: 0 },
-      ]) as Beat[],
+          { what: "swapoff completes", agent: S, ev: EV.SWAPOFF_DONE, a: 0 },
+          { what: "swapon straight after", agent: S, ev: EV.SWAPON, a: 0 },
+        ]) as Beat[]),
     { what: "B's get_swap_page hands out E again", agent: B, ev: EV.GET_SWAP_PAGE, a: x.E },
     { what: "A gets the BKL", agent: A, ev: EV_LOCK_KERNEL },
     // E0:1's window starts at the header slot 0: 2.4.10-pre9's scan stops there at once.
@@ -437,7 +469,13 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
       expectStory(x.d.trace, beats(x, enomem));
     });
 
-    itReplaysAndNeedsItsInterleaving(() => build(LINUX_2_4_10), (x) => { race(x, enomem); return beats(x, enomem); });
+    itReplaysAndNeedsItsInterleaving(
+      () => build(LINUX_2_4_10),
+      (x) => {
+        race(x, enomem);
+        return beats(x, enomem);
+      },
+    );
 
     it("linux-2.4.16: A's add_to_swap_cache wins, B's gets -EEXIST; A finds its pte resolved by try_to_unuse", () => {
       const x = build(LINUX_2_4_16);
@@ -450,8 +488,8 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
       expect(traced(x, B, EV.TSO_RETRY, (t) => t.b === x.E && t.c === EEXIST)).toBe(true);
       // try_to_unuse mapped A's page meanwhile: A backs off at pte_same after its read, or (its
       // readahead page reclaimed and E freed again) when read_swap_cache_async gives nothing.
-      const backedOff = traced(x, A, EV.PTE_CHANGED, (t) => t.a === x.E) ||
-        traced(x, A, EV.SWAP_READ_NONE, (t) => t.a === x.E && t.b === 1);
+      const backedOff =
+        traced(x, A, EV.PTE_CHANGED, (t) => t.a === x.E) || traced(x, A, EV.SWAP_READ_NONE, (t) => t.a === x.E && t.b === 1);
       expect(backedOff).toBe(true);
       expect(x.d.trace.filter((t) => t.event === EV.READ && t.agent === A).map((t) => t.b)).toEqual([x.value]);
       expectFixed(x);

@@ -6,23 +6,31 @@ import { EV, raceStart, type TraceRecord } from "../../src/report/trace.js";
 import { P, OP, makeOp } from "../../src/wasm/abi.js";
 import { describeEvent } from "../../src/report/events/index.js";
 
-const ALLOC = 500;      // page_alloc.ts EV_ALLOC (page, nr_free)
-const SLEEP_PAGE = 5;   // kernel EV_SLEEP_PAGE (page)
-const SPIN = EV.SPIN;   // (lock class, owner)
-const DISK_DONE = 551;  // page_io.ts: (page, entry, rw)
+const ALLOC = 500; // page_alloc.ts EV_ALLOC (page, nr_free)
+const SLEEP_PAGE = 5; // kernel EV_SLEEP_PAGE (page)
+const SPIN = EV.SPIN; // (lock class, owner)
+const DISK_DONE = 551; // page_io.ts: (page, entry, rw)
 
 let step = 0;
-const rec = (agent: number, proc: number, event: number, a = 0, b = 0, c = 0, pc = 0): TraceRecord =>
-  ({ step: step++, agent, proc, pc, event, a, b, c });
+const rec = (agent: number, proc: number, event: number, a = 0, b = 0, c = 0, pc = 0): TraceRecord => ({
+  step: step++,
+  agent,
+  proc,
+  pc,
+  event,
+  a,
+  b,
+  c,
+});
 
 function synthetic(): TraceRecord[] {
   step = 0;
   return [
     { ...rec(0, P.access, EV.OP_START, makeOp(OP.WRITE, 0, 1)), step: 0 },
     { ...rec(0, P.alloc_page, ALLOC, 3, 4), step: 0 },
-    rec(1, P.do_swap_page, EV.SECTION, 0, 0, 0, 2),        // silent: noise, dropped
-    rec(1, P.do_swap_page, 201, 1, 0, 0, 3),               // swap_state.ts EV_LOOKUP_MISS (entry)
-    rec(0, P.zap_page_range, EV.SECTION),                  // silent: dropped
+    rec(1, P.do_swap_page, EV.SECTION, 0, 0, 0, 2), // silent: noise, dropped
+    rec(1, P.do_swap_page, 201, 1, 0, 0, 3), // swap_state.ts EV_LOOKUP_MISS (entry)
+    rec(0, P.zap_page_range, EV.SECTION), // silent: dropped
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
     rec(1, P.add_to_swap_cache, SPIN, 4, 0),
@@ -33,7 +41,10 @@ function synthetic(): TraceRecord[] {
 
 describe("renderDiagram", () => {
   const text = renderDiagram({
-    records: synthetic(), cpus: 2, kswapd: false, full: true,
+    records: synthetic(),
+    cpus: 2,
+    kswapd: false,
+    full: true,
     ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]],
     violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1", agent: 0 },
   });
@@ -43,7 +54,12 @@ describe("renderDiagram", () => {
   it("names the columns CPU0 | CPU1 and a disk column only because the disk traced something", () => {
     expect(lines[header].split("|").map((s) => s.trim())).toEqual(["CPU0", "CPU1", "disk"]);
     const noDisk = renderDiagram({ records: synthetic().filter((r) => r.agent !== 2), cpus: 2, kswapd: false });
-    expect(noDisk.split("\n")[0].split("|").map((s) => s.trim())).toEqual(["CPU0", "CPU1"]);
+    expect(
+      noDisk
+        .split("\n")[0]
+        .split("|")
+        .map((s) => s.trim()),
+    ).toEqual(["CPU0", "CPU1"]);
   });
 
   it("lists each CPU's ops above the columns", () => {
@@ -59,12 +75,15 @@ describe("renderDiagram", () => {
   it("names each function a merged step ran (a call or return that ran on in the same step)", () => {
     step = 0;
     const merged = [
-      { ...rec(0, P.valid_swaphandles, 305, (0 << 24) | 1, 2, 0), step: 7 },  // swapfile.ts EV_VALID_HANDLES
+      { ...rec(0, P.valid_swaphandles, 305, (0 << 24) | 1, 2, 0), step: 7 }, // swapfile.ts EV_VALID_HANDLES
       { ...rec(0, P.swapin_readahead, 206, (0 << 24) | 1, (0 << 24) | 1, 2, 1), step: 7 }, // swap_state.ts EV_READAHEAD
     ];
     const out = renderDiagram({ records: merged, cpus: 1, kswapd: false, full: true });
     const rows = out.split("\n");
-    const cell = rows.slice(rows.findIndex((l) => l.startsWith("---")) + 1).join(" ").replace(/\s+/g, " ");
+    const cell = rows
+      .slice(rows.findIndex((l) => l.startsWith("---")) + 1)
+      .join(" ")
+      .replace(/\s+/g, " ");
     expect(cell).toContain(`${describeEvent(305, 1, 2, 0)}; swapin_readahead: ${describeEvent(206, 1, 1, 2)}`);
   });
 
@@ -102,12 +121,15 @@ describe("renderDiagram", () => {
 
   it("by default draws only the lines naming the violation's entries and pages, and says so", () => {
     const focused = renderDiagram({
-      records: synthetic(), cpus: 2, kswapd: false, columnWidth: 80,
+      records: synthetic(),
+      cpus: 2,
+      kswapd: false,
+      columnWidth: 80,
       violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1: page 3 and page 7", agent: 0 },
     });
-    expect(focused).toContain(describeEvent(201, 1, 0, 0));      // names E0:1
-    expect(focused).toContain("sleeps on page 3");               // names page 3, no other entry
-    expect(focused).not.toContain("spins on");                   // names neither
+    expect(focused).toContain(describeEvent(201, 1, 0, 0)); // names E0:1
+    expect(focused).toContain("sleeps on page 3"); // names page 3, no other entry
+    expect(focused).not.toContain("spins on"); // names neither
     expect(focused).toMatch(/only lines naming E0:1, page 3, page 7 or the BKL: \d+ others not shown/);
   });
 
@@ -118,7 +140,12 @@ describe("renderDiagram", () => {
 
   it("ends with the line where the invariant broke", () => {
     expect(lines[lines.length - 1]).toBe("*** swapcache-unique: two swap-cache pages for E0:1");
-    const atRest = renderDiagram({ records: synthetic(), cpus: 2, kswapd: false, violation: { id: "swap-count", message: "E0:2 counts 2, 1 pte", agent: -1 } });
+    const atRest = renderDiagram({
+      records: synthetic(),
+      cpus: 2,
+      kswapd: false,
+      violation: { id: "swap-count", message: "E0:2 counts 2, 1 pte", agent: -1 },
+    });
     expect(atRest.split("\n").pop()).toBe("*** swap-count: E0:2 counts 2, 1 pte (found by the deep check at rest)");
   });
 
@@ -135,8 +162,14 @@ describe("the race window", () => {
 
   it("starts at the earliest op still running, or an op that ended after it began", () => {
     // CPU0: op [0, 4], op [10, running); CPU1: op [2, 12], op [13, running).
-    const recs = [op(0, 0, EV.OP_START), op(2, 1, EV.OP_START), op(4, 0, EV.OP_END), op(10, 0, EV.OP_START),
-      op(12, 1, EV.OP_END), op(13, 1, EV.OP_START)];
+    const recs = [
+      op(0, 0, EV.OP_START),
+      op(2, 1, EV.OP_START),
+      op(4, 0, EV.OP_END),
+      op(10, 0, EV.OP_START),
+      op(12, 1, EV.OP_END),
+      op(13, 1, EV.OP_START),
+    ];
     expect(raceStart(recs, 2)).toBe(2); // CPU1's op [2, 12] overlaps CPU0's running one from 10
     // Cut at step 10: CPU1's op from 2 is running, and CPU0's op [0, 4] ended after it began.
     expect(raceStart(recs.slice(0, 4), 2)).toBe(0);

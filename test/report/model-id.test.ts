@@ -24,8 +24,12 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 let dirs: string[] = [];
-beforeEach(() => { dirs = []; });
-afterEach(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+beforeEach(() => {
+  dirs = [];
+});
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const SOURCES = {
   "index.ts": 'export * from "./kernel/machine";\n',
@@ -85,10 +89,13 @@ describe("the build's model id", () => {
   });
 
   // A private FAULTSIM_WASM build has its own id file (or none); build/ is what npm run build made.
-  it.skipIf(!!process.env.FAULTSIM_WASM)("is the id of assembly/ as it is now (rebuild after editing the model), shared by both backends", () => {
-    const written = JSON.parse(readFileSync(modelIdFileFor(BUILD_WASM), "utf8")) as { modelId: string };
-    expect(written.modelId).toBe(idOf(path.join(root, "assembly")));
-    expect(modelId()).toBe(written.modelId);
-    expect(modelId("js")).toBe(written.modelId);
-  });
+  it.skipIf(!!process.env.FAULTSIM_WASM)(
+    "is the id of assembly/ as it is now (rebuild after editing the model), shared by both backends",
+    () => {
+      const written = JSON.parse(readFileSync(modelIdFileFor(BUILD_WASM), "utf8")) as { modelId: string };
+      expect(written.modelId).toBe(idOf(path.join(root, "assembly")));
+      expect(modelId()).toBe(written.modelId);
+      expect(modelId("js")).toBe(written.modelId);
+    },
+  );
 });

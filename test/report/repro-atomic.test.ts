@@ -32,25 +32,53 @@ const { makeOp, OP } = await import("../../src/wasm/abi.js");
 type Repro = import("../../src/report/repro.js").Repro;
 
 const sample = (): Repro => ({
-  format: REPRO_FORMAT, formatVersion: REPRO_FORMAT_VERSION, faultsim: "0.1.0",
-  model: "linux-2.4.10-pre", flags: 0b10101, flagNames: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
-  machine: { ...HUNT_MACHINE, cpus: 2 }, sched: { kind: "pct", depth: 3 }, seed: 7,
-  ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]], schedule: "0011",
-  signature: "swapcache-unique@add_to_swap_cache", violation: { id: "swapcache-unique", message: "two pages" },
+  format: REPRO_FORMAT,
+  formatVersion: REPRO_FORMAT_VERSION,
+  faultsim: "0.1.0",
+  model: "linux-2.4.10-pre",
+  flags: 0b10101,
+  flagNames: ["bkl-swapin", "swap-full-delete", "pte-same-recheck"],
+  machine: { ...HUNT_MACHINE, cpus: 2 },
+  sched: { kind: "pct", depth: 3 },
+  seed: 7,
+  ops: [[makeOp(OP.WRITE, 0, 1)], [makeOp(OP.READ, 0, 1)]],
+  schedule: "0011",
+  signature: "swapcache-unique@add_to_swap_cache",
+  violation: { id: "swapcache-unique", message: "two pages" },
 });
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-atomic-")); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-atomic-"));
+});
 afterEach(() => {
-  fail.writeCode = ""; fail.fsyncCode = ""; fail.partial = 0;
+  fail.writeCode = "";
+  fail.fsyncCode = "";
+  fail.partial = 0;
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("writeRepro on a full disk", () => {
   it.each([
-    ["the first write fails", () => { fail.writeCode = "ENOSPC"; }],
-    ["a write fails after part of the file", () => { fail.writeCode = "ENOSPC"; fail.partial = 100; }],
-    ["the flush fails (delayed allocation, NFS)", () => { fail.fsyncCode = "EIO"; }],
+    [
+      "the first write fails",
+      () => {
+        fail.writeCode = "ENOSPC";
+      },
+    ],
+    [
+      "a write fails after part of the file",
+      () => {
+        fail.writeCode = "ENOSPC";
+        fail.partial = 100;
+      },
+    ],
+    [
+      "the flush fails (delayed allocation, NFS)",
+      () => {
+        fail.fsyncCode = "EIO";
+      },
+    ],
   ])("%s: throws, and leaves no file behind", (_what, arrange) => {
     arrange();
     expect(() => writeRepro(dir, sample())).toThrow(/ENOSPC|EIO/);

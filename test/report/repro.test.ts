@@ -6,7 +6,15 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
-  loadRepro, writeRepro, parseRepro, encodeSchedule, decodeSchedule, REPRO_FORMAT, REPRO_FORMAT_VERSION, REPRO_MAX_BYTES, type Repro,
+  loadRepro,
+  writeRepro,
+  parseRepro,
+  encodeSchedule,
+  decodeSchedule,
+  REPRO_FORMAT,
+  REPRO_FORMAT_VERSION,
+  REPRO_MAX_BYTES,
+  type Repro,
 } from "../../src/report/repro.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../../src/explore/machine.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
@@ -33,8 +41,12 @@ const sample = (): Repro => ({
 });
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), "faultsim-repro-")); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-repro-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("repro files", () => {
   it("load what was written: same content", () => {
@@ -79,30 +91,82 @@ describe("repro files", () => {
     ["op lists for the wrong number of CPUs", () => JSON.stringify({ ...sample(), ops: [[]] }), /1 op lists for 2 CPUs/],
     ["a schedule naming an agent the machine lacks", () => JSON.stringify({ ...sample(), schedule: "0019" }), /agent 9/],
     ["a schedule that is not hex", () => JSON.stringify({ ...sample(), schedule: "01x" }), /schedule/],
-    ["an op on an mm the machine lacks", () => JSON.stringify({ ...sample(), ops: [[makeOp(OP.READ, 5, 0)], []] }), /ops\.0\.0: op names mm5/],
-    ["an op on a page past the mm", () => JSON.stringify({ ...sample(), ops: [[], [makeOp(OP.WRITE, 0, 99)]] }), /ops\.1\.0: op names page 99/],
+    [
+      "an op on an mm the machine lacks",
+      () => JSON.stringify({ ...sample(), ops: [[makeOp(OP.READ, 5, 0)], []] }),
+      /ops\.0\.0: op names mm5/,
+    ],
+    [
+      "an op on a page past the mm",
+      () => JSON.stringify({ ...sample(), ops: [[], [makeOp(OP.WRITE, 0, 99)]] }),
+      /ops\.1\.0: op names page 99/,
+    ],
     ["an unknown op kind", () => JSON.stringify({ ...sample(), ops: [[0], []] }), /op kind 0 is unknown/],
     ["a missing field", () => JSON.stringify({ ...sample(), seed: undefined }), /seed/],
     ["a model id that is not hex", () => JSON.stringify({ ...sample(), modelId: "not-an-id" }), /modelId/],
     ["a model id that is not a string", () => JSON.stringify({ ...sample(), modelId: 12 }), /modelId/],
     // Bounds: what a hunt can write (the model used to throw RangeError/InternalError: exit 3).
-    ["33 ops on one CPU (the op buffer is 32)", () => JSON.stringify({ ...sample(), ops: [Array(33).fill(makeOp(OP.READ, 0, 1)), []] }), /ops\.0: more than 32 ops on one CPU/],
-    ["a 16385-step schedule (the choice log is 16384)", () => JSON.stringify({ ...sample(), schedule: "0".repeat(16385) }), /schedule: 16385 steps, more than a hunt's 16384-step choice log/],
+    [
+      "33 ops on one CPU (the op buffer is 32)",
+      () => JSON.stringify({ ...sample(), ops: [Array(33).fill(makeOp(OP.READ, 0, 1)), []] }),
+      /ops\.0: more than 32 ops on one CPU/,
+    ],
+    [
+      "a 16385-step schedule (the choice log is 16384)",
+      () => JSON.stringify({ ...sample(), schedule: "0".repeat(16385) }),
+      /schedule: 16385 steps, more than a hunt's 16384-step choice log/,
+    ],
     ["a schedule of 16385 picked steps", () => JSON.stringify({ ...sample(), schedule: "g0".repeat(16385) }), /schedule: longer than/],
-    ["a 16M-frame machine", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, frames: 1 << 24 } }), /machine\.frames: Too big: expected number to be <=4096/],
+    [
+      "a 16M-frame machine",
+      () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, frames: 1 << 24 } }),
+      /machine\.frames: Too big: expected number to be <=4096/,
+    ],
     ["64 mms", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, mms: 64 } }), /machine\.mms/],
-    ["64K pages per mm", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, pagesPerMm: 65536 } }), /machine\.pagesPerMm/],
-    ["16M slots", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, slotsPerArea: 1 << 24 } }), /machine\.slotsPerArea/],
+    [
+      "64K pages per mm",
+      () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, pagesPerMm: 65536 } }),
+      /machine\.pagesPerMm/,
+    ],
+    [
+      "16M slots",
+      () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, slotsPerArea: 1 << 24 } }),
+      /machine\.slotsPerArea/,
+    ],
     ["two swap areas", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, areas: 2 } }), /machine\.areas/],
-    ["a watermark at the frame count", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, freeHigh: HUNT_MACHINE.frames } }), /machine\.freeHigh/],
+    [
+      "a watermark at the frame count",
+      () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, freeHigh: HUNT_MACHINE.frames } }),
+      /machine\.freeHigh/,
+    ],
     ["a PCT depth of 10", () => JSON.stringify({ ...sample(), sched: { kind: "pct", depth: 10 } }), /sched\.depth/],
     ["a seed past 32 bits", () => JSON.stringify({ ...sample(), seed: 2 ** 32 }), /seed/],
     // Version, model, flags.
-    ["formatVersion as a string", () => JSON.stringify({ ...sample(), formatVersion: "1" }), /formatVersion must be a number \(this faultsim reads 1\); got the string "1"$/],
-    ["formatVersion missing", () => JSON.stringify({ ...sample(), formatVersion: undefined }), /formatVersion must be a number .*; it is missing/],
-    ["an unknown model", () => JSON.stringify({ ...sample(), model: "linux-9.9" }), /model: unknown model 'linux-9\.9' \(known: linux-2\.4\.0, /],
-    ["flags without one of flagNames", () => JSON.stringify({ ...sample(), flags: 0b10001 }), /flags: flag word 17 does not agree with flagNames: it does not set swap-full-delete$/],
-    ["flagNames without one of the flags", () => JSON.stringify({ ...sample(), flagNames: ["bkl-swapin", "pte-same-recheck"] }), /it sets swap-full-delete, which flagNames omits/],
+    [
+      "formatVersion as a string",
+      () => JSON.stringify({ ...sample(), formatVersion: "1" }),
+      /formatVersion must be a number \(this faultsim reads 1\); got the string "1"$/,
+    ],
+    [
+      "formatVersion missing",
+      () => JSON.stringify({ ...sample(), formatVersion: undefined }),
+      /formatVersion must be a number .*; it is missing/,
+    ],
+    [
+      "an unknown model",
+      () => JSON.stringify({ ...sample(), model: "linux-9.9" }),
+      /model: unknown model 'linux-9\.9' \(known: linux-2\.4\.0, /,
+    ],
+    [
+      "flags without one of flagNames",
+      () => JSON.stringify({ ...sample(), flags: 0b10001 }),
+      /flags: flag word 17 does not agree with flagNames: it does not set swap-full-delete$/,
+    ],
+    [
+      "flagNames without one of the flags",
+      () => JSON.stringify({ ...sample(), flagNames: ["bkl-swapin", "pte-same-recheck"] }),
+      /it sets swap-full-delete, which flagNames omits/,
+    ],
     ["a flag bit no flag has", () => JSON.stringify({ ...sample(), flags: 0b10101 | (1 << 30) }), /sets bits no flag has/],
     ["an unknown flag name", () => JSON.stringify({ ...sample(), flagNames: [...sample().flagNames, "zap"] }), /unknown flag 'zap'/],
   ])("reject %s with an InputError", (_what, text, msg) => {
@@ -128,10 +192,15 @@ describe("repro files", () => {
   });
 
   it("make control characters and escape codes from the file visible", () => {
-    const r = parseRepro(JSON.stringify({
-      ...sample(), faultsim: "0.1\u001b[8m", signature: "\u001b]0;t\u0007sig\nnext\u202e",
-      violation: { id: "x\u009b2J", message: "\u001b[31mred\r" }, opsText: ["\u001b[1A"],
-    }));
+    const r = parseRepro(
+      JSON.stringify({
+        ...sample(),
+        faultsim: "0.1\u001b[8m",
+        signature: "\u001b]0;t\u0007sig\nnext\u202e",
+        violation: { id: "x\u009b2J", message: "\u001b[31mred\r" },
+        opsText: ["\u001b[1A"],
+      }),
+    );
     expect(r.signature).toBe("\\x1b]0;t\\x07sig\\x0anext\\u202e");
     expect(r.violation).toEqual({ id: "x\\x9b2J", message: "\\x1b[31mred\\x0d" });
     expect(r.faultsim).toBe("0.1\\x1b[8m");
@@ -165,12 +234,24 @@ describe("repro files", () => {
     // step, every flag, the longest names.
     const all = FLAGS.reduce((w, f) => w | f.bit, 0);
     const big: Repro = {
-      ...sample(), modelId: "f".repeat(64), model: "linux-2.4.10-pre", flags: all, flagNames: FLAGS.map((f) => f.name),
-      machine: { ...HUNT_MACHINE, cpus: 8, mms: 8, frames: HUNT_LIMITS.frames.max, pagesPerMm: HUNT_LIMITS.pages.max, slotsPerArea: HUNT_LIMITS.slots.max },
+      ...sample(),
+      modelId: "f".repeat(64),
+      model: "linux-2.4.10-pre",
+      flags: all,
+      flagNames: FLAGS.map((f) => f.name),
+      machine: {
+        ...HUNT_MACHINE,
+        cpus: 8,
+        mms: 8,
+        frames: HUNT_LIMITS.frames.max,
+        pagesPerMm: HUNT_LIMITS.pages.max,
+        slotsPerArea: HUNT_LIMITS.slots.max,
+      },
       seed: -(2 ** 31),
       ops: Array.from({ length: 8 }, () => Array.from({ length: HUNT_OPCAP }, () => makeOp(OP.WRITE, 7, 4095))),
       schedule: encodeSchedule(Array.from({ length: HUNT_LOGCAP }, () => (15 << 4) | 9)),
-      signature: "s".repeat(120), violation: { id: "i".repeat(40), message: "m".repeat(400) },
+      signature: "s".repeat(120),
+      violation: { id: "i".repeat(40), message: "m".repeat(400) },
     };
     const file = writeRepro(dir, big);
     const size = readFileSync(file).length;
@@ -206,9 +287,15 @@ describe("faultsim replay on a bad file", () => {
   let spy: ReturnType<typeof vi.spyOn>;
   beforeEach(() => {
     stderr = "";
-    spy = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
+    spy = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
   });
-  afterEach(() => { spy.mockRestore(); process.exitCode = undefined; });
+  afterEach(() => {
+    spy.mockRestore();
+    process.exitCode = undefined;
+  });
 
   it.each([
     ["truncated", () => good().slice(0, 40)],

@@ -10,10 +10,20 @@ import { calibratePctK } from "../../src/workers/hunt-range.js";
 import type { HuntParams } from "../../src/workers/protocol.js";
 
 const params = (model: string, sched: "pct" | "random", huntSeed: number): HuntParams => ({
-  backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth: 3, pctK: 200, huntSeed,
+  backend: "wasm",
+  flags: resolveModel(model).flags,
+  machine: HUNT_MACHINE,
+  sched,
+  depth: 3,
+  pctK: 200,
+  huntSeed,
   workload: {
-    cpus: HUNT_MACHINE.cpus, opsPerCpu: HUNT_DEFAULTS.opsPerCpu, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms,
-    shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio,
+    cpus: HUNT_MACHINE.cpus,
+    opsPerCpu: HUNT_DEFAULTS.opsPerCpu,
+    pagesPerMm: HUNT_MACHINE.pagesPerMm,
+    mms: HUNT_MACHINE.mms,
+    shareMm: HUNT_DEFAULTS.shareMm,
+    writeRatio: HUNT_DEFAULTS.writeRatio,
   },
 });
 
@@ -21,19 +31,36 @@ describe("huntRange", () => {
   it("runs hunt()'s executions: same count, same steps (linux-2.4.16, random, nothing to find)", async () => {
     const n = 3000;
     const theirs = await hunt({
-      ...HUNT_DEFAULTS, sched: "random", seed: 5, model: resolveModel("linux-2.4.16"), machine: HUNT_MACHINE,
-      budgetMs: 1e9, executions: n,
+      ...HUNT_DEFAULTS,
+      sched: "random",
+      seed: 5,
+      model: resolveModel("linux-2.4.16"),
+      machine: HUNT_MACHINE,
+      budgetMs: 1e9,
+      executions: n,
     });
     expect(theirs.findings).toHaveLength(0);
-    const ours = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) }, firstSeed: 0, executions: n });
+    const ours = await runCampaignInline({
+      job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) },
+      firstSeed: 0,
+      executions: n,
+    });
     expect(ours.executions).toBe(theirs.executions);
     expect(ours.steps).toBe(theirs.steps);
     expect(ours.hits).toEqual({});
   }, 60_000);
 
   it("a different hunt seed runs different executions", async () => {
-    const a = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) }, firstSeed: 0, executions: 500 });
-    const b = await runCampaignInline({ job: { kind: "hunt", params: params("linux-2.4.16", "random", 6) }, firstSeed: 0, executions: 500 });
+    const a = await runCampaignInline({
+      job: { kind: "hunt", params: params("linux-2.4.16", "random", 5) },
+      firstSeed: 0,
+      executions: 500,
+    });
+    const b = await runCampaignInline({
+      job: { kind: "hunt", params: params("linux-2.4.16", "random", 6) },
+      firstSeed: 0,
+      executions: 500,
+    });
     expect(a.hash).not.toBe(b.hash);
   });
 

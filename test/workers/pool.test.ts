@@ -37,20 +37,52 @@ function assertWorkerBuildFresh(): void {
 const sizes = { cpus: 2, mms: 4, pagesPerMm: 128, frames: 96, areas: 1, slotsPerArea: 1024 };
 const machine = bulkMachineConfig(sizes, { flags: 0, kswapd: false, seed: 1, sched: SCHED.RANDOM });
 const workload: WorkloadOptions = {
-  cpus: 2, mms: 4, pagesPerMm: 128, areas: 1, pattern: "hotcold", writeRatio: 0.5, threads: true,
-  forkRate: 0.01, exitRate: 0.002, munmapRate: 0.005, swapoffRate: 0, swaponRate: 0,
+  cpus: 2,
+  mms: 4,
+  pagesPerMm: 128,
+  areas: 1,
+  pattern: "hotcold",
+  writeRatio: 0.5,
+  threads: true,
+  forkRate: 0.01,
+  exitRate: 0.002,
+  munmapRate: 0.005,
+  swapoffRate: 0,
+  swaponRate: 0,
 };
 const bulk = (backend: "wasm" | "js", firstSeed: number, executions: number, chunk?: number): CampaignSpec => ({
   job: { kind: "bulk", params: { backend, machine, workload, ops: 3000, checkInterval: 1000 } },
-  firstSeed, executions, chunk, keepRecords: true,
+  firstSeed,
+  executions,
+  chunk,
+  keepRecords: true,
 });
 const bytes = (r: CampaignResult) => JSON.stringify(r);
 
 // The hunt's small machine; PCT's k fixed for the campaign.
-const hunt = (model: string, sched: "pct" | "random", firstSeed: number, executions: number, extra: Partial<CampaignSpec> = {}): CampaignSpec => {
+const hunt = (
+  model: string,
+  sched: "pct" | "random",
+  firstSeed: number,
+  executions: number,
+  extra: Partial<CampaignSpec> = {},
+): CampaignSpec => {
   const params: HuntParams = {
-    backend: "wasm", flags: resolveModel(model).flags, machine: HUNT_MACHINE, sched, depth: 2, pctK: 120, huntSeed: 9,
-    workload: { cpus: HUNT_MACHINE.cpus, opsPerCpu: 6, pagesPerMm: HUNT_MACHINE.pagesPerMm, mms: HUNT_MACHINE.mms, shareMm: true, writeRatio: 0.5 },
+    backend: "wasm",
+    flags: resolveModel(model).flags,
+    machine: HUNT_MACHINE,
+    sched,
+    depth: 2,
+    pctK: 120,
+    huntSeed: 9,
+    workload: {
+      cpus: HUNT_MACHINE.cpus,
+      opsPerCpu: 6,
+      pagesPerMm: HUNT_MACHINE.pagesPerMm,
+      mms: HUNT_MACHINE.mms,
+      shareMm: true,
+      writeRatio: 0.5,
+    },
   };
   return { job: { kind: "hunt", params }, firstSeed, executions, ...extra };
 };
@@ -175,7 +207,8 @@ describe("a worker that dies is replaced", () => {
     assertWorkerBuildFresh();
     const retries: WorkerRetry[] = [];
     const [pool, single] = await Promise.all([
-      WorkerPool.start({ workers: 2, retries: 2, onRetry: (r) => retries.push(r) }), WorkerPool.start({ workers: 1 }),
+      WorkerPool.start({ workers: 2, retries: 2, onRetry: (r) => retries.push(r) }),
+      WorkerPool.start({ workers: 1 }),
     ]);
     try {
       const spec = hunt("linux-2.4.10-pre", "random", 0, 20000, { stopOnViolation: true, chunk: 500 });
@@ -204,7 +237,11 @@ describe("workers get the compiled module through workerData", () => {
     const spec = bulk("wasm", 50, 4);
     const expected = await runCampaignInline(spec);
     // A worker that compiled the model itself would fail on this path.
-    const pool = await WorkerPool.start({ workers: 2, module: wasmModule(), env: { ...process.env, FAULTSIM_WASM: "/nonexistent/faultsim.wasm" } });
+    const pool = await WorkerPool.start({
+      workers: 2,
+      module: wasmModule(),
+      env: { ...process.env, FAULTSIM_WASM: "/nonexistent/faultsim.wasm" },
+    });
     try {
       expect(pool.modulesFromWorkerData).toBe(true);
       expect(bytes(await pool.run(spec))).toBe(bytes(expected));

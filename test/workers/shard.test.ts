@@ -29,7 +29,8 @@ describe("sequence hash", () => {
 
   it("hash of a concatenation equals the hash of the whole, at every split", () => {
     for (let cut = 0; cut <= words.length; cut++) {
-      const a = emptySeqHash(), b = emptySeqHash();
+      const a = emptySeqHash(),
+        b = emptySeqHash();
       for (const w of words.slice(0, cut)) seqPush(a, w);
       for (const w of words.slice(cut)) seqPush(b, w);
       expect(seqConcat(a, b)).toEqual(whole);
@@ -52,13 +53,25 @@ describe("mergeChunks", () => {
     viol.forEach((v, i) => {
       const seed = first + i;
       seqPush(hash, seed);
-      addTally(t, { executions: 1, steps: seed, maxSteps: seed, decisions: seed, maxDecisions: seed, agentMask: 1 << (seed % 3), hits: v ? { [v]: 1 } : {}, stats: { ...zeroStats(), ops: 1 } });
+      addTally(t, {
+        executions: 1,
+        steps: seed,
+        maxSteps: seed,
+        decisions: seed,
+        maxDecisions: seed,
+        agentMask: 1 << (seed % 3),
+        hits: v ? { [v]: 1 } : {},
+        stats: { ...zeroStats(), ops: 1 },
+      });
       if (v && !found) found = { seed, violation: v, signature: v, message: v, steps: seed };
     });
     return { ...t, range: { index, first, count }, hash, found };
   };
   const spec = (stop: boolean): CampaignSpec => ({
-    job: { kind: "hunt", params: {} as never }, firstSeed: 0, executions: 6, stopOnViolation: stop,
+    job: { kind: "hunt", params: {} as never },
+    firstSeed: 0,
+    executions: 6,
+    stopOnViolation: stop,
   });
 
   it("with stopOnViolation ends at the first chunk (in seed order) that found one", () => {
@@ -75,7 +88,10 @@ describe("mergeChunks", () => {
     expect(m.executions).toBe(6);
     expect(m.maxSteps).toBe(5);
     expect(m.agentMask).toBe(7);
-    expect(Object.entries(m.hits)).toEqual([["data-lost", 2], ["swap-count", 1]]);
+    expect(Object.entries(m.hits)).toEqual([
+      ["data-lost", 2],
+      ["swap-count", 1],
+    ]);
   });
   it("gives the same hash however the seeds were chunked", () => {
     const whole = mergeChunks(spec(false), [chunk(0, 0, [u, u, u, u, u, u])]);

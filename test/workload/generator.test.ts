@@ -3,15 +3,29 @@
 // same streams, and the refill of bulk mode (a CPU's ring refilled by the model, its quota).
 import { describe, it, expect } from "vitest";
 import {
-  configureGenerator, drawOps, validateWorkload, DEFAULT_WORKLOAD, MUNMAP_MAX, type WorkloadOptions,
+  configureGenerator,
+  drawOps,
+  validateWorkload,
+  DEFAULT_WORKLOAD,
+  MUNMAP_MAX,
+  type WorkloadOptions,
 } from "../../src/workload/generator.js";
 import { Engine, DEFAULT_CONFIG } from "../../src/wasm/engine.js";
 import { OP, AG, G, R, RUN, opKind, opMm, opPage, opArg } from "../../src/wasm/abi.js";
 import { UsageError } from "../../src/errors.js";
 
 const base: WorkloadOptions = {
-  ...DEFAULT_WORKLOAD, cpus: 4, mms: 4, pagesPerMm: 64, areas: 2, pattern: "uniform",
-  forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
+  ...DEFAULT_WORKLOAD,
+  cpus: 4,
+  mms: 4,
+  pagesPerMm: 64,
+  areas: 2,
+  pattern: "uniform",
+  forkRate: 0,
+  exitRate: 0,
+  munmapRate: 0,
+  swapoffRate: 0,
+  swaponRate: 0,
 };
 
 const wasm = Engine.wasm();
@@ -19,8 +33,14 @@ const wasm = Engine.wasm();
 /** A machine just large enough for o's ops (nothing runs: ops = 0), the generator seeded. */
 function ready(e: Engine, o: WorkloadOptions, seed: number, opCap = 1 << 12): Engine {
   e.configure({
-    ...DEFAULT_CONFIG, cpus: o.cpus, mms: o.mms, pagesPerMm: o.pagesPerMm, areas: o.areas,
-    frames: 64, slotsPerArea: 16, opCap,
+    ...DEFAULT_CONFIG,
+    cpus: o.cpus,
+    mms: o.mms,
+    pagesPerMm: o.pagesPerMm,
+    areas: o.areas,
+    frames: 64,
+    slotsPerArea: 16,
+    opCap,
   });
   configureGenerator(e, o, seed, 0);
   e.reset();
@@ -59,7 +79,11 @@ describe("determinism", () => {
     // Uniform over 64 pages x read/write: two unrelated streams agree on ~1/128 of the ops.
     const n = 10000;
     const a = stream(base, 1, 0, n);
-    for (const [seed, cpu] of [[2, 0], [1, 1], [0x80000001, 0]]) {
+    for (const [seed, cpu] of [
+      [2, 0],
+      [1, 1],
+      [0x80000001, 0],
+    ]) {
       const b = stream(base, seed, cpu, n);
       expect(sameCount(a, b)).toBeLessThan(n / 50);
     }
@@ -73,9 +97,29 @@ describe("determinism", () => {
   it("the Wasm and JS builds of the model draw the same streams", async () => {
     const js = await Engine.js();
     const mixes: WorkloadOptions[] = [
-      { ...base, pattern: "hotcold", threadsShareMm: true, forkRate: 0.05, exitRate: 0.02, munmapRate: 0.1, swapoffRate: 0.01, swaponRate: 0.03 },
+      {
+        ...base,
+        pattern: "hotcold",
+        threadsShareMm: true,
+        forkRate: 0.05,
+        exitRate: 0.02,
+        munmapRate: 0.1,
+        swapoffRate: 0.01,
+        swaponRate: 0.03,
+      },
       { ...base, pattern: "sequential", pagesPerMm: 10, munmapRate: 0.2, writeRatio: 1 },
-      { ...base, cpus: 8, mms: 64, pagesPerMm: 65536, areas: 32, forkRate: 0.2, exitRate: 0.2, munmapRate: 0.2, swapoffRate: 0.2, swaponRate: 0.2 },
+      {
+        ...base,
+        cpus: 8,
+        mms: 64,
+        pagesPerMm: 65536,
+        areas: 32,
+        forkRate: 0.2,
+        exitRate: 0.2,
+        munmapRate: 0.2,
+        swapoffRate: 0.2,
+        swaponRate: 0.2,
+      },
       { ...base, pattern: "hotcold", hotProbability: 1, forkRate: 1 },
     ];
     for (const o of mixes) {
@@ -101,7 +145,10 @@ describe("patterns", () => {
     const ops = stream(o, 5, 2, n);
     let hot = 0;
     const pages = new Set<number>();
-    for (const op of ops) { if (opPage(op) < 16) hot++; pages.add(opPage(op)); }
+    for (const op of ops) {
+      if (opPage(op) < 16) hot++;
+      pages.add(opPage(op));
+    }
     expect(hot / n).toBeGreaterThan(0.88);
     expect(hot / n).toBeLessThan(0.92);
     expect(pages.size).toBe(64); // cold pages are still touched
@@ -144,7 +191,13 @@ describe("patterns", () => {
 
 describe("op rates", () => {
   const o: WorkloadOptions = {
-    ...base, writeRatio: 0.3, forkRate: 0.05, exitRate: 0.02, munmapRate: 0.1, swapoffRate: 0.01, swaponRate: 0.03,
+    ...base,
+    writeRatio: 0.3,
+    forkRate: 0.05,
+    exitRate: 0.02,
+    munmapRate: 0.1,
+    swapoffRate: 0.01,
+    swaponRate: 0.03,
   };
   const n = 100000;
   const ops = stream(o, 2024, 1, n);
@@ -201,7 +254,11 @@ describe("op rates", () => {
   });
 
   it("a rate of 1 makes every op that kind", () => {
-    for (const [rate, kind] of [["forkRate", OP.FORK], ["munmapRate", OP.MUNMAP], ["swaponRate", OP.SWAPON]] as const) {
+    for (const [rate, kind] of [
+      ["forkRate", OP.FORK],
+      ["munmapRate", OP.MUNMAP],
+      ["swaponRate", OP.SWAPON],
+    ] as const) {
       const all = stream({ ...base, [rate]: 1 }, 9, 0, 20000);
       expect(Array.from(all).every((op) => opKind(op) === kind)).toBe(true);
     }

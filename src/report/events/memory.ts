@@ -40,8 +40,7 @@ export const memoryEvents: EventTable = {
   115: (e, f, w) => `pte at ${vp(w)} no longer ${fmtEntry(e)}: backs off, releases ${fmtPage(f)}`,
   116: (e) => `swap_free(${fmtEntry(e)})`,
   117: (f, e) => `vm_swap_full: deletes ${fmtPage(f)} from swap cache, frees ${fmtEntry(e)}`,
-  118: (f, e, removed) =>
-    `vm_swap_full: remove_exclusive_swap_page(${fmtPage(f)}) ${removed ? `frees ${fmtEntry(e)}` : "keeps it"}`,
+  118: (f, e, removed) => `vm_swap_full: remove_exclusive_swap_page(${fmtPage(f)}) ${removed ? `frees ${fmtEntry(e)}` : "keeps it"}`,
   119: (f, w, writable) => `maps ${fmtPage(f)} at ${vp(w)}${writable ? " writable" : ""}`,
   // do_wp_page
   120: (f, w) => `reuses ${fmtPage(f)} at ${vp(w)} in place`,

@@ -4,8 +4,7 @@
 import { type EventTable, fmtPage, fmtEntry } from "./types.js";
 
 /** The entries of a readahead window: "E0:8..E0:15". */
-const fmtWindow = (first: number, n: number): string =>
-  n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`;
+const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 
 const call = (f: number, e: number): string => `(${fmtPage(f)}, ${fmtEntry(e)})`;
 
@@ -16,8 +15,7 @@ export const swapStateEvents: EventTable = {
   203: (f, e, other) => `${call(f, e)} → -EEXIST, ${fmtPage(other)} got in first`,
   204: (f, e) => `${call(f, e)} → -ENOENT, ${fmtEntry(e)} was freed`,
   205: (f, e) => `removes ${fmtPage(f)} (${fmtEntry(e)}), frees the slot`,
-  206: (e, first, n) =>
-    n === 0 ? `nothing to read around ${fmtEntry(e)}` : `window ${fmtWindow(first, n)} around ${fmtEntry(e)}`,
+  206: (e, first, n) => (n === 0 ? `nothing to read around ${fmtEntry(e)}` : `window ${fmtWindow(first, n)} around ${fmtEntry(e)}`),
   207: (f, e, other) => `${fmtEntry(e)} got ${fmtPage(other)} meanwhile: drops its new ${fmtPage(f)}`,
   208: (f, e) => `swap_duplicate(${fmtEntry(e)}) failed: drops new ${fmtPage(f)}`,
   209: (f, e) => `${fmtEntry(e)} exclusive: freed from cache, no write of ${fmtPage(f)}`,

@@ -19,8 +19,7 @@ const BAD_ENTRY = [
 const ERRNO: Record<number, string> = { [-12]: "-ENOMEM", [-16]: "-EBUSY", [-22]: "-EINVAL" };
 const errno = (e: number): string => ERRNO[e] ?? String(e);
 
-const fmtWindow = (first: number, n: number): string =>
-  n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`;
+const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 
 export const swapfileEvents: EventTable = {
   300: (e, nr) => (e === 0 ? `no swap (${nr} free)` : `→ ${fmtEntry(e)} (${nr} free)`),

@@ -4,8 +4,7 @@ import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
 
 const vp = (v: number): string => fmtVpage(v >>> 16, v & 0xffff);
 const SKIP = ["", "active", "locked", "reserved"];
-const addResult = (r: number): string =>
-  r === 0 ? "0" : r === -17 ? "-EEXIST" : r === -2 ? "-ENOENT" : String(r);
+const addResult = (r: number): string => (r === 0 ? "0" : r === -17 ? "-EEXIST" : r === -2 ? "-ENOENT" : String(r));
 
 export const vmscanEvents: EventTable = {
   400: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: pte young, clears it (referenced)`,
@@ -14,8 +13,7 @@ export const vmscanEvents: EventTable = {
   404: (v, f, e) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: in swap cache, swap_duplicate(${fmtEntry(e)})`,
   405: (v, f, e) => `${vp(v)} → swap pte ${fmtEntry(e)}, unmaps ${fmtPage(f)}`,
   406: (v, f) => `try_to_swap_out ${vp(v)}: no swap space, pte restored to ${fmtPage(f)}`,
-  407: (f, e, r) =>
-    `add_to_swap_cache(${fmtPage(f)}, ${fmtEntry(e)}) = ${addResult(r)}: swap_free(${fmtEntry(e)}), retry`,
+  407: (f, e, r) => `add_to_swap_cache(${fmtPage(f)}, ${fmtEntry(e)}) = ${addResult(r)}: swap_free(${fmtEntry(e)}), retry`,
   408: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: clean, not in the swap cache: pte dropped`,
   410: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], wants ${n} freeable`,
   411: (mm, cur, n) => `swap_out_mm mm${mm} stops at [${cur}]: ${n} freeable`,
