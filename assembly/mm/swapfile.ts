@@ -897,9 +897,9 @@ export function try_to_unuse(pc: i32): i32 {
       return unuse_next_mm();
     case 4:
       if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
-      return unuse_process();
+      return unuse_process(5, 6);
     case 5: // back from swap_free, PTL still held
-      return unuse_process();
+      return unuse_process(5, 6);
     case 6: // PTL of the previous mm dropped
       return unuse_next_mm();
     case 7:
@@ -949,8 +949,10 @@ function unuse_next_mm(): i32 {
 }
 
 /** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry is replaced
- *  by the page, old and read-only like a COW pte; one swap_free per pte. */
-function unuse_process(): i32 {
+ *  by the page, old and read-only like a COW pte; one swap_free per pte, which returns to
+ *  section `freed`; with no pte left the PTL is dropped and the walk goes on at section
+ *  `next_mm` with the next mm. Shared by the 2.4.16 loop and pre9's (F_UNUSE_DELETE_FIRST). */
+function unuse_process(freed: i32, next_mm: i32): i32 {
   const mm = l(8), page = l(7);
   const entry = swp_entry(l(0), l(6));
   const swp_pte = swp_entry_to_pte(entry);
@@ -961,11 +963,11 @@ function unuse_process(): i32 {
     mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
     trace(EV_UNUSE_PTE, page, vpage(mm, p), entry);
     set_l(9, p + 1);
-    return call(P_SWAP_FREE, 5, entry, 0, 0, 0);
+    return call(P_SWAP_FREE, freed, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
   set_l(8, mm + 1);
-  return next(6);
+  return next(next_mm);
 }
 
 function unuse_delete(): i32 {
@@ -1053,9 +1055,9 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       return unuse_df_next_mm();
     case 5:
       if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
-      return unuse_df_process();
+      return unuse_process(6, 7);
     case 6: // back from swap_free, PTL still held
-      return unuse_df_process();
+      return unuse_process(6, 7);
     case 7: // PTL of the previous mm dropped
       return unuse_df_next_mm();
     case 8:
@@ -1103,26 +1105,6 @@ function unuse_df_next_mm(): i32 {
     return next(5);
   }
   return unuse_df_release();
-}
-
-/** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry becomes an
- *  old, read-only pte of the page; one swap_free per pte. */
-function unuse_df_process(): i32 {
-  const mm = l(8), page = l(7);
-  const entry = swp_entry(l(0), l(6));
-  const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(9); p < nPages; p++) {
-    if (pte_get(mm, p) != swp_pte) continue;
-    get_page(page);
-    pte_set(mm, p, mk_pte(page, 0));
-    mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
-    trace(EV_UNUSE_PTE, page, vpage(mm, p), entry);
-    set_l(9, p + 1);
-    return call(P_SWAP_FREE, 6, entry, 0, 0, 0);
-  }
-  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-  set_l(8, mm + 1);
-  return next(7);
 }
 
 /** page_cache_release of our page; a count at SWAP_MAP_MAX is cleared (section 8), any other
