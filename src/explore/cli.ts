@@ -1,6 +1,7 @@
 // `faultsim hunt` and `faultsim replay`. Errors are thrown as UsageError / InputError /
 // InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
 // (or reproduced) sets process.exitCode = 1.
+import { intOption, fractionOption, seedOption } from "../options.js";
 import path from "node:path";
 import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
 import { Option, type Command } from "commander";
@@ -18,13 +19,8 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(",").filter(Boolean)];
 
-/** An integer option in [min, max] (1e6 notation allowed), else UsageError. */
-function intOpt(name: string, raw: string, min: number, max: number): number {
-  const v = raw.trim() === "" ? NaN : Number(raw);
-  if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
-  if (v < min || v > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${v}`);
-  return v;
-}
+/** An integer option in [min, max], decimal only (src/options.ts, shared with `run`). */
+const intOpt = intOption;
 
 interface HuntCli {
   model: string;
@@ -72,14 +68,15 @@ function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: num
     kswapd: o.kswapd !== false,
     mms: o.threads ? 1 : cpus,
   };
-  const writeRatio = Number(o.writeRatio);
-  if (!(writeRatio >= 0 && writeRatio <= 1)) throw new UsageError(`--write-ratio must be between 0 and 1, got '${o.writeRatio}'`);
+  const writeRatio = fractionOption("write-ratio", o.writeRatio);
   const opts: HuntOptions = {
     model,
     machine,
     sched: o.sched,
     depth: intOpt("depth", o.depth, 1, 9),
-    seed: intOpt("seed", o.seed, -(2 ** 31), 2 ** 32 - 1) | 0,
+    // Kept as written (echoed as written); every use of it is 32-bit arithmetic, so 4294967295
+    // hunts exactly as -1 does.
+    seed: seedOption(o.seed),
     budgetMs: intOpt("budget-ms", o.budgetMs, 1, 2 ** 31),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOpt("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
     opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOpt("ops", o.ops, 1, HUNT_OPCAP),

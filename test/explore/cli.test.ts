@@ -53,12 +53,29 @@ describe("hunt: bad usage exits 2 with one line on stderr", () => {
     ["a write ratio above 1", ["--write-ratio", "2"], /--write-ratio/],
     ["no worker threads", ["--workers", "0"], /--workers/],
     ["a fractional number of workers", ["--workers", "1.5"], /--workers/],
+    ["an empty write ratio", ["--write-ratio", ""], /--write-ratio must be a decimal number/],
+    ["a hex number", ["--cpus", "0x3"], /--cpus must be a decimal integer/],
+    ["a flag both added and removed", ["--with", "early-dup", "--without", "early-dup"], /early-dup/],
   ])("%s", async (_what, args, msg) => {
     expect(await faultsim("hunt", ...args, "--out", dir)).toBe(2);
     expect(err.trimEnd().split("\n")).toHaveLength(1);
     expect(err).toMatch(msg);
     expect(readdirSync(dir)).toEqual([]);
   });
+});
+
+describe("hunt --seed", () => {
+  it("echoes an unsigned 32-bit seed as written, and hunts it as the same 32-bit value", async () => {
+    const run = async (seed: string) => {
+      out = "";
+      expect(await faultsim("hunt", "--seed", seed, "--model", "linux-2.4.16", "--executions", "300", "--json", "--out", dir)).toBe(0);
+      return JSON.parse(out);
+    };
+    const big = await run("4294967295");
+    const minus = await run("-1");
+    expect(JSON.stringify(big)).toContain("4294967295");
+    expect(big.steps).toBe(minus.steps); // the same executions
+  }, 30000);
 });
 
 describe("hunt on linux-2.4.16", () => {
