@@ -34,7 +34,7 @@ import {
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
-import { vm_swap_full, swap_count_nolock } from "./swapfile";
+import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock } from "./swapfile";
 
 // Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
 export const EV_READ: i32 = 100;             // (vp, value, 0): a load hit
@@ -372,7 +372,7 @@ export function do_swap_page(pc: i32): i32 {
       if (has(F_SHARE_COUNT_NOLOCK)) {
         // 2.4.8 (pre9): one exclusive_swap_page test (no swap locks, this section) decides
         // both the writable pte and, when vm_swap_full, the delete.
-        const exclusive = exclusive_swap_page_2_4_4(page);
+        const exclusive = exclusive_swap_page_nolock(page);
         set_l(9, l(3) != 0 && exclusive ? 1 : 0);
         if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(8);
         if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
@@ -380,7 +380,7 @@ export function do_swap_page(pc: i32): i32 {
       }
       // 2.4.16: remove_exclusive_swap_page when swap is full; can_share_swap_page decides.
       if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
-      if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_2_4_4(page)) {
+      if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) {
         set_l(9, l(3));
         return next(8);
       }
@@ -453,14 +453,6 @@ export function do_swap_page(pc: i32): i32 {
 function swapin_got_page(): i32 {
   if (has(F_PTE_SAME_RECHECK)) return next(5);
   return next(13);
-}
-
-/** 2.4.4-2.4.13 mm/memory.c exclusive_swap_page(page), page locked: a swap-cache page that
- *  only we and the cache hold, whose slot only the cache holds: page_count + swap_count == 3.
- *  No lock: swap_count reads swap_map bare (0 for a free slot). No buffers in the model. */
-function exclusive_swap_page_2_4_4(page: i32): bool {
-  if (!page_test(page, PG_SWAPCACHE)) return false;
-  return page_count(page) + swap_count_nolock(page_index(page)) == 3;
 }
 
 /** 2.4.0 include/linux/swap.h is_page_shared(page): other users than us, the swap cache and

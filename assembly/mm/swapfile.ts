@@ -166,11 +166,14 @@ export function swap_count_nolock(entry: i32): i32 {
   return c < 0 ? 0 : c;
 }
 
-/** exclusive_swap_page(page) without the swap locks (2.4.10-pre's do_swap_page check):
- *  the page is in the cache, mapped once (count == pte + cache) and the slot count is 1. */
+/** exclusive_swap_page(page) of 2.4.4-2.4.9 and 2.4.10-pre9 (mm.h / mm/memory.c, no swap
+ *  lock; Linus Torvalds' 5 Apr 2001 form): a swap-cache page that only we and the cache hold,
+ *  whose slot only the cache holds: page_count + swap_count == 3 (no buffers in the model).
+ *  The one unlocked exclusivity test of the old releases: do_swap_page's write decision and
+ *  vm_swap_full delete (memory.ts), can_share_swap_page and free_page_and_swap_cache here. */
 export function exclusive_swap_page_nolock(page: i32): bool {
-  if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return false;
-  return count_of(page_index(page)) == 1;
+  if (!page_test(page, PG_SWAPCACHE)) return false;
+  return page_count(page) + swap_count_nolock(page_index(page)) == 3;
 }
 
 /** valid_swaphandles' *offset: the entry of the first slot of the aligned readahead window
