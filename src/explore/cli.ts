@@ -26,7 +26,8 @@ function intOpt(name: string, raw: string, min: number, max: number): number {
   return v;
 }
 
-interface HuntCli {
+/** `faultsim hunt`'s options as commander hands them over (strings, as typed). */
+export interface HuntCli {
   model: string;
   with: string[];
   without: string[];
@@ -54,7 +55,8 @@ interface HuntCli {
   jsonl?: string;
 }
 
-function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
+/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). */
+export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = intOpt("cpus", o.cpus, 1, 8);
   const frames = intOpt("frames", o.frames, 4, 4096);
