@@ -3,7 +3,7 @@
 // API imported from TypeScript and type-checked with the repo's tsc.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,20 @@ function sh(cmd: string, args: string[], cwd: string, timeout = 180_000) {
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: cleanEnv(), timeout });
   return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", error: r.error };
 }
+
+/** A user's tsconfig: NodeNext, strict, the repo's @types/node. */
+const tsconfig = (files: string[]) => ({
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    noEmit: true,
+    typeRoots: [path.join(root, "node_modules/@types")],
+    types: ["node"],
+  },
+  files,
+});
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "faultsim-package-"));
@@ -101,6 +115,38 @@ describe("the published package", () => {
     expect(o.refused).toBe(true);
   }, 120_000);
 
+  it("the README's examples type-check and run there", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.split("\n## Using faultsim from TypeScript\n")[1]?.split("\n## ")[0] ?? "";
+    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(2);
+    writeFileSync(path.join(proj, "readme-script.ts"), blocks[0]);
+    writeFileSync(path.join(proj, "readme.test.ts"), blocks[1]);
+    // The user's own vitest: the repo's.
+    symlinkSync(path.join(root, "node_modules/vitest"), path.join(proj, "node_modules/vitest"), "dir");
+    writeFileSync(path.join(proj, "tsconfig.readme.json"), JSON.stringify(tsconfig(["readme-script.ts", "readme.test.ts"])));
+    const tsc = sh(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.readme.json"], proj, 120_000);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+    // Node 20 does not run .ts: both run as tsc emits them.
+    const js = sh(
+      path.join(root, "node_modules/.bin/tsc"),
+      ["-p", "tsconfig.readme.json", "--noEmit", "false", "--outDir", "out"],
+      proj,
+      120_000,
+    );
+    expect(js.code).toBe(0);
+    const run = sh(process.execPath, ["out/readme-script.js"], proj, 120_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/found swapcache-unique@/);
+    expect(run.stdout).toMatch(/^CPU0\s+\| CPU1/m);
+    expect(run.stdout).toMatch(/^true$/m);
+    expect(run.stderr).toBe("--cpus must be between 1 and 8, got 99\n");
+    const vitest = sh(path.join(root, "node_modules/.bin/vitest"), ["run", "out/readme.test.js"], proj, 600_000);
+    expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
+    expect(vitest.code).toBe(0);
+  }, 600_000);
+
   it("the API type-checks from TypeScript (NodeNext)", () => {
     const src = [
       'import { hunt, models, replay, UsageError, InputError, InternalError, type Repro, type HuntResult } from "faultsim";',
@@ -122,21 +168,7 @@ describe("the published package", () => {
       "",
     ].join("\n");
     writeFileSync(path.join(proj, "check.ts"), src);
-    writeFileSync(
-      path.join(proj, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          noEmit: true,
-          typeRoots: [path.join(root, "node_modules/@types")],
-          types: ["node"],
-        },
-        files: ["check.ts"],
-      }),
-    );
+    writeFileSync(path.join(proj, "tsconfig.json"), JSON.stringify(tsconfig(["check.ts"])));
     const r = sh(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.json", "--noEmit"], proj, 120_000);
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
