@@ -17,6 +17,7 @@ export { UsageError, InputError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
 export type { Finding, HuntProgress, HuntResult, ReplayResult, ExecutionSize } from "./explore/hunt.js";
 export type { Verdict } from "./explore/execute.js";
+export type { PctBound } from "./explore/pct.js";
 export type { Backend } from "./wasm/engine.js";
 
 /**
