@@ -22,7 +22,8 @@ const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(",
 /** An integer option in [min, max], decimal only (src/options.ts, shared with `run`). */
 const intOpt = intOption;
 
-interface HuntCli {
+/** `faultsim hunt`'s options as commander hands them over (strings, as typed). */
+export interface HuntCli {
   model: string;
   with: string[];
   without: string[];
@@ -50,7 +51,8 @@ interface HuntCli {
   jsonl?: string;
 }
 
-function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
+/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). */
+export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = intOpt("cpus", o.cpus, 1, 8);
   const frames = intOpt("frames", o.frames, 4, 4096);
