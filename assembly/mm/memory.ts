@@ -323,7 +323,7 @@ export function do_swap_page(pc: i32): i32 {
       return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
     }
     case 2:
-      // 2.4.0-2.4.15: the BKL brackets readahead and the read; it is dropped while we sleep.
+      // 2.4.0 and 2.4.10-pre9 (F_BKL_SWAPIN): the BKL brackets readahead and the read; it is dropped while we sleep.
       if (!lock_kernel()) return BLOCK;
       set_l(7, 1);
       return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);

@@ -23,7 +23,7 @@ export const FLAGS: readonly FlagInfo[] = [
   {
     name: "bkl-swapin",
     bit: 1 << 0,
-    what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0-2.4.15)",
+    what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0, 2.4.10-pre9; gone by 2.4.16)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
       '15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race": removed lock_kernel() around swapin_readahead + read_swap_cache_async (mm/memory.c do_swap_page); 2.4.16 has no BKL there',
