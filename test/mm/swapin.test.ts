@@ -255,3 +255,27 @@ describe("oom-recheck (2.4.8+): a failed read is OOM only if the pte is unchange
     }
   });
 });
+
+describe("remove-exclusive (2.4.16): do_swap_page frees an exclusive page's slot when swap is full", () => {
+  const on = flagsOf("linux-2.4.16");
+  const off = flagsOf("linux-2.4.16", [], ["remove-exclusive"]);
+
+  it("on: the page leaves the swap cache and E is freed; off: the page stays cached and E in use", () => {
+    for (const flags of [on, off]) {
+      const r = rig(flags, { pageCluster: 0 });
+      for (let i = 0; i < 19; i++) r.call(0, P.get_swap_page); // swap more than half full
+      const entry = swappedOut(r, 0, 1, 555);
+      r.start(0, P.access, [0, 1, 0]); // a read fault: the only user of E
+      for (let n = 0; n < 100 && r.s.agent(0, AG.SP) !== 0; n++) {
+        r.d.drain(0);
+        r.d.drain(r.disk);
+      }
+      expect(r.s.agent(0, AG.SP)).toBe(0);
+      expect(r.d.trace.filter((t) => t.event === EV.READ && t.agent === 0).map((t) => t.b)).toEqual([555]);
+      expect(r.d.trace.some((t) => t.event === EV.REMOVE_EXCLUSIVE && t.b === entry)).toBe(flags === on);
+      expect(r.s.swapCount(entry)).toBe(flags === on ? 0 : 1); // off: the cache's reference
+      expect(r.s.cachedPageOf(entry) !== 0).toBe(flags === off);
+      expect(r.d.violation()).toBe("none");
+    }
+  });
+});
