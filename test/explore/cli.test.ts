@@ -1,46 +1,21 @@
 // `faultsim hunt` and `faultsim replay` through the command line's main(): exit codes, one-line
 // errors, JSON output, and linux-2.4.16 (the shipped fix) finding nothing in a stated budget.
 import { HUNT_DEFAULTS } from "../../src/explore/hunt.js";
-import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdtempSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { main } from "../../src/cli.js";
+import { cliCapture } from "../helpers/cli.js";
 import { modelId } from "../../src/report/version.js";
 
-let out: string;
-let err: string;
-const spies: { mockRestore(): void }[] = [];
+const { io, faultsim } = cliCapture();
 let dir: string;
 beforeEach(() => {
-  out = "";
-  err = "";
-  spies.push(
-    vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
-      out += String(s);
-      return true;
-    }),
-  );
-  spies.push(
-    vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
-      err += String(s);
-      return true;
-    }),
-  );
   dir = mkdtempSync(path.join(tmpdir(), "faultsim-hunt-"));
 });
 afterEach(() => {
-  while (spies.length) spies.pop()!.mockRestore();
-  process.exitCode = undefined; // a finding sets it; vitest must not inherit it
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Runs faultsim with args; the exit code is main's, or the one an action set. */
-async function faultsim(...args: string[]): Promise<number> {
-  process.exitCode = undefined;
-  const code = await main(["node", "faultsim", ...args]);
-  return code !== 0 ? code : Number(process.exitCode ?? 0);
-}
 
 describe("hunt: bad usage exits 2 with one line on stderr", () => {
   it.each([
@@ -58,8 +33,8 @@ describe("hunt: bad usage exits 2 with one line on stderr", () => {
     ["a flag both added and removed", ["--with", "early-dup", "--without", "early-dup"], /early-dup/],
   ])("%s", async (_what, args, msg) => {
     expect(await faultsim("hunt", ...args, "--out", dir)).toBe(2);
-    expect(err.trimEnd().split("\n")).toHaveLength(1);
-    expect(err).toMatch(msg);
+    expect(io.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(io.err).toMatch(msg);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -67,9 +42,9 @@ describe("hunt: bad usage exits 2 with one line on stderr", () => {
 describe("hunt --seed", () => {
   it("echoes an unsigned 32-bit seed as written, and hunts it as the same 32-bit value", async () => {
     const run = async (seed: string) => {
-      out = "";
+      io.out = "";
       expect(await faultsim("hunt", "--seed", seed, "--model", "linux-2.4.16", "--executions", "300", "--json", "--out", dir)).toBe(0);
-      return JSON.parse(out);
+      return JSON.parse(io.out);
     };
     const big = await run("4294967295");
     const minus = await run("-1");
@@ -98,7 +73,7 @@ describe("hunt on linux-2.4.16", () => {
       "--out",
       dir,
     );
-    const r = JSON.parse(out);
+    const r = JSON.parse(io.out);
     expect(r.signatures).toEqual([]);
     expect(code).toBe(0);
     expect(r.modelId).toBe(modelId() ?? null);
@@ -131,9 +106,9 @@ describe("hunt on linux-2.4.16", () => {
       dir,
     );
     expect(code).toBe(0);
-    expect(out).toMatch(/executions 20,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
-    expect(out).toContain("distinct signatures: 0");
-    expect(out).not.toContain("PCT guarantee");
+    expect(io.out).toMatch(/executions 20,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
+    expect(io.out).toContain("distinct signatures: 0");
+    expect(io.out).not.toContain("PCT guarantee");
   });
 });
 
@@ -153,7 +128,7 @@ describe("hunt --workers", () => {
       "--out",
       dir,
     );
-    const r = JSON.parse(out);
+    const r = JSON.parse(io.out);
     expect(code).toBe(1);
     expect(r.workers).toBe(2);
     expect(r.signatures).toEqual(["swapcache-unique@add_to_swap_cache"]);

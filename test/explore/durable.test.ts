@@ -4,7 +4,7 @@
 // first execution, and `--jsonl` streams start, finding and end events.
 // The signals themselves (SIGKILL, SIGTERM, SIGHUP) are tested on the built CLI in
 // durable.full.test.ts.
-import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,7 +15,7 @@ import { shrink } from "../../src/explore/shrink.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { runCampaignInline } from "../../src/workers/campaign.js";
 import { loadRepro, replaceRepro, writeRepro, type Repro } from "../../src/report/repro.js";
-import { main } from "../../src/cli.js";
+import { cliCapture } from "../helpers/cli.js";
 
 const model = resolveModel("linux-2.4.10-pre");
 const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
@@ -138,34 +138,7 @@ describe("writeRepro and replaceRepro", () => {
 });
 
 describe("faultsim hunt --out and --jsonl", () => {
-  let out: string;
-  let err: string;
-  const spies: { mockRestore(): void }[] = [];
-  beforeEach(() => {
-    out = "";
-    err = "";
-    spies.push(
-      vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
-        out += String(s);
-        return true;
-      }),
-    );
-    spies.push(
-      vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
-        err += String(s);
-        return true;
-      }),
-    );
-  });
-  afterEach(() => {
-    while (spies.length) spies.pop()!.mockRestore();
-    process.exitCode = undefined;
-  });
-  async function faultsim(...args: string[]): Promise<number> {
-    process.exitCode = undefined;
-    const code = await main(["node", "faultsim", ...args]);
-    return code !== 0 ? code : Number(process.exitCode ?? 0);
-  }
+  const { io, faultsim } = cliCapture();
 
   it.each([
     [
@@ -183,9 +156,9 @@ describe("faultsim hunt --out and --jsonl", () => {
     const t0 = performance.now();
     expect(await faultsim("hunt", "--budget-ms", "60000", "--out", target, "--jsonl", events)).toBe(2);
     expect(performance.now() - t0).toBeLessThan(5_000);
-    expect(err.trimEnd().split("\n")).toHaveLength(1);
-    expect(err).toMatch(msg);
-    expect(out).toBe("");
+    expect(io.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(io.err).toMatch(msg);
+    expect(io.out).toBe("");
     expect(existsSync(events)).toBe(false);
   });
 
@@ -193,7 +166,7 @@ describe("faultsim hunt --out and --jsonl", () => {
     const events = path.join(dir, "events.jsonl");
     writeFileSync(events, "keep me\n");
     expect(await faultsim("hunt", "--budget-ms", "60000", "--out", dir, "--jsonl", events)).toBe(2);
-    expect(err).toMatch(/--jsonl .*exists/);
+    expect(io.err).toMatch(/--jsonl .*exists/);
     expect(readFileSync(events, "utf8")).toBe("keep me\n");
   });
 
