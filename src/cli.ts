@@ -169,13 +169,9 @@ function reproCommand(s: RunSettings): string {
   return parts.join(" ");
 }
 
-async function runCommand(o: RunCliOptions): Promise<number> {
-  const s = settingsOf(o);
-  const machine = bulkMachineConfig(
-    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-    { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
-  );
-  const workload: WorkloadOptions = {
+/** The in-model workload generator's options for a run's settings. */
+function workloadOf(s: RunSettings): WorkloadOptions {
+  return {
     cpus: s.cpus,
     mms: s.mms,
     pagesPerMm: s.pages,
@@ -191,6 +187,15 @@ async function runCommand(o: RunCliOptions): Promise<number> {
     swapoffRate: s.swapoffRate,
     swaponRate: s.swaponRate,
   };
+}
+
+async function runCommand(o: RunCliOptions): Promise<number> {
+  const s = settingsOf(o);
+  const machine = bulkMachineConfig(
+    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+    { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
+  );
+  const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
   const bar = await progressBar(s.ops);
@@ -257,18 +262,8 @@ function runJson(s: RunSettings, r: BulkResult) {
       kswapd: s.kswapd,
       sched: s.sched,
     },
-    workload: {
-      pattern: s.pattern,
-      writeRatio: s.writeRatio,
-      hotFraction: s.hotFraction,
-      hotProbability: s.hotProbability,
-      threads: s.threads,
-      forkRate: s.forkRate,
-      exitRate: s.exitRate,
-      munmapRate: s.munmapRate,
-      swapoffRate: s.swapoffRate,
-      swaponRate: s.swaponRate,
-    },
+    // The workload's own settings (its sizes are the machine's, above).
+    workload: (({ cpus: _c, mms: _m, pagesPerMm: _p, areas: _a, ...own }) => own)(workloadOf(s)),
     seed: s.seed,
     backend: r.backend,
     modelId: modelId(r.backend) ?? null,
