@@ -9,7 +9,7 @@ import { workload_draw } from "./kernel/workload";
 import { sched_set_replay } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
-import { hunt_workload as set_hunt_workload, hunt_execution as run_hunt_execution } from "./kernel/hunt";
+import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
 
@@ -43,6 +43,12 @@ export function start_proc(cpu: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i
 /** A hunt: its workload once (kernel/hunt.ts), then one call per execution. */
 export function hunt_workload(ops: i32, writeBelow: i32, pages: i32, mms: i32, shareMm: i32): void {
   set_hunt_workload(ops, writeBelow, pages, mms, shareMm != 0);
+}
+/** The hunt's op mix (after hunt_workload): cumulative thresholds on an op draw's top byte
+ *  for write, read, fork, exit, munmap, write-protect, swapoff (swapon: the rest), and the
+ *  areas swapoff/swapon address (src/explore/mix.ts). */
+export function hunt_mix(write: i32, read: i32, fork: i32, exit: i32, munmap: i32, wprotect: i32, swapoff: i32, areas: i32): void {
+  set_hunt_mix(write, read, fork, exit, munmap, wprotect, swapoff, areas);
 }
 /** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }

@@ -3,6 +3,7 @@
 import * as P from "./procs";
 import {
   access, handle_mm_fault, do_anonymous_page, do_swap_page, do_wp_page, zap_page_range, do_exit, do_munmap,
+  do_mprotect,
 } from "../mm/memory";
 import { do_fork, copy_page_range } from "../mm/fork";
 import {
@@ -28,6 +29,7 @@ export function dispatch(proc: i32, pc: i32): i32 {
     case P.P_ZAP_PAGE_RANGE: return zap_page_range(pc);
     case P.P_DO_EXIT: return do_exit(pc);
     case P.P_DO_MUNMAP: return do_munmap(pc);
+    case P.P_DO_MPROTECT: return do_mprotect(pc);
     case P.P_DO_FORK: return do_fork(pc);
     case P.P_COPY_PAGE_RANGE: return copy_page_range(pc);
     case P.P_LOOKUP_SWAP_CACHE: return lookup_swap_cache(pc);

@@ -14,7 +14,7 @@ import { imul, irem, st } from "./platform";
 import { cfg_set, CFG_SEED } from "./config";
 import { nCpu, cpu_op_addr } from "./state";
 import { mix32 } from "./rng";
-import { make_op, OP_READ, OP_WRITE } from "./ops";
+import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
 import { clean_at_rest } from "./rest";
 
@@ -26,6 +26,13 @@ let writeBelow: i32 = 0;  // an op writes when its draw's top byte is below this
 let pages: i32 = 1;
 let mms: i32 = 1;
 let shareMm: bool = true;
+// The op mix (src/explore/mix.ts): off, the read/write lists above; on, each op's kind is
+// decided by its draw's top byte against cumulative thresholds (write, read, fork, exit,
+// munmap, write-protect, swapoff; swapon takes the rest), and a second draw gives its mm and
+// its other operands.
+let mixOn: bool = false;
+let tWrite: i32 = 0, tRead: i32 = 0, tFork: i32 = 0, tExit: i32 = 0, tMunmap: i32 = 0, tWprotect: i32 = 0, tSwapoff: i32 = 0;
+let areas: i32 = 1;
 
 /** writeBelow = ceil(writeRatio * 256); shareMm: the CPUs are threads of mm 0, else CPU c
  *  uses mm c mod mms. */
@@ -35,6 +42,39 @@ export function hunt_workload(ops: i32, below: i32, nPages: i32, nMms: i32, shar
   pages = nPages > 0 ? nPages : 1;
   mms = nMms > 0 ? nMms : 1;
   shareMm = share;
+  mixOn = false;
+}
+
+/** Turns the op mix on (after hunt_workload, which turns it off): cumulative thresholds on a
+ *  draw's top byte (0..256) and the areas swapoff/swapon address. */
+export function hunt_mix(write: i32, read: i32, fork: i32, exit: i32, munmap: i32, wprotect: i32, swapoff: i32, nAreas: i32): void {
+  mixOn = true;
+  tWrite = write; tRead = read; tFork = fork; tExit = exit; tMunmap = munmap; tWprotect = wprotect; tSwapoff = swapoff;
+  areas = nAreas > 0 ? nAreas : 1;
+}
+
+/** Longest munmap / write-protect range of a mixed op, in pages. */
+const RANGE_MAX: i32 = 8;
+
+/** One op of the mix from its draw r (src/explore/workload.ts huntOp, mixed branch). */
+function mixed_op(cpu: i32, r: i32): i32 {
+  const x = r >>> 24;
+  const page = irem(r & 0xffff, pages);
+  const r2 = mix32(r ^ 0x2545f491);
+  const mm = shareMm ? irem((r2 >>> 16) & 0xff, mms) : irem(cpu, mms);
+  if (x < tWrite) return make_op(OP_WRITE, mm, page, 0);
+  if (x < tRead) return make_op(OP_READ, mm, page, 0);
+  if (x < tFork) {
+    const child = mms > 1 ? irem(mm + 1 + irem(r2 & 0xff, mms - 1), mms) : mm;
+    return make_op(OP_FORK, mm, 0, child);
+  }
+  if (x < tExit) return make_op(OP_EXIT, mm, 0, 0);
+  if (x < tWprotect) {
+    const room = pages - page;
+    const len = 1 + irem((r2 >>> 8) & 0xff, room < RANGE_MAX ? room : RANGE_MAX);
+    return make_op(x < tMunmap ? OP_MUNMAP : OP_WPROTECT, mm, page, len);
+  }
+  return make_op(x < tSwapoff ? OP_SWAPOFF : OP_SWAPON, 0, 0, irem(r2 & 0xff, areas));
 }
 
 /** The seed of execution n of the hunt whose seed base is `base` (workload.ts executionSeedFrom). */
@@ -50,6 +90,11 @@ function fill_ops(s: i32): void {
     let k = imul((cpu << 8) + 1, GOLDEN);
     for (let j = 0; j < opsPerCpu; j++) {
       const r = mix32((s + k) | 0);
+      if (mixOn) {
+        st(cpu_op_addr(cpu, j), mixed_op(cpu, r));
+        k = (k + GOLDEN) | 0;
+        continue;
+      }
       const page = irem(r & 0xffff, pages);
       const kind = (r >>> 24) < writeBelow ? OP_WRITE : OP_READ;
       st(cpu_op_addr(cpu, j), make_op(kind, mm, page, 0));

@@ -20,9 +20,11 @@ import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_
 import { dispatch } from "./dispatch";
 import {
   op_kind, op_mm, op_page, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON,
+  OP_WPROTECT,
 } from "./ops";
 import {
   P_ACCESS, P_DO_FORK, P_DO_EXIT, P_DO_MUNMAP, P_SYS_SWAPOFF, P_SYS_SWAPON, P_DISK, P_KSWAPD,
+  P_DO_MPROTECT,
 } from "./procs";
 import { workload_on, workload_refill, workload_stop } from "./workload";
 import { lru_init } from "../mm/swap";
@@ -153,6 +155,7 @@ function op_proc(kind: i32): i32 {
   if (kind == OP_MUNMAP) return P_DO_MUNMAP;
   if (kind == OP_SWAPOFF) return P_SYS_SWAPOFF;
   if (kind == OP_SWAPON) return P_SYS_SWAPON;
+  if (kind == OP_WPROTECT) return P_DO_MPROTECT;
   return P_ACCESS;
 }
 
@@ -165,7 +168,7 @@ function push_op_frame(cpu: i32, op: i32): void {
   const proc = op_proc(kind);
   if (proc == P_ACCESS) push_frame(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
   else if (proc == P_DO_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
-  else if (proc == P_DO_MUNMAP) push_frame(cpu, P_DO_MUNMAP, mm, page, arg, 0, 0, 0);
+  else if (proc == P_DO_MUNMAP || proc == P_DO_MPROTECT) push_frame(cpu, proc, mm, page, arg, 0, 0, 0);
   else if (proc == P_DO_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);
   else push_frame(cpu, proc, arg, 0, 0, 0, 0, 0); // swapoff / swapon (area)
 }

@@ -7,6 +7,7 @@ export const OP_EXIT: i32 = 4;     // the process in mm exits; a new empty one t
 export const OP_MUNMAP: i32 = 5;   // unmap pages [page, page + arg) of mm
 export const OP_SWAPOFF: i32 = 6;  // swapoff area `arg`
 export const OP_SWAPON: i32 = 7;   // swapon area `arg`
+export const OP_WPROTECT: i32 = 8; // write-protect pages [page, page + arg) of mm (mprotect read-only, then back)
 
 @inline export function op_kind(op: i32): i32 { return op >>> 28; }
 @inline export function op_arg(op: i32): i32 { return (op >>> 22) & 63; }

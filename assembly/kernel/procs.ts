@@ -52,7 +52,9 @@ export const P_RW_SWAP_PAGE_SYNC: i32 = 36;      // (page, rw) page locked → 0
 export const P_LRU_CACHE_ADD: i32 = 37;          // (page) → 0; takes pagemap_lru_lock (section 0: TestSetPageLRU only, for call_now)
 export const P_LRU_CACHE_DEL: i32 = 38;          // (page) → 0; takes pagemap_lru_lock
 export const P_MARK_PAGE_ACCESSED: i32 = 39;     // (page) → 0; activate_page takes pagemap_lru_lock (section 0: the flag test only, for call_now)
-export const P_COUNT: i32 = 40;
+// assembly/mm/memory.ts (mm/mprotect.c)
+export const P_DO_MPROTECT: i32 = 40;            // (mm, start, len) → 0; write-protects the present ptes
+export const P_COUNT: i32 = 41;
 
 // Errors returned by procedures (kernel values).
 export const ENOENT: i32 = -2;

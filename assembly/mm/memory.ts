@@ -24,7 +24,7 @@ import { trace } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
-  F_SYNC_SWAPIN, F_OOM_RECHECK,
+  F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -66,6 +66,8 @@ export const EV_ZAP_SWAP: i32 = 125;         // (entry, vp, 0)
 export const EV_EXIT: i32 = 126;             // (mm, 0, 0)
 export const EV_MUNMAP: i32 = 127;           // (mm, start, end)
 export const EV_ANON_OOM: i32 = 128;         // (vp, 0, 0)
+export const EV_MPROTECT: i32 = 129;         // (mm, start, ptes write-protected)
+export const EV_SWAPIN_NOT_CACHED: i32 = 130; // (entry, page, page's index): the page left the cache, backs out
 
 /** Packs (mm, page) into one trace word: mm << 16 | page. */
 @inline export function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
@@ -349,6 +351,15 @@ export function do_swap_page(pc: i32): i32 {
       const page = l(5);
       if (!lock_page(page)) return BLOCK;
       trace(EV_SWAP_LOCKED, entry, page, 0);
+      // F_SWAPIN_RECHECK_KEY (2.6.32-2.6.34's do_swap_page): the page may have left the swap
+      // cache while we slept, and be back under another entry; then it is not this pte's
+      // page, whatever pte_same says. Back out (the access faults again).
+      if (has(F_SWAPIN_RECHECK_KEY) && (!page_test(page, PG_SWAPCACHE) || page_index(page) != entry)) {
+        unlock_page(page);
+        put_page(page);
+        trace(EV_SWAPIN_NOT_CACHED, entry, page, page_index(page));
+        return ret(1);
+      }
       return next(6);
     }
     case 6: {
@@ -696,6 +707,48 @@ export function do_munmap(pc: i32): i32 {
       up(mm_addr(mm, MM_SEM));
       stat(S_MUNMAPS);
       trace(EV_MUNMAP, mm, l(6), l(7));
+      return ret(0);
+  }
+  return ret(0);
+}
+
+// ---- mprotect (mm/mprotect.c) ----------------------------------------------------------
+
+/** do_mprotect(mm, start, len): the net effect of mprotect(PROT_READ) then
+ *  mprotect(PROT_READ|PROT_WRITE) on the private anonymous mapping. mm/mprotect.c (2.4.16)
+ *  sys_mprotect takes mmap_sem for writing; change_protection holds page_table_lock over
+ *  change_pte_range, which rewrites each present pte with pte_modify(pte, newprot) and leaves
+ *  swap ptes alone. The second call's newprot is a private writable mapping's PAGE_COPY,
+ *  which has no write bit: the ptes end write-protected (dirty and young kept, as pte_modify's
+ *  _PAGE_CHG_MASK keeps them), and the next write takes do_wp_page. The two calls are one
+ *  section: nothing else can hold the PTL between them that does not also see the first.
+ *  l6 = start, l7 = end. */
+export function do_mprotect(pc: i32): i32 {
+  const mm = l(0);
+  switch (pc) {
+    case 0: {
+      if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
+      const start = l(1) < nPages ? l(1) : nPages;
+      const end = l(2) < nPages - start ? start + l(2) : nPages;
+      set_l(6, start);
+      set_l(7, end);
+      return next(1);
+    }
+    case 1: {
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      let n = 0;
+      for (let i = l(6); i < l(7); i++) {
+        const pte = pte_get(mm, i);
+        if (!pte_present(pte) || (pte & PTE_RW) == 0) continue;
+        pte_set(mm, i, pte & ~PTE_RW);
+        n++;
+      }
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      trace(EV_MPROTECT, mm, l(6), n);
+      return next(2);
+    }
+    case 2:
+      up(mm_addr(mm, MM_SEM));
       return ret(0);
   }
   return ret(0);

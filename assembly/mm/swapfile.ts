@@ -16,6 +16,7 @@ import {
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill, imul } from "../kernel/platform";
 import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
+import { sched_yield } from "../kernel/sched";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
   unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
@@ -27,7 +28,7 @@ import {
   P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
 import {
-  has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST,
+  has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD,
 } from "../model";
 import { put_page } from "./page_alloc";
@@ -920,7 +921,16 @@ export function try_to_unuse(pc: i32): i32 {
     case 9: {
       const page = l(7);
       const count = swap_count(slot_of(entry));
-      const cached = page_test(page, PG_SWAPCACHE);
+      // F_UNUSE_RECHECK_KEY (Hugh Dickins' 2008 fix): a racing free_swap_and_cache or
+      // remove_exclusive_swap_page (trylock only) may have taken the page out of the cache
+      // before our lock_page, and swap_out may have put it back under an entry of another
+      // area: only a page still cached under this entry is ours to write and delete, and
+      // 2.4.16's BUG below is gone.
+      const cached = page_test(page, PG_SWAPCACHE) && (!has(F_UNUSE_RECHECK_KEY) || page_index(page) == entry);
+      if (has(F_UNUSE_RECHECK_KEY)) {
+        if (count > 1 && cached && page_test(page, PG_DIRTY)) return call(P_RW_SWAP_PAGE_SYNC, 10, page, WRITE, 0, 0);
+        return unuse_delete_if(cached);
+      }
       if ((count > 0) != cached) bug(V_BUG_ON, BUG_UNUSE_CACHE, entry, page);
       // A reference remains (rare): save the data before the page leaves the cache.
       if (count > 1 && cached && page_test(page, PG_DIRTY)) {
@@ -929,11 +939,21 @@ export function try_to_unuse(pc: i32): i32 {
       return unuse_delete();
     }
     case 10:
+      if (has(F_UNUSE_RECHECK_KEY)) {
+        const page = l(7);
+        return unuse_delete_if(page_test(page, PG_SWAPCACHE) && page_index(page) == entry);
+      }
       return unuse_delete();
     case 11:
       return unuse_release();
   }
   return ret(0);
+}
+
+/** F_UNUSE_RECHECK_KEY: delete the page from the cache only when it is still this entry's. */
+function unuse_delete_if(ours: bool): i32 {
+  if (ours) return call(P_DELETE_FROM_SWAP_CACHE, 11, l(7), 0, 0, 0);
+  return unuse_release();
 }
 
 /** The next live mm (from l8) to search while others still hold the entry; once none is left,
@@ -987,6 +1007,11 @@ function unuse_release(): i32 {
   unlock_page(page);
   put_page(page);
   trace(EV_UNUSE_DONE, entry, page, swap_count(slot_of(entry)));
+  // 2.4.16's "if (current->need_resched) schedule();" at the end of each entry: the loop may
+  // be waiting on a reference another CPU holds (a read_swap_cache_async between its
+  // add_to_swap_cache -EEXIST and the swap_free); under PCT it yields, as __alloc_pages' loop
+  // does, or it would starve that CPU forever (a livelock no kernel has).
+  sched_yield(cur);
   return next(0);
 }
 

@@ -14,6 +14,7 @@ import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
+import { fmtMix, mixForks, mixSwaps, parseMix } from "./mix.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
@@ -41,6 +42,11 @@ export interface HuntCli {
   kswapd?: boolean;
   threads: boolean;
   writeRatio: string;
+  /** --mix: `all` or kind=rate,... (absent: reads and writes by --write-ratio). */
+  mix?: string;
+  /** --mms / --areas (absent: from the mix and --threads). */
+  mms?: string;
+  areas?: string;
   shrinkMs: string;
   keepGoing?: boolean;
   full?: boolean;
@@ -56,6 +62,12 @@ export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; worke
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = intOpt("cpus", o.cpus, 1, 8);
   const frames = intOpt("frames", o.frames, 4, 4096);
+  const mix = o.mix === undefined ? undefined : parseMix(o.mix);
+  // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
+  // swap to meanwhile.
+  const mmsDefault = o.threads ? (mixForks(mix) ? 2 : 1) : cpus;
+  const mms = o.mms === undefined ? mmsDefault : intOpt("mms", o.mms, 1, 8);
+  const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : intOpt("areas", o.areas, 1, 2);
   const machine: ReproMachine = {
     ...HUNT_MACHINE,
     cpus,
@@ -68,7 +80,8 @@ export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; worke
     slotsPerArea: intOpt("slots", o.slots, 2, 1 << 16),
     pageCluster: intOpt("page-cluster", o.pageCluster, 0, 8),
     kswapd: o.kswapd !== false,
-    mms: o.threads ? 1 : cpus,
+    mms,
+    areas,
   };
   const writeRatio = fractionOption("write-ratio", o.writeRatio);
   const opts: HuntOptions = {
@@ -84,6 +97,7 @@ export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; worke
     opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOpt("ops", o.ops, 1, HUNT_OPCAP),
     shareMm: o.threads,
     writeRatio,
+    ...(mix ? { mix } : {}),
     keepGoing: o.keepGoing === true,
     backend: o.backend,
     shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
@@ -308,6 +322,7 @@ async function huntRun(
       opsPerCpu: opts.opsPerCpu,
       shareMm: opts.shareMm,
       writeRatio: opts.writeRatio,
+      mix: opts.mix ? fmtMix(opts.mix) : undefined,
       keepGoing: opts.keepGoing,
       backend: opts.backend,
       shrinkMs: opts.shrinkMs,
@@ -476,7 +491,13 @@ export function registerExploreCommands(program: Command): void {
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
     .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
     .option("--no-threads", "each CPU its own process (default: threads of one mm)")
-    .option("--write-ratio <p>", "fraction of ops that write", String(HUNT_DEFAULTS.writeRatio))
+    .option("--write-ratio <p>", "fraction of ops that write (without --mix)", String(HUNT_DEFAULTS.writeRatio))
+    .option(
+      "--mix <rates>",
+      "op mix: kind=rate,... of read, write, fork, exit, munmap, wprotect, swapoff, swapon, or `all` (default: reads and writes by --write-ratio)",
+    )
+    .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
+    .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")

@@ -32,6 +32,7 @@ import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
 import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
+import { fmtMix, type HuntMix } from "./mix.js";
 
 export type SchedKind = "pct" | "random";
 
@@ -49,6 +50,8 @@ export interface HuntOptions {
   opsPerCpu: number;
   shareMm: boolean;
   writeRatio: number;
+  /** The op mix (--mix); absent: reads and writes by writeRatio. */
+  mix?: HuntMix;
   /** Collect distinct signatures until the budget instead of stopping at the first. */
   keepGoing: boolean;
   backend: Backend;
@@ -185,6 +188,7 @@ export function huntWorkloadOf(o: HuntOptions): HuntWorkload {
     mms: o.machine.mms,
     shareMm: o.shareMm,
     writeRatio: o.writeRatio,
+    ...(o.mix ? { mix: o.mix, areas: o.machine.areas } : {}),
   };
 }
 
@@ -385,6 +389,7 @@ function reproOf(
     flagNames: o.model.flagNames,
     machine: x.machine,
     sched: o.sched === "pct" ? { kind: "pct", depth: o.depth } : { kind: "random" },
+    ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
     seed: x.seed,
     ops: x.ops,
     schedule: encodeSchedule(x.schedule),

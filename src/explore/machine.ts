@@ -42,8 +42,8 @@ export const HUNT_LIMITS = {
   slots: { min: 2, max: 1 << 16 },
   pageCluster: { min: 0, max: 8 },
   depth: { min: 1, max: 9 },
-  /** No option sets it: HUNT_MACHINE's one area. */
-  areas: { min: 1, max: 1 },
+  /** HUNT_MACHINE's one area, or two for a mix that swaps off and on (`--areas`). */
+  areas: { min: 1, max: 2 },
 } as const;
 
 /** Op buffer per CPU (power of two, ≥ the longest op list a hunt writes). */

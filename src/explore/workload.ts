@@ -4,6 +4,7 @@
 // huntOp defines them and gives them to repros and messages.
 import { OP, makeOp } from "../wasm/abi.js";
 import type { ModelExports } from "../wasm/engine.js";
+import { mixThresholds, type HuntMix } from "./mix.js";
 
 export interface HuntWorkload {
   cpus: number;
@@ -12,8 +13,12 @@ export interface HuntWorkload {
   mms: number;
   /** CPUs are threads of mm 0 (else CPU c uses mm c mod mms). */
   shareMm: boolean;
-  /** Fraction of ops that write, 0..1. */
+  /** Fraction of ops that write, 0..1 (without a mix). */
   writeRatio: number;
+  /** The op mix (mix.ts); absent: reads and writes by writeRatio, each CPU on its mm. */
+  mix?: HuntMix;
+  /** Swap areas the mix's swapoff and swapon address (default 1). */
+  areas?: number;
 }
 
 /** splitmix32's finalizer (as the model's rng.ts mix32). */
@@ -41,10 +46,36 @@ export function executionSeedFrom(base: number, i: number): number {
 /** Op j of cpu in the execution with seed s. */
 export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): number {
   const r = mix32(s + Math.imul((cpu << 8) + j + 1, 0x9e3779b9)) >>> 0;
+  if (w.mix) return mixedOp(w, mixThresholds(w.mix), cpu, r);
   const write = r >>> 24 < w.writeRatio * 256;
   const page = (r & 0xffff) % w.pagesPerMm;
   const mm = w.shareMm ? 0 : cpu % w.mms;
   return makeOp(write ? OP.WRITE : OP.READ, mm, page);
+}
+
+/** Longest munmap / write-protect range of a mixed op (assembly/kernel/hunt.ts RANGE_MAX). */
+const RANGE_MAX = 8;
+
+/** A mixed op from its draw r (u32), given the mix's thresholds (assembly/kernel/hunt.ts
+ *  mixed_op): the draw's top byte picks the kind, its low half the page; a second draw
+ *  gives the mm (threads: any mm; processes: the CPU's), a fork's child, a range's length
+ *  and an area. */
+function mixedOp(w: HuntWorkload, t: readonly number[], cpu: number, r: number): number {
+  const x = r >>> 24;
+  const page = (r & 0xffff) % w.pagesPerMm;
+  const r2 = mix32(r ^ 0x2545f491) >>> 0;
+  const mm = w.shareMm ? ((r2 >>> 16) & 0xff) % w.mms : cpu % w.mms;
+  const [tWrite, tRead, tFork, tExit, tMunmap, tWprotect, tSwapoff] = t;
+  if (x < tWrite) return makeOp(OP.WRITE, mm, page);
+  if (x < tRead) return makeOp(OP.READ, mm, page);
+  if (x < tFork) return makeOp(OP.FORK, mm, 0, w.mms > 1 ? (mm + 1 + ((r2 & 0xff) % (w.mms - 1))) % w.mms : mm);
+  if (x < tExit) return makeOp(OP.EXIT, mm, 0);
+  if (x < tWprotect) {
+    const room = w.pagesPerMm - page;
+    const len = 1 + (((r2 >>> 8) & 0xff) % Math.min(room, RANGE_MAX));
+    return makeOp(x < tMunmap ? OP.MUNMAP : OP.WPROTECT, mm, page, len);
+  }
+  return makeOp(x < tSwapoff ? OP.SWAPOFF : OP.SWAPON, 0, 0, (r2 & 0xff) % (w.areas ?? 1));
 }
 
 /** Sets the model's hunt workload (assembly/kernel/hunt.ts): from here on each
@@ -53,6 +84,10 @@ export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): numb
 export function configureHuntWorkload(m: ModelExports, w: HuntWorkload): void {
   // huntOp's `top byte < writeRatio * 256` in integers: x < r  <=>  x < ceil(r) for integer x.
   m.hunt_workload(w.opsPerCpu, Math.ceil(w.writeRatio * 256), w.pagesPerMm, w.mms, w.shareMm ? 1 : 0);
+  if (w.mix) {
+    const t = mixThresholds(w.mix);
+    m.hunt_mix(t[0], t[1], t[2], t[3], t[4], t[5], t[6], w.areas ?? 1);
+  }
 }
 
 /** The same ops as lists (for a repro). */

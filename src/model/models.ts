@@ -197,6 +197,22 @@ export const FLAGS: readonly FlagInfo[] = [
       '2.4.0 mm/swapfile.c try_to_unuse and unuse_pte; 10 Aug 2001, Linus Torvalds, 2.4.8 ("Re: [BUG][PATCH] in sys_swapoff() path", Jeremy Linton\'s fix: mm/swapfile.c try_to_unuse clears only a SWAP_MAP_MAX count and leaves an undead one for the next pass, free_found_swap_entry); 16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (SetPageDirty on the page, the per-entry BKL yield)',
   },
   {
+    name: "unuse-recheck-key",
+    bit: 1 << 22,
+    what: "try_to_unuse, once it holds the page lock, deletes the page from the swap cache only while PageSwapCache and page->index is still its entry, and no longer BUGs when the two disagree (a later fix, not in 2.4.16)",
+    shipped: "2.4.16-fixed",
+    patch:
+      'Feb 2008, Hugh Dickins, "mm: try_to_unuse check removing right swpage" (2.6.25, mm/swapfile.c try_to_unuse: "if (PageSwapCache(page) && likely(page_private(page) == entry.val)) delete_from_swap_cache(page)"): a page that free_swap_and_cache or remove_exclusive_swap_page took out of the cache (trylock only) before try_to_unuse locked it may be back in the cache under another area\'s entry; 2.4.16 hits its "(swcount > 0) != PageSwapCache(page)" BUG there, or deletes the wrong entry\'s page',
+  },
+  {
+    name: "swapin-recheck-key",
+    bit: 1 << 23,
+    what: "do_swap_page, after lock_page, also backs out unless the page is still PageSwapCache with page->index == the pte's entry (a later fix, not in 2.4.16)",
+    shipped: "2.4.16-fixed",
+    patch:
+      'Andrea Arcangeli, then Hugh Dickins (2.6.32-2.6.34, mm/memory.c do_swap_page: "if (unlikely(!PageSwapCache(page) || page_private(page) != entry.val)) goto out_page"): the page found or read for the entry may have left the swap cache, and come back under another entry, while do_swap_page slept in lock_page; pte_same alone cannot see it',
+  },
+  {
     name: "anon-nolock",
     bit: 1 << 26,
     what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)",
@@ -276,6 +292,20 @@ export const MODELS: readonly ModelInfo[] = [
     flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"],
     what: "the shipped fix: atomic check-and-insert under pagecache_lock, no BKL in do_swap_page",
   },
+  {
+    name: "linux-2.4.16-fixed",
+    flags: [
+      "unique-add",
+      "pte-same-recheck",
+      "remove-exclusive",
+      "readahead-skip-header",
+      "readahead-sdl",
+      "oom-recheck",
+      "unuse-recheck-key",
+      "swapin-recheck-key",
+    ],
+    what: "2.4.16 plus every later fix of the races a hunt with fork, exit, unmap and swapoff finds in it (must be clean)",
+  },
 ];
 
 /** The release each model is, as FlagInfo.shipped names it. */
@@ -283,6 +313,7 @@ export const MODEL_RELEASE: Readonly<Record<string, string>> = {
   "linux-2.4.0": "2.4.0",
   "linux-2.4.10-pre": "2.4.10-pre9",
   "linux-2.4.16": "2.4.16",
+  "linux-2.4.16-fixed": "2.4.16-fixed",
 };
 
 export const DEFAULT_MODEL = "linux-2.4.16";

@@ -81,6 +81,8 @@ export function fmtOp(op: number): string {
       return `swapoff area ${opArg(op)}`;
     case OP.SWAPON:
       return `swapon area ${opArg(op)}`;
+    case OP.WPROTECT:
+      return `write-protect ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
   }
   return `op ${op}`;
 }

@@ -82,6 +82,9 @@ export const ReproSchema = z
     machine: ReproMachineSchema,
     /** How the execution was found (informational: replay follows `schedule`). */
     sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(L.depth.min).max(L.depth.max).optional() }),
+    /** The hunt's op mix (`--mix`, src/explore/mix.ts fmtMix) when it had one: with the hunt's
+     *  seed and options it regenerates the op lists (replay follows `ops`). */
+    mix: z.string().max(256).optional(),
     /** The execution's seed (an i32; its unsigned spelling is accepted too). */
     seed: int.min(-(2 ** 31)).max(2 ** 32 - 1),
     ops: z.array(z.array(int).max(HUNT_OPCAP, `more than ${HUNT_OPCAP} ops on one CPU (a hunt's op buffer)`)).max(MAX_CPUS),
@@ -156,7 +159,7 @@ function flagsDisagree(flags: number, names: readonly string[]): string {
 /** Why an op word cannot run on the machine (the model trusts its ops), or "". */
 function badOp(op: number, m: ReproMachine): string {
   const k = opKind(op);
-  if (k < OP.READ || k > OP.SWAPON) return `op kind ${k} is unknown`;
+  if (k < OP.READ || k > OP.WPROTECT) return `op kind ${k} is unknown`;
   if (opMm(op) >= m.mms) return `op names mm${opMm(op)}, the machine has ${m.mms}`;
   if ((k === OP.READ || k === OP.WRITE) && opPage(op) >= m.pagesPerMm) return `op names page ${opPage(op)}, an mm has ${m.pagesPerMm}`;
   if (k === OP.FORK && opArg(op) >= m.mms) return `fork into mm${opArg(op)}, the machine has ${m.mms}`;

@@ -245,7 +245,7 @@ export const RUN = { DONE: 0, VIOLATION: 1, STARVED: 2, LIMIT: 3, DIVERGED: 4, O
 export const SCHED = { RTC: 0, RANDOM: 1, PCT: 2, REPLAY: 3 } as const;
 
 /** assembly/kernel/ops.ts OP_* */
-export const OP = { READ: 1, WRITE: 2, FORK: 3, EXIT: 4, MUNMAP: 5, SWAPOFF: 6, SWAPON: 7 } as const;
+export const OP = { READ: 1, WRITE: 2, FORK: 3, EXIT: 4, MUNMAP: 5, SWAPOFF: 6, SWAPON: 7, WPROTECT: 8 } as const;
 export const makeOp = (kind: number, mm: number, page: number, arg = 0): number =>
   (kind << 28) | ((arg & 63) << 22) | ((mm & 63) << 16) | (page & 0xffff) | 0;
 export const opKind = (op: number): number => op >>> 28;
@@ -301,6 +301,7 @@ export const PROC_NAMES = [
   "lru_cache_add",
   "lru_cache_del",
   "mark_page_accessed",
+  "do_mprotect",
 ] as const;
 export const P = Object.fromEntries(PROC_NAMES.map((n, i) => [n, i])) as Record<(typeof PROC_NAMES)[number], number>;
 

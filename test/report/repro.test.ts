@@ -133,7 +133,7 @@ describe("repro files", () => {
       () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, slotsPerArea: 1 << 24 } }),
       /machine\.slotsPerArea/,
     ],
-    ["two swap areas", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, areas: 2 } }), /machine\.areas/],
+    ["three swap areas", () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, areas: 3 } }), /machine\.areas/],
     [
       "a watermark at the frame count",
       () => JSON.stringify({ ...sample(), machine: { ...HUNT_MACHINE, cpus: 2, freeHigh: HUNT_MACHINE.frames } }),

@@ -52,6 +52,9 @@ export const memoryEvents: EventTable = {
   125: (e, w) => `clears ${fmtEntry(e)} from ${vp(w)}`,
   126: (mm) => `mm${mm} torn down, a new process takes the slot`,
   127: (mm, start, end) => `mm${mm}[${start}..${end}) unmapped`,
+  // do_mprotect
+  129: (mm, start, n) => `mm${mm} from page ${start}: ${n} ptes write-protected`,
+  130: (e, f) => `${fmtPage(f)} is no longer ${fmtEntry(e)}'s swap-cache page: backs out`,
   // do_fork, copy_page_range
   600: (parent, child) => `mm${parent} → mm${child} (mm${child}'s old process exits)`,
   601: (e, w, ok) => `swap_duplicate(${fmtEntry(e)}) for ${vp(w)}${ok ? "" : " failed (copied anyway)"}`,
