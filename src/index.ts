@@ -59,8 +59,15 @@ export interface HuntOptions {
   kswapd?: boolean;
   /** The CPUs are threads of one mm (default true); false: each CPU its own process. */
   threads?: boolean;
-  /** Fraction of ops that write, 0..1 (default 0.5). */
+  /** Fraction of ops that write, 0..1 (default 0.5; without a mix). */
   writeRatio?: number;
+  /** The op mix, as `--mix`: `all` or `kind=rate,...` of read, write, fork, exit, munmap,
+   *  wprotect, swapoff, swapon (default: reads and writes by writeRatio). */
+  mix?: string;
+  /** Address spaces, 1..8 (default 1 with threads, 2 when the mix forks, one per CPU without). */
+  mms?: number;
+  /** Swap areas, 1..2 (default 2 when the mix swaps off or on, else 1). */
+  areas?: number;
   /** Time allowed to shrink each finding, in ms (default 5,000). */
   shrinkMs?: number;
   /** Collect distinct signatures until the budget instead of stopping at the first. */
@@ -96,10 +103,12 @@ const NUMBERS = [
   "writeRatio",
   "shrinkMs",
   "workers",
+  "mms",
+  "areas",
 ] as const;
 const BOOLEANS = ["kswapd", "threads", "keepGoing", "full"] as const;
 const CHOICES = { sched: ["pct", "random"], backend: ["wasm", "js"] } as const;
-const OTHERS = ["model", "with", "without", "out", "onFinding", "onProgress", "signal"] as const;
+const OTHERS = ["model", "with", "without", "mix", "out", "onFinding", "onProgress", "signal"] as const;
 const KNOWN = new Set<string>([...NUMBERS, ...BOOLEANS, ...Object.keys(CHOICES), ...OTHERS]);
 
 /** `faultsim hunt`'s defaults, from the command's definition (commander holds an option's
@@ -142,6 +151,10 @@ function huntCliOf(o: HuntOptions): HuntCli {
   if (o.model !== undefined) {
     if (typeof o.model !== "string") throw new UsageError("hunt: model must be a string");
     cli.model = o.model;
+  }
+  if (o.mix !== undefined) {
+    if (typeof o.mix !== "string") throw new UsageError("hunt: mix must be a string");
+    cli.mix = o.mix;
   }
   for (const k of ["with", "without"] as const) {
     const v = o[k];
