@@ -53,9 +53,9 @@ export const EV_SWAP_READ_NONE: i32 = 112;   // (entry, pte changed, 0)
 export const EV_SWAP_LOCKED: i32 = 113;      // (entry, page, 0): lock_page done
 export const EV_SWAP_NOT_UPTODATE: i32 = 114;// (entry, page, 0): read failed
 export const EV_PTE_CHANGED: i32 = 115;      // (entry, page, vp): pte_same failed, backs off
-export const EV_SWAP_FREE: i32 = 116;        // (entry, 0, 0): do_swap_page drops the pte's swap ref
+export const EV_FAULT_SWAP_FREE: i32 = 116;        // (entry, 0, 0): do_swap_page drops the pte's swap ref
 export const EV_SWAP_FULL_DELETE: i32 = 117; // (page, entry, 0): 2.4.10-pre vm_swap_full delete
-export const EV_REMOVE_EXCLUSIVE: i32 = 118; // (page, entry, removed)
+export const EV_FAULT_REMOVE_EXCLUSIVE: i32 = 118; // (page, entry, removed)
 export const EV_SWAP_MAP: i32 = 119;         // (page, vp, writable)
 export const EV_WP_REUSE: i32 = 120;         // (page, vp, 0)
 export const EV_WP_COPY: i32 = 121;          // (old, new, vp)
@@ -363,7 +363,7 @@ export function do_swap_page(pc: i32): i32 {
         trace(EV_PTE_CHANGED, entry, page, vpage(mm, l(1)));
         return ret(1);
       }
-      trace(EV_SWAP_FREE, entry, 0, 0);
+      trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
       return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
     }
     case 7: { // PTL and the page lock held; the pte's swap ref is gone
@@ -404,7 +404,7 @@ export function do_swap_page(pc: i32): i32 {
       set_l(8, l(8) | PTE_DIRTY);
       return call(P_SWAP_FREE, 10, entry, 0, 0, 0);
     case 9:
-      trace(EV_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
+      trace(EV_FAULT_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
       if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(9));
       return swapin_map_check_write();
     case 10:
@@ -429,7 +429,7 @@ export function do_swap_page(pc: i32): i32 {
       const page = l(5);
       if (!lock_page(page)) return BLOCK;
       trace(EV_SWAP_LOCKED, entry, page, 0);
-      trace(EV_SWAP_FREE, entry, 0, 0);
+      trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
       return call(P_SWAP_FREE, 15, entry, 0, 0, 0);
     }
     case 15: {

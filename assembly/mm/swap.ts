@@ -16,7 +16,7 @@ import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
-const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
+export const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
 
 @inline export function lru_active(): i32 { return nFrames; }
 @inline export function lru_inactive(): i32 { return nFrames + 1; }

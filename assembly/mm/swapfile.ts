@@ -73,7 +73,7 @@ export const BAD_FREED_UNDER_US: i32 = 4;// count 0 by the time SDL is held (the
 export const BAD_BAD_SLOT: i32 = 5;      // a reference to a SWAP_MAP_BAD slot dropped
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
-const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
+export const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
 
 /** SWAPFILE_CLUSTER: pages allocated sequentially before scan_swap_map looks for a new run. */
 const SWAPFILE_CLUSTER: i32 = 256;
