@@ -1,6 +1,9 @@
-// One switch from procedure id to the procedure's section function. Dense ids (procs.ts)
+// One switch from procedure id to the procedure's section function; an id it does not know is
+// a V_BUG_ON (BUG_UNKNOWN_PROC). Dense ids (procs.ts)
 // make this a jump table; each procedure's own switch over pc is another.
 import * as P from "./procs";
+import { YIELD } from "./frame";
+import { bug, V_BUG_ON, BUG_UNKNOWN_PROC } from "./check";
 import {
   access, handle_mm_fault, do_anonymous_page, do_swap_page, do_wp_page, zap_page_range, do_exit, do_munmap,
 } from "../mm/memory";
@@ -60,5 +63,7 @@ export function dispatch(proc: i32, pc: i32): i32 {
     case P.P_LRU_CACHE_DEL: return lru_cache_del(pc);
     case P.P_MARK_PAGE_ACCESSED: return mark_page_accessed(pc);
   }
-  return 0;
+  // A frame names no procedure: a model bug (a stack word overwritten, an id not listed here).
+  bug(V_BUG_ON, BUG_UNKNOWN_PROC, proc, pc);
+  return YIELD;
 }

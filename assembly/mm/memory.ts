@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
   wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
@@ -86,7 +86,7 @@ export function access(pc: i32): i32 {
       if (ret_val() == 0) return access_oom();
       return try_access();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function access_oom(): i32 {
@@ -154,7 +154,7 @@ export function handle_mm_fault(pc: i32): i32 {
       set_l(6, ret_val());
       return fault_done();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** mm/memory.c handle_pte_fault: takes PTL (first action of the section) and dispatches on
@@ -249,7 +249,7 @@ export function do_anonymous_page(pc: i32): i32 {
       return ret(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 do_anonymous_page, first section (no PTL): a read maps the zero page at once; a
@@ -446,7 +446,7 @@ export function do_swap_page(pc: i32): i32 {
       return ret(l(6));
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** The page is found or read: lock it and go on, as the release does. */
@@ -575,7 +575,7 @@ export function do_wp_page(pc: i32): i32 {
       return wp_reuse();
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** F_SHARE_COUNT_NOLOCK: 2.4.0 / pre9's switch (page_count(old_page)), PTL held. The reserved
@@ -627,7 +627,7 @@ export function zap_page_range(pc: i32): i32 {
     case 1:
       return zap_from(l(6));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function zap_from(start: i32): i32 {
@@ -677,7 +677,7 @@ export function do_exit(pc: i32): i32 {
       trace(EV_EXIT, mm, 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
@@ -698,5 +698,5 @@ export function do_munmap(pc: i32): i32 {
       trace(EV_MUNMAP, mm, l(6), l(7));
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }

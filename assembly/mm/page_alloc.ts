@@ -15,7 +15,7 @@ import {
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
-import { l, set_l, call, ret, ret_val, next, cur } from "../kernel/frame";
+import { l, set_l, call, ret, ret_val, next, cur, bad_pc } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point } from "../kernel/locks";
 import { bug, V_BUG_ON, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -145,7 +145,7 @@ export function alloc_page(pc: i32): i32 {
     case 2:
       return rebalance();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** rebalance: PF_MEMALLOC (kswapd, or reclaim allocating) takes any free page or fails;

@@ -8,7 +8,7 @@ import {
   page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
   PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
 } from "../kernel/state";
-import { l, next, ret, YIELD, BLOCK } from "../kernel/frame";
+import { l, next, ret, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import { set_state, unlock_page, lock_page } from "../kernel/locks";
 import { bug, V_PAGE_LOCK } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -102,5 +102,5 @@ export function rw_swap_page_sync(pc: i32): i32 {
       trace(EV_IO_WAIT_DONE, l(0), 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }

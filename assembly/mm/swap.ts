@@ -11,7 +11,7 @@ import {
   nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, page_flags, set_page_flags, gadd,
   gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK,
 } from "../kernel/state";
-import { l, next, ret, BLOCK } from "../kernel/frame";
+import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 
@@ -67,7 +67,7 @@ export function lru_cache_add(pc: i32): i32 {
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** lru_cache_del(page) → 0 (mm/swap.c lru_cache_del): __lru_cache_del under pagemap_lru_lock. */
@@ -133,7 +133,7 @@ export function mark_page_accessed(pc: i32): i32 {
       set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** deactivate_page: to the head of the inactive list. */

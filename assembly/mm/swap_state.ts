@@ -10,7 +10,7 @@ import {
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL } from "../kernel/locks";
 import { trace, tracing } from "../kernel/trace";
 import {
@@ -168,7 +168,7 @@ export function lookup_swap_cache(pc: i32): i32 {
       return ret(page);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- read_swap_cache_async --------------------------------------------------------------
@@ -213,7 +213,7 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 (mm/swap_state.c read_swap_cache_async(entry, wait)): swap_duplicate first (the
@@ -273,7 +273,7 @@ function read_swap_cache_async_2_4_0(pc: i32): i32 {
     case 7: // back from swap_free of our duplicate
       return ret(l(7));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function first_lookup_done(found: i32): i32 {
@@ -347,7 +347,7 @@ function read_swap_cache_async_2_4_10(pc: i32): i32 {
       rw_swap_page(l(6), READ);
       return ret(l(6));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- add_to_swap_cache ------------------------------------------------------------------
@@ -406,7 +406,7 @@ function add_to_swap_cache_unique(pc: i32): i32 {
     case 5:
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 / 2.4.10-pre mm/swap_state.c add_to_swap_cache: no swap_duplicate, no uniqueness
@@ -435,7 +435,7 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
     case 1:
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swapin_readahead -------------------------------------------------------------------
@@ -491,7 +491,7 @@ export function swapin_readahead(pc: i32): i32 {
       set_l(8, l(8) + 1);
       return readahead_release_rest();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** Reads slot l8 of the window, or returns when all are done. Entries of one area are
@@ -545,7 +545,7 @@ export function delete_from_swap_cache(pc: i32): i32 {
       put_page(l(0)); // the cache's reference
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** swap_writepage(page), page locked and its dirty bit cleared by the caller → 0. The page
@@ -581,7 +581,7 @@ export function swap_writepage(pc: i32): i32 {
       trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 1);
       return call(P_DELETE_FROM_SWAP_CACHE, 2, l(0), 0, 0, 0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.10-pre9 swap_writepage's test, no lock held: only the cache and the caller hold the

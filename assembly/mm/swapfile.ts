@@ -15,7 +15,7 @@ import {
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill, imul } from "../kernel/platform";
-import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
+import { l, set_l, next, call, ret, ret_val, BLOCK, cur, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
   unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
@@ -376,22 +376,28 @@ export function get_swap_page(pc: i32): i32 {
       return next(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swap_free, swap_duplicate, valid_swaphandles ---------------------------------------
 
 /** swap_free(entry) → 0. */
+// Locals: the argument. Sections: the entry's check, swap_list_lock, then the area's
+// sdev_lock (each a blocking lock taken first in its own section: assembly/README.md).
+const SF_ENTRY: i32 = 0;
+const SF_CHECK: i32 = 0;
+const SF_LIST_LOCK: i32 = 1;
+const SF_DEVICE_LOCK: i32 = 2;
 export function swap_free(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(SF_ENTRY);
   switch (pc) {
-    case 0:
+    case SF_CHECK:
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
-    case 1:
+      return next(SF_LIST_LOCK);
+    case SF_LIST_LOCK:
       if (!swap_info_lock_list(entry)) return BLOCK;
-      return next(2);
-    case 2: {
+      return next(SF_DEVICE_LOCK);
+    case SF_DEVICE_LOCK: {
       if (!swap_info_lock_device(entry)) return BLOCK;
       const count = swap_entry_free(entry);
       swap_info_put(entry);
@@ -399,7 +405,7 @@ export function swap_free(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
@@ -485,7 +491,7 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
       return ret(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** valid_swaphandles(entry) → slots to read from readahead_start(entry): the run of in-use,
@@ -536,7 +542,7 @@ export function valid_swaphandles(pc: i32): i32 {
     case 1:
       return valid_handles_unlocked();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** One slot of the scan: false when it ends the run (past max, free or BAD). With
@@ -616,7 +622,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
       put_page(page); // the swap cache's reference
       return ret(1);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
@@ -653,7 +659,7 @@ export function can_share_swap_page(pc: i32): i32 {
       return can_share_done(exclusive ? 1 : 0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function can_share_done(r: i32): i32 {
@@ -714,7 +720,7 @@ export function free_swap_and_cache(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
@@ -742,7 +748,7 @@ export function free_page_and_swap_cache(pc: i32): i32 {
       put_page(page);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swapoff ----------------------------------------------------------------------------
@@ -833,7 +839,7 @@ export function sys_swapoff(pc: i32): i32 {
       trace(EV_SWAPOFF_DONE, a, 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** find_next_to_unuse: the next in-use, non-BAD slot after prev, wrapping once to recheck the
@@ -933,7 +939,7 @@ export function try_to_unuse(pc: i32): i32 {
     case 11:
       return unuse_release();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** The next live mm (from l8) to search while others still hold the entry; once none is left,
@@ -1083,7 +1089,7 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       if (!lock_kernel()) return BLOCK;
       return next(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** SetPageDirty (so try_to_swap_out keeps the data without the ptes being dirty), UnlockPage,
@@ -1215,7 +1221,7 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
     case 9:
       return ret(ENOMEM);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
@@ -1330,5 +1336,5 @@ export function sys_swapon(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
