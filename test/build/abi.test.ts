@@ -1,12 +1,12 @@
 // The host's ABI is generated from assembly/ (src/build/abi-gen.mjs); these checks fail when the
-// two sides disagree: the committed src/wasm/abi.generated.ts is stale, a feature flag's name
+// two sides disagree: the committed src/wasm/abi.generated.ts or assembly/kernel/dispatch.ts is stale, a feature flag's name
 // and bit differ between src/model/models.ts and assembly/model.ts, a trace event has no
 // wording (or wording names no event), or the host's size of a layout is not the model's.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateAbi, GENERATED } from "../../src/build/abi-gen.mjs";
+import { generateAbi, generateDispatch, GENERATED, GENERATED_DISPATCH } from "../../src/build/abi-gen.mjs";
 import { EV, F, R, PROC_NAMES, P_COUNT, VIOLATION_IDS, SCHED } from "../../src/wasm/abi.js";
 import { FLAGS } from "../../src/model/models.js";
 import { EVENTS } from "../../src/report/events/index.js";
@@ -18,6 +18,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 describe("the generated ABI", () => {
   it("is what assembly/ defines today (run npm run build after changing a constant there)", () => {
     expect(readFileSync(path.join(root, GENERATED), "utf8")).toBe(generateAbi(path.join(root, "assembly")));
+  });
+
+  it("dispatches every procedure procs.ts lists (assembly/kernel/dispatch.ts is generated too)", () => {
+    expect(readFileSync(path.join(root, GENERATED_DISPATCH), "utf8")).toBe(generateDispatch(path.join(root, "assembly")));
   });
 
   it("names every procedure id below P_COUNT, and every violation id", () => {
