@@ -1,7 +1,7 @@
 // The model's exported API: what the TypeScript host calls (src/wasm/engine.ts). Plain
 // i32 in and out; state is read through zero-copy views of memory (region_table).
 export { bind_memory } from "./kernel/platform";
-import { reserve_fixed, layout_machine, region_table, ag_get, ag_set, AG_RET, AG_STATE } from "./kernel/state";
+import { reserve_fixed, layout_machine, layout_units as plan_units, layout_value as layout_word, region_table, ag_get, ag_set, AG_RET, AG_STATE } from "./kernel/state";
 import { config_base, cfg_set } from "./kernel/config";
 import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";
 import { set_tracing } from "./kernel/trace";
@@ -20,6 +20,11 @@ export function regions_addr(): i32 { return region_table(); }
 export function config_set(key: i32, value: i32): void { cfg_set(key, value); }
 /** Lays out the machine for the current config; bytes used, or -1 if memory cannot grow. */
 export function layout(): i32 { return layout_machine(); }
+/** The size layout() would give the current config, in 16-byte units (it may pass 2 GiB);
+ *  memory is left alone. Only on an instance that runs no machine: it rewrites the layout. */
+export function layout_units(): i32 { return plan_units(); }
+/** A derived size of the current layout (state.ts LAYOUT_*). */
+export function layout_value(k: i32): i32 { return layout_word(k); }
 export function reset(): void { machine_reset(); }
 export function run(maxSteps: i32): i32 { return machine_run(maxSteps); }
 export function ops_added(cpu: i32, tail: i32): void { cpu_ops_added(cpu, tail); }

@@ -6,7 +6,7 @@ import { ld } from "./platform";
 
 export const V_NONE: i32 = 0;
 export const V_SWAP_COUNT: i32 = 1;      // inv 1: swap_map count vs ptes + cache + temp refs
-export const V_SWAPCACHE_DUP: i32 = 2;   // inv 2: two swap-cache pages for one entry
+export const V_SWAPCACHE_UNIQUE: i32 = 2;   // inv 2: two swap-cache pages for one entry
 export const V_CACHE_PAGE: i32 = 3;      // inv 3: cache page key / count / slot state
 export const V_PAGE_LOCK: i32 = 4;       // inv 4: cache add/delete without the page lock
 export const V_FREE_SLOT: i32 = 5;       // inv 5: free slot referenced, or a used slot handed out
@@ -19,6 +19,16 @@ export const V_LOCK_LEAK: i32 = 11;      // a lock still held when the machine i
 export const V_BUG_ON: i32 = 12;         // other kernel BUG() conditions (page count underflow, ...)
 export const V_STACK_OVERFLOW: i32 = 13; // model bug: frame stack exhausted
 export const V_LIVELOCK: i32 = 14;       // an execution ran past its step bound
+
+// BUG() codes of V_BUG_ON (detail a) raised by the machine itself; each mm file names its own
+// (BUG_* beside its code, 200 up: swap_state 200, swapfile 300, swap 500). The host words them
+// (src/invariants/check.ts).
+export const BUG_FREE_BUSY_PAGE: i32 = 1;  // page_alloc.ts __free_pages: locked, cached, reserved, on the LRU or free
+export const BUG_PUT_PAGE_UNDERFLOW: i32 = 2; // page_alloc.ts put_page: count below zero
+export const BUG_UNKNOWN_PC: i32 = 3;      // (proc, pc): a procedure has no section pc (frame.ts bad_pc)
+export const BUG_UNKNOWN_PROC: i32 = 4;    // (proc, pc): dispatch knows no procedure proc
+export const BUG_BLOCK_CHANGED: i32 = 5;   // (proc, pc): traced build, a section returned BLOCK after changing state
+export const BUG_RESUME_AT_ENTRY: i32 = 6; // (proc, caller pc): traced build, call() would resume its caller at section 0
 
 let curAgentForBug: i32 = 0;
 let curProcForBug: i32 = 0;

@@ -1,5 +1,5 @@
 // Run-time configuration of the simulated machine, written by the host through
-// `config_set` before `machine_init`. Indices are part of the host ABI (src/wasm/abi.ts).
+// `config_set` before `machine_init`. Indices are part of the host ABI (generated into src/wasm/abi.generated.ts by the build).
 import { ld, st } from "./platform";
 
 export const CFG_NCPU: i32 = 0;          // simulated CPUs (1..8)

@@ -25,9 +25,9 @@
 // a schedule PCT reaches cheaply (whoever wants the lock waits, and runs the moment it is
 // dropped). handle_pte_fault's PTL section into do_swap_page's, which drops PTL, made the
 // 14 Sep race on linux-2.4.0 need PCT depth 4 instead of 3.
-import { ld, st } from "./platform";
+import { ld, st, st_local, TRACE_BUILT, store_count, set_store_count } from "./platform";
 import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set } from "./state";
-import { bug, V_STACK_OVERFLOW } from "./check";
+import { bug, V_STACK_OVERFLOW, V_BUG_ON, BUG_UNKNOWN_PC, BUG_BLOCK_CHANGED, BUG_RESUME_AT_ENTRY } from "./check";
 
 export const YIELD: i32 = 0;   // section ended; agent stays runnable
 export const BLOCK: i32 = 1;   // agent blocked; re-run the same section when woken
@@ -58,7 +58,7 @@ export let fp: i32 = 0;
 
 // Locals of the running frame.
 @inline export function l(i: i32): i32 { return ld(fp + 8 + (i << 2)); }
-@inline export function set_l(i: i32, v: i32): void { st(fp + 8 + (i << 2), v); }
+@inline export function set_l(i: i32, v: i32): void { st_local(fp + 8 + (i << 2), v); }
 
 /** Pushes a frame for proc with up to six arguments onto agent's stack (no section runs).
  *  Writes every word of it: frames above a stack pointer keep what they held (a reset does
@@ -74,12 +74,42 @@ export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3:
   return true;
 }
 
+/** A procedure's switch found no section pc (its `default`, after the switch): a model bug,
+ *  reported as V_BUG_ON (BUG_UNKNOWN_PC, proc, pc); the run loop stops at it. */
+export function bad_pc(): i32 {
+  bug(V_BUG_ON, BUG_UNKNOWN_PC, ld(fp), ld(fp + 4));
+  return YIELD;
+}
+
+/** Traced build: a caller's continuation is never its section 0 (that would rerun its entry). */
+@inline function check_then(then: i32): void {
+  if (TRACE_BUILT && (then & ~RESUME_NOW) == 0) bug(V_BUG_ON, BUG_RESUME_AT_ENTRY, ld(fp), then);
+}
+
+// Traced build: a section that returns BLOCK re-runs from its start when woken, so it must have
+// changed nothing before its blocking lock failed. The run loop zeroes the store count before
+// each section (section_start); a failing blocking helper (locks.ts) notes the count
+// (blocking_here) before its own bookkeeping; the run loop checks it on BLOCK (block_checked).
+let storesBeforeBlock: i32 = 0;
+@inline export function section_start(): void {
+  if (TRACE_BUILT) { set_store_count(0); storesBeforeBlock = 0; }
+}
+@inline export function blocking_here(): void {
+  if (TRACE_BUILT) storesBeforeBlock = store_count();
+}
+/** r unchanged; in the traced build, a BLOCK after stores is V_BUG_ON (BUG_BLOCK_CHANGED, proc, pc). */
+@inline export function block_checked(r: i32, proc: i32, pc: i32): i32 {
+  if (TRACE_BUILT && r == BLOCK && storesBeforeBlock != 0) bug(V_BUG_ON, BUG_BLOCK_CHANGED, proc, pc);
+  return r;
+}
+
 /** Continue at section pc of the running procedure in a later step. */
 @inline export function next(pc: i32): i32 { st(fp + 4, pc); return YIELD; }
 
 /** Call proc; the caller resumes at section `then` (or now(then)) once it returns. (Inlined,
  *  as call_now: one call, to push_frame, instead of two.) */
 @inline export function call(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
+  check_then(then);
   st(fp + 4, then);
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return YIELD;
@@ -87,6 +117,7 @@ export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3:
 
 /** Call proc and run its section 0 in this same step (see the header for when). */
 @inline export function call_now(proc: i32, then: i32, a0: i32, a1: i32, a2: i32, a3: i32): i32 {
+  check_then(then);
   st(fp + 4, then);
   push_frame(cur, proc, a0, a1, a2, a3, 0, 0);
   return CONT;

@@ -14,8 +14,13 @@ import {
   set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
 import { lru_release_pending } from "../mm/page_alloc";
-import { cur } from "./frame";
+import { cur, blocking_here } from "./frame";
 import { bug, V_LOCK_ORDER } from "./check";
+
+// V_LOCK_ORDER's details beside the lock class (a) and the held classes (b):
+export const LO_SELF: i32 = -1;       // b: the class was taken again by its holder (self-deadlock)
+export const LO_SLEEP_SPIN: i32 = -2; // a: went to sleep holding a spinlock
+export const LO_ALLOC_SPIN: i32 = -3; // a: may sleep (page allocation) holding a spinlock
 import { has, F_FREE_UNDER_PCL } from "../model";
 import {
   trace, EV_SPIN, EV_SLEEP_PAGE, EV_SLEEP_BKL, EV_LOCK_KERNEL, EV_UNLOCK_KERNEL, EV_BKL_DROPPED,
@@ -107,8 +112,9 @@ function block_on(addr: i32, state: i32): void {
 }
 
 function spin_contended(addr: i32, cls: i32): bool {
+  blocking_here();
   const owner = ld(addr);
-  if (owner == cur + 1) bug(V_LOCK_ORDER, cls, -1, 0); // self-deadlock: recursive spinlock
+  if (owner == cur + 1) bug(V_LOCK_ORDER, cls, LO_SELF, 0); // self-deadlock: recursive spinlock
   trace(EV_SPIN, cls, owner - 1, 0);
   block_on(addr, ST_SPIN);
   return false;
@@ -133,7 +139,8 @@ export function spin_trylock(addr: i32, cls: i32): bool {
 // ---- sleeping ----------------------------------------------------------------------
 /** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */
 function sleep_on(addr: i32): void {
-  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, -2, ag_get(cur, AG_HELD), addr);
+  blocking_here();
+  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, LO_SLEEP_SPIN, ag_get(cur, AG_HELD), addr);
   const depth = ag_get(cur, AG_BKL_DEPTH);
   if (depth > 0) {
     ag_set(cur, AG_BKL_SAVED, depth);
@@ -209,7 +216,7 @@ export function up_read(addr: i32): void {
 /** A point where the task may schedule() (alloc_page, try_to_free_pages): not blocking here,
  *  but the spinlock-across-sleep rule applies. */
 export function might_sleep(): void {
-  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, -3, ag_get(cur, AG_HELD), 0);
+  if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, LO_ALLOC_SPIN, ag_get(cur, AG_HELD), 0);
 }
 
 // ---- the big kernel lock ---------------------------------------------------------------
@@ -218,6 +225,7 @@ export function lock_kernel(): bool {
   const owner = gget(G_BKL);
   if (owner == cur + 1) { ag_set(cur, AG_BKL_DEPTH, ag_get(cur, AG_BKL_DEPTH) + 1); return true; }
   if (owner == 0) { gset(G_BKL, cur + 1); ag_set(cur, AG_BKL_DEPTH, 1); trace(EV_LOCK_KERNEL, 1, 0, 0); return true; }
+  blocking_here();
   trace(EV_SLEEP_BKL, owner - 1, 0, 0);
   block_on(gaddr(G_BKL), ST_SPIN);
   return false;

@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, push_frame, OP_DONE, BLOCK, CONT } from "./frame";
+import { enter_agent, push_frame, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
 import { set_state, reacquire_kernel_lock } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -200,7 +200,8 @@ function access_hit(cpu: i32, op: i32): bool {
   const proc = ld(f), pc = ld(f + 4);
   bug_context(a, proc, pc);
   if (tracing()) trace_context(gget(G_STEP), a, proc, pc);
-  return dispatch(proc, pc);
+  section_start();
+  return block_checked(dispatch(proc, pc), proc, pc);
 }
 
 /** Runs one section of agent a (inlined: once per step). */
@@ -225,7 +226,8 @@ function access_hit(cpu: i32, op: i32): bool {
     push_op_frame(a, op);
     f = enter_agent(a);
     // Its first section: named as the op start named it, and traced under that context.
-    r = dispatch(ld(f), ld(f + 4));
+    section_start();
+    r = block_checked(dispatch(ld(f), ld(f + 4)), ld(f), ld(f + 4));
   } else {
     r = run_section(a, f);
   }

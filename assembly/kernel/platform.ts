@@ -8,11 +8,20 @@
 // no bool-to-int casts (write `c ? 1 : 0`); no allocation after init.
 
 @inline export function ld(addr: i32): i32 { return load<i32>(<usize>addr); }
-@inline export function st(addr: i32, v: i32): void { store<i32>(<usize>addr, v); }
+// Stores since the traced build's run loop last reset the count (frame.ts's check that a
+// section returning BLOCK changed nothing). TRACE_BUILT is a constant: the untraced build
+// counts nothing.
+let stores: i32 = 0;
+/** Stores counted so far (traced build; 0 in the untraced one). */
+@inline export function store_count(): i32 { return stores; }
+@inline export function set_store_count(n: i32): void { if (TRACE_BUILT) stores = n; }
+@inline export function st(addr: i32, v: i32): void { if (TRACE_BUILT) stores++; store<i32>(<usize>addr, v); }
+/** A store the count leaves out: a procedure's own locals (frame.ts set_l), not shared state. */
+@inline export function st_local(addr: i32, v: i32): void { store<i32>(<usize>addr, v); }
 @inline export function ld16(addr: i32): i32 { return <i32>load<u16>(<usize>addr); }
-@inline export function st16(addr: i32, v: i32): void { store<u16>(<usize>addr, <u16>(v & 0xffff)); }
+@inline export function st16(addr: i32, v: i32): void { if (TRACE_BUILT) stores++; store<u16>(<usize>addr, <u16>(v & 0xffff)); }
 @inline export function ld8(addr: i32): i32 { return <i32>load<u8>(<usize>addr); }
-@inline export function st8(addr: i32, v: i32): void { store<u8>(<usize>addr, <u8>(v & 0xff)); }
+@inline export function st8(addr: i32, v: i32): void { if (TRACE_BUILT) stores++; store<u8>(<usize>addr, <u8>(v & 0xff)); }
 @inline export function imul(a: i32, b: i32): i32 { return a * b; }
 @inline export function idiv(a: i32, b: i32): i32 { return a / b; }
 @inline export function irem(a: i32, b: i32): i32 { return a % b; }

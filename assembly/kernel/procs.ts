@@ -1,6 +1,6 @@
 // Procedure ids: every resumable kernel path of the model. Dense, so dispatch.ts's switch
-// compiles to a jump table. The host names them in diagrams (src/wasm/abi.ts PROC_NAMES keeps
-// the same list). Arguments arrive in locals l(0).. in the order given; the value a
+// compiles to a jump table. The host names them in diagrams (PROC_NAMES, generated from these
+// names by the build: P_SWAP_FREE is "swap_free"). Arguments arrive in locals l(0).. in the order given; the value a
 // procedure returns with ret(v) is what its caller reads with ret_val().
 //
 // Entries are swap entries (state.ts swp_entry), pages are frame numbers, 0 = none.

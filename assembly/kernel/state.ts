@@ -123,11 +123,15 @@ function log2ceil(n: i32): i32 {
   return s;
 }
 
-let bump: i32 = 0;
-function take(r: i32, bytes: i32): i32 {
-  const base = bump;
+// The bump pointer counts 16-byte units, so a plan for a machine past 2 GiB (which cannot be
+// laid out: addresses are i32) still says how large it would be (layout_units).
+let bumpUnits: i32 = 0;
+/** Region r gets n items of `size` bytes, 16-byte aligned; returns its base (meaningful only
+ *  below 2 GiB). ceil(n * size / 16) without overflowing: n = 16q + rem. */
+function take(r: i32, n: i32, size: i32): i32 {
+  const base = bumpUnits << 4;
   st(REGION_TABLE + (r << 2), base);
-  bump = (bump + bytes + 15) & ~15;
+  bumpUnits += (n >> 4) * size + (((n & 15) * size + 15) >> 4);
   return base;
 }
 
@@ -143,8 +147,41 @@ export function reserve_fixed(): void {
   mem_fill(CONFIG_BASE, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
 }
 
-/** Lays out every array from the configuration; returns the bytes needed, or -1 if memory cannot grow. */
+/** Lays out every array from the configuration; returns the bytes needed, or -1 if they pass
+ *  2 GiB or memory cannot grow. */
 export function layout_machine(): i32 {
+  const units = plan_layout();
+  if (units > (0x7fffffff >> 4)) return -1;
+  const bytes = units << 4;
+  if (!ensure_memory(bytes)) return -1;
+  mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
+  return bytes;
+}
+
+/** The machine's size in 16-byte units for the current configuration, memory left alone (the
+ *  host's estimate before a machine is built: src/wasm/engine.ts layoutBytes). Sets the
+ *  layout's module globals and region table: call it on an instance that runs no machine. */
+export function layout_units(): i32 { return plan_layout(); }
+
+// layout_value(k): the layout's derived sizes, for the host's checker (src/invariants/check.ts).
+export const LAYOUT_AGENTS: i32 = 0;       // agents: CPUs, the disk, kswapd if configured
+export const LAYOUT_PAGES_SHIFT: i32 = 1;  // log2 of the ptes per mm (pages rounded up)
+export const LAYOUT_SLOTS_SHIFT: i32 = 2;  // log2 of the slots per area (rounded up)
+export const LAYOUT_HASH_SIZE: i32 = 3;    // swap-cache hash buckets
+export const LAYOUT_REST_CHECK: i32 = 4;   // 1: the fused check at rest (rest.ts) has its scratch
+export function layout_value(k: i32): i32 {
+  switch (k) {
+    case LAYOUT_AGENTS: return nAgents;
+    case LAYOUT_PAGES_SHIFT: return pagesShift;
+    case LAYOUT_SLOTS_SHIFT: return slotsShift;
+    case LAYOUT_HASH_SIZE: return hashMask + 1;
+    case LAYOUT_REST_CHECK: return nFrames <= REST_MAX_FRAMES ? 1 : 0;
+  }
+  return -1;
+}
+
+/** Every array's base from the configuration (module globals, region table); the size in units. */
+function plan_layout(): i32 {
   nCpu = cfg(CFG_NCPU);
   DISK = nCpu;
   KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
@@ -173,38 +210,36 @@ export function layout_machine(): i32 {
   fixed(R_AGENTS, AGENTS);
   fixed(R_STACKS, STACKS);
   fixed(R_AREAS, AREAS);
-  bump = FIXED_END;
-  take(R_MMS, nMm * MM_WORDS * 4); // at MMS
-  PG_COUNT = take(R_PG_COUNT, nFrames * 4);
-  PG_FLAGS = take(R_PG_FLAGS, nFrames * 4);
-  PG_INDEX = take(R_PG_INDEX, nFrames * 4);
-  PG_CONTENT = take(R_PG_CONTENT, nFrames * 4);
-  PG_LRU_NEXT = take(R_PG_LRU_NEXT, lruWords * 4);
-  PG_LRU_PREV = take(R_PG_LRU_PREV, lruWords * 4);
-  PG_HASH_NEXT = take(R_PG_HASH_NEXT, nFrames * 4);
-  FREE_STACK = take(R_FREE_STACK, nFrames * 4);
-  SWAP_MAP = take(R_SWAP_MAP, totalSlots * 2);
-  SLOT_CONTENT = take(R_SLOT_CONTENT, totalSlots * 4);
-  HASH_HEAD = take(R_HASH_HEAD, hashSize * 4);
-  PTES = take(R_PTES, totalPtes * 4);
-  SHADOW = take(R_SHADOW, totalPtes * 4);
-  WORKLOAD = take(R_WORKLOAD, WORKLOAD_WORDS * 4); // before OPS: cleared by reset, in the state hash
-  OPS = take(R_OPS, MAX_CPUS * cfg(CFG_OPCAP) * 4);
-  LOG = take(R_LOG, cfg(CFG_LOGCAP));
-  TRACE = take(R_TRACE, (cfg(CFG_TRACECAP) > 0 ? cfg(CFG_TRACECAP) : 1) * TRACE_WORDS * 4);
-  IOQ = take(R_IOQ, ioqSize * 8);
-  SWAP_TMP = take(R_SWAP_TMP, totalSlots * 4);
-  take(R_END, 0);
+  bumpUnits = FIXED_END >> 4;
+  take(R_MMS, nMm, MM_WORDS * 4); // at MMS
+  PG_COUNT = take(R_PG_COUNT, nFrames, 4);
+  PG_FLAGS = take(R_PG_FLAGS, nFrames, 4);
+  PG_INDEX = take(R_PG_INDEX, nFrames, 4);
+  PG_CONTENT = take(R_PG_CONTENT, nFrames, 4);
+  PG_LRU_NEXT = take(R_PG_LRU_NEXT, lruWords, 4);
+  PG_LRU_PREV = take(R_PG_LRU_PREV, lruWords, 4);
+  PG_HASH_NEXT = take(R_PG_HASH_NEXT, nFrames, 4);
+  FREE_STACK = take(R_FREE_STACK, nFrames, 4);
+  SWAP_MAP = take(R_SWAP_MAP, totalSlots, 2);
+  SLOT_CONTENT = take(R_SLOT_CONTENT, totalSlots, 4);
+  HASH_HEAD = take(R_HASH_HEAD, hashSize, 4);
+  PTES = take(R_PTES, totalPtes, 4);
+  SHADOW = take(R_SHADOW, totalPtes, 4);
+  WORKLOAD = take(R_WORKLOAD, WORKLOAD_WORDS, 4); // before OPS: cleared by reset, in the state hash
+  OPS = take(R_OPS, MAX_CPUS * cfg(CFG_OPCAP), 4);
+  LOG = take(R_LOG, cfg(CFG_LOGCAP), 1);
+  TRACE = take(R_TRACE, cfg(CFG_TRACECAP) > 0 ? cfg(CFG_TRACECAP) : 1, TRACE_WORDS * 4);
+  IOQ = take(R_IOQ, ioqSize, 8);
+  SWAP_TMP = take(R_SWAP_TMP, totalSlots, 4);
+  take(R_END, 0, 0);
   // Past the end of the state: reset leaves it alone and the host's state hash does not read
   // it (rest.ts writes it during a check, so it must not count as state).
   const restSlots = nFrames <= REST_MAX_FRAMES ? totalSlots : 0;
   const restFrames = nFrames <= REST_MAX_FRAMES ? nFrames : 0;
-  REST_SLOT_PTES = take(R_REST_SCRATCH, (restSlots * 2 + restFrames) * 4);
+  REST_SLOT_PTES = take(R_REST_SCRATCH, restSlots * 2 + restFrames, 4);
   REST_SLOT_CACHE = REST_SLOT_PTES + restSlots * 4;
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
-  if (!ensure_memory(bump)) return -1;
-  mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
-  return bump;
+  return bumpUnits;
 }
 
 /** Zeroes every state region (not config, not op buffers, not the choice log, not the
@@ -272,8 +307,8 @@ export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 4
 export const S_ACCESSES: i32 = 0;
 export const S_MINOR_FAULTS: i32 = 1;
 export const S_MAJOR_FAULTS: i32 = 2;
-export const S_SWAPINS: i32 = 3;          // pages read from swap
-export const S_SWAPOUTS: i32 = 4;         // pages written to swap
+export const S_SWAP_INS: i32 = 3;          // pages read from swap
+export const S_SWAP_OUTS: i32 = 4;         // pages written to swap
 export const S_READAHEAD: i32 = 5;        // pages read by readahead
 export const S_READAHEAD_HITS: i32 = 6;   // faults that found a readahead page in the cache
 export const S_RECLAIM_SCANS: i32 = 7;    // pages looked at by shrink_cache
@@ -284,8 +319,8 @@ export const S_KSWAPD_RUNS: i32 = 11;
 export const S_OOM: i32 = 12;             // faults that failed for lack of memory
 export const S_COW: i32 = 13;             // do_wp_page copies
 export const S_COW_REUSE: i32 = 14;       // do_wp_page reused in place
-export const S_EEXIST: i32 = 15;          // add_to_swap_cache -EEXIST races
-export const S_ENOENT: i32 = 16;          // add_to_swap_cache -ENOENT races
+export const S_EEXIST_RACES: i32 = 15;          // add_to_swap_cache -EEXIST races
+export const S_ENOENT_RACES: i32 = 16;          // add_to_swap_cache -ENOENT races
 export const S_PTE_CHANGED: i32 = 17;     // pte_same recheck backed off
 export const S_FORKS: i32 = 18;
 export const S_EXITS: i32 = 19;

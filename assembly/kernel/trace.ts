@@ -3,7 +3,7 @@
 // [step, agent, proc, pc, event, a, b, c]; event ids and their wording live per kernel file
 // (ranges below) and in src/report/events/. The run loop adds an EV_SECTION record for
 // a step whose section traced nothing, so every step appears at least once.
-import { st, TRACE_BUILT } from "./platform";
+import { st, TRACE_BUILT, store_count, set_store_count } from "./platform";
 import { TRACE, traceMask, gget, gset, G_TRACE_LEN, TRACE_WORDS } from "./state";
 
 // Event id ranges, one per file: kernel 1-99, memory 100-199, swap_state 200-299,
@@ -34,6 +34,7 @@ export function trace(ev: i32, a: i32, b: i32, c: i32): void {
   const n = gget(G_TRACE_LEN);
   if (n > traceMask) return; // full: keep the beginning
   const r = TRACE + ((n * TRACE_WORDS) << 2);
+  const stores = store_count(); // a trace record is not state (frame.ts block_checked)
   st(r, ctxStep);
   st(r + 4, ctxAgent);
   st(r + 8, ctxProc);
@@ -43,6 +44,7 @@ export function trace(ev: i32, a: i32, b: i32, c: i32): void {
   st(r + 24, b);
   st(r + 28, c);
   gset(G_TRACE_LEN, n + 1);
+  set_store_count(stores);
   ctxEvents++;
 }
 

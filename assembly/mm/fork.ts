@@ -7,7 +7,7 @@ import {
   pte_frame, pte_is_swap, pte_to_swp_entry, shadow_get, shadow_set, get_page, ZERO_PAGE,
   PTE_RW, PTE_YOUNG, stat, S_FORKS,
 } from "../kernel/state";
-import { l, set_l, next, call, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
@@ -46,7 +46,7 @@ export function do_fork(pc: i32): i32 {
       stat(S_FORKS);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** dup_mmap's copy of the one vma: copy_page_range(dst, src) → 0. The order is 2.4.16's
@@ -89,7 +89,7 @@ export function copy_page_range(pc: i32): i32 {
       trace(EV_COPY_DONE, dst, src, l(7));
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function copy_chunk(): i32 {

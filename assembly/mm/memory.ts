@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
   wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
@@ -53,9 +53,9 @@ export const EV_SWAP_READ_NONE: i32 = 112;   // (entry, pte changed, 0)
 export const EV_SWAP_LOCKED: i32 = 113;      // (entry, page, 0): lock_page done
 export const EV_SWAP_NOT_UPTODATE: i32 = 114;// (entry, page, 0): read failed
 export const EV_PTE_CHANGED: i32 = 115;      // (entry, page, vp): pte_same failed, backs off
-export const EV_SWAP_FREE: i32 = 116;        // (entry, 0, 0): do_swap_page drops the pte's swap ref
+export const EV_FAULT_SWAP_FREE: i32 = 116;        // (entry, 0, 0): do_swap_page drops the pte's swap ref
 export const EV_SWAP_FULL_DELETE: i32 = 117; // (page, entry, 0): 2.4.10-pre vm_swap_full delete
-export const EV_REMOVE_EXCLUSIVE: i32 = 118; // (page, entry, removed)
+export const EV_FAULT_REMOVE_EXCLUSIVE: i32 = 118; // (page, entry, removed)
 export const EV_SWAP_MAP: i32 = 119;         // (page, vp, writable)
 export const EV_WP_REUSE: i32 = 120;         // (page, vp, 0)
 export const EV_WP_COPY: i32 = 121;          // (old, new, vp)
@@ -88,7 +88,7 @@ export function access(pc: i32): i32 {
       if (ret_val() == 0) return access_oom();
       return try_access();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function access_oom(): i32 {
@@ -156,7 +156,7 @@ export function handle_mm_fault(pc: i32): i32 {
       set_l(6, ret_val());
       return fault_done();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** mm/memory.c handle_pte_fault: takes PTL (first action of the section) and dispatches on
@@ -251,7 +251,7 @@ export function do_anonymous_page(pc: i32): i32 {
       return ret(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 do_anonymous_page, first section (no PTL): a read maps the zero page at once; a
@@ -374,7 +374,7 @@ export function do_swap_page(pc: i32): i32 {
         trace(EV_PTE_CHANGED, entry, page, vpage(mm, l(1)));
         return ret(1);
       }
-      trace(EV_SWAP_FREE, entry, 0, 0);
+      trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
       return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
     }
     case 7: { // PTL and the page lock held; the pte's swap ref is gone
@@ -415,7 +415,7 @@ export function do_swap_page(pc: i32): i32 {
       set_l(8, l(8) | PTE_DIRTY);
       return call(P_SWAP_FREE, 10, entry, 0, 0, 0);
     case 9:
-      trace(EV_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
+      trace(EV_FAULT_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
       if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(9));
       return swapin_map_check_write();
     case 10:
@@ -440,7 +440,7 @@ export function do_swap_page(pc: i32): i32 {
       const page = l(5);
       if (!lock_page(page)) return BLOCK;
       trace(EV_SWAP_LOCKED, entry, page, 0);
-      trace(EV_SWAP_FREE, entry, 0, 0);
+      trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
       return call(P_SWAP_FREE, 15, entry, 0, 0, 0);
     }
     case 15: {
@@ -457,7 +457,7 @@ export function do_swap_page(pc: i32): i32 {
       return ret(l(6));
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** The page is found or read: lock it and go on, as the release does. */
@@ -586,7 +586,7 @@ export function do_wp_page(pc: i32): i32 {
       return wp_reuse();
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** F_SHARE_COUNT_NOLOCK: 2.4.0 / pre9's switch (page_count(old_page)), PTL held. The reserved
@@ -638,7 +638,7 @@ export function zap_page_range(pc: i32): i32 {
     case 1:
       return zap_from(l(6));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function zap_from(start: i32): i32 {
@@ -688,7 +688,7 @@ export function do_exit(pc: i32): i32 {
       trace(EV_EXIT, mm, 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
@@ -709,7 +709,7 @@ export function do_munmap(pc: i32): i32 {
       trace(EV_MUNMAP, mm, l(6), l(7));
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- mprotect (mm/mprotect.c) ----------------------------------------------------------

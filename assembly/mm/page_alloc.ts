@@ -15,9 +15,9 @@ import {
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
-import { l, set_l, call, ret, ret_val, next, cur } from "../kernel/frame";
+import { l, set_l, call, ret, ret_val, next, cur, bad_pc } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point } from "../kernel/locks";
-import { bug, V_BUG_ON } from "../kernel/check";
+import { bug, V_BUG_ON, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
@@ -55,7 +55,7 @@ export function wakeup_kswapd(): void {
 /** __free_pages_ok: back on the free stack. A locked, still-cached or still-listed page is a BUG. */
 function free_frame(f: i32): void {
   const fl = page_flags(f);
-  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, 1, f, fl);
+  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
   set_page_flags(f, 0);
   set_page_index(f, 0);
   const n = gget(G_NR_FREE);
@@ -77,7 +77,7 @@ export function put_page(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_RESERVED) != 0) return; // the zero page is never freed
   const c = page_count(f) - 1;
-  if (c < 0) { bug(V_BUG_ON, 2, f, c); return; }
+  if (c < 0) { bug(V_BUG_ON, BUG_PUT_PAGE_UNDERFLOW, f, c); return; }
   set_page_count(f, c);
   if (c != 0) return;
   if ((fl & PG_LRU) != 0) {
@@ -145,7 +145,7 @@ export function alloc_page(pc: i32): i32 {
     case 2:
       return rebalance();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** rebalance: PF_MEMALLOC (kswapd, or reclaim allocating) takes any free page or fails;

@@ -6,9 +6,9 @@ import { ld, st } from "../kernel/platform";
 import {
   IOQ, ioqMask, gget, gset, gadd, G_NR_ASYNC_PAGES, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
   page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
-  PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAPINS, S_SWAPOUTS, S_DISK_IOS,
+  PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
 } from "../kernel/state";
-import { l, next, ret, YIELD, BLOCK } from "../kernel/frame";
+import { l, next, ret, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import { set_state, unlock_page, lock_page } from "../kernel/locks";
 import { bug, V_PAGE_LOCK } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -79,10 +79,10 @@ export function disk(pc: i32): i32 {
   if (rw == READ) {
     set_page_content(page, slot_content(slot));
     page_set(page, PG_UPTODATE);
-    stat(S_SWAPINS);
+    stat(S_SWAP_INS);
   } else {
     set_slot_content(slot, page_content(page));
-    stat(S_SWAPOUTS);
+    stat(S_SWAP_OUTS);
   }
   stat(S_DISK_IOS);
   trace(EV_IO_DONE, page, page_index(page), rw);
@@ -102,5 +102,5 @@ export function rw_swap_page_sync(pc: i32): i32 {
       trace(EV_IO_WAIT_DONE, l(0), 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }

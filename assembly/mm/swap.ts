@@ -11,12 +11,12 @@ import {
   nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, page_flags, set_page_flags, gadd,
   gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK,
 } from "../kernel/state";
-import { l, next, ret, BLOCK } from "../kernel/frame";
+import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
-const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
+export const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
 
 @inline export function lru_active(): i32 { return nFrames; }
 @inline export function lru_inactive(): i32 { return nFrames + 1; }
@@ -67,7 +67,7 @@ export function lru_cache_add(pc: i32): i32 {
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** lru_cache_del(page) → 0 (mm/swap.c lru_cache_del): __lru_cache_del under pagemap_lru_lock. */
@@ -133,7 +133,7 @@ export function mark_page_accessed(pc: i32): i32 {
       set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** deactivate_page: to the head of the inactive list. */

@@ -6,11 +6,11 @@ import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
   G_PCL, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
-  PG_REFERENCED, S_EEXIST, S_ENOENT, S_READAHEAD,
+  PG_REFERENCED, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
-import { bug, V_SWAPCACHE_DUP, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK } from "../kernel/frame";
+import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL } from "../kernel/locks";
 import { trace, tracing } from "../kernel/trace";
 import {
@@ -55,11 +55,11 @@ export function swap_cache_count(entry: i32): i32 {
 
 /** __add_to_page_cache(page, &swapper_space, entry): caller holds PCL and the page is locked
  *  (2.4 locks it here; callers lock first). Takes the cache's page ref. Inserting a second
- *  page for an entry is the seed's race: V_SWAPCACHE_DUP, recorded with (entry, old, new). */
+ *  page for an entry is the seed's race: V_SWAPCACHE_UNIQUE, recorded with (entry, old, new). */
 export function swap_cache_insert(page: i32, entry: i32): void {
   if ((page_flags(page) & PG_LOCKED) == 0) bug(V_PAGE_LOCK, page, entry, 0);
   const other = swap_cache_find(entry);
-  if (other != 0) bug(V_SWAPCACHE_DUP, entry, other, page);
+  if (other != 0) bug(V_SWAPCACHE_UNIQUE, entry, other, page);
   set_page_flags(page, page_flags(page) | PG_SWAPCACHE);
   set_page_index(page, entry);
   get_page(page);
@@ -102,9 +102,9 @@ export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit
 export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
-const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
-const BUG_DELETE_UNCACHED: i32 = 201; // delete_from_swap_cache: page not in the swap cache
-const BUG_NEW_PAGE_LOCKED: i32 = 202; // read_swap_cache_async (2.4.10-pre9): TryLockPage of the new page failed
+export const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
+export const BUG_DELETE_UNCACHED: i32 = 201; // delete_from_swap_cache: page not in the swap cache
+export const BUG_NEW_PAGE_LOCKED: i32 = 202; // read_swap_cache_async (2.4.10-pre9): TryLockPage of the new page failed
 
 /** find_get_page(&swapper_space, entry) with PCL held: the page with a ref taken, or 0. */
 function find_get_page(entry: i32): i32 {
@@ -168,7 +168,7 @@ export function lookup_swap_cache(pc: i32): i32 {
       return ret(page);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- read_swap_cache_async --------------------------------------------------------------
@@ -213,7 +213,7 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 (mm/swap_state.c read_swap_cache_async(entry, wait)): swap_duplicate first (the
@@ -273,7 +273,7 @@ function read_swap_cache_async_2_4_0(pc: i32): i32 {
     case 7: // back from swap_free of our duplicate
       return ret(l(7));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function first_lookup_done(found: i32): i32 {
@@ -347,7 +347,7 @@ function read_swap_cache_async_2_4_10(pc: i32): i32 {
       rw_swap_page(l(6), READ);
       return ret(l(6));
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- add_to_swap_cache ------------------------------------------------------------------
@@ -375,7 +375,7 @@ function add_to_swap_cache_unique(pc: i32): i32 {
       return call(P_SWAP_DUPLICATE, now(1), l(1), 0, 0, 0);
     case 1:
       if (ret_val() == 0) {
-        stat(S_ENOENT);
+        stat(S_ENOENT_RACES);
         trace(EV_ADD_ENOENT, l(0), l(1), 0);
         return ret(ENOENT);
       }
@@ -386,7 +386,7 @@ function add_to_swap_cache_unique(pc: i32): i32 {
       const alias = swap_cache_find(l(1));
       if (alias != 0) {
         spin_unlock(gaddr(G_PCL), LK_PCL);
-        stat(S_EEXIST);
+        stat(S_EEXIST_RACES);
         trace(EV_ADD_EEXIST, l(0), l(1), alias);
         drop_tmp_ref(l(1));
         return call(P_SWAP_FREE, now(3), l(1), 0, 0, 0);
@@ -406,12 +406,12 @@ function add_to_swap_cache_unique(pc: i32): i32 {
     case 5:
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.0 / 2.4.10-pre mm/swap_state.c add_to_swap_cache: no swap_duplicate, no uniqueness
  *  check; the caller's slot reference becomes the cache's. Two pages for one entry end up side
- *  by side in the hash (V_SWAPCACHE_DUP). The caller has locked the page (the kernel BUGs
+ *  by side in the hash (V_SWAPCACHE_UNIQUE). The caller has locked the page (the kernel BUGs
  *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0 also sets PG_uptodate here, which
  *  no model path can see: a swap-out page is uptodate already, and a read's rw_swap_page_base
  *  clears it again before anyone can lock the page. 2.4.0's add_to_page_cache_locked puts the
@@ -435,7 +435,7 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
     case 1:
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swapin_readahead -------------------------------------------------------------------
@@ -491,7 +491,7 @@ export function swapin_readahead(pc: i32): i32 {
       set_l(8, l(8) + 1);
       return readahead_release_rest();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** Reads slot l8 of the window, or returns when all are done. Entries of one area are
@@ -545,7 +545,7 @@ export function delete_from_swap_cache(pc: i32): i32 {
       put_page(l(0)); // the cache's reference
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** swap_writepage(page), page locked and its dirty bit cleared by the caller → 0. The page
@@ -581,7 +581,7 @@ export function swap_writepage(pc: i32): i32 {
       trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 1);
       return call(P_DELETE_FROM_SWAP_CACHE, 2, l(0), 0, 0, 0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** 2.4.10-pre9 swap_writepage's test, no lock held: only the cache and the caller hold the

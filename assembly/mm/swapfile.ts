@@ -15,7 +15,7 @@ import {
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill, imul } from "../kernel/platform";
-import { l, set_l, next, call, ret, ret_val, BLOCK, cur } from "../kernel/frame";
+import { l, set_l, next, call, ret, ret_val, BLOCK, cur, bad_pc } from "../kernel/frame";
 import { sched_yield } from "../kernel/sched";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
@@ -74,7 +74,7 @@ export const BAD_FREED_UNDER_US: i32 = 4;// count 0 by the time SDL is held (the
 export const BAD_BAD_SLOT: i32 = 5;      // a reference to a SWAP_MAP_BAD slot dropped
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
-const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
+export const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
 
 /** SWAPFILE_CLUSTER: pages allocated sequentially before scan_swap_map looks for a new run. */
 const SWAPFILE_CLUSTER: i32 = 256;
@@ -377,22 +377,28 @@ export function get_swap_page(pc: i32): i32 {
       return next(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swap_free, swap_duplicate, valid_swaphandles ---------------------------------------
 
 /** swap_free(entry) → 0. */
+// Locals: the argument. Sections: the entry's check, swap_list_lock, then the area's
+// sdev_lock (each a blocking lock taken first in its own section: assembly/README.md).
+const SF_ENTRY: i32 = 0;
+const SF_CHECK: i32 = 0;
+const SF_LIST_LOCK: i32 = 1;
+const SF_DEVICE_LOCK: i32 = 2;
 export function swap_free(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(SF_ENTRY);
   switch (pc) {
-    case 0:
+    case SF_CHECK:
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
-    case 1:
+      return next(SF_LIST_LOCK);
+    case SF_LIST_LOCK:
       if (!swap_info_lock_list(entry)) return BLOCK;
-      return next(2);
-    case 2: {
+      return next(SF_DEVICE_LOCK);
+    case SF_DEVICE_LOCK: {
       if (!swap_info_lock_device(entry)) return BLOCK;
       const count = swap_entry_free(entry);
       swap_info_put(entry);
@@ -400,7 +406,7 @@ export function swap_free(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
@@ -486,7 +492,7 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
       return ret(1);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** valid_swaphandles(entry) → slots to read from readahead_start(entry): the run of in-use,
@@ -537,7 +543,7 @@ export function valid_swaphandles(pc: i32): i32 {
     case 1:
       return valid_handles_unlocked();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** One slot of the scan: false when it ends the run (past max, free or BAD). With
@@ -617,7 +623,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
       put_page(page); // the swap cache's reference
       return ret(1);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
@@ -654,7 +660,7 @@ export function can_share_swap_page(pc: i32): i32 {
       return can_share_done(exclusive ? 1 : 0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function can_share_done(r: i32): i32 {
@@ -715,7 +721,7 @@ export function free_swap_and_cache(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
@@ -743,7 +749,7 @@ export function free_page_and_swap_cache(pc: i32): i32 {
       put_page(page);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 // ---- swapoff ----------------------------------------------------------------------------
@@ -834,7 +840,7 @@ export function sys_swapoff(pc: i32): i32 {
       trace(EV_SWAPOFF_DONE, a, 0, 0);
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** find_next_to_unuse: the next in-use, non-BAD slot after prev, wrapping once to recheck the
@@ -947,7 +953,7 @@ export function try_to_unuse(pc: i32): i32 {
     case 11:
       return unuse_release();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** F_UNUSE_RECHECK_KEY: delete the page from the cache only when it is still this entry's. */
@@ -1108,7 +1114,7 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       if (!lock_kernel()) return BLOCK;
       return next(0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** SetPageDirty (so try_to_swap_out keeps the data without the ptes being dirty), UnlockPage,
@@ -1240,7 +1246,7 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
     case 9:
       return ret(ENOMEM);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
@@ -1355,5 +1361,5 @@ export function sys_swapon(pc: i32): i32 {
       return ret(0);
     }
   }
-  return ret(0);
+  return bad_pc();
 }

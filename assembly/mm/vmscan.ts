@@ -55,7 +55,7 @@ import {
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
-import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK } from "../kernel/frame";
+import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
   LK_PTL, LK_LRU, LK_PCL,
@@ -164,7 +164,7 @@ export function try_to_swap_out(pc: i32): i32 {
       page_set(l(6), PG_UPTODATE | PG_DIRTY);
       return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(8), 0, 0, 0);
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** Section 0: decide whether to unmap; if so clear the pte with the page locked. */
@@ -268,7 +268,7 @@ export function swap_out_mm(pc: i32): i32 {
     case 2: // back from mark_page_accessed of a young pte's page, PTL still held
       return swap_out_scan();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 /** Walks ptes until one maps a swappable page; the walk itself is atomic under PTL. */
@@ -332,7 +332,7 @@ export function swap_out(pc: i32): i32 {
     case 2:
       return swap_out_next_mm();
   }
-  return ret(0);
+  return bad_pc();
 }
 
 function swap_out_next_mm(): i32 {

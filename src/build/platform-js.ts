@@ -22,19 +22,33 @@ export function bind_memory(m: WebAssembly.Memory, base: number): void {
 export function ld(addr: number): number {
   return H32[addr >> 2];
 }
+// Stores since the run loop last reset the count (platform.ts: the JS twin can trace, so it counts).
+let stores = 0;
+export function store_count(): number {
+  return stores;
+}
+export function set_store_count(n: number): void {
+  stores = n;
+}
 export function st(addr: number, v: number): void {
+  stores++;
   H32[addr >> 2] = v;
 }
 export function ld16(addr: number): number {
   return H16[addr >> 1];
 }
+export function st_local(addr: number, v: number): void {
+  H32[addr >> 2] = v;
+}
 export function st16(addr: number, v: number): void {
+  stores++;
   H16[addr >> 1] = v & 0xffff;
 }
 export function ld8(addr: number): number {
   return H8[addr];
 }
 export function st8(addr: number, v: number): void {
+  stores++;
   H8[addr] = v & 0xff;
 }
 export function imul(a: number, b: number): number {

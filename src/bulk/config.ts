@@ -1,21 +1,9 @@
-// Machine sizing for bulk mode: option limits, the MachineConfig built from them, and an
-// estimate of the Wasm memory the layout will need (mirrors layout_machine in
-// assembly/kernel/state.ts) so a machine that cannot fit is refused with one clear line
+// Machine sizing for bulk mode: option limits, the MachineConfig built from them, and the Wasm
+// memory the layout will need (the model's own layout_machine, run as a plan that grows no
+// memory: engine.ts layoutBytes) so a machine that cannot fit is refused with one clear line
 // before the model tries to grow its memory.
-import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
-import {
-  SCHED,
-  MAX_CPUS,
-  MAX_AREAS,
-  MAX_AGENTS,
-  AGENT_WORDS,
-  STACK_FRAMES,
-  FRAME_WORDS,
-  AREA_WORDS,
-  MM_WORDS,
-  TRACE_WORDS,
-  WORKLOAD_WORDS,
-} from "../wasm/abi.js";
+import { DEFAULT_CONFIG, layoutBytes, type MachineConfig } from "../wasm/engine.js";
+import { SCHED, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
 
 /** Inclusive bounds of each size option (op encoding and swap entry limits in brackets). */
@@ -53,41 +41,9 @@ export function checkSize(name: string, v: number, min: number, max: number): vo
   if (v < min || v > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${v}`);
 }
 
-const log2ceil = (n: number): number => {
-  let s = 0;
-  while (2 ** s < n) s++;
-  return s;
-};
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-
-/** Bytes layout_machine will ask for (an upper bound within a few KiB). */
+/** Bytes layout_machine (assembly/kernel/state.ts) will ask for: the model computes it. */
 export function estimateBytes(c: MachineConfig): number {
-  const totalSlots = c.areas * 2 ** log2ceil(c.slotsPerArea); // state.ts: nAreaSlots areas
-  const totalPtes = c.mms * 2 ** log2ceil(c.pagesPerMm);
-  const hashSize = 2 ** log2ceil(Math.max(16, c.frames));
-  const ioqSize = 2 ** log2ceil(c.frames + 1);
-  const parts = [
-    64 * 1024, // static data, config block, region table, globals, stats
-    MAX_AGENTS * AGENT_WORDS * 4,
-    MAX_AGENTS * STACK_FRAMES * FRAME_WORDS * 4,
-    MAX_AREAS * AREA_WORDS * 4,
-    c.mms * MM_WORDS * 4,
-    c.frames * 4 * 5, // count, flags, index, content, hash next
-    (c.frames + 2) * 4 * 2, // LRU next/prev
-    c.frames * 4, // free stack
-    totalSlots * 2, // swap_map
-    totalSlots * 4, // slot content
-    hashSize * 4,
-    totalPtes * 4 * 2, // ptes + shadow
-    WORKLOAD_WORDS * 4, // the generator's streams
-    MAX_CPUS * c.opCap * 4,
-    c.logCap,
-    Math.max(1, c.traceCap) * TRACE_WORDS * 4,
-    ioqSize * 8,
-    totalSlots * 4, // swap tmp refs
-    c.frames <= 32 ? (totalSlots * 2 + c.frames) * 4 : 0, // rest.ts's scratch (small machines only)
-  ];
-  return parts.reduce((s, p) => s + align16(p), 0);
+  return layoutBytes(c);
 }
 
 /** Validates the sizes and builds the machine; throws UsageError with one line. */

@@ -26,17 +26,6 @@ export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "swapoff", "unkn
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
-const EVT = {
-  FAULT: 103, // memory.ts handle_pte_fault read the pte (vp, write, pte)
-  SWAP_MISS: 110, // memory.ts do_swap_page's lookup missed (entry, 0, 0)
-  SWAP_FULL_DELETE: 117, // memory.ts (page, entry, 0)
-  ADD: 202, // swap_state.ts (page, entry, pages now cached for entry)
-  GET_SWAP_PAGE: 300, // swapfile.ts (entry or 0, nr_swap_pages after, 0)
-  SWAP_FREE: 301, // swapfile.ts (entry, count after, 0)
-  FREE_SWAP: 308, // swapfile.ts free_swap_and_cache (entry, count after, 0)
-  VALID_HANDLES: 305, // swapfile.ts (first entry of the window, slots counted, refs taken)
-  TSO_GET_SWAP: 402, // vmscan.ts (vpage, page, entry)
-} as const;
 
 /** One add_to_swap_cache of a page for E, with who called it. */
 export interface AddSite {
@@ -118,10 +107,10 @@ const names = (ids: readonly number[]): string[] => ids.map((p) => PROC_NAMES[p]
 /** The route of the first swap-cache duplicate in a trace (replayed with tracing on, so
  *  add_to_swap_cache records how many pages E has); undefined when the trace has none. */
 export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | undefined {
-  const dupAt = records.findIndex((r) => r.event === EVT.ADD && r.c >= 2);
+  const dupAt = records.findIndex((r) => r.event === EV.ADD && r.c >= 2);
   if (dupAt < 0) return undefined;
   const E = records[dupAt].b;
-  const firstAt = findLast(records, dupAt, (r) => r.event === EVT.ADD && r.b === E && r.a !== records[dupAt].a);
+  const firstAt = findLast(records, dupAt, (r) => r.event === EV.ADD && r.b === E && r.a !== records[dupAt].a);
   if (firstAt < 0) return undefined;
   const stacks = callStacks(records);
   const site = (i: number): AddSite => {
@@ -151,9 +140,9 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   // try_to_swap_out's get_swap_page → E on the swapper's CPU before its add. The moment E
   // left the free pool is get_swap_page's own record (its last section), not try_to_swap_out's
   // note of the result, which comes a scheduling point later.
-  const tsoAt = findLast(records, swapper.at, (r) => r.agent === swapper.site.agent && r.event === EVT.TSO_GET_SWAP && r.c === E);
+  const tsoAt = findLast(records, swapper.at, (r) => r.agent === swapper.site.agent && r.event === EV.TSO_GET_SWAP && r.c === E);
   const gotAt =
-    tsoAt < 0 ? -1 : findLast(records, tsoAt, (r) => r.agent === swapper.site.agent && r.event === EVT.GET_SWAP_PAGE && r.a === E);
+    tsoAt < 0 ? -1 : findLast(records, tsoAt, (r) => r.agent === swapper.site.agent && r.event === EV.GET_SWAP_PAGE && r.a === E);
   if (gotAt < 0) {
     return { ...base, route: "unknown", why: "try_to_swap_out added E without a get_swap_page of its own (a page already cached?)" };
   }
@@ -164,15 +153,15 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   // entry it will read in, whatever happens to E before its cache lookup misses), and the
   // valid_swaphandles window (before its add) whose run covered E.
   const readerAgent = reader.site.agent;
-  const missAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EVT.SWAP_MISS);
-  const pteReadAt = missAt < 0 ? -1 : findLast(records, missAt, (r) => r.agent === readerAgent && r.event === EVT.FAULT);
+  const missAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EV.SWAP_MISS);
+  const pteReadAt = missAt < 0 ? -1 : findLast(records, missAt, (r) => r.agent === readerAgent && r.event === EV.FAULT);
   const faultedOnE = missAt >= 0 && records[missAt].a === E;
   const wantedFrom = faultedOnE && pteReadAt >= 0 && isSwapPteOf(records[pteReadAt].c, E) ? pteReadAt : missAt;
   const underReadahead = reader.site.callers.includes("swapin_readahead");
   const countAt = findLast(
     records,
     reader.at,
-    (r) => r.agent === readerAgent && r.event === EVT.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b,
+    (r) => r.agent === readerAgent && r.event === EV.VALID_HANDLES && E - r.a >= 0 && E - r.a < r.b,
   );
   const counted =
     countAt >= 0
@@ -182,7 +171,7 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
 
   // E's count reaching 0 before the duplicate add.
   const freeAts = records.flatMap((r, i) =>
-    i < dupAt && (r.event === EVT.SWAP_FREE || r.event === EVT.FREE_SWAP) && r.a === E && r.b === 0 ? [i] : [],
+    i < dupAt && (r.event === EV.SWAP_FREE || r.event === EV.FREE_SWAP) && r.a === E && r.b === 0 ? [i] : [],
   );
   const afterHandout = freeAts.find((i) => i > gotAt);
   if (afterHandout !== undefined) {
@@ -222,7 +211,7 @@ function cameBack(
   if (by.includes("try_to_unuse") || by.includes("sys_swapoff")) {
     return { ...common, freed, route: "swapoff", why: `try_to_unuse freed E (step ${f.step}), ${out}` };
   }
-  const swapFullDelete = records.some((r, i) => i < freeAt && r.agent === f.agent && r.event === EVT.SWAP_FULL_DELETE && r.b === E);
+  const swapFullDelete = records.some((r, i) => i < freeAt && r.agent === f.agent && r.event === EV.SWAP_FULL_DELETE && r.b === E);
   if (by.includes("do_swap_page") && (swapFullDelete || by.includes("remove_exclusive_swap_page"))) {
     return { ...common, freed, route: "vm_swap_full", why: `do_swap_page's vm_swap_full delete freed E (step ${f.step}), ${out}` };
   }

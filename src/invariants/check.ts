@@ -37,6 +37,9 @@ import {
   SWAP_MAP_MAX,
   SWAP_MAP_BAD,
   PROC_NAMES,
+  BUG,
+  LO,
+  LAYOUT,
 } from "../wasm/abi.js";
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
@@ -61,12 +64,6 @@ export interface CheckOptions {
 }
 
 const EMPTY_SLOT = 0;
-
-function log2ceil(n: number): number {
-  let s = 0;
-  while (1 << s < n) s++;
-  return s;
-}
 
 /** Word (or halfword) indices of the state arrays and per-layout scratch. */
 class Layout {
@@ -122,15 +119,15 @@ class Layout {
     this.nFrames = c.frames;
     this.nMm = c.mms;
     this.nPages = c.pagesPerMm;
-    this.pagesShift = log2ceil(c.pagesPerMm);
+    this.pagesShift = e.layoutValue(LAYOUT.PAGES_SHIFT);
     this.nSlots = c.slotsPerArea;
-    this.slotsShift = log2ceil(c.slotsPerArea);
+    this.slotsShift = e.layoutValue(LAYOUT.SLOTS_SHIFT);
     this.nCpu = c.cpus;
     this.kswapd = c.kswapd;
-    this.nAgents = c.cpus + (c.kswapd ? 2 : 1);
+    this.nAgents = e.layoutValue(LAYOUT.AGENTS);
     this.nAreas = Math.max(0, Math.min(c.areas, MAX_AREAS));
-    this.hashSize = 1 << log2ceil(c.frames < 16 ? 16 : c.frames);
-    this.small = c.frames <= 32;
+    this.hashSize = e.layoutValue(LAYOUT.HASH_SIZE);
+    this.small = e.layoutValue(LAYOUT.REST_CHECK) === 1;
     const w = (r: number) => e.region(r) >> 2;
     this.G = w(R.GLOBALS);
     this.AGENTS = w(R.AGENTS);
@@ -760,18 +757,24 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
     case "data-lost":
       return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
     case "lock-order":
-      if (b === -1) return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
-      if (a === -2) return `went to sleep holding a spinlock (held classes 0x${b.toString(16)})`;
-      if (a === -3) return `may sleep (page allocation) holding a spinlock (held classes 0x${b.toString(16)})`;
+      if (b === LO.SELF) return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
+      if (a === LO.SLEEP_SPIN) return `went to sleep holding a spinlock (held classes 0x${b.toString(16)})`;
+      if (a === LO.ALLOC_SPIN) return `may sleep (page allocation) holding a spinlock (held classes 0x${b.toString(16)})`;
       return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken inside a lock that must nest inside it (held classes 0x${b.toString(16)})`;
     case "bug-on":
-      if (a === 1) return `freeing ${fmtPage(b)} while it is locked, in the swap cache or reserved (flags 0x${(c >>> 0).toString(16)})`;
-      if (a === 2) return `put_page underflow on ${fmtPage(b)}`;
-      if (a === 200) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
-      if (a === 201) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
-      if (a === 500)
+      if (a === BUG.FREE_BUSY_PAGE)
+        return `freeing ${fmtPage(b)} while it is locked, in the swap cache or reserved (flags 0x${(c >>> 0).toString(16)})`;
+      if (a === BUG.PUT_PAGE_UNDERFLOW) return `put_page underflow on ${fmtPage(b)}`;
+      if (a === BUG.ADD_MAPPED) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
+      if (a === BUG.DELETE_UNCACHED) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === BUG.LRU_UNLINKED)
         return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
-      if (a === 300) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
+      if (a === BUG.UNUSE_CACHE) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
+      if (a === BUG.UNKNOWN_PC) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} has no section ${c}`;
+      if (a === BUG.UNKNOWN_PROC) return `model bug: no procedure ${b} (asked for section ${c})`;
+      if (a === BUG.BLOCK_CHANGED)
+        return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} section ${c} returned BLOCK after changing state`;
+      if (a === BUG.RESUME_AT_ENTRY) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} called on with section 0 as its continuation`;
       return `BUG() (${a}, ${b}, ${c})`;
     case "deadlock":
       return "no agent can run while work remains";

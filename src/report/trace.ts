@@ -1,7 +1,7 @@
 // Reading what the model recorded: trace records (assembly/kernel/trace.ts), for diagrams
 // and for the shrinker's map of steps to ops.
 import type { Engine } from "../wasm/engine.js";
-import { G, R, TRACE_WORDS } from "../wasm/abi.js";
+import { EV, G, R, TRACE_WORDS } from "../wasm/abi.js";
 
 /** One trace record: agent ran section pc of procedure proc at step and it traced event(a, b, c). */
 export interface TraceRecord {
@@ -15,8 +15,8 @@ export interface TraceRecord {
   c: number;
 }
 
-/** kernel/trace.ts EV_* the host reads itself. */
-export const EV = { SECTION: 1, OP_START: 2, OP_END: 3, SPIN: 4, VIOLATION: 11 } as const;
+/** Trace event ids (generated from assembly/ EV_*). */
+export { EV };
 
 /** The records traced so far (tracing must have been on, traceCap > 0). */
 export function readTrace(e: Engine): TraceRecord[] {

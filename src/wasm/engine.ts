@@ -15,6 +15,11 @@ export interface ModelExports {
   regions_addr(): number;
   config_set(key: number, value: number): void;
   layout(): number;
+  /** layout()'s size for the current config in 16-byte units, memory left alone (rewrites the
+   *  layout: only on an instance that runs no machine). */
+  layout_units(): number;
+  /** A derived size of the current layout (abi.ts LAYOUT). */
+  layout_value(k: number): number;
   reset(): void;
   run(maxSteps: number): number;
   ops_added(cpu: number, tail: number): void;
@@ -137,6 +142,44 @@ async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
 
 const MAX_PAGES = 65536; // 4 GiB: wasm32's limit
 
+/** Writes a machine's config words into a model instance. */
+function writeConfig(m: ModelExports, c: MachineConfig): void {
+  const set = (k: number, v: number) => m.config_set(k, v | 0);
+  set(CFG.NCPU, c.cpus);
+  set(CFG.NFRAMES, c.frames);
+  set(CFG.NMM, c.mms);
+  set(CFG.PAGES, c.pagesPerMm);
+  set(CFG.NAREAS, c.areas);
+  set(CFG.SLOTS, c.slotsPerArea);
+  set(CFG.FLAGS, c.flags);
+  set(CFG.KSWAPD, c.kswapd ? 1 : 0);
+  set(CFG.PAGE_CLUSTER, c.pageCluster);
+  set(CFG.SEED, c.seed);
+  set(CFG.SCHED, c.sched);
+  set(CFG.PCT_DEPTH, c.pctDepth);
+  set(CFG.PCT_K, c.pctK);
+  set(CFG.OPCAP, c.opCap);
+  set(CFG.LOGCAP, c.logCap);
+  set(CFG.TRACECAP, c.traceCap);
+  set(CFG.FREE_MIN, c.freeMin);
+  set(CFG.FREE_LOW, c.freeLow);
+  set(CFG.FREE_HIGH, c.freeHigh);
+  set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0);
+  set(CFG.LOG_RING, c.logRing ? 1 : 0);
+  set(CFG.SWAP_CLUSTER, c.swapCluster);
+  set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
+}
+
+let planner: Engine | undefined;
+/** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
+ *  computed by the model on an instance of its own that never grows its memory; it may pass
+ *  the model's 2 GiB (such a machine cannot be laid out). */
+export function layoutBytes(c: MachineConfig): number {
+  planner ??= Engine.wasm();
+  writeConfig(planner.m, c);
+  return planner.m.layout_units() * 16;
+}
+
 export class Engine {
   readonly backend: Backend;
   readonly memory: WebAssembly.Memory;
@@ -210,6 +253,10 @@ export class Engine {
   region(r: number): number {
     return this.I32[(this.regionTable >> 2) + r];
   }
+  /** A derived size of the machine's layout (abi.ts LAYOUT: agents, shifts, hash buckets). */
+  layoutValue(k: number): number {
+    return this.m.layout_value(k);
+  }
   /** An Int32Array view of `length` words of region r (valid until memory grows). */
   view32(r: number, length: number): Int32Array {
     return new Int32Array(this.memory.buffer, this.region(r), length);
@@ -219,30 +266,7 @@ export class Engine {
   configure(config: MachineConfig): void {
     this.config = { ...config };
     const c = this.config;
-    const set = (k: number, v: number) => this.m.config_set(k, v | 0);
-    set(CFG.NCPU, c.cpus);
-    set(CFG.NFRAMES, c.frames);
-    set(CFG.NMM, c.mms);
-    set(CFG.PAGES, c.pagesPerMm);
-    set(CFG.NAREAS, c.areas);
-    set(CFG.SLOTS, c.slotsPerArea);
-    set(CFG.FLAGS, c.flags);
-    set(CFG.KSWAPD, c.kswapd ? 1 : 0);
-    set(CFG.PAGE_CLUSTER, c.pageCluster);
-    set(CFG.SEED, c.seed);
-    set(CFG.SCHED, c.sched);
-    set(CFG.PCT_DEPTH, c.pctDepth);
-    set(CFG.PCT_K, c.pctK);
-    set(CFG.OPCAP, c.opCap);
-    set(CFG.LOGCAP, c.logCap);
-    set(CFG.TRACECAP, c.traceCap);
-    set(CFG.FREE_MIN, c.freeMin);
-    set(CFG.FREE_LOW, c.freeLow);
-    set(CFG.FREE_HIGH, c.freeHigh);
-    set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0);
-    set(CFG.LOG_RING, c.logRing ? 1 : 0);
-    set(CFG.SWAP_CLUSTER, c.swapCluster);
-    set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
+    writeConfig(this.m, c);
     let bytes: number;
     try {
       bytes = this.m.layout();

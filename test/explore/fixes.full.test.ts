@@ -7,6 +7,7 @@ import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../../src/explore/hunt.js
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { EV } from "../../src/wasm/abi.js";
 
 const base = { ...HUNT_DEFAULTS, machine: HUNT_MACHINE, seed: 7, shrinkMs: 0 };
 
@@ -76,10 +77,10 @@ describe("linux-2.4.10-pre: the swapin ABA, kernel history rediscovered", () => 
     // The story: a page deleted from the swap cache by the vm_swap_full delete (event 117) while
     // another CPU had looked it up (event 109, a hit) and later maps it (event 119).
     const recs = out.records ?? [];
-    const del = recs.find((x) => x.event === 117)!;
+    const del = recs.find((x) => x.event === EV.SWAP_FULL_DELETE)!;
     expect(del).toBeDefined();
-    const hit = recs.find((x) => x.event === 109 && x.b === del.a && x.agent !== del.agent && x.step < del.step);
+    const hit = recs.find((x) => x.event === EV.SWAP_HIT && x.b === del.a && x.agent !== del.agent && x.step < del.step);
     expect(hit).toBeDefined();
-    expect(recs.some((x) => x.event === 119 && x.a === del.a && x.agent === hit!.agent && x.step > del.step)).toBe(true);
+    expect(recs.some((x) => x.event === EV.SWAP_MAP && x.a === del.a && x.agent === hit!.agent && x.step > del.step)).toBe(true);
   }, 300_000);
 });

@@ -27,50 +27,8 @@ export const VARIANTS = [
   ["2.4.0", LINUX_2_4_0],
 ] as const;
 
-/** Trace event ids (assembly/mm/*.ts EV_*). */
-export const EV = {
-  // memory.ts
-  READ: 100,
-  FAULT: 103,
-  ANON_RACE: 108,
-  SWAP_MISS: 110,
-  SWAP_READ_NONE: 112,
-  PTE_CHANGED: 115,
-  SWAP_FULL_DELETE: 117,
-  SWAP_MAP: 119,
-  WP_RACE: 122,
-  // swap_state.ts
-  LOOKUP_HIT: 200,
-  LOOKUP_MISS: 201,
-  ADD: 202,
-  ADD_EEXIST: 203,
-  DELETE: 205,
-  READAHEAD: 206,
-  READ_BACKOFF: 207,
-  // swapfile.ts
-  GET_SWAP_PAGE: 300,
-  SWAP_FREE: 301,
-  SWAP_DUP: 303,
-  VALID_HANDLES: 305,
-  REMOVE_EXCLUSIVE: 306,
-  FREE_SWAP: 308,
-  SWAPOFF: 310,
-  SWAPOFF_DONE: 311,
-  SWAPOFF_FAILED: 312,
-  UNUSE_READ: 314,
-  UNUSE_NOMEM: 315,
-  UNUSE_PTE: 316,
-  SWAPON: 319,
-  // vmscan.ts
-  TSO_GET_SWAP: 402,
-  TSO_RETRY: 407,
-  // page_alloc.ts, page_io.ts
-  ALLOC: 500,
-  ALLOC_FAIL: 502,
-  IO_QUEUED: 550,
-  // fork.ts
-  COPY_DONE: 602,
-} as const;
+/** Trace event ids (assembly/ EV_*, generated). */
+export { EV } from "../../src/wasm/abi.js";
 
 /** Statistics counter indices for s.stat (assembly/kernel/state.ts S_*, named as in STAT_NAMES). */
 export const S = Object.fromEntries(STAT_NAMES.map((n, i) => [n, i])) as Record<StatName, number>;

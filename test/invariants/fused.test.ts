@@ -7,7 +7,21 @@
 // RUN.CLEAN exactly for those executions.
 import { describe, it, expect } from "vitest";
 import { Engine, type Backend } from "../../src/wasm/engine.js";
-import { R, G, PG, PTE, RUN, SCHED, MAX_AREAS, AREA_WORDS, MM_WORDS, AGENT_WORDS, SWAP_MAP_BAD, SWAP_MAP_MAX } from "../../src/wasm/abi.js";
+import {
+  R,
+  G,
+  PG,
+  PTE,
+  RUN,
+  SCHED,
+  LAYOUT,
+  MAX_AREAS,
+  AREA_WORDS,
+  MM_WORDS,
+  AGENT_WORDS,
+  SWAP_MAP_BAD,
+  SWAP_MAP_MAX,
+} from "../../src/wasm/abi.js";
 import { checkInvariants, fusedCleanAtRest, swapCacheBucket } from "../../src/invariants/check.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "../../src/explore/workload.js";
@@ -17,8 +31,6 @@ import { cleanState } from "./build.js";
 
 const Q = { quiescent: true };
 const FULL = { quiescent: true, full: true };
-
-const log2ceil = (n: number): number => Math.ceil(Math.log2(n));
 
 /** A small deterministic PRNG for the mutations. */
 function rng(seed: number): (n: number) => number {
@@ -53,7 +65,7 @@ function checkedWords(e: Engine): Word[] {
   for (const k of [G.NR_FREE, G.NR_SWAP_PAGES, G.PCL, G.SLL, G.LRU_LOCK, G.BKL, G.SWAPOFF_AREA]) {
     out.push({ at: g + k, u16: false, stray: false, what: `G${k}` });
   }
-  const nAgents = c.cpus + (c.kswapd ? 2 : 1);
+  const nAgents = e.layoutValue(LAYOUT.AGENTS);
   w32(R.AGENTS, nAgents * AGENT_WORDS, "agents");
   w32(R.AREAS, c.areas * AREA_WORDS, "areas");
   const beyond = e.region(R.AREAS) >> 2;
@@ -70,12 +82,12 @@ function checkedWords(e: Engine): Word[] {
     [R.FREE_STACK, "free stack"],
   ] as const)
     w32(r, c.frames, what);
-  w32(R.HASH_HEAD, 1 << log2ceil(Math.max(16, c.frames)), "hash head");
-  const slots = c.areas << log2ceil(c.slotsPerArea);
+  w32(R.HASH_HEAD, e.layoutValue(LAYOUT.HASH_SIZE), "hash head");
+  const slots = c.areas << e.layoutValue(LAYOUT.SLOTS_SHIFT);
   w32(R.SLOT_CONTENT, slots, "slot content");
   const sm = e.region(R.SWAP_MAP) >> 1;
   for (let i = 0; i < slots; i++) out.push({ at: sm + i, u16: true, stray: false, what: `swap map[${i}]` });
-  const ptes = c.mms << log2ceil(c.pagesPerMm);
+  const ptes = c.mms << e.layoutValue(LAYOUT.PAGES_SHIFT);
   w32(R.PTES, ptes, "pte");
   w32(R.SHADOW, ptes, "shadow");
   return out;

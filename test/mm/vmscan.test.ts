@@ -632,8 +632,8 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       let freeSteps = 0;
       for (let n = 0; n < 200 && d.step(0); n++) if (s.g(G.BKL) === 0) freeSteps++;
       expect(d.violation()).toBe("none");
-      const dropped = d.trace.filter((r) => r.agent === 0 && r.event === 9).length; // EV_BKL_DROPPED
-      const retaken = d.trace.filter((r) => r.agent === 0 && r.event === 10).length; // EV_BKL_RETAKEN
+      const dropped = d.trace.filter((r) => r.agent === 0 && r.event === EV.BKL_DROPPED).length;
+      const retaken = d.trace.filter((r) => r.agent === 0 && r.event === EV.BKL_RETAKEN).length;
       expect(dropped).toBeGreaterThan(1); // the pass's loop top, each page, swap_out
       // Each drop is retaken before CPU0's next section (the last one, if the procedure
       // returned right after it, when the task would run again).

@@ -201,7 +201,7 @@ export function replay(build: () => Rig, choices: readonly number[]) {
 /** The trace as readable lines, for debugging a schedule (describeEvent wording). */
 export function story(trace: readonly TraceRecord[], cpus: number, from = 0): string {
   return trace
-    .filter((r) => r.step >= from && r.event !== 1)
+    .filter((r) => r.step >= from && r.event !== EV.SECTION)
     .map((r) => `${r.step}\t${r.agent === cpus ? "disk" : `CPU${r.agent}`}\t${r.proc}: ${describeEvent(r.event, r.a, r.b, r.c)}`)
     .join("\n");
 }

@@ -35,7 +35,6 @@ const zapFreeEv = (flags: number) => ((flags & EXCLUSIVE_NOLOCK) !== 0 ? EV.SWAP
 import { modelViolation, checkInvariants } from "../../src/invariants/index.js";
 import { readTrace } from "../../src/report/trace.js";
 
-const EV_LOCK_KERNEL = 7; // assembly/kernel/trace.ts
 const vpage = (mm: number, page: number) => (mm << 16) | page;
 
 /** The state the set-up left is one the kernel could be in: every invariant holds. */
@@ -330,7 +329,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
     { what: "CPU1 deletes the exclusive page from the cache (vm_swap_full)", agent: T, ev: EV.SWAP_FULL_DELETE, b: x.E },
     { what: "... and swap_frees E completely", agent: T, ev: EV.SWAP_FREE, a: x.E, b: 0 },
     { what: "CPU1 reads the value", agent: T, ev: EV.READ, a: vpage(0, 1), b: x.value },
-    { what: "CPU0 gets the BKL", agent: A, ev: EV_LOCK_KERNEL },
+    { what: "CPU0 gets the BKL", agent: A, ev: EV.LOCK_KERNEL },
     { what: "readahead does nothing", agent: A, ev: EV.VALID_HANDLES, b: 0 },
     { what: "bare read_swap_cache_async: lookup misses", agent: A, ev: EV.LOOKUP_MISS, a: x.E },
     { what: "it allocates", agent: A, ev: EV.ALLOC },
@@ -448,7 +447,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
           { what: "swapon straight after", agent: S, ev: EV.SWAPON, a: 0 },
         ]) as Beat[]),
     { what: "B's get_swap_page hands out E again", agent: B, ev: EV.GET_SWAP_PAGE, a: x.E },
-    { what: "A gets the BKL", agent: A, ev: EV_LOCK_KERNEL },
+    { what: "A gets the BKL", agent: A, ev: EV.LOCK_KERNEL },
     // E0:1's window starts at the header slot 0: 2.4.10-pre9's scan stops there at once.
     { what: "A's readahead reads nothing", agent: A, ev: EV.VALID_HANDLES, b: 0 },
     { what: "A's lookup misses", agent: A, ev: EV.LOOKUP_MISS, a: x.E },

@@ -2,6 +2,7 @@
 // "<procedure>: <text>", so each text continues the procedure's name the way the seed mail
 // writes its diagrams: "add_to_swap_cache: (page 5, E0:1) → -EEXIST, page 3 got in first".
 import { type EventTable, fmtPage, fmtEntry } from "./types.js";
+import { EV } from "../../wasm/abi.js";
 
 /** The entries of a readahead window: "E0:8..E0:15". */
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
@@ -9,18 +10,19 @@ const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first
 const call = (f: number, e: number): string => `(${fmtPage(f)}, ${fmtEntry(e)})`;
 
 export const swapStateEvents: EventTable = {
-  200: (e, f) => `lookup ${fmtEntry(e)} → ${fmtPage(f)}`,
-  201: (e) => `lookup ${fmtEntry(e)} misses`,
-  202: (f, e, n) => `${call(f, e)} → 0` + (n > 1 ? `: ${n} pages now cached for ${fmtEntry(e)}` : ""),
-  203: (f, e, other) => `${call(f, e)} → -EEXIST, ${fmtPage(other)} got in first`,
-  204: (f, e) => `${call(f, e)} → -ENOENT, ${fmtEntry(e)} was freed`,
-  205: (f, e) => `removes ${fmtPage(f)} (${fmtEntry(e)}), frees the slot`,
-  206: (e, first, n) => (n === 0 ? `nothing to read around ${fmtEntry(e)}` : `window ${fmtWindow(first, n)} around ${fmtEntry(e)}`),
-  207: (f, e, other) => `${fmtEntry(e)} got ${fmtPage(other)} meanwhile: drops its new ${fmtPage(f)}`,
-  208: (f, e) => `swap_duplicate(${fmtEntry(e)}) failed: drops new ${fmtPage(f)}`,
-  209: (f, e) => `${fmtEntry(e)} exclusive: freed from cache, no write of ${fmtPage(f)}`,
-  210: (e) => `stops at ${fmtEntry(e)}`,
-  211: (e, f) => `${fmtPage(f)} left the cache while we waited for its lock: looks up ${fmtEntry(e)} again`,
-  212: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
-  213: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
+  [EV.LOOKUP_HIT]: (e, f) => `lookup ${fmtEntry(e)} → ${fmtPage(f)}`,
+  [EV.LOOKUP_MISS]: (e) => `lookup ${fmtEntry(e)} misses`,
+  [EV.ADD]: (f, e, n) => `${call(f, e)} → 0` + (n > 1 ? `: ${n} pages now cached for ${fmtEntry(e)}` : ""),
+  [EV.ADD_EEXIST]: (f, e, other) => `${call(f, e)} → -EEXIST, ${fmtPage(other)} got in first`,
+  [EV.ADD_ENOENT]: (f, e) => `${call(f, e)} → -ENOENT, ${fmtEntry(e)} was freed`,
+  [EV.DELETE]: (f, e) => `removes ${fmtPage(f)} (${fmtEntry(e)}), frees the slot`,
+  [EV.READAHEAD]: (e, first, n) =>
+    n === 0 ? `nothing to read around ${fmtEntry(e)}` : `window ${fmtWindow(first, n)} around ${fmtEntry(e)}`,
+  [EV.READ_BACKOFF]: (f, e, other) => `${fmtEntry(e)} got ${fmtPage(other)} meanwhile: drops its new ${fmtPage(f)}`,
+  [EV.READ_NOSLOT]: (f, e) => `swap_duplicate(${fmtEntry(e)}) failed: drops new ${fmtPage(f)}`,
+  [EV.WRITE_NOT_NEEDED]: (f, e) => `${fmtEntry(e)} exclusive: freed from cache, no write of ${fmtPage(f)}`,
+  [EV.READAHEAD_STOP]: (e) => `stops at ${fmtEntry(e)}`,
+  [EV.LOOKUP_RACED]: (e, f) => `${fmtPage(f)} left the cache while we waited for its lock: looks up ${fmtEntry(e)} again`,
+  [EV.READAHEAD_THROTTLED]: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
+  [EV.READ_WAIT_DONE]: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
 };

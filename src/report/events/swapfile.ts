@@ -2,6 +2,7 @@
 // "<procedure>: <text>", so each text continues the procedure's name in the seed mail's
 // wording: "get_swap_page: → E0:1", "swap_duplicate: E0:1 → 2".
 import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
+import { EV } from "../../wasm/abi.js";
 
 /** memory.ts vpage(): mm << 16 | page in one trace word. */
 const vp = (w: number): string => fmtVpage(w >>> 16, w & 0xffff);
@@ -22,32 +23,32 @@ const errno = (e: number): string => ERRNO[e] ?? String(e);
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 
 export const swapfileEvents: EventTable = {
-  300: (e, nr) => (e === 0 ? `no swap (${nr} free)` : `→ ${fmtEntry(e)} (${nr} free)`),
-  301: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 0 ? ", slot free" : ""),
-  302: (e, why, count) => `${BAD_ENTRY[why] ?? "Bad swap entry"} ${fmtEntry(e)}` + (count ? ` (count ${count})` : ""),
-  303: (e, count, ok) => (ok ? `${fmtEntry(e)} → ${count}` : `${fmtEntry(e)} fails (count ${count})`),
-  304: (e) => `swap entry overflow: ${fmtEntry(e)} pinned at SWAP_MAP_MAX`,
-  305: (first, n, refs) =>
+  [EV.GET_SWAP_PAGE]: (e, nr) => (e === 0 ? `no swap (${nr} free)` : `→ ${fmtEntry(e)} (${nr} free)`),
+  [EV.SWAP_FREE]: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 0 ? ", slot free" : ""),
+  [EV.BAD_ENTRY]: (e, why, count) => `${BAD_ENTRY[why] ?? "Bad swap entry"} ${fmtEntry(e)}` + (count ? ` (count ${count})` : ""),
+  [EV.SWAP_DUP]: (e, count, ok) => (ok ? `${fmtEntry(e)} → ${count}` : `${fmtEntry(e)} fails (count ${count})`),
+  [EV.SWAP_DUP_OVERFLOW]: (e) => `swap entry overflow: ${fmtEntry(e)} pinned at SWAP_MAP_MAX`,
+  [EV.VALID_HANDLES]: (first, n, refs) =>
     n === 0 ? "nothing to read" : `${n} slot${n === 1 ? "" : "s"} ${fmtWindow(first, n)}${refs ? ", refs taken" : ""}`,
-  306: (f, e, removed) => `${fmtPage(f)} (${fmtEntry(e)}) ${removed ? "removed from swap cache" : "not exclusive"}`,
-  307: (f, r, count) => `${fmtPage(f)} (count ${count}) → ${r}`,
-  308: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 1 ? ", only the cache left" : count === 0 ? ", slot free" : ""),
-  309: (f, e) => `deletes ${fmtPage(f)} (${fmtEntry(e)}) from swap cache`,
-  310: (a, used) => `swap area ${a} no longer allocatable, ${used} slots in use`,
-  311: (a) => `swap area ${a} off`,
-  312: (a, err) => `try_to_unuse → ${errno(err)}: swap area ${a} back as WRITEOK`,
-  313: (a) => `swap area ${a} not active → -EINVAL`,
-  314: (e, count) => `reads ${fmtEntry(e)} (count ${count})`,
-  315: (e, count) => `nothing read for ${fmtEntry(e)} (count ${count}) → -ENOMEM`,
-  316: (f, w, e) => `${vp(w)}: ${fmtEntry(e)} → ${fmtPage(f)}`,
-  317: (e) => `cleared swap entry overflow of ${fmtEntry(e)}`,
-  318: (e, f, count) => `${fmtEntry(e)} done, ${fmtPage(f)} left dirty (count ${count})`,
-  319: (a, pages, prio) => `Adding Swap: area ${a}, ${pages} pages (priority ${prio})`,
-  320: (a, err) => `swap area ${a} → ${errno(err)}`,
-  321: (e) => `${fmtEntry(e)} freed meanwhile`,
-  322: (e, count) => `${fmtEntry(e)} in use (count ${count}), no lock held`,
-  323: (e, count) => `VM: Undead swap entry ${fmtEntry(e)} (count ${count})`,
-  324: (e, count) => `forces ${fmtEntry(e)}'s count ${count} to 0, slot free`,
-  325: (f, w) => `${vp(w)} already maps ${fmtPage(f)}: pte made dirty`,
-  326: (e, f, count) => `${fmtEntry(e)} searched, ${fmtPage(f)} released (count ${count})`,
+  [EV.REMOVE_EXCLUSIVE]: (f, e, removed) => `${fmtPage(f)} (${fmtEntry(e)}) ${removed ? "removed from swap cache" : "not exclusive"}`,
+  [EV.CAN_SHARE]: (f, r, count) => `${fmtPage(f)} (count ${count}) → ${r}`,
+  [EV.FREE_SWAP]: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 1 ? ", only the cache left" : count === 0 ? ", slot free" : ""),
+  [EV.FREE_SWAP_DELETE]: (f, e) => `deletes ${fmtPage(f)} (${fmtEntry(e)}) from swap cache`,
+  [EV.SWAPOFF]: (a, used) => `swap area ${a} no longer allocatable, ${used} slots in use`,
+  [EV.SWAPOFF_DONE]: (a) => `swap area ${a} off`,
+  [EV.SWAPOFF_FAILED]: (a, err) => `try_to_unuse → ${errno(err)}: swap area ${a} back as WRITEOK`,
+  [EV.SWAPOFF_EINVAL]: (a) => `swap area ${a} not active → -EINVAL`,
+  [EV.UNUSE_READ]: (e, count) => `reads ${fmtEntry(e)} (count ${count})`,
+  [EV.UNUSE_NOMEM]: (e, count) => `nothing read for ${fmtEntry(e)} (count ${count}) → -ENOMEM`,
+  [EV.UNUSE_PTE]: (f, w, e) => `${vp(w)}: ${fmtEntry(e)} → ${fmtPage(f)}`,
+  [EV.UNUSE_MAX_RESET]: (e) => `cleared swap entry overflow of ${fmtEntry(e)}`,
+  [EV.UNUSE_DONE]: (e, f, count) => `${fmtEntry(e)} done, ${fmtPage(f)} left dirty (count ${count})`,
+  [EV.SWAPON]: (a, pages, prio) => `Adding Swap: area ${a}, ${pages} pages (priority ${prio})`,
+  [EV.SWAPON_BUSY]: (a, err) => `swap area ${a} → ${errno(err)}`,
+  [EV.UNUSE_SKIP]: (e) => `${fmtEntry(e)} freed meanwhile`,
+  [EV.SWAP_DUP_CHECKED]: (e, count) => `${fmtEntry(e)} in use (count ${count}), no lock held`,
+  [EV.UNUSE_UNDEAD]: (e, count) => `VM: Undead swap entry ${fmtEntry(e)} (count ${count})`,
+  [EV.UNUSE_CLEARED]: (e, count) => `forces ${fmtEntry(e)}'s count ${count} to 0, slot free`,
+  [EV.UNUSE_PTE_DIRTY]: (f, w) => `${vp(w)} already maps ${fmtPage(f)}: pte made dirty`,
+  [EV.UNUSE_RELEASED]: (e, f, count) => `${fmtEntry(e)} searched, ${fmtPage(f)} released (count ${count})`,
 };
