@@ -751,5 +751,5 @@ export function do_mprotect(pc: i32): i32 {
       up(mm_addr(mm, MM_SEM));
       return ret(0);
   }
-  return ret(0);
+  return bad_pc();
 }
