@@ -83,7 +83,19 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const end = first + o.executions; // Infinity without --executions
   const c: HuntCheckpoint = from
     ? { ...from, hits: { ...from.hits }, hash: { ...from.hash }, signatures: [...from.signatures] }
-    : { first, next: first, steps: 0, hits: {}, hash: emptySeqHash(), signatures: [], elapsedMs: 0, maxDecisions: 0, agentMask: 0, pctK, decisionSum: 0 };
+    : {
+        first,
+        next: first,
+        steps: 0,
+        hits: {},
+        hash: emptySeqHash(),
+        signatures: [],
+        elapsedMs: 0,
+        maxDecisions: 0,
+        agentMask: 0,
+        pctK,
+        decisionSum: 0,
+      };
   const seen = new Set<string>(c.signatures);
   const findings: Finding[] = [];
   let replayer: Replayer | undefined;
@@ -115,7 +127,12 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
       if (!r.found && ms >= 5) rate = r.executions / ms;
       add(c, r);
       c.next += r.executions; // up to and including a finding: the round stops there
-      o.onProgress?.({ executions: c.next - first, steps: c.steps, elapsedMs: before + performance.now() - start, findings: c.signatures.length });
+      o.onProgress?.({
+        executions: c.next - first,
+        steps: c.steps,
+        elapsedMs: before + performance.now() - start,
+        findings: c.signatures.length,
+      });
       const f = r.found;
       if (f?.replay && !seen.has(f.signature)) {
         seen.add(f.signature);
