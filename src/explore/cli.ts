@@ -88,7 +88,8 @@ export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessE
     index = Number(v);
   }
   if (index >= count) throw new UsageError(`--shard: part ${index} of ${count} does not exist (parts are 0..${count - 1})`);
-  if (executions > EXECUTION_SPACE) throw new UsageError(`--executions ${executions}: a sharded campaign has at most 2^32 executions`);
+  if (Number.isFinite(executions) && executions > EXECUTION_SPACE)
+    throw new UsageError(`--executions ${executions}: a sharded campaign has at most 2^32 executions`);
   const total = Number.isFinite(executions) ? executions : EXECUTION_SPACE;
   return { index, count, total, ...shardRange(index, count, total) };
 }
