@@ -8,7 +8,7 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
-import { loadRepro, type Repro, type ReproMachine } from "../report/repro.js";
+import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
@@ -448,6 +448,8 @@ async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
   checkOutDir(plan.out);
+  // A killed campaign may have left a temporary repro file (never a partial repro).
+  if (plan.resumed) sweepStaleTemps(plan.out);
   const events = plan.resumed ? EventStream.append(plan.resumed) : EventStream.open(o.jsonl);
   // With --jsonl -, stdout is the event stream: the summary goes to stderr.
   const summary = o.jsonl === "-" ? process.stderr : process.stdout;

@@ -4,7 +4,7 @@
 // the merge of one process's stream over the same executions. The kills themselves
 // (SIGKILL at random moments, then `hunt --resume`) are in resume.full.test.ts.
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync, truncateSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, readdirSync, writeFileSync, mkdirSync, truncateSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resolveModel } from "../../src/model/models.js";
@@ -214,5 +214,17 @@ describe("hunt --resume FILE", () => {
     writeFileSync(events, [JSON.stringify({ ...start, modelId: "000000000000" }), ...lines.slice(1)].join("\n"));
     expect(await faultsim("hunt", "--resume", events)).toBe(2);
     expect(io.err).toMatch(/recorded by model build 000000000000/);
+  });
+});
+
+describe("sweepStaleTemps", () => {
+  it("removes only writeTemp's files of processes that are gone", async () => {
+    const { sweepStaleTemps } = await import("../../src/report/repro.js");
+    const dead = ".faultsim-999999999-abc-0.tmp"; // above Linux's pid_max: no such process
+    const mine = `.faultsim-${process.pid}-abc-1.tmp`;
+    const user = ".faultsim-999999999-notes.txt";
+    for (const f of [dead, mine, user]) writeFileSync(path.join(dir, f), "x");
+    expect(sweepStaleTemps(dir)).toEqual([dead]);
+    expect(readdirSync(dir).sort()).toEqual([mine, user].sort());
   });
 });
