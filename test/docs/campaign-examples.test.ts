@@ -34,6 +34,10 @@ function underDir(words: string[]): string[] {
   return words.map((w, i) => (["--out", "--jsonl", "--resume"].includes(words[i - 1]) ? path.join(dir, w) : w));
 }
 
+/** GitHub's expression for the matrix's part, as the workflow writes it. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
+const MATRIX_SHARD = "${{ matrix.shard }}";
+
 /** The value of a --name option in a command's words. */
 const optionOf = (words: string[], name: string) => words[words.indexOf(name) + 1];
 
@@ -91,20 +95,20 @@ describe("docs/examples", () => {
     const shards: number[] = hunt.strategy.matrix.shard;
     const run = hunt.steps.map((s: { run?: string }) => s.run ?? "").find((r: string) => r.includes("faultsim hunt"));
     // The matrix expression as one word (it has spaces), then the command's words.
-    const words = faultsimWords(run.replace(/\|\|.*$/, "").replaceAll("${{ matrix.shard }}", "@SHARD@"));
+    const words = faultsimWords(run.replace(/\|\|.*$/, "").replaceAll(MATRIX_SHARD, "@SHARD@"));
     const [part, count] = optionOf(words, "--shard").split("/");
     expect(part).toBe("@SHARD@");
     expect(shards).toEqual([...Array(Number(count)).keys()]); // every part, once
     const upload = hunt.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/upload-artifact"));
     expect(upload.if).toBe("always()");
-    expect(upload.with.path).toContain(optionOf(words, "--jsonl").replace("@SHARD@", "${{ matrix.shard }}"));
+    expect(upload.with.path).toContain(optionOf(words, "--jsonl").replace("@SHARD@", MATRIX_SHARD));
     expect(upload.with.path).toContain(`${optionOf(words, "--out")}/`);
     const merge = wf.jobs.merge;
     expect(merge.needs).toBe("hunt");
     expect(merge.if).toBe("always()");
     const download = merge.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/download-artifact"));
     expect(download.with.pattern).toBe("shard-*");
-    expect(upload.with.name).toBe("shard-${{ matrix.shard }}");
+    expect(upload.with.name).toBe(`shard-${MATRIX_SHARD}`);
     const mergeRun = merge.steps.map((s: { run?: string }) => s.run ?? "").find((r: string) => r.includes("faultsim merge"));
     expect(mergeRun).toBeTruthy();
     // Every part's command, cut to a few executions, then the merge: the campaign once.
