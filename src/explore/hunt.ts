@@ -9,7 +9,7 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
@@ -30,6 +30,7 @@ import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
+import { confirmLimit } from "./livelock.js";
 import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "../workers/shard.js";
@@ -304,6 +305,10 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;
     if (decisions > maxDecisions) maxDecisions = decisions;
+    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
+    // violation or the deep check at rest. Stopped at the step bound: a livelock only if it
+    // does not end in a longer run either (with this execution's k: before k is refreshed).
+    const verdict = code === RUN.CLEAN ? undefined : code === RUN.LIMIT ? confirmLimit(e, seedBase, n) : verdictOf(e, code);
     // Change points are drawn over the mean execution, not the longest: a rare long one (a
     // reclaim storm) would push most change points past the end of a typical execution.
     // The bound is stated for this k (bugs within an execution's first k decisions).
@@ -311,9 +316,6 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
       m.config_set(CFG.PCT_K, pctK);
     }
-    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
-    // violation or the deep check at rest.
-    const verdict = verdictOf(e, code);
     if (!verdict) continue;
     hits[verdict.signature] = (hits[verdict.signature] ?? 0) + 1;
     if (seen.has(verdict.signature)) continue;
