@@ -74,6 +74,7 @@ interface RunCliOptions {
   sched: "random" | "rtc";
   backend: Backend;
   json?: boolean;
+  budgetMs?: string;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -198,10 +199,17 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
+  const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
   const bar = await progressBar(s.ops);
+  // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   let r: BulkResult;
   try {
     r = await runBulk({
+      signal: stop.signal,
+      budgetMs,
       backend: s.backend,
       machine,
       workload,
@@ -212,12 +220,15 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
   } catch (err) {
-    bar?.stop();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    bar?.stop(); // the cursor shown again, the line cleared
   }
-  bar?.stop();
-  const written = await writeOut(o.json ? JSON.stringify(runJson(s, r)) + "\n" : runText(s, r));
+  // A partial run (a signal, --budget-ms) says so in the JSON too.
+  const partial = r.stopped ? { partial: true, stopped: r.stopped } : {};
+  const written = await writeOut(o.json ? JSON.stringify({ ...runJson(s, r), ...partial }) + "\n" : runText(s, r));
   const failed = outputFailure();
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
     // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
@@ -314,6 +325,8 @@ function runText(s: RunSettings, r: BulkResult): string {
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
     "",
   ];
+  if (r.stopped)
+    lines.push(`stopped by ${r.stopped === "signal" ? "a signal" : "--budget-ms"} after ${num(r.ops)} of ${num(s.ops)} ops: a partial run`);
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
@@ -355,6 +368,9 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
   await writeOut(lines.join("\n") + "\n");
   return 0;
 }
+
+/** Signals that stop a run early with a partial summary, as for hunt. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Exit code of the last action (commander actions cannot return one). */
 let actionExit = 0;
@@ -401,6 +417,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .option("--json", "print one JSON object on stdout")
+    .option("--budget-ms <ms>", "stop after this long (a partial run, as after Ctrl-C or SIGTERM)")
     .action(async (o: RunCliOptions) => {
       actionExit = await runCommand(o);
     });

@@ -37,6 +37,10 @@ export interface BulkOptions {
   livelockSteps?: number;
   /** Use this engine instead of creating one (tests; must be of `backend`). */
   engine?: Engine;
+  /** Stops the run early between two chunks (Ctrl-C, SIGTERM): the result is the partial run. */
+  signal?: AbortSignal;
+  /** Stop after this long (ms of wall time), between two chunks. */
+  budgetMs?: number;
 }
 
 export interface BulkViolation {
@@ -71,6 +75,8 @@ export interface BulkResult {
   stateHash: string;
   /** How the run ended. */
   outcome: "done" | "violation";
+  /** Stopped before its ops by a signal or its budget: a partial run (no check at rest). */
+  stopped?: "signal" | "budget";
 }
 
 const zeroStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
@@ -93,7 +99,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
   return runConfigured(e, o, t0);
 }
 
-function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
+async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<BulkResult> {
   const cpus = o.machine.cpus;
   const stats = zeroStats();
   e.takeStats(); // counters from reset() are not ours
@@ -115,6 +121,8 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
   let code: number = RUN.LIMIT;
   let lastOps = 0;
   let lastOpsStep = 0;
+  let stopped: BulkResult["stopped"];
+  let lastTurn = t0;
   for (;;) {
     const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps));
     code = runChunk(e, budget, stats.steps);
@@ -143,6 +151,16 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
       break;
     }
     if (o.onProgress) o.onProgress(stats.ops, o.ops);
+    // Between chunks: the event loop gets a turn now and then (a signal handler), then the
+    // budget and the signal are looked at.
+    const now = performance.now();
+    if (now - lastTurn >= 50 && (o.signal || o.budgetMs !== undefined)) {
+      lastTurn = now;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (o.signal?.aborted) stopped = "signal";
+    else if (o.budgetMs !== undefined && performance.now() - t0 >= o.budgetMs) stopped = "budget";
+    if (stopped) break;
   }
   if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
@@ -174,6 +192,7 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
     violations,
     stateHash: e.stateHash(),
     outcome: violations.length > 0 ? "violation" : "done",
+    ...(stopped ? { stopped } : {}),
   };
 }
 

@@ -8,13 +8,17 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
-import { loadRepro, type Repro, type ReproMachine } from "../report/repro.js";
+import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "./mix.js";
+import { EXECUTION_SPACE, shardRange } from "../workers/shard.js";
+import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "./campaign-stream.js";
+import type { HuntCheckpoint } from "./checkpoint.js";
+import { mergeStreams, mergeText } from "./merge.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
@@ -55,10 +59,52 @@ export interface HuntCli {
   backend: Backend;
   workers: string;
   jsonl?: string;
+  shard?: string;
+  resume?: string;
+}
+
+/** --shard: this process's part of a campaign. */
+export interface ShardPlan {
+  index: number;
+  count: number;
+  /** The campaign's executions (--executions, or every 32-bit execution index). */
+  total: number;
+  first: number;
+  executions: number;
+}
+
+/** Shard counts a campaign may be cut into. */
+const MAX_SHARDS = 65536;
+
+/** `--shard i/n` (part i of n, 0-based), or `--shard n` with the part from Kubernetes Indexed
+ *  Jobs' JOB_COMPLETION_INDEX. */
+export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessEnv = process.env): ShardPlan {
+  const m = /^(?:(\d+)\/)?(\d+)$/.exec(spec.trim());
+  if (!m) throw new UsageError(`--shard ${spec}: expected i/n (part i of n, 0-based) or n (the part from JOB_COMPLETION_INDEX)`);
+  const count = intOpt("shard", m[2], 1, MAX_SHARDS);
+  let index: number;
+  if (m[1] !== undefined) index = Number(m[1]);
+  else {
+    const v = env.JOB_COMPLETION_INDEX;
+    if (v === undefined || !/^\d+$/.test(v)) {
+      throw new UsageError(
+        `--shard ${spec}: the part is not given and JOB_COMPLETION_INDEX is ${v === undefined ? "not set" : `not a number (${v})`}`,
+      );
+    }
+    index = Number(v);
+  }
+  if (index >= count) throw new UsageError(`--shard: part ${index} of ${count} does not exist (parts are 0..${count - 1})`);
+  if (Number.isFinite(executions) && executions > EXECUTION_SPACE)
+    throw new UsageError(`--executions ${executions}: a sharded campaign has at most 2^32 executions`);
+  const total = Number.isFinite(executions) ? executions : EXECUTION_SPACE;
+  return { index, count, total, ...shardRange(index, count, total) };
 }
 
 /** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). */
-export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; workers: number } {
+export function huntOptions(
+  o: HuntCli,
+  env: NodeJS.ProcessEnv = process.env,
+): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = intOpt("cpus", o.cpus, 1, 8);
   const frames = intOpt("frames", o.frames, 4, 4096);
@@ -102,7 +148,12 @@ export function huntOptions(o: HuntCli): { opts: HuntOptions; out: string; worke
     backend: o.backend,
     shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
   };
-  return { opts, out: o.out, workers: intOpt("workers", o.workers, 1, 64) };
+  const workers = intOpt("workers", o.workers, 1, 64);
+  if (o.shard === undefined) return { opts, out: o.out, workers };
+  const shard = shardPlan(o.shard, opts.executions, env);
+  opts.firstExecution = shard.first;
+  opts.executions = shard.executions;
+  return { opts, out: o.out, workers, shard };
 }
 
 const num = (n: number): string => Math.round(n).toLocaleString("en-US");
@@ -168,6 +219,18 @@ export class EventStream {
     return new EventStream(fd, true);
   }
 
+  /** A stream being resumed: appended to (its partial last line, if any, cut first). */
+  static append(s: CampaignStream): EventStream {
+    let fd: number;
+    try {
+      dropPartialLine(s);
+      fd = openSync(s.file, "a");
+    } catch (err) {
+      throw new UsageError(`--resume ${s.file}: cannot append to it (${(err as { code?: string }).code ?? (err as Error).message})`);
+    }
+    return new EventStream(fd, true);
+  }
+
   get active(): boolean {
     return this.fd !== undefined;
   }
@@ -207,15 +270,25 @@ export class EventStream {
   }
 }
 
-function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: number): string {
+function huntText(
+  o: HuntOptions,
+  r: HuntResult,
+  files: string[],
+  workers: number,
+  earlier: EarlierFinding[] = [],
+  shard?: ShardPlan,
+): string {
   const m = o.machine;
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
       `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
       `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
-      (workers > 1 ? `; ${workers} worker threads` : ""),
+      (workers > 1 ? `; ${workers} worker threads` : "") +
+      (shard ? `; shard ${shard.index}/${shard.count} (executions ${shard.first}..${shard.first + shard.executions - 1})` : ""),
     "",
   ];
+  for (const f of earlier)
+    lines.push(`found before the resume, by execution ${num(f.execution)}: ${f.signature}; repro: ${f.file ?? "(not written)"}`, "");
   r.findings.forEach((f, i) => {
     lines.push(f.diagram, "");
     lines.push(`repro: ${files[i] || "(not written)"}`);
@@ -232,8 +305,11 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: numbe
       (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
       (r.interrupted ? " (interrupted)" : ""),
   );
-  lines.push(`distinct signatures: ${r.findings.length}${r.findings.length ? "" : " (nothing found)"}`);
+  const all = r.checkpoint.signatures.length;
+  lines.push(`distinct signatures: ${all}${all ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
+  for (const f of earlier) lines.push(`  ${f.signature}: (before the resume)`);
+  lines.push(`campaign hash ${r.hash} over ${num(r.checkpoint.next - r.checkpoint.first)} executions`);
   if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
   return lines.join("\n") + "\n";
 }
@@ -257,7 +333,9 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     interrupted: r.interrupted,
     executionsPerSec: r.executionsPerSec,
     stepsPerSec: r.stepsPerSec,
-    signatures: r.findings.map((f) => f.signature),
+    signatures: r.checkpoint.signatures,
+    hits: r.hits,
+    hash: r.hash,
     findings: r.findings.map((f, i) => ({
       signature: f.signature,
       id: f.verdict.id,
@@ -279,76 +357,198 @@ const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** Progress events on the --jsonl stream: every ~2 s. */
 const PROGRESS_EVENT_MS = 2000;
 
-async function huntCommand(o: HuntCli): Promise<void> {
-  const { opts, out, workers } = huntOptions(o);
+/** How a hunt runs: a new campaign, or a killed one resumed from its event stream. */
+interface HuntPlan {
+  opts: HuntOptions;
+  out: string;
+  workers: number;
+  engine: StreamOptions["engine"];
+  shard?: ShardPlan;
+  /** --resume: the stream read back (appended to from here). */
+  resumed?: CampaignStream;
+}
+
+function newPlan(o: HuntCli): HuntPlan {
+  const { opts, out, workers, shard } = huntOptions(o);
+  // Shards must not depend on each other's executions: PCT's k fixed first, as with workers.
+  return { opts, out, workers, shard, engine: workers > 1 || shard ? "campaign" : "adaptive" };
+}
+
+/** Options a resumed campaign takes from its stream (the command line may not change them). */
+const FIXED_BY_STREAM = [
+  "model",
+  "with",
+  "without",
+  "sched",
+  "depth",
+  "seed",
+  "executions",
+  "ops",
+  "cpus",
+  "frames",
+  "pages",
+  "slots",
+  "pageCluster",
+  "kswapd",
+  "threads",
+  "writeRatio",
+  "mix",
+  "mms",
+  "areas",
+  "shrinkMs",
+  "keepGoing",
+  "out",
+  "backend",
+  "shard",
+  "jsonl",
+] as const;
+
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `hunt --resume FILE`: the campaign of FILE's start event, from its last checkpoint. Only
+ *  --budget-ms (this leg's), --workers (campaign engine) and the output options may be given. */
+function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
+  const file = o.resume as string;
+  for (const key of FIXED_BY_STREAM) {
+    if (cmd.getOptionValueSource(key) === "cli") {
+      throw new UsageError(`--resume takes the campaign's options from ${file}: ${flagOf(key)} cannot be given with it`);
+    }
+  }
+  const s = readStream(file);
+  const so = s.start.options;
+  const id = modelId(so.backend) ?? null;
+  if (s.start.modelId !== id) {
+    throw new UsageError(
+      `--resume ${file}: recorded by model build ${s.start.modelId ?? "unknown"}, this is ${id ?? "unknown"}: its executions would differ`,
+    );
+  }
+  let workers = so.workers;
+  if (cmd.getOptionValueSource("workers") === "cli") {
+    workers = intOpt("workers", o.workers, 1, 64);
+    if (so.engine === "adaptive" && workers > 1) {
+      throw new UsageError(
+        `--resume ${file}: the campaign ran in one thread (its PCT k refined as it went): it cannot go on with --workers`,
+      );
+    }
+  }
+  const before = s.checkpoint?.elapsedMs ?? 0;
+  const opts: HuntOptions = {
+    model: { name: resolveModel(s.start.model.name).name, flags: s.start.model.flagWord, flagNames: s.start.model.flags },
+    machine: so.machine,
+    sched: so.sched,
+    depth: so.depth ?? HUNT_DEFAULTS.depth,
+    seed: so.seed,
+    // The budget is the whole campaign's; --budget-ms here gives this leg its own.
+    budgetMs: cmd.getOptionValueSource("budgetMs") === "cli" ? intOpt("budget-ms", o.budgetMs, 1, 2 ** 31) + before : so.budgetMs,
+    executions: so.executions ?? Number.POSITIVE_INFINITY,
+    opsPerCpu: so.opsPerCpu,
+    shareMm: so.shareMm,
+    writeRatio: so.writeRatio,
+    ...(so.mix !== undefined ? { mix: parseMix(so.mix) } : {}),
+    keepGoing: so.keepGoing,
+    backend: so.backend,
+    shrinkMs: so.shrinkMs,
+    firstExecution: so.first,
+    resumeFrom: s.checkpoint,
+  };
+  return {
+    opts,
+    out: so.out,
+    workers,
+    engine: so.engine,
+    shard: so.shard && { ...so.shard, first: so.first, executions: so.executions ?? 0 },
+    resumed: s,
+  };
+}
+
+async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
+  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o);
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
-  checkOutDir(out);
-  const events = EventStream.open(o.jsonl);
+  checkOutDir(plan.out);
+  // A killed campaign may have left a temporary repro file (never a partial repro).
+  if (plan.resumed) sweepStaleTemps(plan.out);
+  const events = plan.resumed ? EventStream.append(plan.resumed) : EventStream.open(o.jsonl);
   // With --jsonl -, stdout is the event stream: the summary goes to stderr.
   const summary = o.jsonl === "-" ? process.stderr : process.stdout;
   try {
-    await huntRun(o, opts, out, workers, events, summary);
+    await huntRun(o, plan, events, summary);
   } finally {
     events.close();
   }
 }
 
-async function huntRun(
-  o: HuntCli,
-  opts: HuntOptions,
-  out: string,
-  workers: number,
-  events: EventStream,
-  summary: NodeJS.WriteStream,
-): Promise<void> {
+/** The start event's options: enough to resume the campaign (campaign-stream.ts). */
+function streamOptions(p: HuntPlan): StreamOptions {
+  const o = p.opts;
+  return {
+    machine: o.machine,
+    sched: o.sched,
+    depth: o.sched === "pct" ? o.depth : undefined,
+    seed: o.seed,
+    budgetMs: o.budgetMs,
+    executions: Number.isFinite(o.executions) ? o.executions : null,
+    opsPerCpu: o.opsPerCpu,
+    shareMm: o.shareMm,
+    writeRatio: o.writeRatio,
+    ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    keepGoing: o.keepGoing,
+    backend: o.backend,
+    shrinkMs: o.shrinkMs,
+    workers: p.workers,
+    out: p.out,
+    engine: p.engine,
+    first: o.firstExecution ?? 0,
+    ...(p.shard ? { shard: { index: p.shard.index, count: p.shard.count, total: p.shard.total } } : {}),
+  };
+}
+
+async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
+  const { opts, out, workers } = plan;
   opts.fullDiagram = o.full === true;
   opts.out = out;
   const started = performance.now();
-  events.write({
-    event: "start",
-    time: new Date().toISOString(),
-    pid: process.pid,
-    version: faultsimVersion(),
-    modelId: modelId(opts.backend) ?? null,
-    model: { name: opts.model.name, flags: opts.model.flagNames, flagWord: opts.model.flags },
-    options: {
-      machine: opts.machine,
-      sched: opts.sched,
-      depth: opts.sched === "pct" ? opts.depth : undefined,
-      seed: opts.seed,
-      budgetMs: opts.budgetMs,
-      executions: Number.isFinite(opts.executions) ? opts.executions : null,
-      opsPerCpu: opts.opsPerCpu,
-      shareMm: opts.shareMm,
-      writeRatio: opts.writeRatio,
-      mix: opts.mix ? fmtMix(opts.mix) : undefined,
-      keepGoing: opts.keepGoing,
-      backend: opts.backend,
-      shrinkMs: opts.shrinkMs,
-      workers,
-      out,
-    },
-  });
+  if (plan.resumed) {
+    events.write({
+      event: "resume",
+      time: new Date().toISOString(),
+      pid: process.pid,
+      from: opts.resumeFrom?.next ?? opts.firstExecution ?? 0,
+    });
+  } else {
+    events.write({
+      event: "start",
+      time: new Date().toISOString(),
+      pid: process.pid,
+      version: faultsimVersion(),
+      modelId: modelId(opts.backend) ?? null,
+      model: { name: opts.model.name, flags: opts.model.flagNames, flagWord: opts.model.flags },
+      options: streamOptions(plan),
+    });
+  }
   const bar = o.json ? undefined : progressLine();
-  const signatures: string[] = [];
   let lastEvent = started;
-  opts.onProgress = (p) => {
-    bar?.update(p.executions, p.findings, p.elapsedMs);
+  let findingUnrecorded = false; // a finding event not yet followed by its checkpoint
+  opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);
+  // Progress events carry the checkpoint --resume continues from: every ~2 s, and at once
+  // after a finding.
+  opts.onCheckpoint = (c: HuntCheckpoint) => {
     const now = performance.now();
-    if (events.active && now - lastEvent >= PROGRESS_EVENT_MS) {
-      lastEvent = now;
-      events.write({
-        event: "progress",
-        executions: p.executions,
-        elapsedMs: Math.round(p.elapsedMs),
-        executionsPerSec: Math.round(p.executions / Math.max(p.elapsedMs / 1000, 1e-3)),
-        signatures: [...signatures],
-      });
-    }
+    if (!events.active || (!findingUnrecorded && now - lastEvent < PROGRESS_EVENT_MS)) return;
+    lastEvent = now;
+    findingUnrecorded = false;
+    const ran = c.next - c.first;
+    events.write({
+      event: "progress",
+      executions: ran,
+      elapsedMs: Math.round(c.elapsedMs),
+      executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
+      signatures: c.signatures,
+      checkpoint: c,
+    });
   };
   opts.onFinding = (f) => {
-    signatures.push(f.signature);
+    findingUnrecorded = true;
     events.write({
       event: "finding",
       signature: f.signature,
@@ -374,24 +574,33 @@ async function huntRun(
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
-    r = workers > 1 ? await huntInWorkers(opts, workers) : await hunt(opts);
+    r = plan.engine === "campaign" ? await huntInWorkers(opts, workers) : await hunt(opts);
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
   }
+  // Findings of the legs before a resume: their repro files are on disk already.
+  const earlier = earlierFindings(plan, r);
   const files = r.findings.map((f) => f.file ?? "");
-  const code = r.findings.length > 0 ? 1 : 0;
+  const code = r.checkpoint.signatures.length > 0 ? 1 : 0;
   events.write({
     event: "end",
     executions: r.executions,
     elapsedMs: Math.round(r.elapsedMs),
     huntingMs: Math.round(r.huntingMs),
-    findings: r.findings.length,
-    signatures: r.findings.map((f) => f.signature),
+    findings: r.checkpoint.signatures.length,
+    signatures: r.checkpoint.signatures,
+    hits: r.hits,
+    hash: r.hash,
     interrupted: r.interrupted,
     exitCode: code,
+    checkpoint: r.checkpoint,
   });
-  summary.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
+  summary.write(
+    o.json
+      ? JSON.stringify({ ...huntJson(opts, r, files), workers, earlier, ...(plan.shard ? { shard: plan.shard } : {}) }) + "\n"
+      : huntText(opts, r, files, workers, earlier, plan.shard),
+  );
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
   for (const f of r.findings) {
@@ -400,6 +609,31 @@ async function huntRun(
     process.stderr.write(JSON.stringify(f.repro) + "\n");
   }
   if (code) process.exitCode = code;
+}
+
+/** A finding of a leg before the resume, as its stream recorded it. */
+interface EarlierFinding {
+  signature: string;
+  execution: number;
+  file: string | null;
+}
+
+function earlierFindings(plan: HuntPlan, r: HuntResult): EarlierFinding[] {
+  const known = new Set(plan.opts.resumeFrom?.signatures ?? []);
+  const out: EarlierFinding[] = [];
+  for (const f of plan.resumed?.findings ?? []) {
+    if (!known.has(f.signature) || out.some((e) => e.signature === f.signature)) continue;
+    if (r.findings.some((g) => g.signature === f.signature)) continue;
+    out.push({ signature: f.signature, execution: f.execution, file: f.file });
+  }
+  return out;
+}
+
+/** `faultsim merge FILES...`. */
+async function mergeCommand(files: string[], o: { json?: boolean }): Promise<void> {
+  const m = mergeStreams(files);
+  process.stdout.write(o.json ? JSON.stringify({ command: "merge", ...m }) + "\n" : mergeText(m));
+  if (m.signatures.length > 0) process.exitCode = 1;
 }
 
 /** Why a build has no id, and what writes it. */
@@ -513,7 +747,24 @@ export function registerExploreCommands(program: Command): void {
       "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)",
       "1",
     )
+    .option(
+      "--shard <i/n>",
+      "run part i (0-based) of n disjoint parts of the campaign's executions (of --executions, or of all 2^32); n alone: the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). Runs the engine of --workers",
+    )
+    .option(
+      "--resume <file>",
+      "continue the killed campaign whose --jsonl stream is FILE from its last checkpoint, appending to it (its options are FILE's; --budget-ms gives this leg a budget of its own)",
+    )
     .action(huntCommand);
+
+  program
+    .command("merge")
+    .description(
+      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash",
+    )
+    .argument("<files...>", "event streams written by hunt --jsonl")
+    .option("--json", "print one JSON object on stdout")
+    .action(mergeCommand);
 
   program
     .command("replay")

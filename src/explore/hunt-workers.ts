@@ -15,6 +15,8 @@ import type { CampaignResult, HuntParams } from "../workers/protocol.js";
 import { pctBoundOfAgents } from "./pct.js";
 import { Replayer, type Verdict } from "./execute.js";
 import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
+import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
+import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 /** The most executions in one round. Between two rounds the hunt looks at its clock, its
  *  budget and its signal (Ctrl-C, SIGTERM), and reports progress. */
@@ -47,36 +49,24 @@ function huntParams(o: HuntOptions, pctK: number): HuntParams {
   };
 }
 
-/** Executions, steps and PCT's n and k of the rounds run so far. */
-interface Totals {
-  executions: number;
-  steps: number;
-  maxDecisions: number;
-  agentMask: number;
-}
-
-function add(t: Totals, r: CampaignResult): void {
-  t.executions += r.executions;
-  t.steps += r.steps;
-  t.maxDecisions = Math.max(t.maxDecisions, r.maxDecisions);
-  t.agentMask |= r.agentMask;
-}
-
 /** hunt() over `workers` worker threads (see the header for what differs). */
 export async function huntInWorkers(o: HuntOptions, workers: number): Promise<HuntResult> {
   // The budget counts from here: the probe and the workers' start-up are part of it.
   const start = performance.now();
-  const deadline = start + o.budgetMs;
+  const from = o.resumeFrom;
+  const before = from?.elapsedMs ?? 0; // wall time of the legs before a resume
+  const deadline = start + o.budgetMs - before;
   const pct = o.sched === "pct";
   // The workers start up in their threads while this one probes PCT's k.
   const starting = WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
   starting.catch(() => {}); // awaited below
-  let pctK = 1;
+  // A resumed campaign keeps the k it was started with (the probe would give it again).
+  let pctK = from?.pctK ?? 1;
   // Executions per ms of the whole pool: first guessed from the probe (one thread, 2 x 2,000
   // executions), then measured round by round.
   let rate = 0;
   try {
-    if (pct) {
+    if (pct && !from) {
       const engine = await Engine.create(o.backend, "untraced");
       const probeStart = performance.now();
       pctK = calibratePctK(engine, huntParams(o, 1));
@@ -89,40 +79,73 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const job = { kind: "hunt" as const, params: huntParams(o, pctK) };
   const pool = await starting;
   const setupMs = performance.now() - start;
-  const t: Totals = { executions: 0, steps: 0, maxDecisions: 0, agentMask: 0 };
+  const first = o.firstExecution ?? 0;
+  const end = first + o.executions; // Infinity without --executions
+  const c: HuntCheckpoint = from
+    ? { ...from, hits: { ...from.hits }, hash: { ...from.hash }, signatures: [...from.signatures] }
+    : {
+        first,
+        next: first,
+        steps: 0,
+        hits: {},
+        hash: emptySeqHash(),
+        signatures: [],
+        elapsedMs: 0,
+        maxDecisions: 0,
+        agentMask: 0,
+        pctK,
+        decisionSum: 0,
+      };
+  const seen = new Set<string>(c.signatures);
   const findings: Finding[] = [];
-  const seen = new Set<string>();
   let replayer: Replayer | undefined;
   let investigating = 0;
+  const snapshot = (): HuntCheckpoint => ({
+    ...c,
+    hits: sortedHits(c.hits),
+    hash: { ...c.hash },
+    signatures: [...c.signatures],
+    elapsedMs: before + performance.now() - start,
+  });
+  // A campaign that stops at its first finding and had it before the kill is complete.
+  const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
   try {
-    let next = 0; // the next execution index
-    while (next < o.executions && !o.signal?.aborted) {
+    while (!done && c.next < end && !o.signal?.aborted) {
       const t0 = performance.now();
       const left = deadline - t0;
       // The first round runs even when the start-up took the budget (a few executions).
-      if (left <= 0 && t.executions > 0) break;
+      if (left <= 0 && c.next > (from?.next ?? first)) break;
       let sized = rate > 0 ? Math.floor(rate * Math.min(ROUND_MS, left)) : FIRST_ROUND_PER_WORKER * workers;
-      if (t.executions === 0) sized = Math.max(sized, workers);
+      if (c.next === (from?.next ?? first)) sized = Math.max(sized, workers);
       if (sized < 1) break; // less than one execution's time left
-      const count = Math.min(ROUND, sized, o.executions - next);
-      const r = await pool.run({ job, firstSeed: next, executions: count, stopOnViolation: true });
+      // Execution indices are 32-bit: a campaign without --executions ends at 2^32.
+      const count = Math.min(ROUND, sized, end - c.next, 2 ** 32 - c.next);
+      if (count < 1) break;
+      const r = await pool.run({ job, firstSeed: c.next, executions: count, stopOnViolation: true });
       const ms = performance.now() - t0;
       // A round cut short by a failure ran chunks past it that it does not count: no rate.
       if (!r.found && ms >= 5) rate = r.executions / ms;
-      add(t, r);
-      next += r.executions; // up to and including a finding: the round stops there
-      o.onProgress?.({ executions: t.executions, steps: t.steps, elapsedMs: performance.now() - start, findings: findings.length });
+      add(c, r);
+      c.next += r.executions; // up to and including a finding: the round stops there
+      o.onProgress?.({
+        executions: c.next - first,
+        steps: c.steps,
+        elapsedMs: before + performance.now() - start,
+        findings: c.signatures.length,
+      });
       const f = r.found;
-      if (!f?.replay) continue;
-      if (!seen.has(f.signature)) {
+      if (f?.replay && !seen.has(f.signature)) {
         seen.add(f.signature);
         const t0 = performance.now();
         replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
         const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
         findings.push(await investigate(replayer, o, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
+        c.signatures.push(f.signature);
         investigating += performance.now() - t0;
       }
-      if (!o.keepGoing) break;
+      // After the round's finding is reported: a kill from here resumes past it.
+      o.onCheckpoint?.(snapshot());
+      if (f?.replay && !o.keepGoing) break;
     }
   } finally {
     await pool.close();
@@ -130,17 +153,31 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const elapsedMs = performance.now() - start;
   const huntingMs = elapsedMs - investigating - setupMs;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
+  const ran = c.next - (from?.next ?? first);
   const result: HuntResult = {
-    executions: t.executions,
-    steps: t.steps,
+    executions: c.next - first,
+    steps: c.steps,
     elapsedMs,
     huntingMs,
-    executionsPerSec: t.executions / secs,
-    stepsPerSec: t.steps / secs,
+    executionsPerSec: ran / secs,
+    stepsPerSec: (c.steps - (from?.steps ?? 0)) / secs,
     findings,
     interrupted: o.signal?.aborted === true,
     setupMs,
+    hash: hashHex(c.hash),
+    hits: sortedHits(c.hits),
+    checkpoint: snapshot(),
   };
-  if (pct) result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
+  if (pct) result.pct = { ...pctBoundOfAgents(c.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: c.maxDecisions };
   return result;
+}
+
+/** Folds a round into the campaign's state (its hash follows the state's: rounds in order). */
+function add(c: HuntCheckpoint, r: CampaignResult): void {
+  c.steps += r.steps;
+  c.decisionSum += r.decisions;
+  c.maxDecisions = Math.max(c.maxDecisions, r.maxDecisions);
+  c.agentMask |= r.agentMask;
+  for (const [k, v] of Object.entries(r.hits)) c.hits[k] = (c.hits[k] ?? 0) + v;
+  c.hash = seqConcat(c.hash, { h: Number.parseInt(r.hash, 16), n: r.executions });
 }

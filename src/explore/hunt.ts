@@ -9,7 +9,7 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
@@ -30,9 +30,12 @@ import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
+import { confirmLimit } from "./livelock.js";
 import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 import { fmtMix, type HuntMix } from "./mix.js";
+import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "../workers/shard.js";
+import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 export type SchedKind = "pct" | "random";
 
@@ -72,6 +75,15 @@ export interface HuntOptions {
   onFinding?: (f: Finding) => void;
   /** --workers: a worker died and was replaced, its chunk run again. */
   onWorkerRetry?: (r: WorkerRetry) => void;
+  /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
+   *  (a shard's range starts here; `executions` counts from it). Default 0. */
+  firstExecution?: number;
+  /** Continue a killed campaign from this checkpoint (--resume): the same options, and the
+   *  state after its first `next - firstExecution` executions. */
+  resumeFrom?: HuntCheckpoint;
+  /** The campaign's state after whole executions, every finding before it reported: about
+   *  every 250 ms (hunt()) or every round (--workers), and right after each finding. */
+  onCheckpoint?: (c: HuntCheckpoint) => void;
 }
 
 export interface HuntProgress {
@@ -115,6 +127,12 @@ export interface HuntResult {
   findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
+  /** The campaign hash (checkpoint.ts): over every execution's fingerprint, in order. */
+  hash: string;
+  /** Failing executions by signature (every one, not only each signature's first). */
+  hits: Record<string, number>;
+  /** The state at the end, as a resumed campaign or `faultsim merge` takes it up. */
+  checkpoint: HuntCheckpoint;
   /** --workers: the PCT probe and the workers' start-up, part of elapsedMs (not of
    *  huntingMs) and of the budget. */
   setupMs?: number;
@@ -214,27 +232,50 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     decisionsAt = g + G.PCT_DECISIONS;
 
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  // A resumed campaign starts from its checkpoint: the same state an uninterrupted one had.
+  const from = o.resumeFrom;
+  const seen = new Set<string>(from?.signatures ?? []);
+  const signatures = [...seen];
+  const hits: Record<string, number> = { ...from?.hits };
+  const hash: SeqHash = from ? { ...from.hash } : emptySeqHash();
   let replayer: Replayer | undefined;
-  let maxDecisions = 0; // most scheduling decisions of one execution
-  let decisionSum = 0; // scheduling decisions of all executions
-  let pctK = INITIAL_PCT_K; // the k change points are drawn over (the mean decisions so far)
-  let ranMask = 0; // agents seen in a choice log
-  let steps = 0;
-  let n = 0;
+  let maxDecisions = from?.maxDecisions ?? 0; // most scheduling decisions of one execution
+  let decisionSum = from?.decisionSum ?? 0; // scheduling decisions of all executions
+  let pctK = from?.pctK ?? INITIAL_PCT_K; // the k change points are drawn over (the mean decisions so far)
+  if (pct && pctK !== INITIAL_PCT_K) m.config_set(CFG.PCT_K, pctK);
+  let ranMask = from?.agentMask ?? 0; // agents seen in a choice log
+  let steps = from?.steps ?? 0;
+  let n = from?.next ?? 0;
   let investigating = 0; // ms spent replaying and shrinking findings
+  const before = from?.elapsedMs ?? 0; // wall time of the legs before a resume
   const start = performance.now();
   let lastProgress = start;
   let now = start;
-  const deadline = start + o.budgetMs;
+  const deadline = start + o.budgetMs - before;
+  const checkpoint = (): HuntCheckpoint => ({
+    first: 0,
+    next: n,
+    steps,
+    hits: sortedHits(hits),
+    hash: { ...hash },
+    signatures: [...signatures],
+    elapsedMs: before + performance.now() - start,
+    maxDecisions,
+    agentMask: ranMask,
+    pctK,
+    decisionSum,
+  });
 
-  for (; n < executions; n++) {
+  // A campaign that stops at its first finding and had it before the kill is complete.
+  const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
+  for (; !done && n < executions; n++) {
     if ((n & 255) === 0) {
       now = performance.now();
       if (now >= deadline || o.signal?.aborted) break;
       if (now - lastProgress >= 250) {
         lastProgress = now;
-        o.onProgress?.({ executions: n, steps, elapsedMs: now - start, findings: findings.length });
+        o.onProgress?.({ executions: n, steps, elapsedMs: before + now - start, findings: signatures.length });
+        o.onCheckpoint?.(checkpoint());
         // Let the event loop run (a Ctrl-C handler aborting o.signal, a progress write).
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -253,14 +294,25 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     }
     const len = I[stepAt];
     steps += len;
-    // PCT's decisions: steps where a change point would be a preemption. n of the bound is
-    // the agents that ran (read from the log now and then, and from the longest executions).
+    // The execution's fingerprint into the campaign hash (checkpoint.ts), and PCT's n of the
+    // bound: the agents that ran.
+    let h = 0x811c9dc5;
+    let mask = 0;
+    for (let i = 0; i < len; i++) {
+      const a = U8[logBase + i];
+      mask |= 1 << (a & 15); // choiceAgent
+      h = Math.imul(h ^ a, 0x01000193);
+    }
+    seqPush(hash, h ^ len);
+    ranMask |= mask;
+    // PCT's decisions: steps where a change point would be a preemption.
     const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;
-    if (decisions > maxDecisions || (n & 1023) === 0) {
-      for (let i = 0; i < len; i++) ranMask |= 1 << (U8[logBase + i] & 15); // choiceAgent
-      if (decisions > maxDecisions) maxDecisions = decisions;
-    }
+    if (decisions > maxDecisions) maxDecisions = decisions;
+    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
+    // violation or the deep check at rest. Stopped at the step bound: a livelock only if it
+    // does not end in a longer run either (with this execution's k: before k is refreshed).
+    const verdict = code === RUN.CLEAN ? undefined : code === RUN.LIMIT ? confirmLimit(e, seedBase, n) : verdictOf(e, code);
     // Change points are drawn over the mean execution, not the longest: a rare long one (a
     // reclaim storm) would push most change points past the end of a typical execution.
     // The bound is stated for this k (bugs within an execution's first k decisions).
@@ -268,34 +320,38 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
       m.config_set(CFG.PCT_K, pctK);
     }
-    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
-    // violation or the deep check at rest.
-    const verdict = verdictOf(e, code);
-    if (!verdict || seen.has(verdict.signature)) continue;
+    if (!verdict) continue;
+    hits[verdict.signature] = (hits[verdict.signature] ?? 0) + 1;
+    if (seen.has(verdict.signature)) continue;
     seen.add(verdict.signature);
     const t0 = performance.now();
     const s = executionSeedFrom(seedBase, n);
     replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
     findings.push(await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict));
+    signatures.push(verdict.signature);
     investigating += performance.now() - t0;
-    if (!o.keepGoing) {
-      n++;
-      break;
-    }
+    n++;
+    o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
+    if (!o.keepGoing) break;
+    n--; // the loop's n++ follows
   }
   const elapsedMs = performance.now() - start;
   // Rates are of the hunting alone: replaying and shrinking findings is not part of it.
   const huntingMs = elapsedMs - investigating;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
+  const ran = n - (from?.next ?? 0); // this leg's executions
   const result: HuntResult = {
     executions: n,
     steps,
     elapsedMs,
     huntingMs,
-    executionsPerSec: n / secs,
-    stepsPerSec: steps / secs,
+    executionsPerSec: ran / secs,
+    stepsPerSec: (steps - (from?.steps ?? 0)) / secs,
     findings,
     interrupted: o.signal?.aborted === true,
+    hash: hashHex(hash),
+    hits: sortedHits(hits),
+    checkpoint: checkpoint(),
   };
   if (schedCode === SCHED.PCT) {
     result.pct = { ...pctBoundOfAgents(ranMask, cpus, pctK, o.depth), maxDecisions };

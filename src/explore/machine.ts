@@ -50,6 +50,11 @@ export const HUNT_LIMITS = {
 export const HUNT_OPCAP = 32;
 /** Choice log bytes = the step bound of one execution (kept whole: replay needs it all). */
 export const HUNT_LOGCAP = 1 << 14;
+/** Steps an execution that ran past HUNT_LOGCAP gets to end in before it counts as a
+ *  livelock: the longest execution of the largest legal hunt (8 CPUs, 32 ops each, the
+ *  faithful 2.4.16, PCT) measured 20,584 steps in 300 (bench note in livelock.ts), past the
+ *  log but far from this. The hunt engine's log holds this many, so one rerun tells. */
+export const HUNT_LIVELOCK_STEPS = 1 << 18;
 /** Trace records kept when a failing execution is replayed for its diagram. */
 export const HUNT_TRACECAP = 1 << 14;
 
@@ -75,7 +80,9 @@ export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDep
     pctDepth,
     pctK,
     opCap: HUNT_OPCAP,
-    logCap: HUNT_LOGCAP,
+    // Room for the rerun that tells a long execution from a livelock (livelock.ts); an
+    // execution of the search still stops at HUNT_LOGCAP steps, what a repro can hold.
+    logCap: HUNT_LIVELOCK_STEPS,
     traceCap: HUNT_TRACECAP,
     logRing: false,
     seed: 1,

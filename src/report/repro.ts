@@ -16,6 +16,7 @@ import {
   unlinkSync,
   renameSync,
   existsSync,
+  readdirSync,
   constants as fsc,
 } from "node:fs";
 import path from "node:path";
@@ -340,6 +341,40 @@ function writeTemp(dir: string, text: string): string {
   }
   closeSync(fd);
   return tmp;
+}
+
+/** Our temporary files (writeTemp) left in `dir` by processes no longer running: a SIGKILL
+ *  between writing one and linking it into place leaves it. Only names of writeTemp's form
+ *  whose process is gone are removed (a resumed campaign sweeps its --out with this). */
+export function sweepStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^\.faultsim-(\d+)-[0-9a-z]+-\d+\.tmp$/.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(path.join(dir, name));
+      removed.push(name);
+    } catch {
+      /* gone already */
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM"; // alive, someone else's
+  }
 }
 
 /** Makes the directory entry of a rename or link durable (best effort: not every file

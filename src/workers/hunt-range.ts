@@ -4,7 +4,8 @@
 // depends on the ones before it. Finding, not investigating: a failure comes back with what
 // replays it (seed, ops, choice log); shrinking and drawing stay with the caller, once.
 import type { Engine } from "../wasm/engine.js";
-import { G, R, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { confirmLimit } from "../explore/livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
@@ -57,7 +58,9 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
       acc[j] += I[statsBase + j] >>> 0;
       I[statsBase + j] = 0;
     }
-    const v = verdictOf(e, code); // RUN.CLEAN: the model's check at rest found it clean
+    // RUN.CLEAN: the model's check at rest found it clean; RUN.LIMIT: a livelock only if a
+    // longer run does not end either (livelock.ts).
+    const v = code === RUN.LIMIT ? confirmLimit(e, seedBase, index, () => I.fill(0, statsBase, statsBase + nStats)) : verdictOf(e, code);
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
     if (!found) {

@@ -107,3 +107,19 @@ export function sortedHits(h: Record<string, number>): Record<string, number> {
       .map((k) => [k, h[k]]),
   );
 }
+
+// ---- shards of a campaign (`faultsim hunt --shard i/n`) ----
+
+/** Execution indices are 32-bit: a campaign without an execution count covers them all. */
+export const EXECUTION_SPACE = 2 ** 32;
+
+/** Shard `index` (0-based) of `count` disjoint, contiguous parts of executions [0, total):
+ *  [floor(index·total/count), floor((index+1)·total/count)). The parts cover every execution
+ *  once, and differ in size by at most one. */
+export function shardRange(index: number, count: number, total: number): { first: number; executions: number } {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`shard count must be a whole number >= 1 (got ${count})`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new RangeError(`shard index must be in 0..${count - 1} (got ${index})`);
+  const first = Math.floor((index * total) / count);
+  return { first, executions: Math.floor(((index + 1) * total) / count) - first };
+}

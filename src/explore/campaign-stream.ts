@@ -1,0 +1,169 @@
+// Reading a hunt's --jsonl event stream back: what `hunt --resume` continues from and what
+// `faultsim merge` folds. The stream is the campaign's record: its start event holds the
+// options, and every progress, finding and end event the checkpoint (checkpoint.ts) after
+// whole executions, every finding before it already written to the stream.
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { InputError } from "../errors.js";
+import type { HuntCheckpoint } from "./checkpoint.js";
+import type { Repro } from "../report/repro.js";
+
+/** The start event's options (cli.ts huntRun writes them). */
+export interface StreamOptions {
+  machine: Repro["machine"];
+  sched: "pct" | "random";
+  depth?: number;
+  seed: number;
+  budgetMs: number;
+  /** This campaign's (a shard's: its part's) executions; null: only the budget. */
+  executions: number | null;
+  opsPerCpu: number;
+  shareMm: boolean;
+  writeRatio: number;
+  /** --mix (mix.ts fmtMix); absent: reads and writes by writeRatio. */
+  mix?: string;
+  keepGoing: boolean;
+  backend: "wasm" | "js";
+  shrinkMs: number;
+  workers: number;
+  out: string;
+  /** "adaptive": hunt() in one thread (PCT's k refined as it goes); "campaign": the engine of
+   *  --workers and --shard (k fixed by a probe). They run different schedules. */
+  engine: "adaptive" | "campaign";
+  /** The first execution index (a shard's part starts here). */
+  first: number;
+  /** --shard: which part of how many, of a campaign of `total` executions. */
+  shard?: { index: number; count: number; total: number };
+}
+
+export interface StartEvent {
+  event: "start";
+  version: string;
+  modelId: string | null;
+  model: { name: string; flags: string[]; flagWord: number };
+  options: StreamOptions;
+}
+
+export interface FindingEvent {
+  event: "finding";
+  signature: string;
+  execution: number;
+  file: string | null;
+  repro: Repro;
+  checkpoint?: HuntCheckpoint;
+}
+
+/** A stream read back. */
+export interface CampaignStream {
+  file: string;
+  start: StartEvent;
+  findings: FindingEvent[];
+  /** The last checkpoint recorded (none: killed before the first). */
+  checkpoint?: HuntCheckpoint;
+  /** Whether the campaign ended by itself (an end event not marked interrupted, after the
+   *  last resume). */
+  finished: boolean;
+  /** Bytes of whole lines: a kill mid-write leaves a partial last line past this. */
+  wholeBytes: number;
+}
+
+const MAX_STREAM_BYTES = 1 << 30;
+
+function readAll(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (err) {
+    throw new InputError(`${file}: cannot read it (${(err as { code?: string }).code ?? (err as Error).message})`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_STREAM_BYTES) throw new InputError(`${file}: larger than 1 GiB, not a hunt event stream`);
+    const buf = Buffer.alloc(size);
+    for (let off = 0; off < size; ) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a hunt event stream. A partial last line (a kill mid-write) is left out; any other
+ *  line that is not a JSON object is an error. */
+export function readStream(file: string): CampaignStream {
+  const buf = readAll(file);
+  const wholeBytes = buf.lastIndexOf(10) + 1;
+  const lines = buf.subarray(0, wholeBytes).toString("utf8").split("\n");
+  let start: StartEvent | undefined;
+  const findings: FindingEvent[] = [];
+  let checkpoint: HuntCheckpoint | undefined;
+  let finished = false;
+  lines.forEach((line, i) => {
+    if (line === "") return;
+    let ev: Record<string, unknown>;
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      throw new InputError(`${file}: line ${i + 1} is not JSON: not a hunt event stream`);
+    }
+    if (typeof ev !== "object" || ev === null || typeof ev.event !== "string") {
+      throw new InputError(`${file}: line ${i + 1} is not an event: not a hunt event stream`);
+    }
+    if (ev.event === "start") {
+      if (start) throw new InputError(`${file}: line ${i + 1}: a second start event (two campaigns in one stream)`);
+      start = ev as unknown as StartEvent;
+    }
+    if (ev.event === "finding") findings.push(ev as unknown as FindingEvent);
+    if (ev.event === "resume") finished = false;
+    if (ev.event === "end") finished = ev.interrupted === false;
+    if (ev.checkpoint !== undefined) checkpoint = checkCheckpoint(file, i + 1, ev.checkpoint);
+  });
+  if (!start || typeof start.options !== "object" || start.options === null || start.options.engine === undefined) {
+    throw new InputError(`${file}: no start event of a resumable hunt (written with --jsonl by this version)`);
+  }
+  return { file, start, findings, checkpoint, finished, wholeBytes };
+}
+
+const isNat = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+
+/** A checkpoint's shape, checked field by field (the stream is a file a user may edit). */
+function checkCheckpoint(file: string, line: number, c: unknown): HuntCheckpoint {
+  const k = c as HuntCheckpoint;
+  const ok =
+    typeof c === "object" &&
+    c !== null &&
+    isNat(k.first) &&
+    isNat(k.next) &&
+    k.next >= k.first &&
+    isNat(k.steps) &&
+    typeof k.hits === "object" &&
+    k.hits !== null &&
+    Object.values(k.hits).every(isNat) &&
+    typeof k.hash === "object" &&
+    k.hash !== null &&
+    isNat(k.hash.h) &&
+    k.hash.h < 2 ** 32 &&
+    k.hash.n === k.next - k.first &&
+    Array.isArray(k.signatures) &&
+    k.signatures.every((s) => typeof s === "string") &&
+    typeof k.elapsedMs === "number" &&
+    isNat(k.maxDecisions) &&
+    isNat(k.agentMask) &&
+    isNat(k.pctK) &&
+    k.pctK >= 1 &&
+    isNat(k.decisionSum);
+  if (!ok) throw new InputError(`${file}: line ${line}: a malformed checkpoint`);
+  return k;
+}
+
+/** Cuts a partial last line off (a kill mid-write), so that appended events start a line. */
+export function dropPartialLine(s: CampaignStream): void {
+  const fd = openSync(s.file, "r+");
+  try {
+    if (fstatSync(fd).size > s.wholeBytes) ftruncateSync(fd, s.wholeBytes);
+  } finally {
+    closeSync(fd);
+  }
+}

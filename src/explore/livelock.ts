@@ -1,0 +1,41 @@
+// Telling a long execution from a livelock. A hunt's execution stops at HUNT_LOGCAP steps
+// (all a repro's schedule holds); with many CPUs and ops a legal execution can take longer
+// (2.4.16, 8 CPUs x 32 ops, PCT: 9 in 300 executions past 16,384 steps, the longest 20,584),
+// while a real livelock (2.4.16 with too little memory for its CPUs: every CPU in direct
+// reclaim, none freeing) never ends. So an execution stopped at the bound is run again,
+// from its start, with HUNT_LIVELOCK_STEPS: only one that does not end there either is a
+// livelock. Measured with 300 executions of hunt seed 1 at the model's own step counter.
+import type { Engine } from "../wasm/engine.js";
+import { G, RUN, VIOLATION_IDS } from "../wasm/abi.js";
+import { HUNT_LIVELOCK_STEPS, HUNT_LOGCAP } from "./machine.js";
+import { verdictOf, type Verdict } from "./execute.js";
+
+/** What an execution stopped at HUNT_LOGCAP steps (RUN.LIMIT) really is: undefined when it
+ *  ends clean within HUNT_LIVELOCK_STEPS, a livelock when it does not end there either, or
+ *  a violation past the steps a repro holds (reported under the livelock signature, its
+ *  message naming what was found and where: the repro replays only to the bound). The
+ *  engine is left as the HUNT_LOGCAP run left it (its choice log is the one a repro holds).
+ *  `zeroStats` clears counters the reruns added (huntRange sums them per execution). */
+export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?: () => void): Verdict | undefined {
+  const code = e.m.hunt_execution(seedBase, n, HUNT_LIVELOCK_STEPS);
+  let v: Verdict | undefined;
+  if (code === RUN.LIMIT) {
+    const id = VIOLATION_IDS[14]; // livelock
+    v = { id, signature: id, message: `no end after ${HUNT_LIVELOCK_STEPS} steps`, agent: -1 };
+  } else {
+    const past = verdictOf(e, code);
+    // A violation after the steps a repro can hold: reported as a livelock of the hunt's
+    // bound, with what was found past it named (the repro replays to the bound).
+    if (past) {
+      v = {
+        id: VIOLATION_IDS[14],
+        signature: VIOLATION_IDS[14],
+        message: `no end within ${HUNT_LOGCAP} steps; run on, it found ${past.signature} at step ${e.global(G.STEP)}`,
+        agent: -1,
+      };
+    }
+  }
+  e.m.hunt_execution(seedBase, n, HUNT_LOGCAP); // back to the recorded execution
+  zeroStats?.();
+  return v;
+}

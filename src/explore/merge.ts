@@ -1,0 +1,131 @@
+// `faultsim merge FILES...`: the hunt event streams of a campaign's shards (or of one
+// process) folded into one summary: the distinct signatures, how many executions found
+// each, and the campaign hash. Shards cover disjoint execution ranges; their checkpoints'
+// sequence hashes concatenate in execution order (checkpoint.ts), so the merge of the parts
+// equals one process over the same executions.
+import { InputError } from "../errors.js";
+import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
+import { hashHex } from "./checkpoint.js";
+import { readStream, type CampaignStream } from "./campaign-stream.js";
+
+export interface MergedSignature {
+  signature: string;
+  /** Failing executions with this signature, over all streams. */
+  count: number;
+  /** The first execution (lowest index) whose finding was investigated, and its repro file. */
+  execution: number | null;
+  file: string | null;
+}
+
+export interface MergeSummary {
+  /** What must be equal for streams to be parts of one campaign. */
+  campaign: Record<string, unknown>;
+  streams: number;
+  /** Executions run, over all streams. */
+  executions: number;
+  /** The execution ranges run, in order: [first, next) per stream. */
+  ranges: { first: number; next: number; file: string }[];
+  /** Executions between the first range's start and the last's end that no stream ran. */
+  gaps: { first: number; next: number }[];
+  /** Campaign hash over every execution run, in execution order. */
+  hash: string;
+  signatures: MergedSignature[];
+  /** Every stream ended by itself (none killed or interrupted). */
+  finished: boolean;
+}
+
+/** The options that make two streams parts of one campaign. */
+function campaignKey(s: CampaignStream): Record<string, unknown> {
+  const o = s.start.options;
+  return {
+    modelId: s.start.modelId,
+    model: s.start.model.name,
+    flagWord: s.start.model.flagWord,
+    machine: o.machine,
+    sched: o.sched,
+    depth: o.sched === "pct" ? o.depth : undefined,
+    seed: o.seed,
+    opsPerCpu: o.opsPerCpu,
+    shareMm: o.shareMm,
+    writeRatio: o.writeRatio,
+    keepGoing: o.keepGoing,
+    engine: o.engine,
+    pctK: o.engine === "campaign" && o.sched === "pct" ? s.checkpoint?.pctK : undefined,
+  };
+}
+
+export function mergeStreams(files: readonly string[]): MergeSummary {
+  if (files.length === 0) throw new InputError("merge: no stream files given");
+  const streams = files.map(readStream);
+  const withState = streams.filter((s) => s.checkpoint !== undefined);
+  if (withState.length === 0) throw new InputError("merge: no stream has a checkpoint yet (each was killed before its first)");
+  const key = JSON.stringify(campaignKey(withState[0]));
+  for (const s of withState) {
+    if (JSON.stringify(campaignKey(s)) !== key) {
+      throw new InputError(`merge: ${s.file} is not part of the campaign of ${withState[0].file} (other options, model build or PCT k)`);
+    }
+  }
+  const parts = withState.map((s) => ({ s, c: s.checkpoint! })).sort((a, b) => a.c.first - b.c.first);
+  let hash = emptySeqHash();
+  const hits: Record<string, number> = {};
+  const gaps: MergeSummary["gaps"] = [];
+  const ranges: MergeSummary["ranges"] = [];
+  let executions = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const { s, c } = parts[i];
+    const prev = ranges[ranges.length - 1];
+    if (prev && c.first < prev.next) throw new InputError(`merge: ${s.file} and ${prev.file} ran the same executions (${c.first} onwards)`);
+    if (prev && c.first > prev.next) gaps.push({ first: prev.next, next: c.first });
+    ranges.push({ first: c.first, next: c.next, file: s.file });
+    hash = seqConcat(hash, c.hash);
+    executions += c.next - c.first;
+    for (const [k, v] of Object.entries(c.hits)) hits[k] = (hits[k] ?? 0) + v;
+  }
+  // Each signature's first investigated finding (the lowest execution over all streams), but
+  // only those the streams' checkpoints cover: a finding past a stream's last checkpoint was
+  // not counted in its hits yet.
+  const first = new Map<string, { execution: number; file: string | null }>();
+  for (const { s, c } of parts) {
+    for (const f of s.findings) {
+      if (f.execution >= c.next) continue;
+      const had = first.get(f.signature);
+      if (!had || f.execution < had.execution) first.set(f.signature, { execution: f.execution, file: f.file });
+    }
+  }
+  const signatures = Object.entries(sortedHits(hits)).map(([signature, count]) => ({
+    signature,
+    count,
+    execution: first.get(signature)?.execution ?? null,
+    file: first.get(signature)?.file ?? null,
+  }));
+  return {
+    campaign: JSON.parse(key),
+    streams: streams.length,
+    executions,
+    ranges,
+    gaps,
+    hash: hashHex(hash),
+    signatures,
+    finished: streams.every((s) => s.finished),
+  };
+}
+
+const num = (n: number): string => n.toLocaleString("en-US");
+
+export function mergeText(m: MergeSummary): string {
+  const c = m.campaign;
+  const lines = [
+    `merged ${m.streams} stream${m.streams === 1 ? "" : "s"} of a hunt of ${c.model} (seed ${c.seed}, ${c.sched}${c.depth ? ` depth ${c.depth}` : ""}, ${c.engine} engine)`,
+    `executions ${num(m.executions)} in ${m.ranges.length} range${m.ranges.length === 1 ? "" : "s"}: ${m.ranges.map((r) => `${r.first}..${r.next - 1}`).join(", ")}`,
+  ];
+  if (m.gaps.length) lines.push(`not run: ${m.gaps.map((g) => `${g.first}..${g.next - 1}`).join(", ")}`);
+  if (!m.finished) lines.push("some streams did not end by themselves (killed or interrupted): `hunt --resume FILE` continues them");
+  lines.push(`campaign hash ${m.hash}`);
+  lines.push(`distinct signatures: ${m.signatures.length}${m.signatures.length ? "" : " (nothing found)"}`);
+  for (const s of m.signatures) {
+    lines.push(
+      `  ${s.signature}: ${num(s.count)} execution${s.count === 1 ? "" : "s"}${s.file ? `; repro ${s.file} (execution ${s.execution})` : ""}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}

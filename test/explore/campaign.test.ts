@@ -1,0 +1,230 @@
+// Campaigns that resume and shard (issue 9, parts 2 and 4): a hunt resumed from any of its
+// checkpoints ends exactly as the uninterrupted hunt (findings, counts, campaign hash); the
+// parts of --shard cover the executions once; `faultsim merge` of 4 shards' streams equals
+// the merge of one process's stream over the same executions. The kills themselves
+// (SIGKILL at random moments, then `hunt --resume`) are in resume.full.test.ts.
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { mkdtempSync, rmSync, readFileSync, readdirSync, writeFileSync, mkdirSync, truncateSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { resolveModel } from "../../src/model/models.js";
+import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../../src/explore/hunt.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import type { HuntCheckpoint } from "../../src/explore/checkpoint.js";
+import { shardPlan } from "../../src/explore/cli.js";
+import { EXECUTION_SPACE, shardRange } from "../../src/workers/shard.js";
+import { cliCapture } from "../helpers/cli.js";
+
+const model = resolveModel("linux-2.4.10-pre");
+const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
+  ...HUNT_DEFAULTS,
+  model,
+  machine: HUNT_MACHINE,
+  seed: 1,
+  executions: 30_000,
+  budgetMs: 60_000,
+  shrinkMs: 0,
+  keepGoing: true,
+  ...over,
+});
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-campaign-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("hunt resumed from a checkpoint", () => {
+  for (const sched of ["pct", "random"] as const) {
+    it(`${sched}: ends with the findings, counts, PCT bound and campaign hash of the hunt never stopped`, async () => {
+      const checkpoints: HuntCheckpoint[] = [];
+      const whole = await hunt(opts({ sched, onCheckpoint: (c) => checkpoints.push(structuredClone(c)) }));
+      expect(whole.findings.length).toBeGreaterThan(0);
+      expect(Object.values(whole.hits).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(whole.findings.length);
+      // The checkpoint right after the first finding, and the last before the end.
+      const afterFinding = checkpoints.find((c) => c.signatures.length > 0)!;
+      const picks = [afterFinding, checkpoints[checkpoints.length - 1]];
+      for (const c of picks) {
+        const rest = await hunt(opts({ sched, resumeFrom: c }));
+        expect(rest.hash).toBe(whole.hash);
+        expect(rest.hits).toEqual(whole.hits);
+        expect(rest.executions).toBe(whole.executions);
+        expect(rest.steps).toBe(whole.steps);
+        expect(rest.checkpoint.signatures).toEqual(whole.checkpoint.signatures);
+        expect(rest.pct).toEqual(whole.pct);
+        // The findings before the checkpoint are not investigated again.
+        expect(rest.findings.map((f) => f.signature)).toEqual(whole.checkpoint.signatures.filter((s) => !c.signatures.includes(s)));
+      }
+    }, 60_000);
+  }
+
+  it("a campaign that stops at its first finding and had it is complete: nothing more runs", async () => {
+    let after: HuntCheckpoint | undefined;
+    const whole = await hunt(opts({ keepGoing: false, onCheckpoint: (c) => (after = c.signatures.length ? c : after) }));
+    const rest = await hunt(opts({ keepGoing: false, resumeFrom: after }));
+    expect(rest.executions).toBe(whole.executions);
+    expect(rest.hash).toBe(whole.hash);
+    expect(rest.findings).toEqual([]);
+  }, 60_000);
+
+  it("the hash changes with any execution: another seed, or one execution fewer", async () => {
+    const a = await hunt(opts({ executions: 2000 }));
+    const b = await hunt(opts({ executions: 2000, seed: 2 }));
+    const c = await hunt(opts({ executions: 1999 }));
+    expect(new Set([a.hash, b.hash, c.hash]).size).toBe(3);
+  });
+});
+
+describe("--shard", () => {
+  it("parts cover the executions once, contiguous, sizes within one of each other", () => {
+    for (const [total, n] of [
+      [10, 3],
+      [7, 7],
+      [3, 5],
+      [EXECUTION_SPACE, 6],
+    ]) {
+      let next = 0;
+      const sizes: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = shardRange(i, n, total);
+        expect(r.first).toBe(next);
+        next = r.first + r.executions;
+        sizes.push(r.executions);
+      }
+      expect(next).toBe(total);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("i/n, or n with JOB_COMPLETION_INDEX; a bad spec or a missing index is a usage error", () => {
+    expect(shardPlan("1/4", 100, {})).toMatchObject({ index: 1, count: 4, first: 25, executions: 25 });
+    expect(shardPlan("4", 100, { JOB_COMPLETION_INDEX: "3" })).toMatchObject({ index: 3, first: 75, executions: 25 });
+    expect(shardPlan("0/2", Number.POSITIVE_INFINITY, {})).toMatchObject({ first: 0, executions: 2 ** 31, total: 2 ** 32 });
+    expect(() => shardPlan("4", 100, {})).toThrow(/JOB_COMPLETION_INDEX is not set/);
+    expect(() => shardPlan("4", 100, { JOB_COMPLETION_INDEX: "x" })).toThrow(/not a number/);
+    expect(() => shardPlan("4/4", 100, {})).toThrow(/part 4 of 4 does not exist/);
+    expect(() => shardPlan("1/0", 100, {})).toThrow(/--shard/);
+    expect(() => shardPlan("a/b", 100, {})).toThrow(/expected i\/n/);
+    expect(() => shardPlan("0/2", 2 ** 33, {})).toThrow(/at most 2\^32/);
+  });
+});
+
+describe("faultsim merge", () => {
+  const { io, faultsim } = cliCapture();
+  const common = ["--keep-going", "--executions", "40000", "--shrink-ms", "0", "--budget-ms", "120000"];
+
+  async function mergeJson(...files: string[]) {
+    io.out = "";
+    const code = await faultsim("merge", "--json", ...files);
+    return { code, m: JSON.parse(io.out) };
+  }
+
+  it("of 4 shards' streams equals one process over the same executions: signatures, counts, hash", async () => {
+    mkdirSync(path.join(dir, "one"));
+    mkdirSync(path.join(dir, "parts"));
+    const one = path.join(dir, "one.jsonl");
+    expect(await faultsim("hunt", ...common, "--workers", "2", "--out", path.join(dir, "one"), "--jsonl", one, "--json")).toBe(1);
+    const single = JSON.parse(io.out.trim().split("\n").pop()!);
+    const parts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const f = path.join(dir, `part${i}.jsonl`);
+      parts.push(f);
+      await faultsim("hunt", ...common, "--shard", `${i}/4`, "--out", path.join(dir, "parts"), "--jsonl", f);
+    }
+    const a = await mergeJson(one);
+    const b = await mergeJson(...[...parts].reverse()); // the order given does not matter
+    expect(a.code).toBe(1);
+    expect(b.code).toBe(1);
+    expect(a.m.hash).toBe(single.hash);
+    expect(a.m.signatures.map((s: { count: number }) => s.count).reduce((x: number, y: number) => x + y, 0)).toBe(
+      Object.values(single.hits as Record<string, number>).reduce((x, y) => x + y, 0),
+    );
+    expect(b.m.executions).toBe(40_000);
+    expect(b.m.gaps).toEqual([]);
+    expect(b.m.finished).toBe(true);
+    expect(b.m.ranges.map((r: { first: number; next: number }) => [r.first, r.next])).toEqual([
+      [0, 10_000],
+      [10_000, 20_000],
+      [20_000, 30_000],
+      [30_000, 40_000],
+    ]);
+    const strip = (m: { signatures: { signature: string; count: number; execution: number }[] }) =>
+      m.signatures.map(({ signature, count, execution }) => ({ signature, count, execution }));
+    expect(strip(b.m)).toEqual(strip(a.m));
+    expect(b.m.hash).toBe(a.m.hash);
+    expect(b.m.campaign).toEqual(a.m.campaign);
+    // The same part twice, or a stream of another campaign: refused.
+    expect(await faultsim("merge", parts[0], parts[0])).toBe(2);
+    expect(io.err).toMatch(/ran the same executions/);
+    const other = path.join(dir, "other.jsonl");
+    await faultsim("hunt", ...common, "--seed", "2", "--executions", "100", "--shard", "1/4", "--out", dir, "--jsonl", other);
+    expect(await faultsim("merge", parts[0], other)).toBe(2);
+    expect(io.err).toMatch(/not part of the campaign/);
+  }, 120_000);
+
+  it("a file that is not a stream: one line, exit 2", async () => {
+    const f = path.join(dir, "x.jsonl");
+    writeFileSync(f, "hello\n");
+    expect(await faultsim("merge", f)).toBe(2);
+    expect(io.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(await faultsim("merge", path.join(dir, "none.jsonl"))).toBe(2);
+  });
+});
+
+describe("hunt --resume FILE", () => {
+  const { io, faultsim } = cliCapture();
+
+  it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
+    const events = path.join(dir, "events.jsonl");
+    const args = ["--keep-going", "--executions", "30000", "--shrink-ms", "0", "--out", dir, "--json"];
+    expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+    const whole = JSON.parse(io.out);
+    // As if killed while writing the end event: keep the stream up to half of its last line.
+    const text = readFileSync(events, "utf8");
+    const lastStart = text.slice(0, -1).lastIndexOf("\n") + 1;
+    truncateSync(events, lastStart + Math.floor((text.length - lastStart) / 2));
+    io.out = "";
+    expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
+    const resumed = JSON.parse(io.out);
+    expect(resumed.hash).toBe(whole.hash);
+    expect(resumed.hits).toEqual(whole.hits);
+    expect(resumed.signatures).toEqual(whole.signatures);
+    expect(resumed.earlier.map((e: { signature: string }) => e.signature)).toEqual(whole.signatures);
+    // Every line of the stream is whole JSON again: start, ..., resume, ..., end.
+    const lines = readFileSync(events, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.event === "resume")).toHaveLength(1);
+    expect(lines[lines.length - 1]).toMatchObject({ event: "end", hash: whole.hash });
+    expect(statSync(events).size).toBeGreaterThan(lastStart);
+  }, 60_000);
+
+  it("options the stream fixes cannot be given again; another model build is refused", async () => {
+    const events = path.join(dir, "events.jsonl");
+    expect(await faultsim("hunt", "--executions", "100", "--out", dir, "--jsonl", events)).toBe(0);
+    expect(await faultsim("hunt", "--resume", events, "--seed", "2")).toBe(2);
+    expect(io.err).toMatch(/--seed cannot be given with it/);
+    expect(await faultsim("hunt", "--resume", events, "--workers", "2")).toBe(2);
+    expect(io.err).toMatch(/ran in one thread/);
+    const lines = readFileSync(events, "utf8").split("\n");
+    const start = JSON.parse(lines[0]);
+    writeFileSync(events, [JSON.stringify({ ...start, modelId: "000000000000" }), ...lines.slice(1)].join("\n"));
+    expect(await faultsim("hunt", "--resume", events)).toBe(2);
+    expect(io.err).toMatch(/recorded by model build 000000000000/);
+  });
+});
+
+describe("sweepStaleTemps", () => {
+  it("removes only writeTemp's files of processes that are gone", async () => {
+    const { sweepStaleTemps } = await import("../../src/report/repro.js");
+    const dead = ".faultsim-999999999-abc-0.tmp"; // above Linux's pid_max: no such process
+    const mine = `.faultsim-${process.pid}-abc-1.tmp`;
+    const user = ".faultsim-999999999-notes.txt";
+    for (const f of [dead, mine, user]) writeFileSync(path.join(dir, f), "x");
+    expect(sweepStaleTemps(dir)).toEqual([dead]);
+    expect(readdirSync(dir).sort()).toEqual([mine, user].sort());
+  });
+});

@@ -1,0 +1,118 @@
+// The built `faultsim hunt` killed with SIGKILL at several moments, including while a finding
+// is being shrunk, then `hunt --resume` on its stream, again and again until the campaign
+// ends (issue 9, part 2): the resumed campaign has the findings, counts and campaign hash of
+// one never killed, and every repro file on disk is complete. Both engines: one thread (PCT's
+// k refined as it goes) and --workers 2.
+import { describe, it, expect, beforeAll, beforeEach, afterEach } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadRepro } from "../../src/report/repro.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const cli = path.join(root, "dist/src/cli.js");
+
+beforeAll(() => {
+  if (!existsSync(cli)) {
+    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
+  }
+}, 120_000);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "faultsim-resume-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI; kills it with SIGKILL when `killWhen` says so (polled every 5 ms). */
+function run(args: string[], killWhen?: (ms: number) => boolean): Promise<{ code: number | null; killed: boolean; stdout: string }> {
+  const child = spawn(process.execPath, [cli, "hunt", ...args], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
+  let stdout = "";
+  child.stdout.on("data", (b) => {
+    stdout += b;
+  });
+  const t0 = Date.now();
+  let killed = false;
+  const timer = killWhen
+    ? setInterval(() => {
+        if (!killed && killWhen(Date.now() - t0)) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+      }, 5)
+    : undefined;
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      clearInterval(timer);
+      resolve({ code, killed, stdout });
+    }),
+  );
+}
+
+/** A small deterministic generator for the kill moments (the test must not vary run to run
+ *  in what it asks; only the machine's speed moves where a moment lands). */
+function moments(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const campaign = ["--keep-going", "--executions", "400000", "--budget-ms", "600000", "--shrink-ms", "1500", "--sched", "random", "--json"];
+
+describe("a campaign killed with SIGKILL and resumed", () => {
+  for (const workers of ["1", "2"]) {
+    it(`--workers ${workers}: after kills at random moments and during shrinking, the findings, counts and hash of one never killed`, async () => {
+      mkdirSync(path.join(dir, "whole"));
+      mkdirSync(path.join(dir, "killed"));
+      const whole = await run([...campaign, "--workers", workers, "--out", "whole", "--jsonl", "whole.jsonl"]);
+      expect(whole.code).toBe(1);
+      const ref = JSON.parse(whole.stdout);
+      const stream = path.join(dir, "killed.jsonl");
+      const out = path.join(dir, "killed");
+      const rnd = moments(Number(workers) * 977);
+      // Kill plan: a random moment, then while a shrink is under way (an unshrunk repro on
+      // disk, no finding event yet), then random moments again; then run to the end.
+      const plan: ((ms: number) => boolean)[] = [];
+      const first = 150 + rnd() * 600;
+      plan.push((ms) => ms >= first && existsSync(stream)); // after the start event: nothing to resume before it
+      let killedShrinking = false;
+      plan.push(() => {
+        const files = readdirSync(out).filter((f) => f.endsWith(".json"));
+        const findings = existsSync(stream) ? readFileSync(stream, "utf8").split('"event":"finding"').length - 1 : 0;
+        killedShrinking = files.length > findings; // written before shrinking, reported after
+        return killedShrinking;
+      });
+      for (let i = 0; i < 3; i++) {
+        const at = 200 + rnd() * 1500;
+        plan.push((ms) => ms >= at);
+      }
+      let last = await run([...campaign, "--workers", workers, "--out", out, "--jsonl", stream], plan[0]);
+      let kills = last.killed ? 1 : 0;
+      for (const killWhen of [...plan.slice(1), undefined]) {
+        if (!last.killed) break; // the campaign ended before the kill came
+        last = await run(["--resume", stream, "--json"], killWhen);
+        if (last.killed) kills++;
+      }
+      expect(kills).toBeGreaterThanOrEqual(2);
+      expect(killedShrinking).toBe(true);
+      expect(last.code).toBe(1);
+      const got = JSON.parse(last.stdout);
+      expect(got.hash).toBe(ref.hash);
+      expect(got.hits).toEqual(ref.hits);
+      expect(got.executions).toBe(ref.executions);
+      expect([...got.signatures].sort()).toEqual([...ref.signatures].sort());
+      // Every repro file is complete (parses, passes the schema) and of a signature found.
+      const files = readdirSync(out);
+      expect(files.filter((f) => !f.endsWith(".json"))).toEqual([]); // no temporary file left
+      for (const f of files) expect(ref.signatures).toContain(loadRepro(path.join(out, f)).signature);
+      for (const s of ref.signatures) expect(files.some((f) => loadRepro(path.join(out, f)).signature === s)).toBe(true);
+    }, 240_000);
+  }
+});
