@@ -59,16 +59,17 @@ interface RunCliOptions {
   areas: string;
   slots: string;
   ops: string;
+  workload: "steady" | "random";
   pattern: Pattern;
   writeRatio: string;
   hotFraction: string;
   hotProbability: string;
   threads?: boolean;
   forkRate: string;
-  exitRate: string;
+  exitRate?: string;
   munmapRate: string;
   swapoffRate: string;
-  swaponRate: string;
+  swaponRate?: string;
   checkInterval: string;
   kswapd?: boolean;
   sched: "random" | "rtc";
@@ -89,6 +90,7 @@ interface RunSettings {
   areas: number;
   slots: number;
   ops: number;
+  workload: "steady" | "random";
   pattern: Pattern;
   writeRatio: number;
   hotFraction: number;
@@ -105,8 +107,16 @@ interface RunSettings {
   backend: Backend;
 }
 
+/** Defaults that depend on --workload: the steady workload pairs every swapoff with a swapon
+ *  and every fork with its child's exit, so by default it has no other exits or swapons. */
+const WORKLOAD_DEFAULTS = {
+  steady: { exitRate: "0", swaponRate: "0" },
+  random: { exitRate: "0.00002", swaponRate: "0.00001" },
+} as const;
+
 function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
+  const d = WORKLOAD_DEFAULTS[o.workload];
   return {
     model,
     with: o.with,
@@ -119,16 +129,17 @@ function settingsOf(o: RunCliOptions): RunSettings {
     areas: intOpt("areas", o.areas, 1, 32),
     slots: intOpt("slots", o.slots, 2, 1 << 24),
     ops: intOpt("ops", o.ops, 1, Number.MAX_SAFE_INTEGER),
+    workload: o.workload,
     pattern: o.pattern,
     writeRatio: fracOpt("write-ratio", o.writeRatio),
     hotFraction: fracOpt("hot-fraction", o.hotFraction),
     hotProbability: fracOpt("hot-probability", o.hotProbability),
     threads: o.threads === true,
     forkRate: fracOpt("fork-rate", o.forkRate),
-    exitRate: fracOpt("exit-rate", o.exitRate),
+    exitRate: fracOpt("exit-rate", o.exitRate ?? d.exitRate),
     munmapRate: fracOpt("munmap-rate", o.munmapRate),
     swapoffRate: fracOpt("swapoff-rate", o.swapoffRate),
-    swaponRate: fracOpt("swapon-rate", o.swaponRate),
+    swaponRate: fracOpt("swapon-rate", o.swaponRate ?? d.swaponRate),
     checkInterval: intOpt("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
     kswapd: o.kswapd !== false,
     sched: o.sched,
@@ -151,6 +162,7 @@ function reproCommand(s: RunSettings): string {
     `--areas ${s.areas}`,
     `--slots ${s.slots}`,
     `--ops ${s.ops}`,
+    `--workload ${s.workload}`,
     `--pattern ${s.pattern}`,
     `--write-ratio ${s.writeRatio}`,
     `--hot-fraction ${s.hotFraction}`,
@@ -186,13 +198,19 @@ function workloadOf(s: RunSettings): WorkloadOptions {
     munmapRate: s.munmapRate,
     swapoffRate: s.swapoffRate,
     swaponRate: s.swaponRate,
+    steady: s.workload === "steady",
   };
+}
+
+/** Spare mms of the machine beyond --mms: the steady workload forks into one per CPU. */
+function spareMms(s: RunSettings): number {
+  return s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
 }
 
 async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
   const machine = bulkMachineConfig(
-    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+    { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
   );
   const workload = workloadOf(s);
@@ -307,7 +325,7 @@ function runText(s: RunSettings, r: BulkResult): string {
   const w = Math.max(...rows.map((x) => x[1].length));
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
-    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages, ${num(s.frames)} frames ` +
+    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
       `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots; ${s.sched} scheduler, ${r.backend}`,
     `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
     "",
@@ -385,16 +403,24 @@ export function buildProgram(): Command {
     .option("--areas <n>", "swap areas (1..32)", "2")
     .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16M)", "16384")
     .option("--ops <n>", "operations to run, shared across the CPUs", "1000000")
+    .addOption(
+      new Option(
+        "--workload <kind>",
+        "steady: each CPU first writes all its pages, swapoff is paired with swapon, fork with the child's exit; random: independent ops",
+      )
+        .choices(["steady", "random"])
+        .default("steady"),
+    )
     .addOption(new Option("--pattern <kind>", "page access pattern").choices(PATTERNS).default("hotcold"))
     .option("--write-ratio <p>", "fraction of accesses that write", "0.3")
     .option("--hot-fraction <p>", "hotcold: fraction of each mm's pages that are hot", String(DEFAULT_WORKLOAD.hotFraction))
     .option("--hot-probability <p>", "hotcold: probability an access goes to a hot page", String(DEFAULT_WORKLOAD.hotProbability))
     .option("--threads", "CPUs are threads sharing the mms (default: one process per CPU)")
     .option("--fork-rate <p>", "probability an op is a fork", "0.0001")
-    .option("--exit-rate <p>", "probability an op is an exit", "0.00002")
+    .option("--exit-rate <p>", "probability an op is an exit (default: steady 0, random 0.00002)")
     .option("--munmap-rate <p>", "probability an op is an munmap", "0.001")
     .option("--swapoff-rate <p>", "probability an op is a swapoff", "0.00001")
-    .option("--swapon-rate <p>", "probability an op is a swapon", "0.00001")
+    .option("--swapon-rate <p>", "probability an op is a swapon (default: steady 0, random 0.00001)")
     .option("--check-interval <steps>", "steps between deep invariant checks (0: only at the end)", "1e6")
     .option("--kswapd", "run kswapd (default)")
     .option("--no-kswapd", "no kswapd: only direct reclaim")

@@ -151,8 +151,9 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
   const seconds = (performance.now() - t0) / 1000;
   const faults = stats.minorFaults + stats.majorFaults;
   const per = (n: number) => (seconds > 0 ? n / seconds : 0);
-  // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU.
-  const pages = (o.workload.threads ? o.machine.mms : Math.min(o.machine.mms, cpus)) * o.machine.pagesPerMm;
+  // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU (the
+  // workload's mms: a steady workload's spare mms only hold forks' children for a moment).
+  const pages = (o.workload.threads ? o.workload.mms : Math.min(o.workload.mms, cpus)) * o.workload.pagesPerMm;
   return {
     model: { flags: o.machine.flags },
     backend: e.backend,
