@@ -20,6 +20,7 @@ import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
+import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -75,6 +76,8 @@ interface RunCliOptions {
   sched: "random" | "rtc";
   backend: Backend;
   json?: boolean;
+  trace?: string;
+  traceFormat?: string;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -105,6 +108,8 @@ interface RunSettings {
   kswapd: boolean;
   sched: "random" | "rtc";
   backend: Backend;
+  /** Replay this trace instead of the generated workload. */
+  trace?: { file: string; format: TraceFormat };
 }
 
 /** Defaults that depend on --workload: the steady workload pairs every swapoff with a swapon
@@ -144,7 +149,23 @@ function settingsOf(o: RunCliOptions): RunSettings {
     kswapd: o.kswapd !== false,
     sched: o.sched,
     backend: o.backend,
+    trace: o.trace === undefined ? undefined : { file: o.trace, format: traceFormatOf(o.trace, o.traceFormat) },
   };
+}
+
+/** --trace-format, or the format the trace's name says (.csv, .lackey, oracleGeneral). */
+function traceFormatOf(file: string, given: string | undefined): TraceFormat {
+  if (given !== undefined) {
+    if (!(TRACE_FORMATS as readonly string[]).includes(given)) {
+      throw new UsageError(`--trace-format must be one of ${TRACE_FORMATS.join(", ")}, got '${given}'`);
+    }
+    return given as TraceFormat;
+  }
+  const base = path.basename(file).toLowerCase();
+  if (base.endsWith(".csv")) return "csv";
+  if (base.endsWith(".lackey")) return "lackey";
+  if (base.includes("oraclegeneral")) return "oracle-general";
+  throw new UsageError(`--trace ${file}: name its format with --trace-format ${TRACE_FORMATS.join("|")}`);
 }
 
 /** A command line that reruns these settings exactly. */
@@ -177,6 +198,7 @@ function reproCommand(s: RunSettings): string {
     s.kswapd ? "--kswapd" : "--no-kswapd",
     `--sched ${s.sched}`,
     `--backend ${s.backend}`,
+    ...(s.trace ? [`--trace ${s.trace.file}`, `--trace-format ${s.trace.format}`] : []),
   ];
   return parts.join(" ");
 }
@@ -204,7 +226,7 @@ function workloadOf(s: RunSettings): WorkloadOptions {
 
 /** Spare mms of the machine beyond --mms: the steady workload forks into one per CPU. */
 function spareMms(s: RunSettings): number {
-  return s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
+  return !s.trace && s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
 }
 
 async function runCommand(o: RunCliOptions): Promise<number> {
@@ -216,7 +238,11 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
-  const bar = await progressBar(s.ops);
+  // A trace's records are fed as the CPUs drain their rings (src/trace).
+  const feed = s.trace
+    ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
+    : undefined;
+  const bar = feed ? undefined : await progressBar(s.ops);
   let r: BulkResult;
   try {
     r = await runBulk({
@@ -228,9 +254,11 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       checkInterval: s.checkInterval,
       checker: sources.checker,
       onProgress: bar ? (done) => bar.update(done) : undefined,
+      feed,
     });
   } catch (err) {
     bar?.stop();
+    feed?.close();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
   }
@@ -283,6 +311,7 @@ function runJson(s: RunSettings, r: BulkResult) {
     // The workload's own settings (its sizes are the machine's, above).
     workload: (({ cpus: _c, mms: _m, pagesPerMm: _p, areas: _a, ...own }) => own)(workloadOf(s)),
     seed: s.seed,
+    ...(r.trace && s.trace ? { trace: { file: s.trace.file, ...r.trace } } : {}),
     backend: r.backend,
     modelId: modelId(r.backend) ?? null,
     ops: r.ops,
@@ -322,6 +351,10 @@ function runText(s: RunSettings, r: BulkResult): string {
     ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
     ["oom", num(st.oom), ""],
   ];
+  if (r.trace) {
+    const t = r.trace;
+    rows.unshift(["trace", `${num(t.records)} records (${t.format}), ${num(t.pages)} pages in ${t.mms} mm`, ""]);
+  }
   const w = Math.max(...rows.map((x) => x[1].length));
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
@@ -426,6 +459,8 @@ export function buildProgram(): Command {
     .option("--no-kswapd", "no kswapd: only direct reclaim")
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .option("--trace <file>", "replay this memory-access trace instead of the generated workload")
+    .option("--trace-format <kind>", `the trace's format: ${TRACE_FORMATS.join(", ")} (default: from the file name)`)
     .option("--json", "print one JSON object on stdout")
     .action(async (o: RunCliOptions) => {
       actionExit = await runCommand(o);

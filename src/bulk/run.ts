@@ -11,6 +11,7 @@ import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
 import { generatorOptions } from "./sources.js";
 import type { Checker, WorkloadOptions } from "./workload-contract.js";
+import type { OpFeed, TraceSummary } from "../trace/feed.js";
 
 /** Steps per run() call. */
 export const CHUNK_STEPS = 1 << 16;
@@ -37,6 +38,9 @@ export interface BulkOptions {
   livelockSteps?: number;
   /** Use this engine instead of creating one (tests; must be of `backend`). */
   engine?: Engine;
+  /** Ops fed by the host (a trace, src/trace) instead of the model's generator: `workload`
+   *  then only sizes the result, and `ops` is not used. */
+  feed?: OpFeed;
 }
 
 export interface BulkViolation {
@@ -71,6 +75,8 @@ export interface BulkResult {
   stateHash: string;
   /** How the run ended. */
   outcome: "done" | "violation";
+  /** The trace replayed, when the ops came from one. */
+  trace?: TraceSummary;
 }
 
 const zeroStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
@@ -85,11 +91,13 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     if (err instanceof RangeError) throw new UsageError(`${err.message}: reduce --frames, --pages x --mms or --slots`);
     throw err;
   }
-  // The model generates every CPU's ops from the next reset on (UsageError on bad options).
-  configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
+  // The model generates every CPU's ops from the next reset on (UsageError on bad options),
+  // unless the host feeds them.
+  if (!o.feed) configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
   // Timed from the reset on: it already generates each CPU's first ring of ops.
   const t0 = performance.now();
   e.reset();
+  o.feed?.topUp(e);
   return runConfigured(e, o, t0);
 }
 
@@ -121,7 +129,11 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
     e.takeStats(stats);
     if (code === RUN.VIOLATION || code === RUN.DONE) break;
     if (code === RUN.DIVERGED) throw new InternalError("the random scheduler chose an agent that cannot run");
-    if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
+    if (o.feed) {
+      // Between chunks (and when every CPU waits for ops) the rings take the next records.
+      if (code === RUN.STARVED && o.feed.ended) throw new InternalError("a CPU waits for ops after the trace ended");
+      o.feed.topUp(e);
+    } else if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
     if (stats.steps >= nextCheck) {
       check(false);
       nextCheck += interval;
@@ -153,7 +165,7 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
   const per = (n: number) => (seconds > 0 ? n / seconds : 0);
   // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU (the
   // workload's mms: a steady workload's spare mms only hold forks' children for a moment).
-  const pages = (o.workload.threads ? o.workload.mms : Math.min(o.workload.mms, cpus)) * o.workload.pagesPerMm;
+  const pages = o.feed ? o.feed.pages : (o.workload.threads ? o.workload.mms : Math.min(o.workload.mms, cpus)) * o.workload.pagesPerMm;
   return {
     model: { flags: o.machine.flags },
     backend: e.backend,
@@ -175,6 +187,7 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
     violations,
     stateHash: e.stateHash(),
     outcome: violations.length > 0 ? "violation" : "done",
+    ...(o.feed ? { trace: o.feed.summary() } : {}),
   };
 }
 
