@@ -20,6 +20,7 @@ import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
+import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
@@ -78,6 +79,9 @@ interface RunCliOptions {
   json?: boolean;
   trace?: string;
   traceFormat?: string;
+  series?: string;
+  interval: string;
+  seriesFormat?: string;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -242,6 +246,8 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const feed = s.trace
     ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
     : undefined;
+  const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
+  const series = o.series === undefined ? undefined : new SeriesWriter(o.series, seriesFormatOf(o.series, o.seriesFormat));
   const bar = feed ? undefined : await progressBar(s.ops);
   let r: BulkResult;
   try {
@@ -255,15 +261,21 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       checker: sources.checker,
       onProgress: bar ? (done) => bar.update(done) : undefined,
       feed,
+      onInterval: series ? { steps: interval, fn: (e, stats) => series.row(e, stats) } : undefined,
     });
+    series?.close();
   } catch (err) {
     bar?.stop();
     feed?.close();
+    series?.close();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
   }
   bar?.stop();
-  const written = await writeOut(o.json ? JSON.stringify(runJson(s, r)) + "\n" : runText(s, r));
+  const seriesOut = series ? { file: series.file, format: series.format, interval, rows: series.rows } : undefined;
+  const written = await writeOut(
+    o.json ? JSON.stringify({ ...runJson(s, r), ...(seriesOut ? { series: seriesOut } : {}) }) + "\n" : runText(s, r, seriesOut),
+  );
   const failed = outputFailure();
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
     // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
@@ -339,7 +351,7 @@ const num = (n: number): string => Math.round(n).toLocaleString("en-US");
 const rate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 
-function runText(s: RunSettings, r: BulkResult): string {
+function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: number; interval: number }): string {
   const st = r.stats;
   const rows: [string, string, string][] = [
     ["ops", num(r.ops), rate(r.rates.opsPerSec)],
@@ -365,6 +377,7 @@ function runText(s: RunSettings, r: BulkResult): string {
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
     "",
   ];
+  if (series) lines.push(`series   ${num(series.rows)} rows, one per ${num(series.interval)} steps, in ${series.file}`, "");
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
@@ -461,6 +474,9 @@ export function buildProgram(): Command {
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .option("--trace <file>", "replay this memory-access trace instead of the generated workload")
     .option("--trace-format <kind>", `the trace's format: ${TRACE_FORMATS.join(", ")} (default: from the file name)`)
+    .option("--series <file>", "write a time series (one row per --interval steps) to a new file, CSV or JSON lines")
+    .option("--interval <steps>", "steps between two rows of --series", "100000")
+    .option("--series-format <kind>", "csv or jsonl (default: from the file's extension)")
     .option("--json", "print one JSON object on stdout")
     .action(async (o: RunCliOptions) => {
       actionExit = await runCommand(o);

@@ -38,6 +38,9 @@ export interface BulkOptions {
   livelockSteps?: number;
   /** Use this engine instead of creating one (tests; must be of `backend`). */
   engine?: Engine;
+  /** Called every `steps` steps (at the first chunk boundary at or past each multiple) and
+   *  once at the end, with the cumulative stats: the time series (src/bulk/series.ts). */
+  onInterval?: { steps: number; fn: (e: Engine, stats: Stats, final: boolean) => void };
   /** Ops fed by the host (a trace, src/trace) instead of the model's generator: `workload`
    *  then only sizes the result, and `ops` is not used. */
   feed?: OpFeed;
@@ -120,19 +123,30 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
   const interval = o.checkInterval > 0 ? o.checkInterval : Infinity;
   const livelockSteps = o.livelockSteps ?? LIVELOCK_STEPS;
   let nextCheck = interval;
+  const every = o.onInterval && o.onInterval.steps > 0 ? o.onInterval.steps : Infinity;
+  let nextRow = every;
+  // A feed tops the rings up every CHUNK_STEPS steps (and when every CPU waits): at the same
+  // steps whatever the check and series intervals, so they do not change the run.
+  let nextFeed = o.feed ? CHUNK_STEPS : Infinity;
   let code: number = RUN.LIMIT;
   let lastOps = 0;
   let lastOpsStep = 0;
   for (;;) {
-    const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps));
+    const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps, nextRow - stats.steps, nextFeed - stats.steps));
     code = runChunk(e, budget, stats.steps);
     e.takeStats(stats);
+    if (stats.steps >= nextRow) {
+      o.onInterval?.fn(e, stats, false);
+      while (nextRow <= stats.steps) nextRow += every;
+    }
     if (code === RUN.VIOLATION || code === RUN.DONE) break;
     if (code === RUN.DIVERGED) throw new InternalError("the random scheduler chose an agent that cannot run");
     if (o.feed) {
-      // Between chunks (and when every CPU waits for ops) the rings take the next records.
       if (code === RUN.STARVED && o.feed.ended) throw new InternalError("a CPU waits for ops after the trace ended");
-      o.feed.topUp(e);
+      if (code === RUN.STARVED || stats.steps >= nextFeed) {
+        o.feed.topUp(e);
+        while (nextFeed <= stats.steps) nextFeed += CHUNK_STEPS;
+      }
     } else if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
     if (stats.steps >= nextCheck) {
       check(false);
@@ -156,6 +170,7 @@ function runConfigured(e: Engine, o: BulkOptions, t0: number): BulkResult {
     }
     if (o.onProgress) o.onProgress(stats.ops, o.ops);
   }
+  o.onInterval?.fn(e, stats, true);
   if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
   else if (code === RUN.DONE) check(true);
