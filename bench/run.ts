@@ -8,6 +8,8 @@
 //             check every 10^6 steps), in two workloads: "thrash" (4x overcommit: reclaim and
 //             swap) and "faults" (fits in memory: faults without reclaim)
 //   workers   one worker vs two on the same campaign of bulk runs
+//   trace     accesses per CPU-second of a trace replay (run --trace, CSV) beside the synthetic
+//             workload whose ops the trace holds (the same ops, so the same pressure)
 //   rss       resident memory of a 1M-frame, 4x1M-slot, 64x64K-page machine (child process)
 //   hunt      executions/s on linux-2.4.16 (hunt() and the worker campaign path); time to the
 //             first swap-cache duplicate on linux-2.4.10-pre from random seeds, PCT and random;
@@ -32,6 +34,12 @@ import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
 import { pctBoundOfAgents } from "../src/explore/pct.js";
 import type { HuntWorkload } from "../src/explore/workload.js";
+import { configureGenerator, drawOps } from "../src/workload/generator.js";
+import { generatorOptions } from "../src/bulk/sources.js";
+import { openTrace, TraceFeed } from "../src/trace/index.js";
+import { OP, opKind, opMm, opPage } from "../src/wasm/abi.js";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import path from "node:path";
 
 type Row = { measure: string; value: string; note?: string };
 const rows: Row[] = [];
@@ -174,6 +182,95 @@ async function benchBulkCase(
   row(`bulk ${c.name} wasm / js`, `${ratio.toFixed(2)}x`, `same work, same end state: ${same ? "yes" : "NO"}`);
   if (sources.missing.length) row("bulk note", "missing", sources.missing.join("; "));
   return out;
+}
+
+// ---- trace replay vs the synthetic workload ----
+
+/** 2 CPUs, one process each, 2 x 4096 pages over 4096 frames (2x pressure), hot/cold, no
+ *  rare ops: the synthetic run, and a CSV trace of exactly its op streams. */
+const TRACE_CASE = bulkCase(
+  "trace",
+  "2x pressure, hot/cold, 30% writes",
+  { cpus: 2, mms: 2, pagesPerMm: 4096, frames: 4096, areas: 1, slotsPerArea: 1 << 15 },
+  { pattern: "hotcold", writeRatio: 0.3, threads: false, forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0 },
+  { full: 1_000_000, short: 40_000 },
+);
+
+/** The synthetic workload's ops as a CSV trace (time,pid,address,op), the CPUs' streams
+ *  interleaved op by op. */
+function writeTraceOf(c: BulkCase, ops: number, file: string): void {
+  const e = Engine.wasm(wasmModule("untraced"));
+  e.configure(bulkMachine(c, 1));
+  configureGenerator(e, generatorOptions(c.workload), 1, 0);
+  e.reset();
+  const per = Math.floor(ops / c.sizes.cpus);
+  const streams = Array.from({ length: c.sizes.cpus }, (_, cpu) => drawOps(e, cpu, per));
+  const lines = ["time,pid,address,op"];
+  for (let i = 0; i < per; i++)
+    for (const st of streams) {
+      const op = st[i];
+      lines.push(`${lines.length},${opMm(op)},${opPage(op) * 4096},${opKind(op) === OP.WRITE ? "W" : "R"}`);
+    }
+  writeFileSync(file, lines.join("\n") + "\n");
+}
+
+async function benchTrace(short: boolean): Promise<void> {
+  const c = TRACE_CASE;
+  const ops = short ? c.ops.short : c.ops.full;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "faultsim-bench-"));
+  const file = path.join(dir, "synthetic.csv");
+  writeTraceOf(c, ops, file);
+  const engine = Engine.wasm(wasmModule("untraced"));
+  const cpu: Record<string, { seconds: number; accesses: number; last?: BulkResult }> = {
+    synthetic: { seconds: 0, accesses: 0 },
+    trace: { seconds: 0, accesses: 0 },
+  };
+  const once = async (kind: "synthetic" | "trace") => {
+    const before = process.cpuUsage();
+    const feed =
+      kind === "trace"
+        ? new TraceFeed(openTrace(file, "csv"), { cpus: c.sizes.cpus, mms: c.sizes.mms, pagesPerMm: c.sizes.pagesPerMm, opCap: 1 << 12 })
+        : undefined;
+    const r = await runBulk({
+      backend: "wasm",
+      machine: bulkMachine(c, 1),
+      workload: c.workload,
+      seed: 1,
+      ops,
+      checkInterval: 0,
+      engine,
+      feed,
+    });
+    const used = process.cpuUsage(before);
+    cpu[kind].seconds += (used.user + used.system) / 1e6;
+    cpu[kind].accesses += r.accesses;
+    cpu[kind].last = r;
+  };
+  const bench = new Bench({ time: 0, iterations: short ? 2 : 3, warmupIterations: 1, warmupTime: 0, throws: true });
+  bench.add("synthetic", () => once("synthetic")).add("trace", () => once("trace"));
+  await bench.run();
+  rmSync(dir, { recursive: true, force: true });
+  const out: Record<string, unknown> = { ops, sizes: c.sizes, workload: c.workload };
+  for (const k of ["synthetic", "trace"] as const) {
+    const perCpuSec = cpu[k].accesses / cpu[k].seconds;
+    const r = cpu[k].last!;
+    out[k] = { accessesPerCpuSecond: perCpuSec, msPerRun: meanMs(bench.getTask(k)!), faults: r.faults, pressure: r.pressure.ratio };
+    row(
+      `trace replay: ${k} accesses/CPU-s`,
+      fmt(perCpuSec),
+      `${c.about}; ${r.accesses} accesses, ${r.faults} faults, pressure ${r.pressure.ratio.toFixed(2)}x`,
+    );
+  }
+  const ratio =
+    (out.trace as { accessesPerCpuSecond: number }).accessesPerCpuSecond /
+    (out.synthetic as { accessesPerCpuSecond: number }).accessesPerCpuSecond;
+  out.ratioTraceOverSynthetic = ratio;
+  row(
+    "trace replay / synthetic",
+    `${(ratio * 100).toFixed(0)}%`,
+    "per CPU-second, the same ops (CSV parsed and fed vs generated in the model)",
+  );
+  json.trace = out;
 }
 
 // ---- one worker vs two ----
@@ -426,6 +523,7 @@ async function benchPctBound(short: boolean): Promise<void> {
 const SECTIONS: Record<string, (short: boolean) => Promise<void>> = {
   bulk: benchBulk,
   workers: benchWorkers,
+  trace: benchTrace,
   rss: () => benchRss(),
   hunt: benchHuntRate,
   duplicate: benchTimeToDuplicate,

@@ -20,6 +20,8 @@ import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
+import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
+import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -59,22 +61,28 @@ interface RunCliOptions {
   areas: string;
   slots: string;
   ops: string;
+  workload: "steady" | "random";
   pattern: Pattern;
   writeRatio: string;
   hotFraction: string;
   hotProbability: string;
   threads?: boolean;
   forkRate: string;
-  exitRate: string;
+  exitRate?: string;
   munmapRate: string;
   swapoffRate: string;
-  swaponRate: string;
+  swaponRate?: string;
   checkInterval: string;
   kswapd?: boolean;
   sched: "random" | "rtc";
   backend: Backend;
   json?: boolean;
   budgetMs?: string;
+  trace?: string;
+  traceFormat?: string;
+  series?: string;
+  interval: string;
+  seriesFormat?: string;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -90,6 +98,7 @@ interface RunSettings {
   areas: number;
   slots: number;
   ops: number;
+  workload: "steady" | "random";
   pattern: Pattern;
   writeRatio: number;
   hotFraction: number;
@@ -104,10 +113,20 @@ interface RunSettings {
   kswapd: boolean;
   sched: "random" | "rtc";
   backend: Backend;
+  /** Replay this trace instead of the generated workload. */
+  trace?: { file: string; format: TraceFormat };
 }
+
+/** Defaults that depend on --workload: the steady workload pairs every swapoff with a swapon
+ *  and every fork with its child's exit, so by default it has no other exits or swapons. */
+const WORKLOAD_DEFAULTS = {
+  steady: { exitRate: "0", swaponRate: "0" },
+  random: { exitRate: "0.00002", swaponRate: "0.00001" },
+} as const;
 
 function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
+  const d = WORKLOAD_DEFAULTS[o.workload];
   return {
     model,
     with: o.with,
@@ -120,21 +139,38 @@ function settingsOf(o: RunCliOptions): RunSettings {
     areas: intOpt("areas", o.areas, 1, 32),
     slots: intOpt("slots", o.slots, 2, 1 << 24),
     ops: intOpt("ops", o.ops, 1, Number.MAX_SAFE_INTEGER),
+    workload: o.workload,
     pattern: o.pattern,
     writeRatio: fracOpt("write-ratio", o.writeRatio),
     hotFraction: fracOpt("hot-fraction", o.hotFraction),
     hotProbability: fracOpt("hot-probability", o.hotProbability),
     threads: o.threads === true,
     forkRate: fracOpt("fork-rate", o.forkRate),
-    exitRate: fracOpt("exit-rate", o.exitRate),
+    exitRate: fracOpt("exit-rate", o.exitRate ?? d.exitRate),
     munmapRate: fracOpt("munmap-rate", o.munmapRate),
     swapoffRate: fracOpt("swapoff-rate", o.swapoffRate),
-    swaponRate: fracOpt("swapon-rate", o.swaponRate),
+    swaponRate: fracOpt("swapon-rate", o.swaponRate ?? d.swaponRate),
     checkInterval: intOpt("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
     kswapd: o.kswapd !== false,
     sched: o.sched,
     backend: o.backend,
+    trace: o.trace === undefined ? undefined : { file: o.trace, format: traceFormatOf(o.trace, o.traceFormat) },
   };
+}
+
+/** --trace-format, or the format the trace's name says (.csv, .lackey, oracleGeneral). */
+function traceFormatOf(file: string, given: string | undefined): TraceFormat {
+  if (given !== undefined) {
+    if (!(TRACE_FORMATS as readonly string[]).includes(given)) {
+      throw new UsageError(`--trace-format must be one of ${TRACE_FORMATS.join(", ")}, got '${given}'`);
+    }
+    return given as TraceFormat;
+  }
+  const base = path.basename(file).toLowerCase();
+  if (base.endsWith(".csv")) return "csv";
+  if (base.endsWith(".lackey")) return "lackey";
+  if (base.includes("oraclegeneral")) return "oracle-general";
+  throw new UsageError(`--trace ${file}: name its format with --trace-format ${TRACE_FORMATS.join("|")}`);
 }
 
 /** A command line that reruns these settings exactly. */
@@ -152,6 +188,7 @@ function reproCommand(s: RunSettings): string {
     `--areas ${s.areas}`,
     `--slots ${s.slots}`,
     `--ops ${s.ops}`,
+    `--workload ${s.workload}`,
     `--pattern ${s.pattern}`,
     `--write-ratio ${s.writeRatio}`,
     `--hot-fraction ${s.hotFraction}`,
@@ -166,6 +203,7 @@ function reproCommand(s: RunSettings): string {
     s.kswapd ? "--kswapd" : "--no-kswapd",
     `--sched ${s.sched}`,
     `--backend ${s.backend}`,
+    ...(s.trace ? [`--trace ${s.trace.file}`, `--trace-format ${s.trace.format}`] : []),
   ];
   return parts.join(" ");
 }
@@ -187,20 +225,32 @@ function workloadOf(s: RunSettings): WorkloadOptions {
     munmapRate: s.munmapRate,
     swapoffRate: s.swapoffRate,
     swaponRate: s.swaponRate,
+    steady: s.workload === "steady",
   };
+}
+
+/** Spare mms of the machine beyond --mms: the steady workload forks into one per CPU. */
+function spareMms(s: RunSettings): number {
+  return !s.trace && s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
 }
 
 async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
   const machine = bulkMachineConfig(
-    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+    { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
   );
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
-  const bar = await progressBar(s.ops);
+  // A trace's records are fed as the CPUs drain their rings (src/trace).
+  const feed = s.trace
+    ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
+    : undefined;
+  const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
+  const series = o.series === undefined ? undefined : new SeriesWriter(o.series, seriesFormatOf(o.series, o.seriesFormat));
+  const bar = feed ? undefined : await progressBar(s.ops);
   // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -218,8 +268,13 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       checkInterval: s.checkInterval,
       checker: sources.checker,
       onProgress: bar ? (done) => bar.update(done) : undefined,
+      feed,
+      onInterval: series ? { steps: interval, fn: (e, stats) => series.row(e, stats) } : undefined,
     });
+    series?.close();
   } catch (err) {
+    feed?.close();
+    series?.close();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
   } finally {
@@ -228,7 +283,12 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   }
   // A partial run (a signal, --budget-ms) says so in the JSON too.
   const partial = r.stopped ? { partial: true, stopped: r.stopped } : {};
-  const written = await writeOut(o.json ? JSON.stringify({ ...runJson(s, r), ...partial }) + "\n" : runText(s, r));
+  const seriesOut = series ? { file: series.file, format: series.format, interval, rows: series.rows } : undefined;
+  const written = await writeOut(
+    o.json
+      ? JSON.stringify({ ...runJson(s, r), ...partial, ...(seriesOut ? { series: seriesOut } : {}) }) + "\n"
+      : runText(s, r, seriesOut),
+  );
   const failed = outputFailure();
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
     // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
@@ -276,6 +336,7 @@ function runJson(s: RunSettings, r: BulkResult) {
     // The workload's own settings (its sizes are the machine's, above).
     workload: (({ cpus: _c, mms: _m, pagesPerMm: _p, areas: _a, ...own }) => own)(workloadOf(s)),
     seed: s.seed,
+    ...(r.trace && s.trace ? { trace: { file: s.trace.file, ...r.trace } } : {}),
     backend: r.backend,
     modelId: modelId(r.backend) ?? null,
     ops: r.ops,
@@ -303,7 +364,7 @@ const num = (n: number): string => Math.round(n).toLocaleString("en-US");
 const rate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 
-function runText(s: RunSettings, r: BulkResult): string {
+function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: number; interval: number }): string {
   const st = r.stats;
   const rows: [string, string, string][] = [
     ["ops", num(r.ops), rate(r.rates.opsPerSec)],
@@ -315,10 +376,14 @@ function runText(s: RunSettings, r: BulkResult): string {
     ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
     ["oom", num(st.oom), ""],
   ];
+  if (r.trace) {
+    const t = r.trace;
+    rows.unshift(["trace", `${num(t.records)} records (${t.format}), ${num(t.pages)} pages in ${t.mms} mm`, ""]);
+  }
   const w = Math.max(...rows.map((x) => x[1].length));
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
-    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages, ${num(s.frames)} frames ` +
+    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
       `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots; ${s.sched} scheduler, ${r.backend}`,
     `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
     "",
@@ -327,6 +392,7 @@ function runText(s: RunSettings, r: BulkResult): string {
   ];
   if (r.stopped)
     lines.push(`stopped by ${r.stopped === "signal" ? "a signal" : "--budget-ms"} after ${num(r.ops)} of ${num(s.ops)} ops: a partial run`);
+  if (series) lines.push(`series   ${num(series.rows)} rows, one per ${num(series.interval)} steps, in ${series.file}`, "");
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
@@ -401,21 +467,34 @@ export function buildProgram(): Command {
     .option("--areas <n>", "swap areas (1..32)", "2")
     .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16M)", "16384")
     .option("--ops <n>", "operations to run, shared across the CPUs", "1000000")
+    .addOption(
+      new Option(
+        "--workload <kind>",
+        "steady: each CPU first writes all its pages, swapoff is paired with swapon, fork with the child's exit; random: independent ops",
+      )
+        .choices(["steady", "random"])
+        .default("steady"),
+    )
     .addOption(new Option("--pattern <kind>", "page access pattern").choices(PATTERNS).default("hotcold"))
     .option("--write-ratio <p>", "fraction of accesses that write", "0.3")
     .option("--hot-fraction <p>", "hotcold: fraction of each mm's pages that are hot", String(DEFAULT_WORKLOAD.hotFraction))
     .option("--hot-probability <p>", "hotcold: probability an access goes to a hot page", String(DEFAULT_WORKLOAD.hotProbability))
     .option("--threads", "CPUs are threads sharing the mms (default: one process per CPU)")
     .option("--fork-rate <p>", "probability an op is a fork", "0.0001")
-    .option("--exit-rate <p>", "probability an op is an exit", "0.00002")
+    .option("--exit-rate <p>", "probability an op is an exit (default: steady 0, random 0.00002)")
     .option("--munmap-rate <p>", "probability an op is an munmap", "0.001")
     .option("--swapoff-rate <p>", "probability an op is a swapoff", "0.00001")
-    .option("--swapon-rate <p>", "probability an op is a swapon", "0.00001")
+    .option("--swapon-rate <p>", "probability an op is a swapon (default: steady 0, random 0.00001)")
     .option("--check-interval <steps>", "steps between deep invariant checks (0: only at the end)", "1e6")
     .option("--kswapd", "run kswapd (default)")
     .option("--no-kswapd", "no kswapd: only direct reclaim")
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .option("--trace <file>", "replay this memory-access trace instead of the generated workload")
+    .option("--trace-format <kind>", `the trace's format: ${TRACE_FORMATS.join(", ")} (default: from the file name)`)
+    .option("--series <file>", "write a time series (one row per --interval steps) to a new file, CSV or JSON lines")
+    .option("--interval <steps>", "steps between two rows of --series", "100000")
+    .option("--series-format <kind>", "csv or jsonl (default: from the file's extension)")
     .option("--json", "print one JSON object on stdout")
     .option("--budget-ms <ms>", "stop after this long (a partial run, as after Ctrl-C or SIGTERM)")
     .action(async (o: RunCliOptions) => {

@@ -49,6 +49,10 @@ export const CFG_GEN_T_FULL: i32 = 37;   // workload.ts TF_* bits
 export const CFG_GEN_QUOTA_HI: i32 = 38;
 export const CFG_GEN_QUOTA_LO: i32 = 39;
 export const CFG_GEN_QUOTA_EXTRA: i32 = 40;
+// 1: the steady workload (workload.ts): each CPU first writes every page of its mms, a
+// swapoff is followed by the swapon of the same area, a fork by its child's exit, the child
+// in a spare mm (CFG_GEN_MMS + cpu). 0: the independent random op mix.
+export const CFG_GEN_STEADY: i32 = 41;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

@@ -14,17 +14,25 @@
 //   - pattern uniform: page = d's high half scaled to the pages; hot/cold: one more draw
 //     decides hot (the lowest CFG_GEN_HOT pages) or cold, d's high half picks inside; sequential:
 //     each CPU walks its pages in order, wrapping (other ops do not move the walk).
+// The steady workload (CFG_GEN_STEADY) keeps the machine under the same memory pressure for
+// the whole run: each CPU starts by writing every page of its mms once (a program touching
+// its heap; W_CURSOR counts these, the sequential walk keeps its own meaning), a swapoff is
+// followed on the same CPU by the swapon of the same area (the swap space comes back), and a
+// fork by its child's exit, the child in the CPU's spare mm CFG_GEN_MMS + cpu (forks and
+// exits balance; no worker's memory is replaced). A pair that does not fit in the ring's
+// room ends the refill before it and is drawn again, whole, by the next one.
 // Per CPU the model keeps [rng counter, sequential cursor, ops left (lo, hi)] in R_WORKLOAD;
 // when a CPU's quota is spent its stream is final and it goes DONE once idle.
-import { ld, st, imul, irem } from "./platform";
+import { ld, st, imul, idiv, irem } from "./platform";
 import { mix32 } from "./rng";
 import {
   cfg, CFG_GEN, CFG_GEN_SEED, CFG_GEN_PATTERN, CFG_GEN_SHARE, CFG_GEN_MMS, CFG_GEN_PAGES, CFG_GEN_AREAS,
   CFG_GEN_HOT, CFG_GEN_T_FORK, CFG_GEN_T_EXIT, CFG_GEN_T_MUNMAP, CFG_GEN_T_SWAPOFF, CFG_GEN_T_RARE,
   CFG_GEN_T_WRITE, CFG_GEN_T_HOT, CFG_GEN_T_FULL, CFG_GEN_QUOTA_HI, CFG_GEN_QUOTA_LO, CFG_GEN_QUOTA_EXTRA,
+  CFG_GEN_STEADY,
 } from "./config";
 import { WORKLOAD, OPS, nCpu, opMask, ag_get, ag_set, AG_OP_HEAD, AG_OP_TAIL, AG_OPS_FINAL } from "./state";
-import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON } from "./ops";
+import { make_op, op_kind, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON } from "./ops";
 
 // CFG_GEN_PATTERN values (src/workload/generator.ts PATTERN_CODE).
 export const PAT_UNIFORM: i32 = 0;
@@ -102,7 +110,7 @@ export function workload_refill(cpu: i32): bool {
   let n = (opMask + 1) - (tail - ag_get(cpu, AG_OP_HEAD));
   if (hi == 0 && lo < n) n = lo;
   if (n > 0) {
-    workload_fill(cpu, tail, n);
+    n = workload_fill(cpu, tail, n);
     ag_set(cpu, AG_OP_TAIL, tail + n);
     lo -= n;
     if (lo < 0) { lo += LEFT_UNIT; hi--; }
@@ -125,12 +133,12 @@ export function workload_stop(cpu: i32): void {
 export function workload_draw(cpu: i32, n: i32): i32 {
   workload_ready();
   if (n > opMask + 1) n = opMask + 1;
-  if (n > 0) workload_fill(cpu, 0, n);
-  return n;
+  return n > 0 ? workload_fill(cpu, 0, n) : 0;
 }
 
-/** Writes the next n ops of cpu's stream to its ring at slots at, at + 1, ... (wrapping). */
-function workload_fill(cpu: i32, at: i32, n: i32): void {
+/** Writes the next ops of cpu's stream, at most n, to its ring at slots at, at + 1, ...
+ *  (wrapping). Returns how many: n, or fewer when a steady pair did not fit. */
+function workload_fill(cpu: i32, at: i32, n: i32): i32 {
   const mask = opMask;
   const ring = OPS + (imul(cpu, mask + 1) << 2);
   const full = cfg(CFG_GEN_T_FULL);
@@ -150,16 +158,35 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
   const ownMm = irem(cpu, mms) << 16;
   const READ = OP_READ << 28;
   const WRITE = OP_WRITE << 28;
+  const steady = cfg(CFG_GEN_STEADY) != 0;
+  let i = steady && !sequential ? populate(cpu, ring, at, n) : 0;
   let s = w_get(cpu, W_RNG);
   let cur = w_get(cpu, W_CURSOR);
-  for (let i = 0; i < n; i++) {
+  for (; i < n; i++) {
     const addr = ring + (((at + i) & mask) << 2);
+    const before = s;
     s = (s + GOLDEN) | 0;
     const r = mix32(s);
     if (below(r, tRare, fullRare)) {
       w_set(cpu, W_RNG, s);
-      st(addr, rare_op(cpu, r, full));
+      const op = steady ? steady_rare_op(cpu, r, full) : rare_op(cpu, r, full);
       s = w_get(cpu, W_RNG);
+      const second = steady ? pair_of(cpu, op) : 0;
+      if (second != 0) {
+        // Both or, when the ring has room for one only, neither (unless nothing else fits:
+        // the stream's last op, or a one-slot ring).
+        if (i + 1 == n && i > 0) {
+          s = before;
+          break;
+        }
+        st(addr, op);
+        if (i + 1 < n) {
+          i++;
+          st(ring + (((at + i) & mask) << 2), second);
+        }
+        continue;
+      }
+      st(addr, op);
       continue;
     }
     // One more draw: its low half decides write/read, its high half the page.
@@ -185,7 +212,51 @@ function workload_fill(cpu: i32, at: i32, n: i32): void {
     st(addr, kind | mm | page);
   }
   w_set(cpu, W_RNG, s);
-  w_set(cpu, W_CURSOR, cur);
+  if (!(steady && !sequential)) w_set(cpu, W_CURSOR, cur);
+  return i;
+}
+
+/** Steady: the mms CPU c populates, c, c + nCpu, ... below CFG_GEN_MMS (its own mm when CPUs
+ *  are processes, since CPU c works on c % mms: a CPU c >= mms populates none). */
+function populated_mms(cpu: i32): i32 {
+  const mms = cfg(CFG_GEN_MMS);
+  if (cpu >= mms) return 0;
+  return cfg(CFG_GEN_SHARE) != 0 ? idiv(mms - cpu - 1, nCpu) + 1 : 1;
+}
+
+/** Steady: the CPU's first ops write every page of its mms in order (W_CURSOR counts them).
+ *  Writes up to n of them at slots at, ...; returns how many. */
+function populate(cpu: i32, ring: i32, at: i32, n: i32): i32 {
+  const pages = cfg(CFG_GEN_PAGES);
+  const total = imul(populated_mms(cpu), pages);
+  let k = w_get(cpu, W_CURSOR);
+  let i = 0;
+  const WRITE = OP_WRITE << 28;
+  while (i < n && k < total) {
+    const mm = cpu + imul(nCpu, idiv(k, pages));
+    st(ring + (((at + i) & opMask) << 2), WRITE | (mm << 16) | irem(k, pages));
+    k++;
+    i++;
+  }
+  w_set(cpu, W_CURSOR, k);
+  return i;
+}
+
+/** Steady: a fork's child is the CPU's spare mm; the rest as rare_op. */
+function steady_rare_op(cpu: i32, r: i32, full: i32): i32 {
+  if (below(r, cfg(CFG_GEN_T_FORK) ^ SIGN, (full & TF_FORK) != 0)) {
+    return make_op(OP_FORK, mm_of(cpu), 0, cfg(CFG_GEN_MMS) + cpu);
+  }
+  return rare_op(cpu, r, full);
+}
+
+/** Steady: the op that follows op on the same CPU (a fork's child exits, a swapped-off area
+ *  is swapped on again), or 0. */
+function pair_of(cpu: i32, op: i32): i32 {
+  const kind = op_kind(op);
+  if (kind == OP_FORK) return make_op(OP_EXIT, op_arg(op), 0, 0);
+  if (kind == OP_SWAPOFF) return make_op(OP_SWAPON, 0, 0, op_arg(op));
+  return 0;
 }
 
 /** Next u32 of cpu's stream (the rare ops' slow path). */

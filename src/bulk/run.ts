@@ -11,6 +11,7 @@ import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
 import { generatorOptions } from "./sources.js";
 import type { Checker, WorkloadOptions } from "./workload-contract.js";
+import type { OpFeed, TraceSummary } from "../trace/feed.js";
 
 /** Steps per run() call. */
 export const CHUNK_STEPS = 1 << 16;
@@ -41,6 +42,12 @@ export interface BulkOptions {
   signal?: AbortSignal;
   /** Stop after this long (ms of wall time), between two chunks. */
   budgetMs?: number;
+  /** Called every `steps` steps (at the first chunk boundary at or past each multiple) and
+   *  once at the end, with the cumulative stats: the time series (src/bulk/series.ts). */
+  onInterval?: { steps: number; fn: (e: Engine, stats: Stats, final: boolean) => void };
+  /** Ops fed by the host (a trace, src/trace) instead of the model's generator: `workload`
+   *  then only sizes the result, and `ops` is not used. */
+  feed?: OpFeed;
 }
 
 export interface BulkViolation {
@@ -77,6 +84,8 @@ export interface BulkResult {
   outcome: "done" | "violation";
   /** Stopped before its ops by a signal or its budget: a partial run (no check at rest). */
   stopped?: "signal" | "budget";
+  /** The trace replayed, when the ops came from one. */
+  trace?: TraceSummary;
 }
 
 const zeroStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
@@ -91,11 +100,13 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     if (err instanceof RangeError) throw new UsageError(`${err.message}: reduce --frames, --pages x --mms or --slots`);
     throw err;
   }
-  // The model generates every CPU's ops from the next reset on (UsageError on bad options).
-  configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
+  // The model generates every CPU's ops from the next reset on (UsageError on bad options),
+  // unless the host feeds them.
+  if (!o.feed) configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
   // Timed from the reset on: it already generates each CPU's first ring of ops.
   const t0 = performance.now();
   e.reset();
+  o.feed?.topUp(e);
   return runConfigured(e, o, t0);
 }
 
@@ -118,18 +129,33 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   const interval = o.checkInterval > 0 ? o.checkInterval : Infinity;
   const livelockSteps = o.livelockSteps ?? LIVELOCK_STEPS;
   let nextCheck = interval;
+  const every = o.onInterval && o.onInterval.steps > 0 ? o.onInterval.steps : Infinity;
+  let nextRow = every;
+  // A feed tops the rings up every CHUNK_STEPS steps (and when every CPU waits): at the same
+  // steps whatever the check and series intervals, so they do not change the run.
+  let nextFeed = o.feed ? CHUNK_STEPS : Infinity;
   let code: number = RUN.LIMIT;
   let lastOps = 0;
   let lastOpsStep = 0;
   let stopped: BulkResult["stopped"];
   let lastTurn = t0;
   for (;;) {
-    const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps));
+    const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps, nextRow - stats.steps, nextFeed - stats.steps));
     code = runChunk(e, budget, stats.steps);
     e.takeStats(stats);
+    if (stats.steps >= nextRow) {
+      o.onInterval?.fn(e, stats, false);
+      while (nextRow <= stats.steps) nextRow += every;
+    }
     if (code === RUN.VIOLATION || code === RUN.DONE) break;
     if (code === RUN.DIVERGED) throw new InternalError("the random scheduler chose an agent that cannot run");
-    if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
+    if (o.feed) {
+      if (code === RUN.STARVED && o.feed.ended) throw new InternalError("a CPU waits for ops after the trace ended");
+      if (code === RUN.STARVED || stats.steps >= nextFeed) {
+        o.feed.topUp(e);
+        while (nextFeed <= stats.steps) nextFeed += CHUNK_STEPS;
+      }
+    } else if (code === RUN.STARVED) throw new InternalError("a CPU ran out of ops although the model generates them");
     if (stats.steps >= nextCheck) {
       check(false);
       nextCheck += interval;
@@ -162,6 +188,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     else if (o.budgetMs !== undefined && performance.now() - t0 >= o.budgetMs) stopped = "budget";
     if (stopped) break;
   }
+  o.onInterval?.fn(e, stats, true);
   if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
   else if (code === RUN.DONE) check(true);
@@ -169,8 +196,9 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   const seconds = (performance.now() - t0) / 1000;
   const faults = stats.minorFaults + stats.majorFaults;
   const per = (n: number) => (seconds > 0 ? n / seconds : 0);
-  // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU.
-  const pages = (o.workload.threads ? o.machine.mms : Math.min(o.machine.mms, cpus)) * o.machine.pagesPerMm;
+  // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU (the
+  // workload's mms: a steady workload's spare mms only hold forks' children for a moment).
+  const pages = o.feed ? o.feed.pages : (o.workload.threads ? o.workload.mms : Math.min(o.workload.mms, cpus)) * o.workload.pagesPerMm;
   return {
     model: { flags: o.machine.flags },
     backend: e.backend,
@@ -193,6 +221,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     stateHash: e.stateHash(),
     outcome: violations.length > 0 ? "violation" : "done",
     ...(stopped ? { stopped } : {}),
+    ...(o.feed ? { trace: o.feed.summary() } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ export function generatorOptions(o: WorkloadOptions): GeneratorOptions {
     munmapRate: o.munmapRate,
     swapoffRate: o.swapoffRate,
     swaponRate: o.swaponRate,
+    steady: o.steady === true,
   };
 }
 

@@ -69,6 +69,7 @@ export const CFG = {
   GEN_QUOTA_HI: 38,
   GEN_QUOTA_LO: 39,
   GEN_QUOTA_EXTRA: 40,
+  GEN_STEADY: 41,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */

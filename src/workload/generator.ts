@@ -10,6 +10,12 @@
 // hotProbability of the accesses); sequential (each CPU walks the pages in order, wrapping).
 // Op rates are probabilities per op; what is left over is page accesses, of which writeRatio
 // are writes.
+//
+// The steady workload (`steady`) holds the memory pressure for the whole run: each CPU first
+// writes every page of its mms once, a swapoff is followed on the same CPU by the swapon of
+// the same area, and a fork by its child's exit, the child in a spare mm (mms + cpu, so the
+// machine needs mms + cpus mms). Without it the ops are drawn independently, and a run can
+// lose its swap (both areas off) or its working set (forks replacing workers' memory).
 import { CFG, GEN_PATTERN, TF, R, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
 import { UsageError } from "../errors.js";
@@ -37,6 +43,8 @@ export interface WorkloadOptions {
   munmapRate: number;
   swapoffRate: number;
   swaponRate: number;
+  /** The steady workload (see above); default false: the independent random op mix. */
+  steady?: boolean;
 }
 
 export const DEFAULT_WORKLOAD: WorkloadOptions = {
@@ -105,13 +113,18 @@ export function configureGenerator(e: Engine, opts: WorkloadOptions, seed: numbe
   if (!Number.isSafeInteger(ops) || ops < 0) bad(`ops must be a non-negative integer, got ${ops}`);
   if (opts.cpus !== m.cpus) bad(`${opts.cpus} CPUs, but the machine has ${m.cpus}`);
   if (opts.mms > m.mms) bad(`${opts.mms} mms, but the machine has ${m.mms}`);
+  const steady = opts.steady === true;
+  if (steady && opts.forkRate > 0 && opts.mms + opts.cpus > m.mms) {
+    bad(`the steady workload forks into a spare mm per CPU: ${opts.mms} + ${opts.cpus} mms, but the machine has ${m.mms}`);
+  }
   if (opts.pagesPerMm > m.pagesPerMm) bad(`${opts.pagesPerMm} pages per mm, but the machine has ${m.pagesPerMm}`);
   if (opts.areas > m.areas) bad(`${opts.areas} swap areas, but the machine has ${m.areas}`);
   const set = (k: number, v: number) => e.setConfigWord(k, v);
   // At least one hot page, and at least one cold page when there are two or more.
   const hot = Math.max(1, Math.min(opts.pagesPerMm - 1, Math.round(opts.hotFraction * opts.pagesPerMm)));
-  // A fork needs a second mm for the child; with one mm its share goes to accesses.
-  const tFork = probabilityThreshold(opts.mms > 1 ? opts.forkRate : 0);
+  // A fork needs a second mm for the child; with one mm its share goes to accesses (steady:
+  // the child has its spare mm).
+  const tFork = probabilityThreshold(opts.mms > 1 || steady ? opts.forkRate : 0);
   const tExit = tFork + probabilityThreshold(opts.exitRate);
   const tMunmap = tExit + probabilityThreshold(opts.munmapRate);
   const tSwapoff = tMunmap + probabilityThreshold(opts.swapoffRate);
@@ -141,6 +154,7 @@ export function configureGenerator(e: Engine, opts: WorkloadOptions, seed: numbe
   set(CFG.GEN_QUOTA_HI, Math.floor(base / QUOTA_UNIT));
   set(CFG.GEN_QUOTA_LO, base % QUOTA_UNIT);
   set(CFG.GEN_QUOTA_EXTRA, ops % m.cpus);
+  set(CFG.GEN_STEADY, steady ? 1 : 0);
   set(CFG.GEN, 1);
 }
 

@@ -11,8 +11,11 @@ export function cliCapture() {
     io.out = "";
     io.err = "";
     spies.push(
-      vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+      // A write's callback is called, as the real stream does (src/output.ts writeOut waits for it).
+      vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array, ...rest: unknown[]) => {
         io.out += String(s);
+        const cb = rest.find((x) => typeof x === "function") as (() => void) | undefined;
+        if (cb) queueMicrotask(cb);
         return true;
       }),
     );

@@ -1,0 +1,116 @@
+// run --series: one row per --interval steps and one at the end, CSV or JSON lines; the
+// counters' growth adds up to the run's totals; the series does not change the run; an
+// existing file is never overwritten. And the default workload's pressure holds: every
+// interval after the first swaps.
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { cliCapture } from "../helpers/cli.js";
+import { SERIES_COLUMNS } from "../../src/bulk/series.js";
+
+const { io, faultsim } = cliCapture();
+const tmp = mkdtempSync(path.join(tmpdir(), "faultsim-series-"));
+
+interface Out {
+  steps: number;
+  stats: Record<string, number>;
+  stateHash: string;
+  series?: { rows: number };
+}
+
+async function run(...args: string[]): Promise<Out> {
+  io.out = "";
+  io.err = "";
+  expect(await faultsim("run", "--json", "--ops", "60000", ...args)).toBe(0);
+  return JSON.parse(io.out) as Out;
+}
+
+function csvRows(file: string): Record<string, number>[] {
+  const [head, ...lines] = readFileSync(file, "utf8").trim().split("\n");
+  const cols = head.split(",");
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i], Number(v)])));
+}
+
+describe("run --series", () => {
+  it("writes a row every N steps and at the end; deltas add up to the totals; the run is unchanged", async () => {
+    const f = path.join(tmp, "a.csv");
+    const r = await run("--series", f, "--interval", "100000");
+    const plain = await run();
+    expect(r.stateHash).toBe(plain.stateHash);
+    expect(readFileSync(f, "utf8").split("\n")[0]).toBe(SERIES_COLUMNS.join(","));
+    const rows = csvRows(f);
+    expect(rows).toHaveLength(Math.ceil(r.steps / 100000));
+    expect(r.series?.rows).toBe(rows.length);
+    for (const [i, row] of rows.entries()) expect(row.step).toBe(i === rows.length - 1 ? r.steps : (i + 1) * 100000);
+    const sum = (c: string) => rows.reduce((s, x) => s + x[c], 0);
+    expect(sum("ops")).toBe(r.stats.ops);
+    expect(sum("minorFaults")).toBe(r.stats.minorFaults);
+    expect(sum("majorFaults")).toBe(r.stats.majorFaults);
+    expect(sum("swapIns")).toBe(r.stats.swapIns);
+    expect(sum("swapOuts")).toBe(r.stats.swapOuts);
+    expect(sum("scanned")).toBe(r.stats.reclaimScans);
+    expect(sum("freed")).toBe(r.stats.pagesFreed);
+    expect(sum("kswapdRuns")).toBe(r.stats.kswapdRuns);
+    expect(sum("directReclaim")).toBe(r.stats.directReclaim);
+    expect(sum("oom")).toBe(r.stats.oom);
+    for (const row of rows) {
+      // 8192 frames, the zero page not among them; pages off the LRU (just allocated,
+      // being freed) are in neither list.
+      expect(row.free + row.active + row.inactive).toBeLessThanOrEqual(8191);
+      expect(row.swapCache).toBeLessThanOrEqual(row.active + row.inactive);
+      expect(row.swapUsed).toBeGreaterThanOrEqual(0);
+    }
+    // The default (steady) workload: memory is full after the first interval, and every
+    // later one reclaims and swaps.
+    for (const row of rows.slice(1, -1)) {
+      expect(row.free).toBeLessThan(500);
+      expect(row.swapOuts + row.swapIns).toBeGreaterThan(0);
+      expect(row.swapUsed).toBeGreaterThan(1000);
+    }
+  }, 60_000);
+
+  it("JSON lines: the same rows, by extension or --series-format", async () => {
+    const c = path.join(tmp, "b.csv");
+    const j = path.join(tmp, "b.jsonl");
+    const k = path.join(tmp, "b.out");
+    await run("--series", c, "--interval", "50000");
+    await run("--series", j, "--interval", "50000");
+    await run("--series", k, "--interval", "50000", "--series-format", "jsonl");
+    const lines = readFileSync(j, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(lines).toEqual(csvRows(c));
+    expect(readFileSync(k, "utf8")).toBe(readFileSync(j, "utf8"));
+  }, 60_000);
+
+  it("never overwrites a file; refuses a name without a format", async () => {
+    const f = path.join(tmp, "mine.csv");
+    writeFileSync(f, "precious\n");
+    io.err = "";
+    expect(await faultsim("run", "--ops", "1000", "--series", f)).toBe(2);
+    expect(io.err).toMatch(/exists: remove it or name another file/);
+    expect(readFileSync(f, "utf8")).toBe("precious\n");
+    io.err = "";
+    expect(await faultsim("run", "--ops", "1000", "--series", path.join(tmp, "x.dat"))).toBe(2);
+    expect(io.err).toMatch(/--series-format csv\|jsonl/);
+    io.err = "";
+    expect(await faultsim("run", "--ops", "1000", "--series", path.join(tmp, "y.csv"), "--interval", "0")).toBe(2);
+    expect(io.err).toMatch(/--interval must be between 1/);
+  });
+
+  it("with a trace: rows of the replay, and the same run without them", async () => {
+    const fx = path.resolve(import.meta.dirname, "../fixtures/trace/small.csv");
+    const f = path.join(tmp, "t.jsonl");
+    const a = await run("--trace", fx, "--frames", "64", "--pages", "64", "--series", f, "--interval", "1000");
+    const b = await run("--trace", fx, "--frames", "64", "--pages", "64");
+    expect(a.stateHash).toBe(b.stateHash);
+    const rows = readFileSync(f, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(rows.reduce((s, x) => s + x.majorFaults, 0)).toBe(a.stats.majorFaults);
+    expect(rows.at(-1)!.step).toBe(a.steps);
+  });
+});
