@@ -20,6 +20,8 @@ import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
+import { modelsJson } from "./report/models-json.js";
+import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -47,7 +49,8 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const intOpt = intOption;
 const fracOpt = fractionOption;
 
-interface RunCliOptions {
+/** `faultsim run`'s options as commander hands them over (strings, as typed). */
+export interface RunCliOptions {
   model: string;
   with: string[];
   without: string[];
@@ -77,7 +80,7 @@ interface RunCliOptions {
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
-interface RunSettings {
+export interface RunSettings {
   model: ResolvedModel;
   with: string[];
   without: string[];
@@ -105,7 +108,8 @@ interface RunSettings {
   backend: Backend;
 }
 
-function settingsOf(o: RunCliOptions): RunSettings {
+/** Validates and resolves `run`'s options (the CLI's and the API's, src/index.ts). */
+export function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
   return {
     model,
@@ -189,8 +193,12 @@ function workloadOf(s: RunSettings): WorkloadOptions {
   };
 }
 
-async function runCommand(o: RunCliOptions): Promise<number> {
-  const s = settingsOf(o);
+/** Runs validated settings (the CLI's and the API's): the machine and the workload are
+ *  checked before the first step; an internal error says how to reproduce it. */
+export async function runSettings(
+  s: RunSettings,
+  onStart?: () => Promise<((opsDone: number, opsTotal: number) => void) | undefined>,
+): Promise<BulkResult> {
   const machine = bulkMachineConfig(
     { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
@@ -198,10 +206,9 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
-  const bar = await progressBar(s.ops);
-  let r: BulkResult;
+  const onProgress = await onStart?.();
   try {
-    r = await runBulk({
+    return await runBulk({
       backend: s.backend,
       machine,
       workload,
@@ -209,14 +216,26 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       ops: s.ops,
       checkInterval: s.checkInterval,
       checker: sources.checker,
-      onProgress: bar ? (done) => bar.update(done) : undefined,
+      onProgress,
     });
   } catch (err) {
-    bar?.stop();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
   }
-  bar?.stop();
+}
+
+async function runCommand(o: RunCliOptions): Promise<number> {
+  const s = settingsOf(o);
+  let bar: { update(n: number): void; stop(): void } | undefined;
+  let r: BulkResult;
+  try {
+    r = await runSettings(s, async () => {
+      bar = await progressBar(s.ops);
+      return bar ? (done) => bar?.update(done) : undefined;
+    });
+  } finally {
+    bar?.stop();
+  }
   const written = await writeOut(o.json ? JSON.stringify(runJson(s, r)) + "\n" : runText(s, r));
   const failed = outputFailure();
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
@@ -246,9 +265,11 @@ async function progressBar(total: number): Promise<{ update(n: number): void; st
   return bar;
 }
 
-function runJson(s: RunSettings, r: BulkResult) {
+/** `run --json`, and what the API's run() resolves with (src/schema/outputs.ts RunJsonSchema). */
+export function runJson(s: RunSettings, r: BulkResult): RunJson {
   const st = r.stats;
   return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.run,
     command: "run",
     version: version(),
     model: { name: s.model.name, flags: s.model.flagNames, flagWord: s.model.flags },
@@ -324,12 +345,7 @@ function runText(s: RunSettings, r: BulkResult): string {
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {
   if (o.json) {
-    const out = {
-      models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
-      flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
-      modelId: modelId() ?? null,
-    };
-    await writeOut(JSON.stringify(out) + "\n");
+    await writeOut(JSON.stringify(modelsJson()) + "\n");
     return 0;
   }
   const lines: string[] = ["models:"];

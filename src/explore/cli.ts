@@ -14,6 +14,7 @@ import { huntInWorkers } from "./hunt-workers.js";
 import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
+import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
@@ -224,8 +225,10 @@ function huntText(o: HuntOptions, r: HuntResult, files: string[], workers: numbe
   return lines.join("\n") + "\n";
 }
 
-function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
+/** `hunt --json` (src/schema/outputs.ts HuntJsonSchema). */
+function huntJson(o: HuntOptions, r: HuntResult, files: string[], workers: number): HuntJson {
   return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
     command: "hunt",
     version: faultsimVersion(),
     modelId: modelId(o.backend) ?? null,
@@ -255,6 +258,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
       diagram: f.diagram,
     })),
     pct: r.pct,
+    workers,
   };
 }
 
@@ -376,7 +380,7 @@ async function huntRun(
     interrupted: r.interrupted,
     exitCode: code,
   });
-  summary.write(o.json ? JSON.stringify({ ...huntJson(opts, r, files), workers }) + "\n" : huntText(opts, r, files, workers));
+  summary.write(o.json ? JSON.stringify(huntJson(opts, r, files, workers)) + "\n" : huntText(opts, r, files, workers));
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
   for (const f of r.findings) {
@@ -415,21 +419,21 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
   const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
   if (o.json) {
-    process.stdout.write(
-      JSON.stringify({
-        command: "replay",
-        file,
-        signature: repro.signature,
-        reproduced: r.reproduced,
-        diverged: r.diverged,
-        found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
-        route: r.route ?? null,
-        diagram: r.diagram,
-        modelId: here.id ?? null,
-        recordedModelId: repro.modelId ?? null,
-        sameModel: note === undefined,
-      }) + "\n",
-    );
+    const json: ReplayJson = {
+      schemaVersion: OUTPUT_SCHEMA_VERSIONS.replay,
+      command: "replay",
+      file,
+      signature: repro.signature,
+      reproduced: r.reproduced,
+      diverged: r.diverged,
+      found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
+      route: r.route ?? null,
+      diagram: r.diagram,
+      modelId: here.id ?? null,
+      recordedModelId: repro.modelId ?? null,
+      sameModel: note === undefined,
+    };
+    process.stdout.write(JSON.stringify(json) + "\n");
   } else {
     const verdict = r.reproduced
       ? `reproduced: ${repro.signature}`
