@@ -240,7 +240,7 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
  * for await (const f of huntStream({ keepGoing: true, budgetMs: 60_000 })) console.log(f.signature);
  */
 export async function* huntStream(options: Omit<HuntOptions, "onFinding"> = {}): AsyncGenerator<Finding, HuntResult, undefined> {
-  if ("onFinding" in (options as object))
+  if (typeof options === "object" && options !== null && "onFinding" in options)
     throw new UsageError("huntStream: onFinding is not an option here: the findings are what it yields");
   const stop = new AbortController();
   const outer = options.signal;
