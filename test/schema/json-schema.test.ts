@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { cliCapture } from "../helpers/cli.js";
 import { DOCUMENTS, jsonSchemaOf, jsonSchemas, type DocumentName } from "../../src/schema/json-schema.js";
@@ -176,6 +177,16 @@ describe("the schemas refuse what the code does not write", () => {
       expect((err as Error).message).toMatch(/written by a newer faultsim/);
     }
   });
+
+  it("a repro file written before schemaVersion (by faultsim 0.1.0, model build 319fba2c2798) still replays", async () => {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/repro-before-schema-version.json");
+    const old = JSON.parse(readFileSync(file, "utf8"));
+    expect(old.schemaVersion).toBeUndefined();
+    expect(errorsOf("repro", old)).toEqual([]);
+    // Loaded and replayed: 1 when the violation reproduces, 0 when a changed model no longer
+    // takes its schedule there; never refused (2).
+    expect([0, 1]).toContain(await faultsim("replay", file));
+  }, 60_000);
 
   it("a repro without schemaVersion (written before it) is still valid and still loads", () => {
     const names = readdirSync(dir).filter((f) => f.startsWith("repro-"));
