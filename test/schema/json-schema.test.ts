@@ -179,7 +179,7 @@ describe("the schemas refuse what the code does not write", () => {
   });
 
   it("a repro file written before schemaVersion (by faultsim 0.1.0, model build 319fba2c2798) still replays", async () => {
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/repro-before-schema-version.json");
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/before-schema-version.repro.json");
     const old = JSON.parse(readFileSync(file, "utf8"));
     expect(old.schemaVersion).toBeUndefined();
     expect(errorsOf("repro", old)).toEqual([]);
