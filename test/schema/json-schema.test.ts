@@ -82,6 +82,14 @@ describe("real --json outputs validate", () => {
     expect(errorsOf("hunt", doc)).toEqual([]);
   }, 60_000);
 
+  it("hunt --json on worker threads (setupMs; the workers are dist/src/workers/worker.js)", async () => {
+    expect(await faultsim("hunt", "--workers", "2", "--executions", "20000", "--out", dir, "--json")).toBe(1);
+    const doc = JSON.parse(io.out);
+    expect(doc.workers).toBe(2);
+    expect(doc.setupMs).toBeGreaterThan(0);
+    expect(errorsOf("hunt", doc)).toEqual([]);
+  }, 60_000);
+
   it("replay --json", async () => {
     expect(reproFile).not.toBe("");
     expect(await faultsim("replay", reproFile, "--json")).toBe(1);
