@@ -12,7 +12,7 @@ import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js"
 import { safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig } from "./bulk/config.js";
-import { runBulk, type BulkResult } from "./bulk/run.js";
+import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
 import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
 import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
 import { SCHED } from "./wasm/abi.js";
@@ -22,6 +22,8 @@ import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
+import { modelsJson } from "./report/models-json.js";
+import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -49,7 +51,8 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const intOpt = intOption;
 const fracOpt = fractionOption;
 
-interface RunCliOptions {
+/** `faultsim run`'s options as commander hands them over (strings, as typed). */
+export interface RunCliOptions {
   model: string;
   with: string[];
   without: string[];
@@ -86,7 +89,7 @@ interface RunCliOptions {
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
-interface RunSettings {
+export interface RunSettings {
   model: ResolvedModel;
   with: string[];
   without: string[];
@@ -124,7 +127,8 @@ const WORKLOAD_DEFAULTS = {
   random: { exitRate: "0.00002", swaponRate: "0.00001" },
 } as const;
 
-function settingsOf(o: RunCliOptions): RunSettings {
+/** Validates and resolves `run`'s options (the CLI's and the API's, src/index.ts). */
+export function settingsOf(o: RunCliOptions): RunSettings {
   const model = resolveModel(o.model, o.with, o.without);
   const d = WORKLOAD_DEFAULTS[o.workload];
   return {
@@ -234,8 +238,22 @@ function spareMms(s: RunSettings): number {
   return !s.trace && s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
 }
 
-async function runCommand(o: RunCliOptions): Promise<number> {
-  const s = settingsOf(o);
+/** What one run does beside its settings: the CLI's and the API's extras. */
+export interface RunHooks {
+  /** Called once the machine and the workload are checked, before the first step: opens
+   *  what the run writes (a series file), and returns the progress callback, if any. */
+  onStart?: () => Promise<((opsDone: number, opsTotal: number) => void) | undefined>;
+  /** Stops the run between two chunks (a signal): the result is the partial run. */
+  signal?: AbortSignal;
+  /** Stop after this long (ms of wall time), between two chunks. */
+  budgetMs?: number;
+  /** Called every `steps` steps and at the end (the time series, src/bulk/series.ts). */
+  onInterval?: BulkOptions["onInterval"];
+}
+
+/** Runs validated settings (the CLI's and the API's): the machine and the workload are
+ *  checked before the first step; an internal error says how to reproduce it. */
+export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise<BulkResult> {
   const machine = bulkMachineConfig(
     { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
@@ -243,23 +261,16 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
-  const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
   // A trace's records are fed as the CPUs drain their rings (src/trace).
   const feed = s.trace
     ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
     : undefined;
-  const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
-  const series = o.series === undefined ? undefined : new SeriesWriter(o.series, seriesFormatOf(o.series, o.seriesFormat));
-  const bar = feed ? undefined : await progressBar(s.ops);
-  // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
-  let r: BulkResult;
+  let onProgress: ((opsDone: number, opsTotal: number) => void) | undefined;
   try {
-    r = await runBulk({
-      signal: stop.signal,
-      budgetMs,
+    onProgress = await hooks.onStart?.();
+    return await runBulk({
+      signal: hooks.signal,
+      budgetMs: hooks.budgetMs,
       backend: s.backend,
       machine,
       workload,
@@ -267,28 +278,51 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       ops: s.ops,
       checkInterval: s.checkInterval,
       checker: sources.checker,
-      onProgress: bar ? (done) => bar.update(done) : undefined,
+      // A trace has no op count to show progress against.
+      onProgress: feed ? undefined : onProgress,
       feed,
-      onInterval: series ? { steps: interval, fn: (e, stats) => series.row(e, stats) } : undefined,
+      onInterval: hooks.onInterval,
     });
-    series?.close();
   } catch (err) {
-    feed?.close();
-    series?.close();
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
     throw err;
   } finally {
+    feed?.close();
+  }
+}
+
+async function runCommand(o: RunCliOptions): Promise<number> {
+  const s = settingsOf(o);
+  const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
+  const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
+  const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
+  let series: SeriesWriter | undefined;
+  let bar: { update(n: number): void; stop(): void } | undefined;
+  // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  let r: BulkResult;
+  try {
+    r = await runSettings(s, {
+      signal: stop.signal,
+      budgetMs,
+      onStart: async () => {
+        // Created only now that the options are known good: a refused run leaves no file.
+        if (o.series !== undefined && seriesFormat) series = new SeriesWriter(o.series, seriesFormat);
+        if (s.trace) return undefined;
+        bar = await progressBar(s.ops);
+        return bar ? (done) => bar?.update(done) : undefined;
+      },
+      onInterval: o.series === undefined ? undefined : { steps: interval, fn: (e, stats) => series?.row(e, stats) },
+    });
+  } finally {
+    series?.close();
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.stop(); // the cursor shown again, the line cleared
   }
-  // A partial run (a signal, --budget-ms) says so in the JSON too.
-  const partial = r.stopped ? { partial: true, stopped: r.stopped } : {};
   const seriesOut = series ? { file: series.file, format: series.format, interval, rows: series.rows } : undefined;
-  const written = await writeOut(
-    o.json
-      ? JSON.stringify({ ...runJson(s, r), ...partial, ...(seriesOut ? { series: seriesOut } : {}) }) + "\n"
-      : runText(s, r, seriesOut),
-  );
+  const written = await writeOut(o.json ? JSON.stringify(runJson(s, r, seriesOut)) + "\n" : runText(s, r, seriesOut));
   const failed = outputFailure();
   if (!written && failed && failed.code !== "EPIPE" && r.violations.length > 0) {
     // The output is lost (a full disk): the violation and how to reproduce it go to stderr.
@@ -317,9 +351,11 @@ async function progressBar(total: number): Promise<{ update(n: number): void; st
   return bar;
 }
 
-function runJson(s: RunSettings, r: BulkResult) {
+/** `run --json`, and what the API's run() resolves with (src/schema/outputs.ts RunJsonSchema). */
+export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"]): RunJson {
   const st = r.stats;
   return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.run,
     command: "run",
     version: version(),
     model: { name: s.model.name, flags: s.model.flagNames, flagWord: s.model.flags },
@@ -357,6 +393,9 @@ function runJson(s: RunSettings, r: BulkResult) {
     stats: st,
     violations: r.violations,
     stateHash: r.stateHash,
+    // A partial run (a signal, --budget-ms) says so.
+    ...(r.stopped ? { partial: true, stopped: r.stopped } : {}),
+    ...(series ? { series } : {}),
   };
 }
 
@@ -403,12 +442,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {
   if (o.json) {
-    const out = {
-      models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
-      flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
-      modelId: modelId() ?? null,
-    };
-    await writeOut(JSON.stringify(out) + "\n");
+    await writeOut(JSON.stringify(modelsJson()) + "\n");
     return 0;
   }
   const lines: string[] = ["models:"];

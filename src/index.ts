@@ -1,20 +1,25 @@
-// The programmatic API: `import { hunt, replay, models } from "faultsim"` (package.json
-// `exports`). A thin layer over what the command line runs: hunt's options are resolved by the
-// same code as `faultsim hunt`'s (src/explore/cli.ts huntOptions), with the same defaults (read
-// from the command's own definition) and the same checks, and every error is one of the typed
+// The programmatic API: `import { hunt, huntStream, run, replay, models } from "faultsim"`
+// (package.json `exports`). A thin layer over what the command line runs: hunt's and run's
+// options are resolved by the same code as `faultsim hunt`'s and `faultsim run`'s
+// (src/explore/cli.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
+// the commands' own definitions) and the same checks, and every error is one of the typed
 // classes of src/errors.ts.
-import { Command } from "commander";
 import { UsageError } from "./errors.js";
-import { FLAGS, MODELS, DEFAULT_MODEL } from "./model/models.js";
-import { checkOutDir, huntOptions, modelBuildNote, registerExploreCommands, type HuntCli } from "./explore/cli.js";
+import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
+import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./explore/cli.js";
 import { hunt as huntEngine, diagramOf, type Finding, type HuntProgress, type HuntResult, type ReplayResult } from "./explore/hunt.js";
 import { huntInWorkers } from "./explore/hunt-workers.js";
 import { loadRepro, parseRepro, type Repro } from "./report/repro.js";
 import { faultsimVersion, modelBuild } from "./report/version.js";
+import { modelsJson } from "./report/models-json.js";
+import type { ModelsJson, RunJson } from "./schema/outputs.js";
+import type { Pattern } from "./workload/generator.js";
 import type { Backend } from "./wasm/engine.js";
 
-export { UsageError, InputError, InternalError } from "./errors.js";
+export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
+export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
+export type { Pattern } from "./workload/generator.js";
 export type { Finding, HuntProgress, HuntResult, ReplayResult, ExecutionSize } from "./explore/hunt.js";
 export type { Verdict } from "./explore/execute.js";
 export type { PctBound } from "./explore/pct.js";
@@ -89,80 +94,132 @@ export interface HuntOptions {
   signal?: AbortSignal;
 }
 
-const NUMBERS = [
-  "depth",
-  "seed",
-  "budgetMs",
-  "executions",
-  "ops",
-  "cpus",
-  "frames",
-  "pages",
-  "slots",
-  "pageCluster",
-  "writeRatio",
-  "shrinkMs",
-  "workers",
-  "mms",
-  "areas",
-] as const;
-const BOOLEANS = ["kswapd", "threads", "keepGoing", "full"] as const;
-const CHOICES = { sched: ["pct", "random"], backend: ["wasm", "js"] } as const;
-const OTHERS = ["model", "with", "without", "mix", "out", "onFinding", "onProgress", "signal"] as const;
-const KNOWN = new Set<string>([...NUMBERS, ...BOOLEANS, ...Object.keys(CHOICES), ...OTHERS]);
+/** How the API's options of one command map onto its command-line options. */
+interface OptionSpec {
+  command: "hunt" | "run";
+  numbers: readonly string[];
+  booleans: readonly string[];
+  choices: Readonly<Record<string, readonly string[]>>;
+  /** Flag lists: `with`, `without`. */
+  lists: readonly string[];
+  /** Free-form strings, passed as given (the command line checks them). */
+  strings: readonly string[];
+  /** Taken by the API itself (callbacks, signal, out), not passed to the command line. */
+  own: readonly string[];
+}
 
-/** `faultsim hunt`'s defaults, from the command's definition (commander holds an option's
- *  default as its value until the command line is parsed). */
-function huntCliDefaults(): HuntCli {
-  const program = new Command("faultsim");
-  registerExploreCommands(program);
-  const cmd = program.commands.find((c) => c.name() === "hunt");
-  if (!cmd) throw new Error("faultsim: no hunt command");
-  return { ...(cmd.opts() as HuntCli), with: [], without: [] };
+const HUNT_SPEC: OptionSpec = {
+  command: "hunt",
+  numbers: [
+    "depth",
+    "seed",
+    "budgetMs",
+    "executions",
+    "ops",
+    "cpus",
+    "frames",
+    "pages",
+    "slots",
+    "pageCluster",
+    "writeRatio",
+    "shrinkMs",
+    "workers",
+    "mms",
+    "areas",
+  ],
+  booleans: ["kswapd", "threads", "keepGoing", "full"],
+  choices: { sched: ["pct", "random"], backend: ["wasm", "js"] },
+  lists: ["with", "without"],
+  strings: ["mix"],
+  own: ["out", "onFinding", "onProgress", "signal"],
+};
+
+const RUN_SPEC: OptionSpec = {
+  command: "run",
+  numbers: [
+    "seed",
+    "cpus",
+    "mms",
+    "pages",
+    "frames",
+    "areas",
+    "slots",
+    "ops",
+    "writeRatio",
+    "hotFraction",
+    "hotProbability",
+    "forkRate",
+    "exitRate",
+    "munmapRate",
+    "swapoffRate",
+    "swaponRate",
+    "checkInterval",
+  ],
+  booleans: ["threads", "kswapd"],
+  choices: {
+    pattern: ["uniform", "hotcold", "sequential"],
+    workload: ["steady", "random"],
+    sched: ["random", "rtc"],
+    backend: ["wasm", "js"],
+  },
+  lists: ["with", "without"],
+  strings: ["trace", "traceFormat"],
+  own: ["onProgress", "signal", "budgetMs"],
+};
+
+/** A command's defaults, from its definition (commander holds an option's default as its
+ *  value until the command line is parsed). */
+function cliDefaults(command: string): Record<string, unknown> {
+  const cmd = buildProgram().commands.find((c) => c.name() === command);
+  if (!cmd) throw new Error(`faultsim: no ${command} command`);
+  return { ...cmd.opts(), with: [], without: [] };
 }
 
 /** The API's options as the command line would have them: the same checks then apply. */
-function huntCliOf(o: HuntOptions): HuntCli {
-  if (typeof o !== "object" || o === null) throw new UsageError("hunt: options must be an object");
+function cliOf(spec: OptionSpec, o: object): Record<string, unknown> {
+  const c = spec.command;
+  if (typeof o !== "object" || o === null) throw new UsageError(`${c}: options must be an object`);
+  const known = ["model", ...spec.numbers, ...spec.booleans, ...Object.keys(spec.choices), ...spec.lists, ...spec.strings, ...spec.own];
   for (const k of Object.keys(o)) {
-    if (!KNOWN.has(k)) throw new UsageError(`hunt: unknown option '${k}' (known: ${[...KNOWN].join(", ")})`);
+    if (!known.includes(k)) throw new UsageError(`${c}: unknown option '${k}' (known: ${known.join(", ")})`);
   }
-  const cli = huntCliDefaults() as unknown as Record<string, unknown>;
+  const cli = cliDefaults(c);
   const given = o as Record<string, unknown>;
-  for (const k of NUMBERS) {
+  for (const k of spec.numbers) {
     const v = given[k];
     if (v === undefined) continue;
-    if (typeof v !== "number") throw new UsageError(`hunt: ${k} must be a number, got ${typeof v}`);
+    if (typeof v !== "number") throw new UsageError(`${c}: ${k} must be a number, got ${typeof v}`);
     cli[k] = String(v);
   }
-  for (const k of BOOLEANS) {
+  for (const k of spec.booleans) {
     const v = given[k];
     if (v === undefined) continue;
-    if (typeof v !== "boolean") throw new UsageError(`hunt: ${k} must be a boolean, got ${typeof v}`);
+    if (typeof v !== "boolean") throw new UsageError(`${c}: ${k} must be a boolean, got ${typeof v}`);
     cli[k] = v;
   }
-  for (const [k, choices] of Object.entries(CHOICES)) {
+  for (const [k, choices] of Object.entries(spec.choices)) {
     const v = given[k];
     if (v === undefined) continue;
-    if (!(choices as readonly unknown[]).includes(v))
-      throw new UsageError(`hunt: ${k} must be one of ${choices.join(", ")}, got ${String(v)}`);
+    if (!choices.includes(v as string)) throw new UsageError(`${c}: ${k} must be one of ${choices.join(", ")}, got ${String(v)}`);
     cli[k] = v;
   }
-  if (o.model !== undefined) {
-    if (typeof o.model !== "string") throw new UsageError("hunt: model must be a string");
-    cli.model = o.model;
+  if (given.model !== undefined) {
+    if (typeof given.model !== "string") throw new UsageError(`${c}: model must be a string`);
+    cli.model = given.model;
   }
-  if (o.mix !== undefined) {
-    if (typeof o.mix !== "string") throw new UsageError("hunt: mix must be a string");
-    cli.mix = o.mix;
-  }
-  for (const k of ["with", "without"] as const) {
-    const v = o[k];
+  for (const k of spec.strings) {
+    const v = given[k];
     if (v === undefined) continue;
-    if (!Array.isArray(v) || v.some((f) => typeof f !== "string")) throw new UsageError(`hunt: ${k} must be an array of flag names`);
+    if (typeof v !== "string") throw new UsageError(`${c}: ${k} must be a string`);
+    cli[k] = v;
+  }
+  for (const k of spec.lists) {
+    const v = given[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.some((f) => typeof f !== "string")) throw new UsageError(`${c}: ${k} must be an array of flag names`);
     cli[k] = [...v];
   }
-  return cli as unknown as HuntCli;
+  return cli;
 }
 
 /**
@@ -179,7 +236,7 @@ function huntCliOf(o: HuntOptions): HuntCli {
  * if (r.findings.length) console.log(r.findings[0].diagram);
  */
 export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
-  const cli = huntCliOf(options);
+  const cli = cliOf(HUNT_SPEC, options) as unknown as HuntCli;
   const { opts, workers } = huntOptions(cli);
   if (options.out !== undefined) {
     if (typeof options.out !== "string") throw new UsageError("hunt: out must be a directory name");
@@ -191,6 +248,164 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
   if (options.onProgress) opts.onProgress = options.onProgress;
   if (options.signal) opts.signal = options.signal;
   return workers > 1 ? huntInWorkers(opts, workers) : huntEngine(opts);
+}
+
+/**
+ * The same hunt as {@link hunt}, its findings as an async iterable: each finding is yielded as
+ * soon as it is found (replayed, shrunk, drawn and, with `out`, written), while the hunt goes
+ * on. The generator's return value (what `for await` drops, `next()` gives as its last value)
+ * is the {@link HuntResult}. Leaving the loop early (`break`, `return`, a throw) ends the hunt.
+ * With `keepGoing`, a hunt yields each distinct signature it finds until its budget.
+ *
+ * @throws {UsageError} as {@link hunt}, from the first `next()`.
+ * @throws {InternalError} the model misbehaved: a bug of faultsim.
+ *
+ * @example
+ * for await (const f of huntStream({ keepGoing: true, budgetMs: 60_000 })) console.log(f.signature);
+ */
+export async function* huntStream(options: Omit<HuntOptions, "onFinding"> = {}): AsyncGenerator<Finding, HuntResult, undefined> {
+  if (typeof options === "object" && options !== null && "onFinding" in options)
+    throw new UsageError("huntStream: onFinding is not an option here: the findings are what it yields");
+  const stop = new AbortController();
+  const outer = options.signal;
+  const onAbort = () => stop.abort();
+  if (outer?.aborted) stop.abort();
+  else outer?.addEventListener("abort", onAbort, { once: true });
+  const queue: Finding[] = [];
+  let wake: (() => void) | undefined;
+  let settled: { result: HuntResult } | { error: unknown } | undefined;
+  const running = hunt({
+    ...options,
+    signal: stop.signal,
+    onFinding: (f) => {
+      queue.push(f);
+      wake?.();
+    },
+  }).then(
+    (result) => {
+      settled = { result };
+      wake?.();
+    },
+    (error: unknown) => {
+      settled = { error };
+      wake?.();
+    },
+  );
+  try {
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as Finding;
+      if (settled) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    const end = settled as { result: HuntResult } | { error: unknown };
+    if ("error" in end) throw end.error;
+    return end.result;
+  } finally {
+    // Also when the consumer left early: the hunt stops, and is waited for.
+    stop.abort();
+    await running;
+    outer?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Options of {@link run}: those of `faultsim run`, camel-cased, as numbers and booleans. Every
+ * one is optional; one left out takes the command line's default (`faultsim run --help`).
+ */
+export interface RunOptions {
+  /** Kernel model, as {@link models} lists them. Default `linux-2.4.16`. */
+  model?: string;
+  /** Flags added to the model. */
+  with?: readonly string[];
+  /** Flags removed from the model. */
+  without?: readonly string[];
+  /** Seed of the workload and the scheduler (default 1). */
+  seed?: number;
+  /** Simulated CPUs, 1..8 (default 4). */
+  cpus?: number;
+  /** Address spaces, 1..64 (default 4). */
+  mms?: number;
+  /** Virtual pages per mm, 1..65536 (default 4096). */
+  pages?: number;
+  /** Physical page frames, 16..16M; frame 0 is the zero page (default 8192). */
+  frames?: number;
+  /** Swap areas, 1..32 (default 2). */
+  areas?: number;
+  /** Slots per swap area, 2..16M; slot 0 is the header (default 16384). */
+  slots?: number;
+  /** Operations to run, shared across the CPUs (default 1,000,000). */
+  ops?: number;
+  /** Page access pattern (default `hotcold`). */
+  pattern?: Pattern;
+  /** Fraction of accesses that write, 0..1 (default 0.3). */
+  writeRatio?: number;
+  /** hotcold: fraction of each mm's pages that are hot (default 0.2). */
+  hotFraction?: number;
+  /** hotcold: probability an access goes to a hot page (default 0.8). */
+  hotProbability?: number;
+  /** The CPUs are threads sharing the mms (default false: one process per CPU). */
+  threads?: boolean;
+  /** Probability an op is a fork (default 0.0001). */
+  forkRate?: number;
+  /** The generator: `steady` (default: every page written first, each swapoff followed by a
+   *  swapon, each fork by its child's exit) or `random` (independent ops). */
+  workload?: "steady" | "random";
+  /** Probability an op is an exit (default 0 with the steady workload, 0.00002 with random). */
+  exitRate?: number;
+  /** Probability an op is an munmap (default 0.001). */
+  munmapRate?: number;
+  /** Probability an op is a swapoff (default 0.00001). */
+  swapoffRate?: number;
+  /** Probability an op is a swapon (default 0 with the steady workload, 0.00001 with random). */
+  swaponRate?: number;
+  /** Steps between deep invariant checks; 0: only at the end (default 1,000,000). */
+  checkInterval?: number;
+  /** Run kswapd (default true). */
+  kswapd?: boolean;
+  /** Random interleaving (default) or each op run to completion. */
+  sched?: "random" | "rtc";
+  /** Model build: Wasm (default) or its JS twin. */
+  backend?: Backend;
+  /** Replay this memory-access trace instead of the generated workload (`--trace`). */
+  trace?: string;
+  /** The trace's format: oracle-general, csv or lackey (default: from the file name). */
+  traceFormat?: string;
+  /** Stop after this many milliseconds: the result is the partial run (`stopped: "budget"`). */
+  budgetMs?: number;
+  /** Stops the run between two chunks: the result is the partial run (`stopped: "signal"`). */
+  signal?: AbortSignal;
+  /** After every chunk of about 64K steps: the ops completed so far, of the total. */
+  onProgress?: (opsDone: number, opsTotal: number) => void;
+}
+
+/**
+ * One large randomized run, as `faultsim run` does. Resolves with the object `faultsim run
+ * --json` prints: statistics, rates, `violations` (empty when the run was clean) and the final
+ * `stateHash` (the same options give the same hash, in Wasm and in JS).
+ *
+ * @throws {UsageError} an option the command line would refuse (unknown model or flag, a size
+ *   out of range, a machine that does not fit the model's memory, rates above 1 in all).
+ * @throws {InternalError} the model misbehaved: a bug of faultsim; the message says how to
+ *   reproduce it from the command line.
+ *
+ * @example
+ * const r = await run({ model: "linux-2.4.16", ops: 200_000, threads: true });
+ * console.log(r.faults, r.violations.length === 0 ? "clean" : r.violations[0].message);
+ */
+export async function run(options: RunOptions = {}): Promise<RunJson> {
+  const cli = cliOf(RUN_SPEC, options) as unknown as RunCliOptions;
+  const s = settingsOf(cli);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== "function") throw new UsageError("run: onProgress must be a function");
+  const budgetMs = options.budgetMs;
+  if (budgetMs !== undefined && (typeof budgetMs !== "number" || !(budgetMs > 0))) {
+    throw new UsageError("run: budgetMs must be a positive number of milliseconds");
+  }
+  const r = await runSettings(s, { onStart: async () => onProgress, signal: options.signal, budgetMs });
+  return runJson(s, r);
 }
 
 /** Options of {@link replay}. */
@@ -212,7 +427,8 @@ export interface ReplayReport extends ReplayResult {
  * and draws its diagram, as `faultsim replay` does. `reproduced` is true when the replay ran
  * into the same violation.
  *
- * @throws {InputError} not a valid repro (unreadable file, corrupt, another format version).
+ * @throws {ReproError} not a valid repro (unreadable file, corrupt, another format version, a
+ *   newer schema, a field out of bounds): an InputError whose `file` and `field` say where.
  * @throws {InternalError} the model misbehaved: a bug of faultsim.
  */
 export async function replay(repro: Repro | string, options: ReplayOptions = {}): Promise<ReplayReport> {
@@ -223,42 +439,12 @@ export async function replay(repro: Repro | string, options: ReplayOptions = {})
   return { ...out, note: modelBuildNote(r, modelBuild(backend)) };
 }
 
-/** A kernel model, as {@link models} lists it. */
-export interface ModelEntry {
-  name: string;
-  /** The flags it is built with. */
-  flags: string[];
-  what: string;
-  /** The default model of `faultsim run`. */
-  default: boolean;
-}
-
-/** A flag that changes a model (`with` / `without`). */
-export interface FlagEntry {
-  name: string;
-  bit: number;
-  what: string;
-  /** The releases that shipped it. */
-  shipped: string;
-  /** The kernel change it models. */
-  patch: string;
-}
-
 /** What {@link models} returns: the same object as `faultsim models --json`. */
-export interface ModelsReport {
-  models: ModelEntry[];
-  flags: FlagEntry[];
-  /** The model build's id (a hash of its sources; repro files record it), null when unknown. */
-  modelId: string | null;
-}
+export type ModelsReport = ModelsJson;
 
 /** The kernel models, their flags and the model build, as `faultsim models --json`. */
 export function models(): ModelsReport {
-  return {
-    models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
-    flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
-    modelId: modelBuild().id ?? null,
-  };
+  return modelsJson();
 }
 
 /** faultsim's version (package.json). */

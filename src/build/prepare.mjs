@@ -16,6 +16,7 @@ const OUTPUTS = [
   "build/faultsim.model-id.json",
   "dist/jsmodel/model.js",
   "dist/src/cli.js",
+  "dist/schema/repro.schema.json",
 ];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */

@@ -19,6 +19,7 @@ import { EXECUTION_SPACE, shardRange } from "../workers/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "./campaign-stream.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
 import { mergeStreams, mergeText } from "./merge.js";
+import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
@@ -314,8 +315,17 @@ function huntText(
   return lines.join("\n") + "\n";
 }
 
-function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
+/** `hunt --json` (src/schema/outputs.ts HuntJsonSchema). */
+function huntJson(
+  o: HuntOptions,
+  r: HuntResult,
+  files: string[],
+  workers: number,
+  earlier: EarlierFinding[] = [],
+  shard?: ShardPlan,
+): HuntJson {
   return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
     command: "hunt",
     version: faultsimVersion(),
     modelId: modelId(o.backend) ?? null,
@@ -336,6 +346,9 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
     signatures: r.checkpoint.signatures,
     hits: r.hits,
     hash: r.hash,
+    ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    earlier,
+    ...(shard ? { shard } : {}),
     findings: r.findings.map((f, i) => ({
       signature: f.signature,
       id: f.verdict.id,
@@ -347,6 +360,7 @@ function huntJson(o: HuntOptions, r: HuntResult, files: string[]) {
       diagram: f.diagram,
     })),
     pct: r.pct,
+    workers,
   };
 }
 
@@ -598,7 +612,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   });
   summary.write(
     o.json
-      ? JSON.stringify({ ...huntJson(opts, r, files), workers, earlier, ...(plan.shard ? { shard: plan.shard } : {}) }) + "\n"
+      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard)) + "\n"
       : huntText(opts, r, files, workers, earlier, plan.shard),
   );
   // A repro that could not be written (a full disk): one line, and the repro itself on
@@ -664,21 +678,21 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
   const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
   if (o.json) {
-    process.stdout.write(
-      JSON.stringify({
-        command: "replay",
-        file,
-        signature: repro.signature,
-        reproduced: r.reproduced,
-        diverged: r.diverged,
-        found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
-        route: r.route ?? null,
-        diagram: r.diagram,
-        modelId: here.id ?? null,
-        recordedModelId: repro.modelId ?? null,
-        sameModel: note === undefined,
-      }) + "\n",
-    );
+    const json: ReplayJson = {
+      schemaVersion: OUTPUT_SCHEMA_VERSIONS.replay,
+      command: "replay",
+      file,
+      signature: repro.signature,
+      reproduced: r.reproduced,
+      diverged: r.diverged,
+      found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
+      route: r.route ?? null,
+      diagram: r.diagram,
+      modelId: here.id ?? null,
+      recordedModelId: repro.modelId ?? null,
+      sameModel: note === undefined,
+    };
+    process.stdout.write(JSON.stringify(json) + "\n");
   } else {
     const verdict = r.reproduced
       ? `reproduced: ${repro.signature}`

@@ -24,6 +24,7 @@ import {
   type ReproMachine,
   REPRO_FORMAT,
   REPRO_FORMAT_VERSION,
+  REPRO_SCHEMA_VERSION,
 } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
@@ -438,6 +439,7 @@ function reproOf(
   return {
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
+    schemaVersion: REPRO_SCHEMA_VERSION,
     faultsim: faultsimVersion(),
     ...modelIdField(rep.e.backend),
     model: o.model.name,

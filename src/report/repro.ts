@@ -1,7 +1,7 @@
 // Repro files: everything needed to re-run one failing execution exactly — the model's flags,
 // the machine, the seed, each CPU's ops, the scheduler's choice log and the model build that
 // recorded it — as JSON, validated with zod on load so a truncated, corrupt, foreign or
-// oversized file is one clear InputError (exit 2). The schema's bounds are the bounds a hunt
+// oversized file is one clear ReproError (an InputError: exit 2). The schema's bounds are the bounds a hunt
 // can write (src/explore/machine.ts HUNT_LIMITS, HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of
 // 16M frames is refused here, before the model lays out any memory.
 import {
@@ -21,7 +21,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { InputError } from "../errors.js";
+import { ReproError } from "../errors.js";
 import { MAX_CPUS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
@@ -30,6 +30,11 @@ import { fmtOp } from "./diagram.js";
 
 export const REPRO_FORMAT = "faultsim-repro";
 export const REPRO_FORMAT_VERSION = 1;
+/** The revision of the repro file's fields (docs/json-schema.md). A file without one is
+ *  revision 1 (written before revisions). Replay reads every revision up to its own and refuses
+ *  a newer one: a newer revision's fields could change what replays, and would be dropped
+ *  here. formatVersion stays 1 while this faultsim can still read the oldest file. */
+export const REPRO_SCHEMA_VERSION = 1;
 
 /** The largest repro file replay reads. A hunt writes at most 8 CPUs x HUNT_OPCAP ops and a
  *  HUNT_LOGCAP-step schedule: under 64 KiB (test/report/repro.test.ts measures the largest). */
@@ -69,6 +74,8 @@ export const ReproSchema = z
   .object({
     format: z.literal(REPRO_FORMAT),
     formatVersion: z.literal(REPRO_FORMAT_VERSION),
+    /** Absent in files written before schema revisions: revision 1. */
+    schemaVersion: int.min(1).max(REPRO_SCHEMA_VERSION).optional(),
     faultsim: z.string().max(64),
     /** The model build that recorded the schedule (src/build/model-id.mjs: a hash of assembly/'s
      *  sources). A choice log replays step for step only on a model with the same atomic
@@ -204,7 +211,7 @@ export function withText(r: Repro): Repro {
   return { ...r, opsText: r.ops.map((ops, cpu) => `CPU${cpu}: ${ops.length ? ops.map(fmtOp).join(", ") : "(nothing)"}`) };
 }
 
-/** Parses and validates repro text (a leading BOM is allowed); InputError naming the file when
+/** Parses and validates repro text (a leading BOM is allowed); ReproError naming the file (and the field) when
  *  it is not a good repro. Free text from the file comes back with its control characters made
  *  visible (text.ts). */
 export function parseRepro(text: string, file = "repro file"): Repro {
@@ -213,10 +220,10 @@ export function parseRepro(text: string, file = "repro file"): Repro {
   try {
     raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
-    throw new InputError(`${where}: not valid JSON (truncated or corrupt)`, file);
+    throw new ReproError(`${where}: not valid JSON (truncated or corrupt)`, file);
   }
   if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== REPRO_FORMAT) {
-    throw new InputError(`${where}: not a faultsim repro file`, file);
+    throw new ReproError(`${where}: not a faultsim repro file`, file);
   }
   const v = (raw as { formatVersion?: unknown }).formatVersion;
   if (typeof v !== "number") {
@@ -224,16 +231,36 @@ export function parseRepro(text: string, file = "repro file"): Repro {
       v === undefined
         ? "it is missing"
         : `got ${typeof v === "string" ? `the string ${safeText(JSON.stringify(v.slice(0, 20)))}` : `a ${v === null ? "null" : typeof v}`}`;
-    throw new InputError(`${where}: formatVersion must be a number (this faultsim reads ${REPRO_FORMAT_VERSION}); ${got}`, file);
+    throw new ReproError(
+      `${where}: formatVersion must be a number (this faultsim reads ${REPRO_FORMAT_VERSION}); ${got}`,
+      file,
+      "formatVersion",
+    );
   }
   if (v !== REPRO_FORMAT_VERSION) {
-    throw new InputError(`${where}: repro format version ${v} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`, file);
+    throw new ReproError(
+      `${where}: repro format version ${v} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`,
+      file,
+      "formatVersion",
+    );
+  }
+  const sv = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof sv === "number" && Number.isInteger(sv) && sv > REPRO_SCHEMA_VERSION) {
+    throw new ReproError(
+      `${where}: repro schema version ${sv} was written by a newer faultsim (this one reads up to ${REPRO_SCHEMA_VERSION})`,
+      file,
+      "schemaVersion",
+    );
   }
   const parsed = ReproSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue.path.length ? issue.path.join(".") : "(top level)";
-    throw new InputError(`${where}: corrupt repro file: ${safeText(at)}: ${safeText(issue.message)}`, file);
+    throw new ReproError(
+      `${where}: corrupt repro file: ${safeText(at)}: ${safeText(issue.message)}`,
+      file,
+      issue.path.length ? issue.path.join(".") : undefined,
+    );
   }
   const r = parsed.data;
   return {
@@ -249,7 +276,7 @@ export function parseRepro(text: string, file = "repro file"): Repro {
  *  a FIFO would block, a device (/dev/zero) never ends. */
 export function loadRepro(file: string): Repro {
   const where = safeText(file);
-  const cannot = (err: unknown) => new InputError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file);
+  const cannot = (err: unknown) => new ReproError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file);
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
@@ -270,10 +297,10 @@ export function loadRepro(file: string): Repro {
             : st.isSocket()
               ? "a socket"
               : "not a regular file";
-      throw new InputError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
+      throw new ReproError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
     }
     const tooBig = () =>
-      new InputError(
+      new ReproError(
         `${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`,
         file,
       );
@@ -289,7 +316,7 @@ export function loadRepro(file: string): Repro {
     }
     bytes = bytes.subarray(0, n);
   } catch (err) {
-    if (err instanceof InputError) throw err;
+    if (err instanceof ReproError) throw err;
     throw cannot(err);
   } finally {
     closeSync(fd);
@@ -298,7 +325,7 @@ export function loadRepro(file: string): Repro {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new InputError(`${where}: not valid UTF-8 text (corrupt, or not a repro file)`, file);
+    throw new ReproError(`${where}: not valid UTF-8 text (corrupt, or not a repro file)`, file);
   }
   return parseRepro(text, file);
 }

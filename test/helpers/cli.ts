@@ -3,6 +3,13 @@
 import { beforeEach, afterEach, vi } from "vitest";
 import { main } from "../../src/cli.js";
 
+/** A write's callback, if it was given one (write(s, cb) or write(s, encoding, cb)), is called
+ *  as the real stream would once the text is out: src/output.ts writeOut waits for it. */
+function written(a: unknown, b: unknown): void {
+  const cb = typeof a === "function" ? a : typeof b === "function" ? b : undefined;
+  if (cb) queueMicrotask(() => (cb as () => void)());
+}
+
 /** Registers the capture around every test of the calling file or describe block. */
 export function cliCapture() {
   const io = { out: "", err: "" };
@@ -11,19 +18,18 @@ export function cliCapture() {
     io.out = "";
     io.err = "";
     spies.push(
-      // A write's callback is called, as the real stream does (src/output.ts writeOut waits for it).
-      vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array, ...rest: unknown[]) => {
+      vi.spyOn(process.stdout, "write").mockImplementation(((s: string | Uint8Array, a?: unknown, b?: unknown) => {
         io.out += String(s);
-        const cb = rest.find((x) => typeof x === "function") as (() => void) | undefined;
-        if (cb) queueMicrotask(cb);
+        written(a, b);
         return true;
-      }),
+      }) as typeof process.stdout.write),
     );
     spies.push(
-      vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
+      vi.spyOn(process.stderr, "write").mockImplementation(((s: string | Uint8Array, a?: unknown, b?: unknown) => {
         io.err += String(s);
+        written(a, b);
         return true;
-      }),
+      }) as typeof process.stderr.write),
     );
   });
   afterEach(() => {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { jsonSchemas } from "../../src/schema/json-schema.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let tmp = "";
@@ -69,6 +71,7 @@ describe("the published package", () => {
       "build/faultsim.wasm",
       "build/faultsim-untraced.wasm",
       "build/faultsim.model-id.json",
+      ...["hunt", "run", "replay", "models", "repro"].map((n) => `dist/schema/${n}.schema.json`),
       "README.md",
       "LICENSE",
     ]) {
@@ -80,6 +83,15 @@ describe("the published package", () => {
     // No devDependency was installed with it.
     for (const d of ["assemblyscript", "typescript", "vitest", "binaryen"]) {
       expect(existsSync(path.join(proj, "node_modules", d)), d).toBe(false);
+    }
+  });
+
+  it("ships the JSON Schemas as generated from the sources, exported as faultsim/schema/*", () => {
+    const req = createRequire(path.join(proj, "package.json"));
+    for (const [name, schema] of Object.entries(jsonSchemas())) {
+      const file = req.resolve(`faultsim/schema/${name}.schema.json`);
+      expect(file).toBe(path.join(proj, "node_modules/faultsim/dist/schema", `${name}.schema.json`));
+      expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(schema);
     }
   });
 
@@ -141,7 +153,9 @@ describe("the published package", () => {
     expect(run.stdout).toMatch(/found swapcache-unique@/);
     expect(run.stdout).toMatch(/^CPU0\s+\| CPU1/m);
     expect(run.stdout).toMatch(/^true$/m);
-    expect(run.stderr).toBe("--cpus must be between 1 and 8, got 99\n");
+    expect(run.stdout).toMatch(/^streamed swapcache-unique@/m);
+    expect(run.stdout).toMatch(/^true 0 [0-9a-f]+$/m);
+    expect(run.stderr).toBe("--cpus must be between 1 and 8, got 99\nno-such-repro.json undefined\n");
     const vitest = sh(path.join(root, "node_modules/.bin/vitest"), ["run", "out/readme.test.js"], proj, 600_000);
     expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
     expect(vitest.code).toBe(0);
@@ -149,7 +163,7 @@ describe("the published package", () => {
 
   it("the API type-checks from TypeScript (NodeNext)", () => {
     const src = [
-      'import { hunt, models, replay, UsageError, InputError, InternalError, type Repro, type HuntResult } from "faultsim";',
+      'import { hunt, huntStream, run, models, replay, UsageError, InputError, ReproError, InternalError, type Repro, type HuntResult, type RunJson, type Finding } from "faultsim";',
       "",
       "const names: string[] = models().models.map((m) => m.name);",
       'const r: HuntResult = await hunt({ model: "linux-2.4.16", executions: 100_000, sched: "random", onFinding: (f) => console.log(f.signature) });',
@@ -159,7 +173,14 @@ describe("the published package", () => {
       "  const ok: boolean = again.reproduced;",
       "  console.log(ok, repro.machine.cpus, again.diagram.length);",
       "}",
-      "for (const E of [UsageError, InputError, InternalError]) console.log(new E('x') instanceof Error);",
+      "for (const E of [UsageError, InputError, ReproError, InternalError]) console.log(new E('x') instanceof Error);",
+      "const bulk: RunJson = await run({ ops: 1000, pattern: 'uniform', onProgress: (done: number) => console.log(done) });",
+      "console.log(bulk.schemaVersion, bulk.violations.map((v) => v.invariant));",
+      "for await (const f of huntStream({ keepGoing: true })) { const g: Finding = f; console.log(g.signature); }",
+      "const field: string | undefined = new ReproError('x', 'f.json', 'machine.frames').field;",
+      "console.log(field);",
+      "// @ts-expect-error no such pattern",
+      'await run({ pattern: "zigzag" });',
       "// @ts-expect-error cpus is a number",
       'await hunt({ cpus: "3" });',
       "// @ts-expect-error no such scheduler",

@@ -1,49 +1,66 @@
-// The repro loader under corruption: whatever the bytes, parseRepro returns a repro or throws an
-// InputError (exit 2), never anything else (exit 3); and a repro it accepts replays without an
-// error (the schema's bounds are ones the model can run). Seeded, so a failure reproduces.
-import { describe, it, expect } from "vitest";
-import { parseRepro, encodeSchedule, agentCount, REPRO_FORMAT, REPRO_FORMAT_VERSION, type Repro } from "../../src/report/repro.js";
-import { InputError } from "../../src/errors.js";
-import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../../src/explore/machine.js";
+// The repro loader fuzzed with fast-check, seeded (a failure prints its seed and path, and the
+// same run reproduces it):
+// - the repro schema's own arbitrary (generated from its JSON Schema, test/helpers/
+//   schema-arbitrary.ts): whatever it draws, parseRepro returns a repro or throws a ReproError;
+// - the same repros made coherent (ops that fit the machine, flags that agree with their
+//   names): the loader accepts them, and each replays without an error, in bounded time and
+//   memory (the schema's bounds are ones the model can run);
+// - byte-level corruption of a good repro file (truncation, changed and inserted bytes, tokens
+//   that are not numbers, a BOM, invalid UTF-8, duplicated and deleted runs): loadRepro returns
+//   a repro or throws a ReproError, quickly;
+// - the command line on such files: `faultsim replay` exits 0, 1 or 2, never 3.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import fc from "fast-check";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseRepro, loadRepro, encodeSchedule, decodeSchedule, agentCount, type Repro } from "../../src/report/repro.js";
+import { ReproError } from "../../src/errors.js";
 import { diagramOf } from "../../src/explore/hunt.js";
-import { MODELS, FLAGS, resolveModel } from "../../src/model/models.js";
+import { MODELS, FLAGS } from "../../src/model/models.js";
 import { makeOp, OP } from "../../src/wasm/abi.js";
+import { jsonSchemaOf } from "../../src/schema/json-schema.js";
+import { arbitraryOf } from "../helpers/schema-arbitrary.js";
+import { cliCapture } from "../helpers/cli.js";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+const SEED = 0xfa017;
+const ALL_FLAGS = FLAGS.reduce((w, f) => w | f.bit, 0);
+
+/** The schema's own arbitrary: op lists of up to 8 CPUs, free strings up to 40 characters. */
+const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 }) as fc.Arbitrary<Repro>;
+
+/** A drawn repro made coherent where the schema cannot say it: one op list per CPU, each op
+ *  within the machine, a known model, flag names that agree with the word, the schedule's
+ *  agents ones the machine has, watermarks below its frames. */
+function coherent(x: Repro): Repro {
+  const m = { ...x.machine };
+  for (const k of ["freeMin", "freeLow", "freeHigh"] as const) m[k] = m[k] % m.frames;
+  const flags = x.flags & ALL_FLAGS;
+  const op = (w: number): number => {
+    const u = w >>> 0;
+    const kind = OP.READ + (u % 7);
+    const arg = kind === OP.FORK ? (u >>> 3) % m.mms : kind === OP.SWAPOFF || kind === OP.SWAPON ? (u >>> 3) % m.areas : 0;
+    return makeOp(kind, (u >>> 8) % m.mms, (u >>> 12) % m.pagesPerMm, arg);
+  };
+  const agents = agentCount(m);
+  return {
+    ...x,
+    model: MODELS[x.flags % MODELS.length].name,
+    flags,
+    flagNames: FLAGS.filter((f) => flags & f.bit).map((f) => f.name),
+    machine: m,
+    ops: Array.from({ length: m.cpus }, (_, cpu) => (x.ops[cpu] ?? []).map(op)),
+    schedule: encodeSchedule(decodeSchedule(x.schedule).map((c) => (c & 0xf0) | ((c & 15) % agents))),
   };
 }
 
-const base = (): Repro => ({
-  format: REPRO_FORMAT,
-  formatVersion: REPRO_FORMAT_VERSION,
-  faultsim: "0.1.0",
-  modelId: "0123456789ab",
-  model: "linux-2.4.10-pre",
-  ...(({ flags, flagNames }) => ({ flags, flagNames }))(resolveModel("linux-2.4.10-pre")),
-  machine: { ...HUNT_MACHINE, cpus: 2 },
-  sched: { kind: "pct", depth: 3 },
-  seed: -123456789,
-  ops: [[makeOp(OP.WRITE, 0, 1), makeOp(OP.READ, 0, 2)], [makeOp(OP.READ, 0, 1)]],
-  schedule: encodeSchedule([0, 0, 1, 1, 2, 0, 1, 0x12, 3]),
-  signature: "swapcache-unique@add_to_swap_cache",
-  violation: { id: "swapcache-unique", message: "two swap-cache pages" },
-});
-
-/** parseRepro's outcome: "ok", "input" (InputError), or the unexpected error itself. */
-function outcome(text: string): "ok" | "input" | unknown {
+/** parseRepro's outcome: "ok", "repro" (a ReproError), or the unexpected error itself. */
+function outcome(load: () => Repro): "ok" | "repro" | unknown {
   try {
-    parseRepro(text, "fuzz.json");
+    load();
     return "ok";
   } catch (err) {
-    return err instanceof InputError ? "input" : err;
+    return err instanceof ReproError ? "repro" : err;
   }
 }
 
@@ -63,93 +80,145 @@ const NASTY = [
   "\ufeff",
   "\\u0000",
   "99999999999999999999",
+  "\\ud800",
 ];
 
-describe("byte-level corruption of a good repro", () => {
-  it("is accepted or an InputError, 3000 mutants", () => {
-    const good = JSON.stringify(base(), null, 2);
-    const rnd = prng(0xfa017);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-    const counts = { ok: 0, input: 0 };
-    for (let i = 0; i < 3000; i++) {
-      let t = good;
-      for (let m = 1 + Math.floor(rnd() * 3); m > 0; m--) {
-        const at = Math.floor(rnd() * t.length);
-        switch (Math.floor(rnd() * 6)) {
-          case 0:
-            t = t.slice(0, at);
-            break; // truncated
-          case 1:
-            t = t.slice(0, at) + String.fromCharCode(Math.floor(rnd() * 256)) + t.slice(at + 1);
-            break; // a byte changed
-          case 2:
-            t = t.slice(0, at) + pick(NASTY) + t.slice(at);
-            break; // something inserted
-          case 3:
-            t = t.replace(/-?\d+/g, (d) => (rnd() < 0.15 ? pick(NASTY) : d));
-            break; // numbers replaced
-          case 4: {
-            const len = Math.floor(rnd() * 40);
-            t = t.slice(0, at) + t.slice(at, at + len).repeat(2) + t.slice(at + len);
-            break;
-          } // duplicated
-          default:
-            t = t.slice(0, at) + t.slice(at + Math.floor(rnd() * 20)); // deleted
-        }
-      }
-      const r = outcome(t);
-      if (r !== "ok" && r !== "input") throw new Error(`mutant ${i} threw ${String(r)}: ${JSON.stringify(t).slice(0, 400)}`);
-      counts[r]++;
+/** One byte-level change: where (a fraction of the length), what, how much. */
+const mutation = fc.record({
+  kind: fc.constantFrom("truncate", "byte", "insert", "token", "numbers", "duplicate", "delete", "bom", "utf8"),
+  at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+  byte: fc.integer({ min: 0, max: 255 }),
+  len: fc.integer({ min: 1, max: 64 }),
+  token: fc.constantFrom(...NASTY),
+});
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(bytes: Buffer, ms: Mutation[]): Buffer {
+  let b = bytes;
+  for (const m of ms) {
+    const at = Math.floor(m.at * b.length);
+    const put = (x: Buffer) => Buffer.concat([b.subarray(0, at), x, b.subarray(at)]);
+    switch (m.kind) {
+      case "truncate":
+        b = b.subarray(0, at);
+        break;
+      case "byte":
+        b = Buffer.from(b);
+        if (at < b.length) b[at] = m.byte;
+        break;
+      case "insert":
+        b = put(Buffer.from([m.byte]));
+        break;
+      case "token":
+        b = put(Buffer.from(m.token, "utf8"));
+        break;
+      case "numbers": // a number replaced by a nasty token
+        b = Buffer.from(b.toString("utf8").replace(/-?\d+/, (d) => (at % 2 ? m.token : `${d}${d}`)));
+        break;
+      case "duplicate":
+        b = put(b.subarray(at, at + m.len));
+        break;
+      case "delete":
+        b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.len)]);
+        break;
+      case "bom":
+        b = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b]);
+        break;
+      case "utf8": // a lone continuation byte or a truncated sequence
+        b = put(Buffer.from([0x80 | (m.byte & 0x3f)]));
+        break;
     }
-    expect(counts.input).toBeGreaterThan(1000); // the corruption did reach the validator
+  }
+  return b;
+}
+
+/** A coherent repro as hunt writes it, and some corruption of its bytes. */
+const corruptFile = fc
+  .tuple(schemaRepro.map(coherent), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+  .map(([r, ms]) => mutate(Buffer.from(JSON.stringify(r, null, 2)), ms));
+
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "faultsim-fuzz-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the repro schema's own arbitrary", () => {
+  it("every draw is a repro or a ReproError", () => {
+    const counts = { ok: 0, repro: 0 };
+    fc.assert(
+      fc.property(schemaRepro, (x) => {
+        const r = outcome(() => parseRepro(JSON.stringify(x), "fuzz.json"));
+        if (r !== "ok" && r !== "repro") throw r;
+        counts[r]++;
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+    expect(counts.repro).toBeGreaterThan(300); // the draws did reach the validator's refusals
+  });
+
+  it("made coherent, each is accepted and replays without an error, in bounded time and memory", async () => {
+    const rss0 = process.memoryUsage().rss;
+    let slowest = 0;
+    await fc.assert(
+      fc.asyncProperty(schemaRepro.map(coherent), async (x) => {
+        const parsed = parseRepro(JSON.stringify(x), "coherent.json");
+        const t0 = performance.now();
+        const out = await diagramOf(parsed);
+        slowest = Math.max(slowest, performance.now() - t0);
+        expect(typeof out.reproduced).toBe("boolean");
+      }),
+      { seed: SEED, numRuns: 120 },
+    );
+    expect(slowest).toBeLessThan(10_000);
+    // The largest machine the schema allows is a few MiB of model memory, not the GiBs a
+    // crafted repro once cost.
+    expect(process.memoryUsage().rss - rss0).toBeLessThan(1024 * 2 ** 20);
+  }, 180_000);
+});
+
+describe("byte-level corruption of a good repro file", () => {
+  it("loadRepro gives a repro or a ReproError, quickly", () => {
+    const counts = { ok: 0, repro: 0 };
+    let slowest = 0;
+    let n = 0;
+    fc.assert(
+      fc.property(corruptFile, (bytes) => {
+        const file = path.join(dir, `m${n++ % 8}.json`);
+        writeFileSync(file, bytes);
+        const t0 = performance.now();
+        const r = outcome(() => loadRepro(file));
+        slowest = Math.max(slowest, performance.now() - t0);
+        if (r !== "ok" && r !== "repro") throw r;
+        counts[r]++;
+      }),
+      { seed: SEED, numRuns: 1200 },
+    );
+    expect(counts.repro).toBeGreaterThan(600);
+    expect(counts.ok).toBeGreaterThan(0); // some corruption leaves a valid repro (a BOM, a changed letter)
+    expect(slowest).toBeLessThan(2_000);
   });
 });
 
-describe("repros the schema accepts replay without an error", () => {
-  it("120 random repros within hunt's bounds", async () => {
-    const rnd = prng(0x5eed);
-    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-    const L = HUNT_LIMITS;
-    for (let i = 0; i < 120; i++) {
-      const cpus = int(1, L.cpus.max);
-      const frames = rnd() < 0.8 ? int(L.frames.min, 16) : int(L.frames.min, L.frames.max);
-      const machine = {
-        ...HUNT_MACHINE,
-        cpus,
-        frames,
-        mms: rnd() < 0.5 ? 1 : int(1, cpus),
-        pagesPerMm: rnd() < 0.8 ? int(1, 8) : int(1, L.pages.max),
-        slotsPerArea: rnd() < 0.8 ? int(L.slots.min, 16) : int(L.slots.min, L.slots.max),
-        pageCluster: int(L.pageCluster.min, L.pageCluster.max),
-        kswapd: rnd() < 0.5,
-        freeMin: int(0, frames - 1),
-        freeLow: int(0, frames - 1),
-        freeHigh: int(0, frames - 1),
-        swapCluster: int(1, 8),
-      };
-      const op = () => {
-        const k = int(OP.READ, OP.SWAPON);
-        const arg = k === OP.FORK ? int(0, machine.mms - 1) : k === OP.SWAPOFF || k === OP.SWAPON ? 0 : 0;
-        return makeOp(k, int(0, machine.mms - 1), int(0, machine.pagesPerMm - 1), arg);
-      };
-      const flags = FLAGS.filter(() => rnd() < 0.3).reduce((w, f) => w | f.bit, 0);
-      const agents = agentCount(machine);
-      const r: Repro = {
-        ...base(),
-        model: MODELS[int(0, MODELS.length - 1)].name,
-        flags,
-        flagNames: FLAGS.filter((f) => flags & f.bit).map((f) => f.name),
-        machine,
-        seed: int(-(2 ** 31), 2 ** 31 - 1),
-        ops: Array.from({ length: cpus }, () => Array.from({ length: int(0, rnd() < 0.9 ? 6 : HUNT_OPCAP) }, op)),
-        schedule: encodeSchedule(Array.from({ length: int(0, 3000) }, () => int(0, agents - 1) | (rnd() < 0.05 ? int(1, 15) << 4 : 0))),
-      };
-      const parsed = parseRepro(JSON.stringify(r), `case ${i}`);
-      try {
-        await diagramOf(parsed);
-      } catch (err) {
-        throw new Error(`case ${i} (${JSON.stringify(r.machine)}) replayed with ${String(err)}`);
-      }
-    }
-  }, 120000);
+describe("faultsim replay on corrupt repro files", () => {
+  const { io, faultsim } = cliCapture();
+  it("exits 0, 1 or 2, never 3", async () => {
+    const codes = new Set<number>();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(corruptFile, async (bytes) => {
+        const file = path.join(dir, `cli${n++ % 8}.json`);
+        writeFileSync(file, bytes);
+        io.err = "";
+        const code = await faultsim("replay", file);
+        expect([0, 1, 2]).toContain(code);
+        expect(io.err).not.toMatch(/internal error/);
+        if (code === 2) expect(io.err.trimEnd().split("\n")).toHaveLength(1);
+        codes.add(code);
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+    expect(codes.has(2)).toBe(true);
+    expect(codes.has(0) || codes.has(1)).toBe(true); // some corrupt files still replay
+  }, 180_000);
 });

@@ -1,0 +1,15 @@
+// `faultsim models --json`, which the API's models() returns as well: the kernel models, their
+// flags and the model build's id, shaped by src/schema/outputs.ts ModelsJsonSchema.
+import { FLAGS, MODELS, DEFAULT_MODEL } from "../model/models.js";
+import { OUTPUT_SCHEMA_VERSIONS, type ModelsJson } from "../schema/outputs.js";
+import { modelId } from "./version.js";
+
+export function modelsJson(): ModelsJson {
+  return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.models,
+    command: "models",
+    models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
+    flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
+    modelId: modelId() ?? null,
+  };
+}

@@ -1,0 +1,40 @@
+// The JSON Schema (draft 2020-12) of every JSON document faultsim writes, generated from the
+// zod schemas the code's types come from (zod's z.toJSONSchema): `npm run build` writes them to
+// dist/schema/NAME.schema.json (src/build/json-schemas.mjs), the package ships them, and
+// docs/json-schema.md describes them. What a JSON Schema cannot say (a repro's op words fit
+// its machine, its flag word agrees with its flag names) stays in the zod schema's checks.
+import { z } from "zod";
+import { ReproSchema, REPRO_SCHEMA_VERSION } from "../report/repro.js";
+import { HuntJsonSchema, ModelsJsonSchema, OUTPUT_SCHEMA_VERSIONS, ReplayJsonSchema, RunJsonSchema } from "./outputs.js";
+
+/** The documents, by the name of their schema file. */
+export const DOCUMENTS = {
+  hunt: { schema: HuntJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.hunt, title: "faultsim hunt --json" },
+  run: { schema: RunJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.run, title: "faultsim run --json" },
+  replay: { schema: ReplayJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.replay, title: "faultsim replay --json" },
+  models: { schema: ModelsJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.models, title: "faultsim models --json" },
+  repro: { schema: ReproSchema, version: REPRO_SCHEMA_VERSION, title: "faultsim repro file (hunt --out, replay FILE)" },
+} as const;
+export type DocumentName = keyof typeof DOCUMENTS;
+
+/** The JSON Schema of one document: as the code writes it (zod's output side: every field the
+ *  code writes is named, no other is allowed). */
+export function jsonSchemaOf(name: DocumentName): Record<string, unknown> {
+  const d = DOCUMENTS[name];
+  const body = z.toJSONSchema(d.schema, { target: "draft-2020-12", unrepresentable: "throw" }) as Record<string, unknown>;
+  const { $schema, ...rest } = body;
+  return {
+    $schema,
+    $id: `urn:faultsim:schema:${name}:${d.version}`,
+    title: d.title,
+    ...rest,
+  };
+}
+
+/** Every document's JSON Schema, by name. */
+export function jsonSchemas(): Record<DocumentName, Record<string, unknown>> {
+  return Object.fromEntries(Object.keys(DOCUMENTS).map((n) => [n, jsonSchemaOf(n as DocumentName)])) as Record<
+    DocumentName,
+    Record<string, unknown>
+  >;
+}

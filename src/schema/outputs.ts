@@ -1,0 +1,235 @@
+// The JSON that `--json` prints (hunt, run, replay, models), as zod schemas. The code's output
+// types are z.infer of these, so a field added to an output without its schema, or the other
+// way round, does not compile; src/schema/json-schema.ts turns them (and the repro file's
+// schema, src/report/repro.ts) into the JSON Schema files shipped in dist/schema/
+// (docs/json-schema.md). Each document carries its `schemaVersion`: raised when a field's
+// meaning changes or a field goes; an added field leaves it as it is.
+import { z } from "zod";
+import { STAT_NAMES } from "../wasm/abi.js";
+import { ReproMachineSchema } from "../report/repro.js";
+import { SEED_ROUTES } from "../explore/route.js";
+import { PATTERNS } from "../workload/generator.js";
+
+/** The schema version of each `--json` document (the repro file's is in src/report/repro.ts). */
+export const OUTPUT_SCHEMA_VERSIONS = { hunt: 1, run: 1, replay: 1, models: 1 } as const;
+
+const int = z.number().int();
+const count = int.min(0);
+const backend = z.enum(["wasm", "js"]).describe("model build: the Wasm model, or the same source built to JavaScript");
+const modelIdField = z.string().nullable().describe("this model build's id (a hash of assembly/'s sources), null when the build has none");
+const model = z
+  .object({
+    name: z.string().describe("the kernel model (`faultsim models`)"),
+    flags: z.array(z.string()).describe("its flags after --with / --without"),
+    flagWord: count.describe("the same flags as the model's bit word"),
+  })
+  .describe("the model run");
+
+/** How big one execution is (src/explore/hunt.ts ExecutionSize). */
+const executionSize = z.object({ ops: count, steps: count, switches: count, preemptions: count });
+
+/** PCT's guarantee for the hunt (src/explore/pct.ts PctBound). */
+const pctBound = z
+  .object({
+    depth: int.min(1),
+    n: count.describe("agents that ran in some execution"),
+    k: count.describe("the decisions change points were drawn over"),
+    orders: z.number().min(1).describe("priority orders one execution draws from"),
+    perExecution: z.number().min(0).max(1).describe("lower bound on the probability one execution hits a given depth-d bug"),
+    executionsFor63: z.number().min(0).describe("executions after which such a bug is found with probability at least 1 - 1/e"),
+    maxDecisions: count.describe("the most decisions one execution made"),
+  })
+  .describe("PCT's guarantee (pct scheduler only)");
+
+/** `faultsim hunt --json`. */
+export const HuntJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.hunt),
+    command: z.literal("hunt"),
+    version: z.string().describe("faultsim's version"),
+    modelId: modelIdField,
+    model,
+    machine: ReproMachineSchema.describe("the hunt machine, as repro files record it"),
+    sched: z.enum(["pct", "random"]),
+    depth: int.min(1).optional().describe("PCT bug depth (pct only)"),
+    seed: int,
+    opsPerCpu: count,
+    executions: count.describe("executions run"),
+    steps: count.describe("atomic sections run"),
+    elapsedMs: z.number().min(0),
+    huntingMs: z.number().describe("of elapsedMs, the time spent hunting (not replaying and shrinking findings)"),
+    setupMs: z.number().min(0).optional().describe("with workers: starting them and the PCT probe"),
+    interrupted: z.boolean().describe("stopped by a signal before its budget"),
+    executionsPerSec: z.number().min(0),
+    stepsPerSec: z.number().min(0),
+    signatures: z.array(z.string()).describe("the distinct signatures found, in the order found"),
+    findings: z.array(
+      z.object({
+        signature: z.string(),
+        id: z.string().describe("the invariant broken"),
+        message: z.string(),
+        file: z.string().describe("the repro file written, empty when none was"),
+        execution: count.describe("the execution that found it"),
+        original: executionSize.describe("the execution as found"),
+        shrunk: executionSize.describe("the execution shrunk"),
+        diagram: z.string().describe("the diagram `faultsim hunt` prints"),
+      }),
+    ),
+    hits: z.record(z.string(), count).describe("failing executions per signature (repeats of a signature counted too)"),
+    hash: z
+      .string()
+      .describe(
+        "the campaign hash: every execution's choice log folded in execution order (equal for a resumed or sharded campaign and an unbroken one)",
+      ),
+    mix: z.string().optional().describe("the op mix (--mix), when the hunt had one"),
+    earlier: z
+      .array(z.object({ signature: z.string(), execution: count, file: z.string().nullable() }))
+      .describe("with --resume: findings of the legs before this one (their repro files are on disk already)"),
+    shard: z
+      .object({ index: count, count: int.min(1), total: count, first: count, executions: count })
+      .optional()
+      .describe("with --shard: this process's part of the campaign's executions"),
+    pct: pctBound.optional(),
+    workers: int.min(1),
+  })
+  .describe("faultsim hunt --json");
+export type HuntJson = z.infer<typeof HuntJsonSchema>;
+
+/** One violation of a bulk run (src/bulk/run.ts BulkViolation). */
+const bulkViolation = z.object({
+  source: z.enum(["model", "checker", "watchdog"]).describe("an in-model BUG_ON, the deep checker, or the livelock watchdog"),
+  invariant: z.string(),
+  signature: z.string().describe("invariant + what broke: stable across runs"),
+  message: z.string(),
+  step: count.describe("the step at which it was seen"),
+});
+
+const rate = z.number().min(0);
+
+/** `faultsim run --json`, and what the API's run() resolves with. */
+export const RunJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.run),
+    command: z.literal("run"),
+    version: z.string().describe("faultsim's version"),
+    model,
+    machine: z.object({
+      cpus: count,
+      mms: count,
+      pagesPerMm: count,
+      frames: count,
+      areas: count,
+      slotsPerArea: count,
+      kswapd: z.boolean(),
+      sched: z.enum(["random", "rtc"]),
+    }),
+    workload: z
+      .object({
+        pattern: z.enum(PATTERNS as [string, ...string[]]),
+        writeRatio: z.number(),
+        hotFraction: z.number().optional(),
+        hotProbability: z.number().optional(),
+        threads: z.boolean(),
+        forkRate: z.number(),
+        exitRate: z.number(),
+        munmapRate: z.number(),
+        swapoffRate: z.number(),
+        swaponRate: z.number(),
+        steady: z
+          .boolean()
+          .optional()
+          .describe("the steady workload (the default): pages written first, swapoff/swapon and fork/exit in pairs"),
+      })
+      .describe("the workload generator's settings (its sizes are the machine's)"),
+    seed: int,
+    backend,
+    modelId: modelIdField,
+    ops: count,
+    steps: count,
+    accesses: count,
+    faults: count.describe("minor + major faults"),
+    minorFaults: count,
+    majorFaults: count,
+    swapIns: count,
+    swapOuts: count,
+    readahead: count,
+    readaheadHits: count,
+    reclaimScans: count,
+    seconds: z.number().min(0),
+    rates: z.object({ stepsPerSec: rate, opsPerSec: rate, faultsPerSec: rate, accessesPerSec: rate }),
+    pressure: z
+      .object({ pages: count, frames: count, ratio: z.number().min(0) })
+      .describe("virtual pages the accesses can reach against physical frames"),
+    checks: count.describe("deep invariant checks run"),
+    stats: z.object(Object.fromEntries(STAT_NAMES.map((n) => [n, count])) as Record<(typeof STAT_NAMES)[number], typeof count>),
+    violations: z.array(bulkViolation),
+    stateHash: z.string().describe("a hash of the final machine state: the determinism fingerprint"),
+    trace: z
+      .object({
+        file: z.string(),
+        format: z.string(),
+        records: count.describe("records read"),
+        ops: count.describe("ops made (a lackey access straddling two pages is two)"),
+        pages: count.describe("distinct pages touched"),
+        mms: count.describe("processes (mms) the pages are in"),
+      })
+      .optional()
+      .describe("with --trace: the trace replayed"),
+    partial: z.literal(true).optional().describe("stopped before its ops (a signal or --budget-ms): no check at rest"),
+    stopped: z.enum(["signal", "budget"]).optional().describe("what stopped a partial run"),
+    series: z
+      .object({ file: z.string(), format: z.enum(["csv", "jsonl"]), interval: int.min(1), rows: count })
+      .optional()
+      .describe("with --series: the time series written"),
+  })
+  .describe("faultsim run --json");
+export type RunJson = z.infer<typeof RunJsonSchema>;
+
+/** `faultsim replay --json`. */
+export const ReplayJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.replay),
+    command: z.literal("replay"),
+    file: z.string(),
+    signature: z.string().describe("the repro's signature"),
+    reproduced: z.boolean().describe("the replay ran into the same violation"),
+    diverged: z.boolean().describe("the recorded schedule no longer fit the model and was repaired"),
+    found: z
+      .object({ signature: z.string(), id: z.string(), message: z.string() })
+      .nullable()
+      .describe("the violation the replay ran into"),
+    route: z.enum(SEED_ROUTES).nullable().describe("for a swap-cache duplicate, the seed mail's route it took"),
+    diagram: z.string(),
+    modelId: modelIdField,
+    recordedModelId: z.string().nullable().describe("the model build that recorded the repro, null when the file does not say"),
+    sameModel: z.boolean(),
+  })
+  .describe("faultsim replay --json");
+export type ReplayJson = z.infer<typeof ReplayJsonSchema>;
+
+/** `faultsim models --json`, and what the API's models() returns. */
+export const ModelsJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.models),
+    command: z.literal("models"),
+    models: z.array(
+      z.object({
+        name: z.string(),
+        flags: z.array(z.string()).describe("the flags it is built with"),
+        what: z.string(),
+        default: z.boolean().describe("the default model of `faultsim run`"),
+      }),
+    ),
+    flags: z.array(
+      z.object({
+        name: z.string(),
+        bit: count,
+        what: z.string(),
+        shipped: z.string().describe("the releases that shipped it"),
+        patch: z.string().describe("the kernel change it models"),
+      }),
+    ),
+    modelId: modelIdField,
+  })
+  .describe("faultsim models --json");
+export type ModelsJson = z.infer<typeof ModelsJsonSchema>;

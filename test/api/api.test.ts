@@ -1,0 +1,154 @@
+// The programmatic API (src/index.ts) against the command line it wraps: run() with the CLI's
+// defaults and checks, huntStream() yielding what hunt() finds, as it is found, and ReproError
+// for bad repros (an InputError, so the CLI's exit 2).
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { hunt, huntStream, run, replay, InputError, ReproError, UsageError, type Finding } from "../../src/index.js";
+import { cliCapture } from "../helpers/cli.js";
+
+const { io, faultsim } = cliCapture();
+
+describe("run()", () => {
+  it("takes the command line's defaults: the same run as `faultsim run` with the same options", async () => {
+    const r = await run({ ops: 4000, threads: true, seed: 5 });
+    expect(await faultsim("run", "--ops", "4000", "--threads", "--seed", "5", "--json")).toBe(0);
+    const cli = JSON.parse(io.out);
+    expect(r.model).toEqual(cli.model);
+    expect(r.model.name).toBe("linux-2.4.16");
+    expect(r.machine).toEqual({
+      cpus: 4,
+      mms: 4,
+      pagesPerMm: 4096,
+      frames: 8192,
+      areas: 2,
+      slotsPerArea: 16384,
+      kswapd: true,
+      sched: "random",
+    });
+    expect(r.workload).toEqual(cli.workload);
+    expect(r.stats).toEqual(cli.stats);
+    expect(r.stateHash).toBe(cli.stateHash);
+    expect(r.ops).toBe(4000);
+  }, 60_000);
+
+  it("passes options through as the command line's (another seed, another run; the JS build, the same run)", async () => {
+    const a = await run({ ops: 3000, seed: 1 });
+    const b = await run({ ops: 3000, seed: 2 });
+    const js = await run({ ops: 3000, seed: 1, backend: "js" });
+    expect(b.stateHash).not.toBe(a.stateHash);
+    expect(js.backend).toBe("js");
+    expect(js.stateHash).toBe(a.stateHash);
+    const p = await run({ ops: 3000, pattern: "uniform", kswapd: false, sched: "rtc", with: ["swap-full-delete"] });
+    expect(p.workload.pattern).toBe("uniform");
+    expect(p.machine.kswapd).toBe(false);
+    expect(p.machine.sched).toBe("rtc");
+    expect(p.model.flags).toContain("swap-full-delete");
+  }, 60_000);
+
+  it.each([
+    [{ cpus: 99 }, /^--cpus must be between 1 and 8, got 99$/],
+    [{ frames: 8 }, /^--frames must be between 16 and/],
+    [{ writeRatio: 1.5 }, /^--write-ratio must be a decimal number between 0 and 1/],
+    [{ ops: 2.5 }, /^--ops must be a decimal integer/],
+    [{ model: "linux-9" }, /unknown model 'linux-9'/],
+    [{ with: ["unique-add"], without: ["unique-add"] }, /unique-add/],
+    [{ pattern: "zigzag" }, /^run: pattern must be one of uniform, hotcold, sequential, got zigzag$/],
+    [{ cpus: "4" }, /^run: cpus must be a number, got string$/],
+    [{ budgetMs: 0 }, /^run: budgetMs must be a positive number of milliseconds$/],
+    [{ budgetMs: "5" }, /^run: budgetMs must be a positive number of milliseconds$/],
+    [{ colour: "red" }, /^run: unknown option 'colour'/],
+    // The steady workload's default swapon rate is 0: 0.6 + 0.6 + munmap 0.001 + swapoff 0.00001.
+    [{ forkRate: 0.6, exitRate: 0.6 }, /rates add up to 1.20101, more than 1$/],
+  ])("refuses %j with a UsageError, before running", async (o, msg) => {
+    const err = await run({ ops: 1000, ...(o as object) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(msg);
+  });
+
+  it("stops at budgetMs with a partial result, marked", async () => {
+    const r = await run({ ops: 1e9, budgetMs: 200 });
+    expect(r.partial).toBe(true);
+    expect(r.stopped).toBe("budget");
+    expect(r.ops).toBeLessThan(1e9);
+  });
+
+  it("reports progress", async () => {
+    const seen: number[] = [];
+    const r = await run({ ops: 3000, onProgress: (done, total) => seen.push(done, total) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-2)).toBe(r.ops);
+    expect(seen.at(-1)).toBe(3000);
+  }, 60_000);
+});
+
+describe("huntStream()", () => {
+  it("yields what hunt() finds, and returns its result", async () => {
+    const o = { executions: 20_000, keepGoing: true };
+    const whole = await hunt(o);
+    expect(whole.findings.length).toBeGreaterThan(0);
+    const got: Finding[] = [];
+    const g = huntStream(o);
+    let n = await g.next();
+    for (; !n.done; n = await g.next()) got.push(n.value);
+    expect(got.map((f) => [f.signature, f.execution])).toEqual(whole.findings.map((f) => [f.signature, f.execution]));
+    expect(n.value.executions).toBe(whole.executions);
+    expect(n.value.findings.map((f) => f.signature)).toEqual(got.map((f) => f.signature));
+  }, 120_000);
+
+  it("yields each finding while the hunt goes on, and leaving the loop ends the hunt", async () => {
+    const t0 = performance.now();
+    let at = 0;
+    for await (const f of huntStream({ keepGoing: true, budgetMs: 60_000 })) {
+      expect(f.signature).toMatch(/^swapcache-unique@/);
+      at = performance.now() - t0;
+      break; // a 60 s budget: only leaving the loop can end it this soon
+    }
+    expect(at).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  }, 60_000);
+
+  it("an AbortSignal ends it too, with what was found so far", async () => {
+    const stop = new AbortController();
+    const g = huntStream({ model: "linux-2.4.16", budgetMs: 60_000, signal: stop.signal });
+    setTimeout(() => stop.abort(), 300);
+    const t0 = performance.now();
+    const n = await g.next();
+    expect(n.done).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(n.value && "interrupted" in n.value && n.value.interrupted).toBe(true);
+  }, 60_000);
+
+  it("refuses bad options with a UsageError from its first next()", async () => {
+    await expect(huntStream({ cpus: 99 }).next()).rejects.toThrow(/^--cpus must be between 1 and 8, got 99$/);
+    await expect(huntStream({ cpus: 99 }).next()).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe("ReproError", () => {
+  it("is what replay() throws for a bad repro, naming the file and the field", async () => {
+    const r = await hunt({ executions: 20_000 });
+    const repro = r.findings[0].repro;
+    const bad = await replay({ ...repro, machine: { ...repro.machine, frames: 1 << 24 } }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ReproError);
+    expect(bad).toBeInstanceOf(InputError); // the command line's exit 2
+    expect((bad as ReproError).name).toBe("ReproError");
+    expect((bad as ReproError).field).toBe("machine.frames");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "faultsim-api-"));
+    try {
+      const file = path.join(dir, "r.json");
+      writeFileSync(file, JSON.stringify({ ...repro, ops: [[-1]] }).slice(0, 100));
+      const e = await replay(file).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ReproError);
+      expect((e as ReproError).file).toBe(file);
+      expect((e as ReproError).field).toBeUndefined(); // not JSON at all
+      expect((e as Error).message).toMatch(/not valid JSON/);
+      // The command line: one line, exit 2.
+      expect(await faultsim("replay", file)).toBe(2);
+      expect(io.err).toMatch(/^faultsim: .*r\.json: not valid JSON \(truncated or corrupt\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
