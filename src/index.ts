@@ -23,6 +23,8 @@ export type { Pattern } from "./workload/generator.js";
 export type { Finding, HuntProgress, HuntResult, ReplayResult, ExecutionSize } from "./explore/hunt.js";
 export type { Verdict } from "./explore/execute.js";
 export type { PctBound } from "./explore/pct.js";
+export type { HuntCheckpoint } from "./explore/checkpoint.js";
+export type { SeqHash } from "./workers/shard.js";
 export type { Backend } from "./wasm/engine.js";
 
 /**
