@@ -11,13 +11,12 @@ import { intOption, fractionOption, seedOption } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
-import { bulkMachineConfig } from "./bulk/config.js";
+import { bulkMachineConfig, checkWorkload, type WorkloadOptions } from "./bulk/config.js";
 import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
-import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
-import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
+import { checkInvariants } from "./invariants/check.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
-import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
+import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
 import { modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
@@ -260,7 +259,6 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
   );
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
-  const sources = await loadBulkSources();
   // A trace's records are fed as the CPUs drain their rings (src/trace).
   const feed = s.trace
     ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
@@ -277,7 +275,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
       seed: s.seed,
       ops: s.ops,
       checkInterval: s.checkInterval,
-      checker: sources.checker,
+      checker: checkInvariants,
       // A trace has no op count to show progress against.
       onProgress: feed ? undefined : onProgress,
       feed,

@@ -3,7 +3,7 @@
 import type { Backend, MachineConfig } from "../wasm/engine.js";
 import type { Stats } from "../wasm/abi.js";
 import type { SeedRange, SeqHash } from "./shard.js";
-import type { WorkloadOptions } from "../bulk/workload-contract.js";
+import type { WorkloadOptions } from "../bulk/config.js";
 import type { ReproMachine } from "../report/repro.js";
 import type { HuntWorkload } from "../explore/workload.js";
 
