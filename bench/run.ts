@@ -28,7 +28,7 @@ import { WorkerPool } from "../src/workers/pool.js";
 import type { CampaignSpec, HuntParams } from "../src/workers/protocol.js";
 import { runCampaignInline } from "../src/workers/campaign.js";
 import { calibratePctK, huntRange } from "../src/workers/hunt-range.js";
-import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
+import { emptySeqHash, emptyTally } from "../src/explore/shard.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
 import { pctBoundOfAgents } from "../src/explore/pct.js";

@@ -17,7 +17,7 @@ import { checkInvariants } from "./invariants/check.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
-import { registerExploreCommands } from "./explore/cli.js";
+import { registerExploreCommands } from "./commands/hunt.js";
 import { faultsimVersion as version, modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";

@@ -1,14 +1,14 @@
 // The programmatic API: `import { hunt, huntStream, run, replay, models } from "faultsim"`
 // (package.json `exports`). A thin layer over what the command line runs: hunt's and run's
 // options are resolved by the same code as `faultsim hunt`'s and `faultsim run`'s
-// (src/explore/cli.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
+// (src/commands/hunt.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
 // the commands' own definitions) and the same checks, and every error is one of the typed
 // classes of src/errors.ts.
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
-import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./explore/cli.js";
+import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
 import { hunt as huntEngine, diagramOf, type Finding, type HuntProgress, type HuntResult, type ReplayResult } from "./explore/hunt.js";
-import { huntInWorkers } from "./explore/hunt-workers.js";
+import { huntInWorkers } from "./workers/hunt-workers.js";
 import { loadRepro, parseRepro, type Repro } from "./report/repro.js";
 import { faultsimVersion, modelBuild } from "./report/version.js";
 import { modelsJson } from "./report/models-json.js";

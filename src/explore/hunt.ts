@@ -32,10 +32,9 @@ import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
 import { confirmLimit } from "./livelock.js";
-import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 import { fmtMix, type HuntMix } from "./mix.js";
-import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "../workers/shard.js";
+import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "./shard.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 export type SchedKind = "pct" | "random";
@@ -74,8 +73,6 @@ export interface HuntOptions {
   out?: string;
   /** Each finding once investigated (its file written), before the hunt goes on. */
   onFinding?: (f: Finding) => void;
-  /** --workers: a worker died and was replaced, its chunk run again. */
-  onWorkerRetry?: (r: WorkerRetry) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
    *  (a shard's range starts here; `executions` counts from it). Default 0. */
   firstExecution?: number;

@@ -5,7 +5,7 @@
 // equals one process over the same executions.
 import { InputError } from "../errors.js";
 import { fmtCount as num } from "../report/text.js";
-import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
+import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
 import { readStream, type CampaignStream } from "./campaign-stream.js";
 

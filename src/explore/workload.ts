@@ -5,6 +5,8 @@
 import { OP, makeOp } from "../wasm/abi.js";
 import type { ModelExports } from "../wasm/engine.js";
 import { mixThresholds, type HuntMix } from "./mix.js";
+// The model's mix32 (assembly/kernel/rng.ts), defined once on the host.
+import { mix32 } from "../workload/rng.js";
 
 export interface HuntWorkload {
   cpus: number;
@@ -19,13 +21,6 @@ export interface HuntWorkload {
   mix?: HuntMix;
   /** Swap areas the mix's swapoff and swapon address (default 1). */
   areas?: number;
-}
-
-/** splitmix32's finalizer (as the model's rng.ts mix32). */
-export function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) | 0;
 }
 
 /** The seed of execution i of a hunt: nearby hunts and executions get unrelated streams. */

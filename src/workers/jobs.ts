@@ -4,7 +4,7 @@
 import { Engine, wasmModule } from "../wasm/engine.js";
 import type { Backend } from "../wasm/engine.js";
 import type { BulkParams, ChunkOptions, ChunkResult, Execution, Found, JobSpec } from "./protocol.js";
-import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "../explore/shard.js";
 import { huntRange } from "./hunt-range.js";
 import { runBulk } from "../bulk/run.js";
 import { checkInvariants } from "../invariants/check.js";

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import type { Command } from "commander";
 import { buildProgram, settingsOf, type RunCliOptions } from "../../src/cli.js";
-import { huntOptions, type HuntCli } from "../../src/explore/cli.js";
+import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
 import { UsageError } from "../../src/errors.js";
 
 /** The options commander hands `command`'s action for these arguments (the action not run). */

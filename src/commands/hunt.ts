@@ -11,15 +11,15 @@ import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
-import { huntInWorkers } from "./hunt-workers.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
-import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
-import { fmtPctBound } from "./pct.js";
-import { fmtMix, mixForks, mixSwaps, parseMix } from "./mix.js";
-import { EXECUTION_SPACE, shardRange } from "../workers/shard.js";
-import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "./campaign-stream.js";
-import type { HuntCheckpoint } from "./checkpoint.js";
-import { mergeStreams, mergeText } from "./merge.js";
+import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
+import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
+import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
+import { fmtPctBound } from "../explore/pct.js";
+import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
+import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
+import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
+import type { HuntCheckpoint } from "../explore/checkpoint.js";
+import { mergeStreams, mergeText } from "../explore/merge.js";
 import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
@@ -566,7 +566,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       repro: f.repro,
     });
   };
-  opts.onWorkerRetry = (w) => {
+  const onWorkerRetry: CampaignHuntOptions["onWorkerRetry"] = (w) => {
     process.stderr.write(
       `faultsim: note: worker ${w.worker} died (${w.reason})` +
         (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"),
@@ -580,7 +580,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
-    r = plan.engine === "campaign" ? await huntInWorkers(opts, workers) : await hunt(opts);
+    r = plan.engine === "campaign" ? await huntInWorkers(Object.assign(opts, { onWorkerRetry }), workers) : await hunt(opts);
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
