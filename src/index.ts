@@ -7,7 +7,14 @@
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
 import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
-import { hunt as huntEngine, diagramOf, type Finding, type HuntProgress, type HuntResult, type ReplayResult } from "./explore/hunt.js";
+import {
+  hunt as huntEngine,
+  type Finding as EngineFinding,
+  type HuntProgress,
+  type HuntResult as EngineHuntResult,
+} from "./explore/hunt.js";
+import { diagramOf, type ReplayResult } from "./explore/replay.js";
+import { drawFinding } from "./report/finding.js";
 import { huntInWorkers } from "./workers/hunt-workers.js";
 import { loadRepro, parseRepro, type Repro } from "./report/repro.js";
 import { faultsimVersion, modelBuild } from "./report/version.js";
@@ -20,7 +27,22 @@ export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
 export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
 export type { Pattern } from "./workload/generator.js";
-export type { Finding, HuntProgress, HuntResult, ReplayResult, ExecutionSize } from "./explore/hunt.js";
+export type { HuntProgress, ExecutionSize } from "./explore/hunt.js";
+export type { ReplayResult } from "./explore/replay.js";
+
+/** A hunt's finding: the engine's (src/explore/hunt.ts Finding), its trace drawn as `diagram`. */
+export type Finding = Omit<EngineFinding, "trace"> & {
+  /** The CPU-column diagram of the shrunk repro's replay, as `faultsim hunt` prints it. */
+  diagram: string;
+};
+/** What {@link hunt} resolves with (src/explore/hunt.ts HuntResult, its findings drawn). */
+export type HuntResult = Omit<EngineHuntResult, "findings"> & { findings: Finding[] };
+
+/** The engine's finding as the API gives it: drawn (`full`: every line of the diagram). */
+function apiFinding(f: EngineFinding, full: boolean): Finding {
+  const { trace: _trace, ...rest } = f;
+  return { ...rest, diagram: drawFinding(f, { full }) };
+}
 export type { Verdict } from "./explore/execute.js";
 export type { PctBound } from "./explore/pct.js";
 export type { Backend } from "./wasm/engine.js";
@@ -243,11 +265,13 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
     checkOutDir(options.out);
     opts.out = options.out;
   }
-  opts.fullDiagram = cli.full === true;
-  if (options.onFinding) opts.onFinding = options.onFinding;
+  const full = cli.full === true;
+  const onFinding = options.onFinding;
+  if (onFinding) opts.onFinding = (f) => onFinding(apiFinding(f, full));
   if (options.onProgress) opts.onProgress = options.onProgress;
   if (options.signal) opts.signal = options.signal;
-  return workers > 1 ? huntInWorkers(opts, workers) : huntEngine(opts);
+  const r = workers > 1 ? await huntInWorkers(opts, workers) : await huntEngine(opts);
+  return { ...r, findings: r.findings.map((f) => apiFinding(f, full)) };
 }
 
 /**

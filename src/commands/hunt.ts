@@ -12,9 +12,11 @@ import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
+import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
 import { fmtPctBound } from "../explore/pct.js";
+import { diagramOf } from "../explore/replay.js";
+import { drawFinding } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
@@ -270,6 +272,7 @@ function huntText(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
+  full = false,
 ): string {
   const m = o.machine;
   const lines: string[] = [
@@ -283,7 +286,7 @@ function huntText(
   for (const f of earlier)
     lines.push(`found before the resume, by execution ${num(f.execution)}: ${f.signature}; repro: ${f.file ?? "(not written)"}`, "");
   r.findings.forEach((f, i) => {
-    lines.push(f.diagram, "");
+    lines.push(drawFinding(f, { full }), "");
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
@@ -315,6 +318,7 @@ function huntJson(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
+  full = false,
 ): HuntJson {
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
@@ -349,7 +353,7 @@ function huntJson(
       execution: f.execution,
       original: f.original,
       shrunk: f.shrunk,
-      diagram: f.diagram,
+      diagram: drawFinding(f, { full }),
     })),
     pct: r.pct,
     workers,
@@ -511,7 +515,6 @@ function streamOptions(p: HuntPlan): StreamOptions {
 
 async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
   const { opts, out, workers } = plan;
-  opts.fullDiagram = o.full === true;
   opts.out = out;
   const started = performance.now();
   if (plan.resumed) {
@@ -604,8 +607,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   });
   summary.write(
     o.json
-      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard)) + "\n"
-      : huntText(opts, r, files, workers, earlier, plan.shard),
+      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard, o.full === true)) + "\n"
+      : huntText(opts, r, files, workers, earlier, plan.shard, o.full === true),
   );
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.

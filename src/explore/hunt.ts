@@ -9,15 +9,12 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
-import { renderDiagram } from "../report/diagram.js";
-import { classifyRoute, type SeedRoute } from "./route.js";
-import { raceStart } from "../report/trace.js";
+import { replayTraced, type ReplayTrace } from "./replay.js";
 import {
   encodeSchedule,
-  decodeSchedule,
   replaceRepro,
   writeRepro,
   type Repro,
@@ -62,8 +59,6 @@ export interface HuntOptions {
   shrinkMs: number;
   /** Called about every 250 ms. */
   onProgress?: (p: HuntProgress) => void;
-  /** Draw every line of a finding's diagram, not only those naming its entries and pages. */
-  fullDiagram?: boolean;
   /** Stops the hunt early (Ctrl-C, SIGTERM): what was found so far is still reported; a
    *  shrink under way stops and keeps what it has. */
   signal?: AbortSignal;
@@ -98,7 +93,8 @@ export interface Finding {
   /** Which execution of the hunt found it. */
   execution: number;
   repro: Repro;
-  diagram: string;
+  /** The shrunk repro's traced replay: drawn at output time (src/report/finding.ts drawFinding). */
+  trace: ReplayTrace;
   /** Size before and after shrinking. */
   original: ExecutionSize;
   shrunk: ExecutionSize;
@@ -392,7 +388,7 @@ export async function investigate(
     signal: o.signal,
   });
   const repro = reproOf(rep, o, shrunk);
-  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
+  const trace = await replayTraced(repro, rep);
   if (out?.file) {
     try {
       replaceRepro(out.file, repro);
@@ -405,7 +401,7 @@ export async function investigate(
     verdict: shrunk.verdict,
     execution,
     repro,
-    diagram,
+    trace,
     original: sizeOf(rep, ops, seed, schedule),
     shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
     shrinkCutByClock: shrunk.stoppedBy === "clock",
@@ -452,52 +448,3 @@ function reproOf(
     violation: { id: x.verdict.id, message: x.verdict.message },
   };
 }
-
-/** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
-function procsNamedIn(signature: string): Set<number> {
-  const words = new Set(signature.split(/[^A-Za-z0-9_]+/));
-  return new Set(PROC_NAMES.flatMap((name, id) => (words.has(name) ? [id] : [])));
-}
-
-export interface ReplayResult {
-  /** The violation the replay ran into, if any. */
-  verdict: Verdict | undefined;
-  /** Same signature as the repro's. */
-  reproduced: boolean;
-  /** The recorded schedule no longer fits the model (repaired run-to-completion). */
-  diverged: boolean;
-  diagram: string;
-  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts). */
-  route?: SeedRoute;
-}
-
-/** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {}): Promise<ReplayResult> {
-  const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
-  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
-  const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
-  const records = out.records ?? [];
-  let diagram = renderDiagram({
-    records,
-    cpus: r.machine.cpus,
-    kswapd: r.machine.kswapd,
-    ops: r.ops,
-    fromStep: raceStart(records, r.machine.cpus),
-    racingProcs: procsNamedIn(r.signature),
-    full: opts.full,
-    violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
-  });
-  // A swap-cache duplicate: name the seed mail's route it took.
-  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
-  if (route) diagram += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
-  return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram, route: route?.route };
-}
-
-/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
-const ROUTE_TITLES: Record<SeedRoute, string> = {
-  "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
-  "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
-  vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
-  swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
-  unknown: "none of the seed mail's routes",
-};
