@@ -9,10 +9,17 @@ export const OP_SWAPOFF: i32 = 6;  // swapoff area `arg`
 export const OP_SWAPON: i32 = 7;   // swapon area `arg`
 export const OP_WPROTECT: i32 = 8; // write-protect pages [page, page + arg) of mm (mprotect read-only, then back)
 
-@inline export function op_kind(op: i32): i32 { return op >>> 28; }
-@inline export function op_arg(op: i32): i32 { return (op >>> 22) & 63; }
-@inline export function op_mm(op: i32): i32 { return (op >>> 16) & 63; }
-@inline export function op_page(op: i32): i32 { return op & 0xffff; }
+// The op word's fields (the host's src/wasm/abi.ts makeOp/opKind... are generated from these).
+export const OPW_KIND_SHIFT: i32 = 28;
+export const OPW_ARG_SHIFT: i32 = 22;
+export const OPW_MM_SHIFT: i32 = 16;
+export const OPW_FIELD_MASK: i32 = 63;     // arg and mm: 6 bits each
+export const OPW_PAGE_MASK: i32 = 0xffff;  // page: the low 16 bits
+
+@inline export function op_kind(op: i32): i32 { return op >>> OPW_KIND_SHIFT; }
+@inline export function op_arg(op: i32): i32 { return (op >>> OPW_ARG_SHIFT) & OPW_FIELD_MASK; }
+@inline export function op_mm(op: i32): i32 { return (op >>> OPW_MM_SHIFT) & OPW_FIELD_MASK; }
+@inline export function op_page(op: i32): i32 { return op & OPW_PAGE_MASK; }
 @inline export function make_op(kind: i32, mm: i32, page: i32, arg: i32): i32 {
-  return (kind << 28) | ((arg & 63) << 22) | ((mm & 63) << 16) | (page & 0xffff);
+  return (kind << OPW_KIND_SHIFT) | ((arg & OPW_FIELD_MASK) << OPW_ARG_SHIFT) | ((mm & OPW_FIELD_MASK) << OPW_MM_SHIFT) | (page & OPW_PAGE_MASK);
 }

@@ -87,6 +87,7 @@ const OBJECTS = [
   { name: "RUN", prefix: "RUN_", file: "kernel/machine.ts", doc: "run()'s results (assembly/kernel/machine.ts RUN_*)." },
   { name: "SCHED", prefix: "SCHED_", file: "kernel/sched.ts", doc: "Schedulers (assembly/kernel/sched.ts SCHED_*)." },
   { name: "OP", prefix: "OP_", file: "kernel/ops.ts", doc: "Op kinds (assembly/kernel/ops.ts OP_*)." },
+  { name: "OPW", prefix: "OPW_", file: "kernel/ops.ts", doc: "The op word's fields (assembly/kernel/ops.ts OPW_*)." },
   { name: "TF", prefix: "TF_", file: "kernel/workload.ts", doc: "CFG.GEN_T_FULL bits (assembly/kernel/workload.ts TF_*)." },
   { name: "LK", prefix: "LK_", file: "kernel/locks.ts", doc: "Spinlock classes (assembly/kernel/locks.ts LK_*)." },
   { name: "LO", prefix: "LO_", file: "kernel/locks.ts", doc: "V_LOCK_ORDER details (assembly/kernel/locks.ts LO_*)." },
@@ -154,6 +155,12 @@ const SINGLES = [
   "CHOICE_AGENT",
   "CHOICE_PICK_SHIFT",
   "CHOICE_PICK_MAX",
+  "FRAME_SHIFT_PTE",
+  "ENTRY_SHIFT_PTE",
+  "SWP_TYPE_SHIFT",
+  "SWP_OFFSET_MASK",
+  "MUNMAP_MAX",
+  "HUNT_RANGE_MAX",
 ];
 
 /** The text of src/wasm/abi.generated.ts for the model sources under dir. */

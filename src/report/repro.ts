@@ -22,7 +22,7 @@ import {
 import path from "node:path";
 import { z } from "zod";
 import { ReproError } from "../errors.js";
-import { MAX_CPUS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
+import { CHOICE_PICK_SHIFT, MAX_CPUS, OP, choiceAgent, choicePick, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
 import { safeText } from "./text.js";
@@ -185,9 +185,9 @@ export function agentCount(m: Pick<ReproMachine, "cpus" | "kswapd">): number {
 export const encodeSchedule = (choices: ArrayLike<number>): string => {
   let s = "";
   for (let i = 0; i < choices.length; i++) {
-    const pick = (choices[i] >>> 4) & 15;
+    const pick = choicePick(choices[i]);
     if (pick !== 0) s += String.fromCharCode(0x66 + pick);
-    s += (choices[i] & 15).toString(16);
+    s += choiceAgent(choices[i]).toString(16);
   }
   return s;
 };
@@ -200,7 +200,7 @@ export const decodeSchedule = (s: string): number[] => {
       pick = c - 0x66;
       continue;
     }
-    out.push((pick << 4) | parseInt(ch, 16));
+    out.push((pick << CHOICE_PICK_SHIFT) | parseInt(ch, 16));
     pick = 0;
   }
   return out;

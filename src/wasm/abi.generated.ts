@@ -25,6 +25,12 @@ export const P_COUNT = 41;
 export const CHOICE_AGENT = 15;
 export const CHOICE_PICK_SHIFT = 4;
 export const CHOICE_PICK_MAX = 15;
+export const FRAME_SHIFT_PTE = 4;
+export const ENTRY_SHIFT_PTE = 1;
+export const SWP_TYPE_SHIFT = 24;
+export const SWP_OFFSET_MASK = 16777215;
+export const MUNMAP_MAX = 8;
+export const HUNT_RANGE_MAX = 8;
 
 /** Config words (assembly/kernel/config.ts CFG_*). */
 export const CFG = {
@@ -253,6 +259,15 @@ export const OP = {
   SWAPOFF: 6,
   SWAPON: 7,
   WPROTECT: 8,
+} as const;
+
+/** The op word's fields (assembly/kernel/ops.ts OPW_*). */
+export const OPW = {
+  KIND_SHIFT: 28,
+  ARG_SHIFT: 22,
+  MM_SHIFT: 16,
+  FIELD_MASK: 63,
+  PAGE_MASK: 65535,
 } as const;
 
 /** CFG.GEN_T_FULL bits (assembly/kernel/workload.ts TF_*). */
