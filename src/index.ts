@@ -10,8 +10,9 @@ import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./comman
 import {
   hunt as huntEngine,
   type Finding as EngineFinding,
+  type FindingSummary,
   type HuntProgress,
-  type HuntResult as EngineHuntResult,
+  type HuntSummary,
 } from "./explore/hunt.js";
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
 import { drawFinding } from "./report/finding.js";
@@ -27,16 +28,20 @@ export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
 export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
 export type { Pattern } from "./workload/generator.js";
-export type { HuntProgress, ExecutionSize } from "./explore/hunt.js";
+export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt.js";
 export type { ReplayResult } from "./explore/replay.js";
+export type { HuntCheckpoint } from "./explore/checkpoint.js";
+export type { SeqHash } from "./explore/shard.js";
 
-/** A hunt's finding: the engine's (src/explore/hunt.ts Finding), its trace drawn as `diagram`. */
-export type Finding = Omit<EngineFinding, "trace"> & {
+/** A hunt's finding, drawn: its replay's CPU-column diagram as `faultsim hunt` prints it. */
+export interface Finding extends FindingSummary {
   /** The CPU-column diagram of the shrunk repro's replay, as `faultsim hunt` prints it. */
   diagram: string;
-};
-/** What {@link hunt} resolves with (src/explore/hunt.ts HuntResult, its findings drawn). */
-export type HuntResult = Omit<EngineHuntResult, "findings"> & { findings: Finding[] };
+}
+/** What {@link hunt} resolves with. */
+export interface HuntResult extends HuntSummary {
+  findings: Finding[];
+}
 
 /** The engine's finding as the API gives it: drawn (`full`: every line of the diagram). */
 function apiFinding(f: EngineFinding, full: boolean): Finding {

@@ -1,5 +1,6 @@
-// Operations a CPU runs, one at a time, from its op buffer (written by the host's workload
-// generator or a repro file). One i32 each: kind << 28 | arg << 22 | mm << 16 | page.
+// Operations a CPU runs, one at a time, from its op buffer (filled by the model's own
+// generators, kernel/workload.ts for bulk runs and kernel/hunt.ts for a hunt's executions, or
+// by the host from a repro file or a trace). One i32 each: kind << 28 | arg << 22 | mm << 16 | page.
 export const OP_READ: i32 = 1;     // read (mm, page)
 export const OP_WRITE: i32 = 2;    // write a fresh value to (mm, page)
 export const OP_FORK: i32 = 3;     // mm forks; the child replaces whatever ran in mm `arg`

@@ -111,7 +111,7 @@ export function huntOptions(
   // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
   // swap to meanwhile.
   const mmsDefault = o.threads ? (mixForks(mix) ? 2 : 1) : cpus;
-  const mms = o.mms === undefined ? mmsDefault : intOption("mms", o.mms, 1, 8);
+  const mms = o.mms === undefined ? mmsDefault : boundedOption("mms", o.mms, HUNT_LIMITS.mms);
   const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : boundedOption("areas", o.areas, HUNT_LIMITS.areas);
   const machine: ReproMachine = {
     ...HUNT_MACHINE,
@@ -488,7 +488,7 @@ async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   }
 }
 
-/** The start event's options: enough to resume the campaign (campaign-stream.ts). */
+/** The start event's options: enough to resume the campaign (src/explore/campaign-stream.ts). */
 function streamOptions(p: HuntPlan): StreamOptions {
   const o = p.opts;
   return {

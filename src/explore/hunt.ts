@@ -86,15 +86,13 @@ export interface HuntProgress {
   findings: number;
 }
 
-/** One distinct failure, shrunk. */
-export interface Finding {
+/** One distinct failure, shrunk: what every view of it shares. */
+export interface FindingSummary {
   signature: string;
   verdict: Verdict;
   /** Which execution of the hunt found it. */
   execution: number;
   repro: Repro;
-  /** The shrunk repro's traced replay: drawn at output time (src/report/finding.ts drawFinding). */
-  trace: ReplayTrace;
   /** Size before and after shrinking. */
   original: ExecutionSize;
   shrunk: ExecutionSize;
@@ -109,7 +107,14 @@ export interface Finding {
   fileError?: string;
 }
 
-export interface HuntResult {
+/** One distinct failure, shrunk, as the hunt keeps it: data, drawn when it is shown. */
+export interface Finding extends FindingSummary {
+  /** The shrunk repro's traced replay: drawn at output time (src/report/finding.ts drawFinding). */
+  trace: ReplayTrace;
+}
+
+/** What a hunt reports besides its findings. */
+export interface HuntSummary {
   executions: number;
   steps: number;
   /** Wall clock of the whole hunt, and of its executions alone (the rates' base): the rest
@@ -118,7 +123,6 @@ export interface HuntResult {
   huntingMs: number;
   executionsPerSec: number;
   stepsPerSec: number;
-  findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
   /** The campaign hash (checkpoint.ts): over every execution's fingerprint, in order. */
@@ -133,6 +137,10 @@ export interface HuntResult {
   /** PCT only: the guarantee for the n observed and the k used (the mean decisions per
    *  execution), and the most decisions one execution took. */
   pct?: PctBound & { maxDecisions: number };
+}
+
+export interface HuntResult extends HuntSummary {
+  findings: Finding[];
 }
 
 /**

@@ -48,7 +48,8 @@ import {
 } from "../wasm/abi.js";
 import { BKL_NAME, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
-// The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host copy is here.
+// The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
+// src/workload/rng.ts.
 import { mix32 } from "../workload/rng.js";
 
 export interface Violation {
@@ -738,7 +739,7 @@ export function modelViolation(e: Engine): Violation | undefined {
   };
 }
 
-// swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
+// assembly/mm/swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
 const BAD_ENTRY_REASONS = [
   "Unused swap offset entry (the slot is free)",
   "Bad swap offset entry",

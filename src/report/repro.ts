@@ -51,7 +51,7 @@ export const ReproMachineSchema = z
   .object({
     cpus: int.min(L.cpus.min).max(L.cpus.max),
     frames: int.min(L.frames.min).max(L.frames.max),
-    mms: int.min(1).max(MAX_CPUS), // 1 (threads) or one per CPU
+    mms: int.min(L.mms.min).max(L.mms.max),
     pagesPerMm: int.min(L.pages.min).max(L.pages.max),
     areas: int.min(L.areas.min).max(L.areas.max),
     slotsPerArea: int.min(L.slots.min).max(L.slots.max),
