@@ -161,6 +161,8 @@ const SINGLES = [
   "SWP_OFFSET_MASK",
   "MUNMAP_MAX",
   "HUNT_RANGE_MAX",
+  "VPAGE_MM_SHIFT",
+  "VPAGE_PAGE_MASK",
 ];
 
 /** The text of src/wasm/abi.generated.ts for the model sources under dir. */

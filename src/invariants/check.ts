@@ -45,6 +45,7 @@ import {
   ENTRY_SHIFT_PTE,
   SWP_TYPE_SHIFT,
   SWP_OFFSET_MASK,
+  swpEntry,
 } from "../wasm/abi.js";
 import { BKL_NAME, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
@@ -298,7 +299,7 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
         v.add(
           "nr-swap-pages",
           "bracket",
-          `free slot ${fmtEntry((a << 24) | s)} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
+          `free slot ${fmtEntry(swpEntry(a, s))} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
           { area: a, offset: s, lowest, highest },
         );
       }
@@ -421,7 +422,7 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
     for (let s = base; s < base + L.nSlots; s++) {
       const n = L.slotCacheN[s];
       if (n < 2) continue;
-      const entry = ((s >> L.slotsShift) << 24) | (s & ((1 << L.slotsShift) - 1));
+      const entry = swpEntry(s >> L.slotsShift, s & ((1 << L.slotsShift) - 1));
       const first = L.slotCache[s] !== EMPTY_SLOT ? L.slotCache[s] : otherCachePage(L, I, entry, 0);
       const other = otherCachePage(L, I, entry, first);
       v.add(
@@ -587,7 +588,7 @@ function swapCountReport(
   nCache: number,
   why: string,
 ): void {
-  const entry = (a << 24) | off;
+  const entry = swpEntry(a, off);
   const holders = `${ptes} pte${ptes === 1 ? "" : "s"}${nCache > 0 ? " + the swap cache" : ""}`;
   v.add("swap-count", what, `swap_map[${fmtEntry(entry)}] = ${count} but ${holders} hold it: ${why}`, {
     entry: fmtEntry(entry),

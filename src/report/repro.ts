@@ -134,11 +134,11 @@ export const ReproSchema = z
       });
     }
     for (let i = 0; i < steps.length; i++) {
-      if ((steps[i] & 15) >= agents) {
+      if (choiceAgent(steps[i]) >= agents) {
         ctx.addIssue({
           code: "custom",
           path: ["schedule"],
-          message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}`,
+          message: `step ${i} names agent ${choiceAgent(steps[i]).toString(16)}, the machine has ${agents}`,
         });
         break;
       }

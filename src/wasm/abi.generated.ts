@@ -31,6 +31,8 @@ export const SWP_TYPE_SHIFT = 24;
 export const SWP_OFFSET_MASK = 16777215;
 export const MUNMAP_MAX = 8;
 export const HUNT_RANGE_MAX = 8;
+export const VPAGE_MM_SHIFT = 16;
+export const VPAGE_PAGE_MASK = 65535;
 
 /** Config words (assembly/kernel/config.ts CFG_*). */
 export const CFG = {

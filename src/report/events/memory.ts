@@ -1,10 +1,9 @@
 // Events of assembly/mm/memory.ts (100-199) and assembly/mm/fork.ts (600-649): the fault,
 // COW, unmapping and fork steps as a kernel developer writes them in a CPU0 | CPU1 diagram.
-import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
+import { type EventTable, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
 import { EV, PTE, pteEntry, pteFrame, pteIsSwap } from "../../wasm/abi.js";
 
-/** memory.ts vpage(): mm << 16 | page in one trace word. */
-const vp = (w: number): string => fmtVpage(w >>> 16, w & 0xffff);
+const vp = fmtVpageWord;
 const RW = ["read", "write"];
 
 /** A pte word as the fault saw it (state.ts encoding). */

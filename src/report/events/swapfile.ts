@@ -1,11 +1,10 @@
 // Events of assembly/mm/swapfile.ts (300-399). The diagram prints a cell as
 // "<procedure>: <text>", so each text continues the procedure's name in the seed mail's
 // wording: "get_swap_page: → E0:1", "swap_duplicate: E0:1 → 2".
-import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
+import { type EventTable, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
 import { EV } from "../../wasm/abi.js";
 
-/** memory.ts vpage(): mm << 16 | page in one trace word. */
-const vp = (w: number): string => fmtVpage(w >>> 16, w & 0xffff);
+const vp = fmtVpageWord;
 
 /** swap_info_get's printk texts, by swapfile.ts BAD_* reason. */
 const BAD_ENTRY = [

@@ -2,7 +2,7 @@
 // lists the id ranges) have a table here, src/report/events/<file>.ts, mapping the event id
 // to a function of the record's three values. Keep wording short and in kernel terms:
 // the diagram's cell is "<function>: <text>".
-import { LK, swpOffset, swpType } from "../../wasm/abi.js";
+import { LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
 
 export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName) => string;
 /** How an event names an agent (a lock's owner): the diagram's column names when it has them. */
@@ -18,6 +18,8 @@ export const fmtEntry = (e: number): string => (e === 0 ? "none" : `E${swpType(e
 export const fmtPage = (f: number): string => (f === 0 ? "no page" : `page ${f}`);
 /** A virtual page of an mm. */
 export const fmtVpage = (mm: number, page: number): string => `mm${mm}[${page}]`;
+/** A virtual page packed in one trace value (assembly/kernel/trace.ts vpage). */
+export const fmtVpageWord = (w: number): string => fmtVpage(w >>> VPAGE_MM_SHIFT, w & VPAGE_PAGE_MASK);
 /** The kernel's name of each spinlock class (assembly/kernel/locks.ts LK_*): a class added
  *  there without a name here fails to compile. */
 const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
