@@ -92,6 +92,7 @@ const OBJECTS = [
   { name: "LK", prefix: "LK_", file: "kernel/locks.ts", doc: "Spinlock classes (assembly/kernel/locks.ts LK_*)." },
   { name: "LO", prefix: "LO_", file: "kernel/locks.ts", doc: "V_LOCK_ORDER details (assembly/kernel/locks.ts LO_*)." },
   { name: "LAYOUT", prefix: "LAYOUT_", file: "kernel/state.ts", doc: "layout_value() keys (assembly/kernel/state.ts LAYOUT_*)." },
+  { name: "BAD", prefix: "BAD_", file: "mm/swapfile.ts", doc: "swap_info_get's reasons (assembly/mm/swapfile.ts BAD_*)." },
   { name: "F", prefix: "F_", file: "model.ts", doc: "Feature flags (assembly/model.ts F_*); src/model/models.ts names them." },
   { name: "BUG", prefix: "BUG_", doc: "BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a." },
   { name: "EV", prefix: "EV_", doc: "Trace event ids (assembly/kernel/trace.ts, assembly/mm/*.ts EV_*)." },

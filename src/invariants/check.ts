@@ -40,6 +40,7 @@ import {
   BUG,
   LO,
   LK,
+  BAD,
   LAYOUT,
   FRAME_SHIFT_PTE,
   ENTRY_SHIFT_PTE,
@@ -47,7 +48,7 @@ import {
   SWP_OFFSET_MASK,
   swpEntry,
 } from "../wasm/abi.js";
-import { BKL_NAME, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "../report/events/types.js";
+import { BKL_NAME, byValue, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
 // The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
 // src/workload/rng.ts.
@@ -741,14 +742,14 @@ export function modelViolation(e: Engine): Violation | undefined {
 }
 
 // assembly/mm/swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
-const BAD_ENTRY_REASONS = [
-  "Unused swap offset entry (the slot is free)",
-  "Bad swap offset entry",
-  "Unused swap file entry",
-  "Bad swap file entry",
-  "slot freed under us (count 0 once sdev_lock was held)",
-  "reference to a SWAP_MAP_BAD slot",
-];
+const BAD_ENTRY_REASONS = byValue(BAD, {
+  UNUSED_OFFSET: "Unused swap offset entry (the slot is free)",
+  OFFSET: "Bad swap offset entry",
+  UNUSED_FILE: "Unused swap file entry",
+  FILE: "Bad swap file entry",
+  FREED_UNDER_US: "slot freed under us (count 0 once sdev_lock was held)",
+  BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+});
 
 function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
   switch (id) {

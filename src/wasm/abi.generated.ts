@@ -307,6 +307,16 @@ export const LAYOUT = {
   REST_CHECK: 4,
 } as const;
 
+/** swap_info_get's reasons (assembly/mm/swapfile.ts BAD_*). */
+export const BAD = {
+  UNUSED_OFFSET: 0,
+  OFFSET: 1,
+  UNUSED_FILE: 2,
+  FILE: 3,
+  FREED_UNDER_US: 4,
+  BAD_SLOT: 5,
+} as const;
+
 /** Feature flags (assembly/model.ts F_*); src/model/models.ts names them. */
 export const F = {
   BKL_SWAPIN: 1,

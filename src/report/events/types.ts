@@ -29,11 +29,16 @@ const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
   SDL: "sdev_lock",
   PCL: "pagecache_lock",
 };
+/** Wording of a generated group's members (abi.generated.ts), as a list indexed by value:
+ *  `words` is keyed by the members' names, so a member added in assembly/ without its
+ *  wording here fails to compile. */
+export function byValue<G extends Record<string, number>>(group: G, words: Record<keyof G, string>): readonly string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(group)) out[v] = words[k as keyof G];
+  return out;
+}
+
 /** Spinlock names by class id (LK value). */
-export const LOCK_NAMES: readonly string[] = (() => {
-  const names: string[] = [];
-  for (const [k, cls] of Object.entries(LK)) names[cls] = LOCK_CLASS_NAMES[k as keyof typeof LK];
-  return names;
-})();
+export const LOCK_NAMES = byValue(LK, LOCK_CLASS_NAMES);
 /** The big kernel lock's name (a lock of its own, no spinlock class). */
 export const BKL_NAME = "kernel_flag (BKL)";
