@@ -164,6 +164,11 @@ const SINGLES = [
   "HUNT_RANGE_MAX",
   "VPAGE_MM_SHIFT",
   "VPAGE_PAGE_MASK",
+  "ENOENT",
+  "ENOMEM",
+  "EEXIST",
+  "EINVAL",
+  "EBUSY",
 ];
 
 /** The text of src/wasm/abi.generated.ts for the model sources under dir. */

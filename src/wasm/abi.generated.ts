@@ -33,6 +33,11 @@ export const MUNMAP_MAX = 8;
 export const HUNT_RANGE_MAX = 8;
 export const VPAGE_MM_SHIFT = 16;
 export const VPAGE_PAGE_MASK = 65535;
+export const ENOENT = -2;
+export const ENOMEM = -12;
+export const EEXIST = -17;
+export const EINVAL = -22;
+export const EBUSY = -16;
 
 /** Config words (assembly/kernel/config.ts CFG_*). */
 export const CFG = {

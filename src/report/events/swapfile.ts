@@ -1,7 +1,7 @@
 // Events of assembly/mm/swapfile.ts (300-399). The diagram prints a cell as
 // "<procedure>: <text>", so each text continues the procedure's name in the seed mail's
 // wording: "get_swap_page: → E0:1", "swap_duplicate: E0:1 → 2".
-import { type EventTable, byValue, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
+import { type EventTable, byValue, fmtErrno, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
 import { BAD, EV } from "../../wasm/abi.js";
 
 const vp = fmtVpageWord;
@@ -16,8 +16,7 @@ const BAD_ENTRY = byValue(BAD, {
   BAD_SLOT: "reference to a bad slot dropped",
 });
 
-const ERRNO: Record<number, string> = { [-12]: "-ENOMEM", [-16]: "-EBUSY", [-22]: "-EINVAL" };
-const errno = (e: number): string => ERRNO[e] ?? String(e);
+const errno = fmtErrno;
 
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 

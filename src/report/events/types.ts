@@ -2,7 +2,7 @@
 // lists the id ranges) have a table here, src/report/events/<file>.ts, mapping the event id
 // to a function of the record's three values. Keep wording short and in kernel terms:
 // the diagram's cell is "<function>: <text>".
-import { LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
+import { EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
 
 export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName) => string;
 /** How an event names an agent (a lock's owner): the diagram's column names when it has them. */
@@ -14,6 +14,16 @@ export interface EventTable {
 
 /** A swap entry as the kernel prints it: area:offset. */
 export const fmtEntry = (e: number): string => (e === 0 ? "none" : `E${swpType(e)}:${swpOffset(e)}`);
+/** The errors procedures return (assembly/kernel/procs.ts), as the kernel spells them. */
+const ERRNO: Record<number, string> = {
+  [ENOENT]: "-ENOENT",
+  [ENOMEM]: "-ENOMEM",
+  [EEXIST]: "-EEXIST",
+  [EINVAL]: "-EINVAL",
+  [EBUSY]: "-EBUSY",
+};
+/** A procedure's result: 0, a kernel error by name, or the number. */
+export const fmtErrno = (r: number): string => ERRNO[r] ?? String(r);
 /** A physical page (frame). */
 export const fmtPage = (f: number): string => (f === 0 ? "no page" : `page ${f}`);
 /** A virtual page of an mm. */
