@@ -20,22 +20,20 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Engine, wasmModule, type Backend } from "../src/wasm/engine.js";
 import { SCHED } from "../src/wasm/abi.js";
-import { bulkMachineConfig, type MachineSizes } from "../src/bulk/config.js";
+import { bulkMachineConfig, generatorOptions, type MachineSizes, type WorkloadOptions } from "../src/bulk/config.js";
 import { runBulk, type BulkResult } from "../src/bulk/run.js";
-import { loadBulkSources, type BulkSources } from "../src/bulk/sources.js";
-import type { WorkloadOptions } from "../src/bulk/workload-contract.js";
+import { checkInvariants } from "../src/invariants/check.js";
 import { resolveModel } from "../src/model/models.js";
 import { WorkerPool } from "../src/workers/pool.js";
 import type { CampaignSpec, HuntParams } from "../src/workers/protocol.js";
 import { runCampaignInline } from "../src/workers/campaign.js";
 import { calibratePctK, huntRange } from "../src/workers/hunt-range.js";
-import { emptySeqHash, emptyTally } from "../src/workers/shard.js";
+import { emptySeqHash, emptyTally } from "../src/explore/shard.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../src/explore/machine.js";
 import { pctBoundOfAgents } from "../src/explore/pct.js";
 import type { HuntWorkload } from "../src/explore/workload.js";
 import { configureGenerator, drawOps } from "../src/workload/generator.js";
-import { generatorOptions } from "../src/bulk/sources.js";
 import { openTrace, TraceFeed } from "../src/trace/index.js";
 import { OP, opKind, opMm, opPage } from "../src/wasm/abi.js";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
@@ -113,17 +111,11 @@ function meanMs(t: Task): number {
 // ---- Wasm vs JS ----
 
 async function benchBulk(short: boolean): Promise<void> {
-  const sources = await loadBulkSources();
   const engines: Record<Backend, Engine> = { wasm: Engine.wasm(wasmModule("untraced")), js: await Engine.js() };
-  for (const c of [THRASH, FAULTS]) json[c === THRASH ? "bulk" : `bulk_${c.name}`] = await benchBulkCase(c, short, sources, engines);
+  for (const c of [THRASH, FAULTS]) json[c === THRASH ? "bulk" : `bulk_${c.name}`] = await benchBulkCase(c, short, engines);
 }
 
-async function benchBulkCase(
-  c: BulkCase,
-  short: boolean,
-  sources: BulkSources,
-  engines: Record<Backend, Engine>,
-): Promise<Record<string, unknown>> {
+async function benchBulkCase(c: BulkCase, short: boolean, engines: Record<Backend, Engine>): Promise<Record<string, unknown>> {
   const ops = short ? c.ops.short : c.ops.full;
   const last: Partial<Record<Backend, BulkResult>> = {};
   const once = async (backend: Backend) => {
@@ -134,7 +126,7 @@ async function benchBulkCase(
       seed: 1,
       ops,
       checkInterval: CHECK_EVERY,
-      checker: sources.checker,
+      checker: checkInvariants,
       engine: engines[backend],
     });
   };
@@ -148,7 +140,6 @@ async function benchBulkCase(
     sizes: c.sizes,
     workload: c.workload,
     checkEvery: CHECK_EVERY,
-    missing: sources.missing,
   };
   const rate: Record<Backend, { faults: number; accesses: number; steps: number }> = {} as never;
   for (const b of ["wasm", "js"] as const) {
@@ -180,7 +171,6 @@ async function benchBulkCase(
   out.sameResult = same;
   out.ratioWasmOverJs = ratio;
   row(`bulk ${c.name} wasm / js`, `${ratio.toFixed(2)}x`, `same work, same end state: ${same ? "yes" : "NO"}`);
-  if (sources.missing.length) row("bulk note", "missing", sources.missing.join("; "));
   return out;
 }
 

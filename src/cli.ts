@@ -2,54 +2,33 @@
 // The `faultsim` command line. Exit codes (design.md): 0 nothing found, 1 a violation found,
 // 2 bad usage or bad input (one line on stderr, never a stack trace), 3 internal error (the
 // model trapped: a bug of faultsim; we print what reproduces it).
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
-import { intOption, fractionOption, seedOption } from "./options.js";
+import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MAX } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
-import { safeText } from "./report/text.js";
+import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
-import { bulkMachineConfig } from "./bulk/config.js";
+import { bulkMachineConfig, checkWorkload, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
-import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
-import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
+import { checkInvariants } from "./invariants/check.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
-import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
-import { registerExploreCommands } from "./explore/cli.js";
-import { modelId } from "./report/version.js";
+import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
+import { registerExploreCommands } from "./commands/hunt.js";
+import { faultsimVersion as version, modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 import { modelsJson } from "./report/models-json.js";
 import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
-
-/** package.json's version, from src/ (ts) or dist/src/ (built). */
-function version(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "faultsim" && pkg.version) return pkg.version;
-    } catch {
-      /* not here: go up */
-    }
-    dir = path.dirname(dir);
-  }
-  return "0.0.0";
-}
 
 /** `faultsim --version`: the package version and the model build's id. */
 function versionLine(): string {
   const id = modelId();
   return id ? `${version()} (model build ${id})` : version();
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
-const intOpt = intOption;
-const fracOpt = fractionOption;
 
 /** `faultsim run`'s options as commander hands them over (strings, as typed). */
 export interface RunCliOptions {
@@ -136,25 +115,25 @@ export function settingsOf(o: RunCliOptions): RunSettings {
     with: o.with,
     without: o.without,
     seed: seedOption(o.seed),
-    cpus: intOpt("cpus", o.cpus, 1, 8),
-    mms: intOpt("mms", o.mms, 1, 64),
-    pages: intOpt("pages", o.pages, 1, 65536),
-    frames: intOpt("frames", o.frames, 16, 1 << 24),
-    areas: intOpt("areas", o.areas, 1, 32),
-    slots: intOpt("slots", o.slots, 2, 1 << 24),
-    ops: intOpt("ops", o.ops, 1, Number.MAX_SAFE_INTEGER),
+    cpus: boundedOption("cpus", o.cpus, LIMITS.cpus),
+    mms: boundedOption("mms", o.mms, LIMITS.mms),
+    pages: boundedOption("pages", o.pages, LIMITS.pages),
+    frames: boundedOption("frames", o.frames, LIMITS.frames),
+    areas: boundedOption("areas", o.areas, LIMITS.areas),
+    slots: boundedOption("slots", o.slots, LIMITS.slots),
+    ops: intOption("ops", o.ops, 1, Number.MAX_SAFE_INTEGER),
     workload: o.workload,
     pattern: o.pattern,
-    writeRatio: fracOpt("write-ratio", o.writeRatio),
-    hotFraction: fracOpt("hot-fraction", o.hotFraction),
-    hotProbability: fracOpt("hot-probability", o.hotProbability),
+    writeRatio: fractionOption("write-ratio", o.writeRatio),
+    hotFraction: fractionOption("hot-fraction", o.hotFraction),
+    hotProbability: fractionOption("hot-probability", o.hotProbability),
     threads: o.threads === true,
-    forkRate: fracOpt("fork-rate", o.forkRate),
-    exitRate: fracOpt("exit-rate", o.exitRate ?? d.exitRate),
-    munmapRate: fracOpt("munmap-rate", o.munmapRate),
-    swapoffRate: fracOpt("swapoff-rate", o.swapoffRate),
-    swaponRate: fracOpt("swapon-rate", o.swaponRate ?? d.swaponRate),
-    checkInterval: intOpt("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
+    forkRate: fractionOption("fork-rate", o.forkRate),
+    exitRate: fractionOption("exit-rate", o.exitRate ?? d.exitRate),
+    munmapRate: fractionOption("munmap-rate", o.munmapRate),
+    swapoffRate: fractionOption("swapoff-rate", o.swapoffRate),
+    swaponRate: fractionOption("swapon-rate", o.swaponRate ?? d.swaponRate),
+    checkInterval: intOption("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
     kswapd: o.kswapd !== false,
     sched: o.sched,
     backend: o.backend,
@@ -260,7 +239,6 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
   );
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
-  const sources = await loadBulkSources();
   // A trace's records are fed as the CPUs drain their rings (src/trace).
   const feed = s.trace
     ? new TraceFeed(openTrace(s.trace.file, s.trace.format), { cpus: s.cpus, mms: machine.mms, pagesPerMm: s.pages, opCap: machine.opCap })
@@ -277,7 +255,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
       seed: s.seed,
       ops: s.ops,
       checkInterval: s.checkInterval,
-      checker: sources.checker,
+      checker: checkInvariants,
       // A trace has no op count to show progress against.
       onProgress: feed ? undefined : onProgress,
       feed,
@@ -293,8 +271,8 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
 
 async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
-  const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
-  const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
+  const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
+  const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
   let series: SeriesWriter | undefined;
   let bar: { update(n: number): void; stop(): void } | undefined;
@@ -399,10 +377,6 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
   };
 }
 
-const num = (n: number): string => Math.round(n).toLocaleString("en-US");
-const rate = (n: number): string =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
-
 function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: number; interval: number }): string {
   const st = r.stats;
   const rows: [string, string, string][] = [
@@ -491,8 +465,8 @@ export function buildProgram(): Command {
     .command("run")
     .description("one large randomized run (bulk mode): VM statistics, rates, and any violation")
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable)", collect, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable)", collect, [] as string[])
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
     .option("--seed <n>", "seed of the workload and the scheduler", "1")
     .option("--cpus <n>", "simulated CPUs (1..8)", "4")
     .option("--mms <n>", "address spaces (1..64)", "4")

@@ -1,14 +1,22 @@
 // The programmatic API: `import { hunt, huntStream, run, replay, models } from "faultsim"`
 // (package.json `exports`). A thin layer over what the command line runs: hunt's and run's
 // options are resolved by the same code as `faultsim hunt`'s and `faultsim run`'s
-// (src/explore/cli.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
+// (src/commands/hunt.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
 // the commands' own definitions) and the same checks, and every error is one of the typed
 // classes of src/errors.ts.
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
-import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./explore/cli.js";
-import { hunt as huntEngine, diagramOf, type Finding, type HuntProgress, type HuntResult, type ReplayResult } from "./explore/hunt.js";
-import { huntInWorkers } from "./explore/hunt-workers.js";
+import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
+import {
+  hunt as huntEngine,
+  type Finding as EngineFinding,
+  type FindingSummary,
+  type HuntProgress,
+  type HuntSummary,
+} from "./explore/hunt.js";
+import { diagramOf, type ReplayResult } from "./explore/replay.js";
+import { drawFinding } from "./report/finding.js";
+import { huntInWorkers } from "./workers/hunt-workers.js";
 import { loadRepro, parseRepro, type Repro } from "./report/repro.js";
 import { faultsimVersion, modelBuild } from "./report/version.js";
 import { modelsJson } from "./report/models-json.js";
@@ -20,7 +28,26 @@ export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
 export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
 export type { Pattern } from "./workload/generator.js";
-export type { Finding, HuntProgress, HuntResult, ReplayResult, ExecutionSize } from "./explore/hunt.js";
+export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt.js";
+export type { ReplayResult } from "./explore/replay.js";
+export type { HuntCheckpoint } from "./explore/checkpoint.js";
+export type { SeqHash } from "./explore/shard.js";
+
+/** A hunt's finding, drawn: its replay's CPU-column diagram as `faultsim hunt` prints it. */
+export interface Finding extends FindingSummary {
+  /** The CPU-column diagram of the shrunk repro's replay, as `faultsim hunt` prints it. */
+  diagram: string;
+}
+/** What {@link hunt} resolves with. */
+export interface HuntResult extends HuntSummary {
+  findings: Finding[];
+}
+
+/** The engine's finding as the API gives it: drawn (`full`: every line of the diagram). */
+function apiFinding(f: EngineFinding, full: boolean): Finding {
+  const { trace: _trace, ...rest } = f;
+  return { ...rest, diagram: drawFinding(f, { full }) };
+}
 export type { Verdict } from "./explore/execute.js";
 export type { PctBound } from "./explore/pct.js";
 export type { HuntCheckpoint } from "./explore/checkpoint.js";
@@ -245,11 +272,13 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
     checkOutDir(options.out);
     opts.out = options.out;
   }
-  opts.fullDiagram = cli.full === true;
-  if (options.onFinding) opts.onFinding = options.onFinding;
+  const full = cli.full === true;
+  const onFinding = options.onFinding;
+  if (onFinding) opts.onFinding = (f) => onFinding(apiFinding(f, full));
   if (options.onProgress) opts.onProgress = options.onProgress;
   if (options.signal) opts.signal = options.signal;
-  return workers > 1 ? huntInWorkers(opts, workers) : huntEngine(opts);
+  const r = workers > 1 ? await huntInWorkers(opts, workers) : await huntEngine(opts);
+  return { ...r, findings: r.findings.map((f) => apiFinding(f, full)) };
 }
 
 /**

@@ -1,4 +1,7 @@
-// Number options of every command: decimal only. `Number()` would also take "0x10", "0b11",
+// The option parsing every command shares (`run`, `hunt`, `replay`, and the API through them):
+// numbers, bounds, seeds and comma lists are read and refused here, with the same wording.
+//
+// Number options: decimal only. `Number()` would also take "0x10", "0b11",
 // "0o7", "Infinity" and "" (as 0); an option that says --write-ratio 0 should have to say 0.
 // Exponent notation stays (--check-interval 1e6, --ops 2.5e5: a decimal number all the same).
 import { UsageError } from "./errors.js";
@@ -10,6 +13,12 @@ export function decimal(raw: string | number): number {
   if (typeof raw === "number") return raw;
   const t = raw.trim();
   return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
+/** Inclusive bounds of an integer option (src/bulk/config.ts LIMITS, src/explore/machine.ts HUNT_LIMITS). */
+export interface Bounds {
+  readonly min: number;
+  readonly max: number;
 }
 
 /** An integer option in [min, max], written in decimal (1e6 notation allowed); else UsageError. */
@@ -37,4 +46,18 @@ export const SEED_MIN = -(2 ** 31);
 export const SEED_MAX = 2 ** 32 - 1;
 export function seedOption(raw: string | number): number {
   return intOption("seed", raw, SEED_MIN, SEED_MAX);
+}
+
+/** An integer option within its bounds (a LIMITS table's row). */
+export function boundedOption(name: string, raw: string | number, b: Bounds): number {
+  return intOption(name, raw, b.min, b.max);
+}
+
+/** Longest time option, in ms (--budget-ms, --shrink-ms). */
+export const MS_MAX = 2 ** 31;
+
+/** Commander's collector of a repeatable option that also takes a comma-separated list:
+ *  `--with a,b --with c` is [a, b, c], the same for every command. */
+export function listOption(v: string, prev: string[]): string[] {
+  return [...prev, ...v.split(",").filter(Boolean)];
 }

@@ -53,8 +53,8 @@ export function hunt_mix(write: i32, read: i32, fork: i32, exit: i32, munmap: i3
   areas = nAreas > 0 ? nAreas : 1;
 }
 
-/** Longest munmap / write-protect range of a mixed op, in pages. */
-const RANGE_MAX: i32 = 8;
+/** Longest munmap / write-protect range of a mixed op, in pages (src/explore/workload.ts reads it). */
+export const HUNT_RANGE_MAX: i32 = 8;
 
 /** One op of the mix from its draw r (src/explore/workload.ts huntOp, mixed branch). */
 function mixed_op(cpu: i32, r: i32): i32 {
@@ -71,7 +71,7 @@ function mixed_op(cpu: i32, r: i32): i32 {
   if (x < tExit) return make_op(OP_EXIT, mm, 0, 0);
   if (x < tWprotect) {
     const room = pages - page;
-    const len = 1 + irem((r2 >>> 8) & 0xff, room < RANGE_MAX ? room : RANGE_MAX);
+    const len = 1 + irem((r2 >>> 8) & 0xff, room < HUNT_RANGE_MAX ? room : HUNT_RANGE_MAX);
     return make_op(x < tMunmap ? OP_MUNMAP : OP_WPROTECT, mm, page, len);
   }
   return make_op(x < tSwapoff ? OP_SWAPOFF : OP_SWAPON, 0, 0, irem(r2 & 0xff, areas));

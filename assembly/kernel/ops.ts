@@ -1,5 +1,6 @@
-// Operations a CPU runs, one at a time, from its op buffer (written by the host's workload
-// generator or a repro file). One i32 each: kind << 28 | arg << 22 | mm << 16 | page.
+// Operations a CPU runs, one at a time, from its op buffer (filled by the model's own
+// generators, kernel/workload.ts for bulk runs and kernel/hunt.ts for a hunt's executions, or
+// by the host from a repro file or a trace). One i32 each: kind << 28 | arg << 22 | mm << 16 | page.
 export const OP_READ: i32 = 1;     // read (mm, page)
 export const OP_WRITE: i32 = 2;    // write a fresh value to (mm, page)
 export const OP_FORK: i32 = 3;     // mm forks; the child replaces whatever ran in mm `arg`
@@ -9,10 +10,17 @@ export const OP_SWAPOFF: i32 = 6;  // swapoff area `arg`
 export const OP_SWAPON: i32 = 7;   // swapon area `arg`
 export const OP_WPROTECT: i32 = 8; // write-protect pages [page, page + arg) of mm (mprotect read-only, then back)
 
-@inline export function op_kind(op: i32): i32 { return op >>> 28; }
-@inline export function op_arg(op: i32): i32 { return (op >>> 22) & 63; }
-@inline export function op_mm(op: i32): i32 { return (op >>> 16) & 63; }
-@inline export function op_page(op: i32): i32 { return op & 0xffff; }
+// The op word's fields (the host's src/wasm/abi.ts makeOp/opKind... are generated from these).
+export const OPW_KIND_SHIFT: i32 = 28;
+export const OPW_ARG_SHIFT: i32 = 22;
+export const OPW_MM_SHIFT: i32 = 16;
+export const OPW_FIELD_MASK: i32 = 63;     // arg and mm: 6 bits each
+export const OPW_PAGE_MASK: i32 = 0xffff;  // page: the low 16 bits
+
+@inline export function op_kind(op: i32): i32 { return op >>> OPW_KIND_SHIFT; }
+@inline export function op_arg(op: i32): i32 { return (op >>> OPW_ARG_SHIFT) & OPW_FIELD_MASK; }
+@inline export function op_mm(op: i32): i32 { return (op >>> OPW_MM_SHIFT) & OPW_FIELD_MASK; }
+@inline export function op_page(op: i32): i32 { return op & OPW_PAGE_MASK; }
 @inline export function make_op(kind: i32, mm: i32, page: i32, arg: i32): i32 {
-  return (kind << 28) | ((arg & 63) << 22) | ((mm & 63) << 16) | (page & 0xffff);
+  return (kind << OPW_KIND_SHIFT) | ((arg & OPW_FIELD_MASK) << OPW_ARG_SHIFT) | ((mm & OPW_FIELD_MASK) << OPW_MM_SHIFT) | (page & OPW_PAGE_MASK);
 }

@@ -369,11 +369,13 @@ export const ZERO_PAGE: i32 = 0;       // frame 0
 
 // ---- swap entries and slots --------------------------------------------------------
 // entry = area << 24 | offset; offset 0 is the header slot, so a valid entry is never 0.
-@inline export function swp_entry(area: i32, offset: i32): i32 { return (area << 24) | offset; }
-@inline export function swp_type(entry: i32): i32 { return entry >>> 24; }
-@inline export function swp_offset(entry: i32): i32 { return entry & 0xffffff; }
+export const SWP_TYPE_SHIFT: i32 = 24;
+export const SWP_OFFSET_MASK: i32 = 0xffffff;
+@inline export function swp_entry(area: i32, offset: i32): i32 { return (area << SWP_TYPE_SHIFT) | offset; }
+@inline export function swp_type(entry: i32): i32 { return entry >>> SWP_TYPE_SHIFT; }
+@inline export function swp_offset(entry: i32): i32 { return entry & SWP_OFFSET_MASK; }
 /** Global slot index of an entry (areas are nSlots apart). */
-@inline export function slot_of(entry: i32): i32 { return ((entry >>> 24) << slotsShift) | (entry & 0xffffff); }
+@inline export function slot_of(entry: i32): i32 { return ((entry >>> SWP_TYPE_SHIFT) << slotsShift) | (entry & SWP_OFFSET_MASK); }
 @inline export function swap_count(slot: i32): i32 { return ld16(SWAP_MAP + (slot << 1)); }
 @inline export function set_swap_count(slot: i32, v: i32): void { st16(SWAP_MAP + (slot << 1), v); }
 @inline export function slot_content(slot: i32): i32 { return ld(SLOT_CONTENT + (slot << 2)); }
@@ -414,6 +416,8 @@ export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 fau
 // ---- ptes --------------------------------------------------------------------------
 // 0 = none; bit 0 set = present: bit1 RW, bit2 DIRTY, bit3 YOUNG, frame = pte >>> 4;
 // bit 0 clear and nonzero = swap pte: entry = pte >>> 1.
+export const FRAME_SHIFT_PTE: i32 = 4;     // a present pte's frame field
+export const ENTRY_SHIFT_PTE: i32 = 1;     // a swap pte's entry field
 export const PTE_PRESENT: i32 = 1;
 export const PTE_RW: i32 = 2;
 export const PTE_DIRTY: i32 = 4;
@@ -421,12 +425,12 @@ export const PTE_YOUNG: i32 = 8;
 @inline export function pte_addr(mm: i32, page: i32): i32 { return PTES + (((mm << pagesShift) + page) << 2); }
 @inline export function pte_get(mm: i32, page: i32): i32 { return ld(PTES + (((mm << pagesShift) + page) << 2)); }
 @inline export function pte_set(mm: i32, page: i32, v: i32): void { st(PTES + (((mm << pagesShift) + page) << 2), v); }
-@inline export function mk_pte(frame: i32, bits: i32): i32 { return (frame << 4) | bits | PTE_PRESENT; }
+@inline export function mk_pte(frame: i32, bits: i32): i32 { return (frame << FRAME_SHIFT_PTE) | bits | PTE_PRESENT; }
 @inline export function pte_present(pte: i32): bool { return (pte & PTE_PRESENT) != 0; }
-@inline export function pte_frame(pte: i32): i32 { return pte >>> 4; }
+@inline export function pte_frame(pte: i32): i32 { return pte >>> FRAME_SHIFT_PTE; }
 @inline export function pte_is_swap(pte: i32): bool { return pte != 0 && (pte & PTE_PRESENT) == 0; }
-@inline export function swp_entry_to_pte(entry: i32): i32 { return entry << 1; }
-@inline export function pte_to_swp_entry(pte: i32): i32 { return pte >>> 1; }
+@inline export function swp_entry_to_pte(entry: i32): i32 { return entry << ENTRY_SHIFT_PTE; }
+@inline export function pte_to_swp_entry(pte: i32): i32 { return pte >>> ENTRY_SHIFT_PTE; }
 @inline export function shadow_get(mm: i32, page: i32): i32 { return ld(SHADOW + (((mm << pagesShift) + page) << 2)); }
 @inline export function shadow_set(mm: i32, page: i32, v: i32): void { st(SHADOW + (((mm << pagesShift) + page) << 2), v); }
 

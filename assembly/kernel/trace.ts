@@ -48,6 +48,12 @@ export function trace(ev: i32, a: i32, b: i32, c: i32): void {
   ctxEvents++;
 }
 
+// A virtual page in one trace value (vpage below): mm << VPAGE_MM_SHIFT | page.
+export const VPAGE_MM_SHIFT: i32 = 16;
+export const VPAGE_PAGE_MASK: i32 = 0xffff;
+/** Packs (mm, page) into one trace value, for an event that carries it beside a frame and an entry. */
+@inline export function vpage(mm: i32, page: i32): i32 { return (mm << VPAGE_MM_SHIFT) | page; }
+
 // Kernel-level events (1-99).
 export const EV_SECTION: i32 = 1;        // (0, 0, 0): a section ran and traced nothing
 export const EV_OP_START: i32 = 2;       // (op word, 0, 0)

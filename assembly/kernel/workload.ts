@@ -32,7 +32,9 @@ import {
   CFG_GEN_STEADY,
 } from "./config";
 import { WORKLOAD, OPS, nCpu, opMask, ag_get, ag_set, AG_OP_HEAD, AG_OP_TAIL, AG_OPS_FINAL } from "./state";
-import { make_op, op_kind, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON } from "./ops";
+import {
+  make_op, op_kind, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON, OPW_KIND_SHIFT, OPW_MM_SHIFT,
+} from "./ops";
 
 // CFG_GEN_PATTERN values (src/workload/generator.ts PATTERN_CODE).
 export const PAT_UNIFORM: i32 = 0;
@@ -155,9 +157,9 @@ function workload_fill(cpu: i32, at: i32, n: i32): i32 {
   const sequential = pattern == PAT_SEQUENTIAL;
   const share = cfg(CFG_GEN_SHARE) != 0;
   const mms = cfg(CFG_GEN_MMS);
-  const ownMm = irem(cpu, mms) << 16;
-  const READ = OP_READ << 28;
-  const WRITE = OP_WRITE << 28;
+  const ownMm = irem(cpu, mms) << OPW_MM_SHIFT;
+  const READ = OP_READ << OPW_KIND_SHIFT;
+  const WRITE = OP_WRITE << OPW_KIND_SHIFT;
   const steady = cfg(CFG_GEN_STEADY) != 0;
   let i = steady && !sequential ? populate(cpu, ring, at, n) : 0;
   let s = w_get(cpu, W_RNG);
@@ -196,7 +198,7 @@ function workload_fill(cpu: i32, at: i32, n: i32): i32 {
     let mm = ownMm;
     if (share) {
       s = (s + GOLDEN) | 0;
-      mm = (imul(mix32(s) >>> 16, mms) >>> 16) << 16;
+      mm = (imul(mix32(s) >>> 16, mms) >>> 16) << OPW_MM_SHIFT;
     }
     let page = 0;
     if (sequential) {
@@ -231,10 +233,10 @@ function populate(cpu: i32, ring: i32, at: i32, n: i32): i32 {
   const total = imul(populated_mms(cpu), pages);
   let k = w_get(cpu, W_CURSOR);
   let i = 0;
-  const WRITE = OP_WRITE << 28;
+  const WRITE = OP_WRITE << OPW_KIND_SHIFT;
   while (i < n && k < total) {
     const mm = cpu + imul(nCpu, idiv(k, pages));
-    st(ring + (((at + i) & opMask) << 2), WRITE | (mm << 16) | irem(k, pages));
+    st(ring + (((at + i) & opMask) << 2), WRITE | (mm << OPW_MM_SHIFT) | irem(k, pages));
     k++;
     i++;
   }

@@ -11,7 +11,7 @@ import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/fra
 import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
-import { vpage } from "./memory";
+import { vpage } from "../kernel/trace";
 
 // Trace events (600-649). Wording: src/report/events/memory.ts.
 export const EV_FORK: i32 = 600;          // (parent, child, 0)

@@ -20,7 +20,7 @@ import {
   wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
 } from "../kernel/locks";
 import { bug, V_DATA_LOST } from "../kernel/check";
-import { trace } from "../kernel/trace";
+import { trace, vpage } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
@@ -69,8 +69,6 @@ export const EV_ANON_OOM: i32 = 128;         // (vp, 0, 0)
 export const EV_MPROTECT: i32 = 129;         // (mm, start, ptes write-protected)
 export const EV_SWAPIN_NOT_CACHED: i32 = 130; // (entry, page, page's index): the page left the cache, backs out
 
-/** Packs (mm, page) into one trace word: mm << 16 | page. */
-@inline export function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
 
 /** Faults one access may take before it gives up (a livelock guard, counted as OOM). */
 const MAX_FAULTS: i32 = 8;

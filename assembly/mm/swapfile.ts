@@ -34,7 +34,7 @@ import {
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
 import { WRITE } from "./page_io";
-import { vpage } from "./memory";
+import { vpage } from "../kernel/trace";
 
 // Trace events (300-399). Wording: src/report/events/swapfile.ts.
 export const EV_GET_SWAP_PAGE: i32 = 300;    // (entry or 0, nr_swap_pages after, 0)

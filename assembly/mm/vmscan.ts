@@ -60,7 +60,7 @@ import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
   LK_PTL, LK_LRU, LK_PCL,
 } from "../kernel/locks";
-import { trace } from "../kernel/trace";
+import { trace, vpage } from "../kernel/trace";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
@@ -104,7 +104,6 @@ export const SKIP_RESERVED: i32 = 3;
 
 const DEF_PRIORITY: i32 = 6;
 
-@inline function vpage(mm: i32, page: i32): i32 { return (mm << 16) | page; }
 
 // ---- try_to_swap_out -------------------------------------------------------------------
 // mm/vmscan.c try_to_swap_out (2.4.16; 2.4.0 and 2.4.10-pre9 where unique-add is off).

@@ -1,10 +1,48 @@
-// Machine sizing for bulk mode: option limits, the MachineConfig built from them, and the Wasm
-// memory the layout will need (the model's own layout_machine, run as a plan that grows no
-// memory: engine.ts layoutBytes) so a machine that cannot fit is refused with one clear line
-// before the model tries to grow its memory.
+// Bulk mode's configuration: machine sizing (option limits, the MachineConfig built from them,
+// and the Wasm memory the layout will need: the model's own layout_machine, run as a plan that
+// grows no memory, engine.ts layoutBytes, so a machine that cannot fit is refused with one
+// clear line before the model tries to grow its memory), and the workload options in the
+// terms of the model's op generator (src/workload).
 import { DEFAULT_CONFIG, layoutBytes, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
+import { DEFAULT_WORKLOAD, validateWorkload, type WorkloadOptions as GeneratorOptions } from "../workload/generator.js";
+
+/** The options of a randomized op stream as bulk mode, the workers and the benchmarks give
+ *  them: src/workload's options (documented there), with `threads` for `threadsShareMm` and
+ *  the hot/cold shape optional (default src/workload DEFAULT_WORKLOAD); generatorOptions maps them. */
+export type WorkloadOptions = Omit<GeneratorOptions, "threadsShareMm" | "hotFraction" | "hotProbability"> & {
+  /** CPUs are threads sharing the mms instead of one process (mm) each. */
+  threads: boolean;
+  hotFraction?: number;
+  hotProbability?: number;
+};
+
+/** Bulk mode's workload options in src/workload's terms. */
+export function generatorOptions(o: WorkloadOptions): GeneratorOptions {
+  return {
+    cpus: o.cpus,
+    mms: o.mms,
+    pagesPerMm: o.pagesPerMm,
+    areas: o.areas,
+    pattern: o.pattern,
+    writeRatio: o.writeRatio,
+    threadsShareMm: o.threads,
+    hotFraction: o.hotFraction ?? DEFAULT_WORKLOAD.hotFraction,
+    hotProbability: o.hotProbability ?? DEFAULT_WORKLOAD.hotProbability,
+    forkRate: o.forkRate,
+    exitRate: o.exitRate,
+    munmapRate: o.munmapRate,
+    swapoffRate: o.swapoffRate,
+    swaponRate: o.swaponRate,
+    steady: o.steady === true,
+  };
+}
+
+/** Throws UsageError (one line) on workload options the generator cannot take. */
+export function checkWorkload(o: WorkloadOptions): void {
+  validateWorkload(generatorOptions(o));
+}
 
 /** Inclusive bounds of each size option (op encoding and swap entry limits in brackets). */
 export const LIMITS = {

@@ -9,8 +9,7 @@ import { G, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";
 import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
-import { generatorOptions } from "./sources.js";
-import type { Checker, WorkloadOptions } from "./workload-contract.js";
+import { generatorOptions, type WorkloadOptions } from "./config.js";
 import type { OpFeed, TraceSummary } from "../trace/feed.js";
 
 /** Steps per run() call. */
@@ -19,6 +18,18 @@ export const CHUNK_STEPS = 1 << 16;
 export const LIVELOCK_STEPS = 1 << 24;
 /** Violations kept from one deep check. */
 export const MAX_VIOLATIONS = 100;
+
+/** One broken invariant found by the deep checker (src/invariants/check.ts Violation). */
+export interface CheckerViolation {
+  /** Invariant id (abi.ts VIOLATION_IDS). */
+  id: string;
+  /** Stable: invariant id + what broke; used to deduplicate. */
+  signature: string;
+  message: string;
+}
+/** A deep checker such as src/invariants checkInvariants(e, {quiescent}), over the engine's
+ *  memory views; [] when clean. Bulk mode depends only on this shape, so a test can pass its own. */
+export type Checker = (e: Engine, opts: { quiescent: boolean }) => readonly CheckerViolation[];
 
 export interface BulkOptions {
   backend: Backend;

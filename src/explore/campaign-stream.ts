@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
 import type { Repro } from "../report/repro.js";
 
-/** The start event's options (cli.ts huntRun writes them). */
+/** The start event's options (src/commands/hunt.ts huntRun writes them). */
 export interface StreamOptions {
   machine: Repro["machine"];
   sched: "pct" | "random";

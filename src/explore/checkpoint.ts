@@ -4,9 +4,9 @@
 //
 // The campaign hash: every execution's fingerprint (FNV-1a over its choice log, xor its
 // length: the log determines the whole execution) folded in execution order with the
-// polynomial sequence hash of src/workers/shard.ts. A sequence hash of a‖b is computed from
+// polynomial sequence hash of src/explore/shard.ts. A sequence hash of a‖b is computed from
 // those of a and b, so shards and resumed legs combine into the hash one process gives.
-import type { SeqHash } from "../workers/shard.js";
+import type { SeqHash } from "./shard.js";
 
 export interface HuntCheckpoint {
   /** The campaign's first execution index (a shard's range start). */

@@ -9,15 +9,12 @@
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
+import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
-import { renderDiagram } from "../report/diagram.js";
-import { classifyRoute, type SeedRoute } from "./route.js";
-import { raceStart } from "../report/trace.js";
+import { replayTraced, type ReplayTrace } from "./replay.js";
 import {
   encodeSchedule,
-  decodeSchedule,
   replaceRepro,
   writeRepro,
   type Repro,
@@ -32,10 +29,9 @@ import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
 import { shrink } from "./shrink.js";
 import { confirmLimit } from "./livelock.js";
-import type { WorkerRetry } from "../workers/pool.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 import { fmtMix, type HuntMix } from "./mix.js";
-import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "../workers/shard.js";
+import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "./shard.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 export type SchedKind = "pct" | "random";
@@ -63,8 +59,6 @@ export interface HuntOptions {
   shrinkMs: number;
   /** Called about every 250 ms. */
   onProgress?: (p: HuntProgress) => void;
-  /** Draw every line of a finding's diagram, not only those naming its entries and pages. */
-  fullDiagram?: boolean;
   /** Stops the hunt early (Ctrl-C, SIGTERM): what was found so far is still reported; a
    *  shrink under way stops and keeps what it has. */
   signal?: AbortSignal;
@@ -74,8 +68,6 @@ export interface HuntOptions {
   out?: string;
   /** Each finding once investigated (its file written), before the hunt goes on. */
   onFinding?: (f: Finding) => void;
-  /** --workers: a worker died and was replaced, its chunk run again. */
-  onWorkerRetry?: (r: WorkerRetry) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
    *  (a shard's range starts here; `executions` counts from it). Default 0. */
   firstExecution?: number;
@@ -94,14 +86,13 @@ export interface HuntProgress {
   findings: number;
 }
 
-/** One distinct failure, shrunk. */
-export interface Finding {
+/** One distinct failure, shrunk: what every view of it shares. */
+export interface FindingSummary {
   signature: string;
   verdict: Verdict;
   /** Which execution of the hunt found it. */
   execution: number;
   repro: Repro;
-  diagram: string;
   /** Size before and after shrinking. */
   original: ExecutionSize;
   shrunk: ExecutionSize;
@@ -116,7 +107,14 @@ export interface Finding {
   fileError?: string;
 }
 
-export interface HuntResult {
+/** One distinct failure, shrunk, as the hunt keeps it: data, drawn when it is shown. */
+export interface Finding extends FindingSummary {
+  /** The shrunk repro's traced replay: drawn at output time (src/report/finding.ts drawFinding). */
+  trace: ReplayTrace;
+}
+
+/** What a hunt reports besides its findings. */
+export interface HuntSummary {
   executions: number;
   steps: number;
   /** Wall clock of the whole hunt, and of its executions alone (the rates' base): the rest
@@ -125,7 +123,6 @@ export interface HuntResult {
   huntingMs: number;
   executionsPerSec: number;
   stepsPerSec: number;
-  findings: Finding[];
   /** Stopped by o.signal before its budget. */
   interrupted: boolean;
   /** The campaign hash (checkpoint.ts): over every execution's fingerprint, in order. */
@@ -140,6 +137,10 @@ export interface HuntResult {
   /** PCT only: the guarantee for the n observed and the k used (the mean decisions per
    *  execution), and the most decisions one execution took. */
   pct?: PctBound & { maxDecisions: number };
+}
+
+export interface HuntResult extends HuntSummary {
+  findings: Finding[];
 }
 
 /**
@@ -395,7 +396,7 @@ export async function investigate(
     signal: o.signal,
   });
   const repro = reproOf(rep, o, shrunk);
-  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
+  const trace = await replayTraced(repro, rep);
   if (out?.file) {
     try {
       replaceRepro(out.file, repro);
@@ -408,7 +409,7 @@ export async function investigate(
     verdict: shrunk.verdict,
     execution,
     repro,
-    diagram,
+    trace,
     original: sizeOf(rep, ops, seed, schedule),
     shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
     shrinkCutByClock: shrunk.stoppedBy === "clock",
@@ -455,52 +456,3 @@ function reproOf(
     violation: { id: x.verdict.id, message: x.verdict.message },
   };
 }
-
-/** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
-function procsNamedIn(signature: string): Set<number> {
-  const words = new Set(signature.split(/[^A-Za-z0-9_]+/));
-  return new Set(PROC_NAMES.flatMap((name, id) => (words.has(name) ? [id] : [])));
-}
-
-export interface ReplayResult {
-  /** The violation the replay ran into, if any. */
-  verdict: Verdict | undefined;
-  /** Same signature as the repro's. */
-  reproduced: boolean;
-  /** The recorded schedule no longer fits the model (repaired run-to-completion). */
-  diverged: boolean;
-  diagram: string;
-  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts). */
-  route?: SeedRoute;
-}
-
-/** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {}): Promise<ReplayResult> {
-  const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
-  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
-  const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
-  const records = out.records ?? [];
-  let diagram = renderDiagram({
-    records,
-    cpus: r.machine.cpus,
-    kswapd: r.machine.kswapd,
-    ops: r.ops,
-    fromStep: raceStart(records, r.machine.cpus),
-    racingProcs: procsNamedIn(r.signature),
-    full: opts.full,
-    violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
-  });
-  // A swap-cache duplicate: name the seed mail's route it took.
-  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
-  if (route) diagram += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
-  return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram, route: route?.route };
-}
-
-/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
-const ROUTE_TITLES: Record<SeedRoute, string> = {
-  "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
-  "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
-  vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
-  swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
-  unknown: "none of the seed mail's routes",
-};

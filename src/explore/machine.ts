@@ -34,9 +34,11 @@ export const HUNT_MACHINE: ReproMachine = {
 
 /** The sizes a hunt can be given (`faultsim hunt --cpus` etc., inclusive), and so the sizes a
  *  repro file can hold: the repro schema (src/report/repro.ts) refuses a machine outside them
- *  on load, before any memory is laid out. mms is 1 (threads) or cpus (processes). */
+ *  on load, before any memory is laid out. --mms is 1..MAX_CPUS (default 1 with threads, one
+ *  per CPU with processes). */
 export const HUNT_LIMITS = {
   cpus: { min: 1, max: MAX_CPUS },
+  mms: { min: 1, max: MAX_CPUS },
   frames: { min: 4, max: 4096 },
   pages: { min: 1, max: 4096 },
   slots: { min: 2, max: 1 << 16 },

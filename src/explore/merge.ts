@@ -4,7 +4,8 @@
 // sequence hashes concatenate in execution order (checkpoint.ts), so the merge of the parts
 // equals one process over the same executions.
 import { InputError } from "../errors.js";
-import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
+import { fmtCount as num } from "../report/text.js";
+import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
 import { readStream, type CampaignStream } from "./campaign-stream.js";
 
@@ -109,8 +110,6 @@ export function mergeStreams(files: readonly string[]): MergeSummary {
     finished: streams.every((s) => s.finished),
   };
 }
-
-const num = (n: number): string => n.toLocaleString("en-US");
 
 export function mergeText(m: MergeSummary): string {
   const c = m.campaign;

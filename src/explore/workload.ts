@@ -2,9 +2,11 @@
 // so pages get written, swapped out under pressure and faulted back in while the other CPU
 // does the same. The model generates them itself on the hunt's hot path (configureHuntWorkload);
 // huntOp defines them and gives them to repros and messages.
-import { OP, makeOp } from "../wasm/abi.js";
+import { HUNT_RANGE_MAX, OP, makeOp } from "../wasm/abi.js";
 import type { ModelExports } from "../wasm/engine.js";
 import { mixThresholds, type HuntMix } from "./mix.js";
+// The model's mix32 (assembly/kernel/rng.ts), defined once on the host.
+import { mix32 } from "../workload/rng.js";
 
 export interface HuntWorkload {
   cpus: number;
@@ -19,13 +21,6 @@ export interface HuntWorkload {
   mix?: HuntMix;
   /** Swap areas the mix's swapoff and swapon address (default 1). */
   areas?: number;
-}
-
-/** splitmix32's finalizer (as the model's rng.ts mix32). */
-export function mix32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) | 0;
 }
 
 /** The seed of execution i of a hunt: nearby hunts and executions get unrelated streams. */
@@ -53,9 +48,6 @@ export function huntOp(w: HuntWorkload, s: number, cpu: number, j: number): numb
   return makeOp(write ? OP.WRITE : OP.READ, mm, page);
 }
 
-/** Longest munmap / write-protect range of a mixed op (assembly/kernel/hunt.ts RANGE_MAX). */
-const RANGE_MAX = 8;
-
 /** A mixed op from its draw r (u32), given the mix's thresholds (assembly/kernel/hunt.ts
  *  mixed_op): the draw's top byte picks the kind, its low half the page; a second draw
  *  gives the mm (threads: any mm; processes: the CPU's), a fork's child, a range's length
@@ -72,7 +64,7 @@ function mixedOp(w: HuntWorkload, t: readonly number[], cpu: number, r: number):
   if (x < tExit) return makeOp(OP.EXIT, mm, 0);
   if (x < tWprotect) {
     const room = w.pagesPerMm - page;
-    const len = 1 + (((r2 >>> 8) & 0xff) % Math.min(room, RANGE_MAX));
+    const len = 1 + (((r2 >>> 8) & 0xff) % Math.min(room, HUNT_RANGE_MAX));
     return makeOp(x < tMunmap ? OP.MUNMAP : OP.WPROTECT, mm, page, len);
   }
   return makeOp(x < tSwapoff ? OP.SWAPOFF : OP.SWAPON, 0, 0, (r2 & 0xff) % (w.areas ?? 1));

@@ -39,11 +39,19 @@ import {
   PROC_NAMES,
   BUG,
   LO,
+  LK,
+  BAD,
   LAYOUT,
+  FRAME_SHIFT_PTE,
+  ENTRY_SHIFT_PTE,
+  SWP_TYPE_SHIFT,
+  SWP_OFFSET_MASK,
+  swpEntry,
 } from "../wasm/abi.js";
-import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
+import { BKL_NAME, byValue, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "../report/events/types.js";
 import { violationName, violationRank, type ViolationId } from "./ids.js";
-// The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host copy is here.
+// The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
+// src/workload/rng.ts.
 import { mix32 } from "../workload/rng.js";
 
 export interface Violation {
@@ -292,7 +300,7 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
         v.add(
           "nr-swap-pages",
           "bracket",
-          `free slot ${fmtEntry((a << 24) | s)} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
+          `free slot ${fmtEntry(swpEntry(a, s))} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
           { area: a, offset: s, lowest, highest },
         );
       }
@@ -312,8 +320,8 @@ function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, 
 
 /** Global slot index of a valid entry of a used area, or -1 (reported by the caller). */
 function slotOf(L: Layout, I: Int32Array, entry: number): number {
-  const a = entry >>> 24,
-    off = entry & 0xffffff;
+  const a = entry >>> SWP_TYPE_SHIFT,
+    off = entry & SWP_OFFSET_MASK;
   if (a >= MAX_AREAS || off >= L.nSlots) return -1;
   if ((I[L.AREAS + a * AREA_WORDS + A.FLAGS] & SWP_USED) === 0) return -1;
   return (a << L.slotsShift) | off;
@@ -321,8 +329,8 @@ function slotOf(L: Layout, I: Int32Array, entry: number): number {
 
 /** Why an entry has no slot: "invalid" (out of range) or "unused-area". */
 function badEntryReport(L: Layout, v: Collector, entry: number, holder: string, details: Record<string, number | string>): void {
-  const a = entry >>> 24,
-    off = entry & 0xffffff;
+  const a = entry >>> SWP_TYPE_SHIFT,
+    off = entry & SWP_OFFSET_MASK;
   if (a >= MAX_AREAS || off >= L.nSlots) {
     v.add("bad-slot", "invalid-entry", `${holder} holds ${fmtEntry(entry)}, which is no valid swap entry`, details);
   } else {
@@ -398,7 +406,7 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
     }
     if (++L.slotCacheN[s] === 2) L.dupSeen = true;
     const count = U16[L.SWAP_MAP16 + s];
-    if ((entry & 0xffffff) === 0 || count === SWAP_MAP_BAD) {
+    if ((entry & SWP_OFFSET_MASK) === 0 || count === SWAP_MAP_BAD) {
       v.add("bad-slot", "cache", `swap-cache ${fmtPage(f)} is keyed by ${fmtEntry(entry)}, a bad or header slot`, {
         page: f,
         entry,
@@ -415,7 +423,7 @@ function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector): v
     for (let s = base; s < base + L.nSlots; s++) {
       const n = L.slotCacheN[s];
       if (n < 2) continue;
-      const entry = ((s >> L.slotsShift) << 24) | (s & ((1 << L.slotsShift) - 1));
+      const entry = swpEntry(s >> L.slotsShift, s & ((1 << L.slotsShift) - 1));
       const first = L.slotCache[s] !== EMPTY_SLOT ? L.slotCache[s] : otherCachePage(L, I, entry, 0);
       const other = otherCachePage(L, I, entry, first);
       v.add(
@@ -454,9 +462,9 @@ function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, quie
       if (pte === 0) {
         if (shadow !== 0) lost(v, "none", mm, p, `pte is none (reads zero) but ${shadow} was written`, shadow, 0);
       } else if ((pte & PTE.PRESENT) !== 0) {
-        presentPte(L, I, v, mm, p, pte >>> 4, shadow);
+        presentPte(L, I, v, mm, p, pte >>> FRAME_SHIFT_PTE, shadow);
       } else {
-        swapPte(L, I, U16, v, mm, p, pte >>> 1, shadow);
+        swapPte(L, I, U16, v, mm, p, pte >>> ENTRY_SHIFT_PTE, shadow);
       }
     }
   }
@@ -494,7 +502,7 @@ function swapPte(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, mm: n
   }
   L.slotPtes[s]++;
   const count = U16[L.SWAP_MAP16 + s];
-  if ((entry & 0xffffff) === 0 || count === SWAP_MAP_BAD) {
+  if ((entry & SWP_OFFSET_MASK) === 0 || count === SWAP_MAP_BAD) {
     v.add("bad-slot", "pte", `the swap pte of ${fmtVpage(mm, p)} holds ${fmtEntry(entry)}, a bad or header slot`, {
       mm,
       page: p,
@@ -581,7 +589,7 @@ function swapCountReport(
   nCache: number,
   why: string,
 ): void {
-  const entry = (a << 24) | off;
+  const entry = swpEntry(a, off);
   const holders = `${ptes} pte${ptes === 1 ? "" : "s"}${nCache > 0 ? " + the swap cache" : ""}`;
   v.add("swap-count", what, `swap_map[${fmtEntry(entry)}] = ${count} but ${holders} hold it: ${why}`, {
     entry: fmtEntry(entry),
@@ -654,7 +662,7 @@ function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
 // ---- locks at rest (inv 4, 8 → lock-leak) -------------------------------------------------
 
 const GLOBAL_LOCK_WORDS: readonly number[] = [G.PCL, G.SLL, G.LRU_LOCK, G.BKL];
-const GLOBAL_LOCK_NAMES: readonly string[] = ["pagecache_lock", "swaplock", "pagemap_lru_lock", "kernel_flag (BKL)"];
+const GLOBAL_LOCK_NAMES: readonly string[] = [LOCK_NAMES[LK.PCL], LOCK_NAMES[LK.SLL], LOCK_NAMES[LK.LRU], BKL_NAME];
 
 function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
   const before = v.out ? v.out.length : 0;
@@ -733,17 +741,15 @@ export function modelViolation(e: Engine): Violation | undefined {
   };
 }
 
-const LOCK_CLASS = ["page_table_lock", "pagemap_lru_lock", "swaplock", "sdev_lock", "pagecache_lock"];
-
-// swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
-const BAD_ENTRY_REASONS = [
-  "Unused swap offset entry (the slot is free)",
-  "Bad swap offset entry",
-  "Unused swap file entry",
-  "Bad swap file entry",
-  "slot freed under us (count 0 once sdev_lock was held)",
-  "reference to a SWAP_MAP_BAD slot",
-];
+// assembly/mm/swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
+const BAD_ENTRY_REASONS = byValue(BAD, {
+  UNUSED_OFFSET: "Unused swap offset entry (the slot is free)",
+  OFFSET: "Bad swap offset entry",
+  UNUSED_FILE: "Unused swap file entry",
+  FILE: "Bad swap file entry",
+  FREED_UNDER_US: "slot freed under us (count 0 once sdev_lock was held)",
+  BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+});
 
 function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
   switch (id) {
@@ -757,10 +763,10 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
     case "data-lost":
       return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
     case "lock-order":
-      if (b === LO.SELF) return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
+      if (b === LO.SELF) return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
       if (a === LO.SLEEP_SPIN) return `went to sleep holding a spinlock (held classes 0x${b.toString(16)})`;
       if (a === LO.ALLOC_SPIN) return `may sleep (page allocation) holding a spinlock (held classes 0x${b.toString(16)})`;
-      return `${LOCK_CLASS[a] ?? `lock class ${a}`} taken inside a lock that must nest inside it (held classes 0x${b.toString(16)})`;
+      return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken inside a lock that must nest inside it (held classes 0x${b.toString(16)})`;
     case "bug-on":
       if (a === BUG.FREE_BUSY_PAGE)
         return `freeing ${fmtPage(b)} while it is locked, in the swap cache or reserved (flags 0x${(c >>> 0).toString(16)})`;

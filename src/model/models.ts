@@ -2,6 +2,7 @@
 // swap-in / swap-cache code (the bits are assembly/model.ts F_*); a model is the set a given
 // kernel release shipped, so `--without unique-add` on linux-2.4.16 brings the 2.4.0 insert back.
 import { UsageError } from "../errors.js";
+import { F } from "../wasm/abi.js";
 
 export interface FlagInfo {
   /** Name used on the command line (--with / --without). */
@@ -18,11 +19,11 @@ export interface FlagInfo {
   readonly patch: string;
 }
 
-/** Keep in the order and with the bits of assembly/model.ts. */
+/** Every flag of assembly/model.ts (F_*), named; in the order of its bits. */
 export const FLAGS: readonly FlagInfo[] = [
   {
     name: "bkl-swapin",
-    bit: 1 << 0,
+    bit: F.BKL_SWAPIN,
     what: "do_swap_page holds the BKL around swapin_readahead + read_swap_cache_async (2.4.0, 2.4.10-pre9; gone by 2.4.16)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -30,7 +31,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "readahead-refs",
-    bit: 1 << 1,
+    bit: F.READAHEAD_REFS,
     what: "valid_swaphandles takes a swap_map reference on every slot it counts; swapin_readahead drops each after that slot's read and does not stop at a failed read (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -38,7 +39,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "swap-full-delete",
-    bit: 1 << 2,
+    bit: F.SWAP_FULL_DELETE,
     what: "do_swap_page deletes an exclusive page from the swap cache when vm_swap_full, without swap locks (2.4.10-pre)",
     shipped: "2.4.10-pre9",
     patch:
@@ -46,7 +47,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unique-add",
-    bit: 1 << 3,
+    bit: F.UNIQUE_ADD,
     what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)",
     shipped: "2.4.16",
     patch:
@@ -54,7 +55,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "pte-same-recheck",
-    bit: 1 << 4,
+    bit: F.PTE_SAME_RECHECK,
     what: "do_swap_page retakes page_table_lock after lock_page and backs out unless pte_same (2.4.8+); off: 2.4.0's tail, which maps the page under no page_table_lock and without any recheck",
     shipped: "2.4.10-pre9, 2.4.16",
     patch:
@@ -62,7 +63,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "early-dup",
-    bit: 1 << 5,
+    bit: F.EARLY_DUP,
     what: "read_swap_cache_async takes swap_duplicate before its cache lookup (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -70,7 +71,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "fault-mmap-sem",
-    bit: 1 << 6,
+    bit: F.FAULT_MMAP_SEM,
     what: "page faults hold mmap_sem exclusively (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -78,7 +79,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "remove-exclusive",
-    bit: 1 << 7,
+    bit: F.REMOVE_EXCLUSIVE,
     what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)",
     shipped: "2.4.16",
     patch:
@@ -86,7 +87,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "readahead-skip-header",
-    bit: 1 << 8,
+    bit: F.READAHEAD_SKIP_HEADER,
     what: "valid_swaphandles does no readahead when page_cluster is 0 and starts a window that begins at the header slot 0 at slot 1 (2.4.16); off: the scan starts at slot 0, whose SWAP_MAP_BAD stops it at once",
     shipped: "2.4.16",
     patch:
@@ -94,7 +95,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "readahead-sdl",
-    bit: 1 << 9,
+    bit: F.READAHEAD_SDL,
     what: "valid_swaphandles scans swap_map under the area's swap_device_lock (2.4.0, 2.4.16); off: each slot is read unlocked in a step of its own while other CPUs allocate and free slots",
     shipped: "2.4.0, 2.4.16",
     patch:
@@ -102,7 +103,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "sync-swapin",
-    bit: 1 << 10,
+    bit: F.SYNC_SWAPIN,
     what: "lookup_swap_cache sleeps for the page lock and retries if the page left the swap cache meanwhile (find_lock_page), and do_swap_page's own read waits for its I/O inside read_swap_cache_async under the BKL (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -110,7 +111,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "readahead-throttle",
-    bit: 1 << 11,
+    bit: F.READAHEAD_THROTTLE,
     what: "swapin_readahead stops once nr_async_pages (async swap I/O in flight, counted by rw_swap_page until the disk completes it) reaches pager_daemon.swap_cluster << page_cluster (2.4.0, 2.4.10-pre9)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -118,7 +119,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "oom-recheck",
-    bit: 1 << 12,
+    bit: F.OOM_RECHECK,
     what: "when read_swap_cache_async gives nothing, do_swap_page retakes page_table_lock and reports OOM only if the pte is unchanged (2.4.8+); off: OOM at once",
     shipped: "2.4.10-pre9, 2.4.16",
     patch:
@@ -126,7 +127,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unlocked-dup-check",
-    bit: 1 << 13,
+    bit: F.UNLOCKED_DUP_CHECK,
     what: "swap_duplicate tests the slot count before taking sdev_lock and then increments without a recheck, so it can revive a slot freed in between (2.4.0, 2.4.10-pre9)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -134,7 +135,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "swapoff-bkl",
-    bit: 1 << 14,
+    bit: F.SWAPOFF_BKL,
     what: "sys_swapoff keeps the BKL across try_to_unuse (pre9's try_to_unuse yields it once per entry); off, it drops the BKL around try_to_unuse (2.4.16)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -142,7 +143,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "free-under-pcl",
-    bit: 1 << 15,
+    bit: F.FREE_UNDER_PCL,
     what: "__delete_from_swap_cache frees the slot itself with pagecache_lock held (lock order PCL -> SLL -> SDL); off, callers free it after dropping PCL (2.4.16, order SLL -> SDL -> PCL)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -150,7 +151,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "exclusive-nolock",
-    bit: 1 << 16,
+    bit: F.EXCLUSIVE_NOLOCK,
     what: "whether a swap-cache page is exclusive is read with no swap lock (2.4.0 is_page_shared, pre9 exclusive_swap_page: page count 2, slot count 1) in can_share_swap_page and free_page_and_swap_cache, which then deletes the page; zap_pte_range drops a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9); off, 2.4.16's exclusive_swap_page under SLL+SDL+PCL, remove_exclusive_swap_page and free_swap_and_cache",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -158,7 +159,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unuse-delete-first",
-    bit: 1 << 17,
+    bit: F.UNUSE_DELETE_FIRST,
     what: "try_to_unuse takes its own swap_map reference on the slot and deletes the page from the swap cache (marking it dirty) before searching the mms; a leftover count is cleared only at SWAP_MAP_MAX, sweeps until a sweep finds nothing, and yields the BKL once per entry (pre9; 2.4.0 runs its own loop, flag unuse-clear-undead); off, 2.4.16 searches first and deletes last",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -166,7 +167,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "writepage-delete",
-    bit: 1 << 18,
+    bit: F.WRITEPAGE_DELETE,
     what: "swap_writepage deletes a page only the cache and its caller hold, with swap count 1, from the swap cache instead of writing it, reading both counts with no lock (2.4.10-pre9)",
     shipped: "2.4.10-pre9",
     patch:
@@ -174,7 +175,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unscaled-shrink-cache",
-    bit: 1 << 19,
+    bit: F.UNSCALED_SHRINK_CACHE,
     what: "shrink_cache sizes its pass with 2.4.16's own numbers, max_scan = nr_inactive_pages / priority and max_mapped = nr_pages << (9 - priority): on the model's small machines swap_out is then never reached from it (the default: max_scan at least 1, 2.4.17's max_mapped = min(nr_pages << (10 - priority), max_scan / 10))",
     shipped: "none",
     patch:
@@ -182,7 +183,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "swap-full-80",
-    bit: 1 << 20,
+    bit: F.SWAP_FULL_80,
     what: "vm_swap_full (asked by do_swap_page before its swap-full delete) is true once more than 80% of swap is in use, (total_swap_pages - nr_swap_pages) * 100 > total_swap_pages * 80 (2.4.10-pre9); off, once more than half is, nr_swap_pages * 2 < total_swap_pages (2.4.16)",
     shipped: "2.4.10-pre9",
     patch:
@@ -190,7 +191,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unuse-clear-undead",
-    bit: 1 << 21,
+    bit: F.UNUSE_CLEAR_UNDEAD,
     what: "try_to_unuse runs 2.4.0's own loop (over unuse-delete-first's): each turn rescans the map from slot 1, pins the slot, reads it with read_swap_cache (waiting), deletes the page from the swap cache, marks dirty the ptes it fills and those already mapping the page (not the page), then forces ANY count left to 0 and adds it back to nr_swap_pages (\"VM: Undead swap entry\"), with no need_resched point or BKL yield in the loop (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -198,7 +199,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unuse-recheck-key",
-    bit: 1 << 22,
+    bit: F.UNUSE_RECHECK_KEY,
     what: "try_to_unuse, once it holds the page lock, deletes the page from the swap cache only while PageSwapCache and page->index is still its entry, and no longer BUGs when the two disagree (a later fix, not in 2.4.16)",
     shipped: "2.4.16-fixed",
     patch:
@@ -206,7 +207,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "swapin-recheck-key",
-    bit: 1 << 23,
+    bit: F.SWAPIN_RECHECK_KEY,
     what: "do_swap_page, after lock_page, also backs out unless the page is still PageSwapCache with page->index == the pte's entry (a later fix, not in 2.4.16)",
     shipped: "2.4.16-fixed",
     patch:
@@ -214,7 +215,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "anon-nolock",
-    bit: 1 << 26,
+    bit: F.ANON_NOLOCK,
     what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)",
     shipped: "2.4.0",
     patch:
@@ -222,7 +223,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "share-count-nolock",
-    bit: 1 << 27,
+    bit: F.SHARE_COUNT_NOLOCK,
     what: "do_wp_page reuses the page, and do_swap_page maps it writable, when page_count + swap_count say nobody else uses it, counted without any swap lock (2.4.0 is_page_shared, 2.4.4-2.4.9 exclusive_swap_page)",
     shipped: "2.4.0, 2.4.10-pre9",
     patch:
@@ -230,7 +231,7 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "wp-copy-noref",
-    bit: 1 << 28,
+    bit: F.WP_COPY_NOREF,
     what: "do_wp_page takes no reference on the old page while alloc_page sleeps, and copies it only after retaking page_table_lock and the pte_same recheck (2.4.0)",
     shipped: "2.4.0",
     patch:

@@ -97,7 +97,7 @@ interface Line {
   repeat: number;
 }
 
-/** Events that narrate reclaim's progress without changing any state (vmscan.ts): a section
+/** Events that narrate reclaim's progress without changing any state (assembly/mm/vmscan.ts): a section
  *  that traced only these is noise. */
 export const NARRATION = new Set<number>([
   410, // swap_out_mm: from [cursor], wants n

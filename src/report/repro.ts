@@ -22,7 +22,7 @@ import {
 import path from "node:path";
 import { z } from "zod";
 import { ReproError } from "../errors.js";
-import { MAX_CPUS, OP, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
+import { CHOICE_PICK_SHIFT, MAX_CPUS, OP, choiceAgent, choicePick, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
 import { safeText } from "./text.js";
@@ -51,7 +51,7 @@ export const ReproMachineSchema = z
   .object({
     cpus: int.min(L.cpus.min).max(L.cpus.max),
     frames: int.min(L.frames.min).max(L.frames.max),
-    mms: int.min(1).max(MAX_CPUS), // 1 (threads) or one per CPU
+    mms: int.min(L.mms.min).max(L.mms.max),
     pagesPerMm: int.min(L.pages.min).max(L.pages.max),
     areas: int.min(L.areas.min).max(L.areas.max),
     slotsPerArea: int.min(L.slots.min).max(L.slots.max),
@@ -134,11 +134,11 @@ export const ReproSchema = z
       });
     }
     for (let i = 0; i < steps.length; i++) {
-      if ((steps[i] & 15) >= agents) {
+      if (choiceAgent(steps[i]) >= agents) {
         ctx.addIssue({
           code: "custom",
           path: ["schedule"],
-          message: `step ${i} names agent ${(steps[i] & 15).toString(16)}, the machine has ${agents}`,
+          message: `step ${i} names agent ${choiceAgent(steps[i]).toString(16)}, the machine has ${agents}`,
         });
         break;
       }
@@ -185,9 +185,9 @@ export function agentCount(m: Pick<ReproMachine, "cpus" | "kswapd">): number {
 export const encodeSchedule = (choices: ArrayLike<number>): string => {
   let s = "";
   for (let i = 0; i < choices.length; i++) {
-    const pick = (choices[i] >>> 4) & 15;
+    const pick = choicePick(choices[i]);
     if (pick !== 0) s += String.fromCharCode(0x66 + pick);
-    s += (choices[i] & 15).toString(16);
+    s += choiceAgent(choices[i]).toString(16);
   }
   return s;
 };
@@ -200,7 +200,7 @@ export const decodeSchedule = (s: string): number[] => {
       pick = c - 0x66;
       continue;
     }
-    out.push((pick << 4) | parseInt(ch, 16));
+    out.push((pick << CHOICE_PICK_SHIFT) | parseInt(ch, 16));
     pick = 0;
   }
   return out;

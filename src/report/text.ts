@@ -16,3 +16,10 @@ export function safeText(s: string): string {
     return c <= 0xff ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`;
   });
 }
+
+/** A count for a summary line: rounded, with thousands separators (1,234,567). */
+export const fmtCount = (n: number): string => Math.round(n).toLocaleString("en-US");
+
+/** A rate for a summary line: 1.23M/s, 4.5K/s or 67/s. */
+export const fmtRate = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;

@@ -25,6 +25,19 @@ export const P_COUNT = 41;
 export const CHOICE_AGENT = 15;
 export const CHOICE_PICK_SHIFT = 4;
 export const CHOICE_PICK_MAX = 15;
+export const FRAME_SHIFT_PTE = 4;
+export const ENTRY_SHIFT_PTE = 1;
+export const SWP_TYPE_SHIFT = 24;
+export const SWP_OFFSET_MASK = 16777215;
+export const MUNMAP_MAX = 8;
+export const HUNT_RANGE_MAX = 8;
+export const VPAGE_MM_SHIFT = 16;
+export const VPAGE_PAGE_MASK = 65535;
+export const ENOENT = -2;
+export const ENOMEM = -12;
+export const EEXIST = -17;
+export const EINVAL = -22;
+export const EBUSY = -16;
 
 /** Config words (assembly/kernel/config.ts CFG_*). */
 export const CFG = {
@@ -255,6 +268,15 @@ export const OP = {
   WPROTECT: 8,
 } as const;
 
+/** The op word's fields (assembly/kernel/ops.ts OPW_*). */
+export const OPW = {
+  KIND_SHIFT: 28,
+  ARG_SHIFT: 22,
+  MM_SHIFT: 16,
+  FIELD_MASK: 63,
+  PAGE_MASK: 65535,
+} as const;
+
 /** CFG.GEN_T_FULL bits (assembly/kernel/workload.ts TF_*). */
 export const TF = {
   FORK: 1,
@@ -288,6 +310,16 @@ export const LAYOUT = {
   SLOTS_SHIFT: 2,
   HASH_SIZE: 3,
   REST_CHECK: 4,
+} as const;
+
+/** swap_info_get's reasons (assembly/mm/swapfile.ts BAD_*). */
+export const BAD = {
+  UNUSED_OFFSET: 0,
+  OFFSET: 1,
+  UNUSED_FILE: 2,
+  FILE: 3,
+  FREED_UNDER_US: 4,
+  BAD_SLOT: 5,
 } as const;
 
 /** Feature flags (assembly/model.ts F_*); src/model/models.ts names them. */

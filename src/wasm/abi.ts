@@ -9,6 +9,12 @@ import {
   CHOICE_AGENT,
   CHOICE_PICK_SHIFT,
   CHOICE_PICK_MAX,
+  FRAME_SHIFT_PTE,
+  ENTRY_SHIFT_PTE,
+  SWP_TYPE_SHIFT,
+  SWP_OFFSET_MASK,
+  OPW,
+  PTE,
 } from "./abi.generated.js";
 
 export * from "./abi.generated.js";
@@ -25,20 +31,26 @@ export type ViolationId = (typeof VIOLATION_IDS)[number];
 /** Procedure ids by name (assembly/kernel/procs.ts P_*). */
 export const P = Object.fromEntries(PROC_NAMES.map((n, i) => [n, i])) as Record<(typeof PROC_NAMES)[number], number>;
 
-/** PTE encoding (state.ts) */
-export const pteFrame = (pte: number): number => pte >>> 4;
-export const pteIsSwap = (pte: number): boolean => pte !== 0 && (pte & 1) === 0;
-export const pteEntry = (pte: number): number => pte >>> 1;
-export const swpType = (entry: number): number => entry >>> 24;
-export const swpOffset = (entry: number): number => entry & 0xffffff;
-export const swpEntry = (area: number, offset: number): number => (area << 24) | offset;
+/** PTE encoding (assembly/kernel/state.ts pte_frame, pte_is_swap, pte_to_swp_entry). */
+export const pteFrame = (pte: number): number => pte >>> FRAME_SHIFT_PTE;
+export const pteIsSwap = (pte: number): boolean => pte !== 0 && (pte & PTE.PRESENT) === 0;
+export const pteEntry = (pte: number): number => pte >>> ENTRY_SHIFT_PTE;
+/** Swap entries (assembly/kernel/state.ts swp_type, swp_offset, swp_entry). */
+export const swpType = (entry: number): number => entry >>> SWP_TYPE_SHIFT;
+export const swpOffset = (entry: number): number => entry & SWP_OFFSET_MASK;
+export const swpEntry = (area: number, offset: number): number => (area << SWP_TYPE_SHIFT) | offset;
 
+/** Op words (assembly/kernel/ops.ts make_op, op_kind, op_arg, op_mm, op_page). */
 export const makeOp = (kind: number, mm: number, page: number, arg = 0): number =>
-  (kind << 28) | ((arg & 63) << 22) | ((mm & 63) << 16) | (page & 0xffff) | 0;
-export const opKind = (op: number): number => op >>> 28;
-export const opArg = (op: number): number => (op >>> 22) & 63;
-export const opMm = (op: number): number => (op >>> 16) & 63;
-export const opPage = (op: number): number => op & 0xffff;
+  (kind << OPW.KIND_SHIFT) |
+  ((arg & OPW.FIELD_MASK) << OPW.ARG_SHIFT) |
+  ((mm & OPW.FIELD_MASK) << OPW.MM_SHIFT) |
+  (page & OPW.PAGE_MASK) |
+  0;
+export const opKind = (op: number): number => op >>> OPW.KIND_SHIFT;
+export const opArg = (op: number): number => (op >>> OPW.ARG_SHIFT) & OPW.FIELD_MASK;
+export const opMm = (op: number): number => (op >>> OPW.MM_SHIFT) & OPW.FIELD_MASK;
+export const opPage = (op: number): number => op & OPW.PAGE_MASK;
 
 /** A choice-log byte (assembly/kernel/sched.ts CHOICE_*): the agent that ran the step in the
  *  low 4 bits; the high 4 bits a choice the step made itself (0 = the first alternative; the

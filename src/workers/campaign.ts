@@ -1,7 +1,7 @@
 // A campaign's chunks merged in seed order, and the single-thread way to run one (the
 // reference a sharded run must reproduce byte for byte).
 import type { CampaignResult, CampaignSpec, ChunkOptions, ChunkResult, Execution, Found } from "./protocol.js";
-import { addTally, emptySeqHash, emptyTally, seqConcat, seedRanges, sortedHits, type SeedRange } from "./shard.js";
+import { addTally, emptySeqHash, emptyTally, seqConcat, seedRanges, sortedHits, type SeedRange } from "../explore/shard.js";
 import { EngineCache, runChunk } from "./jobs.js";
 
 export function chunkOptions(spec: CampaignSpec): ChunkOptions {

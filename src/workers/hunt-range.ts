@@ -10,7 +10,7 @@ import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase } from "../explore/workload.js";
 import { verdictOf } from "../explore/execute.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
-import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "../explore/shard.js";
 
 /** Runs the executions of `range`; tallies into t, fingerprints into hash; the first failure. */
 export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash): Found | undefined {

@@ -4,10 +4,10 @@
 import { Engine, wasmModule } from "../wasm/engine.js";
 import type { Backend } from "../wasm/engine.js";
 import type { BulkParams, ChunkOptions, ChunkResult, Execution, Found, JobSpec } from "./protocol.js";
-import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "./shard.js";
+import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "../explore/shard.js";
 import { huntRange } from "./hunt-range.js";
 import { runBulk } from "../bulk/run.js";
-import { loadBulkSources, type BulkSources } from "../bulk/sources.js";
+import { checkInvariants } from "../invariants/check.js";
 
 /** One engine per backend, reused across executions (configure + reset start each afresh). */
 export class EngineCache {
@@ -23,11 +23,8 @@ export class EngineCache {
   }
 }
 
-let sources: Promise<BulkSources> | undefined;
-
 /** One bulk run; only its deterministic parts are kept (no wall time, no rates). */
 async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number): Promise<Execution> {
-  const { checker } = await (sources ??= loadBulkSources());
   const r = await runBulk({
     backend: p.backend,
     machine: { ...p.machine, seed: seed | 0 },
@@ -35,7 +32,7 @@ async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number):
     seed: seed | 0,
     ops: p.ops,
     checkInterval: p.checkInterval,
-    checker,
+    checker: checkInvariants,
     engine: await engines.get(p.backend),
   });
   const v = r.violations[0];

@@ -8,7 +8,7 @@ import path from "node:path";
 import { wasmModule } from "../wasm/engine.js";
 import type { CampaignResult, CampaignSpec, ChunkResult, FromWorker, ToWorker } from "./protocol.js";
 import { campaignRanges, chunkOptions, mergeChunks } from "./campaign.js";
-import { defaultChunk } from "./shard.js";
+import { defaultChunk } from "../explore/shard.js";
 import { InputError, InternalError, UsageError } from "../errors.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -2,8 +2,10 @@
 // Everything here crosses a worker boundary, so it is plain structured-cloneable data.
 import type { Backend, MachineConfig } from "../wasm/engine.js";
 import type { Stats } from "../wasm/abi.js";
-import type { SeedRange, SeqHash } from "./shard.js";
-import type { WorkloadOptions } from "../bulk/workload-contract.js";
+import type { SeedRange, SeqHash, Tally } from "../explore/shard.js";
+
+export type { Tally };
+import type { WorkloadOptions } from "../bulk/config.js";
 import type { ReproMachine } from "../report/repro.js";
 import type { HuntWorkload } from "../explore/workload.js";
 
@@ -85,24 +87,6 @@ export interface CampaignSpec {
 export interface ChunkOptions {
   stopOnViolation: boolean;
   keepRecords: boolean;
-}
-
-/** Order-independent tallies of a run of executions. */
-export interface Tally {
-  executions: number;
-  steps: number;
-  /** Most steps of one execution. */
-  maxSteps: number;
-  /** Scheduling decisions (steps where more than one agent could run; PCT's k counts these,
-   *  G.PCT_DECISIONS), summed; under other schedulers every step counts. */
-  decisions: number;
-  /** Most decisions of one execution (PCT's k in its bound). */
-  maxDecisions: number;
-  /** Agents seen running (bit per agent; hunts only: PCT's n). */
-  agentMask: number;
-  /** Violating executions by signature. */
-  hits: Record<string, number>;
-  stats: Stats;
 }
 
 /** The result of a consecutive run of seeds. */

@@ -16,7 +16,7 @@
 // the same area, and a fork by its child's exit, the child in a spare mm (mms + cpu, so the
 // machine needs mms + cpus mms). Without it the ops are drawn independently, and a run can
 // lose its swap (both areas off) or its working set (forks replacing workers' memory).
-import { CFG, GEN_PATTERN, TF, R, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
+import { CFG, GEN_PATTERN, TF, R, MAX_CPUS, MAX_AREAS, MUNMAP_MAX } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
 import { UsageError } from "../errors.js";
 import { probabilityThreshold } from "./rng.js";
@@ -65,7 +65,7 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
 };
 
 /** Longest munmap range, in pages (assembly/kernel/workload.ts MUNMAP_MAX). */
-export const MUNMAP_MAX = 8;
+export { MUNMAP_MAX };
 const MAX_MMS = 64; // the op encoding's mm field
 const MAX_PAGES = 65536; // the op encoding's page field
 

@@ -1,4 +1,4 @@
-// Host-side integer helpers shared with the model (assembly/kernel/rng.ts, workload.ts). Only
+// Host-side integer helpers shared with the model (assembly/kernel/rng.ts, assembly/kernel/workload.ts). Only
 // i32 arithmetic (Math.imul, >>>) where results must match the model bit for bit.
 
 /** The murmur3 finalizer; the model's mix32 (also its swap-cache hash). A bijection on u32. */

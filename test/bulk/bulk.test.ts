@@ -4,10 +4,10 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { AG, G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
-import { bulkMachineConfig, estimateBytes } from "../../src/bulk/config.js";
-import { loadBulkSources } from "../../src/bulk/sources.js";
+import { bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
+import type { Checker } from "../../src/bulk/run.js";
+import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
-import type { WorkloadOptions, Checker } from "../../src/bulk/workload-contract.js";
 import { InternalError, UsageError } from "../../src/errors.js";
 
 const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
@@ -28,7 +28,6 @@ const workload = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
 });
 
 async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkOptions> {
-  const src = await loadBulkSources();
   const machine = bulkMachineConfig(sizes, {
     flags: resolveModel("linux-2.4.10-pre", [], []).flags,
     kswapd: true,
@@ -42,7 +41,7 @@ async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkO
     seed,
     ops: 20000,
     checkInterval: 5000,
-    checker: src.checker,
+    checker: checkInvariants,
     ...over,
   };
 }

@@ -1,5 +1,6 @@
-// Comments and docs that name a file of the repo name one that exists, and none points outside
-// the repo (the background lives in docs/). Generated outputs (build/, dist/) and patterns
+// Comments and docs that name a file of the repo name one that exists (a path from the root, or
+// in src/ and assembly/ a bare file name: its own folder's, or the one of that name), and none
+// points outside the repo (the background lives in docs/). Generated outputs (build/, dist/) and patterns
 // (globs, <placeholders>) are not checked.
 import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
@@ -48,6 +49,33 @@ describe("paths named in comments and docs", () => {
       );
     });
     expect(missing).toEqual([]);
+  });
+
+  it("in src/ and assembly/ comments, a bare file name is one of its folder, or the only one of its tree", () => {
+    const code = ["src", "assembly"].flatMap(files);
+    const everything = SCANNED.flatMap(files);
+    const BARE = /(?<![\w./-])([\w-]+\.(?:ts|mjs|mts))\b/g;
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const f of code.filter((c) => /\.(ts|mjs|mts)$/.test(c))) {
+      const text = readFileSync(path.join(root, f), "utf8");
+      const comments = [...text.matchAll(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g)].map((m) => m[0]).join("\n");
+      for (const m of comments.matchAll(BARE)) {
+        const name = m[1];
+        checked++;
+        if (existsSync(path.join(root, path.dirname(f), name))) continue;
+        // Else the file of that name in the same tree (assembly/ or src/), or in the other one.
+        const tree = f.split("/")[0];
+        const inTree = code.filter((c) => c.startsWith(`${tree}/`) && c.endsWith(`/${name}`));
+        const anywhere = everything.filter((c) => c.endsWith(`/${name}`));
+        if (inTree.length === 1 || (inTree.length === 0 && anywhere.length === 1)) continue;
+        wrong.push(
+          `${f}: ${name} (${inTree.length ? `${inTree.join(", ")}: name the folder` : anywhere.length ? anywhere.join(", ") : "no such file"})`,
+        );
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
   });
 
   it("never point outside the repo", () => {

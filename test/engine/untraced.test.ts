@@ -11,7 +11,7 @@ import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.
 import { resolveModel, MODELS } from "../../src/model/models.js";
 import { runBulk } from "../../src/bulk/run.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
-import { loadBulkSources } from "../../src/bulk/sources.js";
+import { checkInvariants } from "../../src/invariants/check.js";
 
 const traced = () => Engine.wasm(wasmModule("traced"));
 const untraced = () => Engine.wasm(wasmModule("untraced"));
@@ -50,7 +50,7 @@ describe("the untraced build", () => {
   });
 
   it("runs a bulk run to the same stats and end state as the traced build", async () => {
-    const { checker } = await loadBulkSources();
+    const checker = checkInvariants;
     const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
     const machine = bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.10-pre").flags, kswapd: true, seed: 3, sched: SCHED.RANDOM });
     const workload = {

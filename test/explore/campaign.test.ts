@@ -11,8 +11,8 @@ import { resolveModel } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../../src/explore/hunt.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import type { HuntCheckpoint } from "../../src/explore/checkpoint.js";
-import { shardPlan } from "../../src/explore/cli.js";
-import { EXECUTION_SPACE, shardRange } from "../../src/workers/shard.js";
+import { shardPlan } from "../../src/commands/hunt.js";
+import { EXECUTION_SPACE, shardRange } from "../../src/explore/shard.js";
 import { cliCapture } from "../helpers/cli.js";
 
 const model = resolveModel("linux-2.4.10-pre");

@@ -9,7 +9,9 @@ import path from "node:path";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN, G, AG } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntResult } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntResult } from "../../src/explore/hunt.js";
+import { diagramOf } from "../../src/explore/replay.js";
+import { drawFinding } from "../../src/report/finding.js";
 import { Replayer, verdictOf } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
@@ -60,6 +62,16 @@ describe("hunt on linux-2.4.10-pre", () => {
     expect(j.findings[0].repro.modelId).toBe(modelId("js"));
   }, 60_000);
 
+  it("keeps a finding as data: its trace, drawn only when shown", () => {
+    const f = result.findings[0];
+    expect(f.trace.records.length).toBeGreaterThan(0);
+    expect(f.trace.verdict?.signature).toBe(f.signature);
+    // No rendered text in the finding: no multi-line string anywhere in it.
+    const texts = Object.values(f).filter((v): v is string => typeof v === "string");
+    expect(texts.filter((t) => t.includes("\n"))).toEqual([]);
+    expect(drawFinding(f)).toMatch(/^CPU0\s+\| CPU1\s+\|/m);
+  });
+
   it("shrinks to no more ops and no more context switches, and the repro replays to the same violation", async () => {
     const f = result.findings[0];
     expect(f.shrunk.ops).toBeLessThanOrEqual(f.original.ops);
@@ -72,7 +84,7 @@ describe("hunt on linux-2.4.10-pre", () => {
       const r = await diagramOf(back);
       expect(r.reproduced).toBe(true);
       expect(r.diverged).toBe(false);
-      expect(r.diagram).toBe(f.diagram);
+      expect(r.diagram).toBe(drawFinding(f));
       // It ends with the line where the invariant broke, then the seed mail's route it took.
       const tail = r.diagram.split("\n").slice(-2);
       expect(tail[0]).toMatch(/^\*\*\* swapcache-unique: .*two swap-cache pages for E0:\d+/);
@@ -262,7 +274,7 @@ describe("faultsim replay", () => {
     try {
       const r = await replay(writeRepro(dir, f.repro));
       expect(r.code).toBe(1);
-      expect(r.out).toContain(f.diagram);
+      expect(r.out).toContain(drawFinding(f));
       expect(r.out).toContain(`reproduced: ${f.signature}`);
       // The same ops and schedule on linux-2.4.16's flags: the race is gone.
       const fixed = await replay(

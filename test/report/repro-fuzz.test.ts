@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseRepro, loadRepro, encodeSchedule, decodeSchedule, agentCount, type Repro } from "../../src/report/repro.js";
 import { ReproError } from "../../src/errors.js";
-import { diagramOf } from "../../src/explore/hunt.js";
+import { diagramOf } from "../../src/explore/replay.js";
 import { MODELS, FLAGS } from "../../src/model/models.js";
 import { makeOp, OP } from "../../src/wasm/abi.js";
 import { jsonSchemaOf } from "../../src/schema/json-schema.js";

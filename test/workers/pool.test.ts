@@ -11,7 +11,7 @@ import { runCampaignInline } from "../../src/workers/campaign.js";
 import { wasmModule } from "../../src/wasm/engine.js";
 import { SCHED } from "../../src/wasm/abi.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
-import type { WorkloadOptions } from "../../src/bulk/workload-contract.js";
+import type { WorkloadOptions } from "../../src/bulk/config.js";
 import type { CampaignSpec, CampaignResult, HuntParams } from "../../src/workers/protocol.js";
 import { resolveModel } from "../../src/model/models.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";

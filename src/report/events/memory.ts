@@ -1,17 +1,16 @@
 // Events of assembly/mm/memory.ts (100-199) and assembly/mm/fork.ts (600-649): the fault,
 // COW, unmapping and fork steps as a kernel developer writes them in a CPU0 | CPU1 diagram.
-import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
-import { EV } from "../../wasm/abi.js";
+import { type EventTable, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
+import { EV, PTE, pteEntry, pteFrame, pteIsSwap } from "../../wasm/abi.js";
 
-/** memory.ts vpage(): mm << 16 | page in one trace word. */
-const vp = (w: number): string => fmtVpage(w >>> 16, w & 0xffff);
+const vp = fmtVpageWord;
 const RW = ["read", "write"];
 
 /** A pte word as the fault saw it (state.ts encoding). */
 function fmtPte(pte: number): string {
   if (pte === 0) return "none";
-  if ((pte & 1) === 0) return `swap ${fmtEntry(pte >>> 1)}`;
-  return `${fmtPage(pte >>> 4)}${pte & 2 ? " rw" : " ro"}`;
+  if (pteIsSwap(pte)) return `swap ${fmtEntry(pteEntry(pte))}`;
+  return `${fmtPage(pteFrame(pte))}${pte & PTE.RW ? " rw" : " ro"}`;
 }
 
 // The diagram prints a cell as "<procedure>: <text>" (src/report/diagram.ts), so each text

@@ -1,24 +1,22 @@
 // Events of assembly/mm/swapfile.ts (300-399). The diagram prints a cell as
 // "<procedure>: <text>", so each text continues the procedure's name in the seed mail's
 // wording: "get_swap_page: → E0:1", "swap_duplicate: E0:1 → 2".
-import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
-import { EV } from "../../wasm/abi.js";
+import { type EventTable, byValue, fmtErrno, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
+import { BAD, EV } from "../../wasm/abi.js";
 
-/** memory.ts vpage(): mm << 16 | page in one trace word. */
-const vp = (w: number): string => fmtVpage(w >>> 16, w & 0xffff);
+const vp = fmtVpageWord;
 
-/** swap_info_get's printk texts, by swapfile.ts BAD_* reason. */
-const BAD_ENTRY = [
-  "Unused swap offset entry",
-  "Bad swap offset entry",
-  "Unused swap file entry",
-  "Bad swap file entry",
-  "Unused swap offset entry (freed under us)",
-  "reference to a bad slot dropped",
-];
+/** swap_info_get's printk texts, by assembly/mm/swapfile.ts BAD_* reason. */
+const BAD_ENTRY = byValue(BAD, {
+  UNUSED_OFFSET: "Unused swap offset entry",
+  OFFSET: "Bad swap offset entry",
+  UNUSED_FILE: "Unused swap file entry",
+  FILE: "Bad swap file entry",
+  FREED_UNDER_US: "Unused swap offset entry (freed under us)",
+  BAD_SLOT: "reference to a bad slot dropped",
+});
 
-const ERRNO: Record<number, string> = { [-12]: "-ENOMEM", [-16]: "-EBUSY", [-22]: "-EINVAL" };
-const errno = (e: number): string => ERRNO[e] ?? String(e);
+const errno = fmtErrno;
 
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 

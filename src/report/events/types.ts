@@ -2,6 +2,8 @@
 // lists the id ranges) have a table here, src/report/events/<file>.ts, mapping the event id
 // to a function of the record's three values. Keep wording short and in kernel terms:
 // the diagram's cell is "<function>: <text>".
+import { EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
+
 export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName) => string;
 /** How an event names an agent (a lock's owner): the diagram's column names when it has them. */
 export type AgentName = (agent: number) => string;
@@ -11,9 +13,42 @@ export interface EventTable {
 }
 
 /** A swap entry as the kernel prints it: area:offset. */
-export const fmtEntry = (e: number): string => (e === 0 ? "none" : `E${e >>> 24}:${e & 0xffffff}`);
+export const fmtEntry = (e: number): string => (e === 0 ? "none" : `E${swpType(e)}:${swpOffset(e)}`);
+/** The errors procedures return (assembly/kernel/procs.ts), as the kernel spells them. */
+const ERRNO: Record<number, string> = {
+  [ENOENT]: "-ENOENT",
+  [ENOMEM]: "-ENOMEM",
+  [EEXIST]: "-EEXIST",
+  [EINVAL]: "-EINVAL",
+  [EBUSY]: "-EBUSY",
+};
+/** A procedure's result: 0, a kernel error by name, or the number. */
+export const fmtErrno = (r: number): string => ERRNO[r] ?? String(r);
 /** A physical page (frame). */
 export const fmtPage = (f: number): string => (f === 0 ? "no page" : `page ${f}`);
 /** A virtual page of an mm. */
 export const fmtVpage = (mm: number, page: number): string => `mm${mm}[${page}]`;
-export const LOCK_NAMES = ["page_table_lock", "pagemap_lru_lock", "swaplock", "sdev_lock", "pagecache_lock"];
+/** A virtual page packed in one trace value (assembly/kernel/trace.ts vpage). */
+export const fmtVpageWord = (w: number): string => fmtVpage(w >>> VPAGE_MM_SHIFT, w & VPAGE_PAGE_MASK);
+/** The kernel's name of each spinlock class (assembly/kernel/locks.ts LK_*): a class added
+ *  there without a name here fails to compile. */
+const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
+  PTL: "page_table_lock",
+  LRU: "pagemap_lru_lock",
+  SLL: "swaplock",
+  SDL: "sdev_lock",
+  PCL: "pagecache_lock",
+};
+/** Wording of a generated group's members (abi.generated.ts), as a list indexed by value:
+ *  `words` is keyed by the members' names, so a member added in assembly/ without its
+ *  wording here fails to compile. */
+export function byValue<G extends Record<string, number>>(group: G, words: Record<keyof G, string>): readonly string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(group)) out[v] = words[k as keyof G];
+  return out;
+}
+
+/** Spinlock names by class id (LK value). */
+export const LOCK_NAMES = byValue(LK, LOCK_CLASS_NAMES);
+/** The big kernel lock's name (a lock of its own, no spinlock class). */
+export const BKL_NAME = "kernel_flag (BKL)";

@@ -1,11 +1,11 @@
 // Events of assembly/mm/vmscan.ts (400-499): reclaim. A virtual page travels packed as
 // mm << 16 | page (vmscan.ts vpage).
-import { type EventTable, fmtPage, fmtEntry, fmtVpage } from "./types.js";
+import { type EventTable, fmtErrno, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
 import { EV } from "../../wasm/abi.js";
 
-const vp = (v: number): string => fmtVpage(v >>> 16, v & 0xffff);
+const vp = fmtVpageWord;
 const SKIP = ["", "active", "locked", "reserved"];
-const addResult = (r: number): string => (r === 0 ? "0" : r === -17 ? "-EEXIST" : r === -2 ? "-ENOENT" : String(r));
+const addResult = fmtErrno;
 
 export const vmscanEvents: EventTable = {
   [EV.TSO_YOUNG]: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: pte young, clears it (referenced)`,

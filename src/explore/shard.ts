@@ -8,7 +8,6 @@
 // in seed order. Hashes are combined with a polynomial hash (H(A‖B) = H(A)·P^|B| + H(B)
 // mod 2^32), so even a different chunk size gives the same campaign hash.
 import { STAT_NAMES, type Stats } from "../wasm/abi.js";
-import type { Tally } from "./protocol.js";
 
 /** One seed range: seeds first .. first + count - 1. */
 export interface SeedRange {
@@ -80,7 +79,25 @@ export function addStats(into: Stats, from: Readonly<Stats>): Stats {
 
 // ---- order-independent tallies ----
 
-/** Counts of a run of executions (protocol.ts Tally; a type-only import keeps this file pure). */
+/** Order-independent tallies of a run of executions. */
+export interface Tally {
+  executions: number;
+  steps: number;
+  /** Most steps of one execution. */
+  maxSteps: number;
+  /** Scheduling decisions (steps where more than one agent could run; PCT's k counts these,
+   *  G.PCT_DECISIONS), summed; under other schedulers every step counts. */
+  decisions: number;
+  /** Most decisions of one execution (PCT's k in its bound). */
+  maxDecisions: number;
+  /** Agents seen running (bit per agent; hunts only: PCT's n). */
+  agentMask: number;
+  /** Violating executions by signature. */
+  hits: Record<string, number>;
+  stats: Stats;
+}
+
+/** Counts of a run of executions (Tally). */
 export type TallyLike = Tally;
 
 export function emptyTally(): TallyLike {

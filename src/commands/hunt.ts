@@ -1,32 +1,30 @@
 // `faultsim hunt` and `faultsim replay`. Errors are thrown as UsageError / InputError /
 // InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
 // (or reproduced) sets process.exitCode = 1.
-import { intOption, fractionOption, seedOption } from "../options.js";
+import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MAX } from "../options.js";
 import path from "node:path";
 import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
+import { fmtCount as num, fmtRate as rate } from "../report/text.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
-import { huntInWorkers } from "./hunt-workers.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
-import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
-import { fmtPctBound } from "./pct.js";
-import { fmtMix, mixForks, mixSwaps, parseMix } from "./mix.js";
-import { EXECUTION_SPACE, shardRange } from "../workers/shard.js";
-import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "./campaign-stream.js";
-import type { HuntCheckpoint } from "./checkpoint.js";
-import { mergeStreams, mergeText } from "./merge.js";
+import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
+import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
+import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
+import { fmtPctBound } from "../explore/pct.js";
+import { diagramOf } from "../explore/replay.js";
+import { drawFinding } from "../report/finding.js";
+import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
+import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
+import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
+import type { HuntCheckpoint } from "../explore/checkpoint.js";
+import { mergeStreams, mergeText } from "../explore/merge.js";
 import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
-
-const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(",").filter(Boolean)];
-
-/** An integer option in [min, max], decimal only (src/options.ts, shared with `run`). */
-const intOpt = intOption;
 
 /** `faultsim hunt`'s options as commander hands them over (strings, as typed). */
 export interface HuntCli {
@@ -82,7 +80,7 @@ const MAX_SHARDS = 65536;
 export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessEnv = process.env): ShardPlan {
   const m = /^(?:(\d+)\/)?(\d+)$/.exec(spec.trim());
   if (!m) throw new UsageError(`--shard ${spec}: expected i/n (part i of n, 0-based) or n (the part from JOB_COMPLETION_INDEX)`);
-  const count = intOpt("shard", m[2], 1, MAX_SHARDS);
+  const count = intOption("shard", m[2], 1, MAX_SHARDS);
   let index: number;
   if (m[1] !== undefined) index = Number(m[1]);
   else {
@@ -107,14 +105,14 @@ export function huntOptions(
   env: NodeJS.ProcessEnv = process.env,
 ): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
-  const cpus = intOpt("cpus", o.cpus, 1, 8);
-  const frames = intOpt("frames", o.frames, 4, 4096);
+  const cpus = boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
+  const frames = boundedOption("frames", o.frames, HUNT_LIMITS.frames);
   const mix = o.mix === undefined ? undefined : parseMix(o.mix);
   // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
   // swap to meanwhile.
   const mmsDefault = o.threads ? (mixForks(mix) ? 2 : 1) : cpus;
-  const mms = o.mms === undefined ? mmsDefault : intOpt("mms", o.mms, 1, 8);
-  const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : intOpt("areas", o.areas, 1, 2);
+  const mms = o.mms === undefined ? mmsDefault : boundedOption("mms", o.mms, HUNT_LIMITS.mms);
+  const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : boundedOption("areas", o.areas, HUNT_LIMITS.areas);
   const machine: ReproMachine = {
     ...HUNT_MACHINE,
     cpus,
@@ -123,9 +121,9 @@ export function huntOptions(
     freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
     freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
     freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
-    pagesPerMm: intOpt("pages", o.pages, 1, 4096),
-    slotsPerArea: intOpt("slots", o.slots, 2, 1 << 16),
-    pageCluster: intOpt("page-cluster", o.pageCluster, 0, 8),
+    pagesPerMm: boundedOption("pages", o.pages, HUNT_LIMITS.pages),
+    slotsPerArea: boundedOption("slots", o.slots, HUNT_LIMITS.slots),
+    pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
     kswapd: o.kswapd !== false,
     mms,
     areas,
@@ -135,31 +133,27 @@ export function huntOptions(
     model,
     machine,
     sched: o.sched,
-    depth: intOpt("depth", o.depth, 1, 9),
+    depth: boundedOption("depth", o.depth, HUNT_LIMITS.depth),
     // Kept as written (echoed as written); every use of it is 32-bit arithmetic, so 4294967295
     // hunts exactly as -1 does.
     seed: seedOption(o.seed),
-    budgetMs: intOpt("budget-ms", o.budgetMs, 1, 2 ** 31),
-    executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOpt("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
-    opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOpt("ops", o.ops, 1, HUNT_OPCAP),
+    budgetMs: intOption("budget-ms", o.budgetMs, 1, MS_MAX),
+    executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOption("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
+    opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOption("ops", o.ops, 1, HUNT_OPCAP),
     shareMm: o.threads,
     writeRatio,
     ...(mix ? { mix } : {}),
     keepGoing: o.keepGoing === true,
     backend: o.backend,
-    shrinkMs: intOpt("shrink-ms", o.shrinkMs, 0, 2 ** 31),
+    shrinkMs: intOption("shrink-ms", o.shrinkMs, 0, MS_MAX),
   };
-  const workers = intOpt("workers", o.workers, 1, 64);
+  const workers = intOption("workers", o.workers, 1, 64);
   if (o.shard === undefined) return { opts, out: o.out, workers };
   const shard = shardPlan(o.shard, opts.executions, env);
   opts.firstExecution = shard.first;
   opts.executions = shard.executions;
   return { opts, out: o.out, workers, shard };
 }
-
-const num = (n: number): string => Math.round(n).toLocaleString("en-US");
-const rate = (n: number): string =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 
 /** A live status line on stderr when it is a terminal. */
 function progressLine(): { update(executions: number, findings: number, ms: number): void; done(): void } | undefined {
@@ -278,6 +272,7 @@ function huntText(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
+  full = false,
 ): string {
   const m = o.machine;
   const lines: string[] = [
@@ -291,7 +286,7 @@ function huntText(
   for (const f of earlier)
     lines.push(`found before the resume, by execution ${num(f.execution)}: ${f.signature}; repro: ${f.file ?? "(not written)"}`, "");
   r.findings.forEach((f, i) => {
-    lines.push(f.diagram, "");
+    lines.push(drawFinding(f, { full }), "");
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
@@ -323,6 +318,7 @@ function huntJson(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
+  full = false,
 ): HuntJson {
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
@@ -357,7 +353,7 @@ function huntJson(
       execution: f.execution,
       original: f.original,
       shrunk: f.shrunk,
-      diagram: f.diagram,
+      diagram: drawFinding(f, { full }),
     })),
     pct: r.pct,
     workers,
@@ -438,7 +434,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
   }
   let workers = so.workers;
   if (cmd.getOptionValueSource("workers") === "cli") {
-    workers = intOpt("workers", o.workers, 1, 64);
+    workers = intOption("workers", o.workers, 1, 64);
     if (so.engine === "adaptive" && workers > 1) {
       throw new UsageError(
         `--resume ${file}: the campaign ran in one thread (its PCT k refined as it went): it cannot go on with --workers`,
@@ -453,7 +449,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     depth: so.depth ?? HUNT_DEFAULTS.depth,
     seed: so.seed,
     // The budget is the whole campaign's; --budget-ms here gives this leg its own.
-    budgetMs: cmd.getOptionValueSource("budgetMs") === "cli" ? intOpt("budget-ms", o.budgetMs, 1, 2 ** 31) + before : so.budgetMs,
+    budgetMs: cmd.getOptionValueSource("budgetMs") === "cli" ? intOption("budget-ms", o.budgetMs, 1, 2 ** 31) + before : so.budgetMs,
     executions: so.executions ?? Number.POSITIVE_INFINITY,
     opsPerCpu: so.opsPerCpu,
     shareMm: so.shareMm,
@@ -492,7 +488,7 @@ async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   }
 }
 
-/** The start event's options: enough to resume the campaign (campaign-stream.ts). */
+/** The start event's options: enough to resume the campaign (src/explore/campaign-stream.ts). */
 function streamOptions(p: HuntPlan): StreamOptions {
   const o = p.opts;
   return {
@@ -519,7 +515,6 @@ function streamOptions(p: HuntPlan): StreamOptions {
 
 async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
   const { opts, out, workers } = plan;
-  opts.fullDiagram = o.full === true;
   opts.out = out;
   const started = performance.now();
   if (plan.resumed) {
@@ -574,7 +569,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       repro: f.repro,
     });
   };
-  opts.onWorkerRetry = (w) => {
+  const onWorkerRetry: CampaignHuntOptions["onWorkerRetry"] = (w) => {
     process.stderr.write(
       `faultsim: note: worker ${w.worker} died (${w.reason})` +
         (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"),
@@ -588,7 +583,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
-    r = plan.engine === "campaign" ? await huntInWorkers(opts, workers) : await hunt(opts);
+    r = plan.engine === "campaign" ? await huntInWorkers(Object.assign(opts, { onWorkerRetry }), workers) : await hunt(opts);
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
@@ -612,8 +607,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   });
   summary.write(
     o.json
-      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard)) + "\n"
-      : huntText(opts, r, files, workers, earlier, plan.shard),
+      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard, o.full === true)) + "\n"
+      : huntText(opts, r, files, workers, earlier, plan.shard, o.full === true),
   );
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
@@ -720,8 +715,8 @@ export function registerExploreCommands(program: Command): void {
       "many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file",
     )
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", collect, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", collect, [] as string[])
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
     .addOption(new Option("--sched <kind>", "scheduler").choices(["pct", "random"]).default(HUNT_DEFAULTS.sched))
     .option("--depth <d>", "PCT bug depth (1..9)", String(HUNT_DEFAULTS.depth))
     .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))

@@ -9,14 +9,14 @@
 // probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions), so a hunt with
 // workers runs different schedules than one without, from the same seed.
 import { Engine } from "../wasm/engine.js";
-import { WorkerPool } from "../workers/pool.js";
-import { calibratePctK, CALIBRATION_EXECUTIONS } from "../workers/hunt-range.js";
-import type { CampaignResult, HuntParams } from "../workers/protocol.js";
-import { pctBoundOfAgents } from "./pct.js";
-import { Replayer, type Verdict } from "./execute.js";
-import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
-import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
-import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
+import { WorkerPool, type WorkerRetry } from "./pool.js";
+import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
+import type { CampaignResult, HuntParams } from "./protocol.js";
+import { pctBoundOfAgents } from "../explore/pct.js";
+import { Replayer, type Verdict } from "../explore/execute.js";
+import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "../explore/hunt.js";
+import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
+import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
 /** The most executions in one round. Between two rounds the hunt looks at its clock, its
  *  budget and its signal (Ctrl-C, SIGTERM), and reports progress. */
@@ -50,7 +50,13 @@ function huntParams(o: HuntOptions, pctK: number): HuntParams {
 }
 
 /** hunt() over `workers` worker threads (see the header for what differs). */
-export async function huntInWorkers(o: HuntOptions, workers: number): Promise<HuntResult> {
+/** hunt()'s options, and what only a campaign over worker threads has to say. */
+export interface CampaignHuntOptions extends HuntOptions {
+  /** --workers: a worker died and was replaced, its chunk run again. */
+  onWorkerRetry?: (r: WorkerRetry) => void;
+}
+
+export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Promise<HuntResult> {
   // The budget counts from here: the probe and the workers' start-up are part of it.
   const start = performance.now();
   const from = o.resumeFrom;

@@ -1,11 +1,13 @@
-// `faultsim hunt --workers N` (src/explore/hunt-workers.ts): the hunt as a campaign over worker
+// `faultsim hunt --workers N` (src/workers/hunt-workers.ts): the hunt as a campaign over worker
 // threads finds the seed's duplicate on linux-2.4.10-pre, the same execution for any number
 // of workers, investigates it as hunt() does (its repro replays), keeps going past a finding
 // when asked, and on linux-2.4.16 runs its whole budget clean.
 // The workers are dist/src/workers/worker.js (`npm run build`, or `npx tsc -p tsconfig.json`).
 import { describe, it, expect } from "vitest";
-import { huntInWorkers, ROUND } from "../../src/explore/hunt-workers.js";
-import { HUNT_DEFAULTS, diagramOf } from "../../src/explore/hunt.js";
+import { huntInWorkers, ROUND } from "../../src/workers/hunt-workers.js";
+import { HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import { diagramOf } from "../../src/explore/replay.js";
+import { drawFinding } from "../../src/report/finding.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { resolveModel } from "../../src/model/models.js";
 
@@ -32,7 +34,7 @@ describe("hunt with worker threads", () => {
     expect(two.pct?.k).toBe(three.pct?.k);
     const again = await diagramOf(f.repro);
     expect(again.reproduced).toBe(true);
-    expect(again.diagram).toBe(f.diagram);
+    expect(again.diagram).toBe(drawFinding(f));
   }, 120_000);
 
   it("keeps going past a finding when asked: runs its whole budget and reports each signature once", async () => {

@@ -1,6 +1,6 @@
 // Pure parts of sharding: seed ranges, the order-respecting campaign hash, the seed-order merge.
 import { describe, it, expect } from "vitest";
-import { seedRanges, defaultChunk, emptySeqHash, seqPush, seqConcat, zeroStats, emptyTally, addTally } from "../../src/workers/shard.js";
+import { seedRanges, defaultChunk, emptySeqHash, seqPush, seqConcat, zeroStats, emptyTally, addTally } from "../../src/explore/shard.js";
 import { mergeChunks } from "../../src/workers/campaign.js";
 import type { CampaignSpec, ChunkResult } from "../../src/workers/protocol.js";
 

@@ -1,0 +1,44 @@
+// A replayed finding drawn as text: the CPU-column diagram (diagram.ts) of its trace, and the
+// seed mail's route it took, in words. Findings carry the trace (src/explore/replay.ts); this
+// draws it when the output is written.
+import { PROC_NAMES } from "../wasm/abi.js";
+import type { SeedRoute } from "../explore/route.js";
+import type { ReplayTrace } from "../explore/replay.js";
+import { renderDiagram } from "./diagram.js";
+import type { Repro } from "./repro.js";
+import { raceStart } from "./trace.js";
+
+/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
+const ROUTE_TITLES: Record<SeedRoute, string> = {
+  "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
+  "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
+  vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
+  swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
+  unknown: "none of the seed mail's routes",
+};
+
+/** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
+function procsNamedIn(signature: string): Set<number> {
+  const words = new Set(signature.split(/[^A-Za-z0-9_]+/));
+  return new Set(PROC_NAMES.flatMap((name, id) => (words.has(name) ? [id] : [])));
+}
+
+/** The diagram of a repro's traced replay (`full`: every line, not only those naming the
+ *  violation's entries and pages), with the route line of a swap-cache duplicate. */
+export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" | "route">, opts: { full?: boolean } = {}): string {
+  const diagram = renderDiagram({
+    records: t.records,
+    cpus: r.machine.cpus,
+    kswapd: r.machine.kswapd,
+    ops: r.ops,
+    fromStep: raceStart(t.records, r.machine.cpus),
+    racingProcs: procsNamedIn(r.signature),
+    full: opts.full,
+    violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
+  });
+  return t.route ? `${diagram}\nroute: ${ROUTE_TITLES[t.route.route]}: ${t.route.why}` : diagram;
+}
+
+/** A hunt's finding drawn (src/explore/hunt.ts Finding: its shrunk repro and its trace). */
+export const drawFinding = (f: { repro: Repro; trace: ReplayTrace }, opts: { full?: boolean } = {}): string =>
+  drawReplay(f.repro, f.trace, opts);

@@ -1,0 +1,45 @@
+// The folders of src/ depend one way: workers/ runs the hunt's and bulk mode's executions on
+// threads, so it may import explore/; explore/ (the search, shrink and campaign logic) knows
+// nothing of threads and imports nothing from workers/. Type-only and dynamic imports count.
+import { describe, it, expect } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+const SRC = path.resolve(__dirname, "../../src");
+
+/** Every .ts file under dir (relative to src/). */
+function sources(dir: string): string[] {
+  return readdirSync(path.join(SRC, dir)).flatMap((f) => {
+    const rel = path.join(dir, f);
+    if (statSync(path.join(SRC, rel)).isDirectory()) return sources(rel);
+    return rel.endsWith(".ts") && !rel.endsWith(".d.ts") ? [rel] : [];
+  });
+}
+
+/** The relative modules a file imports or re-exports (static, type-only or dynamic). */
+function imports(rel: string): string[] {
+  const text = readFileSync(path.join(SRC, rel), "utf8");
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.{1,2}\/[^"]+)"/gms),
+    ...text.matchAll(/\bimport\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g),
+  ].map((m) => m[1]);
+  return specs.map((s) => path.normalize(path.join(path.dirname(rel), s)));
+}
+
+const folder = (rel: string): string => rel.split(path.sep)[0];
+
+describe("src/ folders", () => {
+  it("finds the imports it checks (not vacuous)", () => {
+    const fromWorkers = sources("workers").flatMap(imports);
+    expect(fromWorkers.some((m) => folder(m) === "explore")).toBe(true);
+  });
+
+  it("explore/ imports nothing from workers/", () => {
+    const wrong = sources("explore").flatMap((f) =>
+      imports(f)
+        .filter((m) => folder(m) === "workers")
+        .map((m) => `${f} -> ${m}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
