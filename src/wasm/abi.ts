@@ -322,5 +322,7 @@ export const VIOLATION_IDS = [
   "bug-on",
   "stack-overflow",
   "livelock",
+  "oom-misreport",
+  "lru",
 ] as const;
 export type ViolationId = (typeof VIOLATION_IDS)[number];

@@ -50,7 +50,18 @@ function checkedWords(e: Engine): Word[] {
     for (let i = 0; i < n; i++) out.push({ at: base + i, u16: false, stray, what: `${what}[${i}]` });
   };
   const g = e.region(R.GLOBALS) >> 2;
-  for (const k of [G.NR_FREE, G.NR_SWAP_PAGES, G.PCL, G.SLL, G.LRU_LOCK, G.BKL, G.SWAPOFF_AREA]) {
+  for (const k of [
+    G.NR_FREE,
+    G.NR_SWAP_PAGES,
+    G.PCL,
+    G.SLL,
+    G.LRU_LOCK,
+    G.BKL,
+    G.SWAPOFF_AREA,
+    G.NR_ACTIVE,
+    G.NR_INACTIVE,
+    G.LRU_PENDING,
+  ]) {
     out.push({ at: g + k, u16: false, stray: false, what: `G${k}` });
   }
   const nAgents = c.cpus + (c.kswapd ? 2 : 1);
@@ -71,6 +82,8 @@ function checkedWords(e: Engine): Word[] {
   ] as const)
     w32(r, c.frames, what);
   w32(R.HASH_HEAD, 1 << log2ceil(Math.max(16, c.frames)), "hash head");
+  w32(R.PG_LRU_NEXT, c.frames + 2, "lru next"); // the frames', then the two list heads
+  w32(R.PG_LRU_PREV, c.frames + 2, "lru prev");
   const slots = c.areas << log2ceil(c.slotsPerArea);
   w32(R.SLOT_CONTENT, slots, "slot content");
   const sm = e.region(R.SWAP_MAP) >> 1;
