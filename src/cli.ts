@@ -19,6 +19,7 @@ import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
 import { registerExploreCommands } from "./explore/cli.js";
+import { registerRacesCommand } from "./races/cli.js";
 import { modelId } from "./report/version.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
@@ -414,6 +415,7 @@ export function buildProgram(): Command {
     });
 
   registerExploreCommands(program);
+  registerRacesCommand(program);
   return program;
 }
 

@@ -1,0 +1,141 @@
+// `faultsim races --check`: the project's measure of its own power. Each race of the catalogue
+// is hunted on its model with its hunt, from seed 1 on (a hunt that ends on another
+// signature or on the duplicate's other route goes on with the next seed), until found or
+// out of its budget; then the fixed model (every fix on) is hunted with the same shape and
+// scheduler for a fixed number of executions and must find nothing.
+import { hunt, type HuntOptions } from "../index.js";
+import type { Finding } from "../explore/hunt.js";
+import { routeOfRepro } from "../explore/route.js";
+import { FIXED_MODEL, RACES, huntCommand, type Race } from "./catalogue.js";
+
+export interface RaceCheckOptions {
+  /** Wall-clock budget to find each race, in ms (default 20,000). */
+  budgetMs?: number;
+  /** Executions of the fixed model per race (default 200,000). */
+  fixedExecutions?: number;
+  /** Budget of the same hunt under the other scheduler, in ms (default 5,000; 0: not run).
+   *  Informational: it does not decide the exit code. */
+  otherBudgetMs?: number;
+  /** First seed (default 1). */
+  seed?: number;
+  /** Only these races (names); default all. */
+  only?: readonly string[];
+  /** Called with each row as it is done. */
+  onRow?: (row: RaceCheckRow) => void;
+}
+
+export interface RaceCheckRow {
+  race: string;
+  sched: "pct" | "random";
+  found: boolean;
+  /** The signature and the seed that found it. */
+  signature?: string;
+  seed?: number;
+  /** Hunt executions and wall clock until found (or the budget). */
+  executions: number;
+  ms: number;
+  /** Why a finding did not count (another signature or route). */
+  misses: string[];
+  /** The same hunt under the other scheduler (absent when not run). */
+  other?: { sched: "pct" | "random"; found: boolean; executions: number; ms: number };
+  fixedExecutions: number;
+  fixedMs: number;
+  /** Signatures the fixed model showed: must be none. */
+  fixedFindings: string[];
+  command: string;
+}
+
+// No shrinking: a shrink is cut by the clock, and the route is read from the finding's repro,
+// so a shrunk one would make the verdict depend on the machine's speed.
+const SHRINK_MS = 0;
+
+/** Checks every race (or opts.only) in order; rows in catalogue order. */
+export async function checkRaces(opts: RaceCheckOptions = {}): Promise<RaceCheckRow[]> {
+  const rows: RaceCheckRow[] = [];
+  for (const race of RACES) {
+    if (opts.only && !opts.only.includes(race.name)) continue;
+    const row = await checkRace(race, opts);
+    rows.push(row);
+    opts.onRow?.(row);
+  }
+  return rows;
+}
+
+/** Exit code of a check: 0 when every race was found and every fixed hunt clean, else 1. */
+export const checkExitCode = (rows: readonly RaceCheckRow[]): number =>
+  rows.every((r) => r.found && r.fixedFindings.length === 0) ? 0 : 1;
+
+async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckRow> {
+  const first = opts.seed ?? 1;
+  const sched = race.hunt.sched ?? "pct";
+  const own = await findRace(race, sched, opts.budgetMs ?? 20_000, first);
+  const otherBudget = opts.otherBudgetMs ?? 5_000;
+  const otherSched = sched === "pct" ? "random" : "pct";
+  const other = otherBudget > 0 ? await findRace(race, otherSched, otherBudget, first) : undefined;
+  const fixed = await checkFixed(race, opts.fixedExecutions ?? 200_000, first);
+  return {
+    race: race.name,
+    sched,
+    found: own.found !== undefined,
+    signature: own.found?.signature,
+    seed: own.found?.seed,
+    executions: own.executions,
+    ms: own.ms,
+    misses: own.misses,
+    other: other && { sched: otherSched, found: other.found !== undefined, executions: other.executions, ms: other.ms },
+    ...fixed,
+    command: huntCommand(race.hunt, own.found?.seed ?? first),
+  };
+}
+
+/** Hunts the race under sched from seed `first` on, a seed after another, until found (the
+ *  right signature, and route) or out of budget. */
+async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number) {
+  const { keepGoing, ...shape } = race.hunt;
+  const t0 = performance.now();
+  let executions = 0;
+  const misses: string[] = [];
+  let found: { signature: string; seed: number } | undefined;
+  for (let seed = first; !found; seed++) {
+    const left = budgetMs - (performance.now() - t0);
+    if (left < 50) break;
+    const stop = new AbortController();
+    let hit: Finding | undefined;
+    const o: HuntOptions = { ...shape, sched, seed, budgetMs: Math.round(left), shrinkMs: SHRINK_MS, signal: stop.signal };
+    if (keepGoing) {
+      o.keepGoing = true;
+      o.onFinding = (f) => {
+        if (race.signatures.includes(f.signature)) {
+          hit = f;
+          stop.abort();
+        }
+      };
+    }
+    const r = await hunt(o);
+    executions += r.executions;
+    hit ??= r.findings.find((f) => race.signatures.includes(f.signature));
+    if (hit && (await routeMatches(race, hit))) {
+      found = { signature: hit.signature, seed };
+      break;
+    }
+    if (r.findings.length === 0) break; // the budget ran out
+    const f = hit ?? r.findings[0];
+    misses.push(`${sched} seed ${seed}: ${f.signature}${hit ? " (another route)" : ""}`);
+  }
+  return { found, executions, ms: performance.now() - t0, misses };
+}
+
+/** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts). */
+async function routeMatches(race: Race, f: Finding): Promise<boolean> {
+  if (!race.seedRoute) return true;
+  const r = await routeOfRepro(f.repro);
+  return r.route?.route === race.seedRoute;
+}
+
+/** The fixed model under the race's hunt shape, less its flag changes: nothing to find. */
+async function checkFixed(race: Race, executions: number, seed: number) {
+  const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
+  const t0 = performance.now();
+  const r = await hunt({ ...shape, model: FIXED_MODEL, seed, executions, budgetMs: 600_000, shrinkMs: SHRINK_MS, keepGoing: true });
+  return { fixedExecutions: r.executions, fixedMs: performance.now() - t0, fixedFindings: r.findings.map((f) => f.signature) };
+}
