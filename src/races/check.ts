@@ -6,7 +6,7 @@
 import { hunt, type HuntOptions } from "../index.js";
 import type { Finding } from "../explore/hunt.js";
 import { routeOfRepro } from "../explore/route.js";
-import { FIXED_MODEL, RACES, huntCommand, type Race } from "./catalogue.js";
+import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
   /** Wall-clock budget to find each race, in ms (default 20,000). */
@@ -91,7 +91,6 @@ async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckR
 /** Hunts the race under sched from seed `first` on, a seed after another, until found (the
  *  right signature, and route) or out of budget. */
 async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number) {
-  const { keepGoing, ...shape } = race.hunt;
   const t0 = performance.now();
   let executions = 0;
   const misses: string[] = [];
@@ -99,30 +98,53 @@ async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, f
   for (let seed = first; !found; seed++) {
     const left = budgetMs - (performance.now() - t0);
     if (left < 50) break;
-    const stop = new AbortController();
-    let hit: Finding | undefined;
-    const o: HuntOptions = { ...shape, sched, seed, budgetMs: Math.round(left), shrinkMs: SHRINK_MS, signal: stop.signal };
-    if (keepGoing) {
-      o.keepGoing = true;
-      o.onFinding = (f) => {
-        if (race.signatures.includes(f.signature)) {
-          hit = f;
-          stop.abort();
-        }
-      };
-    }
-    const r = await hunt(o);
+    const r = await huntRaceSeed(race, sched, seed, Math.round(left));
     executions += r.executions;
-    hit ??= r.findings.find((f) => race.signatures.includes(f.signature));
-    if (hit && (await routeMatches(race, hit))) {
-      found = { signature: hit.signature, seed };
-      break;
-    }
-    if (r.findings.length === 0) break; // the budget ran out
-    const f = hit ?? r.findings[0];
-    misses.push(`${sched} seed ${seed}: ${f.signature}${hit ? " (another route)" : ""}`);
+    if (r.signature !== undefined) found = { signature: r.signature, seed };
+    else if (r.miss !== undefined) misses.push(`${sched} seed ${seed}: ${r.miss}`);
+    else break; // the budget ran out
   }
   return { found, executions, ms: performance.now() - t0, misses };
+}
+
+export interface SeedHunt {
+  /** The signature that found the race (with its route, when it has one). */
+  signature?: string;
+  /** The hunt ended on something else: what (another signature, or the other route). */
+  miss?: string;
+  executions: number;
+  /** Wall clock of the hunt, and its hunting time alone (no replay, no route check). */
+  ms: number;
+  huntingMs: number;
+}
+
+/** One hunt of the race from one seed, up to budgetMs: found, ended on something else, or
+ *  out of budget (neither signature nor miss). Findings are not shrunk. */
+export async function huntRaceSeed(race: Race, sched: "pct" | "random", seed: number, budgetMs: number): Promise<SeedHunt> {
+  const { keepGoing, ...shape } = race.hunt;
+  const t0 = performance.now();
+  const stop = new AbortController();
+  let hit: Finding | undefined;
+  const o: HuntOptions = { ...shape, sched, seed, budgetMs, shrinkMs: SHRINK_MS, signal: stop.signal };
+  if (keepGoing) {
+    o.keepGoing = true;
+    o.onFinding = (f) => {
+      if (matchesRace(race, f.signature)) {
+        hit = f;
+        stop.abort();
+      }
+    };
+  }
+  const r = await hunt(o);
+  const out = { executions: r.executions, ms: 0, huntingMs: r.huntingMs };
+  hit ??= r.findings.find((f) => matchesRace(race, f.signature));
+  let result: SeedHunt;
+  if (hit && (await routeMatches(race, hit))) result = { ...out, signature: hit.signature };
+  else if (hit) result = { ...out, miss: `${hit.signature} (another route)` };
+  else if (r.findings.length > 0) result = { ...out, miss: r.findings[0].signature };
+  else result = out;
+  result.ms = performance.now() - t0;
+  return result;
 }
 
 /** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts). */

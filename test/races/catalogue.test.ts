@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RACES, FIXED_MODEL, huntCommand } from "../../src/races/catalogue.js";
+import { RACES, FIXED_MODEL, huntCommand, matchesRace } from "../../src/races/catalogue.js";
 import { checkRaces, checkExitCode } from "../../src/races/check.js";
 import { catalogueText, checkTable } from "../../src/races/cli.js";
 import { FLAGS, MODELS, resolveModel } from "../../src/model/models.js";
@@ -38,15 +38,23 @@ describe("the race catalogue", () => {
       expect(text).toContain(`\n${r.name}\n`);
       expect(text).toContain(huntCommand(r.hunt));
     }
-    expect(huntCommand({ model: "linux-2.4.16", without: ["oom-recheck"], mix: "all", sched: "random" }, 3)).toBe(
-      "faultsim hunt --model linux-2.4.16 --without oom-recheck --sched random --mix all --seed 3",
+    expect(huntCommand({ model: "linux-2.4.16", without: ["oom-recheck"], mix: "all", sched: "random", pageCluster: 0 }, 3)).toBe(
+      "faultsim hunt --model linux-2.4.16 --without oom-recheck --sched random --mix all --page-cluster 0 --seed 3",
     );
+  });
+
+  it("counts a signature for a race exactly or by a prefix ending in *", () => {
+    const pte = RACES.find((r) => r.name === "pte-same")!;
+    expect(matchesRace(pte, "free-slot@can_share_swap_page")).toBe(true);
+    expect(matchesRace(pte, "cache-page:count")).toBe(true);
+    expect(matchesRace(pte, "cache-page:index")).toBe(false);
+    expect(matchesRace(pte, "livelock")).toBe(false);
   });
 
   it("--check of two races: both found, the fixed model clean, exit 0", async () => {
     const rows = await checkRaces({ only: ["oom-misreport", "pte-same"], fixedExecutions: 5_000, otherBudgetMs: 0, budgetMs: 20_000 });
     expect(rows.map((r) => [r.race, r.found, r.signature, r.fixedFindings])).toEqual([
-      ["pte-same", true, "free-slot@swap_free", []],
+      ["pte-same", true, "cache-page:count", []],
       ["oom-misreport", true, "oom-misreport@do_swap_page", []],
     ]);
     for (const r of rows) {
