@@ -9,7 +9,10 @@ import { routeOfRepro } from "../explore/route.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
-  /** Wall-clock budget to find each race, in ms (default 20,000). */
+  /** Executions allowed to find each race, over the seeds tried (default 2,000,000): the
+   *  verdict then does not depend on the machine's speed or load. */
+  budgetExecutions?: number;
+  /** Wall-clock bound on finding each race, in ms (default 120,000): a safety net. */
   budgetMs?: number;
   /** Executions of the fixed model per race (default 200,000). */
   fixedExecutions?: number;
@@ -68,7 +71,7 @@ export const checkExitCode = (rows: readonly RaceCheckRow[]): number =>
 async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckRow> {
   const first = opts.seed ?? 1;
   const sched = race.hunt.sched ?? "pct";
-  const own = await findRace(race, sched, opts.budgetMs ?? 20_000, first);
+  const own = await findRace(race, sched, opts.budgetMs ?? 120_000, first, opts.budgetExecutions ?? 2_000_000);
   const otherBudget = opts.otherBudgetMs ?? 5_000;
   const otherSched = sched === "pct" ? "random" : "pct";
   const other = otherBudget > 0 ? await findRace(race, otherSched, otherBudget, first) : undefined;
@@ -89,16 +92,16 @@ async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckR
 }
 
 /** Hunts the race under sched from seed `first` on, a seed after another, until found (the
- *  right signature, and route) or out of budget. */
-async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number) {
+ *  right signature, and route) or out of budget (time, or executions over all seeds). */
+async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number, maxExecutions = 0) {
   const t0 = performance.now();
   let executions = 0;
   const misses: string[] = [];
   let found: { signature: string; seed: number } | undefined;
   for (let seed = first; !found; seed++) {
     const left = budgetMs - (performance.now() - t0);
-    if (left < 50) break;
-    const r = await huntRaceSeed(race, sched, seed, Math.round(left));
+    if (left < 50 || (maxExecutions > 0 && executions >= maxExecutions)) break;
+    const r = await huntRaceSeed(race, sched, seed, Math.round(left), maxExecutions > 0 ? maxExecutions - executions : undefined);
     executions += r.executions;
     if (r.signature !== undefined) found = { signature: r.signature, seed };
     else if (r.miss !== undefined) misses.push(`${sched} seed ${seed}: ${r.miss}`);
@@ -118,14 +121,21 @@ export interface SeedHunt {
   huntingMs: number;
 }
 
-/** One hunt of the race from one seed, up to budgetMs: found, ended on something else, or
+/** One hunt of the race from one seed, up to budgetMs (and executions): found, ended on something else, or
  *  out of budget (neither signature nor miss). Findings are not shrunk. */
-export async function huntRaceSeed(race: Race, sched: "pct" | "random", seed: number, budgetMs: number): Promise<SeedHunt> {
+export async function huntRaceSeed(
+  race: Race,
+  sched: "pct" | "random",
+  seed: number,
+  budgetMs: number,
+  executions?: number,
+): Promise<SeedHunt> {
   const { keepGoing, ...shape } = race.hunt;
   const t0 = performance.now();
   const stop = new AbortController();
   let hit: Finding | undefined;
   const o: HuntOptions = { ...shape, sched, seed, budgetMs, shrinkMs: SHRINK_MS, signal: stop.signal };
+  if (executions !== undefined) o.executions = executions;
   if (keepGoing) {
     o.keepGoing = true;
     o.onFinding = (f) => {
@@ -141,7 +151,8 @@ export async function huntRaceSeed(race: Race, sched: "pct" | "random", seed: nu
   let result: SeedHunt;
   if (hit && (await routeMatches(race, hit))) result = { ...out, signature: hit.signature };
   else if (hit) result = { ...out, miss: `${hit.signature} (another route)` };
-  else if (r.findings.length > 0) result = { ...out, miss: r.findings[0].signature };
+  // A hunt that keeps going ends at its budget (or a signal) whatever it met on the way.
+  else if (r.findings.length > 0 && !keepGoing) result = { ...out, miss: r.findings[0].signature };
   else result = out;
   result.ms = performance.now() - t0;
   return result;

@@ -9,6 +9,7 @@ import { checkRaces, checkExitCode, type RaceCheckRow } from "./check.js";
 
 interface RacesCli {
   check?: boolean;
+  budgetExecutions: string;
   budgetMs: string;
   fixedExecutions: string;
   otherBudgetMs: string;
@@ -75,6 +76,7 @@ async function racesCommand(o: RacesCli): Promise<void> {
     if (!RACES.some((r) => r.name === n)) throw new UsageError(`races: --only: no race '${n}' (see faultsim races)`);
   }
   const rows = await checkRaces({
+    budgetExecutions: intOption("budget-executions", o.budgetExecutions, 1, 1_000_000_000),
     budgetMs: intOption("budget-ms", o.budgetMs, 100, 3_600_000),
     fixedExecutions: intOption("fixed-executions", o.fixedExecutions, 1, 100_000_000),
     otherBudgetMs: intOption("other-budget-ms", o.otherBudgetMs, 0, 3_600_000),
@@ -90,7 +92,8 @@ export function registerRacesCommand(program: Command): void {
     .command("races")
     .description("the race catalogue; with --check, hunt each race and check the fixed model stays clean (exit 0 only if all hold)")
     .option("--check", "hunt each race on its model, then the fixed model with the same shape")
-    .option("--budget-ms <ms>", "time to find each race", "20000")
+    .option("--budget-executions <n>", "executions allowed to find each race (over the seeds tried)", "2000000")
+    .option("--budget-ms <ms>", "time bound on finding each race (a safety net)", "120000")
     .option("--fixed-executions <n>", "executions of the fixed model per race", "200000")
     .option("--other-budget-ms <ms>", "time for the same hunt under the other scheduler (informational; 0: skip)", "5000")
     .option("--seed <n>", "first seed of each hunt", "1")
