@@ -76,13 +76,15 @@ export const RACES: readonly Race[] = [
   },
   {
     name: "swapin-aba",
+    // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
+    // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
     kernels: "linux-2.4.10-pre (at 2.4.16's vm_swap_full)",
-    fix: "remove-exclusive",
+    fix: "swapin-recheck-key",
     route:
       "a fault's lookup holds page P of E; the exclusive delete frees E; a COW and a swap-out hand E back to the same pte; the fault passes pte_same and maps stale P",
     hunt: { model: "linux-2.4.10-pre", without: ["swap-full-80"], keepGoing: true },
     signatures: ["data-lost@access"],
-    test: 'README "What the faithful models find" (no directed test yet)',
+    test: "test/races/swapin-aba.full.test.ts (the hunt's execution replayed, then with the fix)",
   },
   {
     name: "pte-same",
@@ -92,7 +94,7 @@ export const RACES: readonly Race[] = [
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
     hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random" },
     signatures: ["free-slot*", "data-lost*", "cache-page:count", "swap-count:short"],
-    test: "test/mm/swapin.test.ts",
+    test: "test/mm/memory.test.ts > do_swap_page: two threads fault on one swap pte",
   },
   {
     name: "oom-misreport",
