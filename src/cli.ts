@@ -23,6 +23,7 @@ import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 import { modelsJson } from "./report/models-json.js";
 import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
+import { registerRacesCommand } from "./races/cli.js";
 
 /** `faultsim --version`: the package version and the model build's id. */
 function versionLine(): string {
@@ -518,6 +519,7 @@ export function buildProgram(): Command {
     });
 
   registerExploreCommands(program);
+  registerRacesCommand(program);
   return program;
 }
 

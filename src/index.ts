@@ -50,8 +50,6 @@ function apiFinding(f: EngineFinding, full: boolean): Finding {
 }
 export type { Verdict } from "./explore/execute.js";
 export type { PctBound } from "./explore/pct.js";
-export type { HuntCheckpoint } from "./explore/checkpoint.js";
-export type { SeqHash } from "./workers/shard.js";
 export type { Backend } from "./wasm/engine.js";
 
 /**

@@ -19,13 +19,14 @@ import {
   gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
   mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
-  page_flags, page_count, page_index, page_content, ZERO_PAGE,
-  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE,
+  page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
+  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE,
   pte_get, shadow_get, pte_present, pte_frame, pte_to_swp_entry,
   ag_get, AG_BKL_DEPTH, AG_BKL_SAVED,
 } from "./state";
 import { AG_HELD, AG_SPINS_HELD } from "./locks";
 import { bucket, hash_next } from "../mm/swap_state";
+import { lru_active, lru_inactive, lru_next, lru_prev } from "../mm/swap";
 
 /** No cache page for a slot: frame 0, the zero page, is never in the swap cache. */
 const NO_PAGE: i32 = 0;
@@ -57,6 +58,7 @@ export function clean_at_rest(): bool {
   if (!ptes_read_last_writes()) return false;
   if (!frames_counted(nFree)) return false;
   if (!swap_counts_exact()) return false;
+  if (!lru_lists_sound()) return false;
   return agents_hold_nothing();
 }
 
@@ -242,6 +244,47 @@ function swap_counts_exact(): bool {
     }
   }
   return true;
+}
+
+/** Frames met on the LRU lists by lru_list_length (a mask, as the other sets here). */
+let lruSeen: i32 = 0;
+
+/**
+ * The LRU lists (checkLru; 2.4.16 mm/swap.c lru_cache_add/__lru_cache_del, mm/vmscan.c
+ * refill_inactive): every in-use page on exactly one list, the active list holding exactly the
+ * PG_active ones, each list's length its counter (nr_active_pages, nr_inactive_pages), no
+ * count-0 page left waiting for pagemap_lru_lock (lru_release_pending ran at its unlock).
+ */
+function lru_lists_sound(): bool {
+  if (gget(G_LRU_PENDING) != 0) return false;                     // lru:pending
+  lruSeen = 0;
+  const nActive = lru_list_length(lru_active(), PG_ACTIVE);
+  if (nActive < 0 || nActive != gget(G_NR_ACTIVE)) return false; // lru:list, lru:flags, lru:nr_active
+  const nInactive = lru_list_length(lru_inactive(), 0);
+  if (nInactive < 0 || nInactive != gget(G_NR_INACTIVE)) return false; // ..., lru:nr_inactive
+  for (let f = 0; f < nFrames; f++) {
+    if (((lruSeen >>> f) & 1) != 0) continue;
+    const fl = page_flags(f);
+    if ((fl & (PG_LRU | PG_ACTIVE)) != 0) return false;          // lru:flags
+    if (f != ZERO_PAGE && (fl & PG_INUSE) != 0) return false;     // lru:missing
+  }
+  return true;
+}
+
+/** Walks a list from its head as list_for_each does: the number of pages on it, or -1 when a
+ *  link is out of range or inconsistent, a page is met twice or carries the wrong flags. */
+function lru_list_length(head: i32, active: i32): i32 {
+  let prev = head;
+  let n = 0;
+  for (let f = lru_next(head); f != head; f = lru_next(f)) {
+    if (f <= ZERO_PAGE || f >= nFrames || ((lruSeen >>> f) & 1) != 0 || lru_prev(f) != prev) return -1; // lru:list
+    const fl = page_flags(f);
+    if ((fl & (PG_LRU | PG_INUSE)) != (PG_LRU | PG_INUSE) || (fl & PG_ACTIVE) != active) return -1; // lru:flags
+    lruSeen |= 1 << f;
+    prev = f;
+    n++;
+  }
+  return lru_prev(head) == prev ? n : -1;                         // lru:list
 }
 
 /** No agent at rest still counts a lock as held (checkLocksFree: lock-leak:agent). */

@@ -19,7 +19,7 @@ import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
   wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
 } from "../kernel/locks";
-import { bug, V_DATA_LOST } from "../kernel/check";
+import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
@@ -339,6 +339,7 @@ export function do_swap_page(pc: i32): i32 {
         // 2.4.8+: OOM only if nobody else resolved the pte; before, OOM at once.
         if (has(F_OOM_RECHECK)) return next(11);
         trace(EV_SWAP_READ_NONE, entry, 0, 0);
+        oom_misreport_check(mm, l(1), entry);
         return ret(0);
       }
       set_l(5, page);
@@ -456,6 +457,21 @@ export function do_swap_page(pc: i32): i32 {
     }
   }
   return bad_pc();
+}
+
+/**
+ * oom-misreport (an oracle, not kernel code): do_swap_page is about to report out of memory
+ * (2.4.0-2.4.7 mm/memory.c do_swap_page: read_swap_cache gave NULL -> return -1, and
+ * arch/i386/mm/fault.c do_page_fault goes to out_of_memory, which kills the task). The report
+ * is false when the fault's pte no longer holds the swap entry it faulted on: another path
+ * (swapoff's unuse_pte, or a fault of another thread) resolved the page meanwhile, and the
+ * NULL came from the entry having been freed, not from memory running out. 2.4.8's fix
+ * (F_OOM_RECHECK, case 11) retakes page_table_lock and reports OOM only while pte_same holds,
+ * so with the flag on this check cannot fire. Read in the same atomic step as the decision.
+ */
+function oom_misreport_check(mm: i32, vp: i32, entry: i32): void {
+  const pte = pte_get(mm, vp);
+  if (pte != swp_entry_to_pte(entry)) bug(V_OOM_MISREPORT, vpage(mm, vp), entry, pte);
 }
 
 /** The page is found or read: lock it and go on, as the release does. */

@@ -5,7 +5,7 @@
 // the deep checker runs every checkInterval steps and once more after the machine has
 // drained. Nothing is allocated inside the loop: one stats object, counters in locals.
 import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
-import { G, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
+import { A, AREA_WORDS, G, R, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";
 import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
@@ -150,6 +150,9 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   let lastOpsStep = 0;
   let stopped: BulkResult["stopped"];
   let lastTurn = t0;
+  // A running swapoff: its area and the fewest slots seen in use since it began.
+  let offArea = -1;
+  let offInuse = 0;
   for (;;) {
     const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps, nextRow - stats.steps, nextFeed - stats.steps));
     code = runChunk(e, budget, stats.steps);
@@ -173,17 +176,31 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
       if (violations.length > 0) break;
     }
     // Watchdog: CPUs that keep stepping without finishing an op are spinning in a retry loop.
-    // A running swapoff is exempt: try_to_unuse over a large area is legitimately that long.
-    if (stats.ops !== lastOps || e.global(G.SWAPOFF_AREA) !== -1) {
+    // A running swapoff progresses while its area's slots in use go down: try_to_unuse over a
+    // large area is legitimately long, but one that frees no slot in livelockSteps steps loops
+    // (2.4.16 mm/swapfile.c try_to_unuse rereads a slot whose count never drops, forever).
+    let progress = stats.ops !== lastOps;
+    const off = e.global(G.SWAPOFF_AREA);
+    if (off !== -1) {
+      const inuse = areaInuse(e, off);
+      if (off !== offArea || inuse < offInuse) progress = true;
+      if (off !== offArea || inuse < offInuse) offInuse = inuse;
+    }
+    offArea = off;
+    if (progress) {
       lastOps = stats.ops;
       lastOpsStep = stats.steps;
     } else if (stats.steps - lastOpsStep >= livelockSteps) {
+      const n = stats.steps - lastOpsStep;
       violations.push({
         source: "watchdog",
         invariant: "livelock",
-        signature: "livelock@bulk",
+        signature: off !== -1 ? "livelock@swapoff" : "livelock@bulk",
         step: stats.steps,
-        message: `no operation completed in the last ${stats.steps - lastOpsStep} steps`,
+        message:
+          off !== -1
+            ? `swapoff of area ${off} freed no slot (${offInuse} still in use) and no operation completed in the last ${n} steps`
+            : `no operation completed in the last ${n} steps`,
       });
       break;
     }
@@ -234,6 +251,11 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     ...(stopped ? { stopped } : {}),
     ...(o.feed ? { trace: o.feed.summary() } : {}),
   };
+}
+
+/** Slots of swap area a in use (its inuse_pages word). */
+function areaInuse(e: Engine, a: number): number {
+  return e.I32[(e.region(R.AREAS) >> 2) + a * AREA_WORDS + A.INUSE];
 }
 
 /** e.run(budget); a trap (unreachable, out-of-bounds access) is a bug of the model, not of the kernel. */

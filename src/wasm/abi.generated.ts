@@ -587,6 +587,8 @@ export const VIOLATION_IDS = [
   "bug-on",
   "stack-overflow",
   "livelock",
+  "oom-misreport",
+  "lru",
 ] as const;
 
 /** Workload patterns (assembly/kernel/workload.ts PAT_*). */

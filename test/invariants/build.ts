@@ -13,7 +13,8 @@ export function tinyMachine(e?: Engine): Engine {
   return machine({ cpus: 2, frames: 16, mms: 2, pagesPerMm: 8, areas: 2, slotsPerArea: 16 }, e);
 }
 
-/** Pops the top of the free stack like rmqueue: count 1, in use, content zeroed. */
+/** Pops the top of the free stack like rmqueue: count 1, in use, content zeroed; then, as
+ *  the fault paths do (lru_cache_add), onto the head of the inactive list. */
 export function allocPage(e: Engine, s: State): number {
   const n = s.g(G.NR_FREE);
   const f = e.I32[(e.region(R.FREE_STACK) >> 2) + n - 1];
@@ -22,7 +23,22 @@ export function allocPage(e: Engine, s: State): number {
   s.setFlags(f, PG.INUSE);
   s.setIndex(f, 0);
   s.setContent(f, 0);
+  lruCacheAdd(e, s, f);
   return f;
+}
+
+/** lru_cache_add: PG_lru, at the head of the inactive list (its head is word nFrames + 1). */
+export function lruCacheAdd(e: Engine, s: State, f: number): void {
+  const next = e.region(R.PG_LRU_NEXT) >> 2,
+    prev = e.region(R.PG_LRU_PREV) >> 2;
+  const head = e.config.frames + 1;
+  const first = e.I32[next + head];
+  e.I32[next + f] = first;
+  e.I32[prev + f] = head;
+  e.I32[prev + first] = f;
+  e.I32[next + head] = f;
+  s.setFlags(f, s.flags(f) | PG.LRU);
+  s.setG(G.NR_INACTIVE, s.g(G.NR_INACTIVE) + 1);
 }
 
 /** Marks a free slot in use (get_swap_page) with count `count`. */

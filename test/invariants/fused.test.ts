@@ -62,7 +62,18 @@ function checkedWords(e: Engine): Word[] {
     for (let i = 0; i < n; i++) out.push({ at: base + i, u16: false, stray, what: `${what}[${i}]` });
   };
   const g = e.region(R.GLOBALS) >> 2;
-  for (const k of [G.NR_FREE, G.NR_SWAP_PAGES, G.PCL, G.SLL, G.LRU_LOCK, G.BKL, G.SWAPOFF_AREA]) {
+  for (const k of [
+    G.NR_FREE,
+    G.NR_SWAP_PAGES,
+    G.PCL,
+    G.SLL,
+    G.LRU_LOCK,
+    G.BKL,
+    G.SWAPOFF_AREA,
+    G.NR_ACTIVE,
+    G.NR_INACTIVE,
+    G.LRU_PENDING,
+  ]) {
     out.push({ at: g + k, u16: false, stray: false, what: `G${k}` });
   }
   const nAgents = e.layoutValue(LAYOUT.AGENTS);
@@ -83,6 +94,8 @@ function checkedWords(e: Engine): Word[] {
   ] as const)
     w32(r, c.frames, what);
   w32(R.HASH_HEAD, e.layoutValue(LAYOUT.HASH_SIZE), "hash head");
+  w32(R.PG_LRU_NEXT, c.frames + 2, "lru next"); // the frames', then the two list heads
+  w32(R.PG_LRU_PREV, c.frames + 2, "lru prev");
   const slots = c.areas << e.layoutValue(LAYOUT.SLOTS_SHIFT);
   w32(R.SLOT_CONTENT, slots, "slot content");
   const sm = e.region(R.SWAP_MAP) >> 1;

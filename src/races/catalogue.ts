@@ -1,0 +1,150 @@
+// The race catalogue (`faultsim races`): every race the models reproduce, one row each, with
+// the kernels it lives in, the flag that is its fix, its route in one line, the hunt that
+// finds it and the directed test that drives it step by step. docs/kernel-notes.md tells the
+// history of each; `faultsim races --check` (check.ts) hunts each one and then hunts the
+// fixed model with the same shape.
+import type { HuntOptions } from "../index.js";
+import type { SeedRoute } from "../explore/route.js";
+
+/** The hunt that finds a race: options of the public hunt() (model, flags, sched, machine). */
+export type RaceHunt = Pick<
+  HuntOptions,
+  "model" | "with" | "without" | "sched" | "depth" | "mix" | "ops" | "cpus" | "frames" | "pages" | "slots" | "pageCluster" | "mms" | "areas"
+> & {
+  model: string;
+  /** Collect signatures past the first (a race whose hunt meets another race first). */
+  keepGoing?: boolean;
+};
+
+export interface Race {
+  /** Short stable name. */
+  name: string;
+  /** The kernels (models and releases) it lives in. */
+  kernels: string;
+  /** The flag (faultsim models) whose fix closes it; "" for a fix that is a design (2.4.16). */
+  fix: string;
+  /** The route, in one line. */
+  route: string;
+  /** The hunt that finds it. */
+  hunt: RaceHunt;
+  /** Signatures that count as finding it; one ending in "*" matches every signature it
+   *  begins (e.g. "free-slot*": the slot freed under any of its users). */
+  signatures: readonly string[];
+  /** A swap-cache duplicate must have taken this route (src/explore/route.ts) to count. */
+  seedRoute?: SeedRoute;
+  /** The directed test: file, and the describe block that drives it. */
+  test: string;
+}
+
+/** The model every fix is on: each race's hunt shape must find nothing in it. */
+export const FIXED_MODEL = "linux-2.4.16-fixed";
+
+export const RACES: readonly Race[] = [
+  {
+    name: "dup-14sep",
+    kernels: "linux-2.4.10-pre (2.4.10-pre9)",
+    fix: "unique-add",
+    route:
+      "try_to_swap_out's get_swap_page hands out E; a fault's readahead counts E and reads it; both add a page for E (two cache pages)",
+    hunt: { model: "linux-2.4.10-pre" },
+    signatures: ["swapcache-unique@add_to_swap_cache"],
+    seedRoute: "14 Sep",
+    test: "test/races/seed-races.test.ts > Marcelo Tosatti, 14 Sep 2001",
+  },
+  {
+    name: "dup-14sep-2.4.0",
+    kernels: "linux-2.4.0 (2.4.0 to 2.4.9)",
+    fix: "unique-add",
+    route: 'the same duplicate in 2.4.0\'s unchecked add, with no slot freed anywhere ("has been there forever")',
+    hunt: { model: "linux-2.4.0" },
+    signatures: ["swapcache-unique@add_to_swap_cache"],
+    seedRoute: "14 Sep",
+    test: "test/races/seed-races.test.ts > Marcelo Tosatti, 14 Sep 2001 ... (linux-2.4.0)",
+  },
+  {
+    name: "dup-vm-swap-full",
+    kernels: "linux-2.4.10-pre",
+    fix: "unique-add",
+    route:
+      "do_swap_page's vm_swap_full delete frees E while another thread's fault still wants it; get_swap_page hands E to try_to_swap_out; both add",
+    // page_cluster 0 (a setting of /proc/sys/vm/page-cluster): no readahead window, so no 14 Sep
+    // or 11 Sep duplicate comes first: 20 of 20 seeds find this route (17 of 20 at the default 1).
+    hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
+    signatures: ["swapcache-unique@add_to_swap_cache"],
+    seedRoute: "vm_swap_full",
+    test: "test/races/seed-races.test.ts > Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full deletion",
+  },
+  {
+    name: "swapin-aba",
+    // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
+    // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
+    kernels: "linux-2.4.10-pre (at 2.4.16's vm_swap_full)",
+    fix: "swapin-recheck-key",
+    route:
+      "a fault's lookup holds page P of E; the exclusive delete frees E; a COW and a swap-out hand E back to the same pte; the fault passes pte_same and maps stale P",
+    hunt: { model: "linux-2.4.10-pre", without: ["swap-full-80"], keepGoing: true },
+    signatures: ["data-lost@access"],
+    test: "test/races/swapin-aba.full.test.ts (the hunt's execution replayed, then with the fix)",
+  },
+  {
+    name: "pte-same",
+    kernels: "linux-2.4.0 to 2.4.7 (linux-2.4.16 without pte-same-recheck)",
+    fix: "pte-same-recheck",
+    route:
+      "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
+    hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random" },
+    signatures: ["free-slot*", "data-lost*", "cache-page:count", "swap-count:short"],
+    test: "test/mm/memory.test.ts > do_swap_page: two threads fault on one swap pte",
+  },
+  {
+    name: "oom-misreport",
+    kernels: "linux-2.4.0 to 2.4.7 (linux-2.4.16 without oom-recheck)",
+    fix: "oom-recheck",
+    route:
+      "a fault's lookup misses E; swapoff's try_to_unuse maps the page and frees E; the fault's read gets nothing and reports OOM for a resolved pte",
+    hunt: { model: "linux-2.4.16", without: ["oom-recheck"], mix: "read=4,write=4,swapoff=1,swapon=1" },
+    signatures: ["oom-misreport@do_swap_page"],
+    test: "test/mm/swapin.test.ts > oom-recheck (2.4.8+); test/races/oom-misreport.test.ts",
+  },
+  {
+    name: "unuse-wrong-page",
+    kernels: "linux-2.4.16 (to 2.6.24)",
+    fix: "unuse-recheck-key",
+    route:
+      "try_to_unuse sleeps in lock_page(P) of E; an exit's free_swap_and_cache drops P from the cache and swap_out re-adds it under another area's entry: BUG",
+    // Forks (a COW-shared swap pte, and a fork into a live mm frees its entries) and swapoff
+    // only: 9 of 20 seeds in 3 s, against 2 of 20 with --mix all.
+    hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1" },
+    signatures: ["bug-on@try_to_unuse"],
+    test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page",
+  },
+];
+
+/** Whether a finding's signature counts for the race (its signatures, "*" a prefix). */
+export function matchesRace(race: Race, signature: string): boolean {
+  return race.signatures.some((s) => (s.endsWith("*") ? signature.startsWith(s.slice(0, -1)) : s === signature));
+}
+
+/** The `faultsim hunt` command line of a hunt (flags in the CLI's spelling). */
+export function huntCommand(h: RaceHunt, seed?: number): string {
+  const parts = ["faultsim hunt", `--model ${h.model}`];
+  for (const f of h.with ?? []) parts.push(`--with ${f}`);
+  for (const f of h.without ?? []) parts.push(`--without ${f}`);
+  if (h.sched && h.sched !== "pct") parts.push(`--sched ${h.sched}`);
+  if (h.depth !== undefined) parts.push(`--depth ${h.depth}`);
+  if (h.mix) parts.push(`--mix ${h.mix}`);
+  const sizes: [keyof RaceHunt, string][] = [
+    ["ops", "--ops"],
+    ["cpus", "--cpus"],
+    ["frames", "--frames"],
+    ["pages", "--pages"],
+    ["slots", "--slots"],
+    ["pageCluster", "--page-cluster"],
+    ["mms", "--mms"],
+    ["areas", "--areas"],
+  ];
+  for (const [k, opt] of sizes) if (h[k] !== undefined) parts.push(`${opt} ${h[k]}`);
+  if (h.keepGoing) parts.push("--keep-going");
+  if (seed !== undefined) parts.push(`--seed ${seed}`);
+  return parts.join(" ");
+}

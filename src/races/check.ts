@@ -1,0 +1,174 @@
+// `faultsim races --check`: the project's measure of its own power. Each race of the catalogue
+// is hunted on its model with its hunt, from seed 1 on (a hunt that ends on another
+// signature or on the duplicate's other route goes on with the next seed), until found or
+// out of its budget; then the fixed model (every fix on) is hunted with the same shape and
+// scheduler for a fixed number of executions and must find nothing.
+import { hunt, type HuntOptions } from "../index.js";
+import type { Finding } from "../index.js";
+import { routeOfRepro } from "../explore/route.js";
+import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
+
+export interface RaceCheckOptions {
+  /** Executions allowed to find each race, over the seeds tried (default 2,000,000): the
+   *  verdict then does not depend on the machine's speed or load. */
+  budgetExecutions?: number;
+  /** Wall-clock bound on finding each race, in ms (default 120,000): a safety net. */
+  budgetMs?: number;
+  /** Executions of the fixed model per race (default 200,000). */
+  fixedExecutions?: number;
+  /** Budget of the same hunt under the other scheduler, in ms (default 5,000; 0: not run).
+   *  Informational: it does not decide the exit code. */
+  otherBudgetMs?: number;
+  /** First seed (default 1). */
+  seed?: number;
+  /** Only these races (names); default all. */
+  only?: readonly string[];
+  /** Called with each row as it is done. */
+  onRow?: (row: RaceCheckRow) => void;
+}
+
+export interface RaceCheckRow {
+  race: string;
+  sched: "pct" | "random";
+  found: boolean;
+  /** The signature and the seed that found it. */
+  signature?: string;
+  seed?: number;
+  /** Hunt executions and wall clock until found (or the budget). */
+  executions: number;
+  ms: number;
+  /** Why a finding did not count (another signature or route). */
+  misses: string[];
+  /** The same hunt under the other scheduler (absent when not run). */
+  other?: { sched: "pct" | "random"; found: boolean; executions: number; ms: number };
+  fixedExecutions: number;
+  fixedMs: number;
+  /** Signatures the fixed model showed: must be none. */
+  fixedFindings: string[];
+  command: string;
+}
+
+// No shrinking: a shrink is cut by the clock, and the route is read from the finding's repro,
+// so a shrunk one would make the verdict depend on the machine's speed.
+const SHRINK_MS = 0;
+
+/** Checks every race (or opts.only) in order; rows in catalogue order. */
+export async function checkRaces(opts: RaceCheckOptions = {}): Promise<RaceCheckRow[]> {
+  const rows: RaceCheckRow[] = [];
+  for (const race of RACES) {
+    if (opts.only && !opts.only.includes(race.name)) continue;
+    const row = await checkRace(race, opts);
+    rows.push(row);
+    opts.onRow?.(row);
+  }
+  return rows;
+}
+
+/** Exit code of a check: 0 when every race was found and every fixed hunt clean, else 1. */
+export const checkExitCode = (rows: readonly RaceCheckRow[]): number =>
+  rows.every((r) => r.found && r.fixedFindings.length === 0) ? 0 : 1;
+
+async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckRow> {
+  const first = opts.seed ?? 1;
+  const sched = race.hunt.sched ?? "pct";
+  const own = await findRace(race, sched, opts.budgetMs ?? 120_000, first, opts.budgetExecutions ?? 2_000_000);
+  const otherBudget = opts.otherBudgetMs ?? 5_000;
+  const otherSched = sched === "pct" ? "random" : "pct";
+  const other = otherBudget > 0 ? await findRace(race, otherSched, otherBudget, first) : undefined;
+  const fixed = await checkFixed(race, opts.fixedExecutions ?? 200_000, first);
+  return {
+    race: race.name,
+    sched,
+    found: own.found !== undefined,
+    signature: own.found?.signature,
+    seed: own.found?.seed,
+    executions: own.executions,
+    ms: own.ms,
+    misses: own.misses,
+    other: other && { sched: otherSched, found: other.found !== undefined, executions: other.executions, ms: other.ms },
+    ...fixed,
+    command: huntCommand(race.hunt, own.found?.seed ?? first),
+  };
+}
+
+/** Hunts the race under sched from seed `first` on, a seed after another, until found (the
+ *  right signature, and route) or out of budget (time, or executions over all seeds). */
+async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number, maxExecutions = 0) {
+  const t0 = performance.now();
+  let executions = 0;
+  const misses: string[] = [];
+  let found: { signature: string; seed: number } | undefined;
+  for (let seed = first; !found; seed++) {
+    const left = budgetMs - (performance.now() - t0);
+    if (left < 50 || (maxExecutions > 0 && executions >= maxExecutions)) break;
+    const r = await huntRaceSeed(race, sched, seed, Math.round(left), maxExecutions > 0 ? maxExecutions - executions : undefined);
+    executions += r.executions;
+    if (r.signature !== undefined) found = { signature: r.signature, seed };
+    else if (r.miss !== undefined) misses.push(`${sched} seed ${seed}: ${r.miss}`);
+    else break; // the budget ran out
+  }
+  return { found, executions, ms: performance.now() - t0, misses };
+}
+
+export interface SeedHunt {
+  /** The signature that found the race (with its route, when it has one). */
+  signature?: string;
+  /** The hunt ended on something else: what (another signature, or the other route). */
+  miss?: string;
+  executions: number;
+  /** Wall clock of the hunt, and its hunting time alone (no replay, no route check). */
+  ms: number;
+  huntingMs: number;
+}
+
+/** One hunt of the race from one seed, up to budgetMs (and executions): found, ended on something else, or
+ *  out of budget (neither signature nor miss). Findings are not shrunk. */
+export async function huntRaceSeed(
+  race: Race,
+  sched: "pct" | "random",
+  seed: number,
+  budgetMs: number,
+  executions?: number,
+): Promise<SeedHunt> {
+  const { keepGoing, ...shape } = race.hunt;
+  const t0 = performance.now();
+  const stop = new AbortController();
+  let hit: Finding | undefined;
+  const o: HuntOptions = { ...shape, sched, seed, budgetMs, shrinkMs: SHRINK_MS, signal: stop.signal };
+  if (executions !== undefined) o.executions = executions;
+  if (keepGoing) {
+    o.keepGoing = true;
+    o.onFinding = (f) => {
+      if (matchesRace(race, f.signature)) {
+        hit = f;
+        stop.abort();
+      }
+    };
+  }
+  const r = await hunt(o);
+  const out = { executions: r.executions, ms: 0, huntingMs: r.huntingMs };
+  hit ??= r.findings.find((f) => matchesRace(race, f.signature));
+  let result: SeedHunt;
+  if (hit && (await routeMatches(race, hit))) result = { ...out, signature: hit.signature };
+  else if (hit) result = { ...out, miss: `${hit.signature} (another route)` };
+  // A hunt that keeps going ends at its budget (or a signal) whatever it met on the way.
+  else if (r.findings.length > 0 && !keepGoing) result = { ...out, miss: r.findings[0].signature };
+  else result = out;
+  result.ms = performance.now() - t0;
+  return result;
+}
+
+/** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts). */
+async function routeMatches(race: Race, f: Finding): Promise<boolean> {
+  if (!race.seedRoute) return true;
+  const r = await routeOfRepro(f.repro);
+  return r.route?.route === race.seedRoute;
+}
+
+/** The fixed model under the race's hunt shape, less its flag changes: nothing to find. */
+async function checkFixed(race: Race, executions: number, seed: number) {
+  const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
+  const t0 = performance.now();
+  const r = await hunt({ ...shape, model: FIXED_MODEL, seed, executions, budgetMs: 600_000, shrinkMs: SHRINK_MS, keepGoing: true });
+  return { fixedExecutions: r.executions, fixedMs: performance.now() - t0, fixedFindings: r.findings.map((f) => f.signature) };
+}

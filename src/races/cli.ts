@@ -1,0 +1,103 @@
+// `faultsim races [--check]`: prints the race catalogue (catalogue.ts), or checks it (check.ts)
+// and prints the table; exit 0 only when every race is found and every fixed hunt is clean.
+import type { Command } from "commander";
+import { intOption } from "../options.js";
+import { writeOut } from "../output.js";
+import { UsageError } from "../errors.js";
+import { RACES, FIXED_MODEL, huntCommand } from "./catalogue.js";
+import { checkRaces, checkExitCode, type RaceCheckRow } from "./check.js";
+
+interface RacesCli {
+  check?: boolean;
+  budgetExecutions: string;
+  budgetMs: string;
+  fixedExecutions: string;
+  otherBudgetMs: string;
+  seed: string;
+  only?: string;
+  json?: boolean;
+}
+
+/** The catalogue, one block per race. */
+export function catalogueText(): string {
+  const lines = ["races (faultsim races --check hunts each, then the fixed model with the same shape):", ""];
+  for (const r of RACES) {
+    lines.push(`${r.name}`);
+    lines.push(`  kernels: ${r.kernels}`);
+    lines.push(`  fix:     ${r.fix}`);
+    lines.push(`  route:   ${r.route}`);
+    lines.push(`  find:    ${huntCommand(r.hunt)}${r.seedRoute ? `  (route: ${r.seedRoute})` : ""}`);
+    lines.push(`  test:    ${r.test}`);
+    lines.push("");
+  }
+  lines.push(`fixed model: ${FIXED_MODEL} (every fix on) must find nothing under each race's hunt shape`);
+  return lines.join("\n") + "\n";
+}
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** The check's table, a row per race and a verdict line. */
+export function checkTable(rows: readonly RaceCheckRow[]): string {
+  const head = ["race", "sched", "found", "executions", "time", "seed", "other sched", "fixed model", "fixed execs", "fixed time"];
+  const body = rows.map((r) => [
+    r.race,
+    r.sched,
+    r.found ? "yes" : "NO",
+    String(r.executions),
+    secs(r.ms),
+    r.seed === undefined ? "-" : String(r.seed),
+    r.other ? `${r.other.sched}: ${r.other.found ? "yes" : "no"}, ${r.other.executions}, ${secs(r.other.ms)}` : "-",
+    r.fixedFindings.length === 0 ? "clean" : r.fixedFindings.join(" "),
+    String(r.fixedExecutions),
+    secs(r.fixedMs),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(w[i]))
+      .join("  ")
+      .trimEnd();
+  const out = [line(head), ...body.map(line)];
+  for (const r of rows) for (const m of r.misses) out.push(`  ${r.race}: not counted: ${m}`);
+  out.push("time: wall clock to find it (seeds tried one after another, findings not shrunk); other sched: informational");
+  const ok = checkExitCode(rows) === 0;
+  out.push(ok ? `all ${rows.length} races found, every fixed hunt clean` : "NOT every race found or every fixed hunt clean");
+  return out.join("\n") + "\n";
+}
+
+async function racesCommand(o: RacesCli): Promise<void> {
+  if (!o.check) {
+    if (o.only !== undefined) throw new UsageError("races: --only needs --check");
+    await writeOut(o.json ? `${JSON.stringify({ races: RACES, fixedModel: FIXED_MODEL })}\n` : catalogueText());
+    return;
+  }
+  const only = o.only?.split(",").map((s) => s.trim());
+  for (const n of only ?? []) {
+    if (!RACES.some((r) => r.name === n)) throw new UsageError(`races: --only: no race '${n}' (see faultsim races)`);
+  }
+  const rows = await checkRaces({
+    budgetExecutions: intOption("budget-executions", o.budgetExecutions, 1, 1_000_000_000),
+    budgetMs: intOption("budget-ms", o.budgetMs, 100, 3_600_000),
+    fixedExecutions: intOption("fixed-executions", o.fixedExecutions, 1, 100_000_000),
+    otherBudgetMs: intOption("other-budget-ms", o.otherBudgetMs, 0, 3_600_000),
+    seed: intOption("seed", o.seed, 0, 0x7fffffff),
+    only,
+  });
+  await writeOut(o.json ? `${JSON.stringify({ rows, exitCode: checkExitCode(rows) })}\n` : checkTable(rows));
+  process.exitCode = checkExitCode(rows);
+}
+
+export function registerRacesCommand(program: Command): void {
+  program
+    .command("races")
+    .description("the race catalogue; with --check, hunt each race and check the fixed model stays clean (exit 0 only if all hold)")
+    .option("--check", "hunt each race on its model, then the fixed model with the same shape")
+    .option("--budget-executions <n>", "executions allowed to find each race (over the seeds tried)", "2000000")
+    .option("--budget-ms <ms>", "time bound on finding each race (a safety net)", "120000")
+    .option("--fixed-executions <n>", "executions of the fixed model per race", "200000")
+    .option("--other-budget-ms <ms>", "time for the same hunt under the other scheduler (informational; 0: skip)", "5000")
+    .option("--seed <n>", "first seed of each hunt", "1")
+    .option("--only <names>", "only these races (comma-separated)")
+    .option("--json", "print one JSON object on stdout")
+    .action(racesCommand);
+}

@@ -1,0 +1,48 @@
+// The swapin ABA in linux-2.4.10-pre (vm_swap_full at 2.4.16's half, flag swap-full-80 off):
+// do_swap_page finds its page exclusive with pre9's unlocked exclusive_swap_page, another
+// thread's lookup has taken a reference before the delete; the page leaves the swap cache and
+// E is freed; a COW and a swap-out hand E back to the same pte, and the waiting thread passes
+// its pte_same recheck and maps the stale page (data-lost@access: foreign data mapped,
+// invariant 9). The later fix (swapin-recheck-key: after lock_page, PageSwapCache and
+// page->index == entry) backs out instead. The hunt meets the seed's duplicate first, so it
+// keeps going until the data loss; seed 1 reaches it at execution 731,668.
+import { describe, it, expect } from "vitest";
+import { hunt } from "../../src/index.js";
+import type { Finding } from "../../src/explore/hunt.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+import { resolveModel } from "../../src/model/models.js";
+
+describe("swapin ABA (swapin-recheck-key)", () => {
+  it("a keep-going hunt of linux-2.4.10-pre without swap-full-80 finds the data loss; the fix replays it clean", async () => {
+    const stop = new AbortController();
+    let found: Finding | undefined;
+    const r = await hunt({
+      model: "linux-2.4.10-pre",
+      without: ["swap-full-80"],
+      seed: 1,
+      keepGoing: true,
+      shrinkMs: 0,
+      executions: 1_000_000,
+      budgetMs: 600_000,
+      signal: stop.signal,
+      onFinding: (f) => {
+        if (f.signature === "data-lost@access") {
+          found = f;
+          stop.abort();
+        }
+      },
+    });
+    expect(found, r.findings.map((f) => f.signature).join(", ")).toBeDefined();
+    expect(found!.execution).toBe(731_668);
+    const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
+    const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]).flags);
+    expect(before.run(x).verdict?.signature).toBe("data-lost@access");
+    const fixed = await Replayer.create(
+      found!.repro.machine,
+      resolveModel("linux-2.4.10-pre", ["swapin-recheck-key"], ["swap-full-80"]).flags,
+    );
+    const after = fixed.run(x);
+    expect(after.verdict?.signature ?? "clean").toBe("clean");
+  }, 180_000);
+});
