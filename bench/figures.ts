@@ -9,7 +9,7 @@
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { Engine, wasmModule } from "../src/wasm/engine.js";
 import { SCHED } from "../src/wasm/abi.js";
 import { bulkMachineConfig, type MachineSizes } from "../src/bulk/config.js";
@@ -163,7 +163,10 @@ export async function benchHuntFrames(short: boolean): Promise<void> {
   json.huntFrames = out;
 }
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/cli.js");
+/** The installed `faultsim` (package.json bin), or dist/src/cli.js on a commit before src/bin.ts. */
+const CLI = ["bin.js", "cli.js"]
+  .map((f) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src", f))
+  .find((f) => existsSync(f))!;
 
 /** Median CPU and wall seconds of `reps` runs of a child process (its exit status checked). */
 function childFigure(args: string[], reps: number, okStatus: readonly number[]) {

@@ -12,18 +12,19 @@ import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js"
 import { safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig } from "./bulk/config.js";
-import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
-import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
+// What a run needs (the bulk loop, its checker, the trace readers, the series writer) is
+// loaded when a run starts: `--version`, `--help` and the other commands do not pay for it.
+import type { BulkOptions, BulkResult } from "./bulk/run.js";
 import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS } from "./workload/index.js";
-import { registerExploreCommands } from "./explore/cli.js";
-import { modelId } from "./report/version.js";
-import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
-import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
-import { modelsJson } from "./report/models-json.js";
-import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
+import { registerExploreCommands } from "./explore/register.js";
+import { modelId, versionLine } from "./report/version.js";
+import type { SeriesWriter } from "./bulk/series.js";
+import { TRACE_FORMATS, type TraceFormat } from "./trace/formats.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "./schema/versions.js";
+import type { RunJson } from "./schema/outputs.js";
 
 /** package.json's version, from src/ (ts) or dist/src/ (built). */
 function version(): string {
@@ -38,12 +39,6 @@ function version(): string {
     dir = path.dirname(dir);
   }
   return "0.0.0";
-}
-
-/** `faultsim --version`: the package version and the model build's id. */
-function versionLine(): string {
-  const id = modelId();
-  return id ? `${version()} (model build ${id})` : version();
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -259,6 +254,11 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
     { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
   );
   const workload = workloadOf(s);
+  const [{ runBulk }, { checkWorkload, loadBulkSources }, { openTrace, TraceFeed }] = await Promise.all([
+    import("./bulk/run.js"),
+    import("./bulk/sources.js"),
+    import("./trace/index.js"),
+  ]);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   const sources = await loadBulkSources();
   // A trace's records are fed as the CPUs drain their rings (src/trace).
@@ -295,7 +295,8 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
   const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
-  const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
+  const seriesMod = o.series === undefined ? undefined : await import("./bulk/series.js");
+  const seriesFormat = o.series === undefined ? undefined : seriesMod?.seriesFormatOf(o.series, o.seriesFormat);
   let series: SeriesWriter | undefined;
   let bar: { update(n: number): void; stop(): void } | undefined;
   // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
@@ -309,7 +310,7 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       budgetMs,
       onStart: async () => {
         // Created only now that the options are known good: a refused run leaves no file.
-        if (o.series !== undefined && seriesFormat) series = new SeriesWriter(o.series, seriesFormat);
+        if (o.series !== undefined && seriesFormat && seriesMod) series = new seriesMod.SeriesWriter(o.series, seriesFormat);
         if (s.trace) return undefined;
         bar = await progressBar(s.ops);
         return bar ? (done) => bar?.update(done) : undefined;
@@ -442,6 +443,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {
   if (o.json) {
+    const { modelsJson } = await import("./report/models-json.js"); // zod: loaded only here
     await writeOut(JSON.stringify(modelsJson()) + "\n");
     return 0;
   }
@@ -595,7 +597,9 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the command line on process.argv and settles the exit code: `node dist/src/cli.js`,
+ *  and src/bin.ts (the installed `faultsim`) for every command but `--version`. */
+export function runAsEntryPoint(): void {
   // A closed or full stdout (src/output.ts) may be reported before or after main() ends: the
   // exit code is settled from both, whichever comes last.
   let done: number | undefined;
@@ -608,3 +612,5 @@ if (isEntryPoint()) {
     process.exitCode = exitCodeWith(done);
   });
 }
+
+if (isEntryPoint()) runAsEntryPoint();

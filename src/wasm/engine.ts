@@ -2,8 +2,8 @@
 // and gives zero-copy typed-array views of its state. Views are rebuilt whenever the memory
 // has grown (growth detaches old ArrayBuffers).
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
 import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
@@ -92,32 +92,9 @@ export const DEFAULT_CONFIG: MachineConfig = {
   swapCluster: 32,
 };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** Project root, from src/wasm (ts) or dist/src/wasm (built). */
-const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
-
-/** The Wasm file `npm run build` writes (the JS twin in dist/jsmodel is built beside it). */
-export const BUILD_WASM = path.join(root, "build/faultsim.wasm");
-/** The same sources built without tracing (src/build/build-wasm.mjs): the hunt's search loop,
- *  campaign workers and bulk runs, which never trace, run ~7% faster on it. */
-export const BUILD_WASM_UNTRACED = path.join(root, "build/faultsim-untraced.wasm");
-
-/** Which build: "traced" can record a trace for a diagram, "untraced" cannot and is faster. */
-export type WasmBuild = "traced" | "untraced";
-
-/** The Wasm file the wasm backend loads: the build's file under build/, or a private build
- *  named by FAULTSIM_WASM (which lets a developer test it without touching build/). A private
- *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
- *  must search and replay on builds of the same sources. */
-export function wasmFile(build: WasmBuild = "traced"): string {
-  const own = process.env.FAULTSIM_WASM,
-    ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
-  if (build === "untraced") {
-    if (ownUntraced) return path.resolve(ownUntraced);
-    return own ? path.resolve(own) : BUILD_WASM_UNTRACED;
-  }
-  return own ? path.resolve(own) : BUILD_WASM;
-}
+// Where the builds are (src/wasm/files.ts: apart, so `faultsim --version` reads the model id
+// without loading the engine).
+export { BUILD_WASM, BUILD_WASM_UNTRACED, wasmFile, type WasmBuild } from "./files.js";
 
 const cachedModules = new Map<WasmBuild, WebAssembly.Module>();
 /** The compiled Wasm module of a build (compiled once per process; pass it to workers). */
@@ -133,7 +110,7 @@ export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
 let jsFactory: (() => ModelExports & { bind_memory(m: WebAssembly.Memory, base: number): void }) | undefined;
 async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
   if (!jsFactory) {
-    const url = new URL(`file://${path.join(root, "dist/jsmodel/model.js")}`);
+    const url = new URL(`file://${path.join(PROJECT_ROOT, "dist/jsmodel/model.js")}`);
     const mod = (await import(url.href)) as { createModel: NonNullable<typeof jsFactory> };
     jsFactory = mod.createModel;
   }
