@@ -251,9 +251,22 @@ export function clear_state(): void {
   mem_fill(G, 0, AGENTS + nAgents * AGENT_WORDS * 4 - G);
   // Areas swapon could use (the ones of the boot config), then the rest of the state.
   mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
+  bootOnFresh = memoryFresh;
+  memoryFresh = false;
+  // The first boot of an instance finds the config-sized arrays as memory was created or
+  // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
+  if (bootOnFresh) return;
   mem_fill(MMS, 0, OPS - MMS);
   mem_fill(IOQ, 0, region(R_END) - IOQ);
 }
+
+/** Until this instance first boots a machine, nothing has written its memory past the fixed
+ *  blocks (host writes go to config, op buffers and the choice log, which a boot leaves alone). */
+let memoryFresh: bool = true;
+/** Set during the first boot: the state arrays are zero, a boot need only write what is not
+ *  (swapfile.ts swap_map_init). machine.ts machine_boot clears it when done. */
+export let bootOnFresh: bool = false;
+export function end_boot(): void { bootOnFresh = false; }
 
 // ---- globals (G region) -----------------------------------------------------------
 export const G_NR_FREE: i32 = 0;          // free frames
