@@ -10,6 +10,7 @@ import { UsageError, InputError, InternalError } from "./errors.js";
 import { intOption, fractionOption, seedOption } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { safeText } from "./report/text.js";
+import { countText } from "./report/count.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig } from "./bulk/config.js";
 // What a run needs (the bulk loop, its checker, the trace readers, the series writer) is
@@ -400,7 +401,7 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
   };
 }
 
-const num = (n: number): string => Math.round(n).toLocaleString("en-US");
+const num = countText;
 const rate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 

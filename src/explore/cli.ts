@@ -6,6 +6,7 @@ import path from "node:path";
 import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { countText } from "../report/count.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
@@ -155,7 +156,7 @@ export function huntOptions(
   return { opts, out: o.out, workers, shard };
 }
 
-const num = (n: number): string => Math.round(n).toLocaleString("en-US");
+const num = countText;
 const rate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
 

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
+import { FNV_OFFSET, fnvWords } from "./fnv.js";
 import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
@@ -354,9 +355,9 @@ export class Engine {
    *  and a reset leaves those words as they were). */
   stateHash(): string {
     const I = this.I32;
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     const words = (from: number, to: number) => {
-      for (let i = from >> 2; i < to >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
+      h = fnvWords(I, from >> 2, to >> 2, h);
     };
     const stacks = this.region(R.STACKS),
       agents = this.region(R.AGENTS) >> 2;
