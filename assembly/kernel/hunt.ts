@@ -108,7 +108,7 @@ function fill_ops(s: i32): void {
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   const s = execution_seed(seedBase, n);
   cfg_set(CFG_SEED, s);
-  machine_boot();
+  machine_boot(true); // between executions: clear only what the last ones wrote
   fill_ops(s);
   for (let cpu = 0; cpu < nCpu; cpu++) cpu_ops_final(cpu, opsPerCpu);
   const r = run(maxSteps);

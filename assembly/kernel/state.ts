@@ -182,6 +182,7 @@ export function layout_value(k: i32): i32 {
 
 /** Every array's base from the configuration (module globals, region table); the size in units. */
 function plan_layout(): i32 {
+  clearWhole = true;
   nCpu = cfg(CFG_NCPU);
   DISK = nCpu;
   KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
@@ -243,8 +244,11 @@ function plan_layout(): i32 {
 }
 
 /** Zeroes every state region (not config, not op buffers, not the choice log, not the
- *  stack frames). */
-export function clear_state(): void {
+ *  stack frames). `touched`: only what the executions since the last whole clear can have
+ *  written (the hunt's boots between executions, kernel/hunt.ts); a host reset, a new
+ *  layout or the debug switch set_whole_clear clear whole. */
+export function clear_state(touched: bool): void {
+  const ioqTail = gget(G_IOQ_TAIL); // read before the globals go: the ring slots written
   // The words of agents this machine does not have stay as layout_machine zeroed them. The
   // stacks are not state: a frame is written whole when pushed (frame.ts push_frame) and
   // nothing reads above an agent's stack pointer (nor does engine.ts stateHash).
@@ -253,11 +257,47 @@ export function clear_state(): void {
   mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
   bootOnFresh = memoryFresh;
   memoryFresh = false;
+  bootFreeFrom = 0;
   // The first boot of an instance finds the config-sized arrays as memory was created or
   // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
-  if (bootOnFresh) return;
-  mem_fill(MMS, 0, OPS - MMS);
-  mem_fill(IOQ, 0, region(R_END) - IOQ);
+  if (bootOnFresh) {
+    clearWhole = false; // all zero: the touched bounds start from this boot
+    return;
+  }
+  if (!touched || clearWhole || wholeClearAlways) {
+    clearWhole = false;
+    mem_fill(MMS, 0, OPS - MMS);
+    mem_fill(IOQ, 0, region(R_END) - IOQ);
+    return;
+  }
+  clear_touched(ioqTail);
+}
+
+/** clear_state of what was touched. Frames: rmqueue (mm/page_alloc.ts) hands out the free
+ *  stack's top, so with lowFree the fewest free frames since the last boot, positions below
+ *  lowFree still hold their boot frames and only frames 0..nFrames - 1 - lowFree (the zero
+ *  page and those ever handed out: every frame a pte, list, hash chain or I/O names came
+ *  from there) can have per-frame words written. The I/O ring was written up to its tail. */
+function clear_touched(ioqTail: i32): void {
+  const bytes = (nFrames - lowFree) << 2;
+  mem_fill(MMS, 0, PG_COUNT - MMS);
+  mem_fill(PG_COUNT, 0, bytes);
+  mem_fill(PG_FLAGS, 0, bytes);
+  mem_fill(PG_INDEX, 0, bytes);
+  mem_fill(PG_CONTENT, 0, bytes);
+  mem_fill(PG_LRU_NEXT, 0, bytes);
+  mem_fill(PG_LRU_PREV, 0, bytes);
+  mem_fill(PG_LRU_NEXT + (nFrames << 2), 0, 8); // the list heads (swap.ts lru_active, lru_inactive)
+  mem_fill(PG_LRU_PREV + (nFrames << 2), 0, 8);
+  mem_fill(PG_HASH_NEXT, 0, bytes);
+  // machine_boot rewrites the free stack from lowFree up; its last position is written only
+  // by a free past a full stack (a double free the model reports), cleared in case.
+  st(FREE_STACK + ((nFrames - 1) << 2), 0);
+  bootFreeFrom = lowFree;
+  mem_fill(SWAP_MAP, 0, OPS - SWAP_MAP); // slots, hash heads, ptes, the generator: whole
+  const ioqSize = ioqMask + 1;
+  mem_fill(IOQ, 0, (ioqTail >= 0 && ioqTail < ioqSize ? ioqTail : ioqSize) << 3);
+  mem_fill(SWAP_TMP, 0, region(R_END) - SWAP_TMP);
 }
 
 /** Until this instance first boots a machine, nothing has written its memory past the fixed
@@ -266,7 +306,20 @@ let memoryFresh: bool = true;
 /** Set during the first boot: the state arrays are zero, a boot need only write what is not
  *  (swapfile.ts swap_map_init). machine.ts machine_boot clears it when done. */
 export let bootOnFresh: bool = false;
-export function end_boot(): void { bootOnFresh = false; }
+export function end_boot(): void {
+  bootOnFresh = false;
+  lowFree = gget(G_NR_FREE);
+}
+/** Set by a new layout: the touched bounds describe the last one, the next boot clears whole. */
+let clearWhole: bool = true;
+/** Debug and tests: every boot clears whole (the differential test of the touched clear). */
+let wholeClearAlways: bool = false;
+export function set_whole_clear(on: bool): void { wholeClearAlways = on; }
+/** The fewest free frames since the last boot (page_alloc.ts rmqueue keeps it). */
+let lowFree: i32 = 0;
+@inline export function note_free_count(n: i32): void { if (n < lowFree) lowFree = n; }
+/** The free-stack position machine_boot refills from: 0, or lowFree after a touched clear. */
+export let bootFreeFrom: i32 = 0;
 
 // ---- globals (G region) -----------------------------------------------------------
 export const G_NR_FREE: i32 = 0;          // free frames

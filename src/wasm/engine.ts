@@ -32,6 +32,8 @@ export interface ModelExports {
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;
+  /** Tests: 1 = the hunt's boots clear every array whole (not only what was touched). */
+  whole_clear(on: number): void;
   /** The op mix (src/explore/mix.ts): cumulative thresholds of write..swapoff, and the areas. */
   hunt_mix(write: number, read: number, fork: number, exit: number, munmap: number, wprotect: number, swapoff: number, areas: number): void;
   /** run()'s code, or RUN.CLEAN when the execution ended at rest and clean_at_rest found it clean. */
