@@ -188,10 +188,8 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const w = huntWorkloadOf(o);
   const m = e.m;
   const I = e.I32; // the layout is fixed from here on: memory does not grow
-  const U8 = e.U8;
   configureHuntWorkload(m, w);
   const g = e.region(R.GLOBALS) >> 2;
-  const logBase = e.region(R.LOG);
   const cpus = o.machine.cpus;
   // Everything the loop reads that no execution changes, in locals.
   const pct = schedCode === SCHED.PCT;
@@ -265,15 +263,10 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     steps += len;
     // The execution's fingerprint into the campaign hash (checkpoint.ts), and PCT's n of the
     // bound: the agents that ran.
-    let h = 0x811c9dc5;
-    let mask = 0;
-    for (let i = 0; i < len; i++) {
-      const a = U8[logBase + i];
-      mask |= 1 << (a & 15); // choiceAgent
-      h = Math.imul(h ^ a, 0x01000193);
-    }
+    // (FNV-1a over the choice log's bytes, computed in the model: kernel/hunt.ts execution_print.)
+    const h = m.hunt_print();
     seqPush(hash, h ^ len);
-    ranMask |= mask;
+    ranMask |= m.hunt_agents();
     // PCT's decisions: steps where a change point would be a preemption.
     const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;

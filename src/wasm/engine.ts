@@ -32,6 +32,10 @@ export interface ModelExports {
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;
+  /** The last execution's fingerprint, FNV-1a over its choice log (a signed 32-bit value). */
+  hunt_print(): number;
+  /** The agents that ran in the last execution, a bit each (after hunt_print). */
+  hunt_agents(): number;
   /** Tests: 1 = the hunt's boots clear every array whole (not only what was touched). */
   whole_clear(on: number): void;
   /** The op mix (src/explore/mix.ts): cumulative thresholds of write..swapoff, and the areas. */
