@@ -1,7 +1,7 @@
 // FNV-1a over 32-bit words, as engine.ts stateHash has always hashed the machine state, but
 // fast over the long zero runs of a large machine's state (a 1M-frame machine is mostly
 // frames no one touched): xor with 0 leaves h alone, so k zero words multiply h by FNV_PRIME^k,
-// computed by squaring. The same value as the word-by-word loop (test/wasm/fnv.test.ts).
+// computed by squaring. The same value as the word-by-word loop (test/engine/fnv.test.ts).
 
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
