@@ -110,11 +110,16 @@ export let TRACE: i32 = 0;
 export let IOQ: i32 = 0;
 export let WORKLOAD: i32 = 0;
 // The fused check at rest's scratch (rest.ts), per slot and per frame; laid out only for
-// machines of at most REST_MAX_FRAMES frames (its frame sets are 32-bit masks).
+// machines of at most REST_MAX_FRAMES frames and REST_MAX_SLOTS slots in all (every hunt
+// machine; a larger bulk machine is left to the host's passes rather than grow its layout).
 export let REST_SLOT_PTES: i32 = 0;   // per slot: swap ptes holding its entry
 export let REST_SLOT_CACHE: i32 = 0;  // per slot: the page a cache lookup of its entry returns, 0 none
 export let REST_FRAME_MAPS: i32 = 0;  // per frame: present ptes mapping it
-export const REST_MAX_FRAMES: i32 = 32;
+export let REST_FRAME_MARKS: i32 = 0; // per frame: met in a hash chain, on the free stack (rest.ts)
+export const REST_MAX_FRAMES: i32 = 65536;
+export const REST_MAX_SLOTS: i32 = 1 << 20;
+/** Whether this layout has the fused check's scratch (LAYOUT_REST_CHECK). */
+export let restCheck: bool = false;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
@@ -175,7 +180,7 @@ export function layout_value(k: i32): i32 {
     case LAYOUT_PAGES_SHIFT: return pagesShift;
     case LAYOUT_SLOTS_SHIFT: return slotsShift;
     case LAYOUT_HASH_SIZE: return hashMask + 1;
-    case LAYOUT_REST_CHECK: return nFrames <= REST_MAX_FRAMES ? 1 : 0;
+    case LAYOUT_REST_CHECK: return restCheck ? 1 : 0;
   }
   return -1;
 }
@@ -235,11 +240,13 @@ function plan_layout(): i32 {
   take(R_END, 0, 0);
   // Past the end of the state: reset leaves it alone and the host's state hash does not read
   // it (rest.ts writes it during a check, so it must not count as state).
-  const restSlots = nFrames <= REST_MAX_FRAMES ? totalSlots : 0;
-  const restFrames = nFrames <= REST_MAX_FRAMES ? nFrames : 0;
-  REST_SLOT_PTES = take(R_REST_SCRATCH, restSlots * 2 + restFrames, 4);
+  restCheck = nFrames <= REST_MAX_FRAMES && totalSlots <= REST_MAX_SLOTS;
+  const restSlots = restCheck ? totalSlots : 0;
+  const restFrames = restCheck ? nFrames : 0;
+  REST_SLOT_PTES = take(R_REST_SCRATCH, restSlots * 2 + restFrames * 2, 4);
   REST_SLOT_CACHE = REST_SLOT_PTES + restSlots * 4;
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
+  REST_FRAME_MARKS = REST_FRAME_MAPS + restFrames * 4;
   return bumpUnits;
 }
 
