@@ -12,7 +12,7 @@
 // every lock free. Its per-slot and per-frame counts and marks live in the R_REST_SCRATCH
 // region, past the end of the state, laid out for machines of at most REST_MAX_FRAMES frames
 // and REST_MAX_SLOTS slots (state.ts restCheck); on larger ones it answers false ("don't know").
-import { ld, st } from "./platform";
+import { ld, st, mem_fill } from "./platform";
 import {
   nFrames, nMm, nPages, nAgents, nSlots, slotsShift, nAreaSlots, hashMask, MAX_AREAS, HASH_HEAD, FREE_STACK,
   REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
@@ -122,7 +122,7 @@ function rest_slot(entry: i32): i32 {
  * Notes per slot the page a lookup of its entry returns: the first in its chain.
  */
 function swap_cache_hash_sound(): bool {
-  for (let f = 0; f < nFrames; f++) set_frame_marks(f, 0);
+  mem_fill(REST_FRAME_MARKS, 0, nFrames << 2);
   for (let b = 0; b <= hashMask; b++) {
     const head = HASH_HEAD + (b << 2);
     for (let f = ld(head); f != 0; f = hash_next(f)) {
@@ -155,7 +155,7 @@ function free_stack_sound(nFree: i32): bool {
 /** Every pte of a live mm reads the last value written to it (scanPtes); counts the present
  *  ptes per frame and the swap ptes per slot. */
 function ptes_read_last_writes(): bool {
-  for (let f = 0; f < nFrames; f++) set_frame_maps(f, 0);
+  mem_fill(REST_FRAME_MAPS, 0, nFrames << 2);
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0) continue;                      // no process in this mm
     for (let p = 0; p < nPages; p++) {
