@@ -9,8 +9,8 @@ import { workload_draw } from "./kernel/workload";
 import { sched_set_replay } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
-import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution } from "./kernel/hunt";
-import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset } from "./kernel/state";
+import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, execution_print, execution_agents } from "./kernel/hunt";
+import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
@@ -55,6 +55,13 @@ export function hunt_workload(ops: i32, writeBelow: i32, pages: i32, mms: i32, s
 export function hunt_mix(write: i32, read: i32, fork: i32, exit: i32, munmap: i32, wprotect: i32, swapoff: i32, areas: i32): void {
   set_hunt_mix(write, read, fork, exit, munmap, wprotect, swapoff, areas);
 }
+/** The last execution's fingerprint: FNV-1a over its choice log's bytes (kernel/hunt.ts). */
+export function hunt_print(): i32 { return execution_print(); }
+/** The agents that ran in the last execution, a bit each (after hunt_print). */
+export function hunt_agents(): i32 { return execution_agents(); }
+/** Tests: 1 = the hunt's boots between executions clear every array whole, as a host reset
+ *  does, instead of only what the last executions touched (kernel/state.ts clear_state). */
+export function whole_clear(on: i32): void { set_whole_clear(on != 0); }
 /** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
 /** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a

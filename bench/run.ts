@@ -14,8 +14,12 @@
 //   hunt      executions/s on linux-2.4.16 (hunt() and the worker campaign path); time to the
 //             first swap-cache duplicate on linux-2.4.10-pre from random seeds, PCT and random;
 //             PCT's observed duplicate hits per execution beside its bound, depth 1, 2, 3
+//   pressure, cpus, frames, cold: issue 12's figures per CPU-second (bench/figures.ts)
+//
+// `--json FILE` writes the JSON object to a new FILE as well, for `node dist/bench/compare.js
+// A.json B.json` (bench/compare.ts).
 import { Bench, type Task } from "tinybench";
-import { fork } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Engine, wasmModule, type Backend } from "../src/wasm/engine.js";
@@ -36,17 +40,10 @@ import type { HuntWorkload } from "../src/explore/workload.js";
 import { configureGenerator, drawOps } from "../src/workload/generator.js";
 import { openTrace, TraceFeed } from "../src/trace/index.js";
 import { OP, opKind, opMm, opPage } from "../src/wasm/abi.js";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import path from "node:path";
-
-type Row = { measure: string; value: string; note?: string };
-const rows: Row[] = [];
-const json: Record<string, unknown> = { bench: "faultsim" };
-const row = (measure: string, value: string, note = "") => {
-  rows.push({ measure, value, note });
-  process.stderr.write(`  ${measure}: ${value}\n`); // progress while the rest runs
-};
-const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K` : n.toFixed(n < 10 ? 2 : 0));
+import { fmt, json, row, rows } from "./report.js";
+import { benchCold, benchCpus, benchHuntFrames, benchPressure } from "./figures.js";
 
 // ---- the bulk configurations ----
 
@@ -518,8 +515,12 @@ const SECTIONS: Record<string, (short: boolean) => Promise<void>> = {
   hunt: benchHuntRate,
   duplicate: benchTimeToDuplicate,
   pct: benchPctBound,
+  pressure: benchPressure,
+  cpus: benchCpus,
+  frames: benchHuntFrames,
+  cold: benchCold,
 };
-const USAGE = `usage: node dist/bench/run.js [--short] [--only ${Object.keys(SECTIONS).join(",")}]`;
+const USAGE = `usage: node dist/bench/run.js [--short] [--only ${Object.keys(SECTIONS).join(",")}] [--json FILE]`;
 
 function usage(msg: string): never {
   process.stderr.write(`bench: ${msg} (${USAGE})\n`);
@@ -527,8 +528,9 @@ function usage(msg: string): never {
 }
 
 /** The sections to run: all, or those named by --only (comma-separated). */
-function parseArgs(args: string[]): { short: boolean; sections: string[] } {
+function parseArgs(args: string[]): { short: boolean; sections: string[]; jsonFile?: string } {
   let short = false;
+  let jsonFile: string | undefined;
   let sections = Object.keys(SECTIONS);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -538,17 +540,31 @@ function parseArgs(args: string[]): { short: boolean; sections: string[] } {
       if (!list) usage("--only needs a list of sections");
       sections = list.split(",").filter(Boolean);
       for (const s of sections) if (!(s in SECTIONS)) usage(`unknown section '${s}'`);
+    } else if (a === "--json") {
+      jsonFile = args[++i];
+      if (!jsonFile) usage("--json needs a file");
+      if (existsSync(jsonFile)) usage(`--json ${jsonFile}: the file exists (never overwritten)`);
     } else usage(`unknown argument '${a}'`);
   }
-  return { short, sections };
+  return { short, sections, jsonFile };
+}
+
+/** The commit the bench runs on, and whether the tree has changes (for comparing files). */
+function gitCommit(): string | undefined {
+  const git = (...a: string[]) => spawnSync("git", a, { encoding: "utf8" });
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.status !== 0) return undefined;
+  const dirty = git("status", "--porcelain", "--untracked-files=no").stdout.trim() !== "";
+  return head.stdout.trim() + (dirty ? "+changes" : "");
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--rss-probe") return rssProbe();
-  const { short, sections } = parseArgs(args);
+  const { short, sections, jsonFile } = parseArgs(args);
   json.short = short;
   json.node = process.version;
+  json.commit = gitCommit();
   const t0 = performance.now();
   for (const s of sections) await SECTIONS[s](short);
   json.seconds = (performance.now() - t0) / 1000;
@@ -563,6 +579,11 @@ async function main(): Promise<void> {
   );
   for (const r of rows) console.log(`  ${r.measure.padEnd(w)}  ${r.value.padStart(v)}  ${r.note ?? ""}`);
   console.log("BENCH_JSON " + JSON.stringify(json));
+  if (jsonFile) {
+    const tmp = `${jsonFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(json, null, 1) + "\n");
+    renameSync(tmp, jsonFile);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -17,7 +17,7 @@ import { checkInvariants } from "./invariants/check.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
-import { registerExploreCommands } from "./commands/hunt.js";
+import { registerExploreCommands } from "./explore/register.js";
 import { faultsimVersion as version, modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
@@ -571,7 +571,9 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the command line on process.argv and settles the exit code: `node dist/src/cli.js`,
+ *  and src/bin.ts (the installed `faultsim`) for every command but `--version`. */
+export function runAsEntryPoint(): void {
   // A closed or full stdout (src/output.ts) may be reported before or after main() ends: the
   // exit code is settled from both, whichever comes last.
   let done: number | undefined;
@@ -584,3 +586,5 @@ if (isEntryPoint()) {
     process.exitCode = exitCodeWith(done);
   });
 }
+
+if (isEntryPoint()) runAsEntryPoint();

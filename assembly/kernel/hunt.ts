@@ -10,9 +10,9 @@
 // An execution that ends at rest is checked here too (rest.ts, the host's fused pass) and
 // answered RUN_CLEAN when clean: the host then has nothing to check. RUN_DONE from here means
 // "not clean by the fused pass": the host's full passes say what is wrong.
-import { imul, irem, st } from "./platform";
+import { imul, irem, st, ld8 } from "./platform";
 import { cfg_set, CFG_SEED } from "./config";
-import { nCpu, cpu_op_addr } from "./state";
+import { nCpu, cpu_op_addr, LOG, gget, G_STEP } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
@@ -108,9 +108,30 @@ function fill_ops(s: i32): void {
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   const s = execution_seed(seedBase, n);
   cfg_set(CFG_SEED, s);
-  machine_boot();
+  machine_boot(true); // between executions: clear only what the last ones wrote
   fill_ops(s);
   for (let cpu = 0; cpu < nCpu; cpu++) cpu_ops_final(cpu, opsPerCpu);
   const r = run(maxSteps);
   return r == RUN_DONE && clean_at_rest() ? RUN_CLEAN : r;
 }
+
+/** The agents that made the last execution's steps, a bit each (after execution_print). */
+let printMask: i32 = 0;
+
+/** The last execution's fingerprint for the host's campaign hash (src/explore/hunt.ts):
+ *  FNV-1a over its choice log, one byte per step, as the host hashed it (the same bytes,
+ *  read here so that a cold process does not run the loop in an interpreter). Also notes
+ *  the agents that ran: execution_agents. */
+export function execution_print(): i32 {
+  const len = gget(G_STEP);
+  let h: i32 = 0x811c9dc5;
+  let mask: i32 = 0;
+  for (let i = 0; i < len; i++) {
+    const a = ld8(LOG + i);
+    mask |= 1 << (a & 15); // the step's agent (frame.ts choice log encoding)
+    h = imul(h ^ a, 0x01000193);
+  }
+  printMask = mask;
+  return h;
+}
+export function execution_agents(): i32 { return printMask; }

@@ -4,7 +4,7 @@ import { ld } from "./platform";
 import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
 import {
   nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, ag_get, ag_set, clear_state,
-  reload_flags, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
+  reload_flags, end_boot, bootFreeFrom, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
   AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
@@ -51,19 +51,21 @@ export function set_stop_at_op_end(on: bool): void { stopAtOpEnd = on; }
  *  configured swap areas swapped on, agents at rest. Op buffers are kept; a CPU with no op
  *  waiting is parked until the host adds some. */
 export function machine_reset(): void {
-  machine_boot();
+  machine_boot(false);
   for (let c = 0; c < nCpu; c++) park_if_no_ops(c);
 }
 
-/** machine_reset but the parking: every CPU runnable, its op ring empty. */
-export function machine_boot(): void {
-  clear_state();
+/** machine_reset but the parking: every CPU runnable, its op ring empty. `touched`: clear
+ *  only what the last executions wrote (state.ts clear_state; the hunt's own boots). */
+export function machine_boot(touched: bool): void {
+  clear_state(touched);
   reload_flags();
   // Frames: frame 0 is the reserved zero page; the rest on the free stack, lowest on top.
   set_page_count(ZERO_PAGE, 1);
   set_page_flags(ZERO_PAGE, PG_RESERVED | PG_UPTODATE | PG_INUSE);
-  let n = 0;
-  for (let f = nFrames - 1; f >= 1; f--) { st(FREE_STACK + (n << 2), f); n++; }
+  // Position n holds frame nFrames - 1 - n; below bootFreeFrom they still do.
+  let n = bootFreeFrom;
+  for (let f = nFrames - 1 - n; f >= 1; f--) { st(FREE_STACK + (n << 2), f); n++; }
   gset(G_NR_FREE, n);
   lru_init();
   for (let mm = 0; mm < nMm; mm++) mm_set(mm, MM_USERS, 1);
@@ -89,6 +91,7 @@ export function machine_boot(): void {
   gset(G_STEP, 0);
   rng_seed(cfg(CFG_SEED));
   sched_reset();
+  end_boot();
 }
 
 /** Host wrote ops for cpu up to `tail` (a running count). */

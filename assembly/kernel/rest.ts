@@ -9,13 +9,13 @@
 // invariant goes into both.
 //
 // At rest nothing holds a temporary reference or a lock, so every count must be exact and
-// every lock free. Frame sets are 32-bit masks, so the pass applies only to machines of at
-// most REST_MAX_FRAMES frames; on larger ones it answers false ("don't know"). Its per-slot
-// and per-frame counts live in the R_REST_SCRATCH region, past the end of the state.
-import { ld, st } from "./platform";
+// every lock free. Its per-slot and per-frame counts and marks live in the R_REST_SCRATCH
+// region, past the end of the state, laid out for machines of at most REST_MAX_FRAMES frames
+// and REST_MAX_SLOTS slots (state.ts restCheck); on larger ones it answers false ("don't know").
+import { ld, st, mem_fill } from "./platform";
 import {
   nFrames, nMm, nPages, nAgents, nSlots, slotsShift, nAreaSlots, hashMask, MAX_AREAS, HASH_HEAD, FREE_STACK,
-  REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_MAX_FRAMES,
+  REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
   gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
   mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
@@ -37,6 +37,11 @@ const NO_PAGE: i32 = 0;
 @inline function set_slot_cache(s: i32, f: i32): void { st(REST_SLOT_CACHE + (s << 2), f); }
 @inline function frame_maps(f: i32): i32 { return ld(REST_FRAME_MAPS + (f << 2)); }
 @inline function set_frame_maps(f: i32, v: i32): void { st(REST_FRAME_MAPS + (f << 2), v); }
+@inline function frame_marks(f: i32): i32 { return ld(REST_FRAME_MARKS + (f << 2)); }
+@inline function set_frame_marks(f: i32, v: i32): void { st(REST_FRAME_MARKS + (f << 2), v); }
+/** Frame marks: met in a hash chain (swap_cache_hash_sound), on the free stack (free_stack_sound). */
+const MARK_HASHED: i32 = 1;
+const MARK_FREE: i32 = 2;
 
 /** The machine's own areas: those with a swap map (and scratch). The others never swapped on. */
 @inline function own_areas(): i32 { return nAreaSlots < MAX_AREAS ? nAreaSlots : MAX_AREAS; }
@@ -45,7 +50,7 @@ const NO_PAGE: i32 = 0;
  *  large for the pass, or in the one case of doubt (an area beyond the machine's own in use
  *  or locked), where the full passes decide. Allocates nothing. */
 export function clean_at_rest(): bool {
-  if (nFrames > REST_MAX_FRAMES) return false;
+  if (!restCheck) return false;
   if (!locks_free()) return false;
   const freeSlots = usable_free_slots();
   if (freeSlots < 0) return false;
@@ -119,12 +124,12 @@ function rest_slot(entry: i32): i32 {
  * Notes per slot the page a lookup of its entry returns: the first in its chain.
  */
 function swap_cache_hash_sound(): bool {
-  let hashed = 0; // frames met in the chains
+  mem_fill(REST_FRAME_MARKS, 0, nFrames << 2);
   for (let b = 0; b <= hashMask; b++) {
     const head = HASH_HEAD + (b << 2);
     for (let f = ld(head); f != 0; f = hash_next(f)) {
-      if (f < 0 || f >= nFrames || ((hashed >>> f) & 1) != 0) return false; // cache-page:hash-chain
-      hashed |= 1 << f;
+      if (f < 0 || f >= nFrames || (frame_marks(f) & MARK_HASHED) != 0) return false; // cache-page:hash-chain
+      set_frame_marks(f, MARK_HASHED);
       if ((page_flags(f) & PG_SWAPCACHE) == 0) return false;      // cache-page:hashed-not-cached
       const entry = page_index(f);
       if (bucket(entry) != head) return false;                    // cache-page:index
@@ -139,13 +144,12 @@ function swap_cache_hash_sound(): bool {
 /** The free stack (checkFreeList): nFree distinct frames, none the zero page, none in use. */
 function free_stack_sound(nFree: i32): bool {
   if (nFree < 0 || nFree > nFrames) return false;                 // bug-on:free-list
-  let onStack = 0;
   for (let i = 0; i < nFree; i++) {
     const f = ld(FREE_STACK + (i << 2));
-    if (f <= 0 || f >= nFrames || ((onStack >>> f) & 1) != 0 || (page_flags(f) & PG_INUSE) != 0) {
+    if (f <= 0 || f >= nFrames || (frame_marks(f) & MARK_FREE) != 0 || (page_flags(f) & PG_INUSE) != 0) {
       return false;                                               // bug-on:free-list
     }
-    onStack |= 1 << f;
+    set_frame_marks(f, frame_marks(f) | MARK_FREE);
   }
   return true;
 }
@@ -153,7 +157,7 @@ function free_stack_sound(nFree: i32): bool {
 /** Every pte of a live mm reads the last value written to it (scanPtes); counts the present
  *  ptes per frame and the swap ptes per slot. */
 function ptes_read_last_writes(): bool {
-  for (let f = 0; f < nFrames; f++) set_frame_maps(f, 0);
+  mem_fill(REST_FRAME_MAPS, 0, nFrames << 2);
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0) continue;                      // no process in this mm
     for (let p = 0; p < nPages; p++) {

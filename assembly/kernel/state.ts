@@ -110,11 +110,16 @@ export let TRACE: i32 = 0;
 export let IOQ: i32 = 0;
 export let WORKLOAD: i32 = 0;
 // The fused check at rest's scratch (rest.ts), per slot and per frame; laid out only for
-// machines of at most REST_MAX_FRAMES frames (its frame sets are 32-bit masks).
+// machines of at most REST_MAX_FRAMES frames and REST_MAX_SLOTS slots in all (every hunt
+// machine; a larger bulk machine is left to the host's passes rather than grow its layout).
 export let REST_SLOT_PTES: i32 = 0;   // per slot: swap ptes holding its entry
 export let REST_SLOT_CACHE: i32 = 0;  // per slot: the page a cache lookup of its entry returns, 0 none
 export let REST_FRAME_MAPS: i32 = 0;  // per frame: present ptes mapping it
-export const REST_MAX_FRAMES: i32 = 32;
+export let REST_FRAME_MARKS: i32 = 0; // per frame: met in a hash chain, on the free stack (rest.ts)
+export const REST_MAX_FRAMES: i32 = 65536;
+export const REST_MAX_SLOTS: i32 = 1 << 20;
+/** Whether this layout has the fused check's scratch (LAYOUT_REST_CHECK). */
+export let restCheck: bool = false;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
@@ -175,13 +180,14 @@ export function layout_value(k: i32): i32 {
     case LAYOUT_PAGES_SHIFT: return pagesShift;
     case LAYOUT_SLOTS_SHIFT: return slotsShift;
     case LAYOUT_HASH_SIZE: return hashMask + 1;
-    case LAYOUT_REST_CHECK: return nFrames <= REST_MAX_FRAMES ? 1 : 0;
+    case LAYOUT_REST_CHECK: return restCheck ? 1 : 0;
   }
   return -1;
 }
 
 /** Every array's base from the configuration (module globals, region table); the size in units. */
 function plan_layout(): i32 {
+  clearWhole = true;
   nCpu = cfg(CFG_NCPU);
   DISK = nCpu;
   KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
@@ -234,26 +240,93 @@ function plan_layout(): i32 {
   take(R_END, 0, 0);
   // Past the end of the state: reset leaves it alone and the host's state hash does not read
   // it (rest.ts writes it during a check, so it must not count as state).
-  const restSlots = nFrames <= REST_MAX_FRAMES ? totalSlots : 0;
-  const restFrames = nFrames <= REST_MAX_FRAMES ? nFrames : 0;
-  REST_SLOT_PTES = take(R_REST_SCRATCH, restSlots * 2 + restFrames, 4);
+  restCheck = nFrames <= REST_MAX_FRAMES && totalSlots <= REST_MAX_SLOTS;
+  const restSlots = restCheck ? totalSlots : 0;
+  const restFrames = restCheck ? nFrames : 0;
+  REST_SLOT_PTES = take(R_REST_SCRATCH, restSlots * 2 + restFrames * 2, 4);
   REST_SLOT_CACHE = REST_SLOT_PTES + restSlots * 4;
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
+  REST_FRAME_MARKS = REST_FRAME_MAPS + restFrames * 4;
   return bumpUnits;
 }
 
 /** Zeroes every state region (not config, not op buffers, not the choice log, not the
- *  stack frames). */
-export function clear_state(): void {
+ *  stack frames). `touched`: only what the executions since the last whole clear can have
+ *  written (the hunt's boots between executions, kernel/hunt.ts); a host reset, a new
+ *  layout or the debug switch set_whole_clear clear whole. */
+export function clear_state(touched: bool): void {
+  const ioqTail = gget(G_IOQ_TAIL); // read before the globals go: the ring slots written
   // The words of agents this machine does not have stay as layout_machine zeroed them. The
   // stacks are not state: a frame is written whole when pushed (frame.ts push_frame) and
   // nothing reads above an agent's stack pointer (nor does engine.ts stateHash).
   mem_fill(G, 0, AGENTS + nAgents * AGENT_WORDS * 4 - G);
   // Areas swapon could use (the ones of the boot config), then the rest of the state.
   mem_fill(AREAS, 0, nAreaSlots * AREA_WORDS * 4);
-  mem_fill(MMS, 0, OPS - MMS);
-  mem_fill(IOQ, 0, region(R_END) - IOQ);
+  bootOnFresh = memoryFresh;
+  memoryFresh = false;
+  bootFreeFrom = 0;
+  // The first boot of an instance finds the config-sized arrays as memory was created or
+  // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
+  if (bootOnFresh) {
+    clearWhole = false; // all zero: the touched bounds start from this boot
+    return;
+  }
+  if (!touched || clearWhole || wholeClearAlways) {
+    clearWhole = false;
+    mem_fill(MMS, 0, OPS - MMS);
+    mem_fill(IOQ, 0, region(R_END) - IOQ);
+    return;
+  }
+  clear_touched(ioqTail);
 }
+
+/** clear_state of what was touched. Frames: rmqueue (mm/page_alloc.ts) hands out the free
+ *  stack's top, so with lowFree the fewest free frames since the last boot, positions below
+ *  lowFree still hold their boot frames and only frames 0..nFrames - 1 - lowFree (the zero
+ *  page and those ever handed out: every frame a pte, list, hash chain or I/O names came
+ *  from there) can have per-frame words written. The I/O ring was written up to its tail. */
+function clear_touched(ioqTail: i32): void {
+  const bytes = (nFrames - lowFree) << 2;
+  mem_fill(MMS, 0, PG_COUNT - MMS);
+  mem_fill(PG_COUNT, 0, bytes);
+  mem_fill(PG_FLAGS, 0, bytes);
+  mem_fill(PG_INDEX, 0, bytes);
+  mem_fill(PG_CONTENT, 0, bytes);
+  mem_fill(PG_LRU_NEXT, 0, bytes);
+  mem_fill(PG_LRU_PREV, 0, bytes);
+  mem_fill(PG_LRU_NEXT + (nFrames << 2), 0, 8); // the list heads (swap.ts lru_active, lru_inactive)
+  mem_fill(PG_LRU_PREV + (nFrames << 2), 0, 8);
+  mem_fill(PG_HASH_NEXT, 0, bytes);
+  // machine_boot rewrites the free stack from lowFree up; its last position is written only
+  // by a free past a full stack (a double free the model reports), cleared in case.
+  st(FREE_STACK + ((nFrames - 1) << 2), 0);
+  bootFreeFrom = lowFree;
+  mem_fill(SWAP_MAP, 0, OPS - SWAP_MAP); // slots, hash heads, ptes, the generator: whole
+  const ioqSize = ioqMask + 1;
+  mem_fill(IOQ, 0, (ioqTail >= 0 && ioqTail < ioqSize ? ioqTail : ioqSize) << 3);
+  mem_fill(SWAP_TMP, 0, region(R_END) - SWAP_TMP);
+}
+
+/** Until this instance first boots a machine, nothing has written its memory past the fixed
+ *  blocks (host writes go to config, op buffers and the choice log, which a boot leaves alone). */
+let memoryFresh: bool = true;
+/** Set during the first boot: the state arrays are zero, a boot need only write what is not
+ *  (swapfile.ts swap_map_init). machine.ts machine_boot clears it when done. */
+export let bootOnFresh: bool = false;
+export function end_boot(): void {
+  bootOnFresh = false;
+  lowFree = gget(G_NR_FREE);
+}
+/** Set by a new layout: the touched bounds describe the last one, the next boot clears whole. */
+let clearWhole: bool = true;
+/** Debug and tests: every boot clears whole (the differential test of the touched clear). */
+let wholeClearAlways: bool = false;
+export function set_whole_clear(on: bool): void { wholeClearAlways = on; }
+/** The fewest free frames since the last boot (page_alloc.ts rmqueue keeps it). */
+let lowFree: i32 = 0;
+@inline export function note_free_count(n: i32): void { if (n < lowFree) lowFree = n; }
+/** The free-stack position machine_boot refills from: 0, or lowFree after a touched clear. */
+export let bootFreeFrom: i32 = 0;
 
 // ---- globals (G region) -----------------------------------------------------------
 export const G_NR_FREE: i32 = 0;          // free frames

@@ -10,7 +10,7 @@
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
-  gget, gset, gadd, FREE_STACK, G_NR_FREE, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  gget, gset, gadd, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
@@ -39,6 +39,7 @@ export function rmqueue(): i32 {
   if (n == 0) return 0;
   const f = ld(FREE_STACK + ((n - 1) << 2));
   gset(G_NR_FREE, n - 1);
+  note_free_count(n - 1); // what the next touched clear clears (kernel/state.ts)
   set_page_count(f, 1);
   set_page_flags(f, PG_INUSE);
   set_page_index(f, 0);

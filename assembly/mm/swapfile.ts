@@ -12,6 +12,7 @@ import {
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
+  bootOnFresh,
 } from "../kernel/state";
 import { cfg, CFG_PAGE_CLUSTER, CFG_AREA_PRIO_EQUAL } from "../kernel/config";
 import { mem_fill, imul } from "../kernel/platform";
@@ -115,9 +116,12 @@ function swap_list_link(a: i32): void {
 /** A fresh swap map: all slots free, the header slot 0 BAD, no temporary refs. */
 function swap_map_init(a: i32): void {
   const base = a << slotsShift;
-  for (let s = 0; s < nSlots; s++) set_swap_count(base + s, 0);
+  if (!bootOnFresh) {
+    // A boot on fresh memory finds these zero already (state.ts clear_state).
+    for (let s = 0; s < nSlots; s++) set_swap_count(base + s, 0);
+    mem_fill(SWAP_TMP + (base << 2), 0, nSlots << 2);
+  }
   set_swap_count(base, SWAP_MAP_BAD);
-  mem_fill(SWAP_TMP + (base << 2), 0, nSlots << 2);
 }
 
 /** The priority an area gets when swapped on (boot and sys_swapon alike): all equal (round

@@ -1,10 +1,10 @@
 // `faultsim hunt` and `faultsim replay`. Errors are thrown as UsageError / InputError /
 // InternalError and turned into one line and exit 2 / 2 / 3 by src/cli.ts; a violation found
 // (or reproduced) sets process.exitCode = 1.
-import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MAX } from "../options.js";
+import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "../options.js";
 import path from "node:path";
 import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
 import { resolveModel } from "../model/models.js";
@@ -24,7 +24,7 @@ import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { mergeStreams, mergeText } from "../explore/merge.js";
 import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
 
-export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
+export { HUNT_DEFAULT_MODEL } from "../explore/defaults.js";
 
 /** `faultsim hunt`'s options as commander hands them over (strings, as typed). */
 export interface HuntCli {
@@ -471,7 +471,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
   };
 }
 
-async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
+export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o);
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
@@ -639,7 +639,7 @@ function earlierFindings(plan: HuntPlan, r: HuntResult): EarlierFinding[] {
 }
 
 /** `faultsim merge FILES...`. */
-async function mergeCommand(files: string[], o: { json?: boolean }): Promise<void> {
+export async function mergeCommand(files: string[], o: { json?: boolean }): Promise<void> {
   const m = mergeStreams(files);
   process.stdout.write(o.json ? JSON.stringify({ command: "merge", ...m }) + "\n" : mergeText(m));
   if (m.signatures.length > 0) process.exitCode = 1;
@@ -666,7 +666,7 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
-async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
+export async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
   const repro = loadRepro(file);
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);
@@ -705,82 +705,4 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
     );
   }
   if (r.reproduced) process.exitCode = 1;
-}
-
-export function registerExploreCommands(program: Command): void {
-  const d = HUNT_MACHINE;
-  program
-    .command("hunt")
-    .description(
-      "many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file",
-    )
-    .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .addOption(new Option("--sched <kind>", "scheduler").choices(["pct", "random"]).default(HUNT_DEFAULTS.sched))
-    .option("--depth <d>", "PCT bug depth (1..9)", String(HUNT_DEFAULTS.depth))
-    .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
-    .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
-    .option("--executions <n>", "stop after this many executions (default: only the budget)")
-    .option(
-      "--ops <n>",
-      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`,
-    )
-    .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
-    .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
-    .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
-    .option("--slots <n>", "swap slots, slot 0 is the header (2..65536)", String(d.slotsPerArea))
-    .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
-    .option("--kswapd", "run kswapd beside direct reclaim (default)")
-    .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
-    .option("--no-threads", "each CPU its own process (default: threads of one mm)")
-    .option("--write-ratio <p>", "fraction of ops that write (without --mix)", String(HUNT_DEFAULTS.writeRatio))
-    .option(
-      "--mix <rates>",
-      "op mix: kind=rate,... of read, write, fork, exit, munmap, wprotect, swapoff, swapon, or `all` (default: reads and writes by --write-ratio)",
-    )
-    .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
-    .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
-    .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
-    .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
-    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
-    .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
-    .option("--json", "print one JSON object on stdout")
-    .option(
-      "--jsonl <file>",
-      "write one JSON line per event (start, progress, finding, end) to a new file, or - for stdout (the summary then goes to stderr)",
-    )
-    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
-    .option(
-      "--workers <n>",
-      "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)",
-      "1",
-    )
-    .option(
-      "--shard <i/n>",
-      "run part i (0-based) of n disjoint parts of the campaign's executions (of --executions, or of all 2^32); n alone: the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). Runs the engine of --workers",
-    )
-    .option(
-      "--resume <file>",
-      "continue the killed campaign whose --jsonl stream is FILE from its last checkpoint, appending to it (its options are FILE's; --budget-ms gives this leg a budget of its own)",
-    )
-    .action(huntCommand);
-
-  program
-    .command("merge")
-    .description(
-      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash",
-    )
-    .argument("<files...>", "event streams written by hunt --jsonl")
-    .option("--json", "print one JSON object on stdout")
-    .action(mergeCommand);
-
-  program
-    .command("replay")
-    .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
-    .argument("<file>", "repro file written by hunt")
-    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
-    .option("--json", "print one JSON object on stdout")
-    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
-    .action(replayCommand);
 }

@@ -143,41 +143,9 @@ export interface HuntResult extends HuntSummary {
   findings: Finding[];
 }
 
-/**
- * Ops per CPU in an execution, by scheduler (`--ops` overrides): enough for a page to be
- * written, swapped out, dropped from the cache and faulted back; few enough that PCT's k
- * (decisions per execution) stays small, as its bound falls as k^(d-1). Measured on the
- * faithful models and the hunt machine (3 CPUs, page_cluster 1, pages_min 1), 10 hunt seeds
- * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
- * (`node shape-style runs, see bench/hunt-figures.ts first`):
- *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
- *   random:      5 ops 123 / 183, 6 ops 41 / 86, 8 ops 27 / 84 (mostly Hugh's vm_swap_full
- *                route; 8-op executions run at a third of the 6-op rate)
- */
-export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
-
-export const HUNT_DEFAULTS = {
-  // PCT, with its bound. The seed's duplicate needs about three ordered preemptions (e.g. the
-  // faulting CPU stopped after it read the swap pte, so the disk and kswapd drop the old
-  // page from the cache first; kswapd stopped between get_swap_page and add_to_swap_cache
-  // while the CPU's readahead reads that entry into a page of its own). Measured on
-  // linux-2.4.10-pre with this machine and workload, duplicates per 100K executions (300K
-  // each): PCT depth 1 and 2: none; depth 3: 7; depth 4: 18; depth 5: 19; uniform random:
-  // 50 (but PCT's executions are longer: kswapd ranks above the CPUs). Depth 4: the first
-  // duplicate in ~30 ms (median), and a bound one can still state.
-  sched: "pct" as SchedKind,
-  depth: 4,
-  seed: 1,
-  budgetMs: 10_000,
-  executions: Number.POSITIVE_INFINITY,
-  // The default scheduler's (HUNT_OPS_PER_CPU).
-  opsPerCpu: HUNT_OPS_PER_CPU.pct,
-  shareMm: true,
-  writeRatio: 0.5,
-  keepGoing: false,
-  backend: "wasm" as Backend,
-  shrinkMs: 5_000,
-};
+// The hunt's defaults live apart (src/explore/defaults.ts) so that the command line can
+// state them without loading the hunt (cold start).
+export { HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "./defaults.js";
 
 /** First guess of k, before any execution was observed. */
 const INITIAL_PCT_K = 64;
@@ -221,10 +189,8 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const w = huntWorkloadOf(o);
   const m = e.m;
   const I = e.I32; // the layout is fixed from here on: memory does not grow
-  const U8 = e.U8;
   configureHuntWorkload(m, w);
   const g = e.region(R.GLOBALS) >> 2;
-  const logBase = e.region(R.LOG);
   const cpus = o.machine.cpus;
   // Everything the loop reads that no execution changes, in locals.
   const pct = schedCode === SCHED.PCT;
@@ -298,15 +264,10 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     steps += len;
     // The execution's fingerprint into the campaign hash (checkpoint.ts), and PCT's n of the
     // bound: the agents that ran.
-    let h = 0x811c9dc5;
-    let mask = 0;
-    for (let i = 0; i < len; i++) {
-      const a = U8[logBase + i];
-      mask |= 1 << (a & 15); // choiceAgent
-      h = Math.imul(h ^ a, 0x01000193);
-    }
+    // (FNV-1a over the choice log's bytes, computed in the model: kernel/hunt.ts execution_print.)
+    const h = m.hunt_print();
     seqPush(hash, h ^ len);
-    ranMask |= mask;
+    ranMask |= m.hunt_agents();
     // PCT's decisions: steps where a change point would be a preemption.
     const decisions = pct ? I[decisionsAt] : len;
     decisionSum += decisions;

@@ -88,7 +88,8 @@ class Layout {
   /** Areas the machine has (a swap map each); MAX_AREAS areas are checked. */
   readonly nAreas: number;
   readonly hashSize: number;
-  /** Frames fit a 32-bit mask: the model's fused check at rest (clean_at_rest) applies. */
+  /** The layout has the fused check's scratch (at most REST_MAX_FRAMES frames and REST_MAX_SLOTS
+   *  slots, assembly/kernel/state.ts): the model's check at rest (clean_at_rest) applies. */
   readonly small: boolean;
   // word indices into I32 (halfword index for the swap map)
   readonly G: number;

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { BUILD_WASM, wasmFile, type Backend } from "../wasm/engine.js";
+import type { Backend } from "../wasm/engine.js";
+import { BUILD_WASM, wasmFile } from "../wasm/files.js";
 
 let cached: string | undefined;
 
@@ -59,3 +60,9 @@ export const modelId = (backend: Backend = "wasm"): string | undefined => modelB
 
 /** x/name.wasm → x/name.model-id.json (as src/build/model-id.mjs names it). */
 export const modelIdFileFor = (wasm: string): string => wasm.replace(/\.wasm$/, "") + ".model-id.json";
+
+/** `faultsim --version`: the package version and the model build's id. */
+export function versionLine(): string {
+  const id = modelId();
+  return id ? `${faultsimVersion()} (model build ${id})` : faultsimVersion();
+}

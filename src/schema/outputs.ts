@@ -10,8 +10,10 @@ import { ReproMachineSchema } from "../report/repro.js";
 import { SEED_ROUTES } from "../explore/route.js";
 import { PATTERNS } from "../workload/generator.js";
 
-/** The schema version of each `--json` document (the repro file's is in src/report/repro.ts). */
-export const OUTPUT_SCHEMA_VERSIONS = { hunt: 1, run: 1, replay: 1, models: 1 } as const;
+import { OUTPUT_SCHEMA_VERSIONS } from "./versions.js";
+
+// Also here, beside the schemas that carry them.
+export { OUTPUT_SCHEMA_VERSIONS };
 
 const int = z.number().int();
 const count = int.min(0);

@@ -48,7 +48,8 @@ export interface TraceMachine {
 }
 
 export class TraceFeed implements OpFeed {
-  ended = false;
+  /** The input is spent (ops may still wait for room in a ring: then not `ended`). */
+  private inputEnded = false;
   pages = 0;
   private ops = 0;
   private readonly perProcess: boolean;
@@ -63,6 +64,10 @@ export class TraceFeed implements OpFeed {
   private readonly carry = new Int32Array(2);
   private carryN = 0;
   private endedRings = false;
+
+  get ended(): boolean {
+    return this.endedRings;
+  }
 
   constructor(
     private readonly reader: TraceReader,
@@ -87,19 +92,19 @@ export class TraceFeed implements OpFeed {
   topUp(e: Engine): void {
     if (this.endedRings) return;
     for (let c = 0; c < this.m.cpus; c++) this.flush(e, c);
-    while (!this.ended) {
+    while (!this.inputEnded) {
       if (this.carryCpu >= 0) {
         if (!this.queue(this.carryCpu)) break;
         this.carryCpu = -1;
       }
       if (!this.reader.next()) {
-        this.ended = true;
+        this.inputEnded = true;
         this.reader.close();
         break;
       }
       this.map();
     }
-    let empty = this.ended;
+    let empty = this.inputEnded;
     for (let c = 0; c < this.m.cpus; c++) {
       this.flush(e, c);
       if (this.pLen[c] > 0) empty = false;

@@ -2,8 +2,9 @@
 // and gives zero-copy typed-array views of its state. Views are rebuilt whenever the memory
 // has grown (growth detaches old ArrayBuffers).
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
+import { FNV_OFFSET, fnvWords } from "./fnv.js";
 import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
@@ -31,6 +32,12 @@ export interface ModelExports {
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;
+  /** The last execution's fingerprint, FNV-1a over its choice log (a signed 32-bit value). */
+  hunt_print(): number;
+  /** The agents that ran in the last execution, a bit each (after hunt_print). */
+  hunt_agents(): number;
+  /** Tests: 1 = the hunt's boots clear every array whole (not only what was touched). */
+  whole_clear(on: number): void;
   /** The op mix (src/explore/mix.ts): cumulative thresholds of write..swapoff, and the areas. */
   hunt_mix(write: number, read: number, fork: number, exit: number, munmap: number, wprotect: number, swapoff: number, areas: number): void;
   /** run()'s code, or RUN.CLEAN when the execution ended at rest and clean_at_rest found it clean. */
@@ -92,32 +99,9 @@ export const DEFAULT_CONFIG: MachineConfig = {
   swapCluster: 32,
 };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** Project root, from src/wasm (ts) or dist/src/wasm (built). */
-const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
-
-/** The Wasm file `npm run build` writes (the JS twin in dist/jsmodel is built beside it). */
-export const BUILD_WASM = path.join(root, "build/faultsim.wasm");
-/** The same sources built without tracing (src/build/build-wasm.mjs): the hunt's search loop,
- *  campaign workers and bulk runs, which never trace, run ~7% faster on it. */
-export const BUILD_WASM_UNTRACED = path.join(root, "build/faultsim-untraced.wasm");
-
-/** Which build: "traced" can record a trace for a diagram, "untraced" cannot and is faster. */
-export type WasmBuild = "traced" | "untraced";
-
-/** The Wasm file the wasm backend loads: the build's file under build/, or a private build
- *  named by FAULTSIM_WASM (which lets a developer test it without touching build/). A private
- *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
- *  must search and replay on builds of the same sources. */
-export function wasmFile(build: WasmBuild = "traced"): string {
-  const own = process.env.FAULTSIM_WASM,
-    ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
-  if (build === "untraced") {
-    if (ownUntraced) return path.resolve(ownUntraced);
-    return own ? path.resolve(own) : BUILD_WASM_UNTRACED;
-  }
-  return own ? path.resolve(own) : BUILD_WASM;
-}
+// Where the builds are (src/wasm/files.ts: apart, so `faultsim --version` reads the model id
+// without loading the engine).
+export { BUILD_WASM, BUILD_WASM_UNTRACED, wasmFile, type WasmBuild } from "./files.js";
 
 const cachedModules = new Map<WasmBuild, WebAssembly.Module>();
 /** The compiled Wasm module of a build (compiled once per process; pass it to workers). */
@@ -133,7 +117,7 @@ export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
 let jsFactory: (() => ModelExports & { bind_memory(m: WebAssembly.Memory, base: number): void }) | undefined;
 async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
   if (!jsFactory) {
-    const url = new URL(`file://${path.join(root, "dist/jsmodel/model.js")}`);
+    const url = new URL(`file://${path.join(PROJECT_ROOT, "dist/jsmodel/model.js")}`);
     const mod = (await import(url.href)) as { createModel: NonNullable<typeof jsFactory> };
     jsFactory = mod.createModel;
   }
@@ -377,9 +361,9 @@ export class Engine {
    *  and a reset leaves those words as they were). */
   stateHash(): string {
     const I = this.I32;
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     const words = (from: number, to: number) => {
-      for (let i = from >> 2; i < to >> 2; i++) h = Math.imul(h ^ I[i], 0x01000193);
+      h = fnvWords(I, from >> 2, to >> 2, h);
     };
     const stacks = this.region(R.STACKS),
       agents = this.region(R.AGENTS) >> 2;

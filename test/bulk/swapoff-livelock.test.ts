@@ -9,7 +9,7 @@ import { Engine } from "../../src/wasm/engine.js";
 import { A, G, R, SCHED } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
-import { loadBulkSources } from "../../src/bulk/sources.js";
+import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
 
 // Frames enough for every page: no allocation fails, so no swapoff gives up with -ENOMEM
@@ -17,7 +17,6 @@ import { resolveModel } from "../../src/model/models.js";
 const sizes = { cpus: 3, mms: 4, pagesPerMm: 128, frames: 640, areas: 2, slotsPerArea: 64 };
 
 async function options(e: Engine, seed: number): Promise<BulkOptions> {
-  const src = await loadBulkSources();
   const machine = bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.16").flags, kswapd: true, seed, sched: SCHED.RANDOM });
   return {
     backend: "wasm",
@@ -40,7 +39,7 @@ async function options(e: Engine, seed: number): Promise<BulkOptions> {
     seed,
     ops: 6000,
     checkInterval: 4096,
-    checker: src.checker,
+    checker: checkInvariants,
     livelockSteps: 1 << 19,
   };
 }

@@ -152,6 +152,26 @@ describe("run", () => {
     if (id) expect(r.stdout.trim()).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(model build ${id}\\)$`));
   });
 
+  it("the installed bin (dist/src/bin.js) answers --version and -V as the full command line does, and runs the rest", () => {
+    const bin = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args], { cwd: root, encoding: "utf8" });
+    const full = faultsim("--version");
+    for (const flag of ["--version", "-V"]) {
+      const r = bin(flag);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(full.stdout);
+    }
+    // A private build's id file is the one named (src/report/version.ts), on the fast path too.
+    const env = { ...process.env, FAULTSIM_WASM: path.join(root, "no-such-dir/mine.wasm") };
+    const fast = spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), "--version"], { cwd: root, encoding: "utf8", env });
+    const slow = spawnSync(process.execPath, [cli, "--version"], { cwd: root, encoding: "utf8", env });
+    expect(fast.stdout).toBe(slow.stdout);
+    expect(fast.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = bin("run", "--cpus", "0");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--cpus/);
+  });
+
   it("a broken model file is an internal error (exit 3, one line)", () => {
     const r = spawnSync(process.execPath, [cli, "run", ...small, "--ops", "10"], {
       cwd: root,

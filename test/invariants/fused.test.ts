@@ -21,6 +21,7 @@ import {
   AGENT_WORDS,
   SWAP_MAP_BAD,
   SWAP_MAP_MAX,
+  REST_MAX_FRAMES,
 } from "../../src/wasm/abi.js";
 import { checkInvariants, fusedCleanAtRest, swapCacheBucket } from "../../src/invariants/check.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
@@ -219,6 +220,14 @@ describe.each(["wasm", "js"] as const)("the model's fused check at rest agrees w
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
+  it("on machines past 32 frames (frame sets in scratch words, not masks)", async () => {
+    for (const frames of [33, 64, 300]) {
+      const machine: ReproMachine = { ...HUNT_MACHINE, frames, pagesPerMm: frames + 8, slotsPerArea: frames };
+      const { wrong } = await huntStates(backend, "linux-2.4.10-pre", machine, SCHED.RANDOM, 60, 40);
+      expect(wrong.slice(0, 5)).toEqual([]);
+    }
+  });
+
   // Without do_swap_page's pte_same recheck (2.4.7) 2.4.10-pre's executions also end broken
   // at rest: RUN.DONE, not RUN.CLEAN, is answered for those.
   it.each([
@@ -319,7 +328,7 @@ describe.each(["wasm", "js"] as const)("the model's fused check at rest agrees w
 
   it("a machine too large for it is left to the full passes", async () => {
     const e = await Engine.create(backend);
-    e.configure(huntConfig({ ...HUNT_MACHINE, frames: 40 }, resolveModel("linux-2.4.16").flags, SCHED.RANDOM));
+    e.configure(huntConfig({ ...HUNT_MACHINE, frames: REST_MAX_FRAMES + 1 }, resolveModel("linux-2.4.16").flags, SCHED.RANDOM));
     e.reset();
     expect(fusedCleanAtRest(e)).toBeUndefined();
     expect(e.m.clean_at_rest()).toBe(0); // the model's "don't know"

@@ -8,7 +8,7 @@
 // keeps going until the data loss; seed 1 reaches it at execution 731,668.
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
-import type { Finding } from "../../src/explore/hunt.js";
+import type { Finding } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";

@@ -149,6 +149,22 @@ describe("streaming", () => {
 });
 
 describe("malformed traces: one line naming the record, exit 2", () => {
+  it("a process whose records run out while another's still wait for room in its ring", async () => {
+    // Interleaved as a synthetic workload writes them (bench/run.ts trace): the input is spent
+    // while the long stream's ops still queue for its ring; the short one's CPU must not
+    // be taken for one waiting on a trace that has ended.
+    const rows = ["time,pid,address,op"];
+    for (let i = 0; i < 20_000; i++) {
+      if (i < 50) rows.push(`${rows.length},1,${((i * 17) % 200) * 4096},W`);
+      rows.push(`${rows.length},2,${((i * 31) % 3000) * 4096},${i % 3 ? "R" : "W"}`);
+    }
+    const csv = path.join(tmp, "uneven.csv");
+    writeFileSync(csv, rows.join("\n") + "\n");
+    const r = await replay(csv, "--frames", "1024", "--pages", "4096", "--cpus", "2", "--mms", "2");
+    expect(r.trace.records).toBe(20_050);
+    expect(r.stats.accesses).toBe(20_050);
+  }, 60_000);
+
   it("lackey: a line that is no record", async () => {
     const f = path.join(tmp, "bad.lackey");
     writeFileSync(f, "==1== x\nI  00401000,5\n S 00403000,1\n X 1234,4\n");

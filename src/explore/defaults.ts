@@ -1,0 +1,43 @@
+// The hunt's defaults (`faultsim hunt` and hunt()), in a module of their own that loads
+// nothing: the command line states them in its help without loading the hunt (cold start).
+import type { Backend } from "../wasm/engine.js";
+import type { SchedKind } from "./hunt.js";
+
+/** The model `faultsim hunt` hunts unless told (the seed race is there). */
+export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
+
+/**
+ * Ops per CPU in an execution, by scheduler (`--ops` overrides): enough for a page to be
+ * written, swapped out, dropped from the cache and faulted back; few enough that PCT's k
+ * (decisions per execution) stays small, as its bound falls as k^(d-1). Measured on the
+ * faithful models and the hunt machine (3 CPUs, page_cluster 1, pages_min 1), 10 hunt seeds
+ * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
+ * (`node shape-style runs, see bench/hunt-figures.ts first`):
+ *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
+ *   random:      5 ops 123 / 183, 6 ops 41 / 86, 8 ops 27 / 84 (mostly Hugh's vm_swap_full
+ *                route; 8-op executions run at a third of the 6-op rate)
+ */
+export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
+
+export const HUNT_DEFAULTS = {
+  // PCT, with its bound. The seed's duplicate needs about three ordered preemptions (e.g. the
+  // faulting CPU stopped after it read the swap pte, so the disk and kswapd drop the old
+  // page from the cache first; kswapd stopped between get_swap_page and add_to_swap_cache
+  // while the CPU's readahead reads that entry into a page of its own). Measured on
+  // linux-2.4.10-pre with this machine and workload, duplicates per 100K executions (300K
+  // each): PCT depth 1 and 2: none; depth 3: 7; depth 4: 18; depth 5: 19; uniform random:
+  // 50 (but PCT's executions are longer: kswapd ranks above the CPUs). Depth 4: the first
+  // duplicate in ~30 ms (median), and a bound one can still state.
+  sched: "pct" as SchedKind,
+  depth: 4,
+  seed: 1,
+  budgetMs: 10_000,
+  executions: Number.POSITIVE_INFINITY,
+  // The default scheduler's (HUNT_OPS_PER_CPU).
+  opsPerCpu: HUNT_OPS_PER_CPU.pct,
+  shareMm: true,
+  writeRatio: 0.5,
+  keepGoing: false,
+  backend: "wasm" as Backend,
+  shrinkMs: 5_000,
+};

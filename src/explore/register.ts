@@ -1,0 +1,94 @@
+// `faultsim hunt`, `merge` and `replay` as the command line states them (options, defaults,
+// help). Each action loads its command (src/commands/hunt.ts: the hunt, the campaign, the repro
+// files and their schemas) only when it runs: `faultsim --version`, `--help` and `run` do not
+// pay for them (cold start, issue 12).
+import { Option, type Command } from "commander";
+import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "./defaults.js";
+import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
+import type { HuntCli } from "../commands/hunt.js";
+import { listOption } from "../options.js";
+import type { Backend } from "../wasm/engine.js";
+
+/** `faultsim replay`'s options as commander hands them over. */
+type ReplayCli = { json?: boolean; full?: boolean; backend: Backend };
+
+/** The commands' module, loaded by the first action that runs. */
+const commands = () => import("../commands/hunt.js");
+
+export function registerExploreCommands(program: Command): void {
+  const d = HUNT_MACHINE;
+  program
+    .command("hunt")
+    .description(
+      "many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file",
+    )
+    .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .addOption(new Option("--sched <kind>", "scheduler").choices(["pct", "random"]).default(HUNT_DEFAULTS.sched))
+    .option("--depth <d>", "PCT bug depth (1..9)", String(HUNT_DEFAULTS.depth))
+    .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
+    .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
+    .option("--executions <n>", "stop after this many executions (default: only the budget)")
+    .option(
+      "--ops <n>",
+      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`,
+    )
+    .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
+    .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
+    .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
+    .option("--slots <n>", "swap slots, slot 0 is the header (2..65536)", String(d.slotsPerArea))
+    .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
+    .option("--kswapd", "run kswapd beside direct reclaim (default)")
+    .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
+    .option("--no-threads", "each CPU its own process (default: threads of one mm)")
+    .option("--write-ratio <p>", "fraction of ops that write (without --mix)", String(HUNT_DEFAULTS.writeRatio))
+    .option(
+      "--mix <rates>",
+      "op mix: kind=rate,... of read, write, fork, exit, munmap, wprotect, swapoff, swapon, or `all` (default: reads and writes by --write-ratio)",
+    )
+    .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
+    .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
+    .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
+    .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
+    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
+    .option("--json", "print one JSON object on stdout")
+    .option(
+      "--jsonl <file>",
+      "write one JSON line per event (start, progress, finding, end) to a new file, or - for stdout (the summary then goes to stderr)",
+    )
+    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .option(
+      "--workers <n>",
+      "worker threads to hunt on (1..64; more than 1: a campaign whose PCT k is fixed by a probe first, so it runs other schedules than one thread from the same seed, the same for any number of workers)",
+      "1",
+    )
+    .option(
+      "--shard <i/n>",
+      "run part i (0-based) of n disjoint parts of the campaign's executions (of --executions, or of all 2^32); n alone: the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). Runs the engine of --workers",
+    )
+    .option(
+      "--resume <file>",
+      "continue the killed campaign whose --jsonl stream is FILE from its last checkpoint, appending to it (its options are FILE's; --budget-ms gives this leg a budget of its own)",
+    )
+    .action(async (o: HuntCli, cmd: Command) => (await commands()).huntCommand(o, cmd));
+
+  program
+    .command("merge")
+    .description(
+      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash",
+    )
+    .argument("<files...>", "event streams written by hunt --jsonl")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (files: string[], o: { json?: boolean }) => (await commands()).mergeCommand(files, o));
+
+  program
+    .command("replay")
+    .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
+    .argument("<file>", "repro file written by hunt")
+    .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .option("--json", "print one JSON object on stdout")
+    .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
+    .action(async (file: string, o: ReplayCli) => (await commands()).replayCommand(file, o));
+}

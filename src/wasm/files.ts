@@ -1,0 +1,31 @@
+// The Wasm builds' files. Loads nothing but node:path: the model id beside a build is read by
+// `faultsim --version` (src/bin.ts) without the engine (cold start, issue 12).
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Project root, from src/wasm (ts) or dist/src/wasm (built). */
+export const PROJECT_ROOT = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
+
+/** The Wasm file `npm run build` writes (the JS twin in dist/jsmodel is built beside it). */
+export const BUILD_WASM = path.join(PROJECT_ROOT, "build/faultsim.wasm");
+/** The same sources built without tracing (src/build/build-wasm.mjs): the hunt's search loop,
+ *  campaign workers and bulk runs, which never trace, run ~7% faster on it. */
+export const BUILD_WASM_UNTRACED = path.join(PROJECT_ROOT, "build/faultsim-untraced.wasm");
+
+/** Which build: "traced" can record a trace for a diagram, "untraced" cannot and is faster. */
+export type WasmBuild = "traced" | "untraced";
+
+/** The Wasm file the wasm backend loads: the build's file under build/, or a private build
+ *  named by FAULTSIM_WASM (which lets a developer test it without touching build/). A private
+ *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
+ *  must search and replay on builds of the same sources. */
+export function wasmFile(build: WasmBuild = "traced"): string {
+  const own = process.env.FAULTSIM_WASM,
+    ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
+  if (build === "untraced") {
+    if (ownUntraced) return path.resolve(ownUntraced);
+    return own ? path.resolve(own) : BUILD_WASM_UNTRACED;
+  }
+  return own ? path.resolve(own) : BUILD_WASM;
+}

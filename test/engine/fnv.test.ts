@@ -1,0 +1,48 @@
+// The state hash's zero-run shortcut (src/wasm/fnv.ts) gives FNV-1a's word-by-word value.
+import { describe, expect, it } from "vitest";
+import { FNV_OFFSET, FNV_PRIME, fnvWords, fnvZeros } from "../../src/wasm/fnv.js";
+
+/** FNV-1a over words, one at a time: what engine.ts stateHash computed before the shortcut. */
+function reference(I: Int32Array, from: number, to: number, h: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ I[i], FNV_PRIME);
+  return h;
+}
+
+/** A deterministic xorshift stream (no Math.random in tests either). */
+function xorshift(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x | 0;
+  };
+}
+
+describe("fnvWords", () => {
+  it("k zero words multiply by the prime k times", () => {
+    for (const k of [0, 1, 2, 3, 7, 64, 1000, 123457]) {
+      let h = 0x12345678;
+      for (let i = 0; i < k; i++) h = Math.imul(h, FNV_PRIME);
+      expect(fnvZeros(0x12345678, k)).toBe(h);
+    }
+  });
+
+  it("matches the word-by-word hash on sparse, dense and edge-of-range arrays", () => {
+    const rnd = xorshift(42);
+    for (const density of [0, 0.001, 0.05, 0.5, 1]) {
+      const I = new Int32Array(20_000);
+      for (let i = 0; i < I.length; i++) if ((rnd() >>> 0) / 2 ** 32 < density) I[i] = rnd() || 1;
+      I[0] = 0;
+      I[I.length - 1] = density > 0 ? -1 : 0;
+      for (const [from, to] of [
+        [0, I.length],
+        [1, I.length - 1],
+        [500, 501],
+        [7, 7],
+        [13, 9000],
+      ])
+        expect(fnvWords(I, from, to, FNV_OFFSET)).toBe(reference(I, from, to, FNV_OFFSET));
+    }
+  });
+});
