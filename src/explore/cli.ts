@@ -542,15 +542,12 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   }
   const bar = o.json ? undefined : progressLine();
   let lastEvent = started;
-  let findingUnrecorded = false; // a finding event not yet followed by its checkpoint
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);
-  // Progress events carry the checkpoint --resume continues from: every ~2 s, and at once
-  // after a finding.
+  // Progress events carry the checkpoint --resume continues from: every ~2 s.
   opts.onCheckpoint = (c: HuntCheckpoint) => {
     const now = performance.now();
-    if (!events.active || (!findingUnrecorded && now - lastEvent < PROGRESS_EVENT_MS)) return;
+    if (!events.active || now - lastEvent < PROGRESS_EVENT_MS) return;
     lastEvent = now;
-    findingUnrecorded = false;
     const ran = c.next - c.first;
     events.write({
       event: "progress",
@@ -561,8 +558,10 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       checkpoint: c,
     });
   };
-  opts.onFinding = (f) => {
-    findingUnrecorded = true;
+  // A finding event carries the checkpoint past it, in the same line: a kill can come before
+  // the line or after it, never between the finding and its checkpoint, so a resumed
+  // campaign never investigates it again (nor writes it twice into the stream).
+  opts.onFinding = (f, checkpoint) => {
     events.write({
       event: "finding",
       signature: f.signature,
@@ -572,6 +571,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       ...(f.fileError ? { fileError: f.fileError } : {}),
       shrinkInterrupted: f.shrinkInterrupted,
       repro: f.repro,
+      ...(checkpoint ? { checkpoint } : {}),
     });
   };
   opts.onWorkerRetry = (w) => {

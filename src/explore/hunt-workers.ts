@@ -14,7 +14,7 @@ import { calibratePctK, CALIBRATION_EXECUTIONS } from "../workers/hunt-range.js"
 import type { CampaignResult, HuntParams } from "../workers/protocol.js";
 import { pctBoundOfAgents } from "./pct.js";
 import { Replayer, type Verdict } from "./execute.js";
-import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
+import { investigate, huntWorkloadOf, reportingCheckpoint, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../workers/shard.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
@@ -27,9 +27,12 @@ export const ROUND = 1 << 16;
  *  few ms of its budget and answers a signal within about this long.
  *
  *  What a hunt finds does not depend on the rounds (nor on the number of workers): a round
- *  stops at its first failure in execution order and the next starts right after it, so
- *  every failing execution is looked at in order whatever the cuts. Only where the budget
- *  ends depends on the clock. */
+ *  stops at its first failure with a new signature in execution order and the next starts
+ *  right after it, knowing that signature; a repeat of a known signature is counted where it
+ *  falls and stops nothing (a --keep-going campaign repeats its signatures many times: cut
+ *  there, every repeat would throw away the work of the chunks past it). So every failing
+ *  execution is looked at in order whatever the cuts. Only where the budget ends depends on
+ *  the clock. */
 export const ROUND_MS = 200;
 
 /** The first round without a rate to size it from (random: no PCT probe was timed). */
@@ -121,7 +124,7 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
       // Execution indices are 32-bit: a campaign without --executions ends at 2^32.
       const count = Math.min(ROUND, sized, end - c.next, 2 ** 32 - c.next);
       if (count < 1) break;
-      const r = await pool.run({ job, firstSeed: c.next, executions: count, stopOnViolation: true });
+      const r = await pool.run({ job, firstSeed: c.next, executions: count, stopOnViolation: true, known: [...seen] });
       const ms = performance.now() - t0;
       // A round cut short by a failure ran chunks past it that it does not count: no rate.
       if (!r.found && ms >= 5) rate = r.executions / ms;
@@ -133,14 +136,16 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
         elapsedMs: before + performance.now() - start,
         findings: c.signatures.length,
       });
-      const f = r.found;
+      const f = r.found; // a new signature: the workers knew every signature in `seen`
       if (f?.replay && !seen.has(f.signature)) {
         seen.add(f.signature);
         const t0 = performance.now();
         replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
         const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
-        findings.push(await investigate(replayer, o, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
+        // The round ended at the finding: the checkpoint reported with it is past it.
         c.signatures.push(f.signature);
+        const io = reportingCheckpoint(o, snapshot);
+        findings.push(await investigate(replayer, io, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
         investigating += performance.now() - t0;
       }
       // After the round's finding is reported: a kill from here resumes past it.

@@ -19,6 +19,7 @@ import {
   encodeSchedule,
   decodeSchedule,
   replaceRepro,
+  sameReproFile,
   writeRepro,
   type Repro,
   type ReproMachine,
@@ -72,8 +73,10 @@ export interface HuntOptions {
    *  deterministic (unshrunk), then replaced atomically by the shrunk one: a kill at any
    *  moment leaves every finding so far on disk, each file complete. None: not written. */
   out?: string;
-  /** Each finding once investigated (its file written), before the hunt goes on. */
-  onFinding?: (f: Finding) => void;
+  /** Each finding once investigated (its file written), before the hunt goes on; with the
+   *  campaign's state right after its execution, the finding counted as reported (a stream
+   *  that records both in one line resumes past it: never investigated twice). */
+  onFinding?: (f: Finding, checkpoint?: HuntCheckpoint) => void;
   /** --workers: a worker died and was replaced, its chunk run again. */
   onWorkerRetry?: (r: WorkerRetry) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
@@ -328,10 +331,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const t0 = performance.now();
     const s = executionSeedFrom(seedBase, n);
     replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
-    findings.push(await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict));
+    // From here a checkpoint is past the finding's execution and counts it as reported: the
+    // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
+    const at = n++;
+    findings.push(await investigate(replayer, reportingCheckpoint(o, checkpoint), at, s, huntOps(w, s), e.choiceLog(), verdict));
     investigating += performance.now() - t0;
-    n++;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
     n--; // the loop's n++ follows
@@ -358,6 +363,13 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     result.pct = { ...pctBoundOfAgents(ranMask, cpus, pctK, o.depth), maxDecisions };
   }
   return result;
+}
+
+/** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
+ *  huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
+export function reportingCheckpoint(o: HuntOptions, checkpoint: () => HuntCheckpoint): HuntOptions {
+  const report = o.onFinding;
+  return report ? { ...o, onFinding: (f) => report(f, checkpoint()) } : o;
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */
@@ -388,7 +400,11 @@ export async function investigate(
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
   const out =
     o.out !== undefined
-      ? writeFinding(o.out, reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }))
+      ? writeFinding(
+          o.out,
+          reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
+          o.resumeFrom !== undefined,
+        )
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
@@ -421,10 +437,12 @@ export async function investigate(
 
 const errCode = (err: unknown): string => (err as { code?: string }).code ?? (err as Error).message;
 
-/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). */
-function writeFinding(dir: string, r: Repro): { file: string; error?: string } {
+/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). A
+ *  resumed campaign takes up the file its killed leg wrote for the same finding, when the kill
+ *  came before the finding was recorded (during its shrink): one file per finding. */
+function writeFinding(dir: string, r: Repro, resumed: boolean): { file: string; error?: string } {
   try {
-    return { file: writeRepro(dir, r) };
+    return { file: (resumed ? sameReproFile(dir, r) : undefined) ?? writeRepro(dir, r) };
   } catch (err) {
     return { file: "", error: errCode(err) };
   }
