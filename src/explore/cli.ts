@@ -19,7 +19,10 @@ import { EXECUTION_SPACE, shardRange } from "../workers/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "./campaign-stream.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
 import { mergeStreams, mergeText } from "./merge.js";
-import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS, type HuntEvent, type HuntJson, type ReplayJson } from "../schema/outputs.js";
+
+/** Every --jsonl event carries it (src/schema/outputs.ts HuntEventSchema). */
+const EVENTS_VERSION = OUTPUT_SCHEMA_VERSIONS.huntEvents;
 
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
 
@@ -236,7 +239,7 @@ export class EventStream {
     return this.fd !== undefined;
   }
 
-  write(event: Record<string, unknown>): void {
+  write(event: HuntEvent): void {
     if (this.fd === undefined) return;
     const buf = Buffer.from(JSON.stringify(event) + "\n", "utf8");
     try {
@@ -525,6 +528,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   if (plan.resumed) {
     events.write({
       event: "resume",
+      schemaVersion: EVENTS_VERSION,
       time: new Date().toISOString(),
       pid: process.pid,
       from: opts.resumeFrom?.next ?? opts.firstExecution ?? 0,
@@ -532,6 +536,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   } else {
     events.write({
       event: "start",
+      schemaVersion: EVENTS_VERSION,
       time: new Date().toISOString(),
       pid: process.pid,
       version: faultsimVersion(),
@@ -551,6 +556,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
     const ran = c.next - c.first;
     events.write({
       event: "progress",
+      schemaVersion: EVENTS_VERSION,
       executions: ran,
       elapsedMs: Math.round(c.elapsedMs),
       executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
@@ -564,6 +570,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   opts.onFinding = (f, checkpoint) => {
     events.write({
       event: "finding",
+      schemaVersion: EVENTS_VERSION,
       signature: f.signature,
       execution: f.execution,
       elapsedMs: Math.round(performance.now() - started),
@@ -579,7 +586,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       `faultsim: note: worker ${w.worker} died (${w.reason})` +
         (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"),
     );
-    events.write({ event: "retry", ...w });
+    events.write({ event: "retry", schemaVersion: EVENTS_VERSION, ...w });
   };
   // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
   const stop = new AbortController();
@@ -599,6 +606,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   const code = r.checkpoint.signatures.length > 0 ? 1 : 0;
   events.write({
     event: "end",
+    schemaVersion: EVENTS_VERSION,
     executions: r.executions,
     elapsedMs: Math.round(r.elapsedMs),
     huntingMs: Math.round(r.huntingMs),

@@ -8,6 +8,8 @@
 // memory views taken once, one call into the model per execution (it makes the execution's
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
+import { unlinkSync } from "node:fs";
+import path from "node:path";
 import { Engine, type Backend } from "../wasm/engine.js";
 import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
@@ -412,21 +414,24 @@ export async function investigate(
   });
   const repro = reproOf(rep, o, shrunk);
   const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
-  if (out?.file) {
-    try {
-      replaceRepro(out.file, repro);
-    } catch (err) {
-      out.error = errCode(err); // the unshrunk repro stays
-    }
-  }
+  const original = sizeOf(rep, ops, seed, schedule);
+  const shrunkSize = sizeOf(
+    shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine),
+    shrunk.ops,
+    seed,
+    shrunk.schedule,
+  );
+  // The shrunk repro replaces the first one last, right before the finding is reported: a
+  // kill between the two is what a resumed leg cannot tell from a kill during the shrink.
+  if (out?.file) shrunkInto(out, repro, o.resumeFrom !== undefined);
   const finding: Finding = {
     signature: verdict.signature,
     verdict: shrunk.verdict,
     execution,
     repro,
     diagram,
-    original: sizeOf(rep, ops, seed, schedule),
-    shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
+    original,
+    shrunk: shrunkSize,
     shrinkCutByClock: shrunk.stoppedBy === "clock",
     shrinkInterrupted: shrunk.stoppedBy === "signal",
     ...(out ? { file: out.file, ...(out.error ? { fileError: out.error } : {}) } : {}),
@@ -438,13 +443,28 @@ export async function investigate(
 const errCode = (err: unknown): string => (err as { code?: string }).code ?? (err as Error).message;
 
 /** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). A
- *  resumed campaign takes up the file its killed leg wrote for the same finding, when the kill
+ *  resumed campaign takes up the file its killed leg wrote for the same finding when the kill
  *  came before the finding was recorded (during its shrink): one file per finding. */
-function writeFinding(dir: string, r: Repro, resumed: boolean): { file: string; error?: string } {
+function writeFinding(dir: string, r: Repro, resumed: boolean): { file: string; error?: string; taken?: boolean } {
   try {
-    return { file: (resumed ? sameReproFile(dir, r) : undefined) ?? writeRepro(dir, r) };
+    const had = resumed ? sameReproFile(dir, r) : undefined;
+    return had ? { file: had, taken: true } : { file: writeRepro(dir, r) };
   } catch (err) {
     return { file: "", error: errCode(err) };
+  }
+}
+
+/** Puts the shrunk repro into the finding's file. A resumed leg whose killed leg got as far
+ *  as this (its file holds this very shrunk repro) keeps that file and drops its own new one. */
+function shrunkInto(out: { file: string; error?: string; taken?: boolean }, r: Repro, resumed: boolean): void {
+  try {
+    const had = resumed && !out.taken ? sameReproFile(path.dirname(out.file), r) : undefined;
+    if (had && had !== out.file) {
+      unlinkSync(out.file);
+      out.file = had;
+    } else replaceRepro(out.file, r);
+  } catch (err) {
+    out.error = errCode(err); // the unshrunk repro stays
   }
 }
 

@@ -113,6 +113,10 @@ describe("a finding's repro file", () => {
     expect(again.shrunk.ops).toBeLessThan(again.original.ops);
     expect(withoutText(loadRepro(again.file!))).toEqual(withoutText(again.repro)); // now the shrunk one
     expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
+    // Killed after the shrunk repro replaced it, before the finding was recorded: the same.
+    const after = await investigate(rep, { ...o, out: dir, resumeFrom }, found.seed, seed, ops, schedule, verdict);
+    expect(after.file).toBe(killed.file);
+    expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
     // A file of that name holding something else is never taken up: the next name is used.
     const other = await investigate(
       rep,
@@ -125,6 +129,7 @@ describe("a finding's repro file", () => {
     );
     expect(other.file).not.toBe(killed.file);
     expect(readdirSync(dir)).toHaveLength(2);
+    expect(withoutText(loadRepro(killed.file!))).toEqual(withoutText(again.repro)); // untouched
   }, 60_000);
 
   it("shrink returns its input at once when its signal is already aborted", async () => {
