@@ -467,6 +467,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     shrinkMs: so.shrinkMs,
     firstExecution: so.first,
     resumeFrom: s.checkpoint,
+    resumed: true,
   };
   return {
     opts,

@@ -87,6 +87,9 @@ export interface HuntOptions {
   /** Continue a killed campaign from this checkpoint (--resume): the same options, and the
    *  state after its first `next - firstExecution` executions. */
   resumeFrom?: HuntCheckpoint;
+  /** A leg of a killed campaign (--resume, even one killed before its first checkpoint): a
+   *  finding's repro file may be on disk already, from the leg the kill ended. */
+  resumed?: boolean;
   /** The campaign's state after whole executions, every finding before it reported: about
    *  every 250 ms (hunt()) or every round (--workers), and right after each finding. */
   onCheckpoint?: (c: HuntCheckpoint) => void;
@@ -405,7 +408,7 @@ export async function investigate(
       ? writeFinding(
           o.out,
           reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
-          o.resumeFrom !== undefined,
+          o.resumed === true,
         )
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
@@ -423,7 +426,7 @@ export async function investigate(
   );
   // The shrunk repro replaces the first one last, right before the finding is reported: a
   // kill between the two is what a resumed leg cannot tell from a kill during the shrink.
-  if (out?.file) shrunkInto(out, repro, o.resumeFrom !== undefined);
+  if (out?.file) shrunkInto(out, repro, o.resumed === true);
   const finding: Finding = {
     signature: verdict.signature,
     verdict: shrunk.verdict,

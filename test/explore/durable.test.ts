@@ -95,32 +95,19 @@ describe("a finding's repro file", () => {
     const verdict = { id: found.violation as Finding["verdict"]["id"], signature: found.signature, message: found.message, agent: -1 };
     const killed = await investigate(rep, { ...o, out: dir, signal: AbortSignal.abort() }, found.seed, seed, ops, schedule, verdict);
     expect(killed.shrinkInterrupted).toBe(true);
-    const resumeFrom = {
-      first: 0,
-      next: 0,
-      steps: 0,
-      hits: {},
-      hash: { h: 0, n: 0 },
-      signatures: [],
-      elapsedMs: 0,
-      maxDecisions: 0,
-      agentMask: 0,
-      pctK: 1,
-      decisionSum: 0,
-    };
-    const again = await investigate(rep, { ...o, out: dir, resumeFrom }, found.seed, seed, ops, schedule, verdict);
+    const again = await investigate(rep, { ...o, out: dir, resumed: true }, found.seed, seed, ops, schedule, verdict);
     expect(again.file).toBe(killed.file);
     expect(again.shrunk.ops).toBeLessThan(again.original.ops);
     expect(withoutText(loadRepro(again.file!))).toEqual(withoutText(again.repro)); // now the shrunk one
     expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
     // Killed after the shrunk repro replaced it, before the finding was recorded: the same.
-    const after = await investigate(rep, { ...o, out: dir, resumeFrom }, found.seed, seed, ops, schedule, verdict);
+    const after = await investigate(rep, { ...o, out: dir, resumed: true }, found.seed, seed, ops, schedule, verdict);
     expect(after.file).toBe(killed.file);
     expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
     // A file of that name holding something else is never taken up: the next name is used.
     const other = await investigate(
       rep,
-      { ...o, out: dir, resumeFrom, signal: AbortSignal.abort() },
+      { ...o, out: dir, resumed: true, signal: AbortSignal.abort() },
       found.seed,
       seed,
       ops,
