@@ -11,7 +11,9 @@
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool } from "../workers/pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "../workers/hunt-range.js";
-import type { CampaignResult, Found, HuntParams } from "../workers/protocol.js";
+import type { CampaignResult, CampaignSpec, Found, HuntParams } from "../workers/protocol.js";
+import { runCampaignInline } from "../workers/campaign.js";
+import { EngineCache } from "../workers/jobs.js";
 import { pctBoundOfAgents } from "./pct.js";
 import { Replayer, type Verdict } from "./execute.js";
 import { investigate, huntWorkloadOf, reportingCheckpoint, type Finding, type HuntOptions, type HuntResult } from "./hunt.js";
@@ -43,6 +45,19 @@ const MIN_CHUNK = 64;
 /** The first round without a rate to size it from (random: no PCT probe was timed). */
 const FIRST_ROUND_PER_WORKER = 512;
 
+/** What a campaign's rounds run on: a pool of worker threads, or this thread. */
+interface RoundRunner {
+  run(spec: CampaignSpec): Promise<CampaignResult>;
+  close(): Promise<void>;
+}
+
+/** Rounds run in this thread, chunk by chunk (an investigation under way goes on between
+ *  chunks): the same results as a pool (src/workers/campaign.ts runCampaignInline). */
+function inThisThread(): RoundRunner {
+  const engines = new EngineCache();
+  return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
+}
+
 /** The campaign job of a hunt: its machine, model, scheduler and workload, PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
   return {
@@ -66,7 +81,9 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   const deadline = start + o.budgetMs - before;
   const pct = o.sched === "pct";
   // The workers start up in their threads while this one probes PCT's k.
-  const starting = WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
+  // One worker runs in this thread: a thread of its own would only add its start-up (a shard
+  // of a campaign pays it in every process) and nothing to run beside it.
+  const starting: Promise<RoundRunner> = workers === 1 ? Promise.resolve(inThisThread()) : WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
   starting.catch(() => {}); // awaited below
   // A resumed campaign keeps the k it was started with (the probe would give it again).
   let pctK = from?.pctK ?? 1;
