@@ -83,7 +83,8 @@ export async function huntInWorkers(o: HuntOptions, workers: number): Promise<Hu
   // The workers start up in their threads while this one probes PCT's k.
   // One worker runs in this thread: a thread of its own would only add its start-up (a shard
   // of a campaign pays it in every process) and nothing to run beside it.
-  const starting: Promise<RoundRunner> = workers === 1 ? Promise.resolve(inThisThread()) : WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
+  const starting: Promise<RoundRunner> =
+    workers === 1 ? Promise.resolve(inThisThread()) : WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
   starting.catch(() => {}); // awaited below
   // A resumed campaign keeps the k it was started with (the probe would give it again).
   let pctK = from?.pctK ?? 1;
