@@ -22,7 +22,10 @@ import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { mergeStreams, mergeText } from "../explore/merge.js";
-import { OUTPUT_SCHEMA_VERSIONS, type HuntJson, type ReplayJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS, type HuntEvent, type HuntJson, type ReplayJson } from "../schema/outputs.js";
+
+/** Every --jsonl event carries it (src/schema/outputs.ts HuntEventSchema). */
+const EVENTS_VERSION = OUTPUT_SCHEMA_VERSIONS.huntEvents;
 
 export { HUNT_DEFAULT_MODEL } from "../explore/defaults.js";
 
@@ -230,7 +233,7 @@ export class EventStream {
     return this.fd !== undefined;
   }
 
-  write(event: Record<string, unknown>): void {
+  write(event: HuntEvent): void {
     if (this.fd === undefined) return;
     const buf = Buffer.from(JSON.stringify(event) + "\n", "utf8");
     try {
@@ -460,6 +463,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     shrinkMs: so.shrinkMs,
     firstExecution: so.first,
     resumeFrom: s.checkpoint,
+    resumed: true,
   };
   return {
     opts,
@@ -520,6 +524,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   if (plan.resumed) {
     events.write({
       event: "resume",
+      schemaVersion: EVENTS_VERSION,
       time: new Date().toISOString(),
       pid: process.pid,
       from: opts.resumeFrom?.next ?? opts.firstExecution ?? 0,
@@ -527,6 +532,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   } else {
     events.write({
       event: "start",
+      schemaVersion: EVENTS_VERSION,
       time: new Date().toISOString(),
       pid: process.pid,
       version: faultsimVersion(),
@@ -537,18 +543,16 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   }
   const bar = o.json ? undefined : progressLine();
   let lastEvent = started;
-  let findingUnrecorded = false; // a finding event not yet followed by its checkpoint
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);
-  // Progress events carry the checkpoint --resume continues from: every ~2 s, and at once
-  // after a finding.
+  // Progress events carry the checkpoint --resume continues from: every ~2 s.
   opts.onCheckpoint = (c: HuntCheckpoint) => {
     const now = performance.now();
-    if (!events.active || (!findingUnrecorded && now - lastEvent < PROGRESS_EVENT_MS)) return;
+    if (!events.active || now - lastEvent < PROGRESS_EVENT_MS) return;
     lastEvent = now;
-    findingUnrecorded = false;
     const ran = c.next - c.first;
     events.write({
       event: "progress",
+      schemaVersion: EVENTS_VERSION,
       executions: ran,
       elapsedMs: Math.round(c.elapsedMs),
       executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
@@ -556,10 +560,13 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       checkpoint: c,
     });
   };
-  opts.onFinding = (f) => {
-    findingUnrecorded = true;
+  // A finding event carries the checkpoint past it, in the same line: a kill can come before
+  // the line or after it, never between the finding and its checkpoint, so a resumed
+  // campaign never investigates it again (nor writes it twice into the stream).
+  opts.onFinding = (f, checkpoint) => {
     events.write({
       event: "finding",
+      schemaVersion: EVENTS_VERSION,
       signature: f.signature,
       execution: f.execution,
       elapsedMs: Math.round(performance.now() - started),
@@ -567,6 +574,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       ...(f.fileError ? { fileError: f.fileError } : {}),
       shrinkInterrupted: f.shrinkInterrupted,
       repro: f.repro,
+      ...(checkpoint ? { checkpoint } : {}),
     });
   };
   const onWorkerRetry: CampaignHuntOptions["onWorkerRetry"] = (w) => {
@@ -574,7 +582,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       `faultsim: note: worker ${w.worker} died (${w.reason})` +
         (w.chunk ? `; executions ${w.chunk.first}..${w.chunk.first + w.chunk.count - 1} run again on a new worker\n` : "; replaced\n"),
     );
-    events.write({ event: "retry", ...w });
+    events.write({ event: "retry", schemaVersion: EVENTS_VERSION, ...w });
   };
   // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
   const stop = new AbortController();
@@ -594,6 +602,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   const code = r.checkpoint.signatures.length > 0 ? 1 : 0;
   events.write({
     event: "end",
+    schemaVersion: EVENTS_VERSION,
     executions: r.executions,
     elapsedMs: Math.round(r.elapsedMs),
     huntingMs: Math.round(r.huntingMs),

@@ -5,52 +5,11 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
-import type { Repro } from "../report/repro.js";
 
-/** The start event's options (src/commands/hunt.ts huntRun writes them). */
-export interface StreamOptions {
-  machine: Repro["machine"];
-  sched: "pct" | "random";
-  depth?: number;
-  seed: number;
-  budgetMs: number;
-  /** This campaign's (a shard's: its part's) executions; null: only the budget. */
-  executions: number | null;
-  opsPerCpu: number;
-  shareMm: boolean;
-  writeRatio: number;
-  /** --mix (mix.ts fmtMix); absent: reads and writes by writeRatio. */
-  mix?: string;
-  keepGoing: boolean;
-  backend: "wasm" | "js";
-  shrinkMs: number;
-  workers: number;
-  out: string;
-  /** "adaptive": hunt() in one thread (PCT's k refined as it goes); "campaign": the engine of
-   *  --workers and --shard (k fixed by a probe). They run different schedules. */
-  engine: "adaptive" | "campaign";
-  /** The first execution index (a shard's part starts here). */
-  first: number;
-  /** --shard: which part of how many, of a campaign of `total` executions. */
-  shard?: { index: number; count: number; total: number };
-}
-
-export interface StartEvent {
-  event: "start";
-  version: string;
-  modelId: string | null;
-  model: { name: string; flags: string[]; flagWord: number };
-  options: StreamOptions;
-}
-
-export interface FindingEvent {
-  event: "finding";
-  signature: string;
-  execution: number;
-  file: string | null;
-  repro: Repro;
-  checkpoint?: HuntCheckpoint;
-}
+// The events' shapes are zod schemas (src/schema/outputs.ts), so the JSON Schema of the
+// stream (dist/schema/hunt-events.schema.json) is generated from what the code writes.
+import type { FindingEvent, StartEvent } from "../schema/outputs.js";
+export type { FindingEvent, StartEvent, StreamOptions } from "../schema/outputs.js";
 
 /** A stream read back. */
 export interface CampaignStream {

@@ -8,6 +8,8 @@
 // memory views taken once, one call into the model per execution (it makes the execution's
 // seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
 // it failed.
+import { unlinkSync } from "node:fs";
+import path from "node:path";
 import { Engine, type Backend } from "../wasm/engine.js";
 import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
@@ -16,6 +18,7 @@ import { replayTraced, type ReplayTrace } from "./replay.js";
 import {
   encodeSchedule,
   replaceRepro,
+  sameReproFile,
   writeRepro,
   type Repro,
   type ReproMachine,
@@ -66,14 +69,19 @@ export interface HuntOptions {
    *  deterministic (unshrunk), then replaced atomically by the shrunk one: a kill at any
    *  moment leaves every finding so far on disk, each file complete. None: not written. */
   out?: string;
-  /** Each finding once investigated (its file written), before the hunt goes on. */
-  onFinding?: (f: Finding) => void;
+  /** Each finding once investigated (its file written), before the hunt goes on; with the
+   *  campaign's state right after its execution, the finding counted as reported (a stream
+   *  that records both in one line resumes past it: never investigated twice). */
+  onFinding?: (f: Finding, checkpoint?: HuntCheckpoint) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
    *  (a shard's range starts here; `executions` counts from it). Default 0. */
   firstExecution?: number;
   /** Continue a killed campaign from this checkpoint (--resume): the same options, and the
    *  state after its first `next - firstExecution` executions. */
   resumeFrom?: HuntCheckpoint;
+  /** A leg of a killed campaign (--resume, even one killed before its first checkpoint): a
+   *  finding's repro file may be on disk already, from the leg the kill ended. */
+  resumed?: boolean;
   /** The campaign's state after whole executions, every finding before it reported: about
    *  every 250 ms (hunt()) or every round (--workers), and right after each finding. */
   onCheckpoint?: (c: HuntCheckpoint) => void;
@@ -290,10 +298,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const t0 = performance.now();
     const s = executionSeedFrom(seedBase, n);
     replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
-    findings.push(await investigate(replayer, o, n, s, huntOps(w, s), e.choiceLog(), verdict));
+    // From here a checkpoint is past the finding's execution and counts it as reported: the
+    // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
+    const at = n++;
+    findings.push(await investigate(replayer, reportingCheckpoint(o, checkpoint), at, s, huntOps(w, s), e.choiceLog(), verdict));
     investigating += performance.now() - t0;
-    n++;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
     n--; // the loop's n++ follows
@@ -320,6 +330,13 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     result.pct = { ...pctBoundOfAgents(ranMask, cpus, pctK, o.depth), maxDecisions };
   }
   return result;
+}
+
+/** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
+ *  huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
+export function reportingCheckpoint(o: HuntOptions, checkpoint: () => HuntCheckpoint): HuntOptions {
+  const report = o.onFinding;
+  return report ? { ...o, onFinding: (f) => report(f, checkpoint()) } : o;
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */
@@ -350,7 +367,11 @@ export async function investigate(
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
   const out =
     o.out !== undefined
-      ? writeFinding(o.out, reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }))
+      ? writeFinding(
+          o.out,
+          reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
+          o.resumed === true,
+        )
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
@@ -358,21 +379,24 @@ export async function investigate(
   });
   const repro = reproOf(rep, o, shrunk);
   const trace = await replayTraced(repro, rep);
-  if (out?.file) {
-    try {
-      replaceRepro(out.file, repro);
-    } catch (err) {
-      out.error = errCode(err); // the unshrunk repro stays
-    }
-  }
+  const original = sizeOf(rep, ops, seed, schedule);
+  const shrunkSize = sizeOf(
+    shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine),
+    shrunk.ops,
+    seed,
+    shrunk.schedule,
+  );
+  // The shrunk repro replaces the first one last, right before the finding is reported: a
+  // kill between the two is what a resumed leg cannot tell from a kill during the shrink.
+  if (out?.file) shrunkInto(out, repro, o.resumed === true);
   const finding: Finding = {
     signature: verdict.signature,
     verdict: shrunk.verdict,
     execution,
     repro,
     trace,
-    original: sizeOf(rep, ops, seed, schedule),
-    shrunk: sizeOf(shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine), shrunk.ops, seed, shrunk.schedule),
+    original,
+    shrunk: shrunkSize,
     shrinkCutByClock: shrunk.stoppedBy === "clock",
     shrinkInterrupted: shrunk.stoppedBy === "signal",
     ...(out ? { file: out.file, ...(out.error ? { fileError: out.error } : {}) } : {}),
@@ -383,12 +407,29 @@ export async function investigate(
 
 const errCode = (err: unknown): string => (err as { code?: string }).code ?? (err as Error).message;
 
-/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). */
-function writeFinding(dir: string, r: Repro): { file: string; error?: string } {
+/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). A
+ *  resumed campaign takes up the file its killed leg wrote for the same finding when the kill
+ *  came before the finding was recorded (during its shrink): one file per finding. */
+function writeFinding(dir: string, r: Repro, resumed: boolean): { file: string; error?: string; taken?: boolean } {
   try {
-    return { file: writeRepro(dir, r) };
+    const had = resumed ? sameReproFile(dir, r) : undefined;
+    return had ? { file: had, taken: true } : { file: writeRepro(dir, r) };
   } catch (err) {
     return { file: "", error: errCode(err) };
+  }
+}
+
+/** Puts the shrunk repro into the finding's file. A resumed leg whose killed leg got as far
+ *  as this (its file holds this very shrunk repro) keeps that file and drops its own new one. */
+function shrunkInto(out: { file: string; error?: string; taken?: boolean }, r: Repro, resumed: boolean): void {
+  try {
+    const had = resumed && !out.taken ? sameReproFile(path.dirname(out.file), r) : undefined;
+    if (had && had !== out.file) {
+      unlinkSync(out.file);
+      out.file = had;
+    } else replaceRepro(out.file, r);
+  } catch (err) {
+    out.error = errCode(err); // the unshrunk repro stays
   }
 }
 

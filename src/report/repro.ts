@@ -17,6 +17,7 @@ import {
   renameSync,
   existsSync,
   readdirSync,
+  readFileSync,
   constants as fsc,
 } from "node:fs";
 import path from "node:path";
@@ -417,6 +418,27 @@ function syncDir(dir: string): void {
   } catch {
     /* best effort */
   }
+}
+
+/** The file of dir that holds exactly this repro already, byte for byte, under one of the
+ *  names writeRepro gives it (a killed campaign wrote it; `hunt --resume` investigates the
+ *  same finding again and takes its file up instead of writing a second one). */
+export function sameReproFile(dir: string, r: Repro): string | undefined {
+  const name = reproFileName(r);
+  const ext = path.extname(name);
+  const stem = name.slice(0, -ext.length);
+  const text = reproText(r);
+  for (let n = 0; n < 10000; n++) {
+    const file = path.join(dir, n === 0 ? name : `${stem}-${n}${ext}`);
+    let had: string;
+    try {
+      had = readFileSync(file, "utf8");
+    } catch {
+      return undefined; // the first free name: writeRepro would write here
+    }
+    if (had === text) return file;
+  }
+  return undefined;
 }
 
 /** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...

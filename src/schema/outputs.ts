@@ -6,7 +6,7 @@
 // meaning changes or a field goes; an added field leaves it as it is.
 import { z } from "zod";
 import { STAT_NAMES } from "../wasm/abi.js";
-import { ReproMachineSchema } from "../report/repro.js";
+import { ReproMachineSchema, ReproSchema } from "../report/repro.js";
 import { SEED_ROUTES } from "../explore/route.js";
 import { PATTERNS } from "../workload/generator.js";
 
@@ -235,3 +235,146 @@ export const ModelsJsonSchema = z
   })
   .describe("faultsim models --json");
 export type ModelsJson = z.infer<typeof ModelsJsonSchema>;
+
+// ---- `faultsim hunt --jsonl`: the campaign's event stream, one event a line ----
+
+/** A campaign's state after whole executions (src/explore/checkpoint.ts HuntCheckpoint). */
+const checkpoint = z
+  .object({
+    first: count.describe("the campaign's (a shard's) first execution"),
+    next: count.describe("the next execution: [first, next) are done, every finding among them in the stream"),
+    steps: count,
+    hits: z.record(z.string(), count).describe("failing executions so far, by signature"),
+    hash: z
+      .object({ h: count.max(2 ** 32 - 1), n: count.describe("next - first") })
+      .describe("the campaign hash of executions [first, next) as a sequence hash"),
+    signatures: z.array(z.string()).describe("signatures investigated so far, in the order found"),
+    elapsedMs: z.number().min(0).describe("wall time over every leg so far"),
+    maxDecisions: count,
+    agentMask: count.describe("agents seen in a choice log (bit per agent)"),
+    pctK: int.min(1).describe("PCT's k: fixed by the probe (campaign engine) or as refined so far (one thread)"),
+    decisionSum: count.describe("PCT decisions summed over the executions"),
+  })
+  .describe("the campaign's state: what `hunt --resume` continues from and `faultsim merge` folds");
+
+/** Every event's first fields: which stream format it is, and what happened. */
+const eventOf = <E extends string>(event: E) => ({
+  schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.huntEvents),
+  event: z.literal(event),
+});
+
+/** The start event's options (src/explore/campaign-stream.ts reads them back). */
+export const StreamOptionsSchema = z
+  .object({
+    machine: ReproMachineSchema,
+    sched: z.enum(["pct", "random"]),
+    depth: int.min(1).optional().describe("PCT bug depth (pct only)"),
+    seed: int,
+    budgetMs: z.number().min(0),
+    executions: count.nullable().describe("this campaign's (a shard's: its part's) executions; null: only the budget"),
+    opsPerCpu: count,
+    shareMm: z.boolean(),
+    writeRatio: z.number().min(0).max(1),
+    mix: z.string().optional().describe("--mix, when the hunt had one"),
+    keepGoing: z.boolean(),
+    backend,
+    shrinkMs: z.number().min(0),
+    workers: int.min(1),
+    out: z.string().describe("the repro directory"),
+    engine: z
+      .enum(["adaptive", "campaign"])
+      .describe("one thread (PCT's k refined as it goes) or the campaign engine (--workers, --shard: k fixed by a probe)"),
+    first: count.describe("the first execution index (a shard's part starts here)"),
+    shard: z
+      .object({ index: count, count: int.min(1), total: count })
+      .optional()
+      .describe("--shard: part index of count, of a campaign of total executions"),
+  })
+  .describe("the campaign's options: enough to resume it");
+export type StreamOptions = z.infer<typeof StreamOptionsSchema>;
+
+const time = z.string().describe("wall-clock time (ISO 8601) the leg started");
+
+export const StartEventSchema = z
+  .object({
+    ...eventOf("start"),
+    time,
+    pid: count,
+    version: z.string().describe("faultsim's version"),
+    modelId: modelIdField,
+    model,
+    options: StreamOptionsSchema,
+  })
+  .describe("the first line: the campaign's options");
+
+export const ResumeEventSchema = z
+  .object({ ...eventOf("resume"), time, pid: count, from: count.describe("the execution this leg continues from") })
+  .describe("a `hunt --resume` leg starts");
+
+export const ProgressEventSchema = z
+  .object({
+    ...eventOf("progress"),
+    executions: count.describe("executions run so far (of this campaign or shard)"),
+    elapsedMs: count,
+    executionsPerSec: count,
+    signatures: z.array(z.string()),
+    checkpoint,
+  })
+  .describe("every ~2 s");
+
+export const FindingEventSchema = z
+  .object({
+    ...eventOf("finding"),
+    signature: z.string(),
+    execution: count.describe("the execution that found it"),
+    elapsedMs: count,
+    file: z.string().nullable().describe("its repro file, null when none was written"),
+    fileError: z.string().optional().describe("why the repro file could not be written"),
+    shrinkInterrupted: z.boolean().describe("a signal stopped its shrink: the repro is unshrunk"),
+    repro: ReproSchema,
+    checkpoint: checkpoint
+      .optional()
+      .describe("the state right after its execution, this finding counted: resuming from here never finds it again"),
+  })
+  .describe("a finding investigated (its repro file written)");
+
+export const RetryEventSchema = z
+  .object({
+    ...eventOf("retry"),
+    worker: count,
+    reason: z.string(),
+    chunk: z.object({ first: count, count: count }).optional().describe("the executions it was running, run again on its replacement"),
+    retriesLeft: count,
+  })
+  .describe("a worker died and was replaced");
+
+export const EndEventSchema = z
+  .object({
+    ...eventOf("end"),
+    executions: count,
+    elapsedMs: count,
+    huntingMs: int,
+    findings: count.describe("distinct signatures over every leg"),
+    signatures: z.array(z.string()),
+    hits: z.record(z.string(), count),
+    hash: z.string().describe("the campaign hash"),
+    interrupted: z.boolean().describe("stopped by a signal"),
+    exitCode: int.min(0).max(1),
+    checkpoint,
+  })
+  .describe("the campaign (or this leg) ended");
+
+/** One line of `faultsim hunt --jsonl`. */
+export const HuntEventSchema = z
+  .discriminatedUnion("event", [
+    StartEventSchema,
+    ResumeEventSchema,
+    ProgressEventSchema,
+    FindingEventSchema,
+    RetryEventSchema,
+    EndEventSchema,
+  ])
+  .describe("faultsim hunt --jsonl: one event a line");
+export type HuntEvent = z.infer<typeof HuntEventSchema>;
+export type StartEvent = z.infer<typeof StartEventSchema>;
+export type FindingEvent = z.infer<typeof FindingEventSchema>;

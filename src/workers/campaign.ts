@@ -5,7 +5,11 @@ import { addTally, emptySeqHash, emptyTally, seqConcat, seedRanges, sortedHits, 
 import { EngineCache, runChunk } from "./jobs.js";
 
 export function chunkOptions(spec: CampaignSpec): ChunkOptions {
-  return { stopOnViolation: spec.stopOnViolation ?? false, keepRecords: spec.keepRecords ?? false };
+  return {
+    stopOnViolation: spec.stopOnViolation ?? false,
+    keepRecords: spec.keepRecords ?? false,
+    ...(spec.known?.length ? { known: spec.known } : {}),
+  };
 }
 
 /** The chunks of a campaign. The chunk size changes scheduling only, never the result. */

@@ -12,7 +12,8 @@ import { verdictOf } from "../explore/execute.js";
 import type { ChunkOptions, Found, HuntParams } from "./protocol.js";
 import { emptySeqHash, emptyTally, seqPush, type SeedRange, type SeqHash, type TallyLike } from "../explore/shard.js";
 
-/** Runs the executions of `range`; tallies into t, fingerprints into hash; the first failure. */
+/** Runs the executions of `range`; tallies into t, fingerprints into hash; the first failure
+ *  whose signature is not in opts.known (a known one is only counted: it does not stop). */
 export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: ChunkOptions, t: TallyLike, hash: SeqHash): Found | undefined {
   if (!Number.isInteger(p.pctK) || p.pctK < 1) throw new RangeError(`hunt campaign needs a fixed pctK >= 1 (got ${p.pctK})`);
   const pct = p.sched === "pct";
@@ -33,6 +34,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     first = range.first;
   const stepAt = g + G.STEP,
     decisionsAt = g + G.PCT_DECISIONS;
+  const known = new Set(opts.known);
   let found: Found | undefined;
   for (let i = 0; i < count; i++) {
     const index = (first + i) >>> 0;
@@ -63,7 +65,7 @@ export function huntRange(e: Engine, p: HuntParams, range: SeedRange, opts: Chun
     const v = code === RUN.LIMIT ? confirmLimit(e, seedBase, index, () => I.fill(0, statsBase, statsBase + nStats)) : verdictOf(e, code);
     if (!v) continue;
     t.hits[v.signature] = (t.hits[v.signature] ?? 0) + 1;
-    if (!found) {
+    if (!found && !known.has(v.signature)) {
       const s = executionSeedFrom(seedBase, index);
       found = {
         seed: index,

@@ -11,10 +11,12 @@
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool, type WorkerRetry } from "./pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
-import type { CampaignResult, HuntParams } from "./protocol.js";
+import type { CampaignResult, CampaignSpec, Found, HuntParams } from "./protocol.js";
+import { runCampaignInline } from "./campaign.js";
+import { EngineCache } from "./jobs.js";
 import { pctBoundOfAgents } from "../explore/pct.js";
 import { Replayer, type Verdict } from "../explore/execute.js";
-import { investigate, huntWorkloadOf, type Finding, type HuntOptions, type HuntResult } from "../explore/hunt.js";
+import { investigate, huntWorkloadOf, reportingCheckpoint, type Finding, type HuntOptions, type HuntResult } from "../explore/hunt.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -27,13 +29,34 @@ export const ROUND = 1 << 16;
  *  few ms of its budget and answers a signal within about this long.
  *
  *  What a hunt finds does not depend on the rounds (nor on the number of workers): a round
- *  stops at its first failure in execution order and the next starts right after it, so
- *  every failing execution is looked at in order whatever the cuts. Only where the budget
- *  ends depends on the clock. */
+ *  stops at its first failure with a new signature in execution order and the next starts
+ *  right after it, knowing that signature; a repeat of a known signature is counted where it
+ *  falls and stops nothing (a --keep-going campaign repeats its signatures many times: cut
+ *  there, every repeat would throw away the work of the chunks past it). So every failing
+ *  execution is looked at in order whatever the cuts. Only where the budget ends depends on
+ *  the clock. */
 export const ROUND_MS = 200;
+
+/** Chunks per worker in a round (the pool hands them to idle workers), and the fewest
+ *  executions in one (a chunk costs a message and a configure: tens of microseconds). */
+const CHUNKS_PER_WORKER = 16;
+const MIN_CHUNK = 64;
 
 /** The first round without a rate to size it from (random: no PCT probe was timed). */
 const FIRST_ROUND_PER_WORKER = 512;
+
+/** What a campaign's rounds run on: a pool of worker threads, or this thread. */
+interface RoundRunner {
+  run(spec: CampaignSpec): Promise<CampaignResult>;
+  close(): Promise<void>;
+}
+
+/** Rounds run in this thread, chunk by chunk (an investigation under way goes on between
+ *  chunks): the same results as a pool (src/workers/campaign.ts runCampaignInline). */
+function inThisThread(): RoundRunner {
+  const engines = new EngineCache();
+  return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
+}
 
 /** The campaign job of a hunt: its machine, model, scheduler and workload, PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
@@ -64,7 +87,10 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   const deadline = start + o.budgetMs - before;
   const pct = o.sched === "pct";
   // The workers start up in their threads while this one probes PCT's k.
-  const starting = WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
+  // One worker runs in this thread: a thread of its own would only add its start-up (a shard
+  // of a campaign pays it in every process) and nothing to run beside it.
+  const starting: Promise<RoundRunner> =
+    workers === 1 ? Promise.resolve(inThisThread()) : WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
   starting.catch(() => {}); // awaited below
   // A resumed campaign keeps the k it was started with (the probe would give it again).
   let pctK = from?.pctK ?? 1;
@@ -113,6 +139,29 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     signatures: [...c.signatures],
     elapsedMs: before + performance.now() - start,
   });
+  // A finding of a --keep-going campaign is investigated here while the workers run the next
+  // round (which knows its signature): the round is folded in only once the finding is
+  // reported, so the state the finding's checkpoint holds is the one right after it.
+  let pending: Promise<void> | undefined;
+  const investigateFinding = async (f: Found & { replay: NonNullable<Found["replay"]> }): Promise<void> => {
+    replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
+    const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
+    const io = reportingCheckpoint(o, snapshot);
+    findings.push(await investigate(replayer, io, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
+  };
+  /** Waits for the finding under investigation; counts the time the workers waited for it
+   *  (idle since `idleFrom`) as investigating, not hunting. */
+  const settle = async (idleFrom: () => number): Promise<void> => {
+    if (!pending) return;
+    const t0 = performance.now();
+    try {
+      await pending;
+    } finally {
+      pending = undefined;
+      const idle = idleFrom();
+      investigating += Math.max(0, performance.now() - Math.max(t0, idle));
+    }
+  };
   // A campaign that stops at its first finding and had it before the kill is complete.
   const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
   try {
@@ -127,10 +176,20 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       // Execution indices are 32-bit: a campaign without --executions ends at 2^32.
       const count = Math.min(ROUND, sized, end - c.next, 2 ** 32 - c.next);
       if (count < 1) break;
-      const r = await pool.run({ job, firstSeed: c.next, executions: count, stopOnViolation: true });
+      // Small chunks: the round's last chunk is all that can keep one worker waiting for another.
+      const chunk = Math.max(MIN_CHUNK, Math.ceil(count / (workers * CHUNKS_PER_WORKER)));
+      const round = pool.run({ job, firstSeed: c.next, executions: count, chunk, stopOnViolation: true, known: [...seen] });
+      let roundEnd = Number.POSITIVE_INFINITY;
+      round.then(
+        () => (roundEnd = performance.now()),
+        () => {}, // awaited below, after the finding under investigation
+      );
+      await settle(() => roundEnd);
+      const r = await round;
       const ms = performance.now() - t0;
-      // A round cut short by a failure ran chunks past it that it does not count: no rate.
-      if (!r.found && ms >= 5) rate = r.executions / ms;
+      // A round cut short by a new signature ran chunks past it that it does not count: no
+      // rate. Nor one that waited for an investigation.
+      if (!r.found && ms >= 5 && roundEnd >= performance.now() - 1) rate = r.executions / ms;
       add(c, r);
       c.next += r.executions; // up to and including a finding: the round stops there
       o.onProgress?.({
@@ -139,20 +198,20 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
         elapsedMs: before + performance.now() - start,
         findings: c.signatures.length,
       });
-      const f = r.found;
+      const f = r.found; // a new signature: the workers knew every signature in `seen`
       if (f?.replay && !seen.has(f.signature)) {
         seen.add(f.signature);
-        const t0 = performance.now();
-        replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
-        const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
-        findings.push(await investigate(replayer, o, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
+        // The round ended at the finding: the checkpoint reported with it is past it.
         c.signatures.push(f.signature);
-        investigating += performance.now() - t0;
+        pending = investigateFinding({ ...f, replay: f.replay });
+        pending.catch(() => {}); // awaited by settle()
+        if (!o.keepGoing) break;
+        continue; // its checkpoint goes with the finding; the next round runs meanwhile
       }
-      // After the round's finding is reported: a kill from here resumes past it.
+      // Every finding before here reported: a kill from here resumes past it.
       o.onCheckpoint?.(snapshot());
-      if (f?.replay && !o.keepGoing) break;
     }
+    await settle(() => 0); // the workers are done: the whole wait is investigating
   } finally {
     await pool.close();
   }

@@ -57,6 +57,7 @@ async function bulkRange(
   hash: SeqHash,
   records: Execution[],
 ): Promise<Found | undefined> {
+  const known = new Set(opts.known);
   let found: Found | undefined;
   for (let i = 0; i < range.count; i++) {
     const x = await bulkExecution(engines, p, (range.first + i) >>> 0);
@@ -70,7 +71,7 @@ async function bulkRange(
     if (opts.keepRecords) records.push(x);
     if (x.violation === "none") continue;
     t.hits[x.violation] = (t.hits[x.violation] ?? 0) + 1;
-    if (!found) {
+    if (!found && !known.has(x.violation)) {
       found = { seed: x.seed, violation: x.violation, signature: x.violation, message: x.message, steps: x.steps };
       if (opts.stopOnViolation) break;
     }

@@ -57,7 +57,7 @@ export interface Execution {
   stateHash: string;
 }
 
-/** The first violating execution of a chunk or campaign. */
+/** The first violating execution of a chunk or campaign (whose signature is not known). */
 export interface Found {
   /** Campaign seed (bulk: the run's seed; hunt: the execution index). */
   seed: number;
@@ -80,6 +80,9 @@ export interface CampaignSpec {
   chunk?: number;
   /** Stop at the first execution (in seed order) that finds a violation. */
   stopOnViolation?: boolean;
+  /** Signatures already found: an execution failing with one of them is counted in hits
+   *  but neither stops the campaign nor is its `found` (a --keep-going hunt's repeats). */
+  known?: string[];
   /** Keep every execution's record in the result (bulk only: few, large executions). */
   keepRecords?: boolean;
 }
@@ -87,6 +90,8 @@ export interface CampaignSpec {
 export interface ChunkOptions {
   stopOnViolation: boolean;
   keepRecords: boolean;
+  /** CampaignSpec.known: repeats counted, not found. */
+  known?: string[];
 }
 
 /** The result of a consecutive run of seeds. */

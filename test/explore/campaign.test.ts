@@ -202,6 +202,43 @@ describe("hunt --resume FILE", () => {
     expect(statSync(events).size).toBeGreaterThan(lastStart);
   }, 60_000);
 
+  for (const workers of ["1", "2"]) {
+    it(`--workers ${workers}: killed right after a finding's line, or before it: each finding once in the stream`, async () => {
+      const events = path.join(dir, "events.jsonl");
+      const out = path.join(dir, "out");
+      mkdirSync(out);
+      const args = ["--keep-going", "--executions", "30000", "--shrink-ms", "0", "--out", out, "--json", "--workers", workers];
+      expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+      const whole = JSON.parse(io.out);
+      const text = readFileSync(events, "utf8");
+      const lines = text.trimEnd().split("\n");
+      const at = lines.findIndex((l) => JSON.parse(l).event === "finding");
+      // The finding's line carries the checkpoint past its execution.
+      const finding = JSON.parse(lines[at]);
+      expect(finding.checkpoint).toMatchObject({ next: finding.execution + 1, signatures: [finding.signature] });
+      const files = readdirSync(out);
+      expect(files).toHaveLength(whole.signatures.length);
+      for (const cut of [at + 1, at]) {
+        writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+        io.out = "";
+        expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
+        const resumed = JSON.parse(io.out);
+        expect(resumed.hash).toBe(whole.hash);
+        expect(resumed.hits).toEqual(whole.hits);
+        expect(resumed.signatures).toEqual(whole.signatures);
+        const stream = readFileSync(events, "utf8")
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        const found = stream.filter((e) => e.event === "finding").map((e) => e.signature);
+        expect(found).toEqual(whole.signatures);
+        // Cut after the line: not investigated again, no second file. (Cut before it, the
+        // finding is investigated again: test/explore/durable.test.ts has its file taken up.)
+        if (cut === at + 1) expect(readdirSync(out).sort()).toEqual(files.sort());
+      }
+    }, 60_000);
+  }
+
   it("options the stream fixes cannot be given again; another model build is refused", async () => {
     const events = path.join(dir, "events.jsonl");
     expect(await faultsim("hunt", "--executions", "100", "--out", dir, "--jsonl", events)).toBe(0);

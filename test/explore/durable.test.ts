@@ -87,6 +87,38 @@ describe("a finding's repro file", () => {
     expect(readdirSync(dir).sort()).toEqual([path.basename(stopped.file!), path.basename(whole.file!)].sort());
   }, 60_000);
 
+  it("a resumed campaign takes up the unshrunk repro file a kill during the shrink left: one file per finding", async () => {
+    const o = opts();
+    const found = await firstFailure(o);
+    const rep = await Replayer.create(o.machine, o.model.flags, o.backend);
+    const { seed, ops, schedule } = found.replay!;
+    const verdict = { id: found.violation as Finding["verdict"]["id"], signature: found.signature, message: found.message, agent: -1 };
+    const killed = await investigate(rep, { ...o, out: dir, signal: AbortSignal.abort() }, found.seed, seed, ops, schedule, verdict);
+    expect(killed.shrinkInterrupted).toBe(true);
+    const again = await investigate(rep, { ...o, out: dir, resumed: true }, found.seed, seed, ops, schedule, verdict);
+    expect(again.file).toBe(killed.file);
+    expect(again.shrunk.ops).toBeLessThan(again.original.ops);
+    expect(withoutText(loadRepro(again.file!))).toEqual(withoutText(again.repro)); // now the shrunk one
+    expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
+    // Killed after the shrunk repro replaced it, before the finding was recorded: the same.
+    const after = await investigate(rep, { ...o, out: dir, resumed: true }, found.seed, seed, ops, schedule, verdict);
+    expect(after.file).toBe(killed.file);
+    expect(readdirSync(dir)).toEqual([path.basename(killed.file!)]);
+    // A file of that name holding something else is never taken up: the next name is used.
+    const other = await investigate(
+      rep,
+      { ...o, out: dir, resumed: true, signal: AbortSignal.abort() },
+      found.seed,
+      seed,
+      ops,
+      schedule,
+      verdict,
+    );
+    expect(other.file).not.toBe(killed.file);
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(withoutText(loadRepro(killed.file!))).toEqual(withoutText(again.repro)); // untouched
+  }, 60_000);
+
   it("shrink returns its input at once when its signal is already aborted", async () => {
     const o = opts();
     const found = await firstFailure(o);

@@ -71,7 +71,7 @@ describe("the published package", () => {
       "build/faultsim.wasm",
       "build/faultsim-untraced.wasm",
       "build/faultsim.model-id.json",
-      ...["hunt", "run", "replay", "models", "repro"].map((n) => `dist/schema/${n}.schema.json`),
+      ...["hunt", "run", "replay", "models", "repro", "hunt-events"].map((n) => `dist/schema/${n}.schema.json`),
       "README.md",
       "LICENSE",
     ]) {

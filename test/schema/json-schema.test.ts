@@ -42,17 +42,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the generated JSON Schemas", () => {
   it("are draft 2020-12 schemas ajv compiles strictly, each requiring its schemaVersion", () => {
     const all = jsonSchemas();
-    expect(Object.keys(all).sort()).toEqual(["hunt", "models", "replay", "repro", "run"]);
+    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "models", "replay", "repro", "run"]);
     for (const [name, s] of Object.entries(all)) {
       expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
       expect(s.$id).toBe(`urn:faultsim:schema:${name}:${DOCUMENTS[name as DocumentName].version}`);
       expect(() => new Ajv2020({ strict: true }).compile(s), name).not.toThrow();
-      const props = s.properties as Record<string, { const?: unknown; maximum?: unknown }>;
-      // The repro's is optional (files written before it are revision 1), the outputs' required.
-      if (name === "repro") expect(props.schemaVersion.maximum).toBe(REPRO_SCHEMA_VERSION);
-      else {
-        expect(props.schemaVersion.const).toBe(DOCUMENTS[name as DocumentName].version);
-        expect(s.required).toContain("schemaVersion");
+      // The event stream: one of its events a line, each an object of its own.
+      const objects = (name === "hunt-events" ? s.oneOf : [s]) as {
+        properties: Record<string, { const?: unknown; maximum?: unknown }>;
+        required: string[];
+      }[];
+      if (name === "hunt-events") expect(objects).toHaveLength(6);
+      for (const o of objects) {
+        const props = o.properties;
+        // The repro's is optional (files written before it are revision 1), the outputs' required.
+        if (name === "repro") expect(props.schemaVersion.maximum).toBe(REPRO_SCHEMA_VERSION);
+        else {
+          expect(props.schemaVersion.const).toBe(DOCUMENTS[name as DocumentName].version);
+          expect(o.required).toContain("schemaVersion");
+        }
       }
     }
   });
@@ -89,6 +97,27 @@ describe("real --json outputs validate", () => {
     expect(doc.setupMs).toBeGreaterThan(0);
     expect(errorsOf("hunt", doc)).toEqual([]);
   }, 60_000);
+
+  it("hunt --jsonl: every line of a campaign's stream (start, progress every ~2 s, finding, end; resume and end again)", async () => {
+    const events = path.join(dir, "events.jsonl");
+    const args = ["--workers", "2", "--keep-going", "--budget-ms", "2600", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
+    expect(await faultsim("hunt", ...args)).toBe(1);
+    // As if killed before its end: cut the last line off, and resume.
+    const text = readFileSync(events, "utf8");
+    writeFileSync(events, text.slice(0, text.slice(0, -1).lastIndexOf("\n") + 1));
+    expect(await faultsim("hunt", "--resume", events)).toBe(1);
+    const lines = readFileSync(events, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "progress", "finding", "resume", "end"]));
+    for (const l of lines) expect(errorsOf("hunt-events", l), l.event).toEqual([]);
+    // The schema can fail: a field it does not name, an unknown event, a wrong version.
+    const finding = lines.find((l) => l.event === "finding");
+    expect(errorsOf("hunt-events", { ...finding, extra: 1 })).not.toEqual([]);
+    expect(errorsOf("hunt-events", { ...finding, event: "found" })).not.toEqual([]);
+    expect(errorsOf("hunt-events", { ...finding, schemaVersion: 2 })).not.toEqual([]);
+  }, 120_000);
 
   it("replay --json", async () => {
     expect(reproFile).not.toBe("");

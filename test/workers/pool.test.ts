@@ -159,6 +159,21 @@ describe("worker pool", () => {
     expect(out.verdict?.signature).toBe(single.found!.signature);
   }, 60_000);
 
+  it("a known signature is counted where it falls and stops nothing; a new one still stops the campaign", async () => {
+    const spec = hunt("linux-2.4.10-pre", "random", 0, 20000, { stopOnViolation: true, chunk: 500 });
+    const first = await one.run(spec);
+    const sig = first.found!.signature;
+    const past = await one.run({ ...spec, known: [sig] });
+    // Whatever it found is another signature, after the first; the known one counted every time.
+    if (past.found) expect(past.found.signature).not.toBe(sig);
+    expect(past.executions).toBeGreaterThan(first.executions);
+    expect(past.hits[sig]).toBeGreaterThan(1);
+    // The same executions counted as a campaign that stops at nothing, up to where it stopped.
+    const all = await one.run({ ...spec, stopOnViolation: false, executions: past.executions });
+    expect({ ...past, found: undefined }).toEqual({ ...all, found: undefined });
+    expect(bytes(await three.run({ ...spec, known: [sig] }))).toBe(bytes(past));
+  }, 60_000);
+
   it("a chunk that throws in a worker rejects the campaign and leaves the pool usable", async () => {
     const bad = { ...bulk("wasm", 1, 3), job: { kind: "nonsense" } } as unknown as CampaignSpec;
     await expect(three.run(bad)).rejects.toThrow(/unknown job kind nonsense/);
