@@ -11,7 +11,16 @@ import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers } from "./hunt-workers.js";
-import { hunt, diagramOf, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "./hunt.js";
+import {
+  hunt,
+  diagramOf,
+  HUNT_DEFAULTS,
+  HUNT_OPS_PER_CPU,
+  type FindingFormat,
+  type HuntOptions,
+  type HuntResult,
+  type SchedKind,
+} from "./hunt.js";
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import { fmtPctBound } from "./pct.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "./mix.js";
@@ -55,6 +64,8 @@ export interface HuntCli {
   shrinkMs: string;
   keepGoing?: boolean;
   full?: boolean;
+  /** --format: the column diagram or KCSAN's report. */
+  format: FindingFormat;
   out: string;
   json?: boolean;
   backend: Backend;
@@ -520,6 +531,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
 async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
   const { opts, out, workers } = plan;
   opts.fullDiagram = o.full === true;
+  opts.format = o.format;
   opts.out = out;
   const started = performance.now();
   if (plan.resumed) {
@@ -671,12 +683,15 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
-async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
+async function replayCommand(
+  file: string,
+  o: { json?: boolean; full?: boolean; format: FindingFormat; backend: Backend },
+): Promise<void> {
   const repro = loadRepro(file);
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
-  const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
+  const r = await diagramOf(repro, undefined, o.backend, { full: o.full, format: o.format });
   if (o.json) {
     const json: ReplayJson = {
       schemaVersion: OUTPUT_SCHEMA_VERSIONS.replay,
@@ -711,6 +726,12 @@ async function replayCommand(file: string, o: { json?: boolean; full?: boolean; 
   }
   if (r.reproduced) process.exitCode = 1;
 }
+
+/** --format of hunt and replay: how a finding is printed. */
+const formatOption = () =>
+  new Option("--format <kind>", "how a finding is printed: CPU-column diagram, or KCSAN's report (BUG: KCSAN: data-race in A / B)")
+    .choices(["diagram", "kcsan"])
+    .default("diagram");
 
 export function registerExploreCommands(program: Command): void {
   const d = HUNT_MACHINE;
@@ -749,6 +770,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .addOption(formatOption())
     .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
     .option(
@@ -785,6 +807,7 @@ export function registerExploreCommands(program: Command): void {
     .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
     .argument("<file>", "repro file written by hunt")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .addOption(formatOption())
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .action(replayCommand);

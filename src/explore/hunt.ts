@@ -13,6 +13,7 @@ import { CFG, G, R, RUN, SCHED, PROC_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { renderDiagram } from "../report/diagram.js";
+import { renderKcsan } from "../report/kcsan.js";
 import { classifyRoute, type SeedRoute } from "./route.js";
 import { raceStart } from "../report/trace.js";
 import {
@@ -65,6 +66,8 @@ export interface HuntOptions {
   onProgress?: (p: HuntProgress) => void;
   /** Draw every line of a finding's diagram, not only those naming its entries and pages. */
   fullDiagram?: boolean;
+  /** How a finding is drawn: the CPU-column diagram (default) or KCSAN's report (--format). */
+  format?: FindingFormat;
   /** Stops the hunt early (Ctrl-C, SIGTERM): what was found so far is still reported; a
    *  shrink under way stops and keeps what it has. */
   signal?: AbortSignal;
@@ -395,7 +398,7 @@ export async function investigate(
     signal: o.signal,
   });
   const repro = reproOf(rep, o, shrunk);
-  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram })).diagram;
+  const diagram = (await diagramOf(repro, rep, undefined, { full: o.fullDiagram, format: o.format })).diagram;
   if (out?.file) {
     try {
       replaceRepro(out.file, repro);
@@ -475,11 +478,29 @@ export interface ReplayResult {
 }
 
 /** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {}): Promise<ReplayResult> {
+/** How a finding is printed: `diagram` (CPU columns) or `kcsan` (src/report/kcsan.ts). */
+export type FindingFormat = "diagram" | "kcsan";
+
+export async function diagramOf(
+  r: Repro,
+  rep?: Replayer,
+  backend: Backend = "wasm",
+  opts: { full?: boolean; format?: FindingFormat } = {},
+): Promise<ReplayResult> {
   const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
+  const violation = out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined;
+  // A swap-cache duplicate: name the seed mail's route it took.
+  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
+  if (opts.format === "kcsan" && violation) {
+    const m = r.machine;
+    const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
+    let text = renderKcsan({ records, cpus: m.cpus, violation, reportedOn });
+    if (route) text += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
+    return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram: text, route: route?.route };
+  }
   let diagram = renderDiagram({
     records,
     cpus: r.machine.cpus,
@@ -488,10 +509,8 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
     fromStep: raceStart(records, r.machine.cpus),
     racingProcs: procsNamedIn(r.signature),
     full: opts.full,
-    violation: out.verdict ? { id: out.verdict.id, message: out.verdict.message, agent: out.verdict.agent } : undefined,
+    violation,
   });
-  // A swap-cache duplicate: name the seed mail's route it took.
-  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
   if (route) diagram += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
   return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram, route: route?.route };
 }
