@@ -65,7 +65,7 @@ export interface HuntCli {
   keepGoing?: boolean;
   full?: boolean;
   /** --format: the column diagram or KCSAN's report. */
-  format: FindingFormat;
+  format?: FindingFormat;
   out: string;
   json?: boolean;
   backend: Backend;
@@ -683,10 +683,7 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
-async function replayCommand(
-  file: string,
-  o: { json?: boolean; full?: boolean; format: FindingFormat; backend: Backend },
-): Promise<void> {
+async function replayCommand(file: string, o: { json?: boolean; full?: boolean; format?: FindingFormat; backend: Backend }): Promise<void> {
   const repro = loadRepro(file);
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);

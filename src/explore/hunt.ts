@@ -499,7 +499,13 @@ export async function diagramOf(
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
     let text = renderKcsan({ records, cpus: m.cpus, violation, reportedOn });
     if (route) text += `\nroute: ${ROUTE_TITLES[route.route]}: ${route.why}`;
-    return { verdict: out.verdict, reproduced: out.verdict?.signature === r.signature, diverged: out.diverged, diagram: text, route: route?.route };
+    return {
+      verdict: out.verdict,
+      reproduced: out.verdict?.signature === r.signature,
+      diverged: out.diverged,
+      diagram: text,
+      route: route?.route,
+    };
   }
   let diagram = renderDiagram({
     records,

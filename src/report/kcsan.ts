@@ -73,9 +73,9 @@ export function objectTokens(message: string): string[] {
   return [...out];
 }
 
-const escape = (s: string): string => s.replace(/[[\]]/g, "\\$&");
+const escapeBrackets = (s: string): string => s.replace(/[[\]]/g, "\\$&");
 /** A token in wording and nothing longer ("E0:3" not "E0:31", "page 4" not "page 41"). */
-const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escape(t)}(?![\\w:\\d])`);
+const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escapeBrackets(t)}(?![\\w:\\d])`);
 
 /** Events that only look at state: the side that traced one read the object. */
 const READS = new Set<number>([
@@ -96,7 +96,9 @@ const READS = new Set<number>([
 export function kcsanReport(input: KcsanInput): KcsanReport {
   const { records, violation } = input;
   const stacks = callStacks(records);
-  const texts = records.map((r) => (r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END ? "" : describeEvent(r.event, r.a, r.b, r.c)));
+  const texts = records.map((r) =>
+    r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END ? "" : describeEvent(r.event, r.a, r.b, r.c),
+  );
   const tokens = objectTokens(violation.message);
   const res = tokens.map(tokenRe);
   const names = (i: number) => res.some((re) => re.test(texts[i]));
@@ -121,12 +123,8 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
     const v = violation.agent;
     // The violating agent's last section that named the object (else its last section), or
     // for a violation at rest the last section anyone ran that named it.
-    thisAt =
-      v >= 0
-        ? lastIndex(records.length, (i) => records[i].agent === v && names(i)) >= 0
-          ? lastIndex(records.length, (i) => records[i].agent === v && names(i))
-          : lastIndex(records.length, (i) => records[i].agent === v)
-        : lastIndex(records.length, names);
+    const named = v >= 0 ? lastIndex(records.length, (i) => records[i].agent === v && names(i)) : -1;
+    thisAt = v < 0 ? lastIndex(records.length, names) : named >= 0 ? named : lastIndex(records.length, (i) => records[i].agent === v);
     const thisAgent = thisAt >= 0 ? records[thisAt].agent : v;
     otherAt = thisAt < 0 ? -1 : lastIndex(thisAt, (i) => records[i].agent !== thisAgent && names(i));
     if (object.startsWith("E")) object = `swap_map[${object}]`;
@@ -188,7 +186,8 @@ function valueChange(records: readonly TraceRecord[], at: number, tokens: readon
   };
   // The count after the racing section, and the last count known before it.
   let after: number | undefined;
-  for (let i = at; i < records.length && records[i].step === r.step && records[i].agent === r.agent; i++) after = countAfter(records[i]) ?? after;
+  for (let i = at; i < records.length && records[i].step === r.step && records[i].agent === r.agent; i++)
+    after = countAfter(records[i]) ?? after;
   let before: number | undefined;
   for (let i = at - 1; i >= 0 && before === undefined; i--) {
     if (records[i].step !== r.step || records[i].agent !== r.agent) before = countAfter(records[i]);
