@@ -13,7 +13,8 @@ import { safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig } from "./bulk/config.js";
 import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
-import { loadBulkSources, checkWorkload } from "./bulk/sources.js";
+import { loadBulkSources, checkWorkload, generatorOptions } from "./bulk/sources.js";
+import type { PolicyName } from "./policy/policies.js";
 import type { Pattern, WorkloadOptions } from "./bulk/workload-contract.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
@@ -86,6 +87,8 @@ export interface RunCliOptions {
   series?: string;
   interval: string;
   seriesFormat?: string;
+  /** --reclaim: the kernel's reclaim, or a textbook policy in its place (src/policy). */
+  reclaim?: "kernel" | PolicyName;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -293,6 +296,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
 
 async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
+  if (o.reclaim !== undefined && o.reclaim !== "kernel") return policyCommand(s, o.reclaim, o.json === true);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, 2 ** 31);
   const interval = intOpt("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
@@ -333,6 +337,28 @@ async function runCommand(o: RunCliOptions): Promise<number> {
     );
   }
   return r.violations.length > 0 ? 1 : 0;
+}
+
+/** `run --reclaim POLICY`: the same machine and accesses under a textbook policy (src/policy). */
+async function policyCommand(s: RunSettings, policy: PolicyName, json: boolean): Promise<number> {
+  const { policyRun, policyJson, policyText } = await import("./policy/command.js");
+  const workload = workloadOf(s);
+  checkWorkload(workload);
+  const input = {
+    policy,
+    machine: bulkMachineConfig(
+      { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+      { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
+    ),
+    backend: s.backend,
+    seed: s.seed,
+    ops: s.ops,
+    generator: generatorOptions(workload),
+    trace: s.trace,
+  };
+  const r = await policyRun(input);
+  await writeOut(json ? JSON.stringify(policyJson(input, r, version())) + "\n" : policyText(input, r));
+  return 0;
 }
 
 async function progressBar(total: number): Promise<{ update(n: number): void; stop(): void } | undefined> {
@@ -531,6 +557,11 @@ export function buildProgram(): Command {
     .option("--series-format <kind>", "csv or jsonl (default: from the file's extension)")
     .option("--json", "print one JSON object on stdout")
     .option("--budget-ms <ms>", "stop after this long (a partial run, as after Ctrl-C or SIGTERM)")
+    .addOption(
+      new Option("--reclaim <policy>", "2.4's reclaim, or a textbook policy on the same machine and accesses")
+        .choices(["kernel", "lru", "fifo", "clock", "opt"])
+        .default("kernel"),
+    )
     .action(async (o: RunCliOptions) => {
       actionExit = await runCommand(o);
     });
