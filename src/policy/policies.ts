@@ -2,7 +2,7 @@
 // frames: LRU, FIFO, CLOCK (second chance) and Belady's OPT. Each keeps only which pages are
 // resident and picks the victim when a request misses with every frame taken; what the
 // eviction costs (a swap-out of a dirty page, a swap-in later) is the machine's business
-// (src/policy/machine.ts). All state is preallocated typed arrays: nothing allocates per
+// (src/policy/run.ts). All state is preallocated typed arrays: nothing allocates per
 // request.
 
 /** request(): the page was resident. */
@@ -103,8 +103,9 @@ export class Fifo implements Policy {
   }
 }
 
-/** CLOCK: the frames in a circle with a referenced bit each, set on every use (and on load);
- *  the hand clears set bits as it passes and takes the first frame whose bit is clear. */
+/** CLOCK (second chance): the frames in a circle with a referenced bit each, set on every
+ *  hit and clear on load (as libCacheSim's Clock inserts with its frequency at 0); the hand
+ *  clears set bits as it passes and takes the first frame whose bit is clear. */
 export class Clock implements Policy {
   readonly name = "clock";
   private readonly ring: Int32Array;
@@ -144,7 +145,7 @@ export class Clock implements Policy {
 
   private place(f: number, p: number): void {
     this.ring[f] = p;
-    this.ref[f] = 1;
+    this.ref[f] = 0;
     this.frameOf[p] = f;
   }
 }

@@ -43,7 +43,7 @@ export interface PolicyStats {
   requests: number;
   hits: number;
   misses: number;
-  /** Misses on pages never touched (zero-filled) and on pages read back from swap. */
+  /** Misses on pages with no swap copy (never written: zero-filled), and on pages read back from swap. */
   minorFaults: number;
   swapIns: number;
   swapOuts: number;

@@ -202,7 +202,7 @@ export const PolicyRunJsonSchema = z
     hits: count,
     misses: count,
     missRatio: z.number().min(0).max(1),
-    minorFaults: count.describe("misses on pages never touched (zero-filled)"),
+    minorFaults: count.describe("misses on pages with no swap copy (never written: zero-filled)"),
     swapIns: count.describe("misses read back from swap"),
     swapOuts: count.describe("dirty victims written to swap"),
     pages: count.describe("distinct pages requested"),
