@@ -11,9 +11,10 @@ import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MA
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
-import { bulkMachineConfig, checkWorkload, LIMITS, type WorkloadOptions } from "./bulk/config.js";
+import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
 import { checkInvariants } from "./invariants/check.js";
+import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
@@ -66,6 +67,8 @@ export interface RunCliOptions {
   series?: string;
   interval: string;
   seriesFormat?: string;
+  /** --reclaim: the kernel's reclaim, or a textbook policy in its place (src/policy). */
+  reclaim?: "kernel" | PolicyName;
 }
 
 /** The validated settings of one `run`, also used to print a reproducing command line. */
@@ -215,7 +218,14 @@ function workloadOf(s: RunSettings): WorkloadOptions {
 
 /** Spare mms of the machine beyond --mms: the steady workload forks into one per CPU. */
 function spareMms(s: RunSettings): number {
-  return !s.trace && s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
+  const spare = !s.trace && s.workload === "steady" && s.forkRate > 0 ? s.cpus : 0;
+  if (s.mms + spare > LIMITS.mms.max) {
+    throw new UsageError(
+      `--mms ${s.mms}: the steady workload forks each CPU's children into a spare mm of its own (${spare} more), ` +
+        `and a machine has at most ${LIMITS.mms.max}: give --mms ${LIMITS.mms.max - spare} or less, --fork-rate 0, or --workload random`,
+    );
+  }
+  return spare;
 }
 
 /** What one run does beside its settings: the CLI's and the API's extras. */
@@ -272,6 +282,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
 
 async function runCommand(o: RunCliOptions): Promise<number> {
   const s = settingsOf(o);
+  if (o.reclaim !== undefined && o.reclaim !== "kernel") return policyCommand(s, o.reclaim, o.json === true);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
   const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
@@ -312,6 +323,28 @@ async function runCommand(o: RunCliOptions): Promise<number> {
     );
   }
   return r.violations.length > 0 ? 1 : 0;
+}
+
+/** `run --reclaim POLICY`: the same machine and accesses under a textbook policy (src/policy). */
+async function policyCommand(s: RunSettings, policy: PolicyName, json: boolean): Promise<number> {
+  const { policyRun, policyJson, policyText } = await import("./policy/command.js");
+  const workload = workloadOf(s);
+  checkWorkload(workload);
+  const input = {
+    policy,
+    machine: bulkMachineConfig(
+      { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+      { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
+    ),
+    backend: s.backend,
+    seed: s.seed,
+    ops: s.ops,
+    generator: generatorOptions(workload),
+    trace: s.trace,
+  };
+  const r = await policyRun(input);
+  await writeOut(json ? JSON.stringify(policyJson(input, r, version())) + "\n" : policyText(input, r));
+  return 0;
 }
 
 async function progressBar(total: number): Promise<{ update(n: number): void; stop(): void } | undefined> {
@@ -506,6 +539,11 @@ export function buildProgram(): Command {
     .option("--series-format <kind>", "csv or jsonl (default: from the file's extension)")
     .option("--json", "print one JSON object on stdout")
     .option("--budget-ms <ms>", "stop after this long (a partial run, as after Ctrl-C or SIGTERM)")
+    .addOption(
+      new Option("--reclaim <policy>", "2.4's reclaim, or a textbook policy on the same machine and accesses")
+        .choices(["kernel", "lru", "fifo", "clock", "opt"])
+        .default("kernel"),
+    )
     .action(async (o: RunCliOptions) => {
       actionExit = await runCommand(o);
     });

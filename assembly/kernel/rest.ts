@@ -42,6 +42,8 @@ const NO_PAGE: i32 = 0;
 /** Frame marks: met in a hash chain (swap_cache_hash_sound), on the free stack (free_stack_sound). */
 const MARK_HASHED: i32 = 1;
 const MARK_FREE: i32 = 2;
+/** Frame mark: met on an LRU list (lru_lists_sound). */
+const MARK_LRU: i32 = 4;
 
 /** The machine's own areas: those with a swap map (and scratch). The others never swapped on. */
 @inline function own_areas(): i32 { return nAreaSlots < MAX_AREAS ? nAreaSlots : MAX_AREAS; }
@@ -250,9 +252,6 @@ function swap_counts_exact(): bool {
   return true;
 }
 
-/** Frames met on the LRU lists by lru_list_length (a mask, as the other sets here). */
-let lruSeen: i32 = 0;
-
 /**
  * The LRU lists (checkLru; 2.4.16 mm/swap.c lru_cache_add/__lru_cache_del, mm/vmscan.c
  * refill_inactive): every in-use page on exactly one list, the active list holding exactly the
@@ -261,13 +260,12 @@ let lruSeen: i32 = 0;
  */
 function lru_lists_sound(): bool {
   if (gget(G_LRU_PENDING) != 0) return false;                     // lru:pending
-  lruSeen = 0;
   const nActive = lru_list_length(lru_active(), PG_ACTIVE);
   if (nActive < 0 || nActive != gget(G_NR_ACTIVE)) return false; // lru:list, lru:flags, lru:nr_active
   const nInactive = lru_list_length(lru_inactive(), 0);
   if (nInactive < 0 || nInactive != gget(G_NR_INACTIVE)) return false; // ..., lru:nr_inactive
   for (let f = 0; f < nFrames; f++) {
-    if (((lruSeen >>> f) & 1) != 0) continue;
+    if ((frame_marks(f) & MARK_LRU) != 0) continue;
     const fl = page_flags(f);
     if ((fl & (PG_LRU | PG_ACTIVE)) != 0) return false;          // lru:flags
     if (f != ZERO_PAGE && (fl & PG_INUSE) != 0) return false;     // lru:missing
@@ -281,10 +279,10 @@ function lru_list_length(head: i32, active: i32): i32 {
   let prev = head;
   let n = 0;
   for (let f = lru_next(head); f != head; f = lru_next(f)) {
-    if (f <= ZERO_PAGE || f >= nFrames || ((lruSeen >>> f) & 1) != 0 || lru_prev(f) != prev) return -1; // lru:list
+    if (f <= ZERO_PAGE || f >= nFrames || (frame_marks(f) & MARK_LRU) != 0 || lru_prev(f) != prev) return -1; // lru:list
     const fl = page_flags(f);
     if ((fl & (PG_LRU | PG_INUSE)) != (PG_LRU | PG_INUSE) || (fl & PG_ACTIVE) != active) return -1; // lru:flags
-    lruSeen |= 1 << f;
+    set_frame_marks(f, frame_marks(f) | MARK_LRU);
     prev = f;
     n++;
   }

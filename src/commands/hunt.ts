@@ -16,7 +16,7 @@ import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResul
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
 import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
-import { drawFinding } from "../report/finding.js";
+import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
@@ -56,6 +56,8 @@ export interface HuntCli {
   shrinkMs: string;
   keepGoing?: boolean;
   full?: boolean;
+  /** --format: the column diagram or KCSAN's report. */
+  format?: FindingFormat;
   out: string;
   json?: boolean;
   backend: Backend;
@@ -275,7 +277,7 @@ function huntText(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
-  full = false,
+  draw: DrawOptions = {},
 ): string {
   const m = o.machine;
   const lines: string[] = [
@@ -289,7 +291,7 @@ function huntText(
   for (const f of earlier)
     lines.push(`found before the resume, by execution ${num(f.execution)}: ${f.signature}; repro: ${f.file ?? "(not written)"}`, "");
   r.findings.forEach((f, i) => {
-    lines.push(drawFinding(f, { full }), "");
+    lines.push(drawFinding(f, draw), "");
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
@@ -321,7 +323,7 @@ function huntJson(
   workers: number,
   earlier: EarlierFinding[] = [],
   shard?: ShardPlan,
-  full = false,
+  draw: DrawOptions = {},
 ): HuntJson {
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
@@ -356,7 +358,7 @@ function huntJson(
       execution: f.execution,
       original: f.original,
       shrunk: f.shrunk,
-      diagram: drawFinding(f, { full }),
+      diagram: drawFinding(f, draw),
     })),
     pct: r.pct,
     workers,
@@ -616,8 +618,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   });
   summary.write(
     o.json
-      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard, o.full === true)) + "\n"
-      : huntText(opts, r, files, workers, earlier, plan.shard, o.full === true),
+      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard, { full: o.full === true, format: o.format })) + "\n"
+      : huntText(opts, r, files, workers, earlier, plan.shard, { full: o.full === true, format: o.format }),
   );
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
@@ -675,12 +677,15 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
-export async function replayCommand(file: string, o: { json?: boolean; full?: boolean; backend: Backend }): Promise<void> {
+export async function replayCommand(
+  file: string,
+  o: { json?: boolean; full?: boolean; format?: FindingFormat; backend: Backend },
+): Promise<void> {
   const repro = loadRepro(file);
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
-  const r = await diagramOf(repro, undefined, o.backend, { full: o.full });
+  const r = await diagramOf(repro, undefined, o.backend, { full: o.full, format: o.format });
   if (o.json) {
     const json: ReplayJson = {
       schemaVersion: OUTPUT_SCHEMA_VERSIONS.replay,

@@ -10,10 +10,16 @@ import { listOption } from "../options.js";
 import type { Backend } from "../wasm/engine.js";
 
 /** `faultsim replay`'s options as commander hands them over. */
-type ReplayCli = { json?: boolean; full?: boolean; backend: Backend };
+type ReplayCli = { json?: boolean; full?: boolean; format?: "diagram" | "kcsan"; backend: Backend };
 
 /** The commands' module, loaded by the first action that runs. */
 const commands = () => import("../commands/hunt.js");
+
+/** --format of hunt and replay: how a finding is printed. */
+const formatOption = () =>
+  new Option("--format <kind>", "how a finding is printed: CPU-column diagram, or KCSAN's report (BUG: KCSAN: data-race in A / B)")
+    .choices(["diagram", "kcsan"])
+    .default("diagram");
 
 export function registerExploreCommands(program: Command): void {
   const d = HUNT_MACHINE;
@@ -52,6 +58,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .addOption(formatOption())
     .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
     .option(
@@ -88,6 +95,7 @@ export function registerExploreCommands(program: Command): void {
     .description("re-run a repro file and print its diagram; exit 1 when the violation reproduces")
     .argument("<file>", "repro file written by hunt")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
+    .addOption(formatOption())
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .action(async (file: string, o: ReplayCli) => (await commands()).replayCommand(file, o));

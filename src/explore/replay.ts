@@ -4,7 +4,7 @@
 import type { Backend } from "../wasm/engine.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
 import type { TraceRecord } from "../report/trace.js";
-import { drawReplay } from "../report/finding.js";
+import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { Replayer, type Verdict } from "./execute.js";
 import { classifyRoute, type RouteVerdict, type SeedRoute } from "./route.js";
 
@@ -43,7 +43,7 @@ export interface ReplayResult {
 }
 
 /** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
-export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: { full?: boolean } = {}): Promise<ReplayResult> {
+export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wasm", opts: DrawOptions = {}): Promise<ReplayResult> {
   const t = await replayTraced(r, rep, backend);
   return {
     verdict: t.verdict,

@@ -7,6 +7,17 @@ import type { ReplayTrace } from "../explore/replay.js";
 import { renderDiagram } from "./diagram.js";
 import type { Repro } from "./repro.js";
 import { raceStart } from "./trace.js";
+import { renderKcsan } from "./kcsan.js";
+
+/** How a finding is printed: `diagram` (CPU columns) or `kcsan` (kcsan.ts). */
+export type FindingFormat = "diagram" | "kcsan";
+
+/** How a finding or a replay is drawn. */
+export interface DrawOptions {
+  /** Every line of the diagram, not only those naming the violation's entries and pages. */
+  full?: boolean;
+  format?: FindingFormat;
+}
 
 /** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
 const ROUTE_TITLES: Record<SeedRoute, string> = {
@@ -25,7 +36,14 @@ function procsNamedIn(signature: string): Set<number> {
 
 /** The diagram of a repro's traced replay (`full`: every line, not only those naming the
  *  violation's entries and pages), with the route line of a swap-cache duplicate. */
-export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" | "route">, opts: { full?: boolean } = {}): string {
+export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" | "route">, opts: DrawOptions = {}): string {
+  const route = t.route ? `\nroute: ${ROUTE_TITLES[t.route.route]}: ${t.route.why}` : "";
+  if (opts.format === "kcsan" && t.verdict) {
+    const m = r.machine;
+    const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
+    const violation = { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent };
+    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn }) + route;
+  }
   const diagram = renderDiagram({
     records: t.records,
     cpus: r.machine.cpus,
@@ -36,9 +54,8 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     full: opts.full,
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
   });
-  return t.route ? `${diagram}\nroute: ${ROUTE_TITLES[t.route.route]}: ${t.route.why}` : diagram;
+  return diagram + route;
 }
 
 /** A hunt's finding drawn (src/explore/hunt.ts Finding: its shrunk repro and its trace). */
-export const drawFinding = (f: { repro: Repro; trace: ReplayTrace }, opts: { full?: boolean } = {}): string =>
-  drawReplay(f.repro, f.trace, opts);
+export const drawFinding = (f: { repro: Repro; trace: ReplayTrace }, opts: DrawOptions = {}): string => drawReplay(f.repro, f.trace, opts);

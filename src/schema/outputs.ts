@@ -187,6 +187,34 @@ export const RunJsonSchema = z
   .describe("faultsim run --json");
 export type RunJson = z.infer<typeof RunJsonSchema>;
 
+/** `faultsim run --reclaim lru|fifo|clock|opt --json`: the accesses under a textbook policy
+ *  (src/policy/run.ts) instead of 2.4's reclaim. */
+export const PolicyRunJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.run),
+    command: z.literal("run"),
+    version: z.string().describe("faultsim's version"),
+    reclaim: z.enum(["lru", "fifo", "clock", "opt"]).describe("the replacement policy in place of the kernel's reclaim"),
+    machine: z.object({ cpus: count, mms: count, pagesPerMm: count, frames: count }),
+    seed: int,
+    source: z.enum(["generator", "trace"]),
+    trace: z.object({ file: z.string(), format: z.string() }).optional(),
+    frames: count.describe("frames that hold pages (the machine's frames less the zero page)"),
+    requests: count,
+    hits: count,
+    misses: count,
+    missRatio: z.number().min(0).max(1),
+    minorFaults: count.describe("misses on pages with no swap copy (never written: zero-filled)"),
+    swapIns: count.describe("misses read back from swap"),
+    swapOuts: count.describe("dirty victims written to swap"),
+    pages: count.describe("distinct pages requested"),
+    dataLost: count.describe("reads that did not get the last value written (0 unless faultsim is wrong)"),
+    seconds: z.number().min(0),
+    requestsPerSec: rate,
+  })
+  .describe("faultsim run --reclaim POLICY --json");
+export type PolicyRunJson = z.infer<typeof PolicyRunJsonSchema>;
+
 /** `faultsim replay --json`. */
 export const ReplayJsonSchema = z
   .object({

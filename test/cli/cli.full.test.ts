@@ -33,7 +33,7 @@ describe("bad usage exits 2 with one line on stderr", () => {
     ["a size that is not a number", ["run", "--ops", "many"], /--ops/],
     ["too many CPUs", ["run", "--cpus", "9"], /--cpus/],
     ["too many pages per mm", ["run", "--pages", "65537"], /--pages/],
-    ["sizes that cannot fit in memory", ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "64"], /2 GiB/],
+    ["sizes that cannot fit in memory", ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "60"], /2 GiB/],
     ["an unknown model", ["run", "--model", "linux-9.9"], /unknown model 'linux-9\.9'/],
     ["an unknown flag", ["run", "--with", "no-such-flag"], /unknown flag 'no-such-flag'/],
     ["an unknown --without flag", ["run", "--without", "nope"], /unknown flag 'nope'/],
@@ -72,7 +72,7 @@ describe("models", () => {
     const r = faultsim("models", "--json");
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]);
+    expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16", "linux-2.4.16-fixed"]);
     expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual([
       "unique-add",
       "pte-same-recheck",

@@ -276,7 +276,7 @@ describe("the smaller gaps", () => {
     ],
     [
       "a machine above 4 GiB",
-      ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "64"],
+      ["run", "--areas", "32", "--slots", "16000000", "--pages", "65536", "--mms", "60"],
       /more than the model's 2 GiB/,
     ],
   ])("%s: exit 2, one line", (_what, args, msg) => {
