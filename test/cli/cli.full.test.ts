@@ -72,7 +72,12 @@ describe("models", () => {
     const r = faultsim("models", "--json");
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual(["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16", "linux-2.4.16-fixed"]);
+    expect(j.models.map((m: { name: string }) => m.name).sort()).toEqual([
+      "linux-2.4.0",
+      "linux-2.4.10-pre",
+      "linux-2.4.16",
+      "linux-2.4.16-fixed",
+    ]);
     expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual([
       "unique-add",
       "pte-same-recheck",
