@@ -705,17 +705,22 @@ export function do_exit(pc: i32): i32 {
   return bad_pc();
 }
 
+/** munmap's and mprotect's (start, len) clamped to the mm's pages, into l6 = start, l7 = end:
+ *  the ops come from a generator that may name a range past the end. */
+function set_range_locals(): void {
+  const start = l(1) < nPages ? l(1) : nPages;
+  set_l(6, start);
+  set_l(7, l(2) < nPages - start ? start + l(2) : nPages);
+}
+
 /** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
 export function do_munmap(pc: i32): i32 {
   const mm = l(0);
   switch (pc) {
     case 0: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
-      const start = l(1) < nPages ? l(1) : nPages;
-      const end = l(2) < nPages - start ? start + l(2) : nPages;
-      set_l(6, start);
-      set_l(7, end);
-      return call(P_ZAP_PAGE_RANGE, 1, mm, start, end, 0);
+      set_range_locals();
+      return call(P_ZAP_PAGE_RANGE, 1, mm, l(6), l(7), 0);
     }
     case 1:
       up(mm_addr(mm, MM_SEM));
@@ -742,10 +747,7 @@ export function do_mprotect(pc: i32): i32 {
   switch (pc) {
     case 0: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
-      const start = l(1) < nPages ? l(1) : nPages;
-      const end = l(2) < nPages - start ? start + l(2) : nPages;
-      set_l(6, start);
-      set_l(7, end);
+      set_range_locals();
       return next(1);
     }
     case 1: {
