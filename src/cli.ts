@@ -23,7 +23,8 @@ import { faultsimVersion as version, modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 import { modelsJson } from "./report/models-json.js";
-import { OUTPUT_SCHEMA_VERSIONS, type RunJson } from "./schema/outputs.js";
+import type { RunJson } from "./schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "./schema/versions.js";
 import { registerRacesCommand } from "./races/cli.js";
 
 /** `faultsim --version`: the package version and the model build's id. */

@@ -17,7 +17,7 @@ import {
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
 import { drawFinding } from "./report/finding.js";
 import { huntInWorkers } from "./workers/hunt-workers.js";
-import { loadRepro, parseRepro, type Repro } from "./report/repro.js";
+import { loadRepro, parseRepro, type Repro } from "./report/repro-schema.js";
 import { faultsimVersion, modelBuild } from "./report/version.js";
 import { modelsJson } from "./report/models-json.js";
 import type { ModelsJson, RunJson } from "./schema/outputs.js";

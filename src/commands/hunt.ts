@@ -9,7 +9,7 @@ import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
 import { resolveModel } from "../model/models.js";
 import { BUILD_WASM, type Backend } from "../wasm/engine.js";
-import { loadRepro, sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
+import { sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
@@ -22,7 +22,8 @@ import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { mergeStreams, mergeText } from "../explore/merge.js";
-import { OUTPUT_SCHEMA_VERSIONS, type HuntEvent, type HuntJson, type ReplayJson } from "../schema/outputs.js";
+import type { HuntEvent, HuntJson, ReplayJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 
 /** Every --jsonl event carries it (src/schema/outputs.ts HuntEventSchema). */
 const EVENTS_VERSION = OUTPUT_SCHEMA_VERSIONS.huntEvents;
@@ -681,6 +682,8 @@ export async function replayCommand(
   file: string,
   o: { json?: boolean; full?: boolean; format?: FindingFormat; backend: Backend },
 ): Promise<void> {
+  // zod validates the file: loaded only by the command that reads one.
+  const { loadRepro } = await import("../report/repro-schema.js");
   const repro = loadRepro(file);
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);

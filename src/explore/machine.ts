@@ -33,7 +33,7 @@ export const HUNT_MACHINE: ReproMachine = {
 };
 
 /** The sizes a hunt can be given (`faultsim hunt --cpus` etc., inclusive), and so the sizes a
- *  repro file can hold: the repro schema (src/report/repro.ts) refuses a machine outside them
+ *  repro file can hold: the repro schema (src/report/repro-schema.ts) refuses a machine outside them
  *  on load, before any memory is laid out. --mms is 1..MAX_CPUS (default 1 with threads, one
  *  per CPU with processes). */
 export const HUNT_LIMITS = {

@@ -4,7 +4,9 @@ import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
 import { UsageError } from "../errors.js";
 import { openTrace, type TraceFormat } from "../trace/index.js";
 import { configureGenerator, type WorkloadOptions } from "../workload/generator.js";
-import { OUTPUT_SCHEMA_VERSIONS, type PolicyRunJson } from "../schema/outputs.js";
+import type { PolicyRunJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
+import { countText } from "../report/count.js";
 import { simulate, traceSource, generatorSource, type PolicyStats, type RequestSource } from "./run.js";
 import type { PolicyName } from "./policies.js";
 
@@ -71,7 +73,7 @@ export function policyJson(o: PolicyRunInput, r: PolicyRunResult, version: strin
   };
 }
 
-const num = (n: number): string => Math.round(n).toLocaleString("en-US");
+const num = countText;
 
 export function policyText(o: PolicyRunInput, r: PolicyRunResult): string {
   const s = r.stats;

@@ -5,6 +5,7 @@
 // fixed model with the same shape.
 import type { HuntOptions } from "../index.js";
 import type { SeedRoute } from "../explore/route.js";
+import type { RaceCheckRow } from "./check.js";
 
 /** The hunt that finds a race: options of the public hunt() (model, flags, sched, machine). */
 export type RaceHunt = Pick<
@@ -148,3 +149,7 @@ export function huntCommand(h: RaceHunt, seed?: number): string {
   if (seed !== undefined) parts.push(`--seed ${seed}`);
   return parts.join(" ");
 }
+
+/** Exit code of a check (check.ts): 0 when every race was found and every fixed hunt clean, else 1. */
+export const checkExitCode = (rows: readonly RaceCheckRow[]): number =>
+  rows.every((r) => r.found && r.fixedFindings.length === 0) ? 0 : 1;

@@ -4,8 +4,8 @@ import type { Command } from "commander";
 import { intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
-import { RACES, FIXED_MODEL, huntCommand } from "./catalogue.js";
-import { checkRaces, checkExitCode, type RaceCheckRow } from "./check.js";
+import { RACES, FIXED_MODEL, checkExitCode, huntCommand } from "./catalogue.js";
+import type { RaceCheckRow } from "./check.js";
 
 interface RacesCli {
   check?: boolean;
@@ -75,6 +75,8 @@ async function racesCommand(o: RacesCli): Promise<void> {
   for (const n of only ?? []) {
     if (!RACES.some((r) => r.name === n)) throw new UsageError(`races: --only: no race '${n}' (see faultsim races)`);
   }
+  // The check hunts through the API (src/index.ts): loaded only when --check runs (cold start).
+  const { checkRaces } = await import("./check.js");
   const rows = await checkRaces({
     budgetExecutions: intOption("budget-executions", o.budgetExecutions, 1, 1_000_000_000),
     budgetMs: intOption("budget-ms", o.budgetMs, 100, 3_600_000),

@@ -1,7 +1,8 @@
 // `faultsim models --json`, which the API's models() returns as well: the kernel models, their
 // flags and the model build's id, shaped by src/schema/outputs.ts ModelsJsonSchema.
 import { FLAGS, MODELS, DEFAULT_MODEL } from "../model/models.js";
-import { OUTPUT_SCHEMA_VERSIONS, type ModelsJson } from "../schema/outputs.js";
+import type { ModelsJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import { modelId } from "./version.js";
 
 export function modelsJson(): ModelsJson {

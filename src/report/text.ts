@@ -1,6 +1,7 @@
 // Text that came from a file (a repro's signature, its violation message, its faultsim version)
 // is shown on a terminal: its control characters are made visible, so a crafted file cannot
 // move the cursor, retitle the window, hide lines or fake output with escape sequences.
+import { countText } from "./count.js";
 
 /** C0 controls (newline and tab too: a field is one line), DEL, C1 controls (0x9b is a CSI on
  *  some terminals), and the bidirectional overrides and isolates that reorder what is shown. */
@@ -18,7 +19,7 @@ export function safeText(s: string): string {
 }
 
 /** A count for a summary line: rounded, with thousands separators (1,234,567). */
-export const fmtCount = (n: number): string => Math.round(n).toLocaleString("en-US");
+export const fmtCount = countText; // (without loading ICU: report/count.ts)
 
 /** A rate for a summary line: 1.23M/s, 4.5K/s or 67/s. */
 export const fmtRate = (n: number): string =>

@@ -4,7 +4,8 @@
 // docs/json-schema.md describes them. What a JSON Schema cannot say (a repro's op words fit
 // its machine, its flag word agrees with its flag names) stays in the zod schema's checks.
 import { z } from "zod";
-import { ReproSchema, REPRO_SCHEMA_VERSION } from "../report/repro.js";
+import { REPRO_SCHEMA_VERSION } from "../report/repro.js";
+import { ReproSchema } from "../report/repro-schema.js";
 import { HuntEventSchema, HuntJsonSchema, ModelsJsonSchema, OUTPUT_SCHEMA_VERSIONS, ReplayJsonSchema, RunJsonSchema } from "./outputs.js";
 
 /** The documents, by the name of their schema file. */

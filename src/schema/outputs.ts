@@ -1,12 +1,12 @@
 // The JSON that `--json` prints (hunt, run, replay, models), as zod schemas. The code's output
 // types are z.infer of these, so a field added to an output without its schema, or the other
 // way round, does not compile; src/schema/json-schema.ts turns them (and the repro file's
-// schema, src/report/repro.ts) into the JSON Schema files shipped in dist/schema/
+// schema, src/report/repro-schema.ts) into the JSON Schema files shipped in dist/schema/
 // (docs/json-schema.md). Each document carries its `schemaVersion`: raised when a field's
 // meaning changes or a field goes; an added field leaves it as it is.
 import { z } from "zod";
 import { STAT_NAMES } from "../wasm/abi.js";
-import { ReproMachineSchema, ReproSchema } from "../report/repro.js";
+import { ReproMachineSchema, ReproSchema } from "../report/repro-schema.js";
 import { SEED_ROUTES } from "../explore/route.js";
 import { PATTERNS } from "../workload/generator.js";
 

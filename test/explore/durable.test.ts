@@ -14,7 +14,8 @@ import { Replayer } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { runCampaignInline } from "../../src/workers/campaign.js";
-import { loadRepro, replaceRepro, writeRepro, type Repro } from "../../src/report/repro.js";
+import { replaceRepro, writeRepro, type Repro } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
 import { cliCapture } from "../helpers/cli.js";
 
 const model = resolveModel("linux-2.4.10-pre");

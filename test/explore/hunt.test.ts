@@ -16,7 +16,8 @@ import { Replayer, verdictOf } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { executionSeed, huntOps } from "../../src/explore/workload.js";
-import { writeRepro, loadRepro, decodeSchedule } from "../../src/report/repro.js";
+import { writeRepro, decodeSchedule } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
 import { main } from "../../src/cli.js";
 import { modelId } from "../../src/report/version.js";
 

@@ -26,7 +26,8 @@ vi.mock("node:fs", async (importOriginal) => {
   };
 });
 
-const { writeRepro, loadRepro, REPRO_FORMAT, REPRO_FORMAT_VERSION } = await import("../../src/report/repro.js");
+const { writeRepro, REPRO_FORMAT, REPRO_FORMAT_VERSION } = await import("../../src/report/repro.js");
+const { loadRepro } = await import("../../src/report/repro-schema.js");
 const { HUNT_MACHINE } = await import("../../src/explore/machine.js");
 const { makeOp, OP } = await import("../../src/wasm/abi.js");
 type Repro = import("../../src/report/repro.js").Repro;

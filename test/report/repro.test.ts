@@ -6,9 +6,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
-  loadRepro,
   writeRepro,
-  parseRepro,
   encodeSchedule,
   decodeSchedule,
   REPRO_FORMAT,
@@ -16,6 +14,7 @@ import {
   REPRO_MAX_BYTES,
   type Repro,
 } from "../../src/report/repro.js";
+import { loadRepro, parseRepro } from "../../src/report/repro-schema.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../../src/explore/machine.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
 import { buildProgram } from "../../src/cli.js";

@@ -16,7 +16,8 @@ import { buildProgram, runJson, settingsOf, type RunCliOptions } from "../../src
 import { runBulk } from "../../src/bulk/run.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
 import { SCHED } from "../../src/wasm/abi.js";
-import { parseRepro, REPRO_SCHEMA_VERSION } from "../../src/report/repro.js";
+import { REPRO_SCHEMA_VERSION } from "../../src/report/repro.js";
+import { parseRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });

@@ -1,0 +1,267 @@
+// Reading repro files (src/report/repro.ts writes them): validated with zod on load so a
+// truncated, corrupt, foreign or oversized file is one clear ReproError (an InputError: exit 2).
+// The schema's bounds are the bounds a hunt can write (src/explore/machine.ts HUNT_LIMITS,
+// HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of 16M frames is refused here, before the model
+// lays out any memory. Only the commands that read a repro (replay, the API) load this module.
+import { openSync, closeSync, fstatSync, readSync, constants as fsc } from "node:fs";
+import { z } from "zod";
+import { ReproError } from "../errors.js";
+import { MAX_CPUS, OP, choiceAgent, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
+import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
+import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
+import { safeText } from "./text.js";
+import { REPRO_FORMAT, REPRO_FORMAT_VERSION, REPRO_MAX_BYTES, REPRO_SCHEMA_VERSION, agentCount, decodeSchedule } from "./repro.js";
+
+const int = z.number().int();
+const L = HUNT_LIMITS;
+const known = new Set(MODELS.map((m) => m.name));
+const allFlagBits = FLAGS.reduce((w, f) => w | f.bit, 0);
+
+/** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour),
+ *  within what a hunt can be given. */
+export const ReproMachineSchema = z
+  .object({
+    cpus: int.min(L.cpus.min).max(L.cpus.max),
+    frames: int.min(L.frames.min).max(L.frames.max),
+    mms: int.min(L.mms.min).max(L.mms.max),
+    pagesPerMm: int.min(L.pages.min).max(L.pages.max),
+    areas: int.min(L.areas.min).max(L.areas.max),
+    slotsPerArea: int.min(L.slots.min).max(L.slots.max),
+    kswapd: z.boolean(),
+    pageCluster: int.min(L.pageCluster.min).max(L.pageCluster.max),
+    freeMin: int.min(0).max(L.frames.max),
+    freeLow: int.min(0).max(L.frames.max),
+    freeHigh: int.min(0).max(L.frames.max),
+    swapCluster: int.min(1).max(L.frames.max),
+    areaPrioEqual: z.boolean(),
+  })
+  .superRefine((m, ctx) => {
+    for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
+      if (m[k] >= m.frames) ctx.addIssue({ code: "custom", path: [k], message: `${m[k]} is not below the machine's ${m.frames} frames` });
+    }
+  });
+export type ReproMachine = z.infer<typeof ReproMachineSchema>;
+
+export const ReproSchema = z
+  .object({
+    format: z.literal(REPRO_FORMAT),
+    formatVersion: z.literal(REPRO_FORMAT_VERSION),
+    /** Absent in files written before schema revisions: revision 1. */
+    schemaVersion: int.min(1).max(REPRO_SCHEMA_VERSION).optional(),
+    faultsim: z.string().max(64),
+    /** The model build that recorded the schedule (src/build/model-id.mjs: a hash of assembly/'s
+     *  sources). A choice log replays step for step only on a model with the same atomic
+     *  sections; replay says when the ids differ. Absent in files written before model ids. */
+    modelId: z
+      .string()
+      .regex(/^[0-9a-f]{1,64}$/, "modelId must be hex digits")
+      .optional(),
+    model: z.string().min(1).max(64),
+    flags: int.min(0).max(0x7fffffff),
+    flagNames: z.array(z.string().max(64)).max(FLAGS.length),
+    machine: ReproMachineSchema,
+    /** How the execution was found (informational: replay follows `schedule`). */
+    sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(L.depth.min).max(L.depth.max).optional() }),
+    /** The hunt's op mix (`--mix`, src/explore/mix.ts fmtMix) when it had one: with the hunt's
+     *  seed and options it regenerates the op lists (replay follows `ops`). */
+    mix: z.string().max(256).optional(),
+    /** The execution's seed (an i32; its unsigned spelling is accepted too). */
+    seed: int.min(-(2 ** 31)).max(2 ** 32 - 1),
+    ops: z.array(z.array(int).max(HUNT_OPCAP, `more than ${HUNT_OPCAP} ops on one CPU (a hunt's op buffer)`)).max(MAX_CPUS),
+    /** The same ops in words, for the reader; ignored on load. */
+    opsText: z.array(z.string()).optional(),
+    /** The choice log: the agent that ran each step, one hex digit per step. */
+    schedule: z
+      .string()
+      .max(2 * HUNT_LOGCAP, `longer than a hunt's ${HUNT_LOGCAP}-step choice log`)
+      .regex(
+        /^(?:[g-u]?[0-9a-f])*$/,
+        "schedule must be hex digits, one agent per step (each may carry a step's own pick, g..u, before it)",
+      ),
+    signature: z.string().min(1).max(256),
+    violation: z.object({ id: z.string().max(256), message: z.string().max(4096) }),
+  })
+  .superRefine((r, ctx) => {
+    if (!known.has(r.model)) {
+      ctx.addIssue({ code: "custom", path: ["model"], message: `unknown model '${r.model}' (known: ${[...known].join(", ")})` });
+    }
+    const flagsBad = flagsDisagree(r.flags, r.flagNames);
+    if (flagsBad) ctx.addIssue({ code: "custom", path: ["flags"], message: flagsBad });
+    if (r.ops.length !== r.machine.cpus) {
+      ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
+    }
+    r.ops.forEach((ops, cpu) => {
+      ops.forEach((op, j) => {
+        const bad = badOp(op, r.machine);
+        if (bad) ctx.addIssue({ code: "custom", path: ["ops", cpu, j], message: bad });
+      });
+    });
+    const agents = agentCount(r.machine);
+    const steps = decodeSchedule(r.schedule);
+    if (steps.length > HUNT_LOGCAP) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule"],
+        message: `${steps.length} steps, more than a hunt's ${HUNT_LOGCAP}-step choice log`,
+      });
+    }
+    for (let i = 0; i < steps.length; i++) {
+      if (choiceAgent(steps[i]) >= agents) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["schedule"],
+          message: `step ${i} names agent ${choiceAgent(steps[i]).toString(16)}, the machine has ${agents}`,
+        });
+        break;
+      }
+    }
+  });
+export type Repro = z.infer<typeof ReproSchema>;
+
+/** Why a flag word and its names disagree, or "". */
+function flagsDisagree(flags: number, names: readonly string[]): string {
+  if ((flags & ~allFlagBits) !== 0) return `flag word ${flags} sets bits no flag has (${(flags & ~allFlagBits) >>> 0})`;
+  const unknown = names.find((n) => !FLAGS.some((f) => f.name === n));
+  if (unknown !== undefined) return `flagNames names an unknown flag '${unknown}'`;
+  const set = flagNamesOf(flags);
+  const extra = names.filter((n) => !set.includes(n));
+  const missing = set.filter((n) => !names.includes(n));
+  if (extra.length || missing.length) {
+    return (
+      `flag word ${flags} does not agree with flagNames` +
+      (extra.length ? `: it does not set ${extra.join(", ")}` : "") +
+      (missing.length ? `${extra.length ? ";" : ":"} it sets ${missing.join(", ")}, which flagNames omits` : "")
+    );
+  }
+  return "";
+}
+
+/** Why an op word cannot run on the machine (the model trusts its ops), or "". */
+function badOp(op: number, m: ReproMachine): string {
+  const k = opKind(op);
+  if (k < OP.READ || k > OP.WPROTECT) return `op kind ${k} is unknown`;
+  if (opMm(op) >= m.mms) return `op names mm${opMm(op)}, the machine has ${m.mms}`;
+  if ((k === OP.READ || k === OP.WRITE) && opPage(op) >= m.pagesPerMm) return `op names page ${opPage(op)}, an mm has ${m.pagesPerMm}`;
+  if (k === OP.FORK && opArg(op) >= m.mms) return `fork into mm${opArg(op)}, the machine has ${m.mms}`;
+  if ((k === OP.SWAPOFF || k === OP.SWAPON) && opArg(op) >= m.areas) return `op names swap area ${opArg(op)}, the machine has ${m.areas}`;
+  return "";
+}
+
+/** Parses and validates repro text (a leading BOM is allowed); ReproError naming the file (and the field) when
+ *  it is not a good repro. Free text from the file comes back with its control characters made
+ *  visible (text.ts). */
+export function parseRepro(text: string, file = "repro file"): Repro {
+  const where = safeText(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    throw new ReproError(`${where}: not valid JSON (truncated or corrupt)`, file);
+  }
+  if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== REPRO_FORMAT) {
+    throw new ReproError(`${where}: not a faultsim repro file`, file);
+  }
+  const v = (raw as { formatVersion?: unknown }).formatVersion;
+  if (typeof v !== "number") {
+    const got =
+      v === undefined
+        ? "it is missing"
+        : `got ${typeof v === "string" ? `the string ${safeText(JSON.stringify(v.slice(0, 20)))}` : `a ${v === null ? "null" : typeof v}`}`;
+    throw new ReproError(
+      `${where}: formatVersion must be a number (this faultsim reads ${REPRO_FORMAT_VERSION}); ${got}`,
+      file,
+      "formatVersion",
+    );
+  }
+  if (v !== REPRO_FORMAT_VERSION) {
+    throw new ReproError(
+      `${where}: repro format version ${v} is not supported (this faultsim reads ${REPRO_FORMAT_VERSION})`,
+      file,
+      "formatVersion",
+    );
+  }
+  const sv = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof sv === "number" && Number.isInteger(sv) && sv > REPRO_SCHEMA_VERSION) {
+    throw new ReproError(
+      `${where}: repro schema version ${sv} was written by a newer faultsim (this one reads up to ${REPRO_SCHEMA_VERSION})`,
+      file,
+      "schemaVersion",
+    );
+  }
+  const parsed = ReproSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue.path.length ? issue.path.join(".") : "(top level)";
+    throw new ReproError(
+      `${where}: corrupt repro file: ${safeText(at)}: ${safeText(issue.message)}`,
+      file,
+      issue.path.length ? issue.path.join(".") : undefined,
+    );
+  }
+  const r = parsed.data;
+  return {
+    ...r,
+    faultsim: safeText(r.faultsim),
+    signature: safeText(r.signature),
+    violation: { id: safeText(r.violation.id), message: safeText(r.violation.message) },
+    ...(r.opsText ? { opsText: r.opsText.map(safeText) } : {}),
+  };
+}
+
+/** Reads and validates a repro file. Only a regular file of at most REPRO_MAX_BYTES is read:
+ *  a FIFO would block, a device (/dev/zero) never ends. */
+export function loadRepro(file: string): Repro {
+  const where = safeText(file);
+  const cannot = (err: unknown) => new ReproError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file);
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  } catch (err) {
+    throw cannot(err);
+  }
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isDirectory()
+        ? "a directory"
+        : st.isFIFO()
+          ? "a FIFO"
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? "a device"
+            : st.isSocket()
+              ? "a socket"
+              : "not a regular file";
+      throw new ReproError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
+    }
+    const tooBig = () =>
+      new ReproError(
+        `${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`,
+        file,
+      );
+    if (st.size > REPRO_MAX_BYTES) throw tooBig();
+    // Read at most one byte past the limit: the file may have grown since fstat.
+    bytes = Buffer.alloc(REPRO_MAX_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, bytes, n, bytes.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n > REPRO_MAX_BYTES) throw tooBig();
+    }
+    bytes = bytes.subarray(0, n);
+  } catch (err) {
+    if (err instanceof ReproError) throw err;
+    throw cannot(err);
+  } finally {
+    closeSync(fd);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new ReproError(`${where}: not valid UTF-8 text (corrupt, or not a repro file)`, file);
+  }
+  return parseRepro(text, file);
+}
