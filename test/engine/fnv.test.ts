@@ -45,4 +45,31 @@ describe("fnvWords", () => {
         expect(fnvWords(I, from, to, FNV_OFFSET)).toBe(reference(I, from, to, FNV_OFFSET));
     }
   });
+
+  it("matches it over long zero runs: a lone word at, before and after every block edge", () => {
+    // A buffer with a byte offset, as the engine's view of the model's memory may have.
+    const n = 2 * 16384 + 600;
+    const I = new Int32Array(new ArrayBuffer(4 * (n + 7)), 4 * 3, n);
+    // One nonzero word at p in a zero array: FNV-1a's value from fnvZeros (checked above).
+    const lone = (p: number, from: number, to: number) =>
+      p < from || p >= to
+        ? fnvZeros(FNV_OFFSET, to - from)
+        : fnvZeros(Math.imul(fnvZeros(FNV_OFFSET, p - from) ^ I[p], FNV_PRIME), to - p - 1);
+    const ranges = [
+      [0, n],
+      [3, n - 5],
+      [256, 16384 + 256],
+      [1, 2 * 16384 - 1], // ends one word short of a block
+    ];
+    for (let edge = 0; edge <= n; edge += 256) {
+      for (let p = Math.max(0, edge - 2); p <= Math.min(n - 1, edge + 2); p++) {
+        I[p] = 0x5a5a5a5a;
+        for (const [from, to] of ranges) expect(fnvWords(I, from, to, FNV_OFFSET)).toBe(lone(p, from, to));
+        I[p] = 0;
+      }
+    }
+    I[40] = -7;
+    I[n - 1] = 1;
+    for (const [from, to] of ranges) expect(fnvWords(I, from, to, FNV_OFFSET)).toBe(reference(I, from, to, FNV_OFFSET));
+  });
 });

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Cold start of two builds side by side (issue 12): each case run REPS times per build, the
+# builds alternating, medians of CPU seconds (user+sys of the process) and wall seconds.
+#   cases: `node -e 0`, `faultsim --version`, a 1-op run on a 1M-frame machine, and the
+#   default `faultsim hunt` up to its first finding drawn (exit 1).
+# Usage: bench/cold.sh [BASE_DIR] [NEW_DIR]   (REPS=9; a DIR is a checkout with dist/ built;
+#        NEW_DIR defaults to this checkout, BASE_DIR to NEW_DIR)
+set -eu
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+NEW=${2:-$HERE}
+BASE=${1:-$NEW}
+REPS=${REPS:-9}
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+cd "$D"
+
+# one DIR NAME ARGS...: runs the case once, appends "cpu wall" to NAME.DIRTAG.
+one() {
+  dir=$1 tag=$2 name=$3
+  shift 3
+  /usr/bin/time -f "%e %U %S" -o t node "$@" >/dev/null 2>&1 || true
+  tail -1 t | awk '{ printf "%.3f %.3f\n", $2 + $3, $1 }' >>"$name.$tag"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+cases() {
+  dir=$1 tag=$2
+  one "$dir" "$tag" node -e 0
+  one "$dir" "$tag" version "$dir/dist/src/bin.js" --version
+  one "$dir" "$tag" run1M "$dir/dist/src/bin.js" run --ops 1 --frames 1048576 --seed 1
+  rm -rf out
+  one "$dir" "$tag" hunt "$dir/dist/src/bin.js" hunt --out out
+}
+for i in $(seq 1 "$REPS"); do
+  cases "$BASE" base
+  [ "$NEW" = "$BASE" ] || cases "$NEW" new
+done
+echo "cold start, median of $REPS, alternating (load $(cut -d' ' -f1 /proc/loadavg)): CPU-s (wall s)"
+for name in node version run1M hunt; do
+  line="$name:"
+  for tag in base new; do
+    [ -f "$name.$tag" ] || continue
+    line="$line $tag $(cut -d' ' -f1 "$name.$tag" | median) ($(cut -d' ' -f2 "$name.$tag" | median))"
+  done
+  echo "$line"
+done

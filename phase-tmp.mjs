@@ -1,0 +1,16 @@
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+let t = cpu(); const lap = (what) => { const n = cpu(); console.log(what.padEnd(14), (n - t).toFixed(1), "ms"); t = n; };
+const { Engine } = await import("./dist/src/wasm/engine.js");
+const { bulkMachineConfig } = await import("./dist/src/bulk/config.js");
+const { checkInvariants } = await import("./dist/src/invariants/check.js");
+lap("import");
+const e = await Engine.create("wasm", "untraced"); lap("create");
+const cfg = bulkMachineConfig({ cpus: 4, mms: 8, pagesPerMm: 4096, frames: +process.argv[2], areas: 2, slotsPerArea: 16384 }, { flags: 0, kswapd: true, seed: 1, sched: 0 });
+e.configure(cfg); lap("configure");
+checkInvariants(e, { quiescent: true }); lap("check");
+checkInvariants(e, { quiescent: true }); lap("check again");
+e.stateHash(); lap("stateHash");
+e.stateHash(); lap("stateHash2");
+const { fnvWords } = await import("./dist/src/wasm/fnv.js");
+const I = e.I32; lap("x");
+console.log("words", I.length, "nonzero", I.reduce((n, v) => n + (v !== 0), 0)); lap("count (not hashing)");
