@@ -193,9 +193,10 @@ describe("byte-level corruption of a good repro file", () => {
         if (r !== "ok" && r !== "repro") throw r;
         counts[r]++;
       }),
-      { seed: SEED, numRuns: 1200 },
+      // 500 corrupt files (1,200 until the fast tier had to fit 30 s; still all the mutation kinds, many times each).
+      { seed: SEED, numRuns: 500 },
     );
-    expect(counts.repro).toBeGreaterThan(600);
+    expect(counts.repro).toBeGreaterThan(250);
     expect(counts.ok).toBeGreaterThan(0); // some corruption leaves a valid repro (a BOM, a changed letter)
     expect(slowest).toBeLessThan(2_000);
   });
