@@ -101,7 +101,8 @@ describe("real --json outputs validate", () => {
 
   it("hunt --jsonl: every line of a campaign's stream (start, progress every ~2 s, finding, end; resume and end again)", async () => {
     const events = path.join(dir, "events.jsonl");
-    const args = ["--workers", "2", "--keep-going", "--budget-ms", "2600", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
+    // One worker: a progress event needs ~2 s of hunting, and a second core would only double its CPU.
+    const args = ["--workers", "1", "--keep-going", "--budget-ms", "2600", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
     expect(await faultsim("hunt", ...args)).toBe(1);
     // As if killed before its end: cut the last line off, and resume.
     const text = readFileSync(events, "utf8");
