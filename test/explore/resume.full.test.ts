@@ -3,56 +3,15 @@
 // ends (issue 9, part 2): the resumed campaign has the findings, counts and campaign hash of
 // one never killed, and every repro file on disk is complete. Both engines: one thread (PCT's
 // k refined as it goes) and --workers 2.
-import { describe, it, expect, beforeAll, beforeEach, afterEach } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, it, expect } from "vitest";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadRepro } from "../../src/report/repro-schema.js";
+import { spawnedCli } from "../helpers/spawn.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(root, "dist/src/cli.js");
-
-beforeAll(() => {
-  if (!existsSync(cli)) {
-    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
-  }
-}, 120_000);
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "faultsim-resume-"));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs the CLI; kills it with SIGKILL when `killWhen` says so (polled every 5 ms). */
-function run(args: string[], killWhen?: (ms: number) => boolean): Promise<{ code: number | null; killed: boolean; stdout: string }> {
-  const child = spawn(process.execPath, [cli, "hunt", ...args], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
-  let stdout = "";
-  child.stdout.on("data", (b) => {
-    stdout += b;
-  });
-  const t0 = Date.now();
-  let killed = false;
-  const timer = killWhen
-    ? setInterval(() => {
-        if (!killed && killWhen(Date.now() - t0)) {
-          killed = true;
-          child.kill("SIGKILL");
-        }
-      }, 5)
-    : undefined;
-  return new Promise((resolve) =>
-    child.on("close", (code) => {
-      clearInterval(timer);
-      resolve({ code, killed, stdout });
-    }),
-  );
-}
+const { dir: tmp, runKilled } = spawnedCli("resume");
+/** `faultsim hunt ARGS...`, SIGKILLed when killWhen says so. */
+const run = (args: string[], killWhen?: (ms: number) => boolean) => runKilled(["hunt", ...args], killWhen);
 
 /** A small deterministic generator for the kill moments (the test must not vary run to run
  *  in what it asks; only the machine's speed moves where a moment lands). */
@@ -69,13 +28,13 @@ const campaign = ["--keep-going", "--executions", "400000", "--budget-ms", "6000
 describe("a campaign killed with SIGKILL and resumed", () => {
   for (const workers of ["1", "2"]) {
     it(`--workers ${workers}: after kills at random moments and during shrinking, the findings, counts and hash of one never killed`, async () => {
-      mkdirSync(path.join(dir, "whole"));
-      mkdirSync(path.join(dir, "killed"));
+      mkdirSync(path.join(tmp(), "whole"));
+      mkdirSync(path.join(tmp(), "killed"));
       const whole = await run([...campaign, "--workers", workers, "--out", "whole", "--jsonl", "whole.jsonl"]);
       expect(whole.code).toBe(1);
       const ref = JSON.parse(whole.stdout);
-      const stream = path.join(dir, "killed.jsonl");
-      const out = path.join(dir, "killed");
+      const stream = path.join(tmp(), "killed.jsonl");
+      const out = path.join(tmp(), "killed");
       const rnd = moments(Number(workers) * 977);
       // Kill plan: first while a shrink is under way (an unshrunk repro on disk, no finding
       // event yet): this campaign's one signature is found within its first second, so a kill
