@@ -64,7 +64,9 @@ describe("a run's series", () => {
     const lines = readFileSync(csv, "utf8").trim().split("\n");
     expect(a.rows).toBe(lines.length - 1);
     const last = lines[lines.length - 1].split(",").map(Number);
-    SERIES_COLUMNS.forEach((c, k) => expect(a.columns[c][a.rows - 1]).toBe(last[k]));
+    SERIES_COLUMNS.forEach((c, k) => {
+      expect(a.columns[c][a.rows - 1]).toBe(last[k]);
+    });
     const b = parseSeries(readFileSync(jsonl, "utf8"), jsonl);
     const rows = readFileSync(jsonl, "utf8")
       .trim()
