@@ -13,7 +13,7 @@ export interface PlotSpec {
   xLabel: string;
   yLabel: string;
   /** Seconds or steps: the x axis is never a date. */
-  series: { label: string; color: string; dash?: boolean; scale?: string }[];
+  series: { label: string; color: string; dash?: boolean; scale?: string; points?: boolean }[];
   data: (number | null)[][];
   /** A second y axis on the right for series whose scale is "right". */
   rightLabel?: string;
@@ -103,7 +103,7 @@ export function reportClient(): void {
           spanGaps: true,
           ...(s.dash ? { dash: [6, 4] } : {}),
           ...(s.scale ? { scale: s.scale } : {}),
-          points: { show: false },
+          points: { show: s.points === true, size: 6 },
         })),
       ],
     };

@@ -28,9 +28,10 @@ export function huntPage(h: HuntSummary, file: string, outFile: string): { title
       yLabel: "executions/s",
       rightLabel: "signatures",
       fromZero: true,
+      // A short hunt has a few points: drawn as dots too.
       series: [
-        { label: "executions/s", color: "#0969da" },
-        { label: "signatures", color: "#cf222e", scale: "right" },
+        { label: "executions/s", color: "#0969da", points: t.seconds.length < 30 },
+        { label: "signatures", color: "#cf222e", scale: "right", points: t.seconds.length < 30 },
       ],
       data: [t.seconds, t.perSec, t.signatures],
     },
@@ -56,7 +57,7 @@ export function huntPage(h: HuntSummary, file: string, outFile: string): { title
   } worker${o.workers === 1 ? "" : "s"}${o.mix ? `, mix ${esc(o.mix)}` : ""}</p>
 <p class="meta">${fmtCount(h.executions)} executions in ${(h.elapsedMs / 1000).toFixed(1)} s over ${h.legs} leg${h.legs === 1 ? "" : "s"}; ${ended}.</p>
 <div class="plot" id="plot-throughput"></div>
-${t.seconds.length < 2 ? '<p class="hint">The stream has fewer than two progress points (a hunt writes one every ~2 s): the plot is short.</p>' : ""}
+${t.seconds.length < 3 ? '<p class="hint">Few points: a hunt writes a progress event every ~2 s, and one per finding.</p>' : ""}
 <h2>Signatures</h2>
 <table id="signatures"><thead><tr><th>signature</th><th>count</th><th>first execution</th><th>repro file</th></tr></thead>
 <tbody>${rows.length ? rows.join("") : '<tr><td colspan="4" class="quiet">no violation found</td></tr>'}</tbody></table>

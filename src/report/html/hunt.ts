@@ -21,8 +21,9 @@ export interface SignatureRow {
 
 export interface HuntSummary {
   start: StartEvent;
-  /** Progress (and end) points: seconds since the campaign began, executions per second,
-   *  executions so far, distinct signatures so far. */
+  /** Progress, finding and end points in time order: seconds since the campaign began,
+   *  executions per second (so far over the time so far), executions so far, distinct
+   *  signatures so far. */
   throughput: { seconds: number[]; perSec: number[]; executions: number[]; signatures: number[] };
   signatures: SignatureRow[];
   executions: number;
@@ -56,6 +57,15 @@ export function parseHuntStream(text: string, file: string): HuntSummary {
   let order: string[] = [];
   let executions = 0;
   let elapsedMs = 0;
+  // Points in time order (a resumed leg's events carry the time over every leg).
+  const point = (seconds: number, perSec: number, executions: number, signatures: number) => {
+    let i = t.seconds.length;
+    while (i > 0 && t.seconds[i - 1] > seconds) i--;
+    t.seconds.splice(i, 0, seconds);
+    t.perSec.splice(i, 0, perSec);
+    t.executions.splice(i, 0, executions);
+    t.signatures.splice(i, 0, signatures);
+  };
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     let raw: unknown;
@@ -80,20 +90,22 @@ export function parseHuntStream(text: string, file: string): HuntSummary {
         legs++;
         break;
       case "progress":
-        t.seconds.push(ev.elapsedMs / 1000);
-        t.perSec.push(ev.executionsPerSec);
-        t.executions.push(ev.executions);
-        t.signatures.push(ev.signatures.length);
+        point(ev.elapsedMs / 1000, ev.executionsPerSec, ev.executions, ev.signatures.length);
         ({ hits, signatures: order } = ev.checkpoint);
         executions = ev.executions;
         elapsedMs = ev.elapsedMs;
         break;
-      case "finding":
+      case "finding": {
+        // A point of its own: executions so far over the time so far, as progress counts.
+        const s = ev.elapsedMs / 1000;
+        const seen = new Set([...firsts.keys(), ev.signature]).size;
+        if (s > 0) point(s, Math.round((ev.execution + 1) / s), ev.execution + 1, seen);
         if (!firsts.has(ev.signature) || firsts.get(ev.signature)!.execution > ev.execution) {
           firsts.set(ev.signature, { execution: ev.execution, file: ev.file, message: ev.repro.violation.message });
         }
         if (ev.checkpoint) ({ hits, signatures: order } = ev.checkpoint);
         break;
+      }
       case "end": {
         end = ev;
         hits = ev.hits;
@@ -101,10 +113,7 @@ export function parseHuntStream(text: string, file: string): HuntSummary {
         executions = ev.executions;
         elapsedMs = ev.elapsedMs;
         const s = ev.elapsedMs / 1000;
-        t.seconds.push(s);
-        t.perSec.push(s > 0 ? Math.round(ev.executions / s) : 0);
-        t.executions.push(ev.executions);
-        t.signatures.push(ev.signatures.length);
+        point(s, s > 0 ? Math.round(ev.executions / s) : 0, ev.executions, ev.signatures.length);
         break;
       }
     }
