@@ -13,7 +13,8 @@ import { parseSeries, minMaxBuckets, seriesSummary, perKiloStep } from "../../sr
 import { parseHuntStream } from "../../src/report/html/hunt.js";
 import { alignRuns, runPlots, PLOT_BUCKETS } from "../../src/report/html/run-view.js";
 import { kindOf } from "../../src/report/html/index.js";
-import { stepperData, type StepperData } from "../../src/report/html/steps.js";
+import { AGENT_STATES, stepperData, type StepperData } from "../../src/report/html/steps.js";
+import { resolveModel } from "../../src/model/models.js";
 import { loadRepro } from "../../src/report/repro.js";
 import { HuntEventSchema } from "../../src/schema/outputs.js";
 import { PG, PROC_NAMES } from "../../src/wasm/abi.js";
@@ -238,6 +239,23 @@ describe("a repro walked step by step", () => {
     const o = L.agentAt + a * L.agentWords;
     const stack = Array.from({ length: end[o + 3] }, (_, i) => PROC_NAMES[end[o + 4 + 2 * i]]);
     expect(stack).toContain("try_to_swap_out");
+  });
+
+  it("on the fixed kernel the same execution runs clean: no violation to mark, every step still shown", async () => {
+    const r = loadRepro(repro);
+    const fixed = resolveModel("linux-2.4.16");
+    const clean = await stepperData({ ...r, model: fixed.name, flags: fixed.flags, flagNames: fixed.flagNames });
+    expect(clean.violation).toBeUndefined();
+    expect(clean.reproduced).toBe(false);
+    expect(clean.steps.length).toBeGreaterThan(0);
+    // Every CPU ran its ops to the end: each is done, its stack empty.
+    const s = Int32Array.from(clean.initial);
+    for (const st of clean.steps) for (let j = 0; j < st.delta.length; j += 2) s[st.delta[j]] = st.delta[j + 1];
+    const L = clean.layout;
+    for (let cpu = 0; cpu < r.machine.cpus; cpu++) {
+      expect(AGENT_STATES[s[L.agentAt + cpu * L.agentWords]]).toBe("done");
+      expect(s[L.agentAt + cpu * L.agentWords + 3]).toBe(0);
+    }
   });
 
   it("stays small: a step keeps only the words it changed", () => {
