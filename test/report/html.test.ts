@@ -295,6 +295,12 @@ describe("faultsim report", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("a repro's page is the same byte for byte from the Wasm model and its JavaScript twin", async () => {
+    const pages = ["wasm", "js"].map((b) => path.join(dir, `twin-${b}.html`));
+    for (const [i, b] of ["wasm", "js"].entries()) expect(await faultsim("report", repro, "--backend", b, "--out", pages[i])).toBe(0);
+    expect(readFileSync(pages[1], "utf8")).toBe(readFileSync(pages[0], "utf8"));
+  });
+
   it("never overwrites a file; bad input, a wrong pair and a bad --out are one line and exit 2", async () => {
     const taken = path.join(dir, "taken.html");
     writeFileSync(taken, "mine");

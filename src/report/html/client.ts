@@ -207,7 +207,10 @@ export function reportClient(): void {
           const bkl = state[o + 2];
           rows[0].append(cell(st + (bkl > 0 ? `, BKL×${bkl}` : ""), mark(o, false).concat(mark(o + 2, false))));
           const op = state[o + 1];
-          rows[1].append(cell(op === 0 ? "—" : (A.opText[String(op)] ?? `op ${op}`), mark(o + 1, false)));
+          // An idle or finished agent keeps the word of the op it ran last.
+          const opWords = op === 0 ? "—" : (A.opText[String(op)] ?? `op ${op}`);
+          const past = op !== 0 && (st === "idle" || st === "done" || st === "starved");
+          rows[1].append(cell(past ? `(last: ${opWords})` : opWords, mark(o + 1, false)));
           const sp = state[o + 3];
           const stack = h("td", { class: "stack" });
           const frameChanged = changed.has(o + 3) || Array.from({ length: sp }, (_, i) => changed.has(o + 4 + 2 * i + 1)).some(Boolean);
