@@ -13,7 +13,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { cliCapture } from "../helpers/cli.js";
 import { loadRepro } from "../../src/report/repro.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's package; FAULTSIM_CHROMIUM names another build (or a missing one, to see the skip). */
+const CHROMIUM = process.env.FAULTSIM_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) {
   console.log(`html-browser.full.test.ts: browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
