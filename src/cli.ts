@@ -557,6 +557,16 @@ export function buildProgram(): Command {
       actionExit = await modelsCommand(o);
     });
 
+  program
+    .command("report")
+    .description("one self-contained HTML page of a run's --series (two: overlaid), a hunt's --jsonl stream or a repro file")
+    .argument("<results...>", "a run's series, a hunt's event stream or a repro file; or two runs' series to overlay")
+    .option("--out <file>", "the page to write, never an existing file (default: the result's name with .html, here)")
+    .addOption(new Option("--backend <kind>", "model build that replays a repro").choices(["wasm", "js"]).default("wasm"))
+    .action(async (files: string[], o: { out?: string; backend: Backend }) => {
+      actionExit = await (await import("./commands/report.js")).reportCommand(files, o);
+    });
+
   registerExploreCommands(program);
   registerRacesCommand(program);
   return program;
