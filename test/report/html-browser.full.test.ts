@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { cliCapture } from "../helpers/cli.js";
-import { loadRepro } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
 
 /** Debian's package; FAULTSIM_CHROMIUM names another build (or a missing one, to see the skip). */
 const CHROMIUM = process.env.FAULTSIM_CHROMIUM ?? "/usr/bin/chromium";

@@ -15,7 +15,7 @@ import { alignRuns, runPlots, PLOT_BUCKETS } from "../../src/report/html/run-vie
 import { kindOf } from "../../src/report/html/index.js";
 import { AGENT_STATES, stepperData, type StepperData } from "../../src/report/html/steps.js";
 import { resolveModel } from "../../src/model/models.js";
-import { loadRepro } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
 import { HuntEventSchema } from "../../src/schema/outputs.js";
 import { PG, PROC_NAMES } from "../../src/wasm/abi.js";
 import type { ReportData } from "../../src/report/html/client.js";

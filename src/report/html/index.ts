@@ -3,7 +3,8 @@
 import { closeSync, fstatSync, openSync, readSync, constants as fsc } from "node:fs";
 import { InputError, UsageError } from "../../errors.js";
 import type { Backend } from "../../wasm/engine.js";
-import { parseRepro, REPRO_FORMAT } from "../repro.js";
+import { REPRO_FORMAT } from "../repro.js";
+import { parseRepro } from "../repro-schema.js";
 import { safeText } from "../text.js";
 import { looksLikeSeries, parseSeries } from "./series.js";
 import { looksLikeHuntStream, parseHuntStream } from "./hunt.js";
