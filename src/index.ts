@@ -1,4 +1,4 @@
-// The programmatic API: `import { hunt, huntStream, run, replay, models } from "faultsim"`
+// The programmatic API: `import { hunt, huntStream, run, replay, report, models } from "faultsim"`
 // (package.json `exports`). A thin layer over what the command line runs: hunt's and run's
 // options are resolved by the same code as `faultsim hunt`'s and `faultsim run`'s
 // (src/commands/hunt.ts huntOptions, src/cli.ts settingsOf), with the same defaults (read from
@@ -478,3 +478,35 @@ export function models(): ModelsReport {
 
 /** faultsim's version (package.json). */
 export const version = (): string => faultsimVersion();
+
+/** Options of {@link report}. */
+export interface ReportApiOptions {
+  /** Where to write the page; it must not exist (nothing of the user's is replaced). Left out:
+   *  the page is only returned. Links to repro files are made relative to it. */
+  out?: string;
+  /** The model build that steps a repro (default `wasm`). */
+  backend?: Backend;
+}
+/** What {@link report} resolves with: the kind of result read and the page's HTML. */
+export interface ReportResult {
+  kind: "run" | "hunt" | "repro";
+  html: string;
+}
+
+/**
+ * The HTML report of a result, as `faultsim report`: a run's `--series` file (or two, overlaid),
+ * a hunt's `--jsonl` stream, or a repro file. One self-contained page (uPlot inlined, no network).
+ * Bad input throws {@link UsageError} or {@link InputError}; an existing `out` is refused.
+ */
+export async function report(files: string | readonly string[], options: ReportApiOptions = {}): Promise<ReportResult> {
+  const list = typeof files === "string" ? [files] : files;
+  const { buildReport } = await import("./report/html/index.js");
+  const { defaultOut } = await import("./commands/report.js");
+  const out = options.out ?? defaultOut(list);
+  const page = await buildReport(list, { out, backend: options.backend });
+  if (options.out !== undefined) {
+    const { writeNewFile } = await import("./report/html/write.js");
+    writeNewFile(options.out, page.html);
+  }
+  return page;
+}

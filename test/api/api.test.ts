@@ -2,10 +2,10 @@
 // defaults and checks, huntStream() yielding what hunt() finds, as it is found, and ReproError
 // for bad repros (an InputError, so the CLI's exit 2).
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { hunt, huntStream, run, replay, InputError, ReproError, UsageError, type Finding } from "../../src/index.js";
+import { hunt, huntStream, run, replay, report, InputError, ReproError, UsageError, type Finding } from "../../src/index.js";
 import { cliCapture } from "../helpers/cli.js";
 
 const { io, faultsim } = cliCapture();
@@ -151,4 +151,25 @@ describe("ReproError", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("report()", () => {
+  it("makes the page of a found repro, as `faultsim report` does, and writes it only where told and never over a file", async () => {
+    const found = await hunt({ seed: 1 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "faultsim-api-report-"));
+    try {
+      const reproFile = path.join(dir, "r.json");
+      writeFileSync(reproFile, JSON.stringify(found.findings[0].repro));
+      const page = await report(reproFile);
+      expect(page.kind).toBe("repro");
+      expect(page.html).toContain(found.findings[0].signature);
+      const out = path.join(dir, "r.html");
+      await report(reproFile, { out });
+      expect(readFileSync(out, "utf8")).toBe(page.html);
+      await expect(report(reproFile, { out })).rejects.toThrow(/exists/);
+      await expect(report(path.join(dir, "missing.json"))).rejects.toBeInstanceOf(InputError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
