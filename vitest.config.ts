@@ -1,7 +1,7 @@
 // Two tiers. `npm test` is the fast tier (every *.test.ts but *.full.test.ts: under 30 s on two
 // cores), run on every change. `npm run test:full` is the full tier, the *.full.test.ts files:
-// the million-fault soak, the 10^6-execution fix checks and the spawns of the built command
-// line. `.ci/run` runs both.
+// the million-fault soak, the 10^6-execution fix checks, the spawns of the built command
+// line, the default run at length and the README examples' type-check. `.ci/run` runs both.
 import { defineConfig } from "vitest/config";
 
 const full = process.env.FAULTSIM_TEST_TIER === "full";
