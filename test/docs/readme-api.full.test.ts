@@ -1,7 +1,7 @@
 // The README's "Using faultsim from TypeScript" examples type-check against the API's sources:
 // each ```ts block is compiled as a user's strict NodeNext module that imports "faultsim" (here
-// mapped to src/index.ts) and vitest. The full tier (test/package) also runs them from the
-// packed package.
+// mapped to src/index.ts) and vitest. Full tier: loading TypeScript and resolving the API's
+// types costs ~5 CPU-s. test/package (also full tier) runs them from the packed package.
 import { describe, it, expect, afterAll } from "vitest";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
