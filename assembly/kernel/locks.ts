@@ -7,9 +7,9 @@
 // Lock words hold owner agent + 1 (0 = free). Every lock also has a class for the lock-order
 // check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost (2.4.0 and
 // 2.4.10-pre9: PCL → SLL → SDL, see lk_rank).
-import { ld, st } from "./platform";
+import { ld, st, ctz32 } from "./platform";
 import {
-  ag_get, ag_set, gget, gset, gadd, gaddr, nAgents, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
+  ag_get, ag_set, gget, gset, gadd, gaddr, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
   G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, PG_LAUNDER, page_flags,
   set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
@@ -38,13 +38,19 @@ export const AG_HELD: i32 = 12;       // agent word: bitmask of lock classes hel
 export const AG_SPINS_HELD: i32 = 13; // agent word: spinlocks held (PTL may be held twice by fork)
 
 // ---- agent state and the runnable set ----------------------------------------------
+// The agents spinning or asleep, a bit each (G_SLEEPERS counts them): a wake-up looks at
+// these only, not at every agent, so an unlock costs the same on 1 CPU and on 8. Not state:
+// set_state keeps it, machine_boot clears it with the agents (waiters_reset).
+let waiting: i32 = 0;
+export function waiters_reset(): void { waiting = 0; }
+
 export function set_state(agent: i32, state: i32): void {
   const was = ag_get(agent, AG_STATE);
   if (was == state) return;
-  if (was == ST_SPIN || was == ST_SLEEP) gadd(G_SLEEPERS, -1);
-  if (state == ST_SPIN || state == ST_SLEEP) gadd(G_SLEEPERS, 1);
-  ag_set(agent, AG_STATE, state);
   const bit = 1 << agent;
+  if (was == ST_SPIN || was == ST_SLEEP) { gadd(G_SLEEPERS, -1); waiting &= ~bit; }
+  if (state == ST_SPIN || state == ST_SLEEP) { gadd(G_SLEEPERS, 1); waiting |= bit; }
+  ag_set(agent, AG_STATE, state);
   const mask = gget(G_RUNNABLE);
   gset(G_RUNNABLE, state == ST_RUNNABLE ? (mask | bit) : (mask & ~bit));
 }
@@ -52,13 +58,16 @@ export function set_state(agent: i32, state: i32): void {
 /** Makes runnable every agent spinning or asleep on the lock word at addr. Inlined: most
  *  unlocks find no agent waiting at all. */
 @inline export function wake_waiters(addr: i32): void {
-  if (gget(G_SLEEPERS) != 0) wake_waiters_on(addr);
+  if (waiting != 0) wake_waiters_on(addr);
 }
 
+/** Wakes the waiters on addr in agent order (waking one changes no other's state). */
 function wake_waiters_on(addr: i32): void {
-  for (let a = 0; a < nAgents; a++) {
-    const s = ag_get(a, AG_STATE);
-    if ((s == ST_SPIN || s == ST_SLEEP) && ag_get(a, AG_WAIT) == addr) {
+  let m = waiting;
+  while (m != 0) {
+    const a = ctz32(m);
+    m &= m - 1;
+    if (ag_get(a, AG_WAIT) == addr) {
       ag_set(a, AG_WAIT, 0);
       set_state(a, ST_RUNNABLE);
     }

@@ -12,7 +12,7 @@ import {
 } from "./state";
 import { st } from "./platform";
 import { enter_agent, push_frame, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
-import { set_state, reacquire_kernel_lock } from "./locks";
+import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
 import { rng_seed } from "./rng";
@@ -77,6 +77,7 @@ export function machine_boot(touched: bool): void {
   for (let a = 0; a < cfg(CFG_NAREAS); a++) swapon_area(a, equal ? 0 : -a);
   // Agents.
   gset(G_RUNNABLE, 0);
+  waiters_reset();
   for (let a = 0; a < nAgents; a++) {
     ag_set(a, AG_SP, 0);
     ag_set(a, AG_STATE, -1);

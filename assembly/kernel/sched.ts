@@ -15,7 +15,7 @@ import { ld8, st8, pop32, ctz32, imul } from "./platform";
 import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING } from "./config";
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
-  G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS,
+  G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
 } from "./state";
 import { rng_below, rng_next } from "./rng";
 
@@ -42,6 +42,10 @@ let pctOrdered: bool = false;
 // agent for every runnable mask, 2 bits per mask, so a choice is one shift and no loop.
 let pctTable: i32 = 0;
 let pctTabled: bool = false;
+// Machines of 5 or 6 agents (the hunt's default: 3 CPUs, the disk, kswapd): the same answer
+// from a byte per runnable mask at state.ts PCT_BEST, rebuilt at every reset and change point
+// (2^n entries: past 6 agents a rebuild would cost more than the walks it saves).
+let pctBytes: bool = false;
 let pctNextAt: i32 = 0x7fffffff;
 // sched_yield's next priority: below every priority PCT hands out (those are >= 1), and
 // below the agents that yielded before.
@@ -107,8 +111,10 @@ function pct_setup(): void {
  *  the table for machines of up to 4 agents, else pctOrder. */
 function pct_order(): void {
   pctTabled = nAgents <= 4;
+  pctBytes = !pctTabled && (1 << nAgents) <= PCT_BEST_BYTES;
   pctOrdered = false;
   if (pctTabled) { pct_table(); return; }
+  if (pctBytes) { pct_bytes(); return; }
   pctOrdered = nAgents <= 8;
   if (!pctOrdered) return;
   // An insertion sort, highest priority first (priorities are distinct).
@@ -153,6 +159,23 @@ function pct_table(): void {
  *  2m, 2m+1: odd masks for agent 0, masks 2,3,6,7,... for agent 1, and so on). */
 @inline function mask_fields_with(a: i32): i32 {
   return a == 0 ? 0xcccccccc : a == 1 ? 0xf0f0f0f0 : a == 2 ? 0xff00ff00 : 0xffff0000;
+}
+
+/** Machines of 5 or 6 agents: the highest runnable agent of every mask, a byte each at
+ *  PCT_BEST. A mask's answer is its lowest agent's or that of the mask without it, whichever
+ *  ranks higher (priorities are distinct), so one pass upwards fills the table. */
+function pct_bytes(): void {
+  const n = 1 << nAgents;
+  for (let m = 1; m < n; m++) {
+    const a = ctz32(m);
+    const rest = m & (m - 1);
+    let best = a;
+    if (rest != 0) {
+      const b = ld8(PCT_BEST + rest);
+      if (ag_get(b, AG_PRIO) > ag_get(a, AG_PRIO)) best = b;
+    }
+    st8(PCT_BEST + m, best);
+  }
 }
 
 /** The first agent of pctOrder whose bit is set in mask (nonzero). */
@@ -233,7 +256,8 @@ function change_points(last: i32, step: i32): void {
 
 /** The runnable agent of highest priority. */
 @inline function pct_highest(mask: i32): i32 {
-  return pctTabled ? (pctTable >>> (mask << 1)) & 3 : pct_highest_walk(mask);
+  if (pctTabled) return (pctTable >>> (mask << 1)) & 3;
+  return pctBytes ? ld8(PCT_BEST + mask) : pct_highest_walk(mask);
 }
 
 function pct_highest_walk(mask: i32): i32 {

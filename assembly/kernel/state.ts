@@ -82,6 +82,11 @@ export let flags: i32 = 0;
 // held in one costs a load of its own on every access, on the critical path of every step
 // (measured: 5% of a hunt execution). The config-sized arrays follow from FIXED_END.
 const REGION_TABLE: i32 = CONFIG_BASE + CFG_COUNT * 4;
+/** The scheduler's byte table (sched.ts pct_bytes), just below the config block: a constant
+ *  address, above the module's static data (reserve_fixed checks), and outside every range
+ *  the state hash reads (it is derived from AG_PRIO, not state of its own). */
+export const PCT_BEST_BYTES: i32 = 1 << 6;
+export const PCT_BEST: i32 = CONFIG_BASE - PCT_BEST_BYTES;
 export const G: i32 = REGION_TABLE + REGION_COUNT * 4;
 export const STATS: i32 = G + GLOBAL_WORDS * 4;
 export const AGENTS: i32 = STATS + STAT_WORDS * 4;
@@ -144,10 +149,10 @@ function take(r: i32, n: i32, size: i32): i32 {
 function fixed(r: i32, base: i32): void { st(REGION_TABLE + (r << 2), base); }
 
 /** Makes the fixed blocks addressable and zeroes the config block and region table. Called
- *  once at load. Traps when the module's static data reaches CONFIG_BASE (a build that
+ *  once at load. Traps when the module's static data reaches PCT_BEST (a build that
  *  outgrew the fixed layout: raise CONFIG_BASE). */
 export function reserve_fixed(): void {
-  if (heap_start() > CONFIG_BASE) trap();
+  if (heap_start() > PCT_BEST) trap();
   ensure_memory(FIXED_END + 65536);
   mem_fill(CONFIG_BASE, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
 }
