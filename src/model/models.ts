@@ -219,7 +219,7 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "copy_page_range takes no page_table_lock, neither the child's nor the parent's: the parent's ptes are read, one per step, with only its mmap_sem held, while swap_out and try_to_unuse change them under the parent's page_table_lock (2.4.0); off, dup_mmap holds the child's lock and copy_page_range the parent's (2.4.16)",
     shipped: "2.4.0",
     patch:
-      '2.4.0 mm/memory.c copy_page_range and kernel/fork.c dup_mmap take no page_table_lock; by 2.4.9 copy_page_range held dst->page_table_lock across the copy and src->page_table_lock per page table (the removed side of Hugh Dickins\' 16 Aug 2001 "[PATCH] more swapoff fixes", against 2.4.9, which moved the child\'s lock out into dup_mmap: 2.4.16\'s form); the release between 2.4.0 and 2.4.9 that added the locks is not identified here',
+      "2.4.0 mm/memory.c copy_page_range and kernel/fork.c dup_mmap take no page_table_lock; by 2.4.9 copy_page_range held dst->page_table_lock across the copy and src->page_table_lock per page table (the removed side of Hugh Dickins' 16 Aug 2001 \"[PATCH] more swapoff fixes\", against 2.4.9, which moved the child's lock out into dup_mmap: 2.4.16's form); the release between 2.4.0 and 2.4.9 that added the locks is not identified here",
   },
   {
     name: "fork-list-late",
