@@ -49,7 +49,14 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
     let missed = 0;
     for (let seed = 1; seed <= seeds; seed++) {
       const cpu0 = process.cpuUsage();
-      const r = await hunt({ ...base(model), sched, opsPerCpu: huntOpsPerCpu(model, sched), seed, budgetMs: 10_000, executions: 3_000_000 });
+      const r = await hunt({
+        ...base(model),
+        sched,
+        opsPerCpu: huntOpsPerCpu(model, sched),
+        seed,
+        budgetMs: 10_000,
+        executions: 3_000_000,
+      });
       const cpu = process.cpuUsage(cpu0);
       const f = r.findings.find((x) => x.signature === "swapcache-unique@add_to_swap_cache");
       if (!f) {

@@ -12,7 +12,10 @@ function modelDefaults(key: keyof HuntModelDefaults): string {
     .map(([m, d]) => {
       const v = d[key];
       if (key === "threads") return `processes on ${m}`;
-      if (typeof v === "object") return `${Object.entries(v).map(([s, n]) => `${n} with ${s}`).join(", ")} on ${m}`;
+      if (typeof v === "object")
+        return `${Object.entries(v)
+          .map(([s, n]) => `${n} with ${s}`)
+          .join(", ")} on ${m}`;
       return `${v} on ${m}`;
     });
   return words.join("; ");
