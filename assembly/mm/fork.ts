@@ -19,6 +19,7 @@ export const EV_FORK: i32 = 600;          // (parent, child, 0)
 export const EV_COPY_SWAP: i32 = 601;     // (entry, child vp, swap_duplicate result)
 export const EV_COPY_DONE: i32 = 602;     // (dst, src, ptes copied)
 export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protected in both
+export const EV_COPY_EMPTY: i32 = 604;    // (child vp, parent vp, 0): 2.4.0: copied a none pte whose data the parent still has
 
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
@@ -134,7 +135,13 @@ function copy_chunk(): i32 {
       return call(P_SWAP_DUPLICATE, 2, pte_to_swp_entry(pte), 0, 0, 0);
     }
     shadow_set(dst, i, shadow_get(src, i));
-    if (pte == 0) { pte_set(dst, i, 0); continue; }
+    if (pte == 0) {
+      // 2.4.0, no lock: a none pte holding data (shadow set) is one try_to_swap_out has
+      // cleared and not yet replaced by its swap pte; the child gets nothing there.
+      if (nolock() && shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
+      pte_set(dst, i, 0);
+      continue;
+    }
     const f = pte_frame(pte);
     if (f != ZERO_PAGE) {
       // The zero page is shared read-only without a reference; others get one per pte.

@@ -389,6 +389,7 @@ export const EV = {
   COPY_SWAP: 601,
   COPY_DONE: 602,
   COPY_COW: 603,
+  COPY_EMPTY: 604,
   READ: 100,
   WRITE: 101,
   DATA_LOST: 102,

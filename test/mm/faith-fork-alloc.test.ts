@@ -54,6 +54,7 @@ describe("fork-nolock (2.4.0 copy_page_range: no page_table_lock)", () => {
     expect(s.pte(0, 1) & PTE.PRESENT).toBe(0); // the parent's page went out to swap
     expect(s.pte(0, 1)).not.toBe(0);
     expect(s.pte(1, 1)).toBe(0); // the child copied the cleared pte: nothing
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.COPY_EMPTY)).toBe(true);
     expect(s.shadow(1, 1)).toBe(v); // though it last wrote v there
   });
 
