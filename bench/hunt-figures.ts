@@ -9,8 +9,9 @@
 //
 //   npm run build && node dist/bench/hunt-figures.js [first|rate|depths] [--seeds 20]
 // Timings are printed, never asserted.
-import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions } from "../src/explore/hunt.js";
-import { HUNT_MACHINE } from "../src/explore/machine.js";
+import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../src/explore/hunt.js";
+import { huntMachineFor } from "../src/explore/machine.js";
+import { huntOpsPerCpu, huntThreads } from "../src/explore/defaults.js";
 import { resolveModel } from "../src/model/models.js";
 import { fmtPctBound } from "../src/explore/pct.js";
 import { routeOfRepro } from "../src/explore/route.js";
@@ -26,7 +27,9 @@ const want = (s: string) => sections.length === 0 || sections.includes(s);
 const base = (model: string): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
-  machine: HUNT_MACHINE,
+  // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
+  machine: huntMachineFor(model),
+  shareMm: huntThreads(model),
   shrinkMs: 0,
 });
 const quantile = (xs: number[], q: number) => {
@@ -46,7 +49,14 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
     let missed = 0;
     for (let seed = 1; seed <= seeds; seed++) {
       const cpu0 = process.cpuUsage();
-      const r = await hunt({ ...base(model), sched, opsPerCpu: HUNT_OPS_PER_CPU[sched], seed, budgetMs: 10_000, executions: 3_000_000 });
+      const r = await hunt({
+        ...base(model),
+        sched,
+        opsPerCpu: huntOpsPerCpu(model, sched),
+        seed,
+        budgetMs: 10_000,
+        executions: 3_000_000,
+      });
       const cpu = process.cpuUsage(cpu0);
       const f = r.findings.find((x) => x.signature === "swapcache-unique@add_to_swap_cache");
       if (!f) {

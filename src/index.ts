@@ -75,7 +75,7 @@ export interface HuntOptions {
   budgetMs?: number;
   /** Stop after this many executions (default: only the budget). */
   executions?: number;
-  /** Ops per CPU in each execution (default 5 with pct, 6 with random). */
+  /** Ops per CPU in each execution (default 5 with pct, 6 with random; 4 with pct on linux-2.4.0). */
   ops?: number;
   /** Simulated CPUs, 1..8 (default 3). */
   cpus?: number;
@@ -83,13 +83,13 @@ export interface HuntOptions {
   frames?: number;
   /** Virtual pages the ops touch, 1..4096 (default 4). */
   pages?: number;
-  /** Swap slots, 2..65536; slot 0 is the header (default 5). */
+  /** Swap slots, 2..65536; slot 0 is the header (default 5; 9 on linux-2.4.0, src/explore/defaults.ts). */
   slots?: number;
   /** The readahead window is 2^pageCluster slots, 0..8 (default 1). */
   pageCluster?: number;
   /** Run kswapd beside direct reclaim (default true). */
   kswapd?: boolean;
-  /** The CPUs are threads of one mm (default true); false: each CPU its own process. */
+  /** The CPUs are threads of one mm (default true; false on linux-2.4.0); false: each CPU its own process. */
   threads?: boolean;
   /** Fraction of ops that write, 0..1 (default 0.5; without a mix). */
   writeRatio?: number;

@@ -147,7 +147,7 @@ export function spin_trylock(addr: i32, cls: i32): bool {
 
 // ---- sleeping ----------------------------------------------------------------------
 /** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */
-function sleep_on(addr: i32): void {
+export function sleep_on(addr: i32): void {
   blocking_here();
   if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, LO_SLEEP_SPIN, ag_get(cur, AG_HELD), addr);
   const depth = ag_get(cur, AG_BKL_DEPTH);

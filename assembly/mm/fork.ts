@@ -3,7 +3,7 @@
 // then the parent's ptes are copied: swap ptes take a swap_map reference, present pages a
 // page reference, and writable ones become copy-on-write in both mms.
 import {
-  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, pte_get, pte_set,
+  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_UNLISTED, pte_get, pte_set,
   pte_frame, pte_is_swap, pte_to_swp_entry, shadow_get, shadow_set, get_page, ZERO_PAGE,
   PTE_RW, PTE_YOUNG, stat, S_FORKS,
 } from "../kernel/state";
@@ -12,12 +12,14 @@ import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
+import { has, F_FORK_NOLOCK, F_FORK_LIST_LATE } from "../model";
 
 // Trace events (600-649). Wording: src/report/events/memory.ts.
 export const EV_FORK: i32 = 600;          // (parent, child, 0)
 export const EV_COPY_SWAP: i32 = 601;     // (entry, child vp, swap_duplicate result)
 export const EV_COPY_DONE: i32 = 602;     // (dst, src, ptes copied)
 export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protected in both
+export const EV_COPY_EMPTY: i32 = 604;    // (child vp, parent vp, 0): 2.4.0: copied a none pte whose data the parent still has
 
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
@@ -36,11 +38,18 @@ export function do_fork(pc: i32): i32 {
     case 1:
       if (!down(mm_addr(child < parent ? parent : child, MM_SEM))) return BLOCK;
       trace(EV_FORK, parent, child, 0);
+      // 2.4.0 kernel/fork.c copy_mm (F_FORK_LIST_LATE): the new mm joins the mmlist only
+      // after dup_mmap, and the child task the task list later still (do_fork), so neither
+      // swap_out nor try_to_unuse (for_each_task) can reach it during the copy. The old
+      // process of the slot leaves the list first, as mmput does before exit_mmap.
+      if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 1);
       // Whatever ran in the child's slot exits.
       return call(P_ZAP_PAGE_RANGE, 2, child, 0, nPages, 0);
     case 2:
       return call(P_COPY_PAGE_RANGE, 3, child, parent, 0, 0);
     case 3:
+      // 2.4.0 copy_mm: spin_lock(&mmlist_lock); list_add(&mm->mmlist, &oldmm->mmlist).
+      if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 0);
       up(mm_addr(child, MM_SEM));
       up(mm_addr(parent, MM_SEM));
       stat(S_FORKS);
@@ -48,6 +57,9 @@ export function do_fork(pc: i32): i32 {
   }
   return bad_pc();
 }
+
+/** Whether this copy runs 2.4.0's copy_page_range, which takes no page_table_lock. */
+@inline function nolock(): bool { return has(F_FORK_NOLOCK); }
 
 /** dup_mmap's copy of the one vma: copy_page_range(dst, src) → 0. The order is 2.4.16's
  *  (kernel/fork.c dup_mmap, mm/memory.c copy_page_range): dup_mmap has already put the child
@@ -60,7 +72,15 @@ export function copy_page_range(pc: i32): i32 {
   const dst = l(0), src = l(1);
   switch (pc) {
     case 0:
-      // dup_mmap: spin_lock(&mm->page_table_lock) of the child.
+      // dup_mmap: spin_lock(&mm->page_table_lock) of the child (2.4.16). 2.4.0's dup_mmap
+      // and copy_page_range take none (F_FORK_NOLOCK): the parent's ptes are read with
+      // only its mmap_sem held, which keeps its faults out but not swap_out or
+      // try_to_unuse, which change them under the parent's page_table_lock.
+      if (nolock()) {
+        set_l(6, 0);
+        set_l(7, 0);
+        return copy_chunk();
+      }
       if (!spin_lock(mm_addr(dst, MM_PTL), LK_PTL)) return BLOCK;
       return next(1);
     case 1:
@@ -71,11 +91,13 @@ export function copy_page_range(pc: i32): i32 {
       set_l(7, 0);
       return copy_chunk();
     case 2: {
-      // Back from swap_duplicate: the kernel copies the swap pte whatever it returned.
+      // Back from swap_duplicate: the kernel copies the swap pte whatever it returned:
+      // the value it read before the call (2.4.0, no lock: the parent's pte may have
+      // changed since; under the PTLs it cannot have).
       const i = l(6);
-      const pte = pte_get(src, i);
+      const pte = nolock() ? l(8) : pte_get(src, i);
       pte_set(dst, i, pte);
-      shadow_set(dst, i, shadow_get(src, i));
+      shadow_set(dst, i, nolock() ? l(9) : shadow_get(src, i));
       trace(EV_COPY_SWAP, pte_to_swp_entry(pte), vpage(dst, i), ret_val());
       set_l(6, i + 1);
       set_l(7, l(7) + 1);
@@ -85,28 +107,41 @@ export function copy_page_range(pc: i32): i32 {
       return copy_chunk();
     case 4:
       // Back in dup_mmap: the child's PTL goes after the parent's.
-      spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
+      if (!nolock()) spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
       trace(EV_COPY_DONE, dst, src, l(7));
       return ret(0);
   }
   return bad_pc();
 }
 
+/** Copies ptes from l6 on, COPY_CHUNK per section under the PTLs; with no lock (2.4.0) one
+ *  pte per section, since any pte may change between two of them. */
 function copy_chunk(): i32 {
   const dst = l(0), src = l(1);
+  const chunk = nolock() ? 1 : COPY_CHUNK;
   let n = 0;
   for (let i = l(6); i < nPages; i++) {
-    if (n >= COPY_CHUNK) {
+    if (n >= chunk) {
       set_l(6, i);
       return next(3);
     }
     let pte = pte_get(src, i);
     if (pte_is_swap(pte)) {
       set_l(6, i);
+      if (nolock()) {
+        set_l(8, pte);
+        set_l(9, shadow_get(src, i));
+      }
       return call(P_SWAP_DUPLICATE, 2, pte_to_swp_entry(pte), 0, 0, 0);
     }
     shadow_set(dst, i, shadow_get(src, i));
-    if (pte == 0) { pte_set(dst, i, 0); continue; }
+    if (pte == 0) {
+      // 2.4.0, no lock: a none pte holding data (shadow set) is one try_to_swap_out has
+      // cleared and not yet replaced by its swap pte; the child gets nothing there.
+      if (nolock() && shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
+      pte_set(dst, i, 0);
+      continue;
+    }
     const f = pte_frame(pte);
     if (f != ZERO_PAGE) {
       // The zero page is shared read-only without a reference; others get one per pte.
@@ -124,6 +159,6 @@ function copy_chunk(): i32 {
   }
   mm_set(dst, MM_SWAP_CURSOR, 0);
   // copy_page_range's spin_unlock(&src->page_table_lock); dup_mmap drops the child's next.
-  spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
+  if (!nolock()) spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
   return next(4);
 }

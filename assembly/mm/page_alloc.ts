@@ -7,16 +7,19 @@
 // Only a PF_MEMALLOC allocation (reclaim's own) and one whose task the OOM killer chose
 // return NULL. A loop that never ends is a livelock: every round is a scheduling point, and
 // the hunt's step bound (or bulk mode's watchdog) reports it.
+// 2.4.0 (F_ALLOC_WAIT_KSWAPD) does not reclaim in the allocating task at all: it wakes kswapd
+// and sleeps on kswapd_done until kswapd has been round its loop once, then tries again.
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
-  gget, gset, gadd, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  gget, gset, gadd, gaddr, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
-import { l, set_l, call, ret, ret_val, next, cur, bad_pc } from "../kernel/frame";
-import { set_state, might_sleep, schedule_point } from "../kernel/locks";
+import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
+import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters } from "../kernel/locks";
+import { has, F_ALLOC_WAIT_KSWAPD } from "../model";
 import { bug, V_BUG_ON, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
@@ -30,6 +33,7 @@ export const EV_FREE_PAGE: i32 = 503;      // (page, 0, 0)
 export const EV_ALLOC_OOM: i32 = 504;      // (attempt, 0, 0): out_of_memory chose this task
 export const EV_ALLOC_YIELD: i32 = 505;    // (nr_free, freed, attempt): nothing to take, yield and retry
 export const EV_FREE_DEFERRED: i32 = 506;  // (page, LRU holder, 0): count 0, still on the LRU
+export const EV_ALLOC_WAIT_KSWAPD: i32 = 507; // (nr_free, attempt, 0): 2.4.0 sleeps on kswapd_done
 
 /** Agent word: PF_MEMALLOC, set while the agent runs direct reclaim (balance_classzone). */
 export const AG_PF_MEMALLOC: i32 = 11;
@@ -145,14 +149,49 @@ export function alloc_page(pc: i32): i32 {
     }
     case 2:
       return rebalance();
+    case 3: {
+      // 2.4.0: woken on kswapd_done, "goto try_again". Any free page is taken (2.4.0's final
+      // phase dips below the watermarks, see case 1); none and no swap left: kswapd's own
+      // out_of_memory would have chosen a task, the model chooses this one (as case 1).
+      const free = gget(G_NR_FREE);
+      if (free > 0) return got(rmqueue());
+      if (gget(G_NR_SWAP_PAGES) <= 0) {
+        trace(EV_ALLOC_OOM, l(6), 0, 0);
+        return take_any();
+      }
+      return wait_kswapd();
+    }
   }
   return bad_pc();
+}
+
+/** The address kswapd_done's sleepers wait on: kswapd's wake word (nothing else sleeps there). */
+@inline function kswapd_done_addr(): i32 { return gaddr(G_KSWAPD_WAKE); }
+
+/** mm/page_alloc.c __alloc_pages (2.4.0), GFP_HIGHUSER short of pages: wakeup_kswapd(1), i.e.
+ *  wake kswapd and sleep uninterruptibly on kswapd_done (the BKL let go while asleep), then
+ *  section 3. 2.4.0 never calls try_to_free_pages for such an allocation. */
+function wait_kswapd(): i32 {
+  set_l(6, l(6) + 1);
+  trace(EV_ALLOC_WAIT_KSWAPD, gget(G_NR_FREE), l(6), 0);
+  wakeup_kswapd();
+  next(3);
+  sleep_on(kswapd_done_addr());
+  return YIELD;
+}
+
+/** mm/vmscan.c kswapd (2.4.0): wake_up_all(&kswapd_done) at the end of each turn of its loop.
+ *  Nobody waits there unless F_ALLOC_WAIT_KSWAPD. */
+export function kswapd_done(): void {
+  wake_waiters(kswapd_done_addr());
 }
 
 /** rebalance: PF_MEMALLOC (kswapd, or reclaim allocating) takes any free page or fails;
  *  everyone else reclaims. */
 function rebalance(): i32 {
   if (cur == KSWAPD || ag_get(cur, AG_PF_MEMALLOC) != 0) return take_any();
+  // 2.4.0 leaves reclaim to kswapd (a machine without one reclaims here, as later releases).
+  if (has(F_ALLOC_WAIT_KSWAPD) && KSWAPD >= 0) return wait_kswapd();
   // Direct reclaim may schedule(): a BKL holder (2.4.0/2.4.10-pre swap-in) lets it go here.
   schedule_point();
   set_l(6, l(6) + 1);

@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -972,7 +972,7 @@ function unuse_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(0), l(6)));
   for (let mm = l(8); mm < nMm; mm++) {
     if (swap_count(slot) <= 1) break;
-    if (mm_get(mm, MM_USERS) == 0) continue;
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
     set_l(8, mm);
     set_l(9, 0);
     return next(4);
@@ -1137,7 +1137,7 @@ function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(0), l(6)));
   for (let mm = l(8); mm < nMm; mm++) {
     if (swap_count(slot) == 0) break;
-    if (mm_get(mm, MM_USERS) == 0) continue;
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
     set_l(8, mm);
     set_l(9, 0);
     return next(5);
@@ -1263,7 +1263,7 @@ function unuse_240_search(): i32 {
  *  left, page_cache_release of our page and swap_free of our reference. */
 function unuse_240_next_mm(): i32 {
   for (let mm = l(8); mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0) continue;
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
     set_l(8, mm);
     set_l(9, 0);
     return next(5);

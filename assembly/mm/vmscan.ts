@@ -52,7 +52,7 @@ import {
   G_SWAP_MM, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
-  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_UNLISTED, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
 import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
@@ -65,8 +65,8 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE } from "../model";
-import { put_page } from "./page_alloc";
+import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
+import { put_page, kswapd_done } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page,
@@ -347,8 +347,9 @@ function swap_out_pick(): i32 {
     if (mm < 0 || mm >= nMm) mm = 0;
     gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
     set_l(6, l(6) + 1);
-    // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL.
-    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) return mm;
+    // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL. An mm
+    // 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
+    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0 && mm_get(mm, MM_UNLISTED) == 0) return mm;
   }
   return -1;
 }
@@ -697,6 +698,8 @@ export function kswapd(pc: i32): i32 {
       return kswapd_balance();
     case 1:
       // Back from try_to_free_pages (nothing shared touched since): loop in this step.
+      // 2.4.0's loop wakes the allocators waiting on kswapd_done after each pass.
+      if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done();
       if (ret_val() > 0) return kswapd_balance();
       return kswapd_sleep();
   }
@@ -716,6 +719,7 @@ function kswapd_balance(): i32 {
 
 function kswapd_sleep(): i32 {
   gset(G_KSWAPD_WAKE, 0);
+  if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done(); // nothing to do: the waiters try again
   trace(EV_KSWAPD_SLEEP, gget(G_NR_FREE), 0, 0);
   next(0);
   set_state(KSWAPD, ST_IDLE);

@@ -12,8 +12,9 @@ import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import { sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
-import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
-import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
+import { hunt, HUNT_DEFAULTS, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
+import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, huntMachineFor } from "../explore/machine.js";
+import { huntOpsPerCpu, huntThreads } from "../explore/defaults.js";
 import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
@@ -44,10 +45,12 @@ export interface HuntCli {
   cpus: string;
   frames: string;
   pages: string;
-  slots: string;
+  /** --slots (absent: the model's hunt machine's, src/explore/defaults.ts). */
+  slots?: string;
   pageCluster: string;
   kswapd?: boolean;
-  threads: boolean;
+  /** --threads / --no-threads (absent: the model's default, src/explore/defaults.ts). */
+  threads?: boolean;
   writeRatio: string;
   /** --mix: `all` or kind=rate,... (absent: reads and writes by --write-ratio). */
   mix?: string;
@@ -116,7 +119,8 @@ export function huntOptions(
   const mix = o.mix === undefined ? undefined : parseMix(o.mix);
   // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
   // swap to meanwhile.
-  const mmsDefault = o.threads ? (mixForks(mix) ? 2 : 1) : cpus;
+  const threads = o.threads ?? huntThreads(o.model);
+  const mmsDefault = threads ? (mixForks(mix) ? 2 : 1) : cpus;
   const mms = o.mms === undefined ? mmsDefault : boundedOption("mms", o.mms, HUNT_LIMITS.mms);
   const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : boundedOption("areas", o.areas, HUNT_LIMITS.areas);
   const machine: ReproMachine = {
@@ -128,7 +132,7 @@ export function huntOptions(
     freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
     freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
     pagesPerMm: boundedOption("pages", o.pages, HUNT_LIMITS.pages),
-    slotsPerArea: boundedOption("slots", o.slots, HUNT_LIMITS.slots),
+    slotsPerArea: o.slots === undefined ? huntMachineFor(o.model).slotsPerArea : boundedOption("slots", o.slots, HUNT_LIMITS.slots),
     pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
     kswapd: o.kswapd !== false,
     mms,
@@ -145,8 +149,8 @@ export function huntOptions(
     seed: seedOption(o.seed),
     budgetMs: intOption("budget-ms", o.budgetMs, 1, MS_MAX),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOption("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
-    opsPerCpu: o.ops === undefined ? HUNT_OPS_PER_CPU[o.sched] : intOption("ops", o.ops, 1, HUNT_OPCAP),
-    shareMm: o.threads,
+    opsPerCpu: o.ops === undefined ? huntOpsPerCpu(o.model, o.sched) : intOption("ops", o.ops, 1, HUNT_OPCAP),
+    shareMm: threads,
     writeRatio,
     ...(mix ? { mix } : {}),
     keepGoing: o.keepGoing === true,

@@ -41,3 +41,41 @@ export const HUNT_DEFAULTS = {
   backend: "wasm" as Backend,
   shrinkMs: 5_000,
 };
+
+/** What one model's hunt changes in the default hunt machine and op count (everything else is
+ *  HUNT_MACHINE's and HUNT_OPS_PER_CPU's); `--slots`, `--threads` / `--no-threads` and `--ops`
+ *  override it. Each change is one the real kernel allows: more swap slots, processes
+ *  instead of threads, fewer ops. */
+export interface HuntModelDefaults {
+  /** Swap slots of the area, slot 0 the header. */
+  readonly slots?: number;
+  /** CPUs are threads of one mm (true) or each its own process with its own mm (false). */
+  readonly threads?: boolean;
+  /** Ops per CPU, by scheduler. */
+  readonly ops?: Partial<Readonly<Record<SchedKind, number>>>;
+}
+
+/**
+ * linux-2.4.0: its faults hold mmap_sem exclusively (flag fault-mmap-sem), so threads of one
+ * mm fault one at a time and only one CPU at a time can be the 14 Sep route's reader; and its
+ * allocations leave reclaim to kswapd (alloc-wait-kswapd), the route's only swapper. One
+ * process per CPU lets the CPUs fault side by side; 9 slots give them each swap space (four
+ * 2-slot readahead windows clear of the header: 2-3, 4-5, 6-7, 8); 4 ops keep PCT's k small.
+ * Measured (hunting CPU ms to the first 14 Sep duplicate, PCT depth 4, median / p95): threads,
+ * 5 slots, 5 ops 554 / 3582 (8 seeds); processes, 9 slots, 5 ops 255 / 318 (8 seeds);
+ * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random finds the route on none of
+ * these machines (docs/design.md, "Why random misses 2.4.0's 14 Sep race").
+ */
+export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
+  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4 } },
+};
+
+/** The ops per CPU a hunt of `model` with `sched` runs unless told. */
+export function huntOpsPerCpu(model: string, sched: SchedKind): number {
+  return HUNT_MODEL_DEFAULTS[model]?.ops?.[sched] ?? HUNT_OPS_PER_CPU[sched];
+}
+
+/** Whether a hunt of `model`'s CPUs are threads of one mm unless told. */
+export function huntThreads(model: string): boolean {
+  return HUNT_MODEL_DEFAULTS[model]?.threads ?? true;
+}

@@ -6,6 +6,7 @@
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
+import { HUNT_MODEL_DEFAULTS, huntThreads } from "./defaults.js";
 
 export const HUNT_MACHINE: ReproMachine = {
   // Three threads of one mm: the seed races need a reader, a swapper (kswapd or another CPU's
@@ -31,6 +32,17 @@ export const HUNT_MACHINE: ReproMachine = {
   swapCluster: 2, // one reclaim pass frees a couple of pages, not the whole machine
   areaPrioEqual: false,
 };
+
+/** The hunt machine of `model` (HUNT_MACHINE with the model's HUNT_MODEL_DEFAULTS): one mm
+ *  for threads, one per CPU for processes. */
+export function huntMachineFor(model: string): ReproMachine {
+  const threads = huntThreads(model);
+  return {
+    ...HUNT_MACHINE,
+    slotsPerArea: HUNT_MODEL_DEFAULTS[model]?.slots ?? HUNT_MACHINE.slotsPerArea,
+    mms: threads ? HUNT_MACHINE.mms : HUNT_MACHINE.cpus,
+  };
+}
 
 /** The sizes a hunt can be given (`faultsim hunt --cpus` etc., inclusive), and so the sizes a
  *  repro file can hold: the repro schema (src/report/repro-schema.ts) refuses a machine outside them

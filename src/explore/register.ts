@@ -3,7 +3,23 @@
 // files and their schemas) only when it runs: `faultsim --version`, `--help` and `run` do not
 // pay for them (cold start, issue 12).
 import { Option, type Command } from "commander";
-import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "./defaults.js";
+import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_MODEL_DEFAULTS, HUNT_OPS_PER_CPU, type HuntModelDefaults } from "./defaults.js";
+
+/** The models whose hunt changes one default (HUNT_MODEL_DEFAULTS), in words for --help. */
+function modelDefaults(key: keyof HuntModelDefaults): string {
+  const words = Object.entries(HUNT_MODEL_DEFAULTS)
+    .filter(([, d]) => d[key] !== undefined)
+    .map(([m, d]) => {
+      const v = d[key];
+      if (key === "threads") return `processes on ${m}`;
+      if (typeof v === "object")
+        return `${Object.entries(v)
+          .map(([s, n]) => `${n} with ${s}`)
+          .join(", ")} on ${m}`;
+      return `${v} on ${m}`;
+    });
+  return words.join("; ");
+}
 import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
 import type { HuntCli } from "../commands/hunt.js";
 import { listOption } from "../options.js";
@@ -38,16 +54,17 @@ export function registerExploreCommands(program: Command): void {
     .option("--executions <n>", "stop after this many executions (default: only the budget)")
     .option(
       "--ops <n>",
-      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random)`,
+      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random, ${modelDefaults("ops")})`,
     )
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
     .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
-    .option("--slots <n>", "swap slots, slot 0 is the header (2..65536)", String(d.slotsPerArea))
+    .option("--slots <n>", `swap slots, slot 0 is the header (2..65536); default ${d.slotsPerArea}, ${modelDefaults("slots")}`)
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
     .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
-    .option("--no-threads", "each CPU its own process (default: threads of one mm)")
+    .option("--threads", `CPUs are threads of one mm (the default, except ${modelDefaults("threads")})`)
+    .option("--no-threads", "each CPU its own process")
     .option("--write-ratio <p>", "fraction of ops that write (without --mix)", String(HUNT_DEFAULTS.writeRatio))
     .option(
       "--mix <rates>",

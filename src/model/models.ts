@@ -214,6 +214,22 @@ export const FLAGS: readonly FlagInfo[] = [
       'Andrea Arcangeli, then Hugh Dickins (2.6.32-2.6.34, mm/memory.c do_swap_page: "if (unlikely(!PageSwapCache(page) || page_private(page) != entry.val)) goto out_page"): the page found or read for the entry may have left the swap cache, and come back under another entry, while do_swap_page slept in lock_page; pte_same alone cannot see it',
   },
   {
+    name: "fork-nolock",
+    bit: F.FORK_NOLOCK,
+    what: "copy_page_range takes no page_table_lock, neither the child's nor the parent's: the parent's ptes are read, one per step, with only its mmap_sem held, while swap_out and try_to_unuse change them under the parent's page_table_lock (2.4.0); off, dup_mmap holds the child's lock and copy_page_range the parent's (2.4.16)",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/memory.c copy_page_range and kernel/fork.c dup_mmap take no page_table_lock; by 2.4.9 copy_page_range held dst->page_table_lock across the copy and src->page_table_lock per page table (the removed side of Hugh Dickins' 16 Aug 2001 \"[PATCH] more swapoff fixes\", against 2.4.9, which moved the child's lock out into dup_mmap: 2.4.16's form); the release between 2.4.0 and 2.4.9 that added the locks is not identified here",
+  },
+  {
+    name: "fork-list-late",
+    bit: F.FORK_LIST_LATE,
+    what: "the child's mm joins the mmlist only after dup_mmap has copied the ptes (and the child task the task list later still), so swap_out and try_to_unuse cannot reach it during the copy (2.4.0); off, dup_mmap lists it before the copy (2.4.16)",
+    shipped: "2.4.0",
+    patch:
+      '16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9; kernel/fork.c: the list_add to the mmlist moves from copy_mm, after dup_mmap, into dup_mmap before the vmas are copied, "Add it first so that swapoff can see any swap entries"); 2.4.0\'s try_to_unuse walks the tasks (for_each_task), which do_fork links after copy_mm',
+  },
+  {
     name: "anon-nolock",
     bit: F.ANON_NOLOCK,
     what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)",
@@ -236,6 +252,14 @@ export const FLAGS: readonly FlagInfo[] = [
     shipped: "2.4.0",
     patch:
       '29 Jul 2001, Hugh Dickins, "Re: [PATCH] hold cow while breaking" (mm/memory.c do_wp_page: copy_cow_page moved before the relock in 2.4.8-pre, page_cache_get(old_page) across it); 2.4.16 takes the ref and copies before spin_lock',
+  },
+  {
+    name: "alloc-wait-kswapd",
+    bit: F.ALLOC_WAIT_KSWAPD,
+    what: "a user allocation (__GFP_WAIT|__GFP_IO) short of pages does not reclaim itself: it wakes kswapd, sleeps on kswapd_done until kswapd ends a turn of its loop, and tries again (2.4.0); off, __alloc_pages calls try_to_free_pages in the allocating task (2.4.16)",
+    shipped: "2.4.0",
+    patch:
+      '2.4.0 mm/page_alloc.c __alloc_pages (wakeup_kswapd(1) then "goto try_again") and mm/vmscan.c wakeup_kswapd, kswapd (wake_up_all(&kswapd_done) each turn); 10 Jan 2001, Marcelo Tosatti, "Re: Yet another bogus piece of do_try_to_free_pages()" (after Linus Torvalds\' "do the work yourself"): removes the kswapd_done sleep, the allocator frees pages itself; 2.4.16 __alloc_pages calls try_to_free_pages via balance_classzone',
   },
 ];
 
@@ -266,6 +290,9 @@ export const MODELS: readonly ModelInfo[] = [
       "sync-swapin",
       "readahead-throttle",
       "unuse-clear-undead",
+      "fork-nolock",
+      "fork-list-late",
+      "alloc-wait-kswapd",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

@@ -198,6 +198,7 @@ export const MM = {
   RSS: 2,
   SWAP_CURSOR: 3,
   SEM: 4,
+  UNLISTED: 5,
 } as const;
 
 /** Agent words (assembly/kernel/state.ts, locks.ts, page_alloc.ts AG_*). */
@@ -348,9 +349,12 @@ export const F = {
   UNUSE_CLEAR_UNDEAD: 2097152,
   UNUSE_RECHECK_KEY: 4194304,
   SWAPIN_RECHECK_KEY: 8388608,
+  FORK_NOLOCK: 16777216,
+  FORK_LIST_LATE: 33554432,
   ANON_NOLOCK: 67108864,
   SHARE_COUNT_NOLOCK: 134217728,
   WP_COPY_NOREF: 268435456,
+  ALLOC_WAIT_KSWAPD: 536870912,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -385,6 +389,7 @@ export const EV = {
   COPY_SWAP: 601,
   COPY_DONE: 602,
   COPY_COW: 603,
+  COPY_EMPTY: 604,
   READ: 100,
   WRITE: 101,
   DATA_LOST: 102,
@@ -423,6 +428,7 @@ export const EV = {
   ALLOC_OOM: 504,
   ALLOC_YIELD: 505,
   FREE_DEFERRED: 506,
+  ALLOC_WAIT_KSWAPD: 507,
   IO_QUEUED: 550,
   IO_DONE: 551,
   IO_WAIT_DONE: 552,

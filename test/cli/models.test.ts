@@ -7,11 +7,14 @@ import { readFileSync } from "node:fs";
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
     expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual([
+      "alloc-wait-kswapd",
       "anon-nolock",
       "bkl-swapin",
       "early-dup",
       "exclusive-nolock",
       "fault-mmap-sem",
+      "fork-list-late",
+      "fork-nolock",
       "free-under-pcl",
       "readahead-refs",
       "readahead-sdl",

@@ -61,4 +61,5 @@ export const memoryEvents: EventTable = {
   [EV.COPY_SWAP]: (e, w, ok) => `swap_duplicate(${fmtEntry(e)}) for ${vp(w)}${ok ? "" : " failed (copied anyway)"}`,
   [EV.COPY_DONE]: (dst, src, n) => `mm${src} → mm${dst}, ${n} ptes`,
   [EV.COPY_COW]: (f, w) => `${fmtPage(f)} at ${vp(w)} write-protected (COW)`,
+  [EV.COPY_EMPTY]: (child, parent) => `copies ${vp(parent)} as none (no page_table_lock): ${vp(child)} left empty`,
 };
