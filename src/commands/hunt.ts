@@ -18,6 +18,8 @@ import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
+import { SWARM_DEFAULT_MODELS, type SwarmPins, type SwarmSpec } from "../explore/swarm.js";
+import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
@@ -53,6 +55,8 @@ export interface HuntCli {
   /** --mms / --areas (absent: from the mix and --threads). */
   mms?: string;
   areas?: string;
+  /** --swarm / --no-swarm (absent: swarm for a fixed kernel given no shape option). */
+  swarm?: boolean;
   shrinkMs: string;
   keepGoing?: boolean;
   full?: boolean;
@@ -104,10 +108,12 @@ export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessE
   return { index, count, total, ...shardRange(index, count, total) };
 }
 
-/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). */
+/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). `given`
+ *  tells an option given from one left at its default (--swarm's default depends on it). */
 export function huntOptions(
   o: HuntCli,
   env: NodeJS.ProcessEnv = process.env,
+  given: (key: keyof HuntCli) => boolean = () => false,
 ): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
@@ -152,6 +158,8 @@ export function huntOptions(
     backend: o.backend,
     shrinkMs: intOption("shrink-ms", o.shrinkMs, 0, MS_MAX),
   };
+  const swarm = swarmOf(o, opts, given);
+  if (swarm) opts.swarm = swarm;
   const workers = intOption("workers", o.workers, 1, 64);
   if (o.shard === undefined) return { opts, out: o.out, workers };
   const shard = shardPlan(o.shard, opts.executions, env);
@@ -159,6 +167,45 @@ export function huntOptions(
   opts.executions = shard.executions;
   return { opts, out: o.out, workers, shard };
 }
+
+/** --swarm: its spec (the shape options given pin their dimensions), or undefined. On by
+ *  default for the fixed kernels as shipped (SWARM_DEFAULT_MODELS, no --with/--without) when
+ *  no shape option is given: a shape asked for is hunted as asked. */
+function swarmOf(o: HuntCli, opts: HuntOptions, given: (key: keyof HuntCli) => boolean): SwarmSpec | undefined {
+  const pinned = SHAPE_OPTIONS.filter((k) => given(k) || (k === "mix" && o.mix !== undefined));
+  const asShipped = SWARM_DEFAULT_MODELS.includes(opts.model.name) && o.with.length === 0 && o.without.length === 0;
+  if (!(o.swarm ?? (asShipped && pinned.length === 0))) return undefined;
+  const m = opts.machine;
+  const pins: SwarmPins = {};
+  const pin = <K extends keyof SwarmPins>(key: K, option: (typeof SHAPE_OPTIONS)[number], value: SwarmPins[K]) => {
+    if (pinned.includes(option)) pins[key] = value;
+  };
+  pin("cpus", "cpus", m.cpus);
+  pin("frames", "frames", m.frames);
+  pin("pages", "pages", m.pagesPerMm);
+  pin("slots", "slots", m.slotsPerArea);
+  pin("pageCluster", "pageCluster", m.pageCluster);
+  pin("kswapd", "kswapd", m.kswapd);
+  pin("mms", "mms", m.mms);
+  pin("areas", "areas", m.areas);
+  pin("mix", "mix", opts.mix);
+  return { pins, opsPerCpu: opts.opsPerCpu, shareMm: opts.shareMm, writeRatio: opts.writeRatio };
+}
+
+/** The swarm of a campaign's stream (its start event's options). */
+function swarmOfStream(so: StreamOptions): SwarmSpec | undefined {
+  if (!so.swarm) return undefined;
+  const { mix, ...pins } = so.swarm;
+  return {
+    pins: { ...pins, ...(mix ? { mix: parseMix(mix) } : {}) },
+    opsPerCpu: so.opsPerCpu,
+    shareMm: so.shareMm,
+    writeRatio: so.writeRatio,
+  };
+}
+
+/** The options that give the machine's shape: given, they pin it (or its dimension, with --swarm). */
+const SHAPE_OPTIONS = ["cpus", "frames", "pages", "slots", "pageCluster", "kswapd", "mms", "areas", "mix"] as const;
 
 /** A live status line on stderr when it is a terminal. */
 function progressLine(): { update(executions: number, findings: number, ms: number): void; done(): void } | undefined {
@@ -284,6 +331,7 @@ function huntText(
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
       `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
       `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
+      (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
       (workers > 1 ? `; ${workers} worker threads` : "") +
       (shard ? `; shard ${shard.index}/${shard.count} (executions ${shard.first}..${shard.first + shard.executions - 1})` : ""),
     "",
@@ -348,6 +396,8 @@ function huntJson(
     hits: r.hits,
     hash: r.hash,
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    swarm: o.swarm !== undefined,
+    swapReachable: o.swarm !== undefined || swapReachable(o.machine),
     earlier,
     ...(shard ? { shard } : {}),
     findings: r.findings.map((f, i) => ({
@@ -383,8 +433,8 @@ interface HuntPlan {
   resumed?: CampaignStream;
 }
 
-function newPlan(o: HuntCli): HuntPlan {
-  const { opts, out, workers, shard } = huntOptions(o);
+function newPlan(o: HuntCli, cmd: Command): HuntPlan {
+  const { opts, out, workers, shard } = huntOptions(o, process.env, (k) => cmd.getOptionValueSource(k) === "cli");
   // Shards must not depend on each other's executions: PCT's k fixed first, as with workers.
   return { opts, out, workers, shard, engine: workers > 1 || shard ? "campaign" : "adaptive" };
 }
@@ -410,6 +460,7 @@ const FIXED_BY_STREAM = [
   "mix",
   "mms",
   "areas",
+  "swarm",
   "shrinkMs",
   "keepGoing",
   "out",
@@ -460,6 +511,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     shareMm: so.shareMm,
     writeRatio: so.writeRatio,
     ...(so.mix !== undefined ? { mix: parseMix(so.mix) } : {}),
+    ...(so.swarm ? { swarm: swarmOfStream(so) } : {}),
     keepGoing: so.keepGoing,
     backend: so.backend,
     shrinkMs: so.shrinkMs,
@@ -478,7 +530,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 }
 
 export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
-  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o);
+  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
   checkOutDir(plan.out);
@@ -508,6 +560,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
     shareMm: o.shareMm,
     writeRatio: o.writeRatio,
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    ...(o.swarm ? { swarm: { ...o.swarm.pins, mix: o.swarm.pins.mix && fmtMix(o.swarm.pins.mix) } } : {}),
     keepGoing: o.keepGoing,
     backend: o.backend,
     shrinkMs: o.shrinkMs,
@@ -543,6 +596,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       options: streamOptions(plan),
     });
   }
+  // A machine that can never run short of memory never swaps: say so (pressure.ts).
+  if (!opts.swarm && !swapReachable(opts.machine)) process.stderr.write(`faultsim: note: ${noPressureNote(opts.machine)}\n`);
   const bar = o.json ? undefined : progressLine();
   let lastEvent = started;
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);

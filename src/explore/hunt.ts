@@ -28,9 +28,10 @@ import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, switchesOf, type Verdict } from "./execute.js";
 import { HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
-import { shrink } from "./shrink.js";
+import { sameMachine, shrink } from "./shrink.js";
 import type { HuntWorkload } from "./workload.js";
-import { fmtMix, type HuntMix } from "./mix.js";
+import { fmtMix, parseMix, type HuntMix } from "./mix.js";
+import { swarmMaxCpus, type SwarmSpec } from "./swarm.js";
 import { emptySeqHash, emptyTally, sortedHits, type SeqHash, type TallyLike } from "./shard.js";
 import { HuntLoop, type HuntLoopSpec } from "./loop.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
@@ -53,6 +54,10 @@ export interface HuntOptions {
   writeRatio: number;
   /** The op mix (--mix); absent: reads and writes by writeRatio. */
   mix?: HuntMix;
+  /** --swarm: each execution draws its machine and mix from its own seed (swarm.ts), the
+   *  dimensions pinned here excepted; `machine` and `mix` are then the hunt's base, and each
+   *  finding's repro holds the shape its execution drew. Shrinking shrinks the shape too. */
+  swarm?: SwarmSpec;
   /** Collect distinct signatures until the budget instead of stopping at the first. */
   keepGoing: boolean;
   backend: Backend;
@@ -262,11 +267,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     seen.add(verdict.signature);
     const t0 = performance.now();
     const x = loop.replayOf(failure.index);
-    replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
+    const fo = findingOptions(o, x);
+    replayer = await replayerFor(replayer, fo);
     // From here a checkpoint is past the finding's execution and counts it as reported: the
     // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
-    findings.push(await investigate(replayer, reportingCheckpoint(o, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
+    findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
     investigating += performance.now() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
@@ -290,7 +296,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     checkpoint: checkpoint(),
   };
   if (pct) {
-    result.pct = { ...pctBoundOfAgents(t.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: t.maxDecisions };
+    result.pct = { ...pctBoundOfAgents(t.agentMask, boundCpus(o), pctK, o.depth), maxDecisions: t.maxDecisions };
   }
   return result;
 }
@@ -310,7 +316,25 @@ export function huntLoopSpec(o: HuntOptions, pctK: number): HuntLoopSpec {
     pctK,
     huntSeed: o.seed,
     workload: huntWorkloadOf(o),
+    ...(o.swarm ? { swarm: o.swarm } : {}),
   };
+}
+
+/** The CPUs of PCT's bound: the hunt's, or under --swarm the most a shape draws (the bound
+ *  is then the one of the largest shape). */
+export const boundCpus = (o: HuntOptions): number => (o.swarm ? swarmMaxCpus(o.swarm) : o.machine.cpus);
+
+/** The options a finding is investigated under: the hunt's, or under --swarm with the
+ *  machine and mix its execution drew (so its repro holds them). */
+export function findingOptions(o: HuntOptions, x: { machine?: ReproMachine; mix?: string }): HuntOptions {
+  if (!x.machine) return o;
+  const { mix: _, ...rest } = o;
+  return { ...rest, machine: x.machine, ...(x.mix ? { mix: parseMix(x.mix) } : {}) };
+}
+
+/** A replayer of o's machine: `prev` when it has that machine, else a new one. */
+export async function replayerFor(prev: Replayer | undefined, o: HuntOptions): Promise<Replayer> {
+  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model.flags, o.backend);
 }
 
 /** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
@@ -357,12 +381,13 @@ export async function investigate(
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
     signal: o.signal,
+    shape: o.swarm !== undefined,
   });
   const repro = reproOf(rep, o, shrunk);
   const trace = await replayTraced(repro, rep);
   const original = sizeOf(rep, ops, seed, schedule);
   const shrunkSize = sizeOf(
-    shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine),
+    sameMachine(shrunk.machine, o.machine) ? rep : await rep.resized(shrunk.machine),
     shrunk.ops,
     seed,
     shrunk.schedule,

@@ -8,7 +8,7 @@
 // This is the hot path (hundreds of thousands of executions a second): the memory views are
 // taken once, one call into the model per execution (it makes the execution's seed and op
 // lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless it failed.
-import type { Engine } from "../wasm/engine.js";
+import type { Engine, MachineConfig } from "../wasm/engine.js";
 import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ReproMachine } from "../report/repro.js";
@@ -17,6 +17,7 @@ import { confirmLimit } from "./livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
+import { swarmCode, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -33,6 +34,9 @@ export interface HuntLoopSpec {
   /** Sum the model's statistics counters per execution into the tally (a campaign's chunks
    *  report them; one thread has no use for them). */
   stats?: boolean;
+  /** --swarm: each execution draws its machine and workload from its seed (swarm.ts);
+   *  `machine` and `workload` then only give the first layout. */
+  swarm?: SwarmSpec;
 }
 
 /** A span's first failing execution whose signature was not known. */
@@ -41,24 +45,40 @@ export interface LoopFailure {
   verdict: Verdict;
 }
 
-/** What replays a failing execution (Replayer, repro): its seed, ops and choice log. */
+/** What replays a failing execution (Replayer, repro): its seed, ops and choice log, and
+ *  under --swarm the shape it drew (its machine, and its mix in `--mix` form, "" for none). */
 export interface ExecutionReplay {
   seed: number;
   ops: number[][];
   schedule: number[];
+  machine?: ReproMachine;
+  mix?: string;
+}
+
+/** A swarm shape as the engine takes it. */
+interface ShapeConfig {
+  shape: SwarmShape;
+  config: MachineConfig;
 }
 
 /** One engine configured for a hunt, running spans of its executions. */
 export class HuntLoop {
-  readonly workload: HuntWorkload;
+  /** The workload of the engine's current layout (under --swarm, the last shape's). */
+  workload: HuntWorkload;
   private readonly seedBase: number;
   private readonly pct: boolean;
+  private pctK: number;
+  /** --swarm: the shapes drawn so far by code (swarm.ts swarmCode: a few thousand at most),
+   *  and the code of the engine's layout (-1: the hunt's own machine). */
+  private readonly shapes = new Map<number, ShapeConfig>();
+  private shapeCode = -1;
 
   constructor(
     readonly e: Engine,
     readonly spec: HuntLoopSpec,
   ) {
     this.pct = spec.sched === "pct";
+    this.pctK = spec.pctK;
     e.configure(huntConfig(spec.machine, spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
     this.workload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.workload);
@@ -67,7 +87,30 @@ export class HuntLoop {
 
   /** PCT's k for the executions from here on. */
   setPctK(k: number): void {
+    this.pctK = k;
     this.e.m.config_set(CFG.PCT_K, k);
+  }
+
+  /** Lays the engine out for swarm shape `code` (a new layout: memory may grow). */
+  private reshape(swarm: SwarmSpec, code: number): void {
+    let sc = this.shapes.get(code);
+    if (!sc) {
+      const shape = swarmShape(swarm, code);
+      shape.workload.opsPerCpu = Math.min(shape.workload.opsPerCpu, HUNT_OPCAP);
+      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
+      sc = { shape, config: huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK) };
+      this.shapes.set(code, sc);
+    }
+    sc.config.pctK = this.pctK;
+    this.e.configure(sc.config);
+    configureHuntWorkload(this.e.m, sc.shape.workload);
+    this.workload = sc.shape.workload;
+    this.shapeCode = code;
+  }
+
+  /** The shape of the engine's current layout (--swarm only). */
+  private get shape(): SwarmShape | undefined {
+    return this.shapes.get(this.shapeCode)?.shape;
   }
 
   /**
@@ -79,7 +122,8 @@ export class HuntLoop {
   run(first: number, end: number, t: TallyLike, hash: SeqHash, stopsAt: (signature: string) => boolean): LoopFailure | undefined {
     const e = this.e;
     const m = e.m;
-    const I = e.I32; // the layout is fixed from here on: memory does not grow
+    let I = e.I32; // memory grows only with a new layout (--swarm)
+    const swarm = this.spec.swarm;
     const g = e.region(R.GLOBALS) >> 2;
     const stepAt = g + G.STEP,
       decisionsAt = g + G.PCT_DECISIONS;
@@ -93,6 +137,14 @@ export class HuntLoop {
     let failure: LoopFailure | undefined;
     try {
       for (; index < end; index++) {
+        if (swarm) {
+          // --swarm: the machine this execution's seed draws (the engine kept if the same).
+          const shape = swarmCode(executionSeedFrom(seedBase, index >>> 0));
+          if (shape !== this.shapeCode) {
+            this.reshape(swarm, shape);
+            I = e.I32;
+          }
+        }
         // Execution `index` on a fresh machine: its seed, its ops (huntOps), the run, in one call.
         const code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);
         const len = I[stepAt];
@@ -141,6 +193,12 @@ export class HuntLoop {
   /** What replays execution `index`, the one the engine ran last (a span's failure). */
   replayOf(index: number): ExecutionReplay {
     const s = executionSeedFrom(this.seedBase, index >>> 0);
-    return { seed: s, ops: huntOps(this.workload, s), schedule: this.e.choiceLog() };
+    const x: ExecutionReplay = { seed: s, ops: huntOps(this.workload, s), schedule: this.e.choiceLog() };
+    const shape = this.shape;
+    if (shape) {
+      x.machine = shape.machine;
+      x.mix = shape.mix ?? "";
+    }
+    return x;
   }
 }

@@ -55,6 +55,11 @@ export function registerExploreCommands(program: Command): void {
     )
     .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
     .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
+    .option(
+      "--swarm",
+      "each execution draws its machine (2-4 CPUs, frames with pages following them, slots, areas, page_cluster, kswapd) and op mix from its seed; shape options given pin theirs (default for linux-2.4.16 and linux-2.4.16-fixed given no --with/--without or shape option)",
+    )
+    .option("--no-swarm", "the one machine of the shape options, also for the fixed kernels")
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")

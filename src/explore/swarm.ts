@@ -1,0 +1,154 @@
+// Swarm shapes (`faultsim hunt --swarm`): each execution draws its own machine and op mix from
+// its own seed, as swarm testing does (Groce et al., ISSTA 2012: leaving features out of a
+// test at random finds bugs that a test with every feature always on hides) and as
+// TigerBeetle's simulator draws its cluster. A race that needs a third CPU, no kswapd, one
+// swap area or a 1-slot readahead window is then reached in a hunt that was never told so.
+//
+// The draw is a function of the execution's seed alone (never of the executions before it),
+// so shards, resumed legs and any number of workers run the same shapes. A repro records the
+// shape its execution drew (its machine and mix), so a replay needs nothing else.
+//
+// Memory pressure is kept by construction: the pages the ops touch follow the frames (frames
+// - 2 per mm, as the hunt machine's 4 pages in 6 frames), so every shape can run short of
+// free frames and swap (pressure.ts says when a fixed shape cannot).
+import type { ReproMachine } from "../report/repro.js";
+import { HUNT_MACHINE } from "./machine.js";
+import { fmtMix, mixForks, MIX_KINDS, type HuntMix } from "./mix.js";
+import type { HuntWorkload } from "./workload.js";
+import { mix32 } from "../workload/rng.js";
+
+/** The models a hunt runs --swarm on unless told (or given a shape): the fixed kernels, as
+ *  shipped, where no race of the default shape is left to find. */
+export const SWARM_DEFAULT_MODELS: readonly string[] = ["linux-2.4.16", "linux-2.4.16-fixed"];
+
+/** The ranges a swarm shape is drawn from (inclusive). */
+export const SWARM_RANGES = {
+  cpus: { min: 2, max: 4 },
+  /** From min (or cpus + 2, when higher) up by span - 1: 5..8 frames for 2 or 3 CPUs, 6..9 for 4. */
+  frames: { min: 5, max: 8 },
+  slots: { min: 4, max: 7 },
+  areas: { min: 1, max: 2 },
+  pageCluster: { min: 0, max: 2 },
+} as const;
+
+/** Dimensions of the shape the hunt fixes (its options given): the swarm draws the rest. */
+export interface SwarmPins {
+  cpus?: number;
+  frames?: number;
+  pages?: number;
+  slots?: number;
+  areas?: number;
+  mms?: number;
+  pageCluster?: number;
+  kswapd?: boolean;
+  mix?: HuntMix;
+}
+
+/** What a swarm hunt draws its executions' shapes from. */
+export interface SwarmSpec {
+  pins: SwarmPins;
+  opsPerCpu: number;
+  /** The CPUs are threads of one mm (--threads), else each its own process. */
+  shareMm: boolean;
+  /** The write ratio of a shape drawn without a mix. */
+  writeRatio: number;
+}
+
+/** One execution's shape: its machine, and its workload (mix included). */
+export interface SwarmShape {
+  machine: ReproMachine;
+  workload: HuntWorkload;
+  /** The mix in `--mix` form (absent: reads and writes by the write ratio). */
+  mix?: string;
+}
+
+/** The extra op kinds a drawn mix may hold beside reads and writes, each on or off. */
+const EXTRA_KINDS = MIX_KINDS.filter((k) => k !== "read" && k !== "write");
+
+/** Salt of the shape's draws: unrelated to the op draws of the same execution seed. */
+const SHAPE_SALT = 0x73776d73;
+
+/** Values of a range (min..max). */
+const span = (r: { min: number; max: number }): number => r.max - r.min + 1;
+
+/**
+ * The shape execution seed s draws, as a small code (equal codes, equal shapes; a hunt
+ * caches shapes by it): per dimension an index into its range (SWARM_RANGES), kswapd on or
+ * off, and the mix's bits (drawnMix). Pinned dimensions are drawn too and then ignored, so a
+ * pin changes no other dimension's draw.
+ */
+export function swarmCode(s: number): number {
+  const r = mix32(s ^ SHAPE_SALT) >>> 0;
+  const r2 = mix32(r ^ 0x2545f491) >>> 0;
+  const cpus = (r & 0xff) % span(SWARM_RANGES.cpus);
+  const frames = ((r >>> 8) & 0xff) % span(SWARM_RANGES.frames);
+  const slots = ((r >>> 16) & 0xff) % span(SWARM_RANGES.slots);
+  const pageCluster = (r >>> 24) % span(SWARM_RANGES.pageCluster);
+  const kswapd = r2 & 1;
+  const areas = ((r2 >>> 1) & 0xff) % span(SWARM_RANGES.areas);
+  // Bit 0 of the mix bits off: no mix, and the others mean nothing.
+  const mix = r2 & 0x100 ? (r2 >>> 8) & 0x7f : 0;
+  return cpus | (frames << 2) | (slots << 4) | (pageCluster << 6) | (kswapd << 8) | (areas << 9) | (mix << 10);
+}
+
+/** The shape of swarm code `code` (swarmCode) under the hunt's pins. */
+export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
+  const p = spec.pins;
+  const cpus = p.cpus ?? SWARM_RANGES.cpus.min + (code & 3);
+  // Frames from the range's low end, or two per CPU above the CPUs (a frame in flight per CPU
+  // and the zero page) when that is higher: 4 CPUs on 5 frames only livelock in reclaim.
+  const frames = p.frames ?? Math.max(SWARM_RANGES.frames.min, cpus + 2) + ((code >>> 2) & 3);
+  const slots = p.slots ?? SWARM_RANGES.slots.min + ((code >>> 4) & 3);
+  const pageCluster = p.pageCluster ?? SWARM_RANGES.pageCluster.min + ((code >>> 6) & 3);
+  const kswapd = p.kswapd ?? ((code >>> 8) & 1) === 1;
+  const areas = p.areas ?? SWARM_RANGES.areas.min + ((code >>> 9) & 1);
+  // Half the shapes run the hunt's reads and writes alone (the workload that finds the seed
+  // races fastest); the others a mix of reads and writes with each other kind on or off.
+  const mix = p.mix ?? drawnMix(code >>> 10);
+  const mms = p.mms ?? (spec.shareMm ? (mixForks(mix) ? 2 : 1) : cpus);
+  // Pages follow frames: frame 0 is the zero page, and one more frame than the pages keeps
+  // the in-flight page of each CPU short of room (as 4 pages in 6 frames do).
+  const pages = p.pages ?? Math.max(1, frames - 2);
+  const machine: ReproMachine = {
+    ...HUNT_MACHINE,
+    cpus,
+    frames,
+    // The hunt machine's watermarks, clipped so a smaller machine can still allocate
+    // (src/commands/hunt.ts huntOptions does the same for --frames).
+    freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
+    freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
+    freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
+    pagesPerMm: pages,
+    slotsPerArea: slots,
+    pageCluster,
+    kswapd,
+    mms,
+    areas,
+  };
+  const workload: HuntWorkload = {
+    cpus,
+    opsPerCpu: spec.opsPerCpu,
+    pagesPerMm: pages,
+    mms,
+    shareMm: spec.shareMm,
+    writeRatio: spec.writeRatio,
+    ...(mix ? { mix, areas } : {}),
+  };
+  return { machine, workload, ...(mix ? { mix: fmtMix(mix) } : {}) };
+}
+
+/** A drawn op mix from 7 bits: bit 0 off, none (reads and writes alone); on, reads and writes
+ *  at 4 each with every other kind on (rate 1) or off, a bit each (bits 1..6). */
+function drawnMix(bits: number): HuntMix | undefined {
+  if ((bits & 1) === 0) return undefined;
+  const mix: HuntMix = { write: 4, read: 4, fork: 0, exit: 0, munmap: 0, wprotect: 0, swapoff: 0, swapon: 0 };
+  EXTRA_KINDS.forEach((k, i) => {
+    mix[k] = (bits >>> (i + 1)) & 1;
+  });
+  return mix;
+}
+
+/** The largest machine a swarm hunt can draw (for PCT's bound: the most agents). */
+export function swarmMaxCpus(spec: SwarmSpec): number {
+  return spec.pins.cpus ?? SWARM_RANGES.cpus.max;
+}
