@@ -81,7 +81,7 @@ export interface HuntOptions {
   cpus?: number;
   /** Page frames, 4..4096; frame 0 is the zero page (default 6). */
   frames?: number;
-  /** Virtual pages the ops touch, 1..4096 (default 4). */
+  /** Virtual pages the ops touch, 1..4096 (default 4; with kswapd false, as many as frames). */
   pages?: number;
   /** Swap slots, 2..65536; slot 0 is the header (default 5). */
   slots?: number;

@@ -18,7 +18,7 @@ import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
-import { SWARM_DEFAULT_MODELS, type SwarmPins, type SwarmSpec } from "../explore/swarm.js";
+import { SWARM_DEFAULT_MODELS, pagesFollowing, type SwarmPins, type SwarmSpec } from "../explore/swarm.js";
 import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
@@ -132,7 +132,9 @@ export function huntOptions(
     freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
     freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
     freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
-    pagesPerMm: boundedOption("pages", o.pages, HUNT_LIMITS.pages),
+    // Without kswapd, pages follow frames unless given: the hunt machine's 4 pages fit in its
+    // free frames above pages_min, and direct reclaim would seldom run (swarm.ts pagesFollowing).
+    pagesPerMm: o.kswapd === false && !given("pages") ? pagesFollowing(frames, false) : boundedOption("pages", o.pages, HUNT_LIMITS.pages),
     slotsPerArea: boundedOption("slots", o.slots, HUNT_LIMITS.slots),
     pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
     kswapd: o.kswapd !== false,

@@ -1,7 +1,8 @@
 // Whether a hunt machine can run short of memory at all. Nothing is written to swap but by
 // reclaim (mm/vmscan.ts: kswapd, or try_to_free_pages on a faulting CPU), and reclaim starts
 // only from an allocation that finds pages_low free frames or fewer (mm/page_alloc.ts
-// alloc_page: 2.4's __alloc_pages wakes kswapd there, and reclaims itself at pages_min).
+// alloc_page: 2.4's __alloc_pages wakes kswapd there, and reclaims itself at pages_min;
+// without kswapd, only pages_min counts).
 // Frames in use are at most one per pte (a page shared by a fork is one frame) and one in
 // flight per CPU (a fault's page before it is mapped), so a machine where even that leaves
 // more than pages_low frames free never reclaims: no page is ever swapped, and no swap race
@@ -19,14 +20,18 @@ export const maxFramesInUse = (m: ReproMachine): number => m.mms * m.pagesPerMm 
 export function swapReachable(m: ReproMachine): boolean {
   // Frame 0 is the zero page. The allocation that finds the fewest free frames comes with
   // every other frame in use taken: free then is (frames - 1) - (inUse - 1).
-  return m.frames - maxFramesInUse(m) <= m.freeLow;
+  return m.frames - maxFramesInUse(m) <= reclaimBelow(m);
 }
+
+/** The free frames at or under which an allocation starts reclaim: pages_low wakes kswapd;
+ *  without kswapd only pages_min, where the allocating CPU reclaims itself, does. */
+export const reclaimBelow = (m: ReproMachine): number => (m.kswapd ? m.freeLow : m.freeMin);
 
 /** The one line a hunt prints when swapReachable(m) is false. */
 export function noPressureNote(m: ReproMachine): string {
   return (
     `no swap race is reachable on this machine: ${m.mms} mm x ${m.pagesPerMm} pages and ${m.cpus} in flight ` +
-    `fit in ${m.frames - 1} frames with more than pages_low (${m.freeLow}) free, so nothing is ever swapped ` +
+    `fit in ${m.frames - 1} frames with more than ${m.kswapd ? "pages_low" : "pages_min"} (${reclaimBelow(m)}) free, so nothing is ever swapped ` +
     "(more --pages or fewer --frames, or --swarm, whose pages follow its frames)"
   );
 }

@@ -8,9 +8,9 @@
 // so shards, resumed legs and any number of workers run the same shapes. A repro records the
 // shape its execution drew (its machine and mix), so a replay needs nothing else.
 //
-// Memory pressure is kept by construction: the pages the ops touch follow the frames (frames
-// - 2 per mm, as the hunt machine's 4 pages in 6 frames), so every shape can run short of
-// free frames and swap (pressure.ts says when a fixed shape cannot).
+// Memory pressure is kept by construction: the pages the ops touch follow the frames
+// (pagesFollowing), so every shape can run short of free frames and swap (pressure.ts says
+// when a fixed shape cannot).
 import type { ReproMachine } from "../report/repro.js";
 import { HUNT_MACHINE } from "./machine.js";
 import { fmtMix, mixForks, MIX_KINDS, type HuntMix } from "./mix.js";
@@ -106,9 +106,7 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   // races fastest); the others a mix of reads and writes with each other kind on or off.
   const mix = p.mix ?? drawnMix(code >>> 10);
   const mms = p.mms ?? (spec.shareMm ? (mixForks(mix) ? 2 : 1) : cpus);
-  // Pages follow frames: frame 0 is the zero page, and one more frame than the pages keeps
-  // the in-flight page of each CPU short of room (as 4 pages in 6 frames do).
-  const pages = p.pages ?? Math.max(1, frames - 2);
+  const pages = p.pages ?? pagesFollowing(frames, kswapd);
   const machine: ReproMachine = {
     ...HUNT_MACHINE,
     cpus,
@@ -136,6 +134,16 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   };
   return { machine, workload, ...(mix ? { mix: fmtMix(mix) } : {}) };
 }
+
+/**
+ * Pages follow frames, so that the ops run memory short. With kswapd (woken at pages_low) 2
+ * frames fewer than the frames, as the hunt machine's 4 pages in 6 frames (frame 0 is the
+ * zero page). Without kswapd nothing reclaims above pages_min, and 4 pages in 5 free frames
+ * reclaim only when two CPUs fault one page at once (linux-2.4.10-pre, 3 CPUs, 300,000
+ * executions: no seed race, PCT or random); as many pages as frames overfill memory, and
+ * direct reclaim swaps.
+ */
+export const pagesFollowing = (frames: number, kswapd: boolean): number => Math.max(1, kswapd ? frames - 2 : frames);
 
 /** A drawn op mix from 7 bits: bit 0 off, none (reads and writes alone); on, reads and writes
  *  at 4 each with every other kind on (rate 1) or off, a bit each (bits 1..6). */
