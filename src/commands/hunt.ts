@@ -18,7 +18,7 @@ import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
-import { SWARM_DEFAULT_MODELS, pagesFollowing, type SwarmPins, type SwarmSpec } from "../explore/swarm.js";
+import { SHAPE_OPTIONS, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
 import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
@@ -160,7 +160,8 @@ export function huntOptions(
     backend: o.backend,
     shrinkMs: intOption("shrink-ms", o.shrinkMs, 0, MS_MAX),
   };
-  const swarm = swarmOf(o, opts, given);
+  const pinned = SHAPE_OPTIONS.filter((k) => given(k) || (k === "mix" && o.mix !== undefined));
+  const swarm = swarmOf(opts, o.swarm, pinned, o.with.length + o.without.length > 0);
   if (swarm) opts.swarm = swarm;
   const workers = intOption("workers", o.workers, 1, 64);
   if (o.shard === undefined) return { opts, out: o.out, workers };
@@ -169,45 +170,6 @@ export function huntOptions(
   opts.executions = shard.executions;
   return { opts, out: o.out, workers, shard };
 }
-
-/** --swarm: its spec (the shape options given pin their dimensions), or undefined. On by
- *  default for the fixed kernels as shipped (SWARM_DEFAULT_MODELS, no --with/--without) when
- *  no shape option is given: a shape asked for is hunted as asked. */
-function swarmOf(o: HuntCli, opts: HuntOptions, given: (key: keyof HuntCli) => boolean): SwarmSpec | undefined {
-  const pinned = SHAPE_OPTIONS.filter((k) => given(k) || (k === "mix" && o.mix !== undefined));
-  const asShipped = SWARM_DEFAULT_MODELS.includes(opts.model.name) && o.with.length === 0 && o.without.length === 0;
-  if (!(o.swarm ?? (asShipped && pinned.length === 0))) return undefined;
-  const m = opts.machine;
-  const pins: SwarmPins = {};
-  const pin = <K extends keyof SwarmPins>(key: K, option: (typeof SHAPE_OPTIONS)[number], value: SwarmPins[K]) => {
-    if (pinned.includes(option)) pins[key] = value;
-  };
-  pin("cpus", "cpus", m.cpus);
-  pin("frames", "frames", m.frames);
-  pin("pages", "pages", m.pagesPerMm);
-  pin("slots", "slots", m.slotsPerArea);
-  pin("pageCluster", "pageCluster", m.pageCluster);
-  pin("kswapd", "kswapd", m.kswapd);
-  pin("mms", "mms", m.mms);
-  pin("areas", "areas", m.areas);
-  pin("mix", "mix", opts.mix);
-  return { pins, opsPerCpu: opts.opsPerCpu, shareMm: opts.shareMm, writeRatio: opts.writeRatio };
-}
-
-/** The swarm of a campaign's stream (its start event's options). */
-function swarmOfStream(so: StreamOptions): SwarmSpec | undefined {
-  if (!so.swarm) return undefined;
-  const { mix, ...pins } = so.swarm;
-  return {
-    pins: { ...pins, ...(mix ? { mix: parseMix(mix) } : {}) },
-    opsPerCpu: so.opsPerCpu,
-    shareMm: so.shareMm,
-    writeRatio: so.writeRatio,
-  };
-}
-
-/** The options that give the machine's shape: given, they pin it (or its dimension, with --swarm). */
-const SHAPE_OPTIONS = ["cpus", "frames", "pages", "slots", "pageCluster", "kswapd", "mms", "areas", "mix"] as const;
 
 /** A live status line on stderr when it is a terminal. */
 function progressLine(): { update(executions: number, findings: number, ms: number): void; done(): void } | undefined {
@@ -513,7 +475,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     shareMm: so.shareMm,
     writeRatio: so.writeRatio,
     ...(so.mix !== undefined ? { mix: parseMix(so.mix) } : {}),
-    ...(so.swarm ? { swarm: swarmOfStream(so) } : {}),
+    ...(so.swarm ? { swarm: swarmOfPins(so.swarm, so) } : {}),
     keepGoing: so.keepGoing,
     backend: so.backend,
     shrinkMs: so.shrinkMs,
@@ -562,7 +524,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
     shareMm: o.shareMm,
     writeRatio: o.writeRatio,
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
-    ...(o.swarm ? { swarm: { ...o.swarm.pins, mix: o.swarm.pins.mix && fmtMix(o.swarm.pins.mix) } } : {}),
+    ...(o.swarm ? { swarm: pinsOfSwarm(o.swarm) } : {}),
     keepGoing: o.keepGoing,
     backend: o.backend,
     shrinkMs: o.shrinkMs,

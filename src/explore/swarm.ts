@@ -13,7 +13,8 @@
 // when a fixed shape cannot).
 import type { ReproMachine } from "../report/repro.js";
 import { HUNT_MACHINE } from "./machine.js";
-import { fmtMix, mixForks, MIX_KINDS, type HuntMix } from "./mix.js";
+import { fmtMix, mixForks, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
+import type { HuntOptions } from "./hunt.js";
 import type { HuntWorkload } from "./workload.js";
 import { mix32 } from "../workload/rng.js";
 
@@ -24,7 +25,7 @@ export const SWARM_DEFAULT_MODELS: readonly string[] = ["linux-2.4.16", "linux-2
 /** The ranges a swarm shape is drawn from (inclusive). */
 export const SWARM_RANGES = {
   cpus: { min: 2, max: 4 },
-  /** From min (or cpus + 2, when higher) up by span - 1: 5..8 frames for 2 or 3 CPUs, 6..9 for 4. */
+  /** From min (or cpus + 3, when higher) up by span - 1: 5..8 frames for 2 CPUs, 6..9 for 3, 7..10 for 4. */
   frames: { min: 5, max: 8 },
   slots: { min: 4, max: 7 },
   areas: { min: 1, max: 2 },
@@ -95,9 +96,12 @@ export function swarmCode(s: number): number {
 export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   const p = spec.pins;
   const cpus = p.cpus ?? SWARM_RANGES.cpus.min + (code & 3);
-  // Frames from the range's low end, or two per CPU above the CPUs (a frame in flight per CPU
-  // and the zero page) when that is higher: 4 CPUs on 5 frames only livelock in reclaim.
-  const frames = p.frames ?? Math.max(SWARM_RANGES.frames.min, cpus + 2) + ((code >>> 2) & 3);
+  // Frames from the range's low end, or three above the CPUs when that is higher (the zero
+  // page, a frame in flight per CPU, two to reclaim between): with fewer every CPU can end up
+  // in direct reclaim with nothing to free, the livelock of a machine too small for its CPUs
+  // (livelock.ts), which linux-2.4.16-fixed showed on 3 CPUs and 5 frames (random scheduler,
+  // 16 of 300,000 executions) and 2.4.10-pre on 4 CPUs and 5.
+  const frames = p.frames ?? Math.max(SWARM_RANGES.frames.min, cpus + 3) + ((code >>> 2) & 3);
   const slots = p.slots ?? SWARM_RANGES.slots.min + ((code >>> 4) & 3);
   const pageCluster = p.pageCluster ?? SWARM_RANGES.pageCluster.min + ((code >>> 6) & 3);
   const kswapd = p.kswapd ?? ((code >>> 8) & 1) === 1;
@@ -159,4 +163,58 @@ function drawnMix(bits: number): HuntMix | undefined {
 /** The largest machine a swarm hunt can draw (for PCT's bound: the most agents). */
 export function swarmMaxCpus(spec: SwarmSpec): number {
   return spec.pins.cpus ?? SWARM_RANGES.cpus.max;
+}
+
+/** The options that give the machine's shape (HuntCli's names): given, they pin the shape
+ *  (or, with --swarm, their dimension of it). */
+export const SHAPE_OPTIONS = ["cpus", "frames", "pages", "slots", "pageCluster", "kswapd", "mms", "areas", "mix"] as const;
+export type ShapeOption = (typeof SHAPE_OPTIONS)[number];
+
+/**
+ * A hunt's swarm (src/commands/hunt.ts huntOptions), or undefined: `swarm` as asked (--swarm,
+ * --no-swarm), else on for the fixed kernels as shipped (SWARM_DEFAULT_MODELS, no flag
+ * changed) when no shape option is given: a shape asked for is hunted as asked. The shape
+ * options given (`pinned`) pin their dimensions at the values of o.machine and o.mix.
+ */
+export function swarmOf(
+  o: HuntOptions,
+  swarm: boolean | undefined,
+  pinned: readonly ShapeOption[],
+  flagsChanged: boolean,
+): SwarmSpec | undefined {
+  const asShipped = SWARM_DEFAULT_MODELS.includes(o.model.name) && !flagsChanged;
+  if (!(swarm ?? (asShipped && pinned.length === 0))) return undefined;
+  const m = o.machine;
+  const values: Required<Record<ShapeOption, unknown>> = {
+    cpus: m.cpus,
+    frames: m.frames,
+    pages: m.pagesPerMm,
+    slots: m.slotsPerArea,
+    pageCluster: m.pageCluster,
+    kswapd: m.kswapd,
+    mms: m.mms,
+    areas: m.areas,
+    mix: o.mix,
+  };
+  const pins = Object.fromEntries(pinned.map((k) => [k, values[k]])) as SwarmPins;
+  return { pins, opsPerCpu: o.opsPerCpu, shareMm: o.shareMm, writeRatio: o.writeRatio };
+}
+
+/** A swarm's pins as a campaign stream records them (the mix in `--mix` form). */
+export type StreamPins = Omit<SwarmPins, "mix"> & { mix?: string };
+
+export function pinsOfSwarm(s: SwarmSpec): StreamPins {
+  const { mix, ...rest } = s.pins;
+  return { ...rest, ...(mix ? { mix: fmtMix(mix) } : {}) };
+}
+
+/** The swarm of a campaign's stream: its pins, and the workload options of its start event. */
+export function swarmOfPins(p: StreamPins, o: { opsPerCpu: number; shareMm: boolean; writeRatio: number }): SwarmSpec {
+  const { mix, ...rest } = p;
+  return {
+    pins: { ...rest, ...(mix ? { mix: parseMix(mix) } : {}) },
+    opsPerCpu: o.opsPerCpu,
+    shareMm: o.shareMm,
+    writeRatio: o.writeRatio,
+  };
 }
