@@ -13,7 +13,7 @@
 // when a fixed shape cannot).
 import type { ReproMachine } from "../report/repro.js";
 import { HUNT_MACHINE } from "./machine.js";
-import { fmtMix, mixForks, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
+import { fmtMix, mixForks, mixSwaps, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
 import type { HuntOptions } from "./hunt.js";
 import type { HuntWorkload } from "./workload.js";
 import { mix32 } from "../workload/rng.js";
@@ -105,10 +105,14 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   const slots = p.slots ?? SWARM_RANGES.slots.min + ((code >>> 4) & 3);
   const pageCluster = p.pageCluster ?? SWARM_RANGES.pageCluster.min + ((code >>> 6) & 3);
   const kswapd = p.kswapd ?? ((code >>> 8) & 1) === 1;
-  const areas = p.areas ?? SWARM_RANGES.areas.min + ((code >>> 9) & 1);
   // Half the shapes run the hunt's reads and writes alone (the workload that finds the seed
   // races fastest); the others a mix of reads and writes with each other kind on or off.
   const mix = p.mix ?? drawnMix(code >>> 10);
+  // A mix that swaps off gets a second area, as a hunt's does (src/commands/hunt.ts): the
+  // only area swapped off must bring every page it holds into memory, which pages that follow
+  // the frames never fit (linux-2.4.16-fixed, 2 CPUs, 5 frames, 2 mms of 3 pages, one area:
+  // try_to_unuse livelocked, 1 of 300,000 random executions of --mix all).
+  const areas = p.areas ?? (mixSwaps(mix) ? 2 : SWARM_RANGES.areas.min + ((code >>> 9) & 1));
   const mms = p.mms ?? (spec.shareMm ? (mixForks(mix) ? 2 : 1) : cpus);
   const pages = p.pages ?? pagesFollowing(frames, kswapd);
   const machine: ReproMachine = {
