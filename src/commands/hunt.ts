@@ -18,7 +18,7 @@ import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
-import { SHAPE_OPTIONS, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
+import { SHAPE_OPTIONS, fmtShape, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
 import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
@@ -307,6 +307,7 @@ function huntText(
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
+    if (o.swarm) lines.push(`  its shape (drawn, then shrunk): ${fmtShape(f.repro.machine, f.repro.mix)}`);
     if (f.shrinkCutByClock) lines.push(`  shrinking stopped at --shrink-ms ${o.shrinkMs}: a faster machine may shrink it further`);
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");

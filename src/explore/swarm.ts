@@ -222,3 +222,11 @@ export function swarmOfPins(p: StreamPins, o: { opsPerCpu: number; shareMm: bool
     writeRatio: o.writeRatio,
   };
 }
+
+/** A shape in words: "4 CPUs + kswapd, 7 frames, 2 mms x 5 pages, 2 areas x 6 slots, page_cluster 2, mix write=4,read=4,fork=1". */
+export function fmtShape(m: ReproMachine, mix?: string): string {
+  return (
+    `${m.cpus} CPU${m.cpus > 1 ? "s" : ""}${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.mms} mm${m.mms > 1 ? "s" : ""} x ${m.pagesPerMm} pages, ` +
+    `${m.areas} area${m.areas > 1 ? "s" : ""} x ${m.slotsPerArea} slots, page_cluster ${m.pageCluster}, ${mix ? `mix ${mix}` : "reads and writes"}`
+  );
+}
