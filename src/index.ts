@@ -81,7 +81,7 @@ export interface HuntOptions {
   cpus?: number;
   /** Page frames, 4..4096; frame 0 is the zero page (default 6). */
   frames?: number;
-  /** Virtual pages the ops touch, 1..4096 (default 4). */
+  /** Virtual pages the ops touch, 1..4096 (default 4; with kswapd false, as many as frames). */
   pages?: number;
   /** Swap slots, 2..65536; slot 0 is the header (default 5; 9 on linux-2.4.0, src/explore/defaults.ts). */
   slots?: number;
@@ -100,6 +100,10 @@ export interface HuntOptions {
   mms?: number;
   /** Swap areas, 1..2 (default 2 when the mix swaps off or on, else 1). */
   areas?: number;
+  /** Each execution draws its machine (CPUs, frames, slots, areas, page_cluster, kswapd) and
+   *  op mix from its own seed; the shape options given pin theirs. Default: on for
+   *  linux-2.4.16 and linux-2.4.16-fixed as shipped (no with/without) given no shape option. */
+  swarm?: boolean;
   /** Time allowed to shrink each finding, in ms (default 5,000). */
   shrinkMs?: number;
   /** Collect distinct signatures until the budget instead of stopping at the first. */
@@ -154,7 +158,7 @@ const HUNT_SPEC: OptionSpec = {
     "mms",
     "areas",
   ],
-  booleans: ["kswapd", "threads", "keepGoing", "full"],
+  booleans: ["kswapd", "threads", "keepGoing", "full", "swarm"],
   choices: { sched: ["pct", "random"], backend: ["wasm", "js"] },
   lists: ["with", "without"],
   strings: ["mix"],
@@ -264,7 +268,7 @@ function cliOf(spec: OptionSpec, o: object): Record<string, unknown> {
  */
 export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
   const cli = cliOf(HUNT_SPEC, options) as unknown as HuntCli;
-  const { opts, workers } = huntOptions(cli);
+  const { opts, workers } = huntOptions(cli, process.env, (k) => (options as Record<string, unknown>)[k] !== undefined);
   if (options.out !== undefined) {
     if (typeof options.out !== "string") throw new UsageError("hunt: out must be a directory name");
     checkOutDir(options.out);

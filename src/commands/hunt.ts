@@ -19,6 +19,8 @@ import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
 import { drawFinding, type DrawOptions, type FindingFormat } from "../report/finding.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
+import { SHAPE_OPTIONS, fmtShape, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
+import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange } from "../explore/shard.js";
 import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
@@ -57,6 +59,8 @@ export interface HuntCli {
   /** --mms / --areas (absent: from the mix and --threads). */
   mms?: string;
   areas?: string;
+  /** --swarm / --no-swarm (absent: swarm for a fixed kernel given no shape option). */
+  swarm?: boolean;
   shrinkMs: string;
   keepGoing?: boolean;
   full?: boolean;
@@ -108,10 +112,12 @@ export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessE
   return { index, count, total, ...shardRange(index, count, total) };
 }
 
-/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). */
+/** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). `given`
+ *  tells an option given from one left at its default (--swarm's default depends on it). */
 export function huntOptions(
   o: HuntCli,
   env: NodeJS.ProcessEnv = process.env,
+  given: (key: keyof HuntCli) => boolean = () => false,
 ): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
   const cpus = boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
@@ -131,7 +137,9 @@ export function huntOptions(
     freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
     freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
     freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
-    pagesPerMm: boundedOption("pages", o.pages, HUNT_LIMITS.pages),
+    // Without kswapd, pages follow frames unless given: the hunt machine's 4 pages fit in its
+    // free frames above pages_min, and direct reclaim would seldom run (swarm.ts pagesFollowing).
+    pagesPerMm: o.kswapd === false && !given("pages") ? pagesFollowing(frames, false) : boundedOption("pages", o.pages, HUNT_LIMITS.pages),
     slotsPerArea: o.slots === undefined ? huntMachineFor(o.model).slotsPerArea : boundedOption("slots", o.slots, HUNT_LIMITS.slots),
     pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
     kswapd: o.kswapd !== false,
@@ -157,6 +165,9 @@ export function huntOptions(
     backend: o.backend,
     shrinkMs: intOption("shrink-ms", o.shrinkMs, 0, MS_MAX),
   };
+  const pinned = SHAPE_OPTIONS.filter((k) => given(k) || (k === "mix" && o.mix !== undefined));
+  const swarm = swarmOf(opts, o.swarm, pinned, o.with.length + o.without.length > 0);
+  if (swarm) opts.swarm = swarm;
   const workers = intOption("workers", o.workers, 1, 64);
   if (o.shard === undefined) return { opts, out: o.out, workers };
   const shard = shardPlan(o.shard, opts.executions, env);
@@ -289,6 +300,7 @@ function huntText(
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
       `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
       `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
+      (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
       (workers > 1 ? `; ${workers} worker threads` : "") +
       (shard ? `; shard ${shard.index}/${shard.count} (executions ${shard.first}..${shard.first + shard.executions - 1})` : ""),
     "",
@@ -300,6 +312,7 @@ function huntText(
     lines.push(`repro: ${files[i] || "(not written)"}`);
     const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
     lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
+    if (o.swarm) lines.push(`  its shape (drawn, then shrunk): ${fmtShape(f.repro.machine, f.repro.mix)}`);
     if (f.shrinkCutByClock) lines.push(`  shrinking stopped at --shrink-ms ${o.shrinkMs}: a faster machine may shrink it further`);
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
@@ -353,6 +366,8 @@ function huntJson(
     hits: r.hits,
     hash: r.hash,
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    swarm: o.swarm !== undefined,
+    swapReachable: o.swarm !== undefined || swapReachable(o.machine),
     earlier,
     ...(shard ? { shard } : {}),
     findings: r.findings.map((f, i) => ({
@@ -388,8 +403,8 @@ interface HuntPlan {
   resumed?: CampaignStream;
 }
 
-function newPlan(o: HuntCli): HuntPlan {
-  const { opts, out, workers, shard } = huntOptions(o);
+function newPlan(o: HuntCli, cmd: Command): HuntPlan {
+  const { opts, out, workers, shard } = huntOptions(o, process.env, (k) => cmd.getOptionValueSource(k) === "cli");
   // Shards must not depend on each other's executions: PCT's k fixed first, as with workers.
   return { opts, out, workers, shard, engine: workers > 1 || shard ? "campaign" : "adaptive" };
 }
@@ -415,6 +430,7 @@ const FIXED_BY_STREAM = [
   "mix",
   "mms",
   "areas",
+  "swarm",
   "shrinkMs",
   "keepGoing",
   "out",
@@ -465,6 +481,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     shareMm: so.shareMm,
     writeRatio: so.writeRatio,
     ...(so.mix !== undefined ? { mix: parseMix(so.mix) } : {}),
+    ...(so.swarm ? { swarm: swarmOfPins(so.swarm, so) } : {}),
     keepGoing: so.keepGoing,
     backend: so.backend,
     shrinkMs: so.shrinkMs,
@@ -483,7 +500,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 }
 
 export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
-  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o);
+  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
   checkOutDir(plan.out);
@@ -513,6 +530,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
     shareMm: o.shareMm,
     writeRatio: o.writeRatio,
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    ...(o.swarm ? { swarm: pinsOfSwarm(o.swarm) } : {}),
     keepGoing: o.keepGoing,
     backend: o.backend,
     shrinkMs: o.shrinkMs,
@@ -548,6 +566,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       options: streamOptions(plan),
     });
   }
+  // A machine that can never run short of memory never swaps: say so (pressure.ts).
+  if (!opts.swarm && !swapReachable(opts.machine)) process.stderr.write(`faultsim: note: ${noPressureNote(opts.machine)}\n`);
   const bar = o.json ? undefined : progressLine();
   let lastEvent = started;
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);

@@ -4,14 +4,12 @@
 // does not call it clean. A failure is replayed from its choice log to
 // prove it deterministic, shrunk, drawn as a CPU-column diagram and written as a repro file.
 //
-// The loop is the hot path (hundreds of thousands of executions a second): one engine, its
-// memory views taken once, one call into the model per execution (it makes the execution's
-// seed and op lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless
-// it failed.
+// The executions themselves run in the search loop of loop.ts (the hot path), which a
+// campaign's workers run too; hunt() runs it span by span, between its clock checks and PCT's
+// k refreshes, and investigates each new signature it stops at.
 import { unlinkSync } from "node:fs";
 import path from "node:path";
 import { Engine, type Backend } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ResolvedModel } from "../model/models.js";
 import { replayTraced, type ReplayTrace } from "./replay.js";
@@ -27,14 +25,15 @@ import {
   REPRO_SCHEMA_VERSION,
 } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
-import { Replayer, verdictOf, switchesOf, type Verdict } from "./execute.js";
-import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
+import { Replayer, switchesOf, type Verdict } from "./execute.js";
+import { HUNT_OPCAP } from "./machine.js";
 import { pctBoundOfAgents, type PctBound } from "./pct.js";
-import { shrink } from "./shrink.js";
-import { confirmLimit } from "./livelock.js";
-import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
-import { fmtMix, type HuntMix } from "./mix.js";
-import { emptySeqHash, seqPush, sortedHits, type SeqHash } from "./shard.js";
+import { sameMachine, shrink } from "./shrink.js";
+import type { HuntWorkload } from "./workload.js";
+import { fmtMix, parseMix, type HuntMix } from "./mix.js";
+import { swarmMaxCpus, type SwarmSpec } from "./swarm.js";
+import { emptySeqHash, emptyTally, sortedHits, type SeqHash, type TallyLike } from "./shard.js";
+import { HuntLoop, type HuntLoopSpec } from "./loop.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 export type SchedKind = "pct" | "random";
@@ -55,6 +54,10 @@ export interface HuntOptions {
   writeRatio: number;
   /** The op mix (--mix); absent: reads and writes by writeRatio. */
   mix?: HuntMix;
+  /** --swarm: each execution draws its machine and mix from its own seed (swarm.ts), the
+   *  dimensions pinned here excepted; `machine` and `mix` are then the hunt's base, and each
+   *  finding's repro holds the shape its execution drew. Shrinking shrinks the shape too. */
+  swarm?: SwarmSpec;
   /** Collect distinct signatures until the budget instead of stopping at the first. */
   keepGoing: boolean;
   backend: Backend;
@@ -189,38 +192,31 @@ export function huntWorkloadOf(o: HuntOptions): HuntWorkload {
 }
 
 export async function hunt(o: HuntOptions): Promise<HuntResult> {
-  const schedCode = o.sched === "pct" ? SCHED.PCT : SCHED.RANDOM;
+  const pct = o.sched === "pct";
   // The search runs on the untraced build; findings are replayed, shrunk and drawn on the
   // traced one (Replayer), built from the same sources: the same executions.
-  const e = await Engine.create(o.backend, "untraced");
-  e.configure(huntConfig(o.machine, o.model.flags, schedCode, o.depth, INITIAL_PCT_K));
-  const w = huntWorkloadOf(o);
-  const m = e.m;
-  const I = e.I32; // the layout is fixed from here on: memory does not grow
-  configureHuntWorkload(m, w);
-  const g = e.region(R.GLOBALS) >> 2;
-  const cpus = o.machine.cpus;
-  // Everything the loop reads that no execution changes, in locals.
-  const pct = schedCode === SCHED.PCT;
+  const loop = new HuntLoop(await Engine.create(o.backend, "untraced"), huntLoopSpec(o, INITIAL_PCT_K));
   const executions = o.executions;
-  const seedBase = huntSeedBase(o.seed);
-  const stepAt = g + G.STEP,
-    decisionsAt = g + G.PCT_DECISIONS;
 
   const findings: Finding[] = [];
   // A resumed campaign starts from its checkpoint: the same state an uninterrupted one had.
   const from = o.resumeFrom;
   const seen = new Set<string>(from?.signatures ?? []);
   const signatures = [...seen];
-  const hits: Record<string, number> = { ...from?.hits };
+  const isNew = (signature: string): boolean => !seen.has(signature);
+  // The executions' tally: the search loop (loop.ts) adds to it.
+  const t: TallyLike = {
+    ...emptyTally(),
+    steps: from?.steps ?? 0,
+    hits: { ...from?.hits },
+    maxDecisions: from?.maxDecisions ?? 0, // most scheduling decisions of one execution
+    decisions: from?.decisionSum ?? 0, // scheduling decisions of all executions
+    agentMask: from?.agentMask ?? 0, // agents seen in a choice log
+  };
   const hash: SeqHash = from ? { ...from.hash } : emptySeqHash();
   let replayer: Replayer | undefined;
-  let maxDecisions = from?.maxDecisions ?? 0; // most scheduling decisions of one execution
-  let decisionSum = from?.decisionSum ?? 0; // scheduling decisions of all executions
   let pctK = from?.pctK ?? INITIAL_PCT_K; // the k change points are drawn over (the mean decisions so far)
-  if (pct && pctK !== INITIAL_PCT_K) m.config_set(CFG.PCT_K, pctK);
-  let ranMask = from?.agentMask ?? 0; // agents seen in a choice log
-  let steps = from?.steps ?? 0;
+  if (pct && pctK !== INITIAL_PCT_K) loop.setPctK(pctK);
   let n = from?.next ?? 0;
   let investigating = 0; // ms spent replaying and shrinking findings
   const before = from?.elapsedMs ?? 0; // wall time of the legs before a resume
@@ -231,82 +227,55 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const checkpoint = (): HuntCheckpoint => ({
     first: 0,
     next: n,
-    steps,
-    hits: sortedHits(hits),
+    steps: t.steps,
+    hits: sortedHits(t.hits),
     hash: { ...hash },
     signatures: [...signatures],
     elapsedMs: before + performance.now() - start,
-    maxDecisions,
-    agentMask: ranMask,
+    maxDecisions: t.maxDecisions,
+    agentMask: t.agentMask,
     pctK,
-    decisionSum,
+    decisionSum: t.decisions,
   });
 
   // A campaign that stops at its first finding and had it before the kill is complete.
   const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
-  for (; !done && n < executions; n++) {
+  while (!done && n < executions) {
     if ((n & 255) === 0) {
       now = performance.now();
       if (now >= deadline || o.signal?.aborted) break;
       if (now - lastProgress >= 250) {
         lastProgress = now;
-        o.onProgress?.({ executions: n, steps, elapsedMs: before + now - start, findings: signatures.length });
+        o.onProgress?.({ executions: n, steps: t.steps, elapsedMs: before + now - start, findings: signatures.length });
         o.onCheckpoint?.(checkpoint());
         // Let the event loop run (a Ctrl-C handler aborting o.signal, a progress write).
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    // Execution n on a fresh machine: its seed, its ops (huntOps), the run, in one call.
-    let code: number;
-    try {
-      code = m.hunt_execution(seedBase, n, HUNT_LOGCAP);
-    } catch (err) {
-      // A trap in the model is a bug of ours: say how to get back to it.
-      const s = executionSeedFrom(seedBase, n);
-      throw new InternalError(
-        `the model trapped (${(err as Error).message}) in execution ${n} of seed ${o.seed} ` +
-          `(execution seed ${s}, ops ${JSON.stringify(huntOps(w, s))})`,
-      );
-    }
-    const len = I[stepAt];
-    steps += len;
-    // The execution's fingerprint into the campaign hash (checkpoint.ts), and PCT's n of the
-    // bound: the agents that ran.
-    // (FNV-1a over the choice log's bytes, computed in the model: kernel/hunt.ts execution_print.)
-    const h = m.hunt_print();
-    seqPush(hash, h ^ len);
-    ranMask |= m.hunt_agents();
-    // PCT's decisions: steps where a change point would be a preemption.
-    const decisions = pct ? I[decisionsAt] : len;
-    decisionSum += decisions;
-    if (decisions > maxDecisions) maxDecisions = decisions;
-    // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the in-model
-    // violation or the deep check at rest. Stopped at the step bound: a livelock only if it
-    // does not end in a longer run either (with this execution's k: before k is refreshed).
-    const verdict = code === RUN.CLEAN ? undefined : code === RUN.LIMIT ? confirmLimit(e, seedBase, n) : verdictOf(e, code);
+    // A span of executions up to the next clock check or k refresh (spanEnd), or a new signature.
+    const failure = loop.run(n, Math.min(executions, spanEnd(n)), t, hash, isNew);
+    n = failure ? failure.index + 1 : Math.min(executions, spanEnd(n));
     // Change points are drawn over the mean execution, not the longest: a rare long one (a
     // reclaim storm) would push most change points past the end of a typical execution.
     // The bound is stated for this k (bugs within an execution's first k decisions).
-    if (pct && refreshK(n + 1)) {
-      pctK = Math.max(1, Math.round(decisionSum / (n + 1)));
-      m.config_set(CFG.PCT_K, pctK);
+    if (pct && refreshK(n)) {
+      pctK = Math.max(1, Math.round(t.decisions / n));
+      loop.setPctK(pctK);
     }
-    if (!verdict) continue;
-    hits[verdict.signature] = (hits[verdict.signature] ?? 0) + 1;
-    if (seen.has(verdict.signature)) continue;
+    if (!failure) continue;
+    const { verdict } = failure;
     seen.add(verdict.signature);
     const t0 = performance.now();
-    const s = executionSeedFrom(seedBase, n);
-    replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
+    const x = loop.replayOf(failure.index);
+    const fo = findingOptions(o, x);
+    replayer = await replayerFor(replayer, fo);
     // From here a checkpoint is past the finding's execution and counts it as reported: the
     // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
-    const at = n++;
-    findings.push(await investigate(replayer, reportingCheckpoint(o, checkpoint), at, s, huntOps(w, s), e.choiceLog(), verdict));
+    findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
     investigating += performance.now() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
-    n--; // the loop's n++ follows
   }
   const elapsedMs = performance.now() - start;
   // Rates are of the hunting alone: replaying and shrinking findings is not part of it.
@@ -315,21 +284,57 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const ran = n - (from?.next ?? 0); // this leg's executions
   const result: HuntResult = {
     executions: n,
-    steps,
+    steps: t.steps,
     elapsedMs,
     huntingMs,
     executionsPerSec: ran / secs,
-    stepsPerSec: (steps - (from?.steps ?? 0)) / secs,
+    stepsPerSec: (t.steps - (from?.steps ?? 0)) / secs,
     findings,
     interrupted: o.signal?.aborted === true,
     hash: hashHex(hash),
-    hits: sortedHits(hits),
+    hits: sortedHits(t.hits),
     checkpoint: checkpoint(),
   };
-  if (schedCode === SCHED.PCT) {
-    result.pct = { ...pctBoundOfAgents(ranMask, cpus, pctK, o.depth), maxDecisions };
+  if (pct) {
+    result.pct = { ...pctBoundOfAgents(t.agentMask, boundCpus(o), pctK, o.depth), maxDecisions: t.maxDecisions };
   }
   return result;
+}
+
+/** Where a span of hunt() starting at execution n ends: the next index where the clock is
+ *  looked at (every 256) or, up to 1024, where k may be refreshed (refreshK: powers of two
+ *  from 16, then multiples of 1024). */
+const spanEnd = (n: number): number => (n < 1024 ? (n | 15) + 1 : (n | 255) + 1);
+
+/** The search loop's spec of a hunt (loop.ts), with PCT's k to start from. */
+export function huntLoopSpec(o: HuntOptions, pctK: number): HuntLoopSpec {
+  return {
+    machine: o.machine,
+    flags: o.model.flags,
+    sched: o.sched,
+    depth: o.depth,
+    pctK,
+    huntSeed: o.seed,
+    workload: huntWorkloadOf(o),
+    ...(o.swarm ? { swarm: o.swarm } : {}),
+  };
+}
+
+/** The CPUs of PCT's bound: the hunt's, or under --swarm the most a shape draws (the bound
+ *  is then the one of the largest shape). */
+export const boundCpus = (o: HuntOptions): number => (o.swarm ? swarmMaxCpus(o.swarm) : o.machine.cpus);
+
+/** The options a finding is investigated under: the hunt's, or under --swarm with the
+ *  machine and mix its execution drew (so its repro holds them). */
+export function findingOptions(o: HuntOptions, x: { machine?: ReproMachine; mix?: string }): HuntOptions {
+  if (!x.machine) return o;
+  const { mix: _, ...rest } = o;
+  return { ...rest, machine: x.machine, ...(x.mix ? { mix: parseMix(x.mix) } : {}) };
+}
+
+/** A replayer of o's machine: `prev` when it has that machine, else a new one. */
+export async function replayerFor(prev: Replayer | undefined, o: HuntOptions): Promise<Replayer> {
+  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model.flags, o.backend);
 }
 
 /** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
@@ -376,12 +381,13 @@ export async function investigate(
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
     signal: o.signal,
+    shape: o.swarm !== undefined,
   });
   const repro = reproOf(rep, o, shrunk);
   const trace = await replayTraced(repro, rep);
   const original = sizeOf(rep, ops, seed, schedule);
   const shrunkSize = sizeOf(
-    shrunk.machine.cpus === o.machine.cpus ? rep : await rep.resized(shrunk.machine),
+    sameMachine(shrunk.machine, o.machine) ? rep : await rep.resized(shrunk.machine),
     shrunk.ops,
     seed,
     shrunk.schedule,

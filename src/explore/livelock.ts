@@ -15,7 +15,7 @@ import { verdictOf, type Verdict } from "./execute.js";
  *  a violation past the steps a repro holds (reported under the livelock signature, its
  *  message naming what was found and where: the repro replays only to the bound). The
  *  engine is left as the HUNT_LOGCAP run left it (its choice log is the one a repro holds).
- *  `zeroStats` clears counters the reruns added (huntRange sums them per execution). */
+ *  `zeroStats` clears counters the reruns added (the search loop, loop.ts, sums them per execution for a campaign). */
 export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?: () => void): Verdict | undefined {
   const code = e.m.hunt_execution(seedBase, n, HUNT_LIVELOCK_STEPS);
   let v: Verdict | undefined;

@@ -58,7 +58,7 @@ export function registerExploreCommands(program: Command): void {
     )
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
-    .option("--pages <n>", "virtual pages the ops touch (1..4096)", String(d.pagesPerMm))
+    .option("--pages <n>", "virtual pages the ops touch (1..4096), as many as --frames with --no-kswapd", String(d.pagesPerMm))
     .option("--slots <n>", `swap slots, slot 0 is the header (2..65536); default ${d.slotsPerArea}, ${modelDefaults("slots")}`)
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
@@ -72,6 +72,11 @@ export function registerExploreCommands(program: Command): void {
     )
     .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
     .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
+    .option(
+      "--swarm",
+      "each execution draws its machine (2-4 CPUs, frames with pages following them, slots, areas, page_cluster, kswapd) and op mix from its seed; shape options given pin theirs (default for linux-2.4.16 and linux-2.4.16-fixed given no --with/--without or shape option)",
+    )
+    .option("--no-swarm", "the one machine of the shape options, also for the fixed kernels")
     .option("--shrink-ms <ms>", "time allowed to shrink each finding", String(HUNT_DEFAULTS.shrinkMs))
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")

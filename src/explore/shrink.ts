@@ -7,7 +7,7 @@
 import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
 import { Replayer, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
-import { choiceAgent } from "../wasm/abi.js";
+import { OP, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
 
 export interface ShrinkCase {
   machine: ReproMachine;
@@ -34,6 +34,9 @@ export interface ShrinkOptions {
   /** Stops the shrink (SIGINT, SIGTERM): the smallest case so far is returned. The shrink
    *  lets the event loop run every few ms so that a signal handler can abort it. */
   signal?: AbortSignal;
+  /** Shrink the machine too (a --swarm finding: its shape was drawn, not asked for): fewer
+   *  frames, slots, pages, mms and areas, a smaller readahead window, no kswapd. */
+  shape?: boolean;
 }
 
 type Size = [ops: number, preemptions: number, steps: number];
@@ -288,9 +291,88 @@ export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict,
         progress = true;
       }
     }
+    if (opts.shape && (await shrinkShape(sh))) progress = true;
     if (await sh.dropPreemptions()) progress = true;
     if (await sh.fewerSwitches()) progress = true;
     if (!progress) break;
   }
   return { ...sh.cur, verdict: sh.verdict, tried: sh.tried, kept: sh.kept, stoppedBy: sh.stoppedBy };
+}
+
+/** Whether two machines are the same (every field). */
+export function sameMachine(a: ReproMachine, b: ReproMachine): boolean {
+  const ka = Object.keys(a) as (keyof ReproMachine)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** The machine with `frames` frames, its watermarks clipped as the hunt clips them. */
+function withFrames(m: ReproMachine, frames: number): ReproMachine {
+  return {
+    ...m,
+    frames,
+    freeMin: Math.min(m.freeMin, frames - 2),
+    freeLow: Math.min(m.freeLow, frames - 2),
+    freeHigh: Math.min(m.freeHigh, frames - 1),
+  };
+}
+
+/** The smallest mms, pages and areas the ops name (a fork's child is an mm; a range's pages
+ *  past its first are clamped by the model, so only its first must stay). */
+function opsNeed(ops: number[][]): { mms: number; pages: number; areas: number } {
+  let mms = 1,
+    pages = 1,
+    areas = 1;
+  for (const op of ops.flat()) {
+    const k = opKind(op);
+    mms = Math.max(mms, opMm(op) + 1, k === OP.FORK ? opArg(op) + 1 : 0);
+    if (k === OP.SWAPOFF || k === OP.SWAPON) areas = Math.max(areas, opArg(op) + 1);
+    else pages = Math.max(pages, opPage(op) + 1);
+  }
+  return { mms, pages, areas };
+}
+
+/** One step smaller in one dimension of the machine: the candidates, each with the schedule
+ *  it is tried with (kswapd's steps leave with it). */
+function shapeCandidates(c: ShrinkCase): { machine: ReproMachine; schedule: Uint8Array }[] {
+  const m = c.machine;
+  const need = opsNeed(c.ops);
+  const out: { machine: ReproMachine; schedule: Uint8Array }[] = [];
+  const same = (machine: ReproMachine) => out.push({ machine, schedule: c.schedule });
+  if (m.kswapd) {
+    const kswapd = m.cpus + 1; // agents: the CPUs, the disk, kswapd
+    out.push({ machine: { ...m, kswapd: false }, schedule: c.schedule.filter((b) => choiceAgent(b) !== kswapd) });
+  }
+  if (m.areas > need.areas) same({ ...m, areas: need.areas });
+  if (m.mms > need.mms) same({ ...m, mms: need.mms });
+  if (m.pagesPerMm > need.pages) same({ ...m, pagesPerMm: need.pages });
+  if (m.frames > 4) same(withFrames(m, m.frames - 1));
+  if (m.slotsPerArea > 2) same({ ...m, slotsPerArea: m.slotsPerArea - 1 });
+  if (m.pageCluster > 0) same({ ...m, pageCluster: m.pageCluster - 1 });
+  return out;
+}
+
+/** Shrinks the machine, a dimension at a time, while the violation stays and the case gets
+ *  no more ops or preemptions (its steps may grow: a smaller machine is the simpler story). */
+async function shrinkShape(sh: Shrinker): Promise<boolean> {
+  let progress = false;
+  for (let again = true; again && !sh.exhausted; ) {
+    again = false;
+    for (const cand of shapeCandidates(sh.cur)) {
+      await sh.tick();
+      if (sh.exhausted) break;
+      sh.tried++;
+      const small = await sh.rep.resized(cand.machine);
+      const x = { ops: sh.cur.ops, seed: sh.cur.seed, schedule: cand.schedule };
+      const out = small.run(x);
+      if (out.verdict?.signature !== sh.verdict.signature) continue;
+      const next: ShrinkCase = { machine: cand.machine, ops: sh.cur.ops, seed: sh.cur.seed, schedule: out.schedule };
+      const size: Size = [sh.size[0], small.preemptions(next).length, next.schedule.length];
+      if (size[1] > sh.size[1]) continue;
+      sh.rep = small;
+      sh.accept(next, out.verdict, size);
+      again = progress = true;
+      break;
+    }
+  }
+  return progress;
 }

@@ -165,10 +165,21 @@ async function routeMatches(race: Race, f: Finding): Promise<boolean> {
   return r.route?.route === race.seedRoute;
 }
 
-/** The fixed model under the race's hunt shape, less its flag changes: nothing to find. */
+/** The fixed model under the race's hunt shape, less its flag changes: nothing to find. A
+ *  swarm hunt (src/explore/swarm.ts): the dimensions the race's hunt gives are pinned, every
+ *  other one drawn per execution, so the fix is checked on many machines, not one. */
 async function checkFixed(race: Race, executions: number, seed: number) {
   const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
   const t0 = performance.now();
-  const r = await hunt({ ...shape, model: FIXED_MODEL, seed, executions, budgetMs: 600_000, shrinkMs: SHRINK_MS, keepGoing: true });
+  const r = await hunt({
+    ...shape,
+    model: FIXED_MODEL,
+    swarm: true,
+    seed,
+    executions,
+    budgetMs: 600_000,
+    shrinkMs: SHRINK_MS,
+    keepGoing: true,
+  });
   return { fixedExecutions: r.executions, fixedMs: performance.now() - t0, fixedFindings: r.findings.map((f) => f.signature) };
 }

@@ -84,6 +84,16 @@ export const HuntJsonSchema = z
         "the campaign hash: every execution's choice log folded in execution order (equal for a resumed or sharded campaign and an unbroken one)",
       ),
     mix: z.string().optional().describe("the op mix (--mix), when the hunt had one"),
+    swarm: z
+      .boolean()
+      .optional()
+      .describe(
+        "--swarm: each execution drew its machine and mix from its seed (machine and mix are then the base; each repro holds its shape)",
+      ),
+    swapReachable: z
+      .boolean()
+      .optional()
+      .describe("false: the machine's pages fit in its frames above pages_low, nothing is ever swapped, so no swap race is reachable"),
     earlier: z
       .array(z.object({ signature: z.string(), execution: count, file: z.string().nullable() }))
       .describe("with --resume: findings of the legs before this one (their repro files are on disk already)"),
@@ -304,6 +314,20 @@ export const StreamOptionsSchema = z
     shareMm: z.boolean(),
     writeRatio: z.number().min(0).max(1),
     mix: z.string().optional().describe("--mix, when the hunt had one"),
+    swarm: z
+      .object({
+        cpus: count.optional(),
+        frames: count.optional(),
+        pages: count.optional(),
+        slots: count.optional(),
+        areas: count.optional(),
+        mms: count.optional(),
+        pageCluster: count.optional(),
+        kswapd: z.boolean().optional(),
+        mix: z.string().optional(),
+      })
+      .optional()
+      .describe("--swarm: the dimensions the hunt pinned (the others drawn per execution)"),
     keepGoing: z.boolean(),
     backend,
     shrinkMs: z.number().min(0),

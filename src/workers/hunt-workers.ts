@@ -16,7 +16,17 @@ import { runCampaignInline } from "./campaign.js";
 import { EngineCache } from "./jobs.js";
 import { pctBoundOfAgents } from "../explore/pct.js";
 import { Replayer, type Verdict } from "../explore/execute.js";
-import { investigate, huntWorkloadOf, reportingCheckpoint, type Finding, type HuntOptions, type HuntResult } from "../explore/hunt.js";
+import {
+  boundCpus,
+  findingOptions,
+  investigate,
+  huntWorkloadOf,
+  replayerFor,
+  reportingCheckpoint,
+  type Finding,
+  type HuntOptions,
+  type HuntResult,
+} from "../explore/hunt.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -69,6 +79,7 @@ function huntParams(o: HuntOptions, pctK: number): HuntParams {
     pctK,
     huntSeed: o.seed,
     workload: huntWorkloadOf(o),
+    ...(o.swarm ? { swarm: o.swarm } : {}),
   };
 }
 
@@ -144,9 +155,10 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   // reported, so the state the finding's checkpoint holds is the one right after it.
   let pending: Promise<void> | undefined;
   const investigateFinding = async (f: Found & { replay: NonNullable<Found["replay"]> }): Promise<void> => {
-    replayer ??= await Replayer.create(o.machine, o.model.flags, o.backend);
+    const fo = findingOptions(o, f.replay);
+    replayer = await replayerFor(replayer, fo);
     const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
-    const io = reportingCheckpoint(o, snapshot);
+    const io = reportingCheckpoint(fo, snapshot);
     findings.push(await investigate(replayer, io, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
   };
   /** Waits for the finding under investigation; counts the time the workers waited for it
@@ -233,7 +245,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     hits: sortedHits(c.hits),
     checkpoint: snapshot(),
   };
-  if (pct) result.pct = { ...pctBoundOfAgents(c.agentMask, o.machine.cpus, pctK, o.depth), maxDecisions: c.maxDecisions };
+  if (pct) result.pct = { ...pctBoundOfAgents(c.agentMask, boundCpus(o), pctK, o.depth), maxDecisions: c.maxDecisions };
   return result;
 }
 

@@ -8,6 +8,7 @@ export type { Tally };
 import type { WorkloadOptions } from "../bulk/config.js";
 import type { ReproMachine } from "../report/repro.js";
 import type { HuntWorkload } from "../explore/workload.js";
+import type { SwarmSpec } from "../explore/swarm.js";
 
 /** One large randomized run per seed (design.md "bulk mode", src/bulk/run.ts runBulk). */
 export interface BulkParams {
@@ -39,6 +40,8 @@ export interface HuntParams {
   pctK: number;
   huntSeed: number;
   workload: HuntWorkload;
+  /** --swarm: each execution's machine and mix drawn from its seed (src/explore/swarm.ts). */
+  swarm?: SwarmSpec;
 }
 
 export type JobSpec = { kind: "bulk"; params: BulkParams } | { kind: "hunt"; params: HuntParams };
@@ -67,8 +70,9 @@ export interface Found {
   signature: string;
   message: string;
   steps: number;
-  /** Hunt: what replays it (Replayer / repro): the execution's seed, ops and choice log. */
-  replay?: { seed: number; ops: number[][]; schedule: number[] };
+  /** Hunt: what replays it (Replayer / repro): the execution's seed, ops and choice log, and
+   *  under --swarm the machine and mix ("" none) it drew. */
+  replay?: { seed: number; ops: number[][]; schedule: number[]; machine?: ReproMachine; mix?: string };
 }
 
 /** A campaign: one execution per seed in [firstSeed, firstSeed + executions). */

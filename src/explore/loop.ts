@@ -1,0 +1,204 @@
+// The hunt's search loop, once: runs a span of a hunt's executions on one engine, each
+// checked (the model's check at rest, else the in-model verdict or the deep check at rest; a
+// step-bound stop confirmed as a livelock or not), fingerprinted into the campaign hash and
+// tallied. hunt() in one thread (hunt.ts) runs it span by span between its clock checks and
+// PCT's k refreshes; a campaign worker (src/workers/hunt-range.ts) runs its chunk as one span
+// with k fixed. The same executions, verdicts and hash either way.
+//
+// This is the hot path (hundreds of thousands of executions a second): the memory views are
+// taken once, one call into the model per execution (it makes the execution's seed and op
+// lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless it failed.
+import type { Engine, MachineConfig } from "../wasm/engine.js";
+import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { InternalError } from "../errors.js";
+import type { ReproMachine } from "../report/repro.js";
+import { verdictOf, type Verdict } from "./execute.js";
+import { confirmLimit } from "./livelock.js";
+import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
+import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
+import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
+import { swarmCode, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+
+/** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
+export interface HuntLoopSpec {
+  machine: ReproMachine;
+  flags: number;
+  sched: "pct" | "random";
+  /** PCT bug depth d. */
+  depth: number;
+  /** PCT's k to start with (HuntLoop.setPctK changes it between spans). */
+  pctK: number;
+  /** The hunt seed: execution i runs with executionSeed(huntSeed, i). */
+  huntSeed: number;
+  workload: HuntWorkload;
+  /** Sum the model's statistics counters per execution into the tally (a campaign's chunks
+   *  report them; one thread has no use for them). */
+  stats?: boolean;
+  /** --swarm: each execution draws its machine and workload from its seed (swarm.ts);
+   *  `machine` and `workload` then only give the first layout. */
+  swarm?: SwarmSpec;
+}
+
+/** A span's first failing execution whose signature was not known. */
+export interface LoopFailure {
+  index: number;
+  verdict: Verdict;
+}
+
+/** What replays a failing execution (Replayer, repro): its seed, ops and choice log, and
+ *  under --swarm the shape it drew (its machine, and its mix in `--mix` form, "" for none). */
+export interface ExecutionReplay {
+  seed: number;
+  ops: number[][];
+  schedule: number[];
+  machine?: ReproMachine;
+  mix?: string;
+}
+
+/** A swarm shape as the engine takes it. */
+interface ShapeConfig {
+  shape: SwarmShape;
+  config: MachineConfig;
+}
+
+/** One engine configured for a hunt, running spans of its executions. */
+export class HuntLoop {
+  /** The workload of the engine's current layout (under --swarm, the last shape's). */
+  workload: HuntWorkload;
+  private readonly seedBase: number;
+  private readonly pct: boolean;
+  private pctK: number;
+  /** --swarm: the shapes drawn so far by code (swarm.ts swarmCode: a few thousand at most),
+   *  and the code of the engine's layout (-1: the hunt's own machine). */
+  private readonly shapes = new Map<number, ShapeConfig>();
+  private shapeCode = -1;
+
+  constructor(
+    readonly e: Engine,
+    readonly spec: HuntLoopSpec,
+  ) {
+    this.pct = spec.sched === "pct";
+    this.pctK = spec.pctK;
+    e.configure(huntConfig(spec.machine, spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
+    this.workload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
+    configureHuntWorkload(e.m, this.workload);
+    this.seedBase = huntSeedBase(spec.huntSeed);
+  }
+
+  /** PCT's k for the executions from here on. */
+  setPctK(k: number): void {
+    this.pctK = k;
+    this.e.m.config_set(CFG.PCT_K, k);
+  }
+
+  /** Lays the engine out for swarm shape `code` (a new layout: memory may grow). */
+  private reshape(swarm: SwarmSpec, code: number): void {
+    let sc = this.shapes.get(code);
+    if (!sc) {
+      const shape = swarmShape(swarm, code);
+      shape.workload.opsPerCpu = Math.min(shape.workload.opsPerCpu, HUNT_OPCAP);
+      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
+      sc = { shape, config: huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK) };
+      this.shapes.set(code, sc);
+    }
+    sc.config.pctK = this.pctK;
+    this.e.configure(sc.config);
+    configureHuntWorkload(this.e.m, sc.shape.workload);
+    this.workload = sc.shape.workload;
+    this.shapeCode = code;
+  }
+
+  /** The shape of the engine's current layout (--swarm only). */
+  private get shape(): SwarmShape | undefined {
+    return this.shapes.get(this.shapeCode)?.shape;
+  }
+
+  /**
+   * Runs executions [first, end) in order, tallying each into t (executions, steps, PCT's
+   * decisions, the agents that ran, hits by signature) and its fingerprint into hash. Stops
+   * after the first failing execution whose signature `stopsAt` (a known one is only
+   * counted) and returns it; the engine then holds that execution (its choice log).
+   */
+  run(first: number, end: number, t: TallyLike, hash: SeqHash, stopsAt: (signature: string) => boolean): LoopFailure | undefined {
+    const e = this.e;
+    const m = e.m;
+    let I = e.I32; // memory grows only with a new layout (--swarm)
+    const swarm = this.spec.swarm;
+    const g = e.region(R.GLOBALS) >> 2;
+    const stepAt = g + G.STEP,
+      decisionsAt = g + G.PCT_DECISIONS;
+    const pct = this.pct;
+    const seedBase = this.seedBase;
+    const statsBase = e.region(R.STATS) >> 2;
+    const nStats = this.spec.stats ? STAT_NAMES.length : 0;
+    const acc = nStats ? new Float64Array(nStats) : undefined; // summed per index: no keyed access per execution
+    const zeroStats = nStats ? () => I.fill(0, statsBase, statsBase + nStats) : undefined;
+    let index = first;
+    let failure: LoopFailure | undefined;
+    try {
+      for (; index < end; index++) {
+        if (swarm) {
+          // --swarm: the machine this execution's seed draws (the engine kept if the same).
+          const shape = swarmCode(executionSeedFrom(seedBase, index >>> 0));
+          if (shape !== this.shapeCode) {
+            this.reshape(swarm, shape);
+            I = e.I32;
+          }
+        }
+        // Execution `index` on a fresh machine: its seed, its ops (huntOps), the run, in one call.
+        const code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);
+        const len = I[stepAt];
+        // The execution's fingerprint into the campaign hash (checkpoint.ts), FNV-1a over the
+        // choice log's bytes computed in the model (kernel/hunt.ts execution_print), and
+        // PCT's n of the bound: the agents that ran.
+        seqPush(hash, m.hunt_print() ^ len);
+        t.agentMask |= m.hunt_agents();
+        t.executions++;
+        t.steps += len;
+        if (len > t.maxSteps) t.maxSteps = len;
+        // PCT's decisions: steps where a change point would be a preemption.
+        const decisions = pct ? I[decisionsAt] : len;
+        t.decisions += decisions;
+        if (decisions > t.maxDecisions) t.maxDecisions = decisions;
+        if (acc) {
+          for (let j = 0; j < nStats; j++) {
+            acc[j] += I[statsBase + j] >>> 0;
+            I[statsBase + j] = 0;
+          }
+        }
+        // Clean at rest by the model's own check (RUN.CLEAN, the common case), else the
+        // in-model violation or the deep check at rest. Stopped at the step bound: a livelock
+        // only if it does not end in a longer run either (livelock.ts).
+        if (code === RUN.CLEAN) continue;
+        const verdict = code === RUN.LIMIT ? confirmLimit(e, seedBase, index >>> 0, zeroStats) : verdictOf(e, code);
+        if (!verdict) continue;
+        t.hits[verdict.signature] = (t.hits[verdict.signature] ?? 0) + 1;
+        if (!stopsAt(verdict.signature)) continue;
+        failure = { index, verdict };
+        break;
+      }
+    } catch (err) {
+      if (err instanceof InternalError) throw err;
+      // A trap in the model is a bug of ours: say how to get back to it.
+      const s = executionSeedFrom(seedBase, index >>> 0);
+      throw new InternalError(
+        `the model trapped (${(err as Error).message}) in execution ${index} of seed ${this.spec.huntSeed} ` +
+          `(execution seed ${s}, ops ${JSON.stringify(huntOps(this.workload, s))})`,
+      );
+    }
+    if (acc) for (let j = 0; j < nStats; j++) t.stats[STAT_NAMES[j]] += acc[j];
+    return failure;
+  }
+
+  /** What replays execution `index`, the one the engine ran last (a span's failure). */
+  replayOf(index: number): ExecutionReplay {
+    const s = executionSeedFrom(this.seedBase, index >>> 0);
+    const x: ExecutionReplay = { seed: s, ops: huntOps(this.workload, s), schedule: this.e.choiceLog() };
+    const shape = this.shape;
+    if (shape) {
+      x.machine = shape.machine;
+      x.mix = shape.mix ?? "";
+    }
+    return x;
+  }
+}

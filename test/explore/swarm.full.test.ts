@@ -1,0 +1,69 @@
+// Swarm shapes, the slower checks (src/explore/swarm.ts; swarm.test.ts has the rest): a swarm
+// hunt finds the seed race on linux-2.4.10-pre from several seeds, each on the shape its
+// execution drew, and a swarm campaign runs the same executions (hash, hits, findings) in one
+// thread and on two workers, the shapes depending on each execution's seed alone.
+import { describe, it, expect } from "vitest";
+import { hunt, type Finding } from "../../src/index.js";
+import { swarmCode, swarmShape, type SwarmSpec } from "../../src/explore/swarm.js";
+import { executionSeed } from "../../src/explore/workload.js";
+
+const SEED_RACE = "swapcache-unique@add_to_swap_cache";
+const spec: SwarmSpec = { pins: {}, opsPerCpu: 5, shareMm: true, writeRatio: 0.5 };
+
+/** A swarm hunt of linux-2.4.10-pre from `seed` until the seed race (or the cap). */
+async function huntSeedRace(seed: number): Promise<Finding | undefined> {
+  const stop = new AbortController();
+  let hit: Finding | undefined;
+  await hunt({
+    model: "linux-2.4.10-pre",
+    swarm: true,
+    seed,
+    executions: 60_000,
+    budgetMs: 600_000,
+    shrinkMs: 0,
+    keepGoing: true,
+    signal: stop.signal,
+    onFinding: (f) => {
+      if (f.signature === SEED_RACE) {
+        hit = f;
+        stop.abort();
+      }
+    },
+  });
+  return hit;
+}
+
+describe("swarm hunts", () => {
+  it("finds the seed race on linux-2.4.10-pre from several seeds", async () => {
+    const machines: string[] = [];
+    for (const seed of [2, 4, 5]) {
+      const f = await huntSeedRace(seed);
+      expect(f, `seed ${seed}`).toBeDefined();
+      // The repro holds the shape its execution drew.
+      const drawn = swarmShape(spec, swarmCode(executionSeed(seed, f!.execution)));
+      expect(f!.repro.machine).toEqual(drawn.machine);
+      expect(f!.repro.mix).toBe(drawn.mix);
+      machines.push(JSON.stringify(f!.repro.machine));
+    }
+    expect(new Set(machines).size).toBeGreaterThan(1); // found on more than one shape
+  }, 120_000);
+
+  it("runs the same executions in one thread and on two workers (same hash, hits and findings)", async () => {
+    const o = {
+      model: "linux-2.4.10-pre",
+      swarm: true,
+      sched: "random" as const,
+      seed: 7,
+      executions: 10_000,
+      budgetMs: 600_000,
+      shrinkMs: 0,
+      keepGoing: true,
+    };
+    const one = await hunt(o);
+    const two = await hunt({ ...o, workers: 2 });
+    expect(Object.keys(one.hits).length).toBeGreaterThan(0);
+    expect(two.hash).toBe(one.hash);
+    expect(two.hits).toEqual(one.hits);
+    expect(two.findings.map((f) => [f.execution, f.repro])).toEqual(one.findings.map((f) => [f.execution, f.repro]));
+  }, 120_000);
+});

@@ -1,0 +1,160 @@
+// Swarm shapes (src/explore/swarm.ts): each execution draws its machine and op mix from its own
+// seed. A finding's repro holds the drawn shape (and replays from it alone) and shrinking
+// shrinks the shape; swarm.full.test.ts: the seed race from several seeds, one thread and two
+// workers alike. A machine whose pages fit in its frames cannot swap, and says so
+// (src/explore/pressure.ts).
+import { describe, it, expect } from "vitest";
+import { hunt, replay, type Finding } from "../../src/index.js";
+import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
+import { SWARM_RANGES, swarmCode, swarmShape, type SwarmSpec } from "../../src/explore/swarm.js";
+import { executionSeed } from "../../src/explore/workload.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { swapReachable } from "../../src/explore/pressure.js";
+import { cliCapture } from "../helpers/cli.js";
+
+const SEED_RACE = "swapcache-unique@add_to_swap_cache";
+const spec: SwarmSpec = { pins: {}, opsPerCpu: 5, shareMm: true, writeRatio: 0.5 };
+
+/** A swarm hunt of linux-2.4.10-pre from `seed` until the seed race (or the cap). */
+async function huntSeedRace(seed: number, shrinkMs = 0): Promise<Finding | undefined> {
+  const stop = new AbortController();
+  let hit: Finding | undefined;
+  await hunt({
+    model: "linux-2.4.10-pre",
+    swarm: true,
+    seed,
+    executions: 60_000,
+    budgetMs: 600_000,
+    shrinkMs,
+    keepGoing: true,
+    signal: stop.signal,
+    onFinding: (f) => {
+      if (f.signature === SEED_RACE) {
+        hit = f;
+        stop.abort();
+      }
+    },
+  });
+  return hit;
+}
+
+/** The dimensions a shrink may reduce, summed (a smaller machine has a smaller sum). */
+const shapeSize = (m: typeof HUNT_MACHINE): number =>
+  m.cpus + m.frames + m.pagesPerMm + m.slotsPerArea + m.areas + m.mms + m.pageCluster + (m.kswapd ? 1 : 0);
+
+describe("swarm shapes", () => {
+  it("draws every dimension over its range, pages following frames, pins kept", () => {
+    const seen = {
+      cpus: new Set<number>(),
+      frames: new Set<number>(),
+      slots: new Set<number>(),
+      kswapd: new Set<boolean>(),
+      mixes: new Set<string>(),
+    };
+    for (let i = 0; i < 2000; i++) {
+      const { machine: m, mix } = swarmShape(spec, swarmCode(executionSeed(1, i)));
+      seen.cpus.add(m.cpus);
+      seen.frames.add(m.frames);
+      seen.slots.add(m.slotsPerArea);
+      seen.kswapd.add(m.kswapd);
+      seen.mixes.add(mix ?? "");
+      expect(m.frames).toBeGreaterThanOrEqual(m.cpus + 3);
+      expect(m.pagesPerMm).toBe(m.kswapd ? m.frames - 2 : m.frames);
+      expect(swapReachable(m)).toBe(true);
+    }
+    expect([...seen.cpus].sort()).toEqual([2, 3, 4]);
+    expect(Math.min(...seen.frames)).toBe(SWARM_RANGES.frames.min);
+    expect(Math.max(...seen.frames)).toBe(10); // 4 CPUs: from 7
+    expect([...seen.slots].sort()).toEqual([4, 5, 6, 7]);
+    expect(seen.kswapd.size).toBe(2);
+    expect(seen.mixes.has("")).toBe(true); // reads and writes alone
+    expect(seen.mixes.size).toBeGreaterThan(50); // of the 64 subsets of the other kinds, and none
+    const pinned = swarmShape({ ...spec, pins: { cpus: 3, kswapd: false, frames: 7 } }, swarmCode(executionSeed(1, 5)));
+    expect(pinned.machine).toMatchObject({ cpus: 3, kswapd: false, frames: 7, pagesPerMm: 7 });
+  });
+
+  it("a finding's repro replays from the shape it holds, and shrinking shrinks the shape", async () => {
+    const f = await huntSeedRace(5, 60_000);
+    expect(f).toBeDefined();
+    expect(f!.shrinkCutByClock).toBe(false);
+    const drawn = swarmShape(spec, swarmCode(executionSeed(5, f!.execution))).machine;
+    const shrunk = f!.repro.machine;
+    expect(shapeSize(shrunk)).toBeLessThan(shapeSize(drawn));
+    for (const k of ["cpus", "frames", "pagesPerMm", "slotsPerArea", "areas", "mms", "pageCluster"] as const) {
+      expect(shrunk[k], k).toBeLessThanOrEqual(drawn[k]);
+    }
+    const r = await replay(JSON.parse(JSON.stringify(f!.repro)));
+    expect(r.reproduced).toBe(true);
+    expect(r.verdict?.signature).toBe(SEED_RACE);
+  }, 120_000);
+});
+
+describe("hunt --swarm's default", () => {
+  const cli = (over: Partial<HuntCli>): HuntCli => ({
+    model: "linux-2.4.16",
+    with: [],
+    without: [],
+    sched: "pct",
+    depth: "4",
+    seed: "1",
+    budgetMs: "1000",
+    cpus: "3",
+    frames: "6",
+    pages: "4",
+    slots: "5",
+    pageCluster: "1",
+    threads: true,
+    writeRatio: "0.5",
+    shrinkMs: "0",
+    out: ".",
+    backend: "wasm",
+    workers: "1",
+    ...over,
+  });
+  const swarmOf = (over: Partial<HuntCli>, given: string[] = []) => huntOptions(cli(over), {}, (k) => given.includes(k)).opts.swarm;
+
+  it("is on for the fixed kernels as shipped, off for the others, a flag changed or a shape given", () => {
+    expect(swarmOf({})).toBeDefined();
+    expect(swarmOf({ model: "linux-2.4.16-fixed" })).toBeDefined();
+    expect(swarmOf({ model: "linux-2.4.10-pre" })).toBeUndefined();
+    expect(swarmOf({ without: ["unique-add"] })).toBeUndefined();
+    expect(swarmOf({ cpus: "4" }, ["cpus"])).toBeUndefined();
+    expect(swarmOf({ mix: "all" })).toBeUndefined();
+    expect(swarmOf({ swarm: false })).toBeUndefined();
+  });
+
+  it("pins the shape options given with --swarm", () => {
+    const s = swarmOf({ model: "linux-2.4.0", swarm: true, cpus: "3", kswapd: false, mix: "all" }, ["cpus", "kswapd"]);
+    expect(s?.pins).toEqual({ cpus: 3, kswapd: false, mix: expect.objectContaining({ fork: 1, swapoff: 1 }) });
+  });
+});
+
+describe("a machine without memory pressure", () => {
+  const { io, faultsim } = cliCapture();
+
+  it("says in one line that no swap race is reachable", async () => {
+    expect(swapReachable({ ...HUNT_MACHINE, frames: 12 })).toBe(false);
+    expect(swapReachable({ ...HUNT_MACHINE, frames: 8 })).toBe(true);
+    expect(swapReachable(HUNT_MACHINE)).toBe(true);
+    // Without kswapd only pages_min starts reclaim.
+    expect(swapReachable({ ...HUNT_MACHINE, frames: 9, kswapd: false, pagesPerMm: 4 })).toBe(false);
+    expect(swapReachable({ ...HUNT_MACHINE, frames: 9, kswapd: true, pagesPerMm: 4 })).toBe(true);
+    expect(await faultsim("hunt", "--frames", "12", "--executions", "200", "--json")).toBe(0);
+    const notes = io.err.split("\n").filter((l) => l.includes("no swap race is reachable"));
+    expect(notes).toHaveLength(1);
+    expect(JSON.parse(io.out).swapReachable).toBe(false);
+    io.err = "";
+    io.out = "";
+    expect(await faultsim("hunt", "--model", "linux-2.4.16", "--frames", "8", "--executions", "200", "--json")).toBe(0);
+    expect(io.err).not.toContain("no swap race");
+    expect(JSON.parse(io.out).swapReachable).toBe(true);
+  });
+
+  it("--no-kswapd: pages follow frames unless given", async () => {
+    expect(await faultsim("hunt", "--no-kswapd", "--frames", "7", "--executions", "10", "--json")).toBe(0);
+    expect(JSON.parse(io.out).machine.pagesPerMm).toBe(7);
+    io.out = "";
+    expect(await faultsim("hunt", "--no-kswapd", "--pages", "4", "--executions", "10", "--json")).toBe(0);
+    expect(JSON.parse(io.out).machine.pagesPerMm).toBe(4);
+  });
+});
