@@ -26,6 +26,7 @@ export const F_SWAP_FULL_80: i32 = 1 << 20;     // vm_swap_full is true above 80
 export const F_UNUSE_CLEAR_UNDEAD: i32 = 1 << 21; // try_to_unuse runs 2.4.0's loop: rescan from slot 1, dirty ptes, clear every leftover count (2.4.0)
 export const F_UNUSE_RECHECK_KEY: i32 = 1 << 22; // try_to_unuse deletes the page only if still PageSwapCache with page->index == entry; no BUG (later fix, 2.6.25)
 export const F_SWAPIN_RECHECK_KEY: i32 = 1 << 23; // do_swap_page after lock_page also checks PageSwapCache and page->index == entry (later fix, 2.6.32-2.6.34)
+export const F_SWAPOFF_CLEARS_MAX: i32 = 1 << 24; // sys_swapoff sets p->max = 0 as it frees swap_map (2.4.10-pre9, 2.4.16); off: 2.4.0 keeps max
 export const F_ANON_NOLOCK: i32 = 1 << 26;      // do_anonymous_page maps without page_table_lock and without the pte_none recheck (2.4.0)
 export const F_SHARE_COUNT_NOLOCK: i32 = 1 << 27; // do_wp_page / do_swap_page judge sharing from page_count + swap_count read with no swap lock (2.4.0, 2.4.10-pre9)
 export const F_WP_COPY_NOREF: i32 = 1 << 28;    // do_wp_page holds no ref on the old page while allocating and copies it under PTL after the recheck (2.4.0)

@@ -118,6 +118,21 @@ export const RACES: readonly Race[] = [
     signatures: ["bug-on@try_to_unuse"],
     test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page",
   },
+  {
+    name: "swap-map-uaf",
+    // The 2018 race's class (get_swap_device/put_swap_device) in the 2.4 code shape: 2.4.16 has
+    // no route (every reader holds swap_device_lock and checks max, or holds a count on the
+    // slot that try_to_unuse must see dropped before the vfree; docs/kernel-notes.md), 2.4.0 has
+    // one, closed in 2.4.10-pre by p->max = 0 beside the vfree.
+    kernels: "linux-2.4.0 (2.4.0 to 2.4.9)",
+    fix: "swapoff-clears-max",
+    route:
+      "a fault reads swap pte E and waits for the BKL; swapoff maps the page, frees E, then vfrees the map but leaves p->max; the fault's valid_swaphandles tests only toff < max and reads the freed map",
+    // 2.4.0 meets other races on the way (its duplicates and data losses): the hunt keeps going.
+    hunt: { model: "linux-2.4.0", mix: "read=4,write=4,swapoff=1,swapon=1", keepGoing: true },
+    signatures: ["swap-map-uaf@valid_swaphandles", "swap-map-uaf@swap_duplicate"],
+    test: "test/races/swap-map-uaf.test.ts",
+  },
 ];
 
 /** Whether a finding's signature counts for the race (its signatures, "*" a prefix). */

@@ -348,6 +348,7 @@ export const F = {
   UNUSE_CLEAR_UNDEAD: 2097152,
   UNUSE_RECHECK_KEY: 4194304,
   SWAPIN_RECHECK_KEY: 8388608,
+  SWAPOFF_CLEARS_MAX: 16777216,
   ANON_NOLOCK: 67108864,
   SHARE_COUNT_NOLOCK: 134217728,
   WP_COPY_NOREF: 268435456,
@@ -589,6 +590,7 @@ export const VIOLATION_IDS = [
   "livelock",
   "oom-misreport",
   "lru",
+  "swap-map-uaf",
 ] as const;
 
 /** Workload patterns (assembly/kernel/workload.ts PAT_*). */

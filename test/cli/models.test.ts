@@ -35,6 +35,7 @@ describe("resolveModel", () => {
       "swap-full-80",
       "swap-full-delete",
       "swapoff-bkl",
+      "swapoff-clears-max",
       "unlocked-dup-check",
       "unuse-delete-first",
       "writepage-delete",
@@ -45,6 +46,7 @@ describe("resolveModel", () => {
       "readahead-sdl",
       "readahead-skip-header",
       "remove-exclusive",
+      "swapoff-clears-max",
       "unique-add",
     ]);
   });
