@@ -168,7 +168,7 @@ export function vm_swap_full(): bool {
  *  the check is what a freed map looks like. */
 @inline function map_read(entry: i32): void {
   const a = swp_type(entry);
-  if ((area_get(a, A_FLAGS) & SWP_USED) == 0) bug(V_SWAP_MAP_UAF, a, swp_offset(entry), area_get(a, A_MAX));
+  if ((area_get(a, A_FLAGS) & SWP_USED) == 0) bug(V_SWAP_MAP_UAF, entry, area_get(a, A_MAX), 0);
 }
 
 /** Slot count of entry when it names a slot below its area's max, else -1. No lock. */
@@ -579,7 +579,7 @@ export function valid_swaphandles(pc: i32): i32 {
  *  the lock, and the model makes it atomic. */
 function handle_slot(a: i32, off: i32): bool {
   if (off >= area_get(a, A_MAX)) return false; // don't read-ahead past the end of the area
-  map_read(swp_entry(a, off));
+  map_read(l(0)); // named by the entry the scan is for (its window's slot may be the header)
   const slot = (a << slotsShift) + off;
   const count = swap_count(slot);
   if (count == 0 || count == SWAP_MAP_BAD) return false; // don't read in free or bad pages

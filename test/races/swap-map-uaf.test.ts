@@ -51,7 +51,7 @@ describe("swapoff frees swap_map under a reader (swap-map-uaf, swapoff-clears-ma
       const { found: f, r } = await huntUaf(seed);
       expect(f, r.findings.map((x) => x.signature).join(", ")).toBeDefined();
       expect(f!.signature).toBe("swap-map-uaf@valid_swaphandles");
-      expect(f!.verdict.message).toMatch(/reads swap_map\[\d+\] of swap area \d after sys_swapoff freed it \(max still \d+\)/);
+      expect(f!.verdict.message).toMatch(/reads the swap map for E\d+:\d+ after sys_swapoff freed it \(max still \d+\)/);
       expect(f!.repro.ops.flat().map(opKind)).toContain(OP.SWAPOFF);
       found ??= f;
     },
