@@ -33,5 +33,6 @@ export const F_SHARE_COUNT_NOLOCK: i32 = 1 << 27; // do_wp_page / do_swap_page j
 export const F_WP_COPY_NOREF: i32 = 1 << 28;    // do_wp_page holds no ref on the old page while allocating and copies it under PTL after the recheck (2.4.0)
 
 export const F_ALLOC_WAIT_KSWAPD: i32 = 1 << 29; // a user allocation short of pages sleeps on kswapd_done instead of reclaiming itself (2.4.0)
+export const F_SWAPOFF_CLEARS_MAX: i32 = 1 << 30; // sys_swapoff sets p->max = 0 as it frees swap_map (2.4.10-pre9, 2.4.16); off: 2.4.0 keeps max
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }

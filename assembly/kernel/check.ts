@@ -21,6 +21,7 @@ export const V_STACK_OVERFLOW: i32 = 13; // model bug: frame stack exhausted
 export const V_LIVELOCK: i32 = 14;       // an execution ran past its step bound
 export const V_OOM_MISREPORT: i32 = 15;  // a fault reports OOM for a pte someone else resolved (memory.ts do_swap_page)
 export const V_LRU: i32 = 16;            // the LRU lists at rest (rest.ts, the host's checkLru); never raised in-model
+export const V_SWAP_MAP_UAF: i32 = 17;   // a reader touched the swap_map of an area sys_swapoff freed (mm/swapfile.ts map_read)
 
 // BUG() codes of V_BUG_ON (detail a) raised by the machine itself; each mm file names its own
 // (BUG_* beside its code, 200 up: swap_state 200, swapfile 300, swap 500). The host words them

@@ -22,7 +22,7 @@ import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
   unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
 } from "../kernel/locks";
-import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
+import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON, V_SWAP_MAP_UAF } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import {
   P_SWAP_FREE, P_READ_SWAP_CACHE_ASYNC, P_DELETE_FROM_SWAP_CACHE, P_REMOVE_EXCLUSIVE_SWAP_PAGE,
@@ -30,7 +30,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
-  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD,
+  F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -157,10 +157,25 @@ export function vm_swap_full(): bool {
   return nr * 2 < total;
 }
 
+/** The swap map's lifetime (invariant swap-map-uaf). sys_swapoff frees p->swap_map and sets
+ *  p->flags = 0 in one stretch (2.4.0 under the BKL, 2.4.16 under swap_list_lock +
+ *  swap_device_lock), and sys_swapon sets SWP_USED before it vmallocs a new map, which nobody
+ *  reads until max is set: so the map a reader dereferences is freed exactly when its area's
+ *  flags word has no SWP_USED. Every reader of the map checks it here, where the kernel would
+ *  load p->swap_map[offset], after whatever checks of its own came first (offset < p->max
+ *  above all: 2.4.16 sets max to 0 with the map, F_SWAPOFF_CLEARS_MAX, so a stale entry fails
+ *  that check; 2.4.0 leaves max as it was). The model's map memory is not reused meanwhile:
+ *  the check is what a freed map looks like. */
+@inline function map_read(entry: i32): void {
+  const a = swp_type(entry);
+  if ((area_get(a, A_FLAGS) & SWP_USED) == 0) bug(V_SWAP_MAP_UAF, entry, area_get(a, A_MAX), 0);
+}
+
 /** Slot count of entry when it names a slot below its area's max, else -1. No lock. */
 function count_of(entry: i32): i32 {
   const a = swp_type(entry);
   if (a >= MAX_AREAS || swp_offset(entry) >= area_get(a, A_MAX)) return -1;
+  map_read(entry);
   return swap_count(slot_of(entry));
 }
 
@@ -222,6 +237,7 @@ function swap_info_check(entry: i32): bool {
   if (a >= MAX_AREAS) { bad_entry(entry, BAD_FILE, 0); return false; }
   if ((area_get(a, A_FLAGS) & SWP_USED) == 0) { bad_entry(entry, BAD_UNUSED_FILE, 0); return false; }
   if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_OFFSET, 0); return false; }
+  map_read(entry); // 2.4.16 tests SWP_USED first: a guard, it cannot fire here
   if (swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_UNUSED_OFFSET, 0); return false; }
   return true;
 }
@@ -248,6 +264,9 @@ function swap_info_put(entry: i32): void {
  *  frees the slot. Returns the count left. */
 function swap_entry_free(entry: i32): i32 {
   const a = swp_type(entry), off = swp_offset(entry), slot = slot_of(entry);
+  // No recheck of flags or max after swap_info_get's unlocked ones: the caller's reference on
+  // the slot is what keeps try_to_unuse, and so the vfree, from finishing meanwhile.
+  map_read(entry);
   let count = swap_count(slot);
   if (count == 0) { bad_entry(entry, BAD_FREED_UNDER_US, 0); return 0; }
   if (count >= SWAP_MAP_BAD) { bad_entry(entry, BAD_BAD_SLOT, count); return count; }
@@ -428,6 +447,7 @@ export function swap_duplicate(pc: i32): i32 {
   let ok = 0;
   let count = 0;
   if (swp_offset(entry) < area_get(a, A_MAX)) {
+    map_read(entry);
     const slot = slot_of(entry);
     count = swap_count(slot);
     if (count != 0) {
@@ -469,6 +489,7 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
       // 2.4.0 prints "Bad swap offset entry" / "Unused swap offset entry in swap_dup" here;
       // pre9 keeps quiet (both can happen in read_swap_cache_async after swapoff or a sleep).
       if (swp_offset(entry) >= area_get(a, A_MAX)) return ret(0);
+      map_read(entry);
       const count = swap_count(slot_of(entry));
       if (count == 0) {
         trace(EV_SWAP_DUP, entry, 0, 0);
@@ -479,6 +500,7 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
     }
     case 1: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
+      map_read(entry); // no look at max again: the map of section 0's test
       const slot = slot_of(entry);
       let count = swap_count(slot);
       if (count < SWAP_MAP_MAX) {
@@ -557,6 +579,7 @@ export function valid_swaphandles(pc: i32): i32 {
  *  the lock, and the model makes it atomic. */
 function handle_slot(a: i32, off: i32): bool {
   if (off >= area_get(a, A_MAX)) return false; // don't read-ahead past the end of the area
+  map_read(l(0)); // named by the entry the scan is for (its window's slot may be the header)
   const slot = (a << slotsShift) + off;
   const count = swap_count(slot);
   if (count == 0 || count == SWAP_MAP_BAD) return false; // don't read in free or bad pages
@@ -605,6 +628,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
     case 2:
       if (!swap_info_lock_device(l(6))) return BLOCK;
       // Is the only swap cache user the cache itself?
+      map_read(l(6));
       if (swap_count(slot_of(l(6))) == 1) return next(3);
       swap_info_put(l(6));
       trace(EV_REMOVE_EXCLUSIVE, page, l(6), 0);
@@ -653,6 +677,7 @@ export function can_share_swap_page(pc: i32): i32 {
       return next(2);
     case 2:
       if (!swap_info_lock_device(l(6))) return BLOCK;
+      map_read(l(6));
       if (swap_count(slot_of(l(6))) == 1) return next(3);
       swap_info_put(l(6));
       return can_share_done(0);
@@ -825,15 +850,16 @@ export function sys_swapoff(pc: i32): i32 {
       return next(5);
     case 5:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
-      // The map is freed: with max 0 every later swap_duplicate/swap_free of it fails.
-      // 2.4.0 and pre9 retire the map under the BKL only, without SLL and SDL (the 15 Sep 2001
-      // patch added both, and p->max = 0 came with Hugh's 16 Aug 2001 swapoff fixes): an
-      // unlocked reader (swap_info_get's check, swap_duplicate's test, valid_swaphandles) can
-      // then meet a vfreed map. That swap-map lifetime race is a later issue: it would go here
-      // (a release without these locks, and readers of a retired map reporting a use after
-      // free); until then every model retires the map under SLL + SDL.
-      area_set(a, A_MAX, 0);
-      area_set(a, A_FLAGS, 0);
+      // The map is freed here (2.4.16: p->swap_map = NULL, flags 0 and max 0 under SLL + SDL,
+      // vfree after the unlock). 2.4.0 and pre9 retire it under the BKL only, without SLL and
+      // SDL (the 15 Sep 2001 patch added both); the model takes them in every release: they
+      // matter only to a reader that holds SDL, which 2.4.0's stale max sends into the freed
+      // map whether or not it waited here, and max 0 turns away in pre9 and 2.4.16 either way.
+      // F_SWAPOFF_CLEARS_MAX (2.4.10-pre9, 2.4.16): p->max = 0 with the map, so every reader's
+      // offset < max check fails from here on. 2.4.0 leaves p->max: a reader whose only check
+      // is the offset (swap_duplicate, valid_swaphandles) loads the freed map (NULL there).
+      if (has(F_SWAPOFF_CLEARS_MAX)) area_set(a, A_MAX, 0);
+      area_set(a, A_FLAGS, 0); // with the map freed: map_read's test
       area_set(a, A_LOWEST, 0);
       area_set(a, A_HIGHEST, 0);
       swapoff_area_update();

@@ -627,13 +627,22 @@ function shrink_done(): i32 {
 
 /** shrink_caches' ratio, "try to keep the active list 2/3 of the size of the cache":
  *  nr_pages * nr_active_pages / ((nr_inactive_pages + 1) * 2), product first as 2.4.16 does
- *  it. The product fits an i32 for any real SWAP_CLUSTER_MAX (32 x 16M frames); past that
+ *  it, rounded up. The kernel's nr_pages is SWAP_CLUSTER_MAX (32): its ratio is 0 only while
+ *  the inactive list is over 16 times the active one. The model's nr_pages is scaled down to
+ *  a quarter of the frames (swap_cluster), 1 on a hunt's 6 frames, where a truncated ratio is
+ *  0 whenever nr_active <= 2 * nr_inactive + 1: aging stopped for good once every page swap_out
+ *  could unmap was active and every inactive page was held by a CPU's reference (2.4.16-fixed,
+ *  --mix all --sched random --seed 2: three CPUs in direct reclaim forever, a livelock the
+ *  kernel, at ratio 16, does not have). Rounding up keeps the proportion and ages at least
+ *  one page while any is active; at the kernel's scale it differs by one page at most.
+ *  The product fits an i32 for any real SWAP_CLUSTER_MAX (32 x 32M frames); past that
  *  (a hand-made config) the whole active list is asked for. */
 function refill_ratio(nr_pages: i32): i32 {
   const active = gget(G_NR_ACTIVE);
   if (nr_pages <= 0 || active <= 0) return 0;
-  if (active > idiv(0x7fffffff, nr_pages)) return active;
-  return idiv(imul(nr_pages, active), (gget(G_NR_INACTIVE) + 1) * 2);
+  if (active > idiv(0x3fffffff, nr_pages)) return active;
+  const d = (gget(G_NR_INACTIVE) + 1) * 2;
+  return idiv(imul(nr_pages, active) + d - 1, d);
 }
 
 /** refill_inactive (LRU held), as 2.4.16: walk the active list from its tail until nr pages

@@ -855,6 +855,8 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
       return `frame stack exhausted calling ${PROC_NAMES[a] ?? a} at depth ${b}`;
     case "livelock":
       return "the execution ran past its step bound";
+    case "swap-map-uaf":
+      return `reads the swap map for ${fmtEntry(a)} after sys_swapoff freed it (max still ${b}): a use after free (2.4.0's swap_map is NULL by then)`;
     case "oom-misreport":
       return `do_swap_page reports out of memory for ${fmtVpage(a >>> 16, a & 0xffff)} on ${fmtEntry(b)}, but its pte no longer holds that entry (now 0x${(c >>> 0).toString(16)}): someone else resolved it`;
     default:

@@ -230,6 +230,14 @@ export const FLAGS: readonly FlagInfo[] = [
       '16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9; kernel/fork.c: the list_add to the mmlist moves from copy_mm, after dup_mmap, into dup_mmap before the vmas are copied, "Add it first so that swapoff can see any swap entries"); 2.4.0\'s try_to_unuse walks the tasks (for_each_task), which do_fork links after copy_mm',
   },
   {
+    name: "swapoff-clears-max",
+    bit: F.SWAPOFF_CLEARS_MAX,
+    what: "sys_swapoff sets p->max = 0 as it frees p->swap_map, so a stale entry of the area fails every reader's offset < max check (2.4.10-pre9, 2.4.16); off, 2.4.0's teardown frees the map and leaves max: swap_duplicate and valid_swaphandles, whose only check is the offset, read the freed map (a NULL swap_map in 2.4.0)",
+    shipped: "2.4.10-pre9, 2.4.16",
+    patch:
+      '2.4.0 mm/swapfile.c sys_swapoff: "vfree(p->swap_map); p->swap_map = NULL; p->flags = 0;" under the BKL, p->max untouched, while swap_duplicate tests only "offset >= p->max" and valid_swaphandles only "toff >= swapdev->max"; 16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9, in 2.4.10-pre) set p->max = 0 with the map, as this model reads it; 2.4.16 mm/swapfile.c sys_swapoff: "p->max = 0; swap_map = p->swap_map; p->swap_map = NULL; p->flags = 0;" under swap_list_lock and swap_device_lock ("swap_device_lock prevents swap_map being freed", valid_swaphandles). The 2018 fix of the same class, get_swap_device/put_swap_device (Huang Ying, "mm, swap: fix race between swapoff and some swap operations", 2018), has nothing to close in 2.4.16, where every reader holds swap_device_lock and checks max, or holds a count on the slot that try_to_unuse must see dropped before the vfree',
+  },
+  {
     name: "anon-nolock",
     bit: F.ANON_NOLOCK,
     what: "handle_pte_fault drops page_table_lock for a none pte and do_anonymous_page maps the zero page or its new page without it and without the pte_none recheck after alloc_page (2.4.0)",
@@ -312,12 +320,21 @@ export const MODELS: readonly ModelInfo[] = [
       "readahead-throttle",
       "oom-recheck",
       "swap-full-80",
+      "swapoff-clears-max",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
   {
     name: "linux-2.4.16",
-    flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"],
+    flags: [
+      "unique-add",
+      "pte-same-recheck",
+      "remove-exclusive",
+      "readahead-skip-header",
+      "readahead-sdl",
+      "oom-recheck",
+      "swapoff-clears-max",
+    ],
     what: "the shipped fix: atomic check-and-insert under pagecache_lock, no BKL in do_swap_page",
   },
   {
@@ -329,6 +346,7 @@ export const MODELS: readonly ModelInfo[] = [
       "readahead-skip-header",
       "readahead-sdl",
       "oom-recheck",
+      "swapoff-clears-max",
       "unuse-recheck-key",
       "swapin-recheck-key",
     ],

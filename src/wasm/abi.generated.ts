@@ -355,6 +355,7 @@ export const F = {
   SHARE_COUNT_NOLOCK: 134217728,
   WP_COPY_NOREF: 268435456,
   ALLOC_WAIT_KSWAPD: 536870912,
+  SWAPOFF_CLEARS_MAX: 1073741824,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -595,6 +596,7 @@ export const VIOLATION_IDS = [
   "livelock",
   "oom-misreport",
   "lru",
+  "swap-map-uaf",
 ] as const;
 
 /** Workload patterns (assembly/kernel/workload.ts PAT_*). */

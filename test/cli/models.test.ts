@@ -38,6 +38,7 @@ describe("resolveModel", () => {
       "swap-full-80",
       "swap-full-delete",
       "swapoff-bkl",
+      "swapoff-clears-max",
       "unlocked-dup-check",
       "unuse-delete-first",
       "writepage-delete",
@@ -48,6 +49,7 @@ describe("resolveModel", () => {
       "readahead-sdl",
       "readahead-skip-header",
       "remove-exclusive",
+      "swapoff-clears-max",
       "unique-add",
     ]);
   });

@@ -1,8 +1,9 @@
 // No false livelocks from the hunt's own step bound (issue 9, part 5): an execution stopped
 // at HUNT_LOGCAP steps is a livelock only when a run of HUNT_LIVELOCK_STEPS does not end
 // either. The issue's case (2.4.16, 8 CPUs x 32 ops) runs clean; a real livelock (2.4.16 with
-// 8 CPUs in 6 frames, every CPU in direct reclaim) is still reported; the largest legal hunt
-// options run.
+// 8 CPUs in 4 frames, every frame held by a CPU's do_wp_page reference while it reclaims) is
+// still reported; the largest legal hunt options run. And no livelock of the model's own
+// making: the truncated refill ratio of a scaled-down SWAP_CLUSTER_MAX (issue 13).
 import { describe, it, expect } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS, huntWorkloadOf, type HuntOptions } from "../../src/explore/hunt.js";
@@ -11,6 +12,9 @@ import { confirmLimit } from "../../src/explore/livelock.js";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { G, RUN, SCHED } from "../../src/wasm/abi.js";
+import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
+import { buildProgram } from "../../src/cli.js";
+import { HUNT_LIVELOCK_STEPS } from "../../src/explore/machine.js";
 
 const model = resolveModel("linux-2.4.16");
 const big = { ...HUNT_MACHINE, cpus: HUNT_LIMITS.cpus.max };
@@ -46,11 +50,33 @@ describe("the hunt's step bound", () => {
     expect(r.executions).toBe(40);
   }, 120_000);
 
-  it("a real livelock is still one: 2.4.16 with 8 CPUs in 6 frames under the random scheduler", async () => {
-    const r = await hunt(opts({ sched: "random", executions: 200 }));
+  it("a real livelock is still one: 2.4.16 with 8 CPUs in 4 frames under the random scheduler", async () => {
+    // 3 user frames, 8 CPUs writing 4 shared pages: every frame ends up a swap-cache page held
+    // by do_wp_page's page_cache_get(old_page) across its alloc_page, so reclaim frees nothing,
+    // and out_of_memory kills nobody while a swap slot is free (2.4.16 mm/oom_kill.c: "Enough
+    // swap space left? Not OOM."). Seed 1 meets it at execution 1,572.
+    const r = await hunt(opts({ sched: "random", machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 }, executions: 3000 }));
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");
   }, 120_000);
+
+  it("2.4.16-fixed --mix all --sched random --seed 2, execution 680,552: ends (aging goes on with a scaled SWAP_CLUSTER_MAX)", async () => {
+    // With shrink_caches' ratio truncated (1 * 3 active / ((2 inactive + 1) * 2) = 0),
+    // refill_inactive never ran again: the three present pages were active (try_to_swap_out
+    // skips them) and both inactive ones held by do_wp_page, so three CPUs reclaimed nothing
+    // forever. The kernel's ratio there is 32 * 3 / 6 = 16 (mm/vmscan.c shrink_caches).
+    // The command line's own defaults (src/index.ts reads them the same way).
+    const defaults = buildProgram()
+      .commands.find((c) => c.name() === "hunt")
+      ?.opts() as HuntCli;
+    const cli: HuntCli = { ...defaults, with: [], without: [], model: "linux-2.4.16-fixed", mix: "all", sched: "random", seed: "2" };
+    const { opts: o } = huntOptions(cli);
+    const m = resolveModel("linux-2.4.16-fixed");
+    const e = await Engine.create("wasm", "untraced");
+    e.configure(huntConfig(o.machine, m.flags, SCHED.RANDOM, o.depth, 64));
+    configureHuntWorkload(e.m, huntWorkloadOf(o));
+    expect(e.m.hunt_execution(huntSeedBase(o.seed), 680_552, HUNT_LIVELOCK_STEPS)).not.toBe(RUN.LIMIT);
+  }, 60_000);
 
   it("the largest legal hunt options run (every size at its maximum)", async () => {
     const machine = {

@@ -14,4 +14,16 @@ describe("linux-2.4.16-fixed", () => {
       expect(r.findings.map((f) => f.signature)).toEqual([]);
     }
   }, 600_000);
+
+  it("linux-2.4.16-fixed: swap-map-uaf's hunt (swapoff and swapon beside reads and writes) finds nothing (budget: 1,000,000 executions)", async () => {
+    const r = await hunt({
+      ...HUNT,
+      mix: "read=4,write=4,swapoff=1,swapon=1",
+      model: "linux-2.4.16-fixed",
+      seed: 1,
+      executions: 1_000_000,
+    });
+    expect(r.executions).toBe(1_000_000);
+    expect(r.findings.map((f) => f.signature)).toEqual([]);
+  }, 600_000);
 });

@@ -5,22 +5,25 @@
 // its pte_same recheck and maps the stale page (data-lost@access: foreign data mapped,
 // invariant 9). The later fix (swapin-recheck-key: after lock_page, PageSwapCache and
 // page->index == entry) backs out instead. The hunt meets the seed's duplicate first, so it
-// keeps going until the data loss; seed 1 reaches it at execution 731,668.
+// keeps going until the data loss; with the catalogue's shape (4 CPUs, 4 slots) seed 2 reaches
+// it at execution 18,601.
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import type { Finding } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
+import { RACES } from "../../src/races/catalogue.js";
 
 describe("swapin ABA (swapin-recheck-key)", () => {
-  it("a keep-going hunt of linux-2.4.10-pre without swap-full-80 finds the data loss; the fix replays it clean", async () => {
+  it("a keep-going hunt of linux-2.4.10-pre without swap-full-80 (the catalogue's shape) finds the data loss; the fix replays it clean", async () => {
     const stop = new AbortController();
     let found: Finding | undefined;
+    const shape = RACES.find((x) => x.name === "swapin-aba")!.hunt;
+    expect(shape).toMatchObject({ model: "linux-2.4.10-pre", without: ["swap-full-80"], cpus: 4, slots: 4 });
     const r = await hunt({
-      model: "linux-2.4.10-pre",
-      without: ["swap-full-80"],
-      seed: 1,
+      ...shape,
+      seed: 2,
       keepGoing: true,
       shrinkMs: 0,
       executions: 1_000_000,
@@ -34,7 +37,7 @@ describe("swapin ABA (swapin-recheck-key)", () => {
       },
     });
     expect(found, r.findings.map((f) => f.signature).join(", ")).toBeDefined();
-    expect(found!.execution).toBe(731_668);
+    expect(found!.execution).toBe(18_601);
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
     const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]).flags);
     expect(before.run(x).verdict?.signature).toBe("data-lost@access");
