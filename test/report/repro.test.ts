@@ -23,6 +23,13 @@ import { makeOp, OP } from "../../src/wasm/abi.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { main } from "../../src/cli.js";
 
+/** The lowest flag bit a repro can carry (0..30) that no flag of the model has; 0 when the
+ *  flag word is full (then no repro in the schema's range can set an unknown bit). */
+function unusedFlagBit(): number {
+  for (let b = 0; b < 31; b++) if (!FLAGS.some((f) => f.bit === 1 << b)) return 1 << b;
+  return 0;
+}
+
 const sample = (): Repro => ({
   format: REPRO_FORMAT,
   formatVersion: REPRO_FORMAT_VERSION,
@@ -166,7 +173,15 @@ describe("repro files", () => {
       () => JSON.stringify({ ...sample(), flagNames: ["bkl-swapin", "pte-same-recheck"] }),
       /it sets swap-full-delete, which flagNames omits/,
     ],
-    ["a flag bit no flag has", () => JSON.stringify({ ...sample(), flags: 0b10101 | (1 << 30) }), /sets bits no flag has/],
+    ...(unusedFlagBit() === 0
+      ? []
+      : [
+          ["a flag bit no flag has", () => JSON.stringify({ ...sample(), flags: 0b10101 | unusedFlagBit() }), /sets bits no flag has/] as [
+            string,
+            () => string,
+            RegExp,
+          ],
+        ]),
     ["an unknown flag name", () => JSON.stringify({ ...sample(), flagNames: [...sample().flagNames, "zap"] }), /unknown flag 'zap'/],
   ])("reject %s with an InputError", (_what, text, msg) => {
     const file = path.join(dir, "bad.json");
