@@ -382,9 +382,13 @@ export class ExhaustiveSearch {
           const verdict = verdictOf(e, RUN.LIMIT);
           violation = { preemptions: spent, schedule: U8.slice(this.logBase, this.logBase + depth), verdict: verdict as Verdict };
           break;
-        } else if (useCache) {
+        } else {
+          // Without the cache the states are still counted (what a cached search must meet too).
           const [h1, h2] = this.stateHash();
           if (distinct.get(h1, h2) < 0) distinct.set(h1, h2, 0);
+        }
+        if (expand && useCache) {
+          const [h1, h2] = this.stateHash();
           // The cache's key: the state and the agent a switch from would preempt.
           const k1 = Math.imul(h1 ^ (last + 2), 0x85ebca6b);
           const k2 = Math.imul(h2 ^ (last + 2), 0xc2b2ae35);
@@ -544,4 +548,29 @@ export function opsOfWord(
     ops.push(makeOp(letter % 2 === 1, mm, Math.floor(letter / 2)));
   }
   return ops;
+}
+
+/** The preemptions a schedule spends as the exhaustive search counts them (a switch away from
+ *  an agent that could run on and did not yield in its last step), replayed on e (a REPLAY
+ *  engine of the schedule's machine: ExhaustiveSearch.engine); -1 when the schedule does not fit. */
+export function preemptionsOf(e: Engine, ops: readonly (readonly number[])[], schedule: ArrayLike<number>, seed = 1): number {
+  e.setSeed(seed);
+  e.reset();
+  e.loadOps(ops);
+  const log = e.region(R.LOG);
+  for (let i = 0; i < schedule.length; i++) e.U8[log + i] = schedule[i];
+  e.m.replay_len(schedule.length);
+  e.m.yield_take();
+  let last = -1;
+  let n = 0;
+  for (let i = 0; i < schedule.length; i++) {
+    const a = schedule[i] & CHOICE_AGENT;
+    const mask = e.global(G.RUNNABLE);
+    if (last >= 0 && a !== last && ((mask >>> last) & 1) !== 0) n++;
+    const code = e.run(1);
+    last = e.m.yield_take() === a ? -1 : a;
+    if (code === RUN.DIVERGED) return -1;
+    if (code !== RUN.LIMIT) break;
+  }
+  return n;
 }
