@@ -55,8 +55,10 @@ export interface ExhaustiveOptions {
   /** The scheduler seed written into the machine (nothing under REPLAY draws from it). */
   seed?: number;
   backend?: Backend;
-  /** Stop (incomplete) after this much wall time. */
+  /** Stop (incomplete) after this much wall time ... */
   budgetMs?: number;
+  /** ... or this much CPU time of the process (user + system; bench/exhaustive.ts). */
+  cpuBudgetMs?: number;
   signal?: AbortSignal;
   /** Cache visited states (default true; off: every schedule is run to its end). */
   cache?: boolean;
@@ -479,7 +481,10 @@ export async function exhaustive(o: ExhaustiveOptions): Promise<ExhaustiveResult
   if (o.engine) e.configure(replayConfig(o.machine, o.flags));
   const s = new ExhaustiveSearch(e, o);
   const deadline = o.budgetMs !== undefined ? t0 + o.budgetMs : Number.POSITIVE_INFINITY;
-  const stop = () => performance.now() >= deadline || o.signal?.aborted === true;
+  const c0 = process.cpuUsage();
+  const cpuBudget = o.cpuBudgetMs ?? Number.POSITIVE_INFINITY;
+  const stop = () =>
+    performance.now() >= deadline || o.signal?.aborted === true || (cpuBudget < Number.POSITIVE_INFINITY && cpuMsSince(c0) >= cpuBudget);
   const bounds: BoundStats[] = [];
   let reached = -1;
   let violation: ExhaustiveViolation | undefined;
