@@ -4,7 +4,7 @@
 // count), and the command line's exits. The bounded proofs that take longer are in
 // exhaustive.full.test.ts.
 import { describe, it, expect, beforeAll, beforeEach, afterEach } from "vitest";
-import { mkdtempSync, rmSync, readdirSync } from "node:fs";
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { exhaustive, ExhaustiveSearch, forEachOpWords, opsOfWord, preemptionsOf } from "../../src/explore/exhaustive.js";
@@ -96,6 +96,28 @@ describe("the exhaustive search", () => {
     expect(preemptionsOf(e, [[w(0), w(2)], [w(1)]], [0, 0])).toBe(0);
   });
 
+  it("finds a planted bug with its fewest preemptions, with or without the cache, and spends what it says", async () => {
+    // linux-2.4.16 without do_swap_page's pte_same recheck: a fault maps a page whose pte changed.
+    const broken = resolveModel("linux-2.4.16", [], ["pte-same-recheck"]);
+    const eb = await ExhaustiveSearch.engine(machine, broken.flags);
+    const bad = [[w(0), w(1), w(2), r(0)], [r(0)]];
+    const o = { flags: broken.flags, machine, ops: bad, preemptions: 3, engine: eb };
+    const cached = await exhaustive(o);
+    const all = await exhaustive({ ...o, cache: false });
+    expect(cached.violation?.preemptions).toBe(1);
+    expect(all.violation?.preemptions).toBe(1);
+    expect(all.violation?.verdict.signature).toBe(cached.violation?.verdict.signature);
+    // Bound 0 ran whole and clean first: 1 is the fewest.
+    expect(cached.bounds[0].complete).toBe(true);
+    expect(cached.reached).toBe(0);
+    const v = cached.violation!;
+    expect(preemptionsOf(eb, bad, v.schedule)).toBe(1);
+    // The fixed model: the same ops stay clean to the same bound.
+    const clean = await exhaustive({ ...o, flags: fixed.flags, engine: e, preemptions: 1 });
+    expect(clean.violation).toBeUndefined();
+    expect(clean.reached).toBe(1);
+  });
+
   it("counts the same states whichever CPU runs which list (CPUs are symmetric)", async () => {
     const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
     const b = await exhaustive({ flags: fixed.flags, machine, ops: [ops[1], ops[0]], preemptions: 1, engine: e });
@@ -121,6 +143,27 @@ describe("hunt --sched exhaustive on the command line", () => {
     expect(await faultsim("hunt", ...args, "--out", dir)).toBe(2);
     expect(io.err).toMatch(msg);
     expect(io.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("writes the violation with the fewest preemptions as a repro that faultsim replay reproduces, exit 1", async () => {
+    const args = ["--model", "linux-2.4.16", "--without", "pte-same-recheck", "--cpus", "2", "--sched", "exhaustive"];
+    const code = await faultsim("hunt", ...args, "--preemptions", "3", "--op-list", "w0 w1 w2 r0/r0", "--json", "--out", dir);
+    expect(code).toBe(1);
+    const j = HuntExhaustiveJsonSchema.parse(JSON.parse(io.out));
+    expect(j.violation?.preemptions).toBe(1);
+    expect(j.explored[0].bounds.map((b) => [b.preemptions, b.complete])).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+    expect(j.violation?.diagram).toMatch(/CPU0/);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(j.violation?.file).toBe(path.join(dir, files[0]));
+    const repro = JSON.parse(readFileSync(path.join(dir, files[0]), "utf8"));
+    expect(repro.sched).toEqual({ kind: "exhaustive", preemptions: 1 });
+    io.out = "";
+    expect(await faultsim("replay", path.join(dir, files[0]))).toBe(1);
+    expect(io.out).toMatch(/reproduced: /);
   });
 
   it("says no violation with ≤ K preemptions for the ops, exit 0, JSON to its schema", async () => {
