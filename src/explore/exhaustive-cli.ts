@@ -227,7 +227,7 @@ export async function exhaustiveCommand(
     if (results.length === 1) {
       for (const b of results[0].r.bounds) {
         lines.push(
-          `  ≤ ${b.preemptions} preemptions: ${num(b.schedules)} schedules, ${num(b.states)} distinct states, ${num(b.pruned)} cut at a visited state, ${num(b.steps)} steps, ${(b.cpuMs / 1000).toFixed(2)} CPU s${b.complete ? "" : " (stopped)"}`,
+          `  ≤ ${b.preemptions} preemptions: ${num(b.schedules)} schedules, ${num(b.states)} distinct states, ${num(b.pruned)} cut at a visited state, ${num(b.steps)} steps, ${(b.cpuMs / 1000).toFixed(2)} CPU s${b.complete ? "" : results[0].r.violation && b === results[0].r.bounds.at(-1) ? " (a violation: stopped there)" : " (stopped)"}`,
         );
       }
     }
