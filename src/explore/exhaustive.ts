@@ -335,8 +335,9 @@ export class ExhaustiveSearch {
   }
 
   /** Runs every schedule with at most k preemptions; stops at the first violation, or when
-   *  `stop()` says so (checked every 1024 nodes). */
-  searchBound(k: number, stop: () => boolean): { stats: BoundStats; violation?: ExhaustiveViolation } {
+   *  `stop()` says so (checked every 1024 nodes; the event loop runs every ~100 ms, so that a
+   *  signal handler can make it say so). */
+  async searchBound(k: number, stop: () => boolean): Promise<{ stats: BoundStats; violation?: ExhaustiveViolation }> {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const e = this.e;
@@ -361,6 +362,7 @@ export class ExhaustiveSearch {
     let spent = 0;
     let last = -1; // the agent a switch from is a preemption, -1 none (start, or it yielded)
     let nodes = 0;
+    let yieldAt = performance.now() + 100;
     // enter: the machine holds the node at `depth`; decide its choices or end it.
     let entering = true;
     for (;;) {
@@ -428,9 +430,16 @@ export class ExhaustiveSearch {
       // Take the node's next choice, backtracking past nodes that have none left.
       while (depth >= 0 && next[depth] >= nChoices[depth]) depth--;
       if (depth < 0) break;
-      if ((++nodes & 1023) === 0 && stop()) {
-        complete = false;
-        break;
+      if ((++nodes & 1023) === 0) {
+        // Every ~100 ms the event loop runs: a signal handler (Ctrl-C) can abort o.signal.
+        if (performance.now() >= yieldAt) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yieldAt = performance.now() + 100;
+        }
+        if (stop()) {
+          complete = false;
+          break;
+        }
       }
       const i = next[depth]++;
       if (i > 0 || I[g + G.STEP] !== depth) this.restore(depth);
@@ -489,7 +498,7 @@ export async function exhaustive(o: ExhaustiveOptions): Promise<ExhaustiveResult
   let reached = -1;
   let violation: ExhaustiveViolation | undefined;
   for (let k = 0; k <= o.preemptions; k++) {
-    const r = s.searchBound(k, stop);
+    const r = await s.searchBound(k, stop);
     bounds.push(r.stats);
     if (r.violation) {
       violation = r.violation;
