@@ -258,7 +258,6 @@ export class ExhaustiveSearch {
     e.loadOps(this.o.ops);
     e.m.replay_len(HUNT_LOGCAP);
     e.m.yield_take();
-    this.steps = 0;
   }
 
   /** Saves the machine at `depth`: the fixed blocks up to the stacks, each agent's live
@@ -357,6 +356,7 @@ export class ExhaustiveSearch {
     let pruned = 0;
     let complete = true;
     let violation: ExhaustiveViolation | undefined;
+    this.steps = 0;
     this.boot();
     let depth = 0;
     let spent = 0;
@@ -421,7 +421,8 @@ export class ExhaustiveSearch {
           next[depth] = 0;
           spentAt[depth] = spent;
           lastAt[depth] = last;
-          if (this.o.restore !== "replay") this.snapshot(depth);
+          // Only a node with a second choice is ever returned to.
+          if (n > 1 && this.o.restore !== "replay") this.snapshot(depth);
         } else {
           nChoices[depth] = 0;
           next[depth] = 0;
@@ -442,7 +443,7 @@ export class ExhaustiveSearch {
         }
       }
       const i = next[depth]++;
-      if (i > 0 || I[g + G.STEP] !== depth) this.restore(depth);
+      if (i > 0) this.restore(depth); // the first child starts from the node as it is
       const choice = choices[depth][i];
       const agent = choice & CHOICE_AGENT;
       U8[this.logBase + depth] = choice & 0xff;
