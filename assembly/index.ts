@@ -6,7 +6,7 @@ import { config_base, cfg_set } from "./kernel/config";
 import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";
 import { set_tracing } from "./kernel/trace";
 import { workload_draw } from "./kernel/workload";
-import { sched_set_replay } from "./kernel/sched";
+import { sched_set_replay, sched_yield_take } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, execution_print, execution_agents } from "./kernel/hunt";
@@ -34,6 +34,8 @@ export function tracing(on: i32): i32 { return set_tracing(on != 0) ? 1 : 0; }
 /** 1: run() returns RUN_OP_END (5) after every completed op (deep checks per operation). */
 export function stop_at_op_end(on: i32): void { set_stop_at_op_end(on != 0); }
 export function replay_len(len: i32): void { sched_set_replay(len); }
+/** The agent that yielded (__alloc_pages, try_to_unuse) since the last call, -1 none; clears it. */
+export function yield_take(): i32 { return sched_yield_take(); }
 /** Tests: the next n ops of cpu's generated stream (kernel/workload.ts, configured by the
  *  CFG_GEN_* words, seeded at reset) in its op ring's slots 0..n-1; returns how many fitted.
  *  Leaves the ring's head and tail alone: for a CPU that is not running ops. */

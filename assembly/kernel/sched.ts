@@ -60,6 +60,18 @@ let coinBits: i32 = 0;
 let coinLeft: i32 = 0;
 let switches: i32 = 0;
 let decisions: i32 = 0;
+// The agent that called sched_yield since the host last asked (sched_yield_take), -1 none:
+// the exhaustive search (src/explore/exhaustive.ts) steps one section at a time and counts a
+// switch away from an agent that has just yielded as no preemption (CHESS does the same: a
+// yield is the thread's own offer to be switched). Bookkeeping only, no model state.
+let yielded: i32 = -1;
+
+/** The agent that yielded in the steps since the last call, -1 none; clears it. */
+export function sched_yield_take(): i32 {
+  const a = yielded;
+  yielded = -1;
+  return a;
+}
 
 /** nth (0-based) set bit of mask. */
 function nth_bit(mask: i32, n: i32): i32 {
@@ -212,6 +224,7 @@ export function sched_reset(): void {
  *  The random scheduler needs nothing; run-to-completion (replay repair) keeps it, as it keeps
  *  any agent that can run. Deterministic: replays follow the log. */
 export function sched_yield(agent: i32): void {
+  yielded = agent;
   if (sched != SCHED_PCT) return;
   ag_set(agent, AG_PRIO, yieldPrio);
   yieldPrio--;

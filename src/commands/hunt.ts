@@ -38,7 +38,7 @@ export interface HuntCli {
   model: string;
   with: string[];
   without: string[];
-  sched: SchedKind;
+  sched: SchedKind | "exhaustive";
   depth: string;
   seed: string;
   budgetMs: string;
@@ -73,6 +73,10 @@ export interface HuntCli {
   jsonl?: string;
   shard?: string;
   resume?: string;
+  /** --sched exhaustive (src/explore/exhaustive-cli.ts). */
+  preemptions: string;
+  opList?: string;
+  exhaustiveOps?: string;
 }
 
 /** --shard: this process's part of a campaign. */
@@ -120,6 +124,8 @@ export function huntOptions(
   given: (key: keyof HuntCli) => boolean = () => false,
 ): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
+  // --sched exhaustive comes here for its machine and model only (exhaustiveHunt).
+  const sched: SchedKind = o.sched === "random" ? "random" : "pct";
   const cpus = boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
   const frames = boundedOption("frames", o.frames, HUNT_LIMITS.frames);
   const mix = o.mix === undefined ? undefined : parseMix(o.mix);
@@ -150,14 +156,14 @@ export function huntOptions(
   const opts: HuntOptions = {
     model,
     machine,
-    sched: o.sched,
+    sched,
     depth: boundedOption("depth", o.depth, HUNT_LIMITS.depth),
     // Kept as written (echoed as written); every use of it is 32-bit arithmetic, so 4294967295
     // hunts exactly as -1 does.
     seed: seedOption(o.seed),
     budgetMs: intOption("budget-ms", o.budgetMs, 1, MS_MAX),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOption("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
-    opsPerCpu: o.ops === undefined ? huntOpsPerCpu(o.model, o.sched) : intOption("ops", o.ops, 1, HUNT_OPCAP),
+    opsPerCpu: o.ops === undefined ? huntOpsPerCpu(o.model, sched) : intOption("ops", o.ops, 1, HUNT_OPCAP),
     shareMm: threads,
     writeRatio,
     ...(mix ? { mix } : {}),
@@ -500,6 +506,10 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 }
 
 export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
+  if (o.sched === "exhaustive") return exhaustiveHunt(o);
+  for (const key of ["preemptions", "opList", "exhaustiveOps"] as const) {
+    if (cmd.getOptionValueSource(key) === "cli") throw new UsageError(`${flagOf(key)} needs --sched exhaustive`);
+  }
   const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
@@ -513,6 +523,30 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     await huntRun(o, plan, events, summary);
   } finally {
     events.close();
+  }
+}
+
+/** --ops of `hunt --sched exhaustive` unless given: 3 CPUs of 2 ops each stay within reach of
+ *  K = 2 in seconds (src/explore/exhaustive.ts). */
+export const EXHAUSTIVE_OPS_PER_CPU = 2;
+
+/** `hunt --sched exhaustive`: the bounded proof (src/explore/exhaustive-cli.ts). */
+async function exhaustiveHunt(o: HuntCli): Promise<void> {
+  if (o.resume !== undefined || o.shard !== undefined || o.jsonl !== undefined || o.workers !== "1") {
+    throw new UsageError("--sched exhaustive runs in one thread: --resume, --shard, --jsonl and --workers do not apply");
+  }
+  // Its machine and model as the hunt's; its op list is one execution's (2 ops per CPU unless --ops).
+  const { opts, out } = huntOptions({ ...o, sched: "pct", ops: o.ops ?? String(EXHAUSTIVE_OPS_PER_CPU) });
+  checkOutDir(out);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  try {
+    const { exhaustiveCommand } = await import("../explore/exhaustive-cli.js");
+    const code = await exhaustiveCommand(opts, o, out, { json: o.json, full: o.full === true, format: o.format }, stop.signal);
+    if (code) process.exitCode = code;
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 }
 

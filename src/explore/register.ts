@@ -47,14 +47,24 @@ export function registerExploreCommands(program: Command): void {
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
     .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
     .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .addOption(new Option("--sched <kind>", "scheduler").choices(["pct", "random"]).default(HUNT_DEFAULTS.sched))
+    .addOption(
+      new Option("--sched <kind>", "scheduler (exhaustive: every schedule of one op list with at most --preemptions preemptions)")
+        .choices(["pct", "random", "exhaustive"])
+        .default(HUNT_DEFAULTS.sched),
+    )
+    .option("--preemptions <k>", "exhaustive: the preemption bound K (0..16; bounds 0, 1, ... K in turn)", "2")
+    .option(
+      "--op-list <ops>",
+      "exhaustive: the op list, CPUs separated by / and ops by spaces, r<page> a read and w<page> a write (default: execution 0's ops of --seed)",
+    )
+    .option("--exhaustive-ops <n>", "exhaustive: every op list of n reads/writes per CPU (1..4, up to CPU renaming), each to --preemptions")
     .option("--depth <d>", "PCT bug depth (1..9)", String(HUNT_DEFAULTS.depth))
     .option("--seed <n>", "seed of the hunt (ops and schedules)", String(HUNT_DEFAULTS.seed))
     .option("--budget-ms <ms>", "stop after this long", String(HUNT_DEFAULTS.budgetMs))
     .option("--executions <n>", "stop after this many executions (default: only the budget)")
     .option(
       "--ops <n>",
-      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random, ${modelDefaults("ops")})`,
+      `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random, 2 with exhaustive, ${modelDefaults("ops")})`,
     )
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))

@@ -61,7 +61,12 @@ export const ReproSchema = z
     flagNames: z.array(z.string().max(64)).max(FLAGS.length),
     machine: ReproMachineSchema,
     /** How the execution was found (informational: replay follows `schedule`). */
-    sched: z.object({ kind: z.enum(["pct", "random"]), depth: int.min(L.depth.min).max(L.depth.max).optional() }),
+    sched: z.object({
+      kind: z.enum(["pct", "random", "exhaustive"]),
+      depth: int.min(L.depth.min).max(L.depth.max).optional(),
+      /** exhaustive: the preemptions the schedule spends (hunt --sched exhaustive). */
+      preemptions: int.min(0).max(64).optional(),
+    }),
     /** The hunt's op mix (`--mix`, src/explore/mix.ts fmtMix) when it had one: with the hunt's
      *  seed and options it regenerates the op lists (replay follows `ops`). */
     mix: z.string().max(256).optional(),

@@ -6,7 +6,15 @@
 import { z } from "zod";
 import { REPRO_SCHEMA_VERSION } from "../report/repro.js";
 import { ReproSchema } from "../report/repro-schema.js";
-import { HuntEventSchema, HuntJsonSchema, ModelsJsonSchema, OUTPUT_SCHEMA_VERSIONS, ReplayJsonSchema, RunJsonSchema } from "./outputs.js";
+import {
+  HuntEventSchema,
+  HuntExhaustiveJsonSchema,
+  HuntJsonSchema,
+  ModelsJsonSchema,
+  OUTPUT_SCHEMA_VERSIONS,
+  ReplayJsonSchema,
+  RunJsonSchema,
+} from "./outputs.js";
 
 /** The documents, by the name of their schema file. */
 export const DOCUMENTS = {
@@ -15,6 +23,11 @@ export const DOCUMENTS = {
   replay: { schema: ReplayJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.replay, title: "faultsim replay --json" },
   models: { schema: ModelsJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.models, title: "faultsim models --json" },
   repro: { schema: ReproSchema, version: REPRO_SCHEMA_VERSION, title: "faultsim repro file (hunt --out, replay FILE)" },
+  "hunt-exhaustive": {
+    schema: HuntExhaustiveJsonSchema,
+    version: OUTPUT_SCHEMA_VERSIONS.huntExhaustive,
+    title: "faultsim hunt --sched exhaustive --json",
+  },
   "hunt-events": {
     schema: HuntEventSchema,
     version: OUTPUT_SCHEMA_VERSIONS.huntEvents,

@@ -107,6 +107,60 @@ export const HuntJsonSchema = z
   .describe("faultsim hunt --json");
 export type HuntJson = z.infer<typeof HuntJsonSchema>;
 
+/** One bound of an exhaustive search (src/explore/exhaustive.ts BoundStats). */
+const exhaustiveBound = z.object({
+  preemptions: count.describe("the bound: schedules with at most this many preemptions"),
+  schedules: count.describe("executions run to their end"),
+  states: count.describe("distinct model states met"),
+  pruned: count.describe("paths cut at a state already explored with no fewer preemptions spent"),
+  steps: count.describe("atomic sections run"),
+  elapsedMs: z.number().min(0),
+  cpuMs: z.number().min(0).describe("CPU time of this bound (user + system)"),
+  complete: z.boolean().describe("every schedule of this bound explored"),
+});
+
+/** `faultsim hunt --sched exhaustive --json` (src/explore/exhaustive-cli.ts). */
+export const HuntExhaustiveJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.huntExhaustive),
+    command: z.literal("hunt"),
+    sched: z.literal("exhaustive"),
+    version: z.string().describe("faultsim's version"),
+    modelId: modelIdField,
+    model,
+    machine: ReproMachineSchema.describe("the machine, as repro files record it"),
+    preemptions: count.describe("the bound K asked for (--preemptions)"),
+    opLists: count.describe("op lists to explore (1, or the sweep's with --exhaustive-ops)"),
+    explored: z
+      .array(
+        z.object({
+          ops: z.array(z.array(int)).describe("each CPU's op words"),
+          reached: int.min(-1).describe("the highest bound explored completely, -1 none"),
+          bounds: z.array(exhaustiveBound).describe("bounds 0, 1, ... as iterative preemption bounding ran them"),
+        }),
+      )
+      .describe("the op lists explored, in order"),
+    schedules: count,
+    states: count.describe("distinct model states, summed over bounds and op lists"),
+    steps: count,
+    elapsedMs: z.number().min(0),
+    cpuMs: z.number().min(0).describe("CPU time of the search (user + system)"),
+    complete: z.boolean().describe("every op list explored to the bound without a violation"),
+    verdict: z.string().describe("the last line of the text output"),
+    violation: z
+      .object({
+        preemptions: count.describe("the fewest preemptions a violating schedule of these ops needs"),
+        signature: z.string(),
+        id: z.string(),
+        message: z.string(),
+        file: z.string().nullable().describe("the repro file written, null when none could be"),
+        diagram: z.string(),
+      })
+      .nullable(),
+  })
+  .describe("faultsim hunt --sched exhaustive --json");
+export type HuntExhaustiveJson = z.infer<typeof HuntExhaustiveJsonSchema>;
+
 /** One violation of a bulk run (src/bulk/run.ts BulkViolation). */
 const bulkViolation = z.object({
   source: z.enum(["model", "checker", "watchdog"]).describe("an in-model BUG_ON, the deep checker, or the livelock watchdog"),

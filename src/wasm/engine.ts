@@ -29,6 +29,8 @@ export interface ModelExports {
   tracing(on: number): number;
   stop_at_op_end(on: number): void;
   replay_len(len: number): void;
+  /** The agent that yielded since the last call (-1 none), cleared (src/explore/exhaustive.ts). */
+  yield_take(): number;
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;

@@ -109,6 +109,7 @@ describe("hunt --swarm's default", () => {
     out: ".",
     backend: "wasm",
     workers: "1",
+    preemptions: "2",
     ...over,
   });
   const swarmOf = (over: Partial<HuntCli>, given: string[] = []) => huntOptions(cli(over), {}, (k) => given.includes(k)).opts.swarm;

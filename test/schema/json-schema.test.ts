@@ -43,7 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the generated JSON Schemas", () => {
   it("are draft 2020-12 schemas ajv compiles strictly, each requiring its schemaVersion", () => {
     const all = jsonSchemas();
-    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "models", "replay", "repro", "run"]);
+    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "hunt-exhaustive", "models", "replay", "repro", "run"]);
     for (const [name, s] of Object.entries(all)) {
       expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
       expect(s.$id).toBe(`urn:faultsim:schema:${name}:${DOCUMENTS[name as DocumentName].version}`);

@@ -1,0 +1,52 @@
+// Bounded proofs that take tens of CPU seconds (issue 13 part 7): linux-2.4.16 clean to K = 2
+// on the default hunt machine for a stated set of op lists, and how many preemptions the
+// seed's swap-cache duplicate needs on linux-2.4.10-pre for one op list the hunt found it with.
+import { describe, it, expect } from "vitest";
+import { exhaustive, ExhaustiveSearch, preemptionsOf } from "../../src/explore/exhaustive.js";
+import { parseOpList } from "../../src/explore/exhaustive-cli.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { resolveModel } from "../../src/model/models.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+
+describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5 slots)", () => {
+  const model = resolveModel("linux-2.4.16", [], []);
+  // The op lists (--op-list spelling): three writes; two writes and a read of the first page;
+  // a write, a read of it and a write-read pair (measured: 16.8, 4.1 and 6.3 CPU s).
+  it.each(["w0/w1/w2", "w0/w1/r0", "w0/r0/w1 r1"])(
+    "%s: no violation with ≤ 2 preemptions",
+    async (spec) => {
+      const ops = parseOpList(spec, HUNT_MACHINE, true);
+      const r = await exhaustive({ flags: model.flags, machine: HUNT_MACHINE, ops, preemptions: 2 });
+      expect(r.violation).toBeUndefined();
+      expect(r.reached).toBe(2);
+      expect(r.bounds.map((b) => b.complete)).toEqual([true, true, true]);
+      expect(r.bounds[2].states).toBeGreaterThan(r.bounds[1].states);
+    },
+    600_000,
+  );
+});
+
+describe("linux-2.4.10-pre: the 14 Sep swap-cache duplicate on CPU0 read mm0[0] | CPU1 write mm0[1], mm0[0], mm0[2]", () => {
+  const model = resolveModel("linux-2.4.10-pre", [], []);
+  const machine = { ...HUNT_MACHINE, cpus: 2 };
+  const ops = parseOpList("r0/w1 w0 w2", machine, true);
+  // The schedule a PCT hunt found and shrank (hunt --cpus 2 --ops 4, seed 2).
+  const schedule = decodeSchedule(
+    "1111111111111113333333333333333333333333323333333333333333333333311111111113333333333333333333333333321111133333333333333000000333333300000000000000000000000000022003",
+  );
+
+  it("is reached by the hunt's schedule, which spends 5 preemptions", async () => {
+    const rep = await Replayer.create(machine, model.flags);
+    const out = rep.run({ ops, seed: 1, schedule }, { repair: false });
+    expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
+    const e = await ExhaustiveSearch.engine(machine, model.flags);
+    expect(preemptionsOf(e, ops, schedule)).toBe(5);
+  });
+
+  it("needs more than 3: no schedule with ≤ 3 preemptions reaches it", async () => {
+    const r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 3 });
+    expect(r.violation).toBeUndefined();
+    expect(r.reached).toBe(3);
+  }, 900_000);
+});
