@@ -20,7 +20,7 @@ describe("npm run mutants", () => {
       const r = spawnSync(process.execPath, [cli, "--only", "tso-dirty-lost,shrink-cache-delete-left-out", "--json", json], {
         cwd: root,
         encoding: "utf8",
-        timeout: 280_000,
+        timeout: 600_000,
       });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
@@ -41,5 +41,5 @@ describe("npm run mutants", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 620_000);
 });
