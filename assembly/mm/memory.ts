@@ -427,7 +427,7 @@ export function do_swap_page(pc: i32): i32 {
       const changed = pte_get(mm, l(1)) != swp_entry_to_pte(entry);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       trace(EV_SWAP_READ_NONE, entry, changed ? 1 : 0, 0);
-      return ret(changed ? 1 : 0);
+      return swapin_none(changed ? 1 : 0);
     }
     case 12:
       return swapin_map(ret_val());
@@ -467,11 +467,21 @@ export function do_swap_page(pc: i32): i32 {
  * (swapoff's unuse_pte, or a fault of another thread) resolved the page meanwhile, and the
  * NULL came from the entry having been freed, not from memory running out. 2.4.8's fix
  * (F_OOM_RECHECK, case 11) retakes page_table_lock and reports OOM only while pte_same holds,
- * so with the flag on this check cannot fire. Read in the same atomic step as the decision.
+ * so with the flag on this check (swapin_none) fires only if that recheck is wrong. Read in the
+ * same atomic step as the decision.
  */
 function oom_misreport_check(mm: i32, vp: i32, entry: i32): void {
   const pte = pte_get(mm, vp);
   if (pte != swp_entry_to_pte(entry)) bug(V_OOM_MISREPORT, vpage(mm, vp), entry, pte);
+}
+
+/** 2.4.8+ (F_OOM_RECHECK): read_swap_cache_async gave nothing and the recheck decided r, 1 (the
+ *  pte was resolved: retry the access) or 0 (out of memory). An OOM report goes through
+ *  oom-misreport's oracle too, in the step of the decision: the recheck exists so that this
+ *  report is never false, and the oracle says so whatever the recheck computed. */
+function swapin_none(r: i32): i32 {
+  if (r == 0) oom_misreport_check(l(0), l(1), l(2));
+  return ret(r);
 }
 
 /** The page is found or read: lock it and go on, as the release does. */

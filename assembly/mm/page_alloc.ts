@@ -20,7 +20,7 @@ import {
 import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters } from "../kernel/locks";
 import { has, F_ALLOC_WAIT_KSWAPD } from "../model";
-import { bug, V_BUG_ON, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
+import { bug, V_BUG_ON, V_OOM_MISREPORT, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
@@ -206,7 +206,19 @@ function take_any(): i32 {
   if (f != 0) return got(f);
   stat(S_ALLOC_FAIL);
   trace(EV_ALLOC_FAIL, 0, 0, 0);
+  oom_with_swap_left_check();
   return ret(0);
+}
+
+/** oom-misreport's allocation form (an oracle, not kernel code): a user allocation fails only
+ *  for the task out_of_memory chose, and 2.4.16's out_of_memory chooses nobody while swap is
+ *  left (mm/oom_kill.c: "Enough swap space left?  Not OOM.", nr_swap_pages > 0). Every
+ *  alloc_page of the model is a user one (faults, swapoff's reads: reclaim allocates nothing),
+ *  so a failure with free swap slots is a fault that will report OOM while memory could still
+ *  be had. kswapd, which never allocates, is left out as PF_MEMALLOC's own. */
+function oom_with_swap_left_check(): void {
+  const swap = gget(G_NR_SWAP_PAGES);
+  if (cur != KSWAPD && swap > 0) bug(V_OOM_MISREPORT, -1, swap, cur);
 }
 
 function got(f: i32): i32 {

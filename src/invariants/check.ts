@@ -858,6 +858,8 @@ function describeModelViolation(id: ViolationId, a: number, b: number, c: number
     case "swap-map-uaf":
       return `reads the swap map for ${fmtEntry(a)} after sys_swapoff freed it (max still ${b}): a use after free (2.4.0's swap_map is NULL by then)`;
     case "oom-misreport":
+      if (a === -1)
+        return `alloc_page fails for agent ${c} with ${b} swap slots free: out_of_memory kills nobody while swap is left, so a user allocation reclaims until it gets a page`;
       return `do_swap_page reports out of memory for ${fmtVpage(a >>> 16, a & 0xffff)} on ${fmtEntry(b)}, but its pte no longer holds that entry (now 0x${(c >>> 0).toString(16)}): someone else resolved it`;
     default:
       return `${id} violated (${a}, ${b}, ${c})`;

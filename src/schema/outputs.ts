@@ -328,6 +328,45 @@ export const ModelsJsonSchema = z
   .describe("faultsim models --json");
 export type ModelsJson = z.infer<typeof ModelsJsonSchema>;
 
+/** One row of `npm run mutants --json` (src/mutants/run.ts MutantResult). */
+const mutantRow = z.object({
+  id: z.string().describe('the mutant (src/mutants/table.ts), or "none" for the unmutated tree'),
+  class: z.string().optional().describe("the kind of bug"),
+  kernel: z.string().optional().describe("the kernel function it breaks"),
+  files: z.array(z.string()).optional().describe("the model files it edits"),
+  equivalent: z.string().optional().describe("why it is argued equivalent (then not scored)"),
+  outcome: z.enum(["caught", "crashed", "survived", "build-failed"]),
+  signature: z.string().optional().describe("the first violation the hunt found"),
+  execution: count.optional().describe("the execution that found it"),
+  executions: count.optional().describe("executions the hunt ran"),
+  cpuMs: z.number().min(0).optional().describe("CPU the hunt used"),
+  wallMs: z.number().min(0).optional(),
+  error: z.string().optional().describe("why it did not build, or the hunt's error line"),
+});
+
+/** `npm run mutants -- --json FILE` (src/mutants/cli.ts): the hunt's mutation score. */
+export const MutantsJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.mutants),
+    command: z.literal("mutants"),
+    hunt: z.string().describe("the hunt each mutant got"),
+    budgetCpuMs: count.describe("each hunt's CPU budget"),
+    seed: int,
+    jobs: int.min(1),
+    baseline: mutantRow.optional().describe("the unmutated tree under the same hunt (must survive)"),
+    mutants: z.array(mutantRow),
+    score: z.object({
+      total: count,
+      equivalent: count,
+      scored: count,
+      caught: count,
+      score: z.number().min(0).max(1).describe("caught / scored"),
+      survivors: z.array(z.string()),
+    }),
+  })
+  .describe("npm run mutants --json");
+export type MutantsJson = z.infer<typeof MutantsJsonSchema>;
+
 // ---- `faultsim hunt --jsonl`: the campaign's event stream, one event a line ----
 
 /** A campaign's state after whole executions (src/explore/checkpoint.ts HuntCheckpoint). */

@@ -17,7 +17,8 @@ export const BUILD_WASM_UNTRACED = path.join(PROJECT_ROOT, "build/faultsim-untra
 export type WasmBuild = "traced" | "untraced";
 
 /** The Wasm file the wasm backend loads: the build's file under build/, or a private build
- *  named by FAULTSIM_WASM (which lets a developer test it without touching build/). A private
+ *  named by FAULTSIM_WASM (which lets a developer test it without touching build/, and is how
+ *  `npm run mutants` points each hunt at a mutant's build: src/mutants/hunt.ts). A private
  *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
  *  must search and replay on builds of the same sources. */
 export function wasmFile(build: WasmBuild = "traced"): string {
