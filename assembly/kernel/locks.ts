@@ -10,7 +10,7 @@
 import { ld, st, ctz32 } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
-  G_RUNNABLE, G_SLEEPERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, PG_LAUNDER, page_flags,
+  G_RUNNABLE, G_WAITERS, G_BKL, ST_RUNNABLE, ST_SPIN, ST_SLEEP, PG_LOCKED, PG_LAUNDER, page_flags,
   set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
 import { lru_release_pending } from "../mm/page_alloc";
@@ -38,18 +38,18 @@ export const AG_HELD: i32 = 12;       // agent word: bitmask of lock classes hel
 export const AG_SPINS_HELD: i32 = 13; // agent word: spinlocks held (PTL may be held twice by fork)
 
 // ---- agent state and the runnable set ----------------------------------------------
-// The agents spinning or asleep, a bit each (G_SLEEPERS counts them): a wake-up looks at
-// these only, not at every agent, so an unlock costs the same on 1 CPU and on 8. Not state:
-// set_state keeps it, machine_boot clears it with the agents (waiters_reset).
-let waiting: i32 = 0;
-export function waiters_reset(): void { waiting = 0; }
+// The agents spinning or asleep, a bit each (G_WAITERS): a wake-up looks at these only, not
+// at every agent, so an unlock costs the same on 1 CPU and on 8. It is a global word, not a
+// Wasm global, so that a copy of linear memory is the whole machine (the exhaustive search
+// restores states that way); machine_boot clears it with the globals (waiters_reset).
+export function waiters_reset(): void { gset(G_WAITERS, 0); }
 
 export function set_state(agent: i32, state: i32): void {
   const was = ag_get(agent, AG_STATE);
   if (was == state) return;
   const bit = 1 << agent;
-  if (was == ST_SPIN || was == ST_SLEEP) { gadd(G_SLEEPERS, -1); waiting &= ~bit; }
-  if (state == ST_SPIN || state == ST_SLEEP) { gadd(G_SLEEPERS, 1); waiting |= bit; }
+  if (was == ST_SPIN || was == ST_SLEEP) gset(G_WAITERS, gget(G_WAITERS) & ~bit);
+  if (state == ST_SPIN || state == ST_SLEEP) gset(G_WAITERS, gget(G_WAITERS) | bit);
   ag_set(agent, AG_STATE, state);
   const mask = gget(G_RUNNABLE);
   gset(G_RUNNABLE, state == ST_RUNNABLE ? (mask | bit) : (mask & ~bit));
@@ -58,12 +58,12 @@ export function set_state(agent: i32, state: i32): void {
 /** Makes runnable every agent spinning or asleep on the lock word at addr. Inlined: most
  *  unlocks find no agent waiting at all. */
 @inline export function wake_waiters(addr: i32): void {
-  if (waiting != 0) wake_waiters_on(addr);
+  if (gget(G_WAITERS) != 0) wake_waiters_on(addr);
 }
 
 /** Wakes the waiters on addr in agent order (waking one changes no other's state). */
 function wake_waiters_on(addr: i32): void {
-  let m = waiting;
+  let m = gget(G_WAITERS);
   while (m != 0) {
     const a = ctz32(m);
     m &= m - 1;
