@@ -85,6 +85,7 @@ describe("models", () => {
       "readahead-skip-header",
       "readahead-sdl",
       "oom-recheck",
+      "swapoff-clears-max",
     ]);
     expect(j.flags).toHaveLength(FLAGS.length);
     expect(j.modelId).toBe(modelId() ?? null);
@@ -115,8 +116,16 @@ describe("run", () => {
     for (const k of ["stepsPerSec", "opsPerSec", "faultsPerSec"]) expect(typeof j.rates[k], k).toBe("number");
     expect(j.model).toEqual({
       name: "linux-2.4.16",
-      flags: ["unique-add", "pte-same-recheck", "remove-exclusive", "readahead-skip-header", "readahead-sdl", "oom-recheck"],
-      flagWord: 0b1001110011000,
+      flags: [
+        "unique-add",
+        "pte-same-recheck",
+        "remove-exclusive",
+        "readahead-skip-header",
+        "readahead-sdl",
+        "oom-recheck",
+        "swapoff-clears-max",
+      ],
+      flagWord: 0b1001110011000 | (1 << 30),
     });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
@@ -136,6 +145,7 @@ describe("run", () => {
       "readahead-skip-header",
       "readahead-sdl",
       "oom-recheck",
+      "swapoff-clears-max",
     ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);

@@ -3,7 +3,7 @@
 // list as long as its counter, no count-0 page left waiting for pagemap_lru_lock. Hand-built
 // states broken one way each; both checkers must call them broken, the same way.
 import { describe, it, expect } from "vitest";
-import { Engine } from "../../src/wasm/engine.js";
+import type { Engine } from "../../src/wasm/engine.js";
 import { checkInvariants, fusedCleanAtRest } from "../../src/invariants/check.js";
 import { G, PG, R } from "../../src/wasm/abi.js";
 import { cleanState, lruCacheAdd } from "./build.js";

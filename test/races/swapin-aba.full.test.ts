@@ -14,6 +14,7 @@ import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
 import { RACES } from "../../src/races/catalogue.js";
+import { EV } from "../../src/wasm/abi.js";
 
 describe("swapin ABA (swapin-recheck-key)", () => {
   it("a keep-going hunt of linux-2.4.10-pre without swap-full-80 (the catalogue's shape) finds the data loss; the fix replays it clean", async () => {
@@ -40,7 +41,16 @@ describe("swapin ABA (swapin-recheck-key)", () => {
     expect(found!.execution).toBe(18_601);
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
     const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]).flags);
-    expect(before.run(x).verdict?.signature).toBe("data-lost@access");
+    const out = before.run(x, { trace: true });
+    expect(out.verdict?.signature).toBe("data-lost@access");
+    // The story: a page deleted from the swap cache by the vm_swap_full delete while another
+    // CPU had looked it up (a hit, before the delete) and later maps it.
+    const recs = out.records ?? [];
+    const del = recs.find((r) => r.event === EV.SWAP_FULL_DELETE);
+    expect(del).toBeDefined();
+    const hit = recs.find((r) => r.event === EV.SWAP_HIT && r.b === del!.a && r.agent !== del!.agent && r.step < del!.step);
+    expect(hit).toBeDefined();
+    expect(recs.some((r) => r.event === EV.SWAP_MAP && r.a === del!.a && r.agent === hit!.agent && r.step > del!.step)).toBe(true);
     const fixed = await Replayer.create(
       found!.repro.machine,
       resolveModel("linux-2.4.10-pre", ["swapin-recheck-key"], ["swap-full-80"]).flags,
