@@ -13,7 +13,7 @@ import { sweepStaleTemps, type Repro, type ReproMachine } from "../report/repro.
 import { faultsimVersion, modelBuild, modelId, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
 import { hunt, HUNT_DEFAULTS, type HuntOptions, type HuntResult, type SchedKind } from "../explore/hunt.js";
-import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, huntMachineFor } from "../explore/machine.js";
+import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
 import { huntOpsPerCpu, huntThreads } from "../explore/defaults.js";
 import { fmtPctBound } from "../explore/pct.js";
 import { diagramOf } from "../explore/replay.js";
@@ -139,10 +139,7 @@ export function huntOptions(
     ...HUNT_MACHINE,
     cpus,
     frames,
-    // The hunt machine's watermarks, clipped so a smaller machine can still allocate.
-    freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
-    freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
-    freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
+    ...clippedWatermarks(frames),
     // Without kswapd, pages follow frames unless given: the hunt machine's 4 pages fit in its
     // free frames above pages_min, and direct reclaim would seldom run (swarm.ts pagesFollowing).
     pagesPerMm: o.kswapd === false && !given("pages") ? pagesFollowing(frames, false) : boundedOption("pages", o.pages, HUNT_LIMITS.pages),

@@ -35,6 +35,16 @@ export const HUNT_MACHINE: ReproMachine = {
 
 /** The hunt machine of `model` (HUNT_MACHINE with the model's HUNT_MODEL_DEFAULTS): one mm
  *  for threads, one per CPU for processes. */
+/** The hunt machine's watermarks clipped to a machine of `frames` frames, so that a smaller
+ *  machine can still allocate (pages_min below the frames, pages_high at most all but one). */
+export function clippedWatermarks(frames: number): Pick<ReproMachine, "freeMin" | "freeLow" | "freeHigh"> {
+  return {
+    freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
+    freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
+    freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
+  };
+}
+
 export function huntMachineFor(model: string): ReproMachine {
   const threads = huntThreads(model);
   return {

@@ -6,7 +6,7 @@
 // one. So the result is never longer than the input.
 import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
-import { Replayer, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
+import { type Replayer, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
 import { OP, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
 
 export interface ShrinkCase {

@@ -12,7 +12,7 @@
 // (pagesFollowing), so every shape can run short of free frames and swap (pressure.ts says
 // when a fixed shape cannot).
 import type { ReproMachine } from "../report/repro.js";
-import { HUNT_MACHINE } from "./machine.js";
+import { HUNT_MACHINE, clippedWatermarks } from "./machine.js";
 import { fmtMix, mixForks, mixSwaps, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
 import type { HuntOptions } from "./hunt.js";
 import type { HuntWorkload } from "./workload.js";
@@ -119,11 +119,7 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
     ...HUNT_MACHINE,
     cpus,
     frames,
-    // The hunt machine's watermarks, clipped so a smaller machine can still allocate
-    // (src/commands/hunt.ts huntOptions does the same for --frames).
-    freeMin: Math.min(HUNT_MACHINE.freeMin, frames - 2),
-    freeLow: Math.min(HUNT_MACHINE.freeLow, frames - 2),
-    freeHigh: Math.min(HUNT_MACHINE.freeHigh, frames - 1),
+    ...clippedWatermarks(frames),
     pagesPerMm: pages,
     slotsPerArea: slots,
     pageCluster,

@@ -15,12 +15,12 @@ import type { CampaignResult, CampaignSpec, Found, HuntParams } from "./protocol
 import { runCampaignInline } from "./campaign.js";
 import { EngineCache } from "./jobs.js";
 import { pctBoundOfAgents } from "../explore/pct.js";
-import { Replayer, type Verdict } from "../explore/execute.js";
+import type { Replayer, Verdict } from "../explore/execute.js";
 import {
   boundCpus,
   findingOptions,
   investigate,
-  huntWorkloadOf,
+  huntLoopSpec,
   replayerFor,
   reportingCheckpoint,
   type Finding,
@@ -68,19 +68,9 @@ function inThisThread(): RoundRunner {
   return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
 }
 
-/** The campaign job of a hunt: its machine, model, scheduler and workload, PCT's k fixed. */
+/** The campaign job of a hunt: the one-thread loop's spec (explore/hunt.ts), PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
-  return {
-    backend: o.backend,
-    flags: o.model.flags,
-    machine: o.machine,
-    sched: o.sched,
-    depth: o.depth,
-    pctK,
-    huntSeed: o.seed,
-    workload: huntWorkloadOf(o),
-    ...(o.swarm ? { swarm: o.swarm } : {}),
-  };
+  return { backend: o.backend, ...huntLoopSpec(o, pctK) };
 }
 
 /** hunt() over `workers` worker threads (see the header for what differs). */
