@@ -29,7 +29,12 @@ export default defineConfig({
           projects: [
             {
               extends: true,
-              test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", "test/**/*.full.test.ts", ...MOCKING], isolate: false },
+              test: {
+                name: "fast",
+                include: ["test/**/*.test.ts"],
+                exclude: ["**/node_modules/**", "test/**/*.full.test.ts", ...MOCKING],
+                isolate: false,
+              },
             },
             { extends: true, test: { name: "fast-isolated", include: MOCKING } },
           ],
