@@ -92,14 +92,20 @@ export function disk(pc: i32): i32 {
 }
 
 /** rw_swap_page_nolock + wait: (page, rw), page locked; returns with the page locked again. */
+// Locals: the arguments. Sections: queue the I/O, then wait for the page's lock (the disk
+// unlocks it when the I/O is done).
+const RSPS_PAGE: i32 = 0;
+const RSPS_RW: i32 = 1;
+const RSPS_QUEUE: i32 = 0;
+const RSPS_WAIT: i32 = 1;
 export function rw_swap_page_sync(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      rw_swap_page_wait(l(0), l(1)); // waited for: not in nr_async_pages
-      return next(1);
-    case 1:
-      if (!lock_page(l(0))) return BLOCK;
-      trace(EV_IO_WAIT_DONE, l(0), 0, 0);
+    case RSPS_QUEUE:
+      rw_swap_page_wait(l(RSPS_PAGE), l(RSPS_RW)); // waited for: not in nr_async_pages
+      return next(RSPS_WAIT);
+    case RSPS_WAIT:
+      if (!lock_page(l(RSPS_PAGE))) return BLOCK;
+      trace(EV_IO_WAIT_DONE, l(RSPS_PAGE), 0, 0);
       return ret(0);
   }
   return bad_pc();
