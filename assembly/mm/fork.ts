@@ -28,14 +28,22 @@ const COPY_CHUNK: i32 = 64;
  *  parent's as dup_mmap does, the child's because the model reuses its slot and threads of
  *  its old process must not fault into the new page tables (the kernel copies into fresh
  *  ones nobody else can see). */
+// Locals: the arguments. Sections: the lower mm's mmap_sem, the higher one's, then back from
+// zap_page_range, then back from copy_page_range.
+const DF_PARENT: i32 = 0;
+const DF_CHILD: i32 = 1;
+const DF_LOWER_SEM: i32 = 0;
+const DF_HIGHER_SEM: i32 = 1;
+const DF_ZAPPED: i32 = 2;
+const DF_COPIED: i32 = 3;
 export function do_fork(pc: i32): i32 {
-  const parent = l(0), child = l(1);
+  const parent = l(DF_PARENT), child = l(DF_CHILD);
   switch (pc) {
-    case 0:
+    case DF_LOWER_SEM:
       if (child == parent || child < 0 || child >= nMm) return ret(0);
       if (!down(mm_addr(child < parent ? child : parent, MM_SEM))) return BLOCK;
-      return next(1);
-    case 1:
+      return next(DF_HIGHER_SEM);
+    case DF_HIGHER_SEM:
       if (!down(mm_addr(child < parent ? parent : child, MM_SEM))) return BLOCK;
       trace(EV_FORK, parent, child, 0);
       // 2.4.0 kernel/fork.c copy_mm (F_FORK_LIST_LATE): the new mm joins the mmlist only
@@ -44,10 +52,10 @@ export function do_fork(pc: i32): i32 {
       // process of the slot leaves the list first, as mmput does before exit_mmap.
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 1);
       // Whatever ran in the child's slot exits.
-      return call(P_ZAP_PAGE_RANGE, 2, child, 0, nPages, 0);
-    case 2:
-      return call(P_COPY_PAGE_RANGE, 3, child, parent, 0, 0);
-    case 3:
+      return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
+    case DF_ZAPPED:
+      return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
+    case DF_COPIED:
       // 2.4.0 copy_mm: spin_lock(&mmlist_lock); list_add(&mm->mmlist, &oldmm->mmlist).
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 0);
       up(mm_addr(child, MM_SEM));
@@ -67,72 +75,86 @@ export function do_fork(pc: i32): i32 {
  *  slot is always on it), takes the CHILD's page_table_lock around copy_page_range, which
  *  takes the PARENT's per page table (the model's ptes are one table) inside it. So swap_out
  *  and try_to_unuse can pick the child while the copy runs and spin on its PTL until the
- *  copy is done; they never see it half copied. l6 = next pte, l7 = ptes copied. */
+ *  copy is done; they never see it half copied. */
+// Locals: the arguments; the next pte, the ptes copied, and (2.4.0, no lock) the swap pte and
+// its shadow as read before swap_duplicate. Sections: the child's PTL, the parent's PTL, back
+// from swap_duplicate, the next chunk, then the end (dup_mmap's unlock).
+const CPR_DST: i32 = 0;
+const CPR_SRC: i32 = 1;
+const CPR_NEXT: i32 = 6;
+const CPR_COPIED: i32 = 7;
+const CPR_SWAP_PTE: i32 = 8;
+const CPR_SWAP_SHADOW: i32 = 9;
+const CPR_CHILD_PTL: i32 = 0;
+const CPR_PARENT_PTL: i32 = 1;
+const CPR_SWAP_DUPLICATED: i32 = 2;
+const CPR_CHUNK: i32 = 3;
+const CPR_DONE: i32 = 4;
 export function copy_page_range(pc: i32): i32 {
-  const dst = l(0), src = l(1);
+  const dst = l(CPR_DST), src = l(CPR_SRC);
   switch (pc) {
-    case 0:
+    case CPR_CHILD_PTL:
       // dup_mmap: spin_lock(&mm->page_table_lock) of the child (2.4.16). 2.4.0's dup_mmap
       // and copy_page_range take none (F_FORK_NOLOCK): the parent's ptes are read with
       // only its mmap_sem held, which keeps its faults out but not swap_out or
       // try_to_unuse, which change them under the parent's page_table_lock.
       if (nolock()) {
-        set_l(6, 0);
-        set_l(7, 0);
+        set_l(CPR_NEXT, 0);
+        set_l(CPR_COPIED, 0);
         return copy_chunk();
       }
       if (!spin_lock(mm_addr(dst, MM_PTL), LK_PTL)) return BLOCK;
-      return next(1);
-    case 1:
+      return next(CPR_PARENT_PTL);
+    case CPR_PARENT_PTL:
       // copy_page_range: spin_lock(&src->page_table_lock) (pte_alloc of the child's table
       // before it may drop the child's PTL to allocate: the model has no page-table pages).
       if (!spin_lock(mm_addr(src, MM_PTL), LK_PTL)) return BLOCK;
-      set_l(6, 0);
-      set_l(7, 0);
+      set_l(CPR_NEXT, 0);
+      set_l(CPR_COPIED, 0);
       return copy_chunk();
-    case 2: {
+    case CPR_SWAP_DUPLICATED: {
       // Back from swap_duplicate: the kernel copies the swap pte whatever it returned:
       // the value it read before the call (2.4.0, no lock: the parent's pte may have
       // changed since; under the PTLs it cannot have).
-      const i = l(6);
-      const pte = nolock() ? l(8) : pte_get(src, i);
+      const i = l(CPR_NEXT);
+      const pte = nolock() ? l(CPR_SWAP_PTE) : pte_get(src, i);
       pte_set(dst, i, pte);
-      shadow_set(dst, i, nolock() ? l(9) : shadow_get(src, i));
+      shadow_set(dst, i, nolock() ? l(CPR_SWAP_SHADOW) : shadow_get(src, i));
       trace(EV_COPY_SWAP, pte_to_swp_entry(pte), vpage(dst, i), ret_val());
-      set_l(6, i + 1);
-      set_l(7, l(7) + 1);
+      set_l(CPR_NEXT, i + 1);
+      set_l(CPR_COPIED, l(CPR_COPIED) + 1);
       return copy_chunk();
     }
-    case 3:
+    case CPR_CHUNK:
       return copy_chunk();
-    case 4:
+    case CPR_DONE:
       // Back in dup_mmap: the child's PTL goes after the parent's.
       if (!nolock()) spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
-      trace(EV_COPY_DONE, dst, src, l(7));
+      trace(EV_COPY_DONE, dst, src, l(CPR_COPIED));
       return ret(0);
   }
   return bad_pc();
 }
 
-/** Copies ptes from l6 on, COPY_CHUNK per section under the PTLs; with no lock (2.4.0) one
- *  pte per section, since any pte may change between two of them. */
+/** Copies ptes from CPR_NEXT on, COPY_CHUNK per section under the PTLs; with no lock (2.4.0)
+ *  one pte per section, since any pte may change between two of them. */
 function copy_chunk(): i32 {
-  const dst = l(0), src = l(1);
+  const dst = l(CPR_DST), src = l(CPR_SRC);
   const chunk = nolock() ? 1 : COPY_CHUNK;
   let n = 0;
-  for (let i = l(6); i < nPages; i++) {
+  for (let i = l(CPR_NEXT); i < nPages; i++) {
     if (n >= chunk) {
-      set_l(6, i);
-      return next(3);
+      set_l(CPR_NEXT, i);
+      return next(CPR_CHUNK);
     }
     let pte = pte_get(src, i);
     if (pte_is_swap(pte)) {
-      set_l(6, i);
+      set_l(CPR_NEXT, i);
       if (nolock()) {
-        set_l(8, pte);
-        set_l(9, shadow_get(src, i));
+        set_l(CPR_SWAP_PTE, pte);
+        set_l(CPR_SWAP_SHADOW, shadow_get(src, i));
       }
-      return call(P_SWAP_DUPLICATE, 2, pte_to_swp_entry(pte), 0, 0, 0);
+      return call(P_SWAP_DUPLICATE, CPR_SWAP_DUPLICATED, pte_to_swp_entry(pte), 0, 0, 0);
     }
     shadow_set(dst, i, shadow_get(src, i));
     if (pte == 0) {
@@ -155,10 +177,10 @@ function copy_chunk(): i32 {
     }
     pte_set(dst, i, pte & ~PTE_YOUNG); // pte_mkold
     n++;
-    set_l(7, l(7) + 1);
+    set_l(CPR_COPIED, l(CPR_COPIED) + 1);
   }
   mm_set(dst, MM_SWAP_CURSOR, 0);
   // copy_page_range's spin_unlock(&src->page_table_lock); dup_mmap drops the child's next.
   if (!nolock()) spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
-  return next(4);
+  return next(CPR_DONE);
 }
