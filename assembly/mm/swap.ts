@@ -51,16 +51,20 @@ function list_del(f: i32): void {
  *  of the inactive list. Section 0 touches only the page's own flag word and is meant to be
  *  entered with call_now from the caller's section (the kernel's test_and_set_bit follows the
  *  caller's code with no point between); section 1 takes the lock first. */
+// Locals: the argument. Sections: TestSetPageLRU, then the list add under pagemap_lru_lock.
+const LCA_PAGE: i32 = 0;
+const LCA_MARK: i32 = 0;
+const LCA_ADD: i32 = 1;
 export function lru_cache_add(pc: i32): i32 {
-  const f = l(0);
+  const f = l(LCA_PAGE);
   switch (pc) {
-    case 0: {
+    case LCA_MARK: {
       const fl = page_flags(f);
       if ((fl & PG_LRU) != 0) return ret(0);
       set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
-      return next(1);
+      return next(LCA_ADD);
     }
-    case 1:
+    case LCA_ADD:
       if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
       list_add_head(lru_inactive(), f);
       gadd(G_NR_INACTIVE, 1);
@@ -71,9 +75,11 @@ export function lru_cache_add(pc: i32): i32 {
 }
 
 /** lru_cache_del(page) → 0 (mm/swap.c lru_cache_del): __lru_cache_del under pagemap_lru_lock. */
+// Locals: the argument. One section (pc 0), which takes the lock first.
+const LCD_PAGE: i32 = 0;
 export function lru_cache_del(pc: i32): i32 {
   if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
-  __lru_cache_del(l(0));
+  __lru_cache_del(l(LCD_PAGE));
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   return ret(0);
 }
@@ -114,22 +120,28 @@ function activate_page_nolock(f: i32): void {
  *  the unlock in the next section. 2.4.0 ages pages instead (age_page_up: activate_page when
  *  the age is 0), but its activate_page takes pagemap_lru_lock the same way; the model's
  *  policy is 2.4.16's in every release (docs/faithfulness.md). */
+// Locals: the argument. Sections: the unlocked test, activate_page under pagemap_lru_lock,
+// then ClearPageReferenced.
+const MPA_PAGE: i32 = 0;
+const MPA_TEST: i32 = 0;
+const MPA_ACTIVATE: i32 = 1;
+const MPA_CLEAR_REFERENCED: i32 = 2;
 export function mark_page_accessed(pc: i32): i32 {
-  const f = l(0);
+  const f = l(MPA_PAGE);
   switch (pc) {
-    case 0: {
+    case MPA_TEST: {
       const fl = page_flags(f);
-      if ((fl & (PG_ACTIVE | PG_REFERENCED)) == PG_REFERENCED) return next(1);
+      if ((fl & (PG_ACTIVE | PG_REFERENCED)) == PG_REFERENCED) return next(MPA_ACTIVATE);
       // Mark the page referenced, after checking for previous usage.
       set_page_flags(f, fl | PG_REFERENCED);
       return ret(0);
     }
-    case 1: // activate_page
+    case MPA_ACTIVATE: // activate_page
       if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
       activate_page_nolock(f);
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
-      return next(2);
-    case 2:
+      return next(MPA_CLEAR_REFERENCED);
+    case MPA_CLEAR_REFERENCED:
       set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
       return ret(0);
   }
