@@ -109,18 +109,26 @@ export function lru_release_pending(): void {
   gset(G_LRU_PENDING, 0);
 }
 
-/** alloc_page(GFP_HIGHUSER) → page or 0. l6 = reclaim rounds.
+/** alloc_page(GFP_HIGHUSER) → page or 0.
  *  The slow path is 2.4.16 __alloc_pages' "rebalance" loop: PF_MEMALLOC takes whatever is free
  *  (NULL when nothing is); otherwise balance_classzone → try_to_free_pages, then any free page
- *  (see case 1); else yield and again.
+ *  (see AP_RECLAIMED); else yield and again.
  *  What counts as progress: nothing stops the loop but a page. try_to_free_pages calls
  *  out_of_memory when it falls short, which kills nothing while swap is left (nr_swap_pages >
  *  0); the model lets it choose the allocating task once reclaim freed nothing and no swap is
  *  left (its clock conditions, a second of failures and ten of them, are not modelled): that
  *  task, PF_MEMDIE, takes any free page or fails. */
+// Locals: no arguments; the reclaim rounds (or, 2.4.0, kswapd waits) so far. Sections: the
+// fast path, back from try_to_free_pages, the next rebalance round after a yield, then
+// (2.4.0) woken on kswapd_done.
+const AP_ROUNDS: i32 = 6;
+const AP_TRY: i32 = 0;
+const AP_RECLAIMED: i32 = 1;
+const AP_REBALANCE: i32 = 2;
+const AP_KSWAPD_DONE: i32 = 3;
 export function alloc_page(pc: i32): i32 {
   switch (pc) {
-    case 0: {
+    case AP_TRY: {
       might_sleep();
       const free = gget(G_NR_FREE);
       if (free > cfg(CFG_FREE_LOW)) return got(rmqueue());
@@ -128,7 +136,7 @@ export function alloc_page(pc: i32): i32 {
       if (free > cfg(CFG_FREE_MIN)) return got(rmqueue());
       return rebalance();
     }
-    case 1: {
+    case AP_RECLAIMED: {
       // Back from try_to_free_pages (balance_classzone): PF_MEMALLOC off again.
       ag_set(cur, AG_PF_MEMALLOC, 0);
       const freed = ret_val();
@@ -139,24 +147,24 @@ export function alloc_page(pc: i32): i32 {
       // machine pages_min is 2 of 5 frames: keeping them back livelocks the user tasks.
       if (free > 0) return got(rmqueue());
       if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0) {
-        trace(EV_ALLOC_OOM, l(6), 0, 0);
+        trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
         return take_any();
       }
       // "Yield for kswapd, and try again": a scheduling point before the next round.
-      trace(EV_ALLOC_YIELD, free, freed, l(6));
+      trace(EV_ALLOC_YIELD, free, freed, l(AP_ROUNDS));
       sched_yield(cur);
-      return next(2);
+      return next(AP_REBALANCE);
     }
-    case 2:
+    case AP_REBALANCE:
       return rebalance();
-    case 3: {
+    case AP_KSWAPD_DONE: {
       // 2.4.0: woken on kswapd_done, "goto try_again". Any free page is taken (2.4.0's final
-      // phase dips below the watermarks, see case 1); none and no swap left: kswapd's own
-      // out_of_memory would have chosen a task, the model chooses this one (as case 1).
+      // phase dips below the watermarks, see AP_RECLAIMED); none and no swap left: kswapd's own
+      // out_of_memory would have chosen a task, the model chooses this one (as AP_RECLAIMED).
       const free = gget(G_NR_FREE);
       if (free > 0) return got(rmqueue());
       if (gget(G_NR_SWAP_PAGES) <= 0) {
-        trace(EV_ALLOC_OOM, l(6), 0, 0);
+        trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
         return take_any();
       }
       return wait_kswapd();
@@ -170,12 +178,12 @@ export function alloc_page(pc: i32): i32 {
 
 /** mm/page_alloc.c __alloc_pages (2.4.0), GFP_HIGHUSER short of pages: wakeup_kswapd(1), i.e.
  *  wake kswapd and sleep uninterruptibly on kswapd_done (the BKL let go while asleep), then
- *  section 3. 2.4.0 never calls try_to_free_pages for such an allocation. */
+ *  AP_KSWAPD_DONE. 2.4.0 never calls try_to_free_pages for such an allocation. */
 function wait_kswapd(): i32 {
-  set_l(6, l(6) + 1);
-  trace(EV_ALLOC_WAIT_KSWAPD, gget(G_NR_FREE), l(6), 0);
+  set_l(AP_ROUNDS, l(AP_ROUNDS) + 1);
+  trace(EV_ALLOC_WAIT_KSWAPD, gget(G_NR_FREE), l(AP_ROUNDS), 0);
   wakeup_kswapd();
-  next(3);
+  next(AP_KSWAPD_DONE);
   sleep_on(kswapd_done_addr());
   return YIELD;
 }
@@ -194,11 +202,11 @@ function rebalance(): i32 {
   if (has(F_ALLOC_WAIT_KSWAPD) && KSWAPD >= 0) return wait_kswapd();
   // Direct reclaim may schedule(): a BKL holder (2.4.0/2.4.10-pre swap-in) lets it go here.
   schedule_point();
-  set_l(6, l(6) + 1);
+  set_l(AP_ROUNDS, l(AP_ROUNDS) + 1);
   stat(S_DIRECT_RECLAIM);
-  trace(EV_ALLOC_RECLAIM, gget(G_NR_FREE), l(6), 0);
+  trace(EV_ALLOC_RECLAIM, gget(G_NR_FREE), l(AP_ROUNDS), 0);
   ag_set(cur, AG_PF_MEMALLOC, 1);
-  return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
+  return call(P_TRY_TO_FREE_PAGES, AP_RECLAIMED, 0, 0, 0, 0);
 }
 
 function take_any(): i32 {
