@@ -135,36 +135,42 @@ function lookup_section(entry: i32): i32 {
  *  the page is still cached (page->mapping, PageSwapCache), not that its key is still entry.
  *  The two checks and the UnlockPage are one section: every path that takes a page out of the
  *  swap cache holds its page lock (swap_cache_remove checks), so while we hold it those reads
- *  cannot change. l6 = the page found. */
+ *  cannot change. */
+// Locals: the argument; the page found. Sections (F_SYNC_SWAPIN; else one PCL section): find
+// and get under PCL, then lock_page and the recheck.
+const LSC_ENTRY: i32 = 0;
+const LSC_PAGE: i32 = 6;
+const LSC_FIND: i32 = 0;
+const LSC_LOCK: i32 = 1;
 export function lookup_swap_cache(pc: i32): i32 {
   if (!has(F_SYNC_SWAPIN)) {
-    const page = lookup_section(l(0));
+    const page = lookup_section(l(LSC_ENTRY));
     if (page < 0) return BLOCK;
     return ret(page);
   }
   switch (pc) {
-    case 0: { // __find_lock_page: repeat:
+    case LSC_FIND: { // __find_lock_page: repeat:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const page = find_get_page(l(0));
+      const page = find_get_page(l(LSC_ENTRY));
       spin_unlock(gaddr(G_PCL), LK_PCL);
       if (page == 0) {
-        trace(EV_LOOKUP_MISS, l(0), 0, 0);
+        trace(EV_LOOKUP_MISS, l(LSC_ENTRY), 0, 0);
         return ret(0);
       }
-      set_l(6, page);
-      return next(1);
+      set_l(LSC_PAGE, page);
+      return next(LSC_LOCK);
     }
-    case 1: { // lock_page(page) [S]
-      const page = l(6);
+    case LSC_LOCK: { // lock_page(page) [S]
+      const page = l(LSC_PAGE);
       if (!lock_page(page)) return BLOCK;
       if (!page_test(page, PG_SWAPCACHE)) { // we raced: release and try again
         unlock_page(page);
         put_page(page);
-        trace(EV_LOOKUP_RACED, l(0), page, 0);
-        return next(0);
+        trace(EV_LOOKUP_RACED, l(LSC_ENTRY), page, 0);
+        return next(LSC_FIND);
       }
       unlock_page(page);
-      trace(EV_LOOKUP_HIT, l(0), page, page_count(page));
+      trace(EV_LOOKUP_HIT, l(LSC_ENTRY), page, page_count(page));
       return ret(page);
     }
   }
@@ -172,7 +178,12 @@ export function lookup_swap_cache(pc: i32): i32 {
 }
 
 // ---- read_swap_cache_async --------------------------------------------------------------
-// l0 = entry, l6 = the newly allocated page (0 until allocated), l7 = page to return.
+// Locals, shared by the three variants below: the arguments (entry, and 2.4.0's wait), the
+// newly allocated page (0 until allocated), the page to return.
+const RSCA_ENTRY: i32 = 0;
+const RSCA_WAIT: i32 = 1;
+const RSCA_NEW_PAGE: i32 = 6;
+const RSCA_RESULT: i32 = 7;
 
 /** read_swap_cache_async(entry) → page with a ref taken (locked until its read completes), or 0. */
 export function read_swap_cache_async(pc: i32): i32 {
@@ -182,34 +193,38 @@ export function read_swap_cache_async(pc: i32): i32 {
 }
 
 /** 2.4.16: lookup / allocate once / add_to_swap_cache, looping on -EEXIST. */
+// Sections: the lookup, back from alloc_page, back from add_to_swap_cache.
+const RSCA16_LOOKUP: i32 = 0;
+const RSCA16_ALLOCATED: i32 = 1;
+const RSCA16_ADDED: i32 = 2;
 function read_swap_cache_async_2_4_16(pc: i32): i32 {
   switch (pc) {
-    case 0: { // do { found_page = find_get_page(...)
-      const found = lookup_section(l(0));
+    case RSCA16_LOOKUP: { // do { found_page = find_get_page(...)
+      const found = lookup_section(l(RSCA_ENTRY));
       if (found < 0) return BLOCK;
       if (found != 0) {
-        if (l(6) != 0) drop_new_page(found);
+        if (l(RSCA_NEW_PAGE) != 0) drop_new_page(found);
         return ret(found);
       }
-      // Section 1 and the (2.4.16) add's first section only call on: one step with the
+      // RSCA16_ALLOCATED and the (2.4.16) add's first section only call on: one step with the
       // allocation's return.
-      if (l(6) == 0) return call(P_ALLOC_PAGE, now(1), 0, 0, 0, 0);
-      return call_now(P_ADD_TO_SWAP_CACHE, 2, l(6), l(0), 0, 0);
+      if (l(RSCA_NEW_PAGE) == 0) return call(P_ALLOC_PAGE, now(RSCA16_ALLOCATED), 0, 0, 0, 0);
+      return call_now(P_ADD_TO_SWAP_CACHE, RSCA16_ADDED, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), 0, 0);
     }
-    case 1: { // new_page = alloc_page(GFP_HIGHUSER)
+    case RSCA16_ALLOCATED: { // new_page = alloc_page(GFP_HIGHUSER)
       const page = ret_val();
       if (page == 0) return ret(0); // out of memory
-      set_l(6, page);
-      return call_now(P_ADD_TO_SWAP_CACHE, 2, page, l(0), 0, 0);
+      set_l(RSCA_NEW_PAGE, page);
+      return call_now(P_ADD_TO_SWAP_CACHE, RSCA16_ADDED, page, l(RSCA_ENTRY), 0, 0);
     }
-    case 2: { // err = add_to_swap_cache(new_page, entry)
+    case RSCA16_ADDED: { // err = add_to_swap_cache(new_page, entry)
       const err = ret_val();
       if (err == 0) {
-        rw_swap_page(l(6), READ);
-        return ret(l(6));
+        rw_swap_page(l(RSCA_NEW_PAGE), READ);
+        return ret(l(RSCA_NEW_PAGE));
       }
-      if (err == EEXIST) return next(0); // someone else's page got in first: look it up
-      put_page(l(6)); // -ENOENT: the slot was freed meanwhile
+      if (err == EEXIST) return next(RSCA16_LOOKUP); // someone else's page got in first: look it up
+      put_page(l(RSCA_NEW_PAGE)); // -ENOENT: the slot was freed meanwhile
       return ret(0);
     }
   }
@@ -219,66 +234,80 @@ function read_swap_cache_async_2_4_16(pc: i32): i32 {
 /** 2.4.0 (mm/swap_state.c read_swap_cache_async(entry, wait)): swap_duplicate first (the
  *  cache's ref), lookup_swap_cache, allocate [S], lookup_swap_cache again, lock_page, unchecked
  *  add, rw_swap_page(READ, page, wait). With F_SYNC_SWAPIN both lookups are 2.4.0's locking
- *  lookup_swap_cache (each may sleep on a page lock), and l1 = wait: do_swap_page's
+ *  lookup_swap_cache (each may sleep on a page lock), and RSCA_WAIT = wait: do_swap_page's
  *  read_swap_cache(entry) passes 1 and sleeps here until the disk has read the page (uncounted
  *  in nr_async_pages, mm/page_io.c rw_swap_page_base); readahead passes 0. */
+// Sections: swap_duplicate, back from it, the first lookup (or back from the locking one),
+// back from alloc_page, the second lookup (or back from the locking one), lock_page and the
+// add, back from the add, the read's wait, back from swap_free of the duplicate.
+const RSCA0_DUPLICATE: i32 = 0;
+const RSCA0_DUPLICATED: i32 = 1;
+const RSCA0_LOOKUP: i32 = 2;
+const RSCA0_ALLOCATED: i32 = 3;
+const RSCA0_RELOOKUP: i32 = 4;
+const RSCA0_LOCK: i32 = 5;
+const RSCA0_ADDED: i32 = 6;
+const RSCA0_DUP_FREED: i32 = 7;
+const RSCA0_LOOKED_UP: i32 = 8;
+const RSCA0_RELOOKED_UP: i32 = 9;
+const RSCA0_READ_WAIT: i32 = 10;
 function read_swap_cache_async_2_4_0(pc: i32): i32 {
   switch (pc) {
-    case 0: // make sure the swap entry is still in use
-      // Sections 1, 3, 7 and 8 touch nothing shared before their next point (tmp-ref
-      // bookkeeping is this path's own).
-      return call(P_SWAP_DUPLICATE, now(1), l(0), 0, 0, 0);
-    case 1:
+    case RSCA0_DUPLICATE: // make sure the swap entry is still in use
+      // RSCA0_DUPLICATED, RSCA0_ALLOCATED, RSCA0_DUP_FREED and RSCA0_LOOKED_UP touch nothing
+      // shared before their next point (tmp-ref bookkeeping is this path's own).
+      return call(P_SWAP_DUPLICATE, now(RSCA0_DUPLICATED), l(RSCA_ENTRY), 0, 0, 0);
+    case RSCA0_DUPLICATED:
       if (ret_val() == 0) return ret(0);
-      hold_tmp_ref(l(0));
-      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, now(8), l(0), 0, 0, 0);
-      return next(2);
-    case 2: {
-      const found = lookup_section(l(0));
+      hold_tmp_ref(l(RSCA_ENTRY));
+      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, now(RSCA0_LOOKED_UP), l(RSCA_ENTRY), 0, 0, 0);
+      return next(RSCA0_LOOKUP);
+    case RSCA0_LOOKUP: {
+      const found = lookup_section(l(RSCA_ENTRY));
       if (found < 0) return BLOCK;
       return first_lookup_done(found);
     }
-    case 8:
+    case RSCA0_LOOKED_UP:
       return first_lookup_done(ret_val());
-    case 3: {
+    case RSCA0_ALLOCATED: {
       const page = ret_val();
       if (page == 0) return release_dup_and_return(0); // out of memory
-      set_l(6, page);
+      set_l(RSCA_NEW_PAGE, page);
       // check the swap cache again, in case we stalled above
-      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, 9, l(0), 0, 0, 0);
-      return next(4);
+      if (has(F_SYNC_SWAPIN)) return call(P_LOOKUP_SWAP_CACHE, RSCA0_RELOOKED_UP, l(RSCA_ENTRY), 0, 0, 0);
+      return next(RSCA0_RELOOKUP);
     }
-    case 4: {
-      const found = lookup_section(l(0));
+    case RSCA0_RELOOKUP: {
+      const found = lookup_section(l(RSCA_ENTRY));
       if (found < 0) return BLOCK;
       return second_lookup_done(found);
     }
-    case 9:
+    case RSCA0_RELOOKED_UP:
       return second_lookup_done(ret_val());
-    case 5:
-      if (!lock_page(l(6))) return BLOCK;
-      return call(P_ADD_TO_SWAP_CACHE, 6, l(6), l(0), 0, 0);
-    case 6: // our swap_duplicate is now the cache's reference
-      drop_tmp_ref(l(0));
-      if (l(1) == 0) {
-        rw_swap_page(l(6), READ);
-        return ret(l(6));
+    case RSCA0_LOCK:
+      if (!lock_page(l(RSCA_NEW_PAGE))) return BLOCK;
+      return call(P_ADD_TO_SWAP_CACHE, RSCA0_ADDED, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), 0, 0);
+    case RSCA0_ADDED: // our swap_duplicate is now the cache's reference
+      drop_tmp_ref(l(RSCA_ENTRY));
+      if (l(RSCA_WAIT) == 0) {
+        rw_swap_page(l(RSCA_NEW_PAGE), READ);
+        return ret(l(RSCA_NEW_PAGE));
       }
-      rw_swap_page_wait(l(6), READ);
-      return next(10);
-    case 10: // rw_swap_page_base: wait_on_page [S]
-      if (!wait_on_page(l(6))) return BLOCK;
-      trace(EV_READ_WAIT_DONE, l(6), l(0), 0);
-      return ret(l(6));
-    case 7: // back from swap_free of our duplicate
-      return ret(l(7));
+      rw_swap_page_wait(l(RSCA_NEW_PAGE), READ);
+      return next(RSCA0_READ_WAIT);
+    case RSCA0_READ_WAIT: // rw_swap_page_base: wait_on_page [S]
+      if (!wait_on_page(l(RSCA_NEW_PAGE))) return BLOCK;
+      trace(EV_READ_WAIT_DONE, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), 0);
+      return ret(l(RSCA_NEW_PAGE));
+    case RSCA0_DUP_FREED: // back from swap_free of our duplicate
+      return ret(l(RSCA_RESULT));
   }
   return bad_pc();
 }
 
 function first_lookup_done(found: i32): i32 {
   if (found != 0) return release_dup_and_return(found);
-  return call(P_ALLOC_PAGE, now(3), 0, 0, 0, 0);
+  return call(P_ALLOC_PAGE, now(RSCA0_ALLOCATED), 0, 0, 0, 0);
 }
 
 function second_lookup_done(found: i32): i32 {
@@ -286,20 +315,20 @@ function second_lookup_done(found: i32): i32 {
     drop_new_page(found);
     return release_dup_and_return(found);
   }
-  return next(5);
+  return next(RSCA0_LOCK);
 }
 
 /** The entry got a cached page while this reader allocated: out_free_page. */
 function drop_new_page(found: i32): void {
-  trace(EV_READ_BACKOFF, l(6), l(0), found);
-  put_page(l(6));
+  trace(EV_READ_BACKOFF, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), found);
+  put_page(l(RSCA_NEW_PAGE));
 }
 
-/** out_free_swap: swap_free(entry), then return page (l7). */
+/** out_free_swap: swap_free(entry), then return page (RSCA_RESULT). */
 function release_dup_and_return(page: i32): i32 {
-  set_l(7, page);
-  drop_tmp_ref(l(0));
-  return call(P_SWAP_FREE, now(7), l(0), 0, 0, 0);
+  set_l(RSCA_RESULT, page);
+  drop_tmp_ref(l(RSCA_ENTRY));
+  return call(P_SWAP_FREE, now(RSCA0_DUP_FREED), l(RSCA_ENTRY), 0, 0, 0);
 }
 
 /** 2.4.10-pre9 (mm/swap_state.c read_swap_cache_async, the "-" side of Hugh Dickins' 15 Sep
@@ -307,45 +336,53 @@ function release_dup_and_return(page: i32): i32 {
  *  TryLockPage (a BUG if the new page were locked: nobody else can know it), unchecked add,
  *  rw_swap_page(READ). The BKL (held by the caller, dropped while alloc_page sleeps) is all
  *  that guards the second lookup against the add. */
+// Sections: the lookup, back from alloc_page, the second lookup, back from swap_duplicate,
+// TryLockPage and the add, back from the add.
+const RSCA10_LOOKUP: i32 = 0;
+const RSCA10_ALLOCATED: i32 = 1;
+const RSCA10_RELOOKUP: i32 = 2;
+const RSCA10_DUPLICATED: i32 = 3;
+const RSCA10_ADD: i32 = 4;
+const RSCA10_ADDED: i32 = 5;
 function read_swap_cache_async_2_4_10(pc: i32): i32 {
   switch (pc) {
-    case 0: {
-      const found = lookup_section(l(0));
+    case RSCA10_LOOKUP: {
+      const found = lookup_section(l(RSCA_ENTRY));
       if (found < 0) return BLOCK;
       if (found != 0) return ret(found);
-      return call(P_ALLOC_PAGE, now(1), 0, 0, 0, 0); // section 1 touches nothing shared
+      return call(P_ALLOC_PAGE, now(RSCA10_ALLOCATED), 0, 0, 0, 0); // RSCA10_ALLOCATED touches nothing shared
     }
-    case 1: {
+    case RSCA10_ALLOCATED: {
       const page = ret_val();
       if (page == 0) return ret(0); // out of memory
-      set_l(6, page);
-      return next(2);
+      set_l(RSCA_NEW_PAGE, page);
+      return next(RSCA10_RELOOKUP);
     }
-    case 2: { // check the swap cache again, in case we stalled above
-      const found = lookup_section(l(0));
+    case RSCA10_RELOOKUP: { // check the swap cache again, in case we stalled above
+      const found = lookup_section(l(RSCA_ENTRY));
       if (found < 0) return BLOCK;
       if (found != 0) {
         drop_new_page(found);
         return ret(found);
       }
       // make sure the swap entry is still in use: it could have gone while we allocated
-      return call(P_SWAP_DUPLICATE, 3, l(0), 0, 0, 0);
+      return call(P_SWAP_DUPLICATE, RSCA10_DUPLICATED, l(RSCA_ENTRY), 0, 0, 0);
     }
-    case 3:
+    case RSCA10_DUPLICATED:
       if (ret_val() == 0) {
-        put_page(l(6));
-        trace(EV_READ_NOSLOT, l(6), l(0), 0);
+        put_page(l(RSCA_NEW_PAGE));
+        trace(EV_READ_NOSLOT, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), 0);
         return ret(0);
       }
-      hold_tmp_ref(l(0));
-      return next(4);
-    case 4:
-      if (!trylock_page(l(6))) bug(V_BUG_ON, BUG_NEW_PAGE_LOCKED, l(6), l(0));
-      return call(P_ADD_TO_SWAP_CACHE, 5, l(6), l(0), 0, 0);
-    case 5: // our swap_duplicate is now the cache's reference
-      drop_tmp_ref(l(0));
-      rw_swap_page(l(6), READ);
-      return ret(l(6));
+      hold_tmp_ref(l(RSCA_ENTRY));
+      return next(RSCA10_ADD);
+    case RSCA10_ADD:
+      if (!trylock_page(l(RSCA_NEW_PAGE))) bug(V_BUG_ON, BUG_NEW_PAGE_LOCKED, l(RSCA_NEW_PAGE), l(RSCA_ENTRY));
+      return call(P_ADD_TO_SWAP_CACHE, RSCA10_ADDED, l(RSCA_NEW_PAGE), l(RSCA_ENTRY), 0, 0);
+    case RSCA10_ADDED: // our swap_duplicate is now the cache's reference
+      drop_tmp_ref(l(RSCA_ENTRY));
+      rw_swap_page(l(RSCA_NEW_PAGE), READ);
+      return ret(l(RSCA_NEW_PAGE));
   }
   return bad_pc();
 }
@@ -353,6 +390,9 @@ function read_swap_cache_async_2_4_10(pc: i32): i32 {
 // ---- add_to_swap_cache ------------------------------------------------------------------
 
 /** add_to_swap_cache(page, entry) → 0, -EEXIST, -ENOENT. Leaves the page locked in the cache. */
+// Locals, shared by the two variants below: the arguments.
+const ATSC_PAGE: i32 = 0;
+const ATSC_ENTRY: i32 = 1;
 export function add_to_swap_cache(pc: i32): i32 {
   if (has(F_UNIQUE_ADD)) return add_to_swap_cache_unique(pc);
   return add_to_swap_cache_unchecked(pc);
@@ -367,43 +407,52 @@ function add_page_flags(page: i32): void {
 @inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }
 
 /** 2.4.16: swap_duplicate (the cache's ref), then check-and-insert in one PCL section. */
+// Sections: swap_duplicate, back from it, the check-and-insert under PCL, back from swap_free
+// (-EEXIST), lru_cache_add, back from it.
+const ATSCU_DUPLICATE: i32 = 0;
+const ATSCU_DUPLICATED: i32 = 1;
+const ATSCU_INSERT: i32 = 2;
+const ATSCU_EEXIST: i32 = 3;
+const ATSCU_LRU_ADD: i32 = 4;
+const ATSCU_DONE: i32 = 5;
 function add_to_swap_cache_unique(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
-      // Sections 1 and 3 touch only this path's own bookkeeping before their next point.
-      return call(P_SWAP_DUPLICATE, now(1), l(1), 0, 0, 0);
-    case 1:
+    case ATSCU_DUPLICATE:
+      if (page_test(l(ATSC_PAGE), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(ATSC_PAGE), l(ATSC_ENTRY));
+      // ATSCU_DUPLICATED and ATSCU_EEXIST touch only this path's own bookkeeping before their
+      // next point.
+      return call(P_SWAP_DUPLICATE, now(ATSCU_DUPLICATED), l(ATSC_ENTRY), 0, 0, 0);
+    case ATSCU_DUPLICATED:
       if (ret_val() == 0) {
         stat(S_ENOENT_RACES);
-        trace(EV_ADD_ENOENT, l(0), l(1), 0);
+        trace(EV_ADD_ENOENT, l(ATSC_PAGE), l(ATSC_ENTRY), 0);
         return ret(ENOENT);
       }
-      hold_tmp_ref(l(1));
-      return next(2);
-    case 2: { // add_to_page_cache_unique
+      hold_tmp_ref(l(ATSC_ENTRY));
+      return next(ATSCU_INSERT);
+    case ATSCU_INSERT: { // add_to_page_cache_unique
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const alias = swap_cache_find(l(1));
+      const alias = swap_cache_find(l(ATSC_ENTRY));
       if (alias != 0) {
         spin_unlock(gaddr(G_PCL), LK_PCL);
         stat(S_EEXIST_RACES);
-        trace(EV_ADD_EEXIST, l(0), l(1), alias);
-        drop_tmp_ref(l(1));
-        return call(P_SWAP_FREE, now(3), l(1), 0, 0, 0);
+        trace(EV_ADD_EEXIST, l(ATSC_PAGE), l(ATSC_ENTRY), alias);
+        drop_tmp_ref(l(ATSC_ENTRY));
+        return call(P_SWAP_FREE, now(ATSCU_EEXIST), l(ATSC_ENTRY), 0, 0, 0);
       }
-      add_page_flags(l(0));
-      swap_cache_insert(l(0), l(1));
-      drop_tmp_ref(l(1)); // the duplicate is now the cache's reference
+      add_page_flags(l(ATSC_PAGE));
+      swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
+      drop_tmp_ref(l(ATSC_ENTRY)); // the duplicate is now the cache's reference
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
-      return next(4);
+      trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
+      return next(ATSCU_LRU_ADD);
     }
-    case 3:
+    case ATSCU_EEXIST:
       return ret(EEXIST);
-    case 4:
+    case ATSCU_LRU_ADD:
       // lru_cache_add after pagecache_lock is dropped; it takes pagemap_lru_lock itself.
-      return call_now(P_LRU_CACHE_ADD, now(5), l(0), 0, 0, 0);
-    case 5:
+      return call_now(P_LRU_CACHE_ADD, now(ATSCU_DONE), l(ATSC_PAGE), 0, 0, 0);
+    case ATSCU_DONE:
       return ret(0);
   }
   return bad_pc();
@@ -417,29 +466,43 @@ function add_to_swap_cache_unique(pc: i32): i32 {
  *  clears it again before anyone can lock the page. 2.4.0's add_to_page_cache_locked puts the
  *  page on the LRU inside the same pagecache_lock hold (pre9's is not in Hugh Dickins' patch:
  *  2.4.0's is kept). */
+// Sections: the insert under PCL, back from lru_cache_add.
+const ATSCN_INSERT: i32 = 0;
+const ATSCN_DONE: i32 = 1;
 function add_to_swap_cache_unchecked(pc: i32): i32 {
   switch (pc) {
-    case 0:
+    case ATSCN_INSERT:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      if (page_test(l(0), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(0), l(1));
-      swap_cache_insert(l(0), l(1));
+      if (page_test(l(ATSC_PAGE), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(ATSC_PAGE), l(ATSC_ENTRY));
+      swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      trace(EV_ADD, l(0), l(1), cached_pages(l(1)));
+      trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
       // Deviation (docs/faithfulness.md): 2.4.0's add_to_page_cache_locked calls lru_cache_add
       // inside this pagecache_lock hold (PCL -> pagemap_lru_lock, as its reclaim_page nests
       // them). The model's reclaim is 2.4.16's, which nests pagemap_lru_lock -> PCL, so the
       // page goes on the LRU just after PCL is dropped: nesting it inside would be an ABBA
       // deadlock no release had. Lost: a lookup may find the page before it is listed, and
       // an unlisted page is only invisible to reclaim for that step.
-      return call_now(P_LRU_CACHE_ADD, now(1), l(0), 0, 0, 0);
-    case 1:
+      return call_now(P_LRU_CACHE_ADD, now(ATSCN_DONE), l(ATSC_PAGE), 0, 0, 0);
+    case ATSCN_DONE:
       return ret(0);
   }
   return bad_pc();
 }
 
 // ---- swapin_readahead -------------------------------------------------------------------
-// l0 = entry, l6 = first entry of the window, l7 = slots counted, l8 = next slot index.
+// Locals: the argument (entry), the first entry of the window, the slots counted, the next
+// slot index. Sections: valid_swaphandles, back from it, back from read_swap_cache_async, back
+// from swap_free of a slot read (F_READAHEAD_REFS), back from swap_free of a slot not read.
+const SRA_ENTRY: i32 = 0;
+const SRA_FIRST: i32 = 6;
+const SRA_COUNT: i32 = 7;
+const SRA_SLOT: i32 = 8;
+const SRA_HANDLES: i32 = 0;
+const SRA_COUNTED: i32 = 1;
+const SRA_READ: i32 = 2;
+const SRA_FREED: i32 = 3;
+const SRA_REST_FREED: i32 = 4;
 
 /** pager_daemon.swap_cluster (2.4.0 mm/swap.c): with page_cluster, the readahead throttle. */
 const SWAP_CLUSTER: i32 = 8;
@@ -454,66 +517,66 @@ const SWAP_CLUSTER: i32 = 8;
  *    >= pager_daemon.swap_cluster << page_cluster ("don't block on I/O for read-ahead"). */
 export function swapin_readahead(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      // Sections 1, 3 and 4 run in their callee's return step. They only pick the next slot,
-      // except that with F_READAHEAD_THROTTLE the next slot's turn reads nr_async_pages: the
-      // callee's last section (swap_free's under SDL, valid_swaphandles' scan) touches nothing
-      // the disk's completions touch and vice versa, so a completion between the two commutes
-      // with that section and no interleaving is lost.
-      return call(P_VALID_SWAPHANDLES, now(1), l(0), 0, 0, 0);
-    case 1:
-      set_l(6, readahead_start(l(0)));
-      set_l(7, ret_val());
-      set_l(8, 0);
-      trace(EV_READAHEAD, l(0), l(6), l(7));
+    case SRA_HANDLES:
+      // SRA_COUNTED, SRA_FREED and SRA_REST_FREED run in their callee's return step. They
+      // only pick the next slot, except that with F_READAHEAD_THROTTLE the next slot's turn
+      // reads nr_async_pages: the callee's last section (swap_free's under SDL,
+      // valid_swaphandles' scan) touches nothing the disk's completions touch and vice versa,
+      // so a completion between the two commutes with that section and no interleaving is lost.
+      return call(P_VALID_SWAPHANDLES, now(SRA_COUNTED), l(SRA_ENTRY), 0, 0, 0);
+    case SRA_COUNTED:
+      set_l(SRA_FIRST, readahead_start(l(SRA_ENTRY)));
+      set_l(SRA_COUNT, ret_val());
+      set_l(SRA_SLOT, 0);
+      trace(EV_READAHEAD, l(SRA_ENTRY), l(SRA_FIRST), l(SRA_COUNT));
       return readahead_next();
-    case 2: { // back from read_swap_cache_async of slot l8
+    case SRA_READ: { // back from read_swap_cache_async of slot SRA_SLOT
       const page = ret_val();
       if (page != 0) {
         put_page(page);
         stat(S_READAHEAD);
       }
       if (has(F_READAHEAD_REFS)) { // 2.4.0: drop valid_swaphandles' ref once the slot is read
-        drop_tmp_ref(l(6) + l(8));
-        return call(P_SWAP_FREE, now(3), l(6) + l(8), 0, 0, 0);
+        drop_tmp_ref(l(SRA_FIRST) + l(SRA_SLOT));
+        return call(P_SWAP_FREE, now(SRA_FREED), l(SRA_FIRST) + l(SRA_SLOT), 0, 0, 0);
       }
       if (page == 0) {
-        trace(EV_READAHEAD_STOP, l(6) + l(8), 0, 0);
+        trace(EV_READAHEAD_STOP, l(SRA_FIRST) + l(SRA_SLOT), 0, 0);
         return ret(0);
       }
-      set_l(8, l(8) + 1);
+      set_l(SRA_SLOT, l(SRA_SLOT) + 1);
       return readahead_next();
     }
-    case 3:
-      set_l(8, l(8) + 1);
+    case SRA_FREED:
+      set_l(SRA_SLOT, l(SRA_SLOT) + 1);
       return readahead_next();
-    case 4: // back from swap_free of a slot not read
-      set_l(8, l(8) + 1);
+    case SRA_REST_FREED: // back from swap_free of a slot not read
+      set_l(SRA_SLOT, l(SRA_SLOT) + 1);
       return readahead_release_rest();
   }
   return bad_pc();
 }
 
-/** Reads slot l8 of the window, or returns when all are done. Entries of one area are
- *  consecutive integers, so slot i of the window is entry l6 + i. */
+/** Reads slot SRA_SLOT of the window, or returns when all are done. Entries of one area are
+ *  consecutive integers, so slot i of the window is entry SRA_FIRST + i. */
 function readahead_next(): i32 {
-  if (l(8) >= l(7)) return ret(0);
+  if (l(SRA_SLOT) >= l(SRA_COUNT)) return ret(0);
   if (has(F_READAHEAD_THROTTLE)) {
     const limit = SWAP_CLUSTER << cfg(CFG_PAGE_CLUSTER);
     const inflight = gget(G_NR_ASYNC_PAGES);
     if (inflight >= limit) {
-      trace(EV_READAHEAD_THROTTLED, l(6) + l(8), inflight, limit);
+      trace(EV_READAHEAD_THROTTLED, l(SRA_FIRST) + l(SRA_SLOT), inflight, limit);
       return readahead_release_rest();
     }
   }
-  return call(P_READ_SWAP_CACHE_ASYNC, 2, l(6) + l(8), 0, 0, 0);
+  return call(P_READ_SWAP_CACHE_ASYNC, SRA_READ, l(SRA_FIRST) + l(SRA_SLOT), 0, 0, 0);
 }
 
 /** Early stop: with F_READAHEAD_REFS the refs of the slots not read are dropped too. */
 function readahead_release_rest(): i32 {
-  if (!has(F_READAHEAD_REFS) || l(8) >= l(7)) return ret(0);
-  drop_tmp_ref(l(6) + l(8));
-  return call(P_SWAP_FREE, now(4), l(6) + l(8), 0, 0, 0);
+  if (!has(F_READAHEAD_REFS) || l(SRA_SLOT) >= l(SRA_COUNT)) return ret(0);
+  drop_tmp_ref(l(SRA_FIRST) + l(SRA_SLOT));
+  return call(P_SWAP_FREE, now(SRA_REST_FREED), l(SRA_FIRST) + l(SRA_SLOT), 0, 0, 0);
 }
 
 // ---- delete_from_swap_cache, swap_writepage ---------------------------------------------
@@ -522,27 +585,33 @@ function readahead_release_rest(): i32 {
  *  ref (mm/swap_state.c delete_from_swap_cache, 2.4.16: the slot is freed after PCL is
  *  dropped). With F_FREE_UNDER_PCL it is 2.4.0's / 2.4.10-pre9's delete_from_swap_cache_nolock,
  *  whose __delete_from_swap_cache calls swap_free itself: PCL is held across swap_free (its
- *  unlocked check, SLL, SDL) and dropped only after it returns (section 2). */
+ *  unlocked check, SLL, SDL) and dropped only after it returns (DFSC_FREED_UNDER_PCL). */
+// Locals: the argument. Sections: the unhash under PCL, back from swap_free, back from
+// swap_free with PCL still held (F_FREE_UNDER_PCL).
+const DFSC_PAGE: i32 = 0;
+const DFSC_UNHASH: i32 = 0;
+const DFSC_FREED: i32 = 1;
+const DFSC_FREED_UNDER_PCL: i32 = 2;
 export function delete_from_swap_cache(pc: i32): i32 {
   switch (pc) {
-    case 0: {
+    case DFSC_UNHASH: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const page = l(0);
+      const page = l(DFSC_PAGE);
       const entry = page_index(page);
       if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
       page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
       swap_cache_remove(page);
       trace(EV_DELETE, page, entry, 0);
-      if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, 2, entry, 0, 0, 0);
+      if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, DFSC_FREED_UNDER_PCL, entry, 0, 0, 0);
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      return call(P_SWAP_FREE, 1, entry, 0, 0, 0);
+      return call(P_SWAP_FREE, DFSC_FREED, entry, 0, 0, 0);
     }
-    case 1:
-      put_page(l(0)); // the cache's reference
+    case DFSC_FREED:
+      put_page(l(DFSC_PAGE)); // the cache's reference
       return ret(0);
-    case 2: // back from swap_free, PCL still held
+    case DFSC_FREED_UNDER_PCL: // back from swap_free, PCL still held
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      put_page(l(0)); // the cache's reference
+      put_page(l(DFSC_PAGE)); // the cache's reference
       return ret(0);
   }
   return bad_pc();
@@ -553,33 +622,41 @@ export function delete_from_swap_cache(pc: i32): i32 {
  *  mm/swap_state.c swap_writepage: 2.4.0 writes at once; 2.4.10-pre9 (flag writepage-delete)
  *  first deletes a page nobody else uses from the cache, reading the counts with no lock;
  *  2.4.16 (flag remove-exclusive) asks remove_exclusive_swap_page, under the swap locks. */
+// Locals: the argument; its swap entry, for the trace. Sections: the start, back from
+// remove_exclusive_swap_page, back from delete_from_swap_cache, back from lru_cache_del.
+const SWP_PAGE: i32 = 0;
+const SWP_ENTRY: i32 = 6;
+const SWP_START: i32 = 0;
+const SWP_REMOVE_DONE: i32 = 1;
+const SWP_DELETED: i32 = 2;
+const SWP_LRU_DELETED: i32 = 3;
 export function swap_writepage(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      set_l(6, page_index(l(0))); // for the trace: removal clears page->index
-      if (has(F_REMOVE_EXCLUSIVE)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, l(0), 0, 0, 0);
-      if (has(F_WRITEPAGE_DELETE) && writepage_exclusive_nolock(l(0))) {
+    case SWP_START:
+      set_l(SWP_ENTRY, page_index(l(SWP_PAGE))); // for the trace: removal clears page->index
+      if (has(F_REMOVE_EXCLUSIVE)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, SWP_REMOVE_DONE, l(SWP_PAGE), 0, 0, 0);
+      if (has(F_WRITEPAGE_DELETE) && writepage_exclusive_nolock(l(SWP_PAGE))) {
         // delete_from_swap_cache_nolock: block_flushpage (no buffers) → lru_cache_del, which
         // takes pagemap_lru_lock (a scheduling point after the unlocked counts), then the
         // cache removal under pagecache_lock (delete_from_swap_cache's sections).
-        return call(P_LRU_CACHE_DEL, 3, l(0), 0, 0, 0);
+        return call(P_LRU_CACHE_DEL, SWP_LRU_DELETED, l(SWP_PAGE), 0, 0, 0);
       }
-      rw_swap_page(l(0), WRITE);
+      rw_swap_page(l(SWP_PAGE), WRITE);
       return ret(0);
-    case 1:
+    case SWP_REMOVE_DONE:
       if (ret_val() == 1) { // no one else uses the slot: freed, no need to write
-        trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 0);
-        unlock_page(l(0));
+        trace(EV_WRITE_NOT_NEEDED, l(SWP_PAGE), l(SWP_ENTRY), 0);
+        unlock_page(l(SWP_PAGE));
         return ret(0);
       }
-      rw_swap_page(l(0), WRITE);
+      rw_swap_page(l(SWP_PAGE), WRITE);
       return ret(0);
-    case 2:
-      unlock_page(l(0)); // deleted (2.4.10-pre9): UnlockPage, nothing written
+    case SWP_DELETED:
+      unlock_page(l(SWP_PAGE)); // deleted (2.4.10-pre9): UnlockPage, nothing written
       return ret(0);
-    case 3: // back from lru_cache_del (F_WRITEPAGE_DELETE)
-      trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 1);
-      return call(P_DELETE_FROM_SWAP_CACHE, 2, l(0), 0, 0, 0);
+    case SWP_LRU_DELETED: // back from lru_cache_del (F_WRITEPAGE_DELETE)
+      trace(EV_WRITE_NOT_NEEDED, l(SWP_PAGE), l(SWP_ENTRY), 1);
+      return call(P_DELETE_FROM_SWAP_CACHE, SWP_DELETED, l(SWP_PAGE), 0, 0, 0);
   }
   return bad_pc();
 }
