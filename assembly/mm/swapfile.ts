@@ -337,13 +337,21 @@ function got_page(a: i32, off: i32): i32 {
   return off;
 }
 
+// get_swap_page's locals: the area being tried, whether the walk wrapped to the list head,
+// the areas visited. Sections: swap_list_lock with the first area, then each area's sdev_lock.
+const GSP_AREA: i32 = 6;
+const GSP_WRAPPED: i32 = 7;
+const GSP_VISITED: i32 = 8;
+const GSP_LIST_LOCK: i32 = 0;
+const GSP_SCAN: i32 = 1;
+
 /** The area get_swap_page tries after p: the next of equal priority, else (once) back to the
  *  list head. l7 = wrapped. -1 = out of swap space. */
 function gsp_next_area(p: i32): i32 {
   const type = area_get(p, A_NEXT);
-  if (l(7) != 0) return type;
+  if (l(GSP_WRAPPED) != 0) return type;
   if (type < 0 || area_get(p, A_PRIO) != area_get(type, A_PRIO)) {
-    set_l(7, 1);
+    set_l(GSP_WRAPPED, 1);
     return gget(G_SWAP_LIST_HEAD);
   }
   return type;
@@ -353,8 +361,8 @@ function gsp_next_area(p: i32): i32 {
  *  l8 counts areas visited. */
 function gsp_writeok_area(type: i32): i32 {
   while (type >= 0) {
-    set_l(8, l(8) + 1);
-    if (l(8) > AREA_WALK_GUARD) return -1;
+    set_l(GSP_VISITED, l(GSP_VISITED) + 1);
+    if (l(GSP_VISITED) > AREA_WALK_GUARD) return -1;
     if ((area_get(type, A_FLAGS) & SWP_WRITEOK) == SWP_WRITEOK) return type;
     type = gsp_next_area(type);
   }
@@ -371,19 +379,19 @@ function gsp_out(entry: i32): i32 {
  *  SDL. l6 = area being tried, l7 = wrapped, l8 = areas visited. */
 export function get_swap_page(pc: i32): i32 {
   switch (pc) {
-    case 0: {
+    case GSP_LIST_LOCK: {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       const type = gget(G_SWAP_LIST_NEXT);
       if (type < 0 || gget(G_NR_SWAP_PAGES) <= 0) return gsp_out(0);
-      set_l(7, 0);
-      set_l(8, 0);
+      set_l(GSP_WRAPPED, 0);
+      set_l(GSP_VISITED, 0);
       const a = gsp_writeok_area(type);
       if (a < 0) return gsp_out(0);
-      set_l(6, a);
-      return next(1);
+      set_l(GSP_AREA, a);
+      return next(GSP_SCAN);
     }
-    case 1: {
-      const a = l(6);
+    case GSP_SCAN: {
+      const a = l(GSP_AREA);
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       const off = scan_swap_map(a);
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
@@ -396,8 +404,8 @@ export function get_swap_page(pc: i32): i32 {
       }
       const b = gsp_writeok_area(gsp_next_area(a));
       if (b < 0) return gsp_out(0);
-      set_l(6, b);
-      return next(1);
+      set_l(GSP_AREA, b);
+      return next(GSP_SCAN);
     }
   }
   return bad_pc();
@@ -435,9 +443,11 @@ export function swap_free(pc: i32): i32 {
 /** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
  *  count reaching SWAP_MAP_MAX stays there (sticky until swapoff). With F_UNLOCKED_DUP_CHECK
  *  the 2.4.0 / 2.4.10-pre9 form instead (swap_duplicate_unlocked_check). */
+// Locals: the argument. One section: the area's sdev_lock, taken first (re-run on BLOCK).
+const SD_ENTRY: i32 = 0;
 export function swap_duplicate(pc: i32): i32 {
   if (has(F_UNLOCKED_DUP_CHECK)) return swap_duplicate_unlocked_check(pc);
-  const entry = l(0);
+  const entry = l(SD_ENTRY);
   const a = swp_type(entry);
   if (a >= MAX_AREAS) {
     trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "swap_dup: Bad swap file entry"
@@ -477,11 +487,15 @@ export function swap_duplicate(pc: i32): i32 {
  *  set to SWAP_MAP_MAX. The map itself outlives the call here: swapoff freeing it under an
  *  unlocked reader is the swap-map lifetime issue, not modelled (A_MAX 0 makes stale entries
  *  fail instead). */
+// Locals: the argument. Sections: the unlocked checks, then the increment under sdev_lock.
+const SDU_ENTRY: i32 = 0;
+const SDU_CHECK: i32 = 0;
+const SDU_INCREMENT: i32 = 1;
 function swap_duplicate_unlocked_check(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(SDU_ENTRY);
   const a = swp_type(entry);
   switch (pc) {
-    case 0: {
+    case SDU_CHECK: {
       if (a >= MAX_AREAS) {
         trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "Bad swap file entry"
         return ret(0);
@@ -496,9 +510,9 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
         return ret(0);
       }
       trace(EV_SWAP_DUP_CHECKED, entry, count, 0);
-      return next(1);
+      return next(SDU_INCREMENT);
     }
-    case 1: {
+    case SDU_INCREMENT: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       map_read(entry); // no look at max again: the map of section 0's test
       const slot = slot_of(entry);
@@ -537,11 +551,20 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
  *    stands for both because no running path ever makes a slot BAD or un-BAD, so the BAD
  *    test gives the same answer on either load. The BKL keeps swapoff and swapon (the
  *    writers of max) out while the scan does not sleep. */
+// Locals: the argument; for the unlocked scan the next slot offset, the slots left in the
+// window and the slots counted. Sections: the start (the whole scan under SDL), then one per
+// slot of the unlocked scan.
+const VS_ENTRY: i32 = 0;
+const VS_OFFSET: i32 = 6;
+const VS_LEFT: i32 = 7;
+const VS_COUNTED: i32 = 8;
+const VS_START: i32 = 0;
+const VS_SLOT: i32 = 1;
 export function valid_swaphandles(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(VS_ENTRY);
   const a = swp_type(entry);
   switch (pc) {
-    case 0: {
+    case VS_START: {
       const cluster = cfg(CFG_PAGE_CLUSTER);
       if (a >= MAX_AREAS) return ret(0);
       if (cluster == 0 && has(F_READAHEAD_SKIP_HEADER)) return ret(0); // no readahead
@@ -561,12 +584,12 @@ export function valid_swaphandles(pc: i32): i32 {
         spin_unlock(area_addr(a, A_SDL), LK_SDL);
         return valid_handles_done(n);
       }
-      set_l(6, toff);
-      set_l(7, i);
-      set_l(8, 0);
+      set_l(VS_OFFSET, toff);
+      set_l(VS_LEFT, i);
+      set_l(VS_COUNTED, 0);
       return valid_handles_unlocked();
     }
-    case 1:
+    case VS_SLOT:
       return valid_handles_unlocked();
   }
   return bad_pc();
@@ -579,7 +602,7 @@ export function valid_swaphandles(pc: i32): i32 {
  *  the lock, and the model makes it atomic. */
 function handle_slot(a: i32, off: i32): bool {
   if (off >= area_get(a, A_MAX)) return false; // don't read-ahead past the end of the area
-  map_read(l(0)); // named by the entry the scan is for (its window's slot may be the header)
+  map_read(l(VS_ENTRY)); // named by the entry the scan is for (its window's slot may be the header)
   const slot = (a << slotsShift) + off;
   const count = swap_count(slot);
   if (count == 0 || count == SWAP_MAP_BAD) return false; // don't read in free or bad pages
@@ -592,18 +615,18 @@ function handle_slot(a: i32, off: i32): bool {
 
 /** 2.4.10-pre9's unlocked scan: reads slot l6, then ends the section (or returns). */
 function valid_handles_unlocked(): i32 {
-  const a = swp_type(l(0));
-  if (l(7) > 0 && handle_slot(a, l(6))) {
-    set_l(6, l(6) + 1);
-    set_l(7, l(7) - 1);
-    set_l(8, l(8) + 1);
-    if (l(7) > 0) return next(1);
+  const a = swp_type(l(VS_ENTRY));
+  if (l(VS_LEFT) > 0 && handle_slot(a, l(VS_OFFSET))) {
+    set_l(VS_OFFSET, l(VS_OFFSET) + 1);
+    set_l(VS_LEFT, l(VS_LEFT) - 1);
+    set_l(VS_COUNTED, l(VS_COUNTED) + 1);
+    if (l(VS_LEFT) > 0) return next(VS_SLOT);
   }
-  return valid_handles_done(l(8));
+  return valid_handles_done(l(VS_COUNTED));
 }
 
 function valid_handles_done(n: i32): i32 {
-  trace(EV_VALID_HANDLES, readahead_start(l(0)), n, has(F_READAHEAD_REFS) ? 1 : 0);
+  trace(EV_VALID_HANDLES, readahead_start(l(VS_ENTRY)), n, has(F_READAHEAD_REFS) ? 1 : 0);
   return ret(n);
 }
 
@@ -611,29 +634,38 @@ function valid_handles_done(n: i32): i32 {
 
 /** remove_exclusive_swap_page(page), page locked → 1 removed, 0 not. The caller's ref and the
  *  cache's must be the only page refs and the cache the slot's only user. l6 = entry. */
+// Locals: the argument, its swap entry. Sections: the page's check, swap_list_lock,
+// sdev_lock, pagecache_lock for the recheck, then back from swap_free.
+const RES_PAGE: i32 = 0;
+const RES_ENTRY: i32 = 6;
+const RES_CHECK: i32 = 0;
+const RES_LIST_LOCK: i32 = 1;
+const RES_DEVICE_LOCK: i32 = 2;
+const RES_CACHE_LOCK: i32 = 3;
+const RES_FREED: i32 = 4;
 export function remove_exclusive_swap_page(pc: i32): i32 {
-  const page = l(0);
+  const page = l(RES_PAGE);
   switch (pc) {
-    case 0: {
+    case RES_CHECK: {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 2);
       if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return ret(0); // 2: us + cache
       const entry = page_index(page);
-      set_l(6, entry);
+      set_l(RES_ENTRY, entry);
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
+      return next(RES_LIST_LOCK);
     }
-    case 1:
-      if (!swap_info_lock_list(l(6))) return BLOCK;
-      return next(2);
-    case 2:
-      if (!swap_info_lock_device(l(6))) return BLOCK;
+    case RES_LIST_LOCK:
+      if (!swap_info_lock_list(l(RES_ENTRY))) return BLOCK;
+      return next(RES_DEVICE_LOCK);
+    case RES_DEVICE_LOCK:
+      if (!swap_info_lock_device(l(RES_ENTRY))) return BLOCK;
       // Is the only swap cache user the cache itself?
-      map_read(l(6));
-      if (swap_count(slot_of(l(6))) == 1) return next(3);
-      swap_info_put(l(6));
-      trace(EV_REMOVE_EXCLUSIVE, page, l(6), 0);
+      map_read(l(RES_ENTRY));
+      if (swap_count(slot_of(l(RES_ENTRY))) == 1) return next(RES_CACHE_LOCK);
+      swap_info_put(l(RES_ENTRY));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(RES_ENTRY), 0);
       return ret(0);
-    case 3: {
+    case RES_CACHE_LOCK: {
       // Recheck the page count with the pagecache lock held.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       const removed = page_count(page) == 2;
@@ -642,12 +674,12 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
         page_set(page, PG_DIRTY);
       }
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      swap_info_put(l(6));
-      trace(EV_REMOVE_EXCLUSIVE, page, l(6), removed ? 1 : 0);
+      swap_info_put(l(RES_ENTRY));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(RES_ENTRY), removed ? 1 : 0);
       if (!removed) return ret(0);
-      return call(P_SWAP_FREE, 4, l(6), 0, 0, 0);
+      return call(P_SWAP_FREE, RES_FREED, l(RES_ENTRY), 0, 0, 0);
     }
-    case 4:
+    case RES_FREED:
       put_page(page); // the swap cache's reference
       return ret(1);
   }
@@ -657,10 +689,18 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
 /** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
  *  not reserved, or count 2 in the swap cache with exclusive_swap_page (swap_map == 1 under
  *  SLL+SDL, page count 2 under PCL; with F_EXCLUSIVE_NOLOCK read unlocked). l6 = entry. */
+// Locals: the argument, its swap entry. Sections: the page's check, swap_list_lock,
+// sdev_lock, then pagecache_lock for the page count.
+const CS_PAGE: i32 = 0;
+const CS_ENTRY: i32 = 6;
+const CS_CHECK: i32 = 0;
+const CS_LIST_LOCK: i32 = 1;
+const CS_DEVICE_LOCK: i32 = 2;
+const CS_CACHE_LOCK: i32 = 3;
 export function can_share_swap_page(pc: i32): i32 {
-  const page = l(0);
+  const page = l(CS_PAGE);
   switch (pc) {
-    case 0: {
+    case CS_CHECK: {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 3);
       const count = page_count(page);
       if (count == 1) return can_share_done(page_test(page, PG_RESERVED) ? 0 : 1);
@@ -668,24 +708,24 @@ export function can_share_swap_page(pc: i32): i32 {
       // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
       // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
       if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_swap_page_nolock(page) ? 1 : 0);
-      set_l(6, page_index(page));
-      if (!swap_info_check(l(6))) return can_share_done(0);
-      return next(1);
+      set_l(CS_ENTRY, page_index(page));
+      if (!swap_info_check(l(CS_ENTRY))) return can_share_done(0);
+      return next(CS_LIST_LOCK);
     }
-    case 1:
-      if (!swap_info_lock_list(l(6))) return BLOCK;
-      return next(2);
-    case 2:
-      if (!swap_info_lock_device(l(6))) return BLOCK;
-      map_read(l(6));
-      if (swap_count(slot_of(l(6))) == 1) return next(3);
-      swap_info_put(l(6));
+    case CS_LIST_LOCK:
+      if (!swap_info_lock_list(l(CS_ENTRY))) return BLOCK;
+      return next(CS_DEVICE_LOCK);
+    case CS_DEVICE_LOCK:
+      if (!swap_info_lock_device(l(CS_ENTRY))) return BLOCK;
+      map_read(l(CS_ENTRY));
+      if (swap_count(slot_of(l(CS_ENTRY))) == 1) return next(CS_CACHE_LOCK);
+      swap_info_put(l(CS_ENTRY));
       return can_share_done(0);
-    case 3: {
+    case CS_CACHE_LOCK: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       const exclusive = page_count(page) == 2;
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      swap_info_put(l(6));
+      swap_info_put(l(CS_ENTRY));
       return can_share_done(exclusive ? 1 : 0);
     }
   }
@@ -693,7 +733,7 @@ export function can_share_swap_page(pc: i32): i32 {
 }
 
 function can_share_done(r: i32): i32 {
-  trace(EV_CAN_SHARE, l(0), r, page_count(l(0)));
+  trace(EV_CAN_SHARE, l(CS_PAGE), r, page_count(l(CS_PAGE)));
   return ret(r);
 }
 
