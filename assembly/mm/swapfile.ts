@@ -742,48 +742,59 @@ function can_share_done(r: i32): i32 {
 /** free_swap_and_cache(entry) → 0: drop a swap pte's reference; when only the cache is left,
  *  trylock its page and delete it if nobody else holds it (or swap is full). Never sleeps.
  *  l7 = the cache page. */
+// Locals: the argument, the cache page. Sections: the entry's check, swap_list_lock,
+// sdev_lock, pagecache_lock for find_trylock_page, the page's get, then back from
+// delete_from_swap_cache.
+const FSC_ENTRY: i32 = 0;
+const FSC_PAGE: i32 = 7;
+const FSC_CHECK: i32 = 0;
+const FSC_LIST_LOCK: i32 = 1;
+const FSC_DEVICE_LOCK: i32 = 2;
+const FSC_CACHE_LOCK: i32 = 3;
+const FSC_GET_PAGE: i32 = 4;
+const FSC_DELETED: i32 = 5;
 export function free_swap_and_cache(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(FSC_ENTRY);
   switch (pc) {
-    case 0:
+    case FSC_CHECK:
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
-    case 1:
+      return next(FSC_LIST_LOCK);
+    case FSC_LIST_LOCK:
       if (!swap_info_lock_list(entry)) return BLOCK;
-      return next(2);
-    case 2: {
+      return next(FSC_DEVICE_LOCK);
+    case FSC_DEVICE_LOCK: {
       if (!swap_info_lock_device(entry)) return BLOCK;
       const count = swap_entry_free(entry);
       trace(EV_FREE_SWAP, entry, count, 0);
-      if (count == 1) return next(3); // find_trylock_page, SLL and SDL still held
+      if (count == 1) return next(FSC_CACHE_LOCK); // find_trylock_page, SLL and SDL still held
       swap_info_put(entry);
       return ret(0);
     }
-    case 3: {
+    case FSC_CACHE_LOCK: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       let page = swap_cache_find(entry);
       if (page != 0 && !trylock_page(page)) page = 0;
       spin_unlock(gaddr(G_PCL), LK_PCL);
       swap_info_put(entry);
       if (page == 0) return ret(0);
-      set_l(7, page);
-      return next(4);
+      set_l(FSC_PAGE, page);
+      return next(FSC_GET_PAGE);
     }
-    case 4: {
+    case FSC_GET_PAGE: {
       // The page lock keeps it in the cache, so the cache's ref keeps it alive until this get.
-      const page = l(7);
+      const page = l(FSC_PAGE);
       get_page(page);
       // Only cache user (+us), or swap space full? Free it!
       if (page_count(page) == 2 || vm_swap_full()) {
         trace(EV_FREE_SWAP_DELETE, page, entry, page_count(page));
-        return call(P_DELETE_FROM_SWAP_CACHE, 5, page, 0, 0, 0);
+        return call(P_DELETE_FROM_SWAP_CACHE, FSC_DELETED, page, 0, 0, 0);
       }
       unlock_page(page);
       put_page(page);
       return ret(0);
     }
-    case 5: {
-      const page = l(7);
+    case FSC_DELETED: {
+      const page = l(FSC_PAGE);
       page_set(page, PG_DIRTY);
       unlock_page(page);
       put_page(page);
@@ -799,21 +810,25 @@ export function free_swap_and_cache(pc: i32): i32 {
  *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock (2.4.0
  *  !is_page_shared, pre9 exclusive_swap_page: page count 2 and slot count 1 either way, read
  *  unlocked) and the page goes through delete_from_swap_cache_nolock. */
+// Locals: the argument. Sections: the trylock and test, then back from the removal.
+const FPSC_PAGE: i32 = 0;
+const FPSC_TRY: i32 = 0;
+const FPSC_REMOVED: i32 = 1;
 export function free_page_and_swap_cache(pc: i32): i32 {
-  const page = l(0);
+  const page = l(FPSC_PAGE);
   switch (pc) {
-    case 0:
+    case FPSC_TRY:
       if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
-        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, page, 0, 0, 0);
+        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
         if (exclusive_swap_page_nolock(page)) {
           trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
-          return call(P_DELETE_FROM_SWAP_CACHE, 1, page, 0, 0, 0);
+          return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
         }
         unlock_page(page);
       }
       put_page(page);
       return ret(0);
-    case 1:
+    case FPSC_REMOVED:
       unlock_page(page);
       put_page(page);
       return ret(0);
@@ -826,17 +841,28 @@ export function free_page_and_swap_cache(pc: i32): i32 {
 /** sys_swapoff(area) → 0, -ENOMEM, -EINVAL. BKL + SLL: unlink the area and make it not
  *  allocatable; try_to_unuse without the BKL; on failure put it back as WRITEOK (its freed
  *  slots become allocatable again), else retire its map. l6 = try_to_unuse's result. */
+// Locals: the argument, try_to_unuse's result. Sections: the BKL, swap_list_lock to unlink
+// the area, back from try_to_unuse, swap_list_lock to put it back, swap_list_lock to retire
+// it, then its sdev_lock.
+const SO_AREA: i32 = 0;
+const SO_ERR: i32 = 6;
+const SO_BKL: i32 = 0;
+const SO_UNLINK: i32 = 1;
+const SO_UNUSED: i32 = 2;
+const SO_RELINK: i32 = 3;
+const SO_LIST_LOCK: i32 = 4;
+const SO_RETIRE: i32 = 5;
 export function sys_swapoff(pc: i32): i32 {
-  const a = l(0);
+  const a = l(SO_AREA);
   switch (pc) {
-    case 0:
+    case SO_BKL:
       if (a < 0 || a >= nAreaSlots) {
         trace(EV_SWAPOFF_EINVAL, a, 0, 0);
         return ret(EINVAL);
       }
       if (!lock_kernel()) return BLOCK;
-      return next(1);
-    case 1: {
+      return next(SO_UNLINK);
+    case SO_UNLINK: {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       let prev = -1;
       let type = gget(G_SWAP_LIST_HEAD);
@@ -865,13 +891,13 @@ export function sys_swapoff(pc: i32): i32 {
       // while it sleeps, and by pre9's per-entry yield); 2.4.16 drops it around the call.
       if (!has(F_SWAPOFF_BKL)) unlock_kernel();
       trace(EV_SWAPOFF, a, area_get(a, A_INUSE), 0);
-      return call(P_TRY_TO_UNUSE, 2, a, 0, 0, 0);
+      return call(P_TRY_TO_UNUSE, SO_UNUSED, a, 0, 0, 0);
     }
-    case 2:
+    case SO_UNUSED:
       if (!has(F_SWAPOFF_BKL) && !lock_kernel()) return BLOCK;
-      set_l(6, ret_val());
-      return next(l(6) != 0 ? 3 : 4);
-    case 3: {
+      set_l(SO_ERR, ret_val());
+      return next(l(SO_ERR) != 0 ? SO_RELINK : SO_LIST_LOCK);
+    case SO_RELINK: {
       // Re-insert the swap space back into swap_list.
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       swap_list_link(a);
@@ -882,13 +908,13 @@ export function sys_swapoff(pc: i32): i32 {
       spin_unlock(gaddr(G_SLL), LK_SLL);
       unlock_kernel();
       stat(S_SWAPOFF_ENOMEM);
-      trace(EV_SWAPOFF_FAILED, a, l(6), 0);
-      return ret(l(6));
+      trace(EV_SWAPOFF_FAILED, a, l(SO_ERR), 0);
+      return ret(l(SO_ERR));
     }
-    case 4:
+    case SO_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(5);
-    case 5:
+      return next(SO_RETIRE);
+    case SO_RETIRE:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // The map is freed here (2.4.16: p->swap_map = NULL, flags 0 and max 0 under SLL + SDL,
       // vfree after the unlock). 2.4.0 and pre9 retire it under the BKL only, without SLL and
