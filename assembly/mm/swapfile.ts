@@ -337,13 +337,21 @@ function got_page(a: i32, off: i32): i32 {
   return off;
 }
 
+// get_swap_page's locals: the area being tried, whether the walk wrapped to the list head,
+// the areas visited. Sections: swap_list_lock with the first area, then each area's sdev_lock.
+const GSP_AREA: i32 = 6;
+const GSP_WRAPPED: i32 = 7;
+const GSP_VISITED: i32 = 8;
+const GSP_LIST_LOCK: i32 = 0;
+const GSP_SCAN: i32 = 1;
+
 /** The area get_swap_page tries after p: the next of equal priority, else (once) back to the
  *  list head. l7 = wrapped. -1 = out of swap space. */
 function gsp_next_area(p: i32): i32 {
   const type = area_get(p, A_NEXT);
-  if (l(7) != 0) return type;
+  if (l(GSP_WRAPPED) != 0) return type;
   if (type < 0 || area_get(p, A_PRIO) != area_get(type, A_PRIO)) {
-    set_l(7, 1);
+    set_l(GSP_WRAPPED, 1);
     return gget(G_SWAP_LIST_HEAD);
   }
   return type;
@@ -353,8 +361,8 @@ function gsp_next_area(p: i32): i32 {
  *  l8 counts areas visited. */
 function gsp_writeok_area(type: i32): i32 {
   while (type >= 0) {
-    set_l(8, l(8) + 1);
-    if (l(8) > AREA_WALK_GUARD) return -1;
+    set_l(GSP_VISITED, l(GSP_VISITED) + 1);
+    if (l(GSP_VISITED) > AREA_WALK_GUARD) return -1;
     if ((area_get(type, A_FLAGS) & SWP_WRITEOK) == SWP_WRITEOK) return type;
     type = gsp_next_area(type);
   }
@@ -371,19 +379,19 @@ function gsp_out(entry: i32): i32 {
  *  SDL. l6 = area being tried, l7 = wrapped, l8 = areas visited. */
 export function get_swap_page(pc: i32): i32 {
   switch (pc) {
-    case 0: {
+    case GSP_LIST_LOCK: {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       const type = gget(G_SWAP_LIST_NEXT);
       if (type < 0 || gget(G_NR_SWAP_PAGES) <= 0) return gsp_out(0);
-      set_l(7, 0);
-      set_l(8, 0);
+      set_l(GSP_WRAPPED, 0);
+      set_l(GSP_VISITED, 0);
       const a = gsp_writeok_area(type);
       if (a < 0) return gsp_out(0);
-      set_l(6, a);
-      return next(1);
+      set_l(GSP_AREA, a);
+      return next(GSP_SCAN);
     }
-    case 1: {
-      const a = l(6);
+    case GSP_SCAN: {
+      const a = l(GSP_AREA);
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       const off = scan_swap_map(a);
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
@@ -396,8 +404,8 @@ export function get_swap_page(pc: i32): i32 {
       }
       const b = gsp_writeok_area(gsp_next_area(a));
       if (b < 0) return gsp_out(0);
-      set_l(6, b);
-      return next(1);
+      set_l(GSP_AREA, b);
+      return next(GSP_SCAN);
     }
   }
   return bad_pc();
@@ -435,9 +443,11 @@ export function swap_free(pc: i32): i32 {
 /** swap_duplicate(entry) → 1, or 0 on a free, BAD or out-of-range slot. Under SDL only; a
  *  count reaching SWAP_MAP_MAX stays there (sticky until swapoff). With F_UNLOCKED_DUP_CHECK
  *  the 2.4.0 / 2.4.10-pre9 form instead (swap_duplicate_unlocked_check). */
+// Locals: the argument. One section: the area's sdev_lock, taken first (re-run on BLOCK).
+const SD_ENTRY: i32 = 0;
 export function swap_duplicate(pc: i32): i32 {
   if (has(F_UNLOCKED_DUP_CHECK)) return swap_duplicate_unlocked_check(pc);
-  const entry = l(0);
+  const entry = l(SD_ENTRY);
   const a = swp_type(entry);
   if (a >= MAX_AREAS) {
     trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "swap_dup: Bad swap file entry"
@@ -477,11 +487,15 @@ export function swap_duplicate(pc: i32): i32 {
  *  set to SWAP_MAP_MAX. The map itself outlives the call here: swapoff freeing it under an
  *  unlocked reader is the swap-map lifetime issue, not modelled (A_MAX 0 makes stale entries
  *  fail instead). */
+// Locals: the argument. Sections: the unlocked checks, then the increment under sdev_lock.
+const SDU_ENTRY: i32 = 0;
+const SDU_CHECK: i32 = 0;
+const SDU_INCREMENT: i32 = 1;
 function swap_duplicate_unlocked_check(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(SDU_ENTRY);
   const a = swp_type(entry);
   switch (pc) {
-    case 0: {
+    case SDU_CHECK: {
       if (a >= MAX_AREAS) {
         trace(EV_BAD_ENTRY, entry, BAD_FILE, 0); // "Bad swap file entry"
         return ret(0);
@@ -496,9 +510,9 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
         return ret(0);
       }
       trace(EV_SWAP_DUP_CHECKED, entry, count, 0);
-      return next(1);
+      return next(SDU_INCREMENT);
     }
-    case 1: {
+    case SDU_INCREMENT: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       map_read(entry); // no look at max again: the map of section 0's test
       const slot = slot_of(entry);
@@ -537,11 +551,20 @@ function swap_duplicate_unlocked_check(pc: i32): i32 {
  *    stands for both because no running path ever makes a slot BAD or un-BAD, so the BAD
  *    test gives the same answer on either load. The BKL keeps swapoff and swapon (the
  *    writers of max) out while the scan does not sleep. */
+// Locals: the argument; for the unlocked scan the next slot offset, the slots left in the
+// window and the slots counted. Sections: the start (the whole scan under SDL), then one per
+// slot of the unlocked scan.
+const VS_ENTRY: i32 = 0;
+const VS_OFFSET: i32 = 6;
+const VS_LEFT: i32 = 7;
+const VS_COUNTED: i32 = 8;
+const VS_START: i32 = 0;
+const VS_SLOT: i32 = 1;
 export function valid_swaphandles(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(VS_ENTRY);
   const a = swp_type(entry);
   switch (pc) {
-    case 0: {
+    case VS_START: {
       const cluster = cfg(CFG_PAGE_CLUSTER);
       if (a >= MAX_AREAS) return ret(0);
       if (cluster == 0 && has(F_READAHEAD_SKIP_HEADER)) return ret(0); // no readahead
@@ -561,12 +584,12 @@ export function valid_swaphandles(pc: i32): i32 {
         spin_unlock(area_addr(a, A_SDL), LK_SDL);
         return valid_handles_done(n);
       }
-      set_l(6, toff);
-      set_l(7, i);
-      set_l(8, 0);
+      set_l(VS_OFFSET, toff);
+      set_l(VS_LEFT, i);
+      set_l(VS_COUNTED, 0);
       return valid_handles_unlocked();
     }
-    case 1:
+    case VS_SLOT:
       return valid_handles_unlocked();
   }
   return bad_pc();
@@ -579,7 +602,7 @@ export function valid_swaphandles(pc: i32): i32 {
  *  the lock, and the model makes it atomic. */
 function handle_slot(a: i32, off: i32): bool {
   if (off >= area_get(a, A_MAX)) return false; // don't read-ahead past the end of the area
-  map_read(l(0)); // named by the entry the scan is for (its window's slot may be the header)
+  map_read(l(VS_ENTRY)); // named by the entry the scan is for (its window's slot may be the header)
   const slot = (a << slotsShift) + off;
   const count = swap_count(slot);
   if (count == 0 || count == SWAP_MAP_BAD) return false; // don't read in free or bad pages
@@ -592,18 +615,18 @@ function handle_slot(a: i32, off: i32): bool {
 
 /** 2.4.10-pre9's unlocked scan: reads slot l6, then ends the section (or returns). */
 function valid_handles_unlocked(): i32 {
-  const a = swp_type(l(0));
-  if (l(7) > 0 && handle_slot(a, l(6))) {
-    set_l(6, l(6) + 1);
-    set_l(7, l(7) - 1);
-    set_l(8, l(8) + 1);
-    if (l(7) > 0) return next(1);
+  const a = swp_type(l(VS_ENTRY));
+  if (l(VS_LEFT) > 0 && handle_slot(a, l(VS_OFFSET))) {
+    set_l(VS_OFFSET, l(VS_OFFSET) + 1);
+    set_l(VS_LEFT, l(VS_LEFT) - 1);
+    set_l(VS_COUNTED, l(VS_COUNTED) + 1);
+    if (l(VS_LEFT) > 0) return next(VS_SLOT);
   }
-  return valid_handles_done(l(8));
+  return valid_handles_done(l(VS_COUNTED));
 }
 
 function valid_handles_done(n: i32): i32 {
-  trace(EV_VALID_HANDLES, readahead_start(l(0)), n, has(F_READAHEAD_REFS) ? 1 : 0);
+  trace(EV_VALID_HANDLES, readahead_start(l(VS_ENTRY)), n, has(F_READAHEAD_REFS) ? 1 : 0);
   return ret(n);
 }
 
@@ -611,29 +634,38 @@ function valid_handles_done(n: i32): i32 {
 
 /** remove_exclusive_swap_page(page), page locked → 1 removed, 0 not. The caller's ref and the
  *  cache's must be the only page refs and the cache the slot's only user. l6 = entry. */
+// Locals: the argument, its swap entry. Sections: the page's check, swap_list_lock,
+// sdev_lock, pagecache_lock for the recheck, then back from swap_free.
+const RES_PAGE: i32 = 0;
+const RES_ENTRY: i32 = 6;
+const RES_CHECK: i32 = 0;
+const RES_LIST_LOCK: i32 = 1;
+const RES_DEVICE_LOCK: i32 = 2;
+const RES_CACHE_LOCK: i32 = 3;
+const RES_FREED: i32 = 4;
 export function remove_exclusive_swap_page(pc: i32): i32 {
-  const page = l(0);
+  const page = l(RES_PAGE);
   switch (pc) {
-    case 0: {
+    case RES_CHECK: {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 2);
       if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return ret(0); // 2: us + cache
       const entry = page_index(page);
-      set_l(6, entry);
+      set_l(RES_ENTRY, entry);
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
+      return next(RES_LIST_LOCK);
     }
-    case 1:
-      if (!swap_info_lock_list(l(6))) return BLOCK;
-      return next(2);
-    case 2:
-      if (!swap_info_lock_device(l(6))) return BLOCK;
+    case RES_LIST_LOCK:
+      if (!swap_info_lock_list(l(RES_ENTRY))) return BLOCK;
+      return next(RES_DEVICE_LOCK);
+    case RES_DEVICE_LOCK:
+      if (!swap_info_lock_device(l(RES_ENTRY))) return BLOCK;
       // Is the only swap cache user the cache itself?
-      map_read(l(6));
-      if (swap_count(slot_of(l(6))) == 1) return next(3);
-      swap_info_put(l(6));
-      trace(EV_REMOVE_EXCLUSIVE, page, l(6), 0);
+      map_read(l(RES_ENTRY));
+      if (swap_count(slot_of(l(RES_ENTRY))) == 1) return next(RES_CACHE_LOCK);
+      swap_info_put(l(RES_ENTRY));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(RES_ENTRY), 0);
       return ret(0);
-    case 3: {
+    case RES_CACHE_LOCK: {
       // Recheck the page count with the pagecache lock held.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       const removed = page_count(page) == 2;
@@ -642,12 +674,12 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
         page_set(page, PG_DIRTY);
       }
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      swap_info_put(l(6));
-      trace(EV_REMOVE_EXCLUSIVE, page, l(6), removed ? 1 : 0);
+      swap_info_put(l(RES_ENTRY));
+      trace(EV_REMOVE_EXCLUSIVE, page, l(RES_ENTRY), removed ? 1 : 0);
       if (!removed) return ret(0);
-      return call(P_SWAP_FREE, 4, l(6), 0, 0, 0);
+      return call(P_SWAP_FREE, RES_FREED, l(RES_ENTRY), 0, 0, 0);
     }
-    case 4:
+    case RES_FREED:
       put_page(page); // the swap cache's reference
       return ret(1);
   }
@@ -657,10 +689,18 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
 /** can_share_swap_page(page), page locked → 1 when the caller is its only user: count 1 and
  *  not reserved, or count 2 in the swap cache with exclusive_swap_page (swap_map == 1 under
  *  SLL+SDL, page count 2 under PCL; with F_EXCLUSIVE_NOLOCK read unlocked). l6 = entry. */
+// Locals: the argument, its swap entry. Sections: the page's check, swap_list_lock,
+// sdev_lock, then pagecache_lock for the page count.
+const CS_PAGE: i32 = 0;
+const CS_ENTRY: i32 = 6;
+const CS_CHECK: i32 = 0;
+const CS_LIST_LOCK: i32 = 1;
+const CS_DEVICE_LOCK: i32 = 2;
+const CS_CACHE_LOCK: i32 = 3;
 export function can_share_swap_page(pc: i32): i32 {
-  const page = l(0);
+  const page = l(CS_PAGE);
   switch (pc) {
-    case 0: {
+    case CS_CHECK: {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 3);
       const count = page_count(page);
       if (count == 1) return can_share_done(page_test(page, PG_RESERVED) ? 0 : 1);
@@ -668,24 +708,24 @@ export function can_share_swap_page(pc: i32): i32 {
       // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
       // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
       if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_swap_page_nolock(page) ? 1 : 0);
-      set_l(6, page_index(page));
-      if (!swap_info_check(l(6))) return can_share_done(0);
-      return next(1);
+      set_l(CS_ENTRY, page_index(page));
+      if (!swap_info_check(l(CS_ENTRY))) return can_share_done(0);
+      return next(CS_LIST_LOCK);
     }
-    case 1:
-      if (!swap_info_lock_list(l(6))) return BLOCK;
-      return next(2);
-    case 2:
-      if (!swap_info_lock_device(l(6))) return BLOCK;
-      map_read(l(6));
-      if (swap_count(slot_of(l(6))) == 1) return next(3);
-      swap_info_put(l(6));
+    case CS_LIST_LOCK:
+      if (!swap_info_lock_list(l(CS_ENTRY))) return BLOCK;
+      return next(CS_DEVICE_LOCK);
+    case CS_DEVICE_LOCK:
+      if (!swap_info_lock_device(l(CS_ENTRY))) return BLOCK;
+      map_read(l(CS_ENTRY));
+      if (swap_count(slot_of(l(CS_ENTRY))) == 1) return next(CS_CACHE_LOCK);
+      swap_info_put(l(CS_ENTRY));
       return can_share_done(0);
-    case 3: {
+    case CS_CACHE_LOCK: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       const exclusive = page_count(page) == 2;
       spin_unlock(gaddr(G_PCL), LK_PCL);
-      swap_info_put(l(6));
+      swap_info_put(l(CS_ENTRY));
       return can_share_done(exclusive ? 1 : 0);
     }
   }
@@ -693,7 +733,7 @@ export function can_share_swap_page(pc: i32): i32 {
 }
 
 function can_share_done(r: i32): i32 {
-  trace(EV_CAN_SHARE, l(0), r, page_count(l(0)));
+  trace(EV_CAN_SHARE, l(CS_PAGE), r, page_count(l(CS_PAGE)));
   return ret(r);
 }
 
@@ -702,48 +742,59 @@ function can_share_done(r: i32): i32 {
 /** free_swap_and_cache(entry) → 0: drop a swap pte's reference; when only the cache is left,
  *  trylock its page and delete it if nobody else holds it (or swap is full). Never sleeps.
  *  l7 = the cache page. */
+// Locals: the argument, the cache page. Sections: the entry's check, swap_list_lock,
+// sdev_lock, pagecache_lock for find_trylock_page, the page's get, then back from
+// delete_from_swap_cache.
+const FSC_ENTRY: i32 = 0;
+const FSC_PAGE: i32 = 7;
+const FSC_CHECK: i32 = 0;
+const FSC_LIST_LOCK: i32 = 1;
+const FSC_DEVICE_LOCK: i32 = 2;
+const FSC_CACHE_LOCK: i32 = 3;
+const FSC_GET_PAGE: i32 = 4;
+const FSC_DELETED: i32 = 5;
 export function free_swap_and_cache(pc: i32): i32 {
-  const entry = l(0);
+  const entry = l(FSC_ENTRY);
   switch (pc) {
-    case 0:
+    case FSC_CHECK:
       if (!swap_info_check(entry)) return ret(0);
-      return next(1);
-    case 1:
+      return next(FSC_LIST_LOCK);
+    case FSC_LIST_LOCK:
       if (!swap_info_lock_list(entry)) return BLOCK;
-      return next(2);
-    case 2: {
+      return next(FSC_DEVICE_LOCK);
+    case FSC_DEVICE_LOCK: {
       if (!swap_info_lock_device(entry)) return BLOCK;
       const count = swap_entry_free(entry);
       trace(EV_FREE_SWAP, entry, count, 0);
-      if (count == 1) return next(3); // find_trylock_page, SLL and SDL still held
+      if (count == 1) return next(FSC_CACHE_LOCK); // find_trylock_page, SLL and SDL still held
       swap_info_put(entry);
       return ret(0);
     }
-    case 3: {
+    case FSC_CACHE_LOCK: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       let page = swap_cache_find(entry);
       if (page != 0 && !trylock_page(page)) page = 0;
       spin_unlock(gaddr(G_PCL), LK_PCL);
       swap_info_put(entry);
       if (page == 0) return ret(0);
-      set_l(7, page);
-      return next(4);
+      set_l(FSC_PAGE, page);
+      return next(FSC_GET_PAGE);
     }
-    case 4: {
+    case FSC_GET_PAGE: {
       // The page lock keeps it in the cache, so the cache's ref keeps it alive until this get.
-      const page = l(7);
+      const page = l(FSC_PAGE);
       get_page(page);
       // Only cache user (+us), or swap space full? Free it!
       if (page_count(page) == 2 || vm_swap_full()) {
         trace(EV_FREE_SWAP_DELETE, page, entry, page_count(page));
-        return call(P_DELETE_FROM_SWAP_CACHE, 5, page, 0, 0, 0);
+        return call(P_DELETE_FROM_SWAP_CACHE, FSC_DELETED, page, 0, 0, 0);
       }
       unlock_page(page);
       put_page(page);
       return ret(0);
     }
-    case 5: {
-      const page = l(7);
+    case FSC_DELETED: {
+      const page = l(FSC_PAGE);
       page_set(page, PG_DIRTY);
       unlock_page(page);
       put_page(page);
@@ -759,21 +810,25 @@ export function free_swap_and_cache(pc: i32): i32 {
  *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock (2.4.0
  *  !is_page_shared, pre9 exclusive_swap_page: page count 2 and slot count 1 either way, read
  *  unlocked) and the page goes through delete_from_swap_cache_nolock. */
+// Locals: the argument. Sections: the trylock and test, then back from the removal.
+const FPSC_PAGE: i32 = 0;
+const FPSC_TRY: i32 = 0;
+const FPSC_REMOVED: i32 = 1;
 export function free_page_and_swap_cache(pc: i32): i32 {
-  const page = l(0);
+  const page = l(FPSC_PAGE);
   switch (pc) {
-    case 0:
+    case FPSC_TRY:
       if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
-        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 1, page, 0, 0, 0);
+        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
         if (exclusive_swap_page_nolock(page)) {
           trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
-          return call(P_DELETE_FROM_SWAP_CACHE, 1, page, 0, 0, 0);
+          return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
         }
         unlock_page(page);
       }
       put_page(page);
       return ret(0);
-    case 1:
+    case FPSC_REMOVED:
       unlock_page(page);
       put_page(page);
       return ret(0);
@@ -786,17 +841,28 @@ export function free_page_and_swap_cache(pc: i32): i32 {
 /** sys_swapoff(area) → 0, -ENOMEM, -EINVAL. BKL + SLL: unlink the area and make it not
  *  allocatable; try_to_unuse without the BKL; on failure put it back as WRITEOK (its freed
  *  slots become allocatable again), else retire its map. l6 = try_to_unuse's result. */
+// Locals: the argument, try_to_unuse's result. Sections: the BKL, swap_list_lock to unlink
+// the area, back from try_to_unuse, swap_list_lock to put it back, swap_list_lock to retire
+// it, then its sdev_lock.
+const SO_AREA: i32 = 0;
+const SO_ERR: i32 = 6;
+const SO_BKL: i32 = 0;
+const SO_UNLINK: i32 = 1;
+const SO_UNUSED: i32 = 2;
+const SO_RELINK: i32 = 3;
+const SO_LIST_LOCK: i32 = 4;
+const SO_RETIRE: i32 = 5;
 export function sys_swapoff(pc: i32): i32 {
-  const a = l(0);
+  const a = l(SO_AREA);
   switch (pc) {
-    case 0:
+    case SO_BKL:
       if (a < 0 || a >= nAreaSlots) {
         trace(EV_SWAPOFF_EINVAL, a, 0, 0);
         return ret(EINVAL);
       }
       if (!lock_kernel()) return BLOCK;
-      return next(1);
-    case 1: {
+      return next(SO_UNLINK);
+    case SO_UNLINK: {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       let prev = -1;
       let type = gget(G_SWAP_LIST_HEAD);
@@ -825,13 +891,13 @@ export function sys_swapoff(pc: i32): i32 {
       // while it sleeps, and by pre9's per-entry yield); 2.4.16 drops it around the call.
       if (!has(F_SWAPOFF_BKL)) unlock_kernel();
       trace(EV_SWAPOFF, a, area_get(a, A_INUSE), 0);
-      return call(P_TRY_TO_UNUSE, 2, a, 0, 0, 0);
+      return call(P_TRY_TO_UNUSE, SO_UNUSED, a, 0, 0, 0);
     }
-    case 2:
+    case SO_UNUSED:
       if (!has(F_SWAPOFF_BKL) && !lock_kernel()) return BLOCK;
-      set_l(6, ret_val());
-      return next(l(6) != 0 ? 3 : 4);
-    case 3: {
+      set_l(SO_ERR, ret_val());
+      return next(l(SO_ERR) != 0 ? SO_RELINK : SO_LIST_LOCK);
+    case SO_RELINK: {
       // Re-insert the swap space back into swap_list.
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       swap_list_link(a);
@@ -842,13 +908,13 @@ export function sys_swapoff(pc: i32): i32 {
       spin_unlock(gaddr(G_SLL), LK_SLL);
       unlock_kernel();
       stat(S_SWAPOFF_ENOMEM);
-      trace(EV_SWAPOFF_FAILED, a, l(6), 0);
-      return ret(l(6));
+      trace(EV_SWAPOFF_FAILED, a, l(SO_ERR), 0);
+      return ret(l(SO_ERR));
     }
-    case 4:
+    case SO_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(5);
-    case 5:
+      return next(SO_RETIRE);
+    case SO_RETIRE:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // The map is freed here (2.4.16: p->swap_map = NULL, flags 0 and max 0 under SLL + SDL,
       // vfree after the unlock). 2.4.0 and pre9 retire it under the BKL only, without SLL and
@@ -898,54 +964,77 @@ function find_next_to_unuse(a: i32, prev: i32): i32 {
  *  the page, replace every pte holding the entry in every live mm (swap_free each), reset a
  *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
  *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
+// try_to_unuse's locals (its three loops, and unuse_process): the argument, the slot offset,
+// the page, the mm being searched, the next pte in it.
+const TU_AREA: i32 = 0;
+const TU_OFFSET: i32 = 6;
+const TU_PAGE: i32 = 7;
+const TU_MM: i32 = 8;
+const TU_PTE: i32 = 9;
+// Sections (2.4.16): find and read the next slot, back from the read, wait_on_page, lock_page,
+// an mm's page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock
+// and sdev_lock for the MAX reset, the write-or-delete choice, back from the write, back
+// from delete_from_swap_cache.
+const TU_FIND: i32 = 0;
+const TU_READ: i32 = 1;
+const TU_WAIT: i32 = 2;
+const TU_LOCK_PAGE: i32 = 3;
+const TU_PTL: i32 = 4;
+const TU_FREED: i32 = 5;
+const TU_NEXT_MM: i32 = 6;
+const TU_LIST_LOCK: i32 = 7;
+const TU_MAX_RESET: i32 = 8;
+const TU_WRITE_CHECK: i32 = 9;
+const TU_WRITTEN: i32 = 10;
+const TU_DELETED: i32 = 11;
 export function try_to_unuse(pc: i32): i32 {
   if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
-  const a = l(0);
-  const entry = swp_entry(a, l(6));
+  const a = l(TU_AREA);
+  const entry = swp_entry(a, l(TU_OFFSET));
   switch (pc) {
-    case 0: {
-      const i = find_next_to_unuse(a, l(6));
+    case TU_FIND: {
+      const i = find_next_to_unuse(a, l(TU_OFFSET));
       if (i == 0) return ret(0);
-      set_l(6, i);
+      set_l(TU_OFFSET, i);
       const e = swp_entry(a, i);
       trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
-      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 0, 0, 0);
+      return call(P_READ_SWAP_CACHE_ASYNC, TU_READ, e, 0, 0, 0);
     }
-    case 1: {
+    case TU_READ: {
       const page = ret_val();
       if (page == 0) {
         // Either the entry was freed independently (and stays free: no allocation from this
         // area), or alloc_page failed.
         if (swap_count(slot_of(entry)) == 0) {
           trace(EV_UNUSE_SKIP, entry, 0, 0);
-          return next(0);
+          return next(TU_FIND);
         }
         trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
         return ret(ENOMEM);
       }
-      set_l(7, page);
-      return next(2);
+      set_l(TU_PAGE, page);
+      return next(TU_WAIT);
     }
-    case 2:
+    case TU_WAIT:
       // wait_on_page first lets a racing do_swap_page finish with the page.
-      if (!wait_on_page(l(7))) return BLOCK;
-      return next(3);
-    case 3:
-      if (!lock_page(l(7))) return BLOCK;
-      set_l(8, 0);
+      if (!wait_on_page(l(TU_PAGE))) return BLOCK;
+      return next(TU_LOCK_PAGE);
+    case TU_LOCK_PAGE:
+      if (!lock_page(l(TU_PAGE))) return BLOCK;
+      set_l(TU_MM, 0);
       return unuse_next_mm();
-    case 4:
-      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
-      return unuse_process(5, 6);
-    case 5: // back from swap_free, PTL still held
-      return unuse_process(5, 6);
-    case 6: // PTL of the previous mm dropped
+    case TU_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TU_FREED, TU_NEXT_MM);
+    case TU_FREED: // back from swap_free, PTL still held
+      return unuse_process(TU_FREED, TU_NEXT_MM);
+    case TU_NEXT_MM: // PTL of the previous mm dropped
       return unuse_next_mm();
-    case 7:
+    case TU_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(8);
-    case 8:
+      return next(TU_MAX_RESET);
+    case TU_MAX_RESET:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // Only swapoff resets a pinned count; the cache's ref is what is left (no
       // nr_swap_pages++ here: the delete below frees the slot and counts it).
@@ -953,9 +1042,9 @@ export function try_to_unuse(pc: i32): i32 {
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       spin_unlock(gaddr(G_SLL), LK_SLL);
       trace(EV_UNUSE_MAX_RESET, entry, 0, 0);
-      return next(9);
-    case 9: {
-      const page = l(7);
+      return next(TU_WRITE_CHECK);
+    case TU_WRITE_CHECK: {
+      const page = l(TU_PAGE);
       const count = swap_count(slot_of(entry));
       // F_UNUSE_RECHECK_KEY (Hugh Dickins' 2008 fix): a racing free_swap_and_cache or
       // remove_exclusive_swap_page (trylock only) may have taken the page out of the cache
@@ -964,23 +1053,23 @@ export function try_to_unuse(pc: i32): i32 {
       // 2.4.16's BUG below is gone.
       const cached = page_test(page, PG_SWAPCACHE) && (!has(F_UNUSE_RECHECK_KEY) || page_index(page) == entry);
       if (has(F_UNUSE_RECHECK_KEY)) {
-        if (count > 1 && cached && page_test(page, PG_DIRTY)) return call(P_RW_SWAP_PAGE_SYNC, 10, page, WRITE, 0, 0);
+        if (count > 1 && cached && page_test(page, PG_DIRTY)) return call(P_RW_SWAP_PAGE_SYNC, TU_WRITTEN, page, WRITE, 0, 0);
         return unuse_delete_if(cached);
       }
       if ((count > 0) != cached) bug(V_BUG_ON, BUG_UNUSE_CACHE, entry, page);
       // A reference remains (rare): save the data before the page leaves the cache.
       if (count > 1 && cached && page_test(page, PG_DIRTY)) {
-        return call(P_RW_SWAP_PAGE_SYNC, 10, page, WRITE, 0, 0);
+        return call(P_RW_SWAP_PAGE_SYNC, TU_WRITTEN, page, WRITE, 0, 0);
       }
       return unuse_delete();
     }
-    case 10:
+    case TU_WRITTEN:
       if (has(F_UNUSE_RECHECK_KEY)) {
-        const page = l(7);
+        const page = l(TU_PAGE);
         return unuse_delete_if(page_test(page, PG_SWAPCACHE) && page_index(page) == entry);
       }
       return unuse_delete();
-    case 11:
+    case TU_DELETED:
       return unuse_release();
   }
   return bad_pc();
@@ -988,23 +1077,23 @@ export function try_to_unuse(pc: i32): i32 {
 
 /** F_UNUSE_RECHECK_KEY: delete the page from the cache only when it is still this entry's. */
 function unuse_delete_if(ours: bool): i32 {
-  if (ours) return call(P_DELETE_FROM_SWAP_CACHE, 11, l(7), 0, 0, 0);
+  if (ours) return call(P_DELETE_FROM_SWAP_CACHE, TU_DELETED, l(TU_PAGE), 0, 0, 0);
   return unuse_release();
 }
 
 /** The next live mm (from l8) to search while others still hold the entry; once none is left,
  *  on to the MAX reset check. */
 function unuse_next_mm(): i32 {
-  const slot = slot_of(swp_entry(l(0), l(6)));
-  for (let mm = l(8); mm < nMm; mm++) {
+  const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
+  for (let mm = l(TU_MM); mm < nMm; mm++) {
     if (swap_count(slot) <= 1) break;
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
-    set_l(8, mm);
-    set_l(9, 0);
-    return next(4);
+    set_l(TU_MM, mm);
+    set_l(TU_PTE, 0);
+    return next(TU_PTL);
   }
-  if (swap_count(slot) == SWAP_MAP_MAX) return next(7);
-  return next(9);
+  if (swap_count(slot) == SWAP_MAP_MAX) return next(TU_LIST_LOCK);
+  return next(TU_WRITE_CHECK);
 }
 
 /** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry is replaced
@@ -1012,33 +1101,33 @@ function unuse_next_mm(): i32 {
  *  section `freed`; with no pte left the PTL is dropped and the walk goes on at section
  *  `next_mm` with the next mm. Shared by the 2.4.16 loop and pre9's (F_UNUSE_DELETE_FIRST). */
 function unuse_process(freed: i32, next_mm: i32): i32 {
-  const mm = l(8), page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const mm = l(TU_MM), page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(9); p < nPages; p++) {
+  for (let p = l(TU_PTE); p < nPages; p++) {
     if (pte_get(mm, p) != swp_pte) continue;
     get_page(page);
     pte_set(mm, p, mk_pte(page, 0));
     mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
     trace(EV_UNUSE_PTE, page, vpage(mm, p), entry);
-    set_l(9, p + 1);
+    set_l(TU_PTE, p + 1);
     return call(P_SWAP_FREE, freed, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-  set_l(8, mm + 1);
+  set_l(TU_MM, mm + 1);
   return next(next_mm);
 }
 
 function unuse_delete(): i32 {
-  const page = l(7);
-  if (page_test(page, PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, 11, page, 0, 0, 0);
+  const page = l(TU_PAGE);
+  if (page_test(page, PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, TU_DELETED, page, 0, 0, 0);
   return unuse_release();
 }
 
 /** The ptes were not marked dirty: the page must be, so try_to_swap_out preserves it. */
 function unuse_release(): i32 {
-  const page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   page_set(page, PG_DIRTY);
   unlock_page(page);
   put_page(page);
@@ -1048,7 +1137,7 @@ function unuse_release(): i32 {
   // add_to_swap_cache -EEXIST and the swap_free); under PCT it yields, as __alloc_pages' loop
   // does, or it would starve that CPU forever (a livelock no kernel has).
   sched_yield(cur);
-  return next(0);
+  return next(TU_FIND);
 }
 
 // ---- try_to_unuse, 2.4.0 / 2.4.10-pre9 order (F_UNUSE_DELETE_FIRST) ------------------------
@@ -1078,58 +1167,74 @@ function find_next_pinned(a: i32, prev: i32): i32 {
   return 0;
 }
 
+// Sections (pre9): sdev_lock to find and pin the next slot, back from the read, lock_page,
+// back from delete_from_swap_cache, back from swap_free of our reference, an mm's
+// page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock and
+// sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again.
+const TUDF_FIND: i32 = 0;
+const TUDF_READ: i32 = 1;
+const TUDF_LOCK_PAGE: i32 = 2;
+const TUDF_DELETED: i32 = 3;
+const TUDF_REF_FREED: i32 = 4;
+const TUDF_PTL: i32 = 5;
+const TUDF_FREED: i32 = 6;
+const TUDF_NEXT_MM: i32 = 7;
+const TUDF_LIST_LOCK: i32 = 8;
+const TUDF_NOMEM: i32 = 9;
+const TUDF_MAX_CLEAR: i32 = 10;
+const TUDF_BKL: i32 = 11;
 function try_to_unuse_delete_first(pc: i32): i32 {
-  const a = l(0);
-  const entry = swp_entry(a, l(6));
+  const a = l(TU_AREA);
+  const entry = swp_entry(a, l(TU_OFFSET));
   switch (pc) {
-    case 0: {
+    case TUDF_FIND: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
-      const i = find_next_pinned(a, l(6));
+      const i = find_next_pinned(a, l(TU_OFFSET));
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       if (i == 0) {
-        if (l(6) == 0) return ret(0); // a whole sweep found nothing in use
-        set_l(6, 0);
-        return next(0); // start a fresh sweep of the map
+        if (l(TU_OFFSET) == 0) return ret(0); // a whole sweep found nothing in use
+        set_l(TU_OFFSET, 0);
+        return next(TUDF_FIND); // start a fresh sweep of the map
       }
-      set_l(6, i);
+      set_l(TU_OFFSET, i);
       const e = swp_entry(a, i);
       trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
-      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 0, 0, 0);
+      return call(P_READ_SWAP_CACHE_ASYNC, TUDF_READ, e, 0, 0, 0);
     }
-    case 1: {
+    case TUDF_READ: {
       const page = ret_val();
       if (page == 0) { // out of memory: our reference goes, swapoff fails
         trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
         swap_tmp_add(slot_of(entry), -1);
-        return call(P_SWAP_FREE, 9, entry, 0, 0, 0);
+        return call(P_SWAP_FREE, TUDF_NOMEM, entry, 0, 0, 0);
       }
-      set_l(7, page);
-      return next(2);
+      set_l(TU_PAGE, page);
+      return next(TUDF_LOCK_PAGE);
     }
-    case 2:
+    case TUDF_LOCK_PAGE:
       // Wait for the read and lock the page; take it out of the swap cache so that
       // try_to_swap_out cannot duplicate the entry while the ptes are being replaced.
-      if (!lock_page(l(7))) return BLOCK;
-      if (page_test(l(7), PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, 3, l(7), 0, 0, 0);
+      if (!lock_page(l(TU_PAGE))) return BLOCK;
+      if (page_test(l(TU_PAGE), PG_SWAPCACHE)) return call(P_DELETE_FROM_SWAP_CACHE, TUDF_DELETED, l(TU_PAGE), 0, 0, 0);
       return unuse_df_drop_ref();
-    case 3:
+    case TUDF_DELETED:
       return unuse_df_drop_ref();
-    case 4: // back from swap_free of our reference: search the mms while the slot is used
-      set_l(8, 0);
+    case TUDF_REF_FREED: // back from swap_free of our reference: search the mms while the slot is used
+      set_l(TU_MM, 0);
       return unuse_df_next_mm();
-    case 5:
-      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
-      return unuse_process(6, 7);
-    case 6: // back from swap_free, PTL still held
-      return unuse_process(6, 7);
-    case 7: // PTL of the previous mm dropped
+    case TUDF_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TUDF_FREED, TUDF_NEXT_MM);
+    case TUDF_FREED: // back from swap_free, PTL still held
+      return unuse_process(TUDF_FREED, TUDF_NEXT_MM);
+    case TUDF_NEXT_MM: // PTL of the previous mm dropped
       return unuse_df_next_mm();
-    case 8:
+    case TUDF_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(10);
-    case 9:
+      return next(TUDF_MAX_CLEAR);
+    case TUDF_NOMEM:
       return ret(ENOMEM);
-    case 10: {
+    case TUDF_MAX_CLEAR: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // A count stuck at SWAP_MAP_MAX is cleared outright: the slot is free.
       set_swap_count(slot_of(entry), 0);
@@ -1140,9 +1245,9 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       trace(EV_UNUSE_MAX_RESET, entry, 0, 0);
       return unuse_df_yield();
     }
-    case 11: // pre9: lock_kernel() again after the per-entry unlock_kernel()
+    case TUDF_BKL: // pre9: lock_kernel() again after the per-entry unlock_kernel()
       if (!lock_kernel()) return BLOCK;
-      return next(0);
+      return next(TUDF_FIND);
   }
   return bad_pc();
 }
@@ -1150,23 +1255,23 @@ function try_to_unuse_delete_first(pc: i32): i32 {
 /** SetPageDirty (so try_to_swap_out keeps the data without the ptes being dirty), UnlockPage,
  *  then swap_free of the reference find_next_pinned took. */
 function unuse_df_drop_ref(): i32 {
-  const page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   page_set(page, PG_DIRTY);
   unlock_page(page);
   swap_tmp_add(slot_of(entry), -1);
-  return call(P_SWAP_FREE, 4, entry, 0, 0, 0);
+  return call(P_SWAP_FREE, TUDF_REF_FREED, entry, 0, 0, 0);
 }
 
 /** The next live mm (from l8) to search while any reference to the slot is left. */
 function unuse_df_next_mm(): i32 {
-  const slot = slot_of(swp_entry(l(0), l(6)));
-  for (let mm = l(8); mm < nMm; mm++) {
+  const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
+  for (let mm = l(TU_MM); mm < nMm; mm++) {
     if (swap_count(slot) == 0) break;
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
-    set_l(8, mm);
-    set_l(9, 0);
-    return next(5);
+    set_l(TU_MM, mm);
+    set_l(TU_PTE, 0);
+    return next(TUDF_PTL);
   }
   return unuse_df_release();
 }
@@ -1174,12 +1279,12 @@ function unuse_df_next_mm(): i32 {
 /** page_cache_release of our page; a count at SWAP_MAP_MAX is cleared (section 8), any other
  *  leftover is pre9's "Undead swap entry", found again by a later sweep. */
 function unuse_df_release(): i32 {
-  const page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const count = swap_count(slot_of(entry));
   trace(EV_UNUSE_DONE, entry, page, count);
   put_page(page);
-  if (count == SWAP_MAP_MAX) return next(8);
+  if (count == SWAP_MAP_MAX) return next(TUDF_LIST_LOCK);
   if (count != 0) trace(EV_UNUSE_UNDEAD, entry, count, 0);
   return unuse_df_yield();
 }
@@ -1189,9 +1294,9 @@ function unuse_df_release(): i32 {
 function unuse_df_yield(): i32 {
   if (has(F_SWAPOFF_BKL) && ag_get(cur, AG_BKL_DEPTH) > 0) {
     unlock_kernel();
-    return next(11);
+    return next(TUDF_BKL);
   }
-  return next(0);
+  return next(TUDF_FIND);
 }
 
 // ---- try_to_unuse, 2.4.0's own loop (F_UNUSE_CLEAR_UNDEAD) ---------------------------------
@@ -1210,55 +1315,69 @@ function unuse_df_yield(): i32 {
 // sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem).
 // l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
 
+// Sections (2.4.0): sdev_lock to find and pin a slot, back from the read, lock_page for the
+// delete, back from delete_from_swap_cache, the previous mm's PTL dropped, an mm's
+// page_table_lock, back from unuse_pte's swap_free (PTL held), back from swap_free of our
+// reference (swap_list_lock), sdev_lock to clear what is left, the -ENOMEM return.
+const TU240_FIND: i32 = 0;
+const TU240_READ: i32 = 1;
+const TU240_LOCK_PAGE: i32 = 2;
+const TU240_DELETED: i32 = 3;
+const TU240_NEXT_MM: i32 = 4;
+const TU240_PTL: i32 = 5;
+const TU240_FREED: i32 = 6;
+const TU240_LIST_LOCK: i32 = 7;
+const TU240_CLEAR: i32 = 8;
+const TU240_NOMEM: i32 = 9;
 function try_to_unuse_2_4_0(pc: i32): i32 {
-  const a = l(0);
-  const entry = swp_entry(a, l(6));
+  const a = l(TU_AREA);
+  const entry = swp_entry(a, l(TU_OFFSET));
   switch (pc) {
-    case 0: { // swap_device_lock; find a swap page in use, pin it
+    case TU240_FIND: { // swap_device_lock; find a swap page in use, pin it
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       const i = find_next_pinned(a, 0);
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       if (i == 0) return ret(0);
-      set_l(6, i);
+      set_l(TU_OFFSET, i);
       const e = swp_entry(a, i);
       trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
-      return call(P_READ_SWAP_CACHE_ASYNC, 1, e, 1, 0, 0); // read_swap_cache: wait = 1
+      return call(P_READ_SWAP_CACHE_ASYNC, TU240_READ, e, 1, 0, 0); // read_swap_cache: wait = 1
     }
-    case 1: {
+    case TU240_READ: {
       const page = ret_val();
       if (page == 0) { // swap_free(entry); return -ENOMEM
         trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
         swap_tmp_add(slot_of(entry), -1);
-        return call(P_SWAP_FREE, 9, entry, 0, 0, 0);
+        return call(P_SWAP_FREE, TU240_NOMEM, entry, 0, 0, 0);
       }
-      set_l(7, page);
+      set_l(TU_PAGE, page);
       // if (PageSwapCache(page)): read with no lock; delete_from_swap_cache's lock_page
       // follows in a section of its own, and its delete BUGs if the page left meanwhile.
-      if (page_test(page, PG_SWAPCACHE)) return next(2);
+      if (page_test(page, PG_SWAPCACHE)) return next(TU240_LOCK_PAGE);
       return unuse_240_search();
     }
-    case 2: // delete_from_swap_cache: lock_page [S]
-      if (!lock_page(l(7))) return BLOCK;
-      return call(P_DELETE_FROM_SWAP_CACHE, 3, l(7), 0, 0, 0);
-    case 3: // ... UnlockPage
-      unlock_page(l(7));
+    case TU240_LOCK_PAGE: // delete_from_swap_cache: lock_page [S]
+      if (!lock_page(l(TU_PAGE))) return BLOCK;
+      return call(P_DELETE_FROM_SWAP_CACHE, TU240_DELETED, l(TU_PAGE), 0, 0, 0);
+    case TU240_DELETED: // ... UnlockPage
+      unlock_page(l(TU_PAGE));
       return unuse_240_search();
-    case 4: // the previous mm's page_table_lock dropped
+    case TU240_NEXT_MM: // the previous mm's page_table_lock dropped
       return unuse_240_next_mm();
-    case 5: // unuse_process: spin_lock(&mm->page_table_lock)
-      if (!spin_lock(mm_addr(l(8), MM_PTL), LK_PTL)) return BLOCK;
+    case TU240_PTL: // unuse_process: spin_lock(&mm->page_table_lock)
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
       return unuse_240_process();
-    case 6: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
-      const mm = l(8), page = l(7);
+    case TU240_FREED: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
+      const mm = l(TU_MM), page = l(TU_PAGE);
       get_page(page);
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
-      trace(EV_UNUSE_PTE, page, vpage(mm, l(9) - 1), entry);
+      trace(EV_UNUSE_PTE, page, vpage(mm, l(TU_PTE) - 1), entry);
       return unuse_240_process();
     }
-    case 7: // back from swap_free of our reference: swap_list_lock
+    case TU240_LIST_LOCK: // back from swap_free of our reference: swap_list_lock
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(8);
-    case 8: { // swap_device_lock: clear whatever count is left
+      return next(TU240_CLEAR);
+    case TU240_CLEAR: { // swap_device_lock: clear whatever count is left
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       const slot = slot_of(entry);
       const count = swap_count(slot);
@@ -1271,9 +1390,9 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
       }
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       spin_unlock(gaddr(G_SLL), LK_SLL);
-      return next(0);
+      return next(TU240_FIND);
     }
-    case 9:
+    case TU240_NOMEM:
       return ret(ENOMEM);
   }
   return bad_pc();
@@ -1281,35 +1400,35 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
 
 /** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
 function unuse_240_search(): i32 {
-  set_l(8, 0);
+  set_l(TU_MM, 0);
   return unuse_240_next_mm();
 }
 
 /** The next live mm from l8 (2.4.0 searches every task, whatever the count); once none is
  *  left, page_cache_release of our page and swap_free of our reference. */
 function unuse_240_next_mm(): i32 {
-  for (let mm = l(8); mm < nMm; mm++) {
+  for (let mm = l(TU_MM); mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
-    set_l(8, mm);
-    set_l(9, 0);
-    return next(5);
+    set_l(TU_MM, mm);
+    set_l(TU_PTE, 0);
+    return next(TU240_PTL);
   }
-  const page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   trace(EV_UNUSE_RELEASED, entry, page, swap_count(slot_of(entry)));
   put_page(page);
   swap_tmp_add(slot_of(entry), -1);
-  return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
+  return call(P_SWAP_FREE, TU240_LIST_LOCK, entry, 0, 0, 0);
 }
 
 /** unuse_process → unuse_pte (PTL of mm l8 held), from pte l9. A pte mapping the page is made
  *  dirty; a swap pte of the entry becomes a read-only dirty pte of the page, then swap_free
  *  (PTL held: PTL → SLL → SDL) and, back in section 6, get_page and ++rss, in 2.4.0's order. */
 function unuse_240_process(): i32 {
-  const mm = l(8), page = l(7);
-  const entry = swp_entry(l(0), l(6));
+  const mm = l(TU_MM), page = l(TU_PAGE);
+  const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(9); p < nPages; p++) {
+  for (let p = l(TU_PTE); p < nPages; p++) {
     const pte = pte_get(mm, p);
     if (pte_present(pte)) {
       if (pte_frame(pte) == page && (pte & PTE_DIRTY) == 0) {
@@ -1320,12 +1439,12 @@ function unuse_240_process(): i32 {
     }
     if (pte != swp_pte) continue;
     pte_set(mm, p, mk_pte(page, PTE_DIRTY));
-    set_l(9, p + 1);
-    return call(P_SWAP_FREE, 6, entry, 0, 0, 0);
+    set_l(TU_PTE, p + 1);
+    return call(P_SWAP_FREE, TU240_FREED, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-  set_l(8, mm + 1);
-  return next(4);
+  set_l(TU_MM, mm + 1);
+  return next(TU240_NEXT_MM);
 }
 
 // ---- swapon -------------------------------------------------------------------------------
@@ -1334,18 +1453,25 @@ function unuse_240_process(): i32 {
  *  whose slot arrays exist: an area swapped off can be swapped on again). Under the BKL: claim the area (USED,
  *  max 0, so stale entries of it fail everywhere) and set up its map, then under SLL+SDL make
  *  it WRITEOK, count its pages and link it into the swap list. */
+// Locals: the argument. Sections: the BKL, swap_list_lock to claim the area, swap_list_lock
+// again, then its sdev_lock to make it allocatable.
+const SON_AREA: i32 = 0;
+const SON_BKL: i32 = 0;
+const SON_CLAIM: i32 = 1;
+const SON_LIST_LOCK: i32 = 2;
+const SON_ENABLE: i32 = 3;
 export function sys_swapon(pc: i32): i32 {
-  const a = l(0);
+  const a = l(SON_AREA);
   switch (pc) {
-    case 0:
+    case SON_BKL:
       // Only the areas the slot arrays are sized for (state.ts nAreaSlots) can be swapped on.
       if (a < 0 || a >= nAreaSlots) {
         trace(EV_SWAPON_BUSY, a, EINVAL, 0);
         return ret(EINVAL);
       }
       if (!lock_kernel()) return BLOCK;
-      return next(1);
-    case 1:
+      return next(SON_CLAIM);
+    case SON_CLAIM:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       if ((area_get(a, A_FLAGS) & SWP_USED) != 0) {
         spin_unlock(gaddr(G_SLL), LK_SLL);
@@ -1367,11 +1493,11 @@ export function sys_swapon(pc: i32): i32 {
       // is free, so no path can tell the difference and no flag models it.
       swap_map_init(a);
       spin_unlock(gaddr(G_SLL), LK_SLL);
-      return next(2);
-    case 2:
+      return next(SON_LIST_LOCK);
+    case SON_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
-      return next(3);
-    case 3: {
+      return next(SON_ENABLE);
+    case SON_ENABLE: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       const pages = nSlots - 1;
       area_set(a, A_LOWEST, 1);
