@@ -75,13 +75,20 @@ const MAX_FAULTS: i32 = 8;
 
 // ---- the user access -------------------------------------------------------------------
 
-/** access(mm, page, write): l6 = faults taken so far. */
+/** access(mm, page, write): ACC_FAULTS = faults taken so far. */
+// Locals: the arguments, the faults taken. Sections: the start, back from handle_mm_fault.
+const ACC_MM: i32 = 0;
+const ACC_PAGE: i32 = 1;
+const ACC_WRITE: i32 = 2;
+const ACC_FAULTS: i32 = 6;
+const ACC_START: i32 = 0;
+const ACC_FAULTED: i32 = 1;
 export function access(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      if (mm_get(l(0), MM_USERS) == 0) return ret(0);
+    case ACC_START:
+      if (mm_get(l(ACC_MM), MM_USERS) == 0) return ret(0);
       return try_access();
-    case 1:
+    case ACC_FAULTED:
       // Back from handle_mm_fault: 0 = out of memory, the op ends; else retry the access.
       if (ret_val() == 0) return access_oom();
       return try_access();
@@ -91,17 +98,17 @@ export function access(pc: i32): i32 {
 
 function access_oom(): i32 {
   stat(S_OOM);
-  trace(EV_FAULT_OOM, vpage(l(0), l(1)), l(6), 0);
+  trace(EV_FAULT_OOM, vpage(l(ACC_MM), l(ACC_PAGE)), l(ACC_FAULTS), 0);
   return ret(0);
 }
 
 /** The MMU's view: a present pte that allows the access is a hit, anything else a fault. */
 function try_access(): i32 {
-  const mm = l(0), page = l(1), write = l(2);
+  const mm = l(ACC_MM), page = l(ACC_PAGE), write = l(ACC_WRITE);
   if (mmu_access(mm, page, write)) return ret(0);
-  if (l(6) >= MAX_FAULTS) return access_oom();
-  set_l(6, l(6) + 1);
-  return call(P_HANDLE_MM_FAULT, 1, mm, page, write, 0);
+  if (l(ACC_FAULTS) >= MAX_FAULTS) return access_oom();
+  set_l(ACC_FAULTS, l(ACC_FAULTS) + 1);
+  return call(P_HANDLE_MM_FAULT, ACC_FAULTED, mm, page, write, 0);
 }
 
 /** A load or store through a pte that allows it: sets the accessed/dirty bits, stores a fresh
@@ -137,21 +144,30 @@ export function mmu_access(mm: i32, page: i32, write: i32): bool {
 
 // ---- handle_mm_fault ------------------------------------------------------------------------
 
-/** handle_mm_fault(mm, page, write) → 1 minor, 2 major, 0 OOM. l6 = result. */
+/** handle_mm_fault(mm, page, write) → 1 minor, 2 major, 0 OOM. HMF_RESULT = result. */
+// Locals: the arguments, the result. Sections: mmap_sem, PTL and the dispatch on the pte,
+// back from the handler.
+const HMF_MM: i32 = 0;
+const HMF_PAGE: i32 = 1;
+const HMF_WRITE: i32 = 2;
+const HMF_RESULT: i32 = 6;
+const HMF_MMAP_SEM: i32 = 0;
+const HMF_PTE: i32 = 1;
+const HMF_HANDLED: i32 = 2;
 export function handle_mm_fault(pc: i32): i32 {
   switch (pc) {
-    case 0:
+    case HMF_MMAP_SEM:
       // do_page_fault's mmap_sem: 2.4.0 takes it exclusively, serialising every fault of one
       // mm; later kernels share it among faults. Either way munmap, exit and fork (writers)
       // never run inside a fault of the same mm.
       if (has(F_FAULT_MMAP_SEM)) {
-        if (!down(mm_addr(l(0), MM_SEM))) return BLOCK;
-      } else if (!down_read(mm_addr(l(0), MM_SEM))) return BLOCK;
-      return next(1);
-    case 1:
+        if (!down(mm_addr(l(HMF_MM), MM_SEM))) return BLOCK;
+      } else if (!down_read(mm_addr(l(HMF_MM), MM_SEM))) return BLOCK;
+      return next(HMF_PTE);
+    case HMF_PTE:
       return handle_pte_fault();
-    case 2:
-      set_l(6, ret_val());
+    case HMF_HANDLED:
+      set_l(HMF_RESULT, ret_val());
       return fault_done();
   }
   return bad_pc();
@@ -163,7 +179,7 @@ export function handle_mm_fault(pc: i32): i32 {
  *  first section only drops it and calls on, so no step runs under the lock that 2.4.0 would
  *  run without it, and the lookup comes after the drop in both. */
 function handle_pte_fault(): i32 {
-  const mm = l(0), page = l(1), write = l(2);
+  const mm = l(HMF_MM), page = l(HMF_PAGE), write = l(HMF_WRITE);
   if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
   const pte = pte_get(mm, page);
   trace(EV_FAULT, vpage(mm, page), write, pte);
@@ -172,24 +188,24 @@ function handle_pte_fault(): i32 {
   if (pte == 0) {
     // 2.4.0 drops the lock once it has seen the pte is not present, before do_no_page.
     if (has(F_ANON_NOLOCK)) spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-    return call(P_DO_ANONYMOUS_PAGE, 2, mm, page, write, 0);
+    return call(P_DO_ANONYMOUS_PAGE, HMF_HANDLED, mm, page, write, 0);
   }
-  if (pte_is_swap(pte)) return call(P_DO_SWAP_PAGE, 2, mm, page, pte_to_swp_entry(pte), write);
-  if (write != 0 && (pte & PTE_RW) == 0) return call(P_DO_WP_PAGE, 2, mm, page, pte, 0);
+  if (pte_is_swap(pte)) return call(P_DO_SWAP_PAGE, HMF_HANDLED, mm, page, pte_to_swp_entry(pte), write);
+  if (write != 0 && (pte & PTE_RW) == 0) return call(P_DO_WP_PAGE, HMF_HANDLED, mm, page, pte, 0);
   // Someone else resolved it while we came here: just mark it accessed.
   pte_set(mm, page, pte | PTE_YOUNG | (write != 0 ? PTE_DIRTY : 0));
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
   trace(EV_FAULT_FIXED, vpage(mm, page), 0, 0);
-  set_l(6, 1);
+  set_l(HMF_RESULT, 1);
   return fault_done();
 }
 
 function fault_done(): i32 {
-  const r = l(6);
+  const r = l(HMF_RESULT);
   if (r == 1) stat(S_MINOR_FAULTS);
   else if (r == 2) stat(S_MAJOR_FAULTS);
-  if (has(F_FAULT_MMAP_SEM)) up(mm_addr(l(0), MM_SEM));
-  else up_read(mm_addr(l(0), MM_SEM));
+  if (has(F_FAULT_MMAP_SEM)) up(mm_addr(l(HMF_MM), MM_SEM));
+  else up_read(mm_addr(l(HMF_MM), MM_SEM));
   return ret(r);
 }
 
@@ -200,12 +216,22 @@ function fault_done(): i32 {
  *  was all that kept another fault of the mm off this pte, so it neither retakes the lock
  *  after alloc_page nor rechecks pte_none. The new page goes on the LRU in every model: the
  *  LRU policy is kept as 2.4.16's (2.4.0's anonymous pages reached it via the swap cache). */
+// Locals: the arguments, the new frame. Sections: the start, back from alloc_page, back from
+// lru_cache_add (PTL held), and 2.4.0's back from lru_cache_add (no PTL).
+const DAP_MM: i32 = 0;
+const DAP_PAGE: i32 = 1;
+const DAP_WRITE: i32 = 2;
+const DAP_FRAME: i32 = 6;
+const DAP_START: i32 = 0;
+const DAP_ALLOCATED: i32 = 1;
+const DAP_ADDED: i32 = 2;
+const DAP_NOLOCK_ADDED: i32 = 3;
 export function do_anonymous_page(pc: i32): i32 {
-  const mm = l(0), page = l(1);
+  const mm = l(DAP_MM), page = l(DAP_PAGE);
   switch (pc) {
-    case 0:
+    case DAP_START:
       if (has(F_ANON_NOLOCK)) return anon_nolock_first();
-      if (l(2) == 0) {
+      if (l(DAP_WRITE) == 0) {
         // Read: map the shared zero page read-only; no page ref, no rss (it is reserved).
         pte_set(mm, page, mk_pte(ZERO_PAGE, PTE_YOUNG));
         stat(S_ZERO_MAPS);
@@ -214,8 +240,8 @@ export function do_anonymous_page(pc: i32): i32 {
         return ret(1);
       }
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
-    case 1: {
+      return call(P_ALLOC_PAGE, DAP_ALLOCATED, 0, 0, 0, 0);
+    case DAP_ALLOCATED: {
       if (ret_val() == 0) {
         trace(EV_ANON_OOM, vpage(mm, page), 0, 0);
         return ret(0);
@@ -233,16 +259,16 @@ export function do_anonymous_page(pc: i32): i32 {
       }
       pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
-      set_l(6, f);
+      set_l(DAP_FRAME, f);
       // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
-      return call_now(P_LRU_CACHE_ADD, 2, f, 0, 0, 0);
+      return call_now(P_LRU_CACHE_ADD, DAP_ADDED, f, 0, 0, 0);
     }
-    case 2:
+    case DAP_ADDED:
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      trace(EV_ANON_MAP, l(6), vpage(mm, page), 0);
+      trace(EV_ANON_MAP, l(DAP_FRAME), vpage(mm, page), 0);
       return ret(1);
-    case 3: { // F_ANON_NOLOCK, back from lru_cache_add: rss++ and set_pte, no lock, no recheck
-      const f = l(6);
+    case DAP_NOLOCK_ADDED: { // F_ANON_NOLOCK, back from lru_cache_add: rss++ and set_pte, no lock, no recheck
+      const f = l(DAP_FRAME);
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
       pte_set(mm, page, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
       trace(EV_ANON_MAP, f, vpage(mm, page), 0);
@@ -255,26 +281,26 @@ export function do_anonymous_page(pc: i32): i32 {
 /** 2.4.0 do_anonymous_page, first section (no PTL): a read maps the zero page at once; a
  *  write allocates (may sleep). */
 function anon_nolock_first(): i32 {
-  const mm = l(0), page = l(1);
-  if (l(2) == 0) {
+  const mm = l(DAP_MM), page = l(DAP_PAGE);
+  if (l(DAP_WRITE) == 0) {
     pte_set(mm, page, mk_pte(ZERO_PAGE, PTE_YOUNG));
     stat(S_ZERO_MAPS);
     trace(EV_ZERO_MAP, vpage(mm, page), 0, 0);
     return ret(1);
   }
-  return call(P_ALLOC_PAGE, 1, 0, 0, 0, 0);
+  return call(P_ALLOC_PAGE, DAP_ALLOCATED, 0, 0, 0, 0);
 }
 
 /** 2.4.0 do_anonymous_page after alloc_page: rss++ and set_pte with no lock and no pte_none
  *  recheck (whatever another path put in the pte meanwhile is overwritten, as in 2.4.0). */
 function anon_nolock_map(f: i32): i32 {
-  const mm = l(0), page = l(1);
-  set_l(6, f);
+  const mm = l(DAP_MM), page = l(DAP_PAGE);
+  set_l(DAP_FRAME, f);
   // 2.4.16's LRU policy kept (2.4.0 lists anonymous pages only through the swap cache). The
   // page is listed before its pte is set, as 2.4.16 orders them: with no PTL held here, a pte
   // set first would let swap_out see and activate a page whose lru_cache_add is still
   // waiting for pagemap_lru_lock (PG_LRU set, not yet on a list), a state 2.4.0 never had.
-  return call_now(P_LRU_CACHE_ADD, 3, f, 0, 0, 0);
+  return call_now(P_LRU_CACHE_ADD, DAP_NOLOCK_ADDED, f, 0, 0, 0);
 }
 
 // ---- do_swap_page --------------------------------------------------------------------------
@@ -298,56 +324,85 @@ function anon_nolock_map(f: i32): i32 {
  *  None of the three marks the page accessed or tests PageUptodate in do_swap_page, so
  *  neither does the model (2.4.0's lookup ages the page in __find_page_nolock; the model has
  *  no page age).
- *  l5 = the page, l6 = result (1 minor, 2 major), l7 = BKL taken, l8 = extra pte bits,
- *  l9 = writable (2.4.0, 2.4.10-pre9). */
+ *  DSP_PAGE = the page, DSP_RESULT = result (1 minor, 2 major), DSP_BKL = BKL taken,
+ *  DSP_PTE_BITS = extra pte bits, DSP_WRITABLE = writable (2.4.0, 2.4.10-pre9). */
+// Locals: the arguments (mm, virtual page, entry, write), then the page, the result, BKL
+// taken, the extra pte bits, writable. Sections: the lookup and the read, the page lock and
+// PTL recheck, the swap_free and what follows it (2.4.8+), then 2.4.0's tail.
+const DSP_MM: i32 = 0;
+const DSP_VPAGE: i32 = 1;
+const DSP_ENTRY: i32 = 2;
+const DSP_WRITE: i32 = 3;
+const DSP_PAGE: i32 = 5;
+const DSP_RESULT: i32 = 6;
+const DSP_BKL: i32 = 7;
+const DSP_PTE_BITS: i32 = 8;
+const DSP_WRITABLE: i32 = 9;
+const DSP_START: i32 = 0;            // drop PTL, lookup_swap_cache
+const DSP_LOOKED_UP: i32 = 1;        // back from the lookup: hit, or readahead and read
+const DSP_BKL_LOCK: i32 = 2;         // F_BKL_SWAPIN: take the BKL first
+const DSP_READAHEAD_DONE: i32 = 3;   // back from swapin_readahead: read_swap_cache_async
+const DSP_READ: i32 = 4;             // back from read_swap_cache_async
+const DSP_LOCK_PAGE: i32 = 5;        // lock_page (waits for the read)
+const DSP_RECHECK: i32 = 6;          // retake PTL, pte_same
+const DSP_SWAP_FREED: i32 = 7;       // back from swap_free, PTL and the page lock held
+const DSP_FULL_DELETE: i32 = 8;      // 2.4.10-pre: delete_from_swap_cache_nolock
+const DSP_REMOVED: i32 = 9;          // back from remove_exclusive_swap_page
+const DSP_DELETE_FREED: i32 = 10;    // back from the delete's swap_free
+const DSP_OOM_RECHECK: i32 = 11;     // 2.4.8+: nothing read, recheck the pte under PTL
+const DSP_SHARE_ASKED: i32 = 12;     // back from can_share_swap_page
+const DSP_OLD_RSS: i32 = 13;         // 2.4.0's tail: rss++
+const DSP_OLD_LOCK_PAGE: i32 = 14;   // 2.4.0's tail: lock_page, swap_free
+const DSP_OLD_SWAP_FREED: i32 = 15;  // 2.4.0's tail: is_page_shared, UnlockPage
+const DSP_OLD_MAP: i32 = 16;         // 2.4.0's tail: set_pte
 export function do_swap_page(pc: i32): i32 {
-  const mm = l(0), entry = l(2);
+  const mm = l(DSP_MM), entry = l(DSP_ENTRY);
   switch (pc) {
-    case 0:
+    case DSP_START:
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      // Section 1 only decides where to go next: it runs in the step of the lookup's return.
-      return call(P_LOOKUP_SWAP_CACHE, now(1), entry, 0, 0, 0);
-    case 1: {
+      // DSP_LOOKED_UP only decides where to go next: it runs in the step of the lookup's return.
+      return call(P_LOOKUP_SWAP_CACHE, now(DSP_LOOKED_UP), entry, 0, 0, 0);
+    case DSP_LOOKED_UP: {
       const page = ret_val();
       if (page != 0) {
         stat(S_READAHEAD_HITS);
         trace(EV_SWAP_HIT, entry, page, 0);
-        set_l(5, page);
-        set_l(6, 1);
+        set_l(DSP_PAGE, page);
+        set_l(DSP_RESULT, 1);
         return swapin_got_page();
       }
       trace(EV_SWAP_MISS, entry, 0, 0);
-      set_l(6, 2);
-      if (has(F_BKL_SWAPIN)) return next(2);
-      // swapin_readahead's first section only calls; section 3 only calls.
-      return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
+      set_l(DSP_RESULT, 2);
+      if (has(F_BKL_SWAPIN)) return next(DSP_BKL_LOCK);
+      // swapin_readahead's first section only calls; DSP_READAHEAD_DONE only calls.
+      return call_now(P_SWAPIN_READAHEAD, now(DSP_READAHEAD_DONE), entry, 0, 0, 0);
     }
-    case 2:
+    case DSP_BKL_LOCK:
       // 2.4.0 and 2.4.10-pre9 (F_BKL_SWAPIN): the BKL brackets readahead and the read; it is dropped while we sleep.
       if (!lock_kernel()) return BLOCK;
-      set_l(7, 1);
-      return call_now(P_SWAPIN_READAHEAD, now(3), entry, 0, 0, 0);
-    case 3:
+      set_l(DSP_BKL, 1);
+      return call_now(P_SWAPIN_READAHEAD, now(DSP_READAHEAD_DONE), entry, 0, 0, 0);
+    case DSP_READAHEAD_DONE:
       // 2.4.0's read_swap_cache(entry) is read_swap_cache_async(entry, wait 1): it returns
       // when the read is done. Later kernels have no wait argument.
-      return call(P_READ_SWAP_CACHE_ASYNC, 4, entry, has(F_SYNC_SWAPIN) ? 1 : 0, 0, 0);
-    case 4: {
+      return call(P_READ_SWAP_CACHE_ASYNC, DSP_READ, entry, has(F_SYNC_SWAPIN) ? 1 : 0, 0, 0);
+    case DSP_READ: {
       const page = ret_val();
       if (page != 0) trace(EV_SWAP_READ, entry, page, 0);
-      if (l(7) != 0) { unlock_kernel(); set_l(7, 0); }
+      if (l(DSP_BKL) != 0) { unlock_kernel(); set_l(DSP_BKL, 0); }
       if (page == 0) {
         // 2.4.8+: OOM only if nobody else resolved the pte; before, OOM at once.
-        if (has(F_OOM_RECHECK)) return next(11);
+        if (has(F_OOM_RECHECK)) return next(DSP_OOM_RECHECK);
         trace(EV_SWAP_READ_NONE, entry, 0, 0);
-        oom_misreport_check(mm, l(1), entry);
+        oom_misreport_check(mm, l(DSP_VPAGE), entry);
         return ret(0);
       }
-      set_l(5, page);
+      set_l(DSP_PAGE, page);
       return swapin_got_page();
     }
-    case 5: {
+    case DSP_LOCK_PAGE: {
       // lock_page waits for the read I/O (the disk unlocks the page when it completes).
-      const page = l(5);
+      const page = l(DSP_PAGE);
       if (!lock_page(page)) return BLOCK;
       trace(EV_SWAP_LOCKED, entry, page, 0);
       // F_SWAPIN_RECHECK_KEY (2.6.32-2.6.34's do_swap_page): the page may have left the swap
@@ -359,44 +414,44 @@ export function do_swap_page(pc: i32): i32 {
         trace(EV_SWAPIN_NOT_CACHED, entry, page, page_index(page));
         return ret(1);
       }
-      return next(6);
+      return next(DSP_RECHECK);
     }
-    case 6: {
+    case DSP_RECHECK: {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      const page = l(5);
+      const page = l(DSP_PAGE);
       // 2.4.8+: back out if somebody else resolved the pte while PTL was dropped.
-      if (pte_get(mm, l(1)) != swp_entry_to_pte(entry)) {
+      if (pte_get(mm, l(DSP_VPAGE)) != swp_entry_to_pte(entry)) {
         stat(S_PTE_CHANGED);
         spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
         unlock_page(page);
         put_page(page);
-        trace(EV_PTE_CHANGED, entry, page, vpage(mm, l(1)));
+        trace(EV_PTE_CHANGED, entry, page, vpage(mm, l(DSP_VPAGE)));
         return ret(1);
       }
       trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
-      return call(P_SWAP_FREE, 7, entry, 0, 0, 0);
+      return call(P_SWAP_FREE, DSP_SWAP_FREED, entry, 0, 0, 0);
     }
-    case 7: { // PTL and the page lock held; the pte's swap ref is gone
-      const page = l(5);
-      set_l(8, PTE_YOUNG);
+    case DSP_SWAP_FREED: { // PTL and the page lock held; the pte's swap ref is gone
+      const page = l(DSP_PAGE);
+      set_l(DSP_PTE_BITS, PTE_YOUNG);
       if (has(F_SHARE_COUNT_NOLOCK)) {
         // 2.4.8 (pre9): one exclusive_swap_page test (no swap locks, this section) decides
         // both the writable pte and, when vm_swap_full, the delete.
         const exclusive = exclusive_swap_page_nolock(page);
-        set_l(9, l(3) != 0 && exclusive ? 1 : 0);
-        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(8);
-        if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
-        return swapin_map(l(9));
+        set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && exclusive ? 1 : 0);
+        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(DSP_FULL_DELETE);
+        if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
+        return swapin_map(l(DSP_WRITABLE));
       }
       // 2.4.16: remove_exclusive_swap_page when swap is full; can_share_swap_page decides.
-      if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, 9, page, 0, 0, 0);
+      if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
       if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) {
-        set_l(9, l(3));
-        return next(8);
+        set_l(DSP_WRITABLE, l(DSP_WRITE));
+        return next(DSP_FULL_DELETE);
       }
       return swapin_map_check_write();
     }
-    case 8:
+    case DSP_FULL_DELETE:
       // 2.4.10-pre: delete_from_swap_cache_nolock: under pagecache_lock only, no swaplock or
       // sdev_lock (the seed mail's race 3), the page leaves the cache (ClearPageDirty) and its
       // slot is freed; the page becomes plain anonymous memory, so the pte is made dirty to
@@ -404,56 +459,56 @@ export function do_swap_page(pc: i32): i32 {
       // (F_FREE_UNDER_PCL, with that release's lock order PCL -> SLL -> SDL). The lru_cache_del
       // of a page without buffers is not modelled.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      page_clear(l(5), PG_DIRTY);
-      swap_cache_remove(l(5));
+      page_clear(l(DSP_PAGE), PG_DIRTY);
+      swap_cache_remove(l(DSP_PAGE));
       // F_FREE_UNDER_PCL (2.4.0, pre9): the slot is freed with pagecache_lock still held;
-      // case 10 drops it.
+      // DSP_DELETE_FREED drops it.
       if (!has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       stat(S_SWAP_FULL_DELETES);
-      trace(EV_SWAP_FULL_DELETE, l(5), entry, 0);
-      set_l(8, l(8) | PTE_DIRTY);
-      return call(P_SWAP_FREE, 10, entry, 0, 0, 0);
-    case 9:
-      trace(EV_FAULT_REMOVE_EXCLUSIVE, l(5), entry, ret_val());
-      if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(9));
+      trace(EV_SWAP_FULL_DELETE, l(DSP_PAGE), entry, 0);
+      set_l(DSP_PTE_BITS, l(DSP_PTE_BITS) | PTE_DIRTY);
+      return call(P_SWAP_FREE, DSP_DELETE_FREED, entry, 0, 0, 0);
+    case DSP_REMOVED:
+      trace(EV_FAULT_REMOVE_EXCLUSIVE, l(DSP_PAGE), entry, ret_val());
+      if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(DSP_WRITABLE));
       return swapin_map_check_write();
-    case 10:
+    case DSP_DELETE_FREED:
       if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
-      put_page(l(5)); // the swap cache's reference
-      return swapin_map(l(9));
-    case 11: {
+      put_page(l(DSP_PAGE)); // the swap cache's reference
+      return swapin_map(l(DSP_WRITABLE));
+    case DSP_OOM_RECHECK: {
       // read_swap_cache_async gave nothing: OOM only if nobody else resolved the pte.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      const changed = pte_get(mm, l(1)) != swp_entry_to_pte(entry);
+      const changed = pte_get(mm, l(DSP_VPAGE)) != swp_entry_to_pte(entry);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       trace(EV_SWAP_READ_NONE, entry, changed ? 1 : 0, 0);
       return swapin_none(changed ? 1 : 0);
     }
-    case 12:
+    case DSP_SHARE_ASKED:
       return swapin_map(ret_val());
     // ---- 2.4.0's tail: no PTL, no recheck ----
-    case 13:
+    case DSP_OLD_RSS:
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1); // unlocked in 2.4.0; atomic here
-      return next(14);
-    case 14: { // freeze the sharedness: lock the page before giving up our swap count
-      const page = l(5);
+      return next(DSP_OLD_LOCK_PAGE);
+    case DSP_OLD_LOCK_PAGE: { // freeze the sharedness: lock the page before giving up our swap count
+      const page = l(DSP_PAGE);
       if (!lock_page(page)) return BLOCK;
       trace(EV_SWAP_LOCKED, entry, page, 0);
       trace(EV_FAULT_SWAP_FREE, entry, 0, 0);
-      return call(P_SWAP_FREE, 15, entry, 0, 0, 0);
+      return call(P_SWAP_FREE, DSP_OLD_SWAP_FREED, entry, 0, 0, 0);
     }
-    case 15: {
-      const page = l(5);
-      set_l(9, l(3) != 0 && !is_page_shared_2_4_0(page) ? 1 : 0);
+    case DSP_OLD_SWAP_FREED: {
+      const page = l(DSP_PAGE);
+      set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && !is_page_shared_2_4_0(page) ? 1 : 0);
       unlock_page(page);
-      return next(16);
+      return next(DSP_OLD_MAP);
     }
-    case 16: {
-      const page = l(5), vp = l(1);
-      const writable = l(9);
+    case DSP_OLD_MAP: {
+      const page = l(DSP_PAGE), vp = l(DSP_VPAGE);
+      const writable = l(DSP_WRITABLE);
       pte_set(mm, vp, mk_pte(page, PTE_YOUNG | (writable != 0 ? PTE_RW | PTE_DIRTY : 0)));
       trace(EV_SWAP_MAP, page, vpage(mm, vp), writable);
-      return ret(l(6));
+      return ret(l(DSP_RESULT));
     }
   }
   return bad_pc();
@@ -466,7 +521,7 @@ export function do_swap_page(pc: i32): i32 {
  * is false when the fault's pte no longer holds the swap entry it faulted on: another path
  * (swapoff's unuse_pte, or a fault of another thread) resolved the page meanwhile, and the
  * NULL came from the entry having been freed, not from memory running out. 2.4.8's fix
- * (F_OOM_RECHECK, case 11) retakes page_table_lock and reports OOM only while pte_same holds,
+ * (F_OOM_RECHECK, DSP_OOM_RECHECK) retakes page_table_lock and reports OOM only while pte_same holds,
  * so with the flag on this check (swapin_none) fires only if that recheck is wrong. Read in the
  * same atomic step as the decision.
  */
@@ -480,14 +535,14 @@ function oom_misreport_check(mm: i32, vp: i32, entry: i32): void {
  *  oom-misreport's oracle too, in the step of the decision: the recheck exists so that this
  *  report is never false, and the oracle says so whatever the recheck computed. */
 function swapin_none(r: i32): i32 {
-  if (r == 0) oom_misreport_check(l(0), l(1), l(2));
+  if (r == 0) oom_misreport_check(l(DSP_MM), l(DSP_VPAGE), l(DSP_ENTRY));
   return ret(r);
 }
 
 /** The page is found or read: lock it and go on, as the release does. */
 function swapin_got_page(): i32 {
-  if (has(F_PTE_SAME_RECHECK)) return next(5);
-  return next(13);
+  if (has(F_PTE_SAME_RECHECK)) return next(DSP_LOCK_PAGE);
+  return next(DSP_OLD_RSS);
 }
 
 /** 2.4.0 include/linux/swap.h is_page_shared(page): other users than us, the swap cache and
@@ -501,64 +556,81 @@ function is_page_shared_2_4_0(page: i32): bool {
 
 /** A write fault maps writable only when the page can be shared (page lock and PTL held). */
 function swapin_map_check_write(): i32 {
-  if (l(3) != 0) return call(P_CAN_SHARE_SWAP_PAGE, 12, l(5), 0, 0, 0);
+  if (l(DSP_WRITE) != 0) return call(P_CAN_SHARE_SWAP_PAGE, DSP_SHARE_ASKED, l(DSP_PAGE), 0, 0, 0);
   return swapin_map(0);
 }
 
 /** Installs the pte under PTL; the page ref from the lookup/read becomes the pte's. */
 function swapin_map(writable: i32): i32 {
-  const mm = l(0), vp = l(1), page = l(5);
-  const bits = l(8) | (writable != 0 ? PTE_RW | PTE_DIRTY : 0);
+  const mm = l(DSP_MM), vp = l(DSP_VPAGE), page = l(DSP_PAGE);
+  const bits = l(DSP_PTE_BITS) | (writable != 0 ? PTE_RW | PTE_DIRTY : 0);
   mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
   pte_set(mm, vp, mk_pte(page, bits));
   unlock_page(page);
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
   trace(EV_SWAP_MAP, page, vpage(mm, vp), writable);
-  return ret(l(6));
+  return ret(l(DSP_RESULT));
 }
 
 // ---- do_wp_page --------------------------------------------------------------------------
 
 /** mm/memory.c do_wp_page(mm, page, pte), PTL held on entry, dropped on return → 1 / 0.
- *  l5 = old page, l6 = new page, l7 = the old page's count (F_SHARE_COUNT_NOLOCK).
+ *  DWP_OLD = old page, DWP_NEW = new page, DWP_COUNT = the old page's count (F_SHARE_COUNT_NOLOCK).
  *  2.4.16: trylock the old page and ask can_share_swap_page; the zero page is never reused
  *  (the kernel trylocks it too, and can_share_swap_page refuses a reserved page). Otherwise
  *  copy: a ref on the old page across alloc_page, the copy before PTL is retaken.
  *  F_SHARE_COUNT_NOLOCK (2.4.0, pre9): the decision is a switch on page_count with unlocked
- *  counts (sections 0, 4, 5). F_WP_COPY_NOREF (2.4.0): the copy path takes no ref on the old
- *  page and copies it in break_cow, under PTL after the pte_same recheck. */
+ *  counts (sections DWP_START, DWP_COUNT_LOCK, DWP_COUNT_SWAP). F_WP_COPY_NOREF (2.4.0): the
+ *  copy path takes no ref on the old page and copies it in break_cow, under PTL after the
+ *  pte_same recheck. */
+// Locals: the arguments (mm, virtual page, pte), then the old page, the new page, the old
+// page's count. Sections: the decision, back from can_share_swap_page, back from alloc_page,
+// PTL retaken, back from lru_cache_add, and F_SHARE_COUNT_NOLOCK's two count reads.
+const DWP_MM: i32 = 0;
+const DWP_VPAGE: i32 = 1;
+const DWP_PTE: i32 = 2;
+const DWP_OLD: i32 = 5;
+const DWP_NEW: i32 = 6;
+const DWP_COUNT: i32 = 7;
+const DWP_START: i32 = 0;
+const DWP_SHARE_ASKED: i32 = 1;
+const DWP_ALLOCATED: i32 = 2;
+const DWP_RELOCK: i32 = 3;
+const DWP_ADDED: i32 = 4;
+const DWP_COUNT_LOCK: i32 = 6;   // trylock and the page count
+const DWP_COUNT_SWAP: i32 = 7;   // the slot count
 export function do_wp_page(pc: i32): i32 {
-  const mm = l(0), vp = l(1);
+  const mm = l(DWP_MM), vp = l(DWP_VPAGE);
   switch (pc) {
-    case 0: {
-      const old = pte_frame(l(2));
-      set_l(5, old);
+    case DWP_START: {
+      const old = pte_frame(l(DWP_PTE));
+      set_l(DWP_OLD, old);
       if (has(F_SHARE_COUNT_NOLOCK)) return wp_count_gate(old);
-      if (old != ZERO_PAGE && trylock_page(old)) return call(P_CAN_SHARE_SWAP_PAGE, 1, old, 0, 0, 0);
+      if (old != ZERO_PAGE && trylock_page(old)) return call(P_CAN_SHARE_SWAP_PAGE, DWP_SHARE_ASKED, old, 0, 0, 0);
       return wp_copy();
     }
-    case 1: {
+    case DWP_SHARE_ASKED: {
       const reuse = ret_val();
-      unlock_page(l(5));
+      unlock_page(l(DWP_OLD));
       if (reuse == 0) return wp_copy();
       return wp_reuse();
     }
-    case 2: {
-      const old = l(5);
+    case DWP_ALLOCATED: {
+      const old = l(DWP_OLD);
       const f = ret_val();
       if (f == 0) {
         if (!has(F_WP_COPY_NOREF) && old != ZERO_PAGE) put_page(old);
         trace(EV_WP_OOM, old, vpage(mm, vp), 0);
         return ret(0);
       }
-      set_l(6, f);
+      set_l(DWP_NEW, f);
       if (!has(F_WP_COPY_NOREF)) copy_cow_page(old, f);
-      return next(3);
+      return next(DWP_RELOCK);
     }
-    case 3: {
+    case DWP_RELOCK: {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      const old = l(5), f = l(6);
-      if (pte_get(mm, vp) == l(2)) {
+      const old = l(DWP_OLD), f = l(DWP_NEW);
+      if (pte_get(mm, vp) == l(DWP_PTE)) {
         // 2.4.0's break_cow copies here: the pte still maps the old page, so it is alive.
         if (has(F_WP_COPY_NOREF)) copy_cow_page(old, f);
         // break_cow: the new page takes the pte; the old page loses the pte's reference.
@@ -566,7 +638,7 @@ export function do_wp_page(pc: i32): i32 {
         pte_set(mm, vp, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
         // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
         // (2.4.16's LRU policy, kept in every model: 2.4.0/pre9 add none here.)
-        return call_now(P_LRU_CACHE_ADD, 4, f, 0, 0, 0);
+        return call_now(P_LRU_CACHE_ADD, DWP_ADDED, f, 0, 0, 0);
       } else {
         put_page(f);
         trace(EV_WP_RACE, old, f, vpage(mm, vp));
@@ -576,9 +648,9 @@ export function do_wp_page(pc: i32): i32 {
       if (!has(F_WP_COPY_NOREF)) put_page(old);
       return ret(1);
     }
-    case 4: {
+    case DWP_ADDED: {
       // Back from lru_cache_add, PTL still held: the old page loses the pte's reference.
-      const old = l(5), f = l(6);
+      const old = l(DWP_OLD), f = l(DWP_NEW);
       put_page(old);
       stat(S_COW);
       trace(EV_WP_COPY, old, f, vpage(mm, vp));
@@ -587,24 +659,24 @@ export function do_wp_page(pc: i32): i32 {
       if (!has(F_WP_COPY_NOREF)) put_page(old);
       return ret(1);
     }
-    case 6: {
+    case DWP_COUNT_LOCK: {
       // F_SHARE_COUNT_NOLOCK, "case 2:" of the switch, PTL held: TryLockPage, then the count
       // is_page_shared / exclusive_swap_page start from. One section: nothing that changes
       // between the trylock and the read depends on the page lock we now hold (the swap
       // cache's add and delete need it), so it could as well change before the trylock.
-      const old = l(5);
+      const old = l(DWP_OLD);
       if (!trylock_page(old)) return wp_copy();
-      set_l(7, page_count(old));
-      return next(7);
+      set_l(DWP_COUNT, page_count(old));
+      return next(DWP_COUNT_SWAP);
     }
-    case 7: {
+    case DWP_COUNT_SWAP: {
       // The slot count, read with no swap lock (2.4.0 and pre9 swap_count()), in a section of
       // its own: a swap_free or swap_duplicate of another mm can fall between the two reads.
-      // A page that left the swap cache between section 0 and the trylock (swapoff's delete)
+      // A page that left the swap cache between DWP_START and the trylock (swapoff's delete)
       // is copied, as pre9's exclusive_swap_page says; 2.4.0's is_page_shared would reuse it
       // when its count is 1 (a copy either way keeps the data: see docs/faithfulness.md).
-      const old = l(5);
-      const exclusive = page_test(old, PG_SWAPCACHE) && l(7) + swap_count_nolock(page_index(old)) == 3;
+      const old = l(DWP_OLD);
+      const exclusive = page_test(old, PG_SWAPCACHE) && l(DWP_COUNT) + swap_count_nolock(page_index(old)) == 3;
       unlock_page(old);
       if (!exclusive) return wp_copy();
       return wp_reuse();
@@ -615,23 +687,23 @@ export function do_wp_page(pc: i32): i32 {
 
 /** F_SHARE_COUNT_NOLOCK: 2.4.0 / pre9's switch (page_count(old_page)), PTL held. The reserved
  *  zero page is copied (2.4.0: its count is 0, no case matches; pre9: case 1 checks
- *  PageReserved). Count 1: reuse. Count 2 and in the swap cache: sections 6-7. pre9's case 3
+ *  PageReserved). Count 1: reuse. Count 2 and in the swap cache: DWP_COUNT_LOCK, DWP_COUNT_SWAP. pre9's case 3
  *  needs page->buffers, which the model's pages never have. */
 function wp_count_gate(old: i32): i32 {
   if (old == ZERO_PAGE) return wp_copy();
   const count = page_count(old);
   if (count == 1) return wp_reuse();
-  if (count == 2 && page_test(old, PG_SWAPCACHE)) return next(6);
+  if (count == 2 && page_test(old, PG_SWAPCACHE)) return next(DWP_COUNT_LOCK);
   return wp_copy();
 }
 
 /** Reuse in place: the pte becomes writable, dirty and young; PTL dropped. */
 function wp_reuse(): i32 {
-  const mm = l(0), vp = l(1);
-  pte_set(mm, vp, l(2) | PTE_RW | PTE_DIRTY | PTE_YOUNG);
+  const mm = l(DWP_MM), vp = l(DWP_VPAGE);
+  pte_set(mm, vp, l(DWP_PTE) | PTE_RW | PTE_DIRTY | PTE_YOUNG);
   stat(S_COW_REUSE);
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-  trace(EV_WP_REUSE, l(5), vpage(mm, vp), 0);
+  trace(EV_WP_REUSE, l(DWP_OLD), vpage(mm, vp), 0);
   return ret(1);
 }
 
@@ -642,31 +714,38 @@ function copy_cow_page(old: i32, f: i32): void {
 
 /** Copy path: hold a ref on the old page (not in 2.4.0), drop PTL, allocate (may sleep). */
 function wp_copy(): i32 {
-  const old = l(5);
+  const old = l(DWP_OLD);
   if (!has(F_WP_COPY_NOREF) && old != ZERO_PAGE) get_page(old);
-  spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
-  return call(P_ALLOC_PAGE, 2, 0, 0, 0, 0);
+  spin_unlock(mm_addr(l(DWP_MM), MM_PTL), LK_PTL);
+  return call(P_ALLOC_PAGE, DWP_ALLOCATED, 0, 0, 0, 0);
 }
 
 // ---- zap_page_range, exit, munmap ---------------------------------------------------------
 
-/** zap_page_range(mm, start, end): l6 = next pte to look at. PTL is held from the first
+/** zap_page_range(mm, start, end): ZAP_NEXT_PAGE = next pte to look at. PTL is held from the first
  *  section to the last, across the calls (free_page_and_swap_cache and free_swap_and_cache
  *  never sleep). mm/memory.c zap_pte_range (2.4.16), or 2.4.0's / 2.4.10-pre9's free_pte
  *  with F_EXCLUSIVE_NOLOCK. */
+// Locals: the arguments, the next pte. Sections: PTL taken and the walk, back from a free.
+const ZAP_MM: i32 = 0;
+const ZAP_START_PAGE: i32 = 1;
+const ZAP_END_PAGE: i32 = 2;
+const ZAP_NEXT_PAGE: i32 = 6;
+const ZAP_LOCK: i32 = 0;
+const ZAP_FREED: i32 = 1;
 export function zap_page_range(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      if (!spin_lock(mm_addr(l(0), MM_PTL), LK_PTL)) return BLOCK;
-      return zap_from(l(1));
-    case 1:
-      return zap_from(l(6));
+    case ZAP_LOCK:
+      if (!spin_lock(mm_addr(l(ZAP_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return zap_from(l(ZAP_START_PAGE));
+    case ZAP_FREED:
+      return zap_from(l(ZAP_NEXT_PAGE));
   }
   return bad_pc();
 }
 
 function zap_from(start: i32): i32 {
-  const mm = l(0), end = l(2);
+  const mm = l(ZAP_MM), end = l(ZAP_END_PAGE);
   for (let i = start; i < end; i++) {
     const pte = pte_get(mm, i);
     shadow_set(mm, i, 0); // a new mapping of this address reads zero
@@ -678,16 +757,16 @@ function zap_from(start: i32): i32 {
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
       if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY); // __free_pte: set_page_dirty
       trace(EV_ZAP_PAGE, f, vpage(mm, i), 0);
-      set_l(6, i + 1);
-      return call(P_FREE_PAGE_AND_SWAP_CACHE, 1, f, 0, 0, 0);
+      set_l(ZAP_NEXT_PAGE, i + 1);
+      return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FREED, f, 0, 0, 0);
     }
     const entry = pte_to_swp_entry(pte);
     trace(EV_ZAP_SWAP, entry, vpage(mm, i), 0);
-    set_l(6, i + 1);
+    set_l(ZAP_NEXT_PAGE, i + 1);
     // 2.4.0 / 2.4.10-pre9 (F_EXCLUSIVE_NOLOCK): free_pte drops the swap pte's reference with a
     // bare swap_free; a cache page left as the slot's only user stays for reclaim to find.
-    if (has(F_EXCLUSIVE_NOLOCK)) return call(P_SWAP_FREE, 1, entry, 0, 0, 0);
-    return call(P_FREE_SWAP_AND_CACHE, 1, entry, 0, 0, 0);
+    if (has(F_EXCLUSIVE_NOLOCK)) return call(P_SWAP_FREE, ZAP_FREED, entry, 0, 0, 0);
+    return call(P_FREE_SWAP_AND_CACHE, ZAP_FREED, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
   return ret(0);
@@ -696,13 +775,17 @@ function zap_from(start: i32): i32 {
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
+// Locals: the argument. Sections: mmap_sem and the zap, back from zap_page_range.
+const EXIT_MM: i32 = 0;
+const EXIT_MMAP_SEM: i32 = 0;
+const EXIT_ZAPPED: i32 = 1;
 export function do_exit(pc: i32): i32 {
-  const mm = l(0);
+  const mm = l(EXIT_MM);
   switch (pc) {
-    case 0:
+    case EXIT_MMAP_SEM:
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
-      return call(P_ZAP_PAGE_RANGE, 1, mm, 0, nPages, 0);
-    case 1:
+      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
+    case EXIT_ZAPPED:
       // rss is 0 again: zap_page_range counted every page out.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       mm_set(mm, MM_SWAP_CURSOR, 0);
@@ -715,27 +798,45 @@ export function do_exit(pc: i32): i32 {
   return bad_pc();
 }
 
-/** munmap's and mprotect's (start, len) clamped to the mm's pages, into l6 = start, l7 = end:
- *  the ops come from a generator that may name a range past the end. */
+/** munmap's and mprotect's (start, len) clamped to the mm's pages, into RANGE_START = start,
+ *  RANGE_END = end: the ops come from a generator that may name a range past the end. */
+// Locals of both: the arguments (mm, start, len), the clamped start and end. `@inline`: asc
+// puts the value in at each use, as for a bare number. A plain module const is a global that
+// wasm-opt folds in later, and here (only here so far) that gives other, equivalent code
+// for the two callers than the bare numbers did: the rename is to leave the Wasm byte-identical.
+@inline
+const RANGE_ARG_START: i32 = 1;
+@inline
+const RANGE_ARG_LEN: i32 = 2;
+@inline
+const RANGE_START: i32 = 6;
+@inline
+const RANGE_END: i32 = 7;
 function set_range_locals(): void {
-  const start = l(1) < nPages ? l(1) : nPages;
-  set_l(6, start);
-  set_l(7, l(2) < nPages - start ? start + l(2) : nPages);
+  const start = l(RANGE_ARG_START) < nPages ? l(RANGE_ARG_START) : nPages;
+  set_l(RANGE_START, start);
+  set_l(RANGE_END, l(RANGE_ARG_LEN) < nPages - start ? start + l(RANGE_ARG_LEN) : nPages);
 }
 
 /** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
+// Locals: the mm, then set_range_locals'. Sections: mmap_sem and the zap, back from it.
+const MUNMAP_MM: i32 = 0;
+const MUNMAP_START: i32 = RANGE_START;
+const MUNMAP_END: i32 = RANGE_END;
+const MUNMAP_MMAP_SEM: i32 = 0;
+const MUNMAP_ZAPPED: i32 = 1;
 export function do_munmap(pc: i32): i32 {
-  const mm = l(0);
+  const mm = l(MUNMAP_MM);
   switch (pc) {
-    case 0: {
+    case MUNMAP_MMAP_SEM: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       set_range_locals();
-      return call(P_ZAP_PAGE_RANGE, 1, mm, l(6), l(7), 0);
+      return call(P_ZAP_PAGE_RANGE, MUNMAP_ZAPPED, mm, l(MUNMAP_START), l(MUNMAP_END), 0);
     }
-    case 1:
+    case MUNMAP_ZAPPED:
       up(mm_addr(mm, MM_SEM));
       stat(S_MUNMAPS);
-      trace(EV_MUNMAP, mm, l(6), l(7));
+      trace(EV_MUNMAP, mm, l(MUNMAP_START), l(MUNMAP_END));
       return ret(0);
   }
   return bad_pc();
@@ -751,29 +852,36 @@ export function do_munmap(pc: i32): i32 {
  *  which has no write bit: the ptes end write-protected (dirty and young kept, as pte_modify's
  *  _PAGE_CHG_MASK keeps them), and the next write takes do_wp_page. The two calls are one
  *  section: nothing else can hold the PTL between them that does not also see the first.
- *  l6 = start, l7 = end. */
+ *  MPROT_START = start, MPROT_END = end. */
+// Locals: the mm, then set_range_locals'. Sections: mmap_sem, the ptes under PTL, mmap_sem's up.
+const MPROT_MM: i32 = 0;
+const MPROT_START: i32 = RANGE_START;
+const MPROT_END: i32 = RANGE_END;
+const MPROT_MMAP_SEM: i32 = 0;
+const MPROT_PTES: i32 = 1;
+const MPROT_UP: i32 = 2;
 export function do_mprotect(pc: i32): i32 {
-  const mm = l(0);
+  const mm = l(MPROT_MM);
   switch (pc) {
-    case 0: {
+    case MPROT_MMAP_SEM: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       set_range_locals();
-      return next(1);
+      return next(MPROT_PTES);
     }
-    case 1: {
+    case MPROT_PTES: {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       let n = 0;
-      for (let i = l(6); i < l(7); i++) {
+      for (let i = l(MPROT_START); i < l(MPROT_END); i++) {
         const pte = pte_get(mm, i);
         if (!pte_present(pte) || (pte & PTE_RW) == 0) continue;
         pte_set(mm, i, pte & ~PTE_RW);
         n++;
       }
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      trace(EV_MPROTECT, mm, l(6), n);
-      return next(2);
+      trace(EV_MPROTECT, mm, l(MPROT_START), n);
+      return next(MPROT_UP);
     }
-    case 2:
+    case MPROT_UP:
       up(mm_addr(mm, MM_SEM));
       return ret(0);
   }

@@ -107,9 +107,15 @@ const DEF_PRIORITY: i32 = 6;
 
 // ---- try_to_swap_out -------------------------------------------------------------------
 // mm/vmscan.c try_to_swap_out (2.4.16; 2.4.0 and 2.4.10-pre9 where unique-add is off).
-// (mm, page); the caller holds mm's PTL throughout and it never sleeps. Locals:
-// l6 = frame, l7 = the pte it cleared, l8 = the swap entry.
-
+// (mm, page); the caller holds mm's PTL throughout and it never sleeps.
+// Locals: the arguments, then the frame, the pte it cleared and the swap entry. Sections: the
+// unmap, then one per call it returns from (the 2.4.16 get/add loop or the older releases' steps).
+const TSO_MM: i32 = 0;
+const TSO_PAGE: i32 = 1;
+const TSO_FRAME: i32 = 6;
+const TSO_PTE: i32 = 7;
+const TSO_ENTRY: i32 = 8;
+const TSO_UNMAP: i32 = 0;       // decide, and clear the pte with the page locked
 const TSO_DUP_DONE: i32 = 1;    // back from swap_duplicate: install the swap pte
 const TSO_GOT_ENTRY: i32 = 2;   // 2.4.16 loop: back from get_swap_page
 const TSO_ADDED: i32 = 3;       // 2.4.16 loop: back from add_to_swap_cache
@@ -120,27 +126,27 @@ const TSO_ACCESSED: i32 = 7;    // back from mark_page_accessed of a young pte's
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
-    case 0: return tso_unmap();
+    case TSO_UNMAP: return tso_unmap();
     case TSO_DUP_DONE: return tso_set_swap_pte();
     case TSO_GOT_ENTRY: {
       const entry = ret_val();
-      trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
+      trace(EV_TSO_GET_SWAP, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), entry);
       if (entry == 0) return tso_preserve();
-      set_l(8, entry);
+      set_l(TSO_ENTRY, entry);
       // 2.4.16's add_to_swap_cache starts by calling swap_duplicate: one step with this.
-      return call_now(P_ADD_TO_SWAP_CACHE, TSO_ADDED, l(6), entry, 0, 0);
+      return call_now(P_ADD_TO_SWAP_CACHE, TSO_ADDED, l(TSO_FRAME), entry, 0, 0);
     }
     case TSO_ADDED: {
       const r = ret_val();
       if (r == 0) {
         // The add cleared uptodate and dirty: the page is the only copy of the data.
         // get_swap_page's count-1 reference becomes the pte's, the add took the cache's.
-        page_set(l(6), PG_UPTODATE | PG_DIRTY);
+        page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);
         return tso_set_swap_pte();
       }
       // Raced with a "speculative" read_swap_cache_async (-EEXIST) or the slot went away.
-      trace(EV_TSO_RETRY, l(6), l(8), r);
-      return call(P_SWAP_FREE, TSO_FREED, l(8), 0, 0, 0);
+      trace(EV_TSO_RETRY, l(TSO_FRAME), l(TSO_ENTRY), r);
+      return call(P_SWAP_FREE, TSO_FREED, l(TSO_ENTRY), 0, 0, 0);
     }
     case TSO_FREED:
       return call(P_GET_SWAP_PAGE, TSO_GOT_ENTRY, 0, 0, 0, 0);
@@ -149,10 +155,10 @@ export function try_to_swap_out(pc: i32): i32 {
       // the add checks nothing and cannot fail (2.4.0 /tmp/k240/mm/vmscan.c; pre9 the "-"
       // side of Hugh Dickins' 15 Sep 2001 patch, same code).
       const entry = ret_val();
-      trace(EV_TSO_GET_SWAP, vpage(l(0), l(1)), l(6), entry);
+      trace(EV_TSO_GET_SWAP, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), entry);
       if (entry == 0) return tso_preserve();
-      set_l(8, entry);
-      return call(P_ADD_TO_SWAP_CACHE, TSO_OLD_ADDED, l(6), entry, 0, 0);
+      set_l(TSO_ENTRY, entry);
+      return call(P_ADD_TO_SWAP_CACHE, TSO_OLD_ADDED, l(TSO_FRAME), entry, 0, 0);
     }
     case TSO_ACCESSED:
       return ret(0);
@@ -160,15 +166,15 @@ export function try_to_swap_out(pc: i32): i32 {
       // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
       // swap_duplicate: the pte's own reference, taken in its own step (SDL), count 2.
       // (Hugh's 15 Sep patch moved the label below it and made get_swap_page count 2.)
-      page_set(l(6), PG_UPTODATE | PG_DIRTY);
-      return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(8), 0, 0, 0);
+      page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);
+      return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(TSO_ENTRY), 0, 0, 0);
   }
   return bad_pc();
 }
 
 /** Section 0: decide whether to unmap; if so clear the pte with the page locked. */
 function tso_unmap(): i32 {
-  const mm = l(0), page = l(1);
+  const mm = l(TSO_MM), page = l(TSO_PAGE);
   const pte = pte_get(mm, page);
   if (!pte_present(pte)) return ret(0);
   const f = pte_frame(pte);
@@ -186,14 +192,14 @@ function tso_unmap(): i32 {
   if (!trylock_page(f)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_LOCKED); return ret(0); }
   // ptep_get_and_clear: from here the pte is nuked; its dirty bit moves to the page.
   pte_set(mm, page, 0);
-  set_l(6, f);
-  set_l(7, pte);
+  set_l(TSO_FRAME, f);
+  set_l(TSO_PTE, pte);
   if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY);
   if (page_test(f, PG_SWAPCACHE)) {
     // Already in the swap cache: up to date on disk unless dirty; the pte takes a slot ref
     // (swap_duplicate, then set_swap_pte: the same in every release).
     const entry = page_index(f);
-    set_l(8, entry);
+    set_l(TSO_ENTRY, entry);
     trace(EV_TSO_DUP, vpage(mm, page), f, entry);
     return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
   }
@@ -207,21 +213,21 @@ function tso_unmap(): i32 {
 
 /** set_swap_pte: install the swap pte, then drop_pte. */
 function tso_set_swap_pte(): i32 {
-  pte_set(l(0), l(1), swp_entry_to_pte(l(8)));
-  trace(EV_TSO_SWAP_PTE, vpage(l(0), l(1)), l(6), l(8));
+  pte_set(l(TSO_MM), l(TSO_PAGE), swp_entry_to_pte(l(TSO_ENTRY)));
+  trace(EV_TSO_SWAP_PTE, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), l(TSO_ENTRY));
   return tso_release();
 }
 
 /** drop_pte without a swap pte: a clean page that needs no slot. */
 function tso_drop_pte(): i32 {
-  trace(EV_TSO_DROP, vpage(l(0), l(1)), l(6), 0);
+  trace(EV_TSO_DROP, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), 0);
   return tso_release();
 }
 
 /** drop_pte: rss--, unlock, drop the pte's page reference. Returns whether the page is now
  *  freeable (only the cache would hold it). */
 function tso_release(): i32 {
-  const mm = l(0), f = l(6);
+  const mm = l(TSO_MM), f = l(TSO_FRAME);
   mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
   unlock_page(f);
   const freeable = page_count(f) <= 2;
@@ -233,9 +239,9 @@ function tso_release(): i32 {
  *  goes on, as the kernel's does: later ptes of pages already in the swap cache need no new
  *  slot and are still unmapped. */
 function tso_preserve(): i32 {
-  pte_set(l(0), l(1), l(7));
-  unlock_page(l(6));
-  trace(EV_TSO_RESTORE, vpage(l(0), l(1)), l(6), 0);
+  pte_set(l(TSO_MM), l(TSO_PAGE), l(TSO_PTE));
+  unlock_page(l(TSO_FRAME));
+  trace(EV_TSO_RESTORE, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), 0);
   return ret(0);
 }
 
@@ -243,28 +249,37 @@ function tso_preserve(): i32 {
 // mm/vmscan.c swap_out_mm → swap_out_vma/pgd/pmd (2.4.16).
 // (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
 // (wrapping), at most one sweep of the address space, until count pages became freeable
-// (2.4.16 counts down SWAP_CLUSTER_MAX the same way). l6 = cursor, l7 = ptes looked at,
-// l8 = pages made freeable.
+// (2.4.16 counts down SWAP_CLUSTER_MAX the same way).
+// Locals: the arguments, then the cursor, the ptes looked at and the pages made freeable.
+// Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed.
+const SOM_MM: i32 = 0;
+const SOM_COUNT: i32 = 1;
+const SOM_CURSOR: i32 = 6;
+const SOM_SEEN: i32 = 7;
+const SOM_FOUND: i32 = 8;
+const SOM_LOCK: i32 = 0;
+const SOM_SWAPPED: i32 = 1;
+const SOM_ACCESSED: i32 = 2;
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
-    case 0: {
-      if (!spin_lock(mm_addr(l(0), MM_PTL), LK_PTL)) return BLOCK;
-      let cursor = mm_get(l(0), MM_SWAP_CURSOR);
+    case SOM_LOCK: {
+      if (!spin_lock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL)) return BLOCK;
+      let cursor = mm_get(l(SOM_MM), MM_SWAP_CURSOR);
       if (cursor < 0 || cursor >= nPages) cursor = 0;
-      set_l(6, cursor);
-      set_l(7, 0);
-      set_l(8, 0);
-      trace(EV_SWAP_OUT_MM, l(0), cursor, l(1));
+      set_l(SOM_CURSOR, cursor);
+      set_l(SOM_SEEN, 0);
+      set_l(SOM_FOUND, 0);
+      trace(EV_SWAP_OUT_MM, l(SOM_MM), cursor, l(SOM_COUNT));
       return swap_out_scan();
     }
-    case 1: {
-      const found = l(8) + ret_val();
-      set_l(8, found);
-      if (found >= l(1)) return swap_out_mm_done();
+    case SOM_SWAPPED: {
+      const found = l(SOM_FOUND) + ret_val();
+      set_l(SOM_FOUND, found);
+      if (found >= l(SOM_COUNT)) return swap_out_mm_done();
       return swap_out_scan();
     }
-    case 2: // back from mark_page_accessed of a young pte's page, PTL still held
+    case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
       return swap_out_scan();
   }
   return bad_pc();
@@ -272,8 +287,8 @@ export function swap_out_mm(pc: i32): i32 {
 
 /** Walks ptes until one maps a swappable page; the walk itself is atomic under PTL. */
 function swap_out_scan(): i32 {
-  const mm = l(0);
-  let cursor = l(6), seen = l(7);
+  const mm = l(SOM_MM);
+  let cursor = l(SOM_CURSOR), seen = l(SOM_SEEN);
   while (seen < nPages) {
     const page = cursor;
     cursor = cursor + 1 == nPages ? 0 : cursor + 1;
@@ -288,47 +303,54 @@ function swap_out_scan(): i32 {
     // matters (the user's MMU may set the young bit again either way).
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
-      set_l(6, cursor);
-      set_l(7, seen);
+      set_l(SOM_CURSOR, cursor);
+      set_l(SOM_SEEN, seen);
       // mark_page_accessed: the walk goes on in this step unless the page is activated
       // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
-      return call_now(P_MARK_PAGE_ACCESSED, now(2), f, 0, 0, 0);
+      return call_now(P_MARK_PAGE_ACCESSED, now(SOM_ACCESSED), f, 0, 0, 0);
     }
     if (page_test(f, PG_ACTIVE)) continue;
-    set_l(6, cursor);
-    set_l(7, seen);
-    return call_now(P_TRY_TO_SWAP_OUT, 1, mm, page, 0, 0); // under this same PTL hold
+    set_l(SOM_CURSOR, cursor);
+    set_l(SOM_SEEN, seen);
+    return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
   }
-  set_l(6, cursor);
+  set_l(SOM_CURSOR, cursor);
   return swap_out_mm_done();
 }
 
 function swap_out_mm_done(): i32 {
-  mm_set(l(0), MM_SWAP_CURSOR, l(6));
-  spin_unlock(mm_addr(l(0), MM_PTL), LK_PTL);
-  trace(EV_SWAP_OUT_MM_END, l(0), l(6), l(8));
-  return ret(l(8));
+  mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
+  spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
+  trace(EV_SWAP_OUT_MM_END, l(SOM_MM), l(SOM_CURSOR), l(SOM_FOUND));
+  return ret(l(SOM_FOUND));
 }
 
 // ---- swap_out --------------------------------------------------------------------------
 // mm/vmscan.c swap_out (2.4.16). (priority) → 1 when SWAP_CLUSTER_MAX (scaled) pages became
 // freeable. Round-robin over the mms (G_SWAP_MM, as 2.4's swap_mm under mmlist_lock), each
 // mm at most once per call, skipping empty ones. Each turn of the loop starts at a
-// need_resched point (schedule_point) before it picks the mm. l6 = mms tried, l7 = pages
-// still wanted. (shrink_cache runs the same walk in its own frame: SC_SWAP_OUT.)
+// need_resched point (schedule_point) before it picks the mm. (shrink_cache runs the same
+// walk in its own frame: SC_SWAP_OUT, with the same two locals.)
+// Locals: mms tried, pages still wanted. Sections: the start, back from swap_out_mm, and
+// after the need_resched point.
+const SO_TRIED: i32 = 6;
+const SO_WANTED: i32 = 7;
+const SO_START: i32 = 0;
+const SO_SCANNED: i32 = 1;
+const SO_NEXT: i32 = 2;
 
 export function swap_out(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      set_l(6, 0);
-      set_l(7, swap_cluster());
+    case SO_START:
+      set_l(SO_TRIED, 0);
+      set_l(SO_WANTED, swap_cluster());
       return swap_out_next_mm();
-    case 1:
-      set_l(7, l(7) - ret_val());
-      if (l(7) <= 0) return ret(1);
+    case SO_SCANNED:
+      set_l(SO_WANTED, l(SO_WANTED) - ret_val());
+      if (l(SO_WANTED) <= 0) return ret(1);
       schedule_point();
-      return next(2);
-    case 2:
+      return next(SO_NEXT);
+    case SO_NEXT:
       return swap_out_next_mm();
   }
   return bad_pc();
@@ -336,17 +358,18 @@ export function swap_out(pc: i32): i32 {
 
 function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
-  if (mm >= 0) return call(P_SWAP_OUT_MM, 1, mm, l(7), 0, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, l(SO_WANTED), 0, 0);
   return ret(0);
 }
 
-/** The next mm worth scanning (l6 = mms tried so far), or -1 when every mm was tried. */
+/** The next mm worth scanning (SO_TRIED: mms tried so far; shrink_cache's SC_SO_TRIED is the same
+ *  local), or -1 when every mm was tried. */
 function swap_out_pick(): i32 {
-  while (l(6) < nMm) {
+  while (l(SO_TRIED) < nMm) {
     let mm = gget(G_SWAP_MM);
     if (mm < 0 || mm >= nMm) mm = 0;
     gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
-    set_l(6, l(6) + 1);
+    set_l(SO_TRIED, l(SO_TRIED) + 1);
     // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL. An mm
     // 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
     if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0 && mm_get(mm, MM_UNLISTED) == 0) return mm;
@@ -357,10 +380,8 @@ function swap_out_pick(): i32 {
 // ---- shrink_cache ----------------------------------------------------------------------
 // mm/vmscan.c shrink_caches → refill_inactive + shrink_cache (2.4.16).
 // (nr_pages, priority) → pages still wanted: one pass, as the kernel's shrink_cache.
-// Locals: l6 = max_scan, l7 = max_mapped, l8 = the page in hand, l9 = its swap entry; when
-// the pass ends in swap_out, l6 = mms tried and l7 = pages still wanted (swap_out's own).
 //
-// try_to_free_pages runs these same sections in its own frame (l2 = 1): a pass that leaves
+// try_to_free_pages runs these same sections in its own frame (SC_LOOP = 1): a pass that leaves
 // pages wanted starts the next at priority - 1, down to 1. And a pass runs swap_out's mm walk
 // in its own frame too. Why: between those calls the kernel only calls, returns and loops,
 // touching no shared state, so a frame per function would cost a step per call and per
@@ -370,7 +391,21 @@ function swap_out_pick(): i32 {
 // Every turn of the scan loop starts at the kernel's need_resched point: the LRU lock is
 // dropped (with the BKL, schedule_point) at the end of a page and retaken at the start of
 // the next section (SC_RELOCK), so no extra step is spent on it.
-
+//
+// Locals: the arguments (pages still wanted, priority), try_to_free_pages' loop mark, then
+// max_scan, max_mapped, the page in hand and its swap entry; in the pass's swap_out, its two
+// locals (mms tried, pages still wanted) in max_scan's and max_mapped's places. Sections:
+// the pass's start, then the steps below.
+const SC_NR_PAGES: i32 = 0;
+const SC_PRIORITY: i32 = 1;
+const SC_LOOP: i32 = 2;
+const SC_MAX_SCAN: i32 = 6;
+const SC_MAX_MAPPED: i32 = 7;
+const SC_PAGE: i32 = 8;
+const SC_ENTRY: i32 = 9;
+const SC_SO_TRIED: i32 = SO_TRIED;   // swap_out_pick reads it as swap_out's own
+const SC_SO_WANTED: i32 = SO_WANTED;
+const SC_PASS: i32 = 0;        // a pass at the priority argument
 const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
 const SC_PCL: i32 = 3;         // LRU held, page locked: take PCL for the freeable recheck
 const SC_RELOCK: i32 = 4;      // the loop top: take LRU, look at the inactive tail
@@ -383,23 +418,23 @@ const SC_SWAP_OUT_MM: i32 = 10; // back from swap_out_mm: the next mm, or the pa
 const SC_SWAP_OUT_NEXT: i32 = 11; // after swap_out's need_resched point: pick the next mm
 
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
-@inline function another_pass(): bool { return l(2) > 0 && l(0) > 0 && l(1) > 1; }
+@inline function another_pass(): bool { return l(SC_LOOP) > 0 && l(SC_NR_PAGES) > 0 && l(SC_PRIORITY) > 1; }
 
 /** The frame's value: shrink_cache's pages still wanted, or try_to_free_pages' pages freed. */
 function shrink_ret(): i32 {
-  const left = l(0) > 0 ? l(0) : 0;
-  if (l(2) == 0) return ret(left);
+  const left = l(SC_NR_PAGES) > 0 ? l(SC_NR_PAGES) : 0;
+  if (l(SC_LOOP) == 0) return ret(left);
   const freed = swap_cluster() - left;
-  trace(EV_TTFP_END, freed, l(1), 0);
+  trace(EV_TTFP_END, freed, l(SC_PRIORITY), 0);
   return ret(freed);
 }
 
 export function shrink_cache(pc: i32): i32 {
   switch (pc) {
-    case 0:
-      return shrink_pass(l(1), false);
+    case SC_PASS:
+      return shrink_pass(l(SC_PRIORITY), false);
     case SC_WRITTEN:
-      put_page(l(8));
+      put_page(l(SC_PAGE));
       return shrink_relock();
     case SC_PCL:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
@@ -410,18 +445,18 @@ export function shrink_cache(pc: i32): i32 {
     case SC_SWAPPED:
       return swap_out_over();
     case SC_NEXT_PASS:
-      return shrink_pass(l(1) - 1, false);
+      return shrink_pass(l(SC_PRIORITY) - 1, false);
     case SC_SWAP_OUT:
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
-      set_l(6, 0);
-      set_l(7, swap_cluster());
+      set_l(SC_SO_TRIED, 0);
+      set_l(SC_SO_WANTED, swap_cluster());
       return shrink_swap_out_pick();
     case SC_SWAP_OUT_MM: {
       // Nothing written before the walk goes on: swap_out_over may block on the LRU lock
       // and re-run this section.
       const r = ret_val();
-      if (l(7) - r > 0 && l(6) < nMm) {
-        set_l(7, l(7) - r);
+      if (l(SC_SO_WANTED) - r > 0 && l(SC_SO_TRIED) < nMm) {
+        set_l(SC_SO_WANTED, l(SC_SO_WANTED) - r);
         schedule_point(); // swap_out's need_resched point, before the next mm is picked
         return next(SC_SWAP_OUT_NEXT);
       }
@@ -430,21 +465,21 @@ export function shrink_cache(pc: i32): i32 {
     case SC_SWAP_OUT_NEXT:
       return shrink_swap_out_pick();
     case SC_SLOT_FREED: {
-      const f = l(8);
+      const f = l(SC_PAGE);
       if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       __lru_cache_del(f);
       unlock_page(f);
       put_page(f); // the cache's reference, now ours: frees the frame
       stat(S_PAGES_FREED);
-      const nr = l(0) - 1;
-      set_l(0, nr);
+      const nr = l(SC_NR_PAGES) - 1;
+      set_l(SC_NR_PAGES, nr);
       if (nr <= 0) return shrink_done();
       return shrink_continue();
     }
     case SC_WAIT:
       // (2.4.16's unlock_page clears PG_launder: locks.ts unlock_page does too.)
-      if (!wait_on_page(l(8))) return BLOCK;
-      put_page(l(8));
+      if (!wait_on_page(l(SC_PAGE))) return BLOCK;
+      put_page(l(SC_PAGE));
       return shrink_relock();
   }
   return shrink_ret();
@@ -454,15 +489,15 @@ export function shrink_cache(pc: i32): i32 {
  *  the call or a plain point, never with a lock that could make it re-run). */
 function shrink_swap_out_pick(): i32 {
   const mm = swap_out_pick();
-  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(7), 0, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 0, 0);
   return next(SC_SWAPPED);
 }
 
 /** swap_out is done (the LRU lock is not held): the pass is over. The next one, if any,
  *  starts in this same step by taking the LRU lock first. */
 function swap_out_over(): i32 {
-  if (another_pass()) return shrink_pass(l(1) - 1, false);
-  trace(EV_SHRINK_END, l(0), 0, 0);
+  if (another_pass()) return shrink_pass(l(SC_PRIORITY) - 1, false);
+  trace(EV_SHRINK_END, l(SC_NR_PAGES), 0, 0);
   return shrink_ret();
 }
 
@@ -474,9 +509,9 @@ function swap_out_over(): i32 {
  *  refill_inactive takes the lock; read here just after: the ratio only sizes the walk.) */
 function shrink_pass(priority: i32, first: bool): i32 {
   if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
-  if (first) trace(EV_TTFP, l(0), 0, 0);
-  set_l(1, priority);
-  refill_inactive(refill_ratio(l(0)));
+  if (first) trace(EV_TTFP, l(SC_NR_PAGES), 0, 0);
+  set_l(SC_PRIORITY, priority);
+  refill_inactive(refill_ratio(l(SC_NR_PAGES)));
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   const p = priority > 0 ? priority : 1;
   // 2.4.16: max_scan = nr_inactive_pages / priority. On the model's inactive lists of a few
@@ -484,13 +519,13 @@ function shrink_pass(priority: i32, first: bool): i32 {
   // max_mapped_of; flag unscaled-shrink-cache gives 2.4.16's own number).
   let max_scan = idiv(gget(G_NR_INACTIVE), p);
   if (max_scan < 1 && !has(F_UNSCALED_SHRINK_CACHE)) max_scan = 1;
-  set_l(6, max_scan);
-  set_l(7, max_mapped_of(l(0), p, max_scan));
-  trace(EV_SHRINK, l(0), priority, max_scan);
+  set_l(SC_MAX_SCAN, max_scan);
+  set_l(SC_MAX_MAPPED, max_mapped_of(l(SC_NR_PAGES), p, max_scan));
+  trace(EV_SHRINK, l(SC_NR_PAGES), priority, max_scan);
   if (max_scan <= 0) {
     // (Only with unscaled-shrink-cache.) The kernel takes the LRU lock, finds the loop over
     // at once and drops it: nothing between the two, so the pair is left out.
-    trace(EV_SHRINK_END, l(0), 0, 0);
+    trace(EV_SHRINK_END, l(SC_NR_PAGES), 0, 0);
     if (another_pass()) return next(SC_NEXT_PASS);
     return shrink_ret();
   }
@@ -537,8 +572,8 @@ function shrink_relock(): i32 {
 
 /** One page of the walk, LRU held. Every page it looks at goes to the list head first. */
 function shrink_scan(): i32 {
-  const max_scan = l(6) - 1;
-  set_l(6, max_scan);
+  const max_scan = l(SC_MAX_SCAN) - 1;
+  set_l(SC_MAX_SCAN, max_scan);
   const head = lru_inactive();
   const f = lru_tail(head);
   if (max_scan < 0 || f == head) return shrink_done();
@@ -554,12 +589,12 @@ function shrink_scan(): i32 {
     // which is also what lets the disk catch up with direct reclaim.
     if ((fl & PG_LAUNDER) == 0) return shrink_continue();
     get_page(f);
-    set_l(8, f);
+    set_l(SC_PAGE, f);
     spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
     trace(EV_SHRINK_WAIT, f, page_index(f), 0);
     return next(SC_WAIT);
   }
-  set_l(8, f);
+  set_l(SC_PAGE, f);
   if (page_test(f, PG_DIRTY)) {
     // Freeable but dirty: write it out with the LRU lock dropped; look at it again later.
     page_clear(f, PG_DIRTY);
@@ -578,7 +613,7 @@ function shrink_scan(): i32 {
 
 /** Under PCL (and LRU), page locked: the non-racy freeable check, then the point of no return. */
 function shrink_recheck(): i32 {
-  const f = l(8);
+  const f = l(SC_PAGE);
   if (!page_test(f, PG_SWAPCACHE) || page_count(f) != 1) {
     spin_unlock(gaddr(G_PCL), LK_PCL);
     unlock_page(f);
@@ -594,7 +629,7 @@ function shrink_recheck(): i32 {
   }
   // The removal (2.4.16's shrink_cache; 2.4.0/pre9's reclaim_page with both locks held too).
   const entry = page_index(f);
-  set_l(9, entry);
+  set_l(SC_ENTRY, entry);
   swap_cache_remove(f);
   trace(EV_SHRINK_FREE, f, entry, 0);
   // 2.4.0 / 2.4.10-pre9 (F_FREE_UNDER_PCL): __delete_from_swap_cache frees the slot itself,
@@ -606,11 +641,11 @@ function shrink_recheck(): i32 {
 
 /** page_mapped: counts a page someone still maps; too many → swap_out with LRU dropped. */
 function shrink_mapped(): i32 {
-  const max_mapped = l(7) - 1;
-  set_l(7, max_mapped);
+  const max_mapped = l(SC_MAX_MAPPED) - 1;
+  set_l(SC_MAX_MAPPED, max_mapped);
   if (max_mapped >= 0) return shrink_continue();
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
-  trace(EV_SHRINK_SWAP_OUT, l(1), 0, 0);
+  trace(EV_SHRINK_SWAP_OUT, l(SC_PRIORITY), 0, 0);
   // swap_out's loop starts at its need_resched point, before it picks the first mm.
   schedule_point();
   return next(SC_SWAP_OUT);
@@ -618,7 +653,7 @@ function shrink_mapped(): i32 {
 
 function shrink_done(): i32 {
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
-  trace(EV_SHRINK_END, l(0), 0, 0);
+  trace(EV_SHRINK_END, l(SC_NR_PAGES), 0, 0);
   // The LRU lock was just dropped: the next pass retakes it in a later step, as the kernel's
   // next shrink_caches call does.
   if (another_pass()) return next(SC_NEXT_PASS);
@@ -672,15 +707,17 @@ function refill_inactive(nr: i32): void {
 
 // ---- try_to_free_pages -----------------------------------------------------------------
 // mm/vmscan.c try_to_free_pages (2.4.16). () → pages freed. Passes of shrink_cache from
-// DEF_PRIORITY down to 1, carrying the pages still wanted (l0), run in this frame: l1 =
-// priority, l2 = 1 marks the loop (see shrink_cache).
+// DEF_PRIORITY down to 1, carrying the pages still wanted (SC_NR_PAGES), run in this frame:
+// SC_PRIORITY = priority, SC_LOOP = 1 marks the loop (see shrink_cache).
+// Locals: shrink_cache's. Sections: the start, then shrink_cache's.
+const TTFP_START: i32 = 0;
 
 export function try_to_free_pages(pc: i32): i32 {
-  if (pc != 0) return shrink_cache(pc);
+  if (pc != TTFP_START) return shrink_cache(pc);
   might_sleep();
   // Idempotent before the lock: a BLOCK re-runs this section with the same locals.
-  set_l(0, swap_cluster());
-  set_l(2, 1);
+  set_l(SC_NR_PAGES, swap_cluster());
+  set_l(SC_LOOP, 1);
   return shrink_pass(DEF_PRIORITY, true);
 }
 
@@ -700,12 +737,15 @@ function swap_cluster(): i32 {
 // try_to_free_pages is a plain scheduling point. A pass that frees nothing ends the run
 // (the kernel sleeps HZ in schedule_timeout and is woken by the next allocation), so the
 // machine can go quiet.
+// Locals: none. Sections: the balance check, back from try_to_free_pages.
+const KSWAPD_BALANCE: i32 = 0;
+const KSWAPD_FREED: i32 = 1;
 
 export function kswapd(pc: i32): i32 {
   switch (pc) {
-    case 0:
+    case KSWAPD_BALANCE:
       return kswapd_balance();
-    case 1:
+    case KSWAPD_FREED:
       // Back from try_to_free_pages (nothing shared touched since): loop in this step.
       // 2.4.0's loop wakes the allocators waiting on kswapd_done after each pass.
       if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done();
@@ -721,7 +761,7 @@ function kswapd_balance(): i32 {
     stat(S_KSWAPD_RUNS);
     trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
     schedule_point(); // need_resched → schedule(): a no-op for the BKL, kswapd holds none
-    return call(P_TRY_TO_FREE_PAGES, 1, 0, 0, 0, 0);
+    return call(P_TRY_TO_FREE_PAGES, KSWAPD_FREED, 0, 0, 0, 0);
   }
   return kswapd_sleep();
 }
@@ -730,7 +770,7 @@ function kswapd_sleep(): i32 {
   gset(G_KSWAPD_WAKE, 0);
   if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done(); // nothing to do: the waiters try again
   trace(EV_KSWAPD_SLEEP, gget(G_NR_FREE), 0, 0);
-  next(0);
+  next(KSWAPD_BALANCE);
   set_state(KSWAPD, ST_IDLE);
   return YIELD;
 }

@@ -83,14 +83,14 @@ export const MUTANTS: readonly Mutant[] = [
     class: "recheck-dropped",
     kernel: "mm/memory.c do_swap_page",
     bug: "after lock_page, the pte_same recheck under page_table_lock is left out: a pte resolved meanwhile is mapped again",
-    edits: [edit(MEM, "if (pte_get(mm, l(1)) != swp_entry_to_pte(entry)) {", "if (false) {")],
+    edits: [edit(MEM, "if (pte_get(mm, l(DSP_VPAGE)) != swp_entry_to_pte(entry)) {", "if (false) {")],
   },
   {
     id: "dsp-swap-free-missing",
     class: "count-not-dropped",
     kernel: "mm/memory.c do_swap_page",
     bug: "the pte's swap_map reference is not dropped (swap_free left out) once the page is mapped",
-    edits: [edit(MEM, "return call(P_SWAP_FREE, 7, entry, 0, 0, 0);", "return next(7);")],
+    edits: [edit(MEM, "return call(P_SWAP_FREE, DSP_SWAP_FREED, entry, 0, 0, 0);", "return next(DSP_SWAP_FREED);")],
   },
   {
     id: "dsp-lock-page-ignored",
@@ -138,7 +138,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "recheck-dropped",
     kernel: "mm/memory.c do_wp_page",
     bug: "after alloc_page, the pte_same recheck is left out: a pte changed meanwhile is overwritten by the copy",
-    edits: [edit(MEM, "if (pte_get(mm, vp) == l(2)) {", "if (true) {")],
+    edits: [edit(MEM, "if (pte_get(mm, vp) == l(DWP_PTE)) {", "if (true) {")],
   },
   {
     id: "zap-dirty-lost",
@@ -340,8 +340,8 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [
       edit(
         VMSCAN,
-        "page_set(l(6), PG_UPTODATE | PG_DIRTY);\n        return tso_set_swap_pte();",
-        "page_set(l(6), PG_UPTODATE);\n        return tso_set_swap_pte();",
+        "page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);\n        return tso_set_swap_pte();",
+        "page_set(l(TSO_FRAME), PG_UPTODATE);\n        return tso_set_swap_pte();",
       ),
     ],
   },
