@@ -176,14 +176,14 @@ export const MUTANTS: readonly Mutant[] = [
     class: "count-not-dropped",
     kernel: "mm/swap_state.c add_to_swap_cache",
     bug: "on -EEXIST the swap_duplicate just taken is not swap_free'd",
-    edits: [edit(STATE, "return call(P_SWAP_FREE, now(3), l(1), 0, 0, 0);", "return next(3);")],
+    edits: [edit(STATE, "return call(P_SWAP_FREE, now(ATSCU_EEXIST), l(ATSC_ENTRY), 0, 0, 0);", "return next(ATSCU_EEXIST);")],
   },
   {
     id: "rsca-new-page-leak",
     class: "count-not-dropped",
     kernel: "mm/swap_state.c read_swap_cache_async",
     bug: "a page allocated for an entry someone else cached meanwhile is not freed",
-    edits: [edit(STATE, "if (l(6) != 0) drop_new_page(found);", "")],
+    edits: [edit(STATE, "if (l(RSCA_NEW_PAGE) != 0) drop_new_page(found);", "")],
   },
   {
     id: "readahead-no-put",
@@ -198,7 +198,11 @@ export const MUTANTS: readonly Mutant[] = [
     kernel: "mm/swap_state.c swap_writepage",
     bug: "a page remove_exclusive_swap_page freed is not unlocked (nothing will write it, so nobody else will)",
     edits: [
-      edit(STATE, "trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 0);\n        unlock_page(l(0));", "trace(EV_WRITE_NOT_NEEDED, l(0), l(6), 0);"),
+      edit(
+        STATE,
+        "trace(EV_WRITE_NOT_NEEDED, l(SWP_PAGE), l(SWP_ENTRY), 0);\n        unlock_page(l(SWP_PAGE));",
+        "trace(EV_WRITE_NOT_NEEDED, l(SWP_PAGE), l(SWP_ENTRY), 0);",
+      ),
     ],
   },
   {
@@ -272,7 +276,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "flag-forgotten",
     kernel: "mm/swapfile.c free_swap_and_cache",
     bug: "the page deleted from the swap cache is not marked dirty: its data is lost to the next reclaim",
-    edits: [edit(SWAPFILE, "const page = l(7);\n      page_set(page, PG_DIRTY);", "const page = l(7);")],
+    edits: [edit(SWAPFILE, "const page = l(FSC_PAGE);\n      page_set(page, PG_DIRTY);", "const page = l(FSC_PAGE);")],
   },
   {
     id: "free-swap-trylock-ignored",
@@ -307,7 +311,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "lock-not-taken",
     kernel: "mm/swapfile.c try_to_unuse",
     bug: "wait_on_page before lock_page is left out",
-    edits: [edit(SWAPFILE, "if (!wait_on_page(l(7))) return BLOCK;", "")],
+    edits: [edit(SWAPFILE, "if (!wait_on_page(l(TU_PAGE))) return BLOCK;", "")],
     equivalent:
       "lock_page, the next section, sleeps until the page lock is free, and the read I/O holds that lock until it completes: waiting first only adds a scheduling point where nothing happens, so no state an execution reaches differs",
   },
@@ -438,7 +442,13 @@ export const MUTANTS: readonly Mutant[] = [
     class: "count-not-taken",
     kernel: "mm/memory.c copy_page_range (swap_duplicate)",
     bug: "a swap pte is copied without swap_duplicate",
-    edits: [edit(FORK, "return call(P_SWAP_DUPLICATE, 2, pte_to_swp_entry(pte), 0, 0, 0);", "return next(2);")],
+    edits: [
+      edit(
+        FORK,
+        "return call(P_SWAP_DUPLICATE, CPR_SWAP_DUPLICATED, pte_to_swp_entry(pte), 0, 0, 0);",
+        "return next(CPR_SWAP_DUPLICATED);",
+      ),
+    ],
   },
   // ---- mm/swap.c (the LRU lists) ---------------------------------------------------------
   {
