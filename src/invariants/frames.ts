@@ -1,0 +1,65 @@
+// Page frames: each frame's count against the ptes and swap cache holding it (inv 3), and the
+// free page list holding exactly the frames not in use.
+import { G, PG } from "../wasm/abi.js";
+import { fmtEntry, fmtPage } from "../report/events/types.js";
+import { zero, type Layout, type Collector } from "./layout.js";
+
+// ---- page references (inv 3 and page counts) ---------------------------------------------
+
+export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: boolean): void {
+  for (let f = 1; f < L.nFrames; f++) {
+    const fl = I[L.PG_FLAGS + f];
+    const count = I[L.PG_COUNT + f];
+    if ((fl & PG.INUSE) === 0) {
+      if (count !== 0) {
+        v.add("bug-on", "free-page-count", `free ${fmtPage(f)} has count ${count}`, { page: f, count });
+      }
+      continue;
+    }
+    const maps = L.frameMaps[f];
+    const cached = (fl & PG.SWAPCACHE) !== 0;
+    const need = maps + (cached ? 1 : 0);
+    if (count >= need && (!quiescent || count === need)) continue;
+    const holders = `${maps} pte${maps === 1 ? "" : "s"}${cached ? " + the swap cache" : ""}`;
+    const why = count < need ? "put_page will free it while still in use" : "a reference leaked";
+    if (cached) {
+      v.add(
+        "cache-page",
+        "count",
+        `swap-cache ${fmtPage(f)} (${fmtEntry(I[L.PG_INDEX + f])}) has count ${count} but ${holders} hold it: ${why}`,
+        { page: f, entry: fmtEntry(I[L.PG_INDEX + f]), count, ptes: maps },
+      );
+    } else {
+      v.add("bug-on", count < need ? "page-count" : "page-leak", `${fmtPage(f)} has count ${count} but ${holders} hold it: ${why}`, {
+        page: f,
+        count,
+        ptes: maps,
+      });
+    }
+  }
+}
+
+/** The free stack holds exactly the frames without PG_inuse, each once (no double free). */
+export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
+  const mark = L.frameMark;
+  zero(mark, L.nFrames);
+  const n = I[L.G + G.NR_FREE];
+  if (n < 0 || n > L.nFrames) {
+    v.add("bug-on", "free-list", `nr_free_pages is ${n} on a machine of ${L.nFrames} frames`, { nrFree: n });
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const f = I[L.FREE_STACK + i];
+    if (f <= 0 || f >= L.nFrames || mark[f] !== 0 || (I[L.PG_FLAGS + f] & PG.INUSE) !== 0) {
+      const why = f <= 0 || f >= L.nFrames ? "is no freeable frame" : mark[f] !== 0 ? "is on it twice (double free)" : "is in use";
+      v.add("bug-on", "free-list", `the free page list holds ${fmtPage(f)}, which ${why}`, { page: f, position: i });
+      return;
+    }
+    mark[f] = 1;
+  }
+  for (let f = 1; f < L.nFrames; f++) {
+    if ((I[L.PG_FLAGS + f] & PG.INUSE) === 0 && mark[f] === 0) {
+      v.add("bug-on", "free-list", `${fmtPage(f)} is neither in use nor on the free page list: lost`, { page: f });
+    }
+  }
+}

@@ -1,0 +1,191 @@
+// The deep checker's shared machinery: the word indices of the state arrays and per-layout
+// scratch (Layout, one per engine configuration), and the Collector that keeps one violation
+// per signature. The invariant families (the other files here) read the state through these.
+import type { Engine } from "../wasm/engine.js";
+import { R, A, AREA_WORDS, MAX_AREAS, SWP_USED, LAYOUT, SWP_TYPE_SHIFT, SWP_OFFSET_MASK } from "../wasm/abi.js";
+import { violationRank, type ViolationId } from "./ids.js";
+
+export interface Violation {
+  id: ViolationId;
+  /** Stable across runs: invariant id + what broke (or the procedure, for the in-model one). */
+  signature: string;
+  /** One line a kernel developer understands. */
+  message: string;
+  details: Record<string, number | string>;
+}
+
+export const EMPTY_SLOT = 0;
+
+/** Word (or halfword) indices of the state arrays and per-layout scratch. */
+export class Layout {
+  readonly config: object;
+  readonly nFrames: number;
+  readonly nMm: number;
+  readonly nPages: number;
+  readonly pagesShift: number;
+  readonly nSlots: number;
+  readonly slotsShift: number;
+  readonly nCpu: number;
+  readonly nAgents: number;
+  readonly kswapd: boolean;
+  /** Areas the machine has (a swap map each); MAX_AREAS areas are checked. */
+  readonly nAreas: number;
+  readonly hashSize: number;
+  /** The layout has the fused check's scratch (at most REST_MAX_FRAMES frames and REST_MAX_SLOTS
+   *  slots, assembly/kernel/state.ts): the model's check at rest (clean_at_rest) applies. */
+  readonly small: boolean;
+  // word indices into I32 (halfword index for the swap map)
+  readonly G: number;
+  readonly AGENTS: number;
+  readonly AREAS: number;
+  readonly MMS: number;
+  readonly PG_COUNT: number;
+  readonly PG_FLAGS: number;
+  readonly PG_INDEX: number;
+  readonly PG_CONTENT: number;
+  readonly PG_HASH_NEXT: number;
+  readonly PG_LRU_NEXT: number;
+  readonly PG_LRU_PREV: number;
+  readonly FREE_STACK: number;
+  readonly SWAP_MAP16: number;
+  readonly SLOT_CONTENT: number;
+  readonly HASH_HEAD: number;
+  readonly PTES: number;
+  readonly SHADOW: number;
+  // scratch, indexed by global slot or frame
+  readonly slotPtes: Int32Array; // live ptes holding the slot's entry
+  readonly slotCacheN: Int32Array; // swap-cache pages keyed by the slot's entry
+  readonly slotCache: Int32Array; // the page a cache lookup returns (first in its chain)
+  readonly frameMaps: Int32Array; // ptes mapping the frame
+  readonly frameMark: Uint8Array; // visited (hash walk, free stack walk)
+  readonly usedAreas: Int32Array; // areas with SWP_USED this check
+  // The engine's views, kept: memory grows only in configure (a new layout), and a grown
+  // memory detaches the old buffer (length 0), which checkInvariants notices.
+  I32: Int32Array;
+  U16: Uint16Array;
+  nUsed = 0;
+  dupSeen = false; // some entry has two cache pages (this check)
+  sdlHeld = 0; // areas (bit a) whose sdev_lock word is nonzero (this check)
+
+  constructor(e: Engine) {
+    const c = e.config;
+    this.config = c;
+    this.nFrames = c.frames;
+    this.nMm = c.mms;
+    this.nPages = c.pagesPerMm;
+    this.pagesShift = e.layoutValue(LAYOUT.PAGES_SHIFT);
+    this.nSlots = c.slotsPerArea;
+    this.slotsShift = e.layoutValue(LAYOUT.SLOTS_SHIFT);
+    this.nCpu = c.cpus;
+    this.kswapd = c.kswapd;
+    this.nAgents = e.layoutValue(LAYOUT.AGENTS);
+    this.nAreas = Math.max(0, Math.min(c.areas, MAX_AREAS));
+    this.hashSize = e.layoutValue(LAYOUT.HASH_SIZE);
+    this.small = e.layoutValue(LAYOUT.REST_CHECK) === 1;
+    const w = (r: number) => e.region(r) >> 2;
+    this.G = w(R.GLOBALS);
+    this.AGENTS = w(R.AGENTS);
+    this.AREAS = w(R.AREAS);
+    this.MMS = w(R.MMS);
+    this.PG_COUNT = w(R.PG_COUNT);
+    this.PG_FLAGS = w(R.PG_FLAGS);
+    this.PG_INDEX = w(R.PG_INDEX);
+    this.PG_CONTENT = w(R.PG_CONTENT);
+    this.PG_HASH_NEXT = w(R.PG_HASH_NEXT);
+    this.PG_LRU_NEXT = w(R.PG_LRU_NEXT);
+    this.PG_LRU_PREV = w(R.PG_LRU_PREV);
+    this.FREE_STACK = w(R.FREE_STACK);
+    this.SWAP_MAP16 = e.region(R.SWAP_MAP) >> 1;
+    this.SLOT_CONTENT = w(R.SLOT_CONTENT);
+    this.HASH_HEAD = w(R.HASH_HEAD);
+    this.PTES = w(R.PTES);
+    this.SHADOW = w(R.SHADOW);
+    const totalSlots = MAX_AREAS << this.slotsShift;
+    this.slotPtes = new Int32Array(totalSlots);
+    this.slotCacheN = new Int32Array(totalSlots);
+    this.slotCache = new Int32Array(totalSlots);
+    this.frameMaps = new Int32Array(this.nFrames);
+    this.frameMark = new Uint8Array(this.nFrames);
+    this.usedAreas = new Int32Array(MAX_AREAS);
+    this.I32 = e.I32;
+    this.U16 = e.U16;
+  }
+
+  agentName(a: number): string {
+    if (a < this.nCpu) return `CPU${a}`;
+    if (a === this.nCpu) return "disk";
+    return this.kswapd && a === this.nCpu + 1 ? "kswapd" : `agent ${a}`;
+  }
+}
+
+/** Violations of one check, one per signature (later occurrences only counted). */
+export class Collector {
+  out: Violation[] | undefined;
+
+  reset(): void {
+    this.out = undefined;
+  }
+
+  add(id: ViolationId, what: string, message: string, details: Record<string, number | string>): void {
+    const signature = `${id}:${what}`;
+    if (!this.out) this.out = [];
+    for (const v of this.out) {
+      if (v.signature === signature) {
+        v.details.occurrences = (v.details.occurrences as number) + 1;
+        return;
+      }
+    }
+    details.occurrences = 1;
+    this.out.push({ id, signature, message, details });
+  }
+
+  result(): Violation[] {
+    const out = this.out;
+    if (!out) return NO_VIOLATIONS;
+    // Stable order by invariant number so the first one is the same on every run.
+    return out.sort((a, b) => violationRank(a.id) - violationRank(b.id));
+  }
+}
+
+/** The clean result, shared (frozen: a caller that pushes onto it fails loudly). */
+export const NO_VIOLATIONS = Object.freeze([]) as unknown as Violation[];
+
+/** Zeroes the first n words of a scratch array: a plain loop beats fill() on a hunt machine's
+ *  few words, fill() (memset) a large machine's frames. */
+export function zero(a: Int32Array | Uint8Array, n: number): void {
+  if (n > 256) a.fill(0, 0, n);
+  else for (let i = 0; i < n; i++) a[i] = 0;
+}
+
+const layouts = new WeakMap<Engine, Layout>();
+
+// The last engine checked and its layout: a hunt checks one engine over and over, and this
+// spares it the WeakMap lookup.
+let lastEngine: Engine | undefined;
+let lastLayout: Layout | undefined;
+
+export function layoutOf(e: Engine): Layout {
+  let L = e === lastEngine ? lastLayout! : layouts.get(e);
+  // Engine.configure replaces e.config: a new object means a new layout.
+  if (!L || L.config !== e.config) {
+    L = new Layout(e);
+    layouts.set(e, L);
+  }
+  lastEngine = e;
+  lastLayout = L;
+  // A grown memory detached the kept views (only configure grows it).
+  if (L.I32.length === 0) {
+    L.I32 = e.I32;
+    L.U16 = e.U16;
+  }
+  return L;
+}
+
+/** Global slot index of a valid entry of a used area, or -1 (reported by the caller). */
+export function slotOf(L: Layout, I: Int32Array, entry: number): number {
+  const a = entry >>> SWP_TYPE_SHIFT,
+    off = entry & SWP_OFFSET_MASK;
+  if (a >= MAX_AREAS || off >= L.nSlots) return -1;
+  if ((I[L.AREAS + a * AREA_WORDS + A.FLAGS] & SWP_USED) === 0) return -1;
+  return (a << L.slotsShift) | off;
+}

@@ -1,0 +1,58 @@
+// Locks at rest (inv 4, 8): no lock word held, no page locked, no agent counting a lock held.
+import { G, A, MM, PG, AG, AREA_WORDS, MM_WORDS, AGENT_WORDS, LK } from "../wasm/abi.js";
+import { BKL_NAME, fmtEntry, fmtPage, LOCK_NAMES } from "../report/events/types.js";
+import type { Layout, Collector } from "./layout.js";
+
+// ---- locks at rest (inv 4, 8 → lock-leak) -------------------------------------------------
+
+const GLOBAL_LOCK_WORDS: readonly number[] = [G.PCL, G.SLL, G.LRU_LOCK, G.BKL];
+const GLOBAL_LOCK_NAMES: readonly string[] = [LOCK_NAMES[LK.PCL], LOCK_NAMES[LK.SLL], LOCK_NAMES[LK.LRU], BKL_NAME];
+
+export function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
+  const before = v.out ? v.out.length : 0;
+  for (let i = 0; i < GLOBAL_LOCK_WORDS.length; i++) {
+    const owner = I[L.G + GLOBAL_LOCK_WORDS[i]];
+    if (owner !== 0) leak(L, v, GLOBAL_LOCK_NAMES[i], owner, "");
+  }
+  for (let mm = 0; mm < L.nMm; mm++) {
+    const mb = L.MMS + mm * MM_WORDS;
+    if (I[mb + MM.PTL] !== 0) leak(L, v, "page_table_lock", I[mb + MM.PTL], ` of mm ${mm}`);
+    if (I[mb + MM.SEM] !== 0) leak(L, v, "mmap_sem", I[mb + MM.SEM], ` of mm ${mm}`);
+  }
+  // Held sdev_locks, in area order (collectAreas noted them).
+  for (let m = L.sdlHeld; m !== 0; m &= m - 1) {
+    const a = 31 - Math.clz32(m & -m);
+    leak(L, v, "sdev_lock", I[L.AREAS + a * AREA_WORDS + A.SDL], ` of swap area ${a}`);
+  }
+  for (let f = 0; f < L.nFrames; f++) {
+    if ((I[L.PG_FLAGS + f] & PG.LOCKED) !== 0) {
+      v.add("lock-leak", "page-lock", `${fmtPage(f)} is still locked (PG_locked) with every CPU between operations`, {
+        page: f,
+        entry: fmtEntry(I[L.PG_INDEX + f]),
+      });
+    }
+  }
+  if ((v.out ? v.out.length : 0) !== before) return;
+  // Lock words all free, yet an agent believes it holds one: its bookkeeping leaked.
+  for (let a = 0; a < L.nAgents; a++) {
+    const ab = L.AGENTS + a * AGENT_WORDS;
+    const held = I[ab + AG.HELD],
+      spins = I[ab + AG.SPINS_HELD],
+      bkl = I[ab + AG.BKL_DEPTH] + I[ab + AG.BKL_SAVED];
+    if (held !== 0 || spins !== 0 || bkl !== 0) {
+      v.add(
+        "lock-leak",
+        "agent",
+        `${L.agentName(a)} is at rest but still counts locks as held (classes 0x${held.toString(16)}, ${spins} spinlocks, BKL depth ${bkl})`,
+        { agent: a, held, spins, bkl },
+      );
+    }
+  }
+}
+
+function leak(L: Layout, v: Collector, name: string, owner: number, of: string): void {
+  v.add("lock-leak", name.split(" ")[0], `${name}${of} is still held by ${L.agentName(owner - 1)} with every CPU between operations`, {
+    lock: name,
+    owner: owner - 1,
+  });
+}

@@ -1,0 +1,64 @@
+// Wording of the violations the model records itself (G.VIOL*, assembly/kernel/check.ts bug()):
+// src/invariants/check.ts modelViolation decodes the record and says it with these.
+import { PROC_NAMES, BUG, LO, BAD } from "../wasm/abi.js";
+import { byValue, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "./events/types.js";
+import type { ViolationId } from "../invariants/ids.js";
+
+// assembly/mm/swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
+export const BAD_ENTRY_REASONS = byValue(BAD, {
+  UNUSED_OFFSET: "Unused swap offset entry (the slot is free)",
+  OFFSET: "Bad swap offset entry",
+  UNUSED_FILE: "Unused swap file entry",
+  FILE: "Bad swap file entry",
+  FREED_UNDER_US: "slot freed under us (count 0 once sdev_lock was held)",
+  BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+});
+
+/** One line saying what the model's recorded violation means: id plus its three values (G.VIOL_A..C). */
+export function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
+  switch (id) {
+    case "swapcache-unique":
+      return `two swap-cache pages for ${fmtEntry(a)}: ${fmtPage(b)} and ${fmtPage(c)}`;
+    case "page-lock":
+      return `swap cache or I/O touched ${fmtPage(a)} without holding its page lock`;
+    case "free-slot":
+    case "bad-slot":
+      return `${BAD_ENTRY_REASONS[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
+    case "data-lost":
+      return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
+    case "lock-order":
+      if (b === LO.SELF) return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
+      if (a === LO.SLEEP_SPIN) return `went to sleep holding a spinlock (held classes 0x${b.toString(16)})`;
+      if (a === LO.ALLOC_SPIN) return `may sleep (page allocation) holding a spinlock (held classes 0x${b.toString(16)})`;
+      return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken inside a lock that must nest inside it (held classes 0x${b.toString(16)})`;
+    case "bug-on":
+      if (a === BUG.FREE_BUSY_PAGE)
+        return `freeing ${fmtPage(b)} while it is locked, in the swap cache or reserved (flags 0x${(c >>> 0).toString(16)})`;
+      if (a === BUG.PUT_PAGE_UNDERFLOW) return `put_page underflow on ${fmtPage(b)}`;
+      if (a === BUG.ADD_MAPPED) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
+      if (a === BUG.DELETE_UNCACHED) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === BUG.LRU_UNLINKED)
+        return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
+      if (a === BUG.UNUSE_CACHE) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
+      if (a === BUG.UNKNOWN_PC) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} has no section ${c}`;
+      if (a === BUG.UNKNOWN_PROC) return `model bug: no procedure ${b} (asked for section ${c})`;
+      if (a === BUG.BLOCK_CHANGED)
+        return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} section ${c} returned BLOCK after changing state`;
+      if (a === BUG.RESUME_AT_ENTRY) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} called on with section 0 as its continuation`;
+      return `BUG() (${a}, ${b}, ${c})`;
+    case "deadlock":
+      return "no agent can run while work remains";
+    case "stack-overflow":
+      return `frame stack exhausted calling ${PROC_NAMES[a] ?? a} at depth ${b}`;
+    case "livelock":
+      return "the execution ran past its step bound";
+    case "swap-map-uaf":
+      return `reads the swap map for ${fmtEntry(a)} after sys_swapoff freed it (max still ${b}): a use after free (2.4.0's swap_map is NULL by then)`;
+    case "oom-misreport":
+      if (a === -1)
+        return `alloc_page fails for agent ${c} with ${b} swap slots free: out_of_memory kills nobody while swap is left, so a user allocation reclaims until it gets a page`;
+      return `do_swap_page reports out of memory for ${fmtVpage(a >>> 16, a & 0xffff)} on ${fmtEntry(b)}, but its pte no longer holds that entry (now 0x${(c >>> 0).toString(16)}): someone else resolved it`;
+    default:
+      return `${id} violated (${a}, ${b}, ${c})`;
+  }
+}
