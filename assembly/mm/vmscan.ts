@@ -752,7 +752,7 @@ export function kswapd(pc: i32): i32 {
       if (ret_val() > 0) return kswapd_balance();
       return kswapd_sleep();
   }
-  return kswapd_sleep();
+  return bad_pc();
 }
 
 /** Below pages_high: another try_to_free_pages; else sleep. */
