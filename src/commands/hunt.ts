@@ -289,15 +289,20 @@ export class EventStream {
   }
 }
 
-function huntText(
-  o: HuntOptions,
-  r: HuntResult,
-  files: string[],
-  workers: number,
-  earlier: EarlierFinding[] = [],
-  shard?: ShardPlan,
-  draw: DrawOptions = {},
-): string {
+/** What a hunt's summary is made of, for its text and its --json forms. */
+interface HuntReport {
+  o: HuntOptions;
+  r: HuntResult;
+  /** Each finding's repro file ("" where none was written). */
+  files: string[];
+  workers: number;
+  /** Findings of the campaign before a --resume. */
+  earlier: EarlierFinding[];
+  shard?: ShardPlan;
+  draw: DrawOptions;
+}
+
+function huntText({ o, r, files, workers, earlier, shard, draw }: HuntReport): string {
   const m = o.machine;
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
@@ -337,15 +342,7 @@ function huntText(
 }
 
 /** `hunt --json` (src/schema/outputs.ts HuntJsonSchema). */
-function huntJson(
-  o: HuntOptions,
-  r: HuntResult,
-  files: string[],
-  workers: number,
-  earlier: EarlierFinding[] = [],
-  shard?: ShardPlan,
-  draw: DrawOptions = {},
-): HuntJson {
+function huntJson({ o, r, files, workers, earlier, shard, draw }: HuntReport): HuntJson {
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
     command: "hunt",
@@ -672,11 +669,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
     exitCode: code,
     checkpoint: r.checkpoint,
   });
-  summary.write(
-    o.json
-      ? JSON.stringify(huntJson(opts, r, files, workers, earlier, plan.shard, { full: o.full === true, format: o.format })) + "\n"
-      : huntText(opts, r, files, workers, earlier, plan.shard, { full: o.full === true, format: o.format }),
-  );
+  const report: HuntReport = { o: opts, r, files, workers, earlier, shard: plan.shard, draw: { full: o.full === true, format: o.format } };
+  summary.write(o.json ? JSON.stringify(huntJson(report)) + "\n" : huntText(report));
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
   for (const f of r.findings) {
