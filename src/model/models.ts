@@ -278,6 +278,17 @@ export interface ModelInfo {
   readonly what: string;
 }
 
+/** linux-2.4.16's flags as shipped; linux-2.4.16-fixed is these plus every later fix. */
+const LINUX_2416_FLAGS: readonly string[] = [
+  "unique-add",
+  "pte-same-recheck",
+  "remove-exclusive",
+  "readahead-skip-header",
+  "readahead-sdl",
+  "oom-recheck",
+  "swapoff-clears-max",
+];
+
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",
@@ -326,30 +337,12 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     name: "linux-2.4.16",
-    flags: [
-      "unique-add",
-      "pte-same-recheck",
-      "remove-exclusive",
-      "readahead-skip-header",
-      "readahead-sdl",
-      "oom-recheck",
-      "swapoff-clears-max",
-    ],
+    flags: LINUX_2416_FLAGS,
     what: "the shipped fix: atomic check-and-insert under pagecache_lock, no BKL in do_swap_page",
   },
   {
     name: "linux-2.4.16-fixed",
-    flags: [
-      "unique-add",
-      "pte-same-recheck",
-      "remove-exclusive",
-      "readahead-skip-header",
-      "readahead-sdl",
-      "oom-recheck",
-      "swapoff-clears-max",
-      "unuse-recheck-key",
-      "swapin-recheck-key",
-    ],
+    flags: [...LINUX_2416_FLAGS, "unuse-recheck-key", "swapin-recheck-key"],
     what: "2.4.16 plus every later fix of the races a hunt with fork, exit, unmap and swapoff finds in it (must be clean)",
   },
 ];
