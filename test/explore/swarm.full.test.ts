@@ -3,35 +3,10 @@
 // execution drew, and a swarm campaign runs the same executions (hash, hits, findings) in one
 // thread and on two workers, the shapes depending on each execution's seed alone.
 import { describe, it, expect } from "vitest";
-import { hunt, type Finding } from "../../src/index.js";
-import { swarmCode, swarmShape, type SwarmSpec } from "../../src/explore/swarm.js";
+import { hunt } from "../../src/index.js";
+import { swarmCode, swarmShape } from "../../src/explore/swarm.js";
 import { executionSeed } from "../../src/explore/workload.js";
-
-const SEED_RACE = "swapcache-unique@add_to_swap_cache";
-const spec: SwarmSpec = { pins: {}, opsPerCpu: 5, shareMm: true, writeRatio: 0.5 };
-
-/** A swarm hunt of linux-2.4.10-pre from `seed` until the seed race (or the cap). */
-async function huntSeedRace(seed: number): Promise<Finding | undefined> {
-  const stop = new AbortController();
-  let hit: Finding | undefined;
-  await hunt({
-    model: "linux-2.4.10-pre",
-    swarm: true,
-    seed,
-    executions: 60_000,
-    budgetMs: 600_000,
-    shrinkMs: 0,
-    keepGoing: true,
-    signal: stop.signal,
-    onFinding: (f) => {
-      if (f.signature === SEED_RACE) {
-        hit = f;
-        stop.abort();
-      }
-    },
-  });
-  return hit;
-}
+import { SWARM_SPEC, huntSeedRace } from "../helpers/swarm.js";
 
 describe("swarm hunts", () => {
   it("finds the seed race on linux-2.4.10-pre from several seeds", async () => {
@@ -40,7 +15,7 @@ describe("swarm hunts", () => {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.
-      const drawn = swarmShape(spec, swarmCode(executionSeed(seed, f!.execution)));
+      const drawn = swarmShape(SWARM_SPEC, swarmCode(executionSeed(seed, f!.execution)));
       expect(f!.repro.machine).toEqual(drawn.machine);
       expect(f!.repro.mix).toBe(drawn.mix);
       machines.push(JSON.stringify(f!.repro.machine));

@@ -4,39 +4,14 @@
 // workers alike. A machine whose pages fit in its frames cannot swap, and says so
 // (src/explore/pressure.ts).
 import { describe, it, expect } from "vitest";
-import { hunt, replay, type Finding } from "../../src/index.js";
+import { replay } from "../../src/index.js";
 import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
-import { SWARM_RANGES, swarmCode, swarmShape, type SwarmSpec } from "../../src/explore/swarm.js";
+import { SWARM_RANGES, swarmCode, swarmShape } from "../../src/explore/swarm.js";
 import { executionSeed } from "../../src/explore/workload.js";
+import { SEED_RACE, SWARM_SPEC, huntSeedRace } from "../helpers/swarm.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { swapReachable } from "../../src/explore/pressure.js";
 import { cliCapture } from "../helpers/cli.js";
-
-const SEED_RACE = "swapcache-unique@add_to_swap_cache";
-const spec: SwarmSpec = { pins: {}, opsPerCpu: 5, shareMm: true, writeRatio: 0.5 };
-
-/** A swarm hunt of linux-2.4.10-pre from `seed` until the seed race (or the cap). */
-async function huntSeedRace(seed: number, shrinkMs = 0): Promise<Finding | undefined> {
-  const stop = new AbortController();
-  let hit: Finding | undefined;
-  await hunt({
-    model: "linux-2.4.10-pre",
-    swarm: true,
-    seed,
-    executions: 60_000,
-    budgetMs: 600_000,
-    shrinkMs,
-    keepGoing: true,
-    signal: stop.signal,
-    onFinding: (f) => {
-      if (f.signature === SEED_RACE) {
-        hit = f;
-        stop.abort();
-      }
-    },
-  });
-  return hit;
-}
 
 /** The dimensions a shrink may reduce, summed (a smaller machine has a smaller sum). */
 const shapeSize = (m: typeof HUNT_MACHINE): number =>
@@ -52,7 +27,7 @@ describe("swarm shapes", () => {
       mixes: new Set<string>(),
     };
     for (let i = 0; i < 2000; i++) {
-      const { machine: m, mix } = swarmShape(spec, swarmCode(executionSeed(1, i)));
+      const { machine: m, mix } = swarmShape(SWARM_SPEC, swarmCode(executionSeed(1, i)));
       seen.cpus.add(m.cpus);
       seen.frames.add(m.frames);
       seen.slots.add(m.slotsPerArea);
@@ -69,7 +44,7 @@ describe("swarm shapes", () => {
     expect(seen.kswapd.size).toBe(2);
     expect(seen.mixes.has("")).toBe(true); // reads and writes alone
     expect(seen.mixes.size).toBeGreaterThan(50); // of the 64 subsets of the other kinds, and none
-    const pinned = swarmShape({ ...spec, pins: { cpus: 3, kswapd: false, frames: 7 } }, swarmCode(executionSeed(1, 5)));
+    const pinned = swarmShape({ ...SWARM_SPEC, pins: { cpus: 3, kswapd: false, frames: 7 } }, swarmCode(executionSeed(1, 5)));
     expect(pinned.machine).toMatchObject({ cpus: 3, kswapd: false, frames: 7, pagesPerMm: 7 });
   });
 
@@ -77,7 +52,7 @@ describe("swarm shapes", () => {
     const f = await huntSeedRace(5, 60_000);
     expect(f).toBeDefined();
     expect(f!.shrinkCutByClock).toBe(false);
-    const drawn = swarmShape(spec, swarmCode(executionSeed(5, f!.execution))).machine;
+    const drawn = swarmShape(SWARM_SPEC, swarmCode(executionSeed(5, f!.execution))).machine;
     const shrunk = f!.repro.machine;
     expect(shapeSize(shrunk)).toBeLessThan(shapeSize(drawn));
     for (const k of ["cpus", "frames", "pagesPerMm", "slotsPerArea", "areas", "mms", "pageCluster"] as const) {
