@@ -9,7 +9,8 @@
 //
 //   npm run build && node dist/bench/hunt-figures.js [first|rate|depths] [--seeds 20]
 // Timings are printed, never asserted.
-import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
+import type { HuntOptions } from "../src/explore/hunt-options.js";
 import { huntMachineFor } from "../src/explore/machine.js";
 import { huntOpsPerCpu, huntThreads } from "../src/explore/defaults.js";
 import { resolveModel } from "../src/model/models.js";

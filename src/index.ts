@@ -7,13 +7,8 @@
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
 import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
-import {
-  hunt as huntEngine,
-  type Finding as EngineFinding,
-  type FindingSummary,
-  type HuntProgress,
-  type HuntSummary,
-} from "./explore/hunt.js";
+import { hunt as huntEngine } from "./explore/hunt.js";
+import type { Finding as EngineFinding, FindingSummary, HuntProgress, HuntSummary } from "./explore/hunt-options.js";
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
 import { drawFinding } from "./report/finding.js";
 import { huntInWorkers } from "./workers/hunt-workers.js";
@@ -28,7 +23,7 @@ export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
 export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
 export type { Pattern } from "./workload/generator.js";
-export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt.js";
+export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt-options.js";
 export type { ReplayResult } from "./explore/replay.js";
 export type { HuntCheckpoint } from "./explore/checkpoint.js";
 export type { SeqHash } from "./explore/shard.js";

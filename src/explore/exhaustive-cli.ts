@@ -19,7 +19,7 @@ import {
 } from "../report/repro.js";
 import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { OUTPUT_SCHEMA_VERSIONS, type HuntExhaustiveJson } from "../schema/outputs.js";
-import type { HuntOptions } from "./hunt.js";
+import type { HuntOptions } from "./hunt-options.js";
 import { Replayer } from "./execute.js";
 import { replayTraced } from "./replay.js";
 import { executionSeed, huntOps } from "./workload.js";

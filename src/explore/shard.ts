@@ -140,3 +140,13 @@ export function shardRange(index: number, count: number, total: number): { first
   const first = Math.floor((index * total) / count);
   return { first, executions: Math.floor(((index + 1) * total) / count) - first };
 }
+
+/** --shard: this process's part of a campaign. */
+export interface ShardPlan {
+  index: number;
+  count: number;
+  /** The campaign's executions (--executions, or every 32-bit execution index). */
+  total: number;
+  first: number;
+  executions: number;
+}

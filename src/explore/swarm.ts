@@ -14,7 +14,7 @@
 import type { ReproMachine } from "../report/repro.js";
 import { HUNT_MACHINE, clippedWatermarks } from "./machine.js";
 import { fmtMix, mixForks, mixSwaps, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
-import type { HuntOptions } from "./hunt.js";
+import type { HuntOptions } from "./hunt-options.js";
 import type { HuntWorkload } from "./workload.js";
 import { mix32 } from "../workload/rng.js";
 

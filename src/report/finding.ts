@@ -57,5 +57,5 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
   return diagram + route;
 }
 
-/** A hunt's finding drawn (src/explore/hunt.ts Finding: its shrunk repro and its trace). */
+/** A hunt's finding drawn (src/explore/hunt-options.ts Finding: its shrunk repro and its trace). */
 export const drawFinding = (f: { repro: Repro; trace: ReplayTrace }, opts: DrawOptions = {}): string => drawReplay(f.repro, f.trace, opts);

@@ -27,7 +27,7 @@ const model = z
   })
   .describe("the model run");
 
-/** How big one execution is (src/explore/hunt.ts ExecutionSize). */
+/** How big one execution is (src/explore/hunt-options.ts ExecutionSize). */
 const executionSize = z.object({ ops: count, steps: count, switches: count, preemptions: count });
 
 /** PCT's guarantee for the hunt (src/explore/pct.ts PctBound). */

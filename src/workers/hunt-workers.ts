@@ -19,14 +19,13 @@ import type { Replayer, Verdict } from "../explore/execute.js";
 import {
   boundCpus,
   findingOptions,
-  investigate,
   huntLoopSpec,
-  replayerFor,
   reportingCheckpoint,
   type Finding,
   type HuntOptions,
   type HuntResult,
-} from "../explore/hunt.js";
+} from "../explore/hunt-options.js";
+import { investigate, replayerFor } from "../explore/investigate.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -68,7 +67,7 @@ function inThisThread(): RoundRunner {
   return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
 }
 
-/** The campaign job of a hunt: the one-thread loop's spec (explore/hunt.ts), PCT's k fixed. */
+/** The campaign job of a hunt: the one-thread loop's spec (src/explore/hunt-options.ts huntLoopSpec), PCT's k fixed. */
 function huntParams(o: HuntOptions, pctK: number): HuntParams {
   return { backend: o.backend, ...huntLoopSpec(o, pctK) };
 }

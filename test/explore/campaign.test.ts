@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, readFileSync, readdirSync, writeFileSync, mkdirSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import type { HuntOptions } from "../../src/explore/hunt-options.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import type { HuntCheckpoint } from "../../src/explore/checkpoint.js";
 import { shardPlan } from "../../src/commands/hunt.js";

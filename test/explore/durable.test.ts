@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, existsSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, investigate, HUNT_DEFAULTS, huntWorkloadOf, type Finding, type HuntOptions } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import { huntWorkloadOf, type Finding, type HuntOptions } from "../../src/explore/hunt-options.js";
+import { investigate } from "../../src/explore/investigate.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";

@@ -15,7 +15,8 @@
 // so that "14 Sep" is a verdict it can withhold.
 import { describe, it, expect, beforeAll } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import type { HuntResult } from "../../src/explore/hunt-options.js";
 import type { ReproMachine } from "../../src/report/repro.js";
 import { classifyRoute, routeOfRepro, callStacks, type ReproRoute, type RouteVerdict } from "../../src/explore/route.js";
 import { readTrace, type TraceRecord } from "../../src/report/trace.js";

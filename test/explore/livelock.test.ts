@@ -6,7 +6,8 @@
 // making: the truncated refill ratio of a scaled-down SWAP_CLUSTER_MAX (issue 13).
 import { describe, it, expect } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS, huntWorkloadOf, type HuntOptions } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import { huntWorkloadOf, type HuntOptions } from "../../src/explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_MACHINE, HUNT_OPCAP, huntConfig } from "../../src/explore/machine.js";
 import { confirmLimit } from "../../src/explore/livelock.js";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";

@@ -1,0 +1,118 @@
+// A hunt's summary as `faultsim hunt` prints it: text, or the --json object
+// (src/schema/outputs.ts HuntJsonSchema). Rendering only: it reads the hunt's options and
+// result (src/explore/hunt-options.ts) and draws each finding from its data (finding.ts).
+import type { HuntOptions, HuntResult } from "../explore/hunt-options.js";
+import type { ShardPlan } from "../explore/shard.js";
+import { fmtPctBound } from "../explore/pct.js";
+import { fmtMix } from "../explore/mix.js";
+import { fmtShape } from "../explore/swarm.js";
+import { swapReachable } from "../explore/pressure.js";
+import type { HuntJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
+import { drawFinding, type DrawOptions } from "./finding.js";
+import { fmtCount as num, fmtRate as rate } from "./text.js";
+import { faultsimVersion, modelId } from "./version.js";
+
+/** A finding of a leg before the resume, as its stream recorded it. */
+export interface EarlierFinding {
+  signature: string;
+  execution: number;
+  file: string | null;
+}
+
+/** What a hunt's summary is made of, for its text and its --json forms. */
+export interface HuntReport {
+  o: HuntOptions;
+  r: HuntResult;
+  /** Each finding's repro file ("" where none was written). */
+  files: string[];
+  workers: number;
+  /** Findings of the campaign before a --resume. */
+  earlier: EarlierFinding[];
+  shard?: ShardPlan;
+  draw: DrawOptions;
+}
+
+/** `hunt`'s text summary: each finding drawn, then the counts, the hash and PCT's bound. */
+export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntReport): string {
+  const m = o.machine;
+  const lines: string[] = [
+    `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
+      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
+      `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
+      (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
+      (workers > 1 ? `; ${workers} worker threads` : "") +
+      (shard ? `; shard ${shard.index}/${shard.count} (executions ${shard.first}..${shard.first + shard.executions - 1})` : ""),
+    "",
+  ];
+  for (const f of earlier)
+    lines.push(`found before the resume, by execution ${num(f.execution)}: ${f.signature}; repro: ${f.file ?? "(not written)"}`, "");
+  r.findings.forEach((f, i) => {
+    lines.push(drawFinding(f, draw), "");
+    lines.push(`repro: ${files[i] || "(not written)"}`);
+    const size = (z: typeof f.original) => `${z.ops} ops, ${z.steps} steps, ${z.preemptions} preemptions (${z.switches} switches)`;
+    lines.push(`  found by execution ${num(f.execution)}; shrunk from ${size(f.original)} to ${size(f.shrunk)}`);
+    if (o.swarm) lines.push(`  its shape (drawn, then shrunk): ${fmtShape(f.repro.machine, f.repro.mix)}`);
+    if (f.shrinkCutByClock) lines.push(`  shrinking stopped at --shrink-ms ${o.shrinkMs}: a faster machine may shrink it further`);
+    if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
+    lines.push("");
+  });
+  const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
+  lines.push(
+    `executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
+      `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` +
+      (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
+      (r.interrupted ? " (interrupted)" : ""),
+  );
+  const all = r.checkpoint.signatures.length;
+  lines.push(`distinct signatures: ${all}${all ? "" : " (nothing found)"}`);
+  for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
+  for (const f of earlier) lines.push(`  ${f.signature}: (before the resume)`);
+  lines.push(`campaign hash ${r.hash} over ${num(r.checkpoint.next - r.checkpoint.first)} executions`);
+  if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** `hunt --json` (src/schema/outputs.ts HuntJsonSchema). */
+export function huntJson({ o, r, files, workers, earlier, shard, draw }: HuntReport): HuntJson {
+  return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.hunt,
+    command: "hunt",
+    version: faultsimVersion(),
+    modelId: modelId(o.backend) ?? null,
+    model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
+    machine: o.machine,
+    sched: o.sched,
+    depth: o.sched === "pct" ? o.depth : undefined,
+    seed: o.seed,
+    opsPerCpu: o.opsPerCpu,
+    executions: r.executions,
+    steps: r.steps,
+    elapsedMs: r.elapsedMs,
+    huntingMs: r.huntingMs,
+    setupMs: r.setupMs,
+    interrupted: r.interrupted,
+    executionsPerSec: r.executionsPerSec,
+    stepsPerSec: r.stepsPerSec,
+    signatures: r.checkpoint.signatures,
+    hits: r.hits,
+    hash: r.hash,
+    ...(o.mix ? { mix: fmtMix(o.mix) } : {}),
+    swarm: o.swarm !== undefined,
+    swapReachable: o.swarm !== undefined || swapReachable(o.machine),
+    earlier,
+    ...(shard ? { shard } : {}),
+    findings: r.findings.map((f, i) => ({
+      signature: f.signature,
+      id: f.verdict.id,
+      message: f.verdict.message,
+      file: files[i],
+      execution: f.execution,
+      original: f.original,
+      shrunk: f.shrunk,
+      diagram: drawFinding(f, draw),
+    })),
+    pct: r.pct,
+    workers,
+  };
+}
