@@ -18,7 +18,7 @@ import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
-import { registerExploreCommands } from "./explore/register.js";
+import { registerExploreCommands } from "./commands/register.js";
 import { faultsimVersion as version, modelId } from "./report/version.js";
 import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";

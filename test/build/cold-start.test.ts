@@ -47,7 +47,7 @@ function reached(entries: string[], dynamic = false): Set<string> {
 }
 
 // bin.ts loads cli.ts (dynamically) for every command but --version; `hunt`, `replay` and
-// `merge` load commands/hunt.ts when their action runs (src/explore/register.ts).
+// `merge` load commands/hunt.ts when their action runs (src/commands/register.ts).
 const run = reached(["bin.ts", "cli.ts"]);
 const hunt = reached(["bin.ts", "cli.ts", "commands/hunt.ts"]);
 

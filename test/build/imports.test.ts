@@ -1,8 +1,9 @@
 // The folders of src/ depend one way: workers/ runs the hunt's and bulk mode's executions on
 // threads, so it may import explore/; explore/ (the search, shrink and campaign logic) knows
-// nothing of threads and imports nothing from workers/. Type-only and dynamic imports count.
+// nothing of threads and imports nothing from workers/, not even through another folder.
+// Type-only and dynamic imports count.
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const SRC = path.resolve(__dirname, "../../src");
@@ -41,5 +42,26 @@ describe("src/ folders", () => {
         .map((m) => `${f} -> ${m}`),
     );
     expect(wrong).toEqual([]);
+  });
+
+  it("nothing explore/ imports reaches workers/, through any folder (no cycle between the two)", () => {
+    // Breadth first from explore/'s files; the chain to the first workers/ file found, if any.
+    const from = new Map<string, string | undefined>(sources("explore").map((f) => [f, undefined]));
+    const queue = [...from.keys()];
+    let hit: string | undefined;
+    while (queue.length > 0 && hit === undefined) {
+      const f = queue.shift() as string;
+      for (const m of imports(f).map((s) => s.replace(/\.js$/, ".ts"))) {
+        if (from.has(m) || !existsSync(path.join(SRC, m))) continue;
+        from.set(m, f);
+        if (folder(m) === "workers") hit = m;
+        queue.push(m);
+      }
+    }
+    const chain: string[] = [];
+    for (let m = hit; m !== undefined; m = from.get(m)) chain.unshift(m);
+    expect(chain).toEqual([]);
+    // Not vacuous: the walk leaves explore/ (it reaches report/, wasm/, ...).
+    expect([...from.keys()].some((m) => folder(m) === "report")).toBe(true);
   });
 });

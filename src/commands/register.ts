@@ -1,9 +1,9 @@
 // `faultsim hunt`, `merge` and `replay` as the command line states them (options, defaults,
-// help). Each action loads its command (src/commands/hunt.ts: the hunt, the campaign, the repro
+// help). Each action loads its command (hunt.ts: the hunt, the campaign, the repro
 // files and their schemas) only when it runs: `faultsim --version`, `--help` and `run` do not
 // pay for them (cold start, issue 12).
 import { Option, type Command } from "commander";
-import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_MODEL_DEFAULTS, HUNT_OPS_PER_CPU, type HuntModelDefaults } from "./defaults.js";
+import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_MODEL_DEFAULTS, HUNT_OPS_PER_CPU, type HuntModelDefaults } from "../explore/defaults.js";
 
 /** The models whose hunt changes one default (HUNT_MODEL_DEFAULTS), in words for --help. */
 function modelDefaults(key: keyof HuntModelDefaults): string {
@@ -20,8 +20,8 @@ function modelDefaults(key: keyof HuntModelDefaults): string {
     });
   return words.join("; ");
 }
-import { HUNT_MACHINE, HUNT_OPCAP } from "./machine.js";
-import type { HuntCli } from "../commands/hunt.js";
+import { HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
+import type { HuntCli } from "./hunt.js";
 import { listOption } from "../options.js";
 import type { Backend } from "../wasm/engine.js";
 
@@ -29,7 +29,7 @@ import type { Backend } from "../wasm/engine.js";
 type ReplayCli = { json?: boolean; full?: boolean; format?: "diagram" | "kcsan"; backend: Backend };
 
 /** The commands' module, loaded by the first action that runs. */
-const commands = () => import("../commands/hunt.js");
+const commands = () => import("./hunt.js");
 
 /** --format of hunt and replay: how a finding is printed. */
 const formatOption = () =>
