@@ -7,6 +7,7 @@
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
 import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
+import { HUNT_OPTION_KINDS } from "./commands/hunt-option-kinds.js";
 import { hunt as huntEngine } from "./explore/hunt.js";
 import type { Finding as EngineFinding, FindingSummary, HuntProgress, HuntSummary } from "./explore/hunt-options.js";
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
@@ -136,27 +137,7 @@ interface OptionSpec {
 
 const HUNT_SPEC: OptionSpec = {
   command: "hunt",
-  numbers: [
-    "depth",
-    "seed",
-    "budgetMs",
-    "executions",
-    "ops",
-    "cpus",
-    "frames",
-    "pages",
-    "slots",
-    "pageCluster",
-    "writeRatio",
-    "shrinkMs",
-    "workers",
-    "mms",
-    "areas",
-  ],
-  booleans: ["kswapd", "threads", "keepGoing", "full", "swarm"],
-  choices: { sched: ["pct", "random"], backend: ["wasm", "js"] },
-  lists: ["with", "without"],
-  strings: ["mix"],
+  ...HUNT_OPTION_KINDS,
   own: ["out", "onFinding", "onProgress", "signal"],
 };
 

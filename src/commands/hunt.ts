@@ -19,6 +19,7 @@ import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFo
 import { huntOpsPerCpu, huntThreads } from "../explore/defaults.js";
 import { diagramOf } from "../explore/replay.js";
 import type { FindingFormat } from "../report/finding.js";
+import { FIXED_BY_STREAM } from "./hunt-option-kinds.js";
 import { huntJson, huntText, type EarlierFinding, type HuntReport } from "../report/hunt-summary.js";
 import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
 import { SHAPE_OPTIONS, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
@@ -304,36 +305,6 @@ function newPlan(o: HuntCli, cmd: Command): HuntPlan {
   // Shards must not depend on each other's executions: PCT's k fixed first, as with workers.
   return { opts, out, workers, shard, engine: workers > 1 || shard ? "campaign" : "adaptive" };
 }
-
-/** Options a resumed campaign takes from its stream (the command line may not change them). */
-const FIXED_BY_STREAM = [
-  "model",
-  "with",
-  "without",
-  "sched",
-  "depth",
-  "seed",
-  "executions",
-  "ops",
-  "cpus",
-  "frames",
-  "pages",
-  "slots",
-  "pageCluster",
-  "kswapd",
-  "threads",
-  "writeRatio",
-  "mix",
-  "mms",
-  "areas",
-  "swarm",
-  "shrinkMs",
-  "keepGoing",
-  "out",
-  "backend",
-  "shard",
-  "jsonl",
-] as const;
 
 const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
