@@ -55,8 +55,8 @@ describe("the hunt's step bound", () => {
     // 3 user frames, 8 CPUs writing 4 shared pages: every frame ends up a swap-cache page held
     // by do_wp_page's page_cache_get(old_page) across its alloc_page, so reclaim frees nothing,
     // and out_of_memory kills nobody while a swap slot is free (2.4.16 mm/oom_kill.c: "Enough
-    // swap space left? Not OOM."). Seed 1 meets it at execution 1,572.
-    const r = await hunt(opts({ sched: "random", machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 }, executions: 3000 }));
+    // swap space left? Not OOM."). Seed 5 meets it at execution 197 (seed 1 at 1,572).
+    const r = await hunt(opts({ sched: "random", seed: 5, machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 }, executions: 400 }));
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");
   }, 120_000);
