@@ -11,7 +11,6 @@
 // the same run codes and checked words after each execution, and the same fused answer on
 // those states broken word by word (the full passes read the same words in either build).
 import { describe, it, expect } from "vitest";
-import { Engine } from "../../src/wasm/engine.js";
 import { RUN, SCHED } from "../../src/wasm/abi.js";
 import { fusedCleanAtRest } from "../../src/invariants/check.js";
 import { HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
