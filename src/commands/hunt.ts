@@ -289,6 +289,20 @@ const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** Progress events on the --jsonl stream: every ~2 s. */
 const PROGRESS_EVENT_MS = 2000;
 
+/** The --jsonl progress event of a campaign's checkpoint: --resume continues from it. */
+export function progressEvent(c: HuntCheckpoint): HuntEvent {
+  const ran = c.next - c.first;
+  return {
+    event: "progress",
+    schemaVersion: EVENTS_VERSION,
+    executions: ran,
+    elapsedMs: Math.round(c.elapsedMs),
+    executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
+    signatures: c.signatures,
+    checkpoint: c,
+  };
+}
+
 /** How a hunt runs: a new campaign, or a killed one resumed from its event stream. */
 interface HuntPlan {
   opts: HuntOptions;
@@ -471,16 +485,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
     const now = performance.now();
     if (!events.active || now - lastEvent < PROGRESS_EVENT_MS) return;
     lastEvent = now;
-    const ran = c.next - c.first;
-    events.write({
-      event: "progress",
-      schemaVersion: EVENTS_VERSION,
-      executions: ran,
-      elapsedMs: Math.round(c.elapsedMs),
-      executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
-      signatures: c.signatures,
-      checkpoint: c,
-    });
+    events.write(progressEvent(c));
   };
   // A finding event carries the checkpoint past it, in the same line: a kill can come before
   // the line or after it, never between the finding and its checkpoint, so a resumed

@@ -8,30 +8,19 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { cliCapture } from "../helpers/cli.js";
-import { DOCUMENTS, jsonSchemaOf, jsonSchemas, type DocumentName } from "../../src/schema/json-schema.js";
+import { DOCUMENTS, jsonSchemas, type DocumentName } from "../../src/schema/json-schema.js";
 import { run, models } from "../../src/index.js";
 import { buildProgram, runJson, settingsOf, type RunCliOptions } from "../../src/cli.js";
 import { runBulk } from "../../src/bulk/run.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
 import { SCHED } from "../../src/wasm/abi.js";
 import { REPRO_SCHEMA_VERSION } from "../../src/report/repro.js";
+import { progressEvent } from "../../src/commands/hunt.js";
+import { errorsOf } from "../helpers/json-schema.js";
 import { parseRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
-
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-const validators = new Map<DocumentName, ValidateFunction>();
-const validator = (name: DocumentName): ValidateFunction => {
-  let v = validators.get(name);
-  if (!v) validators.set(name, (v = ajv.compile(jsonSchemaOf(name))));
-  return v;
-};
-/** The document's validation errors, [] when it is valid. */
-const errorsOf = (name: DocumentName, doc: unknown): string[] => {
-  const v = validator(name);
-  return v(doc) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-};
 
 const { io, faultsim } = cliCapture();
 let dir = "";
@@ -99,10 +88,11 @@ describe("real --json outputs validate", () => {
     expect(errorsOf("hunt", doc)).toEqual([]);
   }, 60_000);
 
-  it("hunt --jsonl: every line of a campaign's stream (start, progress every ~2 s, finding, end; resume and end again)", async () => {
+  it("hunt --jsonl: every line of a campaign's stream (start, finding, end; resume and end again), and its progress events", async () => {
+    // A stream with progress lines takes ~2 s of hunting: json-schema.full.test.ts. Here each
+    // checkpoint the stream holds is also written as the progress event --jsonl would write.
     const events = path.join(dir, "events.jsonl");
-    // One worker: a progress event needs ~2 s of hunting, and a second core would only double its CPU.
-    const args = ["--workers", "1", "--keep-going", "--budget-ms", "2600", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
+    const args = ["--keep-going", "--executions", "3000", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
     expect(await faultsim("hunt", ...args)).toBe(1);
     // As if killed before its end: cut the last line off, and resume.
     const text = readFileSync(events, "utf8");
@@ -112,8 +102,12 @@ describe("real --json outputs validate", () => {
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "progress", "finding", "resume", "end"]));
+    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "finding", "resume", "end"]));
     for (const l of lines) expect(errorsOf("hunt-events", l), l.event).toEqual([]);
+    const progress = lines.filter((l) => l.checkpoint).map((l) => progressEvent(l.checkpoint));
+    expect(progress.length).toBeGreaterThanOrEqual(2); // the finding's, and the resumed leg's end
+    for (const p of progress) expect(errorsOf("hunt-events", p)).toEqual([]);
+    expect(errorsOf("hunt-events", { ...progress[0], executions: -1 })).not.toEqual([]);
     // The schema can fail: a field it does not name, an unknown event, a wrong version.
     const finding = lines.find((l) => l.event === "finding");
     expect(errorsOf("hunt-events", { ...finding, extra: 1 })).not.toEqual([]);
