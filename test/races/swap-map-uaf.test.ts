@@ -76,13 +76,13 @@ describe("swapoff frees swap_map under a reader (swap-map-uaf, swapoff-clears-ma
     }
   }, 60_000);
 
-  it("linux-2.4.16 and linux-2.4.16-fixed stay clean under the same mix (20,000 executions, 2 seeds)", async () => {
-    for (const model of ["linux-2.4.16", "linux-2.4.16-fixed"]) {
-      for (const seed of [1, 2]) {
-        const r = await hunt({ model, mix: MIX, seed, executions: 20_000, budgetMs: 600_000, shrinkMs: 2_000 });
-        expect(r.findings.map((f) => f.signature)).toEqual([]);
-        expect(r.executions).toBe(20_000);
-      }
+  // linux-2.4.16-fixed under the same mix: 1,000,000 executions in the full tier
+  // (test/races/later-races-fixed.full.test.ts).
+  it("linux-2.4.16 stays clean under the same mix (20,000 executions, 2 seeds)", async () => {
+    for (const seed of [1, 2]) {
+      const r = await hunt({ model: "linux-2.4.16", mix: MIX, seed, executions: 20_000, budgetMs: 600_000, shrinkMs: 2_000 });
+      expect(r.findings.map((f) => f.signature)).toEqual([]);
+      expect(r.executions).toBe(20_000);
     }
   }, 120_000);
 });
