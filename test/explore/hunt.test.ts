@@ -34,6 +34,15 @@ const opts = {
   shrinkMs: 3_000,
 };
 
+/** A hunt several tests look at, run once, by the first of them. */
+const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+};
+/** The hunt of `opts` unshrunk, and the same under the uniform random scheduler. */
+const unshrunk = once(() => hunt({ ...opts, shrinkMs: 0 }));
+const randomHunt = once(() => hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 }));
+
 let result: HuntResult;
 beforeAll(async () => {
   result = await hunt(opts);
@@ -49,12 +58,12 @@ describe("hunt on linux-2.4.10-pre", () => {
   });
 
   it("is deterministic: the same seed finds it at the same execution", async () => {
-    const again = await hunt({ ...opts, shrinkMs: 0 });
+    const again = await unshrunk();
     expect(again.findings.map((f) => [f.execution, f.signature])).toEqual(result.findings.map((f) => [f.execution, f.signature]));
   }, 60_000);
 
   it("finds the same execution, ops and schedule with the JS build of the model", async () => {
-    const [w, j] = await Promise.all([hunt({ ...opts, shrinkMs: 0 }), hunt({ ...opts, shrinkMs: 0, backend: "js" })]);
+    const [w, j] = await Promise.all([unshrunk(), hunt({ ...opts, shrinkMs: 0, backend: "js" })]);
     expect(j.findings).toHaveLength(1);
     expect(j.findings[0].execution).toBe(w.findings[0].execution);
     // Unshrunk (shrinking stops on a wall clock): same ops and choice log, so the same sizes.
@@ -123,7 +132,7 @@ describe("PCT (the default scheduler)", () => {
   it("the default hunt is PCT, and it and random find the duplicate from the same hunt seed", async () => {
     expect(HUNT_DEFAULTS.sched).toBe("pct");
     expect(result.pct).toBeDefined();
-    const r = await hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 });
+    const r = await randomHunt();
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     expect(r.pct).toBeUndefined();
   }, 60_000);
@@ -180,7 +189,7 @@ describe("the PCT scheduler's draw (assembly/kernel/sched.ts)", () => {
 describe("shrink", () => {
   it("returns a case no longer than its input with the same signature, which replays", async () => {
     // A failing execution of the random scheduler, rebuilt from its ops and seed.
-    const random = await hunt({ ...opts, sched: "random", opsPerCpu: HUNT_OPS_PER_CPU.random, shrinkMs: 0 });
+    const random = await randomHunt();
     const f = random.findings[0];
     const seed = executionSeed(SEED, f.execution);
     const w = {
