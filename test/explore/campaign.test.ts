@@ -184,7 +184,8 @@ describe("hunt --resume FILE", () => {
 
   it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
     const events = path.join(dir, "events.jsonl");
-    const args = ["--keep-going", "--executions", "10000", "--shrink-ms", "0", "--out", dir, "--json"];
+    // 6,000 executions: the seed race found at 1,383, then hit once more.
+    const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", dir, "--json"];
     expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
     const whole = JSON.parse(io.out);
     // As if killed while writing the end event: keep the stream up to half of its last line.
@@ -213,8 +214,9 @@ describe("hunt --resume FILE", () => {
       const events = path.join(dir, "events.jsonl");
       const out = path.join(dir, "out");
       mkdirSync(out);
-      // 10,000 executions: the first finding comes at 2,083, the resumed leg runs on past it.
-      const args = ["--keep-going", "--executions", "10000", "--shrink-ms", "0", "--out", out, "--json", "--workers", workers];
+      // 6,000 executions: the first finding comes at 1,383 (one thread) or 451 (a campaign's
+      // fixed PCT k), and the resumed leg runs on past it to a second hit of it.
+      const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", out, "--json", "--workers", workers];
       expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
       const whole = JSON.parse(io.out);
       const text = readFileSync(events, "utf8");
@@ -223,6 +225,7 @@ describe("hunt --resume FILE", () => {
       // The finding's line carries the checkpoint past its execution.
       const finding = JSON.parse(lines[at]);
       expect(finding.checkpoint).toMatchObject({ next: finding.execution + 1, signatures: [finding.signature] });
+      expect(whole.hits[finding.signature]).toBeGreaterThan(1); // a repeat past it, counted after a resume too
       const files = readdirSync(out);
       expect(files).toHaveLength(whole.signatures.length);
       for (const cut of [at + 1, at]) {
