@@ -93,16 +93,22 @@ describe("huntOp with a mix", () => {
     const w = MIXED[0];
     const seen = new Map<number, number>();
     const n = 20_000;
+    // Each op out of bounds, one line each (one assertion at the end: expect() per op cost
+    // more than the draws).
+    const wrong: string[] = [];
     for (let i = 0; i < n; i++) {
       const op = huntOp(w, executionSeed(5, i), i % w.cpus, 0);
       const k = opKind(op);
       seen.set(k, (seen.get(k) ?? 0) + 1);
-      expect(opMm(op)).toBeLessThan(w.mms);
-      if (k === OP.READ || k === OP.WRITE) expect(opPage(op)).toBeLessThan(w.pagesPerMm);
-      if (k === OP.FORK) expect(opArg(op)).not.toBe(opMm(op));
-      if (k === OP.MUNMAP || k === OP.WPROTECT) expect(opPage(op) + opArg(op)).toBeLessThanOrEqual(w.pagesPerMm);
-      if (k === OP.SWAPOFF || k === OP.SWAPON) expect(opArg(op)).toBeLessThan(2);
+      const bad =
+        opMm(op) >= w.mms ||
+        ((k === OP.READ || k === OP.WRITE) && opPage(op) >= w.pagesPerMm) ||
+        (k === OP.FORK && opArg(op) === opMm(op)) ||
+        ((k === OP.MUNMAP || k === OP.WPROTECT) && opPage(op) + opArg(op) > w.pagesPerMm) ||
+        ((k === OP.SWAPOFF || k === OP.SWAPON) && opArg(op) >= 2);
+      if (bad) wrong.push(`draw ${i}: kind ${k} mm ${opMm(op)} page ${opPage(op)} arg ${opArg(op)}`);
     }
+    expect(wrong.slice(0, 5)).toEqual([]);
     // all: read and write 4/14 each, the six others 1/14 each.
     for (const k of [OP.READ, OP.WRITE]) expect(Math.abs(seen.get(k)! / n - 4 / 14)).toBeLessThan(0.02);
     for (const k of [OP.FORK, OP.EXIT, OP.MUNMAP, OP.WPROTECT, OP.SWAPOFF, OP.SWAPON]) {
@@ -113,18 +119,24 @@ describe("huntOp with a mix", () => {
   it("leaves the default lists alone: no mix, the read/write draw as before", () => {
     const w: HuntWorkload = { cpus: 3, opsPerCpu: 5, pagesPerMm: 4, mms: 1, shareMm: true, writeRatio: 0.5 };
     // The default lists' own definition, written out: top byte below 128 writes, page = low half mod 4.
+    const wrong: string[] = [];
+    let writes = 0;
     for (let i = 0; i < 1000; i++) {
       const s = executionSeed(1, i);
       for (let cpu = 0; cpu < 3; cpu++) {
         for (let j = 0; j < 5; j++) {
           const x = mixRaw(s, cpu, j);
           const op = huntOp(w, s, cpu, j);
-          expect(opKind(op)).toBe(x >>> 24 < 128 ? OP.WRITE : OP.READ);
-          expect(opPage(op)).toBe((x & 0xffff) % 4);
-          expect(opMm(op)).toBe(0);
+          const want = { kind: x >>> 24 < 128 ? OP.WRITE : OP.READ, page: (x & 0xffff) % 4, mm: 0 };
+          const got = { kind: opKind(op), page: opPage(op), mm: opMm(op) };
+          if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`seed ${i} cpu ${cpu} op ${j}: ${JSON.stringify(got)}`);
+          if (got.kind === OP.WRITE) writes++;
         }
       }
     }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(writes).toBeGreaterThan(5000); // both kinds drawn (15,000 ops, half writes)
+    expect(writes).toBeLessThan(10_000);
   });
 });
 
