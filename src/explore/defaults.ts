@@ -1,7 +1,9 @@
 // The hunt's defaults (`faultsim hunt` and hunt()), in a module of their own that loads
 // nothing: the command line states them in its help without loading the hunt (cold start).
 import type { Backend } from "../wasm/engine.js";
-import type { SchedKind } from "./hunt-options.js";
+
+/** The hunt's schedulers (--sched; `exhaustive`, the bounded proof, is src/explore/exhaustive-cli.ts). */
+export type SchedKind = "pct" | "random";
 
 /** The model `faultsim hunt` hunts unless told (the seed race is there). */
 export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";

@@ -15,8 +15,9 @@ import { parseMix, type HuntMix } from "./mix.js";
 import { swarmMaxCpus, type SwarmSpec } from "./swarm.js";
 import type { HuntLoopSpec } from "./loop.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
+import type { SchedKind } from "./defaults.js";
 
-export type SchedKind = "pct" | "random";
+export type { SchedKind } from "./defaults.js";
 
 export interface HuntOptions {
   model: ResolvedModel;
