@@ -1,6 +1,7 @@
-// The fused check at rest against the full passes, as a suite run for one build of the model:
-// fused.test.ts runs it on the Wasm build (the fast tier), fused-js.full.test.ts on the JS twin
-// (the full tier; the fast tier holds the twin's fused answers to the Wasm build's instead).
+// The fused check at rest against the full passes, as a suite run for one build of the model
+// over a part of its executions: fused.test.ts runs half of them on the Wasm build (the fast
+// tier), fused.full.test.ts all of them, and a quarter on the JS twin (the full tier; the fast
+// tier holds the twin's fused answers to the Wasm build's instead).
 import { describe, it, expect } from "vitest";
 import { Engine, type Backend } from "../../src/wasm/engine.js";
 import {
@@ -198,13 +199,14 @@ async function huntStates(backend: Backend, model: string, machine: ReproMachine
   return { wrong, clean };
 }
 
-/** The suite, on one build of the model. */
-export function fusedSuite(backend: Backend): void {
+/** The suite, on one build of the model, over `part` of the hunt executions (the first ones,
+ *  each broken as often): the fast tier runs half of them on the Wasm build, the full tier all
+ *  of them, and a quarter on the JS twin (the same sources compiled to JS, several times
+ *  slower: test/engine/untraced.test.ts and the hunt tests hold its executions to the Wasm
+ *  build's). */
+export function fusedSuite(backend: Backend, part: number): void {
   describe(`the model's fused check at rest agrees with the full passes (${backend})`, () => {
-    // The JS twin (the same sources, compiled to JS: test/engine/untraced.test.ts and the hunt
-    // tests hold its executions to the Wasm build's) gets a quarter of the executions, broken
-    // as often each: it runs several times slower, and the Wasm build runs them all.
-    const share = (n: number) => (backend === "js" ? Math.ceil(n / 4) : n);
+    const share = (n: number) => Math.ceil(n * part);
 
     it("on linux-2.4.16's hunt executions (clean at rest) and on them broken word by word", async () => {
       const { wrong, clean } = await huntStates(backend, "linux-2.4.16", HUNT_MACHINE, SCHED.PCT, share(400), 60);

@@ -6,8 +6,9 @@
 // calls a state clean exactly when the full passes find nothing. hunt_execution answers
 // RUN.CLEAN exactly for those executions.
 //
-// The suite itself is fused-suite.ts. Here it runs on the Wasm build; on the JS twin it runs in
-// the full tier (fused-js.full.test.ts), and here the twin is held to the Wasm build instead:
+// The suite itself is fused-suite.ts. Here it runs over the first half of its executions on the
+// Wasm build; over all of them, and on the JS twin, in the full tier (fused.full.test.ts). Here
+// the twin is held to the Wasm build instead:
 // the same run codes and checked words after each execution, and the same fused answer on
 // those states broken word by word (the full passes read the same words in either build).
 import { describe, it, expect } from "vitest";
@@ -19,7 +20,7 @@ import { resolveModel } from "../../src/model/models.js";
 import type { ReproMachine } from "../../src/report/repro.js";
 import { checkedWords, fusedSuite, huntEngine, mutate, rng } from "./fused-suite.js";
 
-fusedSuite("wasm");
+fusedSuite("wasm", 1 / 2);
 
 describe("the JS twin's fused check at rest answers as the Wasm build's", () => {
   it.each([
