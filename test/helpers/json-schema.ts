@@ -5,7 +5,8 @@ import { jsonSchemaOf, type DocumentName } from "../../src/schema/json-schema.js
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validators = new Map<DocumentName, ValidateFunction>();
-const validator = (name: DocumentName): ValidateFunction => {
+/** The document's validator, compiled (strictly) the first time it is asked for. */
+export const validator = (name: DocumentName): ValidateFunction => {
   let v = validators.get(name);
   if (!v) validators.set(name, (v = ajv.compile(jsonSchemaOf(name))));
   return v;
