@@ -6,7 +6,8 @@
 // classes of src/errors.ts.
 import { UsageError } from "./errors.js";
 import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
-import { checkOutDir, huntOptions, modelBuildNote, type HuntCli } from "./commands/hunt.js";
+import { checkOutDir, huntOptions, type HuntCli } from "./commands/hunt.js";
+import { modelBuildNote } from "./commands/replay.js";
 import { HUNT_OPTION_KINDS } from "./commands/hunt-option-kinds.js";
 import { hunt as huntEngine } from "./explore/hunt.js";
 import type { Finding as EngineFinding, FindingSummary, HuntProgress, HuntSummary } from "./explore/hunt-options.js";

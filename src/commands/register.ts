@@ -1,7 +1,7 @@
 // `faultsim hunt`, `merge` and `replay` as the command line states them (options, defaults,
-// help). Each action loads its command (hunt.ts: the hunt, the campaign, the repro
-// files and their schemas) only when it runs: `faultsim --version`, `--help` and `run` do not
-// pay for them (cold start, issue 12).
+// help). Each action loads its command only when it runs (hunt.ts: the hunt, the campaign and
+// merge; replay.ts: a repro file, its schema and its replay): `faultsim --version`, `--help`
+// and `run` do not pay for them (cold start, issue 12).
 import { Option, type Command } from "commander";
 import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_MODEL_DEFAULTS, HUNT_OPS_PER_CPU, type HuntModelDefaults } from "../explore/defaults.js";
 
@@ -28,7 +28,7 @@ import type { Backend } from "../wasm/engine.js";
 /** `faultsim replay`'s options as commander hands them over. */
 type ReplayCli = { json?: boolean; full?: boolean; format?: "diagram" | "kcsan"; backend: Backend };
 
-/** The commands' module, loaded by the first action that runs. */
+/** The hunt's and merge's module, loaded by the first action that runs. */
 const commands = () => import("./hunt.js");
 
 /** --format of hunt and replay: how a finding is printed. */
@@ -130,5 +130,5 @@ export function registerExploreCommands(program: Command): void {
     .addOption(formatOption())
     .option("--json", "print one JSON object on stdout")
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
-    .action(async (file: string, o: ReplayCli) => (await commands()).replayCommand(file, o));
+    .action(async (file: string, o: ReplayCli) => (await import("./replay.js")).replayCommand(file, o));
 }

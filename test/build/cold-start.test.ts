@@ -46,8 +46,8 @@ function reached(entries: string[], dynamic = false): Set<string> {
   return seen;
 }
 
-// bin.ts loads cli.ts (dynamically) for every command but --version; `hunt`, `replay` and
-// `merge` load commands/hunt.ts when their action runs (src/commands/register.ts).
+// bin.ts loads cli.ts (dynamically) for every command but --version; `hunt` and `merge` load
+// commands/hunt.ts when their action runs, `replay` commands/replay.ts (src/commands/register.ts).
 const run = reached(["bin.ts", "cli.ts"]);
 const hunt = reached(["bin.ts", "cli.ts", "commands/hunt.ts"]);
 
@@ -61,7 +61,15 @@ describe("cold start: the modules a command loads", () => {
   });
 
   it("run loads neither zod, nor the hunt's commands, nor the API", () => {
-    const loaded = ["zod", "report/repro-schema.ts", "schema/outputs.ts", "commands/hunt.ts", "index.ts", "cli-progress"];
+    const loaded = [
+      "zod",
+      "report/repro-schema.ts",
+      "schema/outputs.ts",
+      "commands/hunt.ts",
+      "commands/replay.ts",
+      "index.ts",
+      "cli-progress",
+    ];
     expect(loaded.filter((m) => run.has(m))).toEqual([]);
   });
 

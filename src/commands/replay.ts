@@ -1,0 +1,79 @@
+// `faultsim replay`: a repro file replayed with tracing and drawn (src/explore/replay.ts
+// replays, src/report/finding.ts draws). It loads nothing of the hunt. Errors are thrown as
+// UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3 by
+// src/cli.ts; a violation reproduced sets process.exitCode = 1.
+import path from "node:path";
+import { BUILD_WASM, type Backend } from "../wasm/engine.js";
+import type { Repro } from "../report/repro.js";
+import { modelBuild, modelIdFileFor, type ModelBuild } from "../report/version.js";
+import type { FindingFormat } from "../report/finding.js";
+import { diagramOf } from "../explore/replay.js";
+import type { ReplayJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
+
+/** Why a build has no id, and what writes it. */
+function noIdFile(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+  return file === modelIdFileFor(BUILD_WASM)
+    ? `no ${shown}: \`npm run build\` writes it`
+    : `no ${shown}: \`node src/build/model-id.mjs ${file.replace(/\.model-id\.json$/, ".wasm")}\` writes it`;
+}
+
+/** The one-line note replay prints when the repro's model build is not known to be this one,
+ *  or undefined when both ids are known and equal. */
+export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here: ModelBuild): string | undefined {
+  if (repro.modelId !== undefined && repro.modelId === here.id) return undefined;
+  const recorded =
+    repro.modelId !== undefined
+      ? `recorded by model build ${repro.modelId}`
+      : `recorded by a model build that did not note its id (faultsim ${repro.faultsim})`;
+  const current = here.id !== undefined ? `this is ${here.id}` : `this build's id is unknown (${noIdFile(here.file)})`;
+  return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
+}
+
+export async function replayCommand(
+  file: string,
+  o: { json?: boolean; full?: boolean; format?: FindingFormat; backend: Backend },
+): Promise<void> {
+  // zod validates the file: loaded only by the command that reads one.
+  const { loadRepro } = await import("../report/repro-schema.js");
+  const repro = loadRepro(file);
+  const here = modelBuild(o.backend);
+  const note = modelBuildNote(repro, here);
+  if (note) process.stderr.write(`faultsim: note: ${note}\n`);
+  const r = await diagramOf(repro, undefined, o.backend, { full: o.full, format: o.format });
+  if (o.json) {
+    const json: ReplayJson = {
+      schemaVersion: OUTPUT_SCHEMA_VERSIONS.replay,
+      command: "replay",
+      file,
+      signature: repro.signature,
+      reproduced: r.reproduced,
+      diverged: r.diverged,
+      found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
+      route: r.route ?? null,
+      diagram: r.diagram,
+      modelId: here.id ?? null,
+      recordedModelId: repro.modelId ?? null,
+      sameModel: note === undefined,
+    };
+    process.stdout.write(JSON.stringify(json) + "\n");
+  } else {
+    const verdict = r.reproduced
+      ? `reproduced: ${repro.signature}`
+      : r.verdict
+        ? `does not reproduce ${repro.signature}; found ${r.verdict.signature} instead`
+        : `does not reproduce: ${repro.signature} (the execution ran clean)`;
+    process.stdout.write(`${r.diagram}\n\n${verdict}\n`);
+  }
+  if (r.diverged) {
+    process.stderr.write(
+      note === undefined
+        ? // Same sections, same ops, same seed: the log must fit. Not fitting is our bug.
+          `faultsim: the schedule in ${file} does not fit the model although this is the model build that recorded it (${here.id}): a bug of faultsim unless the file was edited; replayed with its remainder run to completion\n`
+        : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`,
+    );
+  }
+  if (r.reproduced) process.exitCode = 1;
+}
