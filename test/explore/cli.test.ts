@@ -54,9 +54,10 @@ describe("hunt --seed", () => {
 });
 
 describe("hunt on linux-2.4.16", () => {
-  // The shipped fix: 20,000 executions of the default hunt machine find nothing, under PCT
-  // (depth 3) and under the uniform random scheduler that finds 2.4.10-pre's race in ~3,000.
-  it("finds nothing in 20,000 executions and reports rates and the PCT bound", async () => {
+  // The shipped fix: 10,000 executions of the default hunt find nothing, under PCT and under
+  // the uniform random scheduler that finds 2.4.10-pre's race in ~3,000 (1,000,000 in the full
+  // tier: test/explore/fixes.full.test.ts).
+  it("finds nothing in 10,000 executions and reports rates and the PCT bound", async () => {
     const code = await faultsim(
       "hunt",
       "--model",
@@ -64,7 +65,7 @@ describe("hunt on linux-2.4.16", () => {
       "--sched",
       "pct",
       "--executions",
-      "20000",
+      "10000",
       "--budget-ms",
       "60000",
       "--seed",
@@ -77,7 +78,7 @@ describe("hunt on linux-2.4.16", () => {
     expect(r.signatures).toEqual([]);
     expect(code).toBe(0);
     expect(r.modelId).toBe(modelId() ?? null);
-    expect(r.executions).toBe(20000);
+    expect(r.executions).toBe(10000);
     expect(r.steps).toBeGreaterThan(r.executions);
     expect(r.executionsPerSec).toBeGreaterThan(0);
     expect(r.stepsPerSec).toBeGreaterThan(r.executionsPerSec);
@@ -99,14 +100,14 @@ describe("hunt on linux-2.4.16", () => {
       "--sched",
       "random",
       "--executions",
-      "20000",
+      "10000",
       "--budget-ms",
       "60000",
       "--out",
       dir,
     );
     expect(code).toBe(0);
-    expect(io.out).toMatch(/executions 20,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
+    expect(io.out).toMatch(/executions 10,000 in [\d.]+ s: .*\/s; steps [\d,]+: .*\/s/);
     expect(io.out).toContain("distinct signatures: 0");
     expect(io.out).not.toContain("PCT guarantee");
   });
