@@ -19,6 +19,8 @@ import type { SchedKind } from "./defaults.js";
 
 export type { SchedKind } from "./defaults.js";
 
+/** What a hunt is asked, resolved (src/commands/hunt.ts huntOptions makes it from the command
+ *  line's or the API's options). */
 export interface HuntOptions {
   model: ResolvedModel;
   machine: ReproMachine;
@@ -131,6 +133,7 @@ export interface HuntSummary {
   pct?: PctBound & { maxDecisions: number };
 }
 
+/** What a hunt answers: its summary and its findings. */
 export interface HuntResult extends HuntSummary {
   findings: Finding[];
 }
