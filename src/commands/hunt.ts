@@ -2,7 +2,7 @@
 // UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3 by
 // src/cli.ts; a violation found sets process.exitCode = 1.
 import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "../options.js";
-import { accessSync, closeSync, constants as fsc, openSync, statSync, writeSync } from "node:fs";
+import { accessSync, constants as fsc, statSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
@@ -23,14 +23,10 @@ import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
 import { SHAPE_OPTIONS, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
 import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange, type ShardPlan } from "../explore/shard.js";
-import { dropPartialLine, readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
+import { readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { mergeStreams, mergeText } from "../explore/merge.js";
-import type { HuntEvent } from "../schema/outputs.js";
-import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
-
-/** Every --jsonl event carries it (src/schema/outputs.ts HuntEventSchema). */
-const EVENTS_VERSION = OUTPUT_SCHEMA_VERSIONS.huntEvents;
+import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
 
 export { HUNT_DEFAULT_MODEL } from "../explore/defaults.js";
 
@@ -202,104 +198,12 @@ export function checkOutDir(dir: string): void {
   }
 }
 
-/** The --jsonl event stream: one JSON object a line, each written at once with a blocking
- *  write (nothing buffered in this process). A reader that went away ends the stream, not
- *  the hunt. */
-export class EventStream {
-  private constructor(
-    private fd: number | undefined,
-    private readonly own: boolean,
-  ) {}
-
-  /** `-` is stdout; a file must not exist yet (never overwritten). */
-  static open(target: string | undefined): EventStream {
-    if (target === undefined) return new EventStream(undefined, false);
-    if (target === "-") return new EventStream(1, false);
-    let fd: number;
-    try {
-      fd = openSync(target, "wx");
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new UsageError(
-        code === "EEXIST"
-          ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
-          : `--jsonl ${target}: cannot create it (${code ?? (err as Error).message})`,
-      );
-    }
-    return new EventStream(fd, true);
-  }
-
-  /** A stream being resumed: appended to (its partial last line, if any, cut first). */
-  static append(s: CampaignStream): EventStream {
-    let fd: number;
-    try {
-      dropPartialLine(s);
-      fd = openSync(s.file, "a");
-    } catch (err) {
-      throw new UsageError(`--resume ${s.file}: cannot append to it (${(err as { code?: string }).code ?? (err as Error).message})`);
-    }
-    return new EventStream(fd, true);
-  }
-
-  get active(): boolean {
-    return this.fd !== undefined;
-  }
-
-  write(event: HuntEvent): void {
-    if (this.fd === undefined) return;
-    const buf = Buffer.from(JSON.stringify(event) + "\n", "utf8");
-    try {
-      for (let off = 0; off < buf.length; ) {
-        try {
-          off += writeSync(this.fd, buf, off, buf.length - off);
-        } catch (err) {
-          if ((err as { code?: string }).code !== "EAGAIN") throw err;
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a full pipe: wait 1 ms
-        }
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === "EPIPE") {
-        this.close();
-        return;
-      } // the reader is gone
-      this.close();
-      throw new UsageError(`--jsonl: cannot write the event stream (${code ?? (err as Error).message})`);
-    }
-  }
-
-  close(): void {
-    if (this.fd !== undefined && this.own) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
-    }
-    this.fd = undefined;
-  }
-}
-
 /** Signals that end a hunt early, as Ctrl-C does: a CI timeout or Kubernetes sends SIGTERM,
  *  a closed terminal SIGHUP. */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Progress events on the --jsonl stream: every ~2 s. */
 const PROGRESS_EVENT_MS = 2000;
-
-/** The --jsonl progress event of a campaign's checkpoint: --resume continues from it. */
-export function progressEvent(c: HuntCheckpoint): HuntEvent {
-  const ran = c.next - c.first;
-  return {
-    event: "progress",
-    schemaVersion: EVENTS_VERSION,
-    executions: ran,
-    elapsedMs: Math.round(c.elapsedMs),
-    executionsPerSec: Math.round(ran / Math.max(c.elapsedMs / 1000, 1e-3)),
-    signatures: c.signatures,
-    checkpoint: c,
-  };
-}
 
 /** How a hunt runs: a new campaign, or a killed one resumed from its event stream. */
 interface HuntPlan {

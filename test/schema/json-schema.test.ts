@@ -16,7 +16,7 @@ import { runBulk } from "../../src/bulk/run.js";
 import { bulkMachineConfig } from "../../src/bulk/config.js";
 import { SCHED } from "../../src/wasm/abi.js";
 import { REPRO_SCHEMA_VERSION } from "../../src/report/repro.js";
-import { progressEvent } from "../../src/commands/hunt.js";
+import { progressEvent } from "../../src/commands/event-stream.js";
 import { errorsOf, validator } from "../helpers/json-schema.js";
 import { parseRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
