@@ -33,7 +33,7 @@ import type { HuntWorkload } from "./workload.js";
 import { fmtMix, parseMix, type HuntMix } from "./mix.js";
 import { swarmMaxCpus, type SwarmSpec } from "./swarm.js";
 import { emptySeqHash, emptyTally, sortedHits, type SeqHash, type TallyLike } from "./shard.js";
-import { HuntLoop, type HuntLoopSpec } from "./loop.js";
+import { HuntLoop, type ExecutionReplay, type HuntLoopSpec } from "./loop.js";
 import { hashHex, type HuntCheckpoint } from "./checkpoint.js";
 
 export type SchedKind = "pct" | "random";
@@ -76,6 +76,14 @@ export interface HuntOptions {
    *  campaign's state right after its execution, the finding counted as reported (a stream
    *  that records both in one line resumes past it: never investigated twice). */
   onFinding?: (f: Finding, checkpoint?: HuntCheckpoint) => void;
+  /** --defer-shrink (a shard's default): each finding is recorded as found, unshrunk (its
+   *  repro file written at once, as an investigated one's first is), and neither replayed nor
+   *  shrunk here: `faultsim merge` investigates each signature once, from the lowest execution
+   *  over all shards, so that n shards do not shrink the same signature n times. */
+  deferShrink?: boolean;
+  /** Each finding recorded unshrunk (deferShrink), with the campaign's state right after its
+   *  execution, as onFinding's. */
+  onDeferred?: (f: DeferredFinding, checkpoint?: HuntCheckpoint) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
    *  (a shard's range starts here; `executions` counts from it). Default 0. */
   firstExecution?: number;
@@ -124,6 +132,19 @@ export interface Finding extends FindingSummary {
   trace: ReplayTrace;
 }
 
+/** A finding recorded as found, unshrunk, for `faultsim merge` to investigate (--defer-shrink). */
+export interface DeferredFinding {
+  signature: string;
+  verdict: Verdict;
+  /** Which execution of the hunt found it. */
+  execution: number;
+  /** The failing execution as found (not replayed here: merge proves it deterministic). */
+  repro: Repro;
+  /** The repro file written under o.out ("" when it could not be written: see fileError). */
+  file?: string;
+  fileError?: string;
+}
+
 /** What a hunt reports besides its findings. */
 export interface HuntSummary {
   executions: number;
@@ -152,6 +173,8 @@ export interface HuntSummary {
 
 export interface HuntResult extends HuntSummary {
   findings: Finding[];
+  /** --defer-shrink: the findings recorded unshrunk, for `faultsim merge` (none otherwise). */
+  deferred: DeferredFinding[];
 }
 
 // The hunt's defaults live apart (src/explore/defaults.ts) so that the command line can
@@ -199,6 +222,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const executions = o.executions;
 
   const findings: Finding[] = [];
+  const deferred: DeferredFinding[] = [];
   // A resumed campaign starts from its checkpoint: the same state an uninterrupted one had.
   const from = o.resumeFrom;
   const seen = new Set<string>(from?.signatures ?? []);
@@ -268,11 +292,14 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const t0 = performance.now();
     const x = loop.replayOf(failure.index);
     const fo = findingOptions(o, x);
-    replayer = await replayerFor(replayer, fo);
     // From here a checkpoint is past the finding's execution and counts it as reported: the
     // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
-    findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
+    if (o.deferShrink) deferred.push(recordUnshrunk(reportingCheckpoint(fo, checkpoint), failure.index, x, verdict));
+    else {
+      replayer = await replayerFor(replayer, fo);
+      findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
+    }
     investigating += performance.now() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
@@ -290,6 +317,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     executionsPerSec: ran / secs,
     stepsPerSec: (t.steps - (from?.steps ?? 0)) / secs,
     findings,
+    deferred,
     interrupted: o.signal?.aborted === true,
     hash: hashHex(hash),
     hits: sortedHits(t.hits),
@@ -337,11 +365,15 @@ export async function replayerFor(prev: Replayer | undefined, o: HuntOptions): P
   return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model.flags, o.backend);
 }
 
-/** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
- *  huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
+/** `o` whose onFinding and onDeferred get the campaign's checkpoint with each finding
+ *  (hunt() and huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
 export function reportingCheckpoint(o: HuntOptions, checkpoint: () => HuntCheckpoint): HuntOptions {
-  const report = o.onFinding;
-  return report ? { ...o, onFinding: (f) => report(f, checkpoint()) } : o;
+  const { onFinding, onDeferred } = o;
+  return {
+    ...o,
+    ...(onFinding ? { onFinding: (f: Finding) => onFinding(f, checkpoint()) } : {}),
+    ...(onDeferred ? { onDeferred: (f: DeferredFinding) => onDeferred(f, checkpoint()) } : {}),
+  };
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */
@@ -350,8 +382,25 @@ function modelIdField(backend: Backend): { modelId?: string } {
   return id ? { modelId: id } : {};
 }
 
-/** Proves a failure deterministic, shrinks it, draws it, and packs the repro (hunt() and
- *  huntInWorkers() alike). */
+/** Records a failure as found (--defer-shrink): its repro written at once (a resumed leg takes
+ *  up the file its killed leg wrote for it), neither replayed nor shrunk; `faultsim merge`
+ *  investigates it (src/explore/merge-investigate.ts). hunt() and huntInWorkers() alike. */
+export function recordUnshrunk(o: HuntOptions, execution: number, x: ExecutionReplay, verdict: Verdict): DeferredFinding {
+  const repro = reproOf(o, { machine: o.machine, ops: x.ops, seed: x.seed, schedule: x.schedule, verdict });
+  const out = o.out !== undefined ? writeFinding(o.out, repro, o.resumed === true) : undefined;
+  const f: DeferredFinding = {
+    signature: verdict.signature,
+    verdict,
+    execution,
+    repro,
+    ...(out ? { file: out.file, ...(out.error ? { fileError: out.error } : {}) } : {}),
+  };
+  o.onDeferred?.(f);
+  return f;
+}
+
+/** Proves a failure deterministic, shrinks it, draws it, and packs the repro (hunt(),
+ *  huntInWorkers() and `faultsim merge` of deferred findings alike). */
 export async function investigate(
   rep: Replayer,
   o: HuntOptions,
@@ -372,18 +421,14 @@ export async function investigate(
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
   const out =
     o.out !== undefined
-      ? writeFinding(
-          o.out,
-          reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
-          o.resumed === true,
-        )
+      ? writeFinding(o.out, reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }), o.resumed === true)
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
     signal: o.signal,
     shape: o.swarm !== undefined,
   });
-  const repro = reproOf(rep, o, shrunk);
+  const repro = reproOf(o, shrunk);
   const trace = await replayTraced(repro, rep);
   const original = sizeOf(rep, ops, seed, schedule);
   const shrunkSize = sizeOf(
@@ -441,7 +486,6 @@ function shrunkInto(out: { file: string; error?: string; taken?: boolean }, r: R
 
 /** The repro of a failing execution (shrunk or not). */
 function reproOf(
-  rep: Replayer,
   o: HuntOptions,
   x: { machine: ReproMachine; ops: number[][]; seed: number; schedule: ArrayLike<number>; verdict: Verdict },
 ): Repro {
@@ -450,7 +494,7 @@ function reproOf(
     formatVersion: REPRO_FORMAT_VERSION,
     schemaVersion: REPRO_SCHEMA_VERSION,
     faultsim: faultsimVersion(),
-    ...modelIdField(rep.e.backend),
+    ...modelIdField(o.backend),
     model: o.model.name,
     flags: o.model.flags,
     flagNames: o.model.flagNames,

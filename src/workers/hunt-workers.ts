@@ -21,8 +21,10 @@ import {
   findingOptions,
   investigate,
   huntLoopSpec,
+  recordUnshrunk,
   replayerFor,
   reportingCheckpoint,
+  type DeferredFinding,
   type Finding,
   type HuntOptions,
   type HuntResult,
@@ -131,6 +133,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       };
   const seen = new Set<string>(c.signatures);
   const findings: Finding[] = [];
+  const deferred: DeferredFinding[] = [];
   let replayer: Replayer | undefined;
   let investigating = 0;
   const snapshot = (): HuntCheckpoint => ({
@@ -146,9 +149,14 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   let pending: Promise<void> | undefined;
   const investigateFinding = async (f: Found & { replay: NonNullable<Found["replay"]> }): Promise<void> => {
     const fo = findingOptions(o, f.replay);
-    replayer = await replayerFor(replayer, fo);
     const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
     const io = reportingCheckpoint(fo, snapshot);
+    // --defer-shrink: recorded as found; `faultsim merge` investigates it (no replayer here).
+    if (o.deferShrink) {
+      deferred.push(recordUnshrunk(io, f.seed, f.replay, verdict));
+      return;
+    }
+    replayer = await replayerFor(replayer, fo);
     findings.push(await investigate(replayer, io, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
   };
   /** Waits for the finding under investigation; counts the time the workers waited for it
@@ -229,6 +237,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     executionsPerSec: ran / secs,
     stepsPerSec: (c.steps - (from?.steps ?? 0)) / secs,
     findings,
+    deferred,
     interrupted: o.signal?.aborted === true,
     setupMs,
     hash: hashHex(c.hash),
