@@ -147,7 +147,11 @@ describe("faultsim merge", () => {
       expect(e.shrinkDeferred).toBe(true);
       expect(JSON.parse(readFileSync(e.file, "utf8"))).toMatchObject({ seed: e.repro.seed, schedule: e.repro.schedule, ops: e.repro.ops });
     }
-    expect(events(one).filter((e) => e.event === "finding").every((e) => e.shrinkDeferred === undefined)).toBe(true);
+    expect(
+      events(one)
+        .filter((e) => e.event === "finding")
+        .every((e) => e.shrinkDeferred === undefined),
+    ).toBe(true);
     expect(readdirSync(path.join(dir, "parts"))).toHaveLength(found.length);
     const a = await mergeJson(one);
     const b = await mergeJson(...[...parts].reverse()); // the order given does not matter
