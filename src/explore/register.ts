@@ -121,7 +121,7 @@ export function registerExploreCommands(program: Command): void {
   program
     .command("merge")
     .description(
-      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash",
+      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash; replays and shrinks once each signature the shards recorded unshrunk (--defer-shrink)",
     )
     .argument("<files...>", "event streams written by hunt --jsonl")
     .option("--json", "print one JSON object on stdout")
