@@ -767,6 +767,8 @@ export async function mergeCommand(files: string[], o: { json?: boolean; out?: s
     }
   }
   process.stdout.write(o.json ? JSON.stringify({ command: "merge", ...m }) + "\n" : mergeText(m));
+  // A shrunk repro no file could take: on stderr, so that nothing is lost.
+  for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
   if (m.signatures.length > 0) process.exitCode = 1;
 }
 

@@ -81,6 +81,7 @@ export async function investigateDeferred(
     } catch (err) {
       sig.file = null;
       sig.fileError = (err as { code?: string }).code ?? (err as Error).message;
+      sig.repro = found.repro;
       continue; // the unshrunk files stay
     }
     if (o.out === undefined) for (const later of f.later) dropSuperseded(later, sig.file);

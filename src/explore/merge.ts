@@ -4,6 +4,7 @@
 // sequence hashes concatenate in execution order (checkpoint.ts), so the merge of the parts
 // equals one process over the same executions.
 import { InputError } from "../errors.js";
+import type { Repro } from "../report/repro.js";
 import { fmtCount as num } from "../report/text.js";
 import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
@@ -20,8 +21,9 @@ export interface MergedSignature {
   /** Who shrank that repro: the hunt (a stream that investigated its findings), merge (a
    *  finding recorded unshrunk, --defer-shrink), or nobody yet (mergeStreams alone). */
   shrunkBy: "hunt" | "merge" | null;
-  /** Why the shrunk repro could not be written (merge then prints it). */
+  /** Why the shrunk repro could not be written, and the repro itself (no file holds it). */
   fileError?: string;
+  repro?: Repro;
 }
 
 /** A signature's first finding over the streams, and the later ones recorded unshrunk (their

@@ -224,6 +224,10 @@ describe("faultsim merge", () => {
     // Without: in place of the unshrunk file.
     expect((await mergeJson(`${deferred}.jsonl`)).code).toBe(1);
     expect(read(deferred)).toEqual(read(shrunk));
+    // The shard's file gone (another machine's disk): written anew where it was.
+    rmSync(path.join(deferred, readdirSync(deferred)[0]));
+    expect((await mergeJson(`${deferred}.jsonl`)).code).toBe(1);
+    expect(read(deferred)).toEqual(read(shrunk));
   }, 60_000);
 
   it("a file that is not a stream: one line, exit 2", async () => {
