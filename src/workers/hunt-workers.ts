@@ -67,7 +67,15 @@ interface RoundRunner {
  *  chunks): the same results as a pool (src/workers/campaign.ts runCampaignInline). */
 function inThisThread(): RoundRunner {
   const engines = new EngineCache();
-  return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
+  return {
+    run: async (spec) => {
+      // A turn of the event loop first: a round runs synchronously, and only between rounds
+      // can a SIGTERM or Ctrl-C handler run (a shard is killed by SIGTERM: it must stop).
+      await new Promise((resolve) => setImmediate(resolve));
+      return runCampaignInline(spec, engines);
+    },
+    close: async () => {},
+  };
 }
 
 /** The campaign job of a hunt: the one-thread loop's spec (explore/hunt.ts), PCT's k fixed. */
