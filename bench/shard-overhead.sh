@@ -10,10 +10,14 @@
 # included. The two sides run the same executions; the script checks that they end with the
 # same campaign hash, signatures, hit counts and repro files (byte for byte), and prints
 # "DIFFERS" otherwise. Repeat i runs one process first when i is odd, the shards first when
-# even. Per model and E: REPS lines, then the totals over the repeats.
-# Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 MODELS="..." env)
+# even. With PAIRED=1 the two sides run at the same time instead (the one process beside the
+# shards' sequence, which take about as long): on a machine shared with other jobs, whose load
+# drifts over minutes, both sides then see the same load. Per model and E: REPS lines, then the
+# totals over the repeats.
+# Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 PAIRED=0 MODELS="..." env)
 set -eu
 REPS=${REPS:-2}
+PAIRED=${PAIRED:-0}
 MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
 SIZES=${*:-"4000000 8000000"}
 F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/cli.js"
@@ -61,11 +65,18 @@ same() {
 
 for model in $MODELS; do
   for E in $SIZES; do
-    echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, alternating ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
+    how=$([ "$PAIRED" = 1 ] && echo "side by side" || echo "alternating")
+    echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, $how ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
     sum_one=0
     sum_parts=0
     for r in $(seq 1 "$REPS"); do
-      if [ $((r % 2)) -eq 1 ]; then
+      if [ "$PAIRED" = 1 ]; then
+        # Side by side: the one process and the shards' sequence over the same minutes.
+        one "$model" "$E" >one.cpu &
+        b=$(shards "$model" "$E")
+        wait
+        a=$(cat one.cpu)
+      elif [ $((r % 2)) -eq 1 ]; then
         a=$(one "$model" "$E")
         b=$(shards "$model" "$E")
       else
