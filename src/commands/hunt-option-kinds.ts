@@ -37,10 +37,11 @@ const LEG_OPTIONS: readonly string[] = ["budgetMs", "workers", "full"];
 
 /** Command-line-only options that are part of the campaign too: where its repros and its
  *  stream go, and which part of it this process runs. */
-const CAMPAIGN_CLI_OPTIONS = ["out", "shard", "jsonl"] as const;
+const CAMPAIGN_CLI_OPTIONS = ["out", "shard", "deferShrink", "jsonl"] as const;
 
 /** Options a resumed campaign takes from its stream (the command line may not change them):
- *  the model and every API option of the campaign but a leg's own, and --out, --shard, --jsonl. */
+ *  the model and every API option of the campaign but a leg's own, and --out, --shard,
+ *  --defer-shrink, --jsonl. */
 export const FIXED_BY_STREAM: readonly string[] = [
   "model",
   ...[

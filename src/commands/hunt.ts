@@ -69,6 +69,8 @@ export interface HuntCli {
   workers: string;
   jsonl?: string;
   shard?: string;
+  /** --defer-shrink / --no-defer-shrink (absent: on with --shard of 2 or more parts and --jsonl). */
+  deferShrink?: boolean;
   resume?: string;
   /** --sched exhaustive (src/explore/exhaustive-cli.ts). */
   preemptions: string;
@@ -159,11 +161,24 @@ export function huntOptions(
   const swarm = swarmOf(opts, o.swarm, pinned, o.with.length + o.without.length > 0);
   if (swarm) opts.swarm = swarm;
   const workers = intOption("workers", o.workers, 1, 64);
-  if (o.shard === undefined) return { opts, out: o.out, workers };
-  const shard = shardPlan(o.shard, opts.executions, env);
-  opts.firstExecution = shard.first;
-  opts.executions = shard.executions;
-  return { opts, out: o.out, workers, shard };
+  const shard = o.shard === undefined ? undefined : shardPlan(o.shard, opts.executions, env);
+  if (shard) {
+    opts.firstExecution = shard.first;
+    opts.executions = shard.executions;
+  }
+  if (deferShrink(o, shard)) opts.deferShrink = true;
+  return { opts, out: o.out, workers, ...(shard ? { shard } : {}) };
+}
+
+/** Whether findings are recorded unshrunk for `faultsim merge` (--defer-shrink): by default
+ *  in a shard of 2 or more whose stream a merge will read, so that n shards finding one
+ *  signature do not shrink it n times. Only merge shrinks them: a stream is needed. */
+function deferShrink(o: HuntCli, shard: ShardPlan | undefined): boolean {
+  if (o.deferShrink === undefined) return shard !== undefined && shard.count > 1 && o.jsonl !== undefined;
+  if (o.deferShrink && o.jsonl === undefined) {
+    throw new UsageError("--defer-shrink leaves shrinking to `faultsim merge`, which reads the event stream: give --jsonl");
+  }
+  return o.deferShrink;
 }
 
 /** A live status line on stderr when it is a terminal. */
@@ -269,6 +284,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     backend: so.backend,
     shrinkMs: so.shrinkMs,
     firstExecution: so.first,
+    ...(so.deferShrink ? { deferShrink: true } : {}),
     resumeFrom: s.checkpoint,
     resumed: true,
   };
@@ -350,6 +366,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
     engine: p.engine,
     first: o.firstExecution ?? 0,
     ...(p.shard ? { shard: { index: p.shard.index, count: p.shard.count, total: p.shard.total } } : {}),
+    ...(o.deferShrink ? { deferShrink: true } : {}),
   };
 }
 
@@ -406,6 +423,22 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       ...(checkpoint ? { checkpoint } : {}),
     });
   };
+  // --defer-shrink: the same line, its repro as found; `faultsim merge` shrinks it.
+  opts.onDeferred = (f, checkpoint) => {
+    events.write({
+      event: "finding",
+      schemaVersion: EVENTS_VERSION,
+      signature: f.signature,
+      execution: f.execution,
+      elapsedMs: Math.round(performance.now() - started),
+      file: f.file || null,
+      ...(f.fileError ? { fileError: f.fileError } : {}),
+      shrinkInterrupted: false,
+      shrinkDeferred: true,
+      repro: f.repro,
+      ...(checkpoint ? { checkpoint } : {}),
+    });
+  };
   const onWorkerRetry: CampaignHuntOptions["onWorkerRetry"] = (w) => {
     process.stderr.write(
       `faultsim: note: worker ${w.worker} died (${w.reason})` +
@@ -447,7 +480,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   summary.write(o.json ? JSON.stringify(huntJson(report)) + "\n" : huntText(report));
   // A repro that could not be written (a full disk): one line, and the repro itself on
   // stderr so that nothing is lost; the exit code stays the violation's.
-  for (const f of r.findings) {
+  for (const f of [...r.findings, ...r.deferred]) {
     if (!f.fileError) continue;
     process.stderr.write(`faultsim: --out ${out}: cannot write the repro file of ${f.signature} (${f.fileError}); the repro follows\n`);
     process.stderr.write(JSON.stringify(f.repro) + "\n");
@@ -460,15 +493,31 @@ function earlierFindings(plan: HuntPlan, r: HuntResult): EarlierFinding[] {
   const out: EarlierFinding[] = [];
   for (const f of plan.resumed?.findings ?? []) {
     if (!known.has(f.signature) || out.some((e) => e.signature === f.signature)) continue;
-    if (r.findings.some((g) => g.signature === f.signature)) continue;
+    if (r.findings.some((g) => g.signature === f.signature) || r.deferred.some((g) => g.signature === f.signature)) continue;
     out.push({ signature: f.signature, execution: f.execution, file: f.file });
   }
   return out;
 }
 
-/** `faultsim merge FILES...`. */
-export async function mergeCommand(files: string[], o: { json?: boolean }): Promise<void> {
-  const m = mergeStreams(files);
+/** `faultsim merge FILES...`: folds the streams; investigates (replays, shrinks) each signature
+ *  whose first finding a shard recorded unshrunk (--defer-shrink), once. */
+export async function mergeCommand(files: string[], o: { json?: boolean; out?: string }): Promise<void> {
+  if (o.out !== undefined) checkOutDir(o.out);
+  const { summary: m, first } = mergeStreams(files);
+  if ([...first.values()].some((f) => f.event.shrinkDeferred)) {
+    // Loaded only when there is something to shrink: a merge of nothing found stays light.
+    const { investigateDeferred } = await import("../explore/merge-investigate.js");
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+    try {
+      await investigateDeferred(m.signatures, first, { ...(o.out !== undefined ? { out: o.out } : {}), signal: stop.signal });
+    } finally {
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    }
+  }
   process.stdout.write(o.json ? JSON.stringify({ command: "merge", ...m }) + "\n" : mergeText(m));
+  // A shrunk repro no file could take: on stderr, so that nothing is lost.
+  for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
   if (m.signatures.length > 0) process.exitCode = 1;
 }

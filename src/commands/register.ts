@@ -108,6 +108,11 @@ export function registerExploreCommands(program: Command): void {
       "run part i (0-based) of n disjoint parts of the campaign's executions (of --executions, or of all 2^32); n alone: the part from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). Runs the engine of --workers",
     )
     .option(
+      "--defer-shrink",
+      "record each finding unshrunk (its repro file and stream line at once) and leave replaying and shrinking it to `faultsim merge`, which does it once per signature over all shards; needs --jsonl (default: on with --shard of 2 or more parts and --jsonl)",
+    )
+    .option("--no-defer-shrink", "shrink each finding in this process, also in a shard")
+    .option(
       "--resume <file>",
       "continue the killed campaign whose --jsonl stream is FILE from its last checkpoint, appending to it (its options are FILE's; --budget-ms gives this leg a budget of its own)",
     )
@@ -116,11 +121,15 @@ export function registerExploreCommands(program: Command): void {
   program
     .command("merge")
     .description(
-      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash",
+      "merge hunt event streams (--jsonl) of one campaign's shards: distinct signatures, how often each was found, the campaign hash; replays and shrinks once each signature the shards recorded unshrunk (--defer-shrink)",
     )
     .argument("<files...>", "event streams written by hunt --jsonl")
     .option("--json", "print one JSON object on stdout")
-    .action(async (files: string[], o: { json?: boolean }) => (await commands()).mergeCommand(files, o));
+    .option(
+      "--out <dir>",
+      "where the repros merge shrinks (findings a shard recorded unshrunk, --defer-shrink) go (default: in place of the shard's unshrunk file, the other shards' unshrunk files of the signature removed)",
+    )
+    .action(async (files: string[], o: { json?: boolean; out?: string }) => (await commands()).mergeCommand(files, o));
 
   program
     .command("replay")

@@ -59,6 +59,14 @@ export interface HuntOptions {
    *  campaign's state right after its execution, the finding counted as reported (a stream
    *  that records both in one line resumes past it: never investigated twice). */
   onFinding?: (f: Finding, checkpoint?: HuntCheckpoint) => void;
+  /** --defer-shrink (a shard's default): each finding is recorded as found, unshrunk (its
+   *  repro file written at once, as an investigated one's first is), and neither replayed nor
+   *  shrunk here: `faultsim merge` investigates each signature once, from the lowest execution
+   *  over all shards, so that n shards do not shrink the same signature n times. */
+  deferShrink?: boolean;
+  /** Each finding recorded unshrunk (deferShrink), with the campaign's state right after its
+   *  execution, as onFinding's. */
+  onDeferred?: (f: DeferredFinding, checkpoint?: HuntCheckpoint) => void;
   /** Campaign engine (--workers, --shard) only: the first execution index of this campaign
    *  (a shard's range starts here; `executions` counts from it). Default 0. */
   firstExecution?: number;
@@ -107,6 +115,19 @@ export interface Finding extends FindingSummary {
   trace: ReplayTrace;
 }
 
+/** A finding recorded as found, unshrunk, for `faultsim merge` to investigate (--defer-shrink). */
+export interface DeferredFinding {
+  signature: string;
+  verdict: Verdict;
+  /** Which execution of the hunt found it. */
+  execution: number;
+  /** The failing execution as found (not replayed here: merge proves it deterministic). */
+  repro: Repro;
+  /** The repro file written under o.out ("" when it could not be written: see fileError). */
+  file?: string;
+  fileError?: string;
+}
+
 /** What a hunt reports besides its findings. */
 export interface HuntSummary {
   executions: number;
@@ -136,6 +157,8 @@ export interface HuntSummary {
 /** What a hunt answers: its summary and its findings. */
 export interface HuntResult extends HuntSummary {
   findings: Finding[];
+  /** --defer-shrink: the findings recorded unshrunk, for `faultsim merge` (none otherwise). */
+  deferred: DeferredFinding[];
 }
 
 /** A failing execution's size: ops, steps, context switches and, of those, preemptions. */
@@ -185,9 +208,13 @@ export function findingOptions(o: HuntOptions, x: { machine?: ReproMachine; mix?
   return { ...rest, machine: x.machine, ...(x.mix ? { mix: parseMix(x.mix) } : {}) };
 }
 
-/** `o` whose onFinding gets the campaign's checkpoint with each finding (hunt() and
- *  huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
+/** `o` whose onFinding and onDeferred get the campaign's checkpoint with each finding
+ *  (hunt() and huntInWorkers() alike: `checkpoint` already counts the finding as reported). */
 export function reportingCheckpoint(o: HuntOptions, checkpoint: () => HuntCheckpoint): HuntOptions {
-  const report = o.onFinding;
-  return report ? { ...o, onFinding: (f) => report(f, checkpoint()) } : o;
+  const { onFinding, onDeferred } = o;
+  return {
+    ...o,
+    ...(onFinding ? { onFinding: (f: Finding) => onFinding(f, checkpoint()) } : {}),
+    ...(onDeferred ? { onDeferred: (f: DeferredFinding) => onDeferred(f, checkpoint()) } : {}),
+  };
 }

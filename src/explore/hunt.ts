@@ -18,11 +18,12 @@ import {
   findingOptions,
   huntLoopSpec,
   reportingCheckpoint,
+  type DeferredFinding,
   type Finding,
   type HuntOptions,
   type HuntResult,
 } from "./hunt-options.js";
-import { investigate, replayerFor } from "./investigate.js";
+import { investigate, recordUnshrunk, replayerFor } from "./investigate.js";
 
 // The hunt's defaults live apart (src/explore/defaults.ts) so that the command line can
 // state them without loading the hunt (cold start).
@@ -44,6 +45,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const executions = o.executions;
 
   const findings: Finding[] = [];
+  const deferred: DeferredFinding[] = [];
   // A resumed campaign starts from its checkpoint: the same state an uninterrupted one had.
   const from = o.resumeFrom;
   const seen = new Set<string>(from?.signatures ?? []);
@@ -113,11 +115,14 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     const t0 = performance.now();
     const x = loop.replayOf(failure.index);
     const fo = findingOptions(o, x);
-    replayer = await replayerFor(replayer, fo);
     // From here a checkpoint is past the finding's execution and counts it as reported: the
     // one handed over with the finding, and those after it.
     signatures.push(verdict.signature);
-    findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
+    if (o.deferShrink) deferred.push(recordUnshrunk(reportingCheckpoint(fo, checkpoint), failure.index, x, verdict));
+    else {
+      replayer = await replayerFor(replayer, fo);
+      findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
+    }
     investigating += performance.now() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     if (!o.keepGoing) break;
@@ -135,6 +140,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     executionsPerSec: ran / secs,
     stepsPerSec: (t.steps - (from?.steps ?? 0)) / secs,
     findings,
+    deferred,
     interrupted: o.signal?.aborted === true,
     hash: hashHex(hash),
     hits: sortedHits(t.hits),

@@ -22,7 +22,8 @@ import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, switchesOf, type Verdict } from "./execute.js";
 import { sameMachine, shrink } from "./shrink.js";
 import { fmtMix } from "./mix.js";
-import type { ExecutionSize, Finding, HuntOptions } from "./hunt-options.js";
+import type { DeferredFinding, ExecutionSize, Finding, HuntOptions } from "./hunt-options.js";
+import type { ExecutionReplay } from "./loop.js";
 
 const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLike<number>): ExecutionSize => ({
   ops: ops.reduce((n, o) => n + o.length, 0),
@@ -42,8 +43,25 @@ function modelIdField(backend: Backend): { modelId?: string } {
   return id ? { modelId: id } : {};
 }
 
-/** Proves a failure deterministic, shrinks it, traces its replay, and packs the repro (hunt() and
- *  huntInWorkers() alike). */
+/** Records a failure as found (--defer-shrink): its repro written at once (a resumed leg takes
+ *  up the file its killed leg wrote for it), neither replayed nor shrunk; `faultsim merge`
+ *  investigates it (src/explore/merge-investigate.ts). hunt() and huntInWorkers() alike. */
+export function recordUnshrunk(o: HuntOptions, execution: number, x: ExecutionReplay, verdict: Verdict): DeferredFinding {
+  const repro = reproOf(o, { machine: o.machine, ops: x.ops, seed: x.seed, schedule: x.schedule, verdict });
+  const out = o.out !== undefined ? writeFinding(o.out, repro, o.resumed === true) : undefined;
+  const f: DeferredFinding = {
+    signature: verdict.signature,
+    verdict,
+    execution,
+    repro,
+    ...(out ? { file: out.file, ...(out.error ? { fileError: out.error } : {}) } : {}),
+  };
+  o.onDeferred?.(f);
+  return f;
+}
+
+/** Proves a failure deterministic, shrinks it, traces its replay, and packs the repro (hunt(),
+ *  huntInWorkers() and `faultsim merge` of deferred findings alike). */
 export async function investigate(
   rep: Replayer,
   o: HuntOptions,
@@ -66,7 +84,7 @@ export async function investigate(
     o.out !== undefined
       ? writeFinding(
           o.out,
-          reproOf(rep, o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
+          reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
           o.resumed === true,
         )
       : undefined;
@@ -75,7 +93,7 @@ export async function investigate(
     signal: o.signal,
     shape: o.swarm !== undefined,
   });
-  const repro = reproOf(rep, o, shrunk);
+  const repro = reproOf(o, shrunk);
   const trace = await replayTraced(repro, rep);
   const original = sizeOf(rep, ops, seed, schedule);
   const shrunkSize = sizeOf(
@@ -133,7 +151,6 @@ function shrunkInto(out: { file: string; error?: string; taken?: boolean }, r: R
 
 /** The repro of a failing execution (shrunk or not). */
 function reproOf(
-  rep: Replayer,
   o: HuntOptions,
   x: { machine: ReproMachine; ops: number[][]; seed: number; schedule: ArrayLike<number>; verdict: Verdict },
 ): Repro {
@@ -142,7 +159,7 @@ function reproOf(
     formatVersion: REPRO_FORMAT_VERSION,
     schemaVersion: REPRO_SCHEMA_VERSION,
     faultsim: faultsimVersion(),
-    ...modelIdField(rep.e.backend),
+    ...modelIdField(o.backend),
     model: o.model.name,
     flags: o.model.flags,
     flagNames: o.model.flagNames,

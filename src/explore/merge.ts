@@ -4,18 +4,34 @@
 // sequence hashes concatenate in execution order (checkpoint.ts), so the merge of the parts
 // equals one process over the same executions.
 import { InputError } from "../errors.js";
+import type { Repro } from "../report/repro.js";
 import { fmtCount as num } from "../report/text.js";
 import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
-import { readStream, type CampaignStream } from "./campaign-stream.js";
+import { readStream, type CampaignStream, type FindingEvent, type StartEvent } from "./campaign-stream.js";
 
 export interface MergedSignature {
   signature: string;
   /** Failing executions with this signature, over all streams. */
   count: number;
-  /** The first execution (lowest index) whose finding was investigated, and its repro file. */
+  /** The first execution (lowest index) whose finding was recorded, and its repro file (once
+   *  merge investigated a deferred finding: the shrunk repro's). */
   execution: number | null;
   file: string | null;
+  /** Who shrank that repro: the hunt (a stream that investigated its findings), merge (a
+   *  finding recorded unshrunk, --defer-shrink), or nobody yet (mergeStreams alone). */
+  shrunkBy: "hunt" | "merge" | null;
+  /** Why the shrunk repro could not be written, and the repro itself (no file holds it). */
+  fileError?: string;
+  repro?: Repro;
+}
+
+/** A signature's first finding over the streams, and the later ones recorded unshrunk (their
+ *  files are superseded by the first's once merge has shrunk it). */
+export interface FirstFinding {
+  event: FindingEvent;
+  start: StartEvent;
+  later: FindingEvent[];
 }
 
 export interface MergeSummary {
@@ -33,6 +49,12 @@ export interface MergeSummary {
   signatures: MergedSignature[];
   /** Every stream ended by itself (none killed or interrupted). */
   finished: boolean;
+}
+
+/** mergeStreams' summary, and each signature's first finding (what merge investigates). */
+export interface MergedStreams {
+  summary: MergeSummary;
+  first: Map<string, FirstFinding>;
 }
 
 /** The options that make two streams parts of one campaign. */
@@ -55,7 +77,7 @@ function campaignKey(s: CampaignStream): Record<string, unknown> {
   };
 }
 
-export function mergeStreams(files: readonly string[]): MergeSummary {
+export function mergeStreams(files: readonly string[]): MergedStreams {
   if (files.length === 0) throw new InputError("merge: no stream files given");
   const streams = files.map(readStream);
   const withState = streams.filter((s) => s.checkpoint !== undefined);
@@ -85,21 +107,28 @@ export function mergeStreams(files: readonly string[]): MergeSummary {
   // Each signature's first investigated finding (the lowest execution over all streams), but
   // only those the streams' checkpoints cover: a finding past a stream's last checkpoint was
   // not counted in its hits yet.
-  const first = new Map<string, { execution: number; file: string | null }>();
+  const first = new Map<string, FirstFinding>();
   for (const { s, c } of parts) {
     for (const f of s.findings) {
       if (f.execution >= c.next) continue;
       const had = first.get(f.signature);
-      if (!had || f.execution < had.execution) first.set(f.signature, { execution: f.execution, file: f.file });
+      if (!had) first.set(f.signature, { event: f, start: s.start, later: [] });
+      else if (f.execution < had.event.execution) {
+        first.set(f.signature, { event: f, start: s.start, later: [had.event, ...had.later] });
+      } else had.later.push(f);
     }
   }
-  const signatures = Object.entries(sortedHits(hits)).map(([signature, count]) => ({
-    signature,
-    count,
-    execution: first.get(signature)?.execution ?? null,
-    file: first.get(signature)?.file ?? null,
-  }));
-  return {
+  const signatures = Object.entries(sortedHits(hits)).map(([signature, count]): MergedSignature => {
+    const f = first.get(signature)?.event;
+    return {
+      signature,
+      count,
+      execution: f?.execution ?? null,
+      file: f?.file ?? null,
+      shrunkBy: f && !f.shrinkDeferred ? "hunt" : null,
+    };
+  });
+  const summary: MergeSummary = {
     campaign: JSON.parse(key),
     streams: streams.length,
     executions,
@@ -109,6 +138,7 @@ export function mergeStreams(files: readonly string[]): MergeSummary {
     signatures,
     finished: streams.every((s) => s.finished),
   };
+  return { summary, first };
 }
 
 export function mergeText(m: MergeSummary): string {
@@ -123,8 +153,10 @@ export function mergeText(m: MergeSummary): string {
   lines.push(`distinct signatures: ${m.signatures.length}${m.signatures.length ? "" : " (nothing found)"}`);
   for (const s of m.signatures) {
     lines.push(
-      `  ${s.signature}: ${num(s.count)} execution${s.count === 1 ? "" : "s"}${s.file ? `; repro ${s.file} (execution ${s.execution})` : ""}`,
+      `  ${s.signature}: ${num(s.count)} execution${s.count === 1 ? "" : "s"}${s.file ? `; repro ${s.file} (execution ${s.execution})` : ""}` +
+        (s.shrunkBy === "merge" ? " shrunk here" : s.shrunkBy === null && s.execution !== null ? " unshrunk" : ""),
     );
+    if (s.fileError) lines.push(`    its shrunk repro could not be written: ${s.fileError}`);
   }
   return lines.join("\n") + "\n";
 }

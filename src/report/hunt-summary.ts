@@ -57,6 +57,10 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
     if (files[i]) lines.push(`  replay with: faultsim replay ${files[i]}`);
     lines.push("");
   });
+  for (const f of r.deferred) {
+    lines.push(`found by execution ${num(f.execution)}: ${f.signature}; unshrunk repro: ${f.file || "(not written)"}`);
+    lines.push("  recorded as found (--defer-shrink): `faultsim merge` of the campaign's streams replays and shrinks it", "");
+  }
   const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
   lines.push(
     `executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
@@ -67,6 +71,7 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
   const all = r.checkpoint.signatures.length;
   lines.push(`distinct signatures: ${all}${all ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
+  for (const f of r.deferred) lines.push(`  ${f.signature}: ${f.verdict.message} (unshrunk)`);
   for (const f of earlier) lines.push(`  ${f.signature}: (before the resume)`);
   lines.push(`campaign hash ${r.hash} over ${num(r.checkpoint.next - r.checkpoint.first)} executions`);
   if (r.pct) lines.push(`PCT guarantee: ${fmtPctBound(r.pct)}`);
@@ -112,6 +117,17 @@ export function huntJson({ o, r, files, workers, earlier, shard, draw }: HuntRep
       shrunk: f.shrunk,
       diagram: drawFinding(f, draw),
     })),
+    ...(r.deferred.length
+      ? {
+          deferred: r.deferred.map((f) => ({
+            signature: f.signature,
+            id: f.verdict.id,
+            message: f.verdict.message,
+            file: f.file ?? "",
+            execution: f.execution,
+          })),
+        }
+      : {}),
     pct: r.pct,
     workers,
   };

@@ -181,6 +181,20 @@ export function sameReproFile(dir: string, r: Repro): string | undefined {
   return undefined;
 }
 
+/** Whether `file` holds exactly this repro, byte for byte, as writeRepro writes it ("missing":
+ *  no such file). `faultsim merge` replaces or removes only files that hold what a stream
+ *  recorded: never a file someone changed since. */
+export function reproFileHolds(file: string, r: Repro): "same" | "other" | "missing" {
+  let had: string;
+  try {
+    had = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return "missing";
+    return "other";
+  }
+  return had === reproText(r) ? "same" : "other";
+}
+
 /** Writes the repro into dir without ever replacing a file: a taken name gets -1, -2, ...
  *  Atomic: the text goes to a temporary file in dir first, which is then linked under the
  *  repro's name (a link fails rather than replace a file), so a repro's name never holds a

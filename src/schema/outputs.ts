@@ -77,6 +77,18 @@ export const HuntJsonSchema = z
         diagram: z.string().describe("the diagram `faultsim hunt` prints"),
       }),
     ),
+    deferred: z
+      .array(
+        z.object({
+          signature: z.string(),
+          id: z.string().describe("the invariant broken"),
+          message: z.string(),
+          file: z.string().describe("the unshrunk repro file written, empty when none was"),
+          execution: count.describe("the execution that found it"),
+        }),
+      )
+      .optional()
+      .describe("--defer-shrink: findings recorded unshrunk, for `faultsim merge` to replay and shrink"),
     hits: z.record(z.string(), count).describe("failing executions per signature (repeats of a signature counted too)"),
     hash: z
       .string()
@@ -434,6 +446,10 @@ export const StreamOptionsSchema = z
       .object({ index: count, count: int.min(1), total: count })
       .optional()
       .describe("--shard: part index of count, of a campaign of total executions"),
+    deferShrink: z
+      .boolean()
+      .optional()
+      .describe("--defer-shrink: findings recorded unshrunk, for `faultsim merge` to investigate (absent: false)"),
   })
   .describe("the campaign's options: enough to resume it");
 export type StreamOptions = z.infer<typeof StreamOptionsSchema>;
@@ -476,6 +492,10 @@ export const FindingEventSchema = z
     file: z.string().nullable().describe("its repro file, null when none was written"),
     fileError: z.string().optional().describe("why the repro file could not be written"),
     shrinkInterrupted: z.boolean().describe("a signal stopped its shrink: the repro is unshrunk"),
+    shrinkDeferred: z
+      .boolean()
+      .optional()
+      .describe("--defer-shrink: recorded as found, neither replayed nor shrunk: `faultsim merge` investigates it (absent: false)"),
     repro: ReproSchema,
     checkpoint: checkpoint
       .optional()

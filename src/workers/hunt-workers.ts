@@ -21,11 +21,12 @@ import {
   findingOptions,
   huntLoopSpec,
   reportingCheckpoint,
+  type DeferredFinding,
   type Finding,
   type HuntOptions,
   type HuntResult,
 } from "../explore/hunt-options.js";
-import { investigate, replayerFor } from "../explore/investigate.js";
+import { investigate, recordUnshrunk, replayerFor } from "../explore/investigate.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -64,7 +65,15 @@ interface RoundRunner {
  *  chunks): the same results as a pool (src/workers/campaign.ts runCampaignInline). */
 function inThisThread(): RoundRunner {
   const engines = new EngineCache();
-  return { run: (spec) => runCampaignInline(spec, engines), close: async () => {} };
+  return {
+    run: async (spec) => {
+      // A turn of the event loop first: a round runs synchronously, and only between rounds
+      // can a SIGTERM or Ctrl-C handler run (a shard is killed by SIGTERM: it must stop).
+      await new Promise((resolve) => setImmediate(resolve));
+      return runCampaignInline(spec, engines);
+    },
+    close: async () => {},
+  };
 }
 
 /** The campaign job of a hunt: the one-thread loop's spec (src/explore/hunt-options.ts huntLoopSpec), PCT's k fixed. */
@@ -130,6 +139,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       };
   const seen = new Set<string>(c.signatures);
   const findings: Finding[] = [];
+  const deferred: DeferredFinding[] = [];
   let replayer: Replayer | undefined;
   let investigating = 0;
   const snapshot = (): HuntCheckpoint => ({
@@ -145,9 +155,14 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   let pending: Promise<void> | undefined;
   const investigateFinding = async (f: Found & { replay: NonNullable<Found["replay"]> }): Promise<void> => {
     const fo = findingOptions(o, f.replay);
-    replayer = await replayerFor(replayer, fo);
     const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
     const io = reportingCheckpoint(fo, snapshot);
+    // --defer-shrink: recorded as found; `faultsim merge` investigates it (no replayer here).
+    if (o.deferShrink) {
+      deferred.push(recordUnshrunk(io, f.seed, f.replay, verdict));
+      return;
+    }
+    replayer = await replayerFor(replayer, fo);
     findings.push(await investigate(replayer, io, f.seed, f.replay.seed, f.replay.ops, f.replay.schedule, verdict));
   };
   /** Waits for the finding under investigation; counts the time the workers waited for it
@@ -228,6 +243,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     executionsPerSec: ran / secs,
     stepsPerSec: (c.steps - (from?.steps ?? 0)) / secs,
     findings,
+    deferred,
     interrupted: o.signal?.aborted === true,
     setupMs,
     hash: hashHex(c.hash),

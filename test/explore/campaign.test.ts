@@ -118,8 +118,9 @@ describe("--shard", () => {
 
 describe("faultsim merge", () => {
   const { io, faultsim } = cliCapture();
-  // 20,000 executions: seed 1's campaign finds the seed race at 451 and hits it 3 times.
-  const common = ["--keep-going", "--executions", "20000", "--shrink-ms", "0", "--budget-ms", "120000"];
+  // 20,000 executions: seed 1's campaign finds the seed race at 451 and hits it 3 times. A
+  // shrink budget the clock never cuts: the shrunk repro depends on the finding alone.
+  const common = ["--keep-going", "--executions", "20000", "--shrink-ms", "600000", "--budget-ms", "120000"];
 
   async function mergeJson(...files: string[]) {
     io.out = "";
@@ -127,7 +128,7 @@ describe("faultsim merge", () => {
     return { code, m: JSON.parse(io.out) };
   }
 
-  it("of 4 shards' streams equals one process over the same executions: signatures, counts, hash", async () => {
+  it("of 4 shards' streams equals one process over the same executions: signatures, counts, hash, repro files", async () => {
     mkdirSync(path.join(dir, "one"));
     mkdirSync(path.join(dir, "parts"));
     const one = path.join(dir, "one.jsonl");
@@ -139,6 +140,25 @@ describe("faultsim merge", () => {
       parts.push(f);
       await faultsim("hunt", ...common, "--shard", `${i}/4`, "--out", path.join(dir, "parts"), "--jsonl", f);
     }
+    // Each shard recorded its findings unshrunk (--defer-shrink, implied by --shard 4 and
+    // --jsonl): one unshrunk file per finding, the repro in its line the one in its file.
+    const events = (f: string) =>
+      readFileSync(f, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    const found = parts.flatMap((f) => events(f).filter((e) => e.event === "finding"));
+    expect(found.length).toBeGreaterThan(1);
+    for (const e of found) {
+      expect(e.shrinkDeferred).toBe(true);
+      expect(JSON.parse(readFileSync(e.file, "utf8"))).toMatchObject({ seed: e.repro.seed, schedule: e.repro.schedule, ops: e.repro.ops });
+    }
+    expect(
+      events(one)
+        .filter((e) => e.event === "finding")
+        .every((e) => e.shrinkDeferred === undefined),
+    ).toBe(true);
+    expect(readdirSync(path.join(dir, "parts"))).toHaveLength(found.length);
     const a = await mergeJson(one);
     const b = await mergeJson(...[...parts].reverse()); // the order given does not matter
     expect(a.code).toBe(1);
@@ -161,6 +181,20 @@ describe("faultsim merge", () => {
     expect(strip(b.m)).toEqual(strip(a.m));
     expect(b.m.hash).toBe(a.m.hash);
     expect(b.m.campaign).toEqual(a.m.campaign);
+    // Merge shrank each signature once, from its lowest execution, into that shard's file, and
+    // removed the other shards' unshrunk files: the repro files of one process, byte for byte.
+    expect(a.m.signatures.map((s: { shrunkBy: string }) => s.shrunkBy)).toEqual(a.m.signatures.map(() => "hunt"));
+    expect(b.m.signatures.map((s: { shrunkBy: string }) => s.shrunkBy)).toEqual(b.m.signatures.map(() => "merge"));
+    const files = (d: string) =>
+      readdirSync(path.join(dir, d))
+        .sort()
+        .map((f) => [f, readFileSync(path.join(dir, d, f), "utf8")]);
+    expect(files("parts")).toEqual(files("one"));
+    expect(files("parts")).toHaveLength(single.signatures.length);
+    // Merged again: nothing to change, the same files.
+    const again = await mergeJson(...parts);
+    expect(again.m.signatures).toEqual(b.m.signatures);
+    expect(files("parts")).toEqual(files("one"));
     // The same part twice, or a stream of another campaign: refused.
     expect(await faultsim("merge", parts[0], parts[0])).toBe(2);
     expect(io.err).toMatch(/ran the same executions/);
@@ -169,6 +203,38 @@ describe("faultsim merge", () => {
     expect(await faultsim("merge", parts[0], other)).toBe(2);
     expect(io.err).toMatch(/not part of the campaign/);
   }, 120_000);
+
+  it("--defer-shrink: only with --jsonl; --no-defer-shrink shrinks in the shard; merge --out leaves the shards' files", async () => {
+    const args = ["--keep-going", "--executions", "10000", "--shrink-ms", "600000", "--shard", "0/2"];
+    expect(await faultsim("hunt", ...args, "--defer-shrink", "--out", dir)).toBe(2);
+    expect(io.err).toMatch(/--defer-shrink .*give --jsonl/);
+    const [shrunk, deferred, out] = ["shrunk", "deferred", "out"].map((d) => path.join(dir, d));
+    for (const d of [shrunk, deferred, out]) mkdirSync(d);
+    expect(await faultsim("hunt", ...args, "--no-defer-shrink", "--out", shrunk, "--jsonl", `${shrunk}.jsonl`)).toBe(1);
+    expect(await faultsim("hunt", ...args, "--out", deferred, "--jsonl", `${deferred}.jsonl`)).toBe(1);
+    const finding = (f: string) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .filter((l) => l.includes('"event":"finding"'))
+        .map((l) => JSON.parse(l));
+    expect(finding(`${shrunk}.jsonl`).map((e) => e.shrinkDeferred)).toEqual([undefined]);
+    expect(finding(`${deferred}.jsonl`).map((e) => e.shrinkDeferred)).toEqual([true]);
+    const read = (d: string) => readdirSync(d).map((f) => [f, readFileSync(path.join(d, f), "utf8")]);
+    const unshrunk = read(deferred);
+    expect(unshrunk).not.toEqual(read(shrunk));
+    // --out: the shrunk repro there (the one the shard shrinking itself wrote), the shard's
+    // unshrunk file untouched.
+    expect(await faultsim("merge", "--out", out, `${deferred}.jsonl`)).toBe(1);
+    expect(read(out)).toEqual(read(shrunk));
+    expect(read(deferred)).toEqual(unshrunk);
+    // Without: in place of the unshrunk file.
+    expect((await mergeJson(`${deferred}.jsonl`)).code).toBe(1);
+    expect(read(deferred)).toEqual(read(shrunk));
+    // The shard's file gone (another machine's disk): written anew where it was.
+    rmSync(path.join(deferred, readdirSync(deferred)[0]));
+    expect((await mergeJson(`${deferred}.jsonl`)).code).toBe(1);
+    expect(read(deferred)).toEqual(read(shrunk));
+  }, 60_000);
 
   it("a file that is not a stream: one line, exit 2", async () => {
     const f = path.join(dir, "x.jsonl");
@@ -248,6 +314,36 @@ describe("hunt --resume FILE", () => {
       }
     }, 60_000);
   }
+
+  it("a shard recording findings unshrunk (--defer-shrink), killed before or after a finding's line: resumed, each finding once, its file taken up", async () => {
+    const events = path.join(dir, "events.jsonl");
+    const out = path.join(dir, "out");
+    mkdirSync(out);
+    const args = ["--keep-going", "--executions", "20000", "--shard", "0/2", "--out", out, "--json"];
+    expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+    const whole = JSON.parse(io.out);
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    const at = lines.findIndex((l) => JSON.parse(l).event === "finding");
+    expect(JSON.parse(lines[at])).toMatchObject({ shrinkDeferred: true });
+    const files = readdirSync(out).sort();
+    for (const cut of [at + 1, at]) {
+      writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+      io.out = "";
+      expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
+      const resumed = JSON.parse(io.out);
+      expect(resumed.hash).toBe(whole.hash);
+      expect(resumed.hits).toEqual(whole.hits);
+      const found = readFileSync(events, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.event === "finding");
+      expect(found.map((e) => e.signature)).toEqual(whole.signatures);
+      expect(found.every((e) => e.shrinkDeferred === true)).toBe(true);
+      // Cut before the line, the resumed leg finds it again and takes up the file on disk.
+      expect(readdirSync(out).sort()).toEqual(files);
+    }
+  }, 60_000);
 
   it("options the stream fixes cannot be given again; another model build is refused", async () => {
     const events = path.join(dir, "events.jsonl");

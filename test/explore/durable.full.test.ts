@@ -91,6 +91,18 @@ describe("hunt killed at any moment keeps what it found", () => {
     expect(run.stdout()).toMatch(/\(interrupted\)/);
     expect(run.stdout()).toContain("distinct signatures: 0");
   }, 60_000);
+  it("SIGTERM to a shard (its rounds run in the main thread, one after another): it stops, the summary, exit 0", async () => {
+    const events = path.join(tmp(), "events.jsonl");
+    const run = start("hunt", "--model", "linux-2.4.16", "--shard", "1/4", "--budget-ms", "60000", "--out", tmp(), "--jsonl", events);
+    await waitFor("the start event", () => eventsOf(events).find((e) => e.event === "start"));
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    run.child.kill("SIGTERM");
+    expect((await run.exit).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(run.stdout()).toMatch(/\(interrupted\)/);
+    expect(eventsOf(events).at(-1)).toMatchObject({ event: "end", interrupted: true });
+  }, 60_000);
 });
 
 describe("hunt --workers honours its budget", () => {

@@ -1,0 +1,93 @@
+#!/bin/sh
+# What sharding a campaign costs (issue 9: "shards add no more than 2% overhead over one
+# process"), in CPU seconds, in one run of this script that alternates the two sides:
+#   one process:  hunt --shard 0/1 --keep-going --executions E --out DIR
+#   4 shards:     hunt --shard i/4 --keep-going --executions E --out DIR --jsonl part-i.jsonl
+#                 for i in 0..3, one after another, then faultsim merge part-*.jsonl
+#                 (the shards record their findings unshrunk, --defer-shrink being their
+#                 default; the merge replays and shrinks each signature once)
+# Each side's CPU seconds are user + sys of every process it ran (/usr/bin/time), the merge
+# included. The two sides run the same executions; the script checks that they end with the
+# same campaign hash, signatures, hit counts and repro files (byte for byte), and prints
+# "DIFFERS" otherwise. Repeat i runs one process first when i is odd, the shards first when
+# even. With PAIRED=1 the two sides run at the same time instead (the one process beside the
+# shards' sequence, which take about as long): on a machine shared with other jobs, whose load
+# drifts over minutes, both sides then see the same load. Per model and E: REPS lines, then the
+# totals over the repeats.
+# Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 PAIRED=0 MODELS="..." env)
+set -eu
+REPS=${REPS:-2}
+PAIRED=${PAIRED:-0}
+MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
+SIZES=${*:-"4000000 8000000"}
+F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/cli.js"
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+cd "$D"
+
+# cpu NAME CMD...: runs CMD (exit 0 or 1 is success), prints its user+sys CPU seconds.
+cpu() {
+  name=$1
+  shift
+  /usr/bin/time -f "%U %S" -o "$name.time" "$@" >"$name.out" || [ $? -eq 1 ]
+  tail -1 "$name.time" | awk '{ printf "%.2f\n", $1 + $2 }'
+}
+
+# one MODEL E: one process; prints its CPU seconds.
+one() {
+  rm -rf one one.jsonl && mkdir one
+  cpu one node "$F" hunt --model "$1" --keep-going --executions "$2" --budget-ms 100000000 --shard 0/1 --out one --jsonl one.jsonl
+}
+
+# shards MODEL E: 4 shards and the merge; prints their CPU seconds summed.
+shards() {
+  rm -rf parts part-*.jsonl && mkdir parts
+  total=0
+  for i in 0 1 2 3; do
+    c=$(cpu "part$i" node "$F" hunt --model "$1" --keep-going --executions "$2" --budget-ms 100000000 --shard "$i/4" --out parts --jsonl "part-$i.jsonl")
+    total=$(echo "$total + $c" | bc)
+  done
+  c=$(cpu merge node "$F" merge --json part-0.jsonl part-1.jsonl part-2.jsonl part-3.jsonl)
+  echo "$total + $c" | bc
+}
+
+# same: whether both sides ended alike (merge of one.jsonl against the shards' merge, and
+# the repro directories byte for byte).
+same() {
+  node "$F" merge --json one.jsonl >one-merge.out || [ $? -eq 1 ]
+  node -e '
+    const read = (f) => JSON.parse(require("fs").readFileSync(f, "utf8"));
+    const a = read("one-merge.out"), b = read("merge.out");
+    const key = (m) => JSON.stringify([m.hash, m.executions, m.signatures.map((s) => [s.signature, s.count, s.execution])]);
+    process.stdout.write(key(a) === key(b) ? "same" : "DIFFERS");'
+  diff -r one parts >/dev/null && echo " files" || echo " DIFFERENT-FILES"
+}
+
+for model in $MODELS; do
+  for E in $SIZES; do
+    how=$([ "$PAIRED" = 1 ] && echo "side by side" || echo "alternating")
+    echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, $how ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
+    sum_one=0
+    sum_parts=0
+    for r in $(seq 1 "$REPS"); do
+      if [ "$PAIRED" = 1 ]; then
+        # Side by side: the one process and the shards' sequence over the same minutes.
+        one "$model" "$E" >one.cpu &
+        b=$(shards "$model" "$E")
+        wait
+        a=$(cat one.cpu)
+      elif [ $((r % 2)) -eq 1 ]; then
+        a=$(one "$model" "$E")
+        b=$(shards "$model" "$E")
+      else
+        b=$(shards "$model" "$E")
+        a=$(one "$model" "$E")
+      fi
+      sum_one=$(echo "$sum_one + $a" | bc)
+      sum_parts=$(echo "$sum_parts + $b" | bc)
+      sigs=$(node -e 'const m = JSON.parse(require("fs").readFileSync("merge.out", "utf8")); console.log(m.signatures.map((s) => s.signature + " x" + s.count).join(", ") || "nothing found")')
+      echo "rep $r: one process $a CPU s; 4 shards + merge $b CPU s ($(echo "scale=2; 100 * ($b - $a) / $a" | bc) %); $(same); $sigs"
+    done
+    echo "total: one process $sum_one CPU s; 4 shards + merge $sum_parts CPU s; overhead $(echo "scale=2; 100 * ($sum_parts - $sum_one) / $sum_one" | bc) %"
+  done
+done
