@@ -2,7 +2,9 @@
 // fast over the long zero runs of a large machine's state (a 1M-frame machine is mostly
 // frames no one touched): xor with 0 leaves h alone, so k zero words multiply h by FNV_PRIME^k,
 // computed by squaring, and a zero run is found a block at a time (memcmp). The same value
-// as the word-by-word loop (test/engine/fnv.test.ts).
+// as the word-by-word loop (test/engine/fnv.test.ts). stateHash itself has the model compute
+// it (assembly/kernel/hash.ts, the same shortcut): this is the host's own copy, which the
+// test holds the model's to.
 
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
