@@ -3,16 +3,24 @@
 import { G, PG } from "../wasm/abi.js";
 import { fmtEntry, fmtPage } from "../report/events/types.js";
 import { zero, type Layout, type Collector } from "./layout.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- page references (inv 3 and page counts) ---------------------------------------------
 
 export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: boolean): void {
+  // Frames [f, flagsZeroTo) have no flags: found a block at a time, as are the counts below.
+  let flagsZeroTo = 0;
   for (let f = 1; f < L.nFrames; f++) {
     const fl = I[L.PG_FLAGS + f];
     const count = I[L.PG_COUNT + f];
     if ((fl & PG.INUSE) === 0) {
       if (count !== 0) {
         v.add("bug-on", "free-page-count", `free ${fmtPage(f)} has count ${count}`, { page: f, count });
+      } else if (fl === 0) {
+        // A run of frames with neither flags nor a count (a large machine's untouched ones)
+        // has nothing to report: on to the next frame with either.
+        if (flagsZeroTo <= f) flagsZeroTo = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS;
+        f = zeroRunEnd(I, L.PG_COUNT + f + 1, L.PG_COUNT + flagsZeroTo) - L.PG_COUNT - 1;
       }
       continue;
     }

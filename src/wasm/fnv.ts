@@ -49,8 +49,9 @@ const zeroBlock = (I: Int32Array, i: number, n: number, zeros: Buffer): boolean 
 
 /** The first index in [i, to) whose word is not zero, or `to`. Aligned blocks are compared
  *  with memcmp (Buffer.equals) instead of word by word: a large machine's state is mostly
- *  untouched frames, and a cold process would walk them in the interpreter (cold start). */
-function zeroRunEnd(I: Int32Array, i: number, to: number): number {
+ *  untouched frames, and a cold process would walk them in the interpreter (cold start). The
+ *  deep checker skips those frames with it too (src/invariants). */
+export function zeroRunEnd(I: Int32Array, i: number, to: number): number {
   // Word by word up to a small block's boundary (or the first nonzero word).
   const edge = Math.min(to, (i + SMALL - 1) & ~(SMALL - 1));
   while (i < edge && I[i] === 0) i++;
