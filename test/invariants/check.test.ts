@@ -410,6 +410,29 @@ describe("a large machine's untouched frames (passed a block at a time)", () => 
     s.setFlags(f, PG.LRU);
     expect(checkInvariants(e, Q).map((v) => v.signature)).toContain("lru:flags");
   });
+  it("the free stack's boot-order bottom: a frame of it in use, or on it twice", () => {
+    const { e, s } = big();
+    const fs = e.region(R.FREE_STACK) >> 2;
+    const n = s.g(G.NR_FREE);
+    // Frame 19,000 sits at position 19,999 - 19,000 = 999 of the stack as booted.
+    s.setFlags(19_000, PG.INUSE);
+    s.setCount(19_000, 1);
+    let [v] = expectOnly(checkInvariants(e, RUNNING), "bug-on");
+    expect(v.message).toContain("which is in use");
+    expect(v.details).toMatchObject({ page: 19_000, position: 999 });
+    s.setFlags(19_000, 0);
+    s.setCount(19_000, 0);
+    // The top of the stack names a frame the bottom holds too.
+    const top = e.I32[fs + n - 1];
+    e.I32[fs + n - 1] = 19_998;
+    const vs = checkInvariants(e, RUNNING);
+    [v] = vs;
+    expect(v.message).toContain("is on it twice (double free)");
+    expect(v.details).toMatchObject({ page: 19_998, position: n - 1 });
+    // Put back: clean again.
+    e.I32[fs + n - 1] = top;
+    expect(checkInvariants(e, RUNNING)).toEqual([]);
+  });
   it("a hash bucket deep in the table that names a frame outside the cache", () => {
     const { e } = big();
     const bucket = (e.region(R.HASH_HEAD) >> 2) + 20_000;
