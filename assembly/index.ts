@@ -12,6 +12,7 @@ import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, execution_print, execution_agents } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
+import { fnv_words } from "./kernel/hash";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
 export function init(): void { reserve_fixed(); }
@@ -71,3 +72,5 @@ export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { retu
 export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }
 export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }
+/** FNV-1a of the words at byte addresses [from, to), continuing from h (engine.ts stateHash). */
+export function state_hash_words(from: i32, to: i32, h: i32): i32 { return fnv_words(from, to, h); }

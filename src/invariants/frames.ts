@@ -3,16 +3,24 @@
 import { G, PG } from "../wasm/abi.js";
 import { fmtEntry, fmtPage } from "../report/events/types.js";
 import { zero, type Layout, type Collector } from "./layout.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- page references (inv 3 and page counts) ---------------------------------------------
 
 export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: boolean): void {
+  // Frames [f, flagsZeroTo) have no flags: found a block at a time, as are the counts below.
+  let flagsZeroTo = 0;
   for (let f = 1; f < L.nFrames; f++) {
     const fl = I[L.PG_FLAGS + f];
     const count = I[L.PG_COUNT + f];
     if ((fl & PG.INUSE) === 0) {
       if (count !== 0) {
         v.add("bug-on", "free-page-count", `free ${fmtPage(f)} has count ${count}`, { page: f, count });
+      } else if (fl === 0) {
+        // A run of frames with neither flags nor a count (a large machine's untouched ones)
+        // has nothing to report: on to the next frame with either.
+        if (flagsZeroTo <= f) flagsZeroTo = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS;
+        f = zeroRunEnd(I, L.PG_COUNT + f + 1, L.PG_COUNT + flagsZeroTo) - L.PG_COUNT - 1;
       }
       continue;
     }
@@ -48,7 +56,12 @@ export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
     v.add("bug-on", "free-list", `nr_free_pages is ${n} on a machine of ${L.nFrames} frames`, { nrFree: n });
     return;
   }
-  for (let i = 0; i < n; i++) {
+  // The bottom of the stack as the boot left it (position i holds frame nFrames - 1 - i, and
+  // no flags on any of them): a range of distinct frames, none in use, marked at once. The
+  // frames above it are all a large machine ever hands out, and all the loops below visit.
+  const boot = bootPrefix(L, I, n);
+  if (boot > 0) mark.fill(1, L.nFrames - boot, L.nFrames);
+  for (let i = boot; i < n; i++) {
     const f = I[L.FREE_STACK + i];
     if (f <= 0 || f >= L.nFrames || mark[f] !== 0 || (I[L.PG_FLAGS + f] & PG.INUSE) !== 0) {
       const why = f <= 0 || f >= L.nFrames ? "is no freeable frame" : mark[f] !== 0 ? "is on it twice (double free)" : "is in use";
@@ -57,9 +70,23 @@ export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
     }
     mark[f] = 1;
   }
-  for (let f = 1; f < L.nFrames; f++) {
+  for (let f = 1; f < L.nFrames - boot; f++) {
     if ((I[L.PG_FLAGS + f] & PG.INUSE) === 0 && mark[f] === 0) {
       v.add("bug-on", "free-list", `${fmtPage(f)} is neither in use nor on the free page list: lost`, { page: f });
     }
   }
+}
+
+/** How many of the free stack's first n positions hold the frames the boot put there
+ *  (position i: frame nFrames - 1 - i, down to frame 1) with no flags set. */
+function bootPrefix(L: Layout, I: Int32Array, n: number): number {
+  const top = Math.min(n, L.nFrames - 1);
+  let k = 0;
+  while (k < top && I[L.FREE_STACK + k] === L.nFrames - 1 - k) k++;
+  // Their flags, a block at a time: the prefix ends at the position of the highest frame of
+  // the range with any flag set.
+  const end = L.PG_FLAGS + L.nFrames;
+  let highest = -1;
+  for (let g = zeroRunEnd(I, end - k, end); g < end; g = zeroRunEnd(I, g + 1, end)) highest = g - L.PG_FLAGS;
+  return highest >= 0 ? L.nFrames - 1 - highest : k;
 }

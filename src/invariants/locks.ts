@@ -2,6 +2,7 @@
 import { G, A, MM, PG, AG, AREA_WORDS, MM_WORDS, AGENT_WORDS, LK } from "../wasm/abi.js";
 import { BKL_NAME, fmtEntry, fmtPage, LOCK_NAMES } from "../report/events/types.js";
 import type { Layout, Collector } from "./layout.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- locks at rest (inv 4, 8 → lock-leak) -------------------------------------------------
 
@@ -25,7 +26,10 @@ export function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
     leak(L, v, "sdev_lock", I[L.AREAS + a * AREA_WORDS + A.SDL], ` of swap area ${a}`);
   }
   for (let f = 0; f < L.nFrames; f++) {
-    if ((I[L.PG_FLAGS + f] & PG.LOCKED) !== 0) {
+    const fl = I[L.PG_FLAGS + f];
+    // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
+    if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+    else if ((fl & PG.LOCKED) !== 0) {
       v.add("lock-leak", "page-lock", `${fmtPage(f)} is still locked (PG_locked) with every CPU between operations`, {
         page: f,
         entry: fmtEntry(I[L.PG_INDEX + f]),

@@ -2,6 +2,7 @@
 import { G, PG } from "../wasm/abi.js";
 import { fmtPage } from "../report/events/types.js";
 import { zero, type Layout, type Collector } from "./layout.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- the LRU lists at rest (lru) ------------------------------------------------------------
 // 2.4.16 mm/swap.c lru_cache_add / __lru_cache_del, mm/vmscan.c refill_inactive: every page a
@@ -21,6 +22,11 @@ export function checkLru(L: Layout, I: Int32Array, v: Collector): void {
   for (let f = 0; f < L.nFrames; f++) {
     if (mark[f] !== 0) continue;
     const fl = I[L.PG_FLAGS + f];
+    // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
+    if (fl === 0) {
+      f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+      continue;
+    }
     if ((fl & (PG.LRU | PG.ACTIVE)) !== 0) {
       v.add("lru", "flags", `${fmtPage(f)} is marked ${(fl & PG.LRU) !== 0 ? "PG_lru" : "PG_active"} but on neither LRU list`, {
         page: f,

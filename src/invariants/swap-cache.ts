@@ -7,6 +7,7 @@ import { badEntryReport } from "./slots.js";
 // The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
 // src/workload/rng.ts.
 import { mix32 } from "../workload/rng.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- the swap cache (inv 2, 3) ---------------------------------------------------------
 
@@ -17,6 +18,8 @@ export function scanSwapCacheHash(L: Layout, I: Int32Array, v: Collector): void 
   const mask = L.hashSize - 1;
   for (let b = 0; b < L.hashSize; b++) {
     let f = I[L.HASH_HEAD + b];
+    // A run of empty buckets (most of a large machine's) is passed a block at a time.
+    if (f === 0) b = zeroRunEnd(I, L.HASH_HEAD + b + 1, L.HASH_HEAD + L.hashSize) - L.HASH_HEAD - 1;
     while (f !== 0) {
       if (f < 0 || f >= L.nFrames || mark[f] !== 0) {
         v.add("cache-page", "hash-chain", `swap-cache hash bucket ${b} is corrupt at ${fmtPage(f)} (out of range or a loop)`, {
@@ -56,7 +59,11 @@ export function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collec
   }
   for (let f = 1; f < L.nFrames; f++) {
     const fl = I[L.PG_FLAGS + f];
-    if ((fl & PG.SWAPCACHE) === 0) continue;
+    if ((fl & PG.SWAPCACHE) === 0) {
+      // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
+      if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+      continue;
+    }
     const entry = I[L.PG_INDEX + f];
     if ((fl & PG.INUSE) === 0) {
       v.add("cache-page", "free-page", `free ${fmtPage(f)} is still in the swap cache for ${fmtEntry(entry)}`, { page: f, entry });

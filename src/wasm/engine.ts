@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
-import { FNV_OFFSET, fnvWords } from "./fnv.js";
+import { FNV_OFFSET } from "./fnv.js";
 import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
@@ -48,6 +48,8 @@ export interface ModelExports {
   clean_at_rest(): number;
   agent_ret(agent: number): number;
   agent_state(agent: number): number;
+  /** FNV-1a (src/wasm/fnv.ts fnvWords) of the words at byte addresses [from, to), from h. */
+  state_hash_words(from: number, to: number, h: number): number;
 }
 
 /** Everything that sizes and drives a machine. Sizes are checked by validateConfig. */
@@ -364,8 +366,10 @@ export class Engine {
   stateHash(): string {
     const I = this.I32;
     let h = FNV_OFFSET;
+    // Hashed by the model (assembly/kernel/hash.ts): the same value as fnvWords, compiled
+    // code where a loop here would run cold once per process.
     const words = (from: number, to: number) => {
-      h = fnvWords(I, from >> 2, to >> 2, h);
+      h = this.m.state_hash_words(from, to, h);
     };
     const stacks = this.region(R.STACKS),
       agents = this.region(R.AGENTS) >> 2;

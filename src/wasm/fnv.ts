@@ -2,7 +2,9 @@
 // fast over the long zero runs of a large machine's state (a 1M-frame machine is mostly
 // frames no one touched): xor with 0 leaves h alone, so k zero words multiply h by FNV_PRIME^k,
 // computed by squaring, and a zero run is found a block at a time (memcmp). The same value
-// as the word-by-word loop (test/engine/fnv.test.ts).
+// as the word-by-word loop (test/engine/fnv.test.ts). stateHash itself has the model compute
+// it (assembly/kernel/hash.ts, the same shortcut): this is the host's own copy, which the
+// test holds the model's to.
 
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
@@ -47,8 +49,9 @@ const zeroBlock = (I: Int32Array, i: number, n: number, zeros: Buffer): boolean 
 
 /** The first index in [i, to) whose word is not zero, or `to`. Aligned blocks are compared
  *  with memcmp (Buffer.equals) instead of word by word: a large machine's state is mostly
- *  untouched frames, and a cold process would walk them in the interpreter (cold start). */
-function zeroRunEnd(I: Int32Array, i: number, to: number): number {
+ *  untouched frames, and a cold process would walk them in the interpreter (cold start). The
+ *  deep checker skips those frames with it too (src/invariants). */
+export function zeroRunEnd(I: Int32Array, i: number, to: number): number {
   // Word by word up to a small block's boundary (or the first nonzero word).
   const edge = Math.min(to, (i + SMALL - 1) & ~(SMALL - 1));
   while (i < edge && I[i] === 0) i++;

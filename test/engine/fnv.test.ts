@@ -1,6 +1,10 @@
-// The state hash's zero-run shortcut (src/wasm/fnv.ts) gives FNV-1a's word-by-word value.
+// The state hash's zero-run shortcut (src/wasm/fnv.ts) gives FNV-1a's word-by-word value, and
+// the model's own copy (assembly/kernel/hash.ts, which engine.ts stateHash calls) gives fnvWords'.
 import { describe, expect, it } from "vitest";
 import { FNV_OFFSET, FNV_PRIME, fnvWords, fnvZeros } from "../../src/wasm/fnv.js";
+import { Engine } from "../../src/wasm/engine.js";
+import { R } from "../../src/wasm/abi.js";
+import { machine } from "../helpers/machine.js";
 
 /** FNV-1a over words, one at a time: what engine.ts stateHash computed before the shortcut. */
 function reference(I: Int32Array, from: number, to: number, h: number): number {
@@ -71,5 +75,29 @@ describe("fnvWords", () => {
     I[40] = -7;
     I[n - 1] = 1;
     for (const [from, to] of ranges) expect(fnvWords(I, from, to, FNV_OFFSET)).toBe(reference(I, from, to, FNV_OFFSET));
+  });
+});
+
+describe("the model's state_hash_words", () => {
+  it.each(["wasm", "js"] as const)("%s: fnvWords' value over the model's memory, zero runs and all", async (backend) => {
+    const e = machine({ frames: 4096 }, await Engine.create(backend));
+    e.reset();
+    // The per-frame arrays of a fresh machine: long zero runs. Words planted at, before and
+    // after the 8-word blocks the model tests at once, and a dense stretch.
+    const I = e.I32;
+    const from = e.region(R.PG_COUNT) >> 2;
+    const to = e.region(R.END) >> 2;
+    const rnd = xorshift(7);
+    for (const p of [from, from + 1, from + 7, from + 8, from + 9, from + 40, from + 4095, to - 9, to - 8, to - 1]) I[p] = rnd() || 1;
+    for (let p = from + 5000; p < from + 5100; p++) I[p] = rnd();
+    const hash = (a: number, b: number) => e.m.state_hash_words(a << 2, b << 2, FNV_OFFSET) >>> 0;
+    for (const [a, b] of [
+      [from, to],
+      [from + 1, to - 1],
+      [from + 2, from + 2],
+      [from + 9, from + 17],
+      [from + 4000, from + 5050],
+    ])
+      expect([a, b, hash(a, b)]).toEqual([a, b, fnvWords(I, a, b, FNV_OFFSET) >>> 0]);
   });
 });
