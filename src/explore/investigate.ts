@@ -82,11 +82,7 @@ export async function investigate(
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
   const out =
     o.out !== undefined
-      ? writeFinding(
-          o.out,
-          reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }),
-          o.resumed === true,
-        )
+      ? writeFinding(o.out, reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }), o.resumed === true)
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
