@@ -7,7 +7,8 @@
 // holds the two equal): huntOp stays the reference, and what a repro records. The `| 0`s
 // keep the JS twin's sums in i32 as Wasm's are.
 //
-// An execution that ends at rest is checked here too (rest.ts, the host's fused pass) and
+// An execution that ends at rest is checked here too (rest.ts, the host's fused pass, over
+// the frames and buckets the execution can have touched: clean_at_rest_touched) and
 // answered RUN_CLEAN when clean: the host then has nothing to check. RUN_DONE from here means
 // "not clean by the fused pass": the host's full passes say what is wrong.
 import { imul, irem, st, ld8 } from "./platform";
@@ -16,7 +17,7 @@ import { nCpu, cpu_op_addr, LOG, gget, G_STEP } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
-import { clean_at_rest } from "./rest";
+import { clean_at_rest_touched } from "./rest";
 
 const GOLDEN: i32 = 0x9e3779b9;
 
@@ -112,7 +113,7 @@ export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   fill_ops(s);
   for (let cpu = 0; cpu < nCpu; cpu++) cpu_ops_final(cpu, opsPerCpu);
   const r = run(maxSteps);
-  return r == RUN_DONE && clean_at_rest() ? RUN_CLEAN : r;
+  return r == RUN_DONE && clean_at_rest_touched() ? RUN_CLEAN : r;
 }
 
 /** The agents that made the last execution's steps, a bit each (after execution_print). */
