@@ -168,7 +168,12 @@ export function layout_machine(): i32 {
   if (units > (0x7fffffff >> 4)) return -1;
   const bytes = units << 4;
   if (!ensure_memory(bytes)) return -1;
-  mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
+  // The fixed blocks but config and the stacks (nothing reads above an agent's stack pointer,
+  // and a frame is written whole when pushed): clear_state zeroes only the agents and areas
+  // this layout uses, the others stay as zeroed here. (A hunt's swarm lays out anew nearly
+  // every execution: the stacks were 18 KB of the 22.)
+  mem_fill(G, 0, STACKS - G);
+  mem_fill(AREAS, 0, FIXED_END - AREAS);
   return bytes;
 }
 

@@ -129,7 +129,7 @@ async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
 const MAX_PAGES = 65536; // 4 GiB: wasm32's limit
 
 /** Writes a machine's config words into a model instance. */
-function writeConfig(m: ModelExports, c: MachineConfig): void {
+function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): void {
   const set = (k: number, v: number) => m.config_set(k, v | 0);
   set(CFG.NCPU, c.cpus);
   set(CFG.NFRAMES, c.frames);
@@ -156,6 +156,14 @@ function writeConfig(m: ModelExports, c: MachineConfig): void {
   set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
 }
 
+/** A machine's config words as writeConfig writes them, [key, value] pairs in order (for
+ *  Engine.configureFrom: computed once per config, applied by plain stores). */
+export function configWords(c: MachineConfig): Int32Array {
+  const pairs: number[] = [];
+  writeConfig({ config_set: (k, v) => void pairs.push(k, v) }, c);
+  return Int32Array.from(pairs);
+}
+
 let planner: Engine | undefined;
 /** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
  *  computed by the model on an instance of its own that never grows its memory; it may pass
@@ -175,6 +183,8 @@ export class Engine {
   private u16v!: Uint16Array;
   private u8v!: Uint8Array;
   private regionTable = 0;
+  /** The config block's first word (a constant address). */
+  private readonly configBase: number;
   config: MachineConfig = { ...DEFAULT_CONFIG };
 
   private constructor(backend: Backend, memory: WebAssembly.Memory, m: ModelExports) {
@@ -183,6 +193,7 @@ export class Engine {
     this.m = m;
     m.init();
     this.regionTable = m.regions_addr();
+    this.configBase = m.config_addr() >> 2;
   }
 
   /** A Wasm engine (synchronous; pass a module compiled elsewhere, e.g. in a worker). */
@@ -264,6 +275,28 @@ export class Engine {
         "the machine does not fit in the model's memory (2 GiB at most: the model addresses it with an i32, and the host must be able to grow it)",
       );
     this.refresh();
+  }
+
+  /**
+   * configure(config) for a config whose words (configWords(config)) were computed before: the
+   * words stored straight into the config block, then the layout. A hunt's swarm lays out a
+   * new shape nearly every execution (src/explore/loop.ts). `config` becomes e.config as it
+   * is, not copied: the caller keeps it unchanged (a new layout is a new config object,
+   * src/invariants/layout.ts). Returns whether memory grew (views taken before are stale).
+   */
+  configureFrom(config: MachineConfig, words: Int32Array): boolean {
+    this.config = config;
+    // The views as they are (memory.buffer is a slow getter): a grown memory detaches them,
+    // and nothing but a layout grows it.
+    let I = this.i32v;
+    if (I === undefined || I.length === 0) I = this.I32;
+    const base = this.configBase;
+    for (let i = 0; i < words.length; i += 2) I[base + words[i]] = words[i + 1];
+    const bytes = this.m.layout();
+    if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory");
+    if (this.i32v.length !== 0) return false;
+    this.refresh();
+    return true;
   }
 
   /** Changes config words that may vary between executions without a new layout. */
