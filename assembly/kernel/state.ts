@@ -281,7 +281,9 @@ export function clear_state(touched: bool): void {
   memoryFresh = false;
   bootFreeFrom = 0;
   const listed = hashTouched;
-  hashTouched = 0; // every path below leaves every bucket empty
+  // Every path below leaves every bucket empty. A table no larger than the list is walked
+  // whole (as cheap, and nothing to note): the list starts full.
+  hashTouched = hashMask < HASH_TOUCHED_MAX ? HASH_TOUCHED_MAX + 1 : 0;
   // The first boot of an instance finds the config-sized arrays as memory was created or
   // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
   if (bootOnFresh) {
@@ -334,9 +336,11 @@ function clear_touched(ioqTail: i32, listed: i32): void {
  *  found a page in): every bucket not listed is empty. The hunt's touched clear zeroes those
  *  listed, and rest.ts's touched check walks only them. */
 let hashTouched: i32 = 0;
-export function note_bucket(b: i32): void {
+@inline export function note_bucket(b: i32): void {
+  if (hashTouched <= HASH_TOUCHED_MAX) list_bucket(b);
+}
+function list_bucket(b: i32): void {
   const n = hashTouched;
-  if (n > HASH_TOUCHED_MAX) return;
   for (let i = 0; i < n; i++) if (ld(HASH_TOUCHED + (i << 2)) == b) return;
   if (n < HASH_TOUCHED_MAX) st(HASH_TOUCHED + (n << 2), b);
   hashTouched = n + 1;

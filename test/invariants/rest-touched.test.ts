@@ -35,7 +35,7 @@ const w = (m: ReproMachine, opsPerCpu: number, mix?: string): HuntWorkload => ({
 });
 const flags = (model: string, without: string[] = []) => resolveModel(model, [], without).flags;
 const wide: ReproMachine = { ...HUNT_MACHINE, frames: 300, pagesPerMm: 64, slotsPerArea: 64 };
-const tight: ReproMachine = { ...wide, frames: 24 };
+const tight: ReproMachine = { ...wide, frames: 40 };
 const big: ReproMachine = { ...HUNT_MACHINE, frames: 4096, pagesPerMm: 64, slotsPerArea: 64 };
 const mixed: ReproMachine = { ...HUNT_MACHINE, mms: 2, areas: 2 };
 const CASES: Case[] = [
@@ -47,9 +47,9 @@ const CASES: Case[] = [
     sched: SCHED.PCT,
     atLeast: { clean: 300 },
   },
-  // Many swap-cache buckets written (more than the model lists: the whole pass then).
+  // Many of 64 swap-cache buckets written (more than the model lists: the whole pass then).
   {
-    name: "24 frames, 64 pages",
+    name: "40 frames, 64 pages",
     flags: flags("linux-2.4.16"),
     machine: tight,
     workload: w(tight, 12),
