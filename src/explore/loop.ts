@@ -8,7 +8,7 @@
 // This is the hot path (hundreds of thousands of executions a second): the memory views are
 // taken once, one call into the model per execution (it makes the execution's seed and op
 // lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless it failed.
-import { configWords, type Engine, type MachineConfig } from "../wasm/engine.js";
+import type { Engine, MachineConfig } from "../wasm/engine.js";
 import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ReproMachine } from "../report/repro.js";
@@ -56,11 +56,11 @@ export interface ExecutionReplay {
   mix?: string;
 }
 
-/** A swarm machine as the engine takes it, computed once: its config, that config's words
- *  (configWords), hunt_workload's arguments (huntWorkloadArgs) and the areas a mix addresses. */
+/** A swarm machine as the engine takes it, computed once: its config, its config block
+ *  (Engine.configImage), hunt_workload's arguments (huntWorkloadArgs) and the areas a mix addresses. */
 interface SwarmLayout {
   config: MachineConfig;
-  words: Int32Array;
+  image: Int32Array;
   workload: Int32Array;
   areas: number;
 }
@@ -138,13 +138,13 @@ export class HuntLoop {
       const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
       const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
       const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
-      L = { config, words: configWords(config), workload, areas: shape.machine.areas };
+      L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
       this.layouts[key] = L;
     }
     let grown = false;
     if (key !== this.layoutKey) {
       L.config.pctK = this.pctK;
-      grown = this.e.configureFrom(L.config, L.words);
+      grown = this.e.configureFrom(L.config, L.image);
       m.config_set(CFG.PCT_K, this.pctK); // (the words hold the k of the machine's first use)
       this.layoutKey = key;
     }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
 import { FNV_OFFSET, fnvWords } from "./fnv.js";
-import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
+import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
 
@@ -156,14 +156,6 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
 }
 
-/** A machine's config words as writeConfig writes them, [key, value] pairs in order (for
- *  Engine.configureFrom: computed once per config, applied by plain stores). */
-export function configWords(c: MachineConfig): Int32Array {
-  const pairs: number[] = [];
-  writeConfig({ config_set: (k, v) => void pairs.push(k, v) }, c);
-  return Int32Array.from(pairs);
-}
-
 let planner: Engine | undefined;
 /** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
  *  computed by the model on an instance of its own that never grows its memory; it may pass
@@ -277,21 +269,29 @@ export class Engine {
     this.refresh();
   }
 
+  /** The config block configure(config) would leave on this engine, as it is now (for
+   *  configureFrom; valid while the words configure() does not write stay unchanged, as they
+   *  do on a hunt's engine). */
+  configImage(config: MachineConfig): Int32Array {
+    const image = this.I32.slice(this.configBase, this.configBase + CFG_COUNT);
+    writeConfig({ config_set: (k, v) => void (image[k] = v) }, config);
+    return image;
+  }
+
   /**
-   * configure(config) for a config whose words (configWords(config)) were computed before: the
-   * words stored straight into the config block, then the layout. A hunt's swarm lays out a
-   * new shape nearly every execution (src/explore/loop.ts). `config` becomes e.config as it
-   * is, not copied: the caller keeps it unchanged (a new layout is a new config object,
-   * src/invariants/layout.ts). Returns whether memory grew (views taken before are stale).
+   * configure(config) from its config block (configImage(config), computed before): the block
+   * copied in, then the layout. A hunt's swarm lays out a new shape nearly every execution
+   * (src/explore/loop.ts). `config` becomes e.config as it is, not copied: the caller keeps
+   * it unchanged (a new layout is a new config object, src/invariants/layout.ts). Returns
+   * whether memory grew (views taken before are stale).
    */
-  configureFrom(config: MachineConfig, words: Int32Array): boolean {
+  configureFrom(config: MachineConfig, image: Int32Array): boolean {
     this.config = config;
     // The views as they are (memory.buffer is a slow getter): a grown memory detaches them,
     // and nothing but a layout grows it.
     let I = this.i32v;
     if (I === undefined || I.length === 0) I = this.I32;
-    const base = this.configBase;
-    for (let i = 0; i < words.length; i += 2) I[base + words[i]] = words[i + 1];
+    I.set(image, this.configBase);
     const bytes = this.m.layout();
     if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory");
     if (this.i32v.length !== 0) return false;
