@@ -2,7 +2,8 @@
 //   pressure  sections/s, accesses/s and faults/s of bulk runs at 1x, 2x, 4x and 8x pressure
 //             (the same workload over fewer frames), and sections per access
 //   cpus      faults/s with everything resident at 1, 2, 4 and 8 simulated CPUs
-//   frames    the hunt (hunt(), linux-2.4.16: nothing to find) at 6, 64, 256 and 4096 frames
+//   frames    the hunt (hunt(), linux-2.4.16: nothing to find) at 6, 64, 256 and 4096 frames,
+//             and its default as shipped (a swarm shape per execution)
 //   cold      child processes from start to exit: `faultsim --version`, a 1-op run on a
 //             1M-frame machine, the first finding of a default `faultsim hunt`; `node -e 0`
 //             beside them
@@ -124,14 +125,18 @@ export async function benchCpus(short: boolean): Promise<void> {
 export async function benchHuntFrames(short: boolean): Promise<void> {
   const reps = short ? 1 : 3;
   const out: Record<string, unknown> = { model: MODEL, sched: HUNT_DEFAULTS.sched, depth: HUNT_DEFAULTS.depth };
-  const executionsAt: Record<number, number> = { 6: 40_000, 64: 20_000, 256: 10_000, 4096: 2_000 };
-  for (const frames of [6, 64, 256, 4096]) {
+  const executionsAt: Record<string, number> = { 6: 40_000, 64: 20_000, 256: 10_000, 4096: 10_000, swarm: 40_000 };
+  // The hunt machine at each size, then `faultsim hunt --model linux-2.4.16` as shipped: a
+  // fixed kernel given no shape draws a swarm shape per execution (src/explore/swarm.ts).
+  for (const frames of [6, 64, 256, 4096, "swarm"] as const) {
     const executions = short ? executionsAt[frames] / 10 : executionsAt[frames];
+    const swarm = { pins: {}, opsPerCpu: HUNT_DEFAULTS.opsPerCpu, shareMm: HUNT_DEFAULTS.shareMm, writeRatio: HUNT_DEFAULTS.writeRatio };
     const once = () =>
       hunt({
         ...HUNT_DEFAULTS,
         model: resolveModel(MODEL),
-        machine: { ...HUNT_MACHINE, frames },
+        machine: frames === "swarm" ? HUNT_MACHINE : { ...HUNT_MACHINE, frames },
+        ...(frames === "swarm" ? { swarm } : {}),
         budgetMs: 600_000,
         executions,
         shrinkMs: 0,
@@ -155,7 +160,7 @@ export async function benchHuntFrames(short: boolean): Promise<void> {
     };
     out[`${frames}`] = f;
     row(
-      `hunt ${frames} frames executions/CPU-s`,
+      frames === "swarm" ? "hunt default (swarm) executions/CPU-s" : `hunt ${frames} frames executions/CPU-s`,
       fmt(f.executionsPerCpuSecond),
       `${fmt(f.sectionsPerCpuSecond)} sections/CPU-s, ${f.sectionsPerExecution.toFixed(0)} per execution`,
     );

@@ -12,9 +12,18 @@
 // every lock free. Its per-slot and per-frame counts and marks live in the R_REST_SCRATCH
 // region, past the end of the state, laid out for machines of at most REST_MAX_FRAMES frames
 // and REST_MAX_SLOTS slots (state.ts restCheck); on larger ones it answers false ("don't know").
+//
+// The hunt runs it over what its execution can have touched (clean_at_rest_touched): the
+// frames below state.ts touched_frames() and the swap-cache buckets note_bucket listed. Every
+// other frame is free with all its words zero and on the free stack where the boot put it, and
+// every other bucket is empty, so each test below gives there the answer it gives when it reads
+// them all (a frame past the bound that a pte, list or chain names fails as an untouched frame
+// fails the whole pass: flags 0). test/invariants/rest-touched.test.ts holds the two passes to
+// the same answer at the end of hunt executions.
 import { ld, st, mem_fill } from "./platform";
 import {
   nFrames, nMm, nPages, nAgents, nSlots, slotsShift, nAreaSlots, hashMask, MAX_AREAS, HASH_HEAD, FREE_STACK,
+  HASH_TOUCHED, HASH_TOUCHED_MAX, buckets_touched, touched_frames,
   REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
   gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
   mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
@@ -51,7 +60,19 @@ const MARK_LRU: i32 = 4;
 /** Whether the quiescent state is clean (see the header); false also when the machine is too
  *  large for the pass, or in the one case of doubt (an area beyond the machine's own in use
  *  or locked), where the full passes decide. Allocates nothing. */
-export function clean_at_rest(): bool {
+export function clean_at_rest(): bool { return rest_clean(nFrames, -1, 0); }
+
+/** clean_at_rest's answer on the state the hunt's executions leave (see the header), reading
+ *  only the frames and buckets the execution since the last boot can have written. */
+export function clean_at_rest_touched(): bool {
+  const listed = buckets_touched();
+  const top = touched_frames();
+  return rest_clean(top, listed > HASH_TOUCHED_MAX ? -1 : listed, nFrames - top);
+}
+
+/** Frames below `top` are read (the others, `untouched` of them, are free, zero and on the free
+ *  stack below its position `untouched`); buckets: `listed` of HASH_TOUCHED's, or -1 every one. */
+function rest_clean(top: i32, listed: i32, untouched: i32): bool {
   if (!restCheck) return false;
   if (!locks_free()) return false;
   const freeSlots = usable_free_slots();
@@ -59,13 +80,13 @@ export function clean_at_rest(): bool {
   if (!stray_areas_quiet()) return false;                         // (the passes judge it)
   // sys_swapoff subtracts the area's pages up front; the counter only matches again after.
   if (gget(G_SWAPOFF_AREA) < 0 && gget(G_NR_SWAP_PAGES) != freeSlots) return false; // nr-swap-pages:counter
-  if (!swap_cache_hash_sound()) return false;
+  if (!swap_cache_hash_sound(top, listed)) return false;
   const nFree = gget(G_NR_FREE);
-  if (!free_stack_sound(nFree)) return false;
-  if (!ptes_read_last_writes()) return false;
-  if (!frames_counted(nFree)) return false;
+  if (!free_stack_sound(nFree, top, untouched)) return false;
+  if (!ptes_read_last_writes(top)) return false;
+  if (!frames_counted(nFree, top, untouched)) return false;
   if (!swap_counts_exact()) return false;
-  if (!lru_lists_sound()) return false;
+  if (!lru_lists_sound(top)) return false;
   return agents_hold_nothing();
 }
 
@@ -125,30 +146,39 @@ function rest_slot(entry: i32): i32 {
  * every hashed page is PG_swapcache and sits in its key's bucket (swap_state.ts bucket).
  * Notes per slot the page a lookup of its entry returns: the first in its chain.
  */
-function swap_cache_hash_sound(): bool {
-  mem_fill(REST_FRAME_MARKS, 0, nFrames << 2);
-  for (let b = 0; b <= hashMask; b++) {
-    const head = HASH_HEAD + (b << 2);
-    for (let f = ld(head); f != 0; f = hash_next(f)) {
-      if (f < 0 || f >= nFrames || (frame_marks(f) & MARK_HASHED) != 0) return false; // cache-page:hash-chain
-      set_frame_marks(f, MARK_HASHED);
-      if ((page_flags(f) & PG_SWAPCACHE) == 0) return false;      // cache-page:hashed-not-cached
-      const entry = page_index(f);
-      if (bucket(entry) != head) return false;                    // cache-page:index
-      const s = rest_slot(entry);
-      if (s < 0) return false;                                    // scanFrames: a bad entry
-      if (slot_cache(s) == NO_PAGE) set_slot_cache(s, f);
-    }
+function swap_cache_hash_sound(top: i32, listed: i32): bool {
+  mem_fill(REST_FRAME_MARKS, 0, top << 2);
+  if (listed >= 0) {
+    for (let i = 0; i < listed; i++) if (!hash_chain_sound(ld(HASH_TOUCHED + (i << 2)), top)) return false;
+    return true;
+  }
+  for (let b = 0; b <= hashMask; b++) if (!hash_chain_sound(HASH_HEAD + (b << 2), top)) return false;
+  return true;
+}
+
+/** One bucket's chain (swap_cache_hash_sound). A frame at or past `top` fails: past nFrames
+ *  out of range, else an untouched frame, which is not PG_swapcache. */
+function hash_chain_sound(head: i32, top: i32): bool {
+  for (let f = ld(head); f != 0; f = hash_next(f)) {
+    if (f < 0 || f >= top || (frame_marks(f) & MARK_HASHED) != 0) return false; // cache-page:hash-chain, hashed-not-cached
+    set_frame_marks(f, MARK_HASHED);
+    if ((page_flags(f) & PG_SWAPCACHE) == 0) return false;      // cache-page:hashed-not-cached
+    const entry = page_index(f);
+    if (bucket(entry) != head) return false;                    // cache-page:index
+    const s = rest_slot(entry);
+    if (s < 0) return false;                                    // scanFrames: a bad entry
+    if (slot_cache(s) == NO_PAGE) set_slot_cache(s, f);
   }
   return true;
 }
 
-/** The free stack (checkFreeList): nFree distinct frames, none the zero page, none in use. */
-function free_stack_sound(nFree: i32): bool {
-  if (nFree < 0 || nFree > nFrames) return false;                 // bug-on:free-list
-  for (let i = 0; i < nFree; i++) {
+/** The free stack (checkFreeList): nFree distinct frames, none the zero page, none in use.
+ *  Its `untouched` bottom positions hold the frames from `top` up, as the boot put them. */
+function free_stack_sound(nFree: i32, top: i32, untouched: i32): bool {
+  if (nFree < untouched || nFree > nFrames) return false;         // bug-on:free-list
+  for (let i = untouched; i < nFree; i++) {
     const f = ld(FREE_STACK + (i << 2));
-    if (f <= 0 || f >= nFrames || (frame_marks(f) & MARK_FREE) != 0 || (page_flags(f) & PG_INUSE) != 0) {
+    if (f <= 0 || f >= top || (frame_marks(f) & MARK_FREE) != 0 || (page_flags(f) & PG_INUSE) != 0) {
       return false;                                               // bug-on:free-list
     }
     set_frame_marks(f, frame_marks(f) | MARK_FREE);
@@ -158,8 +188,8 @@ function free_stack_sound(nFree: i32): bool {
 
 /** Every pte of a live mm reads the last value written to it (scanPtes); counts the present
  *  ptes per frame and the swap ptes per slot. */
-function ptes_read_last_writes(): bool {
-  mem_fill(REST_FRAME_MAPS, 0, nFrames << 2);
+function ptes_read_last_writes(top: i32): bool {
+  mem_fill(REST_FRAME_MAPS, 0, top << 2);
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0) continue;                      // no process in this mm
     for (let p = 0; p < nPages; p++) {
@@ -168,7 +198,7 @@ function ptes_read_last_writes(): bool {
       if (pte == 0) {
         if (shadow != 0) return false;                            // data-lost:none
       } else if (pte_present(pte)) {
-        if (!present_pte_reads(pte_frame(pte), shadow)) return false;
+        if (!present_pte_reads(pte_frame(pte), shadow, top)) return false;
       } else if (!swap_pte_reads(pte_to_swp_entry(pte), shadow)) {
         return false;
       }
@@ -177,8 +207,8 @@ function ptes_read_last_writes(): bool {
   return true;
 }
 
-function present_pte_reads(f: i32, shadow: i32): bool {
-  if (f >= nFrames) return false;                                 // data-lost:bad-frame
+function present_pte_reads(f: i32, shadow: i32, top: i32): bool {
+  if (f >= top) return false;                                     // data-lost:bad-frame, free-frame (untouched)
   set_frame_maps(f, frame_maps(f) + 1);
   const content = page_content(f);
   if (f == ZERO_PAGE) return (shadow | content) == 0;             // data-lost:zero-page
@@ -203,11 +233,11 @@ function swap_pte_reads(entry: i32, shadow: i32): bool {
  * count exactly its ptes plus the swap cache, and as many free frames as the free stack holds
  * (its frames being distinct free ones, every free frame is on it).
  */
-function frames_counted(nFree: i32): bool {
+function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
   const zf = page_flags(ZERO_PAGE);
   if ((zf & (PG_SWAPCACHE | PG_LOCKED)) != 0 || (zf & PG_RESERVED) == 0) return false; // cache-page:zero-page, lock-leak:page-lock
-  let nFreeFrames = 0;
-  for (let f = 1; f < nFrames; f++) {
+  let nFreeFrames = untouched;
+  for (let f = 1; f < top; f++) {
     const fl = page_flags(f);
     if ((fl & PG_LOCKED) != 0) return false;                      // lock-leak:page-lock
     const count = page_count(f);
@@ -258,13 +288,13 @@ function swap_counts_exact(): bool {
  * PG_active ones, each list's length its counter (nr_active_pages, nr_inactive_pages), no
  * count-0 page left waiting for pagemap_lru_lock (lru_release_pending ran at its unlock).
  */
-function lru_lists_sound(): bool {
+function lru_lists_sound(top: i32): bool {
   if (gget(G_LRU_PENDING) != 0) return false;                     // lru:pending
-  const nActive = lru_list_length(lru_active(), PG_ACTIVE);
+  const nActive = lru_list_length(lru_active(), PG_ACTIVE, top);
   if (nActive < 0 || nActive != gget(G_NR_ACTIVE)) return false; // lru:list, lru:flags, lru:nr_active
-  const nInactive = lru_list_length(lru_inactive(), 0);
+  const nInactive = lru_list_length(lru_inactive(), 0, top);
   if (nInactive < 0 || nInactive != gget(G_NR_INACTIVE)) return false; // ..., lru:nr_inactive
-  for (let f = 0; f < nFrames; f++) {
+  for (let f = 0; f < top; f++) {
     if ((frame_marks(f) & MARK_LRU) != 0) continue;
     const fl = page_flags(f);
     if ((fl & (PG_LRU | PG_ACTIVE)) != 0) return false;          // lru:flags
@@ -275,11 +305,11 @@ function lru_lists_sound(): bool {
 
 /** Walks a list from its head as list_for_each does: the number of pages on it, or -1 when a
  *  link is out of range or inconsistent, a page is met twice or carries the wrong flags. */
-function lru_list_length(head: i32, active: i32): i32 {
+function lru_list_length(head: i32, active: i32, top: i32): i32 {
   let prev = head;
   let n = 0;
   for (let f = lru_next(head); f != head; f = lru_next(f)) {
-    if (f <= ZERO_PAGE || f >= nFrames || (frame_marks(f) & MARK_LRU) != 0 || lru_prev(f) != prev) return -1; // lru:list
+    if (f <= ZERO_PAGE || f >= top || (frame_marks(f) & MARK_LRU) != 0 || lru_prev(f) != prev) return -1; // lru:list
     const fl = page_flags(f);
     if ((fl & (PG_LRU | PG_INUSE)) != (PG_LRU | PG_INUSE) || (fl & PG_ACTIVE) != active) return -1; // lru:flags
     set_frame_marks(f, frame_marks(f) | MARK_LRU);

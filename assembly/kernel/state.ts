@@ -51,6 +51,7 @@ export const R_SWAP_TMP: i32 = 24;      // per slot: temporary swap_map refs hel
 export const R_END: i32 = 25;           // first byte after the state
 export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU stream state (workload.ts)
 export const R_REST_SCRATCH: i32 = 27;  // rest.ts's scratch, after R_END: not state (not reset, not hashed)
+export const R_HASH_TOUCHED: i32 = 28;  // the swap-cache buckets written since the last boot (note_bucket): not state
 export const REGION_COUNT: i32 = 32;
 
 @inline export function region(r: i32): i32 { return ld(REGION_TABLE + (r << 2)); }
@@ -125,6 +126,9 @@ export const REST_MAX_FRAMES: i32 = 65536;
 export const REST_MAX_SLOTS: i32 = 1 << 20;
 /** Whether this layout has the fused check's scratch (LAYOUT_REST_CHECK). */
 export let restCheck: bool = false;
+/** The buckets note_bucket lists before it gives up (the next clear and check go whole). */
+export const HASH_TOUCHED_MAX: i32 = 32;
+export let HASH_TOUCHED: i32 = 0;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
@@ -164,7 +168,12 @@ export function layout_machine(): i32 {
   if (units > (0x7fffffff >> 4)) return -1;
   const bytes = units << 4;
   if (!ensure_memory(bytes)) return -1;
-  mem_fill(G, 0, FIXED_END - G); // every fixed block but config: clear_state zeroes only what is used
+  // The fixed blocks but config and the stacks (nothing reads above an agent's stack pointer,
+  // and a frame is written whole when pushed): clear_state zeroes only the agents and areas
+  // this layout uses, the others stay as zeroed here. (A hunt's swarm lays out anew nearly
+  // every execution: the stacks were 18 KB of the 22.)
+  mem_fill(G, 0, STACKS - G);
+  mem_fill(AREAS, 0, FIXED_END - AREAS);
   return bytes;
 }
 
@@ -252,6 +261,7 @@ function plan_layout(): i32 {
   REST_SLOT_CACHE = REST_SLOT_PTES + restSlots * 4;
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
   REST_FRAME_MARKS = REST_FRAME_MAPS + restFrames * 4;
+  HASH_TOUCHED = take(R_HASH_TOUCHED, HASH_TOUCHED_MAX, 4);
   return bumpUnits;
 }
 
@@ -270,6 +280,10 @@ export function clear_state(touched: bool): void {
   bootOnFresh = memoryFresh;
   memoryFresh = false;
   bootFreeFrom = 0;
+  const listed = hashTouched;
+  // Every path below leaves every bucket empty. A table no larger than the list is walked
+  // whole (as cheap, and nothing to note): the list starts full.
+  hashTouched = hashMask < HASH_TOUCHED_MAX ? HASH_TOUCHED_MAX + 1 : 0;
   // The first boot of an instance finds the config-sized arrays as memory was created or
   // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
   if (bootOnFresh) {
@@ -282,7 +296,7 @@ export function clear_state(touched: bool): void {
     mem_fill(IOQ, 0, region(R_END) - IOQ);
     return;
   }
-  clear_touched(ioqTail);
+  clear_touched(ioqTail, listed);
 }
 
 /** clear_state of what was touched. Frames: rmqueue (mm/page_alloc.ts) hands out the free
@@ -290,7 +304,7 @@ export function clear_state(touched: bool): void {
  *  lowFree still hold their boot frames and only frames 0..nFrames - 1 - lowFree (the zero
  *  page and those ever handed out: every frame a pte, list, hash chain or I/O names came
  *  from there) can have per-frame words written. The I/O ring was written up to its tail. */
-function clear_touched(ioqTail: i32): void {
+function clear_touched(ioqTail: i32, listed: i32): void {
   const bytes = (nFrames - lowFree) << 2;
   mem_fill(MMS, 0, PG_COUNT - MMS);
   mem_fill(PG_COUNT, 0, bytes);
@@ -306,11 +320,37 @@ function clear_touched(ioqTail: i32): void {
   // by a free past a full stack (a double free the model reports), cleared in case.
   st(FREE_STACK + ((nFrames - 1) << 2), 0);
   bootFreeFrom = lowFree;
-  mem_fill(SWAP_MAP, 0, OPS - SWAP_MAP); // slots, hash heads, ptes, the generator: whole
+  mem_fill(SWAP_MAP, 0, HASH_HEAD - SWAP_MAP); // slots: whole
+  // Hash heads: only the buckets note_bucket listed (every other one is still empty), unless it gave up.
+  if (listed > HASH_TOUCHED_MAX) mem_fill(HASH_HEAD, 0, PTES - HASH_HEAD);
+  else for (let i = 0; i < listed; i++) st(ld(HASH_TOUCHED + (i << 2)), 0);
+  mem_fill(PTES, 0, OPS - PTES); // ptes, shadows, the generator: whole
   const ioqSize = ioqMask + 1;
   mem_fill(IOQ, 0, (ioqTail >= 0 && ioqTail < ioqSize ? ioqTail : ioqSize) << 3);
   mem_fill(SWAP_TMP, 0, region(R_END) - SWAP_TMP);
 }
+
+/** The swap-cache buckets written since the last boot: their head addresses at HASH_TOUCHED, how
+ *  many (HASH_TOUCHED_MAX + 1: more, not listed). A bucket's head goes from empty to a page only
+ *  in swap_state.ts add_to_swap_cache, which notes it then (a remove writes only a bucket it
+ *  found a page in): every bucket not listed is empty. The hunt's touched clear zeroes those
+ *  listed, and rest.ts's touched check walks only them. */
+let hashTouched: i32 = 0;
+@inline export function note_bucket(b: i32): void {
+  if (hashTouched <= HASH_TOUCHED_MAX) list_bucket(b);
+}
+function list_bucket(b: i32): void {
+  const n = hashTouched;
+  for (let i = 0; i < n; i++) if (ld(HASH_TOUCHED + (i << 2)) == b) return;
+  if (n < HASH_TOUCHED_MAX) st(HASH_TOUCHED + (n << 2), b);
+  hashTouched = n + 1;
+}
+/** The buckets listed since the last boot, HASH_TOUCHED_MAX + 1 when more (note_bucket). */
+export function buckets_touched(): i32 { return hashTouched; }
+/** Frames 0..touched_frames() - 1 are all the frames the executions since the last boot can
+ *  have named (clear_touched): every frame above is free, all its words zero, and still on
+ *  the free stack where the boot put it, below position lowFree. */
+export function touched_frames(): i32 { return nFrames - lowFree; }
 
 /** Until this instance first boots a machine, nothing has written its memory past the fixed
  *  blocks (host writes go to config, op buffers and the choice log, which a boot leaves alone). */

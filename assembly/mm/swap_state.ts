@@ -4,7 +4,7 @@
 import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
-  get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add,
+  get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add, note_bucket,
   G_PCL, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
   PG_REFERENCED, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
@@ -64,7 +64,9 @@ export function swap_cache_insert(page: i32, entry: i32): void {
   set_page_index(page, entry);
   get_page(page);
   const b = bucket(entry);
-  set_hash_next(page, ld(b));
+  const head = ld(b);
+  if (head == 0) note_bucket(b); // the touched clear and check at rest find it (kernel/state.ts)
+  set_hash_next(page, head);
   st(b, page);
 }
 

@@ -15,9 +15,10 @@ import type { ReproMachine } from "../report/repro.js";
 import { verdictOf, type Verdict } from "./execute.js";
 import { confirmLimit } from "./livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
-import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, type HuntWorkload } from "./workload.js";
+import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWorkloadArgs, type HuntWorkload } from "./workload.js";
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
-import { swarmCode, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+import { swarmCode, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+import { mixForks, mixSwaps, mixThresholds } from "./mix.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -55,22 +56,40 @@ export interface ExecutionReplay {
   mix?: string;
 }
 
-/** A swarm shape as the engine takes it. */
-interface ShapeConfig {
-  shape: SwarmShape;
+/** A swarm machine as the engine takes it, computed once: its config, its config block
+ *  (Engine.configImage), hunt_workload's arguments (huntWorkloadArgs) and the areas a mix addresses. */
+interface SwarmLayout {
   config: MachineConfig;
+  image: Int32Array;
+  workload: Int32Array;
+  areas: number;
 }
+
+/** A swarm mix as the engine takes it: hunt_mix's thresholds (none: reads and writes alone),
+ *  and what of the machine it decides (swarm.ts swarmShape: a second area, a second mm). */
+interface SwarmMixArgs {
+  thresholds?: Int32Array;
+  machineBits: number;
+}
+
+/** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest, the mix. */
+const MACHINE_BITS = 10;
 
 /** One engine configured for a hunt, running spans of its executions. */
 export class HuntLoop {
-  /** The workload of the engine's current layout (under --swarm, the last shape's). */
-  workload: HuntWorkload;
   private readonly seedBase: number;
   private readonly pct: boolean;
   private pctK: number;
-  /** --swarm: the shapes drawn so far by code (swarm.ts swarmCode: a few thousand at most),
-   *  and the code of the engine's layout (-1: the hunt's own machine). */
-  private readonly shapes = new Map<number, ShapeConfig>();
+  private readonly baseWorkload: HuntWorkload;
+  /**
+   * --swarm: a shape is its machine and its mix. The machines drawn so far by key (a code's
+   * machine bits, and whether its mix swaps or forks: a thousand or so) and the mixes by
+   * their bits (128 at most), so that the few thousand codes do not each cost a shape; the key
+   * of the engine's layout and the code of its workload (-1: the hunt's own).
+   */
+  private readonly layouts = new Array<SwarmLayout | undefined>(1 << (MACHINE_BITS + 2)).fill(undefined);
+  private readonly mixes = new Array<SwarmMixArgs | undefined>(1 << 7).fill(undefined); // (swarmCode: 7 mix bits)
+  private layoutKey = -1;
   private shapeCode = -1;
 
   constructor(
@@ -80,9 +99,14 @@ export class HuntLoop {
     this.pct = spec.sched === "pct";
     this.pctK = spec.pctK;
     e.configure(huntConfig(spec.machine, spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
-    this.workload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
-    configureHuntWorkload(e.m, this.workload);
+    this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
+    configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
+  }
+
+  /** The workload of the engine's current layout (under --swarm, the last shape's). */
+  get workload(): HuntWorkload {
+    return this.shape?.workload ?? this.baseWorkload;
   }
 
   /** PCT's k for the executions from here on. */
@@ -91,26 +115,58 @@ export class HuntLoop {
     this.e.m.config_set(CFG.PCT_K, k);
   }
 
-  /** Lays the engine out for swarm shape `code` (a new layout: memory may grow). */
-  private reshape(swarm: SwarmSpec, code: number): void {
-    let sc = this.shapes.get(code);
-    if (!sc) {
-      const shape = swarmShape(swarm, code);
-      shape.workload.opsPerCpu = Math.min(shape.workload.opsPerCpu, HUNT_OPCAP);
-      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-      sc = { shape, config: huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK) };
-      this.shapes.set(code, sc);
+  /** Sets the engine up for swarm shape `code`: a new layout (memory may grow) when its
+   *  machine is not the engine's, then its workload. What configure() and
+   *  configureHuntWorkload would write, by plain stores: most executions change shape.
+   *  Returns whether memory grew. */
+  private reshape(swarm: SwarmSpec, code: number): boolean {
+    const m = this.e.m;
+    const mixBits = code >>> MACHINE_BITS;
+    let mix = this.mixes[mixBits];
+    if (!mix) {
+      const drawn = swarmMix(swarm, code);
+      mix = {
+        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)) } : {}),
+        machineBits: (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0),
+      };
+      this.mixes[mixBits] = mix;
     }
-    sc.config.pctK = this.pctK;
-    this.e.configure(sc.config);
-    configureHuntWorkload(this.e.m, sc.shape.workload);
-    this.workload = sc.shape.workload;
+    const key = (code & ((1 << MACHINE_BITS) - 1)) | (mix.machineBits << MACHINE_BITS);
+    let L = this.layouts[key];
+    if (!L) {
+      const shape = this.shapeOf(swarm, code);
+      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
+      const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+      const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
+      L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
+      this.layouts[key] = L;
+    }
+    let grown = false;
+    if (key !== this.layoutKey) {
+      L.config.pctK = this.pctK;
+      grown = this.e.configureFrom(L.config, L.image);
+      m.config_set(CFG.PCT_K, this.pctK); // (the words hold the k of the machine's first use)
+      this.layoutKey = key;
+    }
+    const w = L.workload;
+    m.hunt_workload(w[0], w[1], w[2], w[3], w[4]);
+    const t = mix.thresholds;
+    if (t) m.hunt_mix(t[0], t[1], t[2], t[3], t[4], t[5], t[6], L.areas);
     this.shapeCode = code;
+    return grown;
   }
 
-  /** The shape of the engine's current layout (--swarm only). */
+  /** Swarm shape `code` with the op lists a hunt can hold. */
+  private shapeOf(swarm: SwarmSpec, code: number): SwarmShape {
+    const shape = swarmShape(swarm, code);
+    shape.workload.opsPerCpu = Math.min(shape.workload.opsPerCpu, HUNT_OPCAP);
+    return shape;
+  }
+
+  /** The shape of the engine's current layout and workload (--swarm only). */
   private get shape(): SwarmShape | undefined {
-    return this.shapes.get(this.shapeCode)?.shape;
+    const swarm = this.spec.swarm;
+    return swarm && this.shapeCode >= 0 ? this.shapeOf(swarm, this.shapeCode) : undefined;
   }
 
   /**
@@ -140,10 +196,7 @@ export class HuntLoop {
         if (swarm) {
           // --swarm: the machine this execution's seed draws (the engine kept if the same).
           const shape = swarmCode(executionSeedFrom(seedBase, index >>> 0));
-          if (shape !== this.shapeCode) {
-            this.reshape(swarm, shape);
-            I = e.I32;
-          }
+          if (shape !== this.shapeCode && this.reshape(swarm, shape)) I = e.I32;
         }
         // Execution `index` on a fresh machine: its seed, its ops (huntOps), the run, in one call.
         const code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);

@@ -107,7 +107,7 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   const kswapd = p.kswapd ?? ((code >>> 8) & 1) === 1;
   // Half the shapes run the hunt's reads and writes alone (the workload that finds the seed
   // races fastest); the others a mix of reads and writes with each other kind on or off.
-  const mix = p.mix ?? drawnMix(code >>> 10);
+  const mix = swarmMix(spec, code);
   // A mix that swaps off gets a second area, as a hunt's does (src/commands/hunt.ts): the
   // only area swapped off must bring every page it holds into memory, which pages that follow
   // the frames never fit (linux-2.4.16-fixed, 2 CPUs, 5 frames, 2 mms of 3 pages, one area:
@@ -137,6 +137,11 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
     ...(mix ? { mix, areas } : {}),
   };
   return { machine, workload, ...(mix ? { mix: fmtMix(mix) } : {}) };
+}
+
+/** The mix of swarm code `code` (swarmCode) under the hunt's pins (none: reads and writes). */
+export function swarmMix(spec: SwarmSpec, code: number): HuntMix | undefined {
+  return spec.pins.mix ?? drawnMix(code >>> 10);
 }
 
 /**

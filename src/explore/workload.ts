@@ -74,12 +74,18 @@ function mixedOp(w: HuntWorkload, t: readonly number[], cpu: number, r: number):
  *  m.hunt_execution(huntSeedBase(seed), n, steps) runs execution n with huntOps' op lists,
  *  generated inside the model (test/explore/workload.test.ts holds the two equal). */
 export function configureHuntWorkload(m: ModelExports, w: HuntWorkload): void {
+  const a = huntWorkloadArgs(w);
+  m.hunt_workload(a[0], a[1], a[2], a[3], a[4]);
+  if (a.length > 5) m.hunt_mix(a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+}
+
+/** configureHuntWorkload's arguments: hunt_workload's five, then, with a mix, hunt_mix's eight. */
+export function huntWorkloadArgs(w: HuntWorkload): Int32Array {
   // huntOp's `top byte < writeRatio * 256` in integers: x < r  <=>  x < ceil(r) for integer x.
-  m.hunt_workload(w.opsPerCpu, Math.ceil(w.writeRatio * 256), w.pagesPerMm, w.mms, w.shareMm ? 1 : 0);
-  if (w.mix) {
-    const t = mixThresholds(w.mix);
-    m.hunt_mix(t[0], t[1], t[2], t[3], t[4], t[5], t[6], w.areas ?? 1);
-  }
+  const args = [w.opsPerCpu, Math.ceil(w.writeRatio * 256), w.pagesPerMm, w.mms, w.shareMm ? 1 : 0];
+  // hunt_mix: the thresholds of write..swapoff (swapon's, the last, is always 256), the areas.
+  if (w.mix) args.push(...mixThresholds(w.mix).slice(0, 7), w.areas ?? 1);
+  return Int32Array.from(args);
 }
 
 /** The same ops as lists (for a repro). */

@@ -115,6 +115,7 @@ export const R = {
   END: 25,
   WORKLOAD: 26,
   REST_SCRATCH: 27,
+  HASH_TOUCHED: 28,
 } as const;
 
 /** Global words (assembly/kernel/state.ts G_*). */

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
-import { AG, CFG, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
+import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
 
@@ -131,7 +131,7 @@ async function loadJsFactory(): Promise<NonNullable<typeof jsFactory>> {
 const MAX_PAGES = 65536; // 4 GiB: wasm32's limit
 
 /** Writes a machine's config words into a model instance. */
-function writeConfig(m: ModelExports, c: MachineConfig): void {
+function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): void {
   const set = (k: number, v: number) => m.config_set(k, v | 0);
   set(CFG.NCPU, c.cpus);
   set(CFG.NFRAMES, c.frames);
@@ -177,6 +177,8 @@ export class Engine {
   private u16v!: Uint16Array;
   private u8v!: Uint8Array;
   private regionTable = 0;
+  /** The config block's first word (a constant address). */
+  private readonly configBase: number;
   config: MachineConfig = { ...DEFAULT_CONFIG };
 
   private constructor(backend: Backend, memory: WebAssembly.Memory, m: ModelExports) {
@@ -185,6 +187,7 @@ export class Engine {
     this.m = m;
     m.init();
     this.regionTable = m.regions_addr();
+    this.configBase = m.config_addr() >> 2;
   }
 
   /** A Wasm engine (synchronous; pass a module compiled elsewhere, e.g. in a worker). */
@@ -266,6 +269,36 @@ export class Engine {
         "the machine does not fit in the model's memory (2 GiB at most: the model addresses it with an i32, and the host must be able to grow it)",
       );
     this.refresh();
+  }
+
+  /** The config block configure(config) would leave on this engine, as it is now (for
+   *  configureFrom; valid while the words configure() does not write stay unchanged, as they
+   *  do on a hunt's engine). */
+  configImage(config: MachineConfig): Int32Array {
+    const image = this.I32.slice(this.configBase, this.configBase + CFG_COUNT);
+    writeConfig({ config_set: (k, v) => void (image[k] = v) }, config);
+    return image;
+  }
+
+  /**
+   * configure(config) from its config block (configImage(config), computed before): the block
+   * copied in, then the layout. A hunt's swarm lays out a new shape nearly every execution
+   * (src/explore/loop.ts). `config` becomes e.config as it is, not copied: the caller keeps
+   * it unchanged (a new layout is a new config object, src/invariants/layout.ts). Returns
+   * whether memory grew (views taken before are stale).
+   */
+  configureFrom(config: MachineConfig, image: Int32Array): boolean {
+    this.config = config;
+    // The views as they are (memory.buffer is a slow getter): a grown memory detaches them,
+    // and nothing but a layout grows it.
+    let I = this.i32v;
+    if (I === undefined || I.length === 0) I = this.I32;
+    I.set(image, this.configBase);
+    const bytes = this.m.layout();
+    if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory");
+    if (this.i32v.length !== 0) return false;
+    this.refresh();
+    return true;
   }
 
   /** Changes config words that may vary between executions without a new layout. */
