@@ -103,6 +103,8 @@ export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDep
     sched,
     pctDepth,
     pctK,
+    // `--sched random`: the random walk (assembly/kernel/sched.ts walk_setup), not uniform.
+    randomWalk: true,
     opCap: HUNT_OPCAP,
     // Room for the rerun that tells a long execution from a livelock (livelock.ts); an
     // execution of the search still stops at HUNT_LOGCAP steps, what a repro can hold.
