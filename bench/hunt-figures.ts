@@ -29,13 +29,13 @@ const str = (name: string): string | undefined => {
 const sections = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 
-const base = (model: string): HuntOptions => ({
+const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
   // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
   // --cpus, --frames, --pages, --slots, --threads 0|1 try another shape (first only).
   machine: {
-    ...huntMachineFor(model),
+    ...huntMachineFor(model, sched),
     ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
     ...(str("frames") !== undefined && { frames: opt("frames", 6) }),
     ...(str("pages") !== undefined && { pagesPerMm: opt("pages", 4) }),
@@ -65,7 +65,7 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
     for (let seed = 1; seed <= seeds; seed++) {
       const cpu0 = process.cpuUsage();
       const r = await hunt({
-        ...base(model),
+        ...base(model, sched),
         sched,
         opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
         seed,
@@ -103,7 +103,7 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
 async function hits(model: string, sched: "pct" | "random", executions: number): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await hunt({
-    ...base(model),
+    ...base(model, sched),
     sched,
     opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
     seed: opt("seed", 1),

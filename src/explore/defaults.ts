@@ -53,6 +53,8 @@ export interface HuntModelDefaults {
   readonly threads?: boolean;
   /** Ops per CPU, by scheduler. */
   readonly ops?: Partial<Readonly<Record<SchedKind, number>>>;
+  /** Virtual pages per mm the ops touch, by scheduler. */
+  readonly pages?: Partial<Readonly<Record<SchedKind, number>>>;
 }
 
 /**
@@ -63,16 +65,27 @@ export interface HuntModelDefaults {
  * 2-slot readahead windows clear of the header: 2-3, 4-5, 6-7, 8); 4 ops keep PCT's k small.
  * Measured (hunting CPU ms to the first 14 Sep duplicate, PCT depth 4, median / p95): threads,
  * 5 slots, 5 ops 554 / 3582 (8 seeds); processes, 9 slots, 5 ops 255 / 318 (8 seeds);
- * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random finds the route on none of
- * these machines (docs/design.md, "Why random misses 2.4.0's 14 Sep race").
+ * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random found the route on none of
+ * these machines (docs/design.md, "Why uniform random missed 2.4.0's 14 Sep race"); the random
+ * walk (assembly/kernel/sched.ts walk_setup) does, best with 8 ops over 3 pages per process
+ * (20 seeds, CPU ms median / p95, bench/hunt-figures.ts first): 4 pages, 8 ops 311 / 1233
+ * (one seed missed 10 s); 3 pages, 8 ops 201 / 703. Its duplicates per 100K executions
+ * (hits, 300K each): 4 pages 6 ops 3.3, 8 ops 5.3; 3 pages 6 ops 3.3, 8 ops 10, 10 ops 9.7;
+ * 2 pages or 5 or 7 frames 2-3.3. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
-  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4 } },
+  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 } },
 };
 
 /** The ops per CPU a hunt of `model` with `sched` runs unless told. */
 export function huntOpsPerCpu(model: string, sched: SchedKind): number {
   return HUNT_MODEL_DEFAULTS[model]?.ops?.[sched] ?? HUNT_OPS_PER_CPU[sched];
+}
+
+/** The pages per mm a hunt of `model` with `sched` touches unless told; undefined: the hunt
+ *  machine's (HUNT_MACHINE). */
+export function huntPages(model: string, sched: SchedKind): number | undefined {
+  return HUNT_MODEL_DEFAULTS[model]?.pages?.[sched];
 }
 
 /** Whether a hunt of `model`'s CPUs are threads of one mm unless told. */
