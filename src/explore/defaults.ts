@@ -14,8 +14,9 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
  * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
  * (`node shape-style runs, see bench/hunt-figures.ts first`):
  *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
- *   random:      5 ops 123 / 183, 6 ops 41 / 86, 8 ops 27 / 84 (mostly Hugh's vm_swap_full
- *                route; 8-op executions run at a third of the 6-op rate)
+ *   random walk: 5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
+ *                vm_swap_full route). Uniform random, before the walk: 5 ops 123 / 183,
+ *                6 ops 41 / 86, 8 ops 27 / 84.
  */
 export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
 
@@ -66,7 +67,7 @@ export interface HuntModelDefaults {
  * Measured (hunting CPU ms to the first 14 Sep duplicate, PCT depth 4, median / p95): threads,
  * 5 slots, 5 ops 554 / 3582 (8 seeds); processes, 9 slots, 5 ops 255 / 318 (8 seeds);
  * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random found the route on none of
- * these machines (docs/design.md, "Why uniform random missed 2.4.0's 14 Sep race"); the random
+ * these machines (docs/design.md, "Why uniform random missed 2.4.0's 14 Sep race, and the random walk"); the random
  * walk (assembly/kernel/sched.ts walk_setup) does, best with 8 ops over 3 pages per process
  * (20 seeds, CPU ms median / p95, bench/hunt-figures.ts first): 4 pages, 8 ops 311 / 1233
  * (one seed missed 10 s); 3 pages, 8 ops 201 / 703. Its duplicates per 100K executions
