@@ -9,6 +9,8 @@
 //
 //   npm run build && node dist/bench/hunt-figures.js [first|rate|depths] [--seeds 20]
 //     [--sched pct|random] [--model linux-2.4.10-pre|linux-2.4.0]   (first: one of each only)
+//   node dist/bench/hunt-figures.js hits [--model M] [--sched S] [--executions N] [--seed N]
+//     [--ops N] [--cpus N] [--frames N] [--pages N] [--slots N] [--threads 0|1] [--write-ratio R]
 // Timings are printed, never asserted.
 import { hunt, HUNT_DEFAULTS, type HuntOptions } from "../src/explore/hunt.js";
 import { huntMachineFor } from "../src/explore/machine.js";
@@ -33,7 +35,7 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
   // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
-  // --cpus, --frames, --pages, --slots, --threads 0|1 try another shape (first only).
+  // --cpus, --frames, --pages, --slots, --threads 0|1, --write-ratio try another shape.
   machine: {
     ...huntMachineFor(model, sched),
     ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
@@ -43,6 +45,7 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
     ...(str("threads") !== undefined && { mms: opt("threads", 1) ? 1 : opt("cpus", 3) }),
   },
   shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
+  writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),
   shrinkMs: 0,
 });
 const quantile = (xs: number[], q: number) => {
