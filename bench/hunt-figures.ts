@@ -46,7 +46,9 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   },
   shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
   writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),
-  shrinkMs: 0,
+  // No shrinking at all (0 would still try candidates until the clock ticks, and a cut shrink
+  // can leave a repro whose route is named differently from run to run).
+  shrinkMs: -1,
 });
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
