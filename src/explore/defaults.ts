@@ -72,7 +72,8 @@ export interface HuntModelDefaults {
  * (20 seeds, CPU ms median / p95, bench/hunt-figures.ts first): 4 pages, 8 ops 311 / 1233
  * (one seed missed 10 s); 3 pages, 8 ops 201 / 703. Its duplicates per 100K executions
  * (hits, 300K each): 4 pages 6 ops 3.3, 8 ops 5.3; 3 pages 6 ops 3.3, 8 ops 10, 10 ops 9.7;
- * 2 pages or 5 or 7 frames 2-3.3. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
+ * 2 pages or 5 or 7 frames 2-3.3; with 3 pages and 8 ops, --write-ratio 0.3, 0.75 and 1 2,
+ * 8 and 7 against 0.5's 10. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
   "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 } },
