@@ -8,6 +8,9 @@
 //             depth 1..5, one hunt seed, a fixed number of executions, keep-going
 //
 //   npm run build && node dist/bench/hunt-figures.js [first|rate|depths] [--seeds 20]
+//     [--sched pct|random] [--model linux-2.4.10-pre|linux-2.4.0]   (first: one of each only)
+//   node dist/bench/hunt-figures.js hits [--model M] [--sched S] [--executions N] [--seed N]
+//     [--ops N] [--cpus N] [--frames N] [--pages N] [--slots N] [--threads 0|1] [--write-ratio R]
 // Timings are printed, never asserted.
 import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
 import type { HuntOptions } from "../src/explore/hunt-options.js";
@@ -22,16 +25,31 @@ const opt = (name: string, dflt: number): number => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const sections = args.filter((a) => !a.startsWith("--") && !/^\d+$/.test(a));
+const str = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const sections = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 
-const base = (model: string): HuntOptions => ({
+const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
   // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
-  machine: huntMachineFor(model),
-  shareMm: huntThreads(model),
-  shrinkMs: 0,
+  // --cpus, --frames, --pages, --slots, --threads 0|1, --write-ratio try another shape.
+  machine: {
+    ...huntMachineFor(model, sched),
+    ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
+    ...(str("frames") !== undefined && { frames: opt("frames", 6) }),
+    ...(str("pages") !== undefined && { pagesPerMm: opt("pages", 4) }),
+    ...(str("slots") !== undefined && { slotsPerArea: opt("slots", 9) }),
+    ...(str("threads") !== undefined && { mms: opt("threads", 1) ? 1 : opt("cpus", 3) }),
+  },
+  shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
+  writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),
+  // No shrinking at all (0 would still try candidates until the clock ticks, and a cut shrink
+  // can leave a repro whose route is named differently from run to run).
+  shrinkMs: -1,
 });
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -43,7 +61,19 @@ const quantile = (xs: number[], q: number) => {
  *  others are reported beside it). Hunting time in CPU ms of this process (the hunt runs in
  *  it), which a busy machine does not inflate the way it inflates wall time. */
 async function first(seeds: number, model = "linux-2.4.10-pre", route?: string): Promise<void> {
+  const only = str("sched");
   for (const sched of ["pct", "random"] as const) {
+    if (only !== undefined && only !== sched) continue;
+    // Warm up first (module compile, JIT, the engine's first layout), on a seed not measured:
+    // otherwise seed 1 pays for it, and a p95 of 20 seeds is their maximum.
+    await hunt({
+      ...base(model, sched),
+      sched,
+      opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
+      seed: 1000,
+      executions: 20_000,
+      keepGoing: true,
+    });
     const ms: number[] = [];
     const execs: number[] = [];
     const routes = new Map<string, number>();
@@ -51,11 +81,11 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
     for (let seed = 1; seed <= seeds; seed++) {
       const cpu0 = process.cpuUsage();
       const r = await hunt({
-        ...base(model),
+        ...base(model, sched),
         sched,
-        opsPerCpu: huntOpsPerCpu(model, sched),
+        opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
         seed,
-        budgetMs: 10_000,
+        budgetMs: opt("budget", 10_000),
         executions: 3_000_000,
       });
       const cpu = process.cpuUsage(cpu0);
@@ -77,10 +107,33 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
     const rs = [...routes].map(([k, v]) => `${k} ${v}`).join(", ");
     console.log(
       `first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}, ${seeds} seeds` +
-        `${missed ? `, ${missed} not found in 10 s / 3M executions` : ""}: CPU ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
+        `${missed ? `, ${missed} not found in ${opt("budget", 10_000) / 1000} s / 3M executions` : ""}: CPU ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
         ` max ${Math.max(...ms).toFixed(1)}; executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}; routes: ${rs || "none"}`,
     );
   }
+}
+
+/** Swap-cache duplicates per CPU-second and per execution on one model: one keep-going hunt
+ *  of a fixed number of executions (a steadier estimate than the first finding's time when
+ *  comparing schedulers; on linux-2.4.0 every duplicate seen so far took the 14 Sep route). */
+async function hits(model: string, sched: "pct" | "random", executions: number): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const r = await hunt({
+    ...base(model, sched),
+    sched,
+    opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
+    seed: opt("seed", 1),
+    budgetMs: Number.POSITIVE_INFINITY,
+    executions,
+    keepGoing: true,
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const s = ((cpu.user + cpu.system) / 1e6) * (r.huntingMs / Math.max(r.elapsedMs, 1e-9));
+  const n = r.hits["swapcache-unique@add_to_swap_cache"] ?? 0;
+  console.log(
+    `${model}, ${sched}: ${n} duplicates in ${r.executions} executions (${(n / r.executions).toExponential(2)} per execution), ` +
+      `${(r.executions / s).toFixed(0)} executions per CPU-second, ${(n / s).toFixed(1)} duplicates per CPU-second`,
+  );
 }
 
 async function rate(): Promise<void> {
@@ -119,8 +172,13 @@ async function depths(executions: number): Promise<void> {
 }
 
 if (want("first")) {
-  await first(opt("seeds", 20), "linux-2.4.10-pre");
-  await first(opt("seeds", 20), "linux-2.4.0", "14 Sep");
+  const model = str("model");
+  if (model === undefined || model === "linux-2.4.10-pre") await first(opt("seeds", 20), "linux-2.4.10-pre");
+  if (model === undefined || model === "linux-2.4.0") await first(opt("seeds", 20), "linux-2.4.0", "14 Sep");
+}
+if (sections.includes("hits")) {
+  const sched = str("sched") === "pct" ? "pct" : "random";
+  await hits(str("model") ?? "linux-2.4.0", sched, opt("executions", 200_000));
 }
 if (want("rate")) await rate();
 if (want("depths")) await depths(opt("executions", 300_000));

@@ -62,7 +62,7 @@ export interface HuntOptions {
   with?: readonly string[];
   /** Flags removed from the model. */
   without?: readonly string[];
-  /** Scheduler: PCT (default) or uniform random. */
+  /** Scheduler: PCT (default) or the random walk (assembly/kernel/sched.ts walk_setup). */
   sched?: "pct" | "random";
   /** PCT bug depth, 1..9 (default 4). */
   depth?: number;

@@ -53,6 +53,9 @@ export const CFG_GEN_QUOTA_EXTRA: i32 = 40;
 // swapoff is followed by the swapon of the same area, a fork by its child's exit, the child
 // in a spare mm (CFG_GEN_MMS + cpu). 0: the independent random op mix.
 export const CFG_GEN_STEADY: i32 = 41;
+// The random scheduler (sched.ts): 0 a uniform draw at every step (bulk `run`'s), 1 the
+// hunt's random walk, whose switch probabilities each execution draws (walk_setup).
+export const CFG_RANDOM_WALK: i32 = 42;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

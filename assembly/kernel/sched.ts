@@ -1,7 +1,8 @@
 // The scheduler's choices: which runnable agent runs the next section. Every choice is
 // written to the choice log (one byte per step), so any execution replays exactly.
 //   SCHED_RTC     run to completion: keep the last agent while it can run
-//   SCHED_RANDOM  uniform among runnable agents
+//   SCHED_RANDOM  uniform among runnable agents; with CFG_RANDOM_WALK (the hunt's) a random
+//                 walk whose switch probabilities each execution draws (walk_setup)
 //   SCHED_PCT     probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): distinct
 //                 priorities, the highest runnable agent runs. d-1 change points, each at a
 //                 random decision in [1, k] with its own value 1 .. d-1 (the paper's k_i with
@@ -12,7 +13,7 @@
 //                 CPUs in a random order, below the agents they wake (see pct_setup).
 //   SCHED_REPLAY  the choice log, as recorded
 import { ld8, st8, pop32, ctz32, imul } from "./platform";
-import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING } from "./config";
+import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING, CFG_RANDOM_WALK } from "./config";
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
@@ -24,6 +25,17 @@ export const SCHED_RANDOM: i32 = 1;
 export const SCHED_PCT: i32 = 2;
 export const SCHED_REPLAY: i32 = 3;
 export const MAX_PCT_DEPTH: i32 = 8;
+/** The random walk's levels (walk_setup): an agent's switch probability is 2^-j, j uniform in
+ *  [0, WALK_AGENT_LEVELS) per agent and execution (j < 8: 3 bits an agent); a burst's is 2^-j,
+ *  j uniform in [0, WALK_BURST_LEVELS) per turn. Measured on the hunt machines, each style
+ *  alone (bench/hunt-figures.ts hits and first, 6 ops): bursts of 6, 7, 8, 10 levels found
+ *  2.4.0's 14 Sep route 7, 16, 14, 10 times in 300K executions, agent levels 6 found it 4
+ *  times; on linux-2.4.10-pre agent levels 6 found the first duplicate in a fifth of uniform
+ *  random's executions (median of 20 seeds), bursts of 7 in three times as many. */
+export const WALK_AGENT_LEVELS: i32 = 6;
+export const WALK_BURST_LEVELS: i32 = 7;
+/** Of 4 executions of the walk, how many run bursts (the others agent levels). */
+export const WALK_BURST_QUARTERS: i32 = 3;
 /** A choice-log byte: the agent in the low 4 bits; the high 4 bits, when nonzero, a choice the
  *  step itself made among n alternatives (sched_pick: which queued request the disk completes). */
 export const CHOICE_AGENT: i32 = 15;
@@ -60,6 +72,12 @@ let coinBits: i32 = 0;
 let coinLeft: i32 = 0;
 let switches: i32 = 0;
 let decisions: i32 = 0;
+// SCHED_RANDOM with CFG_RANDOM_WALK (walk_setup): in an execution of agent levels, each
+// agent's j, 3 bits an agent (at most 10 agents: 8 CPUs, the disk, kswapd), 0 otherwise; in
+// one of bursts, bursts is set and burstJ is the running turn's j.
+let switchJ: i32 = 0;
+let bursts: bool = false;
+let burstJ: i32 = 0;
 // The agent that called sched_yield since the host last asked (sched_yield_take), -1 none:
 // the exhaustive search (src/explore/exhaustive.ts) steps one section at a time and counts a
 // switch away from an agent that has just yielded as no preemption (CHESS does the same: a
@@ -239,7 +257,32 @@ export function sched_reset(): void {
   decisions = 0;
   coinLeft = 0;
   yieldPrio = 0;
+  switchJ = 0;
+  bursts = false;
   if (sched == SCHED_PCT) pct_setup();
+  else if (sched == SCHED_RANDOM) walk_setup();
+}
+
+/** Draws the random walk's switch probabilities for a new execution (after rng_seed), as
+ *  swarm testing draws a configuration: uniform random reaches a route that needs one agent
+ *  to run a long stretch untouched while another is preempted at one particular step with a
+ *  chance that falls geometrically in the stretch (2.4.0's 14 Sep route: about 2^-14), and no
+ *  single switch probability serves both kinds of step. One execution in four (1 -
+ *  WALK_BURST_QUARTERS / 4) gives each agent its own level j: the agent that ran the last
+ *  step keeps the CPU unless j coin bits all come up 0, then a uniform draw among the
+ *  runnable agents (j = 0: uniform at every step). The others run in bursts: each turn draws
+ *  its own j, runs on with probability 1 - 2^-j at each step, and at the end hands the CPU to
+ *  one of the other runnable agents, uniformly. */
+function walk_setup(): void {
+  if (cfg(CFG_RANDOM_WALK) == 0) return;
+  if (rng_below(4) < WALK_BURST_QUARTERS) {
+    bursts = true;
+    burstJ = rng_below(WALK_BURST_LEVELS);
+    return;
+  }
+  let j = 0;
+  for (let a = nAgents - 1; a >= 0; a--) j = (j << 3) | rng_below(WALK_AGENT_LEVELS);
+  switchJ = j;
 }
 
 /** The running agent yields the CPU in a loop that waits for others (2.4.16 __alloc_pages:
@@ -360,19 +403,40 @@ export function sched_pick(n: i32): i32 {
   return k;
 }
 
-/** Uniform among the runnable agents. One runnable: no draw. Two: one bit of a 32-bit draw
- *  (a draw's mixing costs more than the rest of a step's choice). More: a draw each. */
+/** Among the runnable agents (the walk's draws: walk_setup). One runnable: no draw. Uniform:
+ *  two agents take one bit of a 32-bit draw (a draw's mixing costs more than the rest of a
+ *  step's choice); more take a draw each. */
 function random_choose(mask: i32): i32 {
   const rest = mask & (mask - 1);
   if (rest == 0) return ctz32(mask);
-  if ((rest & (rest - 1)) == 0) {
-    if (coinLeft == 0) { coinBits = rng_next(); coinLeft = 32; }
-    const bit = coinBits & 1;
-    coinBits >>>= 1;
-    coinLeft--;
-    return bit != 0 ? ctz32(rest) : ctz32(mask);
+  const last = lastAgent;
+  const lastRuns = last >= 0 && ((mask >> last) & 1) != 0;
+  if (bursts) return burst_choose(mask, last, lastRuns);
+  if (switchJ != 0 && lastRuns) {
+    const j = (switchJ >>> (last * 3)) & 7;
+    if (j != 0 && coin_bits(j) != 0) return last;
   }
+  if ((rest & (rest - 1)) == 0) return coin_bits(1) != 0 ? ctz32(rest) : ctz32(mask);
   return nth_bit(mask, rng_below(pop32(mask)));
+}
+
+/** A step of an execution of bursts: the running turn goes on with probability 1 - 2^-burstJ;
+ *  when it ends, or its agent cannot run on, a uniform draw among the other runnable agents
+ *  starts the next turn, with a j of its own. */
+function burst_choose(mask: i32, last: i32, lastRuns: bool): i32 {
+  if (lastRuns && burstJ != 0 && coin_bits(burstJ) != 0) return last;
+  const others = lastRuns ? mask & ~(1 << last) : mask;
+  burstJ = rng_below(WALK_BURST_LEVELS);
+  return nth_bit(others, rng_below(pop32(others)));
+}
+
+/** The next j (1..31) bits of the coin stream; a draw's leftover bits too few for j are dropped. */
+@inline function coin_bits(j: i32): i32 {
+  if (coinLeft < j) { coinBits = rng_next(); coinLeft = 32; }
+  const bits = coinBits & ((1 << j) - 1);
+  coinBits >>>= j;
+  coinLeft -= j;
+  return bits;
 }
 
 function record(a: i32): void {

@@ -43,7 +43,7 @@ export interface HuntCli {
   ops?: string;
   cpus: string;
   frames: string;
-  pages: string;
+  pages?: string;
   /** --slots (absent: the model's hunt machine's, src/explore/defaults.ts). */
   slots?: string;
   pageCluster: string;
@@ -131,7 +131,12 @@ export function huntOptions(
     ...clippedWatermarks(frames),
     // Without kswapd, pages follow frames unless given: the hunt machine's 4 pages fit in its
     // free frames above pages_min, and direct reclaim would seldom run (swarm.ts pagesFollowing).
-    pagesPerMm: o.kswapd === false && !given("pages") ? pagesFollowing(frames, false) : boundedOption("pages", o.pages, HUNT_LIMITS.pages),
+    pagesPerMm:
+      o.pages !== undefined
+        ? boundedOption("pages", o.pages, HUNT_LIMITS.pages)
+        : o.kswapd === false
+          ? pagesFollowing(frames, false)
+          : huntMachineFor(o.model, sched).pagesPerMm,
     slotsPerArea: o.slots === undefined ? huntMachineFor(o.model).slotsPerArea : boundedOption("slots", o.slots, HUNT_LIMITS.slots),
     pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
     kswapd: o.kswapd !== false,

@@ -68,7 +68,10 @@ export function registerExploreCommands(program: Command): void {
     )
     .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
-    .option("--pages <n>", "virtual pages the ops touch (1..4096), as many as --frames with --no-kswapd", String(d.pagesPerMm))
+    .option(
+      "--pages <n>",
+      `virtual pages the ops touch (1..4096); default ${d.pagesPerMm}, ${modelDefaults("pages")}, as many as --frames with --no-kswapd`,
+    )
     .option("--slots <n>", `swap slots, slot 0 is the header (2..65536); default ${d.slotsPerArea}, ${modelDefaults("slots")}`)
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
     .option("--kswapd", "run kswapd beside direct reclaim (default)")

@@ -16,8 +16,9 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
  * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
  * (`node shape-style runs, see bench/hunt-figures.ts first`):
  *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
- *   random:      5 ops 123 / 183, 6 ops 41 / 86, 8 ops 27 / 84 (mostly Hugh's vm_swap_full
- *                route; 8-op executions run at a third of the 6-op rate)
+ *   random walk: 5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
+ *                vm_swap_full route). Uniform random, before the walk: 5 ops 123 / 183,
+ *                6 ops 41 / 86, 8 ops 27 / 84.
  */
 export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
 
@@ -55,6 +56,8 @@ export interface HuntModelDefaults {
   readonly threads?: boolean;
   /** Ops per CPU, by scheduler. */
   readonly ops?: Partial<Readonly<Record<SchedKind, number>>>;
+  /** Virtual pages per mm the ops touch, by scheduler. */
+  readonly pages?: Partial<Readonly<Record<SchedKind, number>>>;
 }
 
 /**
@@ -65,16 +68,28 @@ export interface HuntModelDefaults {
  * 2-slot readahead windows clear of the header: 2-3, 4-5, 6-7, 8); 4 ops keep PCT's k small.
  * Measured (hunting CPU ms to the first 14 Sep duplicate, PCT depth 4, median / p95): threads,
  * 5 slots, 5 ops 554 / 3582 (8 seeds); processes, 9 slots, 5 ops 255 / 318 (8 seeds);
- * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random finds the route on none of
- * these machines (docs/design.md, "Why random misses 2.4.0's 14 Sep race").
+ * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random found the route on none of
+ * these machines (docs/design.md, "Why uniform random missed 2.4.0's 14 Sep race, and the random walk"); the random
+ * walk (assembly/kernel/sched.ts walk_setup) does, best with 8 ops over 3 pages per process
+ * (20 seeds, CPU ms median / p95, bench/hunt-figures.ts first): 4 pages, 8 ops 311 / 1233
+ * (one seed missed 10 s); 3 pages, 8 ops 201 / 703. Its duplicates per 100K executions
+ * (hits, 300K each): 4 pages 6 ops 3.3, 8 ops 5.3; 3 pages 6 ops 3.3, 8 ops 10, 10 ops 9.7;
+ * 2 pages or 5 or 7 frames 2-3.3; with 3 pages and 8 ops, --write-ratio 0.3, 0.75 and 1 2,
+ * 8 and 7 against 0.5's 10. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
-  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4 } },
+  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 } },
 };
 
 /** The ops per CPU a hunt of `model` with `sched` runs unless told. */
 export function huntOpsPerCpu(model: string, sched: SchedKind): number {
   return HUNT_MODEL_DEFAULTS[model]?.ops?.[sched] ?? HUNT_OPS_PER_CPU[sched];
+}
+
+/** The pages per mm a hunt of `model` with `sched` touches unless told; undefined: the hunt
+ *  machine's (HUNT_MACHINE). */
+export function huntPages(model: string, sched: SchedKind): number | undefined {
+  return HUNT_MODEL_DEFAULTS[model]?.pages?.[sched];
 }
 
 /** Whether a hunt of `model`'s CPUs are threads of one mm unless told. */

@@ -1,5 +1,5 @@
 // The race hunter: many short executions of a small machine, each a fresh seeded op list per
-// CPU run to the end under PCT or the uniform random scheduler, checked in the model on
+// CPU run to the end under PCT or the random walk (sched.ts walk_setup), checked in the model on
 // every step and at rest (RUN.CLEAN), and by the deep checker when the model's check at rest
 // does not call it clean. This is the driver of one thread: the executions themselves run in
 // the search loop of loop.ts (the hot path), which a campaign's workers run too

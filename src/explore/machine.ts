@@ -6,7 +6,8 @@
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
-import { HUNT_MODEL_DEFAULTS, huntThreads } from "./defaults.js";
+import { HUNT_MODEL_DEFAULTS, huntPages, huntThreads } from "./defaults.js";
+import type { SchedKind } from "./defaults.js";
 
 export const HUNT_MACHINE: ReproMachine = {
   // Three threads of one mm: the seed races need a reader, a swapper (kswapd or another CPU's
@@ -33,8 +34,6 @@ export const HUNT_MACHINE: ReproMachine = {
   areaPrioEqual: false,
 };
 
-/** The hunt machine of `model` (HUNT_MACHINE with the model's HUNT_MODEL_DEFAULTS): one mm
- *  for threads, one per CPU for processes. */
 /** The hunt machine's watermarks clipped to a machine of `frames` frames, so that a smaller
  *  machine can still allocate (pages_min below the frames, pages_high at most all but one). */
 export function clippedWatermarks(frames: number): Pick<ReproMachine, "freeMin" | "freeLow" | "freeHigh"> {
@@ -45,10 +44,13 @@ export function clippedWatermarks(frames: number): Pick<ReproMachine, "freeMin" 
   };
 }
 
-export function huntMachineFor(model: string): ReproMachine {
+/** The hunt machine of `model` under `sched` (HUNT_MACHINE with the model's
+ *  HUNT_MODEL_DEFAULTS): one mm for threads, one per CPU for processes. */
+export function huntMachineFor(model: string, sched: SchedKind = "pct"): ReproMachine {
   const threads = huntThreads(model);
   return {
     ...HUNT_MACHINE,
+    pagesPerMm: huntPages(model, sched) ?? HUNT_MACHINE.pagesPerMm,
     slotsPerArea: HUNT_MODEL_DEFAULTS[model]?.slots ?? HUNT_MACHINE.slotsPerArea,
     mms: threads ? HUNT_MACHINE.mms : HUNT_MACHINE.cpus,
   };
@@ -103,6 +105,8 @@ export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDep
     sched,
     pctDepth,
     pctK,
+    // `--sched random`: the random walk (assembly/kernel/sched.ts walk_setup), not uniform.
+    randomWalk: true,
     opCap: HUNT_OPCAP,
     // Room for the rerun that tells a long execution from a livelock (livelock.ts); an
     // execution of the search still stops at HUNT_LOGCAP steps, what a repro can hold.

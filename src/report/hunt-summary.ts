@@ -39,7 +39,7 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
       `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
-      `${o.sched === "pct" ? `pct depth ${o.depth}` : "uniform random"}, seed ${o.seed}` +
+      `${o.sched === "pct" ? `pct depth ${o.depth}` : "random walk"}, seed ${o.seed}` +
       (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
       (workers > 1 ? `; ${workers} worker threads` : "") +
       (shard ? `; shard ${shard.index}/${shard.count} (executions ${shard.first}..${shard.first + shard.executions - 1})` : ""),

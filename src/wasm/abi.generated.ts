@@ -83,6 +83,7 @@ export const CFG = {
   GEN_QUOTA_LO: 39,
   GEN_QUOTA_EXTRA: 40,
   GEN_STEADY: 41,
+  RANDOM_WALK: 42,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */

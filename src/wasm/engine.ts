@@ -67,6 +67,9 @@ export interface MachineConfig {
   sched: number;
   pctDepth: number;
   pctK: number;
+  /** SCHED.RANDOM: false a uniform draw at every step (bulk runs), true the hunt's random
+   *  walk, whose switch probabilities each execution draws (assembly/kernel/sched.ts walk_setup). */
+  randomWalk: boolean;
   opCap: number;
   logCap: number;
   traceCap: number;
@@ -92,6 +95,7 @@ export const DEFAULT_CONFIG: MachineConfig = {
   sched: SCHED.RANDOM,
   pctDepth: 3,
   pctK: 1000,
+  randomWalk: false,
   opCap: 4096,
   logCap: 1 << 16,
   traceCap: 0,
@@ -146,6 +150,7 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.SCHED, c.sched);
   set(CFG.PCT_DEPTH, c.pctDepth);
   set(CFG.PCT_K, c.pctK);
+  set(CFG.RANDOM_WALK, c.randomWalk ? 1 : 0);
   set(CFG.OPCAP, c.opCap);
   set(CFG.LOGCAP, c.logCap);
   set(CFG.TRACECAP, c.traceCap);

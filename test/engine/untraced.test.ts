@@ -2,7 +2,7 @@
 // build/faultsim-untraced.wasm cannot (its trace() calls fold away) and is what the hunt's
 // search, campaign workers and bulk runs load. A hunt searches on one and replays its findings
 // on the other, so the two must run the same executions: same run codes, same choice logs,
-// same end states, for every model, under PCT and uniform random, and in bulk runs.
+// same end states, for every model, under PCT and the random walk, and in bulk runs (uniform random).
 import { describe, it, expect } from "vitest";
 import { Engine, wasmModule } from "../../src/wasm/engine.js";
 import { RUN, SCHED } from "../../src/wasm/abi.js";

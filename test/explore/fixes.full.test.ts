@@ -32,7 +32,7 @@ describe("linux-2.4.16", () => {
   }, 300_000);
 });
 
-describe("linux-2.4.16 under uniform random", () => {
+describe("linux-2.4.16 under the random walk", () => {
   it("finds nothing in 1,000,000 hunt executions (stated budget: 1e6 executions, no time limit)", async () => {
     const r = await hunt({
       ...base,

@@ -1,6 +1,6 @@
 // The race hunter on linux-2.4.10-pre finds the seed's swap-cache duplicate (kswapd handing
 // out an entry that a CPU's readahead or a racing fault also brings into the cache), under its
-// default PCT scheduler and under uniform random; proves it by replay, shrinks it without
+// default PCT scheduler and under the random walk; proves it by replay, shrinks it without
 // losing the signature, draws it and writes a repro that replays.
 import { describe, it, expect, beforeAll, beforeEach, afterEach, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";

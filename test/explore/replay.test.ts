@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN, G, R } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
-import { Replayer, switchesOf, decisionsOf } from "../../src/explore/execute.js";
+import { Replayer, switchesOf, decisionsOf, picksOf } from "../../src/explore/execute.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { huntOps, executionSeed } from "../../src/explore/workload.js";
 import { pctBound, fmtPctBound } from "../../src/explore/pct.js";
@@ -80,12 +80,14 @@ describe("Replayer", () => {
     expect(some).toBeGreaterThan(0);
   });
 
-  it("replays a schedule from its switch decisions; without them it runs to completion", async () => {
+  it("replays a schedule from its switch decisions and picks; without them it runs to completion", async () => {
     const rep = await Replayer.create(machine, model.flags);
     for (let i = 0; i < 10; i++) {
       const x = recorded(i);
       const decisions = new Map(decisionsOf(x.schedule).map((d) => [d.key, d.agent]));
-      expect(Array.from(rep.runDecisions(x.ops, x.seed, decisions).schedule)).toEqual(x.schedule);
+      // The steps' own picks too (the disk's choice among queued requests, sched_pick), as
+      // the shrinker passes them: a decision names only which agent runs.
+      expect(Array.from(rep.runDecisions(x.ops, x.seed, decisions, picksOf(x.schedule)).schedule)).toEqual(x.schedule);
       const rtc = rep.runDecisions(x.ops, x.seed, new Map());
       expect(rtc.code).toBe(RUN.DONE);
       expect(rep.preemptions({ ...x, schedule: rtc.schedule })).toEqual([]);
