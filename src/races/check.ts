@@ -6,6 +6,7 @@
 import { hunt, type HuntOptions } from "../index.js";
 import type { Finding } from "../index.js";
 import { routeOfRepro } from "../explore/route.js";
+import { abaOfRepro } from "./aba-route.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
@@ -158,8 +159,10 @@ export async function huntRaceSeed(
   return result;
 }
 
-/** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts). */
+/** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts), a
+ *  data loss of the swapin ABA its route (aba-route.ts). */
 async function routeMatches(race: Race, f: Finding): Promise<boolean> {
+  if (race.abaRoute && (await abaOfRepro(f.repro)) === undefined) return false;
   if (!race.seedRoute) return true;
   const r = await routeOfRepro(f.repro);
   return r.route?.route === race.seedRoute;
