@@ -122,18 +122,21 @@ export interface SeedHunt {
   huntingMs: number;
 }
 
-/** One hunt of the race from one seed, up to budgetMs (and executions): found, ended on something else, or
- *  out of budget (neither signature nor miss). Findings are not shrunk. */
+/** One hunt of the race from one seed, up to budgetMs (and executions, and until `signal`
+ *  aborts): found, ended on something else, or out of budget (neither signature nor miss).
+ *  Findings are not shrunk. */
 export async function huntRaceSeed(
   race: Race,
   sched: "pct" | "random",
   seed: number,
   budgetMs: number,
   executions?: number,
+  signal?: AbortSignal,
 ): Promise<SeedHunt> {
   const { keepGoing, ...shape } = race.hunt;
   const t0 = performance.now();
   const stop = new AbortController();
+  signal?.addEventListener("abort", () => stop.abort(), { once: true });
   let hit: Finding | undefined;
   const o: HuntOptions = { ...shape, sched, seed, budgetMs, shrinkMs: SHRINK_MS, signal: stop.signal };
   if (executions !== undefined) o.executions = executions;
