@@ -84,9 +84,10 @@ export function huntThreads(model: string): boolean {
  * The hunt machine without kswapd (`hunt --no-kswapd`), where each option not given takes
  * these: only the CPUs' direct reclaim (alloc_page → try_to_free_pages → swap_out) swaps, so
  * the seed race's swapper is a faulting CPU in try_to_swap_out while another CPU's
- * swapin_readahead counts its new entry. With the CPUs threads of one mm that other CPU's
- * read-ahead allocation, at pages_min too, goes into direct reclaim of its own and waits for
- * the swapper's page_table_lock of the one mm; processes let it reclaim from its own.
+ * swapin_readahead counts its new entry. Processes, not threads of one mm: likely because the
+ * reader's read-ahead allocation, at pages_min too, goes into direct reclaim of its own, and
+ * with one mm its swap_out waits for the swapper's page_table_lock of that mm (not traced
+ * here; the figures below are what was measured).
  * Measured on linux-2.4.10-pre (PCT depth 4; CPU seconds to the first 14 Sep duplicate per
  * hunt seed, 3 s each): threads, 3 CPUs, pages following frames (6): none of 4 seeds (nor
  * with 4, 8 or 10 pages; the random scheduler and 10 pages find only Hugh's vm_swap_full
