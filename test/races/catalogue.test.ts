@@ -54,7 +54,7 @@ describe("the race catalogue", () => {
   it("--check of two races: both found, the fixed model clean, exit 0", async () => {
     const rows = await checkRaces({ only: ["oom-misreport", "pte-same"], fixedExecutions: 5_000, otherBudgetMs: 0, budgetMs: 20_000 });
     expect(rows.map((r) => [r.race, r.found, r.signature, r.fixedFindings])).toEqual([
-      ["pte-same", true, "cache-page:count", []],
+      ["pte-same", true, "free-slot@can_share_swap_page", []],
       ["oom-misreport", true, "oom-misreport@do_swap_page", []],
     ]);
     for (const r of rows) {
