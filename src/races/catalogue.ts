@@ -50,6 +50,11 @@ export interface Race {
   seedRoute?: SeedRoute;
   /** A data loss must have taken the swapin ABA route (aba-route.ts) to count. */
   abaRoute?: boolean;
+  /** Why the hunt's machine is smaller than its CPUs need to never livelock (fewer than
+   *  cpus + 3 frames: every CPU in direct reclaim with a page in flight and nothing left to
+   *  free, src/explore/livelock.ts), so that a livelock of the fixed model under this shape
+   *  is the machine's and not a race's: the fixed check then ignores `livelock` alone. */
+  smallMachine?: string;
   /** The directed test: file, and the describe block that drives it. */
   test: string;
 }
@@ -133,6 +138,8 @@ export const RACES: readonly Race[] = [
     },
     signatures: ["data-lost@access"],
     abaRoute: true,
+    smallMachine:
+      "5 CPUs on 3 usable frames (the race needs allocations short of memory): linux-2.4.16-fixed livelocks there too, every CPU in direct reclaim",
     test: "test/races/swapin-aba.full.test.ts (seeds 1-4: each finding's route checked, replayed with the fix)",
   },
   {

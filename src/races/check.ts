@@ -187,5 +187,11 @@ async function checkFixed(race: Race, executions: number, seed: number) {
     shrinkMs: SHRINK_MS,
     keepGoing: true,
   });
-  return { fixedExecutions: r.executions, fixedMs: performance.now() - t0, fixedFindings: r.findings.map((f) => f.signature) };
+  // A machine too small for its CPUs livelocks whatever the fixes (race.smallMachine says why).
+  const counts = (sig: string) => !(race.smallMachine && sig === "livelock");
+  return {
+    fixedExecutions: r.executions,
+    fixedMs: performance.now() - t0,
+    fixedFindings: r.findings.map((f) => f.signature).filter(counts),
+  };
 }
