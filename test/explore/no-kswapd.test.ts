@@ -1,7 +1,9 @@
 // Direct reclaim races as kswapd does (issue 13): without kswapd, the seed race's swapper is a
 // faulting CPU's try_to_free_pages → swap_out → try_to_swap_out, and `hunt --no-kswapd` (its
 // direct-reclaim machine, src/explore/defaults.ts HUNT_NO_KSWAPD) finds the 14 Sep duplicate
-// on both old models, the route read from the replayed trace.
+// on both old models, the route read from the replayed trace. (linux-2.4.0's own allocations
+// leave reclaim to kswapd, flag alloc-wait-kswapd; on a machine without kswapd the model
+// reclaims in the allocating task instead: docs/faithfulness.md, the alloc_page row.)
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import { routeOfRepro } from "../../src/explore/route.js";
