@@ -15,7 +15,7 @@ import { hunt } from "../explore/hunt.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
 import type { HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
-import { huntOpsPerCpu, huntThreads } from "../explore/defaults.js";
+import { HUNT_NO_KSWAPD, huntOpsPerCpu, huntOpsWithoutKswapd, huntThreads, pagesWithoutKswapd } from "../explore/defaults.js";
 import type { FindingFormat } from "../report/finding.js";
 import { FIXED_BY_STREAM } from "./hunt-option-kinds.js";
 import { huntJson, huntText, type EarlierFinding, type HuntReport } from "../report/hunt-summary.js";
@@ -111,16 +111,20 @@ export function huntOptions(
   o: HuntCli,
   env: NodeJS.ProcessEnv = process.env,
   given: (key: keyof HuntCli) => boolean = () => false,
+  directDefaults = true,
 ): { opts: HuntOptions; out: string; workers: number; shard?: ShardPlan } {
   const model = resolveModel(o.model, o.with, o.without);
   // --sched exhaustive comes here for its machine and model only (exhaustiveHunt).
   const sched: SchedKind = o.sched === "random" ? "random" : "pct";
-  const cpus = boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
+  // Without kswapd, the options not given take the direct-reclaim machine (HUNT_NO_KSWAPD):
+  // processes, 4 CPUs, fewer pages per mm, 6 ops with PCT.
+  const direct = directDefaults && o.kswapd === false;
+  const cpus = direct && !given("cpus") ? HUNT_NO_KSWAPD.cpus : boundedOption("cpus", o.cpus, HUNT_LIMITS.cpus);
   const frames = boundedOption("frames", o.frames, HUNT_LIMITS.frames);
   const mix = o.mix === undefined ? undefined : parseMix(o.mix);
   // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
   // swap to meanwhile.
-  const threads = o.threads ?? huntThreads(o.model);
+  const threads = o.threads ?? (direct ? HUNT_NO_KSWAPD.threads : huntThreads(o.model));
   const mmsDefault = threads ? (mixForks(mix) ? 2 : 1) : cpus;
   const mms = o.mms === undefined ? mmsDefault : boundedOption("mms", o.mms, HUNT_LIMITS.mms);
   const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : boundedOption("areas", o.areas, HUNT_LIMITS.areas);
@@ -130,12 +134,15 @@ export function huntOptions(
     frames,
     ...clippedWatermarks(frames),
     // Without kswapd, pages follow frames unless given: the hunt machine's 4 pages fit in its
-    // free frames above pages_min, and direct reclaim would seldom run (swarm.ts pagesFollowing).
+    // free frames above pages_min, and direct reclaim would seldom run (swarm.ts
+    // pagesFollowing); several mms share them (defaults.ts pagesWithoutKswapd).
     pagesPerMm:
       o.pages !== undefined
         ? boundedOption("pages", o.pages, HUNT_LIMITS.pages)
         : o.kswapd === false
-          ? pagesFollowing(frames, false)
+          ? direct
+            ? pagesWithoutKswapd(frames, mms)
+            : pagesFollowing(frames, false)
           : huntMachineFor(o.model, sched).pagesPerMm,
     slotsPerArea: o.slots === undefined ? huntMachineFor(o.model).slotsPerArea : boundedOption("slots", o.slots, HUNT_LIMITS.slots),
     pageCluster: boundedOption("page-cluster", o.pageCluster, HUNT_LIMITS.pageCluster),
@@ -154,7 +161,12 @@ export function huntOptions(
     seed: seedOption(o.seed),
     budgetMs: intOption("budget-ms", o.budgetMs, 1, MS_MAX),
     executions: o.executions === undefined ? HUNT_DEFAULTS.executions : intOption("executions", o.executions, 1, Number.MAX_SAFE_INTEGER),
-    opsPerCpu: o.ops === undefined ? huntOpsPerCpu(o.model, sched) : intOption("ops", o.ops, 1, HUNT_OPCAP),
+    opsPerCpu:
+      o.ops !== undefined
+        ? intOption("ops", o.ops, 1, HUNT_OPCAP)
+        : direct
+          ? huntOpsWithoutKswapd(o.model, sched)
+          : huntOpsPerCpu(o.model, sched),
     shareMm: threads,
     writeRatio,
     ...(mix ? { mix } : {}),
@@ -334,7 +346,7 @@ async function exhaustiveHunt(o: HuntCli): Promise<void> {
     throw new UsageError("--sched exhaustive runs in one thread: --resume, --shard, --jsonl and --workers do not apply");
   }
   // Its machine and model as the hunt's; its op list is one execution's (2 ops per CPU unless --ops).
-  const { opts, out } = huntOptions({ ...o, sched: "pct", ops: o.ops ?? String(EXHAUSTIVE_OPS_PER_CPU) });
+  const { opts, out } = huntOptions({ ...o, sched: "pct", ops: o.ops ?? String(EXHAUSTIVE_OPS_PER_CPU) }, process.env, undefined, false);
   checkOutDir(out);
   const stop = new AbortController();
   const onSignal = () => stop.abort();

@@ -3,7 +3,14 @@
 // merge; replay.ts: a repro file, its schema and its replay): `faultsim --version`, `--help`
 // and `run` do not pay for them (cold start, issue 12).
 import { Option, type Command } from "commander";
-import { HUNT_DEFAULT_MODEL, HUNT_DEFAULTS, HUNT_MODEL_DEFAULTS, HUNT_OPS_PER_CPU, type HuntModelDefaults } from "../explore/defaults.js";
+import {
+  HUNT_DEFAULT_MODEL,
+  HUNT_DEFAULTS,
+  HUNT_MODEL_DEFAULTS,
+  HUNT_NO_KSWAPD,
+  HUNT_OPS_PER_CPU,
+  type HuntModelDefaults,
+} from "../explore/defaults.js";
 
 /** The models whose hunt changes one default (HUNT_MODEL_DEFAULTS), in words for --help. */
 function modelDefaults(key: keyof HuntModelDefaults): string {
@@ -66,17 +73,20 @@ export function registerExploreCommands(program: Command): void {
       "--ops <n>",
       `ops per CPU in each execution (1..${HUNT_OPCAP}; default ${HUNT_OPS_PER_CPU.pct} with pct, ${HUNT_OPS_PER_CPU.random} with random, 2 with exhaustive, ${modelDefaults("ops")})`,
     )
-    .option("--cpus <n>", "simulated CPUs (1..8)", String(d.cpus))
+    .option("--cpus <n>", `simulated CPUs (1..8); ${HUNT_NO_KSWAPD.cpus} with --no-kswapd`, String(d.cpus))
     .option("--frames <n>", "page frames, frame 0 is the zero page (4..4096)", String(d.frames))
     .option(
       "--pages <n>",
-      `virtual pages the ops touch (1..4096); default ${d.pagesPerMm}, ${modelDefaults("pages")}, as many as --frames with --no-kswapd`,
+      `virtual pages the ops touch per mm (1..4096); default ${d.pagesPerMm}, ${modelDefaults("pages")}; with --no-kswapd as many as --frames for one mm, half as many for each of several`,
     )
     .option("--slots <n>", `swap slots, slot 0 is the header (2..65536); default ${d.slotsPerArea}, ${modelDefaults("slots")}`)
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
-    .option("--no-kswapd", "no kswapd: only the CPUs' direct reclaim")
-    .option("--threads", `CPUs are threads of one mm (the default, except ${modelDefaults("threads")})`)
+    .option(
+      "--no-kswapd",
+      "no kswapd: only the CPUs' direct reclaim (the options not given then default to processes, 4 CPUs and 6 ops with pct)",
+    )
+    .option("--threads", `CPUs are threads of one mm (the default, except ${modelDefaults("threads")} and with --no-kswapd)`)
     .option("--no-threads", "each CPU its own process")
     .option("--write-ratio <p>", "fraction of ops that write (without --mix)", String(HUNT_DEFAULTS.writeRatio))
     .option(

@@ -96,3 +96,31 @@ export function huntPages(model: string, sched: SchedKind): number | undefined {
 export function huntThreads(model: string): boolean {
   return HUNT_MODEL_DEFAULTS[model]?.threads ?? true;
 }
+
+/**
+ * The hunt machine without kswapd (`hunt --no-kswapd`), where each option not given takes
+ * these: only the CPUs' direct reclaim (alloc_page → try_to_free_pages → swap_out) swaps, so
+ * the seed race's swapper is a faulting CPU in try_to_swap_out while another CPU's
+ * swapin_readahead counts its new entry. Processes, not threads of one mm: likely because the
+ * reader's read-ahead allocation, at pages_min too, goes into direct reclaim of its own, and
+ * with one mm its swap_out waits for the swapper's page_table_lock of that mm (not traced
+ * here; the figures below are what was measured).
+ * Measured on linux-2.4.10-pre (PCT depth 4; CPU seconds to the first 14 Sep duplicate per
+ * hunt seed, 3 s each): threads, 3 CPUs, pages following frames (6): none of 4 seeds (nor
+ * with 4, 8 or 10 pages; the random scheduler and 10 pages find only Hugh's vm_swap_full
+ * route); threads, 4 CPUs, 3 pages, 6 ops: none of 3; processes, 3 CPUs, 3 pages each: 1 of
+ * 3; processes, 4 CPUs, 3 pages each: 4 of 4 (1.0 finds per CPU-s), 6 ops 8 of 8 (seeds
+ * 5-12, 1.5/s, median 0.3 s); linux-2.4.0 at 4 ops: 4 of 4 (1.4/s).
+ */
+export const HUNT_NO_KSWAPD = { cpus: 4, threads: false, ops: { pct: 6 } as Partial<Record<SchedKind, number>> };
+
+/** Pages per mm without kswapd unless given: as many as the frames for one mm, half of them
+ *  (rounded up) for each of several, so the mms' pages together overfill memory and direct
+ *  reclaim swaps. */
+export const pagesWithoutKswapd = (frames: number, mms: number): number => (mms <= 1 ? frames : Math.ceil(frames / 2));
+
+/** The ops per CPU a hunt of `model` with `sched` runs without kswapd unless told: the
+ *  model's own count (linux-2.4.0's 4, measured there), else HUNT_NO_KSWAPD's. */
+export function huntOpsWithoutKswapd(model: string, sched: SchedKind): number {
+  return HUNT_MODEL_DEFAULTS[model]?.ops?.[sched] ?? HUNT_NO_KSWAPD.ops[sched] ?? HUNT_OPS_PER_CPU[sched];
+}

@@ -10,7 +10,22 @@ import type { RaceCheckRow } from "./check.js";
 /** The hunt that finds a race: options of the public hunt() (model, flags, sched, machine). */
 export type RaceHunt = Pick<
   HuntOptions,
-  "model" | "with" | "without" | "sched" | "depth" | "mix" | "ops" | "cpus" | "frames" | "pages" | "slots" | "pageCluster" | "mms" | "areas"
+  | "model"
+  | "with"
+  | "without"
+  | "sched"
+  | "depth"
+  | "mix"
+  | "ops"
+  | "cpus"
+  | "frames"
+  | "pages"
+  | "slots"
+  | "pageCluster"
+  | "mms"
+  | "areas"
+  | "kswapd"
+  | "threads"
 > & {
   model: string;
   /** Collect signatures past the first (a race whose hunt meets another race first). */
@@ -33,6 +48,13 @@ export interface Race {
   signatures: readonly string[];
   /** A swap-cache duplicate must have taken this route (src/explore/route.ts) to count. */
   seedRoute?: SeedRoute;
+  /** A data loss must have taken the swapin ABA route (aba-route.ts) to count. */
+  abaRoute?: boolean;
+  /** Why the hunt's machine is smaller than its CPUs need to never livelock (fewer than
+   *  cpus + 3 frames: every CPU in direct reclaim with a page in flight and nothing left to
+   *  free, src/explore/livelock.ts), so that a livelock of the fixed model under this shape
+   *  is the machine's and not a race's: the fixed check then ignores `livelock` alone. */
+  smallMachine?: string;
   /** The directed test: file, and the describe block that drives it. */
   test: string;
 }
@@ -83,14 +105,42 @@ export const RACES: readonly Race[] = [
     fix: "swapin-recheck-key",
     route:
       "a fault's lookup holds page P of E; the exclusive delete frees E; a COW and a swap-out hand E back to the same pte; the fault passes pte_same and maps stale P",
-    // 4 CPUs on 4 slots (3 usable): vm_swap_full (half in use) holds with 2 slots taken, and
-    // the freed E is the lowest free slot when the swap-out wants one. Shape search (issue 13):
-    // 10 of seeds 1-20 within 20 s (CPU median 4.2 s among them), against none of 20 in 10 s
-    // at the default shape; 5 CPUs, 3 slots, page_cluster 0, fewer pages or frames, the
-    // random scheduler and write-protect or fork in the mix did worse.
-    hunt: { model: "linux-2.4.10-pre", without: ["swap-full-80"], cpus: 4, slots: 4, keepGoing: true },
+    // The route is long: a page swapped out, two faults on its pte (the deleter's a read, so
+    // the pte stays read-only), a write's COW, and the COW's page swapped out to the freed E
+    // while the holder waits; the holder is stopped twice. What makes it common (issue 13;
+    // finds per CPU-second over hunt seeds 1-8, 3 CPU-s each):
+    // - no kswapd: direct reclaim (try_to_free_pages from alloc_page on the faulting CPUs)
+    //   swaps the COW's page out, often on the CPU that wrote it. This shape with kswapd:
+    //   0.56/s, without: 3.6/s;
+    // - 3 pages on 4 frames (3 usable): faults meet on one page, and allocations run short
+    //   (4 pages on 5 frames: 0.15/s);
+    // - 5 CPUs: more faults meet on one pte (4 CPUs at depth 4: 3 CPUs 0.4/s, 4 1.2/s, 6 3.2/s);
+    // - PCT depth 5 (4 CPUs: depth 3 0.75/s, 4 1.2/s, 5 2.0/s; 5 CPUs: depth 4 2.2/s, 5 3.6/s)
+    //   and 8 ops per CPU (6 ops: 2.2/s);
+    // - 4 slots (3 usable): vm_swap_full (half in use) holds with 2 slots taken, and the freed
+    //   E is the lowest free slot when the COW's page is swapped out (5 slots: 0.95/s).
+    // The former shape (kswapd, 4 CPUs, 4 pages on 6 frames, depth 4, 5 ops): 10 of seeds
+    // 1-20 within 20 s; this one: bench/race-figures.ts, the README's table.
+    hunt: {
+      model: "linux-2.4.10-pre",
+      without: ["swap-full-80"],
+      depth: 5,
+      ops: 8,
+      cpus: 5,
+      frames: 4,
+      pages: 3,
+      slots: 4,
+      kswapd: false,
+      // Threads of one mm (without kswapd a hunt's CPUs are processes unless told): the two
+      // faults meet on one pte.
+      threads: true,
+      keepGoing: true,
+    },
     signatures: ["data-lost@access"],
-    test: "test/races/swapin-aba.full.test.ts (the hunt's execution replayed, then with the fix)",
+    abaRoute: true,
+    smallMachine:
+      "5 CPUs on 3 usable frames (the race needs allocations short of memory): linux-2.4.16-fixed livelocks there too, every CPU in direct reclaim",
+    test: "test/races/swapin-aba.full.test.ts (seeds 1-4: each finding's route checked, replayed with the fix)",
   },
   {
     name: "pte-same",
@@ -98,7 +148,10 @@ export const RACES: readonly Race[] = [
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
-    hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random" },
+    // 3 of seeds 1-20 meet a livelock first (the race's own doing: the slot freed twice
+    // under a page still in the swap cache, so try_to_swap_out's add loops on -EEXIST): the
+    // hunt keeps going to the slot's invariant.
+    hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random", keepGoing: true },
     signatures: ["free-slot*", "data-lost*", "cache-page:count", "swap-count:short"],
     test: "test/mm/memory.test.ts > do_swap_page: two threads fault on one swap pte",
   },
@@ -169,6 +222,8 @@ export function huntCommand(h: RaceHunt, seed?: number): string {
     ["areas", "--areas"],
   ];
   for (const [k, opt] of sizes) if (h[k] !== undefined) parts.push(`${opt} ${h[k]}`);
+  if (h.kswapd === false) parts.push("--no-kswapd");
+  if (h.threads !== undefined) parts.push(h.threads ? "--threads" : "--no-threads");
   if (h.keepGoing) parts.push("--keep-going");
   if (seed !== undefined) parts.push(`--seed ${seed}`);
   return parts.join(" ");

@@ -34,7 +34,8 @@ describe("swarm shapes", () => {
       seen.kswapd.add(m.kswapd);
       seen.mixes.add(mix ?? "");
       expect(m.frames).toBeGreaterThanOrEqual(m.cpus + 3);
-      expect(m.pagesPerMm).toBe(m.kswapd ? m.frames - 2 : m.frames);
+      // Without kswapd: as many as the frames for one mm, half as many for each of several.
+      expect(m.pagesPerMm).toBe(m.kswapd ? m.frames - 2 : m.mms > 1 ? Math.ceil(m.frames / 2) : m.frames);
       expect(swapReachable(m)).toBe(true);
     }
     expect([...seen.cpus].sort()).toEqual([2, 3, 4]);
@@ -127,8 +128,13 @@ describe("a machine without memory pressure", () => {
   });
 
   it("--no-kswapd: pages follow frames unless given", async () => {
+    // The direct-reclaim machine: 4 processes, each with half the frames' pages (rounded up).
     expect(await faultsim("hunt", "--no-kswapd", "--frames", "7", "--executions", "10", "--json")).toBe(0);
-    expect(JSON.parse(io.out).machine.pagesPerMm).toBe(7);
+    expect(JSON.parse(io.out).machine).toMatchObject({ cpus: 4, mms: 4, pagesPerMm: 4 });
+    io.out = "";
+    // Threads of one mm: as many pages as frames.
+    expect(await faultsim("hunt", "--no-kswapd", "--threads", "--frames", "7", "--executions", "10", "--json")).toBe(0);
+    expect(JSON.parse(io.out).machine).toMatchObject({ cpus: 4, mms: 1, pagesPerMm: 7 });
     io.out = "";
     expect(await faultsim("hunt", "--no-kswapd", "--pages", "4", "--executions", "10", "--json")).toBe(0);
     expect(JSON.parse(io.out).machine.pagesPerMm).toBe(4);

@@ -1,0 +1,64 @@
+// Whether a data loss took the swapin ABA route (catalogue race swapin-aba), read from the
+// traced replay of the failing execution. mm/memory.c do_swap_page of 2.4.10-pre9 (and 2.4.8
+// on): a fault (A) gets page P of entry E from the swap cache (lookup_swap_cache, or
+// read_swap_cache_async finding it) and goes on to lock_page and the pte_same recheck;
+// meanwhile another fault (B) on the same pte finds P exclusive and, swap being full, deletes
+// P from the swap cache and frees E (delete_from_swap_cache_nolock, then swap_free). E is then
+// handed out again (get_swap_page) and the pte comes back to E (a COW's new page swapped out
+// there), so A's pte_same passes and A maps the stale P. A data loss by any other route (a
+// double swap_free, a duplicate cache page) does not count for this race.
+import { type Repro, decodeSchedule } from "../report/repro.js";
+import { EV, type TraceRecord } from "../report/trace.js";
+import { Replayer } from "../explore/execute.js";
+
+/** The steps of one swapin ABA in a trace. */
+export interface AbaRoute {
+  /** The fault that held P and mapped it at the end (A), and the step it got P. */
+  holder: { agent: number; step: number };
+  /** The fault whose swap-full delete freed E (B), and the step. */
+  deleter: { agent: number; step: number };
+  /** get_swap_page handing E out again, after the delete. */
+  handedOut: { agent: number; step: number };
+  /** A mapping P, after E came back. */
+  mapped: { step: number; vpage: number };
+  page: number;
+  entry: number;
+}
+
+/** The first swapin ABA of the trace (records in step order), or undefined. */
+export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefined {
+  for (let d = 0; d < records.length; d++) {
+    const del = records[d];
+    if (del.event !== EV.SWAP_FULL_DELETE) continue;
+    const page = del.a;
+    const entry = del.b;
+    const handed = records.find((r, i) => i > d && r.event === EV.GET_SWAP_PAGE && r.a === entry);
+    if (handed === undefined) continue;
+    // A got P for E before the delete, on another CPU (any of the CPUs that did), and maps
+    // P after E was handed out again.
+    for (let g = d - 1; g >= 0; g--) {
+      const got = records[g];
+      const gets = got.event === EV.SWAP_HIT || got.event === EV.SWAP_READ;
+      if (!gets || got.agent === del.agent || got.a !== entry || got.b !== page) continue;
+      const map = records.find((r) => r.step > handed.step && r.agent === got.agent && r.event === EV.SWAP_MAP && r.a === page);
+      if (map === undefined) continue;
+      return {
+        holder: { agent: got.agent, step: got.step },
+        deleter: { agent: del.agent, step: del.step },
+        handedOut: { agent: handed.agent, step: handed.step },
+        mapped: { step: map.step, vpage: map.b },
+        page,
+        entry,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Replays a repro with tracing and classifies it (undefined when it takes no ABA route). */
+export async function abaOfRepro(r: Repro): Promise<AbaRoute | undefined> {
+  const rep = await Replayer.create(r.machine, r.flags);
+  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
+  if (out.verdict?.signature !== r.signature) return undefined;
+  return classifyAba(out.records ?? []);
+}
