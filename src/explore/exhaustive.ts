@@ -73,25 +73,28 @@ export interface ExhaustiveOptions {
   engine?: Engine;
 }
 
-/** A set of 64-bit state hashes (h1, h2) with a small value each: open addressing over typed
- *  arrays, doubling at half full (a Map of number keys boxes every 53-bit key: 4x slower). */
+/** A set of 64-bit state hashes (h1, h2), each with a row of `width` small values (-1 unset):
+ *  open addressing over typed arrays, doubling at half full (a Map of number keys boxes every
+ *  53-bit key: 4x slower). One row a state: the search keeps the fewest preemptions spent per
+ *  agent a switch would preempt, so one probe serves the distinct count and every key. */
 export class StateTable {
-  private k1 = new Int32Array(1 << 16);
-  private k2 = new Int32Array(1 << 16);
-  private v = new Int8Array(1 << 16);
-  private used = new Uint8Array(1 << 16);
+  private k1: Int32Array;
+  private k2: Int32Array;
+  private used: Uint8Array;
+  /** The rows, `width` values a slot. */
+  v: Int8Array;
   size = 0;
 
-  /** The value stored for (h1, h2), or -1. */
-  get(h1: number, h2: number): number {
-    const mask = this.k1.length - 1;
-    for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) return -1;
-      if (this.k1[i] === h1 && this.k2[i] === h2) return this.v[i];
-    }
+  constructor(readonly width = 1) {
+    const n = 1 << 16;
+    this.k1 = new Int32Array(n);
+    this.k2 = new Int32Array(n);
+    this.used = new Uint8Array(n);
+    this.v = new Int8Array(n * width).fill(-1);
   }
 
-  set(h1: number, h2: number, value: number): void {
+  /** The row of (h1, h2): the index of its first value in `v`, the state added if new. */
+  row(h1: number, h2: number): number {
     if (2 * (this.size + 1) > this.k1.length) this.grow();
     const mask = this.k1.length - 1;
     for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
@@ -99,26 +102,33 @@ export class StateTable {
         this.used[i] = 1;
         this.k1[i] = h1;
         this.k2[i] = h2;
-        this.v[i] = value;
         this.size++;
-        return;
+        return i * this.width;
       }
-      if (this.k1[i] === h1 && this.k2[i] === h2) {
-        this.v[i] = value;
-        return;
-      }
+      if (this.k1[i] === h1 && this.k2[i] === h2) return i * this.width;
+    }
+  }
+
+  /** The value at `col` of (h1, h2)'s row, -1 when unset or the state is not in the table. */
+  get(h1: number, h2: number, col = 0): number {
+    const mask = this.k1.length - 1;
+    for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
+      if (this.used[i] === 0) return -1;
+      if (this.k1[i] === h1 && this.k2[i] === h2) return this.v[i * this.width + col];
     }
   }
 
   private grow(): void {
-    const { k1, k2, v, used } = this;
+    const { k1, k2, v, used, width } = this;
     const n = k1.length * 2;
     this.k1 = new Int32Array(n);
     this.k2 = new Int32Array(n);
-    this.v = new Int8Array(n);
     this.used = new Uint8Array(n);
+    this.v = new Int8Array(n * width).fill(-1);
     this.size = 0;
-    for (let i = 0; i < k1.length; i++) if (used[i] !== 0) this.set(k1[i], k2[i], v[i]);
+    for (let i = 0; i < k1.length; i++) {
+      if (used[i] !== 0) this.v.set(v.subarray(i * width, (i + 1) * width), this.row(k1[i], k2[i]));
+    }
   }
 }
 
@@ -350,8 +360,9 @@ export class ExhaustiveSearch {
     const U8 = e.U8;
     const g = this.g;
     const useCache = this.o.cache !== false;
-    const cache = new StateTable();
-    const distinct = new StateTable();
+    // One row a distinct state: column 0 the fewest preemptions spent reaching it with none
+    // owed, column 1 + a with a switch from agent a owing one.
+    const table = new StateTable(this.nAgents + 1);
     const maxChoices = this.nAgents * PICKS;
     const choices: Int32Array[] = [];
     const nChoices: number[] = [];
@@ -391,29 +402,26 @@ export class ExhaustiveSearch {
           const verdict = verdictOf(e, RUN.LIMIT);
           violation = { preemptions: spent, schedule: U8.slice(this.logBase, this.logBase + depth), verdict: verdict as Verdict };
           break;
-        } else {
-          // Without the cache the states are still counted (what a cached search must meet too).
-          this.stateHash();
-          if (distinct.get(this.h1, this.h2) < 0) distinct.set(this.h1, this.h2, 0);
         }
         // A switch from `last` costs a preemption only while it could run on: otherwise the
         // node is the same as one after a yield (every choice free), and keyed as one.
         const lastRuns = last >= 0 && ((mask >>> last) & 1) !== 0;
-        if (expand && useCache) {
-          const h1 = this.h1,
-            h2 = this.h2;
-          // The cache's key: the state and the agent a switch from would preempt (-1 none).
-          const owed = lastRuns ? last : -1;
-          const k1 = Math.imul(h1 ^ (owed + 2), 0x85ebca6b);
-          const k2 = Math.imul(h2 ^ (owed + 2), 0xc2b2ae35);
-          const seen = cache.get(k1, k2);
-          // The state with no preemption owed, met with no more spent, covers this node too:
-          // every schedule below here is one below it, at no greater cost.
-          const free = owed < 0 ? seen : cache.get(Math.imul(h1 ^ 1, 0x85ebca6b), Math.imul(h2 ^ 1, 0xc2b2ae35));
-          if ((seen >= 0 && seen <= spent) || (free >= 0 && free <= spent)) {
-            pruned++;
-            expand = false;
-          } else cache.set(k1, k2, spent);
+        if (expand) {
+          // Without the cache the states are still counted (what a cached search must meet too).
+          this.stateHash();
+          const row = table.row(this.h1, this.h2);
+          if (useCache) {
+            const v = table.v;
+            const col = row + (lastRuns ? last + 1 : 0);
+            const seen = v[col];
+            // The state with no preemption owed, met with no more spent, covers this node too:
+            // every schedule below here is one below it, at no greater cost.
+            const free = v[row];
+            if ((seen >= 0 && seen <= spent) || (free >= 0 && free <= spent)) {
+              pruned++;
+              expand = false;
+            } else v[col] = spent;
+          }
         }
         if (expand) {
           let c = choices[depth];
@@ -479,7 +487,7 @@ export class ExhaustiveSearch {
     const stats: BoundStats = {
       preemptions: k,
       schedules,
-      states: distinct.size,
+      states: table.size,
       pruned,
       steps: this.steps,
       elapsedMs: performance.now() - t0,
