@@ -76,58 +76,66 @@ export interface ExhaustiveOptions {
 /** A set of 64-bit state hashes (h1, h2), each with a row of `width` small values (-1 unset):
  *  open addressing over typed arrays, doubling at half full (a Map of number keys boxes every
  *  53-bit key: 4x slower). One row a state: the search keeps the fewest preemptions spent per
- *  agent a switch would preempt, so one probe serves the distinct count and every key. */
+ *  agent a switch would preempt, so one probe serves the distinct count and every key. A
+ *  slot's two key words sit side by side (one cache line a probe); (0, 0) marks a free slot,
+ *  so the key (0, 0) is stored as (1, 0). */
 export class StateTable {
-  private k1: Int32Array;
-  private k2: Int32Array;
-  private used: Uint8Array;
+  private keys: Int32Array;
   /** The rows, `width` values a slot. */
   v: Int8Array;
   size = 0;
 
-  constructor(readonly width = 1) {
-    const n = 1 << 16;
-    this.k1 = new Int32Array(n);
-    this.k2 = new Int32Array(n);
-    this.used = new Uint8Array(n);
-    this.v = new Int8Array(n * width).fill(-1);
+  constructor(
+    readonly width = 1,
+    slots = 1 << 16,
+  ) {
+    this.keys = new Int32Array(2 * slots);
+    this.v = new Int8Array(slots * width).fill(-1);
   }
 
   /** The row of (h1, h2): the index of its first value in `v`, the state added if new. */
   row(h1: number, h2: number): number {
-    if (2 * (this.size + 1) > this.k1.length) this.grow();
-    const mask = this.k1.length - 1;
+    if (h1 === 0 && h2 === 0) h1 = 1;
+    if (4 * (this.size + 1) > this.keys.length) this.grow();
+    const keys = this.keys;
+    const mask = (keys.length >> 1) - 1;
     for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) {
-        this.used[i] = 1;
-        this.k1[i] = h1;
-        this.k2[i] = h2;
+      const x = keys[2 * i],
+        y = keys[2 * i + 1];
+      if (x === h1 && y === h2) return i * this.width;
+      if (x === 0 && y === 0) {
+        keys[2 * i] = h1;
+        keys[2 * i + 1] = h2;
         this.size++;
         return i * this.width;
       }
-      if (this.k1[i] === h1 && this.k2[i] === h2) return i * this.width;
     }
   }
 
   /** The value at `col` of (h1, h2)'s row, -1 when unset or the state is not in the table. */
   get(h1: number, h2: number, col = 0): number {
-    const mask = this.k1.length - 1;
+    if (h1 === 0 && h2 === 0) h1 = 1;
+    const keys = this.keys;
+    const mask = (keys.length >> 1) - 1;
     for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) return -1;
-      if (this.k1[i] === h1 && this.k2[i] === h2) return this.v[i * this.width + col];
+      const x = keys[2 * i],
+        y = keys[2 * i + 1];
+      if (x === h1 && y === h2) return this.v[i * this.width + col];
+      if (x === 0 && y === 0) return -1;
     }
   }
 
   private grow(): void {
-    const { k1, k2, v, used, width } = this;
-    const n = k1.length * 2;
-    this.k1 = new Int32Array(n);
-    this.k2 = new Int32Array(n);
-    this.used = new Uint8Array(n);
-    this.v = new Int8Array(n * width).fill(-1);
+    const { keys, v, width } = this;
+    const slots = keys.length; // twice the old
+    this.keys = new Int32Array(2 * slots);
+    this.v = new Int8Array(slots * width).fill(-1);
     this.size = 0;
-    for (let i = 0; i < k1.length; i++) {
-      if (used[i] !== 0) this.v.set(v.subarray(i * width, (i + 1) * width), this.row(k1[i], k2[i]));
+    for (let i = 0; i < keys.length; i += 2) {
+      if (keys[i] === 0 && keys[i + 1] === 0) continue;
+      const to = this.row(keys[i], keys[i + 1]);
+      const from = (i >> 1) * width;
+      for (let j = 0; j < width; j++) this.v[to + j] = v[from + j];
     }
   }
 }
@@ -320,33 +328,18 @@ export class ExhaustiveSearch {
     }
   }
 
-  /** The state's hash over the key ranges and the live stack frames, left in (h1, h2). */
+  /** The state's hash over the key ranges and the live stack frames, left in (h1, h2): hashed in
+   *  the model (assembly/kernel/keyhash.ts), about 2x cheaper than a host loop over a view. */
   private h1 = 0;
   private h2 = 0;
   private stateHash(): void {
-    const I = this.e.I32;
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x2545f491 | 0;
+    const m = this.e.m;
     const r = this.ranges;
-    const n = r.length + 2 * this.nAgents;
-    for (let j = 0; j < n; j += 2) {
-      let from: number, to: number;
-      if (j < r.length) {
-        from = r[j];
-        to = r[j + 1];
-      } else {
-        const a = (j - r.length) >> 1;
-        from = this.stacksBase + a * STACK_FRAMES * FRAME_WORDS;
-        to = from + I[this.agentsBase + a * AGENT_WORDS + AG.SP] * FRAME_WORDS;
-      }
-      for (let i = from; i < to; i++) {
-        const v = I[i];
-        h1 = Math.imul(h1 ^ v, 0x01000193);
-        h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ v;
-      }
-    }
-    this.h1 = h1;
-    this.h2 = h2;
+    m.key_begin();
+    for (let j = 0; j < r.length; j += 2) m.key_words(r[j] << 2, r[j + 1] << 2);
+    m.key_frames(this.nAgents);
+    this.h1 = m.key_h1();
+    this.h2 = m.key_h2();
   }
 
   /** Runs every schedule with at most k preemptions; stops at the first violation, or when
