@@ -16,19 +16,22 @@
 // (state.ts: every word the model reads lives in linear memory, but for scheduler bookkeeping
 // the host does not rely on), or, for comparison, replays the path from a fresh reset.
 //
-// Visited states are cached (stateful search): a state reached again with no fewer preemptions
-// spent, after the same last agent, has nothing new below it; nor has one met before with no
-// preemption owed (after a yield, a block or a finish: every choice free there) and no more
-// spent, since every schedule below the node is one below that, at no greater cost. What is
-// below a node depends only on the state, the budget left and whom a switch would preempt, so
-// (state, agent a switch preempts or -1) is the key and the fewest preemptions spent its
-// value. The state is a 64-bit hash of the model state without its history (stateKeyRanges:
-// every agent's stack of (procedure, pc, locals) and op position, but no step counters,
-// statistics or choice-log bookkeeping, none of which the model reads). A collision would prune a state never explored: with n states its chance is about n²/2^65
+// Visited states are cached (stateful search): a state reached again with no fewer
+// preemptions spent, after the same last agent, has nothing new below it; nor has one met
+// before with no preemption owed (after a yield, a block or a finish: every choice free
+// there) and no more spent, since every schedule below the node is one below that, at no
+// greater cost. What is below a node depends only on the state, the budget left and whom a
+// switch would preempt, so (state, agent a switch preempts or -1) is the key and the fewest
+// preemptions spent its value. The state is a 64-bit hash of the model state without its
+// history (stateKeyRanges: every agent's stack of (procedure, pc, locals) and op position,
+// but no step counters, statistics or choice-log bookkeeping, none of which the model reads).
+// A collision would prune a state never explored: with n states its chance is about n²/2^65
 // (3e-9 at 10^5 states, 3e-7 at 10^6), SPIN's hash-compact trade.
 //
-// No partial-order reduction: the model does not expose which words a section reads or writes,
-// so independence of two sections cannot be shown; sleep sets without it would be unsound.
+// No partial-order reduction: sleep sets cut transitions, not states (every state within the
+// bound is still visited, and here a step almost always meets a new one), and persistent sets
+// need which words a section reads, which the model does not expose: independence of two
+// sections cannot be shown (src/explore/README.md, "Bounded proofs").
 import { Engine, type Backend } from "../wasm/engine.js";
 import {
   AG,
@@ -85,6 +88,7 @@ export class StateTable {
   v: Int8Array;
   size = 0;
 
+  /** `slots`: a power of two. */
   constructor(
     readonly width = 1,
     slots = 1 << 16,
