@@ -1,6 +1,8 @@
 // The model's exported API: what the TypeScript host calls (src/wasm/engine.ts). Plain
 // i32 in and out; state is read through zero-copy views of memory (region_table).
 export { bind_memory } from "./kernel/platform";
+/** The exhaustive search's state key (src/explore/exhaustive.ts). */
+export { key_begin, key_words, key_frames, key_h1, key_h2 } from "./kernel/keyhash";
 import { reserve_fixed, layout_machine, layout_units as plan_units, layout_value as layout_word, region_table, ag_get, ag_set, AG_RET, AG_STATE } from "./kernel/state";
 import { config_base, cfg_set } from "./kernel/config";
 import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";

@@ -16,15 +16,22 @@
 // (state.ts: every word the model reads lives in linear memory, but for scheduler bookkeeping
 // the host does not rely on), or, for comparison, replays the path from a fresh reset.
 //
-// Visited states are cached (stateful search): a state reached again with no fewer preemptions
-// spent, after the same last agent, has nothing new below it. The key is a 53-bit hash of the
-// model state without its history (stateKeyRanges: no step counters, statistics or choice-log
-// bookkeeping, none of which the model reads), with the last agent (-1 after a yield). A
-// collision would prune a state never explored: with n states its chance is about n²/2^65
+// Visited states are cached (stateful search): a state reached again with no fewer
+// preemptions spent, after the same last agent, has nothing new below it; nor has one met
+// before with no preemption owed (after a yield, a block or a finish: every choice free
+// there) and no more spent, since every schedule below the node is one below that, at no
+// greater cost. What is below a node depends only on the state, the budget left and whom a
+// switch would preempt, so (state, agent a switch preempts or -1) is the key and the fewest
+// preemptions spent its value. The state is a 64-bit hash of the model state without its
+// history (stateKeyRanges: every agent's stack of (procedure, pc, locals) and op position,
+// but no step counters, statistics or choice-log bookkeeping, none of which the model reads).
+// A collision would prune a state never explored: with n states its chance is about n²/2^65
 // (3e-9 at 10^5 states, 3e-7 at 10^6), SPIN's hash-compact trade.
 //
-// No partial-order reduction: the model does not expose which words a section reads or writes,
-// so independence of two sections cannot be shown; sleep sets without it would be unsound.
+// No partial-order reduction: sleep sets cut transitions, not states (every state within the
+// bound is still visited, and here a step almost always meets a new one), and persistent sets
+// need which words a section reads, which the model does not expose: independence of two
+// sections cannot be shown (src/explore/README.md, "Bounded proofs").
 import { Engine, type Backend } from "../wasm/engine.js";
 import {
   AG,
@@ -69,52 +76,71 @@ export interface ExhaustiveOptions {
   engine?: Engine;
 }
 
-/** A set of 64-bit state hashes (h1, h2) with a small value each: open addressing over typed
- *  arrays, doubling at half full (a Map of number keys boxes every 53-bit key: 4x slower). */
+/** A set of 64-bit state hashes (h1, h2), each with a row of `width` small values (-1 unset):
+ *  open addressing over typed arrays, doubling at half full (a Map of number keys boxes every
+ *  53-bit key: 4x slower). One row a state: the search keeps the fewest preemptions spent per
+ *  agent a switch would preempt, so one probe serves the distinct count and every key. A
+ *  slot's two key words sit side by side (one cache line a probe); (0, 0) marks a free slot,
+ *  so the key (0, 0) is stored as (1, 0). */
 export class StateTable {
-  private k1 = new Int32Array(1 << 16);
-  private k2 = new Int32Array(1 << 16);
-  private v = new Int8Array(1 << 16);
-  private used = new Uint8Array(1 << 16);
+  private keys: Int32Array;
+  /** The rows, `width` values a slot. */
+  v: Int8Array;
   size = 0;
 
-  /** The value stored for (h1, h2), or -1. */
-  get(h1: number, h2: number): number {
-    const mask = this.k1.length - 1;
+  /** `slots`: a power of two. */
+  constructor(
+    readonly width = 1,
+    slots = 1 << 16,
+  ) {
+    this.keys = new Int32Array(2 * slots);
+    this.v = new Int8Array(slots * width).fill(-1);
+  }
+
+  /** The row of (h1, h2): the index of its first value in `v`, the state added if new. */
+  row(h1: number, h2: number): number {
+    if (h1 === 0 && h2 === 0) h1 = 1;
+    if (4 * (this.size + 1) > this.keys.length) this.grow();
+    const keys = this.keys;
+    const mask = (keys.length >> 1) - 1;
     for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) return -1;
-      if (this.k1[i] === h1 && this.k2[i] === h2) return this.v[i];
+      const x = keys[2 * i],
+        y = keys[2 * i + 1];
+      if (x === h1 && y === h2) return i * this.width;
+      if (x === 0 && y === 0) {
+        keys[2 * i] = h1;
+        keys[2 * i + 1] = h2;
+        this.size++;
+        return i * this.width;
+      }
     }
   }
 
-  set(h1: number, h2: number, value: number): void {
-    if (2 * (this.size + 1) > this.k1.length) this.grow();
-    const mask = this.k1.length - 1;
+  /** The value at `col` of (h1, h2)'s row, -1 when unset or the state is not in the table. */
+  get(h1: number, h2: number, col = 0): number {
+    if (h1 === 0 && h2 === 0) h1 = 1;
+    const keys = this.keys;
+    const mask = (keys.length >> 1) - 1;
     for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) {
-        this.used[i] = 1;
-        this.k1[i] = h1;
-        this.k2[i] = h2;
-        this.v[i] = value;
-        this.size++;
-        return;
-      }
-      if (this.k1[i] === h1 && this.k2[i] === h2) {
-        this.v[i] = value;
-        return;
-      }
+      const x = keys[2 * i],
+        y = keys[2 * i + 1];
+      if (x === h1 && y === h2) return this.v[i * this.width + col];
+      if (x === 0 && y === 0) return -1;
     }
   }
 
   private grow(): void {
-    const { k1, k2, v, used } = this;
-    const n = k1.length * 2;
-    this.k1 = new Int32Array(n);
-    this.k2 = new Int32Array(n);
-    this.v = new Int8Array(n);
-    this.used = new Uint8Array(n);
+    const { keys, v, width } = this;
+    const slots = keys.length; // twice the old
+    this.keys = new Int32Array(2 * slots);
+    this.v = new Int8Array(slots * width).fill(-1);
     this.size = 0;
-    for (let i = 0; i < k1.length; i++) if (used[i] !== 0) this.set(k1[i], k2[i], v[i]);
+    for (let i = 0; i < keys.length; i += 2) {
+      if (keys[i] === 0 && keys[i + 1] === 0) continue;
+      const to = this.row(keys[i], keys[i + 1]);
+      const from = (i >> 1) * width;
+      for (let j = 0; j < width; j++) this.v[to + j] = v[from + j];
+    }
   }
 }
 
@@ -261,17 +287,17 @@ export class ExhaustiveSearch {
   }
 
   /** Saves the machine at `depth`: the fixed blocks up to the stacks, each agent's live
-   *  frames (the model never reads above a stack pointer), the rest of the state. */
+   *  frames (the model never reads above a stack pointer), the rest of the state. (A copy per
+   *  range: measured 2-4x cheaper in CPU time than a word loop over the same ranges.) */
   private snapshot(depth: number): void {
     const I = this.e.I32;
     let s = this.snaps[depth];
     if (!s) this.snaps[depth] = s = new Int32Array(this.snapWords);
     let at = 0;
-    for (let i = 0; i < this.snapFrom.length; i += 2) {
-      const a = this.snapFrom[i],
-        b = this.snapFrom[i + 1];
-      s.set(I.subarray(a, b), at);
-      at += b - a;
+    const r = this.snapFrom;
+    for (let j = 0; j < r.length; j += 2) {
+      s.set(I.subarray(r[j], r[j + 1]), at);
+      at += r[j + 1] - r[j];
     }
     for (let a = 0; a < this.nAgents; a++) {
       const base = this.stacksBase + a * STACK_FRAMES * FRAME_WORDS;
@@ -293,11 +319,10 @@ export class ExhaustiveSearch {
     const I = this.e.I32;
     const s = this.snaps[depth];
     let at = 0;
-    for (let i = 0; i < this.snapFrom.length; i += 2) {
-      const a = this.snapFrom[i],
-        b = this.snapFrom[i + 1];
-      I.set(s.subarray(at, at + b - a), a);
-      at += b - a;
+    const r = this.snapFrom;
+    for (let j = 0; j < r.length; j += 2) {
+      I.set(s.subarray(at, at + r[j + 1] - r[j]), r[j]);
+      at += r[j + 1] - r[j];
     }
     for (let a = 0; a < this.nAgents; a++) {
       const base = this.stacksBase + a * STACK_FRAMES * FRAME_WORDS;
@@ -307,30 +332,18 @@ export class ExhaustiveSearch {
     }
   }
 
-  /** The state's hash (h1, h2) over the key ranges and the live stack frames. */
-  private stateHash(): [number, number] {
-    const I = this.e.I32;
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x2545f491 | 0;
+  /** The state's hash over the key ranges and the live stack frames, left in (h1, h2): hashed in
+   *  the model (assembly/kernel/keyhash.ts), about 2x cheaper than a host loop over a view. */
+  private h1 = 0;
+  private h2 = 0;
+  private stateHash(): void {
+    const m = this.e.m;
     const r = this.ranges;
-    const n = r.length + 2 * this.nAgents;
-    for (let j = 0; j < n; j += 2) {
-      let from: number, to: number;
-      if (j < r.length) {
-        from = r[j];
-        to = r[j + 1];
-      } else {
-        const a = (j - r.length) >> 1;
-        from = this.stacksBase + a * STACK_FRAMES * FRAME_WORDS;
-        to = from + I[this.agentsBase + a * AGENT_WORDS + AG.SP] * FRAME_WORDS;
-      }
-      for (let i = from; i < to; i++) {
-        const v = I[i];
-        h1 = Math.imul(h1 ^ v, 0x01000193);
-        h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ v;
-      }
-    }
-    return [h1, h2];
+    m.key_begin();
+    for (let j = 0; j < r.length; j += 2) m.key_words(r[j] << 2, r[j + 1] << 2);
+    m.key_frames(this.nAgents);
+    this.h1 = m.key_h1();
+    this.h2 = m.key_h2();
   }
 
   /** Runs every schedule with at most k preemptions; stops at the first violation, or when
@@ -344,14 +357,14 @@ export class ExhaustiveSearch {
     const U8 = e.U8;
     const g = this.g;
     const useCache = this.o.cache !== false;
-    const cache = new StateTable();
-    const distinct = new StateTable();
+    // One row a distinct state: column 0 the fewest preemptions spent reaching it with none
+    // owed, column 1 + a with a switch from agent a owing one.
+    const table = new StateTable(this.nAgents + 1);
     const maxChoices = this.nAgents * PICKS;
     const choices: Int32Array[] = [];
     const nChoices: number[] = [];
     const next: number[] = [];
     const spentAt: number[] = [];
-    const lastAt: number[] = [];
     let schedules = 0;
     let pruned = 0;
     let complete = true;
@@ -386,31 +399,35 @@ export class ExhaustiveSearch {
           const verdict = verdictOf(e, RUN.LIMIT);
           violation = { preemptions: spent, schedule: U8.slice(this.logBase, this.logBase + depth), verdict: verdict as Verdict };
           break;
-        } else {
-          // Without the cache the states are still counted (what a cached search must meet too).
-          const [h1, h2] = this.stateHash();
-          if (distinct.get(h1, h2) < 0) distinct.set(h1, h2, 0);
         }
-        if (expand && useCache) {
-          const [h1, h2] = this.stateHash();
-          // The cache's key: the state and the agent a switch from would preempt.
-          const k1 = Math.imul(h1 ^ (last + 2), 0x85ebca6b);
-          const k2 = Math.imul(h2 ^ (last + 2), 0xc2b2ae35);
-          const seen = cache.get(k1, k2);
-          if (seen >= 0 && seen <= spent) {
-            pruned++;
-            expand = false;
-          } else cache.set(k1, k2, spent);
+        // A switch from `last` costs a preemption only while it could run on: otherwise the
+        // node is the same as one after a yield (every choice free), and keyed as one.
+        const lastRuns = last >= 0 && ((mask >>> last) & 1) !== 0;
+        if (expand) {
+          // Without the cache the states are still counted (what a cached search must meet too).
+          this.stateHash();
+          const row = table.row(this.h1, this.h2);
+          if (useCache) {
+            const v = table.v;
+            const col = row + (lastRuns ? last + 1 : 0);
+            const seen = v[col];
+            // The state with no preemption owed, met with no more spent, covers this node too:
+            // every schedule below here is one below it, at no greater cost.
+            const free = v[row];
+            if ((seen >= 0 && seen <= spent) || (free >= 0 && free <= spent)) {
+              pruned++;
+              expand = false;
+            } else v[col] = spent;
+          }
         }
         if (expand) {
           let c = choices[depth];
           if (!c) choices[depth] = c = new Int32Array(maxChoices);
           let n = 0;
-          const lastRuns = last >= 0 && ((mask >>> last) & 1) !== 0;
           // Run on first (the schedule without a preemption here), then the others.
-          const order = lastRuns ? [last] : [];
-          for (let a = 0; a < this.nAgents; a++) if (((mask >>> a) & 1) !== 0 && a !== last) order.push(a);
-          for (const a of order) {
+          for (let j = lastRuns ? -1 : 0; j < this.nAgents; j++) {
+            const a = j < 0 ? last : j;
+            if (j >= 0 && (a === last || ((mask >>> a) & 1) === 0)) continue;
             const cost = lastRuns && a !== last ? 1 : 0;
             if (spent + cost > k) continue;
             const queued = a === this.disk ? I[g + G.IOQ_TAIL] - I[g + G.IOQ_HEAD] : 1;
@@ -420,7 +437,6 @@ export class ExhaustiveSearch {
           nChoices[depth] = n;
           next[depth] = 0;
           spentAt[depth] = spent;
-          lastAt[depth] = last;
           // Only a node with a second choice is ever returned to.
           if (n > 1 && this.o.restore !== "replay") this.snapshot(depth);
         } else {
@@ -468,7 +484,7 @@ export class ExhaustiveSearch {
     const stats: BoundStats = {
       preemptions: k,
       schedules,
-      states: distinct.size,
+      states: table.size,
       pruned,
       steps: this.steps,
       elapsedMs: performance.now() - t0,

@@ -31,6 +31,13 @@ export interface ModelExports {
   replay_len(len: number): void;
   /** The agent that yielded since the last call (-1 none), cleared (src/explore/exhaustive.ts). */
   yield_take(): number;
+  /** The exhaustive search's state key (assembly/kernel/keyhash.ts): start it, add the words
+   *  at byte addresses [from, to), add agents 0..n-1's live stack frames, read its two hashes. */
+  key_begin(): void;
+  key_words(from: number, to: number): void;
+  key_frames(n: number): void;
+  key_h1(): number;
+  key_h2(): number;
   workload_ops(cpu: number, n: number): number;
   start_proc(cpu: number, proc: number, a0: number, a1: number, a2: number, a3: number): void;
   hunt_workload(ops: number, writeBelow: number, pages: number, mms: number, shareMm: number): void;

@@ -118,6 +118,12 @@ describe("the exhaustive search", () => {
     expect(clean.reached).toBe(1);
   });
 
+  it("counts the same on the JS build of the model (the state key is hashed by the model's own code)", async () => {
+    const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
+    const b = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, backend: "js" });
+    expect(b.bounds.map((x) => [x.schedules, x.states, x.pruned])).toEqual(a.bounds.map((x) => [x.schedules, x.states, x.pruned]));
+  });
+
   it("counts the same states whichever CPU runs which list (CPUs are symmetric)", async () => {
     const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
     const b = await exhaustive({ flags: fixed.flags, machine, ops: [ops[1], ops[0]], preemptions: 1, engine: e });

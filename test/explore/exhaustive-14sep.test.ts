@@ -1,0 +1,96 @@
+// Issue 13 part 7: an exhaustive search that finds the 14 Sep race (Marcelo's route of the seed
+// mail's swap-cache duplicate: kswapd's try_to_swap_out gets a fresh entry E, a reader's
+// swapin_readahead counts E in use and adds a page for it, kswapd adds its own) on
+// linux-2.4.10-pre with the fewest preemptions the race needs for one op list: no schedule with
+// one preemption reaches any violation, one with two reaches this one.
+//
+// The machine: 2 CPUs + kswapd, 6 frames, 5 slots, 3 pages (`hunt --cpus 2 --pages 3`). The op
+// list is the one PCT found and shrank there (`hunt --model linux-2.4.10-pre --cpus 2 --pages 3
+// --seed 1`): CPU0 writes pages 0, 2, 0; CPU1 writes page 1 and reads page 2. The hunt's
+// schedule spends 5 preemptions; the search shows 2 are enough and 1 is not.
+import { describe, it, expect, beforeAll, beforeEach, afterEach } from "vitest";
+import { mkdtempSync, rmSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { exhaustive, ExhaustiveSearch, preemptionsOf, type ExhaustiveResult } from "../../src/explore/exhaustive.js";
+import { parseOpList } from "../../src/explore/exhaustive-cli.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { HUNT_MACHINE } from "../../src/explore/machine.js";
+import { classifyRoute } from "../../src/explore/route.js";
+import { resolveModel } from "../../src/model/models.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+import { HuntExhaustiveJsonSchema } from "../../src/schema/outputs.js";
+import type { Engine } from "../../src/wasm/engine.js";
+import { cliCapture } from "../helpers/cli.js";
+
+const model = resolveModel("linux-2.4.10-pre", [], []);
+const machine = { ...HUNT_MACHINE, cpus: 2, pagesPerMm: 3 };
+const SPEC = "w0 w2 w0/w1 r2";
+const ops = parseOpList(SPEC, machine, true);
+const SIGNATURE = "swapcache-unique@add_to_swap_cache";
+
+describe(`linux-2.4.10-pre, 2 CPUs + kswapd, 3 pages, ops ${SPEC}: the 14 Sep race needs exactly 2 preemptions`, () => {
+  let e: Engine;
+  let r: ExhaustiveResult;
+  beforeAll(async () => {
+    e = await ExhaustiveSearch.engine(machine, model.flags);
+    r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 4, engine: e });
+  });
+
+  it("bounds 0 and 1 run whole and clean, then bound 2 reaches the duplicate", () => {
+    expect(r.bounds.map((b) => b.preemptions)).toEqual([0, 1, 2]);
+    expect(r.bounds.map((b) => b.complete)).toEqual([true, true, false]);
+    expect(r.reached).toBe(1);
+    expect(r.bounds[1].schedules).toBeGreaterThan(r.bounds[0].schedules);
+    expect(r.violation?.preemptions).toBe(2);
+    expect(r.violation?.verdict.signature).toBe(SIGNATURE);
+  });
+
+  it("its schedule spends 2 preemptions, and a traced replay takes Marcelo's 14 Sep route", async () => {
+    const v = r.violation!;
+    expect(preemptionsOf(e, ops, v.schedule)).toBe(2);
+    const rep = await Replayer.create(machine, model.flags);
+    const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
+    expect(out.verdict?.signature).toBe(SIGNATURE);
+    const route = classifyRoute(out.records ?? []);
+    expect(route?.route).toBe("14 Sep");
+    // kswapd's try_to_swap_out got E before the reader's valid_swaphandles counted it.
+    expect(route?.handedOut?.agent).toBe(3);
+    expect(route!.handedOut!.step).toBeLessThan(route!.counted!.step);
+  });
+
+  it("the hunt's schedule for the same ops reaches it with 5", async () => {
+    // hunt --model linux-2.4.10-pre --cpus 2 --pages 3 --seed 1, shrunk (its repro's schedule).
+    const hunt = decodeSchedule(
+      "111111111111111100000333333333333333333333333332333333333333333333333330000000000333333333333333333333200000000003333333333333333333330000000000000000000000000000022003",
+    );
+    const rep = await Replayer.create(machine, model.flags);
+    expect(rep.run({ ops, seed: 1, schedule: hunt }, { repair: false }).verdict?.signature).toBe(SIGNATURE);
+    expect(preemptionsOf(e, ops, hunt)).toBe(5);
+  });
+});
+
+describe("hunt --sched exhaustive on the 14 Sep op list", () => {
+  const { io, faultsim } = cliCapture();
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "faultsim-14sep-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const args = ["--model", "linux-2.4.10-pre", "--cpus", "2", "--pages", "3", "--sched", "exhaustive", "--op-list", SPEC];
+
+  it("--preemptions 2: the violation with 2 (none with fewer), its route and a repro, exit 1", async () => {
+    expect(await faultsim("hunt", ...args, "--preemptions", "2", "--out", dir)).toBe(1);
+    expect(io.out).toMatch(/^route: Marcelo, 14 Sep/m);
+    expect(io.out).toMatch(/^violation with 2 preemptions \(none with fewer for these ops\): swapcache-unique@add_to_swap_cache$/m);
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it("--preemptions 1: no violation with ≤ 1 preemptions, exit 0", async () => {
+    expect(await faultsim("hunt", ...args, "--preemptions", "1", "--json", "--out", dir)).toBe(0);
+    const j = HuntExhaustiveJsonSchema.parse(JSON.parse(io.out));
+    expect(j.verdict).toBe("no violation with ≤ 1 preemptions for these ops");
+    expect(j.complete).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
