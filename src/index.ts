@@ -9,6 +9,7 @@ import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } fr
 import { checkOutDir, huntOptions, type HuntCli } from "./commands/hunt.js";
 import { modelBuildNote } from "./commands/replay.js";
 import { HUNT_OPTION_KINDS } from "./commands/hunt-option-kinds.js";
+import { RUN_OPTION_KINDS } from "./commands/run-option-kinds.js";
 import { hunt as huntEngine } from "./explore/hunt.js";
 import type { Finding as EngineFinding, FindingSummary, HuntProgress, HuntSummary } from "./explore/hunt-options.js";
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
@@ -144,34 +145,7 @@ const HUNT_SPEC: OptionSpec = {
 
 const RUN_SPEC: OptionSpec = {
   command: "run",
-  numbers: [
-    "seed",
-    "cpus",
-    "mms",
-    "pages",
-    "frames",
-    "areas",
-    "slots",
-    "ops",
-    "writeRatio",
-    "hotFraction",
-    "hotProbability",
-    "forkRate",
-    "exitRate",
-    "munmapRate",
-    "swapoffRate",
-    "swaponRate",
-    "checkInterval",
-  ],
-  booleans: ["threads", "kswapd"],
-  choices: {
-    pattern: ["uniform", "hotcold", "sequential"],
-    workload: ["steady", "random"],
-    sched: ["random", "rtc"],
-    backend: ["wasm", "js"],
-  },
-  lists: ["with", "without"],
-  strings: ["trace", "traceFormat"],
+  ...RUN_OPTION_KINDS,
   own: ["onProgress", "signal", "budgetMs"],
 };
 
