@@ -25,7 +25,7 @@ import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange, type ShardPlan } from "../explore/shard.js";
 import { readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
-import { mergeStreams, mergeText } from "../explore/merge.js";
+import { mergeJson, mergeStreams, mergeText } from "../explore/merge.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
 
 export { HUNT_DEFAULT_MODEL } from "../explore/defaults.js";
@@ -533,7 +533,7 @@ export async function mergeCommand(files: string[], o: { json?: boolean; out?: s
       for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     }
   }
-  process.stdout.write(o.json ? JSON.stringify({ command: "merge", ...m }) + "\n" : mergeText(m));
+  process.stdout.write(o.json ? JSON.stringify(mergeJson(m)) + "\n" : mergeText(m));
   // A shrunk repro no file could take: on stderr, so that nothing is lost.
   for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
   if (m.signatures.length > 0) process.exitCode = 1;

@@ -4,27 +4,16 @@
 // sequence hashes concatenate in execution order (checkpoint.ts), so the merge of the parts
 // equals one process over the same executions.
 import { InputError } from "../errors.js";
-import type { Repro } from "../report/repro.js";
+import type { MergedSignature, MergeJson, MergeSummary } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import { fmtCount as num } from "../report/text.js";
 import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
 import { readStream, type CampaignStream, type FindingEvent, type StartEvent } from "./campaign-stream.js";
 
-export interface MergedSignature {
-  signature: string;
-  /** Failing executions with this signature, over all streams. */
-  count: number;
-  /** The first execution (lowest index) whose finding was recorded, and its repro file (once
-   *  merge investigated a deferred finding: the shrunk repro's). */
-  execution: number | null;
-  file: string | null;
-  /** Who shrank that repro: the hunt (a stream that investigated its findings), merge (a
-   *  finding recorded unshrunk, --defer-shrink), or nobody yet (mergeStreams alone). */
-  shrunkBy: "hunt" | "merge" | null;
-  /** Why the shrunk repro could not be written, and the repro itself (no file holds it). */
-  fileError?: string;
-  repro?: Repro;
-}
+// A merged signature and the summary: their shapes are `faultsim merge --json`'s zod schema
+// (src/schema/outputs.ts MergeJsonSchema), imported as types only (merge does not load zod).
+export type { MergedSignature, MergeSummary };
 
 /** A signature's first finding over the streams, and the later ones recorded unshrunk (their
  *  files are superseded by the first's once merge has shrunk it). */
@@ -34,23 +23,6 @@ export interface FirstFinding {
   later: FindingEvent[];
 }
 
-export interface MergeSummary {
-  /** What must be equal for streams to be parts of one campaign. */
-  campaign: Record<string, unknown>;
-  streams: number;
-  /** Executions run, over all streams. */
-  executions: number;
-  /** The execution ranges run, in order: [first, next) per stream. */
-  ranges: { first: number; next: number; file: string }[];
-  /** Executions between the first range's start and the last's end that no stream ran. */
-  gaps: { first: number; next: number }[];
-  /** Campaign hash over every execution run, in execution order. */
-  hash: string;
-  signatures: MergedSignature[];
-  /** Every stream ended by itself (none killed or interrupted). */
-  finished: boolean;
-}
-
 /** mergeStreams' summary, and each signature's first finding (what merge investigates). */
 export interface MergedStreams {
   summary: MergeSummary;
@@ -58,7 +30,7 @@ export interface MergedStreams {
 }
 
 /** The options that make two streams parts of one campaign. */
-function campaignKey(s: CampaignStream): Record<string, unknown> {
+function campaignKey(s: CampaignStream): MergeSummary["campaign"] {
   const o = s.start.options;
   return {
     modelId: s.start.modelId,
@@ -139,6 +111,11 @@ export function mergeStreams(files: readonly string[]): MergedStreams {
     finished: streams.every((s) => s.finished),
   };
   return { summary, first };
+}
+
+/** `faultsim merge --json`'s document: the summary, stamped. */
+export function mergeJson(m: MergeSummary): MergeJson {
+  return { schemaVersion: OUTPUT_SCHEMA_VERSIONS.merge, command: "merge", ...m };
 }
 
 export function mergeText(m: MergeSummary): string {

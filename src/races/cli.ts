@@ -34,22 +34,22 @@ export function catalogueText(): string {
   return lines.join("\n") + "\n";
 }
 
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)}`;
 
 /** The check's table, a row per race and a verdict line. */
 export function checkTable(rows: readonly RaceCheckRow[]): string {
-  const head = ["race", "sched", "found", "executions", "time", "seed", "other sched", "fixed model", "fixed execs", "fixed time"];
+  const head = ["race", "sched", "found", "executions", "CPU s", "seed", "other sched", "fixed model", "fixed execs", "fixed CPU s"];
   const body = rows.map((r) => [
     r.race,
     r.sched,
     r.found ? "yes" : "NO",
     String(r.executions),
-    secs(r.ms),
+    secs(r.cpuMs),
     r.seed === undefined ? "-" : String(r.seed),
-    r.other ? `${r.other.sched}: ${r.other.found ? "yes" : "no"}, ${r.other.executions}, ${secs(r.other.ms)}` : "-",
+    r.other ? `${r.other.sched}: ${r.other.found ? "yes" : "no"}, ${r.other.executions}, ${secs(r.other.cpuMs)} CPU s` : "-",
     r.fixedFindings.length === 0 ? "clean" : r.fixedFindings.join(" "),
     String(r.fixedExecutions),
-    secs(r.fixedMs),
+    secs(r.fixedCpuMs),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) =>
@@ -59,7 +59,9 @@ export function checkTable(rows: readonly RaceCheckRow[]): string {
       .trimEnd();
   const out = [line(head), ...body.map(line)];
   for (const r of rows) for (const m of r.misses) out.push(`  ${r.race}: not counted: ${m}`);
-  out.push("time: wall clock to find it (seeds tried one after another, findings not shrunk); other sched: informational");
+  out.push(
+    "CPU s: CPU seconds (user + system) to find it (seeds tried one after another, findings not shrunk); other sched: informational",
+  );
   const ok = checkExitCode(rows) === 0;
   out.push(ok ? `all ${rows.length} races found, every fixed hunt clean` : "NOT every race found or every fixed hunt clean");
   return out.join("\n") + "\n";

@@ -10,6 +10,7 @@ import {
   HuntEventSchema,
   HuntExhaustiveJsonSchema,
   HuntJsonSchema,
+  MergeJsonSchema,
   ModelsJsonSchema,
   OUTPUT_SCHEMA_VERSIONS,
   ReplayJsonSchema,
@@ -33,6 +34,7 @@ export const DOCUMENTS = {
     version: OUTPUT_SCHEMA_VERSIONS.huntEvents,
     title: "faultsim hunt --jsonl (each line one event)",
   },
+  merge: { schema: MergeJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.merge, title: "faultsim merge --json" },
 } as const;
 export type DocumentName = keyof typeof DOCUMENTS;
 

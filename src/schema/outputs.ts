@@ -1,4 +1,4 @@
-// The JSON that `--json` prints (hunt, run, replay, models), as zod schemas. The code's output
+// The JSON that `--json` prints (hunt, run, replay, models, merge), as zod schemas. The code's output
 // types are z.infer of these, so a field added to an output without its schema, or the other
 // way round, does not compile; src/schema/json-schema.ts turns them (and the repro file's
 // schema, src/report/repro-schema.ts) into the JSON Schema files shipped in dist/schema/
@@ -543,3 +543,67 @@ export const HuntEventSchema = z
 export type HuntEvent = z.infer<typeof HuntEventSchema>;
 export type StartEvent = z.infer<typeof StartEventSchema>;
 export type FindingEvent = z.infer<typeof FindingEventSchema>;
+
+// ---- `faultsim merge --json`: a campaign's streams folded into one summary ----
+
+/** What must be equal for streams to be parts of one campaign (src/explore/merge.ts
+ *  campaignKey): the start event's model and options that decide which executions run. */
+const mergeCampaign = z
+  .object({
+    modelId: modelIdField,
+    model: z.string().describe("the kernel model (`faultsim models`)"),
+    flagWord: count.describe("its flags as the model's bit word"),
+    machine: ReproMachineSchema.describe("the hunt machine, as repro files record it"),
+    sched: z.enum(["pct", "random"]),
+    depth: int.min(1).optional().describe("PCT bug depth (pct only)"),
+    seed: int,
+    opsPerCpu: count,
+    shareMm: z.boolean(),
+    writeRatio: z.number().min(0).max(1),
+    keepGoing: z.boolean(),
+    engine: z.enum(["adaptive", "campaign"]),
+    pctK: int.min(1).optional().describe("PCT's k fixed by the probe (campaign engine, pct only)"),
+  })
+  .describe("what must be equal for streams to be parts of one campaign");
+
+/** One distinct signature over the streams (src/explore/merge.ts MergedSignature). */
+const mergedSignature = z.object({
+  signature: z.string(),
+  count: count.describe("failing executions with this signature, over all streams"),
+  execution: count.nullable().describe("the first execution (lowest index) whose finding was recorded, null when none was"),
+  file: z.string().nullable().describe("its repro file (once merge shrank a deferred finding: the shrunk repro's), null when none"),
+  shrunkBy: z
+    .enum(["hunt", "merge"])
+    .nullable()
+    .describe("who shrank that repro: the hunt, merge (a finding recorded unshrunk, --defer-shrink), or nobody (null)"),
+  fileError: z.string().optional().describe("why merge's shrunk repro could not be written"),
+  repro: ReproSchema.optional().describe("that shrunk repro, when no file could take it"),
+});
+export type MergedSignature = z.infer<typeof mergedSignature>;
+
+/** The merge of a campaign's streams (src/explore/merge.ts mergeStreams). */
+const mergeSummary = {
+  campaign: mergeCampaign,
+  streams: count.describe("stream files given"),
+  executions: count.describe("executions run, over all streams"),
+  ranges: z
+    .array(z.object({ first: count, next: count, file: z.string() }))
+    .describe("the execution ranges run, in order: [first, next) per stream with a checkpoint"),
+  gaps: z
+    .array(z.object({ first: count, next: count }))
+    .describe("executions between the first range's start and the last's end that no stream ran"),
+  hash: z.string().describe("the campaign hash over every execution run, in execution order"),
+  signatures: z.array(mergedSignature).describe("the distinct signatures, sorted by name"),
+  finished: z.boolean().describe("every stream ended by itself (none killed or interrupted)"),
+};
+export type MergeSummary = z.infer<z.ZodObject<typeof mergeSummary>>;
+
+/** `faultsim merge --json`. */
+export const MergeJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.merge),
+    command: z.literal("merge"),
+    ...mergeSummary,
+  })
+  .describe("faultsim merge --json");
+export type MergeJson = z.infer<typeof MergeJsonSchema>;

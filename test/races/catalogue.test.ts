@@ -52,6 +52,7 @@ describe("the race catalogue", () => {
   });
 
   it("--check of two races: both found, the fixed model clean, exit 0", async () => {
+    const c0 = process.cpuUsage();
     const rows = await checkRaces({ only: ["oom-misreport", "pte-same"], fixedExecutions: 5_000, otherBudgetMs: 0, budgetMs: 20_000 });
     expect(rows.map((r) => [r.race, r.found, r.signature, r.fixedFindings])).toEqual([
       ["pte-same", true, "free-slot@can_share_swap_page", []],
@@ -60,9 +61,16 @@ describe("the race catalogue", () => {
     for (const r of rows) {
       expect(r.executions).toBeGreaterThan(0);
       expect(r.fixedExecutions).toBe(5_000);
+      // Timed in CPU (process.cpuUsage), never more than the process used while checking.
+      expect(r.cpuMs).toBeGreaterThan(0);
+      expect(r.fixedCpuMs).toBeGreaterThan(0);
     }
+    const used = process.cpuUsage(c0);
+    expect(rows.reduce((t, r) => t + r.cpuMs + r.fixedCpuMs, 0)).toBeLessThanOrEqual((used.user + used.system) / 1000);
     expect(checkExitCode(rows)).toBe(0);
-    expect(checkTable(rows)).toMatch(/all 2 races found, every fixed hunt clean/);
+    const table = checkTable(rows);
+    expect(table.split("\n")[0]).toMatch(/^race +sched +found +executions +CPU s +seed .* fixed CPU s$/);
+    expect(table).toMatch(/all 2 races found, every fixed hunt clean/);
   }, 60_000);
 
   it("--check fails (exit 1) when a race is not found within its budget", async () => {

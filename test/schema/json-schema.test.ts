@@ -4,7 +4,7 @@
 // validated with a real JSON Schema validator (ajv, draft 2020-12). And the schemas can fail:
 // an output with a field they do not name, or a value out of bounds, is refused.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the generated JSON Schemas", () => {
   it("are draft 2020-12 schemas ajv compiles strictly, each requiring its schemaVersion", () => {
     const all = jsonSchemas();
-    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "hunt-exhaustive", "models", "replay", "repro", "run"]);
+    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "hunt-exhaustive", "merge", "models", "replay", "repro", "run"]);
     for (const [name, s] of Object.entries(all)) {
       expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
       expect(s.$id).toBe(`urn:faultsim:schema:${name}:${DOCUMENTS[name as DocumentName].version}`);
@@ -113,6 +113,39 @@ describe("real --json outputs validate", () => {
     expect(errorsOf("hunt-events", { ...finding, extra: 1 })).not.toEqual([]);
     expect(errorsOf("hunt-events", { ...finding, event: "found" })).not.toEqual([]);
     expect(errorsOf("hunt-events", { ...finding, schemaVersion: 2 })).not.toEqual([]);
+    // The same stream merged: its findings shrunk by the hunt.
+    io.out = "";
+    expect(await faultsim("merge", "--json", events)).toBe(1);
+    const merged = JSON.parse(io.out);
+    expect(merged.signatures.length).toBeGreaterThan(0);
+    expect(merged.signatures.every((s: { shrunkBy: string }) => s.shrunkBy === "hunt")).toBe(true);
+    expect(errorsOf("merge", merged)).toEqual([]);
+    expect(errorsOf("merge", { ...merged, extra: 1 })).not.toEqual([]);
+    expect(errorsOf("merge", { ...merged, campaign: { ...merged.campaign, sched: "exhaustive" } })).not.toEqual([]);
+  }, 120_000);
+
+  it("merge --json of a shard that deferred its shrinks: shrunk by merge, and the repro itself when no file can take it", async () => {
+    const shard = path.join(dir, "shard");
+    const stream = path.join(dir, "shard.jsonl");
+    const args = ["--keep-going", "--executions", "3000", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
+    mkdirSync(shard);
+    expect(await faultsim("hunt", ...args, "--out", shard, "--jsonl", stream)).toBe(1);
+    io.out = "";
+    expect(await faultsim("merge", "--json", stream)).toBe(1);
+    const doc = JSON.parse(io.out);
+    expect(doc.signatures.map((s: { shrunkBy: string }) => s.shrunkBy)).toContain("merge");
+    expect(errorsOf("merge", doc)).toEqual([]);
+    // A file where the shard's repro directory was: merge cannot write the shrunk repro and
+    // prints it.
+    rmSync(shard, { recursive: true, force: true });
+    writeFileSync(shard, "not a directory\n");
+    io.out = "";
+    expect(await faultsim("merge", "--json", stream)).toBe(1);
+    const lost = JSON.parse(io.out);
+    const sig = lost.signatures.find((s: { repro?: unknown }) => s.repro !== undefined);
+    expect(sig).toMatchObject({ file: null, shrunkBy: "merge", fileError: expect.any(String) });
+    expect(errorsOf("merge", lost)).toEqual([]);
+    expect(errorsOf("merge", { ...lost, signatures: [{ ...sig, repro: { ...sig.repro, seed: "1" } }] })).not.toEqual([]);
   }, 120_000);
 
   it("replay --json", async () => {
