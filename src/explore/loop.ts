@@ -75,6 +75,37 @@ interface SwarmMixArgs {
 /** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest, the mix. */
 const MACHINE_BITS = 10;
 
+/** A swarm's machines by key (a code's machine bits, and whether its mix swaps or forks: a
+ *  thousand or so) and its mixes by their bits (128 at most). */
+interface SwarmCache {
+  layouts: (SwarmLayout | undefined)[];
+  mixes: (SwarmMixArgs | undefined)[];
+}
+
+/**
+ * The swarm caches of each engine, by what its layouts depend on (the hunt's machine, flags,
+ * scheduler, depth, workload and swarm; not its seed, k or stats), so that the many chunks
+ * of a campaign on one thread (a worker's, a shard's rounds: a HuntLoop each) lay out each
+ * shape once. Per engine: a config block (Engine.configImage) holds words of its engine.
+ */
+const swarmCaches = new WeakMap<Engine, Map<string, SwarmCache>>();
+
+function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmCache {
+  let byKey = swarmCaches.get(e);
+  if (!byKey) swarmCaches.set(e, (byKey = new Map()));
+  const { machine, flags, sched, depth, workload, swarm } = spec;
+  const key = JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+  let c = byKey.get(key);
+  if (!c) {
+    c = {
+      layouts: new Array<SwarmLayout | undefined>(1 << (MACHINE_BITS + 2)).fill(undefined),
+      mixes: new Array<SwarmMixArgs | undefined>(1 << 7).fill(undefined), // (swarmCode: 7 mix bits)
+    };
+    byKey.set(key, c);
+  }
+  return c;
+}
+
 /** One engine configured for a hunt, running spans of its executions. */
 export class HuntLoop {
   private readonly seedBase: number;
@@ -82,13 +113,13 @@ export class HuntLoop {
   private pctK: number;
   private readonly baseWorkload: HuntWorkload;
   /**
-   * --swarm: a shape is its machine and its mix. The machines drawn so far by key (a code's
-   * machine bits, and whether its mix swaps or forks: a thousand or so) and the mixes by
-   * their bits (128 at most), so that the few thousand codes do not each cost a shape; the key
-   * of the engine's layout and the code of its workload (-1: the hunt's own).
+   * --swarm: a shape is its machine and its mix. The machines and mixes drawn so far
+   * (swarmCacheOf: shared by the loops of one engine and spec), so that the few thousand
+   * codes do not each cost a shape; the key of the engine's layout and the code of its
+   * workload (-1: the hunt's own).
    */
-  private readonly layouts = new Array<SwarmLayout | undefined>(1 << (MACHINE_BITS + 2)).fill(undefined);
-  private readonly mixes = new Array<SwarmMixArgs | undefined>(1 << 7).fill(undefined); // (swarmCode: 7 mix bits)
+  private readonly layouts: (SwarmLayout | undefined)[] = [];
+  private readonly mixes: (SwarmMixArgs | undefined)[] = [];
   private layoutKey = -1;
   private shapeCode = -1;
 
@@ -102,6 +133,7 @@ export class HuntLoop {
     this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
+    if (spec.swarm) ({ layouts: this.layouts, mixes: this.mixes } = swarmCacheOf(e, spec));
   }
 
   /** The workload of the engine's current layout (under --swarm, the last shape's). */

@@ -6,6 +6,9 @@ import { resolveModel } from "../../src/model/models.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
 import { runCampaignInline } from "../../src/workers/campaign.js";
+import { EngineCache } from "../../src/workers/jobs.js";
+import { parseMix } from "../../src/explore/mix.js";
+import { SWARM_SPEC } from "../helpers/swarm.js";
 import { calibratePctK } from "../../src/workers/hunt-range.js";
 import type { HuntParams } from "../../src/workers/protocol.js";
 
@@ -78,4 +81,23 @@ describe("huntRange", () => {
     expect(Math.abs(mean - k) / k).toBeLessThan(0.25);
     expect(r.maxDecisions).toBeGreaterThanOrEqual(Math.round(mean));
   });
+
+  it("--swarm: a campaign in many chunks on an engine that ran other swarms equals it in one chunk on a fresh engine", async () => {
+    // The shapes a chunk lays out are kept for the next chunks of the engine (src/explore/loop.ts
+    // swarmCacheOf), by spec: another swarm's shapes on the same engine must not leak in.
+    const swarm = (pins: typeof SWARM_SPEC.pins): HuntParams => ({
+      ...params("linux-2.4.10-pre", "pct", 3),
+      swarm: { ...SWARM_SPEC, pins },
+    });
+    const a = { job: { kind: "hunt" as const, params: swarm({}) }, firstSeed: 0, executions: 3000 };
+    const b = { job: { kind: "hunt" as const, params: swarm({ cpus: 2, mix: parseMix("all") }) }, firstSeed: 100, executions: 1500 };
+    const fresh = await runCampaignInline(a, new EngineCache());
+    const freshB = await runCampaignInline(b, new EngineCache());
+    expect(fresh.found?.replay?.machine).toBeDefined(); // a finding, with the shape it drew
+    const shared = new EngineCache();
+    expect(await runCampaignInline({ ...b, chunk: 200 }, shared)).toEqual(freshB);
+    expect(await runCampaignInline({ ...a, chunk: 250 }, shared)).toEqual(fresh);
+    expect(await runCampaignInline({ ...b, chunk: 700 }, shared)).toEqual(freshB);
+    expect(await runCampaignInline({ ...a, chunk: 333 }, shared)).toEqual(fresh);
+  }, 60_000);
 });
