@@ -10,7 +10,8 @@
 // measured mean of about 13K executions per find, a seed misses it with probability e^-15.
 import { describe, it, expect, beforeAll } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import type { HuntResult } from "../../src/explore/hunt-options.js";
 import { huntMachineFor } from "../../src/explore/machine.js";
 import { huntOpsPerCpu, huntThreads } from "../../src/explore/defaults.js";
 import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";

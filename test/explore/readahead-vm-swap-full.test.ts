@@ -6,7 +6,8 @@
 // use. The reader faulted on another entry: only its readahead wanted E.
 import { describe, it, expect, beforeAll } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS, type HuntResult } from "../../src/explore/hunt.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import type { HuntResult } from "../../src/explore/hunt-options.js";
 import { huntMachineFor } from "../../src/explore/machine.js";
 import { huntOpsPerCpu, huntThreads, HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
 import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
