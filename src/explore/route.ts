@@ -9,6 +9,11 @@
 //                   try_to_swap_out's get_swap_page hands E out again, both add.
 //   "vm_swap_full"  Hugh (the seed mail): do_swap_page's swap-full delete frees E, then
 //                   get_swap_page hands it out again to try_to_swap_out while a reader reads E.
+//   "readahead vm_swap_full"
+//                   "11 Sep" with Hugh's free: a reader's swapin_readahead counts E (not the
+//                   entry it faulted on); another thread's do_swap_page maps E's page and its
+//                   vm_swap_full delete frees E; get_swap_page hands E out again to
+//                   try_to_swap_out; the reader's swap_duplicate finds E in use and both add.
 //   "swapoff"       the seed mail: try_to_unuse frees E, the area becomes allocatable again
 //                   (-ENOMEM or swapon) and get_swap_page hands E out again.
 //
@@ -22,7 +27,7 @@ import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { Replayer } from "./execute.js";
 
-export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "swapoff", "unknown"] as const;
+export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "unknown"] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
@@ -168,6 +173,12 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
       ? { step: records[countAt].step, agent: records[countAt].agent, from: records[countAt].a, slots: records[countAt].b }
       : undefined;
   const common = { ...base, handedOut, counted };
+  // When the scan read E. Without SDL (2.4.10-pre9) each slot of the window is read in a section
+  // of its own and the scan's record follows its last slot, so E may have been read several
+  // steps before the record: no earlier than the reader's previous record. A free of E inside
+  // that span, with no get_swap_page of E in it, means the scan read E before the free (E was
+  // counted, so it was read while in use, and it was in use in that span only before the free).
+  const countedAt = countAt < 0 ? -1 : scanReadE(records, countAt, readerAgent, E);
 
   // E's count reaching 0 before the duplicate add.
   const freeAts = records.flatMap((r, i) =>
@@ -179,9 +190,9 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
   }
   // Freed while the reader already wanted E (it faulted on E, or counted it), then handed out
   // again: one of the "E came back" routes, told apart by who freed it.
-  const since = faultedOnE ? wantedFrom : countAt >= 0 ? countAt : Number.POSITIVE_INFINITY;
+  const since = faultedOnE ? wantedFrom : countedAt >= 0 ? countedAt : Number.POSITIVE_INFINITY;
   const freeAt = freeAts.filter((i) => i > since && i < gotAt).pop();
-  if (freeAt !== undefined) return cameBack(records, freeAt, stacks[freeAt], { ...common, countAt });
+  if (freeAt !== undefined) return cameBack(records, freeAt, stacks[freeAt], { ...common, countAt: countedAt, faultedOnE });
 
   if (countAt >= 0 && gotAt < countAt && underReadahead && !faultedOnE) {
     return {
@@ -200,9 +211,9 @@ function cameBack(
   records: readonly TraceRecord[],
   freeAt: number,
   stack: readonly number[],
-  v: Omit<RouteVerdict, "route" | "why"> & { countAt: number },
+  v: Omit<RouteVerdict, "route" | "why"> & { countAt: number; faultedOnE: boolean },
 ): RouteVerdict {
-  const { countAt, ...common } = v;
+  const { countAt, faultedOnE, ...common } = v;
   const f = records[freeAt];
   const by = names(stack);
   const freed = { step: f.step, agent: f.agent, callers: by };
@@ -212,7 +223,25 @@ function cameBack(
     return { ...common, freed, route: "swapoff", why: `try_to_unuse freed E (step ${f.step}), ${out}` };
   }
   const swapFullDelete = records.some((r, i) => i < freeAt && r.agent === f.agent && r.event === EV.SWAP_FULL_DELETE && r.b === E);
-  if (by.includes("do_swap_page") && (swapFullDelete || by.includes("remove_exclusive_swap_page"))) {
+  const vmSwapFull = by.includes("do_swap_page") && (swapFullDelete || by.includes("remove_exclusive_swap_page"));
+  // The reader did not fault on E: only its readahead counted E, before the delete freed it.
+  if (
+    vmSwapFull &&
+    !faultedOnE &&
+    countAt >= 0 &&
+    countAt < freeAt &&
+    common.second.callers.concat(common.first.callers).includes("swapin_readahead")
+  ) {
+    return {
+      ...common,
+      freed,
+      route: "readahead vm_swap_full",
+      why:
+        `swapin_readahead's valid_swaphandles counted E (read at or after step ${records[countAt].step}), ` +
+        `another thread's do_swap_page vm_swap_full delete freed it (step ${f.step}), ${out}`,
+    };
+  }
+  if (vmSwapFull) {
     return { ...common, freed, route: "vm_swap_full", why: `do_swap_page's vm_swap_full delete freed E (step ${f.step}), ${out}` };
   }
   if (countAt >= 0 && countAt < freeAt) {
@@ -224,6 +253,20 @@ function cameBack(
     };
   }
   return { ...common, freed, route: "unknown", why: `${by.join(" → ")} freed E (step ${f.step}) while the reader wanted it, ${out}` };
+}
+
+/** Index of the moment swapin_readahead's scan (whose record is at countAt, on the reader's
+ *  agent) read slot E: the record itself, or, when E was freed to 0 during the scan and not handed
+ *  out in it, the reader's last record before the scan (the scan read E after it, before the free). */
+function scanReadE(records: readonly TraceRecord[], countAt: number, reader: number, E: number): number {
+  const scanFrom = findLast(records, countAt, (r) => r.agent === reader);
+  let freed = false;
+  for (let i = scanFrom + 1; i < countAt; i++) {
+    const r = records[i];
+    if (r.event === EV.GET_SWAP_PAGE && r.a === E) return countAt;
+    if ((r.event === EV.SWAP_FREE || r.event === EV.FREE_SWAP) && r.a === E && r.b === 0) freed = true;
+  }
+  return freed && scanFrom >= 0 ? scanFrom : countAt;
 }
 
 /** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */

@@ -24,6 +24,8 @@ const ROUTE_TITLES: Record<SeedRoute, string> = {
   "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
   "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
   vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
+  "readahead vm_swap_full":
+    "11 Sep by vm_swap_full (an entry counted by readahead, freed by another thread's vm_swap_full delete, handed out again)",
   swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
   unknown: "none of the seed mail's routes",
 };

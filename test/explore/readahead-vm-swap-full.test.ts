@@ -1,0 +1,64 @@
+// `faultsim hunt --sched random --seed 5` (linux-2.4.10-pre, the default model) finds a
+// swap-cache duplicate by the "readahead vm_swap_full" route (src/explore/route.ts,
+// docs/kernel-notes.md "The seed's races"): the reader's unlocked valid_swaphandles reads slot
+// E in use, another thread's do_swap_page maps E's page and its vm_swap_full delete frees E,
+// kswapd's get_swap_page hands E out again, and the reader's swap_duplicate still finds E in
+// use. The reader faulted on another entry: only its readahead wanted E.
+import { describe, it, expect, beforeAll } from "vitest";
+import { resolveModel } from "../../src/model/models.js";
+import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import type { HuntResult } from "../../src/explore/hunt-options.js";
+import { huntMachineFor } from "../../src/explore/machine.js";
+import { huntOpsPerCpu, huntThreads, HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
+import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
+
+const MODEL = HUNT_DEFAULT_MODEL;
+const opts = {
+  ...HUNT_DEFAULTS,
+  model: resolveModel(MODEL),
+  // What `faultsim hunt --sched random --seed 5` runs, but without the (clock-bounded) shrink.
+  machine: huntMachineFor(MODEL, "random"),
+  shareMm: huntThreads(MODEL),
+  sched: "random" as const,
+  opsPerCpu: huntOpsPerCpu(MODEL, "random"),
+  seed: 5,
+  executions: 5_000, // it finds the duplicate at execution 900
+  budgetMs: 60_000, // the execution bound decides; the clock only guards
+  shrinkMs: -1,
+};
+
+let r: HuntResult;
+let replay: ReproRoute;
+beforeAll(async () => {
+  r = await hunt(opts);
+  const f = r.findings[0];
+  replay = f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined };
+}, 30_000);
+
+describe("hunt --sched random --seed 5 (linux-2.4.10-pre)", () => {
+  it("finds swapcache-unique, and its traced replay takes the readahead vm_swap_full route", () => {
+    expect(MODEL).toBe("linux-2.4.10-pre");
+    expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
+    expect(replay.reproduced).toBe(true);
+    const v = replay.route!;
+    expect(v.route, v.why).toBe("readahead vm_swap_full");
+  });
+
+  it("the order: the scan counted E, another thread's vm_swap_full delete freed it, then get_swap_page handed it out", () => {
+    const v = replay.route!;
+    const reader = [v.first, v.second].find((a) => a.callers.at(-1) === "read_swap_cache_async")!;
+    const swapper = [v.first, v.second].find((a) => a.callers.at(-1) === "try_to_swap_out")!;
+    expect(reader.callers).toContain("swapin_readahead");
+    expect(v.freed!.callers).toContain("do_swap_page");
+    expect(v.freed!.agent).not.toBe(reader.agent);
+    expect(v.freed!.agent).not.toBe(swapper.agent);
+    expect(v.handedOut!.agent).toBe(swapper.agent);
+    expect(v.freed!.step).toBeLessThan(v.handedOut!.step);
+    expect(v.handedOut!.step).toBeLessThan(reader.step); // the reader's add comes last
+    // The window covered E, and its record (after the scan's last slot) came after the free:
+    // the unlocked scan (no readahead-sdl) read E in an earlier section, while E was in use.
+    expect(v.counted!.step).toBeGreaterThan(v.freed!.step);
+    expect(v.entry - v.counted!.from).toBeGreaterThanOrEqual(0);
+    expect(v.entry - v.counted!.from).toBeLessThan(v.counted!.slots);
+  });
+});
