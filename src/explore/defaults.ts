@@ -17,7 +17,7 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
  * (`node shape-style runs, see bench/hunt-figures.ts first`):
  *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
  *   random walk: 5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
- *                vm_swap_full route). Uniform random, before the walk: 5 ops 123 / 183,
+ *                vm_swap_full route and its readahead variant, route.ts). Uniform random, before the walk: 5 ops 123 / 183,
  *                6 ops 41 / 86, 8 ops 27 / 84.
  */
 export const HUNT_OPS_PER_CPU: Readonly<Record<SchedKind, number>> = { pct: 5, random: 6 };
