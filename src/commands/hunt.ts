@@ -13,7 +13,7 @@ import { faultsimVersion, modelId } from "../report/version.js";
 import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
 import { hunt } from "../explore/hunt.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
-import type { HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
+import type { DeferredFinding, HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
 import { HUNT_NO_KSWAPD, huntOpsPerCpu, huntOpsWithoutKswapd, huntThreads, pagesWithoutKswapd } from "../explore/defaults.js";
 import type { FindingFormat } from "../report/finding.js";
@@ -426,7 +426,11 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   // A finding event carries the checkpoint past it, in the same line: a kill can come before
   // the line or after it, never between the finding and its checkpoint, so a resumed
   // campaign never investigates it again (nor writes it twice into the stream).
-  opts.onFinding = (f, checkpoint) => {
+  const writeFinding = (
+    f: DeferredFinding,
+    how: { shrinkInterrupted: boolean; shrinkDeferred?: true },
+    checkpoint: HuntCheckpoint | undefined,
+  ): void => {
     events.write({
       event: "finding",
       schemaVersion: EVENTS_VERSION,
@@ -435,27 +439,14 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       elapsedMs: Math.round(performance.now() - started),
       file: f.file || null,
       ...(f.fileError ? { fileError: f.fileError } : {}),
-      shrinkInterrupted: f.shrinkInterrupted,
+      ...how,
       repro: f.repro,
       ...(checkpoint ? { checkpoint } : {}),
     });
   };
+  opts.onFinding = (f, checkpoint) => writeFinding(f, { shrinkInterrupted: f.shrinkInterrupted }, checkpoint);
   // --defer-shrink: the same line, its repro as found; `faultsim merge` shrinks it.
-  opts.onDeferred = (f, checkpoint) => {
-    events.write({
-      event: "finding",
-      schemaVersion: EVENTS_VERSION,
-      signature: f.signature,
-      execution: f.execution,
-      elapsedMs: Math.round(performance.now() - started),
-      file: f.file || null,
-      ...(f.fileError ? { fileError: f.fileError } : {}),
-      shrinkInterrupted: false,
-      shrinkDeferred: true,
-      repro: f.repro,
-      ...(checkpoint ? { checkpoint } : {}),
-    });
-  };
+  opts.onDeferred = (f, checkpoint) => writeFinding(f, { shrinkInterrupted: false, shrinkDeferred: true }, checkpoint);
   const onWorkerRetry: CampaignHuntOptions["onWorkerRetry"] = (w) => {
     process.stderr.write(
       `faultsim: note: worker ${w.worker} died (${w.reason})` +

@@ -13,12 +13,12 @@
 // The route classifier (src/explore/route.ts) reads the replayed trace of a finding; it is
 // checked here against directed runs of all four of the seed mail's routes (test/races/rig.ts)
 // so that "14 Sep" is a verdict it can withhold.
+import { huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
-import type { HuntResult } from "../../src/explore/hunt-options.js";
+import { HUNT_DEFAULTS } from "../../src/explore/hunt.js";
 import type { ReproMachine } from "../../src/report/repro.js";
-import { classifyRoute, routeOfRepro, callStacks, type ReproRoute, type RouteVerdict } from "../../src/explore/route.js";
+import { classifyRoute, callStacks, type RouteVerdict } from "../../src/explore/route.js";
 import { readTrace, type TraceRecord } from "../../src/report/trace.js";
 import { P, PROC_NAMES, OP, makeOp } from "../../src/wasm/abi.js";
 import { rig, EV, LINUX_2_4_0, LINUX_2_4_10 } from "../races/rig.js";
@@ -63,13 +63,9 @@ const opts = {
   shrinkMs: -1,
 };
 
-const results = new Map<number, { hunt: HuntResult; replay: ReproRoute }>();
+let results: Map<number, HuntAndRoute>;
 beforeAll(async () => {
-  for (const seed of SEEDS) {
-    const r = await hunt({ ...opts, seed });
-    const f = r.findings[0];
-    results.set(seed, { hunt: r, replay: f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined } });
-  }
+  results = await huntRoutes(opts, SEEDS);
 }, 120_000);
 
 describe("hunt --model linux-2.4.0 (the default PCT hunt and machine)", () => {

@@ -8,37 +8,18 @@
 // 1-3 find it at executions 22,285 / 2,678 / 745 (under a CPU-second in all). The bound,
 // 200,000 executions, leaves room for model changes that move these numbers: at the
 // measured mean of about 13K executions per find, a seed misses it with probability e^-15.
+import { commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
-import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
-import type { HuntResult } from "../../src/explore/hunt-options.js";
-import { huntMachineFor } from "../../src/explore/machine.js";
-import { huntOpsPerCpu, huntThreads } from "../../src/explore/defaults.js";
-import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
+import { hunt } from "../../src/explore/hunt.js";
 
 const MODEL = "linux-2.4.0";
 const SEEDS = [1, 2, 3];
 const MAX_EXECUTIONS = 200_000;
-const opts = {
-  ...HUNT_DEFAULTS,
-  model: resolveModel(MODEL),
-  // The hunt machine and ops `faultsim hunt --model linux-2.4.0 --sched random` runs.
-  machine: huntMachineFor(MODEL, "random"),
-  shareMm: huntThreads(MODEL),
-  sched: "random" as const,
-  opsPerCpu: huntOpsPerCpu(MODEL, "random"),
-  executions: MAX_EXECUTIONS,
-  budgetMs: 60_000, // the execution bound decides; the clock only guards
-  shrinkMs: -1, // the repro is the execution as hunted
-};
+const opts = commandLineHunt(MODEL, "random", MAX_EXECUTIONS);
 
-const results = new Map<number, { hunt: HuntResult; replay: ReproRoute }>();
+let results: Map<number, HuntAndRoute>;
 beforeAll(async () => {
-  for (const seed of SEEDS) {
-    const r = await hunt({ ...opts, seed });
-    const f = r.findings[0];
-    results.set(seed, { hunt: r, replay: f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined } });
-  }
+  results = await huntRoutes(opts, SEEDS);
 }, 120_000);
 
 describe("hunt --model linux-2.4.0 --sched random (the random walk)", () => {

@@ -4,28 +4,17 @@
 // E in use, another thread's do_swap_page maps E's page and its vm_swap_full delete frees E,
 // kswapd's get_swap_page hands E out again, and the reader's swap_duplicate still finds E in
 // use. The reader faulted on another entry: only its readahead wanted E.
+import { commandLineHunt } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
-import { resolveModel } from "../../src/model/models.js";
-import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
+import { hunt } from "../../src/explore/hunt.js";
 import type { HuntResult } from "../../src/explore/hunt-options.js";
-import { huntMachineFor } from "../../src/explore/machine.js";
-import { huntOpsPerCpu, huntThreads, HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
+import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
 import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
 
 const MODEL = HUNT_DEFAULT_MODEL;
-const opts = {
-  ...HUNT_DEFAULTS,
-  model: resolveModel(MODEL),
-  // What `faultsim hunt --sched random --seed 5` runs, but without the (clock-bounded) shrink.
-  machine: huntMachineFor(MODEL, "random"),
-  shareMm: huntThreads(MODEL),
-  sched: "random" as const,
-  opsPerCpu: huntOpsPerCpu(MODEL, "random"),
-  seed: 5,
-  executions: 5_000, // it finds the duplicate at execution 900
-  budgetMs: 60_000, // the execution bound decides; the clock only guards
-  shrinkMs: -1,
-};
+// What `faultsim hunt --sched random --seed 5` runs, but without the (clock-bounded) shrink;
+// it finds the duplicate at execution 900.
+const opts = { ...commandLineHunt(MODEL, "random", 5_000), seed: 5 };
 
 let r: HuntResult;
 let replay: ReproRoute;
