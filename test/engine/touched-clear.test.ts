@@ -2,6 +2,7 @@
 // (assembly/kernel/state.ts clear_state): every execution must run exactly as after a whole
 // clear. Two engines run the same executions, one clearing whole (whole_clear), one not; the
 // run codes, choice logs and end states (engine.ts stateHash: every state word) must agree.
+import { threadsWorkload } from "../helpers/machine.js";
 import { describe, expect, it } from "vitest";
 import { Engine, wasmModule } from "../../src/wasm/engine.js";
 import { SCHED } from "../../src/wasm/abi.js";
@@ -18,14 +19,7 @@ interface Case {
   sched: number;
 }
 
-const threads = (m: ReproMachine, opsPerCpu: number): HuntWorkload => ({
-  cpus: m.cpus,
-  opsPerCpu,
-  pagesPerMm: m.pagesPerMm,
-  mms: m.mms,
-  shareMm: true,
-  writeRatio: 0.5,
-});
+const threads = (m: ReproMachine, opsPerCpu: number): HuntWorkload => threadsWorkload(m, opsPerCpu);
 const big: ReproMachine = { ...HUNT_MACHINE, frames: 300, pagesPerMm: 64, slotsPerArea: 64 };
 const mixed: ReproMachine = { ...HUNT_MACHINE, mms: 2, areas: 2 };
 const CASES: Case[] = [

@@ -1,5 +1,8 @@
 // Small machines and hand-built states for tests of single kernel paths.
 import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engine.js";
+import type { ReproMachine } from "../../src/report/repro.js";
+import type { HuntWorkload } from "../../src/explore/workload.js";
+import { parseMix } from "../../src/explore/mix.js";
 import { R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
@@ -103,4 +106,18 @@ export function runProcs(e: Engine, starts: { cpu: number; proc: number; args?: 
 export function runProc(e: Engine, cpu: number, proc: number, args: number[] = [], maxSteps = 100000) {
   const { code, violation } = runProcs(e, [{ cpu, proc, args }], maxSteps);
   return { code, ret: e.m.agent_ret(cpu), violation };
+}
+
+/** A hunt workload of threads of one mm on machine `m`, half of the ops writes, with `mix`'s
+ *  op kinds over m's swap areas when given. */
+export function threadsWorkload(m: ReproMachine, opsPerCpu: number, mix?: string): HuntWorkload {
+  return {
+    cpus: m.cpus,
+    opsPerCpu,
+    pagesPerMm: m.pagesPerMm,
+    mms: m.mms,
+    shareMm: true,
+    writeRatio: 0.5,
+    ...(mix ? { mix: parseMix(mix), areas: m.areas } : {}),
+  };
 }

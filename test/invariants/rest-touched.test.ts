@@ -5,12 +5,12 @@
 // hunt_execution is compared with the whole pass on the state it left, on machines from the
 // hunt's 6 frames to 4096, under reclaim and not, with the op mix, and on end states that are
 // broken (linux-2.4.10-pre without its pte_same recheck).
+import { threadsWorkload } from "../helpers/machine.js";
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { RUN, SCHED } from "../../src/wasm/abi.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_MACHINE } from "../../src/explore/machine.js";
 import { configureHuntWorkload, huntSeedBase, type HuntWorkload } from "../../src/explore/workload.js";
-import { parseMix } from "../../src/explore/mix.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { ReproMachine } from "../../src/report/repro.js";
 
@@ -24,15 +24,7 @@ interface Case {
   atLeast: { clean: number; done?: number };
 }
 
-const w = (m: ReproMachine, opsPerCpu: number, mix?: string): HuntWorkload => ({
-  cpus: m.cpus,
-  opsPerCpu,
-  pagesPerMm: m.pagesPerMm,
-  mms: m.mms,
-  shareMm: true,
-  writeRatio: 0.5,
-  ...(mix ? { mix: parseMix(mix), areas: m.areas } : {}),
-});
+const w = threadsWorkload;
 const flags = (model: string, without: string[] = []) => resolveModel(model, [], without).flags;
 const wide: ReproMachine = { ...HUNT_MACHINE, frames: 300, pagesPerMm: 64, slotsPerArea: 64 };
 const tight: ReproMachine = { ...wide, frames: 40 };

@@ -2,8 +2,9 @@
 // line validated against the generated JSON Schema (test/helpers/json-schema.ts). The fast
 // tier validates a shorter stream and the progress events of its checkpoints
 // (json-schema.test.ts).
+import { killedAndResumedStream } from "../helpers/json-schema.js";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { cliCapture } from "../helpers/cli.js";
@@ -21,17 +22,8 @@ describe("real --jsonl streams validate", () => {
     const events = path.join(dir, "events.jsonl");
     // One worker: a progress event needs ~2 s of hunting, and a second core would only double its CPU.
     const args = ["--workers", "1", "--keep-going", "--budget-ms", "2600", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
-    expect(await faultsim("hunt", ...args)).toBe(1);
-    // As if killed before its end: cut the last line off, and resume.
-    const text = readFileSync(events, "utf8");
-    writeFileSync(events, text.slice(0, text.slice(0, -1).lastIndexOf("\n") + 1));
-    expect(await faultsim("hunt", "--resume", events)).toBe(1);
-    const lines = readFileSync(events, "utf8")
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const lines = await killedAndResumedStream(faultsim, args, events);
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "progress", "finding", "resume", "end"]));
-    for (const l of lines) expect(errorsOf("hunt-events", l), l.event).toEqual([]);
     const progress = lines.find((l) => l.event === "progress");
     expect(errorsOf("hunt-events", { ...progress, extra: 1 })).not.toEqual([]);
   }, 120_000);

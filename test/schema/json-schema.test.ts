@@ -3,6 +3,7 @@
 // (hunt, run, replay, models), the repro file a hunt wrote, and what the API returns, each
 // validated with a real JSON Schema validator (ajv, draft 2020-12). And the schemas can fail:
 // an output with a field they do not name, or a value out of bounds, is refused.
+import { killedAndResumedStream } from "../helpers/json-schema.js";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -93,18 +94,9 @@ describe("real --json outputs validate", () => {
     // checkpoint the stream holds is also written as the progress event --jsonl would write.
     const events = path.join(dir, "events.jsonl");
     const args = ["--keep-going", "--executions", "3000", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
-    expect(await faultsim("hunt", ...args)).toBe(1);
-    // As if killed before its end: cut the last line off, and resume.
-    const text = readFileSync(events, "utf8");
-    writeFileSync(events, text.slice(0, text.slice(0, -1).lastIndexOf("\n") + 1));
-    expect(await faultsim("hunt", "--resume", events)).toBe(1);
-    const lines = readFileSync(events, "utf8")
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const lines = await killedAndResumedStream(faultsim, args, events);
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "finding", "resume", "end"]));
-    for (const l of lines) expect(errorsOf("hunt-events", l), l.event).toEqual([]);
-    const progress = lines.filter((l) => l.checkpoint).map((l) => progressEvent(l.checkpoint));
+    const progress = lines.filter((l) => l.checkpoint).map((l) => progressEvent(l.checkpoint as Parameters<typeof progressEvent>[0]));
     expect(progress.length).toBeGreaterThanOrEqual(2); // the finding's, and the resumed leg's end
     for (const p of progress) expect(errorsOf("hunt-events", p)).toEqual([]);
     expect(errorsOf("hunt-events", { ...progress[0], executions: -1 })).not.toEqual([]);
