@@ -25,6 +25,18 @@ beforeAll(() => {
   }
 }, 120000);
 
+/** linux-2.4.16's flags as shipped, as `models --json` and `run --json` must both name them
+ *  (written out here, not read from src/model/models.ts, so that a change there shows). */
+const LINUX_2416_SHIPPED = [
+  "unique-add",
+  "pte-same-recheck",
+  "remove-exclusive",
+  "readahead-skip-header",
+  "readahead-sdl",
+  "oom-recheck",
+  "swapoff-clears-max",
+];
+
 describe("bad usage exits 2 with one line on stderr", () => {
   it.each([
     ["a negative size", ["run", "--frames", "-5"], /--frames/],
@@ -78,15 +90,7 @@ describe("models", () => {
       "linux-2.4.16",
       "linux-2.4.16-fixed",
     ]);
-    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual([
-      "unique-add",
-      "pte-same-recheck",
-      "remove-exclusive",
-      "readahead-skip-header",
-      "readahead-sdl",
-      "oom-recheck",
-      "swapoff-clears-max",
-    ]);
+    expect(j.models.find((m: { name: string }) => m.name === "linux-2.4.16").flags).toEqual(LINUX_2416_SHIPPED);
     expect(j.flags).toHaveLength(FLAGS.length);
     expect(j.modelId).toBe(modelId() ?? null);
   });
@@ -116,15 +120,7 @@ describe("run", () => {
     for (const k of ["stepsPerSec", "opsPerSec", "faultsPerSec"]) expect(typeof j.rates[k], k).toBe("number");
     expect(j.model).toEqual({
       name: "linux-2.4.16",
-      flags: [
-        "unique-add",
-        "pte-same-recheck",
-        "remove-exclusive",
-        "readahead-skip-header",
-        "readahead-sdl",
-        "oom-recheck",
-        "swapoff-clears-max",
-      ],
+      flags: LINUX_2416_SHIPPED,
       flagWord: 0b1001110011000 | (1 << 30),
     });
     expect(j.machine.cpus).toBe(2);

@@ -16,6 +16,14 @@ import { shardPlan } from "../../src/commands/hunt.js";
 import { EXECUTION_SPACE, shardRange } from "../../src/explore/shard.js";
 import { cliCapture } from "../helpers/cli.js";
 
+/** The events of a --jsonl stream, one parsed object a line. */
+// biome-ignore lint/suspicious/noExplicitAny: a stream line is checked field by field by the tests
+const streamEvents = (file: string): any[] =>
+  readFileSync(file, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+
 const model = resolveModel("linux-2.4.10-pre");
 const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
   ...HUNT_DEFAULTS,
@@ -142,19 +150,14 @@ describe("faultsim merge", () => {
     }
     // Each shard recorded its findings unshrunk (--defer-shrink, implied by --shard 4 and
     // --jsonl): one unshrunk file per finding, the repro in its line the one in its file.
-    const events = (f: string) =>
-      readFileSync(f, "utf8")
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l));
-    const found = parts.flatMap((f) => events(f).filter((e) => e.event === "finding"));
+    const found = parts.flatMap((f) => streamEvents(f).filter((e) => e.event === "finding"));
     expect(found.length).toBeGreaterThan(1);
     for (const e of found) {
       expect(e.shrinkDeferred).toBe(true);
       expect(JSON.parse(readFileSync(e.file, "utf8"))).toMatchObject({ seed: e.repro.seed, schedule: e.repro.schedule, ops: e.repro.ops });
     }
     expect(
-      events(one)
+      streamEvents(one)
         .filter((e) => e.event === "finding")
         .every((e) => e.shrinkDeferred === undefined),
     ).toBe(true);
@@ -212,11 +215,7 @@ describe("faultsim merge", () => {
     for (const d of [shrunk, deferred, out]) mkdirSync(d);
     expect(await faultsim("hunt", ...args, "--no-defer-shrink", "--out", shrunk, "--jsonl", `${shrunk}.jsonl`)).toBe(1);
     expect(await faultsim("hunt", ...args, "--out", deferred, "--jsonl", `${deferred}.jsonl`)).toBe(1);
-    const finding = (f: string) =>
-      readFileSync(f, "utf8")
-        .split("\n")
-        .filter((l) => l.includes('"event":"finding"'))
-        .map((l) => JSON.parse(l));
+    const finding = (f: string) => streamEvents(f).filter((e) => e.event === "finding");
     expect(finding(`${shrunk}.jsonl`).map((e) => e.shrinkDeferred)).toEqual([undefined]);
     expect(finding(`${deferred}.jsonl`).map((e) => e.shrinkDeferred)).toEqual([true]);
     const read = (d: string) => readdirSync(d).map((f) => [f, readFileSync(path.join(d, f), "utf8")]);
@@ -266,10 +265,7 @@ describe("hunt --resume FILE", () => {
     expect(resumed.signatures).toEqual(whole.signatures);
     expect(resumed.earlier.map((e: { signature: string }) => e.signature)).toEqual(whole.signatures);
     // Every line of the stream is whole JSON again: start, ..., resume, ..., end.
-    const lines = readFileSync(events, "utf8")
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    const lines = streamEvents(events);
     expect(lines.filter((l) => l.event === "resume")).toHaveLength(1);
     expect(lines[lines.length - 1]).toMatchObject({ event: "end", hash: whole.hash });
     expect(statSync(events).size).toBeGreaterThan(lastStart);
@@ -302,10 +298,7 @@ describe("hunt --resume FILE", () => {
         expect(resumed.hash).toBe(whole.hash);
         expect(resumed.hits).toEqual(whole.hits);
         expect(resumed.signatures).toEqual(whole.signatures);
-        const stream = readFileSync(events, "utf8")
-          .trimEnd()
-          .split("\n")
-          .map((l) => JSON.parse(l));
+        const stream = streamEvents(events);
         const found = stream.filter((e) => e.event === "finding").map((e) => e.signature);
         expect(found).toEqual(whole.signatures);
         // Cut after the line: not investigated again, no second file. (Cut before it, the
@@ -333,11 +326,7 @@ describe("hunt --resume FILE", () => {
       const resumed = JSON.parse(io.out);
       expect(resumed.hash).toBe(whole.hash);
       expect(resumed.hits).toEqual(whole.hits);
-      const found = readFileSync(events, "utf8")
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l))
-        .filter((e) => e.event === "finding");
+      const found = streamEvents(events).filter((e) => e.event === "finding");
       expect(found.map((e) => e.signature)).toEqual(whole.signatures);
       expect(found.every((e) => e.shrinkDeferred === true)).toBe(true);
       // Cut before the line, the resumed leg finds it again and takes up the file on disk.
