@@ -3,61 +3,16 @@
 // finds it and the directed test that drives it step by step. docs/kernel-notes.md tells the
 // history of each; `faultsim races --check` (check.ts) hunts each one and then hunts the
 // fixed model with the same shape.
-import type { HuntOptions } from "../index.js";
-import type { SeedRoute } from "../explore/route.js";
-import type { RaceCheckRow } from "./check.js";
+import type { RaceCheckRowJson as RaceCheckRow, RaceJson } from "../schema/outputs.js";
 
-/** The hunt that finds a race: options of the public hunt() (model, flags, sched, machine). */
-export type RaceHunt = Pick<
-  HuntOptions,
-  | "model"
-  | "with"
-  | "without"
-  | "sched"
-  | "depth"
-  | "mix"
-  | "ops"
-  | "cpus"
-  | "frames"
-  | "pages"
-  | "slots"
-  | "pageCluster"
-  | "mms"
-  | "areas"
-  | "kswapd"
-  | "threads"
-> & {
-  model: string;
-  /** Collect signatures past the first (a race whose hunt meets another race first). */
-  keepGoing?: boolean;
-};
+/** A race of the catalogue: its fields are `faultsim races --json`'s, so the type is the
+ *  zod schema's (src/schema/outputs.ts RaceSchema, where each field is described). */
+export type Race = RaceJson;
 
-export interface Race {
-  /** Short stable name. */
-  name: string;
-  /** The kernels (models and releases) it lives in. */
-  kernels: string;
-  /** The flag (faultsim models) whose fix closes it; "" for a fix that is a design (2.4.16). */
-  fix: string;
-  /** The route, in one line. */
-  route: string;
-  /** The hunt that finds it. */
-  hunt: RaceHunt;
-  /** Signatures that count as finding it; one ending in "*" matches every signature it
-   *  begins (e.g. "free-slot*": the slot freed under any of its users). */
-  signatures: readonly string[];
-  /** A swap-cache duplicate must have taken this route (src/explore/route.ts) to count. */
-  seedRoute?: SeedRoute;
-  /** A data loss must have taken the swapin ABA route (aba-route.ts) to count. */
-  abaRoute?: boolean;
-  /** Why the hunt's machine is smaller than its CPUs need to never livelock (fewer than
-   *  cpus + 3 frames: every CPU in direct reclaim with a page in flight and nothing left to
-   *  free, src/explore/livelock.ts), so that a livelock of the fixed model under this shape
-   *  is the machine's and not a race's: the fixed check then ignores `livelock` alone. */
-  smallMachine?: string;
-  /** The directed test: file, and the describe block that drives it. */
-  test: string;
-}
+/** The hunt that finds a race: options of the public hunt() (model, flags, sched, machine),
+ *  and keepGoing (collect signatures past the first: a race whose hunt meets another race
+ *  first). check.ts passes it to hunt(), so it must stay a subset of HuntOptions. */
+export type RaceHunt = Race["hunt"];
 
 /** The model every fix is on: each race's hunt shape must find nothing in it. */
 export const FIXED_MODEL = "linux-2.4.16-fixed";

@@ -7,6 +7,7 @@ import { hunt, type HuntOptions } from "../index.js";
 import type { Finding } from "../index.js";
 import { routeOfRepro } from "../explore/route.js";
 import { abaOfRepro } from "./aba-route.js";
+import type { RaceCheckRowJson } from "../schema/outputs.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
@@ -28,28 +29,10 @@ export interface RaceCheckOptions {
   onRow?: (row: RaceCheckRow) => void;
 }
 
-export interface RaceCheckRow {
-  race: string;
-  sched: "pct" | "random";
-  found: boolean;
-  /** The signature and the seed that found it. */
-  signature?: string;
-  seed?: number;
-  /** Hunt executions and CPU time (process.cpuUsage, user + system, in ms) until found (or
-   *  the budget). */
-  executions: number;
-  cpuMs: number;
-  /** Why a finding did not count (another signature or route). */
-  misses: string[];
-  /** The same hunt under the other scheduler (absent when not run). */
-  other?: { sched: "pct" | "random"; found: boolean; executions: number; cpuMs: number };
-  fixedExecutions: number;
-  /** CPU time of the fixed model's hunt, in ms. */
-  fixedCpuMs: number;
-  /** Signatures the fixed model showed: must be none. */
-  fixedFindings: string[];
-  command: string;
-}
+/** One race's check: `faultsim races --check --json`'s row, so the type is the zod schema's
+ *  (src/schema/outputs.ts RaceCheckRowSchema, where each field is described). Times are the
+ *  process's CPU time (process.cpuUsage, user + system: worker threads too), in ms. */
+export type RaceCheckRow = RaceCheckRowJson;
 
 // No shrinking: a shrink is cut by the clock, and the route is read from the finding's repro,
 // so a shrunk one would make the verdict depend on the machine's speed.

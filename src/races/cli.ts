@@ -6,6 +6,8 @@ import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
 import { RACES, FIXED_MODEL, checkExitCode, huntCommand } from "./catalogue.js";
 import type { RaceCheckRow } from "./check.js";
+import type { RacesCheckJson, RacesJson } from "../schema/outputs.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 
 interface RacesCli {
   check?: boolean;
@@ -32,6 +34,22 @@ export function catalogueText(): string {
   }
   lines.push(`fixed model: ${FIXED_MODEL} (every fix on) must find nothing under each race's hunt shape`);
   return lines.join("\n") + "\n";
+}
+
+/** `faultsim races --json`: the catalogue (its schema: src/schema/outputs.ts RacesJsonSchema). */
+export function catalogueJson(): RacesJson {
+  return { schemaVersion: OUTPUT_SCHEMA_VERSIONS.races, command: "races", races: [...RACES], fixedModel: FIXED_MODEL };
+}
+
+/** `faultsim races --check --json`: the check's rows and exit code (RacesCheckJsonSchema). */
+export function checkJson(rows: readonly RaceCheckRow[]): RacesCheckJson {
+  return {
+    schemaVersion: OUTPUT_SCHEMA_VERSIONS.racesCheck,
+    command: "races",
+    check: true,
+    rows: [...rows],
+    exitCode: checkExitCode(rows),
+  };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)}`;
@@ -70,7 +88,7 @@ export function checkTable(rows: readonly RaceCheckRow[]): string {
 async function racesCommand(o: RacesCli): Promise<void> {
   if (!o.check) {
     if (o.only !== undefined) throw new UsageError("races: --only needs --check");
-    await writeOut(o.json ? `${JSON.stringify({ races: RACES, fixedModel: FIXED_MODEL })}\n` : catalogueText());
+    await writeOut(o.json ? `${JSON.stringify(catalogueJson())}\n` : catalogueText());
     return;
   }
   const only = o.only?.split(",").map((s) => s.trim());
@@ -87,7 +105,7 @@ async function racesCommand(o: RacesCli): Promise<void> {
     seed: intOption("seed", o.seed, 0, 0x7fffffff),
     only,
   });
-  await writeOut(o.json ? `${JSON.stringify({ rows, exitCode: checkExitCode(rows) })}\n` : checkTable(rows));
+  await writeOut(o.json ? `${JSON.stringify(checkJson(rows))}\n` : checkTable(rows));
   process.exitCode = checkExitCode(rows);
 }
 

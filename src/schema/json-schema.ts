@@ -13,6 +13,8 @@ import {
   MergeJsonSchema,
   ModelsJsonSchema,
   OUTPUT_SCHEMA_VERSIONS,
+  RacesCheckJsonSchema,
+  RacesJsonSchema,
   ReplayJsonSchema,
   RunJsonSchema,
 } from "./outputs.js";
@@ -35,6 +37,12 @@ export const DOCUMENTS = {
     title: "faultsim hunt --jsonl (each line one event)",
   },
   merge: { schema: MergeJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.merge, title: "faultsim merge --json" },
+  races: { schema: RacesJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.races, title: "faultsim races --json" },
+  "races-check": {
+    schema: RacesCheckJsonSchema,
+    version: OUTPUT_SCHEMA_VERSIONS.racesCheck,
+    title: "faultsim races --check --json",
+  },
 } as const;
 export type DocumentName = keyof typeof DOCUMENTS;
 

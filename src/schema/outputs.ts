@@ -1,4 +1,4 @@
-// The JSON that `--json` prints (hunt, run, replay, models, merge), as zod schemas. The code's output
+// The JSON that `--json` prints (hunt, run, replay, models, merge, races, mutants), as zod schemas. The code's output
 // types are z.infer of these, so a field added to an output without its schema, or the other
 // way round, does not compile; src/schema/json-schema.ts turns them (and the repro file's
 // schema, src/report/repro-schema.ts) into the JSON Schema files shipped in dist/schema/
@@ -607,3 +607,91 @@ export const MergeJsonSchema = z
   })
   .describe("faultsim merge --json");
 export type MergeJson = z.infer<typeof MergeJsonSchema>;
+
+// ---- `faultsim races --json`: the race catalogue, and `races --check --json`: its check ----
+
+/** The hunt that finds a race (src/races/catalogue.ts RaceHunt): options of the public hunt(). */
+const raceHunt = z
+  .object({
+    model: z.string().describe("the kernel model (`faultsim models`)"),
+    with: z.array(z.string()).optional().describe("flags added to the model"),
+    without: z.array(z.string()).optional().describe("flags removed from the model"),
+    sched: z.enum(["pct", "random"]).optional().describe("the scheduler (absent: pct)"),
+    depth: int.min(1).optional().describe("PCT bug depth"),
+    mix: z.string().optional().describe("the op mix, as --mix"),
+    ops: count.optional().describe("ops per CPU"),
+    cpus: count.optional(),
+    frames: count.optional(),
+    pages: count.optional(),
+    slots: count.optional(),
+    pageCluster: count.optional(),
+    mms: count.optional(),
+    areas: count.optional(),
+    kswapd: z.boolean().optional(),
+    threads: z.boolean().optional(),
+    keepGoing: z.boolean().optional().describe("collect signatures past the first (a race whose hunt meets another race first)"),
+  })
+  .describe("the hunt that finds it: options of the API's hunt() (the command line is `find` of `faultsim races`)");
+
+/** One race of the catalogue (src/races/catalogue.ts RACES). */
+export const RaceSchema = z.object({
+  name: z.string().describe("short stable name"),
+  kernels: z.string().describe("the kernels (models and releases) it lives in"),
+  fix: z.string().describe('the flag (`faultsim models`) whose fix closes it; "" for a fix that is a design (2.4.16)'),
+  route: z.string().describe("the route, in one line"),
+  hunt: raceHunt,
+  signatures: z.array(z.string()).describe('signatures that count as finding it; one ending in "*" matches every signature it begins'),
+  seedRoute: z.enum(SEED_ROUTES).optional().describe("a swap-cache duplicate must have taken this route (src/explore/route.ts) to count"),
+  abaRoute: z.boolean().optional().describe("a data loss must have taken the swapin ABA route (src/races/aba-route.ts) to count"),
+  smallMachine: z
+    .string()
+    .optional()
+    .describe("why the hunt's machine is smaller than its CPUs need never to livelock: the fixed check then ignores `livelock` alone"),
+  test: z.string().describe("the directed test: file, and the describe block that drives it"),
+});
+export type RaceJson = z.infer<typeof RaceSchema>;
+
+/** `faultsim races --json` (src/races/cli.ts). */
+export const RacesJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.races),
+    command: z.literal("races"),
+    races: z.array(RaceSchema).describe("the catalogue, in order"),
+    fixedModel: z.string().describe("the model every fix is on: each race's hunt shape must find nothing in it"),
+  })
+  .describe("faultsim races --json");
+export type RacesJson = z.infer<typeof RacesJsonSchema>;
+
+/** One race's check (src/races/check.ts checkRace). Times are CPU time of the process (user +
+ *  system, process.cpuUsage), in ms. */
+export const RaceCheckRowSchema = z.object({
+  race: z.string(),
+  sched: z.enum(["pct", "random"]),
+  found: z.boolean().describe("a finding with the race's signature (and route) within the budget"),
+  signature: z.string().optional().describe("the signature that found it"),
+  seed: int.optional().describe("the seed that found it"),
+  executions: count.describe("hunt executions until found (or the budget), over the seeds tried"),
+  cpuMs: z.number().min(0).describe("CPU time until found (or the budget)"),
+  misses: z.array(z.string()).describe("why a finding did not count (another signature or route)"),
+  other: z
+    .object({ sched: z.enum(["pct", "random"]), found: z.boolean(), executions: count, cpuMs: z.number().min(0) })
+    .optional()
+    .describe("the same hunt under the other scheduler (informational; absent when not run)"),
+  fixedExecutions: count.describe("executions of the fixed model under the race's shape"),
+  fixedCpuMs: z.number().min(0).describe("CPU time of the fixed model's hunt"),
+  fixedFindings: z.array(z.string()).describe("signatures the fixed model showed: must be none"),
+  command: z.string().describe("the hunt command line (with the seed that found it, else the first)"),
+});
+export type RaceCheckRowJson = z.infer<typeof RaceCheckRowSchema>;
+
+/** `faultsim races --check --json` (src/races/cli.ts). */
+export const RacesCheckJsonSchema = z
+  .object({
+    schemaVersion: z.literal(OUTPUT_SCHEMA_VERSIONS.racesCheck),
+    command: z.literal("races"),
+    check: z.literal(true),
+    rows: z.array(RaceCheckRowSchema).describe("a row per race checked, in catalogue order"),
+    exitCode: int.min(0).max(1).describe("0: every race found and every fixed hunt clean, else 1"),
+  })
+  .describe("faultsim races --check --json");
+export type RacesCheckJson = z.infer<typeof RacesCheckJsonSchema>;

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RACES } from "../../src/races/catalogue.js";
+import { errorsOf } from "../helpers/json-schema.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "dist/src/cli.js");
@@ -19,6 +20,7 @@ describe("faultsim races --check", () => {
     });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { rows: { race: string; found: boolean; fixedFindings: string[] }[]; exitCode: number };
+    expect(errorsOf("races-check", out)).toEqual([]);
     expect(out.rows.map((x) => x.race)).toEqual(RACES.map((x) => x.name));
     expect(out.rows.filter((x) => !x.found || x.fixedFindings.length > 0)).toEqual([]);
     expect(out.exitCode).toBe(0);

@@ -21,6 +21,7 @@ import { progressEvent } from "../../src/commands/event-stream.js";
 import { errorsOf, validator } from "../helpers/json-schema.js";
 import { parseRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
+import { RACES } from "../../src/races/catalogue.js";
 
 const { io, faultsim } = cliCapture();
 let dir = "";
@@ -32,7 +33,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the generated JSON Schemas", () => {
   it("are draft 2020-12 schemas ajv compiles strictly, each requiring its schemaVersion", () => {
     const all = jsonSchemas();
-    expect(Object.keys(all).sort()).toEqual(["hunt", "hunt-events", "hunt-exhaustive", "merge", "models", "replay", "repro", "run"]);
+    expect(Object.keys(all).sort()).toEqual([
+      "hunt",
+      "hunt-events",
+      "hunt-exhaustive",
+      "merge",
+      "models",
+      "races",
+      "races-check",
+      "replay",
+      "repro",
+      "run",
+    ]);
     for (const [name, s] of Object.entries(all)) {
       expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
       expect(s.$id).toBe(`urn:faultsim:schema:${name}:${DOCUMENTS[name as DocumentName].version}`);
@@ -196,6 +208,29 @@ describe("real --json outputs validate", () => {
     expect(await faultsim("models", "--json")).toBe(0);
     expect(errorsOf("models", JSON.parse(io.out))).toEqual([]);
   });
+
+  it("races --json: the catalogue", async () => {
+    expect(await faultsim("races", "--json")).toBe(0);
+    const doc = JSON.parse(io.out);
+    expect(doc.races.map((r: { name: string }) => r.name)).toEqual(RACES.map((r) => r.name));
+    expect(errorsOf("races", doc)).toEqual([]);
+    expect(errorsOf("races", { ...doc, races: [{ ...doc.races[0], hunt: { ...doc.races[0].hunt, sched: "exhaustive" } }] })).not.toEqual(
+      [],
+    );
+    expect(errorsOf("races", { ...doc, races: [{ ...doc.races[0], extra: 1 }] })).not.toEqual([]);
+  });
+
+  it("races --check --json: a race found, its fixed hunt clean", async () => {
+    const args = ["--only", "oom-misreport", "--fixed-executions", "2000", "--other-budget-ms", "300", "--json"];
+    expect(await faultsim("races", "--check", ...args)).toBe(0);
+    const doc = JSON.parse(io.out);
+    expect(doc.rows).toHaveLength(1);
+    expect(doc.rows[0]).toMatchObject({ race: "oom-misreport", found: true, fixedFindings: [] });
+    expect(doc.rows[0].other).toBeDefined();
+    expect(errorsOf("races-check", doc)).toEqual([]);
+    expect(errorsOf("races-check", { ...doc, exitCode: 3 })).not.toEqual([]);
+    expect(errorsOf("races-check", { ...doc, rows: [{ ...doc.rows[0], cpuMs: -1 }] })).not.toEqual([]);
+  }, 60_000);
 
   it("the API's run() and models() return the same documents", async () => {
     const r = await run({ ops: 3000 });
