@@ -12,6 +12,7 @@ import {
   HuntJsonSchema,
   MergeJsonSchema,
   ModelsJsonSchema,
+  MutantsJsonSchema,
   OUTPUT_SCHEMA_VERSIONS,
   RacesCheckJsonSchema,
   RacesJsonSchema,
@@ -43,6 +44,9 @@ export const DOCUMENTS = {
     version: OUTPUT_SCHEMA_VERSIONS.racesCheck,
     title: "faultsim races --check --json",
   },
+  // The mutation score (a developer tool of the checkout, docs/mutants.md): its runner is not
+  // in the package, its output's schema is, beside the others.
+  mutants: { schema: MutantsJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.mutants, title: "npm run mutants -- --json FILE" },
 } as const;
 export type DocumentName = keyof typeof DOCUMENTS;
 

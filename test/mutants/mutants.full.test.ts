@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MutantsJsonSchema } from "../../src/schema/outputs.js";
+import { errorsOf } from "../helpers/json-schema.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "dist/src/mutants/cli.js");
@@ -24,7 +25,10 @@ describe("npm run mutants", () => {
       });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      const out = MutantsJsonSchema.parse(JSON.parse(readFileSync(json, "utf8")));
+      const doc = JSON.parse(readFileSync(json, "utf8"));
+      // Valid against the published JSON Schema (dist/schema/mutants.schema.json) and the zod one.
+      expect(errorsOf("mutants", doc)).toEqual([]);
+      const out = MutantsJsonSchema.parse(doc);
       // The unmutated tree: the whole budget, nothing found.
       expect(out.baseline?.outcome).toBe("survived");
       expect(out.baseline?.cpuMs).toBeGreaterThanOrEqual(out.budgetCpuMs);

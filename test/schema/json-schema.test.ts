@@ -39,6 +39,7 @@ describe("the generated JSON Schemas", () => {
       "hunt-exhaustive",
       "merge",
       "models",
+      "mutants",
       "races",
       "races-check",
       "replay",
