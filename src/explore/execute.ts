@@ -1,7 +1,9 @@
 // One execution of a small machine, and its verdict. The Replayer re-runs an execution from
 // its ops and choice log (SCHED.REPLAY); where the log runs out or names an agent that cannot
 // run, it can repair it the run-to-completion way (keep the last agent while it can run, else
-// the lowest runnable one), so the shrinker may hand it truncated or edited schedules.
+// the lowest runnable one), so the shrinker may hand it truncated or edited schedules. A fill
+// past the log's end that spins into the step bound behind an agent that yields is filled again
+// handing the CPU on after each yield (yieldFill).
 import { Engine, type Backend } from "../wasm/engine.js";
 import { G, R, RUN, VIOLATION_IDS, choiceAgent, choicePick } from "../wasm/abi.js";
 import { checkInvariants, modelViolation } from "../invariants/check.js";
@@ -97,21 +99,19 @@ export class Replayer {
     const repair = opts.repair !== false;
     const cap = HUNT_LOGCAP;
     if (x.schedule.length > cap) throw new InternalError(`schedule of ${x.schedule.length} steps exceeds the choice log (${cap})`);
-    e.setSeed(x.seed);
-    e.reset();
-    e.loadChoices(Array.from(x.schedule));
-    e.loadOps(x.ops);
-    if (e.m.tracing(opts.trace ? 1 : 0) === 0) {
-      throw new InternalError("a replay asked for a trace of a model build that cannot trace (build/faultsim-untraced.wasm)");
-    }
+    this.start(x, Array.from(x.schedule), opts.trace === true);
     const given = x.schedule.length;
     const logBase = e.region(R.LOG);
     let diverged = false;
     let code: number;
+    // Past the end, the step the fill started at, and whether its agents yielded.
+    let fillFrom = -1;
+    let fillYielded = false;
     try {
       for (;;) {
         const left = cap - e.global(G.STEP);
         code = left > 0 ? e.run(left) : RUN.LIMIT;
+        if (fillFrom >= 0 && e.m.yield_take() >= 0) fillYielded = true;
         if (code !== RUN.DIVERGED || !repair) break;
         const i = e.global(G.STEP);
         if (i >= cap) {
@@ -125,10 +125,19 @@ export class Replayer {
           e.m.replay_len(Math.max(given, i + 1));
         } else {
           // Past the end: run to completion from here (the same agent until it cannot run).
+          if (fillFrom < 0) {
+            fillFrom = i;
+            e.m.yield_take(); // a yield of the given schedule's steps is not the fill's
+          }
           e.U8.fill(pick, logBase + i, logBase + cap);
           e.m.replay_len(cap);
         }
       }
+      // The fill ran into the step bound with an agent that yields (__alloc_pages waiting for
+      // memory, try_to_unuse for a page another CPU holds): run to completion kept the yielder
+      // spinning while the agent it waits for never ran. Fill again from the same step,
+      // handing the CPU on after each yield (yieldFill). A fill that ends keeps its schedule.
+      if (code === RUN.LIMIT && fillYielded) code = this.refill(x, fillFrom, opts.trace === true);
       if (code === RUN.DIVERGED) {
         return { code, verdict: undefined, schedule: this.executed(), diverged: true };
       }
@@ -141,36 +150,84 @@ export class Replayer {
     }
   }
 
+  /** The machine at step 0 of x's ops and seed, with `choices` in its log (tracing if asked). */
+  private start(x: Execution, choices: readonly number[], trace: boolean): void {
+    const e = this.e;
+    e.setSeed(x.seed);
+    e.reset();
+    e.loadChoices(choices);
+    e.loadOps(x.ops);
+    if (e.m.tracing(trace ? 1 : 0) === 0) {
+      throw new InternalError("a replay asked for a trace of a model build that cannot trace (build/faultsim-untraced.wasm)");
+    }
+  }
+
+  /** Runs the executed choices before step `from` again (the given schedule as repaired), then
+   *  fills from `from` on with yieldFill; the run's code. */
+  private refill(x: Execution, from: number, trace: boolean): number {
+    const e = this.e;
+    const base = e.region(R.LOG);
+    this.start(x, Array.from(e.U8.subarray(base, base + from)), trace);
+    // It stops at `from`: its step bound, or (the log ended) diverged there.
+    const code = from > 0 ? e.run(from) : RUN.LIMIT;
+    if ((code !== RUN.LIMIT && code !== RUN.DIVERGED) || e.global(G.STEP) !== from) {
+      throw new InternalError("a replayed prefix did not reach its step");
+    }
+    return yieldFill(e, from);
+  }
+
   /** Runs with a schedule given as switch decisions: after agent a's n-th step, switch to
    *  agent decisions.get(decisionKey(a, n)) if it can run; everywhere else run to completion
    *  (the last agent while it can run, else the lowest runnable). Keyed by the agent's own
-   *  progress, a decision survives the removal of an earlier one that shifts the others. */
+   *  progress, a decision survives the removal of an earlier one that shifts the others. Run
+   *  to completion that spins into the step bound with a yielding agent is run again handing
+   *  the CPU on after each yield (as Replayer.run's fill: yieldFill). */
   runDecisions(
     ops: readonly (readonly number[])[],
     seed: number,
     decisions: ReadonlyMap<number, number>,
     picks: ReadonlyMap<number, number> = new Map(),
   ): ReplayOutcome {
+    let r = this.decide(ops, seed, decisions, picks, false);
+    if (r.code === RUN.LIMIT && r.yielded) r = this.decide(ops, seed, decisions, picks, true);
+    if (r.code === RUN.DIVERGED) throw new InternalError("a decision schedule named an agent that cannot run");
+    return { code: r.code, verdict: verdictOf(this.e, r.code), schedule: this.executed(), diverged: false };
+  }
+
+  /** runDecisions' run: with onYield, a step no decision names after a yield goes to the next
+   *  runnable agent (nextRunnable). Whether an agent yielded in a step no decision named. */
+  private decide(
+    ops: readonly (readonly number[])[],
+    seed: number,
+    decisions: ReadonlyMap<number, number>,
+    picks: ReadonlyMap<number, number>,
+    onYield: boolean,
+  ): { code: number; yielded: boolean } {
     const e = this.e;
     e.setSeed(seed);
     e.reset();
     e.loadOps(ops);
+    e.m.yield_take();
     const logBase = e.region(R.LOG);
     const ran = new Int32Array(32);
     let code: number = RUN.LIMIT;
+    let yieldedLast = false;
+    let yielded = false;
     for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; i++) {
       const mask = e.global(G.RUNNABLE);
       const last = e.global(G.LAST_AGENT);
       const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
-      const pick = d !== undefined && ((mask >>> d) & 1) !== 0 ? d : rtcPick(mask, last);
+      const decided = d !== undefined && ((mask >>> d) & 1) !== 0;
+      const pick: number = decided ? (d as number) : onYield && yieldedLast ? nextRunnable(mask, last) : rtcPick(mask, last);
       // A step's own pick (the disk's request) follows the agent's progress as decisions do.
       e.U8[logBase + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
       e.m.replay_len(i + 1);
       code = e.run(1);
       ran[pick]++;
+      yieldedLast = e.m.yield_take() === pick;
+      if (yieldedLast && !decided) yielded = true;
     }
-    if (code === RUN.DIVERGED) throw new InternalError("a decision schedule named an agent that cannot run");
-    return { code, verdict: verdictOf(e, code), schedule: this.executed(), diverged: false };
+    return { code, yielded };
   }
 
   /** Steps of a (valid) schedule where it preempts: the agent that ran the step before could
@@ -226,6 +283,39 @@ export function picksOf(s: ArrayLike<number>): Map<number, number> {
     ran[a]++;
   }
   return out;
+}
+
+/** Fills the choice log from step `from` (the machine there, its log ended) run to completion,
+ *  except that an agent that yields hands the CPU on to the next runnable agent (nextRunnable):
+ *  the yielder waits for another agent (a page freed, a reference dropped), which under plain
+ *  run to completion never runs while the yielder can. A step at a time (the model does not
+ *  stop at a yield); the run's code. */
+function yieldFill(e: Engine, from: number): number {
+  const logBase = e.region(R.LOG);
+  const g = e.region(R.GLOBALS) >> 2;
+  const I = e.I32;
+  e.m.yield_take();
+  // Each step's choice is written just before it runs: the log's bytes past it are not read.
+  e.m.replay_len(HUNT_LOGCAP);
+  let yielded = false;
+  for (let i = from; i < HUNT_LOGCAP; i++) {
+    const mask = I[g + G.RUNNABLE];
+    const last = I[g + G.LAST_AGENT];
+    const pick: number = yielded ? nextRunnable(mask, last) : rtcPick(mask, last);
+    e.U8[logBase + i] = pick;
+    const code = e.run(1);
+    yielded = e.m.yield_take() === pick;
+    if (code !== RUN.LIMIT) return code;
+  }
+  return RUN.LIMIT;
+}
+
+/** After `last` yielded: the next runnable agent above it, wrapping round (itself when it is
+ *  the only one), so that every runnable agent gets its turn in a fixed order. */
+function nextRunnable(mask: number, last: number): number {
+  const above = last >= 0 && last < 31 ? mask & ~((2 << last) - 1) : 0;
+  const m = above !== 0 ? above : mask;
+  return 31 - Math.clz32(m & -m);
 }
 
 /** The run-to-completion choice: the last agent while it can run, else the lowest runnable. */

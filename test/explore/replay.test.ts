@@ -2,7 +2,7 @@
 // repaired run-to-completion; PCT's bound is the formula of the paper.
 import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
-import { SCHED, RUN, G, R } from "../../src/wasm/abi.js";
+import { SCHED, RUN, G, R, EV } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 import { Replayer, switchesOf, decisionsOf, picksOf } from "../../src/explore/execute.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
@@ -92,6 +92,44 @@ describe("Replayer", () => {
       expect(rtc.code).toBe(RUN.DONE);
       expect(rep.preemptions({ ...x, schedule: rtc.schedule })).toEqual([]);
     }
+  });
+
+  it("fills past a schedule's end without spinning on an agent that yields: the yielder hands the CPU on", async () => {
+    // 3 pages on 3 usable frames: __alloc_pages finds no free page after reclaim and yields
+    // ("yield for kswapd, and try again"); the page it waits for is freed by another agent
+    // (the disk's write completing, kswapd). Execution 5 of hunt seed 3 under the random
+    // scheduler ends cleanly; run to completion of its ops (an empty schedule, as the
+    // shrinker hands over) kept the yielding CPU and ran into the step bound, a livelock
+    // verdict no schedule of the kernel's has.
+    const small = { ...machine, frames: 4, freeLow: 2, freeHigh: 3 };
+    const w = { ...workload, cpus: 3, mms: 1 };
+    const e = Engine.wasm();
+    e.configure(huntConfig(small, model.flags, SCHED.RANDOM));
+    const seed = executionSeed(3, 5);
+    const ops = huntOps(w, seed);
+    e.setSeed(seed);
+    e.reset();
+    e.loadOps(ops);
+    expect(e.run(HUNT_LOGCAP)).toBe(RUN.DONE);
+    const recordedSchedule = e.choiceLog();
+    const rep = await Replayer.create(small, model.flags);
+    const out = rep.run({ ops, seed, schedule: [] }, { trace: true });
+    expect(out.verdict).toBeUndefined();
+    expect(out.code).toBe(RUN.DONE);
+    expect(out.schedule.length).toBeLessThan(HUNT_LOGCAP);
+    // It did yield, and each switch away from an agent that could run on follows its yield.
+    const yields = (out.records ?? []).filter((r) => r.event === EV.ALLOC_YIELD);
+    expect(yields.length).toBeGreaterThan(0);
+    expect(rep.preemptions({ ops, seed, schedule: out.schedule }).length).toBeLessThanOrEqual(yields.length);
+    // Deterministic, and the same as the decision replayer's run to completion.
+    expect(Array.from(rep.run({ ops, seed, schedule: [] }).schedule)).toEqual(Array.from(out.schedule));
+    expect(Array.from(rep.runDecisions(ops, seed, new Map()).schedule)).toEqual(Array.from(out.schedule));
+    // A cut of the recorded schedule is filled the same way: its steps kept, then an end.
+    const cut = recordedSchedule.slice(0, 40);
+    const tail = rep.run({ ops, seed, schedule: cut });
+    expect(tail.code).toBe(RUN.DONE);
+    expect(Array.from(tail.schedule.subarray(0, cut.length))).toEqual(cut);
+    expect(tail.diverged).toBe(false);
   });
 
   it("without repair, reports a schedule naming an agent that cannot run as diverged", async () => {
