@@ -14,11 +14,12 @@ export interface RaceCheckOptions {
   /** Executions allowed to find each race, over the seeds tried (default 2,000,000): the
    *  verdict then does not depend on the machine's speed or load. */
   budgetExecutions?: number;
-  /** Wall-clock bound on finding each race, in ms (default 120,000): a safety net. */
+  /** CPU time allowed to find each race, in ms of process CPU (default 120,000): a safety
+   *  net behind budgetExecutions. */
   budgetMs?: number;
   /** Executions of the fixed model per race (default 200,000). */
   fixedExecutions?: number;
-  /** Budget of the same hunt under the other scheduler, in ms (default 5,000; 0: not run).
+  /** CPU time of the same hunt under the other scheduler, in ms (default 5,000; 0: not run).
    *  Informational: it does not decide the exit code. */
   otherBudgetMs?: number;
   /** First seed (default 1). */
@@ -37,6 +38,35 @@ export type RaceCheckRow = RaceCheckRowJson;
 // No shrinking: a shrink is cut by the clock, and the route is read from the finding's repro,
 // so a shrunk one would make the verdict depend on the machine's speed.
 const SHRINK_MS = 0;
+
+/** CPU time allowed to the fixed model's hunt of each race, in ms: a safety net behind its
+ *  executions (200,000 take 1-7 CPU-seconds). */
+const FIXED_CPU_MS = 600_000;
+
+/** The hunt's own budget, a bound on the wall clock: the longest it takes (2^31 ms, 24 days),
+ *  i.e. none. Every bound of the check is on CPU time (cpuBound), never on the wall clock a
+ *  loaded machine stretches. */
+const NO_WALL_BUDGET_MS = 2 ** 31;
+
+/** Hunt options that stop the hunt once the process has used budgetMs of CPU time since c0
+ *  (or `signal` aborts). The hunt looks at its signal every 256 executions and reports
+ *  progress every ~250 ms: each report reads the CPU clock. */
+function cpuBound(
+  c0: NodeJS.CpuUsage,
+  budgetMs: number,
+  signal?: AbortSignal,
+): Pick<HuntOptions, "budgetMs" | "signal" | "onProgress"> & { stop: AbortController } {
+  const stop = new AbortController();
+  signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  return {
+    stop,
+    budgetMs: NO_WALL_BUDGET_MS,
+    signal: stop.signal,
+    onProgress: () => {
+      if (cpuMsSince(c0) >= budgetMs) stop.abort();
+    },
+  };
+}
 
 /** CPU time (user + system, the whole process: worker threads too) since c0, in ms: the
  *  project measures every figure in CPU time, not on the wall clock a loaded machine stretches. */
@@ -85,17 +115,14 @@ async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckR
 }
 
 /** Hunts the race under sched from seed `first` on, a seed after another, until found (the
- *  right signature, and route) or out of budget (time, or executions over all seeds). The time
- *  budget is a bound on the wall clock (a safety net, as hunt's own budgetMs); what it reports
- *  is CPU time. */
+ *  right signature, and route) or out of budget (CPU time, or executions over all seeds). */
 async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number, maxExecutions = 0) {
-  const t0 = performance.now();
   const c0 = process.cpuUsage();
   let executions = 0;
   const misses: string[] = [];
   let found: { signature: string; seed: number } | undefined;
   for (let seed = first; !found; seed++) {
-    const left = budgetMs - (performance.now() - t0);
+    const left = budgetMs - cpuMsSince(c0);
     if (left < 50 || (maxExecutions > 0 && executions >= maxExecutions)) break;
     const r = await huntRaceSeed(race, sched, seed, Math.round(left), maxExecutions > 0 ? maxExecutions - executions : undefined);
     executions += r.executions;
@@ -117,9 +144,9 @@ export interface SeedHunt {
   huntingMs: number;
 }
 
-/** One hunt of the race from one seed, up to budgetMs (and executions, and until `signal`
- *  aborts): found, ended on something else, or out of budget (neither signature nor miss).
- *  Findings are not shrunk. */
+/** One hunt of the race from one seed, up to budgetMs of CPU time (process.cpuUsage, from
+ *  its start; and executions, and until `signal` aborts): found, ended on something else, or
+ *  out of budget (neither signature nor miss). Findings are not shrunk. */
 export async function huntRaceSeed(
   race: Race,
   sched: "pct" | "random",
@@ -130,10 +157,9 @@ export async function huntRaceSeed(
 ): Promise<SeedHunt> {
   const { keepGoing, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
-  const stop = new AbortController();
-  signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  const { stop, ...bound } = cpuBound(c0, budgetMs, signal);
   let hit: Finding | undefined;
-  const o: HuntOptions = { ...shape, sched, seed, budgetMs, shrinkMs: SHRINK_MS, signal: stop.signal };
+  const o: HuntOptions = { ...shape, sched, seed, ...bound, shrinkMs: SHRINK_MS };
   if (executions !== undefined) o.executions = executions;
   if (keepGoing) {
     o.keepGoing = true;
@@ -172,13 +198,14 @@ async function routeMatches(race: Race, f: Finding): Promise<boolean> {
 async function checkFixed(race: Race, executions: number, seed: number) {
   const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
+  const { stop: _stop, ...bound } = cpuBound(c0, FIXED_CPU_MS);
   const r = await hunt({
     ...shape,
     model: FIXED_MODEL,
     swarm: true,
     seed,
     executions,
-    budgetMs: 600_000,
+    ...bound,
     shrinkMs: SHRINK_MS,
     keepGoing: true,
   });

@@ -115,9 +115,13 @@ export function registerRacesCommand(program: Command): void {
     .description("the race catalogue; with --check, hunt each race and check the fixed model stays clean (exit 0 only if all hold)")
     .option("--check", "hunt each race on its model, then the fixed model with the same shape")
     .option("--budget-executions <n>", "executions allowed to find each race (over the seeds tried)", "2000000")
-    .option("--budget-ms <ms>", "time bound on finding each race (a safety net)", "120000")
+    .option(
+      "--budget-ms <ms>",
+      "CPU time (ms, user + system) allowed to find each race (a safety net behind --budget-executions)",
+      "120000",
+    )
     .option("--fixed-executions <n>", "executions of the fixed model per race", "200000")
-    .option("--other-budget-ms <ms>", "time for the same hunt under the other scheduler (informational; 0: skip)", "5000")
+    .option("--other-budget-ms <ms>", "CPU time (ms) of the same hunt under the other scheduler (informational; 0: skip)", "5000")
     .option("--seed <n>", "first seed of each hunt", "1")
     .option("--only <names>", "only these races (comma-separated)")
     .option("--json", "print one JSON object on stdout")

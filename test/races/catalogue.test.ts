@@ -1,12 +1,12 @@
 // The race catalogue (`faultsim races`): every row names a model, a fix flag and a directed
 // test that exist; its hunt command is the one the check runs; a two-race check finds both
 // and keeps the fixed model clean. The whole `races --check` is in the full tier.
-import { describe, it, expect } from "vitest";
+import { describe, it, expect, vi } from "vitest";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RACES, FIXED_MODEL, huntCommand, matchesRace } from "../../src/races/catalogue.js";
-import { checkRaces, checkExitCode } from "../../src/races/check.js";
+import { checkRaces, checkExitCode, huntRaceSeed } from "../../src/races/check.js";
 import { catalogueText, checkTable } from "../../src/races/cli.js";
 import { FLAGS, MODELS, resolveModel } from "../../src/model/models.js";
 
@@ -81,4 +81,26 @@ describe("the race catalogue", () => {
     expect(checkExitCode(rows)).toBe(1);
     expect(checkTable(rows)).toMatch(/NOT every race found/);
   });
+
+  it("--check's time budgets are CPU time (process.cpuUsage), not the wall clock", async () => {
+    // A race no finding counts for, hunted on the model with every fix on (nothing to find,
+    // nothing to replay): the hunt keeps going until its budget.
+    const never = { ...RACES[0], hunt: { model: FIXED_MODEL, keepGoing: true }, signatures: ["no-such-signature"] };
+    // The process's CPU clock stands still: a budget of 100 ms never runs out, whatever the
+    // wall clock does meanwhile; the hunt runs every execution it is given.
+    const frozen = vi.spyOn(process, "cpuUsage").mockImplementation(() => ({ user: 0, system: 0 }));
+    try {
+      const t0 = performance.now();
+      const r = await huntRaceSeed(never, "random", 1, 100, 10_000);
+      expect(r.executions).toBe(10_000);
+      expect(performance.now() - t0).toBeGreaterThan(100); // past the budget, had it been wall time
+    } finally {
+      frozen.mockRestore();
+    }
+    // The real CPU clock: the hunt stops once it has used its budget (read every ~250 ms).
+    const r = await huntRaceSeed(never, "random", 1, 300, 100_000_000);
+    expect(r.signature).toBeUndefined();
+    expect(r.executions).toBeLessThan(100_000_000);
+    expect(r.cpuMs).toBeGreaterThanOrEqual(300);
+  }, 60_000);
 });
