@@ -16,6 +16,12 @@
 //                   try_to_swap_out; the reader's swap_duplicate finds E in use and both add.
 //   "swapoff"       the seed mail: try_to_unuse frees E, the area becomes allocatable again
 //                   (-ENOMEM or swapon) and get_swap_page hands E out again.
+//   "14 Sep swapoff"
+//                   "14 Sep" with swapoff's try_to_unuse as the reader (found by the model):
+//                   get_swap_page hands out E, try_to_unuse finds E in use and its
+//                   read_swap_cache_async reads E before try_to_swap_out's add; both add.
+//                   With pre9's delete-first try_to_unuse the same route is more often a data
+//                   loss than a duplicate (src/races/unuse-route.ts).
 //
 // The trace has no call or return records, only the section each step ran (proc, pc) and
 // what it traced; each agent's call stack is rebuilt from that: a procedure's section 0 that
@@ -27,7 +33,7 @@ import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { Replayer } from "./execute.js";
 
-export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "unknown"] as const;
+export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "14 Sep swapoff", "unknown"] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
@@ -201,6 +207,18 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
       why:
         `get_swap_page → E (step ${handedOut.step}) before valid_swaphandles counted it (step ${counted!.step}); ` +
         "E never freed; try_to_swap_out and swapin_readahead's read_swap_cache_async both added",
+    };
+  }
+  // The reader is swapoff's try_to_unuse, which found E in use (its EV_UNUSE_READ) after
+  // get_swap_page handed E out and before try_to_swap_out's add; E never freed.
+  const unuseReadAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EV.UNUSE_READ && r.a === E);
+  if (reader.site.callers.includes("try_to_unuse") && unuseReadAt > gotAt && unuseReadAt < swapper.at) {
+    return {
+      ...common,
+      route: "14 Sep swapoff",
+      why:
+        `get_swap_page → E (step ${handedOut.step}) before try_to_unuse read it (step ${records[unuseReadAt].step}); ` +
+        "E never freed; try_to_swap_out and try_to_unuse's read_swap_cache_async both added",
     };
   }
   return { ...common, route: "unknown", why: "no free of E the reader could have seen, and no readahead count of E after get_swap_page" };
