@@ -304,7 +304,10 @@ export const ReplayJsonSchema = z
       .object({ signature: z.string(), id: z.string(), message: z.string() })
       .nullable()
       .describe("the violation the replay ran into"),
-    route: z.enum(SEED_ROUTES).nullable().describe("for a swap-cache duplicate, the seed mail's route it took"),
+    route: z
+      .enum(SEED_ROUTES)
+      .nullable()
+      .describe("for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route"),
     diagram: z.string(),
     modelId: modelIdField,
     recordedModelId: z.string().nullable().describe("the model build that recorded the repro, null when the file does not say"),

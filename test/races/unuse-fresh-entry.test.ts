@@ -11,6 +11,7 @@ import { describe, it, expect } from "vitest";
 import { hunt, type HuntOptions } from "../../src/index.js";
 import { classifyUnuseFresh, unuseFreshOfRepro } from "../../src/races/unuse-route.js";
 import { routeOfRepro } from "../../src/explore/route.js";
+import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
 
 const E = 0x102;
@@ -82,6 +83,12 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
     expect(v!.reader.read).toBeLessThan(v!.reader.added);
     expect(v!.reader.added).toBeLessThan(v!.swapper.added);
     expect(v!.swapper.added).toBeLessThan(v!.mapped.step);
+    // The replay (hunt's and `faultsim replay`'s) names it by route.ts's classifyLossRoute.
+    const t = await replayTraced(r.findings[0].repro);
+    expect(t.verdict?.signature).toBe("data-lost@access");
+    expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
+    expect(t.route?.first.callers).toContain("try_to_unuse");
+    expect(t.route?.second.callers.at(-1)).toBe("try_to_swap_out");
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
