@@ -7,6 +7,7 @@ import type { TraceRecord } from "../report/trace.js";
 import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { Replayer, type Verdict } from "./execute.js";
 import { classifyLossRoute, classifyRoute, type RouteVerdict, type SeedRoute } from "./route.js";
+import { lostVpage } from "../races/unuse-route.js";
 
 /** A traced replay of a repro: data, drawn by src/report/finding.ts drawReplay. */
 export interface ReplayTrace {
@@ -29,7 +30,12 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
   // A swap-cache duplicate: name the seed mail's route it took; a data loss, when it is the
   // 14 Sep race with swapoff as the reader (pre9's delete-first try_to_unuse).
   const id = out.verdict?.id;
-  const route = id === "swapcache-unique" ? classifyRoute(records) : id === "data-lost" ? classifyLossRoute(records) : undefined;
+  const route =
+    id === "swapcache-unique"
+      ? classifyRoute(records)
+      : id === "data-lost"
+        ? classifyLossRoute(records, lostVpage(out.verdict!.message))
+        : undefined;
   return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}) };
 }
 

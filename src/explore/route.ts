@@ -228,9 +228,10 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
 /** The route of a data loss, when it is the 14 Sep race with swapoff as the reader whose
  *  delete-first try_to_unuse (2.4.0, 2.4.10-pre9) made the duplicate a loss
  *  (src/races/unuse-route.ts): `first` is try_to_unuse's add of the page it read from the fresh
- *  entry, `second` the swap-out's add after it deleted that page; undefined for any other loss. */
-export function classifyLossRoute(records: readonly TraceRecord[]): RouteVerdict | undefined {
-  const v = classifyUnuseFresh(records);
+ *  entry, `second` the swap-out's add after it deleted that page; undefined for any other loss
+ *  (given `lost`, the virtual page the loss names, mm << 16 | page: a stale page mapped there). */
+export function classifyLossRoute(records: readonly TraceRecord[], lost?: number): RouteVerdict | undefined {
+  const v = classifyUnuseFresh(records, lost);
   if (!v) return undefined;
   const E = v.entry;
   const stacks = callStacks(records);

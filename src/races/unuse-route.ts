@@ -25,11 +25,12 @@ export interface UnuseFreshRoute {
   mapped: { step: number; vpage: number };
 }
 
-/** The first such route in a trace (records in step order), or undefined. */
-export function classifyUnuseFresh(records: readonly TraceRecord[]): UnuseFreshRoute | undefined {
+/** The first such route in a trace (records in step order), or undefined; given `lost` (a
+ *  virtual page, mm << 16 | page), only a stale page mapped at that page counts. */
+export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: number): UnuseFreshRoute | undefined {
   for (let m = 0; m < records.length; m++) {
     const map = records[m];
-    if (map.event !== EV.UNUSE_PTE) continue;
+    if (map.event !== EV.UNUSE_PTE || (lost !== undefined && map.b !== lost)) continue;
     const [stale, vpage, E] = [map.a, map.b, map.c];
     const U = map.agent;
     // The reader's add of the stale page for E, after its try_to_unuse read of E.
@@ -74,5 +75,12 @@ export async function unuseFreshOfRepro(r: Repro): Promise<UnuseFreshRoute | und
   const rep = await Replayer.create(r.machine, r.flags);
   const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   if (out.verdict?.signature !== r.signature) return undefined;
-  return classifyUnuseFresh(out.records ?? []);
+  return classifyUnuseFresh(out.records ?? [], lostVpage(out.verdict.message));
+}
+
+/** The virtual page a data-lost message names first ("mm2[1]: ..." or "mm3[1] read 0, ..."),
+ *  as mm << 16 | page (src/report/events/types.ts fmtVpage writes it so); undefined if none. */
+export function lostVpage(message: string): number | undefined {
+  const m = /mm(\d+)\[(\d+)\]/.exec(message);
+  return m ? (Number(m[1]) << 16) | Number(m[2]) : undefined;
 }

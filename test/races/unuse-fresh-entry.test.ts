@@ -9,7 +9,7 @@
 // (flag unuse-delete-first off: the page stays cached across the search); either alone does not.
 import { describe, it, expect } from "vitest";
 import { hunt, type HuntOptions } from "../../src/index.js";
-import { classifyUnuseFresh, unuseFreshOfRepro } from "../../src/races/unuse-route.js";
+import { classifyUnuseFresh, lostVpage, unuseFreshOfRepro } from "../../src/races/unuse-route.js";
 import { routeOfRepro } from "../../src/explore/route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
@@ -56,6 +56,14 @@ describe("classifyUnuseFresh", () => {
     const early = [...story.slice(0, 4), story[5], story[4]];
     expect(classifyUnuseFresh(early)).toBeUndefined();
     expect(classifyUnuseFresh(story.filter((r) => r.event !== EV.UNUSE_READ))).toBeUndefined();
+  });
+
+  it("given the lost virtual page, counts only a stale page mapped there", () => {
+    expect(lostVpage("mm2[1]: swap slot E1:2 holds 0, but the last write was 1")).toBe((2 << 16) | 1);
+    expect(lostVpage("mm0[0] read 0, not the last value written to it")).toBe(0);
+    expect(lostVpage("no page named")).toBeUndefined();
+    expect(classifyUnuseFresh(story, 0)).toBeDefined(); // mm0[0], where story maps page 1
+    expect(classifyUnuseFresh(story, (1 << 16) | 0)).toBeUndefined();
   });
 });
 
