@@ -6,7 +6,8 @@ import { decodeSchedule, type Repro } from "../report/repro.js";
 import type { TraceRecord } from "../report/trace.js";
 import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { Replayer, type Verdict } from "./execute.js";
-import { classifyRoute, type RouteVerdict, type SeedRoute } from "./route.js";
+import { classifyLossRoute, classifyRoute, type RouteVerdict, type SeedRoute } from "./route.js";
+import { lostVpage } from "../races/unuse-route.js";
 
 /** A traced replay of a repro: data, drawn by src/report/finding.ts drawReplay. */
 export interface ReplayTrace {
@@ -15,7 +16,8 @@ export interface ReplayTrace {
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
   records: readonly TraceRecord[];
-  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts). */
+  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
+   *  data loss, "14 Sep swapoff" when it took that route (route.ts classifyLossRoute). */
   route?: RouteVerdict;
 }
 
@@ -25,8 +27,15 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
-  // A swap-cache duplicate: name the seed mail's route it took.
-  const route = out.verdict?.id === "swapcache-unique" ? classifyRoute(records) : undefined;
+  // A swap-cache duplicate: name the seed mail's route it took; a data loss, when it is the
+  // 14 Sep race with swapoff as the reader (pre9's delete-first try_to_unuse).
+  const id = out.verdict?.id;
+  const route =
+    id === "swapcache-unique"
+      ? classifyRoute(records)
+      : id === "data-lost"
+        ? classifyLossRoute(records, lostVpage(out.verdict!.message))
+        : undefined;
   return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}) };
 }
 
@@ -38,7 +47,8 @@ export interface ReplayResult {
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
   diagram: string;
-  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts). */
+  /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
+   *  data loss, "14 Sep swapoff" when it took that route. */
   route?: SeedRoute;
 }
 

@@ -16,6 +16,12 @@
 //                   try_to_swap_out; the reader's swap_duplicate finds E in use and both add.
 //   "swapoff"       the seed mail: try_to_unuse frees E, the area becomes allocatable again
 //                   (-ENOMEM or swapon) and get_swap_page hands E out again.
+//   "14 Sep swapoff"
+//                   "14 Sep" with swapoff's try_to_unuse as the reader (found by the model):
+//                   get_swap_page hands out E, try_to_unuse finds E in use and its
+//                   read_swap_cache_async reads E before try_to_swap_out's add; both add.
+//                   With pre9's delete-first try_to_unuse the same route is more often a data
+//                   loss than a duplicate (src/races/unuse-route.ts; classifyLossRoute).
 //
 // The trace has no call or return records, only the section each step ran (proc, pc) and
 // what it traced; each agent's call stack is rebuilt from that: a procedure's section 0 that
@@ -26,8 +32,9 @@ import { PROC_NAMES, P, pteEntry } from "../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { Replayer } from "./execute.js";
+import { classifyUnuseFresh } from "../races/unuse-route.js";
 
-export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "unknown"] as const;
+export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "14 Sep swapoff", "unknown"] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
@@ -203,7 +210,48 @@ export function classifyRoute(records: readonly TraceRecord[]): RouteVerdict | u
         "E never freed; try_to_swap_out and swapin_readahead's read_swap_cache_async both added",
     };
   }
+  // The reader is swapoff's try_to_unuse, which found E in use (its EV_UNUSE_READ) after
+  // get_swap_page handed E out and before try_to_swap_out's add; E never freed.
+  const unuseReadAt = findLast(records, reader.at, (r) => r.agent === readerAgent && r.event === EV.UNUSE_READ && r.a === E);
+  if (reader.site.callers.includes("try_to_unuse") && unuseReadAt > gotAt && unuseReadAt < swapper.at) {
+    return {
+      ...common,
+      route: "14 Sep swapoff",
+      why:
+        `get_swap_page → E (step ${handedOut.step}) before try_to_unuse read it (step ${records[unuseReadAt].step}); ` +
+        "E never freed; try_to_swap_out and try_to_unuse's read_swap_cache_async both added",
+    };
+  }
   return { ...common, route: "unknown", why: "no free of E the reader could have seen, and no readahead count of E after get_swap_page" };
+}
+
+/** The route of a data loss, when it is the 14 Sep race with swapoff as the reader whose
+ *  delete-first try_to_unuse (2.4.0, 2.4.10-pre9) made the duplicate a loss
+ *  (src/races/unuse-route.ts): `first` is try_to_unuse's add of the page it read from the fresh
+ *  entry, `second` the swap-out's add after it deleted that page; undefined for any other loss
+ *  (given `lost`, the virtual page the loss names, mm << 16 | page: a stale page mapped there). */
+export function classifyLossRoute(records: readonly TraceRecord[], lost?: number): RouteVerdict | undefined {
+  const v = classifyUnuseFresh(records, lost);
+  if (!v) return undefined;
+  const E = v.entry;
+  const stacks = callStacks(records);
+  const site = (agent: number, step: number, page: number): AddSite => {
+    const i = records.findIndex((r) => r.step === step && r.agent === agent && r.event === EV.ADD && r.a === page && r.b === E);
+    const s = i < 0 ? [] : stacks[i];
+    const callers = s[s.length - 1] === P.add_to_swap_cache ? s.slice(0, -1) : s;
+    return { step, agent, page, callers: names(callers) };
+  };
+  return {
+    route: "14 Sep swapoff",
+    entry: E,
+    first: site(v.reader.agent, v.reader.added, v.reader.page),
+    second: site(v.swapper.agent, v.swapper.added, v.swapper.page),
+    handedOut: { step: v.swapper.handedOut, agent: v.swapper.agent },
+    why:
+      `get_swap_page → E (step ${v.swapper.handedOut}) before try_to_unuse read it (step ${v.reader.read}) into page ${v.reader.page}; ` +
+      `try_to_unuse deleted that page from the cache first, try_to_swap_out added page ${v.swapper.page} and set pte E (step ${v.swapper.added}), ` +
+      `and try_to_unuse mapped the stale page ${v.reader.page} there (step ${v.mapped.step})`,
+  };
 }
 
 /** E was freed while a reader wanted it and get_swap_page handed it out again: by whom. */

@@ -53,6 +53,24 @@ export const RACES: readonly Race[] = [
     test: "test/races/seed-races.test.ts > Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full deletion",
   },
   {
+    name: "unuse-fresh-entry",
+    // Marcelo's 14 Sep race with swapoff's try_to_unuse as the reader; pre9 (and 2.4.0) delete
+    // the page try_to_unuse read from the swap cache before searching the mms, so the duplicate
+    // becomes a data loss. 2.4.16 closes it with unique-add together with its search-first
+    // try_to_unuse (flag unuse-delete-first off); either alone does not
+    // (test/races/unuse-fresh-entry.test.ts, docs/kernel-notes.md "The seed's races" item 6).
+    kernels: "linux-2.4.0, linux-2.4.10-pre (2.4.0 to 2.4.10-pre9)",
+    fix: "unique-add",
+    route:
+      "try_to_swap_out's get_swap_page hands out E; swapoff's try_to_unuse reads the unwritten slot and deletes its page first; the swap-out adds its page and pte E; the search maps the stale page (with unuse-delete-first off too)",
+    // The same hunt meets the duplicate forms (14 Sep by readahead or by swapoff) too: it keeps
+    // going to the first data loss.
+    hunt: { model: "linux-2.4.10-pre", kswapd: false, mix: "write=4,read=2,swapoff=1", keepGoing: true },
+    signatures: ["data-lost*"],
+    unuseFreshRoute: true,
+    test: "test/races/unuse-fresh-entry.test.ts",
+  },
+  {
     name: "swapin-aba",
     // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.

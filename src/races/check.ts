@@ -8,6 +8,7 @@ import type { Finding } from "../index.js";
 import { routeOfRepro } from "../explore/route.js";
 import { abaOfRepro } from "./aba-route.js";
 import type { RaceCheckRowJson } from "../schema/outputs.js";
+import { unuseFreshOfRepro } from "./unuse-route.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
@@ -183,9 +184,11 @@ export async function huntRaceSeed(
 }
 
 /** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts), a
- *  data loss of the swapin ABA its route (aba-route.ts). */
+ *  data loss of the swapin ABA its route (aba-route.ts), one of swapoff's fresh-entry read its
+ *  (unuse-route.ts). */
 async function routeMatches(race: Race, f: Finding): Promise<boolean> {
   if (race.abaRoute && (await abaOfRepro(f.repro)) === undefined) return false;
+  if (race.unuseFreshRoute && (await unuseFreshOfRepro(f.repro)) === undefined) return false;
   if (!race.seedRoute) return true;
   const r = await routeOfRepro(f.repro);
   return r.route?.route === race.seedRoute;

@@ -304,7 +304,10 @@ export const ReplayJsonSchema = z
       .object({ signature: z.string(), id: z.string(), message: z.string() })
       .nullable()
       .describe("the violation the replay ran into"),
-    route: z.enum(SEED_ROUTES).nullable().describe("for a swap-cache duplicate, the seed mail's route it took"),
+    route: z
+      .enum(SEED_ROUTES)
+      .nullable()
+      .describe("for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route"),
     diagram: z.string(),
     modelId: modelIdField,
     recordedModelId: z.string().nullable().describe("the model build that recorded the repro, null when the file does not say"),
@@ -643,6 +646,10 @@ export const RaceSchema = z.object({
   signatures: z.array(z.string()).describe('signatures that count as finding it; one ending in "*" matches every signature it begins'),
   seedRoute: z.enum(SEED_ROUTES).optional().describe("a swap-cache duplicate must have taken this route (src/explore/route.ts) to count"),
   abaRoute: z.boolean().optional().describe("a data loss must have taken the swapin ABA route (src/races/aba-route.ts) to count"),
+  unuseFreshRoute: z
+    .boolean()
+    .optional()
+    .describe("a data loss must have taken the swapoff-reads-a-fresh-entry route (src/races/unuse-route.ts) to count"),
   smallMachine: z
     .string()
     .optional()

@@ -1,0 +1,121 @@
+// "Swapoff reads a fresh entry" (docs/kernel-notes.md, "The seed's races", item 6): Marcelo's
+// 14 Sep race with swapoff's try_to_unuse as the reader. try_to_swap_out's get_swap_page hands
+// out E; try_to_unuse reads the unwritten slot into a page of its own before try_to_swap_out's
+// add. In 2.4.10-pre9 try_to_unuse deletes that page from the swap cache before searching the
+// mms, so the swap-out's unchecked add succeeds, installs swap pte E, and the search maps the
+// stale page there: data lost. The data losses `hunt --no-kswapd --swarm` reports on
+// linux-2.4.10-pre all took this route. 2.4.16 closes it with unique-add (the swap-out's add
+// fails with -EEXIST while try_to_unuse's page is cached) and its search-first try_to_unuse
+// (flag unuse-delete-first off: the page stays cached across the search); either alone does not.
+import { describe, it, expect } from "vitest";
+import { hunt, type HuntOptions } from "../../src/index.js";
+import { classifyUnuseFresh, lostVpage, unuseFreshOfRepro } from "../../src/races/unuse-route.js";
+import { routeOfRepro } from "../../src/explore/route.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { EV, type TraceRecord } from "../../src/report/trace.js";
+
+const E = 0x102;
+const rec = (step: number, agent: number, event: number, a: number, b: number, c = 0): TraceRecord => ({
+  step,
+  agent,
+  proc: 0,
+  pc: 0,
+  event,
+  a,
+  b,
+  c,
+});
+
+// CPU2's swap-out gets E (page 3 of mm0[0]); CPU1's swapoff reads E into page 1 and adds it;
+// CPU2 adds page 3 for E; CPU1 maps page 1 at the pte now holding E.
+const story: TraceRecord[] = [
+  rec(10, 2, EV.GET_SWAP_PAGE, E, 4),
+  rec(11, 2, EV.TSO_GET_SWAP, 0, 3, E), // try_to_swap_out's note, a scheduling point later
+  rec(20, 1, EV.UNUSE_READ, E, 2),
+  rec(25, 1, EV.ADD, 1, E, 1),
+  rec(30, 2, EV.ADD, 3, E, 1),
+  rec(40, 1, EV.UNUSE_PTE, 1, 0, E),
+];
+
+describe("classifyUnuseFresh", () => {
+  it("finds the route: E handed out, read by try_to_unuse, added by the swap-out, stale page mapped", () => {
+    expect(classifyUnuseFresh(story)).toEqual({
+      entry: E,
+      swapper: { agent: 2, handedOut: 10, added: 30, page: 3 },
+      reader: { agent: 1, read: 20, added: 25, page: 1 },
+      mapped: { step: 40, vpage: 0 },
+    });
+  });
+
+  it("does not count E handed out after the read, freed in between, or mapped before the swap-out's add", () => {
+    const late = story.map((r) => (r.event === EV.GET_SWAP_PAGE ? { ...r, step: 21 } : r));
+    late.sort((x, y) => x.step - y.step);
+    expect(classifyUnuseFresh(late)).toBeUndefined();
+    const freed = [...story.slice(0, 4), rec(27, 0, EV.SWAP_FREE, E, 0), ...story.slice(4)];
+    expect(classifyUnuseFresh(freed)).toBeUndefined();
+    const early = [...story.slice(0, 4), story[5], story[4]];
+    expect(classifyUnuseFresh(early)).toBeUndefined();
+    expect(classifyUnuseFresh(story.filter((r) => r.event !== EV.UNUSE_READ))).toBeUndefined();
+  });
+
+  it("given the lost virtual page, counts only a stale page mapped there", () => {
+    expect(lostVpage("mm2[1]: swap slot E1:2 holds 0, but the last write was 1")).toBe((2 << 16) | 1);
+    expect(lostVpage("mm0[0] read 0, not the last value written to it")).toBe(0);
+    expect(lostVpage("no page named")).toBeUndefined();
+    expect(classifyUnuseFresh(story, 0)).toBeDefined(); // mm0[0], where story maps page 1
+    expect(classifyUnuseFresh(story, (1 << 16) | 0)).toBeUndefined();
+  });
+});
+
+// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1`,
+// bounded by executions and unshrunk, so the finding is the same on every run.
+const shape: HuntOptions = {
+  model: "linux-2.4.10-pre",
+  kswapd: false,
+  mix: "write=4,read=2,swapoff=1",
+  seed: 1,
+  budgetMs: 60_000,
+  shrinkMs: 0,
+};
+
+describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10-pre)", () => {
+  it("finds a data loss within 16,000 executions (at 15,707) by the swapoff-reads-a-fresh-entry route", async () => {
+    const r = await hunt({ ...shape, executions: 16_000 });
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 15_707]]);
+    const v = await unuseFreshOfRepro(r.findings[0].repro);
+    expect(v).toBeDefined();
+    expect(v!.swapper.agent).not.toBe(v!.reader.agent);
+    expect(v!.swapper.page).not.toBe(v!.reader.page);
+    // The order that makes it this route.
+    expect(v!.swapper.handedOut).toBeLessThan(v!.reader.read);
+    expect(v!.reader.read).toBeLessThan(v!.reader.added);
+    expect(v!.reader.added).toBeLessThan(v!.swapper.added);
+    expect(v!.swapper.added).toBeLessThan(v!.mapped.step);
+    // The replay (hunt's and `faultsim replay`'s) names it by route.ts's classifyLossRoute.
+    const t = await replayTraced(r.findings[0].repro);
+    expect(t.verdict?.signature).toBe("data-lost@access");
+    expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
+    expect(t.route?.first.callers).toContain("try_to_unuse");
+    expect(t.route?.second.callers.at(-1)).toBe("try_to_swap_out");
+  });
+
+  it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
+    const r = await hunt({ ...shape, with: ["unique-add"], executions: 2_000 });
+    expect(r.findings.map((f) => f.signature)).toEqual(["data-lost:swap-cache"]);
+    expect(await unuseFreshOfRepro(r.findings[0].repro)).toBeDefined();
+  });
+
+  it("2.4.16's search-first try_to_unuse alone turns it into a duplicate by the 14 Sep swapoff route", async () => {
+    const r = await hunt({ ...shape, without: ["unuse-delete-first"], executions: 12_000 });
+    expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
+    const { reproduced, route } = await routeOfRepro(r.findings[0].repro);
+    expect(reproduced).toBe(true);
+    expect(route?.route, route?.why).toBe("14 Sep swapoff");
+  });
+
+  it("both of 2.4.16's changes: nothing in 20,000 executions", async () => {
+    const r = await hunt({ ...shape, with: ["unique-add"], without: ["unuse-delete-first"], executions: 20_000, keepGoing: true });
+    expect(r.executions).toBe(20_000);
+    expect(r.findings.map((f) => f.signature)).toEqual([]);
+  });
+});
