@@ -84,6 +84,13 @@ export function estimateBytes(c: MachineConfig): number {
   return layoutBytes(c);
 }
 
+/** page_cluster as 2.4's swap_setup (mm/swap.c, 2.4.0 and 2.4.16 alike) sets it at boot from
+ *  the machine's memory, 4 KiB pages: 2 (a readahead window of 4 slots) below 16 MB, else 3. */
+export function bootPageCluster(frames: number): number {
+  const megs = frames >> 8;
+  return megs < 16 ? 2 : 3;
+}
+
 /** Validates the sizes and builds the machine; throws UsageError with one line. */
 export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd: boolean; seed: number; sched: number }): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
@@ -106,6 +113,7 @@ export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd
     kswapd: rest.kswapd,
     seed: rest.seed | 0,
     sched: rest.sched,
+    pageCluster: bootPageCluster(s.frames),
     opCap: BULK_OPCAP,
     logCap: 1 << 16,
     logRing: true,

@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { AG, G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
-import { bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
+import { bootPageCluster, bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
 import type { Checker } from "../../src/bulk/run.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -197,6 +197,14 @@ describe("bulk machine sizing", () => {
     ["between 2 and 4 GiB (the model's i32 bump pointer)", { slotsPerArea: 16000000, areas: 16 }],
   ])("refuses %s with a UsageError", (_name, over) => {
     expect(() => bulkMachineConfig({ ...sizes, ...over }, rest)).toThrow(UsageError);
+  });
+
+  it("boots page_cluster from the memory size as 2.4's swap_setup: 2 below 16 MB, else 3", () => {
+    // 4 KiB frames: 16 MB is 4096 of them (mm/swap.c swap_setup, megs = num_physpages >> 8).
+    expect([16, 1024, 2048, 4095].map(bootPageCluster)).toEqual([2, 2, 2, 2]);
+    expect([4096, 4608, 1 << 20].map(bootPageCluster)).toEqual([3, 3, 3]);
+    expect(bulkMachineConfig({ ...sizes, frames: 1024 }, rest).pageCluster).toBe(2);
+    expect(bulkMachineConfig({ ...sizes, frames: 5000, slotsPerArea: 7000 }, rest).pageCluster).toBe(3);
   });
 
   it("estimates at least what the model's layout really uses", () => {
