@@ -84,6 +84,23 @@ export function estimateBytes(c: MachineConfig): number {
   return layoutBytes(c);
 }
 
+/** page_cluster as 2.4's swap_setup (mm/swap.c, 2.4.0 and 2.4.16 alike) sets it at boot from
+ *  the machine's memory, 4 KiB pages: 2 (a readahead window of 4 slots) below 16 MB, else 3. */
+export function bootPageCluster(frames: number): number {
+  const megs = frames >> 8;
+  return megs < 16 ? 2 : 3;
+}
+
+/** pages_min as 2.4.16's free_area_init_core sets it for the machine's one zone (all of a
+ *  machine under 16 MB is ZONE_DMA): a 128th of its pages, at least zone_balance_min (20), at
+ *  most 255; pages_low and pages_high are twice and three times that. Below 320 frames the
+ *  floor is a sixteenth of the frames (at least 2) instead, so that a machine smaller than any
+ *  2.4 booted on keeps room above its watermarks. */
+export function bootPagesMin(frames: number): number {
+  const floor = Math.min(20, Math.max(2, frames >> 4));
+  return Math.min(255, Math.max(floor, frames >> 7));
+}
+
 /** Validates the sizes and builds the machine; throws UsageError with one line. */
 export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd: boolean; seed: number; sched: number }): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
@@ -92,8 +109,7 @@ export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd
   checkSize("frames", s.frames, LIMITS.frames.min, LIMITS.frames.max);
   checkSize("areas", s.areas, LIMITS.areas.min, LIMITS.areas.max);
   checkSize("slots", s.slotsPerArea, LIMITS.slots.min, LIMITS.slots.max);
-  // 2.4's watermarks scale with memory (zone->pages_min ~ pages/128, clamped); low = 2x, high = 3x.
-  const freeMin = Math.min(255, Math.max(2, s.frames >> 7));
+  const freeMin = bootPagesMin(s.frames);
   const c: MachineConfig = {
     ...DEFAULT_CONFIG,
     cpus: s.cpus,
@@ -106,6 +122,7 @@ export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd
     kswapd: rest.kswapd,
     seed: rest.seed | 0,
     sched: rest.sched,
+    pageCluster: bootPageCluster(s.frames),
     opCap: BULK_OPCAP,
     logCap: 1 << 16,
     logRing: true,

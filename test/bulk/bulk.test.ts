@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { AG, G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
-import { bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
+import { bootPageCluster, bootPagesMin, bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
 import type { Checker } from "../../src/bulk/run.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -197,6 +197,22 @@ describe("bulk machine sizing", () => {
     ["between 2 and 4 GiB (the model's i32 bump pointer)", { slotsPerArea: 16000000, areas: 16 }],
   ])("refuses %s with a UsageError", (_name, over) => {
     expect(() => bulkMachineConfig({ ...sizes, ...over }, rest)).toThrow(UsageError);
+  });
+
+  it("boots page_cluster from the memory size as 2.4's swap_setup: 2 below 16 MB, else 3", () => {
+    // 4 KiB frames: 16 MB is 4096 of them (mm/swap.c swap_setup, megs = num_physpages >> 8).
+    expect([16, 1024, 2048, 4095].map(bootPageCluster)).toEqual([2, 2, 2, 2]);
+    expect([4096, 4608, 1 << 20].map(bootPageCluster)).toEqual([3, 3, 3]);
+    expect(bulkMachineConfig({ ...sizes, frames: 1024 }, rest).pageCluster).toBe(2);
+    expect(bulkMachineConfig({ ...sizes, frames: 5000, slotsPerArea: 7000 }, rest).pageCluster).toBe(3);
+  });
+
+  it("boots the watermarks as 2.4.16's free_area_init_core: pages_min a 128th of the frames, 20 to 255", () => {
+    expect([320, 1024, 2560, 4096, 32640, 1 << 20].map(bootPagesMin)).toEqual([20, 20, 20, 32, 255, 255]);
+    // Below 320 frames (no 2.4 booted on so little) the floor is a sixteenth of the frames, at least 2.
+    expect([16, 48, 160, 319].map(bootPagesMin)).toEqual([2, 3, 10, 19]);
+    const c = bulkMachineConfig({ ...sizes, frames: 1024 }, rest);
+    expect([c.freeMin, c.freeLow, c.freeHigh]).toEqual([20, 40, 60]);
   });
 
   it("estimates at least what the model's layout really uses", () => {
