@@ -21,7 +21,6 @@ import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
 import { clean_at_rest_touched } from "./rest";
-import { sched_print_whole, sched_print_hash, sched_print_mask } from "./sched";
 
 const GOLDEN: i32 = 0x9e3779b9;
 
@@ -154,11 +153,6 @@ let printMask: i32 = 0;
  *  the agents that ran: execution_agents. */
 export function execution_print(): i32 {
   const len = gget(G_STEP);
-  // A hunt's execution: folded in as its steps were recorded (sched.ts). Else (a replay) the log.
-  if (sched_print_whole(len)) {
-    printMask = sched_print_mask();
-    return sched_print_hash();
-  }
   let h: i32 = 0x811c9dc5;
   let mask: i32 = 0;
   let i = 0;

@@ -101,17 +101,6 @@ let runMask: i32 = 0;
 let runLo: i32 = 0;
 let runHi: i32 = 0;
 
-// The choice log's fingerprint (hunt.ts execution_print: FNV-1a over its bytes, and the OR of
-// their agents), folded in as the steps are recorded, where the loop over the log at the end
-// of a hunt execution was a chain of a multiply per step. A byte is folded in when the next
-// step is recorded (sched_pick may still add to its own step's byte); the last one by
-// sched_print_hash.
-const FNV_OFFSET: i32 = 0x811c9dc5;
-const FNV_PRIME: i32 = 0x01000193;
-let printHash: i32 = FNV_OFFSET;
-let printMask: i32 = 0;
-let printLast: i32 = 0;
-
 /** nth (0-based) set bit of mask (n < pop32(mask)). */
 @inline function nth_bit(mask: i32, n: i32): i32 {
   if (mask != runMask) run_list(mask);
@@ -270,8 +259,6 @@ export function sched_reset(): void {
   yieldPrio = 0;
   switchJ = 0;
   bursts = false;
-  printHash = FNV_OFFSET;
-  printMask = 0;
   if (sched == SCHED_PCT) pct_setup();
   else if (sched == SCHED_RANDOM) walk_setup();
 }
@@ -411,9 +398,7 @@ export function sched_pick(n: i32): i32 {
   const i = gget(G_STEP);
   if (k != 0 && i < logLen) {
     const at = LOG + (i & logMask);
-    const b = (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT);
-    st8(at, b);
-    if (i == logLen - 1) printLast = b; // (the last byte recorded: not folded in yet)
+    st8(at, (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT));
   }
   return k;
 }
@@ -466,24 +451,4 @@ function record(a: i32): void {
   if (n > logMask && !logRing) return;
   st8(LOG + (n & logMask), a);
   logLen = n + 1;
-  if (n != 0) {
-    const b = printLast;
-    printHash = imul(printHash ^ b, FNV_PRIME);
-    printMask |= 1 << (b & CHOICE_AGENT);
-  }
-  printLast = a;
-}
-
-/** Whether the fingerprint folded in (sched_print_hash) is that of the log's first len bytes:
- *  every step recorded, none overwritten (a ring that wrapped), none replayed. */
-export function sched_print_whole(len: i32): bool {
-  return sched != SCHED_REPLAY && logLen == len && len <= logMask + 1;
-}
-/** FNV-1a over the log's bytes (after sched_print_whole). */
-export function sched_print_hash(): i32 {
-  return logLen == 0 ? printHash : imul(printHash ^ printLast, FNV_PRIME);
-}
-/** The agents of the log's bytes, a bit each (after sched_print_whole). */
-export function sched_print_mask(): i32 {
-  return logLen == 0 ? printMask : printMask | (1 << (printLast & CHOICE_AGENT));
 }

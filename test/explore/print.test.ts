@@ -1,8 +1,7 @@
 // An execution's fingerprint (the campaign hash's input, src/explore/checkpoint.ts) is computed
 // in the model (assembly/kernel/hunt.ts execution_print, four log bytes a load): it must be
 // FNV-1a over the choice log's bytes, one at a time, and the agents mask the OR of each byte's
-// agent, for logs of every length mod 4, in both builds, as the steps ran or as a replay ran
-// them from the log the host wrote.
+// agent, for logs of every length mod 4, in both builds, of hunt executions and of replays.
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED } from "../../src/wasm/abi.js";
@@ -24,8 +23,8 @@ function reference(log: number[]): { print: number; agents: number } {
 const WORKLOAD = { cpus: 3, opsPerCpu: 5, pagesPerMm: 4, mms: 1, shareMm: true, writeRatio: 0.5 };
 
 describe("the execution fingerprint", () => {
-  // Folded in as the steps are recorded (sched.ts), a step's own pick (the disk's request,
-  // sched_pick) included: the random walk's logs have picks (PCT's of this machine, none).
+  // A step's own pick (the disk's request, sched_pick) is in its byte: the random walk's logs
+  // have picks (PCT's of this machine, none).
   it.each([
     ["wasm", SCHED.PCT],
     ["js", SCHED.PCT],
@@ -50,7 +49,7 @@ describe("the execution fingerprint", () => {
     if (sched === SCHED.RANDOM) expect(picks).toBeGreaterThan(0);
   });
 
-  it("of a replayed execution is read from the log the host wrote", async () => {
+  it("of a replayed execution is that of the log the host wrote", async () => {
     const flags = resolveModel("linux-2.4.16").flags;
     const e = await Engine.create("wasm", "untraced");
     e.configure(huntConfig(HUNT_MACHINE, flags, SCHED.PCT, 4, 40));
