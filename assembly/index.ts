@@ -11,7 +11,7 @@ import { workload_draw } from "./kernel/workload";
 import { sched_set_replay, sched_yield_take } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
-import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, execution_print, execution_agents } from "./kernel/hunt";
+import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, hunt_shaped as run_hunt_shaped, execution_print, execution_agents } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
 import { fnv_words } from "./kernel/hash";
@@ -69,6 +69,12 @@ export function hunt_agents(): i32 { return execution_agents(); }
 export function whole_clear(on: i32): void { set_whole_clear(on != 0); }
 /** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
+/** A swarm hunt's execution: lays out the machine of the config block first when newMachine
+ *  is 1, takes the workload of its CFG_HUNT_* words when newWorkload is 1 (kernel/hunt.ts
+ *  hunt_shaped); -1 when the machine does not fit. */
+export function hunt_shaped(seedBase: i32, n: i32, maxSteps: i32, newMachine: i32, newWorkload: i32): i32 {
+  return run_hunt_shaped(seedBase, n, maxSteps, newMachine != 0, newWorkload != 0);
+}
 /** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a
  *  machine too large for it (the host's full passes decide). Call only with the machine at rest. */
 export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }

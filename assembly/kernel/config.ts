@@ -56,6 +56,17 @@ export const CFG_GEN_STEADY: i32 = 41;
 // The random scheduler (sched.ts): 0 a uniform draw at every step (bulk `run`'s), 1 the
 // hunt's random walk, whose switch probabilities each execution draws (walk_setup).
 export const CFG_RANDOM_WALK: i32 = 42;
+// A swarm hunt's workload, written by the host with each execution's shape and taken by
+// hunt.ts hunt_shaped (what hunt_workload and hunt_mix take as arguments): ops per CPU, the
+// write threshold, pages per mm, mms, 1 when the CPUs share mm 0; the mix's cumulative
+// thresholds of write..swapoff, and the areas it addresses (0: no mix, reads and writes alone).
+export const CFG_HUNT_OPS: i32 = 43;
+export const CFG_HUNT_WRITE_BELOW: i32 = 44;
+export const CFG_HUNT_PAGES: i32 = 45;
+export const CFG_HUNT_MMS: i32 = 46;
+export const CFG_HUNT_SHARE: i32 = 47;
+export const CFG_HUNT_T_WRITE: i32 = 48;   // .. CFG_HUNT_T_WRITE + 6: write, read, fork, exit, munmap, wprotect, swapoff
+export const CFG_HUNT_MIX_AREAS: i32 = 55;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

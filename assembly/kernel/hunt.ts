@@ -12,8 +12,11 @@
 // answered RUN_CLEAN when clean: the host then has nothing to check. RUN_DONE from here means
 // "not clean by the fused pass": the host's full passes say what is wrong.
 import { imul, irem, st, ld, ld8 } from "./platform";
-import { cfg_set, CFG_SEED } from "./config";
-import { nCpu, cpu_op_addr, LOG, gget, G_STEP } from "./state";
+import {
+  cfg, cfg_set, CFG_SEED, CFG_HUNT_OPS, CFG_HUNT_WRITE_BELOW, CFG_HUNT_PAGES, CFG_HUNT_MMS, CFG_HUNT_SHARE,
+  CFG_HUNT_T_WRITE, CFG_HUNT_MIX_AREAS,
+} from "./config";
+import { nCpu, cpu_op_addr, LOG, gget, G_STEP, layout_machine } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
@@ -114,6 +117,29 @@ export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
   for (let cpu = 0; cpu < nCpu; cpu++) cpu_ops_final(cpu, opsPerCpu);
   const r = run(maxSteps);
   return r == RUN_DONE && clean_at_rest_touched() ? RUN_CLEAN : r;
+}
+
+/**
+ * A swarm hunt's execution (src/explore/loop.ts): the host has written the config words of
+ * the execution's shape, the machine's and the workload's (CFG_HUNT_*), and says which
+ * changed since the last call. A new machine is laid out (what the host's layout() call did),
+ * a new workload taken (hunt_workload, then hunt_mix or none), then hunt_execution: one call
+ * into the model per execution where there were up to five. -1 when the machine does not fit
+ * in memory (layout_machine).
+ */
+export function hunt_shaped(seedBase: i32, n: i32, maxSteps: i32, newMachine: bool, newWorkload: bool): i32 {
+  if (newMachine && layout_machine() < 0) return -1;
+  if (newWorkload) workload_from_config();
+  return hunt_execution(seedBase, n, maxSteps);
+}
+
+/** hunt_workload and hunt_mix (or none) from the CFG_HUNT_* words. */
+function workload_from_config(): void {
+  hunt_workload(cfg(CFG_HUNT_OPS), cfg(CFG_HUNT_WRITE_BELOW), cfg(CFG_HUNT_PAGES), cfg(CFG_HUNT_MMS), cfg(CFG_HUNT_SHARE) != 0);
+  const mixAreas = cfg(CFG_HUNT_MIX_AREAS);
+  if (mixAreas == 0) return;
+  const t = CFG_HUNT_T_WRITE;
+  hunt_mix(cfg(t), cfg(t + 1), cfg(t + 2), cfg(t + 3), cfg(t + 4), cfg(t + 5), cfg(t + 6), mixAreas);
 }
 
 const FNV_PRIME: i32 = 0x01000193;

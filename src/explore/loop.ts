@@ -7,9 +7,11 @@
 //
 // This is the hot path (hundreds of thousands of executions a second): the memory views are
 // taken once, one call into the model per execution (it makes the execution's seed and op
-// lists itself: assembly/kernel/hunt.ts), nothing allocated per execution unless it failed.
+// lists itself: assembly/kernel/hunt.ts; under --swarm the shape's words are stored into the
+// config block first and the model lays the machine out itself: hunt_shaped), nothing
+// allocated per execution unless it failed.
 import type { Engine, MachineConfig } from "../wasm/engine.js";
-import { CFG, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
+import { CFG, CFG_COUNT, G, R, RUN, SCHED, STAT_NAMES } from "../wasm/abi.js";
 import { InternalError } from "../errors.js";
 import type { ReproMachine } from "../report/repro.js";
 import { verdictOf, type Verdict } from "./execute.js";
@@ -56,41 +58,66 @@ export interface ExecutionReplay {
   mix?: string;
 }
 
-/** A swarm machine as the engine takes it, computed once: its config, its config block
- *  (Engine.configImage), hunt_workload's arguments (huntWorkloadArgs) and the areas a mix addresses. */
-interface SwarmLayout {
-  config: MachineConfig;
-  image: Int32Array;
-  workload: Int32Array;
-  areas: number;
-}
-
-/** A swarm mix as the engine takes it: hunt_mix's thresholds (none: reads and writes alone),
- *  and what of the machine it decides (swarm.ts swarmShape: a second area, a second mm). */
-interface SwarmMixArgs {
-  thresholds?: Int32Array;
-  machineBits: number;
-}
-
 /** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest, the mix. */
 const MACHINE_BITS = 10;
+/** Mixes: swarmCode's 7 mix bits. */
+const MIXES = 1 << 7;
+/** Layouts: a code's machine bits, and whether its mix swaps off (a second area) or forks (a second mm). */
+const LAYOUTS = 1 << (MACHINE_BITS + 2);
 
-/** A swarm's machines by key (a code's machine bits, and whether its mix swaps or forks: a
- *  thousand or so) and its mixes by their bits (128 at most). */
-interface SwarmCache {
-  layouts: (SwarmLayout | undefined)[];
-  mixes: (SwarmMixArgs | undefined)[];
+/** The config words a swarm machine sets (huntConfig of its ReproMachine): all that differs
+ *  between two machines of one hunt. A layout's other words are checked equal to the
+ *  engine's when it is first drawn (SwarmTables.layout), so that writing these alone leaves
+ *  the config block configure() would. */
+const MACHINE_WORDS = [
+  CFG.NCPU,
+  CFG.NFRAMES,
+  CFG.NMM,
+  CFG.PAGES,
+  CFG.NAREAS,
+  CFG.SLOTS,
+  CFG.KSWAPD,
+  CFG.PAGE_CLUSTER,
+  CFG.FREE_MIN,
+  CFG.FREE_LOW,
+  CFG.FREE_HIGH,
+  CFG.AREA_PRIO_EQUAL,
+  CFG.SWAP_CLUSTER,
+] as const;
+/** Words the hunt changes on its own between executions: not the layout's to set. */
+const OWN_WORDS: readonly number[] = [CFG.SEED, CFG.PCT_K];
+/** The CFG_HUNT_* words of a layout (ops per CPU .. shareMm: hunt_workload's arguments). */
+const WORKLOAD_WORDS = 5;
+/** A layout's words: its machine words, then its workload's, then the areas a mix addresses. */
+const LAYOUT_WORDS = MACHINE_WORDS.length + WORKLOAD_WORDS + 1;
+/** A mix's words: what of the machine it decides (swarm.ts swarmShape: bit 0 a second area,
+ *  bit 1 a second mm), 1 when it is a mix (else reads and writes alone), its 7 thresholds. */
+const MIX_WORDS = 9;
+
+/**
+ * A swarm's machines and mixes as the model takes them (kernel/hunt.ts hunt_shaped: config
+ * words), each drawn at its first use: by layout key (a code's machine bits, and what its
+ * mix decides of the machine: 4096 at most) and by mix bits (128). Flat typed arrays: the
+ * search reads them once per execution.
+ */
+interface SwarmTables {
+  layoutDrawn: Uint8Array;
+  layoutWords: Int32Array;
+  /** Each layout's config (Engine.config while it is laid out). */
+  configs: (MachineConfig | undefined)[];
+  mixDrawn: Uint8Array;
+  mixWords: Int32Array;
 }
 
 /**
- * The swarm caches of each engine, by what its layouts depend on (the hunt's machine, flags,
+ * The swarm tables of each engine, by what its layouts depend on (the hunt's machine, flags,
  * scheduler, depth, workload and swarm; not its seed, k or stats), so that the many chunks
  * of a campaign on one thread (a worker's, a shard's rounds: a HuntLoop each) lay out each
- * shape once. Per engine: a config block (Engine.configImage) holds words of its engine.
+ * shape once.
  */
-const swarmCaches = new WeakMap<Engine, Map<string, SwarmCache>>();
+const swarmCaches = new WeakMap<Engine, Map<string, SwarmTables>>();
 
-function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmCache {
+function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
   let byKey = swarmCaches.get(e);
   if (!byKey) swarmCaches.set(e, (byKey = new Map()));
   const { machine, flags, sched, depth, workload, swarm } = spec;
@@ -98,8 +125,11 @@ function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmCache {
   let c = byKey.get(key);
   if (!c) {
     c = {
-      layouts: new Array<SwarmLayout | undefined>(1 << (MACHINE_BITS + 2)).fill(undefined),
-      mixes: new Array<SwarmMixArgs | undefined>(1 << 7).fill(undefined), // (swarmCode: 7 mix bits)
+      layoutDrawn: new Uint8Array(LAYOUTS),
+      layoutWords: new Int32Array(LAYOUTS * LAYOUT_WORDS),
+      configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
+      mixDrawn: new Uint8Array(MIXES),
+      mixWords: new Int32Array(MIXES * MIX_WORDS),
     };
     byKey.set(key, c);
   }
@@ -118,10 +148,11 @@ export class HuntLoop {
    * codes do not each cost a shape; the key of the engine's layout and the code of its
    * workload (-1: the hunt's own).
    */
-  private readonly layouts: (SwarmLayout | undefined)[] = [];
-  private readonly mixes: (SwarmMixArgs | undefined)[] = [];
+  private readonly tables: SwarmTables | undefined;
   private layoutKey = -1;
   private shapeCode = -1;
+  /** The config block's first word (Engine.configImage's). */
+  private readonly configBase: number;
 
   constructor(
     readonly e: Engine,
@@ -133,7 +164,8 @@ export class HuntLoop {
     this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
-    if (spec.swarm) ({ layouts: this.layouts, mixes: this.mixes } = swarmCacheOf(e, spec));
+    this.configBase = e.m.config_addr() >> 2;
+    if (spec.swarm) this.tables = swarmCacheOf(e, spec);
   }
 
   /** The workload of the engine's current layout (under --swarm, the last shape's). */
@@ -147,45 +179,84 @@ export class HuntLoop {
     this.e.m.config_set(CFG.PCT_K, k);
   }
 
-  /** Sets the engine up for swarm shape `code`: a new layout (memory may grow) when its
-   *  machine is not the engine's, then its workload. What configure() and
-   *  configureHuntWorkload would write, by plain stores: most executions change shape.
-   *  Returns whether memory grew. */
-  private reshape(swarm: SwarmSpec, code: number): boolean {
-    const m = this.e.m;
+  /**
+   * Writes the config words of swarm shape `code` for kernel/hunt.ts hunt_shaped: its
+   * machine's when its layout is not the engine's (returns 1: lay it out; 0 keeps the
+   * engine's), and its workload's. What configure() and configureHuntWorkload would write
+   * (the layout's other words are the engine's: layout()), by plain stores: most executions
+   * change shape.
+   */
+  private writeShape(T: SwarmTables, swarm: SwarmSpec, code: number, I: Int32Array): number {
     const mixBits = code >>> MACHINE_BITS;
-    let mix = this.mixes[mixBits];
-    if (!mix) {
-      const drawn = swarmMix(swarm, code);
-      mix = {
-        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)) } : {}),
-        machineBits: (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0),
-      };
-      this.mixes[mixBits] = mix;
-    }
-    const key = (code & ((1 << MACHINE_BITS) - 1)) | (mix.machineBits << MACHINE_BITS);
-    let L = this.layouts[key];
-    if (!L) {
-      const shape = this.shapeOf(swarm, code);
-      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-      const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
-      const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
-      L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
-      this.layouts[key] = L;
-    }
-    let grown = false;
+    if (T.mixDrawn[mixBits] === 0) this.drawMix(T, swarm, code);
+    const mx = mixBits * MIX_WORDS;
+    const key = (code & ((1 << MACHINE_BITS) - 1)) | (T.mixWords[mx] << MACHINE_BITS);
+    if (T.layoutDrawn[key] === 0) this.drawLayout(T, swarm, code, key, I);
+    const c = this.configBase;
+    const W = T.layoutWords;
+    let at = key * LAYOUT_WORDS;
+    let newMachine = 0;
     if (key !== this.layoutKey) {
-      L.config.pctK = this.pctK;
-      grown = this.e.configureFrom(L.config, L.image);
-      m.config_set(CFG.PCT_K, this.pctK); // (the words hold the k of the machine's first use)
+      for (let k = 0; k < MACHINE_WORDS.length; k++) I[c + MACHINE_WORDS[k]] = W[at + k];
       this.layoutKey = key;
+      newMachine = 1;
     }
-    const w = L.workload;
-    m.hunt_workload(w[0], w[1], w[2], w[3], w[4]);
-    const t = mix.thresholds;
-    if (t) m.hunt_mix(t[0], t[1], t[2], t[3], t[4], t[5], t[6], L.areas);
+    at += MACHINE_WORDS.length;
+    for (let k = 0; k < WORKLOAD_WORDS; k++) I[c + CFG.HUNT_OPS + k] = W[at + k];
+    if (T.mixWords[mx + 1] !== 0) {
+      for (let k = 0; k < 7; k++) I[c + CFG.HUNT_T_WRITE + k] = T.mixWords[mx + 2 + k];
+      I[c + CFG.HUNT_MIX_AREAS] = W[at + WORKLOAD_WORDS];
+    } else {
+      I[c + CFG.HUNT_MIX_AREAS] = 0;
+    }
     this.shapeCode = code;
-    return grown;
+    return newMachine;
+  }
+
+  /** A mix's words (MIX_WORDS), at its first use. */
+  private drawMix(T: SwarmTables, swarm: SwarmSpec, code: number): void {
+    const mixBits = code >>> MACHINE_BITS;
+    const drawn = swarmMix(swarm, code);
+    const at = mixBits * MIX_WORDS;
+    T.mixWords[at] = (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0);
+    if (drawn) {
+      T.mixWords[at + 1] = 1;
+      T.mixWords.set(mixThresholds(drawn).slice(0, 7), at + 2);
+    }
+    T.mixDrawn[mixBits] = 1;
+  }
+
+  /** A layout's words (LAYOUT_WORDS) and config, at its first use. Its config block must
+   *  differ from the engine's in MACHINE_WORDS alone (or the hunt's own OWN_WORDS). */
+  private drawLayout(T: SwarmTables, swarm: SwarmSpec, code: number, key: number, I: Int32Array): void {
+    const shape = this.shapeOf(swarm, code);
+    const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
+    const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const image = this.e.configImage(config);
+    for (let k = 0; k < CFG_COUNT; k++) {
+      const own = (MACHINE_WORDS as readonly number[]).includes(k) || OWN_WORDS.includes(k);
+      if (!own && image[k] !== I[this.configBase + k]) {
+        throw new InternalError(`a swarm machine's config word ${k} differs from the hunt's (${image[k]}, not ${I[this.configBase + k]})`);
+      }
+    }
+    const at = key * LAYOUT_WORDS;
+    MACHINE_WORDS.forEach((w, k) => {
+      T.layoutWords[at + k] = image[w];
+    });
+    T.layoutWords.set(huntWorkloadArgs(shape.workload).slice(0, WORKLOAD_WORDS), at + MACHINE_WORDS.length);
+    T.layoutWords[at + MACHINE_WORDS.length + WORKLOAD_WORDS] = shape.machine.areas;
+    T.configs[key] = config;
+    T.layoutDrawn[key] = 1;
+  }
+
+  /** Engine.config as the engine is laid out (the search loop leaves it to the end of a
+   *  span, and to a failing execution's check). */
+  private syncConfig(): void {
+    if (!this.tables || this.layoutKey < 0) return;
+    const config = this.tables.configs[this.layoutKey];
+    if (!config) return;
+    config.pctK = this.pctK;
+    this.e.config = config;
   }
 
   /** Swarm shape `code` with the op lists a hunt can hold. */
@@ -212,6 +283,7 @@ export class HuntLoop {
     const m = e.m;
     let I = e.I32; // memory grows only with a new layout (--swarm)
     const swarm = this.spec.swarm;
+    const T = this.tables;
     const g = e.region(R.GLOBALS) >> 2;
     const stepAt = g + G.STEP,
       decisionsAt = g + G.PCT_DECISIONS;
@@ -225,13 +297,23 @@ export class HuntLoop {
     let failure: LoopFailure | undefined;
     try {
       for (; index < end; index++) {
-        if (swarm) {
-          // --swarm: the machine this execution's seed draws (the engine kept if the same).
-          const shape = swarmCode(executionSeedFrom(seedBase, index >>> 0));
-          if (shape !== this.shapeCode && this.reshape(swarm, shape)) I = e.I32;
-        }
         // Execution `index` on a fresh machine: its seed, its ops (huntOps), the run, in one call.
-        const code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);
+        let code: number;
+        if (T && swarm) {
+          // --swarm: the machine and workload this execution's seed draws, written into the
+          // config block; the model lays out a new machine, takes a new workload, runs.
+          const shape = swarmCode(executionSeedFrom(seedBase, index >>> 0));
+          if (shape !== this.shapeCode) {
+            const newMachine = this.writeShape(T, swarm, shape, I);
+            code = m.hunt_shaped(seedBase, index >>> 0, HUNT_LOGCAP, newMachine, 1);
+            if (code < 0) throw new RangeError("the machine does not fit in the model's memory");
+            if (I.length === 0) I = e.I32; // a layout grew memory: the views were detached
+          } else {
+            code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);
+          }
+        } else {
+          code = m.hunt_execution(seedBase, index >>> 0, HUNT_LOGCAP);
+        }
         const len = I[stepAt];
         // The execution's fingerprint into the campaign hash (checkpoint.ts), FNV-1a over the
         // choice log's bytes computed in the model (kernel/hunt.ts execution_print), and
@@ -255,6 +337,7 @@ export class HuntLoop {
         // in-model violation or the deep check at rest. Stopped at the step bound: a livelock
         // only if it does not end in a longer run either (livelock.ts).
         if (code === RUN.CLEAN) continue;
+        this.syncConfig();
         const verdict = code === RUN.LIMIT ? confirmLimit(e, seedBase, index >>> 0, zeroStats) : verdictOf(e, code);
         if (!verdict) continue;
         t.hits[verdict.signature] = (t.hits[verdict.signature] ?? 0) + 1;
@@ -271,6 +354,7 @@ export class HuntLoop {
           `(execution seed ${s}, ops ${JSON.stringify(huntOps(this.workload, s))})`,
       );
     }
+    this.syncConfig();
     if (acc) for (let j = 0; j < nStats; j++) t.stats[STAT_NAMES[j]] += acc[j];
     return failure;
   }

@@ -84,6 +84,13 @@ export const CFG = {
   GEN_QUOTA_EXTRA: 40,
   GEN_STEADY: 41,
   RANDOM_WALK: 42,
+  HUNT_OPS: 43,
+  HUNT_WRITE_BELOW: 44,
+  HUNT_PAGES: 45,
+  HUNT_MMS: 46,
+  HUNT_SHARE: 47,
+  HUNT_T_WRITE: 48,
+  HUNT_MIX_AREAS: 55,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */

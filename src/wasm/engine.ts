@@ -51,6 +51,10 @@ export interface ModelExports {
   hunt_mix(write: number, read: number, fork: number, exit: number, munmap: number, wprotect: number, swapoff: number, areas: number): void;
   /** run()'s code, or RUN.CLEAN when the execution ended at rest and clean_at_rest found it clean. */
   hunt_execution(seedBase: number, n: number, maxSteps: number): number;
+  /** A swarm hunt's execution (src/explore/loop.ts): first lays out the machine of the config
+   *  block (newMachine 1), takes the workload of its CFG.HUNT_* words (newWorkload 1); then
+   *  hunt_execution. -1 when the machine does not fit in memory. */
+  hunt_shaped(seedBase: number, n: number, maxSteps: number, newMachine: number, newWorkload: number): number;
   /** The fused check at rest (assembly/kernel/rest.ts): 1 clean, 0 not clean or not applicable. */
   clean_at_rest(): number;
   agent_ret(agent: number): number;
@@ -283,34 +287,12 @@ export class Engine {
     this.refresh();
   }
 
-  /** The config block configure(config) would leave on this engine, as it is now (for
-   *  configureFrom; valid while the words configure() does not write stay unchanged, as they
-   *  do on a hunt's engine). */
+  /** The config block configure(config) would leave on this engine, as it is now (a swarm
+   *  hunt's layouts, src/explore/loop.ts, write its machine's words alone). */
   configImage(config: MachineConfig): Int32Array {
     const image = this.I32.slice(this.configBase, this.configBase + CFG_COUNT);
     writeConfig({ config_set: (k, v) => void (image[k] = v) }, config);
     return image;
-  }
-
-  /**
-   * configure(config) from its config block (configImage(config), computed before): the block
-   * copied in, then the layout. A hunt's swarm lays out a new shape nearly every execution
-   * (src/explore/loop.ts). `config` becomes e.config as it is, not copied: the caller keeps
-   * it unchanged (a new layout is a new config object, src/invariants/layout.ts). Returns
-   * whether memory grew (views taken before are stale).
-   */
-  configureFrom(config: MachineConfig, image: Int32Array): boolean {
-    this.config = config;
-    // The views as they are (memory.buffer is a slow getter): a grown memory detaches them,
-    // and nothing but a layout grows it.
-    let I = this.i32v;
-    if (I === undefined || I.length === 0) I = this.I32;
-    I.set(image, this.configBase);
-    const bytes = this.m.layout();
-    if (bytes < 0) throw new RangeError("the machine does not fit in the model's memory");
-    if (this.i32v.length !== 0) return false;
-    this.refresh();
-    return true;
   }
 
   /** Changes config words that may vary between executions without a new layout. */
