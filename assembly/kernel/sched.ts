@@ -17,6 +17,7 @@ import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING, CFG_RANDOM_WALK
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
+  G_WALK_SWITCH_J, G_WALK_BURSTS, G_WALK_BURST_J,
 } from "./state";
 import { rng_below, rng_next } from "./rng";
 
@@ -72,12 +73,12 @@ let coinBits: i32 = 0;
 let coinLeft: i32 = 0;
 let switches: i32 = 0;
 let decisions: i32 = 0;
-// SCHED_RANDOM with CFG_RANDOM_WALK (walk_setup): in an execution of agent levels, each
-// agent's j, 3 bits an agent (at most 10 agents: 8 CPUs, the disk, kswapd), 0 otherwise; in
-// one of bursts, bursts is set and burstJ is the running turn's j.
-let switchJ: i32 = 0;
-let bursts: bool = false;
-let burstJ: i32 = 0;
+// SCHED_RANDOM with CFG_RANDOM_WALK (walk_setup): its draws are global words, not Wasm
+// globals, so that a copy of linear memory is the whole machine (as G_WAITERS): in an
+// execution of agent levels, G_WALK_SWITCH_J holds each agent's j, 3 bits an agent (at most
+// 10 agents: 8 CPUs, the disk, kswapd); in one of bursts, G_WALK_BURSTS is 1 and
+// G_WALK_BURST_J is the running turn's j. All three stay 0 without the walk (bulk runs'
+// uniform random, PCT, replay), so those executions' state hashes are as before.
 // The agent that called sched_yield since the host last asked (sched_yield_take), -1 none:
 // the exhaustive search (src/explore/exhaustive.ts) steps one section at a time and counts a
 // switch away from an agent that has just yielded as no preemption (CHESS does the same: a
@@ -257,8 +258,9 @@ export function sched_reset(): void {
   decisions = 0;
   coinLeft = 0;
   yieldPrio = 0;
-  switchJ = 0;
-  bursts = false;
+  gset(G_WALK_SWITCH_J, 0);
+  gset(G_WALK_BURSTS, 0);
+  gset(G_WALK_BURST_J, 0);
   if (sched == SCHED_PCT) pct_setup();
   else if (sched == SCHED_RANDOM) walk_setup();
 }
@@ -276,13 +278,13 @@ export function sched_reset(): void {
 function walk_setup(): void {
   if (cfg(CFG_RANDOM_WALK) == 0) return;
   if (rng_below(4) < WALK_BURST_QUARTERS) {
-    bursts = true;
-    burstJ = rng_below(WALK_BURST_LEVELS);
+    gset(G_WALK_BURSTS, 1);
+    gset(G_WALK_BURST_J, rng_below(WALK_BURST_LEVELS));
     return;
   }
   let j = 0;
   for (let a = nAgents - 1; a >= 0; a--) j = (j << 3) | rng_below(WALK_AGENT_LEVELS);
-  switchJ = j;
+  gset(G_WALK_SWITCH_J, j);
 }
 
 /** The running agent yields the CPU in a loop that waits for others (2.4.16 __alloc_pages:
@@ -411,7 +413,8 @@ function random_choose(mask: i32): i32 {
   if (rest == 0) return ctz32(mask);
   const last = lastAgent;
   const lastRuns = last >= 0 && ((mask >> last) & 1) != 0;
-  if (bursts) return burst_choose(mask, last, lastRuns);
+  if (gget(G_WALK_BURSTS) != 0) return burst_choose(mask, last, lastRuns);
+  const switchJ = gget(G_WALK_SWITCH_J);
   if (switchJ != 0 && lastRuns) {
     const j = (switchJ >>> (last * 3)) & 7;
     if (j != 0 && coin_bits(j) != 0) return last;
@@ -424,9 +427,10 @@ function random_choose(mask: i32): i32 {
  *  when it ends, or its agent cannot run on, a uniform draw among the other runnable agents
  *  starts the next turn, with a j of its own. */
 function burst_choose(mask: i32, last: i32, lastRuns: bool): i32 {
+  const burstJ = gget(G_WALK_BURST_J);
   if (lastRuns && burstJ != 0 && coin_bits(burstJ) != 0) return last;
   const others = lastRuns ? mask & ~(1 << last) : mask;
-  burstJ = rng_below(WALK_BURST_LEVELS);
+  gset(G_WALK_BURST_J, rng_below(WALK_BURST_LEVELS));
   return nth_bit(others, rng_below(pop32(others)));
 }
 
