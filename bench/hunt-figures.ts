@@ -11,7 +11,7 @@
 //     [--sched pct|random] [--model linux-2.4.10-pre|linux-2.4.0]   (first: one of each only)
 //   node dist/bench/hunt-figures.js hits [--model M] [--sched S] [--executions N] [--seed N]
 //     [--ops N] [--cpus N] [--frames N] [--pages N] [--slots N] [--threads 0|1] [--write-ratio R]
-//     [--page-cluster N]
+//     [--page-cluster N] [--mms N]
 // Timings are printed, never asserted.
 import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
 import type { HuntOptions } from "../src/explore/hunt-options.js";
@@ -37,8 +37,8 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
   // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
-  // --cpus, --frames, --pages, --slots, --threads 0|1, --page-cluster, --write-ratio try
-  // another shape.
+  // --cpus, --frames, --pages, --slots, --threads 0|1, --mms, --page-cluster, --write-ratio
+  // try another shape.
   machine: {
     ...huntMachineFor(model, sched),
     ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
@@ -47,6 +47,7 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
     ...(str("slots") !== undefined && { slotsPerArea: opt("slots", 9) }),
     ...(str("page-cluster") !== undefined && { pageCluster: opt("page-cluster", 1) }),
     ...(str("threads") !== undefined && { mms: opt("threads", 1) ? 1 : opt("cpus", 3) }),
+    ...(str("mms") !== undefined && { mms: opt("mms", 1) }),
   },
   shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
   writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),

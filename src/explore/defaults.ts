@@ -58,6 +58,9 @@ export interface HuntModelDefaults {
   readonly ops?: Partial<Readonly<Record<SchedKind, number>>>;
   /** Virtual pages per mm the ops touch, by scheduler. */
   readonly pages?: Partial<Readonly<Record<SchedKind, number>>>;
+  /** Processes (threads false) with fewer mms than CPUs, by scheduler: CPU c runs in mm
+   *  c % mms, so some CPUs are threads of one process (at most one mm per CPU). */
+  readonly mms?: Partial<Readonly<Record<SchedKind, number>>>;
 }
 
 /**
@@ -76,9 +79,19 @@ export interface HuntModelDefaults {
  * (hits, 300K each): 4 pages 6 ops 3.3, 8 ops 5.3; 3 pages 6 ops 3.3, 8 ops 10, 10 ops 9.7;
  * 2 pages or 5 or 7 frames 2-3.3; with 3 pages and 8 ops, --write-ratio 0.3, 0.75 and 1 2,
  * 8 and 7 against 0.5's 10. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
+ * The walk with its ranked handoff (sched.ts walk_setup) and 2 mms for the 3 CPUs (CPU 0 and
+ * 2 threads of one process): 67 / 398 (20 seeds), where 3 processes gave 155 / 751 and the
+ * old walk 203 / 740 on 3 processes, 120 / 744 on 2 mms. Why the route is rare, counted over
+ * 100K executions of the old walk on 3 processes: the reader counted kswapd's fresh entry in
+ * 92 (the rest of the route is one more step of kswapd's); in 5 it added first; in 44 kswapd
+ * added while the reader could still run (the walk's doing), in 33 while the reader slept on
+ * kswapd_done (its readahead's alloc_page at pages_min), in 10 asleep on a page or the BKL.
+ * Other shapes, old walk, duplicates per CPU-second (hits, 200-300K executions; 3 processes
+ * 4.5-5.1): 2 CPUs 5.2-7.3 (6, 7, 9, 10, 12 ops 5-6; 7 frames 4.0; 2 pages 5.8), 2 mms 5.4-6.5,
+ * 4 CPUs 2-4.3, page_cluster 2 3.4 (0: none), swap_cluster 1 or 4 4.5.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
-  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 } },
+  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 }, mms: { random: 2 } },
 };
 
 /** The ops per CPU a hunt of `model` with `sched` runs unless told. */
@@ -90,6 +103,12 @@ export function huntOpsPerCpu(model: string, sched: SchedKind): number {
  *  machine's (HUNT_MACHINE). */
 export function huntPages(model: string, sched: SchedKind): number | undefined {
   return HUNT_MODEL_DEFAULTS[model]?.pages?.[sched];
+}
+
+/** The mms a hunt of `model` with `sched` on `cpus` CPUs runs as processes unless told: the
+ *  model's own count (at most one per CPU), else one per CPU. */
+export function huntProcessMms(model: string, sched: SchedKind, cpus: number): number {
+  return Math.min(HUNT_MODEL_DEFAULTS[model]?.mms?.[sched] ?? cpus, cpus);
 }
 
 /** Whether a hunt of `model`'s CPUs are threads of one mm unless told. */

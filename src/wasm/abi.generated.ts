@@ -162,9 +162,8 @@ export const G = {
   LRU_PENDING: 38,
   NR_ASYNC_PAGES: 39,
   PCT_CP0: 40,
-  WALK_SWITCH_J: 48,
-  WALK_BURSTS: 49,
-  WALK_BURST_J: 50,
+  WALK_HANDOFF: 48,
+  WALK_BURST_J: 49,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
