@@ -93,7 +93,10 @@ export function registerExploreCommands(program: Command): void {
       "--mix <rates>",
       "op mix: kind=rate,... of read, write, fork, exit, munmap, wprotect, swapoff, swapon, or `all` (default: reads and writes by --write-ratio)",
     )
-    .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads; linux-2.4.0 with --sched random: 2)")
+    .option(
+      "--mms <n>",
+      `address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads; processes in ${modelDefaults("mms")})`,
+    )
     .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
     .option(
       "--swarm",

@@ -91,7 +91,7 @@ export interface HuntModelDefaults {
  * 4 CPUs 2-4.3, page_cluster 2 3.4 (0: none), swap_cluster 1 or 4 4.5.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
-  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 }, mms: { random: 2 } },
+  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 7 }, pages: { random: 3 }, mms: { random: 2 } },
 };
 
 /** The ops per CPU a hunt of `model` with `sched` runs unless told. */
