@@ -15,7 +15,14 @@ import { hunt } from "../explore/hunt.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
 import type { DeferredFinding, HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
-import { HUNT_NO_KSWAPD, huntOpsPerCpu, huntOpsWithoutKswapd, huntProcessMms, huntThreads, pagesWithoutKswapd } from "../explore/defaults.js";
+import {
+  HUNT_NO_KSWAPD,
+  huntOpsPerCpu,
+  huntOpsWithoutKswapd,
+  huntProcessMms,
+  huntThreads,
+  pagesWithoutKswapd,
+} from "../explore/defaults.js";
 import type { FindingFormat } from "../report/finding.js";
 import { FIXED_BY_STREAM } from "./hunt-option-kinds.js";
 import { huntJson, huntText, type EarlierFinding, type HuntReport } from "../report/hunt-summary.js";

@@ -74,7 +74,8 @@ describe("one options module for run and hunt", () => {
   });
 
   it("linux-2.4.0's random hunt runs its 3 processes in 2 mms unless told; PCT one per CPU", async () => {
-    const hunt = async (...args: string[]) => huntOptions((await parsed("hunt", ["--model", "linux-2.4.0", ...args])) as unknown as HuntCli).opts;
+    const hunt = async (...args: string[]) =>
+      huntOptions((await parsed("hunt", ["--model", "linux-2.4.0", ...args])) as unknown as HuntCli).opts;
     const random = await hunt("--sched", "random");
     expect([random.machine.cpus, random.machine.mms, random.shareMm, random.opsPerCpu]).toEqual([3, 2, false, 7]);
     expect((await hunt("--sched", "random", "--mms", "3")).machine.mms).toBe(3);
