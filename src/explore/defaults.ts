@@ -94,6 +94,11 @@ export interface HuntModelDefaults {
  * Other shapes, old walk, duplicates per CPU-second (hits, 200-300K executions; 3 processes
  * 4.5-5.1): 2 CPUs 5.2-7.3 (6, 7, 9, 10, 12 ops 5-6; 7 frames 4.0; 2 pages 5.8), 2 mms 5.4-6.5,
  * 4 CPUs 2-4.3, page_cluster 2 3.4 (0: none), swap_cluster 1 or 4 4.5.
+ * PCT on 2 mms (CPU ms median / p95, 20 seeds): 4 ops 49 / 265 (executions 5,126 / 28,447,
+ * against 9,063 / 38,979 on 3 processes: 50 / 295 against 92 / 382 alternating in one run);
+ * 5 ops 45 / 196; with 3 pages 28 / 160 (2,752 / 15,852), but a hunt with swapoff in the mix
+ * (test/races/oom-misreport.test.ts) then meets free-slot@swap_free before its oom-misreport,
+ * so PCT keeps 4 pages.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
   "linux-2.4.0": {
