@@ -274,11 +274,13 @@ export function sched_reset(): void {
  *  turns while the third waits, however short the turns: the 14 Sep route's kswapd waits
  *  while the reader and another CPU run, where a uniform handoff gives kswapd a chance at
  *  every turn's end. The uniform half keeps the diversity a fixed order lacks.
- *  Measured (bench/hunt-figures.ts hits, duplicates in 300K executions, hunt seeds 1 / 2 / 3):
- *  linux-2.4.0's random machine (3 CPUs, 2 mms) 48 / - / 38 against 27 / - / 26 for 1 in 4
- *  executions in agent levels (an agent's own j for the whole execution) and 3 in 8 each
- *  uniform and ranked; on 3 processes 51 / 32 against the old walk's (1 in 4 agent levels,
- *  uniform bursts) 30 / 22, and uniform bursts alone 29 / 30. */
+ *  Measured (bench/hunt-figures.ts hits, duplicates of linux-2.4.0's 14 Sep route in 300K
+ *  executions of 8 ops, hunt seeds 1 / 2 / 3): 3 CPUs in 2 mms 48 / - / 38, against 27 / - / 26
+ *  with 1 in 4 executions in agent levels (an agent's own j for the whole execution) and 3 in
+ *  8 each uniform and ranked; on 3 processes 51 / 32 / -, against the old walk's (1 in 4 agent
+ *  levels, the others uniform) 30 / 22 / - and uniform handoffs alone 29 / 30 / -.
+ *  linux-2.4.10-pre's first duplicate (20 seeds) takes a median of 2,776 executions, against
+ *  the old walk's 1,249: its vm_swap_full route came sooner with agent levels. */
 function walk_setup(): void {
   if (cfg(CFG_RANDOM_WALK) == 0) return;
   const ranked = rng_below(2) == 0;
