@@ -1,7 +1,7 @@
 // The hunt's figures, measured the way a user meets them (hunt(), the CLI's code path):
 //   first     time to the first swap-cache duplicate on linux-2.4.10-pre, and to the first
 //             one by the 14 Sep route on linux-2.4.0, hunt seeds 1..N (20), PCT (the default)
-//             and uniform random: median, p95, max of the hunting CPU time (replaying and
+//             and the random walk: median, p95, max of the hunting CPU time (replaying and
 //             shrinking the finding are not part of it), and the routes the findings took
 //   rate      executions/s of the default hunt on linux-2.4.16 (nothing to find)
 //   depths    PCT's observed duplicates per execution beside its bound 1/(orders·k^(d-1)),

@@ -16,7 +16,8 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
  * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
  * (`node shape-style runs, see bench/hunt-figures.ts first`):
  *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
- *   random walk: 5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
+ *   random walk (before its ranked handoff; with it, 6 ops 28 / 75, 2,776 executions median):
+ *                5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
  *                vm_swap_full route and its readahead variant, route.ts). Uniform random, before the walk: 5 ops 123 / 183,
  *                6 ops 41 / 86, 8 ops 27 / 84.
  */
