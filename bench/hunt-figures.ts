@@ -1,7 +1,7 @@
 // The hunt's figures, measured the way a user meets them (hunt(), the CLI's code path):
 //   first     time to the first swap-cache duplicate on linux-2.4.10-pre, and to the first
 //             one by the 14 Sep route on linux-2.4.0, hunt seeds 1..N (20), PCT (the default)
-//             and uniform random: median, p95, max of the hunting CPU time (replaying and
+//             and the random walk: median, p95, max of the hunting CPU time (replaying and
 //             shrinking the finding are not part of it), and the routes the findings took
 //   rate      executions/s of the default hunt on linux-2.4.16 (nothing to find)
 //   depths    PCT's observed duplicates per execution beside its bound 1/(orders·k^(d-1)),
@@ -11,6 +11,7 @@
 //     [--sched pct|random] [--model linux-2.4.10-pre|linux-2.4.0]   (first: one of each only)
 //   node dist/bench/hunt-figures.js hits [--model M] [--sched S] [--executions N] [--seed N]
 //     [--ops N] [--cpus N] [--frames N] [--pages N] [--slots N] [--threads 0|1] [--write-ratio R]
+//     [--page-cluster N] [--mms N]
 // Timings are printed, never asserted.
 import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
 import type { HuntOptions } from "../src/explore/hunt-options.js";
@@ -36,14 +37,17 @@ const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
   ...HUNT_DEFAULTS,
   model: resolveModel(model),
   // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
-  // --cpus, --frames, --pages, --slots, --threads 0|1, --write-ratio try another shape.
+  // --cpus, --frames, --pages, --slots, --threads 0|1, --mms, --page-cluster, --write-ratio
+  // try another shape.
   machine: {
     ...huntMachineFor(model, sched),
     ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
     ...(str("frames") !== undefined && { frames: opt("frames", 6) }),
     ...(str("pages") !== undefined && { pagesPerMm: opt("pages", 4) }),
     ...(str("slots") !== undefined && { slotsPerArea: opt("slots", 9) }),
+    ...(str("page-cluster") !== undefined && { pageCluster: opt("page-cluster", 1) }),
     ...(str("threads") !== undefined && { mms: opt("threads", 1) ? 1 : opt("cpus", 3) }),
+    ...(str("mms") !== undefined && { mms: opt("mms", 1) }),
   },
   shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
   writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),

@@ -17,6 +17,7 @@ import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING, CFG_RANDOM_WALK
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
+  G_WALK_HANDOFF, G_WALK_BURST_J,
 } from "./state";
 import { rng_below, rng_next } from "./rng";
 
@@ -25,17 +26,16 @@ export const SCHED_RANDOM: i32 = 1;
 export const SCHED_PCT: i32 = 2;
 export const SCHED_REPLAY: i32 = 3;
 export const MAX_PCT_DEPTH: i32 = 8;
-/** The random walk's levels (walk_setup): an agent's switch probability is 2^-j, j uniform in
- *  [0, WALK_AGENT_LEVELS) per agent and execution (j < 8: 3 bits an agent); a burst's is 2^-j,
- *  j uniform in [0, WALK_BURST_LEVELS) per turn. Measured on the hunt machines, each style
- *  alone (bench/hunt-figures.ts hits and first, 6 ops): bursts of 6, 7, 8, 10 levels found
- *  2.4.0's 14 Sep route 7, 16, 14, 10 times in 300K executions, agent levels 6 found it 4
- *  times; on linux-2.4.10-pre agent levels 6 found the first duplicate in a fifth of uniform
- *  random's executions (median of 20 seeds), bursts of 7 in three times as many. */
-export const WALK_AGENT_LEVELS: i32 = 6;
+/** The random walk's levels (walk_setup): a turn ends after each step with probability 2^-j,
+ *  j uniform in [0, WALK_BURST_LEVELS) per turn. Measured on the hunt machines (bench/
+ *  hunt-figures.ts hits, 6 ops): bursts of 6, 7, 8, 10 levels found 2.4.0's 14 Sep route 7,
+ *  16, 14, 10 times in 300K executions; with 8 ops, j uniform in 0..8, 1..6, 1..7 or 0..5, or
+ *  drawn from {0, 7}, {0, 8}, {0, 2, 4, 6, 8} or {0, 1, 6, 7}, found it less often than 0..6. */
 export const WALK_BURST_LEVELS: i32 = 7;
-/** Of 4 executions of the walk, how many run bursts (the others agent levels). */
-export const WALK_BURST_QUARTERS: i32 = 3;
+/** G_WALK_HANDOFF: how a turn that ends picks the next agent among the other runnable ones
+ *  (walk_setup draws one per execution, each half the time). */
+export const WALK_UNIFORM: i32 = 1;
+export const WALK_RANKED: i32 = 2;
 /** A choice-log byte: the agent in the low 4 bits; the high 4 bits, when nonzero, a choice the
  *  step itself made among n alternatives (sched_pick: which queued request the disk completes). */
 export const CHOICE_AGENT: i32 = 15;
@@ -72,12 +72,11 @@ let coinBits: i32 = 0;
 let coinLeft: i32 = 0;
 let switches: i32 = 0;
 let decisions: i32 = 0;
-// SCHED_RANDOM with CFG_RANDOM_WALK (walk_setup): in an execution of agent levels, each
-// agent's j, 3 bits an agent (at most 10 agents: 8 CPUs, the disk, kswapd), 0 otherwise; in
-// one of bursts, bursts is set and burstJ is the running turn's j.
-let switchJ: i32 = 0;
-let bursts: bool = false;
-let burstJ: i32 = 0;
+// SCHED_RANDOM with CFG_RANDOM_WALK (walk_setup): its draws are global words, not Wasm
+// globals, so that a copy of linear memory is the whole machine (as G_WAITERS):
+// G_WALK_HANDOFF (WALK_UNIFORM or WALK_RANKED; its ranks are AG_PRIO) and G_WALK_BURST_J, the
+// running turn's j. Both stay 0 without the walk (bulk runs' uniform random, PCT, replay), so
+// those executions' state hashes are as before.
 // The agent that called sched_yield since the host last asked (sched_yield_take), -1 none:
 // the exhaustive search (src/explore/exhaustive.ts) steps one section at a time and counts a
 // switch away from an agent that has just yielded as no preemption (CHESS does the same: a
@@ -257,32 +256,37 @@ export function sched_reset(): void {
   decisions = 0;
   coinLeft = 0;
   yieldPrio = 0;
-  switchJ = 0;
-  bursts = false;
+  gset(G_WALK_HANDOFF, 0);
+  gset(G_WALK_BURST_J, 0);
   if (sched == SCHED_PCT) pct_setup();
   else if (sched == SCHED_RANDOM) walk_setup();
 }
 
-/** Draws the random walk's switch probabilities for a new execution (after rng_seed), as
- *  swarm testing draws a configuration: uniform random reaches a route that needs one agent
- *  to run a long stretch untouched while another is preempted at one particular step with a
- *  chance that falls geometrically in the stretch (2.4.0's 14 Sep route: about 2^-14), and no
- *  single switch probability serves both kinds of step. One execution in four (1 -
- *  WALK_BURST_QUARTERS / 4) gives each agent its own level j: the agent that ran the last
- *  step keeps the CPU unless j coin bits all come up 0, then a uniform draw among the
- *  runnable agents (j = 0: uniform at every step). The others run in bursts: each turn draws
- *  its own j, runs on with probability 1 - 2^-j at each step, and at the end hands the CPU to
- *  one of the other runnable agents, uniformly. */
+/** Draws the random walk for a new execution (after rng_seed), as swarm testing draws a
+ *  configuration. Uniform random reaches a route that needs one agent to run a long stretch
+ *  untouched while another is preempted at one particular step only with a chance that falls
+ *  geometrically in the stretch (2.4.0's 14 Sep route: about 2^-14). The walk runs in turns:
+ *  each turn draws its own j and goes on with probability 1 - 2^-j at each step; when it ends
+ *  (or its agent cannot run on) the next turn goes to one of the other runnable agents. Half
+ *  the executions hand it to one of them uniformly (WALK_UNIFORM); the other half rank the
+ *  agents in a random order for the whole execution, as PCT does, and hand it to the
+ *  highest-ranked one (WALK_RANKED). Ranked, two agents ranked above a third can trade many
+ *  turns while the third waits, however short the turns: the 14 Sep route's kswapd waits
+ *  while the reader and another CPU run, where a uniform handoff gives kswapd a chance at
+ *  every turn's end. The uniform half keeps the diversity a fixed order lacks.
+ *  Measured (bench/hunt-figures.ts hits, duplicates of linux-2.4.0's 14 Sep route in 300K
+ *  executions of 8 ops, hunt seeds 1 / 2 / 3): 3 CPUs in 2 mms 48 / - / 38, against 27 / - / 26
+ *  with 1 in 4 executions in agent levels (an agent's own j for the whole execution) and 3 in
+ *  8 each uniform and ranked; on 3 processes 51 / 32 / -, against the old walk's (1 in 4 agent
+ *  levels, the others uniform) 30 / 22 / - and uniform handoffs alone 29 / 30 / -.
+ *  linux-2.4.10-pre's first duplicate (20 seeds) takes a median of 2,776 executions, against
+ *  the old walk's 1,249: its vm_swap_full route came sooner with agent levels. */
 function walk_setup(): void {
   if (cfg(CFG_RANDOM_WALK) == 0) return;
-  if (rng_below(4) < WALK_BURST_QUARTERS) {
-    bursts = true;
-    burstJ = rng_below(WALK_BURST_LEVELS);
-    return;
-  }
-  let j = 0;
-  for (let a = nAgents - 1; a >= 0; a--) j = (j << 3) | rng_below(WALK_AGENT_LEVELS);
-  switchJ = j;
+  const ranked = rng_below(2) == 0;
+  if (ranked) shuffle_prios(0, nAgents, 1);
+  gset(G_WALK_HANDOFF, ranked ? WALK_RANKED : WALK_UNIFORM);
+  gset(G_WALK_BURST_J, rng_below(WALK_BURST_LEVELS));
 }
 
 /** The running agent yields the CPU in a loop that waits for others (2.4.16 __alloc_pages:
@@ -411,11 +415,7 @@ function random_choose(mask: i32): i32 {
   if (rest == 0) return ctz32(mask);
   const last = lastAgent;
   const lastRuns = last >= 0 && ((mask >> last) & 1) != 0;
-  if (bursts) return burst_choose(mask, last, lastRuns);
-  if (switchJ != 0 && lastRuns) {
-    const j = (switchJ >>> (last * 3)) & 7;
-    if (j != 0 && coin_bits(j) != 0) return last;
-  }
+  if (gget(G_WALK_HANDOFF) != 0) return burst_choose(mask, last, lastRuns);
   if ((rest & (rest - 1)) == 0) return coin_bits(1) != 0 ? ctz32(rest) : ctz32(mask);
   return nth_bit(mask, rng_below(pop32(mask)));
 }
@@ -424,10 +424,26 @@ function random_choose(mask: i32): i32 {
  *  when it ends, or its agent cannot run on, a uniform draw among the other runnable agents
  *  starts the next turn, with a j of its own. */
 function burst_choose(mask: i32, last: i32, lastRuns: bool): i32 {
+  const burstJ = gget(G_WALK_BURST_J);
   if (lastRuns && burstJ != 0 && coin_bits(burstJ) != 0) return last;
   const others = lastRuns ? mask & ~(1 << last) : mask;
-  burstJ = rng_below(WALK_BURST_LEVELS);
+  gset(G_WALK_BURST_J, rng_below(WALK_BURST_LEVELS));
+  if (gget(G_WALK_HANDOFF) == WALK_RANKED) return ranked_first(others);
   return nth_bit(others, rng_below(pop32(others)));
+}
+
+/** The agent of mask (nonzero) that ranks highest in the execution's order (AG_PRIO). */
+function ranked_first(mask: i32): i32 {
+  let best = -1;
+  let bestPrio: i32 = -0x7fffffff - 1;
+  let m = mask;
+  while (m != 0) {
+    const a = ctz32(m);
+    m &= m - 1;
+    const p = ag_get(a, AG_PRIO);
+    if (p > bestPrio) { bestPrio = p; best = a; }
+  }
+  return best;
 }
 
 /** The next j (1..31) bits of the coin stream; a draw's leftover bits too few for j are dropped. */

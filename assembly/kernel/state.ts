@@ -415,6 +415,8 @@ export const G_PCT_DECISIONS: i32 = 37;   // PCT: steps at which more than one a
 export const G_LRU_PENDING: i32 = 38;     // pages at count 0 still on the LRU: their freer waits for the LRU lock
 export const G_NR_ASYNC_PAGES: i32 = 39;  // nr_async_pages: async swap I/O queued, not yet done (kept with F_READAHEAD_THROTTLE)
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
+export const G_WALK_HANDOFF: i32 = 48;    // random walk: how a turn hands on (sched.ts WALK_*), 0 without the walk
+export const G_WALK_BURST_J: i32 = 49;    // random walk: the running turn's j
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }

@@ -15,7 +15,14 @@ import { hunt } from "../explore/hunt.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
 import type { DeferredFinding, HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
-import { HUNT_NO_KSWAPD, huntOpsPerCpu, huntOpsWithoutKswapd, huntThreads, pagesWithoutKswapd } from "../explore/defaults.js";
+import {
+  HUNT_NO_KSWAPD,
+  huntOpsPerCpu,
+  huntOpsWithoutKswapd,
+  huntProcessMms,
+  huntThreads,
+  pagesWithoutKswapd,
+} from "../explore/defaults.js";
 import type { FindingFormat } from "../report/finding.js";
 import { FIXED_BY_STREAM } from "./hunt-option-kinds.js";
 import { huntJson, huntText, type EarlierFinding, type HuntReport } from "../report/hunt-summary.js";
@@ -125,7 +132,7 @@ export function huntOptions(
   // A fork needs a child mm beside its parent; a mix that swaps off gets a second area to
   // swap to meanwhile.
   const threads = o.threads ?? (direct ? HUNT_NO_KSWAPD.threads : huntThreads(o.model));
-  const mmsDefault = threads ? (mixForks(mix) ? 2 : 1) : cpus;
+  const mmsDefault = threads ? (mixForks(mix) ? 2 : 1) : direct ? cpus : huntProcessMms(o.model, sched, cpus);
   const mms = o.mms === undefined ? mmsDefault : boundedOption("mms", o.mms, HUNT_LIMITS.mms);
   const areas = o.areas === undefined ? (mixSwaps(mix) ? 2 : HUNT_MACHINE.areas) : boundedOption("areas", o.areas, HUNT_LIMITS.areas);
   const machine: ReproMachine = {

@@ -19,6 +19,9 @@ function modelDefaults(key: keyof HuntModelDefaults): string {
     .map(([m, d]) => {
       const v = d[key];
       if (key === "threads") return `processes on ${m}`;
+      // The same value for every scheduler: stated once.
+      if (typeof v === "object" && Object.keys(v).length === 2 && new Set(Object.values(v)).size === 1)
+        return `${Object.values(v)[0]} on ${m}`;
       if (typeof v === "object")
         return `${Object.entries(v)
           .map(([s, n]) => `${n} with ${s}`)
@@ -93,7 +96,10 @@ export function registerExploreCommands(program: Command): void {
       "--mix <rates>",
       "op mix: kind=rate,... of read, write, fork, exit, munmap, wprotect, swapoff, swapon, or `all` (default: reads and writes by --write-ratio)",
     )
-    .option("--mms <n>", "address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads)")
+    .option(
+      "--mms <n>",
+      `address spaces (1..8; default 1 with threads, 2 when the mix forks, one per CPU with --no-threads, except ${modelDefaults("mms")})`,
+    )
     .option("--areas <n>", "swap areas (1..2; default 2 when the mix swaps off or on, else 1)")
     .option(
       "--swarm",

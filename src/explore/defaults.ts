@@ -16,7 +16,8 @@ export const HUNT_DEFAULT_MODEL = "linux-2.4.10-pre";
  * each, hunting CPU ms to the first duplicate on linux-2.4.10-pre, median / p95
  * (`node shape-style runs, see bench/hunt-figures.ts first`):
  *   pct depth 4: 4 ops 134 / 271, 5 ops 47 / 327 (all by the 14 Sep route)
- *   random walk: 5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
+ *   random walk (before its ranked handoff; with it, 6 ops 28 / 75, 2,776 executions median):
+ *                5 ops 36 / 154, 6 ops 12 / 81, 8 ops 10 / 85 (20 seeds; mostly Hugh's
  *                vm_swap_full route and its readahead variant, route.ts). Uniform random, before the walk: 5 ops 123 / 183,
  *                6 ops 41 / 86, 8 ops 27 / 84.
  */
@@ -58,6 +59,9 @@ export interface HuntModelDefaults {
   readonly ops?: Partial<Readonly<Record<SchedKind, number>>>;
   /** Virtual pages per mm the ops touch, by scheduler. */
   readonly pages?: Partial<Readonly<Record<SchedKind, number>>>;
+  /** Processes (threads false) with fewer mms than CPUs, by scheduler: CPU c runs in mm
+   *  c % mms, so some CPUs are threads of one process (at most one mm per CPU). */
+  readonly mms?: Partial<Readonly<Record<SchedKind, number>>>;
 }
 
 /**
@@ -70,15 +74,41 @@ export interface HuntModelDefaults {
  * 5 slots, 5 ops 554 / 3582 (8 seeds); processes, 9 slots, 5 ops 255 / 318 (8 seeds);
  * processes, 9 slots, 4 ops 97 / 762 (20 seeds). Uniform random found the route on none of
  * these machines (docs/design.md, "Why uniform random missed 2.4.0's 14 Sep race, and the random walk"); the random
- * walk (assembly/kernel/sched.ts walk_setup) does, best with 8 ops over 3 pages per process
+ * walk (assembly/kernel/sched.ts walk_setup) does. Before its ranked handoff (uniform handoffs,
+ * a quarter of the executions in agent levels) it did best with 8 ops over 3 pages per process
  * (20 seeds, CPU ms median / p95, bench/hunt-figures.ts first): 4 pages, 8 ops 311 / 1233
  * (one seed missed 10 s); 3 pages, 8 ops 201 / 703. Its duplicates per 100K executions
  * (hits, 300K each): 4 pages 6 ops 3.3, 8 ops 5.3; 3 pages 6 ops 3.3, 8 ops 10, 10 ops 9.7;
  * 2 pages or 5 or 7 frames 2-3.3; with 3 pages and 8 ops, --write-ratio 0.3, 0.75 and 1 2,
  * 8 and 7 against 0.5's 10. PCT keeps 4 pages: with 3, 116 / 563 against 93 / 399.
+ * The walk with its ranked handoff (sched.ts walk_setup) and 2 mms for the 3 CPUs (CPU 0 and
+ * 2 threads of one process), 20 seeds: 7 ops 62 / 319 (executions 4,036 / 24,072, against
+ * the old walk's 194 / 728, 9,093 / 37,456, on the old machine in the same run); 8 ops 67 /
+ * 398 (4,622 / 20,253), 6 ops 83 / 260 (7,431 / 24,856); on 3 processes, 8 ops, 155 / 751.
+ * The old walk on 2 mms, 8 ops: 120 / 744. Duplicates per CPU-second (hits, 300K executions,
+ * hunt seed 2): 6 ops 9.2, 7 ops 8.7, 8 ops 7.7; seed 1: 7 ops 8.9. Why the route is rare,
+ * counted over
+ * 100K executions of the old walk on 3 processes: a reader counted kswapd's fresh entry in 92;
+ * it added its page for the entry first in 5; kswapd added first in 44 while the reader could
+ * still run (the walk's doing), in 33 while the reader slept on
+ * kswapd_done (its readahead's alloc_page at pages_min), in 10 asleep on a page or the BKL.
+ * Other shapes, old walk, duplicates per CPU-second (hits, 200-300K executions; 3 processes
+ * 4.5-5.1): 2 CPUs 5.2-7.3 (6, 7, 9, 10, 12 ops 5-6; 7 frames 4.0; 2 pages 5.8), 2 mms 5.4-6.5,
+ * 4 CPUs 2-4.3, page_cluster 2 3.4 (0: none), swap_cluster 1 or 4 4.5.
+ * PCT on 2 mms (CPU ms median / p95, 20 seeds): 4 ops 49 / 265 (executions 5,126 / 28,447,
+ * against 9,063 / 38,979 on 3 processes: 50 / 295 against 92 / 382 alternating in one run);
+ * 5 ops 45 / 196; with 3 pages 28 / 160 (2,752 / 15,852), but a hunt with swapoff in the mix
+ * (test/races/oom-misreport.test.ts) then meets free-slot@swap_free before its oom-misreport,
+ * so PCT keeps 4 pages.
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
-  "linux-2.4.0": { threads: false, slots: 9, ops: { pct: 4, random: 8 }, pages: { random: 3 } },
+  "linux-2.4.0": {
+    threads: false,
+    slots: 9,
+    mms: { pct: 2, random: 2 },
+    pages: { random: 3 },
+    ops: { pct: 4, random: 7 },
+  },
 };
 
 /** The ops per CPU a hunt of `model` with `sched` runs unless told. */
@@ -90,6 +120,12 @@ export function huntOpsPerCpu(model: string, sched: SchedKind): number {
  *  machine's (HUNT_MACHINE). */
 export function huntPages(model: string, sched: SchedKind): number | undefined {
   return HUNT_MODEL_DEFAULTS[model]?.pages?.[sched];
+}
+
+/** The mms a hunt of `model` with `sched` on `cpus` CPUs runs as processes unless told: the
+ *  model's own count (at most one per CPU), else one per CPU. */
+export function huntProcessMms(model: string, sched: SchedKind, cpus: number): number {
+  return Math.min(HUNT_MODEL_DEFAULTS[model]?.mms?.[sched] ?? cpus, cpus);
 }
 
 /** Whether a hunt of `model`'s CPUs are threads of one mm unless told. */

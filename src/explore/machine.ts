@@ -6,7 +6,7 @@
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
-import { HUNT_MODEL_DEFAULTS, huntPages, huntThreads } from "./defaults.js";
+import { HUNT_MODEL_DEFAULTS, huntPages, huntProcessMms, huntThreads } from "./defaults.js";
 import type { SchedKind } from "./defaults.js";
 
 export const HUNT_MACHINE: ReproMachine = {
@@ -45,14 +45,15 @@ export function clippedWatermarks(frames: number): Pick<ReproMachine, "freeMin" 
 }
 
 /** The hunt machine of `model` under `sched` (HUNT_MACHINE with the model's
- *  HUNT_MODEL_DEFAULTS): one mm for threads, one per CPU for processes. */
+ *  HUNT_MODEL_DEFAULTS): one mm for threads; for processes, one per CPU unless the model
+ *  says fewer (huntProcessMms). */
 export function huntMachineFor(model: string, sched: SchedKind = "pct"): ReproMachine {
   const threads = huntThreads(model);
   return {
     ...HUNT_MACHINE,
     pagesPerMm: huntPages(model, sched) ?? HUNT_MACHINE.pagesPerMm,
     slotsPerArea: HUNT_MODEL_DEFAULTS[model]?.slots ?? HUNT_MACHINE.slotsPerArea,
-    mms: threads ? HUNT_MACHINE.mms : HUNT_MACHINE.cpus,
+    mms: threads ? HUNT_MACHINE.mms : huntProcessMms(model, sched, HUNT_MACHINE.cpus),
   };
 }
 

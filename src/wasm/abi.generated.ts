@@ -169,6 +169,8 @@ export const G = {
   LRU_PENDING: 38,
   NR_ASYNC_PAGES: 39,
   PCT_CP0: 40,
+  WALK_HANDOFF: 48,
+  WALK_BURST_J: 49,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */

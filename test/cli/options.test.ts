@@ -72,4 +72,18 @@ describe("one options module for run and hunt", () => {
       expect(h, `${key} ${raw}`).toBe(r);
     }
   });
+
+  it("linux-2.4.0's hunt runs its 3 processes in 2 mms unless told", async () => {
+    const hunt = async (...args: string[]) =>
+      huntOptions((await parsed("hunt", ["--model", "linux-2.4.0", ...args])) as unknown as HuntCli).opts;
+    const random = await hunt("--sched", "random");
+    expect([random.machine.cpus, random.machine.mms, random.shareMm, random.opsPerCpu]).toEqual([3, 2, false, 7]);
+    expect((await hunt("--sched", "random", "--mms", "3")).machine.mms).toBe(3);
+    expect((await hunt("--sched", "random", "--cpus", "1")).machine.mms).toBe(1); // never more mms than CPUs
+    expect((await hunt("--sched", "random", "--threads")).machine.mms).toBe(1);
+    const pct = await hunt();
+    expect([pct.machine.cpus, pct.machine.mms, pct.machine.pagesPerMm, pct.opsPerCpu]).toEqual([3, 2, 4, 4]);
+    // Without kswapd: the direct-reclaim machine's one process per CPU.
+    expect((await hunt("--no-kswapd")).machine.mms).toBe(4);
+  });
 });
