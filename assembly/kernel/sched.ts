@@ -294,7 +294,9 @@ function walk_setup(): void {
  *  agent that loops until another makes progress would starve that other forever: a yield
  *  drops it below every agent (as a change point would, but at no cost of the budget d).
  *  The random scheduler needs nothing; run-to-completion (replay repair) keeps it, as it keeps
- *  any agent that can run. Deterministic: replays follow the log. */
+ *  any agent that can run, unless that fill reaches the step bound: the host then fills again
+ *  handing the CPU on after each yield (src/explore/execute.ts yieldFill). Deterministic:
+ *  replays follow the log. */
 export function sched_yield(agent: i32): void {
   yielded = agent;
   if (sched != SCHED_PCT) return;
