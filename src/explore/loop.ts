@@ -17,7 +17,7 @@ import { confirmLimit } from "./livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWorkloadArgs, type HuntWorkload } from "./workload.js";
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
-import { swarmCode, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+import { swarmCode, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
 import { mixForks, mixSwaps, mixThresholds } from "./mix.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
@@ -72,15 +72,30 @@ interface SwarmMixArgs {
   machineBits: number;
 }
 
-/** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest, the mix. */
+/** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest (7), the mix. */
 const MACHINE_BITS = 10;
+const MIX_BITS = 7;
 
 /** A swarm's machines by key (a code's machine bits, and whether its mix swaps or forks: a
  *  thousand or so) and its mixes by their bits (128 at most). */
 interface SwarmCache {
   layouts: (SwarmLayout | undefined)[];
   mixes: (SwarmMixArgs | undefined)[];
+  /** Layouts made one at a time, as executions drew them; and whether every key has one. */
+  made: number;
+  complete: boolean;
 }
+
+/**
+ * After this many layouts made one at a time, a swarm cache makes all the others at once
+ * (HuntLoop.layOutAll). A campaign of some tens of thousands of executions draws every one
+ * of its 2,304 keys (576 machines, 4 kinds of mix), and a layout made between two executions
+ * costs about three times one made in a row (60 against 20 us of CPU: the code making it has
+ * gone cold meanwhile): about 100 ms of a shard's start-up (issue 9). A short hunt stays
+ * below it and makes only what it draws. A layout is a function of its key alone, so when
+ * it was made changes nothing. Tests set it (test/explore/swarm.test.ts).
+ */
+export const SWARM_LAYOUT_ALL = { after: 64 };
 
 /**
  * The swarm caches of each engine, by what its layouts depend on (the hunt's machine, flags,
@@ -99,7 +114,9 @@ function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmCache {
   if (!c) {
     c = {
       layouts: new Array<SwarmLayout | undefined>(1 << (MACHINE_BITS + 2)).fill(undefined),
-      mixes: new Array<SwarmMixArgs | undefined>(1 << 7).fill(undefined), // (swarmCode: 7 mix bits)
+      mixes: new Array<SwarmMixArgs | undefined>(1 << MIX_BITS).fill(undefined),
+      made: 0,
+      complete: false,
     };
     byKey.set(key, c);
   }
@@ -120,6 +137,7 @@ export class HuntLoop {
    */
   private readonly layouts: (SwarmLayout | undefined)[] = [];
   private readonly mixes: (SwarmMixArgs | undefined)[] = [];
+  private readonly swarmCache?: SwarmCache;
   private layoutKey = -1;
   private shapeCode = -1;
 
@@ -133,7 +151,10 @@ export class HuntLoop {
     this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
-    if (spec.swarm) ({ layouts: this.layouts, mixes: this.mixes } = swarmCacheOf(e, spec));
+    if (spec.swarm) {
+      this.swarmCache = swarmCacheOf(e, spec);
+      ({ layouts: this.layouts, mixes: this.mixes } = this.swarmCache);
+    }
   }
 
   /** The workload of the engine's current layout (under --swarm, the last shape's). */
@@ -153,25 +174,13 @@ export class HuntLoop {
    *  Returns whether memory grew. */
   private reshape(swarm: SwarmSpec, code: number): boolean {
     const m = this.e.m;
-    const mixBits = code >>> MACHINE_BITS;
-    let mix = this.mixes[mixBits];
-    if (!mix) {
-      const drawn = swarmMix(swarm, code);
-      mix = {
-        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)) } : {}),
-        machineBits: (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0),
-      };
-      this.mixes[mixBits] = mix;
-    }
+    const mix = this.mixOf(swarm, code >>> MACHINE_BITS);
     const key = (code & ((1 << MACHINE_BITS) - 1)) | (mix.machineBits << MACHINE_BITS);
     let L = this.layouts[key];
     if (!L) {
-      const shape = this.shapeOf(swarm, code);
-      const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-      const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
-      const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
-      L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
-      this.layouts[key] = L;
+      L = this.layOut(swarm, code, key);
+      const c = this.swarmCache!;
+      if (++c.made >= SWARM_LAYOUT_ALL.after && !c.complete) this.layOutAll(swarm);
     }
     let grown = false;
     if (key !== this.layoutKey) {
@@ -186,6 +195,48 @@ export class HuntLoop {
     if (t) m.hunt_mix(t[0], t[1], t[2], t[3], t[4], t[5], t[6], L.areas);
     this.shapeCode = code;
     return grown;
+  }
+
+  /** The mix of mix bits `mixBits` as the engine takes it (cached). */
+  private mixOf(swarm: SwarmSpec, mixBits: number): SwarmMixArgs {
+    let mix = this.mixes[mixBits];
+    if (!mix) {
+      const drawn = swarmMix(swarm, mixBits << MACHINE_BITS);
+      mix = {
+        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)) } : {}),
+        machineBits: (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0),
+      };
+      this.mixes[mixBits] = mix;
+    }
+    return mix;
+  }
+
+  /** Makes (and caches) the layout of key `key`, from a code `code` of that key. */
+  private layOut(swarm: SwarmSpec, code: number, key: number): SwarmLayout {
+    const shape = this.shapeOf(swarm, code);
+    const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
+    const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
+    const L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
+    this.layouts[key] = L;
+    return L;
+  }
+
+  /** Makes the layout of every key a code can draw (SWARM_LAYOUT_ALL): each machine part
+   *  with each kind of mix (whether it swaps, whether it forks) that some mix bits draw. */
+  private layOutAll(swarm: SwarmSpec): void {
+    const kinds = new Map<number, number>(); // mix machine bits -> mix bits drawing them
+    for (let mixBits = 0; mixBits < 1 << MIX_BITS; mixBits++) {
+      const mb = this.mixOf(swarm, mixBits).machineBits;
+      if (!kinds.has(mb)) kinds.set(mb, mixBits);
+    }
+    for (const [mb, mixBits] of kinds) {
+      for (const machine of swarmMachineCodes()) {
+        const key = machine | (mb << MACHINE_BITS);
+        if (!this.layouts[key]) this.layOut(swarm, machine | (mixBits << MACHINE_BITS), key);
+      }
+    }
+    this.swarmCache!.complete = true;
   }
 
   /** Swarm shape `code` with the op lists a hunt can hold. */

@@ -93,6 +93,21 @@ export function swarmCode(s: number): number {
   return cpus | (frames << 2) | (slots << 4) | (pageCluster << 6) | (kswapd << 8) | (areas << 9) | (mix << 10);
 }
 
+/** Every machine part (a code's low 10 bits: CPUs, frames, slots, page_cluster, kswapd,
+ *  areas) swarmCode draws, each once. */
+export function swarmMachineCodes(): number[] {
+  const out: number[] = [];
+  const r = SWARM_RANGES;
+  for (let areas = 0; areas < span(r.areas); areas++)
+    for (let kswapd = 0; kswapd < 2; kswapd++)
+      for (let pc = 0; pc < span(r.pageCluster); pc++)
+        for (let slots = 0; slots < span(r.slots); slots++)
+          for (let frames = 0; frames < span(r.frames); frames++)
+            for (let cpus = 0; cpus < span(r.cpus); cpus++)
+              out.push(cpus | (frames << 2) | (slots << 4) | (pc << 6) | (kswapd << 8) | (areas << 9));
+  return out;
+}
+
 /** The shape of swarm code `code` (swarmCode) under the hunt's pins. */
 export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   const p = spec.pins;

@@ -26,7 +26,6 @@ import {
   type HuntOptions,
   type HuntResult,
 } from "../explore/hunt-options.js";
-import { investigate, recordUnshrunk, replayerFor } from "../explore/investigate.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -59,6 +58,9 @@ const FIRST_ROUND_PER_WORKER = 512;
 interface RoundRunner {
   run(spec: CampaignSpec): Promise<CampaignResult>;
   close(): Promise<void>;
+  /** In this thread: the engines the rounds run on, which the PCT probe runs on too (one
+   *  engine to instantiate and warm, and under --swarm its shapes laid out once). */
+  engines?: EngineCache;
 }
 
 /** Rounds run in this thread, chunk by chunk (an investigation under way goes on between
@@ -66,6 +68,7 @@ interface RoundRunner {
 function inThisThread(): RoundRunner {
   const engines = new EngineCache();
   return {
+    engines,
     run: async (spec) => {
       // A turn of the event loop first: a round runs synchronously, and only between rounds
       // can a SIGTERM or Ctrl-C handler run (a shard is killed by SIGTERM: it must stop).
@@ -108,7 +111,9 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   let rate = 0;
   try {
     if (pct && !from) {
-      const engine = await Engine.create(o.backend, "untraced");
+      // Every execution boots afresh and the probe has its own hunt seed: on the rounds'
+      // engine (one worker, in this thread) it leaves them nothing but warm code.
+      const engine = workers === 1 ? await (await starting).engines!.get(o.backend) : await Engine.create(o.backend, "untraced");
       const probeStart = performance.now();
       pctK = calibratePctK(engine, huntParams(o, 1));
       rate = (0.8 * workers * 2 * CALIBRATION_EXECUTIONS) / Math.max(performance.now() - probeStart, 1);
@@ -157,6 +162,8 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     const fo = findingOptions(o, f.replay);
     const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
     const io = reportingCheckpoint(fo, snapshot);
+    // Loaded by the first finding: a campaign (a shard) that finds nothing never replays or shrinks.
+    const { investigate, recordUnshrunk, replayerFor } = await import("../explore/investigate.js");
     // --defer-shrink: recorded as found; `faultsim merge` investigates it (no replayer here).
     if (o.deferShrink) {
       deferred.push(recordUnshrunk(io, f.seed, f.replay, verdict));
