@@ -17,8 +17,8 @@ import { confirmLimit } from "./livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWorkloadArgs, type HuntWorkload } from "./workload.js";
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
-import { swarmCode, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
-import { mixForks, mixSwaps, mixThresholds } from "./mix.js";
+import { swarmCode, swarmMachine, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+import { mixForks, mixSwaps, mixThresholds, type HuntMix } from "./mix.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -70,6 +70,8 @@ interface SwarmLayout {
 interface SwarmMixArgs {
   thresholds?: Int32Array;
   machineBits: number;
+  /** The mix as drawn (swarm.ts swarmMix; none: reads and writes alone). */
+  drawn?: HuntMix;
 }
 
 /** The bits of a swarm code (swarm.ts swarmCode) that draw the machine; the rest (7), the mix. */
@@ -178,7 +180,7 @@ export class HuntLoop {
     const key = (code & ((1 << MACHINE_BITS) - 1)) | (mix.machineBits << MACHINE_BITS);
     let L = this.layouts[key];
     if (!L) {
-      L = this.layOut(swarm, code, key);
+      L = this.layOut(swarm, code, key, mix.drawn);
       const c = this.swarmCache!;
       if (++c.made >= SWARM_LAYOUT_ALL.after && !c.complete) this.layOutAll(swarm);
     }
@@ -203,7 +205,7 @@ export class HuntLoop {
     if (!mix) {
       const drawn = swarmMix(swarm, mixBits << MACHINE_BITS);
       mix = {
-        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)) } : {}),
+        ...(drawn ? { thresholds: Int32Array.from(mixThresholds(drawn).slice(0, 7)), drawn } : {}),
         machineBits: (mixSwaps(drawn) ? 1 : 0) | (mixForks(drawn) ? 2 : 0),
       };
       this.mixes[mixBits] = mix;
@@ -211,13 +213,23 @@ export class HuntLoop {
     return mix;
   }
 
-  /** Makes (and caches) the layout of key `key`, from a code `code` of that key. */
-  private layOut(swarm: SwarmSpec, code: number, key: number): SwarmLayout {
-    const shape = this.shapeOf(swarm, code);
+  /** Makes (and caches) the layout of key `key` from a code `code` of that key and its mix:
+   *  its shape's machine (swarm.ts swarmMachine) and hunt_workload's arguments for the shape's
+   *  workload with its mix left out (the mix is set apart: hunt_mix). Only the machine, not
+   *  the whole shape: a campaign makes a few thousand of these at start-up (SWARM_LAYOUT_ALL). */
+  private layOut(swarm: SwarmSpec, code: number, key: number, mix: HuntMix | undefined): SwarmLayout {
+    const machine = swarmMachine(swarm, code, mix);
     const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-    const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
-    const workload = huntWorkloadArgs(shape.workload).slice(0, 5);
-    const L = { config, image: this.e.configImage(config), workload, areas: shape.machine.areas };
+    const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const workload = huntWorkloadArgs({
+      cpus: machine.cpus,
+      opsPerCpu: Math.min(swarm.opsPerCpu, HUNT_OPCAP),
+      pagesPerMm: machine.pagesPerMm,
+      mms: machine.mms,
+      shareMm: swarm.shareMm,
+      writeRatio: swarm.writeRatio,
+    });
+    const L = { config, image: this.e.configImage(config), workload, areas: machine.areas };
     this.layouts[key] = L;
     return L;
   }
@@ -233,7 +245,7 @@ export class HuntLoop {
     for (const [mb, mixBits] of kinds) {
       for (const machine of swarmMachineCodes()) {
         const key = machine | (mb << MACHINE_BITS);
-        if (!this.layouts[key]) this.layOut(swarm, machine | (mixBits << MACHINE_BITS), key);
+        if (!this.layouts[key]) this.layOut(swarm, machine | (mixBits << MACHINE_BITS), key, this.mixes[mixBits]!.drawn);
       }
     }
     this.swarmCache!.complete = true;
