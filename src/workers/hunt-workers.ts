@@ -11,6 +11,7 @@
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool, type WorkerRetry } from "./pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
+import { tabledPctK } from "./pct-k-table.js";
 import type { CampaignResult, CampaignSpec, Found, HuntParams } from "./protocol.js";
 import { runCampaignInline } from "./campaign.js";
 import { EngineCache } from "./jobs.js";
@@ -110,7 +111,9 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   // executions), then measured round by round.
   let rate = 0;
   try {
-    if (pct && !from) {
+    // k from the build's table of default campaigns (pct-k-table.ts), or from the probe.
+    if (pct && !from) pctK = tabledPctK(huntParams(o, 1)) ?? 0;
+    if (pct && !from && pctK === 0) {
       // Every execution boots afresh and the probe has its own hunt seed: on the rounds'
       // engine (one worker, in this thread) it leaves them nothing but warm code.
       const engine = workers === 1 ? await (await starting).engines!.get(o.backend) : await Engine.create(o.backend, "untraced");
