@@ -6,8 +6,9 @@
 //
 // One difference from hunt() in one thread: PCT's k. hunt() refines k from the executions it
 // has run, which ties each execution to the ones before it; a campaign fixes k first from a
-// probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions), so a hunt with
-// workers runs different schedules than one without, from the same seed.
+// probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions; for a shipped
+// model's default campaign the build ran it already, pct-k-table.ts), so a hunt with workers
+// runs different schedules than one without, from the same seed.
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool, type WorkerRetry } from "./pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
