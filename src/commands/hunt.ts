@@ -1,6 +1,6 @@
-// `faultsim hunt` (`faultsim merge` is merge.ts, `faultsim replay` replay.ts). Errors are thrown as
-// UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3 by
-// src/cli.ts; a violation found sets process.exitCode = 1.
+// `faultsim hunt` (`faultsim merge` is merge.ts, `faultsim replay` replay.ts). Errors are
+// thrown as UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3
+// by src/cli.ts; a violation found sets process.exitCode = 1.
 import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "../options.js";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";

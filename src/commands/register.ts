@@ -1,7 +1,8 @@
 // `faultsim hunt`, `merge` and `replay` as the command line states them (options, defaults,
-// help). Each action loads its command only when it runs (hunt.ts: the hunt and the campaign;
-// merge.ts: the stream fold; replay.ts: a repro file, its schema and its replay): `faultsim --version`, `--help`
-// and `run` do not pay for them (cold start, issue 12).
+// help). Each action loads its command only when it runs (hunt.ts: the hunt, which loads its
+// engine; merge.ts: the stream fold; replay.ts: a repro file, its schema and its replay):
+// `faultsim --version`, `--help` and `run` do not pay for them (cold start, issue 12), nor
+// does a merge pay for the hunt (issue 9).
 import { Option, type Command } from "commander";
 import {
   HUNT_DEFAULT_MODEL,
