@@ -12,17 +12,15 @@ import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js"
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
-import { runBulk, type BulkOptions, type BulkResult } from "./bulk/run.js";
-import { checkInvariants } from "./invariants/check.js";
+import type { BulkOptions, BulkResult } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
 import { registerExploreCommands } from "./commands/register.js";
 import { faultsimVersion as version, modelId } from "./report/version.js";
-import { SeriesWriter, seriesFormatOf } from "./bulk/series.js";
+import type { SeriesWriter } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
-import { modelsJson } from "./report/models-json.js";
 import type { RunJson } from "./schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "./schema/versions.js";
 import { registerRacesCommand } from "./races/cli.js";
@@ -257,6 +255,8 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
     : undefined;
   let onProgress: ((opsDone: number, opsTotal: number) => void) | undefined;
   try {
+    // The bulk run and the invariants, loaded by `run` alone (a hunt or a shard's merge does not pay for them).
+    const [{ runBulk }, { checkInvariants }] = await Promise.all([import("./bulk/run.js"), import("./invariants/check.js")]);
     onProgress = await hooks.onStart?.();
     return await runBulk({
       signal: hooks.signal,
@@ -286,7 +286,8 @@ async function runCommand(o: RunCliOptions): Promise<number> {
   if (o.reclaim !== undefined && o.reclaim !== "kernel") return policyCommand(s, o.reclaim, o.json === true);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
   const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
-  const seriesFormat = o.series === undefined ? undefined : seriesFormatOf(o.series, o.seriesFormat);
+  const seriesModule = o.series === undefined ? undefined : await import("./bulk/series.js");
+  const seriesFormat = o.series === undefined ? undefined : seriesModule?.seriesFormatOf(o.series, o.seriesFormat);
   let series: SeriesWriter | undefined;
   let bar: { update(n: number): void; stop(): void } | undefined;
   // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
@@ -300,7 +301,7 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       budgetMs,
       onStart: async () => {
         // Created only now that the options are known good: a refused run leaves no file.
-        if (o.series !== undefined && seriesFormat) series = new SeriesWriter(o.series, seriesFormat);
+        if (o.series !== undefined && seriesModule && seriesFormat) series = new seriesModule.SeriesWriter(o.series, seriesFormat);
         if (s.trace) return undefined;
         bar = await progressBar(s.ops);
         return bar ? (done) => bar?.update(done) : undefined;
@@ -451,6 +452,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {
   if (o.json) {
+    const { modelsJson } = await import("./report/models-json.js");
     await writeOut(JSON.stringify(modelsJson()) + "\n");
     return 0;
   }

@@ -17,6 +17,7 @@ const OUTPUTS = [
   "dist/jsmodel/model.js",
   "dist/src/cli.js",
   "dist/schema/repro.schema.json",
+  "dist/src/workers/pct-k.json",
 ];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */

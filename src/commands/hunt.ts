@@ -1,8 +1,7 @@
-// `faultsim hunt` and `faultsim merge` (`faultsim replay` is replay.ts). Errors are thrown as
-// UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3 by
-// src/cli.ts; a violation found sets process.exitCode = 1.
+// `faultsim hunt` (`faultsim merge` is merge.ts, `faultsim replay` replay.ts). Errors are
+// thrown as UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3
+// by src/cli.ts; a violation found sets process.exitCode = 1.
 import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "../options.js";
-import { accessSync, constants as fsc, statSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
@@ -10,8 +9,7 @@ import { resolveModel } from "../model/models.js";
 import type { Backend } from "../wasm/engine.js";
 import { sweepStaleTemps, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
-import { huntInWorkers, type CampaignHuntOptions } from "../workers/hunt-workers.js";
-import { hunt } from "../explore/hunt.js";
+import type { CampaignHuntOptions } from "../workers/hunt-workers.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
 import type { DeferredFinding, HuntOptions, HuntResult, SchedKind } from "../explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_MACHINE, HUNT_OPCAP, clippedWatermarks, huntMachineFor } from "../explore/machine.js";
@@ -32,8 +30,10 @@ import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange, type ShardPlan } from "../explore/shard.js";
 import { readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
-import { mergeJson, mergeStreams, mergeText } from "../explore/merge.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
+import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
+
+export { checkOutDir };
 
 export { HUNT_DEFAULT_MODEL } from "../explore/defaults.js";
 
@@ -219,27 +219,6 @@ function progressLine(): { update(executions: number, findings: number, ms: numb
     },
   };
 }
-
-/** --out must be a writable directory, checked before the first execution. */
-export function checkOutDir(dir: string): void {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(dir);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UsageError(`--out ${dir}: ${code === "ENOENT" ? "no such directory" : `cannot use it (${code ?? (err as Error).message})`}`);
-  }
-  if (!st.isDirectory()) throw new UsageError(`--out ${dir}: not a directory`);
-  try {
-    accessSync(dir, fsc.W_OK | fsc.X_OK);
-  } catch {
-    throw new UsageError(`--out ${dir}: directory not writable`);
-  }
-}
-
-/** Signals that end a hunt early, as Ctrl-C does: a CI timeout or Kubernetes sends SIGTERM,
- *  a closed terminal SIGHUP. */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Progress events on the --jsonl stream: every ~2 s. */
 const PROGRESS_EVENT_MS = 2000;
@@ -468,7 +447,11 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   opts.signal = stop.signal;
   let r: HuntResult;
   try {
-    r = plan.engine === "campaign" ? await huntInWorkers(Object.assign(opts, { onWorkerRetry }), workers) : await hunt(opts);
+    // The engine's module alone: a shard loads the campaign, not the one-thread hunt.
+    r =
+      plan.engine === "campaign"
+        ? await (await import("../workers/hunt-workers.js")).huntInWorkers(Object.assign(opts, { onWorkerRetry }), workers)
+        : await (await import("../explore/hunt.js")).hunt(opts);
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
@@ -512,27 +495,4 @@ function earlierFindings(plan: HuntPlan, r: HuntResult): EarlierFinding[] {
     out.push({ signature: f.signature, execution: f.execution, file: f.file });
   }
   return out;
-}
-
-/** `faultsim merge FILES...`: folds the streams; investigates (replays, shrinks) each signature
- *  whose first finding a shard recorded unshrunk (--defer-shrink), once. */
-export async function mergeCommand(files: string[], o: { json?: boolean; out?: string }): Promise<void> {
-  if (o.out !== undefined) checkOutDir(o.out);
-  const { summary: m, first } = mergeStreams(files);
-  if ([...first.values()].some((f) => f.event.shrinkDeferred)) {
-    // Loaded only when there is something to shrink: a merge of nothing found stays light.
-    const { investigateDeferred } = await import("../explore/merge-investigate.js");
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
-    try {
-      await investigateDeferred(m.signatures, first, { ...(o.out !== undefined ? { out: o.out } : {}), signal: stop.signal });
-    } finally {
-      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
-    }
-  }
-  process.stdout.write(o.json ? JSON.stringify(mergeJson(m)) + "\n" : mergeText(m));
-  // A shrunk repro no file could take: on stderr, so that nothing is lost.
-  for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
-  if (m.signatures.length > 0) process.exitCode = 1;
 }

@@ -1,7 +1,8 @@
 // `faultsim hunt`, `merge` and `replay` as the command line states them (options, defaults,
-// help). Each action loads its command only when it runs (hunt.ts: the hunt, the campaign and
-// merge; replay.ts: a repro file, its schema and its replay): `faultsim --version`, `--help`
-// and `run` do not pay for them (cold start, issue 12).
+// help). Each action loads its command only when it runs (hunt.ts: the hunt, which loads its
+// engine; merge.ts: the stream fold; replay.ts: a repro file, its schema and its replay):
+// `faultsim --version`, `--help` and `run` do not pay for them (cold start, issue 12), nor
+// does a merge pay for the hunt (issue 9).
 import { Option, type Command } from "commander";
 import {
   HUNT_DEFAULT_MODEL,
@@ -38,7 +39,7 @@ import type { Backend } from "../wasm/engine.js";
 /** `faultsim replay`'s options as commander hands them over. */
 type ReplayCli = { json?: boolean; full?: boolean; format?: "diagram" | "kcsan"; backend: Backend };
 
-/** The hunt's and merge's module, loaded by the first action that runs. */
+/** The hunt's module, loaded when it runs (merge has its own, merge.ts: no hunt to load). */
 const commands = () => import("./hunt.js");
 
 /** --format of hunt and replay: how a finding is printed. */
@@ -148,7 +149,7 @@ export function registerExploreCommands(program: Command): void {
       "--out <dir>",
       "where the repros merge shrinks (findings a shard recorded unshrunk, --defer-shrink) go (default: in place of the shard's unshrunk file, the other shards' unshrunk files of the signature removed)",
     )
-    .action(async (files: string[], o: { json?: boolean; out?: string }) => (await commands()).mergeCommand(files, o));
+    .action(async (files: string[], o: { json?: boolean; out?: string }) => (await import("./merge.js")).mergeCommand(files, o));
 
   program
     .command("replay")

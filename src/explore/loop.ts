@@ -19,8 +19,8 @@ import { confirmLimit } from "./livelock.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_OPCAP } from "./machine.js";
 import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWorkloadArgs, type HuntWorkload } from "./workload.js";
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
-import { swarmCode, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
-import { mixForks, mixSwaps, mixThresholds } from "./mix.js";
+import { swarmCode, swarmMachine, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
+import { mixForks, mixSwaps, mixThresholds, type HuntMix } from "./mix.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -107,7 +107,23 @@ interface SwarmTables {
   configs: (MachineConfig | undefined)[];
   mixDrawn: Uint8Array;
   mixWords: Int32Array;
+  /** Each mix as drawn (swarm.ts swarmMix; none: reads and writes alone). */
+  mixes: (HuntMix | undefined)[];
+  /** Layouts drawn one at a time, as executions drew them; and whether every key has one. */
+  made: number;
+  complete: boolean;
 }
+
+/**
+ * After this many layouts drawn one at a time, a swarm's tables draw all the others at once
+ * (HuntLoop.drawAll). A campaign of some tens of thousands of executions draws every one of
+ * its 2,304 keys (576 machines, 4 kinds of mix), and a layout drawn between two executions
+ * costs about three times one drawn in a row (the code drawing it has gone cold meanwhile):
+ * about 100 ms of a shard's start-up (issue 9). A short hunt stays below it and draws only
+ * what it meets. A layout is a function of its key alone, so when it was drawn changes
+ * nothing. Tests set it (test/explore/swarm.test.ts).
+ */
+export const SWARM_LAYOUT_ALL = { after: 64 };
 
 /**
  * The swarm tables of each engine, by what its layouts depend on (the hunt's machine, flags,
@@ -130,6 +146,9 @@ function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
       configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
       mixDrawn: new Uint8Array(MIXES),
       mixWords: new Int32Array(MIXES * MIX_WORDS),
+      mixes: new Array<HuntMix | undefined>(MIXES).fill(undefined),
+      made: 0,
+      complete: false,
     };
     byKey.set(key, c);
   }
@@ -191,7 +210,10 @@ export class HuntLoop {
     if (T.mixDrawn[mixBits] === 0) this.drawMix(T, swarm, code);
     const mx = mixBits * MIX_WORDS;
     const key = (code & ((1 << MACHINE_BITS) - 1)) | (T.mixWords[mx] << MACHINE_BITS);
-    if (T.layoutDrawn[key] === 0) this.drawLayout(T, swarm, code, key, I);
+    if (T.layoutDrawn[key] === 0) {
+      this.drawLayout(T, swarm, code, key, I);
+      if (++T.made >= SWARM_LAYOUT_ALL.after && !T.complete) this.drawAll(T, swarm, I);
+    }
     const c = this.configBase;
     const W = T.layoutWords;
     let at = key * LAYOUT_WORDS;
@@ -223,15 +245,36 @@ export class HuntLoop {
       T.mixWords[at + 1] = 1;
       T.mixWords.set(mixThresholds(drawn).slice(0, 7), at + 2);
     }
+    T.mixes[mixBits] = drawn;
     T.mixDrawn[mixBits] = 1;
   }
 
-  /** A layout's words (LAYOUT_WORDS) and config, at its first use. Its config block must
-   *  differ from the engine's in MACHINE_WORDS alone (or the hunt's own OWN_WORDS). */
+  /** Draws the layout of every key a code can draw (SWARM_LAYOUT_ALL): each machine part
+   *  with each kind of mix (whether it swaps off, whether it forks) that some mix bits draw. */
+  private drawAll(T: SwarmTables, swarm: SwarmSpec, I: Int32Array): void {
+    const kinds = new Map<number, number>(); // a mix's machine bits -> mix bits drawing them
+    for (let mixBits = 0; mixBits < MIXES; mixBits++) {
+      if (T.mixDrawn[mixBits] === 0) this.drawMix(T, swarm, mixBits << MACHINE_BITS);
+      const mb = T.mixWords[mixBits * MIX_WORDS];
+      if (!kinds.has(mb)) kinds.set(mb, mixBits);
+    }
+    for (const [mb, mixBits] of kinds) {
+      for (const machine of swarmMachineCodes()) {
+        const key = machine | (mb << MACHINE_BITS);
+        if (T.layoutDrawn[key] === 0) this.drawLayout(T, swarm, machine | (mixBits << MACHINE_BITS), key, I);
+      }
+    }
+    T.complete = true;
+  }
+
+  /** A layout's words (LAYOUT_WORDS) and config, at its first use: its machine (swarm.ts
+   *  swarmMachine, not the whole shape: a campaign draws a few thousand at start-up,
+   *  SWARM_LAYOUT_ALL) and hunt_workload's arguments. Its config block must differ from the
+   *  engine's in MACHINE_WORDS alone (or the hunt's own OWN_WORDS). The mix of `code` is drawn. */
   private drawLayout(T: SwarmTables, swarm: SwarmSpec, code: number, key: number, I: Int32Array): void {
-    const shape = this.shapeOf(swarm, code);
+    const machine = swarmMachine(swarm, code, T.mixes[code >>> MACHINE_BITS]);
     const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-    const config = huntConfig(shape.machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
     const image = this.e.configImage(config);
     for (let k = 0; k < CFG_COUNT; k++) {
       const own = (MACHINE_WORDS as readonly number[]).includes(k) || OWN_WORDS.includes(k);
@@ -243,8 +286,16 @@ export class HuntLoop {
     MACHINE_WORDS.forEach((w, k) => {
       T.layoutWords[at + k] = image[w];
     });
-    T.layoutWords.set(huntWorkloadArgs(shape.workload).slice(0, WORKLOAD_WORDS), at + MACHINE_WORDS.length);
-    T.layoutWords[at + MACHINE_WORDS.length + WORKLOAD_WORDS] = shape.machine.areas;
+    const workload = huntWorkloadArgs({
+      cpus: machine.cpus,
+      opsPerCpu: Math.min(swarm.opsPerCpu, HUNT_OPCAP),
+      pagesPerMm: machine.pagesPerMm,
+      mms: machine.mms,
+      shareMm: swarm.shareMm,
+      writeRatio: swarm.writeRatio,
+    });
+    T.layoutWords.set(workload.slice(0, WORKLOAD_WORDS), at + MACHINE_WORDS.length);
+    T.layoutWords[at + MACHINE_WORDS.length + WORKLOAD_WORDS] = machine.areas;
     T.configs[key] = config;
     T.layoutDrawn[key] = 1;
   }

@@ -93,8 +93,40 @@ export function swarmCode(s: number): number {
   return cpus | (frames << 2) | (slots << 4) | (pageCluster << 6) | (kswapd << 8) | (areas << 9) | (mix << 10);
 }
 
+/** Every machine part (a code's low 10 bits: CPUs, frames, slots, page_cluster, kswapd,
+ *  areas) swarmCode draws, each once. */
+export function swarmMachineCodes(): number[] {
+  const out: number[] = [];
+  const r = SWARM_RANGES;
+  for (let areas = 0; areas < span(r.areas); areas++)
+    for (let kswapd = 0; kswapd < 2; kswapd++)
+      for (let pc = 0; pc < span(r.pageCluster); pc++)
+        for (let slots = 0; slots < span(r.slots); slots++)
+          for (let frames = 0; frames < span(r.frames); frames++)
+            for (let cpus = 0; cpus < span(r.cpus); cpus++)
+              out.push(cpus | (frames << 2) | (slots << 4) | (pc << 6) | (kswapd << 8) | (areas << 9));
+  return out;
+}
+
 /** The shape of swarm code `code` (swarmCode) under the hunt's pins. */
 export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
+  const mix = swarmMix(spec, code);
+  const machine = swarmMachine(spec, code, mix);
+  const workload: HuntWorkload = {
+    cpus: machine.cpus,
+    opsPerCpu: spec.opsPerCpu,
+    pagesPerMm: machine.pagesPerMm,
+    mms: machine.mms,
+    shareMm: spec.shareMm,
+    writeRatio: spec.writeRatio,
+    ...(mix ? { mix, areas: machine.areas } : {}),
+  };
+  return { machine, workload, ...(mix ? { mix: fmtMix(mix) } : {}) };
+}
+
+/** The machine of swarm code `code` whose mix is `mix` (swarmMix): swarmShape's machine,
+ *  without its workload (a hunt lays out each machine once: src/explore/loop.ts). */
+export function swarmMachine(spec: SwarmSpec, code: number, mix: HuntMix | undefined): ReproMachine {
   const p = spec.pins;
   const cpus = p.cpus ?? SWARM_RANGES.cpus.min + (code & 3);
   // Frames from the range's low end, or three above the CPUs when that is higher (the zero
@@ -108,7 +140,6 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   const kswapd = p.kswapd ?? ((code >>> 8) & 1) === 1;
   // Half the shapes run the hunt's reads and writes alone (the workload that finds the seed
   // races fastest); the others a mix of reads and writes with each other kind on or off.
-  const mix = swarmMix(spec, code);
   // A mix that swaps off gets a second area, as a hunt's does (src/commands/hunt.ts): the
   // only area swapped off must bring every page it holds into memory, which pages that follow
   // the frames never fit (linux-2.4.16-fixed, 2 CPUs, 5 frames, 2 mms of 3 pages, one area:
@@ -119,7 +150,7 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
   // many pages each as frames, `--no-kswapd --swarm --keep-going` (seed 1) found no seed-race
   // duplicate in its first 729,856 executions; with half, at execution 702,455.
   const pages = p.pages ?? (kswapd ? pagesFollowing(frames, true) : pagesWithoutKswapd(frames, mms));
-  const machine: ReproMachine = {
+  return {
     ...HUNT_MACHINE,
     cpus,
     frames,
@@ -131,16 +162,6 @@ export function swarmShape(spec: SwarmSpec, code: number): SwarmShape {
     mms,
     areas,
   };
-  const workload: HuntWorkload = {
-    cpus,
-    opsPerCpu: spec.opsPerCpu,
-    pagesPerMm: pages,
-    mms,
-    shareMm: spec.shareMm,
-    writeRatio: spec.writeRatio,
-    ...(mix ? { mix, areas } : {}),
-  };
-  return { machine, workload, ...(mix ? { mix: fmtMix(mix) } : {}) };
 }
 
 /** The mix of swarm code `code` (swarmCode) under the hunt's pins (none: reads and writes). */

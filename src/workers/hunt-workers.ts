@@ -6,11 +6,13 @@
 //
 // One difference from hunt() in one thread: PCT's k. hunt() refines k from the executions it
 // has run, which ties each execution to the ones before it; a campaign fixes k first from a
-// probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions), so a hunt with
-// workers runs different schedules than one without, from the same seed.
+// probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions; for a shipped
+// model's default campaign the build ran it already, pct-k-table.ts), so a hunt with workers
+// runs different schedules than one without, from the same seed.
 import { Engine } from "../wasm/engine.js";
 import { WorkerPool, type WorkerRetry } from "./pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
+import { tabledPctK } from "./pct-k-table.js";
 import type { CampaignResult, CampaignSpec, Found, HuntParams } from "./protocol.js";
 import { runCampaignInline } from "./campaign.js";
 import { EngineCache } from "./jobs.js";
@@ -26,7 +28,6 @@ import {
   type HuntOptions,
   type HuntResult,
 } from "../explore/hunt-options.js";
-import { investigate, recordUnshrunk, replayerFor } from "../explore/investigate.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
 
@@ -59,6 +60,9 @@ const FIRST_ROUND_PER_WORKER = 512;
 interface RoundRunner {
   run(spec: CampaignSpec): Promise<CampaignResult>;
   close(): Promise<void>;
+  /** In this thread: the engines the rounds run on, which the PCT probe runs on too (one
+   *  engine to instantiate and warm, and under --swarm its shapes laid out once). */
+  engines?: EngineCache;
 }
 
 /** Rounds run in this thread, chunk by chunk (an investigation under way goes on between
@@ -66,6 +70,7 @@ interface RoundRunner {
 function inThisThread(): RoundRunner {
   const engines = new EngineCache();
   return {
+    engines,
     run: async (spec) => {
       // A turn of the event loop first: a round runs synchronously, and only between rounds
       // can a SIGTERM or Ctrl-C handler run (a shard is killed by SIGTERM: it must stop).
@@ -107,8 +112,12 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   // executions), then measured round by round.
   let rate = 0;
   try {
-    if (pct && !from) {
-      const engine = await Engine.create(o.backend, "untraced");
+    // k from the build's table of default campaigns (pct-k-table.ts), or from the probe.
+    if (pct && !from) pctK = tabledPctK(huntParams(o, 1)) ?? 0;
+    if (pct && !from && pctK === 0) {
+      // Every execution boots afresh and the probe has its own hunt seed: on the rounds'
+      // engine (one worker, in this thread) it leaves them nothing but warm code.
+      const engine = workers === 1 ? await (await starting).engines!.get(o.backend) : await Engine.create(o.backend, "untraced");
       const probeStart = performance.now();
       pctK = calibratePctK(engine, huntParams(o, 1));
       rate = (0.8 * workers * 2 * CALIBRATION_EXECUTIONS) / Math.max(performance.now() - probeStart, 1);
@@ -157,6 +166,8 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     const fo = findingOptions(o, f.replay);
     const verdict: Verdict = { id: f.violation as Verdict["id"], signature: f.signature, message: f.message, agent: -1 };
     const io = reportingCheckpoint(fo, snapshot);
+    // Loaded by the first finding: a campaign (a shard) that finds nothing never replays or shrinks.
+    const { investigate, recordUnshrunk, replayerFor } = await import("../explore/investigate.js");
     // --defer-shrink: recorded as found; `faultsim merge` investigates it (no replayer here).
     if (o.deferShrink) {
       deferred.push(recordUnshrunk(io, f.seed, f.replay, verdict));

@@ -6,8 +6,6 @@ import type { Backend } from "../wasm/engine.js";
 import type { BulkParams, ChunkOptions, ChunkResult, Execution, Found, JobSpec } from "./protocol.js";
 import { addStats, emptySeqHash, emptyTally, seqPush, sortedHits, type SeedRange, type SeqHash, type TallyLike } from "../explore/shard.js";
 import { huntRange } from "./hunt-range.js";
-import { runBulk } from "../bulk/run.js";
-import { checkInvariants } from "../invariants/check.js";
 
 /** One engine per backend, reused across executions (configure + reset start each afresh). */
 export class EngineCache {
@@ -25,6 +23,8 @@ export class EngineCache {
 
 /** One bulk run; only its deterministic parts are kept (no wall time, no rates). */
 async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number): Promise<Execution> {
+  // Loaded by a bulk campaign's first run: a hunt's chunks never need them.
+  const [{ runBulk }, { checkInvariants }] = await Promise.all([import("../bulk/run.js"), import("../invariants/check.js")]);
   const r = await runBulk({
     backend: p.backend,
     machine: { ...p.machine, seed: seed | 0 },

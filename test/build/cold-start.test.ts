@@ -46,10 +46,12 @@ function reached(entries: string[], dynamic = false): Set<string> {
   return seen;
 }
 
-// bin.ts loads cli.ts (dynamically) for every command but --version; `hunt` and `merge` load
-// commands/hunt.ts when their action runs, `replay` commands/replay.ts (src/commands/register.ts).
+// bin.ts loads cli.ts (dynamically) for every command but --version; `hunt` loads
+// commands/hunt.ts when its action runs, and then its engine (the campaign's or the one
+// thread's); `merge` commands/merge.ts, `replay` commands/replay.ts (src/commands/register.ts).
 const run = reached(["bin.ts", "cli.ts"]);
-const hunt = reached(["bin.ts", "cli.ts", "commands/hunt.ts"]);
+const hunt = reached(["bin.ts", "cli.ts", "commands/hunt.ts", "workers/hunt-workers.ts", "explore/hunt.ts"]);
+const merge = reached(["bin.ts", "cli.ts", "commands/merge.ts"]);
 
 describe("cold start: the modules a command loads", () => {
   it("finds what it checks (not vacuous): with dynamic imports, the hunt's modules reach zod", () => {
@@ -71,6 +73,12 @@ describe("cold start: the modules a command loads", () => {
       "cli-progress",
     ];
     expect(loaded.filter((m) => run.has(m))).toEqual([]);
+  });
+
+  it("merge loads neither the hunt nor the campaign (a merge of shards that found nothing)", () => {
+    expect(merge.has("explore/merge.ts")).toBe(true);
+    const loaded = ["commands/hunt.ts", "workers/hunt-workers.ts", "explore/hunt.ts", "explore/loop.ts", "explore/investigate.ts", "zod"];
+    expect(loaded.filter((m) => merge.has(m))).toEqual([]);
   });
 
   it("hunt does not load zod (repro files are validated only when read)", () => {

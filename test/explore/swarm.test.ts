@@ -6,7 +6,11 @@
 import { describe, it, expect } from "vitest";
 import { replay } from "../../src/index.js";
 import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
-import { SWARM_RANGES, swarmCode, swarmShape } from "../../src/explore/swarm.js";
+import { SWARM_RANGES, swarmCode, swarmMachineCodes, swarmShape } from "../../src/explore/swarm.js";
+import { HuntLoop, SWARM_LAYOUT_ALL } from "../../src/explore/loop.js";
+import { Engine } from "../../src/wasm/engine.js";
+import { emptySeqHash, emptyTally } from "../../src/explore/shard.js";
+import { huntWorkloadOf } from "../../src/explore/hunt-options.js";
 import { executionSeed } from "../../src/explore/workload.js";
 import { SEED_RACE, SWARM_SPEC, huntSeedRace } from "../helpers/swarm.js";
 import { HUNT_MACHINE } from "../../src/explore/machine.js";
@@ -16,6 +20,30 @@ import { cliCapture } from "../helpers/cli.js";
 /** The dimensions a shrink may reduce, summed (a smaller machine has a smaller sum). */
 const shapeSize = (m: typeof HUNT_MACHINE): number =>
   m.cpus + m.frames + m.pagesPerMm + m.slotsPerArea + m.areas + m.mms + m.pageCluster + (m.kswapd ? 1 : 0);
+
+/** `hunt`'s options as the command line hands them over, the default hunt's unless given. */
+const cli = (over: Partial<HuntCli>): HuntCli => ({
+  model: "linux-2.4.16",
+  with: [],
+  without: [],
+  sched: "pct",
+  depth: "4",
+  seed: "1",
+  budgetMs: "1000",
+  cpus: "3",
+  frames: "6",
+  pages: "4",
+  slots: "5",
+  pageCluster: "1",
+  threads: true,
+  writeRatio: "0.5",
+  shrinkMs: "0",
+  out: ".",
+  backend: "wasm",
+  workers: "1",
+  preemptions: "2",
+  ...over,
+});
 
 describe("swarm shapes", () => {
   it("draws every dimension over its range, pages following frames, pins kept", () => {
@@ -49,6 +77,47 @@ describe("swarm shapes", () => {
     expect(pinned.machine).toMatchObject({ cpus: 3, kswapd: false, frames: 7, pagesPerMm: 7 });
   });
 
+  it("lists every machine part a code draws, once", () => {
+    const codes = swarmMachineCodes();
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes.length).toBe(3 * 4 * 4 * 3 * 2 * 2);
+    for (let i = 0; i < 5000; i++) expect(codes).toContain(swarmCode(executionSeed(7, i)) & 0x3ff);
+  });
+
+  it("runs the same executions whether its layouts are made as drawn or all at once", async () => {
+    const { opts } = huntOptions(cli({ model: "linux-2.4.16" }));
+    expect(opts.swarm).toBeDefined();
+    const spec = {
+      machine: opts.machine,
+      flags: opts.model.flags,
+      sched: opts.sched,
+      depth: opts.depth,
+      pctK: 120,
+      huntSeed: 3,
+      workload: huntWorkloadOf(opts),
+      swarm: opts.swarm,
+      stats: true,
+    };
+    const runWith = async (after: number) => {
+      const saved = SWARM_LAYOUT_ALL.after;
+      SWARM_LAYOUT_ALL.after = after;
+      try {
+        const loop = new HuntLoop(await Engine.create("wasm", "untraced"), spec);
+        const t = emptyTally();
+        const hash = emptySeqHash();
+        loop.run(0, 3000, t, hash, () => false);
+        return { t, hash };
+      } finally {
+        SWARM_LAYOUT_ALL.after = saved;
+      }
+    };
+    const oneByOne = await runWith(Number.POSITIVE_INFINITY);
+    const allAtOnce = await runWith(1);
+    expect(allAtOnce.hash).toEqual(oneByOne.hash);
+    expect(allAtOnce.t).toEqual(oneByOne.t);
+    expect(oneByOne.t.executions).toBe(3000);
+  });
+
   it("a finding's repro replays from the shape it holds, and shrinking shrinks the shape", async () => {
     const f = await huntSeedRace(5, 60_000);
     expect(f).toBeDefined();
@@ -66,28 +135,6 @@ describe("swarm shapes", () => {
 });
 
 describe("hunt --swarm's default", () => {
-  const cli = (over: Partial<HuntCli>): HuntCli => ({
-    model: "linux-2.4.16",
-    with: [],
-    without: [],
-    sched: "pct",
-    depth: "4",
-    seed: "1",
-    budgetMs: "1000",
-    cpus: "3",
-    frames: "6",
-    pages: "4",
-    slots: "5",
-    pageCluster: "1",
-    threads: true,
-    writeRatio: "0.5",
-    shrinkMs: "0",
-    out: ".",
-    backend: "wasm",
-    workers: "1",
-    preemptions: "2",
-    ...over,
-  });
   const swarmOf = (over: Partial<HuntCli>, given: string[] = []) => huntOptions(cli(over), {}, (k) => given.includes(k)).opts.swarm;
 
   it("is on for the fixed kernels as shipped, off for the others, a flag changed or a shape given", () => {

@@ -1,0 +1,28 @@
+// `faultsim merge FILES...` (src/explore/merge.ts folds the streams). Loads the stream reader
+// and the fold only; replaying and shrinking (merge-investigate.ts) only when a stream
+// recorded a finding unshrunk: a merge of shards that found nothing stays light.
+import { mergeJson, mergeStreams, mergeText } from "../explore/merge.js";
+import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
+
+/** `faultsim merge FILES...`: folds the streams; investigates (replays, shrinks) each signature
+ *  whose first finding a shard recorded unshrunk (--defer-shrink), once. */
+export async function mergeCommand(files: string[], o: { json?: boolean; out?: string }): Promise<void> {
+  if (o.out !== undefined) checkOutDir(o.out);
+  const { summary: m, first } = mergeStreams(files);
+  if ([...first.values()].some((f) => f.event.shrinkDeferred)) {
+    // Loaded only when there is something to shrink: a merge of nothing found stays light.
+    const { investigateDeferred } = await import("../explore/merge-investigate.js");
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+    try {
+      await investigateDeferred(m.signatures, first, { ...(o.out !== undefined ? { out: o.out } : {}), signal: stop.signal });
+    } finally {
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    }
+  }
+  process.stdout.write(o.json ? JSON.stringify(mergeJson(m)) + "\n" : mergeText(m));
+  // A shrunk repro no file could take: on stderr, so that nothing is lost.
+  for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
+  if (m.signatures.length > 0) process.exitCode = 1;
+}
