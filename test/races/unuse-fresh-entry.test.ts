@@ -99,8 +99,10 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
     expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
     expect(t.route?.first.callers).toContain("try_to_unuse");
     expect(t.route?.second.callers.at(-1)).toBe("try_to_swap_out");
-    // The loss's message names only mm3[0]: the diagram focuses on the route's entry and pages.
+    // The loss's message names only mm3[0]: the route line says which entry E is, and the
+    // diagram focuses on the route's entry and pages.
     const E = fmtEntry(v!.entry);
+    expect(t.route?.why).toContain(`get_swap_page → E = ${E} (step ${v!.swapper.handedOut})`);
     const drawn = drawReplay(r.findings[0].repro, t);
     const full = drawReplay(r.findings[0].repro, t, { full: true });
     const focusLine = `only lines naming ${E}, page ${v!.reader.page}, page ${v!.swapper.page}, mm3[0] or the BKL`;
