@@ -14,6 +14,7 @@ import { routeOfRepro } from "../../src/explore/route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
 import { drawReplay } from "../../src/report/finding.js";
+import { OP, opKind } from "../../src/wasm/abi.js";
 import { fmtEntry } from "../../src/report/events/types.js";
 
 const E = 0x102;
@@ -81,6 +82,16 @@ const shape: HuntOptions = {
 };
 
 describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10-pre)", () => {
+  it("shrunk, its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
+    const r = await hunt({ ...shape, executions: 16_000, shrinkMs: 10_000 });
+    const f = r.findings[0];
+    const swapoffCpu = f.repro.ops.findIndex((ops) => ops.some((op) => opKind(op) === OP.SWAPOFF));
+    const kcsan = drawReplay(f.repro, await replayTraced(f.repro), { format: "kcsan" });
+    // The shrunk race's write to mm3[0] is the swapoff CPU's reclaim (was "task mm0 on cpu 1").
+    expect(kcsan).toMatch(new RegExp(`write to mm3\\[0\\] by task on cpu ${swapoffCpu} \\(swapoff area \\d+\\):`));
+    expect(kcsan).not.toContain(`task mm0 on cpu ${swapoffCpu}`);
+  });
+
   it("finds a data loss within 16,000 executions (at 15,707) by the swapoff-reads-a-fresh-entry route", async () => {
     const r = await hunt({ ...shape, executions: 16_000 });
     expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 15_707]]);
