@@ -2,7 +2,7 @@
 // `faultsim merge` folds. The stream is the campaign's record: its start event holds the
 // options, and every progress, finding and end event the checkpoint (checkpoint.ts) after
 // whole executions, every finding before it already written to the stream.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, constants as fsc } from "node:fs";
 import { InputError } from "../errors.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
 
@@ -30,12 +30,18 @@ const MAX_STREAM_BYTES = 1 << 30;
 function readAll(file: string): Buffer {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    // O_NONBLOCK: a FIFO with no writer opens at once (and is then refused) instead of waiting.
+    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
   } catch (err) {
     throw new InputError(`${file}: cannot read it (${(err as { code?: string }).code ?? (err as Error).message})`);
   }
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    // A directory opens but fails on read (EISDIR); a FIFO or device has no size to trust.
+    if (!st.isFile()) {
+      throw new InputError(`${file}: is ${st.isDirectory() ? "a directory" : "not a regular file"}, not a hunt event stream`);
+    }
+    const size = st.size;
     if (size > MAX_STREAM_BYTES) throw new InputError(`${file}: larger than 1 GiB, not a hunt event stream`);
     const buf = Buffer.alloc(size);
     for (let off = 0; off < size; ) {

@@ -31,6 +31,7 @@ import type { Backend } from "../wasm/engine.js";
 import { PROC_NAMES, P, pteEntry } from "../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord } from "../report/trace.js";
+import { fmtEntry } from "../report/events/types.js";
 import { Replayer } from "./execute.js";
 import { classifyUnuseFresh } from "../races/unuse-route.js";
 
@@ -248,7 +249,7 @@ export function classifyLossRoute(records: readonly TraceRecord[], lost?: number
     second: site(v.swapper.agent, v.swapper.added, v.swapper.page),
     handedOut: { step: v.swapper.handedOut, agent: v.swapper.agent },
     why:
-      `get_swap_page → E (step ${v.swapper.handedOut}) before try_to_unuse read it (step ${v.reader.read}) into page ${v.reader.page}; ` +
+      `get_swap_page → E = ${fmtEntry(E)} (step ${v.swapper.handedOut}) before try_to_unuse read it (step ${v.reader.read}) into page ${v.reader.page}; ` +
       `try_to_unuse deleted that page from the cache first, try_to_swap_out added page ${v.swapper.page} and set pte E (step ${v.swapper.added}), ` +
       `and try_to_unuse mapped the stale page ${v.reader.page} there (step ${v.mapped.step})`,
   };

@@ -81,7 +81,13 @@ export function checkTable(rows: readonly RaceCheckRow[]): string {
     "CPU s: CPU seconds (user + system) to find it (seeds tried one after another, findings not shrunk); other sched: informational",
   );
   const ok = checkExitCode(rows) === 0;
-  out.push(ok ? `all ${rows.length} races found, every fixed hunt clean` : "NOT every race found or every fixed hunt clean");
+  out.push(
+    ok
+      ? rows.length === 1
+        ? "the race found, its fixed hunt clean"
+        : `all ${rows.length} races found, every fixed hunt clean`
+      : "NOT every race found or every fixed hunt clean",
+  );
   return out.join("\n") + "\n";
 }
 

@@ -42,6 +42,9 @@ export interface DiagramInput {
   /** Show every line. By default, when the violation names swap entries or pages, only the
    *  lines that mention one of them (and BKL hand-overs) are drawn: the race, not the set-up. */
   full?: boolean;
+  /** What to focus on when the violation's message names no entry or page (a data loss names
+   *  only its virtual page): the route's entry and pages ("E0:2", "page 1"). */
+  focus?: readonly string[];
 }
 
 /** Lines that are always part of the story: the BKL changing hands (kernel events 6-10). */
@@ -188,7 +191,9 @@ function columnName(agent: number, cpus: number): string {
  *  one of the entries; a line naming one of the pages while it served no other entry (the
  *  same frame earlier held other swap entries' data: that is set-up); the BKL changing hands. */
 function focusFilter(tokens: readonly string[]): (l: Line) => boolean {
-  const entries = tokens.filter((t) => t.startsWith("E")).map(tokenPattern);
+  // A virtual page ("mm3[0]": the loss's) is kept like an entry; its brackets are escaped.
+  const vpages = tokens.filter((t) => t.startsWith("mm")).map((t) => tokenPattern(t.replace(/[[\]]/g, "\\$&")));
+  const entries = [...tokens.filter((t) => t.startsWith("E")).map(tokenPattern), ...vpages];
   const pages = tokens.filter((t) => t.startsWith("page")).map(tokenPattern);
   const anyEntry = /(^|[^\w:])E\d+:\d+(?![\w:])/;
   return (l) => {
@@ -203,7 +208,12 @@ export function renderDiagram(input: DiagramInput): string {
   const from = input.fromStep ?? 0;
   const inRace = all.filter((l) => l.step >= from);
   const elided = all.length - inRace.length;
-  const tokens = input.full || !input.violation ? [] : focusTokens(input.violation.message);
+  const named = input.full || !input.violation ? [] : focusTokens(input.violation.message);
+  // A message that names no entry or page: the route's, with the virtual pages it names.
+  const tokens =
+    named.length > 0 || input.full || !input.violation || !input.focus?.length
+      ? named
+      : [...input.focus, ...new Set(input.violation.message.match(/\bmm\d+\[\d+\]/g) ?? [])];
   const lines = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
   const unfocused = inRace.length - lines.length;
   // Columns: every CPU, then disk and kswapd only if they kept a line.

@@ -8,6 +8,7 @@ import { renderDiagram } from "./diagram.js";
 import type { Repro } from "./repro.js";
 import { raceStart } from "./trace.js";
 import { renderKcsan } from "./kcsan.js";
+import { fmtEntry } from "./events/types.js";
 
 /** How a finding is printed: `diagram` (CPU columns) or `kcsan` (kcsan.ts). */
 export type FindingFormat = "diagram" | "kcsan";
@@ -56,6 +57,8 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     racingProcs: procsNamedIn(r.signature),
     full: opts.full,
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
+    // A data loss's message names only its virtual page: the route's entry and pages tell the story.
+    focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
   });
   return diagram + route;
 }

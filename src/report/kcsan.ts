@@ -26,12 +26,12 @@
 // from the trace (src/explore/route.ts callStacks), innermost first as the kernel prints them;
 // a frame's [section n] is the atomic section of that procedure it was in. When no other
 // agent touched the object, the report is KCSAN's "race at unknown origin" form.
-import { opMm, PROC_NAMES } from "../wasm/abi.js";
+import { OP, opKind, opMm, PROC_NAMES } from "../wasm/abi.js";
 import { callStacks } from "../explore/route.js";
 import { describeEvent } from "./events/index.js";
 import { fmtEntry } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
-import type { DiagramViolation } from "./diagram.js";
+import { type DiagramViolation, fmtOp } from "./diagram.js";
 
 export interface KcsanInput {
   records: readonly TraceRecord[];
@@ -197,13 +197,17 @@ function valueChange(records: readonly TraceRecord[], at: number, tokens: readon
 }
 
 /** "by task mm0 on cpu 1": a CPU runs one task's ops (named by the mm of the op it was
- *  running); kswapd is a task of its own; the disk completes I/O from its interrupt. */
+ *  running, or by the op when it names no mm: "task on cpu 1 (swapoff area 0)"); kswapd is a task of its own; the disk completes I/O from its interrupt. */
 function agentWords(records: readonly TraceRecord[], at: number, cpus: number): string {
   const agent = records[at].agent;
   if (agent === cpus) return "interrupt (disk completion)";
   if (agent > cpus) return "task kswapd";
   for (let i = at; i >= 0; i--) {
-    if (records[i].agent === agent && records[i].event === EV.OP_START) return `task mm${opMm(records[i].a)} on cpu ${agent}`;
+    if (records[i].agent !== agent || records[i].event !== EV.OP_START) continue;
+    const op = records[i].a;
+    // swapoff and swapon name an area, not an mm: the op says what the task was doing.
+    const noMm = opKind(op) === OP.SWAPOFF || opKind(op) === OP.SWAPON;
+    return noMm ? `task on cpu ${agent} (${fmtOp(op)})` : `task mm${opMm(op)} on cpu ${agent}`;
   }
   return `task on cpu ${agent}`;
 }

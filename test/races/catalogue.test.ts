@@ -73,6 +73,13 @@ describe("the race catalogue", () => {
     expect(table).toMatch(/all 2 races found, every fixed hunt clean/);
   }, 60_000);
 
+  it("--check --only one race: its verdict line speaks of one race", async () => {
+    const rows = await checkRaces({ only: ["swap-map-uaf"], fixedExecutions: 100, otherBudgetMs: 0 });
+    expect(rows.map((r) => r.found)).toEqual([true]);
+    const last = checkTable(rows).trimEnd().split("\n").at(-1);
+    expect(last).toBe("the race found, its fixed hunt clean");
+  }, 60_000);
+
   it("--check fails (exit 1) when a race is not found within its budget", async () => {
     // 1,000 executions cannot find swapin-aba (seed 1 needs 2,716: test/races/swapin-aba.full.test.ts).
     const rows = await checkRaces({ only: ["swapin-aba"], fixedExecutions: 100, otherBudgetMs: 0, budgetExecutions: 1_000 });

@@ -13,6 +13,9 @@ import { classifyUnuseFresh, lostVpage, unuseFreshOfRepro } from "../../src/race
 import { routeOfRepro } from "../../src/explore/route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { drawReplay } from "../../src/report/finding.js";
+import { OP, opKind } from "../../src/wasm/abi.js";
+import { fmtEntry } from "../../src/report/events/types.js";
 
 const E = 0x102;
 const rec = (step: number, agent: number, event: number, a: number, b: number, c = 0): TraceRecord => ({
@@ -79,6 +82,16 @@ const shape: HuntOptions = {
 };
 
 describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10-pre)", () => {
+  it("shrunk, its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
+    const r = await hunt({ ...shape, executions: 16_000, shrinkMs: 10_000 });
+    const f = r.findings[0];
+    const swapoffCpu = f.repro.ops.findIndex((ops) => ops.some((op) => opKind(op) === OP.SWAPOFF));
+    const kcsan = drawReplay(f.repro, await replayTraced(f.repro), { format: "kcsan" });
+    // The shrunk race's write to mm3[0] is the swapoff CPU's reclaim (was "task mm0 on cpu 1").
+    expect(kcsan).toMatch(new RegExp(`write to mm3\\[0\\] by task on cpu ${swapoffCpu} \\(swapoff area \\d+\\):`));
+    expect(kcsan).not.toContain(`task mm0 on cpu ${swapoffCpu}`);
+  });
+
   it("finds a data loss within 16,000 executions (at 15,707) by the swapoff-reads-a-fresh-entry route", async () => {
     const r = await hunt({ ...shape, executions: 16_000 });
     expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 15_707]]);
@@ -97,6 +110,19 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
     expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
     expect(t.route?.first.callers).toContain("try_to_unuse");
     expect(t.route?.second.callers.at(-1)).toBe("try_to_swap_out");
+    // The loss's message names only mm3[0]: the route line says which entry E is, and the
+    // diagram focuses on the route's entry and pages.
+    const E = fmtEntry(v!.entry);
+    expect(t.route?.why).toContain(`get_swap_page → E = ${E} (step ${v!.swapper.handedOut})`);
+    const drawn = drawReplay(r.findings[0].repro, t);
+    const full = drawReplay(r.findings[0].repro, t, { full: true });
+    const focusLine = `only lines naming ${E}, page ${v!.reader.page}, page ${v!.swapper.page}, mm3[0] or the BKL`;
+    expect(drawn).toContain(focusLine);
+    expect(drawn.split("\n").length).toBeLessThan(full.split("\n").length * 0.6);
+    for (const story of [`reads ${E}`, `add_to_swap_cache: (page ${v!.reader.page}, ${E})`, `(page ${v!.swapper.page}, ${E})`, "DATA"]) {
+      expect(drawn).toContain(story);
+    }
+    expect(full).not.toContain("only lines naming");
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {

@@ -187,7 +187,7 @@ describe("--format kcsan on several kinds of violation (2.4.0, every op kind)", 
       const fns = c.report.functions.join(" / ");
       expect(io.out.startsWith(`${"=".repeat(66)}\nBUG: KCSAN: data-race in ${fns}\n\n`), io.out).toBe(true);
       const accesses = io.out.match(
-        /^(?:race at unknown origin, with )?(?:read|write) to .* by (?:task mm\d+ on cpu \d+|task kswapd|interrupt \(disk completion\)):$/gm,
+        /^(?:race at unknown origin, with )?(?:read|write) to .* by (?:task mm\d+ on cpu \d+|task on cpu \d+ \(swap(?:off|on) area \d+\)|task kswapd|interrupt \(disk completion\)):$/gm,
       );
       expect(accesses?.length).toBe(c.report.sides.length);
       expect(io.out).toContain(`${c.verdict.id}: ${c.verdict.message}`);
