@@ -67,6 +67,15 @@ let yieldPrio: i32 = 0;
 // run() returns (the host reads them between runs; nothing else in the model does).
 let lastAgent: i32 = -1;
 let logLen: i32 = 0;
+// The log's fingerprint as record() writes it (kernel/hunt.ts execution_print): FNV-1a over
+// the bytes before the last, that last byte (sched_pick may still add its pick), and the
+// agents logged, a bit each. Folded a step late, off the step's own chain of work, where
+// the hunt otherwise read the whole log back after each execution (~4% of one).
+const FNV_OFFSET: i32 = 0x811c9dc5;
+const FNV_PRIME: i32 = 0x01000193;
+let printHash: i32 = FNV_OFFSET;
+let printLast: i32 = 0;
+let printMask: i32 = 0;
 // SCHED_RANDOM between two agents (most steps of a 2-CPU run) takes one bit of a 32-bit draw.
 let coinBits: i32 = 0;
 let coinLeft: i32 = 0;
@@ -249,6 +258,8 @@ export function sched_reset(): void {
   gset(G_LOG_LEN, 0);
   gset(G_LAST_AGENT, -1);
   logLen = 0;
+  printHash = FNV_OFFSET;
+  printMask = 0;
   lastAgent = -1;
   gset(G_PCT_SWITCHES, 0);
   gset(G_PCT_DECISIONS, 0);
@@ -312,6 +323,17 @@ export function sched_flush(): void {
   gset(G_PCT_SWITCHES, switches);
   gset(G_PCT_DECISIONS, decisions);
 }
+
+/** Whether the log's first `len` bytes are those record() wrote and folded since the reset
+ *  (none dropped, none wrapped, not a replay's): then log_print and log_agents answer for
+ *  them; else the caller reads the log (kernel/hunt.ts execution_print). */
+export function log_print_ready(len: i32): bool {
+  return len > 0 && len == logLen && len <= logMask + 1 && sched != SCHED_REPLAY;
+}
+/** FNV-1a of the log's bytes (after log_print_ready). */
+export function log_print(): i32 { return imul(printHash ^ printLast, FNV_PRIME); }
+/** The agents of the log's bytes, a bit each (after log_print_ready). */
+export function log_agents(): i32 { return printMask; }
 
 /** Replay: the host wrote `len` choices into the log before reset. */
 export function sched_set_replay(len: i32): void { gset(G_REPLAY_LEN, len); }
@@ -404,7 +426,9 @@ export function sched_pick(n: i32): i32 {
   const i = gget(G_STEP);
   if (k != 0 && i < logLen) {
     const at = LOG + (i & logMask);
-    st8(at, (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT));
+    const b = (ld8(at) & CHOICE_AGENT) | (k << CHOICE_PICK_SHIFT);
+    st8(at, b);
+    printLast = b; // this step's byte: the last one record() wrote
   }
   return k;
 }
@@ -468,5 +492,8 @@ function record(a: i32): void {
   const n = logLen;
   if (n > logMask && !logRing) return;
   st8(LOG + (n & logMask), a);
+  if (n > 0) printHash = imul(printHash ^ printLast, FNV_PRIME);
+  printLast = a;
+  printMask |= 1 << a;
   logLen = n + 1;
 }

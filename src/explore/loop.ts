@@ -86,6 +86,10 @@ const MACHINE_WORDS = [
 ] as const;
 /** Words the hunt changes on its own between executions: not the layout's to set. */
 const OWN_WORDS: readonly number[] = [CFG.SEED, CFG.PCT_K];
+/** 1 for each config word a layout may set apart from the hunt's: MACHINE_WORDS and
+ *  OWN_WORDS (drawLayout checks the others, for each of a swarm's 2,304 keys at start-up). */
+const LAYOUT_OWN = new Uint8Array(CFG_COUNT);
+for (const k of [...MACHINE_WORDS, ...OWN_WORDS]) LAYOUT_OWN[k] = 1;
 /** The CFG_HUNT_* words of a layout (ops per CPU .. shareMm: hunt_workload's arguments). */
 const WORKLOAD_WORDS = 5;
 /** A layout's words: its machine words, then its workload's, then the areas a mix addresses. */
@@ -277,15 +281,12 @@ export class HuntLoop {
     const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
     const image = this.e.configImage(config);
     for (let k = 0; k < CFG_COUNT; k++) {
-      const own = (MACHINE_WORDS as readonly number[]).includes(k) || OWN_WORDS.includes(k);
-      if (!own && image[k] !== I[this.configBase + k]) {
+      if (LAYOUT_OWN[k] === 0 && image[k] !== I[this.configBase + k]) {
         throw new InternalError(`a swarm machine's config word ${k} differs from the hunt's (${image[k]}, not ${I[this.configBase + k]})`);
       }
     }
     const at = key * LAYOUT_WORDS;
-    MACHINE_WORDS.forEach((w, k) => {
-      T.layoutWords[at + k] = image[w];
-    });
+    for (let k = 0; k < MACHINE_WORDS.length; k++) T.layoutWords[at + k] = image[MACHINE_WORDS[k]];
     const workload = huntWorkloadArgs({
       cpus: machine.cpus,
       opsPerCpu: Math.min(swarm.opsPerCpu, HUNT_OPCAP),
