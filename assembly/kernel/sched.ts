@@ -374,16 +374,7 @@ function pct_highest_walk(mask: i32): i32 {
     const a = pct_first_in_order(mask);
     if (a >= 0) return a;
   }
-  let best = -1;
-  let bestPrio: i32 = -0x7fffffff - 1;
-  let m = mask;
-  while (m != 0) {
-    const a = ctz32(m);
-    m &= m - 1;
-    const p = ag_get(a, AG_PRIO);
-    if (p > bestPrio) { bestPrio = p; best = a; }
-  }
-  return best;
+  return ranked_first(mask);
 }
 
 /** Picks the agent for the next step from the runnable mask (nonzero); -1 when a replay
@@ -458,7 +449,8 @@ function burst_choose(mask: i32, last: i32, lastRuns: bool): i32 {
   return nth_bit(others, rng_below(pop32(others)));
 }
 
-/** The agent of mask (nonzero) that ranks highest in the execution's order (AG_PRIO). */
+/** The agent of mask (nonzero) that ranks highest in the execution's order (AG_PRIO): PCT's
+ *  highest priority, the random walk's ranked handoff. */
 function ranked_first(mask: i32): i32 {
   let best = -1;
   let bestPrio: i32 = -0x7fffffff - 1;
