@@ -49,7 +49,9 @@ describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre)", ()
     // The finding's route line (hunt and replay print it).
     const traced = await replayTraced(r.findings[0].repro);
     expect(traced.raceRoute?.route).toBe("dup revival");
-    expect(r.findings[0].diagram).toMatch(/\nroute: unlocked swap_duplicate revives a freed slot .*: swap_duplicate's unlocked test saw E\d:\d+ in use/);
+    expect(r.findings[0].diagram).toMatch(
+      /\nroute: unlocked swap_duplicate revives a freed slot .*: swap_duplicate's unlocked test saw E\d:\d+ in use/,
+    );
   });
 
   it("with swap_duplicate's test under swap_device_lock (2.4.16, --without unlocked-dup-check): nothing in the same executions", async () => {
