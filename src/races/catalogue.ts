@@ -118,7 +118,10 @@ export const RACES: readonly Race[] = [
   },
   {
     name: "pte-same",
-    kernels: "linux-2.4.0 to 2.4.7 (linux-2.4.16 without pte-same-recheck)",
+    // Threads of one mm faulting together: 2.4.0's faults hold mmap_sem exclusively, so its
+    // route there is swapoff's (pte-same-swapoff); the threaded faults came later, with a
+    // pte_present recheck that pte_same replaced in 2.4.8.
+    kernels: "linux-2.4.16 without pte-same-recheck (threaded faults before 2.4.8; 2.4.0 by swapoff: pte-same-swapoff)",
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",

@@ -68,7 +68,7 @@ export function classifyPteSame(records: readonly TraceRecord[], agent: number):
       // x dropped the reference after the fault read the pte and before it set it.
       if (!(x.at > a.readAt && x.at < a.mapAt)) continue;
       const E = fmtEntry(a.entry);
-      const mine = `its do_swap_page freed ${E} (step ${a.step})`;
+      const mine = `the fault's do_swap_page freed ${E} (step ${a.step})`;
       const other =
         x.by === "swapoff"
           ? `swapoff's try_to_unuse mapped its page there and freed ${E} (step ${x.step})`
