@@ -13,7 +13,9 @@ import { replayTraced } from "../../src/explore/replay.js";
 import { decodeSchedule, type Repro } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
 import { EV } from "../../src/report/trace.js";
-import { OP, opKind } from "../../src/wasm/abi.js";
+import { OP, opKind, swpEntry } from "../../src/wasm/abi.js";
+import { ENTRY_SHIFT_PTE } from "../../src/wasm/abi.generated.js";
+import type { TraceRecord } from "../../src/report/trace.js";
 import { classifyPteSame } from "../../src/races/pte-same-route.js";
 import { RACES } from "../../src/races/catalogue.js";
 import { huntRaceSeed } from "../../src/races/check.js";
@@ -78,4 +80,44 @@ describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under
     const t = await replayTraced(f!.repro);
     expect(t.raceRoute).toBeUndefined();
   }, 60_000);
+
+  it("names the threaded route pte-same fault: another fault's do_swap_page dropped the reference between the fault's read and its set_pte", () => {
+    // Synthetic records of the catalogue's pte-same route (2.4.16 without the recheck): CPUs 0
+    // and 1 fault on mm0[3] holding swap pte E; CPU1 frees E and maps the page; CPU0 frees E again.
+    const E = swpEntry(0, 2);
+    const vp = 3;
+    const pte = E << ENTRY_SHIFT_PTE;
+    const rec = (step: number, agent: number, event: number, a: number, b = 0, c = 0): TraceRecord => ({
+      step,
+      agent,
+      proc: 0,
+      pc: 1,
+      event,
+      a,
+      b,
+      c,
+    });
+    const records = [
+      rec(1, 0, EV.FAULT, vp, 0, pte),
+      rec(2, 1, EV.FAULT, vp, 0, pte),
+      rec(3, 1, EV.FAULT_SWAP_FREE, E),
+      rec(3, 1, EV.SWAP_FREE, E, 1),
+      rec(4, 1, EV.SWAP_MAP, 5, vp, 0),
+      rec(5, 0, EV.FAULT_SWAP_FREE, E),
+      rec(5, 0, EV.SWAP_FREE, E, 0),
+    ];
+    const v = classifyPteSame(records, 0)!;
+    expect([v.resolver, v.fault.agent, v.other.agent, v.other.step]).toEqual(["fault", 0, 1, 3]);
+    // One after the other: CPU1 faults on E only after CPU0 mapped its page (the pte held E
+    // again: swapped out anew), so each fault drops its own reference once.
+    const apart = [
+      rec(1, 0, EV.FAULT, vp, 0, pte),
+      rec(2, 0, EV.FAULT_SWAP_FREE, E),
+      rec(3, 0, EV.SWAP_MAP, 5, vp, 0),
+      rec(4, 1, EV.FAULT, vp, 0, pte),
+      rec(5, 1, EV.FAULT_SWAP_FREE, E),
+    ];
+    expect(classifyPteSame(apart, 1)).toBeUndefined();
+    expect(classifyPteSame(apart, 0)).toBeUndefined();
+  });
 });
