@@ -20,7 +20,7 @@ export interface DrawOptions {
 }
 
 /** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them, and the
- *  catalogue's routes of other findings (src/races/*-route.ts). */
+ *  catalogue's routes of other findings (src/races/pte-same-route.ts, src/races/revival-route.ts). */
 const ROUTE_TITLES: Record<RouteName, string> = {
   "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
   "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
