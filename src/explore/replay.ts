@@ -6,8 +6,16 @@ import { decodeSchedule, type Repro } from "../report/repro.js";
 import type { TraceRecord } from "../report/trace.js";
 import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { Replayer, type Verdict } from "./execute.js";
-import { classifyLossRoute, classifyRoute, type RouteVerdict, type SeedRoute } from "./route.js";
+import { classifyLossRoute, classifyRoute, type RaceRouteName, type RouteName, type RouteVerdict } from "./route.js";
 import { lostVpage } from "../races/unuse-route.js";
+import { classifyPteSame } from "../races/pte-same-route.js";
+import { classifyRevival } from "../races/revival-route.js";
+
+/** A named route of a finding other than a duplicate, and why, in one line. */
+export interface RaceRoute {
+  route: RaceRouteName;
+  why: string;
+}
 
 /** A traced replay of a repro: data, drawn by src/report/finding.ts drawReplay. */
 export interface ReplayTrace {
@@ -19,6 +27,22 @@ export interface ReplayTrace {
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route (route.ts classifyLossRoute). */
   route?: RouteVerdict;
+  /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
+   *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts). */
+  raceRoute?: RaceRoute;
+}
+
+/** The named route of a free-slot or nr-swap-pages finding, if its trace shows one. */
+function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefined): RaceRoute | undefined {
+  if (verdict?.id === "free-slot" && verdict.agent >= 0) {
+    const v = classifyPteSame(records, verdict.agent);
+    return v && { route: `pte-same ${v.resolver}`, why: v.why };
+  }
+  if (verdict?.id === "nr-swap-pages") {
+    const v = classifyRevival(records);
+    return v && { route: "dup revival", why: v.why };
+  }
+  return undefined;
 }
 
 /** Replays a repro with tracing. `rep` is reused when its machine matches. */
@@ -36,7 +60,8 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
       : id === "data-lost"
         ? classifyLossRoute(records, lostVpage(out.verdict!.message))
         : undefined;
-  return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}) };
+  const raceRoute = route ? undefined : raceRouteOf(records, out.verdict);
+  return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}), ...(raceRoute ? { raceRoute } : {}) };
 }
 
 export interface ReplayResult {
@@ -48,8 +73,9 @@ export interface ReplayResult {
   diverged: boolean;
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
-   *  data loss, "14 Sep swapoff" when it took that route. */
-  route?: SeedRoute;
+   *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
+   *  drift, its race route (ReplayTrace.raceRoute). */
+  route?: RouteName;
 }
 
 /** Replays a repro with tracing and draws it. `rep` is reused when its machine matches. */
@@ -60,6 +86,6 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
     reproduced: t.verdict?.signature === r.signature,
     diverged: t.diverged,
     diagram: drawReplay(r, t, opts),
-    route: t.route?.route,
+    route: t.route?.route ?? t.raceRoute?.route,
   };
 }

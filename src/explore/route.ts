@@ -38,6 +38,16 @@ import { classifyUnuseFresh } from "../races/unuse-route.js";
 export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "14 Sep swapoff", "unknown"] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
+/** The named routes of findings other than a duplicate (src/races/pte-same-route.ts: who
+ *  resolved the pte under a fault that freed its entry again; src/races/revival-route.ts: an
+ *  unlocked swap_duplicate reviving a freed slot). */
+export const RACE_ROUTES = ["pte-same swapoff", "pte-same fault", "dup revival"] as const;
+export type RaceRouteName = (typeof RACE_ROUTES)[number];
+
+/** Every route a replay can name. */
+export const ROUTE_NAMES = [...SEED_ROUTES, ...RACE_ROUTES] as const;
+export type RouteName = (typeof ROUTE_NAMES)[number];
+
 /** Trace event ids of the model files this reads (assembly/mm/*.ts EV_*). */
 
 /** One add_to_swap_cache of a page for E, with who called it. */

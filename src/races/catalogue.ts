@@ -1,5 +1,6 @@
 // The race catalogue (`faultsim races`): every race the models reproduce, one row each, with
-// the kernels it lives in, the flag that is its fix, its route in one line, the hunt that
+// the kernels it lives in, the flag that is its fix (turned on, or, written "-flag", turned
+// off: the flag is the old code), its route in one line, the hunt that
 // finds it and the directed test that drives it step by step. docs/kernel-notes.md tells the
 // history of each; `faultsim races --check` (check.ts) hunts each one and then hunts the
 // fixed model with the same shape.
@@ -117,7 +118,10 @@ export const RACES: readonly Race[] = [
   },
   {
     name: "pte-same",
-    kernels: "linux-2.4.0 to 2.4.7 (linux-2.4.16 without pte-same-recheck)",
+    // Threads of one mm faulting together: 2.4.0's faults hold mmap_sem exclusively, so its
+    // route there is swapoff's (pte-same-swapoff); the threaded faults came later, with a
+    // pte_present recheck that pte_same replaced in 2.4.8.
+    kernels: "linux-2.4.16 without pte-same-recheck (threaded faults before 2.4.8; 2.4.0 by swapoff: pte-same-swapoff)",
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
@@ -129,6 +133,38 @@ export const RACES: readonly Race[] = [
     test: "test/mm/memory.test.ts > do_swap_page: two threads fault on one swap pte",
   },
   {
+    name: "pte-same-swapoff",
+    // pte-same in 2.4.0, where it has one route only: a fault holds mmap_sem exclusively
+    // (arch/i386/mm/fault.c down(&mm->mmap_sem), a plain semaphore), so no other fault of the mm
+    // meets it on a pte, but sys_swapoff's try_to_unuse takes no mmap_sem (unuse_process holds
+    // page_table_lock only, which 2.4.0's do_swap_page never takes). The fault sleeps in
+    // read_swap_cache's read (the BKL dropped), try_to_unuse maps the page and frees E, and
+    // do_swap_page's lock_page; swap_free(entry); set_pte rechecks nothing. The recheck after
+    // lock_page (a pte_present test with the threaded faults, pte_same from 2.4.8) closes it.
+    kernels: "linux-2.4.0 (2.4.0 until do_swap_page rechecked the pte)",
+    fix: "pte-same-recheck",
+    route:
+      "a fault reads swap pte E and sleeps in the read; swapoff's try_to_unuse maps the page there and frees E; do_swap_page frees E again and sets the pte over it",
+    // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
+    // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
+    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it from seed 1 at execution
+    // 126, but 6 of seeds 1-20 first free a slot by 2.4.0's "Undead swap entry" clear (a count
+    // forced to 0 under a cached page, another race: a keep-going hunt reports a signature
+    // once). Without that clear (2.4.8's try_to_unuse loop; the route is the same) 19 of 20
+    // seeds find it, median 0.02 CPU-s (bench/race-figures.ts).
+    hunt: {
+      model: "linux-2.4.0",
+      with: ["swapoff-clears-max"],
+      without: ["unuse-clear-undead"],
+      mix: "read=4,write=4,swapoff=1,swapon=1",
+      pages: 3,
+      keepGoing: true,
+    },
+    signatures: ["free-slot@swap_free"],
+    pteSameRoute: "swapoff",
+    test: "test/races/pte-same-swapoff.test.ts",
+  },
+  {
     name: "oom-misreport",
     kernels: "linux-2.4.0 to 2.4.7 (linux-2.4.16 without oom-recheck)",
     fix: "oom-recheck",
@@ -137,6 +173,21 @@ export const RACES: readonly Race[] = [
     hunt: { model: "linux-2.4.16", without: ["oom-recheck"], mix: "read=4,write=4,swapoff=1,swapon=1" },
     signatures: ["oom-misreport@do_swap_page"],
     test: "test/mm/swapin.test.ts > oom-recheck (2.4.8+); test/races/oom-misreport.test.ts",
+  },
+  {
+    name: "dup-revival",
+    // Docs: kernel-notes.md "The seed's races" item 7. The fix is the flag turned off: 2.4.16's
+    // swap_duplicate tests and increments under swap_device_lock.
+    kernels: "linux-2.4.10-pre, linux-2.4.0 (2.4.0 to 2.4.10-pre9)",
+    fix: "-unlocked-dup-check",
+    route:
+      "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
+    // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
+    // random walk; seed 5 finds it at execution 41,249 (test/races/dup-revival.test.ts).
+    hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
+    signatures: ["nr-swap-pages*"],
+    revivalRoute: true,
+    test: "test/races/dup-revival.test.ts",
   },
   {
     name: "unuse-wrong-page",
@@ -170,6 +221,12 @@ export const RACES: readonly Race[] = [
     test: "test/races/swap-map-uaf.test.ts",
   },
 ];
+
+/** A race's fix as a flag and the state the fixed model has it in: on (`fix` is the flag's
+ *  name), or off (`fix` is "-" and its name: the flag is the old code, as unlocked-dup-check). */
+export function raceFix(race: Pick<Race, "fix">): { flag: string; on: boolean } {
+  return race.fix.startsWith("-") ? { flag: race.fix.slice(1), on: false } : { flag: race.fix, on: true };
+}
 
 /** Whether a finding's signature counts for the race (its signatures, "*" a prefix). */
 export function matchesRace(race: Race, signature: string): boolean {

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
-import { RACES, FIXED_MODEL, checkExitCode, huntCommand } from "./catalogue.js";
+import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFix } from "./catalogue.js";
 import type { RaceCheckRow } from "./check.js";
 import type { RacesCheckJson, RacesJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
@@ -26,7 +26,8 @@ export function catalogueText(): string {
   for (const r of RACES) {
     lines.push(`${r.name}`);
     lines.push(`  kernels: ${r.kernels}`);
-    lines.push(`  fix:     ${r.fix}`);
+    const fix = raceFix(r);
+    lines.push(`  fix:     ${fix.on ? fix.flag : `${fix.flag} off (the flag is the old code)`}`);
     lines.push(`  route:   ${r.route}`);
     lines.push(`  find:    ${huntCommand(r.hunt)}${r.seedRoute ? `  (route: ${r.seedRoute})` : ""}`);
     lines.push(`  test:    ${r.test}`);

@@ -2,7 +2,7 @@
 // seed mail's route it took, in words. Findings carry the trace (src/explore/replay.ts); this
 // draws it when the output is written.
 import { PROC_NAMES } from "../wasm/abi.js";
-import type { SeedRoute } from "../explore/route.js";
+import type { RouteName } from "../explore/route.js";
 import type { ReplayTrace } from "../explore/replay.js";
 import { renderDiagram } from "./diagram.js";
 import type { Repro } from "./repro.js";
@@ -20,8 +20,9 @@ export interface DrawOptions {
   format?: FindingFormat;
 }
 
-/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them. */
-const ROUTE_TITLES: Record<SeedRoute, string> = {
+/** The seed mail's routes to a swap-cache duplicate, as kernel-notes names them, and the
+ *  catalogue's routes of other findings (src/races/pte-same-route.ts, src/races/revival-route.ts). */
+const ROUTE_TITLES: Record<RouteName, string> = {
   "14 Sep": "Marcelo, 14 Sep (try_to_swap_out's new entry read ahead by another CPU)",
   "11 Sep": "Marcelo, 11 Sep (an entry counted by readahead, freed and handed out again)",
   vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
@@ -30,6 +31,11 @@ const ROUTE_TITLES: Record<SeedRoute, string> = {
   swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
   "14 Sep swapoff": "14 Sep with swapoff as the reader (try_to_swap_out's new entry read by try_to_unuse before its add)",
   unknown: "none of the seed mail's routes",
+  "pte-same swapoff":
+    "pte-same via swapoff (try_to_unuse resolved the pte between do_swap_page's read of it and its set_pte; 2.4.0 never rechecks it)",
+  "pte-same fault":
+    "pte-same (another fault resolved the pte between do_swap_page's read of it and its set_pte; no pte_same recheck before 2.4.8)",
+  "dup revival": "unlocked swap_duplicate revives a freed slot (Hugh Dickins, 15 Sep 2001: the test moved under swap_device_lock)",
 };
 
 /** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
@@ -40,8 +46,9 @@ function procsNamedIn(signature: string): Set<number> {
 
 /** The diagram of a repro's traced replay (`full`: every line, not only those naming the
  *  violation's entries and pages), with the route line of a swap-cache duplicate. */
-export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" | "route">, opts: DrawOptions = {}): string {
-  const route = t.route ? `\nroute: ${ROUTE_TITLES[t.route.route]}: ${t.route.why}` : "";
+export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" | "route" | "raceRoute">, opts: DrawOptions = {}): string {
+  const named = t.route ?? t.raceRoute;
+  const route = named ? `\nroute: ${ROUTE_TITLES[named.route]}: ${named.why}` : "";
   if (opts.format === "kcsan" && t.verdict) {
     const m = r.machine;
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;

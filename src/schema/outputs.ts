@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { STAT_NAMES } from "../wasm/abi.js";
 import { ReproMachineSchema, ReproSchema } from "../report/repro-schema.js";
-import { SEED_ROUTES } from "../explore/route.js";
+import { ROUTE_NAMES, SEED_ROUTES } from "../explore/route.js";
 import { PATTERNS } from "../workload/generator.js";
 
 import { OUTPUT_SCHEMA_VERSIONS } from "./versions.js";
@@ -305,9 +305,11 @@ export const ReplayJsonSchema = z
       .nullable()
       .describe("the violation the replay ran into"),
     route: z
-      .enum(SEED_ROUTES)
+      .enum(ROUTE_NAMES)
       .nullable()
-      .describe("for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route"),
+      .describe(
+        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot",
+      ),
     diagram: z.string(),
     modelId: modelIdField,
     recordedModelId: z.string().nullable().describe("the model build that recorded the repro, null when the file does not say"),
@@ -640,12 +642,27 @@ const raceHunt = z
 export const RaceSchema = z.object({
   name: z.string().describe("short stable name"),
   kernels: z.string().describe("the kernels (models and releases) it lives in"),
-  fix: z.string().describe('the flag (`faultsim models`) whose fix closes it; "" for a fix that is a design (2.4.16)'),
+  fix: z
+    .string()
+    .regex(/^-?[a-z0-9]+(-[a-z0-9]+)*$/)
+    .describe(
+      'the flag (`faultsim models`) whose fix closes it: its name when the fix is the flag turned on, "-" and its name when the fix is the flag turned off (the flag is the old code, as unlocked-dup-check); the fixed model has it so',
+    ),
   route: z.string().describe("the route, in one line"),
   hunt: raceHunt,
   signatures: z.array(z.string()).describe('signatures that count as finding it; one ending in "*" matches every signature it begins'),
   seedRoute: z.enum(SEED_ROUTES).optional().describe("a swap-cache duplicate must have taken this route (src/explore/route.ts) to count"),
   abaRoute: z.boolean().optional().describe("a data loss must have taken the swapin ABA route (src/races/aba-route.ts) to count"),
+  pteSameRoute: z
+    .enum(["swapoff", "fault"])
+    .optional()
+    .describe(
+      "who resolved the pte under do_swap_page (src/races/pte-same-route.ts) for a finding to count: swapoff's try_to_unuse or another fault",
+    ),
+  revivalRoute: z
+    .boolean()
+    .optional()
+    .describe("the finding must show an unlocked swap_duplicate reviving a slot freed under it (src/races/revival-route.ts) to count"),
   unuseFreshRoute: z
     .boolean()
     .optional()

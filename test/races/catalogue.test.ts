@@ -5,7 +5,7 @@ import { describe, it, expect, vi } from "vitest";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RACES, FIXED_MODEL, huntCommand, matchesRace } from "../../src/races/catalogue.js";
+import { RACES, FIXED_MODEL, huntCommand, matchesRace, raceFix } from "../../src/races/catalogue.js";
 import { checkRaces, checkExitCode, huntRaceSeed } from "../../src/races/check.js";
 import { catalogueText, checkTable } from "../../src/races/cli.js";
 import { FLAGS, MODELS, resolveModel } from "../../src/model/models.js";
@@ -21,12 +21,15 @@ describe("the race catalogue", () => {
         r.name,
       ).toBe(true);
       expect(() => resolveModel(r.hunt.model, r.hunt.with ?? [], r.hunt.without ?? [])).not.toThrow();
+      const fix = raceFix(r);
       expect(
-        FLAGS.some((f) => f.name === r.fix),
+        FLAGS.some((f) => f.name === fix.flag),
         `${r.name}: fix ${r.fix}`,
       ).toBe(true);
-      // The fixed model has every fix on.
-      expect(resolveModel(FIXED_MODEL).flagNames, r.name).toContain(r.fix);
+      // The fixed model has every fix: the flag on, or off for a fix that is its absence; the
+      // race's own model has the old code.
+      expect(resolveModel(FIXED_MODEL).flagNames.includes(fix.flag), r.name).toBe(fix.on);
+      expect(resolveModel(r.hunt.model, r.hunt.with ?? [], r.hunt.without ?? []).flagNames.includes(fix.flag), r.name).toBe(!fix.on);
       const file = r.test.split(" ")[0];
       if (file.startsWith("test/")) expect(existsSync(path.join(root, file)), `${r.name}: ${file}`).toBe(true);
     }
@@ -41,6 +44,13 @@ describe("the race catalogue", () => {
     expect(huntCommand({ model: "linux-2.4.16", without: ["oom-recheck"], mix: "all", sched: "random", pageCluster: 0 }, 3)).toBe(
       "faultsim hunt --model linux-2.4.16 --without oom-recheck --sched random --mix all --page-cluster 0 --seed 3",
     );
+  });
+
+  it("writes a fix that is a flag turned off as -flag, and prints it in words", () => {
+    expect(raceFix({ fix: "pte-same-recheck" })).toEqual({ flag: "pte-same-recheck", on: true });
+    expect(raceFix({ fix: "-unlocked-dup-check" })).toEqual({ flag: "unlocked-dup-check", on: false });
+    expect(RACES.find((r) => r.name === "dup-revival")?.fix).toBe("-unlocked-dup-check");
+    expect(catalogueText()).toContain("  fix:     unlocked-dup-check off (the flag is the old code)\n");
   });
 
   it("counts a signature for a race exactly or by a prefix ending in *", () => {

@@ -9,24 +9,11 @@ import { describe, it, expect } from "vitest";
 import { hunt, type HuntOptions } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule, type Repro } from "../../src/report/repro.js";
-import { EV, type TraceRecord } from "../../src/report/trace.js";
-
-/** The first revival in a trace: a duplicate's unlocked test saw E in use, E's count reached 0
- *  on another agent, then the same duplicate's increment made it 1. */
-function revival(records: readonly TraceRecord[]) {
-  for (let c = 0; c < records.length; c++) {
-    const checked = records[c];
-    if (checked.event !== EV.SWAP_DUP_CHECKED || checked.b < 1) continue;
-    const E = checked.a;
-    const inc = records.findIndex((r, i) => i > c && r.agent === checked.agent && r.event === EV.SWAP_DUP && r.a === E);
-    if (inc < 0 || records[inc].b !== 1) continue;
-    const free = records.findIndex((r, i) => i > c && i < inc && r.event === EV.SWAP_FREE && r.a === E && r.b === 0);
-    if (free < 0 || records[free].agent === checked.agent) continue;
-    const freedAgain = records.some((r, i) => i > inc && r.event === EV.SWAP_FREE && r.a === E && r.b === 0);
-    return { entry: E, seen: checked.b, reader: checked.agent, freer: records[free].agent, freedAgain };
-  }
-  return undefined;
-}
+import type { TraceRecord } from "../../src/report/trace.js";
+import { classifyRevival } from "../../src/races/revival-route.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { RACES } from "../../src/races/catalogue.js";
+import { huntRaceSeed } from "../../src/races/check.js";
 
 async function traceOf(r: Repro): Promise<{ signature?: string; records: readonly TraceRecord[] }> {
   const rep = await Replayer.create(r.machine, r.flags);
@@ -51,11 +38,20 @@ describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre)", ()
     expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["nr-swap-pages:counter", 41_249]]);
     const t = await traceOf(r.findings[0].repro);
     expect(t.signature).toBe("nr-swap-pages:counter");
-    const v = revival(t.records);
+    const v = classifyRevival(t.records);
     expect(v).toBeDefined();
-    expect(v!.seen).toBeGreaterThanOrEqual(1);
-    expect(v!.freer).not.toBe(v!.reader);
-    expect(v!.freedAgain).toBe(true); // the second nr_swap_pages++ for one slot
+    expect(v!.reader.seen).toBeGreaterThanOrEqual(1);
+    expect(v!.freer.agent).not.toBe(v!.reader.agent);
+    expect(v!.reader.checked).toBeLessThan(v!.freer.step);
+    expect(v!.freer.step).toBeLessThan(v!.reader.revived);
+    expect(v!.freedAgain).toBeDefined(); // the second nr_swap_pages++ for one slot
+    expect(v!.freedAgain!.step).toBeGreaterThan(v!.reader.revived);
+    // The finding's route line (hunt and replay print it).
+    const traced = await replayTraced(r.findings[0].repro);
+    expect(traced.raceRoute?.route).toBe("dup revival");
+    expect(r.findings[0].diagram).toMatch(
+      /\nroute: unlocked swap_duplicate revives a freed slot .*: swap_duplicate's unlocked test saw E\d:\d+ in use/,
+    );
   });
 
   it("with swap_duplicate's test under swap_device_lock (2.4.16, --without unlocked-dup-check): nothing in the same executions", async () => {
@@ -63,4 +59,10 @@ describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre)", ()
     expect(r.executions).toBe(42_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   });
+
+  it("the catalogue's dup-revival hunt (keep going, random walk) counts seed 1's finding, its trace showing the revival", async () => {
+    const race = RACES.find((r) => r.name === "dup-revival")!;
+    const s = await huntRaceSeed(race, "random", 1, 60_000, 150_000);
+    expect(s.signature).toBe("nr-swap-pages:counter");
+  }, 60_000);
 });

@@ -1,0 +1,142 @@
+// Who resolved the pte under a fault that then freed its swap entry again (catalogue races
+// pte-same and pte-same-swapoff), read from the traced replay of the failing execution.
+// mm/memory.c do_swap_page before 2.4.8's pte_same recheck (2.4.0: no recheck at all) reads
+// swap pte E, sleeps in the read (BKL dropped), and then does swap_free(E) and set_pte with no
+// look at the pte. Meanwhile the pte can be resolved by:
+//   "pte-same swapoff"  sys_swapoff's try_to_unuse (mm/swapfile.c unuse_pte: maps the page and
+//                       swap_free(E); try_to_unuse's last swap_free takes E to 0). swapoff takes
+//                       no mmap_sem, so this is 2.4.0's route, where faults of one mm hold
+//                       mmap_sem exclusively and cannot meet on a pte;
+//   "pte-same fault"    another thread's fault of the same pte (2.4.3 on, mmap_sem taken for
+//                       reading: the catalogue's pte-same on linux-2.4.16 without the recheck).
+// The fault's swap_free then finds E free (free-slot@swap_free: 2.4.0 prints "VM: Bad swap
+// entry", or "Trying to free swap from unused swap-device" once swapoff has finished).
+import { type Repro, decodeSchedule } from "../report/repro.js";
+import { EV, type TraceRecord } from "../report/trace.js";
+import { Replayer } from "../explore/execute.js";
+import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
+import { pteEntry } from "../wasm/abi.js";
+
+export type PteSameResolver = "swapoff" | "fault";
+
+/** One drop of the pte's reference to E: a fault's do_swap_page swap_free (after its read of
+ *  the swap pte), or swapoff's unuse_pte (which reads the pte and frees E in one section). */
+export interface PteDrop {
+  by: PteSameResolver;
+  agent: number;
+  /** The step the pte was read (the fault's handle_mm_fault; unuse_pte's own step). */
+  read: number;
+  /** The step of the drop. */
+  step: number;
+}
+
+/** The steps of one such route in a trace. */
+export interface PteSameRoute {
+  /** Who dropped the reference besides the fault `fault`: swapoff, or another fault. */
+  resolver: PteSameResolver;
+  entry: number;
+  /** The virtual page (mm << 16 | page). */
+  vpage: number;
+  /** The fault that read swap pte E and freed E before setting the pte. */
+  fault: PteDrop;
+  /** The other drop, between the fault's read and its set_pte. */
+  other: PteDrop;
+  why: string;
+}
+
+interface Drop extends PteDrop {
+  at: number;
+  /** Index of the pte's read. */
+  readAt: number;
+  /** Index of the fault's set_pte of the page (its EV_SWAP_MAP), or Infinity. */
+  mapAt: number;
+  vp: number;
+  entry: number;
+}
+
+/** The route of a slot freed under a user (a free-slot finding, the violation on `agent`):
+ *  a fault read swap pte E, and before it set the pte both it and another (swapoff's
+ *  unuse_pte or another fault) dropped the pte's one reference to E, `agent` being one of the
+ *  two. Undefined when the trace shows no such pair. */
+export function classifyPteSame(records: readonly TraceRecord[], agent: number): PteSameRoute | undefined {
+  const drops = pteDrops(records);
+  for (const a of drops) {
+    if (a.by !== "fault") continue;
+    for (const x of drops) {
+      if (x === a || x.agent === a.agent || x.vp !== a.vp || x.entry !== a.entry) continue;
+      if (agent !== a.agent && agent !== x.agent) continue;
+      // x dropped the reference after the fault read the pte and before it set it.
+      if (!(x.at > a.readAt && x.at < a.mapAt)) continue;
+      const E = fmtEntry(a.entry);
+      const mine = `the fault's do_swap_page freed ${E} (step ${a.step})`;
+      const other =
+        x.by === "swapoff"
+          ? `swapoff's try_to_unuse mapped its page there and freed ${E} (step ${x.step})`
+          : `another fault that read it (step ${x.read}) freed ${E} (step ${x.step})`;
+      const both = x.at < a.at ? `${other}, then ${mine}` : `${mine}, then ${other}`;
+      return {
+        resolver: x.by,
+        entry: a.entry,
+        vpage: a.vp,
+        fault: strip(a),
+        other: strip(x),
+        why:
+          `a fault read swap pte ${E} at ${fmtVpageWord(a.vp)} (step ${a.read}); ${both}, ` +
+          "before the fault set the pte (no pte recheck): the pte's one reference dropped twice",
+      };
+    }
+  }
+  return undefined;
+}
+
+const strip = (d: Drop): PteDrop => ({ by: d.by, agent: d.agent, read: d.read, step: d.step });
+
+/** Every drop of a pte's swap reference in the trace, in order. */
+function pteDrops(records: readonly TraceRecord[]): Drop[] {
+  const out: Drop[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r.event === EV.UNUSE_PTE) {
+      out.push({ by: "swapoff", agent: r.agent, read: r.step, step: r.step, at: i, readAt: i, mapAt: i, vp: r.b, entry: r.c });
+      continue;
+    }
+    if (r.event !== EV.FAULT_SWAP_FREE) continue;
+    const E = r.a;
+    // The fault's read of the swap pte: its agent's last handle_mm_fault record.
+    const f = findLast(records, i, (x) => x.agent === r.agent && x.event === EV.FAULT);
+    if (f < 0 || !isSwapPteOf(records[f].c, E)) continue;
+    const vp = records[f].a;
+    const m = records.findIndex((x, j) => j > i && x.agent === r.agent && x.event === EV.SWAP_MAP && x.b === vp);
+    out.push({
+      by: "fault",
+      agent: r.agent,
+      read: records[f].step,
+      step: r.step,
+      at: i,
+      readAt: f,
+      mapAt: m < 0 ? Infinity : m,
+      vp,
+      entry: E,
+    });
+  }
+  return out;
+}
+
+/** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */
+function isSwapPteOf(pte: number, E: number): boolean {
+  return pte !== 0 && (pte & 1) === 0 && pteEntry(pte) === E;
+}
+
+/** Index of the last record before `before` that pred accepts, or -1. */
+function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord, i: number) => boolean): number {
+  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i], i)) return i;
+  return -1;
+}
+
+/** Replays a repro with tracing and classifies it (undefined when it takes neither route). */
+export async function pteSameOfRepro(r: Repro): Promise<PteSameRoute | undefined> {
+  const rep = await Replayer.create(r.machine, r.flags);
+  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
+  if (out.verdict?.signature !== r.signature || out.verdict.agent < 0) return undefined;
+  return classifyPteSame(out.records ?? [], out.verdict.agent);
+}

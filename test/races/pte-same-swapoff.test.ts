@@ -1,0 +1,124 @@
+// pte-same-swapoff: 2.4.0's pte-same race, by its one route there. mm/memory.c do_swap_page of
+// 2.4.0 reads swap pte E, sleeps in read_swap_cache's read (the BKL dropped), then does
+// lock_page; swap_free(entry); set_pte with no look at the pte and no page_table_lock; 2.4.0's
+// faults hold mmap_sem exclusively, so no other fault of the mm meets it, but sys_swapoff's
+// try_to_unuse takes no mmap_sem: its unuse_pte maps the page and frees E under
+// page_table_lock alone. The pte's one reference to E is dropped twice (free-slot@swap_free:
+// 2.4.0 prints "VM: Bad swap entry", or "Trying to free swap from unused swap-device" once the
+// swapoff is done). The recheck after lock_page (flag pte-same-recheck) closes it.
+import { describe, it, expect } from "vitest";
+import { hunt, type HuntOptions } from "../../src/index.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { decodeSchedule, type Repro } from "../../src/report/repro.js";
+import { resolveModel } from "../../src/model/models.js";
+import { EV } from "../../src/report/trace.js";
+import { OP, opKind, swpEntry } from "../../src/wasm/abi.js";
+import { ENTRY_SHIFT_PTE } from "../../src/wasm/abi.generated.js";
+import type { TraceRecord } from "../../src/report/trace.js";
+import { classifyPteSame } from "../../src/races/pte-same-route.js";
+import { RACES } from "../../src/races/catalogue.js";
+import { huntRaceSeed } from "../../src/races/check.js";
+
+// The catalogue's hunt: linux-2.4.0 (2 mms, processes) with p->max = 0 at swapoff (else its
+// swap-map-uaf comes first), a swapoff mix, 3 pages per mm.
+const shape: HuntOptions = {
+  model: "linux-2.4.0",
+  with: ["swapoff-clears-max"],
+  mix: "read=4,write=4,swapoff=1,swapon=1",
+  pages: 3,
+  seed: 1,
+  executions: 2_000,
+  budgetMs: 60_000,
+  shrinkMs: 2_000,
+};
+
+describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under do_swap_page", () => {
+  let found: Repro | undefined;
+
+  it("hunt seed 1 finds free-slot@swap_free at execution 126: the fault's swap_free after try_to_unuse mapped its pte", async () => {
+    const r = await hunt(shape);
+    const f = r.findings[0];
+    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 126]);
+    expect(f.repro.ops.flat().map(opKind)).toContain(OP.SWAPOFF);
+    found = f.repro;
+    const t = await replayTraced(f.repro);
+    expect(t.raceRoute?.route, t.raceRoute?.why).toBe("pte-same swapoff");
+    const v = classifyPteSame(t.records, t.verdict!.agent)!;
+    expect(v.resolver).toBe("swapoff");
+    // The fault read the swap pte, try_to_unuse put the page there and freed E, then the
+    // fault (the agent the violation names) freed E again.
+    expect(v.fault.agent).toBe(t.verdict!.agent);
+    expect(v.fault.read).toBeLessThan(v.other.step);
+    expect(v.other.step).toBeLessThan(v.fault.step);
+    const unuse = t.records.find((q) => q.event === EV.UNUSE_PTE && q.step === v.other.step)!;
+    expect([unuse.b, unuse.c]).toEqual([v.vpage, v.entry]);
+    expect(f.diagram).toMatch(/\nroute: pte-same via swapoff \(.*\): a fault read swap pte E\d:\d+ at mm\d\[\d\]/);
+  });
+
+  it("replayed with pte-same-recheck on, the fault backs out (pte changed) and the run ends clean", async () => {
+    expect(found).toBeDefined();
+    const x = { ops: found!.ops, seed: found!.seed, schedule: decodeSchedule(found!.schedule) };
+    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.0", ["swapoff-clears-max", "pte-same-recheck"]).flags);
+    const out = fixed.run(x, { trace: true });
+    expect(out.verdict).toBeUndefined();
+    expect(out.records?.some((q) => q.event === EV.PTE_CHANGED)).toBe(true);
+  });
+
+  it("the check's route test counts plain 2.4.0's seed 1 unshrunk (the fault freed E first, unuse_pte second: the same race) and the catalogue's shape from seed 2", async () => {
+    const race = RACES.find((r) => r.name === "pte-same-swapoff")!;
+    const plain = { ...race, hunt: { ...race.hunt, without: [] } };
+    expect((await huntRaceSeed(plain, "pct", 1, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
+    expect((await huntRaceSeed(race, "pct", 2, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
+  }, 60_000);
+
+  it("another free-slot@swap_free of 2.4.0 (kswapd's, with the recheck on) is not named pte-same", async () => {
+    // With the recheck on, 2.4.0 still frees free slots by other routes (its unchecked
+    // duplicates): the classifier names none of them.
+    const r = await hunt({ ...shape, with: ["swapoff-clears-max", "pte-same-recheck"], keepGoing: true, executions: 100_000, shrinkMs: 0 });
+    const f = r.findings.find((q) => q.signature === "free-slot@swap_free");
+    expect(f).toBeDefined();
+    const t = await replayTraced(f!.repro);
+    expect(t.raceRoute).toBeUndefined();
+  }, 60_000);
+
+  it("names the threaded route pte-same fault: another fault's do_swap_page dropped the reference between the fault's read and its set_pte", () => {
+    // Synthetic records of the catalogue's pte-same route (2.4.16 without the recheck): CPUs 0
+    // and 1 fault on mm0[3] holding swap pte E; CPU1 frees E and maps the page; CPU0 frees E again.
+    const E = swpEntry(0, 2);
+    const vp = 3;
+    const pte = E << ENTRY_SHIFT_PTE;
+    const rec = (step: number, agent: number, event: number, a: number, b = 0, c = 0): TraceRecord => ({
+      step,
+      agent,
+      proc: 0,
+      pc: 1,
+      event,
+      a,
+      b,
+      c,
+    });
+    const records = [
+      rec(1, 0, EV.FAULT, vp, 0, pte),
+      rec(2, 1, EV.FAULT, vp, 0, pte),
+      rec(3, 1, EV.FAULT_SWAP_FREE, E),
+      rec(3, 1, EV.SWAP_FREE, E, 1),
+      rec(4, 1, EV.SWAP_MAP, 5, vp, 0),
+      rec(5, 0, EV.FAULT_SWAP_FREE, E),
+      rec(5, 0, EV.SWAP_FREE, E, 0),
+    ];
+    const v = classifyPteSame(records, 0)!;
+    expect([v.resolver, v.fault.agent, v.other.agent, v.other.step]).toEqual(["fault", 0, 1, 3]);
+    // One after the other: CPU1 faults on E only after CPU0 mapped its page (the pte held E
+    // again: swapped out anew), so each fault drops its own reference once.
+    const apart = [
+      rec(1, 0, EV.FAULT, vp, 0, pte),
+      rec(2, 0, EV.FAULT_SWAP_FREE, E),
+      rec(3, 0, EV.SWAP_MAP, 5, vp, 0),
+      rec(4, 1, EV.FAULT, vp, 0, pte),
+      rec(5, 1, EV.FAULT_SWAP_FREE, E),
+    ];
+    expect(classifyPteSame(apart, 1)).toBeUndefined();
+    expect(classifyPteSame(apart, 0)).toBeUndefined();
+  });
+});
