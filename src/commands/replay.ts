@@ -75,5 +75,7 @@ export async function replayCommand(
         : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`,
     );
   }
-  if (r.reproduced) process.exitCode = 1;
+  // Exit 1 when the replay met a violation: the recorded one, or another (the contract's "an
+  // invariant was violated"; the text and --json say which). 0 only when it ran clean.
+  if (r.verdict) process.exitCode = 1;
 }

@@ -287,7 +287,7 @@ describe("faultsim replay", () => {
     }
   }
 
-  it("prints the hunt's diagram and exits 1 when the violation reproduces, 0 on the fixed kernel", async () => {
+  it("prints the hunt's diagram and exits 1 when the violation reproduces or another is met, 0 on the fixed kernel", async () => {
     const f = result.findings[0];
     const dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-"));
     try {
@@ -306,6 +306,11 @@ describe("faultsim replay", () => {
       );
       expect(fixed.code).toBe(0);
       expect(fixed.out).toMatch(/does not reproduce/);
+      // A repro whose schedule meets another violation than the one it names: still a
+      // violation found, exit 1.
+      const other = await replay(writeRepro(dir, { ...f.repro, signature: "data-lost@access" }));
+      expect(other.out).toContain(`does not reproduce data-lost@access; found ${f.signature} instead`);
+      expect(other.code).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
