@@ -7,9 +7,9 @@
 // handed out again (get_swap_page) and the pte comes back to E (a COW's new page swapped out
 // there), so A's pte_same passes and A maps the stale P. A data loss by any other route (a
 // double swap_free, a duplicate cache page) does not count for this race.
-import { type Repro, decodeSchedule } from "../report/repro.js";
+import type { Repro } from "../report/repro.js";
+import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
-import { Replayer } from "../explore/execute.js";
 
 /** The steps of one swapin ABA in a trace. */
 export interface AbaRoute {
@@ -57,8 +57,6 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
 
 /** Replays a repro with tracing and classifies it (undefined when it takes no ABA route). */
 export async function abaOfRepro(r: Repro): Promise<AbaRoute | undefined> {
-  const rep = await Replayer.create(r.machine, r.flags);
-  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
-  if (out.verdict?.signature !== r.signature) return undefined;
-  return classifyAba(out.records ?? []);
+  const t = await tracedReplayOf(r);
+  return t && classifyAba(t.records);
 }

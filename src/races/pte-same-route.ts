@@ -11,9 +11,9 @@
 //                       reading: the catalogue's pte-same on linux-2.4.16 without the recheck).
 // The fault's swap_free then finds E free (free-slot@swap_free: 2.4.0 prints "VM: Bad swap
 // entry", or "Trying to free swap from unused swap-device" once swapoff has finished).
-import { type Repro, decodeSchedule } from "../report/repro.js";
+import type { Repro } from "../report/repro.js";
+import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
-import { Replayer } from "../explore/execute.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 import { pteEntry } from "../wasm/abi.js";
 
@@ -135,8 +135,7 @@ function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRec
 
 /** Replays a repro with tracing and classifies it (undefined when it takes neither route). */
 export async function pteSameOfRepro(r: Repro): Promise<PteSameRoute | undefined> {
-  const rep = await Replayer.create(r.machine, r.flags);
-  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
-  if (out.verdict?.signature !== r.signature || out.verdict.agent < 0) return undefined;
-  return classifyPteSame(out.records ?? [], out.verdict.agent);
+  const t = await tracedReplayOf(r);
+  if (!t || t.verdict.agent < 0) return undefined;
+  return classifyPteSame(t.records, t.verdict.agent);
 }

@@ -10,9 +10,9 @@
 // 2.4.16 closes it with the two changes together: add_to_swap_cache's -EEXIST (the swap-out
 // add fails while try_to_unuse's page is cached) and try_to_unuse searching the mms before it
 // deletes (so the page stays cached across the search).
-import { type Repro, decodeSchedule } from "../report/repro.js";
+import type { Repro } from "../report/repro.js";
+import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
-import { Replayer } from "../explore/execute.js";
 
 /** The steps of one "swapoff reads a fresh entry" data loss in a trace. */
 export interface UnuseFreshRoute {
@@ -72,10 +72,8 @@ function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRec
 
 /** Replays a repro with tracing and classifies it (undefined when it takes another route). */
 export async function unuseFreshOfRepro(r: Repro): Promise<UnuseFreshRoute | undefined> {
-  const rep = await Replayer.create(r.machine, r.flags);
-  const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
-  if (out.verdict?.signature !== r.signature) return undefined;
-  return classifyUnuseFresh(out.records ?? [], lostVpage(out.verdict.message));
+  const t = await tracedReplayOf(r);
+  return t && classifyUnuseFresh(t.records, lostVpage(t.verdict.message));
 }
 
 /** The virtual page a data-lost message names first ("mm2[1]: ..." or "mm3[1] read 0, ..."),
