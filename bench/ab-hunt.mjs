@@ -1,0 +1,45 @@
+// Two or more built checkouts' hunt() side by side in one process, per CPU-second (the way
+// this project quotes a speed-up: alternated, so a shared machine's load falls on both):
+//   node bench/ab-hunt.mjs ROUNDS EXECS "HUNT ARGS" DIR1 DIR2 ...
+// DIRn: a checkout with `npm run build` done (e.g. a `git worktree` of the base commit).
+// HUNT ARGS as on the command line ("--model linux-2.4.16 --seed 1"); each round runs EXECS
+// executions (--executions, --keep-going, --shrink-ms 0) on every dir in turn, the order
+// rotated each round, after one warm-up hunt each. Prints per dir: executions and sections
+// (steps) per CPU-second, steps per execution, and the campaign hashes and findings seen,
+// which must agree between dirs unless the change meant to alter results.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [rounds, execs, args, ...dirs] = process.argv.slice(2);
+if (!rounds || !execs || args === undefined || dirs.length === 0) {
+  console.error('usage: node bench/ab-hunt.mjs ROUNDS EXECS "HUNT ARGS" DIR1 [DIR2 ...]');
+  process.exit(2);
+}
+const load = (d, f) => import(pathToFileURL(path.resolve(d, f)).href);
+const runners = [];
+for (const d of dirs) {
+  const { buildProgram } = await load(d, "dist/src/cli.js");
+  const { huntOptions } = await load(d, "dist/src/commands/hunt.js");
+  const { hunt } = await load(d, "dist/src/explore/hunt.js");
+  const program = buildProgram();
+  const cmd = program.commands.find((c) => c.name() === "hunt");
+  let got;
+  cmd.action((o, c) => { got = { o, c }; });
+  await program.parseAsync(["node", "x", "hunt", ...args.split(/\s+/).filter(Boolean), "--executions", execs, "--budget-ms", "100000000", "--keep-going", "--shrink-ms", "0"]);
+  const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
+  runners.push({ d, opts, hunt });
+}
+const cpu = dirs.map(() => 0), ex = dirs.map(() => 0), st = dirs.map(() => 0), hashes = dirs.map(() => new Set());
+for (const r of runners) await r.hunt({ ...r.opts, executions: Math.min(+execs, 20000) }); // warm-up
+for (let k = 0; k < +rounds; k++) {
+  for (let j = 0; j < dirs.length; j++) {
+    const i = (j + k) % dirs.length, r = runners[i];
+    const c0 = process.cpuUsage();
+    const res = await r.hunt(r.opts);
+    const c = process.cpuUsage(c0);
+    cpu[i] += (c.user + c.system) / 1e6; ex[i] += res.executions; st[i] += res.steps;
+    hashes[i].add(`${res.hash} ${res.findings.map((f) => f.signature + "@" + f.execution).join(",")}`);
+  }
+}
+for (let i = 0; i < dirs.length; i++)
+  console.log(`${dirs[i].split("/").pop()}: ${(ex[i] / cpu[i] / 1000).toFixed(1)}K exec/CPU-s, ${(st[i] / cpu[i] / 1e6).toFixed(1)}M steps/CPU-s, ${(st[i] / ex[i]).toFixed(1)} steps/exec, CPU ${cpu[i].toFixed(2)} s, ${[...hashes[i]].join(" | ")}`);
