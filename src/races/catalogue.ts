@@ -61,7 +61,7 @@ export const RACES: readonly Race[] = [
     // try_to_unuse (flag unuse-delete-first off); either alone does not
     // (test/races/unuse-fresh-entry.test.ts, docs/kernel-notes.md "The seed's races" item 6).
     kernels: "linux-2.4.0, linux-2.4.10-pre (2.4.0 to 2.4.10-pre9)",
-    fix: "unique-add",
+    fix: "unique-add,-unuse-delete-first",
     route:
       "try_to_swap_out's get_swap_page hands out E; swapoff's try_to_unuse reads the unwritten slot and deletes its page first; the swap-out adds its page and pte E; the search maps the stale page (with unuse-delete-first off too)",
     // The same hunt meets the duplicate forms (14 Sep by readahead or by swapoff) too: it keeps
@@ -222,10 +222,11 @@ export const RACES: readonly Race[] = [
   },
 ];
 
-/** A race's fix as a flag and the state the fixed model has it in: on (`fix` is the flag's
- *  name), or off (`fix` is "-" and its name: the flag is the old code, as unlocked-dup-check). */
-export function raceFix(race: Pick<Race, "fix">): { flag: string; on: boolean } {
-  return race.fix.startsWith("-") ? { flag: race.fix.slice(1), on: false } : { flag: race.fix, on: true };
+/** A race's fix as flags and the state the fixed model has each in: on (the flag's name), or
+ *  off ("-" and its name: the flag is the old code, as unlocked-dup-check). A fix of two
+ *  changes that only close the race together lists both, comma-separated. */
+export function raceFixes(race: Pick<Race, "fix">): { flag: string; on: boolean }[] {
+  return race.fix.split(",").map((f) => (f.startsWith("-") ? { flag: f.slice(1), on: false } : { flag: f, on: true }));
 }
 
 /** Whether a finding's signature counts for the race (its signatures, "*" a prefix). */

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
-import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFix } from "./catalogue.js";
+import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFixes } from "./catalogue.js";
 import type { RaceCheckRow } from "./check.js";
 import type { RacesCheckJson, RacesJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
@@ -26,8 +26,8 @@ export function catalogueText(): string {
   for (const r of RACES) {
     lines.push(`${r.name}`);
     lines.push(`  kernels: ${r.kernels}`);
-    const fix = raceFix(r);
-    lines.push(`  fix:     ${fix.on ? fix.flag : `${fix.flag} off (the flag is the old code)`}`);
+    const fixes = raceFixes(r).map((f) => (f.on ? f.flag : `${f.flag} off (the flag is the old code)`));
+    lines.push(`  fix:     ${fixes.join(", together with ")}`);
     lines.push(`  route:   ${r.route}`);
     lines.push(`  find:    ${huntCommand(r.hunt)}${r.seedRoute ? `  (route: ${r.seedRoute})` : ""}`);
     lines.push(`  test:    ${r.test}`);

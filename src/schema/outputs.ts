@@ -644,9 +644,9 @@ export const RaceSchema = z.object({
   kernels: z.string().describe("the kernels (models and releases) it lives in"),
   fix: z
     .string()
-    .regex(/^-?[a-z0-9]+(-[a-z0-9]+)*$/)
+    .regex(/^-?[a-z0-9]+(-[a-z0-9]+)*(,-?[a-z0-9]+(-[a-z0-9]+)*)*$/)
     .describe(
-      'the flag (`faultsim models`) whose fix closes it: its name when the fix is the flag turned on, "-" and its name when the fix is the flag turned off (the flag is the old code, as unlocked-dup-check); the fixed model has it so',
+      'the flags (`faultsim models`) whose fix closes it, comma-separated when only changes together close it: a name when the fix is the flag turned on, "-" and its name when the fix is the flag turned off (the flag is the old code, as unlocked-dup-check); the fixed model has each so, the race\'s model the other way',
     ),
   route: z.string().describe("the route, in one line"),
   hunt: raceHunt,

@@ -5,7 +5,7 @@ import { describe, it, expect, vi } from "vitest";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RACES, FIXED_MODEL, huntCommand, matchesRace, raceFix } from "../../src/races/catalogue.js";
+import { RACES, FIXED_MODEL, huntCommand, matchesRace, raceFixes } from "../../src/races/catalogue.js";
 import { checkRaces, checkExitCode, huntRaceSeed } from "../../src/races/check.js";
 import { catalogueText, checkTable } from "../../src/races/cli.js";
 import { FLAGS, MODELS, resolveModel } from "../../src/model/models.js";
@@ -21,15 +21,19 @@ describe("the race catalogue", () => {
         r.name,
       ).toBe(true);
       expect(() => resolveModel(r.hunt.model, r.hunt.with ?? [], r.hunt.without ?? [])).not.toThrow();
-      const fix = raceFix(r);
-      expect(
-        FLAGS.some((f) => f.name === fix.flag),
-        `${r.name}: fix ${r.fix}`,
-      ).toBe(true);
-      // The fixed model has every fix: the flag on, or off for a fix that is its absence; the
-      // race's own model has the old code.
-      expect(resolveModel(FIXED_MODEL).flagNames.includes(fix.flag), r.name).toBe(fix.on);
-      expect(resolveModel(r.hunt.model, r.hunt.with ?? [], r.hunt.without ?? []).flagNames.includes(fix.flag), r.name).toBe(!fix.on);
+      for (const fix of raceFixes(r)) {
+        expect(
+          FLAGS.some((f) => f.name === fix.flag),
+          `${r.name}: fix ${r.fix}`,
+        ).toBe(true);
+        // The fixed model has every fix: the flag on, or off for a fix that is its absence; the
+        // race's own model has the old code.
+        expect(resolveModel(FIXED_MODEL).flagNames.includes(fix.flag), `${r.name}: ${fix.flag}`).toBe(fix.on);
+        expect(
+          resolveModel(r.hunt.model, r.hunt.with ?? [], r.hunt.without ?? []).flagNames.includes(fix.flag),
+          `${r.name}: ${fix.flag}`,
+        ).toBe(!fix.on);
+      }
       const file = r.test.split(" ")[0];
       if (file.startsWith("test/")) expect(existsSync(path.join(root, file)), `${r.name}: ${file}`).toBe(true);
     }
@@ -46,11 +50,20 @@ describe("the race catalogue", () => {
     );
   });
 
-  it("writes a fix that is a flag turned off as -flag, and prints it in words", () => {
-    expect(raceFix({ fix: "pte-same-recheck" })).toEqual({ flag: "pte-same-recheck", on: true });
-    expect(raceFix({ fix: "-unlocked-dup-check" })).toEqual({ flag: "unlocked-dup-check", on: false });
+  it("writes a fix that is a flag turned off as -flag, two changes that close it together comma-separated, and prints them in words", () => {
+    expect(raceFixes({ fix: "pte-same-recheck" })).toEqual([{ flag: "pte-same-recheck", on: true }]);
+    expect(raceFixes({ fix: "-unlocked-dup-check" })).toEqual([{ flag: "unlocked-dup-check", on: false }]);
+    expect(raceFixes({ fix: "unique-add,-unuse-delete-first" })).toEqual([
+      { flag: "unique-add", on: true },
+      { flag: "unuse-delete-first", on: false },
+    ]);
     expect(RACES.find((r) => r.name === "dup-revival")?.fix).toBe("-unlocked-dup-check");
-    expect(catalogueText()).toContain("  fix:     unlocked-dup-check off (the flag is the old code)\n");
+    const text = catalogueText();
+    expect(text).toContain("  fix:     unlocked-dup-check off (the flag is the old code)\n");
+    // unuse-fresh-entry: unique-add alone or the search-first try_to_unuse alone leaves it
+    // (test/races/unuse-fresh-entry.test.ts); the catalogue names both.
+    expect(text).toContain("\nunuse-fresh-entry\n");
+    expect(text).toContain("  fix:     unique-add, together with unuse-delete-first off (the flag is the old code)\n");
   });
 
   it("counts a signature for a race exactly or by a prefix ending in *", () => {
