@@ -247,6 +247,23 @@ describe("faultsim merge", () => {
 describe("hunt --resume FILE", () => {
   const { io, faultsim } = cliCapture();
 
+  /** As if killed after the stream's first `cut` lines: cuts `events` there, resumes from it,
+   *  and holds the resumed campaign to the uninterrupted one (`whole`: its --json), each
+   *  finding once in the stream. Returns the stream's finding events. */
+  // biome-ignore lint/suspicious/noExplicitAny: --json and stream lines are checked field by field
+  async function resumeAfter(events: string, lines: string[], cut: number, whole: any): Promise<any[]> {
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    io.out = "";
+    expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
+    const resumed = JSON.parse(io.out);
+    expect(resumed.hash).toBe(whole.hash);
+    expect(resumed.hits).toEqual(whole.hits);
+    expect(resumed.signatures).toEqual(whole.signatures);
+    const found = streamEvents(events).filter((e) => e.event === "finding");
+    expect(found.map((e) => e.signature)).toEqual(whole.signatures);
+    return found;
+  }
+
   it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
     const events = path.join(dir, "events.jsonl");
     // 6,000 executions: the seed race found at 1,383, then hit once more.
@@ -291,16 +308,7 @@ describe("hunt --resume FILE", () => {
       const files = readdirSync(out);
       expect(files).toHaveLength(whole.signatures.length);
       for (const cut of [at + 1, at]) {
-        writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
-        io.out = "";
-        expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
-        const resumed = JSON.parse(io.out);
-        expect(resumed.hash).toBe(whole.hash);
-        expect(resumed.hits).toEqual(whole.hits);
-        expect(resumed.signatures).toEqual(whole.signatures);
-        const stream = streamEvents(events);
-        const found = stream.filter((e) => e.event === "finding").map((e) => e.signature);
-        expect(found).toEqual(whole.signatures);
+        await resumeAfter(events, lines, cut, whole);
         // Cut after the line: not investigated again, no second file. (Cut before it, the
         // finding is investigated again: test/explore/durable.test.ts has its file taken up.)
         if (cut === at + 1) expect(readdirSync(out).sort()).toEqual(files.sort());
@@ -320,14 +328,7 @@ describe("hunt --resume FILE", () => {
     expect(JSON.parse(lines[at])).toMatchObject({ shrinkDeferred: true });
     const files = readdirSync(out).sort();
     for (const cut of [at + 1, at]) {
-      writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
-      io.out = "";
-      expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
-      const resumed = JSON.parse(io.out);
-      expect(resumed.hash).toBe(whole.hash);
-      expect(resumed.hits).toEqual(whole.hits);
-      const found = streamEvents(events).filter((e) => e.event === "finding");
-      expect(found.map((e) => e.signature)).toEqual(whole.signatures);
+      const found = await resumeAfter(events, lines, cut, whole);
       expect(found.every((e) => e.shrinkDeferred === true)).toBe(true);
       // Cut before the line, the resumed leg finds it again and takes up the file on disk.
       expect(readdirSync(out).sort()).toEqual(files);
