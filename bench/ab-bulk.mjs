@@ -9,6 +9,8 @@
 // warm-up run each. Prints per dir: faults and sections (steps) per CPU-second, the CPU
 // seconds of each round, and the state hashes seen, which must agree between dirs unless the
 // change meant to alter results. Only wasm runs of generated workloads (no --trace).
+// A DIR written DIR::MORE ARGS runs with MORE ARGS after RUN ARGS (the later of two same options
+// wins): one checkout may then be given twice, to set two machines or workloads side by side.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -18,8 +20,13 @@ if (!rounds || args === undefined || dirs.length === 0) {
   process.exit(2);
 }
 const load = (d, f) => import(pathToFileURL(path.resolve(d, f)).href);
+const label = (entry) => {
+  const [d, more] = entry.split("::");
+  return more ? `${d.split("/").pop()} ${more.trim()}` : d.split("/").pop();
+};
 const runners = [];
-for (const d of dirs) {
+for (const entry of dirs) {
+  const [d, more = ""] = entry.split("::");
   const cli = await load(d, "dist/src/cli.js");
   const { runBulk } = await load(d, "dist/src/bulk/run.js");
   const { bulkMachineConfig } = await load(d, "dist/src/bulk/config.js");
@@ -32,7 +39,7 @@ for (const d of dirs) {
   cmd.action((o) => {
     got = o;
   });
-  await program.parseAsync(["node", "x", "run", ...args.split(/\s+/).filter(Boolean)]);
+  await program.parseAsync(["node", "x", "run", ...`${args} ${more}`.split(/\s+/).filter(Boolean)]);
   const s = cli.settingsOf(got);
   if (s.trace || s.backend !== "wasm") throw new Error("ab-bulk runs generated workloads on the wasm backend only");
   const machine = bulkMachineConfig(
@@ -84,8 +91,8 @@ for (let k = 0; k < +rounds; k++) {
 }
 for (let i = 0; i < dirs.length; i++) {
   console.log(
-    `${dirs[i].split("/").pop()}: ${(faults[i] / cpu[i] / 1e6).toFixed(3)}M faults/CPU-s, ${(steps[i] / cpu[i] / 1e6).toFixed(2)}M sections/CPU-s, ` +
+    `${label(dirs[i])}: ${(faults[i] / cpu[i] / 1e6).toFixed(3)}M faults/CPU-s, ${(steps[i] / cpu[i] / 1e6).toFixed(2)}M sections/CPU-s, ` +
       `CPU ${cpu[i].toFixed(2)} s [${each[i].join(" ")}], state ${[...hashes[i]].join(" | ")}`,
   );
 }
-if (dirs.length === 2) console.log(`ratio ${dirs[1].split("/").pop()}/${dirs[0].split("/").pop()}: ${(cpu[0] / cpu[1]).toFixed(3)}x (CPU time)`);
+if (dirs.length === 2) console.log(`ratio ${label(dirs[1])} / ${label(dirs[0])}: ${(cpu[0] / cpu[1]).toFixed(3)}x (CPU time)`);
