@@ -10,6 +10,7 @@ import { classifyLossRoute, classifyRoute, type RaceRouteName, type RouteName, t
 import { lostVpage } from "../races/unuse-route.js";
 import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
+import { abaWhy, classifyAba } from "../races/aba-route.js";
 
 /** A named route of a finding other than a duplicate, and why, in one line. */
 export interface RaceRoute {
@@ -28,11 +29,12 @@ export interface ReplayTrace {
    *  data loss, "14 Sep swapoff" when it took that route (route.ts classifyLossRoute). */
   route?: RouteVerdict;
   /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
-   *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts). */
+   *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts); for a data
+   *  loss by no seed route: the swapin ABA (aba-route.ts). */
   raceRoute?: RaceRoute;
 }
 
-/** The named route of a free-slot or nr-swap-pages finding, if its trace shows one. */
+/** The named route of a free-slot, nr-swap-pages or data-lost finding, if its trace shows one. */
 function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefined): RaceRoute | undefined {
   if (verdict?.id === "free-slot" && verdict.agent >= 0) {
     const v = classifyPteSame(records, verdict.agent);
@@ -41,6 +43,10 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
   if (verdict?.id === "nr-swap-pages") {
     const v = classifyRevival(records);
     return v && { route: "dup revival", why: v.why };
+  }
+  if (verdict?.id === "data-lost") {
+    const v = classifyAba(records);
+    return v && { route: "swapin aba", why: abaWhy(v) };
   }
   return undefined;
 }
@@ -74,7 +80,7 @@ export interface ReplayResult {
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
-   *  drift, its race route (ReplayTrace.raceRoute). */
+   *  drift or a data loss by the swapin ABA, its race route (ReplayTrace.raceRoute). */
   route?: RouteName;
 }
 

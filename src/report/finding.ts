@@ -36,6 +36,8 @@ const ROUTE_TITLES: Record<RouteName, string> = {
   "pte-same fault":
     "pte-same (another fault resolved the pte between do_swap_page's read of it and its set_pte; no pte_same recheck before 2.4.8)",
   "dup revival": "unlocked swap_duplicate revives a freed slot (Hugh Dickins, 15 Sep 2001: the test moved under swap_device_lock)",
+  "swapin aba":
+    "swapin ABA (do_swap_page's pte_same passes on an entry freed and handed out again while the fault waited for the page lock; fix: recheck the page's swap-cache key, flag swapin-recheck-key)",
 };
 
 /** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */

@@ -308,7 +308,7 @@ export const ReplayJsonSchema = z
       .enum(ROUTE_NAMES)
       .nullable()
       .describe(
-        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot",
+        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot; for a data loss by neither, swapin aba when a fault mapped a page that had left the swap cache while its entry was handed out again",
       ),
     diagram: z.string(),
     modelId: modelIdField,
