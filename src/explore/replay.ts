@@ -12,6 +12,14 @@ import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
 import { abaWhy, classifyAba } from "../races/aba-route.js";
 
+/** Where a recorded schedule ran out before its execution ended, and what was filled. */
+export interface ScheduleFill {
+  /** The step the schedule ended at (its length, unless it was also repaired before it). */
+  from: number;
+  /** Steps run past it, each picked run-to-completion's way. */
+  steps: number;
+}
+
 /** A named route of a finding other than a duplicate, and why, in one line. */
 export interface RaceRoute {
   route: RaceRouteName;
@@ -24,6 +32,9 @@ export interface ReplayTrace {
   verdict: Verdict | undefined;
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
+  /** The recorded schedule ended before the execution did: its length, and how many steps
+   *  were filled after it running to completion (ReplayOutcome.filledFrom). */
+  filled?: ScheduleFill;
   records: readonly TraceRecord[];
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route (route.ts classifyLossRoute). */
@@ -67,7 +78,15 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
         ? classifyLossRoute(records, lostVpage(out.verdict!.message))
         : undefined;
   const raceRoute = route ? undefined : raceRouteOf(records, out.verdict);
-  return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}), ...(raceRoute ? { raceRoute } : {}) };
+  const filled = out.filledFrom === undefined ? undefined : { from: out.filledFrom, steps: out.schedule.length - out.filledFrom };
+  return {
+    verdict: out.verdict,
+    diverged: out.diverged,
+    ...(filled ? { filled } : {}),
+    records,
+    ...(route ? { route } : {}),
+    ...(raceRoute ? { raceRoute } : {}),
+  };
 }
 
 export interface ReplayResult {
@@ -77,6 +96,8 @@ export interface ReplayResult {
   reproduced: boolean;
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
+  /** The recorded schedule ended before the execution did (ReplayTrace.filled). */
+  filled?: ScheduleFill;
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
@@ -91,6 +112,7 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
     verdict: t.verdict,
     reproduced: t.verdict?.signature === r.signature,
     diverged: t.diverged,
+    ...(t.filled ? { filled: t.filled } : {}),
     diagram: drawReplay(r, t, opts),
     route: t.route?.route ?? t.raceRoute?.route,
   };

@@ -300,6 +300,15 @@ export const ReplayJsonSchema = z
     signature: z.string().describe("the repro's signature"),
     reproduced: z.boolean().describe("the replay ran into the same violation"),
     diverged: z.boolean().describe("the recorded schedule no longer fit the model and was repaired"),
+    filled: z
+      .object({
+        from: z.number().int().nonnegative().describe("the step the recorded schedule ended at"),
+        steps: z.number().int().positive().describe("steps run past it, each picked the run-to-completion way"),
+      })
+      .nullable()
+      .describe(
+        "the recorded schedule ended before the execution did and the rest was filled running to completion (the agent that ran last while it can run, else the lowest runnable); null when the execution ended within it",
+      ),
     found: z
       .object({ signature: z.string(), id: z.string(), message: z.string() })
       .nullable()
