@@ -9,6 +9,7 @@ import type { Repro } from "./repro.js";
 import { raceStart } from "./trace.js";
 import { renderKcsan } from "./kcsan.js";
 import { fmtEntry } from "./events/types.js";
+import { printkReleaseOf } from "../model/models.js";
 
 /** How a finding is printed: `diagram` (CPU columns) or `kcsan` (kcsan.ts). */
 export type FindingFormat = "diagram" | "kcsan";
@@ -55,7 +56,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     const m = r.machine;
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
     const violation = { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent };
-    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn }) + route;
+    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(r.flags) }) + route;
   }
   const diagram = renderDiagram({
     records: t.records,
@@ -68,6 +69,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
     // A data loss's message names only its virtual page: the route's entry and pages tell the story.
     focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
+    release: printkReleaseOf(r.flags),
   });
   return diagram + route;
 }

@@ -28,7 +28,7 @@
 // agent touched the object, the report is KCSAN's "race at unknown origin" form.
 import { OP, opKind, opMm, PROC_NAMES } from "../wasm/abi.js";
 import { callStacks } from "../explore/route.js";
-import { describeEvent } from "./events/index.js";
+import { describeEvent, type PrintkRelease } from "./events/index.js";
 import { fmtEntry } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
 import { type DiagramViolation, fmtOp } from "./diagram.js";
@@ -39,6 +39,8 @@ export interface KcsanInput {
   violation: DiagramViolation;
   /** Model name and machine, for the "Reported by" lines. */
   reportedOn?: string;
+  /** Whose printk wording the events take where releases differ (default 2.4.16's). */
+  release?: PrintkRelease;
 }
 
 /** One side of the race: the trace record of its access and the agent's stack then. */
@@ -118,7 +120,9 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
   const { records, violation } = input;
   const stacks = callStacks(records);
   const texts = records.map((r) =>
-    r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END ? "" : describeEvent(r.event, r.a, r.b, r.c),
+    r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END
+      ? ""
+      : describeEvent(r.event, r.a, r.b, r.c, undefined, { release: input.release ?? "2.4.16", proc: r.proc }),
   );
   const tokens = objectTokens(violation.message);
   const res = tokens.map(tokenRe);
