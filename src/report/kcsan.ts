@@ -79,7 +79,7 @@ const escapeBrackets = (s: string): string => s.replace(/[[\]]/g, "\\$&");
 /** A token in wording and nothing longer ("E0:3" not "E0:31" nor "E0:3:1", "page 4" not
  *  "page 41"). A colon after it is punctuation: try_to_unuse's "mm0[1]: E0:1 → page 4" (its
  *  unuse_pte, the write of a swapoff's mapping) names mm0[1]. */
-const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escapeBrackets(t)}(?![\\w\\d]|:\\w)`);
+const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escapeBrackets(t)}(?!\\w|:\\w)`);
 
 /** Events that only look at state: the side that traced one read the object. */
 const READS = new Set<number>([
