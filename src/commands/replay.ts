@@ -7,7 +7,7 @@ import { BUILD_WASM, type Backend } from "../wasm/engine.js";
 import type { Repro } from "../report/repro.js";
 import { modelBuild, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import type { FindingFormat } from "../report/finding.js";
-import { diagramOf } from "../explore/replay.js";
+import { diagramOf, type ScheduleFill } from "../explore/replay.js";
 import type { ReplayJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 
@@ -32,6 +32,12 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
+/** The note replay prints when the recorded schedule ran out before the execution ended. */
+export function fillNote(file: string, f: ScheduleFill): string {
+  const steps = f.steps === 1 ? `step ${f.from} was` : `steps ${f.from}-${f.from + f.steps - 1} (${f.steps}) were`;
+  return `the schedule in ${file} ends at step ${f.from} but the execution went on: ${steps} filled running to completion (the agent that ran last while it can, else the lowest runnable), not recorded`;
+}
+
 export async function replayCommand(
   file: string,
   o: { json?: boolean; full?: boolean; format?: FindingFormat; backend: Backend },
@@ -51,6 +57,7 @@ export async function replayCommand(
       signature: repro.signature,
       reproduced: r.reproduced,
       diverged: r.diverged,
+      filled: r.filled ?? null,
       found: r.verdict ? { signature: r.verdict.signature, id: r.verdict.id, message: r.verdict.message } : null,
       route: r.route ?? null,
       diagram: r.diagram,
@@ -75,6 +82,8 @@ export async function replayCommand(
         : `faultsim: note: the schedule in ${file} no longer fits the model (faultsim ${repro.faultsim}, model build ${repro.modelId ?? "unknown"} wrote it); replayed with its remainder run to completion\n`,
     );
   }
+  // A schedule that diverged has said its remainder ran to completion already.
+  if (r.filled && !r.diverged) process.stderr.write(`faultsim: note: ${fillNote(file, r.filled)}\n`);
   // Exit 1 when the replay met a violation: the recorded one, or another (the contract's "an
   // invariant was violated"; the text and --json say which). 0 only when it ran clean.
   if (r.verdict) process.exitCode = 1;

@@ -65,6 +65,9 @@ export interface ReplayOutcome {
   schedule: Uint8Array;
   /** The given schedule named an agent that could not run (not merely ran out). */
   diverged: boolean;
+  /** The step at which the given schedule ran out while the execution went on (the rest,
+   *  up to `schedule.length`, was filled running to completion); absent when it did not. */
+  filledFrom?: number;
   /** Trace records (trace option only). */
   records?: TraceRecord[];
 }
@@ -142,7 +145,7 @@ export class Replayer {
         return { code, verdict: undefined, schedule: this.executed(), diverged: true };
       }
       const verdict = verdictOf(e, code);
-      const out: ReplayOutcome = { code, verdict, schedule: this.executed(), diverged };
+      const out: ReplayOutcome = { code, verdict, schedule: this.executed(), diverged, ...(fillFrom >= 0 ? { filledFrom: fillFrom } : {}) };
       if (opts.trace) out.records = readTrace(e);
       return out;
     } finally {

@@ -10,6 +10,15 @@ import { classifyLossRoute, classifyRoute, type RaceRouteName, type RouteName, t
 import { lostVpage } from "../races/unuse-route.js";
 import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
+import { abaWhy, classifyAba } from "../races/aba-route.js";
+
+/** Where a recorded schedule ran out before its execution ended, and what was filled. */
+export interface ScheduleFill {
+  /** The step the schedule ended at (its length, unless it was also repaired before it). */
+  from: number;
+  /** Steps run past it, each picked run-to-completion's way. */
+  steps: number;
+}
 
 /** A named route of a finding other than a duplicate, and why, in one line. */
 export interface RaceRoute {
@@ -23,16 +32,20 @@ export interface ReplayTrace {
   verdict: Verdict | undefined;
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
+  /** The recorded schedule ended before the execution did: its length, and how many steps
+   *  were filled after it running to completion (ReplayOutcome.filledFrom). */
+  filled?: ScheduleFill;
   records: readonly TraceRecord[];
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route (route.ts classifyLossRoute). */
   route?: RouteVerdict;
   /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
-   *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts). */
+   *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts); for a data
+   *  loss by no seed route: the swapin ABA (aba-route.ts). */
   raceRoute?: RaceRoute;
 }
 
-/** The named route of a free-slot or nr-swap-pages finding, if its trace shows one. */
+/** The named route of a free-slot, nr-swap-pages or data-lost finding, if its trace shows one. */
 function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefined): RaceRoute | undefined {
   if (verdict?.id === "free-slot" && verdict.agent >= 0) {
     const v = classifyPteSame(records, verdict.agent);
@@ -41,6 +54,10 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
   if (verdict?.id === "nr-swap-pages") {
     const v = classifyRevival(records);
     return v && { route: "dup revival", why: v.why };
+  }
+  if (verdict?.id === "data-lost") {
+    const v = classifyAba(records);
+    return v && { route: "swapin aba", why: abaWhy(v) };
   }
   return undefined;
 }
@@ -61,7 +78,15 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
         ? classifyLossRoute(records, lostVpage(out.verdict!.message))
         : undefined;
   const raceRoute = route ? undefined : raceRouteOf(records, out.verdict);
-  return { verdict: out.verdict, diverged: out.diverged, records, ...(route ? { route } : {}), ...(raceRoute ? { raceRoute } : {}) };
+  const filled = out.filledFrom === undefined ? undefined : { from: out.filledFrom, steps: out.schedule.length - out.filledFrom };
+  return {
+    verdict: out.verdict,
+    diverged: out.diverged,
+    ...(filled ? { filled } : {}),
+    records,
+    ...(route ? { route } : {}),
+    ...(raceRoute ? { raceRoute } : {}),
+  };
 }
 
 export interface ReplayResult {
@@ -71,10 +96,12 @@ export interface ReplayResult {
   reproduced: boolean;
   /** The recorded schedule no longer fits the model (repaired run-to-completion). */
   diverged: boolean;
+  /** The recorded schedule ended before the execution did (ReplayTrace.filled). */
+  filled?: ScheduleFill;
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
-   *  drift, its race route (ReplayTrace.raceRoute). */
+   *  drift or a data loss by the swapin ABA, its race route (ReplayTrace.raceRoute). */
   route?: RouteName;
 }
 
@@ -85,6 +112,7 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
     verdict: t.verdict,
     reproduced: t.verdict?.signature === r.signature,
     diverged: t.diverged,
+    ...(t.filled ? { filled: t.filled } : {}),
     diagram: drawReplay(r, t, opts),
     route: t.route?.route ?? t.raceRoute?.route,
   };

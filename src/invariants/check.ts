@@ -31,6 +31,7 @@ import { checkPageCounts, checkFreeList } from "./frames.js";
 import { checkLru } from "./lru.js";
 import { checkLocksFree } from "./locks.js";
 import { describeModelViolation } from "../report/violations.js";
+import { printkReleaseOf } from "../model/models.js";
 // The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
 // src/workload/rng.ts.
 import { mix32 } from "../workload/rng.js";
@@ -99,7 +100,7 @@ export function modelViolation(e: Engine): Violation | undefined {
   return {
     id,
     signature,
-    message: `${where}: ${describeModelViolation(id, a, b, c)}`,
+    message: `${where}: ${describeModelViolation(id, a, b, c, { release: printkReleaseOf(e.config.flags), proc })}`,
     details: { agent, proc: procName, pc, a, b, c },
   };
 }

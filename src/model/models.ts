@@ -3,6 +3,7 @@
 // kernel release shipped, so `--without unique-add` on linux-2.4.16 brings the 2.4.0 insert back.
 import { UsageError } from "../errors.js";
 import { F } from "../wasm/abi.js";
+import type { PrintkRelease } from "../report/events/types.js";
 
 export interface FlagInfo {
   /** Name used on the command line (--with / --without). */
@@ -392,4 +393,32 @@ export function resolveModel(name: string, withFlags: readonly string[] = [], wi
 /** Names of the flags set in a flag word, in FLAGS order. */
 export function flagNamesOf(flags: number): string[] {
   return FLAGS.filter((f) => (flags & f.bit) !== 0).map((f) => f.name);
+}
+
+/** The named model whose flag word differs from `flags` in the fewest bits (the first in
+ *  MODELS order on a tie): the release a flag word is, where the model has no flag of its own
+ *  for a difference that is only wording. */
+export function nearestModel(flags: number): string {
+  const known = nearestByFlags.get(flags);
+  if (known !== undefined) return known;
+  let best = MODELS[0].name;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const m of MODELS) {
+    let diff = (resolveModel(m.name).flags ^ flags) >>> 0;
+    let distance = 0;
+    for (; diff !== 0; diff &= diff - 1) distance++;
+    if (distance < bestDistance) [best, bestDistance] = [m.name, distance];
+  }
+  nearestByFlags.set(flags, best);
+  return best;
+}
+const nearestByFlags = new Map<number, string>();
+
+/** Whose printk wording a model's swap_free reports use (mm/swapfile.c): 2.4.0's __swap_free
+ *  ("VM: Bad swap entry", "Trying to free swap from unused swap-device", ...) for a flag word
+ *  nearest linux-2.4.0, else 2.4.16's swap_info_get ("Unused swap offset entry", ...). The
+ *  model runs the same checks in both (no flag bit was left for wording); pre9's strings are
+ *  in neither 2001 patch, so linux-2.4.10-pre keeps 2.4.16's. */
+export function printkReleaseOf(flags: number): PrintkRelease {
+  return nearestModel(flags) === "linux-2.4.0" ? "2.4.0" : "2.4.16";
 }

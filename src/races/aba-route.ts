@@ -10,6 +10,7 @@
 import type { Repro } from "../report/repro.js";
 import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
+import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 
 /** The steps of one swapin ABA in a trace. */
 export interface AbaRoute {
@@ -53,6 +54,17 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
     }
   }
   return undefined;
+}
+
+/** The route in one line, with its steps (the replay's `route:` line). */
+export function abaWhy(a: AbaRoute): string {
+  const E = fmtEntry(a.entry);
+  return (
+    `a fault got page ${a.page} of ${E} (step ${a.holder.step}); another CPU's do_swap_page found it exclusive, ` +
+    `deleted it from the swap cache and freed ${E} (step ${a.deleter.step}); get_swap_page handed ${E} out again ` +
+    `(step ${a.handedOut.step}); the first fault passed pte_same and mapped page ${a.page} at ${fmtVpageWord(a.mapped.vpage)} ` +
+    `(step ${a.mapped.step}): a page that left the swap cache is not ${E}'s`
+  );
 }
 
 /** Replays a repro with tracing and classifies it (undefined when it takes no ABA route). */

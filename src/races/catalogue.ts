@@ -75,7 +75,10 @@ export const RACES: readonly Race[] = [
     name: "swapin-aba",
     // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
-    kernels: "linux-2.4.10-pre (at 2.4.16's vm_swap_full)",
+    // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
+    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 114,094
+    // (test/races/swapin-aba-pre9.test.ts); the catalogue's hunt below is the quick one.
+    kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
     route:
       "a fault's lookup holds page P of E; the exclusive delete frees E; a COW and a swap-out hand E back to the same pte; the fault passes pte_same and maps stale P",

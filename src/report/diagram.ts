@@ -14,7 +14,7 @@
 // to one of the racing procedures, whose every line is kept. A section repeated back to back
 // (spinning on a lock) is shown once with ×N.
 import { PROC_NAMES, opKind, opMm, opPage, opArg, OP } from "../wasm/abi.js";
-import { describeEvent, type AgentName } from "./events/index.js";
+import { describeEvent, type AgentName, type PrintkRelease } from "./events/index.js";
 import { fmtVpage } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
 
@@ -45,6 +45,8 @@ export interface DiagramInput {
   /** What to focus on when the violation's message names no entry or page (a data loss names
    *  only its virtual page): the route's entry and pages ("E0:2", "page 1"). */
   focus?: readonly string[];
+  /** Whose printk wording the events take where releases differ (default 2.4.16's). */
+  release?: PrintkRelease;
 }
 
 /** Lines that are always part of the story: the BKL changing hands (kernel events 6-10). */
@@ -113,7 +115,7 @@ export const NARRATION = new Set<number>([
 ]);
 
 /** The text of one section (all records of one step), or "" when it is noise. */
-function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>, agent: AgentName): string {
+function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>, agent: AgentName, release: PrintkRelease): string {
   const parts: string[] = [];
   let opStart = "";
   const keepAll = recs.some((r) => racing.has(r.proc));
@@ -125,7 +127,7 @@ function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>, 
     if (r.event === EV.OP_START) opStart = `${fmtOp(r.a)}:`;
     else if (r.event === EV.OP_END || r.event === EV.SECTION) continue;
     else {
-      const t = describeEvent(r.event, r.a, r.b, r.c, agent);
+      const t = describeEvent(r.event, r.a, r.b, r.c, agent, { release, proc: r.proc });
       if (!t) continue;
       const name = procName(r.proc);
       parts.push(r.proc === proc || t.startsWith(name) ? t : `${name}: ${t}`);
@@ -138,13 +140,13 @@ function sectionText(recs: readonly TraceRecord[], racing: ReadonlySet<number>, 
 }
 
 /** Groups records by step, in order, and turns each group into a line. */
-function linesOf(records: readonly TraceRecord[], racing: ReadonlySet<number>, agent: AgentName): Line[] {
+function linesOf(records: readonly TraceRecord[], racing: ReadonlySet<number>, agent: AgentName, release: PrintkRelease): Line[] {
   const lines: Line[] = [];
   let i = 0;
   while (i < records.length) {
     let j = i + 1;
     while (j < records.length && records[j].step === records[i].step && records[j].agent === records[i].agent) j++;
-    const text = sectionText(records.slice(i, j), racing, agent);
+    const text = sectionText(records.slice(i, j), racing, agent, release);
     if (text) {
       const last = lines[lines.length - 1];
       if (last && last.agent === records[i].agent && last.text === text) last.repeat++;
@@ -204,7 +206,7 @@ function focusFilter(tokens: readonly string[]): (l: Line) => boolean {
 
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
-  const all = linesOf(input.records, input.racingProcs ?? new Set(), (a) => columnName(a, input.cpus));
+  const all = linesOf(input.records, input.racingProcs ?? new Set(), (a) => columnName(a, input.cpus), input.release ?? "2.4.16");
   const from = input.fromStep ?? 0;
   const inRace = all.filter((l) => l.step >= from);
   const elided = all.length - inRace.length;

@@ -9,6 +9,7 @@ import type { Repro } from "./repro.js";
 import { raceStart } from "./trace.js";
 import { renderKcsan } from "./kcsan.js";
 import { fmtEntry } from "./events/types.js";
+import { printkReleaseOf } from "../model/models.js";
 
 /** How a finding is printed: `diagram` (CPU columns) or `kcsan` (kcsan.ts). */
 export type FindingFormat = "diagram" | "kcsan";
@@ -36,6 +37,8 @@ const ROUTE_TITLES: Record<RouteName, string> = {
   "pte-same fault":
     "pte-same (another fault resolved the pte between do_swap_page's read of it and its set_pte; no pte_same recheck before 2.4.8)",
   "dup revival": "unlocked swap_duplicate revives a freed slot (Hugh Dickins, 15 Sep 2001: the test moved under swap_device_lock)",
+  "swapin aba":
+    "swapin ABA (do_swap_page's pte_same passes on an entry freed and handed out again while the fault waited for the page lock; fix: recheck the page's swap-cache key, flag swapin-recheck-key)",
 };
 
 /** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */
@@ -53,7 +56,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     const m = r.machine;
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
     const violation = { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent };
-    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn }) + route;
+    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(r.flags) }) + route;
   }
   const diagram = renderDiagram({
     records: t.records,
@@ -66,6 +69,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
     // A data loss's message names only its virtual page: the route's entry and pages tell the story.
     focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
+    release: printkReleaseOf(r.flags),
   });
   return diagram + route;
 }

@@ -28,7 +28,7 @@
 // agent touched the object, the report is KCSAN's "race at unknown origin" form.
 import { OP, opKind, opMm, PROC_NAMES } from "../wasm/abi.js";
 import { callStacks } from "../explore/route.js";
-import { describeEvent } from "./events/index.js";
+import { describeEvent, type PrintkRelease } from "./events/index.js";
 import { fmtEntry } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
 import { type DiagramViolation, fmtOp } from "./diagram.js";
@@ -39,6 +39,8 @@ export interface KcsanInput {
   violation: DiagramViolation;
   /** Model name and machine, for the "Reported by" lines. */
   reportedOn?: string;
+  /** Whose printk wording the events take where releases differ (default 2.4.16's). */
+  release?: PrintkRelease;
 }
 
 /** One side of the race: the trace record of its access and the agent's stack then. */
@@ -74,8 +76,10 @@ export function objectTokens(message: string): string[] {
 }
 
 const escapeBrackets = (s: string): string => s.replace(/[[\]]/g, "\\$&");
-/** A token in wording and nothing longer ("E0:3" not "E0:31", "page 4" not "page 41"). */
-const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escapeBrackets(t)}(?![\\w:\\d])`);
+/** A token in wording and nothing longer ("E0:3" not "E0:31" nor "E0:3:1", "page 4" not
+ *  "page 41"). A colon after it is punctuation: try_to_unuse's "mm0[1]: E0:1 → page 4" (its
+ *  unuse_pte, the write of a swapoff's mapping) names mm0[1]. */
+const tokenRe = (t: string): RegExp => new RegExp(`(^|[^\\w:])${escapeBrackets(t)}(?!\\w|:\\w)`);
 
 /** Events that only look at state: the side that traced one read the object. */
 const READS = new Set<number>([
@@ -92,12 +96,33 @@ const READS = new Set<number>([
   EV.CAN_SHARE,
 ]);
 
+/** Events that put a new page, swap entry or none in a pte (a write of the virtual page's
+ *  mapping that changes it). A data loss's other side is the last of these on another agent:
+ *  where the wrong page came from (e.g. try_to_unuse's unuse_pte mapping a stale page), not a
+ *  later section that only looked at the pte or put back what it held (try_to_swap_out's
+ *  restore with no swap space, an aging of the young bit): KCSAN, too, skips a write that
+ *  leaves the value as it was (CONFIG_KCSAN_REPORT_VALUE_CHANGE_ONLY). */
+const PTE_CHANGES = new Set<number>([
+  EV.ZERO_MAP,
+  EV.ANON_MAP,
+  EV.SWAP_MAP,
+  EV.WP_COPY,
+  EV.UNUSE_PTE,
+  EV.TSO_SWAP_PTE,
+  EV.TSO_DROP,
+  EV.ZAP_PAGE,
+  EV.ZAP_SWAP,
+  EV.COPY_EMPTY,
+]);
+
 /** Builds the report's content from a traced execution that ended in `violation`. */
 export function kcsanReport(input: KcsanInput): KcsanReport {
   const { records, violation } = input;
   const stacks = callStacks(records);
   const texts = records.map((r) =>
-    r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END ? "" : describeEvent(r.event, r.a, r.b, r.c),
+    r.event === EV.SECTION || r.event === EV.OP_START || r.event === EV.OP_END
+      ? ""
+      : describeEvent(r.event, r.a, r.b, r.c, undefined, { release: input.release ?? "2.4.16", proc: r.proc }),
   );
   const tokens = objectTokens(violation.message);
   const res = tokens.map(tokenRe);
@@ -126,7 +151,13 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
     const named = v >= 0 ? lastIndex(records.length, (i) => records[i].agent === v && names(i)) : -1;
     thisAt = v < 0 ? lastIndex(records.length, names) : named >= 0 ? named : lastIndex(records.length, (i) => records[i].agent === v);
     const thisAgent = thisAt >= 0 ? records[thisAt].agent : v;
-    otherAt = thisAt < 0 ? -1 : lastIndex(thisAt, (i) => records[i].agent !== thisAgent && names(i));
+    const other = (i: number) => records[i].agent !== thisAgent && names(i);
+    // A data loss: the other agent's last change of the virtual page's pte (the origin of the
+    // wrong page), else its last section naming the object.
+    const vres = tokens.filter((t) => t.startsWith("mm")).map(tokenRe);
+    const changedPte = (i: number) => other(i) && PTE_CHANGES.has(records[i].event) && vres.some((re) => re.test(texts[i]));
+    const origin = thisAt >= 0 && violation.id === "data-lost" && vres.length > 0 ? lastIndex(thisAt, changedPte) : -1;
+    otherAt = thisAt < 0 ? -1 : origin >= 0 ? origin : lastIndex(thisAt, other);
     if (object.startsWith("E")) object = `swap_map[${object}]`;
     value = thisAt >= 0 ? valueChange(records, thisAt, tokens) : undefined;
   }

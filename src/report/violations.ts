@@ -1,7 +1,7 @@
 // Wording of the violations the model records itself (G.VIOL*, assembly/kernel/check.ts bug()):
 // src/invariants/check.ts modelViolation decodes the record and says it with these.
-import { PROC_NAMES, BUG, LO, BAD } from "../wasm/abi.js";
-import { byValue, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "./events/types.js";
+import { PROC_NAMES, BUG, LO, BAD, P } from "../wasm/abi.js";
+import { byValue, type EventWhere, fmtEntry, fmtPage, fmtVpage, LOCK_NAMES } from "./events/types.js";
 import type { ViolationId } from "../invariants/ids.js";
 
 // assembly/mm/swapfile.ts swap_info_get's printk reasons (the third value of V_FREE_SLOT / V_BAD_SLOT).
@@ -14,8 +14,23 @@ export const BAD_ENTRY_REASONS = byValue(BAD, {
   BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
 });
 
-/** One line saying what the model's recorded violation means: id plus its three values (G.VIOL_A..C). */
-export function describeModelViolation(id: ViolationId, a: number, b: number, c: number): string {
+/** The same reasons in 2.4.0's __swap_free wording (mm/swapfile.c), for its swap_free. */
+export const BAD_ENTRY_REASONS_240 = byValue(BAD, {
+  UNUSED_OFFSET: "VM: Bad swap entry (the slot is free)",
+  OFFSET: "offset exceeds max",
+  UNUSED_FILE: "Trying to free swap from unused swap-device",
+  FILE: "Trying to free nonexistent swap-page",
+  FREED_UNDER_US: "VM: Bad count 1 current count 0 (freed under us once sdev_lock was held)",
+  BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+});
+
+const badEntryReasons = (where?: EventWhere): readonly string[] =>
+  where?.release === "2.4.0" && where.proc === P.swap_free ? BAD_ENTRY_REASONS_240 : BAD_ENTRY_REASONS;
+
+/** One line saying what the model's recorded violation means: id plus its three values (G.VIOL_A..C).
+ *  `where`: the release whose printk wording to use and the procedure that recorded it (a
+ *  slot report of 2.4.0's swap_free takes 2.4.0's strings). */
+export function describeModelViolation(id: ViolationId, a: number, b: number, c: number, where?: EventWhere): string {
   switch (id) {
     case "swapcache-unique":
       return `two swap-cache pages for ${fmtEntry(a)}: ${fmtPage(b)} and ${fmtPage(c)}`;
@@ -23,7 +38,7 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       return `swap cache or I/O touched ${fmtPage(a)} without holding its page lock`;
     case "free-slot":
     case "bad-slot":
-      return `${BAD_ENTRY_REASONS[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
+      return `${badEntryReasons(where)[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
     case "data-lost":
       return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
     case "lock-order":

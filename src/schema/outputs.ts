@@ -300,6 +300,15 @@ export const ReplayJsonSchema = z
     signature: z.string().describe("the repro's signature"),
     reproduced: z.boolean().describe("the replay ran into the same violation"),
     diverged: z.boolean().describe("the recorded schedule no longer fit the model and was repaired"),
+    filled: z
+      .object({
+        from: z.number().int().nonnegative().describe("the step the recorded schedule ended at"),
+        steps: z.number().int().positive().describe("steps run past it, each picked the run-to-completion way"),
+      })
+      .nullable()
+      .describe(
+        "the recorded schedule ended before the execution did and the rest was filled running to completion (the agent that ran last while it can run, else the lowest runnable); null when the execution ended within it",
+      ),
     found: z
       .object({ signature: z.string(), id: z.string(), message: z.string() })
       .nullable()
@@ -308,7 +317,7 @@ export const ReplayJsonSchema = z
       .enum(ROUTE_NAMES)
       .nullable()
       .describe(
-        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot",
+        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot; for a data loss by neither, swapin aba when a fault mapped a page that had left the swap cache while its entry was handed out again",
       ),
     diagram: z.string(),
     modelId: modelIdField,

@@ -17,7 +17,8 @@ import { Replayer, verdictOf } from "../../src/explore/execute.js";
 import { shrink } from "../../src/explore/shrink.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { executionSeed, huntOps } from "../../src/explore/workload.js";
-import { writeRepro, decodeSchedule } from "../../src/report/repro.js";
+import { writeRepro, decodeSchedule, encodeSchedule } from "../../src/report/repro.js";
+import { ReplayJsonSchema } from "../../src/schema/outputs.js";
 import { loadRepro } from "../../src/report/repro-schema.js";
 import { main } from "../../src/cli.js";
 import { modelId } from "../../src/report/version.js";
@@ -311,6 +312,37 @@ describe("faultsim replay", () => {
       const other = await replay(writeRepro(dir, { ...f.repro, signature: "data-lost@access" }));
       expect(other.out).toContain(`does not reproduce data-lost@access; found ${f.signature} instead`);
       expect(other.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says when the recorded schedule ends before the execution: the step, and the steps filled (text and --json)", async () => {
+    const f = result.findings[0];
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-replay-"));
+    try {
+      const whole = decodeSchedule(f.repro.schedule);
+      // The hunt's repro: its schedule runs the execution to its end; nothing filled.
+      const full = await replay(writeRepro(dir, f.repro), "--json");
+      expect(ReplayJsonSchema.parse(JSON.parse(full.out)).filled).toBeNull();
+      expect(full.err).not.toMatch(/filled/);
+      // Cut to half: the rest of the execution runs to completion past step `cut`.
+      const cut = whole.length >> 1;
+      const file = writeRepro(dir, { ...f.repro, seed: f.repro.seed + 1_000_000, schedule: encodeSchedule(whole.slice(0, cut)) });
+      const rep = await Replayer.create(f.repro.machine, f.repro.flags);
+      const ran = rep.run({ ops: f.repro.ops, seed: f.repro.seed, schedule: whole.slice(0, cut) });
+      expect(ran.filledFrom).toBe(cut);
+      const steps = ran.schedule.length - cut;
+      expect(steps).toBeGreaterThan(0);
+      const text = await replay(file);
+      expect(text.err).toContain(
+        `faultsim: note: the schedule in ${file} ends at step ${cut} but the execution went on: steps ${cut}-${cut + steps - 1} (${steps}) were filled running to completion`,
+      );
+      const json = await replay(file, "--json");
+      const doc = ReplayJsonSchema.parse(JSON.parse(json.out));
+      expect(doc.filled).toEqual({ from: cut, steps });
+      expect(doc.diverged).toBe(false);
+      expect(json.err).toContain(`ends at step ${cut}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -57,6 +57,9 @@ describe("Replayer", () => {
     const cut = x.schedule.slice(0, x.schedule.length >> 2);
     const out = rep.run({ ...x, schedule: cut });
     expect(out.code).toBe(RUN.DONE);
+    expect(out.filledFrom).toBe(cut.length); // the replay says where its schedule ran out
+    expect(rep.run(x).filledFrom).toBeUndefined(); // the whole schedule: nothing filled
+    expect(rep.run({ ...x, schedule: cut }).schedule).toEqual(out.schedule);
     expect(Array.from(out.schedule.subarray(0, cut.length))).toEqual(cut);
     // After the cut: an agent keeps running while it can (run to completion).
     const tail = out.schedule.subarray(cut.length);

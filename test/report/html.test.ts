@@ -14,6 +14,9 @@ import { parseHuntStream } from "../../src/report/html/hunt.js";
 import { alignRuns, runPlots, PLOT_BUCKETS } from "../../src/report/html/run-view.js";
 import { kindOf } from "../../src/report/html/index.js";
 import { AGENT_STATES, stepperData, type StepperData } from "../../src/report/html/steps.js";
+import { reproPage } from "../../src/report/html/repro-view.js";
+import { decodeSchedule, encodeSchedule } from "../../src/report/repro.js";
+import { replayTraced } from "../../src/explore/replay.js";
 import { resolveModel } from "../../src/model/models.js";
 import { loadRepro } from "../../src/report/repro-schema.js";
 import { HuntEventSchema } from "../../src/schema/outputs.js";
@@ -256,6 +259,21 @@ describe("a repro walked step by step", () => {
       expect(AGENT_STATES[s[L.agentAt + cpu * L.agentWords]]).toBe("done");
       expect(s[L.agentAt + cpu * L.agentWords + 3]).toBe(0);
     }
+  });
+
+  it("a repro whose schedule ends before its execution says so on its page; the hunt's does not", async () => {
+    const r = loadRepro(repro);
+    const whole = await reproPage(r, repro);
+    expect(whole.body).not.toContain("The recorded schedule ends at step");
+    const steps = decodeSchedule(r.schedule);
+    const cut = steps.length >> 1;
+    const schedule = encodeSchedule(steps.slice(0, cut));
+    const short = await reproPage({ ...r, schedule }, repro);
+    const filled = (await replayTraced({ ...r, schedule })).filled;
+    expect(filled?.from).toBe(cut);
+    expect(short.body).toContain(
+      `The recorded schedule ends at step ${cut}, before the execution did: steps ${cut}-${cut + filled!.steps - 1} were filled`,
+    );
   });
 
   it("stays small: a step keeps only the words it changed", () => {

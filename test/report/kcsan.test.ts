@@ -16,6 +16,9 @@ import { kcsanReport, objectTokens, renderKcsan, type KcsanReport } from "../../
 import { EV, type TraceRecord } from "../../src/report/trace.js";
 import { describeEvent } from "../../src/report/events/index.js";
 import { P, PROC_NAMES, OP, makeOp } from "../../src/wasm/abi.js";
+import { hunt } from "../../src/index.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { drawReplay } from "../../src/report/finding.js";
 
 const { io, faultsim } = cliCapture();
 
@@ -221,5 +224,77 @@ describe("renderKcsan on a synthetic trace", () => {
     expect(text).toContain("BUG: KCSAN: data-race in swap_free\n");
     expect(text).toContain("race at unknown origin, with write to swap_map[E0:1] by task mm0 on cpu 0:");
     expect(text).toContain("value changed: 1 -> 0 (swap_map[E0:1])");
+  });
+});
+
+describe("a data loss's other side is the origin of the wrong page", () => {
+  const rec = (step: number, agent: number, proc: number, event: number, a = 0, b = 0, c = 0): TraceRecord => ({
+    step,
+    agent,
+    proc,
+    pc: 0,
+    event,
+    a,
+    b,
+    c,
+  });
+  const vp01 = 1; // mm0[1]
+  it('try_to_unuse\'s unuse_pte ("mm0[1]: E0:1 → page 4") is a write of mm0[1]; a later restore of the pte is not the origin', () => {
+    const records = [
+      rec(0, 0, P.access, EV.OP_START, makeOp(OP.READ, 0, 1)),
+      rec(1, 1, P.try_to_unuse, EV.UNUSE_PTE, 4, vp01, 1),
+      // kswapd (agent 3) finds no swap space and puts page 4 back: the pte is as it was.
+      rec(2, 3, P.try_to_swap_out, EV.TSO_RESTORE, vp01, 4),
+      rec(3, 0, P.access, EV.DATA_LOST, vp01, 3, 4),
+    ];
+    expect(describeEvent(EV.UNUSE_PTE, 4, vp01, 1)).toBe("mm0[1]: E0:1 → page 4");
+    const violation = { id: "data-lost", message: "CPU0 in access: mm0[1] read 3, not the last value written to it", agent: 0 };
+    const report = kcsanReport({ records, cpus: 2, violation });
+    expect(report.sides.map((s) => [s.agent, s.frames[0].proc, s.access])).toEqual([
+      [1, "try_to_unuse", "write"],
+      [0, "access", "read"],
+    ]);
+    expect(report.functions).toEqual(["access", "try_to_unuse"]);
+    // Without the mapping, the restore is the only other access: it is named (no origin known).
+    const noUnuse = kcsanReport({ records: records.filter((r) => r.event !== EV.UNUSE_PTE), cpus: 2, violation });
+    expect(noUnuse.sides.map((s) => s.frames[0].proc)).toEqual(["try_to_swap_out", "access"]);
+    // A token is not matched inside a longer one, colon or not.
+    const e12 = rec(1, 1, P.try_to_unuse, EV.UNUSE_PTE, 4, vp01, 12); // "mm0[1]: E0:12 → page 4"
+    const onE = kcsanReport({
+      records: [e12, rec(2, 0, P.swap_free, EV.SWAP_FREE, 1, 0)],
+      cpus: 2,
+      violation: { id: "free-slot", message: "Unused swap file entry: E0:1, count 0", agent: 0 },
+    });
+    expect(onE.sides.map((s) => s.agent)).toEqual([0]);
+  });
+
+  it("2.4.0's 14 Sep swapoff data loss (unshrunk): try_to_unuse's stale mapping is the write, not a race of unknown origin", async () => {
+    // `faultsim hunt --model linux-2.4.0 --mix write=4,read=2,swapoff=1 --seed 4 --keep-going --shrink-ms 0`:
+    // data-lost@access at execution 98, where kswapd's later try_to_swap_out only restored the
+    // pte. `--no-kswapd --mix write=4,read=2,swapoff=1,swapon=1 --seed 2 --keep-going`: its
+    // data-lost@access at execution 32,995, where no other agent named the page but try_to_unuse
+    // (was "race at unknown origin").
+    const cases = [
+      { mix: "write=4,read=2,swapoff=1", seed: 4, executions: 99, keepGoing: true, route: "14 Sep swapoff" },
+      { mix: "write=4,read=2,swapoff=1,swapon=1", seed: 2, executions: 32_996, keepGoing: true, kswapd: false },
+    ];
+    for (const { route, ...shape } of cases) {
+      const r = await hunt({ model: "linux-2.4.0", ...shape, shrinkMs: 0, budgetMs: 60_000 });
+      const f = r.findings.find((x) => x.signature === "data-lost@access");
+      expect(f?.execution, shape.mix).toBe(shape.executions - 1);
+      const t = await replayTraced(f!.repro);
+      if (route) expect(t.route?.route).toBe(route);
+      const report = kcsanReport({ records: t.records, cpus: f!.repro.machine.cpus, violation: t.verdict! });
+      expect(report.sides.length).toBe(2);
+      const [origin, reader] = report.sides;
+      expect(origin.frames[0].proc).toBe("try_to_unuse");
+      expect(origin.access).toBe("write");
+      expect(t.records[origin.at].event).toBe(EV.UNUSE_PTE);
+      expect(reader.agent).toBe(t.verdict!.agent);
+      const text = drawReplay(f!.repro, t, { format: "kcsan" });
+      expect(text).toContain("BUG: KCSAN: data-race in access / try_to_unuse\n");
+      expect(text).toMatch(/\nwrite to mm\d\[\d\] by task on cpu \d \(swapoff area \d\):\n try_to_unuse \[section \d+\]\n sys_swapoff/);
+      expect(text).not.toContain("unknown origin");
+    }
   });
 });

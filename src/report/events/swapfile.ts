@@ -2,7 +2,7 @@
 // "<procedure>: <text>", so each text continues the procedure's name in the seed mail's
 // wording: "get_swap_page: → E0:1", "swap_duplicate: E0:1 → 2".
 import { type EventTable, byValue, fmtErrno, fmtPage, fmtEntry, fmtVpageWord } from "./types.js";
-import { BAD, EV } from "../../wasm/abi.js";
+import { BAD, EV, P } from "../../wasm/abi.js";
 
 const vp = fmtVpageWord;
 
@@ -16,6 +16,18 @@ const BAD_ENTRY = byValue(BAD, {
   BAD_SLOT: "reference to a bad slot dropped",
 });
 
+/** 2.4.0's __swap_free printks (mm/swapfile.c; 2.4.16's swap_info_get replaced them), by
+ *  BAD_* reason; the entry is added where 2.4.0 does not print it. A reference to a BAD slot
+ *  prints nothing in either release (the model's own words, as above). */
+const SWAP_FREE_240 = byValue<typeof BAD, (e: string) => string>(BAD, {
+  UNUSED_OFFSET: (e: string) => `VM: Bad swap entry ${e}`,
+  OFFSET: (e: string) => `offset exceeds max (${e})`,
+  UNUSED_FILE: (e: string) => `Trying to free swap from unused swap-device (${e})`,
+  FILE: (e: string) => `Trying to free nonexistent swap-page (${e})`,
+  FREED_UNDER_US: (e: string) => `VM: Bad count 1 current count 0 (${e})`,
+  BAD_SLOT: (e: string) => `reference to a bad slot dropped ${e}`,
+});
+
 const errno = fmtErrno;
 
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
@@ -23,7 +35,10 @@ const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first
 export const swapfileEvents: EventTable = {
   [EV.GET_SWAP_PAGE]: (e, nr) => (e === 0 ? `no swap (${nr} free)` : `→ ${fmtEntry(e)} (${nr} free)`),
   [EV.SWAP_FREE]: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 0 ? ", slot free" : ""),
-  [EV.BAD_ENTRY]: (e, why, count) => `${BAD_ENTRY[why] ?? "Bad swap entry"} ${fmtEntry(e)}` + (count ? ` (count ${count})` : ""),
+  [EV.BAD_ENTRY]: (e, why, count, _agent, where) =>
+    where?.release === "2.4.0" && where.proc === P.swap_free && SWAP_FREE_240[why]
+      ? SWAP_FREE_240[why](fmtEntry(e)) + (count ? ` (count ${count})` : "")
+      : `${BAD_ENTRY[why] ?? "Bad swap entry"} ${fmtEntry(e)}` + (count ? ` (count ${count})` : ""),
   [EV.SWAP_DUP]: (e, count, ok) => (ok ? `${fmtEntry(e)} → ${count}` : `${fmtEntry(e)} fails (count ${count})`),
   [EV.SWAP_DUP_OVERFLOW]: (e) => `swap entry overflow: ${fmtEntry(e)} pinned at SWAP_MAP_MAX`,
   [EV.VALID_HANDLES]: (first, n, refs) =>

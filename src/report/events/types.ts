@@ -4,7 +4,16 @@
 // the diagram's cell is "<function>: <text>".
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
 
-export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName) => string;
+/** Whose wording an event takes where the releases' printks differ (swap_free's reports:
+ *  2.4.0's __swap_free or 2.4.16's swap_info_get; src/model/models.ts printkReleaseOf). */
+export type PrintkRelease = "2.4.0" | "2.4.16";
+/** Where an event was traced: the release's wording and the procedure that traced it. */
+export interface EventWhere {
+  release: PrintkRelease;
+  /** The record's procedure (abi.ts P), or -1 when unknown. */
+  proc: number;
+}
+export type EventFormatter = (a: number, b: number, c: number, agent?: AgentName, where?: EventWhere) => string;
 /** How an event names an agent (a lock's owner): the diagram's column names when it has them. */
 export type AgentName = (agent: number) => string;
 export const plainAgentName: AgentName = (agent) => `agent ${agent}`;
@@ -42,8 +51,8 @@ const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
 /** Wording of a generated group's members (abi.generated.ts), as a list indexed by value:
  *  `words` is keyed by the members' names, so a member added in assembly/ without its
  *  wording here fails to compile. */
-export function byValue<G extends Record<string, number>>(group: G, words: Record<keyof G, string>): readonly string[] {
-  const out: string[] = [];
+export function byValue<G extends Record<string, number>, T = string>(group: G, words: Record<keyof G, T>): readonly T[] {
+  const out: T[] = [];
   for (const [k, v] of Object.entries(group)) out[v] = words[k as keyof G];
   return out;
 }

@@ -6,12 +6,18 @@ import path from "node:path";
 import type { Backend } from "../../wasm/engine.js";
 import { ENTRY_SHIFT_PTE, FRAME_SHIFT_PTE, PG, PTE, STACK_FRAMES, SWAP_MAP_BAD, SWP_OFFSET_MASK, SWP_TYPE_SHIFT } from "../../wasm/abi.js";
 import type { Repro } from "../repro.js";
-import { replayTraced } from "../../explore/replay.js";
+import { replayTraced, type ScheduleFill } from "../../explore/replay.js";
 import { drawReplay } from "../finding.js";
 import { fmtOp } from "../diagram.js";
 import { AGENT_STATES, PAGE_FLAGS, stepperData } from "./steps.js";
 import type { ClientAbi, ReportData } from "./client.js";
 import { esc } from "./page.js";
+
+/** The page's note on a schedule that ended before its execution (replay's fillNote). */
+export function fillSentence(f: ScheduleFill): string {
+  const steps = f.steps === 1 ? `step ${f.from} was` : `steps ${f.from}-${f.from + f.steps - 1} were`;
+  return `The recorded schedule ends at step ${f.from}, before the execution did: ${steps} filled running to completion, not recorded.`;
+}
 
 export async function reproPage(
   r: Repro,
@@ -53,7 +59,9 @@ export async function reproPage(
     m.kswapd ? " + kswapd" : ""
   }, ${m.frames} frames, ${m.mms} mm × ${m.pagesPerMm} pages, ${m.areas} swap area × ${m.slotsPerArea} slots; seed ${r.seed}</p>
 <p class="meta"><strong>${esc(r.violation.id)}</strong>: ${esc(r.violation.message)}</p>
-<p class="meta">${outcome}${steps.diverged ? " The recorded schedule no longer fits the model: it was repaired run-to-completion." : ""}</p>
+<p class="meta">${outcome}${steps.diverged ? " The recorded schedule no longer fits the model: it was repaired run-to-completion." : ""}${
+    t.filled && !steps.diverged ? ` ${fillSentence(t.filled)}` : ""
+  }</p>
 <h2>Diagram</h2>
 <pre id="diagram">${esc(diagram)}</pre>
 ${kcsan ? `<h2>As KCSAN would print it</h2>\n<pre id="kcsan">${esc(kcsan)}</pre>` : ""}

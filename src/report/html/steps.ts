@@ -26,11 +26,12 @@ import {
 } from "../../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../repro.js";
 import { Replayer, type Verdict } from "../../explore/execute.js";
-import { describeEvent } from "../events/index.js";
+import { describeEvent, type PrintkRelease } from "../events/index.js";
 import { objectTokens } from "../kcsan.js";
 import { EV, type TraceRecord } from "../trace.js";
 import { fmtOp } from "../diagram.js";
 import { InternalError } from "../../errors.js";
+import { printkReleaseOf } from "../../model/models.js";
 
 /** Where each part of the state vector starts, and its shape. */
 export interface StepLayout {
@@ -183,12 +184,12 @@ function readState(rep: Replayer, L: StepLayout, out: Int32Array): void {
 }
 
 /** What each step did in words: its trace records, by step (call and section markers left out). */
-function eventsByStep(records: readonly TraceRecord[], steps: number): string[][] {
+function eventsByStep(records: readonly TraceRecord[], steps: number, release: PrintkRelease): string[][] {
   const out: string[][] = Array.from({ length: steps }, () => []);
   for (const r of records) {
     if (r.step < 0 || r.step >= steps || r.event === EV.SECTION) continue;
     const proc = PROC_NAMES[r.proc] ?? `proc${r.proc}`;
-    const text = describeEvent(r.event, r.a, r.b, r.c);
+    const text = describeEvent(r.event, r.a, r.b, r.c, undefined, { release, proc: r.proc });
     out[r.step].push(`${proc} [${r.pc}]: ${text}`);
   }
   return out;
@@ -210,7 +211,7 @@ export async function stepperData(r: Repro, backend: Backend = "wasm", title = "
   const now = new Int32Array(L.size);
   readState(rep, L, prev);
   const initial = Array.from(prev);
-  const words = eventsByStep(first.records ?? [], executed.length);
+  const words = eventsByStep(first.records ?? [], executed.length, printkReleaseOf(r.flags));
   const steps: StepperData["steps"] = [];
   let code: number = RUN.LIMIT;
   for (let i = 0; i < executed.length && code === RUN.LIMIT; i++) {

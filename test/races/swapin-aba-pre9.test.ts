@@ -1,0 +1,59 @@
+// The swapin ABA at 2.4.10-pre9's own vm_swap_full (80% in use, flag swap-full-80 on), on the
+// hunt's default machine with kswapd: `faultsim hunt --with unique-add --sched random --seed 5
+// --keep-going --executions 200000` meets data-lost@access at execution 114,094 besides the
+// nr_swap_pages drift (dup-revival). Its route is the catalogue's swapin-aba, not a model bug:
+// mm/memory.c do_swap_page (pre9) tests exclusive_swap_page with no lock (page_count and the
+// unlocked swap_count), and delete_from_swap_cache_nolock takes pagecache_lock after it without
+// looking again, so another thread's lookup_swap_cache (find_get_page under pagecache_lock
+// only) can take its reference in between; the page leaves the cache, E is freed, the first
+// thread's COW copies the page away and kswapd's try_to_swap_out gets E again for the copy in
+// the same pte; the waiting fault's pte_same passes and maps the stale page. unique-add does
+// nothing on this route (E has no cache page when kswapd adds the copy); the page-key recheck
+// after lock_page (flag swapin-recheck-key) closes it. The same hunt with the fix:
+// swapin-aba-pre9.full.test.ts.
+import { describe, it, expect } from "vitest";
+import { hunt, type HuntOptions } from "../../src/index.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+import { resolveModel } from "../../src/model/models.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { classifyAba } from "../../src/races/aba-route.js";
+
+const shape: HuntOptions = {
+  model: "linux-2.4.10-pre",
+  with: ["unique-add"],
+  sched: "random",
+  seed: 5,
+  keepGoing: true,
+  executions: 114_100,
+  budgetMs: 120_000,
+  shrinkMs: 0,
+};
+
+describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre): the swapin ABA at pre9's 80% vm_swap_full", () => {
+  it("finds data-lost@access at execution 114,094 by the ABA route; the page-key recheck replays it clean", async () => {
+    const r = await hunt(shape);
+    const found = r.findings.find((f) => f.signature === "data-lost@access");
+    expect(found?.execution).toBe(114_094);
+    const flags = resolveModel("linux-2.4.10-pre", ["unique-add"], []).flags;
+    expect(found!.repro.flags).toBe(flags);
+    const traced = await replayTraced(found!.repro);
+    expect(traced.verdict?.signature).toBe("data-lost@access");
+    const aba = classifyAba(traced.records);
+    expect(aba).toBeDefined();
+    expect(aba!.holder.agent).not.toBe(aba!.deleter.agent);
+    expect(aba!.holder.step).toBeLessThan(aba!.deleter.step);
+    expect(aba!.deleter.step).toBeLessThan(aba!.handedOut.step);
+    expect(aba!.handedOut.step).toBeLessThan(aba!.mapped.step);
+    // hunt and replay name the route.
+    expect(traced.raceRoute?.route).toBe("swapin aba");
+    expect(found!.diagram).toMatch(/\nroute: swapin ABA .*: a fault got page \d+ of E\d:\d+ \(step \d+\)/);
+    // The same schedule with the fix: the fault backs out at its recheck and faults again.
+    const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
+    const fixed = await Replayer.create(
+      found!.repro.machine,
+      resolveModel("linux-2.4.10-pre", ["unique-add", "swapin-recheck-key"], []).flags,
+    );
+    expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
+  }, 120_000);
+});
