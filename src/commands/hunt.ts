@@ -422,7 +422,10 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       schemaVersion: EVENTS_VERSION,
       signature: f.signature,
       execution: f.execution,
-      elapsedMs: Math.round(performance.now() - started),
+      // On the campaign's clock (the legs before a resume included), as progress and end
+      // count it: the command's own start comes before the engine's, and under load a
+      // finding then looked later than the end.
+      elapsedMs: Math.round(checkpoint?.elapsedMs ?? performance.now() - started),
       file: f.file || null,
       ...(f.fileError ? { fileError: f.fileError } : {}),
       ...how,
