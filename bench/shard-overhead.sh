@@ -20,7 +20,9 @@ REPS=${REPS:-2}
 PAIRED=${PAIRED:-0}
 MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
 SIZES=${*:-"4000000 8000000"}
-F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/cli.js"
+# The command as installed (`faultsim`, package.json bin): dist/src/bin.js, which loads the
+# bundled command line (src/build/bundle-cli.mjs).
+F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/bin.js"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D"
