@@ -21,6 +21,7 @@ import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWo
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
 import { swarmCode, swarmMachine, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
 import { mixForks, mixSwaps, mixThresholds, type HuntMix } from "./mix.js";
+import { tabledSwarmLayouts, type SwarmLayouts } from "./swarm-table.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -107,11 +108,13 @@ const MIX_WORDS = 9;
 interface SwarmTables {
   layoutDrawn: Uint8Array;
   layoutWords: Int32Array;
-  /** Each layout's config (Engine.config while it is laid out). */
+  /** Each layout's config (Engine.config while it is laid out), made at its first use as
+   *  the engine's (HuntLoop.syncConfig). */
   configs: (MachineConfig | undefined)[];
   mixDrawn: Uint8Array;
   mixWords: Int32Array;
-  /** Each mix as drawn (swarm.ts swarmMix; none: reads and writes alone). */
+  /** Each mix as drawn (swarm.ts swarmMix; none: reads and writes alone); not kept by the
+   *  build's table (swarm-table.ts): drawLayout draws it again then. */
   mixes: (HuntMix | undefined)[];
   /** Layouts drawn one at a time, as executions drew them; and whether every key has one. */
   made: number;
@@ -137,11 +140,16 @@ export const SWARM_LAYOUT_ALL = { after: 64 };
  */
 const swarmCaches = new WeakMap<Engine, Map<string, SwarmTables>>();
 
-function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
+/** What a swarm hunt's layouts depend on, as one string. */
+export function swarmKey(spec: HuntLoopSpec): string {
+  const { machine, flags, sched, depth, workload, swarm } = spec;
+  return JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+}
+
+function swarmCacheOf(e: Engine, spec: HuntLoopSpec, tabled = true): SwarmTables {
   let byKey = swarmCaches.get(e);
   if (!byKey) swarmCaches.set(e, (byKey = new Map()));
-  const { machine, flags, sched, depth, workload, swarm } = spec;
-  const key = JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+  const key = swarmKey(spec);
   let c = byKey.get(key);
   if (!c) {
     c = {
@@ -154,9 +162,33 @@ function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
       made: 0,
       complete: false,
     };
+    // A shipped model's default campaign: its layouts as the build drew them (swarm-table.ts).
+    const layouts = tabled && e.backend === "wasm" ? tabledSwarmLayouts(key) : undefined;
+    if (layouts) takeLayouts(c, layouts);
     byKey.set(key, c);
   }
   return c;
+}
+
+/** Gives engine e the layouts of spec's swarm drawn before (HuntLoop.drawnLayouts), as the
+ *  build's table gives a shipped model's default campaign its own (tests). */
+export function takeSwarmLayouts(e: Engine, spec: HuntLoopSpec, l: SwarmLayouts): void {
+  const T = swarmCacheOf(e, spec, false);
+  if (T.made > 0) throw new RangeError("the engine has drawn layouts of this swarm already");
+  takeLayouts(T, l);
+}
+
+/** Fills a swarm's tables with layouts drawn before (the build's table): all of them. */
+function takeLayouts(T: SwarmTables, l: SwarmLayouts): void {
+  for (let i = 0; i < l.keys.length; i++) {
+    const key = l.keys[i];
+    T.layoutWords.set(l.words.subarray(i * LAYOUT_WORDS, (i + 1) * LAYOUT_WORDS), key * LAYOUT_WORDS);
+    T.layoutDrawn[key] = 1;
+  }
+  T.mixWords.set(l.mixWords);
+  T.mixDrawn.fill(1);
+  T.made = l.keys.length;
+  T.complete = true;
 }
 
 /** One engine configured for a hunt, running spans of its executions. */
@@ -276,9 +308,8 @@ export class HuntLoop {
    *  SWARM_LAYOUT_ALL) and hunt_workload's arguments. Its config block must differ from the
    *  engine's in MACHINE_WORDS alone (or the hunt's own OWN_WORDS). The mix of `code` is drawn. */
   private drawLayout(T: SwarmTables, swarm: SwarmSpec, code: number, key: number, I: Int32Array): void {
-    const machine = swarmMachine(swarm, code, T.mixes[code >>> MACHINE_BITS]);
-    const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-    const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const machine = this.layoutMachine(T, swarm, code);
+    const config = this.configOf(machine);
     const image = this.e.configImage(config);
     for (let k = 0; k < CFG_COUNT; k++) {
       if (LAYOUT_OWN[k] === 0 && image[k] !== I[this.configBase + k]) {
@@ -301,12 +332,41 @@ export class HuntLoop {
     T.layoutDrawn[key] = 1;
   }
 
+  /** The machine of shape `code`'s layout (swarm.ts swarmMachine, of its mix). */
+  private layoutMachine(T: SwarmTables, swarm: SwarmSpec, code: number): ReproMachine {
+    const mixBits = code >>> MACHINE_BITS;
+    T.mixes[mixBits] ??= swarmMix(swarm, code);
+    return swarmMachine(swarm, code, T.mixes[mixBits]);
+  }
+
+  /** A layout's config (Engine.config while it is laid out): its machine under the hunt's
+   *  flags, scheduler, depth and k. */
+  private configOf(machine: ReproMachine): MachineConfig {
+    return huntConfig(machine, this.spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, this.spec.depth, this.pctK);
+  }
+
+  /** Every layout of this hunt's swarm, drawn (the build's table, src/build/swarm-table.mjs). */
+  drawnLayouts(): SwarmLayouts {
+    const T = this.tables;
+    const swarm = this.spec.swarm;
+    if (!T || !swarm) throw new RangeError("a hunt without --swarm has no layouts");
+    if (!T.complete) this.drawAll(T, swarm, this.e.I32);
+    const keys: number[] = [];
+    for (let key = 0; key < LAYOUTS; key++) if (T.layoutDrawn[key] === 1) keys.push(key);
+    const words = new Int32Array(keys.length * LAYOUT_WORDS);
+    for (const [i, key] of keys.entries()) words.set(T.layoutWords.subarray(key * LAYOUT_WORDS, (key + 1) * LAYOUT_WORDS), i * LAYOUT_WORDS);
+    return { keys: Int32Array.from(keys), words, mixWords: T.mixWords.slice() };
+  }
+
   /** Engine.config as the engine is laid out (the search loop leaves it to the end of a
    *  span, and to a failing execution's check). */
   private syncConfig(): void {
-    if (!this.tables || this.layoutKey < 0) return;
-    const config = this.tables.configs[this.layoutKey];
-    if (!config) return;
+    const T = this.tables;
+    const swarm = this.spec.swarm;
+    if (!T || !swarm || this.layoutKey < 0) return;
+    // A layout from the build's table has its config made at its first use here (the shape
+    // laid out last has the layout's key).
+    const config = (T.configs[this.layoutKey] ??= this.configOf(this.layoutMachine(T, swarm, this.shapeCode)));
     config.pctK = this.pctK;
     this.e.config = config;
   }
