@@ -119,6 +119,22 @@ interface SwarmTables {
   /** Layouts drawn one at a time, as executions drew them; and whether every key has one. */
   made: number;
   complete: boolean;
+  /** Taken from the build's table and not yet checked against this code (HuntLoop.checkTaken). */
+  unchecked: boolean;
+}
+
+function emptyTables(): SwarmTables {
+  return {
+    layoutDrawn: new Uint8Array(LAYOUTS),
+    layoutWords: new Int32Array(LAYOUTS * LAYOUT_WORDS),
+    configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
+    mixDrawn: new Uint8Array(MIXES),
+    mixWords: new Int32Array(MIXES * MIX_WORDS),
+    mixes: new Array<HuntMix | undefined>(MIXES).fill(undefined),
+    made: 0,
+    complete: false,
+    unchecked: false,
+  };
 }
 
 /**
@@ -152,16 +168,7 @@ function swarmCacheOf(e: Engine, spec: HuntLoopSpec, tabled = true): SwarmTables
   const key = swarmKey(spec);
   let c = byKey.get(key);
   if (!c) {
-    c = {
-      layoutDrawn: new Uint8Array(LAYOUTS),
-      layoutWords: new Int32Array(LAYOUTS * LAYOUT_WORDS),
-      configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
-      mixDrawn: new Uint8Array(MIXES),
-      mixWords: new Int32Array(MIXES * MIX_WORDS),
-      mixes: new Array<HuntMix | undefined>(MIXES).fill(undefined),
-      made: 0,
-      complete: false,
-    };
+    c = emptyTables();
     // A shipped model's default campaign: its layouts as the build drew them (swarm-table.ts).
     const layouts = tabled && e.backend === "wasm" ? tabledSwarmLayouts(key) : undefined;
     if (layouts) takeLayouts(c, layouts);
@@ -189,7 +196,11 @@ function takeLayouts(T: SwarmTables, l: SwarmLayouts): void {
   T.mixDrawn.fill(1);
   T.made = l.keys.length;
   T.complete = true;
+  T.unchecked = true;
 }
+
+/** Layout keys HuntLoop.checkTaken draws again: spread over the keys a swarm draws. */
+const CHECKED_LAYOUTS = 8;
 
 /** One engine configured for a hunt, running spans of its executions. */
 export class HuntLoop {
@@ -220,7 +231,10 @@ export class HuntLoop {
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
     this.configBase = e.m.config_addr() >> 2;
-    if (spec.swarm) this.tables = swarmCacheOf(e, spec);
+    if (spec.swarm) {
+      this.tables = swarmCacheOf(e, spec);
+      if (this.tables.unchecked) this.checkTaken(this.tables, spec.swarm);
+    }
   }
 
   /** The workload of the engine's current layout (under --swarm, the last shape's). */
@@ -269,6 +283,41 @@ export class HuntLoop {
     }
     this.shapeCode = code;
     return newMachine;
+  }
+
+  /**
+   * Layouts taken from the build's table (takeLayouts) are checked against this code once per
+   * engine: every mix and CHECKED_LAYOUTS layouts drawn again, ~1 ms. A table that a build of
+   * other sources left beside this one (a tsc run without the build's table step) would
+   * otherwise change what the executions run; one that differs is dropped, and the layouts
+   * are drawn as without a table.
+   */
+  private checkTaken(T: SwarmTables, swarm: SwarmSpec): void {
+    T.unchecked = false;
+    const I = this.e.I32;
+    const fresh = emptyTables();
+    for (let mixBits = 0; mixBits < MIXES; mixBits++) this.drawMix(fresh, swarm, mixBits << MACHINE_BITS);
+    let same = fresh.mixWords.every((w, i) => w === T.mixWords[i]);
+    const keys: number[] = [];
+    for (let key = 0; key < LAYOUTS; key++) if (T.layoutDrawn[key] === 1) keys.push(key);
+    for (let i = 0; same && i < CHECKED_LAYOUTS && keys.length > 0; i++) {
+      const key = keys[Math.floor((i * (keys.length - 1)) / Math.max(1, CHECKED_LAYOUTS - 1))];
+      const mixBits = fresh.mixWords.findIndex((w, j) => j % MIX_WORDS === 0 && w === key >>> MACHINE_BITS) / MIX_WORDS;
+      if (mixBits < 0) {
+        same = false;
+        break;
+      }
+      this.drawLayout(fresh, swarm, (key & ((1 << MACHINE_BITS) - 1)) | (mixBits << MACHINE_BITS), key, I);
+      const at = key * LAYOUT_WORDS;
+      for (let k = at; k < at + LAYOUT_WORDS; k++) if (fresh.layoutWords[k] !== T.layoutWords[k]) same = false;
+    }
+    if (same) return;
+    const empty = emptyTables();
+    T.layoutDrawn.fill(0);
+    T.mixDrawn.fill(0);
+    T.mixWords.set(empty.mixWords);
+    T.made = 0;
+    T.complete = false;
   }
 
   /** A mix's words (MIX_WORDS), at its first use. */
@@ -354,7 +403,8 @@ export class HuntLoop {
     const keys: number[] = [];
     for (let key = 0; key < LAYOUTS; key++) if (T.layoutDrawn[key] === 1) keys.push(key);
     const words = new Int32Array(keys.length * LAYOUT_WORDS);
-    for (const [i, key] of keys.entries()) words.set(T.layoutWords.subarray(key * LAYOUT_WORDS, (key + 1) * LAYOUT_WORDS), i * LAYOUT_WORDS);
+    for (const [i, key] of keys.entries())
+      words.set(T.layoutWords.subarray(key * LAYOUT_WORDS, (key + 1) * LAYOUT_WORDS), i * LAYOUT_WORDS);
     return { keys: Int32Array.from(keys), words, mixWords: T.mixWords.slice() };
   }
 

@@ -125,6 +125,19 @@ describe("swarm shapes", () => {
       expect(given.failures, model).toEqual(drawn.failures);
       expect(given.config, model).toEqual(drawn.config);
       expect(given.layouts, model).toEqual(drawn.layouts);
+      // Layouts of other sources (a table a build of other code left behind) are dropped: the
+      // loop draws its own and runs the same executions.
+      const words = drawn.layouts.words.map((w, i) => (i % 19 === 0 ? w + 1 : w));
+      const mixWords = drawn.layouts.mixWords.map((w, i) => (i === 9 * 127 + 2 ? w + 1 : w));
+      for (const other of [
+        { ...drawn.layouts, words },
+        { ...drawn.layouts, mixWords },
+      ]) {
+        const stale = await run(other);
+        expect(stale.hash, model).toEqual(drawn.hash);
+        expect(stale.failures, model).toEqual(drawn.failures);
+        expect(stale.layouts, model).toEqual(drawn.layouts);
+      }
       expect(drawn.t.executions).toBe(4000);
       if (model === "linux-2.4.0") expect(drawn.failures.length).toBeGreaterThan(2);
     }
