@@ -3,7 +3,7 @@
 // files (package.json, the model id beside the Wasm build) without loading the command line:
 // a process that only asks the version starts in about node's own time (cold start, issue 12).
 // Every other command line goes to src/cli.ts, as `node dist/src/cli.js` does: built, from its
-// bundle dist/src/cli.bundle.js (src/build/bundle-cli.mjs: one file to load instead of ~90,
+// bundle dist/src/cli.bundle.js (src/build/bundle-cli.mjs: one file to load instead of ~80,
 // about 35 ms less CPU in every process, issue 9), unless the bundle is missing or older
 // than cli.js (a tsc run without the bundle step).
 import { statSync } from "node:fs";
