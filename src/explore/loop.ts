@@ -312,10 +312,9 @@ export class HuntLoop {
       for (let k = at; k < at + LAYOUT_WORDS; k++) if (fresh.layoutWords[k] !== T.layoutWords[k]) same = false;
     }
     if (same) return;
-    const empty = emptyTables();
     T.layoutDrawn.fill(0);
     T.mixDrawn.fill(0);
-    T.mixWords.set(empty.mixWords);
+    T.mixWords.fill(0);
     T.made = 0;
     T.complete = false;
   }
