@@ -14,13 +14,19 @@
 # shards' sequence, which take about as long): on a machine shared with other jobs, whose load
 # drifts over minutes, both sides then see the same load. Per model and E: REPS lines, then the
 # totals over the repeats.
+# With two sizes or more, per model, a line splits what the shards add (their CPU seconds less
+# the one process's, per campaign, mean of the repeats) into a constant part and a part
+# proportional to the campaign (least squares of the added CPU s against the one process's),
+# and says from which campaign size the shards add less than 2%.
 # Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 PAIRED=0 MODELS="..." env)
 set -eu
 REPS=${REPS:-2}
 PAIRED=${PAIRED:-0}
 MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
 SIZES=${*:-"4000000 8000000"}
-F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/cli.js"
+# The command as installed (`faultsim`, package.json bin): dist/src/bin.js, which loads the
+# bundled command line (src/build/bundle-cli.mjs).
+F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/bin.js"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D"
@@ -64,6 +70,7 @@ same() {
 }
 
 for model in $MODELS; do
+  fit=""
   for E in $SIZES; do
     how=$([ "$PAIRED" = 1 ] && echo "side by side" || echo "alternating")
     echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, $how ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
@@ -89,5 +96,19 @@ for model in $MODELS; do
       echo "rep $r: one process $a CPU s; 4 shards + merge $b CPU s ($(echo "scale=2; 100 * ($b - $a) / $a" | bc) %); $(same); $sigs"
     done
     echo "total: one process $sum_one CPU s; 4 shards + merge $sum_parts CPU s; overhead $(echo "scale=2; 100 * ($sum_parts - $sum_one) / $sum_one" | bc) %"
+    fit="$fit $E $(echo "scale=4; $sum_one / $REPS" | bc) $(echo "scale=4; ($sum_parts - $sum_one) / $REPS" | bc)"
   done
+  # Added CPU s = constant + share * (one process's CPU s), fitted over the sizes.
+  echo "$fit" | awk -v model="$model" '{
+    n = NF / 3
+    if (n < 2) exit
+    for (i = 0; i < n; i++) { e[i] = $(3 * i + 1); x[i] = $(3 * i + 2); y[i] = $(3 * i + 3); sx += x[i]; sy += y[i] }
+    mx = sx / n; my = sy / n
+    for (i = 0; i < n; i++) { vxx += (x[i] - mx) ^ 2; vxy += (x[i] - mx) * (y[i] - my) }
+    p = vxy / vxx; k = my - p * mx
+    perExec = x[n - 1] / e[n - 1]
+    printf "fit %s: the shards add %.2f CPU s per campaign + %.2f%% of the one process", model, k, 100 * p
+    if (p < 0.02 && k > 0) printf "; under 2%% from %.0f executions (%.1f CPU s of one process)\n", k / (0.02 - p) / perExec, k / (0.02 - p)
+    else printf "\n"
+  }'
 done

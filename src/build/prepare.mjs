@@ -16,8 +16,10 @@ const OUTPUTS = [
   "build/faultsim.model-id.json",
   "dist/jsmodel/model.js",
   "dist/src/cli.js",
+  "dist/src/cli.bundle.js",
   "dist/schema/repro.schema.json",
   "dist/src/workers/pct-k.json",
+  "dist/src/explore/swarm-layouts.json",
 ];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */

@@ -21,6 +21,7 @@ import { configureHuntWorkload, executionSeedFrom, huntOps, huntSeedBase, huntWo
 import { seqPush, type SeqHash, type TallyLike } from "./shard.js";
 import { swarmCode, swarmMachine, swarmMachineCodes, swarmMix, swarmShape, type SwarmShape, type SwarmSpec } from "./swarm.js";
 import { mixForks, mixSwaps, mixThresholds, type HuntMix } from "./mix.js";
+import { tabledSwarmLayouts, type SwarmLayouts } from "./swarm-table.js";
 
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
@@ -107,15 +108,33 @@ const MIX_WORDS = 9;
 interface SwarmTables {
   layoutDrawn: Uint8Array;
   layoutWords: Int32Array;
-  /** Each layout's config (Engine.config while it is laid out). */
+  /** Each layout's config (Engine.config while it is laid out), made at its first use as
+   *  the engine's (HuntLoop.syncConfig). */
   configs: (MachineConfig | undefined)[];
   mixDrawn: Uint8Array;
   mixWords: Int32Array;
-  /** Each mix as drawn (swarm.ts swarmMix; none: reads and writes alone). */
+  /** Each mix as drawn (swarm.ts swarmMix; none: reads and writes alone); not kept by the
+   *  build's table (swarm-table.ts): drawLayout draws it again then. */
   mixes: (HuntMix | undefined)[];
   /** Layouts drawn one at a time, as executions drew them; and whether every key has one. */
   made: number;
   complete: boolean;
+  /** Taken from the build's table and not yet checked against this code (HuntLoop.checkTaken). */
+  unchecked: boolean;
+}
+
+function emptyTables(): SwarmTables {
+  return {
+    layoutDrawn: new Uint8Array(LAYOUTS),
+    layoutWords: new Int32Array(LAYOUTS * LAYOUT_WORDS),
+    configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
+    mixDrawn: new Uint8Array(MIXES),
+    mixWords: new Int32Array(MIXES * MIX_WORDS),
+    mixes: new Array<HuntMix | undefined>(MIXES).fill(undefined),
+    made: 0,
+    complete: false,
+    unchecked: false,
+  };
 }
 
 /**
@@ -137,27 +156,51 @@ export const SWARM_LAYOUT_ALL = { after: 64 };
  */
 const swarmCaches = new WeakMap<Engine, Map<string, SwarmTables>>();
 
-function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
+/** What a swarm hunt's layouts depend on, as one string. */
+export function swarmKey(spec: HuntLoopSpec): string {
+  const { machine, flags, sched, depth, workload, swarm } = spec;
+  return JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+}
+
+function swarmCacheOf(e: Engine, spec: HuntLoopSpec, tabled = true): SwarmTables {
   let byKey = swarmCaches.get(e);
   if (!byKey) swarmCaches.set(e, (byKey = new Map()));
-  const { machine, flags, sched, depth, workload, swarm } = spec;
-  const key = JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+  const key = swarmKey(spec);
   let c = byKey.get(key);
   if (!c) {
-    c = {
-      layoutDrawn: new Uint8Array(LAYOUTS),
-      layoutWords: new Int32Array(LAYOUTS * LAYOUT_WORDS),
-      configs: new Array<MachineConfig | undefined>(LAYOUTS).fill(undefined),
-      mixDrawn: new Uint8Array(MIXES),
-      mixWords: new Int32Array(MIXES * MIX_WORDS),
-      mixes: new Array<HuntMix | undefined>(MIXES).fill(undefined),
-      made: 0,
-      complete: false,
-    };
+    c = emptyTables();
+    // A shipped model's default campaign: its layouts as the build drew them (swarm-table.ts).
+    const layouts = tabled && e.backend === "wasm" ? tabledSwarmLayouts(key) : undefined;
+    if (layouts) takeLayouts(c, layouts);
     byKey.set(key, c);
   }
   return c;
 }
+
+/** Gives engine e the layouts of spec's swarm drawn before (HuntLoop.drawnLayouts), as the
+ *  build's table gives a shipped model's default campaign its own (tests). */
+export function takeSwarmLayouts(e: Engine, spec: HuntLoopSpec, l: SwarmLayouts): void {
+  const T = swarmCacheOf(e, spec, false);
+  if (T.made > 0) throw new RangeError("the engine has drawn layouts of this swarm already");
+  takeLayouts(T, l);
+}
+
+/** Fills a swarm's tables with layouts drawn before (the build's table): all of them. */
+function takeLayouts(T: SwarmTables, l: SwarmLayouts): void {
+  for (let i = 0; i < l.keys.length; i++) {
+    const key = l.keys[i];
+    T.layoutWords.set(l.words.subarray(i * LAYOUT_WORDS, (i + 1) * LAYOUT_WORDS), key * LAYOUT_WORDS);
+    T.layoutDrawn[key] = 1;
+  }
+  T.mixWords.set(l.mixWords);
+  T.mixDrawn.fill(1);
+  T.made = l.keys.length;
+  T.complete = true;
+  T.unchecked = true;
+}
+
+/** Layout keys HuntLoop.checkTaken draws again: spread over the keys a swarm draws. */
+const CHECKED_LAYOUTS = 8;
 
 /** One engine configured for a hunt, running spans of its executions. */
 export class HuntLoop {
@@ -188,7 +231,10 @@ export class HuntLoop {
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
     this.configBase = e.m.config_addr() >> 2;
-    if (spec.swarm) this.tables = swarmCacheOf(e, spec);
+    if (spec.swarm) {
+      this.tables = swarmCacheOf(e, spec);
+      if (this.tables.unchecked) this.checkTaken(this.tables, spec.swarm);
+    }
   }
 
   /** The workload of the engine's current layout (under --swarm, the last shape's). */
@@ -239,6 +285,40 @@ export class HuntLoop {
     return newMachine;
   }
 
+  /**
+   * Layouts taken from the build's table (takeLayouts) are checked against this code once per
+   * engine: every mix and CHECKED_LAYOUTS layouts drawn again, ~1 ms. A table that a build of
+   * other sources left beside this one (a tsc run without the build's table step) would
+   * otherwise change what the executions run; one that differs is dropped, and the layouts
+   * are drawn as without a table.
+   */
+  private checkTaken(T: SwarmTables, swarm: SwarmSpec): void {
+    T.unchecked = false;
+    const I = this.e.I32;
+    const fresh = emptyTables();
+    for (let mixBits = 0; mixBits < MIXES; mixBits++) this.drawMix(fresh, swarm, mixBits << MACHINE_BITS);
+    let same = fresh.mixWords.every((w, i) => w === T.mixWords[i]);
+    const keys: number[] = [];
+    for (let key = 0; key < LAYOUTS; key++) if (T.layoutDrawn[key] === 1) keys.push(key);
+    for (let i = 0; same && i < CHECKED_LAYOUTS && keys.length > 0; i++) {
+      const key = keys[Math.floor((i * (keys.length - 1)) / Math.max(1, CHECKED_LAYOUTS - 1))];
+      const mixBits = fresh.mixWords.findIndex((w, j) => j % MIX_WORDS === 0 && w === key >>> MACHINE_BITS) / MIX_WORDS;
+      if (mixBits < 0) {
+        same = false;
+        break;
+      }
+      this.drawLayout(fresh, swarm, (key & ((1 << MACHINE_BITS) - 1)) | (mixBits << MACHINE_BITS), key, I);
+      const at = key * LAYOUT_WORDS;
+      for (let k = at; k < at + LAYOUT_WORDS; k++) if (fresh.layoutWords[k] !== T.layoutWords[k]) same = false;
+    }
+    if (same) return;
+    T.layoutDrawn.fill(0);
+    T.mixDrawn.fill(0);
+    T.mixWords.fill(0);
+    T.made = 0;
+    T.complete = false;
+  }
+
   /** A mix's words (MIX_WORDS), at its first use. */
   private drawMix(T: SwarmTables, swarm: SwarmSpec, code: number): void {
     const mixBits = code >>> MACHINE_BITS;
@@ -276,9 +356,8 @@ export class HuntLoop {
    *  SWARM_LAYOUT_ALL) and hunt_workload's arguments. Its config block must differ from the
    *  engine's in MACHINE_WORDS alone (or the hunt's own OWN_WORDS). The mix of `code` is drawn. */
   private drawLayout(T: SwarmTables, swarm: SwarmSpec, code: number, key: number, I: Int32Array): void {
-    const machine = swarmMachine(swarm, code, T.mixes[code >>> MACHINE_BITS]);
-    const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-    const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const machine = this.layoutMachine(T, swarm, code);
+    const config = this.configOf(machine);
     const image = this.e.configImage(config);
     for (let k = 0; k < CFG_COUNT; k++) {
       if (LAYOUT_OWN[k] === 0 && image[k] !== I[this.configBase + k]) {
@@ -301,12 +380,42 @@ export class HuntLoop {
     T.layoutDrawn[key] = 1;
   }
 
+  /** The machine of shape `code`'s layout (swarm.ts swarmMachine, of its mix). */
+  private layoutMachine(T: SwarmTables, swarm: SwarmSpec, code: number): ReproMachine {
+    const mixBits = code >>> MACHINE_BITS;
+    T.mixes[mixBits] ??= swarmMix(swarm, code);
+    return swarmMachine(swarm, code, T.mixes[mixBits]);
+  }
+
+  /** A layout's config (Engine.config while it is laid out): its machine under the hunt's
+   *  flags, scheduler, depth and k. */
+  private configOf(machine: ReproMachine): MachineConfig {
+    return huntConfig(machine, this.spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, this.spec.depth, this.pctK);
+  }
+
+  /** Every layout of this hunt's swarm, drawn (the build's table, src/build/swarm-table.mjs). */
+  drawnLayouts(): SwarmLayouts {
+    const T = this.tables;
+    const swarm = this.spec.swarm;
+    if (!T || !swarm) throw new RangeError("a hunt without --swarm has no layouts");
+    if (!T.complete) this.drawAll(T, swarm, this.e.I32);
+    const keys: number[] = [];
+    for (let key = 0; key < LAYOUTS; key++) if (T.layoutDrawn[key] === 1) keys.push(key);
+    const words = new Int32Array(keys.length * LAYOUT_WORDS);
+    for (const [i, key] of keys.entries())
+      words.set(T.layoutWords.subarray(key * LAYOUT_WORDS, (key + 1) * LAYOUT_WORDS), i * LAYOUT_WORDS);
+    return { keys: Int32Array.from(keys), words, mixWords: T.mixWords.slice() };
+  }
+
   /** Engine.config as the engine is laid out (the search loop leaves it to the end of a
    *  span, and to a failing execution's check). */
   private syncConfig(): void {
-    if (!this.tables || this.layoutKey < 0) return;
-    const config = this.tables.configs[this.layoutKey];
-    if (!config) return;
+    const T = this.tables;
+    const swarm = this.spec.swarm;
+    if (!T || !swarm || this.layoutKey < 0) return;
+    // A layout from the build's table has its config made at its first use here (the shape
+    // laid out last has the layout's key).
+    const config = (T.configs[this.layoutKey] ??= this.configOf(this.layoutMachine(T, swarm, this.shapeCode)));
     config.pctK = this.pctK;
     this.e.config = config;
   }

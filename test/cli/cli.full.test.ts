@@ -1,7 +1,8 @@
 // The built command line: exit codes, one-line errors, `models`, `run --json`.
 import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODELS, FLAGS } from "../../src/model/models.js";
@@ -181,6 +182,38 @@ describe("run", () => {
     const bad = bin("run", "--cpus", "0");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--cpus/);
+  });
+
+  it("the installed bin runs the bundled command line (dist/src/cli.bundle.js), which finds what lies beside the modules as cli.js does", () => {
+    const bundle = path.join(root, "dist/src/cli.bundle.js");
+    expect(existsSync(bundle), "npm run build writes the bundle (src/build/bundle-cli.mjs)").toBe(true);
+    // Each module's import.meta.url is its own file's: the Wasm build, the build's table of
+    // PCT's k (a probe would cost a shard ~40 ms, not its result), the worker threads' entry.
+    const text = readFileSync(bundle, "utf8");
+    const uses = text.split("import.meta.url").length - 1;
+    const own = text.match(/new URL\("\.\/[\w/.-]+\.js", import\.meta\.url\)/g) ?? [];
+    expect(own.length).toBeGreaterThanOrEqual(4);
+    expect(uses).toBe(own.length + 1); // and the banner's require
+    const hunt = ["hunt", "--model", "linux-2.4.10-pre", "--keep-going", "--executions", "3000", "--json", "--out", "/nonexistent-dir-xyz"];
+    const bin = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
+    // A bad --out: the same one line and exit code through either entry.
+    expect(bin(...hunt).stderr).toBe(faultsim(...hunt).stderr);
+    const out = mkdtempSync(path.join(os.tmpdir(), "faultsim-bundle-"));
+    for (const extra of [
+      ["--shard", "1/2"],
+      ["--workers", "2"],
+    ]) {
+      const args = ["hunt", "--model", "linux-2.4.16", "--keep-going", "--executions", "3000", "--json", "--out", out, ...extra];
+      const a = bin(...args);
+      const b = faultsim(...args);
+      expect(a.status, a.stderr).toBe(0);
+      const ja = JSON.parse(a.stdout),
+        jb = JSON.parse(b.stdout);
+      expect(ja.hash).toBe(jb.hash);
+      expect(ja.pct).toEqual(jb.pct);
+    }
+    rmSync(out, { recursive: true, force: true });
   });
 
   it("a broken model file is an internal error (exit 3, one line)", () => {

@@ -7,7 +7,8 @@ import { describe, it, expect } from "vitest";
 import { replay } from "../../src/index.js";
 import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
 import { SWARM_RANGES, swarmCode, swarmMachineCodes, swarmShape } from "../../src/explore/swarm.js";
-import { HuntLoop, SWARM_LAYOUT_ALL } from "../../src/explore/loop.js";
+import { HuntLoop, SWARM_LAYOUT_ALL, takeSwarmLayouts, type HuntLoopSpec, type ExecutionReplay } from "../../src/explore/loop.js";
+import type { SwarmLayouts } from "../../src/explore/swarm-table.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { emptySeqHash, emptyTally } from "../../src/explore/shard.js";
 import { huntWorkloadOf } from "../../src/explore/hunt-options.js";
@@ -82,6 +83,64 @@ describe("swarm shapes", () => {
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes.length).toBe(3 * 4 * 4 * 3 * 2 * 2);
     for (let i = 0; i < 5000; i++) expect(codes).toContain(swarmCode(executionSeed(7, i)) & 0x3ff);
+  });
+
+  it("runs the same executions, finds the same and leaves the engine alike with its layouts given as drawn before (the build's table)", async () => {
+    for (const [model, sched] of [
+      ["linux-2.4.16", "pct"],
+      ["linux-2.4.0", "random"],
+    ] as const) {
+      const { opts } = huntOptions(cli({ model, sched, swarm: true }));
+      expect(opts.swarm).toBeDefined();
+      const spec: HuntLoopSpec = {
+        machine: opts.machine,
+        flags: opts.model.flags,
+        sched: opts.sched,
+        depth: opts.depth,
+        pctK: 120,
+        huntSeed: 5,
+        workload: huntWorkloadOf(opts),
+        swarm: opts.swarm,
+        stats: true,
+      };
+      const run = async (given?: SwarmLayouts) => {
+        const e = await Engine.create("wasm", "untraced");
+        if (given) takeSwarmLayouts(e, spec, given);
+        const loop = new HuntLoop(e, spec);
+        const t = emptyTally();
+        const hash = emptySeqHash();
+        const failures: { index: number; signature: string; replay: ExecutionReplay; config: unknown }[] = [];
+        for (let n = 0; n < 4000; ) {
+          const f = loop.run(n, 4000, t, hash, () => true);
+          if (!f) break;
+          failures.push({ index: f.index, signature: f.verdict.signature, replay: loop.replayOf(f.index), config: { ...e.config } });
+          n = f.index + 1;
+        }
+        return { t, hash, failures, config: { ...e.config }, layouts: loop.drawnLayouts() };
+      };
+      const drawn = await run();
+      const given = await run(drawn.layouts);
+      expect(given.hash, model).toEqual(drawn.hash);
+      expect(given.t, model).toEqual(drawn.t);
+      expect(given.failures, model).toEqual(drawn.failures);
+      expect(given.config, model).toEqual(drawn.config);
+      expect(given.layouts, model).toEqual(drawn.layouts);
+      // Layouts of other sources (a table a build of other code left behind) are dropped: the
+      // loop draws its own and runs the same executions.
+      const words = drawn.layouts.words.map((w, i) => (i % 19 === 0 ? w + 1 : w));
+      const mixWords = drawn.layouts.mixWords.map((w, i) => (i === 9 * 127 + 2 ? w + 1 : w));
+      for (const other of [
+        { ...drawn.layouts, words },
+        { ...drawn.layouts, mixWords },
+      ]) {
+        const stale = await run(other);
+        expect(stale.hash, model).toEqual(drawn.hash);
+        expect(stale.failures, model).toEqual(drawn.failures);
+        expect(stale.layouts, model).toEqual(drawn.layouts);
+      }
+      expect(drawn.t.executions).toBe(4000);
+      if (model === "linux-2.4.0") expect(drawn.failures.length).toBeGreaterThan(2);
+    }
   });
 
   it("runs the same executions whether its layouts are made as drawn or all at once", async () => {

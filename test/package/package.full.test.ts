@@ -64,6 +64,8 @@ describe("the published package", () => {
     const pkg = path.join(proj, "node_modules/faultsim");
     for (const f of [
       "dist/src/cli.js",
+      "dist/src/bin.js",
+      "dist/src/cli.bundle.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/workers/worker.js",

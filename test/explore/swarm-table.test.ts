@@ -1,0 +1,59 @@
+// The build's table of swarm layouts (src/explore/swarm-table.ts, written by `npm run build`
+// into dist/src/explore/swarm-layouts.json): each entry holds the layouts this build's search
+// loop draws for its spec, and the default campaign of every shipped model that hunts under
+// --swarm finds its layouts there, so a shard of one draws none.
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../src/wasm/files.js";
+import { Engine } from "../../src/wasm/engine.js";
+import { HuntLoop, swarmKey } from "../../src/explore/loop.js";
+import { swarmTableEntry, tabledSwarmLayouts, type SwarmTable } from "../../src/explore/swarm-table.js";
+import { buildProgram } from "../../src/cli.js";
+import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
+import { huntLoopSpec } from "../../src/explore/hunt-options.js";
+import { MODELS } from "../../src/model/models.js";
+import { modelId } from "../../src/report/version.js";
+
+const built = (): SwarmTable =>
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, "dist/src/explore/swarm-layouts.json"), "utf8")) as SwarmTable;
+
+/** The search loop's spec of `faultsim hunt --model M` (every other option at its default). */
+function defaultSpec(model: string) {
+  const defaults = {
+    ...buildProgram()
+      .commands.find((c) => c.name() === "hunt")!
+      .opts(),
+    with: [],
+    without: [],
+  };
+  const { opts } = huntOptions({ ...defaults, model } as unknown as HuntCli, {});
+  return opts.swarm ? huntLoopSpec(opts, 1) : undefined;
+}
+
+describe("the build's table of swarm layouts", () => {
+  it("has the default campaign of every shipped model that hunts under --swarm, as this build draws it", async () => {
+    const t = built();
+    const byKey = new Map(t.entries.map((e) => [e.key, e]));
+    let swarms = 0;
+    for (const { name } of MODELS) {
+      const spec = defaultSpec(name);
+      if (!spec) continue;
+      swarms++;
+      const entry = byKey.get(swarmKey(spec));
+      expect(entry, name).toBeDefined();
+      expect(entry!.modelId).toBe(modelId("wasm"));
+      const drawn = new HuntLoop(await Engine.create("wasm", "untraced"), spec).drawnLayouts();
+      expect(swarmTableEntry(entry!.modelId, entry!.key, drawn), name).toEqual(entry);
+      expect(drawn.keys.length).toBe(2304);
+    }
+    expect(swarms).toBeGreaterThan(0);
+    expect(t.entries.length).toBe(swarms);
+  });
+
+  it("is read only beside the built module: from the sources, and with a private model build, layouts are drawn", () => {
+    const spec = defaultSpec("linux-2.4.16")!;
+    expect(tabledSwarmLayouts(swarmKey(spec))).toBeUndefined();
+    expect(tabledSwarmLayouts(swarmKey(spec), { FAULTSIM_WASM: "x.wasm" })).toBeUndefined();
+  });
+});
