@@ -65,7 +65,7 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
+import { has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
@@ -518,7 +518,7 @@ function shrink_pass(priority: i32, first: bool): i32 {
   // pages that is 0 at the first priorities, so the model looks at one page at least (see
   // max_mapped_of; flag unscaled-shrink-cache gives 2.4.16's own number).
   let max_scan = idiv(gget(G_NR_INACTIVE), p);
-  if (max_scan < 1 && !has(F_UNSCALED_SHRINK_CACHE)) max_scan = 1;
+  if (max_scan < 1 && !has2(F2_UNSCALED_SHRINK_CACHE)) max_scan = 1;
   set_l(SC_MAX_SCAN, max_scan);
   set_l(SC_MAX_MAPPED, max_mapped_of(l(SC_NR_PAGES), p, max_scan));
   trace(EV_SHRINK, l(SC_NR_PAGES), priority, max_scan);
@@ -546,7 +546,7 @@ function shrink_pass(priority: i32, first: bool): i32 {
  *  linux-2.4.10-pre and linux-2.4.0, seeds 1-5, 20 s each: with it no hunt finds the
  *  seed race; without it every one does within 25,000 executions. */
 function max_mapped_of(nr_pages: i32, p: i32, max_scan: i32): i32 {
-  if (has(F_UNSCALED_SHRINK_CACHE)) {
+  if (has2(F2_UNSCALED_SHRINK_CACHE)) {
     const shift = 9 - p;
     if (nr_pages >= (1 << (30 - shift))) return 0x7fffffff;
     return nr_pages << shift;

@@ -25,7 +25,9 @@ import { mixForks, mixSwaps, mixThresholds, type HuntMix } from "./mix.js";
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
   machine: ReproMachine;
+  /** The model's flag words, CFG_FLAGS and CFG_FLAGS2 (absent when 0: the pct-k table's key). */
   flags: number;
+  flags2?: number;
   sched: "pct" | "random";
   /** PCT bug depth d. */
   depth: number;
@@ -140,8 +142,8 @@ const swarmCaches = new WeakMap<Engine, Map<string, SwarmTables>>();
 function swarmCacheOf(e: Engine, spec: HuntLoopSpec): SwarmTables {
   let byKey = swarmCaches.get(e);
   if (!byKey) swarmCaches.set(e, (byKey = new Map()));
-  const { machine, flags, sched, depth, workload, swarm } = spec;
-  const key = JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+  const { machine, flags, flags2, sched, depth, workload, swarm } = spec;
+  const key = JSON.stringify([machine, flags, flags2, sched, depth, workload, swarm]);
   let c = byKey.get(key);
   if (!c) {
     c = {
@@ -183,7 +185,7 @@ export class HuntLoop {
   ) {
     this.pct = spec.sched === "pct";
     this.pctK = spec.pctK;
-    e.configure(huntConfig(spec.machine, spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
+    e.configure(huntConfig(spec.machine, spec, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
     this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
@@ -278,7 +280,7 @@ export class HuntLoop {
   private drawLayout(T: SwarmTables, swarm: SwarmSpec, code: number, key: number, I: Int32Array): void {
     const machine = swarmMachine(swarm, code, T.mixes[code >>> MACHINE_BITS]);
     const sched = this.pct ? SCHED.PCT : SCHED.RANDOM;
-    const config = huntConfig(machine, this.spec.flags, sched, this.spec.depth, this.pctK);
+    const config = huntConfig(machine, this.spec, sched, this.spec.depth, this.pctK);
     const image = this.e.configImage(config);
     for (let k = 0; k < CFG_COUNT; k++) {
       if (LAYOUT_OWN[k] === 0 && image[k] !== I[this.configBase + k]) {
