@@ -52,7 +52,20 @@ beforeAll(async () => {
     expect(await faultsim("run", "--ops", "30000", "--series", csv, "--interval", "500")).toBe(0);
     expect(await faultsim("run", "--ops", "20000", "--seed", "2", "--series", jsonl, "--interval", "5000")).toBe(0);
     // The default hunt finds the seed's duplicate within ~2K executions.
-    const code = await faultsim("hunt", "--executions", "4000", "--budget-ms", "600000", "--keep-going", "--shrink-ms", "0", "--jsonl", stream, "--out", dir);
+    const code = await faultsim(
+      "hunt",
+      "--executions",
+      "4000",
+      "--budget-ms",
+      "600000",
+      "--keep-going",
+      "--shrink-ms",
+      "0",
+      "--jsonl",
+      stream,
+      "--out",
+      dir,
+    );
     expect(code).toBe(1);
   } finally {
     quiet.mockRestore();
