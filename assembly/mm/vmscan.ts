@@ -77,6 +77,7 @@ import {
 export const EV_TSO_YOUNG: i32 = 400;       // (vpage, page, 0): young pte, only aged
 export const EV_TSO_SKIP: i32 = 401;        // (vpage, page, why): SKIP_*
 export const EV_TSO_GET_SWAP: i32 = 402;    // (vpage, page, entry): get_swap_page's entry (0 = none)
+export const EV_TSO_UNMAP: i32 = 403;       // (vpage, page, 0): dirty page, no slot yet: pte cleared, get_swap_page next
 export const EV_TSO_DUP: i32 = 404;         // (vpage, page, entry): page already cached: swap_duplicate
 export const EV_TSO_SWAP_PTE: i32 = 405;    // (vpage, page, entry): swap pte installed, page unmapped
 export const EV_TSO_RESTORE: i32 = 406;     // (vpage, page, 0): no swap space: pte restored
@@ -208,6 +209,10 @@ function tso_unmap(): i32 {
   // page, and no path of the model leaves an uncached mapped page dirty with a clean pte
   // in those releases).
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
+  // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
+  // page waits for a slot, across get_swap_page's sections; another path reading it
+  // meanwhile (2.4.0's copy_page_range under no page_table_lock) sees no page there.
+  trace(EV_TSO_UNMAP, vpage(mm, page), f, 0);
   return call(P_GET_SWAP_PAGE, has(F_UNIQUE_ADD) ? TSO_GOT_ENTRY : TSO_OLD_ENTRY, 0, 0, 0, 0);
 }
 
