@@ -1,6 +1,9 @@
 // Kernel variants as feature flags: each flag is one historic change, so a fix can be
 // switched off to watch its race come back. Names and model sets live in src/model/models.ts.
-import { flags } from "./kernel/state";
+// Two config words carry them: F_* are bits of CFG_FLAGS (read by has), F2_* bits of
+// CFG_FLAGS2 (read by has2); both are module globals, so a test is one load and one and.
+// Word 1 was free when word 0 filled up (docs/design.md, "Model flags").
+import { flags, flags2 } from "./kernel/state";
 
 export const F_BKL_SWAPIN: i32 = 1 << 0;        // do_swap_page holds the BKL around readahead + read (2.4.0–2.4.15)
 export const F_READAHEAD_REFS: i32 = 1 << 1;    // valid_swaphandles takes a swap_map ref per slot (2.4.0, 2.4.9)
@@ -21,7 +24,7 @@ export const F_FREE_UNDER_PCL: i32 = 1 << 15;    // __delete_from_swap_cache fre
 export const F_EXCLUSIVE_NOLOCK: i32 = 1 << 16;   // exclusivity read with no swap lock (can_share_swap_page, free_page_and_swap_cache); zap frees a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9)
 export const F_UNUSE_DELETE_FIRST: i32 = 1 << 17; // try_to_unuse pins the slot, deletes the page from the cache before searching the mms (2.4.0, 2.4.10-pre9)
 export const F_WRITEPAGE_DELETE: i32 = 1 << 18; // swap_writepage deletes an exclusive page from the swap cache, no swap locks (2.4.10-pre9)
-export const F_UNSCALED_SHRINK_CACHE: i32 = 1 << 19; // shrink_cache sizes its pass with 2.4.16's own max_scan and max_mapped, unscaled (no model)
+// 1 << 19: free (unscaled-shrink-cache, set in no model, moved to F2_UNSCALED_SHRINK_CACHE)
 export const F_SWAP_FULL_80: i32 = 1 << 20;     // vm_swap_full is true above 80% of swap in use (2.4.8's function, 2.4.10-pre9); off: above half (2.4.16)
 export const F_UNUSE_CLEAR_UNDEAD: i32 = 1 << 21; // try_to_unuse runs 2.4.0's loop: rescan from slot 1, dirty ptes, clear every leftover count (2.4.0)
 export const F_UNUSE_RECHECK_KEY: i32 = 1 << 22; // try_to_unuse deletes the page only if still PageSwapCache with page->index == entry; no BUG (later fix, 2.6.25)
@@ -36,3 +39,8 @@ export const F_ALLOC_WAIT_KSWAPD: i32 = 1 << 29; // a user allocation short of p
 export const F_SWAPOFF_CLEARS_MAX: i32 = 1 << 30; // sys_swapoff sets p->max = 0 as it frees swap_map (2.4.10-pre9, 2.4.16); off: 2.4.0 keeps max
 
 @inline export function has(flag: i32): bool { return (flags & flag) != 0; }
+
+// ---- word 1: CFG_FLAGS2 ---------------------------------------------------------------
+export const F2_UNSCALED_SHRINK_CACHE: i32 = 1 << 0; // shrink_cache sizes its pass with 2.4.16's own max_scan and max_mapped, unscaled (no model)
+
+@inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -10,7 +10,7 @@ import { UsageError, InputError, InternalError } from "./errors.js";
 import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MAX } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
-import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, type ResolvedModel } from "./model/models.js";
+import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import type { BulkOptions, BulkResult } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
@@ -245,7 +245,7 @@ export interface RunHooks {
 export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise<BulkResult> {
   const machine = bulkMachineConfig(
     { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-    { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
+    { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
   );
   const workload = workloadOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
@@ -336,7 +336,7 @@ async function policyCommand(s: RunSettings, policy: PolicyName, json: boolean):
     policy,
     machine: bulkMachineConfig(
       { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-      { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
+      { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
     ),
     backend: s.backend,
     seed: s.seed,
@@ -372,7 +372,7 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.run,
     command: "run",
     version: version(),
-    model: { name: s.model.name, flags: s.model.flagNames, flagWord: s.model.flags },
+    model: modelOutput(s.model),
     machine: {
       cpus: s.cpus,
       mms: s.mms,

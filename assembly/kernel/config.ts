@@ -67,6 +67,8 @@ export const CFG_HUNT_MMS: i32 = 46;
 export const CFG_HUNT_SHARE: i32 = 47;
 export const CFG_HUNT_T_WRITE: i32 = 48;   // .. CFG_HUNT_T_WRITE + 6: write, read, fork, exit, munmap, wprotect, swapoff
 export const CFG_HUNT_MIX_AREAS: i32 = 55;
+// The second word of model feature flags (model.ts F2_*): CFG_FLAGS is full.
+export const CFG_FLAGS2: i32 = 56;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

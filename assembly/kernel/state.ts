@@ -5,7 +5,7 @@
 import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
 import {
   cfg, CONFIG_BASE, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
-  CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS,
+  CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS, CFG_FLAGS2,
 } from "./config";
 
 // ---- fixed sizes -------------------------------------------------------------------
@@ -77,6 +77,7 @@ export let opMask: i32 = 0;
 export let logMask: i32 = 0;
 export let traceMask: i32 = 0;
 export let flags: i32 = 0;
+export let flags2: i32 = 0; // CFG_FLAGS2, model.ts F2_*
 
 // The fixed-size blocks (config, region table, globals, stats, agents, stacks, areas) sit
 // at constant addresses from CONFIG_BASE: V8 keeps a module `let` in memory, so a base
@@ -213,6 +214,7 @@ function plan_layout(): i32 {
   nSlots = cfg(CFG_SLOTS);
   slotsShift = log2ceil(nSlots);
   flags = cfg(CFG_FLAGS);
+  flags2 = cfg(CFG_FLAGS2);
   const hashSize = 1 << log2ceil(nFrames < 16 ? 16 : nFrames);
   hashMask = hashSize - 1;
   const ioqSize = 1 << log2ceil(nFrames + 1);
@@ -582,4 +584,4 @@ export function cpu_op_addr(cpu: i32, i: i32): i32 { return OPS + ((imul32(cpu, 
 @inline function imul32(a: i32, b: i32): i32 { return a * b; }
 
 /** Re-reads the feature flags from the config (the host may change them between executions). */
-export function reload_flags(): void { flags = cfg(CFG_FLAGS); }
+export function reload_flags(): void { flags = cfg(CFG_FLAGS); flags2 = cfg(CFG_FLAGS2); }

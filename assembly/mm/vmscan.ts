@@ -65,7 +65,7 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
 } from "../kernel/procs";
-import { has, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
+import { has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
@@ -77,6 +77,7 @@ import {
 export const EV_TSO_YOUNG: i32 = 400;       // (vpage, page, 0): young pte, only aged
 export const EV_TSO_SKIP: i32 = 401;        // (vpage, page, why): SKIP_*
 export const EV_TSO_GET_SWAP: i32 = 402;    // (vpage, page, entry): get_swap_page's entry (0 = none)
+export const EV_TSO_UNMAP: i32 = 403;       // (vpage, page, 0): dirty page, no slot yet: pte cleared, get_swap_page next
 export const EV_TSO_DUP: i32 = 404;         // (vpage, page, entry): page already cached: swap_duplicate
 export const EV_TSO_SWAP_PTE: i32 = 405;    // (vpage, page, entry): swap pte installed, page unmapped
 export const EV_TSO_RESTORE: i32 = 406;     // (vpage, page, 0): no swap space: pte restored
@@ -208,6 +209,10 @@ function tso_unmap(): i32 {
   // page, and no path of the model leaves an uncached mapped page dirty with a clean pte
   // in those releases).
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
+  // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
+  // page waits for a slot, across get_swap_page's sections; another path reading it
+  // meanwhile (2.4.0's copy_page_range under no page_table_lock) sees no page there.
+  trace(EV_TSO_UNMAP, vpage(mm, page), f, 0);
   return call(P_GET_SWAP_PAGE, has(F_UNIQUE_ADD) ? TSO_GOT_ENTRY : TSO_OLD_ENTRY, 0, 0, 0, 0);
 }
 
@@ -518,7 +523,7 @@ function shrink_pass(priority: i32, first: bool): i32 {
   // pages that is 0 at the first priorities, so the model looks at one page at least (see
   // max_mapped_of; flag unscaled-shrink-cache gives 2.4.16's own number).
   let max_scan = idiv(gget(G_NR_INACTIVE), p);
-  if (max_scan < 1 && !has(F_UNSCALED_SHRINK_CACHE)) max_scan = 1;
+  if (max_scan < 1 && !has2(F2_UNSCALED_SHRINK_CACHE)) max_scan = 1;
   set_l(SC_MAX_SCAN, max_scan);
   set_l(SC_MAX_MAPPED, max_mapped_of(l(SC_NR_PAGES), p, max_scan));
   trace(EV_SHRINK, l(SC_NR_PAGES), priority, max_scan);
@@ -546,7 +551,7 @@ function shrink_pass(priority: i32, first: bool): i32 {
  *  linux-2.4.10-pre and linux-2.4.0, seeds 1-5, 20 s each: with it no hunt finds the
  *  seed race; without it every one does within 25,000 executions. */
 function max_mapped_of(nr_pages: i32, p: i32, max_scan: i32): i32 {
-  if (has(F_UNSCALED_SHRINK_CACHE)) {
+  if (has2(F2_UNSCALED_SHRINK_CACHE)) {
     const shift = 9 - p;
     if (nr_pages >= (1 << (30 - shift))) return 0x7fffffff;
     return nr_pages << shift;

@@ -94,6 +94,7 @@ const OBJECTS = [
   { name: "LAYOUT", prefix: "LAYOUT_", file: "kernel/state.ts", doc: "layout_value() keys (assembly/kernel/state.ts LAYOUT_*)." },
   { name: "BAD", prefix: "BAD_", file: "mm/swapfile.ts", doc: "swap_info_get's reasons (assembly/mm/swapfile.ts BAD_*)." },
   { name: "F", prefix: "F_", file: "model.ts", doc: "Feature flags (assembly/model.ts F_*); src/model/models.ts names them." },
+  { name: "F2", prefix: "F2_", file: "model.ts", doc: "Feature flags of CFG_FLAGS2, the second word (assembly/model.ts F2_*)." },
   { name: "BUG", prefix: "BUG_", doc: "BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a." },
   { name: "EV", prefix: "EV_", doc: "Trace event ids (assembly/kernel/trace.ts, assembly/mm/*.ts EV_*)." },
 ];

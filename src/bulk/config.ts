@@ -102,7 +102,10 @@ export function bootPagesMin(frames: number): number {
 }
 
 /** Validates the sizes and builds the machine; throws UsageError with one line. */
-export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd: boolean; seed: number; sched: number }): MachineConfig {
+export function bulkMachineConfig(
+  s: MachineSizes,
+  rest: { flags: number; flags2?: number; kswapd: boolean; seed: number; sched: number },
+): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
   checkSize("mms", s.mms, LIMITS.mms.min, LIMITS.mms.max);
   checkSize("pages", s.pagesPerMm, LIMITS.pages.min, LIMITS.pages.max);
@@ -119,6 +122,7 @@ export function bulkMachineConfig(s: MachineSizes, rest: { flags: number; kswapd
     areas: s.areas,
     slotsPerArea: s.slotsPerArea,
     flags: rest.flags,
+    flags2: rest.flags2 ?? 0,
     kswapd: rest.kswapd,
     seed: rest.seed | 0,
     sched: rest.sched,

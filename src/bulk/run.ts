@@ -74,7 +74,7 @@ export interface BulkViolation {
 }
 
 export interface BulkResult {
-  model: { flags: number };
+  model: { flags: number; flags2: number };
   backend: Backend;
   seed: number;
   stats: Stats;
@@ -228,7 +228,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   // workload's mms: a steady workload's spare mms only hold forks' children for a moment).
   const pages = o.feed ? o.feed.pages : (o.workload.threads ? o.workload.mms : Math.min(o.workload.mms, cpus)) * o.workload.pagesPerMm;
   return {
-    model: { flags: o.machine.flags },
+    model: { flags: o.machine.flags, flags2: o.machine.flags2 },
     backend: e.backend,
     seed: o.seed,
     stats,

@@ -5,7 +5,7 @@ import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "..
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
-import { resolveModel } from "../model/models.js";
+import { resolveModel, modelOutput, modelOfOutput } from "../model/models.js";
 import type { Backend } from "../wasm/engine.js";
 import { sweepStaleTemps, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
@@ -270,7 +270,7 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
   }
   const before = s.checkpoint?.elapsedMs ?? 0;
   const opts: HuntOptions = {
-    model: { name: resolveModel(s.start.model.name).name, flags: s.start.model.flagWord, flagNames: s.start.model.flags },
+    model: modelOfOutput(s.start.model),
     machine: so.machine,
     sched: so.sched,
     depth: so.depth ?? HUNT_DEFAULTS.depth,
@@ -393,7 +393,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       pid: process.pid,
       version: faultsimVersion(),
       modelId: modelId(opts.backend) ?? null,
-      model: { name: opts.model.name, flags: opts.model.flagNames, flagWord: opts.model.flags },
+      model: modelOutput(opts.model),
       options: streamOptions(plan),
     });
   }

@@ -5,6 +5,7 @@
 // past the log's end that spins into the step bound behind an agent that yields is filled again
 // handing the CPU on after each yield (yieldFill).
 import { Engine, type Backend } from "../wasm/engine.js";
+import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
 import { G, R, RUN, VIOLATION_IDS, choiceAgent, choicePick } from "../wasm/abi.js";
 import { checkInvariants, modelViolation } from "../invariants/check.js";
 import { InternalError } from "../errors.js";
@@ -84,17 +85,19 @@ export class Replayer {
     readonly e: Engine,
     readonly machine: ReproMachine,
     readonly flags: number,
+    readonly flags2: number,
   ) {}
 
-  static async create(machine: ReproMachine, flags: number, backend: Backend = "wasm"): Promise<Replayer> {
+  /** flags: the model's flag words (a ResolvedModel or a repro; a number is word 0 alone). */
+  static async create(machine: ReproMachine, flags: FlagWords, backend: Backend = "wasm"): Promise<Replayer> {
     const e = await Engine.create(backend, "traced"); // it draws diagrams
     e.configure(replayConfig(machine, flags));
-    return new Replayer(e, machine, flags);
+    return new Replayer(e, machine, flagWord0(flags), flagWord1(flags));
   }
 
   /** A replayer for another machine size (the shrinker dropping a CPU), same backend. */
   async resized(machine: ReproMachine): Promise<Replayer> {
-    return Replayer.create(machine, this.flags, this.e.backend);
+    return Replayer.create(machine, this, this.e.backend);
   }
 
   run(x: Execution, opts: ReplayOptions = {}): ReplayOutcome {

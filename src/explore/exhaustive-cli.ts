@@ -8,10 +8,12 @@ import { intOption } from "../options.js";
 import { OP, makeOp } from "../wasm/abi.js";
 import { fmtCount as num } from "../report/text.js";
 import { faultsimVersion, modelId } from "../report/version.js";
+import { modelOutput } from "../model/models.js";
 import {
   REPRO_FORMAT,
   REPRO_FORMAT_VERSION,
-  REPRO_SCHEMA_VERSION,
+  reproSchemaVersion,
+  reproFlags,
   encodeSchedule,
   writeRepro,
   type Repro,
@@ -104,7 +106,7 @@ export async function exhaustiveCommand(
 
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const engine = await ExhaustiveSearch.engine(o.machine, o.model.flags, o.backend);
+  const engine = await ExhaustiveSearch.engine(o.machine, o.model, o.backend);
   const results: { ops: number[][]; r: ExhaustiveResult }[] = [];
   let found: { ops: number[][]; r: ExhaustiveResult } | undefined;
   for (const ops of lists) {
@@ -112,6 +114,7 @@ export async function exhaustiveCommand(
     if (left <= 0 || signal.aborted) break;
     const r = await exhaustive({
       flags: o.model.flags,
+      flags2: o.model.flags2,
       machine: o.machine,
       ops,
       preemptions: K,
@@ -138,7 +141,7 @@ export async function exhaustiveCommand(
   let diagram: string | undefined;
   if (found?.r.violation) {
     const v = found.r.violation;
-    const rep = await Replayer.create(o.machine, o.model.flags, o.backend);
+    const rep = await Replayer.create(o.machine, o.model, o.backend);
     const again = rep.run({ ops: found.ops, seed, schedule: v.schedule }, { repair: false });
     if (again.verdict?.signature !== v.verdict.signature) {
       throw new InternalError(
@@ -149,12 +152,11 @@ export async function exhaustiveCommand(
     repro = {
       format: REPRO_FORMAT,
       formatVersion: REPRO_FORMAT_VERSION,
-      schemaVersion: REPRO_SCHEMA_VERSION,
+      schemaVersion: reproSchemaVersion(o.model),
       faultsim: faultsimVersion(),
       ...(id ? { modelId: id } : {}),
       model: o.model.name,
-      flags: o.model.flags,
-      flagNames: o.model.flagNames,
+      ...reproFlags(o.model),
       machine: o.machine,
       sched: { kind: "exhaustive", preemptions: v.preemptions },
       seed,
@@ -190,7 +192,7 @@ export async function exhaustiveCommand(
       sched: "exhaustive",
       version: faultsimVersion(),
       modelId: modelId(o.backend) ?? null,
-      model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
+      model: modelOutput(o.model),
       machine: o.machine,
       preemptions: K,
       opLists: lists.length,

@@ -33,6 +33,7 @@
 // need which words a section reads, which the model does not expose: independence of two
 // sections cannot be shown (src/explore/README.md, "Bounded proofs").
 import { Engine, type Backend } from "../wasm/engine.js";
+import type { FlagWords } from "../model/flag-words.js";
 import {
   AG,
   AGENT_WORDS,
@@ -52,8 +53,9 @@ import { verdictOf, type Verdict } from "./execute.js";
 import { HUNT_LOGCAP, replayConfig } from "./machine.js";
 
 export interface ExhaustiveOptions {
-  /** The model's flag word (ResolvedModel.flags). */
+  /** The model's flag words (ResolvedModel.flags, .flags2). */
   flags: number;
+  flags2?: number;
   machine: ReproMachine;
   /** Each CPU's op list (fixed for the whole search). */
   ops: readonly (readonly number[])[];
@@ -270,7 +272,7 @@ export class ExhaustiveSearch {
   }
 
   /** A search engine for machine and flags (the untraced build: it only runs). */
-  static async engine(machine: ReproMachine, flags: number, backend: Backend = "wasm"): Promise<Engine> {
+  static async engine(machine: ReproMachine, flags: FlagWords, backend: Backend = "wasm"): Promise<Engine> {
     const e = await Engine.create(backend, "untraced");
     e.configure(replayConfig(machine, flags));
     return e;
@@ -503,8 +505,8 @@ const cpuMsSince = (c0: NodeJS.CpuUsage): number => {
 /** Iterative preemption bounding: bounds 0, 1, ..., K until a violation, the budget or a signal. */
 export async function exhaustive(o: ExhaustiveOptions): Promise<ExhaustiveResult> {
   const t0 = performance.now();
-  const e = o.engine ?? (await ExhaustiveSearch.engine(o.machine, o.flags, o.backend));
-  if (o.engine) e.configure(replayConfig(o.machine, o.flags));
+  const e = o.engine ?? (await ExhaustiveSearch.engine(o.machine, o, o.backend));
+  if (o.engine) e.configure(replayConfig(o.machine, o));
   const s = new ExhaustiveSearch(e, o);
   const deadline = o.budgetMs !== undefined ? t0 + o.budgetMs : Number.POSITIVE_INFINITY;
   const c0 = process.cpuUsage();

@@ -16,7 +16,8 @@ import {
   type ReproMachine,
   REPRO_FORMAT,
   REPRO_FORMAT_VERSION,
-  REPRO_SCHEMA_VERSION,
+  reproSchemaVersion,
+  reproFlags,
 } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
 import { Replayer, switchesOf, type Verdict } from "./execute.js";
@@ -34,7 +35,7 @@ const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLik
 
 /** A replayer of o's machine: `prev` when it has that machine, else a new one. */
 export async function replayerFor(prev: Replayer | undefined, o: HuntOptions): Promise<Replayer> {
-  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model.flags, o.backend);
+  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model, o.backend);
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */
@@ -153,12 +154,11 @@ function reproOf(
   return {
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
-    schemaVersion: REPRO_SCHEMA_VERSION,
+    schemaVersion: reproSchemaVersion(o.model),
     faultsim: faultsimVersion(),
     ...modelIdField(o.backend),
     model: o.model.name,
-    flags: o.model.flags,
-    flagNames: o.model.flagNames,
+    ...reproFlags(o.model),
     machine: x.machine,
     sched: o.sched === "pct" ? { kind: "pct", depth: o.depth } : { kind: "random" },
     ...(o.mix ? { mix: fmtMix(o.mix) } : {}),

@@ -26,7 +26,9 @@ import { tabledSwarmLayouts, type SwarmLayouts } from "./swarm-table.js";
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
   machine: ReproMachine;
+  /** The model's flag words, CFG_FLAGS and CFG_FLAGS2 (absent when 0: the pct-k table's key). */
   flags: number;
+  flags2?: number;
   sched: "pct" | "random";
   /** PCT bug depth d. */
   depth: number;
@@ -158,8 +160,8 @@ const swarmCaches = new WeakMap<Engine, Map<string, SwarmTables>>();
 
 /** What a swarm hunt's layouts depend on, as one string. */
 export function swarmKey(spec: HuntLoopSpec): string {
-  const { machine, flags, sched, depth, workload, swarm } = spec;
-  return JSON.stringify([machine, flags, sched, depth, workload, swarm]);
+  const { machine, flags, flags2, sched, depth, workload, swarm } = spec;
+  return JSON.stringify([machine, flags, flags2, sched, depth, workload, swarm]);
 }
 
 function swarmCacheOf(e: Engine, spec: HuntLoopSpec, tabled = true): SwarmTables {
@@ -226,7 +228,7 @@ export class HuntLoop {
   ) {
     this.pct = spec.sched === "pct";
     this.pctK = spec.pctK;
-    e.configure(huntConfig(spec.machine, spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
+    e.configure(huntConfig(spec.machine, spec, this.pct ? SCHED.PCT : SCHED.RANDOM, spec.depth, spec.pctK));
     this.baseWorkload = { ...spec.workload, opsPerCpu: Math.min(spec.workload.opsPerCpu, HUNT_OPCAP) };
     configureHuntWorkload(e.m, this.baseWorkload);
     this.seedBase = huntSeedBase(spec.huntSeed);
@@ -390,7 +392,7 @@ export class HuntLoop {
   /** A layout's config (Engine.config while it is laid out): its machine under the hunt's
    *  flags, scheduler, depth and k. */
   private configOf(machine: ReproMachine): MachineConfig {
-    return huntConfig(machine, this.spec.flags, this.pct ? SCHED.PCT : SCHED.RANDOM, this.spec.depth, this.pctK);
+    return huntConfig(machine, this.spec, this.pct ? SCHED.PCT : SCHED.RANDOM, this.spec.depth, this.pctK);
   }
 
   /** Every layout of this hunt's swarm, drawn (the build's table, src/build/swarm-table.mjs). */

@@ -6,6 +6,7 @@
 import { DEFAULT_CONFIG, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
+import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
 import { HUNT_MODEL_DEFAULTS, huntPages, huntProcessMms, huntThreads } from "./defaults.js";
 import type { SchedKind } from "./defaults.js";
 
@@ -85,8 +86,9 @@ export const HUNT_LIVELOCK_STEPS = 1 << 18;
 /** Trace records kept when a failing execution is replayed for its diagram. */
 export const HUNT_TRACECAP = 1 << 14;
 
-/** The engine config of a hunt machine. */
-export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDepth = 3, pctK = 64): MachineConfig {
+/** The engine config of a hunt machine; flags: the model's flag words (a ResolvedModel, a
+ *  repro, a hunt's loop spec, or word 0 alone as a number). */
+export function huntConfig(m: ReproMachine, flags: FlagWords, sched: number, pctDepth = 3, pctK = 64): MachineConfig {
   return {
     ...DEFAULT_CONFIG,
     cpus: m.cpus,
@@ -102,7 +104,8 @@ export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDep
     freeHigh: m.freeHigh,
     swapCluster: m.swapCluster,
     areaPrioEqual: m.areaPrioEqual,
-    flags,
+    flags: flagWord0(flags),
+    flags2: flagWord1(flags),
     sched,
     pctDepth,
     pctK,
@@ -119,4 +122,4 @@ export function huntConfig(m: ReproMachine, flags: number, sched: number, pctDep
 }
 
 /** The replay machine: same sizes, schedule from the choice log. */
-export const replayConfig = (m: ReproMachine, flags: number): MachineConfig => huntConfig(m, flags, SCHED.REPLAY);
+export const replayConfig = (m: ReproMachine, flags: FlagWords): MachineConfig => huntConfig(m, flags, SCHED.REPLAY);

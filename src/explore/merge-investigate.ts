@@ -22,7 +22,7 @@ import { swarmOfPins } from "./swarm.js";
 import type { FindingEvent, StartEvent } from "./campaign-stream.js";
 import type { FirstFinding, MergedSignature } from "./merge.js";
 import { decodeSchedule, replaceRepro, reproFileHolds, sameReproFile, writeRepro, type Repro } from "../report/repro.js";
-import { resolveModel } from "../model/models.js";
+import { modelOfOutput } from "../model/models.js";
 
 export interface MergeInvestigateOptions {
   /** Directory for the shrunk repros; none: in place of the shards' unshrunk files. */
@@ -36,7 +36,7 @@ export interface MergeInvestigateOptions {
 function findingHuntOptions(start: StartEvent, repro: Repro): HuntOptions {
   const so = start.options;
   return {
-    model: { name: resolveModel(start.model.name).name, flags: start.model.flagWord, flagNames: start.model.flags },
+    model: modelOfOutput(start.model),
     machine: repro.machine,
     sched: so.sched,
     depth: so.depth ?? HUNT_DEFAULTS.depth,

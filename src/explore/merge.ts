@@ -36,6 +36,7 @@ function campaignKey(s: CampaignStream): MergeSummary["campaign"] {
     modelId: s.start.modelId,
     model: s.start.model.name,
     flagWord: s.start.model.flagWord,
+    ...(s.start.model.flagWord2 !== undefined ? { flagWord2: s.start.model.flagWord2 } : {}),
     machine: o.machine,
     sched: o.sched,
     depth: o.sched === "pct" ? o.depth : undefined,

@@ -64,8 +64,9 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
 
 /** Replays a repro with tracing. `rep` is reused when its machine matches. */
 export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = "wasm"): Promise<ReplayTrace> {
-  const sameMachine = rep && rep.flags === r.flags && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
-  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r.flags, rep?.e.backend ?? backend);
+  const sameMachine =
+    rep && rep.flags === r.flags && rep.flags2 === (r.flags2 ?? 0) && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
+  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r, rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
   // A swap-cache duplicate: name the seed mail's route it took; a data loss, when it is the

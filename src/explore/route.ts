@@ -348,7 +348,7 @@ export interface ReproRoute {
 
 /** Replays a repro with tracing on a fresh machine and classifies its duplicate. */
 export async function routeOfRepro(r: Repro, backend: Backend = "wasm"): Promise<ReproRoute> {
-  const rep = await Replayer.create(r.machine, r.flags, backend);
+  const rep = await Replayer.create(r.machine, r, backend);
   const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   return { reproduced: out.verdict?.signature === r.signature, route: classifyRoute(out.records ?? []) };
 }

@@ -100,7 +100,7 @@ export function modelViolation(e: Engine): Violation | undefined {
   return {
     id,
     signature,
-    message: `${where}: ${describeModelViolation(id, a, b, c, { release: printkReleaseOf(e.config.flags), proc })}`,
+    message: `${where}: ${describeModelViolation(id, a, b, c, { release: printkReleaseOf(e.config), proc })}`,
     details: { agent, proc: procName, pc, a, b, c },
   };
 }

@@ -2,13 +2,18 @@
 // swap-in / swap-cache code (the bits are assembly/model.ts F_*); a model is the set a given
 // kernel release shipped, so `--without unique-add` on linux-2.4.16 brings the 2.4.0 insert back.
 import { UsageError } from "../errors.js";
-import { F } from "../wasm/abi.js";
+import { F, F2 } from "../wasm/abi.js";
 import type { PrintkRelease } from "../report/events/types.js";
+import { type FlagWords, flagWord0, flagWord1 } from "./flag-words.js";
+
+export { type FlagWords, flagWord0, flagWord1 } from "./flag-words.js";
 
 export interface FlagInfo {
   /** Name used on the command line (--with / --without). */
   readonly name: string;
-  /** Bit in the model's CFG_FLAGS word (assembly/model.ts). */
+  /** Which config word holds the flag: 0 (absent) CFG_FLAGS, assembly/model.ts F_*; 1 CFG_FLAGS2, F2_*. */
+  readonly word?: 0 | 1;
+  /** The flag's bit (its mask) in that word. */
   readonly bit: number;
   /** What the flag changes in the kernel paths, in one line. */
   readonly what: string;
@@ -20,7 +25,8 @@ export interface FlagInfo {
   readonly patch: string;
 }
 
-/** Every flag of assembly/model.ts (F_*), named; in the order of its bits. */
+/** Every flag of assembly/model.ts (F_*, then F2_*), named; in the order of its bits (word 0's
+ *  order; unscaled-shrink-cache, word 1's first, keeps the place it had in word 0). */
 export const FLAGS: readonly FlagInfo[] = [
   {
     name: "bkl-swapin",
@@ -176,7 +182,8 @@ export const FLAGS: readonly FlagInfo[] = [
   },
   {
     name: "unscaled-shrink-cache",
-    bit: F.UNSCALED_SHRINK_CACHE,
+    word: 1,
+    bit: F2.UNSCALED_SHRINK_CACHE,
     what: "shrink_cache sizes its pass with 2.4.16's own numbers, max_scan = nr_inactive_pages / priority and max_mapped = nr_pages << (9 - priority): on the model's small machines swap_out is then never reached from it (the default: max_scan at least 1, 2.4.17's max_mapped = min(nr_pages << (10 - priority), max_scan / 10))",
     shipped: "none",
     patch:
@@ -361,8 +368,10 @@ export const DEFAULT_MODEL = "linux-2.4.16";
 export interface ResolvedModel {
   /** Model name, as given. */
   readonly name: string;
-  /** The CFG_FLAGS word. */
+  /** The CFG_FLAGS word (flags F_*). */
   readonly flags: number;
+  /** The CFG_FLAGS2 word (flags F2_*); 0 in every shipped model. */
+  readonly flags2: number;
   /** Names of the flags set, in FLAGS order. */
   readonly flagNames: string[];
 }
@@ -370,55 +379,91 @@ export interface ResolvedModel {
 const flagByName = new Map(FLAGS.map((f) => [f.name, f]));
 const modelByName = new Map(MODELS.map((m) => [m.name, m]));
 
-function flagBit(name: string): number {
+function flagInfo(name: string): FlagInfo {
   const f = flagByName.get(name);
   if (!f) throw new UsageError(`unknown flag '${name}' (known: ${FLAGS.map((x) => x.name).join(", ")})`);
-  return f.bit;
+  return f;
 }
 
-/** The model's flag word with `withFlags` added and `withoutFlags` removed; a flag named on
+/** The two words of a list of flag names (unknown names are a UsageError). */
+export function encodeFlags(names: readonly string[]): { flags: number; flags2: number } {
+  const w = [0, 0];
+  for (const n of names) {
+    const f = flagInfo(n);
+    w[f.word ?? 0] |= f.bit;
+  }
+  return { flags: w[0], flags2: w[1] };
+}
+
+/** The model's flag words with `withFlags` added and `withoutFlags` removed; a flag named on
  *  both sides is a UsageError (one of the two is a typo, and neither can win silently). */
 export function resolveModel(name: string, withFlags: readonly string[] = [], withoutFlags: readonly string[] = []): ResolvedModel {
   const m = modelByName.get(name);
   if (!m) throw new UsageError(`unknown model '${name}' (known: ${MODELS.map((x) => x.name).join(", ")})`);
   const both = withFlags.find((f) => withoutFlags.includes(f));
   if (both !== undefined) throw new UsageError(`--with ${both} and --without ${both} contradict each other: give one`);
-  let flags = 0;
-  for (const f of m.flags) flags |= flagBit(f);
-  for (const f of withFlags) flags |= flagBit(f);
-  for (const f of withoutFlags) flags &= ~flagBit(f);
-  return { name, flags, flagNames: flagNamesOf(flags) };
+  const on = encodeFlags([...m.flags, ...withFlags]);
+  const off = encodeFlags(withoutFlags);
+  const flags = on.flags & ~off.flags;
+  const flags2 = (on.flags2 & ~off.flags2) >>> 0;
+  return { name, flags, flags2, flagNames: flagNamesOf(flags, flags2) };
 }
 
-/** Names of the flags set in a flag word, in FLAGS order. */
-export function flagNamesOf(flags: number): string[] {
-  return FLAGS.filter((f) => (flags & f.bit) !== 0).map((f) => f.name);
+/** Names of the flags set in the two flag words, in FLAGS order. */
+export function flagNamesOf(flags: number, flags2 = 0): string[] {
+  const words = [flags, flags2];
+  return FLAGS.filter((f) => (words[f.word ?? 0] & f.bit) !== 0).map((f) => f.name);
 }
 
-/** The named model whose flag word differs from `flags` in the fewest bits (the first in
- *  MODELS order on a tie): the release a flag word is, where the model has no flag of its own
+/** Every bit a flag has, per word: [word 0, word 1]. */
+export const FLAG_BITS: readonly [number, number] = [
+  FLAGS.reduce((w, f) => ((f.word ?? 0) === 0 ? w | f.bit : w), 0),
+  FLAGS.reduce((w, f) => (f.word === 1 ? w | f.bit : w), 0) >>> 0,
+];
+
+const popcount = (x: number): number => {
+  let n = 0;
+  for (let d = x >>> 0; d !== 0; d &= d - 1) n++;
+  return n;
+};
+
+/** The named model whose flag words differ from `flags` in the fewest bits (the first in
+ *  MODELS order on a tie): the release a flag set is, where the model has no flag of its own
  *  for a difference that is only wording. */
-export function nearestModel(flags: number): string {
-  const known = nearestByFlags.get(flags);
+export function nearestModel(flags: FlagWords): string {
+  const w0 = flagWord0(flags);
+  const w1 = flagWord1(flags);
+  const key = `${w0 >>> 0}:${w1 >>> 0}`;
+  const known = nearestByFlags.get(key);
   if (known !== undefined) return known;
   let best = MODELS[0].name;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const m of MODELS) {
-    let diff = (resolveModel(m.name).flags ^ flags) >>> 0;
-    let distance = 0;
-    for (; diff !== 0; diff &= diff - 1) distance++;
+    const r = resolveModel(m.name);
+    const distance = popcount(r.flags ^ w0) + popcount(r.flags2 ^ w1);
     if (distance < bestDistance) [best, bestDistance] = [m.name, distance];
   }
-  nearestByFlags.set(flags, best);
+  nearestByFlags.set(key, best);
   return best;
 }
-const nearestByFlags = new Map<number, string>();
+const nearestByFlags = new Map<string, string>();
 
 /** Whose printk wording a model's swap_free reports use (mm/swapfile.c): 2.4.0's __swap_free
  *  ("VM: Bad swap entry", "Trying to free swap from unused swap-device", ...) for a flag word
  *  nearest linux-2.4.0, else 2.4.16's swap_info_get ("Unused swap offset entry", ...). The
  *  model runs the same checks in both (no flag bit was left for wording); pre9's strings are
  *  in neither 2001 patch, so linux-2.4.10-pre keeps 2.4.16's. */
-export function printkReleaseOf(flags: number): PrintkRelease {
+export function printkReleaseOf(flags: FlagWords): PrintkRelease {
   return nearestModel(flags) === "linux-2.4.0" ? "2.4.0" : "2.4.16";
+}
+
+/** A resolved model as the --json outputs and hunt streams carry it (src/schema/outputs.ts
+ *  `model`): word 1 only when a flag of it is set, so a shipped model's output is as it was. */
+export function modelOutput(m: ResolvedModel): { name: string; flags: string[]; flagWord: number; flagWord2?: number } {
+  return { name: m.name, flags: m.flagNames, flagWord: m.flags, ...(m.flags2 !== 0 ? { flagWord2: m.flags2 } : {}) };
+}
+
+/** The resolved model of an output's `model` (a hunt stream's start event, to resume or merge it). */
+export function modelOfOutput(o: { name: string; flags: string[]; flagWord: number; flagWord2?: number }): ResolvedModel {
+  return { name: resolveModel(o.name).name, flags: o.flagWord, flags2: o.flagWord2 ?? 0, flagNames: o.flags };
 }

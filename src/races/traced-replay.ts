@@ -13,7 +13,7 @@ export interface TracedReplay {
 
 /** Replays `r` with tracing; undefined when the replay does not meet `r.signature`. */
 export async function tracedReplayOf(r: Repro): Promise<TracedReplay | undefined> {
-  const rep = await Replayer.create(r.machine, r.flags);
+  const rep = await Replayer.create(r.machine, r);
   const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   if (out.verdict?.signature !== r.signature) return undefined;
   return { records: out.records ?? [], verdict: out.verdict };

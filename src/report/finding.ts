@@ -56,7 +56,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     const m = r.machine;
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
     const violation = { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent };
-    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(r.flags) }) + route;
+    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(r) }) + route;
   }
   const diagram = renderDiagram({
     records: t.records,
@@ -69,7 +69,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
     // A data loss's message names only its virtual page: the route's entry and pages tell the story.
     focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
-    release: printkReleaseOf(r.flags),
+    release: printkReleaseOf(r),
   });
   return diagram + route;
 }

@@ -12,6 +12,7 @@ import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import { drawFinding, type DrawOptions } from "./finding.js";
 import { fmtCount as num, fmtRate as rate } from "./text.js";
 import { faultsimVersion, modelId } from "./version.js";
+import { modelOutput } from "../model/models.js";
 
 /** A finding of a leg before the resume, as its stream recorded it. */
 export interface EarlierFinding {
@@ -85,7 +86,7 @@ export function huntJson({ o, r, files, workers, earlier, shard, draw }: HuntRep
     command: "hunt",
     version: faultsimVersion(),
     modelId: modelId(o.backend) ?? null,
-    model: { name: o.model.name, flags: o.model.flagNames, flagWord: o.model.flags },
+    model: modelOutput(o.model),
     machine: o.machine,
     sched: o.sched,
     depth: o.sched === "pct" ? o.depth : undefined,

@@ -29,7 +29,7 @@
 import { OP, opKind, opMm, PROC_NAMES } from "../wasm/abi.js";
 import { callStacks } from "../explore/route.js";
 import { describeEvent, type PrintkRelease } from "./events/index.js";
-import { fmtEntry } from "./events/types.js";
+import { fmtEntry, fmtVpageWord } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
 import { type DiagramViolation, fmtOp } from "./diagram.js";
 
@@ -115,6 +115,12 @@ const PTE_CHANGES = new Set<number>([
   EV.COPY_EMPTY,
 ]);
 
+/** PTE_CHANGES and try_to_swap_out's clear of a pte (ptep_get_and_clear) before it has a
+ *  swap pte to put there: none until then. A reader at rest sees no such clear (the swap pte
+ *  or the restored page follows it), but 2.4.0's copy_page_range, under no page_table_lock,
+ *  can read the pte in between: the origin of a child's pte copied as none. */
+const PTE_CLEARS = new Set<number>([...PTE_CHANGES, EV.TSO_UNMAP, EV.TSO_DUP]);
+
 /** Builds the report's content from a traced execution that ended in `violation`. */
 export function kcsanReport(input: KcsanInput): KcsanReport {
   const { records, violation } = input;
@@ -136,6 +142,7 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
   let otherAt: number;
   let object = tokens[0] ?? "the machine";
   let value: KcsanReport["value"];
+  let readAt = -1; // a side that read the object, though its event wrote something else
   const dup = violation.id === "swapcache-unique" ? lastIndex(records.length, (i) => records[i].event === EV.ADD && records[i].c >= 2) : -1;
   if (dup >= 0) {
     // Two adds of pages for one entry: both sides are add_to_swap_cache.
@@ -156,18 +163,32 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
     // wrong page), else its last section naming the object.
     const vres = tokens.filter((t) => t.startsWith("mm")).map(tokenRe);
     const changedPte = (i: number) => other(i) && PTE_CHANGES.has(records[i].event) && vres.some((re) => re.test(texts[i]));
-    const origin = thisAt >= 0 && violation.id === "data-lost" && vres.length > 0 ? lastIndex(thisAt, changedPte) : -1;
+    const lost = thisAt >= 0 && violation.id === "data-lost" && vres.length > 0;
+    let origin = -1;
+    // A child's pte that 2.4.0's copy_page_range copied as none: the race is on the
+    // parent's pte, which another agent (try_to_swap_out) had cleared when the copy read it
+    // (not an earlier change of the child's pte, which may be the mm's previous process's).
+    if (lost && records[thisAt].event === EV.COPY_EMPTY) {
+      const parentPte = fmtVpageWord(records[thisAt].b);
+      const parent = tokenRe(parentPte);
+      origin = lastIndex(thisAt, (i) => records[i].agent !== thisAgent && PTE_CLEARS.has(records[i].event) && parent.test(texts[i]));
+      if (origin >= 0) {
+        object = parentPte;
+        readAt = thisAt;
+      }
+    }
+    if (lost && origin < 0) origin = lastIndex(thisAt, changedPte);
     otherAt = thisAt < 0 ? -1 : origin >= 0 ? origin : lastIndex(thisAt, other);
     if (object.startsWith("E")) object = `swap_map[${object}]`;
     value = thisAt >= 0 ? valueChange(records, thisAt, tokens) : undefined;
   }
-  const sides = [otherAt, thisAt].filter((i) => i >= 0).map((i) => side(records, stacks, i));
+  const sides = [otherAt, thisAt].filter((i) => i >= 0).map((i) => side(records, stacks, i, i === readAt));
   return { functions: headerFunctions(sides), object, sides, ...(value ? { value } : {}) };
 }
 
 /** One side: its access and its stack, innermost first, each frame with the section it was in
  *  (the frame's last section this agent ran at or before the access). */
-function side(records: readonly TraceRecord[], stacks: (readonly number[])[], at: number): KcsanSide {
+function side(records: readonly TraceRecord[], stacks: (readonly number[])[], at: number, read = false): KcsanSide {
   const r = records[at];
   const stack = stacks[at];
   const frames = [...stack].reverse().map((p) => {
@@ -176,7 +197,7 @@ function side(records: readonly TraceRecord[], stacks: (readonly number[])[], at
     return { proc: procName(p), pc };
   });
   if (frames.length === 0) frames.push({ proc: procName(r.proc), pc: r.pc });
-  return { at, agent: r.agent, frames, access: READS.has(r.event) ? "read" : "write" };
+  return { at, agent: r.agent, frames, access: read || READS.has(r.event) ? "read" : "write" };
 }
 
 /** KCSAN names each side by its function; when both are the same function (two adds to the

@@ -10,7 +10,7 @@ export function modelsJson(): ModelsJson {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.models,
     command: "models",
     models: MODELS.map((m) => ({ name: m.name, flags: [...m.flags], what: m.what, default: m.name === DEFAULT_MODEL })),
-    flags: FLAGS.map((f) => ({ name: f.name, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
+    flags: FLAGS.map((f) => ({ name: f.name, word: f.word ?? 0, bit: f.bit, what: f.what, shipped: f.shipped, patch: f.patch })),
     modelId: modelId() ?? null,
   };
 }

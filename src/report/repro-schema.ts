@@ -8,14 +8,13 @@ import { z } from "zod";
 import { ReproError } from "../errors.js";
 import { MAX_CPUS, OP, choiceAgent, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_OPCAP } from "../explore/machine.js";
-import { FLAGS, MODELS, flagNamesOf } from "../model/models.js";
+import { FLAGS, FLAG_BITS, MODELS, flagNamesOf } from "../model/models.js";
 import { safeText } from "./text.js";
 import { REPRO_FORMAT, REPRO_FORMAT_VERSION, REPRO_MAX_BYTES, REPRO_SCHEMA_VERSION, agentCount, decodeSchedule } from "./repro.js";
 
 const int = z.number().int();
 const L = HUNT_LIMITS;
 const known = new Set(MODELS.map((m) => m.name));
-const allFlagBits = FLAGS.reduce((w, f) => w | f.bit, 0);
 
 /** The machine a repro ran on (the sizes and knobs of MachineConfig that shape behaviour),
  *  within what a hunt can be given. */
@@ -58,6 +57,8 @@ export const ReproSchema = z
       .optional(),
     model: z.string().min(1).max(64),
     flags: int.min(0).max(0x7fffffff),
+    /** The second flag word (CFG_FLAGS2); absent when 0 (and in every file before it). */
+    flags2: int.min(0).max(0xffffffff).optional(),
     flagNames: z.array(z.string().max(64)).max(FLAGS.length),
     machine: ReproMachineSchema,
     /** How the execution was found (informational: replay follows `schedule`). */
@@ -90,7 +91,7 @@ export const ReproSchema = z
     if (!known.has(r.model)) {
       ctx.addIssue({ code: "custom", path: ["model"], message: `unknown model '${r.model}' (known: ${[...known].join(", ")})` });
     }
-    const flagsBad = flagsDisagree(r.flags, r.flagNames);
+    const flagsBad = flagsDisagree(r.flags, r.flags2 ?? 0, r.flagNames);
     if (flagsBad) ctx.addIssue({ code: "custom", path: ["flags"], message: flagsBad });
     if (r.ops.length !== r.machine.cpus) {
       ctx.addIssue({ code: "custom", path: ["ops"], message: `${r.ops.length} op lists for ${r.machine.cpus} CPUs` });
@@ -123,17 +124,18 @@ export const ReproSchema = z
   });
 export type Repro = z.infer<typeof ReproSchema>;
 
-/** Why a flag word and its names disagree, or "". */
-function flagsDisagree(flags: number, names: readonly string[]): string {
-  if ((flags & ~allFlagBits) !== 0) return `flag word ${flags} sets bits no flag has (${(flags & ~allFlagBits) >>> 0})`;
+/** Why the flag words and their names disagree, or "". */
+function flagsDisagree(flags: number, flags2: number, names: readonly string[]): string {
+  if ((flags & ~FLAG_BITS[0]) !== 0) return `flag word ${flags} sets bits no flag has (${(flags & ~FLAG_BITS[0]) >>> 0})`;
+  if ((flags2 & ~FLAG_BITS[1]) !== 0) return `flags2 ${flags2} sets bits no flag has (${(flags2 & ~FLAG_BITS[1]) >>> 0})`;
   const unknown = names.find((n) => !FLAGS.some((f) => f.name === n));
   if (unknown !== undefined) return `flagNames names an unknown flag '${unknown}'`;
-  const set = flagNamesOf(flags);
+  const set = flagNamesOf(flags, flags2);
   const extra = names.filter((n) => !set.includes(n));
   const missing = set.filter((n) => !names.includes(n));
   if (extra.length || missing.length) {
     return (
-      `flag word ${flags} does not agree with flagNames` +
+      `flag word ${flags}${flags2 !== 0 ? ` (flags2 ${flags2})` : ""} does not agree with flagNames` +
       (extra.length ? `: it does not set ${extra.join(", ")}` : "") +
       (missing.length ? `${extra.length ? ";" : ":"} it sets ${missing.join(", ")}, which flagNames omits` : "")
     );

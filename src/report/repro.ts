@@ -28,8 +28,14 @@ export const REPRO_FORMAT_VERSION = 1;
 /** The revision of the repro file's fields (docs/json-schema.md). A file without one is
  *  revision 1 (written before revisions). Replay reads every revision up to its own and refuses
  *  a newer one: a newer revision's fields could change what replays, and would be dropped
- *  here. formatVersion stays 1 while this faultsim can still read the oldest file. */
-export const REPRO_SCHEMA_VERSION = 1;
+ *  here. formatVersion stays 1 while this faultsim can still read the oldest file.
+ *  Revision 2 adds flags2, the model's second flag word. A file is written at the lowest
+ *  revision that holds it (reproSchemaVersion): one with no flag of word 1 stays revision 1,
+ *  as every shipped model's is, and a faultsim of before word 1 still replays it. */
+export const REPRO_SCHEMA_VERSION = 2;
+
+/** The revision a repro of model m is written at: 2 when it sets a flag of word 1, else 1. */
+export const reproSchemaVersion = (m: { flags2: number }): number => (m.flags2 !== 0 ? 2 : 1);
 
 /** The largest repro file replay reads. A hunt writes at most 8 CPUs x HUNT_OPCAP ops and a
  *  HUNT_LOGCAP-step schedule: under 64 KiB (test/report/repro.test.ts measures the largest). */
@@ -65,6 +71,14 @@ export const decodeSchedule = (s: string): number[] => {
   }
   return out;
 };
+
+/** A repro's flag fields: the two words (word 1 only when a flag of it is set, so a shipped
+ *  model's repro is as before there was a word 1) and the names. */
+export const reproFlags = (m: { flags: number; flags2: number; flagNames: string[] }): Pick<Repro, "flags" | "flags2" | "flagNames"> => ({
+  flags: m.flags,
+  ...(m.flags2 !== 0 ? { flags2: m.flags2 } : {}),
+  flagNames: m.flagNames,
+});
 
 /** Fills in the derived fields (opsText) of a repro about to be written. */
 export function withText(r: Repro): Repro {

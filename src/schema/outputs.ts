@@ -23,7 +23,8 @@ const model = z
   .object({
     name: z.string().describe("the kernel model (`faultsim models`)"),
     flags: z.array(z.string()).describe("its flags after --with / --without"),
-    flagWord: count.describe("the same flags as the model's bit word"),
+    flagWord: count.describe("the same flags as the model's bit word (CFG_FLAGS)"),
+    flagWord2: count.optional().describe("the model's second flag word (CFG_FLAGS2), when a flag of it is set"),
   })
   .describe("the model run");
 
@@ -343,7 +344,8 @@ export const ModelsJsonSchema = z
     flags: z.array(
       z.object({
         name: z.string(),
-        bit: count,
+        word: z.union([z.literal(0), z.literal(1)]).describe("the config word holding it: 0 CFG_FLAGS, 1 CFG_FLAGS2"),
+        bit: count.describe("its bit (mask) in that word"),
         what: z.string(),
         shipped: z.string().describe("the releases that shipped it"),
         patch: z.string().describe("the kernel change it models"),
@@ -567,6 +569,7 @@ const mergeCampaign = z
     modelId: modelIdField,
     model: z.string().describe("the kernel model (`faultsim models`)"),
     flagWord: count.describe("its flags as the model's bit word"),
+    flagWord2: count.optional().describe("its second flag word (CFG_FLAGS2), when a flag of it is set"),
     machine: ReproMachineSchema.describe("the hunt machine, as repro files record it"),
     sched: z.enum(["pct", "random"]),
     depth: int.min(1).optional().describe("PCT bug depth (pct only)"),

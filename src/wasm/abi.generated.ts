@@ -91,6 +91,7 @@ export const CFG = {
   HUNT_SHARE: 47,
   HUNT_T_WRITE: 48,
   HUNT_MIX_AREAS: 55,
+  FLAGS2: 56,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */
@@ -355,7 +356,6 @@ export const F = {
   EXCLUSIVE_NOLOCK: 65536,
   UNUSE_DELETE_FIRST: 131072,
   WRITEPAGE_DELETE: 262144,
-  UNSCALED_SHRINK_CACHE: 524288,
   SWAP_FULL_80: 1048576,
   UNUSE_CLEAR_UNDEAD: 2097152,
   UNUSE_RECHECK_KEY: 4194304,
@@ -367,6 +367,11 @@ export const F = {
   WP_COPY_NOREF: 268435456,
   ALLOC_WAIT_KSWAPD: 536870912,
   SWAPOFF_CLEARS_MAX: 1073741824,
+} as const;
+
+/** Feature flags of CFG_FLAGS2, the second word (assembly/model.ts F2_*). */
+export const F2 = {
+  UNSCALED_SHRINK_CACHE: 1,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -488,6 +493,7 @@ export const EV = {
   TSO_YOUNG: 400,
   TSO_SKIP: 401,
   TSO_GET_SWAP: 402,
+  TSO_UNMAP: 403,
   TSO_DUP: 404,
   TSO_SWAP_PTE: 405,
   TSO_RESTORE: 406,

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
+import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
 import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
@@ -71,7 +72,9 @@ export interface MachineConfig {
   pagesPerMm: number;
   areas: number;
   slotsPerArea: number;
+  /** The model's flags, CFG_FLAGS (assembly/model.ts F_*) and CFG_FLAGS2 (F2_*). */
   flags: number;
+  flags2: number;
   kswapd: boolean;
   pageCluster: number;
   seed: number;
@@ -100,6 +103,7 @@ export const DEFAULT_CONFIG: MachineConfig = {
   areas: 1,
   slotsPerArea: 128,
   flags: 0,
+  flags2: 0,
   kswapd: false,
   pageCluster: 3,
   seed: 1,
@@ -155,6 +159,7 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.NAREAS, c.areas);
   set(CFG.SLOTS, c.slotsPerArea);
   set(CFG.FLAGS, c.flags);
+  set(CFG.FLAGS2, c.flags2);
   set(CFG.KSWAPD, c.kswapd ? 1 : 0);
   set(CFG.PAGE_CLUSTER, c.pageCluster);
   set(CFG.SEED, c.seed);
@@ -300,9 +305,14 @@ export class Engine {
     this.m.config_set(CFG.SEED, seed | 0);
     this.config.seed = seed;
   }
-  setFlags(flags: number): void {
-    this.m.config_set(CFG.FLAGS, flags | 0);
-    this.config.flags = flags;
+  /** Both flag words; a bare number is word 0, with word 1 cleared. */
+  setFlags(flags: FlagWords): void {
+    const w0 = flagWord0(flags);
+    const w1 = flagWord1(flags);
+    this.m.config_set(CFG.FLAGS, w0 | 0);
+    this.m.config_set(CFG.FLAGS2, w1 | 0);
+    this.config.flags = w0;
+    this.config.flags2 = w1;
   }
   setSched(sched: number): void {
     this.m.config_set(CFG.SCHED, sched | 0);

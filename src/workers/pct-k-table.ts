@@ -32,7 +32,9 @@ export const PCT_K_TABLE_FILE = fileURLToPath(new URL("./pct-k.json", import.met
 
 /** The probe's inputs in params: what calibratePctK's result depends on, as one string. */
 export function probeKey(id: string, p: PctKEntry["params"]): string {
-  return JSON.stringify([id, p.machine, p.flags, p.sched, p.depth, p.workload, p.swarm ?? null]);
+  // Word 1 only when set: the keys of shipped models are as they were.
+  const flags = p.flags2 ? [p.flags, p.flags2] : p.flags;
+  return JSON.stringify([id, p.machine, flags, p.sched, p.depth, p.workload, p.swarm ?? null]);
 }
 
 let table: Map<string, number> | undefined;

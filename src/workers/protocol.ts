@@ -29,8 +29,9 @@ export interface BulkParams {
  */
 export interface HuntParams {
   backend: Backend;
-  /** The model's CFG_FLAGS word (src/model resolveModel). */
+  /** The model's CFG_FLAGS word (src/model resolveModel), and its CFG_FLAGS2 word when not 0. */
   flags: number;
+  flags2?: number;
   machine: ReproMachine;
   sched: "pct" | "random";
   /** PCT bug depth d. */

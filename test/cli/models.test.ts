@@ -72,14 +72,18 @@ describe("resolveModel", () => {
     for (const m of MODELS) expect(MODEL_RELEASE[m.name], m.name).toBeDefined();
   });
 
-  it("uses the bits of assembly/model.ts", () => {
-    // Read the F_* constants from the model source so the two cannot drift apart.
+  it("uses the bits of assembly/model.ts, word 0 (F_*) and word 1 (F2_*)", () => {
+    // Read the F_* and F2_* constants from the model source so the two cannot drift apart.
     const src = readFileSync(new URL("../../assembly/model.ts", import.meta.url), "utf8");
-    const bits = new Map<string, number>();
-    for (const m of src.matchAll(/export const F_(\w+): i32 = 1 << (\d+);/g))
-      bits.set(m[1].toLowerCase().replace(/_/g, "-"), 1 << Number(m[2]));
+    const bits = new Map<string, { word: number; bit: number }>();
+    for (const m of src.matchAll(/export const F(2?)_(\w+): i32 = 1 << (\d+);/g))
+      bits.set(m[2].toLowerCase().replace(/_/g, "-"), { word: m[1] ? 1 : 0, bit: (1 << Number(m[3])) >>> 0 });
     expect(bits.size).toBe(FLAGS.length);
-    for (const f of FLAGS) expect(bits.get(f.name), f.name).toBe(f.bit);
+    expect([...bits.values()].some((b) => b.word === 1)).toBe(true);
+    for (const f of FLAGS) expect(bits.get(f.name), f.name).toEqual({ word: f.word ?? 0, bit: f.bit >>> 0 });
+    // No two flags share a bit of a word.
+    const keys = FLAGS.map((f) => `${f.word ?? 0}:${f.bit >>> 0}`);
+    expect(new Set(keys).size).toBe(FLAGS.length);
   });
 
   it("adds --with and removes --without flags", () => {

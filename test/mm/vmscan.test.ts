@@ -3,7 +3,7 @@
 // the swap side (get_swap_page, add_to_swap_cache, swap_writepage, ...) is the real one.
 import { describe, it, expect } from "vitest";
 import { machine, state, runProc, runProcs, R, G, MM, swpEntry } from "../helpers/machine.js";
-import { PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
+import { CFG, PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/index.js";
 import type { Engine } from "../../src/wasm/engine.js";
 import { vmscanEvents } from "../../src/report/events/vmscan.js";
@@ -607,17 +607,31 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
   });
 
   it("unscaled-shrink-cache: 2.4.16's max_scan (nr_inactive / priority) looks at no page of a short list", () => {
-    for (const [flags, scans] of [
-      [LINUX_2_4_16 | bit("unscaled-shrink-cache"), 0],
-      [LINUX_2_4_16, 1],
+    // The flag is in the second config word (CFG_FLAGS2): --with sets it there, the engine
+    // writes it into the config block, and the model's has2 reads it.
+    const unscaled = resolveModel("linux-2.4.16", ["unscaled-shrink-cache"]);
+    expect(unscaled.flags).toBe(LINUX_2_4_16);
+    expect(unscaled.flags2).not.toBe(0);
+    for (const [model, scans] of [
+      [unscaled, 0],
+      [resolveModel("linux-2.4.16"), 1],
     ] as const) {
-      const { e, mapAnon } = world({ flags });
+      const { e, s, mapAnon } = world({ flags: model.flags, flags2: model.flags2 });
+      expect(s.I[(e.m.config_addr() >> 2) + CFG.FLAGS2] >>> 0).toBe(model.flags2);
       mapAnon(0, 3, 5);
       e.takeStats();
       const r = runProc(e, 0, P.shrink_cache, [1, 6]);
       expect(r.violation).toBe("none");
-      expect(e.takeStats().reclaimScans, `flags ${flags}`).toBe(scans);
+      expect(e.takeStats().reclaimScans, `flags ${model.flagNames}`).toBe(scans);
     }
+    // setFlags between executions (a number: word 0 alone) clears word 1, as of the next boot.
+    const { e, mapAnon } = world({ flags: unscaled.flags, flags2: unscaled.flags2 });
+    e.setFlags(LINUX_2_4_16);
+    e.reset();
+    mapAnon(0, 3, 5);
+    e.takeStats();
+    runProc(e, 0, P.shrink_cache, [1, 6]);
+    expect(e.takeStats().reclaimScans).toBe(1);
   });
 
   it("a direct reclaimer holding the BKL drops it at every need_resched point of shrink_cache", () => {

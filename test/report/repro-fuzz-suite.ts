@@ -19,13 +19,11 @@ import { encodeSchedule, decodeSchedule, agentCount, type Repro } from "../../sr
 import { parseRepro, loadRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
 import { diagramOf } from "../../src/explore/replay.js";
-import { MODELS, FLAGS } from "../../src/model/models.js";
+import { MODELS, FLAG_BITS, flagNamesOf } from "../../src/model/models.js";
 import { makeOp, OP } from "../../src/wasm/abi.js";
 import { jsonSchemaOf } from "../../src/schema/json-schema.js";
 import { arbitraryOf } from "../helpers/schema-arbitrary.js";
 import { cliCapture } from "../helpers/cli.js";
-
-const ALL_FLAGS = FLAGS.reduce((w, f) => w | f.bit, 0);
 
 /** The schema's own arbitrary: op lists of up to 8 CPUs, free strings up to 40 characters. */
 const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 }) as fc.Arbitrary<Repro>;
@@ -36,7 +34,8 @@ const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 })
 function coherent(x: Repro): Repro {
   const m = { ...x.machine };
   for (const k of ["freeMin", "freeLow", "freeHigh"] as const) m[k] = m[k] % m.frames;
-  const flags = x.flags & ALL_FLAGS;
+  const flags = x.flags & FLAG_BITS[0];
+  const flags2 = ((x.flags2 ?? 0) & FLAG_BITS[1]) >>> 0;
   const op = (w: number): number => {
     const u = w >>> 0;
     const kind = OP.READ + (u % 7);
@@ -48,7 +47,8 @@ function coherent(x: Repro): Repro {
     ...x,
     model: MODELS[x.flags % MODELS.length].name,
     flags,
-    flagNames: FLAGS.filter((f) => flags & f.bit).map((f) => f.name),
+    flags2,
+    flagNames: flagNamesOf(flags, flags2),
     machine: m,
     ops: Array.from({ length: m.cpus }, (_, cpu) => (x.ops[cpu] ?? []).map(op)),
     schedule: encodeSchedule(decodeSchedule(x.schedule).map((c) => (c & 0xf0) | ((c & 15) % agents))),

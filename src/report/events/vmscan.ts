@@ -11,6 +11,7 @@ export const vmscanEvents: EventTable = {
   [EV.TSO_YOUNG]: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: pte young, clears it (referenced)`,
   [EV.TSO_SKIP]: (v, f, why) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: skipped (${SKIP[why] ?? why})`,
   [EV.TSO_GET_SWAP]: (v, f, e) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: get_swap_page → ${fmtEntry(e)}`,
+  [EV.TSO_UNMAP]: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: dirty, clears the pte (none until it gets a swap slot)`,
   [EV.TSO_DUP]: (v, f, e) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: in swap cache, swap_duplicate(${fmtEntry(e)})`,
   [EV.TSO_SWAP_PTE]: (v, f, e) => `${vp(v)} → swap pte ${fmtEntry(e)}, unmaps ${fmtPage(f)}`,
   [EV.TSO_RESTORE]: (v, f) => `try_to_swap_out ${vp(v)}: no swap space, pte restored to ${fmtPage(f)}`,

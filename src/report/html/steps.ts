@@ -197,7 +197,7 @@ function eventsByStep(records: readonly TraceRecord[], steps: number, release: P
 
 /** Replays a repro and records the state after every step. */
 export async function stepperData(r: Repro, backend: Backend = "wasm", title = "repro"): Promise<StepperData> {
-  const rep = await Replayer.create(r.machine, r.flags, backend);
+  const rep = await Replayer.create(r.machine, r, backend);
   const first = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const executed = Array.from(first.schedule);
   const e = rep.e;
@@ -211,7 +211,7 @@ export async function stepperData(r: Repro, backend: Backend = "wasm", title = "
   const now = new Int32Array(L.size);
   readState(rep, L, prev);
   const initial = Array.from(prev);
-  const words = eventsByStep(first.records ?? [], executed.length, printkReleaseOf(r.flags));
+  const words = eventsByStep(first.records ?? [], executed.length, printkReleaseOf(r));
   const steps: StepperData["steps"] = [];
   let code: number = RUN.LIMIT;
   for (let i = 0; i < executed.length && code === RUN.LIMIT; i++) {

@@ -1,0 +1,74 @@
+// The model's flags in two config words (assembly/model.ts F_* in CFG_FLAGS, F2_* in
+// CFG_FLAGS2): the host's encoder and decoder, and a flag of word 1 end to end: --with sets it,
+// a hunt runs with it, its repro carries it (flags2, revision 2) and replay runs with it again.
+import { describe, it, expect } from "vitest";
+import { FLAGS, FLAG_BITS, MODELS, encodeFlags, flagNamesOf, nearestModel, resolveModel } from "../../src/model/models.js";
+import { hunt, replay } from "../../src/index.js";
+import { parseRepro } from "../../src/report/repro-schema.js";
+import { ReproError } from "../../src/errors.js";
+import type { Repro } from "../../src/report/repro.js";
+
+const word1 = FLAGS.filter((f) => f.word === 1);
+
+describe("flag words", () => {
+  it("word 1 holds a flag, and every flag round-trips through the two words", () => {
+    expect(word1.length).toBeGreaterThan(0);
+    for (const f of FLAGS) {
+      const w = encodeFlags([f.name]);
+      expect(f.word === 1 ? [w.flags, w.flags2] : [w.flags2, w.flags], f.name).toEqual([0, f.bit]);
+      expect(flagNamesOf(w.flags, w.flags2), f.name).toEqual([f.name]);
+    }
+    const all = encodeFlags(FLAGS.map((f) => f.name));
+    expect([all.flags, all.flags2 >>> 0]).toEqual([...FLAG_BITS]);
+    expect(flagNamesOf(all.flags, all.flags2)).toEqual(FLAGS.map((f) => f.name));
+    // Bit 31 of word 1 (a flag word read as unsigned) decodes as the others do.
+    expect(flagNamesOf(0, 0x80000000)).toEqual([]);
+  });
+
+  it("a shipped model has no flag of word 1, so its words are what they were", () => {
+    for (const m of MODELS) {
+      const r = resolveModel(m.name);
+      expect(r.flags2, m.name).toBe(0);
+      expect(nearestModel(r), m.name).toBe(m.name);
+    }
+  });
+
+  it("--with / --without set and clear a flag of word 1, leaving word 0 alone", () => {
+    const base = resolveModel("linux-2.4.16");
+    for (const f of word1) {
+      const on = resolveModel("linux-2.4.16", [f.name]);
+      expect(on.flags).toBe(base.flags);
+      expect(on.flags2).toBe(f.bit >>> 0);
+      expect(on.flagNames).toContain(f.name);
+      expect(resolveModel("linux-2.4.16", [], [f.name]).flags2).toBe(0);
+    }
+  });
+
+  it("a flag of word 1 reaches the model through a hunt, its repro and replay", async () => {
+    // unscaled-shrink-cache (word 1) leaves 2.4.0's allocator waiting on a kswapd that frees
+    // nothing: the first execution of seed 1 livelocks with it; without it, it ends.
+    const opts = { model: "linux-2.4.0", seed: 1, executions: 1, shrinkMs: 0, budgetMs: 60_000 };
+    const plain = await hunt(opts);
+    expect(plain.findings).toHaveLength(0);
+    const r = await hunt({ ...opts, with: ["unscaled-shrink-cache"] });
+    expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
+    const repro = r.findings[0].repro as Repro;
+    expect(repro.flags).toBe(resolveModel("linux-2.4.0").flags);
+    expect(repro.flags2).toBe(encodeFlags(["unscaled-shrink-cache"]).flags2);
+    expect(repro.schemaVersion).toBe(2);
+    expect(repro.flagNames).toContain("unscaled-shrink-cache");
+    const back = parseRepro(JSON.stringify(repro), "repro");
+    expect(back.flags2).toBe(repro.flags2);
+    expect((await replay(back)).reproduced).toBe(true);
+    // The same schedule without word 1 (the flag gone from both): the model runs 2.4.0 as
+    // shipped and the livelock is gone.
+    const { flags2: _w1, ...rest } = repro;
+    const without: Repro = { ...rest, schemaVersion: 1, flagNames: repro.flagNames.filter((n) => n !== "unscaled-shrink-cache") };
+    expect((await replay(without)).reproduced).toBe(false);
+    // A word 1 that disagrees with the names, or sets a bit no flag has, is refused.
+    expect(() => parseRepro(JSON.stringify({ ...repro, flags2: 0 }), "repro")).toThrow(ReproError);
+    expect(() => parseRepro(JSON.stringify({ ...repro, flags2: (0x80000000 | (repro.flags2 ?? 0)) >>> 0 }), "repro")).toThrow(
+      /flags2 .* sets bits no flag has/,
+    );
+  }, 60_000);
+});
