@@ -74,6 +74,12 @@ let logLen: i32 = 0;
 const FNV_OFFSET: i32 = 0x811c9dc5;
 const FNV_PRIME: i32 = 0x01000193;
 let printHash: i32 = FNV_OFFSET;
+// FNV_PRIME's inverse mod 2^32: printHash = FNV_OFFSET * FNV_PRIME_INV with printLast = 0 folds
+// to FNV_OFFSET at the first byte, so record() folds every byte without a test for the first.
+const FNV_PRIME_INV: i32 = 0x359c449b;
+// record() logs while logLen is below this: 0 for a replay (the log is the input), the log's
+// size, or no limit for a ring (sched_reset). One compare where three tests were.
+let logLimit: i32 = 0;
 let printLast: i32 = 0;
 let printMask: i32 = 0;
 // SCHED_RANDOM between two agents (most steps of a 2-CPU run) takes one bit of a 32-bit draw.
@@ -258,7 +264,9 @@ export function sched_reset(): void {
   gset(G_LOG_LEN, 0);
   gset(G_LAST_AGENT, -1);
   logLen = 0;
-  printHash = FNV_OFFSET;
+  logLimit = sched == SCHED_REPLAY ? 0 : logRing ? 0x7fffffff : logMask + 1;
+  printHash = imul(FNV_OFFSET, FNV_PRIME_INV);
+  printLast = 0;
   printMask = 0;
   lastAgent = -1;
   gset(G_PCT_SWITCHES, 0);
@@ -480,11 +488,11 @@ function record(a: i32): void {
   const last = lastAgent;
   switches += last != a && last >= 0 ? 1 : 0;
   lastAgent = a;
-  if (sched == SCHED_REPLAY) return;
   const n = logLen;
-  if (n > logMask && !logRing) return;
+  if (n >= logLimit) return;
   st8(LOG + (n & logMask), a);
-  if (n > 0) printHash = imul(printHash ^ printLast, FNV_PRIME);
+  // No first-byte test: printHash starts one fold before FNV_OFFSET (sched_reset).
+  printHash = imul(printHash ^ printLast, FNV_PRIME);
   printLast = a;
   printMask |= 1 << a;
   logLen = n + 1;
