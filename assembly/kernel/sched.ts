@@ -176,7 +176,7 @@ function pct_setup(): void {
   pct_order();
 }
 
-/** Recomputes the priority order from AG_PRIO (after the draw and after each change point):
+/** Recomputes the priority order from AG_PRIO (after the draw; pct_reordered after a change):
  *  the table for machines of up to 4 agents, else pctOrder. */
 function pct_order(): void {
   pctTabled = nAgents <= 4;
@@ -244,6 +244,21 @@ function pct_bytes(): void {
       if (ag_get(b, AG_PRIO) > ag_get(a, AG_PRIO)) best = b;
     }
     st8(PCT_BEST + m, best);
+  }
+}
+
+/** pct_bytes for the masks that hold agent a, after a's priority changed: a mask's answer is
+ *  a or that of the mask without a (which the change left as it was), whichever ranks higher. */
+function pct_bytes_with(a: i32): void {
+  const n = 1 << nAgents;
+  const bit = 1 << a;
+  const pa = ag_get(a, AG_PRIO);
+  st8(PCT_BEST + bit, a);
+  // Every other mask with a: rest | bit, rest a nonzero mask without a (its answer stands).
+  for (let rest = 1; rest < n; rest++) {
+    if ((rest & bit) != 0) continue;
+    const b = ld8(PCT_BEST + rest);
+    st8(PCT_BEST + (rest | bit), ag_get(b, AG_PRIO) > pa ? b : a);
   }
 }
 
@@ -321,7 +336,7 @@ export function sched_yield(agent: i32): void {
   if (sched != SCHED_PCT) return;
   ag_set(agent, AG_PRIO, yieldPrio);
   yieldPrio--;
-  pct_order();
+  pct_reordered(agent);
 }
 
 /** Writes the scheduler's counters back to the globals (run() calls this on every return). */
@@ -368,7 +383,14 @@ function change_points(last: i32, step: i32): void {
   }
   gset(G_PCT_NEXT_CP, j);
   pctNextAt = j < MAX_PCT_DEPTH && gget(G_PCT_CP0 + j) >= 0 ? gget(G_PCT_CP0 + j) >> 4 : 0x7fffffff;
-  pct_order();
+  pct_reordered(last);
+}
+
+/** Agent a's priority changed (a change point, a yield): the order again. The byte table
+ *  needs only the masks that hold a (half of them): the others' answers do not involve it. */
+function pct_reordered(a: i32): void {
+  if (pctBytes) pct_bytes_with(a);
+  else pct_order();
 }
 
 /** The runnable agent of highest priority. */
