@@ -286,7 +286,7 @@ export function sched_reset(): void {
   lastAgent = -1;
   gset(G_PCT_SWITCHES, 0);
   gset(G_PCT_DECISIONS, 0);
-  switches = 0;
+  switches = -1; // record() counts the first step, which follows no agent: it brings this to 0
   decisions = 0;
   coinLeft = 0;
   yieldPrio = 0;
@@ -343,7 +343,7 @@ export function sched_yield(agent: i32): void {
 export function sched_flush(): void {
   gset(G_LOG_LEN, logLen);
   gset(G_LAST_AGENT, lastAgent);
-  gset(G_PCT_SWITCHES, switches);
+  gset(G_PCT_SWITCHES, switches < 0 ? 0 : switches);
   gset(G_PCT_DECISIONS, decisions);
 }
 
@@ -507,8 +507,8 @@ function record(a: i32): void {
   // A switch is a step by another agent than the last (none ran before the first step).
   // Counted with a select, not a branch: with more than one agent runnable the random
   // scheduler switches on about every other step, which no predictor guesses.
-  const last = lastAgent;
-  switches += last != a && last >= 0 ? 1 : 0;
+  // (switches starts at -1 for the first step's, which follows no agent: sched_reset.)
+  switches += lastAgent != a ? 1 : 0;
   lastAgent = a;
   const n = logLen;
   if (n >= logLimit) return;
