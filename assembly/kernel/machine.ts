@@ -58,6 +58,8 @@ export function machine_reset(): void {
 /** machine_reset but the parking: every CPU runnable, its op ring empty. `touched`: clear
  *  only what the last executions wrote (state.ts clear_state; the hunt's own boots). */
 export function machine_boot(touched: bool): void {
+  // An op that ended in a step a violation stopped leaves the mark set: a new boot has no op yet.
+  opEnded = false;
   clear_state(touched);
   reload_flags();
   // Frames: frame 0 is the reserved zero page; the rest on the free stack, lowest on top.

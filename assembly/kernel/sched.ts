@@ -74,6 +74,12 @@ let logLen: i32 = 0;
 const FNV_OFFSET: i32 = 0x811c9dc5;
 const FNV_PRIME: i32 = 0x01000193;
 let printHash: i32 = FNV_OFFSET;
+// FNV_PRIME's inverse mod 2^32: printHash = FNV_OFFSET * FNV_PRIME_INV with printLast = 0 folds
+// to FNV_OFFSET at the first byte, so record() folds every byte without a test for the first.
+const FNV_PRIME_INV: i32 = 0x359c449b;
+// record() logs while logLen is below this: 0 for a replay (the log is the input), the log's
+// size, or no limit for a ring (sched_reset). One compare where three tests were.
+let logLimit: i32 = 0;
 let printLast: i32 = 0;
 let printMask: i32 = 0;
 // SCHED_RANDOM between two agents (most steps of a 2-CPU run) takes one bit of a 32-bit draw.
@@ -170,7 +176,7 @@ function pct_setup(): void {
   pct_order();
 }
 
-/** Recomputes the priority order from AG_PRIO (after the draw and after each change point):
+/** Recomputes the priority order from AG_PRIO (after the draw; pct_reordered after a change):
  *  the table for machines of up to 4 agents, else pctOrder. */
 function pct_order(): void {
   pctTabled = nAgents <= 4;
@@ -241,6 +247,21 @@ function pct_bytes(): void {
   }
 }
 
+/** pct_bytes for the masks that hold agent a, after a's priority changed: a mask's answer is
+ *  a or that of the mask without a (which the change left as it was), whichever ranks higher. */
+function pct_bytes_with(a: i32): void {
+  const n = 1 << nAgents;
+  const bit = 1 << a;
+  const pa = ag_get(a, AG_PRIO);
+  st8(PCT_BEST + bit, a);
+  // Every other mask with a: rest | bit, rest a nonzero mask without a (its answer stands).
+  for (let rest = 1; rest < n; rest++) {
+    if ((rest & bit) != 0) continue;
+    const b = ld8(PCT_BEST + rest);
+    st8(PCT_BEST + (rest | bit), ag_get(b, AG_PRIO) > pa ? b : a);
+  }
+}
+
 /** The first agent of pctOrder whose bit is set in mask (nonzero). */
 function pct_first_in_order(mask: i32): i32 {
   let order = pctOrder;
@@ -258,12 +279,14 @@ export function sched_reset(): void {
   gset(G_LOG_LEN, 0);
   gset(G_LAST_AGENT, -1);
   logLen = 0;
-  printHash = FNV_OFFSET;
+  logLimit = sched == SCHED_REPLAY ? 0 : logRing ? 0x7fffffff : logMask + 1;
+  printHash = imul(FNV_OFFSET, FNV_PRIME_INV);
+  printLast = 0;
   printMask = 0;
   lastAgent = -1;
   gset(G_PCT_SWITCHES, 0);
   gset(G_PCT_DECISIONS, 0);
-  switches = 0;
+  switches = -1; // record() counts the first step, which follows no agent: it brings this to 0
   decisions = 0;
   coinLeft = 0;
   yieldPrio = 0;
@@ -313,14 +336,14 @@ export function sched_yield(agent: i32): void {
   if (sched != SCHED_PCT) return;
   ag_set(agent, AG_PRIO, yieldPrio);
   yieldPrio--;
-  pct_order();
+  pct_reordered(agent);
 }
 
 /** Writes the scheduler's counters back to the globals (run() calls this on every return). */
 export function sched_flush(): void {
   gset(G_LOG_LEN, logLen);
   gset(G_LAST_AGENT, lastAgent);
-  gset(G_PCT_SWITCHES, switches);
+  gset(G_PCT_SWITCHES, switches < 0 ? 0 : switches);
   gset(G_PCT_DECISIONS, decisions);
 }
 
@@ -360,7 +383,14 @@ function change_points(last: i32, step: i32): void {
   }
   gset(G_PCT_NEXT_CP, j);
   pctNextAt = j < MAX_PCT_DEPTH && gget(G_PCT_CP0 + j) >= 0 ? gget(G_PCT_CP0 + j) >> 4 : 0x7fffffff;
-  pct_order();
+  pct_reordered(last);
+}
+
+/** Agent a's priority changed (a change point, a yield): the order again. The byte table
+ *  needs only the masks that hold a (half of them): the others' answers do not involve it. */
+function pct_reordered(a: i32): void {
+  if (pctBytes) pct_bytes_with(a);
+  else pct_order();
 }
 
 /** The runnable agent of highest priority. */
@@ -477,14 +507,14 @@ function record(a: i32): void {
   // A switch is a step by another agent than the last (none ran before the first step).
   // Counted with a select, not a branch: with more than one agent runnable the random
   // scheduler switches on about every other step, which no predictor guesses.
-  const last = lastAgent;
-  switches += last != a && last >= 0 ? 1 : 0;
+  // (switches starts at -1 for the first step's, which follows no agent: sched_reset.)
+  switches += lastAgent != a ? 1 : 0;
   lastAgent = a;
-  if (sched == SCHED_REPLAY) return;
   const n = logLen;
-  if (n > logMask && !logRing) return;
+  if (n >= logLimit) return;
   st8(LOG + (n & logMask), a);
-  if (n > 0) printHash = imul(printHash ^ printLast, FNV_PRIME);
+  // No first-byte test: printHash starts one fold before FNV_OFFSET (sched_reset).
+  printHash = imul(printHash ^ printLast, FNV_PRIME);
   printLast = a;
   printMask |= 1 << a;
   logLen = n + 1;

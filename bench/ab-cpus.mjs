@@ -1,0 +1,84 @@
+// Two or more built checkouts' bulk runs (runBulk, the untraced Wasm build) side by side in one
+// process, per CPU-second, alternated as bench/ab-hunt.mjs alternates hunts:
+//   node bench/ab-cpus.mjs ROUNDS OPS DIR1 DIR2 ...
+// DIRn: a checkout with `npm run build` done. The cases are bench/figures.ts's: `cpus` at 1 and
+// 8 simulated CPUs (everything resident; 10x OPS, their sections are cheap) and `pressure` at
+// 4x. Each round runs every case on every dir in turn, the order rotated each round, after one
+// warm-up each. Prints per case and dir: sections per CPU-second, the 8-CPU rate over the
+// 1-CPU rate, and the state hashes seen, which must agree between dirs unless the change meant
+// to alter results. On a loaded machine identical builds differ by a few percent here: use
+// enough ROUNDS, or count instructions (bench/ir-hunt.sh) for small changes.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [rounds, ops, ...dirs] = process.argv.slice(2);
+if (!rounds || !ops || dirs.length === 0) {
+  console.error("usage: node bench/ab-cpus.mjs ROUNDS OPS DIR1 [DIR2 ...]");
+  process.exit(2);
+}
+const load = (d, f) => import(pathToFileURL(path.resolve(d, f)).href);
+
+const pressure = {
+  cpus: 2, mms: 2, pagesPerMm: 2048, areas: 1, pattern: "uniform", writeRatio: 0.5, threads: false,
+  forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
+};
+const cpusCase = (cpus) => ({
+  name: `cpus ${cpus}`,
+  scale: 10, // its sections are cheap (everything resident): 10x the ops for a like CPU time
+  sizes: { cpus, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 },
+  workload: { ...pressure, cpus, mms: 4, pagesPerMm: 4096, writeRatio: 0.3, threads: true, munmapRate: 0.02 },
+});
+const cases = [
+  cpusCase(1),
+  cpusCase(8),
+  { name: "pressure 4x", scale: 1, sizes: { cpus: 2, mms: 2, pagesPerMm: 2048, frames: 1024, areas: 1, slotsPerArea: 1 << 15 }, workload: pressure },
+];
+
+const runners = [];
+for (const d of dirs) {
+  const { Engine, wasmModule } = await load(d, "dist/src/wasm/engine.js");
+  const { SCHED } = await load(d, "dist/src/wasm/abi.js");
+  const { bulkMachineConfig } = await load(d, "dist/src/bulk/config.js");
+  const { runBulk } = await load(d, "dist/src/bulk/run.js");
+  const { checkInvariants } = await load(d, "dist/src/invariants/check.js");
+  const { resolveModel } = await load(d, "dist/src/model/models.js");
+  const engine = Engine.wasm(wasmModule("untraced"));
+  const flags = resolveModel("linux-2.4.16").flags;
+  const run = (c) =>
+    runBulk({
+      backend: "wasm",
+      machine: bulkMachineConfig(c.sizes, { flags, kswapd: false, seed: 1, sched: SCHED.RANDOM }),
+      workload: c.workload,
+      seed: 1,
+      ops: +ops * c.scale,
+      checkInterval: 1_000_000,
+      checker: checkInvariants,
+      engine,
+    });
+  runners.push({ d, run });
+}
+const cpu = cases.map(() => dirs.map(() => 0));
+const steps = cases.map(() => dirs.map(() => 0));
+const hashes = cases.map(() => dirs.map(() => new Set()));
+for (const r of runners) for (const c of cases) await r.run(c); // warm-up
+for (let k = 0; k < +rounds; k++) {
+  for (let ci = 0; ci < cases.length; ci++) {
+    for (let j = 0; j < dirs.length; j++) {
+      const i = (j + k) % dirs.length;
+      const c0 = process.cpuUsage();
+      const res = await runners[i].run(cases[ci]);
+      const c = process.cpuUsage(c0);
+      cpu[ci][i] += (c.user + c.system) / 1e6;
+      steps[ci][i] += res.steps;
+      hashes[ci][i].add(res.stateHash);
+    }
+  }
+}
+const rate = (ci, i) => steps[ci][i] / cpu[ci][i];
+for (let ci = 0; ci < cases.length; ci++)
+  for (let i = 0; i < dirs.length; i++)
+    console.log(
+      `${cases[ci].name.padEnd(12)} ${dirs[i].split("/").pop()}: ${(rate(ci, i) / 1e6).toFixed(2)}M sections/CPU-s, CPU ${cpu[ci][i].toFixed(2)} s, ${[...hashes[ci][i]].join(" | ")}`,
+    );
+for (let i = 0; i < dirs.length; i++)
+  console.log(`8 CPUs / 1 CPU ${dirs[i].split("/").pop()}: ${((100 * rate(1, i)) / rate(0, i)).toFixed(1)}%`);
