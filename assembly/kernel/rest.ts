@@ -26,7 +26,7 @@ import {
   HASH_TOUCHED, HASH_TOUCHED_MAX, buckets_touched, touched_frames,
   REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
   gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
-  mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
+  mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
   PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE,
@@ -125,11 +125,17 @@ function usable_free_slots(): i32 {
 }
 
 /** The areas beyond the machine's own (no swap map) neither in use nor locked. When one is,
- *  the full passes judge it: this pass has no scratch for its slots. */
+ *  the full passes judge it: this pass has no scratch for its slots. (Every hunt execution
+ *  reads the thirty-odd areas a machine does not have: their flags and lock words are ORed
+ *  apart, the flags masked once at the end, by a pointer stepped an area at a time.) */
 function stray_areas_quiet(): bool {
-  let stray = 0;
-  for (let a = own_areas(); a < MAX_AREAS; a++) stray |= area_get(a, A_SDL) | (area_get(a, A_FLAGS) & SWP_USED);
-  return stray == 0;
+  let flagsOr = 0, sdlOr = 0;
+  const end = area_addr(MAX_AREAS, 0);
+  for (let p = area_addr(own_areas(), 0); p < end; p += AREA_WORDS << 2) {
+    flagsOr |= ld(p + (A_FLAGS << 2));
+    sdlOr |= ld(p + (A_SDL << 2));
+  }
+  return (sdlOr | (flagsOr & SWP_USED)) == 0;
 }
 
 /** Global slot of an entry of an area in use, or -1 (the full passes' slotOf: they admit any
