@@ -11,6 +11,7 @@ import { lostVpage } from "../races/unuse-route.js";
 import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
 import { abaWhy, classifyAba } from "../races/aba-route.js";
+import { classifyUnuseWrongPage } from "../races/wrong-page-route.js";
 
 /** Where a recorded schedule ran out before its execution ended, and what was filled. */
 export interface ScheduleFill {
@@ -41,11 +42,13 @@ export interface ReplayTrace {
   route?: RouteVerdict;
   /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
    *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts); for a data
-   *  loss by no seed route: the swapin ABA (aba-route.ts). */
+   *  loss by no seed route: the swapin ABA (aba-route.ts); for try_to_unuse's BUG: its page
+   *  gone from the cache and back under another entry (wrong-page-route.ts). */
   raceRoute?: RaceRoute;
 }
 
-/** The named route of a free-slot, nr-swap-pages or data-lost finding, if its trace shows one. */
+/** The named route of a free-slot, nr-swap-pages, data-lost or try_to_unuse BUG finding, if its
+ *  trace shows one. */
 function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefined): RaceRoute | undefined {
   if (verdict?.id === "free-slot" && verdict.agent >= 0) {
     const v = classifyPteSame(records, verdict.agent);
@@ -58,6 +61,10 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
   if (verdict?.id === "data-lost") {
     const v = classifyAba(records);
     return v && { route: "swapin aba", why: abaWhy(v) };
+  }
+  if (verdict?.signature === "bug-on@try_to_unuse" && verdict.agent >= 0) {
+    const v = classifyUnuseWrongPage(records, verdict.agent);
+    return v && { route: "unuse wrong page", why: v.why };
   }
   return undefined;
 }
@@ -102,7 +109,8 @@ export interface ReplayResult {
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
-   *  drift or a data loss by the swapin ABA, its race route (ReplayTrace.raceRoute). */
+   *  drift or a data loss by the swapin ABA or try_to_unuse's wrong-page BUG, its race route
+   *  (ReplayTrace.raceRoute). */
   route?: RouteName;
 }
 

@@ -41,8 +41,9 @@ export type SeedRoute = (typeof SEED_ROUTES)[number];
 /** The named routes of findings other than a duplicate (src/races/pte-same-route.ts: who
  *  resolved the pte under a fault that freed its entry again; src/races/revival-route.ts: an
  *  unlocked swap_duplicate reviving a freed slot; src/races/aba-route.ts: a data loss by the
- *  swapin ABA). */
-export const RACE_ROUTES = ["pte-same swapoff", "pte-same fault", "dup revival", "swapin aba"] as const;
+ *  swapin ABA; src/races/wrong-page-route.ts: try_to_unuse's BUG on a page that left the swap
+ *  cache and came back under another entry). */
+export const RACE_ROUTES = ["pte-same swapoff", "pte-same fault", "dup revival", "swapin aba", "unuse wrong page"] as const;
 export type RaceRouteName = (typeof RACE_ROUTES)[number];
 
 /** Every route a replay can name. */

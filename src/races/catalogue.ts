@@ -206,7 +206,8 @@ export const RACES: readonly Race[] = [
     // all did worse.
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4 },
     signatures: ["bug-on@try_to_unuse"],
-    test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page",
+    unuseWrongPageRoute: true,
+    test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page; test/races/wrong-page-route.test.ts",
   },
   {
     name: "swap-map-uaf",

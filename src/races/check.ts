@@ -11,6 +11,7 @@ import type { RaceCheckRowJson } from "../schema/outputs.js";
 import { unuseFreshOfRepro } from "./unuse-route.js";
 import { pteSameOfRepro } from "./pte-same-route.js";
 import { revivalOfRepro } from "./revival-route.js";
+import { unuseWrongPageOfRepro } from "./wrong-page-route.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
@@ -188,12 +189,14 @@ export async function huntRaceSeed(
 /** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts), a
  *  data loss of the swapin ABA its route (aba-route.ts), one of swapoff's fresh-entry read its
  *  (unuse-route.ts), a slot freed again by do_swap_page the race's resolver of the pte
- *  (pte-same-route.ts), an nr_swap_pages drift a revival (revival-route.ts). */
+ *  (pte-same-route.ts), an nr_swap_pages drift a revival (revival-route.ts), try_to_unuse's BUG
+ *  the wrong-page route (wrong-page-route.ts). */
 async function routeMatches(race: Race, f: Finding): Promise<boolean> {
   if (race.abaRoute && (await abaOfRepro(f.repro)) === undefined) return false;
   if (race.unuseFreshRoute && (await unuseFreshOfRepro(f.repro)) === undefined) return false;
   if (race.pteSameRoute && (await pteSameOfRepro(f.repro))?.resolver !== race.pteSameRoute) return false;
   if (race.revivalRoute && (await revivalOfRepro(f.repro)) === undefined) return false;
+  if (race.unuseWrongPageRoute && (await unuseWrongPageOfRepro(f.repro)) === undefined) return false;
   if (!race.seedRoute) return true;
   const r = await routeOfRepro(f.repro);
   return r.route?.route === race.seedRoute;

@@ -39,6 +39,8 @@ const ROUTE_TITLES: Record<RouteName, string> = {
   "dup revival": "unlocked swap_duplicate revives a freed slot (Hugh Dickins, 15 Sep 2001: the test moved under swap_device_lock)",
   "swapin aba":
     "swapin ABA (do_swap_page's pte_same passes on an entry freed and handed out again while the fault waited for the page lock; fix: recheck the page's swap-cache key, flag swapin-recheck-key)",
+  "unuse wrong page":
+    "the catalogue's unuse-wrong-page, a real bug of 2.4.16 (try_to_unuse's page left the swap cache and came back under another entry before it locked it; fixed in 2.6.25 by rechecking the page's swap-cache key, flag unuse-recheck-key)",
 };
 
 /** Procedures a signature names ("swapcache-unique@add_to_swap_cache" → add_to_swap_cache). */

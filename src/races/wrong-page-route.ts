@@ -1,0 +1,114 @@
+// Whether a try_to_unuse BUG took the catalogue's unuse-wrong-page route, read from the traced
+// replay of the failing execution (docs/kernel-notes.md, "Later races in the same code").
+// mm/swapfile.c try_to_unuse (2.4.16) gets page P of entry E from read_swap_cache_async and only
+// then waits for P and locks it. In between, nothing stops P leaving the swap cache: a zap's
+// free_swap_and_cache (or a remove_exclusive_swap_page) takes P's lock with a trylock, deletes
+// P and frees E, and swap_out's try_to_swap_out may then put P back in the cache under an entry
+// of another area (E's own area takes no new entries during swapoff). Once try_to_unuse holds
+// the lock, E's count is 0 while P is PageSwapCache: 2.4.16's `(swcount > 0) !=
+// PageSwapCache(page)` BUG. Hugh Dickins' 2008 fix (2.6.25; flag unuse-recheck-key) rechecks
+// that P is still cached under E. A try_to_unuse BUG reached any other way does not count.
+import type { Repro } from "../report/repro.js";
+import { tracedReplayOf } from "./traced-replay.js";
+import { EV, type TraceRecord } from "../report/trace.js";
+import { fmtEntry, fmtPage, fmtVpageWord } from "../report/events/types.js";
+
+/** Who deleted try_to_unuse's page from the swap cache. */
+export type WrongPageDeleter = "free_swap_and_cache" | "remove_exclusive_swap_page";
+
+/** The steps of one unuse-wrong-page BUG in a trace. */
+export interface UnuseWrongPageRoute {
+  entry: number;
+  page: number;
+  /** try_to_unuse (the agent that hit the BUG) reading E, and getting P for it. */
+  holder: { agent: number; read: number; got: number };
+  /** Another agent deleting P from the swap cache (freeing E), and the function that did. */
+  deleter: { agent: number; step: number; by: WrongPageDeleter; zap: boolean; pageCount?: number };
+  /** try_to_swap_out adding P to the swap cache again, under another entry, for a pte of it. */
+  readded: { agent: number; step: number; entry: number; vpage: number };
+  why: string;
+}
+
+/** The route of a BUG in try_to_unuse hit by `agent` (the trace ends at the BUG), or undefined
+ *  when the trace does not show it: the agent's last try_to_unuse entry E and its page P, P
+ *  deleted from the cache under E by another agent after try_to_unuse got it, then added back
+ *  under another entry and still there at the end. */
+export function classifyUnuseWrongPage(records: readonly TraceRecord[], agent: number): UnuseWrongPageRoute | undefined {
+  const read = findLast(records, records.length, (r) => r.agent === agent && r.event === EV.UNUSE_READ);
+  if (read < 0) return undefined;
+  const E = records[read].a;
+  // read_swap_cache_async's page: a lookup hit, or the page it added for E.
+  const got = records.findIndex(
+    (r, i) => i > read && r.agent === agent && ((r.event === EV.LOOKUP_HIT && r.a === E) || (r.event === EV.ADD && r.b === E)),
+  );
+  if (got < 0) return undefined;
+  const P = records[got].event === EV.LOOKUP_HIT ? records[got].b : records[got].a;
+  const del = records.findIndex((r, i) => i > got && r.agent !== agent && r.event === EV.DELETE && r.a === P && r.b === E);
+  if (del < 0) return undefined;
+  const by = deleterOf(records, del);
+  if (by === undefined) return undefined;
+  // The last add of P: after the delete, under another entry, and not deleted since.
+  const add = findLast(records, records.length, (r) => r.event === EV.ADD && r.a === P);
+  if (add <= del || records[add].b === E) return undefined;
+  if (records.some((r, i) => i > add && r.event === EV.DELETE && r.a === P)) return undefined;
+  // try_to_swap_out's add: its get_swap_page handed it the other entry for P.
+  const { agent: S, b: E2 } = records[add];
+  const tso = findLast(records, add, (r) => r.agent === S && r.event === EV.TSO_GET_SWAP);
+  if (tso < 0 || records[tso].b !== P || records[tso].c !== E2) return undefined;
+  const route = {
+    entry: E,
+    page: P,
+    holder: { agent, read: records[read].step, got: records[got].step },
+    deleter: { agent: records[del].agent, step: records[del].step, ...by },
+    readded: { agent: S, step: records[add].step, entry: E2, vpage: records[tso].a },
+  };
+  return { ...route, why: wrongPageWhy(route) };
+}
+
+/** The delete's caller, from the deleting agent's records just before it. */
+function deleterOf(records: readonly TraceRecord[], del: number): Omit<UnuseWrongPageRoute["deleter"], "agent" | "step"> | undefined {
+  const { agent, a: P, b: E } = records[del];
+  const i = findLast(
+    records,
+    del,
+    (r) =>
+      r.agent === agent &&
+      ((r.event === EV.FREE_SWAP_DELETE && r.a === P && r.b === E) ||
+        ((r.event === EV.REMOVE_EXCLUSIVE || r.event === EV.FAULT_REMOVE_EXCLUSIVE) && r.a === P && r.b === E && r.c !== 0) ||
+        r.event === EV.OP_START),
+  );
+  if (i < 0 || records[i].event === EV.OP_START) return undefined;
+  if (records[i].event !== EV.FREE_SWAP_DELETE) return { by: "remove_exclusive_swap_page", zap: false };
+  // free_swap_and_cache called by zap_page_range (an exit, a munmap, a fork into a live mm).
+  const zap = findLast(records, i, (r) => r.agent === agent && (r.event === EV.ZAP_SWAP || r.event === EV.OP_START));
+  return { by: "free_swap_and_cache", zap: zap >= 0 && records[zap].event === EV.ZAP_SWAP, pageCount: records[i].c };
+}
+
+/** The route in one line, with its steps (the replay's `route:` line). */
+function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
+  const [E, P, E2] = [fmtEntry(r.entry), fmtPage(r.page), fmtEntry(r.readded.entry)];
+  const d = r.deleter;
+  const caller = d.by === "free_swap_and_cache" && d.zap ? "zap_page_range's free_swap_and_cache" : d.by;
+  // free_swap_and_cache deletes a page others still hold (count above the cache's and its own)
+  // only when swap is full.
+  const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";
+  return (
+    `swapoff's try_to_unuse got ${P} for ${E} (step ${r.holder.got}) and had yet to lock it; ` +
+    `${caller} deleted ${P} from the swap cache and freed ${E} (step ${d.step}${full}); ` +
+    `swap_out's try_to_swap_out of ${fmtVpageWord(r.readded.vpage)} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
+    `try_to_unuse, holding the lock, found ${E}'s count 0 but ${P} in the swap cache: BUG`
+  );
+}
+
+/** Index of the last record before `before` that pred accepts, or -1. */
+function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord) => boolean): number {
+  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i])) return i;
+  return -1;
+}
+
+/** Replays a repro with tracing and classifies it (undefined when it takes another route). */
+export async function unuseWrongPageOfRepro(r: Repro): Promise<UnuseWrongPageRoute | undefined> {
+  const t = await tracedReplayOf(r);
+  if (!t || t.verdict.signature !== "bug-on@try_to_unuse" || t.verdict.agent < 0) return undefined;
+  return classifyUnuseWrongPage(t.records, t.verdict.agent);
+}

@@ -1,0 +1,144 @@
+// The unuse-wrong-page route (src/races/wrong-page-route.ts): try_to_unuse gets page P of E,
+// another CPU deletes P from the swap cache (freeing E) before try_to_unuse locks it, swap_out
+// adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
+// (each step missing or out of place: no route), on the catalogue's hunt, and on the long
+// default campaign's finding (hunt --model linux-2.4.16 --executions 16000000 --shard 3/4,
+// execution 13,911,168; test/fixtures/unuse-wrong-page-2416-default.repro.json).
+import { fileURLToPath } from "node:url";
+import { describe, it, expect } from "vitest";
+import { hunt } from "../../src/index.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { decodeSchedule, type Repro } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
+import { drawReplay } from "../../src/report/finding.js";
+import { resolveModel } from "../../src/model/models.js";
+import { RACES } from "../../src/races/catalogue.js";
+import { classifyUnuseWrongPage, unuseWrongPageOfRepro } from "../../src/races/wrong-page-route.js";
+import { EV, type TraceRecord } from "../../src/report/trace.js";
+
+const E = 0x1; // E0:1, in the area being swapped off
+const E2 = 0x1000001; // E1:1, in the other area
+const P = 2;
+const U = 1; // swapoff's CPU
+const rec = (step: number, agent: number, event: number, a: number, b: number, c = 0): TraceRecord => ({
+  step,
+  agent,
+  proc: 0,
+  pc: 0,
+  event,
+  a,
+  b,
+  c,
+});
+
+// try_to_unuse reads E and gets P; CPU0's zap frees E and deletes P at vm_swap_full; kswapd's
+// try_to_swap_out gets E2 for P and adds it; the trace ends at try_to_unuse's BUG.
+const story: TraceRecord[] = [
+  rec(10, U, EV.UNUSE_READ, E, 2),
+  rec(11, U, EV.LOOKUP_HIT, E, P, 3),
+  rec(20, 0, EV.ZAP_SWAP, E, 4),
+  rec(21, 0, EV.FREE_SWAP_DELETE, P, E, 4),
+  rec(22, 0, EV.DELETE, P, E),
+  rec(23, 0, EV.SWAP_FREE, E, 0),
+  rec(30, 5, EV.TSO_GET_SWAP, 0x10004, P, E2),
+  rec(31, 5, EV.ADD, P, E2, 1),
+];
+
+describe("classifyUnuseWrongPage", () => {
+  it("finds the route: try_to_unuse's page, the delete by another CPU, the add under another entry", () => {
+    const r = classifyUnuseWrongPage(story, U);
+    expect(r).toMatchObject({
+      entry: E,
+      page: P,
+      holder: { agent: U, read: 10, got: 11 },
+      deleter: { agent: 0, step: 22, by: "free_swap_and_cache", zap: true, pageCount: 4 },
+      readded: { agent: 5, step: 31, entry: E2, vpage: 0x10004 },
+    });
+    expect(r!.why).toBe(
+      "swapoff's try_to_unuse got page 2 for E0:1 (step 11) and had yet to lock it; zap_page_range's free_swap_and_cache " +
+        "deleted page 2 from the swap cache and freed E0:1 (step 22; vm_swap_full, page count 4); swap_out's try_to_swap_out " +
+        "of mm1[4] added page 2 to the cache again under E1:1 (step 31); try_to_unuse, holding the lock, found E0:1's count 0 " +
+        "but page 2 in the swap cache: BUG",
+    );
+  });
+
+  it("takes a page try_to_unuse read itself, and a remove_exclusive_swap_page delete", () => {
+    const t = story.slice();
+    t[1] = rec(11, U, EV.ADD, P, E, 1);
+    t[2] = rec(20, 0, EV.SWAP_HIT, E, P);
+    t[3] = rec(21, 0, EV.FAULT_REMOVE_EXCLUSIVE, P, E, 1);
+    const r = classifyUnuseWrongPage(t, U);
+    expect(r?.deleter).toEqual({ agent: 0, step: 22, by: "remove_exclusive_swap_page", zap: false });
+    expect(r?.why).toContain("; remove_exclusive_swap_page deleted page 2 from the swap cache and freed E0:1 (step 22); ");
+  });
+
+  it("does not count a trace missing a step, or with a step out of place", () => {
+    // The read, the page, the delete's caller, the delete, the swap-out's get_swap_page, the add.
+    for (const i of [0, 1, 3, 4, 6, 7])
+      expect(
+        classifyUnuseWrongPage(
+          story.filter((_, j) => j !== i),
+          U,
+        ),
+        `without ${i}`,
+      ).toBeUndefined();
+    const at = (i: number, r: TraceRecord) => story.map((x, j) => (j === i ? r : x));
+    // The BUG on another agent; try_to_unuse deleting its own page; another page deleted; the
+    // page added back under E itself; the add before the delete; the add of another page.
+    expect(classifyUnuseWrongPage(story, 0)).toBeUndefined();
+    expect(classifyUnuseWrongPage(at(4, rec(22, U, EV.DELETE, P, E)), U)).toBeUndefined();
+    expect(classifyUnuseWrongPage(at(4, rec(22, 0, EV.DELETE, P + 1, E)), U)).toBeUndefined();
+    expect(classifyUnuseWrongPage(at(7, rec(31, 5, EV.ADD, P, E, 1)), U)).toBeUndefined();
+    expect(classifyUnuseWrongPage([...story.slice(0, 2), ...story.slice(6), ...story.slice(2, 6)], U)).toBeUndefined();
+    expect(classifyUnuseWrongPage(at(7, rec(31, 5, EV.ADD, P + 1, E2, 1)), U)).toBeUndefined();
+    // The page out of the cache again at the end (no BUG's state), and try_to_unuse on a later entry.
+    expect(classifyUnuseWrongPage([...story, rec(40, 0, EV.DELETE, P, E2)], U)).toBeUndefined();
+    expect(classifyUnuseWrongPage([...story, rec(40, U, EV.UNUSE_READ, 2, 1)], U)).toBeUndefined();
+  });
+});
+
+/** The route is named in hunt's and replay's output, and the schedule with the fix is clean. */
+async function expectRouteAndFix(repro: Repro, diagram: string): Promise<void> {
+  const traced = await replayTraced(repro);
+  expect(traced.verdict?.signature).toBe("bug-on@try_to_unuse");
+  expect(traced.raceRoute?.route).toBe("unuse wrong page");
+  const r = await unuseWrongPageOfRepro(repro);
+  expect(r).toBeDefined();
+  // The BUG's own entry and page, and the steps in order on their CPUs.
+  const m = /(E\d:\d+)'s slot count and page (\d+)'s/.exec(traced.verdict!.message)!;
+  expect(r!.why).toContain(`got page ${m[2]} for ${m[1]} `);
+  expect(r!.page).toBe(Number(m[2]));
+  expect(r!.deleter.agent).not.toBe(r!.holder.agent);
+  expect(r!.holder.got).toBeLessThan(r!.deleter.step);
+  expect(r!.deleter.step).toBeLessThan(r!.readded.step);
+  expect(r!.readded.entry >>> 24).not.toBe(r!.entry >>> 24); // another area's entry
+  expect(diagram).toMatch(
+    /\nroute: the catalogue's unuse-wrong-page, a real bug of 2\.4\.16 .*unuse-recheck-key\): swapoff's try_to_unuse got page/,
+  );
+  // The same schedule with the fix (2008: delete only a page still cached under E): the page
+  // still leaves the cache and comes back under the other entry, and try_to_unuse lets it be.
+  const x = { ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) };
+  const fixed = await Replayer.create(repro.machine, resolveModel("linux-2.4.16", ["unuse-recheck-key"]));
+  const out = fixed.run(x, { trace: true });
+  expect(out.verdict).toBeUndefined();
+  const recs = out.records ?? [];
+  const readd = recs.findIndex((q) => q.event === EV.ADD && q.a === r!.page && q.b === r!.readded.entry);
+  expect(readd).toBeGreaterThan(recs.findIndex((q) => q.event === EV.DELETE && q.a === r!.page && q.b === r!.entry));
+  expect(recs.findIndex((q) => q.event === EV.DELETE && q.a === r!.page && q.b === r!.readded.entry)).toBeLessThan(0);
+}
+
+describe("the unuse-wrong-page route of real findings", () => {
+  it("the catalogue's hunt (seed 1) finds the BUG by the route; the fix replays it clean", async () => {
+    const race = RACES.find((q) => q.name === "unuse-wrong-page")!;
+    expect(race.unuseWrongPageRoute).toBe(true);
+    const res = await hunt({ ...race.hunt, seed: 1, executions: 20_000, budgetMs: 60_000, shrinkMs: 2_000 });
+    expect(res.findings.map((f) => f.signature)).toEqual(["bug-on@try_to_unuse"]);
+    await expectRouteAndFix(res.findings[0].repro, res.findings[0].diagram);
+  }, 60_000);
+
+  it("the long default campaign's finding (execution 13,911,168) is the route", async () => {
+    const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-default.repro.json", import.meta.url)));
+    await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)));
+  }, 30_000);
+});
