@@ -27,7 +27,7 @@ export type { Repro, ReproMachine } from "./report/repro.js";
 export type { HuntJson, RunJson, ReplayJson, ModelsJson } from "./schema/outputs.js";
 export type { Pattern } from "./workload/generator.js";
 export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt-options.js";
-export type { ReplayResult } from "./explore/replay.js";
+export type { ReplayResult, ScheduleFill } from "./explore/replay.js";
 export type { HuntCheckpoint } from "./explore/checkpoint.js";
 export type { SeqHash } from "./explore/shard.js";
 
