@@ -3,16 +3,16 @@
 //   node bench/ab-bulk.mjs ROUNDS "RUN ARGS" DIR1 DIR2 ...
 // DIRn: a checkout with `npm run build` done (e.g. a `git worktree` of the base commit).
 // RUN ARGS as on the command line ("--cpus 2 --frames 1024 --ops 600000 ..."); they are parsed
-// by each checkout's own command line, and the run is the one `faultsim run` makes (its machine,
-// its workload, its deep checker every --check-interval steps), on one engine per checkout
-// kept across rounds. Each round runs every dir once, the order rotated each round, after one
+// by this script's checkout's command line, and every checkout runs the run `faultsim run`
+// makes of them (its machine, its workload, its deep checker every --check-interval steps), on
+// one engine per checkout kept across rounds. Each round runs every dir once, the order rotated each round, after one
 // warm-up run each. Prints per dir: faults and sections (steps) per CPU-second, the CPU
 // seconds of each round, and the state hashes seen, which must agree between dirs unless the
 // change meant to alter results. Only wasm runs of generated workloads (no --trace).
 // A DIR written DIR::MORE ARGS runs with MORE ARGS after RUN ARGS (the later of two same options
 // wins): one checkout may then be given twice, to set two machines or workloads side by side.
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [rounds, args, ...dirs] = process.argv.slice(2);
 if (!rounds || args === undefined || dirs.length === 0) {
@@ -24,46 +24,29 @@ const label = (entry) => {
   const [d, more] = entry.split("::");
   return more ? `${d.split("/").pop()} ${more.trim()}` : d.split("/").pop();
 };
-const runners = [];
-for (const entry of dirs) {
-  const [d, more = ""] = entry.split("::");
-  const cli = await load(d, "dist/src/cli.js");
-  const { runBulk } = await load(d, "dist/src/bulk/run.js");
-  const { bulkMachineConfig } = await load(d, "dist/src/bulk/config.js");
-  const { Engine, wasmModule } = await load(d, "dist/src/wasm/engine.js");
-  const { SCHED } = await load(d, "dist/src/wasm/abi.js");
-  const { checkInvariants } = await load(d, "dist/src/invariants/check.js");
-  const program = cli.buildProgram();
-  const cmd = program.commands.find((c) => c.name() === "run");
+// RUN ARGS are parsed by this script's own checkout's command line (cli.ts bulkSetupOf: the
+// machine and workload `faultsim run` makes), once per entry, and every dir runs that setup.
+const own = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ownCli = await load(own, "dist/src/cli.js");
+/** The run's settings, machine and workload for RUN ARGS plus an entry's MORE ARGS. */
+async function setupOf(more) {
+  const program = ownCli.buildProgram();
   let got;
-  cmd.action((o) => {
+  program.commands.find((c) => c.name() === "run").action((o) => {
     got = o;
   });
   await program.parseAsync(["node", "x", "run", ...`${args} ${more}`.split(/\s+/).filter(Boolean)]);
-  const s = cli.settingsOf(got);
+  const s = ownCli.settingsOf(got);
   if (s.trace || s.backend !== "wasm") throw new Error("ab-bulk runs generated workloads on the wasm backend only");
-  const machine = bulkMachineConfig(
-    { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-    { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
-  );
-  const workload = {
-    cpus: s.cpus,
-    mms: s.mms,
-    pagesPerMm: s.pages,
-    areas: s.areas,
-    pattern: s.pattern,
-    writeRatio: s.writeRatio,
-    hotFraction: s.hotFraction,
-    hotProbability: s.hotProbability,
-    threads: s.threads,
-    forkRate: s.forkRate,
-    exitRate: s.exitRate,
-    munmapRate: s.munmapRate,
-    swapoffRate: s.swapoffRate,
-    swaponRate: s.swaponRate,
-    steady: s.workload === "steady",
-  };
-  if (workload.steady && workload.forkRate > 0) throw new Error("ab-bulk: give --workload random or --fork-rate 0 (no spare mms)");
+  return { s, ...ownCli.bulkSetupOf(s) };
+}
+const runners = [];
+for (const entry of dirs) {
+  const [d, more = ""] = entry.split("::");
+  const { runBulk } = await load(d, "dist/src/bulk/run.js");
+  const { Engine, wasmModule } = await load(d, "dist/src/wasm/engine.js");
+  const { checkInvariants } = await load(d, "dist/src/invariants/check.js");
+  const { s, machine, workload } = await setupOf(more);
   const engine = Engine.wasm(wasmModule("untraced"));
   const once = () =>
     runBulk({ backend: "wasm", machine, workload, seed: s.seed, ops: s.ops, checkInterval: s.checkInterval, checker: checkInvariants, engine });

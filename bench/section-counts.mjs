@@ -24,9 +24,8 @@ const dir = path.resolve(dirArg ?? path.join(path.dirname(fileURLToPath(import.m
 const load = (f) => import(pathToFileURL(path.join(dir, f)).href);
 const cli = await load("dist/src/cli.js");
 const { runBulk } = await load("dist/src/bulk/run.js");
-const { bulkMachineConfig } = await load("dist/src/bulk/config.js");
 const { Engine } = await load("dist/src/wasm/engine.js");
-const { SCHED, PROC_NAMES } = await load("dist/src/wasm/abi.js");
+const { PROC_NAMES } = await load("dist/src/wasm/abi.js");
 
 const program = cli.buildProgram();
 let got;
@@ -36,7 +35,6 @@ program.commands.find((c) => c.name() === "run").action((o) => {
 await program.parseAsync(["node", "x", "run", ...args.split(/\s+/).filter(Boolean)]);
 const s = cli.settingsOf(got);
 if (s.trace) throw new Error("section-counts: generated workloads only (no --trace)");
-if (s.workload === "steady" && s.forkRate > 0) throw new Error("section-counts: give --workload random or --fork-rate 0 (no spare mms)");
 
 // The JS twin with a counter: key proc * 1024 + pc.
 const source = readFileSync(path.join(dir, "dist/jsmodel/model.js"), "utf8");
@@ -57,27 +55,7 @@ const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
 model.bind_memory(memory, 1024);
 const engine = Reflect.construct(Engine, ["js", memory, model]); // as Engine.js() builds it, from our copy
 
-const machine = bulkMachineConfig(
-  { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-  { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
-);
-const workload = {
-  cpus: s.cpus,
-  mms: s.mms,
-  pagesPerMm: s.pages,
-  areas: s.areas,
-  pattern: s.pattern,
-  writeRatio: s.writeRatio,
-  hotFraction: s.hotFraction,
-  hotProbability: s.hotProbability,
-  threads: s.threads,
-  forkRate: s.forkRate,
-  exitRate: s.exitRate,
-  munmapRate: s.munmapRate,
-  swapoffRate: s.swapoffRate,
-  swaponRate: s.swaponRate,
-  steady: s.workload === "steady",
-};
+const { machine, workload } = cli.bulkSetupOf(s); // `faultsim run`'s own machine and workload
 const r = await runBulk({ backend: "js", machine, workload, seed: s.seed, ops: s.ops, checkInterval: 0, engine });
 
 let total = 0;

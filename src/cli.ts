@@ -15,7 +15,7 @@ import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type Worklo
 import type { BulkOptions, BulkResult } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
-import type { Backend } from "./wasm/engine.js";
+import type { Backend, MachineConfig } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
 import { registerExploreCommands } from "./commands/register.js";
 import { faultsimVersion as version, modelId } from "./report/version.js";
@@ -194,6 +194,19 @@ function reproCommand(s: RunSettings): string {
   return parts.join(" ");
 }
 
+/** The machine and the in-model workload a run's settings make: `faultsim run`'s, its policy
+ *  runs' (`sched` given), and bench/'s scripts', which parse RUN ARGS with this command line. */
+export function bulkSetupOf(
+  s: RunSettings,
+  sched: number = s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM,
+): { machine: MachineConfig; workload: WorkloadOptions } {
+  const machine = bulkMachineConfig(
+    { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
+    { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched },
+  );
+  return { machine, workload: workloadOf(s) };
+}
+
 /** The in-model workload generator's options for a run's settings. */
 function workloadOf(s: RunSettings): WorkloadOptions {
   return {
@@ -243,11 +256,7 @@ export interface RunHooks {
 /** Runs validated settings (the CLI's and the API's): the machine and the workload are
  *  checked before the first step; an internal error says how to reproduce it. */
 export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise<BulkResult> {
-  const machine = bulkMachineConfig(
-    { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-    { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: s.sched === "rtc" ? SCHED.RTC : SCHED.RANDOM },
-  );
-  const workload = workloadOf(s);
+  const { machine, workload } = bulkSetupOf(s);
   checkWorkload(workload); // e.g. rates adding up to more than 1: refuse before starting
   // A trace's records are fed as the CPUs drain their rings (src/trace).
   const feed = s.trace
@@ -330,14 +339,11 @@ async function runCommand(o: RunCliOptions): Promise<number> {
 /** `run --reclaim POLICY`: the same machine and accesses under a textbook policy (src/policy). */
 async function policyCommand(s: RunSettings, policy: PolicyName, json: boolean): Promise<number> {
   const { policyRun, policyJson, policyText } = await import("./policy/command.js");
-  const workload = workloadOf(s);
+  const { machine, workload } = bulkSetupOf(s, SCHED.RANDOM);
   checkWorkload(workload);
   const input = {
     policy,
-    machine: bulkMachineConfig(
-      { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-      { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
-    ),
+    machine,
     backend: s.backend,
     seed: s.seed,
     ops: s.ops,
