@@ -3,37 +3,19 @@
 // --swarm, as this build's search loop draws them, into dist/src/explore/swarm-layouts.json
 // (src/explore/swarm-table.ts): a campaign with that spec takes its layouts from it instead of
 // drawing them again in every shard (issue 9).
-import { renameSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
+import { defaultCampaigns, dist, wasmModelId, writeTable } from "./default-campaigns.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = (m) => import(path.join(root, "dist/src", m));
-const [{ buildProgram }, { huntOptions }, { huntLoopSpec }, { MODELS }, { Engine }, { HuntLoop, swarmKey }, { modelId }, t] =
-  await Promise.all([
-    dist("cli.js"),
-    dist("commands/hunt.js"),
-    dist("explore/hunt-options.js"),
-    dist("model/models.js"),
-    dist("wasm/engine.js"),
-    dist("explore/loop.js"),
-    dist("report/version.js"),
-    dist("explore/swarm-table.js"),
-  ]);
-const id = modelId("wasm");
-if (id === undefined) throw new Error("swarm-table: the Wasm build has no model id (build/faultsim.model-id.json)");
-const defaults = {
-  ...buildProgram()
-    .commands.find((c) => c.name() === "hunt")
-    .opts(),
-  with: [],
-  without: [],
-};
+const [{ huntLoopSpec }, { Engine }, { HuntLoop, swarmKey }, t] = await Promise.all([
+  dist("explore/hunt-options.js"),
+  dist("wasm/engine.js"),
+  dist("explore/loop.js"),
+  dist("explore/swarm-table.js"),
+]);
+const id = await wasmModelId("swarm-table");
 const entries = [];
 const names = [];
 const seen = new Set();
-for (const { name } of MODELS) {
-  const { opts } = huntOptions({ ...defaults, model: name }, {});
+for (const { name, opts } of await defaultCampaigns()) {
   if (!opts.swarm) continue;
   const spec = huntLoopSpec(opts, 1);
   const key = swarmKey(spec);
@@ -45,7 +27,4 @@ for (const { name } of MODELS) {
   entries.push(t.swarmTableEntry(id, key, loop.drawnLayouts()));
   names.push(name);
 }
-const file = t.SWARM_TABLE_FILE;
-writeFileSync(`${file}.tmp`, JSON.stringify({ entries }, null, 1) + "\n");
-renameSync(`${file}.tmp`, file);
-console.log(`swarm table: ${path.relative(root, file)} (${names.join(", ") || "no swarm campaign"})`);
+writeTable(t.SWARM_TABLE_FILE, entries, 1, (file) => `swarm table: ${file} (${names.join(", ") || "no swarm campaign"})`);
