@@ -3,19 +3,10 @@
 import { describe, it, expect } from "vitest";
 import { classifyAba } from "../../src/races/aba-route.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { rec } from "../helpers/trace-record.js";
 
 const E = 0x101; // an entry (its encoding does not matter here)
 const P = 3; // the page
-const rec = (step: number, agent: number, event: number, a: number, b: number): TraceRecord => ({
-  step,
-  agent,
-  proc: 0,
-  pc: 0,
-  event,
-  a,
-  b,
-  c: 0,
-});
 
 // CPU1 gets P for E; CPU0's swap-full delete frees E; CPU2's swap-out gets E again; CPU1 maps P.
 const story: TraceRecord[] = [

@@ -13,21 +13,12 @@ import { classifyUnuseFresh, lostVpage, unuseFreshOfRepro } from "../../src/race
 import { routeOfRepro } from "../../src/explore/route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { rec } from "../helpers/trace-record.js";
 import { drawReplay } from "../../src/report/finding.js";
 import { OP, opKind } from "../../src/wasm/abi.js";
 import { fmtEntry } from "../../src/report/events/types.js";
 
 const E = 0x102;
-const rec = (step: number, agent: number, event: number, a: number, b: number, c = 0): TraceRecord => ({
-  step,
-  agent,
-  proc: 0,
-  pc: 0,
-  event,
-  a,
-  b,
-  c,
-});
 
 // CPU2's swap-out gets E (page 3 of mm0[0]); CPU1's swapoff reads E into page 1 and adds it;
 // CPU2 adds page 3 for E; CPU1 maps page 1 at the pte now holding E.

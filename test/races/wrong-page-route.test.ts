@@ -16,21 +16,12 @@ import { resolveModel } from "../../src/model/models.js";
 import { RACES } from "../../src/races/catalogue.js";
 import { classifyUnuseWrongPage, unuseWrongPageOfRepro } from "../../src/races/wrong-page-route.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
+import { rec } from "../helpers/trace-record.js";
 
 const E = 0x1; // E0:1, in the area being swapped off
 const E2 = 0x1000001; // E1:1, in the other area
 const P = 2;
 const U = 1; // swapoff's CPU
-const rec = (step: number, agent: number, event: number, a: number, b: number, c = 0): TraceRecord => ({
-  step,
-  agent,
-  proc: 0,
-  pc: 0,
-  event,
-  a,
-  b,
-  c,
-});
 
 // try_to_unuse reads E and gets P; CPU0's zap frees E and deletes P at vm_swap_full; kswapd's
 // try_to_swap_out gets E2 for P and adds it; the trace ends at try_to_unuse's BUG.
