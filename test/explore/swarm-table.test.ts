@@ -9,8 +9,7 @@ import { PROJECT_ROOT } from "../../src/wasm/files.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { HuntLoop, swarmKey } from "../../src/explore/loop.js";
 import { swarmTableEntry, tabledSwarmLayouts, type SwarmTable } from "../../src/explore/swarm-table.js";
-import { buildProgram } from "../../src/cli.js";
-import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
+import { defaultHuntOptions } from "../helpers/default-campaign.js";
 import { huntLoopSpec } from "../../src/explore/hunt-options.js";
 import { MODELS } from "../../src/model/models.js";
 import { modelId } from "../../src/report/version.js";
@@ -20,14 +19,7 @@ const built = (): SwarmTable =>
 
 /** The search loop's spec of `faultsim hunt --model M` (every other option at its default). */
 function defaultSpec(model: string) {
-  const defaults = {
-    ...buildProgram()
-      .commands.find((c) => c.name() === "hunt")!
-      .opts(),
-    with: [],
-    without: [],
-  };
-  const { opts } = huntOptions({ ...defaults, model } as unknown as HuntCli, {});
+  const opts = defaultHuntOptions(model);
   return opts.swarm ? huntLoopSpec(opts, 1) : undefined;
 }
 

@@ -8,8 +8,7 @@ import { PROJECT_ROOT } from "../../src/wasm/files.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { calibratePctK } from "../../src/workers/hunt-range.js";
 import { probeKey, tabledPctK, type PctKTable } from "../../src/workers/pct-k-table.js";
-import { buildProgram } from "../../src/cli.js";
-import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
+import { defaultHuntOptions } from "../helpers/default-campaign.js";
 import { huntLoopSpec } from "../../src/explore/hunt-options.js";
 import { MODELS } from "../../src/model/models.js";
 import { modelId } from "../../src/report/version.js";
@@ -18,15 +17,7 @@ const built = (): PctKTable => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "
 
 /** The hunt params of `faultsim hunt --model M` (every other option at its default). */
 function defaultParams(model: string) {
-  const defaults = {
-    ...buildProgram()
-      .commands.find((c) => c.name() === "hunt")!
-      .opts(),
-    with: [],
-    without: [],
-  };
-  const { opts } = huntOptions({ ...defaults, model } as unknown as HuntCli, {});
-  return { backend: "wasm" as const, ...huntLoopSpec(opts, 1) };
+  return { backend: "wasm" as const, ...huntLoopSpec(defaultHuntOptions(model), 1) };
 }
 
 describe("the build's table of PCT's k", () => {
