@@ -247,18 +247,26 @@ describe("faultsim merge", () => {
 describe("hunt --resume FILE", () => {
   const { io, faultsim } = cliCapture();
 
-  /** As if killed after the stream's first `cut` lines: cuts `events` there, resumes from it,
-   *  and holds the resumed campaign to the uninterrupted one (`whole`: its --json), each
-   *  finding once in the stream. Returns the stream's finding events. */
-  // biome-ignore lint/suspicious/noExplicitAny: --json and stream lines are checked field by field
-  async function resumeAfter(events: string, lines: string[], cut: number, whole: any): Promise<any[]> {
-    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+  /** Resumes the campaign of stream `events` (--json) and holds it to the uninterrupted one
+   *  (`whole`: its --json): exit 1, the same hash, hits and signatures. Returns its --json. */
+  // biome-ignore lint/suspicious/noExplicitAny: --json is checked field by field
+  async function resumeHolds(events: string, whole: any): Promise<any> {
     io.out = "";
     expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
     const resumed = JSON.parse(io.out);
     expect(resumed.hash).toBe(whole.hash);
     expect(resumed.hits).toEqual(whole.hits);
     expect(resumed.signatures).toEqual(whole.signatures);
+    return resumed;
+  }
+
+  /** As if killed after the stream's first `cut` lines: cuts `events` there, resumes from it,
+   *  and holds the resumed campaign to the uninterrupted one (`whole`: its --json), each
+   *  finding once in the stream. Returns the stream's finding events. */
+  // biome-ignore lint/suspicious/noExplicitAny: --json and stream lines are checked field by field
+  async function resumeAfter(events: string, lines: string[], cut: number, whole: any): Promise<any[]> {
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    await resumeHolds(events, whole);
     const found = streamEvents(events).filter((e) => e.event === "finding");
     expect(found.map((e) => e.signature)).toEqual(whole.signatures);
     return found;
@@ -274,12 +282,7 @@ describe("hunt --resume FILE", () => {
     const text = readFileSync(events, "utf8");
     const lastStart = text.slice(0, -1).lastIndexOf("\n") + 1;
     truncateSync(events, lastStart + Math.floor((text.length - lastStart) / 2));
-    io.out = "";
-    expect(await faultsim("hunt", "--resume", events, "--json")).toBe(1);
-    const resumed = JSON.parse(io.out);
-    expect(resumed.hash).toBe(whole.hash);
-    expect(resumed.hits).toEqual(whole.hits);
-    expect(resumed.signatures).toEqual(whole.signatures);
+    const resumed = await resumeHolds(events, whole);
     expect(resumed.earlier.map((e: { signature: string }) => e.signature)).toEqual(whole.signatures);
     // Every line of the stream is whole JSON again: start, ..., resume, ..., end.
     const lines = streamEvents(events);
