@@ -2,18 +2,8 @@
 // the hunt that meets it at execution 114,094 meets no data loss in the same executions once
 // do_swap_page rechecks the page's swap-cache key after lock_page (flag swapin-recheck-key).
 import { describe, it, expect } from "vitest";
-import { hunt, type HuntOptions } from "../../src/index.js";
-
-const shape: HuntOptions = {
-  model: "linux-2.4.10-pre",
-  with: ["unique-add"],
-  sched: "random",
-  seed: 5,
-  keepGoing: true,
-  executions: 114_100,
-  budgetMs: 120_000,
-  shrinkMs: 0,
-};
+import { hunt } from "../../src/index.js";
+import { shape } from "./swapin-aba-pre9.shape.js";
 
 describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre): the swapin ABA's fix", () => {
   it("with swapin-recheck-key: no data loss in the same executions", async () => {

@@ -12,23 +12,13 @@
 // after lock_page (flag swapin-recheck-key) closes it. The same hunt with the fix:
 // swapin-aba-pre9.full.test.ts.
 import { describe, it, expect } from "vitest";
-import { hunt, type HuntOptions } from "../../src/index.js";
+import { hunt } from "../../src/index.js";
+import { shape } from "./swapin-aba-pre9.shape.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { classifyAba } from "../../src/races/aba-route.js";
-
-const shape: HuntOptions = {
-  model: "linux-2.4.10-pre",
-  with: ["unique-add"],
-  sched: "random",
-  seed: 5,
-  keepGoing: true,
-  executions: 114_100,
-  budgetMs: 120_000,
-  shrinkMs: 0,
-};
 
 describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre): the swapin ABA at pre9's 80% vm_swap_full", () => {
   it("finds data-lost@access at execution 114,094 by the ABA route; the page-key recheck replays it clean", async () => {
