@@ -30,7 +30,7 @@
 import type { Backend } from "../wasm/engine.js";
 import { PROC_NAMES, P, pteEntry } from "../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
-import { EV, type TraceRecord } from "../report/trace.js";
+import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry } from "../report/events/types.js";
 import { Replayer } from "./execute.js";
 import { classifyUnuseFresh } from "../races/unuse-route.js";
@@ -333,12 +333,6 @@ function scanReadE(records: readonly TraceRecord[], countAt: number, reader: num
 /** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */
 function isSwapPteOf(pte: number, E: number): boolean {
   return pte !== 0 && (pte & 1) === 0 && pteEntry(pte) === E;
-}
-
-/** Index of the last record before `before` that pred accepts, or -1. */
-function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord) => boolean): number {
-  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i])) return i;
-  return -1;
 }
 
 export interface ReproRoute {

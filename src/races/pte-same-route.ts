@@ -13,7 +13,7 @@
 // entry", or "Trying to free swap from unused swap-device" once swapoff has finished).
 import type { Repro } from "../report/repro.js";
 import { tracedReplayOf } from "./traced-replay.js";
-import { EV, type TraceRecord } from "../report/trace.js";
+import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 import { pteEntry } from "../wasm/abi.js";
 
@@ -125,12 +125,6 @@ function pteDrops(records: readonly TraceRecord[]): Drop[] {
 /** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */
 function isSwapPteOf(pte: number, E: number): boolean {
   return pte !== 0 && (pte & 1) === 0 && pteEntry(pte) === E;
-}
-
-/** Index of the last record before `before` that pred accepts, or -1. */
-function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord, i: number) => boolean): number {
-  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i], i)) return i;
-  return -1;
 }
 
 /** Replays a repro with tracing and classifies it (undefined when it takes neither route). */

@@ -12,7 +12,7 @@
 // deletes (so the page stays cached across the search).
 import type { Repro } from "../report/repro.js";
 import { tracedReplayOf } from "./traced-replay.js";
-import { EV, type TraceRecord } from "../report/trace.js";
+import { EV, type TraceRecord, findLast } from "../report/trace.js";
 
 /** The steps of one "swapoff reads a fresh entry" data loss in a trace. */
 export interface UnuseFreshRoute {
@@ -62,12 +62,6 @@ export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: numbe
     }
   }
   return undefined;
-}
-
-/** Index of the last record before `before` that pred accepts, or -1. */
-function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord) => boolean): number {
-  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i])) return i;
-  return -1;
 }
 
 /** Replays a repro with tracing and classifies it (undefined when it takes another route). */

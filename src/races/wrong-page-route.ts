@@ -10,7 +10,7 @@
 // that P is still cached under E. A try_to_unuse BUG reached any other way does not count.
 import type { Repro } from "../report/repro.js";
 import { tracedReplayOf } from "./traced-replay.js";
-import { EV, type TraceRecord } from "../report/trace.js";
+import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtPage, fmtVpageWord } from "../report/events/types.js";
 
 /** Who deleted try_to_unuse's page from the swap cache. */
@@ -98,12 +98,6 @@ function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
     `swap_out's try_to_swap_out of ${fmtVpageWord(r.readded.vpage)} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
     `try_to_unuse, holding the lock, found ${E}'s count 0 but ${P} in the swap cache: BUG`
   );
-}
-
-/** Index of the last record before `before` that pred accepts, or -1. */
-function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord) => boolean): number {
-  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i])) return i;
-  return -1;
 }
 
 /** Replays a repro with tracing and classifies it (undefined when it takes another route). */

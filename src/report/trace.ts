@@ -18,6 +18,13 @@ export interface TraceRecord {
 /** Trace event ids (generated from assembly/ EV_*). */
 export { EV };
 
+/** Index of the last record before index `before` that pred accepts, or -1 (the route
+ *  classifiers' backward search: src/explore/route.ts, src/races/*-route.ts). */
+export function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord, i: number) => boolean): number {
+  for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i], i)) return i;
+  return -1;
+}
+
 /** The records traced so far (tracing must have been on, traceCap > 0). */
 export function readTrace(e: Engine): TraceRecord[] {
   const n = Math.min(e.global(G.TRACE_LEN), e.config.traceCap);
