@@ -451,8 +451,9 @@ const nearestByFlags = new Map<string, string>();
 /** Whose printk wording a model's swap_free reports use (mm/swapfile.c): 2.4.0's __swap_free
  *  ("VM: Bad swap entry", "Trying to free swap from unused swap-device", ...) for a flag word
  *  nearest linux-2.4.0, else 2.4.16's swap_info_get ("Unused swap offset entry", ...). The
- *  model runs the same checks in both (no flag bit was left for wording); pre9's strings are
- *  in neither 2001 patch, so linux-2.4.10-pre keeps 2.4.16's. */
+ *  model runs the same checks in both, and wording is not kernel behaviour a flag should carry
+ *  (the flag words have room: CFG_FLAGS2); pre9's strings are in neither 2001 patch, so
+ *  linux-2.4.10-pre keeps 2.4.16's. */
 export function printkReleaseOf(flags: FlagWords): PrintkRelease {
   return nearestModel(flags) === "linux-2.4.0" ? "2.4.0" : "2.4.16";
 }
