@@ -19,7 +19,7 @@ export interface TraceRecord {
 export { EV };
 
 /** Index of the last record before index `before` that pred accepts, or -1 (the route
- *  classifiers' backward search: src/explore/route.ts, src/races/*-route.ts). */
+ *  classifiers' backward search: src/explore/route.ts and the races' own, e.g. src/races/unuse-route.ts). */
 export function findLast(xs: readonly TraceRecord[], before: number, pred: (x: TraceRecord, i: number) => boolean): number {
   for (let i = Math.min(before, xs.length) - 1; i >= 0; i--) if (pred(xs[i], i)) return i;
   return -1;
