@@ -7,8 +7,6 @@
 // handed out again (get_swap_page) and the pte comes back to E (a COW's new page swapped out
 // there), so A's pte_same passes and A maps the stale P. A data loss by any other route (a
 // double swap_free, a duplicate cache page) does not count for this race.
-import type { Repro } from "../report/repro.js";
-import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 
@@ -65,10 +63,4 @@ export function abaWhy(a: AbaRoute): string {
     `(step ${a.handedOut.step}); the first fault passed pte_same and mapped page ${a.page} at ${fmtVpageWord(a.mapped.vpage)} ` +
     `(step ${a.mapped.step}): a page that left the swap cache is not ${E}'s`
   );
-}
-
-/** Replays a repro with tracing and classifies it (undefined when it takes no ABA route). */
-export async function abaOfRepro(r: Repro): Promise<AbaRoute | undefined> {
-  const t = await tracedReplayOf(r);
-  return t && classifyAba(t.records);
 }

@@ -27,7 +27,7 @@ export const RACES: readonly Race[] = [
       "try_to_swap_out's get_swap_page hands out E; a fault's readahead counts E and reads it; both add a page for E (two cache pages)",
     hunt: { model: "linux-2.4.10-pre" },
     signatures: ["swapcache-unique@add_to_swap_cache"],
-    seedRoute: "14 Sep",
+    takes: "14 Sep",
     test: "test/races/seed-races.test.ts > Marcelo Tosatti, 14 Sep 2001",
   },
   {
@@ -37,7 +37,7 @@ export const RACES: readonly Race[] = [
     route: 'the same duplicate in 2.4.0\'s unchecked add, with no slot freed anywhere ("has been there forever")',
     hunt: { model: "linux-2.4.0" },
     signatures: ["swapcache-unique@add_to_swap_cache"],
-    seedRoute: "14 Sep",
+    takes: "14 Sep",
     test: "test/races/seed-races.test.ts > Marcelo Tosatti, 14 Sep 2001 ... (linux-2.4.0)",
   },
   {
@@ -50,7 +50,7 @@ export const RACES: readonly Race[] = [
     // or 11 Sep duplicate comes first: 20 of 20 seeds find this route (17 of 20 at the default 1).
     hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
     signatures: ["swapcache-unique@add_to_swap_cache"],
-    seedRoute: "vm_swap_full",
+    takes: "vm_swap_full",
     test: "test/races/seed-races.test.ts > Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full deletion",
   },
   {
@@ -68,7 +68,7 @@ export const RACES: readonly Race[] = [
     // going to the first data loss.
     hunt: { model: "linux-2.4.10-pre", kswapd: false, mix: "write=4,read=2,swapoff=1", keepGoing: true },
     signatures: ["data-lost*"],
-    unuseFreshRoute: true,
+    takes: "14 Sep swapoff",
     test: "test/races/unuse-fresh-entry.test.ts",
   },
   {
@@ -114,7 +114,7 @@ export const RACES: readonly Race[] = [
       keepGoing: true,
     },
     signatures: ["data-lost@access"],
-    abaRoute: true,
+    takes: "swapin aba",
     smallMachine:
       "5 CPUs on 3 usable frames (the race needs allocations short of memory): linux-2.4.16-fixed livelocks there too, every CPU in direct reclaim",
     test: "test/races/swapin-aba.full.test.ts (seeds 1-4: each finding's route checked, replayed with the fix)",
@@ -164,7 +164,7 @@ export const RACES: readonly Race[] = [
       keepGoing: true,
     },
     signatures: ["free-slot@swap_free"],
-    pteSameRoute: "swapoff",
+    takes: "pte-same swapoff",
     test: "test/races/pte-same-swapoff.test.ts",
   },
   {
@@ -189,7 +189,7 @@ export const RACES: readonly Race[] = [
     // random walk; seed 5 finds it at execution 41,249 (test/races/dup-revival.test.ts).
     hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
     signatures: ["nr-swap-pages*"],
-    revivalRoute: true,
+    takes: "dup revival",
     test: "test/races/dup-revival.test.ts",
   },
   {
@@ -206,7 +206,7 @@ export const RACES: readonly Race[] = [
     // all did worse.
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4 },
     signatures: ["bug-on@try_to_unuse"],
-    unuseWrongPageRoute: true,
+    takes: "unuse wrong page",
     test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page; test/races/wrong-page-route.test.ts",
   },
   {

@@ -5,13 +5,8 @@
 // scheduler for a fixed number of executions and must find nothing.
 import { hunt, type HuntOptions } from "../index.js";
 import type { Finding } from "../index.js";
-import { routeOfRepro } from "../explore/route.js";
-import { abaOfRepro } from "./aba-route.js";
+import { replayTraced } from "../explore/replay.js";
 import type { RaceCheckRowJson } from "../schema/outputs.js";
-import { unuseFreshOfRepro } from "./unuse-route.js";
-import { pteSameOfRepro } from "./pte-same-route.js";
-import { revivalOfRepro } from "./revival-route.js";
-import { unuseWrongPageOfRepro } from "./wrong-page-route.js";
 import { FIXED_MODEL, RACES, huntCommand, matchesRace, type Race } from "./catalogue.js";
 
 export interface RaceCheckOptions {
@@ -186,20 +181,15 @@ export async function huntRaceSeed(
   return result;
 }
 
-/** A duplicate must have taken the race's route (the replayed trace, src/explore/route.ts), a
- *  data loss of the swapin ABA its route (aba-route.ts), one of swapoff's fresh-entry read its
- *  (unuse-route.ts), a slot freed again by do_swap_page the race's resolver of the pte
- *  (pte-same-route.ts), an nr_swap_pages drift a revival (revival-route.ts), try_to_unuse's BUG
- *  the wrong-page route (wrong-page-route.ts). */
+/** A finding counts for a race that names a route (`takes`) only when its traced replay meets
+ *  the finding's own violation and names that route: the route the `route:` line of `hunt`
+ *  and `replay` shows (src/explore/replay.ts replayTraced: route.ts names a duplicate's seed
+ *  mail route, the classifiers beside this file every other named route). */
 async function routeMatches(race: Race, f: Finding): Promise<boolean> {
-  if (race.abaRoute && (await abaOfRepro(f.repro)) === undefined) return false;
-  if (race.unuseFreshRoute && (await unuseFreshOfRepro(f.repro)) === undefined) return false;
-  if (race.pteSameRoute && (await pteSameOfRepro(f.repro))?.resolver !== race.pteSameRoute) return false;
-  if (race.revivalRoute && (await revivalOfRepro(f.repro)) === undefined) return false;
-  if (race.unuseWrongPageRoute && (await unuseWrongPageOfRepro(f.repro)) === undefined) return false;
-  if (!race.seedRoute) return true;
-  const r = await routeOfRepro(f.repro);
-  return r.route?.route === race.seedRoute;
+  if (!race.takes) return true;
+  const t = await replayTraced(f.repro);
+  if (t.verdict?.signature !== f.repro.signature) return false;
+  return (t.route?.route ?? t.raceRoute?.route) === race.takes;
 }
 
 /** The fixed model under the race's hunt shape, less its flag changes: nothing to find. A

@@ -29,7 +29,7 @@ export function catalogueText(): string {
     const fixes = raceFixes(r).map((f) => (f.on ? f.flag : `${f.flag} off (the flag is the old code)`));
     lines.push(`  fix:     ${fixes.join(", together with ")}`);
     lines.push(`  route:   ${r.route}`);
-    lines.push(`  find:    ${huntCommand(r.hunt)}${r.seedRoute ? `  (route: ${r.seedRoute})` : ""}`);
+    lines.push(`  find:    ${huntCommand(r.hunt)}${r.takes ? `  (route: ${r.takes})` : ""}`);
     lines.push(`  test:    ${r.test}`);
     lines.push("");
   }

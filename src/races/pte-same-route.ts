@@ -11,8 +11,6 @@
 //                       reading: the catalogue's pte-same on linux-2.4.16 without the recheck).
 // The fault's swap_free then finds E free (free-slot@swap_free: 2.4.0 prints "VM: Bad swap
 // entry", or "Trying to free swap from unused swap-device" once swapoff has finished).
-import type { Repro } from "../report/repro.js";
-import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 import { pteEntry } from "../wasm/abi.js";
@@ -125,11 +123,4 @@ function pteDrops(records: readonly TraceRecord[]): Drop[] {
 /** A non-present, non-empty pte holding swap entry E (assembly/kernel/state.ts swp_entry_to_pte). */
 function isSwapPteOf(pte: number, E: number): boolean {
   return pte !== 0 && (pte & 1) === 0 && pteEntry(pte) === E;
-}
-
-/** Replays a repro with tracing and classifies it (undefined when it takes neither route). */
-export async function pteSameOfRepro(r: Repro): Promise<PteSameRoute | undefined> {
-  const t = await tracedReplayOf(r);
-  if (!t || t.verdict.agent < 0) return undefined;
-  return classifyPteSame(t.records, t.verdict.agent);
 }

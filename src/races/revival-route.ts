@@ -6,8 +6,6 @@
 // E's last swap_free on another CPU (count 0, nr_swap_pages++), revives the free slot (0 -> 1);
 // E's next free to 0 counts it free a second time. Hugh Dickins' 15 Sep 2001 patch moved the
 // test under the lock (2.4.16 swap_duplicate; flag unlocked-dup-check off).
-import type { Repro } from "../report/repro.js";
-import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord } from "../report/trace.js";
 import { fmtEntry } from "../report/events/types.js";
 
@@ -47,10 +45,4 @@ export function classifyRevival(records: readonly TraceRecord[]): RevivalRoute |
     };
   }
   return undefined;
-}
-
-/** Replays a repro with tracing and classifies it (undefined when it shows no revival). */
-export async function revivalOfRepro(r: Repro): Promise<RevivalRoute | undefined> {
-  const t = await tracedReplayOf(r);
-  return t && classifyRevival(t.records);
 }

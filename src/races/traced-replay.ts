@@ -1,6 +1,6 @@
-// The route classifiers' replay (aba-route.ts, pte-same-route.ts, revival-route.ts,
-// unuse-route.ts): a repro re-run with tracing on, its trace records and the violation it
-// met, when that is the violation the repro names (else there is no route to read).
+// The replay behind unuse-route.ts's and wrong-page-route.ts's classification of a repro (their tests
+// read the classification's details): a repro re-run with tracing on, its trace records and
+// the violation it met, when that is the violation the repro names (else there is no route to read).
 import { type Repro, decodeSchedule } from "../report/repro.js";
 import type { TraceRecord } from "../report/trace.js";
 import { Replayer, type Verdict } from "../explore/execute.js";

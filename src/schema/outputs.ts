@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { STAT_NAMES } from "../wasm/abi.js";
 import { ReproMachineSchema, ReproSchema } from "../report/repro-schema.js";
-import { ROUTE_NAMES, SEED_ROUTES } from "../explore/route.js";
+import { ROUTE_NAMES } from "../explore/route.js";
 import { PATTERNS } from "../workload/generator.js";
 
 import { OUTPUT_SCHEMA_VERSIONS } from "./versions.js";
@@ -663,27 +663,11 @@ export const RaceSchema = z.object({
   route: z.string().describe("the route, in one line"),
   hunt: raceHunt,
   signatures: z.array(z.string()).describe('signatures that count as finding it; one ending in "*" matches every signature it begins'),
-  seedRoute: z.enum(SEED_ROUTES).optional().describe("a swap-cache duplicate must have taken this route (src/explore/route.ts) to count"),
-  abaRoute: z.boolean().optional().describe("a data loss must have taken the swapin ABA route (src/races/aba-route.ts) to count"),
-  pteSameRoute: z
-    .enum(["swapoff", "fault"])
+  takes: z
+    .enum(ROUTE_NAMES)
     .optional()
     .describe(
-      "who resolved the pte under do_swap_page (src/races/pte-same-route.ts) for a finding to count: swapoff's try_to_unuse or another fault",
-    ),
-  revivalRoute: z
-    .boolean()
-    .optional()
-    .describe("the finding must show an unlocked swap_duplicate reviving a slot freed under it (src/races/revival-route.ts) to count"),
-  unuseFreshRoute: z
-    .boolean()
-    .optional()
-    .describe("a data loss must have taken the swapoff-reads-a-fresh-entry route (src/races/unuse-route.ts) to count"),
-  unuseWrongPageRoute: z
-    .boolean()
-    .optional()
-    .describe(
-      "a try_to_unuse BUG must have taken the wrong-page route (src/races/wrong-page-route.ts: the page deleted from the swap cache and added back under another entry while try_to_unuse waited to lock it) to count",
+      "the route a finding must take to count: the one its traced replay names (the `route:` line of `faultsim hunt` and `faultsim replay`, `route` of `faultsim replay --json`); absent, any finding with one of the signatures counts",
     ),
   smallMachine: z
     .string()

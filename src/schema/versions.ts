@@ -10,6 +10,6 @@ export const OUTPUT_SCHEMA_VERSIONS = {
   huntExhaustive: 1,
   mutants: 1,
   merge: 1,
-  races: 1,
+  races: 2,
   racesCheck: 1,
 } as const;

@@ -74,6 +74,19 @@ describe("the race catalogue", () => {
     expect(matchesRace(pte, "livelock")).toBe(false);
   });
 
+  it("counts a finding of a race that names its route only when the finding's replay takes that route", async () => {
+    // linux-2.4.10-pre's default hunt (seed 1) meets a 14 Sep duplicate at execution 1,383.
+    const dup = RACES.find((r) => r.name === "dup-14sep")!;
+    expect(dup.takes).toBe("14 Sep");
+    const found = await huntRaceSeed(dup, "pct", 1, 20_000, 5_000);
+    expect(found.signature).toBe("swapcache-unique@add_to_swap_cache");
+    // The same finding, for a race that must take Hugh's vm_swap_full route: another route.
+    const other = await huntRaceSeed({ ...dup, takes: "vm_swap_full" }, "pct", 1, 20_000, 5_000);
+    expect(other.signature).toBeUndefined();
+    expect(other.miss).toBe("swapcache-unique@add_to_swap_cache (another route)");
+    expect(other.executions).toBe(found.executions);
+  }, 60_000);
+
   it("--check of two races: both found, the fixed model clean, exit 0", async () => {
     const c0 = process.cpuUsage();
     const rows = await checkRaces({ only: ["oom-misreport", "pte-same"], fixedExecutions: 5_000, otherBudgetMs: 0, budgetMs: 20_000 });

@@ -122,7 +122,7 @@ async function expectRouteAndFix(repro: Repro, diagram: string): Promise<void> {
 describe("the unuse-wrong-page route of real findings", () => {
   it("the catalogue's hunt (seed 1) finds the BUG by the route; the fix replays it clean", async () => {
     const race = RACES.find((q) => q.name === "unuse-wrong-page")!;
-    expect(race.unuseWrongPageRoute).toBe(true);
+    expect(race.takes).toBe("unuse wrong page");
     const res = await hunt({ ...race.hunt, seed: 1, executions: 20_000, budgetMs: 60_000, shrinkMs: 2_000 });
     expect(res.findings.map((f) => f.signature)).toEqual(["bug-on@try_to_unuse"]);
     await expectRouteAndFix(res.findings[0].repro, res.findings[0].diagram);
