@@ -52,6 +52,7 @@ export const R_END: i32 = 25;           // first byte after the state
 export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU stream state (workload.ts)
 export const R_REST_SCRATCH: i32 = 27;  // rest.ts's scratch, after R_END: not state (not reset, not hashed)
 export const R_HASH_TOUCHED: i32 = 28;  // the swap-cache buckets written since the last boot (note_bucket): not state
+export const R_LRU_PENDING: i32 = 29;   // frames put_page left on the LRU at count 0 (G_LRU_PENDING): not state
 export const REGION_COUNT: i32 = 32;
 
 @inline export function region(r: i32): i32 { return ld(REGION_TABLE + (r << 2)); }
@@ -130,6 +131,11 @@ export let restCheck: bool = false;
 /** The buckets note_bucket lists before it gives up (the next clear and check go whole). */
 export const HASH_TOUCHED_MAX: i32 = 32;
 export let HASH_TOUCHED: i32 = 0;
+/** The deferred frees page_alloc.ts put_page lists for lru_release_pending; past this many it
+ *  walks every frame instead. Not state: G_LRU_PENDING counts them, and only the first
+ *  G_LRU_PENDING entries are read. */
+export const LRU_PENDING_MAX: i32 = 64;
+export let LRU_PENDING: i32 = 0;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 function log2ceil(n: i32): i32 {
@@ -264,6 +270,7 @@ function plan_layout(): i32 {
   REST_FRAME_MAPS = REST_SLOT_CACHE + restSlots * 4;
   REST_FRAME_MARKS = REST_FRAME_MAPS + restFrames * 4;
   HASH_TOUCHED = take(R_HASH_TOUCHED, HASH_TOUCHED_MAX, 4);
+  LRU_PENDING = take(R_LRU_PENDING, LRU_PENDING_MAX, 4);
   return bumpUnits;
 }
 

@@ -12,7 +12,8 @@
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
-  gget, gset, gadd, gaddr, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  LRU_PENDING, LRU_PENDING_MAX,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
@@ -88,7 +89,9 @@ export function put_page(f: i32): void {
   if ((fl & PG_LRU) != 0) {
     const holder = gget(G_LRU_LOCK);
     if (holder != 0 && holder != cur + 1) {
-      gadd(G_LRU_PENDING, 1);
+      const n = gget(G_LRU_PENDING);
+      if (n < LRU_PENDING_MAX) st(LRU_PENDING + (n << 2), f);
+      gset(G_LRU_PENDING, n + 1);
       trace(EV_FREE_DEFERRED, f, holder - 1, 0);
       return;
     }
@@ -97,16 +100,42 @@ export function put_page(f: i32): void {
   free_frame(f);
 }
 
-/** The LRU lock was just released: the count-0 pages left on the list leave it and are freed. */
+/** The LRU lock was just released: the count-0 pages left on the list leave it and are freed,
+ *  lowest frame first. put_page listed them (a count-0 page on the LRU is one it deferred: no
+ *  pte, cache or running path holds a reference to find it by); past LRU_PENDING_MAX of them
+ *  every frame is walked instead. Either way the same frames are freed in the same order, so
+ *  the free stack, and every state hash, are as the walk alone made them. */
 export function lru_release_pending(): void {
-  for (let f = 1; f < nFrames; f++) {
-    const fl = page_flags(f);
-    if ((fl & (PG_INUSE | PG_LRU)) == (PG_INUSE | PG_LRU) && (fl & PG_RESERVED) == 0 && page_count(f) == 0) {
-      __lru_cache_del(f);
-      free_frame(f);
-    }
+  const n = gget(G_LRU_PENDING);
+  if (n > LRU_PENDING_MAX) {
+    for (let f = 1; f < nFrames; f++) free_if_pending(f);
+  } else {
+    sort_pending(n);
+    for (let i = 0; i < n; i++) free_if_pending(ld(LRU_PENDING + (i << 2)));
   }
   gset(G_LRU_PENDING, 0);
+}
+
+/** A frame still on the LRU at count 0 leaves it and is freed. */
+function free_if_pending(f: i32): void {
+  const fl = page_flags(f);
+  if ((fl & (PG_INUSE | PG_LRU)) == (PG_INUSE | PG_LRU) && (fl & PG_RESERVED) == 0 && page_count(f) == 0) {
+    __lru_cache_del(f);
+    free_frame(f);
+  }
+}
+
+/** The first n listed frames in ascending order (insertion sort: a few at most). */
+function sort_pending(n: i32): void {
+  for (let i = 1; i < n; i++) {
+    const f = ld(LRU_PENDING + (i << 2));
+    let j = i - 1;
+    while (j >= 0 && ld(LRU_PENDING + (j << 2)) > f) {
+      st(LRU_PENDING + ((j + 1) << 2), ld(LRU_PENDING + (j << 2)));
+      j--;
+    }
+    st(LRU_PENDING + ((j + 1) << 2), f);
+  }
 }
 
 /** alloc_page(GFP_HIGHUSER) → page or 0.

@@ -125,6 +125,7 @@ export const R = {
   WORKLOAD: 26,
   REST_SCRATCH: 27,
   HASH_TOUCHED: 28,
+  LRU_PENDING: 29,
 } as const;
 
 /** Global words (assembly/kernel/state.ts G_*). */

@@ -171,11 +171,17 @@ describe("alloc_page(GFP_HIGHUSER) loops until it gets a page", () => {
 
 describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
   /** CPU1 holds the LRU lock in shrink_cache's walk over a referenced inactive page. */
-  function lruHeld() {
+  function lruHeld(more = 0) {
     const r = directedRig(
       { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416, freeMin: 0, freeLow: 0 },
       { rounds: 1, disk: false, noViolation: true },
     );
+    // Pages on the LRU beside `listed`, each with one reference, for CPU0 to drop later.
+    const others: number[] = [];
+    for (let i = 0; i < more; i++) {
+      others.push(r.run(P.alloc_page));
+      r.run(P.lru_cache_add, [others[i]]);
+    }
     const listed = r.run(P.alloc_page);
     r.run(P.lru_cache_add, [listed]);
     expect(r.s.flags(listed) & PG.LRU).not.toBe(0);
@@ -188,7 +194,7 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
     // Up to the section where reclaim holds pagemap_lru_lock (refill_inactive or shrink_cache).
     for (let n = 0; n < 50 && r.s.g(G.LRU_LOCK) !== 2; n++) expect(r.d.step(1)).toBe(true);
     expect(r.s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
-    return { ...r, listed };
+    return { ...r, listed, others };
   }
 
   it("lru_cache_add spins while another CPU holds the lock, then adds", () => {
@@ -221,6 +227,25 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
     expect(s.flags(listed) & (PG.LRU | PG.INUSE)).toBe(0);
     expect(s.g(G.LRU_PENDING)).toBe(0);
     expect(d.trace.some((t) => t.event === EV_FREE_PAGE && t.a === listed && t.agent === 1)).toBe(true);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("pages left at count 0 while the lock is held are freed at its release lowest frame first, whatever order they were put in", () => {
+    const { d, s, start, listed, others } = lruHeld(2);
+    const pages = [listed, ...others];
+    // Put highest frame first: the release frees them in frame order all the same (the order
+    // a walk over every frame frees them in, which the free stack and the state hash record).
+    for (const f of [...pages].sort((a, b) => b - a)) {
+      start(0, P.free_page_and_swap_cache, [f]);
+      d.drain(0);
+    }
+    expect(s.g(G.LRU_PENDING)).toBe(3);
+    for (const f of pages) expect(s.count(f)).toBe(0);
+    d.drain(1);
+    expect(s.g(G.LRU_PENDING)).toBe(0);
+    const freed = d.trace.filter((t) => t.event === EV_FREE_PAGE && pages.includes(t.a) && t.agent === 1).map((t) => t.a);
+    expect(freed).toEqual([...pages].sort((a, b) => a - b));
+    for (const f of pages) expect(s.flags(f) & (PG.LRU | PG.INUSE)).toBe(0);
     expect(d.violation()).toBe("none");
   });
 });
