@@ -465,8 +465,9 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
 
 /** Why a stall is one, in a sentence (the docs' section says more). */
 const STALL_WHY =
-  "get_swap_page refuses every page while nr_swap_pages <= 0, so reclaim frees only clean swap-cache pages; " +
-  '2.4.16 waits there until out_of_memory kills a task, which the model does not model: it crawls until an allocation fails (docs/kernel-notes.md, "Swapoff without room")';
+  "get_swap_page refuses every page while nr_swap_pages <= 0: reclaim frees only clean swap-cache pages and every allocation " +
+  "short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a task, and the model has no OOM killer " +
+  '(docs/kernel-notes.md, "Reclaim stalls")';
 
 /** What put nr_swap_pages at or below 0. */
 function stallCause(st: ReclaimStall): string {

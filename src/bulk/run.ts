@@ -33,7 +33,7 @@ export const MAX_STALLS = 100;
  *  filling it. 2.4.16 waits there until out_of_memory kills a task (mm/oom_kill.c, after a
  *  second of failures): the model has no OOM killer and crawls on, giving out the pages_min
  *  reserve one failed reclaim at a time, until an allocation fails (a swapoff then gives up
- *  with -ENOMEM, a fault counts as OOM). docs/kernel-notes.md, "Swapoff without room". Seen
+ *  with -ENOMEM, a fault counts as OOM). docs/kernel-notes.md, "Reclaim stalls". Seen
  *  between chunks (every CHUNK_STEPS steps at most), reported when it lasted stallSteps. */
 export interface ReclaimStall {
   /** "swapoff": a swapoff ran (its area's pages subtracted from nr_swap_pages); "swap-full":
