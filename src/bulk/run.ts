@@ -321,7 +321,16 @@ class StallWatch {
       return;
     }
     if (!this.cur) {
-      const stall: ReclaimStall = { cause: "swap-full", from: stats.steps, to: stats.steps, nrSwapPages: nr, ops: 0, swapOuts: 0, pagesFreed: 0, ended: "run-end" };
+      const stall: ReclaimStall = {
+        cause: "swap-full",
+        from: stats.steps,
+        to: stats.steps,
+        nrSwapPages: nr,
+        ops: 0,
+        swapOuts: 0,
+        pagesFreed: 0,
+        ended: "run-end",
+      };
       this.cur = { stall, at: { ...stats }, noted: false };
     }
     const { stall, at } = this.cur;

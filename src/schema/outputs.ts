@@ -262,7 +262,9 @@ export const RunJsonSchema = z
     stalls: z
       .array(reclaimStall)
       .optional()
-      .describe("stretches of at least 16M steps in which get_swap_page refused every page (nr_swap_pages <= 0); left out when there were none"),
+      .describe(
+        "stretches of at least 16M steps in which get_swap_page refused every page (nr_swap_pages <= 0); left out when there were none",
+      ),
     stateHash: z.string().describe("a hash of the final machine state: the determinism fingerprint"),
     trace: z
       .object({

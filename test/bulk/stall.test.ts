@@ -25,9 +25,11 @@ const SWAP_FULL = "--cpus 4 --frames 256 --pages 256 --mms 4 --slots 256 --patte
 async function settings(args: string): Promise<RunSettings> {
   let got: unknown;
   const program = buildProgram();
-  program.commands.find((c) => c.name() === "run")!.action((o) => {
-    got = o;
-  });
+  program.commands
+    .find((c) => c.name() === "run")!
+    .action((o) => {
+      got = o;
+    });
   await program.parseAsync(["node", "faultsim", "run", ...args.split(" ")]);
   return settingsOf(got as RunCliOptions);
 }
@@ -145,10 +147,14 @@ describe("reclaim stalls", () => {
     // 4,000 ops on 512 frames with 2 x 512 slots: swap full from the steady phase on, about 33M steps.
     const args = "--cpus 4 --frames 512 --pages 512 --mms 4 --slots 512 --pattern uniform --ops 4000 --swapoff-rate 0 --check-interval 0";
     expect(await faultsim("run", ...args.split(" "))).toBe(0);
-    expect(io.err).toMatch(new RegExp(`^faultsim: reclaim stalled since step [\\d,]+ \\([\\d,]+ ops in ${STALL_STEPS.toLocaleString("en-US")} steps`, "m"));
+    expect(io.err).toMatch(
+      new RegExp(`^faultsim: reclaim stalled since step [\\d,]+ \\([\\d,]+ ops in ${STALL_STEPS.toLocaleString("en-US")} steps`, "m"),
+    );
     expect(io.err).toContain("swap is full (nr_swap_pages 0)");
     const line = io.out.split("\n").find((l) => l.startsWith("stalled "));
-    expect(line).toMatch(/^stalled {2}steps [\d,]+-[\d,]+: [\d,]+ ops, [\d,]+ swap-outs, [\d,]+ pages freed; swap is full \(nr_swap_pages 0\); ended: the run ended during it$/);
+    expect(line).toMatch(
+      /^stalled {2}steps [\d,]+-[\d,]+: [\d,]+ ops, [\d,]+ swap-outs, [\d,]+ pages freed; swap is full \(nr_swap_pages 0\); ended: the run ended during it$/,
+    );
     expect(io.out).toContain('(docs/kernel-notes.md, "Reclaim stalls")');
     expect(io.out).toMatch(/\nno violation\n$/);
   }, 60_000);
