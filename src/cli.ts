@@ -476,11 +476,18 @@ function stallCause(st: ReclaimStall): string {
     : `swap is full (nr_swap_pages ${num(st.nrSwapPages)})`;
 }
 
+/** How a run avoids the stall: a swapoff in a machine whose swap is half used or more always
+ *  finds the other areas short (2.4.16 keeps a swapped-in page's slot until vm_swap_full). */
+const STALL_AVOID: Record<ReclaimStall["cause"], string> = {
+  swapoff: "--swapoff-rate 0 leaves swapoffs out",
+  "swap-full": "more --slots give the workload room",
+};
+
 /** stderr's note when a stall reaches the bound, the run still going. */
 function stallNote(st: ReclaimStall): string {
   return (
     `reclaim stalled since step ${num(st.from)} (${num(st.ops)} ops in ${num(st.to - st.from)} steps, ${num(st.swapOuts)} swap-outs): ` +
-    `${stallCause(st)}; ${STALL_WHY}`
+    `${stallCause(st)}; ${STALL_WHY}; ${STALL_AVOID[st.cause]}`
   );
 }
 
@@ -501,7 +508,8 @@ function stallLines(stalls: readonly ReclaimStall[]): string[] {
         `${stallCause(st)}; ended: ${STALL_ENDED[st.ended]}`,
     );
   if (stalls.length > 10) lines.push(`         ... and ${stalls.length - 10} more (--json lists them)`);
-  lines.push(`         ${STALL_WHY}`);
+  const avoid = [...new Set(stalls.map((st) => STALL_AVOID[st.cause]))].join(", ");
+  lines.push(`         ${STALL_WHY}; ${avoid}`);
   return lines;
 }
 

@@ -155,7 +155,7 @@ describe("reclaim stalls", () => {
     expect(line).toMatch(
       /^stalled {2}steps [\d,]+-[\d,]+: [\d,]+ ops, [\d,]+ swap-outs, [\d,]+ pages freed; swap is full \(nr_swap_pages 0\); ended: the run ended during it$/,
     );
-    expect(io.out).toContain('(docs/kernel-notes.md, "Reclaim stalls")');
+    expect(io.out).toContain('(docs/kernel-notes.md, "Reclaim stalls"); more --slots give the workload room\n');
     expect(io.out).toMatch(/\nno violation\n$/);
   }, 60_000);
 });
