@@ -12,7 +12,7 @@ import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js"
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
-import type { BulkOptions, BulkResult } from "./bulk/run.js";
+import type { BulkOptions, BulkResult, ReclaimStall } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
 import type { Backend, MachineConfig } from "./wasm/engine.js";
@@ -251,6 +251,8 @@ export interface RunHooks {
   budgetMs?: number;
   /** Called every `steps` steps and at the end (the time series, src/bulk/series.ts). */
   onInterval?: BulkOptions["onInterval"];
+  /** Called when get_swap_page has refused every page for bulk mode's stall bound (BulkOptions onStall). */
+  onStall?: BulkOptions["onStall"];
 }
 
 /** Runs validated settings (the CLI's and the API's): the machine and the workload are
@@ -281,6 +283,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
       onProgress: feed ? undefined : onProgress,
       feed,
       onInterval: hooks.onInterval,
+      onStall: hooks.onStall,
     });
   } catch (err) {
     if (err instanceof InternalError) throw new InternalError(`${err.message}\nreproduce with: ${reproCommand(s)}`);
@@ -316,6 +319,8 @@ async function runCommand(o: RunCliOptions): Promise<number> {
         return bar ? (done) => bar?.update(done) : undefined;
       },
       onInterval: o.series === undefined ? undefined : { steps: interval, fn: (e, stats) => series?.row(e, stats) },
+      // A stall can last billions of steps: say so while it runs (below the progress bar's line).
+      onStall: (st) => void process.stderr.write(`${bar ? "\n" : ""}faultsim: ${stallNote(st)}\n`),
     });
   } finally {
     series?.close();
@@ -412,6 +417,7 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
     checks: r.checks,
     stats: st,
     violations: r.violations,
+    ...(r.stalls.length > 0 ? { stalls: r.stalls } : {}),
     stateHash: r.stateHash,
     // A partial run (a signal, --budget-ms) says so.
     ...(r.stopped ? { partial: true, stopped: r.stopped } : {}),
@@ -448,12 +454,63 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   if (r.stopped)
     lines.push(`stopped by ${r.stopped === "signal" ? "a signal" : "--budget-ms"} after ${num(r.ops)} of ${num(s.ops)} ops: a partial run`);
   if (series) lines.push(`series   ${num(series.rows)} rows, one per ${num(series.interval)} steps, in ${series.file}`, "");
+  if (r.stalls.length > 0) lines.push(...stallLines(r.stalls), "");
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
   if (r.violations.length > shown.length) lines.push(`... and ${r.violations.length - shown.length} more (--json lists them)`);
   if (r.violations.length > 0) lines.push(`reproduce with: ${reproCommand(s)}`);
   return lines.join("\n") + "\n";
+}
+
+/** Why a stall is one, in a sentence (the docs' section says more). */
+const STALL_WHY =
+  "get_swap_page refuses every page while nr_swap_pages <= 0: reclaim frees only clean swap-cache pages and every allocation " +
+  "short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a task, and the model has no OOM killer " +
+  '(docs/kernel-notes.md, "Reclaim stalls")';
+
+/** What put nr_swap_pages at or below 0. */
+function stallCause(st: ReclaimStall): string {
+  return st.cause === "swapoff"
+    ? `a swapoff of area ${st.area} (more of its slots in use than the other areas have free) left nr_swap_pages at ${num(st.nrSwapPages)}`
+    : `swap is full (nr_swap_pages ${num(st.nrSwapPages)})`;
+}
+
+/** How a run avoids the stall: a swapoff in a machine whose swap is half used or more always
+ *  finds the other areas short (2.4.16 keeps a swapped-in page's slot until vm_swap_full). */
+const STALL_AVOID: Record<ReclaimStall["cause"], string> = {
+  swapoff: "--swapoff-rate 0 leaves swapoffs out",
+  "swap-full": "more --slots give the workload room",
+};
+
+/** stderr's note when a stall reaches the bound, the run still going. */
+function stallNote(st: ReclaimStall): string {
+  return (
+    `reclaim stalled since step ${num(st.from)} (${num(st.ops)} ops in ${num(st.to - st.from)} steps, ${num(st.swapOuts)} swap-outs): ` +
+    `${stallCause(st)}; ${STALL_WHY}; ${STALL_AVOID[st.cause]}`
+  );
+}
+
+const STALL_ENDED: Record<ReclaimStall["ended"], string> = {
+  "swapoff-enomem": "the swapoff gave up (-ENOMEM)",
+  "swapoff-done": "the swapoff completed",
+  "slots-freed": "slots were freed",
+  "run-end": "the run ended during it",
+};
+
+/** The report's lines for the stalls (the first ten, as for violations). */
+function stallLines(stalls: readonly ReclaimStall[]): string[] {
+  const lines = stalls
+    .slice(0, 10)
+    .map(
+      (st) =>
+        `stalled  steps ${num(st.from)}-${num(st.to)}: ${num(st.ops)} ops, ${num(st.swapOuts)} swap-outs, ${num(st.pagesFreed)} pages freed; ` +
+        `${stallCause(st)}; ended: ${STALL_ENDED[st.ended]}`,
+    );
+  if (stalls.length > 10) lines.push(`         ... and ${stalls.length - 10} more (--json lists them)`);
+  const avoid = [...new Set(stalls.map((st) => STALL_AVOID[st.cause]))].join(", ");
+  lines.push(`         ${STALL_WHY}; ${avoid}`);
+  return lines;
 }
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {

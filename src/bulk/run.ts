@@ -18,6 +18,42 @@ export const CHUNK_STEPS = 1 << 16;
 export const LIVELOCK_STEPS = 1 << 24;
 /** Violations kept from one deep check. */
 export const MAX_VIOLATIONS = 100;
+/** Steps that nr_swap_pages must stay at or below 0 before bulk mode reports a reclaim stall. */
+export const STALL_STEPS = 1 << 24;
+/** Stalls kept in one result. */
+export const MAX_STALLS = 100;
+
+/** A stretch of the run in which get_swap_page refused every page: nr_swap_pages stayed at or
+ *  below 0 (2.4.16 mm/swapfile.c get_swap_page: `if (nr_swap_pages <= 0) goto out;`), so
+ *  try_to_swap_out put every dirty anonymous page it unmapped back (its `preserve:`) and reclaim
+ *  could free only clean swap-cache pages, while every allocation short of pages went through a
+ *  whole try_to_free_pages, each pass's swap_out walking every pte. A swapoff gets there when its
+ *  area holds more slots in use than the other areas have free (sys_swapoff subtracts the area's
+ *  pages from nr_swap_pages before try_to_unuse starts), a run whose swap is too small by
+ *  filling it. 2.4.16 waits there until out_of_memory kills a task (mm/oom_kill.c, after a
+ *  second of failures): the model has no OOM killer and crawls on, giving out the pages_min
+ *  reserve one failed reclaim at a time, until an allocation fails (a swapoff then gives up
+ *  with -ENOMEM, a fault counts as OOM). docs/kernel-notes.md, "Reclaim stalls". Seen
+ *  between chunks (every CHUNK_STEPS steps at most), reported when it lasted stallSteps. */
+export interface ReclaimStall {
+  /** "swapoff": a swapoff ran (its area's pages subtracted from nr_swap_pages); "swap-full":
+   *  no swapoff ran, the swap areas were full. */
+  cause: "swapoff" | "swap-full";
+  /** The area being swapped off (cause "swapoff"). */
+  area?: number;
+  /** First and last step at which nr_swap_pages was seen at or below 0. */
+  from: number;
+  to: number;
+  /** The lowest nr_swap_pages seen. */
+  nrSwapPages: number;
+  /** Counted over the stall: ops completed, pages written to swap, pages reclaim freed. */
+  ops: number;
+  swapOuts: number;
+  pagesFreed: number;
+  /** How it ended: the swapoff gave up (-ENOMEM) or completed, slots were freed otherwise, or
+   *  the run ended during it. */
+  ended: "swapoff-enomem" | "swapoff-done" | "slots-freed" | "run-end";
+}
 
 /** One broken invariant found by the deep checker (src/invariants/check.ts Violation). */
 export interface CheckerViolation {
@@ -47,6 +83,11 @@ export interface BulkOptions {
   onProgress?: (opsDone: number, opsTotal: number) => void;
   /** Steps without an op completing before the watchdog reports a livelock (LIVELOCK_STEPS). */
   livelockSteps?: number;
+  /** Steps nr_swap_pages must stay at or below 0 before a stall is reported (STALL_STEPS). */
+  stallSteps?: number;
+  /** Called once per stall when it has lasted stallSteps (its `to` is then, `ended` "run-end"),
+   *  while the run goes on: the CLI's note on stderr. */
+  onStall?: (stall: ReclaimStall) => void;
   /** Use this engine instead of creating one (tests; must be of `backend`). */
   engine?: Engine;
   /** Stops the run early between two chunks (Ctrl-C, SIGTERM): the result is the partial run. */
@@ -89,6 +130,10 @@ export interface BulkResult {
   pressure: { pages: number; frames: number; ratio: number };
   checks: number;
   violations: BulkViolation[];
+  /** Stretches of at least stallSteps steps in which get_swap_page refused every page (a
+   *  faithful 2.4.16 state the model does not leave quickly: ReclaimStall). Reading the
+   *  machine between chunks, the watch never changes the run. */
+  stalls: ReclaimStall[];
   /** engine.stateHash() at the end: the determinism fingerprint. */
   stateHash: string;
   /** How the run ended. */
@@ -153,6 +198,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   // A running swapoff: its area and the fewest slots seen in use since it began.
   let offArea = -1;
   let offInuse = 0;
+  const stalls = new StallWatch(o.stallSteps ?? STALL_STEPS, o.onStall);
   for (;;) {
     const budget = Math.max(1, Math.min(CHUNK_STEPS, nextCheck - stats.steps, nextRow - stats.steps, nextFeed - stats.steps));
     code = runChunk(e, budget, stats.steps);
@@ -187,6 +233,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
       if (off !== offArea || inuse < offInuse) offInuse = inuse;
     }
     offArea = off;
+    stalls.look(e, stats);
     if (progress) {
       lastOps = stats.ops;
       lastOpsStep = stats.steps;
@@ -217,6 +264,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     if (stopped) break;
   }
   o.onInterval?.fn(e, stats, true);
+  stalls.end();
   if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
   else if (code === RUN.DONE) check(true);
@@ -246,11 +294,80 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     pressure: { pages, frames: o.machine.frames - 1, ratio: pages / (o.machine.frames - 1) },
     checks,
     violations,
+    stalls: stalls.found,
     stateHash: e.stateHash(),
     outcome: violations.length > 0 ? "violation" : "done",
     ...(stopped ? { stopped } : {}),
     ...(o.feed ? { trace: o.feed.summary() } : {}),
   };
+}
+
+/** Follows nr_swap_pages between chunks: a stretch at or below 0 of at least `minSteps` steps
+ *  is a stall (ReclaimStall). Reads the globals and the stats only; allocates only when a
+ *  stretch begins. */
+class StallWatch {
+  readonly found: ReclaimStall[] = [];
+  private cur: { stall: ReclaimStall; at: Stats; noted: boolean } | undefined;
+
+  constructor(
+    private readonly minSteps: number,
+    private readonly onStall: ((stall: ReclaimStall) => void) | undefined,
+  ) {}
+
+  look(e: Engine, stats: Stats): void {
+    const nr = e.global(G.NR_SWAP_PAGES);
+    if (nr > 0) {
+      if (this.cur) this.close(endedBy(this.cur.at, stats));
+      return;
+    }
+    if (!this.cur) {
+      const stall: ReclaimStall = {
+        cause: "swap-full",
+        from: stats.steps,
+        to: stats.steps,
+        nrSwapPages: nr,
+        ops: 0,
+        swapOuts: 0,
+        pagesFreed: 0,
+        ended: "run-end",
+      };
+      this.cur = { stall, at: { ...stats }, noted: false };
+    }
+    const { stall, at } = this.cur;
+    const off = e.global(G.SWAPOFF_AREA);
+    if (off !== -1 && stall.cause === "swap-full") {
+      stall.cause = "swapoff";
+      stall.area = off;
+    }
+    stall.to = stats.steps;
+    stall.nrSwapPages = Math.min(stall.nrSwapPages, nr);
+    stall.ops = stats.ops - at.ops;
+    stall.swapOuts = stats.swapOuts - at.swapOuts;
+    stall.pagesFreed = stats.pagesFreed - at.pagesFreed;
+    if (!this.cur.noted && stall.to - stall.from >= this.minSteps) {
+      this.cur.noted = true;
+      this.onStall?.({ ...stall });
+    }
+  }
+
+  /** The run is over: a stall still going on ends with it. */
+  end(): void {
+    if (this.cur) this.close("run-end");
+  }
+
+  private close(ended: ReclaimStall["ended"]): void {
+    const { stall } = this.cur!;
+    this.cur = undefined;
+    if (stall.to - stall.from < this.minSteps || this.found.length >= MAX_STALLS) return;
+    this.found.push({ ...stall, ended });
+  }
+}
+
+/** What ended a stall: a swapoff that gave up or completed since it began, else freed slots. */
+function endedBy(at: Stats, now: Stats): ReclaimStall["ended"] {
+  if (now.swapoffEnomem > at.swapoffEnomem) return "swapoff-enomem";
+  if (now.swapoffs > at.swapoffs) return "swapoff-done";
+  return "slots-freed";
 }
 
 /** Slots of swap area a in use (its inuse_pages word). */

@@ -183,6 +183,23 @@ const bulkViolation = z.object({
   step: count.describe("the step at which it was seen"),
 });
 
+/** src/bulk/run.ts ReclaimStall. */
+const reclaimStall = z.object({
+  cause: z
+    .enum(["swapoff", "swap-full"])
+    .describe("swapoff: a swapoff's area was subtracted from nr_swap_pages; swap-full: no swapoff ran, swap was full"),
+  area: count.optional().describe("the area being swapped off (cause swapoff)"),
+  from: count.describe("the first step at which nr_swap_pages was seen at or below 0 (seen between chunks of at most 65,536 steps)"),
+  to: count.describe("the last such step"),
+  nrSwapPages: int.describe("the lowest nr_swap_pages seen"),
+  ops: count.describe("ops completed during the stall"),
+  swapOuts: count.describe("pages written to swap during the stall"),
+  pagesFreed: count.describe("pages reclaim freed during the stall"),
+  ended: z
+    .enum(["swapoff-enomem", "swapoff-done", "slots-freed", "run-end"])
+    .describe("the swapoff gave up (-ENOMEM) or completed, slots were freed otherwise, or the run ended during it"),
+});
+
 const rate = z.number().min(0);
 
 /** `faultsim run --json`, and what the API's run() resolves with. */
@@ -242,6 +259,12 @@ export const RunJsonSchema = z
     checks: count.describe("deep invariant checks run"),
     stats: z.object(Object.fromEntries(STAT_NAMES.map((n) => [n, count])) as Record<(typeof STAT_NAMES)[number], typeof count>),
     violations: z.array(bulkViolation),
+    stalls: z
+      .array(reclaimStall)
+      .optional()
+      .describe(
+        "stretches of at least 16M steps in which get_swap_page refused every page (nr_swap_pages <= 0); left out when there were none",
+      ),
     stateHash: z.string().describe("a hash of the final machine state: the determinism fingerprint"),
     trace: z
       .object({
