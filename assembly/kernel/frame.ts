@@ -56,15 +56,15 @@ export let fp: i32 = 0;
   return f;
 }
 
-/** enter_agent for an agent whose stack pointer sp the caller has read: sp > 0 (its top
- *  frame, returned) ... */
+/** enter_agent where the caller has read the agent's stack pointer sp and tested it (the run
+ *  loop: one test where enter_agent's result was tested again): sp > 0, its top frame. */
 @inline export function enter_frame(agent: i32, sp: i32): i32 {
   cur = agent;
   const f = frame_addr(agent, sp - 1);
   fp = f;
   return f;
 }
-/** ... or sp == 0 (no frame: fp is 0, as enter_agent leaves it). */
+/** The same for sp == 0: no frame, fp is 0 (as enter_agent leaves it). */
 @inline export function enter_empty(agent: i32): void {
   cur = agent;
   fp = 0;
