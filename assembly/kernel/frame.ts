@@ -56,6 +56,20 @@ export let fp: i32 = 0;
   return f;
 }
 
+/** enter_agent where the caller has read the agent's stack pointer sp and tested it (the run
+ *  loop: one test where enter_agent's result was tested again): sp > 0, its top frame. */
+@inline export function enter_frame(agent: i32, sp: i32): i32 {
+  cur = agent;
+  const f = frame_addr(agent, sp - 1);
+  fp = f;
+  return f;
+}
+/** The same for sp == 0: no frame, fp is 0 (as enter_agent leaves it). */
+@inline export function enter_empty(agent: i32): void {
+  cur = agent;
+  fp = 0;
+}
+
 // Locals of the running frame.
 @inline export function l(i: i32): i32 { return ld(fp + 8 + (i << 2)); }
 @inline export function set_l(i: i32, v: i32): void { st_local(fp + 8 + (i << 2), v); }

@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, push_frame, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
+import { enter_agent, enter_empty, enter_frame, push_frame, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
 import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -191,7 +191,8 @@ function access_hit(cpu: i32, op: i32): bool {
 
 /** An op finished on CPU a (inlined: bulk runs end an op every other step). */
 @inline function op_done(a: i32, result: i32): void {
-  trace(EV_OP_END, ag_get(a, AG_OP), result, 0);
+  // Under tracing(): the untraced build would still load AG_OP for a trace() that folds away.
+  if (tracing()) trace(EV_OP_END, ag_get(a, AG_OP), result, 0);
   ag_set(a, AG_OPS_DONE, ag_get(a, AG_OPS_DONE) + 1);
   stat(S_OPS);
   opEnded = true;
@@ -213,9 +214,11 @@ function access_hit(cpu: i32, op: i32): bool {
 /** Runs one section of agent a (inlined: once per step). */
 @inline function step_agent(a: i32): void {
   if (!reacquire_kernel_lock(a)) return;
-  let f = enter_agent(a);
+  // enter_agent, with one test of the stack pointer where its result's was a second.
+  const sp = ag_get(a, AG_SP);
   let r: i32;
-  if (f == 0) {
+  if (sp == 0) {
+    enter_empty(a);
     // A CPU between ops starts its next one in this step.
     const op = take_op(a);
     const top = op_proc(op_kind(op));
@@ -230,12 +233,13 @@ function access_hit(cpu: i32, op: i32): bool {
       return;
     }
     push_op_frame(a, op);
-    f = enter_agent(a);
+    const f = enter_agent(a);
     // Its first section: named as the op start named it, and traced under that context.
     section_start();
-    r = block_checked(dispatch(ld(f), ld(f + 4)), ld(f), ld(f + 4));
+    const proc = ld(f), pc = ld(f + 4);
+    r = block_checked(dispatch(proc, pc), proc, pc);
   } else {
-    r = run_section(a, f);
+    r = run_section(a, enter_frame(a, sp));
   }
   if (r == CONT) r = run_merged(a);
   if (tracing() && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
