@@ -1,0 +1,96 @@
+// Runs the bundled command line (dist/src/cli.bundle.cjs, src/build/bundle-cli.mjs) with a V8
+// code cache beside it (cli.bundle.cache): the compiled code of the bundle as the last process
+// left it, so a process deserializes it instead of decoding and compiling the bundle's source
+// again (issue 9: every shard of a campaign and its merge paid that; issue 12: cold start).
+// Node 20 has no module.enableCompileCache and caches no ES module's code: the bundle is
+// CommonJS-shaped for this, run through vm.Script, which takes and makes V8's cached data.
+//
+// Correctness never depends on the cache. The file holds a SHA-1 of the bundle's bytes and of
+// the cached data, then the data: a cache of another bundle (V8 itself only checks the
+// source's length), or torn, or damaged (a release V8 does not checksum the data), is not
+// given to V8. V8 rejects data of another V8 version or other flags (cachedDataRejected) and
+// compiles the source, as it does with no cache. Then (missing, stale or rejected), the
+// process writes a new cache when it exits, with the code it compiled by then: to a temporary
+// file renamed over the old one (processes starting at once never read half a file); a
+// directory that cannot be written (a read-only install) only leaves the cache out.
+import { createHash } from "node:crypto";
+import { isAscii } from "node:buffer";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+import vm from "node:vm";
+
+/** What became of the cache: used, none there, not this bundle's or damaged (our check),
+ *  or refused by V8 (another Node version or V8 flags). */
+export type CodeCacheStatus = "accepted" | "missing" | "stale" | "rejected";
+
+/** The cache file of a bundle: beside it, `.cache` for its extension. */
+export function codeCacheFile(bundle: string): string {
+  return bundle.replace(/\.c?js$/, "") + ".cache";
+}
+
+const HASH = 20; // SHA-1 bytes, twice at the start of the file
+
+/**
+ * Runs the CommonJS bundle `bundle` (as `require` would) and returns its exports, compiled
+ * from its code cache when there is a valid one. When there was none, or it was refused,
+ * `write` (default: true) writes one when the process exits.
+ */
+export function runBundle(bundle: string, write = true): { exports: unknown; cache: CodeCacheStatus } {
+  const bytes = readFileSync(bundle);
+  const cacheFile = codeCacheFile(bundle);
+  let cachedData: Buffer | undefined;
+  let cache: CodeCacheStatus = "missing";
+  try {
+    const file = readFileSync(cacheFile);
+    const data = file.subarray(2 * HASH);
+    const ok =
+      file.length > 2 * HASH &&
+      sha1(bytes).equals(file.subarray(0, HASH)) &&
+      sha1(data).equals(file.subarray(HASH, 2 * HASH));
+    if (ok) cachedData = data;
+    else cache = "stale";
+  } catch {
+    /* no cache: compiled from the source */
+  }
+  // Node's CommonJS wrapper, so the bundle runs as `require` would run it. The build writes it
+  // in ASCII (src/build/bundle-cli.mjs): latin1 is then a copy, UTF-8 a decode.
+  const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    cachedData,
+    // The bundle's one import() (the JavaScript twin of the model, --backend js) loads as in
+    // any module.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachedData) cache = script.cachedDataRejected ? "rejected" : "accepted";
+  if (cache !== "accepted" && write) process.once("exit", () => writeCache(cacheFile, bytes, script));
+  const module = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  return { exports: module.exports, cache };
+}
+
+/** Whether this Node can run a bundle through vm.Script with import() (20.12 and later):
+ *  an older one loads it with `require` instead, without a cache. */
+export const canCache = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined;
+
+/** Loads the bundle: from its code cache when this Node can, else with `require`. */
+export function loadBundle(bundle: string): unknown {
+  return canCache ? runBundle(bundle).exports : createRequire(pathToFileURL(bundle))(bundle);
+}
+
+function writeCache(cacheFile: string, bytes: Buffer, script: vm.Script): void {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const data = script.createCachedData();
+    writeFileSync(tmp, Buffer.concat([sha1(bytes), sha1(data), data]));
+    renameSync(tmp, cacheFile);
+  } catch {
+    // A read-only install, a full disk: the next process compiles the source, as this one did.
+    rmSync(tmp, { force: true });
+  }
+}
+
+const sha1 = (b: Uint8Array): Buffer => createHash("sha1").update(b).digest();
