@@ -45,10 +45,7 @@ export function runBundle(bundle: string, write = true): { exports: unknown; cac
   try {
     const file = readFileSync(cacheFile);
     const data = file.subarray(2 * HASH);
-    const ok =
-      file.length > 2 * HASH &&
-      sha1(bytes).equals(file.subarray(0, HASH)) &&
-      sha1(data).equals(file.subarray(HASH, 2 * HASH));
+    const ok = file.length > 2 * HASH && sha1(bytes).equals(file.subarray(0, HASH)) && sha1(data).equals(file.subarray(HASH, 2 * HASH));
     if (ok) cachedData = data;
     else cache = "stale";
   } catch {

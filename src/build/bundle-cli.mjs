@@ -57,9 +57,7 @@ await esbuild.build({
 });
 // No `#!` line (cli.js's): the bundle is compiled inside a function (src/code-cache.ts), where
 // one is a syntax error. Any character past ASCII (only in comments) as its \u escape.
-const text = (await readFile(tmp, "utf8"))
-  .replace(/^#!.*\n/, "")
-  .replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+const text = (await readFile(tmp, "utf8")).replace(/^#!.*\n/, "").replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
 await writeFile(tmp, text);
 renameSync(tmp, BUNDLE);
 // The ES module bundle of earlier builds, which src/bin.ts no longer loads.
