@@ -5,21 +5,23 @@
 // Node 20 has no module.enableCompileCache and caches no ES module's code: the bundle is
 // CommonJS-shaped for this, run through vm.Script, which takes and makes V8's cached data.
 //
-// Correctness never depends on the cache. The file holds a SHA-1 of the bundle's bytes and of
-// the cached data, then the data: a cache of another bundle (V8 itself only checks the
-// source's length), or torn, or damaged (a release V8 does not checksum the data), is not
-// given to V8. V8 rejects data of another V8 version or other flags (cachedDataRejected) and
-// compiles the source, as it does with no cache. Then (missing, stale or rejected), the
-// process writes a new cache when it exits, with the code it compiled by then: to a temporary
-// file renamed over the old one (processes starting at once never read half a file); a
-// directory that cannot be written (a read-only install) only leaves the cache out.
-import { createHash } from "node:crypto";
+// Correctness never depends on the cache. The file holds a CRC-32 of the bundle's bytes and
+// one of the cached data, then the data: a cache of another bundle (V8 itself only checks the
+// source's length), or torn, or damaged, is not given to V8 (a release V8 does not checksum
+// the data: a flipped byte may crash the process). CRC-32, not SHA-1: node:zlib loads in half
+// the time of node:crypto (~4 ms against ~9), and the check is against accidents. V8 rejects
+// data of another V8 version or other V8 flags (cachedDataRejected) and compiles the source,
+// as it does with no cache. Then (missing, stale or rejected), the process writes a new cache
+// when it exits, with the code it compiled by then: to a temporary file renamed over the old
+// one (processes starting at once never read half a file). A directory that cannot be written
+// (a read-only install) only leaves the cache out: no process tries.
 import { isAscii } from "node:buffer";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 import vm from "node:vm";
+import * as zlib from "node:zlib";
 
 /** What became of the cache: used, none there, not this bundle's or damaged (our check),
  *  or refused by V8 (another Node version or V8 flags). */
@@ -30,7 +32,7 @@ export function codeCacheFile(bundle: string): string {
   return bundle.replace(/\.c?js$/, "") + ".cache";
 }
 
-const HASH = 20; // SHA-1 bytes, twice at the start of the file
+const HASH = 4; // CRC-32 bytes, twice at the start of the file
 
 /**
  * Runs the CommonJS bundle `bundle` (as `require` would) and returns its exports, compiled
@@ -45,7 +47,7 @@ export function runBundle(bundle: string, write = true): { exports: unknown; cac
   try {
     const file = readFileSync(cacheFile);
     const data = file.subarray(2 * HASH);
-    const ok = file.length > 2 * HASH && sha1(bytes).equals(file.subarray(0, HASH)) && sha1(data).equals(file.subarray(HASH, 2 * HASH));
+    const ok = file.length > 2 * HASH && crc(bytes).equals(file.subarray(0, HASH)) && crc(data).equals(file.subarray(HASH, 2 * HASH));
     if (ok) cachedData = data;
     else cache = "stale";
   } catch {
@@ -62,16 +64,16 @@ export function runBundle(bundle: string, write = true): { exports: unknown; cac
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData) cache = script.cachedDataRejected ? "rejected" : "accepted";
-  if (cache !== "accepted" && write) process.once("exit", () => writeCache(cacheFile, bytes, script));
+  if (cache !== "accepted" && write && writable(path.dirname(bundle))) process.once("exit", () => writeCache(cacheFile, bytes, script));
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   return { exports: module.exports, cache };
 }
 
-/** Whether this Node can run a bundle through vm.Script with import() (20.12 and later):
- *  an older one loads it with `require` instead, without a cache. */
-export const canCache = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined;
+/** Whether this Node can run a bundle through vm.Script with import() (20.12 and later) and
+ *  has zlib.crc32 (20.15): an older one loads it with `require` instead, without a cache. */
+export const canCache = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined && typeof zlib.crc32 === "function";
 
 /** Loads the bundle: from its code cache when this Node can, else with `require`. */
 export function loadBundle(bundle: string): unknown {
@@ -82,7 +84,7 @@ function writeCache(cacheFile: string, bytes: Buffer, script: vm.Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
-    writeFileSync(tmp, Buffer.concat([sha1(bytes), sha1(data), data]));
+    writeFileSync(tmp, Buffer.concat([crc(bytes), crc(data), data]));
     renameSync(tmp, cacheFile);
   } catch {
     // A read-only install, a full disk: the next process compiles the source, as this one did.
@@ -90,4 +92,17 @@ function writeCache(cacheFile: string, bytes: Buffer, script: vm.Script): void {
   }
 }
 
-const sha1 = (b: Uint8Array): Buffer => createHash("sha1").update(b).digest();
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function crc(b: Uint8Array): Buffer {
+  const h = Buffer.alloc(HASH);
+  h.writeUInt32LE(zlib.crc32(b));
+  return h;
+}

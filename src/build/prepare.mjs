@@ -16,7 +16,7 @@ const OUTPUTS = [
   "build/faultsim.model-id.json",
   "dist/jsmodel/model.js",
   "dist/src/cli.js",
-  "dist/src/cli.bundle.js",
+  "dist/src/cli.bundle.cjs",
   "dist/schema/repro.schema.json",
   "dist/src/workers/pct-k.json",
   "dist/src/explore/swarm-layouts.json",
