@@ -56,24 +56,23 @@ export function runBundle(bundle: string, write = true): { exports: unknown; cac
   // Node's CommonJS wrapper, so the bundle runs as `require` would run it. The build writes it
   // in ASCII (src/build/bundle-cli.mjs): latin1 is then a copy, UTF-8 a decode.
   const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __faultsimImport) {${source}\n})`, {
     filename: bundle,
     cachedData,
-    // The bundle's one import() (the JavaScript twin of the model, --backend js) loads as in
-    // any module.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData) cache = script.cachedDataRejected ? "rejected" : "accepted";
   if (cache !== "accepted" && write && writable(path.dirname(bundle))) process.once("exit", () => writeCache(cacheFile, bytes, script));
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  // The bundle's import() (src/build/bundle-cli.mjs): this module's, as a script has none.
+  const importer = (specifier: string): Promise<unknown> => import(specifier);
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle), importer);
   return { exports: module.exports, cache };
 }
 
-/** Whether this Node can run a bundle through vm.Script with import() (20.12 and later) and
- *  has zlib.crc32 (20.15): an older one loads it with `require` instead, without a cache. */
-export const canCache = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined && typeof zlib.crc32 === "function";
+/** Whether this Node has zlib.crc32 (20.15 and later): an older one loads the bundle with
+ *  `require` instead, without a cache. */
+export const canCache = typeof zlib.crc32 === "function";
 
 /** Loads the bundle: from its code cache when this Node can, else with `require`. */
 export function loadBundle(bundle: string): unknown {

@@ -52,13 +52,26 @@ await esbuild.build({
   external: ["zod"],
   plugins: [ownMetaUrl],
   logLevel: "warning",
-  // The bundle's own URL, which each module's import.meta.url is resolved against.
-  banner: { js: 'var __faultsimUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+// What the bundle's modules are given: their own URL, which each one's import.meta.url is
+// resolved against, and import() of what is not bundled (the JavaScript twin of the model,
+// --backend js): in a script run through vm.Script, import() needs a callback that a code
+// cache does not keep on Node 20 (and that warns as experimental), so the bundle's import()
+// calls go to src/code-cache.ts's, passed in as __faultsimImport; loaded by `require`, the
+// bundle's own.
+const banner = [
+  'var __faultsimUrl = require("node:url").pathToFileURL(__filename).href;',
+  "var __faultsimImport = __faultsimImport || ((specifier) => import(specifier));",
+];
 // No `#!` line (cli.js's): the bundle is compiled inside a function (src/code-cache.ts), where
 // one is a syntax error. Any character past ASCII (only in comments) as its \u escape.
-const text = (await readFile(tmp, "utf8")).replace(/^#!.*\n/, "").replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
-await writeFile(tmp, text);
+// The banner after esbuild's "use strict" (the modules were ES modules: strict code).
+const text = (await readFile(tmp, "utf8"))
+  .replace(/^#!.*\n/, "")
+  .replace(/(?<![.\w$])import\(/g, "__faultsimImport(")
+  .replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+if (!text.startsWith('"use strict";\n')) throw new Error("bundle-cli: esbuild's output does not start with \"use strict\"");
+await writeFile(tmp, `"use strict";\n${banner.join("\n")}\n${text.slice('"use strict";\n'.length)}`);
 renameSync(tmp, BUNDLE);
 // The ES module bundle of earlier builds, which src/bin.ts no longer loads.
 rmSync(path.join(distSrc, "cli.bundle.js"), { force: true });

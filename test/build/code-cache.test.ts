@@ -18,10 +18,12 @@ let out: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "faultsim-code-cache-"));
-  // What the bundle finds beside it: the Wasm build, package.json, zod under node_modules.
+  // What the bundle finds beside it: the Wasm build and its JavaScript twin, package.json,
+  // zod under node_modules.
   cpSync(path.join(root, "dist/src"), path.join(tmp, "dist/src"), { recursive: true });
   cpSync(path.join(root, "package.json"), path.join(tmp, "package.json"));
   symlinkSync(path.join(root, "build"), path.join(tmp, "build"));
+  symlinkSync(path.join(root, "dist/jsmodel"), path.join(tmp, "dist/jsmodel"));
   symlinkSync(path.join(root, "node_modules"), path.join(tmp, "node_modules"));
   bundle = path.join(tmp, "dist/src/cli.bundle.cjs");
   cache = path.join(tmp, "dist/src/cli.bundle.cache");
@@ -64,6 +66,15 @@ describe("the bundle's V8 code cache", () => {
     expect(load()).toBe("accepted function");
     const a = hunt(path.join(tmp, "dist/src/bin.js"));
     expect(a).toEqual(hunt(path.join(root, "dist/src/cli.js")));
+    // The bundle's import() of what it does not hold (the model's JavaScript twin), from
+    // cached code too, and without a warning.
+    const run = (entry: string) =>
+      spawnSync(process.execPath, [entry, "run", "--backend", "js", "--ops", "50", "--seed", "3", "--json"], { cwd: tmp, encoding: "utf8" });
+    const js = run(path.join(tmp, "dist/src/bin.js"));
+    expect(js.stderr).toBe("");
+    const { seconds: _s, rates: _r, ...viaBin } = JSON.parse(js.stdout);
+    const { seconds: _t, rates: _q, ...viaCli } = JSON.parse(run(path.join(root, "dist/src/cli.js")).stdout);
+    expect(viaBin).toEqual(viaCli);
     // Used, so not written again.
     expect(readFileSync(cache).equals(written)).toBe(true);
   });
