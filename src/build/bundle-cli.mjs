@@ -70,7 +70,7 @@ const text = (await readFile(tmp, "utf8"))
   .replace(/^#!.*\n/, "")
   .replace(/(?<![.\w$])import\(/g, "__faultsimImport(")
   .replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
-if (!text.startsWith('"use strict";\n')) throw new Error("bundle-cli: esbuild's output does not start with \"use strict\"");
+if (!text.startsWith('"use strict";\n')) throw new Error('bundle-cli: esbuild\'s output does not start with "use strict"');
 await writeFile(tmp, `"use strict";\n${banner.join("\n")}\n${text.slice('"use strict";\n'.length)}`);
 renameSync(tmp, BUNDLE);
 // The ES module bundle of earlier builds, which src/bin.ts no longer loads.

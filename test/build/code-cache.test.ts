@@ -69,7 +69,10 @@ describe("the bundle's V8 code cache", () => {
     // The bundle's import() of what it does not hold (the model's JavaScript twin), from
     // cached code too, and without a warning.
     const run = (entry: string) =>
-      spawnSync(process.execPath, [entry, "run", "--backend", "js", "--ops", "50", "--seed", "3", "--json"], { cwd: tmp, encoding: "utf8" });
+      spawnSync(process.execPath, [entry, "run", "--backend", "js", "--ops", "50", "--seed", "3", "--json"], {
+        cwd: tmp,
+        encoding: "utf8",
+      });
     const js = run(path.join(tmp, "dist/src/bin.js"));
     expect(js.stderr).toBe("");
     const { seconds: _s, rates: _r, ...viaBin } = JSON.parse(js.stdout);
