@@ -3,10 +3,12 @@
 // files (package.json, the model id beside the Wasm build) without loading the command line:
 // a process that only asks the version starts in about node's own time (cold start, issue 12).
 // Every other command line goes to src/cli.ts, as `node dist/src/cli.js` does: built, from its
-// bundle dist/src/cli.bundle.js (src/build/bundle-cli.mjs: one file to load instead of ~80,
-// about 35 ms less CPU in every process, issue 9), unless the bundle is missing or older
-// than cli.js (a tsc run without the bundle step).
+// bundle dist/src/cli.bundle.cjs (src/build/bundle-cli.mjs: one file to load instead of ~80,
+// about 35 ms less CPU in every process, issue 9) and that bundle's V8 code cache
+// (src/code-cache.ts: its compiled code, not compiled again), unless the bundle is missing or
+// older than cli.js (a tsc run without the bundle step).
 import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
@@ -19,13 +21,16 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   await writeOut(`${versionLine()}\n`);
   process.exitCode = exitCodeWith(0);
 } else {
-  const { runAsEntryPoint } = (await import(cliModule())) as typeof import("./cli.js");
+  const bundle = fileURLToPath(new URL("./cli.bundle.cjs", import.meta.url));
+  const { runAsEntryPoint } = (
+    bundled(bundle) ? (await import("./code-cache.js")).loadBundle(bundle) : await import("./cli.js")
+  ) as typeof import("./cli.js");
   runAsEntryPoint();
 }
 
-/** The command line's module: the bundle when it is there and not older than cli.js. */
-function cliModule(): string {
-  const bundle = statSync(new URL("./cli.bundle.js", import.meta.url), { throwIfNoEntry: false });
+/** Whether the bundle is there and not older than cli.js. */
+function bundled(bundle: string): boolean {
+  const b = statSync(bundle, { throwIfNoEntry: false });
   const cli = statSync(new URL("./cli.js", import.meta.url), { throwIfNoEntry: false });
-  return bundle && (!cli || bundle.mtimeMs >= cli.mtimeMs) ? "./cli.bundle.js" : "./cli.js";
+  return b !== undefined && (!cli || b.mtimeMs >= cli.mtimeMs);
 }

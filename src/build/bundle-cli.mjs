@@ -1,5 +1,5 @@
 // `npm run build`'s step after tsc: the command line bundled into one file,
-// dist/src/cli.bundle.js, which the installed `faultsim` (src/bin.ts) loads instead of the ~80
+// dist/src/cli.bundle.cjs, which the installed `faultsim` (src/bin.ts) loads instead of the ~80
 // modules of dist/src/cli.js and commander's. Node 20 resolves, reads and links each module of
 // a graph one by one: about 35 ms of CPU per process, which every shard of a campaign (and
 // `faultsim merge`) paid again (issue 9: shards add no more than 2% over one process).
@@ -9,15 +9,23 @@
 // dist/src, so that what it finds beside itself (the Wasm build under build/, pct-k.json, the
 // worker thread's entry dist/src/workers/worker.js, package.json) is found as before.
 // `node dist/src/cli.js` and the API (dist/src/index.js) stay unbundled.
-import { readFile } from "node:fs/promises";
-import { renameSync } from "node:fs";
+//
+// CommonJS, not an ES module: Node 20 caches no ES module's compiled code, while a script run
+// through vm.Script can be given V8's code cache (src/code-cache.ts; the cache is written by
+// src/build/code-cache.mjs, the build's last step). Two more cuts of what a process compiles:
+// zod (815 KB of the 1.5 MB; only replay, report and the mutants validate with it) stays
+// outside, `require`d from node_modules by the modules that use it, when they are first run;
+// and the bundle is ASCII (esbuild escapes strings; the few non-ASCII characters left are in
+// comments), which a process reads as latin1, a copy, instead of decoding UTF-8.
+import { readFile, writeFile } from "node:fs/promises";
+import { renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as esbuild from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const distSrc = path.join(root, "dist/src");
-export const BUNDLE = path.join(distSrc, "cli.bundle.js");
+export const BUNDLE = path.join(distSrc, "cli.bundle.cjs");
 
 /** esbuild plugin: each module's import.meta.url as the URL of its own file (relative to the
  *  bundle, which sits in dist/src: the bundle may be installed anywhere). */
@@ -28,7 +36,7 @@ const ownMetaUrl = {
       const text = await readFile(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
       const rel = `./${path.relative(distSrc, args.path).split(path.sep).join("/")}`;
-      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: "js" };
+      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __faultsimUrl).href`), loader: "js" };
     });
   },
 };
@@ -38,12 +46,32 @@ await esbuild.build({
   entryPoints: [path.join(distSrc, "cli.js")],
   outfile: tmp,
   bundle: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
+  external: ["zod"],
   plugins: [ownMetaUrl],
   logLevel: "warning",
-  // commander is CommonJS: its require() of node's modules needs a require in an ES module.
-  banner: { js: 'import { createRequire as __faultsimRequire } from "node:module";\nconst require = __faultsimRequire(import.meta.url);' },
 });
+// What the bundle's modules are given: their own URL, which each one's import.meta.url is
+// resolved against, and import() of what is not bundled (the JavaScript twin of the model,
+// --backend js): in a script run through vm.Script, import() needs a callback that a code
+// cache does not keep on Node 20 (and that warns as experimental), so the bundle's import()
+// calls go to src/code-cache.ts's, passed in as __faultsimImport; loaded by `require`, the
+// bundle's own.
+const banner = [
+  'var __faultsimUrl = require("node:url").pathToFileURL(__filename).href;',
+  "var __faultsimImport = __faultsimImport || ((specifier) => import(specifier));",
+];
+// No `#!` line (cli.js's): the bundle is compiled inside a function (src/code-cache.ts), where
+// one is a syntax error. Any character past ASCII (only in comments) as its \u escape.
+// The banner after esbuild's "use strict" (the modules were ES modules: strict code).
+const text = (await readFile(tmp, "utf8"))
+  .replace(/^#!.*\n/, "")
+  .replace(/(?<![.\w$])import\(/g, "__faultsimImport(")
+  .replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+if (!text.startsWith('"use strict";\n')) throw new Error('bundle-cli: esbuild\'s output does not start with "use strict"');
+await writeFile(tmp, `"use strict";\n${banner.join("\n")}\n${text.slice('"use strict";\n'.length)}`);
 renameSync(tmp, BUNDLE);
+// The ES module bundle of earlier builds, which src/bin.ts no longer loads.
+rmSync(path.join(distSrc, "cli.bundle.js"), { force: true });

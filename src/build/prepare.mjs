@@ -16,10 +16,10 @@ const OUTPUTS = [
   "build/faultsim.model-id.json",
   "dist/jsmodel/model.js",
   "dist/src/cli.js",
-  "dist/src/cli.bundle.js",
+  "dist/src/cli.bundle.cjs",
   "dist/schema/repro.schema.json",
   "dist/src/workers/pct-k.json",
-  "dist/src/explore/swarm-layouts.json",
+  "dist/src/explore/swarm-layouts.bin",
 ];
 
 /** Latest modification time under p (a file or a directory tree), 0 when it is missing. */

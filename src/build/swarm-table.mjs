@@ -1,9 +1,11 @@
 // `npm run build`'s step after tsc: the swarm layouts of each shipped model's default campaign
 // (`faultsim hunt --model M --shard i/n`, every other option at its default) that hunts under
-// --swarm, as this build's search loop draws them, into dist/src/explore/swarm-layouts.json
-// (src/explore/swarm-table.ts): a campaign with that spec takes its layouts from it instead of
+// --swarm, as this build's search loop draws them, into dist/src/explore/swarm-layouts.bin
+// (src/explore/swarm-table.ts: a JSON header and the layouts' words): a campaign with that spec takes its layouts from it instead of
 // drawing them again in every shard (issue 9).
-import { defaultCampaigns, dist, wasmModelId, writeTable } from "./default-campaigns.mjs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { defaultCampaigns, dist, root, wasmModelId } from "./default-campaigns.mjs";
 
 const [{ huntLoopSpec }, { Engine }, { HuntLoop, swarmKey }, t] = await Promise.all([
   dist("explore/hunt-options.js"),
@@ -24,7 +26,12 @@ for (const { name, opts } of await defaultCampaigns()) {
   // A fresh engine per spec: the layouts are drawn against the config block the hunt's own
   // configure() leaves, as a campaign's first chunk draws them.
   const loop = new HuntLoop(await Engine.create("wasm", "untraced"), spec);
-  entries.push(t.swarmTableEntry(id, key, loop.drawnLayouts()));
+  entries.push({ modelId: id, key, layouts: loop.drawnLayouts() });
   names.push(name);
 }
-writeTable(t.SWARM_TABLE_FILE, entries, 1, (file) => `swarm table: ${file} (${names.join(", ") || "no swarm campaign"})`);
+// Written whole (temporary file + rename), as writeTable writes the JSON tables.
+writeFileSync(`${t.SWARM_TABLE_FILE}.tmp`, t.encodeSwarmTable(entries));
+renameSync(`${t.SWARM_TABLE_FILE}.tmp`, t.SWARM_TABLE_FILE);
+// The JSON table of earlier builds, which nothing reads now.
+rmSync(path.join(path.dirname(t.SWARM_TABLE_FILE), "swarm-layouts.json"), { force: true });
+console.log(`swarm table: ${path.relative(root, t.SWARM_TABLE_FILE)} (${names.join(", ") || "no swarm campaign"})`);

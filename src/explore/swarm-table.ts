@@ -1,5 +1,5 @@
 // The swarm layouts of the shipped models' default campaigns, computed once by `npm run build`
-// (src/build/swarm-table.mjs) into swarm-layouts.json beside the built module. A swarm hunt's
+// (src/build/swarm-table.mjs) into swarm-layouts.bin beside the built module. A swarm hunt's
 // loop (loop.ts) lays out each of its 2,304 shapes' config words at its first use, all at
 // once after the 64th: ~45 ms of CPU in code that runs once, which every shard of a
 // linux-2.4.16 campaign paid again (issue 9). The layouts are a function of the hunt's spec
@@ -23,40 +23,64 @@ export interface SwarmLayouts {
   mixWords: Int32Array;
 }
 
-/** One spec's layouts in swarm-layouts.json: the arrays as base64 of their little-endian bytes. */
+/** One spec's layouts in the table. */
 export interface SwarmTableEntry {
   modelId: string;
   /** loop.ts swarmKey of the spec. */
   key: string;
-  keys: string;
-  words: string;
-  mixWords: string;
-}
-
-export interface SwarmTable {
-  entries: SwarmTableEntry[];
+  layouts: SwarmLayouts;
 }
 
 /** Where the build writes the table: beside this module once built. */
-export const SWARM_TABLE_FILE = fileURLToPath(new URL("./swarm-layouts.json", import.meta.url));
+export const SWARM_TABLE_FILE = fileURLToPath(new URL("./swarm-layouts.bin", import.meta.url));
 
-const encode = (a: Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
-const decode = (s: string): Int32Array => new Int32Array(new Uint8Array(Buffer.from(s, "base64")).buffer);
+const ARRAYS = ["keys", "words", "mixWords"] as const;
 
-/** The table entry of layouts drawn on this build. */
-export function swarmTableEntry(id: string, key: string, l: SwarmLayouts): SwarmTableEntry {
-  return { modelId: id, key, keys: encode(l.keys), words: encode(l.words), mixWords: encode(l.mixWords) };
+// The file: a 32-bit little-endian length, a JSON header of that many bytes (each entry's
+// modelId, key and its arrays' lengths), zero bytes up to a multiple of 4, then each entry's
+// arrays in turn as little-endian 32-bit words. Not JSON with base64 (as it was): parsing the
+// 0.5 MB of text and decoding it cost every linux-2.4.16 shard ~9 ms of CPU; this is a read
+// and a copy of the one entry used.
+interface Header {
+  entries: { modelId: string; key: string; lengths: number[] }[];
 }
 
-let table: Map<string, SwarmTableEntry> | undefined;
+/** The table's bytes (the build writes them; a little-endian host, as loadTable reads). */
+export function encodeSwarmTable(entries: SwarmTableEntry[]): Buffer {
+  const header: Header = {
+    entries: entries.map((e) => ({ modelId: e.modelId, key: e.key, lengths: ARRAYS.map((a) => e.layouts[a].length) })),
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  const start = Buffer.alloc(4 + json.length + ((4 - (json.length % 4)) % 4));
+  start.writeUInt32LE(json.length);
+  json.copy(start, 4);
+  const arrays = entries.flatMap((e) => ARRAYS.map((a) => e.layouts[a]));
+  return Buffer.concat([start, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+}
 
-function loadTable(): Map<string, SwarmTableEntry> {
-  const m = new Map<string, SwarmTableEntry>();
+/** The entries of the table's bytes `b`. */
+export function decodeSwarmTable(b: Buffer): SwarmTableEntry[] {
+  const n = b.readUInt32LE(0);
+  const header = JSON.parse(b.toString("utf8", 4, 4 + n)) as Header;
+  let at = 4 + n + ((4 - (n % 4)) % 4);
+  return header.entries.map(({ modelId, key, lengths }) => {
+    const [keys, words, mixWords] = lengths.map((len) => {
+      const a = new Int32Array(b.buffer.slice(b.byteOffset + at, b.byteOffset + at + 4 * len));
+      at += 4 * len;
+      return a;
+    });
+    return { modelId, key, layouts: { keys, words, mixWords } };
+  });
+}
+
+let table: Map<string, SwarmLayouts> | undefined;
+
+function loadTable(): Map<string, SwarmLayouts> {
+  const m = new Map<string, SwarmLayouts>();
   // The words are stored little-endian: a big-endian host draws its own.
   if (endianness() !== "LE") return m;
   try {
-    const t = JSON.parse(readFileSync(SWARM_TABLE_FILE, "utf8")) as SwarmTable;
-    for (const e of t.entries) m.set(JSON.stringify([e.modelId, e.key]), e);
+    for (const e of decodeSwarmTable(readFileSync(SWARM_TABLE_FILE))) m.set(JSON.stringify([e.modelId, e.key]), e.layouts);
   } catch {
     /* no table (sources, or a build without one): every swarm draws its layouts */
   }
@@ -70,6 +94,7 @@ export function tabledSwarmLayouts(key: string, env: NodeJS.ProcessEnv = process
   const id = modelId("wasm");
   if (id === undefined) return undefined;
   table ??= loadTable();
-  const e = table.get(JSON.stringify([id, key]));
-  return e && { keys: decode(e.keys), words: decode(e.words), mixWords: decode(e.mixWords) };
+  const l = table.get(JSON.stringify([id, key]));
+  // Copies: the caller may keep them (as it kept the decoded ones).
+  return l && { keys: l.keys.slice(), words: l.words.slice(), mixWords: l.mixWords.slice() };
 }

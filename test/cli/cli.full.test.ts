@@ -184,16 +184,17 @@ describe("run", () => {
     expect(bad.stderr).toMatch(/--cpus/);
   });
 
-  it("the installed bin runs the bundled command line (dist/src/cli.bundle.js), which finds what lies beside the modules as cli.js does", () => {
-    const bundle = path.join(root, "dist/src/cli.bundle.js");
+  it("the installed bin runs the bundled command line (dist/src/cli.bundle.cjs), which finds what lies beside the modules as cli.js does", () => {
+    const bundle = path.join(root, "dist/src/cli.bundle.cjs");
     expect(existsSync(bundle), "npm run build writes the bundle (src/build/bundle-cli.mjs)").toBe(true);
     // Each module's import.meta.url is its own file's: the Wasm build, the build's table of
     // PCT's k (a probe would cost a shard ~40 ms, not its result), the worker threads' entry.
     const text = readFileSync(bundle, "utf8");
-    const uses = text.split("import.meta.url").length - 1;
-    const own = text.match(/new URL\("\.\/[\w/.-]+\.js", import\.meta\.url\)/g) ?? [];
+    const uses = text.split("__faultsimUrl").length - 1;
+    const own = text.match(/new URL\("\.\/[\w/.-]+\.js", __faultsimUrl\)/g) ?? [];
     expect(own.length).toBeGreaterThanOrEqual(4);
-    expect(uses).toBe(own.length + 1); // and the banner's require
+    expect(uses).toBe(own.length + 1); // and the banner's definition
+    expect(text).not.toMatch(/import\.meta/);
     const hunt = ["hunt", "--model", "linux-2.4.10-pre", "--keep-going", "--executions", "3000", "--json", "--out", "/nonexistent-dir-xyz"];
     const bin = (...args: string[]) =>
       spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });

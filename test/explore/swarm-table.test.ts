@@ -1,5 +1,5 @@
 // The build's table of swarm layouts (src/explore/swarm-table.ts, written by `npm run build`
-// into dist/src/explore/swarm-layouts.json): each entry holds the layouts this build's search
+// into dist/src/explore/swarm-layouts.bin): each entry holds the layouts this build's search
 // loop draws for its spec, and the default campaign of every shipped model that hunts under
 // --swarm finds its layouts there, so a shard of one draws none.
 import { describe, it, expect } from "vitest";
@@ -8,14 +8,13 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../../src/wasm/files.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { HuntLoop, swarmKey } from "../../src/explore/loop.js";
-import { swarmTableEntry, tabledSwarmLayouts, type SwarmTable } from "../../src/explore/swarm-table.js";
+import { decodeSwarmTable, encodeSwarmTable, tabledSwarmLayouts, type SwarmTableEntry } from "../../src/explore/swarm-table.js";
 import { defaultHuntOptions } from "../helpers/default-campaign.js";
 import { huntLoopSpec } from "../../src/explore/hunt-options.js";
 import { MODELS } from "../../src/model/models.js";
 import { modelId } from "../../src/report/version.js";
 
-const built = (): SwarmTable =>
-  JSON.parse(readFileSync(path.join(PROJECT_ROOT, "dist/src/explore/swarm-layouts.json"), "utf8")) as SwarmTable;
+const built = (): SwarmTableEntry[] => decodeSwarmTable(readFileSync(path.join(PROJECT_ROOT, "dist/src/explore/swarm-layouts.bin")));
 
 /** The search loop's spec of `faultsim hunt --model M` (every other option at its default). */
 function defaultSpec(model: string) {
@@ -26,7 +25,7 @@ function defaultSpec(model: string) {
 describe("the build's table of swarm layouts", () => {
   it("has the default campaign of every shipped model that hunts under --swarm, as this build draws it", async () => {
     const t = built();
-    const byKey = new Map(t.entries.map((e) => [e.key, e]));
+    const byKey = new Map(t.map((e) => [e.key, e]));
     let swarms = 0;
     for (const { name } of MODELS) {
       const spec = defaultSpec(name);
@@ -36,11 +35,13 @@ describe("the build's table of swarm layouts", () => {
       expect(entry, name).toBeDefined();
       expect(entry!.modelId).toBe(modelId("wasm"));
       const drawn = new HuntLoop(await Engine.create("wasm", "untraced"), spec).drawnLayouts();
-      expect(swarmTableEntry(entry!.modelId, entry!.key, drawn), name).toEqual(entry);
+      expect(entry!.layouts, name).toEqual(drawn);
       expect(drawn.keys.length).toBe(2304);
     }
     expect(swarms).toBeGreaterThan(0);
-    expect(t.entries.length).toBe(swarms);
+    expect(t.length).toBe(swarms);
+    // The file as the build wrote it is what its entries encode to.
+    expect(encodeSwarmTable(t).equals(readFileSync(path.join(PROJECT_ROOT, "dist/src/explore/swarm-layouts.bin")))).toBe(true);
   });
 
   it("is read only beside the built module: from the sources, and with a private model build, layouts are drawn", () => {

@@ -65,7 +65,8 @@ describe("the published package", () => {
     for (const f of [
       "dist/src/cli.js",
       "dist/src/bin.js",
-      "dist/src/cli.bundle.js",
+      "dist/src/cli.bundle.cjs",
+      "dist/src/cli.bundle.cache",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/workers/worker.js",
