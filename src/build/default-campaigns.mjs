@@ -32,7 +32,13 @@ export async function defaultCampaigns() {
 
 /** Writes { entries } to file whole (never a partial table) and prints `line`. */
 export function writeTable(file, entries, indent, line) {
-  writeFileSync(`${file}.tmp`, JSON.stringify({ entries }, null, indent) + "\n");
+  writeWhole(file, JSON.stringify({ entries }, null, indent) + "\n", line);
+}
+
+/** Writes `data` (a string or bytes) to file whole: a temporary file renamed over it. Prints
+ *  `line` of the file's path. */
+export function writeWhole(file, data, line) {
+  writeFileSync(`${file}.tmp`, data);
   renameSync(`${file}.tmp`, file);
   console.log(line(path.relative(root, file)));
 }

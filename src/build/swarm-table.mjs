@@ -3,9 +3,9 @@
 // --swarm, as this build's search loop draws them, into dist/src/explore/swarm-layouts.bin
 // (src/explore/swarm-table.ts: a JSON header and the layouts' words): a campaign with that spec takes its layouts from it instead of
 // drawing them again in every shard (issue 9).
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { defaultCampaigns, dist, root, wasmModelId } from "./default-campaigns.mjs";
+import { defaultCampaigns, dist, wasmModelId, writeWhole } from "./default-campaigns.mjs";
 
 const [{ huntLoopSpec }, { Engine }, { HuntLoop, swarmKey }, t] = await Promise.all([
   dist("explore/hunt-options.js"),
@@ -29,9 +29,6 @@ for (const { name, opts } of await defaultCampaigns()) {
   entries.push({ modelId: id, key, layouts: loop.drawnLayouts() });
   names.push(name);
 }
-// Written whole (temporary file + rename), as writeTable writes the JSON tables.
-writeFileSync(`${t.SWARM_TABLE_FILE}.tmp`, t.encodeSwarmTable(entries));
-renameSync(`${t.SWARM_TABLE_FILE}.tmp`, t.SWARM_TABLE_FILE);
 // The JSON table of earlier builds, which nothing reads now.
 rmSync(path.join(path.dirname(t.SWARM_TABLE_FILE), "swarm-layouts.json"), { force: true });
-console.log(`swarm table: ${path.relative(root, t.SWARM_TABLE_FILE)} (${names.join(", ") || "no swarm campaign"})`);
+writeWhole(t.SWARM_TABLE_FILE, t.encodeSwarmTable(entries), (file) => `swarm table: ${file} (${names.join(", ") || "no swarm campaign"})`);

@@ -233,7 +233,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
       if (off !== offArea || inuse < offInuse) offInuse = inuse;
     }
     offArea = off;
-    stalls.look(e, stats);
+    stalls.look(e, stats, off);
     if (progress) {
       lastOps = stats.ops;
       lastOpsStep = stats.steps;
@@ -314,7 +314,8 @@ class StallWatch {
     private readonly onStall: ((stall: ReclaimStall) => void) | undefined,
   ) {}
 
-  look(e: Engine, stats: Stats): void {
+  /** Between two chunks: `off` is the area a swapoff is taking down (G_SWAPOFF_AREA), -1 none. */
+  look(e: Engine, stats: Stats, off: number): void {
     const nr = e.global(G.NR_SWAP_PAGES);
     if (nr > 0) {
       if (this.cur) this.close(endedBy(this.cur.at, stats));
@@ -334,7 +335,6 @@ class StallWatch {
       this.cur = { stall, at: { ...stats }, noted: false };
     }
     const { stall, at } = this.cur;
-    const off = e.global(G.SWAPOFF_AREA);
     if (off !== -1 && stall.cause === "swap-full") {
       stall.cause = "swapoff";
       stall.area = off;

@@ -58,33 +58,58 @@ export function encodeSwarmTable(entries: SwarmTableEntry[]): Buffer {
   return Buffer.concat([start, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
 }
 
-/** The entries of the table's bytes `b`. */
-export function decodeSwarmTable(b: Buffer): SwarmTableEntry[] {
+/** An entry of the table's bytes: its spec, and where its arrays start (bytes) and their lengths. */
+interface Placed {
+  modelId: string;
+  key: string;
+  at: number;
+  lengths: number[];
+}
+
+/** The entries of the table's bytes `b`, placed: the header read, no array copied. */
+function placeSwarmTable(b: Buffer): Placed[] {
   const n = b.readUInt32LE(0);
   const header = JSON.parse(b.toString("utf8", 4, 4 + n)) as Header;
   let at = 4 + n + ((4 - (n % 4)) % 4);
   return header.entries.map(({ modelId, key, lengths }) => {
-    const [keys, words, mixWords] = lengths.map((len) => {
-      const a = new Int32Array(b.buffer.slice(b.byteOffset + at, b.byteOffset + at + 4 * len));
-      at += 4 * len;
-      return a;
-    });
-    return { modelId, key, layouts: { keys, words, mixWords } };
+    const placed = { modelId, key, at, lengths };
+    at += 4 * lengths.reduce((sum, len) => sum + len, 0);
+    return placed;
   });
 }
 
-let table: Map<string, SwarmLayouts> | undefined;
+/** An entry's arrays, copied out of the table's bytes (a Buffer's bytes need not be 4-aligned
+ *  for an Int32Array view). */
+function layoutsOf(b: Buffer, p: Placed): SwarmLayouts {
+  let at = p.at;
+  const [keys, words, mixWords] = p.lengths.map((len) => {
+    const a = new Int32Array(b.buffer.slice(b.byteOffset + at, b.byteOffset + at + 4 * len));
+    at += 4 * len;
+    return a;
+  });
+  return { keys, words, mixWords };
+}
 
-function loadTable(): Map<string, SwarmLayouts> {
-  const m = new Map<string, SwarmLayouts>();
+/** The entries of the table's bytes `b`. */
+export function decodeSwarmTable(b: Buffer): SwarmTableEntry[] {
+  return placeSwarmTable(b).map((p) => ({ modelId: p.modelId, key: p.key, layouts: layoutsOf(b, p) }));
+}
+
+/** The table file's bytes and its entries by [modelId, key], read at the first use. */
+let table: { bytes: Buffer; entries: Map<string, Placed> } | undefined;
+
+function loadTable(): { bytes: Buffer; entries: Map<string, Placed> } {
+  const entries = new Map<string, Placed>();
   // The words are stored little-endian: a big-endian host draws its own.
-  if (endianness() !== "LE") return m;
+  if (endianness() !== "LE") return { bytes: Buffer.alloc(0), entries };
   try {
-    for (const e of decodeSwarmTable(readFileSync(SWARM_TABLE_FILE))) m.set(JSON.stringify([e.modelId, e.key]), e.layouts);
+    const bytes = readFileSync(SWARM_TABLE_FILE);
+    for (const p of placeSwarmTable(bytes)) entries.set(JSON.stringify([p.modelId, p.key]), p);
+    return { bytes, entries };
   } catch {
     /* no table (sources, or a build without one): every swarm draws its layouts */
+    return { bytes: Buffer.alloc(0), entries: new Map() };
   }
-  return m;
 }
 
 /** The layouts of the swarm hunt of spec key `key` on the Wasm build, when the build drew
@@ -94,7 +119,7 @@ export function tabledSwarmLayouts(key: string, env: NodeJS.ProcessEnv = process
   const id = modelId("wasm");
   if (id === undefined) return undefined;
   table ??= loadTable();
-  const l = table.get(JSON.stringify([id, key]));
-  // Copies: the caller may keep them (as it kept the decoded ones).
-  return l && { keys: l.keys.slice(), words: l.words.slice(), mixWords: l.mixWords.slice() };
+  const p = table.entries.get(JSON.stringify([id, key]));
+  // Only the entry used is copied out (loop.ts copies it into its own tables).
+  return p && layoutsOf(table.bytes, p);
 }
