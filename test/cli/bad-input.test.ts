@@ -1,0 +1,38 @@
+// Bad input found by using the command line as a new user would: each case is refused with
+// one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
+import { describe, it, expect } from "vitest";
+import { cliCapture } from "../helpers/cli.js";
+
+const { io, faultsim } = cliCapture();
+
+/** Runs faultsim, expects exit 2 and one line on stderr, and returns that line. */
+async function refused(...args: string[]): Promise<string> {
+  io.out = "";
+  io.err = "";
+  expect(await faultsim(...args), args.join(" ")).toBe(2);
+  const lines = io.err.trimEnd().split("\n");
+  expect(lines, args.join(" ")).toHaveLength(1);
+  expect(io.out).toBe("");
+  return lines[0];
+}
+
+describe("faultsim races: the options of --check without it", () => {
+  it.each([
+    ["--budget-executions", "x"],
+    ["--budget-ms", "-1"],
+    ["--fixed-executions", "0"],
+    ["--other-budget-ms", "5"],
+    ["--seed", "x"],
+    ["--only", "pte-same"],
+  ])("%s %s is refused (it went unread, exit 0)", async (opt, value) => {
+    expect(await refused("races", opt, value)).toBe(`faultsim: races: ${opt} needs --check`);
+  });
+
+  it("the catalogue alone still prints, and with --json", async () => {
+    expect(await faultsim("races")).toBe(0);
+    expect(io.out).toContain("dup-14sep");
+    io.out = "";
+    expect(await faultsim("races", "--json")).toBe(0);
+    expect(JSON.parse(io.out).command).toBe("races");
+  });
+});
