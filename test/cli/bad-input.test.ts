@@ -36,3 +36,17 @@ describe("faultsim races: the options of --check without it", () => {
     expect(JSON.parse(io.out).command).toBe("races");
   });
 });
+
+describe("faultsim hunt --mix: a kind given twice", () => {
+  it.each([["read=1,read=2"], ["write=4,read=2,write=1"], ["mprotect=1,wprotect=1,read=1"]])(
+    "--mix %s is refused (the last rate was kept without a word)",
+    async (mix) => {
+      expect(await refused("hunt", "--mix", mix, "--executions", "1")).toMatch(/^faultsim: --mix: \w+ is given twice$/);
+    },
+  );
+
+  it("each kind once is taken", async () => {
+    expect(await faultsim("hunt", "--mix", "read=1,write=2,mprotect=1", "--executions", "10", "--json")).toBe(0);
+    expect(JSON.parse(io.out).executions).toBe(10);
+  });
+});
