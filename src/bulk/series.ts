@@ -103,7 +103,7 @@ export class SeriesWriter {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EEXIST") throw new UsageError(`--series ${file} exists: remove it or name another file`);
-      throw new InputError(`--series ${file}: ${code ?? (err as Error).message}`, file);
+      throw new InputError(`--series ${file}: cannot create it (${code ?? (err as Error).message})`, file);
     }
     if (format === "csv") this.write(SERIES_COLUMNS.join(",") + "\n");
   }

@@ -98,6 +98,11 @@ describe("run --series", () => {
     io.err = "";
     expect(await faultsim("run", "--ops", "1000", "--series", path.join(tmp, "y.csv"), "--interval", "0")).toBe(2);
     expect(io.err).toMatch(/--interval must be between 1/);
+    // In a directory that does not exist: one line that says what failed (was "--series F: ENOENT").
+    io.err = "";
+    const lost = path.join(tmp, "no-such-dir", "s.csv");
+    expect(await faultsim("run", "--ops", "1000", "--series", lost)).toBe(2);
+    expect(io.err).toBe(`faultsim: --series ${lost}: cannot create it (ENOENT)\n`);
   });
 
   it("with a trace: rows of the replay, and the same run without them", async () => {
