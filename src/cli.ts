@@ -2,7 +2,7 @@
 // The `faultsim` command line. Exit codes (design.md): 0 nothing found, 1 a violation found,
 // 2 bad usage or bad input (one line on stderr, never a stack trace), 3 internal error (the
 // model trapped: a bug of faultsim; we print what reproduces it).
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -156,6 +156,8 @@ function traceFormatOf(file: string, given: string | undefined): TraceFormat {
   if (base.endsWith(".csv")) return "csv";
   if (base.endsWith(".lackey")) return "lackey";
   if (base.includes("oraclegeneral")) return "oracle-general";
+  // A name that does not exist is a typo, not a file whose format is to be named.
+  if (!existsSync(file)) throw new InputError(`trace ${file}: cannot read it (ENOENT)`, file);
   throw new UsageError(`--trace ${file}: name its format with --trace-format ${TRACE_FORMATS.join("|")}`);
 }
 

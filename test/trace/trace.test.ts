@@ -204,6 +204,10 @@ describe("malformed traces: one line naming the record, exit 2", () => {
 
   it("a file that cannot be read", async () => {
     expect(await refused(path.join(tmp, "none.csv"))).toMatch(/cannot read it \(ENOENT\)/);
+    // A name that says no format: that it is missing, not that its format is to be named.
+    expect(await refused(path.join(tmp, "none"))).toMatch(/none: cannot read it \(ENOENT\)$/m);
+    writeFileSync(path.join(tmp, "some"), "obj_id\n1\n");
+    expect(await refused(path.join(tmp, "some"))).toMatch(/name its format with --trace-format/);
   });
 
   it("a directory: one line, exit 2 (it was EISDIR at the first read, exit 3)", async () => {
