@@ -77,10 +77,15 @@ export interface ReportOptions {
   backend?: Backend;
 }
 
-/** The page for one result, or for two runs' series overlaid. */
-export async function buildReport(files: readonly string[], o: ReportOptions): Promise<{ kind: ResultKind; html: string }> {
+/** UsageError unless `files` is one result or two (the API can be handed none). */
+export function checkResultCount(files: readonly string[]): void {
   if (files.length < 1 || files.length > 2)
     throw new UsageError(`report takes one result, or two runs' series to overlay; got ${files.length}`);
+}
+
+/** The page for one result, or for two runs' series overlaid. */
+export async function buildReport(files: readonly string[], o: ReportOptions): Promise<{ kind: ResultKind; html: string }> {
+  checkResultCount(files);
   const texts = files.map(readResult);
   const kinds = files.map((f, i) => kindOf(texts[i], f));
   if (files.length === 2 && kinds.some((k) => k !== "run")) {
