@@ -295,9 +295,20 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
   }
 }
 
-async function runCommand(o: RunCliOptions): Promise<number> {
+/** run's options a policy run (`--reclaim` other than kernel) has nothing to do with: it has
+ *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
+const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
+
+async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   const s = settingsOf(o);
-  if (o.reclaim !== undefined && o.reclaim !== "kernel") return policyCommand(s, o.reclaim, o.json === true);
+  if (o.reclaim !== undefined && o.reclaim !== "kernel") {
+    const given = NOT_WITH_POLICY.find((k) => cmd?.getOptionValueSource(k) === "cli");
+    if (given !== undefined) {
+      const flag = `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(`${flag} does not apply to --reclaim ${o.reclaim}: a policy run has no steps to sample and runs to its end`);
+    }
+    return policyCommand(s, o.reclaim, o.json === true);
+  }
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
   const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesModule = o.series === undefined ? undefined : await import("./bulk/series.js");
@@ -612,8 +623,8 @@ export function buildProgram(): Command {
         .choices(["kernel", "lru", "fifo", "clock", "opt"])
         .default("kernel"),
     )
-    .action(async (o: RunCliOptions) => {
-      actionExit = await runCommand(o);
+    .action(async (o: RunCliOptions, cmd: Command) => {
+      actionExit = await runCommand(o, cmd);
     });
 
   program
