@@ -299,16 +299,25 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
  *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
 const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
 
+/** `--x-y` of the option attribute xY. */
+const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
+  const given = (k: string): boolean => cmd?.getOptionValueSource(k) === "cli";
+  // An option that qualifies another one left out would be dropped without a word.
+  if (given("traceFormat") && o.trace === undefined) throw new UsageError("--trace-format needs --trace");
   const s = settingsOf(o);
   if (o.reclaim !== undefined && o.reclaim !== "kernel") {
-    const given = NOT_WITH_POLICY.find((k) => cmd?.getOptionValueSource(k) === "cli");
-    if (given !== undefined) {
-      const flag = `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw new UsageError(`${flag} does not apply to --reclaim ${o.reclaim}: a policy run has no steps to sample and runs to its end`);
+    const dropped = NOT_WITH_POLICY.find(given);
+    if (dropped !== undefined) {
+      throw new UsageError(
+        `${flagOf(dropped)} does not apply to --reclaim ${o.reclaim}: a policy run has no steps to sample and runs to its end`,
+      );
     }
     return policyCommand(s, o.reclaim, o.json === true);
   }
+  const unqualified = (["interval", "seriesFormat"] as const).find(given);
+  if (unqualified !== undefined && o.series === undefined) throw new UsageError(`${flagOf(unqualified)} needs --series`);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
   const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesModule = o.series === undefined ? undefined : await import("./bulk/series.js");

@@ -50,3 +50,19 @@ describe("faultsim hunt --mix: a kind given twice", () => {
     expect(JSON.parse(io.out).executions).toBe(10);
   });
 });
+
+describe("faultsim run: an option that qualifies one left out", () => {
+  it.each([
+    [["--trace-format", "csv"], "--trace-format needs --trace"],
+    [["--interval", "100"], "--interval needs --series"],
+    [["--series-format", "jsonl"], "--series-format needs --series"],
+    [["--trace-format", "csv", "--reclaim", "lru"], "--trace-format needs --trace"],
+  ])("%j is refused (it was dropped and the run went on)", async (args, line) => {
+    expect(await refused("run", "--ops", "100", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("their defaults alone do not count: the run goes on", async () => {
+    expect(await faultsim("run", "--ops", "100", "--json")).toBe(0);
+    expect(JSON.parse(io.out).ops).toBe(100);
+  });
+});
