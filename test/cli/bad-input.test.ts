@@ -66,3 +66,25 @@ describe("faultsim run: an option that qualifies one left out", () => {
     expect(JSON.parse(io.out).ops).toBe(100);
   });
 });
+
+describe("faultsim hunt: an option the chosen search does not read", () => {
+  it.each([
+    [["--mix", "all", "--write-ratio", "0.2"], "--write-ratio splits the ops without --mix: give read= and write= rates in the mix"],
+    [["--sched", "random", "--depth", "3"], "--depth is PCT's bug depth: --sched random has none"],
+    [["--sched", "exhaustive", "--depth", "3"], "--depth is PCT's bug depth: --sched exhaustive has none"],
+  ])("%j is refused (it was dropped and the hunt went on)", async (args, line) => {
+    expect(await refused("hunt", "--executions", "10", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("with the search that reads them, or left at their defaults, they are taken", async () => {
+    for (const args of [
+      ["--write-ratio", "0.2"],
+      ["--depth", "3"],
+      ["--sched", "random", "--mix", "all"],
+    ]) {
+      io.out = "";
+      expect(await faultsim("hunt", "--model", "linux-2.4.16", "--executions", "10", "--json", ...args), args.join(" ")).toBe(0);
+      expect(JSON.parse(io.out).executions).toBe(10);
+    }
+  });
+});
