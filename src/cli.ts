@@ -691,7 +691,18 @@ function reportError(err: unknown): number {
 export async function main(argv: string[] = process.argv): Promise<number> {
   actionExit = 0;
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    // `faultsim help nope`: commander prints the whole help on stderr; one line says it.
+    const [first, topic] = argv.slice(2);
+    if (
+      first === "help" &&
+      topic !== undefined &&
+      topic !== "help" &&
+      !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic))
+    ) {
+      throw new UsageError(`unknown command '${topic}'`);
+    }
+    await program.parseAsync(argv);
     return actionExit;
   } catch (err) {
     return reportError(err);

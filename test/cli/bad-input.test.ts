@@ -88,3 +88,15 @@ describe("faultsim hunt: an option the chosen search does not read", () => {
     }
   });
 });
+
+describe("faultsim help", () => {
+  it("of an unknown command: one line, exit 2 (it printed the whole help on stderr)", async () => {
+    expect(await refused("help", "nope")).toBe("faultsim: unknown command 'nope'");
+  });
+
+  it("of a command: its help on stdout, exit 0", async () => {
+    expect(await faultsim("help", "hunt")).toBe(0);
+    expect(io.out).toMatch(/^Usage: faultsim hunt \[options\]/);
+    expect(io.err).toBe("");
+  });
+});
