@@ -303,6 +303,12 @@ describe("faultsim report", () => {
     expect(kindOf(readFileSync(stream, "utf8"), stream)).toBe("hunt");
     expect(kindOf(readFileSync(repro, "utf8"), repro)).toBe("repro");
     expect(() => kindOf("hello\n", "x.txt")).toThrow(/^x\.txt: not a result faultsim reports on/);
+    // A repro cut short is named as one (it was "not a result faultsim reports on").
+    const text = readFileSync(repro, "utf8");
+    expect(() => kindOf(text.slice(0, -5), "cut.json")).toThrow(
+      /^cut\.json: a repro file that is not valid JSON \(truncated or corrupt\)$/,
+    );
+    expect(() => kindOf("{", "brace.json")).toThrow(/^brace\.json: not a result faultsim reports on/);
   });
 
   it("writes one self-contained page per kind: nothing loaded from elsewhere", async () => {

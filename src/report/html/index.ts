@@ -62,7 +62,11 @@ export function kindOf(text: string, file: string): ResultKind {
       const o = JSON.parse(text.replace(/^\uFEFF/, "")) as { format?: unknown };
       if (o && o.format === REPRO_FORMAT) return "repro";
     } catch {
-      /* not one JSON document */
+      // Not one JSON document: a repro cut short (its format named near the top) says so, as
+      // `faultsim replay` does, rather than that faultsim does not report on it.
+      if (new RegExp(`"format"\\s*:\\s*"${REPRO_FORMAT}"`).test(text.slice(0, 4096))) {
+        throw new InputError(`${safeText(file)}: a repro file that is not valid JSON (truncated or corrupt)`, file);
+      }
     }
   }
   throw new InputError(
