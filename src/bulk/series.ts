@@ -52,6 +52,8 @@ const DELTAS: [keyof SeriesRow, keyof Stats][] = [
 
 /** --series-format, or the one the file's extension names (.csv, .jsonl, .ndjson). */
 export function seriesFormatOf(file: string, given: string | undefined): SeriesFormat {
+  // `-` is stdout to `hunt --jsonl`; here it would be a file named "-" beside the summary.
+  if (file === "-") throw new UsageError("--series -: the series is written to a file (stdout has the summary): name one");
   if (given !== undefined) {
     if (!(SERIES_FORMATS as readonly string[]).includes(given)) {
       throw new UsageError(`--series-format must be csv or jsonl, got '${given}'`);

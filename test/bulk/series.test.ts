@@ -3,7 +3,7 @@
 // existing file is never overwritten. And the default workload's pressure holds: every
 // interval after the first swaps.
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cliCapture } from "../helpers/cli.js";
@@ -103,6 +103,11 @@ describe("run --series", () => {
     const lost = path.join(tmp, "no-such-dir", "s.csv");
     expect(await faultsim("run", "--ops", "1000", "--series", lost)).toBe(2);
     expect(io.err).toBe(`faultsim: --series ${lost}: cannot create it (ENOENT)\n`);
+    // `-` is not stdout here (it was a file named "-" in the working directory).
+    io.err = "";
+    expect(await faultsim("run", "--ops", "1000", "--series", "-", "--series-format", "csv")).toBe(2);
+    expect(io.err).toBe("faultsim: --series -: the series is written to a file (stdout has the summary): name one\n");
+    expect(existsSync("-")).toBe(false);
   });
 
   it("with a trace: rows of the replay, and the same run without them", async () => {
