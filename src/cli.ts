@@ -2,7 +2,7 @@
 // The `faultsim` command line. Exit codes (design.md): 0 nothing found, 1 a violation found,
 // 2 bad usage or bad input (one line on stderr, never a stack trace), 3 internal error (the
 // model trapped: a bug of faultsim; we print what reproduces it).
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -344,6 +344,16 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
       // A stall can last billions of steps: say so while it runs (below the progress bar's line).
       onStall: (st) => void process.stderr.write(`${bar ? "\n" : ""}faultsim: ${stallNote(st)}\n`),
     });
+  } catch (err) {
+    // Bad input met while running (a trace record that does not parse) before the first row:
+    // the series file this run created holds its header alone and would refuse the same
+    // command once the input is fixed ("exists"). It is removed; one with rows is kept.
+    if ((err instanceof InputError || err instanceof UsageError) && series && series.rows === 0) {
+      series.close();
+      rmSync(series.file, { force: true });
+      series = undefined;
+    }
+    throw err;
   } finally {
     series?.close();
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
