@@ -2,7 +2,7 @@
 // The `faultsim` command line. Exit codes (design.md): 0 nothing found, 1 a violation found,
 // 2 bad usage or bad input (one line on stderr, never a stack trace), 3 internal error (the
 // model trapped: a bug of faultsim; we print what reproduces it).
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -156,6 +156,8 @@ function traceFormatOf(file: string, given: string | undefined): TraceFormat {
   if (base.endsWith(".csv")) return "csv";
   if (base.endsWith(".lackey")) return "lackey";
   if (base.includes("oraclegeneral")) return "oracle-general";
+  // A name that does not exist is a typo, not a file whose format is to be named.
+  if (!existsSync(file)) throw new InputError(`trace ${file}: cannot read it (ENOENT)`, file);
   throw new UsageError(`--trace ${file}: name its format with --trace-format ${TRACE_FORMATS.join("|")}`);
 }
 
@@ -293,9 +295,29 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
   }
 }
 
-async function runCommand(o: RunCliOptions): Promise<number> {
+/** run's options a policy run (`--reclaim` other than kernel) has nothing to do with: it has
+ *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
+const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
+
+/** `--x-y` of the option attribute xY. */
+const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
+  const given = (k: string): boolean => cmd?.getOptionValueSource(k) === "cli";
+  // An option that qualifies another one left out would be dropped without a word.
+  if (given("traceFormat") && o.trace === undefined) throw new UsageError("--trace-format needs --trace");
   const s = settingsOf(o);
-  if (o.reclaim !== undefined && o.reclaim !== "kernel") return policyCommand(s, o.reclaim, o.json === true);
+  if (o.reclaim !== undefined && o.reclaim !== "kernel") {
+    const dropped = NOT_WITH_POLICY.find(given);
+    if (dropped !== undefined) {
+      throw new UsageError(
+        `${flagOf(dropped)} does not apply to --reclaim ${o.reclaim}: a policy run has no steps to sample and runs to its end`,
+      );
+    }
+    return policyCommand(s, o.reclaim, o.json === true);
+  }
+  const unqualified = (["interval", "seriesFormat"] as const).find(given);
+  if (unqualified !== undefined && o.series === undefined) throw new UsageError(`${flagOf(unqualified)} needs --series`);
   const budgetMs = o.budgetMs === undefined ? undefined : intOption("budget-ms", o.budgetMs, 1, MS_MAX);
   const interval = intOption("interval", o.interval, 1, Number.MAX_SAFE_INTEGER);
   const seriesModule = o.series === undefined ? undefined : await import("./bulk/series.js");
@@ -322,6 +344,16 @@ async function runCommand(o: RunCliOptions): Promise<number> {
       // A stall can last billions of steps: say so while it runs (below the progress bar's line).
       onStall: (st) => void process.stderr.write(`${bar ? "\n" : ""}faultsim: ${stallNote(st)}\n`),
     });
+  } catch (err) {
+    // Bad input met while running (a trace record that does not parse) before the first row:
+    // the series file this run created holds its header alone and would refuse the same
+    // command once the input is fixed ("exists"). It is removed; one with rows is kept.
+    if ((err instanceof InputError || err instanceof UsageError) && series && series.rows === 0) {
+      series.close();
+      rmSync(series.file, { force: true });
+      series = undefined;
+    }
+    throw err;
   } finally {
     series?.close();
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
@@ -610,8 +642,8 @@ export function buildProgram(): Command {
         .choices(["kernel", "lru", "fifo", "clock", "opt"])
         .default("kernel"),
     )
-    .action(async (o: RunCliOptions) => {
-      actionExit = await runCommand(o);
+    .action(async (o: RunCliOptions, cmd: Command) => {
+      actionExit = await runCommand(o, cmd);
     });
 
   program
@@ -669,7 +701,18 @@ function reportError(err: unknown): number {
 export async function main(argv: string[] = process.argv): Promise<number> {
   actionExit = 0;
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    // `faultsim help nope`: commander prints the whole help on stderr; one line says it.
+    const [first, topic] = argv.slice(2);
+    if (
+      first === "help" &&
+      topic !== undefined &&
+      topic !== "help" &&
+      !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic))
+    ) {
+      throw new UsageError(`unknown command '${topic}'`);
+    }
+    await program.parseAsync(argv);
     return actionExit;
   } catch (err) {
     return reportError(err);

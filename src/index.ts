@@ -455,7 +455,8 @@ export interface ReportResult {
  */
 export async function report(files: string | readonly string[], options: ReportApiOptions = {}): Promise<ReportResult> {
   const list = typeof files === "string" ? [files] : files;
-  const { buildReport } = await import("./report/html/index.js");
+  const { buildReport, checkResultCount } = await import("./report/html/index.js");
+  checkResultCount(list); // before defaultOut, which names the page after the first
   const { defaultOut } = await import("./commands/report.js");
   const out = options.out ?? defaultOut(list);
   const page = await buildReport(list, { out, backend: options.backend });

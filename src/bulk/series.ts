@@ -52,6 +52,8 @@ const DELTAS: [keyof SeriesRow, keyof Stats][] = [
 
 /** --series-format, or the one the file's extension names (.csv, .jsonl, .ndjson). */
 export function seriesFormatOf(file: string, given: string | undefined): SeriesFormat {
+  // `-` is stdout to `hunt --jsonl`; here it would be a file named "-" beside the summary.
+  if (file === "-") throw new UsageError("--series -: the series is written to a file (stdout has the summary): name one");
   if (given !== undefined) {
     if (!(SERIES_FORMATS as readonly string[]).includes(given)) {
       throw new UsageError(`--series-format must be csv or jsonl, got '${given}'`);
@@ -103,7 +105,7 @@ export class SeriesWriter {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EEXIST") throw new UsageError(`--series ${file} exists: remove it or name another file`);
-      throw new InputError(`--series ${file}: ${code ?? (err as Error).message}`, file);
+      throw new InputError(`--series ${file}: cannot create it (${code ?? (err as Error).message})`, file);
     }
     if (format === "csv") this.write(SERIES_COLUMNS.join(",") + "\n");
   }

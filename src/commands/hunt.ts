@@ -158,6 +158,10 @@ export function huntOptions(
     areas,
   };
   const writeRatio = fractionOption("write-ratio", o.writeRatio);
+  // Given where nothing reads them, they would be dropped without a word.
+  if (mix && given("writeRatio"))
+    throw new UsageError("--write-ratio splits the ops without --mix: give read= and write= rates in the mix");
+  if (sched === "random" && given("depth")) throw new UsageError("--depth is PCT's bug depth: --sched random has none");
   const opts: HuntOptions = {
     model,
     machine,
@@ -302,7 +306,10 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 }
 
 export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
-  if (o.sched === "exhaustive") return exhaustiveHunt(o);
+  if (o.sched === "exhaustive") {
+    if (cmd.getOptionValueSource("depth") === "cli") throw new UsageError("--depth is PCT's bug depth: --sched exhaustive has none");
+    return exhaustiveHunt(o);
+  }
   for (const key of ["preemptions", "opList", "exhaustiveOps"] as const) {
     if (cmd.getOptionValueSource(key) === "cli") throw new UsageError(`${flagOf(key)} needs --sched exhaustive`);
   }

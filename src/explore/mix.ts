@@ -24,11 +24,15 @@ export function parseMix(text: string): HuntMix {
   const t = text.trim();
   if (t === "all") return { ...MIX_ALL };
   const mix: HuntMix = { write: 0, read: 0, fork: 0, exit: 0, munmap: 0, wprotect: 0, swapoff: 0, swapon: 0 };
+  const given = new Set<MixKind>();
   for (const part of t.split(",")) {
     const m = /^\s*([a-z]+)\s*=\s*(\d{1,4})\s*$/.exec(part);
     if (!m) throw new UsageError(`--mix: '${part}' is not kind=rate (kinds: ${MIX_KINDS.join(", ")}; or --mix all)`);
     const kind = (m[1] === "mprotect" ? "wprotect" : m[1]) as MixKind;
     if (!MIX_KINDS.includes(kind)) throw new UsageError(`--mix: unknown op kind '${m[1]}' (kinds: ${MIX_KINDS.join(", ")})`);
+    // `read=1,read=2` would keep the last rate without a word: which one was meant is unknown.
+    if (given.has(kind)) throw new UsageError(`--mix: ${kind} is given twice`);
+    given.add(kind);
     mix[kind] = Number(m[2]);
   }
   mixThresholds(mix); // its errors now, not at the first execution

@@ -13,6 +13,7 @@ import { existsSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { exitCodeWith, guardOutput } from "../output.js";
 import { fractionOption, intOption, seedOption, MS_MAX, listOption } from "../options.js";
 import { MutantsJsonSchema, type MutantsJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
@@ -179,4 +180,11 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// A closed stdout (`npm run mutants -- --list | head`) ends quietly, a full one is one line and
+// exit 2, as for the faultsim commands (src/output.ts): unguarded, EPIPE was a stack trace.
+let done: number | undefined;
+guardOutput(() => {
+  if (done !== undefined) process.exitCode = exitCodeWith(done);
+});
+done = await main();
+process.exitCode = exitCodeWith(done);

@@ -92,9 +92,16 @@ export function checkTable(rows: readonly RaceCheckRow[]): string {
   return out.join("\n") + "\n";
 }
 
-async function racesCommand(o: RacesCli): Promise<void> {
+/** The options only `--check` reads, as the command line spells them. */
+const CHECK_OPTIONS = ["budgetExecutions", "budgetMs", "fixedExecutions", "otherBudgetMs", "seed", "only"] as const;
+
+async function racesCommand(o: RacesCli, cmd: Command): Promise<void> {
   if (!o.check) {
-    if (o.only !== undefined) throw new UsageError("races: --only needs --check");
+    // Given without --check, they would be ignored (a `--seed x` unread, exit 0): refused.
+    const given = CHECK_OPTIONS.find((k) => cmd.getOptionValueSource(k) === "cli");
+    if (given !== undefined) {
+      throw new UsageError(`races: --${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --check`);
+    }
     await writeOut(o.json ? `${JSON.stringify(catalogueJson())}\n` : catalogueText());
     return;
   }

@@ -63,8 +63,10 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
     lines.push("  recorded as found (--defer-shrink): `faultsim merge` of the campaign's streams replays and shrinks it", "");
   }
   const shrinking = r.elapsedMs - r.huntingMs - (r.setupMs ?? 0);
+  // A resumed leg: the count is the campaign's, the time and the rates this leg's.
+  const leg = o.resumeFrom ? r.checkpoint.next - o.resumeFrom.next : r.executions;
   lines.push(
-    `executions ${num(r.executions)} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
+    `executions ${num(r.executions)}${leg !== r.executions ? ` (${num(leg)} in this leg)` : ""} in ${(r.huntingMs / 1000).toFixed(2)} s: ${rate(r.executionsPerSec)}; ` +
       `steps ${num(r.steps)}: ${rate(r.stepsPerSec)}` +
       (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
       (r.interrupted ? " (interrupted)" : ""),

@@ -556,7 +556,7 @@ export const EndEventSchema = z
   .object({
     ...eventOf("end"),
     executions: count,
-    elapsedMs: count,
+    elapsedMs: count.describe("this leg's wall time (over every leg: checkpoint.elapsedMs, as a progress event's elapsedMs)"),
     huntingMs: int,
     findings: count.describe("distinct signatures over every leg"),
     signatures: z.array(z.string()),

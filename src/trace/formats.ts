@@ -67,9 +67,16 @@ export function openTrace(file: string, format: TraceFormat): TraceReader {
   try {
     fd = openSync(file, "r");
   } catch (err) {
-    throw new InputError(`trace ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+    throw new InputError(`trace ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file);
   }
-  const size = fstatSync(fd).size;
+  const st = fstatSync(fd);
+  // A directory opens for reading but fails at the first read (EISDIR); a pipe or a device
+  // (`--trace <(zcat t.gz)`) is read as it comes.
+  if (st.isDirectory()) {
+    closeSync(fd);
+    throw new InputError(`trace ${file}: is a directory, not a trace`, file);
+  }
+  const size = st.size;
   if (format === "oracle-general") return new OracleGeneralReader(file, fd, size);
   if (format === "lackey") return new LackeyReader(file, fd, size);
   return CsvReader.open(file, fd, size);

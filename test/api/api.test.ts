@@ -169,6 +169,11 @@ describe("report()", () => {
       expect(readFileSync(out, "utf8")).toBe(page.html);
       await expect(report(reproFile, { out })).rejects.toThrow(/exists/);
       await expect(report(path.join(dir, "missing.json"))).rejects.toBeInstanceOf(InputError);
+      // No result at all (the command line's commander cannot be given none): a UsageError, as
+      // for three (it was a TypeError from naming the page after a first file that is not there).
+      await expect(report([])).rejects.toBeInstanceOf(UsageError);
+      await expect(report([])).rejects.toThrow("report takes one result, or two runs' series to overlay; got 0");
+      await expect(report([reproFile, reproFile, reproFile])).rejects.toBeInstanceOf(UsageError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
 // existing file is never overwritten. And the default workload's pressure holds: every
 // interval after the first swaps.
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cliCapture } from "../helpers/cli.js";
@@ -98,6 +98,44 @@ describe("run --series", () => {
     io.err = "";
     expect(await faultsim("run", "--ops", "1000", "--series", path.join(tmp, "y.csv"), "--interval", "0")).toBe(2);
     expect(io.err).toMatch(/--interval must be between 1/);
+    // In a directory that does not exist: one line that says what failed (was "--series F: ENOENT").
+    io.err = "";
+    const lost = path.join(tmp, "no-such-dir", "s.csv");
+    expect(await faultsim("run", "--ops", "1000", "--series", lost)).toBe(2);
+    expect(io.err).toBe(`faultsim: --series ${lost}: cannot create it (ENOENT)\n`);
+    // `-` is not stdout here (it was a file named "-" in the working directory).
+    io.err = "";
+    expect(await faultsim("run", "--ops", "1000", "--series", "-", "--series-format", "csv")).toBe(2);
+    expect(io.err).toBe("faultsim: --series -: the series is written to a file (stdout has the summary): name one\n");
+    expect(existsSync("-")).toBe(false);
+  });
+
+  it("a trace that turns out bad before the first row leaves no series file; one with rows keeps it", async () => {
+    const fx = readFileSync(path.resolve(import.meta.dirname, "../fixtures/trace/small.csv"), "utf8")
+      .trimEnd()
+      .split("\n");
+    const bad = (n: number) => {
+      const f = path.join(tmp, `bad-${n}.csv`);
+      writeFileSync(f, [...fx.slice(0, n), "not,a,record"].join("\n") + "\n");
+      return f;
+    };
+    // At line 4: nothing ran; the file was a header alone, and it refused the same command
+    // once the trace was fixed ("exists").
+    const early = path.join(tmp, "early.csv");
+    io.err = "";
+    expect(await faultsim("run", "--trace", bad(3), "--frames", "64", "--pages", "64", "--series", early)).toBe(2);
+    expect(io.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(existsSync(early)).toBe(false);
+    // Past a row (the bad record far beyond what the CPUs' rings take at once): what was
+    // sampled is kept, as a killed run keeps its rows.
+    const long = path.join(tmp, "long.csv");
+    const ids = Array.from({ length: 200_000 }, (_, i) => String((i * 7) % 50));
+    writeFileSync(long, ["obj_id", ...ids, "x"].join("\n") + "\n");
+    const late = path.join(tmp, "late.csv");
+    io.err = "";
+    expect(await faultsim("run", "--trace", long, "--frames", "64", "--pages", "64", "--series", late, "--interval", "1000")).toBe(2);
+    expect(io.err).toMatch(/line 200002/);
+    expect(readFileSync(late, "utf8").trimEnd().split("\n").length).toBeGreaterThan(1);
   });
 
   it("with a trace: rows of the replay, and the same run without them", async () => {

@@ -15,6 +15,7 @@ import type { HuntCheckpoint } from "../../src/explore/checkpoint.js";
 import { shardPlan } from "../../src/commands/hunt.js";
 import { EXECUTION_SPACE, shardRange } from "../../src/explore/shard.js";
 import { cliCapture } from "../helpers/cli.js";
+import { fmtCount } from "../../src/report/text.js";
 
 /** The events of a --jsonl stream, one parsed object a line. */
 // biome-ignore lint/suspicious/noExplicitAny: a stream line is checked field by field by the tests
@@ -271,6 +272,22 @@ describe("hunt --resume FILE", () => {
     expect(found.map((e) => e.signature)).toEqual(whole.signatures);
     return found;
   }
+
+  it("the summary counts the campaign's executions and says how many this leg ran (its time and rate are the leg's)", async () => {
+    const events = path.join(dir, "leg.jsonl");
+    const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", dir];
+    expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+    expect(io.out).toMatch(/^executions 6,000 in \d+\.\d\d s: /m);
+    // As if killed right after the first finding's line.
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    const cut = lines.findIndex((l) => JSON.parse(l).event === "finding") + 1;
+    const from: number = JSON.parse(lines[cut - 1]).checkpoint.next;
+    expect(from).toBeGreaterThan(0);
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    io.out = "";
+    expect(await faultsim("hunt", "--resume", events)).toBe(1);
+    expect(io.out).toMatch(new RegExp(`^executions 6,000 \\(${fmtCount(6000 - from)} in this leg\\) in \\d+\\.\\d\\d s: `, "m"));
+  }, 60_000);
 
   it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
     const events = path.join(dir, "events.jsonl");

@@ -3,7 +3,8 @@
 // sequences, on seeded random streams, and through the CLI on the shipped traces (whose
 // requests this file parses itself); the machine around them keeps every page's data.
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { makePolicy, HIT, POLICY_NAMES, type PolicyName } from "../../src/policy/policies.js";
 import { simulate, arraySource } from "../../src/policy/run.js";
@@ -182,5 +183,29 @@ describe("faultsim run --reclaim on a trace", () => {
   it("refuses an unknown policy with one line and exit 2", async () => {
     expect(await faultsim("run", "--reclaim", "arc")).toBe(2);
     expect(io.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses --series, --interval, --series-format and --budget-ms, which it would drop (no file, no budget, exit 0)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-policy-"));
+    try {
+      const series = path.join(dir, "s.csv");
+      for (const [opt, value] of [
+        ["--series", series],
+        ["--interval", "1000"],
+        ["--series-format", "csv"],
+        ["--budget-ms", "100"],
+      ]) {
+        io.err = "";
+        io.out = "";
+        expect(await faultsim("run", "--reclaim", "lru", "--ops", "1000", opt, value), opt).toBe(2);
+        expect(io.err).toBe(`faultsim: ${opt} does not apply to --reclaim lru: a policy run has no steps to sample and runs to its end\n`);
+        expect(io.out).toBe("");
+      }
+      expect(existsSync(series)).toBe(false);
+      // The defaults of those options do not count as given: the run goes on.
+      expect(await faultsim("run", "--reclaim", "lru", "--ops", "1000")).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

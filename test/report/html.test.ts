@@ -200,6 +200,31 @@ describe("a hunt's event stream", () => {
     expect(h.throughput.executions.at(-1)).toBe(4000);
   });
 
+  it("a resumed campaign: the time is over every leg, as its progress events count it (the end event's own is its leg's)", async () => {
+    const lines = readFileSync(stream, "utf8").trimEnd().split("\n");
+    // As if killed right after the first finding's line, then resumed to the end.
+    const cut = lines.findIndex((l) => JSON.parse(l).event === "finding") + 1;
+    const resumed = path.join(dir, "resumed.jsonl");
+    writeFileSync(resumed, lines.slice(0, cut).join("\n") + "\n");
+    expect(await faultsim("hunt", "--resume", resumed)).toBe(1);
+    const text = readFileSync(resumed, "utf8");
+    const events = text
+      .trim()
+      .split("\n")
+      .map((l) => HuntEventSchema.parse(JSON.parse(l)));
+    const end = events.at(-1)!;
+    if (end.event !== "end") throw new Error("no end event");
+    const before = HuntEventSchema.parse(JSON.parse(lines[cut - 1]));
+    if (before.event !== "finding" || !before.checkpoint) throw new Error("no finding with its checkpoint");
+    expect(end.checkpoint.elapsedMs).toBeGreaterThan(before.checkpoint.elapsedMs);
+    const h = parseHuntStream(text, resumed);
+    expect(h.legs).toBe(2);
+    expect(h.executions).toBe(4000);
+    expect(h.elapsedMs).toBe(end.checkpoint.elapsedMs);
+    expect(h.throughput.seconds.at(-1)).toBe(end.checkpoint.elapsedMs / 1000);
+    expect(h.throughput.executions.at(-1)).toBe(4000);
+  });
+
   it("a line that is not an event names its line; a partial last line is left out", () => {
     const text = readFileSync(stream, "utf8");
     expect(parseHuntStream(text + '{"event":"progr', stream).executions).toBe(4000);
@@ -303,6 +328,12 @@ describe("faultsim report", () => {
     expect(kindOf(readFileSync(stream, "utf8"), stream)).toBe("hunt");
     expect(kindOf(readFileSync(repro, "utf8"), repro)).toBe("repro");
     expect(() => kindOf("hello\n", "x.txt")).toThrow(/^x\.txt: not a result faultsim reports on/);
+    // A repro cut short is named as one (it was "not a result faultsim reports on").
+    const text = readFileSync(repro, "utf8");
+    expect(() => kindOf(text.slice(0, -5), "cut.json")).toThrow(
+      /^cut\.json: a repro file that is not valid JSON \(truncated or corrupt\)$/,
+    );
+    expect(() => kindOf("{", "brace.json")).toThrow(/^brace\.json: not a result faultsim reports on/);
   });
 
   it("writes one self-contained page per kind: nothing loaded from elsewhere", async () => {

@@ -3,7 +3,7 @@
 // exit 2); the lackey trace of a C program built and run under the real valgrind.
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cliCapture } from "../helpers/cli.js";
@@ -203,7 +203,18 @@ describe("malformed traces: one line naming the record, exit 2", () => {
   });
 
   it("a file that cannot be read", async () => {
-    expect(await refused(path.join(tmp, "none.csv"))).toMatch(/ENOENT/);
+    expect(await refused(path.join(tmp, "none.csv"))).toMatch(/cannot read it \(ENOENT\)/);
+    // A name that says no format: that it is missing, not that its format is to be named.
+    expect(await refused(path.join(tmp, "none"))).toMatch(/none: cannot read it \(ENOENT\)$/m);
+    writeFileSync(path.join(tmp, "some"), "obj_id\n1\n");
+    expect(await refused(path.join(tmp, "some"))).toMatch(/name its format with --trace-format/);
+  });
+
+  it("a directory: one line, exit 2 (it was EISDIR at the first read, exit 3)", async () => {
+    const dir = path.join(tmp, "adir.csv");
+    mkdirSync(dir, { recursive: true });
+    expect(await refused(dir)).toMatch(/adir\.csv: is a directory, not a trace/);
+    expect(await refused(dir, "--reclaim", "lru")).toMatch(/adir\.csv: is a directory, not a trace/);
   });
 });
 

@@ -111,8 +111,10 @@ export function parseHuntStream(text: string, file: string): HuntSummary {
         hits = ev.hits;
         order = ev.signatures;
         executions = ev.executions;
-        elapsedMs = ev.elapsedMs;
-        const s = ev.elapsedMs / 1000;
+        // The end event's own elapsedMs is its leg's; its checkpoint's is over every leg, as
+        // the progress events' are (a resumed campaign's header gave the last leg's time).
+        elapsedMs = ev.checkpoint.elapsedMs;
+        const s = elapsedMs / 1000;
         point(s, s > 0 ? Math.round(ev.executions / s) : 0, ev.executions, ev.signatures.length);
         break;
       }

@@ -62,7 +62,11 @@ export function kindOf(text: string, file: string): ResultKind {
       const o = JSON.parse(text.replace(/^\uFEFF/, "")) as { format?: unknown };
       if (o && o.format === REPRO_FORMAT) return "repro";
     } catch {
-      /* not one JSON document */
+      // Not one JSON document: a repro cut short (its format named near the top) says so, as
+      // `faultsim replay` does, rather than that faultsim does not report on it.
+      if (new RegExp(`"format"\\s*:\\s*"${REPRO_FORMAT}"`).test(text.slice(0, 4096))) {
+        throw new InputError(`${safeText(file)}: a repro file that is not valid JSON (truncated or corrupt)`, file);
+      }
     }
   }
   throw new InputError(
@@ -77,10 +81,15 @@ export interface ReportOptions {
   backend?: Backend;
 }
 
-/** The page for one result, or for two runs' series overlaid. */
-export async function buildReport(files: readonly string[], o: ReportOptions): Promise<{ kind: ResultKind; html: string }> {
+/** UsageError unless `files` is one result or two (the API can be handed none). */
+export function checkResultCount(files: readonly string[]): void {
   if (files.length < 1 || files.length > 2)
     throw new UsageError(`report takes one result, or two runs' series to overlay; got ${files.length}`);
+}
+
+/** The page for one result, or for two runs' series overlaid. */
+export async function buildReport(files: readonly string[], o: ReportOptions): Promise<{ kind: ResultKind; html: string }> {
+  checkResultCount(files);
   const texts = files.map(readResult);
   const kinds = files.map((f, i) => kindOf(texts[i], f));
   if (files.length === 2 && kinds.some((k) => k !== "run")) {

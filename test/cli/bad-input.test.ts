@@ -1,0 +1,102 @@
+// Bad input found by using the command line as a new user would: each case is refused with
+// one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
+import { describe, it, expect } from "vitest";
+import { cliCapture } from "../helpers/cli.js";
+
+const { io, faultsim } = cliCapture();
+
+/** Runs faultsim, expects exit 2 and one line on stderr, and returns that line. */
+async function refused(...args: string[]): Promise<string> {
+  io.out = "";
+  io.err = "";
+  expect(await faultsim(...args), args.join(" ")).toBe(2);
+  const lines = io.err.trimEnd().split("\n");
+  expect(lines, args.join(" ")).toHaveLength(1);
+  expect(io.out).toBe("");
+  return lines[0];
+}
+
+describe("faultsim races: the options of --check without it", () => {
+  it.each([
+    ["--budget-executions", "x"],
+    ["--budget-ms", "-1"],
+    ["--fixed-executions", "0"],
+    ["--other-budget-ms", "5"],
+    ["--seed", "x"],
+    ["--only", "pte-same"],
+  ])("%s %s is refused (it went unread, exit 0)", async (opt, value) => {
+    expect(await refused("races", opt, value)).toBe(`faultsim: races: ${opt} needs --check`);
+  });
+
+  it("the catalogue alone still prints, and with --json", async () => {
+    expect(await faultsim("races")).toBe(0);
+    expect(io.out).toContain("dup-14sep");
+    io.out = "";
+    expect(await faultsim("races", "--json")).toBe(0);
+    expect(JSON.parse(io.out).command).toBe("races");
+  });
+});
+
+describe("faultsim hunt --mix: a kind given twice", () => {
+  it.each([["read=1,read=2"], ["write=4,read=2,write=1"], ["mprotect=1,wprotect=1,read=1"]])(
+    "--mix %s is refused (the last rate was kept without a word)",
+    async (mix) => {
+      expect(await refused("hunt", "--mix", mix, "--executions", "1")).toMatch(/^faultsim: --mix: \w+ is given twice$/);
+    },
+  );
+
+  it("each kind once is taken", async () => {
+    expect(await faultsim("hunt", "--mix", "read=1,write=2,mprotect=1", "--executions", "10", "--json")).toBe(0);
+    expect(JSON.parse(io.out).executions).toBe(10);
+  });
+});
+
+describe("faultsim run: an option that qualifies one left out", () => {
+  it.each([
+    [["--trace-format", "csv"], "--trace-format needs --trace"],
+    [["--interval", "100"], "--interval needs --series"],
+    [["--series-format", "jsonl"], "--series-format needs --series"],
+    [["--trace-format", "csv", "--reclaim", "lru"], "--trace-format needs --trace"],
+  ])("%j is refused (it was dropped and the run went on)", async (args, line) => {
+    expect(await refused("run", "--ops", "100", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("their defaults alone do not count: the run goes on", async () => {
+    expect(await faultsim("run", "--ops", "100", "--json")).toBe(0);
+    expect(JSON.parse(io.out).ops).toBe(100);
+  });
+});
+
+describe("faultsim hunt: an option the chosen search does not read", () => {
+  it.each([
+    [["--mix", "all", "--write-ratio", "0.2"], "--write-ratio splits the ops without --mix: give read= and write= rates in the mix"],
+    [["--sched", "random", "--depth", "3"], "--depth is PCT's bug depth: --sched random has none"],
+    [["--sched", "exhaustive", "--depth", "3"], "--depth is PCT's bug depth: --sched exhaustive has none"],
+  ])("%j is refused (it was dropped and the hunt went on)", async (args, line) => {
+    expect(await refused("hunt", "--executions", "10", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("with the search that reads them, or left at their defaults, they are taken", async () => {
+    for (const args of [
+      ["--write-ratio", "0.2"],
+      ["--depth", "3"],
+      ["--sched", "random", "--mix", "all"],
+    ]) {
+      io.out = "";
+      expect(await faultsim("hunt", "--model", "linux-2.4.16", "--executions", "10", "--json", ...args), args.join(" ")).toBe(0);
+      expect(JSON.parse(io.out).executions).toBe(10);
+    }
+  });
+});
+
+describe("faultsim help", () => {
+  it("of an unknown command: one line, exit 2 (it printed the whole help on stderr)", async () => {
+    expect(await refused("help", "nope")).toBe("faultsim: unknown command 'nope'");
+  });
+
+  it("of a command: its help on stdout, exit 0", async () => {
+    expect(await faultsim("help", "hunt")).toBe(0);
+    expect(io.out).toMatch(/^Usage: faultsim hunt \[options\]/);
+    expect(io.err).toBe("");
+  });
+});
