@@ -153,11 +153,20 @@ export async function huntRaceSeed(
   executions?: number,
   signal?: AbortSignal,
 ): Promise<SeedHunt> {
-  const { keepGoing, ...shape } = race.hunt;
+  const { keepGoing, depth, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
   const { stop, ...bound } = cpuBound(c0, budgetMs, signal);
   let hit: Finding | undefined;
-  const o: HuntOptions = { ...shape, sched, seed, ...bound, shrinkMs: SHRINK_MS };
+  // The race's PCT depth is PCT's alone: hunt() refuses it beside --sched random, as the
+  // command line does.
+  const o: HuntOptions = {
+    ...shape,
+    ...(sched === "pct" && depth !== undefined ? { depth } : {}),
+    sched,
+    seed,
+    ...bound,
+    shrinkMs: SHRINK_MS,
+  };
   if (executions !== undefined) o.executions = executions;
   if (keepGoing) {
     o.keepGoing = true;
