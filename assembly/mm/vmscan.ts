@@ -756,11 +756,18 @@ function swap_cluster(): i32 {
 
 // ---- kswapd ----------------------------------------------------------------------------
 // mm/vmscan.c kswapd → kswapd_balance → kswapd_balance_pgdat (2.4.16). The kswapd agent:
-// woken by wakeup_kswapd (G_KSWAPD_WAKE), reclaims until pages_high, then sleeps. It never
-// holds the BKL (see the top of this file), so its need_resched point before each
-// try_to_free_pages is a plain scheduling point. A pass that frees nothing ends the run
-// (the kernel sleeps HZ in schedule_timeout and is woken by the next allocation), so the
-// machine can go quiet.
+// woken by wakeup_kswapd, which sets G_KSWAPD_WAKE (the zone's need_balance), it runs
+// try_to_free_pages while need_balance stays set, then sleeps. It never holds the BKL (see the
+// top of this file), so its need_resched point before each try_to_free_pages is a plain
+// scheduling point. 2.4.16 (kswapd_balance_pgdat):
+//   if (!zone->need_balance) continue;
+//   if (!try_to_free_pages(zone, GFP_KSWAPD, 0)) { zone->need_balance = 0; schedule_timeout(HZ); continue; }
+//   if (check_classzone_need_balance(zone)) need_more_balance = 1; else zone->need_balance = 0;
+// So the first pass runs on need_balance alone, whatever the free count is by then; a pass
+// that falls short of its nr_pages (try_to_free_pages returns 0: it freed fewer than
+// SWAP_CLUSTER_MAX, scaled here) ends the run (the kernel sleeps HZ, then finds need_balance
+// clear and sleeps on kswapd_wait until the next allocation sets it); a full pass is followed
+// by another while free_pages <= pages_high (CFG_FREE_HIGH is pages_high + 1, see alloc_page).
 // Locals: none. Sections: the balance check, back from try_to_free_pages.
 const KSWAPD_BALANCE: i32 = 0;
 const KSWAPD_FREED: i32 = 1;
@@ -773,15 +780,17 @@ export function kswapd(pc: i32): i32 {
       // Back from try_to_free_pages (nothing shared touched since): loop in this step.
       // 2.4.0's loop wakes the allocators waiting on kswapd_done after each pass.
       if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done();
-      if (ret_val() > 0) return kswapd_balance();
+      // try_to_free_pages returned 1 (every page it was asked for freed) and
+      // check_classzone_need_balance: free_pages <= pages_high.
+      if (ret_val() >= swap_cluster() && gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) return kswapd_balance();
       return kswapd_sleep();
   }
   return bad_pc();
 }
 
-/** Below pages_high: another try_to_free_pages; else sleep. */
+/** need_balance set: another try_to_free_pages; else sleep (kswapd_can_sleep). */
 function kswapd_balance(): i32 {
-  if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
+  if (gget(G_KSWAPD_WAKE) != 0) {
     stat(S_KSWAPD_RUNS);
     trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
     schedule_point(); // need_resched → schedule(): a no-op for the BKL, kswapd holds none
@@ -790,6 +799,7 @@ function kswapd_balance(): i32 {
   return kswapd_sleep();
 }
 
+/** need_balance cleared; sleep until wakeup_kswapd. */
 function kswapd_sleep(): i32 {
   gset(G_KSWAPD_WAKE, 0);
   if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done(); // nothing to do: the waiters try again

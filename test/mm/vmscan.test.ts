@@ -391,6 +391,31 @@ describe("direct reclaim", () => {
     expectNoDataLost(e, 1, 8);
     expectSwapCountsExact(e, 1, 8);
   });
+  // mm/vmscan.c kswapd_balance_pgdat (2.4.16): "if (!try_to_free_pages(zone, GFP_KSWAPD, 0))
+  // { zone->need_balance = 0; schedule_timeout(HZ); continue; }": try_to_free_pages returns 1
+  // only when it freed all of its nr_pages, so a pass that frees fewer ends kswapd's run.
+  it("kswapd sleeps after a pass that freed fewer pages than it was asked for", () => {
+    const frames = 16; // nr_pages: SWAP_CLUSTER_MAX scaled to a quarter of the frames, 4
+    const { e, s, mapAnon } = world({ frames, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true });
+    // One clean swap-cache page that only the cache holds: the one page reclaim can free.
+    const f = mapAnon(0, 0, 100);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]);
+    runProc(e, 0, P.shrink_cache, [1, 6]); // writes it; the disk completes
+    expect(s.flags(f) & (PG.SWAPCACHE | PG.DIRTY | PG.LOCKED)).toBe(PG.SWAPCACHE);
+    expect(s.count(f)).toBe(1);
+    // Every other frame mapped, and no swap left for them: nothing else can be freed.
+    for (let p = 1; s.g(G.NR_FREE) > 1; p++) mapAnon(p < 8 ? 0 : 1, p % 8, 100 + p);
+    s.setG(G.NR_SWAP_PAGES, 0);
+    e.takeStats();
+    // alloc_page takes the last free frame (above pages_min) and wakes kswapd.
+    const r = runProc(e, 0, P.alloc_page, []);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBeGreaterThan(0);
+    const st = e.takeStats();
+    expect(st.pagesFreed).toBe(1);
+    expect(st.kswapdRuns).toBe(1); // one try_to_free_pages: freed 1 of 4, then asleep
+    expect(s.g(G.KSWAPD_WAKE)).toBe(0);
+  });
 });
 
 describe("try_to_swap_out against a racing add_to_swap_cache (seed race 2)", () => {
