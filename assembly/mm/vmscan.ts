@@ -204,10 +204,12 @@ function tso_unmap(): i32 {
     trace(EV_TSO_DUP, vpage(mm, page), f, entry);
     return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
   }
-  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty;
-  // 2.4.0/pre9: !pte_dirty. The same here: the pte's dirty bit was just folded into the
-  // page, and no path of the model leaves an uncached mapped page dirty with a clean pte
-  // in those releases).
+  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty after
+  // folding the pte's bit in; 2.4.0: !pte_dirty, the same in 2.4.0's model, where no path
+  // leaves an uncached mapped page dirty behind a clean pte: its swapoff dirties the ptes).
+  // pre9's test is not in the sources at hand; its swapoff (unuse-delete-first) leaves the
+  // page PG_dirty behind clean ptes, which only a PageDirty test keeps: tested as 2.4.16
+  // (docs/faithfulness.md, try_to_swap_out).
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
   // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
   // page waits for a slot, across get_swap_page's sections; another path reading it
@@ -394,8 +396,9 @@ function swap_out_pick(): i32 {
     if (mm < 0 || mm >= nMm) mm = 0;
     gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
     set_l(SO_TRIED, l(SO_TRIED) + 1);
-    // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL. An mm
-    // 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
+    // Unlocked peek: an mm with nothing mapped is not worth its PTL (2.4.0's selection loop
+    // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation). An
+    // mm 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
     if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0 && mm_get(mm, MM_UNLISTED) == 0) return mm;
   }
   return -1;
