@@ -305,9 +305,11 @@ function swap_out_scan(): i32 {
     if (!pte_present(pte)) continue;
     const f = pte_frame(pte);
     if (page_test(f, PG_RESERVED)) continue;
-    // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
-    // pte and the page's flags, so a call per pte would add steps but no interleaving that
-    // matters (the user's MMU may set the young bit again either way).
+    // try_to_swap_out's first checks, done in the walk. With PTL held they touch this pte and
+    // the page's flags; but the flags are not the PTL's (PG_active: pagemap_lru_lock,
+    // PG_referenced: no lock), so passing over an active page and going on to the next
+    // page's flags in the same step merges what 2.4.16 does at two points: a known deviation
+    // (docs/faithfulness.md, swap_out_mm), whose fix changes every campaign's schedules.
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
       set_l(SOM_CURSOR, cursor);
