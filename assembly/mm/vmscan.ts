@@ -96,7 +96,7 @@ export const EV_SHRINK_END: i32 = 426;      // (nr_pages still wanted, 0, 0)
 export const EV_REFILL: i32 = 427;          // (moved to inactive, asked, 0)
 export const EV_TTFP: i32 = 430;            // (nr_pages, 0, 0): try_to_free_pages starts
 export const EV_TTFP_END: i32 = 431;        // (freed, priority reached, 0)
-export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, pages_high, 0)
+export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, CFG_FREE_HIGH = pages_high + 1, 0)
 export const EV_KSWAPD_SLEEP: i32 = 441;    // (nr_free, 0, 0)
 
 export const SKIP_ACTIVE: i32 = 1;
