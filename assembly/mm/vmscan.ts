@@ -258,7 +258,8 @@ function tso_preserve(): i32 {
 // (wrapping), at most one sweep of the address space, until count pages became freeable
 // (2.4.16 counts down SWAP_CLUSTER_MAX the same way).
 // Locals: the arguments, then the cursor, the ptes looked at and the pages made freeable.
-// Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed.
+// Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed,
+// and the walk going on (PTL still held) at a page after one whose flags it has read.
 const SOM_MM: i32 = 0;
 const SOM_COUNT: i32 = 1;
 const SOM_CURSOR: i32 = 6;
@@ -267,6 +268,7 @@ const SOM_FOUND: i32 = 8;
 const SOM_LOCK: i32 = 0;
 const SOM_SWAPPED: i32 = 1;
 const SOM_ACCESSED: i32 = 2;
+const SOM_NEXT_PAGE: i32 = 3;
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
@@ -278,38 +280,53 @@ export function swap_out_mm(pc: i32): i32 {
       set_l(SOM_SEEN, 0);
       set_l(SOM_FOUND, 0);
       trace(EV_SWAP_OUT_MM, l(SOM_MM), cursor, l(SOM_COUNT));
-      return swap_out_scan();
+      return swap_out_scan(false);
     }
     case SOM_SWAPPED: {
       const found = l(SOM_FOUND) + ret_val();
       set_l(SOM_FOUND, found);
       if (found >= l(SOM_COUNT)) return swap_out_mm_done();
-      return swap_out_scan();
+      return swap_out_scan(false);
     }
     case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
-      return swap_out_scan();
+      return swap_out_scan(true);
+    case SOM_NEXT_PAGE:
+      return swap_out_scan(false);
   }
   return bad_pc();
 }
 
-/** Walks ptes until one maps a swappable page; the walk itself is atomic under PTL. */
-function swap_out_scan(): i32 {
+/** Walks ptes until one maps a swappable page, under PTL. `touched`: this step has already
+ *  read or written a page's flags (an active page passed over, a young pte's
+ *  mark_page_accessed).
+ *  Merged (assembly/README.md "Merged steps"): the ptes, which PTL guards, and the zero page's
+ *  PG_reserved, which never changes. Not merged: two pages' flags. try_to_swap_out's first
+ *  checks run here (mm/vmscan.c try_to_swap_out: ptep_test_and_clear_young then
+ *  mark_page_accessed, then PageActive), and PG_active changes under pagemap_lru_lock, which
+ *  the walk does not hold (refill_inactive, activate_page), PG_referenced under no lock at all:
+ *  in 2.4.16 another CPU can activate or deactivate a later page while swap_out_pmd is still
+ *  at an earlier one. So once a page's flags were touched, the walk ends its section at the
+ *  next pte that maps a page (and goes on there, PTL still held, in a later step). */
+function swap_out_scan(touched: bool): i32 {
   const mm = l(SOM_MM);
   let cursor = l(SOM_CURSOR), seen = l(SOM_SEEN);
   while (seen < nPages) {
     const page = cursor;
+    const pte = pte_get(mm, page);
+    if (touched && pte_present(pte) && !page_test(pte_frame(pte), PG_RESERVED)) {
+      // This pte's page is looked at in the walk's next section.
+      set_l(SOM_CURSOR, cursor);
+      set_l(SOM_SEEN, seen);
+      return next(SOM_NEXT_PAGE);
+    }
     cursor = cursor + 1 == nPages ? 0 : cursor + 1;
     seen++;
     stat(S_PTE_SCANS);
-    const pte = pte_get(mm, page);
     if (!pte_present(pte)) continue;
     const f = pte_frame(pte);
     if (page_test(f, PG_RESERVED)) continue;
-    // try_to_swap_out's first checks, done in the walk. With PTL held they touch this pte and
-    // the page's flags; but the flags are not the PTL's (PG_active: pagemap_lru_lock,
-    // PG_referenced: no lock), so passing over an active page and going on to the next
-    // page's flags in the same step merges what 2.4.16 does at two points: a known deviation
-    // (docs/faithfulness.md, swap_out_mm), whose fix changes every campaign's schedules.
+    // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
+    // pte and this page's flags (the user's MMU may set the young bit again either way).
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
       set_l(SOM_CURSOR, cursor);
@@ -318,7 +335,7 @@ function swap_out_scan(): i32 {
       // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
       return call_now(P_MARK_PAGE_ACCESSED, now(SOM_ACCESSED), f, 0, 0, 0);
     }
-    if (page_test(f, PG_ACTIVE)) continue;
+    if (page_test(f, PG_ACTIVE)) { touched = true; continue; }
     set_l(SOM_CURSOR, cursor);
     set_l(SOM_SEEN, seen);
     return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
