@@ -209,7 +209,10 @@ export function up(addr: i32): void {
 // of readers while held for reading. A reader that finds a writer, and a writer that finds
 // readers, sleeps in down() until the word drops to 0 and wakes it.
 
-/** down_read: true when taken; false when asleep behind a writer (return BLOCK). */
+/** down_read: true when taken; false when asleep behind a writer (return BLOCK). The kernel's
+ *  rwsem (2.4.16 include/asm-i386/rwsem.h) also queues a reader behind a writer that waits,
+ *  and hands the lock to the head waiter; this one lets the reader pass. The states reachable
+ *  are the same (a sleeping attempt changes nothing: docs/faithfulness.md, handle_mm_fault). */
 export function down_read(addr: i32): bool {
   const w = ld(addr);
   if (w <= 0) { st(addr, w - 1); return true; }

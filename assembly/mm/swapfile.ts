@@ -1300,7 +1300,7 @@ function unuse_df_yield(): i32 {
 }
 
 // ---- try_to_unuse, 2.4.0's own loop (F_UNUSE_CLEAR_UNDEAD) ---------------------------------
-// /tmp/k240/mm/swapfile.c try_to_unuse, unuse_process, unuse_pte. Each turn of the loop:
+// linux-2.4.0 mm/swapfile.c try_to_unuse, unuse_process, unuse_pte. Each turn of the loop:
 // under sdev_lock, the first in-use, non-BAD slot from slot 1 (a fresh scan every turn), pinned
 // with a reference of ours unless at SWAP_MAP_MAX; read_swap_cache(entry), which waits for its
 // read; if the page is in the swap cache, delete_from_swap_cache (lock_page, the delete,

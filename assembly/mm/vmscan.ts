@@ -1,4 +1,4 @@
-// mm/vmscan.c: page reclaim, 2.4.16's (/tmp/k2416/mm/vmscan.c), with the older releases'
+// mm/vmscan.c: page reclaim, 2.4.16's (linux-2.4.16 mm/vmscan.c), with the older releases'
 // own steps wherever reclaim touches the swap cache or the swap map.
 //
 //   try_to_free_pages → shrink_cache (LRU held) ─ too many mapped pages → swap_out
@@ -153,7 +153,7 @@ export function try_to_swap_out(pc: i32): i32 {
       return call(P_GET_SWAP_PAGE, TSO_GOT_ENTRY, 0, 0, 0, 0);
     case TSO_OLD_ENTRY: {
       // 2.4.0 and pre9: get_swap_page() is __get_swap_page(1), a count of 1 (the cache's);
-      // the add checks nothing and cannot fail (2.4.0 /tmp/k240/mm/vmscan.c; pre9 the "-"
+      // the add checks nothing and cannot fail (linux-2.4.0 mm/vmscan.c; pre9 the "-"
       // side of Hugh Dickins' 15 Sep 2001 patch, same code).
       const entry = ret_val();
       trace(EV_TSO_GET_SWAP, vpage(l(TSO_MM), l(TSO_PAGE)), l(TSO_FRAME), entry);

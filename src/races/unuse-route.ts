@@ -10,8 +10,6 @@
 // 2.4.16 closes it with the two changes together: add_to_swap_cache's -EEXIST (the swap-out
 // add fails while try_to_unuse's page is cached) and try_to_unuse searching the mms before it
 // deletes (so the page stays cached across the search).
-import type { Repro } from "../report/repro.js";
-import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 
 /** The steps of one "swapoff reads a fresh entry" data loss in a trace. */
@@ -62,12 +60,6 @@ export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: numbe
     }
   }
   return undefined;
-}
-
-/** Replays a repro with tracing and classifies it (undefined when it takes another route). */
-export async function unuseFreshOfRepro(r: Repro): Promise<UnuseFreshRoute | undefined> {
-  const t = await tracedReplayOf(r);
-  return t && classifyUnuseFresh(t.records, lostVpage(t.verdict.message));
 }
 
 /** The virtual page a data-lost message names first ("mm2[1]: ..." or "mm3[1] read 0, ..."),

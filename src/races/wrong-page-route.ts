@@ -8,8 +8,6 @@
 // the lock, E's count is 0 while P is PageSwapCache: 2.4.16's `(swcount > 0) !=
 // PageSwapCache(page)` BUG. Hugh Dickins' 2008 fix (2.6.25; flag unuse-recheck-key) rechecks
 // that P is still cached under E. A try_to_unuse BUG reached any other way does not count.
-import type { Repro } from "../report/repro.js";
-import { tracedReplayOf } from "./traced-replay.js";
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtPage, fmtVpageWord } from "../report/events/types.js";
 
@@ -98,11 +96,4 @@ function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
     `swap_out's try_to_swap_out of ${fmtVpageWord(r.readded.vpage)} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
     `try_to_unuse, holding the lock, found ${E}'s count 0 but ${P} in the swap cache: BUG`
   );
-}
-
-/** Replays a repro with tracing and classifies it (undefined when it takes another route). */
-export async function unuseWrongPageOfRepro(r: Repro): Promise<UnuseWrongPageRoute | undefined> {
-  const t = await tracedReplayOf(r);
-  if (!t || t.verdict.signature !== "bug-on@try_to_unuse" || t.verdict.agent < 0) return undefined;
-  return classifyUnuseWrongPage(t.records, t.verdict.agent);
 }

@@ -9,7 +9,7 @@
 // (flag unuse-delete-first off: the page stays cached across the search); either alone does not.
 import { describe, it, expect } from "vitest";
 import { hunt, type HuntOptions } from "../../src/index.js";
-import { classifyUnuseFresh, lostVpage, unuseFreshOfRepro } from "../../src/races/unuse-route.js";
+import { classifyUnuseFresh, lostVpage } from "../../src/races/unuse-route.js";
 import { routeOfRepro } from "../../src/explore/route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
@@ -17,6 +17,7 @@ import { rec } from "../helpers/trace-record.js";
 import { drawReplay } from "../../src/report/finding.js";
 import { OP, opKind } from "../../src/wasm/abi.js";
 import { fmtEntry } from "../../src/report/events/types.js";
+import type { Repro } from "../../src/report/repro.js";
 
 const E = 0x102;
 
@@ -136,3 +137,11 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   });
 });
+
+/** The repro replayed with tracing (as `faultsim replay` does), classified by this route when
+ *  the replay meets the repro's own violation. */
+async function unuseFreshOfRepro(repro: Repro) {
+  const t = await replayTraced(repro);
+  if (t.verdict?.signature !== repro.signature) return undefined;
+  return classifyUnuseFresh(t.records, lostVpage(t.verdict.message));
+}

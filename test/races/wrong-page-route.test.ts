@@ -14,7 +14,7 @@ import { loadRepro } from "../../src/report/repro-schema.js";
 import { drawReplay } from "../../src/report/finding.js";
 import { resolveModel } from "../../src/model/models.js";
 import { RACES } from "../../src/races/catalogue.js";
-import { classifyUnuseWrongPage, unuseWrongPageOfRepro } from "../../src/races/wrong-page-route.js";
+import { classifyUnuseWrongPage } from "../../src/races/wrong-page-route.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
 import { rec } from "../helpers/trace-record.js";
 
@@ -94,7 +94,7 @@ async function expectRouteAndFix(repro: Repro, diagram: string): Promise<void> {
   const traced = await replayTraced(repro);
   expect(traced.verdict?.signature).toBe("bug-on@try_to_unuse");
   expect(traced.raceRoute?.route).toBe("unuse wrong page");
-  const r = await unuseWrongPageOfRepro(repro);
+  const r = classifyUnuseWrongPage(traced.records, traced.verdict!.agent);
   expect(r).toBeDefined();
   // The BUG's own entry and page, and the steps in order on their CPUs.
   const m = /(E\d:\d+)'s slot count and page (\d+)'s/.exec(traced.verdict!.message)!;
