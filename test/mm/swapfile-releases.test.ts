@@ -304,3 +304,26 @@ describe("unuse-delete-first: try_to_unuse deletes the page from the cache befor
     expect(s.pte(1, 2) & PTE.DIRTY).toBe(dirtyPage ? 0 : PTE.DIRTY);
   });
 });
+
+describe("unuse_pte: the pte try_to_unuse puts in place of a swap pte is young in 2.4.0, old in 2.4.16", () => {
+  // 2.4.0 mm/swapfile.c unuse_pte: set_pte(dir, pte_mkdirty(mk_pte(page, vma->vm_page_prot))),
+  // and a private writable vma's vm_page_prot is i386's PAGE_COPY = _PAGE_PRESENT | _PAGE_USER |
+  // _PAGE_ACCESSED: young. 2.4.16's unuse_pte: set_pte(dir, pte_mkold(mk_pte(page, ...))): old.
+  it.each([
+    ["2.4.0", V240, PTE.YOUNG | PTE.DIRTY],
+    ["2.4.16", V2416, 0],
+  ] as const)("%s", (_name, flags, bits) => {
+    const r = drig(flags, { areas: 2 });
+    const E = r.call(1, P.get_swap_page);
+    r.s.setSlotContent(E, 77);
+    setSwapPte(r.s, 0, 3, E, 77);
+    r.start(0, P.sys_swapoff, [0]);
+    r.finish([0, r.disk], 100);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    const pte = r.s.pte(0, 3);
+    expect(pte & 1).toBe(1); // present
+    expect(pte & (PTE.YOUNG | PTE.DIRTY | PTE.RW)).toBe(bits); // read-only either way
+    expect(r.s.content(pte >>> 4)).toBe(77);
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
