@@ -1036,8 +1036,11 @@ export function try_to_unuse(pc: i32): i32 {
       return next(TU_MAX_RESET);
     case TU_MAX_RESET:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
-      // Only swapoff resets a pinned count; the cache's ref is what is left (no
-      // nr_swap_pages++ here: the delete below frees the slot and counts it).
+      // Only swapoff resets a pinned count; the cache's ref is what is left. 2.4.16
+      // try_to_unuse: "nr_swap_pages++; *swap_map = 1;". The delete below then frees the
+      // slot and swap_entry_free counts it free a second time: the kernel's counter ends one
+      // too high (its "We believe SWAP_MAP_MAX cannot occur in Linux 2.4"; no hunt reaches it).
+      gadd(G_NR_SWAP_PAGES, 1);
       set_swap_count(slot_of(entry), 1);
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       spin_unlock(gaddr(G_SLL), LK_SLL);
