@@ -196,6 +196,8 @@ function copy_reread_240(): i32 {
   // and the child's pte (none, a swap pte no swap_duplicate counted, another page) is not
   // backed by a reference of its own.
   if (!pte_present(pte) || pte_frame(pte) != f) trace(EV_COPY_REREAD, vpage(dst, i), f, pte);
+  // As in copy_chunk: a none pte whose data the parent still has (a swap-out in flight).
+  if (pte == 0 && shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
   set_l(CPR_NEXT, i + 1);
   set_l(CPR_COPIED, l(CPR_COPIED) + 1);
   return next(CPR_CHUNK);

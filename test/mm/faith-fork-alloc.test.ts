@@ -102,6 +102,7 @@ describe("fork-nolock: copy_one_pte's three touches of a present pte (2.4.0: rea
     d.drain(0);
     const reread = d.trace.find((t) => t.agent === 0 && t.event === EV.COPY_REREAD);
     expect(reread && [reread.b, reread.c]).toEqual([page, 0]);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.COPY_EMPTY)).toBe(true); // left empty, its data in the parent
     expect(s.pte(1, 1)).toBe(0);
     d.drain(1);
     d.drain(disk);
