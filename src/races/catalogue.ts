@@ -150,8 +150,10 @@ export const RACES: readonly Race[] = [
       "a fault reads swap pte E and sleeps in the read; swapoff's try_to_unuse maps the page there and frees E; do_swap_page frees E again and sets the pte over it",
     // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
     // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
-    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it from seed 1 at execution
-    // 126, but 6 of seeds 1-20 first free a slot by 2.4.0's "Undead swap entry" clear (a count
+    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 7 at
+    // execution 23 (seeds 1-6 meet oom-misreport or another route's free first; before
+    // unuse_pte's pte was made young as 2.4.0's is, seed 1 at 126), and many seeds first free a
+    // slot by 2.4.0's "Undead swap entry" clear (a count
     // forced to 0 under a cached page, another race: a keep-going hunt reports a signature
     // once). Without that clear (2.4.8's try_to_unuse loop; the route is the same) 19 of 20
     // seeds find it, median 0.02 CPU-s (bench/race-figures.ts).
