@@ -76,7 +76,7 @@ export const RACES: readonly Race[] = [
     // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 114,094
+    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 156,259
     // (test/races/swapin-aba-pre9.test.ts); the catalogue's hunt below is the quick one.
     kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
