@@ -85,7 +85,9 @@ describe("paths named in comments and docs", () => {
         const text = readFileSync(path.join(root, f), "utf8");
         // The project's background mail, and a file on the machine that wrote it (a kernel tree
         // unpacked under /tmp, a home or work directory): name the release and its file instead.
-        return [...text.matchAll(/\.\.\/shared\/|\/work\/shared|(?<![\w.])\/(?:tmp|work|home|root)\/[\w.-]+\/[\w./-]*/g)].map((m) => `${f}: ${m[0]}`);
+        return [...text.matchAll(/\.\.\/shared\/|\/work\/shared|(?<![\w.])\/(?:tmp|work|home|root)\/[\w.-]+\/[\w./-]*/g)].map(
+          (m) => `${f}: ${m[0]}`,
+        );
       });
     expect(outside).toEqual([]);
   });
