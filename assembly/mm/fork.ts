@@ -4,8 +4,8 @@
 // page reference, and writable ones become copy-on-write in both mms.
 import {
   nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_UNLISTED, pte_get, pte_set,
-  pte_frame, pte_is_swap, pte_to_swp_entry, shadow_get, shadow_set, get_page, ZERO_PAGE,
-  PTE_RW, PTE_YOUNG, stat, S_FORKS,
+  pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
+  shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS,
 } from "../kernel/state";
 import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
@@ -20,6 +20,8 @@ export const EV_COPY_SWAP: i32 = 601;     // (entry, child vp, swap_duplicate re
 export const EV_COPY_DONE: i32 = 602;     // (dst, src, ptes copied)
 export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protected in both
 export const EV_COPY_EMPTY: i32 = 604;    // (child vp, parent vp, 0): 2.4.0: copied a none pte whose data the parent still has
+export const EV_COPY_REREAD: i32 = 605;   // (child vp, page of the first read, pte reread): 2.4.0: the parent's pte changed under the copy
+export const EV_COPY_WRPROTECT_SWAP: i32 = 606; // (parent vp, entry before, entry after): 2.4.0: ptep_set_wrprotect hit a swap pte
 
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
@@ -77,19 +79,23 @@ export function do_fork(pc: i32): i32 {
  *  and try_to_unuse can pick the child while the copy runs and spin on its PTL until the
  *  copy is done; they never see it half copied. */
 // Locals: the arguments; the next pte, the ptes copied, and (2.4.0, no lock) the swap pte and
-// its shadow as read before swap_duplicate. Sections: the child's PTL, the parent's PTL, back
-// from swap_duplicate, the next chunk, then the end (dup_mmap's unlock).
+// its shadow as read before swap_duplicate, or a present pte as first read. Sections: the
+// child's PTL, the parent's PTL, back from swap_duplicate, the next chunk, the end (dup_mmap's
+// unlock), and 2.4.0's write-protect and reread of a present pte.
 const CPR_DST: i32 = 0;
 const CPR_SRC: i32 = 1;
 const CPR_NEXT: i32 = 6;
 const CPR_COPIED: i32 = 7;
 const CPR_SWAP_PTE: i32 = 8;
+const CPR_FIRST_PTE: i32 = 8; // 2.4.0, a present pte: copy_one_pte's first read (the swap path's slot)
 const CPR_SWAP_SHADOW: i32 = 9;
 const CPR_CHILD_PTL: i32 = 0;
 const CPR_PARENT_PTL: i32 = 1;
 const CPR_SWAP_DUPLICATED: i32 = 2;
 const CPR_CHUNK: i32 = 3;
 const CPR_DONE: i32 = 4;
+const CPR_WRPROTECT: i32 = 5;
+const CPR_REREAD: i32 = 6;
 export function copy_page_range(pc: i32): i32 {
   const dst = l(CPR_DST), src = l(CPR_SRC);
   switch (pc) {
@@ -132,12 +138,74 @@ export function copy_page_range(pc: i32): i32 {
       if (!nolock()) spin_unlock(mm_addr(dst, MM_PTL), LK_PTL);
       trace(EV_COPY_DONE, dst, src, l(CPR_COPIED));
       return ret(0);
+    case CPR_WRPROTECT:
+      return copy_wrprotect_240();
+    case CPR_REREAD:
+      return copy_reread_240();
   }
   return bad_pc();
 }
 
+// 2.4.0 mm/memory.c copy_page_range, copy_one_pte of a present pte, no page_table_lock held:
+//   pte = *src_pte; ... ptepage = pte_page(pte);
+//   if (cow) { ptep_set_wrprotect(src_pte); pte = *src_pte; }
+//   pte = pte_mkold(pte); get_page(ptepage); set_pte(dst_pte, pte);
+// Three touches of the parent's pte with no lock against try_to_swap_out (which clears it and
+// later sets its swap pte under the parent's PTL) or try_to_unuse: each its own section. The
+// page referenced is the first read's; the child's pte is the reread's.
+
+/** ptep_set_wrprotect(src_pte): clear_bit(_PAGE_BIT_RW) on whatever the parent's pte holds now.
+ *  On a swap pte that bit is i386's swap type's lowest (SWP_ENTRY(type, offset) = type << 1 |
+ *  offset << 8, 2.4.0 include/asm/pgtable.h): the entry moves to the even area below. */
+function copy_wrprotect_240(): i32 {
+  const src = l(CPR_SRC), i = l(CPR_NEXT);
+  const cur = pte_get(src, i);
+  if (pte_present(cur)) {
+    if ((cur & PTE_RW) != 0) {
+      pte_set(src, i, cur & ~PTE_RW);
+      trace(EV_COPY_COW, pte_frame(cur), vpage(src, i), 0);
+    }
+  } else if (pte_is_swap(cur)) {
+    const e = pte_to_swp_entry(cur);
+    const hit = swp_entry(swp_type(e) & ~1, swp_offset(e));
+    if (hit != e) {
+      pte_set(src, i, swp_entry_to_pte(hit));
+      trace(EV_COPY_WRPROTECT_SWAP, vpage(src, i), e, hit);
+    }
+  }
+  return next(CPR_REREAD);
+}
+
+/** pte = *src_pte; pte_mkold(pte); get_page(ptepage) of the first read; set_pte(dst_pte, pte).
+ *  pte_mkold clears i386's _PAGE_ACCESSED, bit 5: on a swap pte, the type's bit 4. The child's
+ *  shadow (the value it should read) is the parent's now, with the reread. */
+function copy_reread_240(): i32 {
+  const dst = l(CPR_DST), src = l(CPR_SRC), i = l(CPR_NEXT);
+  const f = pte_frame(l(CPR_FIRST_PTE));
+  let pte = pte_get(src, i);
+  if (pte_present(pte)) pte = pte & ~PTE_YOUNG;
+  else if (pte_is_swap(pte)) {
+    const e = pte_to_swp_entry(pte);
+    pte = swp_entry_to_pte(swp_entry(swp_type(e) & ~16, swp_offset(e)));
+  }
+  get_page(f);
+  mm_set(dst, MM_RSS, mm_get(dst, MM_RSS) + 1);
+  pte_set(dst, i, pte);
+  shadow_set(dst, i, shadow_get(src, i));
+  // Not the first read's page: the reference just taken is on a page the child does not map,
+  // and the child's pte (none, a swap pte no swap_duplicate counted, another page) is not
+  // backed by a reference of its own.
+  if (!pte_present(pte) || pte_frame(pte) != f) trace(EV_COPY_REREAD, vpage(dst, i), f, pte);
+  // As in copy_chunk: a none pte whose data the parent still has (a swap-out in flight).
+  if (pte == 0 && shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
+  set_l(CPR_NEXT, i + 1);
+  set_l(CPR_COPIED, l(CPR_COPIED) + 1);
+  return next(CPR_CHUNK);
+}
+
 /** Copies ptes from CPR_NEXT on, COPY_CHUNK per section under the PTLs; with no lock (2.4.0)
- *  one pte per section, since any pte may change between two of them. */
+ *  one pte per section, since any pte may change between two of them, and a present pte's
+ *  write-protect and reread in two more (copy_wrprotect_240). */
 function copy_chunk(): i32 {
   const dst = l(CPR_DST), src = l(CPR_SRC);
   const chunk = nolock() ? 1 : COPY_CHUNK;
@@ -165,6 +233,12 @@ function copy_chunk(): i32 {
       continue;
     }
     const f = pte_frame(pte);
+    if (f != ZERO_PAGE && nolock()) {
+      // 2.4.0: write-protect and reread in sections of their own (copy_wrprotect_240).
+      set_l(CPR_NEXT, i);
+      set_l(CPR_FIRST_PTE, pte);
+      return next(CPR_WRPROTECT);
+    }
     if (f != ZERO_PAGE) {
       // The zero page is shared read-only without a reference; others get one per pte.
       get_page(f);

@@ -9,6 +9,12 @@
 // the hunt's step bound (or bulk mode's watchdog) reports it.
 // 2.4.0 (F_ALLOC_WAIT_KSWAPD) does not reclaim in the allocating task at all: it wakes kswapd
 // and sleeps on kswapd_done until kswapd has been round its loop once, then tries again.
+// The watermark words are the thresholds 2.4.16 compares the free count with, one above the
+// zone's own pages_min / pages_low / pages_high: __alloc_pages takes a page when
+// "z->free_pages > min" with min = (1UL << order) + z->pages_low (then + z->pages_min), 1 +
+// the watermark for the model's order-0 allocations, so CFG_FREE_LOW is pages_low + 1 and
+// CFG_FREE_MIN pages_min + 1; kswapd (vmscan.ts) goes on while free_pages <= pages_high,
+// i.e. while the free count is below CFG_FREE_HIGH = pages_high + 1.
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
@@ -171,9 +177,13 @@ export function alloc_page(pc: i32): i32 {
       const freed = ret_val();
       const free = gget(G_NR_FREE);
       // Any free page now: the model does not hold back pages_min from a task that has just
-      // reclaimed (2.4.16 gives it the page it freed itself, balance_classzone's local_pages;
-      // 2.4.0 and 2.4.9 end in a "final phase" that dips below the watermarks). On the hunt's
-      // machine pages_min is 2 of 5 frames: keeping them back livelocks the user tasks.
+      // reclaimed. A deviation: 2.4.16 gives it the first page it freed itself
+      // (balance_classzone's local_pages, only when try_to_free_pages freed all it was asked
+      // for), else takes a page only above pages_min + 1; 2.4.0's order-0 __GFP_IO allocation
+      // loops back to try_again (above pages_min, free + inactive_clean) and never reaches
+      // its "final phase", which is for PF_MEMALLOC, atomic and higher-order allocations.
+      // On the hunt's machine pages_min is a frame or two of 6: keeping them back livelocks
+      // the user tasks.
       if (free > 0) return got(rmqueue());
       if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0) {
         trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
@@ -187,9 +197,10 @@ export function alloc_page(pc: i32): i32 {
     case AP_REBALANCE:
       return rebalance();
     case AP_KSWAPD_DONE: {
-      // 2.4.0: woken on kswapd_done, "goto try_again". Any free page is taken (2.4.0's final
-      // phase dips below the watermarks, see AP_RECLAIMED); none and no swap left: kswapd's own
-      // out_of_memory would have chosen a task, the model chooses this one (as AP_RECLAIMED).
+      // 2.4.0: woken on kswapd_done, "goto try_again". Any free page is taken (a deviation,
+      // see AP_RECLAIMED: 2.4.0 takes one above pages_min only); none and no swap left:
+      // kswapd's own out_of_memory would have chosen a task, the model chooses this one (as
+      // AP_RECLAIMED).
       const free = gget(G_NR_FREE);
       if (free > 0) return got(rmqueue());
       if (gget(G_NR_SWAP_PAGES) <= 0) {

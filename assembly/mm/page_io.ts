@@ -91,7 +91,8 @@ export function disk(pc: i32): i32 {
   return YIELD;
 }
 
-/** rw_swap_page_nolock + wait: (page, rw), page locked; returns with the page locked again. */
+/** rw_swap_page then lock_page (2.4.16 mm/swapfile.c try_to_unuse: "rw_swap_page(WRITE, page);
+ *  lock_page(page);"): (page, rw), page locked; returns with the page locked again. */
 // Locals: the arguments. Sections: queue the I/O, then wait for the page's lock (the disk
 // unlocks it when the I/O is done).
 const RSPS_PAGE: i32 = 0;

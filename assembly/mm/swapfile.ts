@@ -7,7 +7,7 @@ import {
   area_get, area_set, area_addr, nSlots, nPages, nMm, slotsShift, nAreaSlots, swap_count, set_swap_count,
   slot_of, swap_tmp_add, swp_entry, swp_type, swp_offset, gget, gset, gadd, gaddr, stat,
   page_count, page_index, page_test, page_set, get_page, mm_get, mm_set, mm_addr, pte_get, pte_set,
-  mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
+  mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
@@ -1036,8 +1036,11 @@ export function try_to_unuse(pc: i32): i32 {
       return next(TU_MAX_RESET);
     case TU_MAX_RESET:
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
-      // Only swapoff resets a pinned count; the cache's ref is what is left (no
-      // nr_swap_pages++ here: the delete below frees the slot and counts it).
+      // Only swapoff resets a pinned count; the cache's ref is what is left. 2.4.16
+      // try_to_unuse: "nr_swap_pages++; *swap_map = 1;". The delete below then frees the
+      // slot and swap_entry_free counts it free a second time: the kernel's counter ends one
+      // too high (its "We believe SWAP_MAP_MAX cannot occur in Linux 2.4"; no hunt reaches it).
+      gadd(G_NR_SWAP_PAGES, 1);
       set_swap_count(slot_of(entry), 1);
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       spin_unlock(gaddr(G_SLL), LK_SLL);
@@ -1097,7 +1100,8 @@ function unuse_next_mm(): i32 {
 }
 
 /** unuse_process (PTL of mm l8 held), from pte l9: each swap pte holding the entry is replaced
- *  by the page, old and read-only like a COW pte; one swap_free per pte, which returns to
+ *  by the page, old (2.4.16 unuse_pte: pte_mkold(mk_pte(page, vma->vm_page_prot))) and
+ *  read-only like a COW pte; one swap_free per pte, which returns to
  *  section `freed`; with no pte left the PTL is dropped and the walk goes on at section
  *  `next_mm` with the next mm. Shared by the 2.4.16 loop and pre9's (F_UNUSE_DELETE_FIRST). */
 function unuse_process(freed: i32, next_mm: i32): i32 {
@@ -1422,7 +1426,7 @@ function unuse_240_next_mm(): i32 {
 }
 
 /** unuse_process → unuse_pte (PTL of mm l8 held), from pte l9. A pte mapping the page is made
- *  dirty; a swap pte of the entry becomes a read-only dirty pte of the page, then swap_free
+ *  dirty; a swap pte of the entry becomes a read-only, dirty, young pte of the page, then swap_free
  *  (PTL held: PTL → SLL → SDL) and, back in section 6, get_page and ++rss, in 2.4.0's order. */
 function unuse_240_process(): i32 {
   const mm = l(TU_MM), page = l(TU_PAGE);
@@ -1438,7 +1442,10 @@ function unuse_240_process(): i32 {
       continue;
     }
     if (pte != swp_pte) continue;
-    pte_set(mm, p, mk_pte(page, PTE_DIRTY));
+    // 2.4.0 unuse_pte: set_pte(dir, pte_mkdirty(mk_pte(page, vma->vm_page_prot))). A private
+    // writable vma's vm_page_prot is i386's PAGE_COPY (_PAGE_PRESENT | _PAGE_USER |
+    // _PAGE_ACCESSED): read-only, dirty and young (2.4.16's unuse_pte adds pte_mkold).
+    pte_set(mm, p, mk_pte(page, PTE_DIRTY | PTE_YOUNG));
     set_l(TU_PTE, p + 1);
     return call(P_SWAP_FREE, TU240_FREED, entry, 0, 0, 0);
   }

@@ -96,7 +96,7 @@ export const EV_SHRINK_END: i32 = 426;      // (nr_pages still wanted, 0, 0)
 export const EV_REFILL: i32 = 427;          // (moved to inactive, asked, 0)
 export const EV_TTFP: i32 = 430;            // (nr_pages, 0, 0): try_to_free_pages starts
 export const EV_TTFP_END: i32 = 431;        // (freed, priority reached, 0)
-export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, pages_high, 0)
+export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, CFG_FREE_HIGH = pages_high + 1, 0)
 export const EV_KSWAPD_SLEEP: i32 = 441;    // (nr_free, 0, 0)
 
 export const SKIP_ACTIVE: i32 = 1;
@@ -204,10 +204,12 @@ function tso_unmap(): i32 {
     trace(EV_TSO_DUP, vpage(mm, page), f, entry);
     return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
   }
-  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty;
-  // 2.4.0/pre9: !pte_dirty. The same here: the pte's dirty bit was just folded into the
-  // page, and no path of the model leaves an uncached mapped page dirty with a clean pte
-  // in those releases).
+  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty after
+  // folding the pte's bit in; 2.4.0: !pte_dirty, the same in 2.4.0's model, where no path
+  // leaves an uncached mapped page dirty behind a clean pte: its swapoff dirties the ptes).
+  // pre9's test is not in the sources at hand; its swapoff (unuse-delete-first) leaves the
+  // page PG_dirty behind clean ptes, which only a PageDirty test keeps: tested as 2.4.16
+  // (docs/faithfulness.md, try_to_swap_out).
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
   // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
   // page waits for a slot, across get_swap_page's sections; another path reading it
@@ -256,7 +258,8 @@ function tso_preserve(): i32 {
 // (wrapping), at most one sweep of the address space, until count pages became freeable
 // (2.4.16 counts down SWAP_CLUSTER_MAX the same way).
 // Locals: the arguments, then the cursor, the ptes looked at and the pages made freeable.
-// Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed.
+// Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed,
+// and the walk going on (PTL still held) at a page after one whose flags it has read.
 const SOM_MM: i32 = 0;
 const SOM_COUNT: i32 = 1;
 const SOM_CURSOR: i32 = 6;
@@ -265,6 +268,7 @@ const SOM_FOUND: i32 = 8;
 const SOM_LOCK: i32 = 0;
 const SOM_SWAPPED: i32 = 1;
 const SOM_ACCESSED: i32 = 2;
+const SOM_NEXT_PAGE: i32 = 3;
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
@@ -276,36 +280,53 @@ export function swap_out_mm(pc: i32): i32 {
       set_l(SOM_SEEN, 0);
       set_l(SOM_FOUND, 0);
       trace(EV_SWAP_OUT_MM, l(SOM_MM), cursor, l(SOM_COUNT));
-      return swap_out_scan();
+      return swap_out_scan(false);
     }
     case SOM_SWAPPED: {
       const found = l(SOM_FOUND) + ret_val();
       set_l(SOM_FOUND, found);
       if (found >= l(SOM_COUNT)) return swap_out_mm_done();
-      return swap_out_scan();
+      return swap_out_scan(false);
     }
     case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
-      return swap_out_scan();
+      return swap_out_scan(true);
+    case SOM_NEXT_PAGE:
+      return swap_out_scan(false);
   }
   return bad_pc();
 }
 
-/** Walks ptes until one maps a swappable page; the walk itself is atomic under PTL. */
-function swap_out_scan(): i32 {
+/** Walks ptes until one maps a swappable page, under PTL. `touched`: this step has already
+ *  read or written a page's flags (an active page passed over, a young pte's
+ *  mark_page_accessed).
+ *  Merged (assembly/README.md "Merged steps"): the ptes, which PTL guards, and the zero page's
+ *  PG_reserved, which never changes. Not merged: two pages' flags. try_to_swap_out's first
+ *  checks run here (mm/vmscan.c try_to_swap_out: ptep_test_and_clear_young then
+ *  mark_page_accessed, then PageActive), and PG_active changes under pagemap_lru_lock, which
+ *  the walk does not hold (refill_inactive, activate_page), PG_referenced under no lock at all:
+ *  in 2.4.16 another CPU can activate or deactivate a later page while swap_out_pmd is still
+ *  at an earlier one. So once a page's flags were touched, the walk ends its section at the
+ *  next pte that maps a page (and goes on there, PTL still held, in a later step). */
+function swap_out_scan(touched: bool): i32 {
   const mm = l(SOM_MM);
   let cursor = l(SOM_CURSOR), seen = l(SOM_SEEN);
   while (seen < nPages) {
     const page = cursor;
+    const pte = pte_get(mm, page);
+    if (touched && pte_present(pte) && !page_test(pte_frame(pte), PG_RESERVED)) {
+      // This pte's page is looked at in the walk's next section.
+      set_l(SOM_CURSOR, cursor);
+      set_l(SOM_SEEN, seen);
+      return next(SOM_NEXT_PAGE);
+    }
     cursor = cursor + 1 == nPages ? 0 : cursor + 1;
     seen++;
     stat(S_PTE_SCANS);
-    const pte = pte_get(mm, page);
     if (!pte_present(pte)) continue;
     const f = pte_frame(pte);
     if (page_test(f, PG_RESERVED)) continue;
     // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
-    // pte and the page's flags, so a call per pte would add steps but no interleaving that
-    // matters (the user's MMU may set the young bit again either way).
+    // pte and this page's flags (the user's MMU may set the young bit again either way).
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
       set_l(SOM_CURSOR, cursor);
@@ -314,7 +335,7 @@ function swap_out_scan(): i32 {
       // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
       return call_now(P_MARK_PAGE_ACCESSED, now(SOM_ACCESSED), f, 0, 0, 0);
     }
-    if (page_test(f, PG_ACTIVE)) continue;
+    if (page_test(f, PG_ACTIVE)) { touched = true; continue; }
     set_l(SOM_CURSOR, cursor);
     set_l(SOM_SEEN, seen);
     return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
@@ -375,8 +396,9 @@ function swap_out_pick(): i32 {
     if (mm < 0 || mm >= nMm) mm = 0;
     gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
     set_l(SO_TRIED, l(SO_TRIED) + 1);
-    // Unlocked peek, as 2.4 does: an mm with nothing mapped is not worth its PTL. An mm
-    // 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
+    // Unlocked peek: an mm with nothing mapped is not worth its PTL (2.4.0's selection loop
+    // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation). An
+    // mm 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
     if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0 && mm_get(mm, MM_UNLISTED) == 0) return mm;
   }
   return -1;
@@ -737,11 +759,18 @@ function swap_cluster(): i32 {
 
 // ---- kswapd ----------------------------------------------------------------------------
 // mm/vmscan.c kswapd → kswapd_balance → kswapd_balance_pgdat (2.4.16). The kswapd agent:
-// woken by wakeup_kswapd (G_KSWAPD_WAKE), reclaims until pages_high, then sleeps. It never
-// holds the BKL (see the top of this file), so its need_resched point before each
-// try_to_free_pages is a plain scheduling point. A pass that frees nothing ends the run
-// (the kernel sleeps HZ in schedule_timeout and is woken by the next allocation), so the
-// machine can go quiet.
+// woken by wakeup_kswapd, which sets G_KSWAPD_WAKE (the zone's need_balance), it runs
+// try_to_free_pages while need_balance stays set, then sleeps. It never holds the BKL (see the
+// top of this file), so its need_resched point before each try_to_free_pages is a plain
+// scheduling point. 2.4.16 (kswapd_balance_pgdat):
+//   if (!zone->need_balance) continue;
+//   if (!try_to_free_pages(zone, GFP_KSWAPD, 0)) { zone->need_balance = 0; schedule_timeout(HZ); continue; }
+//   if (check_classzone_need_balance(zone)) need_more_balance = 1; else zone->need_balance = 0;
+// So the first pass runs on need_balance alone, whatever the free count is by then; a pass
+// that falls short of its nr_pages (try_to_free_pages returns 0: it freed fewer than
+// SWAP_CLUSTER_MAX, scaled here) ends the run (the kernel sleeps HZ, then finds need_balance
+// clear and sleeps on kswapd_wait until the next allocation sets it); a full pass is followed
+// by another while free_pages <= pages_high (CFG_FREE_HIGH is pages_high + 1, see alloc_page).
 // Locals: none. Sections: the balance check, back from try_to_free_pages.
 const KSWAPD_BALANCE: i32 = 0;
 const KSWAPD_FREED: i32 = 1;
@@ -754,15 +783,17 @@ export function kswapd(pc: i32): i32 {
       // Back from try_to_free_pages (nothing shared touched since): loop in this step.
       // 2.4.0's loop wakes the allocators waiting on kswapd_done after each pass.
       if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done();
-      if (ret_val() > 0) return kswapd_balance();
+      // try_to_free_pages returned 1 (every page it was asked for freed) and
+      // check_classzone_need_balance: free_pages <= pages_high.
+      if (ret_val() >= swap_cluster() && gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) return kswapd_balance();
       return kswapd_sleep();
   }
   return bad_pc();
 }
 
-/** Below pages_high: another try_to_free_pages; else sleep. */
+/** need_balance set: another try_to_free_pages; else sleep (kswapd_can_sleep). */
 function kswapd_balance(): i32 {
-  if (gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) {
+  if (gget(G_KSWAPD_WAKE) != 0) {
     stat(S_KSWAPD_RUNS);
     trace(EV_KSWAPD_RUN, gget(G_NR_FREE), cfg(CFG_FREE_HIGH), 0);
     schedule_point(); // need_resched → schedule(): a no-op for the BKL, kswapd holds none
@@ -771,6 +802,7 @@ function kswapd_balance(): i32 {
   return kswapd_sleep();
 }
 
+/** need_balance cleared; sleep until wakeup_kswapd. */
 function kswapd_sleep(): i32 {
   gset(G_KSWAPD_WAKE, 0);
   if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done(); // nothing to do: the waiters try again

@@ -112,7 +112,9 @@ export function bulkMachineConfig(
   checkSize("frames", s.frames, LIMITS.frames.min, LIMITS.frames.max);
   checkSize("areas", s.areas, LIMITS.areas.min, LIMITS.areas.max);
   checkSize("slots", s.slotsPerArea, LIMITS.slots.min, LIMITS.slots.max);
-  const freeMin = bootPagesMin(s.frames);
+  // The model's watermark words are the thresholds __alloc_pages and kswapd compare the free
+  // count with, each one above the zone's watermark (assembly/mm/page_alloc.ts, top).
+  const pagesMin = bootPagesMin(s.frames);
   const c: MachineConfig = {
     ...DEFAULT_CONFIG,
     cpus: s.cpus,
@@ -131,9 +133,9 @@ export function bulkMachineConfig(
     logCap: 1 << 16,
     logRing: true,
     traceCap: 0,
-    freeMin,
-    freeLow: freeMin * 2,
-    freeHigh: freeMin * 3,
+    freeMin: pagesMin + 1,
+    freeLow: pagesMin * 2 + 1,
+    freeHigh: pagesMin * 3 + 1,
   };
   if (c.freeHigh + 2 * s.cpus >= s.frames) {
     throw new UsageError(`--frames ${s.frames} leaves no room above the reclaim watermark (${c.freeHigh}) for ${s.cpus} CPUs`);

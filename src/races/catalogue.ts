@@ -76,7 +76,7 @@ export const RACES: readonly Race[] = [
     // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 114,094
+    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 156,259
     // (test/races/swapin-aba-pre9.test.ts); the catalogue's hunt below is the quick one.
     kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
@@ -150,8 +150,10 @@ export const RACES: readonly Race[] = [
       "a fault reads swap pte E and sleeps in the read; swapoff's try_to_unuse maps the page there and frees E; do_swap_page frees E again and sets the pte over it",
     // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
     // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
-    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it from seed 1 at execution
-    // 126, but 6 of seeds 1-20 first free a slot by 2.4.0's "Undead swap entry" clear (a count
+    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 7 at
+    // execution 23 (seeds 1-6 meet oom-misreport or another route's free first; before
+    // unuse_pte's pte was made young as 2.4.0's is, seed 1 at 126), and many seeds first free a
+    // slot by 2.4.0's "Undead swap entry" clear (a count
     // forced to 0 under a cached page, another race: a keep-going hunt reports a signature
     // once). Without that clear (2.4.8's try_to_unuse loop; the route is the same) 19 of 20
     // seeds find it, median 0.02 CPU-s (bench/race-figures.ts).
@@ -186,7 +188,7 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; seed 5 finds it at execution 41,249 (test/races/dup-revival.test.ts).
+    // random walk; seed 5 finds it at execution 49,416 (test/races/dup-revival.test.ts).
     hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
     signatures: ["nr-swap-pages*"],
     takes: "dup revival",

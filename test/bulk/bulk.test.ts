@@ -2,7 +2,7 @@
 // op accounting, deep-check cadence, and how violations and traps are reported.
 import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
-import { AG, G, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
+import { AG, G, P, R, SCHED, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { runBulk, type BulkOptions } from "../../src/bulk/run.js";
 import { bootPageCluster, bootPagesMin, bulkMachineConfig, estimateBytes, type WorkloadOptions } from "../../src/bulk/config.js";
 import type { Checker } from "../../src/bulk/run.js";
@@ -212,7 +212,28 @@ describe("bulk machine sizing", () => {
     // Below 320 frames (no 2.4 booted on so little) the floor is a sixteenth of the frames, at least 2.
     expect([16, 48, 160, 319].map(bootPagesMin)).toEqual([2, 3, 10, 19]);
     const c = bulkMachineConfig({ ...sizes, frames: 1024 }, rest);
-    expect([c.freeMin, c.freeLow, c.freeHigh]).toEqual([20, 40, 60]);
+    // The model's words are the thresholds, one above pages_min 20, pages_low 40, pages_high 60.
+    expect([c.freeMin, c.freeLow, c.freeHigh]).toEqual([21, 41, 61]);
+  });
+
+  // 2.4.16 mm/page_alloc.c __alloc_pages: "min = 1UL << order; ... min += z->pages_low; if
+  // (z->free_pages > min) { page = rmqueue(z, order); ...}", else need_balance and kswapd's wake.
+  it("wakes kswapd as 2.4.16's __alloc_pages does: at pages_low + 1 free pages, not above", () => {
+    const c = bulkMachineConfig({ ...sizes, frames: 1024 }, rest);
+    const pagesLow = 2 * bootPagesMin(1024);
+    for (const [free, woken] of [
+      [pagesLow + 1, 1],
+      [pagesLow + 2, 0],
+    ]) {
+      const e = Engine.wasm();
+      e.configure({ ...c, sched: SCHED.RTC });
+      e.reset();
+      // Hide all but `free` frames from the allocator (the frames above stay unused).
+      e.I32[(e.region(R.GLOBALS) >> 2) + G.NR_FREE] = free;
+      e.m.start_proc(0, P.alloc_page, 0, 0, 0, 0);
+      e.run(1);
+      expect(e.global(G.KSWAPD_WAKE), `${free} free`).toBe(woken);
+    }
   });
 
   it("estimates at least what the model's layout really uses", () => {

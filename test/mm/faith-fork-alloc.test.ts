@@ -5,7 +5,8 @@
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
 import { directedRig, EV } from "../helpers/rig.js";
-import { P, PTE, MM, ST } from "../../src/wasm/abi.js";
+import { P, PTE, MM, ST, swpEntry, pteEntry } from "../../src/wasm/abi.js";
+import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 
@@ -72,6 +73,82 @@ describe("fork-nolock (2.4.0 copy_page_range: no page_table_lock)", () => {
     expect(s.pte(1, 1)).toBe(s.pte(0, 1)); // the same swap entry, duplicated
     expect(s.shadow(1, 1)).toBe(v);
     expect(d.violation()).toBe("none");
+  });
+});
+
+describe("fork-nolock: copy_one_pte's three touches of a present pte (2.4.0: read, ptep_set_wrprotect, reread)", () => {
+  // 2.4.0 mm/memory.c copy_page_range: pte = *src_pte; ptepage = pte_page(pte); if (cow) {
+  // ptep_set_wrprotect(src_pte); pte = *src_pte; } pte = pte_mkold(pte); get_page(ptepage);
+  // set_pte(dst_pte, pte). No page_table_lock: CPU1's try_to_swap_out on the parent can act
+  // between the touches. mm0[1] written, not young; CPU0's fork stopped after its first read.
+  function firstRead(flags: number, over: Partial<MachineConfig> = {}, before = (_r: ReturnType<typeof rig>) => {}) {
+    const r = rig(flags, over);
+    const { s, d, start } = r;
+    before(r);
+    const v = r.write(0, 1);
+    s.setPte(0, 1, s.pte(0, 1) & ~PTE.YOUNG);
+    const page = s.pte(0, 1) >>> 4;
+    start(0, P.do_fork, [0, 1]);
+    d.until(0, (t) => t.proc === "copy_page_range"); // ptes 0 (none) and 1 read: the write-protect is next
+    expect(s.pte(0, 1) & PTE.RW).toBe(PTE.RW); // not yet write-protected
+    start(1, P.swap_out_mm, [0, 4]);
+    return { ...r, v, page };
+  }
+
+  it("the pte cleared before the write-protect: the child gets none and the page a reference nobody holds", () => {
+    const { s, d, e, disk, page } = firstRead(model(["fork-nolock"]));
+    for (let n = 0; n < 50 && s.pte(0, 1) !== 0; n++) d.step(1);
+    expect(s.pte(0, 1)).toBe(0);
+    d.drain(0);
+    const reread = d.trace.find((t) => t.agent === 0 && t.event === EV.COPY_REREAD);
+    expect(reread && [reread.b, reread.c]).toEqual([page, 0]);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.COPY_EMPTY)).toBe(true); // left empty, its data in the parent
+    expect(s.pte(1, 1)).toBe(0);
+    d.drain(1);
+    d.drain(disk);
+    expect(pteEntry(s.pte(0, 1))).not.toBe(0); // the parent's page went to swap
+    // The page: the swap cache's reference and the one get_page took for the child's pte.
+    expect(s.count(page)).toBe(2);
+    expect(checkInvariants(e, { quiescent: true }).length).toBeGreaterThan(0);
+  });
+
+  it("the swap pte set before the reread: the child copies it with no swap_duplicate", () => {
+    const { s, d, e, disk } = firstRead(model(["fork-nolock"]));
+    d.drain(1); // try_to_swap_out to its end: mm0[1] holds a swap pte of area 0
+    const E = pteEntry(s.pte(0, 1));
+    expect(E >>> 24).toBe(0);
+    const count = s.swapCount(E);
+    d.drain(0);
+    d.drain(disk);
+    expect(s.pte(1, 1)).toBe(s.pte(0, 1)); // the child holds E too ...
+    expect(s.swapCount(E)).toBe(count); // ... with no reference of its own
+    const found = checkInvariants(e, { quiescent: true });
+    expect(found.some((v) => v.id === "swap-count")).toBe(true);
+  });
+
+  it("the write-protect hits a swap pte of area 1: i386's RW bit is the swap type's low bit, the parent's pte now names area 0", () => {
+    // Area 0 full, so try_to_swap_out's get_swap_page takes a slot of area 1.
+    const fill = (r: ReturnType<typeof rig>) => {
+      for (let i = 1; i < 8; i++) expect(r.call(1, P.get_swap_page) >>> 24).toBe(0);
+    };
+    const r = firstRead(model(["fork-nolock"]), { areas: 2, slotsPerArea: 8 }, fill);
+    const { s, d } = r;
+    d.drain(1);
+    const E = pteEntry(s.pte(0, 1));
+    expect(E >>> 24).toBe(1);
+    d.drain(0);
+    const hit = d.trace.find((t) => t.agent === 0 && t.event === EV.COPY_WRPROTECT_SWAP);
+    expect(hit && [hit.b, hit.c]).toEqual([E, swpEntry(0, E & 0xffffff)]);
+    expect(pteEntry(s.pte(0, 1))).toBe(swpEntry(0, E & 0xffffff));
+    expect(s.pte(1, 1)).toBe(s.pte(0, 1));
+  });
+
+  it("2.4.16 (both page_table_locks held): one section per pte, none of this", () => {
+    const r = rig(model([]));
+    r.write(0, 1);
+    r.call(0, P.do_fork, [0, 1]);
+    expect(r.d.trace.some((t) => t.event === EV.COPY_REREAD || t.event === EV.COPY_WRPROTECT_SWAP)).toBe(false);
+    expect(r.s.pte(1, 1) >>> 4).toBe(r.s.pte(0, 1) >>> 4);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   LINUX_2_4_10 as V2410,
   LINUX_2_4_16 as V2416,
 } from "../helpers/rig.js";
-import { P, PG, PTE } from "../../src/wasm/abi.js";
+import { P, PG, PTE, SWAP_MAP_MAX } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
@@ -302,5 +302,52 @@ describe("unuse-delete-first: try_to_unuse deletes the page from the cache befor
     expect(s.flags(f) & (PG.SWAPCACHE | PG.DIRTY)).toBe(dirtyPage ? PG.DIRTY : 0);
     expect(s.pte(0, 1) & PTE.DIRTY).toBe(dirtyPage ? 0 : PTE.DIRTY);
     expect(s.pte(1, 2) & PTE.DIRTY).toBe(dirtyPage ? 0 : PTE.DIRTY);
+  });
+});
+
+describe("unuse_pte: the pte try_to_unuse puts in place of a swap pte is young in 2.4.0, old in 2.4.16", () => {
+  // 2.4.0 mm/swapfile.c unuse_pte: set_pte(dir, pte_mkdirty(mk_pte(page, vma->vm_page_prot))),
+  // and a private writable vma's vm_page_prot is i386's PAGE_COPY = _PAGE_PRESENT | _PAGE_USER |
+  // _PAGE_ACCESSED: young. 2.4.16's unuse_pte: set_pte(dir, pte_mkold(mk_pte(page, ...))): old.
+  it.each([
+    ["2.4.0", V240, PTE.YOUNG | PTE.DIRTY],
+    ["2.4.16", V2416, 0],
+  ] as const)("%s", (_name, flags, bits) => {
+    const r = drig(flags, { areas: 2 });
+    const E = r.call(1, P.get_swap_page);
+    r.s.setSlotContent(E, 77);
+    setSwapPte(r.s, 0, 3, E, 77);
+    r.start(0, P.sys_swapoff, [0]);
+    r.finish([0, r.disk], 100);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    const pte = r.s.pte(0, 3);
+    expect(pte & 1).toBe(1); // present
+    expect(pte & (PTE.YOUNG | PTE.DIRTY | PTE.RW)).toBe(bits); // read-only either way
+    expect(r.s.content(pte >>> 4)).toBe(77);
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+describe("try_to_unuse (2.4.16): the SWAP_MAP_MAX reset counts the slot free, and the delete counts it again", () => {
+  // 2.4.16 mm/swapfile.c try_to_unuse: "if (*swap_map == SWAP_MAP_MAX) { swap_list_lock();
+  // swap_device_lock(si); nr_swap_pages++; *swap_map = 1; ...}", then delete_from_swap_cache's
+  // swap_free takes the count from 1 to 0 and swap_entry_free does nr_swap_pages++ once more.
+  // The slot was counted out once (get_swap_page), so the counter ends one too high ("We
+  // believe SWAP_MAP_MAX cannot occur in Linux 2.4": 0x7fff references, which no hunt reaches).
+  it("nr_swap_pages ends one above the free slots after swapoff of a pinned slot", () => {
+    const r = drig(V2416, { areas: 2 });
+    const E = r.call(1, P.get_swap_page);
+    r.s.setSlotContent(E, 55);
+    setSwapPte(r.s, 0, 2, E, 55);
+    r.s.setSwapCount(E, SWAP_MAP_MAX);
+    r.start(0, P.sys_swapoff, [0]);
+    r.finish([0, r.disk], 100);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    expect(r.d.trace.some((t) => t.event === EV.UNUSE_MAX_RESET)).toBe(true);
+    expect(r.s.content(r.s.pte(0, 2) >>> 4)).toBe(55);
+    const free = r.s.g(G.TOTAL_SWAP_PAGES); // area 1 alone, all free
+    expect(r.s.g(G.NR_SWAP_PAGES)).toBe(free + 1);
+    const found = checkInvariants(r.e, { quiescent: true });
+    expect(found.map((v) => v.id)).toEqual(["nr-swap-pages"]);
   });
 });

@@ -255,6 +255,40 @@ describe("swap_out_mm", () => {
     expect(e.takeStats().pteScans).toBe(8);
     expectSwapCountsExact(e, 2, 8);
   });
+
+  // mm/vmscan.c swap_out_pmd → try_to_swap_out (2.4.16): each pte's page is tested for
+  // PageActive when the walk reaches it, under page_table_lock only; PG_active changes under
+  // pagemap_lru_lock. Another CPU can activate a later page while the walk is at an earlier one.
+  it("reads a later page's PG_active only when it gets there: an activate_page in between is seen", () => {
+    for (const flags of [LINUX_2_4_16, LINUX_2_4_10, LINUX_2_4_0]) {
+      const { e, s, mapAnon } = world({ flags, cpus: 2, sched: SCHED.REPLAY, traceCap: 1 << 12 });
+      const a = mapAnon(0, 1, 10);
+      const b = mapAnon(0, 2, 20);
+      const d = new Director(e);
+      // Page a is active (on the active list); page b inactive, referenced once already.
+      for (const f of [a, a, b]) {
+        e.m.start_proc(0, P.mark_page_accessed, f, 0, 0, 0);
+        d.drain(0);
+      }
+      expect(s.flags(a) & PG.ACTIVE).toBe(PG.ACTIVE);
+      expect(s.flags(b) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED);
+      s.setMm(0, MM.SWAP_CURSOR, 0);
+      const ptes = [s.pte(0, 1), s.pte(0, 2)];
+      e.m.start_proc(0, P.swap_out_mm, 0, 1, 0, 0);
+      expect(d.step(0)).toBe(true); // PTL taken; the walk passes over active page a
+      expect(s.pte(0, 2)).toBe(ptes[1]); // b not looked at yet
+      // CPU1: mark_page_accessed(b) activates it (activate_page under pagemap_lru_lock).
+      e.m.start_proc(1, P.mark_page_accessed, b, 0, 0, 0);
+      d.drain(1);
+      expect(s.flags(b) & PG.ACTIVE).toBe(PG.ACTIVE);
+      d.drain(0);
+      expect(d.violation()).toBe("none");
+      // The walk finds b active: neither page is unmapped, nothing became freeable.
+      expect([s.pte(0, 1), s.pte(0, 2)]).toEqual(ptes);
+      expect(s.g(G.NR_SWAP_PAGES)).toBe(s.g(G.TOTAL_SWAP_PAGES));
+      expect(s.mm(0, MM.PTL)).toBe(0);
+    }
+  });
 });
 
 describe("shrink_cache", () => {
@@ -356,6 +390,31 @@ describe("direct reclaim", () => {
     expect(s.g(G.KSWAPD_WAKE)).toBe(0);
     expectNoDataLost(e, 1, 8);
     expectSwapCountsExact(e, 1, 8);
+  });
+  // mm/vmscan.c kswapd_balance_pgdat (2.4.16): "if (!try_to_free_pages(zone, GFP_KSWAPD, 0))
+  // { zone->need_balance = 0; schedule_timeout(HZ); continue; }": try_to_free_pages returns 1
+  // only when it freed all of its nr_pages, so a pass that frees fewer ends kswapd's run.
+  it("kswapd sleeps after a pass that freed fewer pages than it was asked for", () => {
+    const frames = 16; // nr_pages: SWAP_CLUSTER_MAX scaled to a quarter of the frames, 4
+    const { e, s, mapAnon } = world({ frames, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true });
+    // One clean swap-cache page that only the cache holds: the one page reclaim can free.
+    const f = mapAnon(0, 0, 100);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]);
+    runProc(e, 0, P.shrink_cache, [1, 6]); // writes it; the disk completes
+    expect(s.flags(f) & (PG.SWAPCACHE | PG.DIRTY | PG.LOCKED)).toBe(PG.SWAPCACHE);
+    expect(s.count(f)).toBe(1);
+    // Every other frame mapped, and no swap left for them: nothing else can be freed.
+    for (let p = 1; s.g(G.NR_FREE) > 1; p++) mapAnon(p < 8 ? 0 : 1, p % 8, 100 + p);
+    s.setG(G.NR_SWAP_PAGES, 0);
+    e.takeStats();
+    // alloc_page takes the last free frame (above pages_min) and wakes kswapd.
+    const r = runProc(e, 0, P.alloc_page, []);
+    expect(r.violation).toBe("none");
+    expect(r.ret).toBeGreaterThan(0);
+    const st = e.takeStats();
+    expect(st.pagesFreed).toBe(1);
+    expect(st.kswapdRuns).toBe(1); // one try_to_free_pages: freed 1 of 4, then asleep
+    expect(s.g(G.KSWAPD_WAKE)).toBe(0);
   });
 });
 

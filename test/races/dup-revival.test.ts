@@ -27,15 +27,15 @@ const shape: HuntOptions = {
   with: ["unique-add"],
   sched: "random",
   seed: 5,
-  executions: 42_000,
+  executions: 50_000,
   budgetMs: 60_000,
   shrinkMs: 0,
 };
 
 describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre)", () => {
-  it("finds nr-swap-pages within 42,000 executions (at 41,249): a duplicate revived a slot freed under it", async () => {
+  it("finds nr-swap-pages within 50,000 executions (at 49,416): a duplicate revived a slot freed under it", async () => {
     const r = await hunt(shape);
-    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["nr-swap-pages:counter", 41_249]]);
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["nr-swap-pages:counter", 49_416]]);
     const t = await traceOf(r.findings[0].repro);
     expect(t.signature).toBe("nr-swap-pages:counter");
     const v = classifyRevival(t.records);
@@ -56,7 +56,7 @@ describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre)", ()
 
   it("with swap_duplicate's test under swap_device_lock (2.4.16, --without unlocked-dup-check): nothing in the same executions", async () => {
     const r = await hunt({ ...shape, without: ["unlocked-dup-check"] });
-    expect(r.executions).toBe(42_000);
+    expect(r.executions).toBe(50_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   });
 

@@ -23,7 +23,10 @@ describe("swapoff vs do_swap_page's OOM path (oom-recheck)", () => {
     ["linux-2.4.16", ["oom-recheck"], [], 2],
     ["linux-2.4.10-pre", ["oom-recheck"], [], 1],
     // 2.4.0's own swapoff reads its freed map first (swap-map-uaf): p->max = 0 closes that.
-    ["linux-2.4.0", [], ["swapoff-clears-max"], 1],
+    // Seeds 1-10 find another 2.4.0 race first (seed 1 a data loss, seeds 2-10 a swap_free of
+    // a slot already free or of an area swapped off), seed 11 this one (seed 9 before the
+    // model's fixes of the swap_out_mm walk, kswapd, the watermarks and 2.4.0's try_to_unuse).
+    ["linux-2.4.0", [], ["swapoff-clears-max"], 11],
   ] as const)(
     "a %s hunt without %j, with %j finds it from seed %i (budget: 20,000 executions)",
     async (model, without, withFlags, seed) => {

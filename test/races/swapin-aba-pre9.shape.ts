@@ -1,4 +1,4 @@
-// The hunt that meets the swapin ABA at 2.4.10-pre9's own vm_swap_full at execution 114,094
+// The hunt that meets the swapin ABA at 2.4.10-pre9's own vm_swap_full at execution 156,259
 // (swapin-aba-pre9.test.ts), and that its fix must run clean (swapin-aba-pre9.full.test.ts):
 // one literal, so that the two stay the same hunt.
 import type { HuntOptions } from "../../src/index.js";
@@ -9,7 +9,7 @@ export const shape: HuntOptions = {
   sched: "random",
   seed: 5,
   keepGoing: true,
-  executions: 114_100,
+  executions: 156_265,
   budgetMs: 120_000,
   shrinkMs: 0,
 };

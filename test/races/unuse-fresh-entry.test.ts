@@ -62,31 +62,34 @@ describe("classifyUnuseFresh", () => {
   });
 });
 
-// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1`,
-// bounded by executions and unshrunk, so the finding is the same on every run.
+// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12`,
+// bounded by executions and unshrunk, so the finding is the same on every run. (Seed 1's, at
+// execution 15,707 before the swap_out_mm walk ended its section at each page whose flags it
+// touched, is now a data-lost:present at 2,526 by the same route; seed 12's is an access, as
+// seed 1's was: of seeds 1-16 at 30,000 executions, 13 first find a data loss by this route.)
 const shape: HuntOptions = {
   model: "linux-2.4.10-pre",
   kswapd: false,
   mix: "write=4,read=2,swapoff=1",
-  seed: 1,
+  seed: 12,
   budgetMs: 60_000,
   shrinkMs: 0,
 };
 
-describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10-pre)", () => {
+describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12 (linux-2.4.10-pre)", () => {
   it("shrunk, its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
-    const r = await hunt({ ...shape, executions: 16_000, shrinkMs: 10_000 });
+    const r = await hunt({ ...shape, executions: 4_000, shrinkMs: 10_000 });
     const f = r.findings[0];
     const swapoffCpu = f.repro.ops.findIndex((ops) => ops.some((op) => opKind(op) === OP.SWAPOFF));
     const kcsan = drawReplay(f.repro, await replayTraced(f.repro), { format: "kcsan" });
-    // The shrunk race's write to mm3[0] is the swapoff CPU's reclaim (was "task mm0 on cpu 1").
-    expect(kcsan).toMatch(new RegExp(`write to mm3\\[0\\] by task on cpu ${swapoffCpu} \\(swapoff area \\d+\\):`));
+    // The shrunk race's write to mm3[1] is the swapoff CPU's reclaim (was "task mm0 on cpu 1").
+    expect(kcsan).toMatch(new RegExp(`write to mm3\\[1\\] by task on cpu ${swapoffCpu} \\(swapoff area \\d+\\):`));
     expect(kcsan).not.toContain(`task mm0 on cpu ${swapoffCpu}`);
   });
 
-  it("finds a data loss within 16,000 executions (at 15,707) by the swapoff-reads-a-fresh-entry route", async () => {
-    const r = await hunt({ ...shape, executions: 16_000 });
-    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 15_707]]);
+  it("finds a data loss within 4,000 executions (at 3,905) by the swapoff-reads-a-fresh-entry route", async () => {
+    const r = await hunt({ ...shape, executions: 4_000 });
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 3_905]]);
     const v = await unuseFreshOfRepro(r.findings[0].repro);
     expect(v).toBeDefined();
     expect(v!.swapper.agent).not.toBe(v!.reader.agent);
@@ -102,13 +105,13 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
     expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
     expect(t.route?.first.callers).toContain("try_to_unuse");
     expect(t.route?.second.callers.at(-1)).toBe("try_to_swap_out");
-    // The loss's message names only mm3[0]: the route line says which entry E is, and the
+    // The loss's message names only mm3[1]: the route line says which entry E is, and the
     // diagram focuses on the route's entry and pages.
     const E = fmtEntry(v!.entry);
     expect(t.route?.why).toContain(`get_swap_page → E = ${E} (step ${v!.swapper.handedOut})`);
     const drawn = drawReplay(r.findings[0].repro, t);
     const full = drawReplay(r.findings[0].repro, t, { full: true });
-    const focusLine = `only lines naming ${E}, page ${v!.reader.page}, page ${v!.swapper.page}, mm3[0] or the BKL`;
+    const focusLine = `only lines naming ${E}, page ${v!.reader.page}, page ${v!.swapper.page}, mm3[1] or the BKL`;
     expect(drawn).toContain(focusLine);
     expect(drawn.split("\n").length).toBeLessThan(full.split("\n").length * 0.6);
     for (const story of [`reads ${E}`, `add_to_swap_cache: (page ${v!.reader.page}, ${E})`, `(page ${v!.swapper.page}, ${E})`, "DATA"]) {
@@ -118,13 +121,13 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 1 (linux-2.4.10
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
-    const r = await hunt({ ...shape, with: ["unique-add"], executions: 2_000 });
-    expect(r.findings.map((f) => f.signature)).toEqual(["data-lost:swap-cache"]);
+    const r = await hunt({ ...shape, with: ["unique-add"], executions: 4_000 });
+    expect(r.findings.map((f) => f.signature)).toEqual(["data-lost@access"]);
     expect(await unuseFreshOfRepro(r.findings[0].repro)).toBeDefined();
   });
 
   it("2.4.16's search-first try_to_unuse alone turns it into a duplicate by the 14 Sep swapoff route", async () => {
-    const r = await hunt({ ...shape, without: ["unuse-delete-first"], executions: 12_000 });
+    const r = await hunt({ ...shape, without: ["unuse-delete-first"], executions: 2_000 });
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     const { reproduced, route } = await routeOfRepro(r.findings[0].repro);
     expect(reproduced).toBe(true);

@@ -62,4 +62,8 @@ export const memoryEvents: EventTable = {
   [EV.COPY_DONE]: (dst, src, n) => `mm${src} → mm${dst}, ${n} ptes`,
   [EV.COPY_COW]: (f, w) => `${fmtPage(f)} at ${vp(w)} write-protected (COW)`,
   [EV.COPY_EMPTY]: (child, parent) => `copies ${vp(parent)} as none (no page_table_lock): ${vp(child)} left empty`,
+  [EV.COPY_REREAD]: (child, f, pte) =>
+    `the parent's pte changed since it read ${fmtPage(f)} (no page_table_lock): ${vp(child)} gets ${fmtPte(pte)}, ${fmtPage(f)}'s reference taken anyway`,
+  [EV.COPY_WRPROTECT_SWAP]: (w, e, hit) =>
+    `ptep_set_wrprotect on ${vp(w)}, now swap ${fmtEntry(e)} (no page_table_lock): i386's RW bit is the swap type's low bit, ${fmtEntry(hit)}`,
 };

@@ -29,6 +29,6 @@ export const vmscanEvents: EventTable = {
   [EV.REFILL]: (moved, nr) => `refill_inactive(${nr}): ${moved} to the inactive list`,
   [EV.TTFP]: (nr) => `try_to_free_pages: wants ${nr}`,
   [EV.TTFP_END]: (freed, prio) => `try_to_free_pages freed ${freed} (priority ${prio})`,
-  [EV.KSWAPD_RUN]: (free, high) => `kswapd runs (${free} free < ${high})`,
+  [EV.KSWAPD_RUN]: (free, high) => `kswapd runs (need_balance set; ${free} free, pages_high ${high - 1})`,
   [EV.KSWAPD_SLEEP]: (free) => `kswapd sleeps (${free} free)`,
 };
