@@ -42,8 +42,10 @@ export interface DiagramInput {
   /** Show every line. By default, when the violation names swap entries or pages, only the
    *  lines that mention one of them (and BKL hand-overs) are drawn: the race, not the set-up. */
   full?: boolean;
-  /** What to focus on when the violation's message names no entry or page (a data loss names
-   *  only its virtual page): the route's entry and pages ("E0:2", "page 1"). */
+  /** What to focus on besides what the violation's message names (a data loss found at an
+   *  access names only its virtual page, one found by the deep check at rest its page or swap
+   *  entry too): the route's entry and pages ("E0:2", "page 1"), with the message's virtual
+   *  pages. */
   focus?: readonly string[];
   /** Whose printk wording the events take where releases differ (default 2.4.16's). */
   release?: PrintkRelease;
@@ -211,11 +213,13 @@ export function renderDiagram(input: DiagramInput): string {
   const inRace = all.filter((l) => l.step >= from);
   const elided = all.length - inRace.length;
   const named = input.full || !input.violation ? [] : focusTokens(input.violation.message);
-  // A message that names no entry or page: the route's, with the virtual pages it names.
+  // A route's entry and pages come first, then what the message names (a deep check's loss
+  // names its page or entry: "mm0[2]: maps page 3 ...", an access's nothing) and its virtual
+  // pages: the route's story whichever variant of the loss found it.
   const tokens =
-    named.length > 0 || input.full || !input.violation || !input.focus?.length
+    input.full || !input.violation || !input.focus?.length
       ? named
-      : [...input.focus, ...new Set(input.violation.message.match(/\bmm\d+\[\d+\]/g) ?? [])];
+      : [...new Set([...input.focus, ...named, ...(input.violation.message.match(/\bmm\d+\[\d+\]/g) ?? [])])];
   const lines = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
   const unfocused = inRace.length - lines.length;
   // Columns: every CPU, then disk and kswapd only if they kept a line.
