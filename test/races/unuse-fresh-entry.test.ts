@@ -15,6 +15,7 @@ import { replayTraced } from "../../src/explore/replay.js";
 import { EV, type TraceRecord } from "../../src/report/trace.js";
 import { rec } from "../helpers/trace-record.js";
 import { drawReplay } from "../../src/report/finding.js";
+import { focusTokens } from "../../src/report/diagram.js";
 import { OP, opKind } from "../../src/wasm/abi.js";
 import { fmtEntry } from "../../src/report/events/types.js";
 import type { Repro } from "../../src/report/repro.js";
@@ -139,6 +140,43 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12 (linux-2.4.1
     expect(r.executions).toBe(20_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   });
+});
+
+// The deep check at rest meets this route's loss too, and its message names the lost page's
+// frame or swap entry besides its virtual page ("mm0[2]: maps page 3 holding 6, ..."). The
+// diagram focuses on the route's entry and pages as for an access's loss, then on what the
+// message names (it focused on the message's page alone: the lost page's lines, not the race).
+// Seed 1's first finding, and seed 6's (a swap-slot loss: the stale page swapped out again).
+describe("a deep-check data loss by this route (linux-2.4.10-pre, --mix write=4,read=2,swapoff=1)", () => {
+  for (const [seed, variant, execution] of [
+    [1, "present", 2_526],
+    [6, "swap-slot", 782],
+  ] as const) {
+    it(`seed ${seed}: data-lost:${variant} at ${execution}, the diagram focused on the route's entry and pages`, async () => {
+      const r = await hunt({ ...shape, seed, executions: execution + 50 });
+      expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([[`data-lost:${variant}`, execution]]);
+      const f = r.findings[0];
+      const t = await replayTraced(f.repro);
+      expect(t.verdict?.signature).toBe(`data-lost:${variant}`);
+      const v = await unuseFreshOfRepro(f.repro);
+      expect(v).toBeDefined();
+      expect(t.route?.route, t.route?.why).toBe("14 Sep swapoff");
+      const E = fmtEntry(v!.entry);
+      const drawn = drawReplay(f.repro, t);
+      const full = drawReplay(f.repro, t, { full: true });
+      expect(drawn).toContain(`\nroute: 14 Sep with swapoff as the reader`);
+      expect(drawn).toContain(`get_swap_page → E = ${E} (step ${v!.swapper.handedOut})`);
+      // The message names a page or entry of its own, which the focus keeps after the route's.
+      const named = focusTokens(t.verdict!.message).filter((tok) => ![E, `page ${v!.reader.page}`, `page ${v!.swapper.page}`].includes(tok));
+      const vpage = /^mm\d+\[\d+\]/.exec(t.verdict!.message)![0];
+      const tokens = [E, `page ${v!.reader.page}`, `page ${v!.swapper.page}`, ...named, vpage];
+      expect(drawn).toContain(`(only lines naming ${tokens.join(", ")} or the BKL:`);
+      expect(drawn.split("\n").length).toBeLessThan(full.split("\n").length * 0.6);
+      for (const story of [`reads ${E}`, `add_to_swap_cache: (page ${v!.reader.page}, ${E})`, `(page ${v!.swapper.page}, ${E})`]) {
+        expect(drawn).toContain(story);
+      }
+    });
+  }
 });
 
 /** The repro replayed with tracing (as `faultsim replay` does), classified by this route when
