@@ -69,7 +69,8 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     racingProcs: procsNamedIn(r.signature),
     full: opts.full,
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
-    // A data loss's message names only its virtual page: the route's entry and pages tell the story.
+    // A data loss's message names its virtual page (and, found by the deep check at rest, its frame
+    // or swap entry), not the race: the route's entry and pages tell the story.
     focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
     release: printkReleaseOf(r),
   });
