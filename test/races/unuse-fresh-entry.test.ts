@@ -167,9 +167,10 @@ describe("a deep-check data loss by this route (linux-2.4.10-pre, --mix write=4,
       expect(drawn).toContain(`\nroute: 14 Sep with swapoff as the reader`);
       expect(drawn).toContain(`get_swap_page → E = ${E} (step ${v!.swapper.handedOut})`);
       // The message names a page or entry of its own, which the focus keeps after the route's.
-      const named = focusTokens(t.verdict!.message).filter((tok) => ![E, `page ${v!.reader.page}`, `page ${v!.swapper.page}`].includes(tok));
+      const routeTokens = [E, `page ${v!.reader.page}`, `page ${v!.swapper.page}`];
+      const named = focusTokens(t.verdict!.message).filter((tok) => !routeTokens.includes(tok));
       const vpage = /^mm\d+\[\d+\]/.exec(t.verdict!.message)![0];
-      const tokens = [E, `page ${v!.reader.page}`, `page ${v!.swapper.page}`, ...named, vpage];
+      const tokens = [...routeTokens, ...named, vpage];
       expect(drawn).toContain(`(only lines naming ${tokens.join(", ")} or the BKL:`);
       expect(drawn.split("\n").length).toBeLessThan(full.split("\n").length * 0.6);
       for (const story of [`reads ${E}`, `add_to_swap_cache: (page ${v!.reader.page}, ${E})`, `(page ${v!.swapper.page}, ${E})`]) {
