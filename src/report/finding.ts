@@ -71,7 +71,11 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     violation: t.verdict ? { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent } : undefined,
     // A data loss's message names its virtual page (and, found by the deep check at rest, its frame
     // or swap entry), not the race: the route's entry and pages tell the story.
-    focus: t.route ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`] : undefined,
+    // (A duplicate's message names its entry and pages itself: its focus stays the message's.)
+    focus:
+      t.route && t.verdict?.id === "data-lost"
+        ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`]
+        : undefined,
     release: printkReleaseOf(r),
   });
   return diagram + route;
