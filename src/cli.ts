@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
-import { boundedOption, intOption, fractionOption, seedOption, listOption, MS_MAX } from "./options.js";
+import { boundedOption, intOption, fractionOption, seedOption, listOption, flagOf, MS_MAX } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
@@ -298,9 +298,6 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
 /** run's options a policy run (`--reclaim` other than kernel) has nothing to do with: it has
  *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
 const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
-
-/** `--x-y` of the option attribute xY. */
-const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   const given = (k: string): boolean => cmd?.getOptionValueSource(k) === "cli";

@@ -61,3 +61,9 @@ export const MS_MAX = 2 ** 31;
 export function listOption(v: string, prev: string[]): string[] {
   return [...prev, ...v.split(",").filter(Boolean)];
 }
+
+/** The command-line flag of an option attribute: `--budget-ms` for budgetMs (commander's
+ *  camel-cased name back to its spelling), for messages that name what the user typed. */
+export function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

@@ -1,7 +1,7 @@
 // `faultsim hunt` (`faultsim merge` is merge.ts, `faultsim replay` replay.ts). Errors are
 // thrown as UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3
 // by src/cli.ts; a violation found sets process.exitCode = 1.
-import { boundedOption, intOption, fractionOption, seedOption, MS_MAX } from "../options.js";
+import { boundedOption, intOption, fractionOption, seedOption, flagOf, MS_MAX } from "../options.js";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
@@ -243,8 +243,6 @@ function newPlan(o: HuntCli, cmd: Command): HuntPlan {
   // Shards must not depend on each other's executions: PCT's k fixed first, as with workers.
   return { opts, out, workers, shard, engine: workers > 1 || shard ? "campaign" : "adaptive" };
 }
-
-const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** `hunt --resume FILE`: the campaign of FILE's start event, from its last checkpoint. Only
  *  --budget-ms (this leg's), --workers (campaign engine) and the output options may be given. */

@@ -1,7 +1,7 @@
 // `faultsim races [--check]`: prints the race catalogue (catalogue.ts), or checks it (check.ts)
 // and prints the table; exit 0 only when every race is found and every fixed hunt is clean.
 import type { Command } from "commander";
-import { intOption } from "../options.js";
+import { flagOf, intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
 import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFixes } from "./catalogue.js";
@@ -100,7 +100,7 @@ async function racesCommand(o: RacesCli, cmd: Command): Promise<void> {
     // Given without --check, they would be ignored (a `--seed x` unread, exit 0): refused.
     const given = CHECK_OPTIONS.find((k) => cmd.getOptionValueSource(k) === "cli");
     if (given !== undefined) {
-      throw new UsageError(`races: --${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --check`);
+      throw new UsageError(`races: ${flagOf(given)} needs --check`);
     }
     await writeOut(o.json ? `${JSON.stringify(catalogueJson())}\n` : catalogueText());
     return;
