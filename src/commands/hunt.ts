@@ -312,6 +312,9 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     if (cmd.getOptionValueSource(key) === "cli") throw new UsageError(`${flagOf(key)} needs --sched exhaustive`);
   }
   const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
+  if (plan.resumed && nothingToResume(plan.resumed, cmd.getOptionValueSource("budgetMs") === "cli")) {
+    return reportFinished(plan.resumed);
+  }
   // Before the first execution: the repro directory, then the event stream (created last,
   // so that a bad --out leaves no stream file behind).
   checkOutDir(plan.out);
@@ -325,6 +328,32 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   } finally {
     events.close();
   }
+}
+
+/** Whether resuming stream s would run no execution: the campaign ended by itself and
+ *  nothing of it is left (its executions all run, or its first finding ended it), or only its
+ *  budget ended it and this leg gives it no new one (--budget-ms). A leg that runs nothing
+ *  would only append an empty resume and end to the user's stream. */
+function nothingToResume(s: CampaignStream, budgetGiven: boolean): boolean {
+  if (!s.finished) return false;
+  const so = s.start.options;
+  const next = s.checkpoint?.next ?? so.first;
+  const executionsLeft = so.executions === null || next < so.first + so.executions;
+  const findingEnded = !so.keepGoing && (s.checkpoint?.signatures.length ?? 0) > 0;
+  return !budgetGiven || !executionsLeft || findingEnded;
+}
+
+/** `hunt --resume` of a campaign with nothing left: one line on stderr, the stream untouched,
+ *  and the campaign's own exit code (1: it found something). */
+function reportFinished(s: CampaignStream): void {
+  const c = s.checkpoint;
+  const n = c ? c.next - c.first : 0;
+  const sigs = c?.signatures.length ?? 0;
+  process.stderr.write(
+    `faultsim: ${s.file}: the campaign ended by itself (${n} executions, ${sigs} signature${sigs === 1 ? "" : "s"}): nothing is left to resume` +
+      ` (\`faultsim merge ${s.file}\` summarises it; --budget-ms gives a campaign that ran out of budget more time)\n`,
+  );
+  if (sigs > 0) process.exitCode = 1;
 }
 
 /** --ops of `hunt --sched exhaustive` unless given: 3 CPUs of 2 ops each stay within reach of

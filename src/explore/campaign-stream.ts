@@ -4,6 +4,7 @@
 // whole executions, every finding before it already written to the stream.
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, constants as fsc } from "node:fs";
 import { InputError } from "../errors.js";
+import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import type { HuntCheckpoint } from "./checkpoint.js";
 
 // The events' shapes are zod schemas (src/schema/outputs.ts), so the JSON Schema of the
@@ -26,6 +27,7 @@ export interface CampaignStream {
 }
 
 const MAX_STREAM_BYTES = 1 << 30;
+const STREAM_VERSION = OUTPUT_SCHEMA_VERSIONS.huntEvents;
 
 function readAll(file: string): Buffer {
   let fd: number;
@@ -75,6 +77,13 @@ export function readStream(file: string): CampaignStream {
     }
     if (typeof ev !== "object" || ev === null || typeof ev.event !== "string") {
       throw new InputError(`${file}: line ${i + 1} is not an event: not a hunt event stream`);
+    }
+    // Another version's events may mean other things (report refuses them too): never fold
+    // them into this version's campaign.
+    if (ev.schemaVersion !== STREAM_VERSION) {
+      throw new InputError(
+        `${file}: line ${i + 1}: event stream schemaVersion ${JSON.stringify(ev.schemaVersion)}, this faultsim reads ${STREAM_VERSION}`,
+      );
     }
     if (ev.event === "start") {
       if (start) throw new InputError(`${file}: line ${i + 1}: a second start event (two campaigns in one stream)`);

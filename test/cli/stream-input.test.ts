@@ -3,7 +3,7 @@
 // Linux and only fails on read (EISDIR), which used to reach the user as exit 3; a FIFO with no
 // writer must be refused, not waited on.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -20,9 +20,13 @@ async function cli(args: string[]): Promise<{ code: number; err: string }> {
     err += String(chunk);
     return true;
   });
+  // hunt and merge report a finding through process.exitCode, as under src/bin.ts.
+  process.exitCode = undefined;
   try {
-    return { code: await main(["node", "faultsim", ...args]), err };
+    const code = await main(["node", "faultsim", ...args]);
+    return { code: code || Number(process.exitCode ?? 0), err };
   } finally {
+    process.exitCode = undefined;
     spy.mockRestore();
   }
 }
@@ -48,4 +52,44 @@ describe("a hunt stream path that is not a regular file", () => {
       expect(err).not.toContain("internal error");
     });
   }
+});
+
+describe("a hunt stream that merge and --resume must not fold", () => {
+  // A real stream of a campaign that ended at its first finding (pre9's default hunt finds the
+  // 14 Sep race within a few thousand executions).
+  const stream = path.join(dir, "ended.jsonl");
+  const out = path.join(dir, "out");
+  const made = (async () => {
+    mkdirSync(out);
+    const { code } = await cli(["hunt", "--executions", "20000", "--jsonl", stream, "--out", out, "--shrink-ms", "0"]);
+    expect(code).toBe(1);
+  })();
+
+  it("another schemaVersion is refused by merge and by --resume alike (report refuses it too): one line, exit 2", async () => {
+    await made;
+    const newer = path.join(dir, "newer.jsonl");
+    writeFileSync(newer, readFileSync(stream, "utf8").replaceAll('"schemaVersion":1,', '"schemaVersion":99,'));
+    const before = readFileSync(newer);
+    for (const args of [["merge"], ["hunt", "--resume"]]) {
+      const { code, err } = await cli([...args, newer]);
+      expect(code).toBe(2);
+      expect(err.trimEnd().split("\n")).toHaveLength(1);
+      expect(err).toContain("schemaVersion 99, this faultsim reads 1");
+    }
+    expect(readFileSync(newer).equals(before)).toBe(true);
+  });
+
+  it("--resume of a campaign that ended by itself runs nothing and appends nothing; its exit code is the campaign's", async () => {
+    await made;
+    const copy = path.join(dir, "ended-copy.jsonl");
+    copyFileSync(stream, copy);
+    const before = readFileSync(copy);
+    const { code, err } = await cli(["hunt", "--resume", copy]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/the campaign ended by itself \(\d+ executions, 1 signature\): nothing is left to resume/);
+    expect(readFileSync(copy).equals(before)).toBe(true);
+    // Its first finding ended it: even a new budget leaves nothing to run.
+    expect((await cli(["hunt", "--resume", copy, "--budget-ms", "200"])).code).toBe(1);
+    expect(readFileSync(copy).equals(before)).toBe(true);
+  });
 });
