@@ -5,8 +5,11 @@
 //   wake-up (the run loop retakes it before the woken section runs).
 // - the page lock (PG_locked) and mmap_sem: sleeping locks.
 // Lock words hold owner agent + 1 (0 = free). Every lock also has a class for the lock-order
-// check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost (2.4.0 and
-// 2.4.10-pre9: PCL → SLL → SDL, see lk_rank).
+// check (kernel-notes invariant 8): mmlist_lock outermost, then PTL, then SLL → SDL → PCL and
+// LRU → PCL (2.4.0 and 2.4.10-pre9: PCL → SLL → SDL, see lk_rank). mmlist_lock nests outside
+// the PTL because 2.4.16's and pre9's try_to_unuse hold it across their walk of the mmlist,
+// where each unuse_process takes an mm's page_table_lock (and swap_free SLL + SDL) inside it;
+// swap_out, dup_mmap and mmput take it alone, to pick, list or unlist an mm.
 import { ld, st, ctz32 } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
@@ -33,6 +36,7 @@ export const LK_LRU: i32 = 1;
 export const LK_SLL: i32 = 2;
 export const LK_SDL: i32 = 3;
 export const LK_PCL: i32 = 4;
+export const LK_MMLIST: i32 = 5; // mmlist_lock: numbered last, ranked first (lk_rank)
 
 export const AG_HELD: i32 = 12;       // agent word: bitmask of lock classes held
 export const AG_SPINS_HELD: i32 = 13; // agent word: spinlocks held (PTL may be held twice by fork)
@@ -80,14 +84,17 @@ function block_on(addr: i32, state: i32): void {
 }
 
 // ---- spinlocks ---------------------------------------------------------------------
-/** The nesting rank of a lock class. 2.4.16 nests SLL -> SDL -> PCL (remove_exclusive_swap_page,
- *  free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL -> SLL -> SDL instead, because their
- *  __delete_from_swap_cache calls swap_free with pagecache_lock held (F_FREE_UNDER_PCL; Hugh
- *  Dickins' 15 Sep 2001 patch reversed the order when it put get_swap_page + add_to_swap_cache
- *  under swap_list_lock). AG_HELD holds ranks, not classes. */
+/** The nesting rank of a lock class. mmlist_lock is outermost (rank 0: try_to_unuse's walk
+ *  takes each mm's PTL inside it), the others follow at their class + 1. 2.4.16 nests SLL -> SDL
+ *  -> PCL (remove_exclusive_swap_page, free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL ->
+ *  SLL -> SDL instead, because their __delete_from_swap_cache calls swap_free with
+ *  pagecache_lock held (F_FREE_UNDER_PCL; Hugh Dickins' 15 Sep 2001 patch reversed the order
+ *  when it put get_swap_page + add_to_swap_cache under swap_list_lock). AG_HELD holds ranks,
+ *  not classes. cls is a constant at every call site: this folds away. */
 @inline function lk_rank(cls: i32): i32 {
-  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls;
-  return cls == LK_PCL ? LK_SLL : cls + 1;
+  if (cls == LK_MMLIST) return 0;
+  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls + 1;
+  return cls == LK_PCL ? LK_SLL + 1 : cls + 2;
 }
 
 @inline function note_taken(cls: i32): void {

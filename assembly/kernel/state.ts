@@ -426,6 +426,7 @@ export const G_NR_ASYNC_PAGES: i32 = 39;  // nr_async_pages: async swap I/O queu
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
 export const G_WALK_HANDOFF: i32 = 48;    // random walk: how a turn hands on (sched.ts WALK_*), 0 without the walk
 export const G_WALK_BURST_J: i32 = 49;    // random walk: the running turn's j
+export const G_MMLIST_LOCK: i32 = 50;     // mmlist_lock (kernel/fork.c): guards the mmlist and swap_out's swap_mm
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }

@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -20,7 +20,7 @@ import { l, set_l, next, call, ret, ret_val, BLOCK, cur, bad_pc } from "../kerne
 import { sched_yield } from "../kernel/sched";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
-  unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
+  unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL, LK_MMLIST,
 } from "../kernel/locks";
 import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON, V_SWAP_MAP_UAF } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -974,7 +974,8 @@ const TU_PTE: i32 = 9;
 // Sections (2.4.16): find and read the next slot, back from the read, wait_on_page, lock_page,
 // an mm's page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock
 // and sdev_lock for the MAX reset, the write-or-delete choice, back from the write, back
-// from delete_from_swap_cache.
+// from delete_from_swap_cache, mmlist_lock for the walk over the mms (held from the walk's
+// first mm to its end, each mm's PTL taken inside it).
 const TU_FIND: i32 = 0;
 const TU_READ: i32 = 1;
 const TU_WAIT: i32 = 2;
@@ -987,6 +988,7 @@ const TU_MAX_RESET: i32 = 8;
 const TU_WRITE_CHECK: i32 = 9;
 const TU_WRITTEN: i32 = 10;
 const TU_DELETED: i32 = 11;
+const TU_MMLIST: i32 = 12;
 export function try_to_unuse(pc: i32): i32 {
   if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
@@ -1022,6 +1024,13 @@ export function try_to_unuse(pc: i32): i32 {
       return next(TU_LOCK_PAGE);
     case TU_LOCK_PAGE:
       if (!lock_page(l(TU_PAGE))) return BLOCK;
+      // 2.4.16: "if (*swap_map > 1) { ... spin_lock(&mmlist_lock);" (start_mm is always
+      // init_mm here, whose search is shmem_unuse: no shmem in the model). The lock is taken
+      // at the start of the next section.
+      if (swap_count(slot_of(entry)) > 1) return next(TU_MMLIST);
+      return unuse_walk_over();
+    case TU_MMLIST:
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       set_l(TU_MM, 0);
       return unuse_next_mm();
     case TU_PTL:
@@ -1084,8 +1093,9 @@ function unuse_delete_if(ours: bool): i32 {
   return unuse_release();
 }
 
-/** The next live mm (from l8) to search while others still hold the entry; once none is left,
- *  on to the MAX reset check. */
+/** The next live mm (from l8) to search while others still hold the entry, mmlist_lock held
+ *  (mm/swapfile.c try_to_unuse: "while (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)");
+ *  once none is left, mmlist_lock is dropped and the walk is over. */
 function unuse_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
   for (let mm = l(TU_MM); mm < nMm; mm++) {
@@ -1095,7 +1105,13 @@ function unuse_next_mm(): i32 {
     set_l(TU_PTE, 0);
     return next(TU_PTL);
   }
-  if (swap_count(slot) == SWAP_MAP_MAX) return next(TU_LIST_LOCK);
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+  return unuse_walk_over();
+}
+
+/** After the mm walk (or with no reference left to search for): on to the MAX reset check. */
+function unuse_walk_over(): i32 {
+  if (swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)))) == SWAP_MAP_MAX) return next(TU_LIST_LOCK);
   return next(TU_WRITE_CHECK);
 }
 
@@ -1174,7 +1190,8 @@ function find_next_pinned(a: i32, prev: i32): i32 {
 // Sections (pre9): sdev_lock to find and pin the next slot, back from the read, lock_page,
 // back from delete_from_swap_cache, back from swap_free of our reference, an mm's
 // page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock and
-// sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again.
+// sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again, mmlist_lock for
+// the walk over the mms (16 Aug 2001: held from the walk's first mm to its end).
 const TUDF_FIND: i32 = 0;
 const TUDF_READ: i32 = 1;
 const TUDF_LOCK_PAGE: i32 = 2;
@@ -1187,6 +1204,7 @@ const TUDF_LIST_LOCK: i32 = 8;
 const TUDF_NOMEM: i32 = 9;
 const TUDF_MAX_CLEAR: i32 = 10;
 const TUDF_BKL: i32 = 11;
+const TUDF_MMLIST: i32 = 12;
 function try_to_unuse_delete_first(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1224,6 +1242,12 @@ function try_to_unuse_delete_first(pc: i32): i32 {
     case TUDF_DELETED:
       return unuse_df_drop_ref();
     case TUDF_REF_FREED: // back from swap_free of our reference: search the mms while the slot is used
+      // 16 Aug 2001: "if (*swap_map) { ... spin_lock(&mmlist_lock);" (last_mm is always
+      // init_mm here: shmem_unuse, no shmem in the model). Taken at the next section's start.
+      if (swap_count(slot_of(entry)) != 0) return next(TUDF_MMLIST);
+      return unuse_df_release();
+    case TUDF_MMLIST:
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       set_l(TU_MM, 0);
       return unuse_df_next_mm();
     case TUDF_PTL:
@@ -1267,7 +1291,8 @@ function unuse_df_drop_ref(): i32 {
   return call(P_SWAP_FREE, TUDF_REF_FREED, entry, 0, 0, 0);
 }
 
-/** The next live mm (from l8) to search while any reference to the slot is left. */
+/** The next live mm (from l8) to search while any reference to the slot is left, mmlist_lock
+ *  held ("while (*swap_map && (p = p->next) != &last_mm->mmlist)"); at the end it is dropped. */
 function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
   for (let mm = l(TU_MM); mm < nMm; mm++) {
@@ -1277,6 +1302,7 @@ function unuse_df_next_mm(): i32 {
     set_l(TU_PTE, 0);
     return next(TUDF_PTL);
   }
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   return unuse_df_release();
 }
 

@@ -173,6 +173,7 @@ export const G = {
   PCT_CP0: 40,
   WALK_HANDOFF: 48,
   WALK_BURST_J: 49,
+  MMLIST_LOCK: 50,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -308,6 +309,7 @@ export const LK = {
   SLL: 2,
   SDL: 3,
   PCL: 4,
+  MMLIST: 5,
 } as const;
 
 /** V_LOCK_ORDER details (assembly/kernel/locks.ts LO_*). */
