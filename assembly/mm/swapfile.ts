@@ -965,8 +965,14 @@ function find_next_to_unuse(a: i32, prev: i32): i32 {
  *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
  *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
 // try_to_unuse's locals (its three loops, and unuse_process): the argument, the slot offset,
-// the page, the mm being searched, the next pte in it.
+// the page, the mm being searched (nMm stands for init_mm), the next pte in it; and 2.4.16's
+// start_mm and the walk's new_start_mm, each as mm + 1 with 0 for init_mm (the frame's
+// locals start at 0), set_start_mm, and the count before the mm being searched (0: none yet).
 const TU_AREA: i32 = 0;
+const TU_START_MM: i32 = 1;
+const TU_NEW_START_MM: i32 = 2;
+const TU_SET_START_MM: i32 = 3;
+const TU_SWCOUNT: i32 = 4;
 const TU_OFFSET: i32 = 6;
 const TU_PAGE: i32 = 7;
 const TU_MM: i32 = 8;
@@ -974,8 +980,9 @@ const TU_PTE: i32 = 9;
 // Sections (2.4.16): find and read the next slot, back from the read, wait_on_page, lock_page,
 // an mm's page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock
 // and sdev_lock for the MAX reset, the write-or-delete choice, back from the write, back
-// from delete_from_swap_cache, mmlist_lock for the walk over the mms (held from the walk's
-// first mm to its end, each mm's PTL taken inside it).
+// from delete_from_swap_cache, mmlist_lock for the walk over the other mms (held from the
+// walk's first mm to its end, each mm's PTL taken inside it); then start_mm's search without
+// mmlist_lock: its page_table_lock, back from swap_free, its PTL dropped.
 const TU_FIND: i32 = 0;
 const TU_READ: i32 = 1;
 const TU_WAIT: i32 = 2;
@@ -989,6 +996,9 @@ const TU_WRITE_CHECK: i32 = 9;
 const TU_WRITTEN: i32 = 10;
 const TU_DELETED: i32 = 11;
 const TU_MMLIST: i32 = 12;
+const TU_START_PTL: i32 = 13;
+const TU_START_FREED: i32 = 14;
+const TU_START_DONE: i32 = 15;
 export function try_to_unuse(pc: i32): i32 {
   if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
@@ -1022,16 +1032,33 @@ export function try_to_unuse(pc: i32): i32 {
       // wait_on_page first lets a racing do_swap_page finish with the page.
       if (!wait_on_page(l(TU_PAGE))) return BLOCK;
       return next(TU_LOCK_PAGE);
-    case TU_LOCK_PAGE:
+    case TU_LOCK_PAGE: {
       if (!lock_page(l(TU_PAGE))) return BLOCK;
-      // 2.4.16: "if (*swap_map > 1) { ... spin_lock(&mmlist_lock);" (start_mm is always
-      // init_mm here, whose search is shmem_unuse: no shmem in the model). The lock is taken
-      // at the start of the next section.
-      if (swap_count(slot_of(entry)) > 1) return next(TU_MMLIST);
-      return unuse_walk_over();
+      // 2.4.16: "swcount = *swap_map; if (swcount > 1) { ... unuse_process(start_mm, ...) }"
+      // with no mmlist_lock (start_mm is pinned); init_mm's search is shmem_unuse (no shmem
+      // in the model).
+      const swcount = swap_count(slot_of(entry));
+      set_l(TU_SWCOUNT, swcount);
+      const start = l(TU_START_MM) - 1;
+      if (swcount > 1 && start >= 0 && unuse_mm_live(start)) {
+        set_l(TU_MM, start);
+        set_l(TU_PTE, 0);
+        return next(TU_START_PTL);
+      }
+      return unuse_start_done();
+    }
+    case TU_START_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TU_START_FREED, TU_START_DONE);
+    case TU_START_FREED: // back from swap_free, start_mm's PTL still held
+      return unuse_process(TU_START_FREED, TU_START_DONE);
+    case TU_START_DONE: // start_mm's PTL dropped
+      return unuse_start_done();
     case TU_MMLIST:
+      // The walk over the rest of the mmlist, from the mm after start_mm back to it.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(TU_MM, 0);
+      set_l(TU_MM, unuse_after(l(TU_START_MM) - 1));
+      set_l(TU_SWCOUNT, 0);
       return unuse_next_mm();
     case TU_PTL:
       if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
@@ -1093,18 +1120,54 @@ function unuse_delete_if(ours: bool): i32 {
   return unuse_release();
 }
 
-/** The next live mm (from l8) to search while others still hold the entry, mmlist_lock held
- *  (mm/swapfile.c try_to_unuse: "while (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)");
- *  once none is left, mmlist_lock is dropped and the walk is over. */
+/** Whether mm is a process the search can look at (2.4.0's fork lists its child late). */
+@inline function unuse_mm_live(mm: i32): bool {
+  return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_UNLISTED) == 0;
+}
+
+/** The mm after mm on the model's mmlist: init_mm (nMm), mm 0, 1, ..., nMm - 1, init_mm again
+ *  (slot index order; 2.4.16's dup_mmap puts a child right after its parent instead). */
+@inline function unuse_after(mm: i32): i32 { return mm >= nMm - 1 ? (mm == nMm - 1 ? nMm : 0) : mm + 1; }
+
+/** After start_mm's search (2.4.16 try_to_unuse): "if (*swap_map > 1) { int set_start_mm =
+ *  (*swap_map >= swcount); ... new_start_mm = start_mm; spin_lock(&mmlist_lock);" (the lock at
+ *  the start of the next section); else no walk. */
+function unuse_start_done(): i32 {
+  const count = swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET))));
+  if (count <= 1) return unuse_walk_over();
+  set_l(TU_SET_START_MM, count >= l(TU_SWCOUNT) ? 1 : 0);
+  set_l(TU_NEW_START_MM, l(TU_START_MM));
+  return next(TU_MMLIST);
+}
+
+/** The walk over the mms after start_mm, mmlist_lock held (mm/swapfile.c try_to_unuse: "while
+ *  (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)"), from mm l8: first the mm just
+ *  searched is judged (the first after which the count fell becomes new_start_mm, once
+ *  set_start_mm is set, which passing init_mm does), then the next live mm is searched. Back
+ *  at start_mm, or with no reference left to find, start_mm = new_start_mm, mmlist_lock is
+ *  dropped and the walk is over. */
 function unuse_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (swap_count(slot) <= 1) break;
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+  const start = l(TU_START_MM) == 0 ? nMm : l(TU_START_MM) - 1;
+  const searched = l(TU_SWCOUNT);
+  if (searched != 0 && l(TU_SET_START_MM) != 0 && swap_count(slot) < searched) {
+    set_l(TU_NEW_START_MM, l(TU_MM)); // unuse_process left l8 at the mm after it: mm + 1
+    set_l(TU_SET_START_MM, 0);
+  }
+  let mm = l(TU_MM);
+  if (mm > nMm) mm = 0;
+  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+    if (mm == start || swap_count(slot) <= 1) break;
+    if (mm == nMm) { set_l(TU_SET_START_MM, 1); continue; } // init_mm: shmem_unuse (no shmem)
+    if (!unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
+    set_l(TU_SWCOUNT, swap_count(slot));
     return next(TU_PTL);
   }
+  // "atomic_inc(&new_start_mm->mm_users); spin_unlock(&mmlist_lock); mmput(start_mm);
+  // start_mm = new_start_mm;" (the pins are not modelled).
+  set_l(TU_START_MM, l(TU_NEW_START_MM));
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   return unuse_walk_over();
 }

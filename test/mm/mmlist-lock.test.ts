@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
 import { directedRig, setSwapPte, EV, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
-import { P, ST, LK, R, AGENT_WORDS } from "../../src/wasm/abi.js";
+import { P, ST, LK, R, AGENT_WORDS, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { describeModelViolation } from "../../src/report/violations.js";
 
@@ -68,6 +68,48 @@ describe.each([
     // What CPU1 did under or after the lock came after the walk: nothing of it before.
     const first = d.trace.findIndex((t) => t.agent === 1 && t.event === after);
     expect(first).toBeGreaterThanOrEqual(walkEnd);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(e, { quiescent: true })).toEqual([]);
+  });
+});
+
+describe("linux-2.4.16: start_mm, searched without mmlist_lock, then the rest of the list from it", () => {
+  // 2.4.16 try_to_unuse: the mm the previous entry was found in (start_mm) is searched first with
+  // no mmlist_lock; the walk under the lock goes on from the mm after it round the list (the
+  // model's list: init_mm, mm0, mm1, mm2, by slot index) back to it.
+  it("E (mm1) makes mm1 start_mm; F (mm1, mm2): mm1 unlocked, then mm2 locked; G (mm0, mm2): mm2 before mm0", () => {
+    const r = directedRig(
+      { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags: V2416, freeMin: 0, freeLow: 0, pageCluster: 0 },
+      { rounds: 100, disk: true, noViolation: true },
+    );
+    const { s, d, start, disk, call, e } = r;
+    const slot = (ptes: [number, number][], content: number) => {
+      const entry = call(1, P.get_swap_page);
+      s.setSlotContent(entry, content);
+      for (let i = 1; i < ptes.length; i++) expect(call(1, P.swap_duplicate, [entry])).toBe(1);
+      for (const [mm, page] of ptes) setSwapPte(s, mm, page, entry, content);
+      return entry;
+    };
+    const E = slot([[1, 2]], 11);
+    const F = slot([[1, 3], [2, 4]], 12);
+    const G2 = slot([[0, 5], [2, 6]], 13);
+    start(0, P.sys_swapoff, [0]);
+    const seen: { entry: number; mm: number; locked: boolean }[] = [];
+    for (let n = 0; n < 2000 && s.agent(0, AG.SP) !== 0; n++) {
+      const before = d.trace.length;
+      if (!d.step(0)) d.step(disk);
+      for (const t of d.trace.slice(before)) {
+        if (t.agent === 0 && t.event === EV.UNUSE_PTE) seen.push({ entry: t.c, mm: t.b >> VPAGE_MM_SHIFT, locked: s.g(G.MMLIST_LOCK) === 1 });
+      }
+    }
+    expect(e.m.agent_ret(0)).toBe(0);
+    expect(seen).toEqual([
+      { entry: E, mm: 1, locked: true }, // start_mm is init_mm: the whole list under the lock
+      { entry: F, mm: 1, locked: false }, // start_mm (mm1), no mmlist_lock
+      { entry: F, mm: 2, locked: true },
+      { entry: G2, mm: 2, locked: true }, // from mm1 on: mm2, init_mm, mm0
+      { entry: G2, mm: 0, locked: true },
+    ]);
     expect(d.violation()).toBe("none");
     expect(checkInvariants(e, { quiescent: true })).toEqual([]);
   });
