@@ -1233,7 +1233,10 @@ function unuse_release(): i32 {
 // next entry while this one is handled is left out. 2.4.0 shares the shape (its own reference,
 // delete before the search) but has its own loop: see try_to_unuse_2_4_0 below
 // (F_UNUSE_CLEAR_UNDEAD), which takes precedence over this one.
-// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
+// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it; l1 = last_mm and
+// l2 = the mm the walk reached, each as mm + 1 with 0 for init_mm (as 2.4.16's start_mm).
+const TUDF_LAST_MM: i32 = 1;
+const TUDF_REACHED: i32 = 2;
 
 /** find_next_to_unuse of 16 Aug 2001, sdev_lock held: the next in-use, non-BAD slot after
  *  prev, pinned with a reference of ours (not when at SWAP_MAP_MAX); 0 at the end of the map. */
@@ -1268,6 +1271,9 @@ const TUDF_NOMEM: i32 = 9;
 const TUDF_MAX_CLEAR: i32 = 10;
 const TUDF_BKL: i32 = 11;
 const TUDF_MMLIST: i32 = 12;
+const TUDF_LAST_PTL: i32 = 13;
+const TUDF_LAST_FREED: i32 = 14;
+const TUDF_LAST_DONE: i32 = 15;
 function try_to_unuse_delete_first(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1304,14 +1310,29 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       return unuse_df_drop_ref();
     case TUDF_DELETED:
       return unuse_df_drop_ref();
-    case TUDF_REF_FREED: // back from swap_free of our reference: search the mms while the slot is used
-      // 16 Aug 2001: "if (*swap_map) { ... spin_lock(&mmlist_lock);" (last_mm is always
-      // init_mm here: shmem_unuse, no shmem in the model). Taken at the next section's start.
-      if (swap_count(slot_of(entry)) != 0) return next(TUDF_MMLIST);
-      return unuse_df_release();
+    case TUDF_REF_FREED: { // back from swap_free of our reference: search the mms while the slot is used
+      // 16 Aug 2001: "if (*swap_map) { if (last_mm == &init_mm) shmem_unuse(entry, page);
+      // else unuse_process(last_mm, entry, page); }" with no mmlist_lock (last_mm is pinned).
+      const last = l(TUDF_LAST_MM) - 1;
+      if (swap_count(slot_of(entry)) != 0 && last >= 0 && unuse_mm_live(last)) {
+        set_l(TU_MM, last);
+        set_l(TU_PTE, 0);
+        return next(TUDF_LAST_PTL);
+      }
+      return unuse_df_last_done();
+    }
+    case TUDF_LAST_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TUDF_LAST_FREED, TUDF_LAST_DONE);
+    case TUDF_LAST_FREED: // back from swap_free, last_mm's PTL still held
+      return unuse_process(TUDF_LAST_FREED, TUDF_LAST_DONE);
+    case TUDF_LAST_DONE: // last_mm's PTL dropped
+      return unuse_df_last_done();
     case TUDF_MMLIST:
+      // The walk over the rest of the mmlist, from the mm after last_mm back to it.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(TU_MM, 0);
+      set_l(TU_MM, unuse_after(l(TUDF_LAST_MM) - 1));
+      set_l(TUDF_REACHED, l(TUDF_LAST_MM));
       return unuse_df_next_mm();
     case TUDF_PTL:
       if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
@@ -1354,17 +1375,32 @@ function unuse_df_drop_ref(): i32 {
   return call(P_SWAP_FREE, TUDF_REF_FREED, entry, 0, 0, 0);
 }
 
-/** The next live mm (from l8) to search while any reference to the slot is left, mmlist_lock
- *  held ("while (*swap_map && (p = p->next) != &last_mm->mmlist)"); at the end it is dropped. */
+/** After last_mm's search: "if (*swap_map) { ... spin_lock(&mmlist_lock);" (taken at the start
+ *  of the next section); else no walk. */
+function unuse_df_last_done(): i32 {
+  if (swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)))) != 0) return next(TUDF_MMLIST);
+  return unuse_df_release();
+}
+
+/** The walk after last_mm, mmlist_lock held ("while (*swap_map && (p = p->next) !=
+ *  &last_mm->mmlist)"), from mm l8 round the model's list (init_mm, then the slots by index)
+ *  back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm it reached
+ *  becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock); mmput(last_mm);
+ *  last_mm = mm;", the pins not modelled) and mmlist_lock is dropped. */
 function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (swap_count(slot) == 0) break;
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+  const last = l(TUDF_LAST_MM) == 0 ? nMm : l(TUDF_LAST_MM) - 1;
+  let mm = l(TU_MM);
+  if (mm > nMm) mm = 0;
+  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+    if (mm == last || swap_count(slot) == 0) break;
+    set_l(TUDF_REACHED, mm == nMm ? 0 : mm + 1);
+    if (mm == nMm || !unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TUDF_PTL);
   }
+  set_l(TUDF_LAST_MM, l(TUDF_REACHED));
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   return unuse_df_release();
 }

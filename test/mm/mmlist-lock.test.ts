@@ -73,13 +73,20 @@ describe.each([
   });
 });
 
-describe("linux-2.4.16: start_mm, searched without mmlist_lock, then the rest of the list from it", () => {
-  // 2.4.16 try_to_unuse: the mm the previous entry was found in (start_mm) is searched first with
-  // no mmlist_lock; the walk under the lock goes on from the mm after it round the list (the
-  // model's list: init_mm, mm0, mm1, mm2, by slot index) back to it.
-  it("E (mm1) makes mm1 start_mm; F (mm1, mm2): mm1 unlocked, then mm2 locked; G (mm0, mm2): mm2 before mm0", () => {
+// 2.4.16 try_to_unuse: the mm the previous entry was found in (start_mm) is searched first with
+// no mmlist_lock; the walk under the lock goes on from the mm after it round the list (the
+// model's list: init_mm, mm0, mm1, mm2, by slot index) back to it. pre9 (16 Aug 2001): the
+// same with last_mm, the mm the previous walk reached.
+describe.each([
+  // E (mm1): from init_mm, all under the lock. F (mm1, mm2): mm1 unlocked, mm2 locked; both
+  // keep mm1 as start_mm, pre9's walk ends at mm2. G (mm0, mm2): 2.4.16 searches mm1 unlocked
+  // (nothing), then mm2, init_mm, mm0 locked; pre9 searches mm2 unlocked, then init_mm, mm0.
+  ["linux-2.4.16", V2416, [[1, true], [1, false], [2, true], [2, true], [0, true]]],
+  ["linux-2.4.10-pre9", V2410, [[1, true], [1, false], [2, true], [2, false], [0, true]]],
+] as const)("%s: the mm the last entry was found in is searched first, without mmlist_lock", (_name, flags, expected) => {
+  it("then the rest of the list from the mm after it, under mmlist_lock", () => {
     const r = directedRig(
-      { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags: V2416, freeMin: 0, freeLow: 0, pageCluster: 0 },
+      { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
       { rounds: 100, disk: true, noViolation: true },
     );
     const { s, d, start, disk, call, e } = r;
@@ -103,13 +110,8 @@ describe("linux-2.4.16: start_mm, searched without mmlist_lock, then the rest of
       }
     }
     expect(e.m.agent_ret(0)).toBe(0);
-    expect(seen).toEqual([
-      { entry: E, mm: 1, locked: true }, // start_mm is init_mm: the whole list under the lock
-      { entry: F, mm: 1, locked: false }, // start_mm (mm1), no mmlist_lock
-      { entry: F, mm: 2, locked: true },
-      { entry: G2, mm: 2, locked: true }, // from mm1 on: mm2, init_mm, mm0
-      { entry: G2, mm: 0, locked: true },
-    ]);
+    const entries = [E, F, F, G2, G2];
+    expect(seen).toEqual(expected.map(([mm, locked], i) => ({ entry: entries[i], mm, locked })));
     expect(d.violation()).toBe("none");
     expect(checkInvariants(e, { quiescent: true })).toEqual([]);
   });
