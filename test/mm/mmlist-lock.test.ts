@@ -81,8 +81,28 @@ describe.each([
   // E (mm1): from init_mm, all under the lock. F (mm1, mm2): mm1 unlocked, mm2 locked; both
   // keep mm1 as start_mm, pre9's walk ends at mm2. G (mm0, mm2): 2.4.16 searches mm1 unlocked
   // (nothing), then mm2, init_mm, mm0 locked; pre9 searches mm2 unlocked, then init_mm, mm0.
-  ["linux-2.4.16", V2416, [[1, true], [1, false], [2, true], [2, true], [0, true]]],
-  ["linux-2.4.10-pre9", V2410, [[1, true], [1, false], [2, true], [2, false], [0, true]]],
+  [
+    "linux-2.4.16",
+    V2416,
+    [
+      [1, true],
+      [1, false],
+      [2, true],
+      [2, true],
+      [0, true],
+    ],
+  ],
+  [
+    "linux-2.4.10-pre9",
+    V2410,
+    [
+      [1, true],
+      [1, false],
+      [2, true],
+      [2, false],
+      [0, true],
+    ],
+  ],
 ] as const)("%s: the mm the last entry was found in is searched first, without mmlist_lock", (_name, flags, expected) => {
   it("then the rest of the list from the mm after it, under mmlist_lock", () => {
     const r = directedRig(
@@ -98,15 +118,28 @@ describe.each([
       return entry;
     };
     const E = slot([[1, 2]], 11);
-    const F = slot([[1, 3], [2, 4]], 12);
-    const G2 = slot([[0, 5], [2, 6]], 13);
+    const F = slot(
+      [
+        [1, 3],
+        [2, 4],
+      ],
+      12,
+    );
+    const G2 = slot(
+      [
+        [0, 5],
+        [2, 6],
+      ],
+      13,
+    );
     start(0, P.sys_swapoff, [0]);
     const seen: { entry: number; mm: number; locked: boolean }[] = [];
     for (let n = 0; n < 2000 && s.agent(0, AG.SP) !== 0; n++) {
       const before = d.trace.length;
       if (!d.step(0)) d.step(disk);
       for (const t of d.trace.slice(before)) {
-        if (t.agent === 0 && t.event === EV.UNUSE_PTE) seen.push({ entry: t.c, mm: t.b >> VPAGE_MM_SHIFT, locked: s.g(G.MMLIST_LOCK) === 1 });
+        if (t.agent === 0 && t.event === EV.UNUSE_PTE)
+          seen.push({ entry: t.c, mm: t.b >> VPAGE_MM_SHIFT, locked: s.g(G.MMLIST_LOCK) === 1 });
       }
     }
     expect(e.m.agent_ret(0)).toBe(0);
