@@ -1235,6 +1235,11 @@ function unuse_release(): i32 {
 // (F_UNUSE_CLEAR_UNDEAD), which takes precedence over this one.
 // l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it; l1 = last_mm and
 // l2 = the mm the walk reached, each as mm + 1 with 0 for init_mm (as 2.4.16's start_mm).
+// The mm searched first is 16 Aug's last_mm (the mm the previous walk reached). pre9's own
+// rule is not at hand: the 15 Sep patch's removed lines end pre9's try_to_unuse with
+// "mmput(start_mm)", 2.4.16's name, which suggests 2.4.16's choice (the first mm after which
+// the count fell) had come in by pre9. Either way one mm is searched without mmlist_lock and
+// the rest of the list under it, with unuse_pte's "mmlist_lock and page_table_lock are held".
 const TUDF_LAST_MM: i32 = 1;
 const TUDF_REACHED: i32 = 2;
 
