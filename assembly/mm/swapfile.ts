@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -20,7 +20,7 @@ import { l, set_l, next, call, ret, ret_val, BLOCK, cur, bad_pc } from "../kerne
 import { sched_yield } from "../kernel/sched";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
-  unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL, LK_MMLIST,
+  unlock_kernel, read_lock, read_unlock, LK_PTL, LK_SLL, LK_SDL, LK_PCL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON, V_SWAP_MAP_UAF } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -1446,13 +1446,17 @@ function unuse_df_yield(): i32 {
 // counted back into nr_swap_pages (the kernel printks "VM: Undead swap entry" unless the count
 // was SWAP_MAP_MAX): whoever still held the slot now holds a free one. No need_resched point
 // and no BKL yield anywhere in the loop: sys_swapoff's BKL is let go only while the loop
-// sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem).
+// sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem). The search
+// is "read_lock(&tasklist_lock); for_each_task(p) unuse_process(p->mm, entry, page);
+// read_unlock(&tasklist_lock);": the read lock is held from the first task to the last, each
+// mm's PTL taken inside it, so a fork's listing of its child (write_lock) waits for the walk.
 // l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
 
 // Sections (2.4.0): sdev_lock to find and pin a slot, back from the read, lock_page for the
 // delete, back from delete_from_swap_cache, the previous mm's PTL dropped, an mm's
 // page_table_lock, back from unuse_pte's swap_free (PTL held), back from swap_free of our
-// reference (swap_list_lock), sdev_lock to clear what is left, the -ENOMEM return.
+// reference (swap_list_lock), sdev_lock to clear what is left, the -ENOMEM return,
+// tasklist_lock (read) for the walk over the tasks.
 const TU240_FIND: i32 = 0;
 const TU240_READ: i32 = 1;
 const TU240_LOCK_PAGE: i32 = 2;
@@ -1463,6 +1467,7 @@ const TU240_FREED: i32 = 6;
 const TU240_LIST_LOCK: i32 = 7;
 const TU240_CLEAR: i32 = 8;
 const TU240_NOMEM: i32 = 9;
+const TU240_TASKLIST: i32 = 10;
 function try_to_unuse_2_4_0(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1528,25 +1533,31 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
     }
     case TU240_NOMEM:
       return ret(ENOMEM);
+    case TU240_TASKLIST: // read_lock(&tasklist_lock), then for_each_task from the first
+      if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
+      set_l(TU_MM, 0);
+      return unuse_240_next_mm();
   }
   return bad_pc();
 }
 
-/** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
+/** for_each_task(p) unuse_process(p->mm, entry, page), under tasklist_lock taken for reading
+ *  at the start of the next section. */
 function unuse_240_search(): i32 {
-  set_l(TU_MM, 0);
-  return unuse_240_next_mm();
+  return next(TU240_TASKLIST);
 }
 
-/** The next live mm from l8 (2.4.0 searches every task, whatever the count); once none is
- *  left, page_cache_release of our page and swap_free of our reference. */
+/** The next task's mm from l8 (2.4.0 searches every task, whatever the count), tasklist_lock
+ *  read-held; once none is left, read_unlock, page_cache_release of our page and swap_free of
+ *  our reference. */
 function unuse_240_next_mm(): i32 {
   for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // not a task yet: 2.4.0's fork
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TU240_PTL);
   }
+  read_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
   const page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   trace(EV_UNUSE_RELEASED, entry, page, swap_count(slot_of(entry)));

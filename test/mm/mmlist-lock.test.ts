@@ -4,7 +4,7 @@
 // those spins until the walk is over. And the lock-order check ranks it outside the PTL.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, setSwapPte, EV, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { directedRig, setSwapPte, EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, ST, LK, R, AGENT_WORDS, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { describeModelViolation } from "../../src/report/violations.js";
@@ -169,7 +169,7 @@ describe("the lock-order check ranks mmlist_lock outside page_table_lock", () =>
   it("mmlist_lock taken with a page_table_lock held is a lock-order violation", () => {
     const r = rig(V2416);
     const { d, start, e } = r;
-    const ptlRank = 1 << 1; // locks.ts lk_rank(LK_PTL): mmlist_lock is rank 0
+    const ptlRank = 1 << 2; // locks.ts lk_rank(LK_PTL): tasklist_lock and mmlist_lock are ranks 0 and 1
     const agentWord = (k: number) => (e.region(R.AGENTS) >> 2) + AGENT_WORDS + k; // agent 1
     e.I32[agentWord(AG.HELD)] = ptlRank;
     e.I32[agentWord(AG.SPINS_HELD)] = 1;
@@ -178,13 +178,45 @@ describe("the lock-order check ranks mmlist_lock outside page_table_lock", () =>
     expect(d.violation()).toBe("lock-order");
     expect(e.global(G.VIOL_A)).toBe(LK.MMLIST);
     const why = describeModelViolation("lock-order", e.global(G.VIOL_A), e.global(G.VIOL_B), e.global(G.VIOL_C));
-    expect(why).toBe("mmlist_lock taken inside a lock that must nest inside it (held lock ranks 0x2)");
+    expect(why).toBe("mmlist_lock taken inside a lock that must nest inside it (held lock ranks 0x4)");
   });
 
   it("the walk's page_table_lock inside mmlist_lock is the order: no violation", () => {
     const r = walking(V2416);
-    expect(r.s.agent(0, AG.HELD)).toBe(0b11); // ranks 0 (mmlist_lock) and 1 (mm0's PTL)
+    expect(r.s.agent(0, AG.HELD)).toBe(0b110); // ranks 1 (mmlist_lock) and 2 (mm0's PTL)
     r.finish([0, r.disk], 100);
     expect(r.d.violation()).toBe("none");
+  });
+});
+
+describe("linux-2.4.0: try_to_unuse walks for_each_task under read_lock(&tasklist_lock)", () => {
+  // 2.4.0 mm/swapfile.c try_to_unuse: "read_lock(&tasklist_lock); for_each_task(p)
+  // unuse_process(p->mm, entry, page); read_unlock(&tasklist_lock);". Its do_fork lists the
+  // child task under write_lock_irq(&tasklist_lock), after copy_mm's list_add under mmlist_lock.
+  it("a fork's listing of its child spins until the walk is over; swap_out's pick (mmlist_lock) does not", () => {
+    const r = rig(V240);
+    const { s, d, start, disk } = r;
+    start(0, P.sys_swapoff, [0]);
+    for (let n = 0; n < 500 && !d.trace.some((t) => t.agent === 0 && t.event === EV.UNUSE_PTE); n++) {
+      if (!d.step(0)) d.step(disk); // the read of E
+    }
+    expect(s.g(G.TASKLIST_LOCK)).toBe(-1); // one reader: CPU0's walk
+    expect(s.g(G.MMLIST_LOCK)).toBe(0);
+    expect(s.agent(0, AG.HELD)).toBe(0b1); // rank 0, tasklist_lock (mm0's PTL, taken inside it, went after its pte)
+    start(1, P.do_fork, [0, 2]);
+    d.drain(1);
+    expect(d.trace.some((t) => t.agent === 1 && t.event === EV.SPIN && t.a === LK.TASKLIST && t.b === -1)).toBe(true);
+    expect(d.trace.some((t) => t.agent === 1 && t.event === EV.SPIN && t.a === LK.MMLIST)).toBe(false);
+    expect(d.trace.some((t) => t.agent === 1 && t.event === EV.COPY_DONE)).toBe(true); // copied, not yet listed
+    expect(s.agent(1, AG.STATE)).toBe(ST.SPIN);
+    d.untilEvent(0, EV.UNUSE_PTE); // mm1's pte: the walk goes on, the fork still waits
+    expect(s.agent(1, AG.STATE)).toBe(ST.SPIN);
+    for (let n = 0; n < 50 && s.g(G.TASKLIST_LOCK) !== 0; n++) d.step(0);
+    expect(s.agent(1, AG.STATE)).toBe(ST.RUNNABLE);
+    r.finish([1, 0, disk], 100);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(s.g(G.TASKLIST_LOCK)).toBe(0);
+    expect(d.violation()).toBe("none");
   });
 });

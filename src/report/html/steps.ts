@@ -93,6 +93,7 @@ const GLOBAL_LOCKS: [string, number][] = [
   ["pagecache_lock", G.PCL],
   ["swaplock (swap_list_lock)", G.SLL],
   ["mmlist_lock", G.MMLIST_LOCK],
+  ["tasklist_lock", G.TASKLIST_LOCK],
 ];
 
 function layoutOf(r: Repro, agents: number): StepLayout {
