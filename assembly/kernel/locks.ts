@@ -4,9 +4,16 @@
 // - the BKL: held per task, recursive, dropped while its holder sleeps and retaken on
 //   wake-up (the run loop retakes it before the woken section runs).
 // - the page lock (PG_locked) and mmap_sem: sleeping locks.
-// Lock words hold owner agent + 1 (0 = free). Every lock also has a class for the lock-order
-// check (kernel-notes invariant 8): SLL → SDL → PCL, LRU → PCL, PTL outermost (2.4.0 and
-// 2.4.10-pre9: PCL → SLL → SDL, see lk_rank).
+// - tasklist_lock (2.4.0's try_to_unuse, read; 2.4.0's fork, write): a spinning rwlock.
+// Lock words hold owner agent + 1 (0 = free; tasklist_lock: minus its readers while read).
+// Every lock also has a class for the lock-order check (kernel-notes invariant 8):
+// tasklist_lock, then mmlist_lock, outermost, then PTL, then SLL → SDL → PCL and LRU → PCL
+// (2.4.0 and 2.4.10-pre9: PCL → SLL → SDL, see lk_rank). mmlist_lock nests outside the PTL
+// because 2.4.16's and pre9's try_to_unuse hold it across their walk of the mmlist, where each
+// unuse_process takes an mm's page_table_lock (and swap_free SLL + SDL) inside it; swap_out,
+// dup_mmap and mmput take it alone, to pick, list or unlist an mm. 2.4.0's try_to_unuse holds
+// tasklist_lock for reading across its for_each_task walk the same way; nothing takes the two
+// list locks together (their relative rank is a choice, not a kernel nesting).
 import { ld, st, ctz32 } from "./platform";
 import {
   ag_get, ag_set, gget, gset, gadd, gaddr, AG_STATE, AG_WAIT, AG_BKL_DEPTH, AG_BKL_SAVED,
@@ -33,6 +40,8 @@ export const LK_LRU: i32 = 1;
 export const LK_SLL: i32 = 2;
 export const LK_SDL: i32 = 3;
 export const LK_PCL: i32 = 4;
+export const LK_MMLIST: i32 = 5; // mmlist_lock: numbered after the older classes, ranked before them (lk_rank)
+export const LK_TASKLIST: i32 = 6; // tasklist_lock (rwlock): ranked first of all
 
 export const AG_HELD: i32 = 12;       // agent word: bitmask of lock classes held
 export const AG_SPINS_HELD: i32 = 13; // agent word: spinlocks held (PTL may be held twice by fork)
@@ -80,14 +89,19 @@ function block_on(addr: i32, state: i32): void {
 }
 
 // ---- spinlocks ---------------------------------------------------------------------
-/** The nesting rank of a lock class. 2.4.16 nests SLL -> SDL -> PCL (remove_exclusive_swap_page,
- *  free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL -> SLL -> SDL instead, because their
- *  __delete_from_swap_cache calls swap_free with pagecache_lock held (F_FREE_UNDER_PCL; Hugh
- *  Dickins' 15 Sep 2001 patch reversed the order when it put get_swap_page + add_to_swap_cache
- *  under swap_list_lock). AG_HELD holds ranks, not classes. */
+/** The nesting rank of a lock class. tasklist_lock and mmlist_lock are outermost (ranks 0 and
+ *  1: try_to_unuse's walk takes each mm's PTL inside them), the others follow at their class +
+ *  2. 2.4.16 nests SLL -> SDL
+ *  -> PCL (remove_exclusive_swap_page, free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL ->
+ *  SLL -> SDL instead, because their __delete_from_swap_cache calls swap_free with
+ *  pagecache_lock held (F_FREE_UNDER_PCL; Hugh Dickins' 15 Sep 2001 patch reversed the order
+ *  when it put get_swap_page + add_to_swap_cache under swap_list_lock). AG_HELD holds ranks,
+ *  not classes. cls is a constant at every call site: this folds away. */
 @inline function lk_rank(cls: i32): i32 {
-  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls;
-  return cls == LK_PCL ? LK_SLL : cls + 1;
+  if (cls == LK_TASKLIST) return 0;
+  if (cls == LK_MMLIST) return 1;
+  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls + 2;
+  return cls == LK_PCL ? LK_SLL + 2 : cls + 3;
 }
 
 @inline function note_taken(cls: i32): void {
@@ -124,7 +138,8 @@ function spin_contended(addr: i32, cls: i32): bool {
   blocking_here();
   const owner = ld(addr);
   if (owner == cur + 1) bug(V_LOCK_ORDER, cls, LO_SELF, 0); // self-deadlock: recursive spinlock
-  trace(EV_SPIN, cls, owner - 1, 0);
+  // The holder's agent, or minus the readers of a read-held tasklist_lock.
+  trace(EV_SPIN, cls, owner > 0 ? owner - 1 : owner, 0);
   block_on(addr, ST_SPIN);
   return false;
 }
@@ -143,6 +158,45 @@ export function spin_trylock(addr: i32, cls: i32): bool {
   // Pages whose last reference went while another agent held the LRU lock leave the list now
   // (page_alloc.ts put_page). cls is a constant at every call site: this folds away elsewhere.
   if (cls == LK_LRU && gget(G_LRU_PENDING) != 0) lru_release_pending();
+}
+
+// ---- tasklist_lock: a spinning reader-writer lock ----------------------------------------
+// The word is minus the number of readers while read-held, owner + 1 while write-held. A reader
+// spins while a writer holds it, a writer while anyone does (2.4's i386 rwlock: readers are not
+// held back by a waiting writer, as here).
+
+/** read_lock: true when taken; false when the agent now spins (return BLOCK). */
+export function read_lock(addr: i32, cls: i32): bool {
+  const w = ld(addr);
+  if (w <= 0) {
+    st(addr, w - 1);
+    note_taken(cls);
+    return true;
+  }
+  return spin_contended(addr, cls);
+}
+
+export function read_unlock(addr: i32, cls: i32): void {
+  const w = ld(addr) + 1;
+  st(addr, w);
+  note_released(cls);
+  if (w == 0) wake_waiters(addr);
+}
+
+/** write_lock: true when taken; false when the agent now spins (return BLOCK). */
+export function write_lock(addr: i32, cls: i32): bool {
+  if (ld(addr) == 0) {
+    st(addr, cur + 1);
+    note_taken(cls);
+    return true;
+  }
+  return spin_contended(addr, cls);
+}
+
+export function write_unlock(addr: i32, cls: i32): void {
+  st(addr, 0);
+  note_released(cls);
+  wake_waiters(addr);
 }
 
 // ---- sleeping ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ import {
   nFrames, nMm, nPages, nAgents, nSlots, slotsShift, nAreaSlots, hashMask, MAX_AREAS, HASH_HEAD, FREE_STACK,
   HASH_TOUCHED, HASH_TOUCHED_MAX, buckets_touched, touched_frames,
   REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
-  gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
+  gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
   mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
@@ -92,7 +92,7 @@ function rest_clean(top: i32, listed: i32, untouched: i32): bool {
 
 /** The global lock words, every mm's page_table_lock and mmap_sem (checkLocksFree). */
 function locks_free(): bool {
-  if ((gget(G_PCL) | gget(G_SLL) | gget(G_LRU_LOCK) | gget(G_BKL)) != 0) return false; // lock-leak
+  if ((gget(G_PCL) | gget(G_SLL) | gget(G_LRU_LOCK) | gget(G_BKL) | gget(G_MMLIST_LOCK) | gget(G_TASKLIST_LOCK)) != 0) return false; // lock-leak
   for (let mm = 0; mm < nMm; mm++) {
     if ((mm_get(mm, MM_PTL) | mm_get(mm, MM_SEM)) != 0) return false;              // lock-leak
   }

@@ -426,6 +426,8 @@ export const G_NR_ASYNC_PAGES: i32 = 39;  // nr_async_pages: async swap I/O queu
 export const G_PCT_CP0: i32 = 40;         // PCT change points (up to 8 words: 40..47)
 export const G_WALK_HANDOFF: i32 = 48;    // random walk: how a turn hands on (sched.ts WALK_*), 0 without the walk
 export const G_WALK_BURST_J: i32 = 49;    // random walk: the running turn's j
+export const G_MMLIST_LOCK: i32 = 50;     // mmlist_lock (kernel/fork.c): guards the mmlist and swap_out's swap_mm
+export const G_TASKLIST_LOCK: i32 = 51;   // tasklist_lock (rwlock: owner + 1 written, -readers read); 2.4.0's try_to_unuse and fork
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
@@ -539,6 +541,7 @@ export const MM_RSS: i32 = 2;
 export const MM_SWAP_CURSOR: i32 = 3; // swap_out_mm's next address
 export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 faults take it)
 export const MM_UNLISTED: i32 = 5;    // 1: off the mmlist while 2.4.0's fork copies into it (F_FORK_LIST_LATE)
+export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 3) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 3) + k) << 2), v); }
 @inline export function mm_addr(mm: i32, k: i32): i32 { return MMS + (((mm << 3) + k) << 2); }

@@ -3,12 +3,12 @@
 // then the parent's ptes are copied: swap ptes take a swap_map reference, present pages a
 // page reference, and writable ones become copy-on-write in both mms.
 import {
-  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_UNLISTED, pte_get, pte_set,
+  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_UNLISTED, MM_NO_TASK, pte_get, pte_set,
   pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
-  shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS,
+  shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS, gaddr, G_MMLIST_LOCK, G_TASKLIST_LOCK,
 } from "../kernel/state";
 import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
-import { spin_lock, spin_unlock, down, up, LK_PTL } from "../kernel/locks";
+import { spin_lock, spin_unlock, write_lock, write_unlock, down, up, LK_PTL, LK_MMLIST, LK_TASKLIST } from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
@@ -30,14 +30,18 @@ const COPY_CHUNK: i32 = 64;
  *  parent's as dup_mmap does, the child's because the model reuses its slot and threads of
  *  its old process must not fault into the new page tables (the kernel copies into fresh
  *  ones nobody else can see). */
-// Locals: the arguments. Sections: the lower mm's mmap_sem, the higher one's, then back from
-// zap_page_range, then back from copy_page_range.
+// Locals: the arguments. Sections: the lower mm's mmap_sem, the higher one's, mmlist_lock for
+// the old process's mmput (list_del before its exit_mmap), then back from zap_page_range
+// (mmlist_lock for the child's list_add, 2.4.16 and pre9), then back from copy_page_range
+// (mmlist_lock for 2.4.0's list_add), then 2.4.0's tasklist_lock (write) for the child task.
 const DF_PARENT: i32 = 0;
 const DF_CHILD: i32 = 1;
 const DF_LOWER_SEM: i32 = 0;
 const DF_HIGHER_SEM: i32 = 1;
 const DF_ZAPPED: i32 = 2;
 const DF_COPIED: i32 = 3;
+const DF_UNLIST: i32 = 4;
+const DF_TASKLIST: i32 = 5;
 export function do_fork(pc: i32): i32 {
   const parent = l(DF_PARENT), child = l(DF_CHILD);
   switch (pc) {
@@ -48,24 +52,59 @@ export function do_fork(pc: i32): i32 {
     case DF_HIGHER_SEM:
       if (!down(mm_addr(child < parent ? parent : child, MM_SEM))) return BLOCK;
       trace(EV_FORK, parent, child, 0);
+      return next(DF_UNLIST);
+    case DF_UNLIST:
+      // Whatever ran in the child's slot exits: kernel/fork.c mmput takes mmlist_lock
+      // (atomic_dec_and_lock) to list_del the mm before exit_mmap. The model's slot stays on
+      // its list but under 2.4.0's order below (a deviation: docs/faithfulness.md do_fork).
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       // 2.4.0 kernel/fork.c copy_mm (F_FORK_LIST_LATE): the new mm joins the mmlist only
       // after dup_mmap, and the child task the task list later still (do_fork), so neither
-      // swap_out nor try_to_unuse (for_each_task) can reach it during the copy. The old
-      // process of the slot leaves the list first, as mmput does before exit_mmap.
-      if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 1);
-      // Whatever ran in the child's slot exits.
+      // swap_out nor try_to_unuse (for_each_task) can reach it during the copy. (The old
+      // process's exit_mm cleared its task's mm before this mmput.)
+      if (has(F_FORK_LIST_LATE)) {
+        mm_set(child, MM_UNLISTED, 1);
+        mm_set(child, MM_NO_TASK, 1);
+      }
+      spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
     case DF_ZAPPED:
+      // 2.4.16 and pre9 kernel/fork.c dup_mmap: "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
+      // &current->mm->mmlist); mmlist_nr++; spin_unlock(&mmlist_lock);" before any pte is
+      // copied, so that swapoff sees the child's swap entries (the model's slot is listed
+      // already: only the lock is taken).
+      if (!has(F_FORK_LIST_LATE)) {
+        if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+        spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      }
       return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
     case DF_COPIED:
       // 2.4.0 copy_mm: spin_lock(&mmlist_lock); list_add(&mm->mmlist, &oldmm->mmlist).
-      if (has(F_FORK_LIST_LATE)) mm_set(child, MM_UNLISTED, 0);
-      up(mm_addr(child, MM_SEM));
-      up(mm_addr(parent, MM_SEM));
-      stat(S_FORKS);
-      return ret(0);
+      if (has(F_FORK_LIST_LATE)) {
+        if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+        mm_set(child, MM_UNLISTED, 0);
+        spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+        return next(DF_TASKLIST);
+      }
+      return fork_done();
+    case DF_TASKLIST:
+      // 2.4.0 do_fork: "write_lock_irq(&tasklist_lock); ... SET_LINKS(p); hash_pid(p);
+      // nr_threads++; write_unlock_irq(&tasklist_lock);": the child task is listed, and
+      // try_to_unuse's for_each_task (under read_lock) sees its mm from now on.
+      if (!write_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
+      mm_set(child, MM_NO_TASK, 0);
+      write_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
+      return fork_done();
   }
   return bad_pc();
+}
+
+/** The end of do_fork: both mmap_sems go. */
+function fork_done(): i32 {
+  up(mm_addr(l(DF_CHILD), MM_SEM));
+  up(mm_addr(l(DF_PARENT), MM_SEM));
+  stat(S_FORKS);
+  return ret(0);
 }
 
 /** Whether this copy runs 2.4.0's copy_page_range, which takes no page_table_lock. */

@@ -9,7 +9,7 @@ import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
   MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
-  get_page, gaddr, G_PCL, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
+  get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear, PG_RESERVED,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
@@ -17,7 +17,7 @@ import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
-  wake_waiters, LK_PTL, LK_PCL, down_read, up_read,
+  wake_waiters, LK_PTL, LK_PCL, LK_MMLIST, down_read, up_read,
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
@@ -775,15 +775,23 @@ function zap_from(start: i32): i32 {
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
-// Locals: the argument. Sections: mmap_sem and the zap, back from zap_page_range.
+// Locals: the argument. Sections: mmap_sem, mmlist_lock and the zap, back from zap_page_range.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
+const EXIT_UNLIST: i32 = 2;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
     case EXIT_MMAP_SEM:
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
+      return next(EXIT_UNLIST);
+    case EXIT_UNLIST:
+      // kernel/fork.c mmput: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), list_del,
+      // spin_unlock, then exit_mmap. The model's slot stays listed (a new, empty process
+      // takes it): only the lock is taken (docs/faithfulness.md exit_mmap).
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
     case EXIT_ZAPPED:
       // rss is 0 again: zap_page_range counted every page out.

@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, MM_USERS, MM_UNLISTED, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -20,7 +20,7 @@ import { l, set_l, next, call, ret, ret_val, BLOCK, cur, bad_pc } from "../kerne
 import { sched_yield } from "../kernel/sched";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, lock_kernel,
-  unlock_kernel, LK_PTL, LK_SLL, LK_SDL, LK_PCL,
+  unlock_kernel, read_lock, read_unlock, LK_PTL, LK_SLL, LK_SDL, LK_PCL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON, V_SWAP_MAP_UAF } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -965,8 +965,14 @@ function find_next_to_unuse(a: i32, prev: i32): i32 {
  *  count stuck at MAX, write a dirty page others still reference, delete it from the cache.
  *  l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it. */
 // try_to_unuse's locals (its three loops, and unuse_process): the argument, the slot offset,
-// the page, the mm being searched, the next pte in it.
+// the page, the mm being searched (nMm stands for init_mm), the next pte in it; and 2.4.16's
+// start_mm and the walk's new_start_mm, each as mm + 1 with 0 for init_mm (the frame's
+// locals start at 0), set_start_mm, and the count before the mm being searched (0: none yet).
 const TU_AREA: i32 = 0;
+const TU_START_MM: i32 = 1;
+const TU_NEW_START_MM: i32 = 2;
+const TU_SET_START_MM: i32 = 3;
+const TU_SWCOUNT: i32 = 4;
 const TU_OFFSET: i32 = 6;
 const TU_PAGE: i32 = 7;
 const TU_MM: i32 = 8;
@@ -974,7 +980,9 @@ const TU_PTE: i32 = 9;
 // Sections (2.4.16): find and read the next slot, back from the read, wait_on_page, lock_page,
 // an mm's page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock
 // and sdev_lock for the MAX reset, the write-or-delete choice, back from the write, back
-// from delete_from_swap_cache.
+// from delete_from_swap_cache, mmlist_lock for the walk over the other mms (held from the
+// walk's first mm to its end, each mm's PTL taken inside it); then start_mm's search without
+// mmlist_lock: its page_table_lock, back from swap_free, its PTL dropped.
 const TU_FIND: i32 = 0;
 const TU_READ: i32 = 1;
 const TU_WAIT: i32 = 2;
@@ -987,6 +995,10 @@ const TU_MAX_RESET: i32 = 8;
 const TU_WRITE_CHECK: i32 = 9;
 const TU_WRITTEN: i32 = 10;
 const TU_DELETED: i32 = 11;
+const TU_MMLIST: i32 = 12;
+const TU_START_PTL: i32 = 13;
+const TU_START_FREED: i32 = 14;
+const TU_START_DONE: i32 = 15;
 export function try_to_unuse(pc: i32): i32 {
   if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
@@ -1020,9 +1032,33 @@ export function try_to_unuse(pc: i32): i32 {
       // wait_on_page first lets a racing do_swap_page finish with the page.
       if (!wait_on_page(l(TU_PAGE))) return BLOCK;
       return next(TU_LOCK_PAGE);
-    case TU_LOCK_PAGE:
+    case TU_LOCK_PAGE: {
       if (!lock_page(l(TU_PAGE))) return BLOCK;
-      set_l(TU_MM, 0);
+      // 2.4.16: "swcount = *swap_map; if (swcount > 1) { ... unuse_process(start_mm, ...) }"
+      // with no mmlist_lock (start_mm is pinned); init_mm's search is shmem_unuse (no shmem
+      // in the model).
+      const swcount = swap_count(slot_of(entry));
+      set_l(TU_SWCOUNT, swcount);
+      const start = l(TU_START_MM) - 1;
+      if (swcount > 1 && start >= 0 && unuse_mm_live(start)) {
+        set_l(TU_MM, start);
+        set_l(TU_PTE, 0);
+        return next(TU_START_PTL);
+      }
+      return unuse_start_done();
+    }
+    case TU_START_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TU_START_FREED, TU_START_DONE);
+    case TU_START_FREED: // back from swap_free, start_mm's PTL still held
+      return unuse_process(TU_START_FREED, TU_START_DONE);
+    case TU_START_DONE: // start_mm's PTL dropped
+      return unuse_start_done();
+    case TU_MMLIST:
+      // The walk over the rest of the mmlist, from the mm after start_mm back to it.
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      set_l(TU_MM, unuse_after(l(TU_START_MM) - 1));
+      set_l(TU_SWCOUNT, 0);
       return unuse_next_mm();
     case TU_PTL:
       if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
@@ -1084,18 +1120,61 @@ function unuse_delete_if(ours: bool): i32 {
   return unuse_release();
 }
 
-/** The next live mm (from l8) to search while others still hold the entry; once none is left,
- *  on to the MAX reset check. */
+/** Whether mm is a process the search can look at (2.4.0's fork lists its child late). */
+@inline function unuse_mm_live(mm: i32): bool {
+  return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_UNLISTED) == 0;
+}
+
+/** The mm after mm on the model's mmlist: init_mm (nMm), mm 0, 1, ..., nMm - 1, init_mm again
+ *  (slot index order; 2.4.16's dup_mmap puts a child right after its parent instead). */
+@inline function unuse_after(mm: i32): i32 { return mm >= nMm - 1 ? (mm == nMm - 1 ? nMm : 0) : mm + 1; }
+
+/** After start_mm's search (2.4.16 try_to_unuse): "if (*swap_map > 1) { int set_start_mm =
+ *  (*swap_map >= swcount); ... new_start_mm = start_mm; spin_lock(&mmlist_lock);" (the lock at
+ *  the start of the next section); else no walk. */
+function unuse_start_done(): i32 {
+  const count = swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET))));
+  if (count <= 1) return unuse_walk_over();
+  set_l(TU_SET_START_MM, count >= l(TU_SWCOUNT) ? 1 : 0);
+  set_l(TU_NEW_START_MM, l(TU_START_MM));
+  return next(TU_MMLIST);
+}
+
+/** The walk over the mms after start_mm, mmlist_lock held (mm/swapfile.c try_to_unuse: "while
+ *  (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)"), from mm l8: first the mm just
+ *  searched is judged (the first after which the count fell becomes new_start_mm, once
+ *  set_start_mm is set, which passing init_mm does), then the next live mm is searched. Back
+ *  at start_mm, or with no reference left to find, start_mm = new_start_mm, mmlist_lock is
+ *  dropped and the walk is over. */
 function unuse_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (swap_count(slot) <= 1) break;
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+  const start = l(TU_START_MM) == 0 ? nMm : l(TU_START_MM) - 1;
+  const searched = l(TU_SWCOUNT);
+  if (searched != 0 && l(TU_SET_START_MM) != 0 && swap_count(slot) < searched) {
+    set_l(TU_NEW_START_MM, l(TU_MM)); // unuse_process left l8 at the mm after it: mm + 1
+    set_l(TU_SET_START_MM, 0);
+  }
+  let mm = l(TU_MM);
+  if (mm > nMm) mm = 0;
+  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+    if (mm == start || swap_count(slot) <= 1) break;
+    if (mm == nMm) { set_l(TU_SET_START_MM, 1); continue; } // init_mm: shmem_unuse (no shmem)
+    if (!unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
+    set_l(TU_SWCOUNT, swap_count(slot));
     return next(TU_PTL);
   }
-  if (swap_count(slot) == SWAP_MAP_MAX) return next(TU_LIST_LOCK);
+  // "atomic_inc(&new_start_mm->mm_users); spin_unlock(&mmlist_lock); mmput(start_mm);
+  // start_mm = new_start_mm;" (the pins are not modelled).
+  set_l(TU_START_MM, l(TU_NEW_START_MM));
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+  return unuse_walk_over();
+}
+
+/** After the mm walk (or with no reference left to search for): on to the MAX reset check. */
+function unuse_walk_over(): i32 {
+  if (swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)))) == SWAP_MAP_MAX) return next(TU_LIST_LOCK);
   return next(TU_WRITE_CHECK);
 }
 
@@ -1154,7 +1233,15 @@ function unuse_release(): i32 {
 // next entry while this one is handled is left out. 2.4.0 shares the shape (its own reference,
 // delete before the search) but has its own loop: see try_to_unuse_2_4_0 below
 // (F_UNUSE_CLEAR_UNDEAD), which takes precedence over this one.
-// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
+// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it; l1 = last_mm and
+// l2 = the mm the walk reached, each as mm + 1 with 0 for init_mm (as 2.4.16's start_mm).
+// The mm searched first is 16 Aug's last_mm (the mm the previous walk reached). pre9's own
+// rule is not at hand: the 15 Sep patch's removed lines end pre9's try_to_unuse with
+// "mmput(start_mm)", 2.4.16's name, which suggests 2.4.16's choice (the first mm after which
+// the count fell) had come in by pre9. Either way one mm is searched without mmlist_lock and
+// the rest of the list under it, with unuse_pte's "mmlist_lock and page_table_lock are held".
+const TUDF_LAST_MM: i32 = 1;
+const TUDF_REACHED: i32 = 2;
 
 /** find_next_to_unuse of 16 Aug 2001, sdev_lock held: the next in-use, non-BAD slot after
  *  prev, pinned with a reference of ours (not when at SWAP_MAP_MAX); 0 at the end of the map. */
@@ -1174,7 +1261,8 @@ function find_next_pinned(a: i32, prev: i32): i32 {
 // Sections (pre9): sdev_lock to find and pin the next slot, back from the read, lock_page,
 // back from delete_from_swap_cache, back from swap_free of our reference, an mm's
 // page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock and
-// sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again.
+// sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again, mmlist_lock for
+// the walk over the mms (16 Aug 2001: held from the walk's first mm to its end).
 const TUDF_FIND: i32 = 0;
 const TUDF_READ: i32 = 1;
 const TUDF_LOCK_PAGE: i32 = 2;
@@ -1187,6 +1275,10 @@ const TUDF_LIST_LOCK: i32 = 8;
 const TUDF_NOMEM: i32 = 9;
 const TUDF_MAX_CLEAR: i32 = 10;
 const TUDF_BKL: i32 = 11;
+const TUDF_MMLIST: i32 = 12;
+const TUDF_LAST_PTL: i32 = 13;
+const TUDF_LAST_FREED: i32 = 14;
+const TUDF_LAST_DONE: i32 = 15;
 function try_to_unuse_delete_first(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1223,8 +1315,29 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       return unuse_df_drop_ref();
     case TUDF_DELETED:
       return unuse_df_drop_ref();
-    case TUDF_REF_FREED: // back from swap_free of our reference: search the mms while the slot is used
-      set_l(TU_MM, 0);
+    case TUDF_REF_FREED: { // back from swap_free of our reference: search the mms while the slot is used
+      // 16 Aug 2001: "if (*swap_map) { if (last_mm == &init_mm) shmem_unuse(entry, page);
+      // else unuse_process(last_mm, entry, page); }" with no mmlist_lock (last_mm is pinned).
+      const last = l(TUDF_LAST_MM) - 1;
+      if (swap_count(slot_of(entry)) != 0 && last >= 0 && unuse_mm_live(last)) {
+        set_l(TU_MM, last);
+        set_l(TU_PTE, 0);
+        return next(TUDF_LAST_PTL);
+      }
+      return unuse_df_last_done();
+    }
+    case TUDF_LAST_PTL:
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+      return unuse_process(TUDF_LAST_FREED, TUDF_LAST_DONE);
+    case TUDF_LAST_FREED: // back from swap_free, last_mm's PTL still held
+      return unuse_process(TUDF_LAST_FREED, TUDF_LAST_DONE);
+    case TUDF_LAST_DONE: // last_mm's PTL dropped
+      return unuse_df_last_done();
+    case TUDF_MMLIST:
+      // The walk over the rest of the mmlist, from the mm after last_mm back to it.
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      set_l(TU_MM, unuse_after(l(TUDF_LAST_MM) - 1));
+      set_l(TUDF_REACHED, l(TUDF_LAST_MM));
       return unuse_df_next_mm();
     case TUDF_PTL:
       if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
@@ -1267,16 +1380,33 @@ function unuse_df_drop_ref(): i32 {
   return call(P_SWAP_FREE, TUDF_REF_FREED, entry, 0, 0, 0);
 }
 
-/** The next live mm (from l8) to search while any reference to the slot is left. */
+/** After last_mm's search: "if (*swap_map) { ... spin_lock(&mmlist_lock);" (taken at the start
+ *  of the next section); else no walk. */
+function unuse_df_last_done(): i32 {
+  if (swap_count(slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)))) != 0) return next(TUDF_MMLIST);
+  return unuse_df_release();
+}
+
+/** The walk after last_mm, mmlist_lock held ("while (*swap_map && (p = p->next) !=
+ *  &last_mm->mmlist)"), from mm l8 round the model's list (init_mm, then the slots by index)
+ *  back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm it reached
+ *  becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock); mmput(last_mm);
+ *  last_mm = mm;", the pins not modelled) and mmlist_lock is dropped. */
 function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (swap_count(slot) == 0) break;
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+  const last = l(TUDF_LAST_MM) == 0 ? nMm : l(TUDF_LAST_MM) - 1;
+  let mm = l(TU_MM);
+  if (mm > nMm) mm = 0;
+  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+    if (mm == last || swap_count(slot) == 0) break;
+    set_l(TUDF_REACHED, mm == nMm ? 0 : mm + 1);
+    if (mm == nMm || !unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TUDF_PTL);
   }
+  set_l(TUDF_LAST_MM, l(TUDF_REACHED));
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   return unuse_df_release();
 }
 
@@ -1316,13 +1446,17 @@ function unuse_df_yield(): i32 {
 // counted back into nr_swap_pages (the kernel printks "VM: Undead swap entry" unless the count
 // was SWAP_MAP_MAX): whoever still held the slot now holds a free one. No need_resched point
 // and no BKL yield anywhere in the loop: sys_swapoff's BKL is let go only while the loop
-// sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem).
+// sleeps (the read, lock_page, alloc_page). shmem_unuse is not modelled (no shmem). The search
+// is "read_lock(&tasklist_lock); for_each_task(p) unuse_process(p->mm, entry, page);
+// read_unlock(&tasklist_lock);": the read lock is held from the first task to the last, each
+// mm's PTL taken inside it, so a fork's listing of its child (write_lock) waits for the walk.
 // l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
 
 // Sections (2.4.0): sdev_lock to find and pin a slot, back from the read, lock_page for the
 // delete, back from delete_from_swap_cache, the previous mm's PTL dropped, an mm's
 // page_table_lock, back from unuse_pte's swap_free (PTL held), back from swap_free of our
-// reference (swap_list_lock), sdev_lock to clear what is left, the -ENOMEM return.
+// reference (swap_list_lock), sdev_lock to clear what is left, the -ENOMEM return,
+// tasklist_lock (read) for the walk over the tasks.
 const TU240_FIND: i32 = 0;
 const TU240_READ: i32 = 1;
 const TU240_LOCK_PAGE: i32 = 2;
@@ -1333,6 +1467,7 @@ const TU240_FREED: i32 = 6;
 const TU240_LIST_LOCK: i32 = 7;
 const TU240_CLEAR: i32 = 8;
 const TU240_NOMEM: i32 = 9;
+const TU240_TASKLIST: i32 = 10;
 function try_to_unuse_2_4_0(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1398,25 +1533,31 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
     }
     case TU240_NOMEM:
       return ret(ENOMEM);
+    case TU240_TASKLIST: // read_lock(&tasklist_lock), then for_each_task from the first
+      if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
+      set_l(TU_MM, 0);
+      return unuse_240_next_mm();
   }
   return bad_pc();
 }
 
-/** for_each_task(p) unuse_process(p->mm, entry, page): from the first mm. */
+/** for_each_task(p) unuse_process(p->mm, entry, page), under tasklist_lock taken for reading
+ *  at the start of the next section. */
 function unuse_240_search(): i32 {
-  set_l(TU_MM, 0);
-  return unuse_240_next_mm();
+  return next(TU240_TASKLIST);
 }
 
-/** The next live mm from l8 (2.4.0 searches every task, whatever the count); once none is
- *  left, page_cache_release of our page and swap_free of our reference. */
+/** The next task's mm from l8 (2.4.0 searches every task, whatever the count), tasklist_lock
+ *  read-held; once none is left, read_unlock, page_cache_release of our page and swap_free of
+ *  our reference. */
 function unuse_240_next_mm(): i32 {
   for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_UNLISTED) != 0) continue; // not a task yet: 2.4.0's fork
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // not a task yet: 2.4.0's fork
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TU240_PTL);
   }
+  read_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
   const page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   trace(EV_UNUSE_RELEASED, entry, page, swap_count(slot_of(entry)));

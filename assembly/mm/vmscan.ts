@@ -49,7 +49,7 @@ import { imul, idiv } from "../kernel/platform";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
-  G_SWAP_MM, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
+  G_SWAP_MM, G_MMLIST_LOCK, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_UNLISTED, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
@@ -58,7 +58,7 @@ import {
 import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
-  LK_PTL, LK_LRU, LK_PCL,
+  LK_PTL, LK_LRU, LK_PCL, LK_MMLIST,
 } from "../kernel/locks";
 import { trace, vpage } from "../kernel/trace";
 import {
@@ -353,10 +353,13 @@ function swap_out_mm_done(): i32 {
 
 // ---- swap_out --------------------------------------------------------------------------
 // mm/vmscan.c swap_out (2.4.16). (priority) → 1 when SWAP_CLUSTER_MAX (scaled) pages became
-// freeable. Round-robin over the mms (G_SWAP_MM, as 2.4's swap_mm under mmlist_lock), each
-// mm at most once per call, skipping empty ones. Each turn of the loop starts at a
-// need_resched point (schedule_point) before it picks the mm. (shrink_cache runs the same
-// walk in its own frame: SC_SWAP_OUT, with the same two locals.)
+// freeable. Round-robin over the mms (G_SWAP_MM, as 2.4's swap_mm), each mm at most once per
+// call, skipping empty ones. Each turn of the loop starts at a need_resched point
+// (schedule_point) before it picks the mm; the pick reads and moves the cursor under
+// mmlist_lock, taken first in the pick's section and dropped before swap_out_mm takes the
+// mm's PTL (2.4.16 swap_out: spin_lock(&mmlist_lock); mm = swap_mm; ...; swap_mm = mm;
+// atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock); 2.4.0's selection loop likewise).
+// (shrink_cache runs the same walk in its own frame: SC_SWAP_OUT, with the same two locals.)
 // Locals: mms tried, pages still wanted. Sections: the start, back from swap_out_mm, and
 // after the need_resched point.
 const SO_TRIED: i32 = 6;
@@ -368,6 +371,7 @@ const SO_NEXT: i32 = 2;
 export function swap_out(pc: i32): i32 {
   switch (pc) {
     case SO_START:
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       set_l(SO_TRIED, 0);
       set_l(SO_WANTED, swap_cluster());
       return swap_out_next_mm();
@@ -377,6 +381,7 @@ export function swap_out(pc: i32): i32 {
       schedule_point();
       return next(SO_NEXT);
     case SO_NEXT:
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return swap_out_next_mm();
   }
   return bad_pc();
@@ -384,12 +389,13 @@ export function swap_out(pc: i32): i32 {
 
 function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, l(SO_WANTED), 0, 0);
   return ret(0);
 }
 
 /** The next mm worth scanning (SO_TRIED: mms tried so far; shrink_cache's SC_SO_TRIED is the same
- *  local), or -1 when every mm was tried. */
+ *  local), or -1 when every mm was tried. The caller holds mmlist_lock. */
 function swap_out_pick(): i32 {
   while (l(SO_TRIED) < nMm) {
     let mm = gget(G_SWAP_MM);
@@ -475,6 +481,8 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_pass(l(SC_PRIORITY) - 1, false);
     case SC_SWAP_OUT:
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
+      // Each pick is made under mmlist_lock (shrink_swap_out_pick).
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       set_l(SC_SO_TRIED, 0);
       set_l(SC_SO_WANTED, swap_cluster());
       return shrink_swap_out_pick();
@@ -490,6 +498,7 @@ export function shrink_cache(pc: i32): i32 {
       return swap_out_over();
     }
     case SC_SWAP_OUT_NEXT:
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return shrink_swap_out_pick();
     case SC_SLOT_FREED: {
       const f = l(SC_PAGE);
@@ -512,10 +521,11 @@ export function shrink_cache(pc: i32): i32 {
   return shrink_ret();
 }
 
-/** swap_out picks an mm and walks it (the pick moves G_SWAP_MM, so the section ends with
- *  the call or a plain point, never with a lock that could make it re-run). */
+/** swap_out picks an mm under mmlist_lock (taken first by the caller's section) and walks
+ *  it: the lock is dropped before swap_out_mm's section takes the mm's PTL. */
 function shrink_swap_out_pick(): i32 {
   const mm = swap_out_pick();
+  spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 0, 0);
   return next(SC_SWAPPED);
 }

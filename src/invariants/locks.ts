@@ -6,8 +6,15 @@ import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- locks at rest (inv 4, 8 → lock-leak) -------------------------------------------------
 
-const GLOBAL_LOCK_WORDS: readonly number[] = [G.PCL, G.SLL, G.LRU_LOCK, G.BKL];
-const GLOBAL_LOCK_NAMES: readonly string[] = [LOCK_NAMES[LK.PCL], LOCK_NAMES[LK.SLL], LOCK_NAMES[LK.LRU], BKL_NAME];
+const GLOBAL_LOCK_WORDS: readonly number[] = [G.PCL, G.SLL, G.LRU_LOCK, G.BKL, G.MMLIST_LOCK, G.TASKLIST_LOCK];
+const GLOBAL_LOCK_NAMES: readonly string[] = [
+  LOCK_NAMES[LK.PCL],
+  LOCK_NAMES[LK.SLL],
+  LOCK_NAMES[LK.LRU],
+  BKL_NAME,
+  LOCK_NAMES[LK.MMLIST],
+  LOCK_NAMES[LK.TASKLIST],
+];
 
 export function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
   const before = v.out ? v.out.length : 0;

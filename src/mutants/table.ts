@@ -297,7 +297,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "off-by-one",
     kernel: "mm/swapfile.c try_to_unuse",
     bug: "the mm search stops while two references are left, not one: a pte keeps the entry of an area swapped off",
-    edits: [edit(SWAPFILE, "if (swap_count(slot) <= 1) break;", "if (swap_count(slot) <= 2) break;")],
+    edits: [edit(SWAPFILE, "if (mm == start || swap_count(slot) <= 1) break;", "if (mm == start || swap_count(slot) <= 2) break;")],
   },
   {
     id: "unuse-pte-no-ref",

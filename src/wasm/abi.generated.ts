@@ -173,6 +173,8 @@ export const G = {
   PCT_CP0: 40,
   WALK_HANDOFF: 48,
   WALK_BURST_J: 49,
+  MMLIST_LOCK: 50,
+  TASKLIST_LOCK: 51,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -212,6 +214,7 @@ export const MM = {
   SWAP_CURSOR: 3,
   SEM: 4,
   UNLISTED: 5,
+  NO_TASK: 6,
 } as const;
 
 /** Agent words (assembly/kernel/state.ts, locks.ts, page_alloc.ts AG_*). */
@@ -308,6 +311,8 @@ export const LK = {
   SLL: 2,
   SDL: 3,
   PCL: 4,
+  MMLIST: 5,
+  TASKLIST: 6,
 } as const;
 
 /** V_LOCK_ORDER details (assembly/kernel/locks.ts LO_*). */

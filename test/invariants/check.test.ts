@@ -211,6 +211,8 @@ describe("8 lock-order (locks at rest)", () => {
       [(s: ReturnType<typeof state>) => s.setG(G.SLL, 1), "swaplock"],
       [(s: ReturnType<typeof state>) => s.setG(G.LRU_LOCK, 1), "pagemap_lru_lock"],
       [(s: ReturnType<typeof state>) => s.setG(G.BKL, 1), "kernel_flag"],
+      [(s: ReturnType<typeof state>) => s.setG(G.MMLIST_LOCK, 1), "mmlist_lock"],
+      [(s: ReturnType<typeof state>) => s.setG(G.TASKLIST_LOCK, 1), "tasklist_lock"],
       [(s: ReturnType<typeof state>) => s.setMm(1, MM.PTL, 1), "page_table_lock"],
       [(s: ReturnType<typeof state>) => s.setArea(0, A.SDL, 1), "sdev_lock"],
     ] as const) {

@@ -2,12 +2,14 @@
 // another CPU deletes P from the swap cache (freeing E) before try_to_unuse locks it, swap_out
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on the long
-// default campaign's finding (hunt --model linux-2.4.16 --executions 64000000 --shard 9/16,
-// execution 37,595,822; test/fixtures/unuse-wrong-page-2416-default.repro.json). The 16M
+// default campaign's finding (hunt --model linux-2.4.16 --executions 64000000 --shard 11/16,
+// execution 47,987,645; test/fixtures/unuse-wrong-page-2416-default.repro.json). The 16M
 // campaign's finding (--executions 16000000 --shard 3/4, execution 13,911,168) went with the
 // model's fixes of the swap_out_mm walk, kswapd (2.4.16's kswapd_balance_pgdat) and the
-// watermarks: the 16M campaign's 4 shards find nothing now; of the 64M campaign's 16 shards,
-// 9/16 and 11/16 (at 47,987,645) find this BUG, each by the route.
+// watermarks: the 16M campaign's 4 shards find nothing now. Of the 64M campaign's 16 shards,
+// 9/16 (at 37,595,822) and 11/16 found this BUG, each by the route, until the model took
+// mmlist_lock (try_to_unuse's walk, swap_out's pick, fork, exit: 4 Dec 2026); since then
+// 11/16 (at the same execution) and 14/16 (at 59,984,143) do, and 9/16 finds nothing.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
@@ -132,7 +134,7 @@ describe("the unuse-wrong-page route of real findings", () => {
     await expectRouteAndFix(res.findings[0].repro, res.findings[0].diagram);
   }, 60_000);
 
-  it("the long default campaign's finding (execution 37,595,822) is the route", async () => {
+  it("the long default campaign's finding (execution 47,987,645) is the route", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-default.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)));
   }, 30_000);

@@ -7,7 +7,8 @@ export const kernelEvents: EventTable = {
   [EV.SECTION]: () => "",
   [EV.OP_START]: (op) => `starts op ${op}`,
   [EV.OP_END]: (op, r) => `op ${op} done (${r})`,
-  [EV.SPIN]: (cls, owner, _c, agent = plainAgentName) => `spins on ${LOCK_NAMES[cls] ?? "lock"} (held by ${agent(owner)})`,
+  [EV.SPIN]: (cls, owner, _c, agent = plainAgentName) =>
+    `spins on ${LOCK_NAMES[cls] ?? "lock"} (held by ${owner < 0 ? `${-owner} reader${owner === -1 ? "" : "s"}` : agent(owner)})`,
   [EV.SLEEP_PAGE]: (f) => `sleeps on ${fmtPage(f)} lock`,
   [EV.SLEEP_BKL]: (owner, _b, _c, agent = plainAgentName) => `waits for BKL (held by ${agent(owner)})`,
   [EV.LOCK_KERNEL]: () => "lock_kernel",

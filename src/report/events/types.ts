@@ -47,6 +47,8 @@ const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
   SLL: "swaplock",
   SDL: "sdev_lock",
   PCL: "pagecache_lock",
+  MMLIST: "mmlist_lock",
+  TASKLIST: "tasklist_lock",
 };
 /** Wording of a generated group's members (abi.generated.ts), as a list indexed by value:
  *  `words` is keyed by the members' names, so a member added in assembly/ without its

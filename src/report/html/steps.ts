@@ -92,6 +92,8 @@ const GLOBAL_LOCKS: [string, number][] = [
   ["pagemap_lru_lock", G.LRU_LOCK],
   ["pagecache_lock", G.PCL],
   ["swaplock (swap_list_lock)", G.SLL],
+  ["mmlist_lock", G.MMLIST_LOCK],
+  ["tasklist_lock", G.TASKLIST_LOCK],
 ];
 
 function layoutOf(r: Repro, agents: number): StepLayout {
