@@ -167,7 +167,7 @@ function swap_cache_hash_sound(top: i32, listed: i32): bool {
 
 /** One bucket's chain (swap_cache_hash_sound). A frame at or past `top` fails: past nFrames
  *  out of range, else an untouched frame, which is not PG_swapcache. */
-function hash_chain_sound(head: i32, top: i32): bool {
+@inline function hash_chain_sound(head: i32, top: i32): bool {
   for (let f = ld(head); f != 0; f = hash_next(f)) {
     if (f < 0 || f >= top || (frame_marks(f) & MARK_HASHED) != 0) return false; // cache-page:hash-chain, hashed-not-cached
     set_frame_marks(f, MARK_HASHED);
@@ -318,7 +318,7 @@ function lru_lists_sound(top: i32): bool {
 
 /** Walks a list from its head as list_for_each does: the number of pages on it, or -1 when a
  *  link is out of range or inconsistent, a page is met twice or carries the wrong flags. */
-function lru_list_length(head: i32, active: i32, top: i32): i32 {
+@inline function lru_list_length(head: i32, active: i32, top: i32): i32 {
   let prev = head;
   let n = 0;
   for (let f = lru_next(head); f != head; f = lru_next(f)) {
