@@ -103,7 +103,7 @@ function access_oom(): i32 {
 }
 
 /** The MMU's view: a present pte that allows the access is a hit, anything else a fault. */
-function try_access(): i32 {
+@inline function try_access(): i32 {
   const mm = l(ACC_MM), page = l(ACC_PAGE), write = l(ACC_WRITE);
   if (mmu_access(mm, page, write)) return ret(0);
   if (l(ACC_FAULTS) >= MAX_FAULTS) return access_oom();
@@ -201,7 +201,7 @@ function handle_pte_fault(): i32 {
   return fault_done();
 }
 
-function fault_done(): i32 {
+@inline function fault_done(): i32 {
   const r = l(HMF_RESULT);
   if (r == 1) stat(S_MINOR_FAULTS);
   else if (r == 2) stat(S_MAJOR_FAULTS);
