@@ -78,6 +78,10 @@ export let fp: i32 = 0;
  *  Writes every word of it: frames above a stack pointer keep what they held (a reset does
  *  not zero them, state.ts clear_state). */
 export function push_frame(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32): bool {
+  return push_frame_inline(agent, proc, a0, a1, a2, a3, a4, a5);
+}
+/** push_frame in its caller's code (the run loop's op start: an access, most ops). */
+@inline export function push_frame_inline(agent: i32, proc: i32, a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32): bool {
   const sp = ag_get(agent, AG_SP);
   if (sp >= STACK_FRAMES) { bug(V_STACK_OVERFLOW, proc, sp, 0); return false; }
   const f = frame_addr(agent, sp);

@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, enter_empty, enter_frame, push_frame, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
+import { enter_agent, enter_empty, enter_frame, push_frame, push_frame_inline, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
 import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -172,7 +172,7 @@ function push_op_frame(cpu: i32, op: i32): void {
   const page = op_page(op);
   const arg = op_arg(op);
   const proc = op_proc(kind);
-  if (proc == P_ACCESS) push_frame(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
+  if (proc == P_ACCESS) push_frame_inline(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
   else if (proc == P_DO_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
   else if (proc == P_DO_MUNMAP || proc == P_DO_MPROTECT) push_frame(cpu, proc, mm, page, arg, 0, 0, 0);
   else if (proc == P_DO_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);

@@ -115,11 +115,14 @@ function usable_free_slots(): i32 {
     if (swap_count(base) != SWAP_MAP_BAD) return -1;              // bad-slot:header
     if ((fl & SWP_WRITEOK) != SWP_WRITEOK) continue;
     const lowest = area_get(a, A_LOWEST), highest = area_get(a, A_HIGHEST);
+    // Counted without a branch on each slot's count (free or not is as random as the run).
+    let outside = 0;
     for (let off = 1; off < nSlots; off++) {
-      if (swap_count(base + off) != 0) continue;
-      if (off < lowest || off > highest) return -1;               // nr-swap-pages:bracket
-      free++;
+      const isFree = swap_count(base + off) == 0 ? 1 : 0;
+      free += isFree;
+      outside |= isFree & ((off < lowest ? 1 : 0) | (off > highest ? 1 : 0)); // nr-swap-pages:bracket
     }
+    if (outside != 0) return -1;
   }
   return free;
 }
@@ -164,7 +167,7 @@ function swap_cache_hash_sound(top: i32, listed: i32): bool {
 
 /** One bucket's chain (swap_cache_hash_sound). A frame at or past `top` fails: past nFrames
  *  out of range, else an untouched frame, which is not PG_swapcache. */
-function hash_chain_sound(head: i32, top: i32): bool {
+@inline function hash_chain_sound(head: i32, top: i32): bool {
   for (let f = ld(head); f != 0; f = hash_next(f)) {
     if (f < 0 || f >= top || (frame_marks(f) & MARK_HASHED) != 0) return false; // cache-page:hash-chain, hashed-not-cached
     set_frame_marks(f, MARK_HASHED);
@@ -243,23 +246,21 @@ function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
   const zf = page_flags(ZERO_PAGE);
   if ((zf & (PG_SWAPCACHE | PG_LOCKED)) != 0 || (zf & PG_RESERVED) == 0) return false; // cache-page:zero-page, lock-leak:page-lock
   let nFreeFrames = untouched;
+  // Free or in use, cached or not, as random as the run: the counts are checked without a
+  // branch on them (a free frame needs a count of 0 and no PG_swapcache), bad collects.
+  let bad = 0;
   for (let f = 1; f < top; f++) {
     const fl = page_flags(f);
-    if ((fl & PG_LOCKED) != 0) return false;                      // lock-leak:page-lock
-    const count = page_count(f);
-    if ((fl & PG_INUSE) == 0) {
-      if ((fl & PG_SWAPCACHE) != 0 || count != 0) return false;   // cache-page:free-page, bug-on:free-page-count
-      nFreeFrames++;
-      continue;
-    }
-    let need = frame_maps(f);
-    if ((fl & PG_SWAPCACHE) != 0) {
-      if (!cache_page_found(f)) return false;
-      need++;
-    }
-    if (count != need) return false;                              // cache-page:count, bug-on:page-count/page-leak
+    const inUse = (fl & PG_INUSE) != 0 ? 1 : 0;
+    const cached = (fl & PG_SWAPCACHE) != 0 ? 1 : 0;
+    nFreeFrames += 1 - inUse;
+    const need = inUse != 0 ? frame_maps(f) + cached : 0;
+    bad |= (fl & PG_LOCKED)                                       // lock-leak:page-lock
+      | (cached & (1 - inUse))                                    // cache-page:free-page
+      | (page_count(f) != need ? 1 : 0);                          // bug-on:free-page-count, cache-page:count, bug-on:page-count/page-leak
+    if ((cached & inUse) != 0 && !cache_page_found(f)) return false;
   }
-  return nFreeFrames == nFree;                                    // bug-on:free-list (lost)
+  return bad == 0 && nFreeFrames == nFree;                        // bug-on:free-list (lost)
 }
 
 /** A lookup of a cache page's entry returns it: else it is unhashed, hashed under another
@@ -278,12 +279,15 @@ function swap_counts_exact(): bool {
   for (let a = 0; a < own_areas(); a++) {
     if ((area_get(a, A_FLAGS) & SWP_USED) == 0) continue;
     const base = a << slotsShift;
+    // Without a branch on each slot's count: free or in use is as random as the run.
+    let bad = 0;
     for (let s = base + 1; s < base + nSlots; s++) {
       const count = swap_count(s);
-      if (count == 0 || count >= SWAP_MAP_MAX) continue;
+      const counted = count != 0 && count < SWAP_MAP_MAX ? 1 : 0;
       const users = slot_ptes(s) + (slot_cache(s) != NO_PAGE ? 1 : 0);
-      if (count != users) return false;                           // swap-count:short, leak
+      bad |= counted & (count != users ? 1 : 0);                  // swap-count:short, leak
     }
+    if (bad != 0) return false;
   }
   return true;
 }
@@ -300,18 +304,21 @@ function lru_lists_sound(top: i32): bool {
   if (nActive < 0 || nActive != gget(G_NR_ACTIVE)) return false; // lru:list, lru:flags, lru:nr_active
   const nInactive = lru_list_length(lru_inactive(), 0, top);
   if (nInactive < 0 || nInactive != gget(G_NR_INACTIVE)) return false; // ..., lru:nr_inactive
+  // A page the walks did not meet: neither flag, and free (but the zero page). Without a
+  // branch on each frame's mark: on a list or not is as random as the run.
+  let bad = 0;
   for (let f = 0; f < top; f++) {
-    if ((frame_marks(f) & MARK_LRU) != 0) continue;
     const fl = page_flags(f);
-    if ((fl & (PG_LRU | PG_ACTIVE)) != 0) return false;          // lru:flags
-    if (f != ZERO_PAGE && (fl & PG_INUSE) != 0) return false;     // lru:missing
+    const unmet = (frame_marks(f) & MARK_LRU) == 0 ? 1 : 0;
+    bad |= unmet & (((fl & (PG_LRU | PG_ACTIVE)) != 0 ? 1 : 0)   // lru:flags
+      | (f != ZERO_PAGE && (fl & PG_INUSE) != 0 ? 1 : 0));       // lru:missing
   }
-  return true;
+  return bad == 0;
 }
 
 /** Walks a list from its head as list_for_each does: the number of pages on it, or -1 when a
  *  link is out of range or inconsistent, a page is met twice or carries the wrong flags. */
-function lru_list_length(head: i32, active: i32, top: i32): i32 {
+@inline function lru_list_length(head: i32, active: i32, top: i32): i32 {
   let prev = head;
   let n = 0;
   for (let f = lru_next(head); f != head; f = lru_next(f)) {

@@ -362,15 +362,18 @@ export function log_agents(): i32 { return printMask; }
 export function sched_set_replay(len: i32): void { gset(G_REPLAY_LEN, len); }
 
 function pct_choose(mask: i32): i32 {
-  if ((mask & (mask - 1)) == 0) return ctz32(mask); // one agent can run: no decision
-  // A change point demotes the agent that ran the last step, so it is a preemption only
-  // where that agent could run on. Where it blocked, slept or finished, the switch is
-  // forced: no decision is counted and no change point falls there.
+  // A decision is counted where more than one agent can run and the agent that ran the last
+  // step is one of them: a change point demotes that agent, so it is a preemption only where
+  // it could run on. Where it blocked, slept or finished (or none ran yet), the switch is
+  // forced: no decision is counted and no change point falls there. Counted without a
+  // branch: which case a step is, no predictor guesses (lastAgent -1 shifts the mask by 31,
+  // a zero bit in both builds: masks are below 2^16). With one agent runnable the table
+  // answers that agent.
   const last = lastAgent;
-  if (last < 0 || ((mask >> last) & 1) == 0) return pct_highest(mask);
-  const step = decisions + 1;
+  const counted = ((mask & (mask - 1)) != 0 ? 1 : 0) & (mask >> last);
+  const step = decisions + counted;
   decisions = step;
-  if (step >= pctNextAt) change_points(last, step);
+  if ((counted & (step >= pctNextAt ? 1 : 0)) != 0) change_points(last, step);
   return pct_highest(mask);
 }
 

@@ -2,7 +2,7 @@
 // layout_machine() from the configuration. Every array's base address is published in the
 // region table so the host can build zero-copy typed-array views (src/wasm/engine.ts).
 // Nothing here allocates after init.
-import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap } from "./platform";
+import { ld, st, ld16, st16, heap_start, ensure_memory, mem_fill, trap, clz32 } from "./platform";
 import {
   cfg, CONFIG_BASE, CFG_COUNT, CFG_NCPU, CFG_NFRAMES, CFG_NMM, CFG_PAGES, CFG_NAREAS,
   CFG_SLOTS, CFG_KSWAPD, CFG_OPCAP, CFG_LOGCAP, CFG_TRACECAP, CFG_FLAGS, CFG_FLAGS2,
@@ -138,10 +138,10 @@ export const LRU_PENDING_MAX: i32 = 64;
 export let LRU_PENDING: i32 = 0;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
+/** The least s with 2^s >= n (0 for n <= 1): from the leading zeros of n - 1, where a loop
+ *  of data-dependent length missed its exit at each of a swarm layout's four sizes. */
 function log2ceil(n: i32): i32 {
-  let s = 0;
-  while ((1 << s) < n) s++;
-  return s;
+  return n <= 1 ? 0 : 32 - clz32(n - 1);
 }
 
 // The bump pointer counts 16-byte units, so a plan for a machine past 2 GiB (which cannot be

@@ -160,7 +160,7 @@ export function deactivate_page(f: i32): void {
 }
 
 /** Moves a page to the head of the list it is on (second chance). */
-export function lru_rotate(f: i32): void {
+@inline export function lru_rotate(f: i32): void {
   const head = (page_flags(f) & PG_ACTIVE) != 0 ? lru_active() : lru_inactive();
   list_del(f);
   list_add_head(head, f);

@@ -359,7 +359,7 @@ function gsp_next_area(p: i32): i32 {
 
 /** From type on, the first WRITEOK area to scan (swapped-off ones are stepped over), or -1.
  *  l8 counts areas visited. */
-function gsp_writeok_area(type: i32): i32 {
+@inline function gsp_writeok_area(type: i32): i32 {
   while (type >= 0) {
     set_l(GSP_VISITED, l(GSP_VISITED) + 1);
     if (l(GSP_VISITED) > AREA_WALK_GUARD) return -1;

@@ -344,7 +344,7 @@ function swap_out_scan(touched: bool): i32 {
   return swap_out_mm_done();
 }
 
-function swap_out_mm_done(): i32 {
+@inline function swap_out_mm_done(): i32 {
   mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(SOM_MM), l(SOM_CURSOR), l(SOM_FOUND));
@@ -523,7 +523,7 @@ export function shrink_cache(pc: i32): i32 {
 
 /** swap_out picks an mm under mmlist_lock (taken first by the caller's section) and walks
  *  it: the lock is dropped before swap_out_mm's section takes the mm's PTL. */
-function shrink_swap_out_pick(): i32 {
+@inline function shrink_swap_out_pick(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 0, 0);
@@ -532,7 +532,7 @@ function shrink_swap_out_pick(): i32 {
 
 /** swap_out is done (the LRU lock is not held): the pass is over. The next one, if any,
  *  starts in this same step by taking the LRU lock first. */
-function swap_out_over(): i32 {
+@inline function swap_out_over(): i32 {
   if (another_pass()) return shrink_pass(l(SC_PRIORITY) - 1, false);
   trace(EV_SHRINK_END, l(SC_NR_PAGES), 0, 0);
   return shrink_ret();
@@ -677,7 +677,7 @@ function shrink_recheck(): i32 {
 }
 
 /** page_mapped: counts a page someone still maps; too many → swap_out with LRU dropped. */
-function shrink_mapped(): i32 {
+@inline function shrink_mapped(): i32 {
   const max_mapped = l(SC_MAX_MAPPED) - 1;
   set_l(SC_MAX_MAPPED, max_mapped);
   if (max_mapped >= 0) return shrink_continue();
