@@ -183,21 +183,11 @@ export function read_unlock(addr: i32, cls: i32): void {
   if (w == 0) wake_waiters(addr);
 }
 
-/** write_lock: true when taken; false when the agent now spins (return BLOCK). */
-export function write_lock(addr: i32, cls: i32): bool {
-  if (ld(addr) == 0) {
-    st(addr, cur + 1);
-    note_taken(cls);
-    return true;
-  }
-  return spin_contended(addr, cls);
-}
+/** write_lock: a write-held word is a held spinlock's (owner + 1), and a writer spins while
+ *  anyone holds it, readers included: spin_lock and spin_unlock are that already. */
+@inline export function write_lock(addr: i32, cls: i32): bool { return spin_lock(addr, cls); }
 
-export function write_unlock(addr: i32, cls: i32): void {
-  st(addr, 0);
-  note_released(cls);
-  wake_waiters(addr);
-}
+@inline export function write_unlock(addr: i32, cls: i32): void { spin_unlock(addr, cls); }
 
 // ---- sleeping ----------------------------------------------------------------------
 /** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */

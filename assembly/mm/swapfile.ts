@@ -1039,12 +1039,7 @@ export function try_to_unuse(pc: i32): i32 {
       // in the model).
       const swcount = swap_count(slot_of(entry));
       set_l(TU_SWCOUNT, swcount);
-      const start = l(TU_START_MM) - 1;
-      if (swcount > 1 && start >= 0 && unuse_mm_live(start)) {
-        set_l(TU_MM, start);
-        set_l(TU_PTE, 0);
-        return next(TU_START_PTL);
-      }
+      if (swcount > 1 && unuse_search_first(l(TU_START_MM) - 1)) return next(TU_START_PTL);
       return unuse_start_done();
     }
     case TU_START_PTL:
@@ -1123,6 +1118,16 @@ function unuse_delete_if(ours: bool): i32 {
 /** Whether mm is a process the search can look at (2.4.0's fork lists its child late). */
 @inline function unuse_mm_live(mm: i32): bool {
   return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_UNLISTED) == 0;
+}
+
+/** The one mm searched before the walk without mmlist_lock (2.4.16's start_mm, 16 Aug 2001's
+ *  last_mm; -1 is init_mm, which has no ptes): true when it is a live process, its search set
+ *  up from its first pte (its PTL section comes next). */
+@inline function unuse_search_first(mm: i32): bool {
+  if (mm < 0 || !unuse_mm_live(mm)) return false;
+  set_l(TU_MM, mm);
+  set_l(TU_PTE, 0);
+  return true;
 }
 
 /** The mm after mm on the model's mmlist: init_mm (nMm), mm 0, 1, ..., nMm - 1, init_mm again
@@ -1318,12 +1323,7 @@ function try_to_unuse_delete_first(pc: i32): i32 {
     case TUDF_REF_FREED: { // back from swap_free of our reference: search the mms while the slot is used
       // 16 Aug 2001: "if (*swap_map) { if (last_mm == &init_mm) shmem_unuse(entry, page);
       // else unuse_process(last_mm, entry, page); }" with no mmlist_lock (last_mm is pinned).
-      const last = l(TUDF_LAST_MM) - 1;
-      if (swap_count(slot_of(entry)) != 0 && last >= 0 && unuse_mm_live(last)) {
-        set_l(TU_MM, last);
-        set_l(TU_PTE, 0);
-        return next(TUDF_LAST_PTL);
-      }
+      if (swap_count(slot_of(entry)) != 0 && unuse_search_first(l(TUDF_LAST_MM) - 1)) return next(TUDF_LAST_PTL);
       return unuse_df_last_done();
     }
     case TUDF_LAST_PTL:
