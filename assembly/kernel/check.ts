@@ -20,7 +20,7 @@ export const V_BUG_ON: i32 = 12;         // other kernel BUG() conditions (page 
 export const V_STACK_OVERFLOW: i32 = 13; // model bug: frame stack exhausted
 export const V_LIVELOCK: i32 = 14;       // an execution ran past its step bound
 export const V_OOM_MISREPORT: i32 = 15;  // a fault reports OOM for a pte someone else resolved (memory.ts do_swap_page), or (a = -1) a user allocation fails with swap left (page_alloc.ts)
-export const V_LRU: i32 = 16;            // the LRU lists at rest (rest.ts, the host's checkLru); never raised in-model
+export const V_LRU: i32 = 16;            // the LRU lists at rest (the host's checkLru); in-model only for nr_inactive_pages below zero (vmscan.ts refill_ratio: a = it, b = nr_active_pages)
 export const V_SWAP_MAP_UAF: i32 = 17;   // a reader touched the swap_map of an area sys_swapoff freed (mm/swapfile.ts map_read)
 
 // BUG() codes of V_BUG_ON (detail a) raised by the machine itself; each mm file names its own

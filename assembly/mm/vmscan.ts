@@ -46,6 +46,7 @@
 // daemonize takes it); a direct reclaimer does when its caller did (2.4.0/pre9's
 // do_swap_page around read_swap_cache_async's allocation).
 import { imul, idiv } from "../kernel/platform";
+import { bug, V_LRU } from "../kernel/check";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
@@ -710,10 +711,15 @@ function shrink_done(): i32 {
  *  The product fits an i32 for any real SWAP_CLUSTER_MAX (32 x 32M frames); past that
  *  (a hand-made config) the whole active list is asked for. */
 function refill_ratio(nr_pages: i32): i32 {
-  const active = gget(G_NR_ACTIVE);
+  const active = gget(G_NR_ACTIVE), inactive = gget(G_NR_INACTIVE);
+  // Read under pagemap_lru_lock, so never below zero in a sound kernel. Below zero the
+  // counters no longer match the lists: 2.4.16 would divide by zero at -1 (an oops) or
+  // size its walk from a negative ratio. Named here, where reclaim first relies on it,
+  // rather than left to trap (the LRU invariant at rest would name it only later).
+  if (inactive < 0) { bug(V_LRU, inactive, active, 0); return 0; }
   if (nr_pages <= 0 || active <= 0) return 0;
   if (active > idiv(0x3fffffff, nr_pages)) return active;
-  const d = (gget(G_NR_INACTIVE) + 1) * 2;
+  const d = (inactive + 1) * 2;
   return idiv(imul(nr_pages, active) + d - 1, d);
 }
 

@@ -67,6 +67,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       return `frame stack exhausted calling ${PROC_NAMES[a] ?? a} at depth ${b}`;
     case "livelock":
       return "the execution ran past its step bound";
+    case "lru":
+      return `nr_inactive_pages is ${a} (nr_active_pages ${b}) under pagemap_lru_lock: the LRU counters no longer match the lists, and shrink_caches' ratio would divide by zero`;
     case "swap-map-uaf":
       return `reads the swap map for ${fmtEntry(a)} after sys_swapoff freed it (max still ${b}): a use after free (2.4.0's swap_map is NULL by then)`;
     case "oom-misreport":

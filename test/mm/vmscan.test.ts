@@ -142,6 +142,18 @@ describe("try_to_swap_out", () => {
     expect(s.g(G.NR_ACTIVE)).toBe(0);
   });
 
+  it("names nr_inactive_pages below zero as an LRU violation before shrink_caches divides by it", () => {
+    const { e, s, mapAnon } = world();
+    mapAnon(0, 3, 77, PTE.RW | PTE.DIRTY | PTE.YOUNG);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]);
+    s.setPte(0, 3, s.pte(0, 3) | PTE.YOUNG);
+    runProc(e, 0, P.try_to_swap_out, [0, 3]); // activated: nr_active 1, nr_inactive 0
+    s.setG(G.NR_INACTIVE, -1); // a counter gone wrong: (-1 + 1) * 2 is a zero divisor
+    const r = runProc(e, 0, P.try_to_free_pages, []);
+    expect(r.violation).toBe("lru");
+    expect([e.global(G.VIOL_A), e.global(G.VIOL_B)]).toEqual([-1, 1]);
+  });
+
   it("leaves an active page and a locked page mapped", () => {
     const { e, s, mapAnon } = world();
     const a = mapAnon(0, 1, 5);
