@@ -218,9 +218,9 @@ function tso_unmap(): i32 {
   // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty after
   // folding the pte's bit in; 2.4.0: !pte_dirty, the same in 2.4.0's model, where no path
   // leaves an uncached mapped page dirty behind a clean pte: its swapoff dirties the ptes).
-  // pre9's test is not in the sources at hand; its swapoff (unuse-delete-first) leaves the
-  // page PG_dirty behind clean ptes, which only a PageDirty test keeps: tested as 2.4.16
-  // (docs/faithfulness.md, try_to_swap_out).
+  // pre9 tests !pte_dirty && !PageDirty (a 2.4.10-pre mm/vmscan.c, docs/faithfulness.md
+  // try_to_swap_out): its swapoff (unuse-delete-first) leaves the page PG_dirty behind clean
+  // ptes, which the PageDirty test keeps; the same outcome as 2.4.16's test here.
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
   // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
   // page waits for a slot, across get_swap_page's sections; another path reading it
