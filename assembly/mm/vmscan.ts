@@ -27,7 +27,10 @@
 //   flag writepage-delete; 2.4.16 calls remove_exclusive_swap_page, flag remove-exclusive);
 //   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
-//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck).
+//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck); and 2.4.0's drop_pte,
+//   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
+//   the pte's reference (flag drop-pte-deactivate; pre9's, which deactivates before the
+//   unlock, is not modelled: docs/faithfulness.md, try_to_swap_out).
 //
 // Lock order as the kernel has it: PTL is outermost (swap_out_mm holds it across
 // try_to_swap_out's calls into swapfile.ts and swap_state.ts, which take SLL/SDL/PCL inside
