@@ -24,7 +24,7 @@ export const F_FREE_UNDER_PCL: i32 = 1 << 15;    // __delete_from_swap_cache fre
 export const F_EXCLUSIVE_NOLOCK: i32 = 1 << 16;   // exclusivity read with no swap lock (can_share_swap_page, free_page_and_swap_cache); zap frees a swap pte with a bare swap_free (2.4.0, 2.4.10-pre9)
 export const F_UNUSE_DELETE_FIRST: i32 = 1 << 17; // try_to_unuse pins the slot, deletes the page from the cache before searching the mms (2.4.0, 2.4.10-pre9)
 export const F_WRITEPAGE_DELETE: i32 = 1 << 18; // swap_writepage deletes an exclusive page from the swap cache, no swap locks (2.4.10-pre9)
-// 1 << 19: free (unscaled-shrink-cache, set in no model, moved to F2_UNSCALED_SHRINK_CACHE)
+export const F_DROP_PTE_DEACTIVATE: i32 = 1 << 19; // try_to_swap_out's drop_pte: UnlockPage, rss--, then deactivate_page under pagemap_lru_lock before page_cache_release (2.4.0); bit 19 was unscaled-shrink-cache's before it moved to word 1
 export const F_SWAP_FULL_80: i32 = 1 << 20;     // vm_swap_full is true above 80% of swap in use (2.4.8's function, 2.4.10-pre9); off: above half (2.4.16)
 export const F_UNUSE_CLEAR_UNDEAD: i32 = 1 << 21; // try_to_unuse runs 2.4.0's loop: rescan from slot 1, dirty ptes, clear every leftover count (2.4.0)
 export const F_UNUSE_RECHECK_KEY: i32 = 1 << 22; // try_to_unuse deletes the page only if still PageSwapCache with page->index == entry; no BUG (later fix, 2.6.25)

@@ -27,7 +27,10 @@
 //   flag writepage-delete; 2.4.16 calls remove_exclusive_swap_page, flag remove-exclusive);
 //   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
-//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck).
+//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck); and 2.4.0's drop_pte,
+//   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
+//   the pte's reference (flag drop-pte-deactivate; pre9's, which deactivates before the
+//   unlock, is not modelled: docs/faithfulness.md, try_to_swap_out).
 //
 // Lock order as the kernel has it: PTL is outermost (swap_out_mm holds it across
 // try_to_swap_out's calls into swapfile.ts and swap_state.ts, which take SLL/SDL/PCL inside
@@ -66,11 +69,13 @@ import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
 } from "../kernel/procs";
-import { has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD } from "../model";
+import {
+  has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
+} from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
 import {
-  lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page,
+  lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page, deactivate_page_nolock_240,
 } from "./swap";
 
 // Trace events (400-499); wording in src/report/events/vmscan.ts. A virtual page is packed as
@@ -125,6 +130,8 @@ const TSO_FREED: i32 = 4;       // 2.4.16 loop: back from swap_free of a raced e
 const TSO_OLD_ENTRY: i32 = 5;   // 2.4.0/pre9: back from get_swap_page
 const TSO_OLD_ADDED: i32 = 6;   // 2.4.0/pre9: back from the unconditional add
 const TSO_ACCESSED: i32 = 7;    // back from mark_page_accessed of a young pte's page
+const TSO_DEACTIVATE: i32 = 8;  // 2.4.0 drop_pte: deactivate_page under pagemap_lru_lock
+const TSO_PUT: i32 = 9;         // 2.4.0 drop_pte: page_cache_release after deactivate_page
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
@@ -164,6 +171,13 @@ export function try_to_swap_out(pc: i32): i32 {
     }
     case TSO_ACCESSED:
       return ret(0);
+    case TSO_DEACTIVATE: // linux-2.4.0 mm/swap.c deactivate_page, called from drop_pte
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      deactivate_page_nolock_240(l(TSO_FRAME));
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      return next(TSO_PUT);
+    case TSO_PUT:
+      return tso_put();
     case TSO_OLD_ADDED:
       // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
       // swap_duplicate: the pte's own reference, taken in its own step (SDL), count 2.
@@ -208,9 +222,9 @@ function tso_unmap(): i32 {
   // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty after
   // folding the pte's bit in; 2.4.0: !pte_dirty, the same in 2.4.0's model, where no path
   // leaves an uncached mapped page dirty behind a clean pte: its swapoff dirties the ptes).
-  // pre9's test is not in the sources at hand; its swapoff (unuse-delete-first) leaves the
-  // page PG_dirty behind clean ptes, which only a PageDirty test keeps: tested as 2.4.16
-  // (docs/faithfulness.md, try_to_swap_out).
+  // pre9 tests !pte_dirty && !PageDirty (a 2.4.10-pre mm/vmscan.c, docs/faithfulness.md
+  // try_to_swap_out): its swapoff (unuse-delete-first) leaves the page PG_dirty behind clean
+  // ptes, which the PageDirty test keeps; the same outcome as 2.4.16's test here.
   if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
   // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
   // page waits for a slot, across get_swap_page's sections; another path reading it
@@ -233,11 +247,30 @@ function tso_drop_pte(): i32 {
 }
 
 /** drop_pte: rss--, unlock, drop the pte's page reference. Returns whether the page is now
- *  freeable (only the cache would hold it). */
+ *  freeable (only the cache would hold it).
+ *  2.4.16 (mm/vmscan.c try_to_swap_out): rss--, UnlockPage, then the freeable test and
+ *  page_cache_release, all in this step. 2.4.0 (linux-2.4.0 mm/vmscan.c try_to_swap_out, flag
+ *  drop-pte-deactivate): UnlockPage and rss--, then deactivate_page, which takes
+ *  pagemap_lru_lock (the swapped mm's PTL still held: PTL -> LRU, as activate_page), and only
+ *  then page_cache_release: another CPU may lock the page meanwhile and find the pte's
+ *  reference still counted. 2.4.0 returns 0 here; the model keeps 2.4.16's freeable count,
+ *  which swap_out_mm's policy reads (docs/faithfulness.md, try_to_swap_out). */
 function tso_release(): i32 {
   const mm = l(TSO_MM), f = l(TSO_FRAME);
+  if (has(F_DROP_PTE_DEACTIVATE)) {
+    unlock_page(f);
+    mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+    return next(TSO_DEACTIVATE); // the lock is taken first in a section of its own
+  }
   mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
   unlock_page(f);
+  return tso_put();
+}
+
+/** page_cache_release of the pte's reference; returns whether only the cache (and no other
+ *  user) held the page before it. */
+function tso_put(): i32 {
+  const f = l(TSO_FRAME);
   const freeable = page_count(f) <= 2;
   put_page(f);
   return ret(freeable ? 1 : 0);

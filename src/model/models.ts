@@ -181,6 +181,14 @@ export const FLAGS: readonly FlagInfo[] = [
       '16 Aug 2001, Hugh Dickins, "[PATCH] more swapoff fixes" (against 2.4.9, in 2.4.10-pre): mm/swap_state.c swap_writepage calls delete_from_swap_cache_nolock where 2.4.3-2.4.9 only skipped the write ("page_launder will do it anyway"); 2.4.0 always writes; 2.4.16 asks remove_exclusive_swap_page under the swap locks',
   },
   {
+    name: "drop-pte-deactivate",
+    bit: F.DROP_PTE_DEACTIVATE,
+    what: "try_to_swap_out's drop_pte unlocks the page and drops rss, then calls deactivate_page, which takes pagemap_lru_lock (page_table_lock held) to clear PG_referenced and move an active page with page_count <= 2 to the inactive list, and only then releases the pte's page reference: another CPU can lock the page in between and count that reference (2.4.0); off, unlock and release in one step (2.4.16)",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/vmscan.c try_to_swap_out (drop_pte: UnlockPage, mm->rss--, deactivate_page, page_cache_release) and mm/swap.c deactivate_page/deactivate_page_nolock; 2.4.10-pre9 calls it too, \"if (!PageReferenced(page)) deactivate_page(page)\" after mm->rss-- and before UnlockPage, the page still locked (a copy of pre9's mm/vmscan.c at the line numbers of Hugh Dickins' 15 Sep 2001 patch; not modelled, see docs/faithfulness.md try_to_swap_out); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page",
+  },
+  {
     name: "unscaled-shrink-cache",
     word: 1,
     bit: F2.UNSCALED_SHRINK_CACHE,
@@ -320,6 +328,7 @@ export const MODELS: readonly ModelInfo[] = [
       "fork-nolock",
       "fork-list-late",
       "alloc-wait-kswapd",
+      "drop-pte-deactivate",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

@@ -10,6 +10,7 @@ describe("resolveModel", () => {
       "alloc-wait-kswapd",
       "anon-nolock",
       "bkl-swapin",
+      "drop-pte-deactivate",
       "early-dup",
       "exclusive-nolock",
       "fault-mmap-sem",

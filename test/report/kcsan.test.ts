@@ -272,19 +272,19 @@ describe("a data loss's other side is the origin of the wrong page", () => {
 
   it("2.4.0's 14 Sep swapoff data loss (unshrunk): try_to_unuse's stale mapping is the write, not a race of unknown origin", async () => {
     // `faultsim hunt --model linux-2.4.0 --mix write=4,read=2,swapoff=1 --seed 6 --keep-going --shrink-ms 0`:
-    // data-lost@access at execution 170 (seed 4's at 98, where kswapd's later try_to_swap_out
-    // only restored the pte, until 2.4.0's unuse_pte made its pte young). `--no-kswapd --mix write=4,read=2,swapoff=1,swapon=1 --seed 13 --keep-going`: its
-    // data-lost@access at execution 47,715, where no other agent named the page but try_to_unuse
-    // (seed 2's at 32,995 was "race at unknown origin" once; since the swap_out_mm walk fix its
-    // swapoff CPU's own try_to_swap_out swaps the mapped page out again before the fault maps
-    // the entry's new page, and that later write is the other side). Of seeds 2-20 at 60,000,
-    // 13 and 17 (at 49,756) find a loss whose other side is try_to_unuse's mapping since 2.4.0's
-    // walk holds tasklist_lock (4 Dec 2026); seed 18's at 1,040 went with that change (seed 18
-    // finds no loss in 60,000 now; seeds 2-4, 6, 7, 10 and 11 find one whose other side is a
-    // try_to_swap_out).
+    // data-lost@access at execution 1,028 (170 until 2.4.0's drop_pte took pagemap_lru_lock
+    // for deactivate_page, flag drop-pte-deactivate, 4 Dec 2026; seed 4's at 98 once, where
+    // kswapd's later try_to_swap_out only restored the pte, until 2.4.0's unuse_pte made its pte
+    // young). `--no-kswapd --mix write=4,read=2,swapoff=1,swapon=1 --seed 18 --keep-going`: its
+    // data-lost@access at execution 1,040, where no other agent named the page but try_to_unuse.
+    // Of seeds 2-20 at 60,000 since drop-pte-deactivate, 2 (at 30,942), 10 (19,771) and 18 find
+    // a loss whose other side is try_to_unuse's mapping; 3, 6, 9, 11 and 17 find one whose other
+    // side is a try_to_swap_out; the rest none (before it: 13 at 47,715 and 17 at 49,756, seed 18
+    // none, since 2.4.0's walk held tasklist_lock; seed 18's 1,040 before that, and seed 2's at
+    // 32,995 was "race at unknown origin" once, until the swap_out_mm walk fix).
     const cases = [
-      { mix: "write=4,read=2,swapoff=1", seed: 6, executions: 171, keepGoing: true, route: "14 Sep swapoff" },
-      { mix: "write=4,read=2,swapoff=1,swapon=1", seed: 13, executions: 47_716, keepGoing: true, kswapd: false },
+      { mix: "write=4,read=2,swapoff=1", seed: 6, executions: 1029, keepGoing: true, route: "14 Sep swapoff" },
+      { mix: "write=4,read=2,swapoff=1,swapon=1", seed: 18, executions: 1_041, keepGoing: true, kswapd: false },
     ];
     for (const { route, ...shape } of cases) {
       const r = await hunt({ model: "linux-2.4.0", ...shape, shrinkMs: 0, budgetMs: 60_000 });
@@ -309,15 +309,17 @@ describe("a data loss's other side is the origin of the wrong page", () => {
 
 describe("2.4.0's fork data loss: copy_page_range read a parent's pte try_to_swap_out had cleared", () => {
   // `faultsim hunt --model linux-2.4.0 --mix all --keep-going --shrink-ms 0 --seed 6`: data-lost:none
-  // at execution 261; seed 80 at execution 85 (27 and 257, try_to_swap_out's unmap of a dirty
+  // at execution 382; seed 80 at execution 626 (261 and 85 until 2.4.0's drop_pte took
+  // pagemap_lru_lock for deactivate_page, flag drop-pte-deactivate, 4 Dec 2026; before that
+  // 27 and 257, try_to_swap_out's unmap of a dirty
   // page waiting for a slot and of a page already in the swap cache, until 2.4.0's fork and
   // try_to_unuse took tasklist_lock, 4 Dec 2026; seed 5's at 163 until 2.4.0's unuse_pte made
   // its pte young). Both were "race at unknown
   // origin": the section that cleared the parent's pte traced nothing (seed 6) or was not
   // counted as a pte change (seed 5), and the report looked only at the child's pte.
   it.each([
-    [6, 262],
-    [80, 86],
+    [6, 383],
+    [80, 627],
   ])(
     "seed %i: the report names try_to_swap_out's write of the parent's pte and the copy's read of it",
     async (seed, executions) => {
