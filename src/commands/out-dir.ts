@@ -8,14 +8,7 @@ import { UsageError } from "../errors.js";
  *  created (with its parents, as `mkdir -p`): a shard's or a CI job's results directory often
  *  does not exist yet, and creating it overwrites nothing. */
 export function checkOutDir(dir: string): void {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(dir);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== "ENOENT") throw new UsageError(`--out ${dir}: cannot use it (${code ?? (err as Error).message})`);
-    st = makeOutDir(dir);
-  }
+  const st = statOrMake(dir);
   if (!st.isDirectory()) throw new UsageError(`--out ${dir}: not a directory`);
   try {
     accessSync(dir, fsc.W_OK | fsc.X_OK);
@@ -24,7 +17,19 @@ export function checkOutDir(dir: string): void {
   }
 }
 
-function makeOutDir(dir: string): ReturnType<typeof statSync> {
+type Stats = NonNullable<ReturnType<typeof statSync>>;
+
+function statOrMake(dir: string): Stats {
+  try {
+    return statSync(dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== "ENOENT") throw new UsageError(`--out ${dir}: cannot use it (${code ?? (err as Error).message})`);
+    return makeOutDir(dir);
+  }
+}
+
+function makeOutDir(dir: string): Stats {
   try {
     mkdirSync(dir, { recursive: true });
     return statSync(dir);
