@@ -7,8 +7,12 @@
 // about 35 ms less CPU in every process, issue 9) and that bundle's V8 code cache
 // (src/code-cache.ts: its compiled code, not compiled again), unless the bundle is missing or
 // older than cli.js (a tsc run without the bundle step).
-import { statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// Node's modules by `require`, as in src/code-cache.ts: no ES facade of node:fs.
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { statSync } = require("node:fs") as typeof import("node:fs");
+const { fileURLToPath } = require("node:url") as typeof import("node:url");
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {

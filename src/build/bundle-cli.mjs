@@ -41,6 +41,41 @@ const ownMetaUrl = {
   },
 };
 
+/** Node modules a package's CommonJS code requires and most processes never use, loaded at
+ *  their first use instead of when the bundle starts: child_process (commander's, for external
+ *  subcommands, which faultsim has none of; it loads net and dgram). What `require` returns
+ *  is then a Proxy that requires the module the first time one of its properties is read,
+ *  and reads the module's own. (Not for our ES modules' imports: esbuild copies an imported
+ *  CommonJS module's properties when the bundle starts, which would load it there; those load
+ *  a module lazily in their own code, as src/workers/pool.ts does worker_threads.) */
+const LAZY_BUILTINS = ["child_process"];
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(build) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join("|")})$`);
+    // The module's own require, inside the Proxy's module: Node's module itself.
+    build.onResolve({ filter }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      loader: "js",
+      contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(`node:${args.path}`)}));
+module.exports = new Proxy({}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), k);
+    return d && { ...d, configurable: true };
+  },
+});`,
+    }));
+  },
+};
+
 const tmp = `${BUNDLE}.tmp`;
 await esbuild.build({
   entryPoints: [path.join(distSrc, "cli.js")],
@@ -50,7 +85,7 @@ await esbuild.build({
   platform: "node",
   target: "node20",
   external: ["zod"],
-  plugins: [ownMetaUrl],
+  plugins: [ownMetaUrl, lazyBuiltins],
   logLevel: "warning",
 });
 // What the bundle's modules are given: their own URL, which each one's import.meta.url is
