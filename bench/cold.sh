@@ -21,15 +21,19 @@ one() {
   /usr/bin/time -f "%e %U %S" -o t node "$@" >/dev/null 2>&1 || true
   tail -1 t | awk '{ printf "%.3f %.3f\n", $2 + $3, $1 }' >>"$name.$tag"
 }
+# entry DIR: the installed `faultsim` of a checkout (package.json bin: dist/src/bin.cjs; an
+# older checkout's dist/src/bin.js).
+entry() { if [ -f "$1/dist/src/bin.cjs" ]; then echo "$1/dist/src/bin.cjs"; else echo "$1/dist/src/bin.js"; fi; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 cases() {
   dir=$1 tag=$2
   one "$dir" "$tag" node -e 0
-  one "$dir" "$tag" version "$dir/dist/src/bin.js" --version
-  one "$dir" "$tag" run1M "$dir/dist/src/bin.js" run --ops 1 --frames 1048576 --seed 1
+  bin=$(entry "$dir")
+  one "$dir" "$tag" version "$bin" --version
+  one "$dir" "$tag" run1M "$bin" run --ops 1 --frames 1048576 --seed 1
   rm -rf out
-  one "$dir" "$tag" hunt "$dir/dist/src/bin.js" hunt --out out
+  one "$dir" "$tag" hunt "$bin" hunt --out out
 }
 for i in $(seq 1 "$REPS"); do
   cases "$BASE" base

@@ -28,9 +28,10 @@ REPS=${REPS:-2}
 PAIRED=${PAIRED:-0}
 MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
 SIZES=${*:-"4000000 8000000"}
-# The command as installed (`faultsim`, package.json bin): dist/src/bin.js, which loads the
-# bundled command line (src/build/bundle-cli.mjs).
-F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/bin.js"
+# The command as installed (`faultsim`, package.json bin): dist/src/bin.cjs (an older
+# checkout's dist/src/bin.js), which loads the bundled command line (src/build/bundle-cli.mjs).
+entry() { if [ -f "$1/dist/src/bin.cjs" ]; then echo "$1/dist/src/bin.cjs"; else echo "$1/dist/src/bin.js"; fi; }
+F=$(entry "$(cd "$(dirname "$0")/.." && pwd)")
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D"
@@ -116,7 +117,7 @@ fitline() {
 # running the two one after the other (which first alternates with the repeats).
 if [ -n "${BASE:-}" ]; then
   TAGS="base head"
-  BASE_BIN="$(cd "$BASE" && pwd)/dist/src/bin.js"
+  BASE_BIN=$(entry "$(cd "$BASE" && pwd)")
 else
   TAGS="-"
 fi

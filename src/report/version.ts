@@ -1,7 +1,7 @@
 // faultsim's version (package.json) and the model build's id, written into repro files so a
 // reader knows which model produced a schedule.
-// node:fs by `require` (src/code-cache.ts): `faultsim --version` (src/bin.ts) imports this
-// module, and an import of node:fs makes its ES facade, which loads the stream classes.
+// node:fs by `require`: `faultsim --version` imports this module when its stdout fails
+// (src/bin.cts), and an ES import of node:fs makes its ES facade, which loads the streams.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";

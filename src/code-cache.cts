@@ -16,18 +16,16 @@
 // one (processes starting at once never read half a file). A directory that cannot be written
 // (a read-only install) only leaves the cache out: no process tries.
 //
-// Node's modules are taken with `require`, not `import`: an ES module's import of a built-in
-// module makes its ES facade, which reads every export, and node:fs's getters load the stream
-// classes and fs/promises (~5 ms of CPU in every process, issue 9).
+// A CommonJS module (.cts), as the installed entry src/bin.cts is: no ES module loader in a
+// process that runs the bundle (and an ES module's import of node:fs would make its ES
+// facade, which reads every export and so loads the stream classes and fs/promises).
+import { isAscii } from "node:buffer";
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-const { isAscii } = require("node:buffer") as typeof import("node:buffer");
-const { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
-const { pathToFileURL } = require("node:url") as typeof import("node:url");
-const path = require("node:path") as typeof import("node:path");
-const vm = require("node:vm") as typeof import("node:vm");
-const zlib = require("node:zlib") as typeof import("node:zlib");
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+import vm from "node:vm";
+import * as zlib from "node:zlib";
 
 /** What became of the cache: used, none there, not this bundle's or damaged (our check),
  *  or refused by V8 (another Node version or V8 flags). */
@@ -85,7 +83,7 @@ export function loadBundle(bundle: string): unknown {
   return canCache ? runBundle(bundle).exports : createRequire(pathToFileURL(bundle))(bundle);
 }
 
-function writeCache(cacheFile: string, bytes: Buffer, script: import("node:vm").Script): void {
+function writeCache(cacheFile: string, bytes: Buffer, script: vm.Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
