@@ -169,7 +169,7 @@ export async function benchHuntFrames(short: boolean): Promise<void> {
 }
 
 /** The installed `faultsim` (package.json bin), or dist/src/cli.js on a commit before src/bin.ts. */
-const CLI = ["bin.js", "cli.js"]
+const CLI = ["bin.cjs", "bin.js", "cli.js"]
   .map((f) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src", f))
   .find((f) => existsSync(f))!;
 

@@ -18,15 +18,20 @@
 # the one process's, per campaign, mean of the repeats) into a constant part and a part
 # proportional to the campaign (least squares of the added CPU s against the one process's),
 # and says from which campaign size the shards add less than 2%.
-# Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 PAIRED=0 MODELS="..." env)
+# With BASE=DIR (another built checkout, e.g. `git worktree add --detach DIR main` and its
+# `npm run build`), each repeat runs both builds, one after the other (which first alternates
+# with the repeats), so that a shared machine's load falls on both: lines, totals and fits
+# per build, "base: " and "head: " (this checkout).
+# Usage: bench/shard-overhead.sh [E...]   (default E: 4000000 8000000; REPS=2 PAIRED=0 MODELS="..." BASE=DIR env)
 set -eu
 REPS=${REPS:-2}
 PAIRED=${PAIRED:-0}
 MODELS=${MODELS:-"linux-2.4.10-pre linux-2.4.16"}
 SIZES=${*:-"4000000 8000000"}
-# The command as installed (`faultsim`, package.json bin): dist/src/bin.js, which loads the
-# bundled command line (src/build/bundle-cli.mjs).
-F="$(cd "$(dirname "$0")/.." && pwd)/dist/src/bin.js"
+# The command as installed (`faultsim`, package.json bin): dist/src/bin.cjs (an older
+# checkout's dist/src/bin.js), which loads the bundled command line (src/build/bundle-cli.mjs).
+entry() { if [ -f "$1/dist/src/bin.cjs" ]; then echo "$1/dist/src/bin.cjs"; else echo "$1/dist/src/bin.js"; fi; }
+F=$(entry "$(cd "$(dirname "$0")/.." && pwd)")
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cd "$D"
@@ -69,37 +74,32 @@ same() {
   diff -r one parts >/dev/null && echo " files" || echo " DIFFERENT-FILES"
 }
 
-for model in $MODELS; do
-  fit=""
-  for E in $SIZES; do
-    how=$([ "$PAIRED" = 1 ] && echo "side by side" || echo "alternating")
-    echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, $how ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
-    sum_one=0
-    sum_parts=0
-    for r in $(seq 1 "$REPS"); do
-      if [ "$PAIRED" = 1 ]; then
-        # Side by side: the one process and the shards' sequence over the same minutes.
-        one "$model" "$E" >one.cpu &
-        b=$(shards "$model" "$E")
-        wait
-        a=$(cat one.cpu)
-      elif [ $((r % 2)) -eq 1 ]; then
-        a=$(one "$model" "$E")
-        b=$(shards "$model" "$E")
-      else
-        b=$(shards "$model" "$E")
-        a=$(one "$model" "$E")
-      fi
-      sum_one=$(echo "$sum_one + $a" | bc)
-      sum_parts=$(echo "$sum_parts + $b" | bc)
-      sigs=$(node -e 'const m = JSON.parse(require("fs").readFileSync("merge.out", "utf8")); console.log(m.signatures.map((s) => s.signature + " x" + s.count).join(", ") || "nothing found")')
-      echo "rep $r: one process $a CPU s; 4 shards + merge $b CPU s ($(echo "scale=2; 100 * ($b - $a) / $a" | bc) %); $(same); $sigs"
-    done
-    echo "total: one process $sum_one CPU s; 4 shards + merge $sum_parts CPU s; overhead $(echo "scale=2; 100 * ($sum_parts - $sum_one) / $sum_one" | bc) %"
-    fit="$fit $E $(echo "scale=4; $sum_one / $REPS" | bc) $(echo "scale=4; ($sum_parts - $sum_one) / $REPS" | bc)"
-  done
-  # Added CPU s = constant + share * (one process's CPU s), fitted over the sizes.
-  echo "$fit" | awk -v model="$model" '{
+# pair TAG MODEL E R: one repeat on the build $F, the one process against the shards; adds to
+# TAG's sums and prints the repeat's line.
+pair() {
+  tag=$1 model=$2 E=$3 r=$4
+  if [ "$PAIRED" = 1 ]; then
+    # Side by side: the one process and the shards' sequence over the same minutes.
+    one "$model" "$E" >one.cpu &
+    b=$(shards "$model" "$E")
+    wait
+    a=$(cat one.cpu)
+  elif [ $((r % 2)) -eq 1 ]; then
+    a=$(one "$model" "$E")
+    b=$(shards "$model" "$E")
+  else
+    b=$(shards "$model" "$E")
+    a=$(one "$model" "$E")
+  fi
+  echo "$a $b" >>"sums.$tag"
+  sigs=$(node -e 'const m = JSON.parse(require("fs").readFileSync("merge.out", "utf8")); console.log(m.signatures.map((s) => s.signature + " x" + s.count).join(", ") || "nothing found")')
+  echo "${tag}rep $r: one process $a CPU s; 4 shards + merge $b CPU s ($(echo "scale=2; 100 * ($b - $a) / $a" | bc) %); $(same); $sigs"
+}
+
+# fitline NAME "E ONE ADDED ...": added CPU s = constant + share * (one process's CPU s),
+# fitted over the sizes.
+fitline() {
+  echo "$2" | awk -v model="$1" '{
     n = NF / 3
     if (n < 2) exit
     for (i = 0; i < n; i++) { e[i] = $(3 * i + 1); x[i] = $(3 * i + 2); y[i] = $(3 * i + 3); sx += x[i]; sy += y[i] }
@@ -111,4 +111,41 @@ for model in $MODELS; do
     if (p < 0.02 && k > 0) printf "; under 2%% from %.0f executions (%.1f CPU s of one process)\n", k / (0.02 - p) / perExec, k / (0.02 - p)
     else printf "\n"
   }'
+}
+
+# The builds: this checkout's alone, or with BASE=DIR both, "base: " and "head: ", each repeat
+# running the two one after the other (which first alternates with the repeats).
+if [ -n "${BASE:-}" ]; then
+  TAGS="base head"
+  BASE_BIN=$(entry "$(cd "$BASE" && pwd)")
+else
+  TAGS="-"
+fi
+HEAD_BIN=$F
+
+for model in $MODELS; do
+  for tag in $TAGS; do : >"fit.$tag"; done
+  for E in $SIZES; do
+    how=$([ "$PAIRED" = 1 ] && echo "side by side" || echo "alternating")
+    echo "== $model, --keep-going, $E executions: one process against 4 shards + merge, $how ($REPS each; load $(cut -d' ' -f1 /proc/loadavg))"
+    for tag in $TAGS; do : >"sums.$tag"; done
+    for r in $(seq 1 "$REPS"); do
+      order=$TAGS
+      [ $((r % 2)) -eq 1 ] || order=$(echo "$TAGS" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+      for tag in $order; do
+        if [ "$tag" = base ]; then F=$BASE_BIN; else F=$HEAD_BIN; fi
+        label=$([ "$tag" = - ] && echo "" || echo "$tag: ")
+        pair "$tag" "$model" "$E" "$r" | sed "s/^$tag/$label/"
+      done
+    done
+    for tag in $TAGS; do
+      label=$([ "$tag" = - ] && echo "" || echo "$tag: ")
+      awk -v label="$label" -v reps="$REPS" '{ a += $1; b += $2 } END {
+        printf "%stotal: one process %.2f CPU s; 4 shards + merge %.2f CPU s; overhead %.2f %%; added %.3f CPU s per campaign\n", label, a, b, 100 * (b - a) / a, (b - a) / reps }' "sums.$tag"
+      awk -v e="$E" -v reps="$REPS" '{ a += $1; b += $2 } END { printf " %s %.4f %.4f", e, a / reps, (b - a) / reps }' "sums.$tag" >>"fit.$tag"
+    done
+  done
+  for tag in $TAGS; do
+    fitline "$([ "$tag" = - ] && echo "$model" || echo "$model ($tag)")" "$(cat "fit.$tag")"
+  done
 done

@@ -726,7 +726,7 @@ function isEntryPoint(): boolean {
 }
 
 /** Runs the command line on process.argv and settles the exit code: `node dist/src/cli.js`,
- *  and src/bin.ts (the installed `faultsim`) for every command but `--version`. */
+ *  and src/bin.cts (the installed `faultsim`) for every command but `--version`. */
 export function runAsEntryPoint(): void {
   // A closed or full stdout (src/output.ts) may be reported before or after main() ends: the
   // exit code is settled from both, whichever comes last.

@@ -6,6 +6,16 @@
 // Each goes through binaryen's wasm-opt -O3 after asc's own -O3 (measured side by side: hunt
 // executions ~4% faster, bulk runs ~1-2%; asc's --converge did not do it). Then the model id,
 // which both share (src/build/model-id.mjs).
+//
+// A function called from one place is inlined there only when it is small (ONE_CALLER_INLINE
+// binaryen expressions): wasm-opt inlines every single-caller function by default, and so
+// put every procedure's section switch into kernel/dispatch.ts's dispatch, one function of 43
+// KB of Wasm that V8's TurboFan compiles in every process (~40 ms of CPU, from the first
+// executions on: issue 9, a shard's start). Left apart, dispatch is 19 KB and the procedures
+// are compiled each as it gets hot; the code is the same, the hunt's rate the same within the
+// spread of alternated runs (bench/ab-hunt.mjs), a linux-2.4.16 shard of 20,000 executions
+// ~35 ms of CPU cheaper. (150 split dispatch further and cost the hunt 15%.)
+const ONE_CALLER_INLINE = "500";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createRequire } from "node:module";
@@ -38,7 +48,7 @@ const builds = [
 await Promise.all(
   builds.map(async (b) => {
     await node(asc, ["assembly/index.ts", "--target", "release", ...b.use, "-o", b.out]);
-    await node(wasmOpt, [b.out, "-O3", ...FEATURES, "-o", b.out]);
+    await node(wasmOpt, [b.out, "-O3", "--one-caller-inline-max-function-size", ONE_CALLER_INLINE, ...FEATURES, "-o", b.out]);
   }),
 );
 await node(path.join(root, "src/build/model-id.mjs"), []);

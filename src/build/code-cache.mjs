@@ -1,5 +1,5 @@
 // `npm run build`'s last step: the V8 code cache of the bundled command line
-// (dist/src/cli.bundle.cache, src/code-cache.ts), shipped beside the bundle in the package.
+// (dist/src/cli.bundle.cache, src/code-cache.cts), shipped beside the bundle in the package.
 // It is written by the installed entry itself, as any process writes a missing one when it
 // exits: a short shard of linux-2.4.16's hunt, so the cache holds the code a campaign's
 // process compiles (the command line, the hunt, its stream), not only the bundle's top level.
@@ -17,7 +17,7 @@ rmSync(cache, { force: true });
 const dir = mkdtempSync(path.join(tmpdir(), "faultsim-code-cache-"));
 try {
   const args = ["hunt", "--model", "linux-2.4.16", "--shard", "0/4", "--executions", "64", "--keep-going", "--out", dir];
-  const r = spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args, "--jsonl", path.join(dir, "part.jsonl")], {
+  const r = spawnSync(process.execPath, [path.join(root, "dist/src/bin.cjs"), ...args, "--jsonl", path.join(dir, "part.jsonl")], {
     cwd: root,
     encoding: "utf8",
   });

@@ -11,7 +11,6 @@
 // where the build wrote it from that same build; sources run by the tests find none and
 // draw; a private model build (FAULTSIM_WASM, FAULTSIM_WASM_UNTRACED) draws.
 import { readFileSync } from "node:fs";
-import { endianness } from "node:os";
 import { fileURLToPath } from "node:url";
 import { modelId } from "../report/version.js";
 
@@ -100,8 +99,9 @@ let table: { bytes: Buffer; entries: Map<string, Placed> } | undefined;
 
 function loadTable(): { bytes: Buffer; entries: Map<string, Placed> } {
   const entries = new Map<string, Placed>();
-  // The words are stored little-endian: a big-endian host draws its own.
-  if (endianness() !== "LE") return { bytes: Buffer.alloc(0), entries };
+  // The words are stored little-endian: a big-endian host draws its own. (Asked of a typed
+  // array, not node:os, which a process would load for this alone.)
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return { bytes: Buffer.alloc(0), entries };
   try {
     const bytes = readFileSync(SWARM_TABLE_FILE);
     for (const p of placeSwarmTable(bytes)) entries.set(JSON.stringify([p.modelId, p.key]), p);

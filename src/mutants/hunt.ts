@@ -52,13 +52,13 @@ export interface HuntWasmOptions {
   seed: number;
   /** Where repro files go (the mutant's directory). */
   out: string;
-  /** The faultsim entry point (default dist/src/bin.js of this checkout). */
+  /** The faultsim entry point (default dist/src/bin.cjs of this checkout, the installed `faultsim`). */
   bin?: string;
 }
 
 /** Runs the hunt; resolves when the child has exited. */
 export function huntWasm(o: HuntWasmOptions): Promise<HuntOutcome> {
-  const bin = o.bin ?? path.join(PROJECT_ROOT, "dist/src/bin.js");
+  const bin = o.bin ?? path.join(PROJECT_ROOT, "dist/src/bin.cjs");
   const args = [bin, "hunt", ...MUTANT_HUNT_ARGS, "--seed", String(o.seed), "--json", "--out", o.out, "--shrink-ms", "200"];
   // The hunt's own budget is wall time: far past the CPU budget, as a backstop.
   args.push("--budget-ms", String(o.budgetMs * 20 + 60_000));

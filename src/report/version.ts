@@ -1,10 +1,14 @@
 // faultsim's version (package.json) and the model build's id, written into repro files so a
 // reader knows which model produced a schedule.
-import { readFileSync } from "node:fs";
+// node:fs by `require`: `faultsim --version` imports this module when its stdout fails
+// (src/bin.cts), and an ES import of node:fs makes its ES facade, which loads the streams.
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { Backend } from "../wasm/engine.js";
 import { BUILD_WASM, wasmFile } from "../wasm/files.js";
+
+const { readFileSync } = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
 
 let cached: string | undefined;
 

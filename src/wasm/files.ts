@@ -1,5 +1,5 @@
 // The Wasm builds' files. Loads nothing but node:path: the model id beside a build is read by
-// `faultsim --version` (src/bin.ts) without the engine (cold start, issue 12).
+// `faultsim --version` (src/report/version.ts; src/bin.cts reads the same files) without the engine (cold start, issue 12).
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 

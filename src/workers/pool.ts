@@ -1,7 +1,8 @@
 // A pool of worker_threads running campaign chunks. Chunks are consecutive seed ranges whose
 // boundaries do not depend on the worker count; idle workers take the next chunk; results
 // are merged in seed order (campaign.ts), so W workers give exactly what one gives.
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -10,6 +11,13 @@ import type { CampaignResult, CampaignSpec, ChunkResult, FromWorker, ToWorker } 
 import { campaignRanges, chunkOptions, mergeChunks } from "./campaign.js";
 import { defaultChunk } from "../explore/shard.js";
 import { InputError, InternalError, UsageError } from "../errors.js";
+
+/** node:worker_threads, loaded by the first pool that starts a worker: a hunt of one worker
+ *  (every shard of a campaign, by default) never does (issue 9: ~1.5 ms of CPU per process). */
+let threads: typeof import("node:worker_threads") | undefined;
+function workerThreads(): typeof import("node:worker_threads") {
+  return (threads ??= createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads"));
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -133,7 +141,7 @@ export class WorkerPool {
   /** Starts a worker in the slot; resolves when it is ready. */
   private spawn(slot: Slot): Promise<void> {
     const { file, module, env } = this.spawnOpts;
-    const worker = new Worker(file, { workerData: { module }, env });
+    const worker = new (workerThreads().Worker)(file, { workerData: { module }, env });
     slot.worker = worker;
     slot.error = undefined;
     const current = () => slot.worker === worker && !this.closed;

@@ -1,5 +1,5 @@
 // The installed `faultsim` runs its bundled command line from a V8 code cache beside the bundle
-// (src/code-cache.ts): the cache is used when it is this bundle's and this V8's, and the
+// (src/code-cache.cts): the cache is used when it is this bundle's and this V8's, and the
 // command runs alike without it, with a damaged one, with one of another bundle or of other
 // V8 flags, and where none can be written. On a copy of the built dist/src (the checkout's
 // own cache is left alone: other tests run its bin meanwhile).
@@ -39,7 +39,7 @@ afterAll(() => {
 /** What became of the cache in a process that loads the bundle (and writes a cache as it
  *  exits, when it used none), with the command line's entry it exports. */
 function load(flags: string[] = []): string {
-  const url = pathToFileURL(path.join(tmp, "dist/src/code-cache.js")).href;
+  const url = pathToFileURL(path.join(tmp, "dist/src/code-cache.cjs")).href;
   const script = `import { runBundle } from ${JSON.stringify(url)};
     const r = runBundle(${JSON.stringify(bundle)});
     console.log(r.cache, typeof r.exports.runAsEntryPoint);`;
@@ -64,7 +64,7 @@ describe("the bundle's V8 code cache", () => {
     expect(existsSync(cache), "written as the process exits").toBe(true);
     const written = readFileSync(cache);
     expect(load()).toBe("accepted function");
-    const a = hunt(path.join(tmp, "dist/src/bin.js"));
+    const a = hunt(path.join(tmp, "dist/src/bin.cjs"));
     expect(a).toEqual(hunt(path.join(root, "dist/src/cli.js")));
     // The bundle's import() of what it does not hold (the model's JavaScript twin), from
     // cached code too, and without a warning.
@@ -73,7 +73,7 @@ describe("the bundle's V8 code cache", () => {
         cwd: tmp,
         encoding: "utf8",
       });
-    const js = run(path.join(tmp, "dist/src/bin.js"));
+    const js = run(path.join(tmp, "dist/src/bin.cjs"));
     expect(js.stderr).toBe("");
     const { seconds: _s, rates: _r, ...viaBin } = JSON.parse(js.stdout);
     const { seconds: _t, rates: _q, ...viaCli } = JSON.parse(run(path.join(root, "dist/src/cli.js")).stdout);
@@ -93,7 +93,7 @@ describe("the bundle's V8 code cache", () => {
     expect(load()).toBe("stale function");
     expect(load()).toBe("accepted function");
     writeFileSync(cache, "not a cache");
-    expect(hunt(path.join(tmp, "dist/src/bin.js"))).toEqual(hunt(path.join(root, "dist/src/cli.js")));
+    expect(hunt(path.join(tmp, "dist/src/bin.cjs"))).toEqual(hunt(path.join(root, "dist/src/cli.js")));
     expect(load()).toBe("accepted function");
   });
 
@@ -108,7 +108,7 @@ describe("the bundle's V8 code cache", () => {
     rmSync(cache, { force: true });
     mkdirSync(cache);
     expect(load()).toBe("missing function");
-    expect(hunt(path.join(tmp, "dist/src/bin.js"))).toEqual(hunt(path.join(root, "dist/src/cli.js")));
+    expect(hunt(path.join(tmp, "dist/src/bin.cjs"))).toEqual(hunt(path.join(root, "dist/src/cli.js")));
     rmSync(cache, { recursive: true });
   });
 });

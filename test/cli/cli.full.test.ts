@@ -1,7 +1,7 @@
 // The built command line: exit codes, one-line errors, `models`, `run --json`.
 import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,25 +164,45 @@ describe("run", () => {
     if (id) expect(r.stdout.trim()).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(model build ${id}\\)$`));
   });
 
-  it("the installed bin (dist/src/bin.js) answers --version and -V as the full command line does, and runs the rest", () => {
-    const bin = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args], { cwd: root, encoding: "utf8" });
-    const full = faultsim("--version");
-    for (const flag of ["--version", "-V"]) {
-      const r = bin(flag);
-      expect(r.status).toBe(0);
-      expect(r.stdout).toBe(full.stdout);
-    }
-    // A private build's id file is the one named (src/report/version.ts), on the fast path too.
-    const env = { ...process.env, FAULTSIM_WASM: path.join(root, "no-such-dir/mine.wasm") };
-    const fast = spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), "--version"], { cwd: root, encoding: "utf8", env });
-    const slow = spawnSync(process.execPath, [cli, "--version"], { cwd: root, encoding: "utf8", env });
-    expect(fast.stdout).toBe(slow.stdout);
-    expect(fast.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const bad = bin("run", "--cpus", "0");
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--cpus/);
-  });
+  it.each(["bin.cjs", "bin.js"])(
+    "the installed bin (dist/src/%s) answers --version and -V as the full command line does, and runs the rest",
+    (entry) => {
+      expect(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin.faultsim).toBe("dist/src/bin.cjs");
+      const bin = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(root, "dist/src", entry), ...args], { cwd: root, encoding: "utf8" });
+      const full = faultsim("--version");
+      for (const flag of ["--version", "-V"]) {
+        const r = bin(flag);
+        expect(r.status).toBe(0);
+        expect(r.stdout).toBe(full.stdout);
+      }
+      // A private build's id file is the one named (src/report/version.ts), on the fast path too
+      // (src/bin.cts reads it itself); and one without an id file.
+      for (const wasm of ["no-such-dir/mine.wasm", "build/faultsim.wasm"]) {
+        const env = { ...process.env, FAULTSIM_WASM: path.join(root, wasm) };
+        const fast = spawnSync(process.execPath, [path.join(root, "dist/src", entry), "--version"], { cwd: root, encoding: "utf8", env });
+        const slow = spawnSync(process.execPath, [cli, "--version"], { cwd: root, encoding: "utf8", env });
+        expect(fast.stdout).toBe(slow.stdout);
+        expect(fast.stdout.trim()).toMatch(wasm.startsWith("no-such") ? /^\d+\.\d+\.\d+$/ : /^\d+\.\d+\.\d+ \(model build [0-9a-f]+\)$/);
+      }
+      // A full disk: the one line and exit 2 of every command (src/output.ts).
+      const fd = openSync("/dev/full", "w");
+      try {
+        const full = spawnSync(process.execPath, [path.join(root, "dist/src", entry), "--version"], {
+          cwd: root,
+          encoding: "utf8",
+          stdio: ["ignore", fd, "pipe"],
+        });
+        expect(full.status).toBe(2);
+        expect(full.stderr).toBe("faultsim: cannot write the output: ENOSPC (no space left on device)\n");
+      } finally {
+        closeSync(fd);
+      }
+      const bad = bin("run", "--cpus", "0");
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--cpus/);
+    },
+  );
 
   it("the installed bin runs the bundled command line (dist/src/cli.bundle.cjs), which finds what lies beside the modules as cli.js does", () => {
     const bundle = path.join(root, "dist/src/cli.bundle.cjs");

@@ -64,7 +64,9 @@ describe("the published package", () => {
     const pkg = path.join(proj, "node_modules/faultsim");
     for (const f of [
       "dist/src/cli.js",
+      "dist/src/bin.cjs",
       "dist/src/bin.js",
+      "dist/src/code-cache.cjs",
       "dist/src/cli.bundle.cjs",
       "dist/src/cli.bundle.cache",
       "dist/src/index.js",

@@ -15,6 +15,10 @@
 // when it exits, with the code it compiled by then: to a temporary file renamed over the old
 // one (processes starting at once never read half a file). A directory that cannot be written
 // (a read-only install) only leaves the cache out: no process tries.
+//
+// A CommonJS module (.cts), as the installed entry src/bin.cts is: no ES module loader in a
+// process that runs the bundle (and an ES module's import of node:fs would make its ES
+// facade, which reads every export and so loads the stream classes and fs/promises).
 import { isAscii } from "node:buffer";
 import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
