@@ -26,7 +26,8 @@ export interface FlagInfo {
 }
 
 /** Every flag of assembly/model.ts (F_*, then F2_*), named; in the order of its bits (word 0's
- *  order; unscaled-shrink-cache, word 1's first, keeps the place it had in word 0). */
+ *  order; unscaled-shrink-cache, word 1's first, keeps the place it had in word 0; the other
+ *  flags of word 1 follow word 0's, in their bits' order). */
 export const FLAGS: readonly FlagInfo[] = [
   {
     name: "bkl-swapin",
@@ -285,6 +286,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/page_alloc.c __alloc_pages (wakeup_kswapd(1) then "goto try_again") and mm/vmscan.c wakeup_kswapd, kswapd (wake_up_all(&kswapd_done) each turn); 10 Jan 2001, Marcelo Tosatti, "Re: Yet another bogus piece of do_try_to_free_pages()" (after Linus Torvalds\' "do the work yourself"): removes the kswapd_done sleep, the allocator frees pages itself; 2.4.16 __alloc_pages calls try_to_free_pages via balance_classzone',
   },
+  {
+    name: "get-swap-page-eq0",
+    word: 1,
+    bit: F2.GET_SWAP_PAGE_EQ0,
+    what: "get_swap_page refuses only when nr_swap_pages == 0: a swapoff in progress, which subtracts its area's pages up front, can drive the count negative while another area still has free slots, and allocation goes on from them (2.4.0, 2.4.10-pre9); off, it refuses at nr_swap_pages <= 0 (2.4.16)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 mm/swapfile.c __get_swap_page: "if (nr_swap_pages == 0) goto out;"; 15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race" (against 2.4.10-pre9; mm/swapfile.c get_swap_page: "<= 0"); 2.4.16 mm/swapfile.c get_swap_page: "if (nr_swap_pages <= 0) goto out;"',
+  },
 ];
 
 export interface ModelInfo {
@@ -329,6 +339,7 @@ export const MODELS: readonly ModelInfo[] = [
       "fork-list-late",
       "alloc-wait-kswapd",
       "drop-pte-deactivate",
+      "get-swap-page-eq0",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -349,6 +360,7 @@ export const MODELS: readonly ModelInfo[] = [
       "oom-recheck",
       "swap-full-80",
       "swapoff-clears-max",
+      "get-swap-page-eq0",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
@@ -379,7 +391,7 @@ export interface ResolvedModel {
   readonly name: string;
   /** The CFG_FLAGS word (flags F_*). */
   readonly flags: number;
-  /** The CFG_FLAGS2 word (flags F2_*); 0 in every shipped model. */
+  /** The CFG_FLAGS2 word (flags F2_*); 0 in linux-2.4.16 and linux-2.4.16-fixed. */
   readonly flags2: number;
   /** Names of the flags set, in FLAGS order. */
   readonly flagNames: string[];
