@@ -187,7 +187,7 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "try_to_swap_out's drop_pte unlocks the page and drops rss, then calls deactivate_page, which takes pagemap_lru_lock (page_table_lock held) to clear PG_referenced and move an active page with page_count <= 2 to the inactive list, and only then releases the pte's page reference: another CPU can lock the page in between and count that reference (2.4.0); off, unlock and release in one step (2.4.16)",
     shipped: "2.4.0",
     patch:
-      "2.4.0 mm/vmscan.c try_to_swap_out (drop_pte: UnlockPage, mm->rss--, deactivate_page, page_cache_release) and mm/swap.c deactivate_page/deactivate_page_nolock; 2.4.10-pre9 calls it too, \"if (!PageReferenced(page)) deactivate_page(page)\" after mm->rss-- and before UnlockPage, the page still locked (a copy of pre9's mm/vmscan.c at the line numbers of Hugh Dickins' 15 Sep 2001 patch; not modelled, see docs/faithfulness.md try_to_swap_out); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page",
+      "2.4.0 mm/vmscan.c try_to_swap_out (drop_pte: UnlockPage, mm->rss--, deactivate_page, page_cache_release) and mm/swap.c deactivate_page/deactivate_page_nolock; 2.4.10-pre9 calls it too, \"if (!PageReferenced(page)) deactivate_page(page)\" after mm->rss-- and before UnlockPage, the page still locked (a copy of pre9's mm/vmscan.c at the line numbers of Hugh Dickins' 15 Sep 2001 patch; flag drop-pte-deactivate-locked); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page",
   },
   {
     name: "unscaled-shrink-cache",
@@ -295,6 +295,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/swapfile.c __get_swap_page: "if (nr_swap_pages == 0) goto out;"; 15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race" (against 2.4.10-pre9; mm/swapfile.c get_swap_page: "<= 0"); 2.4.16 mm/swapfile.c get_swap_page: "if (nr_swap_pages <= 0) goto out;"',
   },
+  {
+    name: "drop-pte-deactivate-locked",
+    word: 1,
+    bit: F2.DROP_PTE_DEACTIVATE_LOCKED,
+    what: "try_to_swap_out's drop_pte drops rss and, when the page is not PG_referenced, calls deactivate_page, which takes pagemap_lru_lock (page_table_lock held) with the page still locked and the pte's reference still counted, and only then unlocks the page and releases the reference: another CPU meanwhile finds the swap pte installed and the page locked (2.4.10-pre9); off, unlock and release in one step (2.4.16)",
+    shipped: "2.4.10-pre9",
+    patch:
+      '2.4.10-pre9 mm/vmscan.c try_to_swap_out, drop_pte: "mm->rss--; if (!PageReferenced(page)) deactivate_page(page); UnlockPage(page); page_cache_release(page);" (a copy of mm/vmscan.c whose lines match the removed side of Hugh Dickins\' 15 Sep 2001 patch against 2.4.10-pre9, "[PATCH] Re: 2.4.10pre VM changes: Potential race", whose context shows drop_pte: followed by mm->rss--); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page (which patch removed the call is not identified here)',
+  },
 ];
 
 export interface ModelInfo {
@@ -361,6 +370,7 @@ export const MODELS: readonly ModelInfo[] = [
       "swap-full-80",
       "swapoff-clears-max",
       "get-swap-page-eq0",
+      "drop-pte-deactivate-locked",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

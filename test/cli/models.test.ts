@@ -31,6 +31,7 @@ describe("resolveModel", () => {
     ]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
       "bkl-swapin",
+      "drop-pte-deactivate-locked",
       "exclusive-nolock",
       "free-under-pcl",
       "get-swap-page-eq0",

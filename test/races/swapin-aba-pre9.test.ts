@@ -40,10 +40,7 @@ describe("hunt --with unique-add --sched random --seed 5 (linux-2.4.10-pre): the
     expect(found!.diagram).toMatch(/\nroute: swapin ABA .*: a fault got page \d+ of E\d:\d+ \(step \d+\)/);
     // The same schedule with the fix: the fault backs out at its recheck and faults again.
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
-    const fixed = await Replayer.create(
-      found!.repro.machine,
-      resolveModel("linux-2.4.10-pre", ["unique-add", "swapin-recheck-key"], []).flags,
-    );
+    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", ["unique-add", "swapin-recheck-key"], []));
     expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
   }, 120_000);
 });
