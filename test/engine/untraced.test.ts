@@ -30,7 +30,7 @@ describe("the untraced build", () => {
   });
 
   it.each(MODELS.map((m) => m.name))("runs %s's hunt executions exactly as the traced build", (name) => {
-    const flags = resolveModel(name).flags;
+    const flags = resolveModel(name);
     for (const sched of [SCHED.PCT, SCHED.RANDOM]) {
       const runs = [traced(), untraced()].map((e) => {
         e.configure(huntConfig(HUNT_MACHINE, flags, sched, 4, 100));
