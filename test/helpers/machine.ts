@@ -14,8 +14,8 @@ export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
  *  test of linux-2.4.0 or linux-2.4.10-pre runs the whole release; any other word 0 (a model
  *  with a flag added or removed) runs word 1 as `flags2` says, 0 when it says nothing. */
 export function machine(over: Partial<MachineConfig> = {}, e: Engine = Engine.wasm()): Engine {
-  const flags2 = over.flags2 ?? (over.flags !== undefined ? shippedWord1(over.flags) : undefined);
-  e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over, ...(flags2 !== undefined ? { flags2 } : {}) });
+  const flags2 = over.flags2 ?? (over.flags !== undefined ? shippedWord1(over.flags) : undefined) ?? DEFAULT_CONFIG.flags2;
+  e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over, flags2 });
   e.reset();
   return e;
 }
