@@ -31,6 +31,7 @@ import {
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
+  has2, F2_GET_SWAP_PAGE_EQ0,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -369,6 +370,15 @@ function gsp_next_area(p: i32): i32 {
   return -1;
 }
 
+/** get_swap_page's "out of swap" test on nr_swap_pages. 2.4.16 (mm/swapfile.c get_swap_page)
+ *  refuses at <= 0; 2.4.0 and 2.4.10-pre9 (__get_swap_page, flag get-swap-page-eq0) only at
+ *  == 0 (Hugh Dickins' 15 Sep 2001 patch made it <= 0). sys_swapoff subtracts the whole area
+ *  before try_to_unuse, so the count can be negative while another area has free slots:
+ *  the older releases go on scanning and allocate from it. */
+@inline function gsp_no_swap(nr: i32): bool {
+  return has2(F2_GET_SWAP_PAGE_EQ0) ? nr == 0 : nr <= 0;
+}
+
 function gsp_out(entry: i32): i32 {
   spin_unlock(gaddr(G_SLL), LK_SLL);
   trace(EV_GET_SWAP_PAGE, entry, gget(G_NR_SWAP_PAGES), 0);
@@ -382,7 +392,7 @@ export function get_swap_page(pc: i32): i32 {
     case GSP_LIST_LOCK: {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       const type = gget(G_SWAP_LIST_NEXT);
-      if (type < 0 || gget(G_NR_SWAP_PAGES) <= 0) return gsp_out(0);
+      if (type < 0 || gsp_no_swap(gget(G_NR_SWAP_PAGES))) return gsp_out(0);
       set_l(GSP_WRAPPED, 0);
       set_l(GSP_VISITED, 0);
       const a = gsp_writeok_area(type);

@@ -29,8 +29,9 @@
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
 //   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck); and 2.4.0's drop_pte,
 //   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
-//   the pte's reference (flag drop-pte-deactivate; pre9's, which deactivates before the
-//   unlock, is not modelled: docs/faithfulness.md, try_to_swap_out).
+//   the pte's reference (flag drop-pte-deactivate), and pre9's, which takes it before the
+//   unlock, the page still locked, when the page is not referenced (flag
+//   drop-pte-deactivate-locked).
 //
 // Lock order as the kernel has it: PTL is outermost (swap_out_mm holds it across
 // try_to_swap_out's calls into swapfile.ts and swap_state.ts, which take SLL/SDL/PCL inside
@@ -71,6 +72,7 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
+  F2_DROP_PTE_DEACTIVATE_LOCKED,
 } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
@@ -132,6 +134,7 @@ const TSO_OLD_ADDED: i32 = 6;   // 2.4.0/pre9: back from the unconditional add
 const TSO_ACCESSED: i32 = 7;    // back from mark_page_accessed of a young pte's page
 const TSO_DEACTIVATE: i32 = 8;  // 2.4.0 drop_pte: deactivate_page under pagemap_lru_lock
 const TSO_PUT: i32 = 9;         // 2.4.0 drop_pte: page_cache_release after deactivate_page
+const TSO_DEACTIVATE_LOCKED: i32 = 10; // pre9 drop_pte: deactivate_page, UnlockPage, page_cache_release
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
@@ -177,6 +180,15 @@ export function try_to_swap_out(pc: i32): i32 {
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
       return next(TSO_PUT);
     case TSO_PUT:
+      return tso_put();
+    case TSO_DEACTIVATE_LOCKED:
+      // 2.4.10-pre9 drop_pte (mm/vmscan.c try_to_swap_out): deactivate_page (mm/swap.c) takes
+      // pagemap_lru_lock with the page still locked and the PTL held; after its unlock
+      // nothing blocks until page_cache_release, so UnlockPage and the release share this step.
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      deactivate_page_nolock_240(l(TSO_FRAME));
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      unlock_page(l(TSO_FRAME));
       return tso_put();
     case TSO_OLD_ADDED:
       // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
@@ -249,7 +261,11 @@ function tso_drop_pte(): i32 {
 /** drop_pte: rss--, unlock, drop the pte's page reference. Returns whether the page is now
  *  freeable (only the cache would hold it).
  *  2.4.16 (mm/vmscan.c try_to_swap_out): rss--, UnlockPage, then the freeable test and
- *  page_cache_release, all in this step. 2.4.0 (linux-2.4.0 mm/vmscan.c try_to_swap_out, flag
+ *  page_cache_release, all in this step. 2.4.10-pre9 (flag drop-pte-deactivate-locked):
+ *  rss--, then "if (!PageReferenced(page)) deactivate_page(page);" with the page still
+ *  locked, pagemap_lru_lock taken first in TSO_DEACTIVATE_LOCKED (PTL -> LRU as activate_page,
+ *  a page lock held across it as the kernel holds it), UnlockPage and page_cache_release in
+ *  that same step: another CPU meanwhile finds the swap pte installed and the page locked. 2.4.0 (linux-2.4.0 mm/vmscan.c try_to_swap_out, flag
  *  drop-pte-deactivate): UnlockPage and rss--, then deactivate_page, which takes
  *  pagemap_lru_lock (the swapped mm's PTL still held: PTL -> LRU, as activate_page), and only
  *  then page_cache_release: another CPU may lock the page meanwhile and find the pte's
@@ -257,6 +273,14 @@ function tso_drop_pte(): i32 {
  *  which swap_out_mm's policy reads (docs/faithfulness.md, try_to_swap_out). */
 function tso_release(): i32 {
   const mm = l(TSO_MM), f = l(TSO_FRAME);
+  if (has2(F2_DROP_PTE_DEACTIVATE_LOCKED)) {
+    // pre9: rss--, then, unless the page is referenced (an unlocked test of PG_referenced),
+    // deactivate_page before UnlockPage, its lock taken first in a section of its own.
+    mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+    if (!page_test(f, PG_REFERENCED)) return next(TSO_DEACTIVATE_LOCKED);
+    unlock_page(f);
+    return tso_put();
+  }
   if (has(F_DROP_PTE_DEACTIVATE)) {
     unlock_page(f);
     mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);

@@ -26,7 +26,8 @@ export interface FlagInfo {
 }
 
 /** Every flag of assembly/model.ts (F_*, then F2_*), named; in the order of its bits (word 0's
- *  order; unscaled-shrink-cache, word 1's first, keeps the place it had in word 0). */
+ *  order; unscaled-shrink-cache, word 1's first, keeps the place it had in word 0; the other
+ *  flags of word 1 follow word 0's, in their bits' order). */
 export const FLAGS: readonly FlagInfo[] = [
   {
     name: "bkl-swapin",
@@ -186,7 +187,7 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "try_to_swap_out's drop_pte unlocks the page and drops rss, then calls deactivate_page, which takes pagemap_lru_lock (page_table_lock held) to clear PG_referenced and move an active page with page_count <= 2 to the inactive list, and only then releases the pte's page reference: another CPU can lock the page in between and count that reference (2.4.0); off, unlock and release in one step (2.4.16)",
     shipped: "2.4.0",
     patch:
-      "2.4.0 mm/vmscan.c try_to_swap_out (drop_pte: UnlockPage, mm->rss--, deactivate_page, page_cache_release) and mm/swap.c deactivate_page/deactivate_page_nolock; 2.4.10-pre9 calls it too, \"if (!PageReferenced(page)) deactivate_page(page)\" after mm->rss-- and before UnlockPage, the page still locked (a copy of pre9's mm/vmscan.c at the line numbers of Hugh Dickins' 15 Sep 2001 patch; not modelled, see docs/faithfulness.md try_to_swap_out); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page",
+      "2.4.0 mm/vmscan.c try_to_swap_out (drop_pte: UnlockPage, mm->rss--, deactivate_page, page_cache_release) and mm/swap.c deactivate_page/deactivate_page_nolock; 2.4.10-pre9 calls it too, \"if (!PageReferenced(page)) deactivate_page(page)\" after mm->rss-- and before UnlockPage, the page still locked (a copy of pre9's mm/vmscan.c at the line numbers of Hugh Dickins' 15 Sep 2001 patch; flag drop-pte-deactivate-locked); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page",
   },
   {
     name: "unscaled-shrink-cache",
@@ -285,6 +286,24 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/page_alloc.c __alloc_pages (wakeup_kswapd(1) then "goto try_again") and mm/vmscan.c wakeup_kswapd, kswapd (wake_up_all(&kswapd_done) each turn); 10 Jan 2001, Marcelo Tosatti, "Re: Yet another bogus piece of do_try_to_free_pages()" (after Linus Torvalds\' "do the work yourself"): removes the kswapd_done sleep, the allocator frees pages itself; 2.4.16 __alloc_pages calls try_to_free_pages via balance_classzone',
   },
+  {
+    name: "get-swap-page-eq0",
+    word: 1,
+    bit: F2.GET_SWAP_PAGE_EQ0,
+    what: "get_swap_page refuses only when nr_swap_pages == 0: a swapoff in progress, which subtracts its area's pages up front, can drive the count negative while another area still has free slots, and allocation goes on from them (2.4.0, 2.4.10-pre9); off, it refuses at nr_swap_pages <= 0 (2.4.16)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 mm/swapfile.c __get_swap_page: "if (nr_swap_pages == 0) goto out;"; 15 Sep 2001, Hugh Dickins, "[PATCH] Re: 2.4.10pre VM changes: Potential race" (against 2.4.10-pre9; mm/swapfile.c get_swap_page: "<= 0"); 2.4.16 mm/swapfile.c get_swap_page: "if (nr_swap_pages <= 0) goto out;"',
+  },
+  {
+    name: "drop-pte-deactivate-locked",
+    word: 1,
+    bit: F2.DROP_PTE_DEACTIVATE_LOCKED,
+    what: "try_to_swap_out's drop_pte drops rss and, when the page is not PG_referenced, calls deactivate_page, which takes pagemap_lru_lock (page_table_lock held) with the page still locked and the pte's reference still counted, and only then unlocks the page and releases the reference: another CPU meanwhile finds the swap pte installed and the page locked (2.4.10-pre9); off, unlock and release in one step (2.4.16)",
+    shipped: "2.4.10-pre9",
+    patch:
+      '2.4.10-pre9 mm/vmscan.c try_to_swap_out, drop_pte: "mm->rss--; if (!PageReferenced(page)) deactivate_page(page); UnlockPage(page); page_cache_release(page);" (a copy of mm/vmscan.c whose lines match the removed side of Hugh Dickins\' 15 Sep 2001 patch against 2.4.10-pre9, "[PATCH] Re: 2.4.10pre VM changes: Potential race", whose context shows drop_pte: followed by mm->rss--); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page (which patch removed the call is not identified here)',
+  },
 ];
 
 export interface ModelInfo {
@@ -329,6 +348,7 @@ export const MODELS: readonly ModelInfo[] = [
       "fork-list-late",
       "alloc-wait-kswapd",
       "drop-pte-deactivate",
+      "get-swap-page-eq0",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -349,6 +369,8 @@ export const MODELS: readonly ModelInfo[] = [
       "oom-recheck",
       "swap-full-80",
       "swapoff-clears-max",
+      "get-swap-page-eq0",
+      "drop-pte-deactivate-locked",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },
@@ -379,7 +401,7 @@ export interface ResolvedModel {
   readonly name: string;
   /** The CFG_FLAGS word (flags F_*). */
   readonly flags: number;
-  /** The CFG_FLAGS2 word (flags F2_*); 0 in every shipped model. */
+  /** The CFG_FLAGS2 word (flags F2_*); 0 in linux-2.4.16 and linux-2.4.16-fixed. */
   readonly flags2: number;
   /** Names of the flags set, in FLAGS order. */
   readonly flagNames: string[];

@@ -379,6 +379,8 @@ export const F = {
 /** Feature flags of CFG_FLAGS2, the second word (assembly/model.ts F2_*). */
 export const F2 = {
   UNSCALED_SHRINK_CACHE: 1,
+  GET_SWAP_PAGE_EQ0: 2,
+  DROP_PTE_DEACTIVATE_LOCKED: 4,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */

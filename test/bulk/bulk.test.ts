@@ -30,6 +30,7 @@ const workload = (over: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
 async function options(over: Partial<BulkOptions> = {}, seed = 7): Promise<BulkOptions> {
   const machine = bulkMachineConfig(sizes, {
     flags: resolveModel("linux-2.4.10-pre", [], []).flags,
+    flags2: resolveModel("linux-2.4.10-pre").flags2,
     kswapd: true,
     seed,
     sched: SCHED.RANDOM,

@@ -178,7 +178,7 @@ describe("every bad repro is exit 2 with one line", () => {
     [
       "flags that disagree with flagNames",
       () => edited("flags.json", (r) => ({ ...r, flagNames: (r.flagNames as string[]).slice(1) })),
-      /flags: flag word \d+ does not agree with flagNames/,
+      /flags: flag word \d+ (\(flags2 \d+\) )?does not agree with flagNames/,
     ],
     [
       "a flag name that is unknown",

@@ -17,6 +17,7 @@ describe("resolveModel", () => {
       "fork-list-late",
       "fork-nolock",
       "free-under-pcl",
+      "get-swap-page-eq0",
       "readahead-refs",
       "readahead-sdl",
       "readahead-throttle",
@@ -30,8 +31,10 @@ describe("resolveModel", () => {
     ]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
       "bkl-swapin",
+      "drop-pte-deactivate-locked",
       "exclusive-nolock",
       "free-under-pcl",
+      "get-swap-page-eq0",
       "oom-recheck",
       "pte-same-recheck",
       "readahead-throttle",

@@ -14,7 +14,7 @@ const workload = { cpus: 2, opsPerCpu: 5, pagesPerMm: HUNT_MACHINE.pagesPerMm, m
 
 /** The procedures each (step, agent) ran, over `n` random executions of the hunt machine. */
 async function stepsOf(modelName: string, n: number): Promise<Set<number>[]> {
-  const flags = resolveModel(modelName).flags;
+  const flags = resolveModel(modelName);
   const rep = await Replayer.create(HUNT_MACHINE, flags);
   const e = Engine.wasm();
   e.configure(huntConfig(HUNT_MACHINE, flags, SCHED.RANDOM));

@@ -40,7 +40,7 @@ const CASES: Case[] = [
 
 function engineFor(c: Case, whole: boolean, js?: Engine): Engine {
   const e = js ?? Engine.wasm(wasmModule("untraced"));
-  e.configure(huntConfig(c.machine, resolveModel(c.model).flags, c.sched, 4, 40));
+  e.configure(huntConfig(c.machine, resolveModel(c.model), c.sched, 4, 40));
   configureHuntWorkload(e.m, c.workload);
   e.m.whole_clear(whole ? 1 : 0);
   return e;

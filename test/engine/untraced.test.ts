@@ -30,7 +30,7 @@ describe("the untraced build", () => {
   });
 
   it.each(MODELS.map((m) => m.name))("runs %s's hunt executions exactly as the traced build", (name) => {
-    const flags = resolveModel(name).flags;
+    const flags = resolveModel(name);
     for (const sched of [SCHED.PCT, SCHED.RANDOM]) {
       const runs = [traced(), untraced()].map((e) => {
         e.configure(huntConfig(HUNT_MACHINE, flags, sched, 4, 100));
@@ -52,7 +52,13 @@ describe("the untraced build", () => {
   it("runs a bulk run to the same stats and end state as the traced build", async () => {
     const checker = checkInvariants;
     const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
-    const machine = bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.10-pre").flags, kswapd: true, seed: 3, sched: SCHED.RANDOM });
+    const machine = bulkMachineConfig(sizes, {
+      flags: resolveModel("linux-2.4.10-pre").flags,
+      flags2: resolveModel("linux-2.4.10-pre").flags2,
+      kswapd: true,
+      seed: 3,
+      sched: SCHED.RANDOM,
+    });
     const workload = {
       cpus: 3,
       mms: 4,

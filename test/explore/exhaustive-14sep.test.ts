@@ -49,7 +49,7 @@ describe(`linux-2.4.10-pre, 2 CPUs + kswapd, 3 pages, ops ${SPEC}: the 14 Sep ra
   it("its schedule spends 2 preemptions, and a traced replay takes Marcelo's 14 Sep route", async () => {
     const v = r.violation!;
     expect(preemptionsOf(e, ops, v.schedule)).toBe(2);
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
     expect(out.verdict?.signature).toBe(SIGNATURE);
     const route = classifyRoute(out.records ?? []);
@@ -64,7 +64,7 @@ describe(`linux-2.4.10-pre, 2 CPUs + kswapd, 3 pages, ops ${SPEC}: the 14 Sep ra
     const hunt = decodeSchedule(
       "111111111111111100000333333333333333333333333332333333333333333333333330000000000333333333333333333333200000000003333333333333333333330000000000000000000000000000022003",
     );
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     expect(rep.run({ ops, seed: 1, schedule: hunt }, { repair: false }).verdict?.signature).toBe(SIGNATURE);
     expect(preemptionsOf(e, ops, hunt)).toBe(5);
   });

@@ -42,7 +42,7 @@ describe("linux-2.4.10-pre: the 14 Sep swap-cache duplicate on CPU0 read mm0[0] 
   );
 
   it("is reached by the hunt's schedule, which spends 5 preemptions", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule }, { repair: false });
     expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
     const e = await ExhaustiveSearch.engine(machine, model.flags);
@@ -77,7 +77,7 @@ describe("linux-2.4.10-pre on the default 4 pages, 2 CPUs: the 14 Sep race on CP
     expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
     const e = await ExhaustiveSearch.engine(machine, model.flags);
     expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
     expect(out.verdict?.signature).toBe(v.verdict.signature);
     expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");

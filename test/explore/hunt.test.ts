@@ -146,7 +146,7 @@ describe("the PCT scheduler's draw (assembly/kernel/sched.ts)", () => {
   // On a machine of two CPUs: agents 0 and 1 are the CPUs, 2 and 3 the disk and kswapd.
   const draws = (depth: number, k: number, n: number) => {
     const e = Engine.wasm();
-    e.configure(huntConfig({ ...HUNT_MACHINE, cpus: 2 }, model.flags, SCHED.PCT, depth, k));
+    e.configure(huntConfig({ ...HUNT_MACHINE, cpus: 2 }, model, SCHED.PCT, depth, k));
     const out: { prio: number[]; cps: { at: number; value: number }[] }[] = [];
     for (let i = 0; i < n; i++) {
       e.setSeed(executionSeed(99, i));
@@ -206,7 +206,7 @@ describe("shrink", () => {
     };
     const ops = huntOps(w, seed);
     const e = Engine.wasm();
-    e.configure(huntConfig(HUNT_MACHINE, model.flags, SCHED.RANDOM));
+    e.configure(huntConfig(HUNT_MACHINE, model, SCHED.RANDOM));
     e.setSeed(seed);
     e.reset();
     e.loadOps(ops);
@@ -215,7 +215,7 @@ describe("shrink", () => {
     const verdict = verdictOf(e, code)!;
     const schedule = Uint8Array.from(e.choiceLog());
 
-    const rep = await Replayer.create(HUNT_MACHINE, model.flags);
+    const rep = await Replayer.create(HUNT_MACHINE, model);
     // A budget far past the shrink's need (well under a second on an idle core): the fixpoint,
     // not the clock, ends it even on a loaded machine; reaching it early costs nothing.
     const s = await shrink(rep, { machine: HUNT_MACHINE, ops, seed, schedule }, verdict, { budgetMs: 30_000 });
@@ -251,7 +251,7 @@ describe("shrink on a machine with an idle CPU", () => {
     const n = r.machine.cpus;
     const machine3 = { ...r.machine, cpus: n + 1 };
     const schedule3 = Uint8Array.from(decodeSchedule(r.schedule), (a) => (a >= n ? a + 1 : a));
-    const rep3 = await Replayer.create(machine3, r.flags);
+    const rep3 = await Replayer.create(machine3, r);
     const x3 = { machine: machine3, ops: [...r.ops, []], seed: r.seed, schedule: schedule3 };
     const v3 = rep3.run(x3, { repair: false }).verdict!;
     expect(v3.signature).toBe(r.signature);
@@ -259,7 +259,7 @@ describe("shrink on a machine with an idle CPU", () => {
     expect(s.machine.cpus).toBe(n);
     expect(s.ops).toHaveLength(n);
     expect(s.verdict.signature).toBe(r.signature);
-    const rep2 = await Replayer.create(s.machine, r.flags);
+    const rep2 = await Replayer.create(s.machine, r);
     expect(rep2.run({ ops: s.ops, seed: r.seed, schedule: s.schedule }, { repair: false }).verdict?.signature).toBe(r.signature);
   }, 30_000);
 });
@@ -296,10 +296,12 @@ describe("faultsim replay", () => {
       expect(r.code).toBe(1);
       expect(r.out).toContain(drawFinding(f));
       expect(r.out).toContain(`reproduced: ${f.signature}`);
-      // The same ops and schedule on linux-2.4.16's flags: the race is gone.
+      // The same ops and schedule on linux-2.4.16's flags (no word 1: revision 1): the race is gone.
+      const { flags2: _w1, ...repro16 } = f.repro;
       const fixed = await replay(
         writeRepro(dir, {
-          ...f.repro,
+          ...repro16,
+          schemaVersion: 1,
           model: "linux-2.4.16",
           flags: resolveModel("linux-2.4.16").flags,
           flagNames: resolveModel("linux-2.4.16").flagNames,
@@ -329,7 +331,7 @@ describe("faultsim replay", () => {
       // Cut to half: the rest of the execution runs to completion past step `cut`.
       const cut = whole.length >> 1;
       const file = writeRepro(dir, { ...f.repro, seed: f.repro.seed + 1_000_000, schedule: encodeSchedule(whole.slice(0, cut)) });
-      const rep = await Replayer.create(f.repro.machine, f.repro.flags);
+      const rep = await Replayer.create(f.repro.machine, f.repro);
       const ran = rep.run({ ops: f.repro.ops, seed: f.repro.seed, schedule: whole.slice(0, cut) });
       expect(ran.filledFrom).toBe(cut);
       const steps = ran.schedule.length - cut;

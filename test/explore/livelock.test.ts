@@ -36,7 +36,7 @@ describe("the hunt's step bound", () => {
     // Find an execution of this hunt that stops at the bound (the false livelock).
     const o = opts();
     const e = await Engine.create("wasm", "untraced");
-    e.configure(huntConfig(o.machine, model.flags, SCHED.PCT, o.depth, 64));
+    e.configure(huntConfig(o.machine, model, SCHED.PCT, o.depth, 64));
     configureHuntWorkload(e.m, huntWorkloadOf(o));
     const base = huntSeedBase(o.seed);
     let long = -1;
@@ -74,7 +74,7 @@ describe("the hunt's step bound", () => {
     const { opts: o } = huntOptions(cli);
     const m = resolveModel("linux-2.4.16-fixed");
     const e = await Engine.create("wasm", "untraced");
-    e.configure(huntConfig(o.machine, m.flags, SCHED.RANDOM, o.depth, 64));
+    e.configure(huntConfig(o.machine, m, SCHED.RANDOM, o.depth, 64));
     configureHuntWorkload(e.m, huntWorkloadOf(o));
     expect(e.m.hunt_execution(huntSeedBase(o.seed), 680_552, HUNT_LIVELOCK_STEPS)).not.toBe(RUN.LIMIT);
   }, 60_000);

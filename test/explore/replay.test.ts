@@ -24,7 +24,7 @@ function kernelState(e: Engine): number[] {
 /** Runs execution i of a random hunt; returns its ops, seed, choice log and final state hash. */
 function recorded(i: number) {
   const e = Engine.wasm();
-  e.configure(huntConfig(machine, model.flags, SCHED.RANDOM));
+  e.configure(huntConfig(machine, model, SCHED.RANDOM));
   const seed = executionSeed(7, i);
   const ops = huntOps(workload, seed);
   e.setSeed(seed);
@@ -36,7 +36,7 @@ function recorded(i: number) {
 
 describe("Replayer", () => {
   it("replays a recorded execution exactly: same choices, same final state", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     let switched = 0;
     for (let i = 0; i < 20; i++) {
       const x = recorded(i);
@@ -52,7 +52,7 @@ describe("Replayer", () => {
   });
 
   it("runs a truncated schedule to completion from where it stops", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     const x = recorded(3);
     const cut = x.schedule.slice(0, x.schedule.length >> 2);
     const out = rep.run({ ...x, schedule: cut });
@@ -68,7 +68,7 @@ describe("Replayer", () => {
   });
 
   it("counts preemptions: switches away from an agent that could have run on", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     let some = 0;
     for (let i = 0; i < 10; i++) {
       const x = recorded(i);
@@ -84,7 +84,7 @@ describe("Replayer", () => {
   });
 
   it("replays a schedule from its switch decisions and picks; without them it runs to completion", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     for (let i = 0; i < 10; i++) {
       const x = recorded(i);
       const decisions = new Map(decisionsOf(x.schedule).map((d) => [d.key, d.agent]));
@@ -107,7 +107,7 @@ describe("Replayer", () => {
     const small = { ...machine, frames: 4, freeLow: 2, freeHigh: 3 };
     const w = { ...workload, cpus: 3, mms: 1 };
     const e = Engine.wasm();
-    e.configure(huntConfig(small, model.flags, SCHED.RANDOM));
+    e.configure(huntConfig(small, model, SCHED.RANDOM));
     const seed = executionSeed(3, 5);
     const ops = huntOps(w, seed);
     e.setSeed(seed);
@@ -115,7 +115,7 @@ describe("Replayer", () => {
     e.loadOps(ops);
     expect(e.run(HUNT_LOGCAP)).toBe(RUN.DONE);
     const recordedSchedule = e.choiceLog();
-    const rep = await Replayer.create(small, model.flags);
+    const rep = await Replayer.create(small, model);
     const out = rep.run({ ops, seed, schedule: [] }, { trace: true });
     expect(out.verdict).toBeUndefined();
     expect(out.code).toBe(RUN.DONE);
@@ -136,7 +136,7 @@ describe("Replayer", () => {
   });
 
   it("without repair, reports a schedule naming an agent that cannot run as diverged", async () => {
-    const rep = await Replayer.create(machine, model.flags);
+    const rep = await Replayer.create(machine, model);
     const x = recorded(5);
     // CPU0 has finished all its ops at the end; give it more steps than it can take.
     const bad = [...x.schedule.filter((a) => a !== 1), ...Array(50).fill(0)];

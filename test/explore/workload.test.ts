@@ -54,7 +54,7 @@ describe.each(["wasm", "js"] as const)("the model's hunt executions (%s)", (back
   it("is the execution the host would run from huntOps: same choices, same end state", async () => {
     const e = await Engine.create(backend);
     const w = { ...BASE, cpus: HUNT_MACHINE.cpus, pagesPerMm: HUNT_MACHINE.pagesPerMm };
-    const flags = resolveModel("linux-2.4.10-pre").flags;
+    const flags = resolveModel("linux-2.4.10-pre");
     const byHost: string[] = [],
       byModel: string[] = [];
     for (const [into, inModel] of [

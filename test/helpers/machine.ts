@@ -3,17 +3,27 @@ import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engin
 import type { ReproMachine } from "../../src/report/repro.js";
 import type { HuntWorkload } from "../../src/explore/workload.js";
 import { parseMix } from "../../src/explore/mix.js";
+import { MODELS, resolveModel } from "../../src/model/models.js";
 import { R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
 
 /** A booted machine (run-to-completion scheduler unless overridden), ops not loaded: on a new
- *  Wasm engine, or on `e` (a JS one, say). */
+ *  Wasm engine, or on `e` (a JS one, say). A config whose `flags` is exactly a shipped model's
+ *  word 0 (rig.ts LINUX_2_4_0, ...) and gives no `flags2` runs that model's word 1 too, so a
+ *  test of linux-2.4.0 or linux-2.4.10-pre runs the whole release; any other word 0 (a model
+ *  with a flag added or removed) runs word 1 as `flags2` says, 0 when it says nothing. */
 export function machine(over: Partial<MachineConfig> = {}, e: Engine = Engine.wasm()): Engine {
-  e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over });
+  const flags2 = over.flags2 ?? (over.flags !== undefined ? shippedWord1(over.flags) : undefined) ?? DEFAULT_CONFIG.flags2;
+  e.configure({ ...DEFAULT_CONFIG, sched: SCHED.RTC, ...over, flags2 });
   e.reset();
   return e;
 }
+
+const word1ByWord0 = new Map(MODELS.map((m) => resolveModel(m.name)).map((r) => [r.flags, r.flags2] as const));
+
+/** Word 1 of the shipped model whose word 0 is exactly `flags`, if there is one. */
+export const shippedWord1 = (flags: number): number | undefined => word1ByWord0.get(flags);
 
 /** Views with named accessors over the machine's state (valid until memory grows). */
 export function state(e: Engine) {

@@ -2,6 +2,7 @@
 // over a part of its executions: fused.test.ts runs half of them on the Wasm build (the fast
 // tier), fused.full.test.ts all of them, and a quarter on the JS twin (the full tier; the fast
 // tier holds the twin's fused answers to the Wasm build's instead).
+import type { FlagWords } from "../../src/model/flag-words.js";
 import { describe, it, expect } from "vitest";
 import { Engine, type Backend } from "../../src/wasm/engine.js";
 import {
@@ -166,7 +167,7 @@ function mutations(e: Engine, words: Word[], r: (n: number) => number, n: number
 }
 
 /** An engine configured for a hunt (model flags) on machine, with the hunt workload it runs. */
-export async function huntEngine(backend: Backend, flags: number, machine: ReproMachine, sched: number, opsPerCpu = 5) {
+export async function huntEngine(backend: Backend, flags: FlagWords, machine: ReproMachine, sched: number, opsPerCpu = 5) {
   const e = await Engine.create(backend);
   e.configure(huntConfig(machine, flags, sched, 4, 150));
   const w: HuntWorkload = {
@@ -183,7 +184,7 @@ export async function huntEngine(backend: Backend, flags: number, machine: Repro
 
 /** Hunt executions of a model on a machine; each end state compared, then broken and compared. */
 async function huntStates(backend: Backend, model: string, machine: ReproMachine, sched: number, executions: number, perState: number) {
-  const { e } = await huntEngine(backend, resolveModel(model).flags, machine, sched);
+  const { e } = await huntEngine(backend, resolveModel(model), machine, sched);
   const words = checkedWords(e);
   const r = rng(12345);
   const seedBase = huntSeedBase(3);
@@ -236,11 +237,11 @@ export function fusedSuite(backend: Backend, part: number): void {
     // Without do_swap_page's pte_same recheck (2.4.7) 2.4.10-pre's executions also end broken
     // at rest: RUN.DONE, not RUN.CLEAN, is answered for those.
     it.each([
-      ["linux-2.4.16", resolveModel("linux-2.4.16").flags, SCHED.PCT, { clean: 600 }],
-      ["linux-2.4.10-pre: some stop on a violation", resolveModel("linux-2.4.10-pre").flags, SCHED.RANDOM, { clean: 550, stopped: 1 }],
+      ["linux-2.4.16", resolveModel("linux-2.4.16"), SCHED.PCT, { clean: 600 }],
+      ["linux-2.4.10-pre: some stop on a violation", resolveModel("linux-2.4.10-pre"), SCHED.RANDOM, { clean: 550, stopped: 1 }],
       [
         "linux-2.4.10-pre without pte-same-recheck: some end broken at rest",
-        resolveModel("linux-2.4.10-pre", [], ["pte-same-recheck"]).flags,
+        resolveModel("linux-2.4.10-pre", [], ["pte-same-recheck"]),
         SCHED.RANDOM,
         { clean: 300, atRest: 5 },
       ],

@@ -28,7 +28,7 @@ describe("the JS twin's fused check at rest answers as the Wasm build's", () => 
     ["linux-2.4.10-pre", "random", SCHED.RANDOM, HUNT_MACHINE],
     ["linux-2.4.10-pre", "random, 64 frames", SCHED.RANDOM, { ...HUNT_MACHINE, frames: 64, pagesPerMm: 72, slotsPerArea: 64 }],
   ] as const)("%s (%s), on the same executions and the same broken words", async (model, _how, sched, machine: ReproMachine) => {
-    const flags = resolveModel(model).flags;
+    const flags = resolveModel(model);
     const [w, j] = [await huntEngine("wasm", flags, machine, sched), await huntEngine("js", flags, machine, sched)].map((x) => x.e);
     const words = checkedWords(w);
     expect(checkedWords(j)).toEqual(words); // the same layout

@@ -13,10 +13,11 @@ import { huntConfig, HUNT_LOGCAP, HUNT_MACHINE } from "../../src/explore/machine
 import { configureHuntWorkload, huntSeedBase, type HuntWorkload } from "../../src/explore/workload.js";
 import { resolveModel } from "../../src/model/models.js";
 import type { ReproMachine } from "../../src/report/repro.js";
+import type { FlagWords } from "../../src/model/flag-words.js";
 
 interface Case {
   name: string;
-  flags: number;
+  flags: FlagWords;
   machine: ReproMachine;
   workload: HuntWorkload;
   sched: number;
@@ -25,7 +26,7 @@ interface Case {
 }
 
 const w = threadsWorkload;
-const flags = (model: string, without: string[] = []) => resolveModel(model, [], without).flags;
+const flags = (model: string, without: string[] = []): FlagWords => resolveModel(model, [], without);
 const wide: ReproMachine = { ...HUNT_MACHINE, frames: 300, pagesPerMm: 64, slotsPerArea: 64 };
 const tight: ReproMachine = { ...wide, frames: 40 };
 const big: ReproMachine = { ...HUNT_MACHINE, frames: 4096, pagesPerMm: 64, slotsPerArea: 64 };

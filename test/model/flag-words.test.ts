@@ -1,8 +1,12 @@
 // The model's flags in two config words (assembly/model.ts F_* in CFG_FLAGS, F2_* in
 // CFG_FLAGS2): the host's encoder and decoder, and a flag of word 1 end to end: --with sets it,
 // a hunt runs with it, its repro carries it (flags2, revision 2) and replay runs with it again.
+// A model with no flag of word 1 (linux-2.4.16) writes what it wrote before word 1 existed
+// (repro revision 1, no flagWord2); linux-2.4.0 and linux-2.4.10-pre set flags of word 1, so
+// their repros are revision 2 and their outputs carry flagWord2 (their streams' resume, merge
+// and shards: test/explore/campaign.test.ts and durable.test.ts, on linux-2.4.10-pre).
 import { describe, it, expect } from "vitest";
-import { FLAGS, FLAG_BITS, MODELS, encodeFlags, flagNamesOf, nearestModel, resolveModel } from "../../src/model/models.js";
+import { FLAGS, FLAG_BITS, MODELS, encodeFlags, flagNamesOf, modelOutput, nearestModel, resolveModel } from "../../src/model/models.js";
 import { hunt, replay } from "../../src/index.js";
 import { parseRepro } from "../../src/report/repro-schema.js";
 import { ReproError } from "../../src/errors.js";
@@ -25,13 +29,38 @@ describe("flag words", () => {
     expect(flagNamesOf(0, 0x80000000)).toEqual([]);
   });
 
-  it("a shipped model has no flag of word 1, so its words are what they were", () => {
+  it("linux-2.4.16 and linux-2.4.16-fixed have no flag of word 1, linux-2.4.0 and linux-2.4.10-pre have", () => {
     for (const m of MODELS) {
       const r = resolveModel(m.name);
-      expect(r.flags2, m.name).toBe(0);
+      const old = m.name === "linux-2.4.0" || m.name === "linux-2.4.10-pre";
+      expect(r.flags2 !== 0, m.name).toBe(old);
       expect(nearestModel(r), m.name).toBe(m.name);
+      // --json's model: flagWord2 only when word 1 has a flag.
+      expect(modelOutput(r).flagWord2, m.name).toBe(old ? r.flags2 : undefined);
     }
   });
+
+  it("a repro of linux-2.4.16 is revision 1 with no flags2; one of linux-2.4.10-pre is revision 2 and replays", async () => {
+    // A finding of linux-2.4.16 with a flag of word 0 removed: revision 1, no flags2.
+    const r16 = await hunt({ model: "linux-2.4.16", without: ["unique-add"], seed: 1, executions: 20_000, shrinkMs: 0, budgetMs: 60_000 });
+    expect(r16.findings.length).toBeGreaterThan(0);
+    const repro16 = r16.findings[0].repro as Repro;
+    expect(repro16.schemaVersion).toBe(1);
+    expect(repro16.flags2).toBeUndefined();
+    expect("flags2" in JSON.parse(JSON.stringify(repro16))).toBe(false);
+    // A finding of linux-2.4.10-pre (its default hunt finds the 14 Sep race early).
+    const r = await hunt({ model: "linux-2.4.10-pre", seed: 1, executions: 5_000, shrinkMs: 0, budgetMs: 60_000 });
+    expect(r.findings.length).toBeGreaterThan(0);
+    const repro = r.findings[0].repro as Repro;
+    expect(repro.schemaVersion).toBe(2);
+    expect(repro.flags2).toBe(resolveModel("linux-2.4.10-pre").flags2);
+    const back = parseRepro(JSON.stringify(repro), "repro");
+    expect(back.flags2).toBe(repro.flags2);
+    expect((await replay(back)).reproduced).toBe(true);
+    // The same file as revision 1 (no flags2) names flags of word 1 it does not set: refused.
+    const { flags2: _w1, ...rest } = repro;
+    expect(() => parseRepro(JSON.stringify({ ...rest, schemaVersion: 1 }), "repro")).toThrow(ReproError);
+  }, 120_000);
 
   it("--with / --without set and clear a flag of word 1, leaving word 0 alone", () => {
     const base = resolveModel("linux-2.4.16");
@@ -54,16 +83,19 @@ describe("flag words", () => {
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     const repro = r.findings[0].repro as Repro;
     expect(repro.flags).toBe(resolveModel("linux-2.4.0").flags);
-    expect(repro.flags2).toBe(encodeFlags(["unscaled-shrink-cache"]).flags2);
+    expect(repro.flags2).toBe(resolveModel("linux-2.4.0").flags2 | encodeFlags(["unscaled-shrink-cache"]).flags2);
     expect(repro.schemaVersion).toBe(2);
     expect(repro.flagNames).toContain("unscaled-shrink-cache");
     const back = parseRepro(JSON.stringify(repro), "repro");
     expect(back.flags2).toBe(repro.flags2);
     expect((await replay(back)).reproduced).toBe(true);
-    // The same schedule without word 1 (the flag gone from both): the model runs 2.4.0 as
-    // shipped and the livelock is gone.
-    const { flags2: _w1, ...rest } = repro;
-    const without: Repro = { ...rest, schemaVersion: 1, flagNames: repro.flagNames.filter((n) => n !== "unscaled-shrink-cache") };
+    // The same schedule without the flag (gone from word 1 and the names): the model runs
+    // 2.4.0 as shipped and the livelock is gone.
+    const without: Repro = {
+      ...repro,
+      flags2: resolveModel("linux-2.4.0").flags2,
+      flagNames: repro.flagNames.filter((n) => n !== "unscaled-shrink-cache"),
+    };
     expect((await replay(without)).reproduced).toBe(false);
     // A word 1 that disagrees with the names, or sets a bit no flag has, is refused.
     expect(() => parseRepro(JSON.stringify({ ...repro, flags2: 0 }), "repro")).toThrow(ReproError);

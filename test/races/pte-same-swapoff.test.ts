@@ -59,7 +59,7 @@ describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under
   it("replayed with pte-same-recheck on, the fault backs out (pte changed) and the run ends clean", async () => {
     expect(found).toBeDefined();
     const x = { ops: found!.ops, seed: found!.seed, schedule: decodeSchedule(found!.schedule) };
-    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.0", ["swapoff-clears-max", "pte-same-recheck"]).flags);
+    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.0", ["swapoff-clears-max", "pte-same-recheck"]));
     const out = fixed.run(x, { trace: true });
     expect(out.verdict).toBeUndefined();
     expect(out.records?.some((q) => q.event === EV.PTE_CHANGED)).toBe(true);

@@ -61,9 +61,9 @@ describe("swapoff frees swap_map under a reader (swap-map-uaf, swapoff-clears-ma
   it("the found schedule replayed: the use after free with 2.4.0's teardown, none with swapoff-clears-max", async () => {
     expect(found).toBeDefined();
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
-    const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.0").flags);
+    const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.0"));
     expect(before.run(x).verdict?.signature).toBe("swap-map-uaf@valid_swaphandles");
-    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.0", ["swapoff-clears-max"]).flags);
+    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.0", ["swapoff-clears-max"]));
     const after = fixed.run(x);
     expect(after.verdict?.id ?? "clean").not.toBe("swap-map-uaf");
   });

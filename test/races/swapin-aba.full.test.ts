@@ -50,7 +50,7 @@ describe("swapin ABA (swapin-recheck-key)", () => {
       expect(found, `seed ${seed}`).toBeDefined();
       executions.push(found!.execution);
       const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
-      const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]).flags);
+      const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", [], ["swap-full-80"]));
       const out = before.run(x, { trace: true });
       expect(out.verdict?.signature).toBe("data-lost@access");
       // The story: a fault held page P of E from before the swap-full delete of P (by another
@@ -61,10 +61,7 @@ describe("swapin ABA (swapin-recheck-key)", () => {
       expect(aba!.holder.step).toBeLessThan(aba!.deleter.step);
       expect(aba!.deleter.step).toBeLessThan(aba!.handedOut.step);
       expect(aba!.handedOut.step).toBeLessThan(aba!.mapped.step);
-      const fixed = await Replayer.create(
-        found!.repro.machine,
-        resolveModel("linux-2.4.10-pre", ["swapin-recheck-key"], ["swap-full-80"]).flags,
-      );
+      const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.10-pre", ["swapin-recheck-key"], ["swap-full-80"]));
       expect(fixed.run(x).verdict?.signature ?? "clean", `seed ${seed} with the fix`).toBe("clean");
     }
     // The hunt is deterministic: the same executions from the same seeds.

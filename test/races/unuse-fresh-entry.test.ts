@@ -66,8 +66,12 @@ describe("classifyUnuseFresh", () => {
 // `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12`,
 // bounded by executions and unshrunk, so the finding is the same on every run. (Seed 1's, at
 // execution 15,707 before the swap_out_mm walk ended its section at each page whose flags it
-// touched, is now a data-lost:present at 2,526 by the same route; seed 12's is an access, as
-// seed 1's was: of seeds 1-16 at 30,000 executions, 13 first find a data loss by this route.)
+// touched, was a data-lost:present at 2,526 by the same route, and is one at 13,458 since
+// get_swap_page refuses only at nr_swap_pages == 0 in pre9 (flag get-swap-page-eq0, 4 Dec
+// 2026: `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1
+// --seed 1 --executions 30000 --shrink-ms 0`); seed 12's is an access, as
+// seed 1's was: of seeds 1-16 at 30,000 executions, 13 first found a data loss by this route
+// before that change.)
 const shape: HuntOptions = {
   model: "linux-2.4.10-pre",
   kswapd: false,
@@ -122,8 +126,11 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12 (linux-2.4.1
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
-    const r = await hunt({ ...shape, with: ["unique-add"], executions: 4_000 });
-    expect(r.findings.map((f) => f.signature)).toEqual(["data-lost@access"]);
+    // A data loss by this route at rest, at execution 7,329 (an access's at fewer than 4,000
+    // until pre9's drop_pte took pagemap_lru_lock with the page locked, 4 Dec 2026:
+    // `faultsim hunt ... --seed 12 --with unique-add --executions 30000 --shrink-ms 0`).
+    const r = await hunt({ ...shape, with: ["unique-add"], executions: 8_000 });
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost:swap-slot", 7_329]]);
     expect(await unuseFreshOfRepro(r.findings[0].repro)).toBeDefined();
   });
 
@@ -149,7 +156,7 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 --seed 12 (linux-2.4.1
 // Seed 1's first finding, and seed 6's (a swap-slot loss: the stale page swapped out again).
 describe("a deep-check data loss by this route (linux-2.4.10-pre, --mix write=4,read=2,swapoff=1)", () => {
   for (const [seed, variant, execution] of [
-    [1, "present", 2_526],
+    [1, "present", 13_458],
     [6, "swap-slot", 782],
   ] as const) {
     it(`seed ${seed}: data-lost:${variant} at ${execution}, the diagram focused on the route's entry and pages`, async () => {

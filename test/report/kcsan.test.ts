@@ -33,7 +33,7 @@ interface Case {
 
 async function traced(file: string): Promise<Case> {
   const repro = loadRepro(file);
-  const rep = await Replayer.create(repro.machine, repro.flags);
+  const rep = await Replayer.create(repro.machine, repro);
   const out = rep.run({ ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) }, { trace: true });
   const records = out.records ?? [];
   const verdict = out.verdict!;

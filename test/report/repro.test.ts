@@ -12,6 +12,8 @@ import {
   REPRO_FORMAT,
   REPRO_FORMAT_VERSION,
   REPRO_MAX_BYTES,
+  reproFlags,
+  reproSchemaVersion,
   type Repro,
 } from "../../src/report/repro.js";
 import { loadRepro, parseRepro } from "../../src/report/repro-schema.js";
@@ -287,8 +289,9 @@ describe("repro files", () => {
     expect(help("--ops")).toContain(`(1..${HUNT_OPCAP};`);
     // Every model a hunt can be given loads.
     for (const m of ["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]) {
-      const { flags, flagNames } = resolveModel(m);
-      expect(parseRepro(JSON.stringify({ ...sample(), model: m, flags, flagNames })).model).toBe(m);
+      const r = resolveModel(m);
+      const words = { ...reproFlags(r), schemaVersion: reproSchemaVersion(r) };
+      expect(parseRepro(JSON.stringify({ ...sample(), model: m, ...words })).model).toBe(m);
     }
   });
 

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { resolveModel } from "../../src/model/models.js";
 import { cliCapture } from "../helpers/cli.js";
 import { DOCUMENTS, jsonSchemas, type DocumentName } from "../../src/schema/json-schema.js";
 import { run, models } from "../../src/index.js";
@@ -82,9 +83,9 @@ describe("real --json outputs validate", () => {
     reproFile = doc.findings[0].file;
     expect(readdirSync(dir)).toContain(path.basename(reproFile));
     const repro = JSON.parse(readFileSync(reproFile, "utf8"));
-    // The default model sets no flag of word 1: no flags2, revision 1 (readable before it).
-    expect(repro.flags2).toBeUndefined();
-    expect(repro.schemaVersion).toBe(1);
+    // The default model, linux-2.4.10-pre, sets flags of word 1: flags2, revision 2.
+    expect(repro.flags2).toBe(resolveModel("linux-2.4.10-pre").flags2);
+    expect(repro.schemaVersion).toBe(2);
     expect(errorsOf("repro", repro)).toEqual([]);
   }, 60_000);
 

@@ -154,7 +154,7 @@ describe("worker pool", () => {
     const again = await runCampaignInline(hunt("linux-2.4.10-pre", "random", single.found!.seed, 1));
     expect(again.found).toEqual(single.found);
     // ... and src/explore's Replayer, fed the finding's seed, ops and choice log, hits it again.
-    const rep = await Replayer.create(HUNT_MACHINE, resolveModel("linux-2.4.10-pre").flags);
+    const rep = await Replayer.create(HUNT_MACHINE, resolveModel("linux-2.4.10-pre"));
     const out = rep.run(single.found!.replay!, { repair: false });
     expect(out.verdict?.signature).toBe(single.found!.signature);
   }, 60_000);
