@@ -6,7 +6,9 @@
 // executions (--executions, --keep-going, --shrink-ms 0) on every dir in turn, the order
 // rotated each round, after one warm-up hunt each. Prints per dir: executions and sections
 // (steps) per CPU-second, steps per execution, and the campaign hashes and findings seen,
-// which must agree between dirs unless the change meant to alter results.
+// which must agree between dirs unless the change meant to alter results; then, for each dir
+// after the first, its rate over the first's in each round and their median (the paired
+// median, which a shared machine's drift between rounds moves less than the sums).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -29,6 +31,7 @@ for (const d of dirs) {
   const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
   runners.push({ d, opts, hunt });
 }
+const perRound = dirs.map(() => []);
 const cpu = dirs.map(() => 0), ex = dirs.map(() => 0), st = dirs.map(() => 0), hashes = dirs.map(() => new Set());
 for (const r of runners) await r.hunt({ ...r.opts, executions: Math.min(+execs, 20000) }); // warm-up
 for (let k = 0; k < +rounds; k++) {
@@ -37,9 +40,15 @@ for (let k = 0; k < +rounds; k++) {
     const c0 = process.cpuUsage();
     const res = await r.hunt(r.opts);
     const c = process.cpuUsage(c0);
+    perRound[i].push(res.executions / (c.user + c.system));
     cpu[i] += (c.user + c.system) / 1e6; ex[i] += res.executions; st[i] += res.steps;
     hashes[i].add(`${res.hash} ${res.findings.map((f) => f.signature + "@" + f.execution).join(",")}`);
   }
 }
 for (let i = 0; i < dirs.length; i++)
   console.log(`${dirs[i].split("/").pop()}: ${(ex[i] / cpu[i] / 1000).toFixed(1)}K exec/CPU-s, ${(st[i] / cpu[i] / 1e6).toFixed(1)}M steps/CPU-s, ${(st[i] / ex[i]).toFixed(1)} steps/exec, CPU ${cpu[i].toFixed(2)} s, ${[...hashes[i]].join(" | ")}`);
+for (let i = 1; i < dirs.length; i++) {
+  const r = perRound[i].map((x, k) => x / perRound[0][k]).sort((a, b) => a - b);
+  const m = r.length >> 1, median = r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
+  console.log(`${dirs[i].split("/").pop()} / ${dirs[0].split("/").pop()}: paired median ${median.toFixed(4)} (rounds ${r.map((x) => x.toFixed(3)).join(" ")})`);
+}

@@ -108,8 +108,8 @@ export interface HuntOptions {
   keepGoing?: boolean;
   /** Draw every line of a finding's diagram. */
   full?: boolean;
-  /** An existing, writable directory for repro files (checked before the first execution).
-   *  Default: none, no file is written. */
+  /** A writable directory for repro files (checked before the first execution; created with
+   *  its parents if missing). Default: none, no file is written. */
   out?: string;
   /** Model build: Wasm (default) or its JS twin. */
   backend?: Backend;

@@ -1,23 +1,41 @@
 // What `faultsim hunt` and `faultsim merge` share before they start: the --out check and the
 // signals that stop them early. Its own module so that merge loads neither the hunt nor the
 // campaign (a shard's merge starts in about node's own time plus the stream reader).
-import { accessSync, constants as fsc, statSync } from "node:fs";
+import { accessSync, constants as fsc, mkdirSync, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
 
-/** --out must be a writable directory, checked before the first execution. */
+/** --out must be a writable directory, checked before the first execution. A missing one is
+ *  created (with its parents, as `mkdir -p`): a shard's or a CI job's results directory often
+ *  does not exist yet, and creating it overwrites nothing. */
 export function checkOutDir(dir: string): void {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(dir);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UsageError(`--out ${dir}: ${code === "ENOENT" ? "no such directory" : `cannot use it (${code ?? (err as Error).message})`}`);
-  }
+  const st = statOrMake(dir);
   if (!st.isDirectory()) throw new UsageError(`--out ${dir}: not a directory`);
   try {
     accessSync(dir, fsc.W_OK | fsc.X_OK);
   } catch {
     throw new UsageError(`--out ${dir}: directory not writable`);
+  }
+}
+
+type Stats = NonNullable<ReturnType<typeof statSync>>;
+
+function statOrMake(dir: string): Stats {
+  try {
+    return statSync(dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== "ENOENT") throw new UsageError(`--out ${dir}: cannot use it (${code ?? (err as Error).message})`);
+    return makeOutDir(dir);
+  }
+}
+
+function makeOutDir(dir: string): Stats {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return statSync(dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(`--out ${dir}: cannot create it (${code ?? (err as Error).message})`);
   }
 }
 

@@ -111,7 +111,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--keep-going", "collect distinct signatures until the budget instead of stopping at the first")
     .option("--full", "draw every line of the diagram (default: the lines naming the violation's entries and pages)")
     .addOption(formatOption())
-    .option("--out <dir>", "existing directory for repro files, each written as soon as it is found (never overwritten)", ".")
+    .option("--out <dir>", "directory for repro files (created if missing), each written as soon as it is found (never overwritten)", ".")
     .option("--json", "print one JSON object on stdout")
     .option(
       "--jsonl <file>",

@@ -195,7 +195,17 @@ describe("run", () => {
     expect(own.length).toBeGreaterThanOrEqual(4);
     expect(uses).toBe(own.length + 1); // and the banner's definition
     expect(text).not.toMatch(/import\.meta/);
-    const hunt = ["hunt", "--model", "linux-2.4.10-pre", "--keep-going", "--executions", "3000", "--json", "--out", "/nonexistent-dir-xyz"];
+    const hunt = [
+      "hunt",
+      "--model",
+      "linux-2.4.10-pre",
+      "--keep-going",
+      "--executions",
+      "3000",
+      "--json",
+      "--out",
+      path.join(root, "package.json", "sub"),
+    ];
     const bin = (...args: string[]) =>
       spawnSync(process.execPath, [path.join(root, "dist/src/bin.js"), ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
     // A bad --out: the same one line and exit code through either entry.

@@ -184,7 +184,14 @@ describe("faultsim hunt --out and --jsonl", () => {
       },
       /not a directory/,
     ],
-    ["a missing directory", (d: string) => path.join(d, "missing"), /no such directory/],
+    [
+      "a directory below a file",
+      (d: string) => {
+        writeFileSync(path.join(d, "afile"), "");
+        return path.join(d, "afile", "sub");
+      },
+      /cannot use it \(ENOTDIR\)/,
+    ],
   ])("--out naming %s: one line, exit 2, before the first execution (no stream written)", async (_what, make, msg) => {
     const target = make(dir);
     const events = path.join(dir, "events.jsonl");
@@ -195,6 +202,12 @@ describe("faultsim hunt --out and --jsonl", () => {
     expect(io.err).toMatch(msg);
     expect(io.out).toBe("");
     expect(existsSync(events)).toBe(false);
+  });
+
+  it("--out naming a directory that does not exist yet: created with its parents, the repro written there", async () => {
+    const repros = path.join(dir, "results", "shard-1");
+    expect(await faultsim("hunt", "--executions", "50000", "--shrink-ms", "0", "--out", repros)).toBe(1);
+    expect(readdirSync(repros).filter((f) => f.startsWith("repro-") && f.endsWith(".json"))).toHaveLength(1);
   });
 
   it("--jsonl naming a file that exists: refused, the file untouched", async () => {
