@@ -31,7 +31,7 @@ import {
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
-  has2, F2_GET_SWAP_PAGE_EQ0,
+  has2, F2_GET_SWAP_PAGE_EQ0, F2_IS_PAGE_SHARED,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -195,6 +195,27 @@ export function swap_count_nolock(entry: i32): i32 {
 export function exclusive_swap_page_nolock(page: i32): bool {
   if (!page_test(page, PG_SWAPCACHE)) return false;
   return page_count(page) + swap_count_nolock(page_index(page)) == 3;
+}
+
+/** 2.4.0 include/linux/swap.h is_page_shared(page), with count the page count the caller read
+ *  (do_wp_page reads it in a section before the slot count): other users than the caller, the
+ *  swap cache and (not in the model) buffers. The kernel's sum is unsigned, so a slot count of
+ *  0 under a page count of 1 reads as huge (shared); a slot count of 0 under a page count of 2
+ *  (the caller's and the cache's: a cached page whose slot was freed) reads as not shared. A
+ *  page no longer in the swap cache is shared iff its count is above 1. No lock: swap_count()
+ *  reads swap_map bare (its "Unused swap offset entry in swap_count" printk is not reported). */
+export function is_page_shared_2_4_0(page: i32, count: i32): bool {
+  if (page_test(page, PG_RESERVED)) return true;
+  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2;
+  return count < 0 || count > 1;
+}
+
+/** The unlocked exclusivity test of free_page_and_swap_cache and can_share_swap_page (flag
+ *  exclusive-nolock), both on a locked swap-cache page: 2.4.0's !is_page_shared (flag
+ *  is-page-shared: a sum of 2 or 3) or pre9's exclusive_swap_page (a sum of 3). */
+function exclusive_nolock(page: i32): bool {
+  if (has2(F2_IS_PAGE_SHARED)) return !is_page_shared_2_4_0(page, page_count(page));
+  return exclusive_swap_page_nolock(page);
 }
 
 /** valid_swaphandles' *offset: the entry of the first slot of the aligned readahead window
@@ -717,7 +738,7 @@ export function can_share_swap_page(pc: i32): i32 {
       if (count != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
       // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
       // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
-      if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_swap_page_nolock(page) ? 1 : 0);
+      if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_nolock(page) ? 1 : 0);
       set_l(CS_ENTRY, page_index(page));
       if (!swap_info_check(l(CS_ENTRY))) return can_share_done(0);
       return next(CS_LIST_LOCK);
@@ -817,9 +838,11 @@ export function free_swap_and_cache(pc: i32): i32 {
 /** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
  *  swap cache copy if we are its only user. Called under PTL: trylock only, never sleeps.
  *  mm/swap_state.c free_page_and_swap_cache: 2.4.16 asks remove_exclusive_swap_page (SLL, SDL,
- *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock (2.4.0
- *  !is_page_shared, pre9 exclusive_swap_page: page count 2 and slot count 1 either way, read
- *  unlocked) and the page goes through delete_from_swap_cache_nolock. */
+ *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock and the
+ *  page goes through delete_from_swap_cache_nolock. 2.4.0's !is_page_shared (flag
+ *  is-page-shared) deletes at page count 2 with a slot count of 1 or 0 (a slot freed under the
+ *  cached page: the delete's swap_free then reports the free slot); pre9's
+ *  exclusive_swap_page at a slot count of 1 only. */
 // Locals: the argument. Sections: the trylock and test, then back from the removal.
 const FPSC_PAGE: i32 = 0;
 const FPSC_TRY: i32 = 0;
@@ -830,7 +853,7 @@ export function free_page_and_swap_cache(pc: i32): i32 {
     case FPSC_TRY:
       if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
         if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
-        if (exclusive_swap_page_nolock(page)) {
+        if (exclusive_nolock(page)) {
           trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
           return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
         }

@@ -381,6 +381,7 @@ export const F2 = {
   UNSCALED_SHRINK_CACHE: 1,
   GET_SWAP_PAGE_EQ0: 2,
   DROP_PTE_DEACTIVATE_LOCKED: 4,
+  IS_PAGE_SHARED: 8,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
