@@ -74,6 +74,12 @@ export const BAD_UNUSED_FILE: i32 = 2;   // "Unused swap file entry": area not i
 export const BAD_FILE: i32 = 3;          // "Bad swap file entry": no such area
 export const BAD_FREED_UNDER_US: i32 = 4;// count 0 by the time SDL is held (the kernel stores 0xffff)
 export const BAD_BAD_SLOT: i32 = 5;      // a reference to a SWAP_MAP_BAD slot dropped
+// get_swaphandle_info's, for rw_swap_page (the I/O is not done): 2.4.16's words "rw_swap_page:
+// Unused swap offset entry" ..., 2.4.0's "VM: Bad swap entry", "rw_swap_page: weirdness", ...
+export const BAD_RW_UNUSED_OFFSET: i32 = 6; // the slot is free
+export const BAD_RW_OFFSET: i32 = 7;        // offset >= max
+export const BAD_RW_UNUSED_FILE: i32 = 8;   // area not in use (its map freed: the NULL map)
+export const BAD_RW_FILE: i32 = 9;          // no such area
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
@@ -248,7 +254,9 @@ function swapoff_area_update(): void {
  *  nobody held (V_FREE_SLOT); a bad/out-of-range one cannot have been handed out (V_BAD_SLOT). */
 function bad_entry(entry: i32, why: i32, count: i32): void {
   trace(EV_BAD_ENTRY, entry, why, count);
-  if (why == BAD_OFFSET || why == BAD_FILE || why == BAD_BAD_SLOT) bug(V_BAD_SLOT, entry, count, why);
+  if (why == BAD_OFFSET || why == BAD_FILE || why == BAD_BAD_SLOT || why == BAD_RW_OFFSET || why == BAD_RW_FILE) {
+    bug(V_BAD_SLOT, entry, count, why);
+  }
   else bug(V_FREE_SLOT, entry, count, why);
 }
 
@@ -261,6 +269,24 @@ function swap_info_check(entry: i32): bool {
   if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_OFFSET, 0); return false; }
   map_read(entry); // 2.4.16 tests SWP_USED first: a guard, it cannot fire here
   if (swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_UNUSED_OFFSET, 0); return false; }
+  return true;
+}
+
+/** get_swaphandle_info(entry) (mm/swapfile.c, 2.4.0 and 2.4.16 alike), as rw_swap_page_base
+ *  (mm/page_io.c) calls it before any I/O: true when the entry names a slot in use of an area
+ *  in use. No lock in either release (2.4.0's comment trusts the BKL, which the I/O paths do not
+ *  all hold), so the tests run in the caller's section. The kernel's order: no such area, offset
+ *  past max, `p->swap_map && !p->swap_map[offset]` (a cleared flags word stands for the NULL
+ *  map, so no map is read then), area not SWP_USED. On failure it printks (reported as swap_free's
+ *  printks are: V_FREE_SLOT or V_BAD_SLOT) and rw_swap_page does no I/O. 2.4.16 exempts offset 0
+ *  from the max test; no model I/O names offset 0 (the header), so the exemption is not drawn. */
+export function get_swaphandle_info(entry: i32): bool {
+  const a = swp_type(entry);
+  if (a >= MAX_AREAS) { bad_entry(entry, BAD_RW_FILE, 0); return false; }
+  if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_RW_OFFSET, 0); return false; }
+  const used = (area_get(a, A_FLAGS) & SWP_USED) != 0;
+  if (used && swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_RW_UNUSED_OFFSET, 0); return false; }
+  if (!used) { bad_entry(entry, BAD_RW_UNUSED_FILE, 0); return false; }
   return true;
 }
 

@@ -339,6 +339,10 @@ export const BAD = {
   FILE: 3,
   FREED_UNDER_US: 4,
   BAD_SLOT: 5,
+  RW_UNUSED_OFFSET: 6,
+  RW_OFFSET: 7,
+  RW_UNUSED_FILE: 8,
+  RW_FILE: 9,
 } as const;
 
 /** Feature flags (assembly/model.ts F_*); src/model/models.ts names them. */
@@ -461,6 +465,7 @@ export const EV = {
   IO_QUEUED: 550,
   IO_DONE: 551,
   IO_WAIT_DONE: 552,
+  IO_NONE: 553,
   LOOKUP_HIT: 200,
   LOOKUP_MISS: 201,
   ADD: 202,
