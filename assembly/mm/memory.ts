@@ -7,7 +7,7 @@
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
-  MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
+  MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
@@ -770,11 +770,13 @@ function zap_from(start: i32): i32 {
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
-// Locals: the argument. Sections: mmap_sem, mmlist_lock and the zap, back from zap_page_range.
+// Locals: the argument. Sections: mmap_sem, mmlist_lock, the vma list detached under PTL and
+// the zap, back from zap_page_range.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
 const EXIT_UNLIST: i32 = 2;
+const EXIT_DETACH: i32 = 3;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
@@ -787,10 +789,19 @@ export function do_exit(pc: i32): i32 {
       // takes it): only the lock is taken (docs/faithfulness.md exit_mmap).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      return next(EXIT_DETACH);
+    case EXIT_DETACH:
+      // mm/mmap.c exit_mmap (2.4.0, 2.4.16): "mm->mmap = ... = NULL" under the PTL, then the
+      // zaps: from here unuse_process and swap_out_mm find no vma of this mm.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 1);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
     case EXIT_ZAPPED:
-      // rss is 0 again: zap_page_range counted every page out.
+      // rss is 0 again: zap_page_range counted every page out. The slot's next process has
+      // its vma again.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));
@@ -821,22 +832,39 @@ function set_range_locals(): void {
   set_l(RANGE_END, l(RANGE_ARG_LEN) < nPages - start ? start + l(RANGE_ARG_LEN) : nPages);
 }
 
-/** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
-// Locals: the mm, then set_range_locals'. Sections: mmap_sem and the zap, back from it.
+/** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. mm/mmap.c do_munmap
+ *  (2.4.0 and 2.4.16 alike) unlinks every vma the range touches under the PTL, zaps the range
+ *  (the zap's own PTL hold), then unmap_fixup re-inserts what is left of a vma under the PTL
+ *  again: between the two, unuse_process and swap_out_mm (which walk the vma list) see no pte
+ *  of that vma, the part kept included. The model's one vma is hidden whole (MM_VMA_HIDDEN)
+ *  and always comes back (its mapping is anonymous: a pte unmapped re-faults as zero). */
+// Locals: the mm, then set_range_locals'. Sections: mmap_sem, the unlink under PTL and the
+// zap, then back from it unmap_fixup under PTL.
 const MUNMAP_MM: i32 = 0;
 const MUNMAP_START: i32 = RANGE_START;
 const MUNMAP_END: i32 = RANGE_END;
 const MUNMAP_MMAP_SEM: i32 = 0;
 const MUNMAP_ZAPPED: i32 = 1;
+const MUNMAP_UNLINK: i32 = 2;
 export function do_munmap(pc: i32): i32 {
   const mm = l(MUNMAP_MM);
   switch (pc) {
     case MUNMAP_MMAP_SEM: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       set_range_locals();
-      return call(P_ZAP_PAGE_RANGE, MUNMAP_ZAPPED, mm, l(MUNMAP_START), l(MUNMAP_END), 0);
+      return next(MUNMAP_UNLINK);
     }
+    case MUNMAP_UNLINK:
+      // "*npp = mpnt->vm_next; ... mm->mmap_cache = NULL;" under the PTL.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 1);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      return call(P_ZAP_PAGE_RANGE, MUNMAP_ZAPPED, mm, l(MUNMAP_START), l(MUNMAP_END), 0);
     case MUNMAP_ZAPPED:
+      // unmap_fixup: __insert_vm_struct under the PTL.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 0);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));
       stat(S_MUNMAPS);
       trace(EV_MUNMAP, mm, l(MUNMAP_START), l(MUNMAP_END));

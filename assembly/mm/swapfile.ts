@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -1251,7 +1251,9 @@ function unuse_process(freed: i32, next_mm: i32): i32 {
   const mm = l(TU_MM), page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(TU_PTE); p < nPages; p++) {
+  // A vma munmap or exit has unlinked (MM_VMA_HIDDEN, set and cleared under this PTL): the
+  // walk of mm->mmap meets none of its ptes.
+  for (let p = mm_get(mm, MM_VMA_HIDDEN) != 0 ? nPages : l(TU_PTE); p < nPages; p++) {
     if (pte_get(mm, p) != swp_pte) continue;
     get_page(page);
     pte_set(mm, p, mk_pte(page, 0));
@@ -1632,7 +1634,9 @@ function unuse_240_process(): i32 {
   const mm = l(TU_MM), page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(TU_PTE); p < nPages; p++) {
+  // 2.4.0 unuse_process: "for (vma = mm->mmap; vma; vma = vma->vm_next)": a vma munmap or
+  // exit has unlinked (MM_VMA_HIDDEN, under this PTL) is not walked.
+  for (let p = mm_get(mm, MM_VMA_HIDDEN) != 0 ? nPages : l(TU_PTE); p < nPages; p++) {
     const pte = pte_get(mm, p);
     if (pte_present(pte)) {
       if (pte_frame(pte) == page && (pte & PTE_DIRTY) == 0) {

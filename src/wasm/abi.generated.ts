@@ -215,6 +215,7 @@ export const MM = {
   SEM: 4,
   UNLISTED: 5,
   NO_TASK: 6,
+  VMA_HIDDEN: 7,
 } as const;
 
 /** Agent words (assembly/kernel/state.ts, locks.ts, page_alloc.ts AG_*). */
