@@ -542,6 +542,7 @@ export const MM_SWAP_CURSOR: i32 = 3; // swap_out_mm's next address
 export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 faults take it)
 export const MM_UNLISTED: i32 = 5;    // 1: off the mmlist while 2.4.0's fork copies into it (F_FORK_LIST_LATE)
 export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
+export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 3) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 3) + k) << 2), v); }
 @inline export function mm_addr(mm: i32, k: i32): i32 { return MMS + (((mm << 3) + k) << 2); }

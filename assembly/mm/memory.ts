@@ -7,10 +7,10 @@
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
-  MM_SWAP_CURSOR, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
+  MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
-  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear, PG_RESERVED,
+  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
 } from "../kernel/state";
 import { ld, st } from "../kernel/platform";
@@ -24,7 +24,7 @@ import { trace, vpage } from "../kernel/trace";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
-  F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY,
+  F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY, has2, F2_IS_PAGE_SHARED,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -34,7 +34,7 @@ import {
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
 import { swap_cache_remove } from "./swap_state";
-import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock } from "./swapfile";
+import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock, is_page_shared_2_4_0 } from "./swapfile";
 
 // Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
 export const EV_READ: i32 = 100;             // (vp, value, 0): a load hit
@@ -500,7 +500,7 @@ export function do_swap_page(pc: i32): i32 {
     }
     case DSP_OLD_SWAP_FREED: {
       const page = l(DSP_PAGE);
-      set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && !is_page_shared_2_4_0(page) ? 1 : 0);
+      set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && !is_page_shared_2_4_0(page, page_count(page)) ? 1 : 0);
       unlock_page(page);
       return next(DSP_OLD_MAP);
     }
@@ -544,15 +544,6 @@ function swapin_none(r: i32): i32 {
 function swapin_got_page(): i32 {
   if (has(F_PTE_SAME_RECHECK)) return next(DSP_LOCK_PAGE);
   return next(DSP_OLD_RSS);
-}
-
-/** 2.4.0 include/linux/swap.h is_page_shared(page): other users than us, the swap cache and
- *  (not in the model) buffers. count is unsigned in the kernel: a negative sum reads as huge. */
-function is_page_shared_2_4_0(page: i32): bool {
-  if (page_test(page, PG_RESERVED)) return true;
-  let count = page_count(page);
-  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2;
-  return count < 0 || count > 1;
 }
 
 /** A write fault maps writable only when the page can be shared (page lock and PTL held). */
@@ -673,11 +664,14 @@ export function do_wp_page(pc: i32): i32 {
     case DWP_COUNT_SWAP: {
       // The slot count, read with no swap lock (2.4.0 and pre9 swap_count()), in a section of
       // its own: a swap_free or swap_duplicate of another mm can fall between the two reads.
-      // A page that left the swap cache between DWP_START and the trylock (swapoff's delete)
-      // is copied, as pre9's exclusive_swap_page says; 2.4.0's is_page_shared would reuse it
-      // when its count is 1 (a copy either way keeps the data: see docs/faithfulness.md).
+      // 2.4.0 (flag is-page-shared) asks is_page_shared with the count read in DWP_COUNT_LOCK:
+      // reuse at a sum of 2 or 3 (a slot freed under the cached page reads as 0), and a page
+      // that left the swap cache between DWP_START and the trylock (swapoff's delete) is
+      // reused when its count is 1. pre9's exclusive_swap_page: in the cache, a sum of 3.
       const old = l(DWP_OLD);
-      const exclusive = page_test(old, PG_SWAPCACHE) && l(DWP_COUNT) + swap_count_nolock(page_index(old)) == 3;
+      const exclusive = has2(F2_IS_PAGE_SHARED)
+        ? !is_page_shared_2_4_0(old, l(DWP_COUNT))
+        : page_test(old, PG_SWAPCACHE) && l(DWP_COUNT) + swap_count_nolock(page_index(old)) == 3;
       unlock_page(old);
       if (!exclusive) return wp_copy();
       return wp_reuse();
@@ -776,11 +770,13 @@ function zap_from(start: i32): i32 {
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
-// Locals: the argument. Sections: mmap_sem, mmlist_lock and the zap, back from zap_page_range.
+// Locals: the argument. Sections: mmap_sem, mmlist_lock, the vma list detached under PTL and
+// the zap, back from zap_page_range.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
 const EXIT_UNLIST: i32 = 2;
+const EXIT_DETACH: i32 = 3;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
@@ -793,10 +789,19 @@ export function do_exit(pc: i32): i32 {
       // takes it): only the lock is taken (docs/faithfulness.md exit_mmap).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      return next(EXIT_DETACH);
+    case EXIT_DETACH:
+      // mm/mmap.c exit_mmap (2.4.0, 2.4.16): "mm->mmap = ... = NULL" under the PTL, then the
+      // zaps: from here unuse_process and swap_out_mm find no vma of this mm.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 1);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
     case EXIT_ZAPPED:
-      // rss is 0 again: zap_page_range counted every page out.
+      // rss is 0 again: zap_page_range counted every page out. The slot's next process has
+      // its vma again.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));
@@ -827,22 +832,39 @@ function set_range_locals(): void {
   set_l(RANGE_END, l(RANGE_ARG_LEN) < nPages - start ? start + l(RANGE_ARG_LEN) : nPages);
 }
 
-/** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. */
-// Locals: the mm, then set_range_locals'. Sections: mmap_sem and the zap, back from it.
+/** do_munmap(mm, start, len): sys_munmap holds mmap_sem for writing. mm/mmap.c do_munmap
+ *  (2.4.0 and 2.4.16 alike) unlinks every vma the range touches under the PTL, zaps the range
+ *  (the zap's own PTL hold), then unmap_fixup re-inserts what is left of a vma under the PTL
+ *  again: between the two, unuse_process and swap_out_mm (which walk the vma list) see no pte
+ *  of that vma, the part kept included. The model's one vma is hidden whole (MM_VMA_HIDDEN)
+ *  and always comes back (its mapping is anonymous: a pte unmapped re-faults as zero). */
+// Locals: the mm, then set_range_locals'. Sections: mmap_sem, the unlink under PTL and the
+// zap, then back from it unmap_fixup under PTL.
 const MUNMAP_MM: i32 = 0;
 const MUNMAP_START: i32 = RANGE_START;
 const MUNMAP_END: i32 = RANGE_END;
 const MUNMAP_MMAP_SEM: i32 = 0;
 const MUNMAP_ZAPPED: i32 = 1;
+const MUNMAP_UNLINK: i32 = 2;
 export function do_munmap(pc: i32): i32 {
   const mm = l(MUNMAP_MM);
   switch (pc) {
     case MUNMAP_MMAP_SEM: {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       set_range_locals();
-      return call(P_ZAP_PAGE_RANGE, MUNMAP_ZAPPED, mm, l(MUNMAP_START), l(MUNMAP_END), 0);
+      return next(MUNMAP_UNLINK);
     }
+    case MUNMAP_UNLINK:
+      // "*npp = mpnt->vm_next; ... mm->mmap_cache = NULL;" under the PTL.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 1);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      return call(P_ZAP_PAGE_RANGE, MUNMAP_ZAPPED, mm, l(MUNMAP_START), l(MUNMAP_END), 0);
     case MUNMAP_ZAPPED:
+      // unmap_fixup: __insert_vm_struct under the PTL.
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      mm_set(mm, MM_VMA_HIDDEN, 0);
+      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));
       stat(S_MUNMAPS);
       trace(EV_MUNMAP, mm, l(MUNMAP_START), l(MUNMAP_END));

@@ -6,7 +6,7 @@ import { ld, st } from "../kernel/platform";
 import {
   IOQ, ioqMask, gget, gset, gadd, G_NR_ASYNC_PAGES, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
   page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
-  PG_UPTODATE, PG_LOCKED, page_test, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
+  PG_UPTODATE, PG_LOCKED, page_test, page_clear, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
 } from "../kernel/state";
 import { l, next, ret, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import { set_state, unlock_page, lock_page } from "../kernel/locks";
@@ -14,6 +14,7 @@ import { bug, V_PAGE_LOCK } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { sched_pick } from "../kernel/sched";
 import { has, F_READAHEAD_THROTTLE } from "../model";
+import { get_swaphandle_info } from "./swapfile";
 
 export const READ: i32 = 0;
 export const WRITE: i32 = 1;
@@ -21,14 +22,17 @@ export const WRITE: i32 = 1;
 export const EV_IO_QUEUED: i32 = 550;    // (page, entry, rw)
 export const EV_IO_DONE: i32 = 551;      // (page, entry, rw)
 export const EV_IO_WAIT_DONE: i32 = 552; // (page, 0, 0): synchronous I/O finished
+export const EV_IO_NONE: i32 = 553;      // (page, entry, rw): get_swaphandle_info refused the entry: no I/O, page unlocked
 
 /** A request's rw word: READ or WRITE, plus IO_DECR_AFTER when it counts in nr_async_pages. */
 const IO_DECR_AFTER: i32 = 2;
 
 /** rw_swap_page: queue async I/O on a locked page for its swap entry (page->index). With
  *  F_READAHEAD_THROTTLE (2.4.0 mm/page_io.c rw_swap_page_base, !wait) the request counts in
- *  nr_async_pages until the disk completes it (PageDecrAfter). */
+ *  nr_async_pages until the disk completes it (PageDecrAfter). An entry get_swaphandle_info
+ *  refuses gets no I/O (and is not counted). */
 export function rw_swap_page(page: i32, rw: i32): void {
+  if (!swap_io_start(page, rw)) return;
   if (has(F_READAHEAD_THROTTLE)) {
     gadd(G_NR_ASYNC_PAGES, 1);
     queue_io(page, rw | IO_DECR_AFTER);
@@ -37,11 +41,25 @@ export function rw_swap_page(page: i32, rw: i32): void {
 
 /** rw_swap_page with wait = 1 (2.4.0): queued uncounted; the caller waits on the page. */
 export function rw_swap_page_wait(page: i32, rw: i32): void {
+  if (!swap_io_start(page, rw)) return;
   queue_io(page, rw);
 }
 
-function queue_io(page: i32, rw: i32): void {
+/** rw_swap_page's checks and rw_swap_page_base's start (mm/page_io.c, 2.4.0 and 2.4.16), in
+ *  the caller's section (no lock): the page must be locked; a READ clears PG_uptodate; then
+ *  get_swaphandle_info. When it refuses the entry (a free slot, an area gone, an offset past
+ *  the end: it printks) rw_swap_page_base returns 0 with no I/O and rw_swap_page unlocks the
+ *  page: a read leaves it !Uptodate with whatever the allocator left in it, a write is lost. */
+function swap_io_start(page: i32, rw: i32): bool {
   if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, rw & 1, 1);
+  if (rw == READ) page_clear(page, PG_UPTODATE);
+  if (get_swaphandle_info(page_index(page))) return true;
+  trace(EV_IO_NONE, page, page_index(page), rw);
+  unlock_page(page);
+  return false;
+}
+
+function queue_io(page: i32, rw: i32): void {
   const tail = gget(G_IOQ_TAIL);
   const r = IOQ + ((tail & ioqMask) << 3);
   st(r, page);

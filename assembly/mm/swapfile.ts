@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -31,7 +31,7 @@ import {
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
-  has2, F2_GET_SWAP_PAGE_EQ0,
+  has2, F2_GET_SWAP_PAGE_EQ0, F2_IS_PAGE_SHARED,
 } from "../model";
 import { put_page } from "./page_alloc";
 import { swap_cache_find, swap_cache_remove } from "./swap_state";
@@ -74,6 +74,12 @@ export const BAD_UNUSED_FILE: i32 = 2;   // "Unused swap file entry": area not i
 export const BAD_FILE: i32 = 3;          // "Bad swap file entry": no such area
 export const BAD_FREED_UNDER_US: i32 = 4;// count 0 by the time SDL is held (the kernel stores 0xffff)
 export const BAD_BAD_SLOT: i32 = 5;      // a reference to a SWAP_MAP_BAD slot dropped
+// get_swaphandle_info's, for rw_swap_page (the I/O is not done): 2.4.16's words "rw_swap_page:
+// Unused swap offset entry" ..., 2.4.0's "VM: Bad swap entry", "rw_swap_page: weirdness", ...
+export const BAD_RW_UNUSED_OFFSET: i32 = 6; // the slot is free
+export const BAD_RW_OFFSET: i32 = 7;        // offset >= max
+export const BAD_RW_UNUSED_FILE: i32 = 8;   // area not in use (its map freed: the NULL map)
+export const BAD_RW_FILE: i32 = 9;          // no such area
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_UNUSE_CACHE: i32 = 300; // try_to_unuse: (swcount > 0) != PageSwapCache(page)
@@ -197,6 +203,27 @@ export function exclusive_swap_page_nolock(page: i32): bool {
   return page_count(page) + swap_count_nolock(page_index(page)) == 3;
 }
 
+/** 2.4.0 include/linux/swap.h is_page_shared(page), with count the page count the caller read
+ *  (do_wp_page reads it in a section before the slot count): other users than the caller, the
+ *  swap cache and (not in the model) buffers. The kernel's sum is unsigned, so a slot count of
+ *  0 under a page count of 1 reads as huge (shared); a slot count of 0 under a page count of 2
+ *  (the caller's and the cache's: a cached page whose slot was freed) reads as not shared. A
+ *  page no longer in the swap cache is shared iff its count is above 1. No lock: swap_count()
+ *  reads swap_map bare (its "Unused swap offset entry in swap_count" printk is not reported). */
+export function is_page_shared_2_4_0(page: i32, count: i32): bool {
+  if (page_test(page, PG_RESERVED)) return true;
+  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2;
+  return count < 0 || count > 1;
+}
+
+/** The unlocked exclusivity test of free_page_and_swap_cache and can_share_swap_page (flag
+ *  exclusive-nolock), both on a locked swap-cache page: 2.4.0's !is_page_shared (flag
+ *  is-page-shared: a sum of 2 or 3) or pre9's exclusive_swap_page (a sum of 3). */
+function exclusive_nolock(page: i32): bool {
+  if (has2(F2_IS_PAGE_SHARED)) return !is_page_shared_2_4_0(page, page_count(page));
+  return exclusive_swap_page_nolock(page);
+}
+
 /** valid_swaphandles' *offset: the entry of the first slot of the aligned readahead window
  *  around entry; with F_READAHEAD_SKIP_HEADER (2.4.16) moved past the header slot 0. Without it
  *  (2.4.0, 2.4.10-pre9) a window that begins at slot 0 begins there, and the scan stops at
@@ -227,7 +254,9 @@ function swapoff_area_update(): void {
  *  nobody held (V_FREE_SLOT); a bad/out-of-range one cannot have been handed out (V_BAD_SLOT). */
 function bad_entry(entry: i32, why: i32, count: i32): void {
   trace(EV_BAD_ENTRY, entry, why, count);
-  if (why == BAD_OFFSET || why == BAD_FILE || why == BAD_BAD_SLOT) bug(V_BAD_SLOT, entry, count, why);
+  if (why == BAD_OFFSET || why == BAD_FILE || why == BAD_BAD_SLOT || why == BAD_RW_OFFSET || why == BAD_RW_FILE) {
+    bug(V_BAD_SLOT, entry, count, why);
+  }
   else bug(V_FREE_SLOT, entry, count, why);
 }
 
@@ -240,6 +269,24 @@ function swap_info_check(entry: i32): bool {
   if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_OFFSET, 0); return false; }
   map_read(entry); // 2.4.16 tests SWP_USED first: a guard, it cannot fire here
   if (swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_UNUSED_OFFSET, 0); return false; }
+  return true;
+}
+
+/** get_swaphandle_info(entry) (mm/swapfile.c, 2.4.0 and 2.4.16 alike), as rw_swap_page_base
+ *  (mm/page_io.c) calls it before any I/O: true when the entry names a slot in use of an area
+ *  in use. No lock in either release (2.4.0's comment trusts the BKL, which the I/O paths do not
+ *  all hold), so the tests run in the caller's section. The kernel's order: no such area, offset
+ *  past max, `p->swap_map && !p->swap_map[offset]` (a cleared flags word stands for the NULL
+ *  map, so no map is read then), area not SWP_USED. On failure it printks (reported as swap_free's
+ *  printks are: V_FREE_SLOT or V_BAD_SLOT) and rw_swap_page does no I/O. 2.4.16 exempts offset 0
+ *  from the max test; no model I/O names offset 0 (the header), so the exemption is not drawn. */
+export function get_swaphandle_info(entry: i32): bool {
+  const a = swp_type(entry);
+  if (a >= MAX_AREAS) { bad_entry(entry, BAD_RW_FILE, 0); return false; }
+  if (swp_offset(entry) >= area_get(a, A_MAX)) { bad_entry(entry, BAD_RW_OFFSET, 0); return false; }
+  const used = (area_get(a, A_FLAGS) & SWP_USED) != 0;
+  if (used && swap_count(slot_of(entry)) == 0) { bad_entry(entry, BAD_RW_UNUSED_OFFSET, 0); return false; }
+  if (!used) { bad_entry(entry, BAD_RW_UNUSED_FILE, 0); return false; }
   return true;
 }
 
@@ -717,7 +764,7 @@ export function can_share_swap_page(pc: i32): i32 {
       if (count != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
       // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
       // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
-      if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_swap_page_nolock(page) ? 1 : 0);
+      if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_nolock(page) ? 1 : 0);
       set_l(CS_ENTRY, page_index(page));
       if (!swap_info_check(l(CS_ENTRY))) return can_share_done(0);
       return next(CS_LIST_LOCK);
@@ -817,9 +864,11 @@ export function free_swap_and_cache(pc: i32): i32 {
 /** free_page_and_swap_cache(page) → 0: drop a present pte's page reference, first freeing the
  *  swap cache copy if we are its only user. Called under PTL: trylock only, never sleeps.
  *  mm/swap_state.c free_page_and_swap_cache: 2.4.16 asks remove_exclusive_swap_page (SLL, SDL,
- *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock (2.4.0
- *  !is_page_shared, pre9 exclusive_swap_page: page count 2 and slot count 1 either way, read
- *  unlocked) and the page goes through delete_from_swap_cache_nolock. */
+ *  PCL); with F_EXCLUSIVE_NOLOCK (2.4.0, 2.4.10-pre9) the test is made with no swap lock and the
+ *  page goes through delete_from_swap_cache_nolock. 2.4.0's !is_page_shared (flag
+ *  is-page-shared) deletes at page count 2 with a slot count of 1 or 0 (a slot freed under the
+ *  cached page: the delete's swap_free then reports the free slot); pre9's
+ *  exclusive_swap_page at a slot count of 1 only. */
 // Locals: the argument. Sections: the trylock and test, then back from the removal.
 const FPSC_PAGE: i32 = 0;
 const FPSC_TRY: i32 = 0;
@@ -830,7 +879,7 @@ export function free_page_and_swap_cache(pc: i32): i32 {
     case FPSC_TRY:
       if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
         if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
-        if (exclusive_swap_page_nolock(page)) {
+        if (exclusive_nolock(page)) {
           trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
           return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
         }
@@ -1202,7 +1251,9 @@ function unuse_process(freed: i32, next_mm: i32): i32 {
   const mm = l(TU_MM), page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(TU_PTE); p < nPages; p++) {
+  // A vma munmap or exit has unlinked (MM_VMA_HIDDEN, set and cleared under this PTL): the
+  // walk of mm->mmap meets none of its ptes.
+  for (let p = mm_get(mm, MM_VMA_HIDDEN) != 0 ? nPages : l(TU_PTE); p < nPages; p++) {
     if (pte_get(mm, p) != swp_pte) continue;
     get_page(page);
     pte_set(mm, p, mk_pte(page, 0));
@@ -1583,7 +1634,9 @@ function unuse_240_process(): i32 {
   const mm = l(TU_MM), page = l(TU_PAGE);
   const entry = swp_entry(l(TU_AREA), l(TU_OFFSET));
   const swp_pte = swp_entry_to_pte(entry);
-  for (let p = l(TU_PTE); p < nPages; p++) {
+  // 2.4.0 unuse_process: "for (vma = mm->mmap; vma; vma = vma->vm_next)": a vma munmap or
+  // exit has unlinked (MM_VMA_HIDDEN, under this PTL) is not walked.
+  for (let p = mm_get(mm, MM_VMA_HIDDEN) != 0 ? nPages : l(TU_PTE); p < nPages; p++) {
     const pte = pte_get(mm, p);
     if (pte_present(pte)) {
       if (pte_frame(pte) == page && (pte & PTE_DIRTY) == 0) {

@@ -57,7 +57,7 @@ import {
   G_SWAP_MM, G_MMLIST_LOCK, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
-  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_UNLISTED, MM_SWAP_CURSOR, pte_get, pte_set, pte_present, pte_frame,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_UNLISTED, MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
 import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
@@ -338,6 +338,13 @@ export function swap_out_mm(pc: i32): i32 {
       set_l(SOM_SEEN, 0);
       set_l(SOM_FOUND, 0);
       trace(EV_SWAP_OUT_MM, l(SOM_MM), cursor, l(SOM_COUNT));
+      if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) {
+        // find_vma finds nothing (munmap or exit unlinked the vma): the walk ends at once and
+        // the address goes back to the start (2.4.0 swap_address = 0; 2.4.16 TASK_SIZE, which
+        // its swap_out turns into 0 for the next walk).
+        set_l(SOM_CURSOR, 0);
+        return swap_out_mm_done();
+      }
       return swap_out_scan(false);
     }
     case SOM_SWAPPED: {

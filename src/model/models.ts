@@ -304,6 +304,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.10-pre9 mm/vmscan.c try_to_swap_out, drop_pte: "mm->rss--; if (!PageReferenced(page)) deactivate_page(page); UnlockPage(page); page_cache_release(page);" (a copy of mm/vmscan.c whose lines match the removed side of Hugh Dickins\' 15 Sep 2001 patch against 2.4.10-pre9, "[PATCH] Re: 2.4.10pre VM changes: Potential race", whose context shows drop_pte: followed by mm->rss--); 2.4.16 mm/vmscan.c drop_pte: mm->rss--, UnlockPage, page_cache_release, no deactivate_page (which patch removed the call is not identified here)',
   },
+  {
+    name: "is-page-shared",
+    word: 1,
+    bit: F2.IS_PAGE_SHARED,
+    what: "free_page_and_swap_cache (delete from the cache), can_share_swap_page and do_wp_page (reuse in place) decide with is_page_shared: page_count + swap_count - 2, unsigned, at most 1, so a sum of 2 counts as exclusive too (a cached page whose slot was freed under it: reused, or deleted with a swap_free of the free slot), and a page that left the swap cache is exclusive at count 1 (2.4.0); off, exclusive_swap_page: in the swap cache with a sum of exactly 3 (2.4.10-pre9)",
+    shipped: "2.4.0",
+    patch:
+      '2.4.0 include/linux/swap.h is_page_shared ("count = page_count(page); if (PageSwapCache(page)) count += swap_count(page) - 2 - !!page->buffers; return count > 1;", count unsigned), called by mm/swap_state.c free_page_and_swap_cache and mm/memory.c do_wp_page; 2.4.10-pre9 tests exclusive_swap_page instead (page_count + swap_count == 3 on a swap-cache page); the patch that replaced is_page_shared is not identified here',
+  },
 ];
 
 export interface ModelInfo {
@@ -349,6 +358,7 @@ export const MODELS: readonly ModelInfo[] = [
       "alloc-wait-kswapd",
       "drop-pte-deactivate",
       "get-swap-page-eq0",
+      "is-page-shared",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

@@ -12,9 +12,14 @@ export const BAD_ENTRY_REASONS = byValue(BAD, {
   FILE: "Bad swap file entry",
   FREED_UNDER_US: "slot freed under us (count 0 once sdev_lock was held)",
   BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+  RW_UNUSED_OFFSET: "rw_swap_page: Unused swap offset entry (the slot is free; no I/O)",
+  RW_OFFSET: "rw_swap_page: Bad swap offset entry (no I/O)",
+  RW_UNUSED_FILE: "rw_swap_page: Unused swap file entry (no I/O)",
+  RW_FILE: "rw_swap_page: Bad swap file entry (no I/O)",
 });
 
-/** The same reasons in 2.4.0's __swap_free wording (mm/swapfile.c), for its swap_free. */
+/** The same reasons in 2.4.0's __swap_free wording (mm/swapfile.c), for its swap_free, and
+ *  2.4.0's get_swaphandle_info's (rw_swap_page's) for the RW_* reasons. */
 export const BAD_ENTRY_REASONS_240 = byValue(BAD, {
   UNUSED_OFFSET: "VM: Bad swap entry (the slot is free)",
   OFFSET: "offset exceeds max",
@@ -22,10 +27,17 @@ export const BAD_ENTRY_REASONS_240 = byValue(BAD, {
   FILE: "Trying to free nonexistent swap-page",
   FREED_UNDER_US: "VM: Bad count 1 current count 0 (freed under us once sdev_lock was held)",
   BAD_SLOT: "reference to a SWAP_MAP_BAD slot",
+  RW_UNUSED_OFFSET: "VM: Bad swap entry (rw_swap_page: the slot is free; no I/O)",
+  RW_OFFSET: "rw_swap_page: weirdness (offset past the end; no I/O)",
+  RW_UNUSED_FILE: "rw_swap_page: Trying to swap to unused swap-device (no I/O)",
+  RW_FILE: "Internal error: bad swap-device (rw_swap_page; no I/O)",
 });
 
-const badEntryReasons = (where?: EventWhere): readonly string[] =>
-  where?.release === "2.4.0" && where.proc === P.swap_free ? BAD_ENTRY_REASONS_240 : BAD_ENTRY_REASONS;
+/** get_swaphandle_info's reasons: 2.4.0's words wherever 2.4.0 runs it (rw_swap_page). */
+const RW_REASONS: ReadonlySet<number> = new Set([BAD.RW_UNUSED_OFFSET, BAD.RW_OFFSET, BAD.RW_UNUSED_FILE, BAD.RW_FILE]);
+
+const badEntryReasons = (why: number, where?: EventWhere): readonly string[] =>
+  where?.release === "2.4.0" && (where.proc === P.swap_free || RW_REASONS.has(why)) ? BAD_ENTRY_REASONS_240 : BAD_ENTRY_REASONS;
 
 /** One line saying what the model's recorded violation means: id plus its three values (G.VIOL_A..C).
  *  `where`: the release whose printk wording to use and the procedure that recorded it (a
@@ -38,7 +50,7 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       return `swap cache or I/O touched ${fmtPage(a)} without holding its page lock`;
     case "free-slot":
     case "bad-slot":
-      return `${badEntryReasons(where)[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
+      return `${badEntryReasons(c, where)[c] ?? `bad entry (${c})`}: ${fmtEntry(a)}, count ${b}`;
     case "data-lost":
       return `${fmtVpage(a, b)} read ${c}, not the last value written to it`;
     case "lock-order":

@@ -215,6 +215,7 @@ export const MM = {
   SEM: 4,
   UNLISTED: 5,
   NO_TASK: 6,
+  VMA_HIDDEN: 7,
 } as const;
 
 /** Agent words (assembly/kernel/state.ts, locks.ts, page_alloc.ts AG_*). */
@@ -339,6 +340,10 @@ export const BAD = {
   FILE: 3,
   FREED_UNDER_US: 4,
   BAD_SLOT: 5,
+  RW_UNUSED_OFFSET: 6,
+  RW_OFFSET: 7,
+  RW_UNUSED_FILE: 8,
+  RW_FILE: 9,
 } as const;
 
 /** Feature flags (assembly/model.ts F_*); src/model/models.ts names them. */
@@ -381,6 +386,7 @@ export const F2 = {
   UNSCALED_SHRINK_CACHE: 1,
   GET_SWAP_PAGE_EQ0: 2,
   DROP_PTE_DEACTIVATE_LOCKED: 4,
+  IS_PAGE_SHARED: 8,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -460,6 +466,7 @@ export const EV = {
   IO_QUEUED: 550,
   IO_DONE: 551,
   IO_WAIT_DONE: 552,
+  IO_NONE: 553,
   LOOKUP_HIT: 200,
   LOOKUP_MISS: 201,
   ADD: 202,

@@ -18,6 +18,7 @@ describe("resolveModel", () => {
       "fork-nolock",
       "free-under-pcl",
       "get-swap-page-eq0",
+      "is-page-shared",
       "readahead-refs",
       "readahead-sdl",
       "readahead-throttle",

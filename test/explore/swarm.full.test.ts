@@ -11,7 +11,9 @@ import { SWARM_SPEC, huntSeedRace } from "../helpers/swarm.js";
 describe("swarm hunts", () => {
   it("finds the seed race on linux-2.4.10-pre from several seeds", async () => {
     const machines: string[] = [];
-    for (const seed of [2, 4, 5]) {
+    // Seed 4 found it at execution 28,474 until munmap and exit hid the vma before the zap
+    // (MM_VMA_HIDDEN, 4 Dec 2026; now at 119,286); seeds 1-8 at 60,000 since: all but 4 (seed 6 at 829).
+    for (const seed of [2, 5, 6]) {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.

@@ -19,10 +19,17 @@ const HUNT = { mix: "all", shrinkMs: 2_000, budgetMs: 600_000 } as const;
 describe("try_to_unuse removing the wrong page (unuse-recheck-key)", () => {
   let found: Repro | undefined;
 
-  it.each([1, 2])(
-    "a --mix all hunt of linux-2.4.16 finds the BUG from seed %i (budget: 30,000 executions)",
-    async (seed) => {
-      const r = await hunt({ ...HUNT, model: "linux-2.4.16", seed, executions: 30_000 });
+  // Seed 1 finds it at execution 8,616. Seed 2 found it at 22,605 until munmap and exit hid
+  // the vma from swap_out and try_to_unuse before their zap (MM_VMA_HIDDEN, 4 Dec 2026): since
+  // then seeds 2-30 find nothing in 30,000 executions (seed 2 nothing in 300,000) and seed 6 is
+  // the next at 173,716 (seeds 3-8 at 300,000: 6 and 7, at 192,859).
+  it.each([
+    [1, 30_000],
+    [6, 200_000],
+  ])(
+    "a --mix all hunt of linux-2.4.16 finds the BUG from seed %i (budget: %i executions)",
+    async (seed, executions) => {
+      const r = await hunt({ ...HUNT, model: "linux-2.4.16", seed, executions });
       expect(r.findings.map((f) => f.signature)).toEqual(["bug-on@try_to_unuse"]);
       const f = r.findings[0];
       expect(f.verdict.message).toMatch(/slot count and page \d+'s swap-cache membership disagree/);

@@ -27,4 +27,5 @@ export const kernelEvents: EventTable = {
   [EV.IO_QUEUED]: (f, e, rw) => `queues ${RW[rw]} of ${fmtEntry(e)} into ${fmtPage(f)}`,
   [EV.IO_DONE]: (f, e, rw) => `disk: ${RW[rw]} ${fmtEntry(e)} ${rw ? "from" : "into"} ${fmtPage(f)} done, unlocks page`,
   [EV.IO_WAIT_DONE]: (f) => `I/O on ${fmtPage(f)} complete`,
+  [EV.IO_NONE]: (f, e, rw) => `no ${RW[rw]} of ${fmtEntry(e)} (${fmtPage(f)}): rw_swap_page unlocks the page${rw ? "" : ", not uptodate"}`,
 };

@@ -14,10 +14,14 @@ const BAD_ENTRY = byValue(BAD, {
   FILE: "Bad swap file entry",
   FREED_UNDER_US: "Unused swap offset entry (freed under us)",
   BAD_SLOT: "reference to a bad slot dropped",
+  RW_UNUSED_OFFSET: "rw_swap_page: Unused swap offset entry",
+  RW_OFFSET: "rw_swap_page: Bad swap offset entry",
+  RW_UNUSED_FILE: "rw_swap_page: Unused swap file entry",
+  RW_FILE: "rw_swap_page: Bad swap file entry",
 });
 
-/** 2.4.0's __swap_free printks (mm/swapfile.c; 2.4.16's swap_info_get replaced them), by
- *  BAD_* reason; the entry is added where 2.4.0 does not print it. A reference to a BAD slot
+/** 2.4.0's __swap_free printks (mm/swapfile.c; 2.4.16's swap_info_get replaced them), and
+ *  its get_swaphandle_info's for the RW_* reasons, by BAD_* reason; the entry is added where 2.4.0 does not print it. A reference to a BAD slot
  *  prints nothing in either release (the model's own words, as above). */
 const SWAP_FREE_240 = byValue<typeof BAD, (e: string) => string>(BAD, {
   UNUSED_OFFSET: (e: string) => `VM: Bad swap entry ${e}`,
@@ -26,7 +30,14 @@ const SWAP_FREE_240 = byValue<typeof BAD, (e: string) => string>(BAD, {
   FILE: (e: string) => `Trying to free nonexistent swap-page (${e})`,
   FREED_UNDER_US: (e: string) => `VM: Bad count 1 current count 0 (${e})`,
   BAD_SLOT: (e: string) => `reference to a bad slot dropped ${e}`,
+  RW_UNUSED_OFFSET: (e: string) => `VM: Bad swap entry ${e}`,
+  RW_OFFSET: (e: string) => `rw_swap_page: weirdness (${e})`,
+  RW_UNUSED_FILE: (e: string) => `rw_swap_page: Trying to swap to unused swap-device (${e})`,
+  RW_FILE: (e: string) => `Internal error: bad swap-device (${e})`,
 });
+
+/** get_swaphandle_info's reasons (for rw_swap_page): 2.4.0's strings by release alone. */
+const RW_REASONS: ReadonlySet<number> = new Set([BAD.RW_UNUSED_OFFSET, BAD.RW_OFFSET, BAD.RW_UNUSED_FILE, BAD.RW_FILE]);
 
 const errno = fmtErrno;
 
@@ -36,7 +47,7 @@ export const swapfileEvents: EventTable = {
   [EV.GET_SWAP_PAGE]: (e, nr) => (e === 0 ? `no swap (${nr} free)` : `→ ${fmtEntry(e)} (${nr} free)`),
   [EV.SWAP_FREE]: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 0 ? ", slot free" : ""),
   [EV.BAD_ENTRY]: (e, why, count, _agent, where) =>
-    where?.release === "2.4.0" && where.proc === P.swap_free && SWAP_FREE_240[why]
+    where?.release === "2.4.0" && (where.proc === P.swap_free || RW_REASONS.has(why)) && SWAP_FREE_240[why]
       ? SWAP_FREE_240[why](fmtEntry(e)) + (count ? ` (count ${count})` : "")
       : `${BAD_ENTRY[why] ?? "Bad swap entry"} ${fmtEntry(e)}` + (count ? ` (count ${count})` : ""),
   [EV.SWAP_DUP]: (e, count, ok) => (ok ? `${fmtEntry(e)} → ${count}` : `${fmtEntry(e)} fails (count ${count})`),
