@@ -6,74 +6,25 @@
 // unlocks and releases in the step that installs the pte: no CPU can see that state.
 import { describe, it, expect } from "vitest";
 import { AG, G, MM } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, setSwapPte, EV, LINUX_2_4_10, LINUX_2_4_16 } from "../helpers/rig.js";
+import { LINUX_2_4_10, LINUX_2_4_16 } from "../helpers/rig.js";
+import { type DropPteRig, finishClean, swappedPte } from "./drop-pte-rig.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
-import { P, PG, PTE, ST, pteIsSwap, pteEntry } from "../../src/wasm/abi.js";
-import { checkInvariants } from "../../src/invariants/check.js";
+import { P, PG, ST } from "../../src/wasm/abi.js";
 
 const LOCKED = FLAGS.find((f) => f.name === "drop-pte-deactivate-locked")!;
 const PRE9_W1 = resolveModel("linux-2.4.10-pre").flags2;
 
-/** Slot E (content 9) held by mm1[0]'s swap pte and by the swap cache's page f, which mm0[3]
- *  maps: f's count 2 (the cache's and the pte's), E's count 2 (mm1's pte and the cache's). */
-function rig(flags: number, flags2: number) {
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 16,
-      mms: 2,
-      pagesPerMm: 8,
-      slotsPerArea: 8,
-      areas: 1,
-      flags,
-      flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
-  const { s } = r;
-  const E = useSlot(r, 9);
-  setSwapPte(s, 1, 0, E, 9);
-  const f = cachePage(r, E, { keepRef: true, swapRef: true });
-  s.setPte(0, 3, (f << 4) | PTE.PRESENT | PTE.RW);
-  s.setShadow(0, 3, 9);
-  s.setMm(0, MM.RSS, s.mm(0, MM.RSS) + 1);
-  expect([s.count(f), s.swapCount(E)]).toEqual([2, 2]);
-  expect(s.flags(f) & (PG.LOCKED | PG.ACTIVE)).toBe(0);
-  return { ...r, E, f };
-}
-
-/** CPU0's swap_out_mm of mm0 up to the step that installs mm0[3]'s swap pte (drop_pte). */
-function swappedPte(flags: number, flags2: number, referenced = false) {
-  const r = rig(flags, flags2);
-  const { s, d, start, E, f } = r;
-  if (referenced) s.setFlags(f, s.flags(f) | PG.REFERENCED);
-  start(0, P.swap_out_mm, [0, 1]);
-  d.untilEvent(0, EV.TSO_SWAP_PTE);
-  expect(pteIsSwap(s.pte(0, 3)) && pteEntry(s.pte(0, 3))).toBe(E);
-  expect(s.mm(0, MM.RSS)).toBe(0);
+/** CPU0 up to the step that installs mm0[3]'s swap pte; rss is dropped by then. */
+function swappedPteRss(flags: number, flags2: number, referenced = false): DropPteRig {
+  const r = swappedPte(flags, flags2, referenced);
+  expect(r.s.mm(0, MM.RSS)).toBe(0);
   return r;
 }
 
 /** CPU1 faults on mm1[0] (the swap pte of E) until it can go no further. */
-function cpu1Faults(r: ReturnType<typeof rig>) {
+function cpu1Faults(r: DropPteRig) {
   r.start(1, P.handle_mm_fault, [1, 0, 0]);
   r.d.drain(1, 500);
-}
-
-/** Both CPUs and the disk to the end: nothing broken, every count right at rest. */
-function finishClean(r: ReturnType<typeof rig>) {
-  const { s, d, e, disk, finish } = r;
-  finish([0, 1, disk], 100);
-  d.drain(disk);
-  expect(s.agent(0, AG.SP)).toBe(0);
-  expect(s.agent(1, AG.SP)).toBe(0);
-  expect(d.violation()).toBe("none");
-  expect(s.g(G.LRU_LOCK)).toBe(0);
-  expect(checkInvariants(e, { quiescent: true })).toEqual([]);
 }
 
 describe("try_to_swap_out's drop_pte, 2.4.10-pre9 (flag drop-pte-deactivate-locked)", () => {
@@ -84,7 +35,7 @@ describe("try_to_swap_out's drop_pte, 2.4.10-pre9 (flag drop-pte-deactivate-lock
   });
 
   it("linux-2.4.10-pre: the swap pte is installed, the page still locked and counted; another CPU runs meanwhile and waits for the page", () => {
-    const r = swappedPte(LINUX_2_4_10, PRE9_W1);
+    const r = swappedPteRss(LINUX_2_4_10, PRE9_W1);
     const { s, d, f } = r;
     // set_pte and rss-- are done; deactivate_page, UnlockPage and page_cache_release are not.
     expect(s.flags(f) & PG.LOCKED).toBe(PG.LOCKED);
@@ -105,7 +56,7 @@ describe("try_to_swap_out's drop_pte, 2.4.10-pre9 (flag drop-pte-deactivate-lock
   });
 
   it("linux-2.4.10-pre: a PG_referenced page is not deactivated: unlock and release in the set_pte step", () => {
-    const r = swappedPte(LINUX_2_4_10, PRE9_W1, true);
+    const r = swappedPteRss(LINUX_2_4_10, PRE9_W1, true);
     const { s, f } = r;
     expect(s.flags(f) & PG.LOCKED).toBe(0);
     expect(s.count(f)).toBe(1);
@@ -119,7 +70,7 @@ describe("try_to_swap_out's drop_pte, 2.4.10-pre9 (flag drop-pte-deactivate-lock
   ] as const)(
     "%s: the unlock and the release are in the set_pte step: no CPU sees the swap pte with the page locked",
     (_name, flags, flags2) => {
-      const r = swappedPte(flags, flags2);
+      const r = swappedPteRss(flags, flags2);
       const { s, f } = r;
       expect(s.flags(f) & PG.LOCKED).toBe(0);
       expect(s.count(f)).toBe(1);

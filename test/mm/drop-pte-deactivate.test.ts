@@ -3,62 +3,21 @@
 // pte's page reference: another CPU can lock the page in between and count that reference
 // (flag drop-pte-deactivate). 2.4.16 unlocks and releases in one step: nobody can.
 import { describe, it, expect } from "vitest";
-import { AG, G, MM } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, setSwapPte, EV, LINUX_2_4_0, LINUX_2_4_16 } from "../helpers/rig.js";
+import { LINUX_2_4_0, LINUX_2_4_16 } from "../helpers/rig.js";
+import { type DropPteRig, finishClean, swappedPte } from "./drop-pte-rig.js";
 import { FLAGS } from "../../src/model/models.js";
-import { P, PG, PTE, pteIsSwap, pteEntry } from "../../src/wasm/abi.js";
-import { checkInvariants } from "../../src/invariants/check.js";
+import { P, PG } from "../../src/wasm/abi.js";
+import { AG, G, MM } from "../helpers/machine.js";
 
 const DEACTIVATE = FLAGS.find((f) => f.name === "drop-pte-deactivate")!.bit;
 
-/** Slot E (content 9) held by mm1[0]'s swap pte and by the swap cache's page f, which mm0[3]
- *  maps: f's count 2 (the cache's and the pte's), E's count 2 (mm1's pte and the cache's). */
-function rig(flags: number) {
-  const r = directedRig(
-    { cpus: 2, frames: 16, mms: 2, pagesPerMm: 8, slotsPerArea: 8, areas: 1, flags, kswapd: false, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: true },
-  );
-  const { s } = r;
-  const E = useSlot(r, 9);
-  setSwapPte(s, 1, 0, E, 9);
-  const f = cachePage(r, E, { keepRef: true, swapRef: true });
-  s.setPte(0, 3, (f << 4) | PTE.PRESENT | PTE.RW);
-  s.setShadow(0, 3, 9);
-  s.setMm(0, MM.RSS, s.mm(0, MM.RSS) + 1);
-  expect([s.count(f), s.swapCount(E)]).toEqual([2, 2]);
-  expect(s.flags(f) & (PG.LOCKED | PG.ACTIVE)).toBe(0);
-  return { ...r, E, f };
-}
-
-/** CPU0's swap_out_mm of mm0 up to the step that installs mm0[3]'s swap pte (drop_pte). */
-function swappedPte(flags: number) {
-  const r = rig(flags);
-  const { s, d, start, E } = r;
-  start(0, P.swap_out_mm, [0, 1]);
-  d.untilEvent(0, EV.TSO_SWAP_PTE);
-  expect(pteIsSwap(s.pte(0, 3)) && pteEntry(s.pte(0, 3))).toBe(E);
-  return r;
-}
-
 /** CPU1 faults on mm1[0] (the swap pte of E) until it holds f's page lock; returns f's count then. */
-function cpu1LocksPage(r: ReturnType<typeof rig>): number {
+function cpu1LocksPage(r: DropPteRig): number {
   const { s, d, start, f } = r;
   start(1, P.handle_mm_fault, [1, 0, 0]);
   for (let n = 0; n < 200 && (s.flags(f) & PG.LOCKED) === 0; n++) expect(d.step(1)).toBe(true);
   expect(s.flags(f) & PG.LOCKED).toBe(PG.LOCKED);
   return s.count(f);
-}
-
-/** Both CPUs and the disk to the end: nothing broken, every count right at rest. */
-function finishClean(r: ReturnType<typeof rig>) {
-  const { s, d, e, disk, finish } = r;
-  finish([0, 1, disk], 100);
-  d.drain(disk);
-  expect(s.agent(0, AG.SP)).toBe(0);
-  expect(s.agent(1, AG.SP)).toBe(0);
-  expect(d.violation()).toBe("none");
-  expect(s.g(G.LRU_LOCK)).toBe(0);
-  expect(checkInvariants(e, { quiescent: true })).toEqual([]);
 }
 
 describe("try_to_swap_out's drop_pte", () => {
