@@ -14,7 +14,7 @@ import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, hunt_shaped as run_hunt_shaped, execution_print, execution_agents } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
-import { fnv_words } from "./kernel/hash";
+import { fnv_words, fnv_state_arrays } from "./kernel/hash";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
 export function init(): void { reserve_fixed(); }
@@ -82,3 +82,7 @@ export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }
 /** FNV-1a of the words at byte addresses [from, to), continuing from h (engine.ts stateHash). */
 export function state_hash_words(from: i32, to: i32, h: i32): i32 { return fnv_words(from, to, h); }
+/** state_hash_words over the state arrays after the stacks, [AREAS, OPS) then [IOQ, END),
+ *  continuing from h, without reading what the machine cannot have written since its boot
+ *  (kernel/hash.ts fnv_state_arrays): the same value. */
+export function state_hash_arrays(h: i32): i32 { return fnv_state_arrays(h); }

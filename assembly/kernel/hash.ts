@@ -5,6 +5,11 @@
 // JavaScript loop ran cold: ~35 ms of a 1-op run on a 1M-frame machine, a few ms here. Host
 // work only: it reads the machine and writes nothing.
 import { ld, imul } from "./platform";
+import {
+  region, R_END, AREAS, OPS, IOQ, PG_COUNT, PG_FLAGS, PG_INDEX, PG_CONTENT, PG_LRU_NEXT, PG_LRU_PREV, PG_HASH_NEXT,
+  FREE_STACK, HASH_HEAD, PTES, HASH_TOUCHED, HASH_TOUCHED_MAX, nFrames, ioqMask, gget, G_IOQ_TAIL,
+  touched_known, touched_frames, buckets_touched,
+} from "./state";
 
 const FNV_PRIME: i32 = 0x01000193;
 
@@ -39,4 +44,81 @@ export function fnv_words(from: i32, to: i32, h: i32): i32 {
     a = b;
   }
   return h;
+}
+
+/** h extended by the state arrays the host hashes after the agents' stacks (engine.ts
+ *  stateHash): the words at [region(R_AREAS), region(R_OPS)), then at [region(R_IOQ),
+ *  region(R_END)). The same value as fnv_words over those two ranges, but words the machine
+ *  cannot have written since its boot are not read: they are zero (state.ts clear_touched
+ *  says why), and k zero words are one fnv_zeros. Reading them would cost more than hashing:
+ *  the first read of a page of memory nothing wrote is a page fault (about 10 us a 4 KiB
+ *  page on this project's machines; a 1M-frame machine's state is ~55 MB, most never
+ *  written by a short run). Per-frame words: frames below touched_frames(); swap-cache heads:
+ *  the buckets note_bucket listed; the I/O ring: the requests queued since the boot. Without
+ *  the bounds (a layout not yet booted, too many buckets, a ring gone round) it reads whole.
+ *  test/engine/state-hash.test.ts holds it to the whole read. */
+export function fnv_state_arrays(h: i32): i32 {
+  if (!touched_known()) return fnv_words(IOQ, region(R_END), fnv_words(AREAS, OPS, h));
+  const top = touched_frames();
+  h = fnv_words(AREAS, PG_COUNT, h); // areas, mms
+  h = fnv_frames(PG_COUNT, top, h);
+  h = fnv_frames(PG_FLAGS, top, h);
+  h = fnv_frames(PG_INDEX, top, h);
+  h = fnv_frames(PG_CONTENT, top, h);
+  h = fnv_frames(PG_LRU_NEXT, top, h); // with the two list heads after the frames
+  h = fnv_frames(PG_LRU_PREV, top, h);
+  h = fnv_frames(PG_HASH_NEXT, top, h);
+  h = fnv_words(FREE_STACK, HASH_HEAD, h); // the free stack (the boot wrote all of it), slots
+  h = fnv_hash_heads(h);
+  h = fnv_words(PTES, OPS, h); // ptes, shadows, the workload
+  return fnv_io_ring(h);
+}
+
+/** One per-frame array: the words of frames below `top`, then nFrames - top zero words, then
+ *  what lies between the last frame and the next region (the LRU arrays' list heads, padding). */
+function fnv_frames(base: i32, top: i32, h: i32): i32 {
+  h = fnv_words(base, base + (top << 2), h);
+  h = fnv_zeros(h, nFrames - top);
+  return fnv_words(base + (nFrames << 2), next_region(base), h);
+}
+
+/** The region laid out after the one at `base` (state.ts layout_machine's order). */
+function next_region(base: i32): i32 {
+  if (base == PG_COUNT) return PG_FLAGS;
+  if (base == PG_FLAGS) return PG_INDEX;
+  if (base == PG_INDEX) return PG_CONTENT;
+  if (base == PG_CONTENT) return PG_LRU_NEXT;
+  if (base == PG_LRU_NEXT) return PG_LRU_PREV;
+  if (base == PG_LRU_PREV) return PG_HASH_NEXT;
+  return FREE_STACK;
+}
+
+/** The swap-cache hash heads [HASH_HEAD, PTES): the listed buckets in address order, zero runs
+ *  between (at most HASH_TOUCHED_MAX listed: a minimum found afresh for each is cheap). */
+function fnv_hash_heads(h: i32): i32 {
+  const listed = buckets_touched();
+  if (listed > HASH_TOUCHED_MAX) return fnv_words(HASH_HEAD, PTES, h);
+  let next = HASH_HEAD; // the first word not yet hashed
+  for (let k = 0; k < listed; k++) {
+    let b = PTES;
+    for (let i = 0; i < listed; i++) {
+      const a = ld(HASH_TOUCHED + (i << 2));
+      if (a >= next && a < b) b = a;
+    }
+    h = fnv_zeros(h, (b - next) >> 2);
+    h = fnv_words(b, b + 4, h);
+    next = b + 4;
+  }
+  return fnv_zeros(h, (PTES - next) >> 2);
+}
+
+/** [IOQ, END): the ring's requests queued since the boot (8 bytes each), the zero rest of the
+ *  ring, then the swap scratch. */
+function fnv_io_ring(h: i32): i32 {
+  const tail = gget(G_IOQ_TAIL);
+  const ringEnd = IOQ + ((ioqMask + 1) << 3);
+  if (tail < 0 || tail > ioqMask) return fnv_words(IOQ, region(R_END), h);
+  h = fnv_words(IOQ, IOQ + (tail << 3), h);
+  h = fnv_zeros(h, (ringEnd - IOQ - (tail << 3)) >> 2);
+  return fnv_words(ringEnd, region(R_END), h);
 }

@@ -209,6 +209,7 @@ export function layout_value(k: i32): i32 {
 /** Every array's base from the configuration (module globals, region table); the size in units. */
 function plan_layout(): i32 {
   clearWhole = true;
+  touchedKnown = false;
   nCpu = cfg(CFG_NCPU);
   DISK = nCpu;
   KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
@@ -370,7 +371,13 @@ export let bootOnFresh: bool = false;
 export function end_boot(): void {
   bootOnFresh = false;
   lowFree = gget(G_NR_FREE);
+  touchedKnown = true;
 }
+/** Whether the touched bounds (touched_frames, buckets_touched, the I/O ring's tail) describe
+ *  this layout's state: from its first boot on. A new layout's arrays may still hold an older
+ *  layout's words until that boot clears them. */
+let touchedKnown: bool = false;
+export function touched_known(): bool { return touchedKnown; }
 /** Set by a new layout: the touched bounds describe the last one, the next boot clears whole. */
 let clearWhole: bool = true;
 /** Debug and tests: every boot clears whole (the differential test of the touched clear). */

@@ -1,7 +1,7 @@
 // The hunt's boots between executions clear only what the last executions touched
 // (assembly/kernel/state.ts clear_state): every execution must run exactly as after a whole
 // clear. Two engines run the same executions, one clearing whole (whole_clear), one not; the
-// run codes, choice logs and end states (engine.ts stateHash: every state word) must agree.
+// run codes, choice logs and end states (engine.ts stateHashWhole: every state word) must agree.
 import { threadsWorkload } from "../helpers/machine.js";
 import { describe, expect, it } from "vitest";
 import { Engine, wasmModule } from "../../src/wasm/engine.js";
@@ -55,7 +55,7 @@ describe("the hunt's touched clear", () => {
       const a = touched.m.hunt_execution(base, n, HUNT_LOGCAP),
         b = whole.m.hunt_execution(base, n, HUNT_LOGCAP);
       expect(a, `execution ${n}: run code`).toBe(b);
-      expect(touched.stateHash(), `execution ${n}: end state`).toBe(whole.stateHash());
+      expect(touched.stateHashWhole(), `execution ${n}: end state`).toBe(whole.stateHashWhole());
       if (n % 50 === 0) expect(touched.choiceLog()).toEqual(whole.choiceLog());
     }
   });
@@ -67,7 +67,7 @@ describe("the hunt's touched clear", () => {
     const base = huntSeedBase(5);
     for (let n = 0; n < 100; n++) {
       expect(js.m.hunt_execution(base, n, HUNT_LOGCAP)).toBe(wasm.m.hunt_execution(base, n, HUNT_LOGCAP));
-      expect(js.stateHash(), `execution ${n}`).toBe(wasm.stateHash());
+      expect(js.stateHashWhole(), `execution ${n}`).toBe(wasm.stateHashWhole());
     }
   });
 
@@ -79,6 +79,6 @@ describe("the hunt's touched clear", () => {
       for (let n = 0; n < 50; n++) e.m.hunt_execution(huntSeedBase(3), n, HUNT_LOGCAP);
       e.reset(); // (the last execution's seed stays in the config words of both)
     }
-    expect(touched.stateHash()).toBe(whole.stateHash());
+    expect(touched.stateHashWhole()).toBe(whole.stateHashWhole());
   });
 });
