@@ -2,20 +2,24 @@
 // a fault through it would read, against the last value written.
 import { MM, PG, PTE, MM_WORDS, SWAP_MAP_BAD, FRAME_SHIFT_PTE, ENTRY_SHIFT_PTE, SWP_OFFSET_MASK } from "../wasm/abi.js";
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
-import { EMPTY_SLOT, zero, slotOf, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, slotOf, type Layout, type Collector } from "./layout.js";
+import { beyondTop } from "./touched.js";
 import { badEntryReport } from "./slots.js";
 
 // ---- ptes: references and data (inv 5, 7, 9) ----------------------------------------------
 
 export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, quiescent: boolean): void {
-  zero(L.frameMaps, L.nFrames);
-  for (let mm = 0; mm < L.nMm; mm++) {
+  L.frameMapsFor();
+  for (let mm = 0; mm < L.nMm && !L.beyond; mm++) {
     const mb = L.MMS + mm * MM_WORDS;
     if (I[mb + MM.USERS] === 0) continue; // no process in this mm
     // Under page_table_lock a path may have cleared a pte it is about to set again (swap_out)
     // or freed a slot its pte still names (do_swap_page): judge that mm when the lock is free.
     // Skipping its ptes only lowers the reference counts, so the ">=" checks stay sound.
-    if (!quiescent && I[mb + MM.PTL] !== 0) continue;
+    if (!quiescent && I[mb + MM.PTL] !== 0) {
+      if (L.touched) lockedPtesPastTop(L, I, mm);
+      continue;
+    }
     const row = mm << L.pagesShift;
     for (let p = 0; p < L.nPages; p++) {
       const pte = I[L.PTES + row + p];
@@ -31,6 +35,16 @@ export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collecto
   }
 }
 
+/** Touched mode: a present pte of a locked mm that maps a frame past the bound (beyondTop).
+ *  The whole passes do not judge that mm's ptes either, but they read every frame's words. */
+function lockedPtesPastTop(L: Layout, I: Int32Array, mm: number): void {
+  const row = L.PTES + (mm << L.pagesShift);
+  for (let p = 0; p < L.nPages; p++) {
+    const pte = I[row + p];
+    if ((pte & PTE.PRESENT) !== 0 && beyondTop(L, pte >>> FRAME_SHIFT_PTE)) return;
+  }
+}
+
 function lost(v: Collector, what: string, mm: number, p: number, why: string, shadow: number, got: number): void {
   v.add("data-lost", what, `${fmtVpage(mm, p)}: ${why}`, { mm, page: p, expected: shadow, got });
 }
@@ -40,6 +54,7 @@ function presentPte(L: Layout, I: Int32Array, v: Collector, mm: number, p: numbe
     lost(v, "bad-frame", mm, p, `pte maps frame ${f}, beyond the machine's ${L.nFrames} frames`, shadow, -1);
     return;
   }
+  if (beyondTop(L, f)) return;
   L.frameMaps[f]++;
   const content = I[L.PG_CONTENT + f];
   if (f === 0) {
