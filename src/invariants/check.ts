@@ -96,7 +96,6 @@ function passes(L: Layout, quiescent: boolean): Violation[] {
   checkFreeList(L, I, v);
   if (L.beyond) return NO_VIOLATIONS;
   if (quiescent) checkLru(L, I, v);
-  if (L.beyond) return NO_VIOLATIONS;
   if (quiescent) checkLocksFree(L, I, v);
   return v.result();
 }

@@ -4,6 +4,7 @@
 import type { Engine } from "../wasm/engine.js";
 import { R, A, AREA_WORDS, MAX_AREAS, SWP_USED, LAYOUT, SWP_TYPE_SHIFT, SWP_OFFSET_MASK, HASH_TOUCHED_MAX } from "../wasm/abi.js";
 import { violationRank, type ViolationId } from "./ids.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 export interface Violation {
   id: ViolationId;
@@ -77,6 +78,8 @@ export class Layout {
   I32: Int32Array;
   U16: Uint16Array;
   nUsed = 0;
+  /** Areas (bit a) whose slot scratch a check has written since the arrays were made. */
+  slotsDirty = 0;
   dupSeen = false; // some entry has two cache pages (this check)
   sdlHeld = 0; // areas (bit a) whose sdev_lock word is nonzero (this check)
 
@@ -198,6 +201,18 @@ export const NO_VIOLATIONS = Object.freeze([]) as unknown as Violation[];
 export function zero(a: Int32Array | Uint8Array, n: number): void {
   if (n > 256) a.fill(0, 0, n);
   else for (let i = 0; i < n; i++) a[i] = 0;
+}
+
+/** The first index in [i, to) of U16 whose halfword is not zero, or `to`: zeroRunEnd over the
+ *  32-bit words of the same memory (I and U16 view one buffer from its start). */
+export function zeroRunEnd16(U16: Uint16Array, I: Int32Array, i: number, to: number): number {
+  if (i < to && (i & 1) !== 0) {
+    if (U16[i] !== 0) return i;
+    i++;
+  }
+  if (i + 1 < to) i = zeroRunEnd(I, i >> 1, to >> 1) << 1;
+  while (i < to && U16[i] === 0) i++;
+  return i;
 }
 
 const layouts = new WeakMap<Engine, Layout>();

@@ -4,6 +4,7 @@ import { MM, PG, PTE, MM_WORDS, SWAP_MAP_BAD, FRAME_SHIFT_PTE, ENTRY_SHIFT_PTE, 
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
 import { EMPTY_SLOT, slotOf, type Layout, type Collector } from "./layout.js";
 import { beyondTop } from "./touched.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 import { badEntryReport } from "./slots.js";
 
 // ---- ptes: references and data (inv 5, 7, 9) ----------------------------------------------
@@ -26,6 +27,7 @@ export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collecto
       const shadow = I[L.SHADOW + row + p];
       if (pte === 0) {
         if (shadow !== 0) lost(v, "none", mm, p, `pte is none (reads zero) but ${shadow} was written`, shadow, 0);
+        else p = noneRunEnd(L, I, row, p + 1) - 1;
       } else if ((pte & PTE.PRESENT) !== 0) {
         presentPte(L, I, v, mm, p, pte >>> FRAME_SHIFT_PTE, shadow);
       } else {
@@ -33,6 +35,15 @@ export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collecto
       }
     }
   }
+}
+
+/** The first page from p on whose pte or shadow is not zero (or nPages): a run of pages never
+ *  written (a large mm's) passed a block at a time. */
+function noneRunEnd(L: Layout, I: Int32Array, row: number, p: number): number {
+  const ptes = L.PTES + row,
+    shadows = L.SHADOW + row;
+  const end = zeroRunEnd(I, ptes + p, ptes + L.nPages) - ptes;
+  return zeroRunEnd(I, shadows + p, shadows + end) - shadows;
 }
 
 /** Touched mode: a present pte of a locked mm that maps a frame past the bound (beyondTop).
