@@ -12,8 +12,8 @@ import { sched_set_replay, sched_yield_take } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, hunt_shaped as run_hunt_shaped, execution_print, execution_agents } from "./kernel/hunt";
-import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear, touched_frames as frames_touched, buckets_touched as hash_buckets_touched } from "./kernel/state";
-import { clean_at_rest as fused_clean_at_rest, clean_at_rest_touched as fused_clean_at_rest_touched } from "./kernel/rest";
+import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
+import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
 import { fnv_words } from "./kernel/hash";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
@@ -78,6 +78,10 @@ export function hunt_shaped(seedBase: i32, n: i32, maxSteps: i32, newMachine: i3
 /** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a
  *  machine too large for it (the host's full passes decide). Call only with the machine at rest. */
 export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }
+// What the executions since the last boot can have touched: the host's deep checker reads
+// only that in bulk runs (src/invariants/touched.ts).
+import { clean_at_rest_touched as fused_clean_at_rest_touched } from "./kernel/rest";
+import { touched_frames as frames_touched, buckets_touched as hash_buckets_touched } from "./kernel/state";
 /** clean_at_rest over what the executions since the last boot can have touched (the bounds
  *  below): the same answer, reading only those frames and buckets. */
 export function clean_at_rest_touched(): i32 { return fused_clean_at_rest_touched() ? 1 : 0; }
