@@ -23,7 +23,7 @@
 import type { Engine } from "../wasm/engine.js";
 import { R, G, PROC_NAMES } from "../wasm/abi.js";
 import { Collector, NO_VIOLATIONS, layoutOf, type Layout, type Violation } from "./layout.js";
-import { linksPastTop, setBounds } from "./touched.js";
+import { pastTopInDoubt, setBounds } from "./touched.js";
 import { violationName } from "./ids.js";
 import { collectAreas, checkSlots } from "./slots.js";
 import { scanSwapCacheHash, scanFrames } from "./swap-cache.js";
@@ -63,14 +63,15 @@ export function fusedCleanAtRest(e: Engine): boolean | undefined {
 /** Checks every invariant of the whole state; [] when clean. */
 export function checkInvariants(e: Engine, opts: CheckOptions): Violation[] {
   const L = layoutOf(e);
-  const touched = opts.touched === true;
+  setBounds(L, e, opts.touched === true);
+  // A frame past the touched bound not as the boot left it: everything is read.
+  if (L.touched && pastTopInDoubt(L)) setBounds(L, e, false);
   // At rest on a small machine: the model's fused pass, which only answers "clean?"; when it
   // is not, the passes below find out what and say so.
-  if (opts.quiescent && L.small && opts.full !== true && (touched ? e.m.clean_at_rest_touched() : e.m.clean_at_rest()) !== 0) {
+  if (opts.quiescent && L.small && opts.full !== true && (L.touched ? e.m.clean_at_rest_touched() : e.m.clean_at_rest()) !== 0) {
     return NO_VIOLATIONS;
   }
-  setBounds(L, e, touched);
-  const found = touched && linksPastTop(L) ? NO_VIOLATIONS : passes(L, opts.quiescent);
+  const found = passes(L, opts.quiescent);
   if (!L.beyond) return found;
   // Something names a frame the model's bounds say no execution handed out: they do not hold
   // (a broken state), and everything is read after all.
@@ -96,6 +97,7 @@ function passes(L: Layout, quiescent: boolean): Violation[] {
   checkFreeList(L, I, v);
   if (L.beyond) return NO_VIOLATIONS;
   if (quiescent) checkLru(L, I, v);
+  if (L.beyond) return NO_VIOLATIONS;
   if (quiescent) checkLocksFree(L, I, v);
   return v.result();
 }

@@ -9,6 +9,7 @@
 import { R, HASH_TOUCHED_MAX } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
 import type { Layout } from "./layout.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 // The model's exports for them (assembly/index.ts); the engine passes every export through.
 declare module "../wasm/engine.js" {
@@ -51,14 +52,27 @@ export function setBounds(L: Layout, e: Engine, touched: boolean): void {
   if (L.nBuckets > 0) b.subarray(0, L.nBuckets).sort();
 }
 
-/** Whether a frame's hash or LRU link within the bound names a frame past it: the whole
- *  passes read such a frame's words (its flags, its count) even where no pass follows the
- *  link (a page off every hash chain, the LRU lists between two operations), so the touched
- *  mode must not skip them. Sets L.beyond when one does. */
-export function linksPastTop(L: Layout): boolean {
+/** Whether a frame past the bound may carry words the whole passes would report (it sets
+ *  L.beyond then; the check is done whole). Those passes read every frame's words (its flags,
+ *  its count) even where no pass follows a link to it (a page off every hash chain, the LRU
+ *  lists between two operations), so the touched mode must not skip a frame past the bound
+ *  that is not as the boot left it. When they are no more than the frames below the bound,
+ *  their words are read (all zero, a block at a time); when they are more (a large machine's
+ *  untouched frames, whose first read would cost a page fault every 4 KiB), no hash or LRU
+ *  link below the bound may name one: nothing the model does would write one's words but
+ *  through such a frame number. A pte, a hash chain or the free stack naming one is met by
+ *  the passes (beyondTop). */
+export function pastTopInDoubt(L: Layout): boolean {
   const I = L.I32;
   const top = L.top;
   const past = L.nFrames - top;
+  if (past === 0) return false; // every frame read
+  if (past <= top) {
+    for (const at of [L.PG_COUNT, L.PG_FLAGS, L.PG_INDEX, L.PG_CONTENT, L.PG_HASH_NEXT, L.PG_LRU_NEXT, L.PG_LRU_PREV]) {
+      if (zeroRunEnd(I, at + top, at + L.nFrames) !== at + L.nFrames) L.beyond = true;
+    }
+    return L.beyond;
+  }
   for (const at of [L.PG_HASH_NEXT, L.PG_LRU_NEXT, L.PG_LRU_PREV]) {
     for (let f = 0; f < top; f++) if ((I[at + f] - top) >>> 0 < past) L.beyond = true;
   }

@@ -200,8 +200,8 @@ interface Seen {
   namedPast: number; // words past the bound broken and named
 }
 
-/** A frame past the bound, and a word of it broken, named by a pte, an LRU link or the free
- *  stack (each way, in turn). */
+/** A frame past the bound, and a word of it broken, named by a pte, an LRU link, a hash
+ *  link or the free stack (each way, in turn). */
 function breakPast(e: Engine, b: Bounds, r: (n: number) => number, k: number): (() => void) | undefined {
   const c = e.config;
   if (b.top >= c.frames) return undefined;
@@ -215,7 +215,7 @@ function breakPast(e: Engine, b: Bounds, r: (n: number) => number, k: number): (
   };
   const frameWord = [R.PG_FLAGS, R.PG_COUNT, R.PG_INDEX, R.PG_CONTENT, R.PG_HASH_NEXT][r(5)];
   set(w(frameWord, f), frameWord === R.PG_FLAGS ? [PG.INUSE, PG.INUSE | PG.SWAPCACHE, PG.LRU | PG.INUSE, PG.LOCKED][r(4)] : 1 + r(3));
-  switch (k % 3) {
+  switch (k % 5) {
     case 0: {
       // A present pte of a live mm maps it.
       let mm = 0;
@@ -228,6 +228,15 @@ function breakPast(e: Engine, b: Bounds, r: (n: number) => number, k: number): (
     case 1:
       // The inactive list's head links to it.
       set(w(R.PG_LRU_NEXT, c.frames + 1), f);
+      break;
+    case 2:
+      // A frame below the bound links to it in a hash chain (its own, or none: a page off
+      // every chain, whose link no pass follows).
+      set(w(R.PG_HASH_NEXT, 1 + r(b.top - 1)), f);
+      break;
+    case 3:
+      // A frame below the bound links to it on an LRU list (followed only at rest).
+      set(w([R.PG_LRU_NEXT, R.PG_LRU_PREV][r(2)], 1 + r(b.top - 1)), f);
       break;
     default: {
       // Freed once more: on top of the free stack.
@@ -273,12 +282,12 @@ function compareAll(e: Engine, quiescent: boolean, where: string, r: (n: number)
     if (checkInvariants(e, { quiescent, full: true }).length > 0) seen.broken++;
     view[word.at] = was;
   }
-  for (let k = 0; k < 6; k++) {
+  for (let k = 0; k < 10; k++) {
     const undo = breakPast(e, b, r, k);
     if (!undo) break;
     const full = checkInvariants(e, { quiescent, full: true });
     if (full.length > 0) seen.namedPast++;
-    out.push(...differ(e, quiescent, `${where}, past the bound (${k % 3})`));
+    out.push(...differ(e, quiescent, `${where}, past the bound (${k % 5})`));
     undo();
   }
   return out;
