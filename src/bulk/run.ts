@@ -3,7 +3,8 @@
 // src/workload): a CPU whose op ring runs dry is refilled inside run(), so the host never
 // writes ops; the model runs in chunks of ~64K steps (V8 tiers Wasm up only between calls);
 // the deep checker runs every checkInterval steps and once more after the machine has
-// drained. Nothing is allocated inside the loop: one stats object, counters in locals.
+// drained, over what the run can have touched (fullCheck: everything). Nothing is allocated
+// inside the loop: one stats object, counters in locals.
 import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
 import { A, AREA_WORDS, G, R, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";

@@ -14,6 +14,11 @@
 // itself and answers RUN.CLEAN, so a clean hunt execution never comes here. A new invariant
 // goes into both: test/invariants/fused.test.ts fails until the two agree.
 //
+// A bulk run's checks read only the frames and swap-cache buckets its execution can have
+// touched (`touched`, touched.ts: a 1M-frame machine's check reads what the run used, not the
+// ~100 MB nothing wrote), reading everything when a frame past the bound is not as the boot
+// left it; test/invariants/touched.test.ts holds the two modes to the same violations.
+//
 // `quiescent` = every CPU between operations, the disk idle, kswapd idle: no running path
 // holds a temporary reference or a lock, so counts must be exact and every lock free.
 // Otherwise (bulk mode's periodic checks) counts need only cover their holders (">="), and
