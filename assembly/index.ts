@@ -78,6 +78,19 @@ export function hunt_shaped(seedBase: i32, n: i32, maxSteps: i32, newMachine: i3
 /** The fused check at rest (kernel/rest.ts) on the current state: 1 clean, 0 not clean or a
  *  machine too large for it (the host's full passes decide). Call only with the machine at rest. */
 export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }
+// What the executions since the last boot can have touched: the host's deep checker reads
+// only that in bulk runs (src/invariants/touched.ts).
+import { clean_at_rest_touched as fused_clean_at_rest_touched } from "./kernel/rest";
+import { touched_frames as frames_touched, buckets_touched as hash_buckets_touched } from "./kernel/state";
+/** clean_at_rest over what the executions since the last boot can have touched (the bounds
+ *  below): the same answer, reading only those frames and buckets. */
+export function clean_at_rest_touched(): i32 { return fused_clean_at_rest_touched() ? 1 : 0; }
+/** Frames 0..n-1 are all the frames the executions since the last boot can have named: every
+ *  frame above is free, its words zero, on the free stack where the boot put it (kernel/state.ts). */
+export function touched_frames(): i32 { return frames_touched(); }
+/** The swap-cache buckets written since the last boot, listed at region HASH_TOUCHED (their
+ *  head addresses); HASH_TOUCHED_MAX + 1 when more were (then any bucket may be nonempty). */
+export function buckets_touched(): i32 { return hash_buckets_touched(); }
 export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }
 /** FNV-1a of the words at byte addresses [from, to), continuing from h (engine.ts stateHash). */

@@ -10,7 +10,8 @@
 // seconds of each round, and the state hashes seen, which must agree between dirs unless the
 // change meant to alter results. Only wasm runs of generated workloads (no --trace).
 // A DIR written DIR::MORE ARGS runs with MORE ARGS after RUN ARGS (the later of two same options
-// wins): one checkout may then be given twice, to set two machines or workloads side by side.
+// wins): one checkout may then be given twice, to set two machines or workloads side by side
+// (or its deep checker two ways: DIR DIR::--full-check).
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -49,7 +50,17 @@ for (const entry of dirs) {
   const { s, machine, workload } = await setupOf(more);
   const engine = Engine.wasm(wasmModule("untraced"));
   const once = () =>
-    runBulk({ backend: "wasm", machine, workload, seed: s.seed, ops: s.ops, checkInterval: s.checkInterval, checker: checkInvariants, engine });
+    runBulk({
+      backend: "wasm",
+      machine,
+      workload,
+      seed: s.seed,
+      ops: s.ops,
+      checkInterval: s.checkInterval,
+      checker: checkInvariants,
+      fullCheck: s.fullCheck,
+      engine,
+    });
   runners.push({ d, once });
 }
 const cpu = dirs.map(() => 0);

@@ -56,6 +56,7 @@ export interface RunCliOptions {
   swapoffRate: string;
   swaponRate?: string;
   checkInterval: string;
+  fullCheck?: boolean;
   kswapd?: boolean;
   sched: "random" | "rtc";
   backend: Backend;
@@ -95,6 +96,8 @@ export interface RunSettings {
   swapoffRate: number;
   swaponRate: number;
   checkInterval: number;
+  /** Deep checks read every frame and swap-cache bucket, not only what the run touched. */
+  fullCheck: boolean;
   kswapd: boolean;
   sched: "random" | "rtc";
   backend: Backend;
@@ -137,6 +140,7 @@ export function settingsOf(o: RunCliOptions): RunSettings {
     swapoffRate: fractionOption("swapoff-rate", o.swapoffRate),
     swaponRate: fractionOption("swapon-rate", o.swaponRate ?? d.swaponRate),
     checkInterval: intOption("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
+    fullCheck: o.fullCheck === true,
     kswapd: o.kswapd !== false,
     sched: o.sched,
     backend: o.backend,
@@ -188,6 +192,7 @@ function reproCommand(s: RunSettings): string {
     `--swapoff-rate ${s.swapoffRate}`,
     `--swapon-rate ${s.swaponRate}`,
     `--check-interval ${s.checkInterval}`,
+    ...(s.fullCheck ? ["--full-check"] : []),
     s.kswapd ? "--kswapd" : "--no-kswapd",
     `--sched ${s.sched}`,
     `--backend ${s.backend}`,
@@ -281,6 +286,7 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
       ops: s.ops,
       checkInterval: s.checkInterval,
       checker: checkInvariants,
+      fullCheck: s.fullCheck,
       // A trace has no op count to show progress against.
       onProgress: feed ? undefined : onProgress,
       feed,
@@ -305,6 +311,8 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   if (given("traceFormat") && o.trace === undefined) throw new UsageError("--trace-format needs --trace");
   const s = settingsOf(o);
   if (o.reclaim !== undefined && o.reclaim !== "kernel") {
+    if (s.fullCheck)
+      throw new UsageError(`--full-check does not apply to --reclaim ${o.reclaim}: a policy run has no deep invariant checks`);
     const dropped = NOT_WITH_POLICY.find(given);
     if (dropped !== undefined) {
       throw new UsageError(
@@ -623,6 +631,10 @@ export function buildProgram(): Command {
     .option("--swapoff-rate <p>", "probability an op is a swapoff", "0.00001")
     .option("--swapon-rate <p>", "probability an op is a swapon (default: steady 0, random 0.00001)")
     .option("--check-interval <steps>", "steps between deep invariant checks (0: only at the end)", "1e6")
+    .option(
+      "--full-check",
+      "deep checks read every frame and swap-cache bucket, not only those the run can have touched (the same findings; slower on a large machine)",
+    )
     .option("--kswapd", "run kswapd (default)")
     .option("--no-kswapd", "no kswapd: only direct reclaim")
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))

@@ -347,6 +347,9 @@ export interface RunOptions {
   swaponRate?: number;
   /** Steps between deep invariant checks; 0: only at the end (default 1,000,000). */
   checkInterval?: number;
+  /** Deep checks read every frame and swap-cache bucket, not only those the run can have
+   *  touched (`--full-check`; the same findings, slower on a large machine). Default false. */
+  fullCheck?: boolean;
   /** Run kswapd (default true). */
   kswapd?: boolean;
   /** Random interleaving (default) or each op run to completion. */

@@ -3,7 +3,8 @@
 // src/workload): a CPU whose op ring runs dry is refilled inside run(), so the host never
 // writes ops; the model runs in chunks of ~64K steps (V8 tiers Wasm up only between calls);
 // the deep checker runs every checkInterval steps and once more after the machine has
-// drained. Nothing is allocated inside the loop: one stats object, counters in locals.
+// drained, over what the run can have touched (fullCheck: everything). Nothing is allocated
+// inside the loop: one stats object, counters in locals.
 import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
 import { A, AREA_WORDS, G, R, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";
@@ -63,9 +64,11 @@ export interface CheckerViolation {
   signature: string;
   message: string;
 }
-/** A deep checker such as src/invariants checkInvariants(e, {quiescent}), over the engine's
- *  memory views; [] when clean. Bulk mode depends only on this shape, so a test can pass its own. */
-export type Checker = (e: Engine, opts: { quiescent: boolean }) => readonly CheckerViolation[];
+/** A deep checker such as src/invariants checkInvariants(e, {quiescent, touched}), over the
+ *  engine's memory views; [] when clean. `touched`: it may read only what the run can have
+ *  touched (the model's bounds, src/invariants/touched.ts). Bulk mode depends only on this
+ *  shape, so a test can pass its own. */
+export type Checker = (e: Engine, opts: { quiescent: boolean; touched: boolean }) => readonly CheckerViolation[];
 
 export interface BulkOptions {
   backend: Backend;
@@ -79,6 +82,9 @@ export interface BulkOptions {
   checkInterval: number;
   /** Deep invariant checker (src/invariants); none: only the in-model checks. */
   checker?: Checker;
+  /** Every deep check reads every frame and swap-cache bucket, not only those the run can have
+   *  touched (`run --full-check`): the same violations, slower on a large machine. */
+  fullCheck?: boolean;
   /** Called after every chunk with the ops completed so far (the CLI's progress bar). */
   onProgress?: (opsDone: number, opsTotal: number) => void;
   /** Steps without an op completing before the watchdog reports a livelock (LIVELOCK_STEPS). */
@@ -172,10 +178,12 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   e.takeStats(); // counters from reset() are not ours
   const violations: BulkViolation[] = [];
   let checks = 0;
+  // Only the model has written the machine since the reset above: its touched bounds hold.
+  const touched = o.fullCheck !== true;
   const check = (quiescent: boolean): void => {
     if (!o.checker) return;
     checks++;
-    for (const v of o.checker(e, { quiescent })) {
+    for (const v of o.checker(e, { quiescent, touched })) {
       // One broken state can break many words; the first ones say what happened.
       if (violations.length >= MAX_VIOLATIONS) break;
       violations.push({ source: "checker", invariant: v.id, signature: v.signature, message: v.message, step: stats.steps });

@@ -24,7 +24,7 @@ export const RUN_OPTION_KINDS = {
     "swaponRate",
     "checkInterval",
   ],
-  booleans: ["threads", "kswapd"],
+  booleans: ["threads", "kswapd", "fullCheck"],
   choices: {
     pattern: ["uniform", "hotcold", "sequential"],
     workload: ["steady", "random"],

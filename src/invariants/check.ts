@@ -14,6 +14,11 @@
 // itself and answers RUN.CLEAN, so a clean hunt execution never comes here. A new invariant
 // goes into both: test/invariants/fused.test.ts fails until the two agree.
 //
+// A bulk run's checks read only the frames and swap-cache buckets its execution can have
+// touched (`touched`, touched.ts: a 1M-frame machine's check reads what the run used, not the
+// ~100 MB nothing wrote), reading everything when a frame past the bound is not as the boot
+// left it; test/invariants/touched.test.ts holds the two modes to the same violations.
+//
 // `quiescent` = every CPU between operations, the disk idle, kswapd idle: no running path
 // holds a temporary reference or a lock, so counts must be exact and every lock free.
 // Otherwise (bulk mode's periodic checks) counts need only cover their holders (">="), and
@@ -22,7 +27,8 @@
 // swaplock or an sdev_lock is held.
 import type { Engine } from "../wasm/engine.js";
 import { R, G, PROC_NAMES } from "../wasm/abi.js";
-import { Collector, NO_VIOLATIONS, layoutOf, type Violation } from "./layout.js";
+import { Collector, NO_VIOLATIONS, layoutOf, type Layout, type Violation } from "./layout.js";
+import { pastTopInDoubt, setBounds } from "./touched.js";
 import { violationName } from "./ids.js";
 import { collectAreas, checkSlots } from "./slots.js";
 import { scanSwapCacheHash, scanFrames } from "./swap-cache.js";
@@ -44,6 +50,10 @@ export interface CheckOptions {
   /** Always run the full passes, never the fused one that answers a clean state at rest
    *  (tests comparing the two). */
   full?: boolean;
+  /** Read only the frames and swap-cache buckets the model's execution since its last boot
+   *  can have touched (touched.ts): bulk runs, whose machine only the model has written since
+   *  its reset. Not for a state a test or a tool wrote by hand behind the model's back. */
+  touched?: boolean;
 }
 
 const collector = new Collector();
@@ -58,22 +68,42 @@ export function fusedCleanAtRest(e: Engine): boolean | undefined {
 /** Checks every invariant of the whole state; [] when clean. */
 export function checkInvariants(e: Engine, opts: CheckOptions): Violation[] {
   const L = layoutOf(e);
+  setBounds(L, e, opts.touched === true);
+  // A frame past the touched bound not as the boot left it: everything is read.
+  if (L.touched && pastTopInDoubt(L)) setBounds(L, e, false);
   // At rest on a small machine: the model's fused pass, which only answers "clean?"; when it
   // is not, the passes below find out what and say so.
-  if (opts.quiescent && L.small && opts.full !== true && e.m.clean_at_rest() !== 0) return NO_VIOLATIONS;
+  if (opts.quiescent && L.small && opts.full !== true && (L.touched ? e.m.clean_at_rest_touched() : e.m.clean_at_rest()) !== 0) {
+    return NO_VIOLATIONS;
+  }
+  const found = passes(L, opts.quiescent);
+  if (!L.beyond) return found;
+  // Something names a frame the model's bounds say no execution handed out: they do not hold
+  // (a broken state), and everything is read after all.
+  setBounds(L, e, false);
+  return passes(L, opts.quiescent);
+}
+
+/** The passes of every invariant family within the layout's bounds; stops early (L.beyond)
+ *  at a frame past a touched bound. */
+function passes(L: Layout, quiescent: boolean): Violation[] {
   const I = L.I32;
   const U16 = L.U16;
   const v = collector;
   v.reset();
-  collectAreas(L, I, U16, v, opts.quiescent);
+  collectAreas(L, I, U16, v, quiescent);
   scanSwapCacheHash(L, I, v);
+  if (L.beyond) return NO_VIOLATIONS;
   scanFrames(L, I, U16, v);
-  scanPtes(L, I, U16, v, opts.quiescent);
-  checkSlots(L, I, U16, v, opts.quiescent);
-  checkPageCounts(L, I, v, opts.quiescent);
+  scanPtes(L, I, U16, v, quiescent);
+  if (L.beyond) return NO_VIOLATIONS;
+  checkSlots(L, I, U16, v, quiescent);
+  checkPageCounts(L, I, v, quiescent);
   checkFreeList(L, I, v);
-  if (opts.quiescent) checkLru(L, I, v);
-  if (opts.quiescent) checkLocksFree(L, I, v);
+  if (L.beyond) return NO_VIOLATIONS;
+  if (quiescent) checkLru(L, I, v);
+  if (L.beyond) return NO_VIOLATIONS;
+  if (quiescent) checkLocksFree(L, I, v);
   return v.result();
 }
 

@@ -2,7 +2,8 @@
 // free page list holding exactly the frames not in use.
 import { G, PG } from "../wasm/abi.js";
 import { fmtEntry, fmtPage } from "../report/events/types.js";
-import { zero, type Layout, type Collector } from "./layout.js";
+import type { Layout, Collector } from "./layout.js";
+import { beyondTop } from "./touched.js";
 import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- page references (inv 3 and page counts) ---------------------------------------------
@@ -10,7 +11,8 @@ import { zeroRunEnd } from "../wasm/fnv.js";
 export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescent: boolean): void {
   // Frames [f, flagsZeroTo) have no flags: found a block at a time, as are the counts below.
   let flagsZeroTo = 0;
-  for (let f = 1; f < L.nFrames; f++) {
+  const top = L.top;
+  for (let f = 1; f < top; f++) {
     const fl = I[L.PG_FLAGS + f];
     const count = I[L.PG_COUNT + f];
     if ((fl & PG.INUSE) === 0) {
@@ -19,7 +21,7 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
       } else if (fl === 0) {
         // A run of frames with neither flags nor a count (a large machine's untouched ones)
         // has nothing to report: on to the next frame with either.
-        if (flagsZeroTo <= f) flagsZeroTo = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS;
+        if (flagsZeroTo <= f) flagsZeroTo = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + top) - L.PG_FLAGS;
         f = zeroRunEnd(I, L.PG_COUNT + f + 1, L.PG_COUNT + flagsZeroTo) - L.PG_COUNT - 1;
       }
       continue;
@@ -49,8 +51,7 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
 
 /** The free stack holds exactly the frames without PG_inuse, each once (no double free). */
 export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
-  const mark = L.frameMark;
-  zero(mark, L.nFrames);
+  const mark = L.frameMarkFor();
   const n = I[L.G + G.NR_FREE];
   if (n < 0 || n > L.nFrames) {
     v.add("bug-on", "free-list", `nr_free_pages is ${n} on a machine of ${L.nFrames} frames`, { nrFree: n });
@@ -59,10 +60,22 @@ export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
   // The bottom of the stack as the boot left it (position i holds frame nFrames - 1 - i, and
   // no flags on any of them): a range of distinct frames, none in use, marked at once. The
   // frames above it are all a large machine ever hands out, and all the loops below visit.
-  const boot = bootPrefix(L, I, n);
-  if (boot > 0) mark.fill(1, L.nFrames - boot, L.nFrames);
+  // Touched mode: the positions below nFrames - top, the frames from top up, unread; a stack
+  // shorter than that had frames the model's bound says were never handed out.
+  let boot: number;
+  if (L.touched) {
+    boot = L.nFrames - L.top;
+    if (n < boot) {
+      L.beyond = true;
+      return;
+    }
+  } else {
+    boot = bootPrefix(L, I, n);
+    if (boot > 0) mark.fill(1, L.nFrames - boot, L.nFrames);
+  }
   for (let i = boot; i < n; i++) {
     const f = I[L.FREE_STACK + i];
+    if (beyondTop(L, f)) return;
     if (f <= 0 || f >= L.nFrames || mark[f] !== 0 || (I[L.PG_FLAGS + f] & PG.INUSE) !== 0) {
       const why = f <= 0 || f >= L.nFrames ? "is no freeable frame" : mark[f] !== 0 ? "is on it twice (double free)" : "is in use";
       v.add("bug-on", "free-list", `the free page list holds ${fmtPage(f)}, which ${why}`, { page: f, position: i });

@@ -2,8 +2,9 @@
 // scratch (Layout, one per engine configuration), and the Collector that keeps one violation
 // per signature. The invariant families (the other files here) read the state through these.
 import type { Engine } from "../wasm/engine.js";
-import { R, A, AREA_WORDS, MAX_AREAS, SWP_USED, LAYOUT, SWP_TYPE_SHIFT, SWP_OFFSET_MASK } from "../wasm/abi.js";
+import { R, A, AREA_WORDS, MAX_AREAS, SWP_USED, LAYOUT, SWP_TYPE_SHIFT, SWP_OFFSET_MASK, HASH_TOUCHED_MAX } from "../wasm/abi.js";
 import { violationRank, type ViolationId } from "./ids.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 
 export interface Violation {
   id: ViolationId;
@@ -56,14 +57,29 @@ export class Layout {
   readonly slotPtes: Int32Array; // live ptes holding the slot's entry
   readonly slotCacheN: Int32Array; // swap-cache pages keyed by the slot's entry
   readonly slotCache: Int32Array; // the page a cache lookup returns (first in its chain)
-  readonly frameMaps: Int32Array; // ptes mapping the frame
-  readonly frameMark: Uint8Array; // visited (hash walk, free stack walk)
+  // Per frame below `top` (frameMapsFor, frameMarkFor): grown with it, so a large machine's
+  // scratch stays the size of what its run touched.
+  frameMaps = new Int32Array(0); // ptes mapping the frame
+  frameMark = new Uint8Array(0); // visited (hash walk, free stack walk)
   readonly usedAreas: Int32Array; // areas with SWP_USED this check
+  // Every entry of frameMaps (frameMark) from here up is zero: a new array needs no clearing.
+  private mapsDirty = 0;
+  private markDirty = 0;
+  // This check's bounds (touched.ts setBounds): frames [0, top) are read; the swap-cache
+  // buckets are the nBuckets of `buckets`, or every one (-1). `touched`: the model's bounds,
+  // which a pass found broken when it sets `beyond` (the check is then done whole).
+  touched = false;
+  top = 0;
+  nBuckets = -1;
+  readonly buckets = new Int32Array(HASH_TOUCHED_MAX);
+  beyond = false;
   // The engine's views, kept: memory grows only in configure (a new layout), and a grown
   // memory detaches the old buffer (length 0), which checkInvariants notices.
   I32: Int32Array;
   U16: Uint16Array;
   nUsed = 0;
+  /** Areas (bit a) whose slot scratch a check has written since the arrays were made. */
+  slotsDirty = 0;
   dupSeen = false; // some entry has two cache pages (this check)
   sdlHeld = 0; // areas (bit a) whose sdev_lock word is nonzero (this check)
 
@@ -104,11 +120,41 @@ export class Layout {
     this.slotPtes = new Int32Array(totalSlots);
     this.slotCacheN = new Int32Array(totalSlots);
     this.slotCache = new Int32Array(totalSlots);
-    this.frameMaps = new Int32Array(this.nFrames);
-    this.frameMark = new Uint8Array(this.nFrames);
     this.usedAreas = new Int32Array(MAX_AREAS);
     this.I32 = e.I32;
     this.U16 = e.U16;
+  }
+
+  /** frameMaps, zero for frames [0, top). */
+  frameMapsFor(): Int32Array {
+    const n = this.top;
+    if (this.frameMaps.length < n) {
+      this.frameMaps = new Int32Array(this.scratchSize(n));
+      this.mapsDirty = 0;
+    }
+    zero(this.frameMaps, Math.min(n, this.mapsDirty));
+    this.mapsDirty = Math.max(this.mapsDirty, n);
+    return this.frameMaps;
+  }
+
+  /** frameMark, zero for frames [0, top). */
+  frameMarkFor(): Uint8Array {
+    const n = this.top;
+    if (this.frameMark.length < n) {
+      this.frameMark = new Uint8Array(this.scratchSize(n));
+      this.markDirty = 0;
+    }
+    zero(this.frameMark, Math.min(n, this.markDirty));
+    this.markDirty = Math.max(this.markDirty, n);
+    return this.frameMark;
+  }
+
+  /** Scratch for n frames: a power of two from 4096 up (the bound grows a little at a time
+   *  during a run), at most the machine's frames. */
+  private scratchSize(n: number): number {
+    let size = 4096;
+    while (size < n) size *= 2;
+    return Math.min(size, this.nFrames);
   }
 
   agentName(a: number): string {
@@ -155,6 +201,18 @@ export const NO_VIOLATIONS = Object.freeze([]) as unknown as Violation[];
 export function zero(a: Int32Array | Uint8Array, n: number): void {
   if (n > 256) a.fill(0, 0, n);
   else for (let i = 0; i < n; i++) a[i] = 0;
+}
+
+/** The first index in [i, to) of U16 whose halfword is not zero, or `to`: zeroRunEnd over the
+ *  32-bit words of the same memory (I and U16 view one buffer from its start). */
+export function zeroRunEnd16(U16: Uint16Array, I: Int32Array, i: number, to: number): number {
+  if (i < to && (i & 1) !== 0) {
+    if (U16[i] !== 0) return i;
+    i++;
+  }
+  if (i + 1 < to) i = zeroRunEnd(I, i >> 1, to >> 1) << 1;
+  while (i < to && U16[i] === 0) i++;
+  return i;
 }
 
 const layouts = new WeakMap<Engine, Layout>();

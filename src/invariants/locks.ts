@@ -32,10 +32,11 @@ export function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
     const a = 31 - Math.clz32(m & -m);
     leak(L, v, "sdev_lock", I[L.AREAS + a * AREA_WORDS + A.SDL], ` of swap area ${a}`);
   }
-  for (let f = 0; f < L.nFrames; f++) {
+  const top = L.top;
+  for (let f = 0; f < top; f++) {
     const fl = I[L.PG_FLAGS + f];
     // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
-    if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+    if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + top) - L.PG_FLAGS - 1;
     else if ((fl & PG.LOCKED) !== 0) {
       v.add("lock-leak", "page-lock", `${fmtPage(f)} is still locked (PG_locked) with every CPU between operations`, {
         page: f,

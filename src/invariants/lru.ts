@@ -1,7 +1,8 @@
 // The LRU lists at rest (2.4.16 mm/swap.c, mm/vmscan.c): links, flags and the two counters.
 import { G, PG } from "../wasm/abi.js";
 import { fmtPage } from "../report/events/types.js";
-import { zero, type Layout, type Collector } from "./layout.js";
+import type { Layout, Collector } from "./layout.js";
+import { beyondTop } from "./touched.js";
 import { zeroRunEnd } from "../wasm/fnv.js";
 
 // ---- the LRU lists at rest (lru) ------------------------------------------------------------
@@ -15,16 +16,18 @@ export function checkLru(L: Layout, I: Int32Array, v: Collector): void {
   if (pending !== 0) {
     v.add("lru", "pending", `${pending} count-0 pages still wait on the LRU for pagemap_lru_lock with every CPU at rest`, { pending });
   }
-  const mark = L.frameMark;
-  zero(mark, L.nFrames);
+  const mark = L.frameMarkFor();
   lruList(L, I, v, L.nFrames, true, G.NR_ACTIVE, "nr_active_pages");
+  if (L.beyond) return;
   lruList(L, I, v, L.nFrames + 1, false, G.NR_INACTIVE, "nr_inactive_pages");
-  for (let f = 0; f < L.nFrames; f++) {
+  if (L.beyond) return;
+  const top = L.top;
+  for (let f = 0; f < top; f++) {
     if (mark[f] !== 0) continue;
     const fl = I[L.PG_FLAGS + f];
     // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
     if (fl === 0) {
-      f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+      f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + top) - L.PG_FLAGS - 1;
       continue;
     }
     if ((fl & (PG.LRU | PG.ACTIVE)) !== 0) {
@@ -46,6 +49,7 @@ function lruList(L: Layout, I: Int32Array, v: Collector, head: number, active: b
   let prev = head;
   let n = 0;
   for (let f = I[L.PG_LRU_NEXT + head]; f !== head; f = I[L.PG_LRU_NEXT + f]) {
+    if (beyondTop(L, f)) return;
     if (f <= 0 || f >= L.nFrames || mark[f] !== 0 || I[L.PG_LRU_PREV + f] !== prev) {
       const why = f <= 0 || f >= L.nFrames ? "links to no page" : mark[f] !== 0 ? "loops" : "has a back link that does not match";
       v.add("lru", "list", `the ${list} list ${why} at ${f <= 0 || f >= L.nFrames ? `frame ${f}` : fmtPage(f)}`, { list, page: f });

@@ -2,32 +2,57 @@
 // a fault through it would read, against the last value written.
 import { MM, PG, PTE, MM_WORDS, SWAP_MAP_BAD, FRAME_SHIFT_PTE, ENTRY_SHIFT_PTE, SWP_OFFSET_MASK } from "../wasm/abi.js";
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
-import { EMPTY_SLOT, zero, slotOf, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, slotOf, type Layout, type Collector } from "./layout.js";
+import { beyondTop } from "./touched.js";
+import { zeroRunEnd } from "../wasm/fnv.js";
 import { badEntryReport } from "./slots.js";
 
 // ---- ptes: references and data (inv 5, 7, 9) ----------------------------------------------
 
 export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, quiescent: boolean): void {
-  zero(L.frameMaps, L.nFrames);
-  for (let mm = 0; mm < L.nMm; mm++) {
+  L.frameMapsFor();
+  for (let mm = 0; mm < L.nMm && !L.beyond; mm++) {
     const mb = L.MMS + mm * MM_WORDS;
     if (I[mb + MM.USERS] === 0) continue; // no process in this mm
     // Under page_table_lock a path may have cleared a pte it is about to set again (swap_out)
     // or freed a slot its pte still names (do_swap_page): judge that mm when the lock is free.
     // Skipping its ptes only lowers the reference counts, so the ">=" checks stay sound.
-    if (!quiescent && I[mb + MM.PTL] !== 0) continue;
+    if (!quiescent && I[mb + MM.PTL] !== 0) {
+      if (L.touched) lockedPtesPastTop(L, I, mm);
+      continue;
+    }
     const row = mm << L.pagesShift;
     for (let p = 0; p < L.nPages; p++) {
       const pte = I[L.PTES + row + p];
       const shadow = I[L.SHADOW + row + p];
       if (pte === 0) {
         if (shadow !== 0) lost(v, "none", mm, p, `pte is none (reads zero) but ${shadow} was written`, shadow, 0);
+        else p = noneRunEnd(L, I, row, p + 1) - 1;
       } else if ((pte & PTE.PRESENT) !== 0) {
         presentPte(L, I, v, mm, p, pte >>> FRAME_SHIFT_PTE, shadow);
       } else {
         swapPte(L, I, U16, v, mm, p, pte >>> ENTRY_SHIFT_PTE, shadow);
       }
     }
+  }
+}
+
+/** The first page from p on whose pte or shadow is not zero (or nPages): a run of pages never
+ *  written (a large mm's) passed a block at a time. */
+function noneRunEnd(L: Layout, I: Int32Array, row: number, p: number): number {
+  const ptes = L.PTES + row,
+    shadows = L.SHADOW + row;
+  const end = zeroRunEnd(I, ptes + p, ptes + L.nPages) - ptes;
+  return zeroRunEnd(I, shadows + p, shadows + end) - shadows;
+}
+
+/** Touched mode: a present pte of a locked mm that maps a frame past the bound (beyondTop).
+ *  The whole passes do not judge that mm's ptes either, but they read every frame's words. */
+function lockedPtesPastTop(L: Layout, I: Int32Array, mm: number): void {
+  const row = L.PTES + (mm << L.pagesShift);
+  for (let p = 0; p < L.nPages; p++) {
+    const pte = I[row + p];
+    if ((pte & PTE.PRESENT) !== 0 && beyondTop(L, pte >>> FRAME_SHIFT_PTE)) return;
   }
 }
 
@@ -40,6 +65,7 @@ function presentPte(L: Layout, I: Int32Array, v: Collector, mm: number, p: numbe
     lost(v, "bad-frame", mm, p, `pte maps frame ${f}, beyond the machine's ${L.nFrames} frames`, shadow, -1);
     return;
   }
+  if (beyondTop(L, f)) return;
   L.frameMaps[f]++;
   const content = I[L.PG_CONTENT + f];
   if (f === 0) {

@@ -14,7 +14,7 @@ import {
   swpEntry,
 } from "../wasm/abi.js";
 import { fmtEntry } from "../report/events/types.js";
-import { EMPTY_SLOT, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, zeroRunEnd16, type Layout, type Collector } from "./layout.js";
 
 // ---- swap areas: used areas, header slot, free counter and bracket (inv 6, 7) ----------
 
@@ -33,12 +33,9 @@ export function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Coll
     if ((flags & SWP_USED) === 0) continue;
     L.usedAreas[L.nUsed++] = a;
     const base = a << L.slotsShift;
-    // Plain loops: ranged fill() costs more than these few words.
-    for (let s = base; s < base + ns; s++) {
-      L.slotPtes[s] = 0;
-      L.slotCacheN[s] = 0;
-      L.slotCache[s] = EMPTY_SLOT;
-    }
+    // An area's scratch as the arrays were made is zero already (EMPTY_SLOT is 0).
+    if ((L.slotsDirty & (1 << a)) !== 0) clearSlots(L, base, ns);
+    L.slotsDirty |= 1 << a;
     const sm = L.SWAP_MAP16 + base;
     if (U16[sm] !== SWAP_MAP_BAD) {
       v.add("bad-slot", "header", `swap area ${a}: header slot 0 has count ${U16[sm]}, not SWAP_MAP_BAD`, { area: a, count: U16[sm] });
@@ -52,15 +49,15 @@ export function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Coll
       highest = I[ab + A.HIGHEST];
     for (let s = 1; s < ns; s++) {
       if (U16[sm + s] !== 0) continue;
-      freeUsable++;
-      if (s < lowest || s > highest) {
-        v.add(
-          "nr-swap-pages",
-          "bracket",
-          `free slot ${fmtEntry(swpEntry(a, s))} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
-          { area: a, offset: s, lowest, highest },
-        );
-      }
+      // A run of free slots [s, end) (a large area's unused ones), counted at once.
+      const end = zeroRunEnd16(U16, I, sm + s + 1, sm + ns) - sm;
+      freeUsable += end - s;
+      // Those below the bracket, then those above it (each once: a full area's is empty,
+      // lowest past highest).
+      const below = Math.min(end, lowest);
+      for (let t = s; t < below; t++) outsideBracket(v, a, t, lowest, highest);
+      for (let t = Math.max(s, below, highest + 1); t < end; t++) outsideBracket(v, a, t, lowest, highest);
+      s = end; // in use, or the end
     }
   }
   L.sdlHeld = sdlHeld;
@@ -73,6 +70,31 @@ export function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Coll
       freeSlots: freeUsable,
     });
   }
+}
+
+/** Zeroes an area's slot scratch: plain loops on a hunt machine's few slots, where a ranged
+ *  fill() costs more, fill() on a large area's. */
+function clearSlots(L: Layout, base: number, ns: number): void {
+  if (ns > 256) {
+    L.slotPtes.fill(0, base, base + ns);
+    L.slotCacheN.fill(0, base, base + ns);
+    L.slotCache.fill(EMPTY_SLOT, base, base + ns);
+    return;
+  }
+  for (let s = base; s < base + ns; s++) {
+    L.slotPtes[s] = 0;
+    L.slotCacheN[s] = 0;
+    L.slotCache[s] = EMPTY_SLOT;
+  }
+}
+
+function outsideBracket(v: Collector, a: number, s: number, lowest: number, highest: number): void {
+  v.add(
+    "nr-swap-pages",
+    "bracket",
+    `free slot ${fmtEntry(swpEntry(a, s))} lies outside swap area ${a}'s free bracket [${lowest}, ${highest}]: get_swap_page will never hand it out`,
+    { area: a, offset: s, lowest, highest },
+  );
 }
 
 /** Why an entry has no slot: "invalid" (out of range) or "unused-area". */
@@ -94,10 +116,13 @@ export function checkSlots(L: Layout, I: Int32Array, U16: Uint16Array, v: Collec
     const a = L.usedAreas[i];
     if (!quiescent && I[L.AREAS + a * AREA_WORDS + A.SDL] !== 0) continue; // mid swap_duplicate/swap_free
     const base = a << L.slotsShift;
+    const sm = L.SWAP_MAP16 + base;
     for (let off = 1; off < ns; off++) {
       const s = base + off;
-      const count = U16[L.SWAP_MAP16 + s];
-      // Free, bad and pinned-at-MAX slots are judged elsewhere or not at all (MAX is sticky).
+      const count = U16[sm + off];
+      // Free, bad and pinned-at-MAX slots are judged elsewhere or not at all (MAX is sticky);
+      // a run of free ones is passed at once.
+      if (count === 0) off = zeroRunEnd16(U16, I, sm + off + 1, sm + ns) - sm - 1;
       if (count === 0 || count >= SWAP_MAP_MAX) continue;
       const nCache = L.slotCacheN[s];
       const users = L.slotPtes[s] + (nCache > 0 ? 1 : 0);

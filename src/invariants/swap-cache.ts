@@ -2,7 +2,8 @@
 // frame hashed, in use, keyed by a live slot, at most one per entry.
 import { PG, SWAP_MAP_BAD, SWP_OFFSET_MASK, swpEntry } from "../wasm/abi.js";
 import { fmtEntry, fmtPage } from "../report/events/types.js";
-import { EMPTY_SLOT, zero, slotOf, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, slotOf, type Layout, type Collector } from "./layout.js";
+import { beyondTop } from "./touched.js";
 import { badEntryReport } from "./slots.js";
 // The model hashes swap-cache keys with mix32 (assembly/kernel/rng.ts); the host's copy is
 // src/workload/rng.ts.
@@ -13,37 +14,45 @@ import { zeroRunEnd } from "../wasm/fnv.js";
 
 /** Walks the hash buckets in order, as lookups do: per entry, the page a lookup returns. */
 export function scanSwapCacheHash(L: Layout, I: Int32Array, v: Collector): void {
-  const mark = L.frameMark;
-  zero(mark, L.nFrames);
-  const mask = L.hashSize - 1;
-  for (let b = 0; b < L.hashSize; b++) {
-    let f = I[L.HASH_HEAD + b];
+  const mark = L.frameMarkFor();
+  if (L.nBuckets >= 0) {
+    // Touched mode: the buckets written since the boot, in bucket order (every other is empty).
+    for (let i = 0; i < L.nBuckets && !L.beyond; i++) hashChain(L, I, v, mark, L.buckets[i]);
+    return;
+  }
+  for (let b = 0; b < L.hashSize && !L.beyond; b++) {
     // A run of empty buckets (most of a large machine's) is passed a block at a time.
-    if (f === 0) b = zeroRunEnd(I, L.HASH_HEAD + b + 1, L.HASH_HEAD + L.hashSize) - L.HASH_HEAD - 1;
-    while (f !== 0) {
-      if (f < 0 || f >= L.nFrames || mark[f] !== 0) {
-        v.add("cache-page", "hash-chain", `swap-cache hash bucket ${b} is corrupt at ${fmtPage(f)} (out of range or a loop)`, {
-          bucket: b,
-          page: f,
-        });
-        break;
-      }
-      mark[f] = 1;
-      const entry = I[L.PG_INDEX + f];
-      if ((I[L.PG_FLAGS + f] & PG.SWAPCACHE) === 0) {
-        v.add("cache-page", "hashed-not-cached", `${fmtPage(f)} is in the swap-cache hash but not PG_swapcache`, { page: f, entry });
-      } else if ((mix32(entry) & mask) !== b) {
-        v.add(
-          "cache-page",
-          "index",
-          `${fmtPage(f)} sits in the swap-cache hash chain of another key: its index changed to ${fmtEntry(entry)} while hashed`,
-          { page: f, entry, bucket: b },
-        );
-      } else {
-        const s = slotOf(L, I, entry);
-        if (s >= 0 && L.slotCache[s] === EMPTY_SLOT) L.slotCache[s] = f;
-      }
-      f = I[L.PG_HASH_NEXT + f];
+    if (I[L.HASH_HEAD + b] === 0) b = zeroRunEnd(I, L.HASH_HEAD + b + 1, L.HASH_HEAD + L.hashSize) - L.HASH_HEAD - 1;
+    else hashChain(L, I, v, mark, b);
+  }
+}
+
+/** One bucket's chain, as a lookup walks it; stops at a frame past the touched bound. */
+function hashChain(L: Layout, I: Int32Array, v: Collector, mark: Uint8Array, b: number): void {
+  const mask = L.hashSize - 1;
+  for (let f = I[L.HASH_HEAD + b]; f !== 0; f = I[L.PG_HASH_NEXT + f]) {
+    if (beyondTop(L, f)) return;
+    if (f < 0 || f >= L.nFrames || mark[f] !== 0) {
+      v.add("cache-page", "hash-chain", `swap-cache hash bucket ${b} is corrupt at ${fmtPage(f)} (out of range or a loop)`, {
+        bucket: b,
+        page: f,
+      });
+      return;
+    }
+    mark[f] = 1;
+    const entry = I[L.PG_INDEX + f];
+    if ((I[L.PG_FLAGS + f] & PG.SWAPCACHE) === 0) {
+      v.add("cache-page", "hashed-not-cached", `${fmtPage(f)} is in the swap-cache hash but not PG_swapcache`, { page: f, entry });
+    } else if ((mix32(entry) & mask) !== b) {
+      v.add(
+        "cache-page",
+        "index",
+        `${fmtPage(f)} sits in the swap-cache hash chain of another key: its index changed to ${fmtEntry(entry)} while hashed`,
+        { page: f, entry, bucket: b },
+      );
+    } else {
+      const s = slotOf(L, I, entry);
+      if (s >= 0 && L.slotCache[s] === EMPTY_SLOT) L.slotCache[s] = f;
     }
   }
 }
@@ -57,11 +66,12 @@ export function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collec
       flags: zf,
     });
   }
-  for (let f = 1; f < L.nFrames; f++) {
+  const top = L.top;
+  for (let f = 1; f < top; f++) {
     const fl = I[L.PG_FLAGS + f];
     if ((fl & PG.SWAPCACHE) === 0) {
       // A run of frames without flags (a large machine's untouched ones) is passed a block at a time.
-      if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + L.nFrames) - L.PG_FLAGS - 1;
+      if (fl === 0) f = zeroRunEnd(I, L.PG_FLAGS + f + 1, L.PG_FLAGS + top) - L.PG_FLAGS - 1;
       continue;
     }
     const entry = I[L.PG_INDEX + f];
@@ -115,7 +125,7 @@ export function scanFrames(L: Layout, I: Int32Array, U16: Uint16Array, v: Collec
 
 /** A cache page keyed by entry other than `not` (violation path only). */
 function otherCachePage(L: Layout, I: Int32Array, entry: number, not: number): number {
-  for (let f = 1; f < L.nFrames; f++) {
+  for (let f = 1; f < L.top; f++) {
     if (f !== not && (I[L.PG_FLAGS + f] & PG.SWAPCACHE) !== 0 && I[L.PG_INDEX + f] === entry) return f;
   }
   return 0;

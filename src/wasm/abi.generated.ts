@@ -15,6 +15,7 @@ export const TRACE_WORDS = 8;
 export const WORKLOAD_WORDS = 36;
 export const REGION_COUNT = 32;
 export const REST_MAX_FRAMES = 65536;
+export const HASH_TOUCHED_MAX = 32;
 export const ZERO_PAGE = 0;
 export const SWP_USED = 1;
 export const SWP_WRITEOK = 3;

@@ -128,6 +128,20 @@ describe("bulk run accounting", () => {
     }
   });
 
+  it("asks the checker for touched checks, or with fullCheck for whole ones", async () => {
+    for (const fullCheck of [false, true]) {
+      const asked: string[] = [];
+      const checker: Checker = (_e, o) => {
+        asked.push(`${o.quiescent ? "rest" : "running"} ${o.touched ? "touched" : "whole"}`);
+        return [];
+      };
+      await runBulk(await options({ checker, checkInterval: 3000, workload: quiet, fullCheck }));
+      const how = fullCheck ? "whole" : "touched";
+      expect(asked.length).toBeGreaterThan(2);
+      expect(asked).toEqual([...asked.slice(0, -1).map(() => `running ${how}`), `rest ${how}`]);
+    }
+  });
+
   it("stops at the first deep-checker violation and reports it", async () => {
     let n = 0;
     const bad = { id: "swapcache-unique", signature: "swapcache-unique@E0:5", message: "two pages for E0:5" };

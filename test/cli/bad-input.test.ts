@@ -67,6 +67,32 @@ describe("faultsim run: an option that qualifies one left out", () => {
   });
 });
 
+describe("faultsim run --full-check", () => {
+  it("is refused with a textbook policy, which has no deep checks", async () => {
+    expect(await refused("run", "--ops", "100", "--full-check", "--reclaim", "fifo")).toBe(
+      "faultsim: --full-check does not apply to --reclaim fifo: a policy run has no deep invariant checks",
+    );
+  });
+
+  it("reports what the touched checks report (a run of 2.4.10-pre that breaks)", async () => {
+    // 2.4.10-pre without do_swap_page's pte_same recheck miscounts a slot on this small machine
+    // (test/invariants/touched.test.ts holds the two modes to each other state by state).
+    const args = ["run", "--model", "linux-2.4.10-pre", "--without", "pte-same-recheck", "--threads", "--cpus", "3", "--mms", "1"];
+    const more = ["--pages", "48", "--frames", "32", "--slots", "128", "--ops", "20000", "--check-interval", "2000", "--json"];
+    const out: Record<string, unknown>[] = [];
+    for (const extra of [[], ["--full-check"]]) {
+      io.out = "";
+      await faultsim(...args, ...more, ...extra);
+      out.push(JSON.parse(io.out));
+    }
+    const [touched, whole] = out;
+    expect(touched.violations).toMatchObject([{ source: "checker" }]);
+    expect(whole.violations).toEqual(touched.violations);
+    expect(whole.checks).toBe(touched.checks);
+    expect(whole.stateHash).toBe(touched.stateHash);
+  });
+});
+
 describe("faultsim hunt: an option the chosen search does not read", () => {
   it.each([
     [["--mix", "all", "--write-ratio", "0.2"], "--write-ratio splits the ops without --mix: give read= and write= rates in the mix"],

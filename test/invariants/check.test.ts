@@ -171,6 +171,45 @@ describe("6 nr-swap-pages", () => {
     expect(v.signature).toBe("nr-swap-pages:bracket");
     expect(v.message).toContain("E0:4");
   });
+
+  // A large area's free slots are passed a run at a time (slots.ts collectAreas): each one
+  // outside the bracket still counts once, the first reported is the lowest, and every free
+  // slot counts toward nr_swap_pages.
+  it.each([
+    ["a bracket inside the area", 300, 1700],
+    ["the empty bracket of a full area (lowest past highest)", 1500, 100],
+  ])("every free slot of a large area lies within the free bracket: %s", (_name, lowest, highest) => {
+    const e = machine({ cpus: 2, frames: 64, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 2048 });
+    const s = state(e);
+    // Slots in use in runs and alone, the rest free.
+    const used = new Set<number>();
+    for (const [from, to] of [
+      [1, 5],
+      [250, 260],
+      [301, 302],
+      [1000, 1100],
+      [1699, 1750],
+      [2040, 2048],
+    ]) {
+      for (let off = from; off < to; off++) used.add(off);
+    }
+    used.add(777);
+    for (const off of used) s.setSwapCount(swpEntry(0, off), 1);
+    let free = 0;
+    const outside: number[] = [];
+    for (let off = 1; off < 2048; off++) {
+      if (used.has(off)) continue;
+      free++;
+      if (off < lowest || off > highest) outside.push(off);
+    }
+    s.setG(G.NR_SWAP_PAGES, free + 1); // one off: the counter's report says how many it found
+    s.setArea(0, A.LOWEST, lowest);
+    s.setArea(0, A.HIGHEST, highest);
+    const vs = checkInvariants(e, RUNNING).filter((v) => v.id === "nr-swap-pages");
+    const bracket = vs.find((v) => v.signature === "nr-swap-pages:bracket");
+    expect(bracket?.details).toMatchObject({ offset: outside[0], occurrences: outside.length });
+    expect(vs.find((v) => v.signature === "nr-swap-pages:counter")?.details).toMatchObject({ freeSlots: free, nrSwapPages: free + 1 });
+  });
 });
 
 describe("7 bad-slot", () => {
