@@ -177,7 +177,7 @@ describe("real --json outputs validate", () => {
     const s = settingsOf({ ...defaults, with: [], without: [], ops: "3000" } as unknown as RunCliOptions);
     const machine = bulkMachineConfig(
       { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-      { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
+      { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
     );
     let checks = 0;
     const bad = { id: "swapcache-unique", signature: "swapcache-unique@E0:5", message: "two pages for E0:5" };
