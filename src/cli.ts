@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
-import { boundedOption, intOption, fractionOption, seedOption, listOption, flagOf, MS_MAX } from "./options.js";
+import { boundedOption, intOption, fractionOption, seedOption, withOption, withoutOption, flagOf, MS_MAX } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
@@ -594,8 +594,8 @@ export function buildProgram(): Command {
     .command("run")
     .description("one large randomized run (bulk mode): VM statistics, rates, and any violation")
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", withOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", withoutOption, [] as string[])
     .option("--seed <n>", "seed of the workload and the scheduler", "1")
     .option("--cpus <n>", "simulated CPUs (1..8)", "4")
     .option("--mms <n>", "address spaces (1..64)", "4")

@@ -100,3 +100,23 @@ describe("faultsim help", () => {
     expect(io.err).toBe("");
   });
 });
+
+describe("faultsim hunt / run: --with / --without naming no flag", () => {
+  it.each([
+    ["hunt", "--with", ""],
+    ["hunt", "--with", ","],
+    ["hunt", "--without", " "],
+    ["run", "--with", ""],
+    ["run", "--without", ",,"],
+  ])("%s %s '%s' is refused (it named no flag and the command ran as without it)", async (cmd, opt, value) => {
+    const line = await refused(cmd, "--model", "linux-2.4.16", opt, value, ...(cmd === "hunt" ? ["--executions", "1"] : ["--ops", "10"]));
+    expect(line).toBe(`faultsim: ${opt} '${value}': names nothing (give names separated by commas)`);
+  });
+
+  it("names separated by commas, spaces around them or not, are taken", async () => {
+    expect(await faultsim("hunt", "--model", "linux-2.4.16", "--without", "unique-add, oom-recheck", "--executions", "1", "--json")).toBe(0);
+    const flags = JSON.parse(io.out).model.flags as string[];
+    expect(flags).not.toContain("unique-add");
+    expect(flags).not.toContain("oom-recheck");
+  });
+});
