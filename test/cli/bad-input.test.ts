@@ -114,7 +114,9 @@ describe("faultsim hunt / run: --with / --without naming no flag", () => {
   });
 
   it("names separated by commas, spaces around them or not, are taken", async () => {
-    expect(await faultsim("hunt", "--model", "linux-2.4.16", "--without", "unique-add, oom-recheck", "--executions", "1", "--json")).toBe(0);
+    expect(await faultsim("hunt", "--model", "linux-2.4.16", "--without", "unique-add, oom-recheck", "--executions", "1", "--json")).toBe(
+      0,
+    );
     const flags = JSON.parse(io.out).model.flags as string[];
     expect(flags).not.toContain("unique-add");
     expect(flags).not.toContain("oom-recheck");
