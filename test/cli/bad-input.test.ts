@@ -76,6 +76,25 @@ describe("faultsim hunt: an option the chosen search does not read", () => {
     expect(await refused("hunt", "--executions", "10", ...args)).toBe(`faultsim: ${line}`);
   });
 
+  it.each([
+    [["--swarm"], "--swarm: --sched exhaustive searches the one machine of the shape options"],
+    [["--keep-going"], "--keep-going: --sched exhaustive stops at its first violation (the fewest preemptions)"],
+    [
+      ["--executions", "10"],
+      "--executions: --sched exhaustive runs every schedule up to --preemptions, not executions (--budget-ms bounds it)",
+    ],
+    [["--shrink-ms", "100"], "--shrink-ms: --sched exhaustive does not shrink: its violation has the fewest preemptions already"],
+  ])("--sched exhaustive %j is refused (the search ran without it, exit 0)", async (args, line) => {
+    expect(await refused("hunt", "--sched", "exhaustive", "--preemptions", "0", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("--sched exhaustive with --no-swarm (its one machine anyway) runs", async () => {
+    io.out = "";
+    const code = await faultsim("hunt", "--sched", "exhaustive", "--model", "linux-2.4.16", "--preemptions", "0", "--no-swarm", "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out).sched).toBe("exhaustive");
+  });
+
   it("with the search that reads them, or left at their defaults, they are taken", async () => {
     for (const args of [
       ["--write-ratio", "0.2"],
