@@ -327,7 +327,9 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     return reportFinished(plan.resumed);
   }
   // Before the first execution: the repro directory, then the event stream (created last,
-  // so that a bad --out leaves no stream file behind).
+  // so that a bad --out leaves no stream file behind; checked first, so that a --jsonl it
+  // cannot take leaves no --out directory behind).
+  if (!plan.resumed) EventStream.precheck(o.jsonl);
   checkOutDir(plan.out);
   // A killed campaign may have left a temporary repro file (never a partial repro).
   if (plan.resumed) sweepStaleTemps(plan.out);

@@ -1,6 +1,9 @@
 // Bad input found by using the command line as a new user would: each case is refused with
 // one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
 import { describe, it, expect } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { cliCapture } from "../helpers/cli.js";
 
 const { io, faultsim } = cliCapture();
@@ -139,5 +142,37 @@ describe("faultsim hunt / run: --with / --without naming no flag", () => {
     const flags = JSON.parse(io.out).model.flags as string[];
     expect(flags).not.toContain("unique-add");
     expect(flags).not.toContain("oom-recheck");
+  });
+});
+
+describe("a refused hunt or merge leaves nothing behind", () => {
+  it("hunt --out NEW --jsonl EXISTING: refused before NEW is made (it was made, and left empty)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-"));
+    try {
+      const stream = path.join(dir, "campaign.jsonl");
+      writeFileSync(stream, "precious\n");
+      const out = path.join(dir, "repros");
+      expect(await refused("hunt", "--executions", "1", "--out", out, "--jsonl", stream)).toBe(
+        `faultsim: --jsonl ${stream}: the file exists (an event stream never overwrites one)`,
+      );
+      expect(await refused("hunt", "--executions", "1", "--out", out, "--jsonl", path.join(dir, "nodir", "x.jsonl"))).toMatch(
+        /: cannot create it \(ENOENT\)$/,
+      );
+      expect(readdirSync(dir)).toEqual(["campaign.jsonl"]);
+      expect(readFileSync(stream, "utf8")).toBe("precious\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("merge --out NEW of a stream it cannot read: refused before NEW is made (it was made, and left empty)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-"));
+    try {
+      const out = path.join(dir, "repros");
+      expect(await refused("merge", "--out", out, path.join(dir, "nosuch.jsonl"))).toMatch(/nosuch\.jsonl: cannot read it \(ENOENT\)$/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
