@@ -299,10 +299,32 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
  *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
 const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
 
+/** run's options of the generated workload, which a trace replaces (README, "Traces": `--ops`
+ *  and the workload options do not apply). Given with --trace, they would be dropped without a word. */
+export const NOT_WITH_TRACE = [
+  "ops",
+  "workload",
+  "pattern",
+  "writeRatio",
+  "hotFraction",
+  "hotProbability",
+  "forkRate",
+  "exitRate",
+  "munmapRate",
+  "swapoffRate",
+  "swaponRate",
+] as const;
+
+/** The one line of a generated workload's option given with a trace (`--pattern`, or the API's `pattern`). */
+export const notWithTrace = (option: string): UsageError =>
+  new UsageError(`${option} does not apply to --trace: the trace gives the accesses`);
+
 async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   const given = (k: string): boolean => cmd?.getOptionValueSource(k) === "cli";
   // An option that qualifies another one left out would be dropped without a word.
   if (given("traceFormat") && o.trace === undefined) throw new UsageError("--trace-format needs --trace");
+  const generated = o.trace === undefined ? undefined : NOT_WITH_TRACE.find(given);
+  if (generated !== undefined) throw notWithTrace(flagOf(generated));
   const s = settingsOf(o);
   if (o.reclaim !== undefined && o.reclaim !== "kernel") {
     const dropped = NOT_WITH_POLICY.find(given);

@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { cliCapture } from "../helpers/cli.js";
 
 const { io, faultsim } = cliCapture();
@@ -174,5 +175,35 @@ describe("a refused hunt or merge leaves nothing behind", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("faultsim run --trace: the generated workload's options", () => {
+  const walk = fileURLToPath(new URL("../fixtures/trace/walk.lackey", import.meta.url));
+  it.each([
+    ["--ops", "100"],
+    ["--workload", "random"],
+    ["--pattern", "uniform"],
+    ["--write-ratio", "1"],
+    ["--hot-fraction", "0.5"],
+    ["--hot-probability", "0.5"],
+    ["--fork-rate", "0.1"],
+    ["--exit-rate", "0.1"],
+    ["--munmap-rate", "0.1"],
+    ["--swapoff-rate", "0.1"],
+    ["--swapon-rate", "0.1"],
+  ])("%s %s is refused (the trace's run ignored it: the same accesses, the same state hash)", async (opt, value) => {
+    expect(await refused("run", "--trace", walk, opt, value)).toBe(
+      `faultsim: ${opt} does not apply to --trace: the trace gives the accesses`,
+    );
+    expect(await refused("run", "--trace", walk, "--reclaim", "lru", opt, value)).toBe(
+      `faultsim: ${opt} does not apply to --trace: the trace gives the accesses`,
+    );
+  });
+
+  it("the trace alone runs, and so do the machine's options", async () => {
+    io.out = "";
+    expect(await faultsim("run", "--trace", walk, "--cpus", "2", "--json")).toBe(0);
+    expect(JSON.parse(io.out).trace.records).toBe(1546);
   });
 });
