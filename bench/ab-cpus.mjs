@@ -43,11 +43,11 @@ for (const d of dirs) {
   const { checkInvariants } = await load(d, "dist/src/invariants/check.js");
   const { resolveModel } = await load(d, "dist/src/model/models.js");
   const engine = Engine.wasm(wasmModule("untraced"));
-  const flags = resolveModel("linux-2.4.16").flags;
+  const { flags, flags2 } = resolveModel("linux-2.4.16");
   const run = (c) =>
     runBulk({
       backend: "wasm",
-      machine: bulkMachineConfig(c.sizes, { flags, kswapd: false, seed: 1, sched: SCHED.RANDOM }),
+      machine: bulkMachineConfig(c.sizes, { flags, flags2, kswapd: false, seed: 1, sched: SCHED.RANDOM }),
       workload: c.workload,
       seed: 1,
       ops: +ops * c.scale,

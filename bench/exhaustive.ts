@@ -33,7 +33,7 @@ const s = executionSeed(seed, 0);
 const ops = huntOps({ cpus: machine.cpus, opsPerCpu, pagesPerMm: machine.pagesPerMm, mms: 1, shareMm: true, writeRatio: 0.5 }, s);
 console.log(`linux-2.4.16, default hunt machine; ops: ${ops.map((o, c) => `CPU${c}: ${o.map(fmtOp).join(", ")}`).join("; ")}`);
 console.log(`CPU budget ${cpuMs / 1000} s per configuration`);
-const e = await ExhaustiveSearch.engine(machine, model.flags);
+const e = await ExhaustiveSearch.engine(machine, model);
 for (const [label, extra] of [
   ["cached, snapshot restore", {}],
   ["cached, replay restore", { restore: "replay" as const }],
@@ -42,7 +42,17 @@ for (const [label, extra] of [
   if (label !== "cached, snapshot restore" && configs < 2) continue;
   if (label === "no cache, snapshot restore" && configs < 3) continue;
   const before = process.cpuUsage();
-  const r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 16, seed: s, engine: e, cpuBudgetMs: cpuMs, ...extra });
+  const r = await exhaustive({
+    flags: model.flags,
+    flags2: model.flags2,
+    machine,
+    ops,
+    preemptions: 16,
+    seed: s,
+    engine: e,
+    cpuBudgetMs: cpuMs,
+    ...extra,
+  });
   const used = process.cpuUsage(before);
   const secs = (used.user + used.system) / 1e6;
   console.log(
@@ -61,7 +71,7 @@ for (const [label, extra] of [
   const m14 = { ...machine, cpus: 2, pagesPerMm: 3 };
   const ops14 = parseOpList("w0 w2 w0/w1 r2", m14, true);
   const before = process.cpuUsage();
-  const r = await exhaustive({ flags: m.flags, machine: m14, ops: ops14, preemptions: 4 });
+  const r = await exhaustive({ flags: m.flags, flags2: m.flags2, machine: m14, ops: ops14, preemptions: 4 });
   const used = process.cpuUsage(before);
   const secs = (used.user + used.system) / 1e6;
   console.log(

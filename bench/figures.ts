@@ -32,7 +32,8 @@ type BulkWorkload = Parameters<typeof runBulk>[0]["workload"];
  *  (the runs are identical: same seed, same result). */
 async function bulkFigure(sizes: MachineSizes, workload: BulkWorkload, ops: number, reps: number) {
   const engine = Engine.wasm(wasmModule("untraced"));
-  const machine = bulkMachineConfig(sizes, { flags: resolveModel(MODEL).flags, kswapd: false, seed: 1, sched: SCHED.RANDOM });
+  const { flags, flags2 } = resolveModel(MODEL);
+  const machine = bulkMachineConfig(sizes, { flags, flags2, kswapd: false, seed: 1, sched: SCHED.RANDOM });
   const once = () =>
     runBulk({ backend: "wasm", machine, workload, seed: 1, ops, checkInterval: CHECK_EVERY, checker: checkInvariants, engine });
   await once(); // warm-up: the JIT's tiers

@@ -95,8 +95,8 @@ const FAULTS = bulkCase(
 );
 
 function bulkMachine(c: BulkCase, seed: number) {
-  const flags = resolveModel(BULK_MODEL).flags;
-  return bulkMachineConfig(c.sizes, { flags, kswapd: false, seed, sched: SCHED.RANDOM });
+  const { flags, flags2 } = resolveModel(BULK_MODEL);
+  return bulkMachineConfig(c.sizes, { flags, flags2, kswapd: false, seed, sched: SCHED.RANDOM });
 }
 
 /** Mean ms per iteration of a finished tinybench task. */
@@ -307,7 +307,8 @@ function rssProbe(): void {
   const e = Engine.wasm();
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  e.configure(bulkMachineConfig(RSS_SIZES, { flags: resolveModel(BULK_MODEL).flags, kswapd: false, seed: 1, sched: SCHED.RANDOM }));
+  const { flags, flags2 } = resolveModel(BULK_MODEL);
+  e.configure(bulkMachineConfig(RSS_SIZES, { flags, flags2, kswapd: false, seed: 1, sched: SCHED.RANDOM }));
   e.reset();
   const ms = performance.now() - t0;
   const rssAfter = process.memoryUsage().rss;
@@ -345,6 +346,7 @@ const huntWorkload = (sched: "pct" | "random"): HuntWorkload => ({
 const huntParams = (model: string, sched: "pct" | "random", depth: number, pctK: number, huntSeed: number): HuntParams => ({
   backend: "wasm",
   flags: resolveModel(model).flags,
+  flags2: resolveModel(model).flags2,
   machine: HUNT_MACHINE,
   sched,
   depth,

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
-import { boundedOption, intOption, fractionOption, seedOption, listOption, flagOf, MS_MAX } from "./options.js";
+import { boundedOption, intOption, fractionOption, seedOption, withOption, withoutOption, flagOf, MS_MAX } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
@@ -305,10 +305,32 @@ export async function runSettings(s: RunSettings, hooks: RunHooks = {}): Promise
  *  no steps to sample and cannot stop part way. Given, they would be dropped without a word. */
 const NOT_WITH_POLICY = ["series", "interval", "seriesFormat", "budgetMs"] as const;
 
+/** run's options of the generated workload, which a trace replaces (README, "Traces": `--ops`
+ *  and the workload options do not apply). Given with --trace, they would be dropped without a word. */
+export const NOT_WITH_TRACE = [
+  "ops",
+  "workload",
+  "pattern",
+  "writeRatio",
+  "hotFraction",
+  "hotProbability",
+  "forkRate",
+  "exitRate",
+  "munmapRate",
+  "swapoffRate",
+  "swaponRate",
+] as const;
+
+/** The one line of a generated workload's option given with a trace (`--pattern`, or the API's `pattern`). */
+export const notWithTrace = (option: string): UsageError =>
+  new UsageError(`${option} does not apply to --trace: the trace gives the accesses`);
+
 async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   const given = (k: string): boolean => cmd?.getOptionValueSource(k) === "cli";
   // An option that qualifies another one left out would be dropped without a word.
   if (given("traceFormat") && o.trace === undefined) throw new UsageError("--trace-format needs --trace");
+  const generated = o.trace === undefined ? undefined : NOT_WITH_TRACE.find(given);
+  if (generated !== undefined) throw notWithTrace(flagOf(generated));
   const s = settingsOf(o);
   if (o.reclaim !== undefined && o.reclaim !== "kernel") {
     if (s.fullCheck)
@@ -602,8 +624,8 @@ export function buildProgram(): Command {
     .command("run")
     .description("one large randomized run (bulk mode): VM statistics, rates, and any violation")
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", withOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", withoutOption, [] as string[])
     .option("--seed <n>", "seed of the workload and the scheduler", "1")
     .option("--cpus <n>", "simulated CPUs (1..8)", "4")
     .option("--mms <n>", "address spaces (1..64)", "4")

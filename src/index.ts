@@ -5,7 +5,8 @@
 // the commands' own definitions) and the same checks, and every error is one of the typed
 // classes of src/errors.ts.
 import { UsageError } from "./errors.js";
-import { buildProgram, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
+import { buildProgram, NOT_WITH_TRACE, notWithTrace, runJson, runSettings, settingsOf, type RunCliOptions } from "./cli.js";
+import { flagOf } from "./options.js";
 import { checkOutDir, huntOptions, type HuntCli } from "./commands/hunt.js";
 import { modelBuildNote } from "./commands/replay.js";
 import { HUNT_OPTION_KINDS } from "./commands/hunt-option-kinds.js";
@@ -384,6 +385,10 @@ export interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<RunJson> {
   const cli = cliOf(RUN_SPEC, options) as unknown as RunCliOptions;
+  // As the command line: a trace gives the accesses, and the generator's options given with it are refused.
+  const generated =
+    options.trace === undefined ? undefined : NOT_WITH_TRACE.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+  if (generated !== undefined) throw notWithTrace(`run: ${generated} (${flagOf(generated)})`);
   const s = settingsOf(cli);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== "function") throw new UsageError("run: onProgress must be a function");

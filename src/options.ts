@@ -57,10 +57,22 @@ export function boundedOption(name: string, raw: string | number, b: Bounds): nu
 export const MS_MAX = 2 ** 31;
 
 /** Commander's collector of a repeatable option that also takes a comma-separated list:
- *  `--with a,b --with c` is [a, b, c], the same for every command. */
-export function listOption(v: string, prev: string[]): string[] {
-  return [...prev, ...v.split(",").filter(Boolean)];
-}
+ *  `--with a,b --with c` is [a, b, c], the same for every command (spaces around a name and a
+ *  stray comma are dropped). A value that names nothing (`--with ''`, `--with ,`) is refused:
+ *  taken as nothing, the option given would be silently no option. */
+export const listOption =
+  (option: string) =>
+  (v: string, prev: string[]): string[] => {
+    const names = v
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean);
+    if (names.length === 0) throw new UsageError(`${option} '${v}': names nothing (give names separated by commas)`);
+    return [...prev, ...names];
+  };
+/** The parsers of --with and --without, one each for every command that takes them. */
+export const withOption = listOption("--with");
+export const withoutOption = listOption("--without");
 
 /** The command-line flag of an option attribute: `--budget-ms` for budgetMs (commander's
  *  camel-cased name back to its spelling), for messages that name what the user typed. */

@@ -6,6 +6,7 @@
 import { DEFAULT_CONFIG, layoutBytes, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
+import { flagWord0, flagWord1 } from "../model/flag-words.js";
 import { DEFAULT_WORKLOAD, validateWorkload, type WorkloadOptions as GeneratorOptions } from "../workload/generator.js";
 
 /** The options of a randomized op stream as bulk mode, the workers and the benchmarks give
@@ -104,7 +105,7 @@ export function bootPagesMin(frames: number): number {
 /** Validates the sizes and builds the machine; throws UsageError with one line. */
 export function bulkMachineConfig(
   s: MachineSizes,
-  rest: { flags: number; flags2?: number; kswapd: boolean; seed: number; sched: number },
+  rest: { flags: number; flags2: number; kswapd: boolean; seed: number; sched: number },
 ): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
   checkSize("mms", s.mms, LIMITS.mms.min, LIMITS.mms.max);
@@ -123,8 +124,8 @@ export function bulkMachineConfig(
     pagesPerMm: s.pagesPerMm,
     areas: s.areas,
     slotsPerArea: s.slotsPerArea,
-    flags: rest.flags,
-    flags2: rest.flags2 ?? 0,
+    flags: flagWord0(rest),
+    flags2: flagWord1(rest),
     kswapd: rest.kswapd,
     seed: rest.seed | 0,
     sched: rest.sched,

@@ -1,7 +1,8 @@
 // `hunt --jsonl`: the campaign's event stream (src/schema/outputs.ts HuntEventSchema), one JSON
 // object a line, which `hunt --resume` and `faultsim merge` read back
 // (src/explore/campaign-stream.ts).
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, statSync, writeSync } from "node:fs";
+import path from "node:path";
 import { UsageError } from "../errors.js";
 import { dropPartialLine, type CampaignStream } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
@@ -28,14 +29,31 @@ export class EventStream {
     try {
       fd = openSync(target, "wx");
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new UsageError(
-        code === "EEXIST"
-          ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
-          : `--jsonl ${target}: cannot create it (${code ?? (err as Error).message})`,
-      );
+      throw cannotOpen(target, (err as { code?: string }).code ?? (err as Error).message);
     }
     return new EventStream(fd, true);
+  }
+
+  /** What open(target) would refuse, found without creating anything: run before the hunt
+   *  creates its --out directory, so that a refused command leaves nothing behind. */
+  static precheck(target: string | undefined): void {
+    if (target === undefined || target === "-") return;
+    let code: string | undefined;
+    try {
+      lstatSync(target);
+      code = "EEXIST";
+    } catch (err) {
+      const c = (err as { code?: string }).code;
+      if (c !== "ENOENT") code = c ?? (err as Error).message;
+    }
+    if (code === undefined) {
+      try {
+        if (!statSync(path.dirname(target)).isDirectory()) code = "ENOTDIR";
+      } catch (err) {
+        code = (err as { code?: string }).code ?? (err as Error).message;
+      }
+    }
+    if (code !== undefined) throw cannotOpen(target, code);
   }
 
   /** A stream being resumed: appended to (its partial last line, if any, cut first). */
@@ -101,4 +119,13 @@ export function progressEvent(c: HuntCheckpoint): HuntEvent {
     signatures: c.signatures,
     checkpoint: c,
   };
+}
+
+/** The one line of a --jsonl target open() cannot take. */
+function cannotOpen(target: string, code: string): UsageError {
+  return new UsageError(
+    code === "EEXIST"
+      ? `--jsonl ${target}: the file exists (an event stream never overwrites one)`
+      : `--jsonl ${target}: cannot create it (${code})`,
+  );
 }

@@ -306,6 +306,17 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   if (o.sched === "exhaustive") {
     if (cmd.getOptionValueSource("depth") === "cli") throw new UsageError("--depth is PCT's bug depth: --sched exhaustive has none");
+    // What the bounded search does not read (src/explore/exhaustive-cli.ts): it runs one op
+    // list on one machine, stops at its first violation, which has the fewest preemptions any
+    // schedule needs, and does not shrink it. Given, these were dropped without a word.
+    for (const [key, why] of [
+      ["swarm", "searches the one machine of the shape options"],
+      ["keepGoing", "stops at its first violation (the fewest preemptions)"],
+      ["executions", "runs every schedule up to --preemptions, not executions (--budget-ms bounds it)"],
+      ["shrinkMs", "does not shrink: its violation has the fewest preemptions already"],
+    ] as const) {
+      if (cmd.getOptionValueSource(key) === "cli" && o[key] !== false) throw new UsageError(`${flagOf(key)}: --sched exhaustive ${why}`);
+    }
     return exhaustiveHunt(o);
   }
   for (const key of ["preemptions", "opList", "exhaustiveOps"] as const) {
@@ -316,7 +327,9 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     return reportFinished(plan.resumed);
   }
   // Before the first execution: the repro directory, then the event stream (created last,
-  // so that a bad --out leaves no stream file behind).
+  // so that a bad --out leaves no stream file behind; checked first, so that a --jsonl it
+  // cannot take leaves no --out directory behind).
+  if (!plan.resumed) EventStream.precheck(o.jsonl);
   checkOutDir(plan.out);
   // A killed campaign may have left a temporary repro file (never a partial repro).
   if (plan.resumed) sweepStaleTemps(plan.out);

@@ -7,8 +7,9 @@ import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
 /** `faultsim merge FILES...`: folds the streams; investigates (replays, shrinks) each signature
  *  whose first finding a shard recorded unshrunk (--defer-shrink), once. */
 export async function mergeCommand(files: string[], o: { json?: boolean; out?: string }): Promise<void> {
-  if (o.out !== undefined) checkOutDir(o.out);
+  // The streams first: a merge refused for them leaves no --out directory behind.
   const { summary: m, first } = mergeStreams(files);
+  if (o.out !== undefined) checkOutDir(o.out);
   if ([...first.values()].some((f) => f.event.shrinkDeferred)) {
     // Loaded only when there is something to shrink: a merge of nothing found stays light.
     const { investigateDeferred } = await import("../explore/merge-investigate.js");

@@ -33,7 +33,7 @@ function modelDefaults(key: keyof HuntModelDefaults): string {
 }
 import { HUNT_MACHINE, HUNT_OPCAP } from "../explore/machine.js";
 import type { HuntCli } from "./hunt.js";
-import { listOption } from "../options.js";
+import { withOption, withoutOption } from "../options.js";
 import type { Backend } from "../wasm/engine.js";
 
 /** `faultsim replay`'s options as commander hands them over. */
@@ -56,8 +56,8 @@ export function registerExploreCommands(program: Command): void {
       "many short executions of a small machine until a violation or the budget; prints the shrunk diagram and writes a repro file",
     )
     .addOption(new Option("--model <name>", "kernel model (see `faultsim models`)").default(HUNT_DEFAULT_MODEL))
-    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", listOption, [] as string[])
-    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", listOption, [] as string[])
+    .option("--with <flag>", "add a flag to the model (repeatable, or comma-separated)", withOption, [] as string[])
+    .option("--without <flag>", "remove a flag from the model (repeatable, or comma-separated)", withoutOption, [] as string[])
     .addOption(
       new Option("--sched <kind>", "scheduler (exhaustive: every schedule of one op list with at most --preemptions preemptions)")
         .choices(["pct", "random", "exhaustive"])

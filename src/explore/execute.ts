@@ -88,7 +88,7 @@ export class Replayer {
     readonly flags2: number,
   ) {}
 
-  /** flags: the model's flag words (a ResolvedModel or a repro; a number is word 0 alone). */
+  /** flags: the model's two flag words (a ResolvedModel, or a repro through reproFlagWords). */
   static async create(machine: ReproMachine, flags: FlagWords, backend: Backend = "wasm"): Promise<Replayer> {
     const e = await Engine.create(backend, "traced"); // it draws diagrams
     e.configure(replayConfig(machine, flags));

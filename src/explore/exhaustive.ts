@@ -53,9 +53,9 @@ import { verdictOf, type Verdict } from "./execute.js";
 import { HUNT_LOGCAP, replayConfig } from "./machine.js";
 
 export interface ExhaustiveOptions {
-  /** The model's flag words (ResolvedModel.flags, .flags2). */
+  /** The model's flag words (ResolvedModel.flags, .flags2); both, so that word 1 cannot be dropped. */
   flags: number;
-  flags2?: number;
+  flags2: number;
   machine: ReproMachine;
   /** Each CPU's op list (fixed for the whole search). */
   ops: readonly (readonly number[])[];

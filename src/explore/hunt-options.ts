@@ -187,7 +187,7 @@ export function huntLoopSpec(o: HuntOptions, pctK: number): HuntLoopSpec {
   return {
     machine: o.machine,
     flags: o.model.flags,
-    ...(o.model.flags2 !== 0 ? { flags2: o.model.flags2 } : {}),
+    flags2: o.model.flags2,
     sched: o.sched,
     depth: o.depth,
     pctK,

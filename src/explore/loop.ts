@@ -26,9 +26,9 @@ import { tabledSwarmLayouts, type SwarmLayouts } from "./swarm-table.js";
 /** What a hunt's executions are: the machine, the model's flags, the scheduler and the op lists. */
 export interface HuntLoopSpec {
   machine: ReproMachine;
-  /** The model's flag words, CFG_FLAGS and CFG_FLAGS2 (absent when 0: the pct-k table's key). */
+  /** The model's flag words, CFG_FLAGS and CFG_FLAGS2 (both: a spec cannot drop word 1). */
   flags: number;
-  flags2?: number;
+  flags2: number;
   sched: "pct" | "random";
   /** PCT bug depth d. */
   depth: number;

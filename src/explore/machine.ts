@@ -86,8 +86,8 @@ export const HUNT_LIVELOCK_STEPS = 1 << 18;
 /** Trace records kept when a failing execution is replayed for its diagram. */
 export const HUNT_TRACECAP = 1 << 14;
 
-/** The engine config of a hunt machine; flags: the model's flag words (a ResolvedModel, a
- *  repro, a hunt's loop spec, or word 0 alone as a number). */
+/** The engine config of a hunt machine; flags: the model's two flag words (a ResolvedModel, a
+ *  hunt's loop spec, or a repro through reproFlagWords); word 0 alone is refused. */
 export function huntConfig(m: ReproMachine, flags: FlagWords, sched: number, pctDepth = 3, pctK = 64): MachineConfig {
   return {
     ...DEFAULT_CONFIG,

@@ -12,6 +12,7 @@ import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
 import { abaWhy, classifyAba } from "../races/aba-route.js";
 import { classifyUnuseWrongPage } from "../races/wrong-page-route.js";
+import { reproFlagWords } from "../model/flag-words.js";
 
 /** Where a recorded schedule ran out before its execution ended, and what was filled. */
 export interface ScheduleFill {
@@ -73,7 +74,7 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
 export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = "wasm"): Promise<ReplayTrace> {
   const sameMachine =
     rep && rep.flags === r.flags && rep.flags2 === (r.flags2 ?? 0) && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
-  const replayer = sameMachine ? rep : await Replayer.create(r.machine, r, rep?.e.backend ?? backend);
+  const replayer = sameMachine ? rep : await Replayer.create(r.machine, reproFlagWords(r), rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
   // A swap-cache duplicate: name the seed mail's route it took; a data loss, when it is the

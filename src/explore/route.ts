@@ -34,6 +34,7 @@ import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry } from "../report/events/types.js";
 import { Replayer } from "./execute.js";
 import { classifyUnuseFresh } from "../races/unuse-route.js";
+import { reproFlagWords } from "../model/flag-words.js";
 
 export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "14 Sep swapoff", "unknown"] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
@@ -343,7 +344,7 @@ export interface ReproRoute {
 
 /** Replays a repro with tracing on a fresh machine and classifies its duplicate. */
 export async function routeOfRepro(r: Repro, backend: Backend = "wasm"): Promise<ReproRoute> {
-  const rep = await Replayer.create(r.machine, r, backend);
+  const rep = await Replayer.create(r.machine, reproFlagWords(r), backend);
   const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   return { reproduced: out.verdict?.signature === r.signature, route: classifyRoute(out.records ?? []) };
 }

@@ -6,7 +6,7 @@ import { F, F2 } from "../wasm/abi.js";
 import type { PrintkRelease } from "../report/events/types.js";
 import { type FlagWords, flagWord0, flagWord1 } from "./flag-words.js";
 
-export { type FlagWords, flagWord0, flagWord1 } from "./flag-words.js";
+export { type FlagWords, flagWord0, flagWord1, reproFlagWords } from "./flag-words.js";
 
 export interface FlagInfo {
   /** Name used on the command line (--with / --without). */

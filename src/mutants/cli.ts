@@ -147,7 +147,7 @@ async function mutantsCommand(o: MutantsCli): Promise<number> {
 export function buildMutantsProgram(run: (o: MutantsCli) => Promise<void>): Command {
   return new Command("mutants")
     .description("the mutation score of `faultsim hunt --mix all`: planted bugs built and hunted one by one")
-    .option("--only <ids>", "only these mutants (comma-separated, repeatable)", listOption, [] as string[])
+    .option("--only <ids>", "only these mutants (comma-separated, repeatable)", listOption("--only"), [] as string[])
     .option("--budget-ms <ms>", "CPU budget of each hunt", "10000")
     .option("--seed <n>", "the hunts' seed", "1")
     .option("--jobs <n>", "mutants built and hunted at the same time (one process each)", "1")

@@ -9,7 +9,7 @@ import type { Repro } from "./repro.js";
 import { raceStart } from "./trace.js";
 import { renderKcsan } from "./kcsan.js";
 import { fmtEntry } from "./events/types.js";
-import { printkReleaseOf } from "../model/models.js";
+import { printkReleaseOf, reproFlagWords } from "../model/models.js";
 
 /** How a finding is printed: `diagram` (CPU columns) or `kcsan` (kcsan.ts). */
 export type FindingFormat = "diagram" | "kcsan";
@@ -58,7 +58,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     const m = r.machine;
     const reportedOn = `model ${r.model} (${r.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.slotsPerArea} slots`;
     const violation = { id: t.verdict.id, message: t.verdict.message, agent: t.verdict.agent };
-    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(r) }) + route;
+    return renderKcsan({ records: t.records, cpus: m.cpus, violation, reportedOn, release: printkReleaseOf(reproFlagWords(r)) }) + route;
   }
   const diagram = renderDiagram({
     records: t.records,
@@ -76,7 +76,7 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
       t.route && t.verdict?.id === "data-lost"
         ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`]
         : undefined,
-    release: printkReleaseOf(r),
+    release: printkReleaseOf(reproFlagWords(r)),
   });
   return diagram + route;
 }

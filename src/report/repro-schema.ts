@@ -91,6 +91,11 @@ export const ReproSchema = z
     if (!known.has(r.model)) {
       ctx.addIssue({ code: "custom", path: ["model"], message: `unknown model '${r.model}' (known: ${[...known].join(", ")})` });
     }
+    // flags2 is revision 2's: a file that says revision 1 (or none) and carries it was edited,
+    // and a faultsim of before word 1 would read it as revision 1 and replay without word 1.
+    if (r.flags2 !== undefined && (r.schemaVersion ?? 1) < 2) {
+      ctx.addIssue({ code: "custom", path: ["flags2"], message: `a revision 2 field in a file of revision ${r.schemaVersion ?? 1}` });
+    }
     const flagsBad = flagsDisagree(r.flags, r.flags2 ?? 0, r.flagNames);
     if (flagsBad) ctx.addIssue({ code: "custom", path: ["flags"], message: flagsBad });
     if (r.ops.length !== r.machine.cpus) {

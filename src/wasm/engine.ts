@@ -159,8 +159,9 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.PAGES, c.pagesPerMm);
   set(CFG.NAREAS, c.areas);
   set(CFG.SLOTS, c.slotsPerArea);
-  set(CFG.FLAGS, c.flags);
-  set(CFG.FLAGS2, c.flags2);
+  // Both words through flagWord0/1, which refuse a config without word 1 (it would boot as 0).
+  set(CFG.FLAGS, flagWord0(c));
+  set(CFG.FLAGS2, flagWord1(c));
   set(CFG.KSWAPD, c.kswapd ? 1 : 0);
   set(CFG.PAGE_CLUSTER, c.pageCluster);
   set(CFG.SEED, c.seed);
@@ -306,7 +307,7 @@ export class Engine {
     this.m.config_set(CFG.SEED, seed | 0);
     this.config.seed = seed;
   }
-  /** Both flag words; a bare number is word 0, with word 1 cleared. */
+  /** Both flag words (word 0 alone is refused: it would clear word 1). */
   setFlags(flags: FlagWords): void {
     const w0 = flagWord0(flags);
     const w1 = flagWord1(flags);

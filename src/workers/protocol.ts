@@ -29,9 +29,10 @@ export interface BulkParams {
  */
 export interface HuntParams {
   backend: Backend;
-  /** The model's CFG_FLAGS word (src/model resolveModel), and its CFG_FLAGS2 word when not 0. */
+  /** The model's CFG_FLAGS and CFG_FLAGS2 words (src/model resolveModel): both, so that a job
+   *  cannot drop word 1 (pre9's and 2.4.0's F2_* flags). */
   flags: number;
-  flags2?: number;
+  flags2: number;
   machine: ReproMachine;
   sched: "pct" | "random";
   /** PCT bug depth d. */

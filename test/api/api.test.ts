@@ -179,3 +179,15 @@ describe("report()", () => {
     }
   }, 30_000);
 });
+
+describe("run() with a trace", () => {
+  const walk = path.resolve(import.meta.dirname, "../fixtures/trace/walk.lackey");
+  it("refuses the generated workload's options, as the command line does (they were ignored)", async () => {
+    await expect(run({ trace: walk, ops: 100 })).rejects.toThrow(UsageError);
+    await expect(run({ trace: walk, pattern: "uniform" })).rejects.toThrow(
+      "run: pattern (--pattern) does not apply to --trace: the trace gives the accesses",
+    );
+    const r = await run({ trace: walk, cpus: 2 });
+    expect(r.ops).toBe(1546);
+  });
+});

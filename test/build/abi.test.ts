@@ -52,7 +52,7 @@ describe("layoutBytes: the model's own layout, planned without growing memory", 
       "a bulk machine",
       bulkMachineConfig(
         { cpus: 4, mms: 3, pagesPerMm: 3000, frames: 5000, areas: 2, slotsPerArea: 7001 },
-        { flags: 0, kswapd: true, seed: 1, sched: SCHED.RANDOM },
+        { flags: 0, flags2: 0, kswapd: true, seed: 1, sched: SCHED.RANDOM },
       ),
     ],
   ];

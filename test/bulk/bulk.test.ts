@@ -199,7 +199,7 @@ describe("bulk run accounting", () => {
 });
 
 describe("bulk machine sizing", () => {
-  const rest = { flags: 0, kswapd: true, seed: 1, sched: SCHED.RANDOM };
+  const rest = { flags: 0, flags2: 0, kswapd: true, seed: 1, sched: SCHED.RANDOM };
   it.each([
     ["negative frames", { frames: -1 }],
     ["zero cpus", { cpus: 0 }],

@@ -10,7 +10,7 @@ import { SCHED } from "../../src/wasm/abi.js";
 const sizes = { cpus: 3, mms: 4, pagesPerMm: 256, frames: 160, areas: 2, slotsPerArea: 512 };
 const options = () => ({
   backend: "wasm" as const,
-  machine: bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.16").flags, kswapd: true, seed: 3, sched: SCHED.RANDOM }),
+  machine: bulkMachineConfig(sizes, { ...resolveModel("linux-2.4.16"), kswapd: true, seed: 3, sched: SCHED.RANDOM }),
   workload: {
     cpus: 3,
     mms: 4,

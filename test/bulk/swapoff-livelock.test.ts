@@ -17,7 +17,7 @@ import { resolveModel } from "../../src/model/models.js";
 const sizes = { cpus: 3, mms: 4, pagesPerMm: 128, frames: 640, areas: 2, slotsPerArea: 64 };
 
 async function options(e: Engine, seed: number): Promise<BulkOptions> {
-  const machine = bulkMachineConfig(sizes, { flags: resolveModel("linux-2.4.16").flags, kswapd: true, seed, sched: SCHED.RANDOM });
+  const machine = bulkMachineConfig(sizes, { ...resolveModel("linux-2.4.16"), kswapd: true, seed, sched: SCHED.RANDOM });
   return {
     backend: "wasm",
     engine: e,

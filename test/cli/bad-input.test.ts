@@ -1,6 +1,10 @@
 // Bad input found by using the command line as a new user would: each case is refused with
 // one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
 import { describe, it, expect } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { cliCapture } from "../helpers/cli.js";
 
 const { io, faultsim } = cliCapture();
@@ -102,6 +106,25 @@ describe("faultsim hunt: an option the chosen search does not read", () => {
     expect(await refused("hunt", "--executions", "10", ...args)).toBe(`faultsim: ${line}`);
   });
 
+  it.each([
+    [["--swarm"], "--swarm: --sched exhaustive searches the one machine of the shape options"],
+    [["--keep-going"], "--keep-going: --sched exhaustive stops at its first violation (the fewest preemptions)"],
+    [
+      ["--executions", "10"],
+      "--executions: --sched exhaustive runs every schedule up to --preemptions, not executions (--budget-ms bounds it)",
+    ],
+    [["--shrink-ms", "100"], "--shrink-ms: --sched exhaustive does not shrink: its violation has the fewest preemptions already"],
+  ])("--sched exhaustive %j is refused (the search ran without it, exit 0)", async (args, line) => {
+    expect(await refused("hunt", "--sched", "exhaustive", "--preemptions", "0", ...args)).toBe(`faultsim: ${line}`);
+  });
+
+  it("--sched exhaustive with --no-swarm (its one machine anyway) runs", async () => {
+    io.out = "";
+    const code = await faultsim("hunt", "--sched", "exhaustive", "--model", "linux-2.4.16", "--preemptions", "0", "--no-swarm", "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out).sched).toBe("exhaustive");
+  });
+
   it("with the search that reads them, or left at their defaults, they are taken", async () => {
     for (const args of [
       ["--write-ratio", "0.2"],
@@ -124,5 +147,89 @@ describe("faultsim help", () => {
     expect(await faultsim("help", "hunt")).toBe(0);
     expect(io.out).toMatch(/^Usage: faultsim hunt \[options\]/);
     expect(io.err).toBe("");
+  });
+});
+
+describe("faultsim hunt / run: --with / --without naming no flag", () => {
+  it.each([
+    ["hunt", "--with", ""],
+    ["hunt", "--with", ","],
+    ["hunt", "--without", " "],
+    ["run", "--with", ""],
+    ["run", "--without", ",,"],
+  ])("%s %s '%s' is refused (it named no flag and the command ran as without it)", async (cmd, opt, value) => {
+    const line = await refused(cmd, "--model", "linux-2.4.16", opt, value, ...(cmd === "hunt" ? ["--executions", "1"] : ["--ops", "10"]));
+    expect(line).toBe(`faultsim: ${opt} '${value}': names nothing (give names separated by commas)`);
+  });
+
+  it("names separated by commas, spaces around them or not, are taken", async () => {
+    expect(await faultsim("hunt", "--model", "linux-2.4.16", "--without", "unique-add, oom-recheck", "--executions", "1", "--json")).toBe(
+      0,
+    );
+    const flags = JSON.parse(io.out).model.flags as string[];
+    expect(flags).not.toContain("unique-add");
+    expect(flags).not.toContain("oom-recheck");
+  });
+});
+
+describe("a refused hunt or merge leaves nothing behind", () => {
+  it("hunt --out NEW --jsonl EXISTING: refused before NEW is made (it was made, and left empty)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-"));
+    try {
+      const stream = path.join(dir, "campaign.jsonl");
+      writeFileSync(stream, "precious\n");
+      const out = path.join(dir, "repros");
+      expect(await refused("hunt", "--executions", "1", "--out", out, "--jsonl", stream)).toBe(
+        `faultsim: --jsonl ${stream}: the file exists (an event stream never overwrites one)`,
+      );
+      expect(await refused("hunt", "--executions", "1", "--out", out, "--jsonl", path.join(dir, "nodir", "x.jsonl"))).toMatch(
+        /: cannot create it \(ENOENT\)$/,
+      );
+      expect(readdirSync(dir)).toEqual(["campaign.jsonl"]);
+      expect(readFileSync(stream, "utf8")).toBe("precious\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("merge --out NEW of a stream it cannot read: refused before NEW is made (it was made, and left empty)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-"));
+    try {
+      const out = path.join(dir, "repros");
+      expect(await refused("merge", "--out", out, path.join(dir, "nosuch.jsonl"))).toMatch(/nosuch\.jsonl: cannot read it \(ENOENT\)$/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("faultsim run --trace: the generated workload's options", () => {
+  const walk = fileURLToPath(new URL("../fixtures/trace/walk.lackey", import.meta.url));
+  it.each([
+    ["--ops", "100"],
+    ["--workload", "random"],
+    ["--pattern", "uniform"],
+    ["--write-ratio", "1"],
+    ["--hot-fraction", "0.5"],
+    ["--hot-probability", "0.5"],
+    ["--fork-rate", "0.1"],
+    ["--exit-rate", "0.1"],
+    ["--munmap-rate", "0.1"],
+    ["--swapoff-rate", "0.1"],
+    ["--swapon-rate", "0.1"],
+  ])("%s %s is refused (the trace's run ignored it: the same accesses, the same state hash)", async (opt, value) => {
+    expect(await refused("run", "--trace", walk, opt, value)).toBe(
+      `faultsim: ${opt} does not apply to --trace: the trace gives the accesses`,
+    );
+    expect(await refused("run", "--trace", walk, "--reclaim", "lru", opt, value)).toBe(
+      `faultsim: ${opt} does not apply to --trace: the trace gives the accesses`,
+    );
+  });
+
+  it("the trace alone runs, and so do the machine's options", async () => {
+    io.out = "";
+    expect(await faultsim("run", "--trace", walk, "--cpus", "2", "--json")).toBe(0);
+    expect(JSON.parse(io.out).trace.records).toBe(1546);
   });
 });

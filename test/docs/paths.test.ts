@@ -92,3 +92,14 @@ describe("paths named in comments and docs", () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe("the README's documentation index", () => {
+  it("links every file under docs/, and every file it links exists", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.split("\n## Documentation\n")[1]?.split("\n## ")[0] ?? "";
+    const linked = [...section.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(5);
+    expect(linked.filter((l) => !existsSync(path.join(root, l)))).toEqual([]);
+    expect(files("docs").filter((f) => !linked.includes(f.split(path.sep).join("/")))).toEqual([]);
+  });
+});

@@ -22,7 +22,7 @@ describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5
     "%s: no violation with ≤ 2 preemptions",
     async (spec) => {
       const ops = parseOpList(spec, HUNT_MACHINE, true);
-      const r = await exhaustive({ flags: model.flags, machine: HUNT_MACHINE, ops, preemptions: 2 });
+      const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine: HUNT_MACHINE, ops, preemptions: 2 });
       expect(r.violation).toBeUndefined();
       expect(r.reached).toBe(2);
       expect(r.bounds.map((b) => b.complete)).toEqual([true, true, true]);
@@ -45,12 +45,12 @@ describe("linux-2.4.10-pre: the 14 Sep swap-cache duplicate on CPU0 read mm0[0] 
     const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule }, { repair: false });
     expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
-    const e = await ExhaustiveSearch.engine(machine, model.flags);
+    const e = await ExhaustiveSearch.engine(machine, model);
     expect(preemptionsOf(e, ops, schedule)).toBe(5);
   });
 
   it("needs more than 3: no schedule with ≤ 3 preemptions reaches it", async () => {
-    const r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 3 });
+    const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 3 });
     expect(r.violation).toBeUndefined();
     expect(r.reached).toBe(3);
   }, 900_000);
@@ -64,7 +64,7 @@ describe("linux-2.4.10-pre on the default 4 pages, 2 CPUs: the 14 Sep race on CP
   const ops = parseOpList("w1 w0/w2 r0 w0", machine, true);
 
   it("needs exactly 3 preemptions: bounds 0 to 2 clean, bound 3 reaches it by Marcelo's route", async () => {
-    const r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 4 });
+    const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 4 });
     expect(r.bounds.map((b) => [b.preemptions, b.complete])).toEqual([
       [0, true],
       [1, true],
@@ -75,7 +75,7 @@ describe("linux-2.4.10-pre on the default 4 pages, 2 CPUs: the 14 Sep race on CP
     const v = r.violation!;
     expect(v.preemptions).toBe(3);
     expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
-    const e = await ExhaustiveSearch.engine(machine, model.flags);
+    const e = await ExhaustiveSearch.engine(machine, model);
     expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
     const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });

@@ -62,12 +62,12 @@ describe("the exhaustive search", () => {
   const ops = [[w(0)], [w(1), r(0)]];
   let e: Engine;
   beforeAll(async () => {
-    e = await ExhaustiveSearch.engine(machine, fixed.flags);
+    e = await ExhaustiveSearch.engine(machine, fixed);
   });
 
   it("restores a backtrack from its snapshot exactly as a replay from reset gets there", async () => {
-    const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
-    const b = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e, restore: "replay" });
+    const a = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops, preemptions: 1, engine: e });
+    const b = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops, preemptions: 1, engine: e, restore: "replay" });
     expect(a.reached).toBe(1);
     expect(a.bounds.map((x) => [x.schedules, x.states, x.pruned])).toEqual(b.bounds.map((x) => [x.schedules, x.states, x.pruned]));
     expect(a.schedules).toBeGreaterThan(10);
@@ -76,8 +76,16 @@ describe("the exhaustive search", () => {
   it("prunes only what is redundant: a search without the cache meets exactly the same states", async () => {
     // The cache's soundness, measured: every state reachable within the bound is met by both.
     const small = ops;
-    const cached = await exhaustive({ flags: fixed.flags, machine, ops: small, preemptions: 1, engine: e });
-    const all = await exhaustive({ flags: fixed.flags, machine, ops: small, preemptions: 1, engine: e, cache: false });
+    const cached = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops: small, preemptions: 1, engine: e });
+    const all = await exhaustive({
+      flags: fixed.flags,
+      flags2: fixed.flags2,
+      machine,
+      ops: small,
+      preemptions: 1,
+      engine: e,
+      cache: false,
+    });
     expect(cached.reached).toBe(1);
     expect(all.reached).toBe(1);
     expect(all.bounds.map((b) => b.pruned)).toEqual([0, 0]);
@@ -99,9 +107,9 @@ describe("the exhaustive search", () => {
   it("finds a planted bug with its fewest preemptions, with or without the cache, and spends what it says", async () => {
     // linux-2.4.16 without do_swap_page's pte_same recheck: a fault maps a page whose pte changed.
     const broken = resolveModel("linux-2.4.16", [], ["pte-same-recheck"]);
-    const eb = await ExhaustiveSearch.engine(machine, broken.flags);
+    const eb = await ExhaustiveSearch.engine(machine, broken);
     const bad = [[w(0), w(1), w(2), r(0)], [r(0)]];
-    const o = { flags: broken.flags, machine, ops: bad, preemptions: 3, engine: eb };
+    const o = { flags: broken.flags, flags2: broken.flags2, machine, ops: bad, preemptions: 3, engine: eb };
     const cached = await exhaustive(o);
     const all = await exhaustive({ ...o, cache: false });
     expect(cached.violation?.preemptions).toBe(1);
@@ -113,20 +121,20 @@ describe("the exhaustive search", () => {
     const v = cached.violation!;
     expect(preemptionsOf(eb, bad, v.schedule)).toBe(1);
     // The fixed model: the same ops stay clean to the same bound.
-    const clean = await exhaustive({ ...o, flags: fixed.flags, engine: e, preemptions: 1 });
+    const clean = await exhaustive({ ...o, flags: fixed.flags, flags2: fixed.flags2, engine: e, preemptions: 1 });
     expect(clean.violation).toBeUndefined();
     expect(clean.reached).toBe(1);
   });
 
   it("counts the same on the JS build of the model (the state key is hashed by the model's own code)", async () => {
-    const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
-    const b = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, backend: "js" });
+    const a = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops, preemptions: 1, engine: e });
+    const b = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops, preemptions: 1, backend: "js" });
     expect(b.bounds.map((x) => [x.schedules, x.states, x.pruned])).toEqual(a.bounds.map((x) => [x.schedules, x.states, x.pruned]));
   });
 
   it("counts the same states whichever CPU runs which list (CPUs are symmetric)", async () => {
-    const a = await exhaustive({ flags: fixed.flags, machine, ops, preemptions: 1, engine: e });
-    const b = await exhaustive({ flags: fixed.flags, machine, ops: [ops[1], ops[0]], preemptions: 1, engine: e });
+    const a = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops, preemptions: 1, engine: e });
+    const b = await exhaustive({ flags: fixed.flags, flags2: fixed.flags2, machine, ops: [ops[1], ops[0]], preemptions: 1, engine: e });
     expect(b.bounds.map((x) => x.states)).toEqual(a.bounds.map((x) => x.states));
   });
 });

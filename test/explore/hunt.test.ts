@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN, G, AG } from "../../src/wasm/abi.js";
-import { resolveModel } from "../../src/model/models.js";
+import { reproFlagWords, resolveModel } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../../src/explore/hunt.js";
 import type { HuntResult } from "../../src/explore/hunt-options.js";
 import { diagramOf } from "../../src/explore/replay.js";
@@ -251,7 +251,7 @@ describe("shrink on a machine with an idle CPU", () => {
     const n = r.machine.cpus;
     const machine3 = { ...r.machine, cpus: n + 1 };
     const schedule3 = Uint8Array.from(decodeSchedule(r.schedule), (a) => (a >= n ? a + 1 : a));
-    const rep3 = await Replayer.create(machine3, r);
+    const rep3 = await Replayer.create(machine3, reproFlagWords(r));
     const x3 = { machine: machine3, ops: [...r.ops, []], seed: r.seed, schedule: schedule3 };
     const v3 = rep3.run(x3, { repair: false }).verdict!;
     expect(v3.signature).toBe(r.signature);
@@ -259,7 +259,7 @@ describe("shrink on a machine with an idle CPU", () => {
     expect(s.machine.cpus).toBe(n);
     expect(s.ops).toHaveLength(n);
     expect(s.verdict.signature).toBe(r.signature);
-    const rep2 = await Replayer.create(s.machine, r);
+    const rep2 = await Replayer.create(s.machine, reproFlagWords(r));
     expect(rep2.run({ ops: s.ops, seed: r.seed, schedule: s.schedule }, { repair: false }).verdict?.signature).toBe(r.signature);
   }, 30_000);
 });
@@ -331,7 +331,7 @@ describe("faultsim replay", () => {
       // Cut to half: the rest of the execution runs to completion past step `cut`.
       const cut = whole.length >> 1;
       const file = writeRepro(dir, { ...f.repro, seed: f.repro.seed + 1_000_000, schedule: encodeSchedule(whole.slice(0, cut)) });
-      const rep = await Replayer.create(f.repro.machine, f.repro);
+      const rep = await Replayer.create(f.repro.machine, reproFlagWords(f.repro));
       const ran = rep.run({ ops: f.repro.ops, seed: f.repro.seed, schedule: whole.slice(0, cut) });
       expect(ran.filledFrom).toBe(cut);
       const steps = ran.schedule.length - cut;

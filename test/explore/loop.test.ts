@@ -18,10 +18,11 @@ import { SWARM_SPEC } from "../helpers/swarm.js";
 const outcome = (e: Engine, code: number) => ({ code, steps: e.I32[(e.region(R.GLOBALS) >> 2) + G.STEP], print: e.m.hunt_print() });
 
 async function sideBySide(backend: Backend, swarm: HuntLoopSpec["swarm"], n: number): Promise<number> {
-  const flags = resolveModel("linux-2.4.16").flags;
+  const model = resolveModel("linux-2.4.16");
   const spec: HuntLoopSpec = {
     machine: HUNT_MACHINE,
-    flags,
+    flags: model.flags,
+    flags2: model.flags2,
     sched: "pct",
     depth: 4,
     pctK: 64,
@@ -39,7 +40,7 @@ async function sideBySide(backend: Backend, swarm: HuntLoopSpec["swarm"], n: num
     const code = swarmCode(executionSeedFrom(base, i));
     shapes.add(code);
     const shape = swarmShape(swarm!, code);
-    ref.configure(huntConfig(shape.machine, flags, SCHED.PCT, spec.depth, spec.pctK));
+    ref.configure(huntConfig(shape.machine, model, SCHED.PCT, spec.depth, spec.pctK));
     configureHuntWorkload(ref.m, shape.workload);
     const theirs = outcome(ref, ref.m.hunt_execution(base, i, HUNT_LOGCAP));
     expect({ ...ours, code: -1 }, `execution ${i}`).toEqual({ ...theirs, code: -1 });

@@ -68,7 +68,11 @@ describe.each(["wasm", "js"] as const)("mixed hunt executions (%s)", (backend) =
     const wrong: string[] = [];
     for (const w of MIXED) {
       e.configure(
-        huntConfig({ ...HUNT_MACHINE, cpus: w.cpus, mms: w.mms, pagesPerMm: w.pagesPerMm, areas: w.areas ?? 1 }, 0, SCHED.RANDOM),
+        huntConfig(
+          { ...HUNT_MACHINE, cpus: w.cpus, mms: w.mms, pagesPerMm: w.pagesPerMm, areas: w.areas ?? 1 },
+          { flags: 0, flags2: 0 },
+          SCHED.RANDOM,
+        ),
       );
       configureHuntWorkload(e.m, w);
       const opsBase = e.region(R.OPS) >> 2;

@@ -32,7 +32,7 @@ describe("the execution fingerprint", () => {
     ["js", SCHED.RANDOM],
   ] as const)("is FNV-1a over the choice log's bytes (%s, scheduler %i)", async (backend, sched) => {
     const e = backend === "wasm" ? await Engine.create("wasm", "untraced") : await Engine.js();
-    e.configure(huntConfig(HUNT_MACHINE, resolveModel("linux-2.4.16").flags, sched, 4, 40));
+    e.configure(huntConfig(HUNT_MACHINE, resolveModel("linux-2.4.16"), sched, 4, 40));
     configureHuntWorkload(e.m, WORKLOAD);
     const lengths = new Set<number>();
     let picks = 0;
@@ -50,7 +50,7 @@ describe("the execution fingerprint", () => {
   });
 
   it("of a replayed execution is that of the log the host wrote", async () => {
-    const flags = resolveModel("linux-2.4.16").flags;
+    const flags = resolveModel("linux-2.4.16");
     const e = await Engine.create("wasm", "untraced");
     e.configure(huntConfig(HUNT_MACHINE, flags, SCHED.PCT, 4, 40));
     configureHuntWorkload(e.m, WORKLOAD);

@@ -95,6 +95,7 @@ describe("swarm shapes", () => {
       const spec: HuntLoopSpec = {
         machine: opts.machine,
         flags: opts.model.flags,
+        flags2: opts.model.flags2,
         sched: opts.sched,
         depth: opts.depth,
         pctK: 120,
@@ -149,6 +150,7 @@ describe("swarm shapes", () => {
     const spec = {
       machine: opts.machine,
       flags: opts.model.flags,
+      flags2: opts.model.flags2,
       sched: opts.sched,
       depth: opts.depth,
       pctK: 120,

@@ -20,7 +20,7 @@ const SHAPES: HuntWorkload[] = [
 
 /** An engine whose machine fits workload w, with the hunt's op rings (HUNT_OPCAP words). */
 function engineFor(e: Engine, w: HuntWorkload): void {
-  e.configure(huntConfig({ ...HUNT_MACHINE, cpus: w.cpus, mms: w.mms, pagesPerMm: w.pagesPerMm }, 0, SCHED.RANDOM));
+  e.configure(huntConfig({ ...HUNT_MACHINE, cpus: w.cpus, mms: w.mms, pagesPerMm: w.pagesPerMm }, { flags: 0, flags2: 0 }, SCHED.RANDOM));
   configureHuntWorkload(e.m, w);
 }
 

@@ -336,7 +336,7 @@ export function fusedSuite(backend: Backend, part: number): void {
 
     it("a machine too large for it is left to the full passes", async () => {
       const e = await Engine.create(backend);
-      e.configure(huntConfig({ ...HUNT_MACHINE, frames: REST_MAX_FRAMES + 1 }, resolveModel("linux-2.4.16").flags, SCHED.RANDOM));
+      e.configure(huntConfig({ ...HUNT_MACHINE, frames: REST_MAX_FRAMES + 1 }, resolveModel("linux-2.4.16"), SCHED.RANDOM));
       e.reset();
       expect(fusedCleanAtRest(e)).toBeUndefined();
       expect(e.m.clean_at_rest()).toBe(0); // the model's "don't know"

@@ -66,7 +66,7 @@ describe("swap_free's bad-entry reports, per release", () => {
   });
 
   it("a flag word is the release it is nearest: a model with a flag or two changed keeps its release's wording", () => {
-    const f = (m: string, w: string[] = [], wo: string[] = []) => resolveModel(m, w, wo).flags;
+    const f = (m: string, w: string[] = [], wo: string[] = []) => resolveModel(m, w, wo);
     expect(nearestModel(f("linux-2.4.0"))).toBe("linux-2.4.0");
     expect(printkReleaseOf(f("linux-2.4.0", ["unique-add"], ["early-dup"]))).toBe("2.4.0");
     expect(printkReleaseOf(f("linux-2.4.10-pre", ["unique-add"]))).toBe("2.4.16");

@@ -695,9 +695,9 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       expect(r.violation).toBe("none");
       expect(e.takeStats().reclaimScans, `flags ${model.flagNames}`).toBe(scans);
     }
-    // setFlags between executions (a number: word 0 alone) clears word 1, as of the next boot.
+    // setFlags between executions to a model whose word 1 is 0 clears word 1, as of the next boot.
     const { e, mapAnon } = world({ flags: unscaled.flags, flags2: unscaled.flags2 });
-    e.setFlags(LINUX_2_4_16);
+    e.setFlags(resolveModel("linux-2.4.16"));
     e.reset();
     mapAnon(0, 3, 5);
     e.takeStats();

@@ -60,6 +60,11 @@ describe("flag words", () => {
     // The same file as revision 1 (no flags2) names flags of word 1 it does not set: refused.
     const { flags2: _w1, ...rest } = repro;
     expect(() => parseRepro(JSON.stringify({ ...rest, schemaVersion: 1 }), "repro")).toThrow(ReproError);
+    // flags2 in a file that says revision 1 (edited): refused, where it was replayed with word 1,
+    // and a faultsim of before word 1 would have replayed it without.
+    expect(() => parseRepro(JSON.stringify({ ...repro, schemaVersion: 1 }), "repro")).toThrow(
+      /flags2: a revision 2 field in a file of revision 1/,
+    );
   }, 120_000);
 
   it("--with / --without set and clear a flag of word 1, leaving word 0 alone", () => {

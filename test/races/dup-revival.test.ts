@@ -14,9 +14,10 @@ import { classifyRevival } from "../../src/races/revival-route.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { RACES } from "../../src/races/catalogue.js";
 import { huntRaceSeed } from "../../src/races/check.js";
+import { reproFlagWords } from "../../src/model/flag-words.js";
 
 async function traceOf(r: Repro): Promise<{ signature?: string; records: readonly TraceRecord[] }> {
-  const rep = await Replayer.create(r.machine, r);
+  const rep = await Replayer.create(r.machine, reproFlagWords(r));
   const out = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   return { signature: out.verdict?.signature, records: out.records ?? [] };
 }

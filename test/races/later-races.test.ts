@@ -48,9 +48,9 @@ describe("try_to_unuse removing the wrong page (unuse-recheck-key)", () => {
   it("the found interleaving, replayed with the fix on, ends clean", async () => {
     expect(found).toBeDefined();
     const x = { ops: found!.ops, seed: found!.seed, schedule: decodeSchedule(found!.schedule) };
-    const before = await Replayer.create(found!.machine, resolveModel("linux-2.4.16").flags);
+    const before = await Replayer.create(found!.machine, resolveModel("linux-2.4.16"));
     expect(before.run(x).verdict?.signature).toBe("bug-on@try_to_unuse");
-    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.16", ["unuse-recheck-key"]).flags);
+    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.16", ["unuse-recheck-key"]));
     const r = fixed.run(x, { trace: true });
     expect(r.verdict).toBeUndefined();
   });

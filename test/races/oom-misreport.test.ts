@@ -43,9 +43,9 @@ describe("swapoff vs do_swap_page's OOM path (oom-recheck)", () => {
   it("the found interleaving, replayed with oom-recheck on, reports no OOM and ends clean", async () => {
     expect(found).toBeDefined();
     const x = { ops: found!.ops, seed: found!.seed, schedule: decodeSchedule(found!.schedule) };
-    const before = await Replayer.create(found!.machine, resolveModel("linux-2.4.16", [], ["oom-recheck"]).flags);
+    const before = await Replayer.create(found!.machine, resolveModel("linux-2.4.16", [], ["oom-recheck"]));
     expect(before.run(x).verdict?.signature).toBe("oom-misreport@do_swap_page");
-    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.16").flags);
+    const fixed = await Replayer.create(found!.machine, resolveModel("linux-2.4.16"));
     expect(fixed.run(x).verdict).toBeUndefined();
   });
 

@@ -20,6 +20,7 @@ import { P, PROC_NAMES, OP, makeOp } from "../../src/wasm/abi.js";
 import { hunt } from "../../src/index.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { drawReplay } from "../../src/report/finding.js";
+import { reproFlagWords } from "../../src/model/flag-words.js";
 
 const { io, faultsim } = cliCapture();
 
@@ -33,7 +34,7 @@ interface Case {
 
 async function traced(file: string): Promise<Case> {
   const repro = loadRepro(file);
-  const rep = await Replayer.create(repro.machine, repro);
+  const rep = await Replayer.create(repro.machine, reproFlagWords(repro));
   const out = rep.run({ ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) }, { trace: true });
   const records = out.records ?? [];
   const verdict = out.verdict!;

@@ -29,7 +29,7 @@ import { cliCapture } from "../helpers/cli.js";
 const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 }) as fc.Arbitrary<Repro>;
 
 /** A drawn repro made coherent where the schema cannot say it: one op list per CPU, each op
- *  within the machine, a known model, flag names that agree with the word, the schedule's
+ *  within the machine, a known model, flag names that agree with the words (word 1 at revision 2), the schedule's
  *  agents ones the machine has, watermarks below its frames. */
 function coherent(x: Repro): Repro {
   const m = { ...x.machine };
@@ -43,11 +43,13 @@ function coherent(x: Repro): Repro {
     return makeOp(kind, (u >>> 8) % m.mms, (u >>> 12) % m.pagesPerMm, arg);
   };
   const agents = agentCount(m);
+  // flags2 as a hunt writes it: only when not 0, and then at revision 2.
+  const { flags2: _drawn, ...rest } = x;
   return {
-    ...x,
+    ...rest,
+    ...(flags2 !== 0 ? { flags2, schemaVersion: 2 } : {}),
     model: MODELS[x.flags % MODELS.length].name,
     flags,
-    flags2,
     flagNames: flagNamesOf(flags, flags2),
     machine: m,
     ops: Array.from({ length: m.cpus }, (_, cpu) => (x.ops[cpu] ?? []).map(op)),

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveModel } from "../../src/model/models.js";
+import { flagNamesOf, resolveModel } from "../../src/model/models.js";
 import { cliCapture } from "../helpers/cli.js";
 import { DOCUMENTS, jsonSchemas, type DocumentName } from "../../src/schema/json-schema.js";
 import { run, models } from "../../src/index.js";
@@ -177,7 +177,7 @@ describe("real --json outputs validate", () => {
     const s = settingsOf({ ...defaults, with: [], without: [], ops: "3000" } as unknown as RunCliOptions);
     const machine = bulkMachineConfig(
       { cpus: s.cpus, mms: s.mms, pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-      { flags: s.model.flags, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
+      { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched: SCHED.RANDOM },
     );
     let checks = 0;
     const bad = { id: "swapcache-unique", signature: "swapcache-unique@E0:5", message: "two pages for E0:5" };
@@ -287,8 +287,16 @@ describe("the schemas refuse what the code does not write", () => {
 
   it("a repro without schemaVersion (written before it) is still valid and still loads", () => {
     const names = readdirSync(dir).filter((f) => f.startsWith("repro-"));
-    const { schemaVersion: _v, ...old } = JSON.parse(readFileSync(path.join(dir, names[0]), "utf8"));
+    // The hunts above ran linux-2.4.10-pre, whose repros are revision 2 (flags2: its word-1
+    // flags). A file of before revisions had no flags2 and no names of word 1.
+    const { schemaVersion: _v, flags2, ...rest } = JSON.parse(readFileSync(path.join(dir, names[0]), "utf8"));
+    expect(flags2).toBeGreaterThan(0);
+    const old = { ...rest, flagNames: flagNamesOf(rest.flags, 0) };
     expect(errorsOf("repro", old)).toEqual([]);
     expect(parseRepro(JSON.stringify(old), "old.json").signature).toBe(old.signature);
+    // The same file with flags2 but no revision is refused: flags2 is revision 2's.
+    expect(() => parseRepro(JSON.stringify({ ...rest, flags2 }), "edited.json")).toThrow(
+      /flags2: a revision 2 field in a file of revision 1/,
+    );
   });
 });

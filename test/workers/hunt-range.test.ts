@@ -15,6 +15,7 @@ import type { HuntParams } from "../../src/workers/protocol.js";
 const params = (model: string, sched: "pct" | "random", huntSeed: number): HuntParams => ({
   backend: "wasm",
   flags: resolveModel(model).flags,
+  flags2: resolveModel(model).flags2,
   machine: HUNT_MACHINE,
   sched,
   depth: 3,

@@ -35,7 +35,7 @@ function assertWorkerBuildFresh(): void {
 // A small machine under memory pressure (4 x 128 pages over 96 frames), two CPUs interleaved
 // at every section, one swap area.
 const sizes = { cpus: 2, mms: 4, pagesPerMm: 128, frames: 96, areas: 1, slotsPerArea: 1024 };
-const machine = bulkMachineConfig(sizes, { flags: 0, kswapd: false, seed: 1, sched: SCHED.RANDOM });
+const machine = bulkMachineConfig(sizes, { flags: 0, flags2: 0, kswapd: false, seed: 1, sched: SCHED.RANDOM });
 const workload: WorkloadOptions = {
   cpus: 2,
   mms: 4,
@@ -70,6 +70,7 @@ const hunt = (
   const params: HuntParams = {
     backend: "wasm",
     flags: resolveModel(model).flags,
+    flags2: resolveModel(model).flags2,
     machine: HUNT_MACHINE,
     sched,
     depth: 2,

@@ -31,7 +31,7 @@ import { objectTokens } from "../kcsan.js";
 import { EV, type TraceRecord } from "../trace.js";
 import { fmtOp } from "../diagram.js";
 import { InternalError } from "../../errors.js";
-import { printkReleaseOf } from "../../model/models.js";
+import { printkReleaseOf, reproFlagWords } from "../../model/models.js";
 
 /** Where each part of the state vector starts, and its shape. */
 export interface StepLayout {
@@ -199,7 +199,7 @@ function eventsByStep(records: readonly TraceRecord[], steps: number, release: P
 
 /** Replays a repro and records the state after every step. */
 export async function stepperData(r: Repro, backend: Backend = "wasm", title = "repro"): Promise<StepperData> {
-  const rep = await Replayer.create(r.machine, r, backend);
+  const rep = await Replayer.create(r.machine, reproFlagWords(r), backend);
   const first = rep.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const executed = Array.from(first.schedule);
   const e = rep.e;
@@ -213,7 +213,7 @@ export async function stepperData(r: Repro, backend: Backend = "wasm", title = "
   const now = new Int32Array(L.size);
   readState(rep, L, prev);
   const initial = Array.from(prev);
-  const words = eventsByStep(first.records ?? [], executed.length, printkReleaseOf(r));
+  const words = eventsByStep(first.records ?? [], executed.length, printkReleaseOf(reproFlagWords(r)));
   const steps: StepperData["steps"] = [];
   let code: number = RUN.LIMIT;
   for (let i = 0; i < executed.length && code === RUN.LIMIT; i++) {
