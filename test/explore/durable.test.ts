@@ -46,6 +46,7 @@ async function firstFailure(o: HuntOptions) {
   const params = {
     backend: o.backend,
     flags: o.model.flags,
+    ...(o.model.flags2 ? { flags2: o.model.flags2 } : {}),
     machine: o.machine,
     sched: o.sched,
     depth: o.depth,

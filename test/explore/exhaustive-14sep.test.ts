@@ -33,8 +33,8 @@ describe(`linux-2.4.10-pre, 2 CPUs + kswapd, 3 pages, ops ${SPEC}: the 14 Sep ra
   let e: Engine;
   let r: ExhaustiveResult;
   beforeAll(async () => {
-    e = await ExhaustiveSearch.engine(machine, model.flags);
-    r = await exhaustive({ flags: model.flags, machine, ops, preemptions: 4, engine: e });
+    e = await ExhaustiveSearch.engine(machine, model);
+    r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 4, engine: e });
   });
 
   it("bounds 0 and 1 run whole and clean, then bound 2 reaches the duplicate", () => {

@@ -70,6 +70,7 @@ const hunt = (
   const params: HuntParams = {
     backend: "wasm",
     flags: resolveModel(model).flags,
+    ...(resolveModel(model).flags2 ? { flags2: resolveModel(model).flags2 } : {}),
     machine: HUNT_MACHINE,
     sched,
     depth: 2,
