@@ -46,4 +46,6 @@ export const F2_GET_SWAP_PAGE_EQ0: i32 = 1 << 1; // get_swap_page refuses only w
 export const F2_DROP_PTE_DEACTIVATE_LOCKED: i32 = 1 << 2; // try_to_swap_out's drop_pte: rss--, then (page not referenced) deactivate_page under pagemap_lru_lock with the page still locked, then UnlockPage and page_cache_release (2.4.10-pre9)
 export const F2_IS_PAGE_SHARED: i32 = 1 << 3; // free_page_and_swap_cache, can_share_swap_page and do_wp_page decide with 2.4.0's is_page_shared: page_count + swap_count - 2 (unsigned) at most 1, i.e. a sum of 2 or 3, and a page that left the cache shared iff its count > 1 (2.4.0); off: exclusive_swap_page's sum == 3 (2.4.10-pre9)
 
+export const F2_DIRTY_MAPPED_ONLY: i32 = 1 << 4; // try_to_swap_out and free_pte call set_page_dirty on a dirty pte's page only when it has a mapping (in the swap cache); an uncached page is dirtied after add_to_swap_cache, and judged clean by its pte (2.4.0, 2.4.10-pre9); off, every dirty pte's page is dirtied at the unmap or the zap (2.4.16)
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

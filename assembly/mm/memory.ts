@@ -25,6 +25,7 @@ import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
   F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY, has2, F2_IS_PAGE_SHARED,
+  F2_DIRTY_MAPPED_ONLY,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -33,7 +34,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { swap_cache_remove } from "./swap_state";
+import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock, is_page_shared_2_4_0 } from "./swapfile";
 
 // Trace events (100-199). Wording: src/report/events/memory.ts. "vp" = vpage(mm, page).
@@ -326,7 +327,8 @@ function anon_nolock_map(f: i32): i32 {
  *  neither does the model (2.4.0's lookup ages the page in __find_page_nolock; the model has
  *  no page age).
  *  DSP_PAGE = the page, DSP_RESULT = result (1 minor, 2 major), DSP_BKL = BKL taken,
- *  DSP_PTE_BITS = extra pte bits, DSP_WRITABLE = writable (2.4.0, 2.4.10-pre9). */
+ *  DSP_PTE_BITS = extra pte bits, DSP_WRITABLE = writable (2.4.0, 2.4.10-pre9), DSP_COUNT =
+ *  2.4.0's is_page_shared page count, read a step before the slot count. */
 // Locals: the arguments (mm, virtual page, entry, write), then the page, the result, BKL
 // taken, the extra pte bits, writable. Sections: the lookup and the read, the page lock and
 // PTL recheck, the swap_free and what follows it (2.4.8+), then 2.4.0's tail.
@@ -334,6 +336,7 @@ const DSP_MM: i32 = 0;
 const DSP_VPAGE: i32 = 1;
 const DSP_ENTRY: i32 = 2;
 const DSP_WRITE: i32 = 3;
+const DSP_COUNT: i32 = 4;
 const DSP_PAGE: i32 = 5;
 const DSP_RESULT: i32 = 6;
 const DSP_BKL: i32 = 7;
@@ -356,6 +359,7 @@ const DSP_OLD_RSS: i32 = 13;         // 2.4.0's tail: rss++
 const DSP_OLD_LOCK_PAGE: i32 = 14;   // 2.4.0's tail: lock_page, swap_free
 const DSP_OLD_SWAP_FREED: i32 = 15;  // 2.4.0's tail: is_page_shared, UnlockPage
 const DSP_OLD_MAP: i32 = 16;         // 2.4.0's tail: set_pte
+const DSP_OLD_SHARED: i32 = 17;      // 2.4.0's tail: is_page_shared's slot count, UnlockPage
 export function do_swap_page(pc: i32): i32 {
   const mm = l(DSP_MM), entry = l(DSP_ENTRY);
   switch (pc) {
@@ -499,8 +503,25 @@ export function do_swap_page(pc: i32): i32 {
       return call(P_SWAP_FREE, DSP_OLD_SWAP_FREED, entry, 0, 0, 0);
     }
     case DSP_OLD_SWAP_FREED: {
+      // 2.4.0 mm/memory.c do_swap_page: "if (write_access && !is_page_shared(page))"; a read
+      // asks nothing. is_page_shared (include/linux/swap.h) reads page_count here and
+      // swap_count in DSP_OLD_SHARED, no lock between (as do_wp_page's DWP_COUNT_LOCK,
+      // DWP_COUNT_SWAP): another mm's swap_free or swap_duplicate, or a lookup's
+      // page_cache_get, can fall between the two reads.
       const page = l(DSP_PAGE);
-      set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && !is_page_shared_2_4_0(page, page_count(page)) ? 1 : 0);
+      if (l(DSP_WRITE) != 0) {
+        set_l(DSP_COUNT, page_count(page));
+        return next(DSP_OLD_SHARED);
+      }
+      set_l(DSP_WRITABLE, 0);
+      unlock_page(page);
+      return next(DSP_OLD_MAP);
+    }
+    case DSP_OLD_SHARED: {
+      // is_page_shared's PageSwapCache test and swap_count with the count read before (the
+      // page is still locked, so PG_swap_cache and page->index stand), then UnlockPage.
+      const page = l(DSP_PAGE);
+      set_l(DSP_WRITABLE, !is_page_shared_2_4_0(page, l(DSP_COUNT)) ? 1 : 0);
       unlock_page(page);
       return next(DSP_OLD_MAP);
     }
@@ -726,8 +747,10 @@ const ZAP_MM: i32 = 0;
 const ZAP_START_PAGE: i32 = 1;
 const ZAP_END_PAGE: i32 = 2;
 const ZAP_NEXT_PAGE: i32 = 6;
+const ZAP_FRAME: i32 = 7;
 const ZAP_LOCK: i32 = 0;
 const ZAP_FREED: i32 = 1;
+const ZAP_DIRTY: i32 = 2;
 export function zap_page_range(pc: i32): i32 {
   switch (pc) {
     case ZAP_LOCK:
@@ -735,6 +758,11 @@ export function zap_page_range(pc: i32): i32 {
       return zap_from(l(ZAP_START_PAGE));
     case ZAP_FREED:
       return zap_from(l(ZAP_NEXT_PAGE));
+    case ZAP_DIRTY:
+      // set_page_dirty's pagecache_lock (2.4.0 mm/filemap.c __set_page_dirty, 2.4.16
+      // mm/filemap.c set_page_dirty), the PTL held (PTL -> PCL); then the free, a call.
+      if (!set_page_dirty_locked(l(ZAP_FRAME))) return BLOCK;
+      return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FREED, l(ZAP_FRAME), 0, 0, 0);
   }
   return bad_pc();
 }
@@ -750,9 +778,16 @@ function zap_from(start: i32): i32 {
       const f = pte_frame(pte);
       if (f == ZERO_PAGE) continue;
       mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
-      if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY); // __free_pte: set_page_dirty
       trace(EV_ZAP_PAGE, f, vpage(mm, i), 0);
       set_l(ZAP_NEXT_PAGE, i + 1);
+      // set_page_dirty on a dirty pte: 2.4.16 __free_pte for every page; 2.4.0's free_pte
+      // only "&& page->mapping" (dirty-mapped-only: the swap cache's pages). pagecache_lock
+      // follows for a cached page whose bit was clear, in ZAP_DIRTY.
+      const dirty = (pte & PTE_DIRTY) != 0 && (!has2(F2_DIRTY_MAPPED_ONLY) || page_test(f, PG_SWAPCACHE));
+      if (dirty && set_page_dirty_bit(f)) {
+        set_l(ZAP_FRAME, f);
+        return next(ZAP_DIRTY);
+      }
       return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FREED, f, 0, 0, 0);
     }
     const entry = pte_to_swp_entry(pte);

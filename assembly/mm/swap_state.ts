@@ -102,11 +102,37 @@ export const EV_READAHEAD_STOP: i32 = 210; // (entry, 0, 0): read_swap_cache_asy
 export const EV_LOOKUP_RACED: i32 = 211;   // (entry, page, 0): 2.4.0: the page left the cache while we slept for its lock; retry
 export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit): readahead stops before entry
 export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
+export const EV_SET_DIRTY: i32 = 214;     // (page, 0, 0): set_page_dirty moved the page to swapper_space's dirty list under pagecache_lock
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
 export const BUG_DELETE_UNCACHED: i32 = 201; // delete_from_swap_cache: page not in the swap cache
 export const BUG_NEW_PAGE_LOCKED: i32 = 202; // read_swap_cache_async (2.4.10-pre9): TryLockPage of the new page failed
+
+// ---- set_page_dirty ------------------------------------------------------------------------
+// 2.4.0 include/linux/mm.h set_page_dirty + mm/filemap.c __set_page_dirty; 2.4.16 mm/filemap.c
+// set_page_dirty. test_and_set_bit(PG_dirty) first; only when the bit was clear, and (2.4.16
+// tests it, 2.4.0's callers ensure it) the page has a mapping, pagecache_lock is taken to move
+// the page to mapping->dirty_pages and dropped (mark_inode_dirty_pages: swapper_space has no
+// host inode). The model's only mapping is swapper_space, i.e. PG_swap_cache. A caller runs
+// set_page_dirty_bit in its section and, when it says so, set_page_dirty_locked first in a
+// section of its own (the one blocking lock, taken first), going on after it in a later step.
+
+/** The test_and_set_bit: true when pagecache_lock must be taken next. */
+export function set_page_dirty_bit(page: i32): bool {
+  if (page_test(page, PG_DIRTY)) return false;
+  page_set(page, PG_DIRTY);
+  return page_test(page, PG_SWAPCACHE);
+}
+
+/** The pagecache_lock part: false when the agent now spins (return BLOCK). The model keeps
+ *  no clean/dirty page lists, so only the lock's hold is left. */
+export function set_page_dirty_locked(page: i32): bool {
+  if (!spin_lock(gaddr(G_PCL), LK_PCL)) return false;
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  trace(EV_SET_DIRTY, page, 0, 0);
+  return true;
+}
 
 /** find_get_page(&swapper_space, entry) with PCL held: the page with a ref taken, or 0. */
 function find_get_page(entry: i32): i32 {

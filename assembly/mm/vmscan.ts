@@ -72,10 +72,10 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY,
 } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
-import { swap_cache_remove } from "./swap_state";
+import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page, deactivate_page_nolock_240,
 } from "./swap";
@@ -135,6 +135,8 @@ const TSO_ACCESSED: i32 = 7;    // back from mark_page_accessed of a young pte's
 const TSO_DEACTIVATE: i32 = 8;  // 2.4.0 drop_pte: deactivate_page under pagemap_lru_lock
 const TSO_PUT: i32 = 9;         // 2.4.0 drop_pte: page_cache_release after deactivate_page
 const TSO_DEACTIVATE_LOCKED: i32 = 10; // pre9 drop_pte: deactivate_page, UnlockPage, page_cache_release
+const TSO_DIRTY_DUP: i32 = 11;  // set_page_dirty's pagecache_lock, then swap_duplicate
+const TSO_DIRTY_SET_PTE: i32 = 12; // 2.4.16: set_page_dirty's pagecache_lock after the add
 
 export function try_to_swap_out(pc: i32): i32 {
   switch (pc) {
@@ -153,7 +155,10 @@ export function try_to_swap_out(pc: i32): i32 {
       if (r == 0) {
         // The add cleared uptodate and dirty: the page is the only copy of the data.
         // get_swap_page's count-1 reference becomes the pte's, the add took the cache's.
-        page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);
+        // SetPageUptodate, then set_page_dirty: the bit is clear and the page now has a
+        // mapping, so pagecache_lock comes next (2.4.16 mm/filemap.c set_page_dirty).
+        page_set(l(TSO_FRAME), PG_UPTODATE);
+        if (set_page_dirty_bit(l(TSO_FRAME))) return next(TSO_DIRTY_SET_PTE);
         return tso_set_swap_pte();
       }
       // Raced with a "speculative" read_swap_cache_async (-EEXIST) or the slot went away.
@@ -194,8 +199,23 @@ export function try_to_swap_out(pc: i32): i32 {
       // set_page_dirty, then `goto set_swap_pte`, which in 2.4.0 and pre9 sits above the
       // swap_duplicate: the pte's own reference, taken in its own step (SDL), count 2.
       // (Hugh's 15 Sep patch moved the label below it and made get_swap_page count 2.)
-      page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);
+      // PG_uptodate stands for 2.4.0's add setting it. Under dirty-mapped-only the bit is
+      // normally clear here (the unmap left an uncached page's alone; pre9's swapoff may have
+      // set it), so __set_page_dirty's pagecache_lock comes first (2.4.0 mm/filemap.c).
+      page_set(l(TSO_FRAME), PG_UPTODATE);
+      if (set_page_dirty_bit(l(TSO_FRAME))) return next(TSO_DIRTY_DUP);
       return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(TSO_ENTRY), 0, 0, 0);
+    case TSO_DIRTY_DUP:
+      // set_page_dirty's pagecache_lock (2.4.0 mm/filemap.c __set_page_dirty, 2.4.16
+      // mm/filemap.c set_page_dirty), this mm's PTL and the page lock held (PTL -> PCL);
+      // then swap_duplicate, a call: the point after the unlock.
+      if (!set_page_dirty_locked(l(TSO_FRAME))) return BLOCK;
+      return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, l(TSO_ENTRY), 0, 0, 0);
+    case TSO_DIRTY_SET_PTE:
+      // 2.4.16 mm/vmscan.c try_to_swap_out after add_to_swap_cache: set_page_dirty's
+      // pagecache_lock (mm/filemap.c), then set_swap_pte in the next step (TSO_DUP_DONE).
+      if (!set_page_dirty_locked(l(TSO_FRAME))) return BLOCK;
+      return next(TSO_DUP_DONE);
   }
   return bad_pc();
 }
@@ -218,26 +238,31 @@ function tso_unmap(): i32 {
   // Don't bother unmapping pages that are active.
   if (page_test(f, PG_ACTIVE)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_ACTIVE); return ret(0); }
   if (!trylock_page(f)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_LOCKED); return ret(0); }
-  // ptep_get_and_clear: from here the pte is nuked; its dirty bit moves to the page.
+  // ptep_get_and_clear: from here the pte is nuked.
   pte_set(mm, page, 0);
   set_l(TSO_FRAME, f);
   set_l(TSO_PTE, pte);
-  if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY);
-  if (page_test(f, PG_SWAPCACHE)) {
+  const dirty = (pte & PTE_DIRTY) != 0;
+  const cached = page_test(f, PG_SWAPCACHE);
+  // set_page_dirty on a dirty pte: 2.4.16 for every page, before its PageSwapCache test;
+  // 2.4.0 and pre9 (dirty-mapped-only) inside that test, for a cached page only. Either way
+  // pagecache_lock follows only for a cached page whose bit was clear (mm/filemap.c).
+  const lock = dirty && (cached || !has2(F2_DIRTY_MAPPED_ONLY)) && set_page_dirty_bit(f);
+  if (cached) {
     // Already in the swap cache: up to date on disk unless dirty; the pte takes a slot ref
     // (swap_duplicate, then set_swap_pte: the same in every release).
     const entry = page_index(f);
     set_l(TSO_ENTRY, entry);
     trace(EV_TSO_DUP, vpage(mm, page), f, entry);
+    if (lock) return next(TSO_DIRTY_DUP);
     return call(P_SWAP_DUPLICATE, TSO_DUP_DONE, entry, 0, 0, 0);
   }
-  // A clean page outside the cache is dropped, its pte left empty (2.4.16: !PageDirty after
-  // folding the pte's bit in; 2.4.0: !pte_dirty, the same in 2.4.0's model, where no path
-  // leaves an uncached mapped page dirty behind a clean pte: its swapoff dirties the ptes).
-  // pre9 tests !pte_dirty && !PageDirty (a 2.4.10-pre mm/vmscan.c, docs/faithfulness.md
-  // try_to_swap_out): its swapoff (unuse-delete-first) leaves the page PG_dirty behind clean
-  // ptes, which the PageDirty test keeps; the same outcome as 2.4.16's test here.
-  if (!page_test(f, PG_DIRTY)) return tso_drop_pte();
+  // A clean page outside the cache is dropped, its pte left empty. 2.4.16: !PageDirty after
+  // folding the pte's bit in. pre9 (a 2.4.10-pre mm/vmscan.c, docs/faithfulness.md
+  // try_to_swap_out): !pte_dirty && !PageDirty, its swapoff (unuse-delete-first) leaving the
+  // page PG_dirty behind clean ptes. 2.4.0: !pte_dirty alone, the same here: in 2.4.0's model
+  // an uncached page is never PG_dirty (set only through a mapping, cleared by the delete).
+  if (!dirty && !page_test(f, PG_DIRTY)) return tso_drop_pte();
   // mm/vmscan.c try_to_swap_out: the pte stays none (ptep_get_and_clear above) while the
   // page waits for a slot, across get_swap_page's sections; another path reading it
   // meanwhile (2.4.0's copy_page_range under no page_table_lock) sees no page there.

@@ -313,6 +313,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 include/linux/swap.h is_page_shared ("count = page_count(page); if (PageSwapCache(page)) count += swap_count(page) - 2 - !!page->buffers; return count > 1;", count unsigned), called by mm/swap_state.c free_page_and_swap_cache and mm/memory.c do_wp_page; 2.4.10-pre9 tests exclusive_swap_page instead (page_count + swap_count == 3 on a swap-cache page); the patch that replaced is_page_shared is not identified here',
   },
+  {
+    name: "dirty-mapped-only",
+    word: 1,
+    bit: F2.DIRTY_MAPPED_ONLY,
+    what: "try_to_swap_out and free_pte move a dirty pte's bit into the page (set_page_dirty) only for a page with a mapping, the model's swap-cache pages; a dirty page outside the cache is judged by its pte, and set_page_dirty comes after add_to_swap_cache, with the bit normally clear, so it takes pagecache_lock there (2.4.0, 2.4.10-pre9); off, every dirty pte's page is dirtied at the unmap or the zap, with no lock for a page without a mapping (2.4.16)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 mm/vmscan.c try_to_swap_out ("if (PageSwapCache(page)) { ... if (pte_dirty(pte)) set_page_dirty(page);", "if (!pte_dirty(pte)) goto drop_pte;", then "add_to_swap_cache(page, entry); set_page_dirty(page);") and mm/memory.c free_pte ("if (pte_dirty(pte) && page->mapping) set_page_dirty(page);"); 2.4.10-pre9 mm/vmscan.c try_to_swap_out the same with "if (!pte_dirty(pte) && !PageDirty(page)) goto drop_pte;" (the copy of pre9\'s mm/vmscan.c named under drop-pte-deactivate-locked); pre9\'s free_pte is in neither patch: 2.4.0\'s, still so in the 2.4.4 patch\'s context; 2.4.16 mm/vmscan.c try_to_swap_out ("if (pte_dirty(pte)) set_page_dirty(page);" before its PageSwapCache test) and mm/memory.c __free_pte ("if (pte_dirty(pte)) set_page_dirty(page);"), with mm/filemap.c set_page_dirty taking pagecache_lock only "if (mapping)"',
+  },
 ];
 
 export interface ModelInfo {
@@ -359,6 +368,7 @@ export const MODELS: readonly ModelInfo[] = [
       "drop-pte-deactivate",
       "get-swap-page-eq0",
       "is-page-shared",
+      "dirty-mapped-only",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -381,6 +391,7 @@ export const MODELS: readonly ModelInfo[] = [
       "swapoff-clears-max",
       "get-swap-page-eq0",
       "drop-pte-deactivate-locked",
+      "dirty-mapped-only",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

@@ -145,7 +145,13 @@ export const MUTANTS: readonly Mutant[] = [
     class: "flag-forgotten",
     kernel: "mm/memory.c zap_pte_range (__free_pte)",
     bug: "a dirty pte is zapped without set_page_dirty: the page's newest data is never written",
-    edits: [edit(MEM, "if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY); // __free_pte", "// __free_pte")],
+    edits: [
+      edit(
+        MEM,
+        "const dirty = (pte & PTE_DIRTY) != 0 && (!has2(F2_DIRTY_MAPPED_ONLY) || page_test(f, PG_SWAPCACHE));",
+        "const dirty = false;",
+      ),
+    ],
     equivalent:
       "the model's memory is private and anonymous, so a dirty pte maps a page only its own mm can reach through it: any other mapping of the page came from fork, whose copy_page_range keeps the dirty bit in the child (only VM_SHARED mappings are made clean, and there are none), or from unuse_pte, after which try_to_unuse sets PG_dirty. The zapped mm's data dies with the zap (its shadow is reset), and every surviving mapping still carries the dirty bit that try_to_swap_out moves to the page; the kernel needs __free_pte's set_page_dirty for shared file mappings, which the model does not have",
   },
@@ -321,13 +327,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "flag-forgotten",
     kernel: "mm/vmscan.c try_to_swap_out",
     bug: "ptep_get_and_clear's dirty bit is not moved to the page: a written swap-cache page is unmapped clean",
-    edits: [
-      edit(
-        VMSCAN,
-        "if ((pte & PTE_DIRTY) != 0) page_set(f, PG_DIRTY);\n  if (page_test(f, PG_SWAPCACHE)) {",
-        "if (page_test(f, PG_SWAPCACHE)) {",
-      ),
-    ],
+    edits: [edit(VMSCAN, "const lock = dirty && (cached || !has2(F2_DIRTY_MAPPED_ONLY)) && set_page_dirty_bit(f);", "const lock = false;")],
   },
   {
     id: "tso-dup-missing",
@@ -342,11 +342,7 @@ export const MUTANTS: readonly Mutant[] = [
     kernel: "mm/vmscan.c try_to_swap_out",
     bug: "the page just added to the swap cache is not set dirty: it is freed without being written",
     edits: [
-      edit(
-        VMSCAN,
-        "page_set(l(TSO_FRAME), PG_UPTODATE | PG_DIRTY);\n        return tso_set_swap_pte();",
-        "page_set(l(TSO_FRAME), PG_UPTODATE);\n        return tso_set_swap_pte();",
-      ),
+      edit(VMSCAN, "if (set_page_dirty_bit(l(TSO_FRAME))) return next(TSO_DIRTY_SET_PTE);", "if (false) return next(TSO_DIRTY_SET_PTE);"),
     ],
   },
   {

@@ -388,6 +388,7 @@ export const F2 = {
   GET_SWAP_PAGE_EQ0: 2,
   DROP_PTE_DEACTIVATE_LOCKED: 4,
   IS_PAGE_SHARED: 8,
+  DIRTY_MAPPED_ONLY: 16,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -482,6 +483,7 @@ export const EV = {
   LOOKUP_RACED: 211,
   READAHEAD_THROTTLED: 212,
   READ_WAIT_DONE: 213,
+  SET_DIRTY: 214,
   GET_SWAP_PAGE: 300,
   SWAP_FREE: 301,
   BAD_ENTRY: 302,

@@ -10,6 +10,7 @@ describe("resolveModel", () => {
       "alloc-wait-kswapd",
       "anon-nolock",
       "bkl-swapin",
+      "dirty-mapped-only",
       "drop-pte-deactivate",
       "early-dup",
       "exclusive-nolock",
@@ -32,6 +33,7 @@ describe("resolveModel", () => {
     ]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
       "bkl-swapin",
+      "dirty-mapped-only",
       "drop-pte-deactivate-locked",
       "exclusive-nolock",
       "free-under-pcl",

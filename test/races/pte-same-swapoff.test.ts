@@ -22,12 +22,15 @@ import { huntRaceSeed } from "../../src/races/check.js";
 
 // The catalogue's hunt: linux-2.4.0 (2 mms, processes) with p->max = 0 at swapoff (else its
 // swap-map-uaf comes first), a swapoff mix, 3 pages per mm.
+// Seed 28 finds it first, at execution 25, since set_page_dirty took pagecache_lock (4 Dec
+// 2026; seed 7's, at 23 before, is an oom-misreport at 157 now; of seeds 1-40 at 2,000
+// executions, 19, 27, 28 and 36 find this route first).
 const shape: HuntOptions = {
   model: "linux-2.4.0",
   with: ["swapoff-clears-max"],
   mix: "read=4,write=4,swapoff=1,swapon=1",
   pages: 3,
-  seed: 7,
+  seed: 28,
   executions: 2_000,
   budgetMs: 60_000,
   shrinkMs: 2_000,
@@ -36,10 +39,10 @@ const shape: HuntOptions = {
 describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under do_swap_page", () => {
   let found: Repro | undefined;
 
-  it("hunt seed 7 finds free-slot@swap_free at execution 23: the fault's swap_free after try_to_unuse mapped its pte", async () => {
+  it("hunt seed 28 finds free-slot@swap_free at execution 25: the fault's swap_free after try_to_unuse mapped its pte", async () => {
     const r = await hunt(shape);
     const f = r.findings[0];
-    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 23]);
+    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 25]);
     expect(f.repro.ops.flat().map(opKind)).toContain(OP.SWAPOFF);
     found = f.repro;
     const t = await replayTraced(f.repro);

@@ -9,7 +9,10 @@
 // watermarks: the 16M campaign's 4 shards find nothing now. Of the 64M campaign's 16 shards,
 // 9/16 (at 37,595,822) and 11/16 found this BUG, each by the route, until the model took
 // mmlist_lock (try_to_unuse's walk, swap_out's pick, fork, exit: 4 Dec 2026); since then
-// 11/16 (at the same execution) and 14/16 (at 59,984,143) do, and 9/16 finds nothing.
+// 11/16 (at the same execution) and 14/16 (at 59,984,143) did, and 9/16 nothing. Since
+// set_page_dirty took pagecache_lock (the same day) 5/16 (23,589,682), 7/16 (29,210,434), 9/16
+// (37,595,822) and 11/16 (again at 47,987,645; the fixture re-written from that run: same ops,
+// a new schedule) do, and the other twelve nothing.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";

@@ -310,8 +310,9 @@ describe("a data loss's other side is the origin of the wrong page", () => {
 
 describe("2.4.0's fork data loss: copy_page_range read a parent's pte try_to_swap_out had cleared", () => {
   // `faultsim hunt --model linux-2.4.0 --mix all --keep-going --shrink-ms 0 --seed 6`: data-lost:none
-  // at execution 261 since munmap and exit hide the vma before the zap (MM_VMA_HIDDEN, 4 Dec
-  // 2026; 382 before it); seed 80 at execution 626 (261 and 85 until 2.4.0's drop_pte took
+  // at execution 382 since set_page_dirty takes pagecache_lock (4 Dec 2026; 261 after munmap
+  // and exit came to hide the vma before the zap, MM_VMA_HIDDEN, the same day; 382 before it);
+  // seed 80 at execution 626 (unchanged by set_page_dirty's lock) (261 and 85 until 2.4.0's drop_pte took
   // pagemap_lru_lock for deactivate_page, flag drop-pte-deactivate, 4 Dec 2026; before that
   // 27 and 257, try_to_swap_out's unmap of a dirty
   // page waiting for a slot and of a page already in the swap cache, until 2.4.0's fork and
@@ -320,7 +321,7 @@ describe("2.4.0's fork data loss: copy_page_range read a parent's pte try_to_swa
   // origin": the section that cleared the parent's pte traced nothing (seed 6) or was not
   // counted as a pte change (seed 5), and the report looked only at the child's pte.
   it.each([
-    [6, 262],
+    [6, 383],
     [80, 627],
   ])(
     "seed %i: the report names try_to_swap_out's write of the parent's pte and the copy's read of it",

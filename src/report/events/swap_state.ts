@@ -25,4 +25,5 @@ export const swapStateEvents: EventTable = {
   [EV.LOOKUP_RACED]: (e, f) => `${fmtPage(f)} left the cache while we waited for its lock: looks up ${fmtEntry(e)} again`,
   [EV.READAHEAD_THROTTLED]: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
   [EV.READ_WAIT_DONE]: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
+  [EV.SET_DIRTY]: (f) => `set_page_dirty: ${fmtPage(f)} to the dirty list under pagecache_lock`,
 };
