@@ -11,7 +11,8 @@
 # 58,164, 58,214, 58,281 and 64,254 instructions per execution; its comment then said "within
 # ~1-2%", and assembly/README.md "±400 of ~57,000"). Without the cache one build's counts agree
 # within ~1% (57,770, 58,141 and 58,409, linux-2.4.16, each after a plain `node` run had
-# rewritten the cache, 4 Dec 2026): a change smaller than that wants several counts of each
+# rewritten the cache, 4 Dec 2026; 59,164, 59,145 and 59,630 after set_page_dirty took
+# pagecache_lock, the same day): a change smaller than that wants several counts of each
 # build, side by side:
 #   sh bench/ir-hunt.sh DIR [EXECS_A EXECS_B] ["HUNT ARGS"]
 # (defaults 2000 22000 "--model linux-2.4.16"; about a minute per DIR). Instructions are not
