@@ -474,6 +474,7 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
     rates: r.rates,
     pressure: r.pressure,
     checks: r.checks,
+    checkMode: s.fullCheck ? "whole" : "touched",
     stats: st,
     violations: r.violations,
     ...(r.stalls.length > 0 ? { stalls: r.stalls } : {}),

@@ -257,6 +257,12 @@ export const RunJsonSchema = z
       .object({ pages: count, frames: count, ratio: z.number().min(0) })
       .describe("virtual pages the accesses can reach against physical frames"),
     checks: count.describe("deep invariant checks run"),
+    checkMode: z
+      .enum(["touched", "whole"])
+      .optional()
+      .describe(
+        "what each deep check read: the frames and swap-cache buckets the run can have touched (the default), or every one (--full-check); absent from a textbook-policy run, which has no deep checks",
+      ),
     stats: z.object(Object.fromEntries(STAT_NAMES.map((n) => [n, count])) as Record<(typeof STAT_NAMES)[number], typeof count>),
     violations: z.array(bulkViolation),
     stalls: z

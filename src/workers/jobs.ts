@@ -33,6 +33,7 @@ async function bulkExecution(engines: EngineCache, p: BulkParams, seed: number):
     ops: p.ops,
     checkInterval: p.checkInterval,
     checker: checkInvariants,
+    fullCheck: p.fullCheck === true,
     engine: await engines.get(p.backend),
   });
   const v = r.violations[0];

@@ -21,6 +21,9 @@ export interface BulkParams {
   ops: number;
   /** Deep host invariant check every this many steps (0 = only at the end). */
   checkInterval: number;
+  /** The deep checks read every frame and swap-cache bucket, not only those the run can have
+   *  touched (src/bulk/run.ts BulkOptions.fullCheck; the same findings, slower on a large machine). */
+  fullCheck?: boolean;
 }
 
 /**

@@ -93,6 +93,7 @@ describe("faultsim run --full-check", () => {
     expect(touched.violations).toMatchObject([{ source: "checker" }]);
     expect(whole.violations).toEqual(touched.violations);
     expect(whole.checks).toBe(touched.checks);
+    expect([touched.checkMode, whole.checkMode]).toEqual(["touched", "whole"]);
     expect(whole.stateHash).toBe(touched.stateHash);
   });
 });
