@@ -52,6 +52,20 @@ interface Word {
   what: string;
 }
 
+/** The global words the checker reads. */
+export const CHECKED_GLOBALS: readonly number[] = [
+  G.NR_FREE,
+  G.NR_SWAP_PAGES,
+  G.PCL,
+  G.SLL,
+  G.LRU_LOCK,
+  G.BKL,
+  G.SWAPOFF_AREA,
+  G.NR_ACTIVE,
+  G.NR_INACTIVE,
+  G.LRU_PENDING,
+];
+
 /** Every word of the state the checker reads (and a few areas beyond the machine's own). */
 export function checkedWords(e: Engine): Word[] {
   const c = e.config;
@@ -61,18 +75,7 @@ export function checkedWords(e: Engine): Word[] {
     for (let i = 0; i < n; i++) out.push({ at: base + i, u16: false, stray, what: `${what}[${i}]` });
   };
   const g = e.region(R.GLOBALS) >> 2;
-  for (const k of [
-    G.NR_FREE,
-    G.NR_SWAP_PAGES,
-    G.PCL,
-    G.SLL,
-    G.LRU_LOCK,
-    G.BKL,
-    G.SWAPOFF_AREA,
-    G.NR_ACTIVE,
-    G.NR_INACTIVE,
-    G.LRU_PENDING,
-  ]) {
+  for (const k of CHECKED_GLOBALS) {
     out.push({ at: g + k, u16: false, stray: false, what: `G${k}` });
   }
   const nAgents = e.layoutValue(LAYOUT.AGENTS);

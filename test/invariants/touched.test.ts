@@ -28,7 +28,7 @@ import { bulkMachineConfig, type MachineSizes, type WorkloadOptions } from "../.
 import { checkInvariants } from "../../src/invariants/check.js";
 import "../../src/invariants/touched.js";
 import { resolveModel } from "../../src/model/models.js";
-import { mutate, rng } from "./fused-suite.js";
+import { CHECKED_GLOBALS, mutate, rng } from "./fused-suite.js";
 
 interface Case {
   name: string;
@@ -136,18 +136,7 @@ function wordsWithin(e: Engine, b: Bounds): Word[] {
     for (let i = from; i < to; i++) out.push({ at: base + i, u16: false, what: `${what}[${i}]`, names });
   };
   const g = e.region(R.GLOBALS) >> 2;
-  for (const k of [
-    G.NR_FREE,
-    G.NR_SWAP_PAGES,
-    G.PCL,
-    G.SLL,
-    G.LRU_LOCK,
-    G.BKL,
-    G.SWAPOFF_AREA,
-    G.NR_ACTIVE,
-    G.NR_INACTIVE,
-    G.LRU_PENDING,
-  ]) {
+  for (const k of CHECKED_GLOBALS) {
     out.push({ at: g + k, u16: false, what: `G${k}`, names: false });
   }
   w32(R.AGENTS, 0, e.layoutValue(LAYOUT.AGENTS) * AGENT_WORDS, "agents");
