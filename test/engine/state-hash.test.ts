@@ -13,7 +13,7 @@ import { resolveModel } from "../../src/model/models.js";
 import { huntConfig, HUNT_LOGCAP, HUNT_MACHINE } from "../../src/explore/machine.js";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";
 import { parseMix } from "../../src/explore/mix.js";
-import { threadsWorkload } from "../helpers/machine.js";
+import { bulkWorkload, threadsWorkload } from "../helpers/machine.js";
 
 interface BulkCase {
   name: string;
@@ -61,21 +61,7 @@ const CASES: BulkCase[] = [
 async function hashesAlong(c: BulkCase, backend: Backend): Promise<[string, string][]> {
   const model = resolveModel(c.model);
   const machine = bulkMachineConfig(c.sizes, { flags: model.flags, flags2: model.flags2, kswapd: true, seed: 5, sched: SCHED.RANDOM });
-  const workload: WorkloadOptions = {
-    cpus: c.sizes.cpus,
-    mms: c.sizes.mms,
-    pagesPerMm: c.sizes.pagesPerMm,
-    areas: c.sizes.areas,
-    pattern: "hotcold",
-    writeRatio: 0.4,
-    threads: true,
-    forkRate: 0,
-    exitRate: 0,
-    munmapRate: 0,
-    swapoffRate: 0,
-    swaponRate: 0,
-    ...c.workload,
-  };
+  const workload = bulkWorkload(c.sizes, c.workload);
   const pairs: [string, string][] = [];
   const engine = backend === "js" ? await Engine.js() : Engine.wasm(wasmModule("untraced"));
   await runBulk({

@@ -3,6 +3,7 @@ import { Engine, DEFAULT_CONFIG, type MachineConfig } from "../../src/wasm/engin
 import type { ReproMachine } from "../../src/report/repro.js";
 import type { HuntWorkload } from "../../src/explore/workload.js";
 import { parseMix } from "../../src/explore/mix.js";
+import type { MachineSizes, WorkloadOptions } from "../../src/bulk/config.js";
 import { MODELS, resolveModel } from "../../src/model/models.js";
 import { R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
@@ -129,5 +130,28 @@ export function threadsWorkload(m: ReproMachine, opsPerCpu: number, mix?: string
     shareMm: true,
     writeRatio: 0.5,
     ...(mix ? { mix: parseMix(mix), areas: m.areas } : {}),
+  };
+}
+
+/** A bulk run's generated workload sized by `sizes`: threads of each mm, hot/cold accesses,
+ *  40% writes, no fork, exit, munmap, swapoff or swapon unless `over` sets them. */
+export function bulkWorkload(
+  sizes: Pick<MachineSizes, "cpus" | "mms" | "pagesPerMm" | "areas">,
+  over: Partial<WorkloadOptions> = {},
+): WorkloadOptions {
+  return {
+    cpus: sizes.cpus,
+    mms: sizes.mms,
+    pagesPerMm: sizes.pagesPerMm,
+    areas: sizes.areas,
+    pattern: "hotcold",
+    writeRatio: 0.4,
+    threads: true,
+    forkRate: 0,
+    exitRate: 0,
+    munmapRate: 0,
+    swapoffRate: 0,
+    swaponRate: 0,
+    ...over,
   };
 }

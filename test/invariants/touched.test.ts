@@ -29,6 +29,7 @@ import { checkInvariants } from "../../src/invariants/check.js";
 import "../../src/invariants/touched.js";
 import { resolveModel } from "../../src/model/models.js";
 import { CHECKED_GLOBALS, mutate, rng } from "./fused-suite.js";
+import { bulkWorkload } from "../helpers/machine.js";
 
 interface Case {
   name: string;
@@ -285,14 +286,7 @@ function compareAll(e: Engine, quiescent: boolean, where: string, r: (n: number)
 async function runCase(c: Case, perState: number): Promise<{ wrong: string[]; seen: Seen }> {
   const flags = resolveModel(c.model);
   const machine = bulkMachineConfig(c.sizes, { flags: flags.flags, flags2: flags.flags2, kswapd: true, seed: 11, sched: SCHED.RANDOM });
-  const workload: WorkloadOptions = {
-    cpus: c.sizes.cpus,
-    mms: c.sizes.mms,
-    pagesPerMm: c.sizes.pagesPerMm,
-    areas: c.sizes.areas,
-    ...base,
-    ...c.workload,
-  };
+  const workload = bulkWorkload(c.sizes, { ...base, ...c.workload });
   const wrong: string[] = [];
   const seen: Seen = { states: 0, atRest: 0, below: 0, listed: 0, unlisted: 0, broken: 0, beyond: 0, namedPast: 0 };
   const r = rng(2026);
@@ -332,7 +326,7 @@ describe("the deep checker's touched mode reports what the whole passes report",
     const flags = resolveModel(c.model);
     const machine = bulkMachineConfig(c.sizes, { flags: flags.flags, flags2: flags.flags2, kswapd: true, seed: 3, sched: SCHED.RANDOM });
     const e = await Engine.create("wasm", "untraced");
-    const workload: WorkloadOptions = { cpus: 3, mms: 2, pagesPerMm: 350, areas: 2, ...base };
+    const workload = bulkWorkload({ cpus: 3, mms: 2, pagesPerMm: 350, areas: 2 }, base);
     await runBulk({ backend: "wasm", machine, workload, seed: 3, ops: c.ops, checkInterval: 0, checker: () => [], engine: e });
     const top = e.m.touched_frames();
     expect(top).toBeLessThan(c.sizes.frames / 2);

@@ -3,7 +3,8 @@
 // campaign result either way (test/invariants/touched.test.ts holds the two modes equal).
 import { describe, expect, it, vi } from "vitest";
 import { SCHED } from "../../src/wasm/abi.js";
-import { bulkMachineConfig, type WorkloadOptions } from "../../src/bulk/config.js";
+import { bulkMachineConfig } from "../../src/bulk/config.js";
+import { bulkWorkload } from "../helpers/machine.js";
 import { runCampaignInline } from "../../src/workers/campaign.js";
 import type { CampaignSpec } from "../../src/workers/protocol.js";
 
@@ -20,20 +21,7 @@ vi.mock("../../src/invariants/check.js", async (importOriginal) => {
 });
 
 const sizes = { cpus: 2, mms: 2, pagesPerMm: 128, frames: 96, areas: 1, slotsPerArea: 512 };
-const workload: WorkloadOptions = {
-  cpus: 2,
-  mms: 2,
-  pagesPerMm: 128,
-  areas: 1,
-  pattern: "hotcold",
-  writeRatio: 0.5,
-  threads: true,
-  forkRate: 0,
-  exitRate: 0,
-  munmapRate: 0,
-  swapoffRate: 0,
-  swaponRate: 0,
-};
+const workload = bulkWorkload(sizes, { writeRatio: 0.5 });
 const spec = (fullCheck?: boolean): CampaignSpec => ({
   job: {
     kind: "bulk",
