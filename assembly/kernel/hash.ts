@@ -61,36 +61,26 @@ export function fnv_state_arrays(h: i32): i32 {
   if (!touched_known()) return fnv_words(IOQ, region(R_END), fnv_words(AREAS, OPS, h));
   const top = touched_frames();
   h = fnv_words(AREAS, PG_COUNT, h); // areas, mms
-  h = fnv_frames(PG_COUNT, top, h);
-  h = fnv_frames(PG_FLAGS, top, h);
-  h = fnv_frames(PG_INDEX, top, h);
-  h = fnv_frames(PG_CONTENT, top, h);
-  h = fnv_frames(PG_LRU_NEXT, top, h); // with the two list heads after the frames
-  h = fnv_frames(PG_LRU_PREV, top, h);
-  h = fnv_frames(PG_HASH_NEXT, top, h);
+  h = fnv_frames(PG_COUNT, PG_FLAGS, top, h);
+  h = fnv_frames(PG_FLAGS, PG_INDEX, top, h);
+  h = fnv_frames(PG_INDEX, PG_CONTENT, top, h);
+  h = fnv_frames(PG_CONTENT, PG_LRU_NEXT, top, h);
+  h = fnv_frames(PG_LRU_NEXT, PG_LRU_PREV, top, h); // with the two list heads after the frames
+  h = fnv_frames(PG_LRU_PREV, PG_HASH_NEXT, top, h);
+  h = fnv_frames(PG_HASH_NEXT, FREE_STACK, top, h);
   h = fnv_words(FREE_STACK, HASH_HEAD, h); // the free stack (the boot wrote all of it), slots
   h = fnv_hash_heads(h);
   h = fnv_words(PTES, OPS, h); // ptes, shadows, the workload
   return fnv_io_ring(h);
 }
 
-/** One per-frame array: the words of frames below `top`, then nFrames - top zero words, then
- *  what lies between the last frame and the next region (the LRU arrays' list heads, padding). */
-function fnv_frames(base: i32, top: i32, h: i32): i32 {
+/** One per-frame array at [base, end) (end: the next region, state.ts layout_machine's
+ *  order): the words of frames below `top`, then nFrames - top zero words, then what lies
+ *  between the last frame and `end` (the LRU arrays' list heads, padding). */
+function fnv_frames(base: i32, end: i32, top: i32, h: i32): i32 {
   h = fnv_words(base, base + (top << 2), h);
   h = fnv_zeros(h, nFrames - top);
-  return fnv_words(base + (nFrames << 2), next_region(base), h);
-}
-
-/** The region laid out after the one at `base` (state.ts layout_machine's order). */
-function next_region(base: i32): i32 {
-  if (base == PG_COUNT) return PG_FLAGS;
-  if (base == PG_FLAGS) return PG_INDEX;
-  if (base == PG_INDEX) return PG_CONTENT;
-  if (base == PG_CONTENT) return PG_LRU_NEXT;
-  if (base == PG_LRU_NEXT) return PG_LRU_PREV;
-  if (base == PG_LRU_PREV) return PG_HASH_NEXT;
-  return FREE_STACK;
+  return fnv_words(base + (nFrames << 2), end, h);
 }
 
 /** The swap-cache hash heads [HASH_HEAD, PTES): the listed buckets in address order, zero runs
