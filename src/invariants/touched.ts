@@ -11,19 +11,6 @@ import type { Engine } from "../wasm/engine.js";
 import type { Layout } from "./layout.js";
 import { zeroRunEnd } from "../wasm/fnv.js";
 
-// The model's exports for them (assembly/index.ts); the engine passes every export through.
-declare module "../wasm/engine.js" {
-  interface ModelExports {
-    /** Frames 0..n-1 are all the frames the executions since the last boot can have named. */
-    touched_frames(): number;
-    /** Swap-cache buckets written since the last boot (listed at R.HASH_TOUCHED), or
-     *  HASH_TOUCHED_MAX + 1 when more were. */
-    buckets_touched(): number;
-    /** clean_at_rest over those frames and buckets only: 1 clean, 0 not clean or not applicable. */
-    clean_at_rest_touched(): number;
-  }
-}
-
 /** Sets the layout's bounds for one check: touched, what the model says; else every frame and
  *  bucket (top = nFrames, every bucket, the free stack's boot prefix found by reading it). */
 export function setBounds(L: Layout, e: Engine, touched: boolean): void {

@@ -58,10 +58,19 @@ export interface ModelExports {
   hunt_shaped(seedBase: number, n: number, maxSteps: number, newMachine: number, newWorkload: number): number;
   /** The fused check at rest (assembly/kernel/rest.ts): 1 clean, 0 not clean or not applicable. */
   clean_at_rest(): number;
+  /** clean_at_rest over the frames and buckets below only: 1 clean, 0 not clean or not applicable. */
+  clean_at_rest_touched(): number;
+  /** Frames 0..n-1 are all the frames the executions since the last boot can have named. */
+  touched_frames(): number;
+  /** Swap-cache buckets written since the last boot (listed at R.HASH_TOUCHED), or
+   *  HASH_TOUCHED_MAX + 1 when more were. */
+  buckets_touched(): number;
   agent_ret(agent: number): number;
   agent_state(agent: number): number;
   /** FNV-1a (src/wasm/fnv.ts fnvWords) of the words at byte addresses [from, to), from h. */
   state_hash_words(from: number, to: number, h: number): number;
+  /** state_hash_words over the state arrays after the stacks, without reading what the
+   *  machine cannot have written since its boot (assembly/kernel/hash.ts fnv_state_arrays). */
   state_hash_arrays(h: number): number;
 }
 

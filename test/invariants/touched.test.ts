@@ -26,7 +26,6 @@ import {
 import { runBulk, type Checker } from "../../src/bulk/run.js";
 import { bulkMachineConfig, type MachineSizes, type WorkloadOptions } from "../../src/bulk/config.js";
 import { checkInvariants } from "../../src/invariants/check.js";
-import "../../src/invariants/touched.js";
 import { resolveModel } from "../../src/model/models.js";
 import { CHECKED_GLOBALS, mutate, rng } from "./fused-suite.js";
 import { bulkWorkload } from "../helpers/machine.js";
