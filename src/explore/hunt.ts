@@ -125,7 +125,9 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     }
     investigating += performance.now() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
-    if (!o.keepGoing) break;
+    // A signal raised while the finding was investigated (or by its onFinding) stops here,
+    // not up to 255 executions later at the next clock check.
+    if (!o.keepGoing || o.signal?.aborted) break;
   }
   const elapsedMs = performance.now() - start;
   // Rates are of the hunting alone: replaying and shrinking findings is not part of it.

@@ -121,6 +121,27 @@ describe("huntStream()", () => {
     expect(n.value && "interrupted" in n.value && n.value.interrupted).toBe(true);
   }, 60_000);
 
+  it("a signal raised by onFinding ends a keep-going hunt at that finding's execution", async () => {
+    const stop = new AbortController();
+    let at = -1;
+    const r = await hunt({
+      keepGoing: true,
+      executions: 20_000,
+      budgetMs: 60_000,
+      shrinkMs: 0,
+      signal: stop.signal,
+      onFinding: (f) => {
+        at = f.execution;
+        stop.abort();
+      },
+    });
+    expect(r.findings.length).toBe(1);
+    expect(at).toBeGreaterThan(0);
+    // Not up to 255 executions on, at the next clock check: the execution after the finding's.
+    expect(r.executions).toBe(at + 1);
+    expect(r.interrupted).toBe(true);
+  }, 60_000);
+
   it("refuses bad options with a UsageError from its first next()", async () => {
     await expect(huntStream({ cpus: 99 }).next()).rejects.toThrow(/^--cpus must be between 1 and 8, got 99$/);
     await expect(huntStream({ cpus: 99 }).next()).rejects.toBeInstanceOf(UsageError);
