@@ -48,4 +48,7 @@ export const F2_IS_PAGE_SHARED: i32 = 1 << 3; // free_page_and_swap_cache, can_s
 
 export const F2_DIRTY_MAPPED_ONLY: i32 = 1 << 4; // try_to_swap_out and free_pte call set_page_dirty on a dirty pte's page only when it has a mapping (in the swap cache); an uncached page is dirtied after add_to_swap_cache, and judged clean by its pte (2.4.0, 2.4.10-pre9); off, every dirty pte's page is dirtied at the unmap or the zap (2.4.16)
 
+export const F2_ADD_BEFORE_PCL: i32 = 1 << 5; // add_to_swap_cache sets PG_swap_cache, rewrites the whole page->flags word (read, then a plain write) and takes the cache's page reference before add_to_page_cache_locked takes pagecache_lock for the index and the hash (2.4.0); off, all under pagecache_lock in one section
+export const F2_RSS_UNLOCKED: i32 = 1 << 6; // zap_page_range subtracts the pages it freed from rss after dropping page_table_lock, and exit_mmap clears rss before the zap with no lock: read-modify-writes of their own (2.4.0); off, rss changes per page under page_table_lock (2.4.16)
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -25,7 +25,7 @@ import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
   F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY, has2, F2_IS_PAGE_SHARED,
-  F2_DIRTY_MAPPED_ONLY,
+  F2_DIRTY_MAPPED_ONLY, F2_RSS_UNLOCKED,
 } from "../model";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
@@ -596,9 +596,12 @@ function swapin_map(writable: i32): i32 {
  *  counts (sections DWP_START, DWP_COUNT_LOCK, DWP_COUNT_SWAP). F_WP_COPY_NOREF (2.4.0): the
  *  copy path takes no ref on the old page and copies it in break_cow, under PTL after the
  *  pte_same recheck. */
-// Locals: the arguments (mm, virtual page, pte), then the old page, the new page, the old
-// page's count. Sections: the decision, back from can_share_swap_page, back from alloc_page,
-// PTL retaken, back from lru_cache_add, and F_SHARE_COUNT_NOLOCK's two count reads.
+// Locals: the arguments (mm, virtual page, pte), then the old page, the new page (after the
+// recheck: the page whose reference goes, "new_page = old_page" on a hit), the old page's
+// count. Sections: the decision, back from can_share_swap_page, back from alloc_page, PTL
+// retaken, back from lru_cache_add, F_SHARE_COUNT_NOLOCK's two count reads, and the two
+// releases after the unlock (2.4.0 and 2.4.16 mm/memory.c do_wp_page: spin_unlock, then
+// page_cache_release(new_page), and, 2.4.16, page_cache_release(old_page)).
 const DWP_MM: i32 = 0;
 const DWP_VPAGE: i32 = 1;
 const DWP_PTE: i32 = 2;
@@ -612,6 +615,8 @@ const DWP_RELOCK: i32 = 3;
 const DWP_ADDED: i32 = 4;
 const DWP_COUNT_LOCK: i32 = 6;   // trylock and the page count
 const DWP_COUNT_SWAP: i32 = 7;   // the slot count
+const DWP_RELEASE: i32 = 8;      // page_cache_release(new_page), the PTL dropped
+const DWP_RELEASE_OLD: i32 = 9;  // page_cache_release(old_page): our own reference (not 2.4.0)
 export function do_wp_page(pc: i32): i32 {
   const mm = l(DWP_MM), vp = l(DWP_VPAGE);
   switch (pc) {
@@ -646,32 +651,38 @@ export function do_wp_page(pc: i32): i32 {
       if (pte_get(mm, vp) == l(DWP_PTE)) {
         // 2.4.0's break_cow copies here: the pte still maps the old page, so it is alive.
         if (has(F_WP_COPY_NOREF)) copy_cow_page(old, f);
-        // break_cow: the new page takes the pte; the old page loses the pte's reference.
+        // break_cow: the new page takes the pte (the old page's reference goes in DWP_RELEASE).
         if (old == ZERO_PAGE) mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) + 1);
         pte_set(mm, vp, mk_pte(f, PTE_RW | PTE_DIRTY | PTE_YOUNG));
         // lru_cache_add takes pagemap_lru_lock inside PTL (mm/swap.c): its own section.
         // (2.4.16's LRU policy, kept in every model: 2.4.0/pre9 add none here.)
         return call_now(P_LRU_CACHE_ADD, DWP_ADDED, f, 0, 0, 0);
-      } else {
-        put_page(f);
-        trace(EV_WP_RACE, old, f, vpage(mm, vp));
       }
+      // The pte changed: the copy is not used; it is released after the unlock.
+      trace(EV_WP_RACE, old, f, vpage(mm, vp));
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      // Our temporary reference (a no-op for the reserved zero page); 2.4.0 took none.
-      if (!has(F_WP_COPY_NOREF)) put_page(old);
-      return ret(1);
+      return next(DWP_RELEASE);
     }
     case DWP_ADDED: {
-      // Back from lru_cache_add, PTL still held: the old page loses the pte's reference.
+      // Back from lru_cache_add, PTL still held. "new_page = old_page": the pte's reference
+      // to the old page goes after the unlock, so a holder of this PTL can run first and find
+      // the pte on the copy with the old page still counted.
       const old = l(DWP_OLD), f = l(DWP_NEW);
-      put_page(old);
       stat(S_COW);
       trace(EV_WP_COPY, old, f, vpage(mm, vp));
+      set_l(DWP_NEW, old);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      // Our temporary reference (a no-op for the reserved zero page); 2.4.0 took none.
-      if (!has(F_WP_COPY_NOREF)) put_page(old);
-      return ret(1);
+      return next(DWP_RELEASE);
     }
+    case DWP_RELEASE:
+      // page_cache_release(new_page): the old page's pte reference, or the unused copy.
+      put_page(l(DWP_NEW));
+      if (has(F_WP_COPY_NOREF)) return ret(1); // 2.4.0 took no reference of its own
+      return next(DWP_RELEASE_OLD);
+    case DWP_RELEASE_OLD:
+      // page_cache_release(old_page): our temporary reference (a no-op for the zero page).
+      put_page(l(DWP_OLD));
+      return ret(1);
     case DWP_COUNT_LOCK: {
       // F_SHARE_COUNT_NOLOCK, "case 2:" of the switch, PTL held: TryLockPage, then the count
       // is_page_shared / exclusive_swap_page start from. One section: nothing that changes
@@ -742,15 +753,26 @@ function wp_copy(): i32 {
  *  section to the last, across the calls (free_page_and_swap_cache and free_swap_and_cache
  *  never sleep). mm/memory.c zap_pte_range (2.4.16), or 2.4.0's / 2.4.10-pre9's free_pte
  *  with F_EXCLUSIVE_NOLOCK. */
-// Locals: the arguments, the next pte. Sections: PTL taken and the walk, back from a free.
+// F2_RSS_UNLOCKED (2.4.0 mm/memory.c zap_page_range): the walk counts the pages it frees and,
+// after the PTL is dropped, "if (mm->rss > freed) mm->rss -= freed; else mm->rss = 0;" with no
+// lock: a read and a write in sections of their own, so a try_to_swap_out's rss-- (PTL) or a
+// do_swap_page's rss++ (no lock) falling between them is lost, as in the kernel. Without it
+// (2.4.16) rss drops per page under the PTL (2.4.16 subtracts the sum before its unlock).
+// Locals: the arguments, the next pte, the frame, the pages freed (F2_RSS_UNLOCKED), the rss
+// to write. Sections: PTL taken and the walk, back from a free, set_page_dirty's PCL, the
+// rss read, the rss write.
 const ZAP_MM: i32 = 0;
 const ZAP_START_PAGE: i32 = 1;
 const ZAP_END_PAGE: i32 = 2;
 const ZAP_NEXT_PAGE: i32 = 6;
 const ZAP_FRAME: i32 = 7;
+const ZAP_NR_FREED: i32 = 8;
+const ZAP_NEW_RSS: i32 = 9;
 const ZAP_LOCK: i32 = 0;
 const ZAP_FREED: i32 = 1;
 const ZAP_DIRTY: i32 = 2;
+const ZAP_RSS_READ: i32 = 3;
+const ZAP_RSS_WRITE: i32 = 4;
 export function zap_page_range(pc: i32): i32 {
   switch (pc) {
     case ZAP_LOCK:
@@ -763,6 +785,14 @@ export function zap_page_range(pc: i32): i32 {
       // mm/filemap.c set_page_dirty), the PTL held (PTL -> PCL); then the free, a call.
       if (!set_page_dirty_locked(l(ZAP_FRAME))) return BLOCK;
       return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FREED, l(ZAP_FRAME), 0, 0, 0);
+    case ZAP_RSS_READ: { // 2.4.0 zap_page_range after spin_unlock: rss is an unsigned long
+      const rss = mm_get(l(ZAP_MM), MM_RSS), freed = l(ZAP_NR_FREED);
+      set_l(ZAP_NEW_RSS, rss > freed ? rss - freed : 0);
+      return next(ZAP_RSS_WRITE);
+    }
+    case ZAP_RSS_WRITE:
+      mm_set(l(ZAP_MM), MM_RSS, l(ZAP_NEW_RSS));
+      return ret(0);
   }
   return bad_pc();
 }
@@ -777,7 +807,8 @@ function zap_from(start: i32): i32 {
     if (pte_present(pte)) {
       const f = pte_frame(pte);
       if (f == ZERO_PAGE) continue;
-      mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+      if (has2(F2_RSS_UNLOCKED)) set_l(ZAP_NR_FREED, l(ZAP_NR_FREED) + 1);
+      else mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
       trace(EV_ZAP_PAGE, f, vpage(mm, i), 0);
       set_l(ZAP_NEXT_PAGE, i + 1);
       // set_page_dirty on a dirty pte: 2.4.16 __free_pte for every page; 2.4.0's free_pte
@@ -799,6 +830,7 @@ function zap_from(start: i32): i32 {
     return call(P_FREE_SWAP_AND_CACHE, ZAP_FREED, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  if (has2(F2_RSS_UNLOCKED)) return next(ZAP_RSS_READ);
   return ret(0);
 }
 
@@ -806,12 +838,13 @@ function zap_from(start: i32): i32 {
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
 // Locals: the argument. Sections: mmap_sem, mmlist_lock, the vma list detached under PTL and
-// the zap, back from zap_page_range.
+// the zap, back from zap_page_range; F2_RSS_UNLOCKED's rss clear between the detach and the zap.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
 const EXIT_UNLIST: i32 = 2;
 const EXIT_DETACH: i32 = 3;
+const EXIT_RSS: i32 = 4;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
@@ -831,10 +864,18 @@ export function do_exit(pc: i32): i32 {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       mm_set(mm, MM_VMA_HIDDEN, 1);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      if (has2(F2_RSS_UNLOCKED)) return next(EXIT_RSS);
+      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
+    case EXIT_RSS:
+      // 2.4.0 mm/mmap.c exit_mmap: "mm->rss = 0;" after the PTL is dropped, before the zaps,
+      // no lock (2.4.16 clears it inside the detach's hold, where the model's zap counts it
+      // down instead).
+      mm_set(mm, MM_RSS, 0);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
     case EXIT_ZAPPED:
-      // rss is 0 again: zap_page_range counted every page out. The slot's next process has
-      // its vma again.
+      // rss is 0 again: zap_page_range counted every page out (2.4.0: cleared, then at most
+      // clamped at 0; a do_swap_page's rss++ that fell in between would be kept, but the
+      // exit's mmap_sem keeps this mm's faults out). The slot's next process has its vma again.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       mm_set(mm, MM_VMA_HIDDEN, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);

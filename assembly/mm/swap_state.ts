@@ -20,7 +20,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
-  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL,
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
@@ -57,12 +57,18 @@ export function swap_cache_count(entry: i32): i32 {
  *  (2.4 locks it here; callers lock first). Takes the cache's page ref. Inserting a second
  *  page for an entry is the seed's race: V_SWAPCACHE_UNIQUE, recorded with (entry, old, new). */
 export function swap_cache_insert(page: i32, entry: i32): void {
+  set_page_flags(page, page_flags(page) | PG_SWAPCACHE);
+  get_page(page);
+  swap_cache_hash(page, entry);
+}
+
+/** The part of the insert under PCL in 2.4.0's add_to_page_cache_locked (mm/filemap.c): the
+ *  index and the hash; the page lock and the key's uniqueness checked as swap_cache_insert. */
+function swap_cache_hash(page: i32, entry: i32): void {
   if ((page_flags(page) & PG_LOCKED) == 0) bug(V_PAGE_LOCK, page, entry, 0);
   const other = swap_cache_find(entry);
   if (other != 0) bug(V_SWAPCACHE_UNIQUE, entry, other, page);
-  set_page_flags(page, page_flags(page) | PG_SWAPCACHE);
   set_page_index(page, entry);
-  get_page(page);
   const b = bucket(entry);
   const head = ld(b);
   if (head == 0) note_bucket(b); // the touched clear and check at rest find it (kernel/state.ts)
@@ -489,33 +495,74 @@ function add_to_swap_cache_unique(pc: i32): i32 {
 /** 2.4.0 / 2.4.10-pre mm/swap_state.c add_to_swap_cache: no swap_duplicate, no uniqueness
  *  check; the caller's slot reference becomes the cache's. Two pages for one entry end up side
  *  by side in the hash (V_SWAPCACHE_UNIQUE). The caller has locked the page (the kernel BUGs
- *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0 also sets PG_uptodate here, which
- *  no model path can see: a swap-out page is uptodate already, and a read's rw_swap_page_base
- *  clears it again before anyone can lock the page. 2.4.0's add_to_page_cache_locked puts the
+ *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0's add_to_page_cache_locked puts the
  *  page on the LRU inside the same pagecache_lock hold (pre9's is not in Hugh Dickins' patch:
- *  2.4.0's is kept). */
-// Sections: the insert under PCL, back from lru_cache_add.
+ *  2.4.0's is kept).
+ *  F2_ADD_BEFORE_PCL (2.4.0 mm/swap_state.c add_to_swap_cache, mm/filemap.c
+ *  add_to_page_cache_locked): PageTestandSetSwapCache and the read of page->flags, then the
+ *  plain write of the whole word with PG_uptodate set and page_cache_get, then pagecache_lock
+ *  for the index and the hash. A bit another CPU sets on the page between the read and the
+ *  write (mark_page_accessed's PG_referenced, from a young pte of another mm) is lost, and the
+ *  page is PG_swap_cache, off the hash, with its old index and one reference more for two
+ *  steps. Without the flag (pre9's body is in neither patch) it is all one PCL section, and
+ *  PG_uptodate is left alone: no model path can see it there (a swap-out page is uptodate
+ *  already, a read's rw_swap_page clears it before anyone can lock the page). */
+// Locals: the arguments, the flags word read (F2_ADD_BEFORE_PCL). Sections: the insert under
+// PCL, back from lru_cache_add; F2_ADD_BEFORE_PCL's test-and-set and read, then its write.
+const ATSCN_FLAGS: i32 = 6;
 const ATSCN_INSERT: i32 = 0;
 const ATSCN_DONE: i32 = 1;
+const ATSCN_WRITE_FLAGS: i32 = 2;
+const ATSCN_HASH: i32 = 3;
 function add_to_swap_cache_unchecked(pc: i32): i32 {
   switch (pc) {
     case ATSCN_INSERT:
+      if (has2(F2_ADD_BEFORE_PCL)) return add_test_and_set(l(ATSC_PAGE));
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       if (page_test(l(ATSC_PAGE), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(ATSC_PAGE), l(ATSC_ENTRY));
       swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
-      spin_unlock(gaddr(G_PCL), LK_PCL);
-      trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
-      // Deviation (docs/faithfulness.md): 2.4.0's add_to_page_cache_locked calls lru_cache_add
-      // inside this pagecache_lock hold (PCL -> pagemap_lru_lock, as its reclaim_page nests
-      // them). The model's reclaim is 2.4.16's, which nests pagemap_lru_lock -> PCL, so the
-      // page goes on the LRU just after PCL is dropped: nesting it inside would be an ABBA
-      // deadlock no release had. Lost: a lookup may find the page before it is listed, and
-      // an unlisted page is only invisible to reclaim for that step.
-      return call_now(P_LRU_CACHE_ADD, now(ATSCN_DONE), l(ATSC_PAGE), 0, 0, 0);
+      return add_unlock_and_list();
+    case ATSCN_WRITE_FLAGS:
+      // 2.4.0 add_to_swap_cache: page->flags = flags | (1 << PG_uptodate), a plain store of
+      // the word read in the section before; then add_to_page_cache_locked's page_cache_get
+      // (an atomic increment, no lock). Merged: between the two only PG_uptodate differs,
+      // which no reader of the count looks at.
+      set_page_flags(l(ATSC_PAGE), l(ATSCN_FLAGS) | PG_UPTODATE);
+      get_page(l(ATSC_PAGE));
+      return next(ATSCN_HASH);
+    case ATSCN_HASH:
+      // 2.4.0 mm/filemap.c add_to_page_cache_locked: spin_lock(&pagecache_lock), the index
+      // and the hash (lru_cache_add after the unlock, see below).
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      swap_cache_hash(l(ATSC_PAGE), l(ATSC_ENTRY));
+      return add_unlock_and_list();
     case ATSCN_DONE:
       return ret(0);
   }
   return bad_pc();
+}
+
+/** 2.4.0 mm/swap_state.c add_to_swap_cache, before add_to_page_cache_locked: the BUG checks,
+ *  PageTestandSetSwapCache (atomic), and the read of page->flags (PG_error and PG_arch_1,
+ *  which the model has not, masked off) that the next section writes back. */
+function add_test_and_set(page: i32): i32 {
+  if (page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, page, l(ATSC_ENTRY));
+  page_set(page, PG_SWAPCACHE);
+  set_l(ATSCN_FLAGS, page_flags(page));
+  return next(ATSCN_WRITE_FLAGS);
+}
+
+/** The insert's end, PCL held: unlock, then lru_cache_add in a step of its own. */
+function add_unlock_and_list(): i32 {
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
+  // Deviation (docs/faithfulness.md): 2.4.0's add_to_page_cache_locked calls lru_cache_add
+  // inside this pagecache_lock hold (PCL -> pagemap_lru_lock, as its reclaim_page nests
+  // them). The model's reclaim is 2.4.16's, which nests pagemap_lru_lock -> PCL, so the
+  // page goes on the LRU just after PCL is dropped: nesting it inside would be an ABBA
+  // deadlock no release had. Lost: a lookup may find the page before it is listed, and
+  // an unlisted page is only invisible to reclaim for that step.
+  return call_now(P_LRU_CACHE_ADD, now(ATSCN_DONE), l(ATSC_PAGE), 0, 0, 0);
 }
 
 // ---- swapin_readahead -------------------------------------------------------------------

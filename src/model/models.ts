@@ -322,6 +322,24 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/vmscan.c try_to_swap_out ("if (PageSwapCache(page)) { ... if (pte_dirty(pte)) set_page_dirty(page);", "if (!pte_dirty(pte)) goto drop_pte;", then "add_to_swap_cache(page, entry); set_page_dirty(page);") and mm/memory.c free_pte ("if (pte_dirty(pte) && page->mapping) set_page_dirty(page);"); 2.4.10-pre9 mm/vmscan.c try_to_swap_out the same with "if (!pte_dirty(pte) && !PageDirty(page)) goto drop_pte;" (the copy of pre9\'s mm/vmscan.c named under drop-pte-deactivate-locked); pre9\'s free_pte is in neither patch: 2.4.0\'s, still so in the 2.4.4 patch\'s context; 2.4.16 mm/vmscan.c try_to_swap_out ("if (pte_dirty(pte)) set_page_dirty(page);" before its PageSwapCache test) and mm/memory.c __free_pte ("if (pte_dirty(pte)) set_page_dirty(page);"), with mm/filemap.c set_page_dirty taking pagecache_lock only "if (mapping)"',
   },
+  {
+    name: "add-before-pcl",
+    word: 1,
+    bit: F2.ADD_BEFORE_PCL,
+    what: "add_to_swap_cache sets PG_swap_cache (test-and-set), rewrites the whole page->flags word with PG_uptodate (a plain read, then a plain write: a bit another CPU sets in between, such as mark_page_accessed's PG_referenced, is lost) and takes the cache's page reference, each before add_to_page_cache_locked takes pagecache_lock for the index and the hash (2.4.0); off, flag, reference, index and hash under pagecache_lock in one step",
+    shipped: "2.4.0",
+    patch:
+      '2.4.0 mm/swap_state.c add_to_swap_cache ("if (PageTestandSetSwapCache(page)) BUG(); ... flags = page->flags & ~((1 << PG_error) | (1 << PG_arch_1)); page->flags = flags | (1 << PG_uptodate); add_to_page_cache_locked(page, &swapper_space, entry.val);") and mm/filemap.c add_to_page_cache_locked ("page_cache_get(page); spin_lock(&pagecache_lock); page->index = index; ..."); pre9\'s add_to_swap_cache body is in neither patch (left without the flag); 2.4.16 mm/swap_state.c add_to_swap_cache through add_to_page_cache_unique, all under pagecache_lock',
+  },
+  {
+    name: "rss-unlocked",
+    word: 1,
+    bit: F2.RSS_UNLOCKED,
+    what: "zap_page_range counts the pages it frees and subtracts them from mm->rss (clamped at 0) after dropping page_table_lock, a read and a write with no lock, and exit_mmap sets mm->rss = 0 before the zap with no lock: a try_to_swap_out rss-- or do_swap_page rss++ between the read and the write is lost (2.4.0); off, rss is updated under page_table_lock (2.4.16)",
+    shipped: "2.4.0",
+    patch:
+      '2.4.0 mm/memory.c zap_page_range ("spin_unlock(&mm->page_table_lock); ... if (mm->rss > freed) mm->rss -= freed; else mm->rss = 0;") and mm/mmap.c exit_mmap ("spin_unlock(&mm->page_table_lock); mm->rss = 0;" before the zap loop); 2.4.16 mm/memory.c zap_page_range (the same test before "spin_unlock(&mm->page_table_lock);") and mm/mmap.c exit_mmap ("mm->rss = 0;" before its unlock); pre9\'s zap_page_range and exit_mmap are in neither patch (left without the flag); which patch moved the update under the lock is not identified here',
+  },
 ];
 
 export interface ModelInfo {
@@ -369,6 +387,8 @@ export const MODELS: readonly ModelInfo[] = [
       "get-swap-page-eq0",
       "is-page-shared",
       "dirty-mapped-only",
+      "add-before-pcl",
+      "rss-unlocked",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

@@ -389,6 +389,8 @@ export const F2 = {
   DROP_PTE_DEACTIVATE_LOCKED: 4,
   IS_PAGE_SHARED: 8,
   DIRTY_MAPPED_ONLY: 16,
+  ADD_BEFORE_PCL: 32,
+  RSS_UNLOCKED: 64,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 describe("resolveModel", () => {
   it("gives each model its documented flags", () => {
     expect(resolveModel("linux-2.4.0", [], []).flagNames.sort()).toEqual([
+      "add-before-pcl",
       "alloc-wait-kswapd",
       "anon-nolock",
       "bkl-swapin",
@@ -23,6 +24,7 @@ describe("resolveModel", () => {
       "readahead-refs",
       "readahead-sdl",
       "readahead-throttle",
+      "rss-unlocked",
       "share-count-nolock",
       "swapoff-bkl",
       "sync-swapin",

@@ -313,9 +313,10 @@ describe("hunt --resume FILE", () => {
       const events = path.join(dir, "events.jsonl");
       const out = path.join(dir, "out");
       mkdirSync(out);
-      // 6,000 executions: the first finding comes at 1,383 (one thread) or 451 (a campaign's
-      // fixed PCT k), and the resumed leg runs on past it to a second hit of it.
-      const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", out, "--json", "--workers", workers];
+      // 10,000 executions: the first finding comes at 1,383 (one thread) or 451 (a campaign's
+      // fixed PCT k), and the resumed leg runs on past it to a second hit of it (one thread's
+      // second hit lies past 8,000 since do_wp_page's releases moved after its unlock).
+      const args = ["--keep-going", "--executions", "10000", "--shrink-ms", "0", "--out", out, "--json", "--workers", workers];
       expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
       const whole = JSON.parse(io.out);
       const text = readFileSync(events, "utf8");

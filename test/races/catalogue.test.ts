@@ -91,7 +91,7 @@ describe("the race catalogue", () => {
     const c0 = process.cpuUsage();
     const rows = await checkRaces({ only: ["oom-misreport", "pte-same"], fixedExecutions: 5_000, otherBudgetMs: 0, budgetMs: 20_000 });
     expect(rows.map((r) => [r.race, r.found, r.signature, r.fixedFindings])).toEqual([
-      ["pte-same", true, "free-slot@remove_exclusive_swap_page", []],
+      ["pte-same", true, "data-lost@access", []],
       ["oom-misreport", true, "oom-misreport@do_swap_page", []],
     ]);
     for (const r of rows) {
