@@ -64,16 +64,6 @@ export let fp: i32 = 0;
   fp = f;
   return f;
 }
-/** The address of the top frame of an agent whose stack pointer is sp; for sp == 0 the words
- *  just below its stack (the agent before's last frame, or the block below the stacks):
- *  readable, and meaningless. The run loop reads a frame's proc and pc from it before it tests
- *  sp (see machine.ts step_agent). */
-@inline export function top_frame(agent: i32, sp: i32): i32 { return frame_addr(agent, sp - 1); }
-/** enter_frame where the caller has the frame's address (top_frame). */
-@inline export function enter_at(agent: i32, f: i32): void {
-  cur = agent;
-  fp = f;
-}
 /** The same for sp == 0: no frame, fp is 0 (as enter_agent leaves it). */
 @inline export function enter_empty(agent: i32): void {
   cur = agent;

@@ -11,7 +11,7 @@ import {
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
 } from "./state";
 import { st } from "./platform";
-import { enter_agent, enter_empty, enter_at, top_frame, push_frame, push_frame_inline, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
+import { enter_agent, enter_empty, enter_frame, push_frame, push_frame_inline, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
 import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
@@ -204,10 +204,7 @@ function access_hit(cpu: i32, op: i32): bool {
  *  code. Violations and trace records name it first. (Inlined, with f in a local: the model's
  *  fp is a module global, which V8 reloads from memory at every use.) */
 @inline function run_section(a: i32, f: i32): i32 {
-  return run_section_at(a, ld(f), ld(f + 4));
-}
-/** run_section where the caller has read the frame's proc and pc. */
-@inline function run_section_at(a: i32, proc: i32, pc: i32): i32 {
+  const proc = ld(f), pc = ld(f + 4);
   bug_context(a, proc, pc);
   if (tracing()) trace_context(gget(G_STEP), a, proc, pc);
   section_start();
@@ -219,12 +216,6 @@ function access_hit(cpu: i32, op: i32): bool {
   if (!reacquire_kernel_lock(a)) return;
   // enter_agent, with one test of the stack pointer where its result's was a second.
   const sp = ag_get(a, AG_SP);
-  // The top frame's proc and pc are loaded before sp is tested: after a switch neither test
-  // nor jump is one the predictor guesses (the agent, its procedure and its pc are random from
-  // step to step), and each of them resolves only once its loads are done. For sp == 0 the
-  // words are unused.
-  const f = top_frame(a, sp);
-  const proc = ld(f), pc = ld(f + 4);
   let r: i32;
   if (sp == 0) {
     enter_empty(a);
@@ -242,14 +233,13 @@ function access_hit(cpu: i32, op: i32): bool {
       return;
     }
     push_op_frame(a, op);
-    const f0 = enter_agent(a);
+    const f = enter_agent(a);
     // Its first section: named as the op start named it, and traced under that context.
     section_start();
-    const proc0 = ld(f0), pc0 = ld(f0 + 4);
-    r = block_checked(dispatch(proc0, pc0), proc0, pc0);
+    const proc = ld(f), pc = ld(f + 4);
+    r = block_checked(dispatch(proc, pc), proc, pc);
   } else {
-    enter_at(a, f);
-    r = run_section_at(a, proc, pc);
+    r = run_section(a, enter_frame(a, sp));
   }
   if (r == CONT) r = run_merged(a);
   if (tracing() && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
