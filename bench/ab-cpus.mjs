@@ -7,7 +7,12 @@
 // warm-up each. Prints per case and dir: sections per CPU-second, the 8-CPU rate over the
 // 1-CPU rate, and the state hashes seen, which must agree between dirs unless the change meant
 // to alter results. On a loaded machine identical builds differ by a few percent here: use
-// enough ROUNDS, or count instructions (bench/ir-hunt.sh) for small changes.
+// enough ROUNDS, or count instructions (bench/ir-hunt.sh) for small changes. Then, as
+// bench/ab-hunt.mjs does, the paired medians: per case each dir's rate over DIR1's in the same
+// round, and per dir the 8-CPU rate over the 1-CPU rate of the same round (a shared machine's
+// drift between rounds moves these less than the sums). AB_CPUS_CHECK=0 leaves the host's deep
+// check out (it runs every 1M steps otherwise, 7-8 ms a check at 1 and at 8 CPUs alike: ~30% of
+// the 1-CPU case's time, which narrows the 8-CPU/1-CPU ratio the steps alone show).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -34,6 +39,7 @@ const cases = [
   { name: "pressure 4x", scale: 1, sizes: { cpus: 2, mms: 2, pagesPerMm: 2048, frames: 1024, areas: 1, slotsPerArea: 1 << 15 }, workload: pressure },
 ];
 
+const checking = process.env.AB_CPUS_CHECK !== "0";
 const runners = [];
 for (const d of dirs) {
   const { Engine, wasmModule } = await load(d, "dist/src/wasm/engine.js");
@@ -51,13 +57,14 @@ for (const d of dirs) {
       workload: c.workload,
       seed: 1,
       ops: +ops * c.scale,
-      checkInterval: 1_000_000,
-      checker: checkInvariants,
+      checkInterval: checking ? 1_000_000 : 0,
+      checker: checking ? checkInvariants : undefined,
       engine,
     });
   runners.push({ d, run });
 }
 const cpu = cases.map(() => dirs.map(() => 0));
+const perRound = cases.map(() => dirs.map(() => []));
 const steps = cases.map(() => dirs.map(() => 0));
 const hashes = cases.map(() => dirs.map(() => new Set()));
 for (const r of runners) for (const c of cases) await r.run(c); // warm-up
@@ -69,6 +76,7 @@ for (let k = 0; k < +rounds; k++) {
       const res = await runners[i].run(cases[ci]);
       const c = process.cpuUsage(c0);
       cpu[ci][i] += (c.user + c.system) / 1e6;
+      perRound[ci][i].push(res.steps / ((c.user + c.system) / 1e6));
       steps[ci][i] += res.steps;
       hashes[ci][i].add(res.stateHash);
     }
@@ -82,3 +90,14 @@ for (let ci = 0; ci < cases.length; ci++)
     );
 for (let i = 0; i < dirs.length; i++)
   console.log(`8 CPUs / 1 CPU ${dirs[i].split("/").pop()}: ${((100 * rate(1, i)) / rate(0, i)).toFixed(1)}%`);
+const median = (xs) => {
+  const b = [...xs].sort((x, y) => x - y);
+  const n = b.length;
+  return n % 2 ? b[(n - 1) / 2] : (b[n / 2 - 1] + b[n / 2]) / 2;
+};
+const paired = (xs, ys) => median(xs.map((x, k) => x / ys[k]));
+for (let ci = 0; ci < cases.length; ci++)
+  for (let i = 1; i < dirs.length; i++)
+    console.log(`${cases[ci].name.padEnd(12)} ${dirs[i].split("/").pop()} / ${dirs[0].split("/").pop()}: paired median ${paired(perRound[ci][i], perRound[ci][0]).toFixed(3)}`);
+for (let i = 0; i < dirs.length; i++)
+  console.log(`8 CPUs / 1 CPU ${dirs[i].split("/").pop()}: paired median ${(100 * paired(perRound[1][i], perRound[0][i])).toFixed(1)}%`);

@@ -15,7 +15,7 @@ import { enter_agent, enter_empty, enter_frame, push_frame, push_frame_inline, O
 import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush } from "./sched";
-import { rng_seed } from "./rng";
+import { rng_seed, rng_sync } from "./rng";
 import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_START, EV_OP_END } from "./trace";
 import { dispatch } from "./dispatch";
 import {
@@ -261,6 +261,7 @@ function run_merged(a: i32): i32 {
 
 /** Runs up to maxSteps sections; returns a RUN_* code. */
 export function run(maxSteps: i32): i32 {
+  rng_sync(); // the draw ahead, from G_RNG_LO (rng.ts)
   const r = run_steps(maxSteps);
   sched_flush();
   return r;
