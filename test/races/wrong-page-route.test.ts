@@ -12,7 +12,9 @@
 // 11/16 (at the same execution) and 14/16 (at 59,984,143) did, and 9/16 nothing. Since
 // set_page_dirty took pagecache_lock (the same day) 5/16 (23,589,682), 7/16 (29,210,434), 9/16
 // (37,595,822) and 11/16 (again at 47,987,645; the fixture re-written from that run: same ops,
-// a new schedule) do, and the other twelve nothing.
+// a new schedule) do, and the other twelve nothing. Since the mmlist became a list (the same
+// day) all 16 shards again: the same four at the same executions (the fixture re-written from
+// 11/16's run: the same ops and schedule, the model's id new).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
