@@ -5,7 +5,7 @@ import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
 import {
   nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, ag_get, ag_set, clear_state,
   reload_flags, end_boot, bootFreeFrom, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
-  AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
+  AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, mmlist_init, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
   PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
@@ -71,6 +71,7 @@ export function machine_boot(touched: bool): void {
   gset(G_NR_FREE, n);
   lru_init();
   for (let mm = 0; mm < nMm; mm++) mm_set(mm, MM_USERS, 1);
+  mmlist_init();
   // Swap areas.
   gset(G_SWAP_LIST_HEAD, -1);
   gset(G_SWAP_LIST_NEXT, -1);

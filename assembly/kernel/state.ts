@@ -17,7 +17,7 @@ export const FRAME_WORDS: i32 = 12;    // [proc, pc, l0..l9]
 export const FRAME_BYTES: i32 = FRAME_WORDS * 4;
 export const AGENT_WORDS: i32 = 16;
 export const AREA_WORDS: i32 = 16;
-export const MM_WORDS: i32 = 8;
+export const MM_WORDS: i32 = 16;
 export const GLOBAL_WORDS: i32 = 64;
 export const STAT_WORDS: i32 = 64;
 export const TRACE_WORDS: i32 = 8;     // [step, agent, proc, pc, event, a, b, c]
@@ -435,6 +435,9 @@ export const G_WALK_HANDOFF: i32 = 48;    // random walk: how a turn hands on (s
 export const G_WALK_BURST_J: i32 = 49;    // random walk: the running turn's j
 export const G_MMLIST_LOCK: i32 = 50;     // mmlist_lock (kernel/fork.c): guards the mmlist and swap_out's swap_mm
 export const G_TASKLIST_LOCK: i32 = 51;   // tasklist_lock (rwlock: owner + 1 written, -readers read); 2.4.0's try_to_unuse and fork
+export const G_INIT_MM_NEXT: i32 = 52;    // init_mm.mmlist.next: the mmlist's head (mm index, nMm for init_mm itself)
+export const G_INIT_MM_PREV: i32 = 53;    // init_mm.mmlist.prev: the list's last mm
+export const G_MMLIST_NR: i32 = 54;       // mmlist_nr (2.4.16 kernel/fork.c): the mms on the mmlist, init_mm not counted
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
@@ -547,12 +550,50 @@ export const MM_PTL: i32 = 1;         // page_table_lock word
 export const MM_RSS: i32 = 2;
 export const MM_SWAP_CURSOR: i32 = 3; // swap_out_mm's next address
 export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 faults take it)
-export const MM_UNLISTED: i32 = 5;    // 1: off the mmlist while 2.4.0's fork copies into it (F_FORK_LIST_LATE)
+export const MM_LIST_NEXT: i32 = 5;   // mm->mmlist.next (mm index, nMm = init_mm); -1: off the mmlist (mmput's list_del, 2.4.0's fork until its list_add)
 export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
+export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_mm); -1 off the list
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
-@inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 3) + k) << 2)); }
-@inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 3) + k) << 2), v); }
-@inline export function mm_addr(mm: i32, k: i32): i32 { return MMS + (((mm << 3) + k) << 2); }
+@inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }
+@inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 4) + k) << 2), v); }
+@inline export function mm_addr(mm: i32, k: i32): i32 { return MMS + (((mm << 4) + k) << 2); }
+
+// ---- the mmlist (kernel/fork.c: init_mm.mmlist, mmlist_lock) ------------------------------
+// A circular doubly linked list through the mm slots' MM_LIST_NEXT / MM_LIST_PREV words, with
+// init_mm (index nMm, no slot: its links are G_INIT_MM_NEXT / G_INIT_MM_PREV) as the head.
+// Changed and walked under mmlist_lock only. An mm off the list has both links -1: a walker
+// never follows them.
+/** The mm after mm on the mmlist (init_mm is nMm). */
+@inline export function mmlist_next(mm: i32): i32 { return mm == nMm ? gget(G_INIT_MM_NEXT) : mm_get(mm, MM_LIST_NEXT); }
+@inline function mmlist_prev(mm: i32): i32 { return mm == nMm ? gget(G_INIT_MM_PREV) : mm_get(mm, MM_LIST_PREV); }
+@inline function mmlist_set_next(mm: i32, v: i32): void { if (mm == nMm) gset(G_INIT_MM_NEXT, v); else mm_set(mm, MM_LIST_NEXT, v); }
+@inline function mmlist_set_prev(mm: i32, v: i32): void { if (mm == nMm) gset(G_INIT_MM_PREV, v); else mm_set(mm, MM_LIST_PREV, v); }
+/** Whether mm is on the mmlist (init_mm always is). */
+@inline export function mm_listed(mm: i32): bool { return mm == nMm || mm_get(mm, MM_LIST_NEXT) >= 0; }
+/** include/linux/list.h list_add(&mm->mmlist, &head->mmlist): mm right after head. */
+export function mmlist_add(mm: i32, head: i32): void {
+  const next = mmlist_next(head);
+  mmlist_set_prev(next, mm);
+  mm_set(mm, MM_LIST_NEXT, next);
+  mm_set(mm, MM_LIST_PREV, head);
+  mmlist_set_next(head, mm);
+  gset(G_MMLIST_NR, gget(G_MMLIST_NR) + 1);
+}
+/** list_del(&mm->mmlist); the links are left -1 (off the list). */
+export function mmlist_del(mm: i32): void {
+  const next = mm_get(mm, MM_LIST_NEXT), prev = mm_get(mm, MM_LIST_PREV);
+  mmlist_set_next(prev, next);
+  mmlist_set_prev(next, prev);
+  mm_set(mm, MM_LIST_NEXT, -1);
+  mm_set(mm, MM_LIST_PREV, -1);
+  gset(G_MMLIST_NR, gget(G_MMLIST_NR) - 1);
+}
+/** Boot: init_mm, then the mm slots by index (as if each had exec'd a fresh mm, the last slot first). */
+export function mmlist_init(): void {
+  gset(G_INIT_MM_NEXT, nMm);
+  gset(G_INIT_MM_PREV, nMm);
+  for (let mm = nMm - 1; mm >= 0; mm--) mmlist_add(mm, nMm);
+}
 
 // ---- ptes --------------------------------------------------------------------------
 // 0 = none; bit 0 set = present: bit1 RW, bit2 DIRTY, bit3 YOUNG, frame = pte >>> 4;

@@ -3,13 +3,15 @@
 // then the parent's ptes are copied: swap ptes take a swap_map reference, present pages a
 // page reference, and writable ones become copy-on-write in both mms.
 import {
-  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_UNLISTED, MM_NO_TASK, pte_get, pte_set,
+  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_NO_TASK, pte_get, pte_set,
   pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
   shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS, gaddr, G_MMLIST_LOCK, G_TASKLIST_LOCK,
+  gget, gset, G_SWAP_MM, mmlist_add, mmlist_del, mmlist_next, mm_listed,
 } from "../kernel/state";
 import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, write_lock, write_unlock, down, up, LK_PTL, LK_MMLIST, LK_TASKLIST } from "../kernel/locks";
 import { trace } from "../kernel/trace";
+import { bug, V_BUG_ON } from "../kernel/check";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
 import { has, F_FORK_NOLOCK, F_FORK_LIST_LATE } from "../model";
@@ -22,6 +24,8 @@ export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protect
 export const EV_COPY_EMPTY: i32 = 604;    // (child vp, parent vp, 0): 2.4.0: copied a none pte whose data the parent still has
 export const EV_COPY_REREAD: i32 = 605;   // (child vp, page of the first read, pte reread): 2.4.0: the parent's pte changed under the copy
 export const EV_COPY_WRPROTECT_SWAP: i32 = 606; // (parent vp, entry before, entry after): 2.4.0: ptep_set_wrprotect hit a swap pte
+
+export const BUG_MMLIST: i32 = 600; // (mm, parent): model bug: mmput of an mm off the mmlist, or a fork's list_add of a listed child or after an unlisted parent
 
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
@@ -55,34 +59,31 @@ export function do_fork(pc: i32): i32 {
       return next(DF_UNLIST);
     case DF_UNLIST:
       // Whatever ran in the child's slot exits: kernel/fork.c mmput takes mmlist_lock
-      // (atomic_dec_and_lock) to list_del the mm before exit_mmap. The model's slot stays on
-      // its list but under 2.4.0's order below (a deviation: docs/faithfulness.md do_fork).
+      // (atomic_dec_and_lock) to list_del the mm before exit_mmap (mmput_unlist).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      // 2.4.0 kernel/fork.c copy_mm (F_FORK_LIST_LATE): the new mm joins the mmlist only
-      // after dup_mmap, and the child task the task list later still (do_fork), so neither
-      // swap_out nor try_to_unuse (for_each_task) can reach it during the copy. (The old
-      // process's exit_mm cleared its task's mm before this mmput.)
-      if (has(F_FORK_LIST_LATE)) {
-        mm_set(child, MM_UNLISTED, 1);
-        mm_set(child, MM_NO_TASK, 1);
-      }
+      mmput_unlist(child);
+      // 2.4.0 kernel/fork.c (F_FORK_LIST_LATE): the child task joins the task list only at
+      // the end of do_fork, so try_to_unuse's for_each_task cannot reach its mm during the
+      // copy. (The old process's exit_mm cleared its task's mm before this mmput.)
+      if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
     case DF_ZAPPED:
       // 2.4.16 and pre9 kernel/fork.c dup_mmap: "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
       // &current->mm->mmlist); mmlist_nr++; spin_unlock(&mmlist_lock);" before any pte is
-      // copied, so that swapoff sees the child's swap entries (the model's slot is listed
-      // already: only the lock is taken).
+      // copied, so that swapoff sees the child's swap entries: right after the parent.
       if (!has(F_FORK_LIST_LATE)) {
         if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+        mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       }
       return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
     case DF_COPIED:
-      // 2.4.0 copy_mm: spin_lock(&mmlist_lock); list_add(&mm->mmlist, &oldmm->mmlist).
+      // 2.4.0 kernel/fork.c copy_mm, after dup_mmap: "spin_lock(&mmlist_lock);
+      // list_add(&mm->mmlist, &oldmm->mmlist); spin_unlock(&mmlist_lock);" (after the parent).
       if (has(F_FORK_LIST_LATE)) {
         if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-        mm_set(child, MM_UNLISTED, 0);
+        mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
         return next(DF_TASKLIST);
       }
@@ -97,6 +98,23 @@ export function do_fork(pc: i32): i32 {
       return fork_done();
   }
   return bad_pc();
+}
+
+/** kernel/fork.c mmput, mmlist_lock held (atomic_dec_and_lock): 2.4.16's "if (swap_mm == mm)
+ *  swap_mm = list_entry(mm->mmlist.next, ...)" (the model's swap_out cursor G_SWAP_MM, kept
+ *  for every release: its swap_out policy is 2.4.16's), then list_del(&mm->mmlist). The mm
+ *  is off the list through exit_mmap's zap: swap_out and try_to_unuse cannot reach it. */
+export function mmput_unlist(mm: i32): void {
+  if (!mm_listed(mm)) bug(V_BUG_ON, BUG_MMLIST, mm, 0);
+  if (gget(G_SWAP_MM) == mm) gset(G_SWAP_MM, mmlist_next(mm));
+  mmlist_del(mm);
+}
+
+/** list_add(&mm->mmlist, &oldmm->mmlist): the child right after its parent. The parent is on
+ *  the list: do_fork holds its mmap_sem, which its exit takes before its mmput. */
+function mmlist_add_child(child: i32, parent: i32): void {
+  if (!mm_listed(parent) || mm_listed(child)) bug(V_BUG_ON, BUG_MMLIST, child, parent);
+  mmlist_add(child, parent);
 }
 
 /** The end of do_fork: both mmap_sems go. */

@@ -12,7 +12,9 @@ import {
   get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
+  mmlist_add, nMm,
 } from "../kernel/state";
+import { mmput_unlist } from "./fork";
 import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
@@ -837,14 +839,16 @@ function zap_from(start: i32): i32 {
 /** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
  *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
  *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
-// Locals: the argument. Sections: mmap_sem, mmlist_lock, the vma list detached under PTL and
-// the zap, back from zap_page_range; F2_RSS_UNLOCKED's rss clear between the detach and the zap.
+// Locals: the argument. Sections: mmap_sem, mmput's mmlist_lock (list_del), the vma list
+// detached under PTL and the zap, back from zap_page_range (mmlist_lock: the slot's new
+// process listed), its vma under PTL; F2_RSS_UNLOCKED's rss clear between the detach and the zap.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
 const EXIT_UNLIST: i32 = 2;
 const EXIT_DETACH: i32 = 3;
 const EXIT_RSS: i32 = 4;
+const EXIT_NEW_VMA: i32 = 5;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
@@ -852,10 +856,11 @@ export function do_exit(pc: i32): i32 {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       return next(EXIT_UNLIST);
     case EXIT_UNLIST:
-      // kernel/fork.c mmput: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), list_del,
-      // spin_unlock, then exit_mmap. The model's slot stays listed (a new, empty process
-      // takes it): only the lock is taken (docs/faithfulness.md exit_mmap).
+      // kernel/fork.c mmput: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), swap_mm moved
+      // on, list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
+      // (2.4.16 try_to_unuse: its entries are "on their way out", the zap frees them).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      mmput_unlist(mm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return next(EXIT_DETACH);
     case EXIT_DETACH:
@@ -875,7 +880,16 @@ export function do_exit(pc: i32): i32 {
     case EXIT_ZAPPED:
       // rss is 0 again: zap_page_range counted every page out (2.4.0: cleared, then at most
       // clamped at 0; a do_swap_page's rss++ that fell in between would be kept, but the
-      // exit's mmap_sem keeps this mm's faults out). The slot's next process has its vma again.
+      // exit's mmap_sem keeps this mm's faults out). The slot's next process is a fresh mm:
+      // fs/exec.c exec_mmap (2.4.0, 2.4.16) "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
+      // &init_mm.mmlist); spin_unlock(&mmlist_lock);": right after init_mm.
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      mmlist_add(mm, nMm);
+      spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      return next(EXIT_NEW_VMA);
+    case EXIT_NEW_VMA:
+      // The new process's vma (its mmap's insert under the PTL): unuse_process and
+      // swap_out_mm walk it again.
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       mm_set(mm, MM_VMA_HIDDEN, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);

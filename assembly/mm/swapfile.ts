@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, MM_UNLISTED, MM_NO_TASK, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, mmlist_next, mm_listed, MM_NO_TASK, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -1085,6 +1085,11 @@ export function try_to_unuse(pc: i32): i32 {
         return ret(ENOMEM);
       }
       set_l(TU_PAGE, page);
+      // "Don't hold on to start_mm if it looks like exiting": 2.4.16 tests mm_users == 1
+      // (only its own pin left: the process's mmput has run). The model's pin is not kept
+      // (docs/faithfulness.md try_to_unuse), so the same moment is the mm off the mmlist
+      // (its mmput's list_del), and start_mm goes back to init_mm.
+      if (!mm_listed(unuse_mm_of(l(TU_START_MM)))) set_l(TU_START_MM, 0);
       return next(TU_WAIT);
     }
     case TU_WAIT:
@@ -1111,7 +1116,14 @@ export function try_to_unuse(pc: i32): i32 {
     case TU_MMLIST:
       // The walk over the rest of the mmlist, from the mm after start_mm back to it.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(TU_MM, unuse_after(l(TU_START_MM) - 1));
+      // 2.4.16's start_mm is pinned and stays on the list; the model's may have left it since
+      // its search (an exit's or a fork's mmput): the walk then starts and ends at init_mm,
+      // never at an unlisted mm's links.
+      if (!mm_listed(unuse_mm_of(l(TU_START_MM)))) {
+        set_l(TU_START_MM, 0);
+        set_l(TU_NEW_START_MM, 0);
+      }
+      set_l(TU_MM, unuse_mm_of(l(TU_START_MM)));
       set_l(TU_SWCOUNT, 0);
       return unuse_next_mm();
     case TU_PTL:
@@ -1174,10 +1186,16 @@ function unuse_delete_if(ours: bool): i32 {
   return unuse_release();
 }
 
-/** Whether mm is a process the search can look at (2.4.0's fork lists its child late). */
+/** Whether mm is a process on the mmlist (an exit's or a fork's mmput took it off; 2.4.0's
+ *  fork lists its child late). */
 @inline function unuse_mm_live(mm: i32): bool {
-  return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_UNLISTED) == 0;
+  return mm_get(mm, MM_USERS) != 0 && mm_listed(mm);
 }
+
+/** start_mm / last_mm as kept in a local (mm + 1, 0 for init_mm) → the mm (nMm for init_mm). */
+@inline function unuse_mm_of(v: i32): i32 { return v == 0 ? nMm : v - 1; }
+/** The mm → its local's form (mm + 1, 0 for init_mm). */
+@inline function unuse_mm_local(mm: i32): i32 { return mm == nMm ? 0 : mm + 1; }
 
 /** The one mm searched before the walk without mmlist_lock (2.4.16's start_mm, 16 Aug 2001's
  *  last_mm; -1 is init_mm, which has no ptes): true when it is a live process, its search set
@@ -1188,10 +1206,6 @@ function unuse_delete_if(ours: bool): i32 {
   set_l(TU_PTE, 0);
   return true;
 }
-
-/** The mm after mm on the model's mmlist: init_mm (nMm), mm 0, 1, ..., nMm - 1, init_mm again
- *  (slot index order; 2.4.16's dup_mmap puts a child right after its parent instead). */
-@inline function unuse_after(mm: i32): i32 { return mm >= nMm - 1 ? (mm == nMm - 1 ? nMm : 0) : mm + 1; }
 
 /** After start_mm's search (2.4.16 try_to_unuse): "if (*swap_map > 1) { int set_start_mm =
  *  (*swap_map >= swcount); ... new_start_mm = start_mm; spin_lock(&mmlist_lock);" (the lock at
@@ -1205,22 +1219,22 @@ function unuse_start_done(): i32 {
 }
 
 /** The walk over the mms after start_mm, mmlist_lock held (mm/swapfile.c try_to_unuse: "while
- *  (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)"), from mm l8: first the mm just
- *  searched is judged (the first after which the count fell becomes new_start_mm, once
- *  set_start_mm is set, which passing init_mm does), then the next live mm is searched. Back
- *  at start_mm, or with no reference left to find, start_mm = new_start_mm, mmlist_lock is
- *  dropped and the walk is over. */
+ *  (*swap_map > 1 && (p = p->next) != &start_mm->mmlist)"), following the mmlist's links from
+ *  mm l8 (start_mm, or the mm just searched): first the mm just searched is judged (the first
+ *  after which the count fell becomes new_start_mm, once set_start_mm is set, which passing
+ *  init_mm does), then the next live mm is searched. Back at start_mm, or with no reference
+ *  left to find, start_mm = new_start_mm, mmlist_lock is dropped and the walk is over. The
+ *  lock is held throughout, so no mm joins or leaves the list under the walk. */
 function unuse_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  const start = l(TU_START_MM) == 0 ? nMm : l(TU_START_MM) - 1;
+  const start = unuse_mm_of(l(TU_START_MM));
   const searched = l(TU_SWCOUNT);
   if (searched != 0 && l(TU_SET_START_MM) != 0 && swap_count(slot) < searched) {
-    set_l(TU_NEW_START_MM, l(TU_MM)); // unuse_process left l8 at the mm after it: mm + 1
+    set_l(TU_NEW_START_MM, unuse_mm_local(l(TU_MM)));
     set_l(TU_SET_START_MM, 0);
   }
-  let mm = l(TU_MM);
-  if (mm > nMm) mm = 0;
-  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+  let mm = mmlist_next(l(TU_MM));
+  for (let n = 0; n <= nMm; n++, mm = mmlist_next(mm)) {
     if (mm == start || swap_count(slot) <= 1) break;
     if (mm == nMm) { set_l(TU_SET_START_MM, 1); continue; } // init_mm: shmem_unuse (no shmem)
     if (!unuse_mm_live(mm)) continue;
@@ -1263,7 +1277,6 @@ function unuse_process(freed: i32, next_mm: i32): i32 {
     return call(P_SWAP_FREE, freed, entry, 0, 0, 0);
   }
   spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-  set_l(TU_MM, mm + 1);
   return next(next_mm);
 }
 
@@ -1397,7 +1410,10 @@ function try_to_unuse_delete_first(pc: i32): i32 {
     case TUDF_MMLIST:
       // The walk over the rest of the mmlist, from the mm after last_mm back to it.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(TU_MM, unuse_after(l(TUDF_LAST_MM) - 1));
+      // last_mm is pinned in 16 Aug's code; the model's may have left the list since its
+      // search (an exit's or a fork's mmput): the walk then starts and ends at init_mm.
+      if (!mm_listed(unuse_mm_of(l(TUDF_LAST_MM)))) set_l(TUDF_LAST_MM, 0);
+      set_l(TU_MM, unuse_mm_of(l(TUDF_LAST_MM)));
       set_l(TUDF_REACHED, l(TUDF_LAST_MM));
       return unuse_df_next_mm();
     case TUDF_PTL:
@@ -1449,18 +1465,17 @@ function unuse_df_last_done(): i32 {
 }
 
 /** The walk after last_mm, mmlist_lock held ("while (*swap_map && (p = p->next) !=
- *  &last_mm->mmlist)"), from mm l8 round the model's list (init_mm, then the slots by index)
- *  back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm it reached
- *  becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock); mmput(last_mm);
- *  last_mm = mm;", the pins not modelled) and mmlist_lock is dropped. */
+ *  &last_mm->mmlist)"), following the mmlist's links from mm l8 (last_mm, or the mm just
+ *  searched) back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm
+ *  it reached becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock);
+ *  mmput(last_mm); last_mm = mm;", the pins not modelled) and mmlist_lock is dropped. */
 function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
-  const last = l(TUDF_LAST_MM) == 0 ? nMm : l(TUDF_LAST_MM) - 1;
-  let mm = l(TU_MM);
-  if (mm > nMm) mm = 0;
-  for (let n = 0; n <= nMm; n++, mm = unuse_after(mm)) {
+  const last = unuse_mm_of(l(TUDF_LAST_MM));
+  let mm = mmlist_next(l(TU_MM));
+  for (let n = 0; n <= nMm; n++, mm = mmlist_next(mm)) {
     if (mm == last || swap_count(slot) == 0) break;
-    set_l(TUDF_REACHED, mm == nMm ? 0 : mm + 1);
+    set_l(TUDF_REACHED, unuse_mm_local(mm));
     if (mm == nMm || !unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);

@@ -54,10 +54,10 @@ import { bug, V_LRU } from "../kernel/check";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
-  G_SWAP_MM, G_MMLIST_LOCK, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
+  G_SWAP_MM, G_MMLIST_LOCK, G_MMLIST_NR, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
-  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_UNLISTED, MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
 import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
@@ -485,17 +485,24 @@ function swap_out_next_mm(): i32 {
 }
 
 /** The next mm worth scanning (SO_TRIED: mms tried so far; shrink_cache's SC_SO_TRIED is the same
- *  local), or -1 when every mm was tried. The caller holds mmlist_lock. */
+ *  local), or -1 when every mm was tried. The caller holds mmlist_lock. 2.4.16 mm/vmscan.c
+ *  swap_out: "mm = swap_mm; while (... || mm == &init_mm) { ...; mm = list_entry(
+ *  mm->mmlist.next, ...); if (mm == swap_mm) goto empty; swap_mm = mm; }": the cursor follows
+ *  the mmlist's links past init_mm; an mm's mmput moves it on before the mm leaves the list
+ *  (fork.ts mmput_unlist), so it always names a listed mm. */
 function swap_out_pick(): i32 {
-  while (l(SO_TRIED) < nMm) {
+  while (l(SO_TRIED) < gget(G_MMLIST_NR)) {
     let mm = gget(G_SWAP_MM);
-    if (mm < 0 || mm >= nMm) mm = 0;
-    gset(G_SWAP_MM, mm + 1 == nMm ? 0 : mm + 1);
+    if (mm < 0 || mm > nMm || !mm_listed(mm)) mm = nMm; // (a cursor off the list: a model bug)
+    if (mm == nMm) {
+      mm = mmlist_next(nMm);
+      if (mm == nMm) return -1; // only init_mm: "goto empty"
+    }
+    gset(G_SWAP_MM, mmlist_next(mm)); // the model moves on at every pick (a policy deviation)
     set_l(SO_TRIED, l(SO_TRIED) + 1);
     // Unlocked peek: an mm with nothing mapped is not worth its PTL (2.4.0's selection loop
-    // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation). An
-    // mm 2.4.0's fork has not listed yet (MM_UNLISTED) is not on the mmlist at all.
-    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0 && mm_get(mm, MM_UNLISTED) == 0) return mm;
+    // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation).
+    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) return mm;
   }
   return -1;
 }
@@ -580,7 +587,8 @@ export function shrink_cache(pc: i32): i32 {
       // Nothing written before the walk goes on: swap_out_over may block on the LRU lock
       // and re-run this section.
       const r = ret_val();
-      if (l(SC_SO_WANTED) - r > 0 && l(SC_SO_TRIED) < nMm) {
+      // mmlist_nr read without mmlist_lock, as 2.4.16's swap_out reads it for its counter.
+      if (l(SC_SO_WANTED) - r > 0 && l(SC_SO_TRIED) < gget(G_MMLIST_NR)) {
         set_l(SC_SO_WANTED, l(SC_SO_WANTED) - r);
         schedule_point(); // swap_out's need_resched point, before the next mm is picked
         return next(SC_SWAP_OUT_NEXT);

@@ -8,7 +8,7 @@ export const STACK_FRAMES = 24;
 export const FRAME_WORDS = 12;
 export const AGENT_WORDS = 16;
 export const AREA_WORDS = 16;
-export const MM_WORDS = 8;
+export const MM_WORDS = 16;
 export const GLOBAL_WORDS = 64;
 export const STAT_WORDS = 64;
 export const TRACE_WORDS = 8;
@@ -176,6 +176,9 @@ export const G = {
   WALK_BURST_J: 49,
   MMLIST_LOCK: 50,
   TASKLIST_LOCK: 51,
+  INIT_MM_NEXT: 52,
+  INIT_MM_PREV: 53,
+  MMLIST_NR: 54,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -214,8 +217,9 @@ export const MM = {
   RSS: 2,
   SWAP_CURSOR: 3,
   SEM: 4,
-  UNLISTED: 5,
+  LIST_NEXT: 5,
   NO_TASK: 6,
+  LIST_PREV: 8,
   VMA_HIDDEN: 7,
 } as const;
 
@@ -401,6 +405,7 @@ export const BUG = {
   UNKNOWN_PROC: 4,
   BLOCK_CHANGED: 5,
   RESUME_AT_ENTRY: 6,
+  MMLIST: 600,
   LRU_UNLINKED: 500,
   ADD_MAPPED: 200,
   DELETE_UNCACHED: 201,

@@ -175,15 +175,16 @@ describe("fork-list-late (2.4.0: the child joins the mmlist after dup_mmap)", ()
   it("on: swap_out passes over the half-copied child", () => {
     const { s, d, scanned } = midCopy(model(["fork-nolock", "fork-list-late"]));
     expect(scanned).not.toContain(1);
-    expect(s.mm(1, MM.UNLISTED)).toBe(1);
+    expect(s.mm(1, MM.LIST_NEXT)).toBe(-1); // off the mmlist (its slot's old process left by mmput)
     d.drain(0);
-    expect(s.mm(1, MM.UNLISTED)).toBe(0); // listed once the copy is done
+    // listed once the copy is done, right after its parent (2.4.0 copy_mm's list_add)
+    expect([s.mm(0, MM.LIST_NEXT), s.mm(1, MM.LIST_PREV)]).toEqual([1, 0]);
   });
 
   it("off (2.4.16's order): swap_out walks the child while its ptes are being copied", () => {
     const { scanned, s } = midCopy(model(["fork-nolock"]));
     expect(scanned).toContain(1);
-    expect(s.mm(1, MM.UNLISTED)).toBe(0);
+    expect([s.mm(0, MM.LIST_NEXT), s.mm(1, MM.LIST_PREV)]).toEqual([1, 0]); // listed after its parent before the copy
   });
 });
 

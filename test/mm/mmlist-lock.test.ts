@@ -75,7 +75,7 @@ describe.each([
 
 // 2.4.16 try_to_unuse: the mm the previous entry was found in (start_mm) is searched first with
 // no mmlist_lock; the walk under the lock goes on from the mm after it round the list (the
-// model's list: init_mm, mm0, mm1, mm2, by slot index) back to it. pre9 (16 Aug 2001): the
+// list as the model boots it: init_mm, mm0, mm1, mm2; test/mm/mmlist-order.test.ts has forks and exits) back to it. pre9 (16 Aug 2001): the
 // same with last_mm, the mm the previous walk reached.
 describe.each([
   // E (mm1): from init_mm, all under the lock. F (mm1, mm2): mm1 unlocked, mm2 locked; both

@@ -14,7 +14,8 @@
 // (37,595,822) and 11/16 (again at 47,987,645; the fixture re-written from that run: same ops,
 // a new schedule) do, and the other twelve nothing. Since do_wp_page's releases moved after its
 // unlock (the same day) 5/16, 9/16 and 11/16 at the same executions (the fixture still replays
-// to the BUG by the route), 7/16 nothing.
+// to the BUG by the route), 7/16 nothing; since the mmlist became a list (the same day, apart)
+// the same four as before at the same executions; with both, see the fixture's commit.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
