@@ -1500,8 +1500,13 @@ function unuse_df_release(): i32 {
 }
 
 /** End of an entry. With the BKL held (F_SWAPOFF_BKL), pre9 lets it go once per entry
- *  (schedule(), or unlock_kernel() + lock_kernel()): another CPU may take it in between. */
+ *  (schedule(), or unlock_kernel() + lock_kernel()): another CPU may take it in between.
+ *  That point is the loop's "if (current->need_resched) schedule();" (16 Aug 2001 patch, as
+ *  2.4.16's): under PCT it yields, as 2.4.16's does (unuse_release), or a re-sweep for an
+ *  entry whose last reference only a lower-priority CPU can drop (an exit's zap waiting on
+ *  a PTL) would starve that CPU forever: a livelock no kernel has. */
 function unuse_df_yield(): i32 {
+  sched_yield(cur);
   if (has(F_SWAPOFF_BKL) && ag_get(cur, AG_BKL_DEPTH) > 0) {
     unlock_kernel();
     return next(TUDF_BKL);

@@ -16,6 +16,7 @@ import { G, RUN, SCHED } from "../../src/wasm/abi.js";
 import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
 import { buildProgram } from "../../src/cli.js";
 import { HUNT_LIVELOCK_STEPS } from "../../src/explore/machine.js";
+import { hunt as huntApi } from "../../src/index.js";
 
 const model = resolveModel("linux-2.4.16");
 const big = { ...HUNT_MACHINE, cpus: HUNT_LIMITS.cpus.max };
@@ -78,6 +79,21 @@ describe("the hunt's step bound", () => {
     configureHuntWorkload(e.m, huntWorkloadOf(o));
     expect(e.m.hunt_execution(huntSeedBase(o.seed), 680_552, HUNT_LIVELOCK_STEPS)).not.toBe(RUN.LIMIT);
   }, 60_000);
+
+  it("linux-2.4.10-pre --no-kswapd --mix all, seeds 1-3: no livelock in 60,000 executions (try_to_unuse yields under PCT)", async () => {
+    // pre9's try_to_unuse re-sweeps for an "Undead" entry until its last reference is
+    // dropped. Its per-entry "if (current->need_resched) schedule();" was only a BKL release in
+    // the model, so PCT kept the sweeping CPU first and never ran the CPU whose path held the
+    // reference: every one of seeds 1-6 reported a livelock within 60,000 executions (seed 1
+    // at execution 10,436) until the point yielded as 2.4.16's does (4 Dec 2026). A kernel's
+    // CPUs run at once: the holder drops its reference and the sweep ends.
+    for (const seed of [1, 2, 3]) {
+      const r = await huntApi({ model: "linux-2.4.10-pre", kswapd: false, mix: "all", seed, keepGoing: true, executions: 60_000, shrinkMs: 0, budgetMs: 600_000 });
+      expect(r.executions).toBe(60_000);
+      expect(r.findings.length, `seed ${seed}`).toBeGreaterThan(0); // the mix's data losses are still found
+      expect(r.findings.map((f) => f.signature), `seed ${seed}`).not.toContain("livelock");
+    }
+  }, 120_000);
 
   it("the largest legal hunt options run (every size at its maximum)", async () => {
     const machine = {
