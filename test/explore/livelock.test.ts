@@ -88,10 +88,22 @@ describe("the hunt's step bound", () => {
     // at execution 10,436) until the point yielded as 2.4.16's does (4 Dec 2026). A kernel's
     // CPUs run at once: the holder drops its reference and the sweep ends.
     for (const seed of [1, 2, 3]) {
-      const r = await huntApi({ model: "linux-2.4.10-pre", kswapd: false, mix: "all", seed, keepGoing: true, executions: 60_000, shrinkMs: 0, budgetMs: 600_000 });
+      const r = await huntApi({
+        model: "linux-2.4.10-pre",
+        kswapd: false,
+        mix: "all",
+        seed,
+        keepGoing: true,
+        executions: 60_000,
+        shrinkMs: 0,
+        budgetMs: 600_000,
+      });
       expect(r.executions).toBe(60_000);
       expect(r.findings.length, `seed ${seed}`).toBeGreaterThan(0); // the mix's data losses are still found
-      expect(r.findings.map((f) => f.signature), `seed ${seed}`).not.toContain("livelock");
+      expect(
+        r.findings.map((f) => f.signature),
+        `seed ${seed}`,
+      ).not.toContain("livelock");
     }
   }, 120_000);
 
