@@ -15,7 +15,10 @@
 // a new schedule) do, and the other twelve nothing. Since do_wp_page's releases moved after its
 // unlock (the same day) 5/16, 9/16 and 11/16 at the same executions (the fixture still replays
 // to the BUG by the route), 7/16 nothing; since the mmlist became a list (the same day, apart)
-// the same four as before at the same executions; with both, see the fixture's commit.
+// the same four as before at the same executions; with both (and pre9's try_to_unuse yield,
+// which no 2.4.16 path takes) 5/16, 9/16 and 11/16 at the same executions, each by the route,
+// and the other thirteen nothing (the fixture re-written from 11/16's run, campaign hash
+// d821bc97 over 3,987,646: the same ops, a new schedule).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
