@@ -105,7 +105,8 @@ export function do_fork(pc: i32): i32 {
  *  for every release: its swap_out policy is 2.4.16's), then list_del(&mm->mmlist). The mm
  *  is off the list through exit_mmap's zap: swap_out and try_to_unuse cannot reach it. */
 export function mmput_unlist(mm: i32): void {
-  if (!mm_listed(mm)) bug(V_BUG_ON, BUG_MMLIST, mm, 0);
+  // Reported, and the links of an mm off the list (-1) never followed or written.
+  if (!mm_listed(mm)) { bug(V_BUG_ON, BUG_MMLIST, mm, 0); return; }
   if (gget(G_SWAP_MM) == mm) gset(G_SWAP_MM, mmlist_next(mm));
   mmlist_del(mm);
 }
@@ -113,7 +114,7 @@ export function mmput_unlist(mm: i32): void {
 /** list_add(&mm->mmlist, &oldmm->mmlist): the child right after its parent. The parent is on
  *  the list: do_fork holds its mmap_sem, which its exit takes before its mmput. */
 function mmlist_add_child(child: i32, parent: i32): void {
-  if (!mm_listed(parent) || mm_listed(child)) bug(V_BUG_ON, BUG_MMLIST, child, parent);
+  if (!mm_listed(parent) || mm_listed(child)) { bug(V_BUG_ON, BUG_MMLIST, child, parent); return; }
   mmlist_add(child, parent);
 }
 
