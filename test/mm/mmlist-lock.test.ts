@@ -4,22 +4,22 @@
 // those spins until the walk is over. And the lock-order check ranks it outside the PTL.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, setSwapPte, EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, ST, LK, R, AGENT_WORDS, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { describeModelViolation } from "../../src/report/violations.js";
+import { mmlistRig } from "./mmlist-rig.js";
 
 /** Two CPUs (the disk is agent `disk`), three mms; slot E of area 0 held by mm0[1] and mm1[2]. */
 function rig(flags: number) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: true },
+  const r = mmlistRig(flags);
+  const E = r.slot(
+    [
+      [0, 1],
+      [1, 2],
+    ],
+    321,
   );
-  const E = r.call(1, P.get_swap_page);
-  r.s.setSlotContent(E, 321);
-  expect(r.call(1, P.swap_duplicate, [E])).toBe(1);
-  setSwapPte(r.s, 0, 1, E, 321);
-  setSwapPte(r.s, 1, 2, E, 321);
   return { ...r, E };
 }
 
@@ -105,18 +105,7 @@ describe.each([
   ],
 ] as const)("%s: the mm the last entry was found in is searched first, without mmlist_lock", (_name, flags, expected) => {
   it("then the rest of the list from the mm after it, under mmlist_lock", () => {
-    const r = directedRig(
-      { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
-      { rounds: 100, disk: true, noViolation: true },
-    );
-    const { s, d, start, disk, call, e } = r;
-    const slot = (ptes: [number, number][], content: number) => {
-      const entry = call(1, P.get_swap_page);
-      s.setSlotContent(entry, content);
-      for (let i = 1; i < ptes.length; i++) expect(call(1, P.swap_duplicate, [entry])).toBe(1);
-      for (const [mm, page] of ptes) setSwapPte(s, mm, page, entry, content);
-      return entry;
-    };
+    const { s, d, start, disk, e, slot } = mmlistRig(flags);
     const E = slot([[1, 2]], 11);
     const F = slot(
       [

@@ -6,35 +6,10 @@
 // meet an mm during its exit's zap.
 import { describe, it, expect } from "vitest";
 import { AG, G, MM } from "../helpers/machine.js";
-import { directedRig, setSwapPte, EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { mmlistRig, INIT_MM } from "./mmlist-rig.js";
 import { P, LK, PTE, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
-
-const INIT_MM = 3; // nMm: init_mm's index on a machine of three mms
-
-/** Two CPUs (the disk is agent `disk`), three mms, two areas. */
-function rig(flags: number) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 3, pagesPerMm: 8, slotsPerArea: 8, areas: 2, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: true },
-  );
-  const { s, call } = r;
-  /** The mmlist from init_mm's next round to init_mm, by the links. */
-  const list = () => {
-    const out: number[] = [];
-    for (let mm = s.g(G.INIT_MM_NEXT), n = 0; mm !== INIT_MM && n < 10; mm = s.mm(mm, MM.LIST_NEXT), n++) out.push(mm);
-    return out;
-  };
-  /** A slot of area 0 with content, held by each of the given (mm, page) swap ptes. */
-  const slot = (ptes: [number, number][], content: number) => {
-    const entry = call(1, P.get_swap_page);
-    s.setSlotContent(entry, content);
-    for (let i = 1; i < ptes.length; i++) expect(call(1, P.swap_duplicate, [entry])).toBe(1);
-    for (const [mm, page] of ptes) setSwapPte(s, mm, page, entry, content);
-    return entry;
-  };
-  return { ...r, list, slot };
-}
 
 const RELEASES = [
   ["linux-2.4.16", V2416],
@@ -44,7 +19,7 @@ const RELEASES = [
 
 describe.each(RELEASES)("%s: fork puts the child right after its parent", (_name, flags) => {
   it("fork of mm0 into mm2: init_mm, mm0, mm2, mm1; both links of each node agree", () => {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     expect(r.list()).toEqual([0, 1, 2]); // boot: by slot index
     r.call(0, P.do_fork, [0, 2]);
     expect(r.list()).toEqual([0, 2, 1]);
@@ -54,7 +29,7 @@ describe.each(RELEASES)("%s: fork puts the child right after its parent", (_name
 
 describe.each(RELEASES)("%s: exit's mmput unlists the mm before its zap", (_name, flags) => {
   it("off the list during exit_mmap, then its slot's fresh mm right after init_mm", () => {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     const { s, d, start } = r;
     r.slot([[1, 1]], 5); // the zap's swap_free of it holds mm1's PTL across a step
     start(1, P.do_exit, [1]);
@@ -77,7 +52,7 @@ describe.each([
   ["linux-2.4.10-pre9", V2410],
 ] as const)("%s: try_to_unuse walks the child right after its parent", (_name, flags) => {
   it("E held by mm1 and the child mm2: mm2's pte is found first", () => {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     const { s, d, start, disk, e } = r;
     r.call(0, P.do_fork, [0, 2]);
     const E = r.slot(
@@ -103,7 +78,7 @@ describe.each([
 
 describe.each(RELEASES)("%s: swap_out's pick follows the mmlist", (_name, flags) => {
   it("after a fork of mm0 into mm2 it scans mm0, mm2, mm1", () => {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     const { s, d, start, call } = r;
     for (const mm of [0, 1]) call(0, P.access, [mm, 0, 1]); // young ptes: nothing is taken
     r.call(0, P.do_fork, [0, 2]);
@@ -120,7 +95,7 @@ describe.each(RELEASES)("%s: swap_out's pick follows the mmlist", (_name, flags)
 describe.each(RELEASES)("%s: an exiting mm is not visited during its zap", (_name, flags) => {
   /** CPU1's exit of mm1 stopped in its zap, mm1's PTL held (the swap_free of F under it). */
   function zapping() {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     const { s, d, start, call } = r;
     for (const mm of [0, 1, 2]) call(0, P.access, [mm, 5, 1]);
     const F = r.slot([[1, 1]], 7);
@@ -177,7 +152,7 @@ describe.each(RELEASES)("%s: mmput moves swap_out's cursor on", (_name, flags) =
     [1, 2],
     [2, INIT_MM], // the last mm: the cursor goes to init_mm, which the next pick passes
   ])("swap_mm at mm%i, that mm exits: swap_mm is the mm after it (%i)", (mm, after) => {
-    const r = rig(flags);
+    const r = mmlistRig(flags);
     r.s.setG(G.SWAP_MM, mm);
     r.call(1, P.do_exit, [mm]);
     expect(r.s.g(G.SWAP_MM)).toBe(after);
