@@ -10,10 +10,9 @@
 // completes (machine.ts access_hit) runs no section at all. pc is the procedure's section
 // number (its SECTION constants in assembly/mm/<file>.ts). The deep checker does not run
 // (it only reads the machine: the counts are the same).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { countedTwinEngine } from "./counted-twin.mjs";
 
 const [args, dirArg] = process.argv.slice(2);
 if (args === undefined) {
@@ -24,7 +23,6 @@ const dir = path.resolve(dirArg ?? path.join(path.dirname(fileURLToPath(import.m
 const load = (f) => import(pathToFileURL(path.join(dir, f)).href);
 const cli = await load("dist/src/cli.js");
 const { runBulk } = await load("dist/src/bulk/run.js");
-const { Engine } = await load("dist/src/wasm/engine.js");
 const { PROC_NAMES } = await load("dist/src/wasm/abi.js");
 
 const program = cli.buildProgram();
@@ -37,23 +35,11 @@ const s = cli.settingsOf(got);
 if (s.trace) throw new Error("section-counts: generated workloads only (no --trace)");
 
 // The JS twin with a counter: key proc * 1024 + pc.
-const source = readFileSync(path.join(dir, "dist/jsmodel/model.js"), "utf8");
-const hook = "  function dispatch(proc, pc) {\n";
-if (!source.includes(hook)) throw new Error("section-counts: dist/jsmodel/model.js has no dispatch(proc, pc) to count in");
 const counts = new Float64Array(64 * 1024);
 globalThis.__faultsimSectionCounts = counts;
-const tmp = mkdtempSync(path.join(os.tmpdir(), "faultsim-counts-"));
-let model;
-try {
-  const file = path.join(tmp, "model.mjs");
-  writeFileSync(file, source.replace(hook, `${hook}    globalThis.__faultsimSectionCounts[proc * 1024 + (pc & 1023)]++;\n`));
-  model = (await import(pathToFileURL(file).href)).createModel();
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
-const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
-model.bind_memory(memory, 1024);
-const engine = Reflect.construct(Engine, ["js", memory, model]); // as Engine.js() builds it, from our copy
+const engine = await countedTwinEngine(dir, "section-counts", [
+  ["  function dispatch(proc, pc) {\n", "    globalThis.__faultsimSectionCounts[proc * 1024 + (pc & 1023)]++;\n"],
+]);
 
 const { machine, workload } = cli.bulkSetupOf(s); // `faultsim run`'s own machine and workload
 const r = await runBulk({ backend: "js", machine, workload, seed: s.seed, ops: s.ops, checkInterval: 0, engine });

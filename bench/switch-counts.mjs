@@ -7,10 +7,9 @@
 // agent); the steps whose runnable mask differs from the step before's (sched.ts run_list is
 // rebuilt there); and wake_waiters_on's calls (an unlock while any agent waits) with the
 // waiters each walks and wakes. DIR: a checkout with `npm run build` done (default: this one).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { countedTwinEngine } from "./counted-twin.mjs";
 
 const [cpusArg, opsArg, dirArg] = process.argv.slice(2);
 if (!cpusArg || !opsArg) {
@@ -20,35 +19,19 @@ if (!cpusArg || !opsArg) {
 const dir = path.resolve(dirArg ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
 const load = (f) => import(pathToFileURL(path.join(dir, f)).href);
 const { runBulk } = await load("dist/src/bulk/run.js");
-const { Engine } = await load("dist/src/wasm/engine.js");
 const { SCHED } = await load("dist/src/wasm/abi.js");
 const { bulkMachineConfig } = await load("dist/src/bulk/config.js");
 const { resolveModel } = await load("dist/src/model/models.js");
 
 const C = { steps: 0, switches: 0, maskChanges: 0, blocks: 0, wakeCalls: 0, walked: 0, woken: 0, lastAgent: -1, lastMask: -1 };
 globalThis.__faultsimSwitchCounts = C;
-let source = readFileSync(path.join(dir, "dist/jsmodel/model.js"), "utf8");
-const hook = (at, add) => {
-  if (!source.includes(at)) throw new Error(`switch-counts: dist/jsmodel/model.js has no ${JSON.stringify(at)}`);
-  source = source.replace(at, at + add);
-};
 const K = "globalThis.__faultsimSwitchCounts";
-hook("      const a2 = choose(mask);\n", `      { const c = ${K}; c.steps++; if (a2 != c.lastAgent) c.switches++; if (mask != c.lastMask) c.maskChanges++; c.lastAgent = a2; c.lastMask = mask; }\n`);
-hook("  function block_on(addr, state) {\n", `    ${K}.blocks++;\n`);
-hook("  function wake_waiters_on(addr) {\n    let m = gget(G_WAITERS);\n", `    { const c = ${K}; c.wakeCalls++; for (let q = m; q != 0; q &= q - 1) c.walked++; }\n`);
-hook("        ag_set(a2, AG_WAIT, 0);\n", `        ${K}.woken++;\n`);
-const tmp = mkdtempSync(path.join(os.tmpdir(), "faultsim-switch-counts-"));
-let model;
-try {
-  const file = path.join(tmp, "model.mjs");
-  writeFileSync(file, source);
-  model = (await import(pathToFileURL(file).href)).createModel();
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
-const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
-model.bind_memory(memory, 1024);
-const engine = Reflect.construct(Engine, ["js", memory, model]); // as Engine.js() builds it, from our copy
+const engine = await countedTwinEngine(dir, "switch-counts", [
+  ["      const a2 = choose(mask);\n", `      { const c = ${K}; c.steps++; if (a2 != c.lastAgent) c.switches++; if (mask != c.lastMask) c.maskChanges++; c.lastAgent = a2; c.lastMask = mask; }\n`],
+  ["  function block_on(addr, state) {\n", `    ${K}.blocks++;\n`],
+  ["  function wake_waiters_on(addr) {\n    let m = gget(G_WAITERS);\n", `    { const c = ${K}; c.wakeCalls++; for (let q = m; q != 0; q &= q - 1) c.walked++; }\n`],
+  ["        ag_set(a2, AG_WAIT, 0);\n", `        ${K}.woken++;\n`],
+]);
 
 // bench/ab-cpus.mjs's cpus case.
 const cpus = +cpusArg;
