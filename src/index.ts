@@ -12,7 +12,13 @@ import { modelBuildNote } from "./commands/replay.js";
 import { HUNT_OPTION_KINDS } from "./commands/hunt-option-kinds.js";
 import { RUN_OPTION_KINDS } from "./commands/run-option-kinds.js";
 import { hunt as huntEngine } from "./explore/hunt.js";
-import type { Finding as EngineFinding, FindingSummary, HuntProgress, HuntSummary } from "./explore/hunt-options.js";
+import type {
+  Finding as EngineFinding,
+  FindingSummary,
+  HuntOptions as EngineHuntOptions,
+  HuntProgress,
+  HuntSummary,
+} from "./explore/hunt-options.js";
 import { diagramOf, type ReplayResult } from "./explore/replay.js";
 import { drawFinding } from "./report/finding.js";
 import { huntInWorkers } from "./workers/hunt-workers.js";
@@ -118,6 +124,11 @@ export interface HuntOptions {
   workers?: number;
   /** Each finding, once replayed, shrunk and (with `out`) written, before the hunt goes on. */
   onFinding?: (finding: Finding) => void;
+  /** Keeps going (implies `keepGoing`) until a finding for which this returns true, asked
+   *  after `onFinding`: that finding is the result's last, and in one thread its execution is
+   *  the last one run (with workers, the round in flight ends first). The result is not
+   *  `interrupted` by it. */
+  until?: (finding: Finding) => boolean;
   /** About every 250 ms. */
   onProgress?: (progress: HuntProgress) => void;
   /** Ends the hunt early; what was found so far is still returned. */
@@ -141,7 +152,7 @@ interface OptionSpec {
 const HUNT_SPEC: OptionSpec = {
   command: "hunt",
   ...HUNT_OPTION_KINDS,
-  own: ["out", "onFinding", "onProgress", "signal"],
+  own: ["out", "onFinding", "until", "onProgress", "signal"],
 };
 
 const RUN_SPEC: OptionSpec = {
@@ -227,12 +238,33 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
     opts.out = options.out;
   }
   const full = cli.full === true;
-  const onFinding = options.onFinding;
-  if (onFinding) opts.onFinding = (f) => onFinding(apiFinding(f, full));
+  const { onFinding, until, signal } = options;
+  if (until !== undefined && typeof until !== "function") throw new UsageError("hunt: until must be a function");
   if (options.onProgress) opts.onProgress = options.onProgress;
-  if (options.signal) opts.signal = options.signal;
+  if (signal) opts.signal = signal;
+  if (onFinding || until) reportFindings(opts, full, onFinding, until);
   const r = workers > 1 ? await huntInWorkers(opts, workers) : await huntEngine(opts);
-  return { ...r, findings: r.findings.map((f) => apiFinding(f, full)) };
+  // A stop asked by `until` is the hunt's own end, not an interruption.
+  return { ...r, interrupted: signal?.aborted === true, findings: r.findings.map((f) => apiFinding(f, full)) };
+}
+
+/** Hands each finding to onFinding and, with `until`, keeps the hunt going until `until`
+ *  accepts one: the engine stops at a finding whose onFinding raised its signal
+ *  (src/explore/hunt.ts), so the stop is at that finding's execution. */
+function reportFindings(opts: EngineHuntOptions, full: boolean, onFinding?: (f: Finding) => void, until?: (f: Finding) => boolean): void {
+  const stop = new AbortController();
+  if (until) {
+    const outer = opts.signal;
+    if (outer?.aborted) stop.abort();
+    else outer?.addEventListener("abort", () => stop.abort(), { once: true });
+    opts.keepGoing = true;
+    opts.signal = stop.signal;
+  }
+  opts.onFinding = (engineFinding) => {
+    const f = apiFinding(engineFinding, full);
+    onFinding?.(f);
+    if (until?.(f)) stop.abort();
+  };
 }
 
 /**

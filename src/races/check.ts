@@ -50,15 +50,10 @@ const NO_WALL_BUDGET_MS = 2 ** 31;
 /** Hunt options that stop the hunt once the process has used budgetMs of CPU time since c0
  *  (or `signal` aborts). The hunt looks at its signal every 256 executions and reports
  *  progress every ~250 ms: each report reads the CPU clock. */
-function cpuBound(
-  c0: NodeJS.CpuUsage,
-  budgetMs: number,
-  signal?: AbortSignal,
-): Pick<HuntOptions, "budgetMs" | "signal" | "onProgress"> & { stop: AbortController } {
+function cpuBound(c0: NodeJS.CpuUsage, budgetMs: number, signal?: AbortSignal): Pick<HuntOptions, "budgetMs" | "signal" | "onProgress"> {
   const stop = new AbortController();
   signal?.addEventListener("abort", () => stop.abort(), { once: true });
   return {
-    stop,
     budgetMs: NO_WALL_BUDGET_MS,
     signal: stop.signal,
     onProgress: () => {
@@ -155,8 +150,7 @@ export async function huntRaceSeed(
 ): Promise<SeedHunt> {
   const { keepGoing, depth, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
-  const { stop, ...bound } = cpuBound(c0, budgetMs, signal);
-  let hit: Finding | undefined;
+  const bound = cpuBound(c0, budgetMs, signal);
   // The race's PCT depth is PCT's alone: hunt() refuses it beside --sched random, as the
   // command line does.
   const o: HuntOptions = {
@@ -168,18 +162,11 @@ export async function huntRaceSeed(
     shrinkMs: SHRINK_MS,
   };
   if (executions !== undefined) o.executions = executions;
-  if (keepGoing) {
-    o.keepGoing = true;
-    o.onFinding = (f) => {
-      if (matchesRace(race, f.signature)) {
-        hit = f;
-        stop.abort();
-      }
-    };
-  }
+  // A keep-going race hunt goes on past other signatures to the race's own.
+  if (keepGoing) o.until = (f) => matchesRace(race, f.signature);
   const r = await hunt(o);
   const out = { executions: r.executions, cpuMs: 0 };
-  hit ??= r.findings.find((f) => matchesRace(race, f.signature));
+  const hit = r.findings.find((f) => matchesRace(race, f.signature));
   let result: SeedHunt;
   if (hit && (await routeMatches(race, hit))) result = { ...out, signature: hit.signature };
   else if (hit) result = { ...out, miss: `${hit.signature} (another route)` };
@@ -207,7 +194,7 @@ async function routeMatches(race: Race, f: Finding): Promise<boolean> {
 async function checkFixed(race: Race, executions: number, seed: number) {
   const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
-  const { stop: _stop, ...bound } = cpuBound(c0, FIXED_CPU_MS);
+  const bound = cpuBound(c0, FIXED_CPU_MS);
   const r = await hunt({
     ...shape,
     model: FIXED_MODEL,

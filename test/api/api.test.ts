@@ -142,6 +142,28 @@ describe("huntStream()", () => {
     expect(r.interrupted).toBe(true);
   }, 60_000);
 
+  it("until keeps a hunt going past other findings and ends it at the accepted one's execution", async () => {
+    const seen: number[] = [];
+    const r = await hunt({
+      model: "linux-2.4.10-pre",
+      mix: "all",
+      executions: 200_000,
+      budgetMs: 120_000,
+      shrinkMs: 0,
+      onFinding: (f) => seen.push(f.execution),
+      until: () => seen.length === 2,
+    });
+    // keepGoing is implied: the first finding did not end it; the second did, at its execution.
+    expect(r.findings.length).toBe(2);
+    expect(seen).toEqual(r.findings.map((f) => f.execution));
+    expect(r.executions).toBe(seen[1] + 1);
+    expect(r.interrupted).toBe(false);
+  }, 120_000);
+
+  it("refuses an until that is not a function", async () => {
+    await expect(hunt({ until: 1 as never })).rejects.toThrow(/^hunt: until must be a function$/);
+  });
+
   it("refuses bad options with a UsageError from its first next()", async () => {
     await expect(huntStream({ cpus: 99 }).next()).rejects.toThrow(/^--cpus must be between 1 and 8, got 99$/);
     await expect(huntStream({ cpus: 99 }).next()).rejects.toBeInstanceOf(UsageError);

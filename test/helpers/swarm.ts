@@ -10,23 +10,14 @@ export const SWARM_SPEC: SwarmSpec = { pins: {}, opsPerCpu: 5, shareMm: true, wr
 
 /** A swarm hunt of linux-2.4.10-pre from `seed` until the seed race (or 60,000 executions). */
 export async function huntSeedRace(seed: number, shrinkMs = 0): Promise<Finding | undefined> {
-  const stop = new AbortController();
-  let hit: Finding | undefined;
-  await hunt({
+  const r = await hunt({
     model: "linux-2.4.10-pre",
     swarm: true,
     seed,
     executions: 60_000,
     budgetMs: 600_000,
     shrinkMs,
-    keepGoing: true,
-    signal: stop.signal,
-    onFinding: (f) => {
-      if (f.signature === SEED_RACE) {
-        hit = f;
-        stop.abort();
-      }
-    },
+    until: (f) => f.signature === SEED_RACE,
   });
-  return hit;
+  return r.findings.find((f) => f.signature === SEED_RACE);
 }

@@ -20,26 +20,17 @@ const race = RACES.find((r) => r.name === "swap-map-uaf")!;
 
 /** A keep-going hunt of linux-2.4.0 from seed, stopped at the first finding of the race. */
 async function huntUaf(seed: number, flags: { with?: string[] } = {}) {
-  const stop = new AbortController();
-  let found: Finding | undefined;
   const r = await hunt({
     model: "linux-2.4.0",
     mix: MIX,
     ...flags,
     seed,
-    keepGoing: true,
     shrinkMs: 0,
     executions: 5_000,
     budgetMs: 120_000,
-    signal: stop.signal,
-    onFinding: (f) => {
-      if (matchesRace(race, f.signature)) {
-        found = f;
-        stop.abort();
-      }
-    },
+    until: (f) => matchesRace(race, f.signature),
   });
-  return { found, r };
+  return { found: r.findings.find((f) => matchesRace(race, f.signature)), r };
 }
 
 describe("swapoff frees swap_map under a reader (swap-map-uaf, swapoff-clears-max)", () => {

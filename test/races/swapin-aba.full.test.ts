@@ -21,24 +21,15 @@ const race = RACES.find((x) => x.name === "swapin-aba")!;
 /** The catalogue's hunt of the race from one seed, up to `executions`: its first data loss. */
 async function huntAba(seed: number, executions: number): Promise<Finding | undefined> {
   const { keepGoing: _k, ...shape } = race.hunt;
-  const stop = new AbortController();
-  let found: Finding | undefined;
-  await hunt({
+  const r = await hunt({
     ...shape,
     seed,
-    keepGoing: true,
     shrinkMs: 0,
     executions,
     budgetMs: 600_000,
-    signal: stop.signal,
-    onFinding: (f) => {
-      if (f.signature === "data-lost@access") {
-        found = f;
-        stop.abort();
-      }
-    },
+    until: (f) => f.signature === "data-lost@access",
   });
-  return found;
+  return r.findings.find((f) => f.signature === "data-lost@access");
 }
 
 describe("swapin ABA (swapin-recheck-key)", () => {
