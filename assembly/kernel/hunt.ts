@@ -16,7 +16,7 @@ import {
   cfg, cfg_set, CFG_SEED, CFG_HUNT_OPS, CFG_HUNT_WRITE_BELOW, CFG_HUNT_PAGES, CFG_HUNT_MMS, CFG_HUNT_SHARE,
   CFG_HUNT_T_WRITE, CFG_HUNT_MIX_AREAS,
 } from "./config";
-import { nCpu, cpu_op_addr, LOG, gget, G_STEP, layout_machine } from "./state";
+import { nCpu, cpu_op_addr, LOG, gget, G_STEP, layout_machine, boot_after_layout } from "./state";
 import { mix32 } from "./rng";
 import { make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT, OP_SWAPOFF, OP_SWAPON } from "./ops";
 import { machine_boot, cpu_ops_final, run, RUN_DONE, RUN_CLEAN } from "./machine";
@@ -129,7 +129,10 @@ export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 {
  * in memory (layout_machine).
  */
 export function hunt_shaped(seedBase: i32, n: i32, maxSteps: i32, newMachine: bool, newWorkload: bool): i32 {
-  if (newMachine && layout_machine() < 0) return -1;
+  if (newMachine) {
+    if (layout_machine() < 0) return -1;
+    boot_after_layout(); // hunt_execution's boot, next
+  }
   if (newWorkload) workload_from_config();
   return hunt_execution(seedBase, n, maxSteps);
 }

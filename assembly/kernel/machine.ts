@@ -14,7 +14,7 @@ import { st } from "./platform";
 import { enter_agent, enter_empty, enter_frame, push_frame, push_frame_inline, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
 import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
-import { choose, sched_reset, sched_flush } from "./sched";
+import { choose, sched_reset, sched_flush, sched_begin } from "./sched";
 import { rng_seed, rng_sync } from "./rng";
 import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_START, EV_OP_END } from "./trace";
 import { dispatch } from "./dispatch";
@@ -263,6 +263,7 @@ function run_merged(a: i32): i32 {
 /** Runs up to maxSteps sections; returns a RUN_* code. */
 export function run(maxSteps: i32): i32 {
   rng_sync(); // the draw ahead, from G_RNG_LO (rng.ts)
+  sched_begin();
   const r = run_steps(maxSteps);
   sched_flush();
   return r;

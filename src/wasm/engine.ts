@@ -48,6 +48,8 @@ export interface ModelExports {
   hunt_agents(): number;
   /** Tests: 1 = the hunt's boots clear every array whole (not only what was touched). */
   whole_clear(on: number): void;
+  /** Tests: 0 = PCT takes every step through its full choice (no runs of one agent). */
+  pct_runs(on: number): void;
   /** The op mix (src/explore/mix.ts): cumulative thresholds of write..swapoff, and the areas. */
   hunt_mix(write: number, read: number, fork: number, exit: number, munmap: number, wprotect: number, swapoff: number, areas: number): void;
   /** run()'s code, or RUN.CLEAN when the execution ended at rest and clean_at_rest found it clean. */
