@@ -236,6 +236,35 @@ describe("faultsim merge", () => {
     expect(read(deferred)).toEqual(read(shrunk));
   }, 60_000);
 
+  it("names the parts of a split no stream of which was given: first, last, or killed before its first checkpoint", async () => {
+    // 2,000 executions: small parts, quick to run (what they find does not matter here).
+    const args = ["--keep-going", "--executions", "2000", "--shrink-ms", "600000", "--budget-ms", "120000", "--out", dir];
+    const parts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      parts.push(path.join(dir, `part${i}.jsonl`));
+      await faultsim("hunt", ...args, "--shard", `${i}/4`, "--jsonl", parts[i]);
+    }
+    const all = await mergeJson(...parts);
+    expect(all.m.missingParts).toBeUndefined();
+    const noLast = await mergeJson(parts[0], parts[1], parts[2]);
+    expect(noLast.m.missingParts).toEqual([{ index: 3, count: 4, first: 1500, next: 2000 }]);
+    expect(io.err).toMatch(/^faultsim: note: no executions merged of part 3\/4$/m);
+    expect(noLast.m.gaps).toEqual([]); // the ranges given are contiguous: only the split shows the hole
+    const noFirst = await mergeJson(parts[1], parts[2], parts[3]);
+    expect(noFirst.m.missingParts).toEqual([{ index: 0, count: 4, first: 0, next: 500 }]);
+    // A part whose stream holds its start event alone (killed before its first checkpoint).
+    const killed = path.join(dir, "killed.jsonl");
+    writeFileSync(killed, `${readFileSync(parts[2], "utf8").split("\n")[0]}\n`);
+    io.out = "";
+    expect(await faultsim("merge", parts[0], parts[1], killed, parts[3])).toBeLessThan(2);
+    expect(io.out).toMatch(/^parts of 4 with no executions merged: 2\/4 \(1000\.\.1499\)/m);
+    // That stream is still checked against the others: one of another model build is refused.
+    const foreign = path.join(dir, "foreign.jsonl");
+    writeFileSync(foreign, readFileSync(killed, "utf8").replace(/"modelId":"[0-9a-f]+"/, '"modelId":"000000000000"'));
+    expect(await faultsim("merge", parts[0], parts[1], foreign, parts[3])).toBe(2);
+    expect(io.err).toMatch(/foreign\.jsonl is not part of the campaign/);
+  }, 60_000);
+
   it("a file that is not a stream: one line, exit 2", async () => {
     const f = path.join(dir, "x.jsonl");
     writeFileSync(f, "hello\n");
