@@ -318,6 +318,35 @@ describe("hunt --resume FILE", () => {
     expect(io.out).toMatch(new RegExp(`^executions 6,000 \\(${fmtCount(6000 - from)} in this leg\\) in \\d+\\.\\d\\d s: `, "m"));
   }, 60_000);
 
+  it("an earlier finding's repro file gone (its --out lost, the stream kept): written again from the stream, a file there left as it is", async () => {
+    const out = path.join(dir, "out");
+    const events = path.join(dir, "gone.jsonl");
+    const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", out, "--json"];
+    expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+    const whole = JSON.parse(io.out);
+    // As if killed right after the first finding's line; then the repro directory is lost.
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    const cut = lines.findIndex((l) => JSON.parse(l).event === "finding") + 1;
+    const finding = JSON.parse(lines[cut - 1]);
+    const recorded = readFileSync(finding.file, "utf8");
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    rmSync(out, { recursive: true });
+    io.err = "";
+    const resumed = await resumeHolds(events, whole);
+    expect(resumed.earlier).toEqual([{ signature: finding.signature, execution: finding.execution, file: finding.file }]);
+    expect(readFileSync(finding.file, "utf8")).toBe(recorded);
+    expect(io.err).toContain(
+      `faultsim: note: ${finding.file} (${finding.signature}, found before the resume) was gone: written again from the stream`,
+    );
+    // A file at that name that is not the repro (someone's): kept, and not reported as restored.
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    writeFileSync(finding.file, "mine\n");
+    io.err = "";
+    await resumeHolds(events, whole);
+    expect(readFileSync(finding.file, "utf8")).toBe("mine\n");
+    expect(io.err).not.toMatch(/written again/);
+  }, 60_000);
+
   it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
     const events = path.join(dir, "events.jsonl");
     // 6,000 executions: the seed race found at 1,383, then hit once more.
