@@ -8,9 +8,11 @@
 #   shards - CPU seconds of one process against 4 shards run one after another, alternating.
 #   kills  - N campaigns (--workers 2) each SIGKILLed at a random moment and resumed with
 #            `hunt --resume`, against one never killed: findings lost (a signature missing,
-#            or its repro file missing or incomplete), findings in a stream twice, and
-#            campaigns whose hits or hash differ.
-# Usage: bench/campaign.sh [kills] [all|scale|shards|kills]   (REPS=3 E=400000 SEED=... env)
+#            or its repro file missing or incomplete), findings in a stream twice,
+#            campaigns whose executions, hits or hash differ (each campaign read back from
+#            its stream by `faultsim merge --json`), and repro files not whole.
+# Usage: bench/campaign.sh [kills] [all|scale|shards|kills]
+#        (REPS=3 E=400000 SEED=... KILL_ARGS="--workers 2" AT=SECONDS env)
 set -eu
 KILLS=${1:-20}
 WHAT=${2:-all}
@@ -65,55 +67,74 @@ shards() {
   done
 }
 
-# check.mjs REF.json K.json K.jsonl OUTDIR: one line "lost twice differs".
+# check.mjs REF.json K.json K.jsonl OUTDIR: one line "lost twice differs incomplete". REF.json and
+# K.json are `faultsim merge --json` of the two campaigns' streams (what a stream says it ran and
+# found, whether or not its last leg printed a summary: a resume of a campaign the kill came too
+# late for prints none). lost: a signature of the uninterrupted campaign missing, or without a
+# complete repro file; incomplete: a file in OUTDIR that is not a whole repro (a partial write
+# or a temporary file left behind).
 cat >check.mjs <<'EOF'
 import { readFileSync, readdirSync } from "node:fs";
 const [ref, got, stream, out] = process.argv.slice(2).map((f, i) => (i < 2 ? JSON.parse(readFileSync(f, "utf8")) : f));
 const findings = readFileSync(stream, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).filter((e) => e.event === "finding");
 const complete = new Set();
+let incomplete = 0;
 for (const f of readdirSync(out)) {
   try {
     complete.add(JSON.parse(readFileSync(`${out}/${f}`, "utf8")).signature);
-  } catch {} // a partial file: it holds no finding
+  } catch {
+    incomplete++; // a partial file: it holds no finding
+  }
 }
-const lost = ref.signatures.filter((s) => !got.signatures.includes(s) || !complete.has(s)).length;
+const sigs = (m) => m.signatures.map((s) => s.signature);
+const lost = sigs(ref).filter((s) => !sigs(got).includes(s) || !complete.has(s)).length;
 const twice = findings.length - new Set(findings.map((e) => e.signature)).size;
-const differs = got.hash !== ref.hash || JSON.stringify(got.hits) !== JSON.stringify(ref.hits) ? 1 : 0;
-console.log(lost, twice, differs);
+const counts = (m) => JSON.stringify(m.signatures.map((s) => [s.signature, s.count]));
+const differs = got.hash !== ref.hash || got.executions !== ref.executions || counts(got) !== counts(ref) ? 1 : 0;
+console.log(lost, twice, differs, incomplete);
 EOF
 
+# KILL_ARGS: the engine of the killed campaigns (default --workers 2; --workers 1: one thread).
+# AT=SECONDS: every kill at that moment instead of random ones (a moment past the campaign's
+# end checks the case where the kill comes too late).
+KILL_ARGS=${KILL_ARGS:---workers 2}
 kills() {
   mkdir ref-out
-  set -- $(run ref --keep-going --workers 2 --out ref-out --jsonl ref.jsonl)
+  set -- $(run ref --keep-going $KILL_ARGS --out ref-out --jsonl ref.jsonl)
   T=$1
-  echo "== $KILLS SIGKILLs, each then resumed (--workers 2, --keep-going, $E executions; uninterrupted: $T s, signatures $(field ref 'j.signatures.join(" ")'), hash $(field ref 'j.hash'); seed $SEED)"
-  lost=0 twice=0 differs=0
+  node "$F" merge --json ref.jsonl >ref-merge.json || [ $? -eq 1 ]
+  echo "== $KILLS SIGKILLs, each then resumed ($KILL_ARGS, --keep-going, $E executions; uninterrupted: $T s, signatures $(field ref 'j.signatures.join(" ")'), hash $(field ref 'j.hash'); seed $SEED; load $(cut -d' ' -f1 /proc/loadavg))"
+  lost=0 twice=0 differs=0 incomplete=0 late=0
   for k in $(seq 1 "$KILLS"); do
     rm -rf k.jsonl k.json k-out
     mkdir k-out
     # Half the kills in the first 1.5 s (start-up, the first finding, its shrink), half anywhere.
-    at=$(awk -v s="$SEED" -v k="$k" -v t="$T" 'BEGIN { srand(s * 1000 + k); r = rand(); printf "%.2f", 0.1 + (k % 2 ? r * 1.4 : r * (t - 0.1)) }')
-    node "$F" hunt $C --keep-going --workers 2 --out k-out --jsonl k.jsonl >/dev/null &
+    at=${AT:-$(awk -v s="$SEED" -v k="$k" -v t="$T" 'BEGIN { srand(s * 1000 + k); r = rand(); printf "%.2f", 0.1 + (k % 2 ? r * 1.4 : r * (t - 0.1)) }')}
+    node "$F" hunt $C --keep-going $KILL_ARGS --out k-out --jsonl k.jsonl >/dev/null &
     p=$!
     sleep "$at"
-    kill -9 "$p" 2>/dev/null || true
+    if kill -9 "$p" 2>/dev/null; then how=killed; else how="ended before the kill"; late=$((late + 1)); fi
     wait "$p" 2>/dev/null || true
     if grep -q '"event":"start"' k.jsonl 2>/dev/null; then
-      how=resumed
-      node "$F" hunt --resume k.jsonl --json >k.json || [ $? -eq 1 ]
+      how="$how, resumed"
+      # A campaign that ended before the kill: --resume says so on stderr and prints nothing.
+      node "$F" hunt --resume k.jsonl --json >k.json 2>k.err || [ $? -eq 1 ]
     else
       # Killed before its stream began: nothing to resume, the campaign starts again.
-      how=restarted
+      how="$how, restarted"
       rm -f k.jsonl
-      node "$F" hunt $C --keep-going --workers 2 --out k-out --jsonl k.jsonl >k.json || [ $? -eq 1 ]
+      node "$F" hunt $C --keep-going $KILL_ARGS --out k-out --jsonl k.jsonl >k.json || [ $? -eq 1 ]
     fi
-    set -- $(node check.mjs ref.json k.json k.jsonl k-out)
-    echo "kill $k at $at s: $how; lost $1, twice in the stream $2, differs $3; repro files $(ls k-out | wc -l)"
+    node "$F" merge --json k.jsonl >k-merge.json || [ $? -eq 1 ]
+    set -- $(node check.mjs ref-merge.json k-merge.json k.jsonl k-out)
+    echo "kill $k at $at s: $how; lost $1, twice in the stream $2, differs $3, incomplete files $4; repro files $(ls k-out | wc -l)"
     lost=$((lost + $1))
     twice=$((twice + $2))
     differs=$((differs + $3))
+    incomplete=$((incomplete + $4))
   done
-  echo "kills $KILLS: findings lost $lost, findings twice in a stream $twice, campaigns that differ from the uninterrupted one $differs"
+  echo "kills $KILLS ($late came after the campaign had ended): findings lost $lost, findings twice in a stream $twice," \
+    "campaigns that differ from the uninterrupted one $differs, incomplete repro files $incomplete"
 }
 
 case $WHAT in

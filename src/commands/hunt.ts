@@ -3,11 +3,12 @@
 // by src/cli.ts; a violation found sets process.exitCode = 1.
 import { boundedOption, intOption, fractionOption, seedOption, flagOf, MS_MAX } from "../options.js";
 import type { Command } from "commander";
+import path from "node:path";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
 import { resolveModel, modelOutput, modelOfOutput } from "../model/models.js";
 import type { Backend } from "../wasm/engine.js";
-import { sweepStaleTemps, type ReproMachine } from "../report/repro.js";
+import { reproFileHolds, sameReproFile, sweepStaleTemps, writeRepro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
 import type { CampaignHuntOptions } from "../workers/hunt-workers.js";
 import { HUNT_DEFAULTS } from "../explore/defaults.js";
@@ -333,6 +334,7 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   checkOutDir(plan.out);
   // A killed campaign may have left a temporary repro file (never a partial repro).
   if (plan.resumed) sweepStaleTemps(plan.out);
+  if (plan.resumed) restoreEarlierRepros(plan.resumed, plan.out);
   const events = plan.resumed ? EventStream.append(plan.resumed) : EventStream.open(o.jsonl);
   // With --jsonl -, stdout is the event stream: the summary goes to stderr.
   const summary = o.jsonl === "-" ? process.stderr : process.stdout;
@@ -340,6 +342,30 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     await huntRun(o, plan, events, summary);
   } finally {
     events.close();
+  }
+}
+
+/** --resume: the repro files of the findings before it that are gone (an --out directory lost
+ *  with its pod, or cleaned up while the stream was kept) written again from the stream, whose
+ *  finding lines hold each repro: the summary never names a file that is not there. A file at
+ *  that name, whatever it holds, is left as it is; only files of this campaign's --out. */
+function restoreEarlierRepros(s: CampaignStream, out: string): void {
+  for (const f of s.findings) {
+    if (f.file === null || path.resolve(path.dirname(f.file)) !== path.resolve(out)) continue;
+    if (reproFileHolds(f.file, f.repro) !== "missing") continue;
+    const was = f.file;
+    try {
+      f.file = sameReproFile(out, f.repro) ?? writeRepro(out, f.repro);
+      const as = f.file === was ? "" : ` as ${f.file}`;
+      process.stderr.write(
+        `faultsim: note: ${was} (${f.signature}, found before the resume) was gone: written again from the stream${as}\n`,
+      );
+    } catch (err) {
+      const why = (err as { code?: string }).code ?? (err as Error).message;
+      process.stderr.write(
+        `faultsim: note: ${was} (${f.signature}) is gone and cannot be written again (${why}); its repro is in the stream\n`,
+      );
+    }
   }
 }
 

@@ -23,6 +23,13 @@ export async function mergeCommand(files: string[], o: { json?: boolean; out?: s
     }
   }
   process.stdout.write(o.json ? JSON.stringify(mergeJson(m)) + "\n" : mergeText(m));
+  // Parts of the split never merged: said where a script reading --json sees it too.
+  if (o.json && m.missingParts?.length) {
+    const n = m.missingParts[0].count;
+    process.stderr.write(
+      `faultsim: note: no executions merged of part${m.missingParts.length > 1 ? "s" : ""} ${m.missingParts.map((p) => `${p.index}/${n}`).join(", ")}\n`,
+    );
+  }
   // A shrunk repro no file could take: on stderr, so that nothing is lost.
   for (const sig of m.signatures) if (sig.repro && !o.json) process.stderr.write(JSON.stringify(sig.repro) + "\n");
   if (m.signatures.length > 0) process.exitCode = 1;

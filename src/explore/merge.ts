@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import type { MergedSignature, MergeJson, MergeSummary } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import { fmtCount as num } from "../report/text.js";
-import { emptySeqHash, seqConcat, sortedHits } from "./shard.js";
+import { emptySeqHash, seqConcat, shardRange, sortedHits } from "./shard.js";
 import { hashHex } from "./checkpoint.js";
 import { readStream, type CampaignStream, type FindingEvent, type StartEvent } from "./campaign-stream.js";
 
@@ -56,8 +56,10 @@ export function mergeStreams(files: readonly string[]): MergedStreams {
   const withState = streams.filter((s) => s.checkpoint !== undefined);
   if (withState.length === 0) throw new InputError("merge: no stream has a checkpoint yet (each was killed before its first)");
   const key = JSON.stringify(campaignKey(withState[0]));
-  for (const s of withState) {
-    if (JSON.stringify(campaignKey(s)) !== key) {
+  // A stream killed before its first checkpoint has no PCT k to compare: the rest must match.
+  const keyBeforeK = (s: CampaignStream) => JSON.stringify({ ...campaignKey(s), pctK: undefined });
+  for (const s of streams) {
+    if (s.checkpoint ? JSON.stringify(campaignKey(s)) !== key : keyBeforeK(s) !== keyBeforeK(withState[0])) {
       throw new InputError(`merge: ${s.file} is not part of the campaign of ${withState[0].file} (other options, model build or PCT k)`);
     }
   }
@@ -111,7 +113,31 @@ export function mergeStreams(files: readonly string[]): MergedStreams {
     signatures,
     finished: streams.every((s) => s.finished),
   };
+  const missing = missingParts(streams);
+  if (missing.length) summary.missingParts = missing;
   return { summary, first };
+}
+
+/** The parts of a --shard split that no stream given ran any execution of (no stream of the
+ *  part, or one killed before its first checkpoint): a shard whose stream was not collected
+ *  would otherwise leave no trace in the merge. Only when every stream is a part of one split
+ *  (the same n and campaign size); streams of different splits are not checked. */
+function missingParts(streams: readonly CampaignStream[]): NonNullable<MergeSummary["missingParts"]> {
+  const splits = new Set(
+    streams.map((s) => (s.start.options.shard ? `${s.start.options.shard.count}/${s.start.options.shard.total}` : "")),
+  );
+  const split = streams[0].start.options.shard;
+  if (splits.size !== 1 || !split) return [];
+  const ran = new Set(
+    streams.filter((s) => s.checkpoint && s.checkpoint.next > s.checkpoint.first).map((s) => s.start.options.shard!.index),
+  );
+  const missing: NonNullable<MergeSummary["missingParts"]> = [];
+  for (let index = 0; index < split.count; index++) {
+    if (ran.has(index)) continue;
+    const r = shardRange(index, split.count, split.total);
+    missing.push({ index, count: split.count, first: r.first, next: r.first + r.executions });
+  }
+  return missing;
 }
 
 /** `faultsim merge --json`'s document: the summary, stamped. */
@@ -126,6 +152,13 @@ export function mergeText(m: MergeSummary): string {
     `executions ${num(m.executions)} in ${m.ranges.length} range${m.ranges.length === 1 ? "" : "s"}: ${m.ranges.map((r) => `${r.first}..${r.next - 1}`).join(", ")}`,
   ];
   if (m.gaps.length) lines.push(`not run: ${m.gaps.map((g) => `${g.first}..${g.next - 1}`).join(", ")}`);
+  if (m.missingParts?.length) {
+    const n = m.missingParts[0].count;
+    lines.push(
+      `parts of ${n} with no executions merged: ${m.missingParts.map((p) => `${p.index}/${n} (${p.first}..${p.next - 1})`).join(", ")}` +
+        " (no stream of them given, or killed before its first checkpoint)",
+    );
+  }
   if (!m.finished) lines.push("some streams did not end by themselves (killed or interrupted): `hunt --resume FILE` continues them");
   lines.push(`campaign hash ${m.hash}`);
   lines.push(`distinct signatures: ${m.signatures.length}${m.signatures.length ? "" : " (nothing found)"}`);

@@ -641,6 +641,12 @@ const mergeSummary = {
   hash: z.string().describe("the campaign hash over every execution run, in execution order"),
   signatures: z.array(mergedSignature).describe("the distinct signatures, sorted by name"),
   finished: z.boolean().describe("every stream ended by itself (none killed or interrupted)"),
+  missingParts: z
+    .array(z.object({ index: count, count: int.min(1), first: count, next: count }))
+    .optional()
+    .describe(
+      "streams of one --shard split: the parts [first, next) of which no stream given ran an execution (absent: none missing, or not all one split)",
+    ),
 };
 export type MergeSummary = z.infer<z.ZodObject<typeof mergeSummary>>;
 

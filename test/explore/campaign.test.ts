@@ -236,6 +236,35 @@ describe("faultsim merge", () => {
     expect(read(deferred)).toEqual(read(shrunk));
   }, 60_000);
 
+  it("names the parts of a split no stream of which was given: first, last, or killed before its first checkpoint", async () => {
+    // 2,000 executions: small parts, quick to run (what they find does not matter here).
+    const args = ["--keep-going", "--executions", "2000", "--shrink-ms", "600000", "--budget-ms", "120000", "--out", dir];
+    const parts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      parts.push(path.join(dir, `part${i}.jsonl`));
+      await faultsim("hunt", ...args, "--shard", `${i}/4`, "--jsonl", parts[i]);
+    }
+    const all = await mergeJson(...parts);
+    expect(all.m.missingParts).toBeUndefined();
+    const noLast = await mergeJson(parts[0], parts[1], parts[2]);
+    expect(noLast.m.missingParts).toEqual([{ index: 3, count: 4, first: 1500, next: 2000 }]);
+    expect(io.err).toMatch(/^faultsim: note: no executions merged of part 3\/4$/m);
+    expect(noLast.m.gaps).toEqual([]); // the ranges given are contiguous: only the split shows the hole
+    const noFirst = await mergeJson(parts[1], parts[2], parts[3]);
+    expect(noFirst.m.missingParts).toEqual([{ index: 0, count: 4, first: 0, next: 500 }]);
+    // A part whose stream holds its start event alone (killed before its first checkpoint).
+    const killed = path.join(dir, "killed.jsonl");
+    writeFileSync(killed, `${readFileSync(parts[2], "utf8").split("\n")[0]}\n`);
+    io.out = "";
+    expect(await faultsim("merge", parts[0], parts[1], killed, parts[3])).toBeLessThan(2);
+    expect(io.out).toMatch(/^parts of 4 with no executions merged: 2\/4 \(1000\.\.1499\)/m);
+    // That stream is still checked against the others: one of another model build is refused.
+    const foreign = path.join(dir, "foreign.jsonl");
+    writeFileSync(foreign, readFileSync(killed, "utf8").replace(/"modelId":"[0-9a-f]+"/, '"modelId":"000000000000"'));
+    expect(await faultsim("merge", parts[0], parts[1], foreign, parts[3])).toBe(2);
+    expect(io.err).toMatch(/foreign\.jsonl is not part of the campaign/);
+  }, 60_000);
+
   it("a file that is not a stream: one line, exit 2", async () => {
     const f = path.join(dir, "x.jsonl");
     writeFileSync(f, "hello\n");
@@ -287,6 +316,35 @@ describe("hunt --resume FILE", () => {
     io.out = "";
     expect(await faultsim("hunt", "--resume", events)).toBe(1);
     expect(io.out).toMatch(new RegExp(`^executions 6,000 \\(${fmtCount(6000 - from)} in this leg\\) in \\d+\\.\\d\\d s: `, "m"));
+  }, 60_000);
+
+  it("an earlier finding's repro file gone (its --out lost, the stream kept): written again from the stream, a file there left as it is", async () => {
+    const out = path.join(dir, "out");
+    const events = path.join(dir, "gone.jsonl");
+    const args = ["--keep-going", "--executions", "6000", "--shrink-ms", "0", "--out", out, "--json"];
+    expect(await faultsim("hunt", ...args, "--jsonl", events)).toBe(1);
+    const whole = JSON.parse(io.out);
+    // As if killed right after the first finding's line; then the repro directory is lost.
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    const cut = lines.findIndex((l) => JSON.parse(l).event === "finding") + 1;
+    const finding = JSON.parse(lines[cut - 1]);
+    const recorded = readFileSync(finding.file, "utf8");
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    rmSync(out, { recursive: true });
+    io.err = "";
+    const resumed = await resumeHolds(events, whole);
+    expect(resumed.earlier).toEqual([{ signature: finding.signature, execution: finding.execution, file: finding.file }]);
+    expect(readFileSync(finding.file, "utf8")).toBe(recorded);
+    expect(io.err).toContain(
+      `faultsim: note: ${finding.file} (${finding.signature}, found before the resume) was gone: written again from the stream`,
+    );
+    // A file at that name that is not the repro (someone's): kept, and not reported as restored.
+    writeFileSync(events, lines.slice(0, cut).join("\n") + "\n");
+    writeFileSync(finding.file, "mine\n");
+    io.err = "";
+    await resumeHolds(events, whole);
+    expect(readFileSync(finding.file, "utf8")).toBe("mine\n");
+    expect(io.err).not.toMatch(/written again/);
   }, 60_000);
 
   it("after a kill mid-write (a partial last line): cut, then the campaign goes on to the uninterrupted hash", async () => {
