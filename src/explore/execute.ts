@@ -4,7 +4,7 @@
 // the lowest runnable one), so the shrinker may hand it truncated or edited schedules. A fill
 // past the log's end that spins into the step bound behind an agent that yields is filled again
 // handing the CPU on after each yield (yieldFill).
-import { Engine, type Backend } from "../wasm/engine.js";
+import { Engine, wasmModule, type Backend, type WasmBuild } from "../wasm/engine.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
 import { G, R, RUN, VIOLATION_IDS, choiceAgent, choicePick } from "../wasm/abi.js";
 import { checkInvariants, modelViolation } from "../invariants/check.js";
@@ -86,18 +86,35 @@ export class Replayer {
     readonly machine: ReproMachine,
     readonly flags: number,
     readonly flags2: number,
+    /** Whether its build records traces (the JS twin and the traced Wasm). */
+    readonly canTrace: boolean,
   ) {}
 
-  /** flags: the model's two flag words (a ResolvedModel, or a repro through reproFlagWords). */
-  static async create(machine: ReproMachine, flags: FlagWords, backend: Backend = "wasm"): Promise<Replayer> {
-    const e = await Engine.create(backend, "traced"); // it draws diagrams
+  /** flags: the model's two flag words (a ResolvedModel, or a repro through reproFlagWords).
+   *  build: the traced Wasm by default (it draws diagrams); the untraced one runs the same
+   *  executions and is the one a hunt has compiled and warmed up already (shrinking). */
+  static async create(machine: ReproMachine, flags: FlagWords, backend: Backend = "wasm", build: WasmBuild = "traced"): Promise<Replayer> {
+    const e = await Engine.create(backend, build);
     e.configure(replayConfig(machine, flags));
-    return new Replayer(e, machine, flagWord0(flags), flagWord1(flags));
+    return new Replayer(e, machine, flagWord0(flags), flagWord1(flags), backend === "js" || build === "traced");
   }
 
-  /** A replayer for another machine size (the shrinker dropping a CPU), same backend. */
+  /** This replayer on the traced build (itself when it traces): the same machine and flags,
+   *  made once. */
+  traced(): Replayer {
+    if (this.canTrace) return this;
+    if (!this.tracedTwin) {
+      const e = Engine.wasm(wasmModule("traced"));
+      e.configure(replayConfig(this.machine, this));
+      this.tracedTwin = new Replayer(e, this.machine, this.flags, this.flags2, true);
+    }
+    return this.tracedTwin;
+  }
+  private tracedTwin: Replayer | undefined;
+
+  /** A replayer for another machine size (the shrinker dropping a CPU), same backend and build. */
   async resized(machine: ReproMachine): Promise<Replayer> {
-    return Replayer.create(machine, this, this.e.backend);
+    return Replayer.create(machine, this, this.e.backend, this.canTrace ? "traced" : "untraced");
   }
 
   run(x: Execution, opts: ReplayOptions = {}): ReplayOutcome {

@@ -33,9 +33,11 @@ const sizeOf = (rep: Replayer, ops: number[][], seed: number, schedule: ArrayLik
   preemptions: rep.preemptions({ ops, seed, schedule }).length,
 });
 
-/** A replayer of o's machine: `prev` when it has that machine, else a new one. */
+/** A replayer of o's machine for proving and shrinking a finding: `prev` when it has that
+ *  machine, else a new one, on the untraced build the search has warmed up (the same
+ *  executions; only the finding's last replay, replayTraced's, records a trace). */
 export async function replayerFor(prev: Replayer | undefined, o: HuntOptions): Promise<Replayer> {
-  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model, o.backend);
+  return prev && sameMachine(prev.machine, o.machine) ? prev : Replayer.create(o.machine, o.model, o.backend, "untraced");
 }
 
 /** The repro's record of the model build that ran it; none when the build has no id. */
@@ -91,7 +93,7 @@ export async function investigate(
     shape: o.swarm !== undefined,
   });
   const repro = reproOf(o, shrunk);
-  const trace = await replayTraced(repro, rep);
+  const trace = await replayTraced(repro, rep.traced());
   const original = sizeOf(rep, ops, seed, schedule);
   const shrunkSize = sizeOf(
     sameMachine(shrunk.machine, o.machine) ? rep : await rep.resized(shrunk.machine),

@@ -73,7 +73,7 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
 /** Replays a repro with tracing. `rep` is reused when its machine matches. */
 export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = "wasm"): Promise<ReplayTrace> {
   const sameMachine =
-    rep && rep.flags === r.flags && rep.flags2 === (r.flags2 ?? 0) && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
+    rep?.canTrace && rep.flags === r.flags && rep.flags2 === (r.flags2 ?? 0) && JSON.stringify(rep.machine) === JSON.stringify(r.machine);
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, reproFlagWords(r), rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];

@@ -114,7 +114,8 @@ class Shrinker {
   /** For each step of the current schedule, the index of the op its CPU was running (-1: not a CPU). */
   stepOps(): Int32Array {
     const c = this.cur;
-    const out = this.rep.run({ ops: c.ops, seed: c.seed, schedule: c.schedule }, { trace: true, repair: false });
+    // The op starts are trace records: the traced twin of the untraced replayer a hunt shrinks with.
+    const out = this.rep.traced().run({ ops: c.ops, seed: c.seed, schedule: c.schedule }, { trace: true, repair: false });
     const starts: number[][] = c.ops.map(() => []);
     for (const r of out.records ?? []) if (r.event === EV.OP_START && r.agent < c.machine.cpus) starts[r.agent].push(r.step);
     const map = new Int32Array(c.schedule.length).fill(-1);
