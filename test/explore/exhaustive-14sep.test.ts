@@ -87,14 +87,29 @@ describe("hunt --sched exhaustive on the 14 Sep op list", () => {
     dir = mkdtempSync(path.join(tmpdir(), "faultsim-14sep-"));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const args = ["--model", "linux-2.4.10-pre", "--cpus", "2", "--pages", "3", "--sched", "exhaustive", "--op-list", SPEC];
+  // A wall-clock budget no search here comes near (the default, 10 s, ran out on a loaded
+  // machine: an incomplete search exits 0): the test's own timeout is the bound.
+  const args = [
+    "--model",
+    "linux-2.4.10-pre",
+    "--cpus",
+    "2",
+    "--pages",
+    "3",
+    "--sched",
+    "exhaustive",
+    "--op-list",
+    SPEC,
+    "--budget-ms",
+    "600000",
+  ];
 
   it("--preemptions 2: the violation with 2 (none with fewer), its route and a repro, exit 1", async () => {
     expect(await faultsim("hunt", ...args, "--preemptions", "2", "--out", dir)).toBe(1);
     expect(io.out).toMatch(/^route: Marcelo, 14 Sep/m);
     expect(io.out).toMatch(/^violation with 2 preemptions \(none with fewer for these ops\): swapcache-unique@add_to_swap_cache$/m);
     expect(readdirSync(dir)).toHaveLength(1);
-  });
+  }, 120_000);
 
   it("--preemptions 1: no violation with ≤ 1 preemptions, exit 0", async () => {
     expect(await faultsim("hunt", ...args, "--preemptions", "1", "--json", "--out", dir)).toBe(0);
@@ -102,5 +117,5 @@ describe("hunt --sched exhaustive on the 14 Sep op list", () => {
     expect(j.verdict).toBe("no violation with ≤ 1 preemptions for these ops");
     expect(j.complete).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
-  });
+  }, 120_000);
 });
