@@ -53,8 +53,12 @@ export const ROUND_MS = 200;
 const CHUNKS_PER_WORKER = 16;
 const MIN_CHUNK = 64;
 
-/** The first round without a rate to size it from (random: no PCT probe was timed). */
-const FIRST_ROUND_PER_WORKER = 512;
+/** The first round without a rate to size it from (no PCT probe was timed: random, or a k
+ *  from the build's table): one chunk per worker, doubled each round until one is long enough
+ *  to measure, so that a short budget is kept on a loaded machine (a first round of 512 per
+ *  worker, on code not yet tiered up, took 0.4-1.2 s at load 11: a `--budget-ms 500
+ *  --workers 2` hunt took 1.2-2.0 s). */
+const FIRST_ROUND_PER_WORKER = MIN_CHUNK;
 
 /** What a campaign's rounds run on: a pool of worker threads, or this thread. */
 interface RoundRunner {
@@ -111,6 +115,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   // Executions per ms of the whole pool: first guessed from the probe (one thread, 2 x 2,000
   // executions), then measured round by round.
   let rate = 0;
+  let unsized = FIRST_ROUND_PER_WORKER * workers; // a round's size while there is no rate
   try {
     // k from the build's table of default campaigns (pct-k-table.ts), or from the probe.
     if (pct && !from) pctK = tabledPctK(huntParams(o, 1)) ?? 0;
@@ -195,10 +200,11 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     while (!done && c.next < end && !o.signal?.aborted) {
       const t0 = performance.now();
       const left = deadline - t0;
-      // The first round runs even when the start-up took the budget (a few executions).
-      if (left <= 0 && c.next > (from?.next ?? first)) break;
-      let sized = rate > 0 ? Math.floor(rate * Math.min(ROUND_MS, left)) : FIRST_ROUND_PER_WORKER * workers;
-      if (c.next === (from?.next ?? first)) sized = Math.max(sized, workers);
+      // The first round runs even when the start-up took the budget: one execution a worker.
+      const firstRound = c.next === (from?.next ?? first);
+      if (left <= 0 && !firstRound) break;
+      let sized = rate > 0 ? Math.floor(rate * Math.min(ROUND_MS, left)) : unsized;
+      if (firstRound) sized = left <= 0 ? workers : Math.max(sized, workers);
       if (sized < 1) break; // less than one execution's time left
       // Execution indices are 32-bit: a campaign without --executions ends at 2^32.
       const count = Math.min(ROUND, sized, end - c.next, 2 ** 32 - c.next);
@@ -217,6 +223,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       // A round cut short by a new signature ran chunks past it that it does not count: no
       // rate. Nor one that waited for an investigation.
       if (!r.found && ms >= 5 && roundEnd >= performance.now() - 1) rate = r.executions / ms;
+      else if (rate === 0) unsized = Math.min(2 * unsized, ROUND);
       add(c, r);
       c.next += r.executions; // up to and including a finding: the round stops there
       o.onProgress?.({

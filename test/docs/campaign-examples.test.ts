@@ -59,12 +59,13 @@ describe("docs/examples", () => {
     expect(c.workingDir).toBe(mount); // the streams and repros land on the shared volume
     expect(pod.volumes.find((v: { name: string }) => v.name === c.volumeMounts[0].name).persistentVolumeClaim.claimName).toBeTruthy();
     const script: string = c.args.join(" ");
-    const [, resume, start] = /then (exec faultsim hunt --resume [^;]+);\s*else .*?&&\s*(exec faultsim hunt [^;]+); fi/s.exec(script) ?? [];
+    const [, resume, start] =
+      /then set -- (hunt --resume [^;]+);\s*else .*?;\s*set -- (hunt [^;]+); fi;.*faultsim "\$@"/s.exec(script) ?? [];
     expect(resume && start).toBeTruthy();
     const streams: string[] = [];
     for (let i = 0; i < n; i++) {
       const env = (s: string) => s.replaceAll("$JOB_COMPLETION_INDEX", String(i));
-      const words = underDir(faultsimWords(env(start)));
+      const words = underDir(faultsimWords(`faultsim ${env(start)}`));
       expect(optionOf(words, "--shard")).toBe(String(n)); // the index comes from the environment
       mkdirSync(optionOf(words, "--out"), { recursive: true });
       process.env.JOB_COMPLETION_INDEX = String(i);
@@ -72,7 +73,7 @@ describe("docs/examples", () => {
         // The manifest's command, cut to a few executions (a later option wins).
         expect([0, 1]).toContain(await faultsim(...words, "--executions", "800", "--shrink-ms", "0"));
         // A restarted pod: its part's stream is there, so it resumes (nothing left: it ended).
-        const again = underDir(faultsimWords(env(resume)));
+        const again = underDir(faultsimWords(`faultsim ${env(resume)}`));
         expect(optionOf(again, "--resume")).toBe(optionOf(words, "--jsonl"));
         expect([0, 1]).toContain(await faultsim(...again));
       } finally {

@@ -142,7 +142,10 @@ describe("real --json outputs validate", () => {
     expect(await faultsim("merge", "--json", stream)).toBe(1);
     const doc = JSON.parse(io.out);
     expect(doc.signatures.map((s: { shrunkBy: string }) => s.shrunkBy)).toContain("merge");
+    // Part 1 of the split was not given: named, and held to the schema.
+    expect(doc.missingParts).toEqual([{ index: 1, count: 2, first: 1500, next: 3000 }]);
     expect(errorsOf("merge", doc)).toEqual([]);
+    expect(errorsOf("merge", { ...doc, missingParts: [{ index: 1, count: 0, first: 1500, next: 3000 }] })).not.toEqual([]);
     // A file where the shard's repro directory was: merge cannot write the shrunk repro and
     // prints it.
     rmSync(shard, { recursive: true, force: true });
