@@ -152,6 +152,54 @@ describe("linux-2.4.16: try_to_unuse's start_mm pinned across an exit", () => {
   });
 });
 
+// pre9 (16 Aug 2001): the mm its walk reached becomes last_mm, pinned; last_mm is searched
+// first for the next entry, unlocked, then the walk moves last_mm on and puts the old one.
+describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () => {
+  it("the exited mm2 is searched first with its old ptes, and the walk's put of it runs exit_mmap in swapoff", () => {
+    const r = mmlistRig(V2410);
+    const { s, d, start, disk } = r;
+    const F = r.slot(
+      [
+        [1, 1],
+        [2, 1],
+      ],
+      7,
+    );
+    const E = r.slot(
+      [
+        [2, 2],
+        [1, 2],
+      ],
+      11,
+    );
+    expect(F).toBeLessThan(E);
+    start(0, P.sys_swapoff, [0]);
+    // F's walk from init_mm ends having reached mm2: last_mm, pinned.
+    for (let n = 0; n < 500 && s.mm(2, MM.USERS) !== 2; n++) if (!d.step(0)) d.step(disk);
+    expect(s.mm(2, MM.USERS)).toBe(2);
+    start(1, P.do_exit, [2]);
+    for (let n = 0; n < 20 && s.agent(1, AG.STATE) !== ST.SLEEP; n++) d.step(1);
+    expect(s.agent(1, AG.STATE)).toBe(ST.SLEEP);
+    expect(s.mm(2, MM.USERS)).toBe(1);
+    expect(s.pte(2, 2)).toBe(E << 1);
+    const mark = d.trace.length;
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) if (!d.step(0)) d.step(disk);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    const t = d.trace.slice(mark);
+    // last_mm's search: E's pte in the exited mm2 is unused first, then mm1's by the walk.
+    const unused = t.filter((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E).map((x) => mmOf(x.b));
+    expect(unused).toEqual([2, 1]);
+    const teardown = t.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 2);
+    expect(teardown).toBeGreaterThan(-1);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(d.trace.slice(mark).findIndex((x) => x.agent === 1 && x.event === EV.EXIT)).toBeGreaterThan(teardown);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
 describe("the check at rest: every pin put", () => {
   it("an mm left with mm_users 2 is a lock-leak (mm-users), in the host's pass and the model's", () => {
     const r = mmlistRig(V2416);
