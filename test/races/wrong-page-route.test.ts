@@ -19,6 +19,10 @@
 // which no 2.4.16 path takes) 5/16, 9/16 and 11/16 at the same executions, each by the route,
 // and the other thirteen nothing (the fixture re-written from 11/16's run, campaign hash
 // d821bc97 over 3,987,646: the same ops, a new schedule).
+// Since the mm_users pins, the fixture (from before them) still replays to the BUG by the
+// route; the campaign's 16 shards find it in ten, seven through swapoff's own exit_mmap
+// (its last mmput of a start_mm that looks like exiting: 11/16's is the second fixture), three
+// through another CPU's zap (docs/kernel-notes.md).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
