@@ -7,7 +7,7 @@ import * as P from "./procs";
 import { YIELD } from "./frame";
 import { bug, V_BUG_ON, BUG_UNKNOWN_PROC } from "./check";
 import { access, handle_mm_fault, do_anonymous_page, do_swap_page, do_wp_page, zap_page_range, do_exit, do_munmap, do_mprotect } from "../mm/memory";
-import { do_fork, copy_page_range } from "../mm/fork";
+import { do_fork, copy_page_range, mmput } from "../mm/fork";
 import { lookup_swap_cache, read_swap_cache_async, swapin_readahead, add_to_swap_cache, delete_from_swap_cache, swap_writepage } from "../mm/swap_state";
 import { get_swap_page, swap_free, swap_duplicate, valid_swaphandles, remove_exclusive_swap_page, can_share_swap_page, free_swap_and_cache, free_page_and_swap_cache, sys_swapoff, try_to_unuse, sys_swapon } from "../mm/swapfile";
 import { alloc_page } from "../mm/page_alloc";
@@ -57,6 +57,7 @@ export function dispatch(proc: i32, pc: i32): i32 {
     case P.P_LRU_CACHE_DEL: return lru_cache_del(pc);
     case P.P_MARK_PAGE_ACCESSED: return mark_page_accessed(pc);
     case P.P_DO_MPROTECT: return do_mprotect(pc);
+    case P.P_MMPUT: return mmput(pc);
   }
   // A frame names no procedure: a model bug (a stack word overwritten, an id not in procs.ts).
   bug(V_BUG_ON, BUG_UNKNOWN_PROC, proc, pc);

@@ -185,9 +185,7 @@ function push_op_frame(cpu: i32, op: i32): void {
 function access_hit(cpu: i32, op: i32): bool {
   const kind = op_kind(op);
   if (kind != OP_READ && kind != OP_WRITE) return false;
-  const mm = op_mm(op);
-  if (mm_get(mm, MM_USERS) == 0) return false;
-  return mmu_access(mm, op_page(op), kind == OP_WRITE ? 1 : 0);
+  return mmu_access(op_mm(op), op_page(op), kind == OP_WRITE ? 1 : 0);
 }
 
 /** An op finished on CPU a (inlined: bulk runs end an op every other step). */

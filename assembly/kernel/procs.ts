@@ -17,6 +17,7 @@ export const P_DO_MUNMAP: i32 = 8;               // (mm, start, len) → 0
 // assembly/mm/fork.ts
 export const P_DO_FORK: i32 = 9;                 // (parent mm, child mm) → 0
 export const P_COPY_PAGE_RANGE: i32 = 10;        // (dst mm, src mm) → 0 / -ENOMEM
+export const P_MMPUT: i32 = 41;                  // (mm) → 1 when the last put (it ran exit_mmap), else 0; a pin's put
 // assembly/mm/swap_state.ts
 export const P_LOOKUP_SWAP_CACHE: i32 = 11;      // (entry) → page with a ref taken, or 0
 export const P_READ_SWAP_CACHE_ASYNC: i32 = 12;  // (entry, wait) → page with a ref taken (locked while reading), or 0; wait (2.4.0 only): return after the read
@@ -42,7 +43,7 @@ export const P_ALLOC_PAGE: i32 = 28;             // () → page (count 1) or 0; 
 export const P_TRY_TO_FREE_PAGES: i32 = 29;      // () → pages freed
 export const P_SHRINK_CACHE: i32 = 30;           // (nr_pages, priority) → pages still wanted
 export const P_SWAP_OUT: i32 = 31;               // (priority) → 1 made progress
-export const P_SWAP_OUT_MM: i32 = 32;            // (mm, count) → pages made freeable (at most one pass over the mm)
+export const P_SWAP_OUT_MM: i32 = 32;            // (mm, count, put) → pages made freeable (at most one pass over the mm); put 1: swap_out's mmput of its pin on the way out
 export const P_TRY_TO_SWAP_OUT: i32 = 33;        // (mm, page) PTL held → 1 page freeable
 export const P_KSWAPD: i32 = 34;                 // () never returns: the kswapd agent's loop
 // assembly/mm/page_io.ts
@@ -54,7 +55,7 @@ export const P_LRU_CACHE_DEL: i32 = 38;          // (page) → 0; takes pagemap_
 export const P_MARK_PAGE_ACCESSED: i32 = 39;     // (page) → 0; activate_page takes pagemap_lru_lock (section 0: the flag test only, for call_now)
 // assembly/mm/memory.ts (mm/mprotect.c)
 export const P_DO_MPROTECT: i32 = 40;            // (mm, start, len) → 0; write-protects the present ptes
-export const P_COUNT: i32 = 41;
+export const P_COUNT: i32 = 42;
 
 // Errors returned by procedures (kernel values).
 export const ENOENT: i32 = -2;

@@ -26,7 +26,7 @@ import {
   HASH_TOUCHED, HASH_TOUCHED_MAX, buckets_touched, touched_frames,
   REST_SLOT_PTES, REST_SLOT_CACHE, REST_FRAME_MAPS, REST_FRAME_MARKS, restCheck,
   gget, G_PCL, G_SLL, G_LRU_LOCK, G_BKL, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_NR_FREE, G_NR_SWAP_PAGES, G_SWAPOFF_AREA,
-  mm_get, MM_USERS, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
+  mm_get, MM_USERS, MM_TEARDOWN, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
   PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE,
@@ -95,6 +95,8 @@ function locks_free(): bool {
   if ((gget(G_PCL) | gget(G_SLL) | gget(G_LRU_LOCK) | gget(G_BKL) | gget(G_MMLIST_LOCK) | gget(G_TASKLIST_LOCK)) != 0) return false; // lock-leak
   for (let mm = 0; mm < nMm; mm++) {
     if ((mm_get(mm, MM_PTL) | mm_get(mm, MM_SEM)) != 0) return false;              // lock-leak
+    // Every pin put (swap_out, try_to_unuse), every teardown over: the process's own user only.
+    if (mm_get(mm, MM_USERS) != 1 || mm_get(mm, MM_TEARDOWN) != 0) return false;   // lock-leak:mm-users
   }
   return true;
 }
@@ -200,7 +202,6 @@ function free_stack_sound(nFree: i32, top: i32, untouched: i32): bool {
 function ptes_read_last_writes(top: i32): bool {
   mem_fill(REST_FRAME_MAPS, 0, top << 2);
   for (let mm = 0; mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0) continue;                      // no process in this mm
     for (let p = 0; p < nPages; p++) {
       const pte = pte_get(mm, p);
       const shadow = shadow_get(mm, p);

@@ -555,7 +555,7 @@ export const SWP_WRITEOK: i32 = 3;
 @inline export function area_addr(a: i32, k: i32): i32 { return AREAS + (((a << 4) + k) << 2); }
 
 // ---- mms -------------------------------------------------------------------------
-export const MM_USERS: i32 = 0;       // 0 = slot unused (no process)
+export const MM_USERS: i32 = 0;       // mm->mm_users (kernel/fork.c): 1 for the slot's process, plus one per pin (swap_out's pick, try_to_unuse's start_mm); 0 from the last mmput until the slot's next process is set up
 export const MM_PTL: i32 = 1;         // page_table_lock word
 export const MM_RSS: i32 = 2;
 export const MM_SWAP_CURSOR: i32 = 3; // swap_out_mm's next address
@@ -563,6 +563,7 @@ export const MM_SEM: i32 = 4;         // mmap_sem (sleeping lock word; 2.4.0 fau
 export const MM_LIST_NEXT: i32 = 5;   // mm->mmlist.next (mm index, nMm = init_mm); -1: off the mmlist (mmput's list_del, 2.4.0's fork until its list_add)
 export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
 export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_mm); -1 off the list
+export const MM_TEARDOWN: i32 = 9;    // 1: the last mmput is a reclaimer's (swap_out, try_to_unuse) and runs exit_mmap (fork.ts mmput); the slot's next process sleeps on this word until it is 0
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 4) + k) << 2), v); }

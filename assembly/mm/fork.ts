@@ -6,15 +6,17 @@ import {
   nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_NO_TASK, pte_get, pte_set,
   pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
   shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS, gaddr, G_MMLIST_LOCK, G_TASKLIST_LOCK,
-  gget, gset, G_SWAP_MM, mmlist_add, mmlist_del, mmlist_next, mm_listed,
+  gget, gset, G_SWAP_MM, mmlist_add, mmlist_del, mmlist_next, mm_listed, MM_USERS, MM_TEARDOWN, MM_VMA_HIDDEN,
 } from "../kernel/state";
 import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
-import { spin_lock, spin_unlock, write_lock, write_unlock, down, up, LK_PTL, LK_MMLIST, LK_TASKLIST } from "../kernel/locks";
+import {
+  spin_lock, spin_unlock, write_lock, write_unlock, down, up, sleep_on, wake_waiters, LK_PTL, LK_MMLIST, LK_TASKLIST,
+} from "../kernel/locks";
 import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
-import { has, F_FORK_NOLOCK, F_FORK_LIST_LATE } from "../model";
+import { has, has2, F_FORK_NOLOCK, F_FORK_LIST_LATE, F2_RSS_UNLOCKED } from "../model";
 
 // Trace events (600-649). Wording: src/report/events/memory.ts.
 export const EV_FORK: i32 = 600;          // (parent, child, 0)
@@ -24,8 +26,12 @@ export const EV_COPY_COW: i32 = 603;      // (page, parent vp, 0): write-protect
 export const EV_COPY_EMPTY: i32 = 604;    // (child vp, parent vp, 0): 2.4.0: copied a none pte whose data the parent still has
 export const EV_COPY_REREAD: i32 = 605;   // (child vp, page of the first read, pte reread): 2.4.0: the parent's pte changed under the copy
 export const EV_COPY_WRPROTECT_SWAP: i32 = 606; // (parent vp, entry before, entry after): 2.4.0: ptep_set_wrprotect hit a swap pte
+export const EV_MMPUT_PINNED: i32 = 607;  // (mm, mm_users left, 0): a process's mmput that is not the last: the pins' holders tear the mm down
+export const EV_EXIT_MMAP: i32 = 608;     // (mm, 0, 0): the last mmput, a pin's: exit_mmap runs in this agent
+export const EV_SLOT_WAIT: i32 = 609;     // (mm, mm_users, 0): the slot's next process waits for the old mm's last mmput
 
 export const BUG_MMLIST: i32 = 600; // (mm, parent): model bug: mmput of an mm off the mmlist, or a fork's list_add of a listed child or after an unlisted parent
+export const BUG_MMPUT: i32 = 601;  // (mm, mm_users): model bug: mmput of an mm with no user left
 
 /** Ptes one section of copy_page_range copies at most (both PTLs stay held across chunks). */
 const COPY_CHUNK: i32 = 64;
@@ -34,10 +40,11 @@ const COPY_CHUNK: i32 = 64;
  *  parent's as dup_mmap does, the child's because the model reuses its slot and threads of
  *  its old process must not fault into the new page tables (the kernel copies into fresh
  *  ones nobody else can see). */
-// Locals: the arguments. Sections: the lower mm's mmap_sem, the higher one's, mmlist_lock for
-// the old process's mmput (list_del before its exit_mmap), then back from zap_page_range
-// (mmlist_lock for the child's list_add, 2.4.16 and pre9), then back from copy_page_range
-// (mmlist_lock for 2.4.0's list_add), then 2.4.0's tasklist_lock (write) for the child task.
+// Locals: the arguments. Sections: the lower mm's mmap_sem, the higher one's, the old
+// process's mmput (mmlist_lock for its list_del before its exit_mmap, unless a pin keeps the
+// mm), then back from zap_page_range (mmlist_lock for the child's list_add, 2.4.16 and pre9),
+// then back from copy_page_range (mmlist_lock for 2.4.0's list_add), then 2.4.0's
+// tasklist_lock (write) for the child task; and the wait for a pinned old mm's last mmput.
 const DF_PARENT: i32 = 0;
 const DF_CHILD: i32 = 1;
 const DF_LOWER_SEM: i32 = 0;
@@ -46,6 +53,7 @@ const DF_ZAPPED: i32 = 2;
 const DF_COPIED: i32 = 3;
 const DF_UNLIST: i32 = 4;
 const DF_TASKLIST: i32 = 5;
+const DF_SLOT_WAIT: i32 = 6;
 export function do_fork(pc: i32): i32 {
   const parent = l(DF_PARENT), child = l(DF_CHILD);
   switch (pc) {
@@ -58,25 +66,43 @@ export function do_fork(pc: i32): i32 {
       trace(EV_FORK, parent, child, 0);
       return next(DF_UNLIST);
     case DF_UNLIST:
-      // Whatever ran in the child's slot exits: kernel/fork.c mmput takes mmlist_lock
-      // (atomic_dec_and_lock) to list_del the mm before exit_mmap (mmput_unlist).
+      // Whatever ran in the child's slot exits: kernel/fork.c mmput. The old process's exit_mm
+      // cleared its task's mm before this mmput: 2.4.0's for_each_task no longer reaches it
+      // (MM_NO_TASK; under F_FORK_LIST_LATE the child task joins the task list only at the
+      // end of do_fork, so its mm stays out of that walk during the copy too). A pinned mm
+      // (swap_out, try_to_unuse) keeps its ptes and its place on the mmlist: the pin's mmput
+      // runs exit_mmap, and the child waits for the slot (DF_SLOT_WAIT).
+      if (mmput_fast(child)) {
+        mm_set(child, MM_NO_TASK, 1);
+        trace(EV_MMPUT_PINNED, child, mm_get(child, MM_USERS), 0);
+        return next(DF_SLOT_WAIT);
+      }
+      // The last put: atomic_dec_and_lock takes mmlist_lock to list_del the mm.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      mmput_unlist(child);
-      // 2.4.0 kernel/fork.c (F_FORK_LIST_LATE): the child task joins the task list only at
-      // the end of do_fork, so try_to_unuse's for_each_task cannot reach its mm during the
-      // copy. (The old process's exit_mm cleared its task's mm before this mmput.)
+      mmput_last(child);
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
+    case DF_SLOT_WAIT:
+      // The child is a new mm_struct in the kernel; the model's is the slot, free once the old
+      // mm's last mmput has run its exit_mmap (docs/faithfulness.md do_fork: a deviation).
+      if (!slot_free(child)) return BLOCK;
+      // That exit_mmap detached the old vma list; the child's is dup_mmap's, and nobody can
+      // reach the slot (off the mmlist, no pin) until the child is listed.
+      mm_set(child, MM_VMA_HIDDEN, 0);
+      if (!has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 0);
+      return next(DF_ZAPPED);
     case DF_ZAPPED:
       // 2.4.16 and pre9 kernel/fork.c dup_mmap: "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
       // &current->mm->mmlist); mmlist_nr++; spin_unlock(&mmlist_lock);" before any pte is
-      // copied, so that swapoff sees the child's swap entries: right after the parent.
+      // copied, so that swapoff sees the child's swap entries: right after the parent. The
+      // child's mm_users is its own 1 (mm_alloc's mm_init).
       if (!has(F_FORK_LIST_LATE)) {
         if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+        mm_set(child, MM_USERS, 1);
         mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-      }
+      } else mm_set(child, MM_USERS, 1);
       return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
     case DF_COPIED:
       // 2.4.0 kernel/fork.c copy_mm, after dup_mmap: "spin_lock(&mmlist_lock);
@@ -96,6 +122,111 @@ export function do_fork(pc: i32): i32 {
       mm_set(child, MM_NO_TASK, 0);
       write_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
       return fork_done();
+  }
+  return bad_pc();
+}
+
+// ---- mm_users: the pins, mmput (kernel/fork.c), exit_mmap (mm/mmap.c) ----------------------
+// MM_USERS is mm->mm_users: the slot's process holds 1, each pin 1 more. swap_out pins the mm
+// it picks and puts it after swap_out_mm (2.4.0 and 2.4.16 mm/vmscan.c swap_out: "atomic_inc(
+// &mm->mm_users)" under mmlist_lock, "mmput(mm)" after), 2.4.16's try_to_unuse pins start_mm
+// and new_start_mm (pre9's last_mm). Only the last put (atomic_dec_and_lock to 0, under
+// mmlist_lock) unlists the mm and runs exit_mmap: a process whose mm is pinned when it exits
+// leaves its ptes to the pin's holder, whose mmput zaps them in its own context (P_MMPUT). The
+// model's mm is its slot, so the slot's next process (do_exit's fresh mm, do_fork's child)
+// waits until that teardown is over (MM_TEARDOWN, slot_free). init_mm (nMm) never goes: its
+// pins are not counted.
+
+/** atomic_inc(&mm->mm_users), mmlist_lock held (the mm is listed, so it has a user). */
+export function mm_pin(mm: i32): void {
+  if (mm != nMm) mm_set(mm, MM_USERS, mm_get(mm, MM_USERS) + 1);
+}
+
+/** atomic_dec_and_lock's fast path (2.4.16 lib/dec_and_lock.c, i386: a cmpxchg loop that
+ *  takes no lock while the count stays above 0): true when the put was not the last. false:
+ *  the count is 1 and nothing was changed; the last put takes mmlist_lock (mmput_last). An
+ *  atomic operation: it shares its section with a caller's neighbouring steps. */
+export function mmput_fast(mm: i32): bool {
+  if (mm == nMm) return true;
+  const users = mm_get(mm, MM_USERS);
+  if (users <= 1) return false;
+  mm_set(mm, MM_USERS, users - 1);
+  return true;
+}
+
+/** atomic_dec_and_lock's slow path, mmlist_lock held, after mmput_fast found the count at 1
+ *  in the same section: atomic_dec_and_test reaches 0 (pins are taken under this lock, so none
+ *  came in between), and kernel/fork.c mmput unlists the mm (mmput_unlist). */
+export function mmput_last(mm: i32): void {
+  const users = mm_get(mm, MM_USERS);
+  if (users != 1) { bug(V_BUG_ON, BUG_MMPUT, mm, users); return; }
+  mm_set(mm, MM_USERS, 0);
+  mmput_unlist(mm);
+}
+
+/** mm/mmap.c exit_mmap (2.4.0, 2.4.16): "mm->mmap = mm->mmap_avl = mm->mmap_cache = NULL"
+ *  under the PTL before the zaps: from here unuse_process and swap_out_mm find no vma of the
+ *  mm. false: spinning on the PTL (return BLOCK; nothing changed). */
+export function exit_mmap_detach(mm: i32): bool {
+  if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return false;
+  mm_set(mm, MM_VMA_HIDDEN, 1);
+  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  return true;
+}
+
+/** Whether the slot is free for its next process: the old mm's last mmput is done (its users
+ *  at 0, no exit_mmap running). Else the agent sleeps until that exit_mmap's end wakes it
+ *  (return BLOCK), as a task that does not exist yet would not run. */
+export function slot_free(mm: i32): bool {
+  const users = mm_get(mm, MM_USERS);
+  if (users == 0 && mm_get(mm, MM_TEARDOWN) == 0) return true;
+  trace(EV_SLOT_WAIT, mm, users, 0);
+  sleep_on(mm_addr(mm, MM_TEARDOWN));
+  return false;
+}
+
+/** mmput(mm) → 1 when this put was the last and ran exit_mmap, else 0: a pin's put (swap_out,
+ *  try_to_unuse). 2.4.16 kernel/fork.c mmput: "if (atomic_dec_and_lock(&mm->mm_users,
+ *  &mmlist_lock)) { ... list_del(&mm->mmlist); mmlist_nr--; spin_unlock(&mmlist_lock);
+ *  exit_mmap(mm); mmdrop(mm); }" (2.4.0's the same without the swap_mm step, kept for every
+ *  release with 2.4.16's swap_out policy). exit_mmap here is do_exit's: the detach under the
+ *  PTL, 2.4.0's unlocked rss clear (F2_RSS_UNLOCKED), zap_page_range over the mm, each step
+ *  the same whoever runs it; then mmdrop frees the mm_struct, and the slot's next process
+ *  (asleep in slot_free) may start. */
+// Locals: the argument. Sections: the put (the fast path, or mmlist_lock first), the detach
+// under the PTL, 2.4.0's rss clear, back from zap_page_range.
+const MP_MM: i32 = 0;
+const MP_PUT: i32 = 0;
+const MP_DETACH: i32 = 1;
+const MP_RSS: i32 = 2;
+const MP_ZAPPED: i32 = 3;
+export function mmput(pc: i32): i32 {
+  const mm = l(MP_MM);
+  switch (pc) {
+    case MP_PUT:
+      // The fast path only reads before it decides, so the slow path's lock is still first.
+      // A put that waited for the lock re-runs the whole test: a pin taken meanwhile (under
+      // that lock) makes it a fast put, the count the kernel's slow path would leave.
+      if (mmput_fast(mm)) return ret(0);
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      mmput_last(mm);
+      mm_set(mm, MM_TEARDOWN, 1);
+      spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      trace(EV_EXIT_MMAP, mm, 0, 0);
+      return next(MP_DETACH);
+    case MP_DETACH:
+      if (!exit_mmap_detach(mm)) return BLOCK;
+      if (has2(F2_RSS_UNLOCKED)) return next(MP_RSS);
+      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 0);
+    case MP_RSS:
+      // 2.4.0 exit_mmap: "mm->rss = 0;" after the PTL is dropped, no lock (do_exit's EXIT_RSS).
+      mm_set(mm, MM_RSS, 0);
+      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 0);
+    case MP_ZAPPED:
+      // mmdrop: the old mm is gone; the slot's next process may take it.
+      mm_set(mm, MM_TEARDOWN, 0);
+      wake_waiters(mm_addr(mm, MM_TEARDOWN));
+      return ret(1);
   }
   return bad_pc();
 }

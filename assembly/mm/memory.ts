@@ -6,7 +6,7 @@
 //
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
-  gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_PTL, MM_RSS, MM_SEM,
+  gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_NO_TASK, MM_PTL, MM_RSS, MM_SEM,
   MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm,
 } from "../kernel/state";
-import { mmput_unlist } from "./fork";
+import { mmput_fast, mmput_last, exit_mmap_detach, slot_free, EV_MMPUT_PINNED } from "./fork";
 import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
@@ -89,7 +89,6 @@ const ACC_FAULTED: i32 = 1;
 export function access(pc: i32): i32 {
   switch (pc) {
     case ACC_START:
-      if (mm_get(l(ACC_MM), MM_USERS) == 0) return ret(0);
       return try_access();
     case ACC_FAULTED:
       // Back from handle_mm_fault: 0 = out of memory, the op ends; else retry the access.
@@ -836,12 +835,15 @@ function zap_from(start: i32): i32 {
   return ret(0);
 }
 
-/** do_exit(mm): the process exits and a new, empty one takes the slot (MM_USERS stays 1).
- *  exit_mmap runs when no other user exists; the model's other CPUs may still be threads of
- *  this mm, so it holds mmap_sem for writing to keep their faults out, as munmap does. */
-// Locals: the argument. Sections: mmap_sem, mmput's mmlist_lock (list_del), the vma list
-// detached under PTL and the zap, back from zap_page_range (mmlist_lock: the slot's new
-// process listed), its vma under PTL; F2_RSS_UNLOCKED's rss clear between the detach and the zap.
+/** do_exit(mm): the process exits and a new, empty one takes the slot (fs/exec.c exec_mmap's
+ *  fresh mm). exit_mmap runs when no other user exists; the model's other CPUs may still be
+ *  threads of this mm, so it holds mmap_sem for writing to keep their faults out, as munmap
+ *  does. A pin (swap_out, try_to_unuse: fork.ts) keeps the mm alive past the process's
+ *  mmput: its holder's mmput runs exit_mmap, and the new process waits for the slot. */
+// Locals: the argument. Sections: mmap_sem, mmput (its mmlist_lock for the list_del, unless a
+// pin keeps the mm), the vma list detached under PTL and the zap, back from zap_page_range
+// (mmlist_lock: the slot's new process listed), its vma under PTL; F2_RSS_UNLOCKED's rss
+// clear between the detach and the zap; the wait for a pinned mm's last mmput.
 const EXIT_MM: i32 = 0;
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
@@ -849,6 +851,7 @@ const EXIT_UNLIST: i32 = 2;
 const EXIT_DETACH: i32 = 3;
 const EXIT_RSS: i32 = 4;
 const EXIT_NEW_VMA: i32 = 5;
+const EXIT_SLOT_WAIT: i32 = 6;
 export function do_exit(pc: i32): i32 {
   const mm = l(EXIT_MM);
   switch (pc) {
@@ -856,19 +859,26 @@ export function do_exit(pc: i32): i32 {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       return next(EXIT_UNLIST);
     case EXIT_UNLIST:
-      // kernel/fork.c mmput: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), swap_mm moved
-      // on, list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
+      // kernel/exit.c __exit_mm: "tsk->mm = NULL; ... mmput(mm);" (2.4.0's for_each_task no
+      // longer reaches the mm through this task: MM_NO_TASK). kernel/fork.c mmput: a put that
+      // is not the last (a pin holds the mm: fork.ts mmput_fast) leaves the mm listed with its
+      // ptes; the pin's mmput runs exit_mmap, and the new process waits (EXIT_SLOT_WAIT).
+      if (mmput_fast(mm)) {
+        mm_set(mm, MM_NO_TASK, 1);
+        trace(EV_MMPUT_PINNED, mm, mm_get(mm, MM_USERS), 0);
+        return next(EXIT_SLOT_WAIT);
+      }
+      // The last put: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), swap_mm moved on,
+      // list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
       // (2.4.16 try_to_unuse: its entries are "on their way out", the zap frees them).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      mmput_unlist(mm);
+      mmput_last(mm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return next(EXIT_DETACH);
     case EXIT_DETACH:
-      // mm/mmap.c exit_mmap (2.4.0, 2.4.16): "mm->mmap = ... = NULL" under the PTL, then the
-      // zaps: from here unuse_process and swap_out_mm find no vma of this mm.
-      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      mm_set(mm, MM_VMA_HIDDEN, 1);
-      spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+      // mm/mmap.c exit_mmap (2.4.0, 2.4.16): the vma list detached under the PTL, then the zaps
+      // (fork.ts exit_mmap_detach, shared with a pin's mmput).
+      if (!exit_mmap_detach(mm)) return BLOCK;
       if (has2(F2_RSS_UNLOCKED)) return next(EXIT_RSS);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
     case EXIT_RSS:
@@ -877,13 +887,22 @@ export function do_exit(pc: i32): i32 {
       // down instead).
       mm_set(mm, MM_RSS, 0);
       return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
+    case EXIT_SLOT_WAIT:
+      // The new process's mm is another mm_struct in the kernel and could start at once; the
+      // model's is the slot, free once the pin's mmput has run exit_mmap (docs/faithfulness.md
+      // exit_mmap: a deviation). Until then this CPU sleeps, as a task not yet created.
+      if (!slot_free(mm)) return BLOCK;
+      return next(EXIT_ZAPPED);
     case EXIT_ZAPPED:
       // rss is 0 again: zap_page_range counted every page out (2.4.0: cleared, then at most
       // clamped at 0; a do_swap_page's rss++ that fell in between would be kept, but the
-      // exit's mmap_sem keeps this mm's faults out). The slot's next process is a fresh mm:
-      // fs/exec.c exec_mmap (2.4.0, 2.4.16) "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
-      // &init_mm.mmlist); spin_unlock(&mmlist_lock);": right after init_mm.
+      // exit's mmap_sem keeps this mm's faults out). The slot's next process is a fresh mm
+      // (kernel/fork.c mm_alloc: mm_users 1): fs/exec.c exec_mmap (2.4.0, 2.4.16)
+      // "spin_lock(&mmlist_lock); list_add(&mm->mmlist, &init_mm.mmlist);
+      // spin_unlock(&mmlist_lock);": right after init_mm.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      mm_set(mm, MM_USERS, 1);
+      mm_set(mm, MM_NO_TASK, 0);
       mmlist_add(mm, nMm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return next(EXIT_NEW_VMA);

@@ -26,8 +26,9 @@ import { bug, V_FREE_SLOT, V_BAD_SLOT, V_PAGE_LOCK, V_BUG_ON, V_SWAP_MAP_UAF } f
 import { trace } from "../kernel/trace";
 import {
   P_SWAP_FREE, P_READ_SWAP_CACHE_ASYNC, P_DELETE_FROM_SWAP_CACHE, P_REMOVE_EXCLUSIVE_SWAP_PAGE,
-  P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, ENOMEM, EINVAL, EBUSY,
+  P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, P_MMPUT, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
+import { mm_pin, mmput_fast } from "./fork";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
@@ -1032,6 +1033,7 @@ const TU_START_MM: i32 = 1;
 const TU_NEW_START_MM: i32 = 2;
 const TU_SET_START_MM: i32 = 3;
 const TU_SWCOUNT: i32 = 4;
+const TU_RETVAL: i32 = 5;   // the value to return once the last mmput(start_mm) is over
 const TU_OFFSET: i32 = 6;
 const TU_PAGE: i32 = 7;
 const TU_MM: i32 = 8;
@@ -1058,6 +1060,8 @@ const TU_MMLIST: i32 = 12;
 const TU_START_PTL: i32 = 13;
 const TU_START_FREED: i32 = 14;
 const TU_START_DONE: i32 = 15;
+const TU_START_PUT: i32 = 16; // back from the old start_mm's last mmput, after the walk
+const TU_END: i32 = 17;       // back from the last mmput(start_mm) at the end
 export function try_to_unuse(pc: i32): i32 {
   if (has(F_UNUSE_CLEAR_UNDEAD)) return try_to_unuse_2_4_0(pc);
   if (has(F_UNUSE_DELETE_FIRST)) return try_to_unuse_delete_first(pc);
@@ -1066,7 +1070,7 @@ export function try_to_unuse(pc: i32): i32 {
   switch (pc) {
     case TU_FIND: {
       const i = find_next_to_unuse(a, l(TU_OFFSET));
-      if (i == 0) return ret(0);
+      if (i == 0) return unuse_end(0, TU_END);
       set_l(TU_OFFSET, i);
       const e = swp_entry(a, i);
       trace(EV_UNUSE_READ, e, swap_count(slot_of(e)), 0);
@@ -1082,14 +1086,18 @@ export function try_to_unuse(pc: i32): i32 {
           return next(TU_FIND);
         }
         trace(EV_UNUSE_NOMEM, entry, swap_count(slot_of(entry)), 0);
-        return ret(ENOMEM);
+        return unuse_end(ENOMEM, TU_END);
       }
       set_l(TU_PAGE, page);
-      // "Don't hold on to start_mm if it looks like exiting": 2.4.16 tests mm_users == 1
-      // (only its own pin left: the process's mmput has run). The model's pin is not kept
-      // (docs/faithfulness.md try_to_unuse), so the same moment is the mm off the mmlist
-      // (its mmput's list_del), and start_mm goes back to init_mm.
-      if (!mm_listed(unuse_mm_of(l(TU_START_MM)))) set_l(TU_START_MM, 0);
+      // "Don't hold on to start_mm if it looks like exiting": "if (atomic_read(&start_mm->
+      // mm_users) == 1) { mmput(start_mm); start_mm = &init_mm; atomic_inc(&init_mm.mm_users);
+      // }": our pin is its only user (its process's mmput has run), so this put is the last
+      // and runs exit_mmap here (P_MMPUT), unless a swap_out pinned it again meanwhile.
+      const start = unuse_mm_of(l(TU_START_MM));
+      if (start != nMm && mm_get(start, MM_USERS) == 1) {
+        set_l(TU_START_MM, 0);
+        return call(P_MMPUT, TU_WAIT, start, 0, 0, 0);
+      }
       return next(TU_WAIT);
     }
     case TU_WAIT:
@@ -1115,14 +1123,8 @@ export function try_to_unuse(pc: i32): i32 {
       return unuse_start_done();
     case TU_MMLIST:
       // The walk over the rest of the mmlist, from the mm after start_mm back to it.
+      // start_mm is pinned: it is still on the list, its links good to follow.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      // 2.4.16's start_mm is pinned and stays on the list; the model's may have left it since
-      // its search (an exit's or a fork's mmput): the walk then starts and ends at init_mm,
-      // never at an unlisted mm's links.
-      if (!mm_listed(unuse_mm_of(l(TU_START_MM)))) {
-        set_l(TU_START_MM, 0);
-        set_l(TU_NEW_START_MM, 0);
-      }
       set_l(TU_MM, unuse_mm_of(l(TU_START_MM)));
       set_l(TU_SWCOUNT, 0);
       return unuse_next_mm();
@@ -1176,8 +1178,22 @@ export function try_to_unuse(pc: i32): i32 {
       return unuse_delete();
     case TU_DELETED:
       return unuse_release();
+    case TU_START_PUT: // the old start_mm's last mmput (exit_mmap) is over
+      return unuse_walk_over();
+    case TU_END:
+      return ret(l(TU_RETVAL));
   }
   return bad_pc();
+}
+
+/** The end of try_to_unuse (2.4.16; pre9's with last_mm, the same local): "mmput(start_mm);"
+ *  then return retval. The put is one atomic decrement unless it is the last (start_mm's
+ *  process exited meanwhile): exit_mmap runs here (P_MMPUT), and section `then` returns. */
+function unuse_end(retval: i32, then: i32): i32 {
+  const start = unuse_mm_of(l(TU_START_MM));
+  if (mmput_fast(start)) return ret(retval);
+  set_l(TU_RETVAL, retval);
+  return call(P_MMPUT, then, start, 0, 0, 0);
 }
 
 /** F_UNUSE_RECHECK_KEY: delete the page from the cache only when it is still this entry's. */
@@ -1244,9 +1260,14 @@ function unuse_next_mm(): i32 {
     return next(TU_PTL);
   }
   // "atomic_inc(&new_start_mm->mm_users); spin_unlock(&mmlist_lock); mmput(start_mm);
-  // start_mm = new_start_mm;" (the pins are not modelled).
+  // start_mm = new_start_mm;": the put is one atomic decrement (in this section: nothing
+  // between the unlock and it touches shared state) unless it is the last (the old
+  // start_mm's process exited meanwhile, and it is not new_start_mm): exit_mmap runs here.
+  const old = unuse_mm_of(l(TU_START_MM));
+  mm_pin(unuse_mm_of(l(TU_NEW_START_MM)));
   set_l(TU_START_MM, l(TU_NEW_START_MM));
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+  if (!mmput_fast(old)) return call(P_MMPUT, TU_START_PUT, old, 0, 0, 0);
   return unuse_walk_over();
 }
 
@@ -1358,6 +1379,8 @@ const TUDF_MMLIST: i32 = 12;
 const TUDF_LAST_PTL: i32 = 13;
 const TUDF_LAST_FREED: i32 = 14;
 const TUDF_LAST_DONE: i32 = 15;
+const TUDF_LAST_PUT: i32 = 16; // back from the old last_mm's last mmput, after the walk
+const TUDF_END: i32 = 17;      // back from the last mmput(last_mm) at the end
 function try_to_unuse_delete_first(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1367,7 +1390,7 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       const i = find_next_pinned(a, l(TU_OFFSET));
       spin_unlock(area_addr(a, A_SDL), LK_SDL);
       if (i == 0) {
-        if (l(TU_OFFSET) == 0) return ret(0); // a whole sweep found nothing in use
+        if (l(TU_OFFSET) == 0) return unuse_end(0, TUDF_END); // a whole sweep found nothing in use
         set_l(TU_OFFSET, 0);
         return next(TUDF_FIND); // start a fresh sweep of the map
       }
@@ -1409,10 +1432,8 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       return unuse_df_last_done();
     case TUDF_MMLIST:
       // The walk over the rest of the mmlist, from the mm after last_mm back to it.
+      // last_mm is pinned: it is still on the list, its links good to follow.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      // last_mm is pinned in 16 Aug's code; the model's may have left the list since its
-      // search (an exit's or a fork's mmput): the walk then starts and ends at init_mm.
-      if (!mm_listed(unuse_mm_of(l(TUDF_LAST_MM)))) set_l(TUDF_LAST_MM, 0);
       set_l(TU_MM, unuse_mm_of(l(TUDF_LAST_MM)));
       set_l(TUDF_REACHED, l(TUDF_LAST_MM));
       return unuse_df_next_mm();
@@ -1427,7 +1448,11 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
       return next(TUDF_MAX_CLEAR);
     case TUDF_NOMEM:
-      return ret(ENOMEM);
+      return unuse_end(ENOMEM, TUDF_END);
+    case TUDF_LAST_PUT: // the old last_mm's last mmput (exit_mmap) is over
+      return unuse_df_release();
+    case TUDF_END:
+      return ret(l(TU_RETVAL));
     case TUDF_MAX_CLEAR: {
       if (!spin_lock(area_addr(a, A_SDL), LK_SDL)) return BLOCK;
       // A count stuck at SWAP_MAP_MAX is cleared outright: the slot is free.
@@ -1468,7 +1493,8 @@ function unuse_df_last_done(): i32 {
  *  &last_mm->mmlist)"), following the mmlist's links from mm l8 (last_mm, or the mm just
  *  searched) back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm
  *  it reached becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock);
- *  mmput(last_mm); last_mm = mm;", the pins not modelled) and mmlist_lock is dropped. */
+ *  mmput(last_mm); last_mm = mm;": the old last_mm's put as 2.4.16's start_mm's, see
+ *  unuse_next_mm) and mmlist_lock is dropped. */
 function unuse_df_next_mm(): i32 {
   const slot = slot_of(swp_entry(l(TU_AREA), l(TU_OFFSET)));
   const last = unuse_mm_of(l(TUDF_LAST_MM));
@@ -1481,8 +1507,11 @@ function unuse_df_next_mm(): i32 {
     set_l(TU_PTE, 0);
     return next(TUDF_PTL);
   }
+  const old = unuse_mm_of(l(TUDF_LAST_MM));
+  mm_pin(unuse_mm_of(l(TUDF_REACHED)));
   set_l(TUDF_LAST_MM, l(TUDF_REACHED));
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+  if (!mmput_fast(old)) return call(P_MMPUT, TUDF_LAST_PUT, old, 0, 0, 0);
   return unuse_df_release();
 }
 
@@ -1633,7 +1662,9 @@ function unuse_240_search(): i32 {
  *  our reference. */
 function unuse_240_next_mm(): i32 {
   for (let mm = l(TU_MM); mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // not a task yet: 2.4.0's fork
+    // No task has it: not a task yet (2.4.0's fork), or its task's exit_mm cleared tsk->mm
+    // (a pinned exited mm: MM_NO_TASK; after the last mmput: mm_users 0, fork.ts).
+    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TU240_PTL);

@@ -68,13 +68,14 @@ import {
 import { trace, vpage } from "../kernel/trace";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
-  P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED,
+  P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED, P_MMPUT,
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
   F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY,
 } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
+import { mm_pin, mmput_fast } from "./fork";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import {
   lru_active, lru_inactive, lru_tail, lru_prev, lru_rotate, __lru_cache_del, deactivate_page, deactivate_page_nolock_240,
@@ -340,11 +341,17 @@ function tso_preserve(): i32 {
 // (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
 // (wrapping), at most one sweep of the address space, until count pages became freeable
 // (2.4.16 counts down SWAP_CLUSTER_MAX the same way).
+// put: 1 when the caller (swap_out) pinned the mm: swap_out's "mmput(mm)" after swap_out_mm
+// returns runs in the walk's last section, after the PTL is dropped (a put that is not the last
+// is one atomic decrement, and the return between touches nothing shared); the last put (the
+// mm's process exited meanwhile) runs exit_mmap in this agent (P_MMPUT) before the return.
 // Locals: the arguments, then the cursor, the ptes looked at and the pages made freeable.
 // Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed,
-// and the walk going on (PTL still held) at a page after one whose flags it has read.
+// the walk going on (PTL still held) at a page after one whose flags it has read, and back
+// from a last mmput.
 const SOM_MM: i32 = 0;
 const SOM_COUNT: i32 = 1;
+const SOM_PUT: i32 = 2;
 const SOM_CURSOR: i32 = 6;
 const SOM_SEEN: i32 = 7;
 const SOM_FOUND: i32 = 8;
@@ -352,6 +359,7 @@ const SOM_LOCK: i32 = 0;
 const SOM_SWAPPED: i32 = 1;
 const SOM_ACCESSED: i32 = 2;
 const SOM_NEXT_PAGE: i32 = 3;
+const SOM_PUT_DONE: i32 = 4;
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
@@ -382,6 +390,8 @@ export function swap_out_mm(pc: i32): i32 {
       return swap_out_scan(true);
     case SOM_NEXT_PAGE:
       return swap_out_scan(false);
+    case SOM_PUT_DONE: // back from swap_out's last mmput: exit_mmap ran here
+      return ret(l(SOM_FOUND));
   }
   return bad_pc();
 }
@@ -438,6 +448,7 @@ function swap_out_scan(touched: bool): i32 {
   mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(SOM_MM), l(SOM_CURSOR), l(SOM_FOUND));
+  if (l(SOM_PUT) != 0 && !mmput_fast(l(SOM_MM))) return call(P_MMPUT, SOM_PUT_DONE, l(SOM_MM), 0, 0, 0);
   return ret(l(SOM_FOUND));
 }
 
@@ -480,7 +491,7 @@ export function swap_out(pc: i32): i32 {
 function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-  if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, l(SO_WANTED), 0, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, l(SO_WANTED), 1, 0);
   return ret(0);
 }
 
@@ -502,7 +513,12 @@ function swap_out_pick(): i32 {
     set_l(SO_TRIED, l(SO_TRIED) + 1);
     // Unlocked peek: an mm with nothing mapped is not worth its PTL (2.4.0's selection loop
     // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation).
-    if (mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_RSS) > 0) return mm;
+    // "Make sure the mm doesn't disappear when we drop the lock": the pin (fork.ts mm_pin),
+    // which swap_out_mm's last section puts (SOM_PUT).
+    if (mm_get(mm, MM_RSS) > 0) {
+      mm_pin(mm);
+      return mm;
+    }
   }
   return -1;
 }
@@ -624,7 +640,7 @@ export function shrink_cache(pc: i32): i32 {
 @inline function shrink_swap_out_pick(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 0, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 1, 0);
   return next(SC_SWAPPED);
 }
 

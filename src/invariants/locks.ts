@@ -26,6 +26,18 @@ export function checkLocksFree(L: Layout, I: Int32Array, v: Collector): void {
     const mb = L.MMS + mm * MM_WORDS;
     if (I[mb + MM.PTL] !== 0) leak(L, v, "page_table_lock", I[mb + MM.PTL], ` of mm ${mm}`);
     if (I[mb + MM.SEM] !== 0) leak(L, v, "mmap_sem", I[mb + MM.SEM], ` of mm ${mm}`);
+    // mm_users: the process's own 1; a pin (swap_out, try_to_unuse) not put, or a teardown
+    // (a pin's exit_mmap) not finished, leaves the slot's next process waiting.
+    const users = I[mb + MM.USERS],
+      teardown = I[mb + MM.TEARDOWN];
+    if (users !== 1 || teardown !== 0) {
+      v.add(
+        "lock-leak",
+        "mm-users",
+        `mm ${mm} has mm_users ${users}${teardown !== 0 ? " and its exit_mmap unfinished" : ""} with every CPU between operations (1: its process only, every pin put)`,
+        { mm, users, teardown },
+      );
+    }
   }
   // Held sdev_locks, in area order (collectAreas noted them).
   for (let m = L.sdlHeld; m !== 0; m &= m - 1) {

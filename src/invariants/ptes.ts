@@ -13,7 +13,6 @@ export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collecto
   L.frameMapsFor();
   for (let mm = 0; mm < L.nMm && !L.beyond; mm++) {
     const mb = L.MMS + mm * MM_WORDS;
-    if (I[mb + MM.USERS] === 0) continue; // no process in this mm
     // Under page_table_lock a path may have cleared a pte it is about to set again (swap_out)
     // or freed a slot its pte still names (do_swap_page): judge that mm when the lock is free.
     // Skipping its ptes only lowers the reference counts, so the ">=" checks stay sound.

@@ -6,7 +6,9 @@
 // P and frees E, and swap_out's try_to_swap_out may then put P back in the cache under an entry
 // of another area (E's own area takes no new entries during swapoff). Once try_to_unuse holds
 // the lock, E's count is 0 while P is PageSwapCache: 2.4.16's `(swcount > 0) !=
-// PageSwapCache(page)` BUG. Hugh Dickins' 2008 fix (2.6.25; flag unuse-recheck-key) rechecks
+// PageSwapCache(page)` BUG. The zap may be try_to_unuse's own: between the read and the lock it
+// puts a start_mm that "looks like exiting" (mm_users == 1), and that last mmput runs
+// exit_mmap in swapoff's context (kernel/fork.c mmput). Hugh Dickins' 2008 fix (2.6.25; flag unuse-recheck-key) rechecks
 // that P is still cached under E. A try_to_unuse BUG reached any other way does not count.
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtPage, fmtVpageWord } from "../report/events/types.js";
@@ -20,8 +22,9 @@ export interface UnuseWrongPageRoute {
   page: number;
   /** try_to_unuse (the agent that hit the BUG) reading E, and getting P for it. */
   holder: { agent: number; read: number; got: number };
-  /** Another agent deleting P from the swap cache (freeing E), and the function that did. */
-  deleter: { agent: number; step: number; by: WrongPageDeleter; zap: boolean; pageCount?: number };
+  /** Another agent deleting P from the swap cache (freeing E), or try_to_unuse's own last
+   *  mmput of start_mm (`ownMmput`: its exit_mmap's zap), and the function that did. */
+  deleter: { agent: number; step: number; by: WrongPageDeleter; zap: boolean; pageCount?: number; ownMmput?: boolean };
   /** try_to_swap_out adding P to the swap cache again, under another entry, for a pte of it. */
   readded: { agent: number; step: number; entry: number; vpage: number };
   why: string;
@@ -41,10 +44,16 @@ export function classifyUnuseWrongPage(records: readonly TraceRecord[], agent: n
   );
   if (got < 0) return undefined;
   const P = records[got].event === EV.LOOKUP_HIT ? records[got].b : records[got].a;
-  const del = records.findIndex((r, i) => i > got && r.agent !== agent && r.event === EV.DELETE && r.a === P && r.b === E);
+  // try_to_unuse's own exit_mmap (its last mmput of start_mm) after it got P, if any.
+  const own = records.findIndex((r, i) => i > got && r.agent === agent && r.event === EV.EXIT_MMAP);
+  const del = records.findIndex(
+    (r, i) => i > got && (r.agent !== agent || (own >= 0 && i > own)) && r.event === EV.DELETE && r.a === P && r.b === E,
+  );
   if (del < 0) return undefined;
   const by = deleterOf(records, del);
   if (by === undefined) return undefined;
+  // Its own delete counts only as that exit_mmap's zap.
+  if (records[del].agent === agent && !(by.by === "free_swap_and_cache" && by.zap)) return undefined;
   // The last add of P: after the delete, under another entry, and not deleted since.
   const add = findLast(records, records.length, (r) => r.event === EV.ADD && r.a === P);
   if (add <= del || records[add].b === E) return undefined;
@@ -57,7 +66,7 @@ export function classifyUnuseWrongPage(records: readonly TraceRecord[], agent: n
     entry: E,
     page: P,
     holder: { agent, read: records[read].step, got: records[got].step },
-    deleter: { agent: records[del].agent, step: records[del].step, ...by },
+    deleter: { agent: records[del].agent, step: records[del].step, ...by, ...(records[del].agent === agent ? { ownMmput: true } : {}) },
     readded: { agent: S, step: records[add].step, entry: E2, vpage: records[tso].a },
   };
   return { ...route, why: wrongPageWhy(route) };
@@ -86,7 +95,11 @@ function deleterOf(records: readonly TraceRecord[], del: number): Omit<UnuseWron
 function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
   const [E, P, E2] = [fmtEntry(r.entry), fmtPage(r.page), fmtEntry(r.readded.entry)];
   const d = r.deleter;
-  const caller = d.by === "free_swap_and_cache" && d.zap ? "zap_page_range's free_swap_and_cache" : d.by;
+  const caller = d.ownMmput
+    ? "its own last mmput of start_mm (its process had exited) ran exit_mmap, whose zap_page_range's free_swap_and_cache"
+    : d.by === "free_swap_and_cache" && d.zap
+      ? "zap_page_range's free_swap_and_cache"
+      : d.by;
   // free_swap_and_cache deletes a page others still hold (count above the cache's and its own)
   // only when swap is full.
   const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";

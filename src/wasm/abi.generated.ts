@@ -22,7 +22,7 @@ export const SWP_WRITEOK = 3;
 export const SWAP_MAP_MAX = 32767;
 export const SWAP_MAP_BAD = 32768;
 export const CFG_COUNT = 64;
-export const P_COUNT = 41;
+export const P_COUNT = 42;
 export const CHOICE_AGENT = 15;
 export const CHOICE_PICK_SHIFT = 4;
 export const CHOICE_PICK_MAX = 15;
@@ -220,6 +220,7 @@ export const MM = {
   LIST_NEXT: 5,
   NO_TASK: 6,
   LIST_PREV: 8,
+  TEARDOWN: 9,
   VMA_HIDDEN: 7,
 } as const;
 
@@ -406,6 +407,7 @@ export const BUG = {
   BLOCK_CHANGED: 5,
   RESUME_AT_ENTRY: 6,
   MMLIST: 600,
+  MMPUT: 601,
   LRU_UNLINKED: 500,
   ADD_MAPPED: 200,
   DELETE_UNCACHED: 201,
@@ -433,6 +435,9 @@ export const EV = {
   COPY_EMPTY: 604,
   COPY_REREAD: 605,
   COPY_WRPROTECT_SWAP: 606,
+  MMPUT_PINNED: 607,
+  EXIT_MMAP: 608,
+  SLOT_WAIT: 609,
   READ: 100,
   WRITE: 101,
   DATA_LOST: 102,
@@ -620,6 +625,7 @@ export const PROC_NAMES = [
   "lru_cache_del",
   "mark_page_accessed",
   "do_mprotect",
+  "mmput",
 ] as const;
 
 /** Violation ids (assembly/kernel/check.ts V_*): index = id; names are the invariant ids. */

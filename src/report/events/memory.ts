@@ -66,4 +66,10 @@ export const memoryEvents: EventTable = {
     `the parent's pte changed since it read ${fmtPage(f)} (no page_table_lock): ${vp(child)} gets ${fmtPte(pte)}, ${fmtPage(f)}'s reference taken anyway`,
   [EV.COPY_WRPROTECT_SWAP]: (w, e, hit) =>
     `ptep_set_wrprotect on ${vp(w)}, now swap ${fmtEntry(e)} (no page_table_lock): i386's RW bit is the swap type's low bit, ${fmtEntry(hit)}`,
+  // mmput, exit_mmap: the mm_users pins
+  [EV.MMPUT_PINNED]: (mm, users) =>
+    `mmput(mm${mm}) leaves mm_users ${users}: pinned, its ptes stay until the last pin's mmput runs exit_mmap`,
+  [EV.EXIT_MMAP]: (mm) => `last mmput(mm${mm}): exit_mmap runs here`,
+  [EV.SLOT_WAIT]: (mm, users) =>
+    `mm${mm}'s next process waits: the old mm is not gone yet (mm_users ${users}, or its exit_mmap still running)`,
 };

@@ -1,0 +1,213 @@
+// The mm_users pins (kernel/fork.c mmput, mm/vmscan.c swap_out, mm/swapfile.c try_to_unuse):
+// swap_out pins the mm it picks and puts it after swap_out_mm, 2.4.16's try_to_unuse pins
+// start_mm (pre9's last_mm). Only the last mmput unlists the mm and runs exit_mmap, so a
+// process that exits while its mm is pinned leaves its ptes to the pin's holder, whose mmput
+// zaps them in its own context; the slot's next process (the model's mm is its slot) waits
+// for that teardown.
+import { describe, it, expect } from "vitest";
+import { AG, G, MM } from "../helpers/machine.js";
+import { EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { mmlistRig, INIT_MM } from "./mmlist-rig.js";
+import { P, PTE, ST, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
+import { checkInvariants } from "../../src/invariants/check.js";
+
+const RELEASES = [
+  ["linux-2.4.16", V2416],
+  ["linux-2.4.10-pre9", V2410],
+  ["linux-2.4.0", V240],
+] as const;
+
+type Rig = ReturnType<typeof mmlistRig>;
+const mmOf = (vp: number) => vp >> VPAGE_MM_SHIFT;
+
+/** Pages 0..3 of mm1 present, dirty and old (swap_out's walk takes an old pte's page). */
+function oldPages(r: Rig) {
+  for (let p = 0; p < 4; p++) {
+    r.call(0, P.access, [1, p, 1]);
+    r.s.setPte(1, p, r.s.pte(1, p) & ~PTE.YOUNG);
+  }
+}
+
+/** CPU1 runs do_exit(mm1) until it is asleep waiting for the slot (its mmput was not the last). */
+function exitWhilePinned(r: Rig) {
+  const { s, d, start } = r;
+  start(1, P.do_exit, [1]);
+  for (let n = 0; n < 20 && s.agent(1, AG.STATE) !== ST.SLEEP; n++) d.step(1);
+  expect(s.agent(1, AG.STATE)).toBe(ST.SLEEP);
+  expect(s.agent(1, AG.SP)).not.toBe(0);
+}
+
+describe.each(RELEASES)("%s: swap_out's pin keeps an exiting mm for its walk", (_name, flags) => {
+  it("the walk takes the OLD ptes, its mmput zaps them, and only then the slot's next process starts", () => {
+    const r = mmlistRig(flags);
+    const { s, d, start } = r;
+    oldPages(r);
+    s.setG(G.SWAP_MM, 1);
+    start(0, P.swap_out, [6]);
+    d.step(0); // the pick under mmlist_lock: mm1, pinned
+    expect(s.mm(1, MM.USERS)).toBe(2);
+    exitWhilePinned(r);
+    // The process's mmput left the pin's user: mm1 is listed, its ptes untouched.
+    expect(s.mm(1, MM.USERS)).toBe(1);
+    expect(r.list()).toContain(1);
+    for (let p = 0; p < 4; p++) expect(s.pte(1, p) & PTE.PRESENT).not.toBe(0);
+    d.drain(0);
+    r.finish([0, r.disk], 10);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    const t = d.trace;
+    const walked = t.filter((x) => x.agent === 0 && x.event === EV.SWAP_OUT_MM_END && x.a === 1);
+    expect(walked.length).toBe(1);
+    expect(walked[0].c).toBeGreaterThan(0); // pages of the old mm made freeable
+    // swap_out's mmput was the last: exit_mmap ran in CPU0, which zapped mm1.
+    const teardown = t.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 1);
+    expect(teardown).toBeGreaterThan(t.indexOf(walked[0]));
+    const zaps = t.filter((x) => (x.event === EV.ZAP_SWAP || x.event === EV.ZAP_PAGE) && mmOf(x.b) === 1);
+    expect(zaps.length).toBeGreaterThan(0);
+    expect(zaps.every((x) => x.agent === 0)).toBe(true);
+    // CPU1 slept until then; now its new process takes the slot, listed after init_mm.
+    expect(s.agent(1, AG.STATE)).toBe(ST.RUNNABLE);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    const exited = d.trace.findIndex((x) => x.agent === 1 && x.event === EV.EXIT && x.a === 1);
+    expect(exited).toBeGreaterThan(t.lastIndexOf(zaps[zaps.length - 1]));
+    expect(r.list()[0]).toBe(1);
+    expect(s.mm(1, MM.USERS)).toBe(1);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+
+  it("a fork into the pinned slot copies only after the pin's mmput tore the old mm down", () => {
+    const r = mmlistRig(flags);
+    const { s, d, start } = r;
+    oldPages(r);
+    r.call(0, P.access, [0, 6, 1]);
+    s.setG(G.SWAP_MM, 1);
+    start(0, P.swap_out, [6]);
+    d.step(0);
+    expect(s.mm(1, MM.USERS)).toBe(2);
+    start(1, P.do_fork, [0, 1]);
+    for (let n = 0; n < 20 && s.agent(1, AG.STATE) !== ST.SLEEP; n++) d.step(1);
+    expect(s.agent(1, AG.STATE)).toBe(ST.SLEEP);
+    expect(d.trace.some((x) => x.agent === 1 && x.event === EV.COPY_DONE)).toBe(false);
+    d.drain(0);
+    r.finish([0, r.disk], 10);
+    const teardown = d.trace.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 1);
+    expect(teardown).toBeGreaterThan(-1);
+    d.drain(1);
+    r.finish([1, r.disk], 10);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    const copied = d.trace.findIndex((x) => x.agent === 1 && x.event === EV.COPY_DONE && x.a === 1);
+    expect(copied).toBeGreaterThan(teardown);
+    expect(s.pte(1, 6) & PTE.PRESENT).not.toBe(0); // the parent's page, copied
+    expect(r.list()).toEqual([0, 1, 2]); // the child right after its parent
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+// 2.4.16: start_mm is pinned from the walk that chose it. Its process exits: the mm stays
+// listed with its ptes, and the next entry's "looks like exiting" test (mm_users == 1) puts it,
+// the last put: swapoff runs exit_mmap. pre9 pins its last_mm the same way (no such test).
+describe("linux-2.4.16: try_to_unuse's start_mm pinned across an exit", () => {
+  it("the exit leaves mm1 to swapoff's mmput, which zaps it; the slot's process waits for it", () => {
+    const r = mmlistRig(V2416);
+    const { s, d, start, disk } = r;
+    const F = r.slot(
+      [
+        [1, 1],
+        [2, 1],
+      ],
+      7,
+    );
+    const E = r.slot(
+      [
+        [1, 2],
+        [2, 2],
+      ],
+      11,
+    );
+    expect(F).toBeLessThan(E); // F is unused first
+    start(0, P.sys_swapoff, [0]);
+    // F's walk: the count falls first at mm1, which becomes start_mm (pinned).
+    for (let n = 0; n < 500 && s.mm(1, MM.USERS) !== 2; n++) if (!d.step(0)) d.step(disk);
+    expect(s.mm(1, MM.USERS)).toBe(2);
+    exitWhilePinned(r);
+    expect(s.mm(1, MM.USERS)).toBe(1);
+    expect(r.list()).toContain(1);
+    expect(s.pte(1, 2)).toBe(E << 1); // its E pte is still there
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) if (!d.step(0)) d.step(disk);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    const t = d.trace;
+    const teardown = t.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 1);
+    expect(teardown).toBeGreaterThan(-1);
+    // mm1's E pte went with swapoff's zap, mm2's with its unuse.
+    expect(t.some((x) => x.agent === 0 && x.event === EV.ZAP_SWAP && x.a === E && mmOf(x.b) === 1)).toBe(true);
+    expect(t.some((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E && mmOf(x.b) === 2)).toBe(true);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(d.trace.findIndex((x) => x.agent === 1 && x.event === EV.EXIT)).toBeGreaterThan(teardown);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+// pre9 (16 Aug 2001): the mm its walk reached becomes last_mm, pinned; last_mm is searched
+// first for the next entry, unlocked, then the walk moves last_mm on and puts the old one.
+describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () => {
+  it("the exited mm2 is searched first with its old ptes, and the walk's put of it runs exit_mmap in swapoff", () => {
+    const r = mmlistRig(V2410);
+    const { s, d, start, disk } = r;
+    const F = r.slot(
+      [
+        [1, 1],
+        [2, 1],
+      ],
+      7,
+    );
+    const E = r.slot(
+      [
+        [2, 2],
+        [1, 2],
+      ],
+      11,
+    );
+    expect(F).toBeLessThan(E);
+    start(0, P.sys_swapoff, [0]);
+    // F's walk from init_mm ends having reached mm2: last_mm, pinned.
+    for (let n = 0; n < 500 && s.mm(2, MM.USERS) !== 2; n++) if (!d.step(0)) d.step(disk);
+    expect(s.mm(2, MM.USERS)).toBe(2);
+    start(1, P.do_exit, [2]);
+    for (let n = 0; n < 20 && s.agent(1, AG.STATE) !== ST.SLEEP; n++) d.step(1);
+    expect(s.agent(1, AG.STATE)).toBe(ST.SLEEP);
+    expect(s.mm(2, MM.USERS)).toBe(1);
+    expect(s.pte(2, 2)).toBe(E << 1);
+    const mark = d.trace.length;
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) if (!d.step(0)) d.step(disk);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    const t = d.trace.slice(mark);
+    // last_mm's search: E's pte in the exited mm2 is unused first, then mm1's by the walk.
+    const unused = t.filter((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E).map((x) => mmOf(x.b));
+    expect(unused).toEqual([2, 1]);
+    const teardown = t.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 2);
+    expect(teardown).toBeGreaterThan(-1);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(d.trace.slice(mark).findIndex((x) => x.agent === 1 && x.event === EV.EXIT)).toBeGreaterThan(teardown);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+describe("the check at rest: every pin put", () => {
+  it("an mm left with mm_users 2 is a lock-leak (mm-users), in the host's pass and the model's", () => {
+    const r = mmlistRig(V2416);
+    expect(r.e.m.clean_at_rest()).toBe(1);
+    r.s.setMm(2, MM.USERS, 2);
+    expect(r.e.m.clean_at_rest()).toBe(0);
+    const v = checkInvariants(r.e, { quiescent: true });
+    expect(v.map((x) => x.signature)).toEqual(["lock-leak:mm-users"]);
+    expect(INIT_MM).toBe(3);
+  });
+});
