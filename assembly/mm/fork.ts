@@ -67,7 +67,8 @@ export function do_fork(pc: i32): i32 {
       // copy. (The old process's exit_mm cleared its task's mm before this mmput.)
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-      return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
+      // The old process's exit_mmap (mm_users 0): exiting, for zap_gathers.
+      return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 1);
     case DF_ZAPPED:
       // 2.4.16 and pre9 kernel/fork.c dup_mmap: "spin_lock(&mmlist_lock); list_add(&mm->mmlist,
       // &current->mm->mmlist); mmlist_nr++; spin_unlock(&mmlist_lock);" before any pte is
