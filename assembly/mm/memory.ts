@@ -802,7 +802,7 @@ export function zap_page_range(pc: i32): i32 {
       // 2.4.16 zap_page_range: "tlb = tlb_gather_mmu(mm);" inside the PTL hold.
       set_l(ZAP_TLB_NR, zap_gathers(l(ZAP_MM), l(ZAP_EXITING) != 0) ? 0 : -1);
       return zap_from(l(ZAP_START_PAGE));
-    case ZAP_FREED:
+    case ZAP_FREED: // back from a free of the walk: 2.4.16 zap_pte_range / 2.4.0 free_pte
       return zap_from(l(ZAP_NEXT_PAGE));
     case ZAP_DIRTY:
       // set_page_dirty's pagecache_lock (2.4.0 mm/filemap.c __set_page_dirty, 2.4.16
@@ -822,7 +822,7 @@ export function zap_page_range(pc: i32): i32 {
       // pagecache_lock (mm/filemap.c), the PTL held; then the free, a call.
       if (!set_page_dirty_locked(l(ZAP_FRAME))) return BLOCK;
       return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FLUSH_FREED, l(ZAP_FRAME), 0, 0, 0);
-    case ZAP_FLUSH_FREED:
+    case ZAP_FLUSH_FREED: // back from __free_pte's free: 2.4.16 tlb_finish_mmu's loop goes on
       return tlb_finish_mmu();
   }
   return bad_pc();

@@ -18,7 +18,10 @@
 // the same four as before at the same executions; with both (and pre9's try_to_unuse yield,
 // which no 2.4.16 path takes) 5/16, 9/16 and 11/16 at the same executions, each by the route,
 // and the other thirteen nothing (the fixture re-written from 11/16's run, campaign hash
-// d821bc97 over 3,987,646: the same ops, a new schedule).
+// d821bc97 over 3,987,646: the same ops, a new schedule). With 2.4.16's mmu_gather in
+// zap_page_range (exits free their pages after their swap entries) the same three at the same
+// executions, each by the route (11/16: campaign hash b28d29cd over 3,987,646), the other
+// thirteen nothing; the fixture still replays step for step.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
