@@ -50,5 +50,6 @@ export const F2_DIRTY_MAPPED_ONLY: i32 = 1 << 4; // try_to_swap_out and free_pte
 
 export const F2_ADD_BEFORE_PCL: i32 = 1 << 5; // add_to_swap_cache sets PG_swap_cache, rewrites the whole page->flags word (read, then a plain write) and takes the cache's page reference before add_to_page_cache_locked takes pagecache_lock for the index and the hash (2.4.0); off, all under pagecache_lock in one section
 export const F2_RSS_UNLOCKED: i32 = 1 << 6; // zap_page_range subtracts the pages it freed from rss after dropping page_table_lock, and exit_mmap clears rss before the zap with no lock: read-modify-writes of their own (2.4.0); off, rss changes per page under page_table_lock (2.4.16)
+export const F2_NO_MMU_GATHER: i32 = 1 << 7; // zap_pte_range frees each present pte's page where the walk clears it, free_pte (2.4.0); off, 2.4.16's mmu_gather (SMP): unless tlb_gather_mmu saw one user (mm_users == 1), the pte is cleared at once and the page's __free_pte waits until tlb_finish_mmu (the range's end, or 508 ptes), page_table_lock held
 
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

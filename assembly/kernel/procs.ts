@@ -11,7 +11,7 @@ export const P_HANDLE_MM_FAULT: i32 = 2;         // (mm, page, write) → 1 mino
 export const P_DO_ANONYMOUS_PAGE: i32 = 3;       // (mm, page, write) PTL held on entry, dropped on return → 1 / 0
 export const P_DO_SWAP_PAGE: i32 = 4;            // (mm, page, entry, write) PTL held on entry, dropped on return → 1/2/0
 export const P_DO_WP_PAGE: i32 = 5;              // (mm, page, pte) PTL held on entry, dropped on return → 1 / 0
-export const P_ZAP_PAGE_RANGE: i32 = 6;          // (mm, start, end) → 0; takes PTL itself
+export const P_ZAP_PAGE_RANGE: i32 = 6;          // (mm, start, end, exiting) → 0; takes PTL itself; exiting: exit_mmap's (mm_users 0)
 export const P_DO_EXIT: i32 = 7;                 // (mm) → 0; zaps everything, the mm slot is reused by a new process
 export const P_DO_MUNMAP: i32 = 8;               // (mm, start, len) → 0
 // assembly/mm/fork.ts

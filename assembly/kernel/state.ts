@@ -53,6 +53,7 @@ export const R_WORKLOAD: i32 = 26;      // in-model generator: header + per CPU 
 export const R_REST_SCRATCH: i32 = 27;  // rest.ts's scratch, after R_END: not state (not reset, not hashed)
 export const R_HASH_TOUCHED: i32 = 28;  // the swap-cache buckets written since the last boot (note_bucket): not state
 export const R_LRU_PENDING: i32 = 29;   // frames put_page left on the LRU at count 0 (G_LRU_PENDING): not state
+export const R_GATHER: i32 = 30;        // per pte: zap_page_range's gathered ptes (mmu_gather), between TRACE and IOQ (gather_get)
 export const REGION_COUNT: i32 = 32;
 
 @inline export function region(r: i32): i32 { return ld(REGION_TABLE + (r << 2)); }
@@ -136,6 +137,15 @@ export let HASH_TOUCHED: i32 = 0;
  *  G_LRU_PENDING entries are read. */
 export const LRU_PENDING_MAX: i32 = 64;
 export let LRU_PENDING: i32 = 0;
+// zap_page_range's mmu_gather (include/asm-generic/tlb.h, 2.4.16: mmu_gathers[cpu].ptes[]),
+// one word per pte: the pte a gathering zap cleared and has not yet freed, 0 none. The
+// kernel's array is per CPU, filled in walk order; here each pte has its own word and the
+// flush walks them in address order, the same order. A gather is filled and emptied inside
+// one page_table_lock hold of its mm, so every word is 0 whenever that lock is free: laid out
+// between TRACE and IOQ, outside the state hash's ranges (a state stopped mid-zap differs in
+// the zap's frame and the page counts too); clear_state zeroes it for a run a violation
+// stopped mid-zap.
+export let GATHER: i32 = 0;
 export const WORKLOAD_WORDS: i32 = (MAX_CPUS + 1) * 4; // workload.ts: header block + one block per CPU
 
 /** The least s with 2^s >= n (0 for n <= 1): from the leading zeros of n - 1, where a loop
@@ -265,6 +275,7 @@ function plan_layout(): i32 {
   OPS = take(R_OPS, MAX_CPUS * cfg(CFG_OPCAP), 4);
   LOG = take(R_LOG, cfg(CFG_LOGCAP), 1);
   TRACE = take(R_TRACE, cfg(CFG_TRACECAP) > 0 ? cfg(CFG_TRACECAP) : 1, TRACE_WORDS * 4);
+  GATHER = take(R_GATHER, totalPtes, 4); // before IOQ: in the state, not in the hash (as OPS, LOG, TRACE)
   IOQ = take(R_IOQ, ioqSize, 8);
   SWAP_TMP = take(R_SWAP_TMP, totalSlots, 4);
   take(R_END, 0, 0);
@@ -310,6 +321,7 @@ export function clear_state(touched: bool): void {
     clearWhole = false; // all zero: the touched bounds start from this boot
     return;
   }
+  mem_fill(GATHER, 0, (nMm << pagesShift) << 2); // a zap stopped mid-gather
   if (!touched || clearWhole || wholeClearAlways) {
     clearWhole = false;
     mem_fill(MMS, 0, OPS - MMS);
@@ -618,6 +630,8 @@ export const PTE_YOUNG: i32 = 8;
 @inline export function pte_addr(mm: i32, page: i32): i32 { return PTES + (((mm << pagesShift) + page) << 2); }
 @inline export function pte_get(mm: i32, page: i32): i32 { return ld(PTES + (((mm << pagesShift) + page) << 2)); }
 @inline export function pte_set(mm: i32, page: i32, v: i32): void { st(PTES + (((mm << pagesShift) + page) << 2), v); }
+@inline export function gather_get(mm: i32, page: i32): i32 { return ld(GATHER + (((mm << pagesShift) + page) << 2)); }
+@inline export function gather_set(mm: i32, page: i32, v: i32): void { st(GATHER + (((mm << pagesShift) + page) << 2), v); }
 @inline export function mk_pte(frame: i32, bits: i32): i32 { return (frame << FRAME_SHIFT_PTE) | bits | PTE_PRESENT; }
 @inline export function pte_present(pte: i32): bool { return (pte & PTE_PRESENT) != 0; }
 @inline export function pte_frame(pte: i32): i32 { return pte >>> FRAME_SHIFT_PTE; }

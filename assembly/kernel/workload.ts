@@ -31,9 +31,9 @@ import {
   CFG_GEN_T_WRITE, CFG_GEN_T_HOT, CFG_GEN_T_FULL, CFG_GEN_QUOTA_HI, CFG_GEN_QUOTA_LO, CFG_GEN_QUOTA_EXTRA,
   CFG_GEN_STEADY,
 } from "./config";
-import { WORKLOAD, OPS, nCpu, opMask, ag_get, ag_set, AG_OP_HEAD, AG_OP_TAIL, AG_OPS_FINAL } from "./state";
+import { WORKLOAD, OPS, nCpu, opMask, ag_get, ag_set, AG_OP_HEAD, AG_OP_TAIL, AG_OPS_FINAL, cpu_op_addr } from "./state";
 import {
-  make_op, op_kind, op_arg, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON, OPW_KIND_SHIFT, OPW_MM_SHIFT,
+  make_op, op_kind, op_arg, op_mm, OP_WPROTECT, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON, OPW_KIND_SHIFT, OPW_MM_SHIFT,
 } from "./ops";
 
 // CFG_GEN_PATTERN values (src/workload/generator.ts PATTERN_CODE).
@@ -284,6 +284,42 @@ function draw_below(cpu: i32, n: i32): i32 {
 function mm_of(cpu: i32): i32 {
   const mms = cfg(CFG_GEN_MMS);
   return cfg(CFG_GEN_SHARE) != 0 ? draw_below(cpu, mms) : irem(cpu, mms);
+}
+
+/**
+ * The tasks of mm as `self` (the CPU asking, one of them) counts them: how many CPUs run ops
+ * in it. The model's CPUs are its tasks: CPU c's ops on mm m are those of one task of m
+ * (threads when several CPUs' ops address one mm), so this is the part of mm->mm_users the
+ * threads make (mm/memory.ts zap_gathers). With the in-model generator on, from its config
+ * (workload.ts mm_of: threads draw any of the first CFG_GEN_MMS, processes take cpu %
+ * CFG_GEN_MMS; a steady fork's child, in a spare mm, is its CPU's alone); else self and
+ * every other CPU whose op list (a hunt's, a repro's, a test's: every op its ring still
+ * holds) addresses mm, so a replay counts as its hunt did. Swapoff and swapon name no mm.
+ * Called at a munmap (rare): a scan of at most MAX_CPUS rings.
+ */
+export function mm_task_count(mm: i32, self: i32): i32 {
+  if (workload_on()) {
+    const mms = cfg(CFG_GEN_MMS);
+    if (cfg(CFG_GEN_SHARE) != 0) return mm < mms ? nCpu : 1;
+    return mm < mms && mm < nCpu ? idiv(nCpu - mm - 1, mms) + 1 : 1;
+  }
+  let n = 1;
+  for (let cpu = 0; cpu < nCpu; cpu++) if (cpu != self && ops_address(cpu, mm)) n++;
+  return n;
+}
+
+/** Whether an op cpu's ring still holds names mm as the task's own (not swapoff, swapon). */
+function ops_address(cpu: i32, mm: i32): bool {
+  const tail = ag_get(cpu, AG_OP_TAIL);
+  const from = tail > opMask + 1 ? tail - opMask - 1 : 0;
+  for (let i = from; i < tail; i++) {
+    const op = ld(cpu_op_addr(cpu, i));
+    const kind = op_kind(op);
+    if ((kind >= OP_READ && kind <= OP_MUNMAP) || kind == OP_WPROTECT) {
+      if (op_mm(op) == mm) return true;
+    }
+  }
+  return false;
 }
 
 /** A fork, exit, munmap, swapoff or swapon, chosen by the op draw r (r below CFG_GEN_T_RARE). */

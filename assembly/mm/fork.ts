@@ -82,7 +82,8 @@ export function do_fork(pc: i32): i32 {
       mmput_last(child);
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-      return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 0);
+      // The old process's exit_mmap (mm_users 0): exiting, for zap_gathers.
+      return call(P_ZAP_PAGE_RANGE, DF_ZAPPED, child, 0, nPages, 1);
     case DF_SLOT_WAIT:
       // The child is a new mm_struct in the kernel; the model's is the slot, free once the old
       // mm's last mmput has run its exit_mmap (docs/faithfulness.md do_fork: a deviation).
@@ -216,12 +217,13 @@ export function mmput(pc: i32): i32 {
       return next(MP_DETACH);
     case MP_DETACH:
       if (!exit_mmap_detach(mm)) return BLOCK;
+      // exit_mmap runs with mm_users 0: exiting, for zap_gathers.
       if (has2(F2_RSS_UNLOCKED)) return next(MP_RSS);
-      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 0);
+      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 1);
     case MP_RSS:
       // 2.4.0 exit_mmap: "mm->rss = 0;" after the PTL is dropped, no lock (do_exit's EXIT_RSS).
       mm_set(mm, MM_RSS, 0);
-      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 0);
+      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 1);
     case MP_ZAPPED:
       // mmdrop: the old mm is gone; the slot's next process may take it.
       mm_set(mm, MM_TEARDOWN, 0);

@@ -12,11 +12,11 @@ import {
   get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
-  mmlist_add, nMm,
+  mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
 import { mmput_fast, mmput_last, exit_mmap_detach, slot_free, EV_MMPUT_PINNED } from "./fork";
 import { ld, st } from "../kernel/platform";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc, cur } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
   wake_waiters, LK_PTL, LK_PCL, LK_MMLIST, down_read, up_read,
@@ -27,8 +27,9 @@ import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
   F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY, has2, F2_IS_PAGE_SHARED,
-  F2_DIRTY_MAPPED_ONLY, F2_RSS_UNLOCKED,
+  F2_DIRTY_MAPPED_ONLY, F2_RSS_UNLOCKED, F2_NO_MMU_GATHER,
 } from "../model";
+import { mm_task_count } from "../kernel/workload";
 import {
   P_HANDLE_MM_FAULT, P_DO_ANONYMOUS_PAGE, P_DO_SWAP_PAGE, P_DO_WP_PAGE, P_ZAP_PAGE_RANGE,
   P_LOOKUP_SWAP_CACHE, P_READ_SWAP_CACHE_ASYNC, P_SWAPIN_READAHEAD, P_SWAP_FREE,
@@ -64,13 +65,14 @@ export const EV_WP_REUSE: i32 = 120;         // (page, vp, 0)
 export const EV_WP_COPY: i32 = 121;          // (old, new, vp)
 export const EV_WP_RACE: i32 = 122;          // (old, new, vp): pte changed, copy freed
 export const EV_WP_OOM: i32 = 123;           // (old, vp, 0)
-export const EV_ZAP_PAGE: i32 = 124;         // (page, vp, 0)
+export const EV_ZAP_PAGE: i32 = 124;         // (page, vp, gathered): the pte cleared; 0 the page freed now, 1 kept in the mmu_gather
 export const EV_ZAP_SWAP: i32 = 125;         // (entry, vp, 0)
 export const EV_EXIT: i32 = 126;             // (mm, 0, 0)
 export const EV_MUNMAP: i32 = 127;           // (mm, start, end)
 export const EV_ANON_OOM: i32 = 128;         // (vp, 0, 0)
 export const EV_MPROTECT: i32 = 129;         // (mm, start, ptes write-protected)
 export const EV_SWAPIN_NOT_CACHED: i32 = 130; // (entry, page, page's index): the page left the cache, backs out
+export const EV_ZAP_GATHERED_FREE: i32 = 131; // (page, vp, 0): tlb_finish_mmu frees a gathered page
 
 
 /** Faults one access may take before it gives up (a livelock guard, counted as OOM). */
@@ -750,21 +752,35 @@ function wp_copy(): i32 {
 
 // ---- zap_page_range, exit, munmap ---------------------------------------------------------
 
-/** zap_page_range(mm, start, end): ZAP_NEXT_PAGE = next pte to look at. PTL is held from the first
- *  section to the last, across the calls (free_page_and_swap_cache and free_swap_and_cache
- *  never sleep). mm/memory.c zap_pte_range (2.4.16), or 2.4.0's / 2.4.10-pre9's free_pte
- *  with F_EXCLUSIVE_NOLOCK. */
+/** zap_page_range(mm, start, end, exiting): ZAP_NEXT_PAGE = next pte to look at. PTL is held
+ *  from the first section to the last, across the calls (free_page_and_swap_cache and
+ *  free_swap_and_cache never sleep). mm/memory.c zap_page_range and zap_pte_range (2.4.16),
+ *  or 2.4.0's / 2.4.10-pre9's free_pte with F_EXCLUSIVE_NOLOCK. `exiting`: the caller is
+ *  exit_mmap (mm_users already 0), for zap_gathers. */
+// Without F2_NO_MMU_GATHER (2.4.16 include/asm-generic/tlb.h, SMP): tlb_gather_mmu, right after the PTL
+// is taken, picks fast mode (ZAP_TLB_NR = -1, the kernel's ~0UL) or gathering (a count from
+// 0). Fast mode frees each present page where the walk meets it, as 2.4.0's free_pte does;
+// gathering clears the pte at once, keeps it in the gather (state.ts GATHER) with its page
+// reference, and frees the pages only in tlb_finish_mmu: at the end of the range, or inside
+// tlb_remove_page once FREE_PTE_NR ptes are gathered (then the walk goes on gathering from
+// 0). The swap ptes' free_swap_and_cache stays in the walk, so a gathered range frees its
+// swap entries before any of its pages.
 // F2_RSS_UNLOCKED (2.4.0 mm/memory.c zap_page_range): the walk counts the pages it frees and,
 // after the PTL is dropped, "if (mm->rss > freed) mm->rss -= freed; else mm->rss = 0;" with no
 // lock: a read and a write in sections of their own, so a try_to_swap_out's rss-- (PTL) or a
 // do_swap_page's rss++ (no lock) falling between them is lost, as in the kernel. Without it
-// (2.4.16) rss drops per page under the PTL (2.4.16 subtracts the sum before its unlock).
-// Locals: the arguments, the next pte, the frame, the pages freed (F2_RSS_UNLOCKED), the rss
-// to write. Sections: PTL taken and the walk, back from a free, set_page_dirty's PCL, the
-// rss read, the rss write.
+// (2.4.16) rss drops per page under the PTL, a gathered page's when it is gathered (2.4.16
+// subtracts the sum before its unlock).
+// Locals: the arguments, the gather's count (-1: fast mode) and its first unfreed pte, the next
+// pte, the frame, the pages freed (F2_RSS_UNLOCKED), the rss to write. Sections: PTL taken and
+// the walk, back from a free, set_page_dirty's PCL, the rss read, the rss write, then the
+// gather's flush: set_page_dirty's PCL, back from a free.
 const ZAP_MM: i32 = 0;
 const ZAP_START_PAGE: i32 = 1;
 const ZAP_END_PAGE: i32 = 2;
+const ZAP_EXITING: i32 = 3;
+const ZAP_TLB_NR: i32 = 4;
+const ZAP_GATHER_START: i32 = 5;
 const ZAP_NEXT_PAGE: i32 = 6;
 const ZAP_FRAME: i32 = 7;
 const ZAP_NR_FREED: i32 = 8;
@@ -774,12 +790,18 @@ const ZAP_FREED: i32 = 1;
 const ZAP_DIRTY: i32 = 2;
 const ZAP_RSS_READ: i32 = 3;
 const ZAP_RSS_WRITE: i32 = 4;
+const ZAP_FLUSH_DIRTY: i32 = 5;
+const ZAP_FLUSH_FREED: i32 = 6;
+/** include/asm-generic/tlb.h FREE_PTE_NR (CONFIG_SMP): the gather's room. */
+const FREE_PTE_NR: i32 = 508;
 export function zap_page_range(pc: i32): i32 {
   switch (pc) {
     case ZAP_LOCK:
       if (!spin_lock(mm_addr(l(ZAP_MM), MM_PTL), LK_PTL)) return BLOCK;
+      // 2.4.16 zap_page_range: "tlb = tlb_gather_mmu(mm);" inside the PTL hold.
+      set_l(ZAP_TLB_NR, zap_gathers(l(ZAP_MM), l(ZAP_EXITING) != 0) ? 0 : -1);
       return zap_from(l(ZAP_START_PAGE));
-    case ZAP_FREED:
+    case ZAP_FREED: // back from a free of the walk: 2.4.16 zap_pte_range / 2.4.0 free_pte
       return zap_from(l(ZAP_NEXT_PAGE));
     case ZAP_DIRTY:
       // set_page_dirty's pagecache_lock (2.4.0 mm/filemap.c __set_page_dirty, 2.4.16
@@ -794,10 +816,33 @@ export function zap_page_range(pc: i32): i32 {
     case ZAP_RSS_WRITE:
       mm_set(l(ZAP_MM), MM_RSS, l(ZAP_NEW_RSS));
       return ret(0);
+    case ZAP_FLUSH_DIRTY:
+      // 2.4.16 include/asm-generic/tlb.h tlb_finish_mmu → mm/memory.c __free_pte: set_page_dirty's
+      // pagecache_lock (mm/filemap.c), the PTL held; then the free, a call.
+      if (!set_page_dirty_locked(l(ZAP_FRAME))) return BLOCK;
+      return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FLUSH_FREED, l(ZAP_FRAME), 0, 0, 0);
+    case ZAP_FLUSH_FREED: // back from __free_pte's free: 2.4.16 tlb_finish_mmu's loop goes on
+      return tlb_finish_mmu();
   }
   return bad_pc();
 }
 
+/**
+ * include/asm-generic/tlb.h tlb_gather_mmu (2.4.16, CONFIG_SMP): whether zap_page_range
+ * gathers ("tlb->nr = (atomic_read(&(mm)->mm_users) == 1) ? ~0UL : 0UL;"). Never under
+ * F2_NO_MMU_GATHER (2.4.0's free_pte). exit_mmap runs after mmput took mm_users to 0: it always gathers. Else
+ * mm_users counts the mm's tasks, the CPUs whose ops run in it, the zapping CPU among them
+ * (workload.ts mm_task_count: threads; the model's MM_USERS counts the slot's process once),
+ * and the pins of swap_out and try_to_unuse (MM_USERS above 1: fork.ts mm_pin).
+ */
+export function zap_gathers(mm: i32, exiting: bool): bool {
+  if (has2(F2_NO_MMU_GATHER)) return false;
+  if (exiting) return true;
+  return mm_task_count(mm, cur) > 1 || mm_get(mm, MM_USERS) > 1;
+}
+
+/** mm/memory.c zap_pte_range (2.4.16) / free_pte (2.4.0), from pte `start`, PTL held: a
+ *  section up to the next pte whose page or entry is freed (a call), or one gathered. */
 function zap_from(start: i32): i32 {
   const mm = l(ZAP_MM), end = l(ZAP_END_PAGE);
   for (let i = start; i < end; i++) {
@@ -806,21 +851,22 @@ function zap_from(start: i32): i32 {
     if (pte == 0) continue;
     pte_set(mm, i, 0);
     if (pte_present(pte)) {
+      if (l(ZAP_TLB_NR) >= 0) {
+        // 2.4.16 tlb_remove_page, gathering: "ptes[nr++] = ptep_get_and_clear(pte)", the
+        // zero page too (its __free_pte does nothing); tlb_finish_mmu when the room is full.
+        if (zap_gather(mm, i, pte)) {
+          set_l(ZAP_NEXT_PAGE, i + 1);
+          return tlb_finish_mmu();
+        }
+        continue;
+      }
       const f = pte_frame(pte);
       if (f == ZERO_PAGE) continue;
       if (has2(F2_RSS_UNLOCKED)) set_l(ZAP_NR_FREED, l(ZAP_NR_FREED) + 1);
       else mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
       trace(EV_ZAP_PAGE, f, vpage(mm, i), 0);
       set_l(ZAP_NEXT_PAGE, i + 1);
-      // set_page_dirty on a dirty pte: 2.4.16 __free_pte for every page; 2.4.0's free_pte
-      // only "&& page->mapping" (dirty-mapped-only: the swap cache's pages). pagecache_lock
-      // follows for a cached page whose bit was clear, in ZAP_DIRTY.
-      const dirty = (pte & PTE_DIRTY) != 0 && (!has2(F2_DIRTY_MAPPED_ONLY) || page_test(f, PG_SWAPCACHE));
-      if (dirty && set_page_dirty_bit(f)) {
-        set_l(ZAP_FRAME, f);
-        return next(ZAP_DIRTY);
-      }
-      return call(P_FREE_PAGE_AND_SWAP_CACHE, ZAP_FREED, f, 0, 0, 0);
+      return free_pte_page(f, pte, ZAP_DIRTY, ZAP_FREED);
     }
     const entry = pte_to_swp_entry(pte);
     trace(EV_ZAP_SWAP, entry, vpage(mm, i), 0);
@@ -830,7 +876,66 @@ function zap_from(start: i32): i32 {
     if (has(F_EXCLUSIVE_NOLOCK)) return call(P_SWAP_FREE, ZAP_FREED, entry, 0, 0, 0);
     return call(P_FREE_SWAP_AND_CACHE, ZAP_FREED, entry, 0, 0, 0);
   }
-  spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+  // 2.4.16 zap_page_range: "tlb_finish_mmu(tlb, start, end);" before the rss update and the unlock.
+  set_l(ZAP_NEXT_PAGE, end);
+  if (l(ZAP_TLB_NR) > 0) return tlb_finish_mmu();
+  return zap_done();
+}
+
+/** 2.4.16 tlb_remove_page, gathering (include/asm-generic/tlb.h): the cleared pte `pte` of
+ *  page i joins the gather, its page still counted; rss drops now (zap_pte_range's freed++,
+ *  see zap_page_range). True when the gather is full (FREE_PTE_NR): tlb_finish_mmu is due. */
+function zap_gather(mm: i32, i: i32, pte: i32): bool {
+  const f = pte_frame(pte);
+  if (f != ZERO_PAGE) {
+    if (has2(F2_RSS_UNLOCKED)) set_l(ZAP_NR_FREED, l(ZAP_NR_FREED) + 1);
+    else mm_set(mm, MM_RSS, mm_get(mm, MM_RSS) - 1);
+    trace(EV_ZAP_PAGE, f, vpage(mm, i), 1);
+  }
+  const nr = l(ZAP_TLB_NR);
+  if (nr == 0) set_l(ZAP_GATHER_START, i); // "if (!(ctxp)->nr) (ctxp)->start_addr = (addr);"
+  gather_set(mm, i, pte);
+  set_l(ZAP_TLB_NR, nr + 1);
+  return nr + 1 >= FREE_PTE_NR;
+}
+
+/** 2.4.16 include/asm-generic/tlb.h tlb_finish_mmu, gathering, PTL held: __free_pte on each
+ *  gathered pte in the gather's order, from ZAP_GATHER_START up to ZAP_NEXT_PAGE, one page's
+ *  free per section (a call); then "ctx->nr = 0" and the walk goes on (a full gather's flush)
+ *  or the zap ends. */
+function tlb_finish_mmu(): i32 {
+  const mm = l(ZAP_MM), upto = l(ZAP_NEXT_PAGE);
+  for (let i = l(ZAP_GATHER_START); i < upto; i++) {
+    const pte = gather_get(mm, i);
+    if (pte == 0) continue;
+    gather_set(mm, i, 0);
+    set_l(ZAP_GATHER_START, i + 1);
+    const f = pte_frame(pte);
+    if (f == ZERO_PAGE) continue; // __free_pte: "PageReserved(page)) return;"
+    trace(EV_ZAP_GATHERED_FREE, f, vpage(mm, i), 0);
+    return free_pte_page(f, pte, ZAP_FLUSH_DIRTY, ZAP_FLUSH_FREED);
+  }
+  set_l(ZAP_TLB_NR, 0);
+  if (upto < l(ZAP_END_PAGE)) return zap_from(upto);
+  return zap_done();
+}
+
+/** The page half of 2.4.16 __free_pte / 2.4.0 free_pte for frame f of the cleared pte `pte`:
+ *  set_page_dirty on a dirty pte (2.4.16: every page; 2.4.0's "&& page->mapping", flag
+ *  dirty-mapped-only: the swap cache's pages), whose pagecache_lock, for a cached page whose
+ *  bit was clear, comes in `dirtySection`; then free_page_and_swap_cache, back at `freedSection`. */
+function free_pte_page(f: i32, pte: i32, dirtySection: i32, freedSection: i32): i32 {
+  const dirty = (pte & PTE_DIRTY) != 0 && (!has2(F2_DIRTY_MAPPED_ONLY) || page_test(f, PG_SWAPCACHE));
+  if (dirty && set_page_dirty_bit(f)) {
+    set_l(ZAP_FRAME, f);
+    return next(dirtySection);
+  }
+  return call(P_FREE_PAGE_AND_SWAP_CACHE, freedSection, f, 0, 0, 0);
+}
+
+/** zap_page_range's end: the PTL dropped; 2.4.0's rss update after it (F2_RSS_UNLOCKED). */
+function zap_done(): i32 {
+  spin_unlock(mm_addr(l(ZAP_MM), MM_PTL), LK_PTL);
   if (has2(F2_RSS_UNLOCKED)) return next(ZAP_RSS_READ);
   return ret(0);
 }
@@ -880,13 +985,13 @@ export function do_exit(pc: i32): i32 {
       // (fork.ts exit_mmap_detach, shared with a pin's mmput).
       if (!exit_mmap_detach(mm)) return BLOCK;
       if (has2(F2_RSS_UNLOCKED)) return next(EXIT_RSS);
-      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
+      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 1); // exiting (mm_users 0): zap_gathers
     case EXIT_RSS:
       // 2.4.0 mm/mmap.c exit_mmap: "mm->rss = 0;" after the PTL is dropped, before the zaps,
       // no lock (2.4.16 clears it inside the detach's hold, where the model's zap counts it
       // down instead).
       mm_set(mm, MM_RSS, 0);
-      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 0);
+      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 1);
     case EXIT_SLOT_WAIT:
       // The new process's mm is another mm_struct in the kernel and could start at once; the
       // model's is the slot, free once the pin's mmput has run exit_mmap (docs/faithfulness.md

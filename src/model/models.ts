@@ -340,6 +340,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/memory.c zap_page_range ("spin_unlock(&mm->page_table_lock); ... if (mm->rss > freed) mm->rss -= freed; else mm->rss = 0;") and mm/mmap.c exit_mmap ("spin_unlock(&mm->page_table_lock); mm->rss = 0;" before the zap loop); 2.4.16 mm/memory.c zap_page_range (the same test before "spin_unlock(&mm->page_table_lock);") and mm/mmap.c exit_mmap ("mm->rss = 0;" before its unlock); pre9\'s zap_page_range and exit_mmap are in neither patch (left without the flag); which patch moved the update under the lock is not identified here',
   },
+  {
+    name: "no-mmu-gather",
+    word: 1,
+    bit: F2.NO_MMU_GATHER,
+    what: "zap_pte_range frees each present pte's page (free_pte: set_page_dirty, free_page_and_swap_cache) as the walk clears it, before it looks at the next pte (2.4.0); off, 2.4.16's mmu_gather (SMP): when tlb_gather_mmu saw more than one user of the mm (mm_users != 1: an exit's exit_mmap, which runs at 0, or a munmap by one of several threads), the pte is cleared at once but the page's __free_pte waits in the per-CPU gather until tlb_finish_mmu, at the end of the range or after FREE_PTE_NR (508) ptes, page_table_lock held, so the range's swap entries are freed before its pages",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 mm/memory.c zap_pte_range ("page = ptep_get_and_clear(pte); ... freed += free_pte(page);" for every pte) and free_pte; pre9\'s zap_pte_range is in neither patch (read as 2.4.0\'s: the flag is set); 2.4.16 mm/memory.c zap_pte_range ("tlb_remove_page(tlb, ptep, address + offset);" for a present pte, "free_swap_and_cache(pte_to_swp_entry(pte)); pte_clear(ptep);" for a swap pte) and zap_page_range ("tlb = tlb_gather_mmu(mm); ... tlb_finish_mmu(tlb, start, end);" inside the page_table_lock hold), include/asm-generic/tlb.h (CONFIG_SMP: tlb_gather_mmu "tlb->nr = (atomic_read(&(mm)->mm_users) == 1) ? ~0UL : 0UL;", tlb_remove_page, tlb_finish_mmu, FREE_PTE_NR 508; included by include/asm-i386/tlb.h); which patch brought the gather is not identified here',
+  },
 ];
 
 export interface ModelInfo {
@@ -389,6 +398,7 @@ export const MODELS: readonly ModelInfo[] = [
       "dirty-mapped-only",
       "add-before-pcl",
       "rss-unlocked",
+      "no-mmu-gather",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -412,6 +422,7 @@ export const MODELS: readonly ModelInfo[] = [
       "get-swap-page-eq0",
       "drop-pte-deactivate-locked",
       "dirty-mapped-only",
+      "no-mmu-gather",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

@@ -127,6 +127,7 @@ export const R = {
   REST_SCRATCH: 27,
   HASH_TOUCHED: 28,
   LRU_PENDING: 29,
+  GATHER: 30,
 } as const;
 
 /** Global words (assembly/kernel/state.ts G_*). */
@@ -396,6 +397,7 @@ export const F2 = {
   DIRTY_MAPPED_ONLY: 16,
   ADD_BEFORE_PCL: 32,
   RSS_UNLOCKED: 64,
+  NO_MMU_GATHER: 128,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -469,6 +471,7 @@ export const EV = {
   ANON_OOM: 128,
   MPROTECT: 129,
   SWAPIN_NOT_CACHED: 130,
+  ZAP_GATHERED_FREE: 131,
   ALLOC: 500,
   ALLOC_RECLAIM: 501,
   ALLOC_FAIL: 502,

@@ -49,7 +49,9 @@ export const memoryEvents: EventTable = {
   [EV.WP_RACE]: (_old, f, w) => `pte at ${vp(w)} changed meanwhile: frees copy ${fmtPage(f)}`,
   [EV.WP_OOM]: (_old, w) => `no page for the copy of ${vp(w)}: OOM`,
   // zap_page_range, do_exit, do_munmap
-  [EV.ZAP_PAGE]: (f, w) => `unmaps ${fmtPage(f)} from ${vp(w)}`,
+  [EV.ZAP_PAGE]: (f, w, gathered) =>
+    gathered ? `unmaps ${fmtPage(f)} from ${vp(w)}, keeps it in the mmu_gather` : `unmaps ${fmtPage(f)} from ${vp(w)}`,
+  [EV.ZAP_GATHERED_FREE]: (f, w) => `tlb_finish_mmu frees ${fmtPage(f)} (was at ${vp(w)})`,
   [EV.ZAP_SWAP]: (e, w) => `clears ${fmtEntry(e)} from ${vp(w)}`,
   [EV.EXIT]: (mm) => `mm${mm} torn down, a new process takes the slot`,
   [EV.MUNMAP]: (mm, start, end) => `mm${mm}[${start}..${end}) unmapped`,
