@@ -70,6 +70,20 @@ export interface CallOptions {
   noViolation: boolean;
 }
 
+/** The directed tests' small machine: 2 CPUs, 32 frames, 2 mms of 16 pages, 32 slots an area,
+ *  watermarks 0 (no allocation reclaims unless a test lowers the free count), readahead of one
+ *  slot (page_cluster 0). A test spreads it and adds its flags and what it changes. */
+export const SMALL_RIG = {
+  cpus: 2,
+  frames: 32,
+  mms: 2,
+  pagesPerMm: 16,
+  slotsPerArea: 32,
+  freeMin: 0,
+  freeLow: 0,
+  pageCluster: 0,
+} as const satisfies Partial<MachineConfig>;
+
 /** A directed machine: config's CPUs + the disk (agent `disk`), nothing running, every step
  *  chosen through the Director d (SCHED.REPLAY; traceCap 1 << 14 unless config says). */
 export function directedRig(config: Partial<MachineConfig>, calls: CallOptions) {

@@ -4,7 +4,7 @@
 // --with/--without), so the rest of the machine stays the same on both sides.
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
-import { directedRig, swappedOut, cachePage, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, swappedOut, cachePage, EV } from "../helpers/rig.js";
 import { P, PG, PTE, MM, pteFrame } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 
@@ -17,10 +17,7 @@ const EV_SWAP_MAP = 119;
 const model = (withF: string[], withoutF: string[] = []) => resolveModel("linux-2.4.16", withF, withoutF).flags;
 
 function rig(flags: number) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: false },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags }, { rounds: 100, disk: true, noViolation: false });
   const { s, call } = r;
   const write = (mm: number, page: number, cpu = 0) => {
     call(cpu, P.access, [mm, page, 1]);

@@ -4,7 +4,7 @@
 // --with/--without), so the rest of the machine stays the same on both sides.
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
-import { directedRig, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, EV } from "../helpers/rig.js";
 import { P, PTE, MM, ST, swpEntry, pteEntry } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -16,10 +16,7 @@ const LK_PTL = 0;
 const model = (withF: string[], withoutF: string[] = []) => resolveModel("linux-2.4.16", withF, withoutF).flags;
 
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 2, pagesPerMm: 8, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 0, ...over },
-    { rounds: 100, disk: true, noViolation: false },
-  );
+  const r = directedRig({ ...SMALL_RIG, pagesPerMm: 8, flags, ...over }, { rounds: 100, disk: true, noViolation: false });
   const { s, call } = r;
   const write = (mm: number, page: number, cpu = 0) => {
     call(cpu, P.access, [mm, page, 1]);

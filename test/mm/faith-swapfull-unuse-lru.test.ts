@@ -4,7 +4,7 @@
 // (test/helpers/directed.ts).
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
-import { directedRig, swappedOut, setSwapPte, S, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, swappedOut, setSwapPte, S, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, PG, PTE, MM, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -15,21 +15,7 @@ const without = (model: string, flag: string) => resolveModel(model, [], [flag])
 
 /** A directed machine with 31 usable slots; call() lets the disk complete what it waits on. */
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 32,
-      mms: 2,
-      pagesPerMm: 16,
-      slotsPerArea: 32,
-      flags,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-      ...over,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags, ...over }, { rounds: 100, disk: true, noViolation: true });
   const read = (mm: number, page: number, cpu = 0) => r.call(cpu, P.access, [mm, page, 0]);
   return { ...r, read, swappedOut: (mm: number, page: number, v: number) => swappedOut(r, mm, page, v) };
 }
@@ -94,10 +80,7 @@ const V240_PRE9_LOOP = without("linux-2.4.0", "unuse-clear-undead");
 
 /** Two areas, so that swapoff of area 0 leaves somewhere to swap. */
 function urig(flags: number) {
-  return directedRig(
-    { cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 8, areas: 2, flags, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  return directedRig({ ...SMALL_RIG, slotsPerArea: 8, areas: 2, flags }, { rounds: 100, disk: true, noViolation: true });
 }
 
 describe("unuse-clear-undead: 2.4.0's own try_to_unuse loop", () => {

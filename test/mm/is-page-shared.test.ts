@@ -6,7 +6,7 @@
 // writes that count. Off, the model tests pre9's exclusive_swap_page (a sum of exactly 3).
 import { describe, it, expect } from "vitest";
 import { G } from "../helpers/machine.js";
-import { directedRig, swappedOut, cachePage, LINUX_2_4_0, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, swappedOut, cachePage, LINUX_2_4_0, EV } from "../helpers/rig.js";
 import { P, PG, PTE, pteFrame } from "../../src/wasm/abi.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
 import { modelViolation } from "../../src/invariants/check.js";
@@ -21,10 +21,7 @@ const EV_WP_COPY = 121;
  *  the cache (count 2), whose slot E's count is then forced from 1 (the cache's) to 0, as the
  *  Undead clear does (nr_swap_pages++ with it). */
 function cachedOverFreeSlot(flags2: number) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags: LINUX_2_4_0, flags2, freeMin: 0, freeLow: 0, pageCluster: 0 },
-    { rounds: 100, disk: true, noViolation: false },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags: LINUX_2_4_0, flags2 }, { rounds: 100, disk: true, noViolation: false });
   const { s, call } = r;
   const entry = swappedOut(r, 0, 6, 0x55);
   const page = cachePage(r, entry, { keepRef: false, swapRef: true });

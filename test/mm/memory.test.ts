@@ -8,6 +8,7 @@ import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
 import {
   directedRig,
+  SMALL_RIG,
   swappedOut,
   cachePage,
   swapPte,
@@ -26,21 +27,7 @@ import { memoryEvents } from "../../src/report/events/memory.js";
  *  the I/O a procedure sleeps on (up to 100 rounds); cachePage() gives the cache its own
  *  swap_map reference on every version. */
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 32,
-      mms: 2,
-      pagesPerMm: 16,
-      slotsPerArea: 32,
-      flags,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-      ...over,
-    },
-    { rounds: 100, disk: true, noViolation: false },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags, ...over }, { rounds: 100, disk: true, noViolation: false });
   const { s, d, call } = r;
   const read = (mm: number, page: number, cpu = 0) => call(cpu, P.access, [mm, page, 0]);
   const write = (mm: number, page: number, cpu = 0) => {

@@ -6,26 +6,14 @@
 // (threads). 2.4.0's zap_pte_range frees each pte's page or entry as it clears it.
 import { describe, it, expect } from "vitest";
 import { AG } from "../helpers/machine.js";
-import { directedRig, swappedOut, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, swappedOut, EV } from "../helpers/rig.js";
 import { P, MM, OP, PTE, makeOp, pteFrame } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 
 function rig(name: string, withF: string[] = [], pagesPerMm = 16) {
   const m = resolveModel(name, withF, []);
   const r = directedRig(
-    {
-      cpus: 2,
-      frames: 32,
-      mms: 2,
-      pagesPerMm,
-      slotsPerArea: 32,
-      flags: m.flags,
-      flags2: m.flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
+    { ...SMALL_RIG, pagesPerMm, flags: m.flags, flags2: m.flags2, kswapd: false },
     { rounds: 100, disk: true, noViolation: true },
   );
   return r;

@@ -3,7 +3,7 @@
 // each flag that tells the releases apart, a directed run with the flag on and with it off.
 import { describe, it, expect } from "vitest";
 import { G, AG } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, swappedOut, EV, S } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, useSlot, cachePage, swappedOut, EV, S } from "../helpers/rig.js";
 import { P, PG, swpEntry } from "../../src/wasm/abi.js";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -19,10 +19,7 @@ const EV_FAULT_OOM = 105;
 /** A directed machine: 2 CPUs + the disk; call() must return within one turn of the CPU
  *  (the disk then finishes what was queued). */
 function rig(flags: number, over: Partial<MachineConfig> = {}) {
-  const r = directedRig(
-    { cpus: 2, frames: 32, mms: 2, pagesPerMm: 16, slotsPerArea: 32, flags, freeMin: 0, freeLow: 0, pageCluster: 3, ...over },
-    { rounds: 1, disk: true, noViolation: true },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags, pageCluster: 3, ...over }, { rounds: 1, disk: true, noViolation: true });
   /** n slots from offset 1, in use (one ref each, as a swapped-out pte's), contents 100 + i. */
   const slots = (n: number) => {
     const out: number[] = [];

@@ -8,28 +8,13 @@
 //   released after page_table_lock is dropped.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, swappedOut, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, swappedOut, EV } from "../helpers/rig.js";
 import { P, PG, MM, pteFrame } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 
 function rig(name: string, withF: string[] = [], withoutF: string[] = []) {
   const m = resolveModel(name, withF, withoutF);
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 32,
-      mms: 2,
-      pagesPerMm: 16,
-      slotsPerArea: 32,
-      flags: m.flags,
-      flags2: m.flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = directedRig({ ...SMALL_RIG, flags: m.flags, flags2: m.flags2, kswapd: false }, { rounds: 100, disk: true, noViolation: true });
   const write = (mm: number, page: number) => {
     r.call(0, P.access, [mm, page, 1]);
     return r.s.g(G.WRITE_SEQ);
