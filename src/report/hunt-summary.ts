@@ -14,6 +14,9 @@ import { fmtCount as num, fmtRate as rate } from "./text.js";
 import { faultsimVersion, modelId } from "./version.js";
 import { modelOutput } from "../model/models.js";
 
+/** Hunting time below which the summary says its rates are mostly warm-up (ms). */
+const SHORT_HUNT_MS = 1000;
+
 /** A finding of a leg before the resume, as its stream recorded it. */
 export interface EarlierFinding {
   signature: string;
@@ -71,6 +74,10 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
       (shrinking >= 5 ? `; ${(shrinking / 1000).toFixed(2)} s replaying and shrinking` : "") +
       (r.interrupted ? " (interrupted)" : ""),
   );
+  // A cold process spends its first ~0.1 s compiling and tiering up the model: the rate of a
+  // hunt that short says little about the hunt (the default one finds its race in ~0.1 s).
+  if (r.huntingMs < SHORT_HUNT_MS && leg > 0)
+    lines.push(`  (under ${SHORT_HUNT_MS / 1000} s of hunting the rates are mostly the model's warm-up)`);
   const all = r.checkpoint.signatures.length;
   lines.push(`distinct signatures: ${all}${all ? "" : " (nothing found)"}`);
   for (const f of r.findings) lines.push(`  ${f.signature}: ${f.verdict.message}`);
