@@ -157,7 +157,7 @@ function run_list(mask: i32): void {
 // Rebuilt when the mask changes (7.5% of the steps of bulk runs of 8 CPUs) and at every run()
 // start (sched_begin: the host may have written memory, RUN_LIST with it). A step's choice is
 // then a count's test and one load: the mask's population, its two-agent case and the
-// nibble's shift and select were recomputed at every step before (issue 12: about 30 of the
+// nibble's shift and select were recomputed at every step before (issue 12: 26 of the
 // 56 instructions a uniform choice among 8 CPUs took; callgrind, bench/ab-cpus.mjs's case).
 // walkOn: G_WALK_HANDOFF != 0 (the hunt's random walk), read at sched_reset and sched_begin
 // (nothing else writes it).
