@@ -17,7 +17,7 @@ import { cfg, CFG_PCT_DEPTH, CFG_PCT_K, CFG_SCHED, CFG_LOG_RING, CFG_RANDOM_WALK
 import {
   gget, gset, nAgents, nCpu, ag_get, ag_set, AG_PRIO, LOG, logMask, G_LOG_LEN, G_REPLAY_LEN, G_STEP,
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
-  G_WALK_HANDOFF, G_WALK_BURST_J,
+  G_WALK_HANDOFF, G_WALK_BURST_J, RUN_LIST,
 } from "./state";
 import { rng_below, rng_next } from "./rng";
 
@@ -150,6 +150,30 @@ function run_list(mask: i32): void {
   runMask = mask;
   runLo = lo;
   runHi = hi;
+}
+
+// The uniform scheduler's runnable agents (SCHED_RANDOM without the walk: bulk runs), for the
+// runnable mask uniMask: uniN of them, in ascending order a byte each at state.ts RUN_LIST.
+// Rebuilt when the mask changes (7.5% of the steps of bulk runs of 8 CPUs) and at every run()
+// start (sched_begin: the host may have written memory, RUN_LIST with it). A step's choice is
+// then a count's test and one load: the mask's population, its two-agent case and the
+// nibble's shift and select were recomputed at every step before (issue 12: 26 of the
+// 56 instructions a uniform choice among 8 CPUs took; callgrind, bench/ab-cpus.mjs's case).
+// walkOn: G_WALK_HANDOFF != 0 (the hunt's random walk), read at sched_reset and sched_begin
+// (nothing else writes it).
+let uniMask: i32 = 0;
+let uniN: i32 = 0;
+let walkOn: bool = false;
+
+function uniform_list(mask: i32): void {
+  let m = mask, i = 0;
+  while (m != 0) {
+    st8(RUN_LIST + i, ctz32(m));
+    m &= m - 1;
+    i++;
+  }
+  uniMask = mask;
+  uniN = i;
 }
 
 /** Agents [from, to) get priorities base .. base + (to - from) - 1 in a random order (Fisher-Yates). */
@@ -311,6 +335,8 @@ export function sched_reset(): void {
   gset(G_WALK_BURST_J, 0);
   if (sched == SCHED_PCT) pct_setup();
   else if (sched == SCHED_RANDOM) walk_setup();
+  walkOn = gget(G_WALK_HANDOFF) != 0;
+  uniMask = 0;
 }
 
 /** Draws the random walk for a new execution (after rng_seed), as swarm testing draws a
@@ -485,15 +511,22 @@ export function sched_pick(n: i32): i32 {
 
 /** Among the runnable agents (the walk's draws: walk_setup). One runnable: no draw. Uniform:
  *  two agents take one bit of a 32-bit draw (a draw's mixing costs more than the rest of a
- *  step's choice); more take a draw each. */
-function random_choose(mask: i32): i32 {
-  const rest = mask & (mask - 1);
-  if (rest == 0) return ctz32(mask);
+ *  step's choice); more take a draw each, uniform over the list (rng_below's multiply-shift:
+ *  the same draw and agent as nth_bit(mask, rng_below(pop32(mask))) gave). */
+@inline function random_choose(mask: i32): i32 {
+  if ((mask & (mask - 1)) == 0) return ctz32(mask);
+  if (walkOn) return walk_choose(mask);
+  if (mask != uniMask) uniform_list(mask);
+  const n = uniN;
+  if (n >= 3) return ld8(RUN_LIST + (imul(rng_next() >>> 16, n) >>> 16));
+  return ld8(RUN_LIST + coin_bits(1));
+}
+
+/** random_choose with the walk on (the hunt's), more than one agent runnable. */
+function walk_choose(mask: i32): i32 {
   const last = lastAgent;
   const lastRuns = last >= 0 && ((mask >> last) & 1) != 0;
-  if (gget(G_WALK_HANDOFF) != 0) return burst_choose(mask, last, lastRuns);
-  if ((rest & (rest - 1)) == 0) return coin_bits(1) != 0 ? ctz32(rest) : ctz32(mask);
-  return nth_bit(mask, rng_below(pop32(mask)));
+  return burst_choose(mask, last, lastRuns);
 }
 
 /** A step of an execution of bursts: the running turn goes on with probability 1 - 2^-burstJ;
@@ -544,7 +577,11 @@ function ranked_first(mask: i32): i32 {
 }
 
 /** run() starts: no run of the last call's carries over (the host may have written the state). */
-export function sched_begin(): void { burstMask = 0; }
+export function sched_begin(): void {
+  burstMask = 0;
+  walkOn = gget(G_WALK_HANDOFF) != 0;
+  uniMask = 0;
+}
 
 /** record(a) for a step of a run (burstMask): a ran the step before, so no switch, lastAgent
  *  stays a, and printMask has a's bit (or the log was full then, and still is). */

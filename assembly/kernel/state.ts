@@ -91,6 +91,10 @@ const REGION_TABLE: i32 = CONFIG_BASE + CFG_COUNT * 4;
  *  the state hash reads (it is derived from AG_PRIO, not state of its own). */
 export const PCT_BEST_BYTES: i32 = 1 << 6;
 export const PCT_BEST: i32 = CONFIG_BASE - PCT_BEST_BYTES;
+/** The uniform scheduler's list of runnable agents (sched.ts uniform_list), a byte each, just
+ *  below PCT_BEST: derived from the runnable mask, outside every range the state hash reads. */
+export const RUN_LIST_BYTES: i32 = 16;
+export const RUN_LIST: i32 = PCT_BEST - RUN_LIST_BYTES;
 export const G: i32 = REGION_TABLE + REGION_COUNT * 4;
 export const STATS: i32 = G + GLOBAL_WORDS * 4;
 export const AGENTS: i32 = STATS + STAT_WORDS * 4;
@@ -170,10 +174,10 @@ function take(r: i32, n: i32, size: i32): i32 {
 function fixed(r: i32, base: i32): void { st(REGION_TABLE + (r << 2), base); }
 
 /** Makes the fixed blocks addressable and zeroes the config block and region table. Called
- *  once at load. Traps when the module's static data reaches PCT_BEST (a build that
+ *  once at load. Traps when the module's static data reaches RUN_LIST (a build that
  *  outgrew the fixed layout: raise CONFIG_BASE). */
 export function reserve_fixed(): void {
-  if (heap_start() > PCT_BEST) trap();
+  if (heap_start() > RUN_LIST) trap();
   ensure_memory(FIXED_END + 65536);
   mem_fill(CONFIG_BASE, 0, CFG_COUNT * 4 + REGION_COUNT * 4);
 }
