@@ -195,9 +195,11 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
 let planner: Engine | undefined;
 /** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
  *  computed by the model on an instance of its own that never grows its memory; it may pass
- *  the model's 2 GiB (such a machine cannot be laid out). */
+ *  the model's 2 GiB (such a machine cannot be laid out). On the untraced build, which lays
+ *  out the same regions (tracing compiled out writes no trace, its region is still sized by
+ *  the config) and is the one a bulk run loads: `run` compiles one Wasm module, not two. */
 export function layoutBytes(c: MachineConfig): number {
-  planner ??= Engine.wasm();
+  planner ??= Engine.wasm(wasmModule("untraced"));
   writeConfig(planner.m, c);
   return planner.m.layout_units() * 16;
 }
