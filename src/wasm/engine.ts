@@ -74,6 +74,11 @@ export interface ModelExports {
   /** state_hash_words over the state arrays after the stacks, without reading what the
    *  machine cannot have written since its boot (assembly/kernel/hash.ts fnv_state_arrays). */
   state_hash_arrays(h: number): number;
+  /** The free stack's lowest written position: below it, position p holds frame nFrames - 1 - p
+   *  with its word still zero (assembly/kernel/state.ts freeFilled). */
+  free_filled(): number;
+  /** state_hash_words over the free stack, the positions below free_filled() as the frames they hold. */
+  state_hash_free_stack(h: number): number;
 }
 
 /** Everything that sizes and drives a machine. Sizes are checked by validateConfig. */
@@ -446,7 +451,12 @@ export class Engine {
       words(base, base + sp * FRAME_WORDS * 4);
     }
     if (whole) {
-      words(this.region(R.AREAS), this.region(R.OPS));
+      // The free stack's positions below free_filled() hold their frames unwritten (a large
+      // machine's boot writes its top only): hashed as the frames, every other word as read.
+      const stack = this.region(R.FREE_STACK);
+      words(this.region(R.AREAS), stack);
+      h = this.m.state_hash_free_stack(h);
+      words(stack + this.config.frames * 4, this.region(R.OPS));
       words(this.region(R.IOQ), this.region(R.END));
     } else h = this.m.state_hash_arrays(h);
     return (h >>> 0).toString(16).padStart(8, "0");
