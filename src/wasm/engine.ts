@@ -259,9 +259,12 @@ export class Engine {
     return backend === "wasm" ? Engine.wasm(wasmModule(build)) : Engine.js();
   }
 
-  /** Current views (rebuilt after memory growth). */
+  /** Current views (rebuilt after memory growth). Growth detaches the old buffer, whose views
+   *  then have length 0 (the memory is never empty): that is tested, not the memory's buffer
+   *  getter, a call into V8's runtime that the shrinker's step-at-a-time loops (execute.ts
+   *  Replayer.preemptions, runDecisions) made several times a step. */
   private refresh(): void {
-    if (this.buffer !== this.memory.buffer) {
+    if (this.buffer === undefined || this.i32v.length === 0) {
       this.buffer = this.memory.buffer;
       this.i32v = new Int32Array(this.buffer);
       this.u16v = new Uint16Array(this.buffer);
