@@ -14,7 +14,7 @@ import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, hunt_shaped as run_hunt_shaped, execution_print, execution_agents } from "./kernel/hunt";
 import { ST_RUNNABLE, G_CPUS_STARVED, gget, gset, set_whole_clear } from "./kernel/state";
 import { clean_at_rest as fused_clean_at_rest } from "./kernel/rest";
-import { fnv_words, fnv_state_arrays } from "./kernel/hash";
+import { fnv_words, fnv_state_arrays, fnv_free_stack } from "./kernel/hash";
 
 /** Must be called once after instantiation: reserves the config block and region table. */
 export function init(): void { reserve_fixed(); }
@@ -84,7 +84,7 @@ export function clean_at_rest(): i32 { return fused_clean_at_rest() ? 1 : 0; }
 // What the executions since the last boot can have touched: the host's deep checker reads
 // only that in bulk runs (src/invariants/touched.ts).
 import { clean_at_rest_touched as fused_clean_at_rest_touched } from "./kernel/rest";
-import { touched_frames as frames_touched, buckets_touched as hash_buckets_touched } from "./kernel/state";
+import { touched_frames as frames_touched, buckets_touched as hash_buckets_touched, freeFilled } from "./kernel/state";
 /** clean_at_rest over what the executions since the last boot can have touched (the bounds
  *  below): the same answer, reading only those frames and buckets. */
 export function clean_at_rest_touched(): i32 { return fused_clean_at_rest_touched() ? 1 : 0; }
@@ -94,6 +94,9 @@ export function touched_frames(): i32 { return frames_touched(); }
 /** The swap-cache buckets written since the last boot, listed at region HASH_TOUCHED (their
  *  head addresses); HASH_TOUCHED_MAX + 1 when more were (then any bucket may be nonempty). */
 export function buckets_touched(): i32 { return hash_buckets_touched(); }
+/** The free stack's lowest written position: below it, position p holds frame nFrames - 1 - p
+ *  with its word still zero (kernel/state.ts freeFilled); 0 on machines of up to 65537 frames. */
+export function free_filled(): i32 { return freeFilled; }
 export function agent_ret(agent: i32): i32 { return ag_get(agent, AG_RET); }
 export function agent_state(agent: i32): i32 { return ag_get(agent, AG_STATE); }
 /** FNV-1a of the words at byte addresses [from, to), continuing from h (engine.ts stateHash). */
@@ -102,3 +105,6 @@ export function state_hash_words(from: i32, to: i32, h: i32): i32 { return fnv_w
  *  continuing from h, without reading what the machine cannot have written since its boot
  *  (kernel/hash.ts fnv_state_arrays): the same value. */
 export function state_hash_arrays(h: i32): i32 { return fnv_state_arrays(h); }
+/** state_hash_words over the free stack's nFrames words, the positions below free_filled() as
+ *  the frames they hold (kernel/hash.ts fnv_free_stack). */
+export function state_hash_free_stack(h: i32): i32 { return fnv_free_stack(h); }

@@ -6,20 +6,24 @@
 // start (issue 12). `node dist/src/bin.js` (src/bin.ts) runs this file.
 //
 // `--version` is answered from two small files (package.json, the model id beside the Wasm
-// build) without loading the command line. Every other command line goes to src/cli.ts, as
+// build) without loading the command line, nor src/code-cache.cts (node:vm, and node:zlib with
+// the stream classes: ~1-2 ms of CPU). Every other command line goes to src/cli.ts, as
 // `node dist/src/cli.js` does: built, from its bundle dist/src/cli.bundle.cjs
 // (src/build/bundle-cli.mjs: one file to load instead of ~80) and that bundle's V8 code cache
 // (src/code-cache.cts: its compiled code, not compiled again), unless the bundle is missing or
 // older than cli.js (a tsc run without the bundle step).
 import { readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
-import { loadBundle } from "./code-cache.cjs";
+// Types only: the module itself is required below, by the commands that run the bundle, as it
+// loads node:vm and node:zlib (and with it the stream classes), which `--version` does not need.
+import type * as CodeCache from "./code-cache.cjs";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) version();
 else {
   const bundle = path.join(__dirname, "cli.bundle.cjs");
-  if (bundled(bundle)) (loadBundle(bundle) as typeof import("./cli.js")).runAsEntryPoint();
+  if (bundled(bundle))
+    ((require("./code-cache.cjs") as typeof CodeCache).loadBundle(bundle) as typeof import("./cli.js")).runAsEntryPoint();
   else void import("./cli.js").then((cli) => cli.runAsEntryPoint());
 }
 

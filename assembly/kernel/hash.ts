@@ -8,7 +8,7 @@ import { ld, imul } from "./platform";
 import {
   region, R_END, AREAS, OPS, IOQ, PG_COUNT, PG_FLAGS, PG_INDEX, PG_CONTENT, PG_LRU_NEXT, PG_LRU_PREV, PG_HASH_NEXT,
   FREE_STACK, HASH_HEAD, PTES, HASH_TOUCHED, HASH_TOUCHED_MAX, nFrames, ioqMask, gget, G_IOQ_TAIL,
-  touched_known, touched_frames, buckets_touched,
+  touched_known, touched_frames, buckets_touched, freeFilled,
 } from "./state";
 
 const FNV_PRIME: i32 = 0x01000193;
@@ -68,10 +68,33 @@ export function fnv_state_arrays(h: i32): i32 {
   h = fnv_frames(PG_LRU_NEXT, PG_LRU_PREV, top, h); // with the two list heads after the frames
   h = fnv_frames(PG_LRU_PREV, PG_HASH_NEXT, top, h);
   h = fnv_frames(PG_HASH_NEXT, FREE_STACK, top, h);
-  h = fnv_words(FREE_STACK, HASH_HEAD, h); // the free stack (the boot wrote all of it), slots
+  h = fnv_free_stack(h);
+  h = fnv_words(FREE_STACK + (nFrames << 2), HASH_HEAD, h); // slots
   h = fnv_hash_heads(h);
   h = fnv_words(PTES, OPS, h); // ptes, shadows, the workload
   return fnv_io_ring(h);
+}
+
+/** The free stack's nFrames words: below freeFilled, the frames they hold without having
+ *  been written (position p: frame nFrames - 1 - p, never zero there), not read; the rest read. */
+export function fnv_free_stack(h: i32): i32 {
+  // Eight positions a turn: the loop runs once per process (a million turns on a 1M-frame
+  // machine), in V8's baseline tier, where each turn's branch and interrupt check cost more
+  // than its hashing.
+  let v = nFrames - 1; // the frame at position p
+  const end = nFrames - 1 - freeFilled;
+  for (; v - 8 >= end; v -= 8) {
+    h = imul(h ^ v, FNV_PRIME);
+    h = imul(h ^ (v - 1), FNV_PRIME);
+    h = imul(h ^ (v - 2), FNV_PRIME);
+    h = imul(h ^ (v - 3), FNV_PRIME);
+    h = imul(h ^ (v - 4), FNV_PRIME);
+    h = imul(h ^ (v - 5), FNV_PRIME);
+    h = imul(h ^ (v - 6), FNV_PRIME);
+    h = imul(h ^ (v - 7), FNV_PRIME);
+  }
+  for (; v > end; v--) h = imul(h ^ v, FNV_PRIME);
+  return fnv_words(FREE_STACK + (freeFilled << 2), FREE_STACK + (nFrames << 2), h);
 }
 
 /** One per-frame array at [base, end) (end: the next region, state.ts layout_machine's

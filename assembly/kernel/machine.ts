@@ -4,7 +4,7 @@ import { ld } from "./platform";
 import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
 import {
   nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, ag_get, ag_set, clear_state,
-  reload_flags, end_boot, bootFreeFrom, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
+  reload_flags, end_boot, bootFreeFrom, freeFilled, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
   AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, mmlist_init, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
@@ -65,8 +65,9 @@ export function machine_boot(touched: bool): void {
   // Frames: frame 0 is the reserved zero page; the rest on the free stack, lowest on top.
   set_page_count(ZERO_PAGE, 1);
   set_page_flags(ZERO_PAGE, PG_RESERVED | PG_UPTODATE | PG_INUSE);
-  // Position n holds frame nFrames - 1 - n; below bootFreeFrom they still do.
-  let n = bootFreeFrom;
+  // Position n holds frame nFrames - 1 - n; below bootFreeFrom they still do, and below
+  // freeFilled without being written (kernel/state.ts).
+  let n = bootFreeFrom > freeFilled ? bootFreeFrom : freeFilled;
   for (let f = nFrames - 1 - n; f >= 1; f--) { st(FREE_STACK + (n << 2), f); n++; }
   gset(G_NR_FREE, n);
   lru_init();

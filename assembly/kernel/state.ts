@@ -231,6 +231,7 @@ export function layout_value(k: i32): i32 {
 function plan_layout(): i32 {
   clearWhole = true;
   touchedKnown = false;
+  freeFilled = 0; // a new layout's free stack is what its memory holds, read as it is
   nCpu = cfg(CFG_NCPU);
   DISK = nCpu;
   KSWAPD = cfg(CFG_KSWAPD) != 0 ? nCpu + 1 : -1;
@@ -323,6 +324,7 @@ export function clear_state(touched: bool): void {
   // grown, all zero: zeroing them would only make the OS commit every page of a large machine.
   if (bootOnFresh) {
     clearWhole = false; // all zero: the touched bounds start from this boot
+    freeFilled = free_fill_from();
     return;
   }
   mem_fill(GATHER, 0, (nMm << pagesShift) << 2); // a zap stopped mid-gather
@@ -330,6 +332,7 @@ export function clear_state(touched: bool): void {
     clearWhole = false;
     mem_fill(MMS, 0, OPS - MMS);
     mem_fill(IOQ, 0, region(R_END) - IOQ);
+    freeFilled = free_fill_from();
     return;
   }
   clear_touched(ioqTail, listed);
@@ -414,6 +417,33 @@ let lowFree: i32 = 0;
 @inline export function note_free_count(n: i32): void { if (n < lowFree) lowFree = n; }
 /** The free-stack position machine_boot refills from: 0, or lowFree after a touched clear. */
 export let bootFreeFrom: i32 = 0;
+
+/** The free stack's lowest written position. Below it, position p holds frame nFrames - 1 - p,
+ *  as the boot puts them, without its word having been written: its memory is still zero.
+ *  A boot writes the top FREE_FILL_CHUNK positions (all of them on a machine of up to
+ *  FREE_FILL_CHUNK + 1 frames: every hunt machine, the rest check's) and rmqueue
+ *  (mm/page_alloc.ts), about to take the one below freeFilled, writes the next chunk down
+ *  (free_stack_fill). A 1M-frame machine's boot so writes 256 KB, not 4 MB of fresh memory
+ *  that the OS must first map (~10 us a 4 KiB page: ~10 ms of a 1-op run; issue 12). Nothing
+ *  below it was written since the memory was zero (a whole clear zeroes it again), and the
+ *  positions a free writes were all taken before (at or above freeFilled). Readers of the
+ *  whole stack take the positions below it as their boot frames: hash.ts fnv_free_stack, the
+ *  host's checker (src/invariants/frames.ts, through free_filled()). */
+export let freeFilled: i32 = 0;
+export const FREE_FILL_CHUNK: i32 = 1 << 16;
+function free_fill_from(): i32 {
+  const from = nFrames - 1 - FREE_FILL_CHUNK;
+  return from > 0 ? from : 0;
+}
+/** Writes the boot frames of the chunk of free-stack positions below freeFilled, down to p at
+ *  least (rmqueue, about to take position p < freeFilled). */
+export function free_stack_fill(p: i32): void {
+  let lo = freeFilled - FREE_FILL_CHUNK;
+  if (lo > p) lo = p;
+  if (lo < 0) lo = 0;
+  for (let q = lo; q < freeFilled; q++) st(FREE_STACK + (q << 2), nFrames - 1 - q);
+  freeFilled = lo;
+}
 
 // ---- globals (G region) -----------------------------------------------------------
 export const G_NR_FREE: i32 = 0;          // free frames

@@ -18,7 +18,7 @@
 import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
-  gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
+  gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, freeFilled, free_stack_fill, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
   LRU_PENDING, LRU_PENDING_MAX,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
@@ -48,6 +48,7 @@ export const AG_PF_MEMALLOC: i32 = 11;
 export function rmqueue(): i32 {
   const n = gget(G_NR_FREE);
   if (n == 0) return 0;
+  if (n - 1 < freeFilled) free_stack_fill(n - 1); // a large machine's stack, written as it is reached (kernel/state.ts)
   const f = ld(FREE_STACK + ((n - 1) << 2));
   gset(G_NR_FREE, n - 1);
   note_free_count(n - 1); // what the next touched clear clears (kernel/state.ts)

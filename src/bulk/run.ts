@@ -12,6 +12,7 @@ import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
 import { generatorOptions, type WorkloadOptions } from "./config.js";
 import type { OpFeed, TraceSummary } from "../trace/feed.js";
+import { nowMs } from "../clock.js";
 
 /** Steps per run() call. */
 export const CHUNK_STEPS = 1 << 16;
@@ -166,7 +167,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
   // unless the host feeds them.
   if (!o.feed) configureGenerator(e, generatorOptions(o.workload), o.seed, o.ops);
   // Timed from the reset on: it already generates each CPU's first ring of ops.
-  const t0 = performance.now();
+  const t0 = nowMs();
   e.reset();
   o.feed?.topUp(e);
   return runConfigured(e, o, t0);
@@ -262,13 +263,13 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     if (o.onProgress) o.onProgress(stats.ops, o.ops);
     // Between chunks: the event loop gets a turn now and then (a signal handler), then the
     // budget and the signal are looked at.
-    const now = performance.now();
+    const now = nowMs();
     if (now - lastTurn >= 50 && (o.signal || o.budgetMs !== undefined)) {
       lastTurn = now;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (o.signal?.aborted) stopped = "signal";
-    else if (o.budgetMs !== undefined && performance.now() - t0 >= o.budgetMs) stopped = "budget";
+    else if (o.budgetMs !== undefined && nowMs() - t0 >= o.budgetMs) stopped = "budget";
     if (stopped) break;
   }
   o.onInterval?.fn(e, stats, true);
@@ -277,7 +278,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
   else if (code === RUN.DONE) check(true);
   if (o.onProgress) o.onProgress(stats.ops, o.ops);
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (nowMs() - t0) / 1000;
   const faults = stats.minorFaults + stats.majorFaults;
   const per = (n: number) => (seconds > 0 ? n / seconds : 0);
   // Pages the accesses can reach: every mm when CPUs are threads, else one mm per CPU (the

@@ -33,6 +33,7 @@ import { readStream, type CampaignStream, type StreamOptions } from "../explore/
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
 import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
+import { nowMs } from "../clock.js";
 
 export { checkOutDir };
 
@@ -449,7 +450,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
 async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
   const { opts, out, workers } = plan;
   opts.out = out;
-  const started = performance.now();
+  const started = nowMs();
   if (plan.resumed) {
     events.write({
       event: "resume",
@@ -477,7 +478,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);
   // Progress events carry the checkpoint --resume continues from: every ~2 s.
   opts.onCheckpoint = (c: HuntCheckpoint) => {
-    const now = performance.now();
+    const now = nowMs();
     if (!events.active || now - lastEvent < PROGRESS_EVENT_MS) return;
     lastEvent = now;
     events.write(progressEvent(c));
@@ -498,7 +499,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
       // On the campaign's clock (the legs before a resume included), as progress and end
       // count it: the command's own start comes before the engine's, and under load a
       // finding then looked later than the end.
-      elapsedMs: Math.round(checkpoint?.elapsedMs ?? performance.now() - started),
+      elapsedMs: Math.round(checkpoint?.elapsedMs ?? nowMs() - started),
       file: f.file || null,
       ...(f.fileError ? { fileError: f.fileError } : {}),
       ...how,

@@ -232,18 +232,22 @@ export class Replayer {
     e.loadOps(ops);
     e.m.yield_take();
     const logBase = e.region(R.LOG);
+    // The views once (a run grows no memory; yieldFill reads them so too).
+    const g = e.region(R.GLOBALS) >> 2;
+    const I = e.I32;
+    const U8 = e.U8;
     const ran = new Int32Array(32);
     let code: number = RUN.LIMIT;
     let yieldedLast = false;
     let yielded = false;
     for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; i++) {
-      const mask = e.global(G.RUNNABLE);
-      const last = e.global(G.LAST_AGENT);
+      const mask = I[g + G.RUNNABLE];
+      const last = I[g + G.LAST_AGENT];
       const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
       const decided = d !== undefined && ((mask >>> d) & 1) !== 0;
       const pick: number = decided ? (d as number) : onYield && yieldedLast ? nextRunnable(mask, last) : rtcPick(mask, last);
       // A step's own pick (the disk's request) follows the agent's progress as decisions do.
-      e.U8[logBase + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
+      U8[logBase + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
       e.m.replay_len(i + 1);
       code = e.run(1);
       ran[pick]++;
@@ -263,9 +267,11 @@ export class Replayer {
     e.loadChoices(Array.from(x.schedule));
     e.loadOps(x.ops);
     const out: number[] = [];
+    const g = e.region(R.GLOBALS) >> 2;
+    const I = e.I32;
     for (let i = 0; i < x.schedule.length; i++) {
-      const mask = e.global(G.RUNNABLE);
-      const last = e.global(G.LAST_AGENT);
+      const mask = I[g + G.RUNNABLE];
+      const last = I[g + G.LAST_AGENT];
       if (last >= 0 && choiceAgent(x.schedule[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
       if (e.run(1) !== RUN.LIMIT) break; // the run ended (or diverged) with this step
     }

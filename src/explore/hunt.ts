@@ -24,6 +24,7 @@ import {
   type HuntResult,
 } from "./hunt-options.js";
 import { investigate, recordUnshrunk, replayerFor } from "./investigate.js";
+import { nowMs } from "../clock.js";
 
 // The hunt's defaults live apart (src/explore/defaults.ts) so that the command line can
 // state them without loading the hunt (cold start).
@@ -67,7 +68,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   let n = from?.next ?? 0;
   let investigating = 0; // ms spent replaying and shrinking findings
   const before = from?.elapsedMs ?? 0; // wall time of the legs before a resume
-  const start = performance.now();
+  const start = nowMs();
   let lastProgress = start;
   let now = start;
   const deadline = start + o.budgetMs - before;
@@ -78,7 +79,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     hits: sortedHits(t.hits),
     hash: { ...hash },
     signatures: [...signatures],
-    elapsedMs: before + performance.now() - start,
+    elapsedMs: before + nowMs() - start,
     maxDecisions: t.maxDecisions,
     agentMask: t.agentMask,
     pctK,
@@ -89,7 +90,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
   while (!done && n < executions) {
     if ((n & 255) === 0) {
-      now = performance.now();
+      now = nowMs();
       if (now >= deadline || o.signal?.aborted) break;
       if (now - lastProgress >= 250) {
         lastProgress = now;
@@ -112,7 +113,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     if (!failure) continue;
     const { verdict } = failure;
     seen.add(verdict.signature);
-    const t0 = performance.now();
+    const t0 = nowMs();
     const x = loop.replayOf(failure.index);
     const fo = findingOptions(o, x);
     // From here a checkpoint is past the finding's execution and counts it as reported: the
@@ -123,13 +124,13 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       replayer = await replayerFor(replayer, fo);
       findings.push(await investigate(replayer, reportingCheckpoint(fo, checkpoint), failure.index, x.seed, x.ops, x.schedule, verdict));
     }
-    investigating += performance.now() - t0;
+    investigating += nowMs() - t0;
     o.onCheckpoint?.(checkpoint()); // the finding reported, its execution done
     // A signal raised while the finding was investigated (or by its onFinding) stops here,
     // not up to 255 executions later at the next clock check.
     if (!o.keepGoing || o.signal?.aborted) break;
   }
-  const elapsedMs = performance.now() - start;
+  const elapsedMs = nowMs() - start;
   // Rates are of the hunting alone: replaying and shrinking findings is not part of it.
   const huntingMs = elapsedMs - investigating;
   const secs = Math.max(huntingMs, 1e-3) / 1000;

@@ -111,9 +111,20 @@ class Shrinker {
     return [c.ops.reduce((n, o) => n + o.length, 0), this.rep.preemptions(c).length, c.schedule.length];
   }
 
-  /** For each step of the current schedule, the index of the op its CPU was running (-1: not a CPU). */
+  /** For each step of the current schedule, the index of the op its CPU was running (-1: not a CPU).
+   *  Kept while the current case is: dropOps asks once per op it tries to delete, and most
+   *  tries keep nothing (a traced replay each, on the traced build the search never warmed up:
+   *  a fifth of the default hunt's shrink). */
   stepOps(): Int32Array {
     const c = this.cur;
+    if (this.stepMap?.of === c && this.stepMap.rep === this.rep) return this.stepMap.map;
+    const map = this.traceStepOps(c);
+    this.stepMap = { of: c, rep: this.rep, map };
+    return map;
+  }
+  private stepMap: { of: ShrinkCase; rep: Replayer; map: Int32Array } | undefined;
+
+  private traceStepOps(c: ShrinkCase): Int32Array {
     // The op starts are trace records: the traced twin of the untraced replayer a hunt shrinks with.
     const out = this.rep.traced().run({ ops: c.ops, seed: c.seed, schedule: c.schedule }, { trace: true, repair: false });
     const starts: number[][] = c.ops.map(() => []);

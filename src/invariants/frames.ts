@@ -74,7 +74,7 @@ export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
     if (boot > 0) mark.fill(1, L.nFrames - boot, L.nFrames);
   }
   for (let i = boot; i < n; i++) {
-    const f = I[L.FREE_STACK + i];
+    const f = i < L.freeFilled ? L.nFrames - 1 - i : I[L.FREE_STACK + i];
     if (beyondTop(L, f)) return;
     if (f <= 0 || f >= L.nFrames || mark[f] !== 0 || (I[L.PG_FLAGS + f] & PG.INUSE) !== 0) {
       const why = f <= 0 || f >= L.nFrames ? "is no freeable frame" : mark[f] !== 0 ? "is on it twice (double free)" : "is in use";
@@ -94,7 +94,8 @@ export function checkFreeList(L: Layout, I: Int32Array, v: Collector): void {
  *  (position i: frame nFrames - 1 - i, down to frame 1) with no flags set. */
 function bootPrefix(L: Layout, I: Int32Array, n: number): number {
   const top = Math.min(n, L.nFrames - 1);
-  let k = 0;
+  // Below freeFilled, the boot's frames, their words not written (assembly/kernel/state.ts).
+  let k = Math.min(L.freeFilled, top);
   while (k < top && I[L.FREE_STACK + k] === L.nFrames - 1 - k) k++;
   // Their flags, a block at a time: the prefix ends at the position of the highest frame of
   // the range with any flag set.

@@ -73,6 +73,9 @@ export class Layout {
   nBuckets = -1;
   readonly buckets = new Int32Array(HASH_TOUCHED_MAX);
   beyond = false;
+  // The free stack's positions below this hold their boot frames with their words unwritten
+  // (assembly/kernel/state.ts freeFilled; 0 on a machine of up to 65537 frames).
+  freeFilled = 0;
   // The engine's views, kept: memory grows only in configure (a new layout), and a grown
   // memory detaches the old buffer (length 0), which checkInvariants notices.
   I32: Int32Array;

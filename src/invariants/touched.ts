@@ -16,6 +16,7 @@ import { zeroRunEnd } from "../wasm/fnv.js";
 export function setBounds(L: Layout, e: Engine, touched: boolean): void {
   L.touched = touched;
   L.beyond = false;
+  L.freeFilled = Math.min(Math.max(e.m.free_filled(), 0), L.nFrames);
   if (!touched) {
     L.top = L.nFrames;
     L.nBuckets = -1;

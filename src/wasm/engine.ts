@@ -74,6 +74,11 @@ export interface ModelExports {
   /** state_hash_words over the state arrays after the stacks, without reading what the
    *  machine cannot have written since its boot (assembly/kernel/hash.ts fnv_state_arrays). */
   state_hash_arrays(h: number): number;
+  /** The free stack's lowest written position: below it, position p holds frame nFrames - 1 - p
+   *  with its word still zero (assembly/kernel/state.ts freeFilled). */
+  free_filled(): number;
+  /** state_hash_words over the free stack, the positions below free_filled() as the frames they hold. */
+  state_hash_free_stack(h: number): number;
 }
 
 /** Everything that sizes and drives a machine. Sizes are checked by validateConfig. */
@@ -195,9 +200,11 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
 let planner: Engine | undefined;
 /** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
  *  computed by the model on an instance of its own that never grows its memory; it may pass
- *  the model's 2 GiB (such a machine cannot be laid out). */
+ *  the model's 2 GiB (such a machine cannot be laid out). On the untraced build, which lays
+ *  out the same regions (tracing compiled out writes no trace, its region is still sized by
+ *  the config) and is the one a bulk run loads: `run` compiles one Wasm module, not two. */
 export function layoutBytes(c: MachineConfig): number {
-  planner ??= Engine.wasm();
+  planner ??= Engine.wasm(wasmModule("untraced"));
   writeConfig(planner.m, c);
   return planner.m.layout_units() * 16;
 }
@@ -252,9 +259,12 @@ export class Engine {
     return backend === "wasm" ? Engine.wasm(wasmModule(build)) : Engine.js();
   }
 
-  /** Current views (rebuilt after memory growth). */
+  /** Current views (rebuilt after memory growth). Growth detaches the old buffer, whose views
+   *  then have length 0 (the memory is never empty): that is tested, not the memory's buffer
+   *  getter, a call into V8's runtime that the shrinker's step-at-a-time loops (execute.ts
+   *  Replayer.preemptions, runDecisions) made several times a step. */
   private refresh(): void {
-    if (this.buffer !== this.memory.buffer) {
+    if (this.buffer === undefined || this.i32v.length === 0) {
       this.buffer = this.memory.buffer;
       this.i32v = new Int32Array(this.buffer);
       this.u16v = new Uint16Array(this.buffer);
@@ -444,7 +454,12 @@ export class Engine {
       words(base, base + sp * FRAME_WORDS * 4);
     }
     if (whole) {
-      words(this.region(R.AREAS), this.region(R.OPS));
+      // The free stack's positions below free_filled() hold their frames unwritten (a large
+      // machine's boot writes its top only): hashed as the frames, every other word as read.
+      const stack = this.region(R.FREE_STACK);
+      words(this.region(R.AREAS), stack);
+      h = this.m.state_hash_free_stack(h);
+      words(stack + this.config.frames * 4, this.region(R.OPS));
       words(this.region(R.IOQ), this.region(R.END));
     } else h = this.m.state_hash_arrays(h);
     return (h >>> 0).toString(16).padStart(8, "0");

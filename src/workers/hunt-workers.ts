@@ -30,6 +30,7 @@ import {
 } from "../explore/hunt-options.js";
 import { emptySeqHash, seqConcat, sortedHits } from "../explore/shard.js";
 import { hashHex, type HuntCheckpoint } from "../explore/checkpoint.js";
+import { nowMs } from "../clock.js";
 
 /** The most executions in one round. Between two rounds the hunt looks at its clock, its
  *  budget and its signal (Ctrl-C, SIGTERM), and reports progress. */
@@ -99,7 +100,7 @@ export interface CampaignHuntOptions extends HuntOptions {
 
 export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Promise<HuntResult> {
   // The budget counts from here: the probe and the workers' start-up are part of it.
-  const start = performance.now();
+  const start = nowMs();
   const from = o.resumeFrom;
   const before = from?.elapsedMs ?? 0; // wall time of the legs before a resume
   const deadline = start + o.budgetMs - before;
@@ -123,9 +124,9 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       // Every execution boots afresh and the probe has its own hunt seed: on the rounds'
       // engine (one worker, in this thread) it leaves them nothing but warm code.
       const engine = workers === 1 ? await (await starting).engines!.get(o.backend) : await Engine.create(o.backend, "untraced");
-      const probeStart = performance.now();
+      const probeStart = nowMs();
       pctK = calibratePctK(engine, huntParams(o, 1));
-      rate = (0.8 * workers * 2 * CALIBRATION_EXECUTIONS) / Math.max(performance.now() - probeStart, 1);
+      rate = (0.8 * workers * 2 * CALIBRATION_EXECUTIONS) / Math.max(nowMs() - probeStart, 1);
     }
   } catch (err) {
     await (await starting.catch(() => undefined))?.close();
@@ -133,7 +134,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   }
   const job = { kind: "hunt" as const, params: huntParams(o, pctK) };
   const pool = await starting;
-  const setupMs = performance.now() - start;
+  const setupMs = nowMs() - start;
   const first = o.firstExecution ?? 0;
   const end = first + o.executions; // Infinity without --executions
   const c: HuntCheckpoint = from
@@ -161,7 +162,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
     hits: sortedHits(c.hits),
     hash: { ...c.hash },
     signatures: [...c.signatures],
-    elapsedMs: before + performance.now() - start,
+    elapsedMs: before + nowMs() - start,
   });
   // A finding of a --keep-going campaign is investigated here while the workers run the next
   // round (which knows its signature): the round is folded in only once the finding is
@@ -185,20 +186,20 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
    *  (idle since `idleFrom`) as investigating, not hunting. */
   const settle = async (idleFrom: () => number): Promise<void> => {
     if (!pending) return;
-    const t0 = performance.now();
+    const t0 = nowMs();
     try {
       await pending;
     } finally {
       pending = undefined;
       const idle = idleFrom();
-      investigating += Math.max(0, performance.now() - Math.max(t0, idle));
+      investigating += Math.max(0, nowMs() - Math.max(t0, idle));
     }
   };
   // A campaign that stops at its first finding and had it before the kill is complete.
   const done = from !== undefined && !o.keepGoing && from.signatures.length > 0;
   try {
     while (!done && c.next < end && !o.signal?.aborted) {
-      const t0 = performance.now();
+      const t0 = nowMs();
       const left = deadline - t0;
       // The first round runs even when the start-up took the budget: one execution a worker.
       const firstRound = c.next === (from?.next ?? first);
@@ -214,22 +215,22 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
       const round = pool.run({ job, firstSeed: c.next, executions: count, chunk, stopOnViolation: true, known: [...seen] });
       let roundEnd = Number.POSITIVE_INFINITY;
       round.then(
-        () => (roundEnd = performance.now()),
+        () => (roundEnd = nowMs()),
         () => {}, // awaited below, after the finding under investigation
       );
       await settle(() => roundEnd);
       const r = await round;
-      const ms = performance.now() - t0;
+      const ms = nowMs() - t0;
       // A round cut short by a new signature ran chunks past it that it does not count: no
       // rate. Nor one that waited for an investigation.
-      if (!r.found && ms >= 5 && roundEnd >= performance.now() - 1) rate = r.executions / ms;
+      if (!r.found && ms >= 5 && roundEnd >= nowMs() - 1) rate = r.executions / ms;
       else if (rate === 0) unsized = Math.min(2 * unsized, ROUND);
       add(c, r);
       c.next += r.executions; // up to and including a finding: the round stops there
       o.onProgress?.({
         executions: c.next - first,
         steps: c.steps,
-        elapsedMs: before + performance.now() - start,
+        elapsedMs: before + nowMs() - start,
         findings: c.signatures.length,
       });
       const f = r.found; // a new signature: the workers knew every signature in `seen`
@@ -249,7 +250,7 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   } finally {
     await pool.close();
   }
-  const elapsedMs = performance.now() - start;
+  const elapsedMs = nowMs() - start;
   const huntingMs = elapsedMs - investigating - setupMs;
   const secs = Math.max(huntingMs, 1e-3) / 1000;
   const ran = c.next - (from?.next ?? first);
