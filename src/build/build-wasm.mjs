@@ -26,7 +26,7 @@ const ONE_CALLER_INLINE = "500";
 // (wasm-opt -g on an asc --debug build shows them), each call of which cost a V8 prologue, stack
 // check and epilogue. (Several were tried one by one with @inline before, within the noise or
 // slower: assembly/README.md, issue 14.) Measured side by side (bench/ab-hunt.mjs, `--model linux-2.4.16`, 100-150 rounds of 10,000
-// executions, the same campaign hashes): 40 +1.8%, 60 +2.8%, 70 +6.6%, 80 +4.2% to +7.1% (four
+// executions, the same campaign hashes): 40 +1.8%, 60 +2.8%, 70 +6.6%, 80 +3.2% to +7.1% (five
 // runs), 90 +5.8%, 100 -0.2%, 120 +0.2%, 200 +3.4% (from 100 on a larger helper is copied into
 // every caller: the untraced Wasm grows from 108 KB to 153 KB and more, where 80 took it from 88
 // KB to 108 KB). The traced build keeps binaryen's default (see `builds`).
