@@ -16,6 +16,21 @@
 // spread of alternated runs (bench/ab-hunt.mjs), a linux-2.4.16 shard of 20,000 executions
 // ~35 ms of CPU cheaper. (150 split dispatch further and cost the hunt 15%.)
 const ONE_CALLER_INLINE = "500";
+// A function of up to ALWAYS_INLINE binaryen expressions is inlined at every call site, even one
+// that calls or loops (binaryen's default is 2; wasm-opt's -O3 inlines larger ones only when
+// they are "lightweight", without calls or loops, up to 20). At 80, 32 of the untraced build's
+// 169 functions go into their callers: locks.ts block_on, sleep_on, up_read, wake_waiters_on;
+// sched.ts pct_reordered, sched_yield; rest.ts clean_at_rest_touched; vmscan.ts tso_put,
+// tso_release, tso_preserve, kswapd_balance, kswapd_sleep; swap_state.ts first/second_lookup_done,
+// swap_cache_insert; swapfile.ts exclusive_swap_page_nolock and the unuse_* steps; and others
+// (wasm-opt -g on an asc --debug build shows them), each call of which cost a V8 prologue, stack
+// check and epilogue. (Several were tried one by one with @inline before, within the noise or
+// slower: assembly/README.md, issue 14.) Measured side by side (bench/ab-hunt.mjs, `--model linux-2.4.16`, 100-150 rounds of 10,000
+// executions, the same campaign hashes): 40 +1.8%, 60 +2.8%, 70 +6.6%, 80 +3.2% to +7.1% (five
+// runs), 90 +5.8%, 100 -0.2%, 120 +0.2%, 200 +3.4% (from 100 on a larger helper is copied into
+// every caller: the untraced Wasm grows from 108 KB to 153 KB and more, where 80 took it from 88
+// KB to 108 KB). The traced build keeps binaryen's default (see `builds`).
+const ALWAYS_INLINE = "80";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createRequire } from "node:module";
@@ -41,14 +56,16 @@ async function node(script, args) {
 }
 
 const builds = [
-  { out: "build/faultsim.wasm", use: [] },
-  { out: "build/faultsim-untraced.wasm", use: ["--use", "FAULTSIM_UNTRACED=1"] },
+  { out: "build/faultsim.wasm", use: [], opt: [] },
+  // ALWAYS_INLINE on the search's build only: the traced one runs replays, short and cold,
+  // where TurboFan's compile of the larger code would cost more than it saves.
+  { out: "build/faultsim-untraced.wasm", use: ["--use", "FAULTSIM_UNTRACED=1"], opt: ["--always-inline-max-function-size", ALWAYS_INLINE] },
 ];
 // The two builds side by side (a machine has two cores or more).
 await Promise.all(
   builds.map(async (b) => {
     await node(asc, ["assembly/index.ts", "--target", "release", ...b.use, "-o", b.out]);
-    await node(wasmOpt, [b.out, "-O3", "--one-caller-inline-max-function-size", ONE_CALLER_INLINE, ...FEATURES, "-o", b.out]);
+    await node(wasmOpt, [b.out, "-O3", "--one-caller-inline-max-function-size", ONE_CALLER_INLINE, ...b.opt, ...FEATURES, "-o", b.out]);
   }),
 );
 await node(path.join(root, "src/build/model-id.mjs"), []);

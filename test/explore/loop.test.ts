@@ -4,7 +4,7 @@
 // scratch (configure, configureHuntWorkload, hunt_execution), on Wasm and on the JS twin.
 import { describe, it, expect } from "vitest";
 import { Engine, type Backend } from "../../src/wasm/engine.js";
-import { G, R, SCHED } from "../../src/wasm/abi.js";
+import { CFG, CFG_COUNT, G, R, SCHED } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 import { HUNT_LOGCAP, HUNT_MACHINE, huntConfig } from "../../src/explore/machine.js";
 import { HuntLoop, type HuntLoopSpec } from "../../src/explore/loop.js";
@@ -16,6 +16,14 @@ import { SWARM_SPEC } from "../helpers/swarm.js";
 
 /** Steps and choice-log fingerprint of the execution the engine ran last. */
 const outcome = (e: Engine, code: number) => ({ code, steps: e.I32[(e.region(R.GLOBALS) >> 2) + G.STEP], print: e.m.hunt_print() });
+
+/** The engine's config block but the CFG_HUNT_* words (which configureHuntWorkload does not
+ *  write: it hands the workload to the model directly, where the loop's executions read it
+ *  from those words, and the executions compared above would differ). */
+const configWords = (e: Engine) =>
+  Array.from(e.I32.subarray(e.m.config_addr() >> 2, (e.m.config_addr() >> 2) + CFG_COUNT)).filter(
+    (_, k) => k < CFG.HUNT_OPS || k > CFG.HUNT_MIX_AREAS,
+  );
 
 async function sideBySide(backend: Backend, swarm: HuntLoopSpec["swarm"], n: number): Promise<number> {
   const model = resolveModel("linux-2.4.16");
@@ -44,6 +52,8 @@ async function sideBySide(backend: Backend, swarm: HuntLoopSpec["swarm"], n: num
     configureHuntWorkload(ref.m, shape.workload);
     const theirs = outcome(ref, ref.m.hunt_execution(base, i, HUNT_LOGCAP));
     expect({ ...ours, code: -1 }, `execution ${i}`).toEqual({ ...theirs, code: -1 });
+    // The config block as configure() left it (HuntLoop.writeShape writes a layout's words).
+    expect(configWords(loop.e), `execution ${i}'s config`).toEqual(configWords(ref));
     expect(loop.e.config.cpus).toBe(shape.machine.cpus); // Engine.config follows the layout
   }
   return shapes.size;
