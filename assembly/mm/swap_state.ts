@@ -172,7 +172,9 @@ function lookup_section(entry: i32): i32 {
  *  swap cache holds its page lock (swap_cache_remove checks), so while we hold it those reads
  *  cannot change. */
 // Locals: the argument; the page found. Sections (F_SYNC_SWAPIN; else one PCL section): find
-// and get under PCL, then lock_page and the recheck.
+// and get under PCL, then lock_page and the recheck; with F2_PCL_LRU (2.4.0's age_page_up) a
+// page off the active list is found under PCL, then activated under LRU, PCL still held, and
+// got (LSC_AGE), before lock_page.
 const LSC_ENTRY: i32 = 0;
 const LSC_PAGE: i32 = 6;
 const LSC_FIND: i32 = 0;

@@ -27,7 +27,9 @@
 //   flag writepage-delete; 2.4.16 calls remove_exclusive_swap_page, flag remove-exclusive);
 //   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
-//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck); and 2.4.0's drop_pte,
+//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck; in which order the two
+//   locks are taken is flag pcl-lru's: 2.4.0's page_launder leaves the page to reclaim_page,
+//   which takes PCL, then LRU, see reclaim_page_check); and 2.4.0's drop_pte,
 //   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
 //   the pte's reference (flag drop-pte-deactivate), and pre9's, which takes it before the
 //   unlock, the page still locked, when the page is not referenced (flag
@@ -38,6 +40,8 @@
 // it); shrink_cache holds pagemap_lru_lock across each page it looks at, takes PCL inside it
 // and calls swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock
 // around everything that may sleep (writepage, waiting for a page under I/O, swap_out).
+// Under pcl-lru (2.4.0) a clean page's removal is reclaim_page's instead: PCL, then LRU, and
+// swap_free under both (PCL -> LRU -> SLL -> SDL, locks.ts lk_rank).
 //
 // Scheduling points (2.4.16's need_resched checks, where schedule() drops the BKL of a task
 // that holds it and retakes it when the task runs again: kernel-notes, locks.ts
