@@ -102,16 +102,15 @@ function block_on(addr: i32, state: i32): void {
  *  activate_page, inside PCL. So PTL -> PCL -> LRU -> SLL -> SDL. AG_HELD holds ranks, not
  *  classes. cls is a constant at every call site: this folds away. */
 @inline function lk_rank(cls: i32): i32 {
+  // Ranks: tasklist 0, mmlist 1, PTL 2, LRU 4 in every order (a constant: no flag test on the
+  // LRU lock, taken most often); then 2.4.16: SLL 5, SDL 6, PCL 7; pre9 (free-under-pcl): PCL
+  // 5, SLL 6, SDL 7; 2.4.0 (pcl-lru): PCL 3, SLL 5, SDL 6.
   if (cls == LK_TASKLIST) return 0;
   if (cls == LK_MMLIST) return 1;
-  if (cls == LK_PTL) return LK_PTL + 2;
-  if (has2(F2_PCL_LRU)) {
-    if (cls == LK_PCL) return LK_LRU + 2;
-    if (cls == LK_LRU) return LK_LRU + 3;
-    return cls + 3;
-  }
-  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls + 2;
-  return cls == LK_PCL ? LK_SLL + 2 : cls + 3;
+  if (cls == LK_PTL) return 2;
+  if (cls == LK_LRU) return 4;
+  if (cls == LK_PCL) return has2(F2_PCL_LRU) ? 3 : has(F_FREE_UNDER_PCL) ? 5 : 7;
+  return has(F_FREE_UNDER_PCL) && !has2(F2_PCL_LRU) ? cls + 4 : cls + 3; // SLL, SDL
 }
 
 @inline function note_taken(cls: i32): void {
