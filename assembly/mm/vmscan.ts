@@ -856,13 +856,15 @@ function shrink_recheck(): i32 {
     trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
     return shrink_continue();
   }
-  // The removal (2.4.16's shrink_cache; 2.4.0/pre9's reclaim_page with both locks held too).
+  // The removal (2.4.16's shrink_cache; pre9's reclaim_page with both locks held too, taken
+  // in the other order: 2.4.0's, pcl-lru, is reclaim_page_check).
   const entry = page_index(f);
   set_l(SC_ENTRY, entry);
   swap_cache_remove(f);
   trace(EV_SHRINK_FREE, f, entry, 0);
-  // 2.4.0 / 2.4.10-pre9 (F_FREE_UNDER_PCL): __delete_from_swap_cache frees the slot itself,
-  // pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c, mm/vmscan.c reclaim_page).
+  // 2.4.10-pre9 (F_FREE_UNDER_PCL; 2.4.0 without pcl-lru): __delete_from_swap_cache frees the
+  // slot itself, pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c,
+  // mm/vmscan.c reclaim_page).
   if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
   spin_unlock(gaddr(G_PCL), LK_PCL);
   return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
