@@ -52,4 +52,6 @@ export const F2_ADD_BEFORE_PCL: i32 = 1 << 5; // add_to_swap_cache sets PG_swap_
 export const F2_RSS_UNLOCKED: i32 = 1 << 6; // zap_page_range subtracts the pages it freed from rss after dropping page_table_lock, and exit_mmap clears rss before the zap with no lock: read-modify-writes of their own (2.4.0); off, rss changes per page under page_table_lock (2.4.16)
 export const F2_NO_MMU_GATHER: i32 = 1 << 7; // zap_pte_range frees each present pte's page where the walk clears it, free_pte (2.4.0); off, 2.4.16's mmu_gather (SMP): unless tlb_gather_mmu saw one user (mm_users == 1), the pte is cleared at once and the page's __free_pte waits until tlb_finish_mmu (the range's end, or 508 ptes), page_table_lock held
 
+export const F2_PCL_LRU: i32 = 1 << 8; // lock order pagecache_lock -> pagemap_lru_lock: a clean swap-cache page is removed by reclaim_page (PCL, then LRU, __delete_from_swap_cache with swap_free under both), add_to_page_cache_locked lists the page inside its PCL hold, a swap-cache lookup of a page off the active list (page age 0) activates it under LRU inside PCL (2.4.0); off, 2.4.16's LRU -> PCL (shrink_cache)
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -8,7 +8,7 @@
 // Lock words hold owner agent + 1 (0 = free; tasklist_lock: minus its readers while read).
 // Every lock also has a class for the lock-order check (kernel-notes invariant 8):
 // tasklist_lock, then mmlist_lock, outermost, then PTL, then SLL → SDL → PCL and LRU → PCL
-// (2.4.0 and 2.4.10-pre9: PCL → SLL → SDL, see lk_rank). mmlist_lock nests outside the PTL
+// (2.4.10-pre9: LRU → PCL → SLL → SDL; 2.4.0: PCL → LRU → SLL → SDL; see lk_rank). mmlist_lock nests outside the PTL
 // because 2.4.16's and pre9's try_to_unuse hold it across their walk of the mmlist, where each
 // unuse_process takes an mm's page_table_lock (and swap_free SLL + SDL) inside it; swap_out,
 // dup_mmap and mmput take it alone, to pick, list or unlist an mm. 2.4.0's try_to_unuse holds
@@ -28,7 +28,7 @@ import { bug, V_LOCK_ORDER } from "./check";
 export const LO_SELF: i32 = -1;       // b: the class was taken again by its holder (self-deadlock)
 export const LO_SLEEP_SPIN: i32 = -2; // a: went to sleep holding a spinlock
 export const LO_ALLOC_SPIN: i32 = -3; // a: may sleep (page allocation) holding a spinlock
-import { has, F_FREE_UNDER_PCL } from "../model";
+import { has, has2, F_FREE_UNDER_PCL, F2_PCL_LRU } from "../model";
 import {
   trace, EV_SPIN, EV_SLEEP_PAGE, EV_SLEEP_BKL, EV_LOCK_KERNEL, EV_UNLOCK_KERNEL, EV_BKL_DROPPED,
   EV_BKL_RETAKEN,
@@ -95,13 +95,22 @@ function block_on(addr: i32, state: i32): void {
  *  -> PCL (remove_exclusive_swap_page, free_swap_and_cache); 2.4.0 and 2.4.10-pre9 nest PCL ->
  *  SLL -> SDL instead, because their __delete_from_swap_cache calls swap_free with
  *  pagecache_lock held (F_FREE_UNDER_PCL; Hugh Dickins' 15 Sep 2001 patch reversed the order
- *  when it put get_swap_page + add_to_swap_cache under swap_list_lock). AG_HELD holds ranks,
- *  not classes. cls is a constant at every call site: this folds away. */
+ *  when it put get_swap_page + add_to_swap_cache under swap_list_lock). Under F2_PCL_LRU
+ *  (2.4.0) pagecache_lock also nests outside pagemap_lru_lock: linux-2.4.0 mm/vmscan.c
+ *  reclaim_page takes PCL, then LRU, and calls swap_free (SLL, SDL) holding both; mm/filemap.c
+ *  add_to_page_cache_locked calls lru_cache_add, and __find_page_nolock's age_page_up
+ *  activate_page, inside PCL. So PTL -> PCL -> LRU -> SLL -> SDL. AG_HELD holds ranks, not
+ *  classes. cls is a constant at every call site: this folds away. */
 @inline function lk_rank(cls: i32): i32 {
+  // Ranks: tasklist 0, mmlist 1, PTL 2, LRU 4 in every order (a constant: no flag test on the
+  // LRU lock, taken most often); then 2.4.16: SLL 5, SDL 6, PCL 7; pre9 (free-under-pcl): PCL
+  // 5, SLL 6, SDL 7; 2.4.0 (pcl-lru): PCL 3, SLL 5, SDL 6.
   if (cls == LK_TASKLIST) return 0;
   if (cls == LK_MMLIST) return 1;
-  if (cls < LK_SLL || !has(F_FREE_UNDER_PCL)) return cls + 2;
-  return cls == LK_PCL ? LK_SLL + 2 : cls + 3;
+  if (cls == LK_PTL) return 2;
+  if (cls == LK_LRU) return 4;
+  if (cls == LK_PCL) return has2(F2_PCL_LRU) ? 3 : has(F_FREE_UNDER_PCL) ? 5 : 7;
+  return has(F_FREE_UNDER_PCL) && !has2(F2_PCL_LRU) ? cls + 4 : cls + 3; // SLL, SDL
 }
 
 @inline function note_taken(cls: i32): void {

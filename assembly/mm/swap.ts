@@ -74,6 +74,20 @@ export function lru_cache_add(pc: i32): i32 {
   return bad_pc();
 }
 
+/** 2.4.0's lru_cache_add (linux-2.4.0 mm/swap.c) as add_to_page_cache_locked calls it, inside
+ *  its pagecache_lock hold (flag pcl-lru): the caller's section took pagemap_lru_lock first and
+ *  drops it after this. 2.4.0 lists every page it is given (add_page_to_active_list, then
+ *  deactivate_page_nolock at age 0): the model's list policy is 2.4.16's (the inactive head),
+ *  and a page the model already listed at its fault (docs/faithfulness.md, policy parts) is
+ *  left where it is; the lock is held either way, as 2.4.0 holds it. */
+export function lru_cache_add_nolock_240(f: i32): void {
+  const fl = page_flags(f);
+  if ((fl & PG_LRU) != 0) return;
+  set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
+  list_add_head(lru_inactive(), f);
+  gadd(G_NR_INACTIVE, 1);
+}
+
 /** lru_cache_del(page) → 0 (mm/swap.c lru_cache_del): __lru_cache_del under pagemap_lru_lock. */
 // Locals: the argument. One section (pc 0), which takes the lock first.
 const LCD_PAGE: i32 = 0;
@@ -98,7 +112,7 @@ export function __lru_cache_del(f: i32): void {
 
 /** activate_page_nolock (pagemap_lru_lock held; 2.4.16 mm/swap.c): a page on the inactive
  *  list moves to the head of the active list; any other page is left alone. */
-function activate_page_nolock(f: i32): void {
+export function activate_page_nolock(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) == 0 || (fl & PG_ACTIVE) != 0) return;
   if (lru_next(f) == f) { bug(V_BUG_ON, BUG_LRU_UNLINKED, f, fl); return; } // as in __lru_cache_del

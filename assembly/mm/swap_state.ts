@@ -5,13 +5,14 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add, note_bucket,
-  G_PCL, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
-  PG_REFERENCED, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
+  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
+  PG_REFERENCED, PG_ACTIVE, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
-import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL } from "../kernel/locks";
+import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL, LK_LRU } from "../kernel/locks";
+import { lru_cache_add_nolock_240, activate_page_nolock } from "./swap";
 import { trace, tracing } from "../kernel/trace";
 import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
@@ -20,7 +21,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
-  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU,
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
@@ -171,11 +172,14 @@ function lookup_section(entry: i32): i32 {
  *  swap cache holds its page lock (swap_cache_remove checks), so while we hold it those reads
  *  cannot change. */
 // Locals: the argument; the page found. Sections (F_SYNC_SWAPIN; else one PCL section): find
-// and get under PCL, then lock_page and the recheck.
+// and get under PCL, then lock_page and the recheck; with F2_PCL_LRU (2.4.0's age_page_up) a
+// page off the active list is found under PCL, then activated under LRU, PCL still held, and
+// got (LSC_AGE), before lock_page.
 const LSC_ENTRY: i32 = 0;
 const LSC_PAGE: i32 = 6;
 const LSC_FIND: i32 = 0;
 const LSC_LOCK: i32 = 1;
+const LSC_AGE: i32 = 2; // flag pcl-lru: age_page_up's activate_page, PCL held
 export function lookup_swap_cache(pc: i32): i32 {
   if (!has(F_SYNC_SWAPIN)) {
     const page = lookup_section(l(LSC_ENTRY));
@@ -185,7 +189,16 @@ export function lookup_swap_cache(pc: i32): i32 {
   switch (pc) {
     case LSC_FIND: { // __find_lock_page: repeat:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const page = find_get_page(l(LSC_ENTRY));
+      const page = swap_cache_find(l(LSC_ENTRY));
+      if (page != 0 && has2(F2_PCL_LRU) && !page_test(page, PG_ACTIVE)) {
+        // 2.4.0 mm/filemap.c __find_page_nolock: age_page_up(page) (mm/swap.c), whose
+        // activate_page takes pagemap_lru_lock when the page's age is 0, PCL held. The model
+        // keeps no age: a page off the active list stands for age 0 (2.4.0's
+        // deactivate_page_nolock zeroes the age as it takes a page off the active list).
+        set_l(LSC_PAGE, page);
+        return next(LSC_AGE);
+      }
+      if (page != 0) get_page(page); // page_cache_get, PCL held
       spin_unlock(gaddr(G_PCL), LK_PCL);
       if (page == 0) {
         trace(EV_LOOKUP_MISS, l(LSC_ENTRY), 0, 0);
@@ -206,6 +219,18 @@ export function lookup_swap_cache(pc: i32): i32 {
       unlock_page(page);
       trace(EV_LOOKUP_HIT, l(LSC_ENTRY), page, page_count(page));
       return ret(page);
+    }
+    case LSC_AGE: { // age_page_up → activate_page (linux-2.4.0 mm/swap.c), PCL held
+      const page = l(LSC_PAGE);
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      activate_page_nolock(page);
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      // (__find_page_nolock's wakeup_kswapd(0) on an inactive shortage is aging policy: not
+      // modelled.) Back in __find_lock_page: page_cache_get, spin_unlock(&pagecache_lock),
+      // then lock_page in the next section.
+      get_page(page);
+      spin_unlock(gaddr(G_PCL), LK_PCL);
+      return next(LSC_LOCK);
     }
   }
   return bad_pc();
@@ -496,8 +521,8 @@ function add_to_swap_cache_unique(pc: i32): i32 {
  *  check; the caller's slot reference becomes the cache's. Two pages for one entry end up side
  *  by side in the hash (V_SWAPCACHE_UNIQUE). The caller has locked the page (the kernel BUGs
  *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0's add_to_page_cache_locked puts the
- *  page on the LRU inside the same pagecache_lock hold (pre9's is not in Hugh Dickins' patch:
- *  2.4.0's is kept).
+ *  page on the LRU inside the same pagecache_lock hold (flag pcl-lru; pre9's is not in Hugh
+ *  Dickins' patch: 2.4.0's body is kept, its LRU add after the unlock, add_unlock_and_list).
  *  F2_ADD_BEFORE_PCL (2.4.0 mm/swap_state.c add_to_swap_cache, mm/filemap.c
  *  add_to_page_cache_locked): PageTestandSetSwapCache and the read of page->flags, then the
  *  plain write of the whole word with PG_uptodate set and page_cache_get, then pagecache_lock
@@ -514,6 +539,7 @@ const ATSCN_INSERT: i32 = 0;
 const ATSCN_DONE: i32 = 1;
 const ATSCN_WRITE_FLAGS: i32 = 2;
 const ATSCN_HASH: i32 = 3;
+const ATSCN_LRU_IN_PCL: i32 = 4; // flag pcl-lru: lru_cache_add's pagemap_lru_lock, PCL held
 function add_to_swap_cache_unchecked(pc: i32): i32 {
   switch (pc) {
     case ATSCN_INSERT:
@@ -532,11 +558,20 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
       return next(ATSCN_HASH);
     case ATSCN_HASH:
       // 2.4.0 mm/filemap.c add_to_page_cache_locked: spin_lock(&pagecache_lock), the index
-      // and the hash (lru_cache_add after the unlock, see below).
+      // and the hash; then lru_cache_add (inside the hold under pcl-lru, see below).
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       swap_cache_hash(l(ATSC_PAGE), l(ATSC_ENTRY));
       return add_unlock_and_list();
     case ATSCN_DONE:
+      return ret(0);
+    case ATSCN_LRU_IN_PCL:
+      // 2.4.0 mm/filemap.c add_to_page_cache_locked: lru_cache_add(page) before
+      // spin_unlock(&pagecache_lock); mm/swap.c lru_cache_add takes pagemap_lru_lock (PCL ->
+      // LRU, reclaim_page's order) and lists the page; then both are dropped, LRU first.
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      lru_cache_add_nolock_240(l(ATSC_PAGE));
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      spin_unlock(gaddr(G_PCL), LK_PCL);
       return ret(0);
   }
   return bad_pc();
@@ -552,16 +587,17 @@ function add_test_and_set(page: i32): i32 {
   return next(ATSCN_WRITE_FLAGS);
 }
 
-/** The insert's end, PCL held: unlock, then lru_cache_add in a step of its own. */
+/** The insert's end, PCL held: unlock, then lru_cache_add in a step of its own; under flag
+ *  pcl-lru (2.4.0) lru_cache_add inside the PCL hold, in the next section (ATSCN_LRU_IN_PCL). */
 function add_unlock_and_list(): i32 {
-  spin_unlock(gaddr(G_PCL), LK_PCL);
   trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
-  // Deviation (docs/faithfulness.md): 2.4.0's add_to_page_cache_locked calls lru_cache_add
-  // inside this pagecache_lock hold (PCL -> pagemap_lru_lock, as its reclaim_page nests
-  // them). The model's reclaim is 2.4.16's, which nests pagemap_lru_lock -> PCL, so the
-  // page goes on the LRU just after PCL is dropped: nesting it inside would be an ABBA
-  // deadlock no release had. Lost: a lookup may find the page before it is listed, and
-  // an unlisted page is only invisible to reclaim for that step.
+  if (has2(F2_PCL_LRU)) return next(ATSCN_LRU_IN_PCL);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  // Without pcl-lru (pre9's add is not in Hugh Dickins' patch and is read as 2.4.0's body,
+  // but pre9's lock order is LRU -> PCL in the model: docs/faithfulness.md) the page goes on
+  // the LRU just after PCL is dropped, which 2.4.16's shrink_cache order needs: nested
+  // inside, it would be an ABBA deadlock with it. Lost there: a lookup may find the page
+  // before it is listed, and an unlisted page is invisible to reclaim for that step.
   return call_now(P_LRU_CACHE_ADD, now(ATSCN_DONE), l(ATSC_PAGE), 0, 0, 0);
 }
 

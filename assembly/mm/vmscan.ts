@@ -27,7 +27,9 @@
 //   flag writepage-delete; 2.4.16 calls remove_exclusive_swap_page, flag remove-exclusive);
 //   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
-//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck); and 2.4.0's drop_pte,
+//   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck; in which order the two
+//   locks are taken is flag pcl-lru's: 2.4.0's page_launder leaves the page to reclaim_page,
+//   which takes PCL, then LRU, see reclaim_page_check); and 2.4.0's drop_pte,
 //   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
 //   the pte's reference (flag drop-pte-deactivate), and pre9's, which takes it before the
 //   unlock, the page still locked, when the page is not referenced (flag
@@ -38,6 +40,8 @@
 // it); shrink_cache holds pagemap_lru_lock across each page it looks at, takes PCL inside it
 // and calls swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock
 // around everything that may sleep (writepage, waiting for a page under I/O, swap_out).
+// Under pcl-lru (2.4.0) a clean page's removal is reclaim_page's instead: PCL, then LRU, and
+// swap_free under both (PCL -> LRU -> SLL -> SDL, locks.ts lk_rank).
 //
 // Scheduling points (2.4.16's need_resched checks, where schedule() drops the BKL of a task
 // that holds it and retakes it when the task runs again: kernel-notes, locks.ts
@@ -55,7 +59,7 @@ import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
   G_SWAP_MM, G_MMLIST_LOCK, G_MMLIST_NR, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
-  S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index,
+  S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
@@ -72,7 +76,7 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU,
 } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { mm_pin, mmput_fast } from "./fork";
@@ -103,6 +107,7 @@ export const EV_SHRINK_SWAP_OUT: i32 = 424; // (priority, 0, 0): too many mapped
 export const EV_SHRINK_WAIT: i32 = 425;     // (page, entry, 0): waits for the page's write
 export const EV_SHRINK_END: i32 = 426;      // (nr_pages still wanted, 0, 0)
 export const EV_REFILL: i32 = 427;          // (moved to inactive, asked, 0)
+export const EV_LAUNDER_CLEAN: i32 = 428;   // (page, entry, 0): 2.4.0 page_launder: clean cache page to inactive_clean, reclaim_page next
 export const EV_TTFP: i32 = 430;            // (nr_pages, 0, 0): try_to_free_pages starts
 export const EV_TTFP_END: i32 = 431;        // (freed, priority reached, 0)
 export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, CFG_FREE_HIGH = pages_high + 1, 0)
@@ -562,6 +567,8 @@ const SC_NEXT_PASS: i32 = 8;   // LRU dropped after a pass: the next priority's 
 const SC_SWAP_OUT: i32 = 9;    // LRU dropped: swap_out picks its first mm
 const SC_SWAP_OUT_MM: i32 = 10; // back from swap_out_mm: the next mm, or the pass is over
 const SC_SWAP_OUT_NEXT: i32 = 11; // after swap_out's need_resched point: pick the next mm
+const SC_RP_PCL: i32 = 12;     // pcl-lru: reclaim_page's pagecache_lock (nothing held)
+const SC_RP_LRU: i32 = 13;     // pcl-lru: reclaim_page's pagemap_lru_lock (PCL held): its checks, the delete
 
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
 @inline function another_pass(): bool { return l(SC_LOOP) > 0 && l(SC_NR_PAGES) > 0 && l(SC_PRIORITY) > 1; }
@@ -614,8 +621,15 @@ export function shrink_cache(pc: i32): i32 {
     case SC_SWAP_OUT_NEXT:
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return shrink_swap_out_pick();
+    case SC_RP_PCL: // linux-2.4.0 mm/vmscan.c reclaim_page: spin_lock(&pagecache_lock)
+      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      return next(SC_RP_LRU);
+    case SC_RP_LRU: // reclaim_page: spin_lock(&pagemap_lru_lock), PCL held
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      return reclaim_page_check();
     case SC_SLOT_FREED: {
       const f = l(SC_PAGE);
+      if (has2(F2_PCL_LRU)) return reclaim_page_found(f);
       if (has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       __lru_cache_del(f);
       unlock_page(f);
@@ -759,7 +773,71 @@ function shrink_scan(): i32 {
     if (has(F_REMOVE_EXCLUSIVE)) return call_now(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
     return call(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
   }
+  if (has2(F2_PCL_LRU)) {
+    // linux-2.4.0 mm/vmscan.c page_launder: a clean page with a mapping moves to the
+    // inactive_clean list (the model has one inactive list: policy) and is unlocked, LRU
+    // only held; reclaim_page takes it from there with PCL, then LRU (SC_RP_PCL).
+    unlock_page(f);
+    spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+    trace(EV_LAUNDER_CLEAN, f, page_index(f), 0);
+    return next(SC_RP_PCL);
+  }
   return next(SC_PCL);
+}
+
+/** linux-2.4.0 mm/vmscan.c reclaim_page, PCL then LRU held: its checks on the page page_launder
+ *  moved to inactive_clean (SC_PAGE, held by no reference of ours, as the kernel's list entry),
+ *  then __delete_from_swap_cache, whose swap_free runs with both locks held (SC_SLOT_FREED
+ *  next). Which page it looks at is policy (the kernel takes inactive_clean's tail; the model
+ *  the page its page_launder turn just moved there), as are the referenced bit and the age
+ *  (2.4.16's referenced policy everywhere, no ages): a page gone from the inactive list, or
+ *  used again, is passed over. */
+function reclaim_page_check(): i32 {
+  const f = l(SC_PAGE);
+  const fl = page_flags(f);
+  // Off the inactive list (activated, freed), or at count 0 (its put is deferred): the scan
+  // would not meet it. Used by someone besides the cache (!page->buffers && page_count > 1:
+  // to the active list in 2.4.0, left to the 2.4.16 policy here). Dirty, or locked
+  // (TryLockPage fails): to inactive_dirty. Not in the swap cache (a frame reused for an
+  // anonymous page): "found unknown page".
+  if ((fl & (PG_LRU | PG_ACTIVE)) != PG_LRU || page_count(f) != 1 || (fl & (PG_DIRTY | PG_SWAPCACHE)) != PG_SWAPCACHE ||
+      !trylock_page(f)) {
+    trace(EV_SHRINK_BUSY, f, page_count(f), fl);
+    return reclaim_page_out();
+  }
+  // __delete_from_swap_cache: remove_from_swap_cache (PageClearSwapCache, ClearPageDirty,
+  // __remove_inode_page), then swap_free(entry), PCL and LRU held.
+  const entry = page_index(f);
+  set_l(SC_ENTRY, entry);
+  swap_cache_remove(f);
+  trace(EV_SHRINK_FREE, f, entry, 0);
+  return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
+}
+
+/** reclaim_page's out: spin_unlock(&pagemap_lru_lock), spin_unlock(&pagecache_lock); back to
+ *  the page_launder loop's next turn. */
+function reclaim_page_out(): i32 {
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  return shrink_relock();
+}
+
+/** reclaim_page's found_page, back from swap_free with PCL and LRU held:
+ *  del_page_from_inactive_clean_list, UnlockPage, then out (LRU, then PCL dropped). The
+ *  kernel returns the page, count 1, to __alloc_pages or kreclaimd's __free_page: freed. */
+function reclaim_page_found(f: i32): i32 {
+  __lru_cache_del(f);
+  unlock_page(f);
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  put_page(f);
+  stat(S_PAGES_FREED);
+  const nr = l(SC_NR_PAGES) - 1;
+  set_l(SC_NR_PAGES, nr);
+  if (nr > 0) return shrink_relock();
+  trace(EV_SHRINK_END, nr, 0, 0);
+  if (another_pass()) return next(SC_NEXT_PASS);
+  return shrink_ret();
 }
 
 /** Under PCL (and LRU), page locked: the non-racy freeable check, then the point of no return. */
@@ -778,13 +856,15 @@ function shrink_recheck(): i32 {
     trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
     return shrink_continue();
   }
-  // The removal (2.4.16's shrink_cache; 2.4.0/pre9's reclaim_page with both locks held too).
+  // The removal (2.4.16's shrink_cache; pre9's reclaim_page with both locks held too, taken
+  // in the other order: 2.4.0's, pcl-lru, is reclaim_page_check).
   const entry = page_index(f);
   set_l(SC_ENTRY, entry);
   swap_cache_remove(f);
   trace(EV_SHRINK_FREE, f, entry, 0);
-  // 2.4.0 / 2.4.10-pre9 (F_FREE_UNDER_PCL): __delete_from_swap_cache frees the slot itself,
-  // pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c, mm/vmscan.c reclaim_page).
+  // 2.4.10-pre9 (F_FREE_UNDER_PCL; 2.4.0 without pcl-lru): __delete_from_swap_cache frees the
+  // slot itself, pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c,
+  // mm/vmscan.c reclaim_page).
   if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);
   spin_unlock(gaddr(G_PCL), LK_PCL);
   return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);

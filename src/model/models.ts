@@ -349,6 +349,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/memory.c zap_pte_range ("page = ptep_get_and_clear(pte); ... freed += free_pte(page);" for every pte) and free_pte; pre9\'s zap_pte_range is in neither patch (read as 2.4.0\'s: the flag is set); 2.4.16 mm/memory.c zap_pte_range ("tlb_remove_page(tlb, ptep, address + offset);" for a present pte, "free_swap_and_cache(pte_to_swp_entry(pte)); pte_clear(ptep);" for a swap pte) and zap_page_range ("tlb = tlb_gather_mmu(mm); ... tlb_finish_mmu(tlb, start, end);" inside the page_table_lock hold), include/asm-generic/tlb.h (CONFIG_SMP: tlb_gather_mmu "tlb->nr = (atomic_read(&(mm)->mm_users) == 1) ? ~0UL : 0UL;", tlb_remove_page, tlb_finish_mmu, FREE_PTE_NR 508; included by include/asm-i386/tlb.h); which patch brought the gather is not identified here',
   },
+  {
+    name: "pcl-lru",
+    word: 1,
+    bit: F2.PCL_LRU,
+    what: "pagecache_lock nests outside pagemap_lru_lock (PTL -> PCL -> LRU -> SLL -> SDL): a clean swap-cache page page_launder found (LRU alone) is removed by reclaim_page, which takes PCL, then LRU, rechecks it, __delete_from_swap_cache's it and swap_frees the slot with both held; add_to_page_cache_locked lists the page (lru_cache_add, LRU) inside its PCL hold; a swap-cache lookup of a page off the active list (age 0) runs age_page_up's activate_page (LRU) inside PCL (2.4.0); off, 2.4.16's LRU -> PCL: shrink_cache takes PCL inside LRU, the add lists the page after PCL, the lookup takes PCL alone",
+    shipped: "2.4.0",
+    patch:
+      "2.4.0 mm/vmscan.c reclaim_page (\"we have to grab the pagecache_lock before the pagemap_lru_lock to avoid deadlocks\"; __delete_from_swap_cache under both, mm/swap_state.c, which calls swap_free) and page_launder (pagemap_lru_lock alone, dropped around writepage), mm/filemap.c add_to_page_cache_locked (lru_cache_add before spin_unlock(&pagecache_lock)) and __find_page_nolock (age_page_up, mm/swap.c, activate_page at age 0); 2.4.16 mm/vmscan.c shrink_cache takes pagecache_lock inside pagemap_lru_lock and mm/filemap.c lists a page after the unlock; which patch reversed the order is not identified here. pre9's reclaim_page (a copy of its mm/vmscan.c in the code index, see docs/faithfulness.md try_to_swap_out) takes the two in 2.4.0's order, but its mm/filemap.c is not in the sources at hand, so linux-2.4.10-pre does not set it",
+  },
 ];
 
 export interface ModelInfo {
@@ -399,6 +408,7 @@ export const MODELS: readonly ModelInfo[] = [
       "add-before-pcl",
       "rss-unlocked",
       "no-mmu-gather",
+      "pcl-lru",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

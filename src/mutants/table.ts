@@ -363,7 +363,13 @@ export const MUTANTS: readonly Mutant[] = [
     class: "cache-delete-left-out",
     kernel: "mm/vmscan.c shrink_cache (__delete_from_swap_cache)",
     bug: "the page is freed without being taken out of the swap cache",
-    edits: [edit(VMSCAN, "swap_cache_remove(f);\n  trace(EV_SHRINK_FREE", "trace(EV_SHRINK_FREE")],
+    edits: [
+      edit(
+        VMSCAN,
+        "swap_cache_remove(f);\n  trace(EV_SHRINK_FREE, f, entry, 0);\n  // 2.4.10-pre9",
+        "trace(EV_SHRINK_FREE, f, entry, 0);\n  // 2.4.10-pre9",
+      ),
+    ],
   },
   {
     id: "tso-trylock-ignored",

@@ -398,6 +398,7 @@ export const F2 = {
   ADD_BEFORE_PCL: 32,
   RSS_UNLOCKED: 64,
   NO_MMU_GATHER: 128,
+  PCL_LRU: 256,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -545,6 +546,7 @@ export const EV = {
   SHRINK_WAIT: 425,
   SHRINK_END: 426,
   REFILL: 427,
+  LAUNDER_CLEAN: 428,
   TTFP: 430,
   TTFP_END: 431,
   KSWAPD_RUN: 440,

@@ -22,6 +22,7 @@ describe("resolveModel", () => {
       "get-swap-page-eq0",
       "is-page-shared",
       "no-mmu-gather",
+      "pcl-lru",
       "readahead-refs",
       "readahead-sdl",
       "readahead-throttle",

@@ -126,6 +126,7 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.until(A, EV.LOOKUP_MISS, { a: E });
     r.until(A, EV.LOOKUP_MISS, { a: E });
     r.until(B, EV.ADD, { b: E });
+    expect(r.d.step(B)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     r.d.drain(A);
     expect(r.d.violation()).toBe("swapcache-unique");
     const v = routeOf(r)!;

@@ -64,7 +64,9 @@ describe("add-before-pcl (2.4.0 add_to_swap_cache)", () => {
     const { s, d } = r;
     const { entry, page, count } = adding(r);
     expect(d.step(0)).toBe(true);
-    expect(s.flags(page) & (PG.SWAPCACHE | PG.LRU)).toBe(PG.SWAPCACHE | PG.LRU);
+    // pcl-lru: lru_cache_add comes in the next step, pagecache_lock still held.
+    expect(s.flags(page) & (PG.SWAPCACHE | PG.LRU)).toBe(PG.SWAPCACHE);
+    expect(s.g(G.PCL)).toBe(1);
     expect(s.count(page)).toBe(count + 1);
     r.call(1, P.mark_page_accessed, [page]);
     d.drain(0);

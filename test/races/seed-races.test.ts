@@ -236,6 +236,7 @@ describe('Marcelo Tosatti, 14 Sep 2001, confirmed by Hugh Dickins: get_swap_page
     x.until(A, EV.LOOKUP_MISS, { a: E });
     x.until(A, EV.LOOKUP_MISS, { a: E }); // the last lookup before its add
     x.until(B, EV.ADD, { b: E });
+    expect(x.d.step(B)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     x.d.drain(A);
     return E;
   }

@@ -27,6 +27,7 @@ export const vmscanEvents: EventTable = {
   [EV.SHRINK_WAIT]: (f, e) => `shrink_cache waits for the write of ${fmtPage(f)} (${fmtEntry(e)})`,
   [EV.SHRINK_END]: (nr) => `shrink_cache done, ${nr} still wanted`,
   [EV.REFILL]: (moved, nr) => `refill_inactive(${nr}): ${moved} to the inactive list`,
+  [EV.LAUNDER_CLEAN]: (f, e) => `page_launder: clean ${fmtPage(f)} (${fmtEntry(e)}) to inactive_clean, reclaim_page next`,
   [EV.TTFP]: (nr) => `try_to_free_pages: wants ${nr}`,
   [EV.TTFP_END]: (freed, prio) => `try_to_free_pages freed ${freed} (priority ${prio})`,
   [EV.KSWAPD_RUN]: (free, high) => `kswapd runs (need_balance set; ${free} free, pages_high ${high - 1})`,
