@@ -269,11 +269,19 @@ export class Replayer {
     const out: number[] = [];
     const g = e.region(R.GLOBALS) >> 2;
     const I = e.I32;
-    for (let i = 0; i < x.schedule.length; i++) {
+    const s = x.schedule;
+    // Only a switch can preempt: a replayed step is its log byte's agent, so after step i - 1
+    // LAST_AGENT is s[i - 1]'s (none before step 0). The model runs from one switch to the
+    // next in one call (its run loop takes the same steps, and stops where the run ends, as a
+    // step at a time did) and the steps after the last switch are not run at all.
+    let at = 0; // steps run
+    for (let i = 1; i < s.length; i++) {
+      if (choiceAgent(s[i]) === choiceAgent(s[i - 1])) continue;
+      if (e.run(i - at) !== RUN.LIMIT) break; // the run ended (or diverged) before step i
+      at = i;
       const mask = I[g + G.RUNNABLE];
       const last = I[g + G.LAST_AGENT];
-      if (last >= 0 && choiceAgent(x.schedule[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
-      if (e.run(1) !== RUN.LIMIT) break; // the run ended (or diverged) with this step
+      if (last >= 0 && choiceAgent(s[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
     }
     return out;
   }

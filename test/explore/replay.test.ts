@@ -83,6 +83,42 @@ describe("Replayer", () => {
     expect(some).toBeGreaterThan(0);
   });
 
+  it("counts the preemptions a replay one step at a time finds, also where the schedule diverges or the run ends early", async () => {
+    const rep = await Replayer.create(machine, model);
+    // The reference: the machine's runnable mask and last agent read before every step.
+    const stepwise = (x: { ops: number[][]; seed: number; schedule: ArrayLike<number> }): number[] => {
+      const e = rep.e;
+      e.setSeed(x.seed);
+      e.reset();
+      e.loadChoices(Array.from(x.schedule));
+      e.loadOps(x.ops);
+      const out: number[] = [];
+      for (let i = 0; i < x.schedule.length; i++) {
+        const mask = e.global(G.RUNNABLE);
+        const last = e.global(G.LAST_AGENT);
+        if (last >= 0 && (x.schedule[i] & 15) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
+        if (e.run(1) !== RUN.LIMIT) break;
+      }
+      return out;
+    };
+    let cut = 0;
+    for (let i = 0; i < 20; i++) {
+      const x = recorded(i);
+      expect(rep.preemptions(x)).toEqual(stepwise(x));
+      // Edited: steps swapped (an agent that cannot run: the replay diverges), the schedule
+      // doubled (the run ends before its log does).
+      const s = [...x.schedule];
+      for (let k = 3 + i; k + 1 < s.length; k += 7 + i) [s[k], s[k + 1]] = [s[k + 1], s[k]];
+      const edited = { ...x, schedule: s };
+      const p = stepwise(edited);
+      if (p.length < stepwise(x).length) cut++;
+      expect(rep.preemptions(edited)).toEqual(p);
+      const doubled = { ...x, schedule: [...x.schedule, ...x.schedule.slice(0, 40).map((b) => (b + 1) & 1)] };
+      expect(rep.preemptions(doubled)).toEqual(stepwise(doubled));
+    }
+    expect(cut).toBeGreaterThan(0); // some edited schedules did stop early
+  });
+
   it("replays a schedule from its switch decisions and picks; without them it runs to completion", async () => {
     const rep = await Replayer.create(machine, model);
     for (let i = 0; i < 10; i++) {
