@@ -4,9 +4,10 @@
 //   node bench/ab-shrink.mjs ROUNDS DIR1 DIR2 ...
 // The finding is drawn once, unshrunk (shrinkMs 0), with DIR1. Each round runs one child per
 // dir (the order rotated): it hunts unshrunk as the hunt would, then shrinks the finding on
-// the untraced build and prints the shrink's CPU ms (process.cpuUsage) and a hash of the
+// the untraced build and prints the shrink's CPU ms (process.cpuUsage: every thread's, V8's
+// background compilers too, about half of it) and wall ms, and a hash of the
 // result (ops, schedule, candidates tried and kept), which must agree between dirs. Prints
-// per dir the median CPU ms, and the result hashes seen.
+// per dir the medians, and the result hashes seen.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -28,11 +29,13 @@ if (mode === "--child") {
   const rep = await Replayer.create(repro.machine, reproFlagWords(repro), "wasm", "untraced");
   const x = { machine: repro.machine, ops: repro.ops, seed: repro.seed, schedule: Uint8Array.from(decodeSchedule(repro.schedule)) };
   const verdict = rep.run(x, { repair: false }).verdict;
+  const w0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const r = await shrink(rep, x, verdict, { budgetMs: 5000 });
   const c = process.cpuUsage(c0);
+  const wall = Number(process.hrtime.bigint() - w0) / 1e6;
   const res = JSON.stringify({ ops: r.ops, s: Array.from(r.schedule), tried: r.tried, kept: r.kept, m: r.machine });
-  console.log(((c.user + c.system) / 1000).toFixed(1), createHash("sha1").update(res).digest("hex").slice(0, 10));
+  console.log(((c.user + c.system) / 1000).toFixed(1), wall.toFixed(1), createHash("sha1").update(res).digest("hex").slice(0, 10));
 } else {
   const rounds = Number(mode);
   const dirs = rest;
@@ -44,16 +47,18 @@ if (mode === "--child") {
   await (await load(dirs[0], "dist/src/index.js")).hunt({ shrinkMs: 0, out });
   const file = path.join(out, readdirSync(out).find((f) => f.endsWith(".json")));
   const ms = dirs.map(() => []);
+  const walls = dirs.map(() => []);
   const hashes = dirs.map(() => new Set());
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < dirs.length; k++) {
       const i = (k + r) % dirs.length;
-      const [t, h] = execFileSync(process.execPath, [process.argv[1], "--child", dirs[i], file], { encoding: "utf8" }).trim().split(" ");
+      const [t, w, h] = execFileSync(process.execPath, [process.argv[1], "--child", dirs[i], file], { encoding: "utf8" }).trim().split(" ");
       ms[i].push(Number(t));
+      walls[i].push(Number(w));
       hashes[i].add(h);
     }
   }
   rmSync(out, { recursive: true });
   const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-  dirs.forEach((d, i) => console.log(`${d}: shrink ${median(ms[i]).toFixed(1)} CPU ms (median of ${ms[i].length}), results ${[...hashes[i]].join(" ")}`));
+  dirs.forEach((d, i) => console.log(`${d}: shrink ${median(ms[i]).toFixed(1)} CPU ms, ${median(walls[i]).toFixed(1)} ms wall (medians of ${ms[i].length}), results ${[...hashes[i]].join(" ")}`));
 }
