@@ -240,17 +240,30 @@ export class Replayer {
     let code: number = RUN.LIMIT;
     let yieldedLast = false;
     let yielded = false;
-    for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; i++) {
+    for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; ) {
       const mask = I[g + G.RUNNABLE];
       const last = I[g + G.LAST_AGENT];
       const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
       const decided = d !== undefined && ((mask >>> d) & 1) !== 0;
       const pick: number = decided ? (d as number) : onYield && yieldedLast ? nextRunnable(mask, last) : rtcPick(mask, last);
+      // An undecided step run to completion (not after yields: onYield) goes on with the same
+      // agent while no decision names its progress: those steps (up to 64) are logged at once
+      // and run in one call. Where the agent cannot run on, the model stops (diverged) before
+      // that step, which is then chosen here as a step at a time chose it (no decision names
+      // it, and run to completion passes over an agent that cannot run). Only undecided steps
+      // run together, so `yielded` is as a step at a time set it.
+      let n = 1;
+      if (!decided && !onYield && pick >= 0) {
+        while (n < 64 && i + n < HUNT_LOGCAP && !decisions.has(decisionKey(pick, ran[pick] + n))) n++;
+      }
       // A step's own pick (the disk's request) follows the agent's progress as decisions do.
-      U8[logBase + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
-      e.m.replay_len(i + 1);
-      code = e.run(1);
-      ran[pick]++;
+      for (let k = 0; k < n; k++) U8[logBase + i + k] = pick | ((picks.get(decisionKey(pick, ran[pick] + k)) ?? 0) << 4);
+      e.m.replay_len(i + n);
+      code = e.run(n);
+      const step = I[g + G.STEP];
+      if (code === RUN.DIVERGED && step > i) code = RUN.LIMIT; // pick cannot run at `step`
+      ran[pick] += step - i;
+      i = step;
       yieldedLast = e.m.yield_take() === pick;
       if (yieldedLast && !decided) yielded = true;
     }
@@ -269,11 +282,19 @@ export class Replayer {
     const out: number[] = [];
     const g = e.region(R.GLOBALS) >> 2;
     const I = e.I32;
-    for (let i = 0; i < x.schedule.length; i++) {
+    const s = x.schedule;
+    // Only a switch can preempt: a replayed step is its log byte's agent, so after step i - 1
+    // LAST_AGENT is s[i - 1]'s (none before step 0). The model runs from one switch to the
+    // next in one call (its run loop takes the same steps, and stops where the run ends, as a
+    // step at a time did) and the steps after the last switch are not run at all.
+    let at = 0; // steps run
+    for (let i = 1; i < s.length; i++) {
+      if (choiceAgent(s[i]) === choiceAgent(s[i - 1])) continue;
+      if (e.run(i - at) !== RUN.LIMIT) break; // the run ended (or diverged) before step i
+      at = i;
       const mask = I[g + G.RUNNABLE];
       const last = I[g + G.LAST_AGENT];
-      if (last >= 0 && choiceAgent(x.schedule[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
-      if (e.run(1) !== RUN.LIMIT) break; // the run ended (or diverged) with this step
+      if (last >= 0 && choiceAgent(s[i]) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
     }
     return out;
   }

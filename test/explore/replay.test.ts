@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { SCHED, RUN, G, R, EV } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
-import { Replayer, switchesOf, decisionsOf, picksOf } from "../../src/explore/execute.js";
+import { Replayer, switchesOf, decisionsOf, picksOf, decisionKey } from "../../src/explore/execute.js";
 import { huntConfig, HUNT_MACHINE, HUNT_LOGCAP } from "../../src/explore/machine.js";
 import { huntOps, executionSeed } from "../../src/explore/workload.js";
 import { pctBound, fmtPctBound } from "../../src/explore/pct.js";
@@ -83,6 +83,42 @@ describe("Replayer", () => {
     expect(some).toBeGreaterThan(0);
   });
 
+  it("counts the preemptions a replay one step at a time finds, also where the schedule diverges or the run ends early", async () => {
+    const rep = await Replayer.create(machine, model);
+    // The reference: the machine's runnable mask and last agent read before every step.
+    const stepwise = (x: { ops: number[][]; seed: number; schedule: ArrayLike<number> }): number[] => {
+      const e = rep.e;
+      e.setSeed(x.seed);
+      e.reset();
+      e.loadChoices(Array.from(x.schedule));
+      e.loadOps(x.ops);
+      const out: number[] = [];
+      for (let i = 0; i < x.schedule.length; i++) {
+        const mask = e.global(G.RUNNABLE);
+        const last = e.global(G.LAST_AGENT);
+        if (last >= 0 && (x.schedule[i] & 15) !== last && ((mask >>> last) & 1) !== 0) out.push(i);
+        if (e.run(1) !== RUN.LIMIT) break;
+      }
+      return out;
+    };
+    let cut = 0;
+    for (let i = 0; i < 20; i++) {
+      const x = recorded(i);
+      expect(rep.preemptions(x)).toEqual(stepwise(x));
+      // Edited: steps swapped (an agent that cannot run: the replay diverges), the schedule
+      // doubled (the run ends before its log does).
+      const s = [...x.schedule];
+      for (let k = 3 + i; k + 1 < s.length; k += 7 + i) [s[k], s[k + 1]] = [s[k + 1], s[k]];
+      const edited = { ...x, schedule: s };
+      const p = stepwise(edited);
+      if (p.length < stepwise(x).length) cut++;
+      expect(rep.preemptions(edited)).toEqual(p);
+      const doubled = { ...x, schedule: [...x.schedule, ...x.schedule.slice(0, 40).map((b) => (b + 1) & 1)] };
+      expect(rep.preemptions(doubled)).toEqual(stepwise(doubled));
+    }
+    expect(cut).toBeGreaterThan(0); // some edited schedules did stop early
+  });
+
   it("replays a schedule from its switch decisions and picks; without them it runs to completion", async () => {
     const rep = await Replayer.create(machine, model);
     for (let i = 0; i < 10; i++) {
@@ -95,6 +131,62 @@ describe("Replayer", () => {
       expect(rtc.code).toBe(RUN.DONE);
       expect(rep.preemptions({ ...x, schedule: rtc.schedule })).toEqual([]);
     }
+  });
+
+  it("runs a decision schedule as a step at a time would, each decision dropped in turn as the shrinker drops them", async () => {
+    const rep = await Replayer.create(machine, model);
+    // The reference: the choice made before every step, each step run alone (runDecisions
+    // before it ran undecided steps together), and again handing the CPU on after a yield
+    // where run to completion spun into the step bound.
+    const stepwise = (x: { ops: number[][]; seed: number }, decisions: Map<number, number>, picks: Map<number, number>) => {
+      const e = rep.e;
+      const go = (onYield: boolean) => {
+        e.setSeed(x.seed);
+        e.reset();
+        e.loadOps(x.ops);
+        e.m.yield_take();
+        const ran = new Int32Array(32);
+        let code: number = RUN.LIMIT;
+        let yieldedLast = false;
+        let yielded = false;
+        for (let i = 0; i < HUNT_LOGCAP && code === RUN.LIMIT; i++) {
+          const mask = e.global(G.RUNNABLE);
+          const last = e.global(G.LAST_AGENT);
+          const d = decisions.get(decisionKey(last, last >= 0 ? ran[last] : 0));
+          const decided = d !== undefined && ((mask >>> d) & 1) !== 0;
+          const lowest = 31 - Math.clz32(mask & -mask);
+          const above = last >= 0 ? mask & ~((2 << last) - 1) : 0;
+          const next = above !== 0 ? 31 - Math.clz32(above & -above) : lowest;
+          const rtc = last >= 0 && ((mask >>> last) & 1) !== 0 ? last : lowest;
+          const pick: number = decided ? (d as number) : onYield && yieldedLast ? next : rtc;
+          e.U8[e.region(R.LOG) + i] = pick | ((picks.get(decisionKey(pick, ran[pick])) ?? 0) << 4);
+          e.m.replay_len(i + 1);
+          code = e.run(1);
+          ran[pick]++;
+          yieldedLast = e.m.yield_take() === pick;
+          if (yieldedLast && !decided) yielded = true;
+        }
+        return { code, yielded };
+      };
+      let r = go(false);
+      if (r.code === RUN.LIMIT && r.yielded) r = go(true);
+      return { code: r.code, schedule: Array.from(e.U8.subarray(e.region(R.LOG), e.region(R.LOG) + e.global(G.STEP))) };
+    };
+    let differ = 0;
+    for (let i = 0; i < 10; i++) {
+      const x = recorded(i);
+      const all = decisionsOf(x.schedule);
+      const picks = picksOf(x.schedule);
+      for (let k = -1; k < all.length; k++) {
+        const decisions = new Map(all.filter((_, j) => j !== k).map((d) => [d.key, d.agent]));
+        const want = stepwise(x, decisions, picks);
+        const got = rep.runDecisions(x.ops, x.seed, decisions, picks);
+        expect(got.code).toBe(want.code);
+        expect(Array.from(got.schedule)).toEqual(want.schedule);
+        if (want.schedule.join() !== x.schedule.join()) differ++;
+      }
+    }
+    expect(differ).toBeGreaterThan(0); // dropped decisions did change schedules
   });
 
   it("fills past a schedule's end without spinning on an agent that yields: the yielder hands the CPU on", async () => {
