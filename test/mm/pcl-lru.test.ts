@@ -8,7 +8,7 @@
 // - the lock-order check (kernel-notes invariant 8) ranks PTL -> PCL -> LRU -> SLL -> SDL under it.
 import { describe, it, expect } from "vitest";
 import { AG, G, runProc, machine, state as stateOf } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, addCachePage, EV } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, useSlot, cachePage, addCachePage, EV } from "../helpers/rig.js";
 import { P, PG, ST, LK } from "../../src/wasm/abi.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
 import { checkInvariants } from "../../src/invariants/check.js";
@@ -23,20 +23,7 @@ const CASES = [
 
 function rig(m: { flags: number; flags2: number }) {
   return directedRig(
-    {
-      cpus: 2,
-      frames: 16,
-      mms: 2,
-      pagesPerMm: 8,
-      slotsPerArea: 8,
-      areas: 1,
-      flags: m.flags,
-      flags2: m.flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
+    { ...SMALL_RIG, frames: 16, pagesPerMm: 8, slotsPerArea: 8, areas: 1, kswapd: false, flags: m.flags, flags2: m.flags2 },
     { rounds: 100, disk: true, noViolation: true },
   );
 }
