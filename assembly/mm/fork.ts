@@ -72,11 +72,7 @@ export function do_fork(pc: i32): i32 {
       // end of do_fork, so its mm stays out of that walk during the copy too). A pinned mm
       // (swap_out, try_to_unuse) keeps its ptes and its place on the mmlist: the pin's mmput
       // runs exit_mmap, and the child waits for the slot (DF_SLOT_WAIT).
-      if (mmput_fast(child)) {
-        mm_set(child, MM_NO_TASK, 1);
-        trace(EV_MMPUT_PINNED, child, mm_get(child, MM_USERS), 0);
-        return next(DF_SLOT_WAIT);
-      }
+      if (mmput_task_pinned(child)) return next(DF_SLOT_WAIT);
       // The last put: atomic_dec_and_lock takes mmlist_lock to list_del the mm.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       mmput_last(child);
@@ -175,6 +171,34 @@ export function exit_mmap_detach(mm: i32): bool {
   return true;
 }
 
+/** exit_mm's mmput (kernel/exit.c __exit_mm; do_exit, and do_fork for the slot's old process)
+ *  when it is not the last put (mmput_fast): the task has let go of the mm (tsk->mm = NULL:
+ *  MM_NO_TASK, so 2.4.0's for_each_task walk passes over it), which stays listed with its
+ *  ptes for the pin's holder to tear down. true: the caller's next process waits for the slot
+ *  (slot_free); false: the count is 1, nothing changed, and this put is the last. */
+export function mmput_task_pinned(mm: i32): bool {
+  if (!mmput_fast(mm)) return false;
+  mm_set(mm, MM_NO_TASK, 1);
+  trace(EV_MMPUT_PINNED, mm, mm_get(mm, MM_USERS), 0);
+  return true;
+}
+
+/** exit_mmap after its detach (exit_mmap_detach; do_exit's and a pin's mmput): 2.4.0 clears
+ *  rss with no lock in a section of its own before the zaps (F2_RSS_UNLOCKED: the caller's
+ *  rssPc, which runs exit_mmap_rss), 2.4.16 goes on to them at once; back at zappedPc. */
+export function exit_mmap_zap(mm: i32, rssPc: i32, zappedPc: i32): i32 {
+  if (has2(F2_RSS_UNLOCKED)) return next(rssPc);
+  return call(P_ZAP_PAGE_RANGE, zappedPc, mm, 0, nPages, 1); // exiting (mm_users 0): zap_gathers
+}
+
+/** 2.4.0 mm/mmap.c exit_mmap: "mm->rss = 0;" after the PTL is dropped, before the zaps, no
+ *  lock (2.4.16 clears it inside the detach's hold, where the model's zap counts it down
+ *  instead); then zap_page_range as exiting, back at zappedPc. */
+export function exit_mmap_rss(mm: i32, zappedPc: i32): i32 {
+  mm_set(mm, MM_RSS, 0);
+  return call(P_ZAP_PAGE_RANGE, zappedPc, mm, 0, nPages, 1);
+}
+
 /** Whether the slot is free for its next process: the old mm's last mmput is done (its users
  *  at 0, no exit_mmap running). Else the agent sleeps until that exit_mmap's end wakes it
  *  (return BLOCK), as a task that does not exist yet would not run. */
@@ -217,13 +241,9 @@ export function mmput(pc: i32): i32 {
       return next(MP_DETACH);
     case MP_DETACH:
       if (!exit_mmap_detach(mm)) return BLOCK;
-      // exit_mmap runs with mm_users 0: exiting, for zap_gathers.
-      if (has2(F2_RSS_UNLOCKED)) return next(MP_RSS);
-      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 1);
+      return exit_mmap_zap(mm, MP_RSS, MP_ZAPPED);
     case MP_RSS:
-      // 2.4.0 exit_mmap: "mm->rss = 0;" after the PTL is dropped, no lock (do_exit's EXIT_RSS).
-      mm_set(mm, MM_RSS, 0);
-      return call(P_ZAP_PAGE_RANGE, MP_ZAPPED, mm, 0, nPages, 1);
+      return exit_mmap_rss(mm, MP_ZAPPED);
     case MP_ZAPPED:
       // mmdrop: the old mm is gone; the slot's next process may take it.
       mm_set(mm, MM_TEARDOWN, 0);

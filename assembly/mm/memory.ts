@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
-import { mmput_fast, mmput_last, exit_mmap_detach, slot_free, EV_MMPUT_PINNED } from "./fork";
+import { mmput_task_pinned, mmput_last, exit_mmap_detach, exit_mmap_zap, exit_mmap_rss, slot_free } from "./fork";
 import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc, cur } from "../kernel/frame";
 import {
@@ -968,11 +968,7 @@ export function do_exit(pc: i32): i32 {
       // longer reaches the mm through this task: MM_NO_TASK). kernel/fork.c mmput: a put that
       // is not the last (a pin holds the mm: fork.ts mmput_fast) leaves the mm listed with its
       // ptes; the pin's mmput runs exit_mmap, and the new process waits (EXIT_SLOT_WAIT).
-      if (mmput_fast(mm)) {
-        mm_set(mm, MM_NO_TASK, 1);
-        trace(EV_MMPUT_PINNED, mm, mm_get(mm, MM_USERS), 0);
-        return next(EXIT_SLOT_WAIT);
-      }
+      if (mmput_task_pinned(mm)) return next(EXIT_SLOT_WAIT);
       // The last put: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), swap_mm moved on,
       // list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
       // (2.4.16 try_to_unuse: its entries are "on their way out", the zap frees them).
@@ -984,14 +980,9 @@ export function do_exit(pc: i32): i32 {
       // mm/mmap.c exit_mmap (2.4.0, 2.4.16): the vma list detached under the PTL, then the zaps
       // (fork.ts exit_mmap_detach, shared with a pin's mmput).
       if (!exit_mmap_detach(mm)) return BLOCK;
-      if (has2(F2_RSS_UNLOCKED)) return next(EXIT_RSS);
-      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 1); // exiting (mm_users 0): zap_gathers
+      return exit_mmap_zap(mm, EXIT_RSS, EXIT_ZAPPED);
     case EXIT_RSS:
-      // 2.4.0 mm/mmap.c exit_mmap: "mm->rss = 0;" after the PTL is dropped, before the zaps,
-      // no lock (2.4.16 clears it inside the detach's hold, where the model's zap counts it
-      // down instead).
-      mm_set(mm, MM_RSS, 0);
-      return call(P_ZAP_PAGE_RANGE, EXIT_ZAPPED, mm, 0, nPages, 1);
+      return exit_mmap_rss(mm, EXIT_ZAPPED); // 2.4.0's unlocked rss clear
     case EXIT_SLOT_WAIT:
       // The new process's mm is another mm_struct in the kernel and could start at once; the
       // model's is the slot, free once the pin's mmput has run exit_mmap (docs/faithfulness.md
