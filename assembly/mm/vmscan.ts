@@ -835,9 +835,7 @@ function reclaim_page_found(f: i32): i32 {
   const nr = l(SC_NR_PAGES) - 1;
   set_l(SC_NR_PAGES, nr);
   if (nr > 0) return shrink_relock();
-  trace(EV_SHRINK_END, nr, 0, 0);
-  if (another_pass()) return next(SC_NEXT_PASS);
-  return shrink_ret();
+  return shrink_end();
 }
 
 /** Under PCL (and LRU), page locked: the non-racy freeable check, then the point of no return. */
@@ -884,6 +882,11 @@ function shrink_recheck(): i32 {
 
 function shrink_done(): i32 {
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  return shrink_end();
+}
+
+/** The pass has what it wanted, the LRU lock not held: the next pass, or back. */
+function shrink_end(): i32 {
   trace(EV_SHRINK_END, l(SC_NR_PAGES), 0, 0);
   // The LRU lock was just dropped: the next pass retakes it in a later step, as the kernel's
   // next shrink_caches call does.
