@@ -32,6 +32,7 @@ import { EXECUTION_SPACE, shardRange, type ShardPlan } from "../explore/shard.js
 import { readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
+import { StreamLock } from "./stream-lock.js";
 import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
 import { nowMs } from "../clock.js";
 
@@ -238,6 +239,10 @@ interface HuntPlan {
   shard?: ShardPlan;
   /** --resume: the stream read back (appended to from here). */
   resumed?: CampaignStream;
+  /** This process's claim on the --jsonl or --resume stream (released when the hunt ends). */
+  lock?: StreamLock;
+  /** --resume: --budget-ms was given (this leg's own budget). */
+  budgetGiven?: boolean;
 }
 
 function newPlan(o: HuntCli, cmd: Command): HuntPlan {
@@ -255,7 +260,19 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
       throw new UsageError(`--resume takes the campaign's options from ${file}: ${flagOf(key)} cannot be given with it`);
     }
   }
-  const s = readStream(file);
+  // Read once to refuse what is no stream, then again under the claim: what a writer that
+  // has just ended appended meanwhile is part of the campaign this leg continues.
+  readStream(file);
+  const lock = StreamLock.acquire(file, "--resume");
+  try {
+    return resumePlanClaimed(o, cmd, file, readStream(file), lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+function resumePlanClaimed(o: HuntCli, cmd: Command, file: string, s: CampaignStream, lock: StreamLock): HuntPlan {
   const so = s.start.options;
   const id = modelId(so.backend) ?? null;
   if (s.start.modelId !== id) {
@@ -302,6 +319,8 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     engine: so.engine,
     shard: so.shard && { ...so.shard, first: so.first, executions: so.executions ?? 0 },
     resumed: s,
+    lock,
+    budgetGiven: cmd.getOptionValueSource("budgetMs") === "cli",
   };
 }
 
@@ -324,14 +343,31 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   for (const key of ["preemptions", "opList", "exhaustiveOps"] as const) {
     if (cmd.getOptionValueSource(key) === "cli") throw new UsageError(`${flagOf(key)} needs --sched exhaustive`);
   }
-  const plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
-  if (plan.resumed && nothingToResume(plan.resumed, cmd.getOptionValueSource("budgetMs") === "cli")) {
+  // The stream's writer claims it before anything is written (stream-lock.ts): a resume of a
+  // campaign that is still running, or two resumes at once, would append two campaigns to one
+  // file. A new --jsonl stream is claimed once it is known to be creatable; a resumed one
+  // once it reads as a stream (resumePlan), which then reads it again under the claim.
+  let plan: HuntPlan | undefined;
+  try {
+    plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
+    if (!plan.resumed) {
+      EventStream.precheck(o.jsonl);
+      if (o.jsonl !== undefined && o.jsonl !== "-") plan.lock = StreamLock.acquire(o.jsonl, "--jsonl");
+    }
+    await huntPlanned(o, plan);
+  } finally {
+    plan?.lock?.release();
+  }
+}
+
+/** huntCommand past the exhaustive search's branch, with the stream (if any) claimed. */
+async function huntPlanned(o: HuntCli, plan: HuntPlan): Promise<void> {
+  if (plan.resumed && nothingToResume(plan.resumed, plan.budgetGiven === true)) {
     return reportFinished(plan.resumed);
   }
   // Before the first execution: the repro directory, then the event stream (created last,
-  // so that a bad --out leaves no stream file behind; checked first, so that a --jsonl it
-  // cannot take leaves no --out directory behind).
-  if (!plan.resumed) EventStream.precheck(o.jsonl);
+  // so that a bad --out leaves no stream file behind; checked first (huntCommand), so that a
+  // --jsonl it cannot take leaves no --out directory behind).
   checkOutDir(plan.out);
   // A killed campaign may have left a temporary repro file (never a partial repro).
   if (plan.resumed) sweepStaleTemps(plan.out);

@@ -1,0 +1,93 @@
+// One writer per hunt event stream (src/commands/stream-lock.ts): a `hunt --resume` of a
+// campaign that is still running is refused (one line, exit 2) and leaves the stream as the
+// running hunt writes it; once that hunt is SIGKILLed its lock is stale and the resume takes
+// it over; a hunt that ends removes its lock; a lock of another host is named, not broken.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { spawnedCli } from "../helpers/spawn.js";
+
+const { dir, start, runSync } = spawnedCli("stream-lock");
+
+/** The stream's events by name, in order. */
+const events = (file: string): string[] =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => (JSON.parse(l) as { event: string }).event);
+
+/** Waits (up to 20 s) until cond() holds. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let t = 0; t < 2000 && !cond(); t++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
+}
+
+// linux-2.4.16 with its fixes finds nothing: the hunt runs until its budget or a signal.
+const CLEAN = ["hunt", "--model", "linux-2.4.16", "--no-swarm", "--out", "out"];
+
+describe("the writer's lock on a hunt's --jsonl stream", () => {
+  it("a resume while the campaign runs is refused; after a SIGKILL the resume takes the stale lock over", async () => {
+    const stream = path.join(dir(), "s.jsonl");
+    const lock = `${stream}.lock`;
+    const first = start(...CLEAN, "--jsonl", "s.jsonl", "--budget-ms", "60000");
+    await until(() => existsSync(stream) && existsSync(lock) && events(stream).includes("progress"));
+    expect(JSON.parse(readFileSync(lock, "utf8")).pid).toBe(first.child.pid);
+
+    const refused = runSync("hunt", "--resume", "s.jsonl", "--budget-ms", "200");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(`--resume s\\.jsonl: another faultsim \\(pid ${first.child.pid}, since [^)]+\\) is writing this campaign`),
+    );
+    expect(events(stream)).not.toContain("resume");
+
+    first.child.kill("SIGKILL");
+    await first.exit;
+    expect(existsSync(lock)).toBe(true); // a SIGKILL leaves it behind
+
+    const resumed = runSync("hunt", "--resume", "s.jsonl", "--budget-ms", "200");
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(events(stream).filter((e) => e === "resume")).toHaveLength(1);
+    expect(events(stream).at(-1)).toBe("end");
+    expect(existsSync(lock)).toBe(false);
+  }, 60_000);
+
+  it("a hunt that ends, or is stopped by SIGTERM, removes its lock", async () => {
+    const ended = runSync(...CLEAN, "--jsonl", "a.jsonl", "--executions", "2000");
+    expect(ended.status).toBe(0);
+    expect(existsSync(path.join(dir(), "a.jsonl.lock"))).toBe(false);
+
+    const stopped = start(...CLEAN, "--jsonl", "b.jsonl", "--budget-ms", "60000");
+    await until(() => existsSync(path.join(dir(), "b.jsonl.lock")));
+    stopped.child.kill("SIGTERM");
+    expect((await stopped.exit).code).toBe(0);
+    expect(existsSync(path.join(dir(), "b.jsonl.lock"))).toBe(false);
+    expect(events(path.join(dir(), "b.jsonl")).at(-1)).toBe("end");
+  }, 60_000);
+
+  it("a lock of another host is named and left alone; a live writer's lock refuses a new --jsonl before anything is created", () => {
+    const ended = runSync(...CLEAN, "--jsonl", "c.jsonl", "--executions", "500");
+    expect(ended.status).toBe(0);
+    const lock = path.join(dir(), "c.jsonl.lock");
+    const theirs = `${JSON.stringify({ pid: 4242, host: `not-${hostname()}`, since: "2026-12-04T00:00:00.000Z" })}\n`;
+    writeFileSync(lock, theirs);
+    const before = readFileSync(path.join(dir(), "c.jsonl"), "utf8");
+    const r = runSync("hunt", "--resume", "c.jsonl");
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd()).toBe(
+      `faultsim: --resume c.jsonl: another faultsim (pid 4242 on not-${hostname()}, since 2026-12-04T00:00:00.000Z) is writing this campaign; if that process is gone, remove c.jsonl.lock`,
+    );
+    expect(readFileSync(path.join(dir(), "c.jsonl"), "utf8")).toBe(before);
+    expect(readFileSync(lock, "utf8")).toBe(theirs);
+
+    // This test's own process is alive on this host: its lock on a stream not yet created.
+    writeFileSync(path.join(dir(), "d.jsonl.lock"), `${JSON.stringify({ pid: process.pid, host: hostname(), since: "x" })}\n`);
+    const d = runSync("hunt", "--jsonl", "d.jsonl", "--out", "d-out", "--executions", "10");
+    expect(d.status).toBe(2);
+    expect(d.stderr).toMatch(/--jsonl d\.jsonl: another faultsim \(pid \d+, since x\) is writing this campaign; wait for it to end/);
+    expect(existsSync(path.join(dir(), "d.jsonl"))).toBe(false);
+    expect(existsSync(path.join(dir(), "d-out"))).toBe(false);
+  }, 60_000);
+});
