@@ -2,22 +2,35 @@
 //   first     time to the first swap-cache duplicate on linux-2.4.10-pre, and to the first
 //             one by the 14 Sep route on linux-2.4.0, hunt seeds 1..N (20), PCT (the default)
 //             and the random walk: median, p95, max of the hunting CPU time (replaying and
-//             shrinking the finding are not part of it), and the routes the findings took
-//   rate      executions/s of the default hunt on linux-2.4.16 (nothing to find)
+//             shrinking the finding are not part of it), the executions to it, the CPU µs per
+//             execution, and the routes the findings took
+//   rate      executions/s of the default hunt on linux-2.4.16 on its fixed machine (--no-swarm; nothing to find)
 //   depths    PCT's observed duplicates per execution beside its bound 1/(orders·k^(d-1)),
 //             depth 1..5, one hunt seed, a fixed number of executions, keep-going
 //
 //   npm run build && node dist/bench/hunt-figures.js [first|rate|depths] [--seeds 20]
 //     [--sched pct|random] [--model linux-2.4.10-pre|linux-2.4.0]   (first: one of each only)
+//     [--first-seed 1]   (first: hunt seeds FIRST..FIRST+N-1, for held-out seeds)
+//     [--budget MS]   (first: a seed's hunting budget, 10000; a seed not found in it is a miss,
+//                      and counts as slower than every found one in the median and p95)
+//     [--hunt "HUNT ARGS"]...
 //   node dist/bench/hunt-figures.js hits [--model M] [--sched S] [--executions N] [--seed N]
-//     [--ops N] [--cpus N] [--frames N] [--pages N] [--slots N] [--threads 0|1] [--write-ratio R]
-//     [--page-cluster N] [--mms N]
+//     [--hunt "HUNT ARGS"]
+// The machine and ops are resolved as `faultsim hunt --model M --sched S HUNT ARGS` resolves
+// them (src/commands/hunt.ts huntOptions): the model's own hunt machine (src/explore/defaults.ts)
+// unless HUNT ARGS give a shape option (--frames 7 --pages 4 --slots 17 --page-cluster 2
+// --cpus 2 --mms 3 --threads / --no-threads --no-kswapd --ops 8 --write-ratio 0.3 ...).
+// `first` with several --hunt measures each machine over the same seeds, alternating them
+// seed by seed (the order rotated each seed, so a shared machine's load falls on all alike),
+// and prints a table of them, the first --hunt the one the others are set beside: a sweep
+// (bench/sweep-240-random.sh is linux-2.4.0's random walk's). The older shape options
+// --cpus, --frames, --pages, --slots, --threads 0|1, --write-ratio, --page-cluster, --mms and
+// --ops still apply to every machine (they are passed to the hunt before HUNT ARGS).
 // Timings are printed, never asserted.
 import { hunt, HUNT_DEFAULTS } from "../src/explore/hunt.js";
 import type { HuntOptions } from "../src/explore/hunt-options.js";
-import { huntMachineFor } from "../src/explore/machine.js";
-import { huntOpsPerCpu, huntThreads } from "../src/explore/defaults.js";
-import { resolveModel } from "../src/model/models.js";
+import { buildProgram } from "../src/cli.js";
+import { huntOptions, type HuntCli } from "../src/commands/hunt.js";
 import { fmtPctBound } from "../src/explore/pct.js";
 import { routeOfRepro } from "../src/explore/route.js";
 
@@ -30,31 +43,44 @@ const str = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
+/** Every value of a repeatable option. */
+const strs = (name: string): string[] => args.flatMap((a, i) => (a === `--${name}` && i + 1 < args.length ? [args[i + 1]] : []));
 const sections = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 
-const base = (model: string, sched: "pct" | "random" = "pct"): HuntOptions => ({
-  ...HUNT_DEFAULTS,
-  model: resolveModel(model),
-  // The model's own hunt machine (src/explore/defaults.ts), as `faultsim hunt --model` runs it.
-  // --cpus, --frames, --pages, --slots, --threads 0|1, --mms, --page-cluster, --write-ratio
-  // try another shape.
-  machine: {
-    ...huntMachineFor(model, sched),
-    ...(str("cpus") !== undefined && { cpus: opt("cpus", 3) }),
-    ...(str("frames") !== undefined && { frames: opt("frames", 6) }),
-    ...(str("pages") !== undefined && { pagesPerMm: opt("pages", 4) }),
-    ...(str("slots") !== undefined && { slotsPerArea: opt("slots", 9) }),
-    ...(str("page-cluster") !== undefined && { pageCluster: opt("page-cluster", 1) }),
-    ...(str("threads") !== undefined && { mms: opt("threads", 1) ? 1 : opt("cpus", 3) }),
-    ...(str("mms") !== undefined && { mms: opt("mms", 1) }),
-  },
-  shareMm: str("threads") !== undefined ? opt("threads", 1) === 1 : huntThreads(model),
-  writeRatio: opt("write-ratio", HUNT_DEFAULTS.writeRatio),
-  // No shrinking at all (0 would still try candidates until the clock ticks, and a cut shrink
-  // can leave a repro whose route is named differently from run to run).
-  shrinkMs: -1,
-});
+/** The older shape options, as hunt arguments. */
+const shapeArgs = (): string[] => {
+  const out: string[] = [];
+  for (const k of ["cpus", "frames", "pages", "slots", "page-cluster", "mms", "write-ratio", "ops"]) {
+    const v = str(k);
+    if (v !== undefined) out.push(`--${k}`, v);
+  }
+  const t = str("threads");
+  if (t !== undefined) out.push(Number(t) ? "--threads" : "--no-threads");
+  return out;
+};
+/** The machines to measure: each --hunt's arguments, or the model's own machine. */
+const machines = (): string[] => {
+  const h = strs("hunt");
+  return h.length ? h : [""];
+};
+
+/** Hunt options as `faultsim hunt --model M --sched S ARGS` resolves them, without shrinking
+ *  (a cut shrink can leave a repro whose route is named differently from run to run; 0 would
+ *  still try candidates until the clock ticks). */
+async function base(model: string, sched: "pct" | "random" = "pct", extra = ""): Promise<HuntOptions> {
+  const program = buildProgram();
+  const cmd = program.commands.find((c) => c.name() === "hunt");
+  if (!cmd) throw new Error("no hunt command");
+  let got: { o: HuntCli; given: (k: keyof HuntCli) => boolean } | undefined;
+  cmd.action((o: HuntCli, c: typeof cmd) => {
+    got = { o, given: (k) => c.getOptionValueSource(k) === "cli" };
+  });
+  const argv = ["--model", model, "--sched", sched, ...shapeArgs(), ...extra.split(/\s+/).filter(Boolean)];
+  await program.parseAsync(["node", "faultsim", "hunt", ...argv]);
+  if (!got) throw new Error(`hunt ${argv.join(" ")}: not parsed`);
+  return { ...huntOptions(got.o, process.env, got.given).opts, shrinkMs: -1 };
+}
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
@@ -63,69 +89,105 @@ const quantile = (xs: number[], q: number) => {
 /** The swap-cache duplicate's signature. */
 const DUPLICATE = "swapcache-unique@add_to_swap_cache";
 
+/** One machine's figures over the seeds. */
+interface Seeds {
+  args: string;
+  /** Hunting CPU ms to the finding, Infinity for a miss. */
+  ms: number[];
+  /** Executions to the finding (the finding's own index), Infinity for a miss. */
+  execs: number[];
+  /** Hunting CPU ms and executions run, all seeds (the cost of an execution). */
+  cpuMs: number;
+  ran: number;
+  routes: Map<string, number>;
+  missed: number;
+}
+
+const fmtMs = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "miss");
+const fmtN = (x: number) => (Number.isFinite(x) ? String(x) : "miss");
+
 /** Time to the first swap-cache duplicate on one model, over hunt seeds 1..seeds, PCT and
- *  random; with `route`, only a first finding by that seed-mail route counts as found (the
- *  others are reported beside it). Hunting time in CPU ms of this process (the hunt runs in
- *  it), which a busy machine does not inflate the way it inflates wall time. */
+ *  random, on each machine of machines() (alternated seed by seed); with `route`, only a first
+ *  finding by that seed-mail route counts as found (the others are reported beside it, and
+ *  count as misses). Hunting time in CPU ms of this process (the hunt runs in it), which a
+ *  busy machine does not inflate the way it inflates wall time. */
 async function first(seeds: number, model = "linux-2.4.10-pre", route?: string): Promise<void> {
   const only = str("sched");
+  const budget = opt("budget", 10_000);
   for (const sched of ["pct", "random"] as const) {
     if (only !== undefined && only !== sched) continue;
-    // Warm up first (module compile, JIT, the engine's first layout), on a seed not measured:
-    // otherwise seed 1 pays for it, and a p95 of 20 seeds is their maximum.
-    await hunt({
-      ...base(model, sched),
-      sched,
-      opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
-      seed: 1000,
-      executions: 20_000,
-      keepGoing: true,
-    });
-    const ms: number[] = [];
-    const execs: number[] = [];
-    const routes = new Map<string, number>();
-    let missed = 0;
-    for (let seed = 1; seed <= seeds; seed++) {
-      const cpu0 = process.cpuUsage();
-      // Hunts on past other signatures (whose replay and shrink the CPU share below leaves
-      // out) and stops at the first duplicate: a seed that meets another bug first still
-      // counts its duplicate, not a miss.
-      const stop = new AbortController();
-      const r = await hunt({
-        ...base(model, sched),
-        sched,
-        opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
-        seed,
-        budgetMs: opt("budget", 10_000),
-        executions: 3_000_000,
-        keepGoing: true,
-        signal: stop.signal,
-        onFinding: (x) => {
-          if (x.signature === DUPLICATE) stop.abort();
-        },
-      });
-      const cpu = process.cpuUsage(cpu0);
-      const f = r.findings.find((x) => x.signature === DUPLICATE);
-      if (!f) {
-        missed++;
-        continue;
-      }
-      const found = (await routeOfRepro(f.repro)).route?.route ?? "unknown";
-      routes.set(found, (routes.get(found) ?? 0) + 1);
-      if (route !== undefined && found !== route) {
-        missed++;
-        continue;
-      }
-      // The hunt's share of this process's CPU time (replay and shrink excluded by wall ratio).
-      ms.push(((cpu.user + cpu.system) / 1000) * (r.huntingMs / Math.max(r.elapsedMs, 1e-9)));
-      execs.push(f.execution);
+    const runs: Seeds[] = [];
+    const seed0 = opt("first-seed", 1);
+    for (const m of machines()) {
+      const o = await base(model, sched, m);
+      // Warm up first (module compile, JIT, the engine's first layout), on a seed not
+      // measured: otherwise seed 1 pays for it, and a p95 of 20 seeds is their maximum.
+      await hunt({ ...o, seed: 1000, executions: 20_000, budgetMs: Number.POSITIVE_INFINITY, keepGoing: true });
+      runs.push({ args: m, ms: [], execs: [], cpuMs: 0, ran: 0, routes: new Map(), missed: 0 });
     }
-    const rs = [...routes].map(([k, v]) => `${k} ${v}`).join(", ");
-    console.log(
-      `first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}, ${seeds} seeds` +
-        `${missed ? `, ${missed} not found in ${opt("budget", 10_000) / 1000} s / 3M executions` : ""}: CPU ms median ${quantile(ms, 0.5).toFixed(1)} p95 ${quantile(ms, 0.95).toFixed(1)}` +
-        ` max ${Math.max(...ms).toFixed(1)}; executions median ${quantile(execs, 0.5)} p95 ${quantile(execs, 0.95)}; routes: ${rs || "none"}`,
-    );
+    for (let seed = seed0; seed < seed0 + seeds; seed++) {
+      for (let j = 0; j < runs.length; j++) {
+        const run = runs[(j + seed) % runs.length];
+        const o = await base(model, sched, run.args);
+        const cpu0 = process.cpuUsage();
+        // Hunts on past other signatures (whose replay and shrink the CPU share below leaves
+        // out) and stops at the first duplicate: a seed that meets another bug first still
+        // counts its duplicate, not a miss.
+        const stop = new AbortController();
+        const r = await hunt({
+          ...o,
+          seed,
+          budgetMs: budget,
+          executions: 3_000_000,
+          keepGoing: true,
+          signal: stop.signal,
+          onFinding: (x) => {
+            if (x.signature === DUPLICATE) stop.abort();
+          },
+        });
+        const cpu = process.cpuUsage(cpu0);
+        // The hunt's share of this process's CPU time (replay and shrink excluded by wall ratio).
+        const ms = ((cpu.user + cpu.system) / 1000) * (r.huntingMs / Math.max(r.elapsedMs, 1e-9));
+        run.cpuMs += ms;
+        run.ran += r.executions;
+        const f = r.findings.find((x) => x.signature === DUPLICATE);
+        const found = f ? ((await routeOfRepro(f.repro)).route?.route ?? "unknown") : undefined;
+        if (found !== undefined) run.routes.set(found, (run.routes.get(found) ?? 0) + 1);
+        if (!f || (route !== undefined && found !== route)) {
+          run.missed++;
+          run.ms.push(Number.POSITIVE_INFINITY);
+          run.execs.push(Number.POSITIVE_INFINITY);
+          continue;
+        }
+        run.ms.push(ms);
+        run.execs.push(f.execution);
+      }
+    }
+    for (const run of runs) {
+      const rs = [...run.routes].map(([k, v]) => `${k} ${v}`).join(", ");
+      const found = run.ms.filter(Number.isFinite);
+      console.log(
+        `first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}` +
+          `${run.args ? ` [${run.args}]` : ""}, ${seeds} seeds${seed0 === 1 ? "" : ` from ${seed0}`}` +
+          `${run.missed ? `, ${run.missed} not found in ${budget / 1000} s / 3M executions` : ""}: CPU ms median ${fmtMs(quantile(run.ms, 0.5))} p95 ${fmtMs(quantile(run.ms, 0.95))}` +
+          ` max found ${found.length ? Math.max(...found).toFixed(1) : "-"}; executions median ${fmtN(quantile(run.execs, 0.5))} p95 ${fmtN(quantile(run.execs, 0.95))};` +
+          ` ${((run.cpuMs * 1000) / Math.max(run.ran, 1)).toFixed(1)} CPU µs/execution; routes: ${rs || "none"}`,
+      );
+    }
+    if (runs.length > 1) {
+      // A markdown table of the sweep, each machine's median CPU ms over the first's.
+      const m0 = quantile(runs[0].ms, 0.5);
+      console.log(`\n${model}, ${sched}, seeds ${seed0}-${seed0 + seeds - 1}${route ? `, the ${route} route` : ""}:\n`);
+      console.log("| hunt args | CPU ms median | p95 | executions median | p95 | CPU µs/execution | median / first row's | misses |");
+      console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+      for (const run of runs) {
+        const m = quantile(run.ms, 0.5);
+        console.log(
+          `| ${run.args || "(defaults)"} | ${fmtMs(m)} | ${fmtMs(quantile(run.ms, 0.95))} | ${fmtN(quantile(run.execs, 0.5))} | ${fmtN(quantile(run.execs, 0.95))}` +
+            ` | ${((run.cpuMs * 1000) / Math.max(run.ran, 1)).toFixed(1)} | ${Number.isFinite(m) && Number.isFinite(m0) ? (m / m0).toFixed(2) : "-"} | ${run.missed} |`,
+        );
+      }
+    }
   }
 }
 
@@ -135,9 +197,7 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
 async function hits(model: string, sched: "pct" | "random", executions: number): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await hunt({
-    ...base(model, sched),
-    sched,
-    opsPerCpu: opt("ops", huntOpsPerCpu(model, sched)),
+    ...(await base(model, sched, machines()[0])),
     seed: opt("seed", 1),
     budgetMs: Number.POSITIVE_INFINITY,
     executions,
@@ -153,7 +213,7 @@ async function hits(model: string, sched: "pct" | "random", executions: number):
 }
 
 async function rate(): Promise<void> {
-  const r = await hunt({ ...base("linux-2.4.16"), seed: 1, budgetMs: 3000 });
+  const r = await hunt({ ...(await base("linux-2.4.16", "pct", "--no-swarm")), seed: 1, budgetMs: 3000 });
   console.log(
     `linux-2.4.16, default hunt (${HUNT_DEFAULTS.sched} depth ${HUNT_DEFAULTS.depth}): ` +
       `${Math.round(r.executionsPerSec)} executions/s, ${(r.steps / r.executions).toFixed(0)} steps/execution, ` +
@@ -170,8 +230,7 @@ async function depths(executions: number): Promise<void> {
     let bound = "";
     for (let seed = 1; done < executions; seed++) {
       const r = await hunt({
-        ...base("linux-2.4.10-pre"),
-        sched: "pct",
+        ...(await base("linux-2.4.10-pre")),
         depth,
         seed,
         executions: executions - done,

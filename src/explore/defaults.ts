@@ -100,14 +100,28 @@ export interface HuntModelDefaults {
  * 5 ops 45 / 196; with 3 pages 28 / 160 (2,752 / 15,852), but a hunt with swapoff in the mix
  * (test/races/oom-misreport.test.ts) then meets free-slot@swap_free before its oom-misreport,
  * so PCT keeps 4 pages.
+ * The random walk's machine swept again after pcl-lru (4 Dec 2026, bench/sweep-240-random.sh:
+ * hunting CPU ms to the first 14 Sep duplicate, median / p95, and executions, the machines
+ * alternated seed by seed in one process, docs/performance.md has the tables). Its 7 ops over
+ * 3 pages measured 90-97 / 350-450 ms on seeds 1-20 (5,765 / 22,625 executions), but 51-57 /
+ * 207-239 on seeds 1-100, 21-120 and 101-300: seeds 1-20 are unlucky for it. 2 pages and 6
+ * ops: seeds 1-20 24-34 / 177-186 (2,649 / 19,712), seeds 21-120 34 / 128, seeds 101-300
+ * 36 / 124, 0.61-0.70 of the 7-op machine's median wherever measured: executions to the route
+ * about the same, each execution some 40% cheaper (fewer ops, and faults on 2 pages whose
+ * frames are already in). 4 CPUs (in the 2 mms), 2 pages, 5 ops did a little better still
+ * (0.52-0.55, seeds 1-20 28 / 136) but would make the CPU count a per-model default; 3 mms,
+ * 7 or 8 frames, 5 frames, no kswapd, page_cluster 2, --ops 5 with 2 pages, and threads with
+ * 2 pages did worse; with 7, 13 or 17 slots the 7-op machine found it at the same
+ * executions as with 9 (5 slots: later); threads (1 mm) with 6 ops did about as well as 2
+ * pages (0.61-0.73).
  */
 export const HUNT_MODEL_DEFAULTS: Readonly<Record<string, HuntModelDefaults>> = {
   "linux-2.4.0": {
     threads: false,
     slots: 9,
     mms: { pct: 2, random: 2 },
-    pages: { random: 3 },
-    ops: { pct: 4, random: 7 },
+    pages: { random: 2 },
+    ops: { pct: 4, random: 6 },
   },
 };
 

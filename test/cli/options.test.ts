@@ -77,7 +77,13 @@ describe("one options module for run and hunt", () => {
     const hunt = async (...args: string[]) =>
       huntOptions((await parsed("hunt", ["--model", "linux-2.4.0", ...args])) as unknown as HuntCli).opts;
     const random = await hunt("--sched", "random");
-    expect([random.machine.cpus, random.machine.mms, random.shareMm, random.opsPerCpu]).toEqual([3, 2, false, 7]);
+    expect([random.machine.cpus, random.machine.mms, random.machine.pagesPerMm, random.shareMm, random.opsPerCpu]).toEqual([
+      3,
+      2,
+      2,
+      false,
+      6,
+    ]);
     expect((await hunt("--sched", "random", "--mms", "3")).machine.mms).toBe(3);
     expect((await hunt("--sched", "random", "--cpus", "1")).machine.mms).toBe(1); // never more mms than CPUs
     expect((await hunt("--sched", "random", "--threads")).machine.mms).toBe(1);
