@@ -54,4 +54,6 @@ export const F2_NO_MMU_GATHER: i32 = 1 << 7; // zap_pte_range frees each present
 
 export const F2_PCL_LRU: i32 = 1 << 8; // lock order pagecache_lock -> pagemap_lru_lock: a clean swap-cache page is removed by reclaim_page (PCL, then LRU, __delete_from_swap_cache with swap_free under both), add_to_page_cache_locked lists the page inside its PCL hold, a swap-cache lookup of a page off the active list (page age 0) activates it under LRU inside PCL (2.4.0); off, 2.4.16's LRU -> PCL (shrink_cache)
 
+export const F2_DEL_LRU: i32 = 1 << 9; // delete_from_swap_cache_nolock first takes the page off the LRU (block_flushpage of a page without buffers returns 1, so lru_cache_del: pagemap_lru_lock taken and dropped) before pagecache_lock (2.4.0, 2.4.10-pre9); off, the page stays listed until its last put_page (2.4.16)
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

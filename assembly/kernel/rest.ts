@@ -29,7 +29,7 @@ import {
   mm_get, MM_USERS, MM_TEARDOWN, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
-  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE,
+  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE, PG_DELISTED,
   pte_get, shadow_get, pte_present, pte_frame, pte_to_swp_entry,
   ag_get, AG_BKL_DEPTH, AG_BKL_SAVED,
 } from "./state";
@@ -295,7 +295,7 @@ function swap_counts_exact(): bool {
 
 /**
  * The LRU lists (checkLru; 2.4.16 mm/swap.c lru_cache_add/__lru_cache_del, mm/vmscan.c
- * refill_inactive): every in-use page on exactly one list, the active list holding exactly the
+ * refill_inactive): every in-use page (but a del-lru PG_DELISTED one) on exactly one list, the active list holding exactly the
  * PG_active ones, each list's length its counter (nr_active_pages, nr_inactive_pages), no
  * count-0 page left waiting for pagemap_lru_lock (lru_release_pending ran at its unlock).
  */
@@ -306,13 +306,16 @@ function lru_lists_sound(top: i32): bool {
   const nInactive = lru_list_length(lru_inactive(), 0, top);
   if (nInactive < 0 || nInactive != gget(G_NR_INACTIVE)) return false; // ..., lru:nr_inactive
   // A page the walks did not meet: neither flag, and free (but the zero page). Without a
-  // branch on each frame's mark: on a list or not is as random as the run.
+  // branch on each frame's mark: on a list or not is as random as the run. Under del-lru
+  // (2.4.0, pre9: delete_from_swap_cache takes the page off the LRU, mapped or not) a page
+  // in use may be unlisted when it is PG_DELISTED (never a swap-cache page: listing clears
+  // the mark); without the flag no page carries the mark.
   let bad = 0;
   for (let f = 0; f < top; f++) {
     const fl = page_flags(f);
     const unmet = (frame_marks(f) & MARK_LRU) == 0 ? 1 : 0;
     bad |= unmet & (((fl & (PG_LRU | PG_ACTIVE)) != 0 ? 1 : 0)   // lru:flags
-      | (f != ZERO_PAGE && (fl & PG_INUSE) != 0 ? 1 : 0));       // lru:missing
+      | (f != ZERO_PAGE && (fl & (PG_INUSE | PG_DELISTED)) == PG_INUSE ? 1 : 0)); // lru:missing
   }
   return bad == 0;
 }
@@ -325,7 +328,7 @@ function lru_lists_sound(top: i32): bool {
   for (let f = lru_next(head); f != head; f = lru_next(f)) {
     if (f <= ZERO_PAGE || f >= top || (frame_marks(f) & MARK_LRU) != 0 || lru_prev(f) != prev) return -1; // lru:list
     const fl = page_flags(f);
-    if ((fl & (PG_LRU | PG_INUSE)) != (PG_LRU | PG_INUSE) || (fl & PG_ACTIVE) != active) return -1; // lru:flags
+    if ((fl & (PG_LRU | PG_INUSE | PG_DELISTED)) != (PG_LRU | PG_INUSE) || (fl & PG_ACTIVE) != active) return -1; // lru:flags
     set_frame_marks(f, frame_marks(f) | MARK_LRU);
     prev = f;
     n++;

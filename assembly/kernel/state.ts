@@ -494,6 +494,7 @@ export const G_TASKLIST_LOCK: i32 = 51;   // tasklist_lock (rwlock: owner + 1 wr
 export const G_INIT_MM_NEXT: i32 = 52;    // init_mm.mmlist.next: the mmlist's head (mm index, nMm for init_mm itself)
 export const G_INIT_MM_PREV: i32 = 53;    // init_mm.mmlist.prev: the list's last mm
 export const G_MMLIST_NR: i32 = 54;       // mmlist_nr (2.4.16 kernel/fork.c): the mms on the mmlist, init_mm not counted
+export const G_NR_DELISTED: i32 = 55;     // del-lru: in-use pages delete_from_swap_cache took off the LRU (PG_DELISTED), not yet listed again or freed
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
@@ -547,6 +548,10 @@ export const PG_INUSE: i32 = 256;      // allocated (not on the free stack)
 // PG_launder (2.4.16): shrink_cache started writing this page; meeting it locked again, it
 // waits for the write instead of skipping it.
 export const PG_LAUNDER: i32 = 512;
+// Not a kernel bit: under del-lru, delete_from_swap_cache took this in-use page off the LRU
+// (counted in G_NR_DELISTED) and it has not been listed again or freed since. The model's
+// 2.4.16 reclaim reads the count to reach such pages through swap_out (vmscan.ts shrink_empty).
+export const PG_DELISTED: i32 = 1024;
 export const ZERO_PAGE: i32 = 0;       // frame 0
 
 @inline export function page_count(f: i32): i32 { return ld(PG_COUNT + (f << 2)); }

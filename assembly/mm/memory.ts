@@ -9,7 +9,7 @@ import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_NO_TASK, MM_PTL, MM_RSS, MM_SEM,
   MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
-  get_page, gaddr, G_PCL, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
+  get_page, gaddr, G_PCL, G_LRU_LOCK, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
@@ -19,7 +19,7 @@ import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc, cur } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, lock_kernel, unlock_kernel, down, up,
-  wake_waiters, LK_PTL, LK_PCL, LK_MMLIST, down_read, up_read,
+  wake_waiters, LK_PTL, LK_PCL, LK_LRU, LK_MMLIST, down_read, up_read,
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
@@ -27,7 +27,7 @@ import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
   F_SYNC_SWAPIN, F_OOM_RECHECK, F_SWAPIN_RECHECK_KEY, has2, F2_IS_PAGE_SHARED,
-  F2_DIRTY_MAPPED_ONLY, F2_RSS_UNLOCKED, F2_NO_MMU_GATHER,
+  F2_DIRTY_MAPPED_ONLY, F2_RSS_UNLOCKED, F2_NO_MMU_GATHER, F2_DEL_LRU,
 } from "../model";
 import { mm_task_count } from "../kernel/workload";
 import {
@@ -37,6 +37,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
+import { lru_cache_del_delist } from "./swap";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock, is_page_shared_2_4_0 } from "./swapfile";
 
@@ -363,6 +364,10 @@ const DSP_OLD_LOCK_PAGE: i32 = 14;   // 2.4.0's tail: lock_page, swap_free
 const DSP_OLD_SWAP_FREED: i32 = 15;  // 2.4.0's tail: is_page_shared, UnlockPage
 const DSP_OLD_MAP: i32 = 16;         // 2.4.0's tail: set_pte
 const DSP_OLD_SHARED: i32 = 17;      // 2.4.0's tail: is_page_shared's slot count, UnlockPage
+const DSP_FULL_DELETE_LRU: i32 = 18; // F2_DEL_LRU: the delete's lru_cache_del, pagemap_lru_lock
+/** The vm_swap_full delete's first section: its lru_cache_del under F2_DEL_LRU, else the
+ *  removal under pagecache_lock. */
+@inline function full_delete_first(): i32 { return has2(F2_DEL_LRU) ? DSP_FULL_DELETE_LRU : DSP_FULL_DELETE; }
 export function do_swap_page(pc: i32): i32 {
   const mm = l(DSP_MM), entry = l(DSP_ENTRY);
   switch (pc) {
@@ -447,7 +452,7 @@ export function do_swap_page(pc: i32): i32 {
         // both the writable pte and, when vm_swap_full, the delete.
         const exclusive = exclusive_swap_page_nolock(page);
         set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && exclusive ? 1 : 0);
-        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(DSP_FULL_DELETE);
+        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(full_delete_first());
         if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
         return swapin_map(l(DSP_WRITABLE));
       }
@@ -455,17 +460,25 @@ export function do_swap_page(pc: i32): i32 {
       if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
       if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) {
         set_l(DSP_WRITABLE, l(DSP_WRITE));
-        return next(DSP_FULL_DELETE);
+        return next(full_delete_first());
       }
       return swapin_map_check_write();
     }
+    case DSP_FULL_DELETE_LRU:
+      // F2_DEL_LRU: delete_from_swap_cache_nolock's "if (block_flushpage(page, 0))
+      // lru_cache_del(page);" (no buffers: always), pagemap_lru_lock taken first in a section
+      // of its own with PTL still held (PTL -> LRU), dropped before pagecache_lock.
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      lru_cache_del_delist(l(DSP_PAGE));
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      return next(DSP_FULL_DELETE);
     case DSP_FULL_DELETE:
       // 2.4.10-pre: delete_from_swap_cache_nolock: under pagecache_lock only, no swaplock or
       // sdev_lock (the seed mail's race 3), the page leaves the cache (ClearPageDirty) and its
       // slot is freed; the page becomes plain anonymous memory, so the pte is made dirty to
       // keep its data. pre9's __delete_from_swap_cache calls swap_free inside pagecache_lock
-      // (F_FREE_UNDER_PCL, with that release's lock order PCL -> SLL -> SDL). The lru_cache_del
-      // of a page without buffers is not modelled.
+      // (F_FREE_UNDER_PCL, with that release's lock order PCL -> SLL -> SDL). Its lru_cache_del
+      // (the page off the LRU first) is DSP_FULL_DELETE_LRU under F2_DEL_LRU.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       page_clear(l(DSP_PAGE), PG_DIRTY);
       swap_cache_remove(l(DSP_PAGE));

@@ -19,7 +19,7 @@ import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
 import {
   gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, freeFilled, free_stack_fill, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
-  LRU_PENDING, LRU_PENDING_MAX,
+  LRU_PENDING, LRU_PENDING_MAX, gadd, G_NR_DELISTED, PG_DELISTED,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
@@ -69,6 +69,7 @@ export function wakeup_kswapd(): void {
 function free_frame(f: i32): void {
   const fl = page_flags(f);
   if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
+  if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1); // del-lru: freed off the LRU
   set_page_flags(f, 0);
   set_page_index(f, 0);
   const n = gget(G_NR_FREE);

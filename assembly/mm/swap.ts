@@ -8,8 +8,8 @@
 // in 2.4.0 and 2.4.16 (mm/swap.c lru_cache_add, lru_cache_del: spin_lock(&pagemap_lru_lock)).
 import { ld, st } from "../kernel/platform";
 import {
-  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, page_flags, set_page_flags, page_count, gadd,
-  gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK,
+  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, PG_DELISTED, page_flags, set_page_flags, page_count, gadd,
+  gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK, G_NR_DELISTED,
 } from "../kernel/state";
 import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
@@ -61,7 +61,8 @@ export function lru_cache_add(pc: i32): i32 {
     case LCA_MARK: {
       const fl = page_flags(f);
       if ((fl & PG_LRU) != 0) return ret(0);
-      set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
+      set_page_flags(f, (fl | PG_LRU) & ~(PG_ACTIVE | PG_DELISTED));
+      if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1);
       return next(LCA_ADD);
     }
     case LCA_ADD:
@@ -83,7 +84,8 @@ export function lru_cache_add(pc: i32): i32 {
 export function lru_cache_add_nolock_240(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_LRU) != 0) return;
-  set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
+  set_page_flags(f, (fl | PG_LRU) & ~(PG_ACTIVE | PG_DELISTED));
+  if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1);
   list_add_head(lru_inactive(), f);
   gadd(G_NR_INACTIVE, 1);
 }
@@ -108,6 +110,16 @@ export function __lru_cache_del(f: i32): void {
   list_del(f);
   gadd((fl & PG_ACTIVE) != 0 ? G_NR_ACTIVE : G_NR_INACTIVE, -1);
   set_page_flags(f, fl & ~(PG_LRU | PG_ACTIVE));
+}
+
+/** delete_from_swap_cache_nolock's lru_cache_del under del-lru (2.4.0, pre9 mm/swap_state.c;
+ *  pagemap_lru_lock held by the caller's section): __lru_cache_del, and a page that was listed
+ *  is marked PG_DELISTED and counted (G_NR_DELISTED) until it is listed again or freed. */
+export function lru_cache_del_delist(f: i32): void {
+  if ((page_flags(f) & PG_LRU) == 0) return;
+  __lru_cache_del(f);
+  set_page_flags(f, page_flags(f) | PG_DELISTED);
+  gadd(G_NR_DELISTED, 1);
 }
 
 /** activate_page_nolock (pagemap_lru_lock held; 2.4.16 mm/swap.c): a page on the inactive

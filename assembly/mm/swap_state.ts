@@ -12,7 +12,7 @@ import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL, LK_LRU } from "../kernel/locks";
-import { lru_cache_add_nolock_240, activate_page_nolock } from "./swap";
+import { lru_cache_add_nolock_240, activate_page_nolock, lru_cache_del_delist } from "./swap";
 import { trace, tracing } from "../kernel/trace";
 import {
   P_ALLOC_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_DUPLICATE, P_SWAP_FREE, P_VALID_SWAPHANDLES,
@@ -21,7 +21,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
-  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU, F2_DEL_LRU,
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
@@ -696,27 +696,34 @@ function readahead_release_rest(): i32 {
  *  ref (mm/swap_state.c delete_from_swap_cache, 2.4.16: the slot is freed after PCL is
  *  dropped). With F_FREE_UNDER_PCL it is 2.4.0's / 2.4.10-pre9's delete_from_swap_cache_nolock,
  *  whose __delete_from_swap_cache calls swap_free itself: PCL is held across swap_free (its
- *  unlocked check, SLL, SDL) and dropped only after it returns (DFSC_FREED_UNDER_PCL). */
-// Locals: the argument. Sections: the unhash under PCL, back from swap_free, back from
-// swap_free with PCL still held (F_FREE_UNDER_PCL).
+ *  unlocked check, SLL, SDL) and dropped only after it returns (DFSC_FREED_UNDER_PCL). With
+ *  F2_DEL_LRU (2.4.0, pre9) that delete_from_swap_cache_nolock begins with
+ *  "if (block_flushpage(page, 0)) lru_cache_del(page);": a model page has no buffers, so
+ *  block_flushpage returns 1 and lru_cache_del (mm/swap.c) takes pagemap_lru_lock, unlinks the
+ *  page and drops the lock (DFSC_LRU) before pagecache_lock is taken; no lock is held across. */
+// Locals: the argument. Sections: the entry (lru_cache_del under del-lru, else the unhash),
+// back from swap_free, back from swap_free with PCL still held (F_FREE_UNDER_PCL), the unhash
+// under PCL after lru_cache_del.
 const DFSC_PAGE: i32 = 0;
-const DFSC_UNHASH: i32 = 0;
+const DFSC_LRU: i32 = 0;
 const DFSC_FREED: i32 = 1;
 const DFSC_FREED_UNDER_PCL: i32 = 2;
+const DFSC_UNHASH: i32 = 3;
 export function delete_from_swap_cache(pc: i32): i32 {
   switch (pc) {
-    case DFSC_UNHASH: {
-      if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const page = l(DFSC_PAGE);
-      const entry = page_index(page);
-      if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
-      page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
-      swap_cache_remove(page);
-      trace(EV_DELETE, page, entry, 0);
-      if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, DFSC_FREED_UNDER_PCL, entry, 0, 0, 0);
-      spin_unlock(gaddr(G_PCL), LK_PCL);
-      return call(P_SWAP_FREE, DFSC_FREED, entry, 0, 0, 0);
-    }
+    case DFSC_LRU:
+      if (!has2(F2_DEL_LRU)) return delete_unhash();
+      // lru_cache_del: its own section, the lock taken first. 2.4.0's __lru_cache_del finds
+      // every swap-cache page on a list (add_to_page_cache_locked listed it; no path unlinks
+      // one that stays cached), the model's too: the page is locked, so no add is between its
+      // TestSetPageLRU and its list_add. Unlisted, the model does nothing (2.4.0 would printk
+      // "VM: __lru_cache_del, found unknown page ?!").
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      lru_cache_del_delist(l(DFSC_PAGE));
+      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+      return next(DFSC_UNHASH);
+    case DFSC_UNHASH:
+      return delete_unhash();
     case DFSC_FREED:
       put_page(l(DFSC_PAGE)); // the cache's reference
       return ret(0);
@@ -726,6 +733,21 @@ export function delete_from_swap_cache(pc: i32): i32 {
       return ret(0);
   }
   return bad_pc();
+}
+
+/** delete_from_swap_cache's unhash: spin_lock(&pagecache_lock) first, ClearPageDirty,
+ *  __delete_from_swap_cache (remove_from_swap_cache; its swap_free under F_FREE_UNDER_PCL). */
+function delete_unhash(): i32 {
+  if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+  const page = l(DFSC_PAGE);
+  const entry = page_index(page);
+  if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
+  page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
+  swap_cache_remove(page);
+  trace(EV_DELETE, page, entry, 0);
+  if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, DFSC_FREED_UNDER_PCL, entry, 0, 0, 0);
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  return call(P_SWAP_FREE, DFSC_FREED, entry, 0, 0, 0);
 }
 
 /** swap_writepage(page), page locked and its dirty bit cleared by the caller → 0. The page
@@ -747,9 +769,15 @@ export function swap_writepage(pc: i32): i32 {
       set_l(SWP_ENTRY, page_index(l(SWP_PAGE))); // for the trace: removal clears page->index
       if (has(F_REMOVE_EXCLUSIVE)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, SWP_REMOVE_DONE, l(SWP_PAGE), 0, 0, 0);
       if (has(F_WRITEPAGE_DELETE) && writepage_exclusive_nolock(l(SWP_PAGE))) {
-        // delete_from_swap_cache_nolock: block_flushpage (no buffers) → lru_cache_del, which
+        // delete_from_swap_cache_nolock (pre9's swap_writepage calls it: Hugh Dickins' 15 Sep
+        // 2001 patch's swap_state.c hunk): block_flushpage (no buffers) → lru_cache_del, which
         // takes pagemap_lru_lock (a scheduling point after the unlocked counts), then the
-        // cache removal under pagecache_lock (delete_from_swap_cache's sections).
+        // cache removal under pagecache_lock. Under del-lru both are the delete's own
+        // sections; without it (the model before that flag) the lru_cache_del is called here.
+        if (has2(F2_DEL_LRU)) {
+          trace(EV_WRITE_NOT_NEEDED, l(SWP_PAGE), l(SWP_ENTRY), 1);
+          return call(P_DELETE_FROM_SWAP_CACHE, SWP_DELETED, l(SWP_PAGE), 0, 0, 0);
+        }
         return call(P_LRU_CACHE_DEL, SWP_LRU_DELETED, l(SWP_PAGE), 0, 0, 0);
       }
       rw_swap_page(l(SWP_PAGE), WRITE);

@@ -58,7 +58,7 @@ import { bug, V_LRU } from "../kernel/check";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
-  G_SWAP_MM, G_MMLIST_LOCK, G_MMLIST_NR, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
+  G_SWAP_MM, G_MMLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
@@ -76,7 +76,7 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU,
 } from "../model";
 import { put_page, kswapd_done } from "./page_alloc";
 import { mm_pin, mmput_fast } from "./fork";
@@ -741,7 +741,8 @@ function shrink_scan(): i32 {
   set_l(SC_MAX_SCAN, max_scan);
   const head = lru_inactive();
   const f = lru_tail(head);
-  if (max_scan < 0 || f == head) return shrink_done();
+  if (f == head) return shrink_empty();
+  if (max_scan < 0) return shrink_done();
   lru_rotate(f);
   stat(S_RECLAIM_SCANS);
   const fl = page_flags(f);
@@ -883,6 +884,25 @@ function shrink_recheck(): i32 {
 function shrink_done(): i32 {
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   return shrink_end();
+}
+
+/** The scan found the inactive list empty, LRU held. del-lru (2.4.0, pre9):
+ *  delete_from_swap_cache takes a page off the LRU while ptes may still map it (PG_DELISTED,
+ *  G_NR_DELISTED), where 2.4.16's LRU keeps every mapped page listed; the 2.4.16 loop reaches
+ *  swap_out only through a mapped page it meets on the list (shrink_mapped), so such pages are
+ *  out of its reach. 2.4.0 reaches them as its refill_inactive does (linux-2.4.0 mm/vmscan.c,
+ *  after refill_inactive_scan: "Then, try to page stuff out..", swap_out whatever the lists
+ *  hold). So a pass still short that finds nothing listed while a delisted page is in use
+ *  runs swap_out. Without it a machine whose in-use pages are all mapped and delisted (after
+ *  a swapoff's deletes) reclaims nothing for good: a livelock neither kernel has. Model
+ *  policy, as the loop is: the count only says when 2.4.16's policy would have had the page
+ *  to meet, so a hunt without such deletes runs as before. */
+function shrink_empty(): i32 {
+  if (!has2(F2_DEL_LRU) || l(SC_NR_PAGES) <= 0 || gget(G_NR_DELISTED) <= 0) return shrink_done();
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  trace(EV_SHRINK_SWAP_OUT, l(SC_PRIORITY), 0, 0);
+  schedule_point(); // swap_out's loop starts at its need_resched point
+  return next(SC_SWAP_OUT);
 }
 
 /** The pass has what it wanted, the LRU lock not held: the next pass, or back. */

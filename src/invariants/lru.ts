@@ -10,6 +10,9 @@ import { zeroRunEnd } from "../wasm/fnv.js";
 // process or the swap cache holds is on exactly one of the two lists, the active list holds
 // exactly the PG_active pages, and nr_active_pages / nr_inactive_pages count them. Only at
 // rest: a running path may have set PG_lru and still wait for pagemap_lru_lock to link it.
+// Under del-lru (2.4.0, pre9 mm/swap_state.c delete_from_swap_cache_nolock: lru_cache_del
+// before the removal) a page the delete took off may be in use (mapped) and on no list, as
+// 2.4.0's anonymous pages are: PG_DELISTED marks it until it is listed again or freed.
 
 export function checkLru(L: Layout, I: Int32Array, v: Collector): void {
   const pending = I[L.G + G.LRU_PENDING];
@@ -35,7 +38,7 @@ export function checkLru(L: Layout, I: Int32Array, v: Collector): void {
         page: f,
         flags: fl,
       });
-    } else if (f !== 0 && (fl & PG.INUSE) !== 0) {
+    } else if (f !== 0 && (fl & (PG.INUSE | PG.DELISTED)) === PG.INUSE) {
       v.add("lru", "missing", `${fmtPage(f)} is in use but on neither LRU list: reclaim can never find it`, { page: f });
     }
   }
@@ -56,7 +59,7 @@ function lruList(L: Layout, I: Int32Array, v: Collector, head: number, active: b
       return;
     }
     const fl = I[L.PG_FLAGS + f];
-    if ((fl & (PG.LRU | PG.INUSE)) !== (PG.LRU | PG.INUSE) || ((fl & PG.ACTIVE) !== 0) !== active) {
+    if ((fl & (PG.LRU | PG.INUSE | PG.DELISTED)) !== (PG.LRU | PG.INUSE) || ((fl & PG.ACTIVE) !== 0) !== active) {
       v.add("lru", "flags", `${fmtPage(f)} is on the ${list} list with flags 0x${fl.toString(16)}`, { page: f, flags: fl, list });
       return;
     }

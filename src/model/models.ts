@@ -358,6 +358,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       "2.4.0 mm/vmscan.c reclaim_page (\"we have to grab the pagecache_lock before the pagemap_lru_lock to avoid deadlocks\"; __delete_from_swap_cache under both, mm/swap_state.c, which calls swap_free) and page_launder (pagemap_lru_lock alone, dropped around writepage), mm/filemap.c add_to_page_cache_locked (lru_cache_add before spin_unlock(&pagecache_lock)) and __find_page_nolock (age_page_up, mm/swap.c, activate_page at age 0); 2.4.16 mm/vmscan.c shrink_cache takes pagecache_lock inside pagemap_lru_lock and mm/filemap.c lists a page after the unlock; which patch reversed the order is not identified here. pre9's reclaim_page (a copy of its mm/vmscan.c in the code index, see docs/faithfulness.md try_to_swap_out) takes the two in 2.4.0's order, but its mm/filemap.c is not in the sources at hand, so linux-2.4.10-pre does not set it",
   },
+  {
+    name: "del-lru",
+    word: 1,
+    bit: F2.DEL_LRU,
+    what: "delete_from_swap_cache (delete_from_swap_cache_nolock) first takes the page off the LRU: block_flushpage of a page without buffers returns 1, so lru_cache_del takes pagemap_lru_lock, unlinks the page and drops the lock, before pagecache_lock is taken for the removal; every delete of a model page (free_page_and_swap_cache, try_to_unuse, pre9's vm_swap_full delete in do_swap_page and its swap_writepage delete) leaves a page that may still be mapped off the LRU until try_to_swap_out adds it to the swap cache again, and the model's 2.4.16 reclaim, which meets mapped pages only on the list, runs swap_out from a pass that finds the inactive list empty while such a page is in use, as 2.4.0's refill_inactive runs it whatever the lists hold (2.4.0, 2.4.10-pre9); off, the page stays listed until its last put_page takes it off (2.4.16)",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      '2.4.0 mm/swap_state.c delete_from_swap_cache_nolock ("if (block_flushpage(page, 0)) lru_cache_del(page);" before "spin_lock(&pagecache_lock);") and mm/swap.c lru_cache_del; pre9: the same lines as unchanged context of Hugh Dickins\' 15 Sep 2001 patch "[PATCH] Re: 2.4.10pre VM changes: Potential race" (its --- 2.4.10-pre9/mm/swap_state.c hunk that renames delete_from_swap_cache_nolock to delete_from_swap_cache), and its swap_writepage hunk calls delete_from_swap_cache_nolock; 2.4.16 mm/swap_state.c delete_from_swap_cache calls block_flushpage alone (its page_cache_release takes a listed page off the LRU); which patch dropped the lru_cache_del is not identified here',
+  },
 ];
 
 export interface ModelInfo {
@@ -409,6 +418,7 @@ export const MODELS: readonly ModelInfo[] = [
       "rss-unlocked",
       "no-mmu-gather",
       "pcl-lru",
+      "del-lru",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -433,6 +443,7 @@ export const MODELS: readonly ModelInfo[] = [
       "drop-pte-deactivate-locked",
       "dirty-mapped-only",
       "no-mmu-gather",
+      "del-lru",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

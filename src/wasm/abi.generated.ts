@@ -180,6 +180,7 @@ export const G = {
   INIT_MM_NEXT: 52,
   INIT_MM_PREV: 53,
   MMLIST_NR: 54,
+  NR_DELISTED: 55,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -194,6 +195,7 @@ export const PG = {
   RESERVED: 128,
   INUSE: 256,
   LAUNDER: 512,
+  DELISTED: 1024,
 } as const;
 
 /** Swap area words (assembly/kernel/state.ts A_*). */
@@ -399,6 +401,7 @@ export const F2 = {
   RSS_UNLOCKED: 64,
   NO_MMU_GATHER: 128,
   PCL_LRU: 256,
+  DEL_LRU: 512,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */

@@ -11,6 +11,7 @@ describe("resolveModel", () => {
       "alloc-wait-kswapd",
       "anon-nolock",
       "bkl-swapin",
+      "del-lru",
       "dirty-mapped-only",
       "drop-pte-deactivate",
       "early-dup",
@@ -37,6 +38,7 @@ describe("resolveModel", () => {
     ]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
       "bkl-swapin",
+      "del-lru",
       "dirty-mapped-only",
       "drop-pte-deactivate-locked",
       "exclusive-nolock",

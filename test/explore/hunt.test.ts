@@ -64,10 +64,11 @@ describe("hunt on linux-2.4.10-pre", () => {
   }, 60_000);
 
   it("finds the same execution, ops and schedule with the JS build of the model", async () => {
-    // Seed 6: the duplicate at execution 65 (seed 1's at 1,383): the JS twin runs fewer.
-    const six = { ...opts, seed: 6, shrinkMs: 0 };
-    const [w, j] = await Promise.all([hunt(six), hunt({ ...six, backend: "js" })]);
-    expect(w.findings.map((f) => f.execution)).toEqual([65]);
+    // Seed 4: the duplicate at execution 314 (seed 1's at 1,383): the JS twin runs fewer. The
+    // earliest of seeds 1-12 since del-lru (seed 6's was at 65 before it, 607 with it).
+    const four = { ...opts, seed: 4, shrinkMs: 0 };
+    const [w, j] = await Promise.all([hunt(four), hunt({ ...four, backend: "js" })]);
+    expect(w.findings.map((f) => f.execution)).toEqual([314]);
     expect(j.findings).toHaveLength(1);
     expect(j.findings[0].execution).toBe(w.findings[0].execution);
     // Unshrunk (shrinking stops on a wall clock): same ops and choice log, so the same sizes.

@@ -17,8 +17,9 @@ describe("swarm hunts", () => {
     // 5 (9,576) and 7 (2,437), each on a shape of its own; 2, 4, 6 and 8 nothing. Since pre9's
     // try_to_unuse yields under PCT at its per-entry schedule() (the same day), seeds 1-10 at
     // 60,000: 1 (33,311), 2 (19,266), 3 (50,571), 5 (50,687), 6 (829), 9 (41,301) and 10
-    // (2,744); 4, 7 and 8 nothing.
-    for (const seed of [6, 10, 2]) {
+    // (2,744); 4, 7 and 8 nothing. Since the 2.4.0 / pre9 delete takes the page off the LRU
+    // (flag del-lru, the same day), the same but seed 6, which finds nothing in 60,000.
+    for (const seed of [10, 2, 1]) {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.

@@ -135,7 +135,9 @@ describe("real --json outputs validate", () => {
   it("merge --json of a shard that deferred its shrinks: shrunk by merge, and the repro itself when no file can take it", async () => {
     const shard = path.join(dir, "shard");
     const stream = path.join(dir, "shard.jsonl");
-    const args = ["--keep-going", "--executions", "3000", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
+    // Seed 4: its shard 0 of 3,000 finds the duplicate (at 369); seed 1's shard 0 did until the
+    // pre9 delete took the page off the LRU (flag del-lru), seeds 2, 3, 5, 6 and 9 find nothing.
+    const args = ["--keep-going", "--executions", "3000", "--seed", "4", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
     mkdirSync(shard);
     expect(await faultsim("hunt", ...args, "--out", shard, "--jsonl", stream)).toBe(1);
     io.out = "";
