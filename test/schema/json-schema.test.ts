@@ -206,7 +206,7 @@ describe("real --json outputs validate", () => {
       seed: 1,
       ops: 3000,
       checkInterval: 1000,
-      checker: () => (++checks === 2 ? [bad] : []),
+      checker: () => (++checks >= 2 ? [bad] : []),
     });
     const doc = JSON.parse(JSON.stringify(runJson(s, r)));
     expect(doc.violations).toEqual([{ source: "checker", invariant: bad.id, signature: bad.signature, message: bad.message, step: 2000 }]);
