@@ -14,6 +14,7 @@ import {
 import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
+import { has2, F2_DEL_LRU } from "../model";
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
@@ -50,7 +51,17 @@ function list_del(f: i32): void {
  *  the lock; only a page that was not yet marked is added, under pagemap_lru_lock, to the head
  *  of the inactive list. Section 0 touches only the page's own flag word and is meant to be
  *  entered with call_now from the caller's section (the kernel's test_and_set_bit follows the
- *  caller's code with no point between); section 1 takes the lock first. */
+ *  caller's code with no point between); section 1 takes the lock first.
+ *  Under del-lru (linux-2.4.0, pre9) the old VM's form: its lru_cache_add (linux-2.4.0
+ *  mm/swap.c) takes pagemap_lru_lock first and marks the page's list (PG_active or
+ *  PG_inactive_dirty, there is no PG_lru) while linking it, so no page is ever marked listed
+ *  while unlinked. Section 0 only reads the mark (a page the model listed at its fault, or
+ *  another adder's, needs nothing) and section 1 tests and marks it under the lock. Before
+ *  this the 2.4.16 window was kept there too, and del-lru made it reachable: a page the delete
+ *  took off the LRU while two ptes map it, added again by try_to_swap_out through one pte,
+ *  was found through the other by a young-pte mark_page_accessed between the mark and the
+ *  link, which list_del'ed an unlinked page (V_BUG_ON 500; audit of 4 Dec 2026,
+ *  test/mm/lru-add-old.test.ts). */
 // Locals: the argument. Sections: TestSetPageLRU, then the list add under pagemap_lru_lock.
 const LCA_PAGE: i32 = 0;
 const LCA_MARK: i32 = 0;
@@ -61,12 +72,18 @@ export function lru_cache_add(pc: i32): i32 {
     case LCA_MARK: {
       const fl = page_flags(f);
       if ((fl & PG_LRU) != 0) return ret(0);
+      if (has2(F2_DEL_LRU)) return next(LCA_ADD); // the old VM marks under the lock
       set_page_flags(f, (fl | PG_LRU) & ~(PG_ACTIVE | PG_DELISTED));
       if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1);
       return next(LCA_ADD);
     }
     case LCA_ADD:
       if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      if (has2(F2_DEL_LRU)) {
+        lru_cache_add_nolock_240(f); // tests, marks and links under the lock
+        spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+        return ret(0);
+      }
       list_add_head(lru_inactive(), f);
       gadd(G_NR_INACTIVE, 1);
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
