@@ -715,9 +715,9 @@ export function delete_from_swap_cache(pc: i32): i32 {
       if (!has2(F2_DEL_LRU)) return delete_unhash();
       // lru_cache_del: its own section, the lock taken first. 2.4.0's __lru_cache_del finds
       // every swap-cache page on a list (add_to_page_cache_locked listed it; no path unlinks
-      // one that stays cached), the model's too: the page is locked, so no add is between its
-      // TestSetPageLRU and its list_add. Unlisted, the model does nothing (2.4.0 would printk
-      // "VM: __lru_cache_del, found unknown page ?!").
+      // one that stays cached), the model's too: under del-lru lru_cache_add marks and links a
+      // page in one hold of this lock (swap.ts). Unlisted, the model does nothing (2.4.0 would
+      // printk "VM: __lru_cache_del, found unknown page ?!").
       if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
       lru_cache_del_delist(l(DFSC_PAGE));
       spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
