@@ -261,18 +261,22 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
     }
   }
   // Read once to refuse what is no stream, then again under the claim: what a writer that
-  // has just ended appended meanwhile is part of the campaign this leg continues.
-  readStream(file);
+  // has just ended appended meanwhile is part of the campaign this leg continues. A campaign
+  // that ended by itself is only reported (huntPlanned): it writes nothing and claims nothing,
+  // so a stream on a read-only disk can still be asked.
+  const first = readStream(file);
+  const budgetGiven = cmd.getOptionValueSource("budgetMs") === "cli";
+  if (nothingToResume(first, budgetGiven)) return resumePlanOf(o, cmd, file, first, undefined);
   const lock = StreamLock.acquire(file, "--resume");
   try {
-    return resumePlanClaimed(o, cmd, file, readStream(file), lock);
+    return resumePlanOf(o, cmd, file, readStream(file), lock);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-function resumePlanClaimed(o: HuntCli, cmd: Command, file: string, s: CampaignStream, lock: StreamLock): HuntPlan {
+function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream, lock: StreamLock | undefined): HuntPlan {
   const so = s.start.options;
   const id = modelId(so.backend) ?? null;
   if (s.start.modelId !== id) {
@@ -319,7 +323,7 @@ function resumePlanClaimed(o: HuntCli, cmd: Command, file: string, s: CampaignSt
     engine: so.engine,
     shard: so.shard && { ...so.shard, first: so.first, executions: so.executions ?? 0 },
     resumed: s,
-    lock,
+    ...(lock ? { lock } : {}),
     budgetGiven: cmd.getOptionValueSource("budgetMs") === "cli",
   };
 }

@@ -67,19 +67,22 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
     expect(events(path.join(dir(), "b.jsonl")).at(-1)).toBe("end");
   }, 60_000);
 
-  it("a lock of another host is named and left alone; a live writer's lock refuses a new --jsonl before anything is created", () => {
-    const ended = runSync(...CLEAN, "--jsonl", "c.jsonl", "--executions", "500");
-    expect(ended.status).toBe(0);
-    const lock = path.join(dir(), "c.jsonl.lock");
+  it("a lock of another host is named and left alone; a live writer's lock refuses a new --jsonl before anything is created", async () => {
+    const stream = path.join(dir(), "k.jsonl");
+    const killed = start(...CLEAN, "--jsonl", "k.jsonl", "--budget-ms", "60000");
+    await until(() => existsSync(stream) && events(stream).includes("progress"));
+    killed.child.kill("SIGKILL");
+    await killed.exit;
+    const lock = `${stream}.lock`;
     const theirs = `${JSON.stringify({ pid: 4242, host: `not-${hostname()}`, since: "2026-12-04T00:00:00.000Z" })}\n`;
     writeFileSync(lock, theirs);
-    const before = readFileSync(path.join(dir(), "c.jsonl"), "utf8");
-    const r = runSync("hunt", "--resume", "c.jsonl");
+    const before = readFileSync(stream, "utf8");
+    const r = runSync("hunt", "--resume", "k.jsonl");
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd()).toBe(
-      `faultsim: --resume c.jsonl: another faultsim (pid 4242 on not-${hostname()}, since 2026-12-04T00:00:00.000Z) is writing this campaign; if that process is gone, remove c.jsonl.lock`,
+      `faultsim: --resume k.jsonl: another faultsim (pid 4242 on not-${hostname()}, since 2026-12-04T00:00:00.000Z) is writing this campaign; if that process is gone, remove k.jsonl.lock`,
     );
-    expect(readFileSync(path.join(dir(), "c.jsonl"), "utf8")).toBe(before);
+    expect(readFileSync(stream, "utf8")).toBe(before);
     expect(readFileSync(lock, "utf8")).toBe(theirs);
 
     // This test's own process is alive on this host: its lock on a stream not yet created.
@@ -89,5 +92,19 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
     expect(d.stderr).toMatch(/--jsonl d\.jsonl: another faultsim \(pid \d+, since x\) is writing this campaign; wait for it to end/);
     expect(existsSync(path.join(dir(), "d.jsonl"))).toBe(false);
     expect(existsSync(path.join(dir(), "d-out"))).toBe(false);
+  }, 60_000);
+
+  it("a campaign that ended by itself is reported without a claim: another's lock does not refuse it, and it is left alone", () => {
+    const ended = runSync(...CLEAN, "--jsonl", "c.jsonl", "--executions", "500");
+    expect(ended.status).toBe(0);
+    const lock = path.join(dir(), "c.jsonl.lock");
+    const live = `${JSON.stringify({ pid: process.pid, host: hostname(), since: "x" })}\n`;
+    writeFileSync(lock, live);
+    const before = readFileSync(path.join(dir(), "c.jsonl"), "utf8");
+    const r = runSync("hunt", "--resume", "c.jsonl");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/the campaign ended by itself \(500 executions, 0 signatures\): nothing is left to resume/);
+    expect(readFileSync(path.join(dir(), "c.jsonl"), "utf8")).toBe(before);
+    expect(readFileSync(lock, "utf8")).toBe(live);
   }, 60_000);
 });
