@@ -13,55 +13,20 @@
 // drift between rounds moves these less than the sums). AB_CPUS_CHECK=0 leaves the host's deep
 // check out (it runs every 1M steps otherwise, 7-8 ms a check at 1 and at 8 CPUs alike: ~30% of
 // the 1-CPU case's time, which narrows the 8-CPU/1-CPU ratio the steps alone show).
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { CASES, bulkRunner } from "./bulk-cases.mjs";
 
 const [rounds, ops, ...dirs] = process.argv.slice(2);
 if (!rounds || !ops || dirs.length === 0) {
   console.error("usage: node bench/ab-cpus.mjs ROUNDS OPS DIR1 [DIR2 ...]");
   process.exit(2);
 }
-const load = (d, f) => import(pathToFileURL(path.resolve(d, f)).href);
-
-const pressure = {
-  cpus: 2, mms: 2, pagesPerMm: 2048, areas: 1, pattern: "uniform", writeRatio: 0.5, threads: false,
-  forkRate: 0, exitRate: 0, munmapRate: 0, swapoffRate: 0, swaponRate: 0,
-};
-const cpusCase = (cpus) => ({
-  name: `cpus ${cpus}`,
-  scale: 10, // its sections are cheap (everything resident): 10x the ops for a like CPU time
-  sizes: { cpus, mms: 4, pagesPerMm: 4096, frames: 1 << 16, areas: 1, slotsPerArea: 1 << 16 },
-  workload: { ...pressure, cpus, mms: 4, pagesPerMm: 4096, writeRatio: 0.3, threads: true, munmapRate: 0.02 },
-});
-const cases = [
-  cpusCase(1),
-  cpusCase(8),
-  { name: "pressure 4x", scale: 1, sizes: { cpus: 2, mms: 2, pagesPerMm: 2048, frames: 1024, areas: 1, slotsPerArea: 1 << 15 }, workload: pressure },
-];
+const cases = [CASES.c1, CASES.c8, CASES.p4];
 
 const checking = process.env.AB_CPUS_CHECK !== "0";
 const runners = [];
 for (const d of dirs) {
-  const { Engine, wasmModule } = await load(d, "dist/src/wasm/engine.js");
-  const { SCHED } = await load(d, "dist/src/wasm/abi.js");
-  const { bulkMachineConfig } = await load(d, "dist/src/bulk/config.js");
-  const { runBulk } = await load(d, "dist/src/bulk/run.js");
-  const { checkInvariants } = await load(d, "dist/src/invariants/check.js");
-  const { resolveModel } = await load(d, "dist/src/model/models.js");
-  const engine = Engine.wasm(wasmModule("untraced"));
-  const { flags, flags2 } = resolveModel("linux-2.4.16");
-  const run = (c) =>
-    runBulk({
-      backend: "wasm",
-      machine: bulkMachineConfig(c.sizes, { flags, flags2, kswapd: false, seed: 1, sched: SCHED.RANDOM }),
-      workload: c.workload,
-      seed: 1,
-      ops: +ops * c.scale,
-      checkInterval: checking ? 1_000_000 : 0,
-      checker: checking ? checkInvariants : undefined,
-      engine,
-    });
-  runners.push({ d, run });
+  const runCase = await bulkRunner(d, checking);
+  runners.push({ d, run: (c) => runCase(c, +ops * c.scale) });
 }
 const cpu = cases.map(() => dirs.map(() => 0));
 const perRound = cases.map(() => dirs.map(() => []));
