@@ -266,17 +266,19 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
   // so a stream on a read-only disk can still be asked.
   const first = readStream(file);
   const budgetGiven = cmd.getOptionValueSource("budgetMs") === "cli";
-  if (nothingToResume(first, budgetGiven)) return resumePlanOf(o, cmd, file, first, undefined);
+  if (nothingToResume(first, budgetGiven)) return resumePlanOf(o, cmd, file, first, budgetGiven, undefined);
   const lock = StreamLock.acquire(file, "--resume");
   try {
-    return resumePlanOf(o, cmd, file, readStream(file), lock);
+    return resumePlanOf(o, cmd, file, readStream(file), budgetGiven, lock);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream, lock: StreamLock | undefined): HuntPlan {
+/** resumePlan's plan from the stream s as read (under this process's claim when `lock`);
+ *  budgetGiven: --budget-ms was given (this leg's own budget). */
+function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream, budgetGiven: boolean, lock: StreamLock | undefined): HuntPlan {
   const so = s.start.options;
   const id = modelId(so.backend) ?? null;
   if (s.start.modelId !== id) {
@@ -301,7 +303,7 @@ function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream,
     depth: so.depth ?? HUNT_DEFAULTS.depth,
     seed: so.seed,
     // The budget is the whole campaign's; --budget-ms here gives this leg its own.
-    budgetMs: cmd.getOptionValueSource("budgetMs") === "cli" ? intOption("budget-ms", o.budgetMs, 1, 2 ** 31) + before : so.budgetMs,
+    budgetMs: budgetGiven ? intOption("budget-ms", o.budgetMs, 1, 2 ** 31) + before : so.budgetMs,
     executions: so.executions ?? Number.POSITIVE_INFINITY,
     opsPerCpu: so.opsPerCpu,
     shareMm: so.shareMm,
@@ -324,7 +326,7 @@ function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream,
     shard: so.shard && { ...so.shard, first: so.first, executions: so.executions ?? 0 },
     resumed: s,
     ...(lock ? { lock } : {}),
-    budgetGiven: cmd.getOptionValueSource("budgetMs") === "cli",
+    budgetGiven,
   };
 }
 
