@@ -278,7 +278,14 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
 
 /** resumePlan's plan from the stream s as read (under this process's claim when `lock`);
  *  budgetGiven: --budget-ms was given (this leg's own budget). */
-function resumePlanOf(o: HuntCli, cmd: Command, file: string, s: CampaignStream, budgetGiven: boolean, lock: StreamLock | undefined): HuntPlan {
+function resumePlanOf(
+  o: HuntCli,
+  cmd: Command,
+  file: string,
+  s: CampaignStream,
+  budgetGiven: boolean,
+  lock: StreamLock | undefined,
+): HuntPlan {
   const so = s.start.options;
   const id = modelId(so.backend) ?? null;
   if (s.start.modelId !== id) {
