@@ -56,4 +56,6 @@ export const F2_PCL_LRU: i32 = 1 << 8; // lock order pagecache_lock -> pagemap_l
 
 export const F2_DEL_LRU: i32 = 1 << 9; // delete_from_swap_cache_nolock first takes the page off the LRU (block_flushpage of a page without buffers returns 1, so lru_cache_del: pagemap_lru_lock taken and dropped) before pagecache_lock (2.4.0, 2.4.10-pre9); off, the page stays listed until its last put_page (2.4.16)
 
+export const F2_OOM_KILL: i32 = 1 << 10; // try_to_free_pages falling short at every priority calls out_of_memory, which after a second and ten such failures with no swap left kills the process with the most badness points (mm/oom_kill.c, 2.4.16); off, nobody is killed and the allocations go on reclaiming
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -495,7 +495,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
     ["readahead", `${num(st.readahead)} pages read ahead; ${num(st.readaheadHits)} faults found their page in the swap cache`, ""],
     ["reclaim", `${num(st.reclaimScans)} pages scanned, ${num(st.pteScans)} ptes scanned, ${num(st.pagesFreed)} pages freed`, ""],
     ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
-    ["oom", num(st.oom), ""],
+    ["oom", `${num(st.oom)} faults failed, ${num(st.oomKills)} processes killed`, ""],
   ];
   if (r.trace) {
     const t = r.trace;
@@ -526,8 +526,8 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
 /** Why a stall is one, in a sentence (the docs' section says more). */
 const STALL_WHY =
   "get_swap_page refuses every page while nr_swap_pages <= 0: reclaim frees only clean swap-cache pages and every allocation " +
-  "short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a task, and the model has no OOM killer " +
-  '(docs/kernel-notes.md, "Reclaim stalls")';
+  "short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a process, after a second (the model's " +
+  'clock: 1.6M steps) of failures, and again each second it stays (without oom-kill, never) (docs/kernel-notes.md, "Reclaim stalls")';
 
 /** What put nr_swap_pages at or below 0. */
 function stallCause(st: ReclaimStall): string {
@@ -554,6 +554,7 @@ function stallNote(st: ReclaimStall): string {
 const STALL_ENDED: Record<ReclaimStall["ended"], string> = {
   "swapoff-enomem": "the swapoff gave up (-ENOMEM)",
   "swapoff-done": "the swapoff completed",
+  "oom-kill": "the OOM killer's kills freed slots",
   "slots-freed": "slots were freed",
   "run-end": "the run ended during it",
 };
@@ -564,7 +565,8 @@ function stallLines(stalls: readonly ReclaimStall[]): string[] {
     .slice(0, 10)
     .map(
       (st) =>
-        `stalled  steps ${num(st.from)}-${num(st.to)}: ${num(st.ops)} ops, ${num(st.swapOuts)} swap-outs, ${num(st.pagesFreed)} pages freed; ` +
+        `stalled  steps ${num(st.from)}-${num(st.to)}: ${num(st.ops)} ops, ${num(st.swapOuts)} swap-outs, ${num(st.pagesFreed)} pages freed, ` +
+        `${num(st.oomKills)} processes OOM-killed; ` +
         `${stallCause(st)}; ended: ${STALL_ENDED[st.ended]}`,
     );
   if (stalls.length > 10) lines.push(`         ... and ${stalls.length - 10} more (--json lists them)`);

@@ -8,7 +8,7 @@ import {
   AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, mmlist_init, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
-  PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS,
+  PG_UPTODATE, PG_INUSE, ZERO_PAGE, S_OPS, S_STEPS, G_OOM_ACTIVE,
 } from "./state";
 import { st } from "./platform";
 import { enter_agent, enter_empty, enter_frame, push_frame, push_frame_inline, OP_DONE, BLOCK, CONT, section_start, block_checked } from "./frame";
@@ -30,6 +30,7 @@ import { workload_on, workload_refill, workload_stop } from "./workload";
 import { lru_init } from "../mm/swap";
 import { mmu_access } from "../mm/memory";
 import { swapon_area } from "../mm/swapfile";
+import { oom_op_start, EV_OOM_SIGKILL } from "../mm/oom_kill";
 
 // run() results (host ABI).
 export const RUN_DONE: i32 = 0;       // every CPU finished its ops and the disk is idle
@@ -220,11 +221,15 @@ function access_hit(cpu: i32, op: i32): bool {
   if (sp == 0) {
     enter_empty(a);
     // A CPU between ops starts its next one in this step.
-    const op = take_op(a);
+    const drawn = take_op(a);
+    // While the OOM killer has a kill out (oom-kill, rare): the op may be the exit its
+    // process's SIGKILL makes instead.
+    const op = gget(G_OOM_ACTIVE) != 0 ? oom_op_start(a, drawn) : drawn;
     const top = op_proc(op_kind(op));
     bug_context(a, top, 0);
     if (tracing()) {
       trace_context(gget(G_STEP), a, top, 0);
+      if (op != drawn) trace(EV_OOM_SIGKILL, op_mm(op), drawn, 0);
       trace(EV_OP_START, op, 0, 0);
     }
     if (access_hit(a, op)) {

@@ -495,6 +495,10 @@ export const G_INIT_MM_NEXT: i32 = 52;    // init_mm.mmlist.next: the mmlist's h
 export const G_INIT_MM_PREV: i32 = 53;    // init_mm.mmlist.prev: the list's last mm
 export const G_MMLIST_NR: i32 = 54;       // mmlist_nr (2.4.16 kernel/fork.c): the mms on the mmlist, init_mm not counted
 export const G_NR_DELISTED: i32 = 55;     // del-lru: in-use pages delete_from_swap_cache took off the LRU (PG_DELISTED), not yet listed again or freed
+export const G_OOM_FIRST: i32 = 56;       // oom-kill: out_of_memory's static `first` (jiffies of the first failure counted)
+export const G_OOM_LAST: i32 = 57;        // oom-kill: out_of_memory's static `last` (jiffies of the last failure)
+export const G_OOM_COUNT: i32 = 58;       // oom-kill: out_of_memory's static `count` (failures since `first`)
+export const G_OOM_ACTIVE: i32 = 59;      // oom-kill: 1 while a kill is pending or an agent has PF_MEMDIE (machine.ts op start: mm/oom_kill.ts oom_op_start)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
@@ -532,6 +536,7 @@ export const S_SWAP_FULL_DELETES: i32 = 26;
 export const S_DISK_IOS: i32 = 27;
 export const S_ALLOC_FAIL: i32 = 28;
 export const S_ZERO_MAPS: i32 = 29;       // read faults mapped to the zero page
+export const S_OOM_KILLS: i32 = 30;       // oom_kill: processes the OOM killer chose (oom-kill)
 @inline export function stat(k: i32): void { st(STATS + (k << 2), ld(STATS + (k << 2)) + 1); }
 @inline export function stat_add(k: i32, d: i32): void { st(STATS + (k << 2), ld(STATS + (k << 2)) + d); }
 
@@ -615,6 +620,7 @@ export const MM_LIST_NEXT: i32 = 5;   // mm->mmlist.next (mm index, nMm = init_m
 export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
 export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_mm); -1 off the list
 export const MM_TEARDOWN: i32 = 9;    // 1: the last mmput is a reclaimer's (swap_out, try_to_unuse) and runs exit_mmap (fork.ts mmput); the slot's next process sleeps on this word until it is 0
+export const MM_OOM_KILL: i32 = 10;   // oom-kill: 1 SIGKILL pending for the slot's process, 2 its exit has started (mm/oom_kill.ts)
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 4) + k) << 2), v); }
@@ -692,7 +698,7 @@ export const AG_OP_HEAD: i32 = 7;     // ops consumed
 export const AG_OP_TAIL: i32 = 8;     // ops written by the host
 export const AG_PRIO: i32 = 9;        // PCT priority
 export const AG_OPS_DONE: i32 = 10;
-// word 11: page_alloc.ts AG_PF_MEMALLOC; words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
+// word 11: page_alloc.ts AG_PF_MEMALLOC; words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD; word 15: oom_kill.ts AG_PF_MEMDIE
 export const AG_OPS_FINAL: i32 = 14;  // 1: no ops will be added after the buffered ones
 export const ST_RUNNABLE: i32 = 0;
 export const ST_SPIN: i32 = 1;        // spinning on a spinlock (not runnable)

@@ -7,7 +7,7 @@ import { st, TRACE_BUILT, store_count, set_store_count } from "./platform";
 import { TRACE, traceMask, gget, gset, G_TRACE_LEN, TRACE_WORDS } from "./state";
 
 // Event id ranges, one per file: kernel 1-99, memory 100-199, swap_state 200-299,
-// swapfile 300-399, vmscan 400-499, page_alloc 500-549, page_io 550-599, fork 600-649.
+// swapfile 300-399, vmscan 400-499, page_alloc 500-549, page_io 550-599, fork 600-649, oom_kill 700-749.
 let tracingOn: bool = false;
 /** Tracing is on: the host asked for a trace (set_tracing) and this build can trace
  *  (platform.ts TRACE_BUILT; in the untraced build a constant false). */

@@ -13,6 +13,7 @@ import {
   spin_lock, spin_unlock, write_lock, write_unlock, down, up, sleep_on, wake_waiters, LK_PTL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace } from "../kernel/trace";
+import { oom_process_gone } from "./oom_kill";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
@@ -66,6 +67,7 @@ export function do_fork(pc: i32): i32 {
       trace(EV_FORK, parent, child, 0);
       return next(DF_UNLIST);
     case DF_UNLIST:
+      oom_process_gone(child); // the slot's old process goes: a kill pending for it is done with
       // Whatever ran in the child's slot exits: kernel/fork.c mmput. The old process's exit_mm
       // cleared its task's mm before this mmput: 2.4.0's for_each_task no longer reaches it
       // (MM_NO_TASK; under F_FORK_LIST_LATE the child task joins the task list only at the

@@ -23,6 +23,7 @@ import {
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
+import { oom_killed, oom_process_gone, EV_OOM_EXIT_TO_USER } from "./oom_kill";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
@@ -96,9 +97,17 @@ export function access(pc: i32): i32 {
     case ACC_FAULTED:
       // Back from handle_mm_fault: 0 = out of memory, the op ends; else retry the access.
       if (ret_val() == 0) return access_oom();
+      // The OOM killer chose this task meanwhile: its SIGKILL is taken on the way back to
+      // user space, before the access is tried again (oom_kill.ts).
+      if (oom_killed(cur)) return access_killed();
       return try_access();
   }
   return bad_pc();
+}
+
+function access_killed(): i32 {
+  trace(EV_OOM_EXIT_TO_USER, l(ACC_MM), 0, 0);
+  return ret(0);
 }
 
 function access_oom(): i32 {
@@ -977,6 +986,7 @@ export function do_exit(pc: i32): i32 {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       return next(EXIT_UNLIST);
     case EXIT_UNLIST:
+      oom_process_gone(mm); // a SIGKILL the OOM killer sent this process is taken (oom_kill.ts)
       // kernel/exit.c __exit_mm: "tsk->mm = NULL; ... mmput(mm);" (2.4.0's for_each_task no
       // longer reaches the mm through this task: MM_NO_TASK). kernel/fork.c mmput: a put that
       // is not the last (a pin holds the mm: fork.ts mmput_fast) leaves the mm listed with its

@@ -32,6 +32,7 @@ import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
 import { __lru_cache_del } from "./swap";
+import { oom_killed } from "./oom_kill";
 
 export const EV_ALLOC: i32 = 500;          // (page, nr_free, 0)
 export const EV_ALLOC_RECLAIM: i32 = 501;  // (nr_free, attempt, 0): entering direct reclaim
@@ -239,7 +240,9 @@ export function kswapd_done(): void {
 /** rebalance: PF_MEMALLOC (kswapd, or reclaim allocating) takes any free page or fails;
  *  everyone else reclaims. */
 function rebalance(): i32 {
-  if (cur == KSWAPD || ag_get(cur, AG_PF_MEMALLOC) != 0) return take_any();
+  // 2.4.16 "if (current->flags & (PF_MEMALLOC | PF_MEMDIE))": reclaim's own allocation, or a
+  // task the OOM killer chose (oom_kill.ts), takes what is free and never reclaims.
+  if (cur == KSWAPD || ag_get(cur, AG_PF_MEMALLOC) != 0 || oom_killed(cur)) return take_any();
   // 2.4.0 leaves reclaim to kswapd (a machine without one reclaims here, as later releases).
   if (has(F_ALLOC_WAIT_KSWAPD) && KSWAPD >= 0) return wait_kswapd();
   // Direct reclaim may schedule(): a BKL holder (2.4.0/2.4.10-pre swap-in) lets it go here.
@@ -265,10 +268,13 @@ function take_any(): i32 {
  *  left (mm/oom_kill.c: "Enough swap space left?  Not OOM.", nr_swap_pages > 0). Every
  *  alloc_page of the model is a user one (faults, swapoff's reads: reclaim allocates nothing),
  *  so a failure with free swap slots is a fault that will report OOM while memory could still
- *  be had. kswapd, which never allocates, is left out as PF_MEMALLOC's own. */
+ *  be had. kswapd, which never allocates, is left out as PF_MEMALLOC's own, and so is a task
+ *  the OOM killer chose (PF_MEMDIE, oom_kill.ts). */
 function oom_with_swap_left_check(): void {
   const swap = gget(G_NR_SWAP_PAGES);
-  if (cur != KSWAPD && swap > 0) bug(V_OOM_MISREPORT, -1, swap, cur);
+  // A task the OOM killer chose (oom-kill: PF_MEMDIE) may fail whatever swap is left: it takes
+  // what is free or nothing, and is on its way out.
+  if (cur != KSWAPD && swap > 0 && !oom_killed(cur)) bug(V_OOM_MISREPORT, -1, swap, cur);
 }
 
 function got(f: i32): i32 {

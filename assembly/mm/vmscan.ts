@@ -58,16 +58,16 @@ import { bug, V_LRU } from "../kernel/check";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
-  G_SWAP_MM, G_MMLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
+  G_SWAP_MM, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
-import { l, set_l, call, call_now, now, next, ret, ret_val, YIELD, BLOCK, bad_pc } from "../kernel/frame";
+import { l, set_l, call, call_now, now, next, ret, ret_val, cur, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
-  LK_PTL, LK_LRU, LK_PCL, LK_MMLIST,
+  read_lock, read_unlock, LK_PTL, LK_LRU, LK_PCL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace, vpage } from "../kernel/trace";
 import {
@@ -76,8 +76,10 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL,
 } from "../model";
+import { out_of_memory, oom_kill, oom_reset, oom_jiffies } from "./oom_kill";
+import { sched_yield } from "../kernel/sched";
 import { put_page, kswapd_done } from "./page_alloc";
 import { mm_pin, mmput_fast } from "./fork";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
@@ -569,6 +571,9 @@ const SC_SWAP_OUT_MM: i32 = 10; // back from swap_out_mm: the next mm, or the pa
 const SC_SWAP_OUT_NEXT: i32 = 11; // after swap_out's need_resched point: pick the next mm
 const SC_RP_PCL: i32 = 12;     // pcl-lru: reclaim_page's pagecache_lock (nothing held)
 const SC_RP_LRU: i32 = 13;     // pcl-lru: reclaim_page's pagemap_lru_lock (PCL held): its checks, the delete
+const SC_OOM_KILL: i32 = 14;   // oom-kill: try_to_free_pages fell short, out_of_memory chose to kill: tasklist_lock
+const SC_OOM_RESET: i32 = 15;  // oom-kill: back from oom_kill's yield: out_of_memory's reset, then return
+const SC_OOM_NOW: i32 = SC_PAGE; // oom-kill: out_of_memory's `now` (no page is held by then)
 
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
 @inline function another_pass(): bool { return l(SC_LOOP) > 0 && l(SC_NR_PAGES) > 0 && l(SC_PRIORITY) > 1; }
@@ -579,7 +584,25 @@ function shrink_ret(): i32 {
   if (l(SC_LOOP) == 0) return ret(left);
   const freed = swap_cluster() - left;
   trace(EV_TTFP_END, freed, l(SC_PRIORITY), 0);
+  // 2.4.16 try_to_free_pages: short at every priority, "time to kill something?"
+  if (left > 0 && has2(F2_OOM_KILL) && out_of_memory()) {
+    set_l(SC_OOM_NOW, oom_jiffies());
+    return next(SC_OOM_KILL);
+  }
   return ret(freed);
+}
+
+/** mm/oom_kill.c oom_kill (2.4.16): select_bad_process and the kill of the victim's tasks,
+ *  each under read_lock(&tasklist_lock); the model runs both in this one hold (docs/
+ *  faithfulness.md out_of_memory: nothing in the 2.4.16 model takes tasklist_lock for
+ *  writing, and the model's victim is an mm slot, not a task that could exit in between).
+ *  Then "current->policy |= SCHED_YIELD; schedule();", so that the victim may run first. */
+function shrink_oom_kill(): i32 {
+  if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
+  oom_kill();
+  read_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
+  sched_yield(cur);
+  return next(SC_OOM_RESET);
 }
 
 export function shrink_cache(pc: i32): i32 {
@@ -599,6 +622,12 @@ export function shrink_cache(pc: i32): i32 {
       return swap_out_over();
     case SC_NEXT_PASS:
       return shrink_pass(l(SC_PRIORITY) - 1, false);
+    case SC_OOM_KILL:
+      return shrink_oom_kill();
+    case SC_OOM_RESET:
+      // out_of_memory's "reset:" with its own `now`; try_to_free_pages returns 0.
+      oom_reset(l(SC_OOM_NOW));
+      return ret(swap_cluster() - l(SC_NR_PAGES));
     case SC_SWAP_OUT:
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
       // Each pick is made under mmlist_lock (shrink_swap_out_pick).

@@ -37,8 +37,9 @@ export const MAX_STALLS = 100;
  *  whole try_to_free_pages, each pass's swap_out walking every pte. A swapoff gets there when its
  *  area holds more slots in use than the other areas have free (sys_swapoff subtracts the area's
  *  pages from nr_swap_pages before try_to_unuse starts), a run whose swap is too small by
- *  filling it. 2.4.16 waits there until out_of_memory kills a task (mm/oom_kill.c, after a
- *  second of failures): the model has no OOM killer and crawls on, giving out the pages_min
+ *  filling it. 2.4.16 waits there until out_of_memory kills a process (mm/oom_kill.c, after a
+ *  second of failures; flag oom-kill, the model's clock in steps: assembly/mm/oom_kill.ts),
+ *  then each second it stays; without the flag the model crawls on, giving out the pages_min
  *  reserve one failed reclaim at a time, until an allocation fails (a swapoff then gives up
  *  with -ENOMEM, a fault counts as OOM). docs/kernel-notes.md, "Reclaim stalls". Seen
  *  between chunks (every CHUNK_STEPS steps at most), reported when it lasted stallSteps. */
@@ -57,9 +58,11 @@ export interface ReclaimStall {
   ops: number;
   swapOuts: number;
   pagesFreed: number;
-  /** How it ended: the swapoff gave up (-ENOMEM) or completed, slots were freed otherwise, or
-   *  the run ended during it. */
-  ended: "swapoff-enomem" | "swapoff-done" | "slots-freed" | "run-end";
+  /** Processes the OOM killer chose during the stall (flag oom-kill). */
+  oomKills: number;
+  /** How it ended: the swapoff gave up (-ENOMEM) or completed, the OOM killer's kills freed
+   *  slots, slots were freed otherwise, or the run ended during it. */
+  ended: "swapoff-enomem" | "swapoff-done" | "oom-kill" | "slots-freed" | "run-end";
 }
 
 /** One broken invariant found by the deep checker (src/invariants/check.ts Violation). */
@@ -364,6 +367,7 @@ class StallWatch {
         ops: 0,
         swapOuts: 0,
         pagesFreed: 0,
+        oomKills: 0,
         ended: "run-end",
       };
       this.cur = { stall, at: { ...stats }, noted: false };
@@ -378,6 +382,7 @@ class StallWatch {
     stall.ops = stats.ops - at.ops;
     stall.swapOuts = stats.swapOuts - at.swapOuts;
     stall.pagesFreed = stats.pagesFreed - at.pagesFreed;
+    stall.oomKills = stats.oomKills - at.oomKills;
     if (!this.cur.noted && stall.to - stall.from >= this.minSteps) {
       this.cur.noted = true;
       this.onStall?.({ ...stall });
@@ -397,10 +402,12 @@ class StallWatch {
   }
 }
 
-/** What ended a stall: a swapoff that gave up or completed since it began, else freed slots. */
+/** What ended a stall: a swapoff that gave up or completed since it began, else the OOM
+ *  killer's kills (whose exits free slots), else slots freed otherwise. */
 function endedBy(at: Stats, now: Stats): ReclaimStall["ended"] {
   if (now.swapoffEnomem > at.swapoffEnomem) return "swapoff-enomem";
   if (now.swapoffs > at.swapoffs) return "swapoff-done";
+  if (now.oomKills > at.oomKills) return "oom-kill";
   return "slots-freed";
 }
 

@@ -367,6 +367,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       '2.4.0 mm/swap_state.c delete_from_swap_cache_nolock ("if (block_flushpage(page, 0)) lru_cache_del(page);" before "spin_lock(&pagecache_lock);") and mm/swap.c lru_cache_del; pre9: the same lines as unchanged context of Hugh Dickins\' 15 Sep 2001 patch "[PATCH] Re: 2.4.10pre VM changes: Potential race" (its --- 2.4.10-pre9/mm/swap_state.c hunk that renames delete_from_swap_cache_nolock to delete_from_swap_cache), and its swap_writepage hunk calls delete_from_swap_cache_nolock; 2.4.16 mm/swap_state.c delete_from_swap_cache calls block_flushpage alone (its page_cache_release takes a listed page off the LRU); which patch dropped the lru_cache_del is not identified here',
   },
+  {
+    name: "oom-kill",
+    word: 1,
+    bit: F2.OOM_KILL,
+    what: "try_to_free_pages, short of its pages at every priority, calls out_of_memory, which kills nothing while nr_swap_pages > 0 and counts its calls (a gap of over 5 s starts it again) until they have gone on for a second and numbered ten; then oom_kill sends SIGKILL with PF_MEMALLOC | PF_MEMDIE to every task of the process with the most badness points: its allocations take any free page without reclaiming, and its exit frees its pages and swap slots (2.4.16). The model's clock is its steps (a jiffy is 16,384 of them, so no hunt execution reaches a second) and its badness is rss + 1; off, nobody is killed and a machine whose swap cannot take a page crawls on reclaiming",
+    shipped: "2.4.16",
+    patch:
+      "2.4.16 mm/oom_kill.c out_of_memory (\"If we haven't tried for at least one second, we're not really oom\"), oom_kill, oom_kill_task, called from mm/vmscan.c try_to_free_pages (\"Hmm.. Cache shrink failed - time to kill something?\"); 2.4.0's mm/oom_kill.c out_of_memory has no clock (free pages, inactive_clean pages and free swap) and kswapd calls it, which the model does not have; pre9's mm/oom_kill.c is not in the sources at hand, and which patch brought the clocked form is not identified here",
+  },
 ];
 
 export interface ModelInfo {
@@ -385,6 +394,7 @@ const LINUX_2416_FLAGS: readonly string[] = [
   "readahead-sdl",
   "oom-recheck",
   "swapoff-clears-max",
+  "oom-kill",
 ];
 
 export const MODELS: readonly ModelInfo[] = [

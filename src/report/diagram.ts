@@ -13,9 +13,9 @@
 // a scan's progress (NARRATION below: reclaim priorities, scan cursors) — unless they belong
 // to one of the racing procedures, whose every line is kept. A section repeated back to back
 // (spinning on a lock) is shown once with ×N.
-import { PROC_NAMES, opKind, opMm, opPage, opArg, OP } from "../wasm/abi.js";
+import { PROC_NAMES } from "../wasm/abi.js";
 import { describeEvent, type AgentName, type PrintkRelease } from "./events/index.js";
-import { fmtVpage } from "./events/types.js";
+import { fmtOp } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
 
 export interface DiagramViolation {
@@ -69,30 +69,8 @@ export function tokenPattern(token: string): RegExp {
   return new RegExp(`(^|[^\\w:])${token}(?![\\w:])`);
 }
 
-/** An op word as a developer reads it: "write mm0[3]". */
-export function fmtOp(op: number): string {
-  const k = opKind(op);
-  const mm = opMm(op);
-  switch (k) {
-    case OP.READ:
-      return `read ${fmtVpage(mm, opPage(op))}`;
-    case OP.WRITE:
-      return `write ${fmtVpage(mm, opPage(op))}`;
-    case OP.FORK:
-      return `fork mm${mm} → mm${opArg(op)}`;
-    case OP.EXIT:
-      return `exit mm${mm}`;
-    case OP.MUNMAP:
-      return `munmap ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
-    case OP.SWAPOFF:
-      return `swapoff area ${opArg(op)}`;
-    case OP.SWAPON:
-      return `swapon area ${opArg(op)}`;
-    case OP.WPROTECT:
-      return `write-protect ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
-  }
-  return `op ${op}`;
-}
+// fmtOp lives with the event wording (an event names an op too); diagram.ts users import it here.
+export { fmtOp };
 
 export const procName = (p: number): string => PROC_NAMES[p] ?? `proc${p}`;
 

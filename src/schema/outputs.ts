@@ -195,9 +195,12 @@ const reclaimStall = z.object({
   ops: count.describe("ops completed during the stall"),
   swapOuts: count.describe("pages written to swap during the stall"),
   pagesFreed: count.describe("pages reclaim freed during the stall"),
+  oomKills: count.describe("processes the OOM killer chose during the stall (flag oom-kill)"),
   ended: z
-    .enum(["swapoff-enomem", "swapoff-done", "slots-freed", "run-end"])
-    .describe("the swapoff gave up (-ENOMEM) or completed, slots were freed otherwise, or the run ended during it"),
+    .enum(["swapoff-enomem", "swapoff-done", "oom-kill", "slots-freed", "run-end"])
+    .describe(
+      "the swapoff gave up (-ENOMEM) or completed, the OOM killer's kills freed slots (oom-kill), slots were freed otherwise, or the run ended during it",
+    ),
 });
 
 const rate = z.number().min(0);

@@ -181,6 +181,10 @@ export const G = {
   INIT_MM_PREV: 53,
   MMLIST_NR: 54,
   NR_DELISTED: 55,
+  OOM_FIRST: 56,
+  OOM_LAST: 57,
+  OOM_COUNT: 58,
+  OOM_ACTIVE: 59,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -224,6 +228,7 @@ export const MM = {
   NO_TASK: 6,
   LIST_PREV: 8,
   TEARDOWN: 9,
+  OOM_KILL: 10,
   VMA_HIDDEN: 7,
 } as const;
 
@@ -243,6 +248,7 @@ export const AG = {
   PRIO: 9,
   OPS_DONE: 10,
   OPS_FINAL: 14,
+  PF_MEMDIE: 15,
   PF_MEMALLOC: 11,
 } as const;
 
@@ -402,6 +408,7 @@ export const F2 = {
   NO_MMU_GATHER: 128,
   PCL_LRU: 256,
   DEL_LRU: 512,
+  OOM_KILL: 1024,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -414,6 +421,7 @@ export const BUG = {
   RESUME_AT_ENTRY: 6,
   MMLIST: 600,
   MMPUT: 601,
+  OOM_NO_VICTIM: 700,
   LRU_UNLINKED: 500,
   ADD_MAPPED: 200,
   DELETE_UNCACHED: 201,
@@ -476,6 +484,10 @@ export const EV = {
   MPROTECT: 129,
   SWAPIN_NOT_CACHED: 130,
   ZAP_GATHERED_FREE: 131,
+  OOM_KILL: 700,
+  OOM_SIGKILL: 701,
+  OOM_EXIT_TO_USER: 702,
+  OOM_COUNTED: 703,
   ALLOC: 500,
   ALLOC_RECLAIM: 501,
   ALLOC_FAIL: 502,
@@ -588,6 +600,7 @@ export const STAT_NAMES = [
   "diskIos",
   "allocFail",
   "zeroMaps",
+  "oomKills",
 ] as const;
 
 /** Procedure names (assembly/kernel/procs.ts P_*): index = procedure id. */

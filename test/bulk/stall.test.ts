@@ -2,10 +2,11 @@
 // swapoff whose area holds more slots in use than the other areas have free puts
 // nr_swap_pages below 0 (2.4.16 sys_swapoff subtracts the area's pages), get_swap_page then
 // refuses every page although the other area has free slots, and reclaim frees next to
-// nothing: 2.4.16 waits there for its OOM killer, the model (which has none) crawls until an
-// allocation fails and the swapoff gives up with -ENOMEM. On 65,536 frames that took 1.3G steps;
-// here the same state on 1,024 frames, with a stall bound small enough to see it. The model is
-// not changed: `run` reports the stall, and the watch must not change the run.
+// nothing: 2.4.16 waits there for its OOM killer (flag oom-kill: test/bulk/oom-kill.test.ts);
+// without it the model crawls until an allocation fails and the swapoff gives up with -ENOMEM.
+// On 65,536 frames that took 1.3G steps; here the same state on 1,024 frames, with a stall
+// bound small enough to see it, and the killer off so that the crawl is what is measured.
+// `run` reports the stall, and the watch must not change the run.
 import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { A, AREA_WORDS, G, R } from "../../src/wasm/abi.js";
@@ -17,9 +18,10 @@ import { errorsOf } from "../helpers/json-schema.js";
 const { io, faultsim } = cliCapture();
 
 /** A swapoff on a 4x machine whose slots are twice its frames: no area can go with room to spare. */
-const SWAPOFF = "--cpus 4 --frames 1024 --pages 1024 --mms 4 --slots 2048 --pattern uniform --ops 20000 --swapoff-rate 0.001";
+const SWAPOFF =
+  "--cpus 4 --frames 1024 --pages 1024 --mms 4 --slots 2048 --pattern uniform --ops 20000 --swapoff-rate 0.001 --without oom-kill";
 /** Swap too small for the workload: full from the steady phase on. */
-const SWAP_FULL = "--cpus 4 --frames 256 --pages 256 --mms 4 --slots 256 --pattern uniform --ops 2000 --swapoff-rate 0";
+const SWAP_FULL = "--cpus 4 --frames 256 --pages 256 --mms 4 --slots 256 --pattern uniform --ops 2000 --swapoff-rate 0 --without oom-kill";
 
 /** `faultsim run ARGS`'s settings, as the command resolves them. */
 async function settings(args: string): Promise<RunSettings> {
@@ -145,7 +147,8 @@ describe("reclaim stalls", () => {
 
   it("faultsim run says so: a note on stderr when a stall reaches the bound, a stalled line in the report", async () => {
     // 4,000 ops on 512 frames with 2 x 512 slots: swap full from the steady phase on, about 33M steps.
-    const args = "--cpus 4 --frames 512 --pages 512 --mms 4 --slots 512 --pattern uniform --ops 4000 --swapoff-rate 0 --check-interval 0";
+    const args =
+      "--cpus 4 --frames 512 --pages 512 --mms 4 --slots 512 --pattern uniform --ops 4000 --swapoff-rate 0 --check-interval 0 --without oom-kill";
     expect(await faultsim("run", ...args.split(" "))).toBe(0);
     expect(io.err).toMatch(
       new RegExp(`^faultsim: reclaim stalled since step [\\d,]+ \\([\\d,]+ ops in ${STALL_STEPS.toLocaleString("en-US")} steps`, "m"),
@@ -153,7 +156,7 @@ describe("reclaim stalls", () => {
     expect(io.err).toContain("swap is full (nr_swap_pages 0)");
     const line = io.out.split("\n").find((l) => l.startsWith("stalled "));
     expect(line).toMatch(
-      /^stalled {2}steps [\d,]+-[\d,]+: [\d,]+ ops, [\d,]+ swap-outs, [\d,]+ pages freed; swap is full \(nr_swap_pages 0\); ended: the run ended during it$/,
+      /^stalled {2}steps [\d,]+-[\d,]+: [\d,]+ ops, [\d,]+ swap-outs, [\d,]+ pages freed, 0 processes OOM-killed; swap is full \(nr_swap_pages 0\); ended: the run ended during it$/,
     );
     expect(io.out).toContain('(docs/kernel-notes.md, "Reclaim stalls"); more --slots give the workload room\n');
     expect(io.out).toMatch(/\nno violation\n$/);

@@ -1,10 +1,11 @@
 // The model's flags in two config words (assembly/model.ts F_* in CFG_FLAGS, F2_* in
 // CFG_FLAGS2): the host's encoder and decoder, and a flag of word 1 end to end: --with sets it,
 // a hunt runs with it, its repro carries it (flags2, revision 2) and replay runs with it again.
-// A model with no flag of word 1 (linux-2.4.16) writes what it wrote before word 1 existed
-// (repro revision 1, no flagWord2); linux-2.4.0 and linux-2.4.10-pre set flags of word 1, so
-// their repros are revision 2 and their outputs carry flagWord2 (their streams' resume, merge
-// and shards: test/explore/campaign.test.ts and durable.test.ts, on linux-2.4.10-pre).
+// A flag set with no flag of word 1 (linux-2.4.16 --without oom-kill) writes what it wrote
+// before word 1 existed (repro revision 1, no flagWord2); every model sets a flag of word 1
+// (linux-2.4.16 oom-kill since 5 Dec 2026), so their repros are revision 2 and their outputs
+// carry flagWord2 (their streams' resume, merge and shards: test/explore/campaign.test.ts and
+// durable.test.ts, on linux-2.4.10-pre).
 import { describe, it, expect } from "vitest";
 import { FLAGS, FLAG_BITS, MODELS, encodeFlags, flagNamesOf, modelOutput, nearestModel, resolveModel } from "../../src/model/models.js";
 import { hunt, replay } from "../../src/index.js";
@@ -29,20 +30,28 @@ describe("flag words", () => {
     expect(flagNamesOf(0, 0x80000000)).toEqual([]);
   });
 
-  it("linux-2.4.16 and linux-2.4.16-fixed have no flag of word 1, linux-2.4.0 and linux-2.4.10-pre have", () => {
+  it("every model sets a flag of word 1; linux-2.4.16's is oom-kill alone", () => {
     for (const m of MODELS) {
       const r = resolveModel(m.name);
-      const old = m.name === "linux-2.4.0" || m.name === "linux-2.4.10-pre";
-      expect(r.flags2 !== 0, m.name).toBe(old);
+      expect(r.flags2 !== 0, m.name).toBe(true);
       expect(nearestModel(r), m.name).toBe(m.name);
       // --json's model: flagWord2 only when word 1 has a flag.
-      expect(modelOutput(r).flagWord2, m.name).toBe(old ? r.flags2 : undefined);
+      expect(modelOutput(r).flagWord2, m.name).toBe(r.flags2);
+      const without = resolveModel(m.name, [], ["oom-kill"]);
+      expect(modelOutput(without).flagWord2 === undefined, m.name).toBe(m.name.startsWith("linux-2.4.16"));
     }
   });
 
-  it("a repro of linux-2.4.16 is revision 1 with no flags2; one of linux-2.4.10-pre is revision 2 and replays", async () => {
-    // A finding of linux-2.4.16 with a flag of word 0 removed: revision 1, no flags2.
-    const r16 = await hunt({ model: "linux-2.4.16", without: ["unique-add"], seed: 1, executions: 20_000, shrinkMs: 0, budgetMs: 60_000 });
+  it("a repro of a flag set without word 1 is revision 1 with no flags2; one of linux-2.4.10-pre is revision 2 and replays", async () => {
+    // A finding of linux-2.4.16 with a flag of word 0 removed and no flag of word 1: revision 1, no flags2.
+    const r16 = await hunt({
+      model: "linux-2.4.16",
+      without: ["unique-add", "oom-kill"],
+      seed: 1,
+      executions: 20_000,
+      shrinkMs: 0,
+      budgetMs: 60_000,
+    });
     expect(r16.findings.length).toBeGreaterThan(0);
     const repro16 = r16.findings[0].repro as Repro;
     expect(repro16.schemaVersion).toBe(1);
@@ -68,13 +77,14 @@ describe("flag words", () => {
   }, 120_000);
 
   it("--with / --without set and clear a flag of word 1, leaving word 0 alone", () => {
-    const base = resolveModel("linux-2.4.16");
+    const base = resolveModel("linux-2.4.16", [], ["oom-kill"]);
+    expect(base.flags2).toBe(0);
     for (const f of word1) {
-      const on = resolveModel("linux-2.4.16", [f.name]);
+      const on = resolveModel("linux-2.4.16", [f.name], f.name === "oom-kill" ? [] : ["oom-kill"]);
       expect(on.flags).toBe(base.flags);
       expect(on.flags2).toBe(f.bit >>> 0);
       expect(on.flagNames).toContain(f.name);
-      expect(resolveModel("linux-2.4.16", [], [f.name]).flags2).toBe(0);
+      expect(resolveModel("linux-2.4.16", [], [f.name, "oom-kill"]).flags2).toBe(0);
     }
   });
 

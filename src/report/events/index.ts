@@ -7,10 +7,11 @@ import { memoryEvents } from "./memory.js";
 import { swapStateEvents } from "./swap_state.js";
 import { swapfileEvents } from "./swapfile.js";
 import { vmscanEvents } from "./vmscan.js";
+import { oomKillEvents } from "./oom_kill.js";
 
 export type { AgentName, EventFormatter, EventTable, EventWhere, PrintkRelease } from "./types.js";
 
-const TABLES: readonly EventTable[] = [kernelEvents, memoryEvents, swapStateEvents, swapfileEvents, vmscanEvents];
+const TABLES: readonly EventTable[] = [kernelEvents, memoryEvents, swapStateEvents, swapfileEvents, vmscanEvents, oomKillEvents];
 
 export const EVENTS: EventTable = Object.assign({}, ...TABLES);
 

@@ -2,7 +2,23 @@
 // lists the id ranges) have a table here, src/report/events/<file>.ts, mapping the event id
 // to a function of the record's three values. Keep wording short and in kernel terms:
 // the diagram's cell is "<function>: <text>".
-import { EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, LK, swpOffset, swpType, VPAGE_MM_SHIFT, VPAGE_PAGE_MASK } from "../../wasm/abi.js";
+import {
+  EBUSY,
+  EEXIST,
+  EINVAL,
+  ENOENT,
+  ENOMEM,
+  LK,
+  OP,
+  opArg,
+  opKind,
+  opMm,
+  opPage,
+  swpOffset,
+  swpType,
+  VPAGE_MM_SHIFT,
+  VPAGE_PAGE_MASK,
+} from "../../wasm/abi.js";
 
 /** Whose wording an event takes where the releases' printks differ (swap_free's reports:
  *  2.4.0's __swap_free or 2.4.16's swap_info_get; src/model/models.ts printkReleaseOf). */
@@ -39,6 +55,31 @@ export const fmtPage = (f: number): string => (f === 0 ? "no page" : `page ${f}`
 export const fmtVpage = (mm: number, page: number): string => `mm${mm}[${page}]`;
 /** A virtual page packed in one trace value (assembly/kernel/trace.ts vpage). */
 export const fmtVpageWord = (w: number): string => fmtVpage(w >>> VPAGE_MM_SHIFT, w & VPAGE_PAGE_MASK);
+
+/** An op word as a developer reads it: "write mm0[3]". */
+export function fmtOp(op: number): string {
+  const k = opKind(op);
+  const mm = opMm(op);
+  switch (k) {
+    case OP.READ:
+      return `read ${fmtVpage(mm, opPage(op))}`;
+    case OP.WRITE:
+      return `write ${fmtVpage(mm, opPage(op))}`;
+    case OP.FORK:
+      return `fork mm${mm} → mm${opArg(op)}`;
+    case OP.EXIT:
+      return `exit mm${mm}`;
+    case OP.MUNMAP:
+      return `munmap ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
+    case OP.SWAPOFF:
+      return `swapoff area ${opArg(op)}`;
+    case OP.SWAPON:
+      return `swapon area ${opArg(op)}`;
+    case OP.WPROTECT:
+      return `write-protect ${fmtVpage(mm, opPage(op))}+${opArg(op)}`;
+  }
+  return `op ${op}`;
+}
 /** The kernel's name of each spinlock class (assembly/kernel/locks.ts LK_*): a class added
  *  there without a name here fails to compile. */
 const LOCK_CLASS_NAMES: Record<keyof typeof LK, string> = {
