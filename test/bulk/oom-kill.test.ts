@@ -1,0 +1,134 @@
+// The OOM killer (flag oom-kill, linux-2.4.16; assembly/mm/oom_kill.ts): 2.4.16's
+// try_to_free_pages calls out_of_memory when it falls short at every priority; with no swap
+// left, out_of_memory counts the failures and kills once they have gone on for a second (the
+// model's clock: a jiffy is 16,384 steps, HZ = 100) and numbered ten, then starts counting
+// again. Its victim's exit frees pages and slots, so a machine whose swap cannot take a page
+// gets out of the crawl test/bulk/stall.test.ts measures with the killer off. Watched between
+// chunks of 1,024 steps through runBulk's onInterval, which does not change the run.
+import { describe, it, expect } from "vitest";
+import { Engine } from "../../src/wasm/engine.js";
+import { G } from "../../src/wasm/abi.js";
+import { runBulk, type BulkResult } from "../../src/bulk/run.js";
+import { buildProgram, bulkSetupOf, settingsOf, type RunCliOptions, type RunSettings } from "../../src/cli.js";
+
+const JIFFY = 1 << 14;
+const HZ = 100;
+const EVERY = 1024;
+
+/** Swap too small for the workload, no forks or exits of its own: every exit is a kill's. */
+const SWAP_FULL =
+  "--cpus 4 --frames 512 --pages 512 --mms 4 --slots 512 --pattern uniform --ops 4000 --swapoff-rate 0 --fork-rate 0 --exit-rate 0";
+/** A swapoff without room (test/bulk/stall.test.ts's SWAPOFF, the killer on). */
+const SWAPOFF = "--cpus 4 --frames 1024 --pages 1024 --mms 4 --slots 2048 --pattern uniform --ops 20000 --swapoff-rate 0.001";
+
+async function settings(args: string): Promise<RunSettings> {
+  let got: unknown;
+  const program = buildProgram();
+  program.commands
+    .find((c) => c.name() === "run")!
+    .action((o) => {
+      got = o;
+    });
+  await program.parseAsync(["node", "faultsim", "run", ...args.split(" ")]);
+  return settingsOf(got as RunCliOptions);
+}
+
+interface Sample {
+  step: number;
+  kills: number;
+  nrSwapPages: number;
+  first: number;
+  count: number;
+}
+
+/** `faultsim run ARGS` (no deep checker, the stall watch off), sampled every EVERY steps. */
+async function sampled(args: string): Promise<{ r: BulkResult; samples: Sample[] }> {
+  const s = await settings(args);
+  const { machine, workload } = bulkSetupOf(s);
+  const samples: Sample[] = [];
+  const r = await runBulk({
+    backend: "wasm",
+    engine: await Engine.create("wasm", "untraced"),
+    machine,
+    workload,
+    seed: s.seed,
+    ops: s.ops,
+    checkInterval: 0,
+    stallSteps: Number.MAX_SAFE_INTEGER,
+    onInterval: {
+      steps: EVERY,
+      fn: (e, stats) =>
+        samples.push({
+          step: stats.steps,
+          kills: stats.oomKills,
+          nrSwapPages: e.global(G.NR_SWAP_PAGES),
+          first: e.global(G.OOM_FIRST),
+          count: e.global(G.OOM_COUNT),
+        }),
+    },
+  });
+  return { r, samples };
+}
+
+describe("the OOM killer (oom-kill)", () => {
+  it("a full swap: a kill only after a second of failures, one at a time, each followed by its process's exit", async () => {
+    const { r, samples } = await sampled(SWAP_FULL);
+    expect(r.violations).toEqual([]);
+    expect(r.stats.oomKills).toBeGreaterThan(0);
+    let kills = 0;
+    for (let i = 1; i < samples.length; i++) {
+      const [before, after] = [samples[i - 1], samples[i]];
+      if (after.kills === before.kills) continue;
+      kills += after.kills - before.kills;
+      // One kill per chunk at most: the next needs another second.
+      expect(after.kills - before.kills).toBe(1);
+      // out_of_memory's `first` before the kill: the kill came a second (HZ jiffies) or more
+      // after it; `first` only moves forward before a kill (a reset after a quiet gap).
+      expect(after.step).toBeGreaterThanOrEqual((before.first + HZ) * JIFFY);
+      // And it kills only with no swap left.
+      expect(Math.min(before.nrSwapPages, after.nrSwapPages)).toBeLessThanOrEqual(0);
+      // The reset after it: counting starts again from the kill's jiffy.
+      expect(after.first).toBeGreaterThan(before.first);
+      expect(after.first * JIFFY).toBeGreaterThan(before.step - JIFFY);
+    }
+    expect(kills).toBe(r.stats.oomKills);
+    // No exits of the workload's own: each is a killed process's (one may still be pending
+    // at the end of the run).
+    expect(r.stats.exits).toBeGreaterThan(0);
+    expect(r.stats.exits).toBeLessThanOrEqual(r.stats.oomKills);
+    expect(r.stats.exits).toBeGreaterThanOrEqual(r.stats.oomKills - 1);
+  }, 60_000);
+
+  it("without oom-kill nobody is killed and the same machine crawls on for several times the steps", async () => {
+    const on = await sampled(SWAP_FULL);
+    const off = await sampled(`${SWAP_FULL} --without oom-kill`);
+    expect(off.r.stats.oomKills).toBe(0);
+    expect(off.r.stats.exits).toBe(0);
+    expect(off.r.steps).toBeGreaterThan(3 * on.r.steps);
+    // The crawl's allocations that find nothing fail (the model's stand-in for a chosen task).
+    expect(off.r.stats.oom).toBeGreaterThan(on.r.stats.oom);
+  }, 60_000);
+
+  it("a swapoff without room: kills, no violation (a killed task's failed allocation is no OOM misreport), fewer steps", async () => {
+    const on = await sampled(SWAPOFF);
+    const off = await sampled(`${SWAPOFF} --without oom-kill`);
+    expect(on.r.violations).toEqual([]);
+    expect(on.r.stats.oomKills).toBeGreaterThan(0);
+    expect(on.r.steps).toBeLessThan(off.r.steps);
+    // Kills only while swap cannot take a page.
+    for (let i = 1; i < on.samples.length; i++) {
+      if (on.samples[i].kills > on.samples[i - 1].kills)
+        expect(Math.min(on.samples[i - 1].nrSwapPages, on.samples[i].nrSwapPages)).toBeLessThanOrEqual(0);
+    }
+  }, 60_000);
+
+  it("swap to spare: out_of_memory never counts, and nobody is killed", async () => {
+    const { r, samples } = await sampled(SWAPOFF.replace("--swapoff-rate 0.001", "--swapoff-rate 0"));
+    expect(r.stats.directReclaim).toBeGreaterThan(0);
+    expect(r.stats.oomKills).toBe(0);
+    for (const x of samples) {
+      expect(x.nrSwapPages).toBeGreaterThan(0);
+      expect(x.count).toBe(0);
+    }
+  }, 60_000);
+});
