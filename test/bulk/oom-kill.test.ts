@@ -42,13 +42,13 @@ interface Sample {
 }
 
 /** `faultsim run ARGS` (no deep checker, the stall watch off), sampled every EVERY steps. */
-async function sampled(args: string): Promise<{ r: BulkResult; samples: Sample[] }> {
+async function sampled(args: string, backend: "wasm" | "js" = "wasm"): Promise<{ r: BulkResult; samples: Sample[] }> {
   const s = await settings(args);
   const { machine, workload } = bulkSetupOf(s);
   const samples: Sample[] = [];
   const r = await runBulk({
-    backend: "wasm",
-    engine: await Engine.create("wasm", "untraced"),
+    backend,
+    engine: await Engine.create(backend, "untraced"),
     machine,
     workload,
     seed: s.seed,
@@ -98,6 +98,15 @@ describe("the OOM killer (oom-kill)", () => {
     expect(r.stats.exits).toBeLessThanOrEqual(r.stats.oomKills);
     expect(r.stats.exits).toBeGreaterThanOrEqual(r.stats.oomKills - 1);
   }, 60_000);
+
+  it("the JS twin kills at the same steps: the same samples, stats and state", async () => {
+    const w = await sampled(SWAP_FULL);
+    const j = await sampled(SWAP_FULL, "js");
+    expect(w.r.stats.oomKills).toBeGreaterThan(0);
+    expect(j.samples).toEqual(w.samples);
+    expect(j.r.stats).toEqual(w.r.stats);
+    expect(j.r.stateHash).toBe(w.r.stateHash);
+  }, 120_000);
 
   it("without oom-kill nobody is killed and the same machine crawls on for several times the steps", async () => {
     const on = await sampled(SWAP_FULL);

@@ -58,6 +58,7 @@ describe("resolveModel", () => {
       "writepage-delete",
     ]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual([
+      "oom-kill",
       "oom-recheck",
       "pte-same-recheck",
       "readahead-sdl",
@@ -105,7 +106,8 @@ describe("resolveModel", () => {
     const r = resolveModel("linux-2.4.16", ["early-dup"], ["unique-add"]);
     const bit = (n: string) => FLAGS.find((f) => f.name === n)!.bit;
     expect(r.flags).toBe((base.flags | bit("early-dup")) & ~bit("unique-add"));
-    expect(r.flagNames).toEqual(flagNamesOf(r.flags));
+    expect(r.flags2).toBe(base.flags2);
+    expect(r.flagNames).toEqual(flagNamesOf(r.flags, r.flags2));
     expect(() => resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"])).toThrow(UsageError);
     expect(() => resolveModel("linux-2.4.16", ["unique-add"], ["unique-add"])).toThrow(/--with unique-add and --without unique-add/);
   });

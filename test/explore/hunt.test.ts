@@ -297,16 +297,10 @@ describe("faultsim replay", () => {
       expect(r.code).toBe(1);
       expect(r.out).toContain(drawFinding(f));
       expect(r.out).toContain(`reproduced: ${f.signature}`);
-      // The same ops and schedule on linux-2.4.16's flags (no word 1: revision 1): the race is gone.
-      const { flags2: _w1, ...repro16 } = f.repro;
+      // The same ops and schedule on linux-2.4.16's flags (both words: oom-kill is word 1's): the race is gone.
+      const m16 = resolveModel("linux-2.4.16");
       const fixed = await replay(
-        writeRepro(dir, {
-          ...repro16,
-          schemaVersion: 1,
-          model: "linux-2.4.16",
-          flags: resolveModel("linux-2.4.16").flags,
-          flagNames: resolveModel("linux-2.4.16").flagNames,
-        }),
+        writeRepro(dir, { ...f.repro, model: "linux-2.4.16", flags: m16.flags, flags2: m16.flags2, flagNames: m16.flagNames }),
       );
       expect(fixed.code).toBe(0);
       expect(fixed.out).toMatch(/does not reproduce/);
