@@ -2,7 +2,7 @@
 // one at the end, as CSV or JSON lines. A row has the machine's gauges at that step (free,
 // active and inactive pages, pages in the swap cache, swap slots in use) and the counters'
 // growth since the row before (faults, swap-ins and -outs, pages scanned and freed, kswapd
-// runs, direct reclaims, OOMs).
+// runs, direct reclaims, OOMs, processes the OOM killer chose).
 //
 // Durable: the file is created exclusively (an existing file is never overwritten), each row
 // is written with its own write(2) as soon as it is made, so a crash or a kill loses at most
@@ -34,7 +34,10 @@ export const SERIES_COLUMNS = [
   "kswapdRuns",
   "directReclaim",
   "oom",
+  "oomKills",
 ] as const;
+/** Columns a series written before they existed lacks: read back as 0 (src/report/html/series.ts). */
+export const SERIES_LATER_COLUMNS: readonly (typeof SERIES_COLUMNS)[number][] = ["oomKills"];
 export type SeriesRow = Record<(typeof SERIES_COLUMNS)[number], number>;
 
 /** Counters reported as their growth over the interval: column and the stat it follows. */
@@ -48,6 +51,7 @@ const DELTAS: [keyof SeriesRow, keyof Stats][] = [
   ["kswapdRuns", "kswapdRuns"],
   ["directReclaim", "directReclaim"],
   ["oom", "oom"],
+  ["oomKills", "oomKills"],
 ];
 
 /** --series-format, or the one the file's extension names (.csv, .jsonl, .ndjson). */

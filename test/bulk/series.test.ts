@@ -56,6 +56,7 @@ describe("run --series", () => {
     expect(sum("kswapdRuns")).toBe(r.stats.kswapdRuns);
     expect(sum("directReclaim")).toBe(r.stats.directReclaim);
     expect(sum("oom")).toBe(r.stats.oom);
+    expect(sum("oomKills")).toBe(r.stats.oomKills);
     for (const row of rows) {
       // 8192 frames, the zero page not among them; pages off the LRU (just allocated,
       // being freed) are in neither list.

@@ -9,7 +9,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { cliCapture } from "../helpers/cli.js";
 import { SERIES_COLUMNS } from "../../src/bulk/series.js";
-import { parseSeries, minMaxBuckets, seriesSummary, perKiloStep } from "../../src/report/html/series.js";
+import { parseSeries, minMaxBuckets, seriesSummary, perKiloStep, looksLikeSeries } from "../../src/report/html/series.js";
 import { parseHuntStream } from "../../src/report/html/hunt.js";
 import { alignRuns, runPlots, PLOT_BUCKETS } from "../../src/report/html/run-view.js";
 import { kindOf } from "../../src/report/html/index.js";
@@ -94,6 +94,35 @@ describe("a run's series", () => {
     // The ops column sums to the run's ops.
     expect(seriesSummary(a).ops).toBe(30000);
     expect(seriesSummary(b).ops).toBe(20000);
+  });
+
+  it("reads a series an earlier faultsim wrote, without the oomKills column, as 0 kills", () => {
+    const a = parseSeries(readFileSync(csv, "utf8"), csv);
+    const k = SERIES_COLUMNS.indexOf("oomKills");
+    expect(k).toBe(SERIES_COLUMNS.length - 1);
+    // The same CSV with that column cut from the header and every row.
+    const old = readFileSync(csv, "utf8")
+      .split("\n")
+      .map((l) => (l === "" ? l : l.split(",").slice(0, k).join(",")))
+      .join("\n");
+    expect(looksLikeSeries(old.split("\n")[0])).toBe(true);
+    const b = parseSeries(old, "old.csv");
+    expect(b.rows).toBe(a.rows);
+    for (const c of SERIES_COLUMNS) expect(b.columns[c], c).toEqual(c === "oomKills" ? a.columns[c].map(() => 0) : a.columns[c]);
+    // JSON lines of an earlier faultsim: rows without the key.
+    const oldJson = readFileSync(jsonl, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => {
+        const { oomKills: _k, ...rest } = JSON.parse(l);
+        return JSON.stringify(rest);
+      })
+      .join("\n");
+    expect(parseSeries(`${oldJson}\n`, "old.jsonl").columns.oomKills.every((v) => v === 0)).toBe(true);
+    // A row that is short by one where the header is this faultsim's: still refused.
+    const lines = readFileSync(csv, "utf8").split("\n");
+    lines[1] = lines[1].split(",").slice(0, k).join(",");
+    expect(() => parseSeries(lines.join("\n"), "short.csv")).toThrow(/line 2/);
   });
 
   it("rates are per 1,000 steps of each row's own interval (the last one is shorter)", () => {

@@ -26,6 +26,7 @@ const COLORS: Record<SeriesColumn, string> = {
   kswapdRuns: "#0969da",
   directReclaim: "#bf8700",
   oom: "#cf222e",
+  oomKills: "#000",
 };
 
 const PANELS: { id: string; title: string; yLabel: string; columns: SeriesColumn[] }[] = [
@@ -40,9 +41,9 @@ const PANELS: { id: string; title: string; yLabel: string; columns: SeriesColumn
   { id: "plot-reclaim", title: "Reclaim: pages scanned and freed per 1,000 steps", yLabel: "per 1K steps", columns: ["scanned", "freed"] },
   {
     id: "plot-runs",
-    title: "kswapd runs, direct reclaims and OOMs per 1,000 steps",
+    title: "kswapd runs, direct reclaims, OOMs and OOM kills per 1,000 steps",
     yLabel: "per 1K steps",
-    columns: ["kswapdRuns", "directReclaim", "oom"],
+    columns: ["kswapdRuns", "directReclaim", "oom", "oomKills"],
   },
 ];
 
@@ -83,6 +84,7 @@ const TOTALS: [SeriesColumn, string][] = [
   ["kswapdRuns", "kswapd runs"],
   ["directReclaim", "direct reclaims"],
   ["oom", "OOMs"],
+  ["oomKills", "processes OOM-killed"],
   ["free", "free pages at the end"],
   ["swapUsed", "swap slots used at the end"],
 ];

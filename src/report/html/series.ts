@@ -2,7 +2,7 @@
 // and thinned for plotting: a series longer than the plot has pixels is drawn as the minimum
 // and the maximum of each bucket of rows, so a spike survives however long the run was.
 import { InputError } from "../../errors.js";
-import { SERIES_COLUMNS, type SeriesRow } from "../../bulk/series.js";
+import { SERIES_COLUMNS, SERIES_LATER_COLUMNS, type SeriesRow } from "../../bulk/series.js";
 import { safeText } from "../text.js";
 
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
@@ -21,13 +21,24 @@ export const GAUGES: readonly SeriesColumn[] = ["free", "active", "inactive", "s
 const emptyColumns = (): Record<SeriesColumn, number[]> =>
   Object.fromEntries(SERIES_COLUMNS.map((c) => [c, [] as number[]])) as unknown as Record<SeriesColumn, number[]>;
 
-/** Whether text looks like a series: a CSV whose header is the series' columns, or JSON
- *  lines whose first object has them. */
+/** The columns of a series written before SERIES_LATER_COLUMNS existed: still read, those as 0. */
+const EARLIER_COLUMNS = SERIES_COLUMNS.filter((c) => !SERIES_LATER_COLUMNS.includes(c));
+
+/** The columns a CSV header names: this faultsim's, an earlier one's, or undefined. */
+function csvColumns(header: string | undefined): readonly SeriesColumn[] | undefined {
+  const h = header?.trim();
+  if (h === SERIES_COLUMNS.join(",")) return SERIES_COLUMNS;
+  if (h === EARLIER_COLUMNS.join(",")) return EARLIER_COLUMNS;
+  return undefined;
+}
+
+/** Whether text looks like a series: a CSV whose header is the series' columns (or an earlier
+ *  faultsim's), or JSON lines whose first object has them. */
 export function looksLikeSeries(firstLine: string): boolean {
-  if (firstLine.trim() === SERIES_COLUMNS.join(",")) return true;
+  if (csvColumns(firstLine)) return true;
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;
-    return typeof o === "object" && o !== null && SERIES_COLUMNS.every((c) => typeof o[c] === "number");
+    return typeof o === "object" && o !== null && EARLIER_COLUMNS.every((c) => typeof o[c] === "number");
   } catch {
     return false;
   }
@@ -41,7 +52,8 @@ export function parseSeries(text: string, file: string): Series {
   lines.pop();
   const where = safeText(file);
   const columns = emptyColumns();
-  const csv = lines[0]?.trim() === SERIES_COLUMNS.join(",");
+  const header = csvColumns(lines[0]);
+  const csv = header !== undefined;
   let rows = 0;
   const bad = (i: number, why: string) => new InputError(`${where}: line ${i + 1}: ${why}`, file);
   for (let i = csv ? 1 : 0; i < lines.length; i++) {
@@ -50,8 +62,8 @@ export function parseSeries(text: string, file: string): Series {
     let row: Partial<SeriesRow>;
     if (csv) {
       const cells = line.split(",");
-      if (cells.length !== SERIES_COLUMNS.length) throw bad(i, `${cells.length} values, a row has ${SERIES_COLUMNS.length}`);
-      row = Object.fromEntries(SERIES_COLUMNS.map((c, k) => [c, Number(cells[k])]));
+      if (cells.length !== header.length) throw bad(i, `${cells.length} values, a row has ${header.length}`);
+      row = Object.fromEntries(header.map((c, k) => [c, Number(cells[k])]));
     } else {
       try {
         row = JSON.parse(line);
@@ -61,7 +73,8 @@ export function parseSeries(text: string, file: string): Series {
       if (typeof row !== "object" || row === null) throw bad(i, "not a JSON object");
     }
     for (const c of SERIES_COLUMNS) {
-      const v = row[c];
+      // A series of an earlier faultsim has no later column: 0 (it counted none).
+      const v = row[c] === undefined && SERIES_LATER_COLUMNS.includes(c) ? 0 : row[c];
       if (typeof v !== "number" || !Number.isFinite(v)) throw bad(i, `${c} is not a number`);
       columns[c].push(v);
     }
