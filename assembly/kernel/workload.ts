@@ -308,6 +308,21 @@ export function mm_task_count(mm: i32, self: i32): i32 {
   return n;
 }
 
+/** Whether CPU cpu is a task of mm's process: its ops are that process's, swapoff and swapon
+ *  included (mm/oom_kill.ts: the tasks oom_kill kills). By mm_task_count's rules: with the
+ *  in-model generator, threads are tasks of each of the first CFG_GEN_MMS, a process CPU of
+ *  cpu % CFG_GEN_MMS, and every CPU of its spare mm CFG_GEN_MMS + cpu (a steady fork's
+ *  child); else the CPU's ring addresses mm. */
+export function cpu_is_task_of(cpu: i32, mm: i32): bool {
+  if (workload_on()) {
+    const mms = cfg(CFG_GEN_MMS);
+    if (mm == mms + cpu) return true;
+    if (mm >= mms) return false;
+    return cfg(CFG_GEN_SHARE) != 0 || irem(cpu, mms) == mm;
+  }
+  return ops_address(cpu, mm);
+}
+
 /** Whether an op cpu's ring still holds names mm as the task's own (not swapoff, swapon). */
 function ops_address(cpu: i32, mm: i32): bool {
   const tail = ag_get(cpu, AG_OP_TAIL);

@@ -13,7 +13,7 @@ import {
   spin_lock, spin_unlock, write_lock, write_unlock, down, up, sleep_on, wake_waiters, LK_PTL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace } from "../kernel/trace";
-import { oom_process_gone } from "./oom_kill";
+import { oom_process_gone, oom_task_born } from "./oom_kill";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
@@ -102,6 +102,7 @@ export function do_fork(pc: i32): i32 {
         mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       } else mm_set(child, MM_USERS, 1);
+      oom_task_born(child); // the youngest task of the task list (oom_kill.ts)
       return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
     case DF_COPIED:
       // 2.4.0 kernel/fork.c copy_mm, after dup_mmap: "spin_lock(&mmlist_lock);

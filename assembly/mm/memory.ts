@@ -23,7 +23,7 @@ import {
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
-import { oom_killed, oom_process_gone, EV_OOM_EXIT_TO_USER } from "./oom_kill";
+import { oom_killed, oom_process_gone, oom_task_born, EV_OOM_EXIT_TO_USER } from "./oom_kill";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
@@ -1024,6 +1024,7 @@ export function do_exit(pc: i32): i32 {
       mm_set(mm, MM_NO_TASK, 0);
       mmlist_add(mm, nMm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
+      oom_task_born(mm); // the youngest task of the task list (oom_kill.ts)
       return next(EXIT_NEW_VMA);
     case EXIT_NEW_VMA:
       // The new process's vma (its mmap's insert under the PTL): unuse_process and

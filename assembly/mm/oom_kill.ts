@@ -17,30 +17,31 @@
 // out_of_memory only counts there, so no hunt's schedules change. docs/design.md, "The model's
 // clock".
 //
-// How the model delivers the kill (docs/faithfulness.md out_of_memory has the deviations): the
-// victim is an mm slot; a CPU running an op in it when it is chosen gets PF_MEMDIE for the
-// rest of that op (an access whose fault returns does not retry: the signal is taken on the
-// way out); the next op a CPU starts in that mm is the process's exit instead (OP_EXIT, the
-// slot's new process then runs the mm's later ops, as after any exit). An exit or a fork's
-// replacement of that slot's process first clears the kill.
+// How the model delivers the kill (docs/faithfulness.md oom_kill has the deviations): the
+// victim is an mm slot's process, whose tasks are the CPUs whose ops are its (workload.ts
+// cpu_is_task_of: a process CPU's swapoff and swapon too). Until that process has exited they
+// have PF_MEMDIE (oom_killed: an allocation takes any free page and never reclaims; an access
+// back from its fault is not retried, the signal being taken on the way out), and the next op
+// one of them starts is the process's exit instead (OP_EXIT; the slot's new process then runs
+// the mm's later ops, as after any exit). An exit or a fork's replacement of that slot's
+// process ends the kill.
 import {
-  gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, nCpu, nMm, mm_get, mm_set, MM_RSS,
-  MM_USERS, MM_NO_TASK, MM_OOM_KILL, ag_get, ag_set, AG_SP, AG_OP, stat, S_OOM_KILLS,
+  gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
+  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_set, AG_OP, stat, S_OOM_KILLS,
 } from "../kernel/state";
-import { op_kind, op_mm, make_op, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_WPROTECT } from "../kernel/ops";
+import { has2, F2_OOM_KILL } from "../model";
+import { make_op, OP_EXIT } from "../kernel/ops";
+import { cpu_is_task_of } from "../kernel/workload";
 import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
 
-export const EV_OOM_KILL: i32 = 700;     // (mm, points, tasks in an op): oom_kill: SIGKILL and PF_MEMDIE to the mm's tasks
+export const EV_OOM_KILL: i32 = 700;     // (mm, points, tasks in an op): oom_kill: SIGKILL and PF_MEMDIE to the oldest process's tasks
 export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op replaced, 0): the killed process takes its signal: it exits instead (traced by machine.ts)
 export const EV_OOM_EXIT_TO_USER: i32 = 702; // (mm, 0, 0): back from a fault with SIGKILL pending: the access is not retried
 export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 0): out_of_memory counted a failure, no kill yet
 
 /** panic("Out of memory and no killable processes..."): select_bad_process found no task. */
 export const BUG_OOM_NO_VICTIM: i32 = 700;
-
-/** Agent word: PF_MEMDIE, the OOM killer chose this agent's task (for the op it runs). */
-export const AG_PF_MEMDIE: i32 = 15;
 
 /** MM_OOM_KILL: SIGKILL is pending for the slot's process; its exit has started. */
 export const OOM_KILL_PENDING: i32 = 1;
@@ -88,17 +89,23 @@ export function oom_reset(now: i32): void {
 
 /** select_bad_process and oom_kill, tasklist_lock read-held by the caller: the mm whose
  *  process has the most badness points gets SIGKILL, and every task of it in an op
- *  PF_MEMDIE. The model's processes all map the same vma (total_vm) and have no CPU or run
- *  times, so the points are rss + 1 (a process with a vma scores at least 1; ties to the
- *  first slot, for_each_task's order and its strict ">"). */
+ *  PF_MEMDIE. badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
+ *  run time (~22 min): every model process maps the same vma of nPages, and none has run long
+ *  enough for either root to exceed 1 on the model's clock, so every process with an mm
+ *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the
+ *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). */
 export function oom_kill(): void {
   let victim = -1;
   let maxPoints = 0;
+  let oldest = 0;
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // no task has it
-    const points = mm_get(mm, MM_RSS) + 1;
-    if (points > maxPoints) {
+    if (!has_task_cpu(mm)) continue; // no CPU runs it: the model could not deliver the signal
+    const points = nPages; // total_vm
+    const birth = mm_get(mm, MM_BIRTH);
+    if (points > maxPoints || (points == maxPoints && birth < oldest)) {
       maxPoints = points;
+      oldest = birth;
       victim = mm;
     }
   }
@@ -106,50 +113,40 @@ export function oom_kill(): void {
     bug(V_BUG_ON, BUG_OOM_NO_VICTIM, 0, 0);
     return;
   }
-  // oom_kill_task on every task whose ->mm is the victim's: the CPUs in an op of it.
-  let inOp = 0;
-  for (let a = 0; a < nCpu; a++) {
-    if (ag_get(a, AG_SP) != 0 && op_in_mm(ag_get(a, AG_OP)) == victim) {
-      ag_set(a, AG_PF_MEMDIE, 1);
-      inOp++;
-    }
-  }
+  // oom_kill_task on every task whose ->mm is the victim's: the CPUs that are its tasks.
+  let tasks = 0;
+  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, victim)) tasks++;
   if (mm_get(victim, MM_OOM_KILL) == 0) mm_set(victim, MM_OOM_KILL, OOM_KILL_PENDING);
   gset(G_OOM_ACTIVE, 1);
   stat(S_OOM_KILLS);
-  trace(EV_OOM_KILL, victim, maxPoints, inOp);
+  trace(EV_OOM_KILL, victim, maxPoints, tasks);
 }
 
-/** The mm an op runs in as a process's own (its task's ->mm); -1 for swapoff and swapon,
- *  which the model runs in no process's mm. */
-function op_in_mm(op: i32): i32 {
-  const kind = op_kind(op);
-  if (kind == OP_READ || kind == OP_WRITE || kind == OP_FORK || kind == OP_EXIT || kind == OP_MUNMAP || kind == OP_WPROTECT) return op_mm(op);
-  return -1;
+/** Whether some CPU is a task of mm's process (workload.ts cpu_is_task_of). */
+function has_task_cpu(mm: i32): bool {
+  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm)) return true;
+  return false;
 }
 
-/** A CPU starts op (machine.ts, only while G_OOM_ACTIVE): the op before is over, so none of
- *  the CPUs between ops is in a killed task any more; an op in a slot whose process has
- *  SIGKILL pending is that process's exit instead. The op to run. Clears G_OOM_ACTIVE once no
- *  kill is pending and no agent has PF_MEMDIE. */
+/** A CPU starts op (machine.ts, only while G_OOM_ACTIVE): a task returning to user space.
+ *  A task of a process with SIGKILL pending takes it: its op is the process's exit instead
+ *  (the first of its tasks to come back; the others' ops run as they come, as the threads of a
+ *  process the model exits at once). The op to run. Clears G_OOM_ACTIVE once no process has a
+ *  kill out. */
 export function oom_op_start(cpu: i32, op: i32): i32 {
   let run = op;
-  for (let a = 0; a < nCpu; a++) if (a == cpu || ag_get(a, AG_SP) == 0) ag_set(a, AG_PF_MEMDIE, 0);
-  const mm = op_in_mm(op);
-  if (mm >= 0 && mm_get(mm, MM_OOM_KILL) == OOM_KILL_PENDING) {
-    mm_set(mm, MM_OOM_KILL, OOM_KILL_EXITING);
-    ag_set(cpu, AG_PF_MEMDIE, 1);
-    run = make_op(OP_EXIT, mm, 0, 0);
-    ag_set(cpu, AG_OP, run);
+  let left = false;
+  for (let mm = 0; mm < nMm; mm++) {
+    const kill = mm_get(mm, MM_OOM_KILL);
+    if (kill == OOM_KILL_PENDING && run == op && cpu_is_task_of(cpu, mm)) {
+      mm_set(mm, MM_OOM_KILL, OOM_KILL_EXITING);
+      run = make_op(OP_EXIT, mm, 0, 0);
+      ag_set(cpu, AG_OP, run);
+    }
+    if (mm_get(mm, MM_OOM_KILL) != 0) left = true;
   }
-  if (!oom_any_left()) gset(G_OOM_ACTIVE, 0);
+  if (!left) gset(G_OOM_ACTIVE, 0);
   return run;
-}
-
-function oom_any_left(): bool {
-  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_PF_MEMDIE) != 0) return true;
-  for (let mm = 0; mm < nMm; mm++) if (mm_get(mm, MM_OOM_KILL) == OOM_KILL_PENDING) return true;
-  return false;
 }
 
 /** The slot's process is gone (do_exit's, or do_fork's replacement of the child slot's old
@@ -158,5 +155,20 @@ export function oom_process_gone(mm: i32): void {
   if (mm_get(mm, MM_OOM_KILL) != 0) mm_set(mm, MM_OOM_KILL, 0);
 }
 
-/** Whether the running agent's task was chosen by the OOM killer (PF_MEMDIE). */
-@inline export function oom_killed(agent: i32): bool { return ag_get(agent, AG_PF_MEMDIE) != 0; }
+/** A process is created in slot mm (do_exit's new process, do_fork's child): it joins the
+ *  task list's tail (SET_LINKS), after every process alive. Kept only under oom-kill, the one
+ *  reader. */
+export function oom_task_born(mm: i32): void {
+  if (!has2(F2_OOM_KILL)) return;
+  const seq = gget(G_TASK_SEQ) + 1;
+  gset(G_TASK_SEQ, seq);
+  mm_set(mm, MM_BIRTH, seq);
+}
+
+/** Whether agent's task was chosen by the OOM killer (PF_MEMDIE): a CPU that is a task of a
+ *  process with a kill out, until that process has exited. */
+export function oom_killed(agent: i32): bool {
+  if (gget(G_OOM_ACTIVE) == 0 || agent >= nCpu) return false;
+  for (let mm = 0; mm < nMm; mm++) if (mm_get(mm, MM_OOM_KILL) != 0 && cpu_is_task_of(agent, mm)) return true;
+  return false;
+}

@@ -184,6 +184,7 @@ export const G = {
   OOM_FIRST: 56,
   OOM_LAST: 57,
   OOM_COUNT: 58,
+  TASK_SEQ: 60,
   OOM_ACTIVE: 59,
 } as const;
 
@@ -228,6 +229,7 @@ export const MM = {
   NO_TASK: 6,
   LIST_PREV: 8,
   TEARDOWN: 9,
+  BIRTH: 11,
   OOM_KILL: 10,
   VMA_HIDDEN: 7,
 } as const;
@@ -248,7 +250,6 @@ export const AG = {
   PRIO: 9,
   OPS_DONE: 10,
   OPS_FINAL: 14,
-  PF_MEMDIE: 15,
   PF_MEMALLOC: 11,
 } as const;
 

@@ -7,7 +7,7 @@
 // chunks of 1,024 steps through runBulk's onInterval, which does not change the run.
 import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
-import { G } from "../../src/wasm/abi.js";
+import { G, MM, MM_WORDS, R } from "../../src/wasm/abi.js";
 import { runBulk, type BulkResult } from "../../src/bulk/run.js";
 import { buildProgram, bulkSetupOf, settingsOf, type RunCliOptions, type RunSettings } from "../../src/cli.js";
 
@@ -39,6 +39,8 @@ interface Sample {
   nrSwapPages: number;
   first: number;
   count: number;
+  /** Per mm slot: its process's kill word (0 none, 1 SIGKILL pending, 2 exiting), birth, users, no-task mark. */
+  mms: { kill: number; birth: number; users: number; noTask: number }[];
 }
 
 /** `faultsim run ARGS` (no deep checker, the stall watch off), sampled every EVERY steps. */
@@ -64,6 +66,10 @@ async function sampled(args: string, backend: "wasm" | "js" = "wasm"): Promise<{
           nrSwapPages: e.global(G.NR_SWAP_PAGES),
           first: e.global(G.OOM_FIRST),
           count: e.global(G.OOM_COUNT),
+          mms: Array.from({ length: machine.mms }, (_, mm) => {
+            const w = (k: number) => e.I32[(e.region(R.MMS) >> 2) + mm * MM_WORDS + k];
+            return { kill: w(MM.OOM_KILL), birth: w(MM.BIRTH), users: w(MM.USERS), noTask: w(MM.NO_TASK) };
+          }),
         }),
     },
   });
@@ -129,6 +135,27 @@ describe("the OOM killer (oom-kill)", () => {
       if (on.samples[i].kills > on.samples[i - 1].kills)
         expect(Math.min(on.samples[i - 1].nrSwapPages, on.samples[i].nrSwapPages)).toBeLessThanOrEqual(0);
     }
+  }, 60_000);
+
+  it("the victim is the oldest process (all score total_vm alike): the boot's in slot order, then by creation", async () => {
+    // The steady workload: CPU c runs the process of mm c (and its fork's child in mm 4 + c),
+    // so every slot has a task CPU. A swapoff by CPU c is that process's: killed, it finishes
+    // the swapoff with PF_MEMDIE and exits at its next op.
+    const { r, samples } = await sampled(SWAPOFF);
+    expect(r.stats.oomKills).toBeGreaterThan(1);
+    const victims: number[] = [];
+    for (let i = 1; i < samples.length; i++) {
+      if (samples[i].kills === samples[i - 1].kills) continue;
+      // The oldest live process right after the kill (a younger one may have been born since,
+      // never an older one): it has the kill out (pending, or its exit under way).
+      const live = samples[i].mms.map((m, mm) => ({ ...m, mm })).filter((m) => m.users > 0 && m.noTask === 0);
+      const oldest = live.reduce((a, b) => (b.birth < a.birth ? b : a));
+      expect(oldest.kill, `kill ${samples[i].kills} at step ${samples[i].step}`).not.toBe(0);
+      victims.push(oldest.mm);
+    }
+    // The first kill falls on mm 0, the boot's first process; a later one on a process the boot
+    // or a later exit made, never on a slot out of order.
+    expect(victims[0]).toBe(0);
   }, 60_000);
 
   it("swap to spare: out_of_memory never counts, and nobody is killed", async () => {
