@@ -36,6 +36,7 @@ const LINUX_2416_SHIPPED = [
   "readahead-sdl",
   "oom-recheck",
   "swapoff-clears-max",
+  "oom-kill",
 ];
 
 describe("bad usage exits 2 with one line on stderr", () => {
@@ -123,6 +124,7 @@ describe("run", () => {
       name: "linux-2.4.16",
       flags: LINUX_2416_SHIPPED,
       flagWord: 0b1001110011000 | (1 << 30),
+      flagWord2: 1 << 10, // oom-kill
     });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
@@ -143,6 +145,7 @@ describe("run", () => {
       "readahead-sdl",
       "oom-recheck",
       "swapoff-clears-max",
+      "oom-kill",
     ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);
