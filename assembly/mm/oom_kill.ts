@@ -167,8 +167,13 @@ export function oom_task_born(mm: i32): void {
 
 /** Whether agent's task was chosen by the OOM killer (PF_MEMDIE): a CPU that is a task of a
  *  process with a kill out, until that process has exited. */
-export function oom_killed(agent: i32): bool {
-  if (gget(G_OOM_ACTIVE) == 0 || agent >= nCpu) return false;
+@inline export function oom_killed(agent: i32): bool {
+  // Inlined: an access back from its fault asks; almost always no kill is out.
+  return gget(G_OOM_ACTIVE) != 0 && oom_killed_task(agent);
+}
+
+function oom_killed_task(agent: i32): bool {
+  if (agent >= nCpu) return false;
   for (let mm = 0; mm < nMm; mm++) if (mm_get(mm, MM_OOM_KILL) != 0 && cpu_is_task_of(agent, mm)) return true;
   return false;
 }
