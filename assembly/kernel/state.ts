@@ -498,8 +498,8 @@ export const G_NR_DELISTED: i32 = 55;     // del-lru: in-use pages delete_from_s
 export const G_OOM_FIRST: i32 = 56;       // oom-kill: out_of_memory's static `first` (jiffies of the first failure counted)
 export const G_OOM_LAST: i32 = 57;        // oom-kill: out_of_memory's static `last` (jiffies of the last failure)
 export const G_OOM_COUNT: i32 = 58;       // oom-kill: out_of_memory's static `count` (failures since `first`)
+export const G_OOM_ACTIVE: i32 = 59;      // oom-kill: 1 from a kill until an op start finds no process with a kill out (machine.ts: mm/oom_kill.ts oom_op_start)
 export const G_TASK_SEQ: i32 = 60;        // oom-kill: processes created since boot (do_exit's new process, do_fork's child): MM_BIRTH's clock
-export const G_OOM_ACTIVE: i32 = 59;      // oom-kill: 1 while a kill is pending or an agent has PF_MEMDIE (machine.ts op start: mm/oom_kill.ts oom_op_start)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }
@@ -621,8 +621,8 @@ export const MM_LIST_NEXT: i32 = 5;   // mm->mmlist.next (mm index, nMm = init_m
 export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm (2.4.0's fork: until do_fork lists the child)
 export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_mm); -1 off the list
 export const MM_TEARDOWN: i32 = 9;    // 1: the last mmput is a reclaimer's (swap_out, try_to_unuse) and runs exit_mmap (fork.ts mmput); the slot's next process sleeps on this word until it is 0
-export const MM_BIRTH: i32 = 11;      // oom-kill: G_TASK_SEQ when the slot's process was created (0 at boot): its place in the task list, oldest first
 export const MM_OOM_KILL: i32 = 10;   // oom-kill: 1 SIGKILL pending for the slot's process, 2 its exit has started (mm/oom_kill.ts)
+export const MM_BIRTH: i32 = 11;      // oom-kill: G_TASK_SEQ when the slot's process was created (0 at boot): its place in the task list, oldest first
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 4) + k) << 2), v); }
@@ -700,7 +700,7 @@ export const AG_OP_HEAD: i32 = 7;     // ops consumed
 export const AG_OP_TAIL: i32 = 8;     // ops written by the host
 export const AG_PRIO: i32 = 9;        // PCT priority
 export const AG_OPS_DONE: i32 = 10;
-// word 11: page_alloc.ts AG_PF_MEMALLOC; words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD; word 15: oom_kill.ts AG_PF_MEMDIE
+// word 11: page_alloc.ts AG_PF_MEMALLOC; words 12, 13: locks.ts AG_HELD, AG_SPINS_HELD
 export const AG_OPS_FINAL: i32 = 14;  // 1: no ops will be added after the buffered ones
 export const ST_RUNNABLE: i32 = 0;
 export const ST_SPIN: i32 = 1;        // spinning on a spinlock (not runnable)

@@ -35,7 +35,7 @@ import { cpu_is_task_of } from "../kernel/workload";
 import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
 
-export const EV_OOM_KILL: i32 = 700;     // (mm, points, tasks in an op): oom_kill: SIGKILL and PF_MEMDIE to the oldest process's tasks
+export const EV_OOM_KILL: i32 = 700;     // (mm, points, its task CPUs): oom_kill: SIGKILL and PF_MEMDIE to the oldest process's tasks
 export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op replaced, 0): the killed process takes its signal: it exits instead (traced by machine.ts)
 export const EV_OOM_EXIT_TO_USER: i32 = 702; // (mm, 0, 0): back from a fault with SIGKILL pending: the access is not retried
 export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 0): out_of_memory counted a failure, no kill yet
@@ -55,7 +55,7 @@ const JIFFY_STEPS_SHIFT: i32 = 14;
 @inline export function oom_jiffies(): i32 { return gget(G_STEP) >>> JIFFY_STEPS_SHIFT; }
 
 /** mm/oom_kill.c out_of_memory (2.4.16), its checks: true when it goes on to oom_kill (the
- *  caller's next section, oom_kill_section, then oom_reset). Its statics (first, last, count)
+ *  caller's next section, vmscan.ts shrink_oom_kill, then oom_reset in the one after). Its statics (first, last, count)
  *  are G_OOM_*, read and written with no lock as the kernel's are. */
 export function out_of_memory(): bool {
   // "Enough swap space left?  Not OOM."
@@ -88,8 +88,8 @@ export function oom_reset(now: i32): void {
 }
 
 /** select_bad_process and oom_kill, tasklist_lock read-held by the caller: the mm whose
- *  process has the most badness points gets SIGKILL, and every task of it in an op
- *  PF_MEMDIE. badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
+ *  process has the most badness points gets SIGKILL, and its tasks PF_MEMDIE (oom_killed,
+ *  from MM_OOM_KILL). badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
  *  run time (~22 min): every model process maps the same vma of nPages, and none has run long
  *  enough for either root to exceed 1 on the model's clock, so every process with an mm
  *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the

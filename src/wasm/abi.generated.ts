@@ -184,8 +184,8 @@ export const G = {
   OOM_FIRST: 56,
   OOM_LAST: 57,
   OOM_COUNT: 58,
-  TASK_SEQ: 60,
   OOM_ACTIVE: 59,
+  TASK_SEQ: 60,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -229,8 +229,8 @@ export const MM = {
   NO_TASK: 6,
   LIST_PREV: 8,
   TEARDOWN: 9,
-  BIRTH: 11,
   OOM_KILL: 10,
+  BIRTH: 11,
   VMA_HIDDEN: 7,
 } as const;
 
