@@ -87,6 +87,8 @@ const MACHINE_WORDS = [
   CFG.AREA_PRIO_EQUAL,
   CFG.SWAP_CLUSTER,
 ] as const;
+// writeShape stores the machine words one by one, in MACHINE_WORDS's order.
+if (MACHINE_WORDS.length !== 13) throw new InternalError("writeShape stores 13 machine words");
 /** Words the hunt changes on its own between executions: not the layout's to set. */
 const OWN_WORDS: readonly number[] = [CFG.SEED, CFG.PCT_K];
 /** 1 for each config word a layout may set apart from the hunt's: MACHINE_WORDS and
@@ -271,14 +273,42 @@ export class HuntLoop {
     let at = key * LAYOUT_WORDS;
     let newMachine = 0;
     if (key !== this.layoutKey) {
-      for (let k = 0; k < MACHINE_WORDS.length; k++) I[c + MACHINE_WORDS[k]] = W[at + k];
+      // MACHINE_WORDS in their order, a store each, as the workload's and the mix's below:
+      // written out, the host's work per execution is ~50 ns less than by loops over the
+      // lists (bench/exec-fixed.mjs; assembly/README.md, issue 14's fifth round).
+      I[c + CFG.NCPU] = W[at];
+      I[c + CFG.NFRAMES] = W[at + 1];
+      I[c + CFG.NMM] = W[at + 2];
+      I[c + CFG.PAGES] = W[at + 3];
+      I[c + CFG.NAREAS] = W[at + 4];
+      I[c + CFG.SLOTS] = W[at + 5];
+      I[c + CFG.KSWAPD] = W[at + 6];
+      I[c + CFG.PAGE_CLUSTER] = W[at + 7];
+      I[c + CFG.FREE_MIN] = W[at + 8];
+      I[c + CFG.FREE_LOW] = W[at + 9];
+      I[c + CFG.FREE_HIGH] = W[at + 10];
+      I[c + CFG.AREA_PRIO_EQUAL] = W[at + 11];
+      I[c + CFG.SWAP_CLUSTER] = W[at + 12];
       this.layoutKey = key;
       newMachine = 1;
     }
     at += MACHINE_WORDS.length;
-    for (let k = 0; k < WORKLOAD_WORDS; k++) I[c + CFG.HUNT_OPS + k] = W[at + k];
-    if (T.mixWords[mx + 1] !== 0) {
-      for (let k = 0; k < 7; k++) I[c + CFG.HUNT_T_WRITE + k] = T.mixWords[mx + 2 + k];
+    const h = c + CFG.HUNT_OPS;
+    I[h] = W[at];
+    I[h + 1] = W[at + 1];
+    I[h + 2] = W[at + 2];
+    I[h + 3] = W[at + 3];
+    I[h + 4] = W[at + 4];
+    const M = T.mixWords;
+    if (M[mx + 1] !== 0) {
+      const t = c + CFG.HUNT_T_WRITE;
+      I[t] = M[mx + 2];
+      I[t + 1] = M[mx + 3];
+      I[t + 2] = M[mx + 4];
+      I[t + 3] = M[mx + 5];
+      I[t + 4] = M[mx + 6];
+      I[t + 5] = M[mx + 7];
+      I[t + 6] = M[mx + 8];
       I[c + CFG.HUNT_MIX_AREAS] = W[at + WORKLOAD_WORDS];
     } else {
       I[c + CFG.HUNT_MIX_AREAS] = 0;
