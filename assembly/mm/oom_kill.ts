@@ -21,13 +21,13 @@
 // victim is an mm slot's process, whose tasks are the CPUs whose ops are its (workload.ts
 // cpu_is_task_of: a process CPU's swapoff and swapon too). Until that process has exited they
 // have PF_MEMDIE (oom_killed: an allocation takes any free page and never reclaims; an access
-// back from its fault is not retried, the signal being taken on the way out), and the next op
-// one of them starts is the process's exit instead (OP_EXIT; the slot's new process then runs
-// the mm's later ops, as after any exit). An exit or a fork's replacement of that slot's
-// process ends the kill.
+// back from its fault is not retried, the signal being taken on the way out), and when one of
+// them next starts an op the process's exit (OP_EXIT) runs first, that op after it (the slot's
+// new process runs the mm's later ops, as after any exit). An exit or a fork's replacement of
+// that slot's process ends the kill.
 import {
   gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
-  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_set, AG_OP, stat, S_OOM_KILLS,
+  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, stat, S_OOM_KILLS,
 } from "../kernel/state";
 import { has2, F2_OOM_KILL } from "../model";
 import { make_op, OP_EXIT } from "../kernel/ops";
@@ -36,7 +36,7 @@ import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
 
 export const EV_OOM_KILL: i32 = 700;     // (mm, points, its task CPUs): oom_kill: SIGKILL and PF_MEMDIE to the oldest process's tasks
-export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op replaced, 0): the killed process takes its signal: it exits instead (traced by machine.ts)
+export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op put back, 0): the killed process takes its signal: it exits before that op (traced by machine.ts)
 export const EV_OOM_EXIT_TO_USER: i32 = 702; // (mm, 0, 0): back from a fault with SIGKILL pending: the access is not retried
 export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 0): out_of_memory counted a failure, no kill yet
 
@@ -129,10 +129,12 @@ function has_task_cpu(mm: i32): bool {
 }
 
 /** A CPU starts op (machine.ts, only while G_OOM_ACTIVE): a task returning to user space.
- *  A task of a process with SIGKILL pending takes it: its op is the process's exit instead
- *  (the first of its tasks to come back; the others' ops run as they come, as the threads of a
- *  process the model exits at once). The op to run. Clears G_OOM_ACTIVE once no process has a
- *  kill out. */
+ *  A task of a process with SIGKILL pending takes it: the process's exit runs first, and op
+ *  goes back to the CPU's ring, to run next (in the slot's new process, as any op after an
+ *  exit; so a workload's pairs, a swapoff's swapon or a fork's child's exit, are not lost).
+ *  The first of its tasks to come back exits it; the others' ops run as they come, as the
+ *  threads of a process the model exits at once. The op to run. Clears G_OOM_ACTIVE once no
+ *  process has a kill out. */
 export function oom_op_start(cpu: i32, op: i32): i32 {
   let run = op;
   let left = false;
@@ -142,6 +144,7 @@ export function oom_op_start(cpu: i32, op: i32): i32 {
       mm_set(mm, MM_OOM_KILL, OOM_KILL_EXITING);
       run = make_op(OP_EXIT, mm, 0, 0);
       ag_set(cpu, AG_OP, run);
+      ag_set(cpu, AG_OP_HEAD, ag_get(cpu, AG_OP_HEAD) - 1); // op back: take_op has just taken it
     }
     if (mm_get(mm, MM_OOM_KILL) != 0) left = true;
   }

@@ -140,7 +140,7 @@ describe("the OOM killer (oom-kill)", () => {
   it("the victim is the oldest process (all score total_vm alike): the boot's in slot order, then by creation", async () => {
     // The steady workload: CPU c runs the process of mm c (and its fork's child in mm 4 + c),
     // so every slot has a task CPU. A swapoff by CPU c is that process's: killed, it finishes
-    // the swapoff with PF_MEMDIE and exits at its next op.
+    // the swapoff with PF_MEMDIE and exits before its next op (the swapon, which then runs).
     const { r, samples } = await sampled(SWAPOFF);
     expect(r.stats.oomKills).toBeGreaterThan(1);
     const victims: number[] = [];

@@ -5,7 +5,7 @@ import { EV } from "../../wasm/abi.js";
 export const oomKillEvents: EventTable = {
   [EV.OOM_KILL]: (mm, points, tasks) =>
     `out_of_memory: oom_kill chooses mm${mm}'s process, the oldest (${points} points): SIGKILL, PF_MEMDIE to its ${tasks} task${tasks === 1 ? "" : "s"}`,
-  [EV.OOM_SIGKILL]: (mm, op) => `mm${mm}'s process takes its SIGKILL: exits instead of op ${fmtOp(op)}`,
+  [EV.OOM_SIGKILL]: (mm, op) => `mm${mm}'s process takes its SIGKILL: exits (then ${fmtOp(op)})`,
   [EV.OOM_EXIT_TO_USER]: (mm) => `back to user space in mm${mm} with SIGKILL pending: the access is not retried`,
   [EV.OOM_COUNTED]: (n, since) => `out_of_memory: failure ${n} of 10, ${since} jiffies since the first: not OOM yet`,
 };
