@@ -69,6 +69,10 @@ export const CFG_HUNT_T_WRITE: i32 = 48;   // .. CFG_HUNT_T_WRITE + 6: write, re
 export const CFG_HUNT_MIX_AREAS: i32 = 55;
 // The second word of model feature flags (model.ts F2_*): CFG_FLAGS is full.
 export const CFG_FLAGS2: i32 = 56;
+// 1: a run long enough for the model's clock to reach out_of_memory's second (bulk runs), so a
+// user allocation short of pages waits for the OOM killer as 2.4.16's does; 0 (hunts, tests, whose
+// executions never reach a second): page_alloc.ts's stand-in fails it (oom-kill only).
+export const CFG_OOM_CLOCK: i32 = 57;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

@@ -67,16 +67,19 @@ export function do_fork(pc: i32): i32 {
       trace(EV_FORK, parent, child, 0);
       return next(DF_UNLIST);
     case DF_UNLIST:
-      oom_process_gone(child); // the slot's old process goes: a kill pending for it is done with
       // Whatever ran in the child's slot exits: kernel/fork.c mmput. The old process's exit_mm
       // cleared its task's mm before this mmput: 2.4.0's for_each_task no longer reaches it
       // (MM_NO_TASK; under F_FORK_LIST_LATE the child task joins the task list only at the
       // end of do_fork, so its mm stays out of that walk during the copy too). A pinned mm
       // (swap_out, try_to_unuse) keeps its ptes and its place on the mmlist: the pin's mmput
       // runs exit_mmap, and the child waits for the slot (DF_SLOT_WAIT).
-      if (mmput_task_pinned(child)) return next(DF_SLOT_WAIT);
+      if (mmput_task_pinned(child)) {
+        oom_process_gone(child); // the process is gone: a kill the OOM killer sent it is done with
+        return next(DF_SLOT_WAIT);
+      }
       // The last put: atomic_dec_and_lock takes mmlist_lock to list_del the mm.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      oom_process_gone(child); // after the lock: a section changes nothing before it may BLOCK
       mmput_last(child);
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);

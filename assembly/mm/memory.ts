@@ -986,16 +986,19 @@ export function do_exit(pc: i32): i32 {
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
       return next(EXIT_UNLIST);
     case EXIT_UNLIST:
-      oom_process_gone(mm); // a SIGKILL the OOM killer sent this process is taken (oom_kill.ts)
       // kernel/exit.c __exit_mm: "tsk->mm = NULL; ... mmput(mm);" (2.4.0's for_each_task no
       // longer reaches the mm through this task: MM_NO_TASK). kernel/fork.c mmput: a put that
       // is not the last (a pin holds the mm: fork.ts mmput_fast) leaves the mm listed with its
       // ptes; the pin's mmput runs exit_mmap, and the new process waits (EXIT_SLOT_WAIT).
-      if (mmput_task_pinned(mm)) return next(EXIT_SLOT_WAIT);
+      if (mmput_task_pinned(mm)) {
+        oom_process_gone(mm); // the process is gone: a kill the OOM killer sent it is done with
+        return next(EXIT_SLOT_WAIT);
+      }
       // The last put: atomic_dec_and_lock(&mm->mm_users, &mmlist_lock), swap_mm moved on,
       // list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
       // (2.4.16 try_to_unuse: its entries are "on their way out", the zap frees them).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      oom_process_gone(mm); // after the lock: a section changes nothing before it may BLOCK
       mmput_last(mm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       return next(EXIT_DETACH);

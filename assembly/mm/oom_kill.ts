@@ -27,7 +27,8 @@
 // that slot's process ends the kill.
 import {
   gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
-  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, stat, S_OOM_KILLS,
+  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_STATE, ST_DONE, stat,
+  S_OOM_KILLS,
 } from "../kernel/state";
 import { has2, F2_OOM_KILL } from "../model";
 import { make_op, OP_EXIT } from "../kernel/ops";
@@ -42,6 +43,9 @@ export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 
 
 /** panic("Out of memory and no killable processes..."): select_bad_process found no task. */
 export const BUG_OOM_NO_VICTIM: i32 = 700;
+/** (nr_swap_pages, agent): model bug, a user allocation failed for a task the OOM killer did
+ *  not choose on a run where the killer acts (page_alloc.ts: 2.4.16 loops such a task). */
+export const BUG_OOM_UNCHOSEN_FAILS: i32 = 701;
 
 /** MM_OOM_KILL: SIGKILL is pending for the slot's process; its exit has started. */
 export const OOM_KILL_PENDING: i32 = 1;
@@ -50,6 +54,10 @@ export const OOM_KILL_EXITING: i32 = 2;
 // HZ on i386 2.4 (include/asm-i386/param.h), and the steps a jiffy lasts (see the top).
 const HZ: i32 = 100;
 const JIFFY_STEPS_SHIFT: i32 = 14;
+// jiffies wrap as G_STEP (a u32) does, at 2^(32 - JIFFY_STEPS_SHIFT): a difference is taken
+// modulo that, as the kernel's unsigned longs take theirs.
+const JIFFY_MASK: i32 = (1 << (32 - JIFFY_STEPS_SHIFT)) - 1;
+@inline function jiffies_since(now: i32, then: i32): i32 { return (now - then) & JIFFY_MASK; }
 
 /** jiffies, from the machine's steps. */
 @inline export function oom_jiffies(): i32 { return gget(G_STEP) >>> JIFFY_STEPS_SHIFT; }
@@ -61,7 +69,7 @@ export function out_of_memory(): bool {
   // "Enough swap space left?  Not OOM."
   if (gget(G_NR_SWAP_PAGES) > 0) return false;
   const now = oom_jiffies();
-  const sinceLast = now - gget(G_OOM_LAST);
+  const sinceLast = jiffies_since(now, gget(G_OOM_LAST));
   gset(G_OOM_LAST, now);
   // A long time since the last failure: not OOM, start counting again.
   if (sinceLast > 5 * HZ) {
@@ -69,7 +77,7 @@ export function out_of_memory(): bool {
     return false;
   }
   // Not failing for a second yet, or fewer than ten failures: not really OOM.
-  const sinceFirst = now - gget(G_OOM_FIRST);
+  const sinceFirst = jiffies_since(now, gget(G_OOM_FIRST));
   if (sinceFirst < HZ) return false;
   const count = gget(G_OOM_COUNT) + 1;
   gset(G_OOM_COUNT, count);
@@ -122,9 +130,10 @@ export function oom_kill(): void {
   trace(EV_OOM_KILL, victim, maxPoints, tasks);
 }
 
-/** Whether some CPU is a task of mm's process (workload.ts cpu_is_task_of). */
+/** Whether some CPU that will start another op is a task of mm's process (workload.ts
+ *  cpu_is_task_of): a CPU whose op stream has ended (ST_DONE) would never take the signal. */
 function has_task_cpu(mm: i32): bool {
-  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm)) return true;
+  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm) && ag_get(a, AG_STATE) != ST_DONE) return true;
   return false;
 }
 
@@ -144,7 +153,8 @@ export function oom_op_start(cpu: i32, op: i32): i32 {
       mm_set(mm, MM_OOM_KILL, OOM_KILL_EXITING);
       run = make_op(OP_EXIT, mm, 0, 0);
       ag_set(cpu, AG_OP, run);
-      ag_set(cpu, AG_OP_HEAD, ag_get(cpu, AG_OP_HEAD) - 1); // op back: take_op has just taken it
+      // op back (take_op has just taken it), unless it is this process's exit already.
+      if (op != run) ag_set(cpu, AG_OP_HEAD, ag_get(cpu, AG_OP_HEAD) - 1);
     }
     if (mm_get(mm, MM_OOM_KILL) != 0) left = true;
   }

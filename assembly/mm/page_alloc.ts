@@ -5,7 +5,8 @@
 // (2.4.16 __alloc_pages: "goto rebalance" after a yield; 2.4.9/2.4.10-pre: "if (progress ||
 // (gfp_mask & __GFP_IO)) goto try_again"; 2.4.0: wakeup_kswapd(1) then "goto try_again").
 // Only a PF_MEMALLOC allocation (reclaim's own) and one whose task the OOM killer chose
-// return NULL. A loop that never ends is a livelock: every round is a scheduling point, and
+// return NULL (oom-kill, oom_kill.ts; where that killer cannot act, in a hunt's short
+// executions or without the flag, AP_RECLAIMED's stand-in chooses the allocating task). A loop that never ends is a livelock: every round is a scheduling point, and
 // the hunt's step bound (or bulk mode's watchdog) reports it.
 // 2.4.0 (F_ALLOC_WAIT_KSWAPD) does not reclaim in the allocating task at all: it wakes kswapd
 // and sleeps on kswapd_done until kswapd has been round its loop once, then tries again.
@@ -16,7 +17,7 @@
 // CFG_FREE_MIN pages_min + 1; kswapd (vmscan.ts) goes on while free_pages <= pages_high,
 // i.e. while the free count is below CFG_FREE_HIGH = pages_high + 1.
 import { ld, st } from "../kernel/platform";
-import { cfg, CFG_FREE_LOW, CFG_FREE_MIN } from "../kernel/config";
+import { cfg, CFG_FREE_LOW, CFG_FREE_MIN, CFG_OOM_CLOCK } from "../kernel/config";
 import {
   gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, freeFilled, free_stack_fill, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
   LRU_PENDING, LRU_PENDING_MAX, gadd, G_NR_DELISTED, PG_DELISTED,
@@ -26,13 +27,13 @@ import {
 } from "../kernel/state";
 import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters } from "../kernel/locks";
-import { has, F_ALLOC_WAIT_KSWAPD } from "../model";
+import { has, has2, F_ALLOC_WAIT_KSWAPD, F2_OOM_KILL } from "../model";
 import { bug, V_BUG_ON, V_OOM_MISREPORT, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
 import { __lru_cache_del } from "./swap";
-import { oom_killed } from "./oom_kill";
+import { oom_killed, BUG_OOM_UNCHOSEN_FAILS } from "./oom_kill";
 
 export const EV_ALLOC: i32 = 500;          // (page, nr_free, 0)
 export const EV_ALLOC_RECLAIM: i32 = 501;  // (nr_free, attempt, 0): entering direct reclaim
@@ -188,7 +189,11 @@ export function alloc_page(pc: i32): i32 {
       // On the hunt's machine pages_min is a frame or two of 6: keeping them back livelocks
       // the user tasks.
       if (free > 0) return got(rmqueue());
-      if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0) {
+      // The stand-in for a kill: nothing freed, no swap left, this task fails (it is the one
+      // out_of_memory chose). Under oom-kill on a run whose clock reaches out_of_memory's second
+      // (CFG_OOM_CLOCK: bulk runs) 2.4.16's own loop runs instead, "goto rebalance" until a page
+      // is free (the OOM killer's victim frees them): only PF_MEMDIE tasks fail (rebalance).
+      if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
         trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
         return take_any();
       }
@@ -275,7 +280,12 @@ function oom_with_swap_left_check(): void {
   // A task the OOM killer chose (oom-kill: PF_MEMDIE) may fail whatever swap is left: it takes
   // what is free or nothing, and is on its way out.
   if (cur != KSWAPD && swap > 0 && !oom_killed(cur)) bug(V_OOM_MISREPORT, -1, swap, cur);
+  // Where 2.4.16's OOM killer acts (oom_clock), no other user allocation fails: a model bug.
+  if (cur != KSWAPD && oom_clock() && !oom_killed(cur)) bug(V_BUG_ON, BUG_OOM_UNCHOSEN_FAILS, swap, cur);
 }
+
+/** 2.4.16's out_of_memory can act in this run (oom-kill, and a run long enough: CFG_OOM_CLOCK). */
+function oom_clock(): bool { return has2(F2_OOM_KILL) && cfg(CFG_OOM_CLOCK) != 0; }
 
 function got(f: i32): i32 {
   trace(EV_ALLOC, f, gget(G_NR_FREE), 0);

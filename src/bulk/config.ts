@@ -137,6 +137,8 @@ export function bulkMachineConfig(
     freeMin: pagesMin + 1,
     freeLow: pagesMin * 2 + 1,
     freeHigh: pagesMin * 3 + 1,
+    // A bulk run runs for seconds of the model's clock: its allocations wait for the OOM killer.
+    oomClock: true,
   };
   if (c.freeHigh + 2 * s.cpus >= s.frames) {
     throw new UsageError(`--frames ${s.frames} leaves no room above the reclaim watermark (${c.freeHigh}) for ${s.cpus} CPUs`);

@@ -69,6 +69,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       if (a === BUG.UNUSE_CACHE) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
       if (a === BUG.MMLIST)
         return `model bug: mmlist out of order at mm ${b} (parent ${c}): list_del of an unlisted mm or list_add of a listed one`;
+      if (a === BUG.OOM_UNCHOSEN_FAILS)
+        return `model bug: alloc_page fails for agent ${c}, a task the OOM killer did not choose, on a run where it acts (nr_swap_pages ${b}): 2.4.16 loops such an allocation`;
       if (a === BUG.OOM_NO_VICTIM)
         return "panic: Out of memory and no killable processes (oom_kill: select_bad_process found no task with an mm)";
       if (a === BUG.UNKNOWN_PC) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} has no section ${c}`;

@@ -93,6 +93,7 @@ export const CFG = {
   HUNT_T_WRITE: 48,
   HUNT_MIX_AREAS: 55,
   FLAGS2: 56,
+  OOM_CLOCK: 57,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */
@@ -423,6 +424,7 @@ export const BUG = {
   MMLIST: 600,
   MMPUT: 601,
   OOM_NO_VICTIM: 700,
+  OOM_UNCHOSEN_FAILS: 701,
   LRU_UNLINKED: 500,
   ADD_MAPPED: 200,
   DELETE_UNCACHED: 201,

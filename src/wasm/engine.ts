@@ -110,6 +110,10 @@ export interface MachineConfig {
   areaPrioEqual: boolean;
   logRing: boolean;
   swapCluster: number;
+  /** The run is long enough for out_of_memory's second on the model's clock (bulk runs): under
+   *  oom-kill a user allocation short of pages then waits for the OOM killer, as 2.4.16's does;
+   *  false (hunts, tests) keeps page_alloc.ts's stand-in, which fails it (CFG_OOM_CLOCK). */
+  oomClock?: boolean;
 }
 
 export const DEFAULT_CONFIG: MachineConfig = {
@@ -194,6 +198,7 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.AREA_PRIO_EQUAL, c.areaPrioEqual ? 1 : 0);
   set(CFG.LOG_RING, c.logRing ? 1 : 0);
   set(CFG.SWAP_CLUSTER, c.swapCluster);
+  set(CFG.OOM_CLOCK, c.oomClock ? 1 : 0);
   set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
 }
 

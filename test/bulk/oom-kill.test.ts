@@ -44,13 +44,17 @@ interface Sample {
 }
 
 /** `faultsim run ARGS` (no deep checker, the stall watch off), sampled every EVERY steps. */
-async function sampled(args: string, backend: "wasm" | "js" = "wasm"): Promise<{ r: BulkResult; samples: Sample[] }> {
+async function sampled(
+  args: string,
+  backend: "wasm" | "js" = "wasm",
+  build: "traced" | "untraced" = "untraced",
+): Promise<{ r: BulkResult; samples: Sample[] }> {
   const s = await settings(args);
   const { machine, workload } = bulkSetupOf(s);
   const samples: Sample[] = [];
   const r = await runBulk({
     backend,
-    engine: await Engine.create(backend, "untraced"),
+    engine: await Engine.create(backend, build),
     machine,
     workload,
     seed: s.seed,
@@ -105,14 +109,25 @@ describe("the OOM killer (oom-kill)", () => {
     expect(r.stats.exits).toBeGreaterThanOrEqual(r.stats.oomKills - 1);
   }, 60_000);
 
-  it("the JS twin kills at the same steps: the same samples, stats and state", async () => {
-    const w = await sampled(SWAP_FULL);
-    const j = await sampled(SWAP_FULL, "js");
-    expect(w.r.stats.oomKills).toBeGreaterThan(0);
-    expect(j.samples).toEqual(w.samples);
-    expect(j.r.stats).toEqual(w.r.stats);
-    expect(j.r.stateHash).toBe(w.r.stateHash);
-  }, 120_000);
+  it.each([
+    ["a full swap", SWAP_FULL],
+    ["a swapoff without room", SWAPOFF],
+  ])(
+    "%s: the JS twin kills at the same steps (the same samples, stats and state), and the traced build's section checks hold",
+    async (_name, args) => {
+      // The traced builds check, among others, that no section changes state before a BLOCK
+      // (an exit's kill word was once cleared before its mmlist_lock: the JS twin then stopped
+      // at a bug-on where the untraced Wasm ran on).
+      const w = await sampled(args, "wasm", "traced");
+      const j = await sampled(args, "js");
+      expect(w.r.violations).toEqual([]);
+      expect(w.r.stats.oomKills).toBeGreaterThan(0);
+      expect(j.samples).toEqual(w.samples);
+      expect(j.r.stats).toEqual(w.r.stats);
+      expect(j.r.stateHash).toBe(w.r.stateHash);
+    },
+    180_000,
+  );
 
   it("without oom-kill nobody is killed and the same machine crawls on for several times the steps", async () => {
     const on = await sampled(SWAP_FULL);
@@ -124,12 +139,14 @@ describe("the OOM killer (oom-kill)", () => {
     expect(off.r.stats.oom).toBeGreaterThan(on.r.stats.oom);
   }, 60_000);
 
-  it("a swapoff without room: kills, no violation (a killed task's failed allocation is no OOM misreport), fewer steps", async () => {
+  it("a swapoff without room: kills, and only the chosen tasks' allocations fail (no oom-misreport, no bug-on)", async () => {
+    // Where the killer acts (a bulk run: CFG_OOM_CLOCK) an allocation short of pages of a task
+    // it did not choose loops as 2.4.16's does (page_alloc.ts); one that fails is a bug-on.
+    // Without the flag the stand-in fails such allocations instead.
     const on = await sampled(SWAPOFF);
-    const off = await sampled(`${SWAPOFF} --without oom-kill`);
     expect(on.r.violations).toEqual([]);
     expect(on.r.stats.oomKills).toBeGreaterThan(0);
-    expect(on.r.steps).toBeLessThan(off.r.steps);
+    expect(on.r.stats.allocFail).toBeGreaterThan(0); // the chosen tasks' (PF_MEMDIE) failures
     // Kills only while swap cannot take a page.
     for (let i = 1; i < on.samples.length; i++) {
       if (on.samples[i].kills > on.samples[i - 1].kills)
