@@ -9,7 +9,8 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { G, MM, MM_WORDS, R } from "../../src/wasm/abi.js";
 import { runBulk, type BulkResult } from "../../src/bulk/run.js";
-import { buildProgram, bulkSetupOf, settingsOf, type RunCliOptions, type RunSettings } from "../../src/cli.js";
+import { bulkSetupOf } from "../../src/cli.js";
+import { runSettings } from "../helpers/cli.js";
 
 const JIFFY = 1 << 14;
 const HZ = 100;
@@ -20,18 +21,6 @@ const SWAP_FULL =
   "--cpus 4 --frames 512 --pages 512 --mms 4 --slots 512 --pattern uniform --ops 4000 --swapoff-rate 0 --fork-rate 0 --exit-rate 0";
 /** A swapoff without room (test/bulk/stall.test.ts's SWAPOFF, the killer on). */
 const SWAPOFF = "--cpus 4 --frames 1024 --pages 1024 --mms 4 --slots 2048 --pattern uniform --ops 20000 --swapoff-rate 0.001";
-
-async function settings(args: string): Promise<RunSettings> {
-  let got: unknown;
-  const program = buildProgram();
-  program.commands
-    .find((c) => c.name() === "run")!
-    .action((o) => {
-      got = o;
-    });
-  await program.parseAsync(["node", "faultsim", "run", ...args.split(" ")]);
-  return settingsOf(got as RunCliOptions);
-}
 
 interface Sample {
   step: number;
@@ -49,7 +38,7 @@ async function sampled(
   backend: "wasm" | "js" = "wasm",
   build: "traced" | "untraced" = "untraced",
 ): Promise<{ r: BulkResult; samples: Sample[] }> {
-  const s = await settings(args);
+  const s = await runSettings(args);
   const { machine, workload } = bulkSetupOf(s);
   const samples: Sample[] = [];
   const r = await runBulk({

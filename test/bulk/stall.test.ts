@@ -11,8 +11,8 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { A, AREA_WORDS, G, R } from "../../src/wasm/abi.js";
 import { runBulk, STALL_STEPS, type BulkResult, type ReclaimStall } from "../../src/bulk/run.js";
-import { buildProgram, bulkSetupOf, runJson, settingsOf, type RunCliOptions, type RunSettings } from "../../src/cli.js";
-import { cliCapture } from "../helpers/cli.js";
+import { bulkSetupOf, runJson, type RunSettings } from "../../src/cli.js";
+import { cliCapture, runSettings } from "../helpers/cli.js";
 import { errorsOf } from "../helpers/json-schema.js";
 
 const { io, faultsim } = cliCapture();
@@ -22,19 +22,6 @@ const SWAPOFF =
   "--cpus 4 --frames 1024 --pages 1024 --mms 4 --slots 2048 --pattern uniform --ops 20000 --swapoff-rate 0.001 --without oom-kill";
 /** Swap too small for the workload: full from the steady phase on. */
 const SWAP_FULL = "--cpus 4 --frames 256 --pages 256 --mms 4 --slots 256 --pattern uniform --ops 2000 --swapoff-rate 0 --without oom-kill";
-
-/** `faultsim run ARGS`'s settings, as the command resolves them. */
-async function settings(args: string): Promise<RunSettings> {
-  let got: unknown;
-  const program = buildProgram();
-  program.commands
-    .find((c) => c.name() === "run")!
-    .action((o) => {
-      got = o;
-    });
-  await program.parseAsync(["node", "faultsim", "run", ...args.split(" ")]);
-  return settingsOf(got as RunCliOptions);
-}
 
 /** The swap areas as the machine has them: flags, usable slots, slots in use. */
 function areas(e: Engine, n: number): { flags: number; pages: number; inuse: number }[] {
@@ -52,7 +39,7 @@ interface Seen {
 /** Runs `args` as `faultsim run` would (no deep checker), stalls reported past `stallSteps`;
  *  what the machine held when each stall reached the bound. */
 async function runWith(args: string, stallSteps: number): Promise<{ r: BulkResult; seen: Seen[]; s: RunSettings }> {
-  const s = await settings(args);
+  const s = await runSettings(args);
   const { machine, workload } = bulkSetupOf(s);
   const e = await Engine.create("wasm", "untraced");
   const seen: Seen[] = [];

@@ -1,7 +1,7 @@
 // faultsim's command line run in-process (main()), with what it writes to stdout and stderr
 // captured for the test and its exit code: the main() return value, or the one an action set.
 import { beforeEach, afterEach, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { buildProgram, main, settingsOf, type RunCliOptions, type RunSettings } from "../../src/cli.js";
 
 /** A write's callback, if it was given one (write(s, cb) or write(s, encoding, cb)), is called
  *  as the real stream would once the text is out: src/output.ts writeOut waits for it. */
@@ -43,4 +43,17 @@ export function cliCapture() {
     return code !== 0 ? code : Number(process.exitCode ?? 0);
   };
   return { io, faultsim };
+}
+
+/** `faultsim run ARGS`'s settings, as the command resolves them (its options, parsed). */
+export async function runSettings(args: string): Promise<RunSettings> {
+  let got: unknown;
+  const program = buildProgram();
+  program.commands
+    .find((c) => c.name() === "run")!
+    .action((o) => {
+      got = o;
+    });
+  await program.parseAsync(["node", "faultsim", "run", ...args.split(" ")]);
+  return settingsOf(got as RunCliOptions);
 }
