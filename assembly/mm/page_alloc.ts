@@ -6,8 +6,9 @@
 // (gfp_mask & __GFP_IO)) goto try_again"; 2.4.0: wakeup_kswapd(1) then "goto try_again").
 // Only a PF_MEMALLOC allocation (reclaim's own) and one whose task the OOM killer chose
 // return NULL (oom-kill, oom_kill.ts; where that killer cannot act, in a hunt's short
-// executions or without the flag, AP_RECLAIMED's stand-in chooses the allocating task). A loop that never ends is a livelock: every round is a scheduling point, and
-// the hunt's step bound (or bulk mode's watchdog) reports it.
+// executions or without the flag, a stand-in chooses the allocating task: AP_RECLAIMED,
+// AP_KSWAPD_DONE). A loop that never ends is a livelock: every round is a scheduling point,
+// and the hunt's step bound (or bulk mode's watchdog) reports it.
 // 2.4.0 (F_ALLOC_WAIT_KSWAPD) does not reclaim in the allocating task at all: it wakes kswapd
 // and sleeps on kswapd_done until kswapd has been round its loop once, then tries again.
 // The watermark words are the thresholds 2.4.16 compares the free count with, one above the
@@ -211,7 +212,10 @@ export function alloc_page(pc: i32): i32 {
       // AP_RECLAIMED).
       const free = gget(G_NR_FREE);
       if (free > 0) return got(rmqueue());
-      if (gget(G_NR_SWAP_PAGES) <= 0) {
+      // Where the OOM killer acts (oom_clock: kswapd's try_to_free_pages kills), wait on,
+      // unless this task is its victim: PF_MEMDIE takes what is free or fails (rebalance).
+      if (oom_killed(cur)) return take_any();
+      if (gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
         trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
         return take_any();
       }
