@@ -360,6 +360,12 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   // campaign that is still running, or two resumes at once, would append two campaigns to one
   // file. A new --jsonl stream is claimed once it is known to be creatable; a resumed one
   // once it reads as a stream (resumePlan), which then reads it again under the claim.
+  // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
+  // Caught from before the claim, so that a signal that comes while the stream is claimed
+  // but before the hunt starts still ends it cleanly, the claim released.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   let plan: HuntPlan | undefined;
   try {
     plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
@@ -367,14 +373,16 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
       EventStream.precheck(o.jsonl);
       if (o.jsonl !== undefined && o.jsonl !== "-") plan.lock = StreamLock.acquire(o.jsonl, "--jsonl");
     }
-    await huntPlanned(o, plan);
+    await huntPlanned(o, plan, stop.signal);
   } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     plan?.lock?.release();
   }
 }
 
-/** huntCommand past the exhaustive search's branch, with the stream (if any) claimed. */
-async function huntPlanned(o: HuntCli, plan: HuntPlan): Promise<void> {
+/** huntCommand past the exhaustive search's branch, with the stream (if any) claimed; `signal`
+ *  stops the hunt early. */
+async function huntPlanned(o: HuntCli, plan: HuntPlan, signal: AbortSignal): Promise<void> {
   if (plan.resumed && nothingToResume(plan.resumed, plan.budgetGiven === true)) {
     return reportFinished(plan.resumed);
   }
@@ -389,7 +397,7 @@ async function huntPlanned(o: HuntCli, plan: HuntPlan): Promise<void> {
   // With --jsonl -, stdout is the event stream: the summary goes to stderr.
   const summary = o.jsonl === "-" ? process.stderr : process.stdout;
   try {
-    await huntRun(o, plan, events, summary);
+    await huntRun(o, plan, events, summary, signal);
   } finally {
     events.close();
   }
@@ -496,7 +504,7 @@ function streamOptions(p: HuntPlan): StreamOptions {
   };
 }
 
-async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream): Promise<void> {
+async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary: NodeJS.WriteStream, signal: AbortSignal): Promise<void> {
   const { opts, out, workers } = plan;
   opts.out = out;
   const started = nowMs();
@@ -566,11 +574,7 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
     );
     events.write({ event: "retry", schemaVersion: EVENTS_VERSION, ...w });
   };
-  // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
-  opts.signal = stop.signal;
+  opts.signal = signal;
   let r: HuntResult;
   try {
     // The engine's module alone: a shard loads the campaign, not the one-thread hunt.
@@ -579,7 +583,6 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
         ? await (await import("../workers/hunt-workers.js")).huntInWorkers(Object.assign(opts, { onWorkerRetry }), workers)
         : await (await import("../explore/hunt.js")).hunt(opts);
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     bar?.done();
   }
   // Findings of the legs before a resume: their repro files are on disk already.
