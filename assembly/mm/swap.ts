@@ -73,8 +73,8 @@ export function lru_cache_add(pc: i32): i32 {
       const fl = page_flags(f);
       if ((fl & PG_LRU) != 0) return ret(0);
       if (has2(F2_DEL_LRU)) return next(LCA_ADD); // the old VM marks under the lock
-      set_page_flags(f, (fl | PG_LRU) & ~(PG_ACTIVE | PG_DELISTED));
-      if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1);
+      // Without del-lru no page is PG_DELISTED (only its deletes mark one): 2.4.16's mark.
+      set_page_flags(f, (fl | PG_LRU) & ~PG_ACTIVE);
       return next(LCA_ADD);
     }
     case LCA_ADD:

@@ -594,8 +594,9 @@ function shrink_ret(): i32 {
 
 /** mm/oom_kill.c oom_kill (2.4.16): select_bad_process and the kill of the victim's tasks,
  *  each under read_lock(&tasklist_lock); the model runs both in this one hold (docs/
- *  faithfulness.md out_of_memory: nothing in the 2.4.16 model takes tasklist_lock for
- *  writing, and the model's victim is an mm slot, not a task that could exit in between).
+ *  faithfulness.md oom_kill: nothing in the 2.4.16 model takes tasklist_lock for writing;
+ *  the order lost is the victim's exit between the two, after which 2.4.16's loop would kill
+ *  every task without an mm).
  *  Then "current->policy |= SCHED_YIELD; schedule();", so that the victim may run first. */
 function shrink_oom_kill(): i32 {
   if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
