@@ -92,6 +92,10 @@ export interface HuntOptions {
   slots?: number;
   /** The readahead window is 2^pageCluster slots, 0..8 (default 1). */
   pageCluster?: number;
+  /** Steps a jiffy of the model's clock lasts, a power of two 1..16384 (default: 16384, on which
+   *  no execution lasts a second). Faster, 2.4.16's OOM killer (flag oom-kill) can act within
+   *  an execution, its allocations waiting for it as in a bulk run. */
+  jiffySteps?: number;
   /** Run kswapd beside direct reclaim (default true). */
   kswapd?: boolean;
   /** The CPUs are threads of one mm (default true; false on linux-2.4.0); false: each CPU its own process. */

@@ -53,6 +53,13 @@ export function boundedOption(name: string, raw: string | number, b: Bounds): nu
   return intOption(name, raw, b.min, b.max);
 }
 
+/** A bounded integer option that must be a power of two (`--jiffy-steps`). */
+export function powerOfTwoOption(name: string, raw: string | number, b: Bounds): number {
+  const n = boundedOption(name, raw, b);
+  if ((n & (n - 1)) !== 0) throw new UsageError(`--${name} must be a power of two (${b.min}, ${b.min * 2}, .. ${b.max}), got ${raw}`);
+  return n;
+}
+
 /** Longest time option, in ms (--budget-ms, --shrink-ms). */
 export const MS_MAX = 2 ** 31;
 

@@ -73,6 +73,9 @@ export const CFG_FLAGS2: i32 = 56;
 // user allocation short of pages waits for the OOM killer as 2.4.16's does; 0 (hunts, tests, whose
 // executions never reach a second): page_alloc.ts's stand-in fails it (oom-kill only).
 export const CFG_OOM_CLOCK: i32 = 57;
+// The model's clock (mm/oom_kill.ts oom_jiffies): a jiffy is 2^CFG_JIFFY_SHIFT steps, 0..14;
+// 14 unless a run or a hunt asks for a faster clock (--jiffy-steps).
+export const CFG_JIFFY_SHIFT: i32 = 58;
 export const CFG_COUNT: i32 = 64;
 
 // Config words live in a fixed block at CONFIG_BASE, the first of the model's fixed-address

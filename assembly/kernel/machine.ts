@@ -30,7 +30,7 @@ import { workload_on, workload_refill, workload_stop } from "./workload";
 import { lru_init } from "../mm/swap";
 import { mmu_access } from "../mm/memory";
 import { swapon_area } from "../mm/swapfile";
-import { oom_op_start, EV_OOM_SIGKILL } from "../mm/oom_kill";
+import { oom_op_start, oom_exit_before_idle, EV_OOM_SIGKILL } from "../mm/oom_kill";
 
 // run() results (host ABI).
 export const RUN_DONE: i32 = 0;       // every CPU finished its ops and the disk is idle
@@ -139,6 +139,7 @@ function park_if_no_ops(cpu: i32): void {
   if (ag_get(cpu, AG_SP) != 0) return;
   if (ag_get(cpu, AG_OP_HEAD) != ag_get(cpu, AG_OP_TAIL)) return;
   if (workload_on() && workload_refill(cpu)) return;
+  if (gget(G_OOM_ACTIVE) != 0 && oom_exit_before_idle(cpu)) return;
   if (ag_get(cpu, AG_OPS_FINAL) != 0) {
     set_state(cpu, ST_DONE);
     gset(G_CPUS_DONE, gget(G_CPUS_DONE) | (1 << cpu));
@@ -178,7 +179,7 @@ function push_op_frame(cpu: i32, op: i32): void {
   if (proc == P_ACCESS) push_frame_inline(cpu, P_ACCESS, mm, page, kind == OP_WRITE ? 1 : 0, 0, 0, 0);
   else if (proc == P_DO_FORK) push_frame(cpu, P_DO_FORK, mm, arg, 0, 0, 0, 0);
   else if (proc == P_DO_MUNMAP || proc == P_DO_MPROTECT) push_frame(cpu, proc, mm, page, arg, 0, 0, 0);
-  else if (proc == P_DO_EXIT) push_frame(cpu, P_DO_EXIT, mm, 0, 0, 0, 0, 0);
+  else if (proc == P_DO_EXIT) push_frame(cpu, P_DO_EXIT, mm, arg, 0, 0, 0, 0); // arg: oom_kill.ts OOM_EXIT_ARG
   else push_frame(cpu, proc, arg, 0, 0, 0, 0, 0); // swapoff / swapon (area)
 }
 

@@ -6,7 +6,7 @@
 //
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
-  gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_NO_TASK, MM_PTL, MM_RSS, MM_SEM,
+  gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_PTL, MM_RSS, MM_SEM,
   MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_LRU_LOCK, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
@@ -23,7 +23,7 @@ import {
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
-import { oom_killed, oom_process_gone, oom_task_born, EV_OOM_EXIT_TO_USER } from "./oom_kill";
+import { oom_killed, oom_process_gone, oom_task_born, EV_OOM_EXIT_TO_USER, EV_OOM_EXIT_GONE, OOM_EXIT_ARG } from "./oom_kill";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
@@ -972,6 +972,7 @@ function zap_done(): i32 {
 // (mmlist_lock: the slot's new process listed), its vma under PTL; F2_RSS_UNLOCKED's rss
 // clear between the detach and the zap; the wait for a pinned mm's last mmput.
 const EXIT_MM: i32 = 0;
+const EXIT_ARG: i32 = 1; // OOM_EXIT_ARG: the exit an OOM kill's SIGKILL makes
 const EXIT_MMAP_SEM: i32 = 0;
 const EXIT_ZAPPED: i32 = 1;
 const EXIT_UNLIST: i32 = 2;
@@ -984,6 +985,14 @@ export function do_exit(pc: i32): i32 {
   switch (pc) {
     case EXIT_MMAP_SEM:
       if (!down(mm_addr(mm, MM_SEM))) return BLOCK;
+      // A killed process's exit whose process went another way while it waited (a fork's
+      // replacement of the slot, a workload's exit: oom_process_gone): the slot now holds
+      // another process, which the signal was never for.
+      if (l(EXIT_ARG) == OOM_EXIT_ARG && mm_get(mm, MM_OOM_KILL) == 0) {
+        up(mm_addr(mm, MM_SEM));
+        trace(EV_OOM_EXIT_GONE, mm, 0, 0);
+        return ret(0);
+      }
       return next(EXIT_UNLIST);
     case EXIT_UNLIST:
       // kernel/exit.c __exit_mm: "tsk->mm = NULL; ... mmput(mm);" (2.4.0's for_each_task no

@@ -10,12 +10,14 @@
 // until its OOM killer acted (docs/kernel-notes.md, "Reclaim stalls").
 //
 // The model's clock. out_of_memory is the one place the modelled code reads jiffies. The
-// model has no time, only steps (sections run, G_STEP), so a jiffy is JIFFY_STEPS steps: HZ
+// model has no time, only steps (sections run, G_STEP), so a jiffy is 2^14 steps: HZ
 // jiffies (one second) are ~1.6M sections of the whole machine. A section is tens to hundreds
 // of instructions of the 2.4 code, so the scale is the right order for a machine of 2001, and
 // large enough that a hunt's executions (hundreds to thousands of steps) never reach a second:
-// out_of_memory only counts there, so no hunt's schedules change. docs/design.md, "The model's
-// clock".
+// out_of_memory only counts there, so no hunt's schedules change. A hunt given --jiffy-steps
+// (a jiffy of 1 to 2^14 steps, CFG_JIFFY_SHIFT) runs a faster clock and can reach the killer,
+// with 2.4.16's allocation loop in place of page_alloc.ts's stand-in (CFG_OOM_CLOCK).
+// docs/design.md, "The model's clock".
 //
 // How the model delivers the kill (docs/faithfulness.md oom_kill has the deviations): the
 // victim is an mm slot's process, whose tasks are the CPUs whose ops are its (workload.ts
@@ -27,19 +29,30 @@
 // that slot's process ends the kill.
 import {
   gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
-  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_STATE, ST_DONE, stat,
-  S_OOM_KILLS,
+  mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_OP_TAIL, AG_SP, AG_STATE,
+  AG_WAIT, ST_DONE, ST_RUNNABLE, ST_SLEEP, ST_SPIN, MM_TEARDOWN, MM_SEM, mm_addr, G_CPUS_DONE, stat, S_OOM_KILLS, cpu_op_addr,
 } from "../kernel/state";
+import { ld, st } from "../kernel/platform";
+import { cur } from "../kernel/frame";
+import { set_state } from "../kernel/locks";
 import { has2, F2_OOM_KILL } from "../model";
-import { make_op, OP_EXIT } from "../kernel/ops";
+import { make_op, op_kind, op_arg, op_mm, OP_EXIT, OP_FORK } from "../kernel/ops";
 import { cpu_is_task_of } from "../kernel/workload";
 import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
+import { cfg, CFG_JIFFY_SHIFT } from "../kernel/config";
 
 export const EV_OOM_KILL: i32 = 700;     // (mm, points, its task CPUs): oom_kill: SIGKILL and PF_MEMDIE to the oldest process's tasks
 export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op put back, 0): the killed process takes its signal: it exits before that op (traced by machine.ts)
 export const EV_OOM_EXIT_TO_USER: i32 = 702; // (mm, 0, 0): back from a fault with SIGKILL pending: the access is not retried
 export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 0): out_of_memory counted a failure, no kill yet
+export const EV_OOM_AGAIN: i32 = 704;    // (tasks, 0, 0): no process to choose but tasks killed before, still in the kernel
+export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): no process to choose: the task on cpu gets PF_MEMDIE alone
+export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit finds it gone another way: nothing to do
+
+/** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
+ *  next returns to user space to run an op (oom_op_start) or, idle, when its process is gone. */
+export const AG_PF_MEMDIE: i32 = 15;
 
 /** panic("Out of memory and no killable processes..."): select_bad_process found no task. */
 export const BUG_OOM_NO_VICTIM: i32 = 700;
@@ -51,16 +64,17 @@ export const BUG_OOM_UNCHOSEN_FAILS: i32 = 701;
 export const OOM_KILL_PENDING: i32 = 1;
 export const OOM_KILL_EXITING: i32 = 2;
 
-// HZ on i386 2.4 (include/asm-i386/param.h), and the steps a jiffy lasts (see the top).
+// HZ on i386 2.4 (include/asm-i386/param.h). A jiffy lasts 2^CFG_JIFFY_SHIFT steps: 2^14 by
+// default (see the top); a hunt given --jiffy-steps runs a faster clock, so that its short
+// executions can reach the killer (docs/design.md, "The model's clock").
 const HZ: i32 = 100;
-const JIFFY_STEPS_SHIFT: i32 = 14;
-// jiffies wrap as G_STEP (a u32) does, at 2^(32 - JIFFY_STEPS_SHIFT): a difference is taken
-// modulo that, as the kernel's unsigned longs take theirs.
-const JIFFY_MASK: i32 = (1 << (32 - JIFFY_STEPS_SHIFT)) - 1;
-@inline function jiffies_since(now: i32, then: i32): i32 { return (now - then) & JIFFY_MASK; }
+@inline function jiffy_shift(): i32 { return cfg(CFG_JIFFY_SHIFT); }
+// jiffies wrap as G_STEP (a u32) does, at 2^(32 - shift): a difference is taken modulo that,
+// as the kernel's unsigned longs take theirs.
+@inline function jiffies_since(now: i32, then: i32): i32 { return (now - then) & (-1 >>> jiffy_shift()); }
 
 /** jiffies, from the machine's steps. */
-@inline export function oom_jiffies(): i32 { return gget(G_STEP) >>> JIFFY_STEPS_SHIFT; }
+@inline export function oom_jiffies(): i32 { return gget(G_STEP) >>> jiffy_shift(); }
 
 /** mm/oom_kill.c out_of_memory (2.4.16), its checks: true when it goes on to oom_kill (the
  *  caller's next section, vmscan.ts shrink_oom_kill, then oom_reset in the one after). Its statics (first, last, count)
@@ -96,19 +110,21 @@ export function oom_reset(now: i32): void {
 }
 
 /** select_bad_process and oom_kill, tasklist_lock read-held by the caller: the mm whose
- *  process has the most badness points gets SIGKILL, and its tasks PF_MEMDIE (oom_killed,
- *  from MM_OOM_KILL). badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
+ *  process has the most badness points gets SIGKILL, and its tasks PF_MEMDIE (AG_PF_MEMDIE).
+ *  badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
  *  run time (~22 min): every model process maps the same vma of nPages, and none has run long
  *  enough for either root to exceed 1 on the model's clock, so every process with an mm
  *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the
- *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). */
+ *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). Processes the
+ *  model cannot deliver a kill to are passed over (deliverable); with none left, a task
+ *  (oom_kill_task_only). */
 export function oom_kill(): void {
   let victim = -1;
   let maxPoints = 0;
   let oldest = 0;
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // no task has it
-    if (!has_task_cpu(mm)) continue; // no CPU runs it: the model could not deliver the signal
+    if (!deliverable(mm)) continue;
     const points = nPages; // total_vm
     const birth = mm_get(mm, MM_BIRTH);
     if (points > maxPoints || (points == maxPoints && birth < oldest)) {
@@ -118,23 +134,193 @@ export function oom_kill(): void {
     }
   }
   if (victim < 0) {
-    bug(V_BUG_ON, BUG_OOM_NO_VICTIM, 0, 0);
+    oom_kill_task_only();
     return;
   }
   // oom_kill_task on every task whose ->mm is the victim's: the CPUs that are its tasks.
   let tasks = 0;
-  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, victim)) tasks++;
-  if (mm_get(victim, MM_OOM_KILL) == 0) mm_set(victim, MM_OOM_KILL, OOM_KILL_PENDING);
+  for (let a = 0; a < nCpu; a++) {
+    if (!cpu_is_task_of(a, victim)) continue;
+    ag_set(a, AG_PF_MEMDIE, 1);
+    tasks++;
+  }
   gset(G_OOM_ACTIVE, 1);
   stat(S_OOM_KILLS);
   trace(EV_OOM_KILL, victim, maxPoints, tasks);
+  if (mm_get(victim, MM_OOM_KILL) != 0) return; // chosen again: its exit is on its way
+  mm_set(victim, MM_OOM_KILL, OOM_KILL_PENDING);
+  wake_idle_task(victim);
 }
 
-/** Whether some CPU that will start another op is a task of mm's process (workload.ts
- *  cpu_is_task_of): a CPU whose op stream has ended (ST_DONE) would never take the signal. */
-function has_task_cpu(mm: i32): bool {
-  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm) && ag_get(a, AG_STATE) != ST_DONE) return true;
+/** No process the model can deliver to. A task in the kernel that still has an mm in 2.4.16
+ *  is what select_bad_process would find: one killed before and not yet back from the kernel
+ *  (its process exited at once in the model, the task still in its fault: oom_kill_task sets
+ *  what it has already), else a task whose process the model cannot name (its slot between
+ *  processes, a thread of an exited one still running an op): the calling CPU first, else the
+ *  first such CPU, which gets PF_MEMDIE alone (its allocations then fail, and it leaves the
+ *  kernel; the model runs its next ops, as any op of a slot's next process). With no task
+ *  at all, 2.4.16's panic. */
+function oom_kill_task_only(): void {
+  const again = memdie_tasks() & in_kernel_tasks() & ~exiting_tasks();
+  if (again != 0) {
+    trace(EV_OOM_AGAIN, again, 0, 0);
+    return;
+  }
+  let task = cur < nCpu && task_in_kernel(cur) ? cur : -1;
+  for (let a = 0; a < nCpu && task < 0; a++) if (task_in_kernel(a)) task = a;
+  if (task < 0) {
+    bug(V_BUG_ON, BUG_OOM_NO_VICTIM, 0, 0);
+    return;
+  }
+  ag_set(task, AG_PF_MEMDIE, 1);
+  gset(G_OOM_ACTIVE, 1);
+  stat(S_OOM_KILLS);
+  trace(EV_OOM_KILL_TASK, task, 0, 0);
+}
+
+/** A CPU in an op, not PF_MEMDIE yet, and not held up by the model's slot machinery. */
+function task_in_kernel(a: i32): bool {
+  return ag_get(a, AG_PF_MEMDIE) == 0 && ((in_kernel_tasks() & ~exiting_tasks()) >> a) & 1 != 0;
+}
+
+/** The CPUs in an op and not held up by the model's slot machinery, a bit each. */
+function in_kernel_tasks(): i32 {
+  let m = 0;
+  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && !slot_stuck(a)) m |= 1 << a;
+  return m;
+}
+
+/** The CPUs with PF_MEMDIE, a bit each. */
+function memdie_tasks(): i32 {
+  let m = 0;
+  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_PF_MEMDIE) != 0) m |= 1 << a;
+  return m;
+}
+
+/** The CPUs running an exit, a bit each: past exit_mm, a task has no mm for badness. */
+function exiting_tasks(): i32 {
+  let m = 0;
+  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && op_kind(ag_get(a, AG_OP)) == OP_EXIT) m |= 1 << a;
+  return m;
+}
+
+/** Whether the model can deliver a kill to mm's process: some CPU is its task (workload.ts
+ *  cpu_is_task_of) not held up by the model's slot machinery (slot_stuck); with a kill out
+ *  for it already, one still in the kernel (an idle task's exit would already be queued);
+ *  with its exit under way, that exit is not held up. */
+function deliverable(mm: i32): bool {
+  const kill = mm_get(mm, MM_OOM_KILL);
+  if (kill == OOM_KILL_EXITING) {
+    const exit = make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG);
+    for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && ag_get(a, AG_OP) == exit) return !slot_stuck(a);
+  }
+  for (let a = 0; a < nCpu; a++) {
+    if (!cpu_is_task_of(a, mm) || slot_stuck(a)) continue;
+    if (kill == 0 || ag_get(a, AG_STATE) != ST_DONE) return true;
+  }
   return false;
+}
+
+/** Whether CPU a is held up by the model's slot machinery: asleep in it (in_slot_wait), or
+ *  asleep on a lock that machinery holds: an mmap_sem a fork holds as its child slot's (a
+ *  killed process's exit waiting for its own mmap_sem while a fork replaces that process's
+ *  slot), or one whose holder sleeps in the machinery. */
+function slot_stuck(a: i32): bool {
+  if (in_slot_wait(a)) return true;
+  if (ag_get(a, AG_STATE) != ST_SLEEP) return false;
+  const wait = ag_get(a, AG_WAIT);
+  if (!is_mmap_sem(wait)) return false;
+  const owner = ld(wait) - 1; // held for writing: owner + 1 (locks.ts down)
+  if (owner < 0 || owner >= nCpu) return false;
+  const op = ag_get(owner, AG_OP);
+  if (op_kind(op) == OP_FORK && wait == mm_addr(op_arg(op), MM_SEM)) return true;
+  return in_slot_wait(owner);
+}
+
+/** Whether CPU a sleeps where only the model's mm slots put it (docs/faithfulness.md do_fork):
+ *  a fork waiting for its child's slot, on the old process's mmap_sem (which the model takes
+ *  so that the old process's threads cannot fault into the child's page tables) or on its
+ *  last mmput (fork.ts slot_free), or an exit's new process waiting for its slot. 2.4.16's
+ *  fork copies into a fresh mm_struct nobody else holds, so its task would return to user
+ *  space and take the signal; the model's sleeps until the old process lets go, which may be
+ *  never while the holder (a fault of that process holding mmap_sem, or swapoff's
+ *  try_to_unuse pinning the mm as its start_mm) loops in the allocator waiting for a kill.
+ *  (A fork asleep on its own mm's mmap_sem is the kernel's own wait.) */
+function in_slot_wait(a: i32): bool {
+  if (ag_get(a, AG_STATE) != ST_SLEEP) return false;
+  const wait = ag_get(a, AG_WAIT);
+  const op = ag_get(a, AG_OP);
+  const kind = op_kind(op);
+  if (kind == OP_FORK) {
+    const child = op_arg(op);
+    return wait == mm_addr(child, MM_SEM) || wait == mm_addr(child, MM_TEARDOWN);
+  }
+  return kind == OP_EXIT && wait == mm_addr(op_mm(op), MM_TEARDOWN);
+}
+
+/** Whether addr is an mm's mmap_sem word. */
+function is_mmap_sem(addr: i32): bool {
+  for (let mm = 0; mm < nMm; mm++) if (addr == mm_addr(mm, MM_SEM)) return true;
+  return false;
+}
+
+/** The arg of the exit the OOM killer's signal makes a task run (oom_op_start, and queued
+ *  for an idle task by wake_idle_task); a workload's exits have 0. do_exit reads it: such an
+ *  exit whose process has gone another way meanwhile (a fork's replacement of the slot, a
+ *  workload's exit) has nothing left to do (memory.ts EXIT_MMAP_SEM). */
+export const OOM_EXIT_ARG: i32 = 1;
+
+/** A task of the victim whose CPU has run out of ops (ST_DONE) is a live thread of it, idle
+ *  in the kernel's terms: SIGKILL wakes it (signal_wake_up) and it exits at once. The model
+ *  queues the exit as the first such CPU's next op and makes it runnable again; once the exit
+ *  has run it is done again (machine.ts park_if_no_ops). Whichever of the victim's tasks
+ *  comes back first exits the process (oom_op_start); if a running task does, the queued
+ *  exit is taken back (cancel_wake). Without this a kill whose victim's tasks had finished
+ *  was never delivered. */
+function wake_idle_task(mm: i32): void {
+  for (let a = 0; a < nCpu; a++) {
+    if (!cpu_is_task_of(a, mm) || ag_get(a, AG_STATE) != ST_DONE) continue;
+    queue_exit(a, mm);
+    gset(G_CPUS_DONE, gget(G_CPUS_DONE) & ~(1 << a));
+    set_state(a, ST_RUNNABLE);
+    return;
+  }
+}
+
+/** The killed process's exit as CPU a's next op (its ring is empty: its ops have run). */
+function queue_exit(a: i32, mm: i32): void {
+  const tail = ag_get(a, AG_OP_TAIL);
+  st(cpu_op_addr(a, tail), make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG));
+  ag_set(a, AG_OP_TAIL, tail + 1);
+}
+
+/** CPU `cpu` has run its last op (machine.ts park_if_no_ops, only while G_OOM_ACTIVE): back
+ *  in user space with SIGKILL pending for its process, the task dies there. true when the
+ *  process's exit is queued as its next op (it stays runnable); false: it goes idle. */
+export function oom_exit_before_idle(cpu: i32): bool {
+  if (ag_get(cpu, AG_PF_MEMDIE) == 0) return false;
+  for (let mm = 0; mm < nMm; mm++) {
+    if (mm_get(mm, MM_OOM_KILL) != OOM_KILL_PENDING || !cpu_is_task_of(cpu, mm)) continue;
+    queue_exit(cpu, mm);
+    return true;
+  }
+  return false;
+}
+
+/** Another task of mm took the signal first, or the process went another way: the exit
+ *  wake_idle_task queued for an idle one, if it has not started, is taken back and that CPU
+ *  is done again. */
+function cancel_wake(mm: i32, taker: i32): void {
+  const queued = make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG);
+  for (let a = 0; a < nCpu; a++) {
+    if (a == taker || ag_get(a, AG_SP) != 0) continue;
+    const head = ag_get(a, AG_OP_HEAD), tail = ag_get(a, AG_OP_TAIL);
+    if (tail - head != 1 || ld(cpu_op_addr(a, head)) != queued) continue;
+    ag_set(a, AG_OP_TAIL, head);
+    ag_set(a, AG_PF_MEMDIE, 0);
+    set_state(a, ST_DONE);
+    gset(G_CPUS_DONE, gget(G_CPUS_DONE) | (1 << a));
+  }
 }
 
 /** A CPU starts op (machine.ts, only while G_OOM_ACTIVE): a task returning to user space.
@@ -142,8 +328,10 @@ function has_task_cpu(mm: i32): bool {
  *  goes back to the CPU's ring, to run next (in the slot's new process, as any op after an
  *  exit; so a workload's pairs, a swapoff's swapon or a fork's child's exit, are not lost).
  *  The first of its tasks to come back exits it; the others' ops run as they come, as the
- *  threads of a process the model exits at once. The op to run. Clears G_OOM_ACTIVE once no
- *  process has a kill out. */
+ *  threads of a process the model exits at once. A task that runs anything but that exit
+ *  leaves the kernel for user space first: its PF_MEMDIE goes (in 2.4.16 the flag is the
+ *  task's and goes with it; the model's task of the slot's next process is a new task). The
+ *  op to run. Clears G_OOM_ACTIVE once no process has a kill out and no task PF_MEMDIE. */
 export function oom_op_start(cpu: i32, op: i32): i32 {
   let run = op;
   let left = false;
@@ -151,21 +339,28 @@ export function oom_op_start(cpu: i32, op: i32): i32 {
     const kill = mm_get(mm, MM_OOM_KILL);
     if (kill == OOM_KILL_PENDING && run == op && cpu_is_task_of(cpu, mm)) {
       mm_set(mm, MM_OOM_KILL, OOM_KILL_EXITING);
-      run = make_op(OP_EXIT, mm, 0, 0);
+      run = make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG);
       ag_set(cpu, AG_OP, run);
-      // op back (take_op has just taken it), unless it is this process's exit already.
+      // op back (take_op has just taken it), unless it is this exit already (queued here).
       if (op != run) ag_set(cpu, AG_OP_HEAD, ag_get(cpu, AG_OP_HEAD) - 1);
+      cancel_wake(mm, cpu);
     }
     if (mm_get(mm, MM_OOM_KILL) != 0) left = true;
   }
-  if (!left) gset(G_OOM_ACTIVE, 0);
+  if (run == op && op != make_op(OP_EXIT, op_mm(op), 0, OOM_EXIT_ARG)) ag_set(cpu, AG_PF_MEMDIE, 0);
+  if (!left && memdie_tasks() == 0) gset(G_OOM_ACTIVE, 0);
   return run;
 }
 
 /** The slot's process is gone (do_exit's, or do_fork's replacement of the child slot's old
  *  process, at its mmput): a kill pending for it is done with. */
 export function oom_process_gone(mm: i32): void {
-  if (mm_get(mm, MM_OOM_KILL) != 0) mm_set(mm, MM_OOM_KILL, 0);
+  if (mm_get(mm, MM_OOM_KILL) == 0) return;
+  mm_set(mm, MM_OOM_KILL, 0);
+  // Gone another way (a workload's exit, a fork's replacement) before a woken task's exit ran.
+  cancel_wake(mm, -1);
+  // Its idle tasks (no op left to start) are gone with it.
+  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_STATE) == ST_DONE) ag_set(a, AG_PF_MEMDIE, 0);
 }
 
 /** A process is created in slot mm (do_exit's new process, do_fork's child): it joins the
@@ -178,15 +373,9 @@ export function oom_task_born(mm: i32): void {
   mm_set(mm, MM_BIRTH, seq);
 }
 
-/** Whether agent's task was chosen by the OOM killer (PF_MEMDIE): a CPU that is a task of a
- *  process with a kill out, until that process has exited. */
+/** Whether agent's task was chosen by the OOM killer (PF_MEMDIE, AG_PF_MEMDIE): from the
+ *  kill until the task next returns to user space (oom_op_start). */
 @inline export function oom_killed(agent: i32): bool {
   // Inlined: an access back from its fault asks; almost always no kill is out.
-  return gget(G_OOM_ACTIVE) != 0 && oom_killed_task(agent);
-}
-
-function oom_killed_task(agent: i32): bool {
-  if (agent >= nCpu) return false;
-  for (let mm = 0; mm < nMm; mm++) if (mm_get(mm, MM_OOM_KILL) != 0 && cpu_is_task_of(agent, mm)) return true;
-  return false;
+  return gget(G_OOM_ACTIVE) != 0 && agent < nCpu && ag_get(agent, AG_PF_MEMDIE) != 0;
 }

@@ -17,6 +17,7 @@ export const HUNT_OPTION_KINDS = {
     "pages",
     "slots",
     "pageCluster",
+    "jiffySteps",
     "writeRatio",
     "shrinkMs",
     "workers",

@@ -1,7 +1,7 @@
 // `faultsim hunt` (`faultsim merge` is merge.ts, `faultsim replay` replay.ts). Errors are
 // thrown as UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3
 // by src/cli.ts; a violation found sets process.exitCode = 1.
-import { boundedOption, intOption, fractionOption, seedOption, flagOf, MS_MAX } from "../options.js";
+import { boundedOption, intOption, fractionOption, seedOption, flagOf, powerOfTwoOption, MS_MAX } from "../options.js";
 import type { Command } from "commander";
 import path from "node:path";
 import { UsageError } from "../errors.js";
@@ -57,6 +57,8 @@ export interface HuntCli {
   /** --slots (absent: the model's hunt machine's, src/explore/defaults.ts). */
   slots?: string;
   pageCluster: string;
+  /** --jiffy-steps (absent: the model's own clock). */
+  jiffySteps?: string;
   kswapd?: boolean;
   /** --threads / --no-threads (absent: the model's default, src/explore/defaults.ts). */
   threads?: boolean;
@@ -159,6 +161,7 @@ export function huntOptions(
     kswapd: o.kswapd !== false,
     mms,
     areas,
+    ...(o.jiffySteps === undefined ? {} : { jiffySteps: powerOfTwoOption("jiffy-steps", o.jiffySteps, HUNT_LIMITS.jiffySteps) }),
   };
   const writeRatio = fractionOption("write-ratio", o.writeRatio);
   // Given where nothing reads them, they would be dropped without a word.

@@ -85,6 +85,10 @@ export function registerExploreCommands(program: Command): void {
     )
     .option("--slots <n>", `swap slots, slot 0 is the header (2..65536); default ${d.slotsPerArea}, ${modelDefaults("slots")}`)
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
+    .option(
+      "--jiffy-steps <n>",
+      "run the model's clock fast: a jiffy lasts n steps (a power of two, 1..16384; HZ is 100), so that 2.4.16's OOM killer, which waits a second of failures, can act within an execution (default: the model's clock, 16384 steps a jiffy, which no execution reaches a second of)",
+    )
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
     .option(
       "--no-kswapd",

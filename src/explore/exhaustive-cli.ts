@@ -152,7 +152,7 @@ export async function exhaustiveCommand(
     repro = {
       format: REPRO_FORMAT,
       formatVersion: REPRO_FORMAT_VERSION,
-      schemaVersion: reproSchemaVersion(o.model),
+      schemaVersion: reproSchemaVersion(o.model, o.machine),
       faultsim: faultsimVersion(),
       ...(id ? { modelId: id } : {}),
       model: o.model.name,

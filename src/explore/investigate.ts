@@ -156,7 +156,7 @@ function reproOf(
   return {
     format: REPRO_FORMAT,
     formatVersion: REPRO_FORMAT_VERSION,
-    schemaVersion: reproSchemaVersion(o.model),
+    schemaVersion: reproSchemaVersion(o.model, x.machine),
     faultsim: faultsimVersion(),
     ...modelIdField(o.backend),
     model: o.model.name,

@@ -44,6 +44,9 @@ export interface SwarmPins {
   pageCluster?: number;
   kswapd?: boolean;
   mix?: HuntMix;
+  /** --jiffy-steps: every drawn machine runs the model's clock this fast (not a shape option:
+   *  given, it leaves the swarm on). */
+  jiffySteps?: number;
 }
 
 /** What a swarm hunt draws its executions' shapes from. */
@@ -161,6 +164,7 @@ export function swarmMachine(spec: SwarmSpec, code: number, mix: HuntMix | undef
     kswapd,
     mms,
     areas,
+    ...(p.jiffySteps === undefined ? {} : { jiffySteps: p.jiffySteps }),
   };
 }
 
@@ -227,6 +231,7 @@ export function swarmOf(
     mix: o.mix,
   };
   const pins = Object.fromEntries(pinned.map((k) => [k, values[k]])) as SwarmPins;
+  if (m.jiffySteps !== undefined) pins.jiffySteps = m.jiffySteps;
   return { pins, opsPerCpu: o.opsPerCpu, shareMm: o.shareMm, writeRatio: o.writeRatio };
 }
 
@@ -249,10 +254,15 @@ export function swarmOfPins(p: StreamPins, o: { opsPerCpu: number; shareMm: bool
   };
 }
 
+/** The machine's clock when a hunt runs it fast (`--jiffy-steps`), else nothing. */
+export const fmtClock = (m: ReproMachine): string =>
+  m.jiffySteps === undefined ? "" : `, a jiffy of ${m.jiffySteps} step${m.jiffySteps > 1 ? "s" : ""}`;
+
 /** A shape in words: "4 CPUs + kswapd, 7 frames, 2 mms x 5 pages, 2 areas x 6 slots, page_cluster 2, mix write=4,read=4,fork=1". */
 export function fmtShape(m: ReproMachine, mix?: string): string {
   return (
     `${m.cpus} CPU${m.cpus > 1 ? "s" : ""}${m.kswapd ? " + kswapd" : ""}, ${m.frames} frames, ${m.mms} mm${m.mms > 1 ? "s" : ""} x ${m.pagesPerMm} pages, ` +
-    `${m.areas} area${m.areas > 1 ? "s" : ""} x ${m.slotsPerArea} slots, page_cluster ${m.pageCluster}, ${mix ? `mix ${mix}` : "reads and writes"}`
+    `${m.areas} area${m.areas > 1 ? "s" : ""} x ${m.slotsPerArea} slots, page_cluster ${m.pageCluster}, ${mix ? `mix ${mix}` : "reads and writes"}` +
+    fmtClock(m)
   );
 }

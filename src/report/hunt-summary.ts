@@ -5,7 +5,7 @@ import type { HuntOptions, HuntResult } from "../explore/hunt-options.js";
 import type { ShardPlan } from "../explore/shard.js";
 import { fmtPctBound } from "../explore/pct.js";
 import { fmtMix } from "../explore/mix.js";
-import { fmtShape } from "../explore/swarm.js";
+import { fmtClock, fmtShape } from "../explore/swarm.js";
 import { swapReachable } from "../explore/pressure.js";
 import type { HuntJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
@@ -42,7 +42,7 @@ export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntRep
   const m = o.machine;
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
-      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU; ` +
+      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU${fmtClock(m)}; ` +
       `${o.sched === "pct" ? `pct depth ${o.depth}` : "random walk"}, seed ${o.seed}` +
       (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
       (workers > 1 ? `; ${workers} worker threads` : "") +

@@ -33,6 +33,13 @@ export const ReproMachineSchema = z
     freeHigh: int.min(0).max(L.frames.max),
     swapCluster: int.min(1).max(L.frames.max),
     areaPrioEqual: z.boolean(),
+    /** Steps a jiffy lasts when the hunt ran a fast clock (`--jiffy-steps`, revision 3);
+     *  absent: the model's own clock, on which no execution reaches the OOM killer. */
+    jiffySteps: int
+      .min(L.jiffySteps.min)
+      .max(L.jiffySteps.max)
+      .refine((n) => (n & (n - 1)) === 0, "jiffySteps must be a power of two")
+      .optional(),
   })
   .superRefine((m, ctx) => {
     for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
@@ -95,6 +102,15 @@ export const ReproSchema = z
     // and a faultsim of before word 1 would read it as revision 1 and replay without word 1.
     if (r.flags2 !== undefined && (r.schemaVersion ?? 1) < 2) {
       ctx.addIssue({ code: "custom", path: ["flags2"], message: `a revision 2 field in a file of revision ${r.schemaVersion ?? 1}` });
+    }
+    // jiffySteps is revision 3's, for the same reason: an older faultsim would replay the
+    // schedule on the model's own clock, where the OOM killer it recorded never acts.
+    if (r.machine.jiffySteps !== undefined && (r.schemaVersion ?? 1) < 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["machine", "jiffySteps"],
+        message: `a revision 3 field in a file of revision ${r.schemaVersion ?? 1}`,
+      });
     }
     const flagsBad = flagsDisagree(r.flags, r.flags2 ?? 0, r.flagNames);
     if (flagsBad) ctx.addIssue({ code: "custom", path: ["flags"], message: flagsBad });

@@ -29,13 +29,17 @@ export const REPRO_FORMAT_VERSION = 1;
  *  revision 1 (written before revisions). Replay reads every revision up to its own and refuses
  *  a newer one: a newer revision's fields could change what replays, and would be dropped
  *  here. formatVersion stays 1 while this faultsim can still read the oldest file.
- *  Revision 2 adds flags2, the model's second flag word. A file is written at the lowest
- *  revision that holds it (reproSchemaVersion): one with no flag of word 1 stays revision 1,
- *  as every shipped model's is, and a faultsim of before word 1 still replays it. */
-export const REPRO_SCHEMA_VERSION = 2;
+ *  Revision 2 adds flags2, the model's second flag word; revision 3 the machine's jiffySteps
+ *  (`hunt --jiffy-steps`: the model's clock run fast). A file is written at the lowest revision
+ *  that holds it (reproSchemaVersion): one with no flag of word 1 and the model's own clock
+ *  stays revision 1 (linux-2.4.0's and linux-2.4.10-pre's as shipped, or linux-2.4.16's
+ *  `--without oom-kill`), and a faultsim of before word 1 still replays it. */
+export const REPRO_SCHEMA_VERSION = 3;
 
-/** The revision a repro of model m is written at: 2 when it sets a flag of word 1, else 1. */
-export const reproSchemaVersion = (m: { flags2: number }): number => (m.flags2 !== 0 ? 2 : 1);
+/** The revision a repro of model m on machine `machine` is written at: 3 with a fast clock,
+ *  2 when the model sets a flag of word 1, else 1. */
+export const reproSchemaVersion = (m: { flags2: number }, machine: { jiffySteps?: number }): number =>
+  machine.jiffySteps !== undefined ? 3 : m.flags2 !== 0 ? 2 : 1;
 
 /** The largest repro file replay reads. A hunt writes at most 8 CPUs x HUNT_OPCAP ops and a
  *  HUNT_LOGCAP-step schedule: under 64 KiB (test/report/repro.test.ts measures the largest). */

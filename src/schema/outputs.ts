@@ -478,6 +478,7 @@ export const StreamOptionsSchema = z
         pageCluster: count.optional(),
         kswapd: z.boolean().optional(),
         mix: z.string().optional(),
+        jiffySteps: count.optional().describe("--jiffy-steps: every drawn machine's clock"),
       })
       .optional()
       .describe("--swarm: the dimensions the hunt pinned (the others drawn per execution)"),

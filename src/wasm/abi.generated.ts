@@ -94,6 +94,7 @@ export const CFG = {
   HUNT_MIX_AREAS: 55,
   FLAGS2: 56,
   OOM_CLOCK: 57,
+  JIFFY_SHIFT: 58,
 } as const;
 
 /** Region table indices (assembly/kernel/state.ts R_*). */
@@ -251,6 +252,7 @@ export const AG = {
   PRIO: 9,
   OPS_DONE: 10,
   OPS_FINAL: 14,
+  PF_MEMDIE: 15,
   PF_MEMALLOC: 11,
 } as const;
 
@@ -491,6 +493,9 @@ export const EV = {
   OOM_SIGKILL: 701,
   OOM_EXIT_TO_USER: 702,
   OOM_COUNTED: 703,
+  OOM_AGAIN: 704,
+  OOM_KILL_TASK: 705,
+  OOM_EXIT_GONE: 706,
   ALLOC: 500,
   ALLOC_RECLAIM: 501,
   ALLOC_FAIL: 502,

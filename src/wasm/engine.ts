@@ -114,7 +114,14 @@ export interface MachineConfig {
    *  oom-kill a user allocation short of pages then waits for the OOM killer, as 2.4.16's does;
    *  false (hunts, tests) keeps page_alloc.ts's stand-in, which fails it (CFG_OOM_CLOCK). */
   oomClock?: boolean;
+  /** The model's clock: a jiffy is 2^jiffyShift steps, 0..JIFFY_SHIFT_DEFAULT (the default,
+   *  ~1.6M steps a second at HZ 100). A faster clock lets a short execution reach 2.4.16's
+   *  out_of_memory, whose one-second wait is counted in jiffies (CFG_JIFFY_SHIFT). */
+  jiffyShift?: number;
 }
+
+/** 2^14 steps a jiffy: the model's clock unless a run or hunt asks for a faster one. */
+export const JIFFY_SHIFT_DEFAULT = 14;
 
 export const DEFAULT_CONFIG: MachineConfig = {
   cpus: 2,
@@ -199,6 +206,7 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.LOG_RING, c.logRing ? 1 : 0);
   set(CFG.SWAP_CLUSTER, c.swapCluster);
   set(CFG.OOM_CLOCK, c.oomClock ? 1 : 0);
+  set(CFG.JIFFY_SHIFT, c.jiffyShift ?? JIFFY_SHIFT_DEFAULT);
   set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
 }
 

@@ -29,11 +29,14 @@ import { cliCapture } from "../helpers/cli.js";
 const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 }) as fc.Arbitrary<Repro>;
 
 /** A drawn repro made coherent where the schema cannot say it: one op list per CPU, each op
- *  within the machine, a known model, flag names that agree with the words (word 1 at revision 2), the schedule's
+ *  within the machine, a known model, flag names that agree with the words (word 1 at revision 2), a
+ *  fast clock a power of two (at revision 3), the schedule's
  *  agents ones the machine has, watermarks below its frames. */
 function coherent(x: Repro): Repro {
   const m = { ...x.machine };
   for (const k of ["freeMin", "freeLow", "freeHigh"] as const) m[k] = m[k] % m.frames;
+  // A power of two, at revision 3 (below).
+  if (m.jiffySteps !== undefined) m.jiffySteps = 1 << (m.jiffySteps % 15);
   const flags = x.flags & FLAG_BITS[0];
   const flags2 = ((x.flags2 ?? 0) & FLAG_BITS[1]) >>> 0;
   const op = (w: number): number => {
@@ -48,6 +51,7 @@ function coherent(x: Repro): Repro {
   return {
     ...rest,
     ...(flags2 !== 0 ? { flags2, schemaVersion: 2 } : {}),
+    ...(m.jiffySteps !== undefined ? { schemaVersion: 3 } : {}),
     model: MODELS[x.flags % MODELS.length].name,
     flags,
     flagNames: flagNamesOf(flags, flags2),

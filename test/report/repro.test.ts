@@ -290,7 +290,7 @@ describe("repro files", () => {
     // Every model a hunt can be given loads.
     for (const m of ["linux-2.4.0", "linux-2.4.10-pre", "linux-2.4.16"]) {
       const r = resolveModel(m);
-      const words = { ...reproFlags(r), schemaVersion: reproSchemaVersion(r) };
+      const words = { ...reproFlags(r), schemaVersion: reproSchemaVersion(r, {}) };
       expect(parseRepro(JSON.stringify({ ...sample(), model: m, ...words })).model).toBe(m);
     }
   });

@@ -2,10 +2,21 @@
 import { type EventTable, fmtOp } from "./types.js";
 import { EV } from "../../wasm/abi.js";
 
+/** The CPUs of a bit mask, "0, 2". */
+const cpuList = (mask: number): string =>
+  Array.from({ length: 16 }, (_, i) => i)
+    .filter((i) => (mask >>> i) & 1)
+    .join(", ");
+
 export const oomKillEvents: EventTable = {
   [EV.OOM_KILL]: (mm, points, tasks) =>
     `out_of_memory: oom_kill chooses mm${mm}'s process, the oldest (${points} points): SIGKILL, PF_MEMDIE to its ${tasks} task${tasks === 1 ? "" : "s"}`,
   [EV.OOM_SIGKILL]: (mm, op) => `mm${mm}'s process takes its SIGKILL: exits (then ${fmtOp(op)})`,
   [EV.OOM_EXIT_TO_USER]: (mm) => `back to user space in mm${mm} with SIGKILL pending: the access is not retried`,
   [EV.OOM_COUNTED]: (n, since) => `out_of_memory: failure ${n} of 10, ${since} jiffies since the first: not OOM yet`,
+  [EV.OOM_AGAIN]: (tasks) =>
+    `out_of_memory: oom_kill chooses a task it killed before, still in the kernel (CPUs ${cpuList(tasks)}): nothing new`,
+  [EV.OOM_KILL_TASK]: (cpu) =>
+    `out_of_memory: no process the model can deliver a kill to: oom_kill chooses CPU${cpu}'s task alone (PF_MEMDIE)`,
+  [EV.OOM_EXIT_GONE]: (mm) => `do_exit: mm${mm}'s killed process went another way meanwhile: nothing to exit`,
 };
