@@ -47,7 +47,7 @@ export const EV_OOM_SIGKILL: i32 = 701;  // (mm, op put back, 0): the killed pro
 export const EV_OOM_EXIT_TO_USER: i32 = 702; // (mm, 0, 0): back from a fault with SIGKILL pending: the access is not retried
 export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 0): out_of_memory counted a failure, no kill yet
 export const EV_OOM_AGAIN: i32 = 704;    // (tasks, 0, 0): no process to choose but tasks killed before, still in the kernel
-export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): no process to choose: the task on cpu gets PF_MEMDIE alone
+export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): the process to choose cannot be reached in the model (or none): the task on cpu gets PF_MEMDIE alone
 export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit finds it gone another way: nothing to do
 
 /** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
@@ -115,23 +115,36 @@ export function oom_reset(now: i32): void {
  *  run time (~22 min): every model process maps the same vma of nPages, and none has run long
  *  enough for either root to exceed 1 on the model's clock, so every process with an mm
  *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the
- *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). Processes the
- *  model cannot deliver a kill to are passed over (deliverable); with none left, a task
- *  (oom_kill_task_only). */
+ *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). When the model
+ *  cannot deliver a kill to that process (deliverable: its tasks held up by the model's mm
+ *  slots), the calling task is killed alone if it is a CPU's (oom_kill_task_only), else the
+ *  next process the model can deliver to: killing a younger process instead would free what
+ *  the kernel's choice would not have had to, and could repeat for good (a new empty
+ *  process in its slot each time). */
 export function oom_kill(): void {
   let victim = -1;
+  let choice = -1; // the kernel's: deliverable or not
   let maxPoints = 0;
   let oldest = 0;
+  let oldestAny = 0;
   for (let mm = 0; mm < nMm; mm++) {
     if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // no task has it
-    if (!deliverable(mm)) continue;
     const points = nPages; // total_vm
     const birth = mm_get(mm, MM_BIRTH);
+    if (choice < 0 || birth < oldestAny) {
+      oldestAny = birth;
+      choice = mm;
+    }
+    if (!deliverable(mm)) continue;
     if (points > maxPoints || (points == maxPoints && birth < oldest)) {
       maxPoints = points;
       oldest = birth;
       victim = mm;
     }
+  }
+  if (victim != choice && cur < nCpu && task_in_kernel(cur)) {
+    kill_task(cur);
+    return;
   }
   if (victim < 0) {
     oom_kill_task_only();
@@ -156,8 +169,8 @@ export function oom_kill(): void {
  *  is what select_bad_process would find: one killed before and not yet back from the kernel
  *  (its process exited at once in the model, the task still in its fault: oom_kill_task sets
  *  what it has already), else a task whose process the model cannot name (its slot between
- *  processes, a thread of an exited one still running an op): the calling CPU first, else the
- *  first such CPU, which gets PF_MEMDIE alone (its allocations then fail, and it leaves the
+ *  processes, a thread of an exited one still running an op): the first such CPU, which gets
+ *  PF_MEMDIE alone (its allocations then fail, and it leaves the
  *  kernel; the model runs its next ops, as any op of a slot's next process). With no task
  *  at all, 2.4.16's panic. */
 function oom_kill_task_only(): void {
@@ -166,16 +179,21 @@ function oom_kill_task_only(): void {
     trace(EV_OOM_AGAIN, again, 0, 0);
     return;
   }
-  let task = cur < nCpu && task_in_kernel(cur) ? cur : -1;
+  let task = -1;
   for (let a = 0; a < nCpu && task < 0; a++) if (task_in_kernel(a)) task = a;
   if (task < 0) {
     bug(V_BUG_ON, BUG_OOM_NO_VICTIM, 0, 0);
     return;
   }
-  ag_set(task, AG_PF_MEMDIE, 1);
+  kill_task(task);
+}
+
+/** oom_kill_task on one task alone: PF_MEMDIE on CPU a. */
+function kill_task(a: i32): void {
+  ag_set(a, AG_PF_MEMDIE, 1);
   gset(G_OOM_ACTIVE, 1);
   stat(S_OOM_KILLS);
-  trace(EV_OOM_KILL_TASK, task, 0, 0);
+  trace(EV_OOM_KILL_TASK, a, 0, 0);
 }
 
 /** A CPU in an op, not PF_MEMDIE yet, and not held up by the model's slot machinery. */
@@ -240,7 +258,9 @@ function slot_stuck(a: i32): bool {
 /** Whether CPU a sleeps where only the model's mm slots put it (docs/faithfulness.md do_fork):
  *  a fork waiting for its child's slot, on the old process's mmap_sem (which the model takes
  *  so that the old process's threads cannot fault into the child's page tables) or on its
- *  last mmput (fork.ts slot_free), or an exit's new process waiting for its slot. 2.4.16's
+ *  last mmput (fork.ts slot_free), or an exit waiting on its mm's mmap_sem (the model's exit
+ *  ends every thread of the process at once and keeps their faults out so; 2.4.16's exit
+ *  takes no mmap_sem) or for its new process's slot. 2.4.16's
  *  fork copies into a fresh mm_struct nobody else holds, so its task would return to user
  *  space and take the signal; the model's sleeps until the old process lets go, which may be
  *  never while the holder (a fault of that process holding mmap_sem, or swapoff's
@@ -255,7 +275,9 @@ function in_slot_wait(a: i32): bool {
     const child = op_arg(op);
     return wait == mm_addr(child, MM_SEM) || wait == mm_addr(child, MM_TEARDOWN);
   }
-  return kind == OP_EXIT && wait == mm_addr(op_mm(op), MM_TEARDOWN);
+  if (kind != OP_EXIT) return false;
+  const mm = op_mm(op);
+  return wait == mm_addr(mm, MM_TEARDOWN) || wait == mm_addr(mm, MM_SEM);
 }
 
 /** Whether addr is an mm's mmap_sem word. */

@@ -17,6 +17,6 @@ export const oomKillEvents: EventTable = {
   [EV.OOM_AGAIN]: (tasks) =>
     `out_of_memory: oom_kill chooses a task it killed before, still in the kernel (CPUs ${cpuList(tasks)}): nothing new`,
   [EV.OOM_KILL_TASK]: (cpu) =>
-    `out_of_memory: no process the model can deliver a kill to: oom_kill chooses CPU${cpu}'s task alone (PF_MEMDIE)`,
+    `out_of_memory: oom_kill's process is one the model cannot reach (its tasks held up by mm slots) or none: CPU${cpu}'s task alone gets PF_MEMDIE`,
   [EV.OOM_EXIT_GONE]: (mm) => `do_exit: mm${mm}'s killed process went another way meanwhile: nothing to exit`,
 };
