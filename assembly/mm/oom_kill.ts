@@ -21,12 +21,14 @@
 //
 // How the model delivers the kill (docs/faithfulness.md oom_kill has the deviations): the
 // victim is an mm slot's process, whose tasks are the CPUs whose ops are its (workload.ts
-// cpu_is_task_of: a process CPU's swapoff and swapon too). Until that process has exited they
-// have PF_MEMDIE (oom_killed: an allocation takes any free page and never reclaims; an access
-// back from its fault is not retried, the signal being taken on the way out), and when one of
-// them next starts an op the process's exit (OP_EXIT) runs first, that op after it (the slot's
-// new process runs the mm's later ops, as after any exit). An exit or a fork's replacement of
-// that slot's process ends the kill.
+// cpu_is_task_of: a process CPU's swapoff and swapon too). Each gets PF_MEMDIE (AG_PF_MEMDIE,
+// oom_killed: an allocation takes any free page and never reclaims; an access back from its
+// fault is not retried, the signal being taken on the way out) until it next leaves for an op;
+// when one of them next starts an op the process's exit (OP_EXIT, OOM_EXIT_ARG) runs first,
+// that op after it (the slot's new process runs the mm's later ops, as after any exit), and
+// an idle one is woken to exit. An exit or a fork's replacement of that slot's process ends
+// the kill. What the model's mm slots keep from a victim (a fork waiting for its child's
+// slot, an exit behind the mmap_sem such machinery holds) is passed over: deliverable.
 import {
   gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
   mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_OP_TAIL, AG_SP, AG_STATE,
@@ -223,9 +225,13 @@ function exiting_tasks(): i32 {
 }
 
 /** Whether the model can deliver a kill to mm's process: some CPU is its task (workload.ts
- *  cpu_is_task_of) not held up by the model's slot machinery (slot_stuck); with a kill out
- *  for it already, one still in the kernel (an idle task's exit would already be queued);
- *  with its exit under way, that exit is not held up. */
+ *  cpu_is_task_of) not held up by the model's slot machinery (slot_stuck). Chosen again, a
+ *  second of failures after its kill: its exit under way and not so held up, or, the signal
+ *  not yet taken, one of its tasks awake (not asleep, not idle: an idle one's exit would be
+ *  queued already). A victim whose tasks have all slept through that second sleeps behind the
+ *  allocation loop that asks (the model's thread CPUs belong to every mm they name: a fork of
+ *  the other process waiting on that process's mmap_sem, held by the looping fault): 2.4.16
+ *  would choose it again and wait, the model kills the asking task (oom_kill). */
 function deliverable(mm: i32): bool {
   const kill = mm_get(mm, MM_OOM_KILL);
   if (kill == OOM_KILL_EXITING) {
@@ -234,7 +240,8 @@ function deliverable(mm: i32): bool {
   }
   for (let a = 0; a < nCpu; a++) {
     if (!cpu_is_task_of(a, mm) || slot_stuck(a)) continue;
-    if (kill == 0 || ag_get(a, AG_STATE) != ST_DONE) return true;
+    const state = ag_get(a, AG_STATE);
+    if (kill == 0 || (state != ST_DONE && state != ST_SLEEP)) return true;
   }
   return false;
 }
