@@ -172,9 +172,8 @@ export function oom_kill(): void {
  *  (its process exited at once in the model, the task still in its fault: oom_kill_task sets
  *  what it has already), else a task whose process the model cannot name (its slot between
  *  processes, a thread of an exited one still running an op): the first such CPU, which gets
- *  PF_MEMDIE alone (its allocations then fail, and it leaves the
- *  kernel; the model runs its next ops, as any op of a slot's next process). With no task
- *  at all, 2.4.16's panic. */
+ *  PF_MEMDIE alone (its allocations then fail, and it leaves the kernel; the model runs its
+ *  next ops, as any op of a slot's next process). With no task at all, 2.4.16's panic. */
 function oom_kill_task_only(): void {
   const again = memdie_tasks() & in_kernel_tasks() & ~exiting_tasks();
   if (again != 0) {
@@ -198,9 +197,10 @@ function kill_task(a: i32): void {
   trace(EV_OOM_KILL_TASK, a, 0, 0);
 }
 
-/** A CPU in an op, not PF_MEMDIE yet, and not held up by the model's slot machinery. */
+/** A CPU in an op other than an exit, not PF_MEMDIE yet, and not held up by the model's slot
+ *  machinery. */
 function task_in_kernel(a: i32): bool {
-  return ag_get(a, AG_PF_MEMDIE) == 0 && ((in_kernel_tasks() & ~exiting_tasks()) >> a) & 1 != 0;
+  return ag_get(a, AG_PF_MEMDIE) == 0 && (((in_kernel_tasks() & ~exiting_tasks()) >> a) & 1) != 0;
 }
 
 /** The CPUs in an op and not held up by the model's slot machinery, a bit each. */
