@@ -2,11 +2,13 @@
 // traced replay of the failing execution. mm/memory.c do_swap_page of 2.4.10-pre9 (and 2.4.8
 // on): a fault (A) gets page P of entry E from the swap cache (lookup_swap_cache, or
 // read_swap_cache_async finding it) and goes on to lock_page and the pte_same recheck;
-// meanwhile another fault (B) on the same pte finds P exclusive and, swap being full, deletes
-// P from the swap cache and frees E (delete_from_swap_cache_nolock, then swap_free). E is then
-// handed out again (get_swap_page) and the pte comes back to E (a COW's new page swapped out
-// there), so A's pte_same passes and A maps the stale P. A data loss by any other route (a
-// double swap_free, a duplicate cache page) does not count for this race.
+// meanwhile P leaves the swap cache and E is freed: another fault (B) on the same pte finds P
+// exclusive and, swap being full, deletes it (pre9's delete_from_swap_cache_nolock then
+// swap_free; 2.4.16's remove_exclusive_swap_page), or swapoff's try_to_unuse, having mapped P
+// in every pte of E, deletes it (delete_from_swap_cache). E is then handed out again
+// (get_swap_page) and the pte comes back to E (a COW's new page swapped out there), so A's
+// pte_same passes and A maps the stale P. A data loss by any other route (a double swap_free,
+// a duplicate cache page) does not count for this race.
 import { EV, type TraceRecord } from "../report/trace.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 
@@ -14,8 +16,10 @@ import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 export interface AbaRoute {
   /** The fault that held P and mapped it at the end (A), and the step it got P. */
   holder: { agent: number; step: number };
-  /** The fault whose swap-full delete freed E (B), and the step. */
-  deleter: { agent: number; step: number };
+  /** The agent whose delete took P out of the swap cache and freed E, the step, and which
+   *  delete: a fault's swap-full one (pre9's vm_swap_full, 2.4.16's remove_exclusive_swap_page)
+   *  or delete_from_swap_cache (try_to_unuse's). */
+  deleter: { agent: number; step: number; how: "exclusive" | "delete" };
   /** get_swap_page handing E out again, after the delete. */
   handedOut: { agent: number; step: number };
   /** A mapping P, after E came back. */
@@ -24,11 +28,20 @@ export interface AbaRoute {
   entry: number;
 }
 
+/** Whether r takes a page out of the swap cache (a: the page, b: its entry), and by which delete. */
+function deleteOf(r: TraceRecord): AbaRoute["deleter"]["how"] | undefined {
+  if (r.event === EV.SWAP_FULL_DELETE) return "exclusive";
+  if (r.event === EV.REMOVE_EXCLUSIVE && r.c !== 0) return "exclusive";
+  if (r.event === EV.DELETE) return "delete";
+  return undefined;
+}
+
 /** The first swapin ABA of the trace (records in step order), or undefined. */
 export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefined {
   for (let d = 0; d < records.length; d++) {
     const del = records[d];
-    if (del.event !== EV.SWAP_FULL_DELETE) continue;
+    const how = deleteOf(del);
+    if (how === undefined) continue;
     const page = del.a;
     const entry = del.b;
     const handed = records.find((r, i) => i > d && r.event === EV.GET_SWAP_PAGE && r.a === entry);
@@ -43,7 +56,7 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
       if (map === undefined) continue;
       return {
         holder: { agent: got.agent, step: got.step },
-        deleter: { agent: del.agent, step: del.step },
+        deleter: { agent: del.agent, step: del.step, how },
         handedOut: { agent: handed.agent, step: handed.step },
         mapped: { step: map.step, vpage: map.b },
         page,
@@ -58,8 +71,11 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
 export function abaWhy(a: AbaRoute): string {
   const E = fmtEntry(a.entry);
   return (
-    `a fault got page ${a.page} of ${E} (step ${a.holder.step}); another CPU's do_swap_page found it exclusive, ` +
-    `deleted it from the swap cache and freed ${E} (step ${a.deleter.step}); get_swap_page handed ${E} out again ` +
+    `a fault got page ${a.page} of ${E} (step ${a.holder.step}); ` +
+    (a.deleter.how === "exclusive"
+      ? `another CPU's do_swap_page found it exclusive, deleted it from the swap cache and freed ${E}`
+      : `another agent's delete_from_swap_cache took it out of the swap cache and freed ${E}`) +
+    ` (step ${a.deleter.step}); get_swap_page handed ${E} out again ` +
     `(step ${a.handedOut.step}); the first fault passed pte_same and mapped page ${a.page} at ${fmtVpageWord(a.mapped.vpage)} ` +
     `(step ${a.mapped.step}): a page that left the swap cache is not ${E}'s`
   );

@@ -20,7 +20,7 @@ describe("classifyAba", () => {
   it("finds the route: holder, deleter, E handed out again, holder maps P", () => {
     expect(classifyAba(story)).toEqual({
       holder: { agent: 1, step: 10 },
-      deleter: { agent: 0, step: 20 },
+      deleter: { agent: 0, step: 20, how: "exclusive" },
       handedOut: { agent: 2, step: 30 },
       mapped: { step: 40, vpage: 7 },
       page: P,
@@ -32,6 +32,15 @@ describe("classifyAba", () => {
     const t = [rec(5, 3, EV.SWAP_HIT, E, P), ...story];
     t[1] = rec(10, 1, EV.SWAP_READ, E, P);
     expect(classifyAba(t)?.holder).toEqual({ agent: 1, step: 10 });
+  });
+
+  it("counts 2.4.16's deletes: remove_exclusive_swap_page's removal and delete_from_swap_cache (swapoff's)", () => {
+    const exclusive = [story[0], rec(20, 0, EV.REMOVE_EXCLUSIVE, P, E, 1), story[2], story[3]];
+    expect(classifyAba(exclusive)?.deleter).toEqual({ agent: 0, step: 20, how: "exclusive" });
+    const swapoff = [story[0], rec(20, 0, EV.DELETE, P, E), story[2], story[3]];
+    expect(classifyAba(swapoff)?.deleter).toEqual({ agent: 0, step: 20, how: "delete" });
+    // remove_exclusive_swap_page that kept the page deletes nothing.
+    expect(classifyAba([story[0], rec(20, 0, EV.REMOVE_EXCLUSIVE, P, E, 0), story[2], story[3]])).toBeUndefined();
   });
 
   it("does not count a trace missing a step, or with a step out of order", () => {

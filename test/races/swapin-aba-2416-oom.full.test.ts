@@ -1,0 +1,42 @@
+// The swapin ABA on linux-2.4.16 with swapoff as the deleter, which a hunt met once its clock ran
+// fast enough for the OOM killer (`hunt --jiffy-steps 4`): the allocation loop that waits for
+// the killer opens a swarm shape where a fault on swap pte E gets page P and sleeps on its
+// lock; swapoff's try_to_unuse maps P everywhere and deletes it from the swap cache, freeing E;
+// kswapd adds P back under another area's entry and, after a COW, swaps the pte's new page out
+// to E again; the fault's pte_same passes and it maps P, now another entry's page. 2.4.16's
+// do_swap_page rechecks only the pte (flag swapin-recheck-key, the page's swap-cache key
+// rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Full tier:
+// 2 x ~7 s.
+import { describe, it, expect } from "vitest";
+import { hunt } from "../../src/index.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+import { resolveModel } from "../../src/model/models.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { classifyAba } from "../../src/races/aba-route.js";
+
+const shape = { model: "linux-2.4.16", jiffySteps: 4, seed: 6, sched: "random", executions: 750_000, budgetMs: 600_000 } as const;
+
+describe("hunt --model linux-2.4.16 --jiffy-steps 4 --seed 6 --sched random: the swapin ABA, swapoff deleting", () => {
+  it("finds data-lost@access at execution 702,570 by the ABA route; the page-key recheck replays it clean", async () => {
+    const r = await hunt(shape);
+    const found = r.findings.find((f) => f.signature === "data-lost@access");
+    expect(found?.execution).toBe(702_570);
+    expect(found!.repro.machine.jiffySteps).toBe(4);
+    const traced = await replayTraced(found!.repro);
+    const aba = classifyAba(traced.records);
+    expect(aba?.deleter.how).toBe("delete");
+    expect(aba!.holder.agent).not.toBe(aba!.deleter.agent);
+    expect(traced.raceRoute?.route).toBe("swapin aba");
+    expect(found!.diagram).toMatch(/\nroute: swapin ABA .*another agent's delete_from_swap_cache took it out of the swap cache/);
+    const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
+    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16", ["swapin-recheck-key"], []));
+    expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
+  }, 120_000);
+
+  it("with swapin-recheck-key the same hunt finds nothing", async () => {
+    const r = await hunt({ ...shape, with: ["swapin-recheck-key"], keepGoing: true });
+    expect(r.executions).toBe(shape.executions);
+    expect(r.findings.map((f) => f.signature)).toEqual([]);
+  }, 120_000);
+});
