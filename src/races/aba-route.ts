@@ -17,8 +17,8 @@ export interface AbaRoute {
   /** The fault that held P and mapped it at the end (A), and the step it got P. */
   holder: { agent: number; step: number };
   /** The agent whose delete took P out of the swap cache and freed E, the step, and which
-   *  delete: a fault's swap-full one (pre9's vm_swap_full, 2.4.16's remove_exclusive_swap_page)
-   *  or delete_from_swap_cache (try_to_unuse's). */
+   *  delete: an exclusive page's (pre9's vm_swap_full delete in do_swap_page, 2.4.16's
+   *  remove_exclusive_swap_page from any caller) or delete_from_swap_cache (try_to_unuse's). */
   deleter: { agent: number; step: number; how: "exclusive" | "delete" };
   /** get_swap_page handing E out again, after the delete. */
   handedOut: { agent: number; step: number };
@@ -73,7 +73,7 @@ export function abaWhy(a: AbaRoute): string {
   return (
     `a fault got page ${a.page} of ${E} (step ${a.holder.step}); ` +
     (a.deleter.how === "exclusive"
-      ? `another CPU's do_swap_page found it exclusive, deleted it from the swap cache and freed ${E}`
+      ? `another agent found it exclusive (vm_swap_full, remove_exclusive_swap_page), deleted it from the swap cache and freed ${E}`
       : `another agent's delete_from_swap_cache took it out of the swap cache and freed ${E}`) +
     ` (step ${a.deleter.step}); get_swap_page handed ${E} out again ` +
     `(step ${a.handedOut.step}); the first fault passed pte_same and mapped page ${a.page} at ${fmtVpageWord(a.mapped.vpage)} ` +
