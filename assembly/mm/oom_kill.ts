@@ -34,7 +34,7 @@ import {
   mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_OP_TAIL, AG_SP, AG_STATE,
   AG_WAIT, ST_DONE, ST_RUNNABLE, ST_SLEEP, ST_SPIN, MM_TEARDOWN, MM_SEM, mm_addr, G_CPUS_DONE, stat, S_OOM_KILLS, cpu_op_addr,
 } from "../kernel/state";
-import { ld, st } from "../kernel/platform";
+import { ld, st, ctz32 } from "../kernel/platform";
 import { cur } from "../kernel/frame";
 import { set_state } from "../kernel/locks";
 import { has2, F2_OOM_KILL } from "../model";
@@ -144,7 +144,7 @@ export function oom_kill(): void {
       victim = mm;
     }
   }
-  if (victim != choice && cur < nCpu && task_in_kernel(cur)) {
+  if (victim != choice && ((killable_tasks() >> cur) & 1) != 0) {
     kill_task(cur);
     return;
   }
@@ -175,18 +175,17 @@ export function oom_kill(): void {
  *  PF_MEMDIE alone (its allocations then fail, and it leaves the kernel; the model runs its
  *  next ops, as any op of a slot's next process). With no task at all, 2.4.16's panic. */
 function oom_kill_task_only(): void {
-  const again = memdie_tasks() & in_kernel_tasks() & ~exiting_tasks();
-  if (again != 0) {
-    trace(EV_OOM_AGAIN, again, 0, 0);
+  const live = live_tasks();
+  const memdie = memdie_tasks();
+  if ((live & memdie) != 0) {
+    trace(EV_OOM_AGAIN, live & memdie, 0, 0);
     return;
   }
-  let task = -1;
-  for (let a = 0; a < nCpu && task < 0; a++) if (task_in_kernel(a)) task = a;
-  if (task < 0) {
+  if (live == 0) {
     bug(V_BUG_ON, BUG_OOM_NO_VICTIM, 0, 0);
     return;
   }
-  kill_task(task);
+  kill_task(ctz32(live));
 }
 
 /** oom_kill_task on one task alone: PF_MEMDIE on CPU a. */
@@ -197,16 +196,17 @@ function kill_task(a: i32): void {
   trace(EV_OOM_KILL_TASK, a, 0, 0);
 }
 
-/** A CPU in an op other than an exit, not PF_MEMDIE yet, and not held up by the model's slot
- *  machinery. */
-function task_in_kernel(a: i32): bool {
-  return ag_get(a, AG_PF_MEMDIE) == 0 && (((in_kernel_tasks() & ~exiting_tasks()) >> a) & 1) != 0;
-}
+/** The CPUs a task-alone kill can take, a bit each: live_tasks without PF_MEMDIE yet. */
+@inline function killable_tasks(): i32 { return live_tasks() & ~memdie_tasks(); }
 
-/** The CPUs in an op and not held up by the model's slot machinery, a bit each. */
-function in_kernel_tasks(): i32 {
+/** The CPUs whose task still has an mm in 2.4.16's terms, a bit each: in an op other than an
+ *  exit (past exit_mm a task has no mm for badness), and not held up by the model's slot
+ *  machinery (slot_stuck). */
+function live_tasks(): i32 {
   let m = 0;
-  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && !slot_stuck(a)) m |= 1 << a;
+  for (let a = 0; a < nCpu; a++) {
+    if (ag_get(a, AG_SP) != 0 && op_kind(ag_get(a, AG_OP)) != OP_EXIT && !slot_stuck(a)) m |= 1 << a;
+  }
   return m;
 }
 
@@ -214,13 +214,6 @@ function in_kernel_tasks(): i32 {
 function memdie_tasks(): i32 {
   let m = 0;
   for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_PF_MEMDIE) != 0) m |= 1 << a;
-  return m;
-}
-
-/** The CPUs running an exit, a bit each: past exit_mm, a task has no mm for badness. */
-function exiting_tasks(): i32 {
-  let m = 0;
-  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && op_kind(ag_get(a, AG_OP)) == OP_EXIT) m |= 1 << a;
   return m;
 }
 
@@ -388,7 +381,9 @@ export function oom_process_gone(mm: i32): void {
   mm_set(mm, MM_OOM_KILL, 0);
   // Gone another way (a workload's exit, a fork's replacement) before a woken task's exit ran.
   cancel_wake(mm, -1);
-  // Its idle tasks (no op left to start) are gone with it.
+  // Its idle tasks (no op left to start) are gone with it. Every idle CPU's flag goes, not
+  // only this process's tasks': an idle task allocates nothing, and a flag kept would hold
+  // G_OOM_ACTIVE on (oom_op_start) with no op left to clear it.
   for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_STATE) == ST_DONE) ag_set(a, AG_PF_MEMDIE, 0);
 }
 
