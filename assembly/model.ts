@@ -58,4 +58,6 @@ export const F2_DEL_LRU: i32 = 1 << 9; // delete_from_swap_cache_nolock first ta
 
 export const F2_OOM_KILL: i32 = 1 << 10; // try_to_free_pages falling short at every priority calls out_of_memory, which after a second and ten such failures with no swap left kills the process with the most badness points (mm/oom_kill.c, 2.4.16); off, nobody is killed and the allocations go on reclaiming
 
+export const F2_OOM_PIN_MM: i32 = 1 << 11; // oom_kill reads the chosen task's mm under task_lock, pins it, and kills the tasks of that mm, selecting again if it had none, all in one tasklist_lock hold (William Lee Irwin III, 12 Aug 2004, for 2.4; a later fix, not in 2.4.16); off, 2.4.16's oom_kill: select_bad_process drops tasklist_lock, and the kill loop compares each task's mm with the chosen task's as it reads it then, NULL if that task has passed exit_mm meanwhile, so every task without an mm (the kernel threads) is killed
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

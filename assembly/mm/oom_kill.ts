@@ -51,6 +51,8 @@ export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 
 export const EV_OOM_AGAIN: i32 = 704;    // (tasks, 0, 0): no process to choose but tasks killed before, still in the kernel
 export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): the process to choose cannot be reached in the model (or none): the task on cpu gets PF_MEMDIE alone
 export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit finds it gone another way: nothing to do
+export const EV_OOM_SELECT: i32 = 708;   // (mm, points, 0): 2.4.16's select_bad_process chose mm's process; the kill loop comes in a later section
+export const EV_OOM_KILL_NO_MM: i32 = 707; // (mm, 0, 0): 2.4.16's kill loop after the chosen process passed exit_mm: p->mm is NULL, every task without an mm is killed
 
 /** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
  *  next returns to user space to run an op (oom_op_start) or, idle, when its process is gone. */
@@ -61,6 +63,9 @@ export const BUG_OOM_NO_VICTIM: i32 = 700;
 /** (nr_swap_pages, agent): model bug, a user allocation failed for a task the OOM killer did
  *  not choose on a run where the killer acts (page_alloc.ts: 2.4.16 loops such a task). */
 export const BUG_OOM_UNCHOSEN_FAILS: i32 = 701;
+/** (mm): 2.4.16's oom_kill compared each task's mm with NULL (the chosen process of slot mm
+ *  passed exit_mm between select_bad_process and the kill loop): the kernel threads killed. */
+export const BUG_OOM_KILL_NO_MM: i32 = 702;
 
 /** MM_OOM_KILL: SIGKILL is pending for the slot's process; its exit has started. */
 export const OOM_KILL_PENDING: i32 = 1;
@@ -111,26 +116,26 @@ export function oom_reset(now: i32): void {
   gset(G_OOM_COUNT, 0);
 }
 
-/** select_bad_process and oom_kill, tasklist_lock read-held by the caller: the mm whose
- *  process has the most badness points gets SIGKILL, and its tasks PF_MEMDIE (AG_PF_MEMDIE).
- *  badness is total_vm over roots of the task's CPU time (in units of ~10 s) and
- *  run time (~22 min): every model process maps the same vma of nPages, and none has run long
- *  enough for either root to exceed 1 on the model's clock, so every process with an mm
+/** mm/oom_kill.c select_bad_process (2.4.16), tasklist_lock read-held by the caller: the mm
+ *  whose process has the most badness points, or -1 when the model has killed a task alone
+ *  instead (below). badness is total_vm over roots of the task's CPU time (in units of ~10 s)
+ *  and run time (~22 min): every model process maps the same vma of nPages, and none has run
+ *  long enough for either root to exceed 1 on the model's clock, so every process with an mm
  *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the
  *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). When the model
  *  cannot deliver a kill to that process (deliverable: its tasks held up by the model's mm
- *  slots), the calling task is killed alone if it is a CPU's (oom_kill_task_only), else the
- *  next process the model can deliver to: killing a younger process instead would free what
- *  the kernel's choice would not have had to, and could repeat for good (a new empty
- *  process in its slot each time). */
-export function oom_kill(): void {
+ *  slots), the calling task is killed alone if it is a CPU's (kill_task, or
+ *  oom_kill_task_only when no process is left), else the next process the model can deliver
+ *  to: killing a younger process instead would free what the kernel's choice would not have
+ *  had to, and could repeat for good (a new empty process in its slot each time). */
+export function oom_select(): i32 {
   let victim = -1;
   let choice = -1; // the kernel's: deliverable or not
   let maxPoints = 0;
   let oldest = 0;
   let oldestAny = 0;
   for (let mm = 0; mm < nMm; mm++) {
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue; // no task has it
+    if (!mm_has_task(mm)) continue; // badness 0: no task has it
     const points = nPages; // total_vm
     const birth = mm_get(mm, MM_BIRTH);
     if (choice < 0 || birth < oldestAny) {
@@ -146,13 +151,29 @@ export function oom_kill(): void {
   }
   if (victim != choice && ((killable_tasks() >> cur) & 1) != 0) {
     kill_task(cur);
-    return;
+    return -1;
   }
-  if (victim < 0) {
-    oom_kill_task_only();
-    return;
-  }
-  // oom_kill_task on every task whose ->mm is the victim's: the CPUs that are its tasks.
+  if (victim < 0) oom_kill_task_only();
+  return victim;
+}
+
+/** Whether some task still has mm: its process has not passed exit_mm (mm_users 0 after the
+ *  last put; MM_NO_TASK while a pin such as swapoff's start_mm keeps it). */
+@inline function mm_has_task(mm: i32): bool {
+  return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_NO_TASK) == 0;
+}
+
+/** The chosen task's ->mm as oom_kill's loop reads it (2.4.16, no task_lock, no pin): the
+ *  victim's mm while the process select_bad_process chose (MM_BIRTH `birth`) still has it,
+ *  -1 (NULL) once that process has passed exit_mm, or its slot holds a newer process. */
+export function chosen_task_mm(victim: i32, birth: i32): i32 {
+  return mm_get(victim, MM_BIRTH) == birth && mm_has_task(victim) ? victim : -1;
+}
+
+/** oom_kill's loop, tasklist_lock read-held by the caller: oom_kill_task (SIGKILL, and
+ *  PF_MEMDIE: AG_PF_MEMDIE) on every task whose ->mm is the victim's: the CPUs that are its
+ *  tasks; an idle one is woken to exit. */
+export function oom_kill_mm(victim: i32): void {
   let tasks = 0;
   for (let a = 0; a < nCpu; a++) {
     if (!cpu_is_task_of(a, victim)) continue;
@@ -161,10 +182,21 @@ export function oom_kill(): void {
   }
   gset(G_OOM_ACTIVE, 1);
   stat(S_OOM_KILLS);
-  trace(EV_OOM_KILL, victim, maxPoints, tasks);
+  trace(EV_OOM_KILL, victim, nPages, tasks);
   if (mm_get(victim, MM_OOM_KILL) != 0) return; // chosen again: its exit is on its way
   mm_set(victim, MM_OOM_KILL, OOM_KILL_PENDING);
   wake_idle_task(victim);
+}
+
+/** 2.4.16's loop when the chosen task has passed exit_mm since select_bad_process: p->mm is
+ *  NULL, so `q->mm == p->mm` holds for every task without an mm, the kernel threads (kswapd,
+ *  bdflush, kupdated, keventd, present on every 2.4.16 machine whether the model runs kswapd
+ *  or not) and exited tasks not yet reaped, and oom_kill_task gives each SIGKILL and
+ *  PF_MEMALLOC | PF_MEMDIE; no task of the victim is among them. Later kernels warn here
+ *  (2.6's __oom_kill_task: "tried to kill an mm-less task!"); the model reports it. */
+export function oom_kill_no_mm(victim: i32): void {
+  trace(EV_OOM_KILL_NO_MM, victim, 0, 0);
+  bug(V_BUG_ON, BUG_OOM_KILL_NO_MM, victim, 0);
 }
 
 /** No process the model can deliver to. A task in the kernel that still has an mm in 2.4.16

@@ -61,7 +61,7 @@ import {
   G_SWAP_MM, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
-  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
 } from "../kernel/state";
 import { l, set_l, call, call_now, now, next, ret, ret_val, cur, YIELD, BLOCK, bad_pc } from "../kernel/frame";
@@ -76,9 +76,9 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM,
 } from "../model";
-import { out_of_memory, oom_kill, oom_reset, oom_jiffies } from "./oom_kill";
+import { out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
 import { sched_yield } from "../kernel/sched";
 import { put_page, kswapd_done } from "./page_alloc";
 import { mm_pin, mmput_fast } from "./fork";
@@ -573,7 +573,10 @@ const SC_RP_PCL: i32 = 12;     // pcl-lru: reclaim_page's pagecache_lock (nothin
 const SC_RP_LRU: i32 = 13;     // pcl-lru: reclaim_page's pagemap_lru_lock (PCL held): its checks, the delete
 const SC_OOM_KILL: i32 = 14;   // oom-kill: try_to_free_pages fell short, out_of_memory chose to kill: tasklist_lock
 const SC_OOM_RESET: i32 = 15;  // oom-kill: back from oom_kill's yield: out_of_memory's reset, then return
+const SC_OOM_KILL_LOOP: i32 = 16; // oom-kill without oom-pin-mm: oom_kill's loop under its own tasklist_lock hold
 const SC_OOM_NOW: i32 = SC_PAGE; // oom-kill: out_of_memory's `now` (no page is held by then)
+const SC_OOM_VICTIM: i32 = SC_ENTRY; // oom-kill: the mm select_bad_process chose (no entry is held by then)
+const SC_OOM_BIRTH: i32 = SC_MAX_SCAN; // oom-kill: that process's MM_BIRTH (the passes are over)
 
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
 @inline function another_pass(): bool { return l(SC_LOOP) > 0 && l(SC_NR_PAGES) > 0 && l(SC_PRIORITY) > 1; }
@@ -592,15 +595,40 @@ function shrink_ret(): i32 {
   return ret(freed);
 }
 
-/** mm/oom_kill.c oom_kill (2.4.16): select_bad_process and the kill of the victim's tasks,
- *  each under read_lock(&tasklist_lock); the model runs both in this one hold (docs/
- *  faithfulness.md oom_kill: nothing in the 2.4.16 model takes tasklist_lock for writing;
- *  the order lost is the victim's exit between the two, after which 2.4.16's loop would kill
- *  every task without an mm).
+/** mm/oom_kill.c oom_kill (2.4.16): select_bad_process under its own
+ *  read_lock(&tasklist_lock), then the kill loop under another (SC_OOM_KILL_LOOP). The chosen
+ *  task is not pinned: exit_mm takes no tasklist_lock, so the victim may pass it in between,
+ *  and the loop then compares every task's mm with NULL (oom_kill_no_mm). With oom-pin-mm (the
+ *  2004 fix) the chosen task's mm is read under task_lock and pinned before the loop, all in
+ *  select's hold: one section, and a victim that has no mm by then is selected again (the
+ *  model's select never chooses one, so the retry never runs).
  *  Then "current->policy |= SCHED_YIELD; schedule();", so that the victim may run first. */
 function shrink_oom_kill(): i32 {
   if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
-  oom_kill();
+  const victim = oom_select();
+  if (victim >= 0 && !has2(F2_OOM_PIN_MM)) {
+    read_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
+    set_l(SC_OOM_VICTIM, victim);
+    set_l(SC_OOM_BIRTH, mm_get(victim, MM_BIRTH));
+    trace(EV_OOM_SELECT, victim, nPages, 0);
+    return next(SC_OOM_KILL_LOOP);
+  }
+  if (victim >= 0) oom_kill_mm(victim);
+  return shrink_oom_yield();
+}
+
+/** 2.4.16 oom_kill's loop: "read_lock(&tasklist_lock); for_each_task(q) if (q->mm == p->mm)
+ *  oom_kill_task(q);" with p the task select_bad_process returned, whose mm is read now. */
+function shrink_oom_kill_loop(): i32 {
+  if (!read_lock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST)) return BLOCK;
+  const victim = l(SC_OOM_VICTIM);
+  if (chosen_task_mm(victim, l(SC_OOM_BIRTH)) >= 0) oom_kill_mm(victim);
+  else oom_kill_no_mm(victim);
+  return shrink_oom_yield();
+}
+
+/** oom_kill's end: tasklist_lock dropped, then SCHED_YIELD and schedule(). */
+function shrink_oom_yield(): i32 {
   read_unlock(gaddr(G_TASKLIST_LOCK), LK_TASKLIST);
   sched_yield(cur);
   return next(SC_OOM_RESET);
@@ -625,6 +653,8 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_pass(l(SC_PRIORITY) - 1, false);
     case SC_OOM_KILL:
       return shrink_oom_kill();
+    case SC_OOM_KILL_LOOP:
+      return shrink_oom_kill_loop();
     case SC_OOM_RESET:
       // out_of_memory's "reset:" with its own `now`; try_to_free_pages returns 0.
       oom_reset(l(SC_OOM_NOW));

@@ -376,6 +376,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       "2.4.16 mm/oom_kill.c out_of_memory (\"If we haven't tried for at least one second, we're not really oom\"), oom_kill, oom_kill_task, called from mm/vmscan.c try_to_free_pages (\"Hmm.. Cache shrink failed - time to kill something?\"); 2.4.0's mm/oom_kill.c out_of_memory has no clock (free pages, inactive_clean pages and free swap) and kswapd calls it, which the model does not have; pre9's mm/oom_kill.c is not in the sources at hand, and which patch brought the clocked form is not identified here",
   },
+  {
+    name: "oom-pin-mm",
+    word: 1,
+    bit: F2.OOM_PIN_MM,
+    what: "oom_kill reads the chosen task's mm under task_lock and pins it (mm_users) in the same tasklist_lock hold as select_bad_process, selects again if that task has no mm by then, and kills the tasks of the pinned mm (a later fix, not in 2.4.16); off, 2.4.16's oom_kill: select_bad_process drops tasklist_lock, the kill loop retakes it and compares each task's mm with the chosen task's mm as it reads it then, NULL once that task has passed exit_mm, so every task without an mm, the kernel threads among them, is killed (needs oom-kill)",
+    shipped: "2.4.16-fixed",
+    patch:
+      'Anton Blanchard, 5 Jul 2003, linux-mm "Re: 2.5.74-mm1" ("there is no locking to prevent p->mm ending up NULL due to exit. And if p->mm does end up NULL, you go off and kill all your kernel threads"); for 2.4, William Lee Irwin III, 12 Aug 2004, linux-kernel "Re: linux-2.4.27 released" (mm/oom_kill.c: oom_kill_task takes task_lock, pins p->mm under mmlist_lock, and oom_kill retries select_bad_process when it gets none, then kills "q->mm == mm" and mmput()s it); 2.4.16 mm/oom_kill.c oom_kill calls select_bad_process (its own read_lock) before its loop\'s read_lock',
+  },
 ];
 
 export interface ModelInfo {
@@ -464,7 +473,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     name: "linux-2.4.16-fixed",
-    flags: [...LINUX_2416_FLAGS, "unuse-recheck-key", "swapin-recheck-key"],
+    flags: [...LINUX_2416_FLAGS, "unuse-recheck-key", "swapin-recheck-key", "oom-pin-mm"],
     what: "2.4.16 plus every later fix of the races a hunt with fork, exit, unmap and swapoff finds in it (must be clean)",
   },
 ];

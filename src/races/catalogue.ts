@@ -261,6 +261,7 @@ export function huntCommand(h: RaceHunt, seed?: number): string {
     ["pageCluster", "--page-cluster"],
     ["mms", "--mms"],
     ["areas", "--areas"],
+    ["jiffySteps", "--jiffy-steps"],
   ];
   for (const [k, opt] of sizes) if (h[k] !== undefined) parts.push(`${opt} ${h[k]}`);
   if (h.kswapd === false) parts.push("--no-kswapd");

@@ -73,6 +73,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
         return `model bug: alloc_page fails for agent ${c}, a task the OOM killer did not choose, on a run where it acts (nr_swap_pages ${b}): 2.4.16 loops such an allocation`;
       if (a === BUG.OOM_NO_VICTIM)
         return "panic: Out of memory and no killable processes (oom_kill: select_bad_process found no task with an mm)";
+      if (a === BUG.OOM_KILL_NO_MM)
+        return `oom_kill kills the kernel threads: mm${b}'s process, chosen by select_bad_process, passed exit_mm before the kill loop, whose q->mm == p->mm then matches every task without an mm (kswapd, bdflush, kupdated, keventd)`;
       if (a === BUG.UNKNOWN_PC) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} has no section ${c}`;
       if (a === BUG.UNKNOWN_PROC) return `model bug: no procedure ${b} (asked for section ${c})`;
       if (a === BUG.BLOCK_CHANGED)

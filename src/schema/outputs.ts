@@ -685,6 +685,7 @@ const raceHunt = z
     areas: count.optional(),
     kswapd: z.boolean().optional(),
     threads: z.boolean().optional(),
+    jiffySteps: count.optional().describe("the model's clock run fast, as --jiffy-steps (a race around 2.4.16's OOM killer)"),
     keepGoing: z.boolean().optional().describe("collect signatures past the first (a race whose hunt meets another race first)"),
   })
   .describe("the hunt that finds it: options of the API's hunt() (the command line is `find` of `faultsim races`)");

@@ -413,6 +413,7 @@ export const F2 = {
   PCL_LRU: 256,
   DEL_LRU: 512,
   OOM_KILL: 1024,
+  OOM_PIN_MM: 2048,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -427,6 +428,7 @@ export const BUG = {
   MMPUT: 601,
   OOM_NO_VICTIM: 700,
   OOM_UNCHOSEN_FAILS: 701,
+  OOM_KILL_NO_MM: 702,
   LRU_UNLINKED: 500,
   ADD_MAPPED: 200,
   DELETE_UNCACHED: 201,
@@ -496,6 +498,8 @@ export const EV = {
   OOM_AGAIN: 704,
   OOM_KILL_TASK: 705,
   OOM_EXIT_GONE: 706,
+  OOM_SELECT: 708,
+  OOM_KILL_NO_MM: 707,
   ALLOC: 500,
   ALLOC_RECLAIM: 501,
   ALLOC_FAIL: 502,

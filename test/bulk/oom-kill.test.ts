@@ -150,14 +150,21 @@ describe("the OOM killer (oom-kill)", () => {
     const { r, samples } = await sampled(SWAPOFF);
     expect(r.stats.oomKills).toBeGreaterThan(1);
     const victims: number[] = [];
+    const oldestLive = (mms: Sample["mms"]) =>
+      mms
+        .map((m, mm) => ({ ...m, mm }))
+        .filter((m) => m.users > 0 && m.noTask === 0)
+        .reduce((a, b) => (b.birth < a.birth ? b : a));
     for (let i = 1; i < samples.length; i++) {
       if (samples[i].kills === samples[i - 1].kills) continue;
-      // The oldest live process right after the kill (a younger one may have been born since,
-      // never an older one): it has the kill out (pending, or its exit under way).
-      const live = samples[i].mms.map((m, mm) => ({ ...m, mm })).filter((m) => m.users > 0 && m.noTask === 0);
-      const oldest = live.reduce((a, b) => (b.birth < a.birth ? b : a));
-      expect(oldest.kill, `kill ${samples[i].kills} at step ${samples[i].step}`).not.toBe(0);
-      victims.push(oldest.mm);
+      // The oldest live process before the kill (none older can be born meanwhile) is the
+      // one killed: right after, it has the kill out (pending, or its exit under way), or it
+      // has exited already (a kill and an exit can both fall between two samples).
+      const was = oldestLive(samples[i - 1].mms);
+      const now = samples[i].mms[was.mm];
+      const gone = now.users === 0 || now.noTask !== 0 || now.birth !== was.birth;
+      expect(gone || now.kill !== 0, `kill ${samples[i].kills} at step ${samples[i].step}`).toBe(true);
+      victims.push(was.mm);
     }
     // The first kill falls on mm 0, the boot's first process; a later one on a process the boot
     // or a later exit made, never on a slot out of order.

@@ -19,4 +19,8 @@ export const oomKillEvents: EventTable = {
   [EV.OOM_KILL_TASK]: (cpu) =>
     `out_of_memory: oom_kill's process is one the model cannot reach (its tasks held up by mm slots) or none: CPU${cpu}'s task alone gets PF_MEMDIE`,
   [EV.OOM_EXIT_GONE]: (mm) => `do_exit: mm${mm}'s killed process went another way meanwhile: nothing to exit`,
+  [EV.OOM_SELECT]: (mm, points) =>
+    `out_of_memory: select_bad_process chooses mm${mm}'s process, the oldest (${points} points), and drops tasklist_lock`,
+  [EV.OOM_KILL_NO_MM]: (mm) =>
+    `oom_kill's loop: mm${mm}'s chosen process has passed exit_mm since select_bad_process, so p->mm is NULL: every task without an mm gets SIGKILL and PF_MEMDIE`,
 };
