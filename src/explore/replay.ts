@@ -10,6 +10,7 @@ import { classifyLossRoute, classifyRoute, type RaceRouteName, type RouteName, t
 import { lostVpage } from "../races/unuse-route.js";
 import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
+import { classifyOomNoMm } from "../races/oom-route.js";
 import { abaWhy, classifyAba } from "../races/aba-route.js";
 import { classifyUnuseWrongPage } from "../races/wrong-page-route.js";
 import { reproFlagWords } from "../model/flag-words.js";
@@ -44,7 +45,8 @@ export interface ReplayTrace {
   /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
    *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts); for a data
    *  loss by no seed route: the swapin ABA (aba-route.ts); for try_to_unuse's BUG: its page
-   *  gone from the cache and back under another entry (wrong-page-route.ts). */
+   *  gone from the cache and back under another entry (wrong-page-route.ts); for oom_kill's
+   *  BUG: its victim's exit between select_bad_process and the kill loop (oom-route.ts). */
   raceRoute?: RaceRoute;
 }
 
@@ -66,6 +68,10 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
   if (verdict?.signature === "bug-on@try_to_unuse" && verdict.agent >= 0) {
     const v = classifyUnuseWrongPage(records, verdict.agent);
     return v && { route: "unuse wrong page", why: v.why };
+  }
+  if (verdict?.signature === "bug-on@try_to_free_pages" && verdict.agent >= 0) {
+    const v = classifyOomNoMm(records, verdict.agent);
+    return v && { route: "oom unpinned victim", why: v.why };
   }
   return undefined;
 }

@@ -44,7 +44,14 @@ export type SeedRoute = (typeof SEED_ROUTES)[number];
  *  unlocked swap_duplicate reviving a freed slot; src/races/aba-route.ts: a data loss by the
  *  swapin ABA; src/races/wrong-page-route.ts: try_to_unuse's BUG on a page that left the swap
  *  cache and came back under another entry). */
-export const RACE_ROUTES = ["pte-same swapoff", "pte-same fault", "dup revival", "swapin aba", "unuse wrong page"] as const;
+export const RACE_ROUTES = [
+  "pte-same swapoff",
+  "pte-same fault",
+  "dup revival",
+  "swapin aba",
+  "unuse wrong page",
+  "oom unpinned victim",
+] as const;
 export type RaceRouteName = (typeof RACE_ROUTES)[number];
 
 /** Every route a replay can name. */

@@ -216,6 +216,32 @@ export const RACES: readonly Race[] = [
     test: "test/races/later-races.test.ts > try_to_unuse removing the wrong page; test/races/wrong-page-route.test.ts",
   },
   {
+    name: "oom-kthreads",
+    // Docs: kernel-notes.md "The OOM killer's victim that exits". Only where the killer acts:
+    // swap that fills (3 slots, 8 pages) on a clock fast enough for a hunt's execution to
+    // reach out_of_memory's second (--jiffy-steps 1), and exits and forks among the ops. The
+    // random walk: over seeds 1-4 of linux-2.4.16-fixed without oom-pin-mm it found this at
+    // executions 163,055, 10,193, 14,443 and 182,210; PCT (depth 4) none in 25 s each, its few
+    // change points spread over executions of ~1,500 steps. linux-2.4.16 meets unuse-wrong-page
+    // and the swapin ABA on the way: the hunt keeps going.
+    kernels: "linux-2.4.16 (to 2.4.27; 2.5 and 2.6 until get_task_mm)",
+    fix: "oom-pin-mm",
+    route:
+      "out_of_memory's select_bad_process chooses the oldest process and drops tasklist_lock; that process (killed before, say) passes exit_mm; oom_kill's loop reads p->mm as NULL and kills every task without an mm, the kernel threads",
+    hunt: {
+      model: "linux-2.4.16",
+      sched: "random",
+      mix: "all",
+      slots: 3,
+      pages: 8,
+      jiffySteps: 1,
+      keepGoing: true,
+    },
+    signatures: ["bug-on@try_to_free_pages"],
+    takes: "oom unpinned victim",
+    test: "test/races/oom-kthreads.test.ts",
+  },
+  {
     name: "swap-map-uaf",
     // The 2018 race's class (get_swap_device/put_swap_device) in the 2.4 code shape: 2.4.16 has
     // no route (every reader holds swap_device_lock and checks max, or holds a count on the

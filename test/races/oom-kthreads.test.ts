@@ -1,0 +1,71 @@
+// oom-kthreads: 2.4.16's oom_kill (mm/oom_kill.c) calls select_bad_process, which takes and
+// drops tasklist_lock, then retakes it for its kill loop, `if (q->mm == p->mm)
+// oom_kill_task(q)`. Nothing pins the chosen task p, and exit_mm takes no tasklist_lock: a
+// process that passes exit_mm in between (one killed a second before and still exiting, say)
+// leaves p->mm NULL, and the loop kills every task without an mm, the kernel threads (Anton
+// Blanchard, linux-mm, 5 Jul 2003). The fix, for 2.4 William Lee Irwin III's of 12 Aug 2004
+// (flag oom-pin-mm, in linux-2.4.16-fixed), reads p->mm under task_lock and pins it within
+// the select's hold: the model's one section. The killer acts only once swap is full and a
+// second of failures has passed: a small swap and --jiffy-steps 1 (assembly/mm/oom_kill.ts).
+import { describe, it, expect } from "vitest";
+import { hunt } from "../../src/index.js";
+import type { Finding, HuntOptions } from "../../src/index.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { replayTraced } from "../../src/explore/replay.js";
+import { decodeSchedule } from "../../src/report/repro.js";
+import { resolveModel } from "../../src/model/models.js";
+import { RACES, matchesRace } from "../../src/races/catalogue.js";
+
+const race = RACES.find((r) => r.name === "oom-kthreads")!;
+const { keepGoing: _k, model: _m, ...SHAPE } = race.hunt;
+
+/** linux-2.4.16-fixed with or without the fix, the race's shape, from seed. */
+function huntShape(seed: number, pinned: boolean, executions: number) {
+  const o: HuntOptions = {
+    ...SHAPE,
+    model: "linux-2.4.16-fixed",
+    ...(pinned ? {} : { without: ["oom-pin-mm"] }),
+    seed,
+    shrinkMs: 0,
+    executions,
+    budgetMs: 600_000,
+  };
+  return hunt(o);
+}
+
+describe("oom_kill's unpinned victim kills the kernel threads (oom-kthreads, oom-pin-mm)", () => {
+  let found: Finding | undefined;
+
+  it("without oom-pin-mm the random walk finds it from seed 2 (budget: 30,000 executions), its route named", async () => {
+    const r = await huntShape(2, false, 30_000);
+    found = r.findings.find((f) => matchesRace(race, f.signature));
+    expect(found, r.findings.map((f) => f.signature).join(", ")).toBeDefined();
+    expect(found!.verdict.message).toMatch(
+      /oom_kill kills the kernel threads: mm\d's process, chosen by select_bad_process, passed exit_mm/,
+    );
+    const t = await replayTraced(found!.repro);
+    expect(t.verdict?.signature).toBe("bug-on@try_to_free_pages");
+    expect(t.raceRoute?.route).toBe("oom unpinned victim");
+    // The order the route names: the select, the chosen process's exit_mm, then the loop.
+    const m = /\(step (\d+)\); mm\d's process passed exit_mm \(step (\d+)\); .* \(step (\d+)\)$/.exec(t.raceRoute!.why);
+    expect(m, t.raceRoute!.why).not.toBeNull();
+    const [s, e, l] = m!.slice(1).map(Number);
+    expect(s).toBeLessThan(e);
+    expect(e).toBeLessThan(l);
+  }, 120_000);
+
+  it("the found schedule replayed with oom-pin-mm: no such kill", async () => {
+    expect(found).toBeDefined();
+    const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
+    const before = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16-fixed", [], ["oom-pin-mm"]));
+    expect(before.run(x).verdict?.signature).toBe("bug-on@try_to_free_pages");
+    const pinned = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16-fixed"));
+    expect(pinned.run(x).verdict?.message ?? "clean").not.toMatch(/kernel threads/);
+  });
+
+  it("linux-2.4.16-fixed (oom-pin-mm on) finds nothing under the same shape and seed in 60,000 executions", async () => {
+    const r = await huntShape(2, true, 60_000);
+    expect(r.executions).toBe(60_000);
+    expect(r.findings.map((f) => f.signature)).toEqual([]);
+  }, 120_000);
+});
