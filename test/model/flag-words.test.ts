@@ -30,14 +30,14 @@ describe("flag words", () => {
     expect(flagNamesOf(0, 0x80000000)).toEqual([]);
   });
 
-  it("every model sets a flag of word 1; linux-2.4.16's is oom-kill alone", () => {
+  it("every model sets a flag of word 1; linux-2.4.16's is oom-kill alone, linux-2.4.16-fixed's with oom-pin-mm", () => {
     for (const m of MODELS) {
       const r = resolveModel(m.name);
       expect(r.flags2 !== 0, m.name).toBe(true);
       expect(nearestModel(r), m.name).toBe(m.name);
       // --json's model: flagWord2 only when word 1 has a flag.
       expect(modelOutput(r).flagWord2, m.name).toBe(r.flags2);
-      const without = resolveModel(m.name, [], ["oom-kill"]);
+      const without = resolveModel(m.name, [], m.name === "linux-2.4.16-fixed" ? ["oom-kill", "oom-pin-mm"] : ["oom-kill"]);
       expect(modelOutput(without).flagWord2 === undefined, m.name).toBe(m.name.startsWith("linux-2.4.16"));
     }
   });

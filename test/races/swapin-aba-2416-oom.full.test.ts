@@ -15,9 +15,19 @@ import { resolveModel } from "../../src/model/models.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { classifyAba } from "../../src/races/aba-route.js";
 
-const shape = { model: "linux-2.4.16", jiffySteps: 4, seed: 6, sched: "random", executions: 750_000, budgetMs: 600_000 } as const;
+// With oom-pin-mm, the killer as it ran when this was found (select and kill in one section):
+// without it 2.4.16's own killer opens the catalogue's oom-kthreads too (oom-kthreads.test.ts).
+const shape = {
+  model: "linux-2.4.16",
+  with: ["oom-pin-mm"],
+  jiffySteps: 4,
+  seed: 6,
+  sched: "random",
+  executions: 750_000,
+  budgetMs: 600_000,
+} as const;
 
-describe("hunt --model linux-2.4.16 --jiffy-steps 4 --seed 6 --sched random: the swapin ABA, swapoff deleting", () => {
+describe("hunt --model linux-2.4.16 --with oom-pin-mm --jiffy-steps 4 --seed 6 --sched random: the swapin ABA, swapoff deleting", () => {
   it("finds data-lost@access at execution 702,570 by the ABA route; the page-key recheck replays it clean", async () => {
     const r = await hunt(shape);
     const found = r.findings.find((f) => f.signature === "data-lost@access");
@@ -30,12 +40,12 @@ describe("hunt --model linux-2.4.16 --jiffy-steps 4 --seed 6 --sched random: the
     expect(traced.raceRoute?.route).toBe("swapin aba");
     expect(found!.diagram).toMatch(/\nroute: swapin ABA .*another agent's delete_from_swap_cache took it out of the swap cache/);
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
-    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16", ["swapin-recheck-key"], []));
+    const fixed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16", ["oom-pin-mm", "swapin-recheck-key"], []));
     expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
   }, 120_000);
 
   it("with swapin-recheck-key the same hunt finds nothing", async () => {
-    const r = await hunt({ ...shape, with: ["swapin-recheck-key"], keepGoing: true });
+    const r = await hunt({ ...shape, with: [...shape.with, "swapin-recheck-key"], keepGoing: true });
     expect(r.executions).toBe(shape.executions);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   }, 120_000);
