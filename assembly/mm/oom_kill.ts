@@ -51,8 +51,8 @@ export const EV_OOM_COUNTED: i32 = 703;  // (failures, jiffies since the first, 
 export const EV_OOM_AGAIN: i32 = 704;    // (tasks, 0, 0): no process to choose but tasks killed before, still in the kernel
 export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): the process to choose cannot be reached in the model (or none): the task on cpu gets PF_MEMDIE alone
 export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit finds it gone another way: nothing to do
-export const EV_OOM_SELECT: i32 = 708;   // (mm, points, 0): 2.4.16's select_bad_process chose mm's process; the kill loop comes in a later section
 export const EV_OOM_KILL_NO_MM: i32 = 707; // (mm, 0, 0): 2.4.16's kill loop after the chosen process passed exit_mm: p->mm is NULL, every task without an mm is killed
+export const EV_OOM_SELECT: i32 = 708;   // (mm, points, 0): 2.4.16's select_bad_process chose mm's process; the kill loop comes in a later section
 
 /** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
  *  next returns to user space to run an op (oom_op_start) or, idle, when its process is gone. */

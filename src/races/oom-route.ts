@@ -10,7 +10,7 @@ import { EV, type TraceRecord } from "../report/trace.js";
 
 /** Where a process passes exit_mm in a trace: its last mmput tears the mm down (exit_mmap),
  *  or leaves it to a pin (swapoff's start_mm), or the slot's teardown is done. */
-const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MMAP, EV.MMPUT_PINNED, EV.EXIT];
+export const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MMAP, EV.MMPUT_PINNED, EV.EXIT];
 
 /** The steps of one such kill. */
 export interface OomNoMmRoute {

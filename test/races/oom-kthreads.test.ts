@@ -15,6 +15,7 @@ import { replayTraced } from "../../src/explore/replay.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
 import { RACES, matchesRace } from "../../src/races/catalogue.js";
+import { kcsanReport } from "../../src/report/kcsan.js";
 
 const race = RACES.find((r) => r.name === "oom-kthreads")!;
 const { keepGoing: _k, model: _m, ...SHAPE } = race.hunt;
@@ -52,6 +53,14 @@ describe("oom_kill's unpinned victim kills the kernel threads (oom-kthreads, oom
     const [s, e, l] = m!.slice(1).map(Number);
     expect(s).toBeLessThan(e);
     expect(e).toBeLessThan(l);
+    // As KCSAN would print it: the exit's write of the task's ->mm against the loop's read.
+    const k = kcsanReport({ records: t.records, cpus: found!.repro.machine.cpus, violation: t.verdict! });
+    expect(k.object).toMatch(/^the ->mm of mm\d's chosen task$/);
+    expect(k.sides.map((x) => [x.frames[0].proc, x.access])).toEqual([
+      ["do_exit", "write"],
+      ["try_to_free_pages", "read"],
+    ]);
+    expect(k.sides[0].agent).not.toBe(k.sides[1].agent);
   }, 120_000);
 
   it("the found schedule replayed with oom-pin-mm: no such kill", async () => {
