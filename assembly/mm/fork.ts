@@ -29,6 +29,7 @@ export const EV_COPY_REREAD: i32 = 605;   // (child vp, page of the first read, 
 export const EV_COPY_WRPROTECT_SWAP: i32 = 606; // (parent vp, entry before, entry after): 2.4.0: ptep_set_wrprotect hit a swap pte
 export const EV_MMPUT_PINNED: i32 = 607;  // (mm, mm_users left, 0): a process's mmput that is not the last: the pins' holders tear the mm down
 export const EV_EXIT_MMAP: i32 = 608;     // (mm, 0, 0): the last mmput, a pin's: exit_mmap runs in this agent
+export const EV_EXIT_MM: i32 = 610;       // (mm, 0, 0): a process's exit_mm and last mmput (do_exit, or a fork replacing the slot's process): exit_mmap follows
 export const EV_SLOT_WAIT: i32 = 609;     // (mm, mm_users, 0): the slot's next process waits for the old mm's last mmput
 
 export const BUG_MMLIST: i32 = 600; // (mm, parent): model bug: mmput of an mm off the mmlist, or a fork's list_add of a listed child or after an unlisted parent
@@ -79,6 +80,7 @@ export function do_fork(pc: i32): i32 {
       }
       // The last put: atomic_dec_and_lock takes mmlist_lock to list_del the mm.
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      trace(EV_EXIT_MM, child, 0, 0);
       oom_process_gone(child); // after the lock: a section changes nothing before it may BLOCK
       mmput_last(child);
       if (has(F_FORK_LIST_LATE)) mm_set(child, MM_NO_TASK, 1);

@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
-import { mmput_task_pinned, mmput_last, exit_mmap_detach, exit_mmap_zap, exit_mmap_rss, slot_free } from "./fork";
+import { EV_EXIT_MM, mmput_task_pinned, mmput_last, exit_mmap_detach, exit_mmap_zap, exit_mmap_rss, slot_free } from "./fork";
 import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc, cur } from "../kernel/frame";
 import {
@@ -1007,6 +1007,7 @@ export function do_exit(pc: i32): i32 {
       // list_del, spin_unlock, then exit_mmap: the mm is off the mmlist during its zap
       // (2.4.16 try_to_unuse: its entries are "on their way out", the zap frees them).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      trace(EV_EXIT_MM, mm, 0, 0);
       oom_process_gone(mm); // after the lock: a section changes nothing before it may BLOCK
       mmput_last(mm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);

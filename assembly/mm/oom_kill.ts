@@ -189,11 +189,15 @@ export function oom_kill_mm(victim: i32): void {
 }
 
 /** 2.4.16's loop when the chosen task has passed exit_mm since select_bad_process: p->mm is
- *  NULL, so `q->mm == p->mm` holds for every task without an mm, the kernel threads (kswapd,
- *  bdflush, kupdated, keventd, present on every 2.4.16 machine whether the model runs kswapd
- *  or not) and exited tasks not yet reaped, and oom_kill_task gives each SIGKILL and
- *  PF_MEMALLOC | PF_MEMDIE; no task of the victim is among them. Later kernels warn here
- *  (2.6's __oom_kill_task: "tried to kill an mm-less task!"); the model reports it. */
+ *  NULL, so `q->mm == p->mm` holds for every task without an mm: the kernel threads (kswapd,
+ *  bdflush, kupdated, keventd, ksoftirqd_CPUn, present on every 2.4.16 machine whether the
+ *  model runs kswapd or not; the caller itself when it is kswapd) and the exited tasks not
+ *  yet reaped, the chosen one among them. oom_kill_task gives each PF_MEMALLOC | PF_MEMDIE
+ *  and SIGKILL (none to a task past exit_sighand); a kernel thread never takes the signal, so
+ *  kswapd, bdflush and ksoftirqd no longer sleep in their interruptible waits. 2.4.16 has no
+ *  check here; 2.6 later warns ("tried to kill an mm-less task!"): the model reports it, and
+ *  stops. (A chosen task reaped meanwhile, its task_struct freed and reused by a fork, would
+ *  give the loop some other process's mm: a use after free the model also reports so.) */
 export function oom_kill_no_mm(victim: i32): void {
   trace(EV_OOM_KILL_NO_MM, victim, 0, 0);
   bug(V_BUG_ON, BUG_OOM_KILL_NO_MM, victim, 0);

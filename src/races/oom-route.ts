@@ -8,9 +8,9 @@
 // 2.4, William Lee Irwin III's pin of p->mm under task_lock, 12 Aug 2004: flag oom-pin-mm).
 import { EV, type TraceRecord } from "../report/trace.js";
 
-/** Where a process passes exit_mm in a trace: its last mmput tears the mm down (exit_mmap),
- *  or leaves it to a pin (swapoff's start_mm), or the slot's teardown is done. */
-export const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MMAP, EV.MMPUT_PINNED, EV.EXIT];
+/** Where a process passes exit_mm in a trace (do_exit, or a fork replacing the slot's
+ *  process): its last mmput (EXIT_MM), or a put that a pin outlives (MMPUT_PINNED). */
+export const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MM, EV.MMPUT_PINNED];
 
 /** The steps of one such kill. */
 export interface OomNoMmRoute {

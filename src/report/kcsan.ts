@@ -152,9 +152,10 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
     const mm = records[noMm].a;
     thisAt = noMm;
     readAt = noMm;
+    const selected = lastIndex(noMm, (i) => records[i].agent === violation.agent && records[i].event === EV.OOM_SELECT);
     otherAt = lastIndex(
       noMm,
-      (i) => records[i].agent !== violation.agent && EXIT_MM_EVENTS.includes(records[i].event) && records[i].a === mm,
+      (i) => i > selected && records[i].agent !== violation.agent && EXIT_MM_EVENTS.includes(records[i].event) && records[i].a === mm,
     );
     object = `the ->mm of mm${mm}'s chosen task`;
   } else if (dup >= 0) {

@@ -72,6 +72,7 @@ export const memoryEvents: EventTable = {
   [EV.MMPUT_PINNED]: (mm, users) =>
     `mmput(mm${mm}) leaves mm_users ${users}: pinned, its ptes stay until the last pin's mmput runs exit_mmap`,
   [EV.EXIT_MMAP]: (mm) => `last mmput(mm${mm}): exit_mmap runs here`,
+  [EV.EXIT_MM]: (mm) => `exit_mm: tsk->mm = NULL, the last mmput(mm${mm}): exit_mmap follows`,
   [EV.SLOT_WAIT]: (mm, users) =>
     `mm${mm}'s next process waits: the old mm is not gone yet (mm_users ${users}, or its exit_mmap still running)`,
 };
