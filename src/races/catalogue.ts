@@ -77,7 +77,7 @@ export const RACES: readonly Race[] = [
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
     // 2.4.16 still takes it with swapoff as the deleter (try_to_unuse's delete_from_swap_cache,
     // then a swapon of the same area hands E out again): a hunt whose OOM clock runs fast
-    // meets it, `hunt --model linux-2.4.16 --with oom-pin-mm --jiffy-steps 4 --seed 6 --sched
+    // meets it, `hunt --model linux-2.4.16 --with oom-pin-mm --swarm --jiffy-steps 4 --seed 6 --sched
     // random` at execution 702,570 (test/races/swapin-aba-2416-oom.full.test.ts), the same flag closing it.
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
     // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 156,259
