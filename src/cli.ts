@@ -7,7 +7,17 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { UsageError, InputError, InternalError } from "./errors.js";
-import { boundedOption, intOption, fractionOption, seedOption, withOption, withoutOption, flagOf, MS_MAX } from "./options.js";
+import {
+  boundedOption,
+  intOption,
+  fractionOption,
+  seedOption,
+  withOption,
+  withoutOption,
+  flagOf,
+  MS_MAX,
+  powerOfTwoOption,
+} from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
@@ -58,6 +68,8 @@ export interface RunCliOptions {
   checkInterval: string;
   fullCheck?: boolean;
   kswapd?: boolean;
+  /** --jiffy-steps (absent: the model's own clock). */
+  jiffySteps?: string;
   sched: "random" | "rtc";
   backend: Backend;
   json?: boolean;
@@ -99,6 +111,8 @@ export interface RunSettings {
   /** Deep checks read every frame and swap-cache bucket, not only what the run touched. */
   fullCheck: boolean;
   kswapd: boolean;
+  /** The model's clock run fast: a jiffy of this many steps (absent: its own, 16,384). */
+  jiffySteps?: number;
   sched: "random" | "rtc";
   backend: Backend;
   /** Replay this trace instead of the generated workload. */
@@ -142,6 +156,7 @@ export function settingsOf(o: RunCliOptions): RunSettings {
     checkInterval: intOption("check-interval", o.checkInterval, 0, Number.MAX_SAFE_INTEGER),
     fullCheck: o.fullCheck === true,
     kswapd: o.kswapd !== false,
+    ...(o.jiffySteps === undefined ? {} : { jiffySteps: powerOfTwoOption("jiffy-steps", o.jiffySteps, LIMITS.jiffySteps) }),
     sched: o.sched,
     backend: o.backend,
     trace: o.trace === undefined ? undefined : { file: o.trace, format: traceFormatOf(o.trace, o.traceFormat) },
@@ -194,6 +209,7 @@ function reproCommand(s: RunSettings): string {
     `--check-interval ${s.checkInterval}`,
     ...(s.fullCheck ? ["--full-check"] : []),
     s.kswapd ? "--kswapd" : "--no-kswapd",
+    ...(s.jiffySteps === undefined ? [] : [`--jiffy-steps ${s.jiffySteps}`]),
     `--sched ${s.sched}`,
     `--backend ${s.backend}`,
     ...(s.trace ? [`--trace ${s.trace.file}`, `--trace-format ${s.trace.format}`] : []),
@@ -211,6 +227,8 @@ export function bulkSetupOf(
     { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
     { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched },
   );
+  // --jiffy-steps: out_of_memory's second comes sooner (assembly/mm/oom_kill.ts, the clock).
+  if (s.jiffySteps !== undefined) machine.jiffyShift = Math.log2(s.jiffySteps);
   return { machine, workload: workloadOf(s) };
 }
 
@@ -451,6 +469,7 @@ export function runJson(s: RunSettings, r: BulkResult, series?: RunJson["series"
       areas: s.areas,
       slotsPerArea: s.slots,
       kswapd: s.kswapd,
+      ...(s.jiffySteps === undefined ? {} : { jiffySteps: s.jiffySteps }),
       sched: s.sched,
     },
     // The workload's own settings (its sizes are the machine's, above).
@@ -505,7 +524,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
     `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
-      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots; ${s.sched} scheduler, ${r.backend}`,
+      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots${s.jiffySteps === undefined ? "" : `, a jiffy of ${num(s.jiffySteps)} steps`}; ${s.sched} scheduler, ${r.backend}`,
     `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
     "",
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
@@ -662,6 +681,10 @@ export function buildProgram(): Command {
     )
     .option("--kswapd", "run kswapd (default)")
     .option("--no-kswapd", "no kswapd: only direct reclaim")
+    .option(
+      "--jiffy-steps <n>",
+      "run the model's clock fast: a jiffy lasts n steps (a power of two, 1..16384; HZ is 100), so that 2.4.16's OOM killer, which waits for a second of failures, acts sooner (default: the model's clock, 16384 steps a jiffy)",
+    )
     .addOption(new Option("--sched <kind>", "scheduler").choices(["random", "rtc"]).default("random"))
     .addOption(new Option("--backend <kind>", "model build").choices(["wasm", "js"]).default("wasm"))
     .option("--trace <file>", "replay this memory-access trace instead of the generated workload")

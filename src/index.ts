@@ -391,6 +391,10 @@ export interface RunOptions {
   fullCheck?: boolean;
   /** Run kswapd (default true). */
   kswapd?: boolean;
+  /** Run the model's clock fast: a jiffy of this many steps (a power of two, 1..16,384;
+   *  default the model's own 16,384), so that 2.4.16's OOM killer, which waits for a second of
+   *  failures, acts sooner (`--jiffy-steps`). */
+  jiffySteps?: number;
   /** Random interleaving (default) or each op run to completion. */
   sched?: "random" | "rtc";
   /** Model build: Wasm (default) or its JS twin. */

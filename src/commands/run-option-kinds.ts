@@ -23,6 +23,7 @@ export const RUN_OPTION_KINDS = {
     "swapoffRate",
     "swaponRate",
     "checkInterval",
+    "jiffySteps",
   ],
   booleans: ["threads", "kswapd", "fullCheck"],
   choices: {

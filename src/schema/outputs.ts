@@ -220,6 +220,7 @@ export const RunJsonSchema = z
       areas: count,
       slotsPerArea: count,
       kswapd: z.boolean(),
+      jiffySteps: count.optional().describe("the model's clock run fast (--jiffy-steps): steps a jiffy; absent, its own 16,384"),
       sched: z.enum(["random", "rtc"]),
     }),
     workload: z

@@ -9,6 +9,7 @@ import { describe, it, expect } from "vitest";
 import { Engine } from "../../src/wasm/engine.js";
 import { G, MM, MM_WORDS, R } from "../../src/wasm/abi.js";
 import { runBulk, type BulkResult } from "../../src/bulk/run.js";
+import { run } from "../../src/index.js";
 import { bulkSetupOf } from "../../src/cli.js";
 import { runSettings } from "../helpers/cli.js";
 
@@ -96,6 +97,27 @@ describe("the OOM killer (oom-kill)", () => {
     expect(r.stats.exits).toBeGreaterThan(0);
     expect(r.stats.exits).toBeLessThanOrEqual(r.stats.oomKills);
     expect(r.stats.exits).toBeGreaterThanOrEqual(r.stats.oomKills - 1);
+  }, 60_000);
+
+  it("--jiffy-steps 256: the same second of failures, counted on a clock 64 times as fast, kills sooner", async () => {
+    const own = await sampled(SWAP_FULL);
+    const fast = await sampled(`${SWAP_FULL} --jiffy-steps 256`);
+    const firstKill = (x: typeof own) => x.samples.find((p) => p.kills > 0)?.step ?? Infinity;
+    expect(fast.r.violations).toEqual([]);
+    expect(firstKill(fast)).toBeLessThan(firstKill(own));
+    // Still a second of the fast clock after the first failure counted: HZ jiffies of 256.
+    const first = fast.samples.find((p) => p.kills > 0)!;
+    const before = fast.samples[fast.samples.indexOf(first) - 1];
+    expect(first.step).toBeGreaterThanOrEqual((before.first + HZ) * 256);
+    expect(fast.r.stats.oomKills).toBeGreaterThan(0);
+    // The machine takes it, and the API's run() (--json's object) says it.
+    const s = await runSettings(`${SWAP_FULL} --jiffy-steps 256`);
+    expect(s.jiffySteps).toBe(256);
+    expect(bulkSetupOf(s).machine.jiffyShift).toBe(8);
+    const j = await run({ ops: 2000, frames: 256, pages: 64, jiffySteps: 256 });
+    expect(j.machine.jiffySteps).toBe(256);
+    expect((await run({ ops: 2000, frames: 256, pages: 64 })).machine.jiffySteps).toBeUndefined();
+    await expect(run({ ops: 10, jiffySteps: 3 })).rejects.toThrow(/--jiffy-steps must be a power of two/);
   }, 60_000);
 
   it.each([
