@@ -60,4 +60,6 @@ export const F2_OOM_KILL: i32 = 1 << 10; // try_to_free_pages falling short at e
 
 export const F2_OOM_PIN_MM: i32 = 1 << 11; // oom_kill reads the chosen task's mm under task_lock and pins it in select_bad_process's tasklist_lock hold, and kills the tasks of that mm in the same hold; a task with no mm by then is selected again, the hold dropped and retaken (William Lee Irwin III, 12 Aug 2004, for 2.4; a later fix, not in 2.4.16); off, 2.4.16's oom_kill: select_bad_process drops tasklist_lock, and the kill loop compares each task's mm with the chosen task's as it reads it then, NULL if that task has passed exit_mm meanwhile, so every task without an mm (the kernel threads) is killed
 
+export const F2_KSWAPD_TIMEOUT: i32 = 1 << 12; // a kswapd pass whose try_to_free_pages falls short of its nr_pages clears need_balance and sleeps schedule_timeout(HZ) off kswapd_wait: no wakeup_kswapd reaches it for a second of the model's clock (mm/vmscan.c kswapd_balance_pgdat, 2.4.16); off, it sleeps on kswapd_wait at once, and the next allocation below the watermark wakes it
+
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -16,6 +16,7 @@ import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush, sched_begin } from "./sched";
 import { rng_seed, rng_sync } from "./rng";
+import { timerArmed, timer_sync, timer_due, timer_fire } from "./timer";
 import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_START, EV_OP_END } from "./trace";
 import { dispatch } from "./dispatch";
 import {
@@ -268,6 +269,7 @@ function run_merged(a: i32): i32 {
 /** Runs up to maxSteps sections; returns a RUN_* code. */
 export function run(maxSteps: i32): i32 {
   rng_sync(); // the draw ahead, from G_RNG_LO (rng.ts)
+  timer_sync(); // kswapd's timer, from memory (timer.ts)
   sched_begin();
   const r = run_steps(maxSteps);
   sched_flush();
@@ -281,7 +283,13 @@ function run_steps(maxSteps: i32): i32 {
   let i = 0;
   let r = RUN_LIMIT;
   for (; i < maxSteps; i++) {
-    const mask = gget(G_RUNNABLE);
+    let mask = gget(G_RUNNABLE);
+    // kswapd's schedule_timeout(HZ) (timer.ts): over at its step, or at once when the machine
+    // would otherwise idle with work left (time passes until the timer).
+    if (timerArmed && (timer_due(step) || (mask == 0 && !cpus_idle_for_good()))) {
+      timer_fire();
+      mask = gget(G_RUNNABLE);
+    }
     if (mask == 0) { r = idle_result(); break; }
     const a = choose(mask);
     if (a < 0) { r = RUN_DIVERGED; break; }
@@ -295,6 +303,12 @@ function run_steps(maxSteps: i32): i32 {
   }
   stat_add(S_STEPS, i);
   return r;
+}
+
+/** No agent can run and none will without the host: the CPUs are done, or wait for ops the
+ *  host feeds (a trace). kswapd's timer is not fired then: the run ends, or the host feeds. */
+function cpus_idle_for_good(): bool {
+  return gget(G_CPUS_STARVED) != 0 || gget(G_CPUS_DONE) == (1 << nCpu) - 1;
 }
 
 function idle_result(): i32 {

@@ -55,7 +55,7 @@
 // do_swap_page around read_swap_cache_async's allocation).
 import { imul, idiv } from "../kernel/platform";
 import { bug, V_LRU } from "../kernel/check";
-import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER } from "../kernel/config";
+import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER, CFG_JIFFY_SHIFT } from "../kernel/config";
 import {
   PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
   G_SWAP_MM, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
@@ -76,10 +76,11 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
 } from "../model";
 import { out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
 import { sched_yield } from "../kernel/sched";
+import { kswapd_schedule_timeout } from "../kernel/timer";
 import { put_page, kswapd_done } from "./page_alloc";
 import { mm_pin, mmput_fast } from "./fork";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
@@ -114,6 +115,7 @@ export const EV_TTFP: i32 = 430;            // (nr_pages, 0, 0): try_to_free_pag
 export const EV_TTFP_END: i32 = 431;        // (freed, priority reached, 0)
 export const EV_KSWAPD_RUN: i32 = 440;      // (nr_free, CFG_FREE_HIGH = pages_high + 1, 0)
 export const EV_KSWAPD_SLEEP: i32 = 441;    // (nr_free, 0, 0)
+export const EV_KSWAPD_TIMEOUT: i32 = 442;  // (nr_free, steps, 0): kswapd-timeout: a pass fell short, schedule_timeout(HZ) for that many steps
 
 export const SKIP_ACTIVE: i32 = 1;
 export const SKIP_LOCKED: i32 = 2;
@@ -1078,6 +1080,8 @@ export function kswapd(pc: i32): i32 {
       // try_to_free_pages returned 1 (every page it was asked for freed) and
       // check_classzone_need_balance: free_pages <= pages_high.
       if (ret_val() >= swap_cluster() && gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) return kswapd_balance();
+      // 2.4.16: it returned 0 (short of its nr_pages): need_balance = 0, schedule_timeout(HZ).
+      if (ret_val() < swap_cluster() && has2(F2_KSWAPD_TIMEOUT)) return kswapd_timeout();
       return kswapd_sleep();
   }
   return bad_pc();
@@ -1092,6 +1096,22 @@ function kswapd_balance(): i32 {
     return call(P_TRY_TO_FREE_PAGES, KSWAPD_FREED, 0, 0, 0, 0);
   }
   return kswapd_sleep();
+}
+
+/** 2.4.16 kswapd_balance_pgdat after a try_to_free_pages that fell short: need_balance = 0,
+ *  then schedule_timeout(HZ) off kswapd_wait, so that no wakeup_kswapd reaches it for a second
+ *  of the model's clock (kernel/timer.ts); back at KSWAPD_BALANCE, its kswapd_can_sleep test
+ *  runs another pass if an allocation set need_balance meanwhile, else it sleeps. A hunt on the
+ *  model's own clock never reaches the second: kswapd sleeps out the execution, as the real
+ *  one would sleep out a race of microseconds. */
+const HZ: i32 = 100; // include/asm-i386/param.h, as oom_kill.ts's
+
+function kswapd_timeout(): i32 {
+  gset(G_KSWAPD_WAKE, 0);
+  trace(EV_KSWAPD_TIMEOUT, gget(G_NR_FREE), HZ << cfg(CFG_JIFFY_SHIFT), 0);
+  next(KSWAPD_BALANCE);
+  kswapd_schedule_timeout(HZ << cfg(CFG_JIFFY_SHIFT));
+  return YIELD;
 }
 
 /** need_balance cleared; sleep until wakeup_kswapd. */

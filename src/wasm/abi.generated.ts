@@ -188,6 +188,7 @@ export const G = {
   OOM_COUNT: 58,
   OOM_ACTIVE: 59,
   TASK_SEQ: 60,
+  KSWAPD_TIMER: 61,
 } as const;
 
 /** Page flags (assembly/kernel/state.ts PG_*). */
@@ -414,6 +415,7 @@ export const F2 = {
   DEL_LRU: 512,
   OOM_KILL: 1024,
   OOM_PIN_MM: 2048,
+  KSWAPD_TIMEOUT: 4096,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -579,6 +581,7 @@ export const EV = {
   TTFP_END: 431,
   KSWAPD_RUN: 440,
   KSWAPD_SLEEP: 441,
+  KSWAPD_TIMEOUT: 442,
 } as const;
 
 /** Statistics counters (assembly/kernel/state.ts S_*, camelCased). */

@@ -10,7 +10,7 @@ import { vmscanEvents } from "../../src/report/events/vmscan.js";
 import { Director } from "../helpers/directed.js";
 import { EV, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16 } from "../helpers/rig.js";
 import { resolveModel } from "../../src/model/models.js";
-import { AGENT_WORDS, AG } from "../../src/wasm/abi.js";
+import { AGENT_WORDS, AG, ST } from "../../src/wasm/abi.js";
 
 const SMALL = { cpus: 1, frames: 16, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 16, kswapd: false };
 
@@ -427,6 +427,63 @@ describe("direct reclaim", () => {
     expect(st.pagesFreed).toBe(1);
     expect(st.kswapdRuns).toBe(1); // one try_to_free_pages: freed 1 of 4, then asleep
     expect(s.g(G.KSWAPD_WAKE)).toBe(0);
+  });
+});
+
+describe("kswapd's schedule_timeout(HZ) after a pass that fell short (kswapd-timeout)", () => {
+  /** kswapd-timeout on, a jiffy of 1 step (HZ = 100 steps), the machine of the test above:
+   *  one freeable page, every other frame mapped, no swap left. */
+  function shortPass() {
+    const model = resolveModel("linux-2.4.16", ["kswapd-timeout"]);
+    const { e, s, mapAnon } = world({ frames: 16, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true, flags2: model.flags2, jiffyShift: 0 });
+    const f = mapAnon(0, 0, 100);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]);
+    runProc(e, 0, P.shrink_cache, [1, 6]);
+    for (let p = 1; s.g(G.NR_FREE) > 1; p++) mapAnon(p < 8 ? 0 : 1, p % 8, 100 + p);
+    s.setG(G.NR_SWAP_PAGES, 0);
+    expect(s.count(f)).toBe(1);
+    const kswapd = e.config.cpus + 1;
+    const agent = (k: number) => s.I[(e.region(R.AGENTS) >> 2) + kswapd * AGENT_WORDS + k];
+    return { e, s, kswapd, agent };
+  }
+
+  it("sleeps on its timer, which no wakeup_kswapd ends; at the timer's step it runs the pass an allocation asked for meanwhile", () => {
+    const { e, s, agent } = shortPass();
+    e.takeStats();
+    const r = runProc(e, 0, P.alloc_page, []);
+    expect(r.violation).toBe("none");
+    expect(e.takeStats().kswapdRuns).toBe(1); // freed 1 of 4: short
+    const timerAddr = e.region(R.GLOBALS) + G.KSWAPD_TIMER * 4;
+    expect([agent(AG.STATE), agent(AG.WAIT)]).toEqual([ST.SLEEP, timerAddr]);
+    const at = s.g(G.KSWAPD_TIMER);
+    expect(at - s.g(G.STEP)).toBeGreaterThan(0);
+    expect(at - s.g(G.STEP)).toBeLessThanOrEqual(100);
+    expect(s.g(G.KSWAPD_WAKE)).toBe(0); // need_balance cleared before the sleep
+    // An allocation below the watermark before the timer: need_balance set, kswapd asleep on.
+    s.setG(G.STEP, at - 50);
+    runProc(e, 0, P.alloc_page, []);
+    expect(s.g(G.STEP) - at).toBeLessThan(0);
+    expect(e.takeStats().kswapdRuns).toBe(0);
+    expect(s.g(G.KSWAPD_WAKE)).toBe(1);
+    expect(agent(AG.STATE)).toBe(ST.SLEEP);
+    // The timer's step reached while a CPU runs: kswapd wakes and, need_balance set, runs a pass.
+    s.setG(G.STEP, at - 1);
+    runProc(e, 0, P.alloc_page, []);
+    expect(e.takeStats().kswapdRuns).toBeGreaterThan(0);
+  });
+
+  it("off (linux-2.4.16 as the model ships it), the next allocation below the watermark wakes it at once", () => {
+    const { e, s, mapAnon } = world({ frames: 16, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true, jiffyShift: 0 });
+    mapAnon(0, 0, 100);
+    runProc(e, 0, P.try_to_swap_out, [0, 0]);
+    runProc(e, 0, P.shrink_cache, [1, 6]);
+    for (let p = 1; s.g(G.NR_FREE) > 1; p++) mapAnon(p < 8 ? 0 : 1, p % 8, 100 + p);
+    s.setG(G.NR_SWAP_PAGES, 0);
+    e.takeStats();
+    runProc(e, 0, P.alloc_page, []);
+    expect(e.takeStats().kswapdRuns).toBe(1);
+    runProc(e, 0, P.alloc_page, []);
+    expect(e.takeStats().kswapdRuns).toBeGreaterThan(0);
   });
 });
 

@@ -32,4 +32,6 @@ export const vmscanEvents: EventTable = {
   [EV.TTFP_END]: (freed, prio) => `try_to_free_pages freed ${freed} (priority ${prio})`,
   [EV.KSWAPD_RUN]: (free, high) => `kswapd runs (need_balance set; ${free} free, pages_high ${high - 1})`,
   [EV.KSWAPD_SLEEP]: (free) => `kswapd sleeps (${free} free)`,
+  [EV.KSWAPD_TIMEOUT]: (free, steps) =>
+    `kswapd: the pass fell short (${free} free): need_balance = 0, schedule_timeout(HZ), no wakeup reaches it for ${steps} steps`,
 };
