@@ -16,7 +16,7 @@ import { set_state, reacquire_kernel_lock, waiters_reset } from "./locks";
 import { bug, bug_context, violated, V_DEADLOCK } from "./check";
 import { choose, sched_reset, sched_flush, sched_begin } from "./sched";
 import { rng_seed, rng_sync } from "./rng";
-import { timerArmed, timer_sync, timer_due, timer_fire } from "./timer";
+import { timerArmed, timer_sync, timer_flush, timer_tick, timer_over, timer_fire } from "./timer";
 import { tracing, trace, trace_context, trace_events_in_step, EV_SECTION, EV_OP_START, EV_OP_END } from "./trace";
 import { dispatch } from "./dispatch";
 import {
@@ -273,6 +273,7 @@ export function run(maxSteps: i32): i32 {
   sched_begin();
   const r = run_steps(maxSteps);
   sched_flush();
+  timer_flush();
   return r;
 }
 
@@ -284,9 +285,9 @@ function run_steps(maxSteps: i32): i32 {
   let r = RUN_LIMIT;
   for (; i < maxSteps; i++) {
     let mask = gget(G_RUNNABLE);
-    // kswapd's schedule_timeout(HZ) (timer.ts): over at its step, or at once when the machine
-    // would otherwise idle with work left (time passes until the timer).
-    if (timerArmed && (timer_due(step) || (mask == 0 && !cpus_idle_for_good()))) {
+    // kswapd's schedule_timeout(HZ) (timer.ts): over when no step of it is left, or at once
+    // when the machine would otherwise idle with work left (time passes).
+    if (timerArmed && (timer_over() || (mask == 0 && !cpus_idle_for_good()))) {
       timer_fire();
       mask = gget(G_RUNNABLE);
     }
@@ -295,6 +296,7 @@ function run_steps(maxSteps: i32): i32 {
     if (a < 0) { r = RUN_DIVERGED; break; }
     step_agent(a);
     gset(G_STEP, ++step);
+    if (timerArmed) timer_tick();
     if (violated()) { i++; r = RUN_VIOLATION; break; }
     if (opEnded) {
       opEnded = false;

@@ -500,7 +500,7 @@ export const G_OOM_LAST: i32 = 57;        // oom-kill: out_of_memory's static `l
 export const G_OOM_COUNT: i32 = 58;       // oom-kill: out_of_memory's static `count` (failures since `first`)
 export const G_OOM_ACTIVE: i32 = 59;      // oom-kill: 1 from a kill until an op start finds no process with a kill out (machine.ts: mm/oom_kill.ts oom_op_start)
 export const G_TASK_SEQ: i32 = 60;        // oom-kill: processes created since boot (do_exit's new process, do_fork's child): MM_BIRTH's clock
-export const G_KSWAPD_TIMER: i32 = 61;    // kswapd-timeout: the step at which kswapd's schedule_timeout(HZ) ends, while it sleeps on this word (kernel/timer.ts)
+export const G_KSWAPD_TIMER: i32 = 61;    // kswapd-timeout: the steps left of kswapd's schedule_timeout(HZ), while it sleeps on this word (kernel/timer.ts)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
 @inline export function gset(k: i32, v: i32): void { st(G + (k << 2), v); }

@@ -455,21 +455,26 @@ describe("kswapd's schedule_timeout(HZ) after a pass that fell short (kswapd-tim
     expect(e.takeStats().kswapdRuns).toBe(1); // freed 1 of 4: short
     const timerAddr = e.region(R.GLOBALS) + G.KSWAPD_TIMER * 4;
     expect([agent(AG.STATE), agent(AG.WAIT)]).toEqual([ST.SLEEP, timerAddr]);
-    const at = s.g(G.KSWAPD_TIMER);
-    expect(at - s.g(G.STEP)).toBeGreaterThan(0);
-    expect(at - s.g(G.STEP)).toBeLessThanOrEqual(100);
+    // The steps left of HZ = 100 (a jiffy of 1 step), counted down as the machine ran on.
+    const left = s.g(G.KSWAPD_TIMER);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(100);
     expect(s.g(G.KSWAPD_WAKE)).toBe(0); // need_balance cleared before the sleep
-    // An allocation below the watermark before the timer: need_balance set, kswapd asleep on.
-    s.setG(G.STEP, at - 50);
+    // An allocation below the watermark with 50 steps left: need_balance set, kswapd asleep on.
+    s.setG(G.KSWAPD_TIMER, 50);
+    const before = s.g(G.STEP);
     runProc(e, 0, P.alloc_page, []);
-    expect(s.g(G.STEP) - at).toBeLessThan(0);
+    const ran = s.g(G.STEP) - before;
+    expect(ran).toBeLessThan(50);
+    expect(s.g(G.KSWAPD_TIMER)).toBe(50 - ran);
     expect(e.takeStats().kswapdRuns).toBe(0);
     expect(s.g(G.KSWAPD_WAKE)).toBe(1);
     expect(agent(AG.STATE)).toBe(ST.SLEEP);
-    // The timer's step reached while a CPU runs: kswapd wakes and, need_balance set, runs a pass.
-    s.setG(G.STEP, at - 1);
+    // One step left while a CPU runs: kswapd wakes and, need_balance set, runs a pass.
+    s.setG(G.KSWAPD_TIMER, 1);
     runProc(e, 0, P.alloc_page, []);
     expect(e.takeStats().kswapdRuns).toBeGreaterThan(0);
+    expect(s.g(G.KSWAPD_TIMER)).not.toBe(1);
   });
 
   it("off (linux-2.4.16 as the model ships it), the next allocation below the watermark wakes it at once", () => {
