@@ -380,12 +380,8 @@ export const FLAGS: readonly FlagInfo[] = [
     name: "kswapd-timeout",
     word: 1,
     bit: F2.KSWAPD_TIMEOUT,
-    what: "a kswapd pass whose try_to_free_pages falls short of its nr_pages (returns 0) clears need_balance and sleeps schedule_timeout(HZ) in TASK_INTERRUPTIBLE off kswapd_wait: no wakeup_kswapd reaches it for a second of the model's clock (a hunt on the model's own clock never reaches it: kswapd sleeps out the execution), then it runs another pass if an allocation set need_balance meanwhile (2.4.16's code, set in no model yet: --with kswapd-timeout); off, it sleeps on kswapd_wait at once and the next allocation below the watermark wakes it",
-    // 2.4.16's own code, set in no model yet (as unscaled-shrink-cache): on by default it would
-    // move every linux-2.4.16 campaign and recorded finding (the catalogue's unuse-wrong-page
-    // hunt, the repros its tests replay), which have not been re-derived with it; see
-    // docs/faithfulness.md kswapd.
-    shipped: "none",
+    what: "a kswapd pass whose try_to_free_pages falls short of its nr_pages (returns 0) clears need_balance and sleeps schedule_timeout(HZ) in TASK_INTERRUPTIBLE off kswapd_wait: no wakeup_kswapd reaches it for a second of the model's clock (a hunt on the model's own clock never reaches it: kswapd sleeps out the execution), then it runs another pass if an allocation set need_balance meanwhile (2.4.16); off, it sleeps on kswapd_wait at once and the next allocation below the watermark wakes it",
+    shipped: "2.4.16",
     patch:
       "2.4.16 mm/vmscan.c kswapd_balance_pgdat (\"if (!try_to_free_pages(zone, GFP_KSWAPD, 0)) { zone->need_balance = 0; __set_current_state(TASK_INTERRUPTIBLE); schedule_timeout(HZ); continue; }\") and kswapd (kswapd_wait joined only around its kswapd_can_sleep test); 2.4.0's kswapd sleeps interruptible_sleep_on_timeout(&kswapd_wait, HZ), which a wakeup ends, and pre9's mm/vmscan.c is not in the sources at hand: neither model sets it",
   },
@@ -417,6 +413,7 @@ const LINUX_2416_FLAGS: readonly string[] = [
   "oom-recheck",
   "swapoff-clears-max",
   "oom-kill",
+  "kswapd-timeout",
 ];
 
 export const MODELS: readonly ModelInfo[] = [

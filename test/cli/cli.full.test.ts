@@ -37,6 +37,7 @@ const LINUX_2416_SHIPPED = [
   "oom-recheck",
   "swapoff-clears-max",
   "oom-kill",
+  "kswapd-timeout",
 ];
 
 describe("bad usage exits 2 with one line on stderr", () => {
@@ -124,7 +125,7 @@ describe("run", () => {
       name: "linux-2.4.16",
       flags: LINUX_2416_SHIPPED,
       flagWord: 0b1001110011000 | (1 << 30),
-      flagWord2: 1 << 10, // oom-kill
+      flagWord2: (1 << 10) | (1 << 12), // oom-kill, kswapd-timeout
     });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
@@ -146,6 +147,7 @@ describe("run", () => {
       "oom-recheck",
       "swapoff-clears-max",
       "oom-kill",
+      "kswapd-timeout",
     ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);

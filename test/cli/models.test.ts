@@ -58,6 +58,7 @@ describe("resolveModel", () => {
       "writepage-delete",
     ]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual([
+      "kswapd-timeout",
       "oom-kill",
       "oom-recheck",
       "pte-same-recheck",

@@ -477,8 +477,9 @@ describe("kswapd's schedule_timeout(HZ) after a pass that fell short (kswapd-tim
     expect(s.g(G.KSWAPD_TIMER)).not.toBe(1);
   });
 
-  it("off (linux-2.4.16 as the model ships it), the next allocation below the watermark wakes it at once", () => {
-    const { e, s, mapAnon } = world({ frames: 16, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true, jiffyShift: 0 });
+  it("off (--without kswapd-timeout), the next allocation below the watermark wakes it at once", () => {
+    const off = resolveModel("linux-2.4.16", [], ["kswapd-timeout"]);
+    const { e, s, mapAnon } = world({ frames: 16, freeMin: 0, freeLow: 2, freeHigh: 8, kswapd: true, jiffyShift: 0, flags2: off.flags2 });
     mapAnon(0, 0, 100);
     runProc(e, 0, P.try_to_swap_out, [0, 0]);
     runProc(e, 0, P.shrink_cache, [1, 6]);
