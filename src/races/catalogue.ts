@@ -75,10 +75,13 @@ export const RACES: readonly Race[] = [
     name: "swapin-aba",
     // 2.4.16 closes this route by remove_exclusive_swap_page's locked recheck; the later fix
     // (Arcangeli, then Dickins) rechecks the page's identity after lock_page in do_swap_page.
-    // 2.4.16 still takes it with swapoff as the deleter (try_to_unuse's delete_from_swap_cache,
-    // then a swapon of the same area hands E out again): a hunt whose OOM clock runs fast
-    // meets it, `hunt --model linux-2.4.16 --with oom-pin-mm --swarm --jiffy-steps 4 --seed 6 --sched
-    // random` at execution 702,570 (test/races/swapin-aba-2416-oom.full.test.ts), the same flag closing it.
+    // A hunt of 2.4.16 whose OOM clock ran fast met it with swapoff as the deleter
+    // (try_to_unuse's delete_from_swap_cache, then a swapon of the same area hands E out
+    // again): `hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm
+    // --jiffy-steps 4 --seed 6 --sched random` at execution 702,570, the same flag closing it;
+    // but its kswapd passes again within a second of a short pass, which 2.4.16's kswapd
+    // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
+    // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
     // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 156,259
     // (test/races/swapin-aba-pre9.test.ts); the catalogue's hunt below is the quick one.
