@@ -227,8 +227,9 @@ export const RACES: readonly Race[] = [
     // Docs: kernel-notes.md "The OOM killer's victim that exits". Only where the killer acts:
     // swap that fills (3 slots, 8 pages) on a clock fast enough for a hunt's execution to
     // reach out_of_memory's second (--jiffy-steps 1), and exits and forks among the ops. The
-    // random walk: over seeds 1-4 of linux-2.4.16-fixed without oom-pin-mm it found this at
-    // executions 163,055, 10,193, 14,443 and 182,210; PCT (depth 4) none in 25 s each, its few
+    // random walk: over seeds 1-4 of linux-2.4.16-fixed without oom-pin-mm it finds this at
+    // executions 112,824, 1,855, 40,287 and 12,887 (163,055, 10,193, 14,443 and 182,210 before
+    // kswapd-timeout); PCT (depth 4) none in 25 s each, its few
     // change points spread over executions of ~1,500 steps. linux-2.4.16 meets unuse-wrong-page
     // and the swapin ABA on the way: the hunt keeps going.
     kernels: "linux-2.4.16 (to 2.4.27; 2.5 and 2.6 until get_task_mm)",
