@@ -74,7 +74,7 @@ export const OOM_KILL_EXITING: i32 = 2;
 // HZ on i386 2.4 (include/asm-i386/param.h). A jiffy lasts 2^CFG_JIFFY_SHIFT steps: 2^14 by
 // default (see the top); a hunt given --jiffy-steps runs a faster clock, so that its short
 // executions can reach the killer (docs/design.md, "The model's clock").
-const HZ: i32 = 100;
+export const HZ: i32 = 100;
 @inline function jiffy_shift(): i32 { return cfg(CFG_JIFFY_SHIFT); }
 // jiffies wrap as G_STEP (a u32) does, at 2^(32 - shift): a difference is taken modulo that,
 // as the kernel's unsigned longs take theirs.

@@ -78,7 +78,7 @@ import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
   F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
 } from "../model";
-import { out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
+import { HZ, out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
 import { sched_yield } from "../kernel/sched";
 import { kswapd_schedule_timeout } from "../kernel/timer";
 import { put_page, kswapd_done } from "./page_alloc";
@@ -1062,8 +1062,9 @@ function swap_cluster(): i32 {
 //   if (check_classzone_need_balance(zone)) need_more_balance = 1; else zone->need_balance = 0;
 // So the first pass runs on need_balance alone, whatever the free count is by then; a pass
 // that falls short of its nr_pages (try_to_free_pages returns 0: it freed fewer than
-// SWAP_CLUSTER_MAX, scaled here) ends the run (the kernel sleeps HZ, then finds need_balance
-// clear and sleeps on kswapd_wait until the next allocation sets it); a full pass is followed
+// SWAP_CLUSTER_MAX, scaled here) ends the run (the kernel sleeps HZ off kswapd_wait, flag
+// kswapd-timeout, then runs again if an allocation set need_balance meanwhile, else sleeps on
+// kswapd_wait until the next allocation sets it); a full pass is followed
 // by another while free_pages <= pages_high (CFG_FREE_HIGH is pages_high + 1, see alloc_page).
 // Locals: none. Sections: the balance check, back from try_to_free_pages.
 const KSWAPD_BALANCE: i32 = 0;
@@ -1104,8 +1105,6 @@ function kswapd_balance(): i32 {
  *  runs another pass if an allocation set need_balance meanwhile, else it sleeps. A hunt on the
  *  model's own clock never reaches the second: kswapd sleeps out the execution, as the real
  *  one would sleep out a race of microseconds. */
-const HZ: i32 = 100; // include/asm-i386/param.h, as oom_kill.ts's
-
 function kswapd_timeout(): i32 {
   gset(G_KSWAPD_WAKE, 0);
   trace(EV_KSWAPD_TIMEOUT, gget(G_NR_FREE), HZ << cfg(CFG_JIFFY_SHIFT), 0);
