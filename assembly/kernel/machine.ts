@@ -270,6 +270,7 @@ function run_merged(a: i32): i32 {
 export function run(maxSteps: i32): i32 {
   rng_sync(); // the draw ahead, from G_RNG_LO (rng.ts)
   timer_sync(); // kswapd's timer, from memory (timer.ts)
+  if (timerArmed) timer_check();
   sched_begin();
   const r = run_steps(maxSteps);
   sched_flush();
@@ -284,19 +285,16 @@ function run_steps(maxSteps: i32): i32 {
   let i = 0;
   let r = RUN_LIMIT;
   for (; i < maxSteps; i++) {
-    let mask = gget(G_RUNNABLE);
-    // kswapd's schedule_timeout(HZ) (timer.ts): over when no step of it is left, or at once
-    // when the machine would otherwise idle with work left (time passes).
-    if (timerArmed && (timer_over() || (mask == 0 && !cpus_idle_for_good()))) {
-      timer_fire();
-      mask = gget(G_RUNNABLE);
-    }
+    const mask = gget(G_RUNNABLE);
     if (mask == 0) { r = idle_result(); break; }
     const a = choose(mask);
     if (a < 0) { r = RUN_DIVERGED; break; }
     step_agent(a);
     gset(G_STEP, ++step);
-    if (timerArmed) timer_tick();
+    if (timerArmed) {
+      timer_tick();
+      timer_check();
+    }
     if (violated()) { i++; r = RUN_VIOLATION; break; }
     if (opEnded) {
       opEnded = false;
@@ -305,6 +303,15 @@ function run_steps(maxSteps: i32): i32 {
   }
   stat_add(S_STEPS, i);
   return r;
+}
+
+/** kswapd's schedule_timeout(HZ) (timer.ts) ends when no step of it is left, or at once when
+ *  the machine would otherwise idle with work left (time passes). Checked after every step and
+ *  at run()'s start, so that the runnable mask in memory is current whenever run() returns: a
+ *  host that picks the next step from it (the exhaustive search, a replay's decisions) sees
+ *  kswapd runnable in the step it wakes. */
+function timer_check(): void {
+  if (timer_over() || (gget(G_RUNNABLE) == 0 && !cpus_idle_for_good())) timer_fire();
 }
 
 /** No agent can run and none will without the host: the CPUs are done, or wait for ops the

@@ -1,11 +1,13 @@
 // kswapd's one timer: 2.4.16's kswapd_balance_pgdat (mm/vmscan.c) sleeps schedule_timeout(HZ)
 // after a try_to_free_pages that fell short, in TASK_INTERRUPTIBLE but off kswapd_wait, so
-// no wakeup_kswapd reaches it for a second; kernel/timer.c's process_timeout then wakes it.
+// no wakeup_kswapd reaches it for a second; the timer's process_timeout (kernel/sched.c)
+// then wakes it.
 // The model's clock is its steps (assembly/mm/oom_kill.ts: a jiffy is 2^CFG_JIFFY_SHIFT of
 // them), so the timer counts steps: kswapd sleeps on G_KSWAPD_TIMER's word (AG_WAIT), which
-// no unlock wakes, and the run loop (machine.ts) wakes it when the steps left reach 0, or at
-// once when no agent can run and the CPUs are not done (the machine idles until the timer,
-// as an idle 2.4 machine does). Flag kswapd-timeout (F2_KSWAPD_TIMEOUT).
+// no unlock wakes, and the run loop (machine.ts timer_check, after every step) wakes it when
+// the steps left reach 0, or at once when no agent can run and the CPUs are not done (the
+// machine idles until the timer, as an idle 2.4 machine does; G_STEP does not jump).
+// Flag kswapd-timeout (F2_KSWAPD_TIMEOUT).
 //
 // The word holds the steps left, not the step the timer ends at: the state then does not
 // depend on when it was reached (the exhaustive search's key leaves the step out, and two
