@@ -19,7 +19,7 @@ import {
   powerOfTwoOption,
 } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
-import { fmtCount as num, fmtRate as rate, safeText } from "./report/text.js";
+import { fmtCount as num, fmtJiffy, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import type { BulkOptions, BulkResult, ReclaimStall } from "./bulk/run.js";
@@ -524,7 +524,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
     `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
-      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots${s.jiffySteps === undefined ? "" : `, a jiffy of ${num(s.jiffySteps)} steps`}; ${s.sched} scheduler, ${r.backend}`,
+      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots${fmtJiffy(s.jiffySteps)}; ${s.sched} scheduler, ${r.backend}`,
     `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
     "",
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),

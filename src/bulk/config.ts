@@ -3,7 +3,7 @@
 // grows no memory, engine.ts layoutBytes, so a machine that cannot fit is refused with one
 // clear line before the model tries to grow its memory), and the workload options in the
 // terms of the model's op generator (src/workload).
-import { DEFAULT_CONFIG, JIFFY_SHIFT_DEFAULT, layoutBytes, type MachineConfig } from "../wasm/engine.js";
+import { DEFAULT_CONFIG, JIFFY_STEPS_LIMIT, layoutBytes, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
 import { flagWord0, flagWord1 } from "../model/flag-words.js";
@@ -53,7 +53,7 @@ export const LIMITS = {
   frames: { min: 16, max: 1 << 24 }, // a zero page plus the watermarks, and room to run
   areas: { min: 1, max: MAX_AREAS },
   slots: { min: 2, max: 1 << 24 }, // slot 0 is the BAD header; 24-bit swap offset
-  jiffySteps: { min: 1, max: 1 << JIFFY_SHIFT_DEFAULT }, // --jiffy-steps: a power of two up to the model's own clock
+  jiffySteps: JIFFY_STEPS_LIMIT,
 } as const;
 
 /** The model's memory ends at 2 GiB: layout_machine (assembly/kernel/state.ts) lays it out with

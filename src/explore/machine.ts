@@ -3,7 +3,7 @@
 // (alloc_page → try_to_free_pages on the faulting CPU, the seed race's route); few swap slots
 // make get_swap_page hand a just-freed entry straight back out; the CPUs are threads of one
 // mm so they fault on the same ptes.
-import { DEFAULT_CONFIG, JIFFY_SHIFT_DEFAULT, type MachineConfig } from "../wasm/engine.js";
+import { DEFAULT_CONFIG, JIFFY_STEPS_LIMIT, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS } from "../wasm/abi.js";
 import type { ReproMachine } from "../report/repro.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
@@ -69,8 +69,7 @@ export const HUNT_LIMITS = {
   pages: { min: 1, max: 4096 },
   slots: { min: 2, max: 1 << 16 },
   pageCluster: { min: 0, max: 8 },
-  /** --jiffy-steps: a power of two up to the model's own clock (2^JIFFY_SHIFT_DEFAULT). */
-  jiffySteps: { min: 1, max: 1 << JIFFY_SHIFT_DEFAULT },
+  jiffySteps: JIFFY_STEPS_LIMIT,
   depth: { min: 1, max: 9 },
   /** HUNT_MACHINE's one area, or two for a mix that swaps off and on (`--areas`). */
   areas: { min: 1, max: 2 },

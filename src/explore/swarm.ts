@@ -12,6 +12,7 @@
 // (pagesFollowing), so every shape can run short of free frames and swap (pressure.ts says
 // when a fixed shape cannot).
 import type { ReproMachine } from "../report/repro.js";
+import { fmtJiffy } from "../report/text.js";
 import { HUNT_MACHINE, clippedWatermarks } from "./machine.js";
 import { fmtMix, mixForks, mixSwaps, MIX_KINDS, parseMix, type HuntMix } from "./mix.js";
 import type { HuntOptions } from "./hunt-options.js";
@@ -255,8 +256,7 @@ export function swarmOfPins(p: StreamPins, o: { opsPerCpu: number; shareMm: bool
 }
 
 /** The machine's clock when a hunt runs it fast (`--jiffy-steps`), else nothing. */
-export const fmtClock = (m: ReproMachine): string =>
-  m.jiffySteps === undefined ? "" : `, a jiffy of ${m.jiffySteps} step${m.jiffySteps > 1 ? "s" : ""}`;
+export const fmtClock = (m: ReproMachine): string => fmtJiffy(m.jiffySteps);
 
 /** A shape in words: "4 CPUs + kswapd, 7 frames, 2 mms x 5 pages, 2 areas x 6 slots, page_cluster 2, mix write=4,read=4,fork=1". */
 export function fmtShape(m: ReproMachine, mix?: string): string {

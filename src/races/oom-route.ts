@@ -6,7 +6,7 @@
 // so the chosen process may pass exit_mm in between: p->mm is then NULL and the loop kills
 // every task without an mm, the kernel threads (Anton Blanchard, linux-mm, 5 Jul 2003; for
 // 2.4, William Lee Irwin III's pin of p->mm under task_lock, 12 Aug 2004: flag oom-pin-mm).
-import { EV, type TraceRecord } from "../report/trace.js";
+import { EV, type TraceRecord, findLast } from "../report/trace.js";
 
 /** Where a process passes exit_mm in a trace (do_exit, or a fork replacing the slot's
  *  process): its last mmput (EXIT_MM), or a put that a pin outlives (MMPUT_PINNED). */
@@ -24,10 +24,10 @@ export interface OomNoMmRoute {
 
 /** The route of the oom_kill BUG agent hit (records in step order), or undefined. */
 export function classifyOomNoMm(records: readonly TraceRecord[], agent: number): OomNoMmRoute | undefined {
-  const looped = lastOf(records, records.length, agent, EV.OOM_KILL_NO_MM);
+  const looped = findLast(records, records.length, (r) => r.agent === agent && r.event === EV.OOM_KILL_NO_MM);
   if (looped < 0) return undefined;
   const mm = records[looped].a;
-  const selected = lastOf(records, looped, agent, EV.OOM_SELECT);
+  const selected = findLast(records, looped, (r) => r.agent === agent && r.event === EV.OOM_SELECT);
   if (selected < 0 || records[selected].a !== mm) return undefined;
   const exit = records.findIndex(
     (r, i) => i > selected && i < looped && r.agent !== agent && EXIT_MM_EVENTS.includes(r.event) && r.a === mm,
@@ -43,10 +43,4 @@ export function classifyOomNoMm(records: readonly TraceRecord[], agent: number):
       `select_bad_process chose mm${mm}'s process and dropped tasklist_lock (step ${s}); ${gone}; ` +
       `oom_kill's loop read p->mm as NULL and killed every task without an mm (step ${l})`,
   };
-}
-
-/** The index of agent's last `event` record before index `before`, or -1. */
-function lastOf(records: readonly TraceRecord[], before: number, agent: number, event: number): number {
-  for (let i = before - 1; i >= 0; i--) if (records[i].agent === agent && records[i].event === event) return i;
-  return -1;
 }

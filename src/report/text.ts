@@ -24,3 +24,7 @@ export const fmtCount = countText; // (without loading ICU: report/count.ts)
 /** A rate for a summary line: 1.23M/s, 4.5K/s or 67/s. */
 export const fmtRate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}K/s` : `${n.toFixed(0)}/s`;
+
+/** The model's clock as the summaries name it: ", a jiffy of N steps", or "" on its own clock. */
+export const fmtJiffy = (jiffySteps: number | undefined): string =>
+  jiffySteps === undefined ? "" : `, a jiffy of ${countText(jiffySteps)} step${jiffySteps > 1 ? "s" : ""}`;

@@ -122,6 +122,8 @@ export interface MachineConfig {
 
 /** 2^14 steps a jiffy: the model's clock unless a run or hunt asks for a faster one. */
 export const JIFFY_SHIFT_DEFAULT = 14;
+/** `--jiffy-steps` (hunt and run): a power of two up to the model's own clock. */
+export const JIFFY_STEPS_LIMIT = { min: 1, max: 1 << JIFFY_SHIFT_DEFAULT } as const;
 
 export const DEFAULT_CONFIG: MachineConfig = {
   cpus: 2,
