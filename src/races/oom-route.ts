@@ -10,7 +10,7 @@ import { EV, type TraceRecord, findLast } from "../report/trace.js";
 
 /** Where a process passes exit_mm in a trace (do_exit, or a fork replacing the slot's
  *  process): its last mmput (EXIT_MM), or a put that a pin outlives (MMPUT_PINNED). */
-export const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MM, EV.MMPUT_PINNED];
+const EXIT_MM_EVENTS: readonly number[] = [EV.EXIT_MM, EV.MMPUT_PINNED];
 
 /** The steps of one such kill. */
 export interface OomNoMmRoute {
@@ -22,8 +22,10 @@ export interface OomNoMmRoute {
   why: string;
 }
 
-/** The route of the oom_kill BUG agent hit (records in step order), or undefined. */
-export function classifyOomNoMm(records: readonly TraceRecord[], agent: number): OomNoMmRoute | undefined {
+/** Where the route's steps are in the trace (record indexes): the loop's read of a NULL mm by
+ *  agent, the select before it that chose the same mm, and the chosen process's exit_mm on
+ *  another agent between them (-1 when the trace does not show it); undefined without both. */
+export function oomNoMmAt(records: readonly TraceRecord[], agent: number): { looped: number; selected: number; exit: number } | undefined {
   const looped = findLast(records, records.length, (r) => r.agent === agent && r.event === EV.OOM_KILL_NO_MM);
   if (looped < 0) return undefined;
   const mm = records[looped].a;
@@ -32,6 +34,15 @@ export function classifyOomNoMm(records: readonly TraceRecord[], agent: number):
   const exit = records.findIndex(
     (r, i) => i > selected && i < looped && r.agent !== agent && EXIT_MM_EVENTS.includes(r.event) && r.a === mm,
   );
+  return { looped, selected, exit };
+}
+
+/** The route of the oom_kill BUG agent hit (records in step order), or undefined. */
+export function classifyOomNoMm(records: readonly TraceRecord[], agent: number): OomNoMmRoute | undefined {
+  const at = oomNoMmAt(records, agent);
+  if (!at) return undefined;
+  const { looped, selected, exit } = at;
+  const mm = records[looped].a;
   const s = records[selected].step;
   const l = records[looped].step;
   const gone = exit >= 0 ? `mm${mm}'s process passed exit_mm (step ${records[exit].step})` : `mm${mm}'s process passed exit_mm`;

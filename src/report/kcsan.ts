@@ -31,7 +31,7 @@ import { callStacks } from "../explore/route.js";
 import { describeEvent, type PrintkRelease } from "./events/index.js";
 import { fmtEntry, fmtVpageWord } from "./events/types.js";
 import { EV, type TraceRecord } from "./trace.js";
-import { EXIT_MM_EVENTS } from "../races/oom-route.js";
+import { oomNoMmAt } from "../races/oom-route.js";
 import { type DiagramViolation, fmtOp } from "./diagram.js";
 
 export interface KcsanInput {
@@ -145,19 +145,14 @@ export function kcsanReport(input: KcsanInput): KcsanReport {
   let value: KcsanReport["value"];
   let readAt = -1; // a side that read the object, though its event wrote something else
   const dup = violation.id === "swapcache-unique" ? lastIndex(records.length, (i) => records[i].event === EV.ADD && records[i].c >= 2) : -1;
-  const noMm = lastIndex(records.length, (i) => records[i].event === EV.OOM_KILL_NO_MM && records[i].agent === violation.agent);
-  if (noMm >= 0) {
+  const noMm = violation.agent >= 0 ? oomNoMmAt(records, violation.agent) : undefined;
+  if (noMm) {
     // oom_kill's loop read the chosen task's ->mm as NULL: the other side is that process's
     // exit_mm, which wrote it (src/races/oom-route.ts).
-    const mm = records[noMm].a;
-    thisAt = noMm;
-    readAt = noMm;
-    const selected = lastIndex(noMm, (i) => records[i].agent === violation.agent && records[i].event === EV.OOM_SELECT);
-    otherAt = lastIndex(
-      noMm,
-      (i) => i > selected && records[i].agent !== violation.agent && EXIT_MM_EVENTS.includes(records[i].event) && records[i].a === mm,
-    );
-    object = `the ->mm of mm${mm}'s chosen task`;
+    thisAt = noMm.looped;
+    readAt = noMm.looped;
+    otherAt = noMm.exit;
+    object = `the ->mm of mm${records[noMm.looped].a}'s chosen task`;
   } else if (dup >= 0) {
     // Two adds of pages for one entry: both sides are add_to_swap_cache.
     const E = records[dup].b;
