@@ -2,8 +2,9 @@
 // another CPU deletes P from the swap cache (freeing E) before try_to_unuse locks it, swap_out
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on the long
-// default campaign's finding (hunt --model linux-2.4.16 --executions 64000000 --shard 11/16,
-// execution 47,987,645; test/fixtures/unuse-wrong-page-2416-default.repro.json). The 16M
+// default campaign's findings (hunt --model linux-2.4.16 --executions 64000000 --shard S/16:
+// with kswapd-timeout 13/16 and 8/16, test/fixtures/unuse-wrong-page-2416-timed*.repro.json;
+// before it 11/16, execution 47,987,645, test/fixtures/unuse-wrong-page-2416-default.repro.json). The 16M
 // campaign's finding (--executions 16000000 --shard 3/4, execution 13,911,168) went with the
 // model's fixes of the swap_out_mm walk, kswapd (2.4.16's kswapd_balance_pgdat) and the
 // watermarks: the 16M campaign's 4 shards find nothing now. Of the 64M campaign's 16 shards,
@@ -191,5 +192,22 @@ describe("the unuse-wrong-page route of real findings", () => {
   it("the 64M campaign's shard 11/16 finding: swapoff's own exit_mmap deletes the page", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-own-mmput.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), true);
+  }, 30_000);
+
+  // With kswapd-timeout (2.4.16's kswapd asleep for a second after a short pass) the same 64M
+  // default campaign, all 16 shards re-run on 5 Dec 2026, finds the BUG in five, each by the
+  // route: 6/16 (24,396,618), 8/16 (34,857,329), 10/16 (41,150,918), 13/16 (52,889,276) and
+  // 14/16 (58,597,794). 13/16's (kswapd's own last mmput of a replaced child ran exit_mmap,
+  // whose zap deleted the page) and 8/16's (swapoff's own) are kept as fixtures; the full tier
+  // re-runs shard 13/16 (unuse-wrong-page-campaign.full.test.ts).
+  it("the default campaign's findings with kswapd-timeout are the route: 13/16 by another agent's zap, 8/16 by swapoff's own", async () => {
+    for (const [name, own] of [
+      ["unuse-wrong-page-2416-timed", false],
+      ["unuse-wrong-page-2416-timed-own-mmput", true],
+    ] as const) {
+      const repro = loadRepro(fileURLToPath(new URL(`../fixtures/${name}.repro.json`, import.meta.url)));
+      expect(reproFlagWords(repro).flags2 & F2.KSWAPD_TIMEOUT, name).not.toBe(0);
+      await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), own);
+    }
   }, 30_000);
 });
