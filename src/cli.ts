@@ -761,6 +761,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     const program = buildProgram();
     // `faultsim help nope`: commander prints the whole help on stderr; one line says it.
     const [first, topic] = argv.slice(2);
+    // No command: one line naming them, not the whole help on stderr.
+    if (first === undefined) {
+      const names = program.commands.map((c) => c.name()).join(", ");
+      throw new UsageError(`a command is needed (${names}): faultsim --help describes them`);
+    }
     if (
       first === "help" &&
       topic !== undefined &&

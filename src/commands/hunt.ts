@@ -29,7 +29,7 @@ import { fmtMix, mixForks, mixSwaps, parseMix } from "../explore/mix.js";
 import { SHAPE_OPTIONS, pagesFollowing, pinsOfSwarm, swarmOf, swarmOfPins } from "../explore/swarm.js";
 import { noPressureNote, swapReachable } from "../explore/pressure.js";
 import { EXECUTION_SPACE, shardRange, type ShardPlan } from "../explore/shard.js";
-import { readStream, type CampaignStream, type StreamOptions } from "../explore/campaign-stream.js";
+import { checkFindings, readStream, type CampaignStream, type FindingCheck, type StreamOptions } from "../explore/campaign-stream.js";
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
 import { StreamLock } from "./stream-lock.js";
@@ -114,7 +114,11 @@ export function shardPlan(spec: string, executions: number, env: NodeJS.ProcessE
   if (Number.isFinite(executions) && executions > EXECUTION_SPACE)
     throw new UsageError(`--executions ${executions}: a sharded campaign has at most 2^32 executions`);
   const total = Number.isFinite(executions) ? executions : EXECUTION_SPACE;
-  return { index, count, total, ...shardRange(index, count, total) };
+  const range = shardRange(index, count, total);
+  if (range.executions === 0) {
+    throw new UsageError(`--shard ${index}/${count}: the campaign's ${total} executions leave this part none (give at least ${count})`);
+  }
+  return { index, count, total, ...range };
 }
 
 /** Validates and resolves `hunt`'s options (the CLI's and the API's, src/index.ts). `given`
@@ -256,7 +260,7 @@ function newPlan(o: HuntCli, cmd: Command): HuntPlan {
 
 /** `hunt --resume FILE`: the campaign of FILE's start event, from its last checkpoint. Only
  *  --budget-ms (this leg's), --workers (campaign engine) and the output options may be given. */
-function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
+function resumePlan(o: HuntCli, cmd: Command, findingCheck?: FindingCheck): HuntPlan {
   const file = o.resume as string;
   for (const key of FIXED_BY_STREAM) {
     if (cmd.getOptionValueSource(key) === "cli") {
@@ -268,11 +272,14 @@ function resumePlan(o: HuntCli, cmd: Command): HuntPlan {
   // that ended by itself is only reported (huntPlanned): it writes nothing and claims nothing,
   // so a stream on a read-only disk can still be asked.
   const first = readStream(file);
+  if (findingCheck) checkFindings(first, findingCheck);
   const budgetGiven = cmd.getOptionValueSource("budgetMs") === "cli";
   if (nothingToResume(first, budgetGiven)) return resumePlanOf(o, cmd, file, first, budgetGiven, undefined);
   const lock = StreamLock.acquire(file, "--resume");
   try {
-    return resumePlanOf(o, cmd, file, readStream(file), budgetGiven, lock);
+    const s = readStream(file);
+    if (findingCheck) checkFindings(s, findingCheck);
+    return resumePlanOf(o, cmd, file, s, budgetGiven, lock);
   } catch (err) {
     lock.release();
     throw err;
@@ -371,7 +378,9 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   let plan: HuntPlan | undefined;
   try {
-    plan = o.resume !== undefined ? resumePlan(o, cmd) : newPlan(o, cmd);
+    // A resumed stream's findings are checked against their schema (zod: loaded only here).
+    const findingCheck = o.resume !== undefined ? (await import("../schema/outputs.js")).FindingEventSchema : undefined;
+    plan = o.resume !== undefined ? resumePlan(o, cmd, findingCheck) : newPlan(o, cmd);
     if (!plan.resumed) {
       EventStream.precheck(o.jsonl);
       if (o.jsonl !== undefined && o.jsonl !== "-") plan.lock = StreamLock.acquire(o.jsonl, "--jsonl");

@@ -3,7 +3,7 @@
 // UsageError / InputError / InternalError and turned into one line and exit 2 / 2 / 3 by
 // src/cli.ts; a violation reproduced sets process.exitCode = 1.
 import path from "node:path";
-import { BUILD_WASM, type Backend } from "../wasm/engine.js";
+import { BUILD_WASM, wasmModule, type Backend } from "../wasm/engine.js";
 import type { Repro } from "../report/repro.js";
 import { modelBuild, modelIdFileFor, type ModelBuild } from "../report/version.js";
 import type { FindingFormat } from "../report/finding.js";
@@ -45,6 +45,8 @@ export async function replayCommand(
   // zod validates the file: loaded only by the command that reads one.
   const { loadRepro } = await import("../report/repro-schema.js");
   const repro = loadRepro(file);
+  // A private build (FAULTSIM_WASM) that cannot load is said before any note about its id.
+  if (o.backend === "wasm") wasmModule("traced");
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);

@@ -17,6 +17,8 @@ export interface CampaignStream {
   file: string;
   start: StartEvent;
   findings: FindingEvent[];
+  /** Each finding's line in the file (1-based), for checkFindings' errors. */
+  findingLines: number[];
   /** The last checkpoint recorded (none: killed before the first). */
   checkpoint?: HuntCheckpoint;
   /** Whether the campaign ended by itself (an end event not marked interrupted, after the
@@ -57,14 +59,34 @@ function readAll(file: string): Buffer {
   }
 }
 
+/** What checks a finding event's shape (src/schema/outputs.ts FindingEventSchema; passed in,
+ *  so that the hunt loads zod only when it resumes). */
+export interface FindingCheck {
+  safeParse(x: unknown): { success: true } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/** Refuses a stream whose finding events `check` refuses (the stream is a file a user may edit,
+ *  and a finding is reported and replayed from its repro): an InputError naming the line. Apart
+ *  from readStream, so that a stream without findings is read without loading zod. */
+export function checkFindings(s: CampaignStream, check: FindingCheck): void {
+  s.findings.forEach((f, j) => {
+    const parsed = check.safeParse(f);
+    if (parsed.success) return;
+    const issue = parsed.error.issues[0];
+    const at = issue.path.map(String).join(".") || "event";
+    throw new InputError(`${s.file}: line ${s.findingLines[j]}: a malformed finding (${at}: ${issue.message})`);
+  });
+}
+
 /** Reads a hunt event stream. A partial last line (a kill mid-write) is left out; any other
- *  line that is not a JSON object is an error. */
+ *  line that is not a JSON object is an error. Finding events are checked by checkFindings. */
 export function readStream(file: string): CampaignStream {
   const buf = readAll(file);
   const wholeBytes = buf.lastIndexOf(10) + 1;
   const lines = buf.subarray(0, wholeBytes).toString("utf8").split("\n");
   let start: StartEvent | undefined;
   const findings: FindingEvent[] = [];
+  const findingLines: number[] = [];
   let checkpoint: HuntCheckpoint | undefined;
   let finished = false;
   lines.forEach((line, i) => {
@@ -89,7 +111,10 @@ export function readStream(file: string): CampaignStream {
       if (start) throw new InputError(`${file}: line ${i + 1}: a second start event (two campaigns in one stream)`);
       start = ev as unknown as StartEvent;
     }
-    if (ev.event === "finding") findings.push(ev as unknown as FindingEvent);
+    if (ev.event === "finding") {
+      findings.push(ev as unknown as FindingEvent);
+      findingLines.push(i + 1);
+    }
     if (ev.event === "resume") finished = false;
     if (ev.event === "end") finished = ev.interrupted === false;
     if (ev.checkpoint !== undefined) checkpoint = checkCheckpoint(file, i + 1, ev.checkpoint);
@@ -97,7 +122,7 @@ export function readStream(file: string): CampaignStream {
   if (!start || typeof start.options !== "object" || start.options === null || start.options.engine === undefined) {
     throw new InputError(`${file}: no start event of a resumable hunt (written with --jsonl by this version)`);
   }
-  return { file, start, findings, checkpoint, finished, wholeBytes };
+  return { file, start, findings, findingLines, checkpoint, finished, wholeBytes };
 }
 
 const isNat = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;

@@ -41,7 +41,7 @@ export function parseOpList(spec: string, machine: ReproMachine, threads: boolea
   if (cpus.length !== machine.cpus) {
     throw new UsageError(`--op-list ${spec}: ${cpus.length} op lists for ${machine.cpus} CPUs (one per CPU, separated by /)`);
   }
-  return cpus.map((text, cpu) => {
+  const lists = cpus.map((text, cpu) => {
     const words = text.split(/[\s,]+/).filter((w) => w !== "");
     if (words.length > HUNT_OPCAP) throw new UsageError(`--op-list: CPU${cpu} has ${words.length} ops (at most ${HUNT_OPCAP})`);
     return words.map((w) => {
@@ -53,6 +53,9 @@ export function parseOpList(spec: string, machine: ReproMachine, threads: boolea
       return makeOp(m[1] === "w" ? OP.WRITE : OP.READ, threads ? 0 : cpu % machine.mms, page);
     });
   });
+  // Every CPU idle leaves nothing to search: "no violation" would say nothing.
+  if (lists.every((l) => l.length === 0)) throw new UsageError(`--op-list ${spec}: no CPU has an op`);
+  return lists;
 }
 
 export interface ExhaustiveCli {

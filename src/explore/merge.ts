@@ -50,9 +50,14 @@ function campaignKey(s: CampaignStream): MergeSummary["campaign"] {
   };
 }
 
-export function mergeStreams(files: readonly string[]): MergedStreams {
+/** Reads the streams to merge (readStream), their findings not yet checked (checkFindings). */
+export function readStreams(files: readonly string[]): CampaignStream[] {
   if (files.length === 0) throw new InputError("merge: no stream files given");
-  const streams = files.map(readStream);
+  return files.map((f) => readStream(f));
+}
+
+/** Folds streams read by readStreams, their findings checked. */
+export function mergeStreams(streams: readonly CampaignStream[]): MergedStreams {
   const withState = streams.filter((s) => s.checkpoint !== undefined);
   if (withState.length === 0) throw new InputError("merge: no stream has a checkpoint yet (each was killed before its first)");
   const key = JSON.stringify(campaignKey(withState[0]));

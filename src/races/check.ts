@@ -25,6 +25,8 @@ export interface RaceCheckOptions {
   seed?: number;
   /** Only these races (names); default all. */
   only?: readonly string[];
+  /** Stops the check (SIGINT): the race under way is dropped, the rows done are returned. */
+  signal?: AbortSignal;
   /** Called with each row as it is done. */
   onRow?: (row: RaceCheckRow) => void;
 }
@@ -74,7 +76,10 @@ export async function checkRaces(opts: RaceCheckOptions = {}): Promise<RaceCheck
   const rows: RaceCheckRow[] = [];
   for (const race of RACES) {
     if (opts.only && !opts.only.includes(race.name)) continue;
+    if (opts.signal?.aborted) break;
     const row = await checkRace(race, opts);
+    // Cut short by the signal: not a verdict on the race.
+    if (opts.signal?.aborted) break;
     rows.push(row);
     opts.onRow?.(row);
   }
@@ -88,11 +93,12 @@ export { checkExitCode } from "./catalogue.js";
 async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckRow> {
   const first = opts.seed ?? 1;
   const sched = race.hunt.sched ?? "pct";
-  const own = await findRace(race, sched, opts.budgetMs ?? 120_000, first, opts.budgetExecutions ?? 2_000_000);
+  const signal = opts.signal;
+  const own = await findRace(race, sched, opts.budgetMs ?? 120_000, first, opts.budgetExecutions ?? 2_000_000, signal);
   const otherBudget = opts.otherBudgetMs ?? 5_000;
   const otherSched = sched === "pct" ? "random" : "pct";
-  const other = otherBudget > 0 ? await findRace(race, otherSched, otherBudget, first) : undefined;
-  const fixed = await checkFixed(race, opts.fixedExecutions ?? 200_000, first);
+  const other = otherBudget > 0 ? await findRace(race, otherSched, otherBudget, first, 0, signal) : undefined;
+  const fixed = await checkFixed(race, opts.fixedExecutions ?? 200_000, first, signal);
   return {
     race: race.name,
     sched,
@@ -110,15 +116,15 @@ async function checkRace(race: Race, opts: RaceCheckOptions): Promise<RaceCheckR
 
 /** Hunts the race under sched from seed `first` on, a seed after another, until found (the
  *  right signature, and route) or out of budget (CPU time, or executions over all seeds). */
-async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number, maxExecutions = 0) {
+async function findRace(race: Race, sched: "pct" | "random", budgetMs: number, first: number, maxExecutions = 0, signal?: AbortSignal) {
   const c0 = process.cpuUsage();
   let executions = 0;
   const misses: string[] = [];
   let found: { signature: string; seed: number } | undefined;
   for (let seed = first; !found; seed++) {
     const left = budgetMs - cpuMsSince(c0);
-    if (left < 50 || (maxExecutions > 0 && executions >= maxExecutions)) break;
-    const r = await huntRaceSeed(race, sched, seed, Math.round(left), maxExecutions > 0 ? maxExecutions - executions : undefined);
+    if (left < 50 || (maxExecutions > 0 && executions >= maxExecutions) || signal?.aborted) break;
+    const r = await huntRaceSeed(race, sched, seed, Math.round(left), maxExecutions > 0 ? maxExecutions - executions : undefined, signal);
     executions += r.executions;
     if (r.signature !== undefined) found = { signature: r.signature, seed };
     else if (r.miss !== undefined) misses.push(`${sched} seed ${seed}: ${r.miss}`);
@@ -191,10 +197,10 @@ async function routeMatches(race: Race, f: Finding): Promise<boolean> {
 /** The fixed model under the race's hunt shape, less its flag changes: nothing to find. A
  *  swarm hunt (src/explore/swarm.ts): the dimensions the race's hunt gives are pinned, every
  *  other one drawn per execution, so the fix is checked on many machines, not one. */
-async function checkFixed(race: Race, executions: number, seed: number) {
+async function checkFixed(race: Race, executions: number, seed: number, signal?: AbortSignal) {
   const { keepGoing: _k, with: _w, without: _wo, model: _m, ...shape } = race.hunt;
   const c0 = process.cpuUsage();
-  const bound = cpuBound(c0, FIXED_CPU_MS);
+  const bound = cpuBound(c0, FIXED_CPU_MS, signal);
   const r = await hunt({
     ...shape,
     model: FIXED_MODEL,

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { flagOf, intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
+import { STOP_SIGNALS } from "../commands/out-dir.js";
 import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFixes } from "./catalogue.js";
 import type { RaceCheckRow } from "./check.js";
 import type { RacesCheckJson, RacesJson } from "../schema/outputs.js";
@@ -42,21 +43,28 @@ export function catalogueJson(): RacesJson {
   return { schemaVersion: OUTPUT_SCHEMA_VERSIONS.races, command: "races", races: [...RACES], fixedModel: FIXED_MODEL };
 }
 
-/** `faultsim races --check --json`: the check's rows and exit code (RacesCheckJsonSchema). */
-export function checkJson(rows: readonly RaceCheckRow[]): RacesCheckJson {
+/** The check's exit code: 0 only when every race asked for was checked, found, and its fixed
+ *  hunt clean (a check a signal stopped has not shown that). */
+const exitCodeOf = (rows: readonly RaceCheckRow[], interrupted?: string): number => (interrupted ? 1 : checkExitCode(rows));
+
+/** `faultsim races --check --json`: the check's rows and exit code (RacesCheckJsonSchema);
+ *  `interrupted`: the signal that stopped it. */
+export function checkJson(rows: readonly RaceCheckRow[], interrupted?: string): RacesCheckJson {
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.racesCheck,
     command: "races",
     check: true,
     rows: [...rows],
-    exitCode: checkExitCode(rows),
+    exitCode: exitCodeOf(rows, interrupted),
+    ...(interrupted ? { interrupted } : {}),
   };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)}`;
 
-/** The check's table, a row per race and a verdict line. */
-export function checkTable(rows: readonly RaceCheckRow[]): string {
+/** The check's table, a row per race and a verdict line; `interrupted`: the signal that stopped
+ *  it, and of how many races (`asked`) the rows are. */
+export function checkTable(rows: readonly RaceCheckRow[], interrupted?: string, asked = rows.length): string {
   const head = ["race", "sched", "found", "executions", "CPU s", "seed", "other sched", "fixed model", "fixed execs", "fixed CPU s"];
   const body = rows.map((r) => [
     r.race,
@@ -82,12 +90,17 @@ export function checkTable(rows: readonly RaceCheckRow[]): string {
     "CPU s: CPU seconds (user + system) to find it (seeds tried one after another, findings not shrunk); other sched: informational",
   );
   const ok = checkExitCode(rows) === 0;
+  if (interrupted) {
+    out.push(`interrupted by ${interrupted}: ${rows.length} of ${asked} races checked, the one under way dropped`);
+  }
   out.push(
-    ok
-      ? rows.length === 1
-        ? "the race found, its fixed hunt clean"
-        : `all ${rows.length} races found, every fixed hunt clean`
-      : "NOT every race found or every fixed hunt clean",
+    interrupted
+      ? "NOT every race checked"
+      : ok
+        ? rows.length === 1
+          ? "the race found, its fixed hunt clean"
+          : `all ${rows.length} races found, every fixed hunt clean`
+        : "NOT every race found or every fixed hunt clean",
   );
   return out.join("\n") + "\n";
 }
@@ -109,18 +122,33 @@ async function racesCommand(o: RacesCli, cmd: Command): Promise<void> {
   for (const n of only ?? []) {
     if (!RACES.some((r) => r.name === n)) throw new UsageError(`races: --only: no race '${n}' (see faultsim races)`);
   }
-  // The check hunts through the API (src/index.ts): loaded only when --check runs (cold start).
-  const { checkRaces } = await import("./check.js");
-  const rows = await checkRaces({
+  const opts = {
     budgetExecutions: intOption("budget-executions", o.budgetExecutions, 1, 1_000_000_000),
     budgetMs: intOption("budget-ms", o.budgetMs, 100, 3_600_000),
     fixedExecutions: intOption("fixed-executions", o.fixedExecutions, 1, 100_000_000),
     otherBudgetMs: intOption("other-budget-ms", o.otherBudgetMs, 0, 3_600_000),
     seed: intOption("seed", o.seed, 0, 0x7fffffff),
     only,
-  });
-  await writeOut(o.json ? `${JSON.stringify(checkJson(rows))}\n` : checkTable(rows));
-  process.exitCode = checkExitCode(rows);
+  };
+  // The check hunts through the API (src/index.ts): loaded only when --check runs (cold start).
+  const { checkRaces } = await import("./check.js");
+  // SIGINT, SIGTERM and SIGHUP stop the check: the races checked so far are still printed.
+  const stop = new AbortController();
+  let interrupted: string | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted ??= sig;
+    stop.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  let rows: RaceCheckRow[];
+  try {
+    rows = await checkRaces({ ...opts, signal: stop.signal });
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+  }
+  const asked = only?.length ?? RACES.length;
+  await writeOut(o.json ? `${JSON.stringify(checkJson(rows, interrupted))}\n` : checkTable(rows, interrupted, asked));
+  process.exitCode = exitCodeOf(rows, interrupted);
 }
 
 export function registerRacesCommand(program: Command): void {

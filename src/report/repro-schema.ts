@@ -45,6 +45,10 @@ export const ReproMachineSchema = z
     for (const k of ["freeMin", "freeLow", "freeHigh"] as const) {
       if (m[k] >= m.frames) ctx.addIssue({ code: "custom", path: [k], message: `${m[k]} is not below the machine's ${m.frames} frames` });
     }
+    // pages_min <= pages_low <= pages_high, as every machine a hunt or shrink lays out has them.
+    if (m.freeLow < m.freeMin) ctx.addIssue({ code: "custom", path: ["freeLow"], message: `${m.freeLow} is below freeMin ${m.freeMin}` });
+    if (m.freeHigh < m.freeLow)
+      ctx.addIssue({ code: "custom", path: ["freeHigh"], message: `${m.freeHigh} is below freeLow ${m.freeLow}` });
   });
 export type ReproMachine = z.infer<typeof ReproMachineSchema>;
 

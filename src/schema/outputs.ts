@@ -758,7 +758,11 @@ export const RacesCheckJsonSchema = z
     command: z.literal("races"),
     check: z.literal(true),
     rows: z.array(RaceCheckRowSchema).describe("a row per race checked, in catalogue order"),
-    exitCode: int.min(0).max(1).describe("0: every race found and every fixed hunt clean, else 1"),
+    exitCode: int.min(0).max(1).describe("0: every race found and every fixed hunt clean, else 1 (also when interrupted)"),
+    interrupted: z
+      .string()
+      .optional()
+      .describe("the signal that stopped the check (SIGINT, SIGTERM, SIGHUP): rows holds the races checked before it; absent: not stopped"),
   })
   .describe("faultsim races --check --json");
 export type RacesCheckJson = z.infer<typeof RacesCheckJsonSchema>;

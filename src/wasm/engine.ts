@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
+import { UsageError } from "../errors.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
 import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
@@ -161,9 +162,34 @@ const cachedModules = new Map<WasmBuild, WebAssembly.Module>();
 export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
   let m = cachedModules.get(build);
   if (!m) {
-    m = new WebAssembly.Module(readFileSync(wasmFile(build)));
+    m = compileBuild(wasmFile(build));
     cachedModules.set(build, m);
   }
+  return m;
+}
+
+/** Compiles the Wasm file at `file`. A private build named by FAULTSIM_WASM or
+ *  FAULTSIM_WASM_UNTRACED that cannot be read or is no Wasm is the user's input (exit 2, one
+ *  line naming the variable); the build's own files missing or corrupt are a broken install. */
+export function compileBuild(file: string): WebAssembly.Module {
+  const env = ["FAULTSIM_WASM_UNTRACED", "FAULTSIM_WASM"].find((v) => process.env[v] && path.resolve(process.env[v]!) === file);
+  if (!env) return new WebAssembly.Module(readFileSync(file));
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`${env}=${process.env[env]}: cannot read the model build (${e.code ?? e.message})`);
+  }
+  let m: WebAssembly.Module;
+  try {
+    m = new WebAssembly.Module(bytes);
+  } catch (err) {
+    throw new UsageError(`${env}=${process.env[env]}: not a WebAssembly model build (${(err as Error).message})`);
+  }
+  const names = new Set(WebAssembly.Module.exports(m).map((x) => x.name));
+  const missing = ["init", "regions_addr", "config_addr", "run"].find((n) => !names.has(n));
+  if (missing) throw new UsageError(`${env}=${process.env[env]}: not a faultsim model build (it exports no ${missing})`);
   return m;
 }
 

@@ -1,11 +1,14 @@
 // Bad input found by using the command line as a new user would: each case is refused with
 // one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
-import { describe, it, expect } from "vitest";
+import { afterAll, describe, it, expect } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import { cliCapture } from "../helpers/cli.js";
+import { BUILD_WASM, compileBuild } from "../../src/wasm/engine.js";
+import { UsageError } from "../../src/errors.js";
 
 const { io, faultsim } = cliCapture();
 
@@ -232,5 +235,76 @@ describe("faultsim run --trace: the generated workload's options", () => {
     io.out = "";
     expect(await faultsim("run", "--trace", walk, "--cpus", "2", "--json")).toBe(0);
     expect(JSON.parse(io.out).trace.records).toBe(1546);
+  });
+});
+
+describe("found by a bad-input sweep (5 Dec 2026)", () => {
+  it("no command: one line naming the commands (the whole help went to stderr)", async () => {
+    expect(await refused()).toMatch(/^faultsim: a command is needed \(.*\bhunt\b.*\breplay\b.*\): faultsim --help describes them$/);
+  });
+
+  it("a repro whose watermarks are out of order (pages_min <= pages_low <= pages_high) is refused, not replayed as faultsim's bug", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-"));
+    try {
+      const fixture = fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-timed.repro.json", import.meta.url));
+      const r = JSON.parse(readFileSync(fixture, "utf8"));
+      for (const [m, field] of [
+        [{ freeMin: 3, freeLow: 1, freeHigh: 3 }, "freeLow"],
+        [{ freeMin: 1, freeLow: 2, freeHigh: 1 }, "freeHigh"],
+      ] as const) {
+        const file = path.join(dir, `${field}.json`);
+        writeFileSync(file, JSON.stringify({ ...r, machine: { ...r.machine, ...m } }));
+        expect(await refused("replay", file)).toMatch(new RegExp(`corrupt repro file: machine\\.${field}: \\d is below free`));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an exhaustive op list with no op on any CPU (it searched nothing and said 'no violation', exit 0)", async () => {
+    expect(await refused("hunt", "--sched", "exhaustive", "--op-list", "//")).toBe("faultsim: --op-list //: no CPU has an op");
+  });
+
+  it("a shard that the campaign's executions leave empty (it ran none and printed 'executions 0..-1', exit 0)", async () => {
+    expect(await refused("hunt", "--executions", "3", "--shard", "0/4")).toBe(
+      "faultsim: --shard 0/4: the campaign's 3 executions leave this part none (give at least 4)",
+    );
+    io.out = "";
+    expect(await faultsim("hunt", "--executions", "3", "--shard", "3/4", "--json")).toBe(0);
+    expect(JSON.parse(io.out).executions).toBe(1);
+  });
+});
+
+describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug, exit 3)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "faultsim-bad-wasm-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+  const notWasm = path.join(dir, "model.json");
+  writeFileSync(notWasm, "{}\n");
+  const noModel = path.join(dir, "empty.wasm");
+  writeFileSync(noModel, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  const fixture = fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-timed.repro.json", import.meta.url));
+  it.each([
+    ["FAULTSIM_WASM", path.join(dir, "missing.wasm"), ["run", "--ops", "100"], "cannot read the model build (ENOENT)"],
+    ["FAULTSIM_WASM", dir, ["hunt", "--executions", "10"], "cannot read the model build (EISDIR)"],
+    ["FAULTSIM_WASM", notWasm, ["replay", fixture], "not a WebAssembly model build ("],
+    ["FAULTSIM_WASM_UNTRACED", noModel, ["hunt", "--executions", "10"], "not a faultsim model build (it exports no init)"],
+  ])("%s=%s: %j is one line, exit 2", (name, value, args, says) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, [name]: value } });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.startsWith(`faultsim: ${name}=${value}: ${says}`), r.stderr).toBe(true);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+  });
+  it("the unit: a private build that does not load is a UsageError; the shipped build compiles", () => {
+    const saved = process.env.FAULTSIM_WASM;
+    process.env.FAULTSIM_WASM = notWasm;
+    try {
+      expect(() => compileBuild(path.resolve(notWasm))).toThrow(UsageError);
+    } finally {
+      if (saved === undefined) delete process.env.FAULTSIM_WASM;
+      else process.env.FAULTSIM_WASM = saved;
+    }
+    expect(compileBuild(BUILD_WASM)).toBeInstanceOf(WebAssembly.Module);
   });
 });

@@ -79,6 +79,34 @@ describe("a hunt stream that merge and --resume must not fold", () => {
     expect(readFileSync(newer).equals(before)).toBe(true);
   });
 
+  // An edited finding line: merge replays a deferred finding from its repro and --resume
+  // reports it; either met a null repro or a missing schedule as an internal error (exit 3).
+  it.each([
+    ["a null repro", (f: Record<string, any>) => (f.repro = null), "repro: "],
+    ["no schedule", (f: Record<string, any>) => delete f.repro.schedule, "repro.schedule: "],
+    ["a negative execution", (f: Record<string, any>) => (f.execution = -5), "execution: "],
+    ["a schedule naming agent 9", (f: Record<string, any>) => (f.repro.schedule = `9${f.repro.schedule.slice(1)}`), "agent 9"],
+  ])("a finding with %s is refused by merge and by --resume: one line, exit 2, the file kept", async (what, edit, says) => {
+    await made;
+    const bad = path.join(dir, `bad-${what.replaceAll(" ", "-")}.jsonl`);
+    const lines = readFileSync(stream, "utf8").trimEnd().split("\n");
+    const at = lines.findIndex((l) => JSON.parse(l).event === "finding");
+    expect(at).toBeGreaterThan(0);
+    const f = JSON.parse(lines[at]);
+    edit(f);
+    lines[at] = JSON.stringify(f);
+    writeFileSync(bad, `${lines.join("\n")}\n`);
+    const before = readFileSync(bad);
+    for (const args of [["merge"], ["hunt", "--resume"]]) {
+      const { code, err } = await cli([...args, bad]);
+      expect(code, `${args.join(" ")}: ${err}`).toBe(2);
+      expect(err.trimEnd().split("\n")).toHaveLength(1);
+      expect(err).toContain(`line ${at + 1}: a malformed finding (`);
+      expect(err).toContain(says);
+    }
+    expect(readFileSync(bad).equals(before)).toBe(true);
+  });
+
   it("--resume of a campaign that ended by itself runs nothing and appends nothing; its exit code is the campaign's", async () => {
     await made;
     const copy = path.join(dir, "ended-copy.jsonl");

@@ -31,10 +31,12 @@ const schemaRepro = arbitraryOf(jsonSchemaOf("repro"), { array: 8, string: 40 })
 /** A drawn repro made coherent where the schema cannot say it: one op list per CPU, each op
  *  within the machine, a known model, flag names that agree with the words (word 1 at revision 2), a
  *  fast clock a power of two (at revision 3), the schedule's
- *  agents ones the machine has, watermarks below its frames. */
+ *  agents ones the machine has, watermarks below its frames and in order. */
 function coherent(x: Repro): Repro {
   const m = { ...x.machine };
   for (const k of ["freeMin", "freeLow", "freeHigh"] as const) m[k] = m[k] % m.frames;
+  // In order, pages_min <= pages_low <= pages_high, as every machine a hunt lays out has them.
+  [m.freeMin, m.freeLow, m.freeHigh] = [m.freeMin, m.freeLow, m.freeHigh].sort((a, b) => a - b);
   // A power of two, at revision 3 (below).
   if (m.jiffySteps !== undefined) m.jiffySteps = 1 << (m.jiffySteps % 15);
   const flags = x.flags & FLAG_BITS[0];
