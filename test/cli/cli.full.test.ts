@@ -252,14 +252,20 @@ describe("run", () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  it("a broken model file is an internal error (exit 3, one line)", () => {
+  // FAULTSIM_WASM is the user's (README: a private build to test): a file there that is no
+  // model build is bad input, one line naming the variable, exit 2 (it was exit 3, "internal
+  // error", until 5 Dec 2026; test/cli/bad-input.test.ts has the other cases).
+  it("FAULTSIM_WASM naming a file that is no model build is bad input (exit 2, one line)", () => {
+    const file = path.join(root, "package.json");
     const r = spawnSync(process.execPath, [cli, "run", ...small, "--ops", "10"], {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, FAULTSIM_WASM: path.join(root, "package.json") },
+      env: { ...process.env, FAULTSIM_WASM: file },
     });
-    expect(r.status).toBe(3);
+    expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/internal error/);
+    expect(r.stderr).toMatch(
+      new RegExp(`^faultsim: FAULTSIM_WASM=${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a WebAssembly model build \\(`),
+    );
   });
 });
