@@ -127,27 +127,38 @@ export function oom_reset(now: i32): void {
  *  slots), the calling task is killed alone if it is a CPU's (kill_task, or
  *  oom_kill_task_only when no process is left), else the next process the model can deliver
  *  to: killing a younger process instead would free what the kernel's choice would not have
- *  had to, and could repeat for good (a new empty process in its slot each time). */
+ *  had to, and could repeat for good (a new empty process in its slot each time).
+ *  A process the model has exited while a thread of it was still in an op (orphan_tasks) is
+ *  2.4.16's too: that thread keeps its ->mm, so the process keeps its place in the task list
+ *  (its MM_BIRTH, which the slot keeps until its next process is born); chosen, oom_kill's
+ *  loop kills those threads (kill_task each). */
 export function oom_select(): i32 {
   let victim = -1;
   let choice = -1; // the kernel's: deliverable or not
   let maxPoints = 0;
   let oldest = 0;
   let oldestAny = 0;
+  let orphansChosen = 0; // the kernel's choice is an exited process's threads still in an op
   for (let mm = 0; mm < nMm; mm++) {
-    if (!mm_has_task(mm)) continue; // badness 0: no task has it
+    const orphans = mm_has_task(mm) ? 0 : orphan_tasks(mm);
+    if (!mm_has_task(mm) && orphans == 0) continue; // badness 0: no task has it
     const points = nPages; // total_vm
     const birth = mm_get(mm, MM_BIRTH);
     if (choice < 0 || birth < oldestAny) {
       oldestAny = birth;
       choice = mm;
+      orphansChosen = orphans;
     }
-    if (!deliverable(mm)) continue;
+    if (orphans != 0 || !deliverable(mm)) continue;
     if (points > maxPoints || (points == maxPoints && birth < oldest)) {
       maxPoints = points;
       oldest = birth;
       victim = mm;
     }
+  }
+  if (orphansChosen != 0) {
+    for (let a = 0; a < nCpu; a++) if (((orphansChosen >> a) & 1) != 0) kill_task(a);
+    return -1;
   }
   if (victim != choice && ((killable_tasks() >> cur) & 1) != 0) {
     kill_task(cur);
@@ -155,6 +166,20 @@ export function oom_select(): i32 {
   }
   if (victim < 0) oom_kill_task_only();
   return victim;
+}
+
+/** The CPUs still in an op (not an exit) as threads of mm's process after the model's exit
+ *  of that process ended every thread at once (mm has no task: MM_NO_TASK while a pin such as
+ *  swapoff's start_mm holds it, or mm_users 0 until the slot's next process), a bit each, those
+ *  without PF_MEMDIE: 2.4.16's exit ends the exiting thread alone, so these threads still have
+ *  the mm (docs/faithfulness.md do_exit). A swapoff's try_to_unuse looping in the allocator
+ *  is one; passed over, the killer chose the other slot's process second after second, each a
+ *  new empty one, and the swapoff never ended. */
+function orphan_tasks(mm: i32): i32 {
+  const live = killable_tasks();
+  let m = 0;
+  for (let a = 0; a < nCpu; a++) if (((live >> a) & 1) != 0 && cpu_is_task_of(a, mm)) m |= 1 << a;
+  return m;
 }
 
 /** Whether some task still has mm: its process has not passed exit_mm (mm_users 0 after the
