@@ -38,7 +38,7 @@ import { ld, st, ctz32 } from "../kernel/platform";
 import { cur } from "../kernel/frame";
 import { set_state } from "../kernel/locks";
 import { has2, F2_OOM_KILL } from "../model";
-import { make_op, op_kind, op_arg, op_mm, OP_EXIT, OP_FORK } from "../kernel/ops";
+import { make_op, op_kind, op_arg, op_mm, OP_EXIT, OP_FORK, OP_SWAPOFF, OP_SWAPON } from "../kernel/ops";
 import { cpu_is_task_of } from "../kernel/workload";
 import { trace } from "../kernel/trace";
 import { bug, V_BUG_ON } from "../kernel/check";
@@ -140,8 +140,9 @@ export function oom_select(): i32 {
   let oldestAny = 0;
   let orphansChosen = 0; // the kernel's choice is an exited process's threads still in an op
   for (let mm = 0; mm < nMm; mm++) {
-    const orphans = mm_has_task(mm) ? 0 : orphan_tasks(mm);
-    if (!mm_has_task(mm) && orphans == 0) continue; // badness 0: no task has it
+    const hasTask = mm_has_task(mm);
+    const orphans = hasTask ? 0 : orphan_tasks(mm);
+    if (!hasTask && orphans == 0) continue; // badness 0: no task has it
     const points = nPages; // total_vm
     const birth = mm_get(mm, MM_BIRTH);
     if (choice < 0 || birth < oldestAny) {
@@ -168,8 +169,8 @@ export function oom_select(): i32 {
   return victim;
 }
 
-/** The CPUs still in an op (not an exit) as threads of mm's process after the model's exit
- *  of that process ended every thread at once (mm has no task: MM_NO_TASK while a pin such as
+/** The CPUs still in an op of mm's process (not an exit) after the model's exit of that
+ *  process ended every thread at once (mm has no task: MM_NO_TASK while a pin such as
  *  swapoff's start_mm holds it, or mm_users 0 until the slot's next process), a bit each, those
  *  without PF_MEMDIE: 2.4.16's exit ends the exiting thread alone, so these threads still have
  *  the mm (docs/faithfulness.md do_exit). A swapoff's try_to_unuse looping in the allocator
@@ -178,8 +179,17 @@ export function oom_select(): i32 {
 function orphan_tasks(mm: i32): i32 {
   const live = killable_tasks();
   let m = 0;
-  for (let a = 0; a < nCpu; a++) if (((live >> a) & 1) != 0 && cpu_is_task_of(a, mm)) m |= 1 << a;
+  for (let a = 0; a < nCpu; a++) if (((live >> a) & 1) != 0 && op_of(a, mm)) m |= 1 << a;
   return m;
+}
+
+/** Whether CPU a's op under way is one of mm's process: an access, fork, munmap or mprotect of
+ *  mm, or a swapoff or swapon of a CPU that is mm's task (a thread CPU belongs to every mm it
+ *  names, workload.ts cpu_is_task_of). */
+function op_of(a: i32, mm: i32): bool {
+  const op = ag_get(a, AG_OP);
+  const kind = op_kind(op);
+  return kind == OP_SWAPOFF || kind == OP_SWAPON ? cpu_is_task_of(a, mm) : op_mm(op) == mm;
 }
 
 /** Whether some task still has mm: its process has not passed exit_mm (mm_users 0 after the
