@@ -54,10 +54,11 @@ const NO_WALL_BUDGET_MS = 2 ** 31;
  *  progress every ~250 ms: each report reads the CPU clock. */
 function cpuBound(c0: NodeJS.CpuUsage, budgetMs: number, signal?: AbortSignal): Pick<HuntOptions, "budgetMs" | "signal" | "onProgress"> {
   const stop = new AbortController();
-  signal?.addEventListener("abort", () => stop.abort(), { once: true });
   return {
     budgetMs: NO_WALL_BUDGET_MS,
-    signal: stop.signal,
+    // AbortSignal.any, not a listener on `signal`: the check runs hunts by the hundred under
+    // one signal, and each listener would stay on it (Node warns past 10).
+    signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
     onProgress: () => {
       if (cpuMsSince(c0) >= budgetMs) stop.abort();
     },
