@@ -8,7 +8,7 @@ import { config_base, cfg_set } from "./kernel/config";
 import { machine_reset, run as machine_run, cpu_ops_added, cpu_ops_end, set_stop_at_op_end } from "./kernel/machine";
 import { set_tracing } from "./kernel/trace";
 import { workload_draw } from "./kernel/workload";
-import { sched_set_replay, sched_yield_take, sched_set_runs } from "./kernel/sched";
+import { sched_set_replay, sched_yield_take, sched_set_runs, sched_set_fair } from "./kernel/sched";
 import { push_frame } from "./kernel/frame";
 import { set_state } from "./kernel/locks";
 import { hunt_workload as set_hunt_workload, hunt_mix as set_hunt_mix, hunt_execution as run_hunt_execution, hunt_shaped as run_hunt_shaped, execution_print, execution_agents } from "./kernel/hunt";
@@ -70,6 +70,8 @@ export function whole_clear(on: i32): void { set_whole_clear(on != 0); }
 /** Tests: 0 = PCT takes every step through its full choice, none as a run of the agent
  *  that ran the step before (kernel/sched.ts burstMask); 1, the default, takes them. */
 export function pct_runs(on: i32): void { sched_set_runs(on != 0); }
+/** A uniform choice at every step from the next run() on (kernel/sched.ts sched_set_fair). */
+export function sched_fair(): void { sched_set_fair(); }
 /** Execution n of the hunt: run()'s code, or RUN_CLEAN (6) when it ended at rest and clean. */
 export function hunt_execution(seedBase: i32, n: i32, maxSteps: i32): i32 { return run_hunt_execution(seedBase, n, maxSteps); }
 /** A swarm hunt's execution: lays out the machine of the config block first when newMachine

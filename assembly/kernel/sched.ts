@@ -75,6 +75,17 @@ let burstLimit: i32 = 0;
 /** Tests: false = no runs, every step through pct_choose and record (sched_set_runs). */
 let runsOn: bool = true;
 export function sched_set_runs(on: bool): void { runsOn = on; burstMask = 0; }
+
+/** From the next run() on, a uniform choice among the runnable agents at every step: no PCT
+ *  priorities, no random walk's turns or ranked handoff. The hunt's livelock check
+ *  (src/explore/livelock.ts) runs an execution on so past its bound: a scheduler biased on
+ *  purpose can starve an agent that real hardware would run. */
+export function sched_set_fair(): void {
+  sched = SCHED_RANDOM;
+  gset(G_WALK_HANDOFF, 0);
+  gset(G_WALK_BURST_J, 0);
+  burstMask = 0;
+}
 // sched_yield's next priority: below every priority PCT hands out (those are >= 1), and
 // below the agents that yielded before.
 let yieldPrio: i32 = 0;

@@ -53,6 +53,7 @@ export const EV_OOM_KILL_TASK: i32 = 705; // (cpu, 0, 0): the process to choose 
 export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit finds it gone another way: nothing to do
 export const EV_OOM_KILL_NO_MM: i32 = 707; // (mm, 0, 0): 2.4.16's kill loop after the chosen process passed exit_mm: p->mm is NULL, every task without an mm is killed
 export const EV_OOM_SELECT: i32 = 708;   // (mm, points, 0): 2.4.16's select_bad_process chose mm's process; the kill loop comes in a later section
+export const EV_OOM_KILL_ORPHAN: i32 = 709; // (mm, its task CPUs, 0): oom_kill chose mm's process, which the model has exited while those CPUs still run its ops: SIGKILL and PF_MEMDIE to them
 
 /** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
  *  next returns to user space to run an op (oom_op_start) or, idle, when its process is gone. */
@@ -130,8 +131,10 @@ export function oom_reset(now: i32): void {
  *  had to, and could repeat for good (a new empty process in its slot each time).
  *  A process the model has exited while a thread of it was still in an op (orphan_tasks) is
  *  2.4.16's too: that thread keeps its ->mm, so the process keeps its place in the task list
- *  (its MM_BIRTH, which the slot keeps until its next process is born); chosen, oom_kill's
- *  loop kills those threads (kill_task each). */
+ *  (its MM_BIRTH, which the slot keeps until its next process is born). Chosen, its threads
+ *  are killed here, within the select's hold (kill_orphans): the model runs no exit_mm of
+ *  its own for such a thread, so no NULL ->mm can come between the holds for the kill loop to
+ *  meet; chosen again with each of them killed already, nothing new (EV_OOM_AGAIN). */
 export function oom_select(): i32 {
   let victim = -1;
   let choice = -1; // the kernel's: deliverable or not
@@ -158,7 +161,7 @@ export function oom_select(): i32 {
     }
   }
   if (orphansChosen != 0) {
-    for (let a = 0; a < nCpu; a++) if (((orphansChosen >> a) & 1) != 0) kill_task(a);
+    kill_orphans(choice, orphansChosen);
     return -1;
   }
   if (victim != choice && ((killable_tasks() >> cur) & 1) != 0) {
@@ -173,11 +176,12 @@ export function oom_select(): i32 {
  *  process ended every thread at once (mm has no task: MM_NO_TASK while a pin such as
  *  swapoff's start_mm holds it, or mm_users 0 until the slot's next process), a bit each, those
  *  without PF_MEMDIE: 2.4.16's exit ends the exiting thread alone, so these threads still have
- *  the mm (docs/faithfulness.md do_exit). A swapoff's try_to_unuse looping in the allocator
- *  is one; passed over, the killer chose the other slot's process second after second, each a
- *  new empty one, and the swapoff never ended. */
+ *  the mm (docs/faithfulness.md do_exit), PF_MEMDIE or not (badness reads only ->mm). A
+ *  swapoff's try_to_unuse looping in the allocator is one; passed over, the killer chose the
+ *  other slot's process second after second, each a new empty one, and the swapoff never
+ *  ended. */
 function orphan_tasks(mm: i32): i32 {
-  const live = killable_tasks();
+  const live = live_tasks();
   let m = 0;
   for (let a = 0; a < nCpu; a++) if (((live >> a) & 1) != 0 && op_of(a, mm)) m |= 1 << a;
   return m;
@@ -257,6 +261,20 @@ function oom_kill_task_only(): void {
     return;
   }
   kill_task(ctz32(live));
+}
+
+/** oom_kill's loop for a process the model has exited (orphan_tasks): oom_kill_task on each of
+ *  the threads still in its ops, `tasks` a bit each; those killed before take nothing new. */
+function kill_orphans(mm: i32, tasks: i32): void {
+  const fresh = tasks & ~memdie_tasks();
+  if (fresh == 0) {
+    trace(EV_OOM_AGAIN, tasks, 0, 0);
+    return;
+  }
+  for (let a = 0; a < nCpu; a++) if (((fresh >> a) & 1) != 0) ag_set(a, AG_PF_MEMDIE, 1);
+  gset(G_OOM_ACTIVE, 1);
+  stat(S_OOM_KILLS);
+  trace(EV_OOM_KILL_ORPHAN, mm, tasks, 0);
 }
 
 /** oom_kill_task on one task alone: PF_MEMDIE on CPU a. */

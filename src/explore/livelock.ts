@@ -9,6 +9,7 @@ import type { Engine } from "../wasm/engine.js";
 import { G, RUN, VIOLATION_IDS } from "../wasm/abi.js";
 import { HUNT_LIVELOCK_STEPS, HUNT_LOGCAP } from "./machine.js";
 import { verdictOf, type Verdict } from "./execute.js";
+import { InternalError } from "../errors.js";
 
 /** What an execution stopped at HUNT_LOGCAP steps (RUN.LIMIT) really is: undefined when it
  *  ends clean within HUNT_LIVELOCK_STEPS, a livelock when it does not end there either, or
@@ -17,11 +18,18 @@ import { verdictOf, type Verdict } from "./execute.js";
  *  engine is left as the HUNT_LOGCAP run left it (its choice log is the one a repro holds).
  *  `zeroStats` clears counters the reruns added (the search loop, loop.ts, sums them per execution for a campaign). */
 export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?: () => void): Verdict | undefined {
-  const code = e.m.hunt_execution(seedBase, n, HUNT_LIVELOCK_STEPS);
+  let code = e.m.hunt_execution(seedBase, n, HUNT_LIVELOCK_STEPS);
+  // Still running: from the bound on again, under a fair scheduler (fairFrom).
+  if (code === RUN.LIMIT) code = fairFrom(e, seedBase, n);
   let v: Verdict | undefined;
   if (code === RUN.LIMIT) {
     const id = VIOLATION_IDS[14]; // livelock
-    v = { id, signature: id, message: `no end after ${HUNT_LIVELOCK_STEPS} steps`, agent: -1 };
+    v = {
+      id,
+      signature: id,
+      message: `no end after ${HUNT_LIVELOCK_STEPS} steps, nor in ${HUNT_LIVELOCK_STEPS} more past its bound with a uniform choice at every step`,
+      agent: -1,
+    };
   } else {
     const past = verdictOf(e, code);
     // A violation after the steps a repro can hold: reported as a livelock of the hunt's
@@ -38,4 +46,19 @@ export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?:
   e.m.hunt_execution(seedBase, n, HUNT_LOGCAP); // back to the recorded execution
   zeroStats?.();
   return v;
+}
+
+/** The execution run to the hunt's bound as it ran, then on for HUNT_LIVELOCK_STEPS more with a
+ *  uniform choice at every step (the model's sched_fair); run()'s code. PCT's priorities and
+ *  the random walk's ranked handoff are biased on purpose, and can starve an agent for good: a
+ *  CPU spinning on a lock that two others take in turn, always ranked above it (2.4.16-fixed,
+ *  `hunt --jiffy-steps 1 --slots 3 --pages 8 --mix all --no-threads --sched random --seed 4`,
+ *  execution 267,656, was a "livelock" so). Real CPUs run on their own: an execution that a
+ *  fair choice ends is none. A kernel livelock (no agent can make progress) ends under no
+ *  schedule. The hunt's run to its bound is deterministic: the same state as the hunt's. */
+function fairFrom(e: Engine, seedBase: number, n: number): number {
+  const code = e.m.hunt_execution(seedBase, n, HUNT_LOGCAP);
+  if (code !== RUN.LIMIT) throw new InternalError(`execution ${n} did not reach its bound again (run() code ${code})`);
+  e.m.sched_fair();
+  return e.run(HUNT_LIVELOCK_STEPS);
 }

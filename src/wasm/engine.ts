@@ -33,6 +33,8 @@ export interface ModelExports {
   replay_len(len: number): void;
   /** The agent that yielded since the last call (-1 none), cleared (src/explore/exhaustive.ts). */
   yield_take(): number;
+  /** A uniform choice at every step from the next run() on (src/explore/livelock.ts). */
+  sched_fair(): void;
   /** The exhaustive search's state key (assembly/kernel/keyhash.ts): start it, add the words
    *  at byte addresses [from, to), add agents 0..n-1's live stack frames, read its two hashes. */
   key_begin(): void;

@@ -17,6 +17,9 @@ import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
 import { buildProgram } from "../../src/cli.js";
 import { HUNT_LIVELOCK_STEPS } from "../../src/explore/machine.js";
 import { hunt as huntApi } from "../../src/index.js";
+import { cliCapture } from "../helpers/cli.js";
+
+const { io, faultsim } = cliCapture();
 
 // Without kswapd-timeout: kswapd's passes after a short one (2.4.16 sleeps through them, a
 // second of the model's clock) are what make some of these executions run past the bound; with
@@ -36,6 +39,35 @@ const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
 });
 
 describe("the hunt's step bound", () => {
+  // The random walk hands off by rank in half its executions: here CPU1, ranked below CPU0 and
+  // CPU2, spins on a lock those two take in turn while both loop in the allocator, and under
+  // that order it never gets it, past the bound and past HUNT_LIVELOCK_STEPS (a "livelock" of
+  // linux-2.4.16-fixed until 5 Dec 2026). Real CPUs run on their own: run on from the bound
+  // with a uniform choice at every step (livelock.ts fairFrom), it ends.
+  it("an agent the scheduler's bias starves is no livelock: run on fairly from the bound, the execution ends", async () => {
+    const args = ["--model", "linux-2.4.16-fixed", "--jiffy-steps", "1", "--slots", "3", "--pages", "8", "--mix", "all", "--no-threads"];
+    // Execution 267,656 of random seed 4 is the last of this shard's five.
+    const code = await faultsim(
+      "hunt",
+      ...args,
+      "--sched",
+      "random",
+      "--seed",
+      "4",
+      "--keep-going",
+      "--executions",
+      "267657",
+      "--shard",
+      "65535/65536",
+      "--json",
+    );
+    expect(code, io.err).toBe(0);
+    const j = JSON.parse(io.out);
+    expect(j.executions).toBe(5);
+    expect(j.steps).toBeGreaterThanOrEqual(HUNT_LOGCAP); // one of them ran to the bound
+    expect(j.hits).toEqual({});
+  }, 60_000);
+
   it("2.4.16 (without kswapd-timeout), 8 CPUs x 32 ops: executions past the bound end in a longer run, so no livelock is reported", async () => {
     // Find an execution of this hunt that stops at the bound (the false livelock).
     const o = opts();

@@ -21,6 +21,13 @@ export const oomKillEvents: EventTable = {
   [EV.OOM_EXIT_GONE]: (mm) => `do_exit: mm${mm}'s killed process went another way meanwhile: nothing to exit`,
   [EV.OOM_SELECT]: (mm, points) =>
     `out_of_memory: select_bad_process chooses mm${mm}'s process, the oldest (${points} points), and drops tasklist_lock`,
+  [EV.OOM_KILL_ORPHAN]: (mm, tasks) => {
+    const many = (tasks & (tasks - 1)) !== 0;
+    return (
+      `out_of_memory: oom_kill chooses mm${mm}'s process, the oldest, which the model has exited while CPU${many ? "s" : ""} ` +
+      `${cpuList(tasks)} still run${many ? "" : "s"} its ops (2.4.16's exit ends one thread, the others keep its mm): SIGKILL, PF_MEMDIE to ${many ? "them" : "it"}`
+    );
+  },
   [EV.OOM_KILL_NO_MM]: (mm) =>
     `oom_kill's loop: mm${mm}'s chosen process has passed exit_mm since select_bad_process, so p->mm is NULL: every task without an mm gets SIGKILL and PF_MEMDIE`,
 };
