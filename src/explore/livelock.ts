@@ -62,3 +62,15 @@ function fairFrom(e: Engine, seedBase: number, n: number): number {
   e.m.sched_fair();
   return e.run(HUNT_LIVELOCK_STEPS);
 }
+
+/** A run that a replay or a shrink candidate just stopped at the hunt's bound (RUN.LIMIT), run
+ *  on for `steps` more with a uniform choice at every step: whether it still does not end (a
+ *  livelock), or ends (its schedule only starved an agent: no livelock). The engine is left
+ *  past the bound. (The shrinker runs on for HUNT_LOGCAP steps, not HUNT_LIVELOCK_STEPS: a
+ *  starved agent, once chosen, gets its lock within hundreds of steps, and every candidate
+ *  that reaches the bound pays it.) */
+export function stillLivelocked(e: Engine, steps = HUNT_LIVELOCK_STEPS): boolean {
+  e.m.tracing(0);
+  e.m.sched_fair();
+  return e.run(steps) === RUN.LIMIT;
+}

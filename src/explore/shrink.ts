@@ -6,7 +6,10 @@
 // one. So the result is never longer than the input.
 import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
-import { type Replayer, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
+import { type Replayer, type ReplayOutcome, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
+import { stillLivelocked } from "./livelock.js";
+import { HUNT_LOGCAP } from "./machine.js";
+import { RUN } from "../wasm/abi.js";
 import { OP, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
 
 export interface ShrinkCase {
@@ -92,12 +95,21 @@ class Shrinker {
     this.tried++;
     const x: Execution = { ops, seed: this.cur.seed, schedule };
     const out = this.rep.run(x);
-    if (!out.verdict || out.verdict.signature !== this.verdict.signature) return false;
+    if (!this.reproduces(this.rep, out)) return false;
     const next: ShrinkCase = { machine: this.cur.machine, ops, seed: this.cur.seed, schedule: out.schedule };
     const size = this.sizeOf(next);
     if (!smaller(size, this.size)) return false;
     this.accept(next, out.verdict, size);
     return true;
+  }
+
+  /** Whether a candidate's run (on rep, just run) met the signature sought. A livelock must
+   *  also not end when run on from the bound with a uniform choice at every step: a schedule
+   *  that only starves an agent (a CPU ranked last while two others take a lock in turn) is
+   *  none, and shrinking toward one drew a starvation (livelock.ts). */
+  reproduces(rep: Replayer, out: ReplayOutcome): out is ReplayOutcome & { verdict: Verdict } {
+    if (out.verdict?.signature !== this.verdict.signature) return false;
+    return out.code !== RUN.LIMIT || stillLivelocked(rep.e, HUNT_LOGCAP);
   }
 
   accept(c: ShrinkCase, v: Verdict, size = this.sizeOf(c)): void {
@@ -188,7 +200,7 @@ class Shrinker {
         without.delete(candidates[k].key);
         this.tried++;
         const out = this.rep.runDecisions(this.cur.ops, this.cur.seed, without, picks);
-        if (out.verdict?.signature !== this.verdict.signature) continue;
+        if (!this.reproduces(this.rep, out)) continue;
         const next: ShrinkCase = { ...this.cur, schedule: out.schedule };
         const size = this.sizeOf(next);
         if (!smaller(size, this.size)) continue;
@@ -297,7 +309,7 @@ export async function shrink(rep: Replayer, input: ShrinkCase, verdict: Verdict,
       // A smaller machine: keep it only if the violation survives the renumbering.
       const small = await sh.rep.resized(fewer.machine);
       const out = small.run(fewer);
-      if (out.verdict?.signature === sh.verdict.signature) {
+      if (sh.reproduces(small, out)) {
         sh.rep = small;
         sh.accept({ ...fewer, schedule: out.schedule }, out.verdict);
         progress = true;
@@ -376,7 +388,7 @@ async function shrinkShape(sh: Shrinker): Promise<boolean> {
       const small = await sh.rep.resized(cand.machine);
       const x = { ops: sh.cur.ops, seed: sh.cur.seed, schedule: cand.schedule };
       const out = small.run(x);
-      if (out.verdict?.signature !== sh.verdict.signature) continue;
+      if (!sh.reproduces(small, out)) continue;
       const next: ShrinkCase = { machine: cand.machine, ops: sh.cur.ops, seed: sh.cur.seed, schedule: out.schedule };
       const size: Size = [sh.size[0], small.preemptions(next).length, next.schedule.length];
       if (size[1] > sh.size[1]) continue;

@@ -5,11 +5,13 @@
 // still reported; the largest legal hunt options run. And no livelock of the model's own
 // making: the truncated refill ratio of a scaled-down SWAP_CLUSTER_MAX (issue 13).
 import { describe, it, expect } from "vitest";
-import { resolveModel } from "../../src/model/models.js";
+import { resolveModel, reproFlagWords } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
 import { huntWorkloadOf, type HuntOptions } from "../../src/explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_MACHINE, HUNT_OPCAP, huntConfig } from "../../src/explore/machine.js";
-import { confirmLimit } from "../../src/explore/livelock.js";
+import { confirmLimit, stillLivelocked } from "../../src/explore/livelock.js";
+import { Replayer } from "../../src/explore/execute.js";
+import { decodeSchedule } from "../../src/report/repro.js";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { G, RUN, SCHED } from "../../src/wasm/abi.js";
@@ -104,6 +106,13 @@ describe("the hunt's step bound", () => {
     );
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");
+    // Its repro replays to the bound, and run on from there with a uniform choice at every
+    // step it still does not end: no agent starved by a schedule, a livelock of the kernel.
+    const { repro } = r.findings[0];
+    const rep = await Replayer.create(repro.machine, reproFlagWords(repro), "wasm", "untraced");
+    const out = rep.run({ ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) });
+    expect(out.code).toBe(RUN.LIMIT);
+    expect(stillLivelocked(rep.e)).toBe(true);
   }, 120_000);
 
   it("2.4.16-fixed --mix all --sched random --seed 2, execution 680,552: ends (aging goes on with a scaled SWAP_CLUSTER_MAX)", async () => {
