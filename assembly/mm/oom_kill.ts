@@ -174,9 +174,9 @@ export function oom_select(): i32 {
 
 /** The CPUs still in an op of mm's process (not an exit) after the model's exit of that
  *  process ended every thread at once (mm has no task: MM_NO_TASK while a pin such as
- *  swapoff's start_mm holds it, or mm_users 0 until the slot's next process), a bit each, those
- *  without PF_MEMDIE: 2.4.16's exit ends the exiting thread alone, so these threads still have
- *  the mm (docs/faithfulness.md do_exit), PF_MEMDIE or not (badness reads only ->mm). A
+ *  swapoff's start_mm holds it, or mm_users 0 until the slot's next process), a bit each:
+ *  2.4.16's exit ends the exiting thread alone, so these threads still have the mm
+ *  (docs/faithfulness.md do_exit), PF_MEMDIE or not (badness reads only ->mm). A
  *  swapoff's try_to_unuse looping in the allocator is one; passed over, the killer chose the
  *  other slot's process second after second, each a new empty one, and the swapoff never
  *  ended. */

@@ -9,8 +9,7 @@ import type { ReproMachine } from "../report/repro.js";
 import { type Replayer, type ReplayOutcome, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
 import { stillLivelocked } from "./livelock.js";
 import { HUNT_LOGCAP } from "./machine.js";
-import { RUN } from "../wasm/abi.js";
-import { OP, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
+import { OP, RUN, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
 
 export interface ShrinkCase {
   machine: ReproMachine;
