@@ -71,9 +71,11 @@ export async function replayCommand(
   } else {
     const verdict = r.reproduced
       ? `reproduced: ${repro.signature}`
-      : r.verdict
-        ? `does not reproduce ${repro.signature}; found ${r.verdict.signature} instead`
-        : `does not reproduce: ${repro.signature} (the execution ran clean)`;
+      : r.starved
+        ? `does not reproduce: ${repro.signature} (its schedule reaches the step bound, but run on from there with a uniform choice at every step the execution ends: the schedule starved an agent, no livelock)`
+        : r.verdict
+          ? `does not reproduce ${repro.signature}; found ${r.verdict.signature} instead`
+          : `does not reproduce: ${repro.signature} (the execution ran clean)`;
     process.stdout.write(`${r.diagram}\n\n${verdict}\n`);
   }
   if (r.diverged) {

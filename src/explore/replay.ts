@@ -6,6 +6,8 @@ import { decodeSchedule, type Repro } from "../report/repro.js";
 import type { TraceRecord } from "../report/trace.js";
 import { drawReplay, type DrawOptions } from "../report/finding.js";
 import { Replayer, type Verdict } from "./execute.js";
+import { stillLivelocked } from "./livelock.js";
+import { RUN } from "../wasm/abi.js";
 import { classifyLossRoute, classifyRoute, type RaceRouteName, type RouteName, type RouteVerdict } from "./route.js";
 import { lostVpage } from "../races/unuse-route.js";
 import { classifyPteSame } from "../races/pte-same-route.js";
@@ -48,6 +50,10 @@ export interface ReplayTrace {
    *  gone from the cache and back under another entry (wrong-page-route.ts); for oom_kill's
    *  BUG: its victim's exit between select_bad_process and the kill loop (oom-route.ts). */
   raceRoute?: RaceRoute;
+  /** The schedule reached the step bound (a livelock as recorded), but run on from there with
+   *  a uniform choice at every step the execution ended: the schedule only starved an agent
+   *  (src/explore/livelock.ts); verdict is then undefined. */
+  starved?: boolean;
 }
 
 /** The named route of a free-slot, nr-swap-pages, data-lost or try_to_unuse BUG finding, if its
@@ -83,6 +89,11 @@ export async function replayTraced(r: Repro, rep?: Replayer, backend: Backend = 
   const replayer = sameMachine ? rep : await Replayer.create(r.machine, reproFlagWords(r), rep?.e.backend ?? backend);
   const out = replayer.run({ ops: r.ops, seed: r.seed, schedule: decodeSchedule(r.schedule) }, { trace: true });
   const records = out.records ?? [];
+  // A livelock only if a fair run from the bound does not end it either, as the hunt and the
+  // shrinker judge (livelock.ts): a repro written before they did may hold a starvation.
+  if (out.code === RUN.LIMIT && out.verdict?.id === "livelock" && !stillLivelocked(replayer.e)) {
+    return { verdict: undefined, diverged: out.diverged, records, starved: true };
+  }
   // A swap-cache duplicate: name the seed mail's route it took; a data loss, when it is the
   // 14 Sep race with swapoff as the reader (pre9's delete-first try_to_unuse).
   const id = out.verdict?.id;
@@ -113,6 +124,8 @@ export interface ReplayResult {
   diverged: boolean;
   /** The recorded schedule ended before the execution did (ReplayTrace.filled). */
   filled?: ScheduleFill;
+  /** A livelock as recorded that a fair run from the step bound ends (ReplayTrace.starved). */
+  starved?: boolean;
   diagram: string;
   /** For a swap-cache duplicate: which of the seed mail's routes it took (route.ts); for a
    *  data loss, "14 Sep swapoff" when it took that route; for a free slot or an nr_swap_pages
@@ -129,6 +142,7 @@ export async function diagramOf(r: Repro, rep?: Replayer, backend: Backend = "wa
     reproduced: t.verdict?.signature === r.signature,
     diverged: t.diverged,
     ...(t.filled ? { filled: t.filled } : {}),
+    ...(t.starved ? { starved: true } : {}),
     diagram: drawReplay(r, t, opts),
     route: t.route?.route ?? t.raceRoute?.route,
   };

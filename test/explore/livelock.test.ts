@@ -12,6 +12,9 @@ import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_MACHINE, HUNT_OPCAP, huntConfig } from "
 import { confirmLimit, stillLivelocked } from "../../src/explore/livelock.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
+import { loadRepro } from "../../src/report/repro-schema.js";
+import { diagramOf, replayTraced } from "../../src/explore/replay.js";
+import { fileURLToPath } from "node:url";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { G, RUN, SCHED } from "../../src/wasm/abi.js";
@@ -113,7 +116,20 @@ describe("the hunt's step bound", () => {
     const out = rep.run({ ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) });
     expect(out.code).toBe(RUN.LIMIT);
     expect(stillLivelocked(rep.e)).toBe(true);
+    expect((await replayTraced(repro)).verdict?.signature).toBe("livelock");
   }, 120_000);
+
+  // The shrunk repro the starvation above gave before the hunt and the shrinker ran livelocks on
+  // fairly: CPU1, woken to exit its OOM-killed process, never chosen again by its schedule.
+  it("replay: a recorded livelock whose schedule only starves an agent does not reproduce", async () => {
+    const repro = loadRepro(fileURLToPath(new URL("../fixtures/livelock-starved.repro.json", import.meta.url)));
+    expect(repro.signature).toBe("livelock");
+    const t = await replayTraced(repro);
+    expect(t.starved).toBe(true);
+    expect(t.verdict).toBeUndefined();
+    const r = await diagramOf(repro);
+    expect([r.reproduced, r.starved]).toEqual([false, true]);
+  }, 60_000);
 
   it("2.4.16-fixed --mix all --sched random --seed 2, execution 680,552: ends (aging goes on with a scaled SWAP_CLUSTER_MAX)", async () => {
     // With shrink_caches' ratio truncated (1 * 3 active / ((2 inactive + 1) * 2) = 0),
