@@ -19,6 +19,7 @@ import {
   powerOfTwoOption,
 } from "./options.js";
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
+import { stopOnSignals } from "./commands/out-dir.js";
 import { fmtCount as num, fmtJiffy, fmtRate as rate, safeText } from "./report/text.js";
 import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
@@ -370,9 +371,7 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   let series: SeriesWriter | undefined;
   let bar: { update(n: number): void; stop(): void } | undefined;
   // SIGINT, SIGTERM and SIGHUP stop the run between two chunks: the partial summary follows.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  const stop = stopOnSignals();
   let r: BulkResult;
   try {
     r = await runSettings(s, {
@@ -401,7 +400,7 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
     throw err;
   } finally {
     series?.close();
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stop.release();
     bar?.stop(); // the cursor shown again, the line cleared
   }
   const seriesOut = series ? { file: series.file, format: series.format, interval, rows: series.rows } : undefined;
@@ -623,9 +622,6 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
   await writeOut(lines.join("\n") + "\n");
   return 0;
 }
-
-/** Signals that stop a run early with a partial summary, as for hunt. */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Exit code of the last action (commander actions cannot return one). */
 let actionExit = 0;

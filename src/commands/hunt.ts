@@ -33,7 +33,7 @@ import { checkFindings, readStream, type CampaignStream, type FindingCheck, type
 import type { HuntCheckpoint } from "../explore/checkpoint.js";
 import { EVENTS_VERSION, EventStream, progressEvent } from "./event-stream.js";
 import { StreamLock } from "./stream-lock.js";
-import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
+import { checkOutDir, stopOnSignals } from "./out-dir.js";
 import { nowMs } from "../clock.js";
 
 export { checkOutDir };
@@ -373,9 +373,7 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
   // SIGINT, SIGTERM and SIGHUP end the hunt early; the summary and findings are still printed.
   // Caught from before the claim, so that a signal that comes while the stream is claimed
   // but before the hunt starts still ends it cleanly, the claim released.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  const stop = stopOnSignals();
   let plan: HuntPlan | undefined;
   try {
     // A resumed stream's findings are checked against their schema (zod: loaded only here).
@@ -387,7 +385,7 @@ export async function huntCommand(o: HuntCli, cmd: Command): Promise<void> {
     }
     await huntPlanned(o, plan, stop.signal);
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stop.release();
     plan?.lock?.release();
   }
 }
@@ -477,15 +475,13 @@ async function exhaustiveHunt(o: HuntCli): Promise<void> {
   // Its machine and model as the hunt's; its op list is one execution's (2 ops per CPU unless --ops).
   const { opts, out } = huntOptions({ ...o, sched: "pct", ops: o.ops ?? String(EXHAUSTIVE_OPS_PER_CPU) }, process.env, undefined, false);
   checkOutDir(out);
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  const stop = stopOnSignals();
   try {
     const { exhaustiveCommand } = await import("../explore/exhaustive-cli.js");
     const code = await exhaustiveCommand(opts, o, out, { json: o.json, full: o.full === true, format: o.format }, stop.signal);
     if (code) process.exitCode = code;
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stop.release();
   }
 }
 

@@ -3,7 +3,7 @@
 // recorded a finding unshrunk: a merge of shards that found nothing stays light.
 import { mergeJson, mergeStreams, mergeText, readStreams } from "../explore/merge.js";
 import { checkFindings } from "../explore/campaign-stream.js";
-import { checkOutDir, STOP_SIGNALS } from "./out-dir.js";
+import { checkOutDir, stopOnSignals } from "./out-dir.js";
 
 /** `faultsim merge FILES...`: folds the streams; investigates (replays, shrinks) each signature
  *  whose first finding a shard recorded unshrunk (--defer-shrink), once. */
@@ -20,13 +20,11 @@ export async function mergeCommand(files: string[], o: { json?: boolean; out?: s
   if ([...first.values()].some((f) => f.event.shrinkDeferred)) {
     // Loaded only when there is something to shrink: a merge of nothing found stays light.
     const { investigateDeferred } = await import("../explore/merge-investigate.js");
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+    const stop = stopOnSignals();
     try {
       await investigateDeferred(m.signatures, first, { ...(o.out !== undefined ? { out: o.out } : {}), signal: stop.signal });
     } finally {
-      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+      stop.release();
     }
   }
   process.stdout.write(o.json ? JSON.stringify(mergeJson(m)) + "\n" : mergeText(m));

@@ -42,3 +42,29 @@ function makeOutDir(dir: string): Stats {
 /** Signals that end a hunt (or a merge's shrinking) early, as Ctrl-C does: a CI timeout or Kubernetes sends SIGTERM,
  *  a closed terminal SIGHUP. */
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** A stop for a command's long work: `signal` aborts at the first of STOP_SIGNALS (each caught
+ *  once), `received` names it; `release` stops listening (in a finally). */
+export interface SignalStop {
+  signal: AbortSignal;
+  received(): NodeJS.Signals | undefined;
+  release(): void;
+}
+
+/** Listens for STOP_SIGNALS from now until release(). */
+export function stopOnSignals(): SignalStop {
+  const stop = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    received ??= sig;
+    stop.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  return {
+    signal: stop.signal,
+    received: () => received,
+    release: () => {
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    },
+  };
+}

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { flagOf, intOption } from "../options.js";
 import { writeOut } from "../output.js";
 import { UsageError } from "../errors.js";
-import { STOP_SIGNALS } from "../commands/out-dir.js";
+import { stopOnSignals } from "../commands/out-dir.js";
 import { RACES, FIXED_MODEL, checkExitCode, huntCommand, raceFixes } from "./catalogue.js";
 import type { RaceCheckRow } from "./check.js";
 import type { RacesCheckJson, RacesJson } from "../schema/outputs.js";
@@ -133,19 +133,14 @@ async function racesCommand(o: RacesCli, cmd: Command): Promise<void> {
   // The check hunts through the API (src/index.ts): loaded only when --check runs (cold start).
   const { checkRaces } = await import("./check.js");
   // SIGINT, SIGTERM and SIGHUP stop the check: the races checked so far are still printed.
-  const stop = new AbortController();
-  let interrupted: string | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupted ??= sig;
-    stop.abort();
-  };
-  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  const stop = stopOnSignals();
   let rows: RaceCheckRow[];
   try {
     rows = await checkRaces({ ...opts, signal: stop.signal });
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stop.release();
   }
+  const interrupted = stop.received();
   const asked = only?.length ?? RACES.length;
   await writeOut(o.json ? `${JSON.stringify(checkJson(rows, interrupted))}\n` : checkTable(rows, interrupted, asked));
   process.exitCode = exitCodeOf(rows, interrupted);
