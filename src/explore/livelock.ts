@@ -59,8 +59,14 @@ export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?:
 function fairFrom(e: Engine, seedBase: number, n: number): number {
   const code = e.m.hunt_execution(seedBase, n, HUNT_LOGCAP);
   if (code !== RUN.LIMIT) throw new InternalError(`execution ${n} did not reach its bound again (run() code ${code})`);
+  return runOnFairly(e, HUNT_LIVELOCK_STEPS);
+}
+
+/** Runs on for `steps` with a uniform choice at every step, untraced; run()'s code. */
+function runOnFairly(e: Engine, steps: number): number {
+  e.m.tracing(0);
   e.m.sched_fair();
-  return e.run(HUNT_LIVELOCK_STEPS);
+  return e.run(steps);
 }
 
 /** A run that a replay or a shrink candidate just stopped at the hunt's bound (RUN.LIMIT), run
@@ -70,7 +76,5 @@ function fairFrom(e: Engine, seedBase: number, n: number): number {
  *  starved agent, once chosen, gets its lock within hundreds of steps, and every candidate
  *  that reaches the bound pays it.) */
 export function stillLivelocked(e: Engine, steps = HUNT_LIVELOCK_STEPS): boolean {
-  e.m.tracing(0);
-  e.m.sched_fair();
-  return e.run(steps) === RUN.LIMIT;
+  return runOnFairly(e, steps) === RUN.LIMIT;
 }

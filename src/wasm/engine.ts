@@ -3,7 +3,7 @@
 // has grown (growth detaches old ArrayBuffers).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT, wasmFile, type WasmBuild } from "./files.js";
+import { PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
 import { UsageError } from "../errors.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
@@ -164,17 +164,16 @@ const cachedModules = new Map<WasmBuild, WebAssembly.Module>();
 export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
   let m = cachedModules.get(build);
   if (!m) {
-    m = compileBuild(wasmFile(build));
+    m = compileBuild(wasmSource(build));
     cachedModules.set(build, m);
   }
   return m;
 }
 
-/** Compiles the Wasm file at `file`. A private build named by FAULTSIM_WASM or
+/** Compiles the Wasm file wasmSource chose. A private build named by FAULTSIM_WASM or
  *  FAULTSIM_WASM_UNTRACED that cannot be read or is no Wasm is the user's input (exit 2, one
  *  line naming the variable); the build's own files missing or corrupt are a broken install. */
-export function compileBuild(file: string): WebAssembly.Module {
-  const env = ["FAULTSIM_WASM_UNTRACED", "FAULTSIM_WASM"].find((v) => process.env[v] && path.resolve(process.env[v]!) === file);
+export function compileBuild({ file, variable: env }: ReturnType<typeof wasmSource>): WebAssembly.Module {
   if (!env) return new WebAssembly.Module(readFileSync(file));
   let bytes: Uint8Array<ArrayBuffer>;
   try {

@@ -22,11 +22,14 @@ export type WasmBuild = "traced" | "untraced";
  *  build serves as both builds unless FAULTSIM_WASM_UNTRACED names its untraced twin: a hunt
  *  must search and replay on builds of the same sources. */
 export function wasmFile(build: WasmBuild = "traced"): string {
+  return wasmSource(build).file;
+}
+
+/** wasmFile's file, and the environment variable that named it (none: the build's own). */
+export function wasmSource(build: WasmBuild = "traced"): { file: string; variable?: "FAULTSIM_WASM" | "FAULTSIM_WASM_UNTRACED" } {
   const own = process.env.FAULTSIM_WASM,
     ownUntraced = process.env.FAULTSIM_WASM_UNTRACED;
-  if (build === "untraced") {
-    if (ownUntraced) return path.resolve(ownUntraced);
-    return own ? path.resolve(own) : BUILD_WASM_UNTRACED;
-  }
-  return own ? path.resolve(own) : BUILD_WASM;
+  if (build === "untraced" && ownUntraced) return { file: path.resolve(ownUntraced), variable: "FAULTSIM_WASM_UNTRACED" };
+  if (own) return { file: path.resolve(own), variable: "FAULTSIM_WASM" };
+  return { file: build === "untraced" ? BUILD_WASM_UNTRACED : BUILD_WASM };
 }
