@@ -386,7 +386,7 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
       },
       onInterval: o.series === undefined ? undefined : { steps: interval, fn: (e, stats) => series?.row(e, stats) },
       // A stall can last billions of steps: say so while it runs (below the progress bar's line).
-      onStall: (st) => void process.stderr.write(`${bar ? "\n" : ""}faultsim: ${stallNote(st)}\n`),
+      onStall: (st) => void process.stderr.write(`${bar ? "\n" : ""}faultsim: ${stallNote(st, s.jiffySteps)}\n`),
     });
   } catch (err) {
     // Bad input met while running (a trace record that does not parse) before the first row:
@@ -510,7 +510,11 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
     ["steps", num(r.steps), rate(r.rates.stepsPerSec)],
     ["faults", `${num(r.faults)} (minor ${num(st.minorFaults)}, major ${num(st.majorFaults)})`, rate(r.rates.faultsPerSec)],
     ["swap", `in ${num(st.swapIns)}, out ${num(st.swapOuts)}`, ""],
-    ["readahead", `${num(st.readahead)} pages read ahead; ${num(st.readaheadHits)} faults found their page in the swap cache`, ""],
+    [
+      "readahead",
+      `${num(st.readahead)} readahead pages (read or found cached); ${num(st.readaheadHits)} faults found their page in the swap cache`,
+      "",
+    ],
     ["reclaim", `${num(st.reclaimScans)} pages scanned, ${num(st.pteScans)} ptes scanned, ${num(st.pagesFreed)} pages freed`, ""],
     ["", `${num(st.directReclaim)} direct reclaims, ${num(st.kswapdRuns)} kswapd runs`, ""],
     ["oom", `${num(st.oom)} faults failed, ${num(st.oomKills)} processes killed`, ""],
@@ -522,8 +526,8 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   const w = Math.max(...rows.map((x) => x[1].length));
   const lines = [
     `model    ${s.model.name}: ${s.model.flagNames.join(", ") || "(no flags)"}`,
-    `machine  ${s.cpus} CPUs${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
-      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area x ${num(s.slots)} slots${fmtJiffy(s.jiffySteps)}; ${s.sched} scheduler, ${r.backend}`,
+    `machine  ${s.cpus} CPU${s.cpus === 1 ? "" : "s"}${s.kswapd ? " + kswapd" : ""}, ${s.mms} mm x ${s.pages} pages${spareMms(s) ? ` (+ ${spareMms(s)} for forks' children)` : ""}, ${num(s.frames)} frames ` +
+      `(pressure ${r.pressure.ratio.toFixed(2)}x), ${s.areas} swap area${s.areas === 1 ? "" : "s"} x ${num(s.slots)} slots${fmtJiffy(s.jiffySteps)}; ${s.sched} scheduler, ${r.backend}`,
     `seed     ${s.seed}, ${r.seconds.toFixed(2)} s, ${r.checks} deep check${r.checks === 1 ? "" : "s"}, state ${r.stateHash}`,
     "",
     ...rows.map(([k, v, p]) => `${k.padEnd(10)}${v.padEnd(w)}  ${p}`.trimEnd()),
@@ -532,7 +536,7 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   if (r.stopped)
     lines.push(`stopped by ${r.stopped === "signal" ? "a signal" : "--budget-ms"} after ${num(r.ops)} of ${num(s.ops)} ops: a partial run`);
   if (series) lines.push(`series   ${num(series.rows)} rows, one per ${num(series.interval)} steps, in ${series.file}`, "");
-  if (r.stalls.length > 0) lines.push(...stallLines(r.stalls), "");
+  if (r.stalls.length > 0) lines.push(...stallLines(r.stalls, s.jiffySteps), "");
   if (r.violations.length === 0) lines.push("no violation");
   const shown = r.violations.slice(0, 10);
   for (const v of shown) lines.push(`VIOLATION ${v.invariant} at step ${num(v.step)} (${v.source}): ${v.message}`);
@@ -541,11 +545,15 @@ function runText(s: RunSettings, r: BulkResult, series?: { file: string; rows: n
   return lines.join("\n") + "\n";
 }
 
-/** Why a stall is one, in a sentence (the docs' section says more). */
-const STALL_WHY =
-  "get_swap_page refuses every page while nr_swap_pages <= 0: reclaim frees only clean swap-cache pages and every allocation " +
-  "short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a process, after a second (the model's " +
-  'clock: 1.6M steps) of failures, and again each second it stays (without oom-kill, never) (docs/kernel-notes.md, "Reclaim stalls")';
+/** Why a stall is one, in a sentence (the docs' section says more), with the run's second. */
+function stallWhy(jiffySteps: number | undefined): string {
+  const second = jiffySteps === undefined ? "the model's clock: 1.6M steps" : `--jiffy-steps ${jiffySteps}: ${num(100 * jiffySteps)} steps`;
+  return (
+    "get_swap_page refuses every page while nr_swap_pages <= 0: reclaim frees only clean swap-cache pages and every allocation " +
+    `short of pages scans every pte for nothing; 2.4.16 stays there until out_of_memory kills a process, after a second (${second}) ` +
+    'of failures, and again each second it stays (without oom-kill, never) (docs/kernel-notes.md, "Reclaim stalls")'
+  );
+}
 
 /** What put nr_swap_pages at or below 0. */
 function stallCause(st: ReclaimStall): string {
@@ -562,10 +570,10 @@ const STALL_AVOID: Record<ReclaimStall["cause"], string> = {
 };
 
 /** stderr's note when a stall reaches the bound, the run still going. */
-function stallNote(st: ReclaimStall): string {
+function stallNote(st: ReclaimStall, jiffySteps: number | undefined): string {
   return (
     `reclaim stalled since step ${num(st.from)} (${num(st.ops)} ops in ${num(st.to - st.from)} steps, ${num(st.swapOuts)} swap-outs): ` +
-    `${stallCause(st)}; ${STALL_WHY}; ${STALL_AVOID[st.cause]}`
+    `${stallCause(st)}; ${stallWhy(jiffySteps)}; ${STALL_AVOID[st.cause]}`
   );
 }
 
@@ -578,7 +586,7 @@ const STALL_ENDED: Record<ReclaimStall["ended"], string> = {
 };
 
 /** The report's lines for the stalls (the first ten, as for violations). */
-function stallLines(stalls: readonly ReclaimStall[]): string[] {
+function stallLines(stalls: readonly ReclaimStall[], jiffySteps: number | undefined): string[] {
   const lines = stalls
     .slice(0, 10)
     .map(
@@ -589,7 +597,7 @@ function stallLines(stalls: readonly ReclaimStall[]): string[] {
     );
   if (stalls.length > 10) lines.push(`         ... and ${stalls.length - 10} more (--json lists them)`);
   const avoid = [...new Set(stalls.map((st) => STALL_AVOID[st.cause]))].join(", ");
-  lines.push(`         ${STALL_WHY}; ${avoid}`);
+  lines.push(`         ${stallWhy(jiffySteps)}; ${avoid}`);
   return lines;
 }
 

@@ -44,8 +44,8 @@ export const MAX_STALLS = 100;
  *  with -ENOMEM, a fault counts as OOM). docs/kernel-notes.md, "Reclaim stalls". Seen
  *  between chunks (every CHUNK_STEPS steps at most), reported when it lasted stallSteps. */
 export interface ReclaimStall {
-  /** "swapoff": a swapoff ran (its area's pages subtracted from nr_swap_pages); "swap-full":
-   *  no swapoff ran, the swap areas were full. */
+  /** "swapoff": a swapoff was running when nr_swap_pages was first seen at or below 0 (its
+   *  area's pages subtracted from it); "swap-full": none was, the swap areas were full. */
   cause: "swapoff" | "swap-full";
   /** The area being swapped off (cause "swapoff"). */
   area?: number;
@@ -54,7 +54,8 @@ export interface ReclaimStall {
   to: number;
   /** The lowest nr_swap_pages seen. */
   nrSwapPages: number;
-  /** Counted over the stall: ops completed, pages written to swap, pages reclaim freed. */
+  /** Counted over the stall, up to the chunk that ended it: ops completed, pages written to
+   *  swap, pages reclaim freed. */
   ops: number;
   swapOuts: number;
   pagesFreed: number;
@@ -110,7 +111,8 @@ export interface BulkOptions {
   /** Stop after this long (ms of wall time), between two chunks. */
   budgetMs?: number;
   /** Called every `steps` steps (at the first chunk boundary at or past each multiple) and
-   *  once at the end, with the cumulative stats: the time series (src/bulk/series.ts). */
+   *  once at the end (final), unless the run ended on a row's own step, with the cumulative
+   *  stats: the time series (src/bulk/series.ts), one row per step. */
   onInterval?: { steps: number; fn: (e: Engine, stats: Stats, final: boolean) => void };
   /** Ops fed by the host (a trace, src/trace) instead of the model's generator: `workload`
    *  then only sizes the result, and `ops` is not used. */
@@ -223,6 +225,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   let nextCheck = interval; // the next regular check, or a suspect's confirmation before it
   const every = o.onInterval && o.onInterval.steps > 0 ? o.onInterval.steps : Infinity;
   let nextRow = every;
+  let lastRowStep = -1; // a run that ends on a row's step makes no second row for it
   // A feed tops the rings up every CHUNK_STEPS steps (and when every CPU waits): at the same
   // steps whatever the check and series intervals, so they do not change the run.
   let nextFeed = o.feed ? CHUNK_STEPS : Infinity;
@@ -241,6 +244,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     e.takeStats(stats);
     if (stats.steps >= nextRow) {
       o.onInterval?.fn(e, stats, false);
+      lastRowStep = stats.steps;
       while (nextRow <= stats.steps) nextRow += every;
     }
     if (code === RUN.VIOLATION || code === RUN.DONE) break;
@@ -300,7 +304,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     else if (o.budgetMs !== undefined && nowMs() - t0 >= o.budgetMs) stopped = "budget";
     if (stopped) break;
   }
-  o.onInterval?.fn(e, stats, true);
+  if (stats.steps !== lastRowStep) o.onInterval?.fn(e, stats, true);
   stalls.end();
   if (code === RUN.VIOLATION) violations.push(modelViolation(e, stats.steps));
   // Drained: no path holds a temporary ref or a lock, so the checker can demand exact counts.
@@ -355,12 +359,19 @@ class StallWatch {
   look(e: Engine, stats: Stats, off: number): void {
     const nr = e.global(G.NR_SWAP_PAGES);
     if (nr > 0) {
-      if (this.cur) this.close(endedBy(this.cur.at, stats));
+      if (this.cur) {
+        // Its counts up to the chunk that ended it: the kill or the swapoff's end it names.
+        this.count(stats);
+        this.close(endedBy(this.cur.at, stats));
+      }
       return;
     }
     if (!this.cur) {
+      // What put nr_swap_pages at or below 0: a swapoff running as it got there, else a full
+      // swap (a swapoff that starts during a stall of a full swap is not its cause).
       const stall: ReclaimStall = {
-        cause: "swap-full",
+        cause: off !== -1 ? "swapoff" : "swap-full",
+        ...(off !== -1 ? { area: off } : {}),
         from: stats.steps,
         to: stats.steps,
         nrSwapPages: nr,
@@ -372,21 +383,23 @@ class StallWatch {
       };
       this.cur = { stall, at: { ...stats }, noted: false };
     }
-    const { stall, at } = this.cur;
-    if (off !== -1 && stall.cause === "swap-full") {
-      stall.cause = "swapoff";
-      stall.area = off;
-    }
-    stall.to = stats.steps;
+    const { stall } = this.cur;
     stall.nrSwapPages = Math.min(stall.nrSwapPages, nr);
-    stall.ops = stats.ops - at.ops;
-    stall.swapOuts = stats.swapOuts - at.swapOuts;
-    stall.pagesFreed = stats.pagesFreed - at.pagesFreed;
-    stall.oomKills = stats.oomKills - at.oomKills;
+    stall.to = stats.steps;
+    this.count(stats);
     if (!this.cur.noted && stall.to - stall.from >= this.minSteps) {
       this.cur.noted = true;
       this.onStall?.({ ...stall });
     }
+  }
+
+  /** The current stall's counts, up to stats. */
+  private count(stats: Stats): void {
+    const { stall, at } = this.cur!;
+    stall.ops = stats.ops - at.ops;
+    stall.swapOuts = stats.swapOuts - at.swapOuts;
+    stall.pagesFreed = stats.pagesFreed - at.pagesFreed;
+    stall.oomKills = stats.oomKills - at.oomKills;
   }
 
   /** The run is over: a stall still going on ends with it. */

@@ -59,7 +59,7 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)",
     shipped: "2.4.16",
     patch:
-      "Hugh Dickins' swap-cache race fixes after the September 2001 thread (mm/swap_state.c add_to_swap_cache -> add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT); 2.4.0 and 2.4.10-pre9 add unchecked",
+      "4 Oct 2001, Hugh Dickins, 2.4.11-pre4 (Linus Torvalds' announcement: \"Hugh Dickins: add_to_swap_cache racefix cleanup\"; first released in 2.4.11): mm/swap_state.c add_to_swap_cache -> swap_duplicate + add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT (the noent_race/exist_race counters Hugh later called relics of his 2.4.11 testing; that this pre4 entry is that code is inferred, the patch mail was not found). 2.4.10 (pre15, Hugh Dickins' 15 Sep 2001 patch) had first closed the race with swap_list_lock around read_swap_cache_async's lookup, duplicate and add, a release not modelled; 2.4.0 and 2.4.10-pre9 add unchecked",
   },
   {
     name: "pte-same-recheck",
@@ -91,7 +91,7 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "do_swap_page frees the slot via remove_exclusive_swap_page when vm_swap_full (2.4.16)",
     shipped: "2.4.16",
     patch:
-      "Hugh Dickins' 2.4.1x swap fixes (mm/swapfile.c remove_exclusive_swap_page, called from mm/memory.c do_swap_page when vm_swap_full and from swap_writepage); replaces 2.4.8's swap-full delete",
+      'late Oct 2001, Linus Torvalds, 2.4.14-pre5 ("swap cache page locking update": exclusive_swap_page, whose page-lock premise swap-in no longer kept, replaced by mm/swapfile.c remove_exclusive_swap_page, which takes the locks and deletes; Linus on linux-kernel, 30 Oct 2001) and 2.4.14-pre7 ("reinstate \'delete swap cache on low swap\' code": the call from mm/memory.c do_swap_page when vm_swap_full); first released in 2.4.14; replaces 2.4.8\'s swap-full delete',
   },
   {
     name: "readahead-skip-header",

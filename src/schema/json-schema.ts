@@ -12,6 +12,7 @@ import {
   HuntJsonSchema,
   MergeJsonSchema,
   ModelsJsonSchema,
+  PolicyRunJsonSchema,
   MutantsJsonSchema,
   OUTPUT_SCHEMA_VERSIONS,
   RacesCheckJsonSchema,
@@ -24,6 +25,11 @@ import {
 export const DOCUMENTS = {
   hunt: { schema: HuntJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.hunt, title: "faultsim hunt --json" },
   run: { schema: RunJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.run, title: "faultsim run --json" },
+  "run-reclaim": {
+    schema: PolicyRunJsonSchema,
+    version: OUTPUT_SCHEMA_VERSIONS.run,
+    title: "faultsim run --reclaim POLICY --json",
+  },
   replay: { schema: ReplayJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.replay, title: "faultsim replay --json" },
   models: { schema: ModelsJsonSchema, version: OUTPUT_SCHEMA_VERSIONS.models, title: "faultsim models --json" },
   repro: { schema: ReproSchema, version: REPRO_SCHEMA_VERSION, title: "faultsim repro file (hunt --out, replay FILE)" },

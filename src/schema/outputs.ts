@@ -252,7 +252,9 @@ export const RunJsonSchema = z
     majorFaults: count,
     swapIns: count,
     swapOuts: count,
-    readahead: count,
+    readahead: count.describe(
+      "pages read_swap_cache_async gave swapin_readahead for its windows' slots: read from swap or found in the swap cache",
+    ),
     readaheadHits: count,
     reclaimScans: count,
     seconds: z.number().min(0),

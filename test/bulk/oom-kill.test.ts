@@ -120,6 +120,23 @@ describe("the OOM killer (oom-kill)", () => {
     await expect(run({ ops: 10, jiffySteps: 3 })).rejects.toThrow(/--jiffy-steps must be a power of two/);
   }, 60_000);
 
+  it("--jiffy-steps 1 and 16: the 5-second quiet reset stays on the model's own clock, so a failing pass longer than 5 fast seconds still counts", async () => {
+    // On this machine a failing reclaim pass takes thousands of steps, far more than 5 seconds
+    // of a 1- or 16-step jiffy (500 or 8,000 steps). Scaled with the clock, out_of_memory's
+    // "since > 5*HZ" reset the count at nearly every failure: nobody was killed, the
+    // allocations looped, and the watchdog reported a livelock on linux-2.4.16-fixed.
+    for (const n of [1, 16]) {
+      const { r, samples } = await sampled(`${SWAP_FULL} --model linux-2.4.16-fixed --jiffy-steps ${n}`);
+      expect(r.violations, `--jiffy-steps ${n}`).toEqual([]);
+      expect(r.stats.oomKills, `--jiffy-steps ${n}`).toBeGreaterThan(0);
+      // The count still starts again at each kill (the reset after oom_kill), and a kill still
+      // waits for a second of the fast clock after the count began.
+      const firstKill = samples.find((p) => p.kills > 0)!;
+      const before = samples[samples.indexOf(firstKill) - 1];
+      expect(firstKill.step).toBeGreaterThanOrEqual((before.first + HZ) * n);
+    }
+  }, 60_000);
+
   it.each([
     ["a full swap", SWAP_FULL],
     ["a swapoff without room", SWAPOFF],

@@ -88,6 +88,40 @@ describe("run --series", () => {
     expect(readFileSync(k, "utf8")).toBe(readFileSync(j, "utf8"));
   }, 60_000);
 
+  it("a run that ends on a row's own step writes that row once, and `report` draws it; an older file's empty repeat is left out", async () => {
+    // --interval 1: every step is a row's, the last one too. Until 5 Dec 2026 the end's row
+    // came a second time with its counts 0, and `report` refused the file ("step S does not
+    // follow the row before"); a budget or a signal could stop a run on a row's step alike.
+    const f = path.join(tmp, "every.csv");
+    io.out = "";
+    io.err = "";
+    expect(await faultsim("run", "--json", "--ops", "300", "--series", f, "--interval", "1")).toBe(0);
+    const r = JSON.parse(io.out) as Out;
+    const rows = csvRows(f);
+    expect(rows).toHaveLength(r.steps);
+    expect(rows.map((x) => x.step)).toEqual(Array.from({ length: r.steps }, (_, i) => i + 1));
+    expect(rows.reduce((n, x) => n + x.ops, 0)).toBe(r.stats.ops);
+    expect(await faultsim("report", f, "--out", path.join(tmp, "every.html"))).toBe(0);
+    // Such a file of an older faultsim: its last row again, counts 0, still draws.
+    const text = readFileSync(f, "utf8");
+    const last = rows[rows.length - 1];
+    const again = Object.fromEntries(
+      Object.entries(last).map(([c, v]) => [c, ["step", "free", "active", "inactive", "swapCache", "swapUsed"].includes(c) ? v : 0]),
+    );
+    const old = path.join(tmp, "every-old.csv");
+    writeFileSync(old, text + SERIES_COLUMNS.map((c) => again[c]).join(",") + "\n");
+    expect(await faultsim("report", old, "--out", path.join(tmp, "every-old.html"))).toBe(0);
+    expect(readFileSync(path.join(tmp, "every-old.html"), "utf8")).toBe(
+      readFileSync(path.join(tmp, "every.html"), "utf8").replaceAll("every.csv", "every-old.csv"),
+    );
+    // A repeated step that counted something is still refused.
+    const bad = path.join(tmp, "every-bad.csv");
+    writeFileSync(bad, text + SERIES_COLUMNS.map((c) => (c === "ops" ? 1 : again[c])).join(",") + "\n");
+    io.err = "";
+    expect(await faultsim("report", bad, "--out", path.join(tmp, "every-bad.html"))).toBe(2);
+    expect(io.err).toMatch(/does not follow the row before/);
+  }, 60_000);
+
   it("never overwrites a file; refuses a name without a format", async () => {
     const f = path.join(tmp, "mine.csv");
     writeFileSync(f, "precious\n");

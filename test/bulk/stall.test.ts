@@ -148,4 +148,21 @@ describe("reclaim stalls", () => {
     expect(io.out).toContain('(docs/kernel-notes.md, "Reclaim stalls"); more --slots give the workload room\n');
     expect(io.out).toMatch(/\nno violation\n$/);
   }, 60_000);
+  it("with the OOM killer: a stall its kills end counts those kills, and a full swap stays its cause", async () => {
+    // Swap too small for 2x pressure, the killer on: each stall is ended by kills whose exits
+    // free slots. A kill can come in the chunk that ends the stall; until 5 Dec 2026 the
+    // stall's counts stopped at the chunk before and could say "0 processes OOM-killed;
+    // ended: the OOM killer's kills freed slots".
+    const { r } = await runWith(
+      "--cpus 4 --frames 256 --pages 512 --mms 4 --slots 600 --pattern uniform --ops 20000 --swapoff-rate 0 --fork-rate 0 --exit-rate 0.0005",
+      1,
+    );
+    const byKill = r.stalls.filter((st) => st.ended === "oom-kill");
+    expect(byKill.length).toBeGreaterThan(0);
+    for (const st of byKill) {
+      expect(st.oomKills).toBeGreaterThan(0);
+      expect(st.cause).toBe("swap-full");
+    }
+    expect(r.stalls.reduce((n, st) => n + st.oomKills, 0)).toBeLessThanOrEqual(r.stats.oomKills);
+  }, 60_000);
 });

@@ -46,6 +46,7 @@ describe("the generated JSON Schemas", () => {
       "replay",
       "repro",
       "run",
+      "run-reclaim",
     ]);
     for (const [name, s] of Object.entries(all)) {
       expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
@@ -212,6 +213,21 @@ describe("real --json outputs validate", () => {
     expect(doc.violations).toEqual([{ source: "checker", invariant: bad.id, signature: bad.signature, message: bad.message, step: 2000 }]);
     expect(errorsOf("run", doc)).toEqual([]);
   }, 60_000);
+
+  it("run --reclaim POLICY --json, generated and from a trace", async () => {
+    for (const policy of ["lru", "opt"]) {
+      io.out = "";
+      expect(await faultsim("run", "--reclaim", policy, "--ops", "3000", "--json")).toBe(0);
+      const doc = JSON.parse(io.out);
+      expect(doc.reclaim).toBe(policy);
+      expect(errorsOf("run-reclaim", doc)).toEqual([]);
+      // Not a kernel run's document: it has no model, no state hash.
+      expect(errorsOf("run", doc)).not.toEqual([]);
+    }
+    io.out = "";
+    expect(await faultsim("run", "--reclaim", "clock", "--trace", "test/fixtures/trace/small.csv", "--frames", "16", "--json")).toBe(0);
+    expect(errorsOf("run-reclaim", JSON.parse(io.out))).toEqual([]);
+  });
 
   it("models --json", async () => {
     expect(await faultsim("models", "--json")).toBe(0);

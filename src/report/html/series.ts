@@ -72,17 +72,30 @@ export function parseSeries(text: string, file: string): Series {
       }
       if (typeof row !== "object" || row === null) throw bad(i, "not a JSON object");
     }
+    const values: Partial<Record<SeriesColumn, number>> = {};
     for (const c of SERIES_COLUMNS) {
       // A series of an earlier faultsim has no later column: 0 (it counted none).
       const v = row[c] === undefined && SERIES_LATER_COLUMNS.includes(c) ? 0 : row[c];
       if (typeof v !== "number" || !Number.isFinite(v)) throw bad(i, `${c} is not a number`);
-      columns[c].push(v);
+      values[c] = v;
     }
-    if (rows > 0 && columns.step[rows] <= columns.step[rows - 1]) throw bad(i, `step ${columns.step[rows]} does not follow the row before`);
+    const step = values.step as number;
+    if (rows > 0 && step <= columns.step[rows - 1]) {
+      // faultsim before 5 Dec 2026 wrote a run that ended on a row's own step a second, empty
+      // row for it (its counts all 0): left out, so that those files still draw.
+      if (step === columns.step[rows - 1] && isEmptyRepeat(values, columns, rows - 1)) continue;
+      throw bad(i, `step ${step} does not follow the row before`);
+    }
+    for (const c of SERIES_COLUMNS) columns[c].push(values[c] as number);
     rows++;
   }
   if (rows === 0) throw new InputError(`${where}: a series without a row`, file);
   return { name: file, rows, columns };
+}
+
+/** Whether a row repeats row k's step with nothing counted since and the same gauges. */
+function isEmptyRepeat(values: Partial<Record<SeriesColumn, number>>, columns: Record<SeriesColumn, number[]>, k: number): boolean {
+  return SERIES_COLUMNS.every((c) => (c === "step" || GAUGES.includes(c) ? values[c] === columns[c][k] : values[c] === 0));
 }
 
 /** Per-interval counts as rates per 1,000 steps (the last row's interval may be shorter). */
