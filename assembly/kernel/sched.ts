@@ -19,7 +19,7 @@ import {
   G_LAST_AGENT, G_PCT_NEXT_CP, G_PCT_CP0, G_PCT_SWITCHES, G_PCT_DECISIONS, PCT_BEST, PCT_BEST_BYTES,
   G_WALK_HANDOFF, G_WALK_BURST_J, RUN_LIST,
 } from "./state";
-import { rng_below, rng_next } from "./rng";
+import { rng_below, rng_next, rng_seed } from "./rng";
 
 export const SCHED_RTC: i32 = 0;
 export const SCHED_RANDOM: i32 = 1;
@@ -80,7 +80,12 @@ export function sched_set_runs(on: bool): void { runsOn = on; burstMask = 0; }
  *  priorities, no random walk's turns or ranked handoff. The hunt's livelock check
  *  (src/explore/livelock.ts) runs an execution on so past its bound: a scheduler biased on
  *  purpose can starve an agent that real hardware would run. */
+/** The fair run-on's seed (any constant: what matters is that every caller draws the same). */
+const FAIR_SEED: i32 = 0x6a1f5eed;
 export function sched_set_fair(): void {
+  // Its own seed: a hunt, a replay and a shrink candidate reach the bound in one state by
+  // different schedulers (PCT's or the walk's draws, a replay's log), and must run on alike.
+  rng_seed(FAIR_SEED);
   sched = SCHED_RANDOM;
   gset(G_WALK_HANDOFF, 0);
   gset(G_WALK_BURST_J, 0);

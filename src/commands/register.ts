@@ -87,7 +87,7 @@ export function registerExploreCommands(program: Command): void {
     .option("--page-cluster <n>", "readahead window is 2^n slots", String(d.pageCluster))
     .option(
       "--jiffy-steps <n>",
-      "run the model's clock fast: a jiffy lasts n steps (a power of two, 1..16384; HZ is 100), so that 2.4.16's OOM killer, which waits a second of failures, can act within an execution (default: the model's clock, 16384 steps a jiffy, which no execution reaches a second of)",
+      "run the model's clock fast: a jiffy lasts n steps (a power of two, 1..16384; HZ is 100), so that 2.4.16's OOM killer, which waits a second of failures, can act within an execution; given (even as 16384), an allocation short of pages loops for the killer as 2.4.16's does (default: the model's clock, 16384 steps a jiffy, which no execution reaches a second of, and the allocator's stand-in fails such an allocation)",
     )
     .option("--kswapd", "run kswapd beside direct reclaim (default)")
     .option(

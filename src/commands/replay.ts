@@ -72,7 +72,7 @@ export async function replayCommand(
     const verdict = r.reproduced
       ? `reproduced: ${repro.signature}`
       : r.starved
-        ? `does not reproduce: ${repro.signature} (its schedule reaches the step bound, but run on from there with a uniform choice at every step the execution ends: the schedule starved an agent, no livelock)`
+        ? `does not reproduce: ${repro.signature} (its schedule reaches the step bound, but run on from there with a uniform choice at every step the execution ends: no livelock, only a schedule that starved an agent or a wait longer than the bound, such as the OOM killer's second)`
         : r.verdict
           ? `does not reproduce ${repro.signature}; found ${r.verdict.signature} instead`
           : `does not reproduce: ${repro.signature} (the execution ran clean)`;

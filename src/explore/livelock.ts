@@ -6,28 +6,49 @@
 // from its start, with HUNT_LIVELOCK_STEPS: only one that does not end there either is a
 // livelock. Measured with 300 executions of hunt seed 1 at the model's own step counter.
 import type { Engine } from "../wasm/engine.js";
-import { G, RUN, VIOLATION_IDS } from "../wasm/abi.js";
+import { CFG, G, RUN, VIOLATION_IDS } from "../wasm/abi.js";
 import { HUNT_LIVELOCK_STEPS, HUNT_LOGCAP } from "./machine.js";
 import { verdictOf, type Verdict } from "./execute.js";
 import { InternalError } from "../errors.js";
 
+/** Seconds of the model's clock a run-on lasts at least where the OOM killer acts on it. */
+const RUN_ON_OOM_SECONDS = 4;
+
+/**
+ * How long an execution past the bound is run on before it is called a livelock: by the hunt
+ * (confirmLimit), by a replay and by the shrinker alike, so that a shrunk repro replays as the
+ * hunt judged it. HUNT_LIVELOCK_STEPS; where the OOM killer acts on the execution's clock
+ * (--jiffy-steps: CFG.OOM_CLOCK, a jiffy of 2^CFG.JIFFY_SHIFT steps), at least
+ * RUN_ON_OOM_SECONDS seconds of it: an allocation that loops for the killer ends only after
+ * a second of failures per kill (mm/oom_kill.c out_of_memory), which at a jiffy of 2,048
+ * steps or more outlasts HUNT_LIVELOCK_STEPS (`hunt --model linux-2.4.16-fixed --jiffy-steps
+ * 4096 --mix all --slots 3 --pages 8` called 0.8% of its executions livelocks that a kill
+ * after 409,600 steps ended).
+ */
+export function livelockRunOn(e: Engine): number {
+  if (e.configWord(CFG.OOM_CLOCK) === 0) return HUNT_LIVELOCK_STEPS;
+  const second = 100 * 2 ** e.configWord(CFG.JIFFY_SHIFT); // HZ jiffies
+  return Math.max(HUNT_LIVELOCK_STEPS, RUN_ON_OOM_SECONDS * second);
+}
+
 /** What an execution stopped at HUNT_LOGCAP steps (RUN.LIMIT) really is: undefined when it
- *  ends clean within HUNT_LIVELOCK_STEPS, a livelock when it does not end there either, or
+ *  ends clean within livelockRunOn steps, a livelock when it does not end there either, or
  *  a violation past the steps a repro holds (reported under the livelock signature, its
  *  message naming what was found and where: the repro replays only to the bound). The
  *  engine is left as the HUNT_LOGCAP run left it (its choice log is the one a repro holds).
  *  `zeroStats` clears counters the reruns added (the search loop, loop.ts, sums them per execution for a campaign). */
 export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?: () => void): Verdict | undefined {
-  let code = e.m.hunt_execution(seedBase, n, HUNT_LIVELOCK_STEPS);
+  const runOn = livelockRunOn(e);
+  let code = e.m.hunt_execution(seedBase, n, runOn);
   // Still running: from the bound on again, under a fair scheduler (fairFrom).
-  if (code === RUN.LIMIT) code = fairFrom(e, seedBase, n);
+  if (code === RUN.LIMIT) code = fairFrom(e, seedBase, n, runOn);
   let v: Verdict | undefined;
   if (code === RUN.LIMIT) {
     const id = VIOLATION_IDS[14]; // livelock
     v = {
       id,
       signature: id,
-      message: `no end after ${HUNT_LIVELOCK_STEPS} steps, nor in ${HUNT_LIVELOCK_STEPS} more past its bound with a uniform choice at every step`,
+      message: `no end after ${runOn} steps, nor in ${runOn} more past its bound with a uniform choice at every step`,
       agent: -1,
     };
   } else {
@@ -48,7 +69,7 @@ export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?:
   return v;
 }
 
-/** The execution run to the hunt's bound as it ran, then on for HUNT_LIVELOCK_STEPS more with a
+/** The execution run to the hunt's bound as it ran, then on for `steps` more with a
  *  uniform choice at every step (the model's sched_fair); run()'s code. PCT's priorities and
  *  the random walk's ranked handoff are biased on purpose, and can starve an agent for good: a
  *  CPU spinning on a lock that two others take in turn, always ranked above it (2.4.16-fixed,
@@ -56,13 +77,16 @@ export function confirmLimit(e: Engine, seedBase: number, n: number, zeroStats?:
  *  execution 267,656, was a "livelock" so). Real CPUs run on their own: an execution that a
  *  fair choice ends is none. A kernel livelock (no agent can make progress) ends under no
  *  schedule. The hunt's run to its bound is deterministic: the same state as the hunt's. */
-function fairFrom(e: Engine, seedBase: number, n: number): number {
+function fairFrom(e: Engine, seedBase: number, n: number, steps: number): number {
   const code = e.m.hunt_execution(seedBase, n, HUNT_LOGCAP);
   if (code !== RUN.LIMIT) throw new InternalError(`execution ${n} did not reach its bound again (run() code ${code})`);
-  return runOnFairly(e, HUNT_LIVELOCK_STEPS);
+  return runOnFairly(e, steps);
 }
 
-/** Runs on for `steps` with a uniform choice at every step, untraced; run()'s code. */
+/** Runs on for `steps` with a uniform choice at every step, untraced; run()'s code. The
+ *  choices are drawn from a seed of their own (sched_set_fair), not from whatever the run to
+ *  the bound left: a hunt, a replay and a shrink candidate reach the bound in the same state
+ *  but by different schedulers, and must run on alike. */
 function runOnFairly(e: Engine, steps: number): number {
   e.m.tracing(0);
   e.m.sched_fair();
@@ -70,11 +94,12 @@ function runOnFairly(e: Engine, steps: number): number {
 }
 
 /** A run that a replay or a shrink candidate just stopped at the hunt's bound (RUN.LIMIT), run
- *  on for `steps` more with a uniform choice at every step: whether it still does not end (a
- *  livelock), or ends (its schedule only starved an agent: no livelock). The engine is left
- *  past the bound. (The shrinker runs on for HUNT_LOGCAP steps, not HUNT_LIVELOCK_STEPS: a
- *  starved agent, once chosen, gets its lock within hundreds of steps, and every candidate
- *  that reaches the bound pays it.) */
-export function stillLivelocked(e: Engine, steps = HUNT_LIVELOCK_STEPS): boolean {
-  return runOnFairly(e, steps) === RUN.LIMIT;
+ *  on for livelockRunOn steps more with a uniform choice at every step: whether it still does
+ *  not end (a livelock), or ends (its schedule only starved an agent: no livelock). The
+ *  engine is left past the bound. The shrinker asks with the same run-on as the hunt and the
+ *  replay: with a shorter one (it had HUNT_LOGCAP, to spare its candidates) it kept
+ *  executions that end between the two, and wrote repros `faultsim replay` then called no
+ *  livelock. */
+export function stillLivelocked(e: Engine): boolean {
+  return runOnFairly(e, livelockRunOn(e)) === RUN.LIMIT;
 }

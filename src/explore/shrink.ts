@@ -8,7 +8,6 @@ import { EV } from "../report/trace.js";
 import type { ReproMachine } from "../report/repro.js";
 import { type Replayer, type ReplayOutcome, decisionsOf, picksOf, type Execution, type Verdict } from "./execute.js";
 import { stillLivelocked } from "./livelock.js";
-import { HUNT_LOGCAP } from "./machine.js";
 import { OP, RUN, choiceAgent, opArg, opKind, opMm, opPage } from "../wasm/abi.js";
 
 export interface ShrinkCase {
@@ -108,7 +107,7 @@ class Shrinker {
    *  none, and shrinking toward one drew a starvation (livelock.ts). */
   reproduces(rep: Replayer, out: ReplayOutcome): out is ReplayOutcome & { verdict: Verdict } {
     if (out.verdict?.signature !== this.verdict.signature) return false;
-    return out.code !== RUN.LIMIT || stillLivelocked(rep.e, HUNT_LOGCAP);
+    return out.code !== RUN.LIMIT || stillLivelocked(rep.e);
   }
 
   accept(c: ShrinkCase, v: Verdict, size = this.sizeOf(c)): void {

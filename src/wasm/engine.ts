@@ -386,6 +386,10 @@ export class Engine {
   setConfigWord(key: number, value: number): void {
     this.m.config_set(key, value | 0);
   }
+  /** A word of the config block as the model reads it now (a swarm hunt writes its shape's). */
+  configWord(key: number): number {
+    return this.I32[this.configBase + key];
+  }
 
   reset(): void {
     this.m.reset();

@@ -9,15 +9,18 @@ import { resolveModel, reproFlagWords } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
 import { huntWorkloadOf, type HuntOptions } from "../../src/explore/hunt-options.js";
 import { HUNT_LIMITS, HUNT_LOGCAP, HUNT_MACHINE, HUNT_OPCAP, huntConfig } from "../../src/explore/machine.js";
-import { confirmLimit, stillLivelocked } from "../../src/explore/livelock.js";
+import { confirmLimit, livelockRunOn, stillLivelocked } from "../../src/explore/livelock.js";
 import { Replayer } from "../../src/explore/execute.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 import { loadRepro } from "../../src/report/repro-schema.js";
 import { diagramOf, replayTraced } from "../../src/explore/replay.js";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { configureHuntWorkload, huntSeedBase } from "../../src/explore/workload.js";
 import { Engine } from "../../src/wasm/engine.js";
-import { G, RUN, SCHED } from "../../src/wasm/abi.js";
+import { CFG, G, R, RUN, SCHED } from "../../src/wasm/abi.js";
 import { huntOptions, type HuntCli } from "../../src/commands/hunt.js";
 import { buildProgram } from "../../src/cli.js";
 import { HUNT_LIVELOCK_STEPS } from "../../src/explore/machine.js";
@@ -130,6 +133,64 @@ describe("the hunt's step bound", () => {
     const r = await diagramOf(repro);
     expect([r.reproduced, r.starved]).toEqual([false, true]);
   }, 60_000);
+
+  // A jiffy of 4,096 steps makes the OOM killer's second 409,600 steps: an allocation that
+  // loops for it (a swapoff of the last area needing a page, no swap left) ran past the bound
+  // and past HUNT_LIVELOCK_STEPS, and 0.8% of this hunt's executions were "livelocks" (the first
+  // at execution 175) that a kill ended (a helper's sweep, 5 Dec 2026). The run-on now lasts
+  // 4 seconds of such a clock (livelock.ts livelockRunOn).
+  it("--jiffy-steps 4096: an allocation waiting for the OOM killer's second is no livelock", async () => {
+    const args = ["--model", "linux-2.4.16-fixed", "--jiffy-steps", "4096", "--mix", "all", "--slots", "3", "--pages", "8"];
+    io.out = "";
+    const code = await faultsim(
+      "hunt",
+      ...args,
+      "--executions",
+      "400",
+      "--json",
+      "--out",
+      mkdtempSync(path.join(tmpdir(), "faultsim-lv-")),
+    );
+    expect(JSON.parse(io.out).findings).toEqual([]);
+    expect(code).toBe(0);
+    // The run-on's length, from the engine's clock.
+    const e = await Engine.create("wasm", "untraced");
+    e.setConfigWord(CFG.OOM_CLOCK, 0);
+    expect(livelockRunOn(e)).toBe(HUNT_LIVELOCK_STEPS);
+    e.setConfigWord(CFG.OOM_CLOCK, 1);
+    e.setConfigWord(CFG.JIFFY_SHIFT, 0);
+    expect(livelockRunOn(e)).toBe(HUNT_LIVELOCK_STEPS);
+    e.setConfigWord(CFG.JIFFY_SHIFT, 12);
+    expect(livelockRunOn(e)).toBe(4 * 100 * 4096);
+  }, 60_000);
+
+  // A hunt reaches its bound under PCT or the random walk, a replay under its recorded log: the
+  // same state, but the scheduler's random state differs, and the run-on drew its uniform
+  // choices from it, so the two could judge one execution differently (a hunt's livelock that
+  // its own repro's replay called a starvation: a helper's sweep, 5 Dec 2026). sched_fair
+  // draws from a seed of its own now.
+  it("the fair run-on is the same after a hunt's run to the bound and after a replay's", async () => {
+    const r = await hunt(
+      opts({
+        model: resolveModel("linux-2.4.16"),
+        sched: "random",
+        seed: 5,
+        machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 },
+        executions: 400,
+      }),
+    );
+    const { repro } = r.findings[0];
+    const rep = await Replayer.create(repro.machine, reproFlagWords(repro), "wasm", "untraced");
+    const ran = (scheduleRngFirst: boolean) => {
+      rep.run({ ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) });
+      // Disturb the scheduler's random state as a different run to the bound would.
+      if (scheduleRngFirst) rep.e.I32[(rep.e.region(R.GLOBALS) >> 2) + G.RNG_LO] = 0x12345678;
+      rep.e.m.sched_fair();
+      rep.e.run(5000);
+      return [rep.e.global(G.STEP), rep.e.stateHash()];
+    };
+    expect(ran(true)).toEqual(ran(false));
+  }, 120_000);
 
   it("2.4.16-fixed --mix all --sched random --seed 2, execution 680,552: ends (aging goes on with a scaled SWAP_CLUSTER_MAX)", async () => {
     // With shrink_caches' ratio truncated (1 * 3 active / ((2 inactive + 1) * 2) = 0),
