@@ -184,6 +184,9 @@ function focusFilter(tokens: readonly string[]): (l: Line) => boolean {
   };
 }
 
+/** Lines drawn of a violation that names no entry or page (without --full). */
+const UNFOCUSED_TAIL = 200;
+
 /** Renders the diagram as text (no trailing newline). */
 export function renderDiagram(input: DiagramInput): string {
   const all = linesOf(input.records, input.racingProcs ?? new Set(), (a) => columnName(a, input.cpus), input.release ?? "2.4.16");
@@ -198,8 +201,14 @@ export function renderDiagram(input: DiagramInput): string {
     input.full || !input.violation || !input.focus?.length
       ? named
       : [...new Set([...input.focus, ...named, ...(input.violation.message.match(/\bmm\d+\[\d+\]/g) ?? [])])];
-  const lines = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
-  const unfocused = inRace.length - lines.length;
+  const focused = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
+  const unfocused = inRace.length - focused.length;
+  // A livelock names nothing to focus on (a step bound, no entry or page), and a replay that
+  // does not reproduce has no violation: drawn from their last UNFOCUSED_TAIL lines, where a
+  // loop shows (an execution to the bound is 16,384 steps); --full draws them all.
+  const tailOnly = !input.full && tokens.length === 0 && (!input.violation || input.violation.id === "livelock");
+  const cut = tailOnly ? Math.max(0, focused.length - UNFOCUSED_TAIL) : 0;
+  const lines = cut > 0 ? focused.slice(cut) : focused;
   // Columns: every CPU, then disk and kswapd only if they kept a line.
   const agents: number[] = [];
   for (let c = 0; c < input.cpus; c++) agents.push(c);
@@ -231,6 +240,7 @@ export function renderDiagram(input: DiagramInput): string {
   if (unfocused > 0) {
     out.push(`(only lines naming ${tokens.join(", ")} or the BKL: ${unfocused} others not shown; --full shows all)`);
   }
+  if (cut > 0) out.push(`(${cut} earlier lines not shown: the last ${UNFOCUSED_TAIL} follow; --full shows all)`);
   lines.forEach((l, i) => {
     const c = col.get(l.agent);
     if (c === undefined) return;

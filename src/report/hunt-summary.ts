@@ -37,12 +37,23 @@ export interface HuntReport {
   draw: DrawOptions;
 }
 
+/** The header's account of the mms, pages, areas, page_cluster and op mix, where they are not
+ *  the default hunt's (threads of one mm of 4 pages, one area, page_cluster 1, reads and
+ *  writes): "" there, so the default header stays as short as it was. */
+function fmtWorkloadShape(o: HuntOptions): string {
+  const m = o.machine;
+  const plain = m.mms === 1 && o.shareMm && m.pagesPerMm === 4 && m.areas === 1 && m.pageCluster === 1 && !o.mix;
+  if (plain) return "";
+  const mms = `${m.mms} mm${m.mms > 1 ? "s" : ""} x ${m.pagesPerMm} pages (${o.shareMm ? "threads" : "processes"})`;
+  return `, ${mms}, ${m.areas} area${m.areas > 1 ? "s" : ""}, page_cluster ${m.pageCluster}, ${o.mix ? `mix ${fmtMix(o.mix)}` : "reads and writes"}`;
+}
+
 /** `hunt`'s text summary: each finding drawn, then the counts, the hash and PCT's bound. */
 export function huntText({ o, r, files, workers, earlier, shard, draw }: HuntReport): string {
   const m = o.machine;
   const lines: string[] = [
     `hunt ${o.model.name} (${o.model.flagNames.join(", ") || "no flags"}): ${m.cpus} CPUs${m.kswapd ? " + kswapd" : ""}, ` +
-      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU${fmtClock(m)}; ` +
+      `${m.frames} frames, ${m.slotsPerArea} slots, ${o.opsPerCpu} ops per CPU${fmtClock(m)}${fmtWorkloadShape(o)}; ` +
       `${o.sched === "pct" ? `pct depth ${o.depth}` : "random walk"}, seed ${o.seed}` +
       (o.swarm ? "; swarm: each execution draws its shape (this is the base)" : "") +
       (workers > 1 ? `; ${workers} worker threads` : "") +

@@ -132,6 +132,14 @@ describe("the hunt's step bound", () => {
     expect(t.verdict).toBeUndefined();
     const r = await diagramOf(repro);
     expect([r.reproduced, r.starved]).toEqual([false, true]);
+    // Nothing to focus on (no violation): its last 200 lines are drawn, --full draws them all
+    // (the execution runs 8,400 lines to its bound).
+    const tail = r.diagram.match(/\((\d+) earlier lines not shown: the last 200 follow; --full shows all\)/);
+    expect(tail).not.toBeNull();
+    const full = await diagramOf(repro, undefined, "wasm", { full: true });
+    expect(full.diagram).not.toMatch(/earlier lines not shown: the last/);
+    const rows = (d: string) => d.split("\n").filter((l) => l.includes(" | ")).length;
+    expect(rows(full.diagram)).toBeGreaterThan(rows(r.diagram) + Number(tail![1]));
   }, 60_000);
 
   // A jiffy of 4,096 steps makes the OOM killer's second 409,600 steps: an allocation that
