@@ -40,7 +40,7 @@ export function verdictOf(e: Engine, code: number): Verdict | undefined {
   }
   if (code === RUN.LIMIT) {
     const id = VIOLATION_IDS[14]; // livelock
-    return { id, signature: id, message: `no end after ${e.global(G.STEP)} steps`, agent: -1 };
+    return { id, signature: id, message: `no end within the ${e.global(G.STEP)} steps its schedule holds`, agent: -1 };
   }
   throw new InternalError(`run() stopped with code ${code} (${code === RUN.STARVED ? "a CPU starved of ops" : "the schedule diverged"})`);
 }

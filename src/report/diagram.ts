@@ -252,7 +252,7 @@ export function renderDiagram(input: DiagramInput): string {
   });
   if (input.violation) {
     const v = input.violation;
-    out.push(`*** ${v.id}: ${v.message}${v.agent >= 0 ? "" : " (found by the deep check at rest)"}`);
+    out.push(`*** ${v.id}: ${v.message}${v.agent >= 0 || v.id === "livelock" ? "" : " (found by the deep check at rest)"}`);
   }
   return out.join("\n");
 }

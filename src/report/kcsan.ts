@@ -290,6 +290,6 @@ export function renderKcsan(input: KcsanInput): string {
   }
   out.push("Reported by faultsim on:");
   if (input.reportedOn) out.push(input.reportedOn);
-  out.push(`${v.id}: ${v.message}${v.agent >= 0 ? "" : " (found by the deep check at rest)"}`, RULE);
+  out.push(`${v.id}: ${v.message}${v.agent >= 0 || v.id === "livelock" ? "" : " (found by the deep check at rest)"}`, RULE);
   return out.join("\n");
 }
