@@ -83,14 +83,30 @@ function fairFrom(e: Engine, seedBase: number, n: number, steps: number): number
   return runOnFairly(e, steps);
 }
 
+/** Stretches a run-on may add while the OOM killer goes on killing. */
+const RUN_ON_MORE_WHILE_KILLING = 8;
+
 /** Runs on for `steps` with a uniform choice at every step, untraced; run()'s code. The
  *  choices are drawn from a seed of their own (sched_set_fair), not from whatever the run to
  *  the bound left: a hunt, a replay and a shrink candidate reach the bound in the same state
- *  but by different schedulers, and must run on alike. */
+ *  but by different schedulers, and must run on alike. A stretch in which the OOM killer
+ *  killed made progress: another stretch follows (at most RUN_ON_MORE_WHILE_KILLING), as an
+ *  execution can need a second of failures per kill and more kills than livelockRunOn's
+ *  seconds (`hunt --model linux-2.4.16-fixed --jiffy-steps 4096 --mix all --slots 3 --pages 8
+ *  --sched random --no-threads --seed 34`, execution 87,401: five kills, a second apart, before
+ *  its swapoff gave up and it ended; a helper's sweep, 5 Dec 2026). */
 function runOnFairly(e: Engine, steps: number): number {
   e.m.tracing(0);
   e.m.sched_fair();
-  return e.run(steps);
+  let kills = e.stat("oomKills");
+  let code = e.run(steps);
+  for (let more = 0; code === RUN.LIMIT && more < RUN_ON_MORE_WHILE_KILLING; more++) {
+    const now = e.stat("oomKills");
+    if (now === kills) break;
+    kills = now;
+    code = e.run(steps);
+  }
+  return code;
 }
 
 /** A run that a replay or a shrink candidate just stopped at the hunt's bound (RUN.LIMIT), run

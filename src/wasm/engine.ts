@@ -7,7 +7,7 @@ import { PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
 import { UsageError } from "../errors.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
-import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
+import { AG, CFG, CFG_COUNT, R, G, STAT_NAMES, type Stats, type StatName, AGENT_WORDS, STACK_FRAMES, FRAME_WORDS, SCHED } from "./abi.js";
 
 export type Backend = "wasm" | "js";
 
@@ -437,6 +437,11 @@ export class Engine {
   }
   agentWord(agent: number, k: number): number {
     return this.I32[(this.region(R.AGENTS) >> 2) + agent * AGENT_WORDS + k];
+  }
+
+  /** One statistics counter as it stands (since the last takeStats), without zeroing it. */
+  stat(name: StatName): number {
+    return this.I32[(this.region(R.STATS) >> 2) + STAT_NAMES.indexOf(name)] >>> 0;
   }
 
   /** Reads and zeroes the statistics counters (i32 in the model; summed here as numbers). */

@@ -172,6 +172,18 @@ describe("the hunt's step bound", () => {
     expect(livelockRunOn(e)).toBe(4 * 100 * 4096);
   }, 60_000);
 
+  // Shrunk from execution 87,401 of `hunt --model linux-2.4.16-fixed --jiffy-steps 4096 --mix all
+  // --slots 3 --pages 8 --sched random --no-threads --seed 34` (a helper's sweep): run on, it
+  // ends at step 2,049,464 after five OOM kills a second (409,600 steps) apart, past the four
+  // seconds livelockRunOn gives; a stretch with a kill in it is progress, and the run-on goes on.
+  it("an execution the OOM killer is still ending, a kill a second, is no livelock", async () => {
+    const repro = loadRepro(fileURLToPath(new URL("../fixtures/livelock-oom-kills.repro.json", import.meta.url)));
+    expect([repro.signature, repro.machine.jiffySteps]).toEqual(["livelock", 4096]);
+    const t = await replayTraced(repro);
+    expect(t.starved).toBe(true);
+    expect(t.verdict).toBeUndefined();
+  }, 60_000);
+
   // A hunt reaches its bound under PCT or the random walk, a replay under its recorded log: the
   // same state, but the scheduler's random state differs, and the run-on drew its uniform
   // choices from it, so the two could judge one execution differently (a hunt's livelock that
