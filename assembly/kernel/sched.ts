@@ -76,12 +76,13 @@ let burstLimit: i32 = 0;
 let runsOn: bool = true;
 export function sched_set_runs(on: bool): void { runsOn = on; burstMask = 0; }
 
+/** The fair run-on's seed (any constant: what matters is that every caller draws the same). */
+const FAIR_SEED: i32 = 0x6a1f5eed;
+
 /** From the next run() on, a uniform choice among the runnable agents at every step: no PCT
  *  priorities, no random walk's turns or ranked handoff. The hunt's livelock check
  *  (src/explore/livelock.ts) runs an execution on so past its bound: a scheduler biased on
  *  purpose can starve an agent that real hardware would run. */
-/** The fair run-on's seed (any constant: what matters is that every caller draws the same). */
-const FAIR_SEED: i32 = 0x6a1f5eed;
 export function sched_set_fair(): void {
   // Its own seed: a hunt, a replay and a shrink candidate reach the bound in one state by
   // different schedulers (PCT's or the walk's draws, a replay's log), and must run on alike.

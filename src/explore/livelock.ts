@@ -3,8 +3,10 @@
 // (2.4.16, 8 CPUs x 32 ops, PCT: 9 in 300 executions past 16,384 steps, the longest 20,584),
 // while a real livelock (2.4.16 with too little memory for its CPUs: every CPU in direct
 // reclaim, none freeing) never ends. So an execution stopped at the bound is run again,
-// from its start, with HUNT_LIVELOCK_STEPS: only one that does not end there either is a
-// livelock. Measured with 300 executions of hunt seed 1 at the model's own step counter.
+// from its start, for livelockRunOn steps (HUNT_LIVELOCK_STEPS, or more on a --jiffy-steps
+// clock), and run on from its bound as long with a uniform choice at every step: only one
+// that ends in neither is a livelock. Measured with 300 executions of hunt seed 1 at the
+// model's own step counter.
 import type { Engine } from "../wasm/engine.js";
 import { CFG, G, RUN, VIOLATION_IDS } from "../wasm/abi.js";
 import { HUNT_LIVELOCK_STEPS, HUNT_LOGCAP } from "./machine.js";

@@ -46,6 +46,20 @@ const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
   ...over,
 });
 
+/** 2.4.16 with 8 CPUs in 4 frames, random seed 5: a real livelock at execution 197; hunted once
+ *  for the tests that read it. */
+let realLivelockHunt: ReturnType<typeof hunt> | undefined;
+const realLivelock = () =>
+  (realLivelockHunt ??= hunt(
+    opts({
+      model: resolveModel("linux-2.4.16"),
+      sched: "random",
+      seed: 5,
+      machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 },
+      executions: 400,
+    }),
+  ));
+
 describe("the hunt's step bound", () => {
   // The random walk hands off by rank in half its executions: here CPU1, ranked below CPU0 and
   // CPU2, spins on a lock those two take in turn while both loop in the allocator, and under
@@ -101,15 +115,7 @@ describe("the hunt's step bound", () => {
     // by do_wp_page's page_cache_get(old_page) across its alloc_page, so reclaim frees nothing,
     // and out_of_memory kills nobody while a swap slot is free (2.4.16 mm/oom_kill.c: "Enough
     // swap space left? Not OOM."). Seed 5 meets it at execution 197 (seed 1 at 1,572).
-    const r = await hunt(
-      opts({
-        model: resolveModel("linux-2.4.16"),
-        sched: "random",
-        seed: 5,
-        machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 },
-        executions: 400,
-      }),
-    );
+    const r = await realLivelock();
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");
     // Its repro replays to the bound, and run on from there with a uniform choice at every
@@ -190,15 +196,7 @@ describe("the hunt's step bound", () => {
   // its own repro's replay called a starvation: a helper's sweep, 5 Dec 2026). sched_fair
   // draws from a seed of its own now.
   it("the fair run-on is the same after a hunt's run to the bound and after a replay's", async () => {
-    const r = await hunt(
-      opts({
-        model: resolveModel("linux-2.4.16"),
-        sched: "random",
-        seed: 5,
-        machine: { ...big, frames: 4, freeLow: 2, freeHigh: 3 },
-        executions: 400,
-      }),
-    );
+    const r = await realLivelock();
     const { repro } = r.findings[0];
     const rep = await Replayer.create(repro.machine, reproFlagWords(repro), "wasm", "untraced");
     const ran = (scheduleRngFirst: boolean) => {
