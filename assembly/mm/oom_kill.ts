@@ -34,7 +34,7 @@ import {
   mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_OP_TAIL, AG_SP, AG_STATE,
   AG_WAIT, ST_DONE, ST_RUNNABLE, ST_SLEEP, ST_SPIN, MM_TEARDOWN, MM_SEM, mm_addr, G_CPUS_DONE, stat, S_OOM_KILLS, cpu_op_addr,
 } from "../kernel/state";
-import { ld, st, ctz32 } from "../kernel/platform";
+import { ld, st, ctz32, pop32 } from "../kernel/platform";
 import { cur } from "../kernel/frame";
 import { set_state } from "../kernel/locks";
 import { has2, F2_OOM_KILL } from "../model";
@@ -222,14 +222,9 @@ export function chosen_task_mm(victim: i32, birth: i32): i32 {
  *  tasks; an idle one is woken to exit. */
 export function oom_kill_mm(victim: i32): void {
   let tasks = 0;
-  for (let a = 0; a < nCpu; a++) {
-    if (!cpu_is_task_of(a, victim)) continue;
-    ag_set(a, AG_PF_MEMDIE, 1);
-    tasks++;
-  }
-  gset(G_OOM_ACTIVE, 1);
-  stat(S_OOM_KILLS);
-  trace(EV_OOM_KILL, victim, nPages, tasks);
+  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, victim)) tasks |= 1 << a;
+  kill_tasks(tasks);
+  trace(EV_OOM_KILL, victim, nPages, pop32(tasks));
   if (mm_get(victim, MM_OOM_KILL) != 0) return; // chosen again: its exit is on its way
   mm_set(victim, MM_OOM_KILL, OOM_KILL_PENDING);
   wake_idle_task(victim);
@@ -279,18 +274,22 @@ function kill_orphans(mm: i32, tasks: i32): void {
     trace(EV_OOM_AGAIN, tasks, 0, 0);
     return;
   }
-  for (let a = 0; a < nCpu; a++) if (((fresh >> a) & 1) != 0) ag_set(a, AG_PF_MEMDIE, 1);
-  gset(G_OOM_ACTIVE, 1);
-  stat(S_OOM_KILLS);
+  kill_tasks(fresh);
   trace(EV_OOM_KILL_ORPHAN, mm, tasks, 0);
 }
 
 /** oom_kill_task on one task alone: PF_MEMDIE on CPU a. */
 function kill_task(a: i32): void {
-  ag_set(a, AG_PF_MEMDIE, 1);
+  kill_tasks(1 << a);
+  trace(EV_OOM_KILL_TASK, a, 0, 0);
+}
+
+/** oom_kill_task (SIGKILL, and PF_MEMDIE: AG_PF_MEMDIE) on each CPU of `tasks`, a bit each:
+ *  one kill of oom_kill's, counted once, and the killer's work under way (G_OOM_ACTIVE). */
+function kill_tasks(tasks: i32): void {
+  for (let a = 0; a < nCpu; a++) if (((tasks >> a) & 1) != 0) ag_set(a, AG_PF_MEMDIE, 1);
   gset(G_OOM_ACTIVE, 1);
   stat(S_OOM_KILLS);
-  trace(EV_OOM_KILL_TASK, a, 0, 0);
 }
 
 /** The CPUs a task-alone kill can take, a bit each: live_tasks without PF_MEMDIE yet. */
