@@ -347,14 +347,26 @@ function tso_preserve(): i32 {
 
 // ---- swap_out_mm -----------------------------------------------------------------------
 // mm/vmscan.c swap_out_mm → swap_out_vma/pgd/pmd (2.4.16).
-// (mm, count) → pages made freeable. Under mm's PTL walk the ptes from the mm's cursor
-// (wrapping), at most one sweep of the address space, until count pages became freeable
-// (2.4.16 counts down SWAP_CLUSTER_MAX the same way).
+// (mm, count, put) → pages made freeable, or SWAP_OUT_RACED. Under mm's PTL: "We raced" when
+// the mm's swap_address is TASK_SIZE (another walker finished it meanwhile) or swap_mm is no
+// longer this mm (a pick moved past it): nothing walked, and the caller does not count this
+// mm (2.4.16's ++*mmcounter). Else the walk goes from swap_address up, never past the end,
+// until count pages became freeable (2.4.16 counts down SWAP_CLUSTER_MAX the same way): then
+// swap_address is the next page and swap_mm stays on this mm, so the next swap_out goes on
+// here; a walk that reaches the end sets swap_address = TASK_SIZE ("we reached the end of
+// address space"), and swap_out's next pick resets it to 0 and moves swap_mm on.
+// The model's mm is one anonymous vma, which a real process has followed by at least its
+// stack's: 2.4.16's loop over the vmas breaks at vma->vm_next == NULL before it tests count,
+// so a walk that ends its count in the last vma sets TASK_SIZE too; the model's vma is never
+// the last (the stack vma, which the model does not map, is walked with nothing found).
+// swap_out_pmd stores the walk's address at each pmd's end; it is never TASK_SIZE and only a
+// walker under this PTL reads any other value, so the model keeps it in a local and stores it
+// once, when the walk ends.
 // put: 1 when the caller (swap_out) pinned the mm: swap_out's "mmput(mm)" after swap_out_mm
 // returns runs in the walk's last section, after the PTL is dropped (a put that is not the last
 // is one atomic decrement, and the return between touches nothing shared); the last put (the
 // mm's process exited meanwhile) runs exit_mmap in this agent (P_MMPUT) before the return.
-// Locals: the arguments, then the cursor, the ptes looked at and the pages made freeable.
+// Locals: the arguments, then the walk's address and the pages made freeable.
 // Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed,
 // the walk going on (PTL still held) at a page after one whose flags it has read, and back
 // from a last mmput.
@@ -362,31 +374,29 @@ const SOM_MM: i32 = 0;
 const SOM_COUNT: i32 = 1;
 const SOM_PUT: i32 = 2;
 const SOM_CURSOR: i32 = 6;
-const SOM_SEEN: i32 = 7;
 const SOM_FOUND: i32 = 8;
 const SOM_LOCK: i32 = 0;
 const SOM_SWAPPED: i32 = 1;
 const SOM_ACCESSED: i32 = 2;
 const SOM_NEXT_PAGE: i32 = 3;
 const SOM_PUT_DONE: i32 = 4;
+/** swap_out_mm's result when it raced (2.4.16 "We raced: don't count this mm but try again"). */
+const SWAP_OUT_RACED: i32 = -1;
+/** TASK_SIZE as an mm's swap_address: the page index one past the model's address space. */
+@inline function task_size_page(): i32 { return nPages; }
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
     case SOM_LOCK: {
       if (!spin_lock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL)) return BLOCK;
-      let cursor = mm_get(l(SOM_MM), MM_SWAP_CURSOR);
-      if (cursor < 0 || cursor >= nPages) cursor = 0;
-      set_l(SOM_CURSOR, cursor);
-      set_l(SOM_SEEN, 0);
+      const address = mm_get(l(SOM_MM), MM_SWAP_CURSOR);
+      if (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM)) return swap_out_mm_raced();
+      set_l(SOM_CURSOR, address < 0 ? 0 : address);
       set_l(SOM_FOUND, 0);
-      trace(EV_SWAP_OUT_MM, l(SOM_MM), cursor, l(SOM_COUNT));
-      if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) {
-        // find_vma finds nothing (munmap or exit unlinked the vma): the walk ends at once and
-        // the address goes back to the start (2.4.0 swap_address = 0; 2.4.16 TASK_SIZE, which
-        // its swap_out turns into 0 for the next walk).
-        set_l(SOM_CURSOR, 0);
-        return swap_out_mm_done();
-      }
+      trace(EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
+      // munmap or exit unlinked the vma: find_vma finds only the stack's, and the walk ends
+      // at TASK_SIZE with nothing found.
+      if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) { set_l(SOM_CURSOR, nPages); return swap_out_mm_done(); }
       return swap_out_scan(false);
     }
     case SOM_SWAPPED: {
@@ -405,9 +415,9 @@ export function swap_out_mm(pc: i32): i32 {
   return bad_pc();
 }
 
-/** Walks ptes until one maps a swappable page, under PTL. `touched`: this step has already
- *  read or written a page's flags (an active page passed over, a young pte's
- *  mark_page_accessed).
+/** Walks ptes from the walk's address to the end until one maps a swappable page, under PTL.
+ *  `touched`: this step has already read or written a page's flags (an active page passed
+ *  over, a young pte's mark_page_accessed).
  *  Merged (assembly/README.md "Merged steps"): the ptes, which PTL guards, and the zero page's
  *  PG_reserved, which never changes. Not merged: two pages' flags. try_to_swap_out's first
  *  checks run here (mm/vmscan.c try_to_swap_out: ptep_test_and_clear_young then
@@ -418,61 +428,71 @@ export function swap_out_mm(pc: i32): i32 {
  *  next pte that maps a page (and goes on there, PTL still held, in a later step). */
 function swap_out_scan(touched: bool): i32 {
   const mm = l(SOM_MM);
-  let cursor = l(SOM_CURSOR), seen = l(SOM_SEEN);
-  while (seen < nPages) {
-    const page = cursor;
+  let page = l(SOM_CURSOR);
+  while (page < nPages) {
     const pte = pte_get(mm, page);
     if (touched && pte_present(pte) && !page_test(pte_frame(pte), PG_RESERVED)) {
       // This pte's page is looked at in the walk's next section.
-      set_l(SOM_CURSOR, cursor);
-      set_l(SOM_SEEN, seen);
+      set_l(SOM_CURSOR, page);
       return next(SOM_NEXT_PAGE);
     }
-    cursor = cursor + 1 == nPages ? 0 : cursor + 1;
-    seen++;
     stat(S_PTE_SCANS);
-    if (!pte_present(pte)) continue;
+    if (!pte_present(pte)) { page++; continue; }
     const f = pte_frame(pte);
-    if (page_test(f, PG_RESERVED)) continue;
+    if (page_test(f, PG_RESERVED)) { page++; continue; }
     // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
     // pte and this page's flags (the user's MMU may set the young bit again either way).
+    set_l(SOM_CURSOR, page + 1);
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
-      set_l(SOM_CURSOR, cursor);
-      set_l(SOM_SEEN, seen);
       // mark_page_accessed: the walk goes on in this step unless the page is activated
       // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
       return call_now(P_MARK_PAGE_ACCESSED, now(SOM_ACCESSED), f, 0, 0, 0);
     }
-    if (page_test(f, PG_ACTIVE)) { touched = true; continue; }
-    set_l(SOM_CURSOR, cursor);
-    set_l(SOM_SEEN, seen);
+    if (page_test(f, PG_ACTIVE)) { touched = true; page++; continue; }
     return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
   }
-  set_l(SOM_CURSOR, cursor);
+  set_l(SOM_CURSOR, page);
   return swap_out_mm_done();
 }
 
+/** The walk is over: its address stored (TASK_SIZE at the end of the address space: "Indicate
+ *  that we reached the end of address space"), the PTL dropped, and the caller's pin put. */
 @inline function swap_out_mm_done(): i32 {
-  mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
+  const ended = l(SOM_CURSOR) >= nPages;
+  mm_set(l(SOM_MM), MM_SWAP_CURSOR, ended ? task_size_page() : l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
-  trace(EV_SWAP_OUT_MM_END, l(SOM_MM), l(SOM_CURSOR), l(SOM_FOUND));
+  trace(EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND)); // -1: TASK_SIZE
+  return swap_out_mm_put();
+}
+
+/** "We raced: don't count this mm but try again": the PTL dropped at once, the pin put. */
+function swap_out_mm_raced(): i32 {
+  spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
+  const moved = gget(G_SWAP_MM) != l(SOM_MM) ? 1 : 0; // why: swap_mm moved on, else TASK_SIZE
+  trace(EV_SWAP_OUT_MM_END, l(SOM_MM), moved, SWAP_OUT_RACED);
+  set_l(SOM_FOUND, SWAP_OUT_RACED);
+  return swap_out_mm_put();
+}
+
+@inline function swap_out_mm_put(): i32 {
   if (l(SOM_PUT) != 0 && !mmput_fast(l(SOM_MM))) return call(P_MMPUT, SOM_PUT_DONE, l(SOM_MM), 0, 0, 0);
   return ret(l(SOM_FOUND));
 }
 
 // ---- swap_out --------------------------------------------------------------------------
 // mm/vmscan.c swap_out (2.4.16). (priority) → 1 when SWAP_CLUSTER_MAX (scaled) pages became
-// freeable. Round-robin over the mms (G_SWAP_MM, as 2.4's swap_mm), each mm at most once per
-// call, skipping empty ones. Each turn of the loop starts at a need_resched point
-// (schedule_point) before it picks the mm; the pick reads and moves the cursor under
-// mmlist_lock, taken first in the pick's section and dropped before swap_out_mm takes the
-// mm's PTL (2.4.16 swap_out: spin_lock(&mmlist_lock); mm = swap_mm; ...; swap_mm = mm;
-// atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock); 2.4.0's selection loop likewise).
-// (shrink_cache runs the same walk in its own frame: SC_SWAP_OUT, with the same two locals.)
-// Locals: mms tried, pages still wanted. Sections: the start, back from swap_out_mm, and
+// freeable. counter = mmlist_nr (read without the lock, as 2.4.16 does); each turn of the loop
+// starts at a need_resched point (schedule_point), picks an mm under mmlist_lock (taken first
+// in the pick's section, dropped before swap_out_mm takes the mm's PTL: 2.4.16 swap_out:
+// spin_lock(&mmlist_lock); mm = swap_mm; ...; atomic_inc(&mm->mm_users);
+// spin_unlock(&mmlist_lock)), walks it, and goes on "while (--counter >= 0)": mmlist_nr + 1
+// walks at most, a raced mm not counted. 2.4.0 chose the mm with the largest swap_cnt under the
+// same lock: that policy is 2.4.16's in every model.
+// (shrink_cache runs the same loop in its own frame: SC_SWAP_OUT, with the same two locals.)
+// Locals: the counter, pages still wanted. Sections: the start, back from swap_out_mm, and
 // after the need_resched point.
-const SO_TRIED: i32 = 6;
+const SO_COUNTER: i32 = 6;
 const SO_WANTED: i32 = 7;
 const SO_START: i32 = 0;
 const SO_SCANNED: i32 = 1;
@@ -482,12 +502,10 @@ export function swap_out(pc: i32): i32 {
   switch (pc) {
     case SO_START:
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(SO_TRIED, 0);
-      set_l(SO_WANTED, swap_cluster());
+      swap_out_start();
       return swap_out_next_mm();
     case SO_SCANNED:
-      set_l(SO_WANTED, l(SO_WANTED) - ret_val());
-      if (l(SO_WANTED) <= 0) return ret(1);
+      if (!swap_out_again(ret_val())) return ret(l(SO_WANTED) <= 0 ? 1 : 0);
       schedule_point();
       return next(SO_NEXT);
     case SO_NEXT:
@@ -504,32 +522,46 @@ function swap_out_next_mm(): i32 {
   return ret(0);
 }
 
-/** The next mm worth scanning (SO_TRIED: mms tried so far; shrink_cache's SC_SO_TRIED is the same
- *  local), or -1 when every mm was tried. The caller holds mmlist_lock. 2.4.16 mm/vmscan.c
- *  swap_out: "mm = swap_mm; while (... || mm == &init_mm) { ...; mm = list_entry(
- *  mm->mmlist.next, ...); if (mm == swap_mm) goto empty; swap_mm = mm; }": the cursor follows
- *  the mmlist's links past init_mm; an mm's mmput moves it on before the mm leaves the list
- *  (fork.ts mmput_unlist), so it always names a listed mm. */
+/** swap_out's start: "counter = mmlist_nr" and SWAP_CLUSTER_MAX (scaled) pages wanted. */
+@inline function swap_out_start(): void {
+  set_l(SO_COUNTER, gget(G_MMLIST_NR));
+  set_l(SO_WANTED, swap_cluster());
+}
+
+/** After a swap_out_mm that returned r: whether swap_out's loop goes on. A raced mm is not
+ *  counted (++*mmcounter); "if (!nr_pages) return 1"; "while (--counter >= 0)". Writes the
+ *  locals: a caller whose section may re-run (a BLOCK) must not call it before it cannot. */
+function swap_out_again(r: i32): bool {
+  let counter = l(SO_COUNTER);
+  if (r == SWAP_OUT_RACED) { counter++; r = 0; }
+  const wanted = l(SO_WANTED) - r;
+  set_l(SO_WANTED, wanted);
+  counter--;
+  set_l(SO_COUNTER, counter);
+  return wanted > 0 && counter >= 0;
+}
+
+/** The mm swap_out walks next, or -1 when only init_mm is on the list ("goto empty"). The
+ *  caller holds mmlist_lock. 2.4.16 mm/vmscan.c swap_out: "mm = swap_mm; while
+ *  (mm->swap_address == TASK_SIZE || mm == &init_mm) { mm->swap_address = 0; mm = next; if
+ *  (mm == swap_mm) goto empty; swap_mm = mm; }": swap_mm stays on an mm until a walk has
+ *  taken it to TASK_SIZE; every mm passed over starts again at 0, so the loop ends within
+ *  one round. An mm's mmput moves swap_mm on before the mm leaves the list (fork.ts
+ *  mmput_unlist), so it always names a listed mm. (init_mm's own swap_address, which the
+ *  kernel zeroes here too, is never read: init_mm is always passed over.) Then "Make sure
+ *  the mm doesn't disappear when we drop the lock": the pin (fork.ts mm_pin), which
+ *  swap_out_mm's last section puts (SOM_PUT). */
 function swap_out_pick(): i32 {
-  while (l(SO_TRIED) < gget(G_MMLIST_NR)) {
-    let mm = gget(G_SWAP_MM);
-    if (mm < 0 || mm > nMm || !mm_listed(mm)) mm = nMm; // (a cursor off the list: a model bug)
-    if (mm == nMm) {
-      mm = mmlist_next(nMm);
-      if (mm == nMm) return -1; // only init_mm: "goto empty"
-    }
-    gset(G_SWAP_MM, mmlist_next(mm)); // the model moves on at every pick (a policy deviation)
-    set_l(SO_TRIED, l(SO_TRIED) + 1);
-    // Unlocked peek: an mm with nothing mapped is not worth its PTL (2.4.0's selection loop
-    // skips rss <= 0; 2.4.16's swap_out walks it, finding nothing: a policy deviation).
-    // "Make sure the mm doesn't disappear when we drop the lock": the pin (fork.ts mm_pin),
-    // which swap_out_mm's last section puts (SOM_PUT).
-    if (mm_get(mm, MM_RSS) > 0) {
-      mm_pin(mm);
-      return mm;
-    }
+  let mm = gget(G_SWAP_MM);
+  if (mm < 0 || mm > nMm || !mm_listed(mm)) { mm = nMm; gset(G_SWAP_MM, nMm); } // (a model bug)
+  while (mm == nMm || mm_get(mm, MM_SWAP_CURSOR) >= task_size_page()) {
+    if (mm != nMm) mm_set(mm, MM_SWAP_CURSOR, 0);
+    mm = mmlist_next(mm);
+    if (mm == gget(G_SWAP_MM)) return -1; // "goto empty"
+    gset(G_SWAP_MM, mm);
   }
-  return -1;
+  mm_pin(mm);
+  return mm;
 }
 
 // ---- shrink_cache ----------------------------------------------------------------------
@@ -558,7 +590,7 @@ const SC_MAX_SCAN: i32 = 6;
 const SC_MAX_MAPPED: i32 = 7;
 const SC_PAGE: i32 = 8;
 const SC_ENTRY: i32 = 9;
-const SC_SO_TRIED: i32 = SO_TRIED;   // swap_out_pick reads it as swap_out's own
+const SC_SO_COUNTER: i32 = SO_COUNTER; // swap_out_again reads them as swap_out's own
 const SC_SO_WANTED: i32 = SO_WANTED;
 const SC_PASS: i32 = 0;        // a pass at the priority argument
 const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
@@ -665,21 +697,17 @@ export function shrink_cache(pc: i32): i32 {
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
       // Each pick is made under mmlist_lock (shrink_swap_out_pick).
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      set_l(SC_SO_TRIED, 0);
-      set_l(SC_SO_WANTED, swap_cluster());
+      swap_out_start();
       return shrink_swap_out_pick();
-    case SC_SWAP_OUT_MM: {
-      // Nothing written before the walk goes on: swap_out_over may block on the LRU lock
-      // and re-run this section.
-      const r = ret_val();
-      // mmlist_nr read without mmlist_lock, as 2.4.16's swap_out reads it for its counter.
-      if (l(SC_SO_WANTED) - r > 0 && l(SC_SO_TRIED) < gget(G_MMLIST_NR)) {
-        set_l(SC_SO_WANTED, l(SC_SO_WANTED) - r);
+    case SC_SWAP_OUT_MM:
+      // swap_out_over's LRU lock may BLOCK and re-run this section: swap_out_again then says
+      // false again (the counter and the pages wanted only fall), and the pass that follows
+      // reads neither. swap_out's result is not read: shrink_cache returns nr_pages.
+      if (swap_out_again(ret_val())) {
         schedule_point(); // swap_out's need_resched point, before the next mm is picked
         return next(SC_SWAP_OUT_NEXT);
       }
       return swap_out_over();
-    }
     case SC_SWAP_OUT_NEXT:
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return shrink_swap_out_pick();

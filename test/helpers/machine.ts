@@ -5,7 +5,7 @@ import type { HuntWorkload } from "../../src/explore/workload.js";
 import { parseMix } from "../../src/explore/mix.js";
 import type { MachineSizes, WorkloadOptions } from "../../src/bulk/config.js";
 import { MODELS, resolveModel } from "../../src/model/models.js";
-import { R, G, AG, A, MM, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
+import { R, G, AG, A, MM, P, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
 
@@ -100,13 +100,25 @@ export function state(e: Engine) {
   };
 }
 
+/** e.m.start_proc(cpu, proc, args). A direct swap_out_mm is started as swap_out would call it:
+ *  after its pick (assembly/mm/vmscan.ts swap_out_pick), with swap_mm on that mm and a
+ *  swap_address at TASK_SIZE back at 0. Without that, a second walk of one mm would back out
+ *  under 2.4.16's "We raced" check (swap_out_mm is swap_out's helper, never called alone). */
+export function startProc(e: Engine, cpu: number, proc: number, args: readonly number[] = []): void {
+  const a = [...args, 0, 0, 0, 0];
+  if (proc === P.swap_out_mm) {
+    const mm = a[0] | 0;
+    const s = state(e);
+    s.setG(G.SWAP_MM, mm);
+    if (s.mm(mm, MM.SWAP_CURSOR) >= e.config.pagesPerMm) s.setMm(mm, MM.SWAP_CURSOR, 0);
+  }
+  e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
+}
+
 /** Starts procedures on idle CPUs of a machine (run-to-completion or random scheduler),
  *  ends every CPU's op stream and runs until all are done; returns the run code and violation. */
 export function runProcs(e: Engine, starts: { cpu: number; proc: number; args?: number[] }[], maxSteps = 100000) {
-  for (const { cpu, proc, args = [] } of starts) {
-    const a = [...args, 0, 0, 0, 0];
-    e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
-  }
+  for (const { cpu, proc, args = [] } of starts) startProc(e, cpu, proc, args);
   for (let c = 0; c < e.config.cpus; c++) e.m.ops_end(c);
   const code = e.run(maxSteps);
   const viol = e.global(G.VIOL);

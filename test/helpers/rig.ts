@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import type { MachineConfig } from "../../src/wasm/engine.js";
 import { P, PG, STAT_NAMES, type StatName } from "../../src/wasm/abi.js";
 import { resolveModel, FLAGS } from "../../src/model/models.js";
-import { machine, state, runProc, AG, RUN, SCHED } from "./machine.js";
+import { machine, state, runProc, startProc, AG, RUN, SCHED } from "./machine.js";
 import { Director } from "./directed.js";
 
 export type State = ReturnType<typeof state>;
@@ -94,8 +94,7 @@ export function directedRig(config: Partial<MachineConfig>, calls: CallOptions) 
 
   /** Puts proc on an idle CPU with a final op stream; it runs when the director chooses it. */
   const start = (cpu: number, proc: number, args: number[] = []) => {
-    const a = [...args, 0, 0, 0, 0];
-    e.m.start_proc(cpu, proc, a[0], a[1], a[2], a[3]);
+    startProc(e, cpu, proc, args);
     e.m.ops_end(cpu);
   };
   /** Gives an idle CPU an op stream (OP_* words from makeOp) to run after anything started. */

@@ -2,7 +2,7 @@
 // Pages are mapped by writing ptes, counts and the LRU lists directly (no fault path needed);
 // the swap side (get_swap_page, add_to_swap_cache, swap_writepage, ...) is the real one.
 import { describe, it, expect } from "vitest";
-import { machine, state, runProc, runProcs, R, G, MM, swpEntry } from "../helpers/machine.js";
+import { machine, state, runProc, runProcs, startProc, R, G, MM, swpEntry } from "../helpers/machine.js";
 import { CFG, PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/index.js";
 import type { Engine } from "../../src/wasm/engine.js";
@@ -286,7 +286,7 @@ describe("swap_out_mm", () => {
       expect(s.flags(b) & (PG.ACTIVE | PG.REFERENCED)).toBe(PG.REFERENCED);
       s.setMm(0, MM.SWAP_CURSOR, 0);
       const ptes = [s.pte(0, 1), s.pte(0, 2)];
-      e.m.start_proc(0, P.swap_out_mm, 0, 1, 0, 0);
+      startProc(e, 0, P.swap_out_mm, [0, 1]);
       expect(d.step(0)).toBe(true); // PTL taken; the walk passes over active page a
       expect(s.pte(0, 2)).toBe(ptes[1]); // b not looked at yet
       // CPU1: mark_page_accessed(b) activates it (activate_page under pagemap_lru_lock).

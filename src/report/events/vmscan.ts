@@ -18,7 +18,10 @@ export const vmscanEvents: EventTable = {
   [EV.TSO_RETRY]: (f, e, r) => `add_to_swap_cache(${fmtPage(f)}, ${fmtEntry(e)}) = ${addResult(r)}: swap_free(${fmtEntry(e)}), retry`,
   [EV.TSO_DROP]: (v, f) => `try_to_swap_out ${vp(v)} ${fmtPage(f)}: clean, not in the swap cache: pte dropped`,
   [EV.SWAP_OUT_MM]: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], wants ${n} freeable`,
-  [EV.SWAP_OUT_MM_END]: (mm, cur, n) => `swap_out_mm mm${mm} stops at [${cur}]: ${n} freeable`,
+  [EV.SWAP_OUT_MM_END]: (mm, cur, n) =>
+    n < 0
+      ? `swap_out_mm mm${mm}: we raced (${cur ? "swap_mm moved on" : "swap_address is TASK_SIZE"}), not counted`
+      : `swap_out_mm mm${mm} stops at ${cur < 0 ? "the end (swap_address = TASK_SIZE)" : `[${cur}]`}: ${n} freeable`,
   [EV.SHRINK]: (nr, prio, scan) => `shrink_cache(${nr}, priority ${prio}): scans up to ${scan}`,
   [EV.SHRINK_WRITE]: (f, e) => `shrink_cache: dirty ${fmtPage(f)} (${fmtEntry(e)}) → swap_writepage`,
   [EV.SHRINK_FREE]: (f, e) => `shrink_cache frees ${fmtPage(f)} (${fmtEntry(e)})`,
