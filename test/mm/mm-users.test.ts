@@ -105,6 +105,42 @@ describe.each(RELEASES)("%s: swap_out's pin keeps an exiting mm for its walk", (
   });
 });
 
+// 2.4.16 mm/vmscan.c swap_out_mm: a reclaimer that picked the mm while another walked it waits
+// for the PTL, then finds swap_address at TASK_SIZE ("We raced: don't count this mm but try
+// again") and puts its pin without walking. Before the model had that check, queued walkers
+// each walked the mm again, and with enough reclaimers an exited process's mm was never
+// without a pin: its teardown never came (docs/faithfulness.md, swap_out_mm).
+describe.each(RELEASES)("%s: a walker queued behind another's walk of the same mm", (_name, flags) => {
+  it("backs out under the PTL once the first walk reached TASK_SIZE, puts its pin, and goes on", () => {
+    const r = mmlistRig(flags);
+    const { s, d, start } = r;
+    oldPages(r);
+    s.setG(G.SWAP_MM, 1);
+    start(0, P.swap_out, [6]);
+    d.step(0); // CPU0's pick: mm1
+    d.step(0); // swap_out_mm: mm1's PTL taken, the walk under way
+    expect(s.mm(1, MM.PTL)).not.toBe(0);
+    start(1, P.swap_out, [6]);
+    d.step(1); // CPU1's pick: swap_mm is still mm1, its walk not at the end
+    expect(s.mm(1, MM.USERS)).toBe(3);
+    d.step(1); // spins on mm1's PTL
+    expect(d.trace.some((x) => x.agent === 1 && x.event === EV.SPIN)).toBe(true);
+    d.drain(0);
+    r.finish([0, r.disk], 10);
+    d.drain(1);
+    r.finish([1, r.disk], 10);
+    const ends = (agent: number) => d.trace.filter((x) => x.agent === agent && x.event === EV.SWAP_OUT_MM_END);
+    expect(ends(0)[0]).toMatchObject({ a: 1, b: -1 }); // CPU0 walked mm1 to TASK_SIZE
+    expect(ends(0)[0].c).toBeGreaterThan(0);
+    expect(ends(1)[0]).toMatchObject({ a: 1, c: -1 }); // CPU1 raced: nothing walked
+    const walks1 = d.trace.filter((x) => x.agent === 1 && x.event === EV.SWAP_OUT_MM).map((x) => x.a);
+    expect(walks1[0]).not.toBe(1); // its first walk is of the next mm
+    expect(s.mm(1, MM.USERS)).toBe(1); // both pins put
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
 // 2.4.16: start_mm is pinned from the walk that chose it. Its process exits: the mm stays
 // listed with its ptes, and the next entry's "looks like exiting" test (mm_users == 1) puts it,
 // the last put: swapoff runs exit_mmap. pre9 pins its last_mm the same way (no such test).

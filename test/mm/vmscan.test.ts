@@ -249,7 +249,9 @@ describe("swap_out_mm", () => {
     expect(e.takeStats().pteScans).toBe(5); // [1] .. [5]
   });
 
-  it("sweeps the address space at most once, wrapping, when fewer pages qualify", () => {
+  // 2.4.16 swap_out_mm: the walk never wraps; reaching the end sets swap_address = TASK_SIZE
+  // ("we reached the end of address space"), and swap_out's next pick starts it at 0 again.
+  it("walks from the cursor to the end, not round again, and leaves swap_address at TASK_SIZE", () => {
     const { e, s, mapAnon } = world();
     mapAnon(0, 0, 10);
     mapAnon(0, 2, 20, PTE.RW | PTE.DIRTY | PTE.YOUNG);
@@ -258,14 +260,35 @@ describe("swap_out_mm", () => {
     e.takeStats();
     const r = runProc(e, 0, P.swap_out_mm, [0, 8]);
     expect(r.violation).toBe("none");
-    expect(r.ret).toBe(2);
-    expect(pteIsSwap(s.pte(0, 0))).toBe(true);
+    expect(r.ret).toBe(1);
     expect(pteIsSwap(s.pte(0, 6))).toBe(true);
-    expect(s.pte(0, 2) & PTE.YOUNG).toBe(0); // aged on this sweep, swapped on a later one
-    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(4);
-    expect(s.mm(0, MM.RSS)).toBe(1);
-    expect(e.takeStats().pteScans).toBe(8);
-    expectSwapCountsExact(e, 2, 8);
+    expect(pteIsSwap(s.pte(0, 0))).toBe(false); // below the cursor: left for the next walk
+    expect(s.pte(0, 2) & PTE.YOUNG).toBe(PTE.YOUNG); // not aged either
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(SMALL.pagesPerMm); // TASK_SIZE
+    expect(s.mm(0, MM.RSS)).toBe(2);
+    expect(e.takeStats().pteScans).toBe(4); // [4] .. [7]
+    expectSwapCountsExact(e, 1, 8);
+  });
+
+  // 2.4.16 swap_out_mm: "if (address == TASK_SIZE || swap_mm != mm) { /* We raced: don't count
+  // this mm but try again */ ++*mmcounter; goto out_unlock; }" under the mm's PTL.
+  it("backs out under the PTL when another walk took the mm to TASK_SIZE or swap_mm moved on", () => {
+    for (const raced of ["TASK_SIZE", "swap_mm"] as const) {
+      const { e, s, mapAnon } = world();
+      mapAnon(0, 1, 10);
+      const before = s.pte(0, 1);
+      startProc(e, 0, P.swap_out_mm, [0, 1]); // as swap_out's pick leaves it: swap_mm = mm0
+      if (raced === "TASK_SIZE") s.setMm(0, MM.SWAP_CURSOR, SMALL.pagesPerMm);
+      else s.setG(G.SWAP_MM, 1);
+      e.takeStats();
+      const { code, violation } = runProcs(e, []);
+      expect(code).toBe(RUN.DONE);
+      expect(violation).toBe("none");
+      expect(e.m.agent_ret(0), raced).toBe(-1); // SWAP_OUT_RACED: swap_out does not count it
+      expect(s.pte(0, 1), raced).toBe(before); // nothing walked
+      expect(e.takeStats().pteScans, raced).toBe(0);
+      expect(s.mm(0, MM.PTL), raced).toBe(0); // released
+    }
   });
 
   // mm/vmscan.c swap_out_pmd → try_to_swap_out (2.4.16): each pte's page is tested for

@@ -384,7 +384,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
 describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unuse frees E, then -ENOMEM or swapon makes it allocatable while a reader still wants E", () => {
   const A = 0; // do_swap_page of mm0[1] (E = E0:1): misses, then waits for the BKL
   const S = 1; // swapoff of area 0 (then, in one variant, swapon)
-  const B = 2; // reclaim: try_to_swap_out of mm2[0]
+  const B = 2; // reclaim: try_to_swap_out of mm2[0] (-ENOMEM variant: of mm1[2], buildEnomem)
   const C = 3; // -ENOMEM variant: another process unmaps memory after swapoff gave up
 
   /** swapoff succeeds; `swapon` = swapon straight after it, on the same CPU. */
@@ -414,8 +414,12 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
     expectConsistent(r);
     r.start(A, P.access, [0, 1, 0]);
     r.start(S, P.sys_swapoff, [0]);
-    r.start(B, P.swap_out_mm, [2, 1]);
-    r.start(C, P.do_munmap, [1, 2, 4]);
+    // B is a whole swap_out: the swapoff's own allocations reclaim first (memory is full), and
+    // their swap_out walks every mm to TASK_SIZE and moves swap_mm on, so a walk of mm2 picked
+    // before them would back out ("We raced"); B picks when it first runs, after them: mm1,
+    // whose mm1[2] it takes. C frees mm3's pages (mm1's PTL is B's meanwhile).
+    r.start(B, P.swap_out, [6]);
+    r.start(C, P.do_munmap, [3, 5, 3]);
     return { ...r, E, F, value: r.s.shadow(0, 1) };
   }
   type X = ReturnType<typeof buildSwapon> & { F?: number };
