@@ -14,6 +14,10 @@
 //                   entry it faulted on); another thread's do_swap_page maps E's page and its
 //                   vm_swap_full delete frees E; get_swap_page hands E out again to
 //                   try_to_swap_out; the reader's swap_duplicate finds E in use and both add.
+//   "reclaim"       "vm_swap_full" with reclaim's free (found by the model): the reader faulted
+//                   on E; another thread's fault took E's page and dropped its pte's reference,
+//                   no vm_swap_full delete, and reclaim's removal of the clean cache page freed
+//                   E; get_swap_page hands it out again to try_to_swap_out.
 //   "swapoff"       the seed mail: try_to_unuse frees E, the area becomes allocatable again
 //                   (-ENOMEM or swapon) and get_swap_page hands E out again.
 //   "14 Sep swapoff"
@@ -36,7 +40,16 @@ import { Replayer } from "./execute.js";
 import { classifyUnuseFresh } from "../races/unuse-route.js";
 import { reproFlagWords } from "../model/flag-words.js";
 
-export const SEED_ROUTES = ["14 Sep", "11 Sep", "vm_swap_full", "readahead vm_swap_full", "swapoff", "14 Sep swapoff", "unknown"] as const;
+export const SEED_ROUTES = [
+  "14 Sep",
+  "11 Sep",
+  "vm_swap_full",
+  "readahead vm_swap_full",
+  "reclaim",
+  "swapoff",
+  "14 Sep swapoff",
+  "unknown",
+] as const;
 export type SeedRoute = (typeof SEED_ROUTES)[number];
 
 /** The named routes of findings other than a duplicate (src/races/pte-same-route.ts: who
@@ -312,6 +325,18 @@ function cameBack(
   }
   if (vmSwapFull) {
     return { ...common, freed, route: "vm_swap_full", why: `do_swap_page's vm_swap_full delete freed E (step ${f.step}), ${out}` };
+  }
+  // Hugh's route with reclaim in the vm_swap_full delete's place: the reader faulted on E;
+  // E's pte reference went (another thread's fault mapped E's page and swap_freed it, as in the
+  // mail), leaving the swap cache's alone, and reclaim's removal of the clean cache page
+  // (shrink_cache, 2.4.0's reclaim_page) freed E.
+  if (faultedOnE && by.includes("try_to_free_pages") && !(countAt >= 0 && countAt < freeAt)) {
+    return {
+      ...common,
+      freed,
+      route: "reclaim",
+      why: `the reader faulted on E, ${by.slice(-3).join(" → ")} freed E with its cache page (step ${f.step}), ${out}`,
+    };
   }
   if (countAt >= 0 && countAt < freeAt) {
     return {

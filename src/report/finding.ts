@@ -29,6 +29,8 @@ const ROUTE_TITLES: Record<RouteName, string> = {
   vm_swap_full: "Hugh, 14 Sep (multithreaded vm_swap_full deletion, entry handed out again)",
   "readahead vm_swap_full":
     "11 Sep by vm_swap_full (an entry counted by readahead, freed by another thread's vm_swap_full delete, handed out again)",
+  reclaim:
+    "Hugh, 14 Sep, by reclaim (another thread's fault took the entry's page; reclaim freed the clean cache page and the entry, handed out again)",
   swapoff: "via swapoff (entry freed by try_to_unuse, allocatable again)",
   "14 Sep swapoff": "14 Sep with swapoff as the reader (try_to_swap_out's new entry read by try_to_unuse before its add)",
   unknown: "none of the seed mail's routes",

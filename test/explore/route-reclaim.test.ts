@@ -1,0 +1,47 @@
+// `faultsim hunt --seed 10` (linux-2.4.10-pre, the default model and PCT) finds a swap-cache
+// duplicate by the "reclaim" route (src/explore/route.ts): Hugh's multithreaded route of the
+// seed mail with reclaim in the vm_swap_full delete's place. The reader (CPU1) read E0:1 from
+// its pte; another thread's do_swap_page took E's page and swap_freed its pte's reference
+// (swap not full: no delete), its write fault copied the page away, kswapd's shrink_cache
+// removed the clean cache page and freed E, and get_swap_page handed E to kswapd's
+// try_to_swap_out while the reader still went for it. Until this route had its name (5 Dec
+// 2026, when swap_out's walk became 2.4.16's and seed 10 first met it) the hunt called it
+// "none of the seed mail's routes".
+import { commandLineHunt } from "../helpers/hunt-routes.js";
+import { describe, it, expect, beforeAll } from "vitest";
+import { hunt } from "../../src/explore/hunt.js";
+import type { HuntResult } from "../../src/explore/hunt-options.js";
+import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
+import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
+
+// What `faultsim hunt --seed 10` runs, without the (clock-bounded) shrink.
+const opts = { ...commandLineHunt(HUNT_DEFAULT_MODEL, "pct", 20_000), seed: 10 };
+
+let r: HuntResult;
+let replay: ReproRoute;
+beforeAll(async () => {
+  r = await hunt(opts);
+  const f = r.findings[0];
+  replay = f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined };
+}, 30_000);
+
+describe("hunt --seed 10 (linux-2.4.10-pre)", () => {
+  it("finds swapcache-unique, and its traced replay takes the reclaim route", () => {
+    expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
+    expect(replay.reproduced).toBe(true);
+    const v = replay.route!;
+    expect(v.route, v.why).toBe("reclaim");
+  });
+
+  it("the order: the reader wanted E, reclaim freed it, get_swap_page handed it to the swap-out, the reader added last", () => {
+    const v = replay.route!;
+    const reader = [v.first, v.second].find((a) => a.callers.at(-1) === "read_swap_cache_async")!;
+    const swapper = [v.first, v.second].find((a) => a.callers.at(-1) === "try_to_swap_out")!;
+    expect(reader.callers).not.toContain("swapin_readahead"); // the bare read of the entry it faulted on
+    expect(v.freed!.callers).toContain("try_to_free_pages");
+    expect(v.freed!.agent).not.toBe(reader.agent);
+    expect(v.handedOut!.agent).toBe(swapper.agent);
+    expect(v.freed!.step).toBeLessThan(v.handedOut!.step);
+    expect(v.handedOut!.step).toBeLessThan(reader.step);
+  });
+});
