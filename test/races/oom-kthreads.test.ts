@@ -37,8 +37,11 @@ function huntShape(seed: number, pinned: boolean, executions: number) {
 describe("oom_kill's unpinned victim kills the kernel threads (oom-kthreads, oom-pin-mm)", () => {
   let found: Finding | undefined;
 
-  it("without oom-pin-mm the random walk finds it from seed 2 (budget: 30,000 executions), its route named", async () => {
-    const r = await huntShape(2, false, 30_000);
+  // Seed 1 at execution 52,187, the first seed of the catalogue's check (seeds 1-8 at 200,000:
+  // all but 7, seed 8 soonest, at 45,949). Seed 2 found it within 30,000 until swap_out_mm
+  // walked as 2.4.16's does (no wrap within a call, 5 Dec 2026): now at 84,664.
+  it("without oom-pin-mm the random walk finds it from seed 1 (budget: 60,000 executions), its route named", async () => {
+    const r = await huntShape(1, false, 60_000);
     found = r.findings.find((f) => matchesRace(race, f.signature));
     expect(found, r.findings.map((f) => f.signature).join(", ")).toBeDefined();
     expect(found!.verdict.message).toMatch(
@@ -73,7 +76,7 @@ describe("oom_kill's unpinned victim kills the kernel threads (oom-kthreads, oom
   });
 
   it("linux-2.4.16-fixed (oom-pin-mm on) finds nothing under the same shape and seed in 60,000 executions", async () => {
-    const r = await huntShape(2, true, 60_000);
+    const r = await huntShape(1, true, 60_000);
     expect(r.executions).toBe(60_000);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   }, 120_000);

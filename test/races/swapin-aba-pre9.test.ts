@@ -1,6 +1,6 @@
 // The swapin ABA at 2.4.10-pre9's own vm_swap_full (80% in use, flag swap-full-80 on), on the
-// hunt's default machine with kswapd: `faultsim hunt --with unique-add --sched random --seed 13
-// --keep-going --executions 200000` meets data-lost@access at execution 114,652 besides the
+// hunt's default machine with kswapd: `faultsim hunt --with unique-add --sched random --seed 15
+// --keep-going --executions 200000` meets data-lost@access at execution 89,564 besides the
 // nr_swap_pages drift (dup-revival). Its route is the catalogue's swapin-aba, not a model bug:
 // mm/memory.c do_swap_page (pre9) tests exclusive_swap_page with no lock (page_count and the
 // unlocked swap_count), and delete_from_swap_cache_nolock takes pagecache_lock after it without
@@ -20,11 +20,11 @@ import { resolveModel } from "../../src/model/models.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { classifyAba } from "../../src/races/aba-route.js";
 
-describe("hunt --with unique-add --sched random --seed 13 (linux-2.4.10-pre): the swapin ABA at pre9's 80% vm_swap_full", () => {
-  it("finds data-lost@access at execution 114,652 by the ABA route; the page-key recheck replays it clean", async () => {
+describe("hunt --with unique-add --sched random --seed 15 (linux-2.4.10-pre): the swapin ABA at pre9's 80% vm_swap_full", () => {
+  it("finds data-lost@access at execution 89,564 by the ABA route; the page-key recheck replays it clean", async () => {
     const r = await hunt(shape);
     const found = r.findings.find((f) => f.signature === "data-lost@access");
-    expect(found?.execution).toBe(114_652);
+    expect(found?.execution).toBe(89_564);
     const flags = resolveModel("linux-2.4.10-pre", ["unique-add"], []).flags;
     expect(found!.repro.flags).toBe(flags);
     const traced = await replayTraced(found!.repro);
