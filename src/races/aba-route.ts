@@ -36,6 +36,20 @@ function deleteOf(r: TraceRecord): AbaRoute["deleter"]["how"] | undefined {
   return undefined;
 }
 
+/** Index of the record where the fault whose get of (entry, page) is at records[g] took its
+ *  reference: its last cache lookup hit of that page for that entry in the same fault (no
+ *  fault record of its agent in between), else the get itself (a read into a new page). */
+function tookRef(records: readonly TraceRecord[], g: number): number {
+  const got = records[g];
+  for (let i = g - 1; i >= 0; i--) {
+    const r = records[i];
+    if (r.agent !== got.agent) continue;
+    if (r.event === EV.FAULT) break;
+    if (r.event === EV.LOOKUP_HIT && r.a === got.a && r.b === got.b) return i;
+  }
+  return g;
+}
+
 /** The first swapin ABA of the trace (records in step order), or undefined. */
 export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefined {
   for (let d = 0; d < records.length; d++) {
@@ -47,15 +61,18 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
     const handed = records.find((r, i) => i > d && r.event === EV.GET_SWAP_PAGE && r.a === entry);
     if (handed === undefined) continue;
     // A got P for E before the delete, on another CPU (any of the CPUs that did), and maps
-    // P after E was handed out again.
-    for (let g = d - 1; g >= 0; g--) {
+    // P after E was handed out again. A's reference dates from the cache lookup that took it
+    // (find_get_page's hit): do_swap_page's note of the page it got may come later, after the
+    // delete, when read_swap_cache_async found P (its hit) and returned in a later section.
+    for (let g = 0; g < records.length; g++) {
       const got = records[g];
       const gets = got.event === EV.SWAP_HIT || got.event === EV.SWAP_READ;
       if (!gets || got.agent === del.agent || got.a !== entry || got.b !== page) continue;
+      if (tookRef(records, g) >= d) continue;
       const map = records.find((r) => r.step > handed.step && r.agent === got.agent && r.event === EV.SWAP_MAP && r.a === page);
       if (map === undefined) continue;
       return {
-        holder: { agent: got.agent, step: got.step },
+        holder: { agent: got.agent, step: records[tookRef(records, g)].step },
         deleter: { agent: del.agent, step: del.step, how },
         handedOut: { agent: handed.agent, step: handed.step },
         mapped: { step: map.step, vpage: map.b },

@@ -43,6 +43,25 @@ describe("classifyAba", () => {
     expect(classifyAba([story[0], rec(20, 0, EV.REMOVE_EXCLUSIVE, P, E, 0), story[2], story[3]])).toBeUndefined();
   });
 
+  // The catalogue's swapin-aba hunt, seed 1 (5 Dec 2026): the holder's read_swap_cache_async
+  // found P in the cache (its lookup hit, which takes the reference) before the delete, and
+  // do_swap_page noted the page it got only a section later, after the delete.
+  it("dates the holder's reference from its lookup hit, when do_swap_page notes the page after the delete", () => {
+    const late = [
+      rec(8, 1, EV.FAULT, 7, 0),
+      rec(10, 1, EV.LOOKUP_HIT, E, P, 2),
+      story[1],
+      rec(25, 1, EV.SWAP_READ, E, P),
+      ...story.slice(2),
+    ];
+    expect(classifyAba(late)?.holder).toEqual({ agent: 1, step: 10 });
+    // A hit of an earlier fault (a fault record between it and the get) does not count, nor
+    // one of another page.
+    const earlier = [late[1], rec(12, 1, EV.FAULT, 7, 0), ...late.slice(2)];
+    expect(classifyAba(earlier)).toBeUndefined();
+    expect(classifyAba([late[0], rec(10, 1, EV.LOOKUP_HIT, E, P + 1, 2), ...late.slice(2)])).toBeUndefined();
+  });
+
   it("does not count a trace missing a step, or with a step out of order", () => {
     for (let i = 0; i < story.length; i++) expect(classifyAba(story.filter((_, j) => j !== i)), `without ${i}`).toBeUndefined();
     // The deleter's own lookup, E never handed out again, another page mapped, the map too early.

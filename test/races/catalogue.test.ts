@@ -122,8 +122,7 @@ describe("the race catalogue", () => {
   }, 60_000);
 
   it("--check fails (exit 1) when a race is not found within its budget", async () => {
-    // 500 executions cannot find swapin-aba (the check needs 78,124: seed 1's first data loss,
-    // at 34,692, is not counted by its route test, and seed 2 finds it at 43,430:
+    // 500 executions cannot find swapin-aba (the check needs 34,693: seed 1's first data loss,
     // test/races/swapin-aba.full.test.ts).
     const rows = await checkRaces({ only: ["swapin-aba"], fixedExecutions: 100, otherBudgetMs: 0, budgetExecutions: 500 });
     expect(rows[0].found).toBe(false);
