@@ -1,30 +1,24 @@
 // The unuse-wrong-page route (src/races/wrong-page-route.ts): try_to_unuse gets page P of E,
 // another CPU deletes P from the swap cache (freeing E) before try_to_unuse locks it, swap_out
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
-// (each step missing or out of place: no route), on the catalogue's hunt, and on the long
-// default campaign's findings (hunt --model linux-2.4.16 --executions 64000000 --shard S/16:
-// with kswapd-timeout 13/16 and 8/16, test/fixtures/unuse-wrong-page-2416-timed*.repro.json;
-// before it 11/16, execution 47,987,645, test/fixtures/unuse-wrong-page-2416-default.repro.json). The 16M
-// campaign's finding (--executions 16000000 --shard 3/4, execution 13,911,168) went with the
-// model's fixes of the swap_out_mm walk, kswapd (2.4.16's kswapd_balance_pgdat) and the
-// watermarks: the 16M campaign's 4 shards find nothing now. Of the 64M campaign's 16 shards,
-// 9/16 (at 37,595,822) and 11/16 found this BUG, each by the route, until the model took
-// mmlist_lock (try_to_unuse's walk, swap_out's pick, fork, exit: 4 Dec 2026); since then
-// 11/16 (at the same execution) and 14/16 (at 59,984,143) did, and 9/16 nothing. Since
-// set_page_dirty took pagecache_lock (the same day) 5/16 (23,589,682), 7/16 (29,210,434), 9/16
-// (37,595,822) and 11/16 (again at 47,987,645; the fixture re-written from that run: same ops,
-// a new schedule) do, and the other twelve nothing. Since do_wp_page's releases moved after its
-// unlock (the same day) 5/16, 9/16 and 11/16 at the same executions (the fixture still replays
-// to the BUG by the route), 7/16 nothing; since the mmlist became a list (the same day, apart)
-// the same four as before at the same executions; with both (and pre9's try_to_unuse yield,
-// which no 2.4.16 path takes) 5/16, 9/16 and 11/16 at the same executions, each by the route,
-// and the other thirteen nothing (the fixture re-written from 11/16's run, campaign hash
-// d821bc97 over 3,987,646: the same ops, a new schedule).
-// Since the mm_users pins, the fixture (from before them) still replays to the BUG by the
-// route; the campaign's 16 shards find it in ten, seven through swapoff's own exit_mmap
-// (its last mmput of a start_mm that looks like exiting: 11/16's is the second fixture), three
-// through another CPU's zap (docs/kernel-notes.md); with 2.4.16's mmu_gather as well, the
-// same ten at the same executions (11/16: campaign hash ba99359a over 983,037).
+// (each step missing or out of place: no route), on the catalogue's hunt, and on findings of
+// the long default campaign (`hunt --model linux-2.4.16 --executions 64000000 --shard S/16`).
+// Since swap_out and swap_out_mm walk as 2.4.16's do (no wrap within a call, "We raced",
+// swap_mm kept until its walk ends), which changed every reclaiming execution's steps, the
+// campaign's 16 shards find the BUG in five, each by the route: 1/16 (execution 6,168,201),
+// 3/16 (14,171,317), 6/16 (24,738,954), 10/16 (42,942,539) and 15/16 (60,144,770); 3/16 and
+// 10/16 through swapoff's own exit_mmap (its last mmput of a start_mm whose process had
+// exited), the other three through another CPU's zap. 15/16's is
+// test/fixtures/unuse-wrong-page-2416-timed.repro.json (the full tier re-runs that shard:
+// unuse-wrong-page-campaign.full.test.ts), 3/16's unuse-wrong-page-2416-timed-own-mmput (the
+// unsharded hunt, seed 1, meets the same execution first). The same campaign without
+// kswapd-timeout (`--without kswapd-timeout --swarm`) finds it in six: 1/16 (5,557,851), 8/16
+// (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16 (52,830,495) and 15/16
+// (60,085,158), 1/16 and 13/16 through another CPU's zap, the other four through swapoff's
+// own exit_mmap; 1/16's is unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput.
+// Before the walk changed the default campaign found it in five shards too (13/16 at
+// 52,889,276 and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then,
+// 13/16's (125 steps) still replays to the BUG by the route, the other three run clean.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
@@ -143,7 +137,7 @@ async function expectRouteAndFix(repro: Repro, diagram: string, ownMmputWanted?:
   // The same schedule with the fix (2008: delete only a page still cached under E): the page
   // still leaves the cache and comes back under the other entry, and try_to_unuse lets it be.
   const x = { ops: repro.ops, seed: repro.seed, schedule: decodeSchedule(repro.schedule) };
-  // The repro's own flags plus the fix (the fixtures predate kswapd-timeout: see below).
+  // The repro's own flags plus the fix (two fixtures are of the model without kswapd-timeout: see below).
   const own = reproFlagWords(repro);
   const fixed = await Replayer.create(repro.machine, { flags: own.flags | fix.flags, flags2: own.flags2 | fix.flags2 });
   const out = fixed.run(x, { trace: true });
@@ -163,11 +157,13 @@ describe("the unuse-wrong-page route of real findings", () => {
     await expectRouteAndFix(res.findings[0].repro, res.findings[0].diagram, undefined);
   }, 60_000);
 
-  // The two findings below were made before kswapd took 2.4.16's schedule_timeout(HZ) after
-  // a short pass (flag kswapd-timeout, 5 Dec 2026), and replay with the flags they recorded:
-  // in both, kswapd passes again within that second (the default campaign's fell short at step
-  // 165 and ran again at 230), which 2.4.16 cannot do; with kswapd-timeout their schedules no
-  // longer fit. They still test the route's reading of real traces.
+  // The two findings below are of the campaign without kswapd-timeout (2.4.16's
+  // schedule_timeout(HZ) after a short pass), and replay with the flags they recorded: in
+  // both, kswapd passes again within that second (-default's pass fell short at step 220, 3
+  // free of pages_high 4, and ran again at 341; -own-mmput's at 235 and 304), which 2.4.16
+  // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's six
+  // findings, 10/16's, 13/16's and 15/16's still do). They test the route's reading of real
+  // traces all the same.
   it("the fixtures' kswapd passes again within a second of a short pass: with kswapd-timeout their schedules do not fit", async () => {
     for (const name of ["unuse-wrong-page-2416-default", "unuse-wrong-page-2416-own-mmput"]) {
       const repro = loadRepro(fileURLToPath(new URL(`../fixtures/${name}.repro.json`, import.meta.url)));
@@ -180,27 +176,27 @@ describe("the unuse-wrong-page route of real findings", () => {
     }
   });
 
-  it("the long default campaign's finding (execution 47,987,645) is the route", async () => {
+  it("the campaign's finding without kswapd-timeout (shard 1/16, execution 5,557,851) is the route: another CPU's zap", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-default.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), false);
   }, 30_000);
 
-  // Since the mm_users pins: shard 11/16 of the 64M campaign (execution 44,983,036, campaign
-  // hash b531c0fa over 983,037) finds the BUG with swapoff itself as the deleter: its "looks
-  // like exiting" mmput of start_mm, between the read and lock_page, is the last put and runs
+  // Shard 11/16 of the campaign without kswapd-timeout (execution 44,235,967, campaign hash
+  // d647f8ee over 235,968) finds the BUG with swapoff itself as the deleter: its "looks like
+  // exiting" mmput of start_mm, between the read and lock_page, is the last put and runs
   // exit_mmap, whose zap frees the entry and deletes the page (2.4.16 try_to_unuse's order).
-  it("the 64M campaign's shard 11/16 finding: swapoff's own exit_mmap deletes the page", async () => {
+  it("the campaign without kswapd-timeout, shard 11/16 (execution 44,235,967): swapoff's own exit_mmap deletes the page", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-own-mmput.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), true);
   }, 30_000);
 
-  // With kswapd-timeout (2.4.16's kswapd asleep for a second after a short pass) the same 64M
-  // default campaign, all 16 shards re-run on 5 Dec 2026, finds the BUG in five, each by the
-  // route: 6/16 (24,396,618), 8/16 (34,857,329), 10/16 (41,150,918), 13/16 (52,889,276) and
-  // 14/16 (58,597,794). 13/16's (kswapd's own last mmput of a replaced child ran exit_mmap,
-  // whose zap deleted the page) and 8/16's (swapoff's own) are kept as fixtures; the full tier
-  // re-runs shard 13/16 (unuse-wrong-page-campaign.full.test.ts).
-  it("the default campaign's findings with kswapd-timeout are the route: 13/16 by another agent's zap, 8/16 by swapoff's own", async () => {
+  // The default campaign as shipped (kswapd-timeout on: 2.4.16's kswapd asleep for a second
+  // after a short pass): 15/16's finding (execution 60,144,770, campaign hash 3ec5efdb over
+  // 144,771: CPU3's fork into mm1 tears down the process it replaces, whose zap deletes the
+  // page, and kswapd's try_to_swap_out adds it back under E1:3) and 3/16's (14,171,317,
+  // campaign hash c1dc078e over 2,171,318: swapoff's own exit_mmap) are kept as fixtures; the
+  // full tier re-runs shard 15/16.
+  it("the default campaign's findings with kswapd-timeout are the route: 15/16 by another CPU's zap, 3/16 by swapoff's own", async () => {
     for (const [name, own] of [
       ["unuse-wrong-page-2416-timed", false],
       ["unuse-wrong-page-2416-timed-own-mmput", true],
