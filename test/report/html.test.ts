@@ -51,9 +51,12 @@ beforeAll(async () => {
   try {
     expect(await faultsim("run", "--ops", "30000", "--series", csv, "--interval", "500")).toBe(0);
     expect(await faultsim("run", "--ops", "20000", "--seed", "2", "--series", jsonl, "--interval", "5000")).toBe(0);
-    // The default hunt finds the seed's duplicate within ~2K executions.
+    // The default hunt of seed 21 finds the seed's duplicate at execution 90 (seed 1's, at
+    // 11,657 since swap_out's walk became 2.4.16's, is past this budget).
     const code = await faultsim(
       "hunt",
+      "--seed",
+      "21",
       "--executions",
       "4000",
       "--budget-ms",
