@@ -47,7 +47,10 @@ export const RACES: readonly Race[] = [
     route:
       "do_swap_page's vm_swap_full delete frees E while another thread's fault still wants it; get_swap_page hands E to try_to_swap_out; both add",
     // page_cluster 0 (a setting of /proc/sys/vm/page-cluster): no readahead window, so no 14 Sep
-    // or 11 Sep duplicate comes first: 20 of 20 seeds find this route (17 of 20 at the default 1).
+    // or 11 Sep duplicate comes first: 20 of 20 seeds find this route first (`hunt --model
+    // linux-2.4.10-pre --sched random --page-cluster 0 --seed S`, seeds 1-20); at the default 1,
+    // 7 of 20, the others a 14 Sep duplicate (17 of 20 until swap_out's walk became 2.4.16's,
+    // 5 Dec 2026).
     hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
     signatures: ["swapcache-unique@add_to_swap_cache"],
     takes: "vm_swap_full",
@@ -78,13 +81,16 @@ export const RACES: readonly Race[] = [
     // A hunt of 2.4.16 whose OOM clock ran fast met it with swapoff as the deleter
     // (try_to_unuse's delete_from_swap_cache, then a swapon of the same area hands E out
     // again): `hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm
-    // --jiffy-steps 4 --seed 6 --sched random` at execution 702,570, the same flag closing it;
+    // --jiffy-steps 4 --seed 12 --sched random` at execution 341,697 (seed 6 at 702,570 until
+    // swap_out's walk became 2.4.16's, 5 Dec 2026), the same flag closing it;
     // but its kswapd passes again within a second of a short pass, which 2.4.16's kswapd
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 5 --keep-going` at execution 156,259
-    // (test/races/swapin-aba-pre9.test.ts); the catalogue's hunt below is the quick one.
+    // `hunt --with unique-add --sched random --seed 15 --keep-going` at execution 89,564
+    // (test/races/swapin-aba-pre9.test.ts; seed 5 at 156,259 until pre9's drop_pte took
+    // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
+    // 5 Dec 2026); the catalogue's hunt below is the quick one.
     kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
     route:
@@ -135,9 +141,10 @@ export const RACES: readonly Race[] = [
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
-    // 3 of seeds 1-20 meet a livelock first (the race's own doing: the slot freed twice
-    // under a page still in the swap cache, so try_to_swap_out's add loops on -EEXIST): the
-    // hunt keeps going to the slot's invariant.
+    // 2 of seeds 1-20 meet a livelock first (seeds 4 and 14; 3 until swap_out's walk became
+    // 2.4.16's, 5 Dec 2026; the race's own doing: the slot freed twice under a page still in
+    // the swap cache, so try_to_swap_out's add loops on -EEXIST): the hunt keeps going to the
+    // slot's invariant.
     hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random", keepGoing: true },
     signatures: ["free-slot*", "data-lost*", "cache-page:count", "swap-count:short"],
     test: "test/mm/memory.test.ts > do_swap_page: two threads fault on one swap pte",
@@ -157,13 +164,17 @@ export const RACES: readonly Race[] = [
       "a fault reads swap pte E and sleeps in the read; swapoff's try_to_unuse maps the page there and frees E; do_swap_page frees E again and sets the pte over it",
     // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
     // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
-    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 7 at
-    // execution 23 (seeds 1-6 meet oom-misreport or another route's free first; before
-    // unuse_pte's pte was made young as 2.4.0's is, seed 1 at 126), and many seeds first free a
-    // slot by 2.4.0's "Undead swap entry" clear (a count
-    // forced to 0 under a cached page, another race: a keep-going hunt reports a signature
-    // once). Without that clear (2.4.8's try_to_unuse loop; the route is the same) 19 of 20
-    // seeds find it, median 0.02 CPU-s (bench/race-figures.ts).
+    // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 1, at
+    // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026; of seeds 1-40 at 2,000
+    // executions, 8 find it first, seed 29 soonest, at 16; the others a bad slot at
+    // swap_writepage, an oom-misreport or a data loss). Before that, seed 7 at 23 (seeds 1-6
+    // met oom-misreport or another route's free first; before unuse_pte's pte was made young
+    // as 2.4.0's is, seed 1 at 126), and many seeds first freed a slot by 2.4.0's "Undead swap
+    // entry" clear (a count forced to 0 under a cached page, another race: a keep-going hunt
+    // reports a signature once); now 1 of seeds 1-20 meets another route's free first (seed
+    // 8, keep-going, 2,000 executions). Without that clear (2.4.8's try_to_unuse loop; the
+    // route is the same) 20 of 20 seeds find it within 2,000 executions (19 of 20 before,
+    // median 0.02 CPU-s, bench/race-figures.ts).
     hunt: {
       model: "linux-2.4.0",
       with: ["swapoff-clears-max"],
@@ -195,7 +206,9 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; seed 16 finds it first at execution 5,133 (test/races/dup-revival.test.ts).
+    // random walk; of seeds 1-30, seed 4 finds it soonest, at execution 3,223, since swap_out's
+    // walk became 2.4.16's (5 Dec 2026; seed 16 at 5,133 until the delete took the page off the
+    // LRU, 4 Dec 2026; test/races/dup-revival.test.ts).
     hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
     signatures: ["nr-swap-pages*"],
     takes: "dup revival",
@@ -215,8 +228,9 @@ export const RACES: readonly Race[] = [
     // all did worse.
     // Without kswapd (direct reclaim only: 4 CPUs of 6 ops) since kswapd took 2.4.16's
     // schedule_timeout(HZ) after a short pass (kswapd-timeout, 5 Dec 2026): with kswapd, seeds
-    // 1-3 found it at 103,252, 386,951 and 215,421 (4,958 at seed 1 before the flag); without,
-    // at 19,953, 80,674 and 35,882.
+    // 1-3 find it at 121,466, 85,360 and 206,073 since swap_out's walk became 2.4.16's (the
+    // same day; 103,252, 386,951 and 215,421 before it, 4,958 at seed 1 before the flag);
+    // without, at 19,953, 151,339 and 35,882 (80,674 at seed 2 before the walk).
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4, kswapd: false },
     signatures: ["bug-on@try_to_unuse"],
     takes: "unuse wrong page",
@@ -228,10 +242,13 @@ export const RACES: readonly Race[] = [
     // swap that fills (3 slots, 8 pages) on a clock fast enough for a hunt's execution to
     // reach out_of_memory's second (--jiffy-steps 1), and exits and forks among the ops. The
     // random walk: over seeds 1-4 of linux-2.4.16-fixed without oom-pin-mm it finds this at
-    // executions 112,824, 1,855, 40,287 and 12,887 (163,055, 10,193, 14,443 and 182,210 before
-    // kswapd-timeout); PCT (depth 4) none in 25 s each, its few
-    // change points spread over executions of ~1,500 steps. linux-2.4.16 meets unuse-wrong-page
-    // and the swapin ABA on the way: the hunt keeps going.
+    // executions 52,187, 84,664, 90,088 and 77,732 since swap_out's walk became 2.4.16's (5 Dec
+    // 2026; 112,824, 1,855, 40,287 and 12,887 before it, 163,055, 10,193, 14,443 and 182,210
+    // before kswapd-timeout); PCT (depth 4) none in 600,000 executions each (about 7 CPU-s; 25 s
+    // each before the walk), its few change points spread over executions of ~250 steps on
+    // average since the walk (k = 187 at seed 1; ~1,500 steps when this was written).
+    // linux-2.4.16 meets unuse-wrong-page and the swapin ABA on the way (seed 1 at 354,284 and
+    // 429,905, after this race at 52,187): the hunt keeps going.
     kernels: "linux-2.4.16 (to 2.4.27; 2.5 and 2.6 until get_task_mm)",
     fix: "oom-pin-mm",
     route:
