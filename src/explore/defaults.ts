@@ -160,7 +160,14 @@ export function huntThreads(model: string): boolean {
  * with 4, 8 or 10 pages; the random scheduler and 10 pages find only Hugh's vm_swap_full
  * route); threads, 4 CPUs, 3 pages, 6 ops: none of 3; processes, 3 CPUs, 3 pages each: 1 of
  * 3; processes, 4 CPUs, 3 pages each: 4 of 4 (1.0 finds per CPU-s), 6 ops 8 of 8 (seeds
- * 5-12, 1.5/s, median 0.3 s); linux-2.4.0 at 4 ops: 4 of 4 (1.4/s).
+ * 5-12, 1.5/s, median 0.3 s); linux-2.4.0 at 4 ops: 4 of 4 (1.4/s). Those figures are of the
+ * model before swap_out's walk became 2.4.16's (5 Dec 2026): since swap_mm stays on an mm until
+ * its walk reaches the end, reclaim takes one process's pages in a row, adjacent slots mostly
+ * go to one mm, and the reader must be that process's own CPU. Now (`node
+ * dist/bench/hunt-figures.js first --sched pct --budget 3000 --hunt "--no-kswapd ..."`) this
+ * shape finds it in none of seeds 1-4 in 3 s (PCT seed 21 at 24,992; linux-2.4.0 seed 56 at
+ * 38,935: test/explore/no-kswapd.test.ts), nor do threads, 2 pages, 3 CPUs or 4 ops; 9 or 13
+ * slots find it from 2 of seeds 1-8. The shape is kept: none measured is better enough.
  */
 export const HUNT_NO_KSWAPD = { cpus: 4, threads: false, ops: { pct: 6 } as Partial<Record<SchedKind, number>> };
 
