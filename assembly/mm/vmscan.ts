@@ -529,8 +529,10 @@ function swap_out_next_mm(): i32 {
 }
 
 /** After a swap_out_mm that returned r: whether swap_out's loop goes on. A raced mm is not
- *  counted (++*mmcounter); "if (!nr_pages) return 1"; "while (--counter >= 0)". Writes the
- *  locals: a caller whose section may re-run (a BLOCK) must not call it before it cannot. */
+ *  counted (++*mmcounter); "if (!nr_pages) return 1"; "while (--counter >= 0)". It writes the
+ *  locals, so a section that BLOCKs after calling it calls it again when it re-runs: harmless
+ *  only where the answer was false, which stands (the counter and the pages wanted never
+ *  rise), as in shrink_cache's SC_SWAP_OUT_MM. */
 function swap_out_again(r: i32): bool {
   let counter = l(SO_COUNTER);
   if (r == SWAP_OUT_RACED) { counter++; r = 0; }
