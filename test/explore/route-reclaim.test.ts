@@ -7,22 +7,15 @@
 // try_to_swap_out while the reader still went for it. Until this route had its name (5 Dec
 // 2026, when swap_out's walk became 2.4.16's and seed 10 first met it) the hunt called it
 // "none of the seed mail's routes".
-import { commandLineHunt } from "../helpers/hunt-routes.js";
+import { commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
-import { hunt } from "../../src/explore/hunt.js";
-import type { HuntResult } from "../../src/explore/hunt-options.js";
 import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
-import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
 
 // What `faultsim hunt --seed 10` runs, without the (clock-bounded) shrink.
-const opts = { ...commandLineHunt(HUNT_DEFAULT_MODEL, "pct", 20_000), seed: 10 };
-
-let r: HuntResult;
-let replay: ReproRoute;
+let r: HuntAndRoute["hunt"];
+let replay: HuntAndRoute["replay"];
 beforeAll(async () => {
-  r = await hunt(opts);
-  const f = r.findings[0];
-  replay = f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined };
+  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(HUNT_DEFAULT_MODEL, "pct", 20_000), [10])).get(10)!);
 }, 30_000);
 
 describe("hunt --seed 10 (linux-2.4.10-pre)", () => {

@@ -1,6 +1,6 @@
 // Hunts as the command line runs them, and the routes their first findings take: shared by
 // the tests that check which route a hunt finds (test/explore/*-240.test.ts,
-// readahead-vm-swap-full.test.ts).
+// readahead-vm-swap-full.test.ts, route-reclaim.test.ts).
 import { resolveModel } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS } from "../../src/explore/hunt.js";
 import type { HuntOptions, HuntResult } from "../../src/explore/hunt-options.js";
