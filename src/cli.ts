@@ -21,7 +21,7 @@ import {
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { stopOnSignals } from "./commands/out-dir.js";
 import { fmtCount as num, fmtJiffy, fmtRate as rate, safeText } from "./report/text.js";
-import { FLAGS, MODELS, DEFAULT_MODEL, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
+import { FLAGS, MODELS, DEFAULT_MODEL, RECLAIM_POLICY, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import type { BulkOptions, BulkResult, ReclaimStall } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
@@ -613,7 +613,7 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
     lines.push(`  ${m.name.padEnd(mw)}  ${m.flags.join(" ")}${m.name === DEFAULT_MODEL ? "  (default for run)" : ""}`);
     lines.push(`  ${"".padEnd(mw)}  ${m.what}`);
   }
-  lines.push("", "flags (--with / --without on any model):");
+  lines.push("", `  ${RECLAIM_POLICY}`, "", "flags (--with / --without on any model):");
   const fw = Math.max(...FLAGS.map((f) => f.name.length));
   for (const f of FLAGS) {
     lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);

@@ -416,6 +416,16 @@ const LINUX_2416_FLAGS: readonly string[] = [
   "kswapd-timeout",
 ];
 
+/** What every model shares, said beside the models (`faultsim models`): the reclaim policy is
+ *  2.4.16's, and only the steps that touch the swap cache and the swap map are each release's
+ *  own (assembly/mm/vmscan.ts's header, docs/faithfulness.md). */
+export const RECLAIM_POLICY =
+  "reclaim policy (which page, which mm, when, how many) is 2.4.16's in every model: shrink_cache over one inactive list with the referenced bit, " +
+  "swap_out's round-robin of the mms (swap_mm kept until its walk reaches TASK_SIZE), kswapd up to pages_high; 2.4.0 and 2.4.10-pre9 reclaimed with " +
+  "page_launder, reclaim_page, refill_inactive_scan's page ages and swap_out's largest-swap_cnt choice, which are not modelled. Each release's own, " +
+  "by its flags: every step that touches the swap cache or the swap map (try_to_swap_out's entry and add, the write-out, the removal and its locks) " +
+  "(docs/faithfulness.md)";
+
 export const MODELS: readonly ModelInfo[] = [
   {
     name: "linux-2.4.0",

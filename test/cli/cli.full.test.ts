@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MODELS, FLAGS } from "../../src/model/models.js";
+import { MODELS, FLAGS, RECLAIM_POLICY } from "../../src/model/models.js";
 import { modelId } from "../../src/report/version.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -81,6 +81,9 @@ describe("models", () => {
       for (const f of MODELS.find((x) => x.name === m)!.flags) expect(line).toContain(f);
     }
     for (const f of FLAGS) expect(r.stdout).toMatch(new RegExp(`^\\s+${f.name}\\s+\\S`, "m"));
+    // Issue 14: the reclaim policy every model shares is said plainly, beside the models.
+    expect(r.stdout).toContain(RECLAIM_POLICY);
+    expect(r.stdout.indexOf(RECLAIM_POLICY)).toBeLessThan(r.stdout.indexOf("flags (--with"));
   });
 
   it("--json prints one object with models and flags", () => {
