@@ -329,8 +329,9 @@ function cameBack(
   // Hugh's route with reclaim in the vm_swap_full delete's place: the reader faulted on E;
   // E's pte reference went (another thread's fault mapped E's page and swap_freed it, as in the
   // mail), leaving the swap cache's alone, and reclaim's removal of the clean cache page
-  // (shrink_cache, 2.4.0's reclaim_page) freed E.
-  if (faultedOnE && by.includes("try_to_free_pages") && !(countAt >= 0 && countAt < freeAt)) {
+  // (shrink_cache, 2.4.0's reclaim_page: sections of try_to_free_pages' own frame, so the free
+  // is called from it, not from a swap-out or a zap reclaim ran) freed E.
+  if (faultedOnE && by.at(-2) === "try_to_free_pages" && !(countAt >= 0 && countAt < freeAt)) {
     return {
       ...common,
       freed,
