@@ -396,7 +396,7 @@ export function swap_out_mm(pc: i32): i32 {
       trace(EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
       // munmap or exit unlinked the vma: find_vma finds only the stack's, and the walk ends
       // at TASK_SIZE with nothing found.
-      if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) { set_l(SOM_CURSOR, nPages); return swap_out_mm_done(); }
+      if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) { set_l(SOM_CURSOR, task_size_page()); return swap_out_mm_done(); }
       return swap_out_scan(false);
     }
     case SOM_SWAPPED: {
@@ -459,8 +459,9 @@ function swap_out_scan(touched: bool): i32 {
 /** The walk is over: its address stored (TASK_SIZE at the end of the address space: "Indicate
  *  that we reached the end of address space"), the PTL dropped, and the caller's pin put. */
 @inline function swap_out_mm_done(): i32 {
-  const ended = l(SOM_CURSOR) >= nPages;
-  mm_set(l(SOM_MM), MM_SWAP_CURSOR, ended ? task_size_page() : l(SOM_CURSOR));
+  // A walk that reached the end holds TASK_SIZE already (the scan stops at it).
+  const ended = l(SOM_CURSOR) >= task_size_page();
+  mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND)); // -1: TASK_SIZE
   return swap_out_mm_put();
