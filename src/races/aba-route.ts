@@ -68,11 +68,12 @@ export function classifyAba(records: readonly TraceRecord[]): AbaRoute | undefin
       const got = records[g];
       const gets = got.event === EV.SWAP_HIT || got.event === EV.SWAP_READ;
       if (!gets || got.agent === del.agent || got.a !== entry || got.b !== page) continue;
-      if (tookRef(records, g) >= d) continue;
+      const took = tookRef(records, g);
+      if (took >= d) continue;
       const map = records.find((r) => r.step > handed.step && r.agent === got.agent && r.event === EV.SWAP_MAP && r.a === page);
       if (map === undefined) continue;
       return {
-        holder: { agent: got.agent, step: records[tookRef(records, g)].step },
+        holder: { agent: got.agent, step: records[took].step },
         deleter: { agent: del.agent, step: del.step, how },
         handedOut: { agent: handed.agent, step: handed.step },
         mapped: { step: map.step, vpage: map.b },
