@@ -13,7 +13,7 @@
 // The route classifier (src/explore/route.ts) reads the replayed trace of a finding; it is
 // checked here against directed runs of all four of the seed mail's routes (test/races/rig.ts)
 // so that "14 Sep" is a verdict it can withhold.
-import { huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
+import { addersOf, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
 import { HUNT_DEFAULTS } from "../../src/explore/hunt.js";
@@ -90,11 +90,7 @@ describe("hunt --model linux-2.4.0 (the default PCT hunt and machine)", () => {
 
 /** The 14 Sep facts, beyond the label: who added, in what order E was handed out and counted. */
 function expectFourteenSep(v: RouteVerdict) {
-  const adders = [v.first, v.second];
-  const swapper = adders.find((a) => a.callers.at(-1) === "try_to_swap_out")!;
-  const reader = adders.find((a) => a.callers.at(-1) === "read_swap_cache_async")!;
-  expect(swapper).toBeDefined();
-  expect(reader).toBeDefined();
+  const { swapper, reader } = addersOf(v); // each expected to be there
   expect(swapper.agent).not.toBe(reader.agent);
   expect(reader.callers).toContain("swapin_readahead");
   expect(v.handedOut!.agent).toBe(swapper.agent);

@@ -4,12 +4,9 @@
 // E in use, another thread's do_swap_page maps E's page and its vm_swap_full delete frees E,
 // kswapd's get_swap_page hands E out again, and the reader's swap_duplicate still finds E in
 // use. The reader faulted on another entry: only its readahead wanted E.
-import { commandLineHunt } from "../helpers/hunt-routes.js";
+import { addersOf, commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
-import { hunt } from "../../src/explore/hunt.js";
-import type { HuntResult } from "../../src/explore/hunt-options.js";
 import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
-import { routeOfRepro, type ReproRoute } from "../../src/explore/route.js";
 
 const MODEL = HUNT_DEFAULT_MODEL;
 // What `faultsim hunt --sched random --seed 33` runs, but without the (clock-bounded) shrink;
@@ -23,14 +20,10 @@ const MODEL = HUNT_DEFAULT_MODEL;
 // 46, 68, 69, 87, 92, 97, 128, 158 and 164 took this route between those two changes. Seed
 // 5's, at 2,935 before the swap_out_mm walk ended its section at each page whose flags it
 // touched, became a 14 Sep duplicate then.)
-const opts = { ...commandLineHunt(MODEL, "random", 5_000), seed: 33 };
-
-let r: HuntResult;
-let replay: ReproRoute;
+let r: HuntAndRoute["hunt"];
+let replay: HuntAndRoute["replay"];
 beforeAll(async () => {
-  r = await hunt(opts);
-  const f = r.findings[0];
-  replay = f ? await routeOfRepro(f.repro) : { reproduced: false, route: undefined };
+  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(MODEL, "random", 5_000), [33])).get(33)!);
 }, 30_000);
 
 describe("hunt --sched random --seed 33 (linux-2.4.10-pre)", () => {
@@ -44,8 +37,7 @@ describe("hunt --sched random --seed 33 (linux-2.4.10-pre)", () => {
 
   it("the order: the scan counted E, another thread's vm_swap_full delete freed it, then get_swap_page handed it out", () => {
     const v = replay.route!;
-    const reader = [v.first, v.second].find((a) => a.callers.at(-1) === "read_swap_cache_async")!;
-    const swapper = [v.first, v.second].find((a) => a.callers.at(-1) === "try_to_swap_out")!;
+    const { reader, swapper } = addersOf(v);
     expect(reader.callers).toContain("swapin_readahead");
     expect(v.freed!.callers).toContain("do_swap_page");
     expect(v.freed!.agent).not.toBe(reader.agent);

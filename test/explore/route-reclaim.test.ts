@@ -7,7 +7,7 @@
 // try_to_swap_out while the reader still went for it. Until this route had its name (5 Dec
 // 2026, when swap_out's walk became 2.4.16's and seed 10 first met it) the hunt called it
 // "none of the seed mail's routes".
-import { commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
+import { addersOf, commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
 import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
 
@@ -28,8 +28,7 @@ describe("hunt --seed 10 (linux-2.4.10-pre)", () => {
 
   it("the order: the reader wanted E, reclaim freed it, get_swap_page handed it to the swap-out, the reader added last", () => {
     const v = replay.route!;
-    const reader = [v.first, v.second].find((a) => a.callers.at(-1) === "read_swap_cache_async")!;
-    const swapper = [v.first, v.second].find((a) => a.callers.at(-1) === "try_to_swap_out")!;
+    const { reader, swapper } = addersOf(v);
     expect(reader.callers).not.toContain("swapin_readahead"); // the bare read of the entry it faulted on
     expect(v.freed!.callers).toContain("try_to_free_pages");
     expect(v.freed!.agent).not.toBe(reader.agent);
