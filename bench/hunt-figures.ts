@@ -1,7 +1,8 @@
 // The hunt's figures, measured the way a user meets them (hunt(), the CLI's code path):
 //   first     time to the first swap-cache duplicate on linux-2.4.10-pre, and to the first
 //             one by the 14 Sep route on linux-2.4.0, hunt seeds 1..N (20), PCT (the default)
-//             and the random walk: median, p95, max of the hunting CPU time (replaying and
+//             and the random walk: median (with its 95% confidence interval over the seeds:
+//             bench/cpu.ts medianInterval), p95, max of the hunting CPU time (replaying and
 //             shrinking the finding are not part of it), the executions to it, the CPU µs per
 //             execution, and the routes the findings took
 //   rate      executions/s of the default hunt on linux-2.4.16 on its fixed machine (--no-swarm; nothing to find)
@@ -33,6 +34,7 @@ import { buildProgram } from "../src/cli.js";
 import { huntOptions, type HuntCli } from "../src/commands/hunt.js";
 import { fmtPctBound } from "../src/explore/pct.js";
 import { routeOfRepro } from "../src/explore/route.js";
+import { medianInterval } from "./cpu.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -84,6 +86,11 @@ async function base(model: string, sched: "pct" | "random" = "pct", extra = ""):
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+
+const fmtInterval = (xs: number[], f: (x: number) => string): string => {
+  const ci = medianInterval(xs);
+  return ci ? ` (95% CI ${f(ci[0])}-${f(ci[1])})` : "";
 };
 
 /** The swap-cache duplicate's signature. */
@@ -169,8 +176,8 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
       console.log(
         `first duplicate${route ? ` by the ${route} route` : ""}, ${model}, ${sched}${sched === "pct" ? ` depth ${HUNT_DEFAULTS.depth}` : ""}` +
           `${run.args ? ` [${run.args}]` : ""}, ${seeds} seeds${seed0 === 1 ? "" : ` from ${seed0}`}` +
-          `${run.missed ? `, ${run.missed} not found in ${budget / 1000} s / 3M executions` : ""}: CPU ms median ${fmtMs(quantile(run.ms, 0.5))} p95 ${fmtMs(quantile(run.ms, 0.95))}` +
-          ` max found ${found.length ? Math.max(...found).toFixed(1) : "-"}; executions median ${fmtN(quantile(run.execs, 0.5))} p95 ${fmtN(quantile(run.execs, 0.95))};` +
+          `${run.missed ? `, ${run.missed} not found in ${budget / 1000} s / 3M executions` : ""}: CPU ms median ${fmtMs(quantile(run.ms, 0.5))}${fmtInterval(run.ms, fmtMs)} p95 ${fmtMs(quantile(run.ms, 0.95))}` +
+          ` max found ${found.length ? Math.max(...found).toFixed(1) : "-"}; executions median ${fmtN(quantile(run.execs, 0.5))}${fmtInterval(run.execs, fmtN)} p95 ${fmtN(quantile(run.execs, 0.95))};` +
           ` ${((run.cpuMs * 1000) / Math.max(run.ran, 1)).toFixed(1)} CPU µs/execution; routes: ${rs || "none"}`,
       );
     }
@@ -178,12 +185,14 @@ async function first(seeds: number, model = "linux-2.4.10-pre", route?: string):
       // A markdown table of the sweep, each machine's median CPU ms over the first's.
       const m0 = quantile(runs[0].ms, 0.5);
       console.log(`\n${model}, ${sched}, seeds ${seed0}-${seed0 + seeds - 1}${route ? `, the ${route} route` : ""}:\n`);
-      console.log("| hunt args | CPU ms median | p95 | executions median | p95 | CPU µs/execution | median / first row's | misses |");
+      console.log(
+        "| hunt args | CPU ms median (95% CI) | p95 | executions median (95% CI) | p95 | CPU µs/execution | median / first row's | misses |",
+      );
       console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
       for (const run of runs) {
         const m = quantile(run.ms, 0.5);
         console.log(
-          `| ${run.args || "(defaults)"} | ${fmtMs(m)} | ${fmtMs(quantile(run.ms, 0.95))} | ${fmtN(quantile(run.execs, 0.5))} | ${fmtN(quantile(run.execs, 0.95))}` +
+          `| ${run.args || "(defaults)"} | ${fmtMs(m)}${fmtInterval(run.ms, fmtMs)} | ${fmtMs(quantile(run.ms, 0.95))} | ${fmtN(quantile(run.execs, 0.5))}${fmtInterval(run.execs, fmtN)} | ${fmtN(quantile(run.execs, 0.95))}` +
             ` | ${((run.cpuMs * 1000) / Math.max(run.ran, 1)).toFixed(1)} | ${Number.isFinite(m) && Number.isFinite(m0) ? (m / m0).toFixed(2) : "-"} | ${run.missed} |`,
         );
       }
