@@ -62,8 +62,9 @@ import {
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
-  swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE,
+  swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE, ag_get, AG_OP, nCpu,
 } from "../kernel/state";
+import { op_kind, op_mm, OP_READ, OP_MUNMAP, OP_WPROTECT } from "../kernel/ops";
 import { l, set_l, call, call_now, now, next, ret, ret_val, cur, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
@@ -77,6 +78,7 @@ import {
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
   F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
+  F2_SWAP_AMOUNT,
 } from "../model";
 import { HZ, out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
 import { sched_yield } from "../kernel/sched";
@@ -245,8 +247,9 @@ function tso_unmap(): i32 {
     // pagemap_lru_lock in a section of its own, this mm's PTL still held); then return 0.
     return call_now(P_MARK_PAGE_ACCESSED, now(TSO_ACCESSED), f, 0, 0, 0);
   }
-  // Don't bother unmapping pages that are active.
-  if (page_test(f, PG_ACTIVE)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_ACTIVE); return ret(0); }
+  // Don't bother unmapping pages that are active (2.4.16; pre9's try_to_swap_out has no such
+  // test: swap-amount).
+  if (!has2(F2_SWAP_AMOUNT) && page_test(f, PG_ACTIVE)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_ACTIVE); return ret(0); }
   if (!trylock_page(f)) { trace(EV_TSO_SKIP, vpage(mm, page), f, SKIP_LOCKED); return ret(0); }
   // ptep_get_and_clear: from here the pte is nuked.
   pte_set(mm, page, 0);
@@ -388,9 +391,12 @@ const SWAP_OUT_RACED: i32 = -1;
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
     case SOM_LOCK: {
+      // pre9 (swap-amount): "if (!count) return 1;" before the PTL (an mm with no rss).
+      if (has2(F2_SWAP_AMOUNT) && l(SOM_COUNT) == 0) { set_l(SOM_FOUND, 0); return swap_out_mm_put(); }
       if (!spin_lock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL)) return BLOCK;
       const address = mm_get(l(SOM_MM), MM_SWAP_CURSOR);
-      if (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM)) return swap_out_mm_raced();
+      // 2.4.16's "We raced"; pre9 has none (its swap_address is never TASK_SIZE between walks).
+      if (!has2(F2_SWAP_AMOUNT) && (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM))) return swap_out_mm_raced();
       set_l(SOM_CURSOR, address < 0 ? 0 : address);
       set_l(SOM_FOUND, 0);
       trace(EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
@@ -402,7 +408,8 @@ export function swap_out_mm(pc: i32): i32 {
     case SOM_SWAPPED: {
       const found = l(SOM_FOUND) + ret_val();
       set_l(SOM_FOUND, found);
-      if (found >= l(SOM_COUNT)) return swap_out_mm_done();
+      // 2.4.16 counts pages made freeable; pre9 (swap-amount) counts ptes, in swap_out_scan.
+      if (!has2(F2_SWAP_AMOUNT) && found >= l(SOM_COUNT)) return swap_out_mm_done();
       return swap_out_scan(false);
     }
     case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
@@ -428,6 +435,10 @@ export function swap_out_mm(pc: i32): i32 {
  *  next pte that maps a page (and goes on there, PTL still held, in a later step). */
 function swap_out_scan(touched: bool): i32 {
   const mm = l(SOM_MM);
+  const amount = has2(F2_SWAP_AMOUNT);
+  // pre9 swap_out_pmd: "if (!--count) break;" right after the page that used the last of the
+  // count, and "mm->swap_address = address + PAGE_SIZE": the cursor is already past it.
+  if (amount && l(SOM_COUNT) == 0) return swap_out_mm_done();
   let page = l(SOM_CURSOR);
   while (page < nPages) {
     const pte = pte_get(mm, page);
@@ -443,13 +454,14 @@ function swap_out_scan(touched: bool): i32 {
     // try_to_swap_out's first checks, done in the walk: with PTL held they touch only this
     // pte and this page's flags (the user's MMU may set the young bit again either way).
     set_l(SOM_CURSOR, page + 1);
+    if (amount) set_l(SOM_COUNT, l(SOM_COUNT) - 1); // pre9: every present page counts, whatever becomes of it
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
       // mark_page_accessed: the walk goes on in this step unless the page is activated
       // (activate_page takes pagemap_lru_lock in a section of its own, PTL still held).
       return call_now(P_MARK_PAGE_ACCESSED, now(SOM_ACCESSED), f, 0, 0, 0);
     }
-    if (page_test(f, PG_ACTIVE)) { touched = true; page++; continue; }
+    if (!amount && page_test(f, PG_ACTIVE)) { touched = true; page++; continue; }
     return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
   }
   set_l(SOM_CURSOR, page);
@@ -461,7 +473,9 @@ function swap_out_scan(touched: bool): i32 {
 @inline function swap_out_mm_done(): i32 {
   // A walk that reached the end holds TASK_SIZE already (the scan stops at it).
   const ended = l(SOM_CURSOR) >= task_size_page();
-  mm_set(l(SOM_MM), MM_SWAP_CURSOR, l(SOM_CURSOR));
+  // pre9: "Reset to 0 when we reach the end of address space" (2.4.16 keeps TASK_SIZE for
+  // swap_out's pick to see).
+  mm_set(l(SOM_MM), MM_SWAP_CURSOR, ended && has2(F2_SWAP_AMOUNT) ? 0 : l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
   trace(EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND)); // -1: TASK_SIZE
   return swap_out_mm_put();
@@ -489,10 +503,19 @@ function swap_out_mm_raced(): i32 {
 // spin_lock(&mmlist_lock); mm = swap_mm; ...; atomic_inc(&mm->mm_users);
 // spin_unlock(&mmlist_lock)), walks it, and goes on "while (--counter >= 0)": mmlist_nr + 1
 // walks at most, a raced mm not counted. 2.4.0 chose the mm with the largest swap_cnt under the
-// same lock: that policy is 2.4.16's in every model.
+// same lock: that policy is 2.4.16's in linux-2.4.0.
+// 2.4.10-pre9 (flag swap-amount; its mm/vmscan.c swap_out, swap_amount, swap_out_mm and
+// swap_out_pmd, a copy at the line numbers of Hugh Dickins' 15 Sep 2001 patch, see
+// docs/faithfulness.md): "Always start by trying to penalize the process that is allocating
+// memory": current->mm is walked first, unpinned and without mmlist_lock (kswapd has none);
+// then counter = (mmlist_nr << SWAP_MM_SHIFT) >> priority and "do { ... } while (--counter
+// >= 0)", each turn picking swap_mm (past init_mm), moving swap_mm on to the next at once,
+// pinning it and walking swap_amount(mm) present ptes of it; no need_resched point between
+// mms, no stop once enough pages are freeable (its swap_out returns nothing).
 // (shrink_cache runs the same loop in its own frame: SC_SWAP_OUT, with the same two locals.)
-// Locals: the counter, pages still wanted. Sections: the start, back from swap_out_mm, and
-// after the need_resched point.
+// Locals: the priority; the counter, pages still wanted. Sections: the start, back from
+// swap_out_mm, and after the need_resched point (pre9: after the mmput).
+const SO_PRIORITY: i32 = 0;
 const SO_COUNTER: i32 = 6;
 const SO_WANTED: i32 = 7;
 const SO_START: i32 = 0;
@@ -501,13 +524,16 @@ const SO_NEXT: i32 = 2;
 
 export function swap_out(pc: i32): i32 {
   switch (pc) {
-    case SO_START:
+    case SO_START: {
+      swap_out_start(l(SO_PRIORITY));
+      const own = swap_out_own_mm();
+      if (own >= 0) return call(P_SWAP_OUT_MM, SO_NEXT, own, swap_amount(own), 0, 0);
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      swap_out_start();
       return swap_out_next_mm();
+    }
     case SO_SCANNED:
       if (!swap_out_again(ret_val())) return ret(l(SO_WANTED) <= 0 ? 1 : 0);
-      schedule_point();
+      if (!has2(F2_SWAP_AMOUNT)) schedule_point();
       return next(SO_NEXT);
     case SO_NEXT:
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
@@ -519,15 +545,46 @@ export function swap_out(pc: i32): i32 {
 function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-  if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, l(SO_WANTED), 1, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, swap_out_count(mm), 1, 0);
   return ret(0);
 }
 
-/** swap_out's start: "counter = mmlist_nr" and SWAP_CLUSTER_MAX (scaled) pages wanted. */
-@inline function swap_out_start(): void {
-  set_l(SO_COUNTER, gget(G_MMLIST_NR));
+/** swap_out's start: 2.4.16 "counter = mmlist_nr", pre9 (swap-amount) "counter = (mmlist_nr
+ *  << SWAP_MM_SHIFT) >> priority" (both read mmlist_nr without the lock); SWAP_CLUSTER_MAX
+ *  (scaled) pages wanted. Locals only: a section may BLOCK after it. */
+@inline function swap_out_start(priority: i32): void {
+  const nr = gget(G_MMLIST_NR);
+  set_l(SO_COUNTER, has2(F2_SWAP_AMOUNT) ? (nr << SWAP_MM_SHIFT) >> priority : nr);
   set_l(SO_WANTED, swap_cluster());
 }
+
+/** pre9 mm/vmscan.c SWAP_MM_SHIFT, SWAP_SHIFT, SWAP_MIN. */
+const SWAP_MM_SHIFT: i32 = 4;
+const SWAP_SHIFT: i32 = 5;
+const SWAP_MIN: i32 = 8;
+
+/** pre9 (swap-amount) swap_out's first walk: current->mm, the allocating task's ("Always start
+ *  by trying to penalize the process that is allocating memory"), or -1: kswapd and a CPU
+ *  whose op names no mm of its own (swapoff, swapon) have none, and 2.4.16 walks no mm first.
+ *  A CPU's task is the process its op runs in (kernel/workload.ts cpu_is_task_of). */
+function swap_out_own_mm(): i32 {
+  if (!has2(F2_SWAP_AMOUNT) || cur >= nCpu) return -1;
+  const op = ag_get(cur, AG_OP);
+  const kind = op_kind(op);
+  return (kind >= OP_READ && kind <= OP_MUNMAP) || kind == OP_WPROTECT ? op_mm(op) : -1;
+}
+
+/** pre9 swap_amount(mm): "Walk about 6% of the address space each time": rss >> SWAP_SHIFT,
+ *  at least SWAP_MIN but not more than rss (read without a lock, as the kernel does). */
+function swap_amount(mm: i32): i32 {
+  const rss = mm_get(mm, MM_RSS);
+  const nr = rss >> SWAP_SHIFT;
+  if (nr >= SWAP_MIN) return nr;
+  return SWAP_MIN > rss ? rss : SWAP_MIN;
+}
+
+/** What swap_out_mm is asked for: 2.4.16 the pages still wanted, pre9 swap_amount(mm) ptes. */
+@inline function swap_out_count(mm: i32): i32 { return has2(F2_SWAP_AMOUNT) ? swap_amount(mm) : l(SO_WANTED); }
 
 /** After a swap_out_mm that returned r: whether swap_out's loop goes on. A raced mm is not
  *  counted (++*mmcounter); "if (!nr_pages) return 1"; "while (--counter >= 0)". It writes the
@@ -535,6 +592,10 @@ function swap_out_next_mm(): i32 {
  *  only where the answer was false, which stands (the counter and the pages wanted never
  *  rise), as in shrink_cache's SC_SWAP_OUT_MM. */
 function swap_out_again(r: i32): bool {
+  if (has2(F2_SWAP_AMOUNT)) { // pre9: "while (--counter >= 0)", whatever the walks found
+    set_l(SO_COUNTER, l(SO_COUNTER) - 1);
+    return l(SO_COUNTER) >= 0;
+  }
   let counter = l(SO_COUNTER);
   if (r == SWAP_OUT_RACED) { counter++; r = 0; }
   const wanted = l(SO_WANTED) - r;
@@ -557,12 +618,26 @@ function swap_out_again(r: i32): bool {
 function swap_out_pick(): i32 {
   let mm = gget(G_SWAP_MM);
   if (mm < 0 || mm > nMm || !mm_listed(mm)) { mm = nMm; gset(G_SWAP_MM, nMm); } // (a model bug)
+  if (has2(F2_SWAP_AMOUNT)) return swap_out_pick_next(mm);
   while (mm == nMm || mm_get(mm, MM_SWAP_CURSOR) >= task_size_page()) {
     if (mm != nMm) mm_set(mm, MM_SWAP_CURSOR, 0);
     mm = mmlist_next(mm);
     if (mm == gget(G_SWAP_MM)) return -1; // "goto empty"
     gset(G_SWAP_MM, mm);
   }
+  mm_pin(mm);
+  return mm;
+}
+
+/** pre9 (swap-amount) swap_out's pick: "mm = swap_mm; if (mm == &init_mm) { mm = next; if (mm
+ *  == &init_mm) goto empty; } swap_mm = next of mm;", then the pin. swap_mm moves on at every
+ *  pick, so the mms are walked in turn whatever each walk did. */
+function swap_out_pick_next(mm: i32): i32 {
+  if (mm == nMm) {
+    mm = mmlist_next(nMm);
+    if (mm == nMm) return -1; // "goto empty"
+  }
+  gset(G_SWAP_MM, mmlist_next(mm));
   mm_pin(mm);
   return mm;
 }
@@ -593,8 +668,7 @@ const SC_MAX_SCAN: i32 = 6;
 const SC_MAX_MAPPED: i32 = 7;
 const SC_PAGE: i32 = 8;
 const SC_ENTRY: i32 = 9;
-const SC_SO_COUNTER: i32 = SO_COUNTER; // swap_out_again reads them as swap_out's own
-const SC_SO_WANTED: i32 = SO_WANTED;
+const SC_SO_COUNTER: i32 = SO_COUNTER; // swap_out's two locals in max_scan's and max_mapped's places: swap_out_again and swap_out_count read them as its own
 const SC_PASS: i32 = 0;        // a pass at the priority argument
 const SC_WRITTEN: i32 = 2;     // back from swap_writepage (LRU dropped)
 const SC_PCL: i32 = 3;         // LRU held, page locked: take PCL for the freeable recheck
@@ -696,18 +770,23 @@ export function shrink_cache(pc: i32): i32 {
       // out_of_memory's "reset:" with its own `now`; try_to_free_pages returns 0.
       oom_reset(l(SC_OOM_NOW));
       return ret(swap_cluster() - l(SC_NR_PAGES));
-    case SC_SWAP_OUT:
-      // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable.
+    case SC_SWAP_OUT: {
+      // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable
+      // (pre9: the allocating task's mm first, then (mmlist_nr << 4) >> priority more).
       // Each pick is made under mmlist_lock (shrink_swap_out_pick).
+      swap_out_start(l(SC_PRIORITY));
+      const own = swap_out_own_mm();
+      if (own >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_NEXT, own, swap_amount(own), 0, 0);
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      swap_out_start();
       return shrink_swap_out_pick();
+    }
     case SC_SWAP_OUT_MM:
       // swap_out_over's LRU lock may BLOCK and re-run this section: swap_out_again then says
       // false again (the counter and the pages wanted only fall), and the pass that follows
       // reads neither. swap_out's result is not read: shrink_cache returns nr_pages.
       if (swap_out_again(ret_val())) {
-        schedule_point(); // swap_out's need_resched point, before the next mm is picked
+        // 2.4.16 swap_out's need_resched point, before the next mm is picked (pre9 has none).
+        if (!has2(F2_SWAP_AMOUNT)) schedule_point();
         return next(SC_SWAP_OUT_NEXT);
       }
       return swap_out_over();
@@ -747,7 +826,7 @@ export function shrink_cache(pc: i32): i32 {
 @inline function shrink_swap_out_pick(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, l(SC_SO_WANTED), 1, 0);
+  if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, swap_out_count(mm), 1, 0);
   return next(SC_SWAPPED);
 }
 

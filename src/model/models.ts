@@ -386,6 +386,15 @@ export const FLAGS: readonly FlagInfo[] = [
       "2.4.16 mm/vmscan.c kswapd_balance_pgdat (\"if (!try_to_free_pages(zone, GFP_KSWAPD, 0)) { zone->need_balance = 0; __set_current_state(TASK_INTERRUPTIBLE); schedule_timeout(HZ); continue; }\") and kswapd (kswapd_wait joined only around its kswapd_can_sleep test); 2.4.0's kswapd sleeps interruptible_sleep_on_timeout(&kswapd_wait, HZ), which a wakeup ends, and pre9's mm/vmscan.c is not in the sources at hand: neither model sets it",
   },
   {
+    name: "swap-amount",
+    word: 1,
+    bit: F2.SWAP_AMOUNT,
+    what: "swap_out walks the allocating task's own mm first (current->mm: a CPU's, not kswapd's; unpinned, without mmlist_lock), then (mmlist_nr << 4) >> priority + 1 mms round-robin from swap_mm, which moves on at every pick, each for swap_amount(mm) = rss >> 5 present ptes (at least min(8, rss)) whatever they free, active pages not passed over, no need_resched point between mms, swap_address reset to 0 at the end of the address space (2.4.10-pre9); off, 2.4.16's swap_out: no own-mm walk, swap_mm kept on an mm until a walk takes it to TASK_SIZE, each walk until SWAP_CLUSTER_MAX pages are freeable, \"We raced\" under the PTL",
+    shipped: "2.4.10-pre9",
+    patch:
+      '2.4.10-pre9 mm/vmscan.c swap_out ("Always start by trying to penalize the process that is allocating memory"; "Set pointer for next call to next in the list"), swap_amount ("Walk about 6% of the address space each time"), swap_out_mm, swap_out_pmd ("if (!--count) break;") and try_to_swap_out (no PageActive test), read in a copy of pre9\'s mm/vmscan.c at the line numbers of Hugh Dickins\' 15 Sep 2001 patch (docs/faithfulness.md, swap_out); Andrea Arcangeli\'s VM, merged in 2.4.10 (23 Sep 2001), brought 2.4.16\'s form: swap_mm kept until TASK_SIZE, a walk until nr_pages are freeable, the PageActive test. 2.4.0\'s swap_out picks the mm with the largest swap_cnt instead (not modelled: linux-2.4.0 runs 2.4.16\'s)',
+  },
+  {
     name: "oom-pin-mm",
     word: 1,
     bit: F2.OOM_PIN_MM,
@@ -420,9 +429,11 @@ const LINUX_2416_FLAGS: readonly string[] = [
  *  2.4.16's, and only the steps that touch the swap cache and the swap map are each release's
  *  own (assembly/mm/vmscan.ts's header, docs/faithfulness.md). */
 export const RECLAIM_POLICY =
-  "reclaim policy (which page, which mm, when, how many) is 2.4.16's in every model: shrink_cache over one inactive list with the referenced bit, " +
-  "swap_out's round-robin of the mms (swap_mm kept until its walk reaches TASK_SIZE), kswapd up to pages_high; 2.4.0 and 2.4.10-pre9 reclaimed with " +
-  "page_launder, reclaim_page, refill_inactive_scan's page ages and swap_out's largest-swap_cnt choice, which are not modelled. Each release's own, " +
+  "reclaim policy (which page, when, how many) is 2.4.16's in every model: shrink_cache over one inactive list with the referenced bit, " +
+  "kswapd up to pages_high; 2.4.0 and 2.4.10-pre9 reclaimed with page_launder, reclaim_page and refill_inactive_scan's page ages, which are not " +
+  "modelled. Which mm swap_out walks: 2.4.16's round-robin (swap_mm kept until its walk reaches TASK_SIZE) in linux-2.4.16 and linux-2.4.0 (2.4.0's " +
+  "largest-swap_cnt choice is not modelled), pre9's own in linux-2.4.10-pre (flag swap-amount: the allocating task's mm first, then swap_mm moved on " +
+  "at every pick, swap_amount ptes each). Each release's own, " +
   "by its flags: every step that touches the swap cache or the swap map (try_to_swap_out's entry and add, the write-out, the removal and its locks) " +
   "(docs/faithfulness.md)";
 
@@ -483,6 +494,7 @@ export const MODELS: readonly ModelInfo[] = [
       "dirty-mapped-only",
       "no-mmu-gather",
       "del-lru",
+      "swap-amount",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

@@ -416,6 +416,7 @@ export const F2 = {
   OOM_KILL: 1024,
   OOM_PIN_MM: 2048,
   KSWAPD_TIMEOUT: 4096,
+  SWAP_AMOUNT: 8192,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */

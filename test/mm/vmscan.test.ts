@@ -3,7 +3,7 @@
 // the swap side (get_swap_page, add_to_swap_cache, swap_writepage, ...) is the real one.
 import { describe, it, expect } from "vitest";
 import { machine, state, runProc, runProcs, startProc, R, G, MM, swpEntry } from "../helpers/machine.js";
-import { CFG, PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
+import { CFG, F2, PG, PTE, P, RUN, SCHED, OP, VIOLATION_IDS, makeOp, pteIsSwap, pteEntry, pteFrame } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/index.js";
 import type { Engine } from "../../src/wasm/engine.js";
 import { vmscanEvents } from "../../src/report/events/vmscan.js";
@@ -294,9 +294,18 @@ describe("swap_out_mm", () => {
   // mm/vmscan.c swap_out_pmd → try_to_swap_out (2.4.16): each pte's page is tested for
   // PageActive when the walk reaches it, under page_table_lock only; PG_active changes under
   // pagemap_lru_lock. Another CPU can activate a later page while the walk is at an earlier one.
+  // (pre9's try_to_swap_out has no PageActive test: linux-2.4.10-pre runs it here without its
+  // swap-amount flag, which the "swap-amount" tests below take on.)
   it("reads a later page's PG_active only when it gets there: an activate_page in between is seen", () => {
-    for (const flags of [LINUX_2_4_16, LINUX_2_4_10, LINUX_2_4_0]) {
-      const { e, s, mapAnon } = world({ flags, cpus: 2, sched: SCHED.REPLAY, traceCap: 1 << 12 });
+    const pre9NoAmount = resolveModel("linux-2.4.10-pre").flags2 & ~F2.SWAP_AMOUNT;
+    for (const [flags, flags2] of [[LINUX_2_4_16], [LINUX_2_4_10, pre9NoAmount], [LINUX_2_4_0]]) {
+      const { e, s, mapAnon } = world({
+        flags,
+        ...(flags2 === undefined ? {} : { flags2 }),
+        cpus: 2,
+        sched: SCHED.REPLAY,
+        traceCap: 1 << 12,
+      });
       const a = mapAnon(0, 1, 10);
       const b = mapAnon(0, 2, 20);
       const d = new Director(e);
@@ -812,6 +821,96 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       expect(freeSteps).toBeGreaterThan(1); // free between two of CPU0's sections
       const saved = s.I[(e.region(R.AGENTS) >> 2) + AG.BKL_SAVED];
       expect(s.g(G.BKL) === 1 || saved === 1).toBe(true); // held, or saved to be retaken
+    }
+  });
+});
+
+// 2.4.10-pre9 mm/vmscan.c swap_out, swap_amount, swap_out_mm, swap_out_pmd (flag swap-amount,
+// set on linux-2.4.10-pre): the allocating task's own mm first, then swap_mm round-robin, each
+// mm for swap_amount(mm) present ptes; each test runs pre9 with the flag and without it.
+describe("swap-amount: 2.4.10-pre9's swap_out", () => {
+  const PRE9_WORD1 = resolveModel("linux-2.4.10-pre").flags2;
+  const flags2Of = (on: boolean) => (on ? PRE9_WORD1 : PRE9_WORD1 & ~F2.SWAP_AMOUNT);
+  const THREE = { cpus: 1, frames: 32, mms: 3, pagesPerMm: 8, areas: 1, slotsPerArea: 32, kswapd: false };
+
+  it("is set on linux-2.4.10-pre alone", () => {
+    expect(PRE9_WORD1 & F2.SWAP_AMOUNT).toBe(F2.SWAP_AMOUNT);
+    for (const m of ["linux-2.4.0", "linux-2.4.16", "linux-2.4.16-fixed"]) expect(resolveModel(m).flags2 & F2.SWAP_AMOUNT, m).toBe(0);
+  });
+
+  // "Always start by trying to penalize the process that is allocating memory": CPU 0 faults in
+  // mm 2, so mm 2 is walked first, then swap_mm's mm (mm 0, past init_mm), and swap_mm moves
+  // on to mm 1 at that pick; (mmlist_nr << 4) >> 6 = 0 more. 2.4.16 walks no own mm: from
+  // swap_mm's on, every mm in turn (mmlist_nr + 1 walks at most) while SWAP_CLUSTER_MAX (here
+  // 8) pages are not yet freeable.
+  it("walks the faulting CPU's own mm first, then swap_mm's, moving swap_mm on at the pick", () => {
+    for (const on of [true, false]) {
+      const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_10, flags2: flags2Of(on) });
+      for (let mm = 0; mm < 3; mm++) for (let p = 0; p < 2; p++) mapAnon(mm, p, 10 * mm + p);
+      startProc(e, 0, P.swap_out, [6]);
+      s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.OP] = makeOp(OP.READ, 2, 5, 0);
+      const { code, violation } = runProcs(e, []);
+      expect([code, violation], `swap-amount ${on}`).toEqual([RUN.DONE, "none"]);
+      const swapped = [0, 1, 2].map((mm) => [0, 1].filter((p) => pteIsSwap(s.pte(mm, p))).length);
+      if (on) {
+        expect(swapped).toEqual([2, 0, 2]);
+        expect(s.g(G.SWAP_MM)).toBe(1);
+      } else {
+        expect(swapped).toEqual([2, 2, 2]);
+      }
+      for (let mm = 0; mm < 3; mm++) expect(s.mm(mm, MM.USERS), `mm ${mm} pin put`).toBe(1);
+      expectSwapCountsExact(e, 3, 8);
+    }
+  });
+
+  // kswapd has no mm (current->mm is NULL): pre9's swap_out starts at the pick.
+  it("walks no own mm for a CPU whose op names none", () => {
+    const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_10, flags2: flags2Of(true) });
+    for (let mm = 0; mm < 3; mm++) mapAnon(mm, 0, mm + 1);
+    startProc(e, 0, P.swap_out, [6]);
+    s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.OP] = makeOp(OP.SWAPOFF, 0, 0, 0);
+    expect(runProcs(e, []).violation).toBe("none");
+    expect([0, 1, 2].map((mm) => pteIsSwap(s.pte(mm, 0)))).toEqual([true, false, false]);
+  });
+
+  // swap_out_pmd: "if (!--count) break;" after every present page, whatever became of it, and
+  // "mm->swap_address = address + PAGE_SIZE"; no PageActive test in pre9's try_to_swap_out.
+  // 2.4.16 passes over the active page and walks on until `count` pages are freeable.
+  it("walks count present ptes, an active page among them, and stops right after the last", () => {
+    for (const on of [true, false]) {
+      const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(on) });
+      const active = mapAnon(0, 1, 11);
+      s.setFlags(active, s.flags(active) | PG.ACTIVE);
+      mapAnon(0, 3, 33);
+      mapAnon(0, 5, 55);
+      mapAnon(0, 6, 66);
+      e.takeStats();
+      const r = runProc(e, 0, P.swap_out_mm, [0, 2]);
+      expect(r.violation).toBe("none");
+      const swapped = [1, 3, 5, 6].filter((p) => pteIsSwap(s.pte(0, p)));
+      if (on) {
+        expect(swapped).toEqual([1, 3]); // two present ptes: the active page is the first
+        expect(s.mm(0, MM.SWAP_CURSOR)).toBe(4); // right after page 3, not at the next present pte
+        expect(e.takeStats().pteScans).toBe(4); // [0] .. [3]
+      } else {
+        expect(swapped).toEqual([3, 5]); // two pages made freeable, the active page passed over
+        expect(s.mm(0, MM.SWAP_CURSOR)).toBe(6);
+      }
+    }
+  });
+
+  // pre9 swap_out_mm: no "We raced" (2.4.16's TASK_SIZE and swap_mm tests under the PTL), and
+  // "Reset to 0 when we reach the end of address space" where 2.4.16 leaves TASK_SIZE.
+  it("has no 'We raced' back-out and resets swap_address to 0 at the end", () => {
+    for (const on of [true, false]) {
+      const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(on) });
+      mapAnon(0, 6, 66);
+      startProc(e, 0, P.swap_out_mm, [0, 8]);
+      s.setG(G.SWAP_MM, 1); // another pick moved swap_mm past mm 0
+      expect(runProcs(e, []).violation).toBe("none");
+      expect(pteIsSwap(s.pte(0, 6)), `swap-amount ${on}`).toBe(on);
+      expect(s.mm(0, MM.SWAP_CURSOR), `swap-amount ${on}`).toBe(on ? 0 : 0); // 2.4.16 backed out before the walk
+      expect(e.m.agent_ret(0)).toBe(on ? 1 : -1);
     }
   });
 });
