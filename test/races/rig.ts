@@ -10,7 +10,7 @@
 // start a procedure half-way). A fresh machine built the same way, given all of d.choices,
 // replays set-up and race with one plain run().
 import { expect } from "vitest";
-import { AG } from "../helpers/machine.js";
+import { AG, MM } from "../helpers/machine.js";
 import type { TraceRecord } from "../helpers/directed.js";
 import { directedRig, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16, EV } from "../helpers/rig.js";
 import { P, G, pteIsSwap, pteEntry, RUN } from "../../src/wasm/abi.js";
@@ -71,8 +71,8 @@ export function rig(flags: number, over: Partial<MachineConfig> = {}) {
    *  else (mapped pages there would send shrink_cache into swap_out). Returns the entries. */
   const swapOut = (mm: number, pages: number[]) => {
     const values = pages.map((p) => write(mm, p));
-    call(0, P.swap_out_mm, [mm, pages.length]); // young ptes are only aged
-    call(0, P.swap_out_mm, [mm, pages.length]); // now unmapped: swap pte + cache page
+    walkFromStart(mm, pages.length); // young ptes are only aged
+    walkFromStart(mm, pages.length); // now unmapped: swap pte + cache page
     for (let i = 0; i < 20 && s.swapCache().length > 0; i++) call(0, P.shrink_cache, [pages.length, 1]);
     expect(s.swapCache()).toEqual([]);
     return pages.map((p, i) => {
@@ -87,8 +87,16 @@ export function rig(flags: number, over: Partial<MachineConfig> = {}) {
   /** A page reclaim will take: written, then aged by one swap_out_mm pass (not young). */
   const victim = (mm: number, page: number) => {
     const v = write(mm, page);
-    call(0, P.swap_out_mm, [mm, 1]);
+    walkFromStart(mm, 1);
+    s.setMm(mm, MM.SWAP_CURSOR, 0); // the race's own walk comes round to it again
     return v;
+  };
+  /** swap_out_mm(mm, count) from the mm's first page: 2.4.16 starts there after a walk that
+   *  reached TASK_SIZE (startProc), pre9 (swap-amount) ends a walk of `count` present ptes right
+   *  after the last, so its next walk would start past them. */
+  const walkFromStart = (mm: number, count: number) => {
+    s.setMm(mm, MM.SWAP_CURSOR, 0);
+    call(0, P.swap_out_mm, [mm, count]);
   };
 
   /** Steps agent until it traces event ev whose values match (a, b, c given ones). */
