@@ -49,6 +49,7 @@ describe("resolveModel", () => {
       "pte-same-recheck",
       "readahead-throttle",
       "share-count-nolock",
+      "swap-amount",
       "swap-full-80",
       "swap-full-delete",
       "swapoff-bkl",

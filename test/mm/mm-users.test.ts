@@ -110,7 +110,7 @@ describe.each(RELEASES)("%s: swap_out's pin keeps an exiting mm for its walk", (
 // again") and puts its pin without walking. Before the model had that check, queued walkers
 // each walked the mm again, and with enough reclaimers an exited process's mm was never
 // without a pin: its teardown never came (docs/faithfulness.md, swap_out_mm).
-describe.each(RELEASES)("%s: a walker queued behind another's walk of the same mm", (_name, flags) => {
+describe.each(RELEASES.filter(([, f]) => f !== V2410))("%s: a walker queued behind another's walk of the same mm", (_name, flags) => {
   it("backs out under the PTL once the first walk reached TASK_SIZE, puts its pin, and goes on", () => {
     const r = mmlistRig(flags);
     const { s, d, start } = r;
@@ -136,6 +136,39 @@ describe.each(RELEASES)("%s: a walker queued behind another's walk of the same m
     const walks1 = d.trace.filter((x) => x.agent === 1 && x.event === EV.SWAP_OUT_MM).map((x) => x.a);
     expect(walks1[0]).not.toBe(1); // its first walk is of the next mm
     expect(s.mm(1, MM.USERS)).toBe(1); // both pins put
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+// 2.4.10-pre9 mm/vmscan.c swap_out (flag swap-amount): "swap_mm = list_entry(mm->mmlist.next,
+// ...)" at every pick, so a second reclaimer picks the next mm while the first walks; pre9's
+// swap_out_mm has no "We raced" to back out with.
+describe("linux-2.4.10-pre9: a second walker while another walks an mm", () => {
+  it("picks the next mm: it neither waits for the first walk's PTL nor backs out", () => {
+    const r = mmlistRig(V2410);
+    const { s, d, start } = r;
+    oldPages(r);
+    r.call(0, P.access, [2, 0, 1]); // mm2 maps a page too: swap_amount(mm2) is 1, not 0
+    s.setG(G.SWAP_MM, 1);
+    start(0, P.swap_out, [6]);
+    d.step(0); // CPU0's pick: mm1, swap_mm moved on to mm2
+    expect(s.g(G.SWAP_MM)).toBe(2);
+    d.step(0); // swap_out_mm: mm1's PTL taken, the walk under way
+    expect(s.mm(1, MM.PTL)).not.toBe(0);
+    start(1, P.swap_out, [6]);
+    d.step(1); // CPU1's pick: mm2
+    expect([s.mm(1, MM.USERS), s.mm(2, MM.USERS)]).toEqual([2, 2]);
+    d.drain(1);
+    r.finish([1, r.disk], 10);
+    d.drain(0);
+    r.finish([0, r.disk], 10);
+    expect(d.trace.some((x) => x.agent === 1 && x.event === EV.SPIN)).toBe(false);
+    const ends = (agent: number) => d.trace.filter((x) => x.agent === agent && x.event === EV.SWAP_OUT_MM_END);
+    expect(ends(0).map((x) => x.a)).toEqual([1]);
+    expect(ends(1).map((x) => x.a)).toEqual([2]);
+    expect([...ends(0), ...ends(1)].every((x) => x.c >= 0)).toBe(true); // no back-out
+    expect([0, 1, 2].map((mm) => s.mm(mm, MM.USERS))).toEqual([1, 1, 1]); // pins put
     expect(d.violation()).toBe("none");
     expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
   });
