@@ -14,10 +14,12 @@
 //
 // What is each release's own and what is 2.4.16's for every model:
 // - 2.4.0 and 2.4.10-pre9 reclaimed with another VM (page_launder, reclaim_page/kreclaimd,
-//   refill_inactive_scan with page ages, the inactive_dirty/inactive_clean lists, swap_out
-//   picking the mm with the largest swap_cnt). That POLICY (which page, when, how many) is
-//   2.4.16's in every model: shrink_cache's one inactive list, refill_inactive's referenced
-//   bit, swap_out's round-robin, kswapd up to pages_high, the need_resched points.
+//   refill_inactive_scan with page ages, the inactive_dirty/inactive_clean lists; 2.4.0's
+//   swap_out picking the mm with the largest swap_cnt). That POLICY (which page, when, how
+//   many) is 2.4.16's in every model: shrink_cache's one inactive list, refill_inactive's
+//   referenced bit, kswapd up to pages_high, the need_resched points; and swap_out's
+//   round-robin in linux-2.4.0. pre9's own swap_out (its swap_mm round-robin of swap_amount
+//   ptes, the allocating task's mm first) is modelled: flag swap-amount, see swap_out.
 // - Every step that touches the swap cache or the swap map is the release's own:
 //   try_to_swap_out's entry (2.4.0/pre9: get_swap_page with count 1, an unconditional
 //   add_to_swap_cache, set_page_dirty, then swap_duplicate for the pte at set_swap_pte;
