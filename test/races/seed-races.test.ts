@@ -384,7 +384,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
 describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unuse frees E, then -ENOMEM or swapon makes it allocatable while a reader still wants E", () => {
   const A = 0; // do_swap_page of mm0[1] (E = E0:1): misses, then waits for the BKL
   const S = 1; // swapoff of area 0 (then, in one variant, swapon)
-  const B = 2; // reclaim: try_to_swap_out of mm2[0] (-ENOMEM variant: of mm1[2], buildEnomem)
+  const B = 2; // reclaim: try_to_swap_out of mm2[0] (-ENOMEM variant: buildEnomem says which)
   const C = 3; // -ENOMEM variant: another process unmaps memory after swapoff gave up
 
   /** swapoff succeeds; `swapon` = swapon straight after it, on the same CPU. */
@@ -414,23 +414,30 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
     expectConsistent(r);
     r.start(A, P.access, [0, 1, 0]);
     r.start(S, P.sys_swapoff, [0]);
-    // B is a whole swap_out: the swapoff's own allocations reclaim first (memory is full), and
-    // their swap_out walks every mm to TASK_SIZE and moves swap_mm on, so a walk of mm2 picked
-    // before them would back out ("We raced"); B picks when it first runs, after them: mm1,
-    // whose mm1[2] it takes. C frees mm3's pages (mm1's PTL is B's meanwhile).
+    // B is a whole swap_out (started directly: no current->mm of its own). The swapoff's own
+    // allocations reclaim first (memory is full) and move swap_mm on; B picks when it first
+    // runs, after them. 2.4.16: their walks take every mm to TASK_SIZE (a walk of mm2 picked
+    // before them would back out, "We raced"); B picks mm0 and takes mm0[1], the page
+    // try_to_unuse mapped for A. 2.4.10-pre9: the swapoff (no current->mm either) made
+    // ((4 << 4) >> p) + 1 round-robin picks at each priority 6..1, 69 in all, the last mm2;
+    // B picks mm3 and walks swap_amount = rss ptes from its swap_address (0 again: its last
+    // walk reached the end), taking mm3[5]. C frees mm3[6..7]: pre9's B would hold mm3's PTL
+    // until its add, so C runs before B's walk (race), leaving mm3[5] to it; A's alloc_page
+    // then finds a free page and A does not reclaim into the PTL B holds.
     r.start(B, P.swap_out, [6]);
-    r.start(C, P.do_munmap, [3, 5, 3]);
+    r.start(C, P.do_munmap, [3, 6, 2]);
     return { ...r, E, F, value: r.s.shadow(0, 1) };
   }
   type X = ReturnType<typeof buildSwapon> & { F?: number };
 
-  /** A misses; swapoff runs (and fails, or is followed by swapon); B takes E; [C frees
-   *  memory]; A reads E; B adds its page. */
+  /** A misses; swapoff runs (and fails, or is followed by swapon); [C frees memory]; B takes
+   *  E; A reads E; B adds its page. C runs before B's walk, which holds an mm's PTL until its
+   *  add: on 2.4.10-pre9 that mm is the one C unmaps from (buildEnomem). */
   function race(x: X, enomem: boolean) {
     x.until(A, EV.SWAP_MISS);
     x.untilIO(S, enomem ? EV.SWAPOFF_FAILED : EV.SWAPON);
-    x.until(B, EV.TSO_GET_SWAP);
     if (enomem) x.d.drain(C);
+    x.until(B, EV.TSO_GET_SWAP);
     x.until(A, EV.ADD, { b: x.E });
     x.d.drain(B);
   }
