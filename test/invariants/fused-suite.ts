@@ -257,8 +257,11 @@ export function fusedSuite(backend: Backend, part: number): void {
         // 5 until the swap_out_mm walk ended its section at each page whose flags it touched: 0
         // stops from 5 then (of bases 1-40, 9, 10, 15, 18, 22, 24 and 26 stop once, 36 three times);
         // 36 until the 2.4.0 / pre9 delete took the page off the LRU (flag del-lru): 0 stops from
-        // 36 then (of bases 1-40, 5, 9, 13, 14, 15, 23, 38 and 40 stop once, 7 twice).
-        const seedBase = huntSeedBase(7);
+        // 36 then (of bases 1-40, 5, 9, 13, 14, 15, 23, 38 and 40 stop once, 7 twice); 7 until
+        // swap_out walked as 2.4.10-pre9's (flag swap-amount, 5 Dec 2026): 0 stops from 7 then (of
+        // bases 1-40, 3, 5, 9, 13, 14, 15, 17, 23, 25, 28, 36, 37 and 40 stop once, 4, 11, 22 and
+        // 33 twice, 16 and 24 three times).
+        const seedBase = huntSeedBase(16);
         const wrong: string[] = [];
         const seen = { clean: 0, atRest: 0, stopped: 0 };
         for (let n = 0; n < 600; n++) {
