@@ -87,10 +87,11 @@ export const RACES: readonly Race[] = [
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 15 --keep-going` at execution 89,564
+    // `hunt --with unique-add --sched random --seed 8 --keep-going` at execution 89,361
     // (test/races/swapin-aba-pre9.test.ts; seed 5 at 156,259 until pre9's drop_pte took
     // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
-    // 5 Dec 2026); the catalogue's hunt below is the quick one.
+    // 5 Dec 2026, seed 15 at 89,564 until it became pre9's, flag swap-amount, the same day);
+    // the catalogue's hunt below is the quick one.
     kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
     route:
@@ -206,9 +207,10 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; of seeds 1-30, seed 4 finds it soonest, at execution 3,223, since swap_out's
-    // walk became 2.4.16's (5 Dec 2026; seed 16 at 5,133 until the delete took the page off the
-    // LRU, 4 Dec 2026; test/races/dup-revival.test.ts).
+    // random walk; of seeds 1-40, seed 2 finds it soonest, at execution 1,950, since swap_out
+    // is pre9's (flag swap-amount, 5 Dec 2026; seed 4 at 3,223 after swap_out's walk became
+    // 2.4.16's the same day, seed 16 at 5,133 until the delete took the page off the LRU, 4 Dec
+    // 2026; test/races/dup-revival.test.ts).
     hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
     signatures: ["nr-swap-pages*"],
     takes: "dup revival",
