@@ -165,7 +165,7 @@ export function huntThreads(model: string): boolean {
  * its walk reaches the end, reclaim takes one process's pages in a row, adjacent slots mostly
  * go to one mm, and the reader must be that process's own CPU. Now (`node
  * dist/bench/hunt-figures.js first --sched pct --budget 3000 --hunt "--no-kswapd ..."`) this
- * shape finds it in none of seeds 1-4 in 3 s (PCT seed 21 at 24,992; linux-2.4.0 seed 56 at
+ * shape finds it in none of seeds 1-4 in 3 s (PCT seed 21 at 24,992 then; linux-2.4.0 seed 56 at
  * 38,935: test/explore/no-kswapd.test.ts), nor do threads, 2 pages, 3 CPUs or 4 ops; 9 or 13
  * slots find it from 2 of seeds 1-8. The shape is kept: none measured is better enough.
  * Why (a helper's reading of two found diagrams, 5 Dec 2026): the swapper is stopped between
@@ -174,7 +174,8 @@ export function huntThreads(model: string): boolean {
  * swapper's mm, so the reader waited on its PTL and the swapper added first. 2.4.10-pre9's own
  * swap_out (flag swap-amount, on linux-2.4.10-pre since the same day) walks the reader's own
  * mm first and moves swap_mm on at every pick: PCT finds the duplicate on 11 of seeds 1-20 in
- * 3 s (median 128,092 executions), the random walk 4 of 20 by the 14 Sep route (`node
+ * 3 s (median 128,092 executions; seed 1 at 55,047, seed 19 soonest at 3,255:
+ * test/explore/no-kswapd.test.ts), the random walk 4 of 20 by the 14 Sep route (`node
  * dist/bench/hunt-figures.js first --model linux-2.4.10-pre --budget 3000 --hunt
  * "--no-kswapd"`). linux-2.4.0 still runs 2.4.16's swap_out (its swap_cnt choice is not
  * modelled).
