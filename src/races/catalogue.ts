@@ -48,9 +48,11 @@ export const RACES: readonly Race[] = [
       "do_swap_page's vm_swap_full delete frees E while another thread's fault still wants it; get_swap_page hands E to try_to_swap_out; both add",
     // page_cluster 0 (a setting of /proc/sys/vm/page-cluster): no readahead window, so no 14 Sep
     // or 11 Sep duplicate comes first: 20 of 20 seeds find this route first (`hunt --model
-    // linux-2.4.10-pre --sched random --page-cluster 0 --seed S`, seeds 1-20); at the default 1,
-    // 7 of 20, the others a 14 Sep duplicate (17 of 20 until swap_out's walk became 2.4.16's,
-    // 5 Dec 2026).
+    // linux-2.4.10-pre --sched random --page-cluster 0 --seed S`, seeds 1-20, again so since
+    // swap_out became pre9's, flag swap-amount, 5 Dec 2026); at the default 1, 6 of 20 since
+    // then, the others a 14 Sep (12), 11 Sep (1) or readahead vm_swap_full (1) duplicate (7 of
+    // 20, the others 14 Sep, from swap_out's walk becoming 2.4.16's the same day; 17 of 20
+    // before).
     hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
     signatures: ["swapcache-unique@add_to_swap_cache"],
     takes: "vm_swap_full",
