@@ -113,7 +113,10 @@ export const RACES: readonly Race[] = [
     // - 4 slots (3 usable): vm_swap_full (half in use) holds with 2 slots taken, and the freed
     //   E is the lowest free slot when the COW's page is swapped out (5 slots: 0.95/s).
     // The former shape (kswapd, 4 CPUs, 4 pages on 6 frames, depth 4, 5 ops): 10 of seeds
-    // 1-20 within 20 s; this one: bench/race-figures.ts, the README's table.
+    // 1-20 within 20 s; this one: bench/race-figures.ts, the README's table. (Those rates are
+    // of the model before pre9's own swap_out, flag swap-amount, 5 Dec 2026; since, seeds 1-4
+    // find it at executions 1,212, 281, 729 and 3,850, where they took 34,692, 43,430, 31,672
+    // and 5,799, and each of seeds 1-20 within 23,766: test/races/swapin-aba.full.test.ts.)
     hunt: {
       model: "linux-2.4.10-pre",
       without: ["swap-full-80"],

@@ -52,12 +52,13 @@ const events = (index: number) =>
 describe("hunt-indexed-job.yaml's pod script", () => {
   it("a part that found something and ended: the pod succeeds, and again when restarted", () => {
     expect(existsSync(builtCli)).toBe(true);
-    // Part 0 of 8 of 100,000 executions: 12,500, where the campaign first fails at 11,657 (a
-    // sharded campaign's PCT uses the model's k from the table, 240 now; it failed first at
-    // 4,934, in part 0 of 40,000, until swap_out walked as 2.4.16's does, and at 1,383, in
-    // part 0 of 16,000, before del-lru).
+    // Part 0 of 8 of 200,000 executions: 25,000, where the campaign first fails at 12,617 (a
+    // sharded campaign's PCT uses the model's k from the table, 237 now; it failed first at
+    // 11,657, in part 0 of 100,000, before swap_out became pre9's (flag swap-amount, 5 Dec
+    // 2026), at 4,934, in part 0 of 40,000, until swap_out walked as 2.4.16's does, and at
+    // 1,383, in part 0 of 16,000, before del-lru).
     const pod = () =>
-      spawnSync("/bin/sh", ["-c", script], { cwd: dir, env: env(0, "--executions 100000 --shrink-ms 0"), encoding: "utf8" });
+      spawnSync("/bin/sh", ["-c", script], { cwd: dir, env: env(0, "--executions 200000 --shrink-ms 0"), encoding: "utf8" });
     const first = pod();
     expect(events(0).map((e) => e.event)).toContain("finding"); // the hunt exited 1
     expect(first.status, first.stderr).toBe(0);
