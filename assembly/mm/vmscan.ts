@@ -106,6 +106,8 @@ export const EV_TSO_DROP: i32 = 408;        // (vpage, page, 0): clean page not 
 // (add_to_swap_cache's own success is traced by swap_state.ts, not repeated here.)
 export const EV_SWAP_OUT_MM: i32 = 410;     // (mm, cursor, count): scan starts, wants count freeable
 export const EV_SWAP_OUT_MM_END: i32 = 411; // (mm, cursor, pages made freeable)
+export const EV_SWAP_AMOUNT_MM: i32 = 412;  // (mm, cursor, count): swap-amount (pre9): scan starts, walks count present ptes
+export const EV_SWAP_AMOUNT_MM_END: i32 = 413; // (mm, cursor or -1: the end, swap_address reset to 0, pages made freeable)
 export const EV_SHRINK: i32 = 420;          // (nr_pages, priority, max_scan)
 export const EV_SHRINK_WRITE: i32 = 421;    // (page, entry, 0): dirty cache page handed to swap_writepage
 export const EV_SHRINK_FREE: i32 = 422;     // (page, entry, 0): removed from the cache, freed
@@ -401,7 +403,7 @@ export function swap_out_mm(pc: i32): i32 {
       if (!has2(F2_SWAP_AMOUNT) && (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM))) return swap_out_mm_raced();
       set_l(SOM_CURSOR, address < 0 ? 0 : address);
       set_l(SOM_FOUND, 0);
-      trace(EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
+      trace(has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM : EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
       // munmap or exit unlinked the vma: find_vma finds only the stack's, and the walk ends
       // at TASK_SIZE with nothing found.
       if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) { set_l(SOM_CURSOR, task_size_page()); return swap_out_mm_done(); }
@@ -479,7 +481,8 @@ function swap_out_scan(touched: bool): i32 {
   // swap_out's pick to see).
   mm_set(l(SOM_MM), MM_SWAP_CURSOR, ended && has2(F2_SWAP_AMOUNT) ? 0 : l(SOM_CURSOR));
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
-  trace(EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND)); // -1: TASK_SIZE
+  // -1: the end (2.4.16: swap_address TASK_SIZE; pre9: reset to 0)
+  trace(has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM_END : EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND));
   return swap_out_mm_put();
 }
 

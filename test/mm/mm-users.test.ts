@@ -55,7 +55,8 @@ describe.each(RELEASES)("%s: swap_out's pin keeps an exiting mm for its walk", (
     r.finish([0, r.disk], 10);
     expect(s.agent(0, AG.SP)).toBe(0);
     const t = d.trace;
-    const walked = t.filter((x) => x.agent === 0 && x.event === EV.SWAP_OUT_MM_END && x.a === 1);
+    const walkEnd = flags === V2410 ? EV.SWAP_AMOUNT_MM_END : EV.SWAP_OUT_MM_END; // pre9's walk (swap-amount)
+    const walked = t.filter((x) => x.agent === 0 && x.event === walkEnd && x.a === 1);
     expect(walked.length).toBe(1);
     expect(walked[0].c).toBeGreaterThan(0); // pages of the old mm made freeable
     // swap_out's mmput was the last: exit_mmap ran in CPU0, which zapped mm1.
@@ -164,7 +165,7 @@ describe("linux-2.4.10-pre9: a second walker while another walks an mm", () => {
     d.drain(0);
     r.finish([0, r.disk], 10);
     expect(d.trace.some((x) => x.agent === 1 && x.event === EV.SPIN)).toBe(false);
-    const ends = (agent: number) => d.trace.filter((x) => x.agent === agent && x.event === EV.SWAP_OUT_MM_END);
+    const ends = (agent: number) => d.trace.filter((x) => x.agent === agent && x.event === EV.SWAP_AMOUNT_MM_END);
     expect(ends(0).map((x) => x.a)).toEqual([1]);
     expect(ends(1).map((x) => x.a)).toEqual([2]);
     expect([...ends(0), ...ends(1)].every((x) => x.c >= 0)).toBe(true); // no back-out

@@ -44,7 +44,7 @@ describe.each([
   ["linux-2.4.10-pre9", V2410],
 ] as const)("%s: try_to_unuse holds mmlist_lock from the walk's first mm to its end", (_name, flags) => {
   it.each([
-    ["swap_out's pick of its next mm", P.swap_out, [6], EV.SWAP_OUT_MM],
+    ["swap_out's pick of its next mm", P.swap_out, [6], flags === V2410 ? EV.SWAP_AMOUNT_MM : EV.SWAP_OUT_MM],
     ["fork's list_add of the child (mmput of the slot's old process first)", P.do_fork, [0, 2], EV.COPY_DONE],
     ["exit's mmput (list_del before exit_mmap)", P.do_exit, [1], EV.EXIT],
   ] as const)("%s spins until the walk is over", (_what, proc, args, after) => {

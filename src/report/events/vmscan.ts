@@ -22,6 +22,9 @@ export const vmscanEvents: EventTable = {
     n < 0
       ? `swap_out_mm mm${mm}: we raced (${cur ? "swap_mm moved on" : "swap_address is TASK_SIZE"}), not counted`
       : `swap_out_mm mm${mm} stops at ${cur < 0 ? "the end (swap_address = TASK_SIZE)" : `[${cur}]`}: ${n} freeable`,
+  [EV.SWAP_AMOUNT_MM]: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], walks ${n} present ptes (swap_amount)`,
+  [EV.SWAP_AMOUNT_MM_END]: (mm, cur, n) =>
+    `swap_out_mm mm${mm} stops ${cur < 0 ? "at the end (swap_address reset to 0)" : `at [${cur}], its ptes walked`}: ${n} freeable`,
   [EV.SHRINK]: (nr, prio, scan) => `shrink_cache(${nr}, priority ${prio}): scans up to ${scan}`,
   [EV.SHRINK_WRITE]: (f, e) => `shrink_cache: dirty ${fmtPage(f)} (${fmtEntry(e)}) → swap_writepage`,
   [EV.SHRINK_FREE]: (f, e) => `shrink_cache frees ${fmtPage(f)} (${fmtEntry(e)})`,
