@@ -903,14 +903,19 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
   // "Reset to 0 when we reach the end of address space" where 2.4.16 leaves TASK_SIZE.
   it("has no 'We raced' back-out and resets swap_address to 0 at the end", () => {
     for (const on of [true, false]) {
-      const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(on) });
-      mapAnon(0, 6, 66);
-      startProc(e, 0, P.swap_out_mm, [0, 8]);
-      s.setG(G.SWAP_MM, 1); // another pick moved swap_mm past mm 0
-      expect(runProcs(e, []).violation).toBe("none");
-      expect(pteIsSwap(s.pte(0, 6)), `swap-amount ${on}`).toBe(on);
-      expect(s.mm(0, MM.SWAP_CURSOR), `swap-amount ${on}`).toBe(on ? 0 : 0); // 2.4.16 backed out before the walk
-      expect(e.m.agent_ret(0)).toBe(on ? 1 : -1);
+      for (const movedOn of [true, false]) {
+        const what = `swap-amount ${on}, swap_mm moved on ${movedOn}`;
+        const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(on) });
+        mapAnon(0, 6, 66);
+        startProc(e, 0, P.swap_out_mm, [0, 8]);
+        if (movedOn) s.setG(G.SWAP_MM, 1); // another pick moved swap_mm past mm 0
+        expect(runProcs(e, []).violation).toBe("none");
+        const raced = !on && movedOn; // 2.4.16 backs out before the walk
+        expect(pteIsSwap(s.pte(0, 6)), what).toBe(!raced);
+        expect(e.m.agent_ret(0), what).toBe(raced ? -1 : 1);
+        // The walk that reached the end: pre9 resets to 0, 2.4.16 leaves TASK_SIZE (8 pages).
+        expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(raced || on ? 0 : 8);
+      }
     }
   });
 });
