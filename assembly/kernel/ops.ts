@@ -21,6 +21,12 @@ export const OPW_PAGE_MASK: i32 = 0xffff;  // page: the low 16 bits
 @inline export function op_arg(op: i32): i32 { return (op >>> OPW_ARG_SHIFT) & OPW_FIELD_MASK; }
 @inline export function op_mm(op: i32): i32 { return (op >>> OPW_MM_SHIFT) & OPW_FIELD_MASK; }
 @inline export function op_page(op: i32): i32 { return op & OPW_PAGE_MASK; }
+/** The mm an op runs in as its task's own (an access, fork, exit, munmap or mprotect), or -1:
+ *  swapoff and swapon name an area, not the task's mm, and 0 is no op. */
+@inline export function op_task_mm(op: i32): i32 {
+  const kind = op_kind(op);
+  return (kind >= OP_READ && kind <= OP_MUNMAP) || kind == OP_WPROTECT ? op_mm(op) : -1;
+}
 @inline export function make_op(kind: i32, mm: i32, page: i32, arg: i32): i32 {
   return (kind << OPW_KIND_SHIFT) | ((arg & OPW_FIELD_MASK) << OPW_ARG_SHIFT) | ((mm & OPW_FIELD_MASK) << OPW_MM_SHIFT) | (page & OPW_PAGE_MASK);
 }

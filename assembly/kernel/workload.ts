@@ -33,7 +33,7 @@ import {
 } from "./config";
 import { WORKLOAD, OPS, nCpu, opMask, ag_get, ag_set, AG_OP_HEAD, AG_OP_TAIL, AG_OPS_FINAL, cpu_op_addr } from "./state";
 import {
-  make_op, op_kind, op_arg, op_mm, OP_WPROTECT, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON, OPW_KIND_SHIFT, OPW_MM_SHIFT,
+  make_op, op_kind, op_arg, op_task_mm, OP_READ, OP_WRITE, OP_FORK, OP_EXIT, OP_MUNMAP, OP_SWAPOFF, OP_SWAPON, OPW_KIND_SHIFT, OPW_MM_SHIFT,
 } from "./ops";
 
 // CFG_GEN_PATTERN values (src/workload/generator.ts PATTERN_CODE).
@@ -328,11 +328,7 @@ function ops_address(cpu: i32, mm: i32): bool {
   const tail = ag_get(cpu, AG_OP_TAIL);
   const from = tail > opMask + 1 ? tail - opMask - 1 : 0;
   for (let i = from; i < tail; i++) {
-    const op = ld(cpu_op_addr(cpu, i));
-    const kind = op_kind(op);
-    if ((kind >= OP_READ && kind <= OP_MUNMAP) || kind == OP_WPROTECT) {
-      if (op_mm(op) == mm) return true;
-    }
+    if (op_task_mm(ld(cpu_op_addr(cpu, i))) == mm) return true;
   }
   return false;
 }

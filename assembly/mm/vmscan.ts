@@ -66,7 +66,7 @@ import {
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE, ag_get, AG_OP, nCpu,
 } from "../kernel/state";
-import { op_kind, op_mm, OP_READ, OP_MUNMAP, OP_WPROTECT } from "../kernel/ops";
+import { op_task_mm } from "../kernel/ops";
 import { l, set_l, call, call_now, now, next, ret, ret_val, cur, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
@@ -574,9 +574,7 @@ const SWAP_MIN: i32 = 8;
  *  A CPU's task is the process its op runs in (kernel/workload.ts cpu_is_task_of). */
 function swap_out_own_mm(): i32 {
   if (!has2(F2_SWAP_AMOUNT) || cur >= nCpu) return -1;
-  const op = ag_get(cur, AG_OP);
-  const kind = op_kind(op);
-  return (kind >= OP_READ && kind <= OP_MUNMAP) || kind == OP_WPROTECT ? op_mm(op) : -1;
+  return op_task_mm(ag_get(cur, AG_OP));
 }
 
 /** pre9 swap_amount(mm): "Walk about 6% of the address space each time": rss >> SWAP_SHIFT,
