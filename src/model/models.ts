@@ -426,8 +426,9 @@ const LINUX_2416_FLAGS: readonly string[] = [
 ];
 
 /** What every model shares, said beside the models (`faultsim models`): the reclaim policy is
- *  2.4.16's, and only the steps that touch the swap cache and the swap map are each release's
- *  own (assembly/mm/vmscan.ts's header, docs/faithfulness.md). */
+ *  2.4.16's but for pre9's own swap_out (flag swap-amount), and the steps that touch the swap
+ *  cache and the swap map are each release's own (assembly/mm/vmscan.ts's header,
+ *  docs/faithfulness.md). */
 export const RECLAIM_POLICY =
   "reclaim policy (which page, when, how many) is 2.4.16's in every model: shrink_cache over one inactive list with the referenced bit, " +
   "kswapd up to pages_high; 2.4.0 and 2.4.10-pre9 reclaimed with page_launder, reclaim_page and refill_inactive_scan's page ages, which are not " +
