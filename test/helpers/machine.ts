@@ -86,6 +86,9 @@ export function state(e: Engine) {
       I[w(R.SHADOW) + (m << pagesShift) + p] = v;
     },
     agent: (a: number, k: number) => I[w(R.AGENTS) + a * AGENT_WORDS + k],
+    setAgent: (a: number, k: number, v: number) => {
+      I[w(R.AGENTS) + a * AGENT_WORDS + k] = v;
+    },
     /** Statistic k (state.ts S_*; named indices: S in test/helpers/rig.ts). */
     stat: (k: number) => I[w(R.STATS) + k],
     /** The temporary swap_map references held on entry's slot (readahead refs). */

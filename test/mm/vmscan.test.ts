@@ -805,7 +805,7 @@ describe("faithful reclaim (2.4.16 vmscan.c; 2.4.0 / 2.4.10-pre9 swap-cache step
       const { e, s, mapAnon } = world({ flags, cpus: 2, traceCap: 1 << 12, sched: SCHED.REPLAY });
       for (let p = 0; p < 4; p++) mapAnon(0, p, 10 + p);
       // CPU0 holds the BKL, as 2.4.0/pre9's do_swap_page does around its allocation.
-      s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.BKL_DEPTH] = 1;
+      s.setAgent(0, AG.BKL_DEPTH, 1);
       s.setG(G.BKL, 1);
       const d = new Director(e);
       e.m.start_proc(0, P.try_to_free_pages, 0, 0, 0, 0);
@@ -848,7 +848,7 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
       const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_10, flags2: flags2Of(on) });
       for (let mm = 0; mm < 3; mm++) for (let p = 0; p < 2; p++) mapAnon(mm, p, 10 * mm + p);
       startProc(e, 0, P.swap_out, [6]);
-      s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.OP] = makeOp(OP.READ, 2, 5, 0);
+      s.setAgent(0, AG.OP, makeOp(OP.READ, 2, 5, 0));
       const { code, violation } = runProcs(e, []);
       expect([code, violation], `swap-amount ${on}`).toEqual([RUN.DONE, "none"]);
       const swapped = [0, 1, 2].map((mm) => [0, 1].filter((p) => pteIsSwap(s.pte(mm, p))).length);
@@ -868,7 +868,7 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
     const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_10, flags2: flags2Of(true) });
     for (let mm = 0; mm < 3; mm++) mapAnon(mm, 0, mm + 1);
     startProc(e, 0, P.swap_out, [6]);
-    s.I[(e.region(R.AGENTS) >> 2) + 0 * AGENT_WORDS + AG.OP] = makeOp(OP.SWAPOFF, 0, 0, 0);
+    s.setAgent(0, AG.OP, makeOp(OP.SWAPOFF, 0, 0, 0));
     expect(runProcs(e, []).violation).toBe("none");
     expect([0, 1, 2].map((mm) => pteIsSwap(s.pte(mm, 0)))).toEqual([true, false, false]);
   });
