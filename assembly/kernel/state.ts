@@ -624,6 +624,7 @@ export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_m
 export const MM_TEARDOWN: i32 = 9;    // 1: the last mmput is a reclaimer's (swap_out, try_to_unuse) and runs exit_mmap (fork.ts mmput); the slot's next process sleeps on this word until it is 0
 export const MM_OOM_KILL: i32 = 10;   // oom-kill: 1 SIGKILL pending for the slot's process, 2 its exit has started (mm/oom_kill.ts)
 export const MM_BIRTH: i32 = 11;      // oom-kill: G_TASK_SEQ when the slot's process was created (0 at boot): its place in the task list, oldest first
+export const MM_SWAP_CNT: i32 = 12;   // swap-cnt (2.4.0): mm->swap_cnt, the pages swap_out may still look at in this mm before it picks another (mm/vmscan.c)
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }
 @inline export function mm_set(mm: i32, k: i32, v: i32): void { st(MMS + (((mm << 4) + k) << 2), v); }

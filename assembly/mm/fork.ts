@@ -3,7 +3,7 @@
 // then the parent's ptes are copied: swap ptes take a swap_map reference, present pages a
 // page reference, and writable ones become copy-on-write in both mms.
 import {
-  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_NO_TASK, pte_get, pte_set,
+  nMm, nPages, mm_get, mm_set, mm_addr, MM_PTL, MM_RSS, MM_SEM, MM_SWAP_CURSOR, MM_SWAP_CNT, MM_NO_TASK, pte_get, pte_set,
   pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
   shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS, gaddr, G_MMLIST_LOCK, G_TASKLIST_LOCK,
   gget, gset, G_SWAP_MM, mmlist_add, mmlist_del, mmlist_next, mm_listed, MM_USERS, MM_TEARDOWN, MM_VMA_HIDDEN,
@@ -473,6 +473,7 @@ function copy_chunk(): i32 {
     set_l(CPR_COPIED, l(CPR_COPIED) + 1);
   }
   mm_set(dst, MM_SWAP_CURSOR, 0);
+  mm_set(dst, MM_SWAP_CNT, 0); // 2.4.0 kernel/fork.c dup_mmap: "mm->swap_cnt = 0;" (swap-cnt)
   // copy_page_range's spin_unlock(&src->page_table_lock); dup_mmap drops the child's next.
   if (!nolock()) spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
   return next(CPR_DONE);

@@ -7,7 +7,7 @@
 // Locals: arguments in l0..l3 (procs.ts); scratch as noted per procedure.
 import {
   gget, gset, G_WRITE_SEQ, nPages, mm_get, mm_set, mm_addr, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_PTL, MM_RSS, MM_SEM,
-  MM_SWAP_CURSOR, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
+  MM_SWAP_CURSOR, MM_SWAP_CNT, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_LRU_LOCK, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
   PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
@@ -1045,6 +1045,7 @@ export function do_exit(pc: i32): i32 {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       mm_set(mm, MM_VMA_HIDDEN, 0);
       mm_set(mm, MM_SWAP_CURSOR, 0);
+      mm_set(mm, MM_SWAP_CNT, 0); // a new mm starts zeroed (mm_alloc's memset): swap-cnt's swap_cnt
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       up(mm_addr(mm, MM_SEM));
       stat(S_EXITS);

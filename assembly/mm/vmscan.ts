@@ -63,7 +63,7 @@ import {
   G_SWAP_MM, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
-  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
+  mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, MM_SWAP_CNT, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
   swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE, ag_get, AG_OP, nCpu,
 } from "../kernel/state";
 import { op_task_mm } from "../kernel/ops";
@@ -80,7 +80,7 @@ import {
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
   F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
-  F2_SWAP_AMOUNT,
+  F2_SWAP_AMOUNT, F2_SWAP_CNT,
 } from "../model";
 import { HZ, out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
 import { sched_yield } from "../kernel/sched";
@@ -108,6 +108,9 @@ export const EV_SWAP_OUT_MM: i32 = 410;     // (mm, cursor, count): scan starts,
 export const EV_SWAP_OUT_MM_END: i32 = 411; // (mm, cursor, pages made freeable)
 export const EV_SWAP_AMOUNT_MM: i32 = 412;  // (mm, cursor, count): swap-amount (pre9): scan starts, walks count present ptes
 export const EV_SWAP_AMOUNT_MM_END: i32 = 413; // (mm, cursor or -1: the end, swap_address reset to 0, pages made freeable)
+export const EV_SWAP_CNT_MM: i32 = 414;     // (mm, cursor, swap_cnt): swap-cnt (2.4.0): scan starts
+export const EV_SWAP_CNT_MM_END: i32 = 415; // (mm, cursor or -1: the end, swap_address and swap_cnt reset to 0, 1: stopped on swap_cnt 0)
+export const EV_SWAP_CNT_SELECT: i32 = 416; // (mm or -1: none, its swap_cnt, 1: after refreshing every swap_cnt from rss)
 export const EV_SHRINK: i32 = 420;          // (nr_pages, priority, max_scan)
 export const EV_SHRINK_WRITE: i32 = 421;    // (page, entry, 0): dirty cache page handed to swap_writepage
 export const EV_SHRINK_FREE: i32 = 422;     // (page, entry, 0): removed from the cache, freed
@@ -400,20 +403,24 @@ export function swap_out_mm(pc: i32): i32 {
       if (!spin_lock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL)) return BLOCK;
       const address = mm_get(l(SOM_MM), MM_SWAP_CURSOR);
       // 2.4.16's "We raced"; pre9 has none (its swap_address is never TASK_SIZE between walks).
-      if (!has2(F2_SWAP_AMOUNT) && (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM))) return swap_out_mm_raced();
+      // 2.4.0 (swap-cnt) has none either: its swap_address is 0 after a walk to the end.
+      if (!has2(F2_SWAP_AMOUNT | F2_SWAP_CNT) && (address >= task_size_page() || gget(G_SWAP_MM) != l(SOM_MM))) return swap_out_mm_raced();
       set_l(SOM_CURSOR, address < 0 ? 0 : address);
       set_l(SOM_FOUND, 0);
-      trace(has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM : EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
+      if (has2(F2_SWAP_CNT)) trace(EV_SWAP_CNT_MM, l(SOM_MM), l(SOM_CURSOR), mm_get(l(SOM_MM), MM_SWAP_CNT));
+      else trace(has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM : EV_SWAP_OUT_MM, l(SOM_MM), l(SOM_CURSOR), l(SOM_COUNT));
       // munmap or exit unlinked the vma: find_vma finds only the stack's, and the walk ends
       // at TASK_SIZE with nothing found.
       if (mm_get(l(SOM_MM), MM_VMA_HIDDEN) != 0) { set_l(SOM_CURSOR, task_size_page()); return swap_out_mm_done(); }
       return swap_out_scan(false);
     }
     case SOM_SWAPPED: {
-      const found = l(SOM_FOUND) + ret_val();
+      // 2.4.0's try_to_swap_out returns 0 but for swap_cnt (swap_out_scan's stop).
+      const found = has2(F2_SWAP_CNT) ? 0 : l(SOM_FOUND) + ret_val();
       set_l(SOM_FOUND, found);
-      // 2.4.16 counts pages made freeable; pre9 (swap-amount) counts ptes, in swap_out_scan.
-      if (!has2(F2_SWAP_AMOUNT) && found >= l(SOM_COUNT)) return swap_out_mm_done();
+      // 2.4.16 counts pages made freeable; pre9 (swap-amount) counts ptes and 2.4.0 (swap-cnt)
+      // spends swap_cnt, both in swap_out_scan.
+      if (!has2(F2_SWAP_AMOUNT | F2_SWAP_CNT) && found >= l(SOM_COUNT)) return swap_out_mm_done();
       return swap_out_scan(false);
     }
     case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
@@ -459,6 +466,7 @@ function swap_out_scan(touched: bool): i32 {
     // pte and this page's flags (the user's MMU may set the young bit again either way).
     set_l(SOM_CURSOR, page + 1);
     if (amount) set_l(SOM_COUNT, l(SOM_COUNT) - 1); // pre9: every present page counts, whatever becomes of it
+    if (has2(F2_SWAP_CNT) && !swap_cnt_spend(mm)) return swap_out_mm_done();
     if ((pte & PTE_YOUNG) != 0) {
       pte_set(mm, page, pte & ~PTE_YOUNG);
       // mark_page_accessed: the walk goes on in this step unless the page is activated
@@ -476,14 +484,38 @@ function swap_out_scan(touched: bool): i32 {
  *  that we reached the end of address space"), the PTL dropped, and the caller's pin put. */
 @inline function swap_out_mm_done(): i32 {
   // A walk that reached the end holds TASK_SIZE already (the scan stops at it).
-  const ended = l(SOM_CURSOR) >= task_size_page();
-  // pre9: "Reset to 0 when we reach the end of address space" (2.4.16 keeps TASK_SIZE for
-  // swap_out's pick to see).
-  mm_set(l(SOM_MM), MM_SWAP_CURSOR, ended && has2(F2_SWAP_AMOUNT) ? 0 : l(SOM_CURSOR));
+  const ended = l(SOM_CURSOR) >= task_size_page() && !swap_out_mm_stopped();
+  // pre9 and 2.4.0: "Reset to 0 when we reach the end of address space" (2.4.16 keeps
+  // TASK_SIZE for swap_out's pick to see); 2.4.0 zeroes swap_cnt there too.
+  const reset = ended && has2(F2_SWAP_AMOUNT | F2_SWAP_CNT);
+  mm_set(l(SOM_MM), MM_SWAP_CURSOR, reset ? 0 : l(SOM_CURSOR));
+  if (reset && has2(F2_SWAP_CNT)) mm_set(l(SOM_MM), MM_SWAP_CNT, 0);
   spin_unlock(mm_addr(l(SOM_MM), MM_PTL), LK_PTL);
-  // -1: the end (2.4.16: swap_address TASK_SIZE; pre9: reset to 0)
-  trace(has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM_END : EV_SWAP_OUT_MM_END, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND));
+  // -1: the end (2.4.16: swap_address TASK_SIZE; pre9 and 2.4.0: reset to 0)
+  const ev = has2(F2_SWAP_CNT) ? EV_SWAP_CNT_MM_END : has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM_END : EV_SWAP_OUT_MM_END;
+  trace(ev, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND));
   return swap_out_mm_put();
+}
+
+/** pre9 and 2.4.0: whether the walk stopped on its count (pre9's count of ptes used up, 2.4.0's
+ *  try_to_swap_out returning 1 on swap_cnt 0) rather than running to the end. Such a walk does
+ *  not reset swap_address even when its last page was the vma's last: it leaves vm_end (the
+ *  model's nPages), from which the next walk finds only the stack's vma (which the model does
+ *  not map) and resets. */
+@inline function swap_out_mm_stopped(): bool {
+  if (has2(F2_SWAP_CNT)) return l(SOM_FOUND) != 0;
+  return has2(F2_SWAP_AMOUNT) && l(SOM_COUNT) == 0;
+}
+
+/** 2.4.0 (swap-cnt) try_to_swap_out, after its pte_present, VALID_PAGE and PageReserved
+ *  tests: "if (!mm->swap_cnt) return 1; mm->swap_cnt--;" under the mm's PTL. False: swap_cnt
+ *  was 0, the walk stops (swap_out_pmd had already stored this page's next address as
+ *  swap_address) and swap_out_mm returns 1. */
+function swap_cnt_spend(mm: i32): bool {
+  const c = mm_get(mm, MM_SWAP_CNT);
+  if (c == 0) { set_l(SOM_FOUND, 1); return false; }
+  mm_set(mm, MM_SWAP_CNT, c - 1);
+  return true;
 }
 
 /** "We raced: don't count this mm but try again": the PTL dropped at once, the pin put. */
@@ -551,6 +583,7 @@ function swap_out_next_mm(): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (mm >= 0) return call(P_SWAP_OUT_MM, SO_SCANNED, mm, swap_out_count(mm), 1, 0);
+  if (mm == SELECT_AGAIN) return next(SO_NEXT);
   return ret(0);
 }
 
@@ -559,7 +592,8 @@ function swap_out_next_mm(): i32 {
  *  (scaled) pages wanted. Locals only: a section may BLOCK after it. */
 @inline function swap_out_start(priority: i32): void {
   const nr = gget(G_MMLIST_NR);
-  set_l(SO_COUNTER, has2(F2_SWAP_AMOUNT) ? (nr << SWAP_MM_SHIFT) >> priority : nr);
+  // 2.4.0 (swap-cnt): the counter is the select's `assign`, 0 on the first pick.
+  set_l(SO_COUNTER, has2(F2_SWAP_CNT) ? 0 : has2(F2_SWAP_AMOUNT) ? (nr << SWAP_MM_SHIFT) >> priority : nr);
   set_l(SO_WANTED, swap_cluster());
 }
 
@@ -586,7 +620,8 @@ function swap_amount(mm: i32): i32 {
   return SWAP_MIN > rss ? rss : SWAP_MIN;
 }
 
-/** What swap_out_mm is asked for: 2.4.16 the pages still wanted, pre9 swap_amount(mm) ptes. */
+/** What swap_out_mm is asked for: 2.4.16 the pages still wanted, pre9 swap_amount(mm) ptes
+ *  (2.4.0's walk spends the mm's own swap_cnt and reads no count). */
 @inline function swap_out_count(mm: i32): i32 { return has2(F2_SWAP_AMOUNT) ? swap_amount(mm) : l(SO_WANTED); }
 
 /** After a swap_out_mm that returned r: whether swap_out's loop goes on. A raced mm is not
@@ -595,6 +630,7 @@ function swap_amount(mm: i32): i32 {
  *  only where the answer was false, which stands (the counter and the pages wanted never
  *  rise), as in shrink_cache's SC_SWAP_OUT_MM. */
 function swap_out_again(r: i32): bool {
+  if (has2(F2_SWAP_CNT)) return false; // 2.4.0: one mm a call ("break" after swap_out_mm)
   if (has2(F2_SWAP_AMOUNT)) { // pre9: "while (--counter >= 0)", whatever the walks found
     set_l(SO_COUNTER, l(SO_COUNTER) - 1);
     return l(SO_COUNTER) >= 0;
@@ -622,6 +658,7 @@ function swap_out_pick(): i32 {
   let mm = gget(G_SWAP_MM);
   if (mm < 0 || mm > nMm || !mm_listed(mm)) { mm = nMm; gset(G_SWAP_MM, nMm); } // (a model bug)
   if (has2(F2_SWAP_AMOUNT)) return swap_out_pick_next(mm);
+  if (has2(F2_SWAP_CNT)) return swap_out_select(l(SO_COUNTER) != 0);
   while (mm == nMm || mm_get(mm, MM_SWAP_CURSOR) >= task_size_page()) {
     if (mm != nMm) mm_set(mm, MM_SWAP_CURSOR, 0);
     mm = mmlist_next(mm);
@@ -643,6 +680,35 @@ function swap_out_pick_next(mm: i32): i32 {
   gset(G_SWAP_MM, mmlist_next(mm));
   mm_pin(mm);
   return mm;
+}
+
+/** swap_out_pick's answer under swap-cnt when no mm has swap_cnt left but some has rss: the
+ *  caller drops mmlist_lock and selects again, refreshing (2.4.0 "goto select" with assign). */
+const SELECT_AGAIN: i32 = -2;
+
+/** 2.4.0 (swap-cnt) swap_out's select, mmlist_lock held by the caller (linux-2.4.0
+ *  mm/vmscan.c swap_out): over the mmlist from init_mm's next, the mms with rss > 0 (read
+ *  unlocked, as the kernel does); with `assign`, each one's swap_cnt refreshed to rss >>
+ *  SWAP_SHIFT, at least SWAP_MIN ("Refresh swap_cnt?"); the first with the largest swap_cnt
+ *  above 0 is pinned ("Make sure it doesn't disappear") and walked. None: SELECT_AGAIN when
+ *  this was the first select and some mm has rss (the lock is dropped and retaken, `assign`
+ *  set: the counter local), else -1. The loop's counter, (nr_threads << SWAP_SHIFT) >>
+ *  priority, never runs out first: every path breaks after one walk or none. */
+function swap_out_select(assign: bool): i32 {
+  let best = -1, max_cnt = 0, found_task = 0;
+  for (let mm = mmlist_next(nMm); mm != nMm; mm = mmlist_next(mm)) {
+    const rss = mm_get(mm, MM_RSS);
+    if (rss <= 0) continue;
+    found_task++;
+    if (assign) mm_set(mm, MM_SWAP_CNT, rss >> SWAP_SHIFT < SWAP_MIN ? SWAP_MIN : rss >> SWAP_SHIFT);
+    const cnt = mm_get(mm, MM_SWAP_CNT);
+    if (cnt > max_cnt) { max_cnt = cnt; best = mm; }
+  }
+  trace(EV_SWAP_CNT_SELECT, best, max_cnt, assign ? 1 : 0);
+  if (best >= 0) { mm_pin(best); return best; }
+  if (assign || found_task == 0) return -1;
+  set_l(SO_COUNTER, 1);
+  return SELECT_AGAIN;
 }
 
 // ---- shrink_cache ----------------------------------------------------------------------
@@ -830,6 +896,7 @@ export function shrink_cache(pc: i32): i32 {
   const mm = swap_out_pick();
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (mm >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_MM, mm, swap_out_count(mm), 1, 0);
+  if (mm == SELECT_AGAIN) return next(SC_SWAP_OUT_NEXT); // 2.4.0's "goto select", mmlist_lock retaken
   return next(SC_SWAPPED);
 }
 

@@ -392,7 +392,16 @@ export const FLAGS: readonly FlagInfo[] = [
     what: "swap_out walks the allocating task's own mm first (current->mm: a CPU's, not kswapd's; unpinned, without mmlist_lock), then (mmlist_nr << 4) >> priority + 1 mms round-robin from swap_mm, which moves on at every pick, each for swap_amount(mm) = rss >> 5 present ptes (at least min(8, rss)) whatever they free, active pages not passed over, no need_resched point between mms, swap_address reset to 0 at the end of the address space (2.4.10-pre9); off, 2.4.16's swap_out: no own-mm walk, swap_mm kept on an mm until a walk takes it to TASK_SIZE, each walk until SWAP_CLUSTER_MAX pages are freeable, \"We raced\" under the PTL",
     shipped: "2.4.10-pre9",
     patch:
-      '2.4.10-pre9 mm/vmscan.c swap_out ("Always start by trying to penalize the process that is allocating memory"; "Set pointer for next call to next in the list"), swap_amount ("Walk about 6% of the address space each time"), swap_out_mm, swap_out_pmd ("if (!--count) break;") and try_to_swap_out (no PageActive test), read in a copy of pre9\'s mm/vmscan.c at the line numbers of Hugh Dickins\' 15 Sep 2001 patch (docs/faithfulness.md, swap_out); Andrea Arcangeli\'s VM, merged in 2.4.10 (23 Sep 2001), brought 2.4.16\'s form: swap_mm kept until TASK_SIZE, a walk until nr_pages are freeable, the PageActive test. 2.4.0\'s swap_out picks the mm with the largest swap_cnt instead (not modelled: linux-2.4.0 runs 2.4.16\'s)',
+      '2.4.10-pre9 mm/vmscan.c swap_out ("Always start by trying to penalize the process that is allocating memory"; "Set pointer for next call to next in the list"), swap_amount ("Walk about 6% of the address space each time"), swap_out_mm, swap_out_pmd ("if (!--count) break;") and try_to_swap_out (no PageActive test), read in a copy of pre9\'s mm/vmscan.c at the line numbers of Hugh Dickins\' 15 Sep 2001 patch (docs/faithfulness.md, swap_out); Andrea Arcangeli\'s VM, merged in 2.4.10 (23 Sep 2001), brought 2.4.16\'s form: swap_mm kept until TASK_SIZE, a walk until nr_pages are freeable, the PageActive test. 2.4.0\'s swap_out picks the mm with the largest swap_cnt instead (flag swap-cnt)',
+  },
+  {
+    name: "swap-cnt",
+    word: 1,
+    bit: F2.SWAP_CNT,
+    what: "swap_out picks under mmlist_lock the first mm with the largest swap_cnt among those with rss, pins it and walks it alone; when no mm has swap_cnt left it drops the lock and picks again, first refreshing every swap_cnt to rss >> 5 (at least 8); try_to_swap_out spends one swap_cnt on each present page and, at 0, stops the walk past that page without looking at it; a walk to the end of the address space resets swap_address and swap_cnt to 0; no swap_mm, no \"We raced\", no need_resched point in swap_out (2.4.0); off, 2.4.16's swap_out (pre9's under swap-amount)",
+    shipped: "2.4.0",
+    patch:
+      'linux-2.4.0 mm/vmscan.c swap_out ("Select the task with maximal swap_cnt and try to swap out a page"; "Think of swap_cnt as a \\"shadow rss\\""), swap_out_mm ("Reset to 0 when we reach the end of address space": swap_address and swap_cnt), swap_out_pmd (swap_address stored before each try_to_swap_out) and try_to_swap_out ("if (!mm->swap_cnt) return 1; mm->swap_cnt--;"); kernel/fork.c dup_mmap ("mm->swap_cnt = 0;"). pre9\'s own-mm-first round-robin (flag swap-amount) had replaced the swap_cnt choice by 2.4.10-pre9',
   },
   {
     name: "oom-pin-mm",
@@ -426,15 +435,15 @@ const LINUX_2416_FLAGS: readonly string[] = [
 ];
 
 /** What every model shares, said beside the models (`faultsim models`): the reclaim policy is
- *  2.4.16's but for pre9's own swap_out (flag swap-amount), and the steps that touch the swap
+ *  2.4.16's but for pre9's and 2.4.0's own swap_out (flags swap-amount, swap-cnt), and the steps that touch the swap
  *  cache and the swap map are each release's own (assembly/mm/vmscan.ts's header,
  *  docs/faithfulness.md). */
 export const RECLAIM_POLICY =
   "reclaim policy (which page, when, how many) is 2.4.16's in every model: shrink_cache over one inactive list with the referenced bit, " +
   "kswapd up to pages_high; 2.4.0 and 2.4.10-pre9 reclaimed with page_launder, reclaim_page and refill_inactive_scan's page ages, which are not " +
-  "modelled. Which mm swap_out walks: 2.4.16's round-robin (swap_mm kept until its walk reaches TASK_SIZE) in linux-2.4.16 and linux-2.4.0 (2.4.0's " +
-  "largest-swap_cnt choice is not modelled), pre9's own in linux-2.4.10-pre (flag swap-amount: the allocating task's mm first, then swap_mm moved on " +
-  "at every pick, swap_amount ptes each). Each release's own, " +
+  "modelled. Which mm swap_out walks is each release's own: 2.4.16's round-robin (swap_mm kept until its walk reaches TASK_SIZE) in linux-2.4.16, " +
+  "pre9's in linux-2.4.10-pre (flag swap-amount: the allocating task's mm first, then swap_mm moved on at every pick, swap_amount ptes each), " +
+  "2.4.0's in linux-2.4.0 (flag swap-cnt: the one mm with the largest swap_cnt, walked until its swap_cnt is spent). Each release's own, " +
   "by its flags: every step that touches the swap cache or the swap map (try_to_swap_out's entry and add, the write-out, the removal and its locks) " +
   "(docs/faithfulness.md)";
 
@@ -470,6 +479,7 @@ export const MODELS: readonly ModelInfo[] = [
       "no-mmu-gather",
       "pcl-lru",
       "del-lru",
+      "swap-cnt",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

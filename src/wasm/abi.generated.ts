@@ -234,6 +234,7 @@ export const MM = {
   TEARDOWN: 9,
   OOM_KILL: 10,
   BIRTH: 11,
+  SWAP_CNT: 12,
   VMA_HIDDEN: 7,
 } as const;
 
@@ -417,6 +418,7 @@ export const F2 = {
   OOM_PIN_MM: 2048,
   KSWAPD_TIMEOUT: 4096,
   SWAP_AMOUNT: 8192,
+  SWAP_CNT: 16384,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -572,6 +574,9 @@ export const EV = {
   SWAP_OUT_MM_END: 411,
   SWAP_AMOUNT_MM: 412,
   SWAP_AMOUNT_MM_END: 413,
+  SWAP_CNT_MM: 414,
+  SWAP_CNT_MM_END: 415,
+  SWAP_CNT_SELECT: 416,
   SHRINK: 420,
   SHRINK_WRITE: 421,
   SHRINK_FREE: 422,

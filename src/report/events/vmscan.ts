@@ -25,6 +25,15 @@ export const vmscanEvents: EventTable = {
   [EV.SWAP_AMOUNT_MM]: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], walks ${n} present ptes (swap_amount)`,
   [EV.SWAP_AMOUNT_MM_END]: (mm, cur, n) =>
     `swap_out_mm mm${mm} stops ${cur < 0 ? "at the end (swap_address reset to 0)" : `at [${cur}], its ptes walked`}: ${n} freeable`,
+  [EV.SWAP_CNT_MM]: (mm, cur, n) => `swap_out_mm mm${mm}: from [${cur}], swap_cnt ${n}`,
+  [EV.SWAP_CNT_MM_END]: (mm, cur, stop) =>
+    stop
+      ? `swap_out_mm mm${mm} stops at [${cur}]: swap_cnt spent (returns 1)`
+      : `swap_out_mm mm${mm} stops at ${cur < 0 ? "the end (swap_address and swap_cnt reset to 0)" : `[${cur}]`}`,
+  [EV.SWAP_CNT_SELECT]: (mm, cnt, assign) =>
+    mm < 0
+      ? `swap_out: no mm with swap_cnt left${assign ? " after refreshing them from rss" : ""}`
+      : `swap_out picks mm${mm}, the largest swap_cnt (${cnt})${assign ? " after refreshing them from rss" : ""}`,
   [EV.SHRINK]: (nr, prio, scan) => `shrink_cache(${nr}, priority ${prio}): scans up to ${scan}`,
   [EV.SHRINK_WRITE]: (f, e) => `shrink_cache: dirty ${fmtPage(f)} (${fmtEntry(e)}) → swap_writepage`,
   [EV.SHRINK_FREE]: (f, e) => `shrink_cache frees ${fmtPage(f)} (${fmtEntry(e)})`,
