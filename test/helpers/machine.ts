@@ -5,7 +5,7 @@ import type { HuntWorkload } from "../../src/explore/workload.js";
 import { parseMix } from "../../src/explore/mix.js";
 import type { MachineSizes, WorkloadOptions } from "../../src/bulk/config.js";
 import { MODELS, resolveModel } from "../../src/model/models.js";
-import { R, G, AG, A, MM, P, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
+import { R, G, AG, A, MM, F2, P, PG, AGENT_WORDS, AREA_WORDS, MM_WORDS, SCHED, RUN, VIOLATION_IDS, swpEntry } from "../../src/wasm/abi.js";
 
 export { R, G, AG, A, MM, SCHED, RUN, swpEntry };
 
@@ -105,15 +105,19 @@ export function state(e: Engine) {
 
 /** e.m.start_proc(cpu, proc, args). A direct swap_out_mm is started as swap_out would call it:
  *  after its pick (assembly/mm/vmscan.ts swap_out_pick), with swap_mm on that mm and a
- *  swap_address at TASK_SIZE back at 0. Without that, a second walk of one mm would back out
- *  under 2.4.16's "We raced" check (swap_out_mm is swap_out's helper, never called alone). */
+ *  swap_address at TASK_SIZE back at 0 (2.4.16's pick; pre9's and 2.4.0's leave it). Without that, a second walk of one mm would back out
+ *  under 2.4.16's "We raced" check (swap_out_mm is swap_out's helper, never called alone).
+ *  Under swap-cnt (2.4.0) the pick is the select, which walks only an mm with swap_cnt left:
+ *  one with none gets what the select's refresh gives it (rss >> 5, at least 8). */
 export function startProc(e: Engine, cpu: number, proc: number, args: readonly number[] = []): void {
   const a = [...args, 0, 0, 0, 0];
   if (proc === P.swap_out_mm) {
     const mm = a[0] | 0;
     const s = state(e);
     s.setG(G.SWAP_MM, mm);
-    if (s.mm(mm, MM.SWAP_CURSOR) >= e.config.pagesPerMm) s.setMm(mm, MM.SWAP_CURSOR, 0);
+    const own = (e.config.flags2 & (F2.SWAP_AMOUNT | F2.SWAP_CNT)) !== 0; // pre9's and 2.4.0's picks leave swap_address alone
+    if (!own && s.mm(mm, MM.SWAP_CURSOR) >= e.config.pagesPerMm) s.setMm(mm, MM.SWAP_CURSOR, 0);
+    if ((e.config.flags2 & F2.SWAP_CNT) !== 0 && s.mm(mm, MM.SWAP_CNT) === 0) s.setMm(mm, MM.SWAP_CNT, Math.max(s.mm(mm, MM.RSS) >> 5, 8));
   }
   e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);
 }

@@ -918,4 +918,110 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
       }
     }
   });
+
+  // pre9 swap_out_pmd breaks on "if (!--count)" with swap_address the next page, vm_end after the
+  // vma's last, and swap_out_mm returns before its reset: only the next walk, which finds the
+  // stack's vma there (unmapped in the model), resets to 0. Until 5 Dec 2026 the model reset at
+  // once and walked the mm again from 0.
+  it("a walk whose count runs out on the vma's last page leaves vm_end; the next finds nothing and resets", () => {
+    const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(true) });
+    mapAnon(0, 7, 77);
+    expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation).toBe("none");
+    expect(pteIsSwap(s.pte(0, 7))).toBe(true);
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(8); // vm_end, not reset
+    mapAnon(0, 2, 22);
+    expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation).toBe("none");
+    expect(pteIsSwap(s.pte(0, 2))).toBe(false); // the walk from vm_end met no pte
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(0);
+  });
+});
+
+describe("swap-cnt: 2.4.0's swap_out", () => {
+  const W1_240 = resolveModel("linux-2.4.0").flags2;
+  const flags2Of = (on: boolean) => (on ? W1_240 : W1_240 & ~F2.SWAP_CNT);
+  const THREE = { cpus: 1, frames: 32, mms: 3, pagesPerMm: 8, areas: 1, slotsPerArea: 32, kswapd: false };
+  const swappedPer = (s: ReturnType<typeof state>, pages: number[]) =>
+    [0, 1, 2].map((mm) => pages.filter((p) => pteIsSwap(s.pte(mm, p))).length);
+
+  it("is set on linux-2.4.0 alone", () => {
+    expect(W1_240 & F2.SWAP_CNT).toBe(F2.SWAP_CNT);
+    for (const m of ["linux-2.4.10-pre", "linux-2.4.16", "linux-2.4.16-fixed"]) expect(resolveModel(m).flags2 & F2.SWAP_CNT, m).toBe(0);
+  });
+
+  // linux-2.4.0 mm/vmscan.c swap_out: "Select the task with maximal swap_cnt": mm 2's 7 beats
+  // mm 1's 5, and only mm 2 is walked (the loop breaks after one swap_out_mm). 2.4.16 walks the
+  // mms round-robin from swap_mm until SWAP_CLUSTER_MAX (8) pages are freeable: all of them.
+  it("walks the one mm with the largest swap_cnt", () => {
+    for (const on of [true, false]) {
+      const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_0, flags2: flags2Of(on) });
+      for (let mm = 0; mm < 3; mm++) for (let p = 0; p < 2; p++) mapAnon(mm, p, 10 * mm + p);
+      s.setMm(1, MM.SWAP_CNT, 5);
+      s.setMm(2, MM.SWAP_CNT, 7);
+      startProc(e, 0, P.swap_out, [6]);
+      expect(runProcs(e, []).violation, `swap-cnt ${on}`).toBe("none");
+      expect(swappedPer(s, [0, 1]), `swap-cnt ${on}`).toEqual(on ? [0, 0, 2] : [2, 2, 2]);
+      if (on) expect([0, 1, 2].map((mm) => s.mm(mm, MM.SWAP_CNT))).toEqual([0, 5, 0]); // mm 2 walked to the end: zeroed
+      for (let mm = 0; mm < 3; mm++) expect(s.mm(mm, MM.USERS), `mm ${mm} pin put`).toBe(1);
+      expectSwapCountsExact(e, 3, 8);
+    }
+  });
+
+  // "Pass 2: re-assign rss swap_cnt values, then select as above": with no swap_cnt left the
+  // select drops mmlist_lock and runs again with assign, each mm with rss getting rss >> 5, at
+  // least 8; the first of the ties on the mmlist (mm 0) is walked, an mm without rss (mm 1)
+  // is passed over and keeps its 0.
+  it("with no swap_cnt left, refreshes every one from rss and selects again", () => {
+    const { e, s, mapAnon } = world({ ...THREE, flags: LINUX_2_4_0, flags2: flags2Of(true), sched: SCHED.REPLAY, traceCap: 1 << 12 });
+    mapAnon(0, 0, 1);
+    mapAnon(2, 0, 3);
+    const d = new Director(e);
+    startProc(e, 0, P.swap_out, [6]);
+    d.drain(0);
+    expect(d.violation()).toBe("none");
+    expect(swappedPer(s, [0])).toEqual([1, 0, 0]);
+    expect([0, 1, 2].map((mm) => s.mm(mm, MM.SWAP_CNT))).toEqual([0, 0, 8]);
+    const selects = d.trace.filter((t) => t.event === EV.SWAP_CNT_SELECT);
+    expect(selects.map((t) => [t.a, t.c])).toEqual([
+      [-1, 0], // none, then mmlist_lock dropped
+      [0, 1], // mm 0, after the refresh
+    ]);
+  });
+
+  // try_to_swap_out: "if (!mm->swap_cnt) return 1; mm->swap_cnt--;" after its present and
+  // reserved tests, with swap_out_pmd's "mm->swap_address = address + PAGE_SIZE" before the call:
+  // two present pages spend the 2, the third stops the walk past it, untouched. 2.4.16's walk
+  // (count 2) stops right after its second freeable page.
+  it("spends one swap_cnt per present page and stops past the page that finds none", () => {
+    for (const on of [true, false]) {
+      const { e, s, mapAnon } = world({ flags: LINUX_2_4_0, flags2: flags2Of(on) });
+      for (const p of [1, 3, 5, 6]) mapAnon(0, p, 10 + p);
+      s.setMm(0, MM.SWAP_CNT, 2);
+      const r = runProc(e, 0, P.swap_out_mm, [0, 2]);
+      expect(r.violation).toBe("none");
+      expect(
+        [1, 3, 5, 6].filter((p) => pteIsSwap(s.pte(0, p))),
+        `swap-cnt ${on}`,
+      ).toEqual([1, 3]);
+      expect(s.mm(0, MM.SWAP_CURSOR), `swap-cnt ${on}`).toBe(on ? 6 : 4);
+      expect(r.ret, `swap-cnt ${on}`).toBe(on ? 1 : 2); // 2.4.0 returns 1 on swap_cnt 0; 2.4.16 the freeable pages
+      if (on) expect(s.mm(0, MM.SWAP_CNT)).toBe(0);
+    }
+  });
+
+  // swap_out_mm: "Reset to 0 when we reach the end of address space": swap_address and
+  // swap_cnt; no "We raced" test (2.4.16 backs out when swap_mm moved past the mm).
+  it("has no 'We raced' back-out and resets swap_address and swap_cnt at the end", () => {
+    for (const on of [true, false]) {
+      const what = `swap-cnt ${on}`;
+      const { e, s, mapAnon } = world({ flags: LINUX_2_4_0, flags2: flags2Of(on) });
+      mapAnon(0, 6, 66);
+      startProc(e, 0, P.swap_out_mm, [0, 8]);
+      s.setG(G.SWAP_MM, 1); // another pick moved swap_mm past mm 0
+      expect(runProcs(e, []).violation).toBe("none");
+      expect(pteIsSwap(s.pte(0, 6)), what).toBe(on);
+      expect(e.m.agent_ret(0), what).toBe(on ? 0 : -1);
+      expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(0);
+      if (on) expect(s.mm(0, MM.SWAP_CNT)).toBe(0);
+    }
+  });
 });
