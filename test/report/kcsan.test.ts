@@ -59,13 +59,18 @@ beforeAll(async () => {
   const restore = quiet();
   seedDir = mkdtempSync(path.join(os.tmpdir(), "kcsan-seed-"));
   kindsDir = mkdtempSync(path.join(os.tmpdir(), "kcsan-kinds-"));
-  // The default hunt: 2.4.10-pre, PCT depth 4, seed 1 (finds the duplicate in ~2K executions).
+  // The default hunt: 2.4.10-pre, PCT depth 4, seed 1 (`faultsim hunt`: the duplicate at execution
+  // 5,637 since pre9's walk that stops on its count at vm_end keeps swap_address, 5 Dec 2026;
+  // 9,103 before).
   expect(await faultsim("hunt", "--executions", "50000", "--shrink-ms", "0", "--json", "--out", seedDir)).toBe(1);
   seedCase = await traced(path.join(seedDir, readdirSync(seedDir)[0]));
-  // 2.4.0 with every op kind: free-slot, data-lost, swap-count ... within a few thousand (eleven
-  // kinds within 2,000 since swap_out walks as 2.4.16's does). Once the mmlist became a list
-  // (4 Dec 2026) execution 2,335 found an nr-swap-pages counter, whose report has no access to
-  // name; since the walk changed none comes within 20,000, and 2,000 still keeps clear of it.
+  // 2.4.0 with every op kind: free-slot, data-lost, swap-count ... within a few thousand (nine
+  // kinds within 2,000 since 2.4.0's swap_out picks the mm with the largest swap_cnt, flag
+  // swap-cnt, 5 Dec 2026; eleven while swap_out walked as 2.4.16's does). Once the mmlist became
+  // a list (4 Dec 2026) execution 2,335 found an nr-swap-pages counter, whose report has no
+  // access to name; since the walk changed none comes within 20,000 (still so with swap-cnt:
+  // `faultsim hunt --model linux-2.4.0 --mix all --keep-going --executions 20000 --shrink-ms 0`
+  // finds nineteen kinds, none of them nr-swap-pages), and 2,000 still keeps clear of it.
   await faultsim(
     "hunt",
     "--model",
@@ -276,18 +281,20 @@ describe("a data loss's other side is the origin of the wrong page", () => {
 
   it("2.4.0's 14 Sep swapoff data loss (unshrunk): try_to_unuse's stale mapping is the write, not a race of unknown origin", async () => {
     // `faultsim hunt --model linux-2.4.0 --mix write=4,read=2,swapoff=1 --seed 12 --keep-going --shrink-ms 0`:
-    // data-lost@access at execution 622 since swap_out and swap_out_mm walk as 2.4.16's do (no
-    // wrap within a call, "We raced", swap_mm kept until its walk ends), the 14 Sep swapoff
-    // route with try_to_unuse's mapping as the other side (of seeds 1-12 at 3,000: 1, 2, 3, 6,
-    // 7, 8, 9, 11 and 12 so, 5 with a try_to_swap_out as the other side, 4 and 10 none; seed
-    // 12's was at 129 before the walk changed). `--no-kswapd --mix write=4,read=2,swapoff=1,swapon=1
-    // --seed 49 --keep-going`: its data-lost@access at execution 19,509, try_to_unuse's mapping
-    // the other side (of seeds 1-60 at 60,000: 49 alone so; 22, 44, 47, 50 and 54 with a
-    // try_to_swap_out as the other side, the rest none; seed 6's at 532 before the walk changed
-    // is gone: without kswapd only direct reclaim's swap_out unmaps, and its walk moved).
+    // data-lost@access at execution 129 since 2.4.0's swap_out picks the mm with the largest
+    // swap_cnt and walks it alone (flag swap-cnt, 5 Dec 2026), the 14 Sep swapoff route with
+    // try_to_unuse's mapping as the other side (of seeds 1-12 at 3,000 all take the route: 5, 6,
+    // 7, 9, 11 and 12 with try_to_unuse's mapping as the other side, 1, 2, 3, 4, 8 and 10 with a
+    // try_to_swap_out; seed 12's was at 622 while swap_out and swap_out_mm walked as 2.4.16's
+    // do, no wrap within a call, "We raced", swap_mm kept until its walk ends, and at 129 before
+    // that). `--no-kswapd --mix write=4,read=2,swapoff=1,swapon=1 --seed 7 --keep-going`: its
+    // data-lost@access at execution 2,030, try_to_unuse's mapping the other side (of seeds 1-60
+    // at 60,000 since swap-cnt: 7, 8 (3,231) and 47 (36,743) so; seventeen with a
+    // try_to_swap_out as the other side, seed 6's back at 532 among them; the rest none; seed
+    // 49's at 19,509 while the walk was 2.4.16's is gone, none within 60,000).
     const cases = [
-      { mix: "write=4,read=2,swapoff=1", seed: 12, executions: 623, keepGoing: true, route: "14 Sep swapoff" },
-      { mix: "write=4,read=2,swapoff=1,swapon=1", seed: 49, executions: 19_510, keepGoing: true, kswapd: false },
+      { mix: "write=4,read=2,swapoff=1", seed: 12, executions: 130, keepGoing: true, route: "14 Sep swapoff" },
+      { mix: "write=4,read=2,swapoff=1,swapon=1", seed: 7, executions: 2_031, keepGoing: true, kswapd: false },
     ];
     for (const { route, ...shape } of cases) {
       const r = await hunt({ model: "linux-2.4.0", ...shape, shrinkMs: 0, budgetMs: 60_000 });
@@ -312,14 +319,18 @@ describe("a data loss's other side is the origin of the wrong page", () => {
 
 describe("2.4.0's fork data loss: copy_page_range read a parent's pte try_to_swap_out had cleared", () => {
   // `faultsim hunt --model linux-2.4.0 --mix all --keep-going --shrink-ms 0 --seed 12`: data-lost:none
-  // at execution 30, and seed 7's at 371, since swap_out and swap_out_mm walk as 2.4.16's do
-  // (seed 7's at 137 before; seeds 1-30 at 3,000 each find one, 27 of them with
-  // try_to_swap_out's unmap as the other side, 5, 13 and 17 with another fork's copy). Such
-  // losses were once "race at unknown origin": the section that cleared the parent's pte traced
-  // nothing or was not counted as a pte change, and the report looked only at the child's pte.
+  // at execution 101, kswapd's try_to_swap_out unmap of the parent's pte, and seed 35's at 91,
+  // its swap-cache dup (EV_TSO_DUP; of seeds 1-35 the only one so), since 2.4.0's swap_out
+  // picks the mm with the largest swap_cnt (flag swap-cnt, 5 Dec 2026; seeds 1-30 at 3,000 each
+  // find one, 21 of them with try_to_swap_out's unmap as the other side, 7, 11, 13, 16, 20, 24,
+  // 29 and 30 with another fork's copy, 25 with a zap_page_range's write; seed 12's was at 30
+  // and seed 7's at 371 while swap_out and swap_out_mm walked as 2.4.16's do, seed 7's at 137
+  // before that; seed 7's is at 239 now, another fork's copy its other side). Such losses were
+  // once "race at unknown origin": the section that cleared the parent's pte traced nothing or
+  // was not counted as a pte change, and the report looked only at the child's pte.
   it.each([
-    [12, 31],
-    [7, 372],
+    [12, 102],
+    [35, 92],
   ])(
     "seed %i: the report names try_to_swap_out's write of the parent's pte and the copy's read of it",
     async (seed, executions) => {
