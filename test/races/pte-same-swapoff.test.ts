@@ -22,18 +22,22 @@ import { huntRaceSeed } from "../../src/races/check.js";
 
 // The catalogue's hunt: linux-2.4.0 (2 mms, processes) with p->max = 0 at swapoff (else its
 // swap-map-uaf comes first), a swapoff mix, 3 pages per mm.
-// Seed 29 finds it first, at execution 16, since swap_out_mm walks as 2.4.16's does (no wrap
-// within a call, 5 Dec 2026; of seeds 1-40 at 2,000 executions, 1, 5, 10, 11, 17, 23, 29 and
-// 34 find this route first, the rest a bad or free slot at swap_writepage, an oom-misreport or
-// the 14 Sep route by swapoff). Seed 28 found it at 25 from 4 Dec 2026, when set_page_dirty
-// took pagecache_lock (seed 7's, at 23 before, was an oom-misreport at 157 then), and meets a
-// bad-slot@swap_writepage at 35 now.
+// Seed 10 finds it first, at execution 28, since 2.4.0's swap_out is its own (flag swap-cnt:
+// the mm with the largest swap_cnt, walked alone, 5 Dec 2026; `faultsim hunt --model
+// linux-2.4.0 --with swapoff-clears-max --mix read=4,write=4,swapoff=1,swapon=1 --pages 3
+// --seed S --executions 2000 --shrink-ms 0`: of seeds 1-40, 10, 11 (29) and 28 (25) find this
+// route first, seed 28 with the fault's free first; the rest a bad slot at swap_writepage, an
+// oom-misreport, the 14 Sep route by swapoff, a free slot of an unused area or another
+// route's). Seed 29 found it at 16 from swap_out_mm's 2.4.16 walk (no wrap within a call, the
+// same day) and meets an oom-misreport at 19 now. Seed 28 found it at 25 from 4 Dec 2026,
+// when set_page_dirty took pagecache_lock (seed 7's, at 23 before, was an oom-misreport at 157
+// then), and met a bad-slot@swap_writepage at 35 under swap_out_mm's 2.4.16 walk.
 const shape: HuntOptions = {
   model: "linux-2.4.0",
   with: ["swapoff-clears-max"],
   mix: "read=4,write=4,swapoff=1,swapon=1",
   pages: 3,
-  seed: 29,
+  seed: 10,
   executions: 2_000,
   budgetMs: 60_000,
   shrinkMs: 2_000,
@@ -42,10 +46,10 @@ const shape: HuntOptions = {
 describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under do_swap_page", () => {
   let found: Repro | undefined;
 
-  it("hunt seed 29 finds free-slot@swap_free at execution 16: the fault's swap_free after try_to_unuse mapped its pte", async () => {
+  it("hunt seed 10 finds free-slot@swap_free at execution 28: the fault's swap_free after try_to_unuse mapped its pte", async () => {
     const r = await hunt(shape);
     const f = r.findings[0];
-    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 16]);
+    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 28]);
     expect(f.repro.ops.flat().map(opKind)).toContain(OP.SWAPOFF);
     found = f.repro;
     const t = await replayTraced(f.repro);
@@ -71,21 +75,37 @@ describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under
     expect(out.records?.some((q) => q.event === EV.PTE_CHANGED)).toBe(true);
   });
 
-  it("the check's route test counts plain 2.4.0's seed 4 unshrunk (the fault freed E first, unuse_pte second: the same race) and the catalogue's shape from seed 2", async () => {
-    // Plain 2.4.0's seed 4 at execution 130 (seed 1's, at 151 since swap_out_mm's 2.4.16 walk,
-    // has unuse_pte free E first; of seeds 1-40, 4, 9, 13, 14, 16, 21, 23, 37 and 39 the fault).
+  it("the check's route test counts plain 2.4.0's seed 28 unshrunk (the fault freed E first, unuse_pte second: the same race) and the catalogue's shape from seed 2", async () => {
+    // Plain 2.4.0's seed 28 at execution 25 since 2.4.0's swap_out is its own (flag swap-cnt,
+    // 5 Dec 2026; `--seed S --keep-going --executions 2000 --shrink-ms 0`: of seeds 1-40, 1, 5,
+    // 8, 9, 12, 14, 15, 21, 23, 26, 28, 33 and 38 the fault first, 19 and 39 another route's
+    // free, the rest unuse_pte first; seed 4's, at 130, has unuse_pte free E first now; the
+    // catalogue's shape, seed 2, at 75). Seed 4's until then (seed 1's, at 151 since
+    // swap_out_mm's 2.4.16 walk, had unuse_pte free E first; of seeds 1-40, 4, 9, 13, 14, 16,
+    // 21, 23, 37 and 39 the fault).
     const race = RACES.find((r) => r.name === "pte-same-swapoff")!;
     const plain = { ...race, hunt: { ...race.hunt, without: [] } };
-    expect((await huntRaceSeed(plain, "pct", 4, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
+    expect((await huntRaceSeed(plain, "pct", 28, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
     expect((await huntRaceSeed(race, "pct", 2, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
   }, 60_000);
 
   it("another free-slot@swap_free of 2.4.0 (kswapd's, with the recheck on) is not named pte-same", async () => {
     // With the recheck on, 2.4.0 still frees free slots by other routes (its unchecked
-    // duplicates): the classifier names none of them.
-    const r = await hunt({ ...shape, with: ["swapoff-clears-max", "pte-same-recheck"], keepGoing: true, executions: 100_000, shrinkMs: 0 });
+    // duplicates): the classifier names none of them. Seed 29's, kswapd's at execution 4,562
+    // (`--with swapoff-clears-max,pte-same-recheck --seed 29 --keep-going --executions 100000
+    // --shrink-ms 0`); seed 10's, since 2.4.0's swap_out is its own (flag swap-cnt, 5 Dec
+    // 2026), is a fault's free after try_to_unuse's Undead clear, at 489.
+    const r = await hunt({
+      ...shape,
+      seed: 29,
+      with: ["swapoff-clears-max", "pte-same-recheck"],
+      keepGoing: true,
+      executions: 100_000,
+      shrinkMs: 0,
+    });
     const f = r.findings.find((q) => q.signature === "free-slot@swap_free");
     expect(f).toBeDefined();
+    expect(f!.verdict.message).toMatch(/^kswapd in swap_free: /);
     const t = await replayTraced(f!.repro);
     expect(t.raceRoute).toBeUndefined();
   }, 60_000);

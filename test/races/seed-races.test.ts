@@ -420,10 +420,13 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
     // before them would back out, "We raced"); B picks mm0 and takes mm0[1], the page
     // try_to_unuse mapped for A. 2.4.10-pre9: the swapoff (no current->mm either) made
     // ((4 << 4) >> p) + 1 round-robin picks at each priority 6..1, 69 in all, the last mm2;
-    // B picks mm3 and walks swap_amount = rss ptes from its swap_address (0 again: its last
-    // walk reached the end), taking mm3[5]. C frees mm3[6..7]: pre9's B would hold mm3's PTL
-    // until its add, so C runs before B's walk (race), leaving mm3[5] to it; A's alloc_page
-    // then finds a free page and A does not reclaim into the PTL B holds.
+    // B picks mm3, whose swap_address the swapoff's last walk of it left at vm_end (it stopped
+    // on its count at mm3[7]), finds nothing there and resets it, then picks mm0 and walks
+    // swap_amount = rss ptes from 0, taking mm0[1] as 2.4.16's B does. (Until such a walk kept
+    // swap_address, 5 Dec 2026, B walked mm3 from 0 and took mm3[5], C's unmap then waiting on
+    // the mm3 PTL B held.) C frees mm3[6..7] before B's walk, which holds mm0's PTL until its
+    // add: A's alloc_page then finds a free page and A does not reclaim into the PTL B holds
+    // (without C, A's reclaim spins on it).
     r.start(B, P.swap_out, [6]);
     r.start(C, P.do_munmap, [3, 6, 2]);
     return { ...r, E, F, value: r.s.shadow(0, 1) };
@@ -431,8 +434,8 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
   type X = ReturnType<typeof buildSwapon> & { F?: number };
 
   /** A misses; swapoff runs (and fails, or is followed by swapon); [C frees memory]; B takes
-   *  E; A reads E; B adds its page. C runs before B's walk, which holds an mm's PTL until its
-   *  add: on 2.4.10-pre9 that mm is the one C unmaps from (buildEnomem). */
+   *  E; A reads E; B adds its page. C runs before B's walk, which holds mm0's PTL until its
+   *  add: A's allocation then needs no reclaim, which would spin on that PTL (buildEnomem). */
   function race(x: X, enomem: boolean) {
     x.until(A, EV.SWAP_MISS);
     x.untilIO(S, enomem ? EV.SWAPOFF_FAILED : EV.SWAPON);
