@@ -49,10 +49,11 @@ export const RACES: readonly Race[] = [
     // page_cluster 0 (a setting of /proc/sys/vm/page-cluster): no readahead window, so no 14 Sep
     // or 11 Sep duplicate comes first: 20 of 20 seeds find this route first (`hunt --model
     // linux-2.4.10-pre --sched random --page-cluster 0 --seed S`, seeds 1-20, again so since
-    // swap_out became pre9's, flag swap-amount, 5 Dec 2026); at the default 1, 6 of 20 since
-    // then, the others a 14 Sep (12), 11 Sep (1) or readahead vm_swap_full (1) duplicate (7 of
-    // 20, the others 14 Sep, from swap_out's walk becoming 2.4.16's the same day; 17 of 20
-    // before).
+    // swap_out became pre9's, flag swap-amount, and since its walk that ends on its count at
+    // vm_end leaves swap_address there, 5 Dec 2026); at the default 1, 5 of 20 since the latter,
+    // the others a 14 Sep (12) or 11 Sep (3) duplicate (6 of 20 from swap-amount, with 14 Sep
+    // 12, 11 Sep 1, readahead vm_swap_full 1; 7 of 20, the others 14 Sep, from swap_out's walk
+    // becoming 2.4.16's the same day; 17 of 20 before).
     hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
     signatures: ["swapcache-unique@add_to_swap_cache"],
     takes: "vm_swap_full",
@@ -89,10 +90,12 @@ export const RACES: readonly Race[] = [
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 8 --keep-going` at execution 89,361
+    // `hunt --with unique-add --sched random --seed 25 --keep-going` at execution 108,656
     // (test/races/swapin-aba-pre9.test.ts; seed 5 at 156,259 until pre9's drop_pte took
     // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
-    // 5 Dec 2026, seed 15 at 89,564 until it became pre9's, flag swap-amount, the same day);
+    // 5 Dec 2026, seed 15 at 89,564 until it became pre9's, flag swap-amount, the same day,
+    // seed 8 at 89,361 until pre9's walk that ends on its count at vm_end left swap_address
+    // there, the same day);
     // the catalogue's hunt below is the quick one.
     kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
     fix: "swapin-recheck-key",
@@ -171,9 +174,11 @@ export const RACES: readonly Race[] = [
     // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
     // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
     // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 1, at
-    // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026; of seeds 1-40 at 2,000
-    // executions, 8 find it first, seed 29 soonest, at 16; the others a bad slot at
-    // swap_writepage, an oom-misreport or a data loss). Before that, seed 7 at 23 (seeds 1-6
+    // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026), and still since 2.4.0's
+    // own swap_out (flag swap-cnt, the same day), when of seeds 1-40 at 2,000 executions 3 find
+    // it first (seeds 10, 11 and 28, seed 10 soonest, at 28; test/races/pte-same-swapoff.test.ts),
+    // the others a bad slot at swap_writepage, an oom-misreport or a data loss (8 with 2.4.16's
+    // swap_out, seed 29 soonest, at 16). Before that, seed 7 at 23 (seeds 1-6
     // met oom-misreport or another route's free first; before unuse_pte's pte was made young
     // as 2.4.0's is, seed 1 at 126), and many seeds first freed a slot by 2.4.0's "Undead swap
     // entry" clear (a count forced to 0 under a cached page, another race: a keep-going hunt
@@ -212,8 +217,10 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; of seeds 1-40, seed 2 finds it soonest, at execution 1,950, since swap_out
-    // is pre9's (flag swap-amount, 5 Dec 2026; seed 4 at 3,223 after swap_out's walk became
+    // random walk; seed 25 finds it at execution 1,780 (of seeds 1-40 at 50,000 executions, 10
+    // find nr-swap-pages first) since pre9's walk that ends on its count at vm_end leaves
+    // swap_address there (5 Dec 2026; seed 2 at 1,950, the soonest of seeds 1-40, since
+    // swap_out became pre9's, flag swap-amount, the same day; seed 4 at 3,223 after swap_out's walk became
     // 2.4.16's the same day, seed 16 at 5,133 until the delete took the page off the LRU, 4 Dec
     // 2026; test/races/dup-revival.test.ts).
     hunt: { model: "linux-2.4.10-pre", with: ["unique-add"], sched: "random", keepGoing: true },
