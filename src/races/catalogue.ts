@@ -117,9 +117,11 @@ export const RACES: readonly Race[] = [
     //   E is the lowest free slot when the COW's page is swapped out (5 slots: 0.95/s).
     // The former shape (kswapd, 4 CPUs, 4 pages on 6 frames, depth 4, 5 ops): 10 of seeds
     // 1-20 within 20 s; this one: bench/race-figures.ts, the README's table. (Those rates are
-    // of the model before pre9's own swap_out, flag swap-amount, 5 Dec 2026; since, seeds 1-4
-    // find it at executions 1,212, 281, 729 and 3,850, where they took 34,692, 43,430, 31,672
-    // and 5,799, and each of seeds 1-20 within 23,766: test/races/swapin-aba.full.test.ts.)
+    // of the model before pre9's own swap_out, flag swap-amount, 5 Dec 2026; since pre9's walk
+    // that ends on its count at vm_end leaves swap_address there, the same day, seeds 1-4 find
+    // it at executions 15,458, 3,199, 2,014 and 19,066, and each of seeds 1-20 within 19,066:
+    // test/races/swapin-aba.full.test.ts; with swap-amount alone 1,212, 281, 729 and 3,850,
+    // before it 34,692, 43,430, 31,672 and 5,799.)
     hunt: {
       model: "linux-2.4.10-pre",
       without: ["swap-full-80"],

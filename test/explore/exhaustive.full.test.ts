@@ -32,18 +32,29 @@ describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5
   );
 });
 
-describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[2], mm0[1], mm0[3], read mm0[1]", () => {
+describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[3], mm0[2], mm0[0], read mm0[2]", () => {
   const model = resolveModel("linux-2.4.10-pre", [], []);
   const machine = { ...HUNT_MACHINE, cpus: 1 };
-  const ops = parseOpList("w2 w1 w3 r1", machine, true);
+  const ops = parseOpList("w3 w2 w0 r2", machine, true);
   // The op list and schedule a PCT hunt found and shrank: `hunt --model linux-2.4.10-pre
-  // --cpus 2 --seed 1` at execution 366,006, shrunk from 10 ops on 2 CPUs to these 4 on one
+  // --cpus 2 --seed 12` at execution 1,179,015, shrunk from 10 ops on 2 CPUs to these 4 on one
   // (the shrinker drops the idle CPU: kswapd swaps out, CPU0's readahead counts its entry);
-  // 7 preemptions, and shrink() run on it again (5 Dec 2026) reaches its fixpoint (45 tries)
-  // with none fewer. Bounds 0-3 are clean (7.7 CPU s, 10 under vitest; 5.8M states); bound 4
-  // reaches the duplicate, so the fewest is exactly 4, but only after ~60 CPU s in all, out of
-  // a test's budget.
-  // History: until swap_out became pre9's (flag swap-amount, 5 Dec 2026) this test ran the 2-CPU
+  // 8 preemptions, and shrink() run on it again (5 Dec 2026) reaches its fixpoint (51 tries)
+  // with none fewer. Bounds 0-3 are clean (9.3 CPU s, 21 s under vitest on 2 shared cores;
+  // 7.8M states); bound 4 reaches the duplicate, so the fewest is exactly 4, but only after
+  // ~140 CPU s in all (52.6M states at bound 4), out of a test's budget (`hunt --model
+  // linux-2.4.10-pre --cpus 1 --sched exhaustive --op-list "w3 w2 w0 r2" --preemptions 4
+  // --budget-ms 900000`).
+  // History: until pre9's walk that stops on its count at vm_end kept swap_address (5 Dec
+  // 2026) this test ran "w2 w1 w3 r1" (the same shape: writes to three pages, then a read of
+  // the second), which seed 1's hunt found at execution 366,006 and shrank to one CPU with a
+  // schedule of 7 preemptions (the fixpoint of 45 tries). That schedule now misses the race;
+  // the list still needs exactly 4 (bounds 0-3 clean, 5.0M states, 6.5 CPU s; bound 4 reaches
+  // it after ~60 CPU s in all, as before), but seed 1's hunt finds the duplicate at 482,529
+  // and shrinks it to 5 ops on 2 CPUs ("r3 w3 w2 w0/r2", 7 preemptions). Of seeds 1-16 at
+  // `--cpus 2` (3M executions each; all find it, at 52,342 to 1,503,920) only seed 12's
+  // shrinks to one CPU.
+  // Until swap_out became pre9's (flag swap-amount, 5 Dec 2026) this test ran the 2-CPU
   // op list "r0/w1 w0 w2" (`hunt --cpus 2 --ops 4`, seed 2), bounds 0-3 clean (31 CPU s; 118 s in
   // this file's run on pre9's swap_out) with a hand-re-derived schedule of 6 preemptions (5 before
   // set_page_dirty took pagecache_lock, 7 after, 6 once swap_out walked as 2.4.16's does, its
@@ -51,16 +62,16 @@ describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on C
   // add). On pre9's swap_out that schedule misses the race, and that hunt (4 ops) finds no
   // duplicate from seeds 1-8 in 4 s each; with 5 ops it does from every seed of 1-12.
   const schedule = decodeSchedule(
-    "0000000000000002222222222222222222222222222212222222222222222222222200000000002222222222222222222222222222212222222222222222222200000000000222222222000000000000000000000000000110022",
+    "000000000000000222222222222222222222222222221222222222222222222222220000000000222222222222222222222222222221222222220020000000000022222222222222222220000000000000000000000000011002",
   );
 
-  it("is reached by the hunt's schedule, which spends 7 preemptions", async () => {
+  it("is reached by the hunt's schedule, which spends 8 preemptions", async () => {
     const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule }, { trace: true, repair: false });
     expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
     expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
     const e = await ExhaustiveSearch.engine(machine, model);
-    expect(preemptionsOf(e, ops, schedule)).toBe(7);
+    expect(preemptionsOf(e, ops, schedule)).toBe(8);
   });
 
   it("needs more than 3: no schedule with ≤ 3 preemptions reaches it", async () => {

@@ -22,8 +22,13 @@ describe("swarm hunts", () => {
     // swap_out walks as 2.4.16's does (5 Dec 2026), seeds 1-10 at 60,000: 2 (2,738), 3 (25,659),
     // 5 (20,746), 6 (38,111), 7 (2,437), 9 (41,695) and 10 (17,560); 1, 4 and 8 nothing. Since
     // linux-2.4.10-pre's swap_out is pre9's (flag swap-amount, the same day): 1 (33,311), 3
-    // (19,728), 8 (57,704), 9 (41,301) and 10 (17,560); 2, 4, 5, 6 and 7 nothing.
-    for (const seed of [10, 3, 1]) {
+    // (19,728), 8 (57,704), 9 (41,301) and 10 (17,560); 2, 4, 5, 6 and 7 nothing. Since pre9's
+    // walk that stops on its count at vm_end keeps swap_address (5 Dec 2026), seeds 1-12 at
+    // 60,000 (huntSeedRace's hunt from a script on dist/, 0.1-0.7 CPU s a seed): 1 (14,379),
+    // 5 (56,836), 6 (42,422), 7 (46,491), 8 (57,704), 9 (41,301), 10 (57,551) and 12 (4,107),
+    // each on the shape its execution drew; 2, 3, 4 and 11 nothing (seed 3 was tried here
+    // until then).
+    for (const seed of [10, 12, 1]) {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.
