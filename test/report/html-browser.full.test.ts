@@ -85,8 +85,10 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML reports in Chromium", () => {
     try {
       expect(await faultsim("run", "--ops", "30000", "--series", a, "--interval", "2000")).toBe(0);
       expect(await faultsim("run", "--ops", "30000", "--seed", "2", "--series", b, "--interval", "2000")).toBe(0);
-      // Seed 21: the duplicate at execution 90 (seed 1's is at 11,657 since swap_out's 2.4.16 walk).
-      const hunt = ["--seed", "21", "--executions", "4000", "--keep-going", "--shrink-ms", "0"];
+      // Seed 2: the duplicate at execution 25 (test/report/html.test.ts; seed 21's, this test's
+      // until pre9's walk that stops on its count at vm_end kept swap_address, 5 Dec 2026, is at
+      // 5,044 now, past this budget, as seed 1's at 5,637 is).
+      const hunt = ["--seed", "2", "--executions", "4000", "--keep-going", "--shrink-ms", "0"];
       expect(await faultsim("hunt", ...hunt, "--jsonl", stream, "--out", dir)).toBe(1);
       reproFile = path.join(dir, readdirSync(dir).find((f) => f.startsWith("repro-"))!);
       for (const [name, args] of Object.entries({ run: [a], ab: [a, b], hunt: [stream], repro: [reproFile] })) {
