@@ -421,11 +421,7 @@ export function swap_out_mm(pc: i32): i32 {
       // 2.4.16 counts pages made freeable; pre9 (swap-amount) counts ptes and 2.4.0 (swap-cnt)
       // spends swap_cnt, both in swap_out_scan.
       if (!has2(F2_SWAP_AMOUNT | F2_SWAP_CNT) && found >= l(SOM_COUNT)) return swap_out_mm_done();
-      // 2.4.0: the next present page's swap_cnt test starts a section of its own. swap_cnt is
-      // written under this PTL and under mmlist_lock by another CPU's select (its refresh),
-      // which reads every mm's: a select between two pages' decrements sees a value that one
-      // section spending both would hide (assembly/README.md "Merged steps").
-      return swap_out_scan(has2(F2_SWAP_CNT));
+      return swap_out_scan(false);
     }
     case SOM_ACCESSED: // back from mark_page_accessed of a young pte's page, PTL still held
       return swap_out_scan(true);
