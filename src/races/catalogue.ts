@@ -176,12 +176,11 @@ export const RACES: readonly Race[] = [
     // 2.4.0 meets its other races on the way (duplicates, data losses): the hunt keeps going
     // to a do_swap_page free whose pte swapoff resolved. 3 pages per mm (2 mms, processes: the
     // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 1, at
-    // execution 1,144 since 2.4.0's own swap_out (flag swap-cnt, 5 Dec 2026), which spends one
-    // swap_cnt a section; of seeds 1-40 at 2,000 executions 4 meet a swap_free of a free slot
-    // first (seeds 10, 11, 28 and 39, at 25-29; seed 10's by this route at 28:
-    // test/races/pte-same-swapoff.test.ts), the others a bad slot at swap_writepage, an
-    // oom-misreport or a data loss. At 151 from swap_out's walk becoming 2.4.16's the same day
-    // (8 of seeds 1-40 first, seed 29 soonest, at 16). Before that, seed 7 at 23 (seeds 1-6
+    // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026), and still since 2.4.0's
+    // own swap_out (flag swap-cnt, the same day), when of seeds 1-40 at 2,000 executions 3 find
+    // it first (seeds 10, 11 and 28, seed 10 soonest, at 28; test/races/pte-same-swapoff.test.ts),
+    // the others a bad slot at swap_writepage, an oom-misreport or a data loss (8 with 2.4.16's
+    // swap_out, seed 29 soonest, at 16). Before that, seed 7 at 23 (seeds 1-6
     // met oom-misreport or another route's free first; before unuse_pte's pte was made young
     // as 2.4.0's is, seed 1 at 126), and many seeds first freed a slot by 2.4.0's "Undead swap
     // entry" clear (a count forced to 0 under a cached page, another race: a keep-going hunt
