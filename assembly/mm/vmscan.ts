@@ -510,7 +510,10 @@ function swap_out_scan(touched: bool): i32 {
 /** 2.4.0 (swap-cnt) try_to_swap_out, after its pte_present, VALID_PAGE and PageReserved
  *  tests: "if (!mm->swap_cnt) return 1; mm->swap_cnt--;" under the mm's PTL. False: swap_cnt
  *  was 0, the walk stops (swap_out_pmd had already stored this page's next address as
- *  swap_address) and swap_out_mm returns 1. */
+ *  swap_address) and swap_out_mm returns 1. swap_cnt is also written and compared under
+ *  mmlist_lock by another CPU's select, so no section spends two pages' worth: after the
+ *  walk's first page each test starts a section (the return from try_to_swap_out is a new
+ *  step, and the young and active paths end theirs at the next present pte, `touched`). */
 function swap_cnt_spend(mm: i32): bool {
   const c = mm_get(mm, MM_SWAP_CNT);
   if (c == 0) { set_l(SOM_FOUND, 1); return false; }
