@@ -179,7 +179,8 @@ export const RACES: readonly Race[] = [
     // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026), and still since 2.4.0's
     // own swap_out (flag swap-cnt, the same day), when of seeds 1-40 at 2,000 executions 3 find
     // it first (seeds 10, 11 and 28, seed 10 soonest, at 28; test/races/pte-same-swapoff.test.ts),
-    // the others a bad slot at swap_writepage, an oom-misreport or a data loss (8 with 2.4.16's
+    // the others a bad slot at swap_writepage, an oom-misreport, a data loss or (seeds 30, 32
+    // and 39) another free slot (8 with 2.4.16's
     // swap_out, seed 29 soonest, at 16). Before that, seed 7 at 23 (seeds 1-6
     // met oom-misreport or another route's free first; before unuse_pte's pte was made young
     // as 2.4.0's is, seed 1 at 126), and many seeds first freed a slot by 2.4.0's "Undead swap
