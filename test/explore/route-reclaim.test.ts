@@ -1,7 +1,7 @@
-// `faultsim hunt --sched random --seed 125` (linux-2.4.10-pre, the default model) finds a
+// `faultsim hunt --sched random --seed 261` (linux-2.4.10-pre, the default model) finds a
 // swap-cache duplicate by the "reclaim" route (src/explore/route.ts): Hugh's multithreaded
-// route of the seed mail with reclaim in the vm_swap_full delete's place. The reader (CPU1)
-// read E0:4 from its pte; another thread's do_swap_page took E's page and swap_freed its pte's
+// route of the seed mail with reclaim in the vm_swap_full delete's place. The reader (CPU2)
+// read E0:1 from its pte; another thread's do_swap_page took E's page and swap_freed its pte's
 // reference (swap not full: no delete), its write fault copied the page away, kswapd's
 // shrink_cache removed the clean cache page and freed E, and get_swap_page handed E to
 // kswapd's try_to_swap_out while the reader still went for it. Until this route had its name
@@ -10,24 +10,30 @@
 //
 // The test hunted `faultsim hunt --seed 10` (PCT, the default) until swap_out became
 // 2.4.10-pre9's (own mm first, then swap_mm round-robin, swap_amount ptes a walk: 5 Dec 2026).
-// Since then no PCT hunt's first finding takes this route: of seeds 1-700 at 20,000
-// executions, 583 find a duplicate first and all by the 14 Sep route (seed 10's at 6,337),
-// and the 33 of seeds 1-200 that missed find 14 Sep duplicates by 200,000. The random walk
-// finds it: of seeds 1-200 at 5,000 executions, only seed 125's first finding, at execution
-// 818 (`faultsim hunt --sched random --seed 125 --executions 5000 --shrink-ms 0`: its route:
-// line, campaign hash 5d82913e over 819 executions).
+// No PCT hunt's first finding has taken this route since: of seeds 1-700 at 20,000 executions,
+// 583 found a duplicate first then, all by the 14 Sep route (seed 10's at 6,337), and the 33 of
+// seeds 1-200 that missed found 14 Sep duplicates by 200,000; since a swap_out_mm walk that
+// stops on its count at an mm's last page leaves swap_address there (5 Dec 2026: the next walk
+// of that mm finds nothing and resets it), 559 do, all by the 14 Sep route (seed 10's at
+// 16,914), and the 40 of seeds 1-200 that miss find 14 Sep duplicates by 61,141 (`faultsim hunt
+// --seed N --executions 20000 --budget-ms 600000 --shrink-ms 0`, then --executions 200000). The
+// random walk finds it. It took seed 125's first finding, at execution 818, the only one of
+// seeds 1-200 at 5,000 executions, until that walk change; seed 125's is a vm_swap_full
+// duplicate at 2,425 now, and of seeds 1-600 only seed 261's first finding takes this route, at
+// execution 1,720 (`faultsim hunt --sched random --seed 261 --executions 5000 --shrink-ms 0`:
+// its route: line, campaign hash 94debc53 over 1,721 executions).
 import { addersOf, commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
 import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
 
-// What `faultsim hunt --sched random --seed 125` runs, without the (clock-bounded) shrink.
+// What `faultsim hunt --sched random --seed 261` runs, without the (clock-bounded) shrink.
 let r: HuntAndRoute["hunt"];
 let replay: HuntAndRoute["replay"];
 beforeAll(async () => {
-  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(HUNT_DEFAULT_MODEL, "random", 5_000), [125])).get(125)!);
+  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(HUNT_DEFAULT_MODEL, "random", 5_000), [261])).get(261)!);
 }, 30_000);
 
-describe("hunt --sched random --seed 125 (linux-2.4.10-pre)", () => {
+describe("hunt --sched random --seed 261 (linux-2.4.10-pre)", () => {
   it("finds swapcache-unique, and its traced replay takes the reclaim route", () => {
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     expect(replay.reproduced).toBe(true);
