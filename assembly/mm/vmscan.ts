@@ -542,8 +542,11 @@ function swap_out_mm_raced(): i32 {
 // in the pick's section, dropped before swap_out_mm takes the mm's PTL: 2.4.16 swap_out:
 // spin_lock(&mmlist_lock); mm = swap_mm; ...; atomic_inc(&mm->mm_users);
 // spin_unlock(&mmlist_lock)), walks it, and goes on "while (--counter >= 0)": mmlist_nr + 1
-// walks at most, a raced mm not counted. 2.4.0 chose the mm with the largest swap_cnt under the
-// same lock: that policy is 2.4.16's in linux-2.4.0.
+// walks at most, a raced mm not counted.
+// linux-2.4.0 (flag swap-cnt; linux-2.4.0 mm/vmscan.c swap_out): one mm a call, the first on
+// the mmlist with the largest swap_cnt, chosen under mmlist_lock (swap_out_select; with none
+// left, the lock dropped and a second select that refreshes every swap_cnt from rss first),
+// pinned and walked until its swap_cnt is spent or the address space ends.
 // 2.4.10-pre9 (flag swap-amount; its mm/vmscan.c swap_out, swap_amount, swap_out_mm and
 // swap_out_pmd, a copy at the line numbers of Hugh Dickins' 15 Sep 2001 patch, see
 // docs/faithfulness.md): "Always start by trying to penalize the process that is allocating
@@ -553,8 +556,9 @@ function swap_out_mm_raced(): i32 {
 // pinning it and walking swap_amount(mm) present ptes of it; no need_resched point between
 // mms, no stop once enough pages are freeable (its swap_out returns nothing).
 // (shrink_cache runs the same loop in its own frame: SC_SWAP_OUT, with the same two locals.)
-// Locals: the priority; the counter, pages still wanted. Sections: the start, back from
-// swap_out_mm, and after the need_resched point (pre9: after the mmput).
+// Locals: the priority; the counter (2.4.0: the select's `assign`), pages still wanted.
+// Sections: the start, back from swap_out_mm, and after the need_resched point (pre9: after the
+// mmput; 2.4.0: the second select).
 const SO_PRIORITY: i32 = 0;
 const SO_COUNTER: i32 = 6;
 const SO_WANTED: i32 = 7;
