@@ -74,7 +74,7 @@ beforeAll(async () => {
   results = await huntRoutes(opts, SEEDS);
 }, 120_000);
 
-describe("hunt --model linux-2.4.0 (the default PCT hunt and machine)", () => {
+describe("hunt --model linux-2.4.0 --slots 5 --pages 4 --threads --mms 1 --ops 5 (PCT, the hunt machine of 2 Dec 2026)", () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}: finds swapcache-unique within ${MAX_EXECUTIONS.toLocaleString("en-US")} executions, by the 14 Sep route`, () => {
       const { hunt: r, replay } = results.get(seed)!;
