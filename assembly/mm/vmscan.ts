@@ -707,7 +707,10 @@ function swap_out_select(assign: bool): i32 {
     const rss = mm_get(mm, MM_RSS);
     if (rss <= 0) continue;
     found_task++;
-    if (assign) mm_set(mm, MM_SWAP_CNT, rss >> SWAP_SHIFT < SWAP_MIN ? SWAP_MIN : rss >> SWAP_SHIFT);
+    if (assign) {
+      const share = rss >> SWAP_SHIFT;
+      mm_set(mm, MM_SWAP_CNT, share < SWAP_MIN ? SWAP_MIN : share);
+    }
     const cnt = mm_get(mm, MM_SWAP_CNT);
     if (cnt > max_cnt) { max_cnt = cnt; best = mm; }
   }
