@@ -368,7 +368,11 @@ function tso_preserve(): i32 {
 // The model's mm is one anonymous vma, which a real process has followed by at least its
 // stack's: 2.4.16's loop over the vmas breaks at vma->vm_next == NULL before it tests count,
 // so a walk that ends its count in the last vma sets TASK_SIZE too; the model's vma is never
-// the last (the stack vma, which the model does not map, is walked with nothing found).
+// the last (the stack vma, which the model does not map, is walked with nothing found). So a
+// walk that meets its count at the anonymous vma's last page leaves swap_address at its vm_end
+// (nPages), and the next walk of the mm walks the stack's vma, finds nothing and sets TASK_SIZE
+// (nPages + 1, task_size_page): one turn of swap_out's counter (until 5 Dec 2026 the model
+// stored nPages as TASK_SIZE there, and swap_out's next pick moved on at once).
 // swap_out_pmd stores the walk's address at each pmd's end; it is never TASK_SIZE and only a
 // walker under this PTL reads any other value, so the model keeps it in a local and stores it
 // once, when the walk ends.
@@ -392,8 +396,12 @@ const SOM_NEXT_PAGE: i32 = 3;
 const SOM_PUT_DONE: i32 = 4;
 /** swap_out_mm's result when it raced (2.4.16 "We raced: don't count this mm but try again"). */
 const SWAP_OUT_RACED: i32 = -1;
-/** TASK_SIZE as an mm's swap_address: the page index one past the model's address space. */
-@inline function task_size_page(): i32 { return nPages; }
+/** TASK_SIZE as an mm's swap_address, one past the stack's vma. The model's address space is
+ *  one anonymous vma of nPages pages, [0, nPages), followed by the stack's vma, which the model
+ *  does not map: a swap_address of nPages is that vma's vm_end (where a walk that stopped on
+ *  its count at the last page leaves it), nPages + 1 is TASK_SIZE (a walk went through the
+ *  stack's vma to the end: "Indicate that we reached the end of address space"). */
+@inline function task_size_page(): i32 { return nPages + 1; }
 
 export function swap_out_mm(pc: i32): i32 {
   switch (pc) {
@@ -476,15 +484,22 @@ function swap_out_scan(touched: bool): i32 {
     if (!amount && page_test(f, PG_ACTIVE)) { touched = true; page++; continue; }
     return call_now(P_TRY_TO_SWAP_OUT, SOM_SWAPPED, mm, page, 0, 0); // under this same PTL hold
   }
-  set_l(SOM_CURSOR, page);
+  // Past the anonymous vma's last pte: the walk goes on through the stack's vma, which maps
+  // nothing in the model, to the end of the address space (the PTL held throughout).
+  set_l(SOM_CURSOR, task_size_page());
   return swap_out_mm_done();
 }
 
 /** The walk is over: its address stored (TASK_SIZE at the end of the address space: "Indicate
  *  that we reached the end of address space"), the PTL dropped, and the caller's pin put. */
 @inline function swap_out_mm_done(): i32 {
-  // A walk that reached the end holds TASK_SIZE already (the scan stops at it).
-  const ended = l(SOM_CURSOR) >= task_size_page() && !swap_out_mm_stopped();
+  // A walk that reached the end holds TASK_SIZE already (swap_out_scan sets it). One that
+  // stopped on its count (2.4.16 count pages freeable, pre9's count of ptes, 2.4.0's swap_cnt)
+  // at the anonymous vma's last page holds its vm_end: 2.4.16's loop over the vmas tests
+  // "if (!count) goto out_unlock" before it reaches vm_next == NULL, and pre9's and 2.4.0's
+  // walks return before their reset, so the next walk of the mm starts at the stack's vma,
+  // finds nothing, and only then sets TASK_SIZE (2.4.16) or resets (pre9, 2.4.0).
+  const ended = l(SOM_CURSOR) >= task_size_page();
   // pre9 and 2.4.0: "Reset to 0 when we reach the end of address space" (2.4.16 keeps
   // TASK_SIZE for swap_out's pick to see); 2.4.0 zeroes swap_cnt there too.
   const reset = ended && has2(F2_SWAP_AMOUNT | F2_SWAP_CNT);
@@ -495,16 +510,6 @@ function swap_out_scan(touched: bool): i32 {
   const ev = has2(F2_SWAP_CNT) ? EV_SWAP_CNT_MM_END : has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM_END : EV_SWAP_OUT_MM_END;
   trace(ev, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND));
   return swap_out_mm_put();
-}
-
-/** pre9 and 2.4.0: whether the walk stopped on its count (pre9's count of ptes used up, 2.4.0's
- *  try_to_swap_out returning 1 on swap_cnt 0) rather than running to the end. Such a walk does
- *  not reset swap_address even when its last page was the vma's last: it leaves vm_end (the
- *  model's nPages), from which the next walk finds only the stack's vma (which the model does
- *  not map) and resets. */
-@inline function swap_out_mm_stopped(): bool {
-  if (has2(F2_SWAP_CNT)) return l(SOM_FOUND) != 0;
-  return has2(F2_SWAP_AMOUNT) && l(SOM_COUNT) == 0;
 }
 
 /** 2.4.0 (swap-cnt) try_to_swap_out, after its pte_present, VALID_PAGE and PageReserved

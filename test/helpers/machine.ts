@@ -105,7 +105,9 @@ export function state(e: Engine) {
 
 /** e.m.start_proc(cpu, proc, args). A direct swap_out_mm is started as swap_out would call it:
  *  after its pick (assembly/mm/vmscan.ts swap_out_pick), with swap_mm on that mm and a
- *  swap_address at TASK_SIZE back at 0 (2.4.16's pick; pre9's and 2.4.0's leave it). Without that, a second walk of one mm would back out
+ *  swap_address at TASK_SIZE (pagesPerMm + 1: one past the stack's vma) back at 0 (2.4.16's
+ *  pick; one at vm_end, pagesPerMm, stays; pre9's and 2.4.0's picks leave it). Without that, a
+ *  second walk of one mm would back out
  *  under 2.4.16's "We raced" check (swap_out_mm is swap_out's helper, never called alone).
  *  Under swap-cnt (2.4.0) the pick is the select, which walks only an mm with swap_cnt left:
  *  one with none gets what the select's refresh gives it (rss >> 5, at least 8). */
@@ -116,7 +118,7 @@ export function startProc(e: Engine, cpu: number, proc: number, args: readonly n
     const s = state(e);
     s.setG(G.SWAP_MM, mm);
     const own = (e.config.flags2 & (F2.SWAP_AMOUNT | F2.SWAP_CNT)) !== 0; // pre9's and 2.4.0's picks leave swap_address alone
-    if (!own && s.mm(mm, MM.SWAP_CURSOR) >= e.config.pagesPerMm) s.setMm(mm, MM.SWAP_CURSOR, 0);
+    if (!own && s.mm(mm, MM.SWAP_CURSOR) > e.config.pagesPerMm) s.setMm(mm, MM.SWAP_CURSOR, 0);
     if ((e.config.flags2 & F2.SWAP_CNT) !== 0 && s.mm(mm, MM.SWAP_CNT) === 0) s.setMm(mm, MM.SWAP_CNT, Math.max(s.mm(mm, MM.RSS) >> 5, 8));
   }
   e.m.start_proc(cpu, proc, a[0] | 0, a[1] | 0, a[2] | 0, a[3] | 0);

@@ -13,6 +13,9 @@ import { resolveModel } from "../../src/model/models.js";
 import { AGENT_WORDS, AG, ST } from "../../src/wasm/abi.js";
 
 const SMALL = { cpus: 1, frames: 16, mms: 2, pagesPerMm: 8, areas: 1, slotsPerArea: 16, kswapd: false };
+/** TASK_SIZE as the model holds it in swap_address: one past the stack's vma, which follows the
+ *  mm's one anonymous vma of pagesPerMm pages (whose vm_end is pagesPerMm). */
+const TASK_SIZE = SMALL.pagesPerMm + 1;
 
 /** A machine plus helpers that build process state by hand. */
 function world(over: Record<string, unknown> = {}) {
@@ -264,7 +267,7 @@ describe("swap_out_mm", () => {
     expect(pteIsSwap(s.pte(0, 6))).toBe(true);
     expect(pteIsSwap(s.pte(0, 0))).toBe(false); // below the cursor: left for the next walk
     expect(s.pte(0, 2) & PTE.YOUNG).toBe(PTE.YOUNG); // not aged either
-    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(SMALL.pagesPerMm); // TASK_SIZE
+    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(TASK_SIZE);
     expect(s.mm(0, MM.RSS)).toBe(2);
     expect(e.takeStats().pteScans).toBe(4); // [4] .. [7]
     expectSwapCountsExact(e, 1, 8);
@@ -278,7 +281,7 @@ describe("swap_out_mm", () => {
       mapAnon(0, 1, 10);
       const before = s.pte(0, 1);
       startProc(e, 0, P.swap_out_mm, [0, 1]); // as swap_out's pick leaves it: swap_mm = mm0
-      if (raced === "TASK_SIZE") s.setMm(0, MM.SWAP_CURSOR, SMALL.pagesPerMm);
+      if (raced === "TASK_SIZE") s.setMm(0, MM.SWAP_CURSOR, TASK_SIZE);
       else s.setG(G.SWAP_MM, 1);
       e.takeStats();
       const { code, violation } = runProcs(e, []);
@@ -913,8 +916,8 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
         const raced = !on && movedOn; // 2.4.16 backs out before the walk
         expect(pteIsSwap(s.pte(0, 6)), what).toBe(!raced);
         expect(e.m.agent_ret(0), what).toBe(raced ? -1 : 1);
-        // The walk that reached the end: pre9 resets to 0, 2.4.16 leaves TASK_SIZE (8 pages).
-        expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(raced || on ? 0 : 8);
+        // The walk that reached the end: pre9 resets to 0, 2.4.16 leaves TASK_SIZE.
+        expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(raced || on ? 0 : TASK_SIZE);
       }
     }
   });
@@ -923,16 +926,27 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
   // vma's last, and swap_out_mm returns before its reset: only the next walk, which finds the
   // stack's vma there (unmapped in the model), resets to 0. Until 5 Dec 2026 the model reset at
   // once and walked the mm again from 0.
-  it("a walk whose count runs out on the vma's last page leaves vm_end; the next finds nothing and resets", () => {
-    const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(true) });
-    mapAnon(0, 7, 77);
-    expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation).toBe("none");
-    expect(pteIsSwap(s.pte(0, 7))).toBe(true);
-    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(8); // vm_end, not reset
-    mapAnon(0, 2, 22);
-    expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation).toBe("none");
-    expect(pteIsSwap(s.pte(0, 2))).toBe(false); // the walk from vm_end met no pte
-    expect(s.mm(0, MM.SWAP_CURSOR)).toBe(0);
+  // 2.4.16 (the flag off) the same way: swap_out_pmd stores vm_end, and swap_out_mm's loop over the
+  // vmas takes "if (!count) goto out_unlock" because the stack's vma follows; the next walk walks
+  // that vma, finds nothing and sets TASK_SIZE. Until 5 Dec 2026 the model's 2.4.16 took vm_end
+  // for TASK_SIZE, and swap_out's next pick moved on without that walk.
+  it("a walk whose count runs out on the vma's last page leaves vm_end; the next finds nothing and ends", () => {
+    for (const on of [true, false]) {
+      const what = `swap-amount ${on}`;
+      const { e, s, mapAnon } = world({ flags: LINUX_2_4_10, flags2: flags2Of(on) });
+      mapAnon(0, 7, 77);
+      expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation, what).toBe("none");
+      expect(pteIsSwap(s.pte(0, 7)), what).toBe(true);
+      expect(e.m.agent_ret(0), what).toBe(1); // 2.4.16: one page freeable, the count met
+      expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(SMALL.pagesPerMm); // vm_end, neither reset nor TASK_SIZE
+      mapAnon(0, 2, 22);
+      e.takeStats();
+      expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation, what).toBe("none");
+      expect(e.takeStats().pteScans, what).toBe(0); // the walk from vm_end met no pte
+      expect(pteIsSwap(s.pte(0, 2)), what).toBe(false);
+      expect(e.m.agent_ret(0), what).toBe(0); // nothing found either way
+      expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(on ? 0 : TASK_SIZE);
+    }
   });
 });
 
