@@ -20,8 +20,11 @@
 // for again among that hunt's own executions (seed 1, k as the hunt draws it), each replayed
 // with tracing when a swapoff failed with -ENOMEM: execution 66,475 of `hunt --model
 // linux-2.4.16-fixed --without oom-pin-mm --jiffy-steps 1 --slots 3 --pages 8 --mix all`
-// (campaign hash 1cb72e62 over 66,476, no violation; the 80th execution whose swapoff failed
-// so, the first that tells the story), its schedule as run, unshrunk.
+// (campaign hash b9ea0b04 over 66,476, no violation; the 79th execution whose swapoff failed
+// so, the first that tells the story), its schedule as run, unshrunk (re-found since
+// swap_out_mm's walk that meets its count at vm_end leaves swap_address there, 5 Dec 2026:
+// the same execution, its ops and seed as before, its schedule as PCT now runs it, which
+// parts from the old one at step 100; the old schedule no longer replays the story).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { loadRepro } from "../../src/report/repro-schema.js";
