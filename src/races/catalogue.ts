@@ -84,8 +84,9 @@ export const RACES: readonly Race[] = [
     // A hunt of 2.4.16 whose OOM clock ran fast met it with swapoff as the deleter
     // (try_to_unuse's delete_from_swap_cache, then a swapon of the same area hands E out
     // again): `hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm
-    // --jiffy-steps 4 --seed 12 --sched random` at execution 341,697 (seed 6 at 702,570 until
-    // swap_out's walk became 2.4.16's, 5 Dec 2026), the same flag closing it;
+    // --jiffy-steps 4 --seed 12 --sched random` at execution 718,591 (seed 6 at 702,570 until
+    // swap_out's walk became 2.4.16's, 5 Dec 2026, seed 12 at 341,697 until its walk that meets
+    // its count at vm_end left swap_address there, the same day), the same flag closing it;
     // but its kswapd passes again within a second of a short pass, which 2.4.16's kswapd
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).

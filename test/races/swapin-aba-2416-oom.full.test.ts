@@ -6,7 +6,7 @@
 // to E again; the fault's pte_same passes and it maps P, now another entry's page. 2.4.16's
 // do_swap_page rechecks only the pte (flag swapin-recheck-key, the page's swap-cache key
 // rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Full tier:
-// 2 x ~7 s.
+// 2 x ~8 s.
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
@@ -14,6 +14,8 @@ import { decodeSchedule } from "../../src/report/repro.js";
 import { resolveModel } from "../../src/model/models.js";
 import { replayTraced } from "../../src/explore/replay.js";
 import { classifyAba } from "../../src/races/aba-route.js";
+import { EV, findLast } from "../../src/report/trace.js";
+import { OP, opKind } from "../../src/wasm/abi.js";
 
 // The model as it was when this was found: with oom-pin-mm (select and kill in one section;
 // without it 2.4.16's own killer opens the catalogue's oom-kthreads too) and without
@@ -21,9 +23,11 @@ import { classifyAba } from "../../src/races/aba-route.js";
 // schedule_timeout(HZ) forbids: with it the schedule no longer fits, and the same hunt finds
 // nothing in 750,000 executions). A flag given turns the default swarm off: it is asked for.
 // Seed 6 met it at execution 702,570 until swap_out_mm walked as 2.4.16's does (no wrap
-// within a call, 5 Dec 2026), and nothing in 1,500,000 since; of seeds 1-12 at 1,500,000 (keep
-// going), seeds 3, 5, 9 and 12 meet it, swapoff deleting each time, seed 12 soonest, at
-// 341,697 (seed 5 meets unuse-wrong-page's BUG too, later).
+// within a call, 5 Dec 2026), and nothing in 1,500,000 since; seed 12 at 341,697 (seeds 3, 5, 9
+// and 12 of 1-12 met it) until swap_out_mm's walk that meets its count at vm_end left
+// swap_address there (5 Dec 2026); since, of seeds 1-12 at 1,500,000 (keep going), only seed 12
+// meets it, swapoff deleting, at 718,591 (seed 5 meets data-lost@access at 444,810 by the ABA
+// route with exit's free_swap_and_cache deleting, not swapoff; the rest find nothing).
 const shape = {
   model: "linux-2.4.16",
   with: ["oom-pin-mm"],
@@ -37,15 +41,23 @@ const shape = {
 } as const;
 
 describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm --jiffy-steps 4 --seed 12 --sched random: the swapin ABA, swapoff deleting", () => {
-  it("finds data-lost@access at execution 341,697 by the ABA route; the page-key recheck replays it clean", async () => {
+  it("finds data-lost@access at execution 718,591 by the ABA route; the page-key recheck replays it clean", async () => {
     const r = await hunt(shape);
     const found = r.findings.find((f) => f.signature === "data-lost@access");
-    expect(found?.execution).toBe(341_697);
+    expect(found?.execution).toBe(718_591);
     expect(found!.repro.machine.jiffySteps).toBe(4);
     const traced = await replayTraced(found!.repro);
     const aba = classifyAba(traced.records);
     expect(aba?.deleter.how).toBe("delete");
     expect(aba!.holder.agent).not.toBe(aba!.deleter.agent);
+    // The deleter is a swapoff's try_to_unuse (seed 5 meets the same route with an exit's
+    // free_swap_and_cache deleting): the op its agent runs at the delete is a swapoff.
+    const deleterOp = findLast(
+      traced.records,
+      traced.records.length,
+      (q) => q.agent === aba!.deleter.agent && q.event === EV.OP_START && q.step <= aba!.deleter.step,
+    );
+    expect(opKind(traced.records[deleterOp].a)).toBe(OP.SWAPOFF);
     expect(traced.raceRoute?.route).toBe("swapin aba");
     expect(found!.diagram).toMatch(/\nroute: swapin ABA .*another agent's delete_from_swap_cache took it out of the swap cache/);
     const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
