@@ -30,6 +30,7 @@ export const EV_COPY_WRPROTECT_SWAP: i32 = 606; // (parent vp, entry before, ent
 export const EV_MMPUT_PINNED: i32 = 607;  // (mm, mm_users left, 0): a process's mmput that is not the last: the pins' holders tear the mm down
 export const EV_EXIT_MMAP: i32 = 608;     // (mm, 0, 0): the last mmput, a pin's: exit_mmap runs in this agent
 export const EV_EXIT_MM: i32 = 610;       // (mm, 0, 0): a process's exit_mm and last mmput (do_exit, or a fork replacing the slot's process): exit_mmap follows
+export const EV_COPY_PAGE: i32 = 611;     // (page, child vp, parent vp): the child's pte maps the parent's present page (a reference taken)
 export const EV_SLOT_WAIT: i32 = 609;     // (mm, mm_users, 0): the slot's next process waits for the old mm's last mmput
 
 export const BUG_MMLIST: i32 = 600; // (mm, parent): model bug: mmput of an mm off the mmlist, or a fork's list_add of a listed child or after an unlisted parent
@@ -411,6 +412,7 @@ function copy_reread_240(): i32 {
   mm_set(dst, MM_RSS, mm_get(dst, MM_RSS) + 1);
   pte_set(dst, i, pte);
   shadow_set(dst, i, shadow_get(src, i));
+  if (pte_present(pte) && pte_frame(pte) != ZERO_PAGE) trace(EV_COPY_PAGE, pte_frame(pte), vpage(dst, i), vpage(src, i));
   // Not the first read's page: the reference just taken is on a page the child does not map,
   // and the child's pte (none, a swap pte no swap_duplicate counted, another page) is not
   // backed by a reference of its own.
@@ -469,6 +471,7 @@ function copy_chunk(): i32 {
       }
     }
     pte_set(dst, i, pte & ~PTE_YOUNG); // pte_mkold
+    if (f != ZERO_PAGE) trace(EV_COPY_PAGE, f, vpage(dst, i), vpage(src, i));
     n++;
     set_l(CPR_COPIED, l(CPR_COPIED) + 1);
   }

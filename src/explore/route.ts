@@ -35,7 +35,7 @@ import type { Backend } from "../wasm/engine.js";
 import { PROC_NAMES, P, pteEntry } from "../wasm/abi.js";
 import { decodeSchedule, type Repro } from "../report/repro.js";
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
-import { fmtEntry } from "../report/events/types.js";
+import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 import { Replayer } from "./execute.js";
 import { classifyUnuseFresh } from "../races/unuse-route.js";
 import { reproFlagWords } from "../model/flag-words.js";
@@ -284,7 +284,8 @@ export function classifyLossRoute(records: readonly TraceRecord[], lost?: number
     why:
       `get_swap_page → E = ${fmtEntry(E)} (step ${v.swapper.handedOut}) before try_to_unuse read it (step ${v.reader.read}) into page ${v.reader.page}; ` +
       `try_to_unuse deleted that page from the cache first, try_to_swap_out added page ${v.swapper.page} and set pte E (step ${v.swapper.added}), ` +
-      `and try_to_unuse mapped the stale page ${v.reader.page} there (step ${v.mapped.step})`,
+      `and try_to_unuse mapped the stale page ${v.reader.page} there, at ${fmtVpageWord(v.mapped.vpage)} (step ${v.mapped.step})` +
+      (v.forked ? `; fork's copy_page_range shared it with ${fmtVpageWord(v.forked.vpage)} (step ${v.forked.step})` : ""),
   };
 }
 

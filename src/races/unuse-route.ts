@@ -21,15 +21,21 @@ export interface UnuseFreshRoute {
   reader: { agent: number; read: number; added: number; page: number };
   /** try_to_unuse putting its page into a pte of E, after the swap-out's add. */
   mapped: { step: number; vpage: number };
+  /** When the loss was read elsewhere: a fork's copy_page_range (then another's, from the child
+   *  on) shared the stale page with `vpage`, the page the loss names. */
+  forked?: { step: number; vpage: number };
 }
 
 /** The first such route in a trace (records in step order), or undefined; given `lost` (a
- *  virtual page, mm << 16 | page), only a stale page mapped at that page counts. */
+ *  virtual page, mm << 16 | page), only a stale page mapped at that page counts, by
+ *  try_to_unuse itself or through forks after it (copiedTo). */
 export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: number): UnuseFreshRoute | undefined {
   for (let m = 0; m < records.length; m++) {
     const map = records[m];
-    if (map.event !== EV.UNUSE_PTE || (lost !== undefined && map.b !== lost)) continue;
+    if (map.event !== EV.UNUSE_PTE) continue;
     const [stale, vpage, E] = [map.a, map.b, map.c];
+    const forked = lost === undefined || lost === vpage ? undefined : copiedTo(records, m, stale, vpage, lost);
+    if (lost !== undefined && lost !== vpage && forked === undefined) continue;
     const U = map.agent;
     // The reader's add of the stale page for E, after its try_to_unuse read of E.
     const ua = findLast(records, m, (r) => r.agent === U && r.event === EV.ADD && r.a === stale && r.b === E);
@@ -56,8 +62,31 @@ export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: numbe
         swapper: { agent: S, handedOut: records[got].step, added: add.step, page: add.a },
         reader: { agent: U, read: records[ur].step, added: records[ua].step, page: stale },
         mapped: { step: map.step, vpage },
+        ...(forked ? { forked } : {}),
       };
     }
+  }
+  return undefined;
+}
+
+/** How page, mapped at vpage by record `from`, reached target through forks: each
+ *  copy_page_range record (EV_COPY_PAGE) that shares page from a virtual page already holding
+ *  it adds the child's; the copy that reached target, or undefined. The copy record names the
+ *  page the parent's pte held at the copy, so a pte that lost the page before a fork passes
+ *  nothing on. */
+function copiedTo(
+  records: readonly TraceRecord[],
+  from: number,
+  page: number,
+  vpage: number,
+  target: number,
+): { step: number; vpage: number } | undefined {
+  const holders = new Set([vpage]);
+  for (let i = from + 1; i < records.length; i++) {
+    const r = records[i];
+    if (r.event !== EV.COPY_PAGE || r.a !== page || !holders.has(r.c)) continue;
+    if (r.b === target) return { step: r.step, vpage: r.b };
+    holders.add(r.b);
   }
   return undefined;
 }

@@ -464,6 +464,7 @@ export const EV = {
   MMPUT_PINNED: 607,
   EXIT_MMAP: 608,
   EXIT_MM: 610,
+  COPY_PAGE: 611,
   SLOT_WAIT: 609,
   READ: 100,
   WRITE: 101,

@@ -61,6 +61,24 @@ describe("classifyUnuseFresh", () => {
     expect(classifyUnuseFresh(story, 0)).toBeDefined(); // mm0[0], where story maps page 1
     expect(classifyUnuseFresh(story, (1 << 16) | 0)).toBeUndefined();
   });
+
+  // A fork after try_to_unuse's map shares the stale page with the child (copy_page_range's
+  // EV_COPY_PAGE: page, child vp, parent vp), and the child's read is the loss.
+  it("follows the stale page through forks to the child's page the loss names", () => {
+    const vp = (mm: number, page: number) => (mm << 16) | page;
+    const forked = [...story, rec(50, 3, EV.COPY_PAGE, 1, vp(2, 0), vp(0, 0)), rec(60, 0, EV.COPY_PAGE, 1, vp(3, 0), vp(2, 0))];
+    expect(classifyUnuseFresh(forked, vp(2, 0))?.forked).toEqual({ step: 50, vpage: vp(2, 0) });
+    expect(classifyUnuseFresh(forked, vp(3, 0))?.forked).toEqual({ step: 60, vpage: vp(3, 0) }); // a grandchild
+    expect(classifyUnuseFresh(forked, 0)?.forked).toBeUndefined(); // read where try_to_unuse mapped it
+    // Another page shared from mm0[0] (the stale one gone before the fork), or the stale page
+    // shared from another pte, or a fork before the map: none carries the loss.
+    const other = [...story, rec(50, 3, EV.COPY_PAGE, 7, vp(2, 0), vp(0, 0))];
+    expect(classifyUnuseFresh(other, vp(2, 0))).toBeUndefined();
+    const elsewhere = [...story, rec(50, 3, EV.COPY_PAGE, 1, vp(2, 0), vp(0, 1))];
+    expect(classifyUnuseFresh(elsewhere, vp(2, 0))).toBeUndefined();
+    const before = [...story.slice(0, 5), rec(35, 3, EV.COPY_PAGE, 1, vp(2, 0), vp(0, 0)), story[5]];
+    expect(classifyUnuseFresh(before, vp(2, 0))).toBeUndefined();
+  });
 });
 
 // `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 16`,
@@ -264,3 +282,31 @@ async function unuseFreshOfRepro(repro: Repro) {
   if (t.verdict?.signature !== repro.signature) return undefined;
   return classifyUnuseFresh(t.records, lostVpage(t.verdict.message));
 }
+
+// The same route read by a fork's child: `faultsim hunt --model linux-2.4.10-pre --no-kswapd
+// --swarm --seed 2 --keep-going`, whose second finding (at 97,059) is an access's loss at mm1[3]:
+// try_to_unuse mapped the stale page at mm3[3], and mm3's fork shared it with its child, mm1,
+// whose read found it. Until 5 Dec 2026 the finding had no route line (the classifier looked
+// for the stale page only where try_to_unuse mapped it), and the diagram did not show the copy.
+describe("hunt --no-kswapd --swarm --seed 2 (linux-2.4.10-pre): a fork's child reads the stale page", () => {
+  it("names the 14 Sep swapoff route through the fork, and draws the copy", async () => {
+    const r = await hunt({
+      model: "linux-2.4.10-pre",
+      kswapd: false,
+      swarm: true,
+      seed: 2,
+      keepGoing: true,
+      executions: 97_060,
+      budgetMs: 60_000,
+    });
+    const f = r.findings.find((x) => x.signature === "data-lost@access");
+    expect(f?.execution).toBe(97_059);
+    const lost = /mm\d+\[\d+\]/.exec(f!.verdict.message)![0];
+    expect(f!.diagram).toMatch(
+      /\nroute: 14 Sep with swapoff as the reader .*; fork's copy_page_range shared it with (mm\d+\[\d+\]) \(step \d+\)$/m,
+    );
+    expect(/shared it with (mm\d+\[\d+\])/.exec(f!.diagram)![1]).toBe(lost);
+    // The copy is drawn: the diagram's line for it names the page the loss reads.
+    expect(f!.diagram).toContain(`shared with ${lost}`);
+  }, 60_000);
+});

@@ -62,6 +62,7 @@ export const memoryEvents: EventTable = {
   [EV.FORK]: (parent, child) => `mm${parent} → mm${child} (mm${child}'s old process exits)`,
   [EV.COPY_SWAP]: (e, w, ok) => `swap_duplicate(${fmtEntry(e)}) for ${vp(w)}${ok ? "" : " failed (copied anyway)"}`,
   [EV.COPY_DONE]: (dst, src, n) => `mm${src} → mm${dst}, ${n} ptes`,
+  [EV.COPY_PAGE]: (f, child, parent) => `${vp(parent)}'s ${fmtPage(f)} shared with ${vp(child)}`,
   [EV.COPY_COW]: (f, w) => `${fmtPage(f)} at ${vp(w)} write-protected (COW)`,
   [EV.COPY_EMPTY]: (child, parent) => `copies ${vp(parent)} as none (no page_table_lock): ${vp(child)} left empty`,
   [EV.COPY_REREAD]: (child, f, pte) =>
