@@ -88,6 +88,15 @@ function block_on(addr: i32, state: i32): void {
   set_state(cur, state);
 }
 
+/** The running agent spins on the lock word at addr once its section ends: the section goes on
+ *  to its end (it is not re-run, unlike a BLOCK), no call or return merges into the step after
+ *  it (machine.ts run_merged), and the agent's next section waits for the holder's unlock. For a
+ *  spin inside a plain function that cannot end its caller's section: put_page's lru_cache_del
+ *  (page_alloc.ts). An op that ends in that section ends there: the CPU's next op waits for the
+ *  unlock, and a CPU with no op left is done (machine.ts park_if_no_ops) with nothing to wait
+ *  for. */
+export function spin_after_section(addr: i32): void { block_on(addr, ST_SPIN); }
+
 // ---- spinlocks ---------------------------------------------------------------------
 /** The nesting rank of a lock class. tasklist_lock and mmlist_lock are outermost (ranks 0 and
  *  1: try_to_unuse's walk takes each mm's PTL inside them), the others follow at their class +

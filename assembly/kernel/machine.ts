@@ -257,7 +257,9 @@ function access_hit(cpu: i32, op: i32): bool {
  *  so on while they merge; the step's result. */
 function run_merged(a: i32): i32 {
   let r = CONT;
-  while (r == CONT) {
+  // A section that left its agent spinning (locks.ts spin_after_section) merges nothing more:
+  // the call or return it set up runs once the agent is runnable again.
+  while (r == CONT && ((gget(G_RUNNABLE) >> a) & 1) != 0) {
     const f = enter_agent(a);
     // The section before traced nothing: still give it its own record.
     if (tracing() && trace_events_in_step() == 0) trace(EV_SECTION, 0, 0, 0);

@@ -27,7 +27,7 @@ import {
   AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
 import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
-import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters } from "../kernel/locks";
+import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters, spin_after_section } from "../kernel/locks";
 import { has, has2, F_ALLOC_WAIT_KSWAPD, F2_OOM_KILL } from "../model";
 import { bug, V_BUG_ON, V_OOM_MISREPORT, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
@@ -82,14 +82,17 @@ function free_frame(f: i32): void {
 }
 
 /** page_cache_release / put_page: drops a reference, freeing at zero. A page still on the LRU
- *  leaves it first under pagemap_lru_lock (2.4.16 mm/page_alloc.c page_cache_release ->
- *  lru_cache_del). With the lock free that is done here, in the caller's step: an uncontended
- *  spin_lock/spin_unlock pair around two list writes. With another agent holding it (shrink_cache
- *  walking the list), the kernel's freer would spin: here the page stays on the list at count 0
- *  (what 2.4.16 shrink_cache's "!page_count(page)" skip is for) and leaves it, freed, at the
- *  holder's spin_unlock (lru_release_pending), as if the spinner took the lock next. The freer
- *  itself goes on at once: put_page is a plain function at dozens of call sites, so its spin is
- *  not a scheduling point of the model (a known approximation). */
+ *  leaves it first under pagemap_lru_lock (2.4.16 mm/page_alloc.c page_cache_release: "if
+ *  (PageLRU(page)) lru_cache_del(page);" after put_page_testzero, then __free_pages_ok). With
+ *  the lock free that is done here, in the caller's step: an uncontended spin_lock/spin_unlock
+ *  pair around two list writes. With another agent holding it (shrink_cache walking the list),
+ *  the kernel's freer spins: here the page stays on the list at count 0 (what 2.4.16
+ *  shrink_cache's "!page_count(page)" skip is for) and leaves it, freed, at the holder's
+ *  spin_unlock (lru_release_pending), as if the spinner took the lock next; the freer spins
+ *  too, from the end of its section to that unlock (locks.ts spin_after_section). put_page is
+ *  a plain function at dozens of call sites, so what the freer's section does after it comes
+ *  before the spin (a known approximation, narrower since 5 Dec 2026: until then the freer
+ *  went on at once, its later sections running while the page was still listed). */
 export function put_page(f: i32): void {
   const fl = page_flags(f);
   if ((fl & PG_RESERVED) != 0) return; // the zero page is never freed
@@ -104,6 +107,7 @@ export function put_page(f: i32): void {
       if (n < LRU_PENDING_MAX) st(LRU_PENDING + (n << 2), f);
       gset(G_LRU_PENDING, n + 1);
       trace(EV_FREE_DEFERRED, f, holder - 1, 0);
+      spin_after_section(gaddr(G_LRU_LOCK));
       return;
     }
     __lru_cache_del(f);

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { G, MM, AG, SCHED, RUN, machine, state } from "../helpers/machine.js";
 import { directedRig, useSlot, swappedOut, cachePage, S, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
-import { P, PG, choiceAgent, choicePick } from "../../src/wasm/abi.js";
+import { P, PG, PTE, ST, choiceAgent, choicePick } from "../../src/wasm/abi.js";
 import { encodeSchedule, decodeSchedule } from "../../src/report/repro.js";
 import { makeOp, OP } from "../../src/wasm/abi.js";
 
@@ -227,6 +227,32 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
     expect(s.flags(listed) & (PG.LRU | PG.INUSE)).toBe(0);
     expect(s.g(G.LRU_PENDING)).toBe(0);
     expect(d.trace.some((t) => t.event === EV_FREE_PAGE && t.a === listed && t.agent === 1)).toBe(true);
+    expect(d.violation()).toBe("none");
+  });
+
+  // 2.4.16 mm/page_alloc.c page_cache_release: "if (PageLRU(page)) lru_cache_del(page);" after
+  // the count reached 0, and lru_cache_del spins on pagemap_lru_lock. The freer's section goes
+  // on to its end (put_page is a plain function), but its next section waits for the unlock:
+  // here munmap's zap, back from free_page_and_swap_cache with the PTL held. Until 5 Dec 2026
+  // the freer went on at once.
+  it("a freer whose page waits on the lock runs its next section only after that CPU lets go", () => {
+    const { d, s, start, listed } = lruHeld();
+    s.setPte(0, 1, (listed << 4) | PTE.PRESENT | PTE.RW); // the pte's is the page's one reference
+    s.setMm(0, MM.RSS, 1);
+    start(0, P.zap_page_range, [0, 1, 2]);
+    d.untilEvent(0, EV_FREE_DEFERRED);
+    expect(s.count(listed)).toBe(0);
+    expect(s.agent(0, AG.STATE)).toBe(ST.SPIN);
+    expect(s.agent(0, AG.SP)).not.toBe(0); // the zap's frame: its walk goes on after the free
+    expect(s.mm(0, MM.PTL)).toBe(1); // CPU0 + 1: spinning with the PTL held, as the kernel's does
+    expect(d.step(0)).toBe(false); // no section of CPU0 while CPU1 holds pagemap_lru_lock
+    d.drain(1); // shrink_cache lets go: the page leaves the list, freed
+    expect(s.flags(listed) & (PG.LRU | PG.INUSE)).toBe(0);
+    expect(s.agent(0, AG.STATE)).toBe(ST.RUNNABLE);
+    d.drain(0);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(s.pte(0, 1)).toBe(0);
+    expect(s.mm(0, MM.PTL)).toBe(0);
     expect(d.violation()).toBe("none");
   });
 
