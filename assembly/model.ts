@@ -65,4 +65,5 @@ export const F2_SWAP_AMOUNT: i32 = 1 << 13; // swap_out walks the allocating tas
 
 export const F2_SWAP_CNT: i32 = 1 << 14; // swap_out picks, under mmlist_lock, the mm with the largest swap_cnt among those with rss (a second pick first refreshes every swap_cnt to rss >> 5, at least 8, when none is left), walks that one mm only, and try_to_swap_out spends one swap_cnt per present page, stopping the walk when none is left; a walk to the end zeroes swap_address and swap_cnt (2.4.0); off, 2.4.16's swap_out (or pre9's under swap-amount)
 
+export const F2_LOCAL_PAGES: i32 = 1 << 15; // a task in balance_classzone's try_to_free_pages (PF_FREE_PAGES) keeps the first page it frees on its own local_pages, off the free lists and nr_free, and takes it after a reclaim that freed all it was asked for (else frees it back) (mm/page_alloc.c __free_pages_ok local_freelist, balance_classzone, 2.4.16); off, every freed page goes to the free lists and the task takes any free page after its reclaim
 @inline export function has2(flag: i32): bool { return (flags2 & flag) != 0; }

@@ -28,12 +28,13 @@ import {
 } from "../kernel/state";
 import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters, spin_after_section } from "../kernel/locks";
-import { has, has2, F_ALLOC_WAIT_KSWAPD, F2_OOM_KILL } from "../model";
+import { has, has2, F_ALLOC_WAIT_KSWAPD, F2_OOM_KILL, F2_LOCAL_PAGES } from "../model";
 import { bug, V_BUG_ON, V_OOM_MISREPORT, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
 import { __lru_cache_del } from "./swap";
+import { swap_cluster } from "./vmscan";
 import { oom_killed, BUG_OOM_UNCHOSEN_FAILS } from "./oom_kill";
 
 export const EV_ALLOC: i32 = 500;          // (page, nr_free, 0)
@@ -44,8 +45,12 @@ export const EV_ALLOC_OOM: i32 = 504;      // (attempt, 0, 0): out_of_memory cho
 export const EV_ALLOC_YIELD: i32 = 505;    // (nr_free, freed, attempt): nothing to take, yield and retry
 export const EV_FREE_DEFERRED: i32 = 506;  // (page, LRU holder, 0): count 0, still on the LRU
 export const EV_ALLOC_WAIT_KSWAPD: i32 = 507; // (nr_free, attempt, 0): 2.4.0 sleeps on kswapd_done
+export const EV_FREE_LOCAL: i32 = 508;     // (page, 0, 0): local-pages: kept on current->local_pages
+export const EV_ALLOC_LOCAL: i32 = 509;    // (page, freed, taken): local-pages: balance_classzone takes it (1) or frees it back (0)
 
-/** Agent word: PF_MEMALLOC, set while the agent runs direct reclaim (balance_classzone). */
+/** Agent word: PF_MEMALLOC, set while the agent runs direct reclaim (balance_classzone): 1, or
+ *  under local-pages (PF_FREE_PAGES too) page << 1 | 1 once the reclaim has freed its first
+ *  page, which current->local_pages holds (local_page_keep). */
 export const AG_PF_MEMALLOC: i32 = 11;
 
 export function rmqueue(): i32 {
@@ -112,7 +117,25 @@ export function put_page(f: i32): void {
     }
     __lru_cache_del(f);
   }
+  if (local_page_keep(f)) return;
   free_frame(f);
+}
+
+/** 2.4.16 mm/page_alloc.c __free_pages_ok, "local_freelist:" (flag local-pages): while a task
+ *  runs balance_classzone's try_to_free_pages with PF_FREE_PAGES, the first page it frees goes
+ *  on its own current->local_pages ("if (current->nr_local_pages) goto back_local_freelist"),
+ *  not on the free lists: no other task can take it, and nr_free does not count it. The model
+ *  keeps it PG_inuse at count 0, held by the agent (AG_PF_MEMALLOC), until alloc_page's
+ *  AP_RECLAIMED takes it or frees it back. A page whose free waited for another agent's LRU
+ *  lock is freed at that agent's unlock (lru_release_pending), not kept (a deviation: its
+ *  freer, had it been the reclaimer with none kept yet, would have kept it). */
+function local_page_keep(f: i32): bool {
+  if (!has2(F2_LOCAL_PAGES) || cur < 0 || ag_get(cur, AG_PF_MEMALLOC) != 1) return false;
+  set_page_flags(f, PG_INUSE);
+  set_page_index(f, 0);
+  ag_set(cur, AG_PF_MEMALLOC, (f << 1) | 1);
+  trace(EV_FREE_LOCAL, f, 0, 0);
+  return true;
 }
 
 /** The LRU lock was just released: the count-0 pages left on the list leave it and are freed,
@@ -182,8 +205,22 @@ export function alloc_page(pc: i32): i32 {
     }
     case AP_RECLAIMED: {
       // Back from try_to_free_pages (balance_classzone): PF_MEMALLOC off again.
+      const kept = ag_get(cur, AG_PF_MEMALLOC) >> 1;
       ag_set(cur, AG_PF_MEMALLOC, 0);
       const freed = ret_val();
+      if (kept != 0) {
+        // balance_classzone's local_pages (flag local-pages): "if (likely(__freed))", i.e.
+        // try_to_free_pages returned 1 (it freed all it was asked for), the task takes its
+        // page; else the page goes to the free lists, and the rest below follows.
+        const taken = freed >= swap_cluster();
+        trace(EV_ALLOC_LOCAL, kept, freed, taken ? 1 : 0);
+        if (taken) {
+          set_page_count(kept, 1);
+          set_page_content(kept, 0);
+          return got(kept);
+        }
+        free_frame(kept);
+      }
       const free = gget(G_NR_FREE);
       // Any free page now: the model does not hold back pages_min from a task that has just
       // reclaimed. A deviation: 2.4.16 gives it the first page it freed itself

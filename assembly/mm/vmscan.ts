@@ -1238,7 +1238,7 @@ export function try_to_free_pages(pc: i32): i32 {
 }
 
 /** SWAP_CLUSTER_MAX scaled to the machine: at most a quarter of the frames, at least 1. */
-function swap_cluster(): i32 {
+export function swap_cluster(): i32 {
   let nr = cfg(CFG_SWAP_CLUSTER);
   const quarter = nFrames >> 2;
   if (nr > quarter) nr = quarter;

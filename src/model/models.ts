@@ -404,6 +404,15 @@ export const FLAGS: readonly FlagInfo[] = [
       'linux-2.4.0 mm/vmscan.c swap_out ("Select the task with maximal swap_cnt and try to swap out a page"; "Think of swap_cnt as a \\"shadow rss\\""), swap_out_mm ("Reset to 0 when we reach the end of address space": swap_address and swap_cnt), swap_out_pmd (swap_address stored before each try_to_swap_out) and try_to_swap_out ("if (!mm->swap_cnt) return 1; mm->swap_cnt--;"); kernel/fork.c dup_mmap ("mm->swap_cnt = 0;"). pre9\'s own-mm-first round-robin (flag swap-amount) had replaced the swap_cnt choice by 2.4.10-pre9',
   },
   {
+    name: "local-pages",
+    word: 1,
+    bit: F2.LOCAL_PAGES,
+    what: "a task reclaiming for its own allocation (balance_classzone, PF_FREE_PAGES) keeps the first page it frees on current->local_pages, off the free lists and nr_free, where no other task can take it; after a try_to_free_pages that freed all it was asked for it takes that page, else frees it back (2.4.16); off, every page freed goes to the free lists, and the task takes any free page after its reclaim",
+    shipped: "2.4.16",
+    patch:
+      '2.4.16 mm/page_alloc.c __free_pages_ok ("local_freelist: if (current->nr_local_pages) goto back_local_freelist; ... list_add(&page->list, &current->local_pages)") and balance_classzone ("current->flags |= PF_MEMALLOC | PF_FREE_PAGES"; "if (likely(__freed))": take the local page, then free the rest); linux-2.4.0 mm/page_alloc.c has no local_pages, and pre9\'s page_alloc.c is not in the sources at hand (its allocator loops back to try_again, docs/faithfulness.md __alloc_pages): neither model sets it',
+  },
+  {
     name: "oom-pin-mm",
     word: 1,
     bit: F2.OOM_PIN_MM,
@@ -432,6 +441,7 @@ const LINUX_2416_FLAGS: readonly string[] = [
   "swapoff-clears-max",
   "oom-kill",
   "kswapd-timeout",
+  "local-pages",
 ];
 
 /** What every model shares, said beside the models (`faultsim models`): the reclaim policy is

@@ -248,7 +248,8 @@ export const RACES: readonly Race[] = [
     // schedule_timeout(HZ) after a short pass (kswapd-timeout, 5 Dec 2026): with kswapd, seeds
     // 1-3 find it at 121,466, 85,360 and 206,073 since swap_out's walk became 2.4.16's (the
     // same day; 103,252, 386,951 and 215,421 before it, 4,958 at seed 1 before the flag);
-    // without, at 19,953, 151,339 and 35,882 (80,674 at seed 2 before the walk).
+    // without, at 19,953, 38,109 and 35,882 (seed 2 at 151,339 until the walk that meets its
+    // count at vm_end left swap_address there, the same day; 80,674 before the walk).
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4, kswapd: false },
     signatures: ["bug-on@try_to_unuse"],
     takes: "unuse wrong page",
@@ -260,12 +261,14 @@ export const RACES: readonly Race[] = [
     // swap that fills (3 slots, 8 pages) on a clock fast enough for a hunt's execution to
     // reach out_of_memory's second (--jiffy-steps 1), and exits and forks among the ops. The
     // random walk: over seeds 1-4 of linux-2.4.16-fixed without oom-pin-mm it finds this at
-    // executions 52,187, 84,664, 90,088 and 77,732 since swap_out's walk became 2.4.16's (5 Dec
-    // 2026; 112,824, 1,855, 40,287 and 12,887 before it, 163,055, 10,193, 14,443 and 182,210
-    // before kswapd-timeout); PCT (depth 4) none in 600,000 executions each (about 7 CPU-s; 25 s
-    // each before the walk), its few change points spread over executions of ~250 steps on
-    // average since the walk (k = 187 at seed 1; ~1,500 steps when this was written).
-    // linux-2.4.16 meets unuse-wrong-page and the swapin ABA on the way (seed 1 at 354,284 and
+    // executions 52,187, 84,664, 223,805 and 77,732 since the walk that meets its count at vm_end
+    // leaves swap_address there (5 Dec 2026; seed 3 at 90,088 from swap_out's walk becoming
+    // 2.4.16's, the same day, until then; 112,824, 1,855, 40,287 and 12,887 before that walk,
+    // 163,055, 10,193, 14,443 and 182,210 before kswapd-timeout); PCT (depth 4) none in 600,000
+    // executions each (about 7 CPU-s; 25 s each before the walk), its few change points spread
+    // over executions of ~250 steps on average since the walk (k = 186 at seed 1; ~1,500 steps
+    // when this was written).
+    // linux-2.4.16 meets the swapin ABA and unuse-wrong-page on the way (seed 1 at 354,284 and
     // 429,905, after this race at 52,187): the hunt keeps going.
     kernels: "linux-2.4.16 (to 2.4.27; 2.5 and 2.6 until get_task_mm)",
     fix: "oom-pin-mm",

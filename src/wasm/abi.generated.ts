@@ -419,6 +419,7 @@ export const F2 = {
   KSWAPD_TIMEOUT: 4096,
   SWAP_AMOUNT: 8192,
   SWAP_CNT: 16384,
+  LOCAL_PAGES: 32768,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -516,6 +517,8 @@ export const EV = {
   ALLOC_YIELD: 505,
   FREE_DEFERRED: 506,
   ALLOC_WAIT_KSWAPD: 507,
+  FREE_LOCAL: 508,
+  ALLOC_LOCAL: 509,
   IO_QUEUED: 550,
   IO_DONE: 551,
   IO_WAIT_DONE: 552,

@@ -93,6 +93,9 @@ export function state(e: Engine) {
     stat: (k: number) => I[w(R.STATS) + k],
     /** The temporary swap_map references held on entry's slot (readahead refs). */
     tmpRefs: (entry: number) => I[w(R.SWAP_TMP) + slot(entry)],
+    /** The frames on the free stack, bottom first (a machine of up to 65,537 frames writes
+     *  every position: assembly/kernel/state.ts freeFilled). */
+    freeStack: () => Array.from(I.subarray(w(R.FREE_STACK), w(R.FREE_STACK) + I[w(R.GLOBALS) + G.NR_FREE])),
     /** Every page in the swap cache (frames 1.., ascending). */
     swapCache,
     /** The pages the swap cache holds for entry (more than one is a swapcache-unique break). */

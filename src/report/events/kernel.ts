@@ -23,6 +23,11 @@ export const kernelEvents: EventTable = {
   [EV.ALLOC_OOM]: (n) => `out_of_memory chooses this task after ${n} reclaim round${n === 1 ? "" : "s"}: PF_MEMDIE`,
   [EV.ALLOC_YIELD]: (free, freed, n) => `no page after reclaim #${n} (freed ${freed}, ${free} free): yields, tries again`,
   [EV.ALLOC_WAIT_KSWAPD]: (free, n) => `shortage (${free} free): wakes kswapd, sleeps on kswapd_done #${n}`,
+  [EV.FREE_LOCAL]: (f) => `keeps ${fmtPage(f)} on its local_pages (PF_FREE_PAGES): off the free lists`,
+  [EV.ALLOC_LOCAL]: (f, freed, taken) =>
+    taken
+      ? `balance_classzone takes its local ${fmtPage(f)} (reclaim freed ${freed})`
+      : `balance_classzone frees its local ${fmtPage(f)} back (reclaim freed ${freed}, short)`,
   [EV.FREE_DEFERRED]: (f, owner, _c, agent = plainAgentName) => `${fmtPage(f)} at count 0 waits on the LRU (lock held by ${agent(owner)})`,
   [EV.IO_QUEUED]: (f, e, rw) => `queues ${RW[rw]} of ${fmtEntry(e)} into ${fmtPage(f)}`,
   [EV.IO_DONE]: (f, e, rw) => `disk: ${RW[rw]} ${fmtEntry(e)} ${rw ? "from" : "into"} ${fmtPage(f)} done, unlocks page`,

@@ -1,0 +1,78 @@
+// Flag local-pages: 2.4.16's current->local_pages (mm/page_alloc.c __free_pages_ok, "local_freelist:",
+// and balance_classzone). A task reclaiming for its own allocation runs try_to_free_pages with
+// PF_MEMALLOC | PF_FREE_PAGES; the first page it frees goes on its own local_pages list, not the
+// free lists, so no other task can take it meanwhile and nr_free does not count it; after a
+// try_to_free_pages that returned 1 (all it was asked for freed) the task takes that page,
+// otherwise it frees it back and allocates as before. 2.4.0's and pre9's allocators have no
+// local_pages (off): every freed page goes to the free lists at once.
+import { describe, it, expect } from "vitest";
+import { AG } from "../helpers/machine.js";
+import { directedRig, useSlot, cachePage, EV } from "../helpers/rig.js";
+import { P, PG, F2, CFG } from "../../src/wasm/abi.js";
+import { resolveModel } from "../../src/model/models.js";
+
+const V2416 = resolveModel("linux-2.4.16");
+
+/** CPU0 short of pages (pages_min above every free frame), with `freeable` clean swap-cache
+ *  pages only the cache holds on the inactive list, for its try_to_free_pages to free. */
+function short(localPages: boolean, freeable: number) {
+  const flags2 = localPages ? V2416.flags2 | F2.LOCAL_PAGES : V2416.flags2 & ~F2.LOCAL_PAGES;
+  const r = directedRig(
+    { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416.flags, flags2, freeMin: 0, freeLow: 0 },
+    { rounds: 100, disk: false, noViolation: true },
+  );
+  const cached: number[] = [];
+  for (let i = 0; i < freeable; i++) cached.push(cachePage(r, useSlot(r, i + 1), { keepRef: false, swapRef: true }));
+  // Then the watermarks above every frame: the next allocation reclaims.
+  r.e.m.config_set(CFG.FREE_MIN, 16);
+  r.e.m.config_set(CFG.FREE_LOW, 16);
+  r.e.m.config_set(CFG.FREE_HIGH, 17);
+  return { ...r, cached };
+}
+
+describe("local-pages (2.4.16 balance_classzone: the reclaimer keeps the first page it frees)", () => {
+  it("on: the first page freed is kept off the free lists, and the allocation takes it after a full reclaim", () => {
+    const { s, d, start, e, cached } = short(true, 6);
+    start(0, P.alloc_page, []);
+    const kept = d.untilEvent(0, EV.FREE_LOCAL);
+    const page = kept.a;
+    expect(cached).toContain(page);
+    // Freed, yet on no free list: no other task can be handed it.
+
+    expect(s.count(page)).toBe(0);
+    expect(s.flags(page) & PG.SWAPCACHE).toBe(0);
+    expect(s.freeStack().includes(page)).toBe(false);
+    d.drain(0);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    // The pages freed after it went to the free lists as usual.
+    expect(d.trace.filter((t) => t.agent === 0 && t.event === EV.FREE_LOCAL)).toHaveLength(1);
+    const took = d.trace.find((t) => t.agent === 0 && t.event === EV.ALLOC_LOCAL)!;
+    expect([took.a, took.c]).toEqual([page, 1]); // try_to_free_pages freed all it was asked for
+    expect(e.m.agent_ret(0)).toBe(page);
+    expect(s.count(page)).toBe(1);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("on: a reclaim that falls short frees the kept page back before it allocates", () => {
+    const { d, start, cached } = short(true, 1);
+    start(0, P.alloc_page, []);
+    const kept = d.untilEvent(0, EV.FREE_LOCAL);
+    expect(cached).toContain(kept.a);
+    d.drain(0);
+    const back = d.trace.find((t) => t.agent === 0 && t.event === EV.ALLOC_LOCAL)!;
+    expect([back.a, back.c]).toEqual([kept.a, 0]); // short: freed back
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.FREE_PAGE && t.a === kept.a && t.step >= back.step)).toBe(true);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("off (2.4.0, pre9): every page the reclaim frees goes to the free lists at once", () => {
+    const { s, d, start, cached } = short(false, 6);
+    start(0, P.alloc_page, []);
+    const freed = d.untilEvent(0, EV.FREE_PAGE);
+    expect(cached).toContain(freed.a);
+    expect(s.freeStack().includes(freed.a)).toBe(true);
+    d.drain(0);
+    expect(d.trace.some((t) => t.event === EV.FREE_LOCAL || t.event === EV.ALLOC_LOCAL)).toBe(false);
+    expect(d.violation()).toBe("none");
+  });
+});
