@@ -61,6 +61,7 @@ describe("resolveModel", () => {
     ]);
     expect(resolveModel("linux-2.4.16", [], []).flagNames.sort()).toEqual([
       "kswapd-timeout",
+      "local-pages",
       "oom-kill",
       "oom-recheck",
       "pte-same-recheck",

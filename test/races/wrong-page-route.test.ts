@@ -108,7 +108,7 @@ describe("classifyUnuseWrongPage", () => {
 });
 
 /** The route is named in hunt's and replay's output, and the schedule with the fix is clean. */
-const fix = resolveModel("linux-2.4.16", ["unuse-recheck-key"], ["oom-kill", "kswapd-timeout"]);
+const fix = resolveModel("linux-2.4.16", ["unuse-recheck-key"], ["oom-kill", "kswapd-timeout", "local-pages"]);
 
 async function expectRouteAndFix(repro: Repro, diagram: string, ownMmputWanted?: boolean): Promise<void> {
   const traced = await replayTraced(repro);
