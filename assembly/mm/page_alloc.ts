@@ -223,9 +223,8 @@ export function alloc_page(pc: i32): i32 {
       }
       const free = gget(G_NR_FREE);
       // Any free page now: the model does not hold back pages_min from a task that has just
-      // reclaimed. A deviation: 2.4.16 gives it the first page it freed itself
-      // (balance_classzone's local_pages, only when try_to_free_pages freed all it was asked
-      // for), else takes a page only above pages_min + 1; 2.4.0's order-0 __GFP_IO allocation
+      // reclaimed. A deviation: 2.4.16 (its local page taken or freed back above) takes a page
+      // only above pages_min + 1; 2.4.0's order-0 __GFP_IO allocation
       // loops back to try_again (above pages_min, free + inactive_clean) and never reaches
       // its "final phase", which is for PF_MEMALLOC, atomic and higher-order allocations.
       // On the hunt's machine pages_min is a frame or two of 6: keeping them back livelocks
