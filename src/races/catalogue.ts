@@ -153,8 +153,9 @@ export const RACES: readonly Race[] = [
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
-    // 2 of seeds 1-20 meet a livelock first (seeds 4 and 14; 3 until swap_out's walk became
-    // 2.4.16's, 5 Dec 2026; the race's own doing: the slot freed twice under a page still in
+    // 1 of seeds 1-20 meets a livelock first (seed 4; seeds 4 and 14 until the walk that meets
+    // its count at vm_end left swap_address there, 3 until swap_out's walk became 2.4.16's, both
+    // 5 Dec 2026; the race's own doing: the slot freed twice under a page still in
     // the swap cache, so try_to_swap_out's add loops on -EEXIST): the hunt keeps going to the
     // slot's invariant.
     hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random", keepGoing: true },

@@ -14,13 +14,14 @@
 // that shard: unuse-wrong-page-campaign.full.test.ts), 3/16's
 // unuse-wrong-page-2416-timed-own-mmput (the unsharded hunt, seed 1, meets the same execution
 // first). The same campaign without kswapd-timeout (`--without kswapd-timeout --swarm`) finds
-// it in six: 1/16 (5,557,851), 8/16 (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16
-// (52,830,495) and 15/16 (60,085,158), 1/16 and 13/16 through another CPU's zap, the other four
-// through swapoff's own exit_mmap; 1/16's is unuse-wrong-page-2416-default, 11/16's
-// unuse-wrong-page-2416-own-mmput. Before swap_out's walk became 2.4.16's the default campaign
-// found it in five shards too (13/16 at 52,889,276 and 8/16 at 34,857,329 were the
-// kswapd-timeout fixtures); of the fixtures of then, 13/16's (125 steps) still replays to the
-// BUG by the route, the other three run clean.
+// it in seven since the walk that meets its count at vm_end leaves swap_address there: 0/16
+// (1,072,659), 1/16 (5,557,851), 8/16 (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967),
+// 13/16 (52,830,495) and 15/16 (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap,
+// the other four through swapoff's own exit_mmap (the same six without 0/16 before); 1/16's is
+// unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
+// walk became 2.4.16's the default campaign found it in five shards too (13/16 at 52,889,276
+// and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then, 13/16's
+// (125 steps) still replays to the BUG by the route, the other three run clean.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
@@ -163,7 +164,7 @@ describe("the unuse-wrong-page route of real findings", () => {
   // schedule_timeout(HZ) after a short pass), and replay with the flags they recorded: in
   // both, kswapd passes again within that second (-default's pass fell short at step 220, 3
   // free of pages_high 4, and ran again at 341; -own-mmput's at 235 and 304), which 2.4.16
-  // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's six
+  // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's seven
   // findings, 10/16's, 13/16's and 15/16's still do). They test the route's reading of real
   // traces all the same.
   it("the fixtures' kswapd passes again within a second of a short pass: with kswapd-timeout their schedules do not fit", async () => {
@@ -184,7 +185,8 @@ describe("the unuse-wrong-page route of real findings", () => {
   }, 30_000);
 
   // Shard 11/16 of the campaign without kswapd-timeout (execution 44,235,967, campaign hash
-  // d647f8ee over 235,968) finds the BUG with swapoff itself as the deleter: its "looks like
+  // 4017d416 over 235,968 since the walk that meets its count at vm_end leaves swap_address
+  // there, d647f8ee before) finds the BUG with swapoff itself as the deleter: its "looks like
   // exiting" mmput of start_mm, between the read and lock_page, is the last put and runs
   // exit_mmap, whose zap frees the entry and deletes the page (2.4.16 try_to_unuse's order).
   it("the campaign without kswapd-timeout, shard 11/16 (execution 44,235,967): swapoff's own exit_mmap deletes the page", async () => {
