@@ -38,6 +38,7 @@ const LINUX_2416_SHIPPED = [
   "swapoff-clears-max",
   "oom-kill",
   "kswapd-timeout",
+  "local-pages",
 ];
 
 describe("bad usage exits 2 with one line on stderr", () => {
@@ -128,7 +129,7 @@ describe("run", () => {
       name: "linux-2.4.16",
       flags: LINUX_2416_SHIPPED,
       flagWord: 0b1001110011000 | (1 << 30),
-      flagWord2: (1 << 10) | (1 << 12), // oom-kill, kswapd-timeout
+      flagWord2: (1 << 10) | (1 << 12) | (1 << 15), // oom-kill, kswapd-timeout, local-pages
     });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
@@ -151,6 +152,7 @@ describe("run", () => {
       "swapoff-clears-max",
       "oom-kill",
       "kswapd-timeout",
+      "local-pages",
     ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);
