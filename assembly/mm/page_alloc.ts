@@ -73,17 +73,23 @@ export function wakeup_kswapd(): void {
   if (ag_get(KSWAPD, AG_STATE) == ST_IDLE) set_state(KSWAPD, ST_RUNNABLE);
 }
 
-/** __free_pages_ok: back on the free stack. A locked, still-cached or still-listed page is a BUG. */
+/** __free_pages_ok: back on the free stack. */
 function free_frame(f: i32): void {
-  const fl = page_flags(f);
-  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
-  if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1); // del-lru: freed off the LRU
+  free_checks(f);
   set_page_flags(f, 0);
   set_page_index(f, 0);
   const n = gget(G_NR_FREE);
   st(FREE_STACK + (n << 2), f);
   gset(G_NR_FREE, n + 1);
   trace(EV_FREE_PAGE, f, 0, 0);
+}
+
+/** __free_pages_ok's BUG()s: a locked, still-cached or still-listed page (or one not in use)
+ *  is a BUG. del-lru's count of pages off the LRU loses a freed one. */
+function free_checks(f: i32): void {
+  const fl = page_flags(f);
+  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
+  if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1); // del-lru: freed off the LRU
 }
 
 /** page_cache_release / put_page: drops a reference, freeing at zero. A page still on the LRU
@@ -131,6 +137,7 @@ export function put_page(f: i32): void {
  *  freer, had it been the reclaimer with none kept yet, would have kept it). */
 function local_page_keep(f: i32): bool {
   if (!has2(F2_LOCAL_PAGES) || cur < 0 || ag_get(cur, AG_PF_MEMALLOC) != 1) return false;
+  free_checks(f); // __free_pages_ok's BUG()s come before its local_freelist
   set_page_flags(f, PG_INUSE);
   set_page_index(f, 0);
   ag_set(cur, AG_PF_MEMALLOC, (f << 1) | 1);
