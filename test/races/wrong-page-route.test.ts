@@ -3,21 +3,23 @@
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on findings of
 // the long default campaign (`hunt --model linux-2.4.16 --executions 64000000 --shard S/16`).
-// Since swap_out_mm's walk that meets its count at vm_end leaves swap_address there (5 Dec
-// 2026), the campaign's 16 shards find the BUG in six, each by the route: 1/16 (execution
-// 6,168,201), 2/16 (11,197,994), 3/16 (14,171,317), 6/16 (24,738,954), 10/16 (42,942,539) and
-// 15/16 (60,144,770); 3/16 and 10/16 through swapoff's own exit_mmap (its last mmput of a
-// start_mm whose process had exited), the other four through another CPU's zap. Since swap_out
-// and swap_out_mm walked as 2.4.16's (no wrap within a call, "We raced", swap_mm kept until its
-// walk ends), which changed every reclaiming execution's steps, it was the same five without
-// 2/16. 15/16's is test/fixtures/unuse-wrong-page-2416-timed.repro.json (the full tier re-runs
-// that shard: unuse-wrong-page-campaign.full.test.ts), 3/16's
-// unuse-wrong-page-2416-timed-own-mmput (the unsharded hunt, seed 1, meets the same execution
-// first). The same campaign without kswapd-timeout (`--without kswapd-timeout --swarm`) finds
-// it in seven since the walk that meets its count at vm_end leaves swap_address there: 0/16
-// (1,072,659), 1/16 (5,557,851), 8/16 (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967),
-// 13/16 (52,830,495) and 15/16 (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap,
-// the other four through swapoff's own exit_mmap (the same six without 0/16 before); 1/16's is
+// Since put_page's spin on pagemap_lru_lock and the local-pages flag (5 Dec 2026), the
+// campaign's 16 shards find the BUG in six, each by the route: 1/16 (execution 6,168,201), 2/16
+// (11,197,994), 3/16 (14,171,317), 6/16 (24,738,954), 10/16 (42,942,539) and 15/16
+// (60,144,770); 3/16 and 10/16 through swapoff's own exit_mmap (its last mmput of a start_mm
+// whose process had exited), the other four through another CPU's zap; the same six at the same
+// executions since swap_out_mm's walk that meets its count at vm_end leaves swap_address there
+// (the same day). Since swap_out and swap_out_mm walked as 2.4.16's (no wrap within a call, "We
+// raced", swap_mm kept until its walk ends), which changed every reclaiming execution's steps,
+// it was the same five without 2/16. 15/16's is
+// test/fixtures/unuse-wrong-page-2416-timed.repro.json (the full tier re-runs that shard:
+// unuse-wrong-page-campaign.full.test.ts), 3/16's unuse-wrong-page-2416-timed-own-mmput; the
+// unsharded hunt (seed 1) meets 2/16's first, at 11,197,994. The same campaign without
+// kswapd-timeout (`--without kswapd-timeout --swarm`) finds it in seven since the walk that
+// meets its count at vm_end leaves swap_address there: 0/16 (1,072,659), 1/16 (5,557,851), 8/16
+// (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16 (52,830,495) and 15/16
+// (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap, the other four through
+// swapoff's own exit_mmap (the same six without 0/16 before); 1/16's is
 // unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
 // walk became 2.4.16's the default campaign found it in five shards too (13/16 at 52,889,276
 // and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then, 13/16's
