@@ -249,8 +249,9 @@ export const RACES: readonly Race[] = [
     // schedule_timeout(HZ) after a short pass (kswapd-timeout, 5 Dec 2026): with kswapd, seeds
     // 1-3 find it at 121,466, 85,360 and 206,073 since swap_out's walk became 2.4.16's (the
     // same day; 103,252, 386,951 and 215,421 before it, 4,958 at seed 1 before the flag);
-    // without, at 19,953, 38,109 and 35,882 (seed 2 at 151,339 until the walk that meets its
-    // count at vm_end left swap_address there, the same day; 80,674 before the walk).
+    // without, at 19,953, 151,339 and 35,882 (seed 2 at 38,109 from the walk that meets its
+    // count at vm_end leaving swap_address there until put_page's spin and the local-pages flag,
+    // the same day, at 151,339 before that walk; 80,674 before swap_out's walk).
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4, kswapd: false },
     signatures: ["bug-on@try_to_unuse"],
     takes: "unuse wrong page",

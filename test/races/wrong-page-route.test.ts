@@ -19,7 +19,9 @@
 // meets its count at vm_end leaves swap_address there: 0/16 (1,072,659), 1/16 (5,557,851), 8/16
 // (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16 (52,830,495) and 15/16
 // (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap, the other four through
-// swapoff's own exit_mmap (the same six without 0/16 before); 1/16's is
+// swapoff's own exit_mmap (the same six without 0/16 before; the same seven at the same
+// executions, by the same deleters, since put_page's spin and the local-pages flag, all 16
+// re-run); 1/16's is
 // unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
 // walk became 2.4.16's the default campaign found it in five shards too (13/16 at 52,889,276
 // and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then, 13/16's
@@ -187,10 +189,11 @@ describe("the unuse-wrong-page route of real findings", () => {
   }, 30_000);
 
   // Shard 11/16 of the campaign without kswapd-timeout (execution 44,235,967, campaign hash
-  // 4017d416 over 235,968 since the walk that meets its count at vm_end leaves swap_address
-  // there, d647f8ee before) finds the BUG with swapoff itself as the deleter: its "looks like
-  // exiting" mmput of start_mm, between the read and lock_page, is the last put and runs
-  // exit_mmap, whose zap frees the entry and deletes the page (2.4.16 try_to_unuse's order).
+  // b7d0e34e over 235,968 since put_page's spin and the local-pages flag, 4017d416 from the walk
+  // that meets its count at vm_end leaving swap_address there until then, d647f8ee before)
+  // finds the BUG with swapoff itself as the deleter: its "looks like exiting" mmput of
+  // start_mm, between the read and lock_page, is the last put and runs exit_mmap, whose zap
+  // frees the entry and deletes the page (2.4.16 try_to_unuse's order).
   it("the campaign without kswapd-timeout, shard 11/16 (execution 44,235,967): swapoff's own exit_mmap deletes the page", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-own-mmput.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), true);
