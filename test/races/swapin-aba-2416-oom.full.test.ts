@@ -6,7 +6,7 @@
 // to E again; the fault's pte_same passes and it maps P, now another entry's page. 2.4.16's
 // do_swap_page rechecks only the pte (flag swapin-recheck-key, the page's swap-cache key
 // rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Full tier:
-// 2 x ~8 s.
+// 3 x ~8 s.
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
@@ -27,7 +27,8 @@ import { OP, opKind } from "../../src/wasm/abi.js";
 // and 12 of 1-12 met it) until swap_out_mm's walk that meets its count at vm_end left
 // swap_address there (5 Dec 2026); since, of seeds 1-12 at 1,500,000 (keep going), only seed 12
 // meets it, swapoff deleting, at 718,591 (seed 5 meets data-lost@access at 444,810 by the ABA
-// route with exit's free_swap_and_cache deleting, not swapoff; the rest find nothing).
+// route with exit's free_swap_and_cache deleting, not swapoff, the last test below; the rest
+// find nothing).
 const shape = {
   model: "linux-2.4.16",
   with: ["oom-pin-mm"],
@@ -40,42 +41,59 @@ const shape = {
   budgetMs: 600_000,
 } as const;
 
+type Finding = Awaited<ReturnType<typeof hunt>>["findings"][number];
+
+/** The finding took the swapin ABA route with `deleter` (an OP_* kind) as the op whose delete
+ *  freed E; swapin-recheck-key replays its schedule clean, and 2.4.16's kswapd-timeout cannot
+ *  take the schedule at all. */
+async function expectAbaDeletedBy(found: Finding, deleter: number): Promise<void> {
+  expect(found.repro.machine.jiffySteps).toBe(4);
+  const traced = await replayTraced(found.repro);
+  const aba = classifyAba(traced.records);
+  expect(aba?.deleter.how).toBe("delete");
+  expect(aba!.holder.agent).not.toBe(aba!.deleter.agent);
+  // The op the deleter's agent runs at the delete.
+  const deleterOp = findLast(
+    traced.records,
+    traced.records.length,
+    (q) => q.agent === aba!.deleter.agent && q.event === EV.OP_START && q.step <= aba!.deleter.step,
+  );
+  expect(opKind(traced.records[deleterOp].a)).toBe(deleter);
+  expect(traced.raceRoute?.route).toBe("swapin aba");
+  expect(found.diagram).toMatch(/\nroute: swapin ABA .*another agent's delete_from_swap_cache took it out of the swap cache/);
+  const x = { ops: found.repro.ops, seed: found.repro.seed, schedule: decodeSchedule(found.repro.schedule) };
+  const fixed = await Replayer.create(
+    found.repro.machine,
+    resolveModel("linux-2.4.16", ["oom-pin-mm", "swapin-recheck-key"], ["kswapd-timeout"]),
+  );
+  expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
+  // 2.4.16's kswapd, asleep for a second after a short pass, cannot take this schedule.
+  const timed = await Replayer.create(found.repro.machine, resolveModel("linux-2.4.16", ["oom-pin-mm"], []));
+  const t = timed.run(x);
+  expect(t.diverged).toBe(true);
+  expect(t.verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
+}
+
 describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm --jiffy-steps 4 --seed 12 --sched random: the swapin ABA, swapoff deleting", () => {
-  it("finds data-lost@access at execution 718,591 by the ABA route; the page-key recheck replays it clean", async () => {
+  it("finds data-lost@access at execution 718,591 by the ABA route, swapoff's try_to_unuse deleting; the page-key recheck replays it clean", async () => {
     const r = await hunt(shape);
     const found = r.findings.find((f) => f.signature === "data-lost@access");
     expect(found?.execution).toBe(718_591);
-    expect(found!.repro.machine.jiffySteps).toBe(4);
-    const traced = await replayTraced(found!.repro);
-    const aba = classifyAba(traced.records);
-    expect(aba?.deleter.how).toBe("delete");
-    expect(aba!.holder.agent).not.toBe(aba!.deleter.agent);
-    // The deleter is a swapoff's try_to_unuse (seed 5 meets the same route with an exit's
-    // free_swap_and_cache deleting): the op its agent runs at the delete is a swapoff.
-    const deleterOp = findLast(
-      traced.records,
-      traced.records.length,
-      (q) => q.agent === aba!.deleter.agent && q.event === EV.OP_START && q.step <= aba!.deleter.step,
-    );
-    expect(opKind(traced.records[deleterOp].a)).toBe(OP.SWAPOFF);
-    expect(traced.raceRoute?.route).toBe("swapin aba");
-    expect(found!.diagram).toMatch(/\nroute: swapin ABA .*another agent's delete_from_swap_cache took it out of the swap cache/);
-    const x = { ops: found!.repro.ops, seed: found!.repro.seed, schedule: decodeSchedule(found!.repro.schedule) };
-    const fixed = await Replayer.create(
-      found!.repro.machine,
-      resolveModel("linux-2.4.16", ["oom-pin-mm", "swapin-recheck-key"], ["kswapd-timeout"]),
-    );
-    expect(fixed.run(x).verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
-    // 2.4.16's kswapd, asleep for a second after a short pass, cannot take this schedule.
-    const timed = await Replayer.create(found!.repro.machine, resolveModel("linux-2.4.16", ["oom-pin-mm"], []));
-    const t = timed.run(x);
-    expect(t.diverged).toBe(true);
-    expect(t.verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
+    await expectAbaDeletedBy(found!, OP.SWAPOFF);
   }, 120_000);
 
   it("with swapin-recheck-key the same hunt finds nothing", async () => {
     const r = await hunt({ ...shape, with: [...shape.with, "swapin-recheck-key"], keepGoing: true });
     expect(r.executions).toBe(shape.executions);
     expect(r.findings.map((f) => f.signature)).toEqual([]);
+  }, 120_000);
+
+  // The same route with another deleter: seed 5's fault waits on P's lock while an exit's zap
+  // (free_swap_and_cache at vm_swap_full) deletes P from the swap cache and frees E.
+  it("seed 5 finds it at execution 444,810 with an exit's free_swap_and_cache deleting", async () => {
+    const r = await hunt({ ...shape, seed: 5, executions: 450_000 });
+    const found = r.findings.find((f) => f.signature === "data-lost@access");
+    expect(found?.execution).toBe(444_810);
+    await expectAbaDeletedBy(found!, OP.EXIT);
   }, 120_000);
 });
