@@ -87,7 +87,8 @@ export const RACES: readonly Race[] = [
     // --jiffy-steps 4 --seed 12 --sched random` at execution 718,591 (seed 6 at 702,570 until
     // swap_out's walk became 2.4.16's, 5 Dec 2026, seed 12 at 341,697 until its walk that meets
     // its count at vm_end left swap_address there, the same day), the same flag closing it;
-    // but its kswapd passes again within a second of a short pass, which 2.4.16's kswapd
+    // seed 5 meets it at 444,810 with an exit's free_swap_and_cache deleting instead;
+    // but their kswapd passes again within a second of a short pass, which 2.4.16's kswapd
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
