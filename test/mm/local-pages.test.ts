@@ -38,14 +38,16 @@ describe("local-pages (2.4.16 balance_classzone: the reclaimer keeps the first p
     const page = kept.a;
     expect(cached).toContain(page);
     // Freed, yet on no free list: no other task can be handed it.
-
     expect(s.count(page)).toBe(0);
     expect(s.flags(page) & PG.SWAPCACHE).toBe(0);
     expect(s.freeStack().includes(page)).toBe(false);
     d.drain(0);
     expect(s.agent(0, AG.SP)).toBe(0);
-    // The pages freed after it went to the free lists as usual.
+    // The pages freed after it went to the free lists as usual: one kept, no more.
     expect(d.trace.filter((t) => t.agent === 0 && t.event === EV.FREE_LOCAL)).toHaveLength(1);
+    const others = d.trace.filter((t) => t.agent === 0 && t.event === EV.FREE_PAGE && t.step >= kept.step && cached.includes(t.a));
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.map((t) => t.a)).not.toContain(page);
     const took = d.trace.find((t) => t.agent === 0 && t.event === EV.ALLOC_LOCAL)!;
     expect([took.a, took.c]).toEqual([page, 1]); // try_to_free_pages freed all it was asked for
     expect(e.m.agent_ret(0)).toBe(page);
