@@ -937,7 +937,7 @@ describe("swap-amount: 2.4.10-pre9's swap_out", () => {
       mapAnon(0, 7, 77);
       expect(runProc(e, 0, P.swap_out_mm, [0, 1]).violation, what).toBe("none");
       expect(pteIsSwap(s.pte(0, 7)), what).toBe(true);
-      expect(e.m.agent_ret(0), what).toBe(1); // 2.4.16: one page freeable, the count met
+      expect(e.m.agent_ret(0), what).toBe(1); // one page made freeable: the count (1) met
       expect(s.mm(0, MM.SWAP_CURSOR), what).toBe(SMALL.pagesPerMm); // vm_end, neither reset nor TASK_SIZE
       mapAnon(0, 2, 22);
       e.takeStats();
