@@ -34,7 +34,7 @@ import { trace } from "../kernel/trace";
 import { P_TRY_TO_FREE_PAGES } from "../kernel/procs";
 import { sched_yield } from "../kernel/sched";
 import { __lru_cache_del } from "./swap";
-import { swap_cluster } from "./vmscan";
+import { freed_all } from "./vmscan";
 import { oom_killed, BUG_OOM_UNCHOSEN_FAILS } from "./oom_kill";
 
 export const EV_ALLOC: i32 = 500;          // (page, nr_free, 0)
@@ -60,11 +60,16 @@ export function rmqueue(): i32 {
   const f = ld(FREE_STACK + ((n - 1) << 2));
   gset(G_NR_FREE, n - 1);
   note_free_count(n - 1); // what the next touched clear clears (kernel/state.ts)
+  prep_new_page(f);
+  return f;
+}
+
+/** A page handed out: one reference, in use, no key, zeroed. */
+function prep_new_page(f: i32): void {
   set_page_count(f, 1);
   set_page_flags(f, PG_INUSE);
   set_page_index(f, 0);
   set_page_content(f, 0);
-  return f;
 }
 
 export function wakeup_kswapd(): void {
@@ -219,11 +224,10 @@ export function alloc_page(pc: i32): i32 {
         // balance_classzone's local_pages (flag local-pages): "if (likely(__freed))", i.e.
         // try_to_free_pages returned 1 (it freed all it was asked for), the task takes its
         // page; else the page goes to the free lists, and the rest below follows.
-        const taken = freed >= swap_cluster();
+        const taken = freed_all(freed);
         trace(EV_ALLOC_LOCAL, kept, freed, taken ? 1 : 0);
         if (taken) {
-          set_page_count(kept, 1);
-          set_page_content(kept, 0);
+          prep_new_page(kept);
           return got(kept);
         }
         free_frame(kept);

@@ -1238,13 +1238,18 @@ export function try_to_free_pages(pc: i32): i32 {
 }
 
 /** SWAP_CLUSTER_MAX scaled to the machine: at most a quarter of the frames, at least 1. */
-export function swap_cluster(): i32 {
+function swap_cluster(): i32 {
   let nr = cfg(CFG_SWAP_CLUSTER);
   const quarter = nFrames >> 2;
   if (nr > quarter) nr = quarter;
   if (nr < 1) nr = 1;
   return nr;
 }
+
+/** What 2.4.16's try_to_free_pages returns, from the model's count of pages it freed: 1 when a
+ *  pass freed all it was asked for ("if (nr_pages <= 0) return 1"), else 0. kswapd and
+ *  balance_classzone's local_pages decide on it. */
+export function freed_all(freed: i32): bool { return freed >= swap_cluster(); }
 
 // ---- kswapd ----------------------------------------------------------------------------
 // mm/vmscan.c kswapd → kswapd_balance → kswapd_balance_pgdat (2.4.16). The kswapd agent:
@@ -1275,9 +1280,9 @@ export function kswapd(pc: i32): i32 {
       if (has(F_ALLOC_WAIT_KSWAPD)) kswapd_done();
       // try_to_free_pages returned 1 (every page it was asked for freed) and
       // check_classzone_need_balance: free_pages <= pages_high.
-      if (ret_val() >= swap_cluster() && gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) return kswapd_balance();
+      if (freed_all(ret_val()) && gget(G_NR_FREE) < cfg(CFG_FREE_HIGH)) return kswapd_balance();
       // 2.4.16: it returned 0 (short of its nr_pages): need_balance = 0, schedule_timeout(HZ).
-      if (ret_val() < swap_cluster() && has2(F2_KSWAPD_TIMEOUT)) return kswapd_timeout();
+      if (!freed_all(ret_val()) && has2(F2_KSWAPD_TIMEOUT)) return kswapd_timeout();
       return kswapd_sleep();
   }
   return bad_pc();
