@@ -34,8 +34,12 @@ export function classifyUnuseFresh(records: readonly TraceRecord[], lost?: numbe
     const map = records[m];
     if (map.event !== EV.UNUSE_PTE) continue;
     const [stale, vpage, E] = [map.a, map.b, map.c];
-    const forked = lost === undefined || lost === vpage ? undefined : copiedTo(records, m, stale, vpage, lost);
-    if (lost !== undefined && lost !== vpage && forked === undefined) continue;
+    // A loss named elsewhere than where try_to_unuse mapped the page: reached through forks.
+    let forked: { step: number; vpage: number } | undefined;
+    if (lost !== undefined && lost !== vpage) {
+      forked = copiedTo(records, m, stale, vpage, lost);
+      if (forked === undefined) continue;
+    }
     const U = map.agent;
     // The reader's add of the stale page for E, after its try_to_unuse read of E.
     const ua = findLast(records, m, (r) => r.agent === U && r.event === EV.ADD && r.a === stale && r.b === E);
