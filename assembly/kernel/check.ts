@@ -32,6 +32,7 @@ export const BUG_UNKNOWN_PC: i32 = 3;      // (proc, pc): a procedure has no sec
 export const BUG_UNKNOWN_PROC: i32 = 4;    // (proc, pc): dispatch knows no procedure proc
 export const BUG_BLOCK_CHANGED: i32 = 5;   // (proc, pc): traced build, a section returned BLOCK after changing state
 export const BUG_RESUME_AT_ENTRY: i32 = 6; // (proc, caller pc): traced build, call() would resume its caller at section 0
+export const BUG_AFTER_SPIN: i32 = 7;      // (proc, what): traced build, a section went on to a lock or a release after its spin began (frame.ts AFTER_SPIN_*)
 
 let curAgentForBug: i32 = 0;
 let curProcForBug: i32 = 0;

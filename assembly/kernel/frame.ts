@@ -27,7 +27,7 @@
 // 14 Sep race on linux-2.4.0 need PCT depth 4 instead of 3.
 import { ld, st, st_local, TRACE_BUILT, store_count, set_store_count } from "./platform";
 import { STACKS, STACK_FRAMES, FRAME_BYTES, AG_SP, AG_RET, ag_get, ag_set } from "./state";
-import { bug, V_STACK_OVERFLOW, V_BUG_ON, BUG_UNKNOWN_PC, BUG_BLOCK_CHANGED, BUG_RESUME_AT_ENTRY } from "./check";
+import { bug, V_STACK_OVERFLOW, V_BUG_ON, BUG_UNKNOWN_PC, BUG_BLOCK_CHANGED, BUG_RESUME_AT_ENTRY, BUG_AFTER_SPIN } from "./check";
 
 export const YIELD: i32 = 0;   // section ended; agent stays runnable
 export const BLOCK: i32 = 1;   // agent blocked; re-run the same section when woken
@@ -110,7 +110,22 @@ export function bad_pc(): i32 {
 // (blocking_here) before its own bookkeeping; the run loop checks it on BLOCK (block_checked).
 let storesBeforeBlock: i32 = 0;
 @inline export function section_start(): void {
-  if (TRACE_BUILT) { set_store_count(0); storesBeforeBlock = 0; }
+  if (TRACE_BUILT) { set_store_count(0); storesBeforeBlock = 0; spunInSection = false; }
+}
+
+// Traced build: a section that began a spin in a plain function (locks.ts spin_after_section:
+// put_page's lru_cache_del) goes on to its end before the agent spins, so what follows the
+// spin's start must be what the kernel could as well do after the spin ends: the section's
+// return, traces, its own locals. A lock taken or dropped, or a page released, after it is
+// V_BUG_ON (BUG_AFTER_SPIN, proc, what); the lock helpers and put_page check it.
+let spunInSection: bool = false;
+export const AFTER_SPIN_LOCK: i32 = 1;     // a lock taken (or tried) or dropped
+export const AFTER_SPIN_PUT_PAGE: i32 = 2; // a page reference released
+@inline export function note_spin_in_section(): void {
+  if (TRACE_BUILT) spunInSection = true;
+}
+@inline export function after_spin_check(what: i32): void {
+  if (TRACE_BUILT && spunInSection) bug(V_BUG_ON, BUG_AFTER_SPIN, ld(fp), what);
 }
 @inline export function blocking_here(): void {
   if (TRACE_BUILT) storesBeforeBlock = store_count();

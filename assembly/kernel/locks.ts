@@ -21,7 +21,7 @@ import {
   set_page_flags, page_lock_addr, G_LRU_PENDING,
 } from "./state";
 import { lru_release_pending } from "../mm/page_alloc";
-import { cur, blocking_here } from "./frame";
+import { cur, blocking_here, after_spin_check, note_spin_in_section, AFTER_SPIN_LOCK } from "./frame";
 import { bug, V_LOCK_ORDER } from "./check";
 
 // V_LOCK_ORDER's details beside the lock class (a) and the held classes (b):
@@ -92,10 +92,20 @@ function block_on(addr: i32, state: i32): void {
  *  to its end (it is not re-run, unlike a BLOCK), no call or return merges into the step after
  *  it (machine.ts run_merged), and the agent's next section waits for the holder's unlock. For a
  *  spin inside a plain function that cannot end its caller's section: put_page's lru_cache_del
- *  (page_alloc.ts). An op that ends in that section ends there: the CPU's next op waits for the
- *  unlock, and a CPU with no op left is done (machine.ts park_if_no_ops) with nothing to wait
- *  for. */
-export function spin_after_section(addr: i32): void { block_on(addr, ST_SPIN); }
+ *  (page_alloc.ts). What the section does after it may not take or drop a lock or release a
+ *  page (traced build: frame.ts after_spin_check). No model procedure that ends an op calls
+ *  put_page in its own sections (the frees are in their callees, whose return run_merged
+ *  holds back), so no op ends in such a section. */
+export function spin_after_section(addr: i32): void {
+  block_on(addr, ST_SPIN);
+  note_spin_in_section();
+}
+
+/** The running agent began a spin in this section (spin_after_section): its caller's
+ *  section goes on, and what it does next waits for the spin's end (vmscan.ts SC_RESCHED). */
+export function spinning_after_section(): bool {
+  return ag_get(cur, AG_STATE) == ST_SPIN;
+}
 
 // ---- spinlocks ---------------------------------------------------------------------
 /** The nesting rank of a lock class. tasklist_lock and mmlist_lock are outermost (ranks 0 and
@@ -123,6 +133,7 @@ export function spin_after_section(addr: i32): void { block_on(addr, ST_SPIN); }
 }
 
 @inline function note_taken(cls: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   const held = ag_get(cur, AG_HELD);
   const rank = lk_rank(cls);
   // Taking a class at or inside one already held breaks the order (PTL twice is fork's
@@ -133,6 +144,7 @@ export function spin_after_section(addr: i32): void { block_on(addr, ST_SPIN); }
 }
 
 @inline function note_released(cls: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   const n = ag_get(cur, AG_SPINS_HELD) - 1;
   ag_set(cur, AG_SPINS_HELD, n);
   // PTL may be held twice (fork); clear its bit only when no PTL remains — tracked by the
@@ -153,6 +165,7 @@ export function spin_after_section(addr: i32): void { block_on(addr, ST_SPIN); }
 }
 
 function spin_contended(addr: i32, cls: i32): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   blocking_here();
   const owner = ld(addr);
   if (owner == cur + 1) bug(V_LOCK_ORDER, cls, LO_SELF, 0); // self-deadlock: recursive spinlock
@@ -210,6 +223,7 @@ export function read_unlock(addr: i32, cls: i32): void {
 // ---- sleeping ----------------------------------------------------------------------
 /** Puts the running agent to sleep on addr; a sleeper drops the BKL until it wakes. */
 export function sleep_on(addr: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   blocking_here();
   if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, LO_SLEEP_SPIN, ag_get(cur, AG_HELD), addr);
   const depth = ag_get(cur, AG_BKL_DEPTH);
@@ -225,6 +239,7 @@ export function sleep_on(addr: i32): void {
 
 /** lock_page: true when taken; false when asleep until the page is unlocked (return BLOCK). */
 export function lock_page(f: i32): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   const fl = page_flags(f);
   if ((fl & PG_LOCKED) == 0) { set_page_flags(f, fl | PG_LOCKED); return true; }
   trace(EV_SLEEP_PAGE, f, 0, 0);
@@ -234,6 +249,7 @@ export function lock_page(f: i32): bool {
 
 /** TryLockPage succeeded (the kernel macro returns the old bit; this returns success). */
 export function trylock_page(f: i32): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   const fl = page_flags(f);
   if ((fl & PG_LOCKED) != 0) return false;
   set_page_flags(f, fl | PG_LOCKED);
@@ -243,6 +259,7 @@ export function trylock_page(f: i32): bool {
 /** UnlockPage. 2.4.16's (mm/filemap.c unlock_page) also clears PG_launder, so only a write
  *  still in flight makes shrink_cache wait; the older releases have no PG_launder. */
 export function unlock_page(f: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   set_page_flags(f, page_flags(f) & ~(PG_LOCKED | PG_LAUNDER));
   wake_waiters(page_lock_addr(f));
 }
@@ -257,11 +274,13 @@ export function wait_on_page(f: i32): bool {
 
 /** down() on a sleeping lock word (mmap_sem). */
 export function down(addr: i32): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   if (ld(addr) == 0) { st(addr, cur + 1); return true; }
   sleep_on(addr);
   return false;
 }
 export function up(addr: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   st(addr, 0);
   wake_waiters(addr);
 }
@@ -276,12 +295,14 @@ export function up(addr: i32): void {
  *  and hands the lock to the head waiter; this one lets the reader pass. The states reachable
  *  are the same (a sleeping attempt changes nothing: docs/faithfulness.md, handle_mm_fault). */
 export function down_read(addr: i32): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   const w = ld(addr);
   if (w <= 0) { st(addr, w - 1); return true; }
   return down(addr);
 }
 
 export function up_read(addr: i32): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   const w = ld(addr) + 1;
   st(addr, w);
   if (w == 0) wake_waiters(addr);
@@ -296,6 +317,7 @@ export function might_sleep(): void {
 // ---- the big kernel lock ---------------------------------------------------------------
 /** lock_kernel: true when held (recursively); false when spinning for it (return BLOCK). */
 export function lock_kernel(): bool {
+  after_spin_check(AFTER_SPIN_LOCK);
   const owner = gget(G_BKL);
   if (owner == cur + 1) { ag_set(cur, AG_BKL_DEPTH, ag_get(cur, AG_BKL_DEPTH) + 1); return true; }
   if (owner == 0) { gset(G_BKL, cur + 1); ag_set(cur, AG_BKL_DEPTH, 1); trace(EV_LOCK_KERNEL, 1, 0, 0); return true; }
@@ -306,6 +328,7 @@ export function lock_kernel(): bool {
 }
 
 export function unlock_kernel(): void {
+  after_spin_check(AFTER_SPIN_LOCK);
   const depth = ag_get(cur, AG_BKL_DEPTH) - 1;
   ag_set(cur, AG_BKL_DEPTH, depth);
   if (depth == 0) { gset(G_BKL, 0); trace(EV_UNLOCK_KERNEL, 0, 0, 0); wake_waiters(gaddr(G_BKL)); }
@@ -317,6 +340,7 @@ export function unlock_kernel(): void {
 export function schedule_point(): void {
   const depth = ag_get(cur, AG_BKL_DEPTH);
   if (depth == 0) return;
+  after_spin_check(AFTER_SPIN_LOCK);
   ag_set(cur, AG_BKL_SAVED, depth);
   ag_set(cur, AG_BKL_DEPTH, 0);
   gset(G_BKL, 0);

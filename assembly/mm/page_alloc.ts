@@ -26,7 +26,7 @@ import {
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
 } from "../kernel/state";
-import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD } from "../kernel/frame";
+import { l, set_l, call, ret, ret_val, next, cur, bad_pc, YIELD, after_spin_check, AFTER_SPIN_PUT_PAGE } from "../kernel/frame";
 import { set_state, might_sleep, schedule_point, sleep_on, wake_waiters, spin_after_section } from "../kernel/locks";
 import { has, has2, F_ALLOC_WAIT_KSWAPD, F2_OOM_KILL, F2_LOCAL_PAGES } from "../model";
 import { bug, V_BUG_ON, V_OOM_MISREPORT, BUG_FREE_BUSY_PAGE, BUG_PUT_PAGE_UNDERFLOW } from "../kernel/check";
@@ -45,7 +45,7 @@ export const EV_ALLOC_OOM: i32 = 504;      // (attempt, 0, 0): out_of_memory cho
 export const EV_ALLOC_YIELD: i32 = 505;    // (nr_free, freed, attempt): nothing to take, yield and retry
 export const EV_FREE_DEFERRED: i32 = 506;  // (page, LRU holder, 0): count 0, still on the LRU
 export const EV_ALLOC_WAIT_KSWAPD: i32 = 507; // (nr_free, attempt, 0): 2.4.0 sleeps on kswapd_done
-export const EV_FREE_LOCAL: i32 = 508;     // (page, 0, 0): local-pages: kept on current->local_pages
+export const EV_FREE_LOCAL: i32 = 508;     // (page, keeper, 0): local-pages: kept on current->local_pages (keeper 0), or at the LRU unlock on agent keeper - 1's
 export const EV_ALLOC_LOCAL: i32 = 509;    // (page, freed, taken): local-pages: balance_classzone takes it (1) or frees it back (0)
 
 /** Agent word: PF_MEMALLOC, set while the agent runs direct reclaim (balance_classzone): 1, or
@@ -103,13 +103,17 @@ function free_checks(f: i32): void {
  *  the lock free that is done here, in the caller's step: an uncontended spin_lock/spin_unlock
  *  pair around two list writes. With another agent holding it (shrink_cache walking the list),
  *  the kernel's freer spins: here the page stays on the list at count 0 (what 2.4.16
- *  shrink_cache's "!page_count(page)" skip is for) and leaves it, freed, at the holder's
- *  spin_unlock (lru_release_pending), as if the spinner took the lock next; the freer spins
- *  too, from the end of its section to that unlock (locks.ts spin_after_section). put_page is
- *  a plain function at dozens of call sites, so what the freer's section does after it comes
- *  before the spin (a known approximation, narrower since 5 Dec 2026: until then the freer
- *  went on at once, its later sections running while the page was still listed). */
+ *  shrink_cache's "!page_count(page)" skip is for) and leaves it at the holder's spin_unlock
+ *  (lru_release_pending), as if the spinner took the lock next: freed, or kept on the freer's
+ *  local_pages as __free_pages_ok would have kept it. The freer spins too, from the end of its
+ *  section to that unlock (locks.ts spin_after_section). put_page is a plain function, so the
+ *  rest of its caller's section still runs before the spin: at every call site that rest is
+ *  the section's return, traces and the caller's own locals; a lock taken or dropped, or a
+ *  page released, after the spin began is a V_BUG_ON in the traced build (locks.ts
+ *  after_spin_check), and shrink_cache's need_resched point after such a free waits for the
+ *  spin's end (vmscan.ts SC_RESCHED). */
 export function put_page(f: i32): void {
+  after_spin_check(AFTER_SPIN_PUT_PAGE);
   const fl = page_flags(f);
   if ((fl & PG_RESERVED) != 0) return; // the zero page is never freed
   const c = page_count(f) - 1;
@@ -120,7 +124,7 @@ export function put_page(f: i32): void {
     const holder = gget(G_LRU_LOCK);
     if (holder != 0 && holder != cur + 1) {
       const n = gget(G_LRU_PENDING);
-      if (n < LRU_PENDING_MAX) st(LRU_PENDING + (n << 2), f);
+      if (n < LRU_PENDING_MAX) st(LRU_PENDING + (n << 2), f | (local_page_keeper(n) << PENDING_KEEPER_SHIFT));
       gset(G_LRU_PENDING, n + 1);
       trace(EV_FREE_DEFERRED, f, holder - 1, 0);
       spin_after_section(gaddr(G_LRU_LOCK));
@@ -137,54 +141,91 @@ export function put_page(f: i32): void {
  *  on its own current->local_pages ("if (current->nr_local_pages) goto back_local_freelist"),
  *  not on the free lists: no other task can take it, and nr_free does not count it. The model
  *  keeps it PG_inuse at count 0, held by the agent (AG_PF_MEMALLOC), until alloc_page's
- *  AP_RECLAIMED takes it or frees it back. A page whose free waited for another agent's LRU
- *  lock is freed at that agent's unlock (lru_release_pending), not kept (a deviation: its
- *  freer, had it been the reclaimer with none kept yet, would have kept it). */
+ *  AP_RECLAIMED takes it or frees it back. */
 function local_page_keep(f: i32): bool {
-  if (!has2(F2_LOCAL_PAGES) || cur < 0 || ag_get(cur, AG_PF_MEMALLOC) != 1) return false;
-  free_checks(f); // __free_pages_ok's BUG()s come before its local_freelist
-  set_page_flags(f, PG_INUSE);
-  set_page_index(f, 0);
-  ag_set(cur, AG_PF_MEMALLOC, (f << 1) | 1);
+  if (!local_pages_empty(cur)) return false;
+  keep_local_page(cur, f);
   trace(EV_FREE_LOCAL, f, 0, 0);
   return true;
 }
 
-/** The LRU lock was just released: the count-0 pages left on the list leave it and are freed,
- *  lowest frame first. put_page listed them (a count-0 page on the LRU is one it deferred: no
- *  pte, cache or running path holds a reference to find it by); past LRU_PENDING_MAX of them
- *  every frame is walked instead. Either way the same frames are freed in the same order, so
- *  the free stack, and every state hash, are as the walk alone made them. */
+/** agent runs try_to_free_pages with PF_FREE_PAGES and has kept no page yet. */
+function local_pages_empty(agent: i32): bool {
+  return has2(F2_LOCAL_PAGES) && agent >= 0 && ag_get(agent, AG_PF_MEMALLOC) == 1;
+}
+
+/** f, off every list, goes on agent's local_pages. */
+function keep_local_page(agent: i32, f: i32): void {
+  free_checks(f); // __free_pages_ok's BUG()s come before its local_freelist
+  set_page_flags(f, PG_INUSE);
+  set_page_index(f, 0);
+  ag_set(agent, AG_PF_MEMALLOC, (f << 1) | 1);
+}
+
+// A deferred free's entry in LRU_PENDING: the frame, and above it the agent + 1 whose
+// local_pages will take the page when it leaves the LRU (0: it is freed). Frames are below
+// 1 << 24 (the model's 16M), agents below 31.
+const PENDING_KEEPER_SHIFT: i32 = 24;
+const PENDING_FRAME_MASK: i32 = (1 << PENDING_KEEPER_SHIFT) - 1;
+
+/** The keeper field of the n-th deferred free, by the running agent: it spins on the LRU lock
+ *  from now, and its __free_pages_ok, once it has the lock, keeps the page when its
+ *  local_pages are empty and no page it freed earlier is waiting for the same unlock (that
+ *  one would be kept: the kernel's spin ends before the second free begins). */
+function local_page_keeper(n: i32): i32 {
+  if (!local_pages_empty(cur)) return 0;
+  for (let i = 0; i < n && i < LRU_PENDING_MAX; i++) {
+    if ((ld(LRU_PENDING + (i << 2)) >>> PENDING_KEEPER_SHIFT) == cur + 1) return 0;
+  }
+  return cur + 1;
+}
+
+/** The LRU lock was just released: the count-0 pages left on the list leave it, lowest frame
+ *  first, each freed or kept on its freer's local_pages (local_page_keeper). put_page listed
+ *  them (a count-0 page on the LRU is one it deferred: no pte, cache or running path holds a
+ *  reference to find it by); past LRU_PENDING_MAX of them every frame is walked instead and
+ *  all are freed (no keeper is recorded past the list: a deviation, and no section of the
+ *  model defers more than a few). Either way the same frames leave in the same order, so the
+ *  free stack, and every state hash, are as the walk alone made them. */
 export function lru_release_pending(): void {
   const n = gget(G_LRU_PENDING);
   if (n > LRU_PENDING_MAX) {
-    for (let f = 1; f < nFrames; f++) free_if_pending(f);
+    for (let f = 1; f < nFrames; f++) free_if_pending(f, 0);
   } else {
     sort_pending(n);
-    for (let i = 0; i < n; i++) free_if_pending(ld(LRU_PENDING + (i << 2)));
+    for (let i = 0; i < n; i++) {
+      const e = ld(LRU_PENDING + (i << 2));
+      free_if_pending(e & PENDING_FRAME_MASK, e >>> PENDING_KEEPER_SHIFT);
+    }
   }
   gset(G_LRU_PENDING, 0);
 }
 
-/** A frame still on the LRU at count 0 leaves it and is freed. */
-function free_if_pending(f: i32): void {
+/** A frame still on the LRU at count 0 leaves it and is freed, or kept by agent keeper - 1. */
+function free_if_pending(f: i32, keeper: i32): void {
   const fl = page_flags(f);
   if ((fl & (PG_INUSE | PG_LRU)) == (PG_INUSE | PG_LRU) && (fl & PG_RESERVED) == 0 && page_count(f) == 0) {
     __lru_cache_del(f);
+    if (keeper != 0 && local_pages_empty(keeper - 1)) {
+      keep_local_page(keeper - 1, f);
+      trace(EV_FREE_LOCAL, f, keeper, 0);
+      return;
+    }
     free_frame(f);
   }
 }
 
-/** The first n listed frames in ascending order (insertion sort: a few at most). */
+/** The first n deferred frees in ascending frame order (insertion sort: a few at most). */
 function sort_pending(n: i32): void {
   for (let i = 1; i < n; i++) {
-    const f = ld(LRU_PENDING + (i << 2));
+    const e = ld(LRU_PENDING + (i << 2));
+    const f = e & PENDING_FRAME_MASK;
     let j = i - 1;
-    while (j >= 0 && ld(LRU_PENDING + (j << 2)) > f) {
+    while (j >= 0 && (ld(LRU_PENDING + (j << 2)) & PENDING_FRAME_MASK) > f) {
       st(LRU_PENDING + ((j + 1) << 2), ld(LRU_PENDING + (j << 2)));
       j--;
     }
-    st(LRU_PENDING + ((j + 1) << 2), f);
+    st(LRU_PENDING + ((j + 1) << 2), e);
   }
 }
 

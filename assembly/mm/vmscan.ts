@@ -64,13 +64,13 @@ import {
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
   mm_addr, MM_PTL, MM_RSS, MM_USERS, MM_BIRTH, MM_SWAP_CURSOR, MM_SWAP_CNT, mmlist_next, mm_listed, MM_VMA_HIDDEN, pte_get, pte_set, pte_present, pte_frame,
-  swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE, ag_get, AG_OP, nCpu,
+  swp_entry_to_pte, PTE_DIRTY, PTE_YOUNG, ZERO_PAGE, ag_get, AG_OP, AG_BKL_DEPTH, nCpu,
 } from "../kernel/state";
 import { op_task_mm } from "../kernel/ops";
 import { l, set_l, call, call_now, now, next, ret, ret_val, cur, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, trylock_page, unlock_page, wait_on_page, set_state, might_sleep, schedule_point,
-  read_lock, read_unlock, LK_PTL, LK_LRU, LK_PCL, LK_MMLIST, LK_TASKLIST,
+  read_lock, read_unlock, spinning_after_section, LK_PTL, LK_LRU, LK_PCL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace, vpage } from "../kernel/trace";
 import {
@@ -769,6 +769,7 @@ const SC_RP_LRU: i32 = 13;     // pcl-lru: reclaim_page's pagemap_lru_lock (PCL 
 const SC_OOM_KILL: i32 = 14;   // oom-kill: try_to_free_pages fell short, out_of_memory chose to kill: tasklist_lock
 const SC_OOM_RESET: i32 = 15;  // oom-kill: back from oom_kill's yield: out_of_memory's reset, then return
 const SC_OOM_KILL_LOOP: i32 = 16; // oom-kill without oom-pin-mm: oom_kill's loop under its own tasklist_lock hold
+const SC_RESCHED: i32 = 17;    // a release that spun on the LRU lock is done: the loop top's need_resched point
 const SC_OOM_NOW: i32 = SC_PAGE; // oom-kill: out_of_memory's `now` (no page is held by then)
 const SC_OOM_VICTIM: i32 = SC_ENTRY; // oom-kill: the mm select_bad_process chose (no entry is held by then)
 const SC_OOM_BIRTH: i32 = SC_MAX_SCAN; // oom-kill: that process's MM_BIRTH (the passes are over)
@@ -835,7 +836,7 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_pass(l(SC_PRIORITY), false);
     case SC_WRITTEN:
       put_page(l(SC_PAGE));
-      return shrink_relock();
+      return shrink_released();
     case SC_PCL:
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
       return shrink_recheck();
@@ -900,6 +901,8 @@ export function shrink_cache(pc: i32): i32 {
       // (2.4.16's unlock_page clears PG_launder: locks.ts unlock_page does too.)
       if (!wait_on_page(l(SC_PAGE))) return BLOCK;
       put_page(l(SC_PAGE));
+      return shrink_released();
+    case SC_RESCHED:
       return shrink_relock();
   }
   return shrink_ret();
@@ -983,6 +986,17 @@ function max_mapped_of(nr_pages: i32, p: i32, max_scan: i32): i32 {
  *  BKL), retake it at the next section. */
 function shrink_continue(): i32 {
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  return shrink_relock();
+}
+
+/** Back to the loop top after page_cache_release of the page written or waited for. A release
+ *  that left this task spinning on the LRU lock (put_page: another CPU holds it) takes the
+ *  loop top's need_resched point, where a task holding the BKL drops it, once the spin is
+ *  over: 2.4.16 spins in lru_cache_del with the BKL held, relocks and only then reaches the
+ *  loop top. (The relock and the need_resched unlock between them are an uncontended
+ *  take and drop with nothing in between, left out as at every turn.) */
+function shrink_released(): i32 {
+  if (ag_get(cur, AG_BKL_DEPTH) != 0 && spinning_after_section()) return next(SC_RESCHED);
   return shrink_relock();
 }
 

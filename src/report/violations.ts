@@ -80,6 +80,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       if (a === BUG.BLOCK_CHANGED)
         return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} section ${c} returned BLOCK after changing state`;
       if (a === BUG.RESUME_AT_ENTRY) return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} called on with section 0 as its continuation`;
+      if (a === BUG.AFTER_SPIN)
+        return `model bug: ${PROC_NAMES[b] ?? `procedure ${b}`} went on to ${c === 2 ? "release a page" : "take or drop a lock"} after its page_cache_release began to spin on pagemap_lru_lock`;
       return `BUG() (${a}, ${b}, ${c})`;
     case "deadlock":
       return "no agent can run while work remains";

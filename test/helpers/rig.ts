@@ -5,7 +5,7 @@
 // procedures (get_swap_page, alloc_page, add_to_swap_cache, swap_duplicate) on CPU0 and write
 // only what those leave to the caller (slot contents, ptes, page flags).
 import { expect } from "vitest";
-import type { MachineConfig } from "../../src/wasm/engine.js";
+import type { Engine, MachineConfig } from "../../src/wasm/engine.js";
 import { P, PG, STAT_NAMES, type StatName } from "../../src/wasm/abi.js";
 import { resolveModel, FLAGS } from "../../src/model/models.js";
 import { machine, state, runProc, startProc, AG, RUN, SCHED } from "./machine.js";
@@ -85,9 +85,10 @@ export const SMALL_RIG = {
 } as const satisfies Partial<MachineConfig>;
 
 /** A directed machine: config's CPUs + the disk (agent `disk`), nothing running, every step
- *  chosen through the Director d (SCHED.REPLAY; traceCap 1 << 14 unless config says). */
-export function directedRig(config: Partial<MachineConfig>, calls: CallOptions) {
-  const e = machine({ traceCap: 1 << 14, ...config, sched: SCHED.REPLAY });
+ *  chosen through the Director d (SCHED.REPLAY; traceCap 1 << 14 unless config says), on
+ *  `engine` if given (else the traced Wasm build). */
+export function directedRig(config: Partial<MachineConfig>, calls: CallOptions, engine?: Engine) {
+  const e = machine({ traceCap: 1 << 14, ...config, sched: SCHED.REPLAY }, engine);
   const s = state(e);
   const d = new Director(e);
   const disk = e.config.cpus;

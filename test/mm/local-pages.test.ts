@@ -6,9 +6,9 @@
 // otherwise it frees it back and allocates as before. 2.4.0's and pre9's allocators have no
 // local_pages (off): every freed page goes to the free lists at once.
 import { describe, it, expect } from "vitest";
-import { AG } from "../helpers/machine.js";
+import { AG, MM } from "../helpers/machine.js";
 import { directedRig, useSlot, cachePage, EV } from "../helpers/rig.js";
-import { P, PG, F2, CFG } from "../../src/wasm/abi.js";
+import { P, PG, PTE, F2, CFG, G, ST } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 
 const V2416 = resolveModel("linux-2.4.16");
@@ -75,6 +75,79 @@ describe("local-pages (2.4.16 balance_classzone: the reclaimer keeps the first p
     expect(s.freeStack().includes(freed.a)).toBe(true);
     d.drain(0);
     expect(d.trace.some((t) => t.event === EV.FREE_LOCAL || t.event === EV.ALLOC_LOCAL)).toBe(false);
+    expect(d.violation()).toBe("none");
+  });
+
+  /** CPU1 holds pagemap_lru_lock in shrink_cache (stopped for pagecache_lock over a clean
+   *  cached page), while CPU0, reclaiming with PF_FREE_PAGES and nothing kept yet
+   *  (AG_PF_MEMALLOC 1: its try_to_free_pages is under way), holds the one reference of each
+   *  listed page in `pages`. */
+  function lruHeldWhileReclaiming(localPages: boolean, n: number) {
+    const flags2 = localPages ? V2416.flags2 | F2.LOCAL_PAGES : V2416.flags2 & ~F2.LOCAL_PAGES;
+    const r = directedRig(
+      { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416.flags, flags2, freeMin: 0, freeLow: 0 },
+      { rounds: 1, disk: false, noViolation: true },
+    );
+    const pages: number[] = [];
+    for (let i = 0; i < n; i++) {
+      pages.push(r.run(P.alloc_page));
+      r.run(P.lru_cache_add, [pages[i]]);
+      r.s.setFlags(pages[i], r.s.flags(pages[i]) | PG.REFERENCED); // shrink_cache passes them over
+    }
+    cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true });
+    r.start(1, P.try_to_free_pages);
+    for (let i = 0; i < 50 && r.s.g(G.LRU_LOCK) !== 2; i++) expect(r.d.step(1)).toBe(true);
+    expect(r.s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
+    r.s.setAgent(0, AG.PF_MEMALLOC, 1);
+    return { ...r, pages };
+  }
+
+  it("on: a page whose free waited for another CPU's LRU lock goes on the freer's local_pages at that unlock", () => {
+    const { s, d, start, pages } = lruHeldWhileReclaiming(true, 1);
+    const [page] = pages;
+    // Its pte's is the page's one reference; CPU0 unmaps it (zap_page_range's
+    // free_page_and_swap_cache, the way try_to_swap_out's page_cache_release would drop it).
+    s.setPte(0, 1, (page << 4) | PTE.PRESENT | PTE.RW);
+    s.setMm(0, MM.RSS, 1);
+    start(0, P.zap_page_range, [0, 1, 2]);
+    d.untilEvent(0, EV.FREE_DEFERRED);
+    expect(s.agent(0, AG.STATE)).toBe(ST.SPIN);
+    expect(s.agent(0, AG.PF_MEMALLOC)).toBe(1); // nothing kept while it spins
+    d.drain(1); // shrink_cache lets go of the lock: the spin ends, lru_cache_del, __free_pages_ok
+    const kept = d.trace.find((t) => t.event === EV.FREE_LOCAL)!;
+    expect([kept.a, kept.b, kept.agent]).toEqual([page, 1, 1]); // CPU0's (keeper 0 + 1), at CPU1's unlock
+    expect(s.agent(0, AG.PF_MEMALLOC)).toBe((page << 1) | 1);
+    expect(s.flags(page) & (PG.LRU | PG.INUSE)).toBe(PG.INUSE); // off the LRU, not free
+    expect(s.freeStack().includes(page)).toBe(false);
+    expect(s.agent(0, AG.STATE)).toBe(ST.RUNNABLE);
+    d.drain(0);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(d.violation()).toBe("none");
+  });
+
+  it("on: of two pages a freer left waiting on one unlock, the one it put first is kept, whatever their frames", () => {
+    const { s, d, start, pages } = lruHeldWhileReclaiming(true, 2);
+    const [low, high] = [...pages].sort((a, b) => a - b);
+    for (const f of [high, low]) {
+      start(0, P.free_page_and_swap_cache, [f]);
+      d.drain(0);
+    }
+    expect(s.g(G.LRU_PENDING)).toBe(2);
+    d.drain(1); // the release takes the low frame first; CPU0's first free was the high one
+    expect(s.agent(0, AG.PF_MEMALLOC)).toBe((high << 1) | 1);
+    expect(s.freeStack().includes(low)).toBe(true);
+    expect(s.freeStack().includes(high)).toBe(false);
+  });
+
+  it("off: a page whose free waited for the LRU lock goes to the free lists at the unlock", () => {
+    const { s, d, start, pages } = lruHeldWhileReclaiming(false, 1);
+    const [page] = pages;
+    start(0, P.free_page_and_swap_cache, [page]);
+    d.untilEvent(0, EV.FREE_DEFERRED);
+    d.drain(1);
+    expect(d.trace.some((t) => t.event === EV.FREE_LOCAL)).toBe(false);
+    expect(s.agent(0, AG.PF_MEMALLOC)).toBe(1);
+    expect(s.freeStack().includes(page)).toBe(true);
     expect(d.violation()).toBe("none");
   });
 });

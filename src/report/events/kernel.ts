@@ -23,7 +23,10 @@ export const kernelEvents: EventTable = {
   [EV.ALLOC_OOM]: (n) => `out_of_memory chooses this task after ${n} reclaim round${n === 1 ? "" : "s"}: PF_MEMDIE`,
   [EV.ALLOC_YIELD]: (free, freed, n) => `no page after reclaim #${n} (freed ${freed}, ${free} free): yields, tries again`,
   [EV.ALLOC_WAIT_KSWAPD]: (free, n) => `shortage (${free} free): wakes kswapd, sleeps on kswapd_done #${n}`,
-  [EV.FREE_LOCAL]: (f) => `keeps ${fmtPage(f)} on its local_pages (PF_FREE_PAGES): off the free lists`,
+  [EV.FREE_LOCAL]: (f, keeper, _c, agent = plainAgentName) =>
+    keeper
+      ? `unlocks the LRU: ${agent(keeper - 1)}'s spin in lru_cache_del ends, and it keeps ${fmtPage(f)} on its local_pages (PF_FREE_PAGES)`
+      : `keeps ${fmtPage(f)} on its local_pages (PF_FREE_PAGES): off the free lists`,
   [EV.ALLOC_LOCAL]: (f, freed, taken) =>
     taken
       ? `balance_classzone takes its local ${fmtPage(f)} (reclaim freed ${freed})`
