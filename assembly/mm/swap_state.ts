@@ -5,7 +5,7 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add, note_bucket,
-  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, swap_count,
+  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_INUSE, PG_DELISTED, swap_count,
   PG_REFERENCED, PG_ACTIVE, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
@@ -21,7 +21,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
-  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU, F2_DEL_LRU,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU, F2_DEL_LRU, F2_PLAIN_ADD_FLAGS,
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
@@ -110,6 +110,7 @@ export const EV_LOOKUP_RACED: i32 = 211;   // (entry, page, 0): 2.4.0: the page 
 export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit): readahead stops before entry
 export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
 export const EV_SET_DIRTY: i32 = 214;     // (page, 0, 0): set_page_dirty moved the page to swapper_space's dirty list under pagecache_lock
+export const EV_ADD_FLAGS_LOST: i32 = 215; // (page, bits lost, flags stored): __add_to_page_cache's plain store undid another CPU's bit update
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
@@ -459,21 +460,52 @@ export function add_to_swap_cache(pc: i32): i32 {
 
 /** __add_to_page_cache's flag update: locked; uptodate, dirty, referenced cleared. */
 function add_page_flags(page: i32): void {
-  set_page_flags(page, (page_flags(page) & ~(PG_UPTODATE | PG_DIRTY | PG_REFERENCED)) | PG_LOCKED);
+  set_page_flags(page, add_flags_of(page_flags(page)));
 }
+
+/** The page->flags word __add_to_page_cache stores, from the word it read. */
+@inline function add_flags_of(read: i32): i32 {
+  return (read & ~(PG_UPTODATE | PG_DIRTY | PG_REFERENCED)) | PG_LOCKED;
+}
+
+// The flag bits only the model keeps (no kernel bit, no kernel store can lose them).
+const MODEL_ONLY_FLAGS: i32 = PG_INUSE | PG_DELISTED;
 
 /** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
 @inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }
 
-/** 2.4.16: swap_duplicate (the cache's ref), then check-and-insert in one PCL section. */
-// Sections: swap_duplicate, back from it, the check-and-insert under PCL, back from swap_free
-// (-EEXIST), lru_cache_add, back from it.
+/** 2.4.16 mm/swap_state.c add_to_swap_cache: swap_duplicate (the cache's ref), then
+ *  mm/filemap.c add_to_page_cache_unique's check-and-insert under PCL, then lru_cache_add.
+ *  __add_to_page_cache rewrites page->flags with a plain load and a plain store ("flags =
+ *  page->flags & ~(...); page->flags = flags | (1 << PG_locked);"); pagecache_lock guards
+ *  neither for the bits other CPUs change without it: mark_page_accessed's SetPageReferenced
+ *  (no lock) and activate_page's PG_active (pagemap_lru_lock), through another mm's young pte
+ *  of a page fork shared. So the load and the store are two sections (ATSCU_INSERT,
+ *  ATSCU_STORE_FLAGS, flag plain-add-flags), PCL held across, and a bit set or cleared between
+ *  them is lost: a page on the active list without PG_active, or on the inactive list with it
+ *  (shrink_cache's "if (unlikely(PageActive(page))) BUG();"). Rik van Riel's 7 Oct 2003 fix
+ *  (2.4.23, the flag off) clears and sets each bit atomically: one section. */
+// Locals: the arguments, the flags word read. Sections: swap_duplicate, back from it, the
+// check-and-insert under PCL, back from swap_free (-EEXIST), lru_cache_add, back from it, and
+// under plain-add-flags the store of the flags word read.
+const ATSCU_FLAGS: i32 = 2;
 const ATSCU_DUPLICATE: i32 = 0;
 const ATSCU_DUPLICATED: i32 = 1;
 const ATSCU_INSERT: i32 = 2;
 const ATSCU_EEXIST: i32 = 3;
 const ATSCU_LRU_ADD: i32 = 4;
 const ATSCU_DONE: i32 = 5;
+const ATSCU_STORE_FLAGS: i32 = 6;
+/** The rest of __add_to_page_cache under PCL (page_cache_get, the index, the hash), then
+ *  add_to_page_cache_unique's unlock; lru_cache_add follows. */
+function add_unique_insert(): i32 {
+  swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
+  drop_tmp_ref(l(ATSC_ENTRY)); // the duplicate is now the cache's reference
+  spin_unlock(gaddr(G_PCL), LK_PCL);
+  trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
+  return next(ATSCU_LRU_ADD);
+}
+
 function add_to_swap_cache_unique(pc: i32): i32 {
   switch (pc) {
     case ATSCU_DUPLICATE:
@@ -499,12 +531,23 @@ function add_to_swap_cache_unique(pc: i32): i32 {
         drop_tmp_ref(l(ATSC_ENTRY));
         return call(P_SWAP_FREE, now(ATSCU_EEXIST), l(ATSC_ENTRY), 0, 0, 0);
       }
+      if (has2(F2_PLAIN_ADD_FLAGS)) {
+        set_l(ATSCU_FLAGS, page_flags(l(ATSC_PAGE))); // flags = page->flags & ~(...)
+        return next(ATSCU_STORE_FLAGS);
+      }
       add_page_flags(l(ATSC_PAGE));
-      swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
-      drop_tmp_ref(l(ATSC_ENTRY)); // the duplicate is now the cache's reference
-      spin_unlock(gaddr(G_PCL), LK_PCL);
-      trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
-      return next(ATSCU_LRU_ADD);
+      return add_unique_insert();
+    }
+    case ATSCU_STORE_FLAGS: { // page->flags = flags | (1 << PG_locked), PCL still held
+      const page = l(ATSC_PAGE);
+      const now = page_flags(page);
+      const stored = (add_flags_of(l(ATSCU_FLAGS)) & ~MODEL_ONLY_FLAGS) | (now & MODEL_ONLY_FLAGS);
+      // What atomic bit operations would have left (the 2.4.23 fix): a bit that differs is
+      // another CPU's update, lost.
+      const lost = stored ^ ((add_flags_of(now) & ~MODEL_ONLY_FLAGS) | (now & MODEL_ONLY_FLAGS));
+      if (lost != 0) trace(EV_ADD_FLAGS_LOST, page, lost, stored);
+      set_page_flags(page, stored);
+      return add_unique_insert();
     }
     case ATSCU_EEXIST:
       return ret(EEXIST);

@@ -23,6 +23,9 @@ export interface FlagInfo {
   /** The change that brought or removed the behaviour: date, author, what it changed, and the
    *  kernel file and function it touched. */
   readonly patch: string;
+  /** For a flag whose "on" side is a shipped release's bug: the release whose later fix turns it
+   *  off. linux-2.4.16-fixed, 2.4.16 plus the later fixes, leaves such a flag off. */
+  readonly fixedIn?: string;
 }
 
 /** Every flag of assembly/model.ts (F_*, then F2_*), named; in the order of its bits (word 0's
@@ -413,6 +416,16 @@ export const FLAGS: readonly FlagInfo[] = [
       '2.4.16 mm/page_alloc.c __free_pages_ok ("local_freelist: if (current->nr_local_pages) goto back_local_freelist; ... list_add(&page->list, &current->local_pages)") and balance_classzone ("current->flags |= PF_MEMALLOC | PF_FREE_PAGES"; "if (likely(__freed))": take the local page, then free the rest); linux-2.4.0 mm/page_alloc.c has no local_pages, and pre9\'s page_alloc.c is not in the sources at hand (its allocator loops back to try_again, docs/faithfulness.md __alloc_pages): neither model sets it',
   },
   {
+    name: "plain-add-flags",
+    word: 1,
+    bit: F2.PLAIN_ADD_FLAGS,
+    what: "__add_to_page_cache rewrites page->flags with a plain load and, a section later, a plain store of the masked word (pagecache_lock held, which no other writer of those bits takes): add_to_swap_cache's store undoes a PG_active that another mm's young pte of a fork-shared page set meanwhile (mark_page_accessed, activate_page), leaving the page on the active list without it (2.4.16, until 2.4.23); off, Rik van Riel's atomic bit operations (the later fix): one section. Only add_to_swap_cache's 2.4.16 form (unique-add) reads it: 2.4.0's own plain store is add-before-pcl, pre9's add is in neither patch",
+    shipped: "2.4.16",
+    fixedIn: "2.4.23",
+    patch:
+      'Rik van Riel, 7 Oct 2003, linux-kernel "[PATCH] page->flags corruption fix" (to Marcelo Tosatti for 2.4.23: "fix page->flags corruption due to races between atomic and non-atomic accesses, originally found and fixed by Robert Hentosh and Matt Domsch"; "A similar fix went into the 2.6 kernel"): mm/filemap.c __add_to_page_cache\'s "flags = page->flags & ~(...); page->flags = flags | (1 << PG_locked);" became ClearPageUptodate ... LockPage (and __free_pages_ok\'s "page->flags &= ~(...)" ClearPageReferenced, ClearPageDirty); 2.4.16 mm/filemap.c __add_to_page_cache has the plain store',
+  },
+  {
     name: "oom-pin-mm",
     word: 1,
     bit: F2.OOM_PIN_MM,
@@ -442,6 +455,7 @@ const LINUX_2416_FLAGS: readonly string[] = [
   "oom-kill",
   "kswapd-timeout",
   "local-pages",
+  "plain-add-flags",
 ];
 
 /** What every model shares, said beside the models (`faultsim models`): the reclaim policy is
@@ -526,7 +540,12 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     name: "linux-2.4.16-fixed",
-    flags: [...LINUX_2416_FLAGS, "unuse-recheck-key", "swapin-recheck-key", "oom-pin-mm"],
+    flags: [
+      ...LINUX_2416_FLAGS.filter((f) => FLAGS.find((x) => x.name === f)?.fixedIn === undefined),
+      "unuse-recheck-key",
+      "swapin-recheck-key",
+      "oom-pin-mm",
+    ],
     what: "2.4.16 plus every later fix of the races a hunt with fork, exit, unmap and swapoff finds in it (must be clean)",
   },
 ];

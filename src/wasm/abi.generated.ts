@@ -420,6 +420,7 @@ export const F2 = {
   SWAP_AMOUNT: 8192,
   SWAP_CNT: 16384,
   LOCAL_PAGES: 32768,
+  PLAIN_ADD_FLAGS: 65536,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -539,6 +540,7 @@ export const EV = {
   READAHEAD_THROTTLED: 212,
   READ_WAIT_DONE: 213,
   SET_DIRTY: 214,
+  ADD_FLAGS_LOST: 215,
   GET_SWAP_PAGE: 300,
   SWAP_FREE: 301,
   BAD_ENTRY: 302,

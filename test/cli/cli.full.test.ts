@@ -39,6 +39,7 @@ const LINUX_2416_SHIPPED = [
   "oom-kill",
   "kswapd-timeout",
   "local-pages",
+  "plain-add-flags",
 ];
 
 describe("bad usage exits 2 with one line on stderr", () => {
@@ -129,7 +130,7 @@ describe("run", () => {
       name: "linux-2.4.16",
       flags: LINUX_2416_SHIPPED,
       flagWord: 0b1001110011000 | (1 << 30),
-      flagWord2: (1 << 10) | (1 << 12) | (1 << 15), // oom-kill, kswapd-timeout, local-pages
+      flagWord2: (1 << 10) | (1 << 12) | (1 << 15) | (1 << 16), // oom-kill, kswapd-timeout, local-pages, plain-add-flags
     });
     expect(j.machine.cpus).toBe(2);
     expect(j.seed).toBe(11);
@@ -153,6 +154,7 @@ describe("run", () => {
       "oom-kill",
       "kswapd-timeout",
       "local-pages",
+      "plain-add-flags",
     ]);
     expect(b.stats).toEqual(a.stats);
     expect(b.stateHash).toBe(a.stateHash);

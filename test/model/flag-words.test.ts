@@ -1,9 +1,9 @@
 // The model's flags in two config words (assembly/model.ts F_* in CFG_FLAGS, F2_* in
 // CFG_FLAGS2): the host's encoder and decoder, and a flag of word 1 end to end: --with sets it,
 // a hunt runs with it, its repro carries it (flags2, revision 2) and replay runs with it again.
-// A flag set with no flag of word 1 (linux-2.4.16 --without oom-kill,kswapd-timeout,local-pages) writes what
+// A flag set with no flag of word 1 (linux-2.4.16 --without oom-kill,kswapd-timeout,local-pages,plain-add-flags) writes what
 // it wrote before word 1 existed (repro revision 1, no flagWord2); every model sets a flag of
-// word 1 (linux-2.4.16 oom-kill, kswapd-timeout and local-pages since 5 Dec 2026), so their repros are
+// word 1 (linux-2.4.16 oom-kill, kswapd-timeout, local-pages and plain-add-flags since 5 Dec 2026), so their repros are
 // revision 2 and their outputs
 // carry flagWord2 (their streams' resume, merge and shards: test/explore/campaign.test.ts and
 // durable.test.ts, on linux-2.4.10-pre).
@@ -31,14 +31,19 @@ describe("flag words", () => {
     expect(flagNamesOf(0, 0x80000000)).toEqual([]);
   });
 
-  it("every model sets a flag of word 1; linux-2.4.16's are oom-kill, kswapd-timeout and local-pages, linux-2.4.16-fixed's with oom-pin-mm", () => {
+  it("every model sets a flag of word 1; linux-2.4.16's are oom-kill, kswapd-timeout, local-pages and plain-add-flags, linux-2.4.16-fixed's oom-kill, kswapd-timeout, local-pages and oom-pin-mm", () => {
     for (const m of MODELS) {
       const r = resolveModel(m.name);
       expect(r.flags2 !== 0, m.name).toBe(true);
       expect(nearestModel(r), m.name).toBe(m.name);
       // --json's model: flagWord2 only when word 1 has a flag.
       expect(modelOutput(r).flagWord2, m.name).toBe(r.flags2);
-      const word1Off = ["oom-kill", "kswapd-timeout", "local-pages", ...(m.name === "linux-2.4.16-fixed" ? ["oom-pin-mm"] : [])];
+      const word1Off = [
+        "oom-kill",
+        "kswapd-timeout",
+        "local-pages",
+        ...(m.name === "linux-2.4.16-fixed" ? ["oom-pin-mm"] : ["plain-add-flags"]),
+      ];
       const without = resolveModel(m.name, [], word1Off);
       expect(modelOutput(without).flagWord2 === undefined, m.name).toBe(m.name.startsWith("linux-2.4.16"));
     }
@@ -48,7 +53,7 @@ describe("flag words", () => {
     // A finding of linux-2.4.16 with a flag of word 0 removed and no flag of word 1: revision 1, no flags2.
     const r16 = await hunt({
       model: "linux-2.4.16",
-      without: ["unique-add", "oom-kill", "kswapd-timeout", "local-pages"],
+      without: ["unique-add", "oom-kill", "kswapd-timeout", "local-pages", "plain-add-flags"],
       seed: 1,
       executions: 20_000,
       shrinkMs: 0,
@@ -80,7 +85,7 @@ describe("flag words", () => {
   }, 120_000);
 
   it("--with / --without set and clear a flag of word 1, leaving word 0 alone", () => {
-    const shipped = ["oom-kill", "kswapd-timeout", "local-pages"];
+    const shipped = ["oom-kill", "kswapd-timeout", "local-pages", "plain-add-flags"];
     const base = resolveModel("linux-2.4.16", [], shipped);
     expect(base.flags2).toBe(0);
     for (const f of word1) {

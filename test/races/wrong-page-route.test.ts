@@ -113,7 +113,8 @@ describe("classifyUnuseWrongPage", () => {
 });
 
 /** The route is named in hunt's and replay's output, and the schedule with the fix is clean. */
-const fix = resolveModel("linux-2.4.16", ["unuse-recheck-key"], ["oom-kill", "kswapd-timeout", "local-pages"]);
+// (Word 1's flags off: ORed into a repro's own words, only the fix's bit is added.)
+const fix = resolveModel("linux-2.4.16", ["unuse-recheck-key"], ["oom-kill", "kswapd-timeout", "local-pages", "plain-add-flags"]);
 
 async function expectRouteAndFix(repro: Repro, diagram: string, ownMmputWanted?: boolean): Promise<void> {
   const traced = await replayTraced(repro);

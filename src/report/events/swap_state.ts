@@ -2,12 +2,19 @@
 // "<procedure>: <text>", so each text continues the procedure's name the way the seed mail
 // writes its diagrams: "add_to_swap_cache: (page 5, E0:1) → -EEXIST, page 3 got in first".
 import { type EventTable, fmtPage, fmtEntry } from "./types.js";
-import { EV } from "../../wasm/abi.js";
+import { EV, PG } from "../../wasm/abi.js";
 
 /** The entries of a readahead window: "E0:8..E0:15". */
 const fmtWindow = (first: number, n: number): string => (n <= 1 ? fmtEntry(first) : `${fmtEntry(first)}..${fmtEntry(first + n - 1)}`);
 
 const call = (f: number, e: number): string => `(${fmtPage(f)}, ${fmtEntry(e)})`;
+
+/** The page bits a plain store undid, each as it now stands: "PG_active cleared". */
+const fmtLost = (lost: number, stored: number): string =>
+  Object.entries(PG)
+    .filter(([, bit]) => (lost & bit) !== 0)
+    .map(([name, bit]) => `PG_${name.toLowerCase()} ${(stored & bit) !== 0 ? "set again" : "cleared"}`)
+    .join(", ");
 
 export const swapStateEvents: EventTable = {
   [EV.LOOKUP_HIT]: (e, f) => `lookup ${fmtEntry(e)} → ${fmtPage(f)}`,
@@ -26,4 +33,5 @@ export const swapStateEvents: EventTable = {
   [EV.READAHEAD_THROTTLED]: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
   [EV.READ_WAIT_DONE]: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
   [EV.SET_DIRTY]: (f) => `set_page_dirty: ${fmtPage(f)} to the dirty list under pagecache_lock`,
+  [EV.ADD_FLAGS_LOST]: (f, lost, stored) => `__add_to_page_cache stores ${fmtPage(f)}'s flags read before: ${fmtLost(lost, stored)}`,
 };
