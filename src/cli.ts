@@ -617,7 +617,9 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
   const fw = Math.max(...FLAGS.map((f) => f.name.length));
   for (const f of FLAGS) {
     lines.push(`  ${f.name.padEnd(fw)}  ${f.what}`);
-    lines.push(`  ${"".padEnd(fw)}  shipped in: ${f.shipped}`);
+    lines.push(
+      `  ${"".padEnd(fw)}  shipped in: ${f.shipped}${f.fixedIn ? `; fixed in ${f.fixedIn} (linux-2.4.16-fixed leaves it off)` : ""}`,
+    );
     lines.push(`  ${"".padEnd(fw)}  change: ${f.patch}`);
   }
   const id = modelId();

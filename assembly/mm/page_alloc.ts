@@ -109,7 +109,7 @@ function free_checks(f: i32): void {
  *  section to that unlock (locks.ts spin_after_section). put_page is a plain function, so the
  *  rest of its caller's section still runs before the spin: at every call site that rest is
  *  the section's return, traces and the caller's own locals; a lock taken or dropped, or a
- *  page released, after the spin began is a V_BUG_ON in the traced build (locks.ts
+ *  page released, after the spin began is a V_BUG_ON in the traced build (frame.ts
  *  after_spin_check), and shrink_cache's need_resched point after such a free waits for the
  *  spin's end (vmscan.ts SC_RESCHED). */
 export function put_page(f: i32): void {
@@ -164,7 +164,7 @@ function keep_local_page(agent: i32, f: i32): void {
 
 // A deferred free's entry in LRU_PENDING: the frame, and above it the agent + 1 whose
 // local_pages will take the page when it leaves the LRU (0: it is freed). Frames are below
-// 1 << 24 (the model's 16M), agents below 31.
+// 1 << 24 (the model's 16M), agents + 1 below 256 (read back unsigned).
 const PENDING_KEEPER_SHIFT: i32 = 24;
 const PENDING_FRAME_MASK: i32 = (1 << PENDING_KEEPER_SHIFT) - 1;
 

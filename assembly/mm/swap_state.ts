@@ -468,8 +468,9 @@ function add_page_flags(page: i32): void {
   return (read & ~(PG_UPTODATE | PG_DIRTY | PG_REFERENCED)) | PG_LOCKED;
 }
 
-// The flag bits only the model keeps (no kernel bit, no kernel store can lose them).
-const MODEL_ONLY_FLAGS: i32 = PG_INUSE | PG_DELISTED;
+// The flag bits that are no page->flags bit of 2.4.16 (PG_SWAPCACHE is its page->mapping, a
+// word of its own; PG_INUSE and PG_DELISTED are the model's): no store of page->flags loses them.
+const MODEL_ONLY_FLAGS: i32 = PG_SWAPCACHE | PG_INUSE | PG_DELISTED;
 
 /** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
 @inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }

@@ -84,10 +84,13 @@ export const RACES: readonly Race[] = [
     // A hunt of 2.4.16 whose OOM clock ran fast met it with swapoff as the deleter
     // (try_to_unuse's delete_from_swap_cache, then a swapon of the same area hands E out
     // again): `hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm
-    // --jiffy-steps 4 --seed 12 --sched random` at execution 718,591 (seed 6 at 702,570 until
+    // --jiffy-steps 4 --seed 23 --sched random` at execution 736,056 (seed 6 at 702,570 until
     // swap_out's walk became 2.4.16's, 5 Dec 2026, seed 12 at 341,697 until its walk that meets
-    // its count at vm_end left swap_address there, the same day), the same flag closing it;
-    // seed 5 meets it at 444,810 with an exit's free_swap_and_cache deleting instead;
+    // its count at vm_end left swap_address there, the same day, and at 718,591 until 2.4.16's
+    // __add_to_page_cache stored page->flags a section after reading them, flag
+    // plain-add-flags, the same day), the same flag closing it; seed 28 meets it at 1,406,081
+    // with an exit's free_swap_and_cache deleting instead (seed 5 at 444,810 until
+    // plain-add-flags);
     // but their kswapd passes again within a second of a short pass, which 2.4.16's kswapd
     // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
     // (test/races/swapin-aba-2416-oom.full.test.ts).
@@ -154,9 +157,11 @@ export const RACES: readonly Race[] = [
     fix: "pte-same-recheck",
     route:
       "two threads fault the same swap pte; both map the page and both swap_free E, the second on a slot already freed (or reused): data loss",
-    // 1 of seeds 1-20 meets a livelock first (seed 4; seeds 4 and 14 until the walk that meets
-    // its count at vm_end left swap_address there, 3 until swap_out's walk became 2.4.16's, both
-    // 5 Dec 2026; the race's own doing: the slot freed twice under a page still in
+    // 1 of seeds 1-20 meets a livelock first (seed 19, at execution 1, since 2.4.16's
+    // __add_to_page_cache stored page->flags a section after reading them, flag plain-add-flags;
+    // seed 4 until then, seeds 4 and 14 until the walk that meets its count at vm_end left
+    // swap_address there, 3 until swap_out's walk became 2.4.16's, all 5 Dec 2026; the race's
+    // own doing: the slot freed twice under a page still in
     // the swap cache, so try_to_swap_out's add loops on -EEXIST): the hunt keeps going to the
     // slot's invariant.
     hunt: { model: "linux-2.4.16", without: ["pte-same-recheck"], sched: "random", keepGoing: true },
@@ -248,9 +253,11 @@ export const RACES: readonly Race[] = [
     // all did worse.
     // Without kswapd (direct reclaim only: 4 CPUs of 6 ops) since kswapd took 2.4.16's
     // schedule_timeout(HZ) after a short pass (kswapd-timeout, 5 Dec 2026): with kswapd, seeds
-    // 1-3 find it at 121,466, 85,360 and 206,073 since swap_out's walk became 2.4.16's (the
-    // same day; 103,252, 386,951 and 215,421 before it, 4,958 at seed 1 before the flag);
-    // without, at 19,953, 151,339 and 35,882 (seed 2 at 38,109 from the walk that meets its
+    // 1-3 find it at 121,466, 85,360 and 33,066 since 2.4.16's __add_to_page_cache stored
+    // page->flags a section after reading them (flag plain-add-flags, the same day; seed 3 at
+    // 206,073 from swap_out's walk becoming 2.4.16's until then; 103,252, 386,951 and 215,421
+    // before that walk, 4,958 at seed 1 before kswapd-timeout); without, at 19,953, 31,296 and
+    // 35,882 (seed 2 at 151,339 until plain-add-flags, at 38,109 from the walk that meets its
     // count at vm_end leaving swap_address there until put_page's spin and the local-pages flag,
     // the same day, at 151,339 before that walk; 80,674 before swap_out's walk).
     hunt: { model: "linux-2.4.16", mix: "write=4,read=2,fork=2,swapoff=1", slots: 4, kswapd: false },
@@ -271,8 +278,11 @@ export const RACES: readonly Race[] = [
     // executions each (about 7 CPU-s; 25 s each before the walk), its few change points spread
     // over executions of ~250 steps on average since the walk (k = 186 at seed 1; ~1,500 steps
     // when this was written).
-    // linux-2.4.16 meets the swapin ABA and unuse-wrong-page on the way (seed 1 at 354,284 and
-    // 429,905, after this race at 52,187): the hunt keeps going.
+    // linux-2.4.16 itself finds it from seed 1 at 273,407 since its __add_to_page_cache stored
+    // page->flags a section after reading them (flag plain-add-flags, 5 Dec 2026; at 52,187,
+    // as linux-2.4.16-fixed without oom-pin-mm does, until then), and meets the swapin ABA and
+    // unuse-wrong-page on the way (seed 1 at 354,284 and 491,834, 429,905 until plain-add-flags;
+    // seed 2 unuse-wrong-page first, at 95,005, this race at 704,444): the hunt keeps going.
     kernels: "linux-2.4.16 (to 2.4.27; 2.5 and 2.6 until get_task_mm)",
     fix: "oom-pin-mm",
     route:

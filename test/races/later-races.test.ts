@@ -26,8 +26,11 @@ describe("try_to_unuse removing the wrong page (unuse-recheck-key)", () => {
   // reclaim only, 4 CPUs of 6 ops) seed 2 found it at 44,986 (seeds 1 and 3 nothing in
   // 150,000) until swap_out_mm walked as 2.4.16's does (no wrap within a call, 5 Dec 2026):
   // since then, of seeds 1-8 at 200,000, seed 3 alone, at 58,617 (with kswapd, seed 1 alone, at
-  // 7,772, kswapd's one pass swapping the page out). The catalogue's mix (forks and swapoff,
-  // 4 slots) finds it from seed 1 at 19,953.
+  // 7,772, kswapd's one pass swapping the page out), and since 2.4.16's __add_to_page_cache
+  // stored page->flags a section after reading them (flag plain-add-flags, 5 Dec 2026) seeds 3
+  // and 4, at 58,617 and 158,761 (with kswapd still seed 1 alone of 1-10, at 7,772). The
+  // catalogue's mix (forks and swapoff, 4 slots) finds it from seed 1 at 19,953 (the same
+  // since plain-add-flags).
   it.each([
     ["all", 3, 60_000],
     ["write=4,read=2,fork=2,swapoff=1", 1, 30_000],

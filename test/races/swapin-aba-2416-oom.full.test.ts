@@ -6,7 +6,7 @@
 // to E again; the fault's pte_same passes and it maps P, now another entry's page. 2.4.16's
 // do_swap_page rechecks only the pte (flag swapin-recheck-key, the page's swap-cache key
 // rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Full tier:
-// 3 x ~8 s.
+// ~6, ~6 and ~11 s (3 x ~8 s until plain-add-flags).
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
@@ -25,17 +25,22 @@ import { OP, opKind } from "../../src/wasm/abi.js";
 // Seed 6 met it at execution 702,570 until swap_out_mm walked as 2.4.16's does (no wrap
 // within a call, 5 Dec 2026), and nothing in 1,500,000 since; seed 12 at 341,697 (seeds 3, 5, 9
 // and 12 of 1-12 met it) until swap_out_mm's walk that meets its count at vm_end left
-// swap_address there (5 Dec 2026); since, of seeds 1-12 at 1,500,000 (keep going), only seed 12
-// meets it, swapoff deleting, at 718,591 (seed 5 meets data-lost@access at 444,810 by the ABA
-// route with exit's free_swap_and_cache deleting, not swapoff, the last test below; the rest
-// find nothing).
+// swap_address there (5 Dec 2026); then, of seeds 1-12 at 1,500,000 (keep going), only seed 12
+// met it, swapoff deleting, at 718,591 (seed 5 met data-lost@access at 444,810 by the ABA route
+// with exit's free_swap_and_cache deleting) until 2.4.16's __add_to_page_cache stored
+// page->flags a section after reading them (flag plain-add-flags, 5 Dec 2026). Since, of seeds
+// 1-30 at 2,000,000 (keep going), seeds 4, 15, 16, 23, 24 and 28 meet data-lost@access by the
+// ABA route: seed 23 first of its findings at 736,056, swapoff deleting (seed 24 at 1,579,643
+// and seed 15, after unuse-wrong-page, swapoff too; seed 16 munmap, seed 4 kswapd), and seed 28
+// first at 1,406,081 with an exit's free_swap_and_cache deleting, the last test below (seed 12
+// meets only unuse-wrong-page, at 1,976,821, and seed 5 nothing).
 const shape = {
   model: "linux-2.4.16",
   with: ["oom-pin-mm"],
   without: ["kswapd-timeout"],
   swarm: true,
   jiffySteps: 4,
-  seed: 12,
+  seed: 23,
   sched: "random",
   executions: 750_000,
   budgetMs: 600_000,
@@ -74,11 +79,11 @@ async function expectAbaDeletedBy(found: Finding, deleter: number): Promise<void
   expect(t.verdict?.signature ?? "clean").not.toMatch(/^data-lost/);
 }
 
-describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm --jiffy-steps 4 --seed 12 --sched random: the swapin ABA, swapoff deleting", () => {
-  it("finds data-lost@access at execution 718,591 by the ABA route, swapoff's try_to_unuse deleting; the page-key recheck replays it clean", async () => {
+describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout --swarm --jiffy-steps 4 --seed 23 --sched random: the swapin ABA, swapoff deleting", () => {
+  it("finds data-lost@access at execution 736,056 by the ABA route, swapoff's try_to_unuse deleting; the page-key recheck replays it clean", async () => {
     const r = await hunt(shape);
     const found = r.findings.find((f) => f.signature === "data-lost@access");
-    expect(found?.execution).toBe(718_591);
+    expect(found?.execution).toBe(736_056);
     await expectAbaDeletedBy(found!, OP.SWAPOFF);
   }, 120_000);
 
@@ -88,12 +93,13 @@ describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout -
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   }, 120_000);
 
-  // The same route with another deleter: seed 5's fault waits on P's lock while an exit's zap
-  // (free_swap_and_cache at vm_swap_full) deletes P from the swap cache and frees E.
-  it("seed 5 finds it at execution 444,810 with an exit's free_swap_and_cache deleting", async () => {
-    const r = await hunt({ ...shape, seed: 5, executions: 450_000 });
+  // The same route with another deleter: seed 28's fault waits on P's lock while an exit's zap
+  // (free_swap_and_cache at vm_swap_full) deletes P from the swap cache and frees E (seed 5 at
+  // 444,810 until plain-add-flags, 5 Dec 2026).
+  it("seed 28 finds it at execution 1,406,081 with an exit's free_swap_and_cache deleting", async () => {
+    const r = await hunt({ ...shape, seed: 28, executions: 1_410_000 });
     const found = r.findings.find((f) => f.signature === "data-lost@access");
-    expect(found?.execution).toBe(444_810);
+    expect(found?.execution).toBe(1_406_081);
     await expectAbaDeletedBy(found!, OP.EXIT);
   }, 120_000);
 });

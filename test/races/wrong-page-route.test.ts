@@ -3,18 +3,23 @@
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on findings of
 // the long default campaign (`hunt --model linux-2.4.16 --executions 64000000 --shard S/16`).
-// Since put_page's spin on pagemap_lru_lock and the local-pages flag (5 Dec 2026), the
-// campaign's 16 shards find the BUG in six, each by the route: 1/16 (execution 6,168,201), 2/16
-// (11,197,994), 3/16 (14,171,317), 6/16 (24,738,954), 10/16 (42,942,539) and 15/16
-// (60,144,770); 3/16 and 10/16 through swapoff's own exit_mmap (its last mmput of a start_mm
-// whose process had exited), the other four through another CPU's zap; the same six at the same
-// executions since swap_out_mm's walk that meets its count at vm_end leaves swap_address there
-// (the same day). Since swap_out and swap_out_mm walked as 2.4.16's (no wrap within a call, "We
+// Since 2.4.16's __add_to_page_cache stores page->flags a section after it reads them (flag
+// plain-add-flags, 5 Dec 2026), the campaign's 16 shards find the BUG in seven, each by the
+// route: 0/16 (execution 3,120,523), 2/16 (11,197,994), 3/16 (14,171,317), 4/16 (16,309,772),
+// 5/16 (21,900,972), 10/16 (42,966,287) and 15/16 (60,144,770); 0/16, 3/16, 5/16 and 10/16
+// through swapoff's own exit_mmap (its last mmput of a start_mm whose process had exited), the
+// other three through another CPU's zap. From put_page's spin on pagemap_lru_lock and the
+// local-pages flag (the same day) until then it was six: 1/16 (6,168,201), 2/16, 3/16, 6/16
+// (24,738,954), 10/16 (42,942,539) and 15/16, at those executions otherwise; the same six
+// since swap_out_mm's walk that meets its count at vm_end leaves swap_address there (the same
+// day). Since swap_out and swap_out_mm walked as 2.4.16's (no wrap within a call, "We
 // raced", swap_mm kept until its walk ends), which changed every reclaiming execution's steps,
 // it was the same five without 2/16. 15/16's is
 // test/fixtures/unuse-wrong-page-2416-timed.repro.json (the full tier re-runs that shard:
-// unuse-wrong-page-campaign.full.test.ts), 3/16's unuse-wrong-page-2416-timed-own-mmput; the
-// unsharded hunt (seed 1) meets 2/16's first, at 11,197,994. The same campaign without
+// unuse-wrong-page-campaign.full.test.ts), 3/16's unuse-wrong-page-2416-timed-own-mmput (both
+// recorded before plain-add-flags, replayed with their own flags); the unsharded hunt (seed 1)
+// meets 0/16's first, at 3,120,523 (2/16's, at 11,197,994, until plain-add-flags). The same
+// campaign without
 // kswapd-timeout (`--without kswapd-timeout --swarm`) finds it in seven since the walk that
 // meets its count at vm_end leaves swap_address there: 0/16 (1,072,659), 1/16 (5,557,851), 8/16
 // (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16 (52,830,495) and 15/16
@@ -202,10 +207,11 @@ describe("the unuse-wrong-page route of real findings", () => {
 
   // The default campaign as shipped (kswapd-timeout on: 2.4.16's kswapd asleep for a second
   // after a short pass): 15/16's finding (execution 60,144,770, campaign hash 59655e0a over
-  // 144,771: CPU3's fork into mm1 tears down the process it replaces, whose zap deletes the
-  // page, and kswapd's try_to_swap_out adds it back under E1:3) and 3/16's (14,171,317,
-  // campaign hash 44164518 over 2,171,318: swapoff's own exit_mmap) are kept as fixtures; the
-  // full tier re-runs shard 15/16.
+  // 144,771 when it was recorded, c7124dba since plain-add-flags: CPU3's fork into mm1 tears
+  // down the process it replaces, whose zap deletes the page, and kswapd's try_to_swap_out adds
+  // it back under E1:3) and 3/16's (14,171,317, campaign hash 44164518 over 2,171,318 then,
+  // ac1d9541 since plain-add-flags: swapoff's own exit_mmap) are kept as fixtures; the full
+  // tier re-runs shard 15/16.
   it("the default campaign's findings with kswapd-timeout are the route: 15/16 by another CPU's zap, 3/16 by swapoff's own", async () => {
     for (const [name, own] of [
       ["unuse-wrong-page-2416-timed", false],
