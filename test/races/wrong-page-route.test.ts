@@ -26,8 +26,8 @@
 // (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap, the other four through
 // swapoff's own exit_mmap (the same six without 0/16 before; the same seven at the same
 // executions, by the same deleters, since put_page's spin and the local-pages flag, all 16
-// re-run); 1/16's is
-// unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
+// re-run; that campaign was not re-run after plain-add-flags: these are the model of then);
+// 1/16's is unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
 // walk became 2.4.16's the default campaign found it in five shards too (13/16 at 52,889,276
 // and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then, 13/16's
 // (125 steps) still replays to the BUG by the route, the other three run clean.
