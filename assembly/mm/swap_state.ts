@@ -480,8 +480,10 @@ const MODEL_ONLY_FLAGS: i32 = PG_SWAPCACHE | PG_INUSE | PG_DELISTED;
  *  __add_to_page_cache rewrites page->flags with a plain load and a plain store ("flags =
  *  page->flags & ~(...); page->flags = flags | (1 << PG_locked);"); pagecache_lock guards
  *  neither for the bits other CPUs change without it: mark_page_accessed's SetPageReferenced
- *  (no lock) and activate_page's PG_active (pagemap_lru_lock), through another mm's young pte
- *  of a page fork shared. So the load and the store are two sections (ATSCU_INSERT,
+ *  (no lock) and activate_page's PG_active (pagemap_lru_lock). (The model's only caller of
+ *  mark_page_accessed, swap_out's walk, never runs beside this add on another mm: every 2.4.16
+ *  walk is in swap_mm. The kernel's shmem and file-page callers are not modelled.) So the load
+ *  and the store are two sections (ATSCU_INSERT,
  *  ATSCU_STORE_FLAGS, flag plain-add-flags), PCL held across, and a bit set or cleared between
  *  them is lost: a page on the active list without PG_active, or on the inactive list with it
  *  (shrink_cache's "if (unlikely(PageActive(page))) BUG();"). Rik van Riel's 7 Oct 2003 fix

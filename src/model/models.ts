@@ -419,7 +419,7 @@ export const FLAGS: readonly FlagInfo[] = [
     name: "plain-add-flags",
     word: 1,
     bit: F2.PLAIN_ADD_FLAGS,
-    what: "__add_to_page_cache rewrites page->flags with a plain load and, a section later, a plain store of the masked word (pagecache_lock held, which no other writer of those bits takes): add_to_swap_cache's store undoes a PG_active that another mm's young pte of a fork-shared page set meanwhile (mark_page_accessed, activate_page), leaving the page on the active list without it (2.4.16, until 2.4.23); off, Rik van Riel's atomic bit operations (the later fix): one section. Only add_to_swap_cache's 2.4.16 form (unique-add) reads it: 2.4.0's own plain store is add-before-pcl, pre9's add is in neither patch",
+    what: "__add_to_page_cache rewrites page->flags with a plain load and, a section later, a plain store of the masked word (pagecache_lock held, which no other writer of those bits takes): add_to_swap_cache's store undoes a PG_active that another CPU's mark_page_accessed (activate_page) set meanwhile, leaving the page on the active list without it (2.4.16, until 2.4.23; no modelled path writes the flags in that window: the kernel's shmem and file-page callers are not modelled); off, Rik van Riel's atomic bit operations (the later fix): one section. Only add_to_swap_cache's 2.4.16 form (unique-add) reads it: 2.4.0's own plain store is add-before-pcl, pre9's add is in neither patch",
     shipped: "2.4.16",
     fixedIn: "2.4.23",
     patch:

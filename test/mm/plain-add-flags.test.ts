@@ -2,9 +2,12 @@
 // plain load and a plain store ("flags = page->flags & ~(...); page->flags = flags | (1 <<
 // PG_locked);") under pagecache_lock, which no other writer of those bits takes. A page fork
 // shares is mapped by two mms: while CPU0's try_to_swap_out adds it to the swap cache through
-// one pte, CPU1's swap_out of the other mm finds that pte young and calls mark_page_accessed,
-// whose activate_page sets PG_active and moves the page to the active list. CPU0's store then
-// writes the word it read before: the page is on the active list without PG_active. Rik van
+// one pte, CPU1 calls mark_page_accessed on it, whose activate_page sets PG_active and moves
+// the page to the active list. CPU0's store then writes the word it read before: the page is on
+// the active list without PG_active. (The test starts mark_page_accessed itself: the model's
+// own caller, swap_out's walk of the other mm, never runs beside a walk of this one, as every
+// 2.4.16 walk is in swap_mm; the kernel's other callers, shmem and file pages, are not
+// modelled. docs/kernel-notes.md, "page->flags rewritten with a plain store".) Rik van
 // Riel's fix (7 Oct 2003, 2.4.23; found by Robert Hentosh and Matt Domsch) makes each bit
 // change atomic (the flag off, as in linux-2.4.16-fixed), and the model's add one section again.
 import { describe, it, expect } from "vitest";
@@ -73,7 +76,7 @@ describe("plain-add-flags (__add_to_page_cache's plain store of page->flags)", (
     const { s, d, start, e, page } = r;
     untilAddHoldsPcl(r);
     expect(s.flags(page) & PG.SWAPCACHE).toBe(0); // read, not yet stored or hashed
-    // CPU1's swap_out of mm1 meets the young pte: mark_page_accessed, referenced → activate_page.
+    // CPU1: mark_page_accessed on the referenced page → activate_page.
     start(1, P.mark_page_accessed, [page]);
     d.drain(1);
     expect(s.flags(page) & PG.ACTIVE).toBe(PG.ACTIVE);
