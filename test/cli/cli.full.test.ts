@@ -86,6 +86,11 @@ describe("models", () => {
     // Issue 14: the reclaim policy every model shares is said plainly, beside the models.
     expect(r.stdout).toContain(RECLAIM_POLICY);
     expect(r.stdout.indexOf(RECLAIM_POLICY)).toBeLessThan(r.stdout.indexOf("flags (--with"));
+    // A shipped bug a later release fixed says so, and the -fixed model leaves it off.
+    const plain = r.stdout.slice(r.stdout.search(/^\s+plain-add-flags\s/m));
+    expect(plain.split("\n")[1]).toMatch(/shipped in: 2\.4\.16; fixed in 2\.4\.23 \(linux-2\.4\.16-fixed leaves it off\)/);
+    const fixedLine = r.stdout.split("\n").find((l) => l.trim().startsWith("linux-2.4.16-fixed "))!;
+    expect(fixedLine).not.toContain("plain-add-flags");
   });
 
   it("--json prints one object with models and flags", () => {
