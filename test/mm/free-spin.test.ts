@@ -1,4 +1,4 @@
-// A page_cache_release that spins on pagemap_lru_lock (2.4.16 mm/page_alloc.c __free_pages_ok →
+// A page_cache_release that spins on pagemap_lru_lock (2.4.16 mm/page_alloc.c page_cache_release →
 // lru_cache_del, another CPU holding the lock): put_page is a plain function, so its caller's
 // section goes on to its end before the agent spins (locks.ts spin_after_section). What follows
 // the spin's start must be what the kernel could as well do after the spin ends. shrink_cache's
@@ -6,7 +6,8 @@
 // holds it (2.4.0 and pre9's do_swap_page reclaim under it): after a spinning release it waits
 // for the spin's end (vmscan.ts shrink_released, SC_RESCHED). The traced build checks the rule
 // itself: a lock taken or dropped after the spin began is V_BUG_ON BUG_AFTER_SPIN (frame.ts
-// after_spin_check), shown here on a twin of the model without shrink_released's test.
+// after_spin_check), shown here on a twin of the model without shrink_released's test, and
+// held over whole traced hunts of every model.
 import { describe, it, expect } from "vitest";
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +17,8 @@ import { AG, G } from "../helpers/machine.js";
 import { directedRig, useSlot, cachePage, EV, LINUX_2_4_10 } from "../helpers/rig.js";
 import { P, PG, ST, BUG, R, STACK_FRAMES, FRAME_WORDS } from "../../src/wasm/abi.js";
 import { Engine } from "../../src/wasm/engine.js";
+import { hunt } from "../../src/index.js";
+import { MODELS } from "../../src/model/models.js";
 
 // assembly/mm/vmscan.ts shrink_cache's sections and locals.
 const SC_WRITTEN = 2;
@@ -93,4 +96,26 @@ describe("a release that spins on pagemap_lru_lock: what its section does after 
     expect(d.violation()).toBe("bug-on");
     expect([e.global(G.VIOL_A), e.global(G.VIOL_B)]).toEqual([BUG.AFTER_SPIN, P.shrink_cache]);
   });
+
+  // The rule over whole executions: the JS twin is a traced build, so a hunt on it checks
+  // every section of every execution (kswapd, forks, exits, munmaps, swapoffs, the OOM paths).
+  it.each(MODELS.map((m) => m.name))(
+    "a traced hunt of %s with every op kind meets no section that goes on after its spin",
+    async (model) => {
+      const r = await hunt({
+        model,
+        backend: "js",
+        mix: "all",
+        seed: 1,
+        executions: 3_000,
+        keepGoing: true,
+        shrinkMs: 0,
+        budgetMs: 60_000,
+      });
+      expect(r.executions).toBe(3_000);
+      const modelBugs = r.findings.filter((f) => /model bug/.test(f.verdict.message));
+      expect(modelBugs.map((f) => f.verdict.message)).toEqual([]);
+    },
+    60_000,
+  );
 });
