@@ -545,9 +545,9 @@ function add_to_swap_cache_unique(pc: i32): i32 {
       const page = l(ATSC_PAGE);
       const now = page_flags(page);
       const stored = (add_flags_of(l(ATSCU_FLAGS)) & ~MODEL_ONLY_FLAGS) | (now & MODEL_ONLY_FLAGS);
-      // What atomic bit operations would have left (the 2.4.23 fix): a bit that differs is
-      // another CPU's update, lost.
-      const lost = stored ^ ((add_flags_of(now) & ~MODEL_ONLY_FLAGS) | (now & MODEL_ONLY_FLAGS));
+      // What atomic bit operations would have left (the 2.4.23 fix; add_flags_of leaves the
+      // model's own bits as they are): a bit that differs is another CPU's update, lost.
+      const lost = stored ^ add_flags_of(now);
       if (lost != 0) trace(EV_ADD_FLAGS_LOST, page, lost, stored);
       set_page_flags(page, stored);
       return add_unique_insert();
