@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import type { Engine, MachineConfig } from "../../src/wasm/engine.js";
 import { P, PG, STAT_NAMES, type StatName } from "../../src/wasm/abi.js";
 import { resolveModel, FLAGS } from "../../src/model/models.js";
-import { machine, state, runProc, startProc, AG, RUN, SCHED } from "./machine.js";
+import { machine, state, runProc, startProc, AG, G, RUN, SCHED } from "./machine.js";
 import { Director } from "./directed.js";
 
 export type State = ReturnType<typeof state>;
@@ -175,4 +175,16 @@ export function cachePage(r: Runner, entry: number, opts: { keepRef: boolean; sw
   s.setContent(page, s.slotContent(entry));
   if (!opts.keepRef) s.setCount(page, s.count(page) - 1);
   return page;
+}
+
+/** CPU `cpu` of a directed rig holds pagemap_lru_lock from one step to the next: a clean
+ *  swap-cache page only the cache holds (a slot's first use) is put at the inactive list's
+ *  tail, and the CPU's try_to_free_pages is stepped up to the section where reclaim holds the
+ *  lock (refill_inactive, or shrink_cache, which takes that page with it held and stops for
+ *  pagecache_lock). */
+export function holdLruLock(r: ReturnType<typeof directedRig>, cpu: number): void {
+  cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true });
+  r.start(cpu, P.try_to_free_pages);
+  for (let n = 0; n < 50 && r.s.g(G.LRU_LOCK) !== cpu + 1; n++) expect(r.d.step(cpu)).toBe(true);
+  expect(r.s.g(G.LRU_LOCK)).toBe(cpu + 1); // the holder's agent + 1
 }

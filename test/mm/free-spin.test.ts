@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, EV, LINUX_2_4_10 } from "../helpers/rig.js";
+import { directedRig, holdLruLock, EV, LINUX_2_4_10 } from "../helpers/rig.js";
 import { P, PG, ST, BUG, R, STACK_FRAMES, FRAME_WORDS } from "../../src/wasm/abi.js";
 import { Engine } from "../../src/wasm/engine.js";
 import { hunt } from "../../src/index.js";
@@ -56,10 +56,7 @@ function writtenWhileLruHeld(engine?: Engine) {
   const page = r.run(P.alloc_page);
   r.run(P.lru_cache_add, [page]);
   r.s.setFlags(page, r.s.flags(page) | PG.REFERENCED); // CPU1's walk passes it over
-  cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true });
-  r.start(1, P.try_to_free_pages);
-  for (let i = 0; i < 50 && r.s.g(G.LRU_LOCK) !== 2; i++) expect(r.d.step(1)).toBe(true);
-  expect(r.s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
+  holdLruLock(r, 1);
   r.start(0, P.shrink_cache, [32, 6]);
   const frame = (r.e.region(R.STACKS) >> 2) + 0 * STACK_FRAMES * FRAME_WORDS; // CPU0's first frame
   expect(r.e.I32[frame]).toBe(P.shrink_cache);

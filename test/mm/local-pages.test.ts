@@ -7,20 +7,25 @@
 // local_pages (off): every freed page goes to the free lists at once.
 import { describe, it, expect } from "vitest";
 import { AG, MM } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, EV } from "../helpers/rig.js";
+import { directedRig, useSlot, cachePage, holdLruLock, EV } from "../helpers/rig.js";
 import { P, PG, PTE, F2, CFG, G, ST } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
 
 const V2416 = resolveModel("linux-2.4.16");
 
+/** linux-2.4.16 with or without local-pages: 2 CPUs, 16 frames, the watermarks at 0. */
+function rig(localPages: boolean, rounds: number) {
+  const flags2 = localPages ? V2416.flags2 | F2.LOCAL_PAGES : V2416.flags2 & ~F2.LOCAL_PAGES;
+  return directedRig(
+    { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416.flags, flags2, freeMin: 0, freeLow: 0 },
+    { rounds, disk: false, noViolation: true },
+  );
+}
+
 /** CPU0 short of pages (pages_min above every free frame), with `freeable` clean swap-cache
  *  pages only the cache holds on the inactive list, for its try_to_free_pages to free. */
 function short(localPages: boolean, freeable: number) {
-  const flags2 = localPages ? V2416.flags2 | F2.LOCAL_PAGES : V2416.flags2 & ~F2.LOCAL_PAGES;
-  const r = directedRig(
-    { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416.flags, flags2, freeMin: 0, freeLow: 0 },
-    { rounds: 100, disk: false, noViolation: true },
-  );
+  const r = rig(localPages, 100);
   const cached: number[] = [];
   for (let i = 0; i < freeable; i++) cached.push(cachePage(r, useSlot(r, i + 1), { keepRef: false, swapRef: true }));
   // Then the watermarks above every frame: the next allocation reclaims.
@@ -83,21 +88,14 @@ describe("local-pages (2.4.16 balance_classzone: the reclaimer keeps the first p
    *  (AG_PF_MEMALLOC 1: its try_to_free_pages is under way), holds the one reference of each
    *  listed page in `pages`. */
   function lruHeldWhileReclaiming(localPages: boolean, n: number) {
-    const flags2 = localPages ? V2416.flags2 | F2.LOCAL_PAGES : V2416.flags2 & ~F2.LOCAL_PAGES;
-    const r = directedRig(
-      { cpus: 2, frames: 16, slotsPerArea: 16, flags: V2416.flags, flags2, freeMin: 0, freeLow: 0 },
-      { rounds: 1, disk: false, noViolation: true },
-    );
+    const r = rig(localPages, 1);
     const pages: number[] = [];
     for (let i = 0; i < n; i++) {
       pages.push(r.run(P.alloc_page));
       r.run(P.lru_cache_add, [pages[i]]);
       r.s.setFlags(pages[i], r.s.flags(pages[i]) | PG.REFERENCED); // shrink_cache passes them over
     }
-    cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true });
-    r.start(1, P.try_to_free_pages);
-    for (let i = 0; i < 50 && r.s.g(G.LRU_LOCK) !== 2; i++) expect(r.d.step(1)).toBe(true);
-    expect(r.s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
+    holdLruLock(r, 1);
     r.s.setAgent(0, AG.PF_MEMALLOC, 1);
     return { ...r, pages };
   }

@@ -3,7 +3,7 @@
 // (fork.ts). Directed schedules (SCHED.REPLAY, one chosen agent per step) on small machines.
 import { describe, it, expect } from "vitest";
 import { G, MM, AG, SCHED, RUN, machine, state } from "../helpers/machine.js";
-import { directedRig, useSlot, swappedOut, cachePage, S, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
+import { directedRig, useSlot, swappedOut, holdLruLock, S, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
 import { P, PG, PTE, ST, choiceAgent, choicePick } from "../../src/wasm/abi.js";
 import { encodeSchedule, decodeSchedule } from "../../src/report/repro.js";
 import { makeOp, OP } from "../../src/wasm/abi.js";
@@ -185,15 +185,8 @@ describe("lru_cache_add / lru_cache_del take pagemap_lru_lock", () => {
     const listed = r.run(P.alloc_page);
     r.run(P.lru_cache_add, [listed]);
     expect(r.s.flags(listed) & PG.LRU).not.toBe(0);
-    // A clean swap-cache page only the cache holds, at the inactive list's tail: shrink_cache
-    // takes it with pagemap_lru_lock held and stops for pagecache_lock, so CPU1 holds the
-    // LRU lock from one section to the next.
-    cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true });
     r.s.setFlags(listed, r.s.flags(listed) | PG.REFERENCED);
-    r.start(1, P.try_to_free_pages);
-    // Up to the section where reclaim holds pagemap_lru_lock (refill_inactive or shrink_cache).
-    for (let n = 0; n < 50 && r.s.g(G.LRU_LOCK) !== 2; n++) expect(r.d.step(1)).toBe(true);
-    expect(r.s.g(G.LRU_LOCK)).toBe(2); // CPU1 + 1
+    holdLruLock(r, 1);
     return { ...r, listed, others };
   }
 
