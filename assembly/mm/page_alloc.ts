@@ -238,22 +238,47 @@ function sort_pending(n: i32): void {
  *  0); the model lets it choose the allocating task once reclaim freed nothing and no swap is
  *  left (its clock conditions, a second of failures and ten of them, are not modelled): that
  *  task, PF_MEMDIE, takes any free page or fails. */
+// The fast path's two watermark tests read z->free_pages with no lock; rmqueue takes
+// zone->lock. So each test is a step and each rmqueue the next (2.4.16 __alloc_pages: "if
+// (z->free_pages > min) { page = rmqueue(z, order); if (page) return page; }", the same shape
+// in 2.4.0's first loop): another CPU may take or free pages between the test and the take,
+// so two tasks can both pass the low test and take the free count below it without waking
+// kswapd, and a test passed can meet an empty free list (rmqueue returns NULL and the path
+// goes on as if the test had failed). Until 6 Dec 2026 a test and its rmqueue were one
+// section. The wake between the two tests (need_balance, wake_up_interruptible(&kswapd_wait))
+// shares the first test's step: it writes only kswapd's wake state, which nobody but kswapd
+// reads, and kswapd's own sleep (add_wait_queue, then kswapd_can_sleep) ends with kswapd
+// awake whichever comes first; the second test is a step of its own, since kswapd may run
+// between the wake and it.
 // Locals: no arguments; the reclaim rounds (or, 2.4.0, kswapd waits) so far. Sections: the
-// fast path, back from try_to_free_pages, the next rebalance round after a yield, then
-// (2.4.0) woken on kswapd_done.
+// first watermark test, back from try_to_free_pages, the next rebalance round after a yield,
+// (2.4.0) woken on kswapd_done, the rmqueue after the low test, the min test, and the rmqueue
+// after it.
 const AP_ROUNDS: i32 = 6;
 const AP_TRY: i32 = 0;
 const AP_RECLAIMED: i32 = 1;
 const AP_REBALANCE: i32 = 2;
 const AP_KSWAPD_DONE: i32 = 3;
+const AP_RMQUEUE_LOW: i32 = 4;
+const AP_TEST_MIN: i32 = 5;
+const AP_RMQUEUE_MIN: i32 = 6;
 export function alloc_page(pc: i32): i32 {
   switch (pc) {
-    case AP_TRY: {
+    case AP_TRY:
       might_sleep();
-      const free = gget(G_NR_FREE);
-      if (free > cfg(CFG_FREE_LOW)) return got(rmqueue());
-      wakeup_kswapd();
-      if (free > cfg(CFG_FREE_MIN)) return got(rmqueue());
+      if (gget(G_NR_FREE) > cfg(CFG_FREE_LOW)) return next(AP_RMQUEUE_LOW);
+      return wake_then_test_min();
+    case AP_RMQUEUE_LOW: {
+      const f = rmqueue();
+      if (f != 0) return got(f);
+      return wake_then_test_min();
+    }
+    case AP_TEST_MIN:
+      if (gget(G_NR_FREE) > cfg(CFG_FREE_MIN)) return next(AP_RMQUEUE_MIN);
+      return rebalance();
+    case AP_RMQUEUE_MIN: {
+      const f = rmqueue();
+      if (f != 0) return got(f);
       return rebalance();
     }
     case AP_RECLAIMED: {
@@ -315,6 +340,13 @@ export function alloc_page(pc: i32): i32 {
     }
   }
   return bad_pc();
+}
+
+/** Below the low watermark: "classzone->need_balance = 1; ... wake_up_interruptible(&kswapd_wait)",
+ *  then the min test in the next step. */
+function wake_then_test_min(): i32 {
+  wakeup_kswapd();
+  return next(AP_TEST_MIN);
 }
 
 /** The address kswapd_done's sleepers wait on: kswapd's wake word (nothing else sleeps there). */

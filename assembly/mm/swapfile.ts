@@ -1252,7 +1252,7 @@ function unuse_next_mm(): i32 {
   let mm = mmlist_next(l(TU_MM));
   for (let n = 0; n <= nMm; n++, mm = mmlist_next(mm)) {
     if (mm == start || swap_count(slot) <= 1) break;
-    if (mm == nMm) { set_l(TU_SET_START_MM, 1); continue; } // init_mm: shmem_unuse (no shmem)
+    if (mm == nMm) return unuse_init_mm(slot);
     if (!unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
@@ -1269,6 +1269,20 @@ function unuse_next_mm(): i32 {
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (!mmput_fast(old)) return call(P_MMPUT, TU_START_PUT, old, 0, 0, 0);
   return unuse_walk_over();
+}
+
+/** The walk reaches init_mm: "swcount = *swap_map; if (mm == &init_mm) { set_start_mm = 1;
+ *  shmem_unuse(entry, page); }" (2.4.16 mm/swapfile.c try_to_unuse). The model has no shmem,
+ *  but shmem_unuse takes and drops shmem_ilock, so init_mm is judged in the next section like
+ *  any searched mm ("if (set_start_mm && *swap_map < swcount) new_start_mm = mm;"): a
+ *  swap_free on another CPU between the two reads makes init_mm the next start_mm, and the
+ *  old start_mm's pin is put. Until 6 Dec 2026 the walk passed init_mm in the section that
+ *  reached it, without reading the count, and that choice was lost. */
+function unuse_init_mm(slot: i32): i32 {
+  set_l(TU_SET_START_MM, 1);
+  set_l(TU_MM, nMm);
+  set_l(TU_SWCOUNT, swap_count(slot));
+  return next(TU_NEXT_MM);
 }
 
 /** After the mm walk (or with no reference left to search for): on to the MAX reset check. */

@@ -377,13 +377,15 @@ function tso_preserve(): i32 {
 // walker under this PTL reads any other value, so the model keeps it in a local and stores it
 // once, when the walk ends.
 // put: 1 when the caller (swap_out) pinned the mm: swap_out's "mmput(mm)" after swap_out_mm
-// returns runs in the walk's last section, after the PTL is dropped (a put that is not the last
-// is one atomic decrement, and the return between touches nothing shared); the last put (the
-// mm's process exited meanwhile) runs exit_mmap in this agent (P_MMPUT) before the return.
+// returns runs here, in a section of its own after the one that drops the PTL (the return
+// between touches nothing shared; until 6 Dec 2026 the put shared the unlock's section, which
+// lost the interleavings where another CPU takes the PTL between them); a put that is not the
+// last is one atomic decrement; the last put (the mm's process exited meanwhile) runs
+// exit_mmap in this agent (P_MMPUT) before the return.
 // Locals: the arguments, then the walk's address and the pages made freeable.
 // Sections: PTL taken and the walk, back from try_to_swap_out, back from mark_page_accessed,
-// the walk going on (PTL still held) at a page after one whose flags it has read, and back
-// from a last mmput.
+// the walk going on (PTL still held) at a page after one whose flags it has read, back from a
+// last mmput, and swap_out's mmput.
 const SOM_MM: i32 = 0;
 const SOM_COUNT: i32 = 1;
 const SOM_PUT: i32 = 2;
@@ -394,6 +396,7 @@ const SOM_SWAPPED: i32 = 1;
 const SOM_ACCESSED: i32 = 2;
 const SOM_NEXT_PAGE: i32 = 3;
 const SOM_PUT_DONE: i32 = 4;
+const SOM_MMPUT: i32 = 5;
 /** swap_out_mm's result when it raced (2.4.16 "We raced: don't count this mm but try again"). */
 const SWAP_OUT_RACED: i32 = -1;
 /** TASK_SIZE as an mm's swap_address, one past the stack's vma. The model's address space is
@@ -435,6 +438,8 @@ export function swap_out_mm(pc: i32): i32 {
       return swap_out_scan(true);
     case SOM_NEXT_PAGE:
       return swap_out_scan(false);
+    case SOM_MMPUT: // swap_out's mmput, after swap_out_mm returned with the PTL dropped
+      return swap_out_mm_put();
     case SOM_PUT_DONE: // back from swap_out's last mmput: exit_mmap ran here
       return ret(l(SOM_FOUND));
   }
@@ -509,7 +514,7 @@ function swap_out_scan(touched: bool): i32 {
   // -1: the end (2.4.16: swap_address TASK_SIZE; pre9 and 2.4.0: reset to 0)
   const ev = has2(F2_SWAP_CNT) ? EV_SWAP_CNT_MM_END : has2(F2_SWAP_AMOUNT) ? EV_SWAP_AMOUNT_MM_END : EV_SWAP_OUT_MM_END;
   trace(ev, l(SOM_MM), ended ? -1 : l(SOM_CURSOR), l(SOM_FOUND));
-  return swap_out_mm_put();
+  return swap_out_mm_unlocked();
 }
 
 /** 2.4.0 (swap-cnt) try_to_swap_out, after its pte_present, VALID_PAGE and PageReserved
@@ -532,7 +537,18 @@ function swap_out_mm_raced(): i32 {
   const moved = gget(G_SWAP_MM) != l(SOM_MM) ? 1 : 0; // why: swap_mm moved on, else TASK_SIZE
   trace(EV_SWAP_OUT_MM_END, l(SOM_MM), moved, SWAP_OUT_RACED);
   set_l(SOM_FOUND, SWAP_OUT_RACED);
-  return swap_out_mm_put();
+  return swap_out_mm_unlocked();
+}
+
+/** The PTL just dropped: swap_out_mm returns, and swap_out's mmput(mm) follows it in a step of
+ *  its own (mm/vmscan.c swap_out: "nr_pages = swap_out_mm(...); mmput(mm);"). Between the two,
+ *  another CPU may take the PTL and read mm_users with the pin still counted: a munmap's
+ *  tlb_gather_mmu then gathers, where after the put it might not (memory.ts zap_gathers). A
+ *  walk without a pin (pre9's own mm) returns in the unlock's step: the return touches nothing
+ *  shared. */
+@inline function swap_out_mm_unlocked(): i32 {
+  if (l(SOM_PUT) != 0) return next(SOM_MMPUT);
+  return ret(l(SOM_FOUND));
 }
 
 @inline function swap_out_mm_put(): i32 {
