@@ -155,6 +155,40 @@ describe.each(RELEASES.filter(([, f]) => f === V2416))("%s: a walker queued behi
   });
 });
 
+// Every release's swap_out: "nr_pages = swap_out_mm(mm, ...); mmput(mm);" (2.4.0: "__ret =
+// swap_out_mm(best, gfp_mask); mmput(best);"). swap_out_mm drops the PTL before it returns, so
+// another CPU can take the PTL while the pin still counts: 2.4.16's tlb_gather_mmu then sees
+// mm_users 2 and gathers. Until 6 Dec 2026 the put shared the unlock's step.
+describe.each(RELEASES)("%s: swap_out's mmput comes a step after swap_out_mm's unlock", (_name, flags) => {
+  it("the PTL is free while the pin still counts; a munmap in between gathers (2.4.16) and the put follows", () => {
+    const r = mmlistRig(flags);
+    const { s, d, start } = r;
+    oldPages(r);
+    for (let p = 4; p < 8; p++) r.call(0, P.access, [1, p, 1]); // young: the walk leaves them mapped
+    pickMm1(r, flags);
+    start(0, P.swap_out, [6]);
+    d.untilEvent(0, walkEndOf(flags)); // the walk's end, in the step that drops mm1's PTL
+    expect(s.mm(1, MM.PTL)).toBe(0);
+    expect(s.mm(1, MM.USERS)).toBe(2); // swap_out's pin not yet put
+    expect(s.agent(0, AG.SP)).not.toBe(0);
+    start(1, P.do_munmap, [1, 4, 4]);
+    d.drain(1);
+    expect(s.agent(1, AG.SP)).toBe(0);
+    const zapped = d.trace.filter((x) => x.agent === 1 && x.event === EV.ZAP_PAGE);
+    expect(zapped.length).toBe(4);
+    // 2.4.16 gathers (mm_users 2); 2.4.0 and pre9 free each page where the walk meets it
+    // (free_pte, flag no-mmu-gather).
+    const gathered = flags === V2416 ? 1 : 0;
+    expect(zapped.map((x) => x.c)).toEqual([gathered, gathered, gathered, gathered]);
+    d.drain(0);
+    r.finish([0, r.disk], 10);
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(s.mm(1, MM.USERS)).toBe(1);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
 // 2.4.10-pre9 mm/vmscan.c swap_out (flag swap-amount): "swap_mm = list_entry(mm->mmlist.next,
 // ...)" at every pick, so a second reclaimer picks the next mm while the first walks; pre9's
 // swap_out_mm has no "We raced" to back out with.
@@ -230,6 +264,59 @@ describe("linux-2.4.16: try_to_unuse's start_mm pinned across an exit", () => {
     d.drain(1);
     expect(s.agent(1, AG.SP)).toBe(0);
     expect(d.trace.findIndex((x) => x.agent === 1 && x.event === EV.EXIT)).toBeGreaterThan(teardown);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
+// 2.4.16 mm/swapfile.c try_to_unuse's walk: "swcount = *swap_map; if (mm == &init_mm) {
+// set_start_mm = 1; shmem_unuse(entry, page); } ... if (set_start_mm && *swap_map < swcount)
+// new_start_mm = mm;". shmem_unuse takes shmem_ilock, so a swap_free on another CPU can come
+// between the two reads: init_mm becomes start_mm, and no process's mm is pinned. Until 6 Dec
+// 2026 the walk passed init_mm without reading the count, and the next mm searched (mm0 here)
+// was the one pinned.
+describe("linux-2.4.16: try_to_unuse's walk judges init_mm like any searched mm", () => {
+  it("a swap_free between init_mm's count read and its judgement makes init_mm start_mm: mm0 stays unpinned", () => {
+    const r = mmlistRig(V2416);
+    const { s, d, start, disk, call } = r;
+    expect(r.list()).toEqual([0, 1, 2]); // the walk from mm1: mm2, init_mm, mm0
+    r.slot(
+      [
+        [1, 1],
+        [2, 1],
+      ],
+      7,
+    ); // F: its count falls first at mm1, which becomes start_mm
+    const E = r.slot(
+      [
+        [1, 2],
+        [2, 2],
+        [0, 2],
+      ],
+      11,
+    );
+    expect(call(1, P.swap_duplicate, [E])).toBe(1); // CPU1 holds a reference of its own
+    start(0, P.sys_swapoff, [0]);
+    const step0 = () => {
+      if (!d.step(0)) d.step(disk);
+    };
+    const mm2Pte = (2 << VPAGE_MM_SHIFT) | 2;
+    // E: start_mm (mm1) is searched first, which lowers the count (set_start_mm 0); then the
+    // walk searches mm2 and drops its PTL.
+    for (let n = 0; n < 500 && !d.trace.some((x) => x.event === EV.UNUSE_PTE && x.b === mm2Pte); n++) step0();
+    for (let n = 0; n < 50 && s.mm(2, MM.PTL) !== 0; n++) step0();
+    expect(s.mm(2, MM.PTL)).toBe(0);
+    step0(); // mm2 judged; the walk reaches init_mm and reads swcount there
+    const count = s.swapCount(E);
+    call(1, P.swap_free, [E]);
+    expect(s.swapCount(E)).toBe(count - 1);
+    for (let n = 0; n < 500 && !d.trace.some((x) => x.agent === 0 && x.event === EV.UNUSE_DONE && x.a === E); n++) step0();
+    // The walk is over (mm0 searched too): start_mm is init_mm, whose pins are not counted;
+    // mm1's pin was put and mm0 was not pinned.
+    expect(d.trace.some((x) => x.event === EV.UNUSE_PTE && mmOf(x.b) === 0)).toBe(true);
+    expect([0, 1, 2].map((mm) => s.mm(mm, MM.USERS))).toEqual([1, 1, 1]);
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) step0();
+    expect(s.agent(0, AG.SP)).toBe(0);
     expect(d.violation()).toBe("none");
     expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
   });
