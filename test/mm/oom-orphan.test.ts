@@ -18,13 +18,16 @@
 // signature is "none"): since swap_out and swap_out_mm walk as 2.4.16's do, the livelock's
 // schedule no longer reaches the story (its swapoff of area 1 ends), and the story was searched
 // for again among that hunt's own executions (seed 1, k as the hunt draws it), each replayed
-// with tracing when a swapoff failed with -ENOMEM: execution 66,475 of `hunt --model
+// with tracing when a swapoff failed with -ENOMEM: execution 508,305 of `hunt --model
 // linux-2.4.16-fixed --without oom-pin-mm --jiffy-steps 1 --slots 3 --pages 8 --mix all`
-// (campaign hash b9ea0b04 over 66,476, no violation; the 79th execution whose swapoff failed
-// so, the first that tells the story), its schedule as run, unshrunk (re-found since
-// swap_out_mm's walk that meets its count at vm_end leaves swap_address there, 5 Dec 2026:
-// the same execution, its ops and seed as before, its schedule as PCT now runs it, which
-// parts from the old one at step 100; the old schedule no longer replays the story).
+// (campaign hash f696d8a1 over 508,306, no violation; the 610th execution whose swapoff failed
+// so, the first that tells the story), its schedule as run, unshrunk. Searched again since
+// alloc_page's watermark tests and swap_out's mmput are sections apart (7607506, 6 Dec 2026):
+// the old schedule no longer replays the story, and execution 66,475 (campaign hash 0cc22d78
+// over 66,476 now) no longer tells it; none of the 77 executions up to it whose swapoff
+// failed so does. Before, execution 66,475 (campaign hash b9ea0b04 over 66,476, the 79th such
+// execution), its schedule re-run since swap_out_mm's walk that meets its count at vm_end
+// leaves swap_address there (5 Dec 2026).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { loadRepro } from "../../src/report/repro-schema.js";

@@ -1,16 +1,15 @@
 // The long default campaign on linux-2.4.16 reaches the catalogue's unuse-wrong-page, a real
 // 2.4.16 BUG (fixed in 2.6.25), with kswapd as 2.4.16 has it (asleep for a second after a short
-// pass, flag kswapd-timeout): `hunt --model linux-2.4.16 --executions 64000000 --shard 15/16`,
-// a shard of the README's campaign, run as users run it. Since 2.4.16's __add_to_page_cache
-// stores page->flags a section after it reads them (flag plain-add-flags, 5 Dec 2026), its 16
-// shards find it in seven, each by the route: 0/16, 2/16, 3/16, 4/16, 5/16, 10/16 and 15/16
-// (test/races/wrong-page-route.test.ts; since put_page's spin on pagemap_lru_lock and the
-// local-pages flag it was six, 1/16, 2/16, 3/16, 6/16, 10/16 and 15/16); 15/16 is still the
-// quickest to reach from its shard's start (the same execution, 144,771 executions, ~1.4 CPU s;
-// 4/16 next, 309,773), under campaign hash c7124dba (4a6c8a37 until plain-add-flags, 59655e0a
-// since swap_out_mm's walk that meets its count at vm_end leaves swap_address there, 3ec5efdb
-// before; 2/16 came with that walk). Before swap_out and swap_out_mm walked as 2.4.16's the
-// full tier ran 13/16 (889,277 executions), which finds nothing now.
+// pass, flag kswapd-timeout): `hunt --model linux-2.4.16 --executions 64000000 --shard 1/16`,
+// a shard of the README's campaign, run as users run it. Since swap_out's mmput, __alloc_pages'
+// unlocked watermark tests and try_to_unuse's judging of init_mm are sections of their own
+// (7607506, 6 Dec 2026), its 16 shards find it in three, each by the route and each through
+// swapoff's own exit_mmap: 1/16, 3/16 and 10/16 (test/races/wrong-page-route.test.ts); 1/16 is
+// the quickest to reach from its shard's start (execution 5,581,445: 1,581,446 executions,
+// ~20 CPU s; 3/16 next, 2,171,318), under campaign hash 368c6eae. From plain-add-flags until
+// then it was seven, 0/16, 2/16, 3/16, 4/16, 5/16, 10/16 and 15/16, and the full tier ran 15/16
+// (execution 60,144,770, campaign hash c7124dba over 144,771), which finds nothing now; before
+// swap_out and swap_out_mm walked as 2.4.16's it ran 13/16 (889,277 executions).
 import { describe, it, expect } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -27,11 +26,11 @@ import { F, F2 } from "../../src/wasm/abi.js";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "dist/src/cli.js");
 
-describe("hunt --model linux-2.4.16 --executions 64000000 --shard 15/16 (the default campaign, kswapd-timeout on)", () => {
-  it("finds bug-on@try_to_unuse at execution 60,144,770 by the unuse-wrong-page route; unuse-recheck-key replays it clean", async () => {
+describe("hunt --model linux-2.4.16 --executions 64000000 --shard 1/16 (the default campaign, kswapd-timeout on)", () => {
+  it("finds bug-on@try_to_unuse at execution 5,581,445 by the unuse-wrong-page route; unuse-recheck-key replays it clean", async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "faultsim-wrong-page-"));
     try {
-      const args = ["hunt", "--model", "linux-2.4.16", "--executions", "64000000", "--shard", "15/16"];
+      const args = ["hunt", "--model", "linux-2.4.16", "--executions", "64000000", "--shard", "1/16"];
       const r = spawnSync(process.execPath, [cli, ...args, "--budget-ms", "120000", "--out", out], {
         cwd: root,
         encoding: "utf8",
@@ -39,9 +38,9 @@ describe("hunt --model linux-2.4.16 --executions 64000000 --shard 15/16 (the def
       });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^hunt linux-2\.4\.16 \([^)]*\bkswapd-timeout\b[^)]*\)/);
-      expect(r.stdout).toContain("found by execution 60,144,770;");
+      expect(r.stdout).toContain("found by execution 5,581,445;");
       expect(r.stdout).toMatch(/\nroute: the catalogue's unuse-wrong-page, a real bug of 2\.4\.16 /);
-      expect(r.stdout).toContain("campaign hash c7124dba over 144,771 executions");
+      expect(r.stdout).toContain("campaign hash 368c6eae over 1,581,446 executions");
       const files = readdirSync(out).filter((f) => f.startsWith("repro-bug-on@try_to_unuse-"));
       expect(files).toHaveLength(1);
       const repro = loadRepro(path.join(out, files[0]));

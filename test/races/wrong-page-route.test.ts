@@ -3,34 +3,33 @@
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on findings of
 // the long default campaign (`hunt --model linux-2.4.16 --executions 64000000 --shard S/16`).
-// Since 2.4.16's __add_to_page_cache stores page->flags a section after it reads them (flag
-// plain-add-flags, 5 Dec 2026), the campaign's 16 shards find the BUG in seven, each by the
-// route: 0/16 (execution 3,120,523), 2/16 (11,197,994), 3/16 (14,171,317), 4/16 (16,309,772),
-// 5/16 (21,900,972), 10/16 (42,966,287) and 15/16 (60,144,770); 0/16, 3/16, 5/16 and 10/16
-// through swapoff's own exit_mmap (its last mmput of a start_mm whose process had exited), the
-// other three through another CPU's zap. From put_page's spin on pagemap_lru_lock and the
-// local-pages flag (the same day) until then it was six: 1/16 (6,168,201), 2/16, 3/16, 6/16
-// (24,738,954), 10/16 (42,942,539) and 15/16, at those executions otherwise; the same six
-// since swap_out_mm's walk that meets its count at vm_end leaves swap_address there (the same
-// day). Since swap_out and swap_out_mm walked as 2.4.16's (no wrap within a call, "We
-// raced", swap_mm kept until its walk ends), which changed every reclaiming execution's steps,
-// it was the same five without 2/16. 15/16's is
-// test/fixtures/unuse-wrong-page-2416-timed.repro.json (the full tier re-runs that shard:
-// unuse-wrong-page-campaign.full.test.ts), 3/16's unuse-wrong-page-2416-timed-own-mmput (both
-// recorded before plain-add-flags, replayed with their own flags); the unsharded hunt (seed 1)
-// meets 0/16's first, at 3,120,523 (2/16's, at 11,197,994, until plain-add-flags). The same
-// campaign without
-// kswapd-timeout (`--without kswapd-timeout --swarm`) finds it in seven since the walk that
-// meets its count at vm_end leaves swap_address there: 0/16 (1,072,659), 1/16 (5,557,851), 8/16
-// (32,237,526), 10/16 (42,942,539), 11/16 (44,235,967), 13/16 (52,830,495) and 15/16
-// (60,085,158), 0/16, 1/16 and 13/16 through another CPU's zap, the other four through
-// swapoff's own exit_mmap (the same six without 0/16 before; the same seven at the same
-// executions, by the same deleters, since put_page's spin and the local-pages flag, all 16
-// re-run; that campaign was not re-run after plain-add-flags: these are the model of then);
-// 1/16's is unuse-wrong-page-2416-default, 11/16's unuse-wrong-page-2416-own-mmput. Before swap_out's
-// walk became 2.4.16's the default campaign found it in five shards too (13/16 at 52,889,276
-// and 8/16 at 34,857,329 were the kswapd-timeout fixtures); of the fixtures of then, 13/16's
-// (125 steps) still replays to the BUG by the route, the other three run clean.
+// Since swap_out's mmput, __alloc_pages' unlocked watermark tests and try_to_unuse's judging
+// of init_mm are sections of their own (7607506, 6 Dec 2026), the campaign's 16 shards find
+// the BUG in three, each by the route and each through swapoff's own exit_mmap (its last
+// mmput of a start_mm whose process had exited): 1/16 (execution 5,581,445, campaign hash
+// 368c6eae over 1,581,446), 3/16 (14,171,317, 82a2f627 over 2,171,318) and 10/16 (42,942,539,
+// 745d28ca over 2,942,540). Of its 64,000,000 executions one more BUGs (each execution of a
+// shard replayed on past its first finding, at the shard's k of 121): 6,168,201 of 1/16's
+// part, through another CPU's zap, the first finding of the same campaign in 64 parts (`--shard
+// 6/64`, campaign hash 272f0bbe over 168,202). From plain-add-flags (5 Dec 2026) until then it
+// was seven: 0/16 (3,120,523), 2/16 (11,197,994), 3/16 (14,171,317), 4/16 (16,309,772), 5/16
+// (21,900,972), 10/16 (42,966,287) and 15/16 (60,144,770), 0/16, 3/16, 5/16 and 10/16 through
+// swapoff's own exit_mmap; from put_page's spin on pagemap_lru_lock and the local-pages flag
+// until plain-add-flags six: 1/16 (6,168,201), 2/16, 3/16, 6/16 (24,738,954), 10/16
+// (42,942,539) and 15/16; before swap_out and swap_out_mm walked as 2.4.16's, five.
+// 6,168,201's is test/fixtures/unuse-wrong-page-2416-timed.repro.json, 3/16's
+// unuse-wrong-page-2416-timed-own-mmput (the full tier re-runs shard 1/16:
+// unuse-wrong-page-campaign.full.test.ts); the unsharded hunt (seed 1) meets 1/16's first, at
+// 5,581,445 (campaign hash 3d740462; 0/16's, at 3,120,523, before 7607506). The same campaign
+// without kswapd-timeout
+// (`--without kswapd-timeout --swarm`, all 16 re-run at 7607506) finds it in eight: 0/16
+// (1,072,659), 1/16 (5,557,851), 3/16 (14,171,317), 6/16 (25,333,620), 7/16 (30,727,241),
+// 10/16 (42,942,539), 11/16 (44,983,036) and 15/16 (60,085,158); 0/16, 1/16, 6/16, 7/16 and
+// 15/16 through another CPU's zap, 3/16, 10/16 and 11/16 through swapoff's own exit_mmap
+// (seven before, at the model of put_page's spin and the local-pages flag: 0/16, 1/16 and
+// 15/16 at the same executions, 8/16 at 32,237,526, 10/16 at 42,942,539, 11/16 at 44,235,967,
+// 13/16 at 52,830,495); 1/16's is unuse-wrong-page-2416-default, 11/16's
+// unuse-wrong-page-2416-own-mmput. The fixtures of before 7607506 run clean on its model.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
@@ -172,11 +171,12 @@ describe("the unuse-wrong-page route of real findings", () => {
 
   // The two findings below are of the campaign without kswapd-timeout (2.4.16's
   // schedule_timeout(HZ) after a short pass), and replay with the flags they recorded: in
-  // both, kswapd passes again within that second (-default's pass fell short at step 220, 3
-  // free of pages_high 4, and ran again at 341; -own-mmput's at 235 and 304), which 2.4.16
-  // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's seven
-  // findings, 10/16's, 13/16's and 15/16's still do). They test the route's reading of real
-  // traces all the same.
+  // both, kswapd passes again within that second (-default's pass fell short and kswapd slept
+  // at step 249, 4 free of pages_high 4, and ran again at 383; -own-mmput's at 315 and 345,
+  // where the timed replay parts from the schedule), which 2.4.16
+  // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's eight
+  // findings, only 3/16's still does: the default campaign's own 3/16 finding, the same
+  // execution). They test the route's reading of real traces all the same.
   it("the fixtures' kswapd passes again within a second of a short pass: with kswapd-timeout their schedules do not fit", async () => {
     for (const name of ["unuse-wrong-page-2416-default", "unuse-wrong-page-2416-own-mmput"]) {
       const repro = loadRepro(fileURLToPath(new URL(`../fixtures/${name}.repro.json`, import.meta.url)));
@@ -189,30 +189,34 @@ describe("the unuse-wrong-page route of real findings", () => {
     }
   });
 
+  // Shard 1/16 of the campaign without kswapd-timeout: execution 5,557,851 (campaign hash
+  // 7b8890b7 over 1,557,852 since 7607506), CPU2's zap deletes the page.
   it("the campaign's finding without kswapd-timeout (shard 1/16, execution 5,557,851) is the route: another CPU's zap", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-default.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), false);
   }, 30_000);
 
-  // Shard 11/16 of the campaign without kswapd-timeout (execution 44,235,967, campaign hash
-  // b7d0e34e over 235,968 since put_page's spin and the local-pages flag, 4017d416 from the walk
-  // that meets its count at vm_end leaving swap_address there until then, d647f8ee before)
+  // Shard 11/16 of the campaign without kswapd-timeout (execution 44,983,036, campaign hash
+  // 25baaa7f over 983,037 since 7607506; 44,235,967 before it, campaign hash b7d0e34e over
+  // 235,968 since put_page's spin and the local-pages flag, 4017d416 from the walk that meets
+  // its count at vm_end leaving swap_address there until then, d647f8ee before)
   // finds the BUG with swapoff itself as the deleter: its "looks like exiting" mmput of
   // start_mm, between the read and lock_page, is the last put and runs exit_mmap, whose zap
   // frees the entry and deletes the page (2.4.16 try_to_unuse's order).
-  it("the campaign without kswapd-timeout, shard 11/16 (execution 44,235,967): swapoff's own exit_mmap deletes the page", async () => {
+  it("the campaign without kswapd-timeout, shard 11/16 (execution 44,983,036): swapoff's own exit_mmap deletes the page", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-own-mmput.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), true);
   }, 30_000);
 
   // The default campaign as shipped (kswapd-timeout on: 2.4.16's kswapd asleep for a second
-  // after a short pass): 15/16's finding (execution 60,144,770, campaign hash 59655e0a over
-  // 144,771 when it was recorded, c7124dba since plain-add-flags: CPU3's fork into mm1 tears
-  // down the process it replaces, whose zap deletes the page, and kswapd's try_to_swap_out adds
-  // it back under E1:3) and 3/16's (14,171,317, campaign hash 44164518 over 2,171,318 then,
-  // ac1d9541 since plain-add-flags: swapoff's own exit_mmap) are kept as fixtures; the full
-  // tier re-runs shard 15/16.
-  it("the default campaign's findings with kswapd-timeout are the route: 15/16 by another CPU's zap, 3/16 by swapoff's own", async () => {
+  // after a short pass), at 7607506: execution 6,168,201 (shard 1/16's second hit, the first
+  // finding of `--shard 6/64`, campaign hash 272f0bbe over 168,202: CPU0's munmap of mm0, the
+  // child its fork made, zaps the pte and deletes the page, and kswapd's try_to_swap_out of
+  // mm1[3] adds it back under E1:3) and 3/16's (14,171,317, campaign hash 82a2f627 over
+  // 2,171,318: swapoff's own exit_mmap) are kept as fixtures; none of the 16 shards' first
+  // findings is another CPU's zap now (15/16's at 60,144,770 was, before 7607506). The full
+  // tier re-runs shard 1/16.
+  it("the default campaign's findings with kswapd-timeout are the route: 6,168,201 by another CPU's zap, 3/16 by swapoff's own", async () => {
     for (const [name, own] of [
       ["unuse-wrong-page-2416-timed", false],
       ["unuse-wrong-page-2416-timed-own-mmput", true],
