@@ -1,9 +1,9 @@
 // Bounded proofs that take tens of CPU seconds (issue 13 part 7): linux-2.4.16 clean to K = 2
-// on the default hunt machine for a stated set of op lists, and a lower bound on the
-// preemptions the seed's swap-cache duplicate needs on linux-2.4.10-pre for one op list a
-// 2-CPU hunt found it with (shrunk to one CPU and kswapd; more than 3: K = 4 is out of a
-// test's reach there), and the exact fewest (3) for a 2-CPU op list on the same machine. With
-// 3 pages the fewest is 2, shown in exhaustive-14sep.test.ts (fast tier).
+// on the default hunt machine for a stated set of op lists, and the exact fewest preemptions
+// the seed's swap-cache duplicate needs on linux-2.4.10-pre for one op list a 2-CPU hunt found
+// it with (shrunk to one CPU and kswapd: 3, half its hunt's schedule's 6), and for a 2-CPU op
+// list on the same machine (3 too). With 3 pages the fewest is 2, shown in
+// exhaustive-14sep.test.ts (fast tier).
 import { describe, it, expect } from "vitest";
 import { exhaustive, ExhaustiveSearch, preemptionsOf } from "../../src/explore/exhaustive.js";
 import { parseOpList } from "../../src/explore/exhaustive-cli.js";
@@ -32,28 +32,34 @@ describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5
   );
 });
 
-describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[3], mm0[2], mm0[0], read mm0[2]", () => {
+describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[2], mm0[3], mm0[0], read mm0[3]", () => {
   const model = resolveModel("linux-2.4.10-pre", [], []);
   const machine = { ...HUNT_MACHINE, cpus: 1 };
-  const ops = parseOpList("w3 w2 w0 r2", machine, true);
+  const ops = parseOpList("w2 w3 w0 r3", machine, true);
   // The op list and schedule a PCT hunt found and shrank: `hunt --model linux-2.4.10-pre
-  // --cpus 2 --seed 12` at execution 1,179,015, shrunk from 10 ops on 2 CPUs to these 4 on one
-  // (the shrinker drops the idle CPU: kswapd swaps out, CPU0's readahead counts its entry);
-  // 8 preemptions, and shrink() run on it again (5 Dec 2026) reaches its fixpoint (51 tries)
-  // with none fewer. Bounds 0-3 are clean (9.3 CPU s, 21 s under vitest on 2 shared cores;
-  // 7.8M states); bound 4 reaches the duplicate, so the fewest is exactly 4, but only after
-  // ~140 CPU s in all (52.6M states at bound 4), out of a test's budget (`hunt --model
-  // linux-2.4.10-pre --cpus 1 --sched exhaustive --op-list "w3 w2 w0 r2" --preemptions 4
-  // --budget-ms 900000`).
-  // History: until pre9's walk that stops on its count at vm_end kept swap_address (5 Dec
-  // 2026) this test ran "w2 w1 w3 r1" (the same shape: writes to three pages, then a read of
-  // the second), which seed 1's hunt found at execution 366,006 and shrank to one CPU with a
-  // schedule of 7 preemptions (the fixpoint of 45 tries). That schedule now misses the race;
-  // the list still needs exactly 4 (bounds 0-3 clean, 5.0M states, 6.5 CPU s; bound 4 reaches
-  // it after ~60 CPU s in all, as before), but seed 1's hunt finds the duplicate at 482,529
-  // and shrinks it to 5 ops on 2 CPUs ("r3 w3 w2 w0/r2", 7 preemptions). Of seeds 1-16 at
-  // `--cpus 2` (3M executions each; all find it, at 52,342 to 1,503,920) only seed 12's
-  // shrinks to one CPU.
+  // --cpus 2 --seed 18` at execution 54,129, shrunk from 10 ops on 2 CPUs (9 preemptions) to
+  // these 4 on one (the shrinker drops the idle CPU: kswapd swaps out, CPU0's readahead counts
+  // its entry); 6 preemptions, and shrink() run on it again reaches its fixpoint (41 tries)
+  // with none fewer. Of seeds 1-30 at `--cpus 2` (3M executions each; all find it, at 15,942 to
+  // 2,573,981) only seed 18's shrinks to one CPU. Bounds 0-2 are clean and bound 3 reaches the
+  // duplicate by the same route (0.5M states at bound 2, 4.2M at bound 3 up to the find;
+  // 8.0 CPU s, 10.4 s under vitest on 2 shared cores), so the fewest is exactly 3.
+  // History: until swap_out's mmput ran a section after swap_out_mm's unlock and __alloc_pages'
+  // watermark tests sections apart from their rmqueue (6 Dec 2026) this test ran "w3 w2 w0 r2"
+  // (the same shape: writes to three pages, then a read of the second), which `--cpus 2
+  // --seed 12` found at 1,179,015 and shrank to one CPU with a schedule of 8 preemptions (the
+  // fixpoint of 51 tries), bounds 0-3 clean (7.8M states, 9.3 CPU s) and bound 4 reaching it
+  // after ~140 CPU s (52.6M states at bound 4), so its fewest was exactly 4. That schedule now
+  // misses the race; the list is still clean through bound 3 (8.0M states, 9.3 CPU s), but
+  // seed 12's hunt finds the duplicate at 20,203 and shrinks it to 7 ops on 2 CPUs.
+  // Before that, until pre9's walk that stops on its count at vm_end kept swap_address (5 Dec
+  // 2026), it ran "w2 w1 w3 r1" (the same shape again), which seed 1's hunt found at execution
+  // 366,006 and shrank to one CPU with a schedule of 7 preemptions (the fixpoint of 45 tries).
+  // That schedule then missed the race; the list still needed exactly 4 (bounds 0-3 clean,
+  // 5.0M states, 6.5 CPU s; bound 4 reaches it after ~60 CPU s in all, as before), but seed
+  // 1's hunt found the duplicate at 482,529 and shrank it to 5 ops on 2 CPUs ("r3 w3 w2 w0/r2",
+  // 7 preemptions). Of seeds 1-16 at `--cpus 2` (3M executions each; all found it, at 52,342
+  // to 1,503,920) only seed 12's shrank to one CPU.
   // Until swap_out became pre9's (flag swap-amount, 5 Dec 2026) this test ran the 2-CPU
   // op list "r0/w1 w0 w2" (`hunt --cpus 2 --ops 4`, seed 2), bounds 0-3 clean (31 CPU s; 118 s in
   // this file's run on pre9's swap_out) with a hand-re-derived schedule of 6 preemptions (5 before
@@ -62,22 +68,36 @@ describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on C
   // add). On pre9's swap_out that schedule misses the race, and that hunt (4 ops) finds no
   // duplicate from seeds 1-8 in 4 s each; with 5 ops it does from every seed of 1-12.
   const schedule = decodeSchedule(
-    "000000000000000222222222222222222222222222221222222222222222222222220000000000222222222222222222222222222221222222220020000000000022222222222222222220000000000000000000000000011002",
+    "0000000000000000222222222222222222222222222222221222222222200000000000022222222222222222222222222222222100000000000222222222222222222222222222222200000000000000000000000000000000011002",
   );
 
-  it("is reached by the hunt's schedule, which spends 8 preemptions", async () => {
+  it("is reached by the hunt's schedule, which spends 6 preemptions", async () => {
     const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule }, { trace: true, repair: false });
     expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
     expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
     const e = await ExhaustiveSearch.engine(machine, model);
-    expect(preemptionsOf(e, ops, schedule)).toBe(8);
+    expect(preemptionsOf(e, ops, schedule)).toBe(6);
   });
 
-  it("needs more than 3: no schedule with ≤ 3 preemptions reaches it", async () => {
+  it("needs exactly 3 preemptions: bounds 0 to 2 clean, bound 3 reaches it by the same route", async () => {
     const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 3 });
-    expect(r.violation).toBeUndefined();
-    expect(r.reached).toBe(3);
+    expect(r.bounds.map((b) => [b.preemptions, b.complete])).toEqual([
+      [0, true],
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
+    expect(r.reached).toBe(2);
+    const v = r.violation!;
+    expect(v.preemptions).toBe(3);
+    expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
+    const e = await ExhaustiveSearch.engine(machine, model);
+    expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
+    const rep = await Replayer.create(machine, model);
+    const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
+    expect(out.verdict?.signature).toBe(v.verdict.signature);
+    expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
   }, 900_000);
 });
 

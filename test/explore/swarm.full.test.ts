@@ -27,8 +27,13 @@ describe("swarm hunts", () => {
     // 60,000 (huntSeedRace's hunt from a script on dist/, 0.1-0.7 CPU s a seed): 1 (14,379),
     // 5 (56,836), 6 (42,422), 7 (46,491), 8 (57,704), 9 (41,301), 10 (57,551) and 12 (4,107),
     // each on the shape its execution drew; 2, 3, 4 and 11 nothing (seed 3 was tried here
-    // until then).
-    for (const seed of [10, 12, 1]) {
+    // until then). Since swap_out's mmput runs a section after swap_out_mm's unlock and
+    // __alloc_pages' watermark tests are sections apart from their rmqueue (6 Dec 2026), seeds
+    // 1-12 at 60,000 (the same script): 2 (2,738), 3 (6,598), 5 (20,746), 6 (22,701), 9
+    // (41,611), 10 (56,359), 11 (32,074) and 12 (4,107); 1, 4, 7 and 8 nothing (10, 12 and 1
+    // were tried here until then). The test tries the first three of seeds 1.. that find it,
+    // on three shapes (2 CPUs and 8 frames; 4 and 8; 4 and 10).
+    for (const seed of [2, 3, 5]) {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.

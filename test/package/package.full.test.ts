@@ -106,11 +106,22 @@ describe("the published package", () => {
     const r = sh("npx", ["--no", "faultsim", "hunt", "--out", out], proj, 120_000);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(1);
-    // The default hunt's finding (README): three CPUs and kswapd, the swapper (the disk's column
-    // shows only when a line of it names the race's entry or pages).
-    expect(r.stdout).toMatch(/^CPU0\s+\| CPU1\s+\| CPU2\s+\| (disk\s+\| )?kswapd/m);
+    // The default hunt's finding (README): the diagram's columns are the CPUs the shrunk finding
+    // kept (the default machine's three, fewer when the shrinker dropped idle ones), numbered
+    // from 0, then the disk (its column shows only when a line of it names the race's entry or
+    // pages), then kswapd, the swapper; one CPU column for each "CPUn runs:" line, and as many as
+    // the repro file's machine has.
+    const header = /^(CPU0\s+(?:\| CPU\d\s+)*)\| (?:disk\s+\| )?kswapd\s*$/m.exec(r.stdout);
+    expect(header, r.stdout).not.toBeNull();
+    const cpus = header![1].split("|").map((c) => c.trim());
+    expect(cpus.length).toBeLessThanOrEqual(3);
+    expect(cpus).toEqual(cpus.map((_, i) => `CPU${i}`));
+    expect(r.stdout.match(/^CPU\d runs: /gm)).toEqual(cpus.map((c) => `${c} runs: `));
     expect(r.stdout).toMatch(/distinct signatures: 1\n {2}swapcache-unique@/);
-    expect(readdirSync(out).filter((f) => f.endsWith(".json"))).toHaveLength(1);
+    const repros = readdirSync(out).filter((f) => f.endsWith(".json"));
+    expect(repros).toHaveLength(1);
+    const repro = JSON.parse(readFileSync(path.join(out, repros[0]), "utf8"));
+    expect(repro.machine).toMatchObject({ cpus: cpus.length, kswapd: true });
   }, 120_000);
 
   it("the API runs from the installed package", () => {
