@@ -54,6 +54,7 @@ export const EV_OOM_EXIT_GONE: i32 = 706; // (mm, 0, 0): a killed process's exit
 export const EV_OOM_KILL_NO_MM: i32 = 707; // (mm, 0, 0): 2.4.16's kill loop after the chosen process passed exit_mm: p->mm is NULL, every task without an mm is killed
 export const EV_OOM_SELECT: i32 = 708;   // (mm, points, 0): 2.4.16's select_bad_process chose mm's process; the kill loop comes in a later section
 export const EV_OOM_KILL_ORPHAN: i32 = 709; // (mm, its task CPUs, 0): oom_kill chose mm's process, which the model has exited while those CPUs still run its ops: SIGKILL and PF_MEMDIE to them
+export const EV_OOM_EXIT_ADOPTED: i32 = 710; // (mm, cpu, 0): the killed process has no task CPU (no op of any CPU names it): its exit runs on idle CPU cpu, standing for its own thread
 
 /** Agent word: PF_MEMDIE, set by oom_kill on each task of its victim, cleared when the task
  *  next returns to user space to run an op (oom_op_start) or, idle, when its process is gone. */
@@ -322,6 +323,9 @@ function memdie_tasks(): i32 {
  *  the other process waiting on that process's mmap_sem, held by the looping fault): 2.4.16
  *  would choose it again and wait, the model kills the asking task (oom_kill). */
 function deliverable(mm: i32): bool {
+  // A process no CPU's ops name (a fork's child, say) still has a task in 2.4.16, asleep or in
+  // user space, which SIGKILL wakes to exit: an idle CPU can run that exit (wake_idle_task).
+  if (!has_task_cpu(mm)) return idle_cpu() >= 0;
   const kill = mm_get(mm, MM_OOM_KILL);
   if (kill == OOM_KILL_EXITING) {
     const exit = make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG);
@@ -398,11 +402,36 @@ export const OOM_EXIT_ARG: i32 = 1;
 function wake_idle_task(mm: i32): void {
   for (let a = 0; a < nCpu; a++) {
     if (!cpu_is_task_of(a, mm) || ag_get(a, AG_STATE) != ST_DONE) continue;
-    queue_exit(a, mm);
-    gset(G_CPUS_DONE, gget(G_CPUS_DONE) & ~(1 << a));
-    set_state(a, ST_RUNNABLE);
+    wake_to_exit(a, mm);
     return;
   }
+  // No CPU is mm's task at all (a fork's child no later op names): the first idle CPU runs its
+  // exit, as the child's own thread would on taking the signal (until 6 Dec 2026 such a process
+  // was passed over, and kswapd's kill with nobody else to choose was a false panic).
+  if (has_task_cpu(mm)) return;
+  const a = idle_cpu();
+  if (a < 0) return;
+  wake_to_exit(a, mm);
+  trace(EV_OOM_EXIT_ADOPTED, mm, a, 0);
+}
+
+/** Idle CPU a runs mm's exit next. */
+function wake_to_exit(a: i32, mm: i32): void {
+  queue_exit(a, mm);
+  gset(G_CPUS_DONE, gget(G_CPUS_DONE) & ~(1 << a));
+  set_state(a, ST_RUNNABLE);
+}
+
+/** Whether some CPU is a task of mm (workload.ts cpu_is_task_of). */
+function has_task_cpu(mm: i32): bool {
+  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm)) return true;
+  return false;
+}
+
+/** The first idle CPU (its ops all run), or -1. */
+function idle_cpu(): i32 {
+  for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_STATE) == ST_DONE) return a;
+  return -1;
 }
 
 /** The killed process's exit as CPU a's next op (its ring is empty: its ops have run). */

@@ -28,6 +28,8 @@ export const oomKillEvents: EventTable = {
       `${cpuList(tasks)} still run${many ? "" : "s"} its ops (2.4.16's exit ends one thread, the others keep its mm): SIGKILL, PF_MEMDIE to ${many ? "them" : "it"}`
     );
   },
+  [EV.OOM_EXIT_ADOPTED]: (mm, cpu) =>
+    `oom_kill: mm${mm}'s process has no task the model runs (no CPU's ops name it): idle CPU${cpu} runs its exit, as its own thread would on taking SIGKILL`,
   [EV.OOM_KILL_NO_MM]: (mm) =>
     `oom_kill's loop: mm${mm}'s chosen process has passed exit_mm since select_bad_process, so p->mm is NULL: every task without an mm gets SIGKILL and PF_MEMDIE`,
 };
