@@ -81,7 +81,7 @@ describe("classifyUnuseFresh", () => {
   });
 });
 
-// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 16`,
+// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 33`,
 // bounded by executions and unshrunk, so the finding is the same on every run. (Seed 1's, at
 // execution 15,707 before the swap_out_mm walk ended its section at each page whose flags it
 // touched, was a data-lost:present at 2,526 by the same route, one at 13,458 once
@@ -102,12 +102,17 @@ describe("classifyUnuseFresh", () => {
 // next walk of the mm finding nothing and resetting (5 Dec 2026), seeds 33 and 7 find theirs at
 // 10,293 and nothing in 30,000; of seeds 1-40 at 30,000 (`--seed S --executions 30000
 // --shrink-ms 0`), 13 find a data loss by it, the rest nothing; the soonest is seed 16's
-// present page's at 732, then seed 12's swap-slot loss at 790.)
+// present page's at 732, then seed 12's swap-slot loss at 790. Since swap_out's mmput runs a
+// section after swap_out_mm's unlock and __alloc_pages' unlocked watermark tests are sections
+// apart from their rmqueue (6 Dec 2026), seed 16 finds its present page's at 23,617 and seed 12
+// a present page's at 18,518; of seeds 1-40 at 30,000, 16 find a data loss by it, seed 3 a
+// duplicate (the 14 Sep route by readahead), the rest nothing; of seeds 1-100, the soonest is
+// seed 33's present page's at 376, the soonest swap-slot loss seed 80's at 362.)
 const shape: HuntOptions = {
   model: "linux-2.4.10-pre",
   kswapd: false,
   mix: "write=4,read=2,swapoff=1",
-  seed: 16,
+  seed: 33,
   budgetMs: 60_000,
   shrinkMs: 0,
 };
@@ -128,13 +133,18 @@ const shape: HuntOptions = {
 // on its count at the last page leaves swap_address there (5 Dec 2026) seed 34 finds nothing in
 // 30,000; of seeds 1-100 at 30,000, 23, 25, 43, 69, 70, 79, 84, 93 and 95 first find an
 // access's loss, all focusing their diagrams to 27-51%: seed 84's, at 1,204, to 30%; seeds 95
-// (10,344) and 23 (17,297) the others within 20,000.)
-const access = { ...shape, seed: 84 };
+// (10,344) and 23 (17,297) the others within 20,000. Since swap_out's mmput and __alloc_pages'
+// watermark tests took sections of their own (6 Dec 2026) seed 84 first finds a present page's
+// loss, at 1,821; of seeds 1-100 at 30,000, 18, 26, 32, 52 and 70 first find an access's loss,
+// focusing their diagrams to 22-37%: seed 52's, at 5,409, to 29%; seeds 26 (12,730) and 70
+// (14,436) the others within 20,000.)
+const access = { ...shape, seed: 52 };
 
 describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", () => {
-  it("seed 16, shrunk: its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
-    // Seed 16's first finding, a present page's loss at 732 (seed 33's at 1,068 until a pre9
-    // walk stopped on its count at the last page left swap_address there, 5 Dec 2026; seed 6's
+  it("seed 33, shrunk: its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
+    // Seed 33's first finding, a present page's loss at 376 (seed 16's at 732 until swap_out's
+    // mmput and __alloc_pages' watermark tests took sections of their own, 6 Dec 2026; seed
+    // 33's at 1,068 until a pre9 walk stopped on its count at the last page left swap_address there, 5 Dec 2026; seed 6's
     // at 133 until swap_out became pre9's, the same day; the pin until swap_out_mm's 2.4.16
     // walk, the same day, was seed 12's swap-slot loss): the write the report names is the
     // swapoff CPU's reclaim.
@@ -151,9 +161,9 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
     expect(kcsan).not.toContain(`task mm0 on cpu ${swapoffCpu}`);
   });
 
-  it("seed 84 finds a data loss within 20,000 executions (at 1,204) by the swapoff-reads-a-fresh-entry route", async () => {
+  it("seed 52 finds a data loss within 20,000 executions (at 5,409) by the swapoff-reads-a-fresh-entry route", async () => {
     const r = await hunt({ ...access, executions: 20_000 });
-    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 1_204]]);
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost@access", 5_409]]);
     const v = await unuseFreshOfRepro(r.findings[0].repro);
     expect(v).toBeDefined();
     expect(v!.swapper.agent).not.toBe(v!.reader.agent);
@@ -186,28 +196,34 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
-    // A data loss by this route at rest, a present page's at execution 732 of seed 16, where
-    // plain pre9 loses it, since a pre9 walk stopped on its count at the last page leaves
-    // swap_address there (5 Dec 2026: `faultsim hunt ... --seed 16 --with unique-add
-    // --executions 30000 --shrink-ms 0`; of seeds 1-40, 22 find one by this route, the rest
-    // nothing). At 29,033 of seed 33 since swap_out became pre9's (flag swap-amount, the same
+    // A data loss by this route at rest, a present page's at execution 376 of seed 33, where
+    // plain pre9 loses it, since swap_out's mmput and __alloc_pages' watermark tests took
+    // sections of their own (6 Dec 2026: `faultsim hunt ... --seed 33 --with unique-add
+    // --executions 30000 --shrink-ms 0`; of seeds 1-40, 16 find one by this route, the rest
+    // nothing; seed 16 nothing in 30,000). At 732 of seed 16 since a pre9 walk stopped on its
+    // count at the last page leaves swap_address there (5 Dec 2026: `faultsim hunt ... --seed
+    // 16 --with unique-add --executions 30000 --shrink-ms 0`; of seeds 1-40, 22 found one by
+    // this route, the rest nothing). At 29,033 of seed 33 since swap_out became pre9's (flag swap-amount, the same
     // day; of seeds 1-40, 26 found one by this route; this hunt bounded at 10,000 until then;
-    // seed 33 finds nothing in 30,000 now). At 2,152 of seed 6 since swap_out_mm walked as
+    // seed 33 found nothing in 30,000 then). At 2,152 of seed 6 since swap_out_mm walked as
     // 2.4.16's does (5 Dec 2026; of seeds 1-40, 33 found one by it).
     // Seed 12's was a swap-slot loss at 1,636 from pre9's try_to_unuse yielding under PCT at
     // its per-entry schedule() (7,329 from do_wp_page's releases after its unlock until then;
     // 9,969, a present page's, before those; 7,329, a swap-slot loss, until set_page_dirty took
     // pagecache_lock; an access's at fewer than 4,000 until pre9's drop_pte took
     // pagemap_lru_lock with the page locked, all 4 Dec 2026), a present page's at 13,436 after
-    // swap_out_mm's 2.4.16 walk, nothing in 30,000 now.
+    // swap_out_mm's 2.4.16 walk, nothing in 30,000 then (a swap-slot loss at 790 now).
     const r = await hunt({ ...shape, with: ["unique-add"], executions: 30_000 });
-    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost:present", 732]]);
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost:present", 376]]);
     expect(await unuseFreshOfRepro(r.findings[0].repro)).toBeDefined();
   });
 
   it("2.4.16's search-first try_to_unuse alone turns it into a duplicate by the 14 Sep swapoff route", async () => {
-    // Seed 16's at execution 732, where plain pre9 loses the data (of seeds 1-40 at 2,000, 12
-    // and 16 find the duplicate, the rest nothing, since a pre9 walk stopped on its count at the
+    // Seed 33's at execution 1,040 (plain pre9 loses the data at 376; of seeds 1-40 at 2,000,
+    // 10, 31 and 33 find the duplicate, the rest nothing, since swap_out's mmput and
+    // __alloc_pages' watermark tests took sections of their own, 6 Dec 2026). Seed 16's at
+    // execution 732, where plain pre9 lost the data (of seeds 1-40 at 2,000, 12 and 16 found
+    // the duplicate, the rest nothing, since a pre9 walk stopped on its count at the
     // last page leaves swap_address there, 5 Dec 2026: `--seed S --without unuse-delete-first
     // --executions 2000 --shrink-ms 0`; seed 33's at 1,068 since swap_out became pre9's, the
     // same day; seed 6's at 133 until then, seed 12's within 2,000 until swap_out_mm's 2.4.16
@@ -230,22 +246,25 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
 // frame or swap entry besides its virtual page ("mm0[2]: maps page 3 holding 6, ..."). The
 // diagram focuses on the route's entry and pages as for an access's loss, then on what the
 // message names (it focused on the message's page alone: the lost page's lines, not the race).
-// Seed 16's first finding, and seed 12's (a swap-slot loss: the stale page swapped out again; of
-// seeds 1-40 at 30,000, 12, 17, 21 and 27 first find one, at 790, 5,938, 1,538 and 8,034).
-// Until a pre9 walk stopped on its count at the last page left swap_address there (5 Dec 2026)
-// they were seed 33's (a present page's at 1,068; at 10,293 now) and seed 7's (a swap-slot loss
+// Seed 33's first finding, and seed 80's (a swap-slot loss: the stale page swapped out again; of
+// seeds 1-100 at 30,000, 10, 77, 80 and 99 first find one, at 1,379, 7,132, 362 and 2,901).
+// Until swap_out's mmput and __alloc_pages' watermark tests took sections of their own (6 Dec
+// 2026) they were seed 16's (a present page's at 732; at 23,617 now) and seed 12's (a swap-slot
+// loss at 790; a present page's at 18,518 now; of seeds 1-40 at 30,000, 12, 17, 21 and 27 first
+// found one, at 790, 5,938, 1,538 and 8,034). Until a pre9 walk stopped on its count at the
+// last page left swap_address there (5 Dec 2026) they were seed 33's (a present page's at 1,068; at 10,293 then) and seed 7's (a swap-slot loss
 // at 187; nothing in 30,000 now); until swap_out became pre9's (flag swap-amount, the same day)
 // they were seed 6's (a present page's at 133, nothing in 30,000 since) and seed 39's (a
 // swap-slot loss at 11,500, nothing in 30,000 since); until swap_out_mm walked as 2.4.16's does
 // (the same day) they were seed 10's (a present page's at 81; nothing in 30,000 after that walk)
 // and seed 12's (a swap-slot loss at 1,636; a present page's at 13,436 after it, a swap-slot
-// loss at 790 again now); until pre9's try_to_unuse yielded under PCT at its per-entry
+// loss at 790 again then); until pre9's try_to_unuse yielded under PCT at its per-entry
 // schedule() (4 Dec 2026) seed 1's (a present page's at 2,526) and seed 3's (a swap-slot loss
 // at 6,491).
 describe("a deep-check data loss by this route (linux-2.4.10-pre, --mix write=4,read=2,swapoff=1)", () => {
   for (const [seed, variant, execution] of [
-    [16, "present", 732],
-    [12, "swap-slot", 790],
+    [33, "present", 376],
+    [80, "swap-slot", 362],
   ] as const) {
     it(`seed ${seed}: data-lost:${variant} at ${execution}, the diagram focused on the route's entry and pages`, async () => {
       const r = await hunt({ ...shape, seed, executions: execution + 50 });
