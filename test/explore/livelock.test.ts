@@ -46,7 +46,7 @@ const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
   ...over,
 });
 
-/** 2.4.16 with 8 CPUs in 4 frames, random seed 5: a real livelock at execution 14; hunted once
+/** 2.4.16 with 8 CPUs in 4 frames, random seed 5: a real livelock at execution 211; hunted once
  *  for the tests that read it. */
 let realLivelockHunt: ReturnType<typeof hunt> | undefined;
 const realLivelock = () =>
@@ -68,9 +68,11 @@ describe("the hunt's step bound", () => {
   // with a uniform choice at every step (livelock.ts fairFrom), it ends.
   it("an agent the scheduler's bias starves is no livelock: run on fairly from the bound, the execution ends", async () => {
     const args = ["--model", "linux-2.4.16-fixed", "--jiffy-steps", "1", "--slots", "3", "--pages", "8", "--mix", "all", "--no-threads"];
-    // Execution 363,638 of random seed 4 (the first of its executions to reach the bound, its
-    // CPU1 spinning on the page_table_lock of swap_out_mm's mm; 267,656 until swap_out walked
-    // as 2.4.16's does) is the last of this shard's six.
+    // Execution 261,275 of random seed 4 (the first of its executions to reach the bound, its
+    // CPU1 spinning on the page_table_lock of swap_out_mm's mm while CPU0 and CPU2 take it in
+    // turn; 363,638 until swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's
+    // init_mm had sections of their own, 267,656 until swap_out walked as 2.4.16's does) is the
+    // last of this shard's four (of 261,275 executions, this shard's four run 952 steps).
     const code = await faultsim(
       "hunt",
       ...args,
@@ -80,14 +82,14 @@ describe("the hunt's step bound", () => {
       "4",
       "--keep-going",
       "--executions",
-      "363639",
+      "261276",
       "--shard",
       "65535/65536",
       "--json",
     );
     expect(code, io.err).toBe(0);
     const j = JSON.parse(io.out);
-    expect(j.executions).toBe(6);
+    expect(j.executions).toBe(4);
     expect(j.steps).toBeGreaterThanOrEqual(HUNT_LOGCAP); // one of them ran to the bound
     expect(j.hits).toEqual({});
   }, 60_000);
@@ -116,8 +118,9 @@ describe("the hunt's step bound", () => {
     // 3 user frames, 8 CPUs writing 4 shared pages: every frame ends up a swap-cache page held
     // by do_wp_page's page_cache_get(old_page) across its alloc_page, so reclaim frees nothing,
     // and out_of_memory kills nobody while a swap slot is free (2.4.16 mm/oom_kill.c: "Enough
-    // swap space left? Not OOM."). Seed 5 meets it at execution 14 (seed 1 at 44; 197 and
-    // 1,572 when first measured, 3 Dec 2026).
+    // swap space left? Not OOM."). Seed 5 meets it at execution 211, seed 1 at 342, since
+    // swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm have sections
+    // of their own (14 and 44 before; 197 and 1,572 when first measured, 3 Dec 2026).
     const r = await realLivelock();
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");
@@ -131,8 +134,12 @@ describe("the hunt's step bound", () => {
     expect((await replayTraced(repro)).verdict?.signature).toBe("livelock");
   }, 120_000);
 
-  // The shrunk repro the starvation above gave before the hunt and the shrinker ran livelocks on
-  // fairly: CPU1, woken to exit its OOM-killed process, never chosen again by its schedule.
+  // A livelock repro as the hunt wrote them before it and the shrinker ran livelocks on fairly:
+  // the starvation above, execution 261,275 of random seed 4 to its bound (its ops and choice
+  // log, recorded with the build that gave swap_out's mmput, __alloc_pages' watermark tests and
+  // try_to_unuse's init_mm sections of their own), CPU1 never getting the page_table_lock CPU0
+  // and CPU2 take in turn. (Until then: the old shrinker's repro of the starvation the hunt met
+  // then, CPU1, woken to exit its OOM-killed process, never chosen again by its schedule.)
   it("replay: a recorded livelock whose schedule only starves an agent does not reproduce", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/livelock-starved.repro.json", import.meta.url)));
     expect(repro.signature).toBe("livelock");
@@ -142,7 +149,7 @@ describe("the hunt's step bound", () => {
     const r = await diagramOf(repro);
     expect([r.reproduced, r.starved]).toEqual([false, true]);
     // Nothing to focus on (no violation): its last 200 lines are drawn, --full draws them all
-    // (the execution runs 8,400 lines to its bound).
+    // (the execution runs 6,157 lines to its bound).
     const tail = r.diagram.match(/\((\d+) earlier lines not shown: the last 200 follow; --full shows all\)/);
     expect(tail).not.toBeNull();
     const full = await diagramOf(repro, undefined, "wasm", { full: true });

@@ -1,4 +1,4 @@
-// `faultsim hunt --sched random --seed 261` (linux-2.4.10-pre, the default model) finds a
+// `faultsim hunt --sched random --seed 1320` (linux-2.4.10-pre, the default model) finds a
 // swap-cache duplicate by the "reclaim" route (src/explore/route.ts): Hugh's multithreaded
 // route of the seed mail with reclaim in the vm_swap_full delete's place. The reader (CPU2)
 // read E0:1 from its pte; another thread's do_swap_page took E's page and swap_freed its pte's
@@ -14,26 +14,33 @@
 // 583 found a duplicate first then, all by the 14 Sep route (seed 10's at 6,337), and the 33 of
 // seeds 1-200 that missed found 14 Sep duplicates by 200,000; since a swap_out_mm walk that
 // stops on its count at an mm's last page leaves swap_address there (5 Dec 2026: the next walk
-// of that mm finds nothing and resets it), 559 do, all by the 14 Sep route (seed 10's at
-// 16,914), and the 40 of seeds 1-200 that miss find 14 Sep duplicates by 61,141 (`faultsim hunt
-// --seed N --executions 20000 --budget-ms 600000 --shrink-ms 0`, then --executions 200000). The
+// of that mm finds nothing and resets it), 559 did, all by the 14 Sep route (seed 10's at
+// 16,914), and the 40 of seeds 1-200 that missed found 14 Sep duplicates by 61,141; since
+// swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm have sections of
+// their own, 589 do, all by the 14 Sep route (seed 10's at 1,848), and the 31 of seeds 1-200
+// that miss find 14 Sep duplicates by 51,081 (`faultsim hunt --seed N --executions 20000
+// --budget-ms 600000 --shrink-ms 0`, then --executions 200000). The
 // random walk finds it. It took seed 125's first finding, at execution 818, the only one of
-// seeds 1-200 at 5,000 executions, until that walk change; seed 125's is a vm_swap_full
-// duplicate at 2,425 now, and of seeds 1-600 only seed 261's first finding takes this route, at
-// execution 1,720 (`faultsim hunt --sched random --seed 261 --executions 5000 --shrink-ms 0`:
-// its route: line, campaign hash 94debc53 over 1,721 executions).
+// seeds 1-200 at 5,000 executions, until that walk change; seed 125's was a vm_swap_full
+// duplicate at 2,425 then, and of seeds 1-600 only seed 261's first finding took this route, at
+// execution 1,720, until swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's
+// init_mm had sections of their own; seed 261's is a vm_swap_full duplicate at 633 since, and of
+// seeds 1-1500 the first finding of 851, 1008, 1244 and 1320 takes this route, only in 1320's
+// (at execution 1,525) does the reader, faulting on E itself, add last (`faultsim hunt --sched
+// random --seed 1320 --executions 5000 --shrink-ms 0`: its route: line, campaign hash 26a5ffbc
+// over 1,526 executions).
 import { addersOf, commandLineHunt, huntRoutes, type HuntAndRoute } from "../helpers/hunt-routes.js";
 import { describe, it, expect, beforeAll } from "vitest";
 import { HUNT_DEFAULT_MODEL } from "../../src/explore/defaults.js";
 
-// What `faultsim hunt --sched random --seed 261` runs, without the (clock-bounded) shrink.
+// What `faultsim hunt --sched random --seed 1320` runs, without the (clock-bounded) shrink.
 let r: HuntAndRoute["hunt"];
 let replay: HuntAndRoute["replay"];
 beforeAll(async () => {
-  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(HUNT_DEFAULT_MODEL, "random", 5_000), [261])).get(261)!);
+  ({ hunt: r, replay } = (await huntRoutes(commandLineHunt(HUNT_DEFAULT_MODEL, "random", 5_000), [1320])).get(1320)!);
 }, 30_000);
 
-describe("hunt --sched random --seed 261 (linux-2.4.10-pre)", () => {
+describe("hunt --sched random --seed 1320 (linux-2.4.10-pre)", () => {
   it("finds swapcache-unique, and its traced replay takes the reclaim route", () => {
     expect(r.findings.map((f) => f.signature)).toEqual(["swapcache-unique@add_to_swap_cache"]);
     expect(replay.reproduced).toBe(true);

@@ -99,9 +99,10 @@ describe("real --json outputs validate", () => {
   }, 60_000);
 
   it("hunt --json on worker threads (setupMs; the workers are dist/src/workers/worker.js)", async () => {
-    // The default campaign on two workers finds the duplicate at execution 23,883 (`faultsim
-    // hunt --workers 2 --executions 30000`) since pre9's walk that stops on its count at vm_end
-    // keeps swap_address (5 Dec 2026); 20,000 found it before, and finds nothing since.
+    // The default campaign on two workers finds the duplicate at execution 3,304 (`faultsim
+    // hunt --workers 2 --executions 30000`) since swap_out's mmput, __alloc_pages' watermark
+    // tests and try_to_unuse's init_mm have sections of their own (at 23,883 since pre9's walk
+    // that stops on its count at vm_end keeps swap_address, 5 Dec 2026; 20,000 found it before).
     expect(await faultsim("hunt", "--workers", "2", "--executions", "30000", "--out", dir, "--json")).toBe(1);
     const doc = JSON.parse(io.out);
     expect(doc.workers).toBe(2);
@@ -113,11 +114,13 @@ describe("real --json outputs validate", () => {
     // A stream with progress lines takes ~2 s of hunting: json-schema.full.test.ts. Here each
     // checkpoint the stream holds is also written as the progress event --jsonl would write.
     const events = path.join(dir, "events.jsonl");
-    // Seed 2: the duplicate at execution 25 (`faultsim hunt --seed 2 --keep-going --executions
-    // 3000`) since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec 2026;
-    // seed 21's, at 2,379 before, is past 3,000 now, at 5,044; 90 while swap_out walked as
-    // 2.4.16's; seed 1's is past 3,000 since then, at 5,637 now).
-    const args = ["--keep-going", "--executions", "3000", "--seed", "2", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
+    // Seed 90: the duplicate at execution 69 (`faultsim hunt --seed 90 --keep-going --executions
+    // 3000`) since swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
+    // have sections of their own (seed 2's, at 25 before, is past 3,000 now, at 22,839). Seed 2's
+    // was at 25 since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
+    // 2026; seed 21's, at 2,379 before, 5,044 then, is at 4,250 now; 90 while swap_out walked as
+    // 2.4.16's; seed 1's is past 3,000 since then, at 17,061 now).
+    const args = ["--keep-going", "--executions", "3000", "--seed", "90", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
     const lines = await killedAndResumedStream(faultsim, args, events);
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "finding", "resume", "end"]));
     const progress = lines.filter((l) => l.checkpoint).map((l) => progressEvent(l.checkpoint as Parameters<typeof progressEvent>[0]));
@@ -143,13 +146,15 @@ describe("real --json outputs validate", () => {
   it("merge --json of a shard that deferred its shrinks: shrunk by merge, and the repro itself when no file can take it", async () => {
     const shard = path.join(dir, "shard");
     const stream = path.join(dir, "shard.jsonl");
-    // Seed 9: its shard 0 of 3,000 finds the duplicate (at 680) since pre9's walk that stops on
-    // its count at vm_end keeps swap_address (5 Dec 2026), the first of seeds 1-12 whose shard 0
-    // does (9, 10 at 8 and 12 at 357 so, the rest none; `faultsim hunt --keep-going --executions
-    // 3000 --seed N --shard 0/2 --defer-shrink --jsonl FILE`). Seed 6's did (at 607) since swap_out walks as 2.4.10-pre9's
-    // does, its campaign's first at 3,486 now; seed 4's at 369 before that. Seed 1's shard 0
-    // did until the pre9 delete took the page off the LRU (flag del-lru).
-    const args = ["--keep-going", "--executions", "3000", "--seed", "9", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
+    // Seed 14: its shard 0 of 3,000 finds the duplicate (at 1,373) since swap_out's mmput,
+    // __alloc_pages' watermark tests and try_to_unuse's init_mm have sections of their own, the
+    // first of seeds 1-30 whose shard 0 does (14, and 16 at 1,395, the rest none; `faultsim hunt
+    // --keep-going --executions 3000 --seed N --shard 0/2 --defer-shrink --jsonl FILE`). Seed 9's
+    // did (at 680) since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
+    // 2026), with 10's and 12's. Seed 6's did (at 607) since swap_out walks as 2.4.10-pre9's
+    // does; seed 4's at 369 before that. Seed 1's shard 0 did until the pre9 delete took the
+    // page off the LRU (flag del-lru).
+    const args = ["--keep-going", "--executions", "3000", "--seed", "14", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
     mkdirSync(shard);
     expect(await faultsim("hunt", ...args, "--out", shard, "--jsonl", stream)).toBe(1);
     io.out = "";
