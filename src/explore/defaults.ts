@@ -174,8 +174,9 @@ export function huntThreads(model: string): boolean {
  * swapper's mm, so the reader waited on its PTL and the swapper added first. 2.4.10-pre9's own
  * swap_out (flag swap-amount, on linux-2.4.10-pre since the same day) walks the reader's own
  * mm first and moves swap_mm on at every pick: PCT finds the duplicate on 11 of seeds 1-20 in
- * 3 s (median 128,092 executions; seed 1 at 55,047, seed 19 soonest at 3,255:
- * test/explore/no-kswapd.test.ts), the random walk 4 of 20 by the 14 Sep route (`node
+ * 3 s (median 128,092 executions; seed 1 at 55,047, seed 19 soonest at 3,255; since
+ * __alloc_pages' watermark tests and swap_out's mmput became steps of their own, 6 Dec 2026,
+ * 6 of 20 within 100,000, seed 23 at 3,298: test/explore/no-kswapd.test.ts), the random walk 4 of 20 by the 14 Sep route (`node
  * dist/bench/hunt-figures.js first --model linux-2.4.10-pre --budget 3000 --hunt
  * "--no-kswapd"`). linux-2.4.0 still runs 2.4.16's swap_out (its swap_cnt choice is not
  * modelled).

@@ -92,17 +92,22 @@ export const RACES: readonly Race[] = [
     // with an exit's free_swap_and_cache deleting instead (seed 5 at 444,810 until
     // plain-add-flags);
     // but their kswapd passes again within a second of a short pass, which 2.4.16's kswapd
-    // cannot (flag kswapd-timeout): whether 2.4.16 takes that route is not shown
+    // cannot (flag kswapd-timeout). Since __alloc_pages' watermark tests and swap_out's mmput
+    // became steps of their own (6 Dec 2026) seed 46 meets it at 31,410 (swapoff deleting) and
+    // seed 4 at 887,293 (a munmap's free_swap_and_cache deleting), and seed 46's shrunk schedule
+    // is one linux-2.4.16 itself takes, its kswapd-timeout on: 2.4.16 has this route
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 25 --keep-going` at execution 108,656
-    // (test/races/swapin-aba-pre9.test.ts; seed 5 at 156,259 until pre9's drop_pte took
+    // `hunt --with unique-add --sched random --seed 20 --keep-going` at execution 118,375
+    // (test/races/swapin-aba-pre9.test.ts; 8 of seeds 1-40 within 200,000 since __alloc_pages'
+    // watermark tests and swap_out's mmput became steps of their own, 6 Dec 2026, seed 25 at
+    // 108,656 before; seed 5 at 156,259 until pre9's drop_pte took
     // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
     // 5 Dec 2026, seed 15 at 89,564 until it became pre9's, flag swap-amount, the same day,
     // seed 8 at 89,361 until pre9's walk that ends on its count at vm_end left swap_address
     // there, the same day);
     // the catalogue's hunt below is the quick one.
-    kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's)",
+    kernels: "linux-2.4.10-pre (2.4.10-pre9, at its own vm_swap_full; quickest at 2.4.16's); linux-2.4.16 with swapoff deleting",
     fix: "swapin-recheck-key",
     route:
       "a fault's lookup holds page P of E; the exclusive delete frees E; a COW and a swap-out hand E back to the same pte; the fault passes pte_same and maps stale P",
@@ -123,9 +128,10 @@ export const RACES: readonly Race[] = [
     // The former shape (kswapd, 4 CPUs, 4 pages on 6 frames, depth 4, 5 ops): 10 of seeds
     // 1-20 within 20 s; this one: bench/race-figures.ts, the README's table. (Those rates are
     // of the model before pre9's own swap_out, flag swap-amount, 5 Dec 2026; since pre9's walk
-    // that ends on its count at vm_end leaves swap_address there, the same day, seeds 1-4 find
-    // it at executions 15,458, 3,199, 2,014 and 19,066, and each of seeds 1-20 within 19,066:
-    // test/races/swapin-aba.full.test.ts; with swap-amount alone 1,212, 281, 729 and 3,850,
+    // that ends on its count at vm_end leaves swap_address there, the same day, seeds 1-4 found
+    // it at executions 15,458, 3,199, 2,014 and 19,066, and since __alloc_pages' watermark tests
+    // and swap_out's mmput became steps of their own (6 Dec 2026) at 6,029, 3,833, 356 and
+    // 23,785, each of seeds 1-20 within 23,785: test/races/swapin-aba.full.test.ts; with swap-amount alone 1,212, 281, 729 and 3,850,
     // before it 34,692, 43,430, 31,672 and 5,799.)
     hunt: {
       model: "linux-2.4.10-pre",
@@ -186,7 +192,9 @@ export const RACES: readonly Race[] = [
     // 2.4.0 defaults): plain 2.4.0 (with swapoff-clears-max) finds it first from seed 1, at
     // execution 151, since swap_out's walk became 2.4.16's (5 Dec 2026), and still since 2.4.0's
     // own swap_out (flag swap-cnt, the same day), when of seeds 1-40 at 2,000 executions 3 find
-    // it first (seeds 10, 11 and 28, seed 10 soonest, at 28; test/races/pte-same-swapoff.test.ts),
+    // it first (seeds 10, 11 and 28, seed 10 soonest, at 28; since __alloc_pages' watermark
+    // tests and swap_out's mmput became steps of their own, 6 Dec 2026, seeds 13, 18, 23, 28
+    // and 33, seed 18 soonest, at 19; test/races/pte-same-swapoff.test.ts),
     // the others a bad slot at swap_writepage, an oom-misreport, a data loss or (seeds 30, 32
     // and 39) another free slot (8 with 2.4.16's
     // swap_out, seed 29 soonest, at 16). Before that, seed 7 at 23 (seeds 1-6
@@ -228,8 +236,10 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; seed 25 finds it at execution 1,780 (of seeds 1-40 at 50,000 executions, 10
-    // find nr-swap-pages first) since pre9's walk that ends on its count at vm_end leaves
+    // random walk; seed 10 finds it at execution 1,811, the whole revival (of seeds 1-40 at
+    // 50,000 executions, 11 find nr-swap-pages first), since __alloc_pages' watermark tests and
+    // swap_out's mmput became steps of their own (6 Dec 2026); seed 25 at 1,780 (10 of the 40)
+    // from pre9's walk that ends on its count at vm_end leaves
     // swap_address there (5 Dec 2026; seed 2 at 1,950, the soonest of seeds 1-40, since
     // swap_out became pre9's, flag swap-amount, the same day; seed 4 at 3,223 after swap_out's walk became
     // 2.4.16's the same day, seed 16 at 5,133 until the delete took the page off the LRU, 4 Dec
@@ -278,7 +288,11 @@ export const RACES: readonly Race[] = [
     // executions each (about 7 CPU-s; 25 s each before the walk), its few change points spread
     // over executions of ~250 steps on average since the walk (k = 186 at seed 1; ~1,500 steps
     // when this was written).
-    // linux-2.4.16 itself finds it from seed 1 at 273,407 since its __add_to_page_cache stored
+    // linux-2.4.16 itself finds it from seed 1 at 208,408 since __alloc_pages' watermark tests
+    // and swap_out's mmput became steps of their own (6 Dec 2026: linux-2.4.16-fixed without
+    // oom-pin-mm from seeds 2 and 3 at 124,460 and 82,017, seeds 1 and 4 nothing in 200,000;
+    // test/races/oom-kthreads.test.ts hunts seed 13, at 8,217), at 273,407 since its
+    // __add_to_page_cache stored
     // page->flags a section after reading them (flag plain-add-flags, 5 Dec 2026; at 52,187,
     // as linux-2.4.16-fixed without oom-pin-mm does, until then), and meets the swapin ABA and
     // unuse-wrong-page on the way (seed 1 at 354,284 and 491,834, 429,905 until plain-add-flags;
