@@ -71,8 +71,14 @@ export const RACES: readonly Race[] = [
     route:
       "try_to_swap_out's get_swap_page hands out E; swapoff's try_to_unuse reads the unwritten slot and deletes its page first; the swap-out adds its page and pte E; the search maps the stale page (with unuse-delete-first off too)",
     // The same hunt meets the duplicate forms (14 Sep by readahead or by swapoff) too: it keeps
-    // going to the first data loss.
-    hunt: { model: "linux-2.4.10-pre", kswapd: false, mix: "write=4,read=2,swapoff=1", keepGoing: true },
+    // going to the first data loss. 4 slots (3 usable, a setting of the swap file's size) since
+    // __alloc_pages' watermark tests and swap_out's mmput became steps of their own (6 Dec 2026):
+    // on the default 5 the race's CPU-seconds over hunt seeds 1-20 rose to a median of 2.54 and
+    // a p95 of 8.10 (0.38 / 1.24 before); with 4, 0.09 / 0.39, seeds 21-60 0.09 / 0.33 (3 slots:
+    // 0.21 / 0.36; page_cluster 0: 1.85 / 8.21; the random walk 2 of 4 seeds; measured with
+    // races/check.ts huntRaceSeed, the route checked); linux-2.4.16-fixed on it: nothing in
+    // 200,000.
+    hunt: { model: "linux-2.4.10-pre", kswapd: false, mix: "write=4,read=2,swapoff=1", slots: 4, keepGoing: true },
     signatures: ["data-lost*"],
     takes: "14 Sep swapoff",
     test: "test/races/unuse-fresh-entry.test.ts",
@@ -301,6 +307,11 @@ export const RACES: readonly Race[] = [
     fix: "oom-pin-mm",
     route:
       "out_of_memory's select_bad_process chooses the oldest process and drops tasklist_lock; that process (killed before, say) passes exit_mm; oom_kill's loop reads p->mm as NULL and kills every task without an mm, the kernel threads",
+    // Without kswapd since __alloc_pages' watermark tests and swap_out's mmput became steps of
+    // their own (6 Dec 2026): with it the random walk found this from 19 of hunt seeds 1-20
+    // within 10 CPU-seconds, median 2.81, p95 6.59; without, 20 of 20, median 0.35, p95 1.63,
+    // seeds 21-60 0.25 / 1.10 (5 frames with kswapd: 0.78 / 2.16); the kill's mm-less tasks are
+    // the kernel threads whether the model runs kswapd or not (oom_kill.ts oom_kill_no_mm).
     hunt: {
       model: "linux-2.4.16",
       sched: "random",
@@ -308,6 +319,7 @@ export const RACES: readonly Race[] = [
       slots: 3,
       pages: 8,
       jiffySteps: 1,
+      kswapd: false,
       keepGoing: true,
     },
     signatures: ["bug-on@try_to_free_pages"],
