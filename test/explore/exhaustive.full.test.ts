@@ -13,6 +13,32 @@ import { HUNT_MACHINE } from "../../src/explore/machine.js";
 import { resolveModel } from "../../src/model/models.js";
 import { decodeSchedule } from "../../src/report/repro.js";
 
+type Model = ReturnType<typeof resolveModel>;
+type Machine = typeof HUNT_MACHINE;
+
+/** The exhaustive search of ops up to `bound` preemptions: bounds 0 to 2 complete and clean,
+ *  bound 3 stops at the seed's duplicate, whose schedule spends 3 preemptions and replays
+ *  to it by the 14 Sep route. */
+async function expectExactly3Preemptions(model: Model, machine: Machine, ops: ReturnType<typeof parseOpList>, bound: number) {
+  const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: bound });
+  expect(r.bounds.map((b) => [b.preemptions, b.complete])).toEqual([
+    [0, true],
+    [1, true],
+    [2, true],
+    [3, false],
+  ]);
+  expect(r.reached).toBe(2);
+  const v = r.violation!;
+  expect(v.preemptions).toBe(3);
+  expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
+  const e = await ExhaustiveSearch.engine(machine, model);
+  expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
+  const rep = await Replayer.create(machine, model);
+  const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
+  expect(out.verdict?.signature).toBe(v.verdict.signature);
+  expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
+}
+
 describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5 slots)", () => {
   const model = resolveModel("linux-2.4.16", [], []);
   // The op lists (--op-list spelling): three writes; two writes and a read of the first page;
@@ -81,23 +107,7 @@ describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on C
   });
 
   it("needs exactly 3 preemptions: bounds 0 to 2 clean, bound 3 reaches it by the same route", async () => {
-    const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 3 });
-    expect(r.bounds.map((b) => [b.preemptions, b.complete])).toEqual([
-      [0, true],
-      [1, true],
-      [2, true],
-      [3, false],
-    ]);
-    expect(r.reached).toBe(2);
-    const v = r.violation!;
-    expect(v.preemptions).toBe(3);
-    expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
-    const e = await ExhaustiveSearch.engine(machine, model);
-    expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
-    const rep = await Replayer.create(machine, model);
-    const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
-    expect(out.verdict?.signature).toBe(v.verdict.signature);
-    expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
+    await expectExactly3Preemptions(model, machine, ops, 3);
   }, 900_000);
 });
 
@@ -121,22 +131,6 @@ describe("linux-2.4.10-pre on the default 4 pages, 2 CPUs: the 14 Sep race on CP
   const ops = parseOpList("w0 w1/r0 w2", machine, true);
 
   it("needs exactly 3 preemptions: bounds 0 to 2 clean, bound 3 reaches it by Marcelo's route", async () => {
-    const r = await exhaustive({ flags: model.flags, flags2: model.flags2, machine, ops, preemptions: 4 });
-    expect(r.bounds.map((b) => [b.preemptions, b.complete])).toEqual([
-      [0, true],
-      [1, true],
-      [2, true],
-      [3, false],
-    ]);
-    expect(r.reached).toBe(2);
-    const v = r.violation!;
-    expect(v.preemptions).toBe(3);
-    expect(v.verdict.signature).toBe("swapcache-unique@add_to_swap_cache");
-    const e = await ExhaustiveSearch.engine(machine, model);
-    expect(preemptionsOf(e, ops, v.schedule)).toBe(3);
-    const rep = await Replayer.create(machine, model);
-    const out = rep.run({ ops, seed: 1, schedule: v.schedule }, { trace: true, repair: false });
-    expect(out.verdict?.signature).toBe(v.verdict.signature);
-    expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
+    await expectExactly3Preemptions(model, machine, ops, 4);
   }, 600_000);
 });
