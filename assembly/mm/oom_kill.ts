@@ -323,20 +323,22 @@ function memdie_tasks(): i32 {
  *  the other process waiting on that process's mmap_sem, held by the looping fault): 2.4.16
  *  would choose it again and wait, the model kills the asking task (oom_kill). */
 function deliverable(mm: i32): bool {
-  // A process no CPU's ops name (a fork's child, say) still has a task in 2.4.16, asleep or in
-  // user space, which SIGKILL wakes to exit: an idle CPU can run that exit (wake_idle_task).
-  if (!has_task_cpu(mm)) return idle_cpu() >= 0;
   const kill = mm_get(mm, MM_OOM_KILL);
   if (kill == OOM_KILL_EXITING) {
     const exit = make_op(OP_EXIT, mm, 0, OOM_EXIT_ARG);
     for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_SP) != 0 && ag_get(a, AG_OP) == exit) return !slot_stuck(a);
   }
+  let tasks = false;
   for (let a = 0; a < nCpu; a++) {
-    if (!cpu_is_task_of(a, mm) || slot_stuck(a)) continue;
+    if (!cpu_is_task_of(a, mm)) continue;
+    tasks = true;
+    if (slot_stuck(a)) continue;
     const state = ag_get(a, AG_STATE);
     if (kill == 0 || (state != ST_DONE && state != ST_SLEEP)) return true;
   }
-  return false;
+  // A process no CPU's ops name (a fork's child, say) still has a task in 2.4.16, asleep or in
+  // user space, which SIGKILL wakes to exit: an idle CPU can run that exit (wake_idle_task).
+  return !tasks && idle_cpu() >= 0;
 }
 
 /** Whether CPU a is held up by the model's slot machinery: asleep in it (in_slot_wait), or
@@ -400,15 +402,18 @@ export const OOM_EXIT_ARG: i32 = 1;
  *  exit is taken back (cancel_wake). Without this a kill whose victim's tasks had finished
  *  was never delivered. */
 function wake_idle_task(mm: i32): void {
+  let tasks = false;
   for (let a = 0; a < nCpu; a++) {
-    if (!cpu_is_task_of(a, mm) || ag_get(a, AG_STATE) != ST_DONE) continue;
+    if (!cpu_is_task_of(a, mm)) continue;
+    tasks = true;
+    if (ag_get(a, AG_STATE) != ST_DONE) continue;
     wake_to_exit(a, mm);
     return;
   }
   // No CPU is mm's task at all (a fork's child no later op names): the first idle CPU runs its
   // exit, as the child's own thread would on taking the signal (until 6 Dec 2026 such a process
   // was passed over, and kswapd's kill with nobody else to choose was a false panic).
-  if (has_task_cpu(mm)) return;
+  if (tasks) return;
   const a = idle_cpu();
   if (a < 0) return;
   wake_to_exit(a, mm);
@@ -420,12 +425,6 @@ function wake_to_exit(a: i32, mm: i32): void {
   queue_exit(a, mm);
   gset(G_CPUS_DONE, gget(G_CPUS_DONE) & ~(1 << a));
   set_state(a, ST_RUNNABLE);
-}
-
-/** Whether some CPU is a task of mm (workload.ts cpu_is_task_of). */
-function has_task_cpu(mm: i32): bool {
-  for (let a = 0; a < nCpu; a++) if (cpu_is_task_of(a, mm)) return true;
-  return false;
 }
 
 /** The first idle CPU (its ops all run), or -1. */
