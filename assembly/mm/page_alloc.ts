@@ -255,6 +255,7 @@ function sort_pending(n: i32): void {
 // (2.4.0) woken on kswapd_done, the rmqueue after the low test, the min test, and the rmqueue
 // after it.
 const AP_ROUNDS: i32 = 6;
+const AP_FREED: i32 = 7; // try_to_free_pages' result, across the steps after it
 const AP_TRY: i32 = 0;
 const AP_RECLAIMED: i32 = 1;
 const AP_REBALANCE: i32 = 2;
@@ -262,6 +263,9 @@ const AP_KSWAPD_DONE: i32 = 3;
 const AP_RMQUEUE_LOW: i32 = 4;
 const AP_TEST_MIN: i32 = 5;
 const AP_RMQUEUE_MIN: i32 = 6;
+const AP_RECLAIMED_TEST: i32 = 7;
+const AP_RECLAIMED_RMQUEUE: i32 = 8;
+const AP_KSWAPD_RMQUEUE: i32 = 9;
 export function alloc_page(pc: i32): i32 {
   switch (pc) {
     case AP_TRY:
@@ -286,10 +290,14 @@ export function alloc_page(pc: i32): i32 {
       const kept = ag_get(cur, AG_PF_MEMALLOC) >> 1;
       ag_set(cur, AG_PF_MEMALLOC, 0);
       const freed = ret_val();
+      set_l(AP_FREED, freed);
       if (kept != 0) {
         // balance_classzone's local_pages (flag local-pages): "if (likely(__freed))", i.e.
         // try_to_free_pages returned 1 (it freed all it was asked for), the task takes its
-        // page; else the page goes to the free lists, and the rest below follows.
+        // page; else __free_pages_ok gives it back to the free lists under zone->lock, and
+        // __alloc_pages' test of the free count comes in the next step: another CPU may take
+        // that very page first (until the 6 Dec 2026 audit one section, where the LIFO free stack
+        // handed the reclaimer its own page back every time).
         const taken = freed_all(freed);
         trace(EV_ALLOC_LOCAL, kept, freed, taken ? 1 : 0);
         if (taken) {
@@ -297,46 +305,31 @@ export function alloc_page(pc: i32): i32 {
           return got(kept);
         }
         free_frame(kept);
+        return next(AP_RECLAIMED_TEST);
       }
-      const free = gget(G_NR_FREE);
-      // Any free page now: the model does not hold back pages_min from a task that has just
-      // reclaimed. A deviation: 2.4.16 (its local page taken or freed back above) takes a page
-      // only above pages_min + 1; 2.4.0's order-0 __GFP_IO allocation
-      // loops back to try_again (above pages_min, free + inactive_clean) and never reaches
-      // its "final phase", which is for PF_MEMALLOC, atomic and higher-order allocations.
-      // On the hunt's machine pages_min is a frame or two of 6: keeping them back livelocks
-      // the user tasks.
-      if (free > 0) return got(rmqueue());
-      // The stand-in for a kill: nothing freed, no swap left, this task fails (it is the one
-      // out_of_memory chose). Under oom-kill on a run whose clock reaches out_of_memory's second
-      // (CFG_OOM_CLOCK: bulk runs) 2.4.16's own loop runs instead, "goto rebalance" until a page
-      // is free (the OOM killer's victim frees them): only PF_MEMDIE tasks fail (rebalance).
-      if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
-        trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
-        return take_any();
-      }
-      // "Yield for kswapd, and try again": a scheduling point before the next round.
-      trace(EV_ALLOC_YIELD, free, freed, l(AP_ROUNDS));
-      sched_yield(cur);
-      return next(AP_REBALANCE);
+      return reclaimed_test();
+    }
+    case AP_RECLAIMED_TEST:
+      return reclaimed_test();
+    case AP_RECLAIMED_RMQUEUE: {
+      // The test passed; another CPU may have emptied the free list since: "if (page) return
+      // page;" else on to the yield and the next round.
+      const f = rmqueue();
+      if (f != 0) return got(f);
+      return reclaim_yield(0, l(AP_FREED));
     }
     case AP_REBALANCE:
       return rebalance();
-    case AP_KSWAPD_DONE: {
+    case AP_KSWAPD_DONE:
       // 2.4.0: woken on kswapd_done, "goto try_again". Any free page is taken (a deviation,
-      // see AP_RECLAIMED: 2.4.0 takes one above pages_min only); none and no swap left:
-      // kswapd's own out_of_memory would have chosen a task, the model chooses this one (as
-      // AP_RECLAIMED).
-      const free = gget(G_NR_FREE);
-      if (free > 0) return got(rmqueue());
-      // Where the OOM killer acts (oom_clock: kswapd's try_to_free_pages kills), wait on,
-      // unless this task is its victim: PF_MEMDIE takes what is free or fails (rebalance).
-      if (oom_killed(cur)) return take_any();
-      if (gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
-        trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
-        return take_any();
-      }
-      return wait_kswapd();
+      // see AP_RECLAIMED: 2.4.0 takes one above pages_min only): the test, with no lock, then
+      // rmqueue under zone->lock in the next step.
+      if (gget(G_NR_FREE) > 0) return next(AP_KSWAPD_RMQUEUE);
+      return kswapd_done_empty();
+    case AP_KSWAPD_RMQUEUE: {
+      const f = rmqueue();
+      if (f != 0) return got(f);
+      return kswapd_done_empty();
     }
   }
   return bad_pc();
@@ -347,6 +340,49 @@ export function alloc_page(pc: i32): i32 {
 function wake_then_test_min(): i32 {
   wakeup_kswapd();
   return next(AP_TEST_MIN);
+}
+
+/** After balance_classzone (2.4.16 __alloc_pages: "if (z->free_pages > min) { page =
+ *  rmqueue(z, order); ..." with no lock, then zone->lock in rmqueue): the free count's test in
+ *  this step, rmqueue in the next. Any free page now: the model does not hold back pages_min
+ *  from a task that has just reclaimed. A deviation: 2.4.16 (its local page taken or freed
+ *  back in AP_RECLAIMED) takes a page only above pages_min + 1; 2.4.0's order-0 __GFP_IO
+ *  allocation loops back to try_again (above pages_min, free + inactive_clean) and never
+ *  reaches its "final phase", which is for PF_MEMALLOC, atomic and higher-order allocations.
+ *  On the hunt's machine pages_min is a frame or two of 6: keeping them back livelocks the
+ *  user tasks. */
+function reclaimed_test(): i32 {
+  const free = gget(G_NR_FREE);
+  if (free > 0) return next(AP_RECLAIMED_RMQUEUE);
+  const freed = l(AP_FREED);
+  // The stand-in for a kill: nothing freed, no swap left, this task fails (it is the one
+  // out_of_memory chose). Under oom-kill on a run whose clock reaches out_of_memory's second
+  // (CFG_OOM_CLOCK: bulk runs) 2.4.16's own loop runs instead, "goto rebalance" until a page
+  // is free (the OOM killer's victim frees them): only PF_MEMDIE tasks fail (rebalance).
+  if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
+    trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
+    return take_any();
+  }
+  return reclaim_yield(free, freed);
+}
+
+/** "Yield for kswapd, and try again": a scheduling point before the next round. */
+function reclaim_yield(free: i32, freed: i32): i32 {
+  trace(EV_ALLOC_YIELD, free, freed, l(AP_ROUNDS));
+  sched_yield(cur);
+  return next(AP_REBALANCE);
+}
+
+/** 2.4.0 after kswapd_done with nothing free (or the list emptied under a passed test). */
+function kswapd_done_empty(): i32 {
+  // Where the OOM killer acts (oom_clock: kswapd's try_to_free_pages kills), wait on,
+  // unless this task is its victim: PF_MEMDIE takes what is free or fails (rebalance).
+  if (oom_killed(cur)) return take_any();
+  if (gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
+    trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
+    return take_any();
+  }
+  return wait_kswapd();
 }
 
 /** The address kswapd_done's sleepers wait on: kswapd's wake word (nothing else sleeps there). */

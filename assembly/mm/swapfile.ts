@@ -1111,7 +1111,14 @@ export function try_to_unuse(pc: i32): i32 {
       // in the model).
       const swcount = swap_count(slot_of(entry));
       set_l(TU_SWCOUNT, swcount);
-      if (swcount > 1 && unuse_search_first(l(TU_START_MM) - 1)) return next(TU_START_PTL);
+      if (swcount > 1) {
+        if (unuse_search_first(l(TU_START_MM) - 1)) return next(TU_START_PTL);
+        // start_mm is init_mm: shmem_unuse takes and drops shmem_ilock before "set_start_mm =
+        // (*swap_map >= swcount)" reads the count again, so that read comes in the next step:
+        // a swap_free between them leaves init_mm start_mm (until the 6 Dec 2026 audit both reads were
+        // one instant, and set_start_mm always 1 here).
+        return next(TU_START_DONE);
+      }
       return unuse_start_done();
     }
     case TU_START_PTL:

@@ -619,10 +619,15 @@ function swap_out_next_mm(): i32 {
  *  << SWAP_MM_SHIFT) >> priority" (both read mmlist_nr without the lock); SWAP_CLUSTER_MAX
  *  (scaled) pages wanted. Locals only: a section may BLOCK after it. */
 @inline function swap_out_start(priority: i32): void {
+  swap_out_counter(priority);
+  set_l(SO_WANTED, swap_cluster());
+}
+
+/** swap_out's counter from mmlist_nr, read without the lock. */
+@inline function swap_out_counter(priority: i32): void {
   const nr = gget(G_MMLIST_NR);
   // 2.4.0 (swap-cnt): the counter is the select's `assign`, 0 on the first pick.
   set_l(SO_COUNTER, has2(F2_SWAP_CNT) ? 0 : has2(F2_SWAP_AMOUNT) ? (nr << SWAP_MM_SHIFT) >> priority : nr);
-  set_l(SO_WANTED, swap_cluster());
 }
 
 /** pre9 mm/vmscan.c SWAP_MM_SHIFT, SWAP_SHIFT, SWAP_MIN. */
@@ -786,6 +791,8 @@ const SC_OOM_KILL: i32 = 14;   // oom-kill: try_to_free_pages fell short, out_of
 const SC_OOM_RESET: i32 = 15;  // oom-kill: back from oom_kill's yield: out_of_memory's reset, then return
 const SC_OOM_KILL_LOOP: i32 = 16; // oom-kill without oom-pin-mm: oom_kill's loop under its own tasklist_lock hold
 const SC_RESCHED: i32 = 17;    // a release that spun on the LRU lock is done: the loop top's need_resched point
+const SC_OOM_TEST: i32 = 18;   // oom-kill: try_to_free_pages fell short; out_of_memory's first test (no lock held)
+const SC_SWAP_OUT_OWN: i32 = 19; // pre9: back from current->mm's walk: the counter, then mmlist_lock
 const SC_OOM_NOW: i32 = SC_PAGE; // oom-kill: out_of_memory's `now` (no page is held by then)
 const SC_OOM_VICTIM: i32 = SC_ENTRY; // oom-kill: the mm select_bad_process chose (no entry is held by then)
 const SC_OOM_BIRTH: i32 = SC_MAX_SCAN; // oom-kill: that process's MM_BIRTH (the passes are over)
@@ -799,12 +806,23 @@ function shrink_ret(): i32 {
   if (l(SC_LOOP) == 0) return ret(left);
   const freed = swap_cluster() - left;
   trace(EV_TTFP_END, freed, l(SC_PRIORITY), 0);
-  // 2.4.16 try_to_free_pages: short at every priority, "time to kill something?"
-  if (left > 0 && has2(F2_OOM_KILL) && out_of_memory()) {
+  // 2.4.16 try_to_free_pages: short at every priority, "time to kill something?" In a step of
+  // its own: between the last pass's pagemap_lru_lock unlock and out_of_memory's unlocked
+  // "if (nr_swap_pages > 0) return;", shrink_caches' shrink_dcache_memory and
+  // shrink_icache_memory take dcache_lock and inode_lock, so another reclaimer may take the
+  // LRU lock there and free a swap slot first (until 6 Dec 2026 the test shared the unlock's
+  // section).
+  if (left > 0 && has2(F2_OOM_KILL)) return next(SC_OOM_TEST);
+  return ret(freed);
+}
+
+/** SC_OOM_TEST: out_of_memory after a try_to_free_pages that fell short (oom-kill). */
+function shrink_oom_test(): i32 {
+  if (out_of_memory()) {
     set_l(SC_OOM_NOW, oom_jiffies());
     return next(SC_OOM_KILL);
   }
-  return ret(freed);
+  return ret(swap_cluster() - l(SC_NR_PAGES));
 }
 
 /** mm/oom_kill.c oom_kill (2.4.16): select_bad_process under its own
@@ -874,13 +892,20 @@ export function shrink_cache(pc: i32): i32 {
     case SC_SWAP_OUT: {
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable
       // (pre9: the allocating task's mm first, then (mmlist_nr << 4) >> priority more).
-      // Each pick is made under mmlist_lock (shrink_swap_out_pick).
-      swap_out_start(l(SC_PRIORITY));
+      // Each pick is made under mmlist_lock (shrink_swap_out_pick). The counter was read
+      // before the need_resched point (shrink_swap_out).
       const own = swap_out_own_mm();
-      if (own >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_NEXT, own, swap_amount(own), 0, 0);
+      if (own >= 0) return call(P_SWAP_OUT_MM, SC_SWAP_OUT_OWN, own, swap_amount(own), 0, 0);
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return shrink_swap_out_pick();
     }
+    case SC_SWAP_OUT_OWN:
+      // pre9: back from current->mm's walk. "Then, look at the other mm's: counter =
+      // (mmlist_nr << SWAP_MM_SHIFT) >> priority;" is read now, after that walk (a BLOCK
+      // below re-reads it: nothing between the read and the lock in pre9).
+      swap_out_counter(l(SC_PRIORITY));
+      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
+      return shrink_swap_out_pick();
     case SC_SWAP_OUT_MM:
       // swap_out_over's LRU lock may BLOCK and re-run this section: swap_out_again then says
       // false again (the counter and the pages wanted only fall), and the pass that follows
@@ -920,6 +945,8 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_released();
     case SC_RESCHED:
       return shrink_relock();
+    case SC_OOM_TEST:
+      return shrink_oom_test();
   }
   return shrink_ret();
 }
@@ -1163,7 +1190,15 @@ function shrink_recheck(): i32 {
   if (max_mapped >= 0) return shrink_continue();
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   trace(EV_SHRINK_SWAP_OUT, l(SC_PRIORITY), 0, 0);
-  // swap_out's loop starts at its need_resched point, before it picks the first mm.
+  return shrink_swap_out();
+}
+
+/** shrink_cache calls swap_out (pagemap_lru_lock just dropped): 2.4.16's "counter =
+ *  mmlist_nr" is read here, before the loop's need_resched point (until the 6 Dec 2026 audit it was read
+ *  after it, in the section that takes mmlist_lock, so no fork or last mmput could change the
+ *  list between the read and the first pick); then the point, and the pick in the next step. */
+function shrink_swap_out(): i32 {
+  swap_out_start(l(SC_PRIORITY));
   schedule_point();
   return next(SC_SWAP_OUT);
 }
@@ -1188,8 +1223,7 @@ function shrink_empty(): i32 {
   if (!has2(F2_DEL_LRU) || l(SC_NR_PAGES) <= 0 || gget(G_NR_DELISTED) <= 0) return shrink_done();
   spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
   trace(EV_SHRINK_SWAP_OUT, l(SC_PRIORITY), 0, 0);
-  schedule_point(); // swap_out's loop starts at its need_resched point
-  return next(SC_SWAP_OUT);
+  return shrink_swap_out();
 }
 
 /** The pass has what it wanted, the LRU lock not held: the next pass, or back. */

@@ -74,7 +74,8 @@ export const RACES: readonly Race[] = [
     // going to the first data loss. 4 slots (3 usable, a setting of the swap file's size) since
     // __alloc_pages' watermark tests and swap_out's mmput became steps of their own (6 Dec 2026):
     // on the default 5 the race's CPU-seconds over hunt seeds 1-20 rose to a median of 2.54 and
-    // a p95 of 8.10 (0.38 / 1.24 before); with 4, 0.09 / 0.39, seeds 21-60 0.09 / 0.33 (3 slots:
+    // a p95 of 8.10 (0.38 / 1.24 before); with 4, 0.09 / 0.39, seeds 21-60 0.09 / 0.33, and
+    // 0.10 / 0.44 after the same day's audit split four more steps (README's race figures) (3 slots:
     // 0.21 / 0.36; page_cluster 0: 1.85 / 8.21; the random walk 2 of 4 seeds; measured with
     // races/check.ts huntRaceSeed, the route checked); linux-2.4.16-fixed on it: nothing in
     // 200,000.
@@ -99,15 +100,17 @@ export const RACES: readonly Race[] = [
     // plain-add-flags);
     // but their kswapd passes again within a second of a short pass, which 2.4.16's kswapd
     // cannot (flag kswapd-timeout). Since __alloc_pages' watermark tests and swap_out's mmput
-    // became steps of their own (6 Dec 2026) seed 46 meets it at 31,410 (swapoff deleting) and
-    // seed 4 at 887,293 (a munmap's free_swap_and_cache deleting), and seed 46's shrunk schedule
-    // is one linux-2.4.16 itself takes, its kswapd-timeout on: 2.4.16 has this route
+    // became steps of their own (6 Dec 2026) seed 46 meets it at 31,410 (swapoff deleting; still
+    // there after the same day's audit) and seed 4 at 887,293 (a munmap's free_swap_and_cache
+    // deleting; nothing in 2,000,000 since the audit, where seed 32 meets it at 1,151,740 with
+    // an exit's free_swap_and_cache deleting), and seed 46's and seed 32's shrunk schedules
+    // are ones linux-2.4.16 itself takes, its kswapd-timeout on: 2.4.16 has this route
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 20 --keep-going` at execution 118,375
-    // (test/races/swapin-aba-pre9.test.ts; 8 of seeds 1-40 within 200,000 since __alloc_pages'
-    // watermark tests and swap_out's mmput became steps of their own, 6 Dec 2026, seed 25 at
-    // 108,656 before; seed 5 at 156,259 until pre9's drop_pte took
+    // `hunt --with unique-add --sched random --seed 1 --keep-going` at execution 117,980
+    // (test/races/swapin-aba-pre9.test.ts; 9 of seeds 1-40 within 200,000 since the 6 Dec 2026
+    // audit's splits; seed 20 at 118,375, 8 of seeds 1-40, since __alloc_pages' watermark tests
+    // and swap_out's mmput became steps of their own, the same day, seed 25 at 108,656 before; seed 5 at 156,259 until pre9's drop_pte took
     // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
     // 5 Dec 2026, seed 15 at 89,564 until it became pre9's, flag swap-amount, the same day,
     // seed 8 at 89,361 until pre9's walk that ends on its count at vm_end left swap_address
@@ -242,9 +245,10 @@ export const RACES: readonly Race[] = [
     route:
       "a reader's swap_duplicate sees E in use with no lock; another thread frees E's last reference; the increment revives the free slot, and its next free counts it free twice",
     // The seed's duplicate comes first on linux-2.4.10-pre: closed with unique-add. The
-    // random walk; seed 10 finds it at execution 1,811, the whole revival (of seeds 1-40 at
-    // 50,000 executions, 11 find nr-swap-pages first), since __alloc_pages' watermark tests and
-    // swap_out's mmput became steps of their own (6 Dec 2026); seed 25 at 1,780 (10 of the 40)
+    // random walk; seed 2 finds it at execution 6,782, the whole revival soonest (of seeds 1-40
+    // at 50,000 executions, 9 find nr-swap-pages first, all by the revival), since the 6 Dec 2026
+    // audit's splits; seed 10 at 1,811 (11 of the 40) since __alloc_pages' watermark tests and
+    // swap_out's mmput became steps of their own, the same day; seed 25 at 1,780 (10 of the 40)
     // from pre9's walk that ends on its count at vm_end leaves
     // swap_address there (5 Dec 2026; seed 2 at 1,950, the soonest of seeds 1-40, since
     // swap_out became pre9's, flag swap-amount, the same day; seed 4 at 3,223 after swap_out's walk became
@@ -294,10 +298,14 @@ export const RACES: readonly Race[] = [
     // executions each (about 7 CPU-s; 25 s each before the walk), its few change points spread
     // over executions of ~250 steps on average since the walk (k = 186 at seed 1; ~1,500 steps
     // when this was written).
-    // linux-2.4.16 itself finds it from seed 1 at 208,408 since __alloc_pages' watermark tests
+    // On the shape below (no kswapd) linux-2.4.16 finds it from seed 1 at execution 5,009 since
+    // the 6 Dec 2026 audit's splits, 24,288 before (races --check). With kswapd,
+    // linux-2.4.16 itself finds it from seed 1 at 192,128 since the audit (after unuse-wrong-page
+    // at 21,678), at 208,408 since __alloc_pages' watermark tests
     // and swap_out's mmput became steps of their own (6 Dec 2026: linux-2.4.16-fixed without
     // oom-pin-mm from seeds 2 and 3 at 124,460 and 82,017, seeds 1 and 4 nothing in 200,000;
-    // test/races/oom-kthreads.test.ts hunts seed 13, at 8,217), at 273,407 since its
+    // test/races/oom-kthreads.test.ts hunts seed 13, at 8,217, at 2,472 without kswapd since the
+    // audit), at 273,407 since its
     // __add_to_page_cache stored
     // page->flags a section after reading them (flag plain-add-flags, 5 Dec 2026; at 52,187,
     // as linux-2.4.16-fixed without oom-pin-mm does, until then), and meets the swapin ABA and
@@ -310,7 +318,8 @@ export const RACES: readonly Race[] = [
     // Without kswapd since __alloc_pages' watermark tests and swap_out's mmput became steps of
     // their own (6 Dec 2026): with it the random walk found this from 19 of hunt seeds 1-20
     // within 10 CPU-seconds, median 2.81, p95 6.59; without, 20 of 20, median 0.35, p95 1.63,
-    // seeds 21-60 0.25 / 1.10 (5 frames with kswapd: 0.78 / 2.16); the kill's mm-less tasks are
+    // seeds 21-60 0.25 / 1.10 (5 frames with kswapd: 0.78 / 2.16), and 0.33 / 1.05 over seeds
+    // 1-20 after the same day's audit split four more steps; the kill's mm-less tasks are
     // the kernel threads whether the model runs kswapd or not (oom_kill.ts oom_kill_no_mm).
     hunt: {
       model: "linux-2.4.16",

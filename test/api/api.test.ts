@@ -86,13 +86,17 @@ describe("run()", () => {
 describe("huntStream()", () => {
   it("yields what hunt() finds, and returns its result", async () => {
     // 2,000 executions of seed 90: the seed race at 69, and the hunt goes on past it (`faultsim
-    // hunt --seed 90 --keep-going --executions 2000`: one hit, hash 0d89a2c3). (Seed 2's was at
+    // hunt --seed 90 --keep-going --executions 2000`: one hit, hash 5bfe2f08). (Seed 2's was at
     // 25 until swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm got
-    // sections of their own; it is now at 22,839. The default seed's is at 17,061 since then,
-    // 5,637 before, since pre9's walk that stops on its count at vm_end keeps swap_address;
+    // sections of their own; it is now at 22,839. The default seed's is at 45,456 since the
+    // 6 Dec audit's splits (the page given back after direct reclaim, its test and rmqueue;
+    // try_to_unuse's start at init_mm; out_of_memory's test; swap_out's counter read), 17,061
+    // before them, 5,637 before the sections, since pre9's walk that stops on its count at
+    // vm_end keeps swap_address;
     // 9,103 while swap_out walked as 2.4.10-pre9's without that, 11,657 while it walked as
     // 2.4.16's, 1,383 before; seed 28's, 224 then, 22,063 before the sections, is at 2,281;
-    // seed 21's, 90 when the walk was 2.4.16's, 5,044 before the sections, is at 4,250.)
+    // seed 21's, 90 when the walk was 2.4.16's, 5,044 before the sections, 4,250 before the
+    // 6 Dec splits, is at 9,749.)
     const o = { seed: 90, executions: 2_000, keepGoing: true };
     const whole = await hunt(o);
     expect(whole.findings.length).toBeGreaterThan(0);
@@ -133,7 +137,8 @@ describe("huntStream()", () => {
     let at = -1;
     const r = await hunt({
       keepGoing: true,
-      executions: 20_000,
+      // The default seed's first finding is at execution 45,456 (17,061 before the 6 Dec splits).
+      executions: 50_000,
       budgetMs: 60_000,
       shrinkMs: 0,
       signal: stop.signal,
@@ -179,7 +184,7 @@ describe("huntStream()", () => {
 
 describe("ReproError", () => {
   it("is what replay() throws for a bad repro, naming the file and the field", async () => {
-    const r = await hunt({ executions: 20_000 });
+    const r = await hunt({ executions: 50_000 }); // the default seed's finding is at 45,456
     const repro = r.findings[0].repro;
     const bad = await replay({ ...repro, machine: { ...repro.machine, frames: 1 << 24 } }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(ReproError);

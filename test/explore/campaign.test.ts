@@ -53,7 +53,8 @@ describe("hunt resumed from a checkpoint", () => {
       // 12,000 executions: seed 39 finds the seed race at 9,870 under PCT, at 1,609 under
       // random. (Seed 1 found it at 9,103 and 6,114 until swap_out's mmput, __alloc_pages'
       // watermark tests and try_to_unuse's init_mm got sections of their own, 11,657 and 1,193
-      // while swap_out walked as 2.4.16's; now at 17,061 under PCT, past 12,000, and 4,601.)
+      // while swap_out walked as 2.4.16's; now at 45,456 under PCT (17,061 before the 6 Dec
+      // 2026 audit's splits), past 12,000, and 4,601.)
       const whole = await hunt(opts({ sched, seed: 39, executions: 12_000, onCheckpoint: (c) => checkpoints.push(structuredClone(c)) }));
       expect(whole.findings.length).toBeGreaterThan(0);
       expect(Object.values(whole.hits).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(whole.findings.length);
@@ -131,13 +132,14 @@ describe("--shard", () => {
 
 /** The command line's campaigns run seed 20: since swap_out's mmput, __alloc_pages' watermark
  *  tests and try_to_unuse's init_mm have sections of their own, seed 1's one thread first finds
- *  the seed race at 17,061, its campaign (a fixed PCT k) at 3,304; seed 3's one thread at 2,484,
- *  12,017 and 17,048, its campaign at 3,639 and 7,268. Seed 20's one thread finds it at 2,285
- *  and hits it again at 2,771, 4,883 and 17,588; its campaign at 3,517, 5,463, 9,860, 11,647
- *  and 13,022. (Before those sections, since swap_out walked as 2.4.10-pre9's: seed 20's one
- *  thread at 3,029, 3,835 and 8,494, its campaign at 10, 3,029, 9,123, 9,880 and 17,340; seed
- *  1's one thread at 9,103, its campaign at 12,617. While swap_out walked as 2.4.16's, seed 3's
- *  one thread found it at 4,207 and 10,252, its campaign at 888, 916, 4,207, 12,227 and 14,183.) */
+ *  the seed race at 45,456 (since the 6 Dec 2026 audit's splits; 17,061 before), its campaign
+ *  (a fixed PCT k) at 3,304; seed 3's one thread at 2,484, 12,017 and 17,048, its campaign at
+ *  3,639 and 7,268. Seed 20's one thread finds it at 2,285 and hits it again at 2,771, 4,883
+ *  and 17,588; its campaign at 3,517, 5,463, 9,860, 11,647 and 13,022. (Before those
+ *  sections, since swap_out walked as 2.4.10-pre9's: seed 20's one thread at 3,029, 3,835 and
+ *  8,494, its campaign at 10, 3,029, 9,123, 9,880 and 17,340; seed 1's one thread at 9,103,
+ *  its campaign at 12,617. While swap_out walked as 2.4.16's, seed 3's one thread found it at
+ *  4,207 and 10,252, its campaign at 888, 916, 4,207, 12,227 and 14,183.) */
 const SEED = ["--seed", "20"];
 
 describe("faultsim merge", () => {

@@ -64,8 +64,9 @@ describe("hunt on linux-2.4.10-pre", () => {
   }, 60_000);
 
   it("finds the same execution, ops and schedule with the JS build of the model", async () => {
-    // Seed 90: the duplicate at execution 69 (seed 1's at 17,061): the JS twin runs fewer. The
-    // earliest of seeds 1-100 (`faultsim hunt --seed N --shrink-ms 0`) since swap_out's mmput,
+    // Seed 90: the duplicate at execution 69 (seed 1's at 45,456 since the 6 Dec 2026 audit's
+    // splits; 17,061 before): the JS twin runs fewer. The earliest of seeds 1-100 (`faultsim
+    // hunt --seed N --shrink-ms 0`; still after those splits) since swap_out's mmput,
     // __alloc_pages' watermark tests and try_to_unuse's init_mm have sections of their own
     // (seed 2's, the earliest of seeds 1-30 at 25 before, is at 22,839 now). Seed 2's was the
     // earliest since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
@@ -121,11 +122,12 @@ describe("hunt on linux-2.4.10-pre", () => {
 describe("PCT (the default scheduler)", () => {
   // Stated budget: 200,000 executions per hunt seed (about 2 s each). Measured on the faithful
   // linux-2.4.10-pre (swap_out as 2.4.10-pre9's) and the hunt machine: seeds 1-10 find it
-  // within 1,848-25,471 executions (`faultsim hunt --seed N --executions 200000`; seed 5's the
-  // most, 25,471) since swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's
-  // init_mm have sections of their own (25-52,195 before, since pre9's walk that stops on its
-  // count at vm_end keeps swap_address, 5 Dec 2026; 385-24,096 before that, 3,241-18,834 when
-  // swap_out walked as 2.4.16's; a hunt seed always runs the same executions).
+  // within 1,848-45,456 executions (`faultsim hunt --seed N --executions 200000`; seed 1's the
+  // most, 45,456) since the 6 Dec 2026 audit's splits (seed 1's at 17,061 before); within
+  // 1,848-25,471 (seed 5's the most) once swap_out's mmput, __alloc_pages' watermark tests and
+  // try_to_unuse's init_mm had sections of their own (25-52,195 before, since pre9's walk that
+  // stops on its count at vm_end keeps swap_address, 5 Dec 2026; 385-24,096 before that,
+  // 3,241-18,834 when swap_out walked as 2.4.16's; a hunt seed always runs the same executions).
   it.each([1, 2, 3, 4])(
     "finds the duplicate from hunt seed %i within 200,000 executions",
     async (seed) => {
@@ -262,8 +264,9 @@ describe("shrink on a machine with an idle CPU", () => {
     // The same failure on a machine with one CPU more, which does nothing: the disk and
     // kswapd move up one agent number. (The repro had 2 CPUs until 2.4.10-pre9's vm_swap_full
     // became 2.4.8's 80%, flag swap-full-80, then 3; the seed-1 hunt's first finding, at
-    // 17,061 since swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
-    // have sections of their own, shrinks to 2 again.)
+    // 17,061 once swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
+    // had sections of their own, shrank to 2 again; at 45,456 since the 6 Dec 2026 audit's
+    // splits, it keeps ops on all 3 CPUs.)
     const n = r.machine.cpus;
     const machine3 = { ...r.machine, cpus: n + 1 };
     const schedule3 = Uint8Array.from(decodeSchedule(r.schedule), (a) => (a >= n ? a + 1 : a));

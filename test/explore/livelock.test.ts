@@ -46,8 +46,8 @@ const opts = (over: Partial<HuntOptions> = {}): HuntOptions => ({
   ...over,
 });
 
-/** 2.4.16 with 8 CPUs in 4 frames, random seed 5: a real livelock at execution 211; hunted once
- *  for the tests that read it. */
+/** 2.4.16 with 8 CPUs in 4 frames, random seed 5: a real livelock at execution 11 (since the
+ *  6 Dec 2026 audit's splits; 211 before); hunted once for the tests that read it. */
 let realLivelockHunt: ReturnType<typeof hunt> | undefined;
 const realLivelock = () =>
   (realLivelockHunt ??= hunt(
@@ -68,11 +68,13 @@ describe("the hunt's step bound", () => {
   // with a uniform choice at every step (livelock.ts fairFrom), it ends.
   it("an agent the scheduler's bias starves is no livelock: run on fairly from the bound, the execution ends", async () => {
     const args = ["--model", "linux-2.4.16-fixed", "--jiffy-steps", "1", "--slots", "3", "--pages", "8", "--mix", "all", "--no-threads"];
-    // Execution 261,275 of random seed 4 (the first of its executions to reach the bound, its
-    // CPU1 spinning on the page_table_lock of swap_out_mm's mm while CPU0 and CPU2 take it in
-    // turn; 363,638 until swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's
-    // init_mm had sections of their own, 267,656 until swap_out walked as 2.4.16's does) is the
-    // last of this shard's four (of 261,275 executions, this shard's four run 952 steps).
+    // Execution 261,275 of random seed 4 (its CPU1 spinning on the page_table_lock of
+    // swap_out_mm's mm while CPU0 and CPU2 take it in turn; the first of its executions to reach
+    // the bound until the 6 Dec 2026 audit's splits, the third since, after 87,624 and 193,010;
+    // the first was 363,638 until swap_out's mmput, __alloc_pages' watermark tests and
+    // try_to_unuse's init_mm had sections of their own, 267,656 until swap_out walked as
+    // 2.4.16's does) is the last of this shard's four (of 261,276 executions; the other three
+    // run 721 steps since the 6 Dec 2026 audit's splits, 952 before).
     const code = await faultsim(
       "hunt",
       ...args,
@@ -118,9 +120,10 @@ describe("the hunt's step bound", () => {
     // 3 user frames, 8 CPUs writing 4 shared pages: every frame ends up a swap-cache page held
     // by do_wp_page's page_cache_get(old_page) across its alloc_page, so reclaim frees nothing,
     // and out_of_memory kills nobody while a swap slot is free (2.4.16 mm/oom_kill.c: "Enough
-    // swap space left? Not OOM."). Seed 5 meets it at execution 211, seed 1 at 342, since
-    // swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm have sections
-    // of their own (14 and 44 before; 197 and 1,572 when first measured, 3 Dec 2026).
+    // swap space left? Not OOM."). Seed 5 meets it at execution 11, seed 1 at 288, since the
+    // 6 Dec 2026 audit's splits (211 and 342 once swap_out's mmput, __alloc_pages' watermark
+    // tests and try_to_unuse's init_mm had sections of their own; 14 and 44 before that; 197
+    // and 1,572 when first measured, 3 Dec 2026).
     const r = await realLivelock();
     expect(r.findings.map((f) => f.signature)).toEqual(["livelock"]);
     expect(r.findings[0].verdict.id).toBe("livelock");

@@ -5,7 +5,7 @@
 // 6 Dec 2026 each test and its rmqueue were one section, and neither schedule below could run.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, SMALL_RIG, EV, VARIANTS } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, EV, VARIANTS, LINUX_2_4_16, cachePage, useSlot } from "../helpers/rig.js";
 import { P, ST } from "../../src/wasm/abi.js";
 
 const CALLS = { rounds: 100, disk: false, noViolation: true } as const;
@@ -74,5 +74,33 @@ describe.each(VARIANTS)("linux-%s: __alloc_pages' low watermark test and rmqueue
     expect(d.trace.some((t) => t.agent === 1 && t.event === EV.ALLOC)).toBe(false);
     expect(s.g(G.KSWAPD_WAKE)).toBe(1);
     expect(s.agent(kswapd, AG.STATE)).not.toBe(ST.IDLE);
+  });
+});
+
+// After balance_classzone (2.4.16 mm/page_alloc.c): a local page the reclaim kept but may not
+// take ("if (likely(__freed))" false) goes back to the free lists under zone->lock, and
+// __alloc_pages' "if (z->free_pages > min) rmqueue" comes after, with no lock between. Until
+// the 6 Dec 2026 audit the three were one section, and the LIFO free stack handed the reclaimer its own
+// page back every time.
+describe("linux-2.4.16: after direct reclaim, the page given back can go to another CPU first", () => {
+  it("CPU1 takes the page CPU0's reclaim freed back; CPU0's test finds nothing and yields for another round", () => {
+    const r = directedRig({ ...SMALL_RIG, frames: 12, flags: LINUX_2_4_16 }, CALLS);
+    const { s, d, start, call } = r;
+    const page = cachePage(r, useSlot(r, 1), { keepRef: false, swapRef: true }); // the one page reclaim can free
+    while (s.g(G.NR_FREE) > 0) expect(call(1, P.alloc_page)).not.toBe(0);
+    start(0, P.alloc_page); // nothing free: direct reclaim
+    const back = () => d.trace.some((x) => x.agent === 0 && x.proc === "alloc_page" && x.pc === 1);
+    for (let n = 0; n < 300 && !back(); n++) d.step(0);
+    // try_to_free_pages freed the page onto CPU0's local_pages (flag local-pages) short of what
+    // it was asked for, so CPU0 gave it back: free, and CPU0 still in alloc_page.
+    const local = d.trace.find((x) => x.agent === 0 && x.event === EV.ALLOC_LOCAL);
+    expect(local).toMatchObject({ a: page, c: 0 });
+    expect(s.g(G.NR_FREE)).toBe(1);
+    expect(s.agent(0, AG.SP)).not.toBe(0);
+    expect(call(1, P.alloc_page)).toBe(page); // CPU1's fast path takes it
+    for (let n = 0; n < 5 && !d.trace.some((x) => x.agent === 0 && x.event === EV.ALLOC_YIELD); n++) d.step(0);
+    expect(d.trace.some((x) => x.agent === 0 && x.event === EV.ALLOC_YIELD)).toBe(true);
+    expect(s.agent(0, AG.SP)).not.toBe(0); // no page yet: the next rebalance round
+    expect(d.violation()).toBe("none");
   });
 });

@@ -322,6 +322,45 @@ describe("linux-2.4.16: try_to_unuse's walk judges init_mm like any searched mm"
   });
 });
 
+// The same choice at the start of an entry whose start_mm is init_mm (every swapoff's first
+// entry): "swcount = *swap_map; if (swcount > 1) { ... shmem_unuse(entry, page); } if
+// (*swap_map > 1) { int set_start_mm = (*swap_map >= swcount); ...". A swap_free between the
+// two reads leaves set_start_mm 0, and the walk (which stops before init_mm again) pins no
+// process's mm. Until the 6 Dec 2026 audit both reads were one instant and mm1 was pinned here.
+describe("linux-2.4.16: try_to_unuse starting at init_mm reads the count again after shmem_unuse", () => {
+  it("a swap_free between the two reads keeps init_mm start_mm: no process's mm is pinned", () => {
+    const r = mmlistRig(V2416);
+    const { s, d, start, disk, call } = r;
+    const E = r.slot(
+      [
+        [1, 1],
+        [2, 1],
+      ],
+      7,
+    );
+    expect(call(1, P.swap_duplicate, [E])).toBe(1); // CPU1 holds a reference of its own
+    start(0, P.sys_swapoff, [0]);
+    const step0 = () => {
+      if (!d.step(0)) d.step(disk);
+    };
+    // Up to try_to_unuse's TU_LOCK_PAGE: the page locked, swcount read, shmem_unuse next.
+    const lockedPage = () => d.trace.some((x) => x.agent === 0 && x.proc === "try_to_unuse" && x.pc === 3);
+    for (let n = 0; n < 500 && !lockedPage(); n++) step0();
+    expect(lockedPage()).toBe(true);
+    const count = s.swapCount(E);
+    call(1, P.swap_free, [E]);
+    expect(s.swapCount(E)).toBe(count - 1);
+    for (let n = 0; n < 500 && !d.trace.some((x) => x.agent === 0 && x.event === EV.UNUSE_DONE && x.a === E); n++) step0();
+    // Both ptes were searched (mm1's lowered the count first), but start_mm stays init_mm.
+    expect(d.trace.filter((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E).map((x) => mmOf(x.b))).toEqual([1, 2]);
+    expect([0, 1, 2].map((mm) => s.mm(mm, MM.USERS))).toEqual([1, 1, 1]);
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) step0();
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
 // pre9 (16 Aug 2001): the mm its walk reached becomes last_mm, pinned; last_mm is searched
 // first for the next entry, unlocked, then the walk moves last_mm on and puts the old one.
 describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () => {

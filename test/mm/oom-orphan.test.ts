@@ -27,7 +27,13 @@
 // over 66,476 now) no longer tells it; none of the 77 executions up to it whose swapoff
 // failed so does. Before, execution 66,475 (campaign hash b9ea0b04 over 66,476, the 79th such
 // execution), its schedule re-run since swap_out_mm's walk that meets its count at vm_end
-// leaves swap_address there (5 Dec 2026).
+// leaves swap_address there (5 Dec 2026). Since __alloc_pages' free-back, test and rmqueue
+// after direct reclaim, try_to_unuse's second count read at init_mm, out_of_memory's test and
+// swap_out's counter read became steps of their own (6 Dec 2026 audit), execution 508,305's
+// schedule no longer tells the story (CPU0's next op after the swapoff begins is not the exit):
+// the fixture's schedule is that one edited by a directed search (random insertions, deletions
+// and overwrites of runs of one agent, kept while the replay met as many of this test's checks
+// in order; 11 edits), recorded as the current build ran it (build 5b8dd249d3b9).
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { loadRepro } from "../../src/report/repro-schema.js";

@@ -64,9 +64,10 @@ describe("flag words", () => {
     expect(repro16.schemaVersion).toBe(1);
     expect(repro16.flags2).toBeUndefined();
     expect("flags2" in JSON.parse(JSON.stringify(repro16))).toBe(false);
-    // A finding of linux-2.4.10-pre (its default hunt finds the 14 Sep race at execution 11,657;
-    // within 5,000 until swap_out_mm walked as 2.4.16's does, 5 Dec 2026).
-    const r = await hunt({ model: "linux-2.4.10-pre", seed: 1, executions: 20_000, shrinkMs: 0, budgetMs: 60_000 });
+    // A finding of linux-2.4.10-pre (its default hunt finds the 14 Sep race at execution 45,456
+    // since the 6 Dec audit's splits, 17,061 before them; 11,657 while swap_out_mm walked as
+    // 2.4.16's does, within 5,000 before that, 5 Dec 2026).
+    const r = await hunt({ model: "linux-2.4.10-pre", seed: 1, executions: 50_000, shrinkMs: 0, budgetMs: 60_000 });
     expect(r.findings.length).toBeGreaterThan(0);
     const repro = r.findings[0].repro as Repro;
     expect(repro.schemaVersion).toBe(2);

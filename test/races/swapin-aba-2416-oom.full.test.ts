@@ -9,9 +9,12 @@
 // takes, its own kswapd-timeout on (before, the schedules found needed a kswapd that passes
 // again within a second of a short pass, which 2.4.16's cannot). 2.4.16's
 // do_swap_page rechecks only the pte (flag swapin-recheck-key, the page's swap-cache key
-// rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Full tier:
-// ~1, ~7 and ~8 s (~6, ~6 and ~11 s until swap_out's mmput and __alloc_pages' watermark
-// tests took sections of their own, 6 Dec 2026; 3 x ~8 s until plain-add-flags).
+// rechecked after lock_page, closes it, as it closes the catalogue's swapin-aba). Since the
+// same day's audit split four more steps, seed 32's shrunk schedule, with an exit's zap as the
+// deleter, is one plain linux-2.4.16 takes too. Full tier: ~1, ~15 and ~24 s on a loaded
+// machine (~1, ~7 and ~8 s before the audit, with seed 4; ~6, ~6 and ~11 s until swap_out's
+// mmput and __alloc_pages' watermark tests took sections of their own, 6 Dec 2026; 3 x ~8 s
+// until plain-add-flags).
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
 import { Replayer } from "../../src/explore/execute.js";
@@ -44,8 +47,11 @@ import { OP, opKind } from "../../src/wasm/abi.js";
 // meet data-lost@access by the ABA route: seed 46 first of its findings at 31,410, swapoff
 // deleting; seed 79 at 715,996, swapoff too (a schedule linux-2.4.16's own kswapd-timeout
 // takes as well, so not this test's: expectAbaDeletedBy asserts that it cannot); seed 4 at
-// 887,293 with a munmap's free_swap_and_cache deleting, the last test below. Seeds 23 and 28
-// meet nothing in 2,000,000, and none an exit deleting.
+// 887,293 with a munmap's free_swap_and_cache deleting. Seeds 23 and 28 meet nothing in
+// 2,000,000, and none an exit deleting. Since the 6 Dec 2026 audit's splits, of seeds 1-51
+// at 2,000,000: seed 46 still at 31,410 and seed 47 at 1,012,402, swapoff deleting; seed 32
+// at 1,151,740 with an exit's free_swap_and_cache deleting, the last test below; seed 4
+// nothing.
 const shape = {
   model: "linux-2.4.16",
   with: ["oom-pin-mm"],
@@ -126,15 +132,21 @@ describe("hunt --model linux-2.4.16 --with oom-pin-mm --without kswapd-timeout -
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   }, 120_000);
 
-  // The same route with another deleter: seed 4's fault holds P while a munmap's zap
-  // (free_swap_and_cache at vm_swap_full, the call an exit's zap makes) deletes P from the swap
-  // cache and frees E. (Seed 28's, at 1,406,081 until swap_out's mmput and __alloc_pages'
-  // watermark tests took sections of their own, 6 Dec 2026, had an exit's zap deleting; no seed
-  // of 1-100 meets that within 2,000,000 since. Seed 5 at 444,810 until plain-add-flags.)
-  it("seed 4 finds it at execution 887,293 with a munmap's free_swap_and_cache deleting", async () => {
-    const r = await hunt({ ...shape, seed: 4, executions: 890_000 });
+  // The same route with another deleter: seed 32's fault holds P while an exit's zap
+  // (exit_mmap's free_swap_and_cache at vm_swap_full) deletes P from the swap cache and frees E.
+  // Since the 6 Dec 2026 audit's splits (the free-back, test and rmqueue after direct reclaim,
+  // out_of_memory's test, swap_out's counter read), of seeds 1-51 at 2,000,000 (keep going)
+  // seed 32 is the one whose deleter is not swapoff (seeds 46 and 47 swapoff; seed 17's
+  // data-lost@access at 46,620 is not this route). Seed 4 met it at 887,293 with a munmap's
+  // free_swap_and_cache deleting until the audit, and nothing in 2,000,000 since; seed 28 at
+  // 1,406,081 with an exit's until __alloc_pages' watermark tests and swap_out's mmput took
+  // sections of their own, the same day; seed 5 at 444,810 until plain-add-flags.
+  // Its shrunk schedule, like seed 46's, is one linux-2.4.16 itself takes (kswapd-timeout on,
+  // oom-pin-mm off) to the same data loss.
+  it("seed 32 finds it at execution 1,151,740 with an exit's free_swap_and_cache deleting; linux-2.4.16 itself takes the shrunk schedule", async () => {
+    const r = await hunt({ ...shape, seed: 32, executions: 1_160_000 });
     const found = r.findings.find((f) => f.signature === "data-lost@access");
-    expect(found?.execution).toBe(887_293);
-    await expectAbaDeletedBy(found!, OP.MUNMAP, false);
-  }, 120_000);
+    expect(found?.execution).toBe(1_151_740);
+    await expectAbaDeletedBy(found!, OP.EXIT, true);
+  }, 180_000);
 });

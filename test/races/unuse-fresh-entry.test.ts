@@ -81,7 +81,7 @@ describe("classifyUnuseFresh", () => {
   });
 });
 
-// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 33`,
+// `faultsim hunt --model linux-2.4.10-pre --no-kswapd --mix write=4,read=2,swapoff=1 --seed 56`,
 // bounded by executions and unshrunk, so the finding is the same on every run. (Seed 1's, at
 // execution 15,707 before the swap_out_mm walk ended its section at each page whose flags it
 // touched, was a data-lost:present at 2,526 by the same route, one at 13,458 once
@@ -107,12 +107,18 @@ describe("classifyUnuseFresh", () => {
 // apart from their rmqueue (6 Dec 2026), seed 16 finds its present page's at 23,617 and seed 12
 // a present page's at 18,518; of seeds 1-40 at 30,000, 16 find a data loss by it, seed 3 a
 // duplicate (the 14 Sep route by readahead), the rest nothing; of seeds 1-100, the soonest is
-// seed 33's present page's at 376, the soonest swap-slot loss seed 80's at 362.)
+// seed 33's present page's at 376, the soonest swap-slot loss seed 80's at 362. Since
+// __alloc_pages' free-back, test and rmqueue after direct reclaim, out_of_memory's test and
+// swap_out's counter read became steps of their own (6 Dec 2026 audit), seed 33 finds nothing
+// in 30,000 and seed 80 a swap-slot loss at 23,053; of seeds 1-100 at 30,000, 34 find a data
+// loss by it (one, seed 64's at 2,810, a swap-cache loss), seeds 3 and 29 a duplicate by the
+// 14 Sep route (readahead), seed 90 a duplicate by this route, the rest nothing; the soonest is seed
+// 56's present page's at 1,009, the soonest swap-slot loss seed 10's at 1,379.)
 const shape: HuntOptions = {
   model: "linux-2.4.10-pre",
   kswapd: false,
   mix: "write=4,read=2,swapoff=1",
-  seed: 33,
+  seed: 56,
   budgetMs: 60_000,
   shrinkMs: 0,
 };
@@ -137,12 +143,17 @@ const shape: HuntOptions = {
 // watermark tests took sections of their own (6 Dec 2026) seed 84 first finds a present page's
 // loss, at 1,821; of seeds 1-100 at 30,000, 18, 26, 32, 52 and 70 first find an access's loss,
 // focusing their diagrams to 22-37%: seed 52's, at 5,409, to 29%; seeds 26 (12,730) and 70
-// (14,436) the others within 20,000.)
+// (14,436) the others within 20,000. Seed 52's is unchanged by the 6 Dec 2026 audit's splits
+// (the free-back, test and rmqueue after direct reclaim, out_of_memory's test, swap_out's
+// counter read); of seeds 1-100 at 30,000, 18, 23, 38, 52 and 70 first find an access's loss
+// now, seed 38 soonest, at 1,836.)
 const access = { ...shape, seed: 52 };
 
 describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", () => {
-  it("seed 33, shrunk: its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
-    // Seed 33's first finding, a present page's loss at 376 (seed 16's at 732 until swap_out's
+  it("seed 56, shrunk: its KCSAN report names swapoff's task by its op (an area, no mm)", async () => {
+    // Seed 56's first finding, a present page's loss at 1,009 (seed 33's at 376 until the 6 Dec
+    // 2026 audit's splits of __alloc_pages' path after direct reclaim, out_of_memory's test and
+    // swap_out's counter read; seed 16's at 732 until swap_out's
     // mmput and __alloc_pages' watermark tests took sections of their own, 6 Dec 2026; seed
     // 33's at 1,068 until a pre9 walk stopped on its count at the last page left swap_address there, 5 Dec 2026; seed 6's
     // at 133 until swap_out became pre9's, the same day; the pin until swap_out_mm's 2.4.16
@@ -196,8 +207,12 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
   });
 
   it("unique-add alone does not close it in pre9 (try_to_unuse deleted its page before the swap-out's add)", async () => {
-    // A data loss by this route at rest, a present page's at execution 376 of seed 33, where
-    // plain pre9 loses it, since swap_out's mmput and __alloc_pages' watermark tests took
+    // A data loss by this route at rest, a present page's at execution 1,009 of seed 56, where
+    // plain pre9 loses it, since the 6 Dec 2026 audit's splits (__alloc_pages' free-back, test and
+    // rmqueue after direct reclaim, out_of_memory's test, swap_out's counter read: `faultsim hunt
+    // ... --seed 56 --with unique-add --executions 30000 --shrink-ms 0`; of seeds 1-100, 38 find
+    // one by this route, the rest nothing; seed 33 one at 10,293). At 376 of seed 33 since
+    // swap_out's mmput and __alloc_pages' watermark tests took
     // sections of their own (6 Dec 2026: `faultsim hunt ... --seed 33 --with unique-add
     // --executions 30000 --shrink-ms 0`; of seeds 1-40, 16 find one by this route, the rest
     // nothing; seed 16 nothing in 30,000). At 732 of seed 16 since a pre9 walk stopped on its
@@ -214,12 +229,15 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
     // pagemap_lru_lock with the page locked, all 4 Dec 2026), a present page's at 13,436 after
     // swap_out_mm's 2.4.16 walk, nothing in 30,000 then (a swap-slot loss at 790 now).
     const r = await hunt({ ...shape, with: ["unique-add"], executions: 30_000 });
-    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost:present", 376]]);
+    expect(r.findings.map((f) => [f.signature, f.execution])).toEqual([["data-lost:present", 1_009]]);
     expect(await unuseFreshOfRepro(r.findings[0].repro)).toBeDefined();
   });
 
   it("2.4.16's search-first try_to_unuse alone turns it into a duplicate by the 14 Sep swapoff route", async () => {
-    // Seed 33's at execution 1,040 (plain pre9 loses the data at 376; of seeds 1-40 at 2,000,
+    // Seed 56's at execution 1,891 (plain pre9 loses the data at 1,009; of seeds 1-100 at 2,000,
+    // 10, 31, 33, 56, 80 and 84 find the duplicate by this route, the rest nothing, since the 6
+    // Dec 2026 audit's splits of __alloc_pages' path after direct reclaim, out_of_memory's test
+    // and swap_out's counter read). Seed 33's at execution 1,040 (plain pre9 lost the data at 376; of seeds 1-40 at 2,000,
     // 10, 31 and 33 find the duplicate, the rest nothing, since swap_out's mmput and
     // __alloc_pages' watermark tests took sections of their own, 6 Dec 2026). Seed 16's at
     // execution 732, where plain pre9 lost the data (of seeds 1-40 at 2,000, 12 and 16 found
@@ -246,8 +264,12 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
 // frame or swap entry besides its virtual page ("mm0[2]: maps page 3 holding 6, ..."). The
 // diagram focuses on the route's entry and pages as for an access's loss, then on what the
 // message names (it focused on the message's page alone: the lost page's lines, not the race).
-// Seed 33's first finding, and seed 80's (a swap-slot loss: the stale page swapped out again; of
-// seeds 1-100 at 30,000, 10, 77, 80 and 99 first find one, at 1,379, 7,132, 362 and 2,901).
+// Seed 56's first finding, and seed 10's (a swap-slot loss: the stale page swapped out again; of
+// seeds 1-100 at 30,000, 10, 36, 80 and 99 first find one, at 1,379, 3,826, 23,053 and 2,901).
+// Until the 6 Dec 2026 audit's splits (__alloc_pages' free-back, test and rmqueue after direct
+// reclaim, out_of_memory's test, swap_out's counter read) they were seed 33's (a present page's
+// at 376; nothing in 30,000 now) and seed 80's (a swap-slot loss at 362; at 23,053 now; of seeds
+// 1-100 at 30,000, 10, 77, 80 and 99 first found one, at 1,379, 7,132, 362 and 2,901).
 // Until swap_out's mmput and __alloc_pages' watermark tests took sections of their own (6 Dec
 // 2026) they were seed 16's (a present page's at 732; at 23,617 now) and seed 12's (a swap-slot
 // loss at 790; a present page's at 18,518 now; of seeds 1-40 at 30,000, 12, 17, 21 and 27 first
@@ -263,8 +285,8 @@ describe("hunt --no-kswapd --mix write=4,read=2,swapoff=1 (linux-2.4.10-pre)", (
 // at 6,491).
 describe("a deep-check data loss by this route (linux-2.4.10-pre, --mix write=4,read=2,swapoff=1)", () => {
   for (const [seed, variant, execution] of [
-    [33, "present", 376],
-    [80, "swap-slot", 362],
+    [56, "present", 1_009],
+    [10, "swap-slot", 1_379],
   ] as const) {
     it(`seed ${seed}: data-lost:${variant} at ${execution}, the diagram focused on the route's entry and pages`, async () => {
       const r = await hunt({ ...shape, seed, executions: execution + 50 });

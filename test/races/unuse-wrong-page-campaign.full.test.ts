@@ -1,15 +1,19 @@
 // The long default campaign on linux-2.4.16 reaches the catalogue's unuse-wrong-page, a real
 // 2.4.16 BUG (fixed in 2.6.25), with kswapd as 2.4.16 has it (asleep for a second after a short
 // pass, flag kswapd-timeout): `hunt --model linux-2.4.16 --executions 64000000 --shard 1/16`,
-// a shard of the README's campaign, run as users run it. Since swap_out's mmput, __alloc_pages'
-// unlocked watermark tests and try_to_unuse's judging of init_mm are sections of their own
-// (7607506, 6 Dec 2026), its 16 shards find it in three, each by the route and each through
-// swapoff's own exit_mmap: 1/16, 3/16 and 10/16 (test/races/wrong-page-route.test.ts); 1/16 is
-// the quickest to reach from its shard's start (execution 5,581,445: 1,581,446 executions,
-// ~20 CPU s; 3/16 next, 2,171,318), under campaign hash 368c6eae. From plain-add-flags until
-// then it was seven, 0/16, 2/16, 3/16, 4/16, 5/16, 10/16 and 15/16, and the full tier ran 15/16
-// (execution 60,144,770, campaign hash c7124dba over 144,771), which finds nothing now; before
-// swap_out and swap_out_mm walked as 2.4.16's it ran 13/16 (889,277 executions).
+// a shard of the README's campaign, run as users run it. Since the 6 Dec 2026 audit's splits
+// (__alloc_pages' free-back, test and rmqueue after direct reclaim; try_to_unuse's second count
+// read at init_mm; out_of_memory's test; swap_out's counter read), its 16 shards find it in
+// five, each by the route: 1/16, 3/16 and 10/16 through swapoff's own exit_mmap, 2/16 and 5/16
+// through another CPU's zap (test/races/wrong-page-route.test.ts); 1/16 is the quickest to
+// reach from its shard's start (execution 5,581,445, as before the audit: 1,581,446
+// executions, ~20 CPU s; 3/16 next, 2,171,318), now under campaign hash 6826ae59 (368c6eae
+// before the audit, when three shards found it: 1/16, 3/16 and 10/16, each through swapoff's
+// own exit_mmap). From plain-add-flags until swap_out's mmput and __alloc_pages' watermark
+// tests took sections of their own (the same day) it was seven, 0/16, 2/16,
+// 3/16, 4/16, 5/16, 10/16 and 15/16, and the full tier ran 15/16 (execution 60,144,770,
+// campaign hash c7124dba over 144,771), which finds nothing now; before swap_out and
+// swap_out_mm walked as 2.4.16's it ran 13/16 (889,277 executions).
 import { describe, it, expect } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -40,7 +44,7 @@ describe("hunt --model linux-2.4.16 --executions 64000000 --shard 1/16 (the defa
       expect(r.stdout).toMatch(/^hunt linux-2\.4\.16 \([^)]*\bkswapd-timeout\b[^)]*\)/);
       expect(r.stdout).toContain("found by execution 5,581,445;");
       expect(r.stdout).toMatch(/\nroute: the catalogue's unuse-wrong-page, a real bug of 2\.4\.16 /);
-      expect(r.stdout).toContain("campaign hash 368c6eae over 1,581,446 executions");
+      expect(r.stdout).toContain("campaign hash 6826ae59 over 1,581,446 executions");
       const files = readdirSync(out).filter((f) => f.startsWith("repro-bug-on@try_to_unuse-"));
       expect(files).toHaveLength(1);
       const repro = loadRepro(path.join(out, files[0]));

@@ -3,33 +3,37 @@
 // adds P back under another area's entry, and 2.4.16's try_to_unuse BUGs. On hand-made traces
 // (each step missing or out of place: no route), on the catalogue's hunt, and on findings of
 // the long default campaign (`hunt --model linux-2.4.16 --executions 64000000 --shard S/16`).
-// Since swap_out's mmput, __alloc_pages' unlocked watermark tests and try_to_unuse's judging
-// of init_mm are sections of their own (7607506, 6 Dec 2026), the campaign's 16 shards find
-// the BUG in three, each by the route and each through swapoff's own exit_mmap (its last
-// mmput of a start_mm whose process had exited): 1/16 (execution 5,581,445, campaign hash
-// 368c6eae over 1,581,446), 3/16 (14,171,317, 82a2f627 over 2,171,318) and 10/16 (42,942,539,
-// 745d28ca over 2,942,540). Of its 64,000,000 executions one more BUGs (each execution of a
-// shard replayed on past its first finding, at the shard's k of 121): 6,168,201 of 1/16's
-// part, through another CPU's zap, the first finding of the same campaign in 64 parts (`--shard
-// 6/64`, campaign hash 272f0bbe over 168,202). From plain-add-flags (5 Dec 2026) until then it
-// was seven: 0/16 (3,120,523), 2/16 (11,197,994), 3/16 (14,171,317), 4/16 (16,309,772), 5/16
-// (21,900,972), 10/16 (42,966,287) and 15/16 (60,144,770), 0/16, 3/16, 5/16 and 10/16 through
-// swapoff's own exit_mmap; from put_page's spin on pagemap_lru_lock and the local-pages flag
-// until plain-add-flags six: 1/16 (6,168,201), 2/16, 3/16, 6/16 (24,738,954), 10/16
-// (42,942,539) and 15/16; before swap_out and swap_out_mm walked as 2.4.16's, five.
-// 6,168,201's is test/fixtures/unuse-wrong-page-2416-timed.repro.json, 3/16's
+// Since the 6 Dec 2026 audit's splits (__alloc_pages' free-back, test and rmqueue after direct
+// reclaim; try_to_unuse's second count read at init_mm; out_of_memory's test a step after the
+// last pass; swap_out's counter read before its need_resched point), the campaign's 16 shards
+// find the BUG in five, each by the route: 1/16 (execution 5,581,445, campaign hash 6826ae59
+// over 1,581,446), 3/16 (14,171,317, 4b2af47e over 2,171,318) and 10/16 (40,409,130, 811f3ef8
+// over 409,131) through swapoff's own exit_mmap (its last mmput of a start_mm whose process
+// had exited), 2/16 (11,197,994, 8b7556eb over 3,197,995) and 5/16 (23,589,682, 60fcf46e over
+// 3,589,683) through another CPU's zap. Before the audit (from 7607506, the same day: swap_out's
+// mmput, __alloc_pages' unlocked watermark tests and try_to_unuse's judging of init_mm in
+// sections of their own) it was three: 1/16 and 3/16 at the same executions and 10/16 at
+// 42,942,539, all through swapoff's own exit_mmap, and 1/16's part held one more BUG, at
+// 6,168,201, through another CPU's zap (`--shard 6/64`'s first). From plain-add-flags (5 Dec
+// 2026) until 7607506 it was seven: 0/16 (3,120,523), 2/16 (11,197,994), 3/16 (14,171,317),
+// 4/16 (16,309,772), 5/16 (21,900,972), 10/16 (42,966,287) and 15/16 (60,144,770), 0/16, 3/16,
+// 5/16 and 10/16 through swapoff's own exit_mmap; from put_page's spin on pagemap_lru_lock and
+// the local-pages flag until plain-add-flags six: 1/16 (6,168,201), 2/16, 3/16, 6/16
+// (24,738,954), 10/16 (42,942,539) and 15/16; before swap_out and swap_out_mm walked as
+// 2.4.16's, five. 2/16's is test/fixtures/unuse-wrong-page-2416-timed.repro.json, 3/16's
 // unuse-wrong-page-2416-timed-own-mmput (the full tier re-runs shard 1/16:
 // unuse-wrong-page-campaign.full.test.ts); the unsharded hunt (seed 1) meets 1/16's first, at
-// 5,581,445 (campaign hash 3d740462; 0/16's, at 3,120,523, before 7607506). The same campaign
-// without kswapd-timeout
-// (`--without kswapd-timeout --swarm`, all 16 re-run at 7607506) finds it in eight: 0/16
+// 5,581,445 (0/16's, at 3,120,523, before 7607506). The same campaign without kswapd-timeout
+// (`--without kswapd-timeout --swarm`, all 16 re-run after the audit) finds it in the same
+// eight shards at the same executions as at 7607506, under other campaign hashes: 0/16
 // (1,072,659), 1/16 (5,557,851), 3/16 (14,171,317), 6/16 (25,333,620), 7/16 (30,727,241),
 // 10/16 (42,942,539), 11/16 (44,983,036) and 15/16 (60,085,158); 0/16, 1/16, 6/16, 7/16 and
 // 15/16 through another CPU's zap, 3/16, 10/16 and 11/16 through swapoff's own exit_mmap
-// (seven before, at the model of put_page's spin and the local-pages flag: 0/16, 1/16 and
-// 15/16 at the same executions, 8/16 at 32,237,526, 10/16 at 42,942,539, 11/16 at 44,235,967,
-// 13/16 at 52,830,495); 1/16's is unuse-wrong-page-2416-default, 11/16's
-// unuse-wrong-page-2416-own-mmput. The fixtures of before 7607506 run clean on its model.
+// (seven before 7607506, at the model of put_page's spin and the local-pages flag: 0/16, 1/16
+// and 15/16 at the same executions, 8/16 at 32,237,526, 10/16 at 42,942,539, 11/16 at
+// 44,235,967, 13/16 at 52,830,495); 1/16's is unuse-wrong-page-2416-default, 11/16's
+// unuse-wrong-page-2416-own-mmput. All four fixtures were re-recorded from the audit's
+// campaigns.
 import { fileURLToPath } from "node:url";
 import { describe, it, expect } from "vitest";
 import { hunt } from "../../src/index.js";
@@ -172,7 +176,7 @@ describe("the unuse-wrong-page route of real findings", () => {
   // The two findings below are of the campaign without kswapd-timeout (2.4.16's
   // schedule_timeout(HZ) after a short pass), and replay with the flags they recorded: in
   // both, kswapd passes again within that second (-default's pass fell short and kswapd slept
-  // at step 249, 4 free of pages_high 4, and ran again at 383; -own-mmput's at 315 and 345,
+  // at step 251, 4 free of pages_high 4, and ran again at 385; -own-mmput's at 317 and 347,
   // where the timed replay parts from the schedule), which 2.4.16
   // cannot do; with kswapd-timeout their schedules no longer fit (of that campaign's eight
   // findings, only 3/16's still does: the default campaign's own 3/16 finding, the same
@@ -190,14 +194,15 @@ describe("the unuse-wrong-page route of real findings", () => {
   });
 
   // Shard 1/16 of the campaign without kswapd-timeout: execution 5,557,851 (campaign hash
-  // 7b8890b7 over 1,557,852 since 7607506), CPU2's zap deletes the page.
+  // 273d2eb5 over 1,557,852 since the 6 Dec 2026 audit, 7b8890b7 from 7607506 until then),
+  // another CPU's zap deletes the page.
   it("the campaign's finding without kswapd-timeout (shard 1/16, execution 5,557,851) is the route: another CPU's zap", async () => {
     const repro = loadRepro(fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-default.repro.json", import.meta.url)));
     await expectRouteAndFix(repro, drawReplay(repro, await replayTraced(repro)), false);
   }, 30_000);
 
   // Shard 11/16 of the campaign without kswapd-timeout (execution 44,983,036, campaign hash
-  // 25baaa7f over 983,037 since 7607506; 44,235,967 before it, campaign hash b7d0e34e over
+  // 4f1986a2 over 983,037 since the 6 Dec 2026 audit, 25baaa7f from 7607506; 44,235,967 before it, campaign hash b7d0e34e over
   // 235,968 since put_page's spin and the local-pages flag, 4017d416 from the walk that meets
   // its count at vm_end leaving swap_address there until then, d647f8ee before)
   // finds the BUG with swapoff itself as the deleter: its "looks like exiting" mmput of
@@ -209,14 +214,13 @@ describe("the unuse-wrong-page route of real findings", () => {
   }, 30_000);
 
   // The default campaign as shipped (kswapd-timeout on: 2.4.16's kswapd asleep for a second
-  // after a short pass), at 7607506: execution 6,168,201 (shard 1/16's second hit, the first
-  // finding of `--shard 6/64`, campaign hash 272f0bbe over 168,202: CPU0's munmap of mm0, the
-  // child its fork made, zaps the pte and deletes the page, and kswapd's try_to_swap_out of
-  // mm1[3] adds it back under E1:3) and 3/16's (14,171,317, campaign hash 82a2f627 over
-  // 2,171,318: swapoff's own exit_mmap) are kept as fixtures; none of the 16 shards' first
-  // findings is another CPU's zap now (15/16's at 60,144,770 was, before 7607506). The full
-  // tier re-runs shard 1/16.
-  it("the default campaign's findings with kswapd-timeout are the route: 6,168,201 by another CPU's zap, 3/16 by swapoff's own", async () => {
+  // after a short pass), since the 6 Dec 2026 audit: 2/16's first finding (execution
+  // 11,197,994, campaign hash 8b7556eb over 3,197,995: another CPU's zap deletes the page and
+  // kswapd's try_to_swap_out adds it back under the other area's entry) and 3/16's (14,171,317,
+  // campaign hash 4b2af47e over 2,171,318: swapoff's own exit_mmap) are kept as fixtures. (Until
+  // the audit the first was 1/16's second hit, 6,168,201, as no shard's first finding was
+  // another CPU's zap.) The full tier re-runs shard 1/16.
+  it("the default campaign's findings with kswapd-timeout are the route: 2/16's by another CPU's zap, 3/16's by swapoff's own", async () => {
     for (const [name, own] of [
       ["unuse-wrong-page-2416-timed", false],
       ["unuse-wrong-page-2416-timed-own-mmput", true],

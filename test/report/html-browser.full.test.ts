@@ -88,7 +88,8 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML reports in Chromium", () => {
       // Seed 3: the swap-cache duplicate at execution 2,484 (one hit in the 4,000), the first of
       // seeds 1.. to find it within this budget since swap_out's mmput and __alloc_pages'
       // watermark tests became sections of their own (commit 7607506): seed 2's, this test's
-      // before, is no longer found within 6,000 executions, seed 1's is at 17,061.
+      // before, is no longer found within 6,000 executions, seed 1's is at 45,456 (since the
+      // 6 Dec 2026 audit's splits; 17,061 before).
       const hunt = ["--seed", "3", "--executions", "4000", "--keep-going", "--shrink-ms", "0"];
       expect(await faultsim("hunt", ...hunt, "--jsonl", stream, "--out", dir)).toBe(1);
       reproFile = path.join(dir, readdirSync(dir).find((f) => f.startsWith("repro-"))!);

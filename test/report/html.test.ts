@@ -52,11 +52,12 @@ beforeAll(async () => {
     expect(await faultsim("run", "--ops", "30000", "--series", csv, "--interval", "500")).toBe(0);
     expect(await faultsim("run", "--ops", "20000", "--seed", "2", "--series", jsonl, "--interval", "5000")).toBe(0);
     // The default hunt of seed 90 finds the seed's duplicate at execution 69 (`faultsim hunt
-    // --seed 90 --executions 4000 --keep-going --shrink-ms 0`: one hit, hash 9e697d08) since
-    // swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm have sections
-    // of their own (seed 2's, at 25 before, is at 22,839, past this budget, as seed 1's at
-    // 17,061 is; seed 21's, at 90 while swap_out's walk was 2.4.16's and 2,379 while it was
-    // pre9's without the vm_end stop, is at 4,250, past it too).
+    // --seed 90 --executions 4000 --keep-going --shrink-ms 0`: one hit, hash ea1dfb73 since the
+    // 6 Dec 2026 audit's splits; 9e697d08 before) since swap_out's mmput, __alloc_pages'
+    // watermark tests and try_to_unuse's init_mm have sections of their own (seed 2's, at 25
+    // before, is at 22,839, past this budget, as seed 1's at 45,456 is (17,061 before the 6 Dec
+    // splits); seed 21's, at 90 while swap_out's walk was 2.4.16's and 2,379 while it was pre9's
+    // without the vm_end stop, is at 9,749 since the 6 Dec splits (4,250 before), past it too).
     const code = await faultsim(
       "hunt",
       "--seed",

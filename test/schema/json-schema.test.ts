@@ -76,7 +76,9 @@ describe("real --json outputs validate", () => {
   let reproFile = "";
 
   it("hunt --json (pct), and the repro file it wrote", async () => {
-    expect(await faultsim("hunt", "--executions", "20000", "--out", dir, "--json")).toBe(1);
+    // The default hunt's duplicate is at execution 45,456 since the 6 Dec audit's splits (17,061
+    // before them, when 20,000 executions found it).
+    expect(await faultsim("hunt", "--executions", "50000", "--out", dir, "--json")).toBe(1);
     const doc = JSON.parse(io.out);
     expect(errorsOf("hunt", doc)).toEqual([]);
     expect(doc.findings).toHaveLength(1);
@@ -118,8 +120,9 @@ describe("real --json outputs validate", () => {
     // 3000`) since swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
     // have sections of their own (seed 2's, at 25 before, is past 3,000 now, at 22,839). Seed 2's
     // was at 25 since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
-    // 2026; seed 21's, at 2,379 before, 5,044 then, is at 4,250 now; 90 while swap_out walked as
-    // 2.4.16's; seed 1's is past 3,000 since then, at 17,061 now).
+    // 2026; seed 21's, at 2,379 before, 5,044 then, 4,250 before the 6 Dec audit's splits, is at
+    // 9,749 now; 90 while swap_out walked as 2.4.16's; seed 1's is past 3,000 since then, at
+    // 45,456 now, 17,061 before the 6 Dec splits). Seed 90's is still at 69 after those splits.
     const args = ["--keep-going", "--executions", "3000", "--seed", "90", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
     const lines = await killedAndResumedStream(faultsim, args, events);
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "finding", "resume", "end"]));

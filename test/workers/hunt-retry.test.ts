@@ -41,9 +41,11 @@ describe("hunt --workers 2, a worker killed mid-round", () => {
     expect(existsSync(defaultWorkerFile())).toBe(true); // the workers run the built code
     dir = mkdtempSync(path.join(tmpdir(), "faultsim-retry-"));
     // The default campaign (seed 1 on two workers): `faultsim hunt --workers 2 --keep-going
-    // --executions 30000` finds the swap-cache duplicate at execution 23,883 (two hits, hash
-    // d97d755b) since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
-    // 2026); 20,000 found it before, and finds nothing since.
+    // --executions 30000` finds the swap-cache duplicate at execution 3,304 (four hits, hash
+    // 6c36073b, measured after the 6 Dec 2026 audit's splits) since swap_out's mmput,
+    // __alloc_pages' watermark tests and try_to_unuse's init_mm have sections of their own; at
+    // 23,883 (two hits, hash d97d755b) since pre9's walk that stops on its count at vm_end keeps
+    // swap_address (5 Dec 2026); 20,000 found it before that, and found nothing then.
     const args = ["--workers", "2", "--keep-going", "--executions", "30000", "--shrink-ms", "600000", "--budget-ms", "120000", "--json"];
     const summary = async (name: string) => {
       io.out = "";

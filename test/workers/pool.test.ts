@@ -161,8 +161,10 @@ describe("worker pool", () => {
   }, 60_000);
 
   it("a known signature is counted where it falls and stops nothing; a new one still stops the campaign", async () => {
-    // 24,000 executions: the first failure at 6,965, and 5 repeats of it after (6,000 held the
-    // first at 1,471 and 3 repeats until the swap_out_mm walk fix; now none).
+    // 24,000 executions: the first failure at 20, and 8 repeats of it after (6,000 hold the
+    // first and 2 of them), measured after the 6 Dec 2026 audit's splits; at 6,965 and 5 repeats
+    // when last measured before them (3 Dec 2026; 6,000 held the first at 1,471 and 3 repeats
+    // until the swap_out_mm walk fix, then none).
     const spec = hunt("linux-2.4.10-pre", "random", 0, 24000, { stopOnViolation: true, chunk: 500 });
     const first = await one.run(spec);
     const sig = first.found!.signature;
