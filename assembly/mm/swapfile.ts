@@ -870,30 +870,55 @@ export function free_swap_and_cache(pc: i32): i32 {
  *  is-page-shared) deletes at page count 2 with a slot count of 1 or 0 (a slot freed under the
  *  cached page: the delete's swap_free then reports the free slot); pre9's
  *  exclusive_swap_page at a slot count of 1 only. */
-// Locals: the argument. Sections: the trylock and test, then back from the removal.
+// Locals: the argument. Sections: the PageSwapCache test and the trylock (2.4.0: two), then
+// back from the removal.
+//
+// "if (PageSwapCache(page) && !TryLockPage(page))" reads PG_swap_cache and then trylocks with
+// nothing holding the page in the cache between the two (the caller holds only the PTL). The
+// later test reads PG_swap_cache again under the page lock in 2.4.16 (remove_exclusive_swap_page)
+// and in pre9 (exclusive_swap_page), so a delete by another CPU in between ends as "not
+// exclusive" there and the two reads may share a section. 2.4.0's is_page_shared does not: a page
+// that left the cache counts as unshared at page_count 1, and delete_from_swap_cache_nolock then
+// meets a page that is no longer swapper_space's (remove_from_swap_cache's BUG). Under
+// is-page-shared the trylock is a step of its own (FPSC_TRYLOCK), so that swapoff, which skips
+// an exiting task's mm (tsk->mm = NULL before exit_mmap's zap), can delete the page there.
 const FPSC_PAGE: i32 = 0;
 const FPSC_TRY: i32 = 0;
 const FPSC_REMOVED: i32 = 1;
+const FPSC_TRYLOCK: i32 = 2;
 export function free_page_and_swap_cache(pc: i32): i32 {
   const page = l(FPSC_PAGE);
   switch (pc) {
     case FPSC_TRY:
-      if (page_test(page, PG_SWAPCACHE) && trylock_page(page)) {
-        if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
-        if (exclusive_nolock(page)) {
-          trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
-          return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
-        }
-        unlock_page(page);
-      }
-      put_page(page);
-      return ret(0);
+      if (!page_test(page, PG_SWAPCACHE)) return fpsc_release(page);
+      if (has2(F2_IS_PAGE_SHARED)) return next(FPSC_TRYLOCK);
+      return fpsc_trylock(page);
+    case FPSC_TRYLOCK:
+      return fpsc_trylock(page);
     case FPSC_REMOVED:
       unlock_page(page);
-      put_page(page);
-      return ret(0);
+      return fpsc_release(page);
   }
   return bad_pc();
+}
+
+/** free_page_and_swap_cache after its PageSwapCache test: TryLockPage, then the exclusivity
+ *  test and the delete, or nothing. */
+function fpsc_trylock(page: i32): i32 {
+  if (!trylock_page(page)) return fpsc_release(page);
+  if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
+  if (exclusive_nolock(page)) {
+    trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
+    return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
+  }
+  unlock_page(page);
+  return fpsc_release(page);
+}
+
+/** free_page_and_swap_cache's end: page_cache_release(page). */
+function fpsc_release(page: i32): i32 {
+  put_page(page);
+  return ret(0);
 }
 
 // ---- swapoff ----------------------------------------------------------------------------
