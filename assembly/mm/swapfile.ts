@@ -1114,16 +1114,7 @@ export function try_to_unuse(pc: i32): i32 {
         return unuse_end(ENOMEM, TU_END);
       }
       set_l(TU_PAGE, page);
-      // "Don't hold on to start_mm if it looks like exiting": "if (atomic_read(&start_mm->
-      // mm_users) == 1) { mmput(start_mm); start_mm = &init_mm; atomic_inc(&init_mm.mm_users);
-      // }": our pin is its only user (its process's mmput has run), so this put is the last
-      // and runs exit_mmap here (P_MMPUT), unless a swap_out pinned it again meanwhile.
-      const start = unuse_mm_of(l(TU_START_MM));
-      if (start != nMm && mm_get(start, MM_USERS) == 1) {
-        set_l(TU_START_MM, 0);
-        return call(P_MMPUT, TU_WAIT, start, 0, 0, 0);
-      }
-      return next(TU_WAIT);
+      return unuse_drop_exiting(TU_START_MM, TU_WAIT);
     }
     case TU_WAIT:
       // wait_on_page first lets a racing do_swap_page finish with the page.
@@ -1242,6 +1233,19 @@ function unuse_delete_if(ours: bool): i32 {
 
 /** start_mm / last_mm as kept in a local (mm + 1, 0 for init_mm) → the mm (nMm for init_mm). */
 @inline function unuse_mm_of(v: i32): i32 { return v == 0 ? nMm : v - 1; }
+
+/** "Don't hold on to start_mm if it looks like exiting" (2.4.16; 16 Aug 2001's last_mm, in
+ *  pre9's delete-first loop): "if (atomic_read(&start_mm->mm_users) == 1) { mmput(start_mm);
+ *  start_mm = &init_mm; atomic_inc(&init_mm.mm_users); }", after the entry's page is read and
+ *  before lock_page. Our pin is then the mm's only user (its process's mmput has run), so this
+ *  put is the last and runs exit_mmap here (P_MMPUT), unless a swap_out pinned it again
+ *  meanwhile. `local` holds the mm (unuse_mm_local's form); `resume` is the next section. */
+function unuse_drop_exiting(local: i32, resume: i32): i32 {
+  const mm = unuse_mm_of(l(local));
+  if (mm == nMm || mm_get(mm, MM_USERS) != 1) return next(resume);
+  set_l(local, 0);
+  return call(P_MMPUT, resume, mm, 0, 0, 0);
+}
 /** The mm → its local's form (mm + 1, 0 for init_mm). */
 @inline function unuse_mm_local(mm: i32): i32 { return mm == nMm ? 0 : mm + 1; }
 
@@ -1453,7 +1457,9 @@ function try_to_unuse_delete_first(pc: i32): i32 {
         return call(P_SWAP_FREE, TUDF_NOMEM, entry, 0, 0, 0);
       }
       set_l(TU_PAGE, page);
-      return next(TUDF_LOCK_PAGE);
+      // 16 Aug 2001 tests last_mm here (since 6 Dec 2026; before, the model's pre9 had no
+      // such test and searched a pinned mm whose process had exited).
+      return unuse_drop_exiting(TUDF_LAST_MM, TUDF_LOCK_PAGE);
     }
     case TUDF_LOCK_PAGE:
       // Wait for the read and lock the page; take it out of the swap cache so that

@@ -361,10 +361,14 @@ describe("linux-2.4.16: try_to_unuse starting at init_mm reads the count again a
   });
 });
 
-// pre9 (16 Aug 2001): the mm its walk reached becomes last_mm, pinned; last_mm is searched
-// first for the next entry, unlocked, then the walk moves last_mm on and puts the old one.
+// pre9 (16 Aug 2001): the mm its walk reached becomes last_mm, pinned; for the next entry,
+// once its page is read and before lock_page, "Don't hold on to last_mm if it looks like
+// exiting": with our pin its only user, mmput(last_mm) is the last put (exit_mmap runs in
+// swapoff) and last_mm becomes init_mm; else last_mm is searched first, unlocked, and the walk
+// moves it on and puts the old one. Until 6 Dec 2026 the model's pre9 had no such test and
+// searched the exited mm2 first with its old ptes, which pre9 cannot.
 describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () => {
-  it("the exited mm2 is searched first with its old ptes, and the walk's put of it runs exit_mmap in swapoff", () => {
+  it("the exited mm2 looks like exiting: swapoff's put of it runs exit_mmap before E is searched, and only mm1's pte is unused", () => {
     const r = mmlistRig(V2410);
     const { s, d, start, disk } = r;
     const F = r.slot(
@@ -396,11 +400,15 @@ describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () =
     expect(s.agent(0, AG.SP)).toBe(0);
     expect(r.e.m.agent_ret(0)).toBe(0);
     const t = d.trace.slice(mark);
-    // last_mm's search: E's pte in the exited mm2 is unused first, then mm1's by the walk.
-    const unused = t.filter((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E).map((x) => mmOf(x.b));
-    expect(unused).toEqual([2, 1]);
+    // E read, then mm2's teardown in swapoff's frame (its zap frees mm2's reference to E),
+    // then the search, which finds E's pte in mm1 alone.
+    const read = t.findIndex((x) => x.agent === 0 && x.event === EV.UNUSE_READ && x.a === E);
     const teardown = t.findIndex((x) => x.agent === 0 && x.event === EV.EXIT_MMAP && x.a === 2);
-    expect(teardown).toBeGreaterThan(-1);
+    const unuses = t.filter((x) => x.agent === 0 && x.event === EV.UNUSE_PTE && x.c === E);
+    expect(read).toBeGreaterThan(-1);
+    expect(teardown).toBeGreaterThan(read);
+    expect(unuses.map((x) => mmOf(x.b))).toEqual([1]);
+    expect(t.indexOf(unuses[0])).toBeGreaterThan(teardown);
     d.drain(1);
     expect(s.agent(1, AG.SP)).toBe(0);
     expect(d.trace.slice(mark).findIndex((x) => x.agent === 1 && x.event === EV.EXIT)).toBeGreaterThan(teardown);
