@@ -67,6 +67,7 @@ export const EV_UNUSE_UNDEAD: i32 = 323;     // (entry, count, 0): pre9's "VM: U
 export const EV_UNUSE_CLEARED: i32 = 324;    // (entry, count, 0): 2.4.0 forces a leftover count to 0, nr_swap_pages++
 export const EV_UNUSE_PTE_DIRTY: i32 = 325;  // (page, vp, entry): 2.4.0 marks a pte already mapping the page dirty
 export const EV_UNUSE_RELEASED: i32 = 326;   // (entry, page, count): 2.4.0: every mm searched, the page released (not dirtied)
+export const EV_FREE_SWAP_TESTED: i32 = 327; // (page, entry, 0): 2.4.0 free_page_and_swap_cache's PageSwapCache test passed; TryLockPage in the next step
 
 // swap_info_get's printk reasons (EV_BAD_ENTRY's second value, V_FREE_SLOT/V_BAD_SLOT's third).
 export const BAD_UNUSED_OFFSET: i32 = 0; // "Unused swap offset entry": the slot is free
@@ -891,7 +892,10 @@ export function free_page_and_swap_cache(pc: i32): i32 {
   switch (pc) {
     case FPSC_TRY:
       if (!page_test(page, PG_SWAPCACHE)) return fpsc_release(page);
-      if (has2(F2_IS_PAGE_SHARED)) return next(FPSC_TRYLOCK);
+      if (has2(F2_IS_PAGE_SHARED)) {
+        trace(EV_FREE_SWAP_TESTED, page, page_index(page), 0);
+        return next(FPSC_TRYLOCK);
+      }
       return fpsc_trylock(page);
     case FPSC_TRYLOCK:
       return fpsc_trylock(page);

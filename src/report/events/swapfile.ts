@@ -58,6 +58,7 @@ export const swapfileEvents: EventTable = {
   [EV.CAN_SHARE]: (f, r, count) => `${fmtPage(f)} (count ${count}) → ${r}`,
   [EV.FREE_SWAP]: (e, count) => `${fmtEntry(e)} → ${count}` + (count === 1 ? ", only the cache left" : count === 0 ? ", slot free" : ""),
   [EV.FREE_SWAP_DELETE]: (f, e) => `deletes ${fmtPage(f)} (${fmtEntry(e)}) from swap cache`,
+  [EV.FREE_SWAP_TESTED]: (f, e) => `${fmtPage(f)} is in the swap cache (${fmtEntry(e)}): TryLockPage next`,
   [EV.SWAPOFF]: (a, used) => `swap area ${a} no longer allocatable, ${used} slots in use`,
   [EV.SWAPOFF_DONE]: (a) => `swap area ${a} off`,
   [EV.SWAPOFF_FAILED]: (a, err) => `try_to_unuse → ${errno(err)}: swap area ${a} back as WRITEOK`,
