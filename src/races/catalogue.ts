@@ -350,6 +350,25 @@ export const RACES: readonly Race[] = [
     signatures: ["swap-map-uaf@valid_swaphandles", "swap-map-uaf@swap_duplicate"],
     test: "test/races/swap-map-uaf.test.ts",
   },
+  {
+    name: "zap-delete-uncached",
+    // Docs: kernel-notes.md "2.4.0's zap deleting a page swapoff took out of the cache". 2.4.0's
+    // free_page_and_swap_cache tests PageSwapCache, then TryLockPage, and its is_page_shared
+    // counts a page that left the cache as unshared; an exiting task's mm is invisible to
+    // swapoff's for_each_task walk. The fix is the flag turned off: the exclusive_swap_page of
+    // later 2.4 (pre9's in the model) returns 0 for a page no longer in the swap cache, and
+    // 2.4.16's remove_exclusive_swap_page rechecks under the page lock. Writes, exits and
+    // swapoffs on two CPUs: seeds 1-3 find it at executions 60,886, 12,613 and 6,773
+    // (test/races/zap-delete-uncached.test.ts), none on the model before 6 Dec 2026, which ran
+    // the test and the trylock in one section.
+    kernels: "linux-2.4.0 (not linux-2.4.10-pre, whose exclusive_swap_page tests PageSwapCache under the page lock)",
+    fix: "-is-page-shared",
+    route:
+      "an exiting task's zap finds its page P in the swap cache and trylocks it a step later; swapoff, which skips the exiting mm, deletes P and frees its entry in between; is_page_shared finds P (count 1) unshared and the zap deletes a page no longer cached: remove_from_swap_cache's BUG()",
+    hunt: { model: "linux-2.4.0", mix: "write=4,exit=1,swapoff=1", keepGoing: true },
+    signatures: ["bug-on@delete_from_swap_cache"],
+    test: "test/races/zap-delete-uncached.test.ts",
+  },
 ];
 
 /** A race's fix as flags and the state the fixed model has each in: on (the flag's name), or
