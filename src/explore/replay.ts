@@ -14,7 +14,7 @@ import { classifyPteSame } from "../races/pte-same-route.js";
 import { classifyRevival } from "../races/revival-route.js";
 import { classifyOomNoMm } from "../races/oom-route.js";
 import { abaWhy, classifyAba } from "../races/aba-route.js";
-import { classifyUnuseWrongPage } from "../races/wrong-page-route.js";
+import { classifyUnuseLostWrite, classifyUnuseWrongPage } from "../races/wrong-page-route.js";
 import { reproFlagWords } from "../model/flag-words.js";
 
 /** Where a recorded schedule ran out before its execution ended, and what was filled. */
@@ -46,7 +46,9 @@ export interface ReplayTrace {
   route?: RouteVerdict;
   /** For a slot freed again by do_swap_page: who resolved its pte (pte-same-route.ts); for an
    *  nr_swap_pages drift: an unlocked swap_duplicate's revival (revival-route.ts); for a data
-   *  loss by no seed route: the swapin ABA (aba-route.ts); for try_to_unuse's BUG: its page
+   *  loss by no seed route: the swapin ABA (aba-route.ts), else try_to_unuse's delete of its
+   *  page under another entry after writing it (wrong-page-route.ts classifyUnuseLostWrite);
+   *  for try_to_unuse's BUG: its page
    *  gone from the cache and back under another entry (wrong-page-route.ts); for oom_kill's
    *  BUG: its victim's exit between select_bad_process and the kill loop (oom-route.ts). */
   raceRoute?: RaceRoute;
@@ -69,7 +71,9 @@ function raceRouteOf(records: readonly TraceRecord[], verdict: Verdict | undefin
   }
   if (verdict?.id === "data-lost") {
     const v = classifyAba(records);
-    return v && { route: "swapin aba", why: abaWhy(v) };
+    if (v) return { route: "swapin aba", why: abaWhy(v) };
+    const w = classifyUnuseLostWrite(records);
+    return w && { route: "unuse wrong page write", why: w.why };
   }
   if (verdict?.signature === "bug-on@try_to_unuse" && verdict.agent >= 0) {
     const v = classifyUnuseWrongPage(records, verdict.agent);

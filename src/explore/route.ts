@@ -56,13 +56,15 @@ export type SeedRoute = (typeof SEED_ROUTES)[number];
  *  resolved the pte under a fault that freed its entry again; src/races/revival-route.ts: an
  *  unlocked swap_duplicate reviving a freed slot; src/races/aba-route.ts: a data loss by the
  *  swapin ABA; src/races/wrong-page-route.ts: try_to_unuse's BUG on a page that left the swap
- *  cache and came back under another entry). */
+ *  cache and came back under another entry, and the data loss when that happens while
+ *  try_to_unuse waits for the page after writing it). */
 export const RACE_ROUTES = [
   "pte-same swapoff",
   "pte-same fault",
   "dup revival",
   "swapin aba",
   "unuse wrong page",
+  "unuse wrong page write",
   "oom unpinned victim",
 ] as const;
 export type RaceRouteName = (typeof RACE_ROUTES)[number];

@@ -10,6 +10,18 @@
 // puts a start_mm that "looks like exiting" (mm_users == 1), and that last mmput runs
 // exit_mmap in swapoff's context (kernel/fork.c mmput). Hugh Dickins' 2008 fix (2.6.25; flag unuse-recheck-key) rechecks
 // that P is still cached under E. A try_to_unuse BUG reached any other way does not count.
+//
+// The same race has a second window, after the BUG's check (classifyUnuseLostWrite): when E
+// still has a reference the search did not reach (a pte of an mm whose exit has taken it off
+// the mmlist and not yet zapped it) and P is dirty, try_to_unuse writes P to E's slot
+// ("rw_swap_page(WRITE, page); lock_page(page);"). The end of that write unlocks P, and until
+// try_to_unuse has the lock back, the same trylock delete and swap_out's add can move P to an
+// entry of another area; 2.4.16 then deletes P from the swap cache without looking at
+// page->index ("if (PageSwapCache(page)) delete_from_swap_cache(page);"), under that other
+// entry, before P was ever written there: the pte swap_out left holding it reads a slot that
+// never had its data. No BUG fires; the data is lost. This is the loss Hugh Dickins' 2008
+// commit ("mm: try_to_unuse check removing right swpage") describes; its page->index check
+// (flag unuse-recheck-key) closes this window too.
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtPage, fmtVpageWord } from "../report/events/types.js";
 
@@ -38,12 +50,9 @@ export function classifyUnuseWrongPage(records: readonly TraceRecord[], agent: n
   const read = findLast(records, records.length, (r) => r.agent === agent && r.event === EV.UNUSE_READ);
   if (read < 0) return undefined;
   const E = records[read].a;
-  // read_swap_cache_async's page: a lookup hit, or the page it added for E.
-  const got = records.findIndex(
-    (r, i) => i > read && r.agent === agent && ((r.event === EV.LOOKUP_HIT && r.a === E) || (r.event === EV.ADD && r.b === E)),
-  );
+  const got = gotPage(records, agent, read);
   if (got < 0) return undefined;
-  const P = records[got].event === EV.LOOKUP_HIT ? records[got].b : records[got].a;
+  const P = pageGot(records[got]);
   // try_to_unuse's own exit_mmap (its last mmput of start_mm) after it got P, if any.
   const own = records.findIndex((r, i) => i > got && r.agent === agent && r.event === EV.EXIT_MMAP);
   const del = records.findIndex(
@@ -71,6 +80,18 @@ export function classifyUnuseWrongPage(records: readonly TraceRecord[], agent: n
   };
   return { ...route, why: wrongPageWhy(route) };
 }
+
+/** Index of read_swap_cache_async's page for try_to_unuse's read at records[read] (a lookup
+ *  hit, or the page it added for the entry), or -1. */
+function gotPage(records: readonly TraceRecord[], agent: number, read: number): number {
+  const E = records[read].a;
+  return records.findIndex(
+    (r, i) => i > read && r.agent === agent && ((r.event === EV.LOOKUP_HIT && r.a === E) || (r.event === EV.ADD && r.b === E)),
+  );
+}
+
+/** The page of a gotPage record. */
+const pageGot = (r: TraceRecord): number => (r.event === EV.LOOKUP_HIT ? r.b : r.a);
 
 /** The delete's caller, from the deleting agent's records just before it. */
 function deleterOf(records: readonly TraceRecord[], del: number): Omit<UnuseWrongPageRoute["deleter"], "agent" | "step"> | undefined {
@@ -108,5 +129,104 @@ function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
     `${caller} deleted ${P} from the swap cache and freed ${E} (step ${d.step}${full}); ` +
     `swap_out's try_to_swap_out of ${fmtVpageWord(r.readded.vpage)} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
     `try_to_unuse, holding the lock, found ${E}'s count 0 but ${P} in the swap cache: BUG`
+  );
+}
+
+/** The steps of one unuse-wrong-page data loss through try_to_unuse's write of its page. */
+export interface UnuseLostWriteRoute {
+  entry: number;
+  page: number;
+  /** try_to_unuse: reading E and getting P for it, queueing P's write to E's slot, the write
+   *  done (P unlocked), the lock taken back, and its delete of P under the other entry. */
+  holder: { agent: number; read: number; got: number; write: number; written: number; relocked: number; deleted: number };
+  /** Another agent deleting P from the swap cache under E (freeing E) after the write ended. */
+  deleter: { agent: number; step: number; by: WrongPageDeleter; zap: boolean; pageCount?: number };
+  /** try_to_swap_out adding P to the swap cache again under another entry, for a pte of it. */
+  readded: { agent: number; step: number; entry: number; vpage: number };
+  why: string;
+}
+
+/** The route of a data loss through try_to_unuse's write (2.4.16 mm/swapfile.c try_to_unuse,
+ *  "rw_swap_page(WRITE, page); lock_page(page);" and the delete after it), or undefined when
+ *  the trace does not show it: try_to_unuse gets page P of entry E and writes P to E's slot;
+ *  after the write ends (P unlocked) another agent deletes P from the swap cache under E;
+ *  try_to_swap_out adds P under another entry E2 and leaves a pte holding E2; try_to_unuse,
+ *  with P's lock back, deletes P from the swap cache under E2 before any write of P to E2's
+ *  slot. The last such delete of the trace is judged. */
+export function classifyUnuseLostWrite(records: readonly TraceRecord[]): UnuseLostWriteRoute | undefined {
+  for (let k = records.length - 1; k >= 0; k--) {
+    if (records[k].event !== EV.DELETE) continue;
+    const route = lostWriteAt(records, k);
+    if (route) return route;
+  }
+  return undefined;
+}
+
+/** The route ending in the delete at records[k], if that delete is try_to_unuse's of its page
+ *  under another entry than the one it read. */
+function lostWriteAt(records: readonly TraceRecord[], k: number): UnuseLostWriteRoute | undefined {
+  const { agent: U, a: P, b: E2 } = records[k];
+  const read = findLast(records, k, (r) => r.agent === U && r.event === EV.UNUSE_READ);
+  if (read < 0) return undefined;
+  const E = records[read].a;
+  if (E2 === E) return undefined;
+  const got = gotPage(records, U, read);
+  if (got < 0 || got > k || pageGot(records[got]) !== P) return undefined;
+  // try_to_unuse's write of P to E's slot, queued by it after it got P; the disk's end of it.
+  const inWindow = (from: number, pred: (r: TraceRecord) => boolean) => records.findIndex((r, i) => i > from && i < k && pred(r));
+  const write = inWindow(got, (r) => r.agent === U && r.event === EV.IO_QUEUED && r.a === P && r.b === E && r.c === 1);
+  if (write < 0) return undefined;
+  const written = inWindow(write, (r) => r.event === EV.IO_DONE && r.a === P && r.b === E && r.c === 1);
+  if (written < 0) return undefined;
+  // Another agent's delete of P under E after the write ended (P unlocked), by a caller known.
+  const del = inWindow(written, (r) => r.agent !== U && r.event === EV.DELETE && r.a === P && r.b === E);
+  if (del < 0) return undefined;
+  const by = deleterOf(records, del);
+  if (by === undefined) return undefined;
+  // Between that delete and try_to_unuse's, P comes back once, under E2, and stays: the add
+  // of try_to_swap_out, whose get_swap_page handed it E2 for P after P had left the cache.
+  const adds = records.flatMap((r, i) => (i > del && i < k && r.event === EV.ADD && r.a === P ? [i] : []));
+  if (adds.length !== 1 || records[adds[0]].b !== E2) return undefined;
+  const add = adds[0];
+  if (records.some((r, i) => i > del && i < k && r.event === EV.DELETE && r.a === P)) return undefined;
+  const S = records[add].agent;
+  const tso = findLast(records, add, (r) => r.agent === S && r.event === EV.TSO_GET_SWAP);
+  if (tso < del || records[tso].b !== P || records[tso].c !== E2) return undefined;
+  // try_to_unuse takes P's lock back only after the add ("lock_page(page)" after the write)...
+  const relocked = inWindow(add, (r) => r.agent === U && r.event === EV.IO_WAIT_DONE && r.a === P);
+  if (relocked < 0) return undefined;
+  // ... and P never went to E2's slot before the delete: the slot holds none of its data.
+  if (records.some((r, i) => i > add && i < k && r.event === EV.IO_QUEUED && r.a === P && r.b === E2 && r.c === 1)) return undefined;
+  const route = {
+    entry: E,
+    page: P,
+    holder: {
+      agent: U,
+      read: records[read].step,
+      got: records[got].step,
+      write: records[write].step,
+      written: records[written].step,
+      relocked: records[relocked].step,
+      deleted: records[k].step,
+    },
+    deleter: { agent: records[del].agent, step: records[del].step, ...by },
+    readded: { agent: S, step: records[add].step, entry: E2, vpage: records[tso].a },
+  };
+  return { ...route, why: lostWriteWhy(route) };
+}
+
+/** The lost-write route in one line, with its steps (the replay's `route:` line). */
+function lostWriteWhy(r: Omit<UnuseLostWriteRoute, "why">): string {
+  const [E, P, E2, V] = [fmtEntry(r.entry), fmtPage(r.page), fmtEntry(r.readded.entry), fmtVpageWord(r.readded.vpage)];
+  const d = r.deleter;
+  const caller = d.by === "free_swap_and_cache" && d.zap ? "zap_page_range's free_swap_and_cache" : d.by;
+  const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";
+  const h = r.holder;
+  return (
+    `swapoff's try_to_unuse got ${P} for ${E} (step ${h.got}), found ${E} still in use after its search and wrote ${P} to its slot ` +
+    `(steps ${h.write}-${h.written}); before it had ${P}'s lock back, ${caller} deleted ${P} from the swap cache and freed ${E} ` +
+    `(step ${d.step}${full}); swap_out's try_to_swap_out of ${V} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
+    `try_to_unuse, holding the lock again (step ${h.relocked}), deleted ${P} from the swap cache under ${E2} (step ${h.deleted}) ` +
+    `before ${P} was ever written there: ${V}'s pte is left on ${E2}, a slot without its data`
   );
 }

@@ -43,6 +43,8 @@ const ROUTE_TITLES: Record<RouteName, string> = {
     "swapin ABA (do_swap_page's pte_same passes on an entry freed and handed out again while the fault waited for the page lock; fix: recheck the page's swap-cache key, flag swapin-recheck-key)",
   "unuse wrong page":
     "the catalogue's unuse-wrong-page, a real bug of 2.4.16 (try_to_unuse's page left the swap cache and came back under another entry before it locked it; fixed in 2.6.25 by rechecking the page's swap-cache key, flag unuse-recheck-key)",
+  "unuse wrong page write":
+    "the catalogue's unuse-wrong-page through try_to_unuse's write, a real bug of 2.4.16 (try_to_unuse's page left the swap cache and came back under another entry while it waited to lock the page again after writing it, and it deleted the page from the cache under that entry, unwritten; fixed in 2.6.25 by rechecking the page's swap-cache key, flag unuse-recheck-key)",
   "oom unpinned victim":
     "the catalogue's oom-kthreads, a real bug of 2.4.16 (oom_kill's victim passed exit_mm between select_bad_process and the kill loop, which then killed every task without an mm: Anton Blanchard, 5 Jul 2003; for 2.4, William Lee Irwin III's pin of p->mm, 12 Aug 2004, flag oom-pin-mm)",
 };

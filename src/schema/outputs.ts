@@ -353,7 +353,7 @@ export const ReplayJsonSchema = z
       .enum(ROUTE_NAMES)
       .nullable()
       .describe(
-        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot; for a data loss by neither, swapin aba when a fault mapped a page that had left the swap cache while its entry was handed out again; for bug-on@try_to_unuse, unuse wrong page when try_to_unuse's page left the swap cache and came back under another entry before it locked it",
+        "for a swap-cache duplicate, the seed mail's route it took; for a data loss, 14 Sep swapoff when it took that route; for a free slot freed again by do_swap_page, who resolved its pte (pte-same swapoff or pte-same fault); for an nr_swap_pages drift, dup revival when an unlocked swap_duplicate revived a freed slot; for a data loss by neither, swapin aba when a fault mapped a page that had left the swap cache while its entry was handed out again, else unuse wrong page write when swapoff's try_to_unuse, after writing its page, deleted it from the swap cache under another entry it had come back under, unwritten; for bug-on@try_to_unuse, unuse wrong page when try_to_unuse's page left the swap cache and came back under another entry before it locked it",
       ),
     diagram: z.string(),
     modelId: modelIdField,
