@@ -1250,6 +1250,7 @@ function unuse_drop_exiting(local: i32, resume: i32): i32 {
   set_l(local, 0);
   return call(P_MMPUT, resume, mm, 0, 0, 0);
 }
+
 /** The mm → its local's form (mm + 1, 0 for init_mm). */
 @inline function unuse_mm_local(mm: i32): i32 { return mm == nMm ? 0 : mm + 1; }
 
