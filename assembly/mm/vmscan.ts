@@ -800,11 +800,17 @@ const SC_OOM_BIRTH: i32 = SC_MAX_SCAN; // oom-kill: that process's MM_BIRTH (the
 /** Whether a pass that just ended goes on to a lower priority (try_to_free_pages' loop). */
 @inline function another_pass(): bool { return l(SC_LOOP) > 0 && l(SC_NR_PAGES) > 0 && l(SC_PRIORITY) > 1; }
 
+/** shrink_cache's pages still wanted (0 once it has what it asked for). */
+@inline function pages_left(): i32 { return l(SC_NR_PAGES) > 0 ? l(SC_NR_PAGES) : 0; }
+
+/** try_to_free_pages' value: the pages it freed of the SWAP_CLUSTER_MAX (scaled) it wanted. */
+@inline function ttfp_freed(): i32 { return swap_cluster() - pages_left(); }
+
 /** The frame's value: shrink_cache's pages still wanted, or try_to_free_pages' pages freed. */
 function shrink_ret(): i32 {
-  const left = l(SC_NR_PAGES) > 0 ? l(SC_NR_PAGES) : 0;
+  const left = pages_left();
   if (l(SC_LOOP) == 0) return ret(left);
-  const freed = swap_cluster() - left;
+  const freed = ttfp_freed();
   trace(EV_TTFP_END, freed, l(SC_PRIORITY), 0);
   // 2.4.16 try_to_free_pages: short at every priority, "time to kill something?" In a step of
   // its own: between the last pass's pagemap_lru_lock unlock and out_of_memory's unlocked
@@ -822,7 +828,7 @@ function shrink_oom_test(): i32 {
     set_l(SC_OOM_NOW, oom_jiffies());
     return next(SC_OOM_KILL);
   }
-  return ret(swap_cluster() - l(SC_NR_PAGES));
+  return ret(ttfp_freed());
 }
 
 /** mm/oom_kill.c oom_kill (2.4.16): select_bad_process under its own
@@ -888,7 +894,7 @@ export function shrink_cache(pc: i32): i32 {
     case SC_OOM_RESET:
       // out_of_memory's "reset:" with its own `now`; try_to_free_pages returns 0.
       oom_reset(l(SC_OOM_NOW));
-      return ret(swap_cluster() - l(SC_NR_PAGES));
+      return ret(ttfp_freed());
     case SC_SWAP_OUT: {
       // swap_out(priority): round-robin over the mms until SWAP_CLUSTER_MAX became freeable
       // (pre9: the allocating task's mm first, then (mmlist_nr << 4) >> priority more).
