@@ -336,9 +336,21 @@ export function alloc_page(pc: i32): i32 {
 }
 
 /** Below the low watermark: "classzone->need_balance = 1; ... wake_up_interruptible(&kswapd_wait)",
- *  then the min test in the next step. */
+ *  then the min test in the next step.
+ *  2.4.0 (alloc-wait-kswapd; linux-2.4.0 mm/page_alloc.c __alloc_pages, after the PAGES_HIGH
+ *  and PAGES_LOW __alloc_pages_limit tries fail): "wakeup_kswapd(0); if (gfp_mask &
+ *  __GFP_WAIT) { __set_current_state(TASK_RUNNING); current->policy |= SCHED_YIELD;
+ *  schedule(); }" before the PAGES_MIN try. Every allocation of the model is __GFP_WAIT
+ *  (GFP_HIGHUSER), so it yields the CPU here, and schedule() lets the BKL go (a BKL holder:
+ *  readahead under bkl-swapin, swapoff under swapoff-bkl); the run loop retakes it before the
+ *  min test. Until the 6 Dec 2026 audit of the old paths 2.4.0 neither yielded nor dropped the
+ *  BKL here. */
 function wake_then_test_min(): i32 {
   wakeup_kswapd();
+  if (has(F_ALLOC_WAIT_KSWAPD)) {
+    schedule_point();
+    sched_yield(cur);
+  }
   return next(AP_TEST_MIN);
 }
 

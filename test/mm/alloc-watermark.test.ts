@@ -5,7 +5,7 @@
 // 6 Dec 2026 each test and its rmqueue were one section, and neither schedule below could run.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { directedRig, SMALL_RIG, EV, VARIANTS, LINUX_2_4_16, cachePage, useSlot } from "../helpers/rig.js";
+import { directedRig, SMALL_RIG, EV, VARIANTS, LINUX_2_4_0, LINUX_2_4_10, LINUX_2_4_16, cachePage, useSlot } from "../helpers/rig.js";
 import { P, ST } from "../../src/wasm/abi.js";
 
 const CALLS = { rounds: 100, disk: false, noViolation: true } as const;
@@ -102,5 +102,64 @@ describe("linux-2.4.16: after direct reclaim, the page given back can go to anot
     expect(d.trace.some((x) => x.agent === 0 && x.event === EV.ALLOC_YIELD)).toBe(true);
     expect(s.agent(0, AG.SP)).not.toBe(0); // no page yet: the next rebalance round
     expect(d.violation()).toBe("none");
+  });
+});
+
+// linux-2.4.0 mm/page_alloc.c __alloc_pages, after the PAGES_HIGH and PAGES_LOW tries fail:
+// "wakeup_kswapd(0); if (gfp_mask & __GFP_WAIT) { __set_current_state(TASK_RUNNING);
+// current->policy |= SCHED_YIELD; schedule(); }" before the PAGES_MIN try. schedule() lets
+// the BKL go (assembly/mm/page_alloc.ts wake_then_test_min, flag alloc-wait-kswapd). Until the
+// 6 Dec 2026 audit of the old paths the model neither yielded nor dropped the BKL there.
+describe("__alloc_pages' wake before the min test: 2.4.0 yields and lets the BKL go", () => {
+  /** CPU0 holds the BKL (a swap-in under bkl-swapin, say) and allocates with the free count at
+   *  the low watermark's threshold (the low test fails), well above pages_min's. */
+  function bklRig(flags: number) {
+    const config = { ...SMALL_RIG, frames: 16, kswapd: true, flags };
+    const free = directedRig(config, CALLS).s.g(G.NR_FREE);
+    const r = directedRig({ ...config, freeMin: 1, freeLow: free, freeHigh: free + 1 }, CALLS);
+    r.s.setG(G.BKL, 1); // CPU0 + 1, once
+    r.s.setAgent(0, AG.BKL_DEPTH, 1);
+    r.start(0, P.alloc_page, []);
+    r.e.m.yield_take();
+    return { ...r, free };
+  }
+
+  it("linux-2.4.0: the low test fails, kswapd is woken, CPU0 yields and the BKL is free before the min test", () => {
+    const { s, d, e, start, free } = bklRig(LINUX_2_4_0);
+    d.step(0); // the low test fails: wakeup_kswapd, SCHED_YIELD, schedule()
+    expect(s.g(G.KSWAPD_WAKE)).toBe(1);
+    expect(e.m.yield_take()).toBe(0);
+    expect(s.g(G.BKL)).toBe(0);
+    expect(s.agent(0, AG.BKL_SAVED)).toBe(1);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.BKL_DROPPED)).toBe(true);
+    // Another CPU takes the BKL meanwhile (sys_swapoff's lock_kernel): CPU0 cannot run its
+    // min test until swapoff lets it go.
+    start(1, P.sys_swapoff, [0]);
+    expect(d.step(1)).toBe(true);
+    expect(s.g(G.BKL)).toBe(2);
+    d.step(0);
+    expect(s.agent(0, AG.STATE)).toBe(ST.SPIN);
+    expect(s.g(G.NR_FREE)).toBe(free);
+    d.drain(1); // swapoff of an empty area runs to its end and unlocks
+    expect(s.agent(1, AG.SP)).toBe(0);
+    expect(s.g(G.BKL)).toBe(0);
+    d.drain(0); // retakes the BKL, the min test passes, rmqueue
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(s.agent(0, AG.RET)).not.toBe(0);
+    expect(s.g(G.BKL)).toBe(1);
+    expect(s.agent(0, AG.BKL_DEPTH)).toBe(1);
+    expect(d.violation()).toBe("none");
+  });
+
+  it.each([
+    ["2.4.16", LINUX_2_4_16],
+    ["2.4.10-pre", LINUX_2_4_10],
+  ] as const)("linux-%s: no yield there, the BKL kept (its wake shares the low test's step)", (_name, flags) => {
+    const { s, d, e } = bklRig(flags);
+    d.step(0);
+    expect(s.g(G.KSWAPD_WAKE)).toBe(1);
+    expect(e.m.yield_take()).toBe(-1);
+    expect(s.g(G.BKL)).toBe(1);
+    expect(d.trace.some((t) => t.agent === 0 && t.event === EV.BKL_DROPPED)).toBe(false);
   });
 });
