@@ -1415,7 +1415,7 @@ function find_next_pinned(a: i32, prev: i32): i32 {
 
 // Sections (pre9): sdev_lock to find and pin the next slot, back from the read, lock_page,
 // back from delete_from_swap_cache, back from swap_free of our reference, an mm's
-// page_table_lock, back from swap_free (PTL held), the PTL dropped, swap_list_lock and
+// page_table_lock, back from swap_free (PTL held), the PTL dropped (or init_mm passed), swap_list_lock and
 // sdev_lock to clear a count at MAX, the -ENOMEM return, the BKL taken again, mmlist_lock for
 // the walk over the mms (16 Aug 2001: held from the walk's first mm to its end).
 const TUDF_FIND: i32 = 0;
@@ -1499,7 +1499,7 @@ function try_to_unuse_delete_first(pc: i32): i32 {
       return unuse_process(TUDF_FREED, TUDF_NEXT_MM);
     case TUDF_FREED: // back from swap_free, PTL still held
       return unuse_process(TUDF_FREED, TUDF_NEXT_MM);
-    case TUDF_NEXT_MM: // PTL of the previous mm dropped
+    case TUDF_NEXT_MM: // PTL of the previous mm dropped, or init_mm passed (shmem_unuse)
       return unuse_df_next_mm();
     case TUDF_LIST_LOCK:
       if (!spin_lock(gaddr(G_SLL), LK_SLL)) return BLOCK;
@@ -1548,7 +1548,8 @@ function unuse_df_last_done(): i32 {
 
 /** The walk after last_mm, mmlist_lock held ("while (*swap_map && (p = p->next) !=
  *  &last_mm->mmlist)"), following the mmlist's links from mm l8 (last_mm, or the mm just
- *  searched) back to last_mm; init_mm's search is shmem_unuse (no shmem). At the end the mm
+ *  searched) back to last_mm; init_mm's search is shmem_unuse (no shmem; unuse_df_init_mm ends
+ *  the section there). At the end the mm
  *  it reached becomes last_mm ("atomic_inc(&mm->mm_users); spin_unlock(&mmlist_lock);
  *  mmput(last_mm); last_mm = mm;": the old last_mm's put as 2.4.16's start_mm's, see
  *  unuse_next_mm) and mmlist_lock is dropped. */
@@ -1559,7 +1560,8 @@ function unuse_df_next_mm(): i32 {
   for (let n = 0; n <= nMm; n++, mm = mmlist_next(mm)) {
     if (mm == last || swap_count(slot) == 0) break;
     set_l(TUDF_REACHED, unuse_mm_local(mm));
-    if (mm == nMm || !unuse_mm_live(mm)) continue;
+    if (mm == nMm) return unuse_df_init_mm();
+    if (!unuse_mm_live(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TUDF_PTL);
@@ -1570,6 +1572,18 @@ function unuse_df_next_mm(): i32 {
   spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
   if (!mmput_fast(old)) return call(P_MMPUT, TUDF_LAST_PUT, old, 0, 0, 0);
   return unuse_df_release();
+}
+
+/** The walk reaches init_mm (16 Aug 2001 try_to_unuse: "if (mm == &init_mm) shmem_unuse(entry,
+ *  page); else unuse_process(mm, entry, page);"). The model has no shmem, but shmem_unuse takes
+ *  and drops shmem_ilock, a scheduling point between the loop's "*swap_map" reads on either side
+ *  of init_mm, so the walk goes on from init_mm in the next section: a swap_free on another CPU
+ *  between them ends the walk with init_mm reached, and init_mm becomes last_mm. As 2.4.16's
+ *  unuse_init_mm. Until the 6 Dec 2026 audit of the old paths the walk passed init_mm in the
+ *  section that reached it, and that outcome was lost. */
+function unuse_df_init_mm(): i32 {
+  set_l(TU_MM, nMm);
+  return next(TUDF_NEXT_MM);
 }
 
 /** page_cache_release of our page; a count at SWAP_MAP_MAX is cleared (section 8), any other

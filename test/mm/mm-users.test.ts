@@ -417,6 +417,48 @@ describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () =
   });
 });
 
+// pre9 (16 Aug 2001) try_to_unuse's walk: "while (*swap_map && (p = p->next) !=
+// &last_mm->mmlist) { mm = list_entry(p, struct mm_struct, mmlist); if (mm == &init_mm)
+// shmem_unuse(entry, page); else unuse_process(mm, entry, page); }", and the mm reached becomes
+// last_mm. shmem_unuse takes and drops shmem_ilock between the count reads on either side of
+// init_mm: a swap_free there ends the walk at init_mm, which becomes last_mm, and no process's
+// mm is pinned. Until the 6 Dec 2026 audit of the old paths the walk passed init_mm and read
+// the count for the next mm in one section, so the walk went on to mm0 and pinned it.
+describe("linux-2.4.10-pre9: try_to_unuse's walk passing init_mm reads the count in the next section", () => {
+  it("a swap_free after the walk reaches init_mm ends it there: last_mm is init_mm, mm0 unpinned", () => {
+    const r = mmlistRig(V2410);
+    const { s, d, start, disk, call } = r;
+    expect(r.list()).toEqual([0, 1, 2]); // from mm1 the walk meets mm2, init_mm, mm0
+    const F = r.slot([[1, 1]], 7); // F's walk from init_mm reaches mm1: last_mm
+    const E = r.slot([[2, 2]], 11);
+    expect(F).toBeLessThan(E);
+    expect(call(1, P.swap_duplicate, [E])).toBe(1); // CPU1 holds a reference of its own
+    start(0, P.sys_swapoff, [0]);
+    const step0 = () => {
+      if (!d.step(0)) d.step(disk);
+    };
+    const mm2Pte = (2 << VPAGE_MM_SHIFT) | 2;
+    // E: last_mm (mm1) searched first (nothing), then the walk searches mm2 and drops its PTL.
+    for (let n = 0; n < 500 && !d.trace.some((x) => x.event === EV.UNUSE_PTE && x.b === mm2Pte); n++) step0();
+    expect(s.mm(1, MM.USERS)).toBe(2); // last_mm pinned
+    for (let n = 0; n < 50 && s.mm(2, MM.PTL) !== 0; n++) step0();
+    expect(s.mm(2, MM.PTL)).toBe(0);
+    step0(); // the count (CPU1's reference left) is read; the walk reaches init_mm: shmem_unuse
+    expect(s.swapCount(E)).toBe(1);
+    call(1, P.swap_free, [E]);
+    expect(s.swapCount(E)).toBe(0);
+    for (let n = 0; n < 500 && !d.trace.some((x) => x.agent === 0 && x.event === EV.UNUSE_DONE && x.a === E); n++) step0();
+    // The walk ended at init_mm: mm1's pin was put and mm0 was not pinned (the model before
+    // went on past init_mm to mm0 and made it last_mm).
+    expect([0, 1, 2].map((mm) => s.mm(mm, MM.USERS))).toEqual([1, 1, 1]);
+    for (let n = 0; n < 3000 && s.agent(0, AG.SP) !== 0; n++) step0();
+    expect(s.agent(0, AG.SP)).toBe(0);
+    expect(r.e.m.agent_ret(0)).toBe(0);
+    expect(d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+});
+
 describe("the check at rest: every pin put", () => {
   it("an mm left with mm_users 2 is a lock-leak (mm-users), in the host's pass and the model's", () => {
     const r = mmlistRig(V2416);
