@@ -115,15 +115,15 @@ export function spinning_after_section(): bool {
  *  SLL -> SDL instead, because their __delete_from_swap_cache calls swap_free with
  *  pagecache_lock held (F_FREE_UNDER_PCL; Hugh Dickins' 15 Sep 2001 patch reversed the order
  *  when it put get_swap_page + add_to_swap_cache under swap_list_lock). Under F2_PCL_LRU
- *  (2.4.0) pagecache_lock also nests outside pagemap_lru_lock: linux-2.4.0 mm/vmscan.c
+ *  (2.4.0, 2.4.10-pre9) pagecache_lock also nests outside pagemap_lru_lock: linux-2.4.0 mm/vmscan.c
  *  reclaim_page takes PCL, then LRU, and calls swap_free (SLL, SDL) holding both; mm/filemap.c
  *  add_to_page_cache_locked calls lru_cache_add, and __find_page_nolock's age_page_up
  *  activate_page, inside PCL. So PTL -> PCL -> LRU -> SLL -> SDL. AG_HELD holds ranks, not
  *  classes. cls is a constant at every call site: this folds away. */
 @inline function lk_rank(cls: i32): i32 {
   // Ranks: tasklist 0, mmlist 1, PTL 2, LRU 4 in every order (a constant: no flag test on the
-  // LRU lock, taken most often); then 2.4.16: SLL 5, SDL 6, PCL 7; pre9 (free-under-pcl): PCL
-  // 5, SLL 6, SDL 7; 2.4.0 (pcl-lru): PCL 3, SLL 5, SDL 6.
+  // LRU lock, taken most often); then 2.4.16: SLL 5, SDL 6, PCL 7; free-under-pcl without
+  // pcl-lru (no release): PCL 5, SLL 6, SDL 7; 2.4.0 and pre9 (pcl-lru): PCL 3, SLL 5, SDL 6.
   if (cls == LK_TASKLIST) return 0;
   if (cls == LK_MMLIST) return 1;
   if (cls == LK_PTL) return 2;

@@ -567,15 +567,19 @@ function add_to_swap_cache_unique(pc: i32): i32 {
  *  check; the caller's slot reference becomes the cache's. Two pages for one entry end up side
  *  by side in the hash (V_SWAPCACHE_UNIQUE). The caller has locked the page (the kernel BUGs
  *  otherwise: swap_cache_insert reports V_PAGE_LOCK). 2.4.0's add_to_page_cache_locked puts the
- *  page on the LRU inside the same pagecache_lock hold (flag pcl-lru; pre9's is not in Hugh
- *  Dickins' patch: 2.4.0's body is kept, its LRU add after the unlock, add_unlock_and_list).
+ *  page on the LRU inside the same pagecache_lock hold (flag pcl-lru, add_unlock_and_list; pre9's
+ *  is in neither of Hugh Dickins' patches and is read as 2.4.0's, the nesting pre9's own
+ *  reclaim_page order, PCL -> LRU, allows).
  *  F2_ADD_BEFORE_PCL (2.4.0 mm/swap_state.c add_to_swap_cache, mm/filemap.c
  *  add_to_page_cache_locked): PageTestandSetSwapCache and the read of page->flags, then the
  *  plain write of the whole word with PG_uptodate set and page_cache_get, then pagecache_lock
  *  for the index and the hash. A bit another CPU sets on the page between the read and the
  *  write (mark_page_accessed's PG_referenced, from a young pte of another mm) is lost, and the
  *  page is PG_swap_cache, off the hash, with its old index and one reference more for two
- *  steps. Without the flag (pre9's body is in neither patch) it is all one PCL section, and
+ *  steps. pre9 (set since 6 Dec 2026): the 15 Sep 2001 patch's removed lines show its
+ *  PageTestandSetSwapCache before add_to_page_cache_locked; the rewrite and the reference between
+ *  that hunk and the next are not shown and are read as 2.4.0's. Without the flag (2.4.16's
+ *  own add is add_to_swap_cache_unique; this path without it only under --without) it is all one PCL section, and
  *  PG_uptodate is left alone: no model path can see it there (a swap-out page is uptodate
  *  already, a read's rw_swap_page clears it before anyone can lock the page). */
 // Locals: the arguments, the flags word read (F2_ADD_BEFORE_PCL). Sections: the insert under
@@ -639,9 +643,8 @@ function add_unlock_and_list(): i32 {
   trace(EV_ADD, l(ATSC_PAGE), l(ATSC_ENTRY), cached_pages(l(ATSC_ENTRY)));
   if (has2(F2_PCL_LRU)) return next(ATSCN_LRU_IN_PCL);
   spin_unlock(gaddr(G_PCL), LK_PCL);
-  // Without pcl-lru (pre9's add is not in Hugh Dickins' patch and is read as 2.4.0's body,
-  // but pre9's lock order is LRU -> PCL in the model: docs/faithfulness.md) the page goes on
-  // the LRU just after PCL is dropped, which 2.4.16's shrink_cache order needs: nested
+  // Without pcl-lru (2.4.0 or pre9 --without pcl-lru: 2.4.16's LRU -> PCL order) the page
+  // goes on the LRU just after PCL is dropped, which 2.4.16's shrink_cache order needs: nested
   // inside, it would be an ABBA deadlock with it. Lost there: a lookup may find the page
   // before it is listed, and an unlisted page is invisible to reclaim for that step.
   return call_now(P_LRU_CACHE_ADD, now(ATSCN_DONE), l(ATSC_PAGE), 0, 0, 0);

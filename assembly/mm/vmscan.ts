@@ -30,7 +30,7 @@
 //   the removal of a clean cache page (2.4.0/pre9's reclaim_page and 2.4.16's shrink_cache
 //   both unhash it under pagecache_lock with pagemap_lru_lock held; where swap_free runs is
 //   swap_state.ts's __delete_from_swap_cache flag, see shrink_recheck; in which order the two
-//   locks are taken is flag pcl-lru's: 2.4.0's page_launder leaves the page to reclaim_page,
+//   locks are taken is flag pcl-lru's: 2.4.0's and pre9's page_launder leave the page to reclaim_page,
 //   which takes PCL, then LRU, see reclaim_page_check); and 2.4.0's drop_pte,
 //   whose deactivate_page takes pagemap_lru_lock between the page's unlock and the release of
 //   the pte's reference (flag drop-pte-deactivate), and pre9's, which takes it before the
@@ -42,7 +42,7 @@
 // it); shrink_cache holds pagemap_lru_lock across each page it looks at, takes PCL inside it
 // and calls swap_free (SLL, SDL) with it still held, as 2.4.16 does. It drops the LRU lock
 // around everything that may sleep (writepage, waiting for a page under I/O, swap_out).
-// Under pcl-lru (2.4.0) a clean page's removal is reclaim_page's instead: PCL, then LRU, and
+// Under pcl-lru (2.4.0, pre9) a clean page's removal is reclaim_page's instead: PCL, then LRU, and
 // swap_free under both (PCL -> LRU -> SLL -> SDL, locks.ts lk_rank).
 //
 // Scheduling points (2.4.16's need_resched checks, where schedule() drops the BKL of a task
@@ -906,12 +906,14 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_swap_out_pick();
     }
     case SC_SWAP_OUT_OWN:
-      // pre9: back from current->mm's walk. "Then, look at the other mm's: counter =
-      // (mmlist_nr << SWAP_MM_SHIFT) >> priority;" is read now, after that walk (a BLOCK
-      // below re-reads it: nothing between the read and the lock in pre9).
+      // pre9 (mm/vmscan.c swap_out): back from current->mm's walk. "Then, look at the other
+      // mm's: counter = (mmlist_nr << SWAP_MM_SHIFT) >> priority;" is read now, unlocked, and
+      // the loop's spin_lock(&mmlist_lock) comes in the next section (SC_SWAP_OUT_NEXT): a
+      // fork or an exit holding mmlist_lock can change mmlist_nr after the read, as in pre9.
+      // Until the 6 Dec 2026 audit of the old paths the read and the lock were one section,
+      // and a BLOCK on the lock re-read the count.
       swap_out_counter(l(SC_PRIORITY));
-      if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
-      return shrink_swap_out_pick();
+      return next(SC_SWAP_OUT_NEXT);
     case SC_SWAP_OUT_MM:
       // swap_out_over's LRU lock may BLOCK and re-run this section: swap_out_again then says
       // false again (the counter and the pages wanted only fall), and the pass that follows
@@ -1175,13 +1177,13 @@ function shrink_recheck(): i32 {
     trace(EV_SHRINK_BUSY, f, page_count(f), page_flags(f));
     return shrink_continue();
   }
-  // The removal (2.4.16's shrink_cache; pre9's reclaim_page with both locks held too, taken
-  // in the other order: 2.4.0's, pcl-lru, is reclaim_page_check).
+  // The removal (2.4.16's shrink_cache; 2.4.0's and pre9's reclaim_page hold both locks too,
+  // taken in the other order: flag pcl-lru, reclaim_page_check).
   const entry = page_index(f);
   set_l(SC_ENTRY, entry);
   swap_cache_remove(f);
   trace(EV_SHRINK_FREE, f, entry, 0);
-  // 2.4.10-pre9 (F_FREE_UNDER_PCL; 2.4.0 without pcl-lru): __delete_from_swap_cache frees the
+  // F_FREE_UNDER_PCL without pcl-lru (2.4.0 or pre9 --without pcl-lru): __delete_from_swap_cache frees the
   // slot itself, pagecache_lock still held; SC_SLOT_FREED drops it (mm/swap_state.c,
   // mm/vmscan.c reclaim_page).
   if (has(F_FREE_UNDER_PCL)) return call(P_SWAP_FREE, SC_SLOT_FREED, entry, 0, 0, 0);

@@ -329,10 +329,10 @@ export const FLAGS: readonly FlagInfo[] = [
     name: "add-before-pcl",
     word: 1,
     bit: F2.ADD_BEFORE_PCL,
-    what: "add_to_swap_cache sets PG_swap_cache (test-and-set), rewrites the whole page->flags word with PG_uptodate (a plain read, then a plain write: a bit another CPU sets in between, such as mark_page_accessed's PG_referenced, is lost) and takes the cache's page reference, each before add_to_page_cache_locked takes pagecache_lock for the index and the hash (2.4.0); off, flag, reference, index and hash under pagecache_lock in one step",
-    shipped: "2.4.0",
+    what: "add_to_swap_cache sets PG_swap_cache (test-and-set), rewrites the whole page->flags word with PG_uptodate (a plain read, then a plain write: a bit another CPU sets in between, such as mark_page_accessed's PG_referenced, is lost) and takes the cache's page reference, each before add_to_page_cache_locked takes pagecache_lock for the index and the hash (2.4.0, 2.4.10-pre9); off, flag, reference, index and hash under pagecache_lock in one step",
+    shipped: "2.4.0, 2.4.10-pre9",
     patch:
-      '2.4.0 mm/swap_state.c add_to_swap_cache ("if (PageTestandSetSwapCache(page)) BUG(); ... flags = page->flags & ~((1 << PG_error) | (1 << PG_arch_1)); page->flags = flags | (1 << PG_uptodate); add_to_page_cache_locked(page, &swapper_space, entry.val);") and mm/filemap.c add_to_page_cache_locked ("page_cache_get(page); spin_lock(&pagecache_lock); page->index = index; ..."); pre9\'s add_to_swap_cache body is in neither patch (left without the flag); 2.4.16 mm/swap_state.c add_to_swap_cache through add_to_page_cache_unique, all under pagecache_lock',
+      '2.4.0 mm/swap_state.c add_to_swap_cache ("if (PageTestandSetSwapCache(page)) BUG(); ... flags = page->flags & ~((1 << PG_error) | (1 << PG_arch_1)); page->flags = flags | (1 << PG_uptodate); add_to_page_cache_locked(page, &swapper_space, entry.val);") and mm/filemap.c add_to_page_cache_locked ("page_cache_get(page); spin_lock(&pagecache_lock); page->index = index; ..."); 2.4.10-pre9 mm/swap_state.c add_to_swap_cache: the removed side of Hugh Dickins\' 15 Sep 2001 patch has its "if (PageTestandSetSwapCache(page)) BUG();" between the PageLocked and page->mapping checks, before add_to_page_cache_locked (set on linux-2.4.10-pre since 6 Dec 2026); the flags rewrite and the reference, between that hunk and the next, are not shown and are read as 2.4.0\'s; 2.4.16 mm/swap_state.c add_to_swap_cache through add_to_page_cache_unique, all under pagecache_lock',
   },
   {
     name: "rss-unlocked",
@@ -356,10 +356,10 @@ export const FLAGS: readonly FlagInfo[] = [
     name: "pcl-lru",
     word: 1,
     bit: F2.PCL_LRU,
-    what: "pagecache_lock nests outside pagemap_lru_lock (PTL -> PCL -> LRU -> SLL -> SDL): a clean swap-cache page page_launder found (LRU alone) is removed by reclaim_page, which takes PCL, then LRU, rechecks it, __delete_from_swap_cache's it and swap_frees the slot with both held; add_to_page_cache_locked lists the page (lru_cache_add, LRU) inside its PCL hold; a swap-cache lookup of a page off the active list (age 0) runs age_page_up's activate_page (LRU) inside PCL (2.4.0); off, 2.4.16's LRU -> PCL: shrink_cache takes PCL inside LRU, the add lists the page after PCL, the lookup takes PCL alone",
-    shipped: "2.4.0",
+    what: "pagecache_lock nests outside pagemap_lru_lock (PTL -> PCL -> LRU -> SLL -> SDL): a clean swap-cache page page_launder found (LRU alone) is removed by reclaim_page, which takes PCL, then LRU, rechecks it, __delete_from_swap_cache's it and swap_frees the slot with both held; add_to_page_cache_locked lists the page (lru_cache_add, LRU) inside its PCL hold; a swap-cache lookup of a page off the active list (age 0) runs age_page_up's activate_page (LRU) inside PCL (2.4.0, 2.4.10-pre9); off, 2.4.16's LRU -> PCL: shrink_cache takes PCL inside LRU, the add lists the page after PCL, the lookup takes PCL alone",
+    shipped: "2.4.0, 2.4.10-pre9",
     patch:
-      "2.4.0 mm/vmscan.c reclaim_page (\"we have to grab the pagecache_lock before the pagemap_lru_lock to avoid deadlocks\"; __delete_from_swap_cache under both, mm/swap_state.c, which calls swap_free) and page_launder (pagemap_lru_lock alone, dropped around writepage), mm/filemap.c add_to_page_cache_locked (lru_cache_add before spin_unlock(&pagecache_lock)) and __find_page_nolock (age_page_up, mm/swap.c, activate_page at age 0); 2.4.16 mm/vmscan.c shrink_cache takes pagecache_lock inside pagemap_lru_lock and mm/filemap.c lists a page after the unlock; which patch reversed the order is not identified here. pre9's reclaim_page (a copy of its mm/vmscan.c in the code index, see docs/faithfulness.md try_to_swap_out) takes the two in 2.4.0's order, but its mm/filemap.c is not in the sources at hand, so linux-2.4.10-pre does not set it",
+      "2.4.0 mm/vmscan.c reclaim_page (\"we have to grab the pagecache_lock before the pagemap_lru_lock to avoid deadlocks\"; __delete_from_swap_cache under both, mm/swap_state.c, which calls swap_free) and page_launder (pagemap_lru_lock alone, dropped around writepage), mm/filemap.c add_to_page_cache_locked (lru_cache_add before spin_unlock(&pagecache_lock)) and __find_page_nolock (age_page_up, mm/swap.c, activate_page at age 0); 2.4.16 mm/vmscan.c shrink_cache takes pagecache_lock inside pagemap_lru_lock and mm/filemap.c lists a page after the unlock; which patch reversed the order is not identified here. pre9's reclaim_page (a copy of its mm/vmscan.c in the code index, see docs/faithfulness.md try_to_swap_out) takes the two in 2.4.0's order, so linux-2.4.10-pre sets the flag (since 6 Dec 2026; before, it ran 2.4.16's LRU -> PCL, an order pre9's reclaim cannot show); pre9's mm/filemap.c is not in the sources at hand: its add_to_page_cache_locked is read as 2.4.0's (lru_cache_add inside PCL, a nesting its reclaim_page's order allows), and its lookup_swap_cache is find_get_page (Marcelo Tosatti's 24 Apr 2001 swap-speedup patch), so 2.4.0's age_page_up under PCL (which only the find_lock_page lookup of flag sync-swapin runs) is not pre9's",
   },
   {
     name: "del-lru",
@@ -527,7 +527,9 @@ export const MODELS: readonly ModelInfo[] = [
       "get-swap-page-eq0",
       "drop-pte-deactivate-locked",
       "dirty-mapped-only",
+      "add-before-pcl",
       "no-mmu-gather",
+      "pcl-lru",
       "del-lru",
       "swap-amount",
     ],

@@ -4,8 +4,8 @@
 // those spins until the walk is over. And the lock-order check ranks it outside the PTL.
 import { describe, it, expect } from "vitest";
 import { AG, G } from "../helpers/machine.js";
-import { EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416 } from "../helpers/rig.js";
-import { P, ST, LK, R, AGENT_WORDS, VPAGE_MM_SHIFT } from "../../src/wasm/abi.js";
+import { EV, LINUX_2_4_0 as V240, LINUX_2_4_10 as V2410, LINUX_2_4_16 as V2416, directedRig } from "../helpers/rig.js";
+import { P, ST, LK, R, AGENT_WORDS, VPAGE_MM_SHIFT, PTE, OP, makeOp } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 import { describeModelViolation } from "../../src/report/violations.js";
 import { mmlistRig } from "./mmlist-rig.js";
@@ -207,5 +207,63 @@ describe("linux-2.4.0: try_to_unuse walks for_each_task under read_lock(&tasklis
     expect(s.agent(1, AG.SP)).toBe(0);
     expect(s.g(G.TASKLIST_LOCK)).toBe(0);
     expect(d.violation()).toBe("none");
+  });
+});
+
+// 2.4.10-pre9 mm/vmscan.c swap_out (flag swap-amount): after the walk of the allocating task's
+// own mm, "counter = (mmlist_nr << SWAP_MM_SHIFT) >> priority;" is read with no lock, and only
+// the loop's first turn takes mmlist_lock for its pick. Another CPU's mmput (list_del under
+// mmlist_lock, mmlist_nr--) can come between the read and the pick, and the loop then makes
+// the walks the count read before it. Until the 6 Dec 2026 audit of the old paths the model
+// read the counter in the section that took the lock and picked.
+describe("linux-2.4.10-pre9: swap_out reads its counter a step before mmlist_lock", () => {
+  /** Four mms of 6 old pages each; CPU0's try_to_free_pages (priority 6), current->mm mm3,
+   *  run until its own mm's walk is over and then `more` steps more; then CPU1's exit of mm2
+   *  to its list_del (mmlist_nr 4 -> 3), then both to the end. The walks CPU0 made after its
+   *  own mm's. */
+  function run(more: number) {
+    const r = directedRig(
+      { cpus: 2, frames: 40, mms: 4, pagesPerMm: 8, slotsPerArea: 16, areas: 2, flags: V2410, freeMin: 0, freeLow: 0, pageCluster: 0 },
+      { rounds: 100, disk: true, noViolation: true },
+    );
+    const { s, d, start, disk } = r;
+    for (let mm = 0; mm < 4; mm++) {
+      for (let p = 0; p < 6; p++) {
+        r.call(0, P.access, [mm, p, 1]);
+        s.setPte(mm, p, s.pte(mm, p) & ~PTE.YOUNG);
+      }
+    }
+    expect(s.g(G.MMLIST_NR)).toBe(4);
+    start(0, P.try_to_free_pages);
+    s.setAgent(0, AG.OP, makeOp(OP.READ, 3, 5, 0));
+    const ownEnd = () => d.trace.findIndex((t) => t.agent === 0 && t.event === EV.SWAP_AMOUNT_MM_END);
+    for (let n = 0; n < 400 && ownEnd() < 0; n++) if (!d.step(0)) d.step(disk);
+    expect(d.trace[ownEnd()].a).toBe(3); // the own mm's walk came first
+    const picks = () => d.trace.filter((t, i) => i > ownEnd() && t.agent === 0 && t.event === EV.SWAP_AMOUNT_MM);
+    for (let n = 0; n < more; n++) d.step(0);
+    const pickedBefore = picks().length > 0;
+    const lockBefore = s.g(G.MMLIST_LOCK);
+    start(1, P.do_exit, [2]);
+    for (let n = 0; n < 50 && s.g(G.MMLIST_NR) === 4; n++) d.step(1);
+    expect(s.g(G.MMLIST_NR)).toBe(3);
+    // CPU0 to the end of this swap_out: the walks up to the shrink_cache pass after it.
+    const mark = d.trace.length;
+    for (let n = 0; n < 2000 && !d.trace.slice(mark).some((t) => t.agent === 0 && t.event === EV.SHRINK); n++) if (!d.step(0)) d.step(disk);
+    return { pickedBefore, lockBefore, walks: picks().map((t) => t.a) };
+  }
+
+  it("an exit's mmput between the read and the pick: the loop makes the walks the count read before it", () => {
+    // The first mm's walk starts (its PTL, SWAP_AMOUNT_MM) a step after the pick under
+    // mmlist_lock, and the counter is read a step before the pick.
+    let walkStep = 0;
+    while (!run(walkStep + 1).pickedBefore) walkStep++;
+    walkStep++;
+    const afterRead = run(walkStep - 2);
+    expect(afterRead.pickedBefore).toBe(false);
+    expect(afterRead.lockBefore).toBe(0); // read, not yet locked: no lock held
+    // (4 << 4) >> 6 = 1: two walks (do { } while (--counter >= 0)), from swap_mm (mm0) on.
+    expect(afterRead.walks).toEqual([0, 1]);
+    // The exit a step earlier, before the read: (3 << 4) >> 6 = 0, one walk.
+    expect(run(walkStep - 3).walks).toEqual([0]);
   });
 });
