@@ -38,6 +38,7 @@ describe("resolveModel", () => {
       "wp-copy-noref",
     ]);
     expect(resolveModel("linux-2.4.10-pre", [], []).flagNames.sort()).toEqual([
+      "add-before-pcl",
       "bkl-swapin",
       "del-lru",
       "dirty-mapped-only",
@@ -47,6 +48,7 @@ describe("resolveModel", () => {
       "get-swap-page-eq0",
       "no-mmu-gather",
       "oom-recheck",
+      "pcl-lru",
       "pte-same-recheck",
       "readahead-throttle",
       "share-count-nolock",

@@ -1,10 +1,11 @@
-// Flag pcl-lru (linux-2.4.0): pagecache_lock nests outside pagemap_lru_lock.
+// Flag pcl-lru (linux-2.4.0, linux-2.4.10-pre): pagecache_lock nests outside pagemap_lru_lock.
 // - reclaim_page (mm/vmscan.c) takes PCL, then LRU, and removes a clean swap-cache page that
 //   page_launder (LRU alone) left for it, its __delete_from_swap_cache's swap_free (mm/swap_state.c)
 //   running with both held; 2.4.16's shrink_cache takes PCL inside LRU.
 // - add_to_page_cache_locked (mm/filemap.c) calls lru_cache_add (LRU) before it drops PCL.
 // - __find_page_nolock's age_page_up (mm/filemap.c, mm/swap.c) takes LRU for activate_page, PCL
-//   held, when the page's age is 0 (the model: a page off the active list).
+//   held, when the page's age is 0 (the model: a page off the active list); 2.4.0 only, whose
+//   lookup is find_lock_page (pre9's is find_get_page).
 // - the lock-order check (kernel-notes invariant 8) ranks PTL -> PCL -> LRU -> SLL -> SDL under it.
 import { describe, it, expect } from "vitest";
 import { AG, G, runProc, machine, state as stateOf } from "../helpers/machine.js";
@@ -16,9 +17,13 @@ import { checkInvariants } from "../../src/invariants/check.js";
 const PCL_LRU = FLAGS.find((f) => f.name === "pcl-lru")!;
 const ON = resolveModel("linux-2.4.0");
 const OFF = resolveModel("linux-2.4.0", [], ["pcl-lru"]);
+// The fourth field: the lookup is 2.4.0's find_lock_page (flag sync-swapin), whose
+// __find_page_nolock runs age_page_up under PCL; pre9's lookup is find_get_page, PCL alone.
 const CASES = [
-  ["linux-2.4.0", ON, true],
-  ["linux-2.4.0 --without pcl-lru", OFF, false],
+  ["linux-2.4.0", ON, true, true],
+  ["linux-2.4.0 --without pcl-lru", OFF, false, false],
+  ["linux-2.4.10-pre", resolveModel("linux-2.4.10-pre"), true, false],
+  ["linux-2.4.10-pre --without pcl-lru", resolveModel("linux-2.4.10-pre", [], ["pcl-lru"]), false, false],
 ] as const;
 
 function rig(m: { flags: number; flags2: number }) {
@@ -74,11 +79,10 @@ function finishClean(r: Rig): void {
 const spinsOn = (r: Rig, agent: number, cls: number) => r.d.trace.some((t) => t.agent === agent && t.event === EV.SPIN && t.a === cls);
 
 describe("pcl-lru", () => {
-  it("is word 1's, set in linux-2.4.0 only", () => {
+  it("is word 1's, set in linux-2.4.0 and linux-2.4.10-pre only", () => {
     expect(PCL_LRU.word).toBe(1);
-    expect(resolveModel("linux-2.4.0").flagNames).toContain("pcl-lru");
-    for (const m of ["linux-2.4.10-pre", "linux-2.4.16", "linux-2.4.16-fixed"])
-      expect(resolveModel(m).flagNames, m).not.toContain("pcl-lru");
+    for (const m of ["linux-2.4.0", "linux-2.4.10-pre"]) expect(resolveModel(m).flagNames, m).toContain("pcl-lru");
+    for (const m of ["linux-2.4.16", "linux-2.4.16-fixed"]) expect(resolveModel(m).flagNames, m).not.toContain("pcl-lru");
   });
 });
 
@@ -137,7 +141,7 @@ describe.each(CASES)("%s: reclaim of a clean swap-cache page", (_name, m, on) =>
   });
 });
 
-describe.each(CASES)("%s: add_to_swap_cache's lru_cache_add", (_name, m, on) => {
+describe.each(CASES)("%s: add_to_swap_cache's lru_cache_add", (_name, m, on, ages) => {
   it(
     on
       ? "lists the page before pagecache_lock is dropped: a lookup waits and finds it listed"
@@ -165,9 +169,11 @@ describe.each(CASES)("%s: add_to_swap_cache's lru_cache_add", (_name, m, on) => 
         expect([s.g(G.PCL), s.g(G.LRU_LOCK)]).toEqual([0, 0]);
         expect(s.agent(0, AG.SP)).toBe(0);
         expect(s.agent(1, AG.STATE)).toBe(ST.RUNNABLE);
-        expect(d.step(1)).toBe(true); // the lookup finds it, listed and inactive: age_page_up next, PCL held
-        expect([s.g(G.PCL), s.count(page)]).toEqual([2, before]);
-        expect(d.step(1)).toBe(true); // activate_page under LRU, page_cache_get, PCL dropped
+        expect(d.step(1)).toBe(true); // the lookup finds it, listed and inactive
+        if (ages) {
+          expect([s.g(G.PCL), s.count(page)]).toEqual([2, before]); // age_page_up next, PCL held
+          expect(d.step(1)).toBe(true); // activate_page under LRU, page_cache_get, PCL dropped
+        }
         expect([s.g(G.PCL), s.count(page)]).toEqual([0, before + 1]);
       } else {
         expect(s.count(page)).toBe(before + 1); // found and got before it is listed
@@ -184,7 +190,7 @@ describe.each(CASES)("%s: add_to_swap_cache's lru_cache_add", (_name, m, on) => 
 
 const e1ret = (r: Rig) => r.e.m.agent_ret(1);
 
-describe.each(CASES)("%s: lookup_swap_cache of an inactive page", (_name, m, on) => {
+describe.each(CASES)("%s: lookup_swap_cache of an inactive page", (_name, m, _on, on) => {
   it(on ? "activates it under pagemap_lru_lock with pagecache_lock held (age_page_up)" : "takes pagecache_lock alone", () => {
     const r = rig(m);
     const { s, d } = r;

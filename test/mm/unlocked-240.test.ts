@@ -1,4 +1,4 @@
-// Three places where 2.4.0 touches a page or an mm outside the lock the model used to take:
+// Three places where 2.4.0 (and, for the first, 2.4.10-pre9) touches a page or an mm outside the lock the model used to take:
 // - add_to_swap_cache (mm/swap_state.c, mm/filemap.c add_to_page_cache_locked; flag
 //   add-before-pcl): PG_swap_cache, the rewrite of the whole flags word and the cache's page
 //   reference come before pagecache_lock, which covers only the index and the hash;
@@ -32,9 +32,11 @@ function adding(r: ReturnType<typeof rig>) {
   return { entry, page, count: s.count(page) };
 }
 
-describe("add-before-pcl (2.4.0 add_to_swap_cache)", () => {
-  it("linux-2.4.0: the page is PG_swap_cache, off the hash, before pagecache_lock; a PG_referenced set between the read and the write of page->flags is lost", () => {
-    const r = rig("linux-2.4.0");
+// pre9's add_to_swap_cache: the removed side of Hugh Dickins' 15 Sep 2001 patch shows its
+// PageTestandSetSwapCache before add_to_page_cache_locked (the flag set on it since 6 Dec 2026).
+describe.each(["linux-2.4.0", "linux-2.4.10-pre"])("add-before-pcl (%s add_to_swap_cache)", (model) => {
+  it("the page is PG_swap_cache, off the hash, before pagecache_lock; a PG_referenced set between the read and the write of page->flags is lost", () => {
+    const r = rig(model);
     const { s, d } = r;
     const { entry, page, count } = adding(r);
     expect(d.step(0)).toBe(true); // PageTestandSetSwapCache and the read of page->flags
@@ -59,8 +61,8 @@ describe("add-before-pcl (2.4.0 add_to_swap_cache)", () => {
     expect(d.violation()).toBe("none");
   });
 
-  it("linux-2.4.0 --without add-before-pcl: flag, reference, index and hash in one pagecache_lock step; the same PG_referenced is kept", () => {
-    const r = rig("linux-2.4.0", [], ["add-before-pcl"]);
+  it("--without add-before-pcl: flag, reference, index and hash in one pagecache_lock step; the same PG_referenced is kept", () => {
+    const r = rig(model, [], ["add-before-pcl"]);
     const { s, d } = r;
     const { entry, page, count } = adding(r);
     expect(d.step(0)).toBe(true);
