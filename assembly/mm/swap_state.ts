@@ -5,7 +5,7 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add, note_bucket,
-  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_INUSE, PG_DELISTED, swap_count,
+  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_INUSE, PG_DELISTED, PG_LAUNDER, swap_count,
   PG_REFERENCED, PG_ACTIVE, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
@@ -111,6 +111,7 @@ export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit
 export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
 export const EV_SET_DIRTY: i32 = 214;     // (page, 0, 0): set_page_dirty moved the page to swapper_space's dirty list under pagecache_lock
 export const EV_ADD_FLAGS_LOST: i32 = 215; // (page, bits lost, flags stored): __add_to_page_cache's plain store undid another CPU's bit update
+export const EV_ADD_FLAGS_LOST_OLD: i32 = 216; // (page, bits lost, flags stored): 2.4.0/pre9 add_to_swap_cache's plain store of page->flags undid another CPU's bit update
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_ADD_MAPPED: i32 = 200;    // add_to_swap_cache: page already in the swap cache
@@ -471,6 +472,9 @@ function add_page_flags(page: i32): void {
 // The flag bits that are no page->flags bit of 2.4.16 (PG_SWAPCACHE is its page->mapping, a
 // word of its own; PG_INUSE and PG_DELISTED are the model's): no store of page->flags loses them.
 const MODEL_ONLY_FLAGS: i32 = PG_SWAPCACHE | PG_INUSE | PG_DELISTED;
+// The same for 2.4.0's and pre9's page->flags, where PG_swap_cache is a bit of the word (their
+// add sets it before reading the word) and no PG_launder exists.
+const OLD_MODEL_ONLY_FLAGS: i32 = PG_INUSE | PG_DELISTED | PG_LAUNDER;
 
 /** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
 @inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }
@@ -598,14 +602,23 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
       if (page_test(l(ATSC_PAGE), PG_SWAPCACHE)) bug(V_BUG_ON, BUG_ADD_MAPPED, l(ATSC_PAGE), l(ATSC_ENTRY));
       swap_cache_insert(l(ATSC_PAGE), l(ATSC_ENTRY));
       return add_unlock_and_list();
-    case ATSCN_WRITE_FLAGS:
+    case ATSCN_WRITE_FLAGS: {
       // 2.4.0 add_to_swap_cache: page->flags = flags | (1 << PG_uptodate), a plain store of
       // the word read in the section before; then add_to_page_cache_locked's page_cache_get
       // (an atomic increment, no lock). Merged: between the two only PG_uptodate differs,
-      // which no reader of the count looks at.
-      set_page_flags(l(ATSC_PAGE), l(ATSCN_FLAGS) | PG_UPTODATE);
-      get_page(l(ATSC_PAGE));
+      // which no reader of the count looks at. The model's own bits (PG_INUSE, PG_DELISTED)
+      // and PG_LAUNDER (2.4.16's; the old releases have none) are no bits of 2.4.0's word:
+      // kept as they are now. A kernel bit another CPU changed in between is lost, as 2.4.16's
+      // __add_to_page_cache loses one (ATSCU_STORE_FLAGS): say so in the trace.
+      const page = l(ATSC_PAGE);
+      const now = page_flags(page);
+      const stored = ((l(ATSCN_FLAGS) | PG_UPTODATE) & ~OLD_MODEL_ONLY_FLAGS) | (now & OLD_MODEL_ONLY_FLAGS);
+      const lost = stored ^ (now | PG_UPTODATE);
+      if (lost != 0) trace(EV_ADD_FLAGS_LOST_OLD, page, lost, stored);
+      set_page_flags(page, stored);
+      get_page(page);
       return next(ATSCN_HASH);
+    }
     case ATSCN_HASH:
       // 2.4.0 mm/filemap.c add_to_page_cache_locked: spin_lock(&pagecache_lock), the index
       // and the hash; then lru_cache_add (inside the hold under pcl-lru, see below).

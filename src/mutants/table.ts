@@ -366,8 +366,8 @@ export const MUTANTS: readonly Mutant[] = [
     edits: [
       edit(
         VMSCAN,
-        "swap_cache_remove(f);\n  trace(EV_SHRINK_FREE, f, entry, 0);\n  // 2.4.10-pre9",
-        "trace(EV_SHRINK_FREE, f, entry, 0);\n  // 2.4.10-pre9",
+        "swap_cache_remove(f);\n  trace(EV_SHRINK_FREE, f, entry, 0);\n  // F_FREE_UNDER_PCL",
+        "trace(EV_SHRINK_FREE, f, entry, 0);\n  // F_FREE_UNDER_PCL",
       ),
     ],
   },

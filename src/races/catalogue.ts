@@ -107,8 +107,9 @@ export const RACES: readonly Race[] = [
     // are ones linux-2.4.16 itself takes, its kswapd-timeout on: 2.4.16 has this route
     // (test/races/swapin-aba-2416-oom.full.test.ts).
     // pre9's own vm_swap_full (80%) reaches it too, on the hunt's default machine with kswapd:
-    // `hunt --with unique-add --sched random --seed 1 --keep-going` at execution 117,980
-    // (test/races/swapin-aba-pre9.test.ts; 9 of seeds 1-40 within 200,000 since the 6 Dec 2026
+    // `hunt --with unique-add --sched random --seed 18 --keep-going` at execution 12,969
+    // (test/races/swapin-aba-pre9.test.ts; 7 of seeds 1-40 since pre9 took add-before-pcl and
+    // pcl-lru, 6 Dec 2026; seed 1 at 117,980, 9 of seeds 1-40 within 200,000, after the 6 Dec
     // audit's splits; seed 20 at 118,375, 8 of seeds 1-40, since __alloc_pages' watermark tests
     // and swap_out's mmput became steps of their own, the same day, seed 25 at 108,656 before; seed 5 at 156,259 until pre9's drop_pte took
     // pagemap_lru_lock, 4 Dec 2026, seed 13 at 114,652 until swap_out's walk became 2.4.16's,
@@ -140,7 +141,9 @@ export const RACES: readonly Race[] = [
     // that ends on its count at vm_end leaves swap_address there, the same day, seeds 1-4 found
     // it at executions 15,458, 3,199, 2,014 and 19,066, and since __alloc_pages' watermark tests
     // and swap_out's mmput became steps of their own (6 Dec 2026) at 6,029, 3,833, 356 and
-    // 23,785, each of seeds 1-20 within 23,785: test/races/swapin-aba.full.test.ts; with swap-amount alone 1,212, 281, 729 and 3,850,
+    // 23,785, each of seeds 1-20 within 23,785, and since pre9 took add-before-pcl and pcl-lru
+    // (the same day) at 9,241, 1,910, 2,687 and 4,815, each of seeds 1-20 within 19,022:
+    // test/races/swapin-aba.full.test.ts; with swap-amount alone 1,212, 281, 729 and 3,850,
     // before it 34,692, 43,430, 31,672 and 5,799.)
     hunt: {
       model: "linux-2.4.10-pre",

@@ -83,15 +83,20 @@ describe("faultsim run --full-check", () => {
 
   it("reports what the touched checks report (a run of 2.4.10-pre that breaks)", async () => {
     // 2.4.10-pre without do_swap_page's pte_same recheck miscounts a slot on this small machine
-    // (test/invariants/touched.test.ts holds the two modes to each other state by state). Since
-    // the 6 Dec audit's splits the checker sees the freed slot from both sides at one check
-    // (step 4,000): a swap-cache page and a swap pte still keyed by it (one violation before).
+    // (test/invariants/touched.test.ts holds the two modes to each other state by state). With
+    // seed 4 the checker sees the freed slot from both sides at one check (step 4,000): a
+    // swap-cache page and a swap pte still keyed by it. (The default seed 1's run did from the
+    // 6 Dec audit's splits until pre9's add_to_swap_cache set PG_swap_cache before
+    // pagecache_lock and its reclaim took pagecache_lock before pagemap_lru_lock; since, it
+    // sees the swap-cache page alone there, as before those splits. Of seeds 1-16, 4, 5, 10,
+    // 12 and 14 see both sides at one check.)
     const args = ["run", "--model", "linux-2.4.10-pre", "--without", "pte-same-recheck", "--threads", "--cpus", "3", "--mms", "1"];
+    const seed = ["--seed", "4"];
     const more = ["--pages", "48", "--frames", "32", "--slots", "128", "--ops", "20000", "--check-interval", "2000", "--json"];
     const out: Record<string, unknown>[] = [];
     for (const extra of [[], ["--full-check"]]) {
       io.out = "";
-      await faultsim(...args, ...more, ...extra);
+      await faultsim(...args, ...seed, ...more, ...extra);
       out.push(JSON.parse(io.out));
     }
     const [touched, whole] = out;

@@ -41,7 +41,9 @@ function toFullDisk(args: string[]) {
 }
 
 const small = ["--cpus", "2", "--mms", "2", "--pages", "64", "--frames", "48", "--areas", "1", "--slots", "128"];
-// A run that finds a violation in a moment (the swap-cache duplicate of 2.4.10-pre, at step 57,123).
+// A run that finds a violation in a moment (the swap-cache duplicate of 2.4.10-pre, at step 87,178;
+// 57,123 before pre9's add-before-pcl, pcl-lru, walk past init_mm ending its section and
+// swap_out counter read before mmlist_lock, 6 Dec 2026).
 const violating = [
   "run",
   "--model",

@@ -52,10 +52,12 @@ const events = (index: number) =>
 describe("hunt-indexed-job.yaml's pod script", () => {
   it("a part that found something and ended: the pod succeeds, and again when restarted", () => {
     expect(existsSync(builtCli)).toBe(true);
-    // Part 0 of 8 of 200,000 executions: 25,000, where the campaign first fails at 3,304 (a
-    // sharded campaign's PCT uses the model's k from the table, 253 now; measured after the
-    // 6 Dec 2026 audit's splits: `faultsim hunt --shard 0/8 --seed 1 --keep-going --executions
-    // 200000 --shrink-ms 0`, four hits; 12,617 with k 237 on the faithful pre9 before its walk
+    // Part 0 of 8 of 200,000 executions: 25,000, where the campaign first fails at 4,783 (a
+    // sharded campaign's PCT uses the model's k from the table, 261 now; measured after pre9's
+    // add-before-pcl, pcl-lru, walk past init_mm ending its section and swap_out counter read
+    // before mmlist_lock, 6 Dec 2026: `faultsim hunt --shard 0/8 --seed 1 --keep-going
+    // --executions 200000 --shrink-ms 0`, three hits; 3,304 with k 253, four hits, after the
+    // 6 Dec 2026 audit's splits; 12,617 with k 237 on the faithful pre9 before its walk
     // that stops on its count at vm_end kept swap_address, 5 Dec 2026; it failed first at
     // 11,657, in part 0 of 100,000, before swap_out became pre9's (flag swap-amount, 5 Dec
     // 2026), at 4,934, in part 0 of 40,000, until swap_out walked as 2.4.16's does, and at

@@ -1,7 +1,7 @@
 // Bounded proofs that take tens of CPU seconds (issue 13 part 7): linux-2.4.16 clean to K = 2
 // on the default hunt machine for a stated set of op lists, and the exact fewest preemptions
 // the seed's swap-cache duplicate needs on linux-2.4.10-pre for one op list a 2-CPU hunt found
-// it with (shrunk to one CPU and kswapd: 3, half its hunt's schedule's 6), and for a 2-CPU op
+// it with (shrunk to one CPU and kswapd: 3, of its hunt's schedule's 7), and for a 2-CPU op
 // list on the same machine (3 too). With 3 pages the fewest is 2, shown in
 // exhaustive-14sep.test.ts (fast tier).
 import { describe, it, expect } from "vitest";
@@ -58,19 +58,29 @@ describe("linux-2.4.16 on the default hunt machine (3 CPUs + kswapd, 6 frames, 5
   );
 });
 
-describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[2], mm0[3], mm0[0], read mm0[3]", () => {
+describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on CPU0 write mm0[1], mm0[2], mm0[3], read mm0[2]", () => {
   const model = resolveModel("linux-2.4.10-pre", [], []);
   const machine = { ...HUNT_MACHINE, cpus: 1 };
-  const ops = parseOpList("w2 w3 w0 r3", machine, true);
+  const ops = parseOpList("w1 w2 w3 r2", machine, true);
   // The op list and schedule a PCT hunt found and shrank: `hunt --model linux-2.4.10-pre
-  // --cpus 2 --seed 18` at execution 54,129, shrunk from 10 ops on 2 CPUs (9 preemptions) to
-  // these 4 on one (the shrinker drops the idle CPU: kswapd swaps out, CPU0's readahead counts
-  // its entry); 6 preemptions, and shrink() run on it again reaches its fixpoint (41 tries)
-  // with none fewer. Of seeds 1-30 at `--cpus 2` (3M executions each; all find it, at 15,942 to
-  // 2,573,981) only seed 18's shrinks to one CPU. Bounds 0-2 are clean and bound 3 reaches the
-  // duplicate by the same route (0.5M states at bound 2, 4.2M at bound 3 up to the find;
-  // 8.0 CPU s, 10.4 s under vitest on 2 shared cores), so the fewest is exactly 3.
-  // History: until swap_out's mmput ran a section after swap_out_mm's unlock and __alloc_pages'
+  // --cpus 2 --seed 30` at execution 662,329, shrunk from 10 ops on 2 CPUs (11 preemptions) to
+  // these 4 on one (the shrinker drops the idle CPU); 7 preemptions, and shrink() run on it
+  // again reaches its fixpoint (45 tries) with none fewer. Of seeds 1-40 at `--cpus 2` (3M
+  // executions each; all find it, at 50,468 to 2,381,650) only seed 30's shrinks to one CPU.
+  // Bounds 0-2 are clean and bound 3 reaches the duplicate by the same route (0.5M states at
+  // bound 2, 4.7M at bound 3 up to the find; 9.6 CPU s on 2 shared cores), so the fewest is
+  // exactly 3.
+  // History: until pre9's add_to_swap_cache set PG_swap_cache before pagecache_lock
+  // (add-before-pcl), its reclaim_page took pagecache_lock then pagemap_lru_lock (pcl-lru), its
+  // walk past init_mm ended its section and its swap_out read its counter a section before
+  // mmlist_lock (6 Dec 2026), this test ran "w2 w3 w0 r3" (the same shape: writes to three
+  // pages, then a read of the second), which `--cpus 2 --seed 18` found at 54,129 and shrank to
+  // one CPU with a schedule of 6 preemptions (the fixpoint of 41 tries); of seeds 1-30 at
+  // `--cpus 2` (all found it, at 15,942 to 2,573,981) only seed 18's shrank to one CPU. That
+  // schedule now misses the race; the list still needs exactly 3 (0.5M states at bound 2,
+  // 4.5M at bound 3 up to the find, 8.1 CPU s), but seed 18's hunt finds the duplicate at
+  // 206,461 and shrinks it to 4 ops on 2 CPUs.
+  // Before that, until swap_out's mmput ran a section after swap_out_mm's unlock and __alloc_pages'
   // watermark tests sections apart from their rmqueue (6 Dec 2026) this test ran "w3 w2 w0 r2"
   // (the same shape: writes to three pages, then a read of the second), which `--cpus 2
   // --seed 12` found at 1,179,015 and shrank to one CPU with a schedule of 8 preemptions (the
@@ -94,16 +104,16 @@ describe("linux-2.4.10-pre, 1 CPU + kswapd: the 14 Sep swap-cache duplicate on C
   // add). On pre9's swap_out that schedule misses the race, and that hunt (4 ops) finds no
   // duplicate from seeds 1-8 in 4 s each; with 5 ops it does from every seed of 1-12.
   const schedule = decodeSchedule(
-    "0000000000000000222222222222222222222222222222221222222222200000000000022222222222222222222222222222222100000000000222222222222222222222222222222200000000000000000000000000000000011002",
+    "00000000000000002222222222222222222222222222222222210000000000002222222222222222222222222222222222222222222222100002222222222222200000000002222222222222200000000000000000000000000000000001100222",
   );
 
-  it("is reached by the hunt's schedule, which spends 6 preemptions", async () => {
+  it("is reached by the hunt's schedule, which spends 7 preemptions", async () => {
     const rep = await Replayer.create(machine, model);
     const out = rep.run({ ops, seed: 1, schedule }, { trace: true, repair: false });
     expect(out.verdict?.signature).toBe("swapcache-unique@add_to_swap_cache");
     expect(classifyRoute(out.records ?? [])?.route).toBe("14 Sep");
     const e = await ExhaustiveSearch.engine(machine, model);
-    expect(preemptionsOf(e, ops, schedule)).toBe(6);
+    expect(preemptionsOf(e, ops, schedule)).toBe(7);
   });
 
   it("needs exactly 3 preemptions: bounds 0 to 2 clean, bound 3 reaches it by the same route", async () => {
@@ -123,9 +133,13 @@ describe("linux-2.4.10-pre on the default 4 pages, 2 CPUs: the 14 Sep race on CP
   // by hand with exhaustive() at preemptions 4 among candidates that day, needs exactly 3 in
   // 15 CPU s (18 under vitest; 11.2M states, 9.6M of them bound 3's up to the find). Clean
   // through bound 3: "w1 w0/w2", "w1 w2/r1", "r2/w0 w2", "w0/w2 r0 w0", "w0/r3 w3 w0"; bound 3
-  // not finished within 20 s: "w1 w0/r0 w2", "w2 w1/r1 w0". Seed 7's hunt now shrinks to "w0 w1/w2 w1",
+  // not finished within 20 s: "w1 w0/r0 w2", "w2 w1/r1 w0". Seed 7's hunt then shrank to "w0 w1/w2 w1",
   // which needs only 2 (as do seed 4's "w2 w1/w0 r2 w1" and, tried, "w0 w1/w2 r1" and
-  // "w1 w0/w2 r1").
+  // "w1 w0/w2 r1"). Since pre9's add-before-pcl, pcl-lru, walk past init_mm ending its section
+  // and swap_out counter read before mmlist_lock (6 Dec 2026), "w0 w1/r0 w2" still needs
+  // exactly 3 (12.5M states, 10.6M of them bound 3's up to the find; 17.3 CPU s on 2 shared
+  // cores); seed 7's hunt finds the duplicate at 223,507 and shrinks it to "r2 w3/w0 w2 w0"
+  // (5 preemptions), which needs 3 as well, but after 47M states (68 CPU s).
   const model = resolveModel("linux-2.4.10-pre", [], []);
   const machine = { ...HUNT_MACHINE, cpus: 2 };
   const ops = parseOpList("w0 w1/r0 w2", machine, true);

@@ -9,9 +9,11 @@
 // exclusive mmap_sem keeps the threads' faults apart, so kswapd is the swapper). The PCT
 // hunt (depth 4, 5 ops per CPU) on this machine, the default one when this test was written
 // (linux-2.4.0's hunt defaults have moved since), finds it: measured seeds 1-10 at executions
-// 4,207-152,579 (median 45K) since 2.4.0 has its own swap_out (flag swap-cnt, 5 Dec 2026: the
-// mm with the largest swap_cnt, walked alone, swap_cnt spent per present page); 643-204,744
-// (median 57K) when measured on 2 Dec 2026. CLI: faultsim hunt --model linux-2.4.0 --slots 5
+// 25,049-244,892 (median 64K, mean 90K) since 2.4.0's __alloc_pages lets the BKL go
+// (schedule()) before its PAGES_MIN try (flag alloc-wait-kswapd, 6 Dec 2026); 4,207-152,579
+// (median 45K) since 2.4.0 has its own swap_out (flag swap-cnt, 5 Dec 2026: the mm with the
+// largest swap_cnt, walked alone, swap_cnt spent per present page); 643-204,744 (median 57K)
+// when measured on 2 Dec 2026. CLI: faultsim hunt --model linux-2.4.0 --slots 5
 // --pages 4 --threads --mms 1 --ops 5 --seed N --executions 1000000 --budget-ms 600000
 // --shrink-ms 0
 //
@@ -46,10 +48,12 @@ const machine: ReproMachine = {
   swapCluster: 2,
   areaPrioEqual: false,
 };
-/** Measured (faithful models, Wasm, swap-cnt: 5 Dec 2026): seeds 1-3 first find at executions
- *  7,856 / 32,679 / 4,207 (campaign hashes 11322e61, 773e7f18, 5ea27327; 7,856 / 169,894 /
- *  204,744 on 2 Dec 2026). The bound leaves room for model changes that move these numbers
- *  (at a mean of 51K, seeds 1-10's, a seed misses 1M executions with probability e^-19). */
+/** Measured (faithful models, Wasm, __alloc_pages' BKL drop: 6 Dec 2026): seeds 1-3 first find
+ *  at executions 25,049 / 144,106 / 42,964 (campaign hashes c3b16ef9, 6d4c9f25, 20ed6d96;
+ *  7,856 / 32,679 / 4,207 with swap-cnt on 5 Dec 2026, 7,856 / 169,894 / 204,744 on 2 Dec
+ *  2026). The bound leaves room for model changes that move these numbers (at a mean of 90K,
+ *  seeds 1-10's, a seed misses 1M executions with probability e^-11; at 51K, the mean on 5
+ *  Dec, e^-19). */
 const SEEDS = [1, 2, 3];
 const MAX_EXECUTIONS = 1_000_000;
 const opts = {
@@ -160,6 +164,7 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.until(A, EV.LOOKUP_MISS, { a: E });
     r.until(B, EV.TSO_GET_SWAP);
     r.until(A, EV.ADD, { b: E });
+    expect(r.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     r.d.drain(B);
     const v = routeOf(r)!;
     expect(v.route, v.why).toBe("11 Sep");
@@ -186,6 +191,7 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.until(A, EV.ALLOC);
     r.until(B, EV.TSO_GET_SWAP);
     r.until(A, EV.ADD, { b: E });
+    expect(r.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     r.d.drain(B);
     const v = routeOf(r)!;
     expect(v.route, v.why).toBe("vm_swap_full");
@@ -216,6 +222,7 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.until(A, EV.ALLOC);
     r.until(B, EV.TSO_GET_SWAP);
     r.until(A, EV.ADD, { b: E });
+    expect(r.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     r.d.drain(B);
     expect(r.d.violation()).toBe("swapcache-unique");
     const v = routeOf(r)!;
@@ -238,6 +245,7 @@ describe("classifyRoute tells the seed mail's routes apart", () => {
     r.untilIO(S, EV.SWAPON);
     r.until(B, EV.TSO_GET_SWAP);
     r.until(A, EV.ADD, { b: E });
+    expect(r.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     r.d.drain(B);
     const v = routeOf(r)!;
     expect(v.route, v.why).toBe("swapoff");

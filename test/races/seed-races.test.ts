@@ -136,6 +136,7 @@ describe("Marcelo Tosatti, 11 Sep 2001: readahead without swap_map refs — vali
     x.until(A, EV.LOOKUP_MISS, { a: x.E }); // the second lookup, after alloc_page
     x.until(B, EV.TSO_GET_SWAP);
     x.until(A, EV.ADD, { b: x.E });
+    expect(x.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     x.d.drain(B);
   }
   const beats = (x: X): Beat[] => [
@@ -323,6 +324,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full 
     x.until(A, EV.ALLOC);
     x.until(B, EV.TSO_GET_SWAP);
     x.until(A, EV.ADD, { b: x.E });
+    expect(x.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     x.d.drain(B);
   }
   const beats = (x: X): Beat[] => [
@@ -442,6 +444,7 @@ describe("Hugh Dickins, 14 Sep 2001 (the seed mail): via swapoff — try_to_unus
     if (enomem) x.d.drain(C);
     x.until(B, EV.TSO_GET_SWAP);
     x.until(A, EV.ADD, { b: x.E });
+    expect(x.d.step(A)).toBe(true); // pcl-lru: lru_cache_add inside the add's PCL hold, then PCL dropped
     x.d.drain(B);
   }
   const beats = (x: X, enomem: boolean): Beat[] => [

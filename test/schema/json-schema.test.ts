@@ -76,8 +76,10 @@ describe("real --json outputs validate", () => {
   let reproFile = "";
 
   it("hunt --json (pct), and the repro file it wrote", async () => {
-    // The default hunt's duplicate is at execution 45,456 since the 6 Dec audit's splits (17,061
-    // before them, when 20,000 executions found it).
+    // The default hunt's duplicate is at execution 4,783 since pre9's add_to_swap_cache sets
+    // PG_swap_cache before pagecache_lock and its reclaim takes pagecache_lock before
+    // pagemap_lru_lock (45,456 after the 6 Dec audit's splits, 17,061 before them, when 20,000
+    // executions found it).
     expect(await faultsim("hunt", "--executions", "50000", "--out", dir, "--json")).toBe(1);
     const doc = JSON.parse(io.out);
     expect(errorsOf("hunt", doc)).toEqual([]);
@@ -101,10 +103,12 @@ describe("real --json outputs validate", () => {
   }, 60_000);
 
   it("hunt --json on worker threads (setupMs; the workers are dist/src/workers/worker.js)", async () => {
-    // The default campaign on two workers finds the duplicate at execution 3,304 (`faultsim
-    // hunt --workers 2 --executions 30000`) since swap_out's mmput, __alloc_pages' watermark
-    // tests and try_to_unuse's init_mm have sections of their own (at 23,883 since pre9's walk
-    // that stops on its count at vm_end keeps swap_address, 5 Dec 2026; 20,000 found it before).
+    // The default campaign on two workers finds the duplicate at execution 4,783 (`faultsim
+    // hunt --workers 2 --executions 30000`) since pre9's add_to_swap_cache sets PG_swap_cache
+    // before pagecache_lock and its reclaim takes pagecache_lock before pagemap_lru_lock (at
+    // 3,304 once swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
+    // had sections of their own; at 23,883 since pre9's walk that stops on its count at vm_end
+    // keeps swap_address, 5 Dec 2026; 20,000 found it before).
     expect(await faultsim("hunt", "--workers", "2", "--executions", "30000", "--out", dir, "--json")).toBe(1);
     const doc = JSON.parse(io.out);
     expect(doc.workers).toBe(2);
@@ -116,13 +120,16 @@ describe("real --json outputs validate", () => {
     // A stream with progress lines takes ~2 s of hunting: json-schema.full.test.ts. Here each
     // checkpoint the stream holds is also written as the progress event --jsonl would write.
     const events = path.join(dir, "events.jsonl");
-    // Seed 90: the duplicate at execution 69 (`faultsim hunt --seed 90 --keep-going --executions
-    // 3000`) since swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm
-    // have sections of their own (seed 2's, at 25 before, is past 3,000 now, at 22,839). Seed 2's
-    // was at 25 since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
-    // 2026; seed 21's, at 2,379 before, 5,044 then, 4,250 before the 6 Dec audit's splits, is at
-    // 9,749 now; 90 while swap_out walked as 2.4.16's; seed 1's is past 3,000 since then, at
-    // 45,456 now, 17,061 before the 6 Dec splits). Seed 90's is still at 69 after those splits.
+    // Seed 90: the duplicate at execution 567 (`faultsim hunt --seed 90 --keep-going --executions
+    // 3000`) since pre9's add_to_swap_cache sets PG_swap_cache before pagecache_lock and its
+    // reclaim takes pagecache_lock before pagemap_lru_lock. Seed 90's was at 69 since swap_out's
+    // mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm had sections of their own,
+    // and still after the 6 Dec audit's splits (seed 2's, at 25 before, was past 3,000 then, at
+    // 22,839; at 3,232 now). Seed 2's was at 25 since pre9's walk that stops on its count at
+    // vm_end keeps swap_address (5 Dec 2026; seed 21's, at 2,379 before, 5,044 then, 4,250
+    // before the 6 Dec audit's splits, 9,749 after them, is at 1,427 now; 90 while swap_out
+    // walked as 2.4.16's; seed 1's was past 3,000 since then, at 45,456 after the 6 Dec splits,
+    // 17,061 before them, and is at 4,783 now).
     const args = ["--keep-going", "--executions", "3000", "--seed", "90", "--shrink-ms", "100", "--out", dir, "--jsonl", events];
     const lines = await killedAndResumedStream(faultsim, args, events);
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["start", "finding", "resume", "end"]));
@@ -149,15 +156,18 @@ describe("real --json outputs validate", () => {
   it("merge --json of a shard that deferred its shrinks: shrunk by merge, and the repro itself when no file can take it", async () => {
     const shard = path.join(dir, "shard");
     const stream = path.join(dir, "shard.jsonl");
-    // Seed 14: its shard 0 of 3,000 finds the duplicate (at 1,373) since swap_out's mmput,
-    // __alloc_pages' watermark tests and try_to_unuse's init_mm have sections of their own, the
-    // first of seeds 1-30 whose shard 0 does (14, and 16 at 1,395, the rest none; `faultsim hunt
-    // --keep-going --executions 3000 --seed N --shard 0/2 --defer-shrink --jsonl FILE`). Seed 9's
-    // did (at 680) since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
+    // Seed 6: its shard 0 of 3,000 finds the duplicate (at 58) since pre9's add_to_swap_cache
+    // sets PG_swap_cache before pagecache_lock and its reclaim takes pagecache_lock before
+    // pagemap_lru_lock, the first of seeds 1-30 whose shard 0 does (6, 11 at 356, 12 at 628, 20
+    // at 1,445, 25 at 114, the rest none; `faultsim hunt --keep-going --executions 3000 --seed N
+    // --shard 0/2 --defer-shrink --jsonl FILE`). Seed 14's did (at 1,373) since swap_out's
+    // mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm had sections of their
+    // own, with 16's at 1,395 (seed 14's campaign first finds it at 3,878 now). Seed 9's did
+    // (at 680) since pre9's walk that stops on its count at vm_end keeps swap_address (5 Dec
     // 2026), with 10's and 12's. Seed 6's did (at 607) since swap_out walks as 2.4.10-pre9's
     // does; seed 4's at 369 before that. Seed 1's shard 0 did until the pre9 delete took the
     // page off the LRU (flag del-lru).
-    const args = ["--keep-going", "--executions", "3000", "--seed", "14", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
+    const args = ["--keep-going", "--executions", "3000", "--seed", "6", "--shrink-ms", "100", "--shard", "0/2", "--defer-shrink"];
     mkdirSync(shard);
     expect(await faultsim("hunt", ...args, "--out", shard, "--jsonl", stream)).toBe(1);
     io.out = "";
