@@ -489,15 +489,23 @@ export function do_swap_page(pc: i32): i32 {
       // (F_FREE_UNDER_PCL, with that release's lock order PCL -> SLL -> SDL). Its lru_cache_del
       // (the page off the LRU first) is DSP_FULL_DELETE_LRU under F2_DEL_LRU.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
+      // The slot freed is the page's own, __delete_from_swap_cache's "entry.val = page->index;
+      // ... swap_free(entry);" (pre9's, in the removed lines of Hugh Dickins' 15 Sep 2001
+      // patch), not the fault's: pre9 never rechecks the page's key after lock_page, so a page
+      // that left E and was added again under another entry meanwhile (the swapin ABA) is
+      // deleted from that entry, and the fault's own reference was its swap_free above. Until
+      // 6 Dec 2026 the model freed the fault's entry here, a second free of E the kernel
+      // cannot make (found by a route classifier's review: test/races/pte-same-route.test.ts).
+      const key = page_index(l(DSP_PAGE));
       page_clear(l(DSP_PAGE), PG_DIRTY);
       swap_cache_remove(l(DSP_PAGE));
       // F_FREE_UNDER_PCL (2.4.0, pre9): the slot is freed with pagecache_lock still held;
       // DSP_DELETE_FREED drops it.
       if (!has(F_FREE_UNDER_PCL)) spin_unlock(gaddr(G_PCL), LK_PCL);
       stat(S_SWAP_FULL_DELETES);
-      trace(EV_SWAP_FULL_DELETE, l(DSP_PAGE), entry, 0);
+      trace(EV_SWAP_FULL_DELETE, l(DSP_PAGE), key, 0);
       set_l(DSP_PTE_BITS, l(DSP_PTE_BITS) | PTE_DIRTY);
-      return call(P_SWAP_FREE, DSP_DELETE_FREED, entry, 0, 0, 0);
+      return call(P_SWAP_FREE, DSP_DELETE_FREED, key, 0, 0, 0);
     case DSP_REMOVED:
       trace(EV_FAULT_REMOVE_EXCLUSIVE, l(DSP_PAGE), entry, ret_val());
       if (has(F_SHARE_COUNT_NOLOCK)) return swapin_map(l(DSP_WRITABLE));

@@ -54,7 +54,10 @@ export const RACES: readonly Race[] = [
     // the others a 14 Sep (12) or 11 Sep (3) duplicate (6 of 20 from swap-amount, with 14 Sep
     // 12, 11 Sep 1, readahead vm_swap_full 1; 7 of 20, the others 14 Sep, from swap_out's walk
     // becoming 2.4.16's the same day; 17 of 20 before).
-    hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0 },
+    // Since pre9 took add-before-pcl (6 Dec 2026) 9 of those seeds meet the
+    // add-flags-deactivate race below first (an lru:nr_active_pages count at rest): the hunt
+    // keeps going past it.
+    hunt: { model: "linux-2.4.10-pre", sched: "random", pageCluster: 0, keepGoing: true },
     signatures: ["swapcache-unique@add_to_swap_cache"],
     takes: "vm_swap_full",
     test: "test/races/seed-races.test.ts > Hugh Dickins, 14 Sep 2001 (the seed mail): multithreaded vm_swap_full deletion",
@@ -371,6 +374,28 @@ export const RACES: readonly Race[] = [
     hunt: { model: "linux-2.4.0", mix: "write=4,exit=1,swapoff=1", keepGoing: true },
     signatures: ["bug-on@delete_from_swap_cache"],
     test: "test/races/zap-delete-uncached.test.ts",
+  },
+  {
+    name: "add-flags-deactivate",
+    // Docs: kernel-notes.md "add_to_swap_cache's plain store of page->flags (2.4.0, pre9)".
+    // 2.4.0's and pre9's add_to_swap_cache load page->flags and store it back whole before
+    // pagecache_lock (flag add-before-pcl); try_to_swap_out holds the page lock and the mm's
+    // page_table_lock there, and refill_inactive's deactivate_page takes neither, so a
+    // deactivation in between is undone: PG_active on a page on the inactive list, the active
+    // count one short (2.4.0: PG_inactive_dirty cleared too, page_launder's "wrong page on
+    // list"). The same store class as 2.4.16's __add_to_page_cache (flag plain-add-flags,
+    // fixed by Rik van Riel in 2.4.23). Found by the pre9 hunts once pre9 took add-before-pcl
+    // (6 Dec 2026; `hunt --sched random --page-cluster 0 --seed 2` at execution 2,519). The
+    // deactivation comes from refill_inactive, which is 2.4.16's policy in every model; 2.4.0's
+    // and pre9's refill_inactive_scan deactivate such a page too (age 0, page_count 1: the
+    // pte's reference try_to_swap_out is unmapping).
+    kernels: "linux-2.4.10-pre (2.4.10-pre9), linux-2.4.0",
+    fix: "-add-before-pcl",
+    route:
+      "try_to_swap_out's add_to_swap_cache loads page->flags (PG_active) before pagecache_lock; refill_inactive's deactivate_page moves the page to the inactive list; the add stores the old word back: PG_active on the inactive list, nr_active_pages one short",
+    hunt: { model: "linux-2.4.10-pre", sched: "random", keepGoing: true },
+    signatures: ["lru:nr_active_pages"],
+    test: "test/mm/add-flags-lost-old.test.ts",
   },
 ];
 

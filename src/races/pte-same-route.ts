@@ -11,6 +11,12 @@
 //                       reading: the catalogue's pte-same on linux-2.4.16 without the recheck).
 // The fault's swap_free then finds E free (free-slot@swap_free: 2.4.0 prints "VM: Bad swap
 // entry", or "Trying to free swap from unused swap-device" once swapoff has finished).
+// The two drops must be of the pte's one reference: when try_to_swap_out set the pte to E
+// again between them (get_swap_page handed the freed E back to the same pte), the pte held a
+// new reference and the fault's swap_free drops that one. That is the only way a fault of a
+// kernel with the pte_same recheck (2.4.8 on, flag pte-same-recheck) frees E after another
+// drop of the pte's reference: its recheck passed, so the pte held E again (the catalogue's
+// swapin-aba, src/races/aba-route.ts), and no such trace is this route.
 import { EV, type TraceRecord, findLast } from "../report/trace.js";
 import { fmtEntry, fmtVpageWord } from "../report/events/types.js";
 import { pteEntry } from "../wasm/abi.js";
@@ -65,6 +71,8 @@ export function classifyPteSame(records: readonly TraceRecord[], agent: number):
       if (agent !== a.agent && agent !== x.agent) continue;
       // x dropped the reference after the fault read the pte and before it set it.
       if (!(x.at > a.readAt && x.at < a.mapAt)) continue;
+      // ... the same reference: no try_to_swap_out set the pte to E anew between the drops.
+      if (swapPteSetBetween(records, a.vp, a.entry, Math.min(a.at, x.at), Math.max(a.at, x.at))) continue;
       const E = fmtEntry(a.entry);
       const mine = `the fault's do_swap_page freed ${E} (step ${a.step})`;
       const other =
@@ -88,6 +96,16 @@ export function classifyPteSame(records: readonly TraceRecord[], agent: number):
 }
 
 const strip = (d: Drop): PteDrop => ({ by: d.by, agent: d.agent, read: d.read, step: d.step });
+
+/** Whether a try_to_swap_out set the pte at virtual page vp to swap entry E (a new reference
+ *  to E: EV_TSO_SWAP_PTE, (vpage, page, entry)) between record indices from and to. */
+function swapPteSetBetween(records: readonly TraceRecord[], vp: number, E: number, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) {
+    const r = records[i];
+    if (r.event === EV.TSO_SWAP_PTE && r.a === vp && r.c === E) return true;
+  }
+  return false;
+}
 
 /** Every drop of a pte's swap reference in the trace, in order. */
 function pteDrops(records: readonly TraceRecord[]): Drop[] {
