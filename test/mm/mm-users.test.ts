@@ -38,6 +38,22 @@ function pickMm1(r: Rig, flags: number) {
 /** The end of flags' swap_out_mm walk: 2.4.16's, pre9's (swap-amount) or 2.4.0's (swap-cnt). */
 const walkEndOf = (flags: number) => (flags === V2410 ? EV.SWAP_AMOUNT_MM_END : flags === V240 ? EV.SWAP_CNT_MM_END : EV.SWAP_OUT_MM_END);
 
+/** CPU0's swapoff of area 0 until its walk has unused mm2[2] (`atMm2Pte` runs then) and dropped
+ *  mm2's PTL; gives back the stepper it used (CPU0, else the disk). */
+function swapoffPastMm2(r: Rig, atMm2Pte: () => void = () => {}) {
+  const { s, d, start, disk } = r;
+  start(0, P.sys_swapoff, [0]);
+  const step0 = () => {
+    if (!d.step(0)) d.step(disk);
+  };
+  const mm2Pte = (2 << VPAGE_MM_SHIFT) | 2;
+  for (let n = 0; n < 500 && !d.trace.some((x) => x.event === EV.UNUSE_PTE && x.b === mm2Pte); n++) step0();
+  atMm2Pte();
+  for (let n = 0; n < 50 && s.mm(2, MM.PTL) !== 0; n++) step0();
+  expect(s.mm(2, MM.PTL)).toBe(0);
+  return step0;
+}
+
 /** CPU1 runs do_exit(mm1) until it is asleep waiting for the slot (its mmput was not the last). */
 function exitWhilePinned(r: Rig) {
   const { s, d, start } = r;
@@ -278,7 +294,7 @@ describe("linux-2.4.16: try_to_unuse's start_mm pinned across an exit", () => {
 describe("linux-2.4.16: try_to_unuse's walk judges init_mm like any searched mm", () => {
   it("a swap_free between init_mm's count read and its judgement makes init_mm start_mm: mm0 stays unpinned", () => {
     const r = mmlistRig(V2416);
-    const { s, d, start, disk, call } = r;
+    const { s, d, call } = r;
     expect(r.list()).toEqual([0, 1, 2]); // the walk from mm1: mm2, init_mm, mm0
     r.slot(
       [
@@ -296,16 +312,9 @@ describe("linux-2.4.16: try_to_unuse's walk judges init_mm like any searched mm"
       11,
     );
     expect(call(1, P.swap_duplicate, [E])).toBe(1); // CPU1 holds a reference of its own
-    start(0, P.sys_swapoff, [0]);
-    const step0 = () => {
-      if (!d.step(0)) d.step(disk);
-    };
-    const mm2Pte = (2 << VPAGE_MM_SHIFT) | 2;
     // E: start_mm (mm1) is searched first, which lowers the count (set_start_mm 0); then the
     // walk searches mm2 and drops its PTL.
-    for (let n = 0; n < 500 && !d.trace.some((x) => x.event === EV.UNUSE_PTE && x.b === mm2Pte); n++) step0();
-    for (let n = 0; n < 50 && s.mm(2, MM.PTL) !== 0; n++) step0();
-    expect(s.mm(2, MM.PTL)).toBe(0);
+    const step0 = swapoffPastMm2(r);
     step0(); // mm2 judged; the walk reaches init_mm and reads swcount there
     const count = s.swapCount(E);
     call(1, P.swap_free, [E]);
@@ -427,22 +436,14 @@ describe("linux-2.4.10-pre9: try_to_unuse's last_mm pinned across an exit", () =
 describe("linux-2.4.10-pre9: try_to_unuse's walk passing init_mm reads the count in the next section", () => {
   it("a swap_free after the walk reaches init_mm ends it there: last_mm is init_mm, mm0 unpinned", () => {
     const r = mmlistRig(V2410);
-    const { s, d, start, disk, call } = r;
+    const { s, d, call } = r;
     expect(r.list()).toEqual([0, 1, 2]); // from mm1 the walk meets mm2, init_mm, mm0
     const F = r.slot([[1, 1]], 7); // F's walk from init_mm reaches mm1: last_mm
     const E = r.slot([[2, 2]], 11);
     expect(F).toBeLessThan(E);
     expect(call(1, P.swap_duplicate, [E])).toBe(1); // CPU1 holds a reference of its own
-    start(0, P.sys_swapoff, [0]);
-    const step0 = () => {
-      if (!d.step(0)) d.step(disk);
-    };
-    const mm2Pte = (2 << VPAGE_MM_SHIFT) | 2;
     // E: last_mm (mm1) searched first (nothing), then the walk searches mm2 and drops its PTL.
-    for (let n = 0; n < 500 && !d.trace.some((x) => x.event === EV.UNUSE_PTE && x.b === mm2Pte); n++) step0();
-    expect(s.mm(1, MM.USERS)).toBe(2); // last_mm pinned
-    for (let n = 0; n < 50 && s.mm(2, MM.PTL) !== 0; n++) step0();
-    expect(s.mm(2, MM.PTL)).toBe(0);
+    const step0 = swapoffPastMm2(r, () => expect(s.mm(1, MM.USERS)).toBe(2)); // last_mm pinned
     step0(); // the count (CPU1's reference left) is read; the walk reaches init_mm: shmem_unuse
     expect(s.swapCount(E)).toBe(1);
     call(1, P.swap_free, [E]);
