@@ -447,11 +447,17 @@ function copy_chunk(): i32 {
     }
     shadow_set(dst, i, shadow_get(src, i));
     if (pte == 0) {
-      // 2.4.0, no lock: a none pte holding data (shadow set) is one try_to_swap_out has
-      // cleared and not yet replaced by its swap pte; the child gets nothing there.
-      if (nolock() && shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
       pte_set(dst, i, 0);
-      continue;
+      if (!nolock()) continue;
+      // 2.4.0, no lock: a none pte holding data (shadow set) is one try_to_swap_out has
+      // cleared and not yet replaced by its swap pte; the child gets nothing there. Its read
+      // ends the section, as every other pte's does (copy_one_pte's "pte = *src_pte" per pte):
+      // until the 6 Dec 2026 audit of the old paths a run of none ptes was read in one section
+      // with the next pte, and a swap-out between two of those reads (this pte's swap pte
+      // set, the next one cleared: the child loses both) was lost.
+      if (shadow_get(src, i) != 0) trace(EV_COPY_EMPTY, vpage(dst, i), vpage(src, i), 0);
+      set_l(CPR_NEXT, i + 1);
+      return next(CPR_CHUNK);
     }
     const f = pte_frame(pte);
     if (f != ZERO_PAGE && nolock()) {

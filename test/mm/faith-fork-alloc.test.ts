@@ -89,7 +89,8 @@ describe("fork-nolock: copy_one_pte's three touches of a present pte (2.4.0: rea
     s.setPte(0, 1, s.pte(0, 1) & ~PTE.YOUNG);
     const page = s.pte(0, 1) >>> 4;
     start(0, P.do_fork, [0, 1]);
-    d.until(0, (t) => t.proc === "copy_page_range"); // ptes 0 (none) and 1 read: the write-protect is next
+    d.until(0, (t) => t.proc === "copy_page_range"); // pte 0 read (none): a section of its own
+    expect(d.step(0)).toBe(true); // pte 1 read: the write-protect is next
     expect(s.pte(0, 1) & PTE.RW).toBe(PTE.RW); // not yet write-protected
     start(1, P.swap_out_mm, [0, 4]);
     return { ...r, v, page };
@@ -149,6 +150,41 @@ describe("fork-nolock: copy_one_pte's three touches of a present pte (2.4.0: rea
     r.call(0, P.do_fork, [0, 1]);
     expect(r.d.trace.some((t) => t.event === EV.COPY_REREAD || t.event === EV.COPY_WRPROTECT_SWAP)).toBe(false);
     expect(r.s.pte(1, 1) >>> 4).toBe(r.s.pte(0, 1) >>> 4);
+  });
+});
+
+// 2.4.0 mm/memory.c copy_page_range reads each pte once ("pte_t pte = *src_pte;"), a none pte
+// included ("if (pte_none(pte)) goto cont_copy_pte_range_noset;"), with no page_table_lock. Each
+// read is a section of its own (since the 6 Dec 2026 audit of the old paths; a run of none ptes
+// was read in one section with the next pte before): a swap-out between the read of a pte it
+// has cleared and the read of the next can finish the first and clear the second, and the
+// child gets neither page, each read once as none (before, the next pte was read present in the
+// same section, and only its write-protect and reread could meet the swap-out).
+describe("fork-nolock: a none pte's read is a section of its own", () => {
+  it("the swap-out finishes mm0[1] and clears mm0[2] between the two reads: the child loses both", () => {
+    const r = rig(model(["fork-nolock"]));
+    const { s, d, start, disk } = r;
+    r.write(0, 1);
+    r.write(0, 2);
+    for (const p of [1, 2]) s.setPte(0, p, s.pte(0, p) & ~PTE.YOUNG);
+    start(1, P.swap_out_mm, [0, 4]);
+    for (let n = 0; n < 50 && s.pte(0, 1) !== 0; n++) d.step(1); // mm0[1] cleared, in flight
+    expect(s.pte(0, 1)).toBe(0);
+    start(0, P.do_fork, [0, 1]);
+    d.until(0, (t) => t.proc === "copy_page_range"); // mm0[0] read (none)
+    expect(d.step(0)).toBe(true); // mm0[1] read: none, its data in flight
+    const empties = () => d.trace.filter((t) => t.agent === 0 && t.event === EV.COPY_EMPTY).map((t) => t.a & 0xff);
+    expect(empties()).toEqual([1]);
+    // Not yet read: still present and writable (a read would have write-protected it next).
+    expect(s.pte(0, 2) & (PTE.PRESENT | PTE.RW)).toBe(PTE.PRESENT | PTE.RW);
+    for (let n = 0; n < 200 && s.pte(0, 2) !== 0; n++) if (!d.step(1)) d.step(disk);
+    expect(pteEntry(s.pte(0, 1))).not.toBe(0); // mm0[1]'s swap pte set
+    expect(s.pte(0, 2)).toBe(0); // mm0[2] cleared, in flight
+    d.drain(0); // mm0[2] read: none
+    expect(empties()).toEqual([1, 2]);
+    expect([s.pte(1, 1), s.pte(1, 2)]).toEqual([0, 0]);
+    // Read once each, as none: no write-protect, no reread, no reference taken for the child.
+    expect(d.trace.some((t) => t.agent === 0 && (t.event === EV.COPY_REREAD || t.event === EV.COPY_PAGE))).toBe(false);
   });
 });
 
