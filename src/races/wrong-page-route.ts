@@ -115,18 +115,9 @@ function deleterOf(records: readonly TraceRecord[], del: number): Omit<UnuseWron
 /** The route in one line, with its steps (the replay's `route:` line). */
 function wrongPageWhy(r: Omit<UnuseWrongPageRoute, "why">): string {
   const [E, P, E2] = [fmtEntry(r.entry), fmtPage(r.page), fmtEntry(r.readded.entry)];
-  const d = r.deleter;
-  const caller = d.ownMmput
-    ? "its own last mmput of start_mm (its process had exited) ran exit_mmap, whose zap_page_range's free_swap_and_cache"
-    : d.by === "free_swap_and_cache" && d.zap
-      ? "zap_page_range's free_swap_and_cache"
-      : d.by;
-  // free_swap_and_cache deletes a page others still hold (count above the cache's and its own)
-  // only when swap is full.
-  const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";
   return (
     `swapoff's try_to_unuse got ${P} for ${E} (step ${r.holder.got}) and had yet to lock it; ` +
-    `${caller} deleted ${P} from the swap cache and freed ${E} (step ${d.step}${full}); ` +
+    `${deletedWhy(r.deleter, P, E)}; ` +
     `swap_out's try_to_swap_out of ${fmtVpageWord(r.readded.vpage)} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
     `try_to_unuse, holding the lock, found ${E}'s count 0 but ${P} in the swap cache: BUG`
   );
@@ -218,15 +209,26 @@ function lostWriteAt(records: readonly TraceRecord[], k: number): UnuseLostWrite
 /** The lost-write route in one line, with its steps (the replay's `route:` line). */
 function lostWriteWhy(r: Omit<UnuseLostWriteRoute, "why">): string {
   const [E, P, E2, V] = [fmtEntry(r.entry), fmtPage(r.page), fmtEntry(r.readded.entry), fmtVpageWord(r.readded.vpage)];
-  const d = r.deleter;
-  const caller = d.by === "free_swap_and_cache" && d.zap ? "zap_page_range's free_swap_and_cache" : d.by;
-  const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";
   const h = r.holder;
   return (
     `swapoff's try_to_unuse got ${P} for ${E} (step ${h.got}), found ${E} still in use after its search and wrote ${P} to its slot ` +
-    `(steps ${h.write}-${h.written}); before it had ${P}'s lock back, ${caller} deleted ${P} from the swap cache and freed ${E} ` +
-    `(step ${d.step}${full}); swap_out's try_to_swap_out of ${V} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
+    `(steps ${h.write}-${h.written}); before it had ${P}'s lock back, ${deletedWhy(r.deleter, P, E)}; ` +
+    `swap_out's try_to_swap_out of ${V} added ${P} to the cache again under ${E2} (step ${r.readded.step}); ` +
     `try_to_unuse, holding the lock again (step ${h.relocked}), deleted ${P} from the swap cache under ${E2} (step ${h.deleted}) ` +
     `before ${P} was ever written there: ${V}'s pte is left on ${E2}, a slot without its data`
   );
+}
+
+/** The delete of both routes: "CALLER deleted P from the swap cache and freed E (step S)", with
+ *  the page count when free_swap_and_cache deleted a page others still held. */
+function deletedWhy(d: UnuseWrongPageRoute["deleter"], P: string, E: string): string {
+  const caller = d.ownMmput
+    ? "its own last mmput of start_mm (its process had exited) ran exit_mmap, whose zap_page_range's free_swap_and_cache"
+    : d.by === "free_swap_and_cache" && d.zap
+      ? "zap_page_range's free_swap_and_cache"
+      : d.by;
+  // free_swap_and_cache deletes a page others still hold (count above the cache's and its own)
+  // only when swap is full.
+  const full = d.pageCount !== undefined && d.pageCount > 2 ? `; vm_swap_full, page count ${d.pageCount}` : "";
+  return `${caller} deleted ${P} from the swap cache and freed ${E} (step ${d.step}${full})`;
 }
