@@ -36,6 +36,7 @@ export type { Pattern } from "./workload/generator.js";
 export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt-options.js";
 export type { ReplayResult, ScheduleFill } from "./explore/replay.js";
 export type { HuntCheckpoint } from "./explore/checkpoint.js";
+import type { HuntCheckpoint } from "./explore/checkpoint.js";
 export type { SeqHash } from "./explore/shard.js";
 
 /** A hunt's finding, drawn: its replay's CPU-column diagram as `faultsim hunt` prints it. */
@@ -137,6 +138,15 @@ export interface HuntOptions {
   onProgress?: (progress: HuntProgress) => void;
   /** Ends the hunt early; what was found so far is still returned. */
   signal?: AbortSignal;
+  /** Continues an earlier hunt() of the same options from its result's `checkpoint`: the
+   *  executions after it, as the uninterrupted hunt runs them (the same campaign hash), with
+   *  `executions` and the budget counted from the first leg. A signature in the checkpoint's
+   *  `signatures` is not reported again; leave one out to have the next execution that fails
+   *  with it reported (races --check goes on so past a finding of the right signature but
+   *  another route, src/races/check.ts). One thread only (not with `workers`).
+   *  @throws {UsageError} not a checkpoint (the JSON Schema's `checkpoint`), or not one of this
+   *  hunt's executions (`first` other than 0). */
+  resumeFrom?: HuntCheckpoint;
 }
 
 /** How the API's options of one command map onto its command-line options. */
@@ -156,7 +166,7 @@ interface OptionSpec {
 const HUNT_SPEC: OptionSpec = {
   command: "hunt",
   ...HUNT_OPTION_KINDS,
-  own: ["out", "onFinding", "until", "onProgress", "signal"],
+  own: ["out", "onFinding", "until", "onProgress", "signal", "resumeFrom"],
 };
 
 const RUN_SPEC: OptionSpec = {
@@ -246,10 +256,25 @@ export async function hunt(options: HuntOptions = {}): Promise<HuntResult> {
   if (until !== undefined && typeof until !== "function") throw new UsageError("hunt: until must be a function");
   if (options.onProgress) opts.onProgress = options.onProgress;
   if (signal) opts.signal = signal;
+  if (options.resumeFrom !== undefined) opts.resumeFrom = await checkedCheckpoint(options.resumeFrom, workers);
   if (onFinding || until) reportFindings(opts, full, onFinding, until);
   const r = workers > 1 ? await huntInWorkers(opts, workers) : await huntEngine(opts);
   // A stop asked by `until` is the hunt's own end, not an interruption.
   return { ...r, interrupted: signal?.aborted === true, findings: r.findings.map((f) => apiFinding(f, full)) };
+}
+
+/** hunt()'s resumeFrom, checked (zod is loaded only then: cold start). */
+async function checkedCheckpoint(from: unknown, workers: number): Promise<HuntCheckpoint> {
+  if (workers > 1) throw new UsageError("hunt: resumeFrom continues a hunt in one thread: not with workers");
+  const { HuntCheckpointSchema } = await import("./schema/outputs.js");
+  const r = HuntCheckpointSchema.safeParse(from);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new UsageError(`hunt: resumeFrom is not a hunt's checkpoint: ${issue.path.join(".") || "(the value)"}: ${issue.message}`);
+  }
+  if (r.data.first !== 0)
+    throw new UsageError(`hunt: resumeFrom starts at execution ${r.data.first}, a shard's: a one-thread hunt starts at 0`);
+  return r.data;
 }
 
 /** Hands each finding to onFinding and, with `until`, keeps the hunt going until `until`

@@ -171,12 +171,24 @@ export async function huntRaceSeed(
   if (executions !== undefined) o.executions = executions;
   // A keep-going race hunt goes on past other signatures to the race's own.
   if (keepGoing) o.until = (f) => matchesRace(race, f.signature);
-  const r = await hunt(o);
+  let r = await hunt(o);
+  let hit = r.findings.find((f) => matchesRace(race, f.signature));
+  let onRoute = hit !== undefined && (await routeMatches(race, hit));
+  // ... and past its signature met by another route: a hunt reports a signature once, so it
+  // goes on from that finding's execution with the signature forgotten (the executions one
+  // hunt runs, the same campaign hash) to the next execution that fails with it.
+  const wrongRoute = hit && !onRoute ? hit.signature : undefined;
+  while (hit && !onRoute && keepGoing && !bound.signal?.aborted && r.executions < (executions ?? Infinity)) {
+    const forget = hit.signature;
+    const from = { ...r.checkpoint, signatures: r.checkpoint.signatures.filter((s) => s !== forget) };
+    r = await hunt({ ...o, resumeFrom: from });
+    hit = r.findings.find((f) => matchesRace(race, f.signature));
+    onRoute = hit !== undefined && (await routeMatches(race, hit));
+  }
   const out = { executions: r.executions, cpuMs: 0 };
-  const hit = r.findings.find((f) => matchesRace(race, f.signature));
   let result: SeedHunt;
-  if (hit && (await routeMatches(race, hit))) result = { ...out, signature: hit.signature };
-  else if (hit) result = { ...out, miss: `${hit.signature} (another route)` };
+  if (hit && onRoute) result = { ...out, signature: hit.signature };
+  else if (wrongRoute !== undefined) result = { ...out, miss: `${wrongRoute} (another route)` };
   // A hunt that keeps going ends at its budget (or a signal) whatever it met on the way.
   else if (r.findings.length > 0 && !keepGoing) result = { ...out, miss: r.findings[0].signature };
   else result = out;

@@ -432,8 +432,9 @@ export type MutantsJson = z.infer<typeof MutantsJsonSchema>;
 
 // ---- `faultsim hunt --jsonl`: the campaign's event stream, one event a line ----
 
-/** A campaign's state after whole executions (src/explore/checkpoint.ts HuntCheckpoint). */
-const checkpoint = z
+/** A campaign's state after whole executions (src/explore/checkpoint.ts HuntCheckpoint); the
+ *  API's `hunt({ resumeFrom })` checks one with it. */
+export const HuntCheckpointSchema = z
   .object({
     first: count.describe("the campaign's (a shard's) first execution"),
     next: count.describe("the next execution: [first, next) are done, every finding among them in the stream"),
@@ -450,6 +451,7 @@ const checkpoint = z
     decisionSum: count.describe("PCT decisions summed over the executions"),
   })
   .describe("the campaign's state: what `hunt --resume` continues from and `faultsim merge` folds");
+const checkpoint = HuntCheckpointSchema;
 
 /** Every event's first fields: which stream format it is, and what happened. */
 const eventOf = <E extends string>(event: E) => ({

@@ -172,6 +172,36 @@ describe("huntStream()", () => {
     expect(r.interrupted).toBe(false);
   }, 120_000);
 
+  it("resumeFrom continues a hunt from its checkpoint: the same executions, and a signature left out is reported again", async () => {
+    // Seed 3 of the default hunt (linux-2.4.10-pre): its 5,000 executions fail with the
+    // swap-cache duplicate three times (hits), the first at execution 386.
+    const o = { seed: 3, executions: 5_000, shrinkMs: 0 };
+    const whole = await hunt({ ...o, keepGoing: true });
+    const S = whole.findings[0].signature;
+    expect(whole.hits[S]).toBeGreaterThanOrEqual(3);
+    // Stopped at its first finding, then continued: one campaign, the same hash and tally.
+    const first = await hunt({ ...o, until: () => true });
+    expect(first.executions).toBe(whole.findings[0].execution + 1);
+    const rest = await hunt({ ...o, keepGoing: true, resumeFrom: first.checkpoint });
+    expect([rest.executions, rest.hash, rest.hits]).toEqual([whole.executions, whole.hash, whole.hits]);
+    expect(rest.findings).toEqual([]); // S was reported by the first leg
+    // S left out of the checkpoint's signatures: the next execution failing with it is reported.
+    const again = await hunt({ ...o, until: () => true, resumeFrom: { ...first.checkpoint, signatures: [] } });
+    expect(again.findings.map((f) => f.signature)).toEqual([S]);
+    expect(again.findings[0].execution).toBeGreaterThan(first.executions);
+    expect(again.checkpoint.hits[S]).toBe(2);
+  }, 120_000);
+
+  it("refuses a resumeFrom that is not a one-thread hunt's checkpoint", async () => {
+    const bad = (resumeFrom: unknown, workers?: number) =>
+      hunt({ executions: 10, resumeFrom: resumeFrom as never, ...(workers ? { workers } : {}) });
+    await expect(bad({})).rejects.toThrow(/^hunt: resumeFrom is not a hunt's checkpoint: first: /);
+    await expect(bad({})).rejects.toBeInstanceOf(UsageError);
+    const c = (await hunt({ executions: 10 })).checkpoint;
+    await expect(bad({ ...c, first: 5 })).rejects.toThrow(/^hunt: resumeFrom starts at execution 5, a shard's/);
+    await expect(bad(c, 2)).rejects.toThrow(/^hunt: resumeFrom continues a hunt in one thread: not with workers$/);
+  }, 60_000);
+
   it("refuses an until that is not a function", async () => {
     await expect(hunt({ until: 1 as never })).rejects.toThrow(/^hunt: until must be a function$/);
   });

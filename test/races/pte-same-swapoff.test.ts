@@ -99,6 +99,31 @@ describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under
     expect((await huntRaceSeed(race, "pct", 2, 60_000, 2_000)).signature).toBe("free-slot@swap_free");
   }, 60_000);
 
+  it("a race check goes on past the same signature by another route to the race's own", async () => {
+    // The catalogue's hunt, PCT seed 9: its first free-slot@swap_free (execution 351) is
+    // another route's, which a keep-going hunt reports once; huntRaceSeed goes on from there
+    // with the signature forgotten (hunt's resumeFrom) and meets this route later, within the
+    // same 20,000 executions. Before, the seed counted as a miss (race figures 17/20 seeds:
+    // 7, 9 and 10 met another route first).
+    const race = RACES.find((r) => r.name === "pte-same-swapoff")!;
+    const { keepGoing: _k, depth: _d, ...catalogueShape } = race.hunt;
+    const first = await hunt({
+      ...catalogueShape,
+      seed: 9,
+      sched: "pct",
+      shrinkMs: 0,
+      executions: 20_000,
+      until: (f) => f.signature === "free-slot@swap_free",
+    });
+    const hit = first.findings[first.findings.length - 1];
+    expect(hit.signature).toBe("free-slot@swap_free");
+    const traced = await replayTraced(hit.repro);
+    expect(traced.route?.route ?? traced.raceRoute?.route).not.toBe(race.takes);
+    const found = await huntRaceSeed(race, "pct", 9, 60_000, 20_000);
+    expect(found.signature).toBe("free-slot@swap_free");
+    expect(found.executions).toBeGreaterThan(hit.execution + 1);
+  }, 60_000);
+
   it("another free-slot@swap_free of 2.4.0 (kswapd's, with the recheck on) is not named pte-same", async () => {
     // With the recheck on, 2.4.0 still frees free slots by other routes (its unchecked
     // duplicates): the classifier names none of them. Seed 29's, kswapd's at execution 1,198
