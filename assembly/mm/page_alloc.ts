@@ -373,11 +373,15 @@ function reclaimed_test(): i32 {
   // out_of_memory chose). Under oom-kill on a run whose clock reaches out_of_memory's second
   // (CFG_OOM_CLOCK: bulk runs) 2.4.16's own loop runs instead, "goto rebalance" until a page
   // is free (the OOM killer's victim frees them): only PF_MEMDIE tasks fail (rebalance).
-  if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
-    trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
-    return take_any();
-  }
+  if (freed <= 0 && gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) return oom_stand_in();
   return reclaim_yield(free, freed);
+}
+
+/** The stand-in for out_of_memory's choice where the model's clock never reaches its second
+ *  (hunts): this task is the one chosen; it takes what is free or fails. */
+function oom_stand_in(): i32 {
+  trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
+  return take_any();
 }
 
 /** "Yield for kswapd, and try again": a scheduling point before the next round. */
@@ -392,10 +396,7 @@ function kswapd_done_empty(): i32 {
   // Where the OOM killer acts (oom_clock: kswapd's try_to_free_pages kills), wait on,
   // unless this task is its victim: PF_MEMDIE takes what is free or fails (rebalance).
   if (oom_killed(cur)) return take_any();
-  if (gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) {
-    trace(EV_ALLOC_OOM, l(AP_ROUNDS), 0, 0);
-    return take_any();
-  }
+  if (gget(G_NR_SWAP_PAGES) <= 0 && !oom_clock()) return oom_stand_in();
   return wait_kswapd();
 }
 

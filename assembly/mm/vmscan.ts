@@ -578,24 +578,31 @@ function swap_out_mm_raced(): i32 {
 // mms, no stop once enough pages are freeable (its swap_out returns nothing).
 // (shrink_cache runs the same loop in its own frame: SC_SWAP_OUT, with the same two locals.)
 // Locals: the priority; the counter (2.4.0: the select's `assign`), pages still wanted.
-// Sections: the start, back from swap_out_mm, and after the need_resched point (pre9: after the
-// mmput; 2.4.0: the second select).
+// Sections: the start, back from swap_out_mm, after the need_resched point (pre9: after the
+// mmput; 2.4.0: the second select), and pre9's back from current->mm's walk.
 const SO_PRIORITY: i32 = 0;
 const SO_COUNTER: i32 = 6;
 const SO_WANTED: i32 = 7;
 const SO_START: i32 = 0;
 const SO_SCANNED: i32 = 1;
 const SO_NEXT: i32 = 2;
+const SO_OWN_DONE: i32 = 3;
 
 export function swap_out(pc: i32): i32 {
   switch (pc) {
     case SO_START: {
-      swap_out_start(l(SO_PRIORITY));
+      set_l(SO_WANTED, swap_cluster());
       const own = swap_out_own_mm();
-      if (own >= 0) return call(P_SWAP_OUT_MM, SO_NEXT, own, swap_amount(own), 0, 0);
+      if (own >= 0) return call(P_SWAP_OUT_MM, SO_OWN_DONE, own, swap_amount(own), 0, 0);
+      swap_out_counter(l(SO_PRIORITY));
       if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
       return swap_out_next_mm();
     }
+    case SO_OWN_DONE:
+      // pre9: the counter is read once current->mm's walk is over, unlocked, a section before
+      // the loop's spin_lock(&mmlist_lock): shrink_cache's SC_SWAP_OUT_OWN, the same steps.
+      swap_out_counter(l(SO_PRIORITY));
+      return next(SO_NEXT);
     case SO_SCANNED:
       if (!swap_out_again(ret_val())) return ret(l(SO_WANTED) <= 0 ? 1 : 0);
       if (!has2(F2_SWAP_AMOUNT)) schedule_point();

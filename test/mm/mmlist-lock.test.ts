@@ -216,7 +216,12 @@ describe("linux-2.4.0: try_to_unuse walks for_each_task under read_lock(&tasklis
 // mmlist_lock, mmlist_nr--) can come between the read and the pick, and the loop then makes
 // the walks the count read before it. Until the 6 Dec 2026 audit of the old paths the model
 // read the counter in the section that took the lock and picked.
-describe("linux-2.4.10-pre9: swap_out reads its counter a step before mmlist_lock", () => {
+// Both ways in: try_to_free_pages (shrink_cache's swap_out loop, SC_SWAP_OUT_OWN) and the
+// swap_out procedure that directed tests start (P_SWAP_OUT, SO_OWN_DONE): the same steps.
+describe.each([
+  ["shrink_cache's swap_out", P.try_to_free_pages, []],
+  ["the swap_out procedure", P.swap_out, [6]],
+] as const)("linux-2.4.10-pre9: swap_out reads its counter a step before mmlist_lock (%s)", (_way, entry, entryArgs) => {
   /** Four mms of 6 old pages each; CPU0's try_to_free_pages (priority 6), current->mm mm3,
    *  run until its own mm's walk is over and then `more` steps more; then CPU1's exit of mm2
    *  to its list_del (mmlist_nr 4 -> 3), then both to the end. The walks CPU0 made after its
@@ -234,7 +239,7 @@ describe("linux-2.4.10-pre9: swap_out reads its counter a step before mmlist_loc
       }
     }
     expect(s.g(G.MMLIST_NR)).toBe(4);
-    start(0, P.try_to_free_pages);
+    start(0, entry, [...entryArgs]);
     s.setAgent(0, AG.OP, makeOp(OP.READ, 3, 5, 0));
     const ownEnd = () => d.trace.findIndex((t) => t.agent === 0 && t.event === EV.SWAP_AMOUNT_MM_END);
     for (let n = 0; n < 400 && ownEnd() < 0; n++) if (!d.step(0)) d.step(disk);
@@ -246,9 +251,11 @@ describe("linux-2.4.10-pre9: swap_out reads its counter a step before mmlist_loc
     start(1, P.do_exit, [2]);
     for (let n = 0; n < 50 && s.g(G.MMLIST_NR) === 4; n++) d.step(1);
     expect(s.g(G.MMLIST_NR)).toBe(3);
-    // CPU0 to the end of this swap_out: the walks up to the shrink_cache pass after it.
+    // CPU0 to the end of this swap_out: the walks up to the shrink_cache pass after it, or
+    // the procedure's return.
     const mark = d.trace.length;
-    for (let n = 0; n < 2000 && !d.trace.slice(mark).some((t) => t.agent === 0 && t.event === EV.SHRINK); n++) if (!d.step(0)) d.step(disk);
+    const over = () => d.trace.slice(mark).some((t) => t.agent === 0 && t.event === EV.SHRINK) || s.agent(0, AG.SP) === 0;
+    for (let n = 0; n < 2000 && !over(); n++) if (!d.step(0)) d.step(disk);
     return { pickedBefore, lockBefore, walks: picks().map((t) => t.a) };
   }
 
