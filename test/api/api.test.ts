@@ -85,8 +85,8 @@ describe("run()", () => {
 
 describe("huntStream()", () => {
   it("yields what hunt() finds, and returns its result", async () => {
-    // 2,000 executions of seed 90: the seed race at 567 (69 until pre9 took add-before-pcl and
-    // pcl-lru, 6 Dec 2026), and the hunt goes on past it (`faultsim hunt --seed 90 --keep-going
+    // 2,000 executions of seed 90: the seed race at 567 (at 69 when this test was written; the model
+    // has gained sections since), and the hunt goes on past it (`faultsim hunt --seed 90 --keep-going
     // --executions 2000`: one hit, hash 4e0f5d74, 5bfe2f08 until then). (Seed 2's was at
     // 25 until swap_out's mmput, __alloc_pages' watermark tests and try_to_unuse's init_mm got
     // sections of their own; it is now at 22,839. The default seed's is at 45,456 since the
