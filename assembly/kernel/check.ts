@@ -22,6 +22,7 @@ export const V_LIVELOCK: i32 = 14;       // an execution ran past its step bound
 export const V_OOM_MISREPORT: i32 = 15;  // a fault reports OOM for a pte someone else resolved (memory.ts do_swap_page), or (a = -1) a user allocation fails with swap left (page_alloc.ts)
 export const V_LRU: i32 = 16;            // the LRU lists at rest (the host's checkLru); in-model only for nr_inactive_pages below zero (vmscan.ts refill_ratio: a = it, b = nr_active_pages)
 export const V_SWAP_MAP_UAF: i32 = 17;   // a reader touched the swap_map of an area sys_swapoff freed (mm/swapfile.ts map_read)
+export const V_DIRTY_LIST: i32 = 18;     // set_page_dirty moved a page that had left the swap cache onto swapper_space's dirty list (mm/swap_state.ts set_page_dirty_locked: a = page)
 
 // BUG() codes of V_BUG_ON (detail a) raised by the machine itself; each mm file names its own
 // (BUG_* beside its code, 200 up: swap_state 200, swapfile 300, swap 500). The host words them

@@ -9,7 +9,7 @@ import {
   PG_REFERENCED, PG_ACTIVE, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
-import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
+import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON, V_DIRTY_LIST } from "../kernel/check";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL, LK_LRU } from "../kernel/locks";
 import { lru_cache_add_nolock_240, activate_page_nolock, lru_cache_del_delist } from "./swap";
@@ -21,7 +21,7 @@ import {
 } from "../kernel/procs";
 import {
   has, F_UNIQUE_ADD, F_EARLY_DUP, F_READAHEAD_REFS, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F_WRITEPAGE_DELETE,
-  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU, F2_DEL_LRU, F2_PLAIN_ADD_FLAGS,
+  F_SYNC_SWAPIN, F_READAHEAD_THROTTLE, has2, F2_ADD_BEFORE_PCL, F2_PCL_LRU, F2_DEL_LRU, F2_PLAIN_ADD_FLAGS, F2_SET_PAGE_DIRTY_RECHECK,
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
@@ -111,6 +111,7 @@ export const EV_READAHEAD_THROTTLED: i32 = 212; // (entry, nr_async_pages, limit
 export const EV_READ_WAIT_DONE: i32 = 213; // (page, entry, 0): 2.4.0 read_swap_cache(entry): its read is done
 export const EV_SET_DIRTY: i32 = 214;     // (page, 0, 0): set_page_dirty moved the page to swapper_space's dirty list under pagecache_lock
 export const EV_ADD_FLAGS_LOST: i32 = 215; // (page, bits lost, flags stored): __add_to_page_cache's plain store undid another CPU's bit update
+export const EV_SET_DIRTY_GONE: i32 = 217; // (page, 0, 0): set_page_dirty's recheck under pagecache_lock: the page left the swap cache, nothing moved
 export const EV_ADD_FLAGS_LOST_OLD: i32 = 216; // (page, bits lost, flags stored): 2.4.0/pre9 add_to_swap_cache's plain store of page->flags undid another CPU's bit update
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
@@ -135,11 +136,23 @@ export function set_page_dirty_bit(page: i32): bool {
 }
 
 /** The pagecache_lock part: false when the agent now spins (return BLOCK). The model keeps
- *  no clean/dirty page lists, so only the lock's hold is left. */
+ *  no clean/dirty page lists: what is left is the lock's hold and the mapping it moves the page
+ *  under. 2.4.16 (mm/filemap.c set_page_dirty) read page->mapping before the lock and does not
+ *  read it again; 2.4.0 (mm/filemap.c __set_page_dirty) reads it after test_and_set_bit, before
+ *  the lock, with no NULL test. Neither holds the page lock, so a delete_from_swap_cache on
+ *  another CPU (try_to_unuse, free_swap_and_cache: they hold the page lock, not the zap's PTL)
+ *  can take the page out of swapper_space before this section: then page->list, unlinked by
+ *  __remove_inode_page, is list_del'ed again and linked onto swapper_space.dirty_pages for a
+ *  page no longer in swapper_space (2.4.0: or the NULL mapping is followed), and the free lists
+ *  reuse page->list once the page is freed: V_DIRTY_LIST. 2.4.20 reads the mapping again under
+ *  the lock ("may have been truncated") and moves nothing then (flag set-page-dirty-recheck). */
 export function set_page_dirty_locked(page: i32): bool {
   if (!spin_lock(gaddr(G_PCL), LK_PCL)) return false;
+  const cached = page_test(page, PG_SWAPCACHE);
   spin_unlock(gaddr(G_PCL), LK_PCL);
-  trace(EV_SET_DIRTY, page, 0, 0);
+  if (cached) trace(EV_SET_DIRTY, page, 0, 0);
+  else if (has2(F2_SET_PAGE_DIRTY_RECHECK)) trace(EV_SET_DIRTY_GONE, page, 0, 0);
+  else bug(V_DIRTY_LIST, page, 0, 0);
   return true;
 }
 

@@ -426,6 +426,15 @@ export const FLAGS: readonly FlagInfo[] = [
       'Rik van Riel, 7 Oct 2003, linux-kernel "[PATCH] page->flags corruption fix" (to Marcelo Tosatti for 2.4.23: "fix page->flags corruption due to races between atomic and non-atomic accesses, originally found and fixed by Robert Hentosh and Matt Domsch"; "A similar fix went into the 2.6 kernel"): mm/filemap.c __add_to_page_cache\'s "flags = page->flags & ~(...); page->flags = flags | (1 << PG_locked);" became ClearPageUptodate ... LockPage (and __free_pages_ok\'s "page->flags &= ~(...)" ClearPageReferenced, ClearPageDirty); 2.4.16 mm/filemap.c __add_to_page_cache has the plain store',
   },
   {
+    name: "set-page-dirty-recheck",
+    word: 1,
+    bit: F2.SET_PAGE_DIRTY_RECHECK,
+    what: "set_page_dirty reads page->mapping again once it holds pagecache_lock and moves the page to that mapping's dirty list only if it still has one (a later fix, not in 2.4.16); off, the mapping read before the lock is used: a zap's set_page_dirty of a dirty pte's page (the zap holds its PTL, not the page lock) that another CPU's delete_from_swap_cache (try_to_unuse, or free_swap_and_cache when vm_swap_full) took out of the swap cache after the read links page->list onto swapper_space's dirty list though the page is no longer in swapper_space, and the free lists reuse that link once the page is freed (2.4.16; 2.4.0's __set_page_dirty follows the NULL mapping instead): violation dirty-list",
+    shipped: "2.4.16-fixed",
+    patch:
+      '2.4.20 mm/filemap.c set_page_dirty: "spin_lock(&pagecache_lock); mapping = page->mapping; if (mapping) {	/* may have been truncated */ list_del(&page->list); list_add(&page->list, &mapping->dirty_pages); }" (read in a copy of 2.4.20\'s mm/filemap.c; a copy of 2.4.19\'s, a vendor tree, and 2.4.16\'s have the single read before the lock; the patch mail was not found). 2.4.16 mm/filemap.c set_page_dirty, mm/memory.c __free_pte ("if (pte_dirty(pte)) set_page_dirty(page)"), mm/swap_state.c __delete_from_swap_cache ("ClearPageDirty(page); __remove_inode_page(page);"); linux-2.4.0 mm/filemap.c __set_page_dirty',
+  },
+  {
     name: "oom-pin-mm",
     word: 1,
     bit: F2.OOM_PIN_MM,
@@ -547,6 +556,7 @@ export const MODELS: readonly ModelInfo[] = [
       "unuse-recheck-key",
       "swapin-recheck-key",
       "oom-pin-mm",
+      "set-page-dirty-recheck",
     ],
     what: "2.4.16 plus every later fix of the races a hunt with fork, exit, unmap and swapoff finds in it (must be clean)",
   },

@@ -403,6 +403,26 @@ export const RACES: readonly Race[] = [
     signatures: ["lru:nr_active_pages"],
     test: "test/mm/add-flags-lost-old.test.ts",
   },
+  {
+    name: "dirty-list-delete",
+    // Docs: kernel-notes.md "set_page_dirty against a delete from the swap cache". 2.4.16's
+    // set_page_dirty (mm/filemap.c) reads page->mapping before it takes pagecache_lock and does
+    // not read it again; the zap's __free_pte calls it holding only its mm's page_table_lock.
+    // try_to_unuse (or free_swap_and_cache when vm_swap_full), holding the page lock, deletes
+    // the page from the swap cache in between: the page is linked onto swapper_space's dirty
+    // list after __remove_inode_page took it off, and the free lists reuse page->list once the
+    // page is freed. 2.4.20 reads the mapping again under the lock ("may have been truncated").
+    // Found by a helper auditing assembly/mm/swap_state.ts (6 Dec 2026); the default
+    // linux-2.4.16 swarm hunt meets it at execution 1,696,341 of seed 1. This hunt: an exit and a
+    // swapoff beside the writes, PCT from seed 1 at 45,572.
+    kernels: "linux-2.4.16 (until 2.4.20), linux-2.4.0 (its __set_page_dirty follows the NULL mapping instead)",
+    fix: "set-page-dirty-recheck",
+    route:
+      "an exit's zap dirties a swap-cache page (set_page_dirty reads its mapping, swapper_space); try_to_unuse deletes the page from the swap cache; the zap takes pagecache_lock and links the page onto swapper_space's dirty list",
+    hunt: { model: "linux-2.4.16", mix: "write=4,read=2,exit=2,munmap=1,swapoff=1" },
+    signatures: ["dirty-list*"],
+    test: "test/mm/set-page-dirty-delete.test.ts",
+  },
 ];
 
 /** A race's fix as flags and the state the fixed model has each in: on (the flag's name), or

@@ -421,6 +421,7 @@ export const F2 = {
   SWAP_CNT: 16384,
   LOCAL_PAGES: 32768,
   PLAIN_ADD_FLAGS: 65536,
+  SET_PAGE_DIRTY_RECHECK: 131072,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -542,6 +543,7 @@ export const EV = {
   READ_WAIT_DONE: 213,
   SET_DIRTY: 214,
   ADD_FLAGS_LOST: 215,
+  SET_DIRTY_GONE: 217,
   ADD_FLAGS_LOST_OLD: 216,
   GET_SWAP_PAGE: 300,
   SWAP_FREE: 301,
@@ -704,6 +706,7 @@ export const VIOLATION_IDS = [
   "oom-misreport",
   "lru",
   "swap-map-uaf",
+  "dirty-list",
 ] as const;
 
 /** Workload patterns (assembly/kernel/workload.ts PAT_*). */

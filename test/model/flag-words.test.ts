@@ -31,7 +31,7 @@ describe("flag words", () => {
     expect(flagNamesOf(0, 0x80000000)).toEqual([]);
   });
 
-  it("every model sets a flag of word 1; linux-2.4.16's are oom-kill, kswapd-timeout, local-pages and plain-add-flags, linux-2.4.16-fixed's oom-kill, kswapd-timeout, local-pages and oom-pin-mm", () => {
+  it("every model sets a flag of word 1; linux-2.4.16's are oom-kill, kswapd-timeout, local-pages and plain-add-flags, linux-2.4.16-fixed's oom-kill, kswapd-timeout, local-pages, oom-pin-mm and set-page-dirty-recheck", () => {
     for (const m of MODELS) {
       const r = resolveModel(m.name);
       expect(r.flags2 !== 0, m.name).toBe(true);
@@ -42,7 +42,7 @@ describe("flag words", () => {
         "oom-kill",
         "kswapd-timeout",
         "local-pages",
-        ...(m.name === "linux-2.4.16-fixed" ? ["oom-pin-mm"] : ["plain-add-flags"]),
+        ...(m.name === "linux-2.4.16-fixed" ? ["oom-pin-mm", "set-page-dirty-recheck"] : ["plain-add-flags"]),
       ];
       const without = resolveModel(m.name, [], word1Off);
       expect(modelOutput(without).flagWord2 === undefined, m.name).toBe(m.name.startsWith("linux-2.4.16"));

@@ -33,6 +33,7 @@ export const swapStateEvents: EventTable = {
   [EV.READAHEAD_THROTTLED]: (e, n, limit) => `stops before ${fmtEntry(e)}: ${n} async swap I/Os in flight (limit ${limit})`,
   [EV.READ_WAIT_DONE]: (f, e) => `read of ${fmtEntry(e)} into ${fmtPage(f)} done`,
   [EV.SET_DIRTY]: (f) => `set_page_dirty: ${fmtPage(f)} to the dirty list under pagecache_lock`,
+  [EV.SET_DIRTY_GONE]: (f) => `set_page_dirty: ${fmtPage(f)} left the swap cache (mapping read again under pagecache_lock): nothing moved`,
   [EV.ADD_FLAGS_LOST]: (f, lost, stored) => `__add_to_page_cache stores ${fmtPage(f)}'s flags read before: ${fmtLost(lost, stored)}`,
   [EV.ADD_FLAGS_LOST_OLD]: (f, lost, stored) => `add_to_swap_cache stores ${fmtPage(f)}'s flags read before: ${fmtLost(lost, stored)}`,
 };
