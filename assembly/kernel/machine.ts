@@ -216,6 +216,9 @@ function access_hit(cpu: i32, op: i32): bool {
 
 /** Runs one section of agent a (inlined: once per step). */
 @inline function step_agent(a: i32): void {
+  // The BKL's retake is this agent's, in this step: its trace record is named so (traced
+  // build), not by the context the step before left.
+  if (tracing()) retake_context(a);
   if (!reacquire_kernel_lock(a)) return;
   // enter_agent, with one test of the stack pointer where its result's was a second.
   const sp = ag_get(a, AG_SP);
@@ -251,6 +254,13 @@ function access_hit(cpu: i32, op: i32): bool {
   if (r == CONT) r = run_merged(a);
   if (tracing() && trace_events_in_step() == 0 && r != BLOCK) trace(EV_SECTION, 0, 0, 0);
   if (r == OP_DONE) op_done(a, ag_get(a, AG_RET));
+}
+
+/** Traced build: the step's trace context (step, agent, top frame) before anything of it is
+ *  traced; run_section and the op start set it again, with the section they run. */
+function retake_context(a: i32): void {
+  const f = enter_agent(a);
+  trace_context(gget(G_STEP), a, f != 0 ? ld(f) : 0, f != 0 ? ld(f + 4) : 0);
 }
 
 /** A call or return merged into this step (frame.ts CONT): runs the new top frame now, and

@@ -10,7 +10,7 @@ import {
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
 import { bug, V_SWAPCACHE_UNIQUE, V_PAGE_LOCK, V_BUG_ON, V_DIRTY_LIST } from "../kernel/check";
-import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
+import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, YIELD, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, lock_page, unlock_page, trylock_page, wait_on_page, LK_PCL, LK_LRU } from "../kernel/locks";
 import { lru_cache_add_nolock_240, activate_page_nolock, lru_cache_del_delist } from "./swap";
 import { trace, tracing } from "../kernel/trace";
@@ -816,7 +816,12 @@ function delete_unhash(): i32 {
   if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
   const page = l(DFSC_PAGE);
   const entry = page_index(page);
-  if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
+  if (!page_test(page, PG_SWAPCACHE)) {
+    // remove_from_swap_cache's (2.4.0) or __delete_from_swap_cache's BUG(): the task stops
+    // there, pagecache_lock held, nothing removed or freed (the run ends at the violation).
+    bug(V_BUG_ON, BUG_DELETE_UNCACHED, page, entry);
+    return YIELD;
+  }
   page_clear(page, PG_DIRTY); // __delete_from_swap_cache: ClearPageDirty
   swap_cache_remove(page);
   trace(EV_DELETE, page, entry, 0);

@@ -59,7 +59,7 @@ export const FLAGS: readonly FlagInfo[] = [
   {
     name: "unique-add",
     bit: F.UNIQUE_ADD,
-    what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16)",
+    what: "add_to_swap_cache checks and inserts under pagecache_lock; -EEXIST/-ENOENT with retry loops (2.4.16); off, the unchecked add of 2.4.0 and 2.4.10-pre9, which shipped with bkl-swapin (or early-dup): off on linux-2.4.16 without --with bkl-swapin no release was, as two faults reading one entry were always serialized (the BKL, then 2.4.10's swap_list_lock, then this check)",
     shipped: "2.4.16",
     patch:
       "4 Oct 2001, Hugh Dickins, 2.4.11-pre4 (Linus Torvalds' announcement: \"Hugh Dickins: add_to_swap_cache racefix cleanup\"; first released in 2.4.11): mm/swap_state.c add_to_swap_cache -> swap_duplicate + add_to_page_cache_unique, read_swap_cache_async and try_to_swap_out loop on -EEXIST/-ENOENT (the noent_race/exist_race counters Hugh later called relics of his 2.4.11 testing; that this pre4 entry is that code is inferred, the patch mail was not found). 2.4.10 (pre15, Hugh Dickins' 15 Sep 2001 patch) had first closed the race with swap_list_lock around read_swap_cache_async's lookup, duplicate and add, a release not modelled; 2.4.0 and 2.4.10-pre9 add unchecked",

@@ -66,7 +66,8 @@ export function focusTokens(message: string): string[] {
 
 /** A pattern matching a token in event wording and nothing longer ("E0:3" not "E0:31"). */
 export function tokenPattern(token: string): RegExp {
-  return new RegExp(`(^|[^\\w:])${token}(?![\\w:])`);
+  // Not inside a longer token ("E0:12", "page 41"); punctuation after it ("page 4:") is fine.
+  return new RegExp(`(^|[^\\w:])${token}(?!\\w|:\\w)`);
 }
 
 // fmtOp lives with the event wording (an event names an op too); diagram.ts users import it here.
@@ -170,17 +171,22 @@ function columnName(agent: number, cpus: number): string {
 }
 
 /** Which lines tell the story of a violation naming these entries and pages: a line naming
- *  one of the entries; a line naming one of the pages while it served no other entry (the
- *  same frame earlier held other swap entries' data: that is set-up); the BKL changing hands. */
-function focusFilter(tokens: readonly string[]): (l: Line) => boolean {
+ *  one of the entries; a line naming one of the pages, unless it names another entry before
+ *  the story's first line (the same frame earlier held other swap entries' data: that is
+ *  set-up; once the story has begun, the page's move to another entry is part of it); the BKL
+ *  changing hands. */
+function focusFilter(tokens: readonly string[], lines: readonly Line[]): (l: Line) => boolean {
   // A virtual page ("mm3[0]": the loss's) is kept like an entry; its brackets are escaped.
   const vpages = tokens.filter((t) => t.startsWith("mm")).map((t) => tokenPattern(t.replace(/[[\]]/g, "\\$&")));
   const entries = [...tokens.filter((t) => t.startsWith("E")).map(tokenPattern), ...vpages];
   const pages = tokens.filter((t) => t.startsWith("page")).map(tokenPattern);
-  const anyEntry = /(^|[^\w:])E\d+:\d+(?![\w:])/;
+  const anyEntry = /(^|[^\w:])E\d+:\d+(?!\w|:\w)/;
+  const namesEntry = (l: Line) => entries.some((re) => re.test(l.text));
+  const first = lines.find(namesEntry);
+  const begun = (l: Line) => first !== undefined && l.step >= first.step;
   return (l) => {
-    if (BKL_WORDING.test(l.text) || entries.some((re) => re.test(l.text))) return true;
-    return pages.some((re) => re.test(l.text)) && (entries.length === 0 || !anyEntry.test(l.text));
+    if (BKL_WORDING.test(l.text) || namesEntry(l)) return true;
+    return pages.some((re) => re.test(l.text)) && (entries.length === 0 || begun(l) || !anyEntry.test(l.text));
   };
 }
 
@@ -201,7 +207,7 @@ export function renderDiagram(input: DiagramInput): string {
     input.full || !input.violation || !input.focus?.length
       ? named
       : [...new Set([...input.focus, ...named, ...(input.violation.message.match(/\bmm\d+\[\d+\]/g) ?? [])])];
-  const focused = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens));
+  const focused = tokens.length === 0 ? inRace : inRace.filter(focusFilter(tokens, inRace));
   const unfocused = inRace.length - focused.length;
   // A livelock names nothing to focus on (a step bound, no entry or page), and a replay that
   // does not reproduce has no violation: drawn from their last UNFOCUSED_TAIL lines, where a

@@ -1,6 +1,7 @@
 // The fixes, as a kernel developer would check them: the shipped linux-2.4.16 hunted for a
 // million executions finds nothing; switching its fix (unique-add: add_to_swap_cache's atomic
-// check-and-insert with the -EEXIST/-ENOENT retry loops) off brings the seed's duplicate back.
+// check-and-insert with the -EEXIST/-ENOENT retry loops) off, and the BKL it replaced back,
+// brings the seed's duplicate back.
 import { describe, it, expect } from "vitest";
 import { resolveModel } from "../../src/model/models.js";
 import { hunt, HUNT_DEFAULTS, HUNT_OPS_PER_CPU } from "../../src/explore/hunt.js";
@@ -20,10 +21,13 @@ describe("linux-2.4.16", () => {
     expect(r.findings.map((f) => f.signature)).toEqual([]);
   }, 300_000);
 
-  it("without unique-add finds the swap-cache duplicate again", async () => {
+  // The fix off as history had it before: pre9's unchecked add under the BKL it replaced
+  // (without bkl-swapin, 2.4.16 less unique-add is a kernel no release was: two faults reading
+  // one entry were always serialized).
+  it("without unique-add, with bkl-swapin, finds the swap-cache duplicate again", async () => {
     const r = await hunt({
       ...base,
-      model: resolveModel("linux-2.4.16", [], ["unique-add"]),
+      model: resolveModel("linux-2.4.16", ["bkl-swapin"], ["unique-add"]),
       executions: 1_000_000,
       budgetMs: Number.POSITIVE_INFINITY,
     });

@@ -69,6 +69,9 @@ describe("2.4.0's zap deletes a page swapoff took out of the swap cache (zap-del
     const zapDelete = rec.findIndex((q, i) => i > swapoffDelete && q.event === EV.FREE_SWAP_DELETE && q.a === page && q.agent === zapper);
     expect(zapDelete).toBeGreaterThan(swapoffDelete);
     expect(zapDelete).toBeLessThan(bugAt);
+    // remove_from_swap_cache's BUG() stops the zap: it removes and frees nothing after it (until
+    // 6 Dec 2026 the model went on and drew "removes page N (none), frees the slot").
+    expect(rec.some((q, i) => i > zapDelete && q.agent === zapper && q.event === EV.DELETE)).toBe(false);
   });
 
   it("the fix (is-page-shared off: exclusive_swap_page) replays the schedule clean", async () => {

@@ -133,6 +133,30 @@ describe("renderDiagram", () => {
     expect(focused).toMatch(/only lines naming E0:1, page 3, page 7 or the BKL: \d+ others not shown/);
   });
 
+  it("keeps a line that names a page before a colon, and a page's move to another entry once the story began", () => {
+    // Both were left out until 6 Dec 2026 (a helper checking the README's diagrams): "page 3:"
+    // did not match page 3, and every line naming the page with another entry was taken for
+    // set-up, also after the violation's entry had appeared (2.4.16's unuse-wrong-page: the
+    // page re-added under another area's entry is the story).
+    step = 0;
+    const records = [
+      rec(0, P.add_to_swap_cache, EV.ADD, 3, (0 << 24) | 5, 1), // page 3 under E0:5 before the story: set-up
+      rec(1, P.do_swap_page, 201, 1, 0, 0, 3), // lookup E0:1 misses: the story begins
+      rec(0, P.try_to_swap_out, EV.TSO_UNMAP, 0, 3), // "try_to_swap_out mm0[0] page 3: ..."
+      rec(0, P.add_to_swap_cache, EV.ADD, 3, (0 << 24) | 2, 1), // page 3 under E0:2, after it began
+    ];
+    const focused = renderDiagram({
+      records,
+      cpus: 2,
+      kswapd: false,
+      columnWidth: 120,
+      violation: { id: "swapcache-unique", message: "two swap-cache pages for E0:1: page 3 and page 7", agent: 0 },
+    });
+    expect(focused).toContain(describeEvent(EV.TSO_UNMAP, 0, 3, 0));
+    expect(focused).toContain(describeEvent(EV.ADD, 3, 2, 1));
+    expect(focused).not.toContain(describeEvent(EV.ADD, 3, 5, 1));
+  });
+
   it("folds a section repeated back to back into one line with a count", () => {
     expect(text.match(/spins on/g)).toHaveLength(1);
     expect(text).toContain("(×3)");
