@@ -28,6 +28,7 @@ import { modelsJson } from "./report/models-json.js";
 import type { ModelsJson, RunJson } from "./schema/outputs.js";
 import type { Pattern } from "./workload/generator.js";
 import type { Backend } from "./wasm/engine.js";
+import type { HuntCheckpoint } from "./explore/checkpoint.js";
 
 export { UsageError, InputError, ReproError, InternalError } from "./errors.js";
 export type { Repro, ReproMachine } from "./report/repro.js";
@@ -36,7 +37,6 @@ export type { Pattern } from "./workload/generator.js";
 export type { HuntProgress, ExecutionSize, FindingSummary, HuntSummary } from "./explore/hunt-options.js";
 export type { ReplayResult, ScheduleFill } from "./explore/replay.js";
 export type { HuntCheckpoint } from "./explore/checkpoint.js";
-import type { HuntCheckpoint } from "./explore/checkpoint.js";
 export type { SeqHash } from "./explore/shard.js";
 
 /** A hunt's finding, drawn: its replay's CPU-column diagram as `faultsim hunt` prints it. */
