@@ -6,11 +6,11 @@ import { ld, st } from "../kernel/platform";
 import {
   IOQ, ioqMask, gget, gset, gadd, G_NR_ASYNC_PAGES, G_IOQ_HEAD, G_IOQ_TAIL, DISK, ag_get, AG_STATE, ST_IDLE, ST_RUNNABLE,
   page_index, page_content, set_page_content, page_set, slot_of, slot_content, set_slot_content,
-  PG_UPTODATE, PG_LOCKED, page_test, page_clear, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
+  PG_UPTODATE, PG_LOCKED, PG_SWAPCACHE, page_test, page_clear, stat, S_SWAP_INS, S_SWAP_OUTS, S_DISK_IOS,
 } from "../kernel/state";
 import { l, next, ret, YIELD, BLOCK, bad_pc } from "../kernel/frame";
 import { set_state, unlock_page, lock_page } from "../kernel/locks";
-import { bug, V_PAGE_LOCK } from "../kernel/check";
+import { bug, V_PAGE_LOCK, V_BUG_ON } from "../kernel/check";
 import { trace } from "../kernel/trace";
 import { sched_pick } from "../kernel/sched";
 import { has, F_READAHEAD_THROTTLE } from "../model";
@@ -18,6 +18,9 @@ import { get_swaphandle_info } from "./swapfile";
 
 export const READ: i32 = 0;
 export const WRITE: i32 = 1;
+
+// BUG() codes of this file, as the first value of V_BUG_ON.
+export const BUG_RW_UNCACHED: i32 = 800; // (page, rw): rw_swap_page of a page not in the swap cache
 
 export const EV_IO_QUEUED: i32 = 550;    // (page, entry, rw)
 export const EV_IO_DONE: i32 = 551;      // (page, entry, rw)
@@ -52,6 +55,9 @@ export function rw_swap_page_wait(page: i32, rw: i32): void {
  *  page: a read leaves it !Uptodate with whatever the allocator left in it, a write is lost. */
 function swap_io_start(page: i32, rw: i32): bool {
   if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, rw & 1, 1);
+  // "all swap pages go through the swap cache": PageSwapCache and page->mapping ==
+  // &swapper_space, one test in the model (2.4.0 and 2.4.16 rw_swap_page, PAGE_BUG).
+  if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_RW_UNCACHED, page, rw & 1);
   if (rw == READ) page_clear(page, PG_UPTODATE);
   if (get_swaphandle_info(page_index(page))) return true;
   trace(EV_IO_NONE, page, page_index(page), rw);

@@ -1684,9 +1684,20 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
       return unuse_240_search();
     case TU240_NEXT_MM: // the previous mm's page_table_lock dropped
       return unuse_240_next_mm();
-    case TU240_PTL: // unuse_process: spin_lock(&mm->page_table_lock)
-      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+    case TU240_PTL: { // unuse_process: spin_lock(&mm->page_table_lock)
+      const mm = l(TU_MM);
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
+      // The task read under tasklist_lock has left its mm since (its exit_mmap ran while we
+      // waited for this lock), and a fork's child, not yet on the task list, is being copied
+      // into the model's slot: 2.4.0's walker holds the old mm_struct, its vmas gone, and finds
+      // nothing; it cannot reach the child, which SET_LINKS lists only after our read_unlock.
+      if (!mm_has_task_240(mm)) {
+        spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
+        set_l(TU_MM, mm + 1);
+        return next(TU240_NEXT_MM);
+      }
       return unuse_240_process();
+    }
     case TU240_FREED: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
       const mm = l(TU_MM), page = l(TU_PAGE);
       get_page(page);
@@ -1722,6 +1733,13 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
   return bad_pc();
 }
 
+/** Whether a task has slot mm: not when it is not a task yet (2.4.0's fork), or its task's
+ *  exit_mm cleared tsk->mm (a pinned exited mm: MM_NO_TASK; after the last mmput: mm_users 0,
+ *  fork.ts). */
+function mm_has_task_240(mm: i32): bool {
+  return mm_get(mm, MM_USERS) != 0 && mm_get(mm, MM_NO_TASK) == 0;
+}
+
 /** for_each_task(p) unuse_process(p->mm, entry, page), under tasklist_lock taken for reading
  *  at the start of the next section. */
 function unuse_240_search(): i32 {
@@ -1733,9 +1751,7 @@ function unuse_240_search(): i32 {
  *  our reference. */
 function unuse_240_next_mm(): i32 {
   for (let mm = l(TU_MM); mm < nMm; mm++) {
-    // No task has it: not a task yet (2.4.0's fork), or its task's exit_mm cleared tsk->mm
-    // (a pinned exited mm: MM_NO_TASK; after the last mmput: mm_users 0, fork.ts).
-    if (mm_get(mm, MM_USERS) == 0 || mm_get(mm, MM_NO_TASK) != 0) continue;
+    if (!mm_has_task_240(mm)) continue;
     set_l(TU_MM, mm);
     set_l(TU_PTE, 0);
     return next(TU240_PTL);

@@ -64,6 +64,7 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       if (a === BUG.PUT_PAGE_UNDERFLOW) return `put_page underflow on ${fmtPage(b)}`;
       if (a === BUG.ADD_MAPPED) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
       if (a === BUG.DELETE_UNCACHED) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === BUG.RW_UNCACHED) return `rw_swap_page: ${c === 1 ? "writes" : "reads"} ${fmtPage(b)}, which is not in the swap cache`;
       if (a === BUG.LRU_UNLINKED)
         return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
       if (a === BUG.UNUSE_CACHE) return `try_to_unuse: ${fmtEntry(b)}'s slot count and ${fmtPage(c)}'s swap-cache membership disagree`;
