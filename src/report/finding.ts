@@ -78,13 +78,23 @@ export function drawReplay(r: Repro, t: Pick<ReplayTrace, "records" | "verdict" 
     // A data loss's message names its virtual page (and, found by the deep check at rest, its frame
     // or swap entry), not the race: the route's entry and pages tell the story.
     // (A duplicate's message names its entry and pages itself: its focus stays the message's.)
+    // A catalogue route's why line names the entries and pages of its story (a wrong page's
+    // other entry, the entry try_to_unuse read): they are drawn with the message's.
     focus:
       t.route && t.verdict?.id === "data-lost"
         ? [fmtEntry(t.route.entry), `page ${t.route.first.page}`, `page ${t.route.second.page}`]
-        : undefined,
+        : t.raceRoute
+          ? storyTokens(t.raceRoute.why)
+          : undefined,
     release: printkReleaseOf(reproFlagWords(r)),
   });
   return diagram + route;
+}
+
+/** The swap entries and pages a route's why line names, once each, in its order. */
+function storyTokens(why: string): string[] | undefined {
+  const tokens = [...new Set(why.match(/\bE\d+:\d+\b|\bpage \d+\b/g) ?? [])];
+  return tokens.length > 0 ? tokens : undefined;
 }
 
 /** A hunt's finding drawn (src/explore/hunt-options.ts Finding: its shrunk repro and its trace). */

@@ -175,9 +175,15 @@ describe("the unuse-wrong-page lost write of a real finding", () => {
     expect(r!.deleter.agent).not.toBe(h.agent);
     const order = [h.got, h.write, h.written, r!.deleter.step, r!.readded.step, h.relocked, h.deleted];
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(drawReplay(repro, traced)).toMatch(
+    const drawn = drawReplay(repro, traced);
+    expect(drawn).toMatch(
       /\nroute: the catalogue's unuse-wrong-page through try_to_unuse's write, a real bug of 2\.4\.16 .*unuse-recheck-key\): swapoff's try_to_unuse got page/,
     );
+    // The focused diagram draws the route's story, not only the lost slot's entry: try_to_unuse's
+    // read of its own entry and the delete under it (drawn only from 6 Dec 2026: the focus was
+    // the message's E and page alone).
+    expect(drawn).toMatch(new RegExp(`\\(only lines naming [^)]*${fmtEntry(r!.entry)}[,: ]`));
+    expect(drawn).toMatch(new RegExp(`try_to_unuse: reads ${fmtEntry(r!.entry)}`));
   }, 30_000);
 
   it("replays clean with unuse-recheck-key: the page comes back under the other entry, and try_to_unuse lets it be", async () => {
