@@ -4,31 +4,13 @@
 // locked page outside the swap cache was written to the slot its page->index named. No model
 // path hands it such a page today; the check keeps a new caller honest.
 import { describe, it, expect } from "vitest";
-import { directedRig, useSlot } from "../helpers/rig.js";
+import { tinyModelRig, useSlot } from "../helpers/rig.js";
 import { P, PG, BUG } from "../../src/wasm/abi.js";
 import { G } from "../helpers/machine.js";
-import { resolveModel } from "../../src/model/models.js";
 
 describe("rw_swap_page of a page not in the swap cache", () => {
   it.each(["linux-2.4.16", "linux-2.4.0"])("%s: PAGE_BUG, nothing written", (model) => {
-    const m = resolveModel(model);
-    const r = directedRig(
-      {
-        cpus: 2,
-        frames: 16,
-        mms: 2,
-        pagesPerMm: 8,
-        slotsPerArea: 8,
-        areas: 1,
-        flags: m.flags,
-        flags2: m.flags2,
-        kswapd: false,
-        freeMin: 0,
-        freeLow: 0,
-        pageCluster: 0,
-      },
-      { rounds: 100, disk: true, noViolation: false },
-    );
+    const r = tinyModelRig(model, { rounds: 100, disk: true, noViolation: false });
     const { s, d } = r;
     const E = useSlot(r, 9);
     const f = r.run(P.alloc_page);

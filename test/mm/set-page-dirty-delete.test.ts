@@ -10,7 +10,7 @@
 // assembly/mm/swap_state.ts beside the kernel (6 Dec 2026): before, the model took the lock
 // for the uncached page and reported nothing.
 import { describe, it, expect } from "vitest";
-import { directedRig, useSlot, cachePage, EV } from "../helpers/rig.js";
+import { tinyModelRig, useSlot, cachePage, EV } from "../helpers/rig.js";
 import { MM } from "../helpers/machine.js";
 import { P, PG, PTE } from "../../src/wasm/abi.js";
 import { resolveModel } from "../../src/model/models.js";
@@ -20,24 +20,7 @@ import { resolveModel } from "../../src/model/models.js";
  *  then CPU1, holding the page lock as try_to_unuse does, deletes f from the swap cache; then
  *  CPU0 to its end. */
 function zapAcrossDelete(model: string) {
-  const m = resolveModel(model);
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 16,
-      mms: 2,
-      pagesPerMm: 8,
-      slotsPerArea: 8,
-      areas: 1,
-      flags: m.flags,
-      flags2: m.flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = tinyModelRig(model, { rounds: 100, disk: true, noViolation: true });
   const { s, d } = r;
   const E = useSlot(r, 9);
   const f = cachePage(r, E, { keepRef: true, swapRef: true });
