@@ -105,6 +105,10 @@ export function do_fork(pc: i32): i32 {
       if (!has(F_FORK_LIST_LATE)) {
         if (!spin_lock(gaddr(G_MMLIST_LOCK), LK_MMLIST)) return BLOCK;
         mm_set(child, MM_USERS, 1);
+        // dup_mmap's "mm->swap_address = 0;" comes before the list_add: swap_out may pick the
+        // child from here on, and a walk's cursor then stays (the copy does not reset it).
+        // The child is unreachable until the list_add, so setting it here is the same.
+        fork_reset_swap_cursor(child);
         mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       } else mm_set(child, MM_USERS, 1);
@@ -278,6 +282,13 @@ export function mmput_unlist(mm: i32): void {
 function mmlist_add_child(child: i32, parent: i32): void {
   if (!mm_listed(parent) || mm_listed(child)) { bug(V_BUG_ON, BUG_MMLIST, child, parent); return; }
   mmlist_add(child, parent);
+}
+
+/** dup_mmap's "mm->swap_address = 0;" (2.4.0's "mm->swap_cnt = 0;" too, flag swap-cnt): the
+ *  child's swap_out cursor, before the mmlist can reach it. */
+function fork_reset_swap_cursor(child: i32): void {
+  mm_set(child, MM_SWAP_CURSOR, 0);
+  mm_set(child, MM_SWAP_CNT, 0);
 }
 
 /** The end of do_fork: both mmap_sems go. */
@@ -481,8 +492,8 @@ function copy_chunk(): i32 {
     n++;
     set_l(CPR_COPIED, l(CPR_COPIED) + 1);
   }
-  mm_set(dst, MM_SWAP_CURSOR, 0);
-  mm_set(dst, MM_SWAP_CNT, 0); // 2.4.0 kernel/fork.c dup_mmap: "mm->swap_cnt = 0;" (swap-cnt)
+  // 2.4.0 lists the child after the copy (fork-list-late): nobody can read its cursor before.
+  if (has(F_FORK_LIST_LATE)) fork_reset_swap_cursor(dst);
   // copy_page_range's spin_unlock(&src->page_table_lock); dup_mmap drops the child's next.
   if (!nolock()) spin_unlock(mm_addr(src, MM_PTL), LK_PTL);
   return next(CPR_DONE);

@@ -1131,8 +1131,11 @@ export function do_munmap(pc: i32): i32 {
  *  sys_mprotect takes mmap_sem for writing; change_protection holds page_table_lock over
  *  change_pte_range, which rewrites each present pte with pte_modify(pte, newprot) and leaves
  *  swap ptes alone. The second call's newprot is a private writable mapping's PAGE_COPY,
- *  which has no write bit: the ptes end write-protected (dirty and young kept, as pte_modify's
- *  _PAGE_CHG_MASK keeps them), and the next write takes do_wp_page. The two calls are one
+ *  which has no write bit: the ptes end write-protected, and the next write takes do_wp_page.
+ *  pte_modify keeps the dirty and accessed bits (_PAGE_CHG_MASK) and ORs in newprot, and both
+ *  PAGE_READONLY and PAGE_COPY hold _PAGE_ACCESSED (include/asm-i386/pgtable.h, 2.4.0 and
+ *  2.4.16): every present pte of the range ends young, a read-only one too (until 6 Dec 2026
+ *  the model left an old pte old; found by a helper's value audit). The two calls are one
  *  section: nothing else can hold the PTL between them that does not also see the first.
  *  MPROT_START = start, MPROT_END = end. */
 // Locals: the mm, then set_range_locals'. Sections: mmap_sem, the ptes under PTL, mmap_sem's up.
@@ -1155,9 +1158,9 @@ export function do_mprotect(pc: i32): i32 {
       let n = 0;
       for (let i = l(MPROT_START); i < l(MPROT_END); i++) {
         const pte = pte_get(mm, i);
-        if (!pte_present(pte) || (pte & PTE_RW) == 0) continue;
-        pte_set(mm, i, pte & ~PTE_RW);
-        n++;
+        if (!pte_present(pte)) continue;
+        pte_set(mm, i, (pte & ~PTE_RW) | PTE_YOUNG);
+        if ((pte & PTE_RW) != 0) n++;
       }
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
       trace(EV_MPROTECT, mm, l(MPROT_START), n);

@@ -7,7 +7,9 @@
 // five, each by the route: 1/16, 3/16 and 10/16 through swapoff's own exit_mmap, 2/16 and 5/16
 // through another CPU's zap (test/races/wrong-page-route.test.ts); 1/16 is the quickest to
 // reach from its shard's start (execution 5,581,445, as before the audit: 1,581,446
-// executions, ~20 CPU s; 3/16 next, 2,171,318), now under campaign hash 6826ae59 (368c6eae
+// executions, ~20 CPU s; 3/16 next, 2,171,318), now under campaign hash d1b1071e (since the
+// fork child's swap_address is reset before its list_add, 6 Dec 2026; 6826ae59 from the audit's
+// splits, the same day; 368c6eae
 // before the audit, when three shards found it: 1/16, 3/16 and 10/16, each through swapoff's
 // own exit_mmap). From plain-add-flags until swap_out's mmput and __alloc_pages' watermark
 // tests took sections of their own (the same day) it was seven, 0/16, 2/16,
@@ -44,7 +46,7 @@ describe("hunt --model linux-2.4.16 --executions 64000000 --shard 1/16 (the defa
       expect(r.stdout).toMatch(/^hunt linux-2\.4\.16 \([^)]*\bkswapd-timeout\b[^)]*\)/);
       expect(r.stdout).toContain("found by execution 5,581,445;");
       expect(r.stdout).toMatch(/\nroute: the catalogue's unuse-wrong-page, a real bug of 2\.4\.16 /);
-      expect(r.stdout).toContain("campaign hash 6826ae59 over 1,581,446 executions");
+      expect(r.stdout).toContain("campaign hash d1b1071e over 1,581,446 executions");
       const files = readdirSync(out).filter((f) => f.startsWith("repro-bug-on@try_to_unuse-"));
       expect(files).toHaveLength(1);
       const repro = loadRepro(path.join(out, files[0]));

@@ -6,7 +6,8 @@
 // Since the 6 Dec 2026 audit's splits (__alloc_pages' free-back, test and rmqueue after direct
 // reclaim; try_to_unuse's second count read at init_mm; out_of_memory's test a step after the
 // last pass; swap_out's counter read before its need_resched point), the campaign's 16 shards
-// find the BUG in five, each by the route: 1/16 (execution 5,581,445, campaign hash 6826ae59
+// find the BUG in five (since dirty-list joined, 6 Dec 2026, 2/16 meets that race first, at
+// 10,579,388, and 1/16's hash is d1b1071e), each by the route: 1/16 (execution 5,581,445, campaign hash 6826ae59
 // over 1,581,446), 3/16 (14,171,317, 4b2af47e over 2,171,318) and 10/16 (40,409,130, 811f3ef8
 // over 409,131) through swapoff's own exit_mmap (its last mmput of a start_mm whose process
 // had exited), 2/16 (11,197,994, 8b7556eb over 3,197,995) and 5/16 (23,589,682, 60fcf46e over
