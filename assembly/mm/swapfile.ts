@@ -1684,20 +1684,9 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
       return unuse_240_search();
     case TU240_NEXT_MM: // the previous mm's page_table_lock dropped
       return unuse_240_next_mm();
-    case TU240_PTL: { // unuse_process: spin_lock(&mm->page_table_lock)
-      const mm = l(TU_MM);
-      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
-      // The task read under tasklist_lock has left its mm since (its exit_mmap ran while we
-      // waited for this lock), and a fork's child, not yet on the task list, is being copied
-      // into the model's slot: 2.4.0's walker holds the old mm_struct, its vmas gone, and finds
-      // nothing; it cannot reach the child, which SET_LINKS lists only after our read_unlock.
-      if (!mm_has_task_240(mm)) {
-        spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-        set_l(TU_MM, mm + 1);
-        return next(TU240_NEXT_MM);
-      }
+    case TU240_PTL: // unuse_process: spin_lock(&mm->page_table_lock)
+      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
       return unuse_240_process();
-    }
     case TU240_FREED: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
       const mm = l(TU_MM), page = l(TU_PAGE);
       get_page(page);
