@@ -95,7 +95,7 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
     case "swap-map-uaf":
       return `reads the swap map for ${fmtEntry(a)} after sys_swapoff freed it (max still ${b}): a use after free (2.4.0's swap_map is NULL by then)`;
     case "dirty-list":
-      return `set_page_dirty moves ${fmtPage(a)} onto swapper_space's dirty list after it left the swap cache (its mapping was read before the delete): page->list is linked into a list the page is no longer on, and the free lists reuse it once the page is freed (2.4.0: a NULL page->mapping is followed)`;
+      return `set_page_dirty moves ${fmtPage(a)} onto swapper_space's dirty list after it left the swap cache (its mapping was read before the delete): page->list is linked into a list the page is no longer on, and the free lists reuse it once the page is freed`;
     case "oom-misreport":
       if (a === -1)
         return `alloc_page fails for agent ${c} with ${b} swap slots free: out_of_memory kills nobody while swap is left, so a user allocation reclaims until it gets a page`;
