@@ -85,23 +85,24 @@ export const SMALL_RIG = {
 } as const satisfies Partial<MachineConfig>;
 
 /** The one-area machine of 16 frames, 2 mms of 8 pages and 8 slots (no kswapd, watermarks 0,
- *  page_cluster 0) that many directed tests of a single entry start from, on model `model` as
- *  shipped (both flag words). */
-export function tinyModelRig(model: string, calls: CallOptions) {
+ *  page_cluster 0) that many directed tests of a single entry start from. */
+export const TINY_RIG = {
+  cpus: 2,
+  frames: 16,
+  mms: 2,
+  pagesPerMm: 8,
+  slotsPerArea: 8,
+  areas: 1,
+  kswapd: false,
+  freeMin: 0,
+  freeLow: 0,
+  pageCluster: 0,
+} as const satisfies Partial<MachineConfig>;
+
+/** TINY_RIG (with `sizes` changed) on model `model` as shipped (both flag words). */
+export function tinyModelRig(model: string, calls: CallOptions, sizes: Partial<MachineConfig> = {}) {
   const m = resolveModel(model);
-  const config = {
-    cpus: 2,
-    frames: 16,
-    mms: 2,
-    pagesPerMm: 8,
-    slotsPerArea: 8,
-    areas: 1,
-    kswapd: false,
-    freeMin: 0,
-    freeLow: 0,
-    pageCluster: 0,
-  };
-  return directedRig({ ...config, flags: m.flags, flags2: m.flags2 }, calls);
+  return directedRig({ ...TINY_RIG, ...sizes, flags: m.flags, flags2: m.flags2 }, calls);
 }
 
 /** A directed machine: config's CPUs + the disk (agent `disk`), nothing running, every step

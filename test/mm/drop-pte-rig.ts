@@ -2,30 +2,14 @@
 // try_to_swap_out of a swap-cache page, and a second CPU faulting on the same entry.
 import { expect } from "vitest";
 import { AG, G, MM } from "../helpers/machine.js";
-import { directedRig, useSlot, cachePage, setSwapPte, EV } from "../helpers/rig.js";
+import { directedRig, TINY_RIG, useSlot, cachePage, setSwapPte, EV } from "../helpers/rig.js";
 import { P, PG, PTE, pteIsSwap, pteEntry } from "../../src/wasm/abi.js";
 import { checkInvariants } from "../../src/invariants/check.js";
 
 /** Slot E (content 9) held by mm1[0]'s swap pte and by the swap cache's page f, which mm0[3]
  *  maps: f's count 2 (the cache's and the pte's), E's count 2 (mm1's pte and the cache's). */
 export function dropPteRig(flags: number, flags2 = 0) {
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 16,
-      mms: 2,
-      pagesPerMm: 8,
-      slotsPerArea: 8,
-      areas: 1,
-      flags,
-      flags2,
-      kswapd: false,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = directedRig({ ...TINY_RIG, flags, flags2 }, { rounds: 100, disk: true, noViolation: true });
   const { s } = r;
   const E = useSlot(r, 9);
   setSwapPte(s, 1, 0, E, 9);

@@ -5,32 +5,14 @@
 // already read-only too. Until 6 Dec 2026 (a helper's value audit of fork.ts and mprotect) the
 // model only cleared the write bit of writable ptes and left an old pte old.
 import { describe, it, expect } from "vitest";
-import { directedRig } from "../helpers/rig.js";
+import { tinyModelRig } from "../helpers/rig.js";
 import { P, PTE } from "../../src/wasm/abi.js";
-import { resolveModel } from "../../src/model/models.js";
 
 describe("do_mprotect", () => {
   it.each(["linux-2.4.16", "linux-2.4.0"])(
     "%s: every present pte of the range ends young and read-only; a none pte stays none",
     (model) => {
-      const m = resolveModel(model);
-      const r = directedRig(
-        {
-          cpus: 2,
-          frames: 32,
-          mms: 2,
-          pagesPerMm: 8,
-          slotsPerArea: 16,
-          areas: 1,
-          flags: m.flags,
-          flags2: m.flags2,
-          kswapd: false,
-          freeMin: 0,
-          freeLow: 0,
-          pageCluster: 0,
-        },
-        { rounds: 100, disk: true, noViolation: true },
-      );
+      const r = tinyModelRig(model, { rounds: 100, disk: true, noViolation: true }, { frames: 32, slotsPerArea: 16 });
       const { s, call } = r;
       for (let p = 0; p < 3; p++) call(0, P.access, [0, p, 1]);
       for (let p = 0; p < 3; p++) s.setPte(0, p, s.pte(0, p) & ~PTE.YOUNG); // a swap_out walk aged them
