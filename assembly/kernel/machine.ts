@@ -4,7 +4,7 @@ import { ld } from "./platform";
 import { cfg, CFG_NAREAS, CFG_AREA_PRIO_EQUAL, CFG_SEED } from "./config";
 import {
   nCpu, nAgents, nFrames, nMm, DISK, KSWAPD, gget, gset, ag_get, ag_set, clear_state,
-  reload_flags, end_boot, bootFreeFrom, freeFilled, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP,
+  reload_flags, end_boot, bootFreeFrom, freeFilled, stat, stat_add, set_page_count, set_page_flags, mm_set, cpu_op_addr, AG_SP, AG_OP, AG_BKL_SAVED,
   AG_OP_HEAD, AG_OP_TAIL, AG_OPS_DONE, AG_OPS_FINAL, mm_get, MM_USERS, mmlist_init, AG_RET, AG_STATE, ST_RUNNABLE, ST_IDLE, ST_DONE,
   ST_STARVED, G_NR_FREE, G_STEP, G_RUNNABLE, G_CPUS_DONE, G_CPUS_STARVED, G_SWAP_LIST_HEAD,
   G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_IOQ_HEAD, G_IOQ_TAIL, FREE_STACK, MM_USERS, PG_RESERVED,
@@ -217,8 +217,8 @@ function access_hit(cpu: i32, op: i32): bool {
 /** Runs one section of agent a (inlined: once per step). */
 @inline function step_agent(a: i32): void {
   // The BKL's retake is this agent's, in this step: its trace record is named so (traced
-  // build), not by the context the step before left.
-  if (tracing()) retake_context(a);
+  // build), not by the context the step before left. Only an agent with a BKL to retake.
+  if (tracing() && ag_get(a, AG_BKL_SAVED) != 0) retake_context(a);
   if (!reacquire_kernel_lock(a)) return;
   // enter_agent, with one test of the stack pointer where its result's was a second.
   const sp = ag_get(a, AG_SP);
