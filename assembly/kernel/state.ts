@@ -499,7 +499,7 @@ export const G_OOM_FIRST: i32 = 56;       // oom-kill: out_of_memory's static `f
 export const G_OOM_LAST: i32 = 57;        // oom-kill: out_of_memory's static `last` (jiffies of the last failure)
 export const G_OOM_COUNT: i32 = 58;       // oom-kill: out_of_memory's static `count` (failures since `first`)
 export const G_OOM_ACTIVE: i32 = 59;      // oom-kill: 1 from a kill until an op start finds no process with a kill out (machine.ts: mm/oom_kill.ts oom_op_start)
-export const G_TASK_SEQ: i32 = 60;        // oom-kill: processes created since boot (do_exit's new process, do_fork's child): MM_BIRTH's clock
+export const G_TASK_SEQ: i32 = 60;        // oom-kill or unuse-clear-undead: processes created since boot (do_exit's new process, do_fork's child): MM_BIRTH's clock
 export const G_KSWAPD_TIMER: i32 = 61;    // kswapd-timeout: the steps left of kswapd's schedule_timeout(HZ), while it sleeps on this word (kernel/timer.ts)
 
 @inline export function gget(k: i32): i32 { return ld(G + (k << 2)); }
@@ -623,7 +623,7 @@ export const MM_NO_TASK: i32 = 6;     // 1: no task of the task list has this mm
 export const MM_LIST_PREV: i32 = 8;   // mm->mmlist.prev (mm index, nMm = init_mm); -1 off the list
 export const MM_TEARDOWN: i32 = 9;    // 1: the last mmput is a reclaimer's (swap_out, try_to_unuse) and runs exit_mmap (fork.ts mmput); the slot's next process sleeps on this word until it is 0
 export const MM_OOM_KILL: i32 = 10;   // oom-kill: 1 SIGKILL pending for the slot's process, 2 its exit has started (mm/oom_kill.ts)
-export const MM_BIRTH: i32 = 11;      // oom-kill: G_TASK_SEQ when the slot's process was created (0 at boot): its place in the task list, oldest first
+export const MM_BIRTH: i32 = 11;      // oom-kill or unuse-clear-undead: G_TASK_SEQ when the slot's process was created (0 at boot): its place in the task list, oldest first, and the slot's generation (fork.ts task_born)
 export const MM_SWAP_CNT: i32 = 12;   // swap-cnt (2.4.0): mm->swap_cnt, the pages swap_out may still look at in this mm before it picks another (mm/vmscan.c)
 export const MM_VMA_HIDDEN: i32 = 7;  // 1: do_munmap / exit_mmap unlinked the vma under the PTL and have not put it back (mm/mmap.c): unuse_process and swap_out_mm find no pte
 @inline export function mm_get(mm: i32, k: i32): i32 { return ld(MMS + (((mm << 4) + k) << 2)); }

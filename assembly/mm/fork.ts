@@ -7,17 +7,18 @@ import {
   pte_frame, pte_is_swap, pte_present, pte_to_swp_entry, swp_entry_to_pte, swp_entry, swp_type, swp_offset,
   shadow_get, shadow_set, get_page, ZERO_PAGE, PTE_RW, PTE_YOUNG, stat, S_FORKS, gaddr, G_MMLIST_LOCK, G_TASKLIST_LOCK,
   gget, gset, G_SWAP_MM, mmlist_add, mmlist_del, mmlist_next, mm_listed, MM_USERS, MM_TEARDOWN, MM_VMA_HIDDEN,
+  MM_BIRTH, G_TASK_SEQ,
 } from "../kernel/state";
 import { l, set_l, next, call, ret, ret_val, BLOCK, bad_pc } from "../kernel/frame";
 import {
   spin_lock, spin_unlock, write_lock, write_unlock, down, up, sleep_on, wake_waiters, LK_PTL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace } from "../kernel/trace";
-import { oom_process_gone, oom_task_born } from "./oom_kill";
+import { oom_process_gone } from "./oom_kill";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { P_ZAP_PAGE_RANGE, P_COPY_PAGE_RANGE, P_SWAP_DUPLICATE } from "../kernel/procs";
 import { vpage } from "../kernel/trace";
-import { has, has2, F_FORK_NOLOCK, F_FORK_LIST_LATE, F2_RSS_UNLOCKED } from "../model";
+import { has, has2, F_FORK_NOLOCK, F_FORK_LIST_LATE, F_UNUSE_CLEAR_UNDEAD, F2_RSS_UNLOCKED, F2_OOM_KILL } from "../model";
 
 // Trace events (600-649). Wording: src/report/events/memory.ts.
 export const EV_FORK: i32 = 600;          // (parent, child, 0)
@@ -112,7 +113,7 @@ export function do_fork(pc: i32): i32 {
         mmlist_add_child(child, parent);
         spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
       } else mm_set(child, MM_USERS, 1);
-      oom_task_born(child); // the youngest task of the task list (oom_kill.ts)
+      task_born(child);
       return call(P_COPY_PAGE_RANGE, DF_COPIED, child, parent, 0, 0);
     case DF_COPIED:
       // 2.4.0 kernel/fork.c copy_mm, after dup_mmap: "spin_lock(&mmlist_lock);
@@ -134,6 +135,21 @@ export function do_fork(pc: i32): i32 {
       return fork_done();
   }
   return bad_pc();
+}
+
+/** A process is created in slot mm (do_exit's new process, do_fork's child): the slot's
+ *  generation, MM_BIRTH, becomes the next of G_TASK_SEQ. In the kernel the new process's
+ *  mm_struct is another object than the old one's; the model's is the slot, so a reader that
+ *  found the old process's mm in one section and uses it in a later one tells the two apart by
+ *  it. Its readers: the OOM killer (oom-kill: the new task joins the task list's tail, after
+ *  every process alive, and select_bad_process's victim must still be the same process), and
+ *  2.4.0's swapoff walker (unuse-clear-undead: swapfile.ts unuse_240_next_mm). Kept only where
+ *  one of them runs, so that other models' states are as before. */
+export function task_born(mm: i32): void {
+  if (!has2(F2_OOM_KILL) && !has(F_UNUSE_CLEAR_UNDEAD)) return;
+  const seq = gget(G_TASK_SEQ) + 1;
+  gset(G_TASK_SEQ, seq);
+  mm_set(mm, MM_BIRTH, seq);
 }
 
 // ---- mm_users: the pins, mmput (kernel/fork.c), exit_mmap (mm/mmap.c) ----------------------

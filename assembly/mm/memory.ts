@@ -14,7 +14,7 @@ import {
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
-import { EV_EXIT_MM, mmput_task_pinned, mmput_last, exit_mmap_detach, exit_mmap_zap, exit_mmap_rss, slot_free } from "./fork";
+import { EV_EXIT_MM, mmput_task_pinned, mmput_last, exit_mmap_detach, exit_mmap_zap, exit_mmap_rss, slot_free, task_born } from "./fork";
 import { ld, st } from "../kernel/platform";
 import { l, set_l, next, call, call_now, now, ret, ret_val, BLOCK, bad_pc, cur } from "../kernel/frame";
 import {
@@ -23,7 +23,7 @@ import {
 } from "../kernel/locks";
 import { bug, V_DATA_LOST, V_OOM_MISREPORT } from "../kernel/check";
 import { trace, vpage } from "../kernel/trace";
-import { oom_killed, oom_process_gone, oom_task_born, EV_OOM_EXIT_TO_USER, EV_OOM_EXIT_GONE, OOM_EXIT_ARG } from "./oom_kill";
+import { oom_killed, oom_process_gone, EV_OOM_EXIT_TO_USER, EV_OOM_EXIT_GONE, OOM_EXIT_ARG } from "./oom_kill";
 import {
   has, F_BKL_SWAPIN, F_SWAP_FULL_DELETE, F_PTE_SAME_RECHECK, F_FAULT_MMAP_SEM, F_REMOVE_EXCLUSIVE,
   F_ANON_NOLOCK, F_SHARE_COUNT_NOLOCK, F_WP_COPY_NOREF, F_FREE_UNDER_PCL, F_EXCLUSIVE_NOLOCK,
@@ -1045,7 +1045,7 @@ export function do_exit(pc: i32): i32 {
       mm_set(mm, MM_NO_TASK, 0);
       mmlist_add(mm, nMm);
       spin_unlock(gaddr(G_MMLIST_LOCK), LK_MMLIST);
-      oom_task_born(mm); // the youngest task of the task list (oom_kill.ts)
+      task_born(mm);
       return next(EXIT_NEW_VMA);
     case EXIT_NEW_VMA:
       // The new process's vma (its mmap's insert under the PTL): unuse_process and

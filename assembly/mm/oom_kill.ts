@@ -30,7 +30,7 @@
 // the kill. What the model's mm slots keep from a victim (a fork waiting for its child's
 // slot, an exit behind the mmap_sem such machinery holds) is passed over: deliverable.
 import {
-  gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, G_TASK_SEQ, nCpu, nMm, nPages,
+  gget, gset, G_STEP, G_NR_SWAP_PAGES, G_OOM_FIRST, G_OOM_LAST, G_OOM_COUNT, G_OOM_ACTIVE, nCpu, nMm, nPages,
   mm_get, mm_set, MM_USERS, MM_NO_TASK, MM_OOM_KILL, MM_BIRTH, ag_get, ag_set, AG_OP, AG_OP_HEAD, AG_OP_TAIL, AG_SP, AG_STATE,
   AG_WAIT, ST_DONE, ST_RUNNABLE, ST_SLEEP, ST_SPIN, MM_TEARDOWN, MM_SEM, mm_addr, G_CPUS_DONE, stat, S_OOM_KILLS, cpu_op_addr,
 } from "../kernel/state";
@@ -509,16 +509,6 @@ export function oom_process_gone(mm: i32): void {
   // only this process's tasks': an idle task allocates nothing, and a flag kept would hold
   // G_OOM_ACTIVE on (oom_op_start) with no op left to clear it.
   for (let a = 0; a < nCpu; a++) if (ag_get(a, AG_STATE) == ST_DONE) ag_set(a, AG_PF_MEMDIE, 0);
-}
-
-/** A process is created in slot mm (do_exit's new process, do_fork's child): it joins the
- *  task list's tail (SET_LINKS), after every process alive. Kept only under oom-kill, the one
- *  reader. */
-export function oom_task_born(mm: i32): void {
-  if (!has2(F2_OOM_KILL)) return;
-  const seq = gget(G_TASK_SEQ) + 1;
-  gset(G_TASK_SEQ, seq);
-  mm_set(mm, MM_BIRTH, seq);
 }
 
 /** Whether agent's task was chosen by the OOM killer (PF_MEMDIE, AG_PF_MEMDIE): from the

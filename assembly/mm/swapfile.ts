@@ -10,7 +10,7 @@ import {
   mk_pte, swp_entry_to_pte, pte_present, pte_frame, PTE_DIRTY, PTE_YOUNG, SWAP_MAP_BAD, SWAP_MAP_MAX, MAX_AREAS, SWAP_TMP,
   A_FLAGS, A_PRIO, A_MAX, A_PAGES, A_LOWEST, A_HIGHEST, A_CLUSTER_NEXT, A_CLUSTER_NR, A_INUSE,
   A_NEXT, A_SDL, SWP_USED, SWP_WRITEOK, G_NR_SWAP_PAGES, G_TOTAL_SWAP_PAGES, G_SWAP_LIST_HEAD,
-  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, mmlist_next, mm_listed, MM_NO_TASK, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
+  G_SWAP_LIST_NEXT, G_SWAPOFF_AREA, G_SLL, G_PCL, G_MMLIST_LOCK, G_TASKLIST_LOCK, MM_USERS, mmlist_next, mm_listed, MM_NO_TASK, MM_BIRTH, MM_VMA_HIDDEN, MM_PTL, MM_RSS, PG_LOCKED, PG_SWAPCACHE,
   PG_RESERVED, PG_DIRTY, S_SWAPOFFS, S_SWAPOFF_ENOMEM, S_SWAPONS, ag_get, AG_BKL_DEPTH,
   bootOnFresh,
 } from "../kernel/state";
@@ -68,6 +68,7 @@ export const EV_UNUSE_CLEARED: i32 = 324;    // (entry, count, 0): 2.4.0 forces 
 export const EV_UNUSE_PTE_DIRTY: i32 = 325;  // (page, vp, entry): 2.4.0 marks a pte already mapping the page dirty
 export const EV_UNUSE_RELEASED: i32 = 326;   // (entry, page, count): 2.4.0: every mm searched, the page released (not dirtied)
 export const EV_FREE_SWAP_TESTED: i32 = 327; // (page, entry, 0): 2.4.0 free_page_and_swap_cache's PageSwapCache test passed; TryLockPage in the next step
+export const EV_UNUSE_MM_GONE: i32 = 328;    // (mm, its MM_BIRTH now, 0): 2.4.0: the mm read from a task has left the slot since: nothing of it is walked
 
 // swap_info_get's printk reasons (EV_BAD_ENTRY's second value, V_FREE_SLOT/V_BAD_SLOT's third).
 export const BAD_UNUSED_OFFSET: i32 = 0; // "Unused swap offset entry": the slot is free
@@ -1631,7 +1632,8 @@ function unuse_df_yield(): i32 {
 // is "read_lock(&tasklist_lock); for_each_task(p) unuse_process(p->mm, entry, page);
 // read_unlock(&tasklist_lock);": the read lock is held from the first task to the last, each
 // mm's PTL taken inside it, so a fork's listing of its child (write_lock) waits for the walk.
-// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it.
+// l6 = slot offset, l7 = page, l8 = mm being searched, l9 = next pte in it, l1 = l8's
+// generation when read (MM_BIRTH).
 
 // Sections (2.4.0): sdev_lock to find and pin a slot, back from the read, lock_page for the
 // delete, back from delete_from_swap_cache, the previous mm's PTL dropped, an mm's
@@ -1649,6 +1651,8 @@ const TU240_LIST_LOCK: i32 = 7;
 const TU240_CLEAR: i32 = 8;
 const TU240_NOMEM: i32 = 9;
 const TU240_TASKLIST: i32 = 10;
+// A local of its own: l1 (2.4.16's start_mm) is free in 2.4.0's loop.
+const TU240_BIRTH: i32 = 1; // the MM_BIRTH of mm l8 when the walk read it from its task
 function try_to_unuse_2_4_0(pc: i32): i32 {
   const a = l(TU_AREA);
   const entry = swp_entry(a, l(TU_OFFSET));
@@ -1684,9 +1688,16 @@ function try_to_unuse_2_4_0(pc: i32): i32 {
       return unuse_240_search();
     case TU240_NEXT_MM: // the previous mm's page_table_lock dropped
       return unuse_240_next_mm();
-    case TU240_PTL: // unuse_process: spin_lock(&mm->page_table_lock)
-      if (!spin_lock(mm_addr(l(TU_MM), MM_PTL), LK_PTL)) return BLOCK;
+    case TU240_PTL: { // unuse_process: spin_lock(&mm->page_table_lock)
+      const mm = l(TU_MM);
+      // The mm read from the task is gone and its slot holds a newer process (fork.ts
+      // task_born): 2.4.0 locks the old mm_struct, which no exit can free while this walk
+      // holds tasklist_lock (kernel/exit.c exit_notify write-locks it before the exiting
+      // task's last schedule() drops its mm_count), and finds its vma list empty (exit_mmap).
+      if (mm_get(mm, MM_BIRTH) != l(TU240_BIRTH)) return unuse_240_gone(mm);
+      if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       return unuse_240_process();
+    }
     case TU240_FREED: { // back from unuse_pte's swap_free, PTL still held: get_page, ++rss
       const mm = l(TU_MM), page = l(TU_PAGE);
       get_page(page);
@@ -1742,6 +1753,7 @@ function unuse_240_next_mm(): i32 {
   for (let mm = l(TU_MM); mm < nMm; mm++) {
     if (!mm_has_task_240(mm)) continue;
     set_l(TU_MM, mm);
+    set_l(TU240_BIRTH, mm_get(mm, MM_BIRTH)); // which process's mm: p->mm is a pointer
     set_l(TU_PTE, 0);
     return next(TU240_PTL);
   }
@@ -1752,6 +1764,14 @@ function unuse_240_next_mm(): i32 {
   put_page(page);
   swap_tmp_add(slot_of(entry), -1);
   return call(P_SWAP_FREE, TU240_LIST_LOCK, entry, 0, 0, 0);
+}
+
+/** unuse_process for an mm that has left slot mm since the walk read it: nothing of the old
+ *  mm is walked (its vmas were detached by exit_mmap), and the walk goes on at the next slot. */
+function unuse_240_gone(mm: i32): i32 {
+  trace(EV_UNUSE_MM_GONE, mm, mm_get(mm, MM_BIRTH), 0);
+  set_l(TU_MM, mm + 1);
+  return unuse_240_next_mm();
 }
 
 /** unuse_process → unuse_pte (PTL of mm l8 held), from pte l9. A pte mapping the page is made

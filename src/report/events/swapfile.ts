@@ -76,4 +76,5 @@ export const swapfileEvents: EventTable = {
   [EV.UNUSE_CLEARED]: (e, count) => `forces ${fmtEntry(e)}'s count ${count} to 0, slot free`,
   [EV.UNUSE_PTE_DIRTY]: (f, w) => `${vp(w)} already maps ${fmtPage(f)}: pte made dirty`,
   [EV.UNUSE_RELEASED]: (e, f, count) => `${fmtEntry(e)} searched, ${fmtPage(f)} released (count ${count})`,
+  [EV.UNUSE_MM_GONE]: (mm) => `mm${mm}'s process read from its task has exited since: its old mm is empty, nothing walked`,
 };
