@@ -81,8 +81,12 @@ export const HZ: i32 = 100;
 const MODEL_JIFFY_SHIFT: i32 = 14;
 @inline function jiffy_shift(): i32 { return cfg(CFG_JIFFY_SHIFT); }
 // jiffies wrap as G_STEP (a u32) does, at 2^(32 - shift): a difference is taken modulo that,
-// as the kernel's unsigned longs take theirs.
+// as the kernel's unsigned longs take theirs, and compared as unsigned (jiffies_over): at
+// --jiffy-steps 1 the mask keeps the sign bit, and a difference of 2^31 or more is a long time.
 @inline function jiffies_since(now: i32, then: i32): i32 { return (now - then) & (-1 >>> jiffy_shift()); }
+/** Whether a jiffies difference exceeds limit (>= 0), both read as unsigned longs. Written
+ *  without a u32 type, which the JS twin (src/build/make-js-model.mjs) would drop. */
+@inline function jiffies_over(since: i32, limit: i32): bool { return since < 0 || since > limit; }
 
 /** jiffies, from the machine's steps. */
 @inline export function oom_jiffies(): i32 { return gget(G_STEP) >>> jiffy_shift(); }
@@ -103,13 +107,13 @@ export function out_of_memory(): bool {
   // fast seconds (500 steps at --jiffy-steps 1) reset the count at every failure and never
   // killed: allocations looped for good, a livelock of the time scale, not of 2.4.16 (whose
   // passes take milliseconds). On the model's own clock (the default) the two tests agree.
-  if (sinceLast > (5 * HZ) << (MODEL_JIFFY_SHIFT - jiffy_shift())) {
+  if (jiffies_over(sinceLast, (5 * HZ) << (MODEL_JIFFY_SHIFT - jiffy_shift()))) {
     oom_reset(now);
     return false;
   }
   // Not failing for a second yet, or fewer than ten failures: not really OOM.
   const sinceFirst = jiffies_since(now, gget(G_OOM_FIRST));
-  if (sinceFirst < HZ) return false;
+  if (!jiffies_over(sinceFirst, HZ - 1)) return false; // since < HZ
   const count = gget(G_OOM_COUNT) + 1;
   gset(G_OOM_COUNT, count);
   if (count < 10) {
@@ -134,7 +138,8 @@ export function oom_reset(now: i32): void {
  *  scores the same, and for_each_task's strict ">" keeps the first of the task list: the
  *  oldest process (MM_BIRTH; ties, the processes of the boot, in slot order). When the model
  *  cannot deliver a kill to that process (deliverable: its tasks held up by the model's mm
- *  slots), the calling task is killed alone if it is a CPU's (kill_task, or
+ *  slots), the calling task alone gets PF_MEMDIE if it is a CPU's (kill_task: no SIGKILL, its
+ *  failing allocation fails and its process goes on, which 2.4.16's victim never does; or
  *  oom_kill_task_only when no process is left), else the next process the model can deliver
  *  to: killing a younger process instead would free what the kernel's choice would not have
  *  had to, and could repeat for good (a new empty process in its slot each time).
