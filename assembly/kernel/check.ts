@@ -34,6 +34,8 @@ export const BUG_UNKNOWN_PROC: i32 = 4;    // (proc, pc): dispatch knows no proc
 export const BUG_BLOCK_CHANGED: i32 = 5;   // (proc, pc): traced build, a section returned BLOCK after changing state
 export const BUG_RESUME_AT_ENTRY: i32 = 6; // (proc, caller pc): traced build, call() would resume its caller at section 0
 export const BUG_AFTER_SPIN: i32 = 7;      // (proc, what): traced build, a section went on to a lock or a release after its spin began (frame.ts AFTER_SPIN_*)
+export const BUG_UNLOCK_PAGE: i32 = 8;     // (page, flags): UnlockPage / unlock_page of a page not locked (2.4.0 include/linux/mm.h UnlockPage, 2.4.16 mm/filemap.c unlock_page: test_and_clear_bit(PG_locked) ... BUG())
+export const BUG_UNLOCK_KERNEL: i32 = 9;   // (agent, lock_depth): unlock_kernel with lock_depth below 0 (include/asm-i386/smplock.h: BUG())
 
 let curAgentForBug: i32 = 0;
 let curProcForBug: i32 = 0;

@@ -22,7 +22,7 @@ import {
 } from "./state";
 import { lru_release_pending } from "../mm/page_alloc";
 import { cur, blocking_here, after_spin_check, note_spin_in_section, AFTER_SPIN_LOCK } from "./frame";
-import { bug, V_LOCK_ORDER } from "./check";
+import { bug, V_LOCK_ORDER, V_BUG_ON, BUG_UNLOCK_PAGE, BUG_UNLOCK_KERNEL } from "./check";
 
 // V_LOCK_ORDER's details beside the lock class (a) and the held classes (b):
 export const LO_SELF: i32 = -1;       // b: the class was taken again by its holder (self-deadlock)
@@ -260,7 +260,11 @@ export function trylock_page(f: i32): bool {
  *  still in flight makes shrink_cache wait; the older releases have no PG_launder. */
 export function unlock_page(f: i32): void {
   after_spin_check(AFTER_SPIN_LOCK);
-  set_page_flags(f, page_flags(f) & ~(PG_LOCKED | PG_LAUNDER));
+  const flags = page_flags(f);
+  // "if (!test_and_clear_bit(PG_locked, &(page)->flags)) BUG();" (2.4.0 UnlockPage, 2.4.16
+  // unlock_page): no model path unlocks a page it does not hold; this says so if one does.
+  if ((flags & PG_LOCKED) == 0) bug(V_BUG_ON, BUG_UNLOCK_PAGE, f, flags);
+  set_page_flags(f, flags & ~(PG_LOCKED | PG_LAUNDER));
   wake_waiters(page_lock_addr(f));
 }
 
@@ -329,6 +333,9 @@ export function lock_kernel(): bool {
 
 export function unlock_kernel(): void {
   after_spin_check(AFTER_SPIN_LOCK);
+  // include/asm-i386/smplock.h: "if (current->lock_depth < 0) BUG();" (the model's depth is
+  // the kernel's lock_depth + 1: 0 when the BKL is not held).
+  if (ag_get(cur, AG_BKL_DEPTH) <= 0) { bug(V_BUG_ON, BUG_UNLOCK_KERNEL, cur, ag_get(cur, AG_BKL_DEPTH)); return; }
   const depth = ag_get(cur, AG_BKL_DEPTH) - 1;
   ag_set(cur, AG_BKL_DEPTH, depth);
   if (depth == 0) { gset(G_BKL, 0); trace(EV_UNLOCK_KERNEL, 0, 0, 0); wake_waiters(gaddr(G_BKL)); }

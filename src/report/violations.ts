@@ -64,6 +64,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
       if (a === BUG.PUT_PAGE_UNDERFLOW) return `put_page underflow on ${fmtPage(b)}`;
       if (a === BUG.ADD_MAPPED) return `add_to_swap_cache: ${fmtPage(b)} is already in the swap cache (adding ${fmtEntry(c)})`;
       if (a === BUG.DELETE_UNCACHED) return `delete_from_swap_cache: ${fmtPage(b)} is not in the swap cache`;
+      if (a === BUG.UNLOCK_PAGE) return `unlock_page of ${fmtPage(b)}, which is not locked (flags 0x${(c >>> 0).toString(16)})`;
+      if (a === BUG.UNLOCK_KERNEL) return `unlock_kernel by agent ${b}, which does not hold the BKL (lock_depth ${c - 1})`;
       if (a === BUG.RW_UNCACHED) return `rw_swap_page: ${c === 1 ? "writes" : "reads"} ${fmtPage(b)}, which is not in the swap cache`;
       if (a === BUG.LRU_UNLINKED)
         return `LRU: ${fmtPage(b)} is marked PG_lru but on no list (flags 0x${(c >>> 0).toString(16)}): list_del of an unlinked page`;
