@@ -21,7 +21,16 @@ import {
 import { guardOutput, writeOut, exitCodeWith, outputFailure } from "./output.js";
 import { stopOnSignals } from "./commands/out-dir.js";
 import { fmtCount as num, fmtJiffy, fmtRate as rate, safeText } from "./report/text.js";
-import { FLAGS, MODELS, DEFAULT_MODEL, RECLAIM_POLICY, resolveModel, modelOutput, type ResolvedModel } from "./model/models.js";
+import {
+  FLAGS,
+  MODELS,
+  DEFAULT_MODEL,
+  RECLAIM_POLICY,
+  resolveModel,
+  modelOutput,
+  unshippedNotes,
+  type ResolvedModel,
+} from "./model/models.js";
 import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type WorkloadOptions } from "./bulk/config.js";
 import type { BulkOptions, BulkResult, ReclaimStall } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
@@ -351,6 +360,7 @@ async function runCommand(o: RunCliOptions, cmd?: Command): Promise<number> {
   const generated = o.trace === undefined ? undefined : NOT_WITH_TRACE.find(given);
   if (generated !== undefined) throw notWithTrace(flagOf(generated));
   const s = settingsOf(o);
+  for (const note of unshippedNotes(s.model.flags, s.model.flags2)) process.stderr.write(`faultsim: note: ${note}\n`);
   if (o.reclaim !== undefined && o.reclaim !== "kernel") {
     if (s.fullCheck)
       throw new UsageError(`--full-check does not apply to --reclaim ${o.reclaim}: a policy run has no deep invariant checks`);

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { fmtCount as num, fmtRate as rate } from "../report/text.js";
-import { resolveModel, modelOutput, modelOfOutput } from "../model/models.js";
+import { resolveModel, modelOutput, modelOfOutput, unshippedNotes } from "../model/models.js";
 import type { Backend } from "../wasm/engine.js";
 import { reproFileHolds, sameReproFile, sweepStaleTemps, writeRepro, type ReproMachine } from "../report/repro.js";
 import { faultsimVersion, modelId } from "../report/version.js";
@@ -538,6 +538,8 @@ async function huntRun(o: HuntCli, plan: HuntPlan, events: EventStream, summary:
   }
   // A machine that can never run short of memory never swaps: say so (pressure.ts).
   if (!opts.swarm && !swapReachable(opts.machine)) process.stderr.write(`faultsim: note: ${noPressureNote(opts.machine)}\n`);
+  // A flag set no release was, one that takes interleavings every release ruled out: say so.
+  for (const note of unshippedNotes(opts.model.flags, opts.model.flags2)) process.stderr.write(`faultsim: note: ${note}\n`);
   const bar = o.json ? undefined : progressLine();
   let lastEvent = started;
   opts.onProgress = (p) => bar?.update(p.executions, p.findings, p.elapsedMs);

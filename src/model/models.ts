@@ -616,6 +616,30 @@ export function resolveModel(name: string, withFlags: readonly string[] = [], wi
   return { name, flags, flags2, flagNames: flagNamesOf(flags, flags2) };
 }
 
+/** A flag set no release shipped, whose missing serialization lets the model take
+ *  interleavings every release ruled out: `broken` says when a set is one, `note` what it
+ *  means for what a hunt finds. */
+interface UnshippedRule {
+  broken: (flags: number, flags2: number) => boolean;
+  note: string;
+}
+
+const UNSHIPPED_RULES: readonly UnshippedRule[] = [
+  {
+    // Two faults reading one entry were always serialized: 2.4.0 and 2.4.10-pre9 held the
+    // BKL around do_swap_page's read (bkl-swapin), 2.4.10 took swap_list_lock there, 2.4.16
+    // checks the add (unique-add). See unique-add's and bkl-swapin's patch lines above.
+    broken: (flags) => (flags & (F.UNIQUE_ADD | F.BKL_SWAPIN)) === 0,
+    note: "unique-add is off and bkl-swapin with it: no release ran so (2.4.0 and 2.4.10-pre9 held the BKL around do_swap_page's read, 2.4.10 swap_list_lock, 2.4.16 checks the add), so a race of two faults reading one entry found here is this flag set's, not a kernel's; add --with bkl-swapin for the releases before 2.4.16",
+  },
+];
+
+/** The notes for a flag set that lets the model take interleavings no release could
+ *  (UNSHIPPED_RULES): printed on stderr by `hunt` and `run`, empty for every named model. */
+export function unshippedNotes(flags: number, flags2 = 0): string[] {
+  return UNSHIPPED_RULES.filter((r) => r.broken(flags, flags2)).map((r) => r.note);
+}
+
 /** Names of the flags set in the two flag words, in FLAGS order. */
 export function flagNamesOf(flags: number, flags2 = 0): string[] {
   const words = [flags, flags2];
