@@ -1,8 +1,9 @@
 // What `faultsim hunt` and `faultsim merge` share before they start: the --out check and the
 // signals that stop them early. Its own module so that merge loads neither the hunt nor the
 // campaign (a shard's merge starts in about node's own time plus the stream reader).
-import { accessSync, constants as fsc, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants as fsc, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { makeDirs } from "../make-dirs.js";
 
 /** --out must be a writable directory, checked before the first execution. A missing one is
  *  created (with its parents, as `mkdir -p`): a shard's or a CI job's results directory often
@@ -31,7 +32,7 @@ function statOrMake(dir: string): Stats {
 
 function makeOutDir(dir: string): Stats {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     return statSync(dir);
   } catch (err) {
     const code = (err as { code?: string }).code;

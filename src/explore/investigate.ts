@@ -85,7 +85,7 @@ export async function investigate(
   // Durable at once: the unshrunk repro, before shrinking (a kill during the shrink keeps it).
   const out =
     o.out !== undefined
-      ? writeFinding(o.out, reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }), o.resumed === true)
+      ? writeFinding(o.out, reproOf(o, { machine: o.machine, ops, seed, schedule, verdict: again.verdict ?? verdict }), true)
       : undefined;
   const shrunk = await shrink(rep, { machine: o.machine, ops, seed, schedule: Uint8Array.from(schedule) }, verdict, {
     budgetMs: o.shrinkMs,
@@ -122,27 +122,37 @@ export async function investigate(
 
 const errCode = (err: unknown): string => (err as { code?: string }).code ?? (err as Error).message;
 
-/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). A
- *  resumed campaign takes up the file its killed leg wrote for the same finding when the kill
- *  came before the finding was recorded (during its shrink): one file per finding. */
-function writeFinding(dir: string, r: Repro, resumed: boolean): { file: string; error?: string; taken?: boolean } {
+/** Writes a finding's first repro; the error is kept, not thrown (the hunt goes on). With
+ *  takeUp, a file of dir that holds this very repro is taken up instead of writing a second
+ *  one: a resumed campaign's killed leg wrote it for the same finding before the kill (during
+ *  its shrink), or an earlier hunt run in the same directory found the same: one file per
+ *  finding. A deferred finding (recordUnshrunk) takes up only a resumed leg's: `faultsim
+ *  merge` replaces its file with the shrunk repro, which must not be an earlier hunt's. */
+function writeFinding(dir: string, r: Repro, takeUp: boolean): { file: string; error?: string; taken?: boolean } {
   try {
-    const had = resumed ? sameReproFile(dir, r) : undefined;
+    const had = takeUp ? sameReproFile(dir, r) : undefined;
     return had ? { file: had, taken: true } : { file: writeRepro(dir, r) };
   } catch (err) {
     return { file: "", error: errCode(err) };
   }
 }
 
-/** Puts the shrunk repro into the finding's file. A resumed leg whose killed leg got as far
- *  as this (its file holds this very shrunk repro) keeps that file and drops its own new one. */
+/** Puts the shrunk repro into the finding's file. A file of the directory that already holds
+ *  this very shrunk repro (a resumed leg's killed leg got as far as this, or an earlier hunt
+ *  found the same) is kept and this finding's own new file dropped. A file taken up from an
+ *  earlier hunt (not a resumed leg's) is left as it was: the shrunk repro gets a file of its
+ *  own. */
 function shrunkInto(out: { file: string; error?: string; taken?: boolean }, r: Repro, resumed: boolean): void {
   try {
-    const had = resumed && !out.taken ? sameReproFile(path.dirname(out.file), r) : undefined;
+    const dir = path.dirname(out.file);
+    const had = sameReproFile(dir, r);
     if (had && had !== out.file) {
-      unlinkSync(out.file);
+      if (!out.taken) unlinkSync(out.file);
       out.file = had;
-    } else replaceRepro(out.file, r);
+    } else if (had === out.file) {
+      // Already this repro.
+    } else if (out.taken && !resumed) out.file = writeRepro(dir, r);
+    else replaceRepro(out.file, r);
   } catch (err) {
     out.error = errCode(err); // the unshrunk repro stays
   }

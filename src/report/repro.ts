@@ -7,7 +7,6 @@ import {
   openSync,
   writeSync,
   closeSync,
-  mkdirSync,
   fsyncSync,
   linkSync,
   unlinkSync,
@@ -18,6 +17,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { CHOICE_PICK_SHIFT, choiceAgent, choicePick } from "../wasm/abi.js";
+import { makeDirs } from "../make-dirs.js";
 import { fmtOp } from "./diagram.js";
 import type { Repro, ReproMachine } from "./repro-schema.js";
 
@@ -218,7 +218,7 @@ export function reproFileHolds(file: string, r: Repro): "same" | "other" | "miss
  *  repro's name (a link fails rather than replace a file), so a repro's name never holds a
  *  partial or empty file, even after a kill -9 or a full disk. Returns the path written. */
 export function writeRepro(dir: string, r: Repro): string {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const name = reproFileName(r);
   const ext = path.extname(name);
   const stem = name.slice(0, -ext.length);

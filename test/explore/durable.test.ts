@@ -193,6 +193,13 @@ describe("faultsim hunt --out and --jsonl", () => {
       },
       /cannot use it \(ENOTDIR\)/,
     ],
+    [
+      // Node 20's recursive mkdir loops for ever (deaf to SIGTERM) where a parent exists and
+      // refuses the entry with ENOENT, as /proc does (src/make-dirs.ts).
+      "a directory /proc refuses",
+      () => "/proc/faultsim-no-such/sub",
+      /cannot create it \(ENOENT\)/,
+    ],
   ])("--out naming %s: one line, exit 2, before the first execution (no stream written)", async (_what, make, msg) => {
     const target = make(dir);
     const events = path.join(dir, "events.jsonl");
@@ -209,6 +216,19 @@ describe("faultsim hunt --out and --jsonl", () => {
     const repros = path.join(dir, "results", "shard-1");
     expect(await faultsim("hunt", "--executions", "50000", "--shrink-ms", "0", "--out", repros)).toBe(1);
     expect(readdirSync(repros).filter((f) => f.startsWith("repro-") && f.endsWith(".json"))).toHaveLength(1);
+  });
+
+  it("the same hunt run twice into one --out: the second takes up the first's file, no identical copy", async () => {
+    const repros = path.join(dir, "again");
+    const args = ["hunt", "--executions", "50000", "--shrink-ms", "200", "--out", repros, "--json"];
+    expect(await faultsim(...args)).toBe(1);
+    const first = JSON.parse(io.out).findings[0].file as string;
+    const text = readFileSync(first, "utf8");
+    io.out = "";
+    expect(await faultsim(...args)).toBe(1);
+    expect(JSON.parse(io.out).findings[0].file).toBe(first);
+    expect(readdirSync(repros).filter((f) => f.endsWith(".json"))).toEqual([path.basename(first)]);
+    expect(readFileSync(first, "utf8")).toBe(text);
   });
 
   it("--jsonl naming a file that exists: refused, the file untouched", async () => {
