@@ -668,9 +668,9 @@ export function buildProgram(): Command {
     .option("--cpus <n>", "simulated CPUs (1..8)", "4")
     .option("--mms <n>", "address spaces (1..64)", "4")
     .option("--pages <n>", "virtual pages per mm (1..65536)", "4096")
-    .option("--frames <n>", "physical page frames (16..16M)", "8192")
+    .option("--frames <n>", "physical page frames (16..16777216)", "8192")
     .option("--areas <n>", "swap areas (1..32)", "2")
-    .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16M)", "16384")
+    .option("--slots <n>", "slots per swap area, slot 0 is the header (2..16777216)", "16384")
     .option("--ops <n>", "operations to run, shared across the CPUs", "1000000")
     .addOption(
       new Option(

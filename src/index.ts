@@ -376,11 +376,11 @@ export interface RunOptions {
   mms?: number;
   /** Virtual pages per mm, 1..65536 (default 4096). */
   pages?: number;
-  /** Physical page frames, 16..16M; frame 0 is the zero page (default 8192). */
+  /** Physical page frames, 16..16777216 (16M); frame 0 is the zero page (default 8192). */
   frames?: number;
   /** Swap areas, 1..32 (default 2). */
   areas?: number;
-  /** Slots per swap area, 2..16M; slot 0 is the header (default 16384). */
+  /** Slots per swap area, 2..16777216 (16M); slot 0 is the header (default 16384). */
   slots?: number;
   /** Operations to run, shared across the CPUs (default 1,000,000). */
   ops?: number;

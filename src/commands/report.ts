@@ -25,7 +25,7 @@ export async function reportCommand(files: string[], o: ReportCli): Promise<numb
   const out = o.out ?? defaultOut(files);
   if (o.out !== undefined && !/\.html?$/i.test(out)) throw new UsageError(`--out ${safeText(out)}: name an .html file`);
   const { kind, html } = await buildReport(files, { out, backend: o.backend });
-  writeNewFile(out, html);
+  writeNewFile(out, html, o.out !== undefined);
   await writeOut(`report: ${out} (${kind}, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB, opens offline in a browser)\n`);
   return 0;
 }

@@ -22,6 +22,8 @@ import { loadRepro } from "../../src/report/repro-schema.js";
 import { HuntEventSchema } from "../../src/schema/outputs.js";
 import { PG, PROC_NAMES } from "../../src/wasm/abi.js";
 import type { ReportData } from "../../src/report/html/client.js";
+import { writeNewFile } from "../../src/report/html/write.js";
+import { UsageError } from "../../src/errors.js";
 
 const { io, faultsim } = cliCapture();
 
@@ -406,6 +408,13 @@ describe("faultsim report", () => {
     expect(await faultsim("report", csv, "--out", taken)).toBe(2);
     expect(io.err).toMatch(/^faultsim: --out .*taken\.html exists: remove it or name another file\n$/);
     expect(readFileSync(taken, "utf8")).toBe("mine");
+    // No --out: the page's default name is taken; the message names no option the user did
+    // not give (the command passes writeNewFile whether --out was given).
+    expect(() => writeNewFile(taken, "x", false)).toThrow(
+      new UsageError(`${taken} (the page's default name) exists: remove it or name another file with --out`),
+    );
+    expect(readFileSync(taken, "utf8")).toBe("mine");
+    io.err = "";
     const junk = path.join(dir, "junk.csv");
     writeFileSync(junk, "a,b\n1,2\n");
     for (const args of [[junk], [csv, stream], [path.join(dir, "missing.csv")], [csv, "--out", path.join(dir, "x.txt")], [dir]]) {
