@@ -27,7 +27,7 @@ import { bug, V_LOCK_ORDER, V_BUG_ON, BUG_UNLOCK_PAGE, BUG_UNLOCK_KERNEL } from 
 // V_LOCK_ORDER's details beside the lock class (a) and the held classes (b):
 export const LO_SELF: i32 = -1;       // b: the class was taken again by its holder (self-deadlock)
 export const LO_SLEEP_SPIN: i32 = -2; // a: went to sleep holding a spinlock
-export const LO_ALLOC_SPIN: i32 = -3; // a: may sleep (page allocation) holding a spinlock
+export const LO_ALLOC_SPIN: i32 = -3; // a: may sleep (page allocation or a sleeping lock) holding a spinlock
 import { has, has2, F_FREE_UNDER_PCL, F2_PCL_LRU } from "../model";
 import {
   trace, EV_SPIN, EV_SLEEP_PAGE, EV_SLEEP_BKL, EV_LOCK_KERNEL, EV_UNLOCK_KERNEL, EV_BKL_DROPPED,
@@ -240,6 +240,7 @@ export function sleep_on(addr: i32): void {
 /** lock_page: true when taken; false when asleep until the page is unlocked (return BLOCK). */
 export function lock_page(f: i32): bool {
   after_spin_check(AFTER_SPIN_LOCK);
+  might_sleep(); // a sleeping lock, whether or not this call sleeps
   const fl = page_flags(f);
   if ((fl & PG_LOCKED) == 0) { set_page_flags(f, fl | PG_LOCKED); return true; }
   trace(EV_SLEEP_PAGE, f, 0, 0);
@@ -270,6 +271,7 @@ export function unlock_page(f: i32): void {
 
 /** wait_on_page: true when the page is unlocked; false when asleep until it is. */
 export function wait_on_page(f: i32): bool {
+  might_sleep();
   if ((page_flags(f) & PG_LOCKED) == 0) return true;
   trace(EV_SLEEP_PAGE, f, 0, 0);
   sleep_on(page_lock_addr(f));
@@ -279,6 +281,7 @@ export function wait_on_page(f: i32): bool {
 /** down() on a sleeping lock word (mmap_sem). */
 export function down(addr: i32): bool {
   after_spin_check(AFTER_SPIN_LOCK);
+  might_sleep();
   if (ld(addr) == 0) { st(addr, cur + 1); return true; }
   sleep_on(addr);
   return false;
@@ -300,6 +303,7 @@ export function up(addr: i32): void {
  *  are the same (a sleeping attempt changes nothing: docs/faithfulness.md, handle_mm_fault). */
 export function down_read(addr: i32): bool {
   after_spin_check(AFTER_SPIN_LOCK);
+  might_sleep();
   const w = ld(addr);
   if (w <= 0) { st(addr, w - 1); return true; }
   return down(addr);
@@ -312,8 +316,10 @@ export function up_read(addr: i32): void {
   if (w == 0) wake_waiters(addr);
 }
 
-/** A point where the task may schedule() (alloc_page, try_to_free_pages): not blocking here,
- *  but the spinlock-across-sleep rule applies. */
+/** A point where the task may schedule() (alloc_page, try_to_free_pages, and every sleeping
+ *  lock: lock_page, wait_on_page, down, down_read): not blocking here, but the
+ *  spinlock-across-sleep rule applies, whether or not this call sleeps (a path that sleeps
+ *  under a spinlock only when the lock is contended is the kernel's bug all the same). */
 export function might_sleep(): void {
   if (ag_get(cur, AG_SPINS_HELD) != 0) bug(V_LOCK_ORDER, LO_ALLOC_SPIN, ag_get(cur, AG_HELD), 0);
 }

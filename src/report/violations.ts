@@ -56,7 +56,8 @@ export function describeModelViolation(id: ViolationId, a: number, b: number, c:
     case "lock-order":
       if (b === LO.SELF) return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken twice by its holder (self-deadlock)`;
       if (a === LO.SLEEP_SPIN) return `went to sleep holding a spinlock (held lock ranks 0x${b.toString(16)})`;
-      if (a === LO.ALLOC_SPIN) return `may sleep (page allocation) holding a spinlock (held lock ranks 0x${b.toString(16)})`;
+      if (a === LO.ALLOC_SPIN)
+        return `may sleep (a page allocation, lock_page, wait_on_page or down) holding a spinlock (held lock ranks 0x${b.toString(16)})`;
       return `${LOCK_NAMES[a] ?? `lock class ${a}`} taken inside a lock that must nest inside it (held lock ranks 0x${b.toString(16)})`;
     case "bug-on":
       if (a === BUG.FREE_BUSY_PAGE)

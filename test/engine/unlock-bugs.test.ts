@@ -4,7 +4,7 @@
 // helper's probe ran millions of hunt executions and bulk steps with the checks in, 6 Dec
 // 2026); these tests make one happen by hand and see it reported.
 import { describe, it, expect } from "vitest";
-import { tinyModelRig, swappedOut } from "../helpers/rig.js";
+import { tinyModelRig, swappedOut, cachePage } from "../helpers/rig.js";
 import { AG } from "../helpers/machine.js";
 import { P, PG } from "../../src/wasm/abi.js";
 import { modelViolation } from "../../src/invariants/check.js";
@@ -38,5 +38,22 @@ describe("unlocking what is not held", () => {
     finish([0, disk], 200);
     expect(d.violation()).toBe("bug-on");
     expect(modelViolation(r.e)?.message).toMatch(/unlock_kernel by agent 0, which does not hold the BKL/);
+  });
+});
+
+describe("a sleeping lock taken under a spinlock", () => {
+  it("is reported when it does not sleep too (down_read, lock_page: the kernel may sleep there)", () => {
+    // A fault on mm0[3], whose swap-cache page is found without an allocation: its mmap_sem
+    // and page lock are uncontended. The CPU is made to hold a spinlock (its count) from the
+    // start: the first sleeping lock it takes is reported, though nothing sleeps.
+    const r = tinyModelRig("linux-2.4.16", { rounds: 100, disk: true, noViolation: false });
+    const { s, d, start } = r;
+    const entry = swappedOut(r, 0, 3, 0x55);
+    cachePage(r, entry, { keepRef: false, swapRef: true });
+    s.setAgent(0, AG.SPINS_HELD, 1);
+    start(0, P.access, [0, 3, 0]);
+    for (let n = 0; n < 50 && d.violation() === "none" && d.step(0); n++);
+    expect(d.violation()).toBe("lock-order");
+    expect(modelViolation(r.e)?.message).toMatch(/may sleep \(a page allocation, lock_page, wait_on_page or down\) holding a spinlock/);
   });
 });
