@@ -408,8 +408,9 @@ export interface RunOptions {
   /** Probability an op is a swapon (default 0 with the steady workload, 0.00001 with random). */
   swaponRate?: number;
   /** Steps between deep invariant checks; 0: only at the end (default 1,000,000). What a check
-   *  mid-run finds is reported only when a check 256 steps later finds it again (a path may
-   *  be half-way through an unlocked update: src/bulk/run.ts CONFIRM_STEPS). */
+   *  mid-run finds is reported only when it is found again after the operations open at its
+   *  sighting have ended, twice (a path may be half-way through an unlocked update:
+   *  src/bulk/run.ts CONFIRM_CLOSINGS). */
   checkInterval?: number;
   /** Deep checks read every frame and swap-cache bucket, not only those the run can have
    *  touched (`--full-check`; the same findings, slower on a large machine). Default false. */

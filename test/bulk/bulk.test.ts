@@ -142,14 +142,15 @@ describe("bulk run accounting", () => {
     }
   });
 
-  it("stops at a deep-checker violation the next check finds again, reported at the step it was first seen", async () => {
+  it("stops at a deep-checker violation the checks after its ops have ended find again, reported at the step it was first seen", async () => {
     let n = 0;
     const bad = { id: "swapcache-unique", signature: "swapcache-unique@E0:5", message: "two pages for E0:5" };
     const checker: Checker = () => (++n >= 2 ? [bad] : []);
     const r = await runBulk(await options({ checker, checkInterval: 1000, workload: quiet }));
     expect(r.outcome).toBe("violation");
     expect(r.violations).toEqual([{ source: "checker", invariant: bad.id, signature: bad.signature, message: bad.message, step: 2000 }]);
-    expect(n).toBe(3);
+    // Seen first, then at two checks each after every op open at the sighting before ended.
+    expect(n).toBeGreaterThanOrEqual(4);
     expect(r.ops).toBeLessThan(20000);
   });
 
