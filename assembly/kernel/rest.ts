@@ -258,7 +258,8 @@ function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
     const need = inUse != 0 ? frame_maps(f) + cached : 0;
     bad |= (fl & PG_LOCKED)                                       // lock-leak:page-lock
       | (cached & (1 - inUse))                                    // cache-page:free-page
-      | (page_count(f) != need ? 1 : 0);                          // bug-on:free-page-count, cache-page:count, bug-on:page-count/page-leak
+      | (page_count(f) != need ? 1 : 0)                           // bug-on:free-page-count, cache-page:count, bug-on:page-count/page-leak
+      | (inUse & (page_count(f) == 0 ? 1 : 0));                   // bug-on:frame-leak (in use, held by nothing, count 0)
     if ((cached & inUse) != 0 && !cache_page_found(f)) return false;
   }
   return bad == 0 && nFreeFrames == nFree;                        // bug-on:free-list (lost)

@@ -29,6 +29,13 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
     const maps = L.frameMaps[f];
     const cached = (fl & PG.SWAPCACHE) !== 0;
     const need = maps + (cached ? 1 : 0);
+    // At rest an in-use frame has a holder: at count 0 put_page has passed it by without
+    // freeing it (a leaked frame, which no free will ever take back). Mid-run a free deferred
+    // while another agent holds pagemap_lru_lock leaves it so until that unlock.
+    if (quiescent && count === 0 && need === 0) {
+      v.add("bug-on", "frame-leak", `${fmtPage(f)} is in use with count 0: nothing holds it and nothing will free it`, { page: f, count });
+      continue;
+    }
     if (count >= need && (!quiescent || count === need)) continue;
     const holders = `${maps} pte${maps === 1 ? "" : "s"}${cached ? " + the swap cache" : ""}`;
     const why = count < need ? "put_page will free it while still in use" : "a reference leaked";
