@@ -231,8 +231,8 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
   // swap_free and its set_pte, its add_to_swap_cache before the page is hashed): what such a
   // check finds is a suspect, reported (with the step it was first seen) only once every
   // operation open at its first sighting has ended (openOps, opsClosed) and the checks since
-  // found it at each of two such closings, or once it has been found at every recheck for
-  // CONFIRM_PERSIST_STEPS: a window closes with the op that opened it, and a broken state
+  // found it at each of two such closings, or once it has been found at every recheck that
+  // could see it for CONFIRM_PERSIST_STEPS: a window closes with the op that opened it, and a broken state
   // stays (and what it breaks next, the model's BUG_ONs and later checks report).
   // Until 6 Dec 2026 one recheck CONFIRM_STEPS later confirmed it: on linux-2.4.0 and
   // linux-2.4.10-pre a swapoff and reclaim re-adding one page (each add a window in which the
@@ -481,7 +481,6 @@ function endedBy(at: Stats, now: Stats): ReclaimStall["ended"] {
   return "slots-freed";
 }
 
-/** Slots of swap area a in use (its inuse_pages word). */
 /** Whether a check mid-run now leaves part of the machine alone: an mm whose page_table_lock
  *  is held, an area whose swap_device_lock is held, or swap_list_lock held (src/invariants
  *  ptes.ts scanPtes, slots.ts collectAreas and checkSlots skip them). */
@@ -495,6 +494,7 @@ function checkSkips(e: Engine): boolean {
   return false;
 }
 
+/** Slots of swap area a in use (its inuse_pages word). */
 function areaInuse(e: Engine, a: number): number {
   return e.I32[(e.region(R.AREAS) >> 2) + a * AREA_WORDS + A.INUSE];
 }
