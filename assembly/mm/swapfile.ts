@@ -1767,11 +1767,14 @@ function unuse_240_next_mm(): i32 {
 }
 
 /** unuse_process for an mm that has left slot mm since the walk read it: nothing of the old
- *  mm is walked (its vmas were detached by exit_mmap), and the walk goes on at the next slot. */
+ *  mm is walked (its vmas were detached by exit_mmap); its page_table_lock, taken and dropped
+ *  with nothing between (the old mm_struct's, which nobody else can reach), is left out, and the
+ *  next task's mm is read in a section of its own, after that unlock, as unuse_240_process's
+ *  end does. */
 function unuse_240_gone(mm: i32): i32 {
   trace(EV_UNUSE_MM_GONE, mm, mm_get(mm, MM_BIRTH), 0);
   set_l(TU_MM, mm + 1);
-  return unuse_240_next_mm();
+  return next(TU240_NEXT_MM);
 }
 
 /** unuse_process → unuse_pte (PTL of mm l8 held), from pte l9. A pte mapping the page is made
