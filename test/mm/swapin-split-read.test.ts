@@ -3,31 +3,13 @@
 // swap_count, with no lock between: the model reads them in two steps (DSP_OLD_SWAP_FREED,
 // DSP_OLD_SHARED), as do_wp_page does, so another mm's swap_free can fall between the reads.
 import { describe, it, expect } from "vitest";
-import { directedRig, setSwapPte, useSlot, cachePage, EV, LINUX_2_4_0 } from "../helpers/rig.js";
+import { tinyModelRig, setSwapPte, useSlot, cachePage, EV } from "../helpers/rig.js";
 import { P, PG, PTE, pteFrame, pteIsSwap } from "../../src/wasm/abi.js";
-import { resolveModel } from "../../src/model/models.js";
-
-const W2 = resolveModel("linux-2.4.0").flags2;
 
 /** E held by mm0[0]'s and mm1[2]'s swap ptes and by the swap cache's page f (count 1, the
  *  cache's): E's count 3. */
 function rig() {
-  const r = directedRig(
-    {
-      cpus: 2,
-      frames: 16,
-      mms: 2,
-      pagesPerMm: 8,
-      slotsPerArea: 8,
-      areas: 1,
-      flags: LINUX_2_4_0,
-      flags2: W2,
-      freeMin: 0,
-      freeLow: 0,
-      pageCluster: 0,
-    },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = tinyModelRig("linux-2.4.0", { rounds: 100, disk: true, noViolation: true });
   const E = useSlot(r, 7);
   setSwapPte(r.s, 0, 0, E, 7);
   expect(r.call(1, P.swap_duplicate, [E])).toBe(1);
