@@ -22,6 +22,16 @@ const TU240_TASKLIST = 10; // assembly/mm/swapfile.ts: the section that reads th
 const CPU_SWAPOFF = 0;
 const CPU_FORK = 1;
 
+/** CPU0's swapoff of area 0 (2.4.0), with the disk as needed, up to its walk's read of the
+ *  first task's mm (mm0): that mm's PTL comes in its next section. */
+function swapoffUntilWalkRead(r: ReturnType<typeof directedRig>) {
+  const { d, disk, start } = r;
+  start(CPU_SWAPOFF, P.sys_swapoff, [0]);
+  const read = () => d.trace.some((t) => t.agent === CPU_SWAPOFF && t.proc === "try_to_unuse" && t.pc === TU240_TASKLIST);
+  for (let n = 0; n < 500 && !read(); n++) if (!d.step(CPU_SWAPOFF)) expect(d.step(disk)).toBe(true);
+  expect(read()).toBe(true);
+}
+
 /** mm1[3] holds a swap pte of E (count 1). CPU0's swapoff of area 0 (2.4.0) runs up to its
  *  walk's read of the first task's mm (mm0), with the disk as needed; then CPU1 forks mm1
  *  into slot 0 (mm0's process exits, mm1's ptes are copied, E's among them) up to the child's
@@ -34,10 +44,7 @@ function forkIntoTheWalkedSlot() {
   expect(s.swapCount(entry)).toBe(1);
   const birth0 = s.mm(0, MM.BIRTH);
 
-  start(CPU_SWAPOFF, P.sys_swapoff, [0]);
-  const read = () => d.trace.some((t) => t.agent === CPU_SWAPOFF && t.proc === "try_to_unuse" && t.pc === TU240_TASKLIST);
-  for (let n = 0; n < 500 && !read(); n++) if (!d.step(CPU_SWAPOFF)) expect(d.step(disk)).toBe(true);
-  expect(read()).toBe(true); // the walk has read mm0 from its task; its PTL comes next
+  swapoffUntilWalkRead(r);
 
   start(CPU_FORK, P.do_fork, [1, 0]);
   for (let n = 0; n < 2000 && d.step(CPU_FORK); n++);
@@ -81,9 +88,7 @@ describe("linux-2.4.0 try_to_unuse: a fork replaces the process whose mm the wal
     const r = directedRig({ ...SMALL_RIG, flags: LINUX_2_4_0, flags2: W1_240 }, { rounds: 100, disk: true, noViolation: true });
     const { s, d, disk, start, finish } = r;
     const entry = swappedOut(r, 1, 3, 0x77);
-    start(CPU_SWAPOFF, P.sys_swapoff, [0]);
-    const read = () => d.trace.some((t) => t.agent === CPU_SWAPOFF && t.proc === "try_to_unuse" && t.pc === TU240_TASKLIST);
-    for (let n = 0; n < 500 && !read(); n++) if (!d.step(CPU_SWAPOFF)) expect(d.step(disk)).toBe(true);
+    swapoffUntilWalkRead(r);
     start(CPU_FORK, P.do_exit, [0]);
     // mm0's exit up to its zap's end; its new process is born after it (EXIT_ZAPPED takes
     // mmlist_lock, which nobody holds), so stop at the first sign of the new process.
