@@ -29,7 +29,7 @@ import {
   mm_get, MM_USERS, MM_TEARDOWN, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
-  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE, PG_DELISTED,
+  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE, PG_DELISTED, PG_BUFFERS,
   pte_get, shadow_get, pte_present, pte_frame, pte_to_swp_entry,
   ag_get, AG_BKL_DEPTH, AG_BKL_SAVED,
 } from "./state";
@@ -240,7 +240,7 @@ function swap_pte_reads(entry: i32, shadow: i32): bool {
 /**
  * Frames (scanFrames, checkPageCounts, checkFreeList, checkLocksFree's page locks): the zero
  * page reserved and uncached, no page locked, free pages uncounted and uncached, each page's
- * count exactly its ptes plus the swap cache, and as many free frames as the free stack holds
+ * count exactly its ptes plus the swap cache plus its buffers (swap-buffers), and as many free frames as the free stack holds
  * (its frames being distinct free ones, every free frame is on it).
  */
 function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
@@ -255,7 +255,8 @@ function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
     const inUse = (fl & PG_INUSE) != 0 ? 1 : 0;
     const cached = (fl & PG_SWAPCACHE) != 0 ? 1 : 0;
     nFreeFrames += 1 - inUse;
-    const need = inUse != 0 ? frame_maps(f) + cached : 0;
+    const buffers = (fl & PG_BUFFERS) != 0 ? 1 : 0;               // swap-buffers: their own reference
+    const need = inUse != 0 ? frame_maps(f) + cached + buffers : 0;
     bad |= (fl & PG_LOCKED)                                       // lock-leak:page-lock
       | (cached & (1 - inUse))                                    // cache-page:free-page
       | (page_count(f) != need ? 1 : 0)                           // bug-on:free-page-count, cache-page:count, bug-on:page-count/page-leak

@@ -559,6 +559,10 @@ export const PG_LAUNDER: i32 = 512;
 // (counted in G_NR_DELISTED) and it has not been listed again or freed since. The model's
 // 2.4.16 reclaim reads the count to reach such pages through swap_out (vmscan.ts shrink_empty).
 export const PG_DELISTED: i32 = 1024;
+// page->buffers != NULL (a field of its own in struct page, kept here as a bit): under
+// swap-buffers (2.4.0) swap I/O left buffer heads on the page, which hold a page reference
+// of their own until try_to_free_buffers (mm/buffer.ts).
+export const PG_BUFFERS: i32 = 2048;
 export const ZERO_PAGE: i32 = 0;       // frame 0
 
 @inline export function page_count(f: i32): i32 { return ld(PG_COUNT + (f << 2)); }

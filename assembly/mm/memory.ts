@@ -10,7 +10,7 @@ import {
   MM_SWAP_CURSOR, MM_SWAP_CNT, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_LRU_LOCK, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
-  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
+  PG_DIRTY, PG_SWAPCACHE, PG_BUFFERS, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
@@ -38,6 +38,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
+import { page_buffers } from "./buffer";
 import { lru_cache_del_delist } from "./swap";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock, is_page_shared_2_4_0 } from "./swapfile";
@@ -736,7 +737,7 @@ export function do_wp_page(pc: i32): i32 {
       const old = l(DWP_OLD);
       const exclusive = has2(F2_IS_PAGE_SHARED)
         ? !is_page_shared_2_4_0(old, l(DWP_COUNT))
-        : page_test(old, PG_SWAPCACHE) && l(DWP_COUNT) + swap_count_nolock(page_index(old)) == 3;
+        : page_test(old, PG_SWAPCACHE) && l(DWP_COUNT) - page_buffers(old) + swap_count_nolock(page_index(old)) == 3;
       unlock_page(old);
       if (!exclusive) return wp_copy();
       return wp_reuse();
@@ -747,13 +748,17 @@ export function do_wp_page(pc: i32): i32 {
 
 /** F_SHARE_COUNT_NOLOCK: 2.4.0 / pre9's switch (page_count(old_page)), PTL held. The reserved
  *  zero page is copied (2.4.0: its count is 0, no case matches; pre9: case 1 checks
- *  PageReserved). Count 1: reuse. Count 2 and in the swap cache: DWP_COUNT_LOCK, DWP_COUNT_SWAP. pre9's case 3
- *  needs page->buffers, which the model's pages never have. */
+ *  PageReserved). Count 1: reuse. Count 2 and in the swap cache: DWP_COUNT_LOCK, DWP_COUNT_SWAP.
+ *  pre9's "case 3: if (!old_page->buffers) break;" falls through to case 2 for a page with
+ *  buffers; 2.4.0 has no case 3 (linux-2.4.0 mm/memory.c do_wp_page): a page its swap I/O left
+ *  buffers on (flag swap-buffers) counts 3 with one pte and is copied until page_launder or
+ *  block_flushpage has freed them. */
 function wp_count_gate(old: i32): i32 {
   if (old == ZERO_PAGE) return wp_copy();
   const count = page_count(old);
   if (count == 1) return wp_reuse();
-  if (count == 2 && page_test(old, PG_SWAPCACHE)) return next(DWP_COUNT_LOCK);
+  const case3 = !has2(F2_IS_PAGE_SHARED) && count == 3 && page_test(old, PG_BUFFERS);
+  if ((count == 2 || case3) && page_test(old, PG_SWAPCACHE)) return next(DWP_COUNT_LOCK);
   return wp_copy();
 }
 

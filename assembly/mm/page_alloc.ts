@@ -21,7 +21,7 @@ import { ld, st } from "../kernel/platform";
 import { cfg, CFG_FREE_LOW, CFG_FREE_MIN, CFG_OOM_CLOCK } from "../kernel/config";
 import {
   gget, gset, gaddr, FREE_STACK, G_NR_FREE, note_free_count, freeFilled, free_stack_fill, G_KSWAPD_WAKE, G_NR_SWAP_PAGES, G_LRU_LOCK, G_LRU_PENDING, KSWAPD,
-  LRU_PENDING, LRU_PENDING_MAX, gadd, G_NR_DELISTED, PG_DELISTED,
+  LRU_PENDING, LRU_PENDING_MAX, gadd, G_NR_DELISTED, PG_DELISTED, PG_BUFFERS,
   nFrames, page_count, set_page_count, set_page_flags, page_flags, set_page_index, set_page_content, stat,
   S_DIRECT_RECLAIM, S_ALLOC_FAIL, PG_INUSE, PG_LOCKED, PG_LRU, PG_SWAPCACHE, PG_RESERVED, ag_get, ag_set,
   AG_STATE, ST_IDLE, ST_RUNNABLE,
@@ -89,11 +89,12 @@ function free_frame(f: i32): void {
   trace(EV_FREE_PAGE, f, 0, 0);
 }
 
-/** __free_pages_ok's BUG()s: a locked, still-cached or still-listed page (or one not in use)
- *  is a BUG. del-lru's count of pages off the LRU loses a freed one. */
+/** __free_pages_ok's BUG()s: a locked, still-cached or still-listed page, one with buffers
+ *  (2.4.0's "if (page->buffers) BUG();"; their reference makes it unreachable), or one not in
+ *  use, is a BUG. del-lru's count of pages off the LRU loses a freed one. */
 function free_checks(f: i32): void {
   const fl = page_flags(f);
-  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
+  if ((fl & (PG_LOCKED | PG_SWAPCACHE | PG_RESERVED | PG_LRU | PG_BUFFERS)) != 0 || (fl & PG_INUSE) == 0) bug(V_BUG_ON, BUG_FREE_BUSY_PAGE, f, fl);
   if ((fl & PG_DELISTED) != 0) gadd(G_NR_DELISTED, -1); // del-lru: freed off the LRU
 }
 

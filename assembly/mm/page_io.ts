@@ -15,6 +15,7 @@ import { trace } from "../kernel/trace";
 import { sched_pick } from "../kernel/sched";
 import { has, F_READAHEAD_THROTTLE } from "../model";
 import { get_swaphandle_info } from "./swapfile";
+import { create_empty_buffers } from "./buffer";
 
 export const READ: i32 = 0;
 export const WRITE: i32 = 1;
@@ -50,7 +51,7 @@ export function rw_swap_page_wait(page: i32, rw: i32): void {
 
 /** rw_swap_page's checks and rw_swap_page_base's start (mm/page_io.c, 2.4.0 and 2.4.16), in
  *  the caller's section (no lock): the page must be locked; a READ clears PG_uptodate; then
- *  get_swaphandle_info. When it refuses the entry (a free slot, an area gone, an offset past
+ *  get_swaphandle_info, and for an entry it takes brw_page's buffers (flag swap-buffers). When it refuses the entry (a free slot, an area gone, an offset past
  *  the end: it printks) rw_swap_page_base returns 0 with no I/O and rw_swap_page unlocks the
  *  page: a read leaves it !Uptodate with whatever the allocator left in it, a write is lost. */
 function swap_io_start(page: i32, rw: i32): bool {
@@ -59,7 +60,11 @@ function swap_io_start(page: i32, rw: i32): bool {
   // &swapper_space, one test in the model (2.4.0 and 2.4.16 rw_swap_page, PAGE_BUG).
   if (!page_test(page, PG_SWAPCACHE)) bug(V_BUG_ON, BUG_RW_UNCACHED, page, rw & 1);
   if (rw == READ) page_clear(page, PG_UPTODATE);
-  if (get_swaphandle_info(page_index(page))) return true;
+  if (get_swaphandle_info(page_index(page))) {
+    // brw_page (2.4.0 fs/buffer.c): buffer heads for the I/O, kept after it (swap-buffers).
+    create_empty_buffers(page);
+    return true;
+  }
   trace(EV_IO_NONE, page, page_index(page), rw);
   unlock_page(page);
   return false;

@@ -8,7 +8,7 @@
 // in 2.4.0 and 2.4.16 (mm/swap.c lru_cache_add, lru_cache_del: spin_lock(&pagemap_lru_lock)).
 import { ld, st } from "../kernel/platform";
 import {
-  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, PG_DELISTED, page_flags, set_page_flags, page_count, gadd,
+  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, PG_DELISTED, PG_BUFFERS, page_flags, set_page_flags, page_count, page_test, gadd,
   gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK, G_NR_DELISTED,
 } from "../kernel/state";
 import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
@@ -205,12 +205,12 @@ export function deactivate_page(f: i32): void {
 /** deactivate_page_nolock (pagemap_lru_lock held; linux-2.4.0 mm/swap.c), as 2.4.0's
  *  try_to_swap_out reaches it through deactivate_page at drop_pte (flag drop-pte-deactivate):
  *  the page loses its age (the model keeps none) and PG_referenced, and an active page that
- *  only the cache and the caller hold (page_count <= 2; 3 with buffers, which the model has
- *  none of) moves to the inactive list, which stands for 2.4.0's inactive_dirty list. A page
- *  on no list is left alone. */
+ *  only the cache and the caller hold (page_count <= 2; 3 with buffers, "int maxcount =
+ *  (page->buffers ? 3 : 2);") moves to the inactive list, which stands for 2.4.0's
+ *  inactive_dirty list. A page on no list is left alone. */
 export function deactivate_page_nolock_240(f: i32): void {
   set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
-  if (page_count(f) <= 2) deactivate_page(f);
+  if (page_count(f) <= (page_test(f, PG_BUFFERS) ? 3 : 2)) deactivate_page(f);
 }
 
 /** Moves a page to the head of the list it is on (second chance). */

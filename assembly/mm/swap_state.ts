@@ -5,7 +5,7 @@ import { ld, st } from "../kernel/platform";
 import {
   HASH_HEAD, PG_HASH_NEXT, hashMask, page_flags, set_page_flags, set_page_index, page_index,
   get_page, page_count, page_test, page_set, page_clear, gaddr, stat, slot_of, swap_tmp_add, note_bucket,
-  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_INUSE, PG_DELISTED, PG_LAUNDER, swap_count,
+  G_PCL, G_LRU_LOCK, G_NR_ASYNC_PAGES, gget, PG_SWAPCACHE, PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_INUSE, PG_DELISTED, PG_LAUNDER, PG_BUFFERS, swap_count,
   PG_REFERENCED, PG_ACTIVE, S_EEXIST_RACES, S_ENOENT_RACES, S_READAHEAD,
 } from "../kernel/state";
 import { mix32 } from "../kernel/rng";
@@ -25,6 +25,7 @@ import {
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
+import { try_to_free_buffers } from "./buffer";
 import { rw_swap_page, rw_swap_page_wait, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
 
@@ -482,12 +483,13 @@ function add_page_flags(page: i32): void {
   return (read & ~(PG_UPTODATE | PG_DIRTY | PG_REFERENCED)) | PG_LOCKED;
 }
 
-// The flag bits that are no page->flags bit of 2.4.16 (PG_SWAPCACHE is its page->mapping, a
-// word of its own; PG_INUSE and PG_DELISTED are the model's): no store of page->flags loses them.
-const MODEL_ONLY_FLAGS: i32 = PG_SWAPCACHE | PG_INUSE | PG_DELISTED;
+// The flag bits that are no page->flags bit of 2.4.16 (PG_SWAPCACHE is its page->mapping and
+// PG_BUFFERS its page->buffers, words of their own; PG_INUSE and PG_DELISTED are the model's):
+// no store of page->flags loses them.
+const MODEL_ONLY_FLAGS: i32 = PG_SWAPCACHE | PG_INUSE | PG_DELISTED | PG_BUFFERS;
 // The same for 2.4.0's and pre9's page->flags, where PG_swap_cache is a bit of the word (their
 // add sets it before reading the word) and no PG_launder exists.
-const OLD_MODEL_ONLY_FLAGS: i32 = PG_INUSE | PG_DELISTED | PG_LAUNDER;
+const OLD_MODEL_ONLY_FLAGS: i32 = PG_INUSE | PG_DELISTED | PG_LAUNDER | PG_BUFFERS;
 
 /** Pages cached for entry, for the trace only (a hash walk: skipped when not tracing). */
 @inline function cached_pages(entry: i32): i32 { return tracing() ? swap_cache_count(entry) : 0; }
@@ -619,7 +621,7 @@ function add_to_swap_cache_unchecked(pc: i32): i32 {
       // 2.4.0 add_to_swap_cache: page->flags = flags | (1 << PG_uptodate), a plain store of
       // the word read in the section before; then add_to_page_cache_locked's page_cache_get
       // (an atomic increment, no lock). Merged: between the two only PG_uptodate differs,
-      // which no reader of the count looks at. The model's own bits (PG_INUSE, PG_DELISTED)
+      // which no reader of the count looks at. The model's own bits (PG_INUSE, PG_DELISTED, PG_BUFFERS)
       // and PG_LAUNDER (2.4.16's; the old releases have none) are no bits of 2.4.0's word:
       // kept as they are now. A kernel bit another CPU changed in between is lost, as 2.4.16's
       // __add_to_page_cache loses one (ATSCU_STORE_FLAGS): say so in the trace.
@@ -773,30 +775,35 @@ function readahead_release_rest(): i32 {
  *  whose __delete_from_swap_cache calls swap_free itself: PCL is held across swap_free (its
  *  unlocked check, SLL, SDL) and dropped only after it returns (DFSC_FREED_UNDER_PCL). With
  *  F2_DEL_LRU (2.4.0, pre9) that delete_from_swap_cache_nolock begins with
- *  "if (block_flushpage(page, 0)) lru_cache_del(page);": a model page has no buffers, so
- *  block_flushpage returns 1 and lru_cache_del (mm/swap.c) takes pagemap_lru_lock, unlinks the
- *  page and drops the lock (DFSC_LRU) before pagecache_lock is taken; no lock is held across. */
-// Locals: the argument. Sections: the entry (lru_cache_del under del-lru, else the unhash),
-// back from swap_free, back from swap_free with PCL still held (F_FREE_UNDER_PCL), the unhash
-// under PCL after lru_cache_del.
+ *  "if (block_flushpage(page, 0)) lru_cache_del(page);": block_flushpage (fs/buffer.c) returns
+ *  1 for a page without buffers, and for one with them (flag swap-buffers) frees them first
+ *  (try_to_free_buffers, which succeeds: the page is locked, so no I/O holds them) in a
+ *  section of its own (DFSC_START); lru_cache_del (mm/swap.c) then takes pagemap_lru_lock,
+ *  unlinks the page and drops the lock (DFSC_LRU) before pagecache_lock is taken; no lock is
+ *  held across. */
+// Locals: the argument. Sections: the entry (block_flushpage of a page with buffers, else
+// lru_cache_del under del-lru, else the unhash), back from swap_free, back from swap_free with
+// PCL still held (F_FREE_UNDER_PCL), the unhash under PCL after lru_cache_del, lru_cache_del
+// after block_flushpage freed buffers.
 const DFSC_PAGE: i32 = 0;
-const DFSC_LRU: i32 = 0;
+const DFSC_START: i32 = 0;
 const DFSC_FREED: i32 = 1;
 const DFSC_FREED_UNDER_PCL: i32 = 2;
 const DFSC_UNHASH: i32 = 3;
+const DFSC_LRU: i32 = 4;
 export function delete_from_swap_cache(pc: i32): i32 {
   switch (pc) {
+    case DFSC_START:
+      if (page_test(l(DFSC_PAGE), PG_BUFFERS)) {
+        // block_flushpage: the buffers go (their reference with them), then lru_cache_del.
+        try_to_free_buffers(l(DFSC_PAGE), 1);
+        return next(DFSC_LRU);
+      }
+      // No buffers: block_flushpage returns 1 at once, a test of a field only the page lock's
+      // holder changes; merged with what follows.
+      return delete_lru();
     case DFSC_LRU:
-      if (!has2(F2_DEL_LRU)) return delete_unhash();
-      // lru_cache_del: its own section, the lock taken first. 2.4.0's __lru_cache_del finds
-      // every swap-cache page on a list (add_to_page_cache_locked listed it; no path unlinks
-      // one that stays cached), the model's too: under del-lru lru_cache_add marks and links a
-      // page in one hold of this lock (swap.ts). Unlisted, the model does nothing (2.4.0 would
-      // printk "VM: __lru_cache_del, found unknown page ?!").
-      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
-      lru_cache_del_delist(l(DFSC_PAGE));
-      spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
-      return next(DFSC_UNHASH);
+      return delete_lru();
     case DFSC_UNHASH:
       return delete_unhash();
     case DFSC_FREED:
@@ -808,6 +815,20 @@ export function delete_from_swap_cache(pc: i32): i32 {
       return ret(0);
   }
   return bad_pc();
+}
+
+/** delete_from_swap_cache_nolock's lru_cache_del under del-lru (else straight to the unhash). */
+function delete_lru(): i32 {
+  if (!has2(F2_DEL_LRU)) return delete_unhash();
+  // lru_cache_del: its own section, the lock taken first. 2.4.0's __lru_cache_del finds
+  // every swap-cache page on a list (add_to_page_cache_locked listed it; no path unlinks
+  // one that stays cached), the model's too: under del-lru lru_cache_add marks and links a
+  // page in one hold of this lock (swap.ts). Unlisted, the model does nothing (2.4.0 would
+  // printk "VM: __lru_cache_del, found unknown page ?!").
+  if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+  lru_cache_del_delist(l(DFSC_PAGE));
+  spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+  return next(DFSC_UNHASH);
 }
 
 /** delete_from_swap_cache's unhash: spin_lock(&pagecache_lock) first, ClearPageDirty,

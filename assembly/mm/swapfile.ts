@@ -29,6 +29,7 @@ import {
   P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, P_MMPUT, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
 import { mm_pin, mmput_fast } from "./fork";
+import { page_buffers, page_count_users } from "./buffer";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
@@ -198,24 +199,26 @@ export function swap_count_nolock(entry: i32): i32 {
 
 /** exclusive_swap_page(page) of 2.4.4-2.4.9 and 2.4.10-pre9 (mm.h / mm/memory.c, no swap
  *  lock; Linus Torvalds' 5 Apr 2001 form): a swap-cache page that only we and the cache hold,
- *  whose slot only the cache holds: page_count + swap_count == 3 (no buffers in the model).
+ *  whose slot only the cache holds: page_count - !!page->buffers + swap_count == 3 (buffers
+ *  only under flag swap-buffers, off in pre9).
  *  The one unlocked exclusivity test of the old releases: do_swap_page's write decision and
  *  vm_swap_full delete (memory.ts), can_share_swap_page and free_page_and_swap_cache here. */
 export function exclusive_swap_page_nolock(page: i32): bool {
   if (!page_test(page, PG_SWAPCACHE)) return false;
-  return page_count(page) + swap_count_nolock(page_index(page)) == 3;
+  return page_count_users(page) + swap_count_nolock(page_index(page)) == 3;
 }
 
 /** 2.4.0 include/linux/swap.h is_page_shared(page), with count the page count the caller read
  *  (do_wp_page reads it in a section before the slot count): other users than the caller, the
- *  swap cache and (not in the model) buffers. The kernel's sum is unsigned, so a slot count of
+ *  swap cache and the buffers (flag swap-buffers; read now: the caller holds the page lock,
+ *  under which alone they come and go). The kernel's sum is unsigned, so a slot count of
  *  0 under a page count of 1 reads as huge (shared); a slot count of 0 under a page count of 2
  *  (the caller's and the cache's: a cached page whose slot was freed) reads as not shared. A
  *  page no longer in the swap cache is shared iff its count is above 1. No lock: swap_count()
  *  reads swap_map bare (its "Unused swap offset entry in swap_count" printk is not reported). */
 export function is_page_shared_2_4_0(page: i32, count: i32): bool {
   if (page_test(page, PG_RESERVED)) return true;
-  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2;
+  if (page_test(page, PG_SWAPCACHE)) count += swap_count_nolock(page_index(page)) - 2 - page_buffers(page);
   return count < 0 || count > 1;
 }
 
@@ -708,7 +711,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
   switch (pc) {
     case RES_CHECK: {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 2);
-      if (!page_test(page, PG_SWAPCACHE) || page_count(page) != 2) return ret(0); // 2: us + cache
+      if (!page_test(page, PG_SWAPCACHE) || page_count_users(page) != 2) return ret(0); // 2: us + cache (- !!page->buffers)
       const entry = page_index(page);
       set_l(RES_ENTRY, entry);
       if (!swap_info_check(entry)) return ret(0);
@@ -728,7 +731,7 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
     case RES_CACHE_LOCK: {
       // Recheck the page count with the pagecache lock held.
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const removed = page_count(page) == 2;
+      const removed = page_count_users(page) == 2;
       if (removed) {
         swap_cache_remove(page);
         page_set(page, PG_DIRTY);
@@ -764,7 +767,8 @@ export function can_share_swap_page(pc: i32): i32 {
       if (!page_test(page, PG_LOCKED)) bug(V_PAGE_LOCK, page, page_index(page), 3);
       const count = page_count(page);
       if (count == 1) return can_share_done(page_test(page, PG_RESERVED) ? 0 : 1);
-      if (count != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
+      // "case 3: if (!page->buffers) break; /* Fallthrough */ case 2:" (2.4.16).
+      if (count - page_buffers(page) != 2 || !page_test(page, PG_SWAPCACHE)) return can_share_done(0);
       // F_EXCLUSIVE_NOLOCK: 2.4.0's !is_page_shared and pre9's exclusive_swap_page (an
       // include/linux/mm.h inline) read the slot count through swap_count(), no lock taken.
       if (has(F_EXCLUSIVE_NOLOCK)) return can_share_done(exclusive_nolock(page) ? 1 : 0);
@@ -783,7 +787,7 @@ export function can_share_swap_page(pc: i32): i32 {
       return can_share_done(0);
     case CS_CACHE_LOCK: {
       if (!spin_lock(gaddr(G_PCL), LK_PCL)) return BLOCK;
-      const exclusive = page_count(page) == 2;
+      const exclusive = page_count_users(page) == 2;
       spin_unlock(gaddr(G_PCL), LK_PCL);
       swap_info_put(l(CS_ENTRY));
       return can_share_done(exclusive ? 1 : 0);

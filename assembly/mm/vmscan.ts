@@ -59,7 +59,7 @@ import { imul, idiv } from "../kernel/platform";
 import { bug, V_LRU } from "../kernel/check";
 import { cfg, CFG_FREE_HIGH, CFG_SWAP_CLUSTER, CFG_JIFFY_SHIFT } from "../kernel/config";
 import {
-  PG_LAUNDER, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
+  PG_LAUNDER, PG_BUFFERS, gget, gset, gaddr, G_LRU_LOCK, G_PCL, G_NR_FREE, G_NR_ACTIVE, G_NR_INACTIVE, G_KSWAPD_WAKE,
   G_SWAP_MM, G_MMLIST_LOCK, G_TASKLIST_LOCK, G_MMLIST_NR, G_NR_DELISTED, KSWAPD, ST_IDLE, nFrames, nMm, nPages, stat, S_PTE_SCANS, S_RECLAIM_SCANS,
   S_PAGES_FREED, S_KSWAPD_RUNS, page_count, page_flags, page_test, page_set, page_clear, page_index, PG_LRU,
   get_page, PG_REFERENCED, PG_UPTODATE, PG_DIRTY, PG_ACTIVE, PG_SWAPCACHE, PG_RESERVED, mm_get, mm_set,
@@ -73,6 +73,7 @@ import {
   read_lock, read_unlock, spinning_after_section, LK_PTL, LK_LRU, LK_PCL, LK_MMLIST, LK_TASKLIST,
 } from "../kernel/locks";
 import { trace, vpage } from "../kernel/trace";
+import { try_to_free_buffers, page_count_users } from "./buffer";
 import {
   P_GET_SWAP_PAGE, P_ADD_TO_SWAP_CACHE, P_SWAP_FREE, P_SWAP_DUPLICATE, P_SWAP_WRITEPAGE,
   P_TRY_TO_FREE_PAGES, P_SWAP_OUT_MM, P_TRY_TO_SWAP_OUT, P_MARK_PAGE_ACCESSED, P_MMPUT,
@@ -337,10 +338,10 @@ function tso_release(): i32 {
 }
 
 /** page_cache_release of the pte's reference; returns whether only the cache (and no other
- *  user) held the page before it. */
+ *  user) held the page before it: 2.4.16's "freeable = page_count(page) - !!page->buffers <= 2". */
 function tso_put(): i32 {
   const f = l(TSO_FRAME);
-  const freeable = page_count(f) <= 2;
+  const freeable = page_count_users(f) <= 2;
   put_page(f);
   return ret(freeable ? 1 : 0);
 }
@@ -800,6 +801,8 @@ const SC_OOM_KILL_LOOP: i32 = 16; // oom-kill without oom-pin-mm: oom_kill's loo
 const SC_RESCHED: i32 = 17;    // a release that spun on the LRU lock is done: the loop top's need_resched point
 const SC_OOM_TEST: i32 = 18;   // oom-kill: try_to_free_pages fell short; out_of_memory's first test (no lock held)
 const SC_SWAP_OUT_OWN: i32 = 19; // pre9: back from current->mm's walk: the counter, then mmlist_lock
+const SC_BUFFERS: i32 = 20;    // swap-buffers: LRU dropped, page locked and held: try_to_free_buffers
+const SC_BUF_RELOCK: i32 = 21; // swap-buffers: buffers freed: retake LRU, then where the page goes
 const SC_OOM_NOW: i32 = SC_PAGE; // oom-kill: out_of_memory's `now` (no page is held by then)
 const SC_OOM_VICTIM: i32 = SC_ENTRY; // oom-kill: the mm select_bad_process chose (no entry is held by then)
 const SC_OOM_BIRTH: i32 = SC_MAX_SCAN; // oom-kill: that process's MM_BIRTH (the passes are over)
@@ -962,6 +965,11 @@ export function shrink_cache(pc: i32): i32 {
       return shrink_relock();
     case SC_OOM_TEST:
       return shrink_oom_test();
+    case SC_BUFFERS:
+      return shrink_free_buffers();
+    case SC_BUF_RELOCK:
+      if (!spin_lock(gaddr(G_LRU_LOCK), LK_LRU)) return BLOCK;
+      return shrink_buffers_freed();
   }
   return shrink_ret();
 }
@@ -1077,8 +1085,12 @@ function shrink_scan(): i32 {
   const fl = page_flags(f);
   // Zero counts happen: pages are unlinked after their count drops.
   if (page_count(f) == 0) return shrink_continue();
-  // Racy check to avoid trylocking when not worthwhile: mapped, or not in the cache.
-  if ((fl & PG_SWAPCACHE) == 0 || page_count(f) != 1) return shrink_mapped();
+  // Racy check to avoid trylocking when not worthwhile: mapped, or not in the cache. A page
+  // with buffers (swap-buffers) goes on, mapped or not, to have them freed (2.4.16: "if
+  // (!page->buffers && (page_count(page) != 1 || !page->mapping))"; 2.4.0's page_launder:
+  // "(!page->buffers && page_count(page) > 1)" to the active list).
+  const buffers = (fl & PG_BUFFERS) != 0;
+  if ((fl & PG_SWAPCACHE) == 0 || (!buffers && page_count(f) != 1)) return shrink_mapped();
   if (!trylock_page(f)) {
     // I/O in progress. A page we started writing is waited for (2.4.16 PageLaunder),
     // which is also what lets the disk catch up with direct reclaim.
@@ -1090,7 +1102,8 @@ function shrink_scan(): i32 {
     return next(SC_WAIT);
   }
   set_l(SC_PAGE, f);
-  if (page_test(f, PG_DIRTY)) {
+  // 2.4.16: "if (PageDirty(page) && is_page_cache_freeable(page) && page->mapping)".
+  if (page_test(f, PG_DIRTY) && page_count_users(f) == 1) {
     // Freeable but dirty: write it out with the LRU lock dropped; look at it again later.
     page_clear(f, PG_DIRTY);
     page_set(f, PG_LAUNDER);
@@ -1103,6 +1116,15 @@ function shrink_scan(): i32 {
     if (has(F_REMOVE_EXCLUSIVE)) return call_now(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
     return call(P_SWAP_WRITEPAGE, SC_WRITTEN, f, 0, 0, 0);
   }
+  if (buffers) {
+    // The buffers branch (2.4.0 page_launder, 2.4.16 shrink_cache alike): a reference of our
+    // own, the LRU lock dropped, then try_to_free_buffers (SC_BUFFERS). 2.4.0 also takes the
+    // page off its list until the branch ends; the model's page stays listed (list policy:
+    // an activate_page meanwhile moves it where 2.4.0's leaves a page on no list alone).
+    get_page(f);
+    spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+    return next(SC_BUFFERS);
+  }
   if (has2(F2_PCL_LRU)) {
     // linux-2.4.0 mm/vmscan.c page_launder: a clean page with a mapping moves to the
     // inactive_clean list (the model has one inactive list: policy) and is unlocked, LRU
@@ -1113,6 +1135,39 @@ function shrink_scan(): i32 {
     return next(SC_RP_PCL);
   }
   return next(SC_PCL);
+}
+
+/** The buffers branch's free, the page locked and held by our reference, no lock held:
+ *  try_to_free_buffers (always succeeds on a locked page, buffer.ts). 2.4.16's
+ *  shrink_cache then drops our reference ("The page is still in pagecache so undo the stuff
+ *  before the try_to_release_page") before it retakes the LRU lock; 2.4.0's page_launder
+ *  keeps it until it has put the page on a list (shrink_buffers_freed). */
+function shrink_free_buffers(): i32 {
+  const f = l(SC_PAGE);
+  try_to_free_buffers(f, 0);
+  if (!has2(F2_PCL_LRU)) put_page(f);
+  return next(SC_BUF_RELOCK);
+}
+
+/** The buffers branch's end, LRU retaken, the page still locked. 2.4.16: on to the non-racy
+ *  check under PCL (SC_PCL), which finds a page still mapped busy. 2.4.0 (pcl-lru,
+ *  linux-2.4.0 mm/vmscan.c page_launder): "page_count(page) > 2" (we, the cache and a user)
+ *  to the active list, else to inactive_clean; UnlockPage; page_cache_release. A page only
+ *  the cache holds now, clean, goes on to reclaim_page as page_launder's clean pages do
+ *  (SC_RP_PCL); a mapped one counts as mapped (2.4.16's policy: swap_out after max_mapped). */
+function shrink_buffers_freed(): i32 {
+  const f = l(SC_PAGE);
+  if (!has2(F2_PCL_LRU)) return next(SC_PCL);
+  unlock_page(f);
+  put_page(f);
+  const fl = page_flags(f);
+  if (page_count(f) == 1 && (fl & (PG_DIRTY | PG_SWAPCACHE)) == PG_SWAPCACHE) {
+    spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);
+    trace(EV_LAUNDER_CLEAN, f, page_index(f), 0);
+    return next(SC_RP_PCL);
+  }
+  if (page_count(f) > 1) return shrink_mapped();
+  return shrink_continue();
 }
 
 /** linux-2.4.0 mm/vmscan.c reclaim_page, PCL then LRU held: its checks on the page page_launder
@@ -1127,10 +1182,10 @@ function reclaim_page_check(): i32 {
   const fl = page_flags(f);
   // Off the inactive list (activated, freed), or at count 0 (its put is deferred): the scan
   // would not meet it. Used by someone besides the cache (!page->buffers && page_count > 1:
-  // to the active list in 2.4.0, left to the 2.4.16 policy here). Dirty, or locked
-  // (TryLockPage fails): to inactive_dirty. Not in the swap cache (a frame reused for an
+  // to the active list in 2.4.0, left to the 2.4.16 policy here). With buffers, dirty, or
+  // locked (TryLockPage fails): to inactive_dirty. Not in the swap cache (a frame reused for an
   // anonymous page): "found unknown page".
-  if ((fl & (PG_LRU | PG_ACTIVE)) != PG_LRU || page_count(f) != 1 || (fl & (PG_DIRTY | PG_SWAPCACHE)) != PG_SWAPCACHE ||
+  if ((fl & (PG_LRU | PG_ACTIVE | PG_BUFFERS)) != PG_LRU || page_count(f) != 1 || (fl & (PG_DIRTY | PG_SWAPCACHE)) != PG_SWAPCACHE ||
       !trylock_page(f)) {
     trace(EV_SHRINK_BUSY, f, page_count(f), fl);
     return reclaim_page_out();

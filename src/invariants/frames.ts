@@ -1,4 +1,4 @@
-// Page frames: each frame's count against the ptes and swap cache holding it (inv 3), and the
+// Page frames: each frame's count against the ptes, swap cache and buffers holding it (inv 3), and the
 // free page list holding exactly the frames not in use.
 import { G, PG } from "../wasm/abi.js";
 import { fmtEntry, fmtPage } from "../report/events/types.js";
@@ -28,7 +28,9 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
     }
     const maps = L.frameMaps[f];
     const cached = (fl & PG.SWAPCACHE) !== 0;
-    const need = maps + (cached ? 1 : 0);
+    // swap-buffers (2.4.0): buffer heads swap I/O left on the page hold a reference of their own.
+    const buffers = (fl & PG.BUFFERS) !== 0;
+    const need = maps + (cached ? 1 : 0) + (buffers ? 1 : 0);
     // At rest an in-use frame has a holder: at count 0 put_page has passed it by without
     // freeing it (a leaked frame, which no free will ever take back). Mid-run a free deferred
     // while another agent holds pagemap_lru_lock leaves it so until that unlock.
@@ -37,7 +39,7 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
       continue;
     }
     if (count >= need && (!quiescent || count === need)) continue;
-    const holders = `${maps} pte${maps === 1 ? "" : "s"}${cached ? " + the swap cache" : ""}`;
+    const holders = `${maps} pte${maps === 1 ? "" : "s"}${cached ? " + the swap cache" : ""}${buffers ? " + its buffers" : ""}`;
     const why = count < need ? "put_page will free it while still in use" : "a reference leaked";
     if (cached) {
       v.add(

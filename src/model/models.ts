@@ -443,6 +443,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       'Anton Blanchard, 5 Jul 2003, linux-mm "Re: 2.5.74-mm1" ("there is no locking to prevent p->mm ending up NULL due to exit. And if p->mm does end up NULL, you go off and kill all your kernel threads"); for 2.4, William Lee Irwin III, 12 Aug 2004, linux-kernel "Re: linux-2.4.27 released" (mm/oom_kill.c: oom_kill_task takes task_lock, pins p->mm under mmlist_lock, and oom_kill retries select_bad_process when it gets none, then kills "q->mm == mm" and mmput()s it); 2.4.16 mm/oom_kill.c oom_kill calls select_bad_process (its own read_lock) before its loop\'s read_lock',
   },
+  {
+    name: "swap-buffers",
+    word: 1,
+    bit: F2.SWAP_BUFFERS,
+    what: "swap I/O leaves buffer heads on the page (brw_page's create_empty_buffers), with one page reference for them, after the I/O is done; only try_to_free_buffers drops them, in reclaim's buffers branch (page_launder: a reference of its own, pagemap_lru_lock dropped around the free, the page locked) or in block_flushpage as delete_from_swap_cache_nolock takes the page out of the cache. The count tests that do not subtract them see one more: do_wp_page's switch (page_count(old_page)) copies a page just read from swap or written to it (count 3 with one pte) until reclaim has freed its buffers, and page_launder and reclaim_page do not take such a page as unused; is_page_shared, deactivate_page and the exclusivity tests subtract them as the kernel does (2.4.0); off, pages never have buffers: 2.4.16's and pre9's pages have them too, but every count test of theirs that the model has subtracts them (2.4.16's free_swap_and_cache aside: the model takes its path for a page whose buffers are gone), so leaving them out there loses only reclaim's buffers-branch windows",
+    shipped: "2.4.0",
+    patch:
+      'linux-2.4.0 mm/page_io.c rw_swap_page_base ("brw_page(rw, page, dev, zones, block_size);") and fs/buffer.c brw_page ("if (!page->buffers) create_empty_buffers(page, dev, size);"; create_empty_buffers ends "page->buffers = head; page_cache_get(page);"), try_to_free_buffers ("page->buffers = NULL; page_cache_release(page);") and block_flushpage; mm/vmscan.c page_launder\'s "if (page->buffers)" branch and reclaim_page\'s "page->buffers ||" test; mm/memory.c do_wp_page ("switch (page_count(old_page)) { case 2: ..."), which 2.4.10-pre9 gave a "case 3: if (!old_page->buffers) break;" and 2.4.16 moved into can_share_swap_page; include/linux/swap.h is_page_shared ("- !!page->buffers")',
+  },
 ];
 
 export interface ModelInfo {
@@ -513,6 +522,7 @@ export const MODELS: readonly ModelInfo[] = [
       "pcl-lru",
       "del-lru",
       "swap-cnt",
+      "swap-buffers",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },

@@ -257,7 +257,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "recheck-dropped",
     kernel: "mm/swapfile.c remove_exclusive_swap_page",
     bug: "the page count is not rechecked under pagecache_lock: a page someone just looked up leaves the cache",
-    edits: [edit(SWAPFILE, "const removed = page_count(page) == 2;", "const removed = true;")],
+    edits: [edit(SWAPFILE, "const removed = page_count_users(page) == 2;", "const removed = true;")],
     equivalent:
       "between the unlocked page_count test (2: the caller and the cache) and pagecache_lock, the swap count is 1 and SLL+SDL are held, so no pte can come to hold the entry and no new mapping of the page can appear (a mapping needs a pte reference, fork's included, and the count would be 3 at the first test). The only references that can be taken meanwhile are find_get_page's transient ones: swapin_readahead's (dropped at once), try_to_unuse's (it rechecks PageSwapCache and the key under the page lock) and another thread's fault on the same pte (it backs out on pte_same or the key recheck once it has the page lock). None maps the page after it left the cache, so removing it anyway changes no outcome; in the kernel the recheck also guards holders the model does not have (buffers, shmem, the page cache)",
   },
@@ -273,7 +273,7 @@ export const MUTANTS: readonly Mutant[] = [
     class: "recheck-dropped",
     kernel: "mm/swapfile.c can_share_swap_page (exclusive_swap_page)",
     bug: "the page count is not checked under pagecache_lock: a page another mm maps counts as exclusive",
-    edits: [edit(SWAPFILE, "const exclusive = page_count(page) == 2;", "const exclusive = true;")],
+    edits: [edit(SWAPFILE, "const exclusive = page_count_users(page) == 2;", "const exclusive = true;")],
     equivalent:
       "as for rex-page-count-recheck-dropped: the unlocked test saw count 2 (the caller's pte or lookup and the cache), SLL+SDL keep the swap count at 1 through pagecache_lock, so no other mapping of the page can appear meanwhile, and the only references that can (find_get_page by readahead, try_to_unuse or another thread's fault on the same pte) never map the page: the fault backs out on pte_same once the caller's pte is set, readahead drops its reference, try_to_unuse finds no pte to replace. The recheck guards holders the model does not have (buffers, the page cache, shmem)",
   },

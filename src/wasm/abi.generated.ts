@@ -204,6 +204,7 @@ export const PG = {
   INUSE: 256,
   LAUNDER: 512,
   DELISTED: 1024,
+  BUFFERS: 2048,
 } as const;
 
 /** Swap area words (assembly/kernel/state.ts A_*). */
@@ -422,6 +423,7 @@ export const F2 = {
   LOCAL_PAGES: 32768,
   PLAIN_ADD_FLAGS: 65536,
   SET_PAGE_DIRTY_RECHECK: 131072,
+  SWAP_BUFFERS: 262144,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */
@@ -461,6 +463,8 @@ export const EV = {
   BKL_DROPPED: 9,
   BKL_RETAKEN: 10,
   VIOLATION: 11,
+  BUFFERS_CREATED: 560,
+  BUFFERS_FREED: 561,
   FORK: 600,
   COPY_SWAP: 601,
   COPY_DONE: 602,

@@ -29,6 +29,7 @@ describe("resolveModel", () => {
       "readahead-throttle",
       "rss-unlocked",
       "share-count-nolock",
+      "swap-buffers",
       "swap-cnt",
       "swapoff-bkl",
       "sync-swapin",

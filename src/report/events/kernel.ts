@@ -36,4 +36,7 @@ export const kernelEvents: EventTable = {
   [EV.IO_DONE]: (f, e, rw) => `disk: ${RW[rw]} ${fmtEntry(e)} ${rw ? "from" : "into"} ${fmtPage(f)} done, unlocks page`,
   [EV.IO_WAIT_DONE]: (f) => `I/O on ${fmtPage(f)} complete`,
   [EV.IO_NONE]: (f, e, rw) => `no ${RW[rw]} of ${fmtEntry(e)} (${fmtPage(f)}): rw_swap_page unlocks the page${rw ? "" : ", not uptodate"}`,
+  [EV.BUFFERS_CREATED]: (f, count) => `brw_page: buffers on ${fmtPage(f)} (create_empty_buffers: count ${count})`,
+  [EV.BUFFERS_FREED]: (f, count, where) =>
+    `${where ? "block_flushpage" : "page_launder"}: try_to_free_buffers(${fmtPage(f)}) (count ${count})`,
 };
