@@ -29,7 +29,7 @@ import {
   mm_get, MM_USERS, MM_TEARDOWN, MM_PTL, MM_SEM, area_get, area_addr, AREA_WORDS, A_FLAGS, A_SDL, A_LOWEST, A_HIGHEST, SWP_USED, SWP_WRITEOK,
   swap_count, slot_content, slot_of, swp_type, swp_offset, SWAP_MAP_MAX, SWAP_MAP_BAD,
   page_flags, page_count, page_index, page_content, ZERO_PAGE, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_PENDING,
-  PG_LOCKED, PG_UPTODATE, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE, PG_DELISTED, PG_BUFFERS,
+  PG_LOCKED, PG_UPTODATE, PG_DIRTY, PG_SWAPCACHE, PG_RESERVED, PG_INUSE, PG_LRU, PG_ACTIVE, PG_DELISTED, PG_BUFFERS,
   pte_get, shadow_get, pte_present, pte_frame, pte_to_swp_entry,
   ag_get, AG_BKL_DEPTH, AG_BKL_SAVED,
 } from "./state";
@@ -233,8 +233,11 @@ function swap_pte_reads(entry: i32, shadow: i32): bool {
   if (swp_offset(entry) == 0 || count == SWAP_MAP_BAD || count == 0) return false; // bad-slot:pte, free-slot:pte
   // A fault reads the page a cache lookup returns once it is uptodate, else the slot.
   const f = slot_cache(s);
-  const content = f != NO_PAGE && (page_flags(f) & PG_UPTODATE) != 0 ? page_content(f) : slot_content(s);
-  return content == shadow;                                       // data-lost:swap-cache, swap-slot
+  const cached = f != NO_PAGE && (page_flags(f) & PG_UPTODATE) != 0;
+  const content = cached ? page_content(f) : slot_content(s);
+  // A clean, idle cache page holds what its slot holds: reclaim frees it unwritten.
+  const stale = cached && (page_flags(f) & (PG_DIRTY | PG_LOCKED)) == 0 && slot_content(s) != content;
+  return content == shadow && !stale;                             // data-lost:swap-cache, swap-slot, clean-cache
 }
 
 /**

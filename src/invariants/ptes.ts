@@ -104,6 +104,20 @@ function swapPte(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, mm: n
   const f = L.slotCache[s];
   if (f !== EMPTY_SLOT && (I[L.PG_FLAGS + f] & PG.UPTODATE) !== 0) {
     const content = I[L.PG_CONTENT + f];
+    // The page is right but clean and idle while its slot holds something else: nothing will
+    // write it, and reclaim frees it, after which this pte's fault reads the slot.
+    const slotContent = I[L.SLOT_CONTENT + s];
+    if (content === shadow && slotContent !== content && (I[L.PG_FLAGS + f] & (PG.DIRTY | PG.LOCKED)) === 0) {
+      lost(
+        v,
+        "clean-cache",
+        mm,
+        p,
+        `swap pte ${fmtEntry(entry)} finds clean swap-cache ${fmtPage(f)} holding ${content} but its slot holds ${slotContent}: reclaim will free the page unwritten`,
+        shadow,
+        slotContent,
+      );
+    }
     if (content !== shadow) {
       lost(
         v,
