@@ -258,7 +258,9 @@ function frames_counted(nFree: i32, top: i32, untouched: i32): bool {
     const inUse = (fl & PG_INUSE) != 0 ? 1 : 0;
     const cached = (fl & PG_SWAPCACHE) != 0 ? 1 : 0;
     nFreeFrames += 1 - inUse;
-    const buffers = (fl & PG_BUFFERS) != 0 ? 1 : 0;               // swap-buffers: their own reference
+    // swap-buffers: their own reference, on a swap-cache page only (every way out of the cache
+    // frees them): buffers left on another page are a leak.
+    const buffers = (fl & PG_BUFFERS) != 0 ? cached : 0;
     const need = inUse != 0 ? frame_maps(f) + cached + buffers : 0;
     bad |= (fl & PG_LOCKED)                                       // lock-leak:page-lock
       | (cached & (1 - inUse))                                    // cache-page:free-page

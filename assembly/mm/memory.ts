@@ -38,7 +38,7 @@ import {
   P_FREE_PAGE_AND_SWAP_CACHE, P_ALLOC_PAGE, P_LRU_CACHE_ADD,
 } from "../kernel/procs";
 import { put_page } from "./page_alloc";
-import { page_buffers } from "./buffer";
+import { page_buffers, try_to_free_buffers } from "./buffer";
 import { lru_cache_del_delist } from "./swap";
 import { swap_cache_remove, set_page_dirty_bit, set_page_dirty_locked } from "./swap_state";
 import { vm_swap_full, swap_count_nolock, exclusive_swap_page_nolock, is_page_shared_2_4_0 } from "./swapfile";
@@ -470,6 +470,10 @@ export function do_swap_page(pc: i32): i32 {
       if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
       if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) {
         set_l(DSP_WRITABLE, l(DSP_WRITE));
+        // delete_from_swap_cache_nolock's block_flushpage: buffers only under flag
+        // swap-buffers, which pre9's model does not set; merged with the test before it (the
+        // page is locked: nobody else frees or adds buffers in between).
+        try_to_free_buffers(page, 1);
         return next(full_delete_first());
       }
       return swapin_map_check_write();

@@ -25,7 +25,7 @@ import {
 } from "../model";
 import { cfg, CFG_PAGE_CLUSTER } from "../kernel/config";
 import { put_page } from "./page_alloc";
-import { try_to_free_buffers } from "./buffer";
+import { try_to_free_buffers, page_count_users } from "./buffer";
 import { rw_swap_page, rw_swap_page_wait, READ, WRITE } from "./page_io";
 import { readahead_start } from "./swapfile";
 
@@ -902,9 +902,11 @@ export function swap_writepage(pc: i32): i32 {
 }
 
 /** 2.4.10-pre9 swap_writepage's test, no lock held: only the cache and the caller hold the
- *  page (page_count <= 2: the model's pages have no buffers) and swap_count(page), the slot's
- *  count read straight from swap_map, is 1 (the cache's own reference). */
+ *  page ("One for the page cache, one for this user, one for page->buffers": "if
+ *  (page_count(page) > 2 + !!page->buffers) goto in_use;", the form of 2.4.5's and of Hugh
+ *  Dickins' 19 Sep 2001 patch that restored it to 2.4.10-pre12) and swap_count(page), the
+ *  slot's count read straight from swap_map, is 1 (the cache's own reference). */
 function writepage_exclusive_nolock(page: i32): bool {
-  if (page_count(page) > 2) return false;
+  if (page_count_users(page) > 2) return false;
   return swap_count(slot_of(page_index(page))) <= 1;
 }

@@ -29,7 +29,7 @@ import {
   P_TRY_TO_UNUSE, P_RW_SWAP_PAGE_SYNC, P_MMPUT, ENOMEM, EINVAL, EBUSY,
 } from "../kernel/procs";
 import { mm_pin, mmput_fast } from "./fork";
-import { page_buffers, page_count_users } from "./buffer";
+import { page_buffers, page_count_users, try_to_free_buffers } from "./buffer";
 import {
   has, F_READAHEAD_REFS, F_UNLOCKED_DUP_CHECK, F_SWAPOFF_BKL, F_EXCLUSIVE_NOLOCK, F_UNUSE_DELETE_FIRST, F_UNUSE_RECHECK_KEY,
   F_READAHEAD_SKIP_HEADER, F_READAHEAD_SDL, F_SWAP_FULL_80, F_UNUSE_CLEAR_UNDEAD, F_SWAPOFF_CLEARS_MAX,
@@ -740,6 +740,9 @@ export function remove_exclusive_swap_page(pc: i32): i32 {
       swap_info_put(l(RES_ENTRY));
       trace(EV_REMOVE_EXCLUSIVE, page, l(RES_ENTRY), removed ? 1 : 0);
       if (!removed) return ret(0);
+      // "if (retval) { block_flushpage(page, 0); swap_free(entry); ... }" (2.4.16): buffers
+      // only under flag swap-buffers, which no 2.4.16 model sets; the page is locked.
+      try_to_free_buffers(page, 1);
       return call(P_SWAP_FREE, RES_FREED, l(RES_ENTRY), 0, 0, 0);
     }
     case RES_FREED:

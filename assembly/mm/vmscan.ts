@@ -1102,8 +1102,10 @@ function shrink_scan(): i32 {
     return next(SC_WAIT);
   }
   set_l(SC_PAGE, f);
-  // 2.4.16: "if (PageDirty(page) && is_page_cache_freeable(page) && page->mapping)".
-  if (page_test(f, PG_DIRTY) && page_count_users(f) == 1) {
+  // 2.4.16: "if (PageDirty(page) && is_page_cache_freeable(page) && page->mapping)". 2.4.0's
+  // page_launder (pcl-lru) writes any dirty page it got this far, a mapped one with buffers
+  // too: it reaches its buffers branch only with a clean page.
+  if (page_test(f, PG_DIRTY) && (has2(F2_PCL_LRU) || page_count_users(f) == 1)) {
     // Freeable but dirty: write it out with the LRU lock dropped; look at it again later.
     page_clear(f, PG_DIRTY);
     page_set(f, PG_LAUNDER);

@@ -28,8 +28,9 @@ export function checkPageCounts(L: Layout, I: Int32Array, v: Collector, quiescen
     }
     const maps = L.frameMaps[f];
     const cached = (fl & PG.SWAPCACHE) !== 0;
-    // swap-buffers (2.4.0): buffer heads swap I/O left on the page hold a reference of their own.
-    const buffers = (fl & PG.BUFFERS) !== 0;
+    // swap-buffers (2.4.0): buffer heads swap I/O left on the page hold a reference of their own,
+    // on a swap-cache page only (every way out of the cache frees them): on another, a leak.
+    const buffers = cached && (fl & PG.BUFFERS) !== 0;
     const need = maps + (cached ? 1 : 0) + (buffers ? 1 : 0);
     // At rest an in-use frame has a holder: at count 0 put_page has passed it by without
     // freeing it (a leaked frame, which no free will ever take back). Mid-run a free deferred

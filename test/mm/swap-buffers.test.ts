@@ -10,7 +10,7 @@ import { describe, it, expect } from "vitest";
 import { directedRig, SMALL_RIG, swappedOut, EV } from "../helpers/rig.js";
 import { P, PG, PTE, pteFrame } from "../../src/wasm/abi.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
-import { checkInvariants } from "../../src/invariants/check.js";
+import { checkInvariants, fusedCleanAtRest } from "../../src/invariants/check.js";
 
 const BUFFERS = FLAGS.find((f) => f.name === "swap-buffers")!;
 const ON = resolveModel("linux-2.4.0");
@@ -98,6 +98,27 @@ describe("swap-buffers", () => {
     expect(r.s.flags(r.page) & (PG.INUSE | PG.BUFFERS)).toBe(0);
     expect(r.s.swapCount(r.entry)).toBe(0);
     quiet(r);
+  });
+
+  it("on: page_launder writes a dirty page that has buffers, mapped or not, before any free of its buffers (2.4.0 tests only PageDirty)", () => {
+    const r = swappedIn(ON);
+    r.s.setFlags(r.page, r.s.flags(r.page) | PG.DIRTY); // as try_to_swap_out's set_page_dirty of another pte would
+    r.call(1, P.try_to_free_pages);
+    const at = (event: number) => r.d.trace.findIndex((t) => t.event === event && t.a === r.page);
+    expect(at(EV.SHRINK_WRITE)).toBeGreaterThan(-1);
+    const freed = at(EV.BUFFERS_FREED);
+    if (freed >= 0) expect(freed).toBeGreaterThan(at(EV.SHRINK_WRITE));
+    quiet(r);
+  });
+
+  it("buffers left on a page out of the swap cache are a leak at rest: the count checks give them no holder there", () => {
+    const r = swappedIn(ON);
+    r.call(0, P.access, [0, 6, 1]); // copied: the old page is held by the cache and its buffers
+    // As a path that took the page out of the cache without block_flushpage would leave it.
+    r.s.setFlags(r.page, r.s.flags(r.page) & ~PG.SWAPCACHE);
+    r.s.setCount(r.page, 1);
+    expect(checkInvariants(r.e, { quiescent: true }).map((v) => v.signature)).toContain("bug-on:page-leak");
+    expect(fusedCleanAtRest(r.e)).toBe(false);
   });
 
   it("on: munmap's free_page_and_swap_cache deletes the page; block_flushpage frees its buffers first, and the page is freed", () => {
