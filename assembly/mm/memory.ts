@@ -378,6 +378,14 @@ const DSP_FULL_DELETE_LRU: i32 = 18; // F2_DEL_LRU: the delete's lru_cache_del, 
 /** The vm_swap_full delete's first section: its lru_cache_del under F2_DEL_LRU, else the
  *  removal under pagecache_lock. */
 @inline function full_delete_first(): i32 { return has2(F2_DEL_LRU) ? DSP_FULL_DELETE_LRU : DSP_FULL_DELETE; }
+/** pre9's vm_swap_full delete, delete_from_swap_cache_nolock, begins: its block_flushpage frees
+ *  buffers (only under flag swap-buffers, which pre9's model does not set), merged with the
+ *  test before it (the page is locked: nobody else frees or adds buffers in between); then
+ *  lru_cache_del and the removal in sections of their own. */
+function full_delete_start(page: i32): i32 {
+  try_to_free_buffers(page, 1);
+  return next(full_delete_first());
+}
 export function do_swap_page(pc: i32): i32 {
   const mm = l(DSP_MM), entry = l(DSP_ENTRY);
   switch (pc) {
@@ -462,7 +470,7 @@ export function do_swap_page(pc: i32): i32 {
         // both the writable pte and, when vm_swap_full, the delete.
         const exclusive = exclusive_swap_page_nolock(page);
         set_l(DSP_WRITABLE, l(DSP_WRITE) != 0 && exclusive ? 1 : 0);
-        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return next(full_delete_first());
+        if (exclusive && has(F_SWAP_FULL_DELETE) && vm_swap_full()) return full_delete_start(page);
         if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
         return swapin_map(l(DSP_WRITABLE));
       }
@@ -470,11 +478,7 @@ export function do_swap_page(pc: i32): i32 {
       if (has(F_REMOVE_EXCLUSIVE) && vm_swap_full()) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, DSP_REMOVED, page, 0, 0, 0);
       if (has(F_SWAP_FULL_DELETE) && vm_swap_full() && exclusive_swap_page_nolock(page)) {
         set_l(DSP_WRITABLE, l(DSP_WRITE));
-        // delete_from_swap_cache_nolock's block_flushpage: buffers only under flag
-        // swap-buffers, which pre9's model does not set; merged with the test before it (the
-        // page is locked: nobody else frees or adds buffers in between).
-        try_to_free_buffers(page, 1);
-        return next(full_delete_first());
+        return full_delete_start(page);
       }
       return swapin_map_check_write();
     }

@@ -130,6 +130,27 @@ describe("swap-buffers", () => {
     quiet(r);
   });
 
+  it("pre9 with the flag, swap full: a write fault's vm_swap_full delete flushes the buffers (block_flushpage), and the page is counted right at rest", () => {
+    const r = directedRig(
+      { ...SMALL_RIG, frames: 16, pagesPerMm: 8, slotsPerArea: 8, areas: 1, kswapd: false, flags: PRE9_ON.flags, flags2: PRE9_ON.flags2 },
+      { rounds: 100, disk: true, noViolation: true },
+    );
+    const entry = swappedOut(r, 0, 6, 0x55);
+    // Every other slot in use (as swapped-out ptes of mm1): swap is full past 80%.
+    for (let p = 0; p < 6; p++) swappedOut(r, 1, p, p + 1);
+    r.call(0, P.access, [0, 6, 1]);
+    const page = pteFrame(r.s.pte(0, 6));
+    const at = (event: number) => r.d.trace.findIndex((t) => t.event === event && t.a === page);
+    expect(at(EV.BUFFERS_CREATED)).toBeGreaterThan(-1);
+    expect(at(EV.SWAP_FULL_DELETE)).toBeGreaterThan(at(EV.BUFFERS_FREED));
+    expect(at(EV.BUFFERS_FREED)).toBeGreaterThan(-1);
+    expect(r.s.flags(page) & (PG.SWAPCACHE | PG.BUFFERS)).toBe(0);
+    expect(r.s.count(page)).toBe(1);
+    expect(r.s.swapCount(entry)).toBe(0);
+    expect(r.d.violation()).toBe("none");
+    expect(checkInvariants(r.e, { quiescent: true })).toEqual([]);
+  });
+
   it("pre9 with the flag: case 3 falls through to case 2, and exclusive_swap_page subtracts the buffers: reused", () => {
     const r = swappedIn(PRE9_ON);
     expect(r.s.count(r.page)).toBe(3);
