@@ -136,9 +136,12 @@ export function spinning_after_section(): bool {
   after_spin_check(AFTER_SPIN_LOCK);
   const held = ag_get(cur, AG_HELD);
   const rank = lk_rank(cls);
-  // Taking a class at or inside one already held breaks the order (PTL twice is fork's
-  // parent+child pair and allowed).
-  if (cls != LK_PTL && (held >> rank) != 0) bug(V_LOCK_ORDER, cls, held, 0);
+  // Taking a class at or inside one already held breaks the order. PTL twice is fork's
+  // parent+child pair (2.4.16 copy_page_range: "spin_lock(&dst->page_table_lock)" inside the
+  // parent's): only a lock inside PTL held breaks it. (Until 6 Dec 2026 PTL was not tested
+  // at all, an open gap of that day's audit of the invariants.)
+  const inside = cls == LK_PTL ? held >> (rank + 1) : held >> rank;
+  if (inside != 0) bug(V_LOCK_ORDER, cls, held, 0);
   ag_set(cur, AG_HELD, held | (1 << rank));
   ag_set(cur, AG_SPINS_HELD, ag_get(cur, AG_SPINS_HELD) + 1);
 }
