@@ -184,9 +184,12 @@ function lookup_section(entry: i32): i32 {
  *  __find_lock_page): find and get the page under PCL, sleep for its page lock, and if it is
  *  no longer in the swap cache drop it and search again. Like the kernel, it checks only that
  *  the page is still cached (page->mapping, PageSwapCache), not that its key is still entry.
- *  The two checks and the UnlockPage are one section: every path that takes a page out of the
- *  swap cache holds its page lock (swap_cache_remove checks), so while we hold it those reads
- *  cannot change. */
+ *  The two checks share the lock_page's section: every path that takes a page out of the swap
+ *  cache holds its page lock (swap_cache_remove checks), so while we hold it those reads cannot
+ *  change. The UnlockPage is the next section's (LSC_UNLOCK, since 6 Dec 2026; before, the
+ *  lock was dropped in the section that took it): between the two the page is seen locked,
+ *  and another CPU's TryLockPage (a zap's free_page_and_swap_cache, do_wp_page, reclaim) fails
+ *  there as in 2.4.0. */
 // Locals: the argument; the page found. Sections (F_SYNC_SWAPIN; else one PCL section): find
 // and get under PCL, then lock_page and the recheck; with F2_PCL_LRU (2.4.0's age_page_up) a
 // page off the active list is found under PCL, then activated under LRU, PCL still held, and
@@ -196,6 +199,7 @@ const LSC_PAGE: i32 = 6;
 const LSC_FIND: i32 = 0;
 const LSC_LOCK: i32 = 1;
 const LSC_AGE: i32 = 2; // flag pcl-lru: age_page_up's activate_page, PCL held
+const LSC_UNLOCK: i32 = 3; // the page locked and still cached: UnlockPage, return it
 export function lookup_swap_cache(pc: i32): i32 {
   if (!has(F_SYNC_SWAPIN)) {
     const page = lookup_section(l(LSC_ENTRY));
@@ -232,6 +236,10 @@ export function lookup_swap_cache(pc: i32): i32 {
         trace(EV_LOOKUP_RACED, l(LSC_ENTRY), page, 0);
         return next(LSC_FIND);
       }
+      return next(LSC_UNLOCK);
+    }
+    case LSC_UNLOCK: {
+      const page = l(LSC_PAGE);
       unlock_page(page);
       trace(EV_LOOKUP_HIT, l(LSC_ENTRY), page, page_count(page));
       return ret(page);

@@ -891,10 +891,16 @@ export function free_swap_and_cache(pc: i32): i32 {
 // meets a page that is no longer swapper_space's (remove_from_swap_cache's BUG). Under
 // is-page-shared the trylock is a step of its own (FPSC_TRYLOCK), so that swapoff, which skips
 // an exiting task's mm (tsk->mm = NULL before exit_mmap's zap), can delete the page there.
+// is_page_shared then reads page_count with the trylock and swap_count() in the next section
+// (FPSC_SHARED, since 6 Dec 2026): a swap_free or swap_duplicate of the entry by another mm can
+// fall between the two unlocked reads, as in do_wp_page and do_swap_page, and the page lock is
+// seen held from the trylock to the UnlockPage (another CPU's TryLockPage fails there).
 const FPSC_PAGE: i32 = 0;
+const FPSC_COUNT: i32 = 6;
 const FPSC_TRY: i32 = 0;
 const FPSC_REMOVED: i32 = 1;
 const FPSC_TRYLOCK: i32 = 2;
+const FPSC_SHARED: i32 = 3;
 export function free_page_and_swap_cache(pc: i32): i32 {
   const page = l(FPSC_PAGE);
   switch (pc) {
@@ -907,6 +913,12 @@ export function free_page_and_swap_cache(pc: i32): i32 {
       return fpsc_trylock(page);
     case FPSC_TRYLOCK:
       return fpsc_trylock(page);
+    case FPSC_SHARED: {
+      // 2.4.0 is_page_shared's swap_count(), with the page count read at the trylock.
+      if (!is_page_shared_2_4_0(page, l(FPSC_COUNT))) return fpsc_delete(page);
+      unlock_page(page);
+      return fpsc_release(page);
+    }
     case FPSC_REMOVED:
       unlock_page(page);
       return fpsc_release(page);
@@ -919,12 +931,19 @@ export function free_page_and_swap_cache(pc: i32): i32 {
 function fpsc_trylock(page: i32): i32 {
   if (!trylock_page(page)) return fpsc_release(page);
   if (!has(F_EXCLUSIVE_NOLOCK)) return call(P_REMOVE_EXCLUSIVE_SWAP_PAGE, FPSC_REMOVED, page, 0, 0, 0);
-  if (exclusive_nolock(page)) {
-    trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
-    return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
+  if (has2(F2_IS_PAGE_SHARED)) {
+    set_l(FPSC_COUNT, page_count(page)); // is_page_shared's first read; swap_count() next
+    return next(FPSC_SHARED);
   }
+  if (exclusive_nolock(page)) return fpsc_delete(page);
   unlock_page(page);
   return fpsc_release(page);
+}
+
+/** Not shared: delete_from_swap_cache_nolock, the page locked; UnlockPage after it. */
+function fpsc_delete(page: i32): i32 {
+  trace(EV_FREE_SWAP_DELETE, page, page_index(page), page_count(page));
+  return call(P_DELETE_FROM_SWAP_CACHE, FPSC_REMOVED, page, 0, 0, 0);
 }
 
 /** free_page_and_swap_cache's end: page_cache_release(page). */
