@@ -22,7 +22,8 @@ export const swapStateEvents: EventTable = {
   [EV.ADD]: (f, e, n) => `${call(f, e)} → 0` + (n > 1 ? `: ${n} pages now cached for ${fmtEntry(e)}` : ""),
   [EV.ADD_EEXIST]: (f, e, other) => `${call(f, e)} → -EEXIST, ${fmtPage(other)} got in first`,
   [EV.ADD_ENOENT]: (f, e) => `${call(f, e)} → -ENOENT, ${fmtEntry(e)} was freed`,
-  [EV.DELETE]: (f, e) => `removes ${fmtPage(f)} (${fmtEntry(e)}), frees the slot`,
+  // The delete drops the cache's slot reference through swap_free, which frees the slot only at 0.
+  [EV.DELETE]: (f, e) => `removes ${fmtPage(f)} (${fmtEntry(e)}), swap_free next`,
   [EV.READAHEAD]: (e, first, n) =>
     n === 0 ? `nothing to read around ${fmtEntry(e)}` : `window ${fmtWindow(first, n)} around ${fmtEntry(e)}`,
   [EV.READ_BACKOFF]: (f, e, other) => `${fmtEntry(e)} got ${fmtPage(other)} meanwhile: drops its new ${fmtPage(f)}`,
