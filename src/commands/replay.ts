@@ -10,6 +10,7 @@ import type { FindingFormat } from "../report/finding.js";
 import { diagramOf, type ScheduleFill } from "../explore/replay.js";
 import type { ReplayJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
+import { MODELS } from "../model/models.js";
 
 /** Why a build has no id, and what writes it. */
 function noIdFile(file: string): string {
@@ -32,6 +33,23 @@ export function modelBuildNote(repro: Pick<Repro, "modelId" | "faultsim">, here:
   return `${recorded}, ${current}: sections may differ, so the schedule may not replay step for step`;
 }
 
+/** The one-line note replay prints when the repro's flags are not its model's as this build
+ *  has them (a model that has taken a flag since it was recorded, or a hunt with --with or
+ *  --without), or undefined when they are the same or the model is not one this build knows.
+ *  The replay runs the recorded flags either way. */
+export function modelFlagsNote(repro: Pick<Repro, "model" | "flagNames">): string | undefined {
+  const now = MODELS.find((m) => m.name === repro.model)?.flags;
+  if (now === undefined) return undefined;
+  const recorded = new Set(repro.flagNames);
+  const added = repro.flagNames.filter((f) => !now.includes(f));
+  const lacking = now.filter((f) => !recorded.has(f));
+  if (added.length === 0 && lacking.length === 0) return undefined;
+  const diff = [...(added.length ? [`with ${added.join(", ")}`] : []), ...(lacking.length ? [`without ${lacking.join(", ")}`] : [])].join(
+    " and ",
+  );
+  return `the repro's flags differ from ${repro.model}'s in this build (the repro is ${diff}): it replays with the recorded flags (\`faultsim hunt --model ${repro.model}\` hunts today's)`;
+}
+
 /** The note replay prints when the recorded schedule ran out before the execution ended. */
 export function fillNote(file: string, f: ScheduleFill): string {
   const steps = f.steps === 1 ? `step ${f.from} was` : `steps ${f.from}-${f.from + f.steps - 1} (${f.steps}) were`;
@@ -50,6 +68,8 @@ export async function replayCommand(
   const here = modelBuild(o.backend);
   const note = modelBuildNote(repro, here);
   if (note) process.stderr.write(`faultsim: note: ${note}\n`);
+  const flagsNote = modelFlagsNote(repro);
+  if (flagsNote) process.stderr.write(`faultsim: note: ${flagsNote}\n`);
   const r = await diagramOf(repro, undefined, o.backend, { full: o.full, format: o.format });
   if (o.json) {
     const json: ReplayJson = {
