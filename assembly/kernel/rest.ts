@@ -243,7 +243,8 @@ function swap_pte_reads(entry: i32, shadow: i32): bool {
 /**
  * Frames (scanFrames, checkPageCounts, checkFreeList, checkLocksFree's page locks): the zero
  * page reserved and uncached, no page locked, free pages uncounted and uncached, each page's
- * count exactly its ptes plus the swap cache plus its buffers (swap-buffers), and as many free frames as the free stack holds
+ * count exactly its ptes plus the swap cache plus its buffers (swap-buffers), and as many free
+ * frames as the free stack holds
  * (its frames being distinct free ones, every free frame is on it).
  */
 function frames_counted(nFree: i32, top: i32, untouched: i32): bool {

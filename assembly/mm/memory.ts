@@ -10,7 +10,7 @@ import {
   MM_SWAP_CURSOR, MM_SWAP_CNT, MM_VMA_HIDDEN, pte_get, pte_set, mk_pte, pte_present, pte_frame, pte_is_swap, pte_to_swp_entry,
   swp_entry_to_pte, shadow_get, shadow_set, page_content, set_page_content, page_set, page_test,
   get_page, gaddr, G_PCL, G_LRU_LOCK, G_MMLIST_LOCK, ZERO_PAGE, PTE_RW, PTE_DIRTY, PTE_YOUNG, PG_UPTODATE, PG_REFERENCED,
-  PG_DIRTY, PG_SWAPCACHE, PG_BUFFERS, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
+  PG_DIRTY, PG_SWAPCACHE, page_count, page_index, stat, S_ACCESSES, S_MINOR_FAULTS, S_MAJOR_FAULTS, S_OOM, S_COW, S_COW_REUSE, page_clear,
   S_PTE_CHANGED, S_READAHEAD_HITS, S_SWAP_FULL_DELETES, S_ZERO_MAPS, S_EXITS, S_MUNMAPS,
   mmlist_add, nMm, gather_get, gather_set,
 } from "../kernel/state";
@@ -765,7 +765,7 @@ function wp_count_gate(old: i32): i32 {
   if (old == ZERO_PAGE) return wp_copy();
   const count = page_count(old);
   if (count == 1) return wp_reuse();
-  const case3 = !has2(F2_IS_PAGE_SHARED) && count == 3 && page_test(old, PG_BUFFERS);
+  const case3 = !has2(F2_IS_PAGE_SHARED) && count == 3 && page_buffers(old) != 0;
   if ((count == 2 || case3) && page_test(old, PG_SWAPCACHE)) return next(DWP_COUNT_LOCK);
   return wp_copy();
 }

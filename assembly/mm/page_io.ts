@@ -51,7 +51,8 @@ export function rw_swap_page_wait(page: i32, rw: i32): void {
 
 /** rw_swap_page's checks and rw_swap_page_base's start (mm/page_io.c, 2.4.0 and 2.4.16), in
  *  the caller's section (no lock): the page must be locked; a READ clears PG_uptodate; then
- *  get_swaphandle_info, and for an entry it takes brw_page's buffers (flag swap-buffers). When it refuses the entry (a free slot, an area gone, an offset past
+ *  get_swaphandle_info, and for an entry it takes brw_page's buffers (flag swap-buffers).
+ *  When it refuses the entry (a free slot, an area gone, an offset past
  *  the end: it printks) rw_swap_page_base returns 0 with no I/O and rw_swap_page unlocks the
  *  page: a read leaves it !Uptodate with whatever the allocator left in it, a write is lost. */
 function swap_io_start(page: i32, rw: i32): bool {

@@ -8,13 +8,14 @@
 // in 2.4.0 and 2.4.16 (mm/swap.c lru_cache_add, lru_cache_del: spin_lock(&pagemap_lru_lock)).
 import { ld, st } from "../kernel/platform";
 import {
-  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, PG_DELISTED, PG_BUFFERS, page_flags, set_page_flags, page_count, page_test, gadd,
+  nFrames, PG_LRU_NEXT, PG_LRU_PREV, PG_LRU, PG_ACTIVE, PG_REFERENCED, PG_DELISTED, page_flags, set_page_flags, page_count, gadd,
   gaddr, G_NR_ACTIVE, G_NR_INACTIVE, G_LRU_LOCK, G_NR_DELISTED,
 } from "../kernel/state";
 import { l, next, ret, BLOCK, bad_pc } from "../kernel/frame";
 import { spin_lock, spin_unlock, LK_LRU } from "../kernel/locks";
 import { bug, V_BUG_ON } from "../kernel/check";
 import { has2, F2_DEL_LRU } from "../model";
+import { page_buffers } from "./buffer";
 
 // BUG() codes of this file, as the first value of V_BUG_ON.
 export const BUG_LRU_UNLINKED: i32 = 500; // a page marked PG_lru is on no list (list_del of an unlinked entry)
@@ -210,7 +211,7 @@ export function deactivate_page(f: i32): void {
  *  inactive_dirty list. A page on no list is left alone. */
 export function deactivate_page_nolock_240(f: i32): void {
   set_page_flags(f, page_flags(f) & ~PG_REFERENCED);
-  if (page_count(f) <= (page_test(f, PG_BUFFERS) ? 3 : 2)) deactivate_page(f);
+  if (page_count(f) <= 2 + page_buffers(f)) deactivate_page(f);
 }
 
 /** Moves a page to the head of the list it is on (second chance). */

@@ -222,9 +222,10 @@ export function is_page_shared_2_4_0(page: i32, count: i32): bool {
   return count < 0 || count > 1;
 }
 
-/** The unlocked exclusivity test of free_page_and_swap_cache and can_share_swap_page (flag
- *  exclusive-nolock), both on a locked swap-cache page: 2.4.0's !is_page_shared (flag
- *  is-page-shared: a sum of 2 or 3) or pre9's exclusive_swap_page (a sum of 3). */
+/** can_share_swap_page's unlocked exclusivity test (flag exclusive-nolock), on a locked
+ *  swap-cache page: 2.4.0's !is_page_shared (flag is-page-shared: a sum of 2 or 3) or pre9's
+ *  exclusive_swap_page (a sum of 3). free_page_and_swap_cache makes the same test with 2.4.0's
+ *  two reads in two sections (FPSC_SHARED). */
 function exclusive_nolock(page: i32): bool {
   if (has2(F2_IS_PAGE_SHARED)) return !is_page_shared_2_4_0(page, page_count(page));
   return exclusive_swap_page_nolock(page);
@@ -935,7 +936,7 @@ function fpsc_trylock(page: i32): i32 {
     set_l(FPSC_COUNT, page_count(page)); // is_page_shared's first read; swap_count() next
     return next(FPSC_SHARED);
   }
-  if (exclusive_nolock(page)) return fpsc_delete(page);
+  if (exclusive_swap_page_nolock(page)) return fpsc_delete(page); // pre9
   unlock_page(page);
   return fpsc_release(page);
 }

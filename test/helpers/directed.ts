@@ -55,6 +55,15 @@ export class Director {
     throw new Error(`agent ${agent}: awaited event not reached in ${max} steps`);
   }
 
+  /** Steps agent until pred holds of the machine (checked before each step); throws if the
+   *  agent cannot run first or max steps pass. */
+  untilState(agent: number, pred: () => boolean, max = 50): void {
+    for (let n = 0; n < max && !pred(); n++) {
+      if (!this.step(agent)) throw new Error(`agent ${agent} cannot run (step ${this.e.global(G.STEP)})`);
+    }
+    if (!pred()) throw new Error(`agent ${agent}: awaited state not reached in ${max} steps`);
+  }
+
   /** Steps agent until it emits event id ev (optionally from procedure proc). */
   untilEvent(agent: number, ev: number, proc?: string): TraceRecord {
     return this.until(agent, (r) => r.event === ev && (proc === undefined || r.proc === proc));

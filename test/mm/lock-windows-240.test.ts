@@ -12,12 +12,6 @@ import { checkInvariants } from "../../src/invariants/check.js";
 type Rig = ReturnType<typeof tinyModelRig>;
 const rig = () => tinyModelRig("linux-2.4.0", { rounds: 100, disk: true, noViolation: true });
 
-/** Steps agent until pred holds (at most 50 steps). */
-function stepUntil(r: Rig, agent: number, pred: () => boolean): void {
-  for (let n = 0; n < 50 && !pred(); n++) expect(r.d.step(agent)).toBe(true);
-  expect(pred()).toBe(true);
-}
-
 const locked = (r: Rig, page: number) => (r.s.flags(page) & PG.LOCKED) !== 0;
 
 describe("linux-2.4.0's page-lock windows", () => {
@@ -27,7 +21,7 @@ describe("linux-2.4.0's page-lock windows", () => {
     const E = useSlot(r, 7);
     const page = cachePage(r, E, { keepRef: false, swapRef: true });
     start(0, P.lookup_swap_cache, [E]);
-    stepUntil(r, 0, () => locked(r, page));
+    r.d.untilState(0, () => locked(r, page));
     // CPU1 zaps a pte mapping the page (its reference stands for that pte): TryLockPage fails.
     s.setCount(page, s.count(page) + 1);
     r.call(1, P.free_page_and_swap_cache, [page]);
@@ -62,7 +56,7 @@ describe("linux-2.4.0's page-lock windows", () => {
   it("a swap_duplicate of the entry between is_page_shared's two reads makes it shared: kept, and the page was seen locked", () => {
     const r = rig();
     const { E, page } = zapOfExclusive(r);
-    stepUntil(r, 0, () => locked(r, page));
+    r.d.untilState(0, () => locked(r, page));
     r.call(1, P.swap_duplicate, [E]); // another mm's copy of a swap pte (fork)
     r.d.drain(0);
     expect(r.d.trace.some((t) => t.event === EV.FREE_SWAP_DELETE)).toBe(false);

@@ -34,12 +34,6 @@ function rig(m: { flags: number; flags2: number }) {
 }
 type Rig = ReturnType<typeof rig>;
 
-/** Steps agent until pred holds (at most max steps). */
-function stepUntil(r: Rig, agent: number, pred: () => boolean, max = 50): void {
-  for (let n = 0; n < max && !pred(); n++) expect(r.d.step(agent)).toBe(true);
-  expect(pred()).toBe(true);
-}
-
 /** CPU1's delete_from_swap_cache of a locked page only the cache and CPU1 hold, stopped while
  *  it holds pagecache_lock across swap_free (2.4.0's __delete_from_swap_cache). */
 function cpu1HoldsPcl(r: Rig): number {
@@ -49,7 +43,7 @@ function cpu1HoldsPcl(r: Rig): number {
   s.setFlags(page, s.flags(page) | PG.LOCKED);
   expect(r.call(1, P.add_to_swap_cache, [page, E2])).toBe(0);
   r.start(1, P.delete_from_swap_cache, [page]);
-  stepUntil(r, 1, () => s.g(G.PCL) === 2);
+  r.d.untilState(1, () => s.g(G.PCL) === 2);
   expect(d.step(1)).toBe(true); // into swap_free, PCL still held
   expect(s.g(G.PCL)).toBe(2);
   return page;
@@ -107,7 +101,7 @@ describe.each(CASES)("%s: reclaim of a clean swap-cache page", (_name, m, on) =>
       const { E, f } = cleanCached(r);
       const held = cpu1HoldsPcl(r);
       r.start(0, P.try_to_free_pages);
-      stepUntil(r, 0, () => s.agent(0, AG.STATE) === ST.SPIN);
+      r.d.untilState(0, () => s.agent(0, AG.STATE) === ST.SPIN);
       expect(spinsOn(r, 0, LK.PCL)).toBe(true);
       // 2.4.0: page_launder left the page unlocked and dropped LRU; 2.4.16's order keeps LRU
       // and the page lock across the wait.
@@ -154,7 +148,7 @@ describe.each(CASES)("%s: add_to_swap_cache's lru_cache_add", (_name, m, on, age
       s.setFlags(page, s.flags(page) | PG.LOCKED);
       const listed = s.g(G.NR_INACTIVE);
       r.start(0, P.add_to_swap_cache, [page, E]);
-      stepUntil(r, 0, () => s.index(page) === E); // hashed under PCL
+      r.d.untilState(0, () => s.index(page) === E); // hashed under PCL
       expect(s.g(G.NR_INACTIVE)).toBe(listed); // not on a list yet
       expect(s.g(G.PCL)).toBe(on ? 1 : 0);
       const before = s.count(page);
@@ -204,7 +198,7 @@ describe.each(CASES)("%s: lookup_swap_cache of an inactive page", (_name, m, _on
     if (on) {
       // Another CPU may run meanwhile; a reclaimer wanting PCL waits.
       r.start(1, P.try_to_free_pages);
-      stepUntil(r, 1, () => s.agent(1, AG.STATE) === ST.SPIN);
+      r.d.untilState(1, () => s.agent(1, AG.STATE) === ST.SPIN);
       expect(spinsOn(r, 1, LK.PCL)).toBe(true);
       expect(d.step(0)).toBe(true); // activate_page: LRU inside PCL
       expect(s.flags(f) & PG.ACTIVE).toBe(PG.ACTIVE);

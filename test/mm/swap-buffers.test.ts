@@ -7,7 +7,7 @@
 // model without the flag reused it at once (count 2), a step 2.4.0 takes only after reclaim has
 // freed the buffers. pre9's "case 3: if (!old_page->buffers) break;" falls through to case 2.
 import { describe, it, expect } from "vitest";
-import { directedRig, SMALL_RIG, swappedOut, EV } from "../helpers/rig.js";
+import { directedRig, TINY_RIG, swappedOut, EV } from "../helpers/rig.js";
 import { P, PG, PTE, pteFrame } from "../../src/wasm/abi.js";
 import { FLAGS, resolveModel } from "../../src/model/models.js";
 import { checkInvariants, fusedCleanAtRest } from "../../src/invariants/check.js";
@@ -17,13 +17,14 @@ const ON = resolveModel("linux-2.4.0");
 const OFF = resolveModel("linux-2.4.0", [], ["swap-buffers"]);
 const PRE9_ON = resolveModel("linux-2.4.10-pre", ["swap-buffers"]);
 
-/** m's machine (16 frames, one area of 8 slots, no kswapd) where mm0[6] was swapped out to E
- *  holding 0x55, then read back by a read fault: mapped read-only from the swap cache. */
+/** TINY_RIG (16 frames, one area of 8 slots, no kswapd) with m's flags. */
+const rig = (m: { flags: number; flags2: number }) =>
+  directedRig({ ...TINY_RIG, flags: m.flags, flags2: m.flags2 }, { rounds: 100, disk: true, noViolation: true });
+
+/** m's machine where mm0[6] was swapped out to E holding 0x55, then read back by a read fault:
+ *  mapped read-only from the swap cache. */
 function swappedIn(m: { flags: number; flags2: number }) {
-  const r = directedRig(
-    { ...SMALL_RIG, frames: 16, pagesPerMm: 8, slotsPerArea: 8, areas: 1, kswapd: false, flags: m.flags, flags2: m.flags2 },
-    { rounds: 100, disk: true, noViolation: true },
-  );
+  const r = rig(m);
   const entry = swappedOut(r, 0, 6, 0x55);
   r.call(0, P.access, [0, 6, 0]);
   const page = pteFrame(r.s.pte(0, 6));
@@ -131,10 +132,7 @@ describe("swap-buffers", () => {
   });
 
   it("pre9 with the flag, swap full: a write fault's vm_swap_full delete flushes the buffers (block_flushpage), and the page is counted right at rest", () => {
-    const r = directedRig(
-      { ...SMALL_RIG, frames: 16, pagesPerMm: 8, slotsPerArea: 8, areas: 1, kswapd: false, flags: PRE9_ON.flags, flags2: PRE9_ON.flags2 },
-      { rounds: 100, disk: true, noViolation: true },
-    );
+    const r = rig(PRE9_ON);
     const entry = swappedOut(r, 0, 6, 0x55);
     // Every other slot in use (as swapped-out ptes of mm1): swap is full past 80%.
     for (let p = 0; p < 6; p++) swappedOut(r, 1, p, p + 1);
