@@ -1,6 +1,6 @@
 #!/bin/sh
 # Where a bulk case's time goes, by Wasm function: builds DIR's untraced model with its function
-# names (asc --debug, then wasm-opt -O3 -g as src/build/build-wasm.mjs does: the same code plus a
+# names (`node src/build/build-wasm.mjs --named FILE`: the shipped untraced build's flags plus a
 # name section), runs bench/bulk-case.mjs under perf (node --perf-prof: V8 writes its JIT code
 # with the names, perf inject --jit joins them to the samples) and prints the functions with the
 # most samples; the perf data stays in OUT for `perf annotate -i OUT/perf.jit.data --stdio -s
@@ -15,11 +15,7 @@ n=${3:?ops}
 out=${4:-$(mktemp -d)}
 mkdir -p "$out"
 here=$(cd "$(dirname "$0")" && pwd)
-(cd "$d" && node node_modules/assemblyscript/bin/asc.js assembly/index.ts --target release --debug \
-  --use FAULTSIM_UNTRACED=1 -o "$out/named.wasm" &&
-  node_modules/binaryen/bin/wasm-opt "$out/named.wasm" -O3 -g --one-caller-inline-max-function-size 500 \
-    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
-    -o "$out/named.wasm")
+(cd "$d" && node src/build/build-wasm.mjs --named "$out/named.wasm")
 cd "$out"
 rm -f jit-*.dump
 FAULTSIM_WASM="$out/named.wasm" FAULTSIM_WASM_UNTRACED="$out/named.wasm" \

@@ -55,18 +55,46 @@ async function node(script, args) {
   }
 }
 
+const UNTRACED = { use: ["--use", "FAULTSIM_UNTRACED=1"], opt: ["--always-inline-max-function-size", ALWAYS_INLINE] };
 const builds = [
   { out: "build/faultsim.wasm", use: [], opt: [] },
   // ALWAYS_INLINE on the search's build only: the traced one runs replays, short and cold,
   // where TurboFan's compile of the larger code would cost more than it saves.
-  { out: "build/faultsim-untraced.wasm", use: ["--use", "FAULTSIM_UNTRACED=1"], opt: ["--always-inline-max-function-size", ALWAYS_INLINE] },
+  { out: "build/faultsim-untraced.wasm", ...UNTRACED },
 ];
-// The two builds side by side (a machine has two cores or more).
-await Promise.all(
-  builds.map(async (b) => {
-    await node(asc, ["assembly/index.ts", "--target", "release", ...b.use, "-o", b.out]);
-    await node(wasmOpt, [b.out, "-O3", "--one-caller-inline-max-function-size", ONE_CALLER_INLINE, ...b.opt, ...FEATURES, "-o", b.out]);
-  }),
-);
-await node(path.join(root, "src/build/model-id.mjs"), []);
-console.log(`built ${builds.map((b) => b.out).join(", ")}`);
+
+/** asc, then wasm-opt as every build here takes it; `names`: keep the function names. */
+async function build(b, names = false) {
+  const debug = names ? ["--debug"] : [];
+  await node(asc, ["assembly/index.ts", "--target", "release", ...debug, ...b.use, "-o", b.out]);
+  await node(wasmOpt, [
+    b.out,
+    "-O3",
+    ...(names ? ["-g"] : []),
+    "--one-caller-inline-max-function-size",
+    ONE_CALLER_INLINE,
+    ...b.opt,
+    ...FEATURES,
+    "-o",
+    b.out,
+  ]);
+}
+
+// `node src/build/build-wasm.mjs --named FILE`: the untraced build with its function names (a
+// name section; the same code otherwise) for profilers, written to FILE and loaded through
+// FAULTSIM_WASM_UNTRACED (bench/perf-bulk.sh, bench/prof-hunt.sh). build/ is left alone.
+const named = process.argv.indexOf("--named");
+if (named >= 0) {
+  const out = process.argv[named + 1];
+  if (!out) {
+    console.error("usage: node src/build/build-wasm.mjs [--named FILE]");
+    process.exit(2);
+  }
+  await build({ out: path.resolve(out), ...UNTRACED }, true);
+  console.log(`built ${out} (untraced, with names)`);
+} else {
+  // The two builds side by side (a machine has two cores or more).
+  await Promise.all(builds.map((b) => build(b)));
+  await node(path.join(root, "src/build/model-id.mjs"), []);
+  console.log(`built ${builds.map((b) => b.out).join(", ")}`);
+}
