@@ -6,8 +6,9 @@
 // drained, over what the run can have touched (fullCheck: everything). Nothing is allocated
 // inside the loop: one stats object, counters in locals.
 import { Engine, type Backend, type MachineConfig } from "../wasm/engine.js";
-import { A, AG, AREA_WORDS, G, MM, MM_WORDS, R, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
+import { A, AG, AREA_WORDS, G, R, RUN, STAT_NAMES, type Stats } from "../wasm/abi.js";
 import { modelViolation as decodeModelViolation } from "../invariants/check.js";
+import { checkLeavesSomeAlone, layoutOf } from "../invariants/layout.js";
 import { InternalError, UsageError } from "../errors.js";
 import { configureGenerator } from "../workload/generator.js";
 import { generatorOptions, type WorkloadOptions } from "./config.js";
@@ -253,7 +254,7 @@ async function runConfigured(e: Engine, o: BulkOptions, t0: number): Promise<Bul
     const seen = new Map<string, Suspect>();
     // A check that leaves part of the machine alone (a lock held over it) may miss a suspect
     // that is still there: it is kept as it was, to be judged by a check that sees it all.
-    if (!quiescent && checkSkips(e)) for (const [key, was] of suspects) seen.set(key, was);
+    if (!quiescent && checkLeavesSomeAlone(layoutOf(e), e.I32)) for (const [key, was] of suspects) seen.set(key, was);
     for (const v of o.checker(e, { quiescent, touched })) {
       const key = keyOf(v);
       const had = suspects.get(key);
@@ -479,19 +480,6 @@ function endedBy(at: Stats, now: Stats): ReclaimStall["ended"] {
   if (now.swapoffs > at.swapoffs) return "swapoff-done";
   if (now.oomKills > at.oomKills) return "oom-kill";
   return "slots-freed";
-}
-
-/** Whether a check mid-run now leaves part of the machine alone: an mm whose page_table_lock
- *  is held, an area whose swap_device_lock is held, or swap_list_lock held (src/invariants
- *  ptes.ts scanPtes, slots.ts collectAreas and checkSlots skip them). */
-function checkSkips(e: Engine): boolean {
-  if (e.global(G.SLL) !== 0) return true;
-  const I = e.I32;
-  const mms = e.region(R.MMS) >> 2;
-  for (let m = 0; m < e.config.mms; m++) if (I[mms + m * MM_WORDS + MM.PTL] !== 0) return true;
-  const areas = e.region(R.AREAS) >> 2;
-  for (let a = 0; a < e.config.areas; a++) if (I[areas + a * AREA_WORDS + A.SDL] !== 0) return true;
-  return false;
 }
 
 /** Slots of swap area a in use (its inuse_pages word). */

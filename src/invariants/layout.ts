@@ -2,7 +2,20 @@
 // scratch (Layout, one per engine configuration), and the Collector that keeps one violation
 // per signature. The invariant families (the other files here) read the state through these.
 import type { Engine } from "../wasm/engine.js";
-import { R, A, AREA_WORDS, MAX_AREAS, SWP_USED, LAYOUT, SWP_TYPE_SHIFT, SWP_OFFSET_MASK, HASH_TOUCHED_MAX } from "../wasm/abi.js";
+import {
+  R,
+  A,
+  G,
+  MM,
+  MM_WORDS,
+  AREA_WORDS,
+  MAX_AREAS,
+  SWP_USED,
+  LAYOUT,
+  SWP_TYPE_SHIFT,
+  SWP_OFFSET_MASK,
+  HASH_TOUCHED_MAX,
+} from "../wasm/abi.js";
 import { violationRank, type ViolationId } from "./ids.js";
 import { zeroRunEnd } from "../wasm/fnv.js";
 
@@ -249,4 +262,30 @@ export function slotOf(L: Layout, I: Int32Array, entry: number): number {
   if (a >= MAX_AREAS || off >= L.nSlots) return -1;
   if ((I[L.AREAS + a * AREA_WORDS + A.FLAGS] & SWP_USED) === 0) return -1;
   return (a << L.slotsShift) | off;
+}
+
+// ---- what a check mid-run leaves alone ------------------------------------------------------
+// A running path that holds one of these locks may be between two updates the lock covers, so
+// a check that is not quiescent leaves what it guards to a later check: an mm's ptes under its
+// page_table_lock (swap_out cleared a pte it sets again; do_swap_page freed a slot its pte
+// still names), an area's swap_map under its swap_device_lock (mid swap_duplicate/swap_free),
+// the free-slot counter under swap_list_lock. The passes (ptes.ts, slots.ts) and the bulk run's
+// judgement of suspects (src/bulk/run.ts) ask these, so that both name the same rules.
+
+/** Mid-run, mm's ptes are left alone: its page_table_lock is held. */
+export const ptesBusy = (L: Layout, I: Int32Array, mm: number): boolean => I[L.MMS + mm * MM_WORDS + MM.PTL] !== 0;
+/** Mid-run, area a's swap_map is left alone: its swap_device_lock is held. */
+export const swapMapBusy = (L: Layout, I: Int32Array, a: number): boolean => I[L.AREAS + a * AREA_WORDS + A.SDL] !== 0;
+/** Mid-run, nr_swap_pages is not compared: swap_list_lock is held. */
+export const swapCounterBusy = (L: Layout, I: Int32Array): boolean => I[L.G + G.SLL] !== 0;
+
+/** Whether a check mid-run now leaves part of the machine alone (any of the above for an mm
+ *  or an area in use): a suspect it does not see again may still be there. */
+export function checkLeavesSomeAlone(L: Layout, I: Int32Array): boolean {
+  if (swapCounterBusy(L, I)) return true;
+  for (let mm = 0; mm < L.nMm; mm++) if (ptesBusy(L, I, mm)) return true;
+  for (let a = 0; a < MAX_AREAS; a++) {
+    if ((I[L.AREAS + a * AREA_WORDS + A.FLAGS] & SWP_USED) !== 0 && swapMapBusy(L, I, a)) return true;
+  }
+  return false;
 }

@@ -1,8 +1,8 @@
 // Ptes (inv 5, 7, 9): the references each pte holds (to a frame or a swap slot) and the data
 // a fault through it would read, against the last value written.
-import { MM, PG, PTE, MM_WORDS, SWAP_MAP_BAD, FRAME_SHIFT_PTE, ENTRY_SHIFT_PTE, SWP_OFFSET_MASK } from "../wasm/abi.js";
+import { PG, PTE, SWAP_MAP_BAD, FRAME_SHIFT_PTE, ENTRY_SHIFT_PTE, SWP_OFFSET_MASK } from "../wasm/abi.js";
 import { fmtEntry, fmtPage, fmtVpage } from "../report/events/types.js";
-import { EMPTY_SLOT, slotOf, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, slotOf, ptesBusy, type Layout, type Collector } from "./layout.js";
 import { beyondTop } from "./touched.js";
 import { zeroRunEnd } from "../wasm/fnv.js";
 import { badEntryReport } from "./slots.js";
@@ -12,11 +12,10 @@ import { badEntryReport } from "./slots.js";
 export function scanPtes(L: Layout, I: Int32Array, U16: Uint16Array, v: Collector, quiescent: boolean): void {
   L.frameMapsFor();
   for (let mm = 0; mm < L.nMm && !L.beyond; mm++) {
-    const mb = L.MMS + mm * MM_WORDS;
     // Under page_table_lock a path may have cleared a pte it is about to set again (swap_out)
     // or freed a slot its pte still names (do_swap_page): judge that mm when the lock is free.
     // Skipping its ptes only lowers the reference counts, so the ">=" checks stay sound.
-    if (!quiescent && I[mb + MM.PTL] !== 0) {
+    if (!quiescent && ptesBusy(L, I, mm)) {
       if (L.touched) lockedPtesPastTop(L, I, mm);
       continue;
     }

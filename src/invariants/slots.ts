@@ -14,7 +14,7 @@ import {
   swpEntry,
 } from "../wasm/abi.js";
 import { fmtEntry } from "../report/events/types.js";
-import { EMPTY_SLOT, zeroRunEnd16, type Layout, type Collector } from "./layout.js";
+import { EMPTY_SLOT, zeroRunEnd16, swapMapBusy, swapCounterBusy, type Layout, type Collector } from "./layout.js";
 
 // ---- swap areas: used areas, header slot, free counter and bracket (inv 6, 7) ----------
 
@@ -23,7 +23,7 @@ export function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Coll
   const ns = L.nSlots;
   let freeUsable = 0;
   // A running path holding swaplock or an sdev_lock may be between the two updates.
-  let locked = !quiescent && I[L.G + G.SLL] !== 0;
+  let locked = !quiescent && swapCounterBusy(L, I);
   let sdlHeld = 0; // for checkLocksFree: one pass over the areas instead of two
   const areas = L.AREAS;
   for (let a = 0; a < MAX_AREAS; a++) {
@@ -41,7 +41,7 @@ export function collectAreas(L: Layout, I: Int32Array, U16: Uint16Array, v: Coll
       v.add("bad-slot", "header", `swap area ${a}: header slot 0 has count ${U16[sm]}, not SWAP_MAP_BAD`, { area: a, count: U16[sm] });
     }
     if ((flags & SWP_WRITEOK) !== SWP_WRITEOK) continue;
-    if (!quiescent && I[ab + A.SDL] !== 0) {
+    if (!quiescent && swapMapBusy(L, I, a)) {
       locked = true;
       continue;
     }
@@ -114,7 +114,7 @@ export function checkSlots(L: Layout, I: Int32Array, U16: Uint16Array, v: Collec
   const ns = L.nSlots;
   for (let i = 0; i < L.nUsed; i++) {
     const a = L.usedAreas[i];
-    if (!quiescent && I[L.AREAS + a * AREA_WORDS + A.SDL] !== 0) continue; // mid swap_duplicate/swap_free
+    if (!quiescent && swapMapBusy(L, I, a)) continue; // mid swap_duplicate/swap_free
     const base = a << L.slotsShift;
     const sm = L.SWAP_MAP16 + base;
     for (let off = 1; off < ns; off++) {

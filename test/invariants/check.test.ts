@@ -2,7 +2,8 @@
 // purpose reports exactly that invariant, with a stable signature and a readable message.
 import { describe, it, expect } from "vitest";
 import { checkInvariants, modelViolation, swapCacheBucket, type Violation } from "../../src/invariants/check.js";
-import { R, G, A, MM, PG, PTE, P, SWAP_MAP_BAD, swpEntry, VIOLATION_IDS } from "../../src/wasm/abi.js";
+import { checkLeavesSomeAlone, layoutOf } from "../../src/invariants/layout.js";
+import { R, G, A, MM, PG, PTE, P, SWAP_MAP_BAD, SWP_USED, MAX_AREAS, swpEntry, VIOLATION_IDS } from "../../src/wasm/abi.js";
 import { cleanState, allocPage, addToSwapCache, tinyMachine } from "./build.js";
 import { machine, state } from "../helpers/machine.js";
 
@@ -364,6 +365,31 @@ describe("running paths (not quiescent)", () => {
     expect(running).not.toContain("nr-swap-pages:counter");
     s.setArea(0, A.SDL, 0);
     expect(checkInvariants(e, RUNNING).map((v) => v.signature)).toContain("nr-swap-pages:counter");
+  });
+
+  // The bulk run keeps its suspects while a check leaves something alone (src/bulk/run.ts):
+  // the same rules as the passes', each lock alone, and nothing when none is held.
+  it("a check mid-run leaves something alone exactly while one of those locks is held", () => {
+    const { e, s } = cleanState();
+    const leaves = () => checkLeavesSomeAlone(layoutOf(e), e.I32);
+    expect(leaves()).toBe(false);
+    const held: [string, (v: number) => void][] = [
+      ["page_table_lock", (v) => s.setMm(0, MM.PTL, v)],
+      ["sdev_lock", (v) => s.setArea(0, A.SDL, v)],
+      ["swap_list_lock", (v) => s.setG(G.SLL, v)],
+    ];
+    for (const [name, set] of held) {
+      set(1);
+      expect(leaves(), name).toBe(true);
+      set(0);
+      expect(leaves(), name).toBe(false);
+    }
+    // An area not in use has no swap_map the passes read: its lock word leaves nothing alone.
+    let unused = 0;
+    while ((s.area(unused, A.FLAGS) & SWP_USED) !== 0) unused++;
+    expect(unused).toBeLessThan(MAX_AREAS);
+    s.setArea(unused, A.SDL, 1);
+    expect(leaves()).toBe(false);
   });
 });
 
