@@ -56,7 +56,7 @@ export const EV_ANON_RACE: i32 = 108;        // (page, vp, 0): pte no longer non
 export const EV_SWAP_HIT: i32 = 109;         // (entry, page, 0): lookup_swap_cache found it
 export const EV_SWAP_MISS: i32 = 110;        // (entry, 0, 0)
 export const EV_SWAP_READ: i32 = 111;        // (entry, page, 0): read_swap_cache_async gave page
-export const EV_SWAP_READ_NONE: i32 = 112;   // (entry, pte changed, 0)
+export const EV_SWAP_READ_NONE: i32 = 112;   // (entry, pte changed, rechecked): rechecked 0 = OOM at once (no oom-recheck)
 export const EV_SWAP_LOCKED: i32 = 113;      // (entry, page, 0): lock_page done
 export const EV_SWAP_NOT_UPTODATE: i32 = 114;// (entry, page, 0): read failed
 export const EV_PTE_CHANGED: i32 = 115;      // (entry, page, vp): pte_same failed, backs off
@@ -528,7 +528,7 @@ export function do_swap_page(pc: i32): i32 {
       if (!spin_lock(mm_addr(mm, MM_PTL), LK_PTL)) return BLOCK;
       const changed = pte_get(mm, l(DSP_VPAGE)) != swp_entry_to_pte(entry);
       spin_unlock(mm_addr(mm, MM_PTL), LK_PTL);
-      trace(EV_SWAP_READ_NONE, entry, changed ? 1 : 0, 0);
+      trace(EV_SWAP_READ_NONE, entry, changed ? 1 : 0, 1);
       return swapin_none(changed ? 1 : 0);
     }
     case DSP_SHARE_ASKED:

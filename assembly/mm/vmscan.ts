@@ -80,7 +80,7 @@ import {
 } from "../kernel/procs";
 import {
   has, has2, F_UNIQUE_ADD, F_REMOVE_EXCLUSIVE, F_FREE_UNDER_PCL, F2_UNSCALED_SHRINK_CACHE, F_ALLOC_WAIT_KSWAPD, F_DROP_PTE_DEACTIVATE,
-  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
+  F2_DROP_PTE_DEACTIVATE_LOCKED, F2_DIRTY_MAPPED_ONLY, F2_PCL_LRU, F2_LAUNDER_SKIPS_LOCKED, F2_DEL_LRU, F2_OOM_KILL, F2_OOM_PIN_MM, F2_KSWAPD_TIMEOUT,
   F2_SWAP_AMOUNT, F2_SWAP_CNT,
 } from "../model";
 import { HZ, out_of_memory, EV_OOM_SELECT, oom_select, oom_kill_mm, chosen_task_mm, oom_kill_no_mm, oom_reset, oom_jiffies } from "./oom_kill";
@@ -1093,8 +1093,11 @@ function shrink_scan(): i32 {
   if ((fl & PG_SWAPCACHE) == 0 || (!buffers && page_count(f) != 1)) return shrink_mapped();
   if (!trylock_page(f)) {
     // I/O in progress. A page we started writing is waited for (2.4.16 PageLaunder),
-    // which is also what lets the disk catch up with direct reclaim.
-    if ((fl & PG_LAUNDER) == 0) return shrink_continue();
+    // which is also what lets the disk catch up with direct reclaim. The old VM's
+    // page_launder never sleeps here (launder-skips-locked; linux-2.4.0 mm/vmscan.c
+    // page_launder: "The page is locked. IO in progress? Move it to the back of the
+    // list."): the page stays where lru_rotate put it and the pass goes on.
+    if ((fl & PG_LAUNDER) == 0 || has2(F2_LAUNDER_SKIPS_LOCKED)) return shrink_continue();
     get_page(f);
     set_l(SC_PAGE, f);
     spin_unlock(gaddr(G_LRU_LOCK), LK_LRU);

@@ -452,6 +452,15 @@ export const FLAGS: readonly FlagInfo[] = [
     patch:
       'linux-2.4.0 mm/page_io.c rw_swap_page_base ("brw_page(rw, page, dev, zones, block_size);") and fs/buffer.c brw_page ("if (!page->buffers) create_empty_buffers(page, dev, size);"; create_empty_buffers ends "page->buffers = head; page_cache_get(page);"), try_to_free_buffers ("page->buffers = NULL; page_cache_release(page);") and block_flushpage; mm/vmscan.c page_launder\'s "if (page->buffers)" branch and reclaim_page\'s "page->buffers ||" test; mm/memory.c do_wp_page ("switch (page_count(old_page)) { case 2: ..."), which 2.4.10-pre9 gave a "case 3: if (!old_page->buffers) break;" and 2.4.16 moved into can_share_swap_page; include/linux/swap.h is_page_shared ("- !!page->buffers")',
   },
+  {
+    name: "launder-skips-locked",
+    word: 1,
+    bit: F2.LAUNDER_SKIPS_LOCKED,
+    what: "reclaim passes over a locked page of the inactive list and goes on with the next one, never sleeping on it: the old VM's page_launder moves a page under I/O to the back of its list (2.4.0, 2.4.10-pre9); off, 2.4.16's shrink_cache waits for the write of a page it laundered itself (PG_launder: page_cache_get, pagemap_lru_lock dropped, wait_on_page, page_cache_release), which is also what makes a direct reclaimer wait for the disk",
+    shipped: "2.4.0, 2.4.10-pre9",
+    patch:
+      'linux-2.4.0 mm/vmscan.c page_launder ("The page is locked. IO in progress? Move it to the back of the list. if (TryLockPage(page)) { list_del(page_lru); list_add(page_lru, &inactive_dirty_list); continue; }"), the same lines in 2.4.10-pre9\'s page_launder; linux-2.4.16 mm/vmscan.c shrink_cache ("if (unlikely(TryLockPage(page))) { if (PageLaunder(page) && (gfp_mask & __GFP_FS)) { page_cache_get(page); spin_unlock(&pagemap_lru_lock); wait_on_page(page); page_cache_release(page); spin_lock(&pagemap_lru_lock); } continue; }")',
+  },
 ];
 
 export interface ModelInfo {
@@ -523,6 +532,7 @@ export const MODELS: readonly ModelInfo[] = [
       "del-lru",
       "swap-cnt",
       "swap-buffers",
+      "launder-skips-locked",
     ],
     what: "unchecked swap-cache insert; the get_swap_page/add vs readahead race 'has been there forever'",
   },
@@ -551,6 +561,7 @@ export const MODELS: readonly ModelInfo[] = [
       "pcl-lru",
       "del-lru",
       "swap-amount",
+      "launder-skips-locked",
     ],
     what: "readahead without swap_map refs and the vm_swap_full delete of the September 2001 races",
   },

@@ -424,6 +424,7 @@ export const F2 = {
   PLAIN_ADD_FLAGS: 65536,
   SET_PAGE_DIRTY_RECHECK: 131072,
   SWAP_BUFFERS: 262144,
+  LAUNDER_SKIPS_LOCKED: 524288,
 } as const;
 
 /** BUG() codes of V_BUG_ON violations (assembly/mm/*.ts BUG_*), detail a. */

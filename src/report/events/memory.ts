@@ -33,8 +33,9 @@ export const memoryEvents: EventTable = {
   [EV.SWAP_HIT]: (e, f) => `lookup_swap_cache(${fmtEntry(e)}) finds ${fmtPage(f)}`,
   [EV.SWAP_MISS]: (e) => `lookup_swap_cache(${fmtEntry(e)}) misses`,
   [EV.SWAP_READ]: (e, f) => `read_swap_cache_async(${fmtEntry(e)}) gives ${fmtPage(f)}`,
-  [EV.SWAP_READ_NONE]: (e, changed) =>
-    `read_swap_cache_async(${fmtEntry(e)}) gives nothing, ${changed ? "pte changed: someone else mapped it" : "pte unchanged: OOM"}`,
+  // A release without oom-recheck (2.4.0) reports OOM without reading the pte again.
+  [EV.SWAP_READ_NONE]: (e, changed, rechecked) =>
+    `read_swap_cache_async(${fmtEntry(e)}) gives nothing, ${!rechecked ? "OOM (the pte is not read again)" : changed ? "pte changed: someone else mapped it" : "pte unchanged: OOM"}`,
   [EV.SWAP_LOCKED]: (e, f) => `lock_page(${fmtPage(f)}) for ${fmtEntry(e)}`,
   [EV.SWAP_NOT_UPTODATE]: (e, f) => `${fmtPage(f)} not uptodate after lock_page (read of ${fmtEntry(e)} failed): OOM`,
   [EV.PTE_CHANGED]: (e, f, w) => `pte at ${vp(w)} no longer ${fmtEntry(e)}: backs off, releases ${fmtPage(f)}`,
