@@ -82,7 +82,7 @@ async function build(b, names = false) {
 
 // `node src/build/build-wasm.mjs --named FILE`: the untraced build with its function names (a
 // name section; the same code otherwise) for profilers, written to FILE and loaded through
-// FAULTSIM_WASM_UNTRACED (bench/perf-bulk.sh, bench/prof-hunt.sh). build/ is left alone.
+// FAULTSIM_WASM_UNTRACED (bench/perf-bulk.sh, bench/prof-hunt.mjs). build/ is left alone.
 const named = process.argv.indexOf("--named");
 if (named >= 0) {
   const out = process.argv[named + 1];

@@ -37,13 +37,17 @@ import { huntRaceSeed } from "../../src/races/check.js";
 // oom-misreport at 27 first; of seeds 1-40, 13 (157), 18 (19), 23 (71), 28 (25) and 33 (38)
 // find this route first, each with unuse_pte's free first; the rest a bad slot at
 // swap_writepage, an oom-misreport, a free slot at swap_writepage (1, 19), the 14 Sep route
-// by swapoff (6) or a data loss (38). Seed 18 soonest.
+// by swapoff (6) or a data loss (38). Seed 18 soonest. Since 2.4.0's page_launder passes
+// over a locked page (launder-skips-locked, 6 Dec 2026), of seeds 1-40 4 (23), 13 (186) and
+// 23 (71) find this route first; in 13's shrunk repro unuse_pte frees E first and the recheck
+// (pte-same-recheck) backs the fault out (in 4's the fault frees first; 23's, replayed with the
+// recheck, no longer meets unuse_pte: the recheck's extra section moves the schedule).
 const shape: HuntOptions = {
   model: "linux-2.4.0",
   with: ["swapoff-clears-max"],
   mix: "read=4,write=4,swapoff=1,swapon=1",
   pages: 3,
-  seed: 18,
+  seed: 13,
   executions: 2_000,
   budgetMs: 60_000,
   shrinkMs: 2_000,
@@ -52,10 +56,10 @@ const shape: HuntOptions = {
 describe("pte-same on linux-2.4.0: swapoff's try_to_unuse resolves the pte under do_swap_page", () => {
   let found: Repro | undefined;
 
-  it("hunt seed 18 finds free-slot@swap_free at execution 19: the fault's swap_free after try_to_unuse mapped its pte", async () => {
+  it("hunt seed 13 finds free-slot@swap_free at execution 186: the fault's swap_free after try_to_unuse mapped its pte", async () => {
     const r = await hunt(shape);
     const f = r.findings[0];
-    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 19]);
+    expect([f.signature, f.execution]).toEqual(["free-slot@swap_free", 186]);
     expect(f.repro.ops.flat().map(opKind)).toContain(OP.SWAPOFF);
     found = f.repro;
     const t = await replayTraced(f.repro);
