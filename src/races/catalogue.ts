@@ -370,9 +370,11 @@ export const RACES: readonly Race[] = [
     // swapoff's for_each_task walk. The fix is the flag turned off: the exclusive_swap_page of
     // later 2.4 (pre9's in the model) returns 0 for a page no longer in the swap cache, and
     // 2.4.16's remove_exclusive_swap_page rechecks under the page lock. Writes, exits and
-    // swapoffs on two CPUs: seeds 1-3 find it at executions 22,412, 12,613 and 2,660 (since
-    // 2.4.0's swap-buffers and its lookup and zap page-lock windows, 6 Dec 2026; 60,886, 12,613
-    // and 6,773 before; test/races/zap-delete-uncached.test.ts pins seeds 2 and 3); on the model before 6 Dec
+    // swapoffs on two CPUs: seeds 1-3 find it at executions 887, 11,594 and 6,722 (since
+    // 2.4.0's page_launder passes over a locked page, launder-skips-locked, 6 Dec 2026;
+    // test/races/zap-delete-uncached.test.ts pins seeds 1 and 3; 22,412, 12,613 and 2,660 since
+    // 2.4.0's swap-buffers and its lookup and zap page-lock windows, the same day; 60,886, 12,613
+    // and 6,773 before); on the model before 6 Dec
     // 2026, which ran the test and the trylock in one section, seed 1 met it in none of 300,000.
     kernels: "linux-2.4.0 (not linux-2.4.10-pre, whose exclusive_swap_page tests PageSwapCache under the page lock)",
     fix: "-is-page-shared",
