@@ -35,9 +35,12 @@ describe("swarm hunts", () => {
     // ending its section and swap_out counter read before mmlist_lock (6 Dec 2026), seeds 1-12
     // at 60,000 (the same script, 0.1-0.9 CPU s a seed): 1 (40,868), 2 (2,738), 3 (6,598), 5
     // (37,912), 6 (22,701), 9 (41,611), 10 (50,442), 11 (32,074) and 12 (4,107); 4, 7 and 8
-    // nothing (2, 3 and 5 were tried here until then). The test tries the first three of seeds
-    // 1.. that find it, on three shapes (3 CPUs and 7 frames; 2 and 8; 4 and 8).
-    for (const seed of [1, 2, 3]) {
+    // nothing (2, 3 and 5 were tried here until then). Since pre9's page_launder passes over a
+    // locked page (launder-skips-locked, 6 Dec 2026), seeds 1-12 at 60,000 (the same script): 2
+    // (2,738), 3 (6,598), 5 (37,912), 6 (22,701), 9 (41,611), 10 (50,442), 11 (32,074) and 12
+    // (4,107); 1, 4, 7 and 8 nothing (1 was tried here until then). The test tries the first
+    // three of seeds 1.. that find it, on two shapes (2 CPUs and 8 frames; 4 and 8).
+    for (const seed of [2, 3, 5]) {
       const f = await huntSeedRace(seed);
       expect(f, `seed ${seed}`).toBeDefined();
       // The repro holds the shape its execution drew.
