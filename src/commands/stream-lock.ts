@@ -7,7 +7,16 @@
 // A lock left by a writer that was killed (SIGKILL, a lost pod) is stale: on this host its pid
 // no longer runs, and the next writer takes the lock over. A lock of another host cannot be
 // tested from here: the refusal says which process holds it and how to clear it.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+//
+// Only a lock faultsim wrote is ever removed. FILE.lock that is not one (a user's notes, a
+// directory, a link, a FIFO, a file this process cannot read) is refused with one line naming
+// it and left as it is: the user moves it away. An EMPTY FILE.lock is the one exception, and
+// is taken for a lock its writer did not live to fill: a writer killed (or a machine that lost
+// power) between creating the file and writing its line leaves exactly that, and refusing it
+// would block every later run of the campaign until someone removed it by hand. An empty file
+// holds nothing to lose, and it is taken over only after it has stayed empty for
+// EMPTY_LOCK_GRACE_MS (a live writer fills its lock microseconds after creating it).
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import os from "node:os";
 import { UsageError } from "../errors.js";
 
@@ -18,6 +27,23 @@ interface LockOwner {
   /** When the writer took the lock (ISO time; for the refusal's message only). */
   since: string;
 }
+
+/** The most a lock file of faultsim's holds: a pid, a host name (at most 255 bytes), an ISO
+ *  time. A larger file is someone else's and is not read further. */
+const LOCK_MAX_BYTES = 1024;
+
+/** How long an empty lock must stay empty before it is taken for one left by a writer that
+ *  died between creating and filling it (see the top of this file). */
+const EMPTY_LOCK_GRACE_MS = 1000;
+
+/** What is at a lock's path, as read. `ino` (with `dev`) is the file read, so that it is the
+ *  file removed: one put there in its place meanwhile is not. */
+type LockFound =
+  | { kind: "gone" }
+  | { kind: "empty"; dev: number; ino: number }
+  | { kind: "owner"; owner: LockOwner; dev: number; ino: number }
+  /** Not faultsim's lock (`what` says what it is): never removed. */
+  | { kind: "foreign"; what: string };
 
 /** A held claim on one stream; release() gives it up (once; later calls do nothing). */
 export class StreamLock {
@@ -31,8 +57,8 @@ export class StreamLock {
 
   /**
    * Claims `stream` for this process. `what` names the option for the refusal's line
-   * ("--jsonl" or "--resume"). Throws a UsageError (exit 2) when a live writer holds it, or
-   * when the lock cannot be created.
+   * ("--jsonl" or "--resume"). Throws a UsageError (exit 2) when a live writer holds it, when
+   * FILE.lock is there and is not faultsim's, or when the lock cannot be created.
    */
   static acquire(stream: string, what: string): StreamLock {
     const file = `${stream}.lock`;
@@ -47,9 +73,15 @@ export class StreamLock {
         if (code !== "EEXIST") {
           throw new UsageError(`${what} ${stream}: cannot create its lock ${file} (${code ?? (err as Error).message})`);
         }
-        const other = ownerOf(file);
-        if (other !== undefined && !isStale(other)) throw heldBy(what, stream, file, other);
-        removeQuietly(file);
+        const found = settledLock(file);
+        if (found.kind === "foreign") {
+          throw new UsageError(
+            `${what} ${stream}: ${file} is not a faultsim lock (${found.what}), so it is left alone; this stream's lock goes there: move it away`,
+          );
+        }
+        if (found.kind === "owner" && !isStale(found.owner)) throw heldBy(what, stream, file, found.owner);
+        // Stale, or empty past its grace (or gone meanwhile): removed if it is still the file read.
+        if (found.kind !== "gone") removeIfSame(file, found);
         continue;
       }
       try {
@@ -61,8 +93,8 @@ export class StreamLock {
       // ours in turn: a moment later the lock must still name this process.
       if (attempt > 0) {
         sleepMs(100);
-        const now = readOwner(file);
-        if (now === undefined || now.pid !== owner.pid || now.host !== owner.host) break;
+        const now = readLock(file);
+        if (now.kind !== "owner" || now.owner.pid !== owner.pid || now.owner.host !== owner.host) break;
       }
       return new StreamLock(file, owner);
     }
@@ -73,23 +105,81 @@ export class StreamLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    const now = readOwner(this.file);
-    if (now !== undefined && now.pid === this.owner.pid && now.host === this.owner.host) removeQuietly(this.file);
+    const now = readLock(this.file);
+    if (now.kind === "owner" && now.owner.pid === this.owner.pid && now.owner.host === this.owner.host) removeIfSame(this.file, now);
   }
 }
 
-/** The owner a lock file names, or undefined when it cannot be read or parsed (a writer
- *  killed between creating it and writing its line leaves it empty). */
-function readOwner(file: string): LockOwner | undefined {
+/** What is at a lock's path. Only a regular file of at most LOCK_MAX_BYTES is read, without
+ *  following a link and without waiting on a FIFO. */
+function readLock(file: string): LockFound {
+  let st: ReturnType<typeof lstatSync>;
   try {
-    const o = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
-    if (typeof o.pid === "number" && Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === "string") {
-      return { pid: o.pid, host: o.host, since: typeof o.since === "string" ? o.since : "?" };
-    }
-  } catch {
-    /* unreadable or not ours: undefined */
+    st = lstatSync(file, { throwIfNoEntry: false });
+  } catch (err) {
+    return { kind: "foreign", what: `it cannot be examined: ${(err as { code?: string }).code ?? (err as Error).message}` };
   }
-  return undefined;
+  if (st === undefined) return { kind: "gone" };
+  if (!st.isFile()) return { kind: "foreign", what: kindOf(st) };
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO put there since the lstat does not hang the open; O_NOFOLLOW: nor is a link followed.
+    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK | (fsc.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ENOENT") return { kind: "gone" };
+    return { kind: "foreign", what: `it cannot be read: ${code ?? (err as Error).message}` };
+  }
+  try {
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) return { kind: "foreign", what: kindOf(fst) };
+    if (fst.size > LOCK_MAX_BYTES) return { kind: "foreign", what: `${fst.size} bytes, more than a lock holds` };
+    const buf = Buffer.alloc(LOCK_MAX_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+      if (n === buf.length) break;
+    }
+    const at = { dev: fst.dev, ino: fst.ino };
+    if (n === 0) return { kind: "empty", ...at };
+    const owner = n <= LOCK_MAX_BYTES ? parseOwner(buf.toString("utf8", 0, n)) : undefined;
+    return owner ? { kind: "owner", owner, ...at } : { kind: "foreign", what: "it holds something else" };
+  } catch (err) {
+    return { kind: "foreign", what: `it cannot be read: ${(err as { code?: string }).code ?? (err as Error).message}` };
+  } finally {
+    closeQuietly(fd);
+  }
+}
+
+/** The owner a lock's text names, or undefined when it is not the one line faultsim writes:
+ *  a JSON object of pid, host and since (`since` optional), and nothing else. */
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(text) as unknown;
+    if (typeof o !== "object" || o === null || Array.isArray(o)) return undefined;
+    const r = o as Record<string, unknown>;
+    if (Object.keys(r).some((k) => k !== "pid" && k !== "host" && k !== "since")) return undefined;
+    if (typeof r.pid !== "number" || !Number.isInteger(r.pid) || r.pid <= 0 || typeof r.host !== "string") return undefined;
+    if (r.since !== undefined && typeof r.since !== "string") return undefined;
+    return { pid: r.pid, host: r.host, since: r.since ?? "?" };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock at `file` once it is not empty, or once it has been empty for EMPTY_LOCK_GRACE_MS
+ *  (a writer that has just created it writes its line at once; one killed in between never
+ *  does). */
+function settledLock(file: string): LockFound {
+  const t0 = Date.now();
+  let found = readLock(file);
+  while (found.kind === "empty" && Date.now() - t0 < EMPTY_LOCK_GRACE_MS) {
+    sleepMs(50);
+    found = readLock(file);
+  }
+  return found;
 }
 
 /** A lock of this host whose process no longer runs (signal 0 tests for the process only). */
@@ -104,25 +194,34 @@ function isStale(o: LockOwner): boolean {
   }
 }
 
-/** The owner of an existing lock; undefined for a lock still empty or unparsable a moment
- *  after it was found so: left by a writer killed between creating it and writing its line
- *  (one that has just created it writes its line at once). */
-function ownerOf(file: string): LockOwner | undefined {
-  const o = readOwner(file);
-  if (o !== undefined) return o;
-  sleepMs(50);
-  return readOwner(file);
+function kindOf(st: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
 }
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function removeQuietly(file: string): void {
+/** Removes `file` if it is still the file `was` (same device and inode): a file put in its
+ *  place since it was read (another writer's lock, a user's file) is left. */
+function removeIfSame(file: string, was: { dev: number; ino: number }): void {
   try {
-    unlinkSync(file);
+    const now = lstatSync(file, { throwIfNoEntry: false });
+    if (now !== undefined && now.dev === was.dev && now.ino === was.ino) unlinkSync(file);
   } catch {
     /* gone already */
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* closing is all that is left to do */
   }
 }
 

@@ -1,8 +1,11 @@
 // One writer per hunt event stream (src/commands/stream-lock.ts): a `hunt --resume` of a
 // campaign that is still running is refused (one line, exit 2) and leaves the stream as the
 // running hunt writes it; once that hunt is SIGKILLed its lock is stale and the resume takes
-// it over; a hunt that ends removes its lock; a lock of another host is named, not broken.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// it over; a hunt that ends removes its lock; a lock of another host is named, not broken; a
+// FILE.lock that faultsim did not write is refused and left alone, and an empty one (a writer
+// killed between creating and filling it) is taken over once it has stayed empty a moment.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,5 +109,85 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
     expect(r.stderr).toMatch(/the campaign ended by itself \(500 executions, 0 signatures\): nothing is left to resume/);
     expect(readFileSync(path.join(dir(), "c.jsonl"), "utf8")).toBe(before);
     expect(readFileSync(lock, "utf8")).toBe(live);
+  }, 60_000);
+
+  it("a FILE.lock faultsim did not write (notes, a directory, a FIFO) is refused with one line and left as it was (it was deleted)", async () => {
+    const stream = path.join(dir(), "n.jsonl");
+    const killed = start(...CLEAN, "--jsonl", "n.jsonl", "--budget-ms", "60000");
+    await until(() => existsSync(stream) && events(stream).includes("progress"));
+    killed.child.kill("SIGKILL");
+    await killed.exit;
+    const lock = `${stream}.lock`;
+    const notes = "my notes\n";
+    writeFileSync(lock, notes);
+    const before = readFileSync(stream, "utf8");
+    const r = runSync("hunt", "--resume", "n.jsonl", "--budget-ms", "200");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "faultsim: --resume n.jsonl: n.jsonl.lock is not a faultsim lock (it holds something else), so it is left alone; this stream's lock goes there: move it away\n",
+    );
+    expect(readFileSync(lock, "utf8")).toBe(notes);
+    expect(readFileSync(stream, "utf8")).toBe(before);
+
+    // A new stream: nothing is created, the notes are kept. JSON that is not a lock's line
+    // (a key faultsim does not write) is someone else's too.
+    const other = `${JSON.stringify({ pid: 999_999_999, host: hostname(), since: "x", mine: true })}\n`;
+    for (const [name, content] of [
+      ["m", notes],
+      ["j", other],
+    ]) {
+      writeFileSync(path.join(dir(), `${name}.jsonl.lock`), content);
+      const m = runSync("hunt", "--jsonl", `${name}.jsonl`, "--out", `${name}-out`, "--executions", "10");
+      expect(m.status).toBe(2);
+      expect(m.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(m.stderr).toContain(`--jsonl ${name}.jsonl: ${name}.jsonl.lock is not a faultsim lock (it holds something else)`);
+      expect(readFileSync(path.join(dir(), `${name}.jsonl.lock`), "utf8")).toBe(content);
+      expect(existsSync(path.join(dir(), `${name}.jsonl`))).toBe(false);
+      expect(existsSync(path.join(dir(), `${name}-out`))).toBe(false);
+    }
+
+    // Not a regular file: named, not read (a FIFO's read would wait for a writer forever).
+    mkdirSync(path.join(dir(), "d.jsonl.lock"));
+    execFileSync("mkfifo", [path.join(dir(), "f.jsonl.lock")]);
+    for (const [name, kind] of [
+      ["d", "a directory"],
+      ["f", "a FIFO"],
+    ]) {
+      const x = runSync("hunt", "--jsonl", `${name}.jsonl`, "--out", `${name}-out`, "--executions", "10");
+      expect(x.status).toBe(2);
+      expect(x.stderr).toBe(
+        `faultsim: --jsonl ${name}.jsonl: ${name}.jsonl.lock is not a faultsim lock (${kind}), so it is left alone; this stream's lock goes there: move it away\n`,
+      );
+      expect(existsSync(path.join(dir(), `${name}.jsonl.lock`))).toBe(true);
+    }
+  }, 90_000);
+
+  it("an empty lock (its writer killed before it wrote its line) is taken over once it has stayed empty; one filled meanwhile is held", async () => {
+    const stream = path.join(dir(), "e.jsonl");
+    const killed = start(...CLEAN, "--jsonl", "e.jsonl", "--budget-ms", "60000");
+    await until(() => existsSync(stream) && events(stream).includes("progress"));
+    killed.child.kill("SIGKILL");
+    await killed.exit;
+    const lock = `${stream}.lock`;
+    writeFileSync(lock, "");
+    const resumed = runSync("hunt", "--resume", "e.jsonl", "--budget-ms", "200");
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(events(stream).filter((e) => e === "resume")).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
+
+    // A lock still empty when a new writer looks, then filled by its live writer (this test's
+    // process stands for it): the new writer waits for the line and is refused.
+    writeFileSync(path.join(dir(), "g.jsonl.lock"), "");
+    const waiting = start("hunt", "--jsonl", "g.jsonl", "--out", "g-out", "--executions", "10");
+    // (600 ms: in the new writer's wait when it starts in less; filled before it looks otherwise.)
+    await new Promise((r) => setTimeout(r, 600));
+    writeFileSync(path.join(dir(), "g.jsonl.lock"), `${JSON.stringify({ pid: process.pid, host: hostname(), since: "y" })}\n`);
+    const g = await waiting.exit;
+    expect(g.code).toBe(2);
+    expect(waiting.stderr()).toMatch(
+      /^faultsim: --jsonl g\.jsonl: another faultsim \(pid \d+, since y\) is writing this campaign; wait for it to end/,
+    );
+    expect(existsSync(path.join(dir(), "g.jsonl.lock"))).toBe(true);
   }, 60_000);
 });
