@@ -16,7 +16,7 @@ import { availableParallelism } from "node:os";
 const full = process.env.FAULTSIM_TEST_TIER === "full";
 
 /** Files that replace a module with vi.mock: they need a module graph of their own. */
-const MOCKING = ["test/report/repro-atomic.test.ts"];
+const MOCKING = ["test/report/repro-atomic.test.ts", "test/cli/stream-lock-write.test.ts"];
 
 export default defineConfig({
   test: {

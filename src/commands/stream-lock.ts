@@ -15,7 +15,9 @@
 // power) between creating the file and writing its line leaves exactly that, and refusing it
 // would block every later run of the campaign until someone removed it by hand. An empty file
 // holds nothing to lose, and it is taken over only after it has stayed empty for
-// EMPTY_LOCK_GRACE_MS (a live writer fills its lock microseconds after creating it).
+// EMPTY_LOCK_GRACE_MS (a live writer fills its lock microseconds after creating it). A writer
+// that cannot fill its lock (a full disk) removes the file it created itself, before it
+// refuses to run.
 import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import os from "node:os";
 import { UsageError } from "../errors.js";
@@ -58,7 +60,7 @@ export class StreamLock {
   /**
    * Claims `stream` for this process. `what` names the option for the refusal's line
    * ("--jsonl" or "--resume"). Throws a UsageError (exit 2) when a live writer holds it, when
-   * FILE.lock is there and is not faultsim's, or when the lock cannot be created.
+   * FILE.lock is there and is not faultsim's, or when the lock cannot be created or written.
    */
   static acquire(stream: string, what: string): StreamLock {
     const file = `${stream}.lock`;
@@ -84,11 +86,7 @@ export class StreamLock {
         if (found.kind !== "gone") removeIfSame(file, found);
         continue;
       }
-      try {
-        writeSync(fd, `${JSON.stringify(owner)}\n`);
-      } finally {
-        closeSync(fd);
-      }
+      writeOwner(fd, file, owner, `${what} ${stream}`);
       // After a stale lock's removal another process may have removed it too and removed
       // ours in turn: a moment later the lock must still name this process.
       if (attempt > 0) {
@@ -109,6 +107,37 @@ export class StreamLock {
     if (now.kind === "owner" && now.owner.pid === this.owner.pid && now.owner.host === this.owner.host) removeIfSame(this.file, now);
   }
 }
+
+/** Writes the owner's line into the lock just created (fd), and closes it. A write or close
+ *  that fails (ENOSPC, EDQUOT, EIO) removes the lock this process created, which would
+ *  otherwise be left empty, and is one line of bad input (exit 2) like the stream's own
+ *  failures to write (event-stream.ts). */
+function writeOwner(fd: number, file: string, owner: LockOwner, whose: string): void {
+  const line = Buffer.from(`${JSON.stringify(owner)}\n`);
+  let created: { dev: number; ino: number } | undefined;
+  try {
+    created = fstatSync(fd);
+    for (let off = 0; off < line.length; ) {
+      const n = writeSync(fd, line, off, line.length - off);
+      if (n <= 0) throw Object.assign(new Error("short write"), { code: "ENOSPC" });
+      off += n;
+    }
+  } catch (err) {
+    closeQuietly(fd);
+    if (created) removeIfSame(file, created);
+    throw cannotWrite(whose, file, err);
+  }
+  try {
+    closeSync(fd);
+  } catch (err) {
+    // A network file system may report the failed write only now.
+    removeIfSame(file, created);
+    throw cannotWrite(whose, file, err);
+  }
+}
+
+const cannotWrite = (whose: string, file: string, err: unknown): UsageError =>
+  new UsageError(`${whose}: cannot write its lock ${file} (${(err as { code?: string }).code ?? (err as Error).message})`);
 
 /** What is at a lock's path. Only a regular file of at most LOCK_MAX_BYTES is read, without
  *  following a link and without waiting on a FIFO. */
