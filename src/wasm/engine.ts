@@ -1,7 +1,7 @@
 // Loads the model (Wasm, or its JS twin built from the same sources), configures a machine
 // and gives zero-copy typed-array views of its state. Views are rebuilt whenever the memory
 // has grown (growth detaches old ArrayBuffers).
-import { readFileSync } from "node:fs";
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
@@ -170,18 +170,16 @@ export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
   return m;
 }
 
+/** The most a private model build may be: the shipped builds are 130-200 KB, and a file far
+ *  larger (a disk image, a log) is not one; reading it whole would only fill the memory. */
+export const PRIVATE_BUILD_MAX_BYTES = 64 * 2 ** 20;
+
 /** Compiles the Wasm file wasmSource chose. A private build named by FAULTSIM_WASM or
  *  FAULTSIM_WASM_UNTRACED that cannot be read or is no Wasm is the user's input (exit 2, one
  *  line naming the variable); the build's own files missing or corrupt are a broken install. */
 export function compileBuild({ file, variable: env }: ReturnType<typeof wasmSource>): WebAssembly.Module {
   if (!env) return new WebAssembly.Module(readFileSync(file));
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`${env}=${process.env[env]}: cannot read the model build (${e.code ?? e.message})`);
-  }
+  const bytes = readPrivateBuild(file, `${env}=${process.env[env]}`);
   let m: WebAssembly.Module;
   try {
     m = new WebAssembly.Module(bytes);
@@ -192,6 +190,65 @@ export function compileBuild({ file, variable: env }: ReturnType<typeof wasmSour
   const missing = ["init", "regions_addr", "config_addr", "run"].find((n) => !names.has(n));
   if (missing) throw new UsageError(`${env}=${process.env[env]}: not a faultsim model build (it exports no ${missing})`);
   return m;
+}
+
+/** A private build's bytes. Only a regular file of at most PRIVATE_BUILD_MAX_BYTES is read,
+ *  checked before reading: a device (/dev/zero) would be read until the memory ran out, and a
+ *  FIFO would wait for a writer, either deaf to SIGTERM in a synchronous read. `named` is the
+ *  variable and its value, for the refusal's line. */
+function readPrivateBuild(file: string, named: string): Uint8Array<ArrayBuffer> {
+  const cannot = (err: unknown) => {
+    const e = err as NodeJS.ErrnoException;
+    return new UsageError(`${named}: cannot read the model build (${e.code ?? e.message})`);
+  };
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO with no writer opens at once (and is then refused) instead of waiting.
+    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  } catch (err) {
+    throw cannot(err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isDirectory()
+        ? "a directory"
+        : st.isFIFO()
+          ? "a FIFO"
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? "a device"
+            : st.isSocket()
+              ? "a socket"
+              : "not a regular file";
+      throw new UsageError(`${named}: is ${kind}, not a model build (only a regular file is read)`);
+    }
+    const tooBig = () =>
+      new UsageError(
+        `${named}: larger than ${PRIVATE_BUILD_MAX_BYTES / 2 ** 20} MiB, not a model build (the shipped builds are under 1 MiB)`,
+      );
+    if (st.size > PRIVATE_BUILD_MAX_BYTES) throw tooBig();
+    // Read to the end, in a larger buffer if the file has grown since fstat, up to one byte
+    // past the limit.
+    let buf = Buffer.alloc(st.size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > PRIVATE_BUILD_MAX_BYTES) throw tooBig();
+        const more = Buffer.alloc(Math.min(buf.length * 2, PRIVATE_BUILD_MAX_BYTES + 1));
+        buf.copy(more);
+        buf = more;
+      }
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, n) as Uint8Array<ArrayBuffer>;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw cannot(err);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 let jsFactory: (() => ModelExports & { bind_memory(m: WebAssembly.Memory, base: number): void }) | undefined;

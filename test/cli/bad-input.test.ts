@@ -1,11 +1,11 @@
 // Bad input found by using the command line as a new user would: each case is refused with
 // one line on stderr and exit 2 (README, "Exit codes"), where it was taken silently before.
 import { afterAll, describe, it, expect } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cliCapture } from "../helpers/cli.js";
 import { BUILD_WASM, compileBuild } from "../../src/wasm/engine.js";
 import { UsageError } from "../../src/errors.js";
@@ -293,13 +293,26 @@ describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug
   const noModel = path.join(dir, "empty.wasm");
   writeFileSync(noModel, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   const fixture = fileURLToPath(new URL("../fixtures/unuse-wrong-page-2416-timed.repro.json", import.meta.url));
+  const fifo = path.join(dir, "fifo.wasm");
+  execFileSync("mkfifo", [fifo]);
+  const huge = path.join(dir, "huge.wasm"); // sparse: 65 MiB that take no disk
+  writeFileSync(huge, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  truncateSync(huge, 65 * 2 ** 20);
   it.each([
     ["FAULTSIM_WASM", path.join(dir, "missing.wasm"), ["run", "--ops", "100"], "cannot read the model build (ENOENT)"],
-    ["FAULTSIM_WASM", dir, ["hunt", "--executions", "10"], "cannot read the model build (EISDIR)"],
+    ["FAULTSIM_WASM", dir, ["hunt", "--executions", "10"], "is a directory, not a model build (only a regular file is read)"],
     ["FAULTSIM_WASM", notWasm, ["replay", fixture], "not a WebAssembly model build ("],
     ["FAULTSIM_WASM_UNTRACED", noModel, ["hunt", "--executions", "10"], "not a faultsim model build (it exports no init)"],
+    // Not a regular file, or far larger than a build: refused before a byte is read (a device
+    // was read until the memory ran out, a FIFO waited for a writer, both deaf to SIGTERM).
+    ["FAULTSIM_WASM", "/dev/zero", ["run", "--ops", "100"], "is a device, not a model build (only a regular file is read)"],
+    ["FAULTSIM_WASM", "/dev/zero", ["hunt", "--executions", "10"], "is a device, not a model build"],
+    ["FAULTSIM_WASM", fifo, ["replay", fixture], "is a FIFO, not a model build"],
+    ["FAULTSIM_WASM_UNTRACED", "/dev/zero", ["hunt", "--executions", "10"], "is a device, not a model build"],
+    ["FAULTSIM_WASM", huge, ["run", "--ops", "100"], "larger than 64 MiB, not a model build (the shipped builds are under 1 MiB)"],
   ])("%s=%s: %j is one line, exit 2", (name, value, args, says) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, [name]: value } });
+    // A time bound of its own: the reads of a device or a FIFO did not end.
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, [name]: value }, timeout: 20_000 });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr.startsWith(`faultsim: ${name}=${value}: ${says}`), r.stderr).toBe(true);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -307,6 +320,9 @@ describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug
   });
   it("the unit: a private build that does not load is a UsageError; the shipped build compiles", () => {
     expect(() => compileBuild({ file: path.resolve(notWasm), variable: "FAULTSIM_WASM" })).toThrow(UsageError);
+    expect(() => compileBuild({ file: "/dev/zero", variable: "FAULTSIM_WASM" })).toThrow(/is a device, not a model build/);
+    expect(() => compileBuild({ file: fifo, variable: "FAULTSIM_WASM_UNTRACED" })).toThrow(/is a FIFO, not a model build/);
+    expect(() => compileBuild({ file: huge, variable: "FAULTSIM_WASM" })).toThrow(/larger than 64 MiB/);
     expect(compileBuild({ file: BUILD_WASM })).toBeInstanceOf(WebAssembly.Module);
   });
 });
