@@ -35,10 +35,10 @@ import { bulkMachineConfig, checkWorkload, generatorOptions, LIMITS, type Worklo
 import type { BulkOptions, BulkResult, ReclaimStall } from "./bulk/run.js";
 import type { PolicyName } from "./policy/policies.js";
 import { SCHED } from "./wasm/abi.js";
-import type { Backend, MachineConfig } from "./wasm/engine.js";
+import { type Backend, checkNamedBuild, type MachineConfig } from "./wasm/engine.js";
 import { DEFAULT_WORKLOAD, PATTERNS, type Pattern } from "./workload/index.js";
 import { registerExploreCommands } from "./commands/register.js";
-import { faultsimVersion as version, modelId } from "./report/version.js";
+import { faultsimVersion as version, modelBuild, modelId } from "./report/version.js";
 import type { SeriesWriter } from "./bulk/series.js";
 import { openTrace, TraceFeed, TRACE_FORMATS, type TraceFormat } from "./trace/index.js";
 import type { RunJson } from "./schema/outputs.js";
@@ -612,6 +612,9 @@ function stallLines(stalls: readonly ReclaimStall[], jiffySteps: number | undefi
 }
 
 async function modelsCommand(o: { json?: boolean }): Promise<number> {
+  // The id reported is FAULTSIM_WASM's build's when one is named: a build that does not load
+  // is refused first, as by every command that runs it.
+  checkNamedBuild();
   if (o.json) {
     const { modelsJson } = await import("./report/models-json.js");
     await writeOut(JSON.stringify(modelsJson()) + "\n");
@@ -632,12 +635,15 @@ async function modelsCommand(o: { json?: boolean }): Promise<number> {
     );
     lines.push(`  ${"".padEnd(fw)}  change: ${f.patch}`);
   }
-  const id = modelId();
+  const build = modelBuild();
+  const own = process.env.FAULTSIM_WASM;
   lines.push(
     "",
-    id
-      ? `model build ${id} (a hash of assembly/'s sources; repro files record it)`
-      : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)",
+    build.id
+      ? `model build ${build.id} (a hash of assembly/'s sources; repro files record it)`
+      : own
+        ? `model build unknown: FAULTSIM_WASM's build has no ${build.file} (\`node src/build/model-id.mjs ${own}\` writes it)`
+        : "model build unknown: no build/faultsim.model-id.json (`npm run build` writes it)",
   );
   await writeOut(lines.join("\n") + "\n");
   return 0;

@@ -502,7 +502,12 @@ export async function replay(repro: Repro | string, options: ReplayOptions = {})
 /** What {@link models} returns: the same object as `faultsim models --json`. */
 export type ModelsReport = ModelsJson;
 
-/** The kernel models, their flags and the model build, as `faultsim models --json`. */
+/**
+ * The kernel models, their flags and the model build, as `faultsim models --json`.
+ *
+ * @throws {UsageError} FAULTSIM_WASM names a file that is no faultsim model build (its id is
+ *   not reported).
+ */
 export function models(): ModelsReport {
   return modelsJson();
 }

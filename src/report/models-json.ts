@@ -4,8 +4,12 @@ import { FLAGS, MODELS, DEFAULT_MODEL } from "../model/models.js";
 import type { ModelsJson } from "../schema/outputs.js";
 import { OUTPUT_SCHEMA_VERSIONS } from "../schema/versions.js";
 import { modelId } from "./version.js";
+import { checkNamedBuild } from "../wasm/engine.js";
 
+/** Throws a UsageError when FAULTSIM_WASM names a build that does not load (engine.ts
+ *  checkNamedBuild): its id would be reported for a build that is no build. */
 export function modelsJson(): ModelsJson {
+  checkNamedBuild();
   return {
     schemaVersion: OUTPUT_SCHEMA_VERSIONS.models,
     command: "models",

@@ -170,6 +170,14 @@ export function wasmModule(build: WasmBuild = "traced"): WebAssembly.Module {
   return m;
 }
 
+/** Refuses (UsageError, exit 2) a private traced build named by FAULTSIM_WASM that does not
+ *  load, as every command that runs it does: for `faultsim models`, which runs nothing but
+ *  reports the id of the build FAULTSIM_WASM names (the id file beside it), so that it does not
+ *  report on a build that is no build. The shipped build is not read (an install is trusted). */
+export function checkNamedBuild(): void {
+  if (wasmSource("traced").variable) wasmModule("traced");
+}
+
 /** The most a private model build may be: the shipped builds are 130-200 KB, and a file far
  *  larger (a disk image, a log) is not one; reading it whole would only fill the memory. */
 export const PRIVATE_BUILD_MAX_BYTES = 64 * 2 ** 20;

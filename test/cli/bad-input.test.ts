@@ -310,6 +310,10 @@ describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug
     ["FAULTSIM_WASM", fifo, ["replay", fixture], "is a FIFO, not a model build"],
     ["FAULTSIM_WASM_UNTRACED", "/dev/zero", ["hunt", "--executions", "10"], "is a device, not a model build"],
     ["FAULTSIM_WASM", huge, ["run", "--ops", "100"], "larger than 64 MiB, not a model build (the shipped builds are under 1 MiB)"],
+    // models reports the id of the build FAULTSIM_WASM names: it refuses one that is no build
+    // as the others do (it exited 0 and reported on a build that is none).
+    ["FAULTSIM_WASM", notWasm, ["models"], "not a WebAssembly model build ("],
+    ["FAULTSIM_WASM", noModel, ["models", "--json"], "not a faultsim model build (it exports no init)"],
   ])("%s=%s: %j is one line, exit 2", (name, value, args, says) => {
     // A time bound of its own: the reads of a device or a FIFO did not end.
     const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, [name]: value }, timeout: 20_000 });
@@ -318,6 +322,16 @@ describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stdout).toBe("");
   });
+  it("models with a private build that has no id file says so, naming that file (not build/'s)", () => {
+    const mine = path.join(dir, "mine.wasm");
+    writeFileSync(mine, readFileSync(BUILD_WASM));
+    const r = spawnSync(process.execPath, [cli, "models"], { encoding: "utf8", env: { ...process.env, FAULTSIM_WASM: mine } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(
+      `model build unknown: FAULTSIM_WASM's build has no ${path.join(dir, "mine.model-id.json")} (\`node src/build/model-id.mjs ${mine}\` writes it)`,
+    );
+  });
+
   it("the unit: a private build that does not load is a UsageError; the shipped build compiles", () => {
     expect(() => compileBuild({ file: path.resolve(notWasm), variable: "FAULTSIM_WASM" })).toThrow(UsageError);
     expect(() => compileBuild({ file: "/dev/zero", variable: "FAULTSIM_WASM" })).toThrow(/is a device, not a model build/);
