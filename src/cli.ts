@@ -235,7 +235,7 @@ export function bulkSetupOf(
 ): { machine: MachineConfig; workload: WorkloadOptions } {
   const machine = bulkMachineConfig(
     { cpus: s.cpus, mms: s.mms + spareMms(s), pagesPerMm: s.pages, frames: s.frames, areas: s.areas, slotsPerArea: s.slots },
-    { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched },
+    { flags: s.model.flags, flags2: s.model.flags2, kswapd: s.kswapd, seed: s.seed, sched, backend: s.backend },
   );
   // --jiffy-steps: out_of_memory's second comes sooner (assembly/mm/oom_kill.ts, the clock).
   if (s.jiffySteps !== undefined) machine.jiffyShift = Math.log2(s.jiffySteps);

@@ -3,7 +3,7 @@
 // grows no memory, engine.ts layoutBytes, so a machine that cannot fit is refused with one
 // clear line before the model tries to grow its memory), and the workload options in the
 // terms of the model's op generator (src/workload).
-import { DEFAULT_CONFIG, JIFFY_STEPS_LIMIT, layoutBytes, type MachineConfig } from "../wasm/engine.js";
+import { type Backend, DEFAULT_CONFIG, JIFFY_STEPS_LIMIT, layoutBytes, type MachineConfig } from "../wasm/engine.js";
 import { SCHED, MAX_CPUS, MAX_AREAS } from "../wasm/abi.js";
 import { UsageError } from "../errors.js";
 import { flagWord0, flagWord1 } from "../model/flag-words.js";
@@ -81,9 +81,10 @@ export function checkSize(name: string, v: number, min: number, max: number): vo
   if (v < min || v > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${v}`);
 }
 
-/** Bytes layout_machine (assembly/kernel/state.ts) will ask for: the model computes it. */
-export function estimateBytes(c: MachineConfig): number {
-  return layoutBytes(c);
+/** Bytes layout_machine (assembly/kernel/state.ts) will ask for: the model computes it (the
+ *  backend's build: engine.ts layoutBytes). */
+export function estimateBytes(c: MachineConfig, backend: Backend = "wasm"): number {
+  return layoutBytes(c, backend);
 }
 
 /** page_cluster as 2.4's swap_setup (mm/swap.c, 2.4.0 and 2.4.16 alike) sets it at boot from
@@ -103,10 +104,11 @@ export function bootPagesMin(frames: number): number {
   return Math.min(255, Math.max(floor, frames >> 7));
 }
 
-/** Validates the sizes and builds the machine; throws UsageError with one line. */
+/** Validates the sizes and builds the machine; throws UsageError with one line. `rest.backend`
+ *  is the backend that will run it (the Wasm one unless given), whose build plans its memory. */
 export function bulkMachineConfig(
   s: MachineSizes,
-  rest: { flags: number; flags2: number; kswapd: boolean; seed: number; sched: number },
+  rest: { flags: number; flags2: number; kswapd: boolean; seed: number; sched: number; backend?: Backend },
 ): MachineConfig {
   checkSize("cpus", s.cpus, LIMITS.cpus.min, LIMITS.cpus.max);
   checkSize("mms", s.mms, LIMITS.mms.min, LIMITS.mms.max);
@@ -144,7 +146,7 @@ export function bulkMachineConfig(
   if (c.freeHigh + 2 * s.cpus >= s.frames) {
     throw new UsageError(`--frames ${s.frames} leaves no room above the reclaim watermark (${c.freeHigh}) for ${s.cpus} CPUs`);
   }
-  const bytes = estimateBytes(c);
+  const bytes = estimateBytes(c, rest.backend);
   if (bytes >= WASM_MEMORY_LIMIT) {
     const gib = (bytes / 2 ** 30).toFixed(1);
     throw new UsageError(

@@ -3,7 +3,7 @@
 // has grown (growth detaches old ArrayBuffers).
 import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
+import { BUILD_WASM_UNTRACED, PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
 import { UsageError } from "../errors.js";
 import { type FlagWords, flagWord0, flagWord1 } from "../model/flag-words.js";
@@ -178,6 +178,18 @@ export function checkNamedBuild(): void {
   if (wasmSource("traced").variable) wasmModule("traced");
 }
 
+let shippedUntraced: WebAssembly.Module | undefined;
+/** The untraced module a backend's run plans its layout with (layoutBytes) and a campaign
+ *  hands to its workers. The Wasm backend's is wasmModule's (FAULTSIM_WASM's build when one is
+ *  named). The JS backend runs the JS twin, built from the same sources by the same `npm run
+ *  build` as build/ (report/version.ts modelBuild): its layout is the shipped build's, and it
+ *  reads neither FAULTSIM_WASM nor FAULTSIM_WASM_UNTRACED, so that a private build, good or
+ *  bad, changes nothing for it (as for replay, which loads no Wasm with --backend js). */
+export function untracedModuleFor(backend: Backend): WebAssembly.Module {
+  if (backend === "wasm" || !wasmSource("untraced").variable) return wasmModule("untraced");
+  return (shippedUntraced ??= compileBuild({ file: BUILD_WASM_UNTRACED }));
+}
+
 /** The most a private model build may be: the shipped builds are 130-200 KB, and a file far
  *  larger (a disk image, a log) is not one; reading it whole would only fill the memory. */
 export const PRIVATE_BUILD_MAX_BYTES = 64 * 2 ** 20;
@@ -304,14 +316,19 @@ function writeConfig(m: Pick<ModelExports, "config_set">, c: MachineConfig): voi
   set(CFG.GEN, 0); // the in-model generator is off until src/workload configureGenerator turns it on
 }
 
-let planner: Engine | undefined;
+const planners = new Map<Backend, Engine>();
 /** The bytes the model's layout (assembly/kernel/state.ts layout_machine) needs for config c,
  *  computed by the model on an instance of its own that never grows its memory; it may pass
  *  the model's 2 GiB (such a machine cannot be laid out). On the untraced build, which lays
  *  out the same regions (tracing compiled out writes no trace, its region is still sized by
- *  the config) and is the one a bulk run loads: `run` compiles one Wasm module, not two. */
-export function layoutBytes(c: MachineConfig): number {
-  planner ??= Engine.wasm(wasmModule("untraced"));
+ *  the config) and is the one a bulk run loads: `run` compiles one Wasm module, not two. A
+ *  `backend` of "js" plans on the build the JS twin was built with (untracedModuleFor). */
+export function layoutBytes(c: MachineConfig, backend: Backend = "wasm"): number {
+  let planner = planners.get(backend);
+  if (!planner) {
+    planner = Engine.wasm(untracedModuleFor(backend));
+    planners.set(backend, planner);
+  }
   writeConfig(planner.m, c);
   return planner.m.layout_units() * 16;
 }

@@ -9,7 +9,7 @@
 // probe (calibratePctK: the mean decisions of 2 x 2,000 probe executions; for a shipped
 // model's default campaign the build ran it already, pct-k-table.ts), so a hunt with workers
 // runs different schedules than one without, from the same seed.
-import { Engine } from "../wasm/engine.js";
+import { Engine, untracedModuleFor } from "../wasm/engine.js";
 import { WorkerPool, type WorkerRetry } from "./pool.js";
 import { calibratePctK, CALIBRATION_EXECUTIONS } from "./hunt-range.js";
 import { tabledPctK } from "./pct-k-table.js";
@@ -109,7 +109,10 @@ export async function huntInWorkers(o: CampaignHuntOptions, workers: number): Pr
   // One worker runs in this thread: a thread of its own would only add its start-up (a shard
   // of a campaign pays it in every process) and nothing to run beside it.
   const starting: Promise<RoundRunner> =
-    workers === 1 ? Promise.resolve(inThisThread()) : WorkerPool.start({ workers, onRetry: o.onWorkerRetry });
+    workers === 1
+      ? Promise.resolve(inThisThread())
+      : // A JS hunt's workers run the JS twin: the module they are handed is never FAULTSIM_WASM's.
+        WorkerPool.start({ workers, onRetry: o.onWorkerRetry, module: untracedModuleFor(o.backend) });
   starting.catch(() => {}); // awaited below
   // A resumed campaign keeps the k it was started with (the probe would give it again).
   let pctK = from?.pctK ?? 1;

@@ -322,6 +322,24 @@ describe("FAULTSIM_WASM naming no model build (it was reported as faultsim's bug
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stdout).toBe("");
   });
+  // --backend js runs the JS twin, built with build/ (README): neither variable is read, so a
+  // bad private build refuses none of its commands (run refused, hunt with --workers too, as
+  // they planned or handed out FAULTSIM_WASM's build; hunt and replay ran).
+  it.each([
+    [["run", "--backend", "js", "--ops", "100"]],
+    [["hunt", "--backend", "js", "--executions", "10"]],
+    [["hunt", "--backend", "js", "--executions", "40", "--workers", "2"]],
+    [["replay", "--backend", "js", fixture]],
+  ])("--backend js: %j runs whatever FAULTSIM_WASM and FAULTSIM_WASM_UNTRACED name", (args) => {
+    const r = spawnSync(process.execPath, [cli, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, FAULTSIM_WASM: notWasm, FAULTSIM_WASM_UNTRACED: noModel },
+      timeout: 60_000,
+    });
+    expect(r.stderr).not.toMatch(/FAULTSIM_WASM/);
+    expect(r.status, r.stderr).toBe(args[0] === "replay" ? 1 : 0);
+  });
+
   it("models with a private build that has no id file says so, naming that file (not build/'s)", () => {
     const mine = path.join(dir, "mine.wasm");
     writeFileSync(mine, readFileSync(BUILD_WASM));
