@@ -1101,7 +1101,9 @@ function set_range_locals(): void {
  *  (the zap's own PTL hold), then unmap_fixup re-inserts what is left of a vma under the PTL
  *  again: between the two, unuse_process and swap_out_mm (which walk the vma list) see no pte
  *  of that vma, the part kept included. The model's one vma is hidden whole (MM_VMA_HIDDEN)
- *  and always comes back (its mapping is anonymous: a pte unmapped re-faults as zero). */
+ *  and always comes back: the model's munmap stands for a munmap and an mmap(MAP_FIXED) of
+ *  the same anonymous range (the kernel's fault in an unmapped range is a SIGSEGV; here a pte
+ *  unmapped re-faults as zero: docs/faithfulness.md, do_munmap). */
 // Locals: the mm, then set_range_locals'. Sections: mmap_sem, the unlink under PTL and the
 // zap, then back from it unmap_fixup under PTL.
 const MUNMAP_MM: i32 = 0;
