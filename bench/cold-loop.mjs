@@ -13,6 +13,7 @@
 // first 16.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { huntOptionsOf } from "./hunt-opts.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const load = (f) => import(pathToFileURL(path.join(root, f)).href);
@@ -38,17 +39,8 @@ const t0 = performance.now();
 const { HuntLoop } = await load("dist/src/explore/loop.js");
 const { huntLoopSpec } = await load("dist/src/explore/hunt-options.js");
 const { emptySeqHash, emptyTally } = await load("dist/src/explore/shard.js");
-const { buildProgram } = await load("dist/src/cli.js");
-const { huntOptions } = await load("dist/src/commands/hunt.js");
 const { Engine } = await load("dist/src/wasm/engine.js");
-const program = buildProgram();
-const cmd = program.commands.find((c) => c.name() === "hunt");
-let got;
-cmd.action((o, c) => {
-  got = { o, c };
-});
-await program.parseAsync(["node", "x", "hunt", ...huntArgs]);
-const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
+const opts = await huntOptionsOf(root, huntArgs);
 const c0 = performance.now();
 await Engine.create(opts.backend, "untraced"); // compiles the module (cached for the rounds)
 console.log(`imports ${(c0 - t0).toFixed(1)} ms, module ${(performance.now() - c0).toFixed(1)} ms`);

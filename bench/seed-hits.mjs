@@ -9,6 +9,7 @@
 // prints "seed S: INDEX:SIGNATURE ..." per seed. Nothing is shrunk or replayed.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { huntOptionsOf } from "./hunt-opts.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const load = (f) => import(pathToFileURL(path.join(root, f)).href);
@@ -23,22 +24,13 @@ if (![s0, s1, execs].every(Number.isInteger) || execs < 1) {
 const { HuntLoop } = await load("dist/src/explore/loop.js");
 const { huntLoopSpec } = await load("dist/src/explore/hunt-options.js");
 const { emptySeqHash, emptyTally } = await load("dist/src/explore/shard.js");
-const { buildProgram } = await load("dist/src/cli.js");
-const { huntOptions } = await load("dist/src/commands/hunt.js");
 const { Engine } = await load("dist/src/wasm/engine.js");
 // As hunt.ts: k refreshed after execution 16, 32, ..., 1024, then every 1024; spans end there
 // and at every 16th (under 1,024) or 256th execution.
 const refreshK = (n) => (n >= 16 && n <= 1024 && (n & (n - 1)) === 0) || (n & 1023) === 0;
 const spanEnd = (n) => (n < 1024 ? (n | 15) + 1 : (n | 255) + 1);
 for (let seed = s0; seed <= s1; seed++) {
-  const program = buildProgram();
-  const cmd = program.commands.find((c) => c.name() === "hunt");
-  let got;
-  cmd.action((o, c) => {
-    got = { o, c };
-  });
-  await program.parseAsync(["node", "x", "hunt", ...huntArgs, "--seed", String(seed)]);
-  const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
+  const opts = await huntOptionsOf(root, [...huntArgs, "--seed", String(seed)]);
   const loop = new HuntLoop(await Engine.create(opts.backend, "untraced"), huntLoopSpec(opts, 64));
   const t = { ...emptyTally(), steps: 0, hits: {}, maxDecisions: 0, decisions: 0, agentMask: 0 };
   const hash = emptySeqHash();

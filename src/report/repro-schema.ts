@@ -3,7 +3,7 @@
 // The schema's bounds are the bounds a hunt can write (src/explore/machine.ts HUNT_LIMITS,
 // HUNT_OPCAP, HUNT_LOGCAP): a crafted machine of 16M frames is refused here, before the model
 // lays out any memory. Only the commands that read a repro (replay, the API) load this module.
-import { openSync, closeSync, fstatSync, readSync, constants as fsc } from "node:fs";
+import { readBounded } from "../read-bounded.js";
 import { z } from "zod";
 import { ReproError } from "../errors.js";
 import { MAX_CPUS, OP, choiceAgent, opKind, opMm, opPage, opArg } from "../wasm/abi.js";
@@ -244,51 +244,15 @@ export function parseRepro(text: string, file = "repro file"): Repro {
  *  a FIFO would block, a device (/dev/zero) never ends. */
 export function loadRepro(file: string): Repro {
   const where = safeText(file);
-  const cannot = (err: unknown) => new ReproError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file);
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
-  } catch (err) {
-    throw cannot(err);
-  }
-  let bytes: Buffer;
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
-      const kind = st.isDirectory()
-        ? "a directory"
-        : st.isFIFO()
-          ? "a FIFO"
-          : st.isCharacterDevice() || st.isBlockDevice()
-            ? "a device"
-            : st.isSocket()
-              ? "a socket"
-              : "not a regular file";
-      throw new ReproError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file);
-    }
-    const tooBig = () =>
+  const bytes = readBounded(file, REPRO_MAX_BYTES, {
+    cannot: (err) => new ReproError(`${where}: cannot read (${(err as { code?: string }).code ?? "unreadable"})`, file),
+    notRegular: (kind) => new ReproError(`${where}: is ${kind}, not a repro file (replay reads regular files only)`, file),
+    tooBig: () =>
       new ReproError(
         `${where}: larger than ${REPRO_MAX_BYTES / 2 ** 20} MiB, the most replay reads (a hunt writes repro files under 64 KiB)`,
         file,
-      );
-    if (st.size > REPRO_MAX_BYTES) throw tooBig();
-    // Read at most one byte past the limit: the file may have grown since fstat.
-    bytes = Buffer.alloc(REPRO_MAX_BYTES + 1);
-    let n = 0;
-    for (;;) {
-      const k = readSync(fd, bytes, n, bytes.length - n, null);
-      if (k === 0) break;
-      n += k;
-      if (n > REPRO_MAX_BYTES) throw tooBig();
-    }
-    bytes = bytes.subarray(0, n);
-  } catch (err) {
-    if (err instanceof ReproError) throw err;
-    throw cannot(err);
-  } finally {
-    closeSync(fd);
-  }
+      ),
+  });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -1,7 +1,8 @@
 // Loads the model (Wasm, or its JS twin built from the same sources), configures a machine
 // and gives zero-copy typed-array views of its state. Views are rebuilt whenever the memory
 // has grown (growth detaches old ArrayBuffers).
-import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { readBounded } from "../read-bounded.js";
 import path from "node:path";
 import { BUILD_WASM_UNTRACED, PROJECT_ROOT, wasmSource, type WasmBuild } from "./files.js";
 import { FNV_OFFSET } from "./fnv.js";
@@ -217,58 +218,18 @@ export function compileBuild({ file, variable: env }: ReturnType<typeof wasmSour
  *  FIFO would wait for a writer, either deaf to SIGTERM in a synchronous read. `named` is the
  *  variable and its value, for the refusal's line. */
 function readPrivateBuild(file: string, named: string): Uint8Array<ArrayBuffer> {
-  const cannot = (err: unknown) => {
-    const e = err as NodeJS.ErrnoException;
-    return new UsageError(`${named}: cannot read the model build (${e.code ?? e.message})`);
-  };
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO with no writer opens at once (and is then refused) instead of waiting.
-    fd = openSync(file, fsc.O_RDONLY | fsc.O_NONBLOCK);
-  } catch (err) {
-    throw cannot(err);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
-      const kind = st.isDirectory()
-        ? "a directory"
-        : st.isFIFO()
-          ? "a FIFO"
-          : st.isCharacterDevice() || st.isBlockDevice()
-            ? "a device"
-            : st.isSocket()
-              ? "a socket"
-              : "not a regular file";
-      throw new UsageError(`${named}: is ${kind}, not a model build (only a regular file is read)`);
-    }
-    const tooBig = () =>
+  const buf = readBounded(file, PRIVATE_BUILD_MAX_BYTES, {
+    cannot: (err) => {
+      const e = err as NodeJS.ErrnoException;
+      return new UsageError(`${named}: cannot read the model build (${e.code ?? e.message})`);
+    },
+    notRegular: (kind) => new UsageError(`${named}: is ${kind}, not a model build (only a regular file is read)`),
+    tooBig: () =>
       new UsageError(
         `${named}: larger than ${PRIVATE_BUILD_MAX_BYTES / 2 ** 20} MiB, not a model build (the shipped builds are under 1 MiB)`,
-      );
-    if (st.size > PRIVATE_BUILD_MAX_BYTES) throw tooBig();
-    // Read to the end, in a larger buffer if the file has grown since fstat, up to one byte
-    // past the limit.
-    let buf = Buffer.alloc(st.size + 1);
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        if (n > PRIVATE_BUILD_MAX_BYTES) throw tooBig();
-        const more = Buffer.alloc(Math.min(buf.length * 2, PRIVATE_BUILD_MAX_BYTES + 1));
-        buf.copy(more);
-        buf = more;
-      }
-      const k = readSync(fd, buf, n, buf.length - n, null);
-      if (k === 0) break;
-      n += k;
-    }
-    return new Uint8Array(buf.buffer, buf.byteOffset, n) as Uint8Array<ArrayBuffer>;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw cannot(err);
-  } finally {
-    closeSync(fd);
-  }
+      ),
+  });
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length) as Uint8Array<ArrayBuffer>;
 }
 
 let jsFactory: (() => ModelExports & { bind_memory(m: WebAssembly.Memory, base: number): void }) | undefined;
