@@ -14,9 +14,10 @@ export interface BoundedReadErrors {
   tooBig(): Error;
 }
 
-/** What a file that is not a regular one is, for a refusal's line. */
+/** What a file that is not a regular one is, for a refusal's line (a link only from lstat). */
 export function fileKind(st: Stats): string {
   if (st.isDirectory()) return "a directory";
+  if (st.isSymbolicLink()) return "a symbolic link";
   if (st.isFIFO()) return "a FIFO";
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   if (st.isSocket()) return "a socket";

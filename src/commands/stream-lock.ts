@@ -21,6 +21,7 @@
 import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import os from "node:os";
 import { UsageError } from "../errors.js";
+import { fileKind } from "../read-bounded.js";
 
 /** What a lock file records about its writer. */
 interface LockOwner {
@@ -149,7 +150,7 @@ function readLock(file: string): LockFound {
     return { kind: "foreign", what: `it cannot be examined: ${(err as { code?: string }).code ?? (err as Error).message}` };
   }
   if (st === undefined) return { kind: "gone" };
-  if (!st.isFile()) return { kind: "foreign", what: kindOf(st) };
+  if (!st.isFile()) return { kind: "foreign", what: fileKind(st) };
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO put there since the lstat does not hang the open; O_NOFOLLOW: nor is a link followed.
@@ -161,7 +162,7 @@ function readLock(file: string): LockFound {
   }
   try {
     const fst = fstatSync(fd);
-    if (!fst.isFile()) return { kind: "foreign", what: kindOf(fst) };
+    if (!fst.isFile()) return { kind: "foreign", what: fileKind(fst) };
     if (fst.size > LOCK_MAX_BYTES) return { kind: "foreign", what: `${fst.size} bytes, more than a lock holds` };
     const buf = Buffer.alloc(LOCK_MAX_BYTES + 1);
     let n = 0;
@@ -221,14 +222,6 @@ function isStale(o: LockOwner): boolean {
   } catch (err) {
     return (err as { code?: string }).code === "ESRCH";
   }
-}
-
-function kindOf(st: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
-  if (st.isDirectory()) return "a directory";
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
 }
 
 function sleepMs(ms: number): void {
