@@ -764,7 +764,9 @@ function reportError(err: unknown): number {
     return 2;
   }
   if (err instanceof UsageError || err instanceof InputError) {
-    line(err.message.split("\n")[0]);
+    // Whole, with a newline of the user's (an argument, a file's field) made visible like any
+    // control character: cut at it, `--model $'x\ny'` lost the rest of its line.
+    line(safeText(err.message));
     return 2;
   }
   if (err instanceof InternalError) {

@@ -23,6 +23,13 @@ async function refused(...args: string[]): Promise<string> {
   return lines[0];
 }
 
+describe("a newline in what the user gave", () => {
+  it.each([["hunt"], ["run"]])("%s --model with a newline: one line, the name's newline shown, the known models named", async (cmd) => {
+    const line = await refused(cmd, "--model", "x\ny");
+    expect(line).toMatch(/^faultsim: unknown model 'x\\x0ay' \(known: linux-2\.4\.0, /);
+  });
+});
+
 describe("faultsim races: the options of --check without it", () => {
   it.each([
     ["--budget-executions", "x"],
