@@ -11,6 +11,7 @@
 // median, which a shared machine's drift between rounds moves less than the sums).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { huntOptionsOf } from "./hunt-opts.mjs";
 
 const [rounds, execs, args, ...dirs] = process.argv.slice(2);
 if (!rounds || !execs || args === undefined || dirs.length === 0) {
@@ -20,15 +21,8 @@ if (!rounds || !execs || args === undefined || dirs.length === 0) {
 const load = (d, f) => import(pathToFileURL(path.resolve(d, f)).href);
 const runners = [];
 for (const d of dirs) {
-  const { buildProgram } = await load(d, "dist/src/cli.js");
-  const { huntOptions } = await load(d, "dist/src/commands/hunt.js");
   const { hunt } = await load(d, "dist/src/explore/hunt.js");
-  const program = buildProgram();
-  const cmd = program.commands.find((c) => c.name() === "hunt");
-  let got;
-  cmd.action((o, c) => { got = { o, c }; });
-  await program.parseAsync(["node", "x", "hunt", ...args.split(/\s+/).filter(Boolean), "--executions", execs, "--budget-ms", "100000000", "--keep-going", "--shrink-ms", "0"]);
-  const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
+  const opts = await huntOptionsOf(d, [...args.split(/\s+/).filter(Boolean), "--executions", execs, "--budget-ms", "100000000", "--keep-going", "--shrink-ms", "0"]);
   runners.push({ d, opts, hunt });
 }
 const perRound = dirs.map(() => []);

@@ -15,6 +15,7 @@
 // this checkout's code, not an API.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { huntOptionsOf } from "./hunt-opts.mjs";
 
 const [rounds, execs, args, ...dirs] = process.argv.slice(2);
 if (!rounds || !execs || args === undefined || dirs.length === 0) {
@@ -34,22 +35,13 @@ const cpuNs = (f) => {
 
 async function setup(d) {
   const load = (f) => import(pathToFileURL(path.resolve(d, f)).href);
-  const { buildProgram } = await load("dist/src/cli.js");
-  const { huntOptions } = await load("dist/src/commands/hunt.js");
   const { huntLoopSpec } = await load("dist/src/explore/hunt-options.js");
   const { HuntLoop } = await load("dist/src/explore/loop.js");
   const { Engine } = await load("dist/src/wasm/engine.js");
   const { emptySeqHash } = await load("dist/src/explore/shard.js");
   const { executionSeedFrom, huntSeedBase } = await load("dist/src/explore/workload.js");
   const { swarmCode } = await load("dist/src/explore/swarm.js");
-  const program = buildProgram();
-  const cmd = program.commands.find((c) => c.name() === "hunt");
-  let got;
-  cmd.action((o, c) => {
-    got = { o, c };
-  });
-  await program.parseAsync(["node", "x", "hunt", ...args.split(/\s+/).filter(Boolean)]);
-  const { opts } = huntOptions(got.o, process.env, (k) => got.c.getOptionValueSource(k) === "cli");
+  const opts = await huntOptionsOf(d, args.split(/\s+/).filter(Boolean));
   const spec = huntLoopSpec(opts, 64);
   if (!spec.swarm) throw new Error("exec-fixed measures a swarm hunt (--swarm, or a model that runs it by default)");
   const loops = [];

@@ -1,12 +1,13 @@
 // The HuntOptions `faultsim hunt ARGS` resolves to, from a built checkout's own command line
 // (src/commands/hunt.ts huntOptions), for the bench scripts that drive the hunt loop
-// themselves (bench/cold-loop.mjs, bench/seed-hits.mjs).
+// themselves (bench/ab-hunt.mjs, bench/cold-loop.mjs, bench/exec-fixed.mjs, bench/seed-hits.mjs).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** huntOptions of `faultsim hunt ...args` in the checkout at dir (built: dist/). */
+/** huntOptions of `faultsim hunt ...args` in the checkout at dir (built: dist/; relative to the
+ *  working directory). */
 export async function huntOptionsOf(dir, args) {
-  const load = (f) => import(pathToFileURL(path.join(dir, f)).href);
+  const load = (f) => import(pathToFileURL(path.resolve(dir, f)).href);
   const { buildProgram } = await load("dist/src/cli.js");
   const { huntOptions } = await load("dist/src/commands/hunt.js");
   const program = buildProgram();
