@@ -29,6 +29,17 @@ async function until(cond: () => boolean): Promise<void> {
 // linux-2.4.16 with its fixes finds nothing: the hunt runs until its budget or a signal.
 const CLEAN = ["hunt", "--model", "linux-2.4.16", "--no-swarm", "--out", "out"];
 
+/** A hunt writing `name` (in the test's directory) SIGKILLed once its stream has a progress
+ *  event: the stream and the lock its writer left behind. */
+async function killedWriter(name: string): Promise<{ stream: string; lock: string }> {
+  const stream = path.join(dir(), name);
+  const killed = start(...CLEAN, "--jsonl", name, "--budget-ms", "60000");
+  await until(() => existsSync(stream) && events(stream).includes("progress"));
+  killed.child.kill("SIGKILL");
+  await killed.exit;
+  return { stream, lock: `${stream}.lock` };
+}
+
 describe("the writer's lock on a hunt's --jsonl stream", () => {
   it("a resume while the campaign runs is refused; after a SIGKILL the resume takes the stale lock over", async () => {
     const stream = path.join(dir(), "s.jsonl");
@@ -71,12 +82,7 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
   }, 60_000);
 
   it("a lock of another host is named and left alone; a live writer's lock refuses a new --jsonl before anything is created", async () => {
-    const stream = path.join(dir(), "k.jsonl");
-    const killed = start(...CLEAN, "--jsonl", "k.jsonl", "--budget-ms", "60000");
-    await until(() => existsSync(stream) && events(stream).includes("progress"));
-    killed.child.kill("SIGKILL");
-    await killed.exit;
-    const lock = `${stream}.lock`;
+    const { stream, lock } = await killedWriter("k.jsonl");
     const theirs = `${JSON.stringify({ pid: 4242, host: `not-${hostname()}`, since: "2026-12-04T00:00:00.000Z" })}\n`;
     writeFileSync(lock, theirs);
     const before = readFileSync(stream, "utf8");
@@ -112,12 +118,7 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
   }, 60_000);
 
   it("a FILE.lock faultsim did not write (notes, a directory, a FIFO) is refused with one line and left as it was (it was deleted)", async () => {
-    const stream = path.join(dir(), "n.jsonl");
-    const killed = start(...CLEAN, "--jsonl", "n.jsonl", "--budget-ms", "60000");
-    await until(() => existsSync(stream) && events(stream).includes("progress"));
-    killed.child.kill("SIGKILL");
-    await killed.exit;
-    const lock = `${stream}.lock`;
+    const { stream, lock } = await killedWriter("n.jsonl");
     const notes = "my notes\n";
     writeFileSync(lock, notes);
     const before = readFileSync(stream, "utf8");
@@ -163,12 +164,7 @@ describe("the writer's lock on a hunt's --jsonl stream", () => {
   }, 90_000);
 
   it("an empty lock (its writer killed before it wrote its line) is taken over once it has stayed empty; one filled meanwhile is held", async () => {
-    const stream = path.join(dir(), "e.jsonl");
-    const killed = start(...CLEAN, "--jsonl", "e.jsonl", "--budget-ms", "60000");
-    await until(() => existsSync(stream) && events(stream).includes("progress"));
-    killed.child.kill("SIGKILL");
-    await killed.exit;
-    const lock = `${stream}.lock`;
+    const { stream, lock } = await killedWriter("e.jsonl");
     writeFileSync(lock, "");
     const resumed = runSync("hunt", "--resume", "e.jsonl", "--budget-ms", "200");
     expect(resumed.stderr).toBe("");
